@@ -1,0 +1,133 @@
+//! Runtime of the Klarna Network (v2) Rust SDK.
+//!
+//! This crate is hand-written and knows nothing about individual operations. The
+//! generated crate `klarna` builds a [`Request`] per operation and sends it through
+//! [`Client::execute`], the one place where authentication, default headers, idempotency
+//! keys, correlation ids, retries, timeouts and tracing happen. Most applications use the
+//! generated crate; this one is useful on its own for webhook verification
+//! ([`webhooks`]) and for calling operations the generated crate does not cover yet.
+//!
+//! # Sending a request
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), klarna_runtime::Error> {
+//! use klarna_runtime::{Client, Environment, Method, Request, RequestOptions};
+//!
+//! let client = Client::builder()
+//!     .api_key(std::env::var("KLARNA_API_KEY").unwrap_or_default())
+//!     .environment(Environment::Test)
+//!     .build()?;
+//!
+//! #[derive(serde::Serialize)]
+//! struct NewSigningKey {}
+//! #[derive(serde::Deserialize, Debug)]
+//! struct SigningKey { signing_key_id: String }
+//!
+//! let mut options = RequestOptions::new();
+//! options.set_correlation_id("order4711");
+//! let request = Request::new("createSigningKey", Method::POST, "/v2/notification/signing-keys".to_owned())
+//!     .json(&NewSigningKey {})
+//!     .idempotent() // one Klarna-Idempotency-Key per call, reused on retries
+//!     .options(options);
+//! let created = client.execute(request).await?.json::<SigningKey>()?;
+//! println!("{} (correlation id {:?})", created.signing_key_id, created.correlation_id());
+//! # Ok(()) }
+//! ```
+//!
+//! # Handling errors
+//!
+//! ```no_run
+//! # async fn demo(client: klarna_runtime::Client, request: klarna_runtime::Request) {
+//! use klarna_runtime::ErrorKind;
+//! match client.execute(request).await {
+//!     Ok(resp) => println!("status {}", resp.status()),
+//!     Err(e) if e.kind() == ErrorKind::Conflict => println!("conflict: {e}"),
+//!     Err(e) if e.error_code() == Some("VALIDATION_ERROR") => {
+//!         for v in &e.api_error().unwrap().validation_errors {
+//!             println!("{:?}: {:?}", v.parameter, v.reason);
+//!         }
+//!     }
+//!     Err(e) => println!("failed (may have been sent: {}): {e}", e.may_have_been_sent()),
+//! }
+//! # }
+//! ```
+//!
+//! # Verifying a webhook
+//!
+//! ```
+//! use klarna_runtime::webhooks::{self, SigningKeys};
+//! let keys = SigningKeys::new().with_key("krn:partner:global:notification:signing-key:1", "secret");
+//! let body = br#"{"metadata":{"event_type":"payment.request.state-change.completed","event_id":"e1","event_version":"v2","occurred_at":"2025-01-01T00:00:00Z"},"payload":{}}"#;
+//! let mut headers = http::HeaderMap::new();
+//! headers.insert("Klarna-Signing-Key-Id", "krn:partner:global:notification:signing-key:1".parse().unwrap());
+//! headers.insert("Klarna-Signature", webhooks::compute_signature("secret", body).parse().unwrap());
+//! let event = webhooks::verify(body, &headers, &keys).unwrap();
+//! assert_eq!(event.metadata.event_type, "payment.request.state-change.completed");
+//! ```
+//!
+//! # Defaults
+//!
+//! | setting | default |
+//! |---|---|
+//! | environment | [`Environment::Test`] |
+//! | `Authorization` | `Basic <API key>` ([`AuthStyle::Raw`]) |
+//! | attempts | 3 (1 + 2 retries), full-jitter backoff from 0.5 s, capped at 8 s |
+//! | `Retry-After` | honoured, capped at 60 s |
+//! | retry budget | 500 tokens, retry costs 5 (10 after a timeout), success refunds 1 |
+//! | timeouts | connect 10 s, attempt 65 s, read (idle) 65 s, total 150 s |
+//! | response body limit | 16 MiB |
+//! | `User-Agent` | `klarna-rust/<version>` plus an optional suffix |
+//!
+//! # Retries and idempotency
+//!
+//! See [`retry`] for exactly what is retried. A `POST` or `PATCH` is retried only when it
+//! carries a `Klarna-Idempotency-Key` (generated code calls [`Request::idempotent`] for
+//! those operations, or the caller sets one with [`RequestOptions::set_idempotency_key`]).
+//! The same key is sent on every attempt of one call; every new call gets a new key.
+//!
+//! # TLS
+//!
+//! rustls with the `ring` provider (no aws-lc), the platform's root certificates, TLS 1.2+,
+//! HTTP/1.1, and optional mTLS ([`Identity`]).
+
+mod client;
+mod error;
+mod metadata;
+mod nullable;
+pub mod pagination;
+mod request;
+mod response;
+pub mod retry;
+mod telemetry;
+pub mod time;
+mod transport;
+pub mod webhooks;
+
+pub use http::Method;
+
+pub use client::{
+    AuthStyle, Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_BODY_SIZE, DEFAULT_READ_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Environment, Identity,
+    LIVE_BASE_URL, TEST_BASE_URL,
+};
+pub use error::{ApiError, Error, ErrorDetail, ErrorKind, TimeoutKind, ValidationError};
+pub use metadata::{IntegrationMetadata, Integrator, Originator};
+pub use nullable::Nullable;
+pub use pagination::{paginate, paginate_pages};
+pub use request::{Multipart, Request, RequestOptions, encode_path_segment};
+pub use response::{
+    ByteStream, IP_VALIDATION_STATUS_HEADER, MTLS_VERIFICATION_STATUS_HEADER, RawResponse,
+    Response, StreamingResponse,
+};
+pub use retry::{RetryBudget, RetryPolicy};
+pub use time::{Clock, Sleep, SleepFuture, SystemClock, TokioSleep};
+
+/// `Partner-Correlation-Id` (lowercase, as `http` stores header names).
+pub const CORRELATION_ID_HEADER: &str = "partner-correlation-id";
+/// `Klarna-Idempotency-Key`.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "klarna-idempotency-key";
+/// `Klarna-Integration-Metadata`.
+pub const INTEGRATION_METADATA_HEADER: &str = "klarna-integration-metadata";
+
+/// The SDK's `User-Agent` product token, `klarna-rust/<version>`.
+pub const USER_AGENT: &str = concat!("klarna-rust/", env!("CARGO_PKG_VERSION"));

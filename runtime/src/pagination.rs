@@ -1,0 +1,214 @@
+//! Cursor pagination over Klarna's list operations.
+//!
+//! Klarna's list responses carry the items in a top-level array named after the resource
+//! plus a `pagination` object whose `last_item` is the cursor for the next page (passed
+//! back as `starting_after`) and is `null` on the last page. Generated code supplies two
+//! small functions: one that builds the request for a cursor, and one that splits a
+//! decoded page into its items and next cursor.
+//!
+//! Streams stop after the last page, or after yielding an error (items yielded before it
+//! are not lost). A cursor that does not advance is reported as an
+//! [`ErrorKind::UnexpectedResponse`] error instead of looping forever.
+//!
+//! ```no_run
+//! # async fn demo(client: klarna_runtime::Client) -> Result<(), klarna_runtime::Error> {
+//! use klarna_runtime::{paginate, Method, Request};
+//! #[derive(serde::Deserialize)]
+//! struct Pagination { last_item: Option<String> }
+//! #[derive(serde::Deserialize)]
+//! struct StoreList { stores: Vec<serde_json::Value>, pagination: Pagination }
+//!
+//! let mut stores = paginate(
+//!     client,
+//!     |cursor| {
+//!         let mut r = Request::new("listStores", Method::GET, "/v2/accounts/A/stores".to_owned())
+//!             .query("size", "100".to_owned());
+//!         if let Some(c) = cursor {
+//!             r = r.query("starting_after", c);
+//!         }
+//!         r
+//!     },
+//!     |page: StoreList| (page.stores, page.pagination.last_item),
+//! )
+//! .limit(1_000);
+//! while let Some(store) = stores.next().await {
+//!     let store = store?;
+//!     println!("{store}");
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use futures_util::StreamExt as _;
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::error::{Error, ErrorKind};
+use crate::request::Request;
+
+/// A stream of pages or items, with an optional limit on how many it yields.
+#[must_use = "streams do nothing unless polled"]
+pub struct Paginated<T> {
+    inner: Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>,
+    remaining: Option<usize>,
+    done: bool,
+}
+
+impl<T> Paginated<T> {
+    fn new(inner: impl Stream<Item = Result<T, Error>> + Send + 'static) -> Self {
+        Paginated {
+            inner: Box::pin(inner),
+            remaining: None,
+            done: false,
+        }
+    }
+
+    /// Yields at most `max` elements (no further page is fetched once reached).
+    pub fn limit(mut self, max: usize) -> Self {
+        self.remaining = Some(max);
+        self
+    }
+
+    /// The next element, or `None` at the end.
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        futures_util::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Collects everything into a `Vec`, stopping at the first error.
+    pub async fn collect_vec(mut self) -> Result<Vec<T>, Error> {
+        let mut out = Vec::new();
+        while let Some(item) = self.next().await {
+            out.push(item?);
+        }
+        Ok(out)
+    }
+}
+
+impl<T> Stream for Paginated<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.done || self.remaining == Some(0) {
+            return Poll::Ready(None);
+        }
+        match self.inner.as_mut().poll_next(cx) {
+            Poll::Ready(Some(item)) => {
+                if let Some(r) = self.remaining.as_mut() {
+                    *r -= 1;
+                }
+                if item.is_err() {
+                    self.done = true;
+                }
+                Poll::Ready(Some(item))
+            }
+            Poll::Ready(None) => {
+                self.done = true;
+                Poll::Ready(None)
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Paginated<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paginated")
+            .field("remaining", &self.remaining)
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+enum State {
+    Next(Option<String>),
+    Fail(Error),
+    Done,
+}
+
+type MakeRequest = Arc<dyn Fn(Option<String>) -> Request + Send + Sync>;
+
+fn page_stream<Page, Out>(
+    client: Client,
+    make_request: MakeRequest,
+    split: impl Fn(Page) -> (Out, Option<String>) + Send + Sync + 'static,
+) -> impl Stream<Item = Result<Out, Error>> + Send + 'static
+where
+    Page: DeserializeOwned + Send + 'static,
+    Out: Send + 'static,
+{
+    let split = Arc::new(split);
+    futures_util::stream::unfold(State::Next(None), move |state| {
+        let client = client.clone();
+        let make_request = make_request.clone();
+        let split = split.clone();
+        async move {
+            let cursor = match state {
+                State::Next(c) => c,
+                State::Fail(e) => return Some((Err(e), State::Done)),
+                State::Done => return None,
+            };
+            let request = make_request(cursor.clone());
+            let operation_id = request.operation_id();
+            let page = match client.execute(request).await.and_then(|r| r.json::<Page>()) {
+                Ok(resp) => resp.into_inner(),
+                Err(e) => return Some((Err(e), State::Done)),
+            };
+            let (out, next) = split(page);
+            let next_state = match next.filter(|c| !c.is_empty()) {
+                None => State::Done,
+                Some(n) if cursor.as_deref() == Some(n.as_str()) => State::Fail(Error::new(
+                    ErrorKind::UnexpectedResponse,
+                    format!("{operation_id}: pagination cursor did not advance ('{n}')"),
+                )),
+                Some(n) => State::Next(Some(n)),
+            };
+            Some((Ok(out), next_state))
+        }
+    })
+}
+
+/// Streams every item of a cursor-paginated list, fetching pages lazily.
+///
+/// `make_request` builds the request for a cursor (`None` for the first page; otherwise
+/// add it as `starting_after`). `split` turns a decoded page into its items and the next
+/// cursor (`pagination.last_item`; `None` or empty ends the stream).
+pub fn paginate<Page, Item>(
+    client: Client,
+    make_request: impl Fn(Option<String>) -> Request + Send + Sync + 'static,
+    split: fn(Page) -> (Vec<Item>, Option<String>),
+) -> Paginated<Item>
+where
+    Page: DeserializeOwned + Send + 'static,
+    Item: Send + 'static,
+{
+    let pages = page_stream(client, Arc::new(make_request), split);
+    Paginated::new(pages.flat_map(|page| match page {
+        Ok(items) => futures_util::stream::iter(items.into_iter().map(Ok).collect::<Vec<_>>()),
+        Err(e) => futures_util::stream::iter(vec![Err(e)]),
+    }))
+}
+
+/// Streams whole pages of a cursor-paginated list. `next_cursor` reads the next cursor
+/// from a page (`pagination.last_item`).
+pub fn paginate_pages<Page>(
+    client: Client,
+    make_request: impl Fn(Option<String>) -> Request + Send + Sync + 'static,
+    next_cursor: fn(&Page) -> Option<String>,
+) -> Paginated<Page>
+where
+    Page: DeserializeOwned + Send + 'static,
+{
+    Paginated::new(page_stream(
+        client,
+        Arc::new(make_request),
+        move |page: Page| {
+            let next = next_cursor(&page);
+            (page, next)
+        },
+    ))
+}

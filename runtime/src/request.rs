@@ -1,0 +1,508 @@
+//! [`Request`] (what a generated operation builds), [`RequestOptions`] (per-call
+//! overrides), [`Multipart`] bodies and [`encode_path_segment`].
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::Method;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::metadata::IntegrationMetadata;
+use crate::retry::RetryPolicy;
+use crate::telemetry::RedactedPairs;
+
+/// One API call, as built by generated code, before it is sent with
+/// [`Client::execute`](crate::Client::execute).
+///
+/// All methods take and return `self`. Problems found while building (a body that fails to
+/// serialize, an invalid header) are kept and returned by `execute` as an
+/// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) error; building never panics.
+///
+/// ```
+/// use klarna_runtime::{encode_path_segment, Method, Request};
+/// let account = "krn:partner:global:account:test:ABC123";
+/// let req = Request::new(
+///     "listStores",
+///     Method::GET,
+///     format!("/v2/accounts/{}/stores", encode_path_segment(account)),
+/// )
+/// .query("size", "50".to_owned());
+/// assert_eq!(req.path(), "/v2/accounts/krn:partner:global:account:test:ABC123/stores");
+/// ```
+pub struct Request {
+    pub(crate) operation_id: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Body,
+    pub(crate) idempotent: bool,
+    pub(crate) options: RequestOptions,
+    pub(crate) build_error: Option<Error>,
+}
+
+#[derive(Clone)]
+pub(crate) enum Body {
+    Empty,
+    Json(Bytes),
+    Bytes { content_type: String, data: Bytes },
+    Multipart(Multipart),
+}
+
+impl Body {
+    fn describe(&self) -> String {
+        match self {
+            Body::Empty => "empty".to_owned(),
+            Body::Json(b) => format!("json ({} bytes)", b.len()),
+            Body::Bytes { content_type, data } => format!("{content_type} ({} bytes)", data.len()),
+            Body::Multipart(m) => format!("multipart ({} parts)", m.parts.len()),
+        }
+    }
+}
+
+impl Request {
+    /// Starts a request. `path` starts with `/` and has its path parameters already
+    /// substituted (each encoded with [`encode_path_segment`]).
+    pub fn new(operation_id: &'static str, method: Method, path: String) -> Self {
+        Request {
+            operation_id,
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            idempotent: false,
+            options: RequestOptions::default(),
+            build_error: None,
+        }
+    }
+
+    /// Adds a query parameter. A name may repeat (exploded arrays). Values are
+    /// percent-encoded when the URL is built.
+    pub fn query(mut self, name: &'static str, value: String) -> Self {
+        self.query.push((name, value));
+        self
+    }
+
+    /// Adds a header parameter (e.g. `Klarna-Customer-Token`). An invalid name or value
+    /// makes `execute` fail with an invalid-request error. Values of token headers are
+    /// marked sensitive and never logged.
+    pub fn header(mut self, name: &'static str, value: String) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// Serializes `body` as the JSON request body now. A serialization failure is kept and
+    /// returned by `execute`.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Body::Json(Bytes::from(bytes)),
+            Err(e) => {
+                if self.build_error.is_none() {
+                    self.build_error = Some(
+                        Error::invalid_request("request body could not be serialized as JSON")
+                            .with_source(e),
+                    );
+                }
+            }
+        }
+        self
+    }
+
+    /// Uses raw bytes as the body, with the given content type.
+    pub fn bytes(mut self, content_type: impl Into<String>, body: impl Into<Bytes>) -> Self {
+        self.body = Body::Bytes {
+            content_type: content_type.into(),
+            data: body.into(),
+        };
+        self
+    }
+
+    /// Uses a `multipart/form-data` body (file uploads).
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        self.body = Body::Multipart(form);
+        self
+    }
+
+    /// Marks an operation that takes `Klarna-Idempotency-Key` (Klarna: every POST and
+    /// PATCH). The runtime then sends one key per logical call, the same on every retry
+    /// (the caller's own key from [`RequestOptions::set_idempotency_key`] if set, else a
+    /// fresh UUID), and the request becomes retryable.
+    pub fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+
+    /// Applies per-request options (replacing any set before).
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The operation id given to [`Request::new`].
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path (without base URL and query).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The per-request options.
+    pub fn request_options(&self) -> &RequestOptions {
+        &self.options
+    }
+
+    /// Whether [`Request::idempotent`] was called.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation_id", &self.operation_id)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &RedactedPairs(&self.headers))
+            .field("body", &self.body.describe())
+            .field("idempotent", &self.idempotent)
+            .field("options", &self.options)
+            .field(
+                "build_error",
+                &self.build_error.as_ref().map(|e| e.to_string()),
+            )
+            .finish()
+    }
+}
+
+/// Per-request overrides of the client's settings.
+///
+/// Setters take `&mut self` and return `&mut Self`, so generated builders can forward to
+/// them; getters return what was set.
+#[derive(Clone, Default)]
+pub struct RequestOptions {
+    idempotency_key: Option<String>,
+    timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    retry_policy: Option<RetryPolicy>,
+    correlation_id: Option<String>,
+    headers: Vec<(String, String)>,
+    integration_metadata: Option<IntegrationMetadata>,
+}
+
+impl RequestOptions {
+    /// Empty options (everything from the client).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Uses this `Klarna-Idempotency-Key` (1 to 255 characters) instead of a generated
+    /// one. Reuse the same key to safely repeat a call within Klarna's 24 h window. Setting
+    /// a key also makes a POST/PATCH retryable.
+    pub fn set_idempotency_key(&mut self, key: impl Into<String>) -> &mut Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Total time for the call, across all attempts and backoff.
+    pub fn set_timeout(&mut self, total: Duration) -> &mut Self {
+        self.timeout = Some(total);
+        self
+    }
+
+    /// Time for a single attempt (sending the request and reading the whole response).
+    pub fn set_attempt_timeout(&mut self, attempt: Duration) -> &mut Self {
+        self.attempt_timeout = Some(attempt);
+        self
+    }
+
+    /// Retry policy for this call.
+    pub fn set_retry_policy(&mut self, policy: RetryPolicy) -> &mut Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
+    /// `Partner-Correlation-Id` for this call: 1 to 255 ASCII letters and digits.
+    pub fn set_correlation_id(&mut self, id: impl Into<String>) -> &mut Self {
+        self.correlation_id = Some(id.into());
+        self
+    }
+
+    /// Adds an extra header. It replaces a header of the same name set by the runtime or
+    /// by generated code.
+    pub fn set_header(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// `Klarna-Integration-Metadata` for this call (replaces the client's default).
+    pub fn set_integration_metadata(&mut self, metadata: IntegrationMetadata) -> &mut Self {
+        self.integration_metadata = Some(metadata);
+        self
+    }
+
+    /// The idempotency key set with [`set_idempotency_key`](Self::set_idempotency_key).
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.idempotency_key.as_deref()
+    }
+
+    /// The total timeout override.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// The attempt timeout override.
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
+    }
+
+    /// The retry policy override.
+    pub fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.retry_policy.as_ref()
+    }
+
+    /// The correlation id override.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.correlation_id.as_deref()
+    }
+
+    /// Extra headers, in the order they were set.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The integration metadata override.
+    pub fn integration_metadata(&self) -> Option<&IntegrationMetadata> {
+        self.integration_metadata.as_ref()
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("idempotency_key", &self.idempotency_key)
+            .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("retry_policy", &self.retry_policy)
+            .field("correlation_id", &self.correlation_id)
+            .field("headers", &RedactedPairs(&self.headers))
+            .field("integration_metadata", &self.integration_metadata)
+            .finish()
+    }
+}
+
+/// A `multipart/form-data` body: text fields and files.
+///
+/// Parts are kept as [`Bytes`], so a retried request resends the same data without copying.
+///
+/// ```
+/// use klarna_runtime::Multipart;
+/// let form = Multipart::new()
+///     .text("description", "evidence")
+///     .file("file", "receipt.pdf", "application/pdf", b"%PDF-1.7 ...".to_vec());
+/// assert_eq!(form.len(), 2);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Multipart {
+    pub(crate) parts: Vec<Part>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Part {
+    pub(crate) name: String,
+    pub(crate) data: Bytes,
+    pub(crate) filename: Option<String>,
+    pub(crate) content_type: Option<String>,
+}
+
+impl fmt::Debug for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Part")
+            .field("name", &self.name)
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .field("len", &self.data.len())
+            .finish()
+    }
+}
+
+impl Multipart {
+    /// An empty form.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a text field.
+    pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.parts.push(Part {
+            name: name.into(),
+            data: Bytes::from(value.into()),
+            filename: None,
+            content_type: None,
+        });
+        self
+    }
+
+    /// Adds a file field with its file name and content type (e.g. `application/pdf`).
+    /// An invalid content type makes `execute` fail with an invalid-request error.
+    pub fn file(
+        mut self,
+        name: impl Into<String>,
+        filename: impl Into<String>,
+        content_type: impl Into<String>,
+        data: impl Into<Bytes>,
+    ) -> Self {
+        self.parts.push(Part {
+            name: name.into(),
+            data: data.into(),
+            filename: Some(filename.into()),
+            content_type: Some(content_type.into()),
+        });
+        self
+    }
+
+    /// Number of parts.
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// `true` when the form has no parts.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    pub(crate) fn to_form(&self) -> Result<reqwest::multipart::Form, Error> {
+        let mut form = reqwest::multipart::Form::new();
+        for p in &self.parts {
+            let mut part = reqwest::multipart::Part::stream_with_length(
+                reqwest::Body::from(p.data.clone()),
+                p.data.len() as u64,
+            );
+            if let Some(f) = &p.filename {
+                part = part.file_name(f.clone());
+            }
+            if let Some(ct) = &p.content_type {
+                part = part.mime_str(ct).map_err(|e| {
+                    Error::invalid_request(format!(
+                        "invalid content type for multipart part '{}'",
+                        p.name
+                    ))
+                    .with_source(e)
+                })?;
+            }
+            form = form.part(p.name.clone(), part);
+        }
+        Ok(form)
+    }
+}
+
+/// Percent-encodes one path segment.
+///
+/// Everything is encoded except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`),
+/// sub-delims (`! $ & ' ( ) * + , ; =`), `:` and `@`, so Klarna's KRNs stay readable. The
+/// dot segments `.` and `..` are encoded too (and `execute` refuses paths that still
+/// contain a dot segment), so an id can never move the request to another endpoint.
+///
+/// ```
+/// use klarna_runtime::encode_path_segment;
+/// assert_eq!(encode_path_segment("krn:partner:global:account:test:X"), "krn:partner:global:account:test:X");
+/// assert_eq!(encode_path_segment("a/b?c#d e%"), "a%2Fb%3Fc%23d%20e%25");
+/// assert_eq!(encode_path_segment(".."), "%2E%2E");
+/// ```
+pub fn encode_path_segment(value: &str) -> String {
+    if value == "." || value == ".." {
+        return value.replace('.', "%2E");
+    }
+    let mut out = String::with_capacity(value.len());
+    for &b in value.as_bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+            );
+        if keep {
+            out.push(b as char);
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xF)] as char);
+        }
+    }
+    out
+}
+
+/// Whether `path` contains a `.` or `..` segment (also percent-encoded), which URL parsing
+/// would collapse.
+pub(crate) fn has_dot_segment(path: &str) -> bool {
+    path.split('/').any(|seg| {
+        let s = seg.to_ascii_lowercase().replace("%2e", ".");
+        s == "." || s == ".."
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments() {
+        assert_eq!(encode_path_segment("abc-._~XYZ09"), "abc-._~XYZ09");
+        assert_eq!(encode_path_segment("!$&'()*+,;=:@"), "!$&'()*+,;=:@");
+        assert_eq!(encode_path_segment("é"), "%C3%A9");
+        assert_eq!(encode_path_segment(""), "");
+        assert_eq!(encode_path_segment("."), "%2E");
+        assert_eq!(encode_path_segment("a.b"), "a.b");
+        assert!(has_dot_segment("/v2/a/%2E%2E/b"));
+        assert!(has_dot_segment("/v2/./b"));
+        assert!(has_dot_segment("/v2/.%2e"));
+        assert!(!has_dot_segment("/v2/a.b/..c"));
+    }
+
+    #[test]
+    fn json_failure_is_deferred() {
+        let mut m = std::collections::HashMap::new();
+        m.insert(vec![1u8], 1);
+        let r = Request::new("op", Method::POST, "/v2/x".into()).json(&m);
+        assert!(r.build_error.is_some());
+    }
+
+    #[test]
+    fn debug_redacts_token_headers() {
+        let mut o = RequestOptions::new();
+        o.set_header("Klarna-Network-Session-Token", "sekrit-session");
+        let r = Request::new("op", Method::GET, "/v2/x".into())
+            .header("Klarna-Customer-Token", "sekrit-customer".into())
+            .json(&serde_json::json!({"card": "sekrit-body"}))
+            .options(o);
+        let d = format!("{r:?}");
+        assert!(!d.contains("sekrit"), "{d}");
+        assert!(d.contains("Klarna-Customer-Token"));
+    }
+}

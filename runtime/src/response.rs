@@ -1,0 +1,321 @@
+//! Successful responses: [`RawResponse`] (body read, bounded), typed [`Response`], and
+//! [`StreamingResponse`] for downloads.
+
+use std::fmt;
+use std::ops::Deref;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, ErrorKind};
+use crate::telemetry::RedactedHeaders;
+
+/// Header with the mTLS verification result (`NOT_PRESENT`, `VALID`, `INVALID`).
+pub const MTLS_VERIFICATION_STATUS_HEADER: &str = "klarna-mtls-verification-status";
+/// Header with the IP allow-list result (`ALLOWED`, `DENIED`, `INVALID`).
+pub const IP_VALIDATION_STATUS_HEADER: &str = "klarna-ip-validation-status";
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// A successful (2xx) response whose body has been read (up to the client's size limit).
+pub struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) correlation_id: Option<String>,
+    pub(crate) attempts: u32,
+}
+
+impl RawResponse {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body bytes.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The `Partner-Correlation-Id` Klarna echoed, or the one that was sent.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.correlation_id.as_deref()
+    }
+
+    /// How many attempts the call took.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Decodes the JSON body. An empty, truncated or non-JSON body, or one that does not
+    /// match `T`, gives an [`ErrorKind::Deserialization`] error that keeps the raw body,
+    /// status and headers.
+    pub fn json<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        match serde_json::from_slice::<T>(&self.body) {
+            Ok(body) => Ok(Response {
+                status: self.status,
+                headers: self.headers,
+                body,
+                correlation_id: self.correlation_id,
+                attempts: self.attempts,
+            }),
+            Err(e) => Err(Error::deserialization(
+                e,
+                self.status,
+                self.headers,
+                self.body,
+                self.correlation_id,
+            )),
+        }
+    }
+
+    /// For bodiless successes (e.g. `204 No Content`): drops any body.
+    pub fn empty(self) -> Response<()> {
+        self.map_body(|_| ())
+    }
+
+    /// Keeps the body as bytes.
+    pub fn bytes(self) -> Response<Bytes> {
+        self.map_body(|b| b)
+    }
+
+    fn map_body<T>(self, f: impl FnOnce(Bytes) -> T) -> Response<T> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+            correlation_id: self.correlation_id,
+            attempts: self.attempts,
+        }
+    }
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body_len", &self.body.len())
+            .field("correlation_id", &self.correlation_id)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+/// A typed successful response: the decoded body plus status and headers.
+///
+/// Derefs to the body, so fields can be read directly.
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+    correlation_id: Option<String>,
+    attempts: u32,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// Consumes the response, returning the body.
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+
+    /// Consumes the response, returning status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+
+    /// Maps the body, keeping the metadata.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+            correlation_id: self.correlation_id,
+            attempts: self.attempts,
+        }
+    }
+
+    /// The `Partner-Correlation-Id` Klarna echoed back, or the one that was sent.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.correlation_id.as_deref()
+    }
+
+    /// `Klarna-Mtls-Verification-Status` (`NOT_PRESENT`, `VALID`, `INVALID`), present
+    /// while mTLS is enabled on the account.
+    pub fn mtls_verification_status(&self) -> Option<&str> {
+        header_str(&self.headers, MTLS_VERIFICATION_STATUS_HEADER)
+    }
+
+    /// `Klarna-Ip-Validation-Status` (`ALLOWED`, `DENIED`, `INVALID`), present while the
+    /// IP allow-list is in reporting mode.
+    pub fn ip_validation_status(&self) -> Option<&str> {
+        header_str(&self.headers, IP_VALIDATION_STATUS_HEADER)
+    }
+
+    /// How many attempts the call took.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &self.body)
+            .field("correlation_id", &self.correlation_id)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+/// A successful response whose body has not been read yet (see
+/// [`Client::execute_streaming`](crate::Client::execute_streaming)).
+pub struct StreamingResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) correlation_id: Option<String>,
+    pub(crate) max_body_size: usize,
+    pub(crate) inner: reqwest::Response,
+}
+
+impl StreamingResponse {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The `Partner-Correlation-Id` Klarna echoed, or the one that was sent.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.correlation_id.as_deref()
+    }
+
+    /// The `Content-Length`, if the server sent one.
+    pub fn content_length(&self) -> Option<u64> {
+        self.inner.content_length()
+    }
+
+    /// The body as a stream of chunks, without buffering it. Not bounded by the client's
+    /// body size limit: the consumer decides how much to keep.
+    pub fn bytes_stream(self) -> ByteStream {
+        ByteStream {
+            inner: Box::pin(self.inner.bytes_stream()),
+        }
+    }
+
+    /// Reads the whole body into memory, failing with [`ErrorKind::BodyTooLarge`] past the
+    /// client's maximum body size.
+    pub async fn collect(self) -> Result<Bytes, Error> {
+        read_bounded(self.inner, self.max_body_size).await
+    }
+}
+
+impl fmt::Debug for StreamingResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamingResponse")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("correlation_id", &self.correlation_id)
+            .finish()
+    }
+}
+
+/// A stream of body chunks; errors are [`ErrorKind::Transport`] (or timeouts).
+pub struct ByteStream {
+    inner: Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>,
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        match self.inner.as_mut().poll_next(cx) {
+            Poll::Ready(Some(Ok(b))) => Poll::Ready(Some(Ok(b))),
+            Poll::Ready(Some(Err(e))) => {
+                Poll::Ready(Some(Err(crate::transport::map_reqwest_error(e))))
+            }
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ByteStream")
+    }
+}
+
+/// Reads a response body, refusing to hold more than `max` bytes.
+pub(crate) async fn read_bounded(
+    mut response: reqwest::Response,
+    max: usize,
+) -> Result<Bytes, Error> {
+    let too_large = || {
+        Error::new(
+            ErrorKind::BodyTooLarge,
+            format!("response body is larger than the limit of {max} bytes"),
+        )
+        .with_sent(true)
+    };
+    if let Some(len) = response.content_length()
+        && len > max as u64
+    {
+        return Err(too_large());
+    }
+    let initial = response
+        .content_length()
+        .map_or(0, |l| usize::try_from(l).unwrap_or(0).min(max).min(1 << 20));
+    let mut buf = BytesMut::with_capacity(initial);
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(crate::transport::map_reqwest_error)?
+    {
+        if buf.len() + chunk.len() > max {
+            return Err(too_large());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}

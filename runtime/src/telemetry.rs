@@ -1,0 +1,99 @@
+//! Redaction helpers shared by `Debug` impls and tracing.
+//!
+//! The rule: the API key, `Authorization`, cookies and any header carrying a token, secret,
+//! signature or key (e.g. `Klarna-Customer-Token`, `Klarna-Network-Session-Token`) never
+//! appear in logs or `Debug` output. Bodies never appear either (only their length).
+//!
+//! Spans emitted by [`Client::execute`](crate::Client::execute):
+//! - `klarna.request` (INFO): `operation`, `method`, `path`, `correlation_id`, and once done
+//!   `status`, `attempts`, `latency_ms`, `error_kind`;
+//! - `klarna.attempt` (DEBUG), one per attempt: `attempt`, `status`.
+
+use std::fmt;
+
+use http::HeaderMap;
+
+/// Placeholder shown instead of secret values.
+pub(crate) const REDACTED: &str = "<redacted>";
+
+/// Whether a header's value must never be shown.
+pub(crate) fn is_sensitive_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    if n == crate::IDEMPOTENCY_KEY_HEADER.to_ascii_lowercase() {
+        return false;
+    }
+    n == "authorization"
+        || n == "proxy-authorization"
+        || n == "cookie"
+        || n == "set-cookie"
+        || n.contains("token")
+        || n.contains("secret")
+        || n.contains("signature")
+        || n.contains("api-key")
+        || n.contains("apikey")
+        || n.contains("password")
+}
+
+/// `Debug` for a header map that redacts sensitive values.
+pub(crate) struct RedactedHeaders<'a>(pub(crate) &'a HeaderMap);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_map();
+        for (name, value) in self.0 {
+            if is_sensitive_header(name.as_str()) || value.is_sensitive() {
+                m.entry(&name.as_str(), &REDACTED);
+            } else {
+                m.entry(&name.as_str(), &value.to_str().unwrap_or("<non-ascii>"));
+            }
+        }
+        m.finish()
+    }
+}
+
+/// `Debug` for a list of `(name, value)` header pairs that redacts sensitive values.
+pub(crate) struct RedactedPairs<'a, N: AsRef<str>>(pub(crate) &'a [(N, String)]);
+
+impl<N: AsRef<str>> fmt::Debug for RedactedPairs<'_, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_map();
+        for (name, value) in self.0 {
+            let name = name.as_ref();
+            if is_sensitive_header(name) {
+                m.entry(&name, &REDACTED);
+            } else {
+                m.entry(&name, value);
+            }
+        }
+        m.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensitive_names() {
+        for n in [
+            "Authorization",
+            "klarna-customer-token",
+            "Klarna-Network-Session-Token",
+            "Klarna-Payment-Token",
+            "Klarna-Interoperability-Token",
+            "Klarna-Signature",
+            "cookie",
+            "X-Api-Key",
+        ] {
+            assert!(is_sensitive_header(n), "{n}");
+        }
+        for n in [
+            "Klarna-Idempotency-Key",
+            "Partner-Correlation-Id",
+            "User-Agent",
+            "Klarna-Integration-Metadata",
+        ] {
+            assert!(!is_sensitive_header(n), "{n}");
+        }
+    }
+}

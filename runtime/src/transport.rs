@@ -1,0 +1,454 @@
+//! The one place a request is sent: request preparation, the attempt loop with retries and
+//! timeouts, response classification and tracing.
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures_util::future::{Either, select};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use tracing::Instrument as _;
+
+use crate::client::ClientInner;
+use crate::error::{Error, ErrorKind, TimeoutKind};
+use crate::request::{Body, Request, has_dot_segment};
+use crate::response::{RawResponse, StreamingResponse, read_bounded};
+use crate::retry::{RetryPolicy, parse_retry_after};
+use crate::telemetry::is_sensitive_header;
+use crate::{CORRELATION_ID_HEADER, IDEMPOTENCY_KEY_HEADER, INTEGRATION_METADATA_HEADER};
+
+pub(crate) enum Mode {
+    Buffered,
+    Streaming,
+}
+
+pub(crate) enum Outcome {
+    Buffered(RawResponse),
+    Streaming(StreamingResponse),
+}
+
+struct Prepared {
+    method: Method,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    body: Body,
+    retry_safe: bool,
+    policy: RetryPolicy,
+    attempt_timeout: Duration,
+    total_timeout: Duration,
+    correlation_id: String,
+}
+
+/// A fresh `Partner-Correlation-Id`: a UUIDv4 without hyphens (matches `^[A-Za-z0-9]+$`).
+pub(crate) fn new_correlation_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// A fresh idempotency key. Klarna asks for UUIDv5 keys; this is a version-5 UUID whose
+/// name is 16 random bytes, so every logical call gets a new, unpredictable key.
+pub(crate) fn new_idempotency_key() -> String {
+    let name = uuid::Uuid::new_v4();
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes()).to_string()
+}
+
+fn valid_correlation_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 255 && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
+    let Request {
+        operation_id: _,
+        method,
+        path,
+        query,
+        headers: typed_headers,
+        body,
+        idempotent,
+        options,
+        build_error,
+    } = request;
+    if let Some(e) = build_error {
+        return Err(e);
+    }
+    if !path.starts_with('/') {
+        return Err(Error::invalid_request(format!(
+            "path '{path}' must start with '/'"
+        )));
+    }
+    if has_dot_segment(&path) {
+        return Err(Error::invalid_request(
+            "path contains a '.' or '..' segment; encode path parameters with encode_path_segment",
+        ));
+    }
+    let mut url = reqwest::Url::parse(&format!("{}{}", client.base_url, path)).map_err(|e| {
+        Error::invalid_request(format!("invalid request path '{path}'")).with_source(e)
+    })?;
+    if !query.is_empty() {
+        url.query_pairs_mut()
+            .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+    }
+
+    let mut headers = HeaderMap::new();
+    headers.insert(USER_AGENT, client.user_agent.clone());
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(AUTHORIZATION, client.authorization.clone());
+    match &body {
+        Body::Json(_) => {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        Body::Bytes { content_type, .. } => {
+            let v = HeaderValue::from_str(content_type)
+                .map_err(|_| Error::invalid_request("invalid body content type"))?;
+            headers.insert(CONTENT_TYPE, v);
+        }
+        Body::Empty | Body::Multipart(_) => {}
+    }
+
+    let correlation_id = match options.correlation_id() {
+        Some(id) if valid_correlation_id(id) => id.to_owned(),
+        Some(_) => {
+            return Err(Error::invalid_request(
+                "correlation id must be 1 to 255 ASCII letters or digits",
+            ));
+        }
+        None => new_correlation_id(),
+    };
+    headers.insert(
+        HeaderName::from_static(CORRELATION_ID_HEADER),
+        HeaderValue::from_str(&correlation_id)
+            .map_err(|_| Error::invalid_request("invalid correlation id"))?,
+    );
+
+    let idempotency_key = match options.idempotency_key() {
+        Some(key) => {
+            if key.is_empty() || key.chars().count() > 255 {
+                return Err(Error::invalid_request(
+                    "idempotency key must be 1 to 255 characters",
+                ));
+            }
+            Some(key.to_owned())
+        }
+        None if idempotent => Some(new_idempotency_key()),
+        None => None,
+    };
+    if let Some(key) = &idempotency_key {
+        let v = HeaderValue::from_str(key).map_err(|_| {
+            Error::invalid_request("idempotency key contains characters not allowed in a header")
+        })?;
+        headers.insert(HeaderName::from_static(IDEMPOTENCY_KEY_HEADER), v);
+    }
+
+    if let Some(meta) = options
+        .integration_metadata()
+        .or(client.integration_metadata.as_ref())
+    {
+        let v = HeaderValue::from_str(&meta.to_header_value())
+            .map_err(|_| Error::invalid_request("invalid integration metadata"))?;
+        headers.insert(HeaderName::from_static(INTEGRATION_METADATA_HEADER), v);
+    }
+
+    let extra = typed_headers.iter().map(|(n, v)| (*n, v.as_str())).chain(
+        options
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str())),
+    );
+    for (name, value) in extra {
+        let hn = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::invalid_request(format!("invalid header name '{name}'")))?;
+        let mut hv = HeaderValue::from_str(value)
+            .map_err(|_| Error::invalid_request(format!("invalid value for header '{name}'")))?;
+        if is_sensitive_header(name) {
+            hv.set_sensitive(true);
+        }
+        headers.insert(hn, hv);
+    }
+
+    let retry_safe = match method {
+        Method::GET
+        | Method::HEAD
+        | Method::OPTIONS
+        | Method::PUT
+        | Method::DELETE
+        | Method::TRACE => true,
+        Method::POST | Method::PATCH => idempotency_key.is_some(),
+        _ => idempotency_key.is_some(),
+    };
+
+    Ok(Prepared {
+        method,
+        url,
+        headers,
+        body,
+        retry_safe,
+        policy: options
+            .retry_policy()
+            .cloned()
+            .unwrap_or_else(|| client.retry_policy.clone()),
+        attempt_timeout: options.attempt_timeout().unwrap_or(client.attempt_timeout),
+        total_timeout: options.timeout().unwrap_or(client.total_timeout),
+        correlation_id,
+    })
+}
+
+/// Maps a reqwest error to ours, deciding whether the request may have been sent.
+pub(crate) fn map_reqwest_error(e: reqwest::Error) -> Error {
+    if e.is_builder() {
+        return Error::invalid_request("the HTTP request could not be built").with_source(e);
+    }
+    if e.is_connect() {
+        let err = if e.is_timeout() {
+            Error::timeout(TimeoutKind::Connect, false)
+        } else {
+            Error::new(ErrorKind::Transport, "could not connect to Klarna").with_sent(false)
+        };
+        return err.with_source(e);
+    }
+    if e.is_timeout() {
+        return Error::new(
+            ErrorKind::Transport,
+            "no data received within the read timeout",
+        )
+        .with_timeout_kind(TimeoutKind::Read)
+        .with_sent(true)
+        .with_source(e);
+    }
+    let msg = if e.is_body() || e.is_decode() {
+        "the connection broke while reading the response"
+    } else {
+        "the connection failed while the request was in flight"
+    };
+    Error::new(ErrorKind::Transport, msg)
+        .with_sent(true)
+        .with_source(e)
+}
+
+async fn attempt(client: &ClientInner, p: &Prepared, mode: &Mode) -> Result<Outcome, Error> {
+    let mut builder = client
+        .http
+        .request(p.method.clone(), p.url.clone())
+        .headers(p.headers.clone());
+    builder = match &p.body {
+        Body::Empty => builder,
+        Body::Json(b) => builder.body(b.clone()),
+        Body::Bytes { data, .. } => builder.body(data.clone()),
+        Body::Multipart(m) => builder.multipart(m.to_form()?),
+    };
+    let request = builder.build().map_err(map_reqwest_error)?;
+    let response = client
+        .http
+        .execute(request)
+        .await
+        .map_err(map_reqwest_error)?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    tracing::Span::current().record("status", status.as_u16());
+    let correlation_id = Some(
+        headers
+            .get(CORRELATION_ID_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map_or_else(|| p.correlation_id.clone(), str::to_owned),
+    );
+    if status.is_success() {
+        return Ok(match mode {
+            Mode::Buffered => {
+                let body = read_bounded(response, client.max_body_size).await?;
+                Outcome::Buffered(RawResponse {
+                    status,
+                    headers,
+                    body,
+                    correlation_id,
+                    attempts: 0,
+                })
+            }
+            Mode::Streaming => Outcome::Streaming(StreamingResponse {
+                status,
+                headers,
+                correlation_id,
+                max_body_size: client.max_body_size,
+                inner: response,
+            }),
+        });
+    }
+    let body = match read_bounded(response, client.max_body_size).await {
+        Ok(b) => b,
+        Err(e) if e.kind() == ErrorKind::BodyTooLarge => bytes::Bytes::new(),
+        Err(e) => return Err(e),
+    };
+    Err(Error::from_response(status, headers, body))
+}
+
+/// Races `fut` against a sleep of `limit`; `None` when the sleep wins.
+async fn with_timeout<F: Future>(
+    client: &ClientInner,
+    limit: Duration,
+    fut: F,
+) -> Option<F::Output> {
+    let fut = std::pin::pin!(fut);
+    match select(fut, client.sleep.0.sleep(limit)).await {
+        Either::Left((out, _)) => Some(out),
+        Either::Right(((), _)) => None,
+    }
+}
+
+fn retryable(err: &Error, retry_safe: bool) -> bool {
+    match err.kind() {
+        // Nothing reached Klarna (e.g. connection refused): safe for every method.
+        ErrorKind::Transport | ErrorKind::Timeout if !err.may_have_been_sent() => true,
+        ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::RateLimited => retry_safe,
+        ErrorKind::Api => retry_safe && err.is_retryable(),
+        _ => false,
+    }
+}
+
+pub(crate) async fn send(
+    client: &ClientInner,
+    request: Request,
+    mode: Mode,
+) -> Result<Outcome, Error> {
+    let span = tracing::info_span!(
+        "klarna.request",
+        operation = request.operation_id,
+        method = %request.method,
+        path = %request.path,
+        correlation_id = tracing::field::Empty,
+        status = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+        error_kind = tracing::field::Empty,
+    );
+    let operation_id = request.operation_id;
+    async move {
+        let start = client.clock.0.now();
+        let prepared = match prepare(client, request) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::Span::current().record("error_kind", tracing::field::display(e.kind()));
+                tracing::debug!(error = %e, "request rejected before sending");
+                return Err(e.with_context(operation_id, "", 0));
+            }
+        };
+        let span = tracing::Span::current();
+        span.record("correlation_id", prepared.correlation_id.as_str());
+        let result = run(client, &prepared, &mode, start).await;
+        let elapsed = client.clock.0.now().saturating_duration_since(start);
+        span.record(
+            "latency_ms",
+            u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        );
+        match result {
+            Ok((mut outcome, attempts)) => {
+                span.record("attempts", attempts);
+                let status = match &mut outcome {
+                    Outcome::Buffered(r) => {
+                        r.attempts = attempts;
+                        r.status
+                    }
+                    Outcome::Streaming(s) => s.status,
+                };
+                span.record("status", status.as_u16());
+                tracing::debug!(
+                    status = status.as_u16(),
+                    attempts,
+                    "Klarna request succeeded"
+                );
+                Ok(outcome)
+            }
+            Err((err, attempts)) => {
+                span.record("attempts", attempts);
+                if let Some(s) = err.status() {
+                    span.record("status", s.as_u16());
+                }
+                span.record("error_kind", tracing::field::display(err.kind()));
+                let err = err.with_context(operation_id, &prepared.correlation_id, attempts);
+                tracing::debug!(error = %err, "Klarna request failed");
+                Err(err)
+            }
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+async fn run(
+    client: &ClientInner,
+    p: &Prepared,
+    mode: &Mode,
+    start: std::time::Instant,
+) -> Result<(Outcome, u32), (Error, u32)> {
+    let deadline = start + p.total_timeout;
+    let mut attempt_no: u32 = 0;
+    loop {
+        attempt_no += 1;
+        let remaining = deadline.saturating_duration_since(client.clock.0.now());
+        if remaining.is_zero() {
+            return Err((
+                Error::timeout(TimeoutKind::Total, attempt_no > 1),
+                attempt_no - 1,
+            ));
+        }
+        let (limit, limit_kind) = if p.attempt_timeout < remaining {
+            (p.attempt_timeout, TimeoutKind::Attempt)
+        } else {
+            (remaining, TimeoutKind::Total)
+        };
+        let attempt_span = tracing::debug_span!(
+            "klarna.attempt",
+            attempt = attempt_no,
+            status = tracing::field::Empty
+        );
+        let fut = attempt(client, p, mode).instrument(attempt_span);
+        let result = match with_timeout(client, limit, fut).await {
+            Some(r) => r,
+            None => Err(Error::timeout(limit_kind, true)),
+        };
+        let err = match result {
+            Ok(outcome) => {
+                client.budget.record_success();
+                return Ok((outcome, attempt_no));
+            }
+            Err(err) => err,
+        };
+        if !retryable(&err, p.retry_safe) {
+            return Err((err, attempt_no));
+        }
+        if attempt_no >= p.policy.max_attempts() {
+            tracing::debug!(attempts = attempt_no, "not retrying: attempts exhausted");
+            return Err((err, attempt_no));
+        }
+        if err.timeout_kind() == Some(TimeoutKind::Total) {
+            return Err((err, attempt_no));
+        }
+        let delay = match err
+            .headers()
+            .and_then(|h| parse_retry_after(h, client.clock.0.system_time()))
+        {
+            Some(d) => d.min(p.policy.max_retry_after()),
+            None => p.policy.backoff(attempt_no),
+        };
+        let now = client.clock.0.now();
+        if now + delay >= deadline {
+            tracing::debug!(
+                delay_ms = delay.as_millis() as u64,
+                "not retrying: the delay would pass the total timeout"
+            );
+            return Err((err, attempt_no));
+        }
+        let after_timeout = matches!(err.kind(), ErrorKind::Timeout | ErrorKind::Transport);
+        if !client.budget.try_acquire(after_timeout) {
+            tracing::debug!(
+                available = client.budget.available(),
+                "not retrying: retry budget exhausted"
+            );
+            return Err((err, attempt_no));
+        }
+        tracing::debug!(
+            attempt = attempt_no,
+            delay_ms = delay.as_millis() as u64,
+            error_kind = %err.kind(),
+            status = err.status().map(|s| s.as_u16()),
+            "retrying Klarna request"
+        );
+        client.sleep.0.sleep(delay).await;
+    }
+}
