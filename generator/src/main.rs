@@ -1,1 +1,114 @@
-fn main() {}
+//! The `klarna-codegen` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use klarna_codegen::{RenderOptions, RuntimeDependency, SpecInput};
+
+/// Generates a Rust SDK crate from OpenAPI 3.0/3.1 documents.
+#[derive(Parser)]
+#[command(name = "klarna-codegen", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Writes a standalone crate generated from the documents.
+    Generate {
+        /// OpenAPI documents (YAML or JSON), one API module each.
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+        /// Directory to write the crate into (created or updated in place).
+        #[arg(long)]
+        out: PathBuf,
+        /// The generated package's name.
+        #[arg(long, default_value = "klarna")]
+        crate_name: String,
+        /// The generated package's version.
+        #[arg(long, default_value = "0.1.0")]
+        crate_version: String,
+        /// Path of the `klarna-runtime` crate (default: the one this generator was built from).
+        #[arg(long)]
+        runtime_path: Option<PathBuf>,
+    },
+    /// Prints the intermediate representation of the documents as JSON.
+    Ir {
+        /// OpenAPI documents.
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Generate { specs, out, crate_name, crate_version, runtime_path } => {
+            let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
+            let runtime = runtime_path.unwrap_or_else(default_runtime_path);
+            let runtime = std::path::absolute(&runtime).unwrap_or(runtime);
+            let mut command = String::from("klarna-codegen generate");
+            for s in &specs {
+                command.push_str(&format!(" {}", s.display()));
+            }
+            command.push_str(&format!(" --out {}", out.display()));
+            let options = RenderOptions {
+                runtime: RuntimeDependency::Path(runtime.display().to_string()),
+                standalone: true,
+                regen_command: command,
+            };
+            let generated = match klarna_codegen::generate(&inputs, &crate_name, &crate_version, &options) {
+                Ok(g) => g,
+                Err(diags) => {
+                    eprint!("{diags}");
+                    return ExitCode::from(1);
+                }
+            };
+            eprint!("{}", generated.warnings);
+            match klarna_codegen::write::write_crate(&out, &generated.files) {
+                Ok(report) => {
+                    eprintln!(
+                        "wrote {} ({} files written, {} unchanged, {} removed)",
+                        out.display(),
+                        report.written.len(),
+                        report.unchanged.len(),
+                        report.removed.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{}: error: cannot write the crate: {e}", out.display());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Ir { specs } => {
+            let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
+            match klarna_codegen::build_ir(&inputs, "klarna", "0.1.0") {
+                Ok((ir, warnings)) => {
+                    eprint!("{warnings}");
+                    match serde_json::to_string_pretty(&ir) {
+                        Ok(json) => {
+                            println!("{json}");
+                            ExitCode::SUCCESS
+                        }
+                        Err(e) => {
+                            eprintln!("error: cannot print the IR: {e}");
+                            ExitCode::from(1)
+                        }
+                    }
+                }
+                Err(diags) => {
+                    eprint!("{diags}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+fn default_runtime_path() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime"))
+}

@@ -1,1 +1,61 @@
-fn main() {}
+//! `cargo xtask`: the project's own commands. Run `cargo xtask help` for the list.
+//!
+//! Every check CI runs is a command here, so a developer runs exactly what CI runs.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+mod regen;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  regen            regenerate generated/ from specs/ and templates/
+  check            fail if generated/ differs from what `regen` would write
+  help             print this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("regen") => regen::regen(&workspace_root()),
+        Some("check") => regen::check(&workspace_root()),
+        Some("help") | Some("--help") | Some("-h") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// `specs/*.yaml` (and `.json`), sorted.
+pub fn spec_files(root: &Path) -> Result<Vec<PathBuf>> {
+    let dir = root.join("specs");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
+            out.push(path);
+        }
+    }
+    out.sort();
+    if out.is_empty() {
+        bail!("no OpenAPI documents in {}", dir.display());
+    }
+    Ok(out)
+}

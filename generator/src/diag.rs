@@ -1,0 +1,172 @@
+//! Diagnostics: every problem the generator finds, with the file and the place in it.
+//!
+//! Stages never stop at the first problem: they push diagnostics into a [`Diagnostics`] list and carry on
+//! where they can, so a user sees every problem of a document at once. A location is either a line and
+//! column (syntax errors, known from the YAML or JSON parser) or a JSON pointer into the document
+//! (structural and semantic problems found after parsing).
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Something was renamed, degraded or skipped; the output is still usable.
+    Warning,
+    /// The input cannot be turned into a crate.
+    Error,
+}
+
+/// Where in a document a diagnostic points.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Location {
+    /// The whole file.
+    File,
+    /// A 1-based line and column.
+    LineCol {
+        /// 1-based line.
+        line: u64,
+        /// 1-based column.
+        column: u64,
+    },
+    /// A JSON pointer (RFC 6901) into the parsed document, e.g. `#/paths/~1pets/get`.
+    Pointer(String),
+}
+
+/// One problem found in one file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file, as given on the command line or relative to the workspace.
+    pub file: String,
+    /// The place in the file.
+    pub location: Location,
+    /// What is wrong, in one line.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// An error at `location` in `file`.
+    pub fn error(file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Error, file: file.into(), location, message: message.into() }
+    }
+
+    /// A warning at `location` in `file`.
+    pub fn warning(file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, file: file.into(), location, message: message.into() }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match &self.location {
+            Location::File => write!(f, "{}: {severity}: {}", self.file, self.message),
+            Location::LineCol { line, column } => {
+                write!(f, "{}:{line}:{column}: {severity}: {}", self.file, self.message)
+            }
+            Location::Pointer(pointer) => write!(f, "{} at {pointer}: {severity}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// An ordered collection of diagnostics.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Adds all diagnostics of `other`.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// True when at least one diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// All diagnostics, in the order they were found.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Only the errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Error)
+    }
+
+    /// Only the warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Warning)
+    }
+
+    /// Number of diagnostics.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorts by file, location and message, so output is the same on every run.
+    pub fn sort(&mut self) {
+        self.items.sort();
+        self.items.dedup();
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.items {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// Escapes one JSON pointer token (RFC 6901): `~` → `~0`, `/` → `~1`.
+pub fn escape_pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Builds a pointer `#/a/b/c` from tokens, escaping each.
+pub fn pointer<I, S>(tokens: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out = String::from("#");
+    for t in tokens {
+        out.push('/');
+        out.push_str(&escape_pointer_token(t.as_ref()));
+    }
+    out
+}
+
+/// Appends one token to an existing pointer.
+pub fn child(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", escape_pointer_token(token))
+}

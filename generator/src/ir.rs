@@ -1,0 +1,367 @@
+//! The intermediate representation: what the generated crate contains, with every decision made.
+//!
+//! Plain, owned, ordered data. Lowering fills it; rendering and diffing only read it. Every named thing
+//! carries its wire name (as in the document) and its Rust name (decided once, in lowering); every node
+//! carries the JSON pointer of the place in the document it came from. Lists are in a defined order
+//! (types and resources by Rust name, operations by Rust name, fields in document order), so the IR of the
+//! same inputs is the same on every machine, and `klarna-codegen ir SPEC` can be snapshot-tested.
+
+use serde::Serialize;
+
+/// A name as it appears on the wire and as it appears in Rust.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Name {
+    /// As written in the OpenAPI document.
+    pub wire: String,
+    /// The Rust identifier (possibly a raw identifier such as `r#type`).
+    pub rust: String,
+}
+
+/// The whole generated crate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Crate {
+    /// Cargo package name.
+    pub name: String,
+    /// Cargo package version.
+    pub version: String,
+    /// One API per input document, ordered by module name.
+    pub apis: Vec<Api>,
+}
+
+/// One input document: a module and a cargo feature of the generated crate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Api {
+    /// Wire: the document's file stem; Rust: the module name (also the cargo feature name).
+    pub module: Name,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub doc: Option<String>,
+    /// Where the document came from.
+    pub source: Source,
+    /// Declared servers.
+    pub servers: Vec<Server>,
+    /// Named types (component schemas and named inline schemas), ordered by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Operations grouped by resource (tag), ordered by Rust name.
+    pub resources: Vec<Resource>,
+}
+
+/// The document a part of the IR came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// The path as given to the generator.
+    pub file: String,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+    /// The declared `openapi` version.
+    pub openapi_version: String,
+}
+
+/// A server URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Server {
+    /// The URL.
+    pub url: String,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// A named Rust type.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TypeDef {
+    /// Wire: the component name (or the context path of an inline schema); Rust: the type name.
+    pub name: Name,
+    /// Where the schema is.
+    pub pointer: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// What kind of type.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct {
+        /// Fields in document order.
+        fields: Vec<Field>,
+        /// `additionalProperties` next to known fields: a flattened map field.
+        additional: Option<AdditionalField>,
+        /// How the struct can be constructed.
+        construct: Construct,
+    },
+    /// A string enum with an `Unknown(String)` fallback.
+    StringEnum {
+        /// Known values.
+        variants: Vec<Variant>,
+    },
+    /// An integer enum with an `Unknown(i64)` fallback.
+    IntEnum {
+        /// Known values.
+        variants: Vec<IntVariant>,
+    },
+    /// `oneOf`/`anyOf`.
+    Union {
+        /// The discriminator property, if the union is tagged.
+        discriminator: Option<String>,
+        /// Alternatives, in the order they are tried (untagged) or listed (tagged).
+        variants: Vec<UnionVariant>,
+    },
+    /// A named alias for another type (`type X = ...`).
+    Alias {
+        /// The aliased type.
+        target: TypeRef,
+    },
+}
+
+/// The flattened map field that keeps `additionalProperties`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AdditionalField {
+    /// The field's Rust name.
+    pub rust: String,
+    /// The map's value type.
+    pub ty: TypeRef,
+}
+
+/// How a struct is constructed by users.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Construct {
+    /// No required fields: `Default` is derived.
+    Default,
+    /// A `new(required...)` constructor (at most seven required fields).
+    New,
+    /// Struct literal only.
+    Literal,
+}
+
+/// A struct field.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Field {
+    /// Property name and field name.
+    pub name: Name,
+    /// Where the property is.
+    pub pointer: String,
+    /// The value type (without `Option`).
+    pub ty: TypeRef,
+    /// Required, optional, nullable.
+    pub presence: Presence,
+    /// The field needs a `Box` to break a cycle of by-value containment.
+    pub boxed: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// `readOnly: true`: sent by the server only.
+    pub read_only: bool,
+    /// `writeOnly: true`: sent by the client only.
+    pub write_only: bool,
+}
+
+/// Whether a value must be there and whether it may be null.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// Always present, may be null: `Option<T>`, serialized as `null` when `None`.
+    RequiredNullable,
+    /// May be absent, never null: `Option<T>`, skipped when `None`.
+    Optional,
+    /// May be absent or null, and the two differ: `Nullable<T>` (absent / null / value).
+    OptionalNullable,
+}
+
+/// A known value of a string enum.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Variant {
+    /// Wire value and variant name.
+    pub name: Name,
+}
+
+/// A known value of an integer enum.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IntVariant {
+    /// The value.
+    pub value: i64,
+    /// The variant name.
+    pub rust: String,
+}
+
+/// One alternative of a union.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UnionVariant {
+    /// Wire: the discriminator value(s) joined by `|` (tagged) or the schema name; Rust: the variant name.
+    pub name: Name,
+    /// Discriminator values that select this variant (tagged unions only).
+    pub tags: Vec<String>,
+    /// The payload type.
+    pub ty: TypeRef,
+    /// The payload needs a `Box` to break a cycle.
+    pub boxed: bool,
+}
+
+/// A reference to a type.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "type", content = "of", rename_all = "snake_case")]
+pub enum TypeRef {
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// A string; the format is kept for documentation and diffing.
+    String(Option<String>),
+    /// Raw bytes (`format: binary`).
+    Bytes,
+    /// Any JSON value.
+    Json,
+    /// A named type of the same API, by Rust name.
+    Named(String),
+    /// A list.
+    List(Box<TypeRef>),
+    /// A string-keyed map.
+    Map(Box<TypeRef>),
+}
+
+/// Operations that share a tag, reached through `client.<accessor>()`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Resource {
+    /// Wire: the tag; Rust: the resource struct name.
+    pub name: Name,
+    /// The accessor method on the client.
+    pub accessor: String,
+    /// The tag's description.
+    pub doc: Option<String>,
+    /// Operations, ordered by method name.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Operation {
+    /// Wire: the `operationId` (or a synthesized one); Rust: the method name on the resource.
+    pub id: Name,
+    /// The request builder's type name.
+    pub builder: String,
+    /// Where the operation is.
+    pub pointer: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// The path template as in the document.
+    pub path: String,
+    /// Summary line.
+    pub summary: Option<String>,
+    /// Longer description.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Marked `x-klarna-inferred`: not confirmed by Klarna's request collection.
+    pub inferred: bool,
+    /// Path parameters, in template order.
+    pub path_params: Vec<Param>,
+    /// Query parameters.
+    pub query_params: Vec<Param>,
+    /// Header parameters the caller supplies (headers managed by the runtime are excluded).
+    pub header_params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// The success response.
+    pub response: SuccessResponse,
+    /// Other declared responses (status codes, for documentation and diffing).
+    pub error_statuses: Vec<String>,
+    /// The operation takes `Klarna-Idempotency-Key`: the runtime generates one per call and may retry.
+    pub idempotent: bool,
+    /// Security requirement names.
+    pub security: Vec<String>,
+    /// Cursor pagination, if the operation is a paginated list.
+    pub pagination: Option<Pagination>,
+}
+
+/// A parameter.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Param {
+    /// Wire name and Rust argument/setter name.
+    pub name: Name,
+    /// Where the parameter is.
+    pub pointer: String,
+    /// The value type.
+    pub ty: TypeRef,
+    /// Required.
+    pub required: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// A request body.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Body {
+    /// The body type.
+    pub ty: TypeRef,
+    /// Required (otherwise set through the builder).
+    pub required: bool,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// The media type as declared.
+    pub media_type: String,
+}
+
+/// Body encodings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEncoding {
+    /// JSON.
+    Json,
+    /// `multipart/form-data`.
+    Multipart,
+    /// Raw bytes with the declared content type.
+    Bytes,
+}
+
+/// The success response of an operation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SuccessResponse {
+    /// The status code (e.g. `200`).
+    pub status: String,
+    /// What the body is.
+    pub body: ResponseBody,
+}
+
+/// Kinds of success bodies.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "type", rename_all = "snake_case")]
+pub enum ResponseBody {
+    /// No body.
+    Empty,
+    /// JSON of the given type.
+    Json(TypeRef),
+    /// Bytes (CSV, PDF, octet-stream ...), with the media type.
+    Bytes(String),
+}
+
+/// Cursor pagination of a list operation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pagination {
+    /// The response field holding the page's items.
+    pub items: Name,
+    /// The item type.
+    pub item_ty: TypeRef,
+    /// The query parameter that takes the cursor (`starting_after`).
+    pub cursor_param: Name,
+    /// The response type's path to the next cursor (`pagination.last_item`), as Rust field names.
+    pub next_cursor: Vec<String>,
+}

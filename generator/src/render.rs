@@ -1,0 +1,823 @@
+//! Stage 3, render: [`ir::Crate`] → file contents.
+//!
+//! Rendering makes no decisions. It spells IR types as Rust (fully qualified paths, so a schema named
+//! `Option` or `Result` cannot shadow anything), builds flat view structs of precomputed strings, feeds them
+//! to the askama templates in `templates/`, and runs every `.rs` output through `syn` (invalid Rust fails
+//! here, as a diagnostic) and `prettyplease` (canonical formatting, no rustfmt needed). Each file gets the
+//! `@generated` header.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use askama::Template;
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::ir::*;
+use crate::naming::unraw;
+
+/// What the generated crate depends on `klarna-runtime` through.
+#[derive(Clone, Debug)]
+pub enum RuntimeDependency {
+    /// `{ path = "...", version = "..." }` (inside this workspace, publishable).
+    PathAndVersion {
+        /// Path from the generated crate to the runtime crate.
+        path: String,
+        /// The runtime's version requirement.
+        version: String,
+    },
+    /// `{ path = "..." }` (a crate generated elsewhere on this machine).
+    Path(String),
+}
+
+/// Everything render needs beyond the IR.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// How to reach `klarna-runtime`.
+    pub runtime: RuntimeDependency,
+    /// Add an empty `[workspace]` so the crate builds on its own wherever it is written.
+    pub standalone: bool,
+    /// The command that regenerates the output, named in every header.
+    pub regen_command: String,
+}
+
+/// Renders every file of the crate, keyed by path relative to the crate root.
+pub fn render(krate: &Crate, options: &RenderOptions) -> Result<BTreeMap<PathBuf, String>, Diagnostics> {
+    let mut files = BTreeMap::new();
+    let mut problems = Diagnostics::new();
+    let sources: Vec<&Source> = krate.apis.iter().map(|a| &a.source).collect();
+    let crate_header = |comment: &str| header(comment, &sources, &options.regen_command);
+
+    let cargo = CargoTemplate {
+        header: crate_header("#"),
+        name: krate.name.clone(),
+        version: krate.version.clone(),
+        default_features: krate.apis.iter().map(|a| format!("{:?}", a.module.rust)).collect::<Vec<_>>().join(", "),
+        features: krate
+            .apis
+            .iter()
+            .map(|a| FeatureView { name: a.module.rust.clone(), doc: format!("# {} ({})", a.title, a.source.file) })
+            .collect(),
+        runtime_dep: match &options.runtime {
+            RuntimeDependency::PathAndVersion { path, version } => {
+                format!("klarna-runtime = {{ path = {}, version = {} }}", toml_str(path), toml_str(version))
+            }
+            RuntimeDependency::Path(path) => format!("klarna-runtime = {{ path = {} }}", toml_str(path)),
+        },
+        standalone: options.standalone,
+    };
+    push_text(&mut files, &mut problems, "Cargo.toml", cargo.render());
+    let readme = ReadmeTemplate {
+        name: krate.name.clone(),
+        crate_ident: krate.name.replace('-', "_"),
+        apis: krate
+            .apis
+            .iter()
+            .map(|a| ReadmeApiView {
+                feature: a.module.rust.clone(),
+                title: a.title.clone(),
+                version: a.version.clone(),
+                operations: a.resources.iter().map(|r| r.operations.len()).sum(),
+            })
+            .collect(),
+    };
+    push_text(&mut files, &mut problems, "README.md", readme.render());
+
+    let lib = LibTemplate {
+        crate_doc: inner_doc(&crate_doc(krate)),
+        apis: krate
+            .apis
+            .iter()
+            .map(|a| LibApiView {
+                doc: outer_doc(&format!("{} ({}, `{}` feature).", a.title, a.version, a.module.rust)),
+                module: a.module.rust.clone(),
+                feature_lit: lit(&a.module.rust),
+            })
+            .collect(),
+    };
+    push_rust(&mut files, &mut problems, "src/lib.rs", lib.render(), &crate_header("//"));
+
+    for api in &krate.apis {
+        let api_header = header("//", &[&api.source], &options.regen_command);
+        let dir = format!("src/{}", unraw(&api.module.rust));
+        let module = ApiModTemplate {
+            doc: inner_doc(&api_doc(api)),
+            servers: api
+                .servers
+                .iter()
+                .enumerate()
+                .map(|(i, s)| ServerView {
+                    doc: outer_doc(&format!("Server {}: {}", i + 1, s.description.as_deref().unwrap_or("(no description)"))),
+                    name: server_const(s, i),
+                    url_lit: lit(&s.url),
+                })
+                .collect(),
+        };
+        push_rust(&mut files, &mut problems, &format!("{dir}/mod.rs"), module.render(), &api_header);
+        let models = ModelsTemplate { types: api.types.iter().map(type_view).collect() };
+        push_rust(&mut files, &mut problems, &format!("{dir}/models.rs"), models.render(), &api_header);
+        let operations = OperationsTemplate { resources: api.resources.iter().map(resource_view).collect() };
+        push_rust(&mut files, &mut problems, &format!("{dir}/operations.rs"), operations.render(), &api_header);
+    }
+    if problems.has_errors() { Err(problems) } else { Ok(files) }
+}
+
+fn push_text(files: &mut BTreeMap<PathBuf, String>, problems: &mut Diagnostics, path: &str, rendered: askama::Result<String>) {
+    match rendered {
+        Ok(text) => {
+            files.insert(PathBuf::from(path), normalize_newlines(&text));
+        }
+        Err(e) => problems.push(Diagnostic::error(path, Location::File, format!("template failed: {e}"))),
+    }
+}
+
+fn push_rust(
+    files: &mut BTreeMap<PathBuf, String>,
+    problems: &mut Diagnostics,
+    path: &str,
+    rendered: askama::Result<String>,
+    header: &str,
+) {
+    let text = match rendered {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(Diagnostic::error(path, Location::File, format!("template failed: {e}")));
+            return;
+        }
+    };
+    match syn::parse_file(&text) {
+        Ok(file) => {
+            let pretty = prettyplease::unparse(&file);
+            files.insert(PathBuf::from(path), format!("{header}\n{pretty}"));
+        }
+        Err(e) => {
+            let start = e.span().start();
+            problems.push(Diagnostic::error(
+                path,
+                Location::LineCol { line: start.line as u64, column: start.column as u64 + 1 },
+                format!("generated code does not parse (a generator bug): {e}; line: {}", text.lines().nth(start.line.saturating_sub(1)).unwrap_or("").trim()),
+            ));
+        }
+    }
+}
+
+fn normalize_newlines(s: &str) -> String {
+    let mut out: String = s.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+    while out.contains("\n\n\n") {
+        out = out.replace("\n\n\n", "\n\n");
+    }
+    out.push('\n');
+    out
+}
+
+/// The `@generated` header: generator version, every spec with its hash, and the command to regenerate.
+fn header(comment: &str, sources: &[&Source], regen: &str) -> String {
+    let mut lines = vec![format!("{comment} @generated by klarna-codegen {}; do not edit.", env!("CARGO_PKG_VERSION"))];
+    for s in sources {
+        lines.push(format!("{comment} Source: {} (sha256 {}).", s.file, s.sha256));
+    }
+    lines.push(format!("{comment} Regenerate with `{regen}`."));
+    lines.join("\n")
+}
+
+fn toml_str(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// A Rust string literal.
+fn lit(s: &str) -> String {
+    proc_macro2::Literal::string(s).to_string()
+}
+
+fn doc_attrs(text: &str, inner: bool) -> String {
+    let bang = if inner { "!" } else { "" };
+    text.lines().map(|l| format!("#{bang}[doc = {}]", lit(&format!(" {l}").trim_end().to_string()))).collect::<Vec<_>>().join("\n")
+}
+
+fn outer_doc(text: &str) -> String {
+    doc_attrs(text, false)
+}
+
+fn inner_doc(text: &str) -> String {
+    doc_attrs(text, true)
+}
+
+fn doc_or(doc: &Option<String>, fallback: String) -> String {
+    match doc {
+        Some(d) if !d.trim().is_empty() => d.clone(),
+        _ => fallback,
+    }
+}
+
+fn crate_doc(krate: &Crate) -> String {
+    let mut s = String::from(
+        "Typed Rust client for the Klarna Network APIs.\n\nGenerated from Klarna's OpenAPI documents; every API is a module behind a cargo feature of the same name:\n",
+    );
+    for a in &krate.apis {
+        s.push_str(&format!("\n- `{}`: {} ({})", a.module.rust, a.title, a.version));
+    }
+    s.push_str("\n\nRequests go through [`klarna_runtime`], which handles authentication, retries with backoff, idempotency keys, timeouts and errors.");
+    s
+}
+
+fn api_doc(api: &Api) -> String {
+    let mut s = format!("{} ({}).", api.title, api.version);
+    if let Some(d) = &api.doc {
+        s.push_str("\n\n");
+        s.push_str(d);
+    }
+    s.push_str(&format!("\n\nGenerated from `{}` (OpenAPI {}).", api.source.file, api.source.openapi_version));
+    s
+}
+
+fn server_const(s: &Server, i: usize) -> String {
+    let d = s.description.as_deref().unwrap_or("").to_ascii_lowercase();
+    let base = if d.contains("live") || d.contains("production") {
+        "LIVE_BASE_URL".to_owned()
+    } else if d.contains("test") || d.contains("playground") || d.contains("sandbox") {
+        "TEST_BASE_URL".to_owned()
+    } else {
+        format!("SERVER_{}_URL", i + 1)
+    };
+    if i > 0 && (base == "LIVE_BASE_URL" || base == "TEST_BASE_URL") {
+        // Keep names unique when two servers have similar descriptions.
+        return base;
+    }
+    base
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// Type spelling
+// -------------------------------------------------------------------------------------------------------------
+
+/// Spells a type. `models` is the path prefix of named types (`""` inside models.rs, `"super::models::"` in
+/// operations.rs).
+fn rust_type(t: &TypeRef, models: &str) -> String {
+    match t {
+        TypeRef::Bool => "bool".into(),
+        TypeRef::I32 => "i32".into(),
+        TypeRef::I64 => "i64".into(),
+        TypeRef::F32 => "f32".into(),
+        TypeRef::F64 => "f64".into(),
+        // Binary data inside JSON can only be a string.
+        TypeRef::String(_) | TypeRef::Bytes => "::std::string::String".into(),
+        TypeRef::Json => "::serde_json::Value".into(),
+        TypeRef::Named(n) => format!("{models}{n}"),
+        TypeRef::List(inner) => format!("::std::vec::Vec<{}>", rust_type(inner, models)),
+        TypeRef::Map(inner) => {
+            format!("::std::collections::BTreeMap<::std::string::String, {}>", rust_type(inner, models))
+        }
+    }
+}
+
+fn boxed(ty: String, boxed: bool) -> String {
+    if boxed { format!("::std::boxed::Box<{ty}>") } else { ty }
+}
+
+fn format_note(t: &TypeRef) -> Option<String> {
+    match t {
+        TypeRef::String(Some(f)) => Some(format!("Format: `{f}`.")),
+        TypeRef::I64 | TypeRef::I32 => None,
+        _ => None,
+    }
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// Models
+// -------------------------------------------------------------------------------------------------------------
+
+enum TypeView {
+    Struct(StructView),
+    StringEnum(EnumView),
+    IntEnum(IntEnumView),
+    Union(UnionView),
+    Alias(AliasView),
+}
+
+struct StructView {
+    name: String,
+    doc: String,
+    attrs: String,
+    derive_default: bool,
+    fields: Vec<FieldView>,
+    ctor: Option<CtorView>,
+}
+
+struct FieldView {
+    name: String,
+    doc: String,
+    attrs: String,
+    ty: String,
+}
+
+struct CtorView {
+    params: Vec<NameTy>,
+    /// Field initializers (`name` or `name: expr`).
+    inits: Vec<String>,
+}
+
+struct NameTy {
+    name: String,
+    ty: String,
+}
+
+struct EnumView {
+    name: String,
+    doc: String,
+    attrs: String,
+    variants: Vec<VariantView>,
+}
+
+struct VariantView {
+    name: String,
+    doc: String,
+    wire_lit: String,
+}
+
+struct IntEnumView {
+    name: String,
+    doc: String,
+    attrs: String,
+    variants: Vec<IntVariantView>,
+}
+
+struct IntVariantView {
+    name: String,
+    value: i64,
+}
+
+struct UnionView {
+    name: String,
+    doc: String,
+    attrs: String,
+    tag_lit: Option<String>,
+    variants: Vec<UnionVariantView>,
+}
+
+struct UnionVariantView {
+    name: String,
+    doc: String,
+    ty: String,
+    tags: String,
+    wrap: String,
+}
+
+struct AliasView {
+    name: String,
+    doc: String,
+    ty: String,
+}
+
+fn deprecated_attr(deprecated: bool) -> String {
+    if deprecated { "#[deprecated = \"marked deprecated in the API document\"]".into() } else { String::new() }
+}
+
+fn type_doc(t: &TypeDef) -> String {
+    outer_doc(&doc_or(&t.doc, format!("The `{}` schema.", t.name.wire)))
+}
+
+fn type_view(t: &TypeDef) -> TypeView {
+    let name = t.name.rust.clone();
+    let doc = type_doc(t);
+    let attrs = deprecated_attr(t.deprecated);
+    match &t.kind {
+        TypeKind::Struct { fields, additional, construct } => {
+            let mut views: Vec<FieldView> = fields.iter().map(field_view).collect();
+            if let Some(extra) = additional {
+                views.push(FieldView {
+                    name: extra.rust.clone(),
+                    doc: outer_doc("Properties not described by the schema, kept as received."),
+                    attrs: "#[serde(flatten)]".into(),
+                    ty: format!("::std::collections::BTreeMap<::std::string::String, {}>", rust_type(&extra.ty, "")),
+                });
+            }
+            let ctor = (*construct == Construct::New).then(|| CtorView {
+                params: fields
+                    .iter()
+                    .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+                    .map(|f| NameTy { name: f.name.rust.clone(), ty: field_type(f) })
+                    .collect(),
+                inits: fields
+                    .iter()
+                    .map(|f| match f.presence {
+                        Presence::Required | Presence::RequiredNullable => f.name.rust.clone(),
+                        Presence::Optional => format!("{}: ::std::option::Option::None", f.name.rust),
+                        Presence::OptionalNullable => format!("{}: ::klarna_runtime::Nullable::Absent", f.name.rust),
+                    })
+                    .chain(additional.iter().map(|a| format!("{}: ::std::collections::BTreeMap::new()", a.rust)))
+                    .collect(),
+            });
+            TypeView::Struct(StructView {
+                name,
+                doc,
+                attrs,
+                derive_default: *construct == Construct::Default,
+                fields: views,
+                ctor,
+            })
+        }
+        TypeKind::StringEnum { variants } => TypeView::StringEnum(EnumView {
+            name,
+            doc,
+            attrs,
+            variants: variants
+                .iter()
+                .map(|v| VariantView {
+                    name: v.name.rust.clone(),
+                    doc: outer_doc(&format!("`{}`", v.name.wire.replace('`', "'"))),
+                    wire_lit: lit(&v.name.wire),
+                })
+                .collect(),
+        }),
+        TypeKind::IntEnum { variants } => TypeView::IntEnum(IntEnumView {
+            name,
+            doc,
+            attrs,
+            variants: variants.iter().map(|v| IntVariantView { name: v.rust.clone(), value: v.value }).collect(),
+        }),
+        TypeKind::Union { discriminator, variants } => TypeView::Union(UnionView {
+            name,
+            doc,
+            attrs,
+            tag_lit: discriminator.as_deref().map(lit),
+            variants: variants
+                .iter()
+                .map(|v| UnionVariantView {
+                    name: v.name.rust.clone(),
+                    doc: outer_doc(&if v.tags.is_empty() {
+                        format!("The `{}` alternative.", v.name.wire)
+                    } else {
+                        format!("Selected by {}.", v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "))
+                    }),
+                    ty: boxed(rust_type(&v.ty, ""), v.boxed),
+                    tags: v.tags.iter().map(|t| lit(t)).collect::<Vec<_>>().join(" | "),
+                    wrap: if v.boxed {
+                        format!("|value| Self::{}(::std::boxed::Box::new(value))", v.name.rust)
+                    } else {
+                        format!("Self::{}", v.name.rust)
+                    },
+                })
+                .collect(),
+        }),
+        TypeKind::Alias { target } => TypeView::Alias(AliasView { name, doc, ty: rust_type(target, "") }),
+    }
+}
+
+fn field_type(f: &Field) -> String {
+    let inner = boxed(rust_type(&f.ty, ""), f.boxed);
+    match f.presence {
+        Presence::Required => inner,
+        Presence::RequiredNullable | Presence::Optional => format!("::std::option::Option<{inner}>"),
+        Presence::OptionalNullable => format!("::klarna_runtime::Nullable<{inner}>"),
+    }
+}
+
+fn field_view(f: &Field) -> FieldView {
+    let mut serde = Vec::new();
+    if unraw(&f.name.rust) != f.name.wire {
+        serde.push(format!("rename = {}", lit(&f.name.wire)));
+    }
+    match f.presence {
+        Presence::Required => {}
+        Presence::RequiredNullable => serde.push("default".into()),
+        Presence::Optional => {
+            serde.push("default".into());
+            serde.push("skip_serializing_if = \"::std::option::Option::is_none\"".into());
+        }
+        Presence::OptionalNullable => {
+            serde.push("default".into());
+            serde.push("skip_serializing_if = \"::klarna_runtime::Nullable::is_absent\"".into());
+        }
+    }
+    let mut attrs = Vec::new();
+    if !serde.is_empty() {
+        attrs.push(format!("#[serde({})]", serde.join(", ")));
+    }
+    if f.deprecated {
+        attrs.push(deprecated_attr(true));
+    }
+    let mut doc = doc_or(&f.doc, format!("The `{}` property.", f.name.wire));
+    let mut notes = Vec::new();
+    if let Some(n) = format_note(&f.ty) {
+        notes.push(n);
+    }
+    match f.presence {
+        Presence::RequiredNullable => notes.push("Always present; may be null.".into()),
+        Presence::OptionalNullable => notes.push("May be absent, null, or a value; the three are sent differently.".into()),
+        _ => {}
+    }
+    if f.read_only {
+        notes.push("Read-only: set by Klarna in responses.".into());
+    }
+    if f.write_only {
+        notes.push("Write-only: never returned by Klarna.".into());
+    }
+    if !notes.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(&notes.join(" "));
+    }
+    FieldView { name: f.name.rust.clone(), doc: outer_doc(&doc), attrs: attrs.join("\n"), ty: field_type(f) }
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// Operations
+// -------------------------------------------------------------------------------------------------------------
+
+struct ResourceView {
+    name: String,
+    doc: String,
+    accessor: String,
+    accessor_doc: String,
+    ops: Vec<OpView>,
+}
+
+struct OpView {
+    method: String,
+    method_plain: String,
+    builder: String,
+    doc: String,
+    attrs: String,
+    args: Vec<NameTy>,
+    fields: Vec<BuilderField>,
+    setters: Vec<SetterView>,
+    idempotent: bool,
+    id_lit: String,
+    http_method: String,
+    path_expr: String,
+    query: Vec<ParamSend>,
+    headers: Vec<ParamSend>,
+    body_stmt: String,
+    finish: String,
+    response_ty: String,
+    returns_doc: String,
+}
+
+struct BuilderField {
+    name: String,
+    ty: String,
+    /// The initializer (`name` or `name: expr`).
+    init: String,
+}
+
+impl BuilderField {
+    fn new(name: &str, ty: String, expr: &str) -> Self {
+        let init = if expr == name { name.to_owned() } else { format!("{name}: {expr}") };
+        Self { name: name.to_owned(), ty, init }
+    }
+}
+
+struct SetterView {
+    name: String,
+    doc: String,
+    field: String,
+    arg_ty: String,
+    assign: String,
+}
+
+struct ParamSend {
+    field: String,
+    wire_lit: String,
+    required: bool,
+    list: bool,
+}
+
+const MODELS: &str = "super::models::";
+
+fn resource_view(r: &Resource) -> ResourceView {
+    ResourceView {
+        name: r.name.rust.clone(),
+        doc: outer_doc(&doc_or(&r.doc, format!("Operations of the `{}` resource.", r.name.wire))),
+        accessor: r.accessor.clone(),
+        accessor_doc: outer_doc(&format!(
+            "{}\n\nReached as `client.{}()`.",
+            doc_or(&r.doc, format!("Operations of the `{}` resource.", r.name.wire)),
+            unraw(&r.accessor)
+        )),
+        ops: r.operations.iter().map(|o| op_view(r, o)).collect(),
+    }
+}
+
+fn into_arg(ty: &str) -> String {
+    format!("impl ::std::convert::Into<{ty}>")
+}
+
+fn op_doc(op: &Operation) -> String {
+    let mut s = op.summary.clone().unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
+    if let Some(d) = &op.doc {
+        if Some(d) != op.summary.as_ref() {
+            s.push_str("\n\n");
+            s.push_str(d);
+        }
+    }
+    s.push_str(&format!("\n\n`{} {}` (operation `{}`).", op.method, op.path, op.id.wire));
+    if op.inferred {
+        s.push_str("\n\n**Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.");
+    }
+    if let Some(p) = &op.pagination {
+        s.push_str(&format!(
+            "\n\nPaginated: the builder's `into_stream()` yields every `{}` across pages.",
+            p.items.wire
+        ));
+        let _ = p;
+    }
+    s
+}
+
+fn op_view(r: &Resource, op: &Operation) -> OpView {
+    let mut args = Vec::new();
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    let required_params = op.path_params.iter().chain(op.query_params.iter()).chain(op.header_params.iter());
+    for p in required_params {
+        let ty = rust_type(&p.ty, MODELS);
+        if p.required {
+            args.push(NameTy { name: p.name.rust.clone(), ty: into_arg(&ty) });
+            fields.push(BuilderField::new(&p.name.rust, ty.clone(), &format!("{}.into()", p.name.rust)));
+        } else {
+            fields.push(BuilderField::new(&p.name.rust, format!("::std::option::Option<{ty}>"), "::std::option::Option::None"));
+            setters.push(SetterView {
+                name: p.name.rust.clone(),
+                doc: outer_doc(&doc_or(&p.doc, format!("Sets the `{}` parameter.", p.name.wire))),
+                field: p.name.rust.clone(),
+                arg_ty: into_arg(&ty),
+                assign: "::std::option::Option::Some(value.into())".into(),
+            });
+        }
+    }
+    let (body_stmt, body_ty) = match &op.body {
+        None => (String::new(), None),
+        Some(b) => {
+            let ty = match b.encoding {
+                BodyEncoding::Json => rust_type(&b.ty, MODELS),
+                BodyEncoding::Multipart => "::klarna_runtime::Multipart".into(),
+                BodyEncoding::Bytes => "::bytes::Bytes".into(),
+            };
+            let send = |value: &str| match b.encoding {
+                BodyEncoding::Json => format!("request.json({value})"),
+                BodyEncoding::Multipart => format!("request.multipart({value})"),
+                BodyEncoding::Bytes => format!("request.bytes({}, {value})", lit(&b.media_type)),
+            };
+            let by_value = b.encoding != BodyEncoding::Json;
+            let stmt = if b.required {
+                args.push(NameTy { name: "body".into(), ty: if by_value { into_arg(&ty) } else { ty.clone() } });
+                fields.push(BuilderField::new("body", ty.clone(), if by_value { "body.into()" } else { "body" }));
+                format!("let request = {};", send(if by_value { "self.body" } else { "&self.body" }))
+            } else {
+                fields.push(BuilderField::new("body", format!("::std::option::Option<{ty}>"), "::std::option::Option::None"));
+                setters.push(SetterView {
+                    name: "body".into(),
+                    doc: outer_doc("Sets the request body."),
+                    field: "body".into(),
+                    arg_ty: into_arg(&ty),
+                    assign: "::std::option::Option::Some(value.into())".into(),
+                });
+                if by_value {
+                    format!("let request = match self.body {{ Some(body) => {}, None => request }};", send("body"))
+                } else {
+                    format!("let request = match &self.body {{ Some(body) => {}, None => request }};", send("body"))
+                }
+            };
+            (stmt, Some(ty))
+        }
+    };
+    let _ = body_ty;
+    let (response_ty, finish, returns_doc) = match &op.response.body {
+        ResponseBody::Json(t) => {
+            let ty = rust_type(t, MODELS);
+            (ty.clone(), format!("response.json::<{ty}>()"), format!("parsed `{}` response body", op.response.status))
+        }
+        ResponseBody::Empty => ("()".into(), "Ok(response.empty())".into(), format!("`{}` response (no body)", op.response.status)),
+        ResponseBody::Bytes(media) => (
+            "::bytes::Bytes".into(),
+            "Ok(response.bytes())".into(),
+            format!("`{}` response body as bytes (`{media}`)", op.response.status),
+        ),
+    };
+    // Path: literal segments and encoded parameters.
+    let mut format_str = String::new();
+    let mut format_args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        format_str.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let wire = &rest[start + 1..start + end];
+        if let Some(p) = op.path_params.iter().find(|p| p.name.wire == wire) {
+            format_str.push_str("{}");
+            format_args.push(format!("::klarna_runtime::encode_path_segment(&self.{}.to_string())", p.name.rust));
+        }
+        rest = &rest[start + end + 1..];
+    }
+    format_str.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let path_expr = if format_args.is_empty() {
+        format!("::std::string::String::from({})", lit(&format_str))
+    } else {
+        format!("format!({}, {})", lit(&format_str), format_args.join(", "))
+    };
+    let send = |p: &Param| ParamSend {
+        field: p.name.rust.clone(),
+        wire_lit: lit(&p.name.wire),
+        required: p.required,
+        list: matches!(p.ty, TypeRef::List(_)),
+    };
+    let mut attrs = Vec::new();
+    if op.deprecated {
+        attrs.push(deprecated_attr(true));
+    }
+    if args.len() > 7 {
+        attrs.push("#[allow(clippy::too_many_arguments)] // one argument per required parameter of the operation".to_owned());
+    }
+    let _ = r;
+    OpView {
+        method: op.id.rust.clone(),
+        method_plain: unraw(&op.id.rust).to_owned(),
+        builder: op.builder.clone(),
+        doc: outer_doc(&op_doc(op)),
+        attrs: attrs.join("\n"),
+        args,
+        fields,
+        setters,
+        idempotent: op.idempotent,
+        id_lit: lit(&op.id.wire),
+        http_method: op.method.clone(),
+        path_expr,
+        query: op.query_params.iter().map(send).collect(),
+        headers: op.header_params.iter().map(send).collect(),
+        body_stmt,
+        finish,
+        response_ty,
+        returns_doc,
+    }
+}
+
+// -------------------------------------------------------------------------------------------------------------
+// Templates
+// -------------------------------------------------------------------------------------------------------------
+
+struct FeatureView {
+    name: String,
+    doc: String,
+}
+
+#[derive(Template)]
+#[template(path = "Cargo.toml", escape = "none")]
+struct CargoTemplate {
+    header: String,
+    name: String,
+    version: String,
+    default_features: String,
+    features: Vec<FeatureView>,
+    runtime_dep: String,
+    standalone: bool,
+}
+
+struct ReadmeApiView {
+    feature: String,
+    title: String,
+    version: String,
+    operations: usize,
+}
+
+#[derive(Template)]
+#[template(path = "README.md", escape = "none")]
+struct ReadmeTemplate {
+    name: String,
+    crate_ident: String,
+    apis: Vec<ReadmeApiView>,
+}
+
+struct LibApiView {
+    doc: String,
+    module: String,
+    feature_lit: String,
+}
+
+#[derive(Template)]
+#[template(path = "lib.rs", escape = "none")]
+struct LibTemplate {
+    crate_doc: String,
+    apis: Vec<LibApiView>,
+}
+
+struct ServerView {
+    doc: String,
+    name: String,
+    url_lit: String,
+}
+
+#[derive(Template)]
+#[template(path = "api_mod.rs", escape = "none")]
+struct ApiModTemplate {
+    doc: String,
+    servers: Vec<ServerView>,
+}
+
+#[derive(Template)]
+#[template(path = "models.rs", escape = "none")]
+struct ModelsTemplate {
+    types: Vec<TypeView>,
+}
+
+#[derive(Template)]
+#[template(path = "operations.rs", escape = "none")]
+struct OperationsTemplate {
+    resources: Vec<ResourceView>,
+}

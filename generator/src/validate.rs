@@ -1,0 +1,100 @@
+//! Structural checks on the raw document before `openapiv3` parses it.
+//!
+//! `openapiv3` stops at the first problem and words it in serde's terms. These checks run first, collect
+//! every structural problem of the document with its JSON pointer, and word it in OpenAPI's terms.
+
+use serde_json::Value;
+
+use crate::diag::{Diagnostic, Diagnostics, Location, child};
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Pushes an error for every missing or mistyped required structure.
+pub fn check_structure(root: &Value, file: &str, out: &mut Diagnostics) {
+    let mut err = |at: &str, msg: String| out.push(Diagnostic::error(file, Location::Pointer(at.to_owned()), msg));
+    let Some(obj) = root.as_object() else {
+        err("#", "the document is not an object".into());
+        return;
+    };
+    match obj.get("info") {
+        None => err("#", "missing required field `info`".into()),
+        Some(Value::Object(info)) => {
+            for field in ["title", "version"] {
+                match info.get(field) {
+                    None => err("#/info", format!("missing required field `info.{field}`")),
+                    Some(Value::String(_)) => {}
+                    Some(_) => err(&child("#/info", field), format!("`info.{field}` must be a string")),
+                }
+            }
+        }
+        Some(_) => err("#/info", "`info` must be an object".into()),
+    }
+    match obj.get("paths") {
+        None => err("#", "missing required field `paths` (OpenAPI 3.0 requires it, even if empty)".into()),
+        Some(Value::Object(paths)) => {
+            for (path, item) in paths {
+                let at = child("#/paths", path);
+                if !path.starts_with('/') && !path.starts_with("x-") {
+                    err(&at, format!("path `{path}` must start with `/`"));
+                }
+                let Some(item) = item.as_object() else {
+                    err(&at, "a path item must be an object".into());
+                    continue;
+                };
+                for method in METHODS {
+                    let Some(op) = item.get(method) else { continue };
+                    let op_at = child(&at, method);
+                    let Some(op) = op.as_object() else {
+                        err(&op_at, "an operation must be an object".into());
+                        continue;
+                    };
+                    match op.get("responses") {
+                        None => err(&op_at, "missing required field `responses`".into()),
+                        Some(Value::Object(_)) => {}
+                        Some(_) => err(&child(&op_at, "responses"), "`responses` must be an object".into()),
+                    }
+                    if let Some(params) = op.get("parameters") {
+                        check_parameters(params, &child(&op_at, "parameters"), &mut err);
+                    }
+                }
+                if let Some(params) = item.get("parameters") {
+                    check_parameters(params, &child(&at, "parameters"), &mut err);
+                }
+            }
+        }
+        Some(_) => err("#/paths", "`paths` must be an object".into()),
+    }
+    if let Some(components) = obj.get("components") {
+        if !components.is_object() {
+            err("#/components", "`components` must be an object".into());
+        }
+    }
+}
+
+fn check_parameters(params: &Value, at: &str, err: &mut impl FnMut(&str, String)) {
+    let Some(params) = params.as_array() else {
+        err(at, "`parameters` must be a list".into());
+        return;
+    };
+    for (i, p) in params.iter().enumerate() {
+        let p_at = format!("{at}/{i}");
+        let Some(p) = p.as_object() else {
+            err(&p_at, "a parameter must be an object".into());
+            continue;
+        };
+        if p.contains_key("$ref") {
+            continue;
+        }
+        if !p.get("name").is_some_and(Value::is_string) {
+            err(&p_at, "parameter without a `name`".into());
+        }
+        match p.get("in").and_then(Value::as_str) {
+            Some("path" | "query" | "header" | "cookie") => {}
+            Some(other) => err(&child(&p_at, "in"), format!("parameter location `{other}` is not one of path, query, header, cookie")),
+            None => err(&p_at, "parameter without `in`".into()),
+        }
+        if !p.contains_key("schema") && !p.contains_key("content") {
+            err(&p_at, "parameter needs a `schema` or a `content`".into());
+        }
+    }
+}

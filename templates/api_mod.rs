@@ -1,0 +1,11 @@
+{{ doc }}
+
+pub mod models;
+pub mod operations;
+
+pub use self::models::*;
+
+{% for s in servers %}
+{{ s.doc }}
+pub const {{ s.name }}: &str = {{ s.url_lit }};
+{% endfor %}

@@ -1,0 +1,181 @@
+//! Request and response models.
+
+{% for t in types %}
+{% match t %}
+{% when TypeView::Struct with (s) %}
+{{ s.doc }}
+{{ s.attrs }}
+#[derive(Clone, Debug, PartialEq{% if s.derive_default %}, Default{% endif %}, ::serde::Serialize, ::serde::Deserialize)]
+pub struct {{ s.name }} {
+    {% for f in s.fields %}
+    {{ f.doc }}
+    {{ f.attrs }}
+    pub {{ f.name }}: {{ f.ty }},
+    {% endfor %}
+}
+{% if let Some(ctor) = s.ctor %}
+impl {{ s.name }} {
+    /// Creates a value from its required fields; optional fields start empty.
+    pub fn new({% for p in ctor.params %}{{ p.name }}: {{ p.ty }}, {% endfor %}) -> Self {
+        Self {
+            {% for i in ctor.inits %}{{ i }}, {% endfor %}
+        }
+    }
+}
+{% endif %}
+{% when TypeView::StringEnum with (e) %}
+{{ e.doc }}
+{{ e.attrs }}
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum {{ e.name }} {
+    {% for v in e.variants %}
+    {{ v.doc }}
+    {{ v.name }},
+    {% endfor %}
+    /// A value this version of the SDK does not know yet; the text is kept as received.
+    Unknown(::std::string::String),
+}
+
+impl {{ e.name }} {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            {% for v in e.variants %}Self::{{ v.name }} => {{ v.wire_lit }},
+            {% endfor %}Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for {{ e.name }} {
+    fn from(value: &str) -> Self {
+        match value {
+            {% for v in e.variants %}{{ v.wire_lit }} => Self::{{ v.name }},
+            {% endfor %}other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for {{ e.name }} {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::Unknown(_) => Self::Unknown(value),
+            known => known,
+        }
+    }
+}
+
+impl ::std::fmt::Display for {{ e.name }} {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for {{ e.name }} {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for {{ e.name }} {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+{% when TypeView::IntEnum with (e) %}
+{{ e.doc }}
+{{ e.attrs }}
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum {{ e.name }} {
+    {% for v in e.variants %}
+    /// The value `{{ v.value }}`.
+    {{ v.name }},
+    {% endfor %}
+    /// A value this version of the SDK does not know yet; kept as received.
+    Unknown(i64),
+}
+
+impl {{ e.name }} {
+    /// The value as it is sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            {% for v in e.variants %}Self::{{ v.name }} => {{ v.value }},
+            {% endfor %}Self::Unknown(value) => *value,
+        }
+    }
+}
+
+impl ::std::convert::From<i64> for {{ e.name }} {
+    fn from(value: i64) -> Self {
+        match value {
+            {% for v in e.variants %}{{ v.value }} => Self::{{ v.name }},
+            {% endfor %}other => Self::Unknown(other),
+        }
+    }
+}
+
+impl ::std::fmt::Display for {{ e.name }} {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+
+impl ::serde::Serialize for {{ e.name }} {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for {{ e.name }} {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
+{% when TypeView::Union with (u) %}
+{{ u.doc }}
+{{ u.attrs }}
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum {{ u.name }} {
+    {% for v in u.variants %}
+    {{ v.doc }}
+    {{ v.name }}({{ v.ty }}),
+    {% endfor %}
+    /// A shape this version of the SDK does not know; the JSON is kept as received.
+    Unknown(::serde_json::Value),
+}
+
+impl ::serde::Serialize for {{ u.name }} {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            {% for v in u.variants %}Self::{{ v.name }}(value) => ::serde::Serialize::serialize(value, serializer),
+            {% endfor %}Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for {{ u.name }} {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        {% if let Some(tag) = u.tag_lit %}
+        let tag = value.get({{ tag }}).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            {% for v in u.variants %}Some({{ v.tags }}) => ::serde_json::from_value(value).map({{ v.wrap }}).map_err(::serde::de::Error::custom),
+            {% endfor %}_ => Ok(Self::Unknown(value)),
+        }
+        {% else %}
+        {% for v in u.variants %}
+        if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
+            return Ok({{ v.wrap }}(parsed));
+        }
+        {% endfor %}
+        Ok(Self::Unknown(value))
+        {% endif %}
+    }
+}
+{% when TypeView::Alias with (a) %}
+{{ a.doc }}
+pub type {{ a.name }} = {{ a.ty }};
+{% endmatch %}
+{% endfor %}

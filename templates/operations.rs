@@ -1,0 +1,144 @@
+//! Operations, grouped by resource: one accessor on [`crate::Client`] per resource, one method per
+//! operation, one request builder per operation ending in `.send().await`.
+
+{% for r in resources %}
+{{ r.doc }}
+#[derive(Clone, Debug)]
+pub struct {{ r.name }} {
+    client: ::klarna_runtime::Client,
+}
+
+impl crate::Client {
+    {{ r.accessor_doc }}
+    pub fn {{ r.accessor }}(&self) -> {{ r.name }} {
+        {{ r.name }} { client: self.runtime().clone() }
+    }
+}
+
+impl {{ r.name }} {
+    {% for op in r.ops %}
+    {{ op.doc }}
+    {{ op.attrs }}
+    pub fn {{ op.method }}(&self{% for a in op.args %}, {{ a.name }}: {{ a.ty }}{% endfor %}) -> {{ op.builder }} {
+        {{ op.builder }} {
+            client: self.client.clone(),
+            {% for f in op.fields %}{{ f.init }},
+            {% endfor %}options: ::klarna_runtime::RequestOptions::default(),
+        }
+    }
+    {% endfor %}
+}
+
+{% for op in r.ops %}
+/// Request builder for [`{{ r.name }}::{{ op.method_plain }}`]: set optional parameters and per-request
+/// options, then call [`send`]({{ op.builder }}::send).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct {{ op.builder }} {
+    client: ::klarna_runtime::Client,
+    {% for f in op.fields %}{{ f.name }}: {{ f.ty }},
+    {% endfor %}options: ::klarna_runtime::RequestOptions,
+}
+
+impl {{ op.builder }} {
+    {% for s in op.setters %}
+    {{ s.doc }}
+    pub fn {{ s.name }}(mut self, value: {{ s.arg_ty }}) -> Self {
+        self.{{ s.field }} = {{ s.assign }};
+        self
+    }
+    {% endfor %}
+    {% if op.idempotent %}
+    /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
+    /// Klarna returns the original result for a repeated key within 24 hours.
+    pub fn idempotency_key(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.options.set_idempotency_key(key);
+        self
+    }
+    {% endif %}
+
+    /// Sets the total time this call may take, across all attempts.
+    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
+        self.options.set_timeout(total);
+        self
+    }
+
+    /// Sets the time one attempt may take.
+    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
+        self.options.set_attempt_timeout(attempt);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
+        self.options.set_retry_policy(policy);
+        self
+    }
+
+    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    pub fn correlation_id(mut self, id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.options.set_correlation_id(id);
+        self
+    }
+
+    /// Adds an extra header to this call.
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options.set_header(name, value);
+        self
+    }
+
+    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    pub fn integration_metadata(mut self, metadata: ::klarna_runtime::IntegrationMetadata) -> Self {
+        self.options.set_integration_metadata(metadata);
+        self
+    }
+
+    /// Replaces all per-request options at once.
+    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sends the request{% if op.idempotent %} (with an idempotency key, reused on every retry){% endif %} and
+    /// returns the {{ op.returns_doc }}.
+    ///
+    /// # Errors
+    ///
+    /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
+    /// body, or a response body that does not match the expected type.
+    pub async fn send(self) -> ::std::result::Result<::klarna_runtime::Response<{{ op.response_ty }}>, ::klarna_runtime::Error> {
+        let request = ::klarna_runtime::Request::new({{ op.id_lit }}, ::klarna_runtime::Method::{{ op.http_method }}, {{ op.path_expr }});
+        {% for q in op.query %}
+        {% if q.list %}
+        let request = self.{{ q.field }}.iter(){% if !q.required %}.flatten(){% endif %}.fold(request, |request, value| request.query({{ q.wire_lit }}, value.to_string()));
+        {% else if q.required %}
+        let request = request.query({{ q.wire_lit }}, self.{{ q.field }}.to_string());
+        {% else %}
+        let request = match &self.{{ q.field }} {
+            Some(value) => request.query({{ q.wire_lit }}, value.to_string()),
+            None => request,
+        };
+        {% endif %}
+        {% endfor %}
+        {% for h in op.headers %}
+        {% if h.required %}
+        let request = request.header({{ h.wire_lit }}, self.{{ h.field }}.to_string());
+        {% else %}
+        let request = match &self.{{ h.field }} {
+            Some(value) => request.header({{ h.wire_lit }}, value.to_string()),
+            None => request,
+        };
+        {% endif %}
+        {% endfor %}
+        {{ op.body_stmt }}
+        let request = request{% if op.idempotent %}.idempotent(){% endif %}.options(self.options);
+        let response = self.client.execute(request).await?;
+        {{ op.finish }}
+    }
+}
+{% endfor %}
+{% endfor %}
