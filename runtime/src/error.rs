@@ -430,6 +430,44 @@ impl Error {
     }
 }
 
+/// `Debug` of an [`ApiError`] inside [`Error`]'s `Debug`: the documented fields, but only the
+/// names of unknown keys (their values could echo request data).
+struct ApiErrorSummary<'a>(&'a ApiError);
+
+impl fmt::Debug for ApiErrorSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self.0;
+        let mut d = f.debug_struct("ApiError");
+        d.field("error_id", &a.error_id)
+            .field("error_type", &a.error_type)
+            .field("error_code", &a.error_code)
+            .field("error_message", &a.error_message);
+        if a.doc_url.is_some() {
+            d.field("doc_url", &a.doc_url);
+        }
+        if !a.validation_errors.is_empty() {
+            let params: Vec<_> = a
+                .validation_errors
+                .iter()
+                .map(|v| (&v.parameter, &v.reason))
+                .collect();
+            d.field("validation_errors", &params);
+        }
+        if !a.errors.is_empty() {
+            let params: Vec<_> = a
+                .errors
+                .iter()
+                .map(|v| (&v.parameter, &v.error_message))
+                .collect();
+            d.field("errors", &params);
+        }
+        if !a.extra.is_empty() {
+            d.field("extra_keys", &a.extra.keys().collect::<Vec<_>>());
+        }
+        d.finish()
+    }
+}
+
 fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     if s.len() <= max {
         return Cow::Borrowed(s);
@@ -470,7 +508,7 @@ impl fmt::Debug for Error {
             d.field("status", &s);
         }
         if let Some(a) = &i.api_error {
-            d.field("api_error", a);
+            d.field("api_error", &ApiErrorSummary(a));
         }
         if let Some(h) = &i.headers {
             d.field("headers", &RedactedHeaders(h));
