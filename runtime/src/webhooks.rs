@@ -24,7 +24,8 @@
 //! assert_eq!(event.payload["amount"], 100);
 //!
 //! let mut tampered = body.to_vec();
-//! tampered[tampered.len() - 3] = b'9';
+//! let last = tampered.len() - 3;
+//! tampered[last] = b'9';
 //! assert!(matches!(webhooks::verify(&tampered, &headers, &keys), Err(WebhookError::SignatureMismatch)));
 //! ```
 

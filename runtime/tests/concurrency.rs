@@ -45,7 +45,7 @@ struct HalfFailing(Arc<AtomicUsize>);
 
 impl Respond for HalfFailing {
     fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
-        if self.0.fetch_add(1, Ordering::SeqCst) % 2 == 0 {
+        if self.0.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
             ResponseTemplate::new(503)
         } else {
             ResponseTemplate::new(200)
