@@ -348,7 +348,8 @@ impl Error {
                 .and_then(|h| h.get(crate::CORRELATION_ID_HEADER))
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            self.inner.correlation_id = Some(echoed.unwrap_or_else(|| correlation_id.to_owned()));
+            self.inner.correlation_id =
+                echoed.or_else(|| (!correlation_id.is_empty()).then(|| correlation_id.to_owned()));
         }
         self.inner.attempts = attempts;
         self

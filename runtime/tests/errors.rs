@@ -299,8 +299,7 @@ async fn mtls_identity_from_pem() {
         .build()
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
-    // a key that does not match... is caught by rustls only when it cannot be used; a
-    // wrong-type key is rejected at build time
+    // a key block whose contents are not a usable key is rejected at build time
     let e = Client::builder()
         .api_key("k")
         .identity_pem(

@@ -246,6 +246,8 @@ async fn invalid_requests_fail_before_sending_and_never_panic() {
         assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
         assert!(!e.may_have_been_sent());
         assert_eq!(e.attempts(), 0);
+        assert_eq!(e.operation_id(), Some("op"));
+        assert!(e.correlation_id().is_none());
     }
     // encode_path_segment keeps a traversal attempt inside one segment
     let req = Request::new(

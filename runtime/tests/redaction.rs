@@ -104,5 +104,9 @@ async fn tracing_logs_have_spans_and_no_secrets() {
     assert!(logs.contains("attempts=2"), "{logs}");
     assert!(logs.contains("status=201"), "{logs}");
     assert!(logs.contains("latency_ms="), "{logs}");
+    assert!(
+        logs.contains("hyper") || logs.contains("reqwest"),
+        "HTTP stack traces captured too"
+    );
     assert_clean("tracing output", &logs);
 }
