@@ -13,6 +13,9 @@ pub use ::klarna_runtime::{
 pub mod {{ api.module }};
 {% endfor %}
 
+#[cfg(feature = "type-registry")]
+pub mod registry;
+
 /// A Klarna API client: build one with [`Client::builder`], then call operations through its resource
 /// accessors (one per resource of each enabled API).
 ///

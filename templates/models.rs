@@ -16,6 +16,7 @@ pub struct {{ s.name }} {
 {% if let Some(ctor) = s.ctor %}
 impl {{ s.name }} {
     /// Creates a value from its required fields; optional fields start empty.
+    {{ ctor.attrs }}
     pub fn new({% for p in ctor.params %}{{ p.name }}: {{ p.ty }}, {% endfor %}) -> Self {
         Self {
             {% for i in ctor.inits %}{{ i }}, {% endfor %}

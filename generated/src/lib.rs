@@ -6,6 +6,7 @@
 // Source: specs/notification.yaml (sha256 9a7fcfffeb17c756cfc5018f39c2e62c99bfe276e30a9e6f94ed8f9c7bb88b7a).
 // Source: specs/payment.yaml (sha256 30277329462d64c942910bc23499219ac766b89425ac3b8c4540adcf3f257134).
 // Regenerate with `cargo xtask regen`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 //! Typed Rust client for the Klarna Network APIs.
 //!
 //! Generated from Klarna's OpenAPI documents; every API is a module behind a cargo feature of the same name:
@@ -42,6 +43,8 @@ pub mod notification;
 /// Klarna Payment API (v2-r2512, `payment` feature).
 #[cfg(feature = "payment")]
 pub mod payment;
+#[cfg(feature = "type-registry")]
+pub mod registry;
 /// A Klarna API client: build one with [`Client::builder`], then call operations through its resource
 /// accessors (one per resource of each enabled API).
 ///

@@ -52,12 +52,26 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `location` in `file`.
     pub fn error(file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, file: file.into(), location, message: message.into() }
+        Self {
+            severity: Severity::Error,
+            file: file.into(),
+            location,
+            message: message.into(),
+        }
     }
 
     /// A warning at `location` in `file`.
-    pub fn warning(file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, file: file.into(), location, message: message.into() }
+    pub fn warning(
+        file: impl Into<String>,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            file: file.into(),
+            location,
+            message: message.into(),
+        }
     }
 }
 
@@ -70,9 +84,17 @@ impl fmt::Display for Diagnostic {
         match &self.location {
             Location::File => write!(f, "{}: {severity}: {}", self.file, self.message),
             Location::LineCol { line, column } => {
-                write!(f, "{}:{line}:{column}: {severity}: {}", self.file, self.message)
+                write!(
+                    f,
+                    "{}:{line}:{column}: {severity}: {}",
+                    self.file, self.message
+                )
             }
-            Location::Pointer(pointer) => write!(f, "{} at {pointer}: {severity}: {}", self.file, self.message),
+            Location::Pointer(pointer) => write!(
+                f,
+                "{} at {pointer}: {severity}: {}",
+                self.file, self.message
+            ),
         }
     }
 }
@@ -116,7 +138,9 @@ impl Diagnostics {
 
     /// Only the warnings.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter().filter(|d| d.severity == Severity::Warning)
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
     }
 
     /// Number of diagnostics.

@@ -49,13 +49,21 @@ pub enum SpecVersion {
 /// Loads one document from disk.
 pub fn load(path: &Path, display_path: &str) -> Result<LoadedSpec, Diagnostics> {
     let bytes = std::fs::read(path).map_err(|e| {
-        one(Diagnostic::error(display_path, Location::File, format!("cannot read file: {e}")))
+        one(Diagnostic::error(
+            display_path,
+            Location::File,
+            format!("cannot read file: {e}"),
+        ))
     })?;
     load_bytes(&bytes, path, display_path)
 }
 
 /// Loads one document from bytes; `path` is used to resolve relative `$ref`s.
-pub fn load_bytes(bytes: &[u8], path: &Path, display_path: &str) -> Result<LoadedSpec, Diagnostics> {
+pub fn load_bytes(
+    bytes: &[u8],
+    path: &Path,
+    display_path: &str,
+) -> Result<LoadedSpec, Diagnostics> {
     let sha256 = hex(&Sha256::digest(bytes));
     let mut root = parse_document(bytes, display_path).map_err(one)?;
     let (version, declared) = check_version(&root, display_path).map_err(one)?;
@@ -66,8 +74,20 @@ pub fn load_bytes(bytes: &[u8], path: &Path, display_path: &str) -> Result<Loade
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     resolve_external_refs(&mut root, &base_dir, display_path)?;
     let openapi = parse_openapi(&root, display_path)?;
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("api").to_owned();
-    Ok(LoadedSpec { display_path: display_path.to_owned(), stem, sha256, declared_version: declared, raw: root, openapi, warnings })
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("api")
+        .to_owned();
+    Ok(LoadedSpec {
+        display_path: display_path.to_owned(),
+        stem,
+        sha256,
+        declared_version: declared,
+        raw: root,
+        openapi,
+        warnings,
+    })
 }
 
 fn one(d: Diagnostic) -> Diagnostics {
@@ -95,7 +115,10 @@ pub fn parse_document(bytes: &[u8], file: &str) -> Result<Value, Diagnostic> {
             return Err(Diagnostic::error(
                 file,
                 Location::LineCol { line, column },
-                format!("the file is not valid UTF-8 (byte 0x{:02X})", bytes.get(e.valid_up_to()).copied().unwrap_or(0)),
+                format!(
+                    "the file is not valid UTF-8 (byte 0x{:02X})",
+                    bytes.get(e.valid_up_to()).copied().unwrap_or(0)
+                ),
             ));
         }
     };
@@ -108,17 +131,27 @@ pub fn parse_document(bytes: &[u8], file: &str) -> Result<Value, Diagnostic> {
         serde_json::from_str::<Value>(text).map_err(|e| {
             Diagnostic::error(
                 file,
-                Location::LineCol { line: e.line() as u64, column: e.column() as u64 },
+                Location::LineCol {
+                    line: e.line() as u64,
+                    column: e.column() as u64,
+                },
                 format!("invalid JSON: {}", strip_json_position(&e.to_string())),
             )
         })
     } else {
         serde_saphyr::from_str::<Value>(text).map_err(|e| {
             let location = match e.location() {
-                Some(l) if l.line() > 0 => Location::LineCol { line: l.line(), column: l.column() },
+                Some(l) if l.line() > 0 => Location::LineCol {
+                    line: l.line(),
+                    column: l.column(),
+                },
                 _ => Location::File,
             };
-            Diagnostic::error(file, location, format!("invalid YAML: {}", yaml_message(&e)))
+            Diagnostic::error(
+                file,
+                location,
+                format!("invalid YAML: {}", yaml_message(&e)),
+            )
         })
     }
 }
@@ -151,18 +184,28 @@ fn line_col(bytes: &[u8], offset: usize) -> (u64, u64) {
 /// Reads the declared version and refuses what is not supported.
 pub fn check_version(root: &Value, file: &str) -> Result<(SpecVersion, String), Diagnostic> {
     let Some(obj) = root.as_object() else {
-        return Err(Diagnostic::error(file, Location::Pointer("#".into()), "the document is not an object: expected an OpenAPI document"));
+        return Err(Diagnostic::error(
+            file,
+            Location::Pointer("#".into()),
+            "the document is not an object: expected an OpenAPI document",
+        ));
     };
     if let Some(swagger) = obj.get("swagger") {
         let v = scalar_text(swagger);
         return Err(Diagnostic::error(
             file,
             Location::Pointer("#/swagger".into()),
-            format!("unsupported version: Swagger {v} (OpenAPI 2.0); only OpenAPI 3.0.x and 3.1.x are supported, convert the document first"),
+            format!(
+                "unsupported version: Swagger {v} (OpenAPI 2.0); only OpenAPI 3.0.x and 3.1.x are supported, convert the document first"
+            ),
         ));
     }
     let Some(version) = obj.get("openapi") else {
-        return Err(Diagnostic::error(file, Location::Pointer("#".into()), "missing `openapi` version field: this is not an OpenAPI 3 document"));
+        return Err(Diagnostic::error(
+            file,
+            Location::Pointer("#".into()),
+            "missing `openapi` version field: this is not an OpenAPI 3 document",
+        ));
     };
     let v = scalar_text(version);
     if v.starts_with("3.0.") || v == "3.0" {
@@ -197,7 +240,11 @@ fn parse_openapi(root: &Value, file: &str) -> Result<openapiv3::OpenAPI, Diagnos
         Err(e) => {
             let pointer = path_to_pointer(e.path());
             let inner = e.into_inner().to_string();
-            problems.push(Diagnostic::error(file, Location::Pointer(pointer), format!("not a valid OpenAPI 3.0 object: {inner}")));
+            problems.push(Diagnostic::error(
+                file,
+                Location::Pointer(pointer),
+                format!("not a valid OpenAPI 3.0 object: {inner}"),
+            ));
             Err(problems)
         }
     }
@@ -230,7 +277,14 @@ fn resolve_external_refs(root: &mut Value, base_dir: &Path, file: &str) -> Resul
     let mut cache: BTreeMap<PathBuf, Value> = BTreeMap::new();
     let mut problems = Diagnostics::new();
     let existing = existing_component_names(root);
-    let mut ctx = RefCtx { imported: &mut imported, additions: &mut additions, cache: &mut cache, problems: &mut problems, root_file: file, existing: &existing };
+    let mut ctx = RefCtx {
+        imported: &mut imported,
+        additions: &mut additions,
+        cache: &mut cache,
+        problems: &mut problems,
+        root_file: file,
+        existing: &existing,
+    };
     rewrite_refs(root, base_dir, None, "#", &mut ctx);
     if problems.has_errors() {
         return Err(problems);
@@ -238,11 +292,17 @@ fn resolve_external_refs(root: &mut Value, base_dir: &Path, file: &str) -> Resul
     if additions.is_empty() {
         return Ok(());
     }
-    let Some(obj) = root.as_object_mut() else { return Ok(()) };
-    let components = obj.entry("components").or_insert_with(|| Value::Object(Map::new()));
+    let Some(obj) = root.as_object_mut() else {
+        return Ok(());
+    };
+    let components = obj
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
     if let Some(components) = components.as_object_mut() {
         for (section, name, value) in additions {
-            let sec = components.entry(section).or_insert_with(|| Value::Object(Map::new()));
+            let sec = components
+                .entry(section)
+                .or_insert_with(|| Value::Object(Map::new()));
             if let Some(sec) = sec.as_object_mut() {
                 sec.insert(name, value);
             }
@@ -275,7 +335,13 @@ fn existing_component_names(root: &Value) -> std::collections::BTreeSet<(String,
 }
 
 /// Walks `value`; `current_file` is `None` for the root document, or the external file the value came from.
-fn rewrite_refs(value: &mut Value, dir: &Path, current_file: Option<&Path>, at: &str, ctx: &mut RefCtx<'_>) {
+fn rewrite_refs(
+    value: &mut Value,
+    dir: &Path,
+    current_file: Option<&Path>,
+    at: &str,
+    ctx: &mut RefCtx<'_>,
+) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(r)) = map.get("$ref") {
@@ -288,16 +354,17 @@ fn rewrite_refs(value: &mut Value, dir: &Path, current_file: Option<&Path>, at: 
                     };
                     let target_file = if file_part.is_empty() {
                         current_file.map(Path::to_path_buf)
-                    } else if file_part.starts_with("http://") || file_part.starts_with("https://") {
+                    } else if file_part.starts_with("http://") || file_part.starts_with("https://")
+                    {
                         ctx.problems.push(Diagnostic::error(ctx.root_file, Location::Pointer(format!("{at}/$ref")), format!("remote `$ref` `{r}` is not supported: download the file and refer to it by a relative path")));
                         None
                     } else {
                         Some(dir.join(&file_part))
                     };
-                    if let Some(target_file) = target_file {
-                        if let Some(local) = import(&target_file, &fragment, at, ctx) {
-                            map.insert("$ref".into(), Value::String(local));
-                        }
+                    if let Some(target_file) = target_file
+                        && let Some(local) = import(&target_file, &fragment, at, ctx)
+                    {
+                        map.insert("$ref".into(), Value::String(local));
                     }
                 }
             }
@@ -320,7 +387,9 @@ fn rewrite_refs(value: &mut Value, dir: &Path, current_file: Option<&Path>, at: 
 }
 
 fn import(target_file: &Path, fragment: &str, at: &str, ctx: &mut RefCtx<'_>) -> Option<String> {
-    let canonical = target_file.canonicalize().unwrap_or_else(|_| target_file.to_path_buf());
+    let canonical = target_file
+        .canonicalize()
+        .unwrap_or_else(|_| target_file.to_path_buf());
     let key = (canonical.clone(), fragment.to_owned());
     if let Some(local) = ctx.imported.get(&key) {
         return Some(local.clone());
@@ -330,7 +399,11 @@ fn import(target_file: &Path, fragment: &str, at: &str, ctx: &mut RefCtx<'_>) ->
         let bytes = match std::fs::read(&canonical) {
             Ok(b) => b,
             Err(e) => {
-                ctx.problems.push(Diagnostic::error(ctx.root_file, Location::Pointer(format!("{at}/$ref")), format!("cannot read referenced file `{shown}`: {e}")));
+                ctx.problems.push(Diagnostic::error(
+                    ctx.root_file,
+                    Location::Pointer(format!("{at}/$ref")),
+                    format!("cannot read referenced file `{shown}`: {e}"),
+                ));
                 return None;
             }
         };
@@ -345,22 +418,49 @@ fn import(target_file: &Path, fragment: &str, at: &str, ctx: &mut RefCtx<'_>) ->
         }
     }
     let doc = ctx.cache.get(&canonical)?;
-    let pointer = fragment.strip_prefix('/').map(|p| format!("/{p}")).unwrap_or_default();
+    let pointer = fragment
+        .strip_prefix('/')
+        .map(|p| format!("/{p}"))
+        .unwrap_or_default();
     let Some(target) = doc.pointer(&pointer).cloned() else {
-        ctx.problems.push(Diagnostic::error(ctx.root_file, Location::Pointer(format!("{at}/$ref")), format!("`$ref` target `#{fragment}` not found in `{}`", target_file.display())));
+        ctx.problems.push(Diagnostic::error(
+            ctx.root_file,
+            Location::Pointer(format!("{at}/$ref")),
+            format!(
+                "`$ref` target `#{fragment}` not found in `{}`",
+                target_file.display()
+            ),
+        ));
         return None;
     };
-    let tokens: Vec<&str> = fragment.trim_start_matches('/').split('/').filter(|t| !t.is_empty()).collect();
+    let tokens: Vec<&str> = fragment
+        .trim_start_matches('/')
+        .split('/')
+        .filter(|t| !t.is_empty())
+        .collect();
     let (section, base_name) = match tokens.as_slice() {
         ["components", section, name] => ((*section).to_owned(), unescape(name)),
         [.., last] => ("schemas".to_owned(), unescape(last)),
-        [] => ("schemas".to_owned(), canonical.file_stem().and_then(|s| s.to_str()).unwrap_or("External").to_owned()),
+        [] => (
+            "schemas".to_owned(),
+            canonical
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("External")
+                .to_owned(),
+        ),
     };
     let name = unique_component_name(&section, &base_name, ctx);
-    let local = format!("#/components/{section}/{}", crate::diag::escape_pointer_token(&name));
+    let local = format!(
+        "#/components/{section}/{}",
+        crate::diag::escape_pointer_token(&name)
+    );
     ctx.imported.insert(key, local.clone());
     let mut target = target;
-    let dir = canonical.parent().map(Path::to_path_buf).unwrap_or_default();
+    let dir = canonical
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     rewrite_refs(&mut target, &dir, Some(&canonical), &local, ctx);
     ctx.additions.push((section, name, target));
     Some(local)
@@ -368,12 +468,19 @@ fn import(target_file: &Path, fragment: &str, at: &str, ctx: &mut RefCtx<'_>) ->
 
 fn unique_component_name(section: &str, base: &str, ctx: &RefCtx<'_>) -> String {
     let taken = |n: &str| {
-        ctx.existing.contains(&(section.to_owned(), n.to_owned())) || ctx.additions.iter().any(|(s, name, _)| s == section && name == n)
+        ctx.existing.contains(&(section.to_owned(), n.to_owned()))
+            || ctx
+                .additions
+                .iter()
+                .any(|(s, name, _)| s == section && name == n)
     };
     if !taken(base) {
         return base.to_owned();
     }
-    (2..).map(|i| format!("{base}{i}")).find(|n| !taken(n)).unwrap_or_else(|| base.to_owned())
+    (2..)
+        .map(|i| format!("{base}{i}"))
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| base.to_owned())
 }
 
 fn unescape(token: &str) -> String {

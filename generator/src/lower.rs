@@ -9,8 +9,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    AdditionalProperties, OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    RequestBody, Response, Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent,
+    ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -20,20 +21,42 @@ use crate::load::LoadedSpec;
 use crate::naming::{Case, Scope, sanitize, unraw};
 
 /// Headers that the runtime sets on every request; operations never take them as parameters.
-const RUNTIME_HEADERS: &[&str] =
-    &["authorization", "partner-correlation-id", "klarna-integration-metadata", "user-agent", "content-type", "accept"];
+const RUNTIME_HEADERS: &[&str] = &[
+    "authorization",
+    "partner-correlation-id",
+    "klarna-integration-metadata",
+    "user-agent",
+    "content-type",
+    "accept",
+];
 
 /// The header that marks an operation as idempotent (the runtime generates and reuses its value).
 const IDEMPOTENCY_HEADER: &str = "klarna-idempotency-key";
 
 /// Names an operation builder already uses for its own methods and fields.
 const BUILDER_RESERVED: &[&str] = &[
-    "send", "options", "client", "body", "idempotency_key", "timeout", "attempt_timeout", "retry_policy",
-    "correlation_id", "header", "integration_metadata", "into_stream", "into_pages", "new", "clone", "fmt",
+    "send",
+    "options",
+    "client",
+    "body",
+    "idempotency_key",
+    "timeout",
+    "attempt_timeout",
+    "retry_policy",
+    "correlation_id",
+    "header",
+    "integration_metadata",
+    "into_stream",
+    "into_pages",
+    "new",
+    "clone",
+    "fmt",
 ];
 
 /// Methods of the generated `Client` that resource accessors may not take.
-const CLIENT_RESERVED: &[&str] = &["builder", "runtime", "clone", "fmt", "from", "into", "new", "default"];
+const CLIENT_RESERVED: &[&str] = &[
+    "builder", "runtime", "clone", "fmt", "from", "into", "new", "default",
+];
 
 /// Lowers all documents into one crate.
 pub fn lower(specs: &[LoadedSpec], crate_name: &str, version: &str) -> (Crate, Diagnostics) {
@@ -41,20 +64,44 @@ pub fn lower(specs: &[LoadedSpec], crate_name: &str, version: &str) -> (Crate, D
     let mut module_scope = Scope::new(["runtime", "models", "operations", "prelude"]);
     let mut accessor_scope = Scope::new(CLIENT_RESERVED.iter().copied());
     let mut ordered: Vec<&LoadedSpec> = specs.iter().collect();
-    ordered.sort_by(|a, b| a.stem.cmp(&b.stem).then(a.display_path.cmp(&b.display_path)));
+    ordered.sort_by(|a, b| {
+        a.stem
+            .cmp(&b.stem)
+            .then(a.display_path.cmp(&b.display_path))
+    });
     let mut apis = Vec::new();
     for spec in ordered {
         let wanted = sanitize(&spec.stem, Case::Snake);
         let (module, collision) = module_scope.claim(&wanted);
         if let Some(c) = collision {
-            diags.push(Diagnostic::warning(&spec.display_path, Location::File, format!("module `{}` renamed to `{}`: {}", c.wanted, c.given, c.reason)));
+            diags.push(Diagnostic::warning(
+                &spec.display_path,
+                Location::File,
+                format!(
+                    "module `{}` renamed to `{}`: {}",
+                    c.wanted, c.given, c.reason
+                ),
+            ));
         }
         let mut lowerer = ApiLowerer::new(spec, &mut diags);
-        let api = lowerer.lower_api(Name { wire: spec.stem.clone(), rust: module }, &mut accessor_scope);
+        let api = lowerer.lower_api(
+            Name {
+                wire: spec.stem.clone(),
+                rust: module,
+            },
+            &mut accessor_scope,
+        );
         apis.push(api);
     }
     diags.sort();
-    (Crate { name: crate_name.to_owned(), version: version.to_owned(), apis }, diags)
+    (
+        Crate {
+            name: crate_name.to_owned(),
+            version: version.to_owned(),
+            apis,
+        },
+        diags,
+    )
 }
 
 /// How a schema that needs a named type gets its name.
@@ -105,18 +152,29 @@ impl<'a> ApiLowerer<'a> {
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
         let f = self.file();
-        self.diags.push(Diagnostic::warning(f, Location::Pointer(pointer.to_owned()), message));
+        self.diags.push(Diagnostic::warning(
+            f,
+            Location::Pointer(pointer.to_owned()),
+            message,
+        ));
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
         let f = self.file();
-        self.diags.push(Diagnostic::error(f, Location::Pointer(pointer.to_owned()), message));
+        self.diags.push(Diagnostic::error(
+            f,
+            Location::Pointer(pointer.to_owned()),
+            message,
+        ));
     }
 
     fn claim_type(&mut self, wanted: &str, pointer: &str) -> String {
         let (given, collision) = self.type_scope.claim(wanted);
         if let Some(c) = collision {
-            self.warn(pointer, format!("type `{}` renamed to `{}`: {}", c.wanted, c.given, c.reason));
+            self.warn(
+                pointer,
+                format!("type `{}` renamed to `{}`: {}", c.wanted, c.given, c.reason),
+            );
         }
         given
     }
@@ -126,7 +184,11 @@ impl<'a> ApiLowerer<'a> {
         // Claim component names first, sorted by wire name, so they win over inline names.
         let schemas: Vec<(String, ReferenceOr<Schema>)> = match &self.api.components {
             Some(c) => {
-                let mut v: Vec<_> = c.schemas.iter().map(|(k, s)| (k.clone(), s.clone())).collect();
+                let mut v: Vec<_> = c
+                    .schemas
+                    .iter()
+                    .map(|(k, s)| (k.clone(), s.clone()))
+                    .collect();
                 v.sort_by(|a, b| a.0.cmp(&b.0));
                 v
             }
@@ -158,7 +220,10 @@ impl<'a> ApiLowerer<'a> {
                 .api
                 .servers
                 .iter()
-                .map(|s| Server { url: s.url.clone(), description: s.description.clone() })
+                .map(|s| Server {
+                    url: s.url.clone(),
+                    description: s.description.clone(),
+                })
                 .collect(),
             types,
             resources,
@@ -178,16 +243,24 @@ impl<'a> ApiLowerer<'a> {
         self.in_progress.insert(name.to_owned());
         let ty = match schema {
             ReferenceOr::Reference { reference } => self.resolve_ref(reference, &pointer),
-            ReferenceOr::Item(s) => self.lower_schema(s, Naming::Fixed(rust.clone()), &pointer, name),
+            ReferenceOr::Item(s) => {
+                self.lower_schema(s, Naming::Fixed(rust.clone()), &pointer, name)
+            }
         };
         self.in_progress.remove(name);
         if ty != TypeRef::Named(rust.clone()) {
             let (doc, deprecated) = match schema {
-                ReferenceOr::Item(s) => (s.schema_data.description.as_deref().map(doc_text), s.schema_data.deprecated),
+                ReferenceOr::Item(s) => (
+                    s.schema_data.description.as_deref().map(doc_text),
+                    s.schema_data.deprecated,
+                ),
                 ReferenceOr::Reference { .. } => (None, false),
             };
             self.types.push(TypeDef {
-                name: Name { wire: name.to_owned(), rust },
+                name: Name {
+                    wire: name.to_owned(),
+                    rust,
+                },
                 pointer,
                 doc,
                 deprecated,
@@ -198,21 +271,31 @@ impl<'a> ApiLowerer<'a> {
 
     fn resolve_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
         if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-            let name = name.replace("~1", "/").replace("~0", "~").replace("%20", " ");
+            let name = name
+                .replace("~1", "/")
+                .replace("~0", "~")
+                .replace("%20", " ");
             if let Some(rust) = self.components.get(&name) {
                 return TypeRef::Named(rust.clone());
             }
-            self.error(pointer, format!("`$ref` to `{reference}`, which does not exist"));
+            self.error(
+                pointer,
+                format!("`$ref` to `{reference}`, which does not exist"),
+            );
             return TypeRef::Json;
         }
         // A reference elsewhere into the document: resolve it by pointer and lower it inline.
-        if let Some(ptr) = reference.strip_prefix('#') {
-            if let Some(target) = self.spec.raw.pointer(ptr).cloned() {
-                if let Ok(schema) = serde_json::from_value::<Schema>(target) {
-                    let hint = reference.rsplit('/').next().unwrap_or("Ref").to_owned();
-                    return self.lower_schema(&schema, Naming::Context(sanitize(&hint, Case::Pascal)), pointer, &hint);
-                }
-            }
+        if let Some(ptr) = reference.strip_prefix('#')
+            && let Some(target) = self.spec.raw.pointer(ptr).cloned()
+            && let Ok(schema) = serde_json::from_value::<Schema>(target)
+        {
+            let hint = reference.rsplit('/').next().unwrap_or("Ref").to_owned();
+            return self.lower_schema(
+                &schema,
+                Naming::Context(sanitize(&hint, Case::Pascal)),
+                pointer,
+                &hint,
+            );
         }
         self.error(pointer, format!("cannot resolve `$ref` `{reference}`"));
         TypeRef::Json
@@ -228,7 +311,12 @@ impl<'a> ApiLowerer<'a> {
         }
     }
 
-    fn boxed_schema_or_ref(&mut self, s: &ReferenceOr<Box<Schema>>, naming: Naming, pointer: &str) -> TypeRef {
+    fn boxed_schema_or_ref(
+        &mut self,
+        s: &ReferenceOr<Box<Schema>>,
+        naming: Naming,
+        pointer: &str,
+    ) -> TypeRef {
         match s {
             ReferenceOr::Reference { reference } => self.resolve_ref(reference, pointer),
             ReferenceOr::Item(schema) => {
@@ -246,7 +334,13 @@ impl<'a> ApiLowerer<'a> {
     }
 
     /// Lowers a schema; defines a named type when the schema needs one.
-    fn lower_schema(&mut self, schema: &Schema, naming: Naming, pointer: &str, wire: &str) -> TypeRef {
+    fn lower_schema(
+        &mut self,
+        schema: &Schema,
+        naming: Naming,
+        pointer: &str,
+        wire: &str,
+    ) -> TypeRef {
         let data = &schema.schema_data;
         let doc = data.description.as_deref().map(doc_text);
         match &schema.schema_kind {
@@ -255,12 +349,21 @@ impl<'a> ApiLowerer<'a> {
                 if !values.is_empty() {
                     let rust = self.name_for(&naming, pointer);
                     let variants = self.enum_variants(&values, pointer);
-                    self.push_type(wire, &rust, pointer, doc, data.deprecated, TypeKind::StringEnum { variants });
+                    self.push_type(
+                        wire,
+                        &rust,
+                        pointer,
+                        doc,
+                        data.deprecated,
+                        TypeKind::StringEnum { variants },
+                    );
                     return TypeRef::Named(rust);
                 }
                 match &s.format {
                     VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Bytes,
-                    VariantOrUnknownOrEmpty::Item(f) => TypeRef::String(Some(string_format_name(f).to_owned())),
+                    VariantOrUnknownOrEmpty::Item(f) => {
+                        TypeRef::String(Some(string_format_name(f).to_owned()))
+                    }
                     VariantOrUnknownOrEmpty::Unknown(f) => TypeRef::String(Some(f.clone())),
                     VariantOrUnknownOrEmpty::Empty => TypeRef::String(None),
                 }
@@ -273,15 +376,34 @@ impl<'a> ApiLowerer<'a> {
                     let variants = values
                         .iter()
                         .map(|v| {
-                            let wanted = sanitize(&format!("V{}", v.to_string().replace('-', "Minus")), Case::Pascal);
-                            IntVariant { value: *v, rust: scope.claim(&wanted).0 }
+                            let wanted = sanitize(
+                                &format!("V{}", v.to_string().replace('-', "Minus")),
+                                Case::Pascal,
+                            );
+                            IntVariant {
+                                value: *v,
+                                rust: scope.claim(&wanted).0,
+                            }
                         })
                         .collect();
-                    self.push_type(wire, &rust, pointer, doc, data.deprecated, TypeKind::IntEnum { variants });
+                    self.push_type(
+                        wire,
+                        &rust,
+                        pointer,
+                        doc,
+                        data.deprecated,
+                        TypeKind::IntEnum { variants },
+                    );
                     return TypeRef::Named(rust);
                 }
-                if i.enumeration.iter().any(Option::is_none) && i.enumeration.iter().all(Option::is_none) && !i.enumeration.is_empty() {
-                    self.warn(pointer, "integer enum whose only value is null: generated as a plain integer");
+                if i.enumeration.iter().any(Option::is_none)
+                    && i.enumeration.iter().all(Option::is_none)
+                    && !i.enumeration.is_empty()
+                {
+                    self.warn(
+                        pointer,
+                        "integer enum whose only value is null: generated as a plain integer",
+                    );
                 }
                 match &i.format {
                     VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
@@ -296,7 +418,9 @@ impl<'a> ApiLowerer<'a> {
             SchemaKind::Type(Type::Array(a)) => {
                 let item_naming = Naming::Context(format!("{}Item", naming.hint()));
                 let item = match &a.items {
-                    Some(items) => self.boxed_schema_or_ref(items, item_naming, &child(pointer, "items")),
+                    Some(items) => {
+                        self.boxed_schema_or_ref(items, item_naming, &child(pointer, "items"))
+                    }
                     None => TypeRef::Json,
                 };
                 TypeRef::List(Box::new(item))
@@ -306,25 +430,48 @@ impl<'a> ApiLowerer<'a> {
                     return match &o.additional_properties {
                         Some(AdditionalProperties::Schema(s)) => {
                             let value_naming = Naming::Context(format!("{}Value", naming.hint()));
-                            TypeRef::Map(Box::new(self.schema_or_ref(s, value_naming, &child(pointer, "additionalProperties"))))
+                            TypeRef::Map(Box::new(self.schema_or_ref(
+                                s,
+                                value_naming,
+                                &child(pointer, "additionalProperties"),
+                            )))
                         }
-                        Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Json)),
+                        Some(AdditionalProperties::Any(true)) => {
+                            TypeRef::Map(Box::new(TypeRef::Json))
+                        }
                         _ => TypeRef::Json,
                     };
                 }
                 let rust = self.name_for(&naming, pointer);
-                let kind = self.lower_struct(&rust, &o.properties, &o.required, o.additional_properties.as_ref(), pointer);
+                let kind = self.lower_struct(
+                    &rust,
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    pointer,
+                );
                 self.push_type(wire, &rust, pointer, doc, data.deprecated, kind);
                 TypeRef::Named(rust)
             }
-            SchemaKind::OneOf { one_of } => self.lower_union(one_of, data, naming, pointer, wire, "oneOf"),
-            SchemaKind::AnyOf { any_of } => self.lower_union(any_of, data, naming, pointer, wire, "anyOf"),
-            SchemaKind::AllOf { all_of } => self.lower_all_of(all_of, naming, pointer, wire, doc, data.deprecated),
+            SchemaKind::OneOf { one_of } => {
+                self.lower_union(one_of, data, naming, pointer, wire, "oneOf")
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.lower_union(any_of, data, naming, pointer, wire, "anyOf")
+            }
+            SchemaKind::AllOf { all_of } => {
+                self.lower_all_of(all_of, naming, pointer, wire, doc, data.deprecated)
+            }
             SchemaKind::Any(any) => {
                 if !any.properties.is_empty() {
                     let rust = self.name_for(&naming, pointer);
-                    let kind =
-                        self.lower_struct(&rust, &any.properties, &any.required, any.additional_properties.as_ref(), pointer);
+                    let kind = self.lower_struct(
+                        &rust,
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                        pointer,
+                    );
                     self.push_type(wire, &rust, pointer, doc, data.deprecated, kind);
                     return TypeRef::Named(rust);
                 }
@@ -337,9 +484,20 @@ impl<'a> ApiLowerer<'a> {
         }
     }
 
-    fn push_type(&mut self, wire: &str, rust: &str, pointer: &str, doc: Option<String>, deprecated: bool, kind: TypeKind) {
+    fn push_type(
+        &mut self,
+        wire: &str,
+        rust: &str,
+        pointer: &str,
+        doc: Option<String>,
+        deprecated: bool,
+        kind: TypeKind,
+    ) {
         self.types.push(TypeDef {
-            name: Name { wire: wire.to_owned(), rust: rust.to_owned() },
+            name: Name {
+                wire: wire.to_owned(),
+                rust: rust.to_owned(),
+            },
             pointer: pointer.to_owned(),
             doc,
             deprecated,
@@ -358,9 +516,20 @@ impl<'a> ApiLowerer<'a> {
             }
             let (rust, collision) = scope.claim(&sanitize(v, Case::Pascal));
             if let Some(c) = collision {
-                self.warn(pointer, format!("enum value `{v}`: variant `{}` renamed to `{}`: {}", c.wanted, c.given, c.reason));
+                self.warn(
+                    pointer,
+                    format!(
+                        "enum value `{v}`: variant `{}` renamed to `{}`: {}",
+                        c.wanted, c.given, c.reason
+                    ),
+                );
             }
-            out.push(Variant { name: Name { wire: v.clone(), rust } });
+            out.push(Variant {
+                name: Name {
+                    wire: v.clone(),
+                    rust,
+                },
+            });
         }
         out
     }
@@ -379,9 +548,18 @@ impl<'a> ApiLowerer<'a> {
             let field_pointer = child(&child(pointer, "properties"), wire);
             let (rust, collision) = scope.claim(&sanitize(wire, Case::Snake));
             if let Some(c) = collision {
-                self.warn(&field_pointer, format!("field `{}` renamed to `{}`: {}", c.wanted, c.given, c.reason));
+                self.warn(
+                    &field_pointer,
+                    format!(
+                        "field `{}` renamed to `{}`: {}",
+                        c.wanted, c.given, c.reason
+                    ),
+                );
             }
-            let context = format!("{parent}{}", sanitize(wire, Case::Pascal).trim_start_matches("r#"));
+            let context = format!(
+                "{parent}{}",
+                sanitize(wire, Case::Pascal).trim_start_matches("r#")
+            );
             let ty = self.boxed_schema_or_ref(prop, Naming::Context(context), &field_pointer);
             let (nullable, doc, deprecated, read_only, write_only) = self.property_meta(prop);
             let is_required = required.iter().any(|r| r == wire);
@@ -392,7 +570,10 @@ impl<'a> ApiLowerer<'a> {
                 (false, true) => Presence::OptionalNullable,
             };
             fields.push(Field {
-                name: Name { wire: wire.to_string(), rust },
+                name: Name {
+                    wire: wire.to_string(),
+                    rust,
+                },
                 pointer: field_pointer,
                 ty,
                 presence,
@@ -405,29 +586,46 @@ impl<'a> ApiLowerer<'a> {
         }
         for r in required {
             if !properties.contains_key(r) {
-                self.warn(pointer, format!("`required` names `{r}`, which is not a property; ignored"));
+                self.warn(
+                    pointer,
+                    format!("`required` names `{r}`, which is not a property; ignored"),
+                );
             }
         }
         let additional_ty = match additional {
-            Some(AdditionalProperties::Schema(s)) => {
-                Some(self.schema_or_ref(s, Naming::Context(format!("{parent}Value")), &child(pointer, "additionalProperties")))
-            }
+            Some(AdditionalProperties::Schema(s)) => Some(self.schema_or_ref(
+                s,
+                Naming::Context(format!("{parent}Value")),
+                &child(pointer, "additionalProperties"),
+            )),
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
             _ => None,
         };
-        let additional = additional_ty.map(|ty| AdditionalField { rust: scope.claim("additional_properties").0, ty });
-        let required_count =
-            fields.iter().filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)).count();
+        let additional = additional_ty.map(|ty| AdditionalField {
+            rust: scope.claim("additional_properties").0,
+            ty,
+        });
+        let required_count = fields
+            .iter()
+            .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+            .count();
         let construct = match required_count {
             0 => Construct::Default,
             1..=7 => Construct::New,
             _ => Construct::Literal,
         };
-        TypeKind::Struct { fields, additional, construct }
+        TypeKind::Struct {
+            fields,
+            additional,
+            construct,
+        }
     }
 
     /// Nullable, docs and flags of a property, looking through a `$ref` for nullability.
-    fn property_meta(&self, prop: &ReferenceOr<Box<Schema>>) -> (bool, Option<String>, bool, bool, bool) {
+    fn property_meta(
+        &self,
+        prop: &ReferenceOr<Box<Schema>>,
+    ) -> (bool, Option<String>, bool, bool, bool) {
         match prop {
             ReferenceOr::Item(s) => {
                 let d = &s.schema_data;
@@ -435,14 +633,25 @@ impl<'a> ApiLowerer<'a> {
                 if let SchemaKind::Type(Type::String(st)) = &s.schema_kind {
                     nullable |= st.enumeration.iter().any(Option::is_none);
                 }
-                let doc = d.description.as_deref().or_else(|| d.extensions.get("x-ref-description").and_then(Value::as_str));
-                (nullable, doc.map(doc_text), d.deprecated, d.read_only, d.write_only)
+                let doc = d.description.as_deref().or_else(|| {
+                    d.extensions
+                        .get("x-ref-description")
+                        .and_then(Value::as_str)
+                });
+                (
+                    nullable,
+                    doc.map(doc_text),
+                    d.deprecated,
+                    d.read_only,
+                    d.write_only,
+                )
             }
             ReferenceOr::Reference { reference } => {
                 let target = reference
                     .strip_prefix("#/components/schemas/")
                     .and_then(|n| self.api.components.as_ref().and_then(|c| c.schemas.get(n)));
-                let nullable = matches!(target, Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
+                let nullable =
+                    matches!(target, Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
                 (nullable, None, false, false, false)
             }
         }
@@ -461,7 +670,11 @@ impl<'a> ApiLowerer<'a> {
         // `oneOf: [X]` (often used to attach nullable to a ref) is just X.
         let non_null: Vec<&ReferenceOr<Schema>> = alternatives.iter().collect();
         if non_null.len() == 1 && data.discriminator.is_none() {
-            return self.schema_or_ref(non_null[0], naming, &format!("{}/0", child(pointer, keyword)));
+            return self.schema_or_ref(
+                non_null[0],
+                naming,
+                &format!("{}/0", child(pointer, keyword)),
+            );
         }
         let rust = self.name_for(&naming, pointer);
         let mut scope = Scope::new(["Unknown"]);
@@ -476,7 +689,11 @@ impl<'a> ApiLowerer<'a> {
                 }
                 ReferenceOr::Item(s) => (variant_hint(s, i), None),
             };
-            let ty = self.schema_or_ref(alt, Naming::Context(format!("{rust}{}", sanitize(&hint, Case::Pascal))), &alt_pointer);
+            let ty = self.schema_or_ref(
+                alt,
+                Naming::Context(format!("{rust}{}", sanitize(&hint, Case::Pascal))),
+                &alt_pointer,
+            );
             let tags: Vec<String> = match (discriminator, &ref_name) {
                 (Some(d), Some(n)) => {
                     let explicit: Vec<String> = d
@@ -485,18 +702,42 @@ impl<'a> ApiLowerer<'a> {
                         .filter(|(_, target)| target.rsplit('/').next() == Some(n.as_str()))
                         .map(|(k, _)| k.clone())
                         .collect();
-                    if explicit.is_empty() { vec![n.clone()] } else { explicit }
+                    if explicit.is_empty() {
+                        vec![n.clone()]
+                    } else {
+                        explicit
+                    }
                 }
                 _ => Vec::new(),
             };
             let (variant, _) = scope.claim(&sanitize(&hint, Case::Pascal));
-            variants.push(UnionVariant { name: Name { wire: hint, rust: variant }, tags, ty, boxed: false });
+            variants.push(UnionVariant {
+                name: Name {
+                    wire: hint,
+                    rust: variant,
+                },
+                tags,
+                ty,
+                boxed: false,
+            });
         }
         if discriminator.is_some() && variants.iter().any(|v| v.tags.is_empty()) {
             self.warn(pointer, format!("`{keyword}` with a discriminator has inline alternatives; generated as an untagged union"));
         }
-        let disc = discriminator.filter(|_| variants.iter().all(|v| !v.tags.is_empty())).map(|d| d.property_name.clone());
-        self.push_type(wire, &rust, pointer, doc, data.deprecated, TypeKind::Union { discriminator: disc, variants });
+        let disc = discriminator
+            .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
+            .map(|d| d.property_name.clone());
+        self.push_type(
+            wire,
+            &rust,
+            pointer,
+            doc,
+            data.deprecated,
+            TypeKind::Union {
+                discriminator: disc,
+                variants,
+            },
+        );
         TypeRef::Named(rust)
     }
 
@@ -510,7 +751,11 @@ impl<'a> ApiLowerer<'a> {
         deprecated: bool,
     ) -> TypeRef {
         if parts.len() == 1 {
-            return self.schema_or_ref(&parts[0], naming, &format!("{}/0", child(pointer, "allOf")));
+            return self.schema_or_ref(
+                &parts[0],
+                naming,
+                &format!("{}/0", child(pointer, "allOf")),
+            );
         }
         // Merge the properties of every part (following references) into one struct.
         let mut properties = indexmap_like::Props::new();
@@ -526,12 +771,23 @@ impl<'a> ApiLowerer<'a> {
                     .and_then(|s| s.as_item().cloned()),
             };
             let Some(schema) = schema else {
-                self.warn(&part_pointer, "`allOf` part could not be resolved; its properties are missing");
+                self.warn(
+                    &part_pointer,
+                    "`allOf` part could not be resolved; its properties are missing",
+                );
                 continue;
             };
             let (props, req, add) = match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => (o.properties.clone(), o.required.clone(), o.additional_properties.clone()),
-                SchemaKind::Any(a) => (a.properties.clone(), a.required.clone(), a.additional_properties.clone()),
+                SchemaKind::Type(Type::Object(o)) => (
+                    o.properties.clone(),
+                    o.required.clone(),
+                    o.additional_properties.clone(),
+                ),
+                SchemaKind::Any(a) => (
+                    a.properties.clone(),
+                    a.required.clone(),
+                    a.additional_properties.clone(),
+                ),
                 SchemaKind::AllOf { all_of } => {
                     let mut p = indexmap_like::Props::new();
                     let mut r = Vec::new();
@@ -540,26 +796,34 @@ impl<'a> ApiLowerer<'a> {
                             ReferenceOr::Item(s) => Some(ReferenceOr::Item(s.clone())),
                             ReferenceOr::Reference { reference } => reference
                                 .strip_prefix("#/components/schemas/")
-                                .and_then(|n| self.api.components.as_ref().and_then(|c| c.schemas.get(n)).cloned()),
-                        } {
-                            if let SchemaKind::Type(Type::Object(o)) = &s.schema_kind {
-                                p.extend(o.properties.clone());
-                                r.extend(o.required.clone());
-                            }
+                                .and_then(|n| {
+                                    self.api
+                                        .components
+                                        .as_ref()
+                                        .and_then(|c| c.schemas.get(n))
+                                        .cloned()
+                                }),
+                        } && let SchemaKind::Type(Type::Object(o)) = &s.schema_kind
+                        {
+                            p.extend(o.properties.clone());
+                            r.extend(o.required.clone());
                         }
                     }
                     (p, r, None)
                 }
                 _ => {
-                    self.warn(&part_pointer, "`allOf` part is not an object schema; ignored in the merged struct");
+                    self.warn(
+                        &part_pointer,
+                        "`allOf` part is not an object schema; ignored in the merged struct",
+                    );
                     continue;
                 }
             };
             for (k, v) in props {
-                if let Some(existing) = properties.get(&k) {
-                    if existing != &v {
-                        self.warn(&part_pointer, format!("`allOf` parts define property `{k}` differently; the later definition wins"));
-                    }
+                if let Some(existing) = properties.get(&k)
+                    && existing != &v
+                {
+                    self.warn(&part_pointer, format!("`allOf` parts define property `{k}` differently; the later definition wins"));
                 }
                 properties.insert(k, v);
             }
@@ -585,15 +849,20 @@ impl<'a> ApiLowerer<'a> {
         let mut builder_scope = Scope::new(["Client"]);
         // tag → (doc, operations)
         let mut groups: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
-        let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = api.paths.paths.iter().collect();
+        let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> =
+            api.paths.paths.iter().collect();
         paths.sort_by(|a, b| a.0.cmp(b.0));
-        let mut sources: Vec<(String, String, &openapiv3::PathItem, &str, &OaOperation)> = Vec::new();
+        let mut sources: Vec<(String, String, &openapiv3::PathItem, &str, &OaOperation)> =
+            Vec::new();
         for (path, item) in paths {
             let item_pointer = child("#/paths", path);
             let item = match item {
                 ReferenceOr::Item(i) => i,
                 ReferenceOr::Reference { .. } => {
-                    self.warn(&item_pointer, "path item `$ref`s are not supported; the path is skipped");
+                    self.warn(
+                        &item_pointer,
+                        "path item `$ref`s are not supported; the path is skipped",
+                    );
                     continue;
                 }
             };
@@ -611,9 +880,19 @@ impl<'a> ApiLowerer<'a> {
                         if let Some(ReferenceOr::Item(body)) = &op.request_body {
                             for (media, content) in &body.content {
                                 if let Some(s) = &content.schema {
-                                    let p = child(&child(&child(&child(&at, method), "requestBody"), "content"), media);
+                                    let p = child(
+                                        &child(
+                                            &child(&child(&at, method), "requestBody"),
+                                            "content",
+                                        ),
+                                        media,
+                                    );
                                     let hint = format!("{}Event", sanitize(name, Case::Pascal));
-                                    self.schema_or_ref(s, Naming::Context(hint), &child(&p, "schema"));
+                                    self.schema_or_ref(
+                                        s,
+                                        Naming::Context(hint),
+                                        &child(&p, "schema"),
+                                    );
                                 }
                             }
                         }
@@ -623,35 +902,69 @@ impl<'a> ApiLowerer<'a> {
         }
         for (path, item_pointer, item, method, op) in sources {
             let op_pointer = child(&item_pointer, method);
-            let tag = op.tags.first().cloned().unwrap_or_else(|| default_tag(&path));
-            let wire_id = op.operation_id.clone().unwrap_or_else(|| synth_operation_id(method, &path));
+            let tag = op
+                .tags
+                .first()
+                .cloned()
+                .unwrap_or_else(|| default_tag(&path));
+            let wire_id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| synth_operation_id(method, &path));
             let (builder, collision) = builder_scope.claim(&sanitize(&wire_id, Case::Pascal));
             if let Some(c) = collision {
-                self.warn(&op_pointer, format!("operation builder `{}` renamed to `{}`: {}", c.wanted, c.given, c.reason));
+                self.warn(
+                    &op_pointer,
+                    format!(
+                        "operation builder `{}` renamed to `{}`: {}",
+                        c.wanted, c.given, c.reason
+                    ),
+                );
             }
             if op.operation_id.is_none() {
-                self.warn(&op_pointer, format!("operation has no `operationId`; named `{wire_id}` from its method and path"));
+                self.warn(
+                    &op_pointer,
+                    format!(
+                        "operation has no `operationId`; named `{wire_id}` from its method and path"
+                    ),
+                );
             }
-            if let Some(operation) = self.lower_operation(&path, method, item, op, &op_pointer, wire_id, builder) {
+            if let Some(operation) =
+                self.lower_operation(&path, method, item, op, &op_pointer, wire_id, builder)
+            {
                 groups.entry(tag).or_default().push(operation);
             }
         }
-        let tag_docs: BTreeMap<String, Option<String>> =
-            api.tags.iter().map(|t| (t.name.clone(), t.description.as_deref().map(doc_text))).collect();
+        let tag_docs: BTreeMap<String, Option<String>> = api
+            .tags
+            .iter()
+            .map(|t| (t.name.clone(), t.description.as_deref().map(doc_text)))
+            .collect();
         let mut resources = Vec::new();
         let mut resource_scope_names: Vec<String> = Vec::new();
         for (tag, mut operations) in groups {
             let (accessor, collision) = accessor_scope.claim(&sanitize(&tag, Case::Snake));
             if let Some(c) = collision {
                 let f = self.file();
-                self.diags.push(Diagnostic::warning(f, Location::Pointer("#/tags".into()), format!("resource accessor `{}` for tag `{tag}` renamed to `{}`: {}", c.wanted, c.given, c.reason)));
+                self.diags.push(Diagnostic::warning(
+                    f,
+                    Location::Pointer("#/tags".into()),
+                    format!(
+                        "resource accessor `{}` for tag `{tag}` renamed to `{}`: {}",
+                        c.wanted, c.given, c.reason
+                    ),
+                ));
             }
-            let (struct_name, _) = builder_scope.claim(&format!("{}Api", sanitize(&tag, Case::Pascal)));
+            let (struct_name, _) =
+                builder_scope.claim(&sanitize(&format!("{tag} Api"), Case::Pascal));
             resource_scope_names.push(struct_name.clone());
             name_methods(&tag, &mut operations);
             operations.sort_by(|a, b| a.id.rust.cmp(&b.id.rust));
             resources.push(Resource {
-                name: Name { wire: tag.clone(), rust: struct_name },
+                name: Name {
+                    wire: tag.clone(),
+                    rust: struct_name,
+                },
                 accessor,
                 doc: tag_docs.get(&tag).cloned().flatten(),
                 operations,
@@ -675,12 +988,28 @@ impl<'a> ApiLowerer<'a> {
         let mut scope = Scope::new(BUILDER_RESERVED.iter().copied());
         // Merge path-level and operation-level parameters; the operation's win.
         let mut params: Vec<(String, Parameter)> = Vec::new();
-        for (origin, list) in [(child(&child("#/paths", path), "parameters"), &item.parameters), (child(pointer, "parameters"), &op.parameters)] {
+        for (origin, list) in [
+            (
+                child(&child("#/paths", path), "parameters"),
+                &item.parameters,
+            ),
+            (child(pointer, "parameters"), &op.parameters),
+        ] {
             for (i, p) in list.iter().enumerate() {
                 let at = format!("{origin}/{i}");
-                let Some(p) = self.resolve_parameter(p, &at) else { continue };
-                let key = (p.parameter_data_ref().name.to_ascii_lowercase(), location_of(&p));
-                params.retain(|(_, q)| (q.parameter_data_ref().name.to_ascii_lowercase(), location_of(q)) != key);
+                let Some(p) = self.resolve_parameter(p, &at) else {
+                    continue;
+                };
+                let key = (
+                    p.parameter_data_ref().name.to_ascii_lowercase(),
+                    location_of(&p),
+                );
+                params.retain(|(_, q)| {
+                    (
+                        q.parameter_data_ref().name.to_ascii_lowercase(),
+                        location_of(q),
+                    ) != key
+                });
                 params.push((at, p));
             }
         }
@@ -702,7 +1031,11 @@ impl<'a> ApiLowerer<'a> {
                 ordered.push(p);
             }
         }
-        ordered.extend(params.iter().filter(|(_, p)| !matches!(p, Parameter::Path { .. })));
+        ordered.extend(
+            params
+                .iter()
+                .filter(|(_, p)| !matches!(p, Parameter::Path { .. })),
+        );
         for (at, p) in ordered {
             let data = p.parameter_data_ref();
             match p {
@@ -717,12 +1050,24 @@ impl<'a> ApiLowerer<'a> {
                     }
                 }
                 Parameter::Cookie { .. } => {
-                    self.warn(at, format!("cookie parameter `{}` is not supported; it is not generated", data.name));
+                    self.warn(
+                        at,
+                        format!(
+                            "cookie parameter `{}` is not supported; it is not generated",
+                            data.name
+                        ),
+                    );
                     continue;
                 }
                 Parameter::Path { .. } => {
                     if !template_names.contains(&data.name) {
-                        self.warn(at, format!("path parameter `{}` does not appear in the path template; ignored", data.name));
+                        self.warn(
+                            at,
+                            format!(
+                                "path parameter `{}` does not appear in the path template; ignored",
+                                data.name
+                            ),
+                        );
                         continue;
                     }
                 }
@@ -730,15 +1075,30 @@ impl<'a> ApiLowerer<'a> {
             }
             let (rust, collision) = scope.claim(&sanitize(&data.name, Case::Snake));
             if let Some(c) = collision {
-                self.warn(at, format!("parameter `{}` renamed to `{}`: {}", c.wanted, c.given, c.reason));
+                self.warn(
+                    at,
+                    format!(
+                        "parameter `{}` renamed to `{}`: {}",
+                        c.wanted, c.given, c.reason
+                    ),
+                );
             }
-            let context = format!("{builder}{}", sanitize(&data.name, Case::Pascal).trim_start_matches("r#"));
+            let context = format!(
+                "{builder}{}",
+                sanitize(&data.name, Case::Pascal).trim_start_matches("r#")
+            );
             let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(s) => self.schema_or_ref(s, Naming::Context(context), &child(at, "schema")),
+                ParameterSchemaOrContent::Schema(s) => {
+                    self.schema_or_ref(s, Naming::Context(context), &child(at, "schema"))
+                }
                 ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                     Some((_, media)) => match &media.schema {
                         Some(s) => {
-                            let _ = self.schema_or_ref(s, Naming::Context(context), &child(at, "content"));
+                            let _ = self.schema_or_ref(
+                                s,
+                                Naming::Context(context),
+                                &child(at, "content"),
+                            );
                             TypeRef::Json
                         }
                         None => TypeRef::String(None),
@@ -749,7 +1109,10 @@ impl<'a> ApiLowerer<'a> {
             let ty = self.param_type(ty, at, &data.name);
             let required = data.required || matches!(p, Parameter::Path { .. });
             let param = Param {
-                name: Name { wire: data.name.clone(), rust },
+                name: Name {
+                    wire: data.name.clone(),
+                    rust,
+                },
                 pointer: at.clone(),
                 ty,
                 required,
@@ -792,7 +1155,10 @@ impl<'a> ApiLowerer<'a> {
             .unwrap_or_default();
         let pagination = self.detect_pagination(op, &query_params, &response, pointer);
         Some(Operation {
-            id: Name { wire: wire_id.clone(), rust: sanitize(&wire_id, Case::Snake) },
+            id: Name {
+                wire: wire_id.clone(),
+                rust: sanitize(&wire_id, Case::Snake),
+            },
             builder,
             pointer: pointer.to_owned(),
             method: method.to_ascii_uppercase(),
@@ -800,7 +1166,11 @@ impl<'a> ApiLowerer<'a> {
             summary: op.summary.as_deref().map(doc_text),
             doc: op.description.as_deref().map(doc_text),
             deprecated: op.deprecated,
-            inferred: op.extensions.get("x-klarna-inferred").and_then(Value::as_bool).unwrap_or(false),
+            inferred: op
+                .extensions
+                .get("x-klarna-inferred")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             path_params,
             query_params,
             header_params,
@@ -816,10 +1186,23 @@ impl<'a> ApiLowerer<'a> {
     /// Parameters are sent as text: scalars, enums, lists of those. Anything else is sent as JSON text.
     fn param_type(&mut self, ty: TypeRef, at: &str, name: &str) -> TypeRef {
         let scalar = |t: &TypeRef, types: &[TypeDef]| match t {
-            TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::String(_) | TypeRef::Json => true,
+            TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::String(_)
+            | TypeRef::Json => true,
             TypeRef::Named(n) => types.iter().any(|d| {
                 &d.name.rust == n
-                    && matches!(&d.kind, TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } | TypeKind::Alias { target: TypeRef::String(_) | TypeRef::I64 | TypeRef::I32 })
+                    && matches!(
+                        &d.kind,
+                        TypeKind::StringEnum { .. }
+                            | TypeKind::IntEnum { .. }
+                            | TypeKind::Alias {
+                                target: TypeRef::String(_) | TypeRef::I64 | TypeRef::I32
+                            }
+                    )
             }),
             _ => false,
         };
@@ -838,7 +1221,12 @@ impl<'a> ApiLowerer<'a> {
             ReferenceOr::Item(p) => Some(p.clone()),
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix("#/components/parameters/");
-                let found = name.and_then(|n| self.api.components.as_ref().and_then(|c| c.parameters.get(n)));
+                let found = name.and_then(|n| {
+                    self.api
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.parameters.get(n))
+                });
                 match found {
                     Some(ReferenceOr::Item(p)) => Some(p.clone()),
                     _ => {
@@ -850,17 +1238,30 @@ impl<'a> ApiLowerer<'a> {
         }
     }
 
-    fn lower_body(&mut self, body: &ReferenceOr<RequestBody>, builder: &str, at: &str) -> Option<Body> {
+    fn lower_body(
+        &mut self,
+        body: &ReferenceOr<RequestBody>,
+        builder: &str,
+        at: &str,
+    ) -> Option<Body> {
         let body = match body {
             ReferenceOr::Item(b) => b.clone(),
             ReferenceOr::Reference { reference } => {
                 let found = reference
                     .strip_prefix("#/components/requestBodies/")
-                    .and_then(|n| self.api.components.as_ref().and_then(|c| c.request_bodies.get(n)));
+                    .and_then(|n| {
+                        self.api
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.request_bodies.get(n))
+                    });
                 match found {
                     Some(ReferenceOr::Item(b)) => b.clone(),
                     _ => {
-                        self.error(at, format!("cannot resolve request body `$ref` `{reference}`"));
+                        self.error(
+                            at,
+                            format!("cannot resolve request body `$ref` `{reference}`"),
+                        );
                         return None;
                     }
                 }
@@ -873,20 +1274,37 @@ impl<'a> ApiLowerer<'a> {
         } else if media.starts_with("multipart/form-data") {
             BodyEncoding::Multipart
         } else if media.starts_with("application/x-www-form-urlencoded") {
-            self.warn(&content_at, "form-urlencoded request bodies are not supported yet; sent as JSON");
+            self.warn(
+                &content_at,
+                "form-urlencoded request bodies are not supported yet; sent as JSON",
+            );
             BodyEncoding::Json
         } else {
             BodyEncoding::Bytes
         };
         let ty = match (&content.schema, encoding) {
             (_, BodyEncoding::Bytes) => TypeRef::Bytes,
-            (Some(s), _) => self.schema_or_ref(s, Naming::Context(format!("{builder}Body")), &child(&content_at, "schema")),
+            (Some(s), _) => self.schema_or_ref(
+                s,
+                Naming::Context(format!("{builder}Body")),
+                &child(&content_at, "schema"),
+            ),
             (None, _) => TypeRef::Json,
         };
-        Some(Body { ty, required: body.required, encoding, media_type: media })
+        Some(Body {
+            ty,
+            required: body.required,
+            encoding,
+            media_type: media,
+        })
     }
 
-    fn lower_response(&mut self, op: &OaOperation, builder: &str, pointer: &str) -> SuccessResponse {
+    fn lower_response(
+        &mut self,
+        op: &OaOperation,
+        builder: &str,
+        pointer: &str,
+    ) -> SuccessResponse {
         let mut success: Vec<(String, &ReferenceOr<Response>)> = op
             .responses
             .responses
@@ -896,7 +1314,10 @@ impl<'a> ApiLowerer<'a> {
             .collect();
         success.sort_by(|a, b| a.0.cmp(&b.0));
         let Some((status, response)) = success.first().cloned() else {
-            return SuccessResponse { status: "200".into(), body: ResponseBody::Empty };
+            return SuccessResponse {
+                status: "200".into(),
+                body: ResponseBody::Empty,
+            };
         };
         let at = child(&child(pointer, "responses"), &status);
         let response = match response {
@@ -904,12 +1325,20 @@ impl<'a> ApiLowerer<'a> {
             ReferenceOr::Reference { reference } => {
                 let found = reference
                     .strip_prefix("#/components/responses/")
-                    .and_then(|n| self.api.components.as_ref().and_then(|c| c.responses.get(n)));
+                    .and_then(|n| {
+                        self.api
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.responses.get(n))
+                    });
                 match found {
                     Some(ReferenceOr::Item(r)) => r.clone(),
                     _ => {
                         self.error(&at, format!("cannot resolve response `$ref` `{reference}`"));
-                        return SuccessResponse { status, body: ResponseBody::Empty };
+                        return SuccessResponse {
+                            status,
+                            body: ResponseBody::Empty,
+                        };
                     }
                 }
             }
@@ -919,7 +1348,11 @@ impl<'a> ApiLowerer<'a> {
             Some((media, content)) if is_json(&media) => match &content.schema {
                 Some(s) => {
                     let schema_at = child(&child(&child(&at, "content"), &media), "schema");
-                    ResponseBody::Json(self.schema_or_ref(s, Naming::Context(format!("{builder}Response")), &schema_at))
+                    ResponseBody::Json(self.schema_or_ref(
+                        s,
+                        Naming::Context(format!("{builder}Response")),
+                        &schema_at,
+                    ))
                 }
                 None => ResponseBody::Json(TypeRef::Json),
             },
@@ -932,8 +1365,19 @@ impl<'a> ApiLowerer<'a> {
         SuccessResponse { status, body }
     }
 
-    fn detect_pagination(&mut self, op: &OaOperation, query: &[Param], response: &SuccessResponse, pointer: &str) -> Option<Pagination> {
-        let declared = op.extensions.get("x-klarna-pagination").and_then(|v| v.get("items")).and_then(Value::as_str).map(str::to_owned);
+    fn detect_pagination(
+        &mut self,
+        op: &OaOperation,
+        query: &[Param],
+        response: &SuccessResponse,
+        pointer: &str,
+    ) -> Option<Pagination> {
+        let declared = op
+            .extensions
+            .get("x-klarna-pagination")
+            .and_then(|v| v.get("items"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let cursor = query.iter().find(|p| p.name.wire == "starting_after")?;
         let ResponseBody::Json(TypeRef::Named(resp)) = &response.body else {
             if declared.is_some() {
@@ -942,16 +1386,27 @@ impl<'a> ApiLowerer<'a> {
             return None;
         };
         let def = self.types.iter().find(|t| &t.name.rust == resp)?;
-        let TypeKind::Struct { fields, .. } = &def.kind else { return None };
+        let TypeKind::Struct { fields, .. } = &def.kind else {
+            return None;
+        };
         let items = match &declared {
             Some(name) => fields.iter().find(|f| &f.name.wire == name),
             None => fields.iter().find(|f| matches!(f.ty, TypeRef::List(_))),
         }?;
-        let TypeRef::List(item_ty) = &items.ty else { return None };
+        let TypeRef::List(item_ty) = &items.ty else {
+            return None;
+        };
         let pagination_field = fields.iter().find(|f| f.name.wire == "pagination")?;
-        let TypeRef::Named(pag_ty) = &pagination_field.ty else { return None };
+        let TypeRef::Named(pag_ty) = &pagination_field.ty else {
+            return None;
+        };
         let pag_def = self.types.iter().find(|t| &t.name.rust == pag_ty)?;
-        let TypeKind::Struct { fields: pag_fields, .. } = &pag_def.kind else { return None };
+        let TypeKind::Struct {
+            fields: pag_fields, ..
+        } = &pag_def.kind
+        else {
+            return None;
+        };
         let last = pag_fields.iter().find(|f| f.name.wire == "last_item")?;
         Some(Pagination {
             items: items.name.clone(),
@@ -985,7 +1440,12 @@ fn status_text(code: &StatusCode) -> String {
 }
 
 fn is_json(media: &str) -> bool {
-    let m = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     m == "application/json" || m.ends_with("+json") || m == "*/*" || m == "application/*"
 }
 
@@ -993,7 +1453,11 @@ fn pick_media(content: &openapiv3::Content) -> Option<(String, &openapiv3::Media
     content
         .iter()
         .find(|(m, _)| is_json(m))
-        .or_else(|| content.iter().find(|(m, _)| m.starts_with("multipart/form-data")))
+        .or_else(|| {
+            content
+                .iter()
+                .find(|(m, _)| m.starts_with("multipart/form-data"))
+        })
         .or_else(|| content.iter().next())
         .map(|(m, c)| (m.clone(), c))
 }
@@ -1027,7 +1491,9 @@ fn path_template_names(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         out.push(rest[start + 1..start + end].to_owned());
         rest = &rest[start + end + 1..];
     }
@@ -1035,9 +1501,13 @@ fn path_template_names(path: &str) -> Vec<String> {
 }
 
 fn default_tag(path: &str) -> String {
+    let is_version = |s: &str| {
+        s.len() <= 3
+            && s.strip_prefix('v')
+                .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()))
+    };
     path.split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('{') && !(s.len() <= 3 && s.starts_with('v') && s[1..].chars().all(|c| c.is_ascii_digit())))
-        .next()
+        .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version(s))
         .unwrap_or("default")
         .to_owned()
 }
@@ -1060,7 +1530,10 @@ fn synth_operation_id(method: &str, path: &str) -> String {
 fn name_methods(tag: &str, operations: &mut [Operation]) {
     let plural = unraw(&sanitize(tag, Case::Snake)).to_owned();
     let singular = singularize(&plural);
-    let short: Vec<String> = operations.iter().map(|op| shorten(unraw(&op.id.rust), &plural, &singular)).collect();
+    let short: Vec<String> = operations
+        .iter()
+        .map(|op| shorten(unraw(&op.id.rust), &plural, &singular))
+        .collect();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for s in &short {
         *counts.entry(s.as_str()).or_default() += 1;
@@ -1068,9 +1541,18 @@ fn name_methods(tag: &str, operations: &mut [Operation]) {
     let mut scope = Scope::new(BUILDER_RESERVED.iter().copied().chain(["clone", "fmt"]));
     // Shortened names first (so a full name never steals a short one), then the rest, each in sorted order.
     let mut order: Vec<usize> = (0..operations.len()).collect();
-    order.sort_by_key(|&i| (counts.get(short[i].as_str()).copied().unwrap_or(0) != 1, operations[i].id.wire.clone()));
+    order.sort_by_key(|&i| {
+        (
+            counts.get(short[i].as_str()).copied().unwrap_or(0) != 1,
+            operations[i].id.wire.clone(),
+        )
+    });
     for i in order {
-        let wanted = if counts.get(short[i].as_str()).copied() == Some(1) { short[i].clone() } else { unraw(&operations[i].id.rust).to_owned() };
+        let wanted = if counts.get(short[i].as_str()).copied() == Some(1) {
+            short[i].clone()
+        } else {
+            unraw(&operations[i].id.rust).to_owned()
+        };
         let (given, _) = scope.claim(&crate::naming::escape_keyword(wanted));
         operations[i].id.rust = given;
     }
@@ -1093,10 +1575,10 @@ fn shorten(method: &str, plural: &str, singular: &str) -> String {
         if noun.is_empty() || method == noun {
             continue;
         }
-        if let Some(stem) = method.strip_suffix(&format!("_{noun}")) {
-            if !stem.is_empty() {
-                return stem.to_owned();
-            }
+        if let Some(stem) = method.strip_suffix(&format!("_{noun}"))
+            && !stem.is_empty()
+        {
+            return stem.to_owned();
         }
         let infix = format!("_{noun}_");
         if let Some(pos) = method.find(&infix) {
@@ -1108,16 +1590,20 @@ fn shorten(method: &str, plural: &str, singular: &str) -> String {
 
 /// Marks struct fields that need `Box` because their type contains the struct again by value.
 fn box_cycles(types: &mut [TypeDef]) {
-    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.rust.clone(), i)).collect();
+    let index: BTreeMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.rust.clone(), i))
+        .collect();
     let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| {
             let mut out = Vec::new();
             let mut push = |ty: &TypeRef| {
-                if let TypeRef::Named(n) = ty {
-                    if let Some(&j) = index.get(n) {
-                        out.push(j);
-                    }
+                if let TypeRef::Named(n) = ty
+                    && let Some(&j) = index.get(n)
+                {
+                    out.push(j);
                 }
             };
             match &t.kind {
@@ -1134,19 +1620,19 @@ fn box_cycles(types: &mut [TypeDef]) {
         match &mut t.kind {
             TypeKind::Struct { fields, .. } => {
                 for f in fields {
-                    if let TypeRef::Named(n) = &f.ty {
-                        if let Some(&j) = index.get(n) {
-                            f.boxed = scc[i] == scc[j];
-                        }
+                    if let TypeRef::Named(n) = &f.ty
+                        && let Some(&j) = index.get(n)
+                    {
+                        f.boxed = scc[i] == scc[j];
                     }
                 }
             }
             TypeKind::Union { variants, .. } => {
                 for v in variants {
-                    if let TypeRef::Named(n) = &v.ty {
-                        if let Some(&j) = index.get(n) {
-                            v.boxed = scc[i] == scc[j];
-                        }
+                    if let TypeRef::Named(n) = &v.ty
+                        && let Some(&j) = index.get(n)
+                    {
+                        v.boxed = scc[i] == scc[j];
                     }
                 }
             }
@@ -1216,7 +1702,11 @@ pub fn doc_text(raw: &str) -> String {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
             in_fence = !in_fence;
-            out.push(if in_fence { "```text".to_owned() } else { "```".to_owned() });
+            out.push(if in_fence {
+                "```text".to_owned()
+            } else {
+                "```".to_owned()
+            });
             continue;
         }
         if in_fence {
@@ -1266,7 +1756,9 @@ fn url_at(s: &str) -> Option<usize> {
     if !(s.starts_with("https://") || s.starts_with("http://")) {
         return None;
     }
-    let end = s.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | ')' | ']' | '`')).unwrap_or(s.len());
+    let end = s
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | ')' | ']' | '`'))
+        .unwrap_or(s.len());
     let url = s[..end].trim_end_matches(['.', ',', ';', ':']);
     Some(url.len())
 }
@@ -1279,15 +1771,31 @@ mod tests {
     fn method_names_drop_the_resource_noun_when_unambiguous() {
         assert_eq!(shorten("create_webhook", "webhooks", "webhook"), "create");
         assert_eq!(shorten("list_webhooks", "webhooks", "webhook"), "list");
-        assert_eq!(shorten("create_payment_request_as_sub_partner", "payment_requests", "payment_request"), "create_as_sub_partner");
-        assert_eq!(shorten("authorize_payment", "authorization", "authorization"), "authorize_payment");
-        assert_eq!(singularize("partner_business_entities"), "partner_business_entity");
+        assert_eq!(
+            shorten(
+                "create_payment_request_as_sub_partner",
+                "payment_requests",
+                "payment_request"
+            ),
+            "create_as_sub_partner"
+        );
+        assert_eq!(
+            shorten("authorize_payment", "authorization", "authorization"),
+            "authorize_payment"
+        );
+        assert_eq!(
+            singularize("partner_business_entities"),
+            "partner_business_entity"
+        );
         assert_eq!(singularize("addresses"), "address");
     }
 
     #[test]
     fn docs_are_made_safe_for_rustdoc() {
-        assert_eq!(doc_text("See https://docs.klarna.com/x."), "See <https://docs.klarna.com/x>.");
+        assert_eq!(
+            doc_text("See https://docs.klarna.com/x."),
+            "See <https://docs.klarna.com/x>."
+        );
         assert_eq!(doc_text("a [b] <c>"), "a \\[b\\] &lt;c&gt;");
         assert_eq!(doc_text("x\n    indented code"), "x\nindented code");
         assert_eq!(doc_text("```\nlet x = 1;\n```"), "```text\nlet x = 1;\n```");

@@ -18,10 +18,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Every Rust keyword, strict and reserved, in all editions up to 2024.
 pub const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let",
-    "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
 ];
 
 /// Keywords that cannot be written as raw identifiers.
@@ -65,10 +66,17 @@ fn symbol_word(c: char) -> Option<&'static str> {
 
 /// Splits `raw` into ASCII words ready for casing.
 fn words(raw: &str) -> String {
-    let cleaned: String = raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let cleaned: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
     if cleaned.trim().is_empty() {
         let spelled: Vec<&str> = raw.chars().filter_map(symbol_word).collect();
-        if spelled.is_empty() { "empty".to_owned() } else { spelled.join(" ") }
+        if spelled.is_empty() {
+            "empty".to_owned()
+        } else {
+            spelled.join(" ")
+        }
     } else {
         cleaned
     }
@@ -137,7 +145,10 @@ impl Scope {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        Self { reserved: reserved.into_iter().map(Into::into).collect(), taken: BTreeSet::new() }
+        Self {
+            reserved: reserved.into_iter().map(Into::into).collect(),
+            taken: BTreeSet::new(),
+        }
     }
 
     /// True when `ident` is free.
@@ -158,7 +169,11 @@ impl Scope {
             "another name in the same scope maps to it".to_owned()
         };
         let base = unraw(wanted).trim_end_matches('_');
-        let sep = if base.chars().last().is_some_and(|c| c.is_ascii_digit()) { "_" } else { "" };
+        let sep = if base.chars().last().is_some_and(|c| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         let mut n = 2u32;
         let given = loop {
             let candidate = escape_keyword(format!("{base}{sep}{n}"));
@@ -168,7 +183,14 @@ impl Scope {
             n += 1;
         };
         self.taken.insert(unraw(&given).to_owned());
-        (given.clone(), Some(Collision { wanted: wanted.to_owned(), given, reason }))
+        (
+            given.clone(),
+            Some(Collision {
+                wanted: wanted.to_owned(),
+                given,
+                reason,
+            }),
+        )
     }
 }
 
@@ -198,19 +220,35 @@ mod tests {
             ("3ds", Case::Snake, "_3ds"),
             ("3DS", Case::Pascal, "N3ds"),
             ("400", Case::Pascal, "N400"),
-            ("No such order error message", Case::Pascal, "NoSuchOrderErrorMessage"),
+            (
+                "No such order error message",
+                Case::Pascal,
+                "NoSuchOrderErrorMessage",
+            ),
             ("checkbox-v2", Case::Pascal, "CheckboxV2"),
             ("Parameter1.Name", Case::Snake, "parameter1_name"),
             ("intents[]", Case::Snake, "intents"),
-            ("Klarna-Idempotency-Key", Case::Snake, "klarna_idempotency_key"),
-            ("payment.request.state-change.completed", Case::Pascal, "PaymentRequestStateChangeCompleted"),
+            (
+                "Klarna-Idempotency-Key",
+                Case::Snake,
+                "klarna_idempotency_key",
+            ),
+            (
+                "payment.request.state-change.completed",
+                Case::Pascal,
+                "PaymentRequestStateChangeCompleted",
+            ),
             ("STEP_UP_REQUIRED", Case::Pascal, "StepUpRequired"),
             ("", Case::Pascal, "Empty"),
             ("+", Case::Pascal, "Plus"),
             ("-", Case::Snake, "minus"),
             ("_", Case::Snake, "underscore"),
             ("café", Case::Snake, "caf"),
-            ("CapabilityProblemEntity-recursive", Case::Pascal, "CapabilityProblemEntityRecursive"),
+            (
+                "CapabilityProblemEntity-recursive",
+                Case::Pascal,
+                "CapabilityProblemEntityRecursive",
+            ),
         ];
         for (raw, case, want) in table {
             assert_eq!(sanitize(raw, *case), *want, "sanitize({raw:?}, {case:?})");
@@ -222,7 +260,10 @@ mod tests {
         for kw in KEYWORDS {
             let s = sanitize(kw, Case::Snake);
             assert_ne!(s, *kw, "{kw} must not be emitted bare");
-            assert!(syn::parse_str::<syn::Ident>(&s).is_ok() || s.starts_with("r#"), "{s} is not an identifier");
+            assert!(
+                syn::parse_str::<syn::Ident>(&s).is_ok() || s.starts_with("r#"),
+                "{s} is not an identifier"
+            );
         }
     }
 

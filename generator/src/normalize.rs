@@ -13,7 +13,9 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 
 /// Rewrites a 3.1 document in place into the 3.0 shape.
 pub fn normalize_31(root: &mut Value, file: &str, warnings: &mut Diagnostics) {
-    let Some(obj) = root.as_object_mut() else { return };
+    let Some(obj) = root.as_object_mut() else {
+        return;
+    };
     obj.insert("openapi".into(), Value::String("3.0.3".into()));
     if !obj.contains_key("paths") {
         obj.insert("paths".into(), Value::Object(Map::new()));
@@ -23,7 +25,12 @@ pub fn normalize_31(root: &mut Value, file: &str, warnings: &mut Diagnostics) {
     }
     let mut ctx = Ctx { file, warnings };
     for (key, value) in obj.iter_mut() {
-        walk_document(value, &format!("#/{}", crate::diag::escape_pointer_token(key)), key, &mut ctx);
+        walk_document(
+            value,
+            &format!("#/{}", crate::diag::escape_pointer_token(key)),
+            key,
+            &mut ctx,
+        );
     }
 }
 
@@ -64,7 +71,18 @@ fn schema(value: &mut Value, at: &str, ctx: &mut Ctx<'_>) {
     if map.contains_key("$ref") && map.len() > 1 {
         let meaningful: Vec<String> = map
             .keys()
-            .filter(|k| !matches!(k.as_str(), "$ref" | "description" | "summary" | "title" | "example" | "examples" | "$comment"))
+            .filter(|k| {
+                !matches!(
+                    k.as_str(),
+                    "$ref"
+                        | "description"
+                        | "summary"
+                        | "title"
+                        | "example"
+                        | "examples"
+                        | "$comment"
+                )
+            })
             .cloned()
             .collect();
         if meaningful.is_empty() {
@@ -94,10 +112,14 @@ fn schema(value: &mut Value, at: &str, ctx: &mut Ctx<'_>) {
                 match rest.len() {
                     0 => {}
                     1 => {
-                        map.insert("type".into(), rest.into_iter().next().unwrap_or(Value::Null));
+                        map.insert(
+                            "type".into(),
+                            rest.into_iter().next().unwrap_or(Value::Null),
+                        );
                     }
                     _ => {
-                        let variants: Vec<Value> = rest.into_iter().map(|t| json!({ "type": t })).collect();
+                        let variants: Vec<Value> =
+                            rest.into_iter().map(|t| json!({ "type": t })).collect();
                         map.insert("oneOf".into(), Value::Array(variants));
                     }
                 }
@@ -112,35 +134,62 @@ fn schema(value: &mut Value, at: &str, ctx: &mut Ctx<'_>) {
     if let Some(c) = map.remove("const") {
         map.insert("enum".into(), Value::Array(vec![c]));
     }
-    if let Some(Value::Array(examples)) = map.remove("examples") {
-        if let Some(first) = examples.into_iter().next() {
-            map.entry("example").or_insert(first);
-        }
+    if let Some(Value::Array(examples)) = map.remove("examples")
+        && let Some(first) = examples.into_iter().next()
+    {
+        map.entry("example").or_insert(first);
     }
-    for (bound, flag) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
-        if let Some(v) = map.get(bound).cloned() {
-            if v.is_number() {
-                map.insert(flag.into(), v);
-                map.insert(bound.into(), Value::Bool(true));
-            }
+    for (bound, flag) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(v) = map.get(bound).cloned()
+            && v.is_number()
+        {
+            map.insert(flag.into(), v);
+            map.insert(bound.into(), Value::Bool(true));
         }
     }
     if map.get("items").is_some_and(Value::is_boolean) {
         map.remove("items");
-        ctx.warnings.push(Diagnostic::warning(ctx.file, Location::Pointer(crate::diag::child(at, "items")), "boolean `items` is not supported; treated as any value"));
+        ctx.warnings.push(Diagnostic::warning(
+            ctx.file,
+            Location::Pointer(crate::diag::child(at, "items")),
+            "boolean `items` is not supported; treated as any value",
+        ));
     }
-    for key in ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"] {
+    for key in [
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+    ] {
         if let Some(Value::Object(props)) = map.get_mut(key) {
             for (name, sub) in props.iter_mut() {
-                schema(sub, &crate::diag::child(&crate::diag::child(at, key), name), ctx);
+                schema(
+                    sub,
+                    &crate::diag::child(&crate::diag::child(at, key), name),
+                    ctx,
+                );
             }
         }
     }
-    for key in ["items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else", "unevaluatedProperties"] {
-        if let Some(sub) = map.get_mut(key) {
-            if sub.is_object() {
-                schema(sub, &crate::diag::child(at, key), ctx);
-            }
+    for key in [
+        "items",
+        "additionalProperties",
+        "not",
+        "contains",
+        "propertyNames",
+        "if",
+        "then",
+        "else",
+        "unevaluatedProperties",
+    ] {
+        if let Some(sub) = map.get_mut(key)
+            && sub.is_object()
+        {
+            schema(sub, &crate::diag::child(at, key), ctx);
         }
     }
     for key in ["allOf", "oneOf", "anyOf", "prefixItems"] {

@@ -41,7 +41,10 @@ pub struct RenderOptions {
 }
 
 /// Renders every file of the crate, keyed by path relative to the crate root.
-pub fn render(krate: &Crate, options: &RenderOptions) -> Result<BTreeMap<PathBuf, String>, Diagnostics> {
+pub fn render(
+    krate: &Crate,
+    options: &RenderOptions,
+) -> Result<BTreeMap<PathBuf, String>, Diagnostics> {
     let mut files = BTreeMap::new();
     let mut problems = Diagnostics::new();
     let sources: Vec<&Source> = krate.apis.iter().map(|a| &a.source).collect();
@@ -51,17 +54,31 @@ pub fn render(krate: &Crate, options: &RenderOptions) -> Result<BTreeMap<PathBuf
         header: crate_header("#"),
         name: krate.name.clone(),
         version: krate.version.clone(),
-        default_features: krate.apis.iter().map(|a| format!("{:?}", a.module.rust)).collect::<Vec<_>>().join(", "),
+        default_features: krate
+            .apis
+            .iter()
+            .map(|a| format!("{:?}", a.module.rust))
+            .collect::<Vec<_>>()
+            .join(", "),
         features: krate
             .apis
             .iter()
-            .map(|a| FeatureView { name: a.module.rust.clone(), doc: format!("# {} ({})", a.title, a.source.file) })
+            .map(|a| FeatureView {
+                name: a.module.rust.clone(),
+                doc: format!("# {} ({})", a.title, a.source.file),
+            })
             .collect(),
         runtime_dep: match &options.runtime {
             RuntimeDependency::PathAndVersion { path, version } => {
-                format!("klarna-runtime = {{ path = {}, version = {} }}", toml_str(path), toml_str(version))
+                format!(
+                    "klarna-runtime = {{ path = {}, version = {} }}",
+                    toml_str(path),
+                    toml_str(version)
+                )
             }
-            RuntimeDependency::Path(path) => format!("klarna-runtime = {{ path = {} }}", toml_str(path)),
+            RuntimeDependency::Path(path) => {
+                format!("klarna-runtime = {{ path = {} }}", toml_str(path))
+            }
         },
         standalone: options.standalone,
     };
@@ -88,13 +105,47 @@ pub fn render(krate: &Crate, options: &RenderOptions) -> Result<BTreeMap<PathBuf
             .apis
             .iter()
             .map(|a| LibApiView {
-                doc: outer_doc(&format!("{} ({}, `{}` feature).", a.title, a.version, a.module.rust)),
+                doc: outer_doc(&format!(
+                    "{} ({}, `{}` feature).",
+                    a.title, a.version, a.module.rust
+                )),
                 module: a.module.rust.clone(),
                 feature_lit: lit(&a.module.rust),
             })
             .collect(),
     };
-    push_rust(&mut files, &mut problems, "src/lib.rs", lib.render(), &crate_header("//"));
+    push_rust(
+        &mut files,
+        &mut problems,
+        "src/lib.rs",
+        lib.render(),
+        &crate_header("//"),
+    );
+
+    let registry = RegistryTemplate {
+        types: krate
+            .apis
+            .iter()
+            .flat_map(|a| {
+                a.types.iter().map(move |t| RegistryEntry {
+                    feature_lit: lit(&a.module.rust),
+                    name_lit: lit(&format!(
+                        "{}::{}",
+                        unraw(&a.module.rust),
+                        unraw(&t.name.rust)
+                    )),
+                    path: format!("{}::models::{}", a.module.rust, t.name.rust),
+                })
+            })
+            .collect(),
+    };
+    push_rust(
+        &mut files,
+        &mut problems,
+        "src/registry.rs",
+        registry.render(),
+        &crate_header("//"),
+    );
 
     for api in &krate.apis {
         let api_header = header("//", &[&api.source], &options.regen_command);
@@ -106,27 +157,66 @@ pub fn render(krate: &Crate, options: &RenderOptions) -> Result<BTreeMap<PathBuf
                 .iter()
                 .enumerate()
                 .map(|(i, s)| ServerView {
-                    doc: outer_doc(&format!("Server {}: {}", i + 1, s.description.as_deref().unwrap_or("(no description)"))),
+                    doc: outer_doc(&format!(
+                        "Server {}: {}",
+                        i + 1,
+                        s.description.as_deref().unwrap_or("(no description)")
+                    )),
                     name: server_const(s, i),
                     url_lit: lit(&s.url),
                 })
                 .collect(),
         };
-        push_rust(&mut files, &mut problems, &format!("{dir}/mod.rs"), module.render(), &api_header);
-        let models = ModelsTemplate { types: api.types.iter().map(type_view).collect() };
-        push_rust(&mut files, &mut problems, &format!("{dir}/models.rs"), models.render(), &api_header);
-        let operations = OperationsTemplate { resources: api.resources.iter().map(resource_view).collect() };
-        push_rust(&mut files, &mut problems, &format!("{dir}/operations.rs"), operations.render(), &api_header);
+        push_rust(
+            &mut files,
+            &mut problems,
+            &format!("{dir}/mod.rs"),
+            module.render(),
+            &api_header,
+        );
+        let models = ModelsTemplate {
+            types: api.types.iter().map(type_view).collect(),
+        };
+        push_rust(
+            &mut files,
+            &mut problems,
+            &format!("{dir}/models.rs"),
+            models.render(),
+            &api_header,
+        );
+        let operations = OperationsTemplate {
+            resources: api.resources.iter().map(resource_view).collect(),
+        };
+        push_rust(
+            &mut files,
+            &mut problems,
+            &format!("{dir}/operations.rs"),
+            operations.render(),
+            &api_header,
+        );
     }
-    if problems.has_errors() { Err(problems) } else { Ok(files) }
+    if problems.has_errors() {
+        Err(problems)
+    } else {
+        Ok(files)
+    }
 }
 
-fn push_text(files: &mut BTreeMap<PathBuf, String>, problems: &mut Diagnostics, path: &str, rendered: askama::Result<String>) {
+fn push_text(
+    files: &mut BTreeMap<PathBuf, String>,
+    problems: &mut Diagnostics,
+    path: &str,
+    rendered: askama::Result<String>,
+) {
     match rendered {
         Ok(text) => {
             files.insert(PathBuf::from(path), normalize_newlines(&text));
         }
-        Err(e) => problems.push(Diagnostic::error(path, Location::File, format!("template failed: {e}"))),
+        Err(e) => problems.push(Diagnostic::error(
+            path,
+            Location::File,
+            format!("template failed: {e}"),
+        )),
     }
 }
 
@@ -140,10 +230,17 @@ fn push_rust(
     let text = match rendered {
         Ok(t) => t,
         Err(e) => {
-            problems.push(Diagnostic::error(path, Location::File, format!("template failed: {e}")));
+            problems.push(Diagnostic::error(
+                path,
+                Location::File,
+                format!("template failed: {e}"),
+            ));
             return;
         }
     };
+    // rustfmt and prettyplease format differently; generated files keep prettyplease's canonical form and
+    // `cargo fmt` leaves them alone.
+    let text = format!("#![cfg_attr(rustfmt, rustfmt::skip)]\n{text}");
     match syn::parse_file(&text) {
         Ok(file) => {
             let pretty = prettyplease::unparse(&file);
@@ -153,8 +250,17 @@ fn push_rust(
             let start = e.span().start();
             problems.push(Diagnostic::error(
                 path,
-                Location::LineCol { line: start.line as u64, column: start.column as u64 + 1 },
-                format!("generated code does not parse (a generator bug): {e}; line: {}", text.lines().nth(start.line.saturating_sub(1)).unwrap_or("").trim()),
+                Location::LineCol {
+                    line: start.line as u64,
+                    column: start.column as u64 + 1,
+                },
+                format!(
+                    "generated code does not parse (a generator bug): {e}; line: {}",
+                    text.lines()
+                        .nth(start.line.saturating_sub(1))
+                        .unwrap_or("")
+                        .trim()
+                ),
             ));
         }
     }
@@ -171,9 +277,15 @@ fn normalize_newlines(s: &str) -> String {
 
 /// The `@generated` header: generator version, every spec with its hash, and the command to regenerate.
 fn header(comment: &str, sources: &[&Source], regen: &str) -> String {
-    let mut lines = vec![format!("{comment} @generated by klarna-codegen {}; do not edit.", env!("CARGO_PKG_VERSION"))];
+    let mut lines = vec![format!(
+        "{comment} @generated by klarna-codegen {}; do not edit.",
+        env!("CARGO_PKG_VERSION")
+    )];
     for s in sources {
-        lines.push(format!("{comment} Source: {} (sha256 {}).", s.file, s.sha256));
+        lines.push(format!(
+            "{comment} Source: {} (sha256 {}).",
+            s.file, s.sha256
+        ));
     }
     lines.push(format!("{comment} Regenerate with `{regen}`."));
     lines.join("\n")
@@ -190,7 +302,10 @@ fn lit(s: &str) -> String {
 
 fn doc_attrs(text: &str, inner: bool) -> String {
     let bang = if inner { "!" } else { "" };
-    text.lines().map(|l| format!("#{bang}[doc = {}]", lit(&format!(" {l}").trim_end().to_string()))).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("#{bang}[doc = {}]", lit(format!(" {l}").trim_end())))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn outer_doc(text: &str) -> String {
@@ -213,7 +328,10 @@ fn crate_doc(krate: &Crate) -> String {
         "Typed Rust client for the Klarna Network APIs.\n\nGenerated from Klarna's OpenAPI documents; every API is a module behind a cargo feature of the same name:\n",
     );
     for a in &krate.apis {
-        s.push_str(&format!("\n- `{}`: {} ({})", a.module.rust, a.title, a.version));
+        s.push_str(&format!(
+            "\n- `{}`: {} ({})",
+            a.module.rust, a.title, a.version
+        ));
     }
     s.push_str("\n\nRequests go through [`klarna_runtime`], which handles authentication, retries with backoff, idempotency keys, timeouts and errors.");
     s
@@ -225,7 +343,10 @@ fn api_doc(api: &Api) -> String {
         s.push_str("\n\n");
         s.push_str(d);
     }
-    s.push_str(&format!("\n\nGenerated from `{}` (OpenAPI {}).", api.source.file, api.source.openapi_version));
+    s.push_str(&format!(
+        "\n\nGenerated from `{}` (OpenAPI {}).",
+        api.source.file, api.source.openapi_version
+    ));
     s
 }
 
@@ -264,13 +385,20 @@ fn rust_type(t: &TypeRef, models: &str) -> String {
         TypeRef::Named(n) => format!("{models}{n}"),
         TypeRef::List(inner) => format!("::std::vec::Vec<{}>", rust_type(inner, models)),
         TypeRef::Map(inner) => {
-            format!("::std::collections::BTreeMap<::std::string::String, {}>", rust_type(inner, models))
+            format!(
+                "::std::collections::BTreeMap<::std::string::String, {}>",
+                rust_type(inner, models)
+            )
         }
     }
 }
 
 fn boxed(ty: String, boxed: bool) -> String {
-    if boxed { format!("::std::boxed::Box<{ty}>") } else { ty }
+    if boxed {
+        format!("::std::boxed::Box<{ty}>")
+    } else {
+        ty
+    }
 }
 
 fn format_note(t: &TypeRef) -> Option<String> {
@@ -310,6 +438,8 @@ struct FieldView {
 }
 
 struct CtorView {
+    /// `#[allow(deprecated)]` with its reason when a deprecated field is initialized.
+    attrs: String,
     params: Vec<NameTy>,
     /// Field initializers (`name` or `name: expr`).
     inits: Vec<String>,
@@ -368,7 +498,11 @@ struct AliasView {
 }
 
 fn deprecated_attr(deprecated: bool) -> String {
-    if deprecated { "#[deprecated = \"marked deprecated in the API document\"]".into() } else { String::new() }
+    if deprecated {
+        "#[deprecated = \"marked deprecated in the API document\"]".into()
+    } else {
+        String::new()
+    }
 }
 
 fn type_doc(t: &TypeDef) -> String {
@@ -380,30 +514,56 @@ fn type_view(t: &TypeDef) -> TypeView {
     let doc = type_doc(t);
     let attrs = deprecated_attr(t.deprecated);
     match &t.kind {
-        TypeKind::Struct { fields, additional, construct } => {
+        TypeKind::Struct {
+            fields,
+            additional,
+            construct,
+        } => {
             let mut views: Vec<FieldView> = fields.iter().map(field_view).collect();
             if let Some(extra) = additional {
                 views.push(FieldView {
                     name: extra.rust.clone(),
                     doc: outer_doc("Properties not described by the schema, kept as received."),
                     attrs: "#[serde(flatten)]".into(),
-                    ty: format!("::std::collections::BTreeMap<::std::string::String, {}>", rust_type(&extra.ty, "")),
+                    ty: format!(
+                        "::std::collections::BTreeMap<::std::string::String, {}>",
+                        rust_type(&extra.ty, "")
+                    ),
                 });
             }
             let ctor = (*construct == Construct::New).then(|| CtorView {
+                attrs: if fields.iter().any(|f| f.deprecated) {
+                    "#[allow(deprecated)] // initializes deprecated fields to their empty value"
+                        .into()
+                } else {
+                    String::new()
+                },
                 params: fields
                     .iter()
-                    .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
-                    .map(|f| NameTy { name: f.name.rust.clone(), ty: field_type(f) })
+                    .filter(|f| {
+                        matches!(f.presence, Presence::Required | Presence::RequiredNullable)
+                    })
+                    .map(|f| NameTy {
+                        name: f.name.rust.clone(),
+                        ty: field_type(f),
+                    })
                     .collect(),
                 inits: fields
                     .iter()
                     .map(|f| match f.presence {
                         Presence::Required | Presence::RequiredNullable => f.name.rust.clone(),
-                        Presence::Optional => format!("{}: ::std::option::Option::None", f.name.rust),
-                        Presence::OptionalNullable => format!("{}: ::klarna_runtime::Nullable::Absent", f.name.rust),
+                        Presence::Optional => {
+                            format!("{}: ::std::option::Option::None", f.name.rust)
+                        }
+                        Presence::OptionalNullable => {
+                            format!("{}: ::klarna_runtime::Nullable::Absent", f.name.rust)
+                        }
                     })
-                    .chain(additional.iter().map(|a| format!("{}: ::std::collections::BTreeMap::new()", a.rust)))
+                    .chain(
+                        additional
+                            .iter()
+                            .map(|a| format!("{}: ::std::collections::BTreeMap::new()", a.rust)),
+                    )
                     .collect(),
             });
             TypeView::Struct(StructView {
@@ -432,9 +592,18 @@ fn type_view(t: &TypeDef) -> TypeView {
             name,
             doc,
             attrs,
-            variants: variants.iter().map(|v| IntVariantView { name: v.rust.clone(), value: v.value }).collect(),
+            variants: variants
+                .iter()
+                .map(|v| IntVariantView {
+                    name: v.rust.clone(),
+                    value: v.value,
+                })
+                .collect(),
         }),
-        TypeKind::Union { discriminator, variants } => TypeView::Union(UnionView {
+        TypeKind::Union {
+            discriminator,
+            variants,
+        } => TypeView::Union(UnionView {
             name,
             doc,
             attrs,
@@ -446,19 +615,38 @@ fn type_view(t: &TypeDef) -> TypeView {
                     doc: outer_doc(&if v.tags.is_empty() {
                         format!("The `{}` alternative.", v.name.wire)
                     } else {
-                        format!("Selected by {}.", v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "))
+                        format!(
+                            "Selected by {}.",
+                            v.tags
+                                .iter()
+                                .map(|t| format!("`{t}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
                     }),
                     ty: boxed(rust_type(&v.ty, ""), v.boxed),
-                    tags: v.tags.iter().map(|t| lit(t)).collect::<Vec<_>>().join(" | "),
+                    tags: v
+                        .tags
+                        .iter()
+                        .map(|t| lit(t))
+                        .collect::<Vec<_>>()
+                        .join(" | "),
                     wrap: if v.boxed {
-                        format!("|value| Self::{}(::std::boxed::Box::new(value))", v.name.rust)
+                        format!(
+                            "|value| Self::{}(::std::boxed::Box::new(value))",
+                            v.name.rust
+                        )
                     } else {
                         format!("Self::{}", v.name.rust)
                     },
                 })
                 .collect(),
         }),
-        TypeKind::Alias { target } => TypeView::Alias(AliasView { name, doc, ty: rust_type(target, "") }),
+        TypeKind::Alias { target } => TypeView::Alias(AliasView {
+            name,
+            doc,
+            ty: rust_type(target, ""),
+        }),
     }
 }
 
@@ -466,7 +654,9 @@ fn field_type(f: &Field) -> String {
     let inner = boxed(rust_type(&f.ty, ""), f.boxed);
     match f.presence {
         Presence::Required => inner,
-        Presence::RequiredNullable | Presence::Optional => format!("::std::option::Option<{inner}>"),
+        Presence::RequiredNullable | Presence::Optional => {
+            format!("::std::option::Option<{inner}>")
+        }
         Presence::OptionalNullable => format!("::klarna_runtime::Nullable<{inner}>"),
     }
 }
@@ -502,7 +692,9 @@ fn field_view(f: &Field) -> FieldView {
     }
     match f.presence {
         Presence::RequiredNullable => notes.push("Always present; may be null.".into()),
-        Presence::OptionalNullable => notes.push("May be absent, null, or a value; the three are sent differently.".into()),
+        Presence::OptionalNullable => {
+            notes.push("May be absent, null, or a value; the three are sent differently.".into())
+        }
         _ => {}
     }
     if f.read_only {
@@ -515,7 +707,12 @@ fn field_view(f: &Field) -> FieldView {
         doc.push_str("\n\n");
         doc.push_str(&notes.join(" "));
     }
-    FieldView { name: f.name.rust.clone(), doc: outer_doc(&doc), attrs: attrs.join("\n"), ty: field_type(f) }
+    FieldView {
+        name: f.name.rust.clone(),
+        doc: outer_doc(&doc),
+        attrs: attrs.join("\n"),
+        ty: field_type(f),
+    }
 }
 
 // -------------------------------------------------------------------------------------------------------------
@@ -560,8 +757,16 @@ struct BuilderField {
 
 impl BuilderField {
     fn new(name: &str, ty: String, expr: &str) -> Self {
-        let init = if expr == name { name.to_owned() } else { format!("{name}: {expr}") };
-        Self { name: name.to_owned(), ty, init }
+        let init = if expr == name {
+            name.to_owned()
+        } else {
+            format!("{name}: {expr}")
+        };
+        Self {
+            name: name.to_owned(),
+            ty,
+            init,
+        }
     }
 }
 
@@ -585,11 +790,17 @@ const MODELS: &str = "super::models::";
 fn resource_view(r: &Resource) -> ResourceView {
     ResourceView {
         name: r.name.rust.clone(),
-        doc: outer_doc(&doc_or(&r.doc, format!("Operations of the `{}` resource.", r.name.wire))),
+        doc: outer_doc(&doc_or(
+            &r.doc,
+            format!("Operations of the `{}` resource.", r.name.wire),
+        )),
         accessor: r.accessor.clone(),
         accessor_doc: outer_doc(&format!(
             "{}\n\nReached as `client.{}()`.",
-            doc_or(&r.doc, format!("Operations of the `{}` resource.", r.name.wire)),
+            doc_or(
+                &r.doc,
+                format!("Operations of the `{}` resource.", r.name.wire)
+            ),
             unraw(&r.accessor)
         )),
         ops: r.operations.iter().map(|o| op_view(r, o)).collect(),
@@ -601,14 +812,20 @@ fn into_arg(ty: &str) -> String {
 }
 
 fn op_doc(op: &Operation) -> String {
-    let mut s = op.summary.clone().unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
-    if let Some(d) = &op.doc {
-        if Some(d) != op.summary.as_ref() {
-            s.push_str("\n\n");
-            s.push_str(d);
-        }
+    let mut s = op
+        .summary
+        .clone()
+        .unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
+    if let Some(d) = &op.doc
+        && Some(d) != op.summary.as_ref()
+    {
+        s.push_str("\n\n");
+        s.push_str(d);
     }
-    s.push_str(&format!("\n\n`{} {}` (operation `{}`).", op.method, op.path, op.id.wire));
+    s.push_str(&format!(
+        "\n\n`{} {}` (operation `{}`).",
+        op.method, op.path, op.id.wire
+    ));
     if op.inferred {
         s.push_str("\n\n**Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.");
     }
@@ -626,17 +843,35 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
     let mut args = Vec::new();
     let mut fields = Vec::new();
     let mut setters = Vec::new();
-    let required_params = op.path_params.iter().chain(op.query_params.iter()).chain(op.header_params.iter());
+    let required_params = op
+        .path_params
+        .iter()
+        .chain(op.query_params.iter())
+        .chain(op.header_params.iter());
     for p in required_params {
         let ty = rust_type(&p.ty, MODELS);
         if p.required {
-            args.push(NameTy { name: p.name.rust.clone(), ty: into_arg(&ty) });
-            fields.push(BuilderField::new(&p.name.rust, ty.clone(), &format!("{}.into()", p.name.rust)));
+            args.push(NameTy {
+                name: p.name.rust.clone(),
+                ty: into_arg(&ty),
+            });
+            fields.push(BuilderField::new(
+                &p.name.rust,
+                ty.clone(),
+                &format!("{}.into()", p.name.rust),
+            ));
         } else {
-            fields.push(BuilderField::new(&p.name.rust, format!("::std::option::Option<{ty}>"), "::std::option::Option::None"));
+            fields.push(BuilderField::new(
+                &p.name.rust,
+                format!("::std::option::Option<{ty}>"),
+                "::std::option::Option::None",
+            ));
             setters.push(SetterView {
                 name: p.name.rust.clone(),
-                doc: outer_doc(&doc_or(&p.doc, format!("Sets the `{}` parameter.", p.name.wire))),
+                doc: outer_doc(&doc_or(
+                    &p.doc,
+                    format!("Sets the `{}` parameter.", p.name.wire),
+                )),
                 field: p.name.rust.clone(),
                 arg_ty: into_arg(&ty),
                 assign: "::std::option::Option::Some(value.into())".into(),
@@ -658,11 +893,25 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
             };
             let by_value = b.encoding != BodyEncoding::Json;
             let stmt = if b.required {
-                args.push(NameTy { name: "body".into(), ty: if by_value { into_arg(&ty) } else { ty.clone() } });
-                fields.push(BuilderField::new("body", ty.clone(), if by_value { "body.into()" } else { "body" }));
-                format!("let request = {};", send(if by_value { "self.body" } else { "&self.body" }))
+                args.push(NameTy {
+                    name: "body".into(),
+                    ty: if by_value { into_arg(&ty) } else { ty.clone() },
+                });
+                fields.push(BuilderField::new(
+                    "body",
+                    ty.clone(),
+                    if by_value { "body.into()" } else { "body" },
+                ));
+                format!(
+                    "let request = {};",
+                    send(if by_value { "self.body" } else { "&self.body" })
+                )
             } else {
-                fields.push(BuilderField::new("body", format!("::std::option::Option<{ty}>"), "::std::option::Option::None"));
+                fields.push(BuilderField::new(
+                    "body",
+                    format!("::std::option::Option<{ty}>"),
+                    "::std::option::Option::None",
+                ));
                 setters.push(SetterView {
                     name: "body".into(),
                     doc: outer_doc("Sets the request body."),
@@ -671,9 +920,15 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
                     assign: "::std::option::Option::Some(value.into())".into(),
                 });
                 if by_value {
-                    format!("let request = match self.body {{ Some(body) => {}, None => request }};", send("body"))
+                    format!(
+                        "let request = match self.body {{ Some(body) => {}, None => request }};",
+                        send("body")
+                    )
                 } else {
-                    format!("let request = match &self.body {{ Some(body) => {}, None => request }};", send("body"))
+                    format!(
+                        "let request = match &self.body {{ Some(body) => {}, None => request }};",
+                        send("body")
+                    )
                 }
             };
             (stmt, Some(ty))
@@ -683,13 +938,24 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
     let (response_ty, finish, returns_doc) = match &op.response.body {
         ResponseBody::Json(t) => {
             let ty = rust_type(t, MODELS);
-            (ty.clone(), format!("response.json::<{ty}>()"), format!("parsed `{}` response body", op.response.status))
+            (
+                ty.clone(),
+                format!("response.json::<{ty}>()"),
+                format!("parsed `{}` response body", op.response.status),
+            )
         }
-        ResponseBody::Empty => ("()".into(), "Ok(response.empty())".into(), format!("`{}` response (no body)", op.response.status)),
+        ResponseBody::Empty => (
+            "()".into(),
+            "Ok(response.empty())".into(),
+            format!("`{}` response (no body)", op.response.status),
+        ),
         ResponseBody::Bytes(media) => (
             "::bytes::Bytes".into(),
             "Ok(response.bytes())".into(),
-            format!("`{}` response body as bytes (`{media}`)", op.response.status),
+            format!(
+                "`{}` response body as bytes (`{media}`)",
+                op.response.status
+            ),
         ),
     };
     // Path: literal segments and encoded parameters.
@@ -697,12 +963,17 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
     let mut format_args = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         format_str.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         let wire = &rest[start + 1..start + end];
         if let Some(p) = op.path_params.iter().find(|p| p.name.wire == wire) {
             format_str.push_str("{}");
-            format_args.push(format!("::klarna_runtime::encode_path_segment(&self.{}.to_string())", p.name.rust));
+            format_args.push(format!(
+                "::klarna_runtime::encode_path_segment(&self.{}.to_string())",
+                p.name.rust
+            ));
         }
         rest = &rest[start + end + 1..];
     }
@@ -767,6 +1038,18 @@ struct CargoTemplate {
     features: Vec<FeatureView>,
     runtime_dep: String,
     standalone: bool,
+}
+
+struct RegistryEntry {
+    feature_lit: String,
+    name_lit: String,
+    path: String,
+}
+
+#[derive(Template)]
+#[template(path = "registry.rs", escape = "none")]
+struct RegistryTemplate {
+    types: Vec<RegistryEntry>,
 }
 
 struct ReadmeApiView {

@@ -7,11 +7,19 @@ use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics, Location, child};
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Pushes an error for every missing or mistyped required structure.
 pub fn check_structure(root: &Value, file: &str, out: &mut Diagnostics) {
-    let mut err = |at: &str, msg: String| out.push(Diagnostic::error(file, Location::Pointer(at.to_owned()), msg));
+    let mut err = |at: &str, msg: String| {
+        out.push(Diagnostic::error(
+            file,
+            Location::Pointer(at.to_owned()),
+            msg,
+        ))
+    };
     let Some(obj) = root.as_object() else {
         err("#", "the document is not an object".into());
         return;
@@ -23,14 +31,20 @@ pub fn check_structure(root: &Value, file: &str, out: &mut Diagnostics) {
                 match info.get(field) {
                     None => err("#/info", format!("missing required field `info.{field}`")),
                     Some(Value::String(_)) => {}
-                    Some(_) => err(&child("#/info", field), format!("`info.{field}` must be a string")),
+                    Some(_) => err(
+                        &child("#/info", field),
+                        format!("`info.{field}` must be a string"),
+                    ),
                 }
             }
         }
         Some(_) => err("#/info", "`info` must be an object".into()),
     }
     match obj.get("paths") {
-        None => err("#", "missing required field `paths` (OpenAPI 3.0 requires it, even if empty)".into()),
+        None => err(
+            "#",
+            "missing required field `paths` (OpenAPI 3.0 requires it, even if empty)".into(),
+        ),
         Some(Value::Object(paths)) => {
             for (path, item) in paths {
                 let at = child("#/paths", path);
@@ -51,7 +65,10 @@ pub fn check_structure(root: &Value, file: &str, out: &mut Diagnostics) {
                     match op.get("responses") {
                         None => err(&op_at, "missing required field `responses`".into()),
                         Some(Value::Object(_)) => {}
-                        Some(_) => err(&child(&op_at, "responses"), "`responses` must be an object".into()),
+                        Some(_) => err(
+                            &child(&op_at, "responses"),
+                            "`responses` must be an object".into(),
+                        ),
                     }
                     if let Some(params) = op.get("parameters") {
                         check_parameters(params, &child(&op_at, "parameters"), &mut err);
@@ -64,10 +81,10 @@ pub fn check_structure(root: &Value, file: &str, out: &mut Diagnostics) {
         }
         Some(_) => err("#/paths", "`paths` must be an object".into()),
     }
-    if let Some(components) = obj.get("components") {
-        if !components.is_object() {
-            err("#/components", "`components` must be an object".into());
-        }
+    if let Some(components) = obj.get("components")
+        && !components.is_object()
+    {
+        err("#/components", "`components` must be an object".into());
     }
 }
 
@@ -90,7 +107,10 @@ fn check_parameters(params: &Value, at: &str, err: &mut impl FnMut(&str, String)
         }
         match p.get("in").and_then(Value::as_str) {
             Some("path" | "query" | "header" | "cookie") => {}
-            Some(other) => err(&child(&p_at, "in"), format!("parameter location `{other}` is not one of path, query, header, cookie")),
+            Some(other) => err(
+                &child(&p_at, "in"),
+                format!("parameter location `{other}` is not one of path, query, header, cookie"),
+            ),
             None => err(&p_at, "parameter without `in`".into()),
         }
         if !p.contains_key("schema") && !p.contains_key("content") {

@@ -30,7 +30,9 @@ pub fn write_crate(out: &Path, files: &BTreeMap<PathBuf, String>) -> io::Result<
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent)?;
-        let tmp = tempfile::Builder::new().prefix(".klarna-codegen-").tempdir_in(&parent)?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".klarna-codegen-")
+            .tempdir_in(&parent)?;
         for (rel, content) in files {
             let path = tmp.path().join(rel);
             if let Some(dir) = path.parent() {
@@ -43,7 +45,10 @@ pub fn write_crate(out: &Path, files: &BTreeMap<PathBuf, String>) -> io::Result<
             let _ = fs::remove_dir_all(&tmp_path);
             return Err(e);
         }
-        return Ok(WriteReport { written: files.keys().cloned().collect(), ..WriteReport::default() });
+        return Ok(WriteReport {
+            written: files.keys().cloned().collect(),
+            ..WriteReport::default()
+        });
     }
     let mut report = WriteReport::default();
     for (rel, content) in files {
@@ -52,9 +57,14 @@ pub fn write_crate(out: &Path, files: &BTreeMap<PathBuf, String>) -> io::Result<
             report.unchanged.push(rel.clone());
             continue;
         }
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| out.to_path_buf());
+        let dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| out.to_path_buf());
         fs::create_dir_all(&dir)?;
-        let mut tmp = tempfile::Builder::new().prefix(".klarna-codegen-").tempfile_in(&dir)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".klarna-codegen-")
+            .tempfile_in(&dir)?;
         io::Write::write_all(&mut tmp, content.as_bytes())?;
         tmp.persist(&path).map_err(|e| e.error)?;
         report.written.push(rel.clone());
@@ -101,7 +111,10 @@ pub fn check_crate(out: &Path, files: &BTreeMap<PathBuf, String>) -> io::Result<
     }
     if out.exists() {
         let wanted: BTreeSet<&PathBuf> = files.keys().collect();
-        report.stale = existing_files(out)?.into_iter().filter(|rel| !wanted.contains(rel)).collect();
+        report.stale = existing_files(out)?
+            .into_iter()
+            .filter(|rel| !wanted.contains(rel))
+            .collect();
     }
     Ok(report)
 }
@@ -154,14 +167,20 @@ mod tests {
     use super::*;
 
     fn files(pairs: &[(&str, &str)]) -> BTreeMap<PathBuf, String> {
-        pairs.iter().map(|(p, c)| (PathBuf::from(p), (*c).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(p, c)| (PathBuf::from(p), (*c).to_owned()))
+            .collect()
     }
 
     #[test]
     fn writes_new_updates_changed_skips_unchanged_and_removes_stale() -> io::Result<()> {
         let dir = tempfile::tempdir()?;
         let out = dir.path().join("crate");
-        let first = write_crate(&out, &files(&[("a.rs", "a"), ("src/b.rs", "b"), ("src/old/c.rs", "c")]))?;
+        let first = write_crate(
+            &out,
+            &files(&[("a.rs", "a"), ("src/b.rs", "b"), ("src/old/c.rs", "c")]),
+        )?;
         assert_eq!(first.written.len(), 3);
         let second = write_crate(&out, &files(&[("a.rs", "a"), ("src/b.rs", "B")]))?;
         assert_eq!(second.unchanged, vec![PathBuf::from("a.rs")]);
@@ -174,7 +193,11 @@ mod tests {
         assert_eq!(check.missing, vec![PathBuf::from("new.rs")]);
         assert_eq!(check.stale, vec![PathBuf::from("src/b.rs")]);
         let leftovers: Vec<_> = fs::read_dir(dir.path())?.collect::<Result<_, _>>()?;
-        assert_eq!(leftovers.len(), 1, "no temporary directories are left behind");
+        assert_eq!(
+            leftovers.len(),
+            1,
+            "no temporary directories are left behind"
+        );
         Ok(())
     }
 }

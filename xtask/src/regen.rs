@@ -1,79 +1,165 @@
-//! `cargo xtask regen` and `cargo xtask check`: one function builds the generated crate in memory; regen
-//! writes it, check compares it with generated/ and names the command to run when they differ.
+//! `cargo xtask regen` and `cargo xtask check`: one function builds every generated tree in memory; regen
+//! writes them, check compares them with what is on disk and names the command to run when they differ.
+//!
+//! Generated trees:
+//! - `generated/`: the `klarna` crate, from `specs/`;
+//! - `generator/tests/golden/`: the `klarna-golden` crate, from the one-feature fixture specs in
+//!   `generator/tests/fixtures/` (a workspace member, so `cargo build`, `cargo test` and clippy compile
+//!   the expected output);
+//! - `generator/tests/snapshots/`: the IR of each fixture as JSON.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
-use klarna_codegen::{Generated, RenderOptions, RuntimeDependency, SpecInput};
+use anyhow::{Context, Result, bail};
+use klarna_codegen::{RenderOptions, RuntimeDependency, SpecInput};
 
-/// The command that regenerates generated/, named in headers and in check failures.
+/// The command that regenerates every tree, named in headers and in check failures.
 pub const REGEN_COMMAND: &str = "cargo xtask regen";
 
-/// Generates the `klarna` crate from specs/ in memory.
-pub fn generate(root: &Path) -> Result<Generated> {
-    let specs = crate::spec_files(root)?;
-    let inputs: Vec<SpecInput> = specs
+/// One generated directory and its files.
+pub struct Tree {
+    /// Directory relative to the workspace root.
+    pub dir: PathBuf,
+    /// File contents by path relative to `dir`.
+    pub files: BTreeMap<PathBuf, String>,
+}
+
+fn inputs(root: &Path, specs: &[PathBuf]) -> Vec<SpecInput> {
+    specs
         .iter()
         .map(|p| SpecInput {
             path: p.clone(),
             display: p.strip_prefix(root).unwrap_or(p).display().to_string(),
         })
-        .collect();
-    let runtime_version = runtime_version(root)?;
-    let options = RenderOptions {
-        runtime: RuntimeDependency::PathAndVersion { path: "../runtime".into(), version: runtime_version },
+        .collect()
+}
+
+fn options(runtime_path: &str, runtime_version: String) -> RenderOptions {
+    RenderOptions {
+        runtime: RuntimeDependency::PathAndVersion {
+            path: runtime_path.into(),
+            version: runtime_version,
+        },
         standalone: false,
         regen_command: REGEN_COMMAND.into(),
-    };
+    }
+}
+
+/// Generates the `klarna` crate from specs/ in memory (used by regen, check and diff).
+pub fn generate_sdk(root: &Path) -> Result<klarna_codegen::Generated> {
+    let specs = crate::spec_files(root)?;
     let version = generated_version(root);
-    match klarna_codegen::generate(&inputs, "klarna", &version, &options) {
+    let runtime_version = package_version(&root.join("runtime/Cargo.toml"))?;
+    match klarna_codegen::generate(
+        &inputs(root, &specs),
+        "klarna",
+        &version,
+        &options("../runtime", runtime_version),
+    ) {
         Ok(g) => {
             eprint!("{}", g.warnings);
             Ok(g)
         }
-        Err(diags) => bail!("generation failed:\n{diags}"),
+        Err(diags) => bail!("generation from specs/ failed:\n{diags}"),
     }
+}
+
+/// Every generated tree, in memory.
+pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
+    let sdk = generate_sdk(root)?;
+    let mut trees = vec![Tree {
+        dir: PathBuf::from("generated"),
+        files: sdk.files,
+    }];
+
+    let fixture_dir = root.join("generator/tests/fixtures");
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(&fixture_dir)
+        .with_context(|| format!("reading {}", fixture_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    fixtures.sort();
+    let runtime_version = package_version(&root.join("runtime/Cargo.toml"))?;
+    let golden = klarna_codegen::generate(
+        &inputs(root, &fixtures),
+        "klarna-golden",
+        "0.0.0",
+        &options("../../../runtime", runtime_version),
+    )
+    .map_err(|d| anyhow::anyhow!("generation from the fixtures failed:\n{d}"))?;
+    let mut golden_files = golden.files;
+    if let Some(manifest) = golden_files.get_mut(&PathBuf::from("Cargo.toml")) {
+        // The golden crate is test output, never published.
+        *manifest = manifest.replacen("[package]\n", "[package]\npublish = false\n", 1);
+    }
+    trees.push(Tree {
+        dir: PathBuf::from("generator/tests/golden"),
+        files: golden_files,
+    });
+
+    let mut snapshots = BTreeMap::new();
+    for fixture in &fixtures {
+        let one = inputs(root, std::slice::from_ref(fixture));
+        let (ir, warnings) = klarna_codegen::build_ir(&one, "klarna-golden", "0.0.0")
+            .map_err(|d| anyhow::anyhow!("IR of {} failed:\n{d}", fixture.display()))?;
+        let stem = fixture
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("fixture");
+        let snapshot = serde_json::json!({ "warnings": warnings, "ir": ir });
+        snapshots.insert(
+            PathBuf::from(format!("{stem}.json")),
+            format!("{}\n", serde_json::to_string_pretty(&snapshot)?),
+        );
+    }
+    trees.push(Tree {
+        dir: PathBuf::from("generator/tests/snapshots"),
+        files: snapshots,
+    });
+    Ok(trees)
 }
 
 /// `cargo xtask regen`.
 pub fn regen(root: &Path) -> Result<()> {
-    let generated = generate(root)?;
-    let out = root.join("generated");
-    let report = klarna_codegen::write::write_crate(&out, &generated.files)?;
-    eprintln!(
-        "generated/: {} written, {} unchanged, {} removed",
-        report.written.len(),
-        report.unchanged.len(),
-        report.removed.len()
-    );
+    for tree in generate_all(root)? {
+        let report = klarna_codegen::write::write_crate(&root.join(&tree.dir), &tree.files)?;
+        eprintln!(
+            "{}/: {} written, {} unchanged, {} removed",
+            tree.dir.display(),
+            report.written.len(),
+            report.unchanged.len(),
+            report.removed.len()
+        );
+    }
     Ok(())
 }
 
 /// `cargo xtask check`.
 pub fn check(root: &Path) -> Result<()> {
-    let generated = generate(root)?;
-    let report = klarna_codegen::write::check_crate(&root.join("generated"), &generated.files)?;
-    if report.is_clean() {
-        eprintln!("generated/ is up to date ({} files)", generated.files.len());
+    let mut msg = String::new();
+    for tree in generate_all(root)? {
+        let report = klarna_codegen::write::check_crate(&root.join(&tree.dir), &tree.files)?;
+        let dir = tree.dir.display();
+        for p in &report.changed {
+            msg.push_str(&format!("  changed: {dir}/{}\n", p.display()));
+        }
+        for p in &report.missing {
+            msg.push_str(&format!("  missing: {dir}/{}\n", p.display()));
+        }
+        for p in &report.stale {
+            msg.push_str(&format!("  stale:   {dir}/{}\n", p.display()));
+        }
+        if report.is_clean() {
+            eprintln!("{dir}/ is up to date ({} files)", tree.files.len());
+        }
+    }
+    if msg.is_empty() {
         return Ok(());
     }
-    let mut msg = String::from("generated/ is out of date with specs/, templates/ or the generator:\n");
-    for p in &report.changed {
-        msg.push_str(&format!("  changed: generated/{}\n", p.display()));
-    }
-    for p in &report.missing {
-        msg.push_str(&format!("  missing: generated/{}\n", p.display()));
-    }
-    for p in &report.stale {
-        msg.push_str(&format!("  stale:   generated/{}\n", p.display()));
-    }
-    msg.push_str(&format!("run `{REGEN_COMMAND}` and commit the result"));
-    bail!(msg)
-}
-
-/// The version of the runtime crate, read from runtime/Cargo.toml.
-fn runtime_version(root: &Path) -> Result<String> {
-    package_version(&root.join("runtime/Cargo.toml"))
+    bail!(
+        "generated files are out of date with specs/, templates/ or the generator:\n{msg}run `{REGEN_COMMAND}` and commit the result"
+    )
 }
 
 /// The generated crate keeps the version it has (bumped by the release process), 0.1.0 when new.
@@ -81,8 +167,10 @@ fn generated_version(root: &Path) -> String {
     package_version(&root.join("generated/Cargo.toml")).unwrap_or_else(|_| "0.1.0".into())
 }
 
-fn package_version(manifest: &Path) -> Result<String> {
-    let text = std::fs::read_to_string(manifest)?;
+/// The `[package] version` of a manifest.
+pub fn package_version(manifest: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(manifest)
+        .with_context(|| format!("reading {}", manifest.display()))?;
     let mut in_package = false;
     for line in text.lines() {
         let t = line.trim();
@@ -90,12 +178,46 @@ fn package_version(manifest: &Path) -> Result<String> {
             in_package = t == "[package]";
             continue;
         }
-        if in_package {
-            if let Some(v) = t.strip_prefix("version") {
-                let v = v.trim_start().trim_start_matches('=').trim().trim_matches('"');
-                return Ok(v.to_owned());
-            }
+        if in_package && let Some(v) = t.strip_prefix("version") {
+            let v = v
+                .trim_start()
+                .trim_start_matches('=')
+                .trim()
+                .trim_matches('"');
+            return Ok(v.to_owned());
         }
     }
     bail!("no [package] version in {}", manifest.display())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The checked-in generated trees are exactly what `cargo xtask regen` writes (so plain `cargo test`
+    /// catches a forgotten regen, not only CI's `cargo xtask check`).
+    #[test]
+    fn generated_trees_are_current() {
+        let root = crate::workspace_root();
+        if let Err(e) = super::check(&root) {
+            panic!("{e:#}");
+        }
+    }
+
+    /// Two generations give byte-identical trees.
+    #[test]
+    fn generation_is_deterministic() -> anyhow::Result<()> {
+        let root = crate::workspace_root();
+        let a = super::generate_all(&root)?;
+        let b = super::generate_all(&root)?;
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.dir, y.dir);
+            assert_eq!(
+                x.files,
+                y.files,
+                "{} differs between two runs",
+                x.dir.display()
+            );
+        }
+        Ok(())
+    }
 }
