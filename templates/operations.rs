@@ -111,6 +111,49 @@ impl {{ op.builder }} {
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
     pub async fn send(self) -> ::std::result::Result<::klarna_runtime::Response<{{ op.response_ty }}>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        {{ op.finish }}
+    }
+{% if let Some(paging) = op.paging %}
+    /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
+    /// `.limit(n)`. An error is yielded after the items already received.
+    pub fn into_stream(self) -> ::klarna_runtime::pagination::Paginated<{{ paging.item_ty }}> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.{{ paging.cursor_field }} = cursor;
+                }
+                page.into_request()
+            },
+            |page: {{ paging.page_ty }}| {
+                let next = {{ paging.next_expr }};
+                ({{ paging.items_expr }}, next)
+            },
+        )
+    }
+
+    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    pub fn into_pages(self) -> ::klarna_runtime::pagination::Paginated<{{ paging.page_ty }}> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate_pages(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.{{ paging.cursor_field }} = cursor;
+                }
+                page.into_request()
+            },
+            |page: &{{ paging.page_ty }}| {{ paging.next_expr }},
+        )
+    }
+{% endif %}
+
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new({{ op.id_lit }}, ::klarna_runtime::Method::{{ op.http_method }}, {{ op.path_expr }});
         {% for q in op.query %}
         {% if q.list %}
@@ -135,9 +178,7 @@ impl {{ op.builder }} {
         {% endif %}
         {% endfor %}
         {{ op.body_stmt }}
-        let request = request{% if op.idempotent %}.idempotent(){% endif %}.options(self.options);
-        let response = self.client.execute(request).await?;
-        {{ op.finish }}
+        request{% if op.idempotent %}.idempotent(){% endif %}.options(self.options)
     }
 }
 {% endfor %}

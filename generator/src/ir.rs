@@ -364,4 +364,12 @@ pub struct Pagination {
     pub cursor_param: Name,
     /// The response type's path to the next cursor (`pagination.last_item`), as Rust field names.
     pub next_cursor: Vec<String>,
+    /// The page type.
+    pub page_ty: TypeRef,
+    /// Presence of the items field in the page.
+    pub items_presence: Presence,
+    /// Presence of the `pagination` field in the page.
+    pub pagination_presence: Presence,
+    /// Presence of `last_item` in the pagination object.
+    pub cursor_presence: Presence,
 }

@@ -1413,6 +1413,10 @@ impl<'a> ApiLowerer<'a> {
             item_ty: (**item_ty).clone(),
             cursor_param: cursor.name.clone(),
             next_cursor: vec![pagination_field.name.rust.clone(), last.name.rust.clone()],
+            page_ty: TypeRef::Named(resp.clone()),
+            items_presence: items.presence,
+            pagination_presence: pagination_field.presence,
+            cursor_presence: last.presence,
         })
     }
 }

@@ -746,6 +746,61 @@ struct OpView {
     finish: String,
     response_ty: String,
     returns_doc: String,
+    paging: Option<PagingView>,
+}
+
+struct PagingView {
+    item_ty: String,
+    page_ty: String,
+    cursor_field: String,
+    items_expr: String,
+    next_expr: String,
+}
+
+/// `value` (a place expression of a field with `presence`) as an `Option<&T>`-free owned optional cursor.
+fn optional_text(value: &str, presence: Presence) -> String {
+    match presence {
+        Presence::Required => format!("::std::option::Option::Some({value}.clone())"),
+        Presence::RequiredNullable | Presence::Optional => format!("{value}.clone()"),
+        Presence::OptionalNullable => format!("{value}.as_option().cloned()"),
+    }
+}
+
+fn paging_view(p: &Pagination) -> PagingView {
+    let (pag, last) = (
+        p.next_cursor.first().cloned().unwrap_or_default(),
+        p.next_cursor.get(1).cloned().unwrap_or_default(),
+    );
+    let next_expr = match p.pagination_presence {
+        Presence::Required => optional_text(&format!("page.{pag}.{last}"), p.cursor_presence),
+        Presence::RequiredNullable | Presence::Optional => {
+            format!(
+                "page.{pag}.as_ref().and_then(|p| {})",
+                optional_text(&format!("p.{last}"), p.cursor_presence)
+            )
+        }
+        Presence::OptionalNullable => {
+            format!(
+                "page.{pag}.as_option().and_then(|p| {})",
+                optional_text(&format!("p.{last}"), p.cursor_presence)
+            )
+        }
+    };
+    let items = &p.items.rust;
+    let items_expr = match p.items_presence {
+        Presence::Required => format!("page.{items}"),
+        Presence::RequiredNullable | Presence::Optional => {
+            format!("page.{items}.unwrap_or_default()")
+        }
+        Presence::OptionalNullable => format!("page.{items}.into_option().unwrap_or_default()"),
+    };
+    PagingView {
+        item_ty: rust_type(&p.item_ty, MODELS),
+        page_ty: rust_type(&p.page_ty, MODELS),
+        cursor_field: p.cursor_param.rust.clone(),
+        items_expr,
+        next_expr,
+    }
 }
 
 struct BuilderField {
@@ -831,10 +886,9 @@ fn op_doc(op: &Operation) -> String {
     }
     if let Some(p) = &op.pagination {
         s.push_str(&format!(
-            "\n\nPaginated: the builder's `into_stream()` yields every `{}` across pages.",
+            "\n\nPaginated: `send()` returns one page; the builder's `into_stream()` yields every item of `{}` across pages and `into_pages()` every page.",
             p.items.wire
         ));
-        let _ = p;
     }
     s
 }
@@ -1016,6 +1070,7 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         finish,
         response_ty,
         returns_doc,
+        paging: op.pagination.as_ref().map(paging_view),
     }
 }
 

@@ -246,3 +246,55 @@ async fn a_conflict_is_its_own_error_kind() {
         .expect_err("409 is an error");
     assert_eq!(err.kind(), ErrorKind::Conflict);
 }
+
+#[tokio::test]
+async fn list_operations_stream_every_item_across_pages() {
+    let server = MockServer::start().await;
+    let account = "krn:partner:global:account:test:ABC";
+    let stores_path = format!("/v2/accounts/{account}/stores");
+    Mock::given(method("GET"))
+        .and(path(stores_path.as_str()))
+        .and(query_param("starting_after", "s2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "stores": [{"store_id": "s3"}],
+            "pagination": {"count": 1, "last_item": null}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(stores_path.as_str()))
+        .and(query_param("size", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "stores": [{"store_id": "s1"}, {"store_id": "s2"}],
+            "pagination": {"count": 2, "last_item": "s2"}
+        })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let stores = client
+        .stores()
+        .list(account)
+        .size(2)
+        .into_stream()
+        .collect_vec()
+        .await
+        .expect("all pages");
+    let ids: Vec<&str> = stores.iter().map(|s| s.store_id.as_str()).collect();
+    assert_eq!(ids, ["s1", "s2", "s3"]);
+    let first_only = client
+        .stores()
+        .list(account)
+        .size(2)
+        .into_stream()
+        .limit(2)
+        .collect_vec()
+        .await
+        .expect("first page");
+    assert_eq!(
+        first_only.len(),
+        2,
+        "a limit stops before the next page is fetched"
+    );
+}

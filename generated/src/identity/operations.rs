@@ -153,6 +153,11 @@ impl IntrospectCustomerToken {
         ::klarna_runtime::Response<super::models::CustomerTokenIntrospection>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::CustomerTokenIntrospection>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "introspectCustomerToken",
             ::klarna_runtime::Method::POST,
@@ -164,9 +169,7 @@ impl IntrospectCustomerToken {
         );
         let request = request
             .header("Klarna-Customer-Token", self.klarna_customer_token.to_string());
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::CustomerTokenIntrospection>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`CustomerTokensApi::introspect_as_sub_partner`]: set optional parameters and per-request
@@ -246,6 +249,11 @@ impl IntrospectCustomerTokenAsSubPartner {
         ::klarna_runtime::Response<super::models::CustomerTokenIntrospection>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::CustomerTokenIntrospection>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "introspectCustomerTokenAsSubPartner",
             ::klarna_runtime::Method::POST,
@@ -253,9 +261,7 @@ impl IntrospectCustomerTokenAsSubPartner {
         );
         let request = request
             .header("Klarna-Customer-Token", self.klarna_customer_token.to_string());
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::CustomerTokenIntrospection>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`CustomerTokensApi::revoke`]: set optional parameters and per-request
@@ -336,6 +342,11 @@ impl RevokeCustomerToken {
         ::klarna_runtime::Response<super::models::RevokeCustomerTokenResponse>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::RevokeCustomerTokenResponse>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "revokeCustomerToken",
             ::klarna_runtime::Method::POST,
@@ -347,9 +358,7 @@ impl RevokeCustomerToken {
         );
         let request = request
             .header("Klarna-Customer-Token", self.klarna_customer_token.to_string());
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::RevokeCustomerTokenResponse>()
+        request.idempotent().options(self.options)
     }
 }
 /// Short-lived tokens that initialise Klarna's SDKs for a customer identified by a customer token.
@@ -482,6 +491,11 @@ impl CreateIdentitySdkToken {
         ::klarna_runtime::Response<super::models::IdentitySdkToken>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::IdentitySdkToken>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createIdentitySdkToken",
             ::klarna_runtime::Method::POST,
@@ -493,9 +507,7 @@ impl CreateIdentitySdkToken {
         );
         let request = request
             .header("Klarna-Customer-Token", self.klarna_customer_token.to_string());
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::IdentitySdkToken>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`IdentitySdkTokensApi::create_as_sub_partner`]: set optional parameters and per-request
@@ -575,6 +587,11 @@ impl CreateIdentitySdkTokenAsSubPartner {
         ::klarna_runtime::Response<super::models::IdentitySdkToken>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::IdentitySdkToken>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createIdentitySdkTokenAsSubPartner",
             ::klarna_runtime::Method::POST,
@@ -582,8 +599,6 @@ impl CreateIdentitySdkTokenAsSubPartner {
         );
         let request = request
             .header("Klarna-Customer-Token", self.klarna_customer_token.to_string());
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::IdentitySdkToken>()
+        request.idempotent().options(self.options)
     }
 }

@@ -150,6 +150,11 @@ impl CreateInteroperabilitySdkToken {
         ::klarna_runtime::Response<super::models::InteroperabilitySdkToken>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::InteroperabilitySdkToken>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilitySdkToken",
             ::klarna_runtime::Method::POST,
@@ -171,9 +176,7 @@ impl CreateInteroperabilitySdkToken {
             }
             None => request,
         };
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::InteroperabilitySdkToken>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`InteroperabilitySdkTokensApi::create_as_sub_partner`]: set optional parameters and per-request
@@ -271,6 +274,11 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         ::klarna_runtime::Response<super::models::InteroperabilitySdkToken>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::InteroperabilitySdkToken>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilitySdkTokenAsSubPartner",
             ::klarna_runtime::Method::POST,
@@ -288,9 +296,7 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
             }
             None => request,
         };
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::InteroperabilitySdkToken>()
+        request.idempotent().options(self.options)
     }
 }
 /// Tokens that carry a customer's Klarna session context from one integration to another.
@@ -449,6 +455,11 @@ impl CreateInteroperabilityToken {
         ::klarna_runtime::Response<super::models::InteroperabilityToken>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::InteroperabilityToken>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilityToken",
             ::klarna_runtime::Method::POST,
@@ -462,9 +473,7 @@ impl CreateInteroperabilityToken {
             Some(value) => request.header("Klarna-Customer-Token", value.to_string()),
             None => request,
         };
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::InteroperabilityToken>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`InteroperabilityTokensApi::create_as_sub_partner`]: set optional parameters and per-request
@@ -552,6 +561,11 @@ impl CreateInteroperabilityTokenAsSubPartner {
         ::klarna_runtime::Response<super::models::InteroperabilityToken>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::InteroperabilityToken>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilityTokenAsSubPartner",
             ::klarna_runtime::Method::POST,
@@ -561,9 +575,7 @@ impl CreateInteroperabilityTokenAsSubPartner {
             Some(value) => request.header("Klarna-Customer-Token", value.to_string()),
             None => request,
         };
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::InteroperabilityToken>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`InteroperabilityTokensApi::create_interoperability_test_token`]: set optional parameters and per-request
@@ -662,6 +674,11 @@ impl CreateInteroperabilityTestToken {
         ::klarna_runtime::Response<super::models::InteroperabilityToken>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::InteroperabilityToken>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilityTestToken",
             ::klarna_runtime::Method::POST,
@@ -680,8 +697,6 @@ impl CreateInteroperabilityTestToken {
             None => request,
         };
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::InteroperabilityToken>()
+        request.idempotent().options(self.options)
     }
 }

@@ -168,15 +168,18 @@ impl CreateApiKey {
         ::klarna_runtime::Response<super::models::ApiKey>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ApiKey>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createApiKey",
             ::klarna_runtime::Method::POST,
             ::std::string::String::from("/v2/account/integration/credentials/api-key"),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ApiKey>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`ApiKeysApi::disable`]: set optional parameters and per-request
@@ -244,6 +247,11 @@ impl DisableApiKey {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "disableApiKey",
             ::klarna_runtime::Method::DELETE,
@@ -252,9 +260,7 @@ impl DisableApiKey {
                 ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Request builder for [`ApiKeysApi::list`]: set optional parameters and per-request
@@ -324,14 +330,17 @@ impl ListApiKeys {
         ::klarna_runtime::Response<super::models::ApiKeyList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ApiKeyList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listApiKeys",
             ::klarna_runtime::Method::GET,
             ::std::string::String::from("/v2/account/integration/credentials/api-key"),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ApiKeyList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`ApiKeysApi::read`]: set optional parameters and per-request
@@ -402,6 +411,11 @@ impl ReadApiKey {
         ::klarna_runtime::Response<super::models::ApiKey>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ApiKey>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readApiKey",
             ::klarna_runtime::Method::GET,
@@ -410,9 +424,7 @@ impl ReadApiKey {
                 ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ApiKey>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`ApiKeysApi::update`]: set optional parameters and per-request
@@ -493,6 +505,11 @@ impl UpdateApiKey {
         ::klarna_runtime::Response<super::models::ApiKey>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ApiKey>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateApiKey",
             ::klarna_runtime::Method::PATCH,
@@ -502,9 +519,7 @@ impl UpdateApiKey {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ApiKey>()
+        request.idempotent().options(self.options)
     }
 }
 /// Customer-facing brands of a partner account.
@@ -670,6 +685,11 @@ impl CreateBrand {
         ::klarna_runtime::Response<super::models::Brand>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Brand>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createBrand",
             ::klarna_runtime::Method::POST,
@@ -679,9 +699,7 @@ impl CreateBrand {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Brand>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`BrandsApi::list`]: set optional parameters and per-request
@@ -752,6 +770,11 @@ impl ListBrands {
         ::klarna_runtime::Response<super::models::BrandList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::BrandList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listBrands",
             ::klarna_runtime::Method::GET,
@@ -760,9 +783,7 @@ impl ListBrands {
                 .partner_account_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::BrandList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`BrandsApi::read`]: set optional parameters and per-request
@@ -834,6 +855,11 @@ impl ReadBrand {
         ::klarna_runtime::Response<super::models::Brand>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Brand>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readBrand",
             ::klarna_runtime::Method::GET,
@@ -843,9 +869,7 @@ impl ReadBrand {
                 self.brand_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Brand>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`BrandsApi::update`]: set optional parameters and per-request
@@ -927,6 +951,11 @@ impl UpdateBrand {
         ::klarna_runtime::Response<super::models::Brand>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Brand>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateBrand",
             ::klarna_runtime::Method::PATCH,
@@ -937,9 +966,7 @@ impl UpdateBrand {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Brand>()
+        request.idempotent().options(self.options)
     }
 }
 /// Client certificates for mutual TLS and for signing Portal JWTs.
@@ -1111,6 +1138,11 @@ impl CreateClientCertificate {
         ::klarna_runtime::Response<super::models::ClientCertificate>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ClientCertificate>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createClientCertificate",
             ::klarna_runtime::Method::POST,
@@ -1119,9 +1151,7 @@ impl CreateClientCertificate {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ClientCertificate>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`ClientCertificatesApi::list`]: set optional parameters and per-request
@@ -1191,6 +1221,11 @@ impl ListClientCertificates {
         ::klarna_runtime::Response<super::models::ClientCertificateList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ClientCertificateList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listClientCertificates",
             ::klarna_runtime::Method::GET,
@@ -1198,9 +1233,7 @@ impl ListClientCertificates {
                 "/v2/account/integration/credentials/client-certificate",
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ClientCertificateList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`ClientCertificatesApi::read`]: set optional parameters and per-request
@@ -1271,6 +1304,11 @@ impl ReadClientCertificate {
         ::klarna_runtime::Response<super::models::ClientCertificate>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ClientCertificate>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readClientCertificate",
             ::klarna_runtime::Method::GET,
@@ -1279,9 +1317,7 @@ impl ReadClientCertificate {
                 ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ClientCertificate>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`ClientCertificatesApi::revoke`]: set optional parameters and per-request
@@ -1362,6 +1398,11 @@ impl RevokeClientCertificate {
         ::klarna_runtime::Response<super::models::ClientCertificate>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ClientCertificate>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "revokeClientCertificate",
             ::klarna_runtime::Method::POST,
@@ -1371,9 +1412,7 @@ impl RevokeClientCertificate {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ClientCertificate>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`ClientCertificatesApi::update`]: set optional parameters and per-request
@@ -1454,6 +1493,11 @@ impl UpdateClientCertificate {
         ::klarna_runtime::Response<super::models::ClientCertificate>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ClientCertificate>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateClientCertificate",
             ::klarna_runtime::Method::PATCH,
@@ -1463,9 +1507,7 @@ impl UpdateClientCertificate {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ClientCertificate>()
+        request.idempotent().options(self.options)
     }
 }
 /// Client IDs that authenticate Klarna's Web SDK in the browser.
@@ -1635,6 +1677,11 @@ impl CreateClientIdentifier {
         ::klarna_runtime::Response<super::models::ClientIdentifier>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ClientIdentifier>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createClientIdentifier",
             ::klarna_runtime::Method::POST,
@@ -1643,9 +1690,7 @@ impl CreateClientIdentifier {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ClientIdentifier>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`ClientIdentifiersApi::disable`]: set optional parameters and per-request
@@ -1713,6 +1758,11 @@ impl DisableClientIdentifier {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "disableClientIdentifier",
             ::klarna_runtime::Method::DELETE,
@@ -1721,9 +1771,7 @@ impl DisableClientIdentifier {
                 ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Request builder for [`ClientIdentifiersApi::list`]: set optional parameters and per-request
@@ -1793,6 +1841,11 @@ impl ListClientIdentifiers {
         ::klarna_runtime::Response<super::models::ClientIdentifierList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ClientIdentifierList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listClientIdentifiers",
             ::klarna_runtime::Method::GET,
@@ -1800,9 +1853,7 @@ impl ListClientIdentifiers {
                 "/v2/account/integration/credentials/client-identifier",
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ClientIdentifierList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`ClientIdentifiersApi::read`]: set optional parameters and per-request
@@ -1873,6 +1924,11 @@ impl ReadClientIdentifier {
         ::klarna_runtime::Response<super::models::ClientIdentifier>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ClientIdentifier>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readClientIdentifier",
             ::klarna_runtime::Method::GET,
@@ -1881,9 +1937,7 @@ impl ReadClientIdentifier {
                 ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ClientIdentifier>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`ClientIdentifiersApi::update`]: set optional parameters and per-request
@@ -1964,6 +2018,11 @@ impl UpdateClientIdentifier {
         ::klarna_runtime::Response<super::models::ClientIdentifier>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ClientIdentifier>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateClientIdentifier",
             ::klarna_runtime::Method::PATCH,
@@ -1973,9 +2032,7 @@ impl UpdateClientIdentifier {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ClientIdentifier>()
+        request.idempotent().options(self.options)
     }
 }
 /// Findings from Klarna's monitoring of partner accounts.
@@ -2124,6 +2181,11 @@ impl ListComplianceDecisions {
         >,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<::std::vec::Vec<super::models::ComplianceDecisionPage>>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listComplianceDecisions",
             ::klarna_runtime::Method::GET,
@@ -2145,9 +2207,7 @@ impl ListComplianceDecisions {
             Some(value) => request.header("User", value.to_string()),
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<::std::vec::Vec<super::models::ComplianceDecisionPage>>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`ComplianceDecisionsApi::read`]: set optional parameters and per-request
@@ -2219,6 +2279,11 @@ impl ReadComplianceDecision {
         ::klarna_runtime::Response<super::models::ComplianceDecision>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ComplianceDecision>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readComplianceDecision",
             ::klarna_runtime::Method::GET,
@@ -2229,9 +2294,7 @@ impl ReadComplianceDecision {
                 .to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ComplianceDecision>()
+        request.options(self.options)
     }
 }
 /// The inbound IP allow-list of your account.
@@ -2329,6 +2392,11 @@ impl ListAllowedIps {
         ::klarna_runtime::Response<super::models::AllowedIpList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::AllowedIpList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listAllowedIps",
             ::klarna_runtime::Method::GET,
@@ -2336,9 +2404,7 @@ impl ListAllowedIps {
                 "/v2/account/integration/ip-restrictions/allowed-ips",
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::AllowedIpList>()
+        request.options(self.options)
     }
 }
 /// Switch that makes a client certificate mandatory for API calls.
@@ -2460,6 +2526,11 @@ impl EnforceMtls {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "enforceMtls",
             ::klarna_runtime::Method::PUT,
@@ -2468,9 +2539,7 @@ impl EnforceMtls {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Request builder for [`MtlsEnforcementApi::read`]: set optional parameters and per-request
@@ -2537,6 +2606,11 @@ impl ReadMtlsEnforcement {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readMtlsEnforcement",
             ::klarna_runtime::Method::GET,
@@ -2544,9 +2618,7 @@ impl ReadMtlsEnforcement {
                 "/v2/account/integration/client-certificates/enforcement",
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Request builder for [`MtlsEnforcementApi::remove`]: set optional parameters and per-request
@@ -2613,6 +2685,11 @@ impl RemoveMtlsEnforcement {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "removeMtlsEnforcement",
             ::klarna_runtime::Method::DELETE,
@@ -2620,9 +2697,7 @@ impl RemoveMtlsEnforcement {
                 "/v2/account/integration/client-certificates/enforcement",
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Creating a complete partner account in one call.
@@ -2734,15 +2809,18 @@ impl OnboardPartnerAccount {
         ::klarna_runtime::Response<super::models::PartnerAccount>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PartnerAccount>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "onboardPartnerAccount",
             ::klarna_runtime::Method::POST,
             ::std::string::String::from("/v2/distribution/onboard"),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PartnerAccount>()
+        request.idempotent().options(self.options)
     }
 }
 /// Reading and updating onboarded partner accounts.
@@ -2874,6 +2952,11 @@ impl ReadPartnerAccount {
         ::klarna_runtime::Response<super::models::PartnerAccount>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PartnerAccount>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPartnerAccount",
             ::klarna_runtime::Method::GET,
@@ -2887,9 +2970,7 @@ impl ReadPartnerAccount {
             .iter()
             .flatten()
             .fold(request, |request, value| request.query("expand", value.to_string()));
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PartnerAccount>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PartnerAccountsApi::update`]: set optional parameters and per-request
@@ -2970,6 +3051,11 @@ impl UpdatePartnerAccount {
         ::klarna_runtime::Response<super::models::PartnerAccount>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PartnerAccount>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePartnerAccount",
             ::klarna_runtime::Method::PATCH,
@@ -2979,9 +3065,7 @@ impl UpdatePartnerAccount {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PartnerAccount>()
+        request.idempotent().options(self.options)
     }
 }
 /// Legal entities behind a partner account.
@@ -3147,6 +3231,11 @@ impl CreatePartnerBusinessEntity {
         ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PartnerBusinessEntity>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPartnerBusinessEntity",
             ::klarna_runtime::Method::POST,
@@ -3157,9 +3246,7 @@ impl CreatePartnerBusinessEntity {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PartnerBusinessEntity>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PartnerBusinessEntitiesApi::list`]: set optional parameters and per-request
@@ -3230,6 +3317,11 @@ impl ListPartnerBusinessEntities {
         ::klarna_runtime::Response<super::models::PartnerBusinessEntityList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PartnerBusinessEntityList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPartnerBusinessEntities",
             ::klarna_runtime::Method::GET,
@@ -3239,9 +3331,7 @@ impl ListPartnerBusinessEntities {
                 .to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PartnerBusinessEntityList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PartnerBusinessEntitiesApi::read`]: set optional parameters and per-request
@@ -3313,6 +3403,11 @@ impl ReadPartnerBusinessEntity {
         ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PartnerBusinessEntity>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPartnerBusinessEntity",
             ::klarna_runtime::Method::GET,
@@ -3323,9 +3418,7 @@ impl ReadPartnerBusinessEntity {
                 .partner_business_entity_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PartnerBusinessEntity>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PartnerBusinessEntitiesApi::update`]: set optional parameters and per-request
@@ -3407,6 +3500,11 @@ impl UpdatePartnerBusinessEntity {
         ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PartnerBusinessEntity>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePartnerBusinessEntity",
             ::klarna_runtime::Method::PATCH,
@@ -3418,9 +3516,7 @@ impl UpdatePartnerBusinessEntity {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PartnerBusinessEntity>()
+        request.idempotent().options(self.options)
     }
 }
 /// Payment accounts linking business entity, acquiring account and merchant category code.
@@ -3578,6 +3674,11 @@ impl CreatePaymentAccount {
         ::klarna_runtime::Response<super::models::PaymentAccount>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentAccount>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPaymentAccount",
             ::klarna_runtime::Method::POST,
@@ -3589,9 +3690,7 @@ impl CreatePaymentAccount {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentAccount>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentAccountsApi::read`]: set optional parameters and per-request
@@ -3664,6 +3763,11 @@ impl ReadPaymentAccount {
         ::klarna_runtime::Response<super::models::PaymentAccount>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentAccount>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPaymentAccount",
             ::klarna_runtime::Method::GET,
@@ -3675,9 +3779,7 @@ impl ReadPaymentAccount {
                 .payment_account_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentAccount>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentAccountsApi::update`]: set optional parameters and per-request
@@ -3760,6 +3862,11 @@ impl UpdatePaymentAccount {
         ::klarna_runtime::Response<super::models::PaymentAccount>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentAccount>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentAccount",
             ::klarna_runtime::Method::PATCH,
@@ -3772,9 +3879,7 @@ impl UpdatePaymentAccount {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentAccount>()
+        request.idempotent().options(self.options)
     }
 }
 /// Klarna's payment offering on a partner account, and switching it off and on.
@@ -3924,6 +4029,11 @@ impl DisablePaymentProduct {
         ::klarna_runtime::Response<super::models::PaymentProduct>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentProduct>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "disablePaymentProduct",
             ::klarna_runtime::Method::POST,
@@ -3935,9 +4045,7 @@ impl DisablePaymentProduct {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentProduct>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentProductsApi::enable`]: set optional parameters and per-request
@@ -4018,6 +4126,11 @@ impl EnablePaymentProduct {
         ::klarna_runtime::Response<super::models::PaymentProduct>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentProduct>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "enablePaymentProduct",
             ::klarna_runtime::Method::POST,
@@ -4028,9 +4141,7 @@ impl EnablePaymentProduct {
                 .to_string())
             ),
         );
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentProduct>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentProductsApi::list`]: set optional parameters and per-request
@@ -4101,6 +4212,11 @@ impl ListPaymentProducts {
         ::klarna_runtime::Response<::std::vec::Vec<super::models::PaymentProduct>>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<::std::vec::Vec<super::models::PaymentProduct>>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProducts",
             ::klarna_runtime::Method::GET,
@@ -4110,9 +4226,7 @@ impl ListPaymentProducts {
                 .to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<::std::vec::Vec<super::models::PaymentProduct>>()
+        request.options(self.options)
     }
 }
 /// Predefined pricing and program configurations to pick at onboarding.
@@ -4210,14 +4324,17 @@ impl ListPaymentProfiles {
         ::klarna_runtime::Response<::std::vec::Vec<super::models::PaymentProfile>>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<::std::vec::Vec<super::models::PaymentProfile>>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProfiles",
             ::klarna_runtime::Method::GET,
             ::std::string::String::from("/v2/distribution/products/payment/profiles"),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<::std::vec::Vec<super::models::PaymentProfile>>()
+        request.options(self.options)
     }
 }
 /// Optional payment programs switched on for a partner account.
@@ -4381,6 +4498,11 @@ impl CreatePaymentProgramEnablement {
         ::klarna_runtime::Response<super::models::PaymentProgramEnablement>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentProgramEnablement>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPaymentProgramEnablement",
             ::klarna_runtime::Method::POST,
@@ -4391,9 +4513,7 @@ impl CreatePaymentProgramEnablement {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentProgramEnablement>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentProgramEnablementsApi::delete`]: set optional parameters and per-request
@@ -4462,6 +4582,11 @@ impl DeletePaymentProgramEnablement {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deletePaymentProgramEnablement",
             ::klarna_runtime::Method::DELETE,
@@ -4472,9 +4597,7 @@ impl DeletePaymentProgramEnablement {
                 .payment_program_enablement_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentProgramEnablementsApi::list`]: set optional parameters and per-request
@@ -4545,6 +4668,11 @@ impl ListPaymentProgramEnablements {
         ::klarna_runtime::Response<super::models::PaymentProgramEnablementList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentProgramEnablementList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProgramEnablements",
             ::klarna_runtime::Method::GET,
@@ -4554,9 +4682,7 @@ impl ListPaymentProgramEnablements {
                 .to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentProgramEnablementList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentProgramEnablementsApi::read`]: set optional parameters and per-request
@@ -4628,6 +4754,11 @@ impl ReadPaymentProgramEnablement {
         ::klarna_runtime::Response<super::models::PaymentProgramEnablement>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentProgramEnablement>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPaymentProgramEnablement",
             ::klarna_runtime::Method::GET,
@@ -4638,9 +4769,7 @@ impl ReadPaymentProgramEnablement {
                 .payment_program_enablement_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentProgramEnablement>()
+        request.options(self.options)
     }
 }
 /// Payment program plans and the payment programs they offer.
@@ -4683,7 +4812,7 @@ impl PaymentProgramsApi {
     ///
     /// `GET /v2/distribution/products/payment/payment-program-plans/{payment_program_plan_id}` (operation `listPaymentProgramsForPaymentProgramPlan`).
     ///
-    /// Paginated: the builder's `into_stream()` yields every `payment_programs` across pages.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `payment_programs` across pages and `into_pages()` every page.
     pub fn list_for_payment_program_plan(
         &self,
         payment_program_plan_id: impl ::std::convert::Into<::std::string::String>,
@@ -4824,6 +4953,11 @@ impl ListPaymentPrograms {
         ::klarna_runtime::Response<super::models::PaymentProgramList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentProgramList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentPrograms",
             ::klarna_runtime::Method::GET,
@@ -4845,9 +4979,7 @@ impl ListPaymentPrograms {
             Some(value) => request.query("enablement_type", value.to_string()),
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentProgramList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentProgramsApi::list_for_payment_program_plan`]: set optional parameters and per-request
@@ -4984,6 +5116,54 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         ::klarna_runtime::Response<super::models::PaymentProgramList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentProgramList>()
+    }
+    /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
+    /// `.limit(n)`. An error is yielded after the items already received.
+    pub fn into_stream(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::PaymentProgram> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: super::models::PaymentProgramList| {
+                let next = page
+                    .pagination
+                    .as_ref()
+                    .and_then(|p| p.last_item.as_option().cloned());
+                (page.payment_programs, next)
+            },
+        )
+    }
+    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    pub fn into_pages(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::PaymentProgramList> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate_pages(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: &super::models::PaymentProgramList| {
+                page.pagination.as_ref().and_then(|p| p.last_item.as_option().cloned())
+            },
+        )
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProgramsForPaymentProgramPlan",
             ::klarna_runtime::Method::GET,
@@ -5025,9 +5205,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
             Some(value) => request.query("ending_before", value.to_string()),
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentProgramList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentProgramsApi::list_plans`]: set optional parameters and per-request
@@ -5097,6 +5275,11 @@ impl ListPaymentProgramPlans {
         ::klarna_runtime::Response<super::models::PaymentProgramPlanList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentProgramPlanList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProgramPlans",
             ::klarna_runtime::Method::GET,
@@ -5104,9 +5287,7 @@ impl ListPaymentProgramPlans {
                 "/v2/distribution/products/payment/payment-program-plans",
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentProgramPlanList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentProgramsApi::read`]: set optional parameters and per-request
@@ -5177,6 +5358,11 @@ impl ReadPaymentProgram {
         ::klarna_runtime::Response<super::models::PaymentProgram>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentProgram>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPaymentProgram",
             ::klarna_runtime::Method::GET,
@@ -5186,9 +5372,7 @@ impl ReadPaymentProgram {
                 .to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentProgram>()
+        request.options(self.options)
     }
 }
 /// Access to the Klarna Portal through deep links and user access.
@@ -5352,6 +5536,11 @@ impl CreateDeepLink {
         ::klarna_runtime::Response<super::models::DeepLink>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::DeepLink>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createDeepLink",
             ::klarna_runtime::Method::POST,
@@ -5362,9 +5551,7 @@ impl CreateDeepLink {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::DeepLink>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PortalApi::create_or_update_user_access`]: set optional parameters and per-request
@@ -5444,15 +5631,18 @@ impl CreateOrUpdateUserAccess {
         ::klarna_runtime::Response<super::models::UserAccess>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::UserAccess>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createOrUpdateUserAccess",
             ::klarna_runtime::Method::POST,
             ::std::string::String::from("/v2/portal/user-access"),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::UserAccess>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PortalApi::delete_deep_link`]: set optional parameters and per-request
@@ -5521,6 +5711,11 @@ impl DeleteDeepLink {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteDeepLink",
             ::klarna_runtime::Method::DELETE,
@@ -5531,9 +5726,7 @@ impl DeleteDeepLink {
                 .to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Request builder for [`PortalApi::delete_user_access`]: set optional parameters and per-request
@@ -5619,6 +5812,11 @@ impl DeleteUserAccess {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteUserAccess",
             ::klarna_runtime::Method::DELETE,
@@ -5633,9 +5831,7 @@ impl DeleteUserAccess {
             Some(value) => request.query("on_behalf_of", value.to_string()),
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Price plans and their rates.
@@ -5671,7 +5867,7 @@ impl PricePlansApi {
     ///
     /// `GET /v2/distribution/products/payment/price-plans/{price_plan_id}` (operation `readPricePlan`).
     ///
-    /// Paginated: the builder's `into_stream()` yields every `rates` across pages.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `rates` across pages and `into_pages()` every page.
     pub fn read(
         &self,
         price_plan_id: impl ::std::convert::Into<::std::string::String>,
@@ -5766,14 +5962,17 @@ impl ListPricePlans {
         ::klarna_runtime::Response<super::models::PricePlanList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PricePlanList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPricePlans",
             ::klarna_runtime::Method::GET,
             ::std::string::String::from("/v2/distribution/products/payment/price-plans"),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PricePlanList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PricePlansApi::read`]: set optional parameters and per-request
@@ -5900,6 +6099,54 @@ impl ReadPricePlan {
         ::klarna_runtime::Response<super::models::PricePlanDetails>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PricePlanDetails>()
+    }
+    /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
+    /// `.limit(n)`. An error is yielded after the items already received.
+    pub fn into_stream(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::PricePlanRate> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: super::models::PricePlanDetails| {
+                let next = page
+                    .pagination
+                    .as_ref()
+                    .and_then(|p| p.last_item.as_option().cloned());
+                (page.rates.unwrap_or_default(), next)
+            },
+        )
+    }
+    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    pub fn into_pages(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::PricePlanDetails> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate_pages(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: &super::models::PricePlanDetails| {
+                page.pagination.as_ref().and_then(|p| p.last_item.as_option().cloned())
+            },
+        )
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPricePlan",
             ::klarna_runtime::Method::GET,
@@ -5943,9 +6190,7 @@ impl ReadPricePlan {
             Some(value) => request.query("ending_before", value.to_string()),
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PricePlanDetails>()
+        request.options(self.options)
     }
 }
 /// Settlement reports, settlement lines and payout status.
@@ -6019,7 +6264,7 @@ impl SettlementsApi {
     ///
     /// `GET /v2/settlements/{settlement_id}/transactions` (operation `listSettlementTransactions`).
     ///
-    /// Paginated: the builder's `into_stream()` yields every `transactions` across pages.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `transactions` across pages and `into_pages()` every page.
     pub fn list_transactions(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6149,6 +6394,11 @@ impl DownloadSettlementCsv {
         ::klarna_runtime::Response<::bytes::Bytes>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.bytes())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "downloadSettlementCsv",
             ::klarna_runtime::Method::GET,
@@ -6157,9 +6407,7 @@ impl DownloadSettlementCsv {
                 .settlement_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.bytes())
+        request.options(self.options)
     }
 }
 /// Request builder for [`SettlementsApi::generate_report`]: set optional parameters and per-request
@@ -6239,15 +6487,18 @@ impl GenerateSettlementReport {
         ::klarna_runtime::Response<super::models::SettlementReportList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::SettlementReportList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "generateSettlementReport",
             ::klarna_runtime::Method::POST,
             ::std::string::String::from("/v2/settlements"),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::SettlementReportList>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`SettlementsApi::list`]: set optional parameters and per-request
@@ -6337,6 +6588,11 @@ impl ListSettlements {
         ::klarna_runtime::Response<super::models::SettlementReportList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::SettlementReportList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listSettlements",
             ::klarna_runtime::Method::GET,
@@ -6354,9 +6610,7 @@ impl ListSettlements {
             }
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::SettlementReportList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`SettlementsApi::list_transactions`]: set optional parameters and per-request
@@ -6451,6 +6705,53 @@ impl ListSettlementTransactions {
         ::klarna_runtime::Response<super::models::SettlementTransactionList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::SettlementTransactionList>()
+    }
+    /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
+    /// `.limit(n)`. An error is yielded after the items already received.
+    pub fn into_stream(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::SettlementTransaction> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: super::models::SettlementTransactionList| {
+                let next = page.pagination.last_item.as_option().cloned();
+                (page.transactions, next)
+            },
+        )
+    }
+    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    pub fn into_pages(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<
+        super::models::SettlementTransactionList,
+    > {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate_pages(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: &super::models::SettlementTransactionList| {
+                page.pagination.last_item.as_option().cloned()
+            },
+        )
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listSettlementTransactions",
             ::klarna_runtime::Method::GET,
@@ -6471,9 +6772,7 @@ impl ListSettlementTransactions {
             Some(value) => request.query("ending_before", value.to_string()),
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::SettlementTransactionList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`SettlementsApi::read`]: set optional parameters and per-request
@@ -6544,6 +6843,11 @@ impl ReadSettlement {
         ::klarna_runtime::Response<super::models::Settlement>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Settlement>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readSettlement",
             ::klarna_runtime::Method::GET,
@@ -6552,9 +6856,7 @@ impl ReadSettlement {
                 .settlement_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Settlement>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`SettlementsApi::read_payout_status`]: set optional parameters and per-request
@@ -6625,6 +6927,11 @@ impl ReadPayoutStatus {
         ::klarna_runtime::Response<super::models::PayoutStatus>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PayoutStatus>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPayoutStatus",
             ::klarna_runtime::Method::GET,
@@ -6633,9 +6940,7 @@ impl ReadPayoutStatus {
                 ::klarna_runtime::encode_path_segment(& self.settlement_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PayoutStatus>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`SettlementsApi::set_payout_status`]: set optional parameters and per-request
@@ -6716,6 +7021,11 @@ impl SetPayoutStatus {
         ::klarna_runtime::Response<super::models::PayoutStatus>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PayoutStatus>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "setPayoutStatus",
             ::klarna_runtime::Method::POST,
@@ -6725,9 +7035,7 @@ impl SetPayoutStatus {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PayoutStatus>()
+        request.idempotent().options(self.options)
     }
 }
 /// Logins for Klarna's SFTP server, where settlement reports are delivered.
@@ -6880,15 +7188,18 @@ impl CreateSftpCredential {
         ::klarna_runtime::Response<super::models::SftpCredential>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::SftpCredential>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createSftpCredential",
             ::klarna_runtime::Method::POST,
             ::std::string::String::from("/v2/account/integration/credentials/sftp"),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::SftpCredential>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`SftpCredentialsApi::disable`]: set optional parameters and per-request
@@ -6956,6 +7267,11 @@ impl DisableSftpCredential {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "disableSftpCredential",
             ::klarna_runtime::Method::DELETE,
@@ -6964,9 +7280,7 @@ impl DisableSftpCredential {
                 ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Request builder for [`SftpCredentialsApi::list`]: set optional parameters and per-request
@@ -7036,14 +7350,17 @@ impl ListSftpCredentials {
         ::klarna_runtime::Response<super::models::SftpCredentialList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::SftpCredentialList>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listSftpCredentials",
             ::klarna_runtime::Method::GET,
             ::std::string::String::from("/v2/account/integration/credentials/sftp"),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::SftpCredentialList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`SftpCredentialsApi::read`]: set optional parameters and per-request
@@ -7114,6 +7431,11 @@ impl ReadSftpCredential {
         ::klarna_runtime::Response<super::models::SftpCredential>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::SftpCredential>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readSftpCredential",
             ::klarna_runtime::Method::GET,
@@ -7122,9 +7444,7 @@ impl ReadSftpCredential {
                 ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::SftpCredential>()
+        request.options(self.options)
     }
 }
 /// Groups of stores sharing one brand and customer-facing contact details.
@@ -7166,7 +7486,7 @@ impl StoreGroupsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/store-groups` (operation `listStoreGroups`).
     ///
-    /// Paginated: the builder's `into_stream()` yields every `store_groups` across pages.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `store_groups` across pages and `into_pages()` every page.
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -7295,6 +7615,11 @@ impl CreateStoreGroup {
         ::klarna_runtime::Response<super::models::StoreGroup>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::StoreGroup>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createStoreGroup",
             ::klarna_runtime::Method::POST,
@@ -7304,9 +7629,7 @@ impl CreateStoreGroup {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::StoreGroup>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`StoreGroupsApi::list`]: set optional parameters and per-request
@@ -7401,6 +7724,54 @@ impl ListStoreGroups {
         ::klarna_runtime::Response<super::models::StoreGroupList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::StoreGroupList>()
+    }
+    /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
+    /// `.limit(n)`. An error is yielded after the items already received.
+    pub fn into_stream(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::StoreGroup> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: super::models::StoreGroupList| {
+                let next = page
+                    .pagination
+                    .as_ref()
+                    .and_then(|p| p.last_item.as_option().cloned());
+                (page.store_groups, next)
+            },
+        )
+    }
+    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    pub fn into_pages(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::StoreGroupList> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate_pages(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: &super::models::StoreGroupList| {
+                page.pagination.as_ref().and_then(|p| p.last_item.as_option().cloned())
+            },
+        )
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listStoreGroups",
             ::klarna_runtime::Method::GET,
@@ -7421,9 +7792,7 @@ impl ListStoreGroups {
             Some(value) => request.query("ending_before", value.to_string()),
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::StoreGroupList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`StoreGroupsApi::read`]: set optional parameters and per-request
@@ -7495,6 +7864,11 @@ impl ReadStoreGroup {
         ::klarna_runtime::Response<super::models::StoreGroup>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::StoreGroup>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readStoreGroup",
             ::klarna_runtime::Method::GET,
@@ -7505,9 +7879,7 @@ impl ReadStoreGroup {
                 .store_group_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::StoreGroup>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`StoreGroupsApi::update`]: set optional parameters and per-request
@@ -7589,6 +7961,11 @@ impl UpdateStoreGroup {
         ::klarna_runtime::Response<super::models::StoreGroup>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::StoreGroup>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateStoreGroup",
             ::klarna_runtime::Method::PATCH,
@@ -7600,9 +7977,7 @@ impl UpdateStoreGroup {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::StoreGroup>()
+        request.idempotent().options(self.options)
     }
 }
 /// Websites, physical stores and mobile apps where customers pay with Klarna.
@@ -7644,7 +8019,7 @@ impl StoresApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/stores` (operation `listStores`).
     ///
-    /// Paginated: the builder's `into_stream()` yields every `stores` across pages.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `stores` across pages and `into_pages()` every page.
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -7773,6 +8148,11 @@ impl CreateStore {
         ::klarna_runtime::Response<super::models::Store>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Store>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createStore",
             ::klarna_runtime::Method::POST,
@@ -7782,9 +8162,7 @@ impl CreateStore {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Store>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`StoresApi::list`]: set optional parameters and per-request
@@ -7879,6 +8257,54 @@ impl ListStores {
         ::klarna_runtime::Response<super::models::StoreList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::StoreList>()
+    }
+    /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
+    /// `.limit(n)`. An error is yielded after the items already received.
+    pub fn into_stream(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::Store> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: super::models::StoreList| {
+                let next = page
+                    .pagination
+                    .as_ref()
+                    .and_then(|p| p.last_item.as_option().cloned());
+                (page.stores, next)
+            },
+        )
+    }
+    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    pub fn into_pages(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::StoreList> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate_pages(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: &super::models::StoreList| {
+                page.pagination.as_ref().and_then(|p| p.last_item.as_option().cloned())
+            },
+        )
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listStores",
             ::klarna_runtime::Method::GET,
@@ -7899,9 +8325,7 @@ impl ListStores {
             Some(value) => request.query("ending_before", value.to_string()),
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::StoreList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`StoresApi::read`]: set optional parameters and per-request
@@ -7973,6 +8397,11 @@ impl ReadStore {
         ::klarna_runtime::Response<super::models::Store>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Store>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readStore",
             ::klarna_runtime::Method::GET,
@@ -7982,9 +8411,7 @@ impl ReadStore {
                 self.store_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Store>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`StoresApi::update`]: set optional parameters and per-request
@@ -8066,6 +8493,11 @@ impl UpdateStore {
         ::klarna_runtime::Response<super::models::Store>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Store>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateStore",
             ::klarna_runtime::Method::PATCH,
@@ -8076,8 +8508,6 @@ impl UpdateStore {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Store>()
+        request.idempotent().options(self.options)
     }
 }

@@ -181,6 +181,11 @@ impl GetCreditPromotionMessagingForAutoSize {
         ::klarna_runtime::Response<super::models::MessagingPlacement>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::MessagingPlacement>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getCreditPromotionMessagingForAutoSize",
             ::klarna_runtime::Method::GET,
@@ -213,9 +218,7 @@ impl GetCreditPromotionMessagingForAutoSize {
             }
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::MessagingPlacement>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`CreditPromotionsApi::get_messaging_for_badge`]: set optional parameters and per-request
@@ -326,6 +329,11 @@ impl GetCreditPromotionMessagingForBadge {
         ::klarna_runtime::Response<super::models::MessagingPlacement>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::MessagingPlacement>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getCreditPromotionMessagingForBadge",
             ::klarna_runtime::Method::GET,
@@ -358,9 +366,7 @@ impl GetCreditPromotionMessagingForBadge {
             }
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::MessagingPlacement>()
+        request.options(self.options)
     }
 }
 /// Banner placements at the top of a page that advertise paying with Klarna.
@@ -549,6 +555,11 @@ impl GetTopStripPromotionMessagingForAutoSize {
         ::klarna_runtime::Response<super::models::MessagingPlacement>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::MessagingPlacement>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getTopStripPromotionMessagingForAutoSize",
             ::klarna_runtime::Method::GET,
@@ -587,9 +598,7 @@ impl GetTopStripPromotionMessagingForAutoSize {
             }
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::MessagingPlacement>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`TopStripPromotionsApi::get_messaging_for_badge`]: set optional parameters and per-request
@@ -713,6 +722,11 @@ impl GetTopStripPromotionMessagingForBadge {
         ::klarna_runtime::Response<super::models::MessagingPlacement>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::MessagingPlacement>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getTopStripPromotionMessagingForBadge",
             ::klarna_runtime::Method::GET,
@@ -751,8 +765,6 @@ impl GetTopStripPromotionMessagingForBadge {
             }
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::MessagingPlacement>()
+        request.options(self.options)
     }
 }

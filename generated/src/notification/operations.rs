@@ -151,14 +151,17 @@ impl CreateSigningKey {
         ::klarna_runtime::Response<super::models::CreateSigningKeyResponse>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::CreateSigningKeyResponse>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createSigningKey",
             ::klarna_runtime::Method::POST,
             ::std::string::String::from("/v2/notification/signing-keys"),
         );
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::CreateSigningKeyResponse>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`SigningKeysApi::delete`]: set optional parameters and per-request
@@ -226,6 +229,11 @@ impl DeleteSigningKey {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteSigningKey",
             ::klarna_runtime::Method::DELETE,
@@ -234,9 +242,7 @@ impl DeleteSigningKey {
                 ::klarna_runtime::encode_path_segment(& self.signing_key_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Request builder for [`SigningKeysApi::get`]: set optional parameters and per-request
@@ -307,6 +313,11 @@ impl GetSigningKey {
         ::klarna_runtime::Response<super::models::SigningKey>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::SigningKey>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getSigningKey",
             ::klarna_runtime::Method::GET,
@@ -315,9 +326,7 @@ impl GetSigningKey {
                 ::klarna_runtime::encode_path_segment(& self.signing_key_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::SigningKey>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`SigningKeysApi::list`]: set optional parameters and per-request
@@ -387,14 +396,17 @@ impl ListSigningKeys {
         ::klarna_runtime::Response<super::models::ListSigningKeysResponse>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ListSigningKeysResponse>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listSigningKeys",
             ::klarna_runtime::Method::GET,
             ::std::string::String::from("/v2/notification/signing-keys"),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ListSigningKeysResponse>()
+        request.options(self.options)
     }
 }
 /// Subscriptions that tell Klarna which events to deliver to which HTTPS endpoint, signed with which key.
@@ -583,15 +595,18 @@ impl CreateWebhook {
         ::klarna_runtime::Response<super::models::Webhook>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Webhook>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createWebhook",
             ::klarna_runtime::Method::POST,
             ::std::string::String::from("/v2/notification/webhooks"),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Webhook>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`WebhooksApi::delete`]: set optional parameters and per-request
@@ -659,6 +674,11 @@ impl DeleteWebhook {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteWebhook",
             ::klarna_runtime::Method::DELETE,
@@ -667,9 +687,7 @@ impl DeleteWebhook {
                 self.webhook_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Request builder for [`WebhooksApi::get`]: set optional parameters and per-request
@@ -740,6 +758,11 @@ impl GetWebhook {
         ::klarna_runtime::Response<super::models::Webhook>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Webhook>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getWebhook",
             ::klarna_runtime::Method::GET,
@@ -748,9 +771,7 @@ impl GetWebhook {
                 self.webhook_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Webhook>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`WebhooksApi::list`]: set optional parameters and per-request
@@ -820,14 +841,17 @@ impl ListWebhooks {
         ::klarna_runtime::Response<super::models::ListWebhooksResponse>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ListWebhooksResponse>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listWebhooks",
             ::klarna_runtime::Method::GET,
             ::std::string::String::from("/v2/notification/webhooks"),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ListWebhooksResponse>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`WebhooksApi::simulate`]: set optional parameters and per-request
@@ -905,6 +929,11 @@ impl SimulateWebhook {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "simulateWebhook",
             ::klarna_runtime::Method::POST,
@@ -914,9 +943,7 @@ impl SimulateWebhook {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`WebhooksApi::update`]: set optional parameters and per-request
@@ -997,6 +1024,11 @@ impl UpdateWebhook {
         ::klarna_runtime::Response<super::models::Webhook>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Webhook>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateWebhook",
             ::klarna_runtime::Method::PATCH,
@@ -1006,8 +1038,6 @@ impl UpdateWebhook {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Webhook>()
+        request.idempotent().options(self.options)
     }
 }

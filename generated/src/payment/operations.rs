@@ -156,6 +156,11 @@ impl AuthorizePayment {
         ::klarna_runtime::Response<super::models::AuthorizePaymentResponse>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::AuthorizePaymentResponse>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "authorizePayment",
             ::klarna_runtime::Method::POST,
@@ -186,9 +191,7 @@ impl AuthorizePayment {
             None => request,
         };
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::AuthorizePaymentResponse>()
+        request.idempotent().options(self.options)
     }
 }
 /// Captures of payment transactions.
@@ -334,6 +337,11 @@ impl GetPaymentCapture {
         ::klarna_runtime::Response<super::models::PaymentCapture>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentCapture>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentCapture",
             ::klarna_runtime::Method::GET,
@@ -344,9 +352,7 @@ impl GetPaymentCapture {
                 .payment_capture_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentCapture>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentCapturesApi::refund`]: set optional parameters and per-request
@@ -428,6 +434,11 @@ impl RefundPaymentCapture {
         ::klarna_runtime::Response<super::models::PaymentRefund>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentRefund>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "refundPaymentCapture",
             ::klarna_runtime::Method::POST,
@@ -439,9 +450,7 @@ impl RefundPaymentCapture {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentRefund>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentCapturesApi::update`]: set optional parameters and per-request
@@ -523,6 +532,11 @@ impl UpdatePaymentCapture {
         ::klarna_runtime::Response<super::models::PaymentCapture>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentCapture>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentCapture",
             ::klarna_runtime::Method::PATCH,
@@ -534,9 +548,7 @@ impl UpdatePaymentCapture {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentCapture>()
+        request.idempotent().options(self.options)
     }
 }
 /// Chargebacks booked on payment transactions.
@@ -642,6 +654,11 @@ impl GetPaymentChargeback {
         ::klarna_runtime::Response<super::models::PaymentChargeback>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentChargeback>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentChargeback",
             ::klarna_runtime::Method::GET,
@@ -652,9 +669,7 @@ impl GetPaymentChargeback {
                 .payment_chargeback_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentChargeback>()
+        request.options(self.options)
     }
 }
 /// Customer disputes, the evidence exchanged on them and their outcome.
@@ -756,7 +771,7 @@ impl PaymentDisputesApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/disputes` (operation `listPaymentDisputes`).
     ///
-    /// Paginated: the builder's `into_stream()` yields every `disputes` across pages.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `disputes` across pages and `into_pages()` every page.
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -908,6 +923,11 @@ impl AcceptPaymentDisputeLoss {
         ::klarna_runtime::Response<super::models::PaymentDispute>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentDispute>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "acceptPaymentDisputeLoss",
             ::klarna_runtime::Method::POST,
@@ -924,9 +944,7 @@ impl AcceptPaymentDisputeLoss {
             }
             None => request,
         };
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentDispute>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentDisputesApi::appeal`]: set optional parameters and per-request
@@ -1025,6 +1043,11 @@ impl AppealPaymentDispute {
         ::klarna_runtime::Response<super::models::PaymentDispute>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentDispute>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "appealPaymentDispute",
             ::klarna_runtime::Method::POST,
@@ -1045,9 +1068,7 @@ impl AppealPaymentDispute {
             Some(body) => request.json(body),
             None => request,
         };
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentDispute>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentDisputesApi::download_attachment`]: set optional parameters and per-request
@@ -1129,6 +1150,11 @@ impl DownloadPaymentDisputeAttachment {
         ::klarna_runtime::Response<::bytes::Bytes>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.bytes())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "downloadPaymentDisputeAttachment",
             ::klarna_runtime::Method::GET,
@@ -1146,9 +1172,7 @@ impl DownloadPaymentDisputeAttachment {
             }
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.bytes())
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentDisputesApi::get`]: set optional parameters and per-request
@@ -1229,6 +1253,11 @@ impl GetPaymentDispute {
         ::klarna_runtime::Response<super::models::PaymentDispute>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentDispute>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentDispute",
             ::klarna_runtime::Method::GET,
@@ -1245,9 +1274,7 @@ impl GetPaymentDispute {
             }
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentDispute>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentDisputesApi::list`]: set optional parameters and per-request
@@ -1436,6 +1463,51 @@ impl ListPaymentDisputes {
         ::klarna_runtime::Response<super::models::DisputeList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::DisputeList>()
+    }
+    /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
+    /// `.limit(n)`. An error is yielded after the items already received.
+    pub fn into_stream(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::PaymentDispute> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: super::models::DisputeList| {
+                let next = page.pagination.last_item.as_option().cloned();
+                (page.disputes, next)
+            },
+        )
+    }
+    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    pub fn into_pages(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::DisputeList> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate_pages(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: &super::models::DisputeList| {
+                page.pagination.last_item.as_option().cloned()
+            },
+        )
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentDisputes",
             ::klarna_runtime::Method::GET,
@@ -1506,9 +1578,7 @@ impl ListPaymentDisputes {
             }
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::DisputeList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentDisputesApi::respond_to`]: set optional parameters and per-request
@@ -1599,6 +1669,11 @@ impl RespondToPaymentDispute {
         ::klarna_runtime::Response<super::models::PaymentDispute>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentDispute>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "respondToPaymentDispute",
             ::klarna_runtime::Method::POST,
@@ -1616,9 +1691,7 @@ impl RespondToPaymentDispute {
             None => request,
         };
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentDispute>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentDisputesApi::upload_attachment`]: set optional parameters and per-request
@@ -1709,6 +1782,11 @@ impl UploadPaymentDisputeAttachment {
         ::klarna_runtime::Response<super::models::PaymentDisputeAttachment>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentDisputeAttachment>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "uploadPaymentDisputeAttachment",
             ::klarna_runtime::Method::POST,
@@ -1726,9 +1804,7 @@ impl UploadPaymentDisputeAttachment {
             None => request,
         };
         let request = request.multipart(self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentDisputeAttachment>()
+        request.idempotent().options(self.options)
     }
 }
 /// Instructions and branded assets for presenting Klarna in a payment selector.
@@ -1938,6 +2014,11 @@ impl GetPaymentPresentation {
         ::klarna_runtime::Response<super::models::PaymentPresentation>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentPresentation>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentPresentation",
             ::klarna_runtime::Method::GET,
@@ -1991,9 +2072,7 @@ impl GetPaymentPresentation {
             }
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentPresentation>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentPresentationApi::get_as_sub_partner`]: set optional parameters and per-request
@@ -2137,6 +2216,11 @@ impl GetPaymentPresentationAsSubPartner {
         ::klarna_runtime::Response<super::models::PaymentPresentation>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentPresentation>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentPresentationAsSubPartner",
             ::klarna_runtime::Method::GET,
@@ -2186,9 +2270,7 @@ impl GetPaymentPresentationAsSubPartner {
             }
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentPresentation>()
+        request.options(self.options)
     }
 }
 /// Refunds of captured money.
@@ -2294,6 +2376,11 @@ impl GetPaymentRefund {
         ::klarna_runtime::Response<super::models::PaymentRefund>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentRefund>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentRefund",
             ::klarna_runtime::Method::GET,
@@ -2304,9 +2391,7 @@ impl GetPaymentRefund {
                 .payment_refund_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentRefund>()
+        request.options(self.options)
     }
 }
 /// Payment requests that take a customer through the Klarna purchase journey.
@@ -2531,6 +2616,11 @@ impl CancelPaymentRequest {
         ::klarna_runtime::Response<super::models::PaymentRequest>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentRequest>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "cancelPaymentRequest",
             ::klarna_runtime::Method::DELETE,
@@ -2541,9 +2631,7 @@ impl CancelPaymentRequest {
                 .payment_request_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentRequest>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentRequestsApi::cancel_as_sub_partner`]: set optional parameters and per-request
@@ -2614,6 +2702,11 @@ impl CancelPaymentRequestAsSubPartner {
         ::klarna_runtime::Response<super::models::PaymentRequest>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentRequest>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "cancelPaymentRequestAsSubPartner",
             ::klarna_runtime::Method::DELETE,
@@ -2622,9 +2715,7 @@ impl CancelPaymentRequestAsSubPartner {
                 .payment_request_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentRequest>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentRequestsApi::create`]: set optional parameters and per-request
@@ -2714,6 +2805,11 @@ impl CreatePaymentRequest {
         ::klarna_runtime::Response<super::models::PaymentRequest>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentRequest>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPaymentRequest",
             ::klarna_runtime::Method::POST,
@@ -2728,9 +2824,7 @@ impl CreatePaymentRequest {
             None => request,
         };
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentRequest>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentRequestsApi::create_as_sub_partner`]: set optional parameters and per-request
@@ -2819,6 +2913,11 @@ impl CreatePaymentRequestAsSubPartner {
         ::klarna_runtime::Response<super::models::PaymentRequest>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentRequest>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPaymentRequestAsSubPartner",
             ::klarna_runtime::Method::POST,
@@ -2829,9 +2928,7 @@ impl CreatePaymentRequestAsSubPartner {
             None => request,
         };
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentRequest>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentRequestsApi::get`]: set optional parameters and per-request
@@ -2903,6 +3000,11 @@ impl GetPaymentRequest {
         ::klarna_runtime::Response<super::models::PaymentRequest>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentRequest>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentRequest",
             ::klarna_runtime::Method::GET,
@@ -2913,9 +3015,7 @@ impl GetPaymentRequest {
                 .payment_request_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentRequest>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentRequestsApi::get_as_sub_partner`]: set optional parameters and per-request
@@ -2986,6 +3086,11 @@ impl GetPaymentRequestAsSubPartner {
         ::klarna_runtime::Response<super::models::PaymentRequest>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentRequest>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentRequestAsSubPartner",
             ::klarna_runtime::Method::GET,
@@ -2994,9 +3099,7 @@ impl GetPaymentRequestAsSubPartner {
                 .payment_request_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentRequest>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentRequestsApi::update`]: set optional parameters and per-request
@@ -3087,6 +3190,11 @@ impl UpdatePaymentRequest {
         ::klarna_runtime::Response<super::models::PaymentRequest>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentRequest>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentRequest",
             ::klarna_runtime::Method::PATCH,
@@ -3104,9 +3212,7 @@ impl UpdatePaymentRequest {
             None => request,
         };
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentRequest>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentRequestsApi::update_as_sub_partner`]: set optional parameters and per-request
@@ -3196,6 +3302,11 @@ impl UpdatePaymentRequestAsSubPartner {
         ::klarna_runtime::Response<super::models::PaymentRequest>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentRequest>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentRequestAsSubPartner",
             ::klarna_runtime::Method::PATCH,
@@ -3211,9 +3322,7 @@ impl UpdatePaymentRequestAsSubPartner {
             None => request,
         };
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentRequest>()
+        request.idempotent().options(self.options)
     }
 }
 /// Payment tokens issued when a payment request is completed.
@@ -3316,6 +3425,11 @@ impl CancelPaymentToken {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "cancelPaymentToken",
             ::klarna_runtime::Method::DELETE,
@@ -3326,9 +3440,7 @@ impl CancelPaymentToken {
                 .to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Authorized payment transactions and the post-purchase operations on them.
@@ -3537,6 +3649,11 @@ impl CapturePaymentTransaction {
         ::klarna_runtime::Response<super::models::PaymentCapture>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentCapture>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "capturePaymentTransaction",
             ::klarna_runtime::Method::POST,
@@ -3548,9 +3665,7 @@ impl CapturePaymentTransaction {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentCapture>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentTransactionsApi::get`]: set optional parameters and per-request
@@ -3622,6 +3737,11 @@ impl GetPaymentTransaction {
         ::klarna_runtime::Response<super::models::PaymentTransaction>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentTransaction>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentTransaction",
             ::klarna_runtime::Method::GET,
@@ -3632,9 +3752,7 @@ impl GetPaymentTransaction {
                 .payment_transaction_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentTransaction>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`PaymentTransactionsApi::reauthorize`]: set optional parameters and per-request
@@ -3716,6 +3834,11 @@ impl ReauthorizePaymentTransaction {
         ::klarna_runtime::Response<super::models::PaymentTransaction>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentTransaction>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "reauthorizePaymentTransaction",
             ::klarna_runtime::Method::POST,
@@ -3727,9 +3850,7 @@ impl ReauthorizePaymentTransaction {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentTransaction>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentTransactionsApi::refund`]: set optional parameters and per-request
@@ -3811,6 +3932,11 @@ impl RefundPaymentTransaction {
         ::klarna_runtime::Response<super::models::PaymentRefund>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentRefund>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "refundPaymentTransaction",
             ::klarna_runtime::Method::POST,
@@ -3822,9 +3948,7 @@ impl RefundPaymentTransaction {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentRefund>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentTransactionsApi::update`]: set optional parameters and per-request
@@ -3906,6 +4030,11 @@ impl UpdatePaymentTransaction {
         ::klarna_runtime::Response<super::models::PaymentTransaction>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentTransaction>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentTransaction",
             ::klarna_runtime::Method::PATCH,
@@ -3917,9 +4046,7 @@ impl UpdatePaymentTransaction {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentTransaction>()
+        request.idempotent().options(self.options)
     }
 }
 /// Request builder for [`PaymentTransactionsApi::void`]: set optional parameters and per-request
@@ -4000,6 +4127,11 @@ impl VoidPaymentTransaction {
         ::klarna_runtime::Response<super::models::PaymentTransaction>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::PaymentTransaction>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "voidPaymentTransaction",
             ::klarna_runtime::Method::POST,
@@ -4010,8 +4142,6 @@ impl VoidPaymentTransaction {
                 .payment_transaction_id.to_string())
             ),
         );
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::PaymentTransaction>()
+        request.idempotent().options(self.options)
     }
 }

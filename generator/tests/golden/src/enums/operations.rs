@@ -112,6 +112,11 @@ impl GetOrder {
         ::klarna_runtime::Response<super::models::Order>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Order>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getOrder",
             ::klarna_runtime::Method::GET,
@@ -124,8 +129,6 @@ impl GetOrder {
             Some(value) => request.query("status", value.to_string()),
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Order>()
+        request.options(self.options)
     }
 }

@@ -113,14 +113,17 @@ impl GetThings {
         ::klarna_runtime::Response<::std::vec::Vec<super::models::Type>>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<::std::vec::Vec<super::models::Type>>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "get_things",
             ::klarna_runtime::Method::GET,
             ::std::string::String::from("/things"),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<::std::vec::Vec<super::models::Type>>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`SelfApi::match`]: set optional parameters and per-request
@@ -207,6 +210,11 @@ impl Match {
         ::klarna_runtime::Response<super::models::Result>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Result>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "match",
             ::klarna_runtime::Method::POST,
@@ -220,8 +228,6 @@ impl Match {
             None => request,
         };
         let request = request.json(&self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Result>()
+        request.idempotent().options(self.options)
     }
 }

@@ -54,7 +54,7 @@ impl FilesApi {
     ///
     /// `GET /accounts/{account_id}/files` (operation `listFiles`).
     ///
-    /// Paginated: the builder's `into_stream()` yields every `files` across pages.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `files` across pages and `into_pages()` every page.
     pub fn list(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -168,6 +168,11 @@ impl DeleteFile {
     pub async fn send(
         self,
     ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.empty())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteFile",
             ::klarna_runtime::Method::DELETE,
@@ -177,9 +182,7 @@ impl DeleteFile {
                 .file_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.empty())
+        request.options(self.options)
     }
 }
 /// Request builder for [`FilesApi::download`]: set optional parameters and per-request
@@ -251,6 +254,11 @@ impl DownloadFile {
         ::klarna_runtime::Response<::bytes::Bytes>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        Ok(response.bytes())
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "downloadFile",
             ::klarna_runtime::Method::GET,
@@ -260,9 +268,7 @@ impl DownloadFile {
                 .file_id.to_string())
             ),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        Ok(response.bytes())
+        request.options(self.options)
     }
 }
 /// Request builder for [`FilesApi::list`]: set optional parameters and per-request
@@ -358,6 +364,51 @@ impl ListFiles {
         ::klarna_runtime::Response<super::models::FileList>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::FileList>()
+    }
+    /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
+    /// `.limit(n)`. An error is yielded after the items already received.
+    pub fn into_stream(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::File> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: super::models::FileList| {
+                let next = page.pagination.last_item.as_option().cloned();
+                (page.files, next)
+            },
+        )
+    }
+    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    pub fn into_pages(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::FileList> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate_pages(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: &super::models::FileList| {
+                page.pagination.last_item.as_option().cloned()
+            },
+        )
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listFiles",
             ::klarna_runtime::Method::GET,
@@ -381,9 +432,7 @@ impl ListFiles {
             .fold(request, |request, value| request.query("tags", value.to_string()));
         let request = request
             .header("Klarna-Customer-Token", self.klarna_customer_token.to_string());
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::FileList>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`FilesApi::replace_metadata`]: set optional parameters and per-request
@@ -464,6 +513,11 @@ impl ReplaceFileMetadata {
         ::klarna_runtime::Response<super::models::ReplaceFileMetadataResponse>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::ReplaceFileMetadataResponse>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "replaceFileMetadata",
             ::klarna_runtime::Method::PUT,
@@ -477,9 +531,7 @@ impl ReplaceFileMetadata {
             Some(body) => request.json(body),
             None => request,
         };
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::ReplaceFileMetadataResponse>()
+        request.options(self.options)
     }
 }
 /// Request builder for [`FilesApi::upload`]: set optional parameters and per-request
@@ -560,6 +612,11 @@ impl UploadFile {
         ::klarna_runtime::Response<super::models::File>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::File>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "uploadFile",
             ::klarna_runtime::Method::POST,
@@ -569,8 +626,6 @@ impl UploadFile {
             ),
         );
         let request = request.multipart(self.body);
-        let request = request.idempotent().options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::File>()
+        request.idempotent().options(self.options)
     }
 }

@@ -105,6 +105,11 @@ impl UpdateCart {
         ::klarna_runtime::Response<super::models::Cart>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<super::models::Cart>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateCart",
             ::klarna_runtime::Method::PATCH,
@@ -114,8 +119,6 @@ impl UpdateCart {
             ),
         );
         let request = request.json(&self.body);
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<super::models::Cart>()
+        request.options(self.options)
     }
 }

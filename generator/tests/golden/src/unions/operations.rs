@@ -97,13 +97,16 @@ impl ListEvents {
         ::klarna_runtime::Response<::std::vec::Vec<super::models::Event>>,
         ::klarna_runtime::Error,
     > {
+        let client = self.client.clone();
+        let response = client.execute(self.into_request()).await?;
+        response.json::<::std::vec::Vec<super::models::Event>>()
+    }
+    fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listEvents",
             ::klarna_runtime::Method::GET,
             ::std::string::String::from("/events"),
         );
-        let request = request.options(self.options);
-        let response = self.client.execute(request).await?;
-        response.json::<::std::vec::Vec<super::models::Event>>()
+        request.options(self.options)
     }
 }
