@@ -40,12 +40,37 @@ enum Command {
         #[arg(required = true)]
         specs: Vec<PathBuf>,
     },
+    /// Compares two versions of the documents and classifies every change for users of the crate.
+    ///
+    /// Prints markdown fit for a pull-request comment (or JSON with `--json`). Exit status: 0, or 2 with
+    /// `--fail-on-breaking` when a change is breaking, or 1 when a side cannot be loaded.
+    Diff {
+        /// The old document, or a directory of documents (`*.yaml`, `*.yml`, `*.json`; matched by file stem).
+        old: PathBuf,
+        /// The new document or directory.
+        new: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Exit with status 2 when any change is breaking.
+        #[arg(long)]
+        fail_on_breaking: bool,
+        /// The crate version the implied bump is applied to.
+        #[arg(long, default_value = "0.1.0")]
+        crate_version: String,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Generate { specs, out, crate_name, crate_version, runtime_path } => {
+        Command::Generate {
+            specs,
+            out,
+            crate_name,
+            crate_version,
+            runtime_path,
+        } => {
             let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
             let runtime = runtime_path.unwrap_or_else(default_runtime_path);
             let runtime = std::path::absolute(&runtime).unwrap_or(runtime);
@@ -59,13 +84,14 @@ fn main() -> ExitCode {
                 standalone: true,
                 regen_command: command,
             };
-            let generated = match klarna_codegen::generate(&inputs, &crate_name, &crate_version, &options) {
-                Ok(g) => g,
-                Err(diags) => {
-                    eprint!("{diags}");
-                    return ExitCode::from(1);
-                }
-            };
+            let generated =
+                match klarna_codegen::generate(&inputs, &crate_name, &crate_version, &options) {
+                    Ok(g) => g,
+                    Err(diags) => {
+                        eprint!("{diags}");
+                        return ExitCode::from(1);
+                    }
+                };
             eprint!("{}", generated.warnings);
             match klarna_codegen::write::write_crate(&out, &generated.files) {
                 Ok(report) => {
@@ -84,6 +110,13 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Diff {
+            old,
+            new,
+            json,
+            fail_on_breaking,
+            crate_version,
+        } => run_diff(&old, &new, json, fail_on_breaking, &crate_version),
         Command::Ir { specs } => {
             let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
             match klarna_codegen::build_ir(&inputs, "klarna", "0.1.0") {
@@ -111,4 +144,43 @@ fn main() -> ExitCode {
 
 fn default_runtime_path() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime"))
+}
+
+fn run_diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    json: bool,
+    fail_on_breaking: bool,
+    version: &str,
+) -> ExitCode {
+    let (old_ir, new_ir, warnings) = match klarna_codegen::diff::load_pair(old, new, version) {
+        Ok(loaded) => loaded,
+        Err(diags) => {
+            eprint!("{diags}");
+            return ExitCode::from(1);
+        }
+    };
+    if !warnings.is_empty() {
+        eprintln!(
+            "note: {} generator warning(s) while loading (run `klarna-codegen ir` to see them)",
+            warnings.len()
+        );
+    }
+    let report = klarna_codegen::diff::diff(&old_ir, &new_ir);
+    if json {
+        match klarna_codegen::diff::to_json(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("error: cannot print the report: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        print!("{}", klarna_codegen::diff::to_markdown(&report));
+    }
+    if fail_on_breaking && report.has_breaking() {
+        eprintln!("{} breaking change(s)", report.summary.breaking);
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
 }
