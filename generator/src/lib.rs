@@ -16,6 +16,7 @@
 //! together. Nothing in the generator panics on input.
 
 pub mod diag;
+pub mod diff;
 pub mod ir;
 pub mod load;
 pub mod lower;
