@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
+mod diff;
 mod regen;
+mod semver;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -15,6 +17,9 @@ usage: cargo xtask <command>
 commands:
   regen            regenerate generated/ from specs/ and templates/
   check            fail if generated/ differs from what `regen` would write
+  diff [REV]       spec diff (breaking or not) and generated/ diffstat, REV (default: merge-base with
+                   origin/main, else HEAD~1) against the working tree; --fail-on-breaking for CI
+  semver [REV]     cargo semver-checks on `klarna` against REV, compared with the spec diff's bump
   help             print this text
 ";
 
@@ -23,6 +28,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen::regen(&workspace_root()),
         Some("check") => regen::check(&workspace_root()),
+        Some("diff") => diff::run(&workspace_root(), args.get(1..).unwrap_or_default()),
+        Some("semver") => semver::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
             Ok(())
