@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
+mod bruno;
 mod diff;
 mod regen;
 mod semver;
@@ -17,6 +18,7 @@ usage: cargo xtask <command>
 commands:
   regen            regenerate generated/ from specs/ and templates/
   check            fail if generated/ differs from what `regen` would write
+  bruno [DIR]      check Klarna's Bruno collection (default ../shared/klarna/bruno-v2-r2512) against specs/
   diff [REV]       spec diff (breaking or not) and generated/ diffstat, REV (default: merge-base with
                    origin/main, else HEAD~1) against the working tree; --fail-on-breaking for CI
   semver [REV]     cargo semver-checks on `klarna` against REV, compared with the spec diff's bump
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen::regen(&workspace_root()),
         Some("check") => regen::check(&workspace_root()),
+        Some("bruno") => bruno::bruno(&workspace_root(), args.get(1).map(String::as_str)),
         Some("diff") => diff::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("semver") => semver::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("help") | Some("--help") | Some("-h") | None => {
@@ -47,7 +50,10 @@ fn main() -> ExitCode {
 
 /// The workspace root (the parent of this crate's directory).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// `specs/*.yaml` (and `.json`), sorted.
@@ -56,7 +62,10 @@ pub fn spec_files(root: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry?.path();
-        if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
+        if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
             out.push(path);
         }
     }

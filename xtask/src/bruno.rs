@@ -1,0 +1,40 @@
+//! `cargo xtask bruno [DIR]`: checks Klarna's Bruno request collection against `specs/` and the generated
+//! crate.
+//!
+//! The check itself is the `bruno` binary of the `klarna-tests` crate, which depends on the generated
+//! `klarna` crate; xtask only runs it, so that `regen` keeps working when `generated/` does not compile.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result};
+
+/// Runs `cargo run -p klarna-tests --bin bruno -- DIR` from the workspace root and exits with its status.
+/// DIR defaults to `../shared/klarna/bruno-v2-r2512` relative to the workspace root; a DIR given on the
+/// command line is taken relative to the current directory.
+pub fn bruno(root: &Path, dir: Option<&str>) -> Result<()> {
+    let dir = match dir {
+        Some(d) => std::path::absolute(d).with_context(|| format!("resolving {d}"))?,
+        None => root.join("../shared/klarna/bruno-v2-r2512"),
+    };
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "klarna-tests",
+            "--bin",
+            "bruno",
+            "--",
+        ])
+        .arg(&dir)
+        .status()
+        .context("running cargo")?;
+    if status.success() {
+        Ok(())
+    } else {
+        std::process::exit(status.code().unwrap_or(1))
+    }
+}
