@@ -10,10 +10,22 @@
 //!   ([`validate`]), `$ref`s to other files pulled in;
 //! - [`lower`]: every decision (names via [`naming`], types, optionality, pagination) into the [`ir`];
 //! - [`render`]: askama templates fed with precomputed strings, parsed by `syn`, printed by `prettyplease`;
-//! - [`write`]: atomic, write-if-changed, stale files removed; or a check against what is on disk.
+//! - [`mod@write`]: atomic, write-if-changed, stale files removed; or a check against what is on disk.
 //!
 //! Problems are [`diag::Diagnostic`]s with a file and a line:column or JSON pointer, collected and reported
 //! together. Nothing in the generator panics on input.
+
+// Input never panics the generator: these are denied outside tests (STYLE.md practice 11).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 pub mod diag;
 pub mod diff;
@@ -54,7 +66,11 @@ impl SpecInput {
 }
 
 /// Loads and lowers documents into the IR, collecting every diagnostic.
-pub fn build_ir(specs: &[SpecInput], crate_name: &str, version: &str) -> Result<(ir::Crate, Diagnostics), Diagnostics> {
+pub fn build_ir(
+    specs: &[SpecInput],
+    crate_name: &str,
+    version: &str,
+) -> Result<(ir::Crate, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut loaded = Vec::new();
     for s in specs {
@@ -73,7 +89,11 @@ pub fn build_ir(specs: &[SpecInput], crate_name: &str, version: &str) -> Result<
     let (krate, lower_diags) = lower::lower(&loaded, crate_name, version);
     diags.extend(lower_diags);
     diags.sort();
-    if diags.has_errors() { Err(diags) } else { Ok((krate, diags)) }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok((krate, diags))
+    }
 }
 
 /// The generated crate's files, in memory, with the warnings met on the way.
@@ -87,8 +107,17 @@ pub struct Generated {
 }
 
 /// Runs load → lower → render; nothing is written.
-pub fn generate(specs: &[SpecInput], crate_name: &str, version: &str, options: &RenderOptions) -> Result<Generated, Diagnostics> {
+pub fn generate(
+    specs: &[SpecInput],
+    crate_name: &str,
+    version: &str,
+    options: &RenderOptions,
+) -> Result<Generated, Diagnostics> {
     let (ir, warnings) = build_ir(specs, crate_name, version)?;
     let files = render::render(&ir, options)?;
-    Ok(Generated { ir, files, warnings })
+    Ok(Generated {
+        ir,
+        files,
+        warnings,
+    })
 }

@@ -1,4 +1,4 @@
-//! Stage 2, lower: OpenAPI documents → [`ir::Crate`].
+//! Stage 2, lower: OpenAPI documents → [`crate::ir::Crate`].
 //!
 //! All decisions are made here, once: Rust names (through [`crate::naming`]), names for inline schemas
 //! (from their context: `<Parent><Field>`, `<Operation>Body`, `<Operation>Response`, `<List>Item`), type

@@ -1,4 +1,4 @@
-//! Stage 3, render: [`ir::Crate`] → file contents.
+//! Stage 3, render: [`crate::ir::Crate`] → file contents.
 //!
 //! Rendering makes no decisions. It spells IR types as Rust (fully qualified paths, so a schema named
 //! `Option` or `Result` cannot shadow anything), builds flat view structs of precomputed strings, feeds them
