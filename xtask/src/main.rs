@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 mod bruno;
+mod contract;
 mod diff;
 mod regen;
 mod semver;
@@ -21,6 +22,8 @@ commands:
   bruno [DIR]      check Klarna's Bruno collection (default ../shared/klarna/bruno-v2-r2512) against specs/
   diff [REV]       spec diff (breaking or not) and generated/ diffstat, REV (default: merge-base with
                    origin/main, else HEAD~1) against the working tree; --fail-on-breaking for CI
+  contract [--dynamic] [API...]
+                   call every operation through the SDK against a Prism mock of its spec
   semver [REV]     cargo semver-checks on `klarna` against REV, compared with the spec diff's bump
   help             print this text
 ";
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         Some("check") => regen::check(&workspace_root()),
         Some("bruno") => bruno::bruno(&workspace_root(), args.get(1).map(String::as_str)),
         Some("diff") => diff::run(&workspace_root(), args.get(1..).unwrap_or_default()),
+        Some("contract") => contract::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("semver") => semver::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
