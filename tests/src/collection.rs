@@ -220,7 +220,7 @@ pub struct FileResult {
     pub reads_ok: usize,
     /// Response reads not found in the schema.
     pub reads_missing: usize,
-    /// Response reads excused by [`EXCUSED_READS`].
+    /// Response reads excused by the list of known collection slips (`EXCUSED_READS`).
     pub reads_excused: usize,
     /// Failure details (each makes the run fail).
     pub failures: Vec<String>,

@@ -7,7 +7,7 @@
 //! `int32` checked lightly), `minLength`, `maxLength` and `pattern`.
 //!
 //! Example bodies from Klarna's collection carry `{{placeholders}}`. A string that is exactly one
-//! placeholder is replaced, in place, by a value the schema expects ([`synthesize`]), and is not validated
+//! placeholder is replaced, in place, by a value the schema expects ([`Doc::synthesize`]), and is not validated
 //! further (the example does not say what the value is). A string with a placeholder inside other text keeps
 //! its text with each placeholder replaced by `sample`, and only its type is checked.
 
