@@ -2,7 +2,8 @@
 
 pub mod models;
 pub mod operations;
-
+{% if has_webhooks %}pub mod webhooks;
+{% endif %}
 pub use self::models::*;
 
 {% for s in servers %}

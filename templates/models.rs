@@ -168,7 +168,7 @@ impl<'de> ::serde::Deserialize<'de> for {{ u.name }} {
         {% else %}
         {% for v in u.variants %}
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok({{ v.wrap }}(parsed));
+            return Ok(({{ v.wrap }})(parsed));
         }
         {% endfor %}
         Ok(Self::Unknown(value))

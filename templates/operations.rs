@@ -115,6 +115,18 @@ impl {{ op.builder }} {
         let response = client.execute(self.into_request()).await?;
         {{ op.finish }}
     }
+{% if op.streaming %}
+    /// Sends the request and returns the body as a stream of chunks, without holding it in memory
+    /// (`bytes_stream()`), or collected with `collect()` up to the client's body size limit.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send); errors while streaming come from the stream.
+    pub async fn send_streaming(self) -> ::std::result::Result<::klarna_runtime::StreamingResponse, ::klarna_runtime::Error> {
+        let client = self.client.clone();
+        client.execute_streaming(self.into_request()).await
+    }
+{% endif %}
 {% if let Some(paging) = op.paging %}
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.

@@ -47,6 +47,29 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations grouped by resource (tag), ordered by Rust name.
     pub resources: Vec<Resource>,
+    /// Webhook events this API delivers, typed by event type (from `x-klarna-event-payloads`).
+    pub events: Option<EventSet>,
+}
+
+/// Webhook event types and the payload type of each, declared by an `x-klarna-event-payloads` map on a
+/// string enum schema (event type → payload schema name).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventSet {
+    /// The string enum that lists the event types.
+    pub enum_ty: String,
+    /// Where the map is.
+    pub pointer: String,
+    /// One entry per event type, in the enum's order.
+    pub events: Vec<EventVariant>,
+}
+
+/// One webhook event type.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventVariant {
+    /// Wire: the event type (`payment.request.state-change.completed`); Rust: the variant name.
+    pub name: Name,
+    /// The payload type.
+    pub payload: TypeRef,
 }
 
 /// The document a part of the IR came from.

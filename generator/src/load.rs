@@ -71,6 +71,7 @@ pub fn load_bytes(
     if version == SpecVersion::V31 {
         crate::normalize::normalize_31(&mut root, display_path, &mut warnings);
     }
+    crate::validate::repair(&mut root, display_path, &mut warnings);
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     resolve_external_refs(&mut root, &base_dir, display_path)?;
     let openapi = parse_openapi(&root, display_path)?;

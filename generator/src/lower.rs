@@ -203,6 +203,7 @@ impl<'a> ApiLowerer<'a> {
             self.lower_component(name, schema);
         }
         let resources = self.lower_operations(accessor_scope);
+        let events = self.lower_events(&schemas);
         let mut types = std::mem::take(&mut self.types);
         box_cycles(&mut types);
         types.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
@@ -227,7 +228,80 @@ impl<'a> ApiLowerer<'a> {
                 .collect(),
             types,
             resources,
+            events,
         }
+    }
+
+    /// Reads `x-klarna-event-payloads` (event type → payload schema) from a string enum component.
+    fn lower_events(&mut self, schemas: &[(String, ReferenceOr<Schema>)]) -> Option<EventSet> {
+        for (name, schema) in schemas {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let Some(map) = schema.schema_data.extensions.get("x-klarna-event-payloads") else {
+                continue;
+            };
+            let pointer = child(
+                &crate::diag::pointer(["components", "schemas", name]),
+                "x-klarna-event-payloads",
+            );
+            let Some(map) = map.as_object() else {
+                self.warn(
+                    &pointer,
+                    "`x-klarna-event-payloads` must map event types to schema names; ignored",
+                );
+                continue;
+            };
+            let enum_ty = self.components.get(name).cloned().unwrap_or_default();
+            let variants: Vec<Variant> = self
+                .types
+                .iter()
+                .find(|t| t.name.rust == enum_ty)
+                .and_then(|t| match &t.kind {
+                    TypeKind::StringEnum { variants } => Some(variants.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            if variants.is_empty() {
+                self.warn(
+                    &pointer,
+                    "`x-klarna-event-payloads` is only read on a string enum; ignored",
+                );
+                continue;
+            }
+            let mut events = Vec::new();
+            for v in &variants {
+                let payload = match map.get(&v.name.wire).and_then(Value::as_str) {
+                    Some(schema_name) => match self.components.get(schema_name) {
+                        Some(rust) => TypeRef::Named(rust.clone()),
+                        None => {
+                            self.warn(&child(&pointer, &v.name.wire), format!("payload schema `{schema_name}` does not exist; the payload stays JSON"));
+                            TypeRef::Json
+                        }
+                    },
+                    None => {
+                        self.warn(
+                            &pointer,
+                            format!(
+                                "event type `{}` has no payload schema; its payload stays JSON",
+                                v.name.wire
+                            ),
+                        );
+                        TypeRef::Json
+                    }
+                };
+                events.push(EventVariant {
+                    name: v.name.clone(),
+                    payload,
+                });
+            }
+            return Some(EventSet {
+                enum_ty,
+                pointer,
+                events,
+            });
+        }
+        None
     }
 
     // -----------------------------------------------------------------------------------------------------

@@ -152,6 +152,7 @@ pub fn render(
         let dir = format!("src/{}", unraw(&api.module.rust));
         let module = ApiModTemplate {
             doc: inner_doc(&api_doc(api)),
+            has_webhooks: api.events.is_some(),
             servers: api
                 .servers
                 .iter()
@@ -174,6 +175,28 @@ pub fn render(
             module.render(),
             &api_header,
         );
+        if let Some(events) = &api.events {
+            let webhooks = WebhooksTemplate {
+                module_path: format!("{}::{}", krate.name.replace('-', "_"), api.module.rust),
+                events: events
+                    .events
+                    .iter()
+                    .map(|e| EventView {
+                        doc: outer_doc(&format!("`{}`", e.name.wire)),
+                        name: e.name.rust.clone(),
+                        wire_lit: lit(&e.name.wire),
+                        payload: rust_type(&e.payload, MODELS),
+                    })
+                    .collect(),
+            };
+            push_rust(
+                &mut files,
+                &mut problems,
+                &format!("{dir}/webhooks.rs"),
+                webhooks.render(),
+                &api_header,
+            );
+        }
         let models = ModelsTemplate {
             types: api.types.iter().map(type_view).collect(),
         };
@@ -747,6 +770,7 @@ struct OpView {
     response_ty: String,
     returns_doc: String,
     paging: Option<PagingView>,
+    streaming: bool,
 }
 
 struct PagingView {
@@ -1071,6 +1095,7 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         response_ty,
         returns_doc,
         paging: op.pagination.as_ref().map(paging_view),
+        streaming: matches!(op.response.body, ResponseBody::Bytes(_)),
     }
 }
 
@@ -1141,10 +1166,25 @@ struct ServerView {
     url_lit: String,
 }
 
+struct EventView {
+    doc: String,
+    name: String,
+    wire_lit: String,
+    payload: String,
+}
+
+#[derive(Template)]
+#[template(path = "webhooks.rs", escape = "none")]
+struct WebhooksTemplate {
+    module_path: String,
+    events: Vec<EventView>,
+}
+
 #[derive(Template)]
 #[template(path = "api_mod.rs", escape = "none")]
 struct ApiModTemplate {
     doc: String,
+    has_webhooks: bool,
     servers: Vec<ServerView>,
 }
 

@@ -118,3 +118,69 @@ fn check_parameters(params: &Value, at: &str, err: &mut impl FnMut(&str, String)
         }
     }
 }
+
+/// Repairs what real documents get wrong in ways that do not matter to the generated crate, with a warning
+/// each: a response header with neither `schema` nor `content` (Klarna's order management API has them)
+/// gets a string schema.
+pub fn repair(root: &mut Value, file: &str, warnings: &mut Diagnostics) {
+    let mut visit = |headers: &mut serde_json::Map<String, Value>, at: &str| {
+        for (name, header) in headers.iter_mut() {
+            if let Some(h) = header.as_object_mut()
+                && !h.contains_key("$ref")
+                && !h.contains_key("schema")
+                && !h.contains_key("content")
+            {
+                h.insert("schema".into(), serde_json::json!({ "type": "string" }));
+                warnings.push(Diagnostic::warning(
+                    file,
+                    Location::Pointer(child(&child(at, "headers"), name)),
+                    "response header has neither `schema` nor `content`; read as a string",
+                ));
+            }
+        }
+    };
+    if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for method in METHODS {
+                let Some(responses) = item
+                    .get_mut(method)
+                    .and_then(|op| op.get_mut("responses"))
+                    .and_then(Value::as_object_mut)
+                else {
+                    continue;
+                };
+                for (code, response) in responses.iter_mut() {
+                    let at = child(
+                        &child(&child(&child("#/paths", path), method), "responses"),
+                        code,
+                    );
+                    if let Some(headers) =
+                        response.get_mut("headers").and_then(Value::as_object_mut)
+                    {
+                        visit(headers, &at);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(responses) = root
+        .pointer_mut("/components/responses")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, response) in responses.iter_mut() {
+            let at = child("#/components/responses", name);
+            if let Some(headers) = response.get_mut("headers").and_then(Value::as_object_mut) {
+                visit(headers, &at);
+            }
+        }
+    }
+    if let Some(headers) = root
+        .pointer_mut("/components/headers")
+        .and_then(Value::as_object_mut)
+    {
+        visit(headers, "#/components");
+    }
+}

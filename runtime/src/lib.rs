@@ -103,6 +103,8 @@ pub mod time;
 mod transport;
 pub mod webhooks;
 
+/// The `http` crate, re-exported so callers and generated code name the same `HeaderMap`.
+pub use http;
 pub use http::Method;
 
 pub use client::{

@@ -298,3 +298,130 @@ async fn list_operations_stream_every_item_across_pages() {
         "a limit stops before the next page is fetched"
     );
 }
+
+#[test]
+fn webhook_deliveries_are_verified_then_typed_by_event_type() {
+    use klarna::notification::webhooks::{Event, verify};
+    use klarna_runtime::webhooks::{SigningKeys, WebhookError, compute_signature};
+
+    let key_id = "krn:partner:global:notification:signing-key:1";
+    let keys = SigningKeys::new().with_key(key_id, "s3cr3t");
+    let body = json!({
+        "metadata": {
+            "event_type": "payment.request.state-change.completed",
+            "event_id": "0b7f4c5e-5f7a-4c1a-9a55-1f0d6a3c2b11",
+            "event_version": "v2",
+            "occurred_at": "2025-12-01T10:00:00Z"
+        },
+        "payload": {"payment_request_id": "krn:payment:eu1:request:1", "state": "COMPLETED"}
+    })
+    .to_string();
+    let mut headers = klarna_runtime::http::HeaderMap::new();
+    headers.insert("Klarna-Signing-Key-Id", key_id.parse().expect("header"));
+    headers.insert(
+        "Klarna-Signature",
+        compute_signature("s3cr3t", body.as_bytes())
+            .parse()
+            .expect("header"),
+    );
+    let delivery = verify(body.as_bytes(), &headers, &keys).expect("verifies");
+    assert_eq!(
+        delivery.metadata.event_id,
+        "0b7f4c5e-5f7a-4c1a-9a55-1f0d6a3c2b11"
+    );
+    match delivery.event {
+        Event::PaymentRequestStateChangeCompleted(payload) => {
+            assert_eq!(payload.payment_request_id, "krn:payment:eu1:request:1");
+        }
+        other => panic!("wrong event: {other:?}"),
+    }
+    // A tampered body fails before anything is parsed.
+    let tampered = body.replace("COMPLETED", "CANCELED");
+    assert!(matches!(
+        verify(tampered.as_bytes(), &headers, &keys),
+        Err(WebhookError::SignatureMismatch)
+    ));
+    // An event type this SDK does not know is kept, not rejected.
+    let future = body.replace(
+        "payment.request.state-change.completed",
+        "payment.request.state-change.teleported",
+    );
+    let mut future_headers = headers.clone();
+    future_headers.insert(
+        "Klarna-Signature",
+        compute_signature("s3cr3t", future.as_bytes())
+            .parse()
+            .expect("header"),
+    );
+    let delivery = verify(future.as_bytes(), &future_headers, &keys).expect("unknown types verify");
+    assert!(matches!(delivery.event, Event::Unknown(_)));
+}
+
+/// Peak resident memory of this process so far (Linux `VmHWM`), in KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[tokio::test]
+async fn downloads_stream_a_large_body_in_bounded_memory() {
+    use tokio::io::AsyncWriteExt;
+    const TOTAL: u64 = 110 * 1024 * 1024;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("accept");
+        let mut request = vec![0u8; 8192];
+        let _ = tokio::io::AsyncReadExt::read(&mut socket, &mut request).await;
+        let head =
+            format!("HTTP/1.1 200 OK\r\ncontent-type: text/csv\r\ncontent-length: {TOTAL}\r\n\r\n");
+        socket.write_all(head.as_bytes()).await.expect("head");
+        let chunk = vec![b'7'; 64 * 1024];
+        let mut sent = 0u64;
+        while sent < TOTAL {
+            let n = chunk.len().min((TOTAL - sent) as usize);
+            if socket.write_all(&chunk[..n]).await.is_err() {
+                return;
+            }
+            sent += n as u64;
+        }
+    });
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("http://{addr}"))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client");
+    let before = peak_rss_kib();
+    let response = client
+        .settlements()
+        .download_csv("krn:settlement:1")
+        .send_streaming()
+        .await
+        .expect("headers arrive");
+    assert_eq!(response.status().as_u16(), 200);
+    let mut stream = response.bytes_stream();
+    let (mut received, mut largest) = (0u64, 0usize);
+    while let Some(chunk) = futures_next(&mut stream).await {
+        let chunk = chunk.expect("chunk");
+        largest = largest.max(chunk.len());
+        received += chunk.len() as u64;
+    }
+    server.await.expect("server");
+    assert_eq!(received, TOTAL, "every byte arrives");
+    assert!(largest <= 4 * 1024 * 1024, "chunks stay small: {largest}");
+    if let (Some(before), Some(after)) = (before, peak_rss_kib()) {
+        assert!(
+            after.saturating_sub(before) < 48 * 1024,
+            "peak memory grew by {} KiB for a 110 MiB body",
+            after - before
+        );
+    }
+}
+
+async fn futures_next<S: futures_util::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    futures_util::StreamExt::next(stream).await
+}

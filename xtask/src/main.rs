@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 
 mod bruno;
 mod contract;
+mod corpus;
 mod diff;
 mod regen;
 mod semver;
@@ -22,6 +23,7 @@ commands:
   bruno [DIR]      check Klarna's Bruno collection (default ../shared/klarna/bruno-v2-r2512) against specs/
   diff [REV]       spec diff (breaking or not) and generated/ diffstat, REV (default: merge-base with
                    origin/main, else HEAD~1) against the working tree; --fail-on-breaking for CI
+  corpus [DIR]     generate and compile a crate from every document in DIR (default ../shared/corpus)
   contract [--dynamic] [API...]
                    call every operation through the SDK against a Prism mock of its spec
   semver [REV]     cargo semver-checks on `klarna` against REV, compared with the spec diff's bump
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         Some("check") => regen::check(&workspace_root()),
         Some("bruno") => bruno::bruno(&workspace_root(), args.get(1).map(String::as_str)),
         Some("diff") => diff::run(&workspace_root(), args.get(1..).unwrap_or_default()),
+        Some("corpus") => corpus::run(&workspace_root(), args.get(1).map(String::as_str)),
         Some("contract") => contract::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("semver") => semver::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("help") | Some("--help") | Some("-h") | None => {

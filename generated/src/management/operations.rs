@@ -6398,6 +6398,21 @@ impl DownloadSettlementCsv {
         let response = client.execute(self.into_request()).await?;
         Ok(response.bytes())
     }
+    /// Sends the request and returns the body as a stream of chunks, without holding it in memory
+    /// (`bytes_stream()`), or collected with `collect()` up to the client's body size limit.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send); errors while streaming come from the stream.
+    pub async fn send_streaming(
+        self,
+    ) -> ::std::result::Result<
+        ::klarna_runtime::StreamingResponse,
+        ::klarna_runtime::Error,
+    > {
+        let client = self.client.clone();
+        client.execute_streaming(self.into_request()).await
+    }
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "downloadSettlementCsv",

@@ -18,6 +18,7 @@
 //! Generated from `specs/notification.yaml` (OpenAPI 3.0.3).
 pub mod models;
 pub mod operations;
+pub mod webhooks;
 pub use self::models::*;
 /// Server 1: Live
 pub const LIVE_BASE_URL: &str = "https://api-global.klarna.com";

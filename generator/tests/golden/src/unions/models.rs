@@ -115,10 +115,10 @@ impl<'de> ::serde::Deserialize<'de> for IdOrNumber {
             deserializer,
         )?;
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok(Self::String(parsed));
+            return Ok((Self::String)(parsed));
         }
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok(Self::Integer(parsed));
+            return Ok((Self::Integer)(parsed));
         }
         Ok(Self::Unknown(value))
     }

@@ -1,0 +1,308 @@
+//! `cargo xtask corpus [DIR]`: the generator against real OpenAPI documents nobody here wrote.
+//!
+//! Every document in DIR (default `../shared/corpus`) is generated in-process (a panic is caught and
+//! counted as a failure); every generated crate is written into one scratch workspace under
+//! `target/corpus/` and checked with a single `cargo check --workspace --keep-going`, so the dependencies
+//! compile once. A document refused at load time (unsupported version, bytes that are not UTF-8 or not
+//! YAML/JSON, missing structure) must come with a located diagnostic. The table lists document, version,
+//! operations, types, generation time, result and first diagnostic; the command fails if any document
+//! fails to generate or compile, or anything panics.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use klarna_codegen::diag::{Location, Severity};
+use klarna_codegen::{RenderOptions, RuntimeDependency, SpecInput};
+
+struct Row {
+    document: String,
+    version: String,
+    operations: usize,
+    types: usize,
+    millis: u128,
+    warnings: usize,
+    result: Outcome,
+    first: String,
+    krate: Option<String>,
+}
+
+#[derive(PartialEq)]
+enum Outcome {
+    Generated,
+    Refused,
+    Failed,
+    Panicked,
+}
+
+/// Runs the corpus check.
+pub fn run(root: &Path, dir: Option<&str>) -> Result<()> {
+    let dir = match dir {
+        Some(d) => PathBuf::from(d),
+        None => root.join("../shared/corpus"),
+    };
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
+        .collect();
+    docs.sort();
+    if docs.is_empty() {
+        bail!("no OpenAPI documents in {}", dir.display());
+    }
+    let scratch = root.join("target/corpus");
+    let crates_dir = scratch.join("crates");
+    let runtime = std::path::absolute(root.join("runtime"))?;
+    let mut rows = Vec::new();
+    for doc in &docs {
+        rows.push(generate_one(doc, &crates_dir, &runtime));
+    }
+    let members: Vec<String> = rows.iter().filter_map(|r| r.krate.clone()).collect();
+    write_workspace(&scratch, &crates_dir, &rows)?;
+    let compile = check_workspace(&scratch, root)?;
+    for row in &mut rows {
+        if let Some(krate) = &row.krate
+            && let Some(first_error) = compile.get(krate)
+        {
+            row.result = Outcome::Failed;
+            row.first = format!("does not compile: {first_error}");
+        }
+    }
+    print_table(&rows);
+    let generated = rows
+        .iter()
+        .filter(|r| r.result == Outcome::Generated)
+        .count();
+    let refused = rows.iter().filter(|r| r.result == Outcome::Refused).count();
+    let failed = rows.iter().filter(|r| r.result == Outcome::Failed).count();
+    let panicked = rows
+        .iter()
+        .filter(|r| r.result == Outcome::Panicked)
+        .count();
+    println!(
+        "corpus: {generated} of {} documents generated a crate that compiles ({} crates checked), {refused} refused with a located diagnostic, {failed} failed, {panicked} panicked",
+        rows.len(),
+        members.len()
+    );
+    if failed + panicked > 0 {
+        bail!("{failed} documents failed and {panicked} panicked");
+    }
+    Ok(())
+}
+
+fn crate_name(doc: &Path) -> String {
+    let stem = doc.file_stem().and_then(|s| s.to_str()).unwrap_or("doc");
+    let clean: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("corpus-{clean}")
+}
+
+fn generate_one(doc: &Path, crates_dir: &Path, runtime: &Path) -> Row {
+    let document = doc
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or("?")
+        .to_owned();
+    let version = declared_version(doc);
+    let name = crate_name(doc);
+    let options = RenderOptions {
+        runtime: RuntimeDependency::Path(runtime.display().to_string()),
+        standalone: false,
+        regen_command: "cargo xtask corpus".into(),
+    };
+    let input = [SpecInput::new(doc)];
+    let start = Instant::now();
+    let result =
+        std::panic::catch_unwind(|| klarna_codegen::generate(&input, &name, "0.0.0", &options));
+    let millis = start.elapsed().as_millis();
+    let mut row = Row {
+        document,
+        version,
+        operations: 0,
+        types: 0,
+        millis,
+        warnings: 0,
+        result: Outcome::Generated,
+        first: String::new(),
+        krate: None,
+    };
+    match result {
+        Err(_) => {
+            row.result = Outcome::Panicked;
+            row.first = "the generator panicked".into();
+        }
+        Ok(Err(diags)) => {
+            let first = diags.errors().next();
+            let located =
+                first.is_some_and(|d| d.location != Location::File || d.message.contains("empty"));
+            row.result = if located {
+                Outcome::Refused
+            } else {
+                Outcome::Failed
+            };
+            row.first = first
+                .map(ToString::to_string)
+                .unwrap_or_else(|| "failed without a diagnostic".into());
+            if diags.errors().any(|d| d.message.contains("generator bug")) {
+                row.result = Outcome::Failed;
+            }
+        }
+        Ok(Ok(generated)) => {
+            row.operations = generated
+                .ir
+                .apis
+                .iter()
+                .flat_map(|a| &a.resources)
+                .map(|r| r.operations.len())
+                .sum();
+            row.types = generated.ir.apis.iter().map(|a| a.types.len()).sum();
+            row.warnings = generated
+                .warnings
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count();
+            row.first = generated
+                .warnings
+                .iter()
+                .next()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let out = crates_dir.join(&name);
+            match klarna_codegen::write::write_crate(&out, &generated.files) {
+                Ok(_) => row.krate = Some(name),
+                Err(e) => {
+                    row.result = Outcome::Failed;
+                    row.first = format!("cannot write the crate: {e}");
+                }
+            }
+        }
+    }
+    row
+}
+
+fn declared_version(doc: &Path) -> String {
+    let Ok(bytes) = std::fs::read(doc) else {
+        return "?".into();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    for key in ["\"openapi\"", "openapi:", "\"swagger\"", "swagger:"] {
+        if let Some(i) = text.find(key) {
+            let rest = &text[i + key.len()..];
+            let v: String = rest
+                .trim_start_matches([':', ' ', '"', '\''])
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            if !v.is_empty() {
+                return v;
+            }
+        }
+    }
+    "?".into()
+}
+
+fn write_workspace(scratch: &Path, crates_dir: &Path, rows: &[Row]) -> Result<()> {
+    std::fs::create_dir_all(scratch)?;
+    let members: Vec<&String> = rows.iter().filter_map(|r| r.krate.as_ref()).collect();
+    // Remove crates of documents that no longer generate, so they are not checked stale.
+    if crates_dir.exists() {
+        for entry in std::fs::read_dir(crates_dir)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().to_string();
+            if !members.iter().any(|m| **m == name) {
+                std::fs::remove_dir_all(entry.path())?;
+            }
+        }
+    }
+    let mut manifest = String::from(
+        "# Scratch workspace of `cargo xtask corpus`; regenerated on every run.\n[workspace]\nresolver = \"3\"\nmembers = [\n",
+    );
+    for m in &members {
+        let _ = writeln!(manifest, "    \"crates/{m}\",");
+    }
+    manifest.push_str("]\n");
+    std::fs::write(scratch.join("Cargo.toml"), manifest)?;
+    Ok(())
+}
+
+/// Checks the scratch workspace; returns the first error of each crate that fails.
+fn check_workspace(scratch: &Path, root: &Path) -> Result<BTreeMap<String, String>> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "check",
+            "--workspace",
+            "--keep-going",
+            "--message-format",
+            "short",
+            "--quiet",
+        ])
+        .current_dir(scratch)
+        .env("CARGO_TARGET_DIR", root.join("target/corpus-target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .context("running cargo check on the corpus crates")?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut failures: BTreeMap<String, String> = BTreeMap::new();
+    let mut last_error: BTreeMap<String, String> = BTreeMap::new();
+    for line in stderr.lines() {
+        // `crates/<name>/src/...: error[...]: message`
+        if let Some(rest) = line.strip_prefix("crates/")
+            && line.contains(": error")
+            && let Some((name, _)) = rest.split_once('/')
+        {
+            last_error
+                .entry(name.to_owned())
+                .or_insert_with(|| line.to_owned());
+        }
+        if let Some(i) = line.find("could not compile `") {
+            let rest = &line[i + "could not compile `".len()..];
+            if let Some((name, _)) = rest.split_once('`') {
+                let first = last_error
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| line.to_owned());
+                failures.insert(name.to_owned(), first);
+            }
+        }
+    }
+    if !output.status.success() && failures.is_empty() {
+        bail!("cargo check failed outside the generated crates:\n{stderr}");
+    }
+    Ok(failures)
+}
+
+fn print_table(rows: &[Row]) {
+    println!(
+        "| document | version | operations | types | generation ms | warnings | result | first diagnostic |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for r in rows {
+        let result = match r.result {
+            Outcome::Generated => "compiles",
+            Outcome::Refused => "refused",
+            Outcome::Failed => "FAILED",
+            Outcome::Panicked => "PANICKED",
+        };
+        let first: String = r.first.replace('|', "\\|").chars().take(160).collect();
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.document, r.version, r.operations, r.types, r.millis, r.warnings, result, first
+        );
+    }
+}
