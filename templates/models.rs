@@ -38,51 +38,10 @@ pub enum {{ e.name }} {
     Unknown(::std::string::String),
 }
 
-impl {{ e.name }} {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            {% for v in e.variants %}Self::{{ v.name }} => {{ v.wire_lit }},
-            {% endfor %}Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for {{ e.name }} {
-    fn from(value: &str) -> Self {
-        match value {
-            {% for v in e.variants %}{{ v.wire_lit }} => Self::{{ v.name }},
-            {% endfor %}other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for {{ e.name }} {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl ::std::fmt::Display for {{ e.name }} {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for {{ e.name }} {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for {{ e.name }} {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!({{ e.name }} {
+    {% for v in e.variants %}{{ v.name }} => {{ v.wire_lit }},
+    {% endfor %}
+});
 {% when TypeView::IntEnum with (e) %}
 {{ e.doc }}
 {{ e.attrs }}
@@ -97,42 +56,10 @@ pub enum {{ e.name }} {
     Unknown(i64),
 }
 
-impl {{ e.name }} {
-    /// The value as it is sent on the wire.
-    pub fn value(&self) -> i64 {
-        match self {
-            {% for v in e.variants %}Self::{{ v.name }} => {{ v.value }},
-            {% endfor %}Self::Unknown(value) => *value,
-        }
-    }
-}
-
-impl ::std::convert::From<i64> for {{ e.name }} {
-    fn from(value: i64) -> Self {
-        match value {
-            {% for v in e.variants %}{{ v.value }} => Self::{{ v.name }},
-            {% endfor %}other => Self::Unknown(other),
-        }
-    }
-}
-
-impl ::std::fmt::Display for {{ e.name }} {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.value(), f)
-    }
-}
-
-impl ::serde::Serialize for {{ e.name }} {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for {{ e.name }} {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+::klarna_runtime::__int_enum!({{ e.name }} {
+    {% for v in e.variants %}{{ v.name }} => {{ v.value }},
+    {% endfor %}
+});
 {% when TypeView::Union with (u) %}
 {{ u.doc }}
 {{ u.attrs }}

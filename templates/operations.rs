@@ -190,7 +190,8 @@ impl {{ op.builder }} {
         {% endif %}
         {% endfor %}
         {{ op.body_stmt }}
-        request{% if op.idempotent %}.idempotent(){% endif %}.options(self.options)
+        {% if let Some(accept) = op.accept_lit %}let request = request.accept({{ accept }});
+        {% endif %}request{% if op.idempotent %}.idempotent(){% endif %}.options(self.options)
     }
 }
 {% endfor %}

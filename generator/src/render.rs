@@ -46,6 +46,7 @@ pub fn render(
     options: &RenderOptions,
 ) -> Result<BTreeMap<PathBuf, String>, Diagnostics> {
     let mut files = BTreeMap::new();
+    let mut jobs = Vec::new();
     let mut problems = Diagnostics::new();
     let sources: Vec<&Source> = krate.apis.iter().map(|a| &a.source).collect();
     let crate_header = |comment: &str| header(comment, &sources, &options.regen_command);
@@ -115,7 +116,7 @@ pub fn render(
             .collect(),
     };
     push_rust(
-        &mut files,
+        &mut jobs,
         &mut problems,
         "src/lib.rs",
         lib.render(),
@@ -140,7 +141,7 @@ pub fn render(
             .collect(),
     };
     push_rust(
-        &mut files,
+        &mut jobs,
         &mut problems,
         "src/registry.rs",
         registry.render(),
@@ -169,7 +170,7 @@ pub fn render(
                 .collect(),
         };
         push_rust(
-            &mut files,
+            &mut jobs,
             &mut problems,
             &format!("{dir}/mod.rs"),
             module.render(),
@@ -190,7 +191,7 @@ pub fn render(
                     .collect(),
             };
             push_rust(
-                &mut files,
+                &mut jobs,
                 &mut problems,
                 &format!("{dir}/webhooks.rs"),
                 webhooks.render(),
@@ -201,7 +202,7 @@ pub fn render(
             types: api.types.iter().map(type_view).collect(),
         };
         push_rust(
-            &mut files,
+            &mut jobs,
             &mut problems,
             &format!("{dir}/models.rs"),
             models.render(),
@@ -211,13 +212,14 @@ pub fn render(
             resources: api.resources.iter().map(resource_view).collect(),
         };
         push_rust(
-            &mut files,
+            &mut jobs,
             &mut problems,
             &format!("{dir}/operations.rs"),
             operations.render(),
             &api_header,
         );
     }
+    format_all(jobs, &mut files, &mut problems);
     if problems.has_errors() {
         Err(problems)
     } else {
@@ -243,48 +245,102 @@ fn push_text(
     }
 }
 
+/// A rendered `.rs` file waiting to be parsed and formatted.
+struct RustJob {
+    path: String,
+    text: String,
+    header: String,
+}
+
 fn push_rust(
-    files: &mut BTreeMap<PathBuf, String>,
+    jobs: &mut Vec<RustJob>,
     problems: &mut Diagnostics,
     path: &str,
     rendered: askama::Result<String>,
     header: &str,
 ) {
-    let text = match rendered {
-        Ok(t) => t,
-        Err(e) => {
-            problems.push(Diagnostic::error(
-                path,
-                Location::File,
-                format!("template failed: {e}"),
-            ));
-            return;
+    match rendered {
+        // rustfmt and prettyplease format differently; generated files keep prettyplease's canonical form
+        // and `cargo fmt` leaves them alone.
+        Ok(text) => jobs.push(RustJob {
+            path: path.to_owned(),
+            text: format!("#![cfg_attr(rustfmt, rustfmt::skip)]\n{text}"),
+            header: header.to_owned(),
+        }),
+        Err(e) => problems.push(Diagnostic::error(
+            path,
+            Location::File,
+            format!("template failed: {e}"),
+        )),
+    }
+}
+
+/// Parses every job with `syn` and prints it with `prettyplease`, on all cores (the biggest file first);
+/// the result does not depend on the order the threads finish in.
+fn format_all(
+    jobs: Vec<RustJob>,
+    files: &mut BTreeMap<PathBuf, String>,
+    problems: &mut Diagnostics,
+) {
+    let mut jobs = jobs;
+    jobs.sort_by(|a, b| b.text.len().cmp(&a.text.len()).then(a.path.cmp(&b.path)));
+    let queue = std::sync::Mutex::new(jobs.into_iter());
+    let threads = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let results: Vec<(String, Result<String, Diagnostic>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let next = match queue.lock() {
+                            Ok(mut q) => q.next(),
+                            Err(_) => None,
+                        };
+                        let Some(job) = next else { break };
+                        done.push((job.path.clone(), format_one(&job)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    for (path, result) in results {
+        match result {
+            Ok(text) => {
+                files.insert(PathBuf::from(path), text);
+            }
+            Err(d) => problems.push(d),
         }
-    };
-    // rustfmt and prettyplease format differently; generated files keep prettyplease's canonical form and
-    // `cargo fmt` leaves them alone.
-    let text = format!("#![cfg_attr(rustfmt, rustfmt::skip)]\n{text}");
-    match syn::parse_file(&text) {
-        Ok(file) => {
-            let pretty = prettyplease::unparse(&file);
-            files.insert(PathBuf::from(path), format!("{header}\n{pretty}"));
-        }
+    }
+}
+
+fn format_one(job: &RustJob) -> Result<String, Diagnostic> {
+    match syn::parse_file(&job.text) {
+        Ok(file) => Ok(format!("{}\n{}", job.header, prettyplease::unparse(&file))),
         Err(e) => {
             let start = e.span().start();
-            problems.push(Diagnostic::error(
-                path,
+            Err(Diagnostic::error(
+                job.path.as_str(),
                 Location::LineCol {
                     line: start.line as u64,
                     column: start.column as u64 + 1,
                 },
                 format!(
                     "generated code does not parse (a generator bug): {e}; line: {}",
-                    text.lines()
+                    job.text
+                        .lines()
                         .nth(start.line.saturating_sub(1))
                         .unwrap_or("")
                         .trim()
                 ),
-            ));
+            ))
         }
     }
 }
@@ -771,6 +827,8 @@ struct OpView {
     returns_doc: String,
     paging: Option<PagingView>,
     streaming: bool,
+    /// `Accept` for a non-JSON response.
+    accept_lit: Option<String>,
 }
 
 struct PagingView {
@@ -1096,6 +1154,10 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         returns_doc,
         paging: op.pagination.as_ref().map(paging_view),
         streaming: matches!(op.response.body, ResponseBody::Bytes(_)),
+        accept_lit: match &op.response.body {
+            ResponseBody::Bytes(media) => Some(lit(media)),
+            _ => None,
+        },
     }
 }
 

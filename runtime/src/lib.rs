@@ -92,6 +92,7 @@
 
 mod client;
 mod error;
+mod macros;
 mod metadata;
 mod nullable;
 pub mod pagination;
@@ -102,6 +103,12 @@ mod telemetry;
 pub mod time;
 mod transport;
 pub mod webhooks;
+
+/// Re-exports the generated crate's macros expand to; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
 
 /// The `http` crate, re-exported so callers and generated code name the same `HeaderMap`.
 pub use http;

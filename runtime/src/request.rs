@@ -111,6 +111,12 @@ impl Request {
         self
     }
 
+    /// Sets the media type the operation answers with (`Accept`), for operations whose response is not
+    /// JSON (CSV reports, file downloads). JSON is the default.
+    pub fn accept(self, media_type: &'static str) -> Self {
+        self.header("Accept", media_type.to_owned())
+    }
+
     /// Uses raw bytes as the body, with the given content type.
     pub fn bytes(mut self, content_type: impl Into<String>, body: impl Into<Bytes>) -> Self {
         self.body = Body::Bytes {

@@ -40,54 +40,9 @@ pub enum CustomerTokenStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl CustomerTokenStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Revoked => "REVOKED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomerTokenStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "REVOKED" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CustomerTokenStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CustomerTokenStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CustomerTokenStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerTokenStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    CustomerTokenStatus { Active => "ACTIVE", Revoked => "REVOKED", }
+);
 /// Error body Klarna returns with 4xx and 5xx responses.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Error {
@@ -159,58 +114,10 @@ pub enum ErrorErrorType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl ErrorErrorType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessError => "ACCESS_ERROR",
-            Self::InputError => "INPUT_ERROR",
-            Self::ResourceError => "RESOURCE_ERROR",
-            Self::TechnicalError => "TECHNICAL_ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ErrorErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACCESS_ERROR" => Self::AccessError,
-            "INPUT_ERROR" => Self::InputError,
-            "RESOURCE_ERROR" => Self::ResourceError,
-            "TECHNICAL_ERROR" => Self::TechnicalError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ErrorErrorType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ErrorErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ErrorErrorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ErrorErrorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    ErrorErrorType { AccessError => "ACCESS_ERROR", InputError => "INPUT_ERROR",
+    ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
+);
 /// A token for initialising Klarna's SDKs for an identified customer.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IdentitySdkToken {

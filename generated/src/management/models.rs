@@ -113,52 +113,7 @@ pub enum BankAccountType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl BankAccountType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iban => "IBAN",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for BankAccountType {
-    fn from(value: &str) -> Self {
-        match value {
-            "IBAN" => Self::Iban,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for BankAccountType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for BankAccountType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BankAccountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BankAccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(BankAccountType { Iban => "IBAN", });
 /// A customer-facing brand of the partner account.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Brand {
@@ -293,54 +248,9 @@ pub enum ClientCertificateUsage {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl ClientCertificateUsage {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mtls => "MTLS",
-            Self::JwtSigning => "JWT_SIGNING",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ClientCertificateUsage {
-    fn from(value: &str) -> Self {
-        match value {
-            "MTLS" => Self::Mtls,
-            "JWT_SIGNING" => Self::JwtSigning,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ClientCertificateUsage {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ClientCertificateUsage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ClientCertificateUsage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ClientCertificateUsage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    ClientCertificateUsage { Mtls => "MTLS", JwtSigning => "JWT_SIGNING", }
+);
 /// A client-side credential (client ID) for Klarna's Web SDK. Allowed origins are derived from the account's stores.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientIdentifier {
@@ -447,58 +357,11 @@ pub enum ComplianceDecisionType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl ComplianceDecisionType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FraudulentBehaviour => "FRAUDULENT_BEHAVIOUR",
-            Self::NonCompliant => "NON_COMPLIANT",
-            Self::ProhibitedOrRestrictedSegment => "PROHIBITED_OR_RESTRICTED_SEGMENT",
-            Self::OtherRisk => "OTHER_RISK",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ComplianceDecisionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "FRAUDULENT_BEHAVIOUR" => Self::FraudulentBehaviour,
-            "NON_COMPLIANT" => Self::NonCompliant,
-            "PROHIBITED_OR_RESTRICTED_SEGMENT" => Self::ProhibitedOrRestrictedSegment,
-            "OTHER_RISK" => Self::OtherRisk,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ComplianceDecisionType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ComplianceDecisionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ComplianceDecisionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ComplianceDecisionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    ComplianceDecisionType { FraudulentBehaviour => "FRAUDULENT_BEHAVIOUR", NonCompliant
+    => "NON_COMPLIANT", ProhibitedOrRestrictedSegment =>
+    "PROHIBITED_OR_RESTRICTED_SEGMENT", OtherRisk => "OTHER_RISK", }
+);
 /// A customer-facing brand.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateBrandRequest {
@@ -773,52 +636,7 @@ pub enum DisableReason {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl DisableReason {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Voluntary => "VOLUNTARY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for DisableReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "VOLUNTARY" => Self::Voluntary,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for DisableReason {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for DisableReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DisableReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisableReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(DisableReason { Voluntary => "VOLUNTARY", });
 /// Conditions under which an enabled payment program applies.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EnablementCriteria {
@@ -862,56 +680,10 @@ pub enum EnablementType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl EnablementType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Preset => "PRESET",
-            Self::Optional => "OPTIONAL",
-            Self::Restricted => "RESTRICTED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for EnablementType {
-    fn from(value: &str) -> Self {
-        match value {
-            "PRESET" => Self::Preset,
-            "OPTIONAL" => Self::Optional,
-            "RESTRICTED" => Self::Restricted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for EnablementType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for EnablementType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for EnablementType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EnablementType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    EnablementType { Preset => "PRESET", Optional => "OPTIONAL", Restricted =>
+    "RESTRICTED", }
+);
 /// Error body returned with 4xx and 5xx responses. The code fields are open strings; new values may appear.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Error {
@@ -993,56 +765,10 @@ pub enum IpEnforcementMode {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl IpEnforcementMode {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotEnabled => "NOT_ENABLED",
-            Self::Reporting => "REPORTING",
-            Self::Enforced => "ENFORCED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for IpEnforcementMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "NOT_ENABLED" => Self::NotEnabled,
-            "REPORTING" => Self::Reporting,
-            "ENFORCED" => Self::Enforced,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for IpEnforcementMode {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for IpEnforcementMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for IpEnforcementMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IpEnforcementMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    IpEnforcementMode { NotEnabled => "NOT_ENABLED", Reporting => "REPORTING", Enforced
+    => "ENFORCED", }
+);
 /// Company registration data.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LegalRegistration {
@@ -1074,52 +800,7 @@ pub enum MobileAppPlatform {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl MobileAppPlatform {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ios => "IOS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for MobileAppPlatform {
-    fn from(value: &str) -> Self {
-        match value {
-            "IOS" => Self::Ios,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for MobileAppPlatform {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for MobileAppPlatform {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MobileAppPlatform {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MobileAppPlatform {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(MobileAppPlatform { Ios => "IOS", });
 /// Body for switching on mTLS enforcement.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MtlsEnforcementRequest {
@@ -1381,58 +1062,10 @@ pub enum PartnerAccountExpand {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PartnerAccountExpand {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Products => "products",
-            Self::Brands => "brands",
-            Self::StoreGroups => "store_groups",
-            Self::PartnerBusinessEntities => "partner_business_entities",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PartnerAccountExpand {
-    fn from(value: &str) -> Self {
-        match value {
-            "products" => Self::Products,
-            "brands" => Self::Brands,
-            "store_groups" => Self::StoreGroups,
-            "partner_business_entities" => Self::PartnerBusinessEntities,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PartnerAccountExpand {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PartnerAccountExpand {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PartnerAccountExpand {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerAccountExpand {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PartnerAccountExpand { Products => "products", Brands => "brands", StoreGroups =>
+    "store_groups", PartnerBusinessEntities => "partner_business_entities", }
+);
 /// Lifecycle state of a partner account; only Klarna changes it. `PARTIALLY_OPERATIONAL` is a short transitional state right after onboarding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1446,56 +1079,10 @@ pub enum PartnerAccountState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PartnerAccountState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PartiallyOperational => "PARTIALLY_OPERATIONAL",
-            Self::Operational => "OPERATIONAL",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PartnerAccountState {
-    fn from(value: &str) -> Self {
-        match value {
-            "PARTIALLY_OPERATIONAL" => Self::PartiallyOperational,
-            "OPERATIONAL" => Self::Operational,
-            "DISABLED" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PartnerAccountState {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PartnerAccountState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PartnerAccountState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerAccountState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PartnerAccountState { PartiallyOperational => "PARTIALLY_OPERATIONAL", Operational =>
+    "OPERATIONAL", Disabled => "DISABLED", }
+);
 /// A legal entity behind the partner account.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PartnerBusinessEntity {
@@ -1647,56 +1234,10 @@ pub enum PaymentProductState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentProductState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Terminated => "TERMINATED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentProductState {
-    fn from(value: &str) -> Self {
-        match value {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            "TERMINATED" => Self::Terminated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentProductState {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentProductState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentProductState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentProductState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentProductState { Enabled => "ENABLED", Disabled => "DISABLED", Terminated =>
+    "TERMINATED", }
+);
 /// A predefined configuration (pricing and payment programs) you pick when onboarding a partner.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentProfile {
@@ -1880,56 +1421,10 @@ pub enum PayoutStatusValue {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PayoutStatusValue {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Processed => "PROCESSED",
-            Self::Confirmed => "CONFIRMED",
-            Self::Failed => "FAILED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PayoutStatusValue {
-    fn from(value: &str) -> Self {
-        match value {
-            "PROCESSED" => Self::Processed,
-            "CONFIRMED" => Self::Confirmed,
-            "FAILED" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PayoutStatusValue {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PayoutStatusValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PayoutStatusValue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PayoutStatusValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PayoutStatusValue { Processed => "PROCESSED", Confirmed => "CONFIRMED", Failed =>
+    "FAILED", }
+);
 /// Whether you currently pay out funds to the partner.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1939,52 +1434,7 @@ pub enum PayoutsStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PayoutsStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PayoutsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "ENABLED" => Self::Enabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PayoutsStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PayoutsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PayoutsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PayoutsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(PayoutsStatus { Enabled => "ENABLED", });
 /// One version of a price plan or payment program plan.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PlanVersion {
@@ -2024,56 +1474,10 @@ pub enum PortalRole {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PortalRole {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MerchantAdmin => "merchant:admin",
-            Self::MerchantDeveloper => "merchant:developer",
-            Self::MerchantAgent => "merchant:agent",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PortalRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "merchant:admin" => Self::MerchantAdmin,
-            "merchant:developer" => Self::MerchantDeveloper,
-            "merchant:agent" => Self::MerchantAgent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PortalRole {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PortalRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PortalRole {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PortalRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PortalRole { MerchantAdmin => "merchant:admin", MerchantDeveloper =>
+    "merchant:developer", MerchantAgent => "merchant:agent", }
+);
 /// A price plan agreed with Klarna, with its versions.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PricePlan {
@@ -2173,52 +1577,7 @@ pub enum ProductType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl ProductType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Payment => "PAYMENT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ProductType {
-    fn from(value: &str) -> Self {
-        match value {
-            "PAYMENT" => Self::Payment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ProductType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ProductType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ProductType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(ProductType { Payment => "PAYMENT", });
 /// Body for revoking a client certificate.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RevokeClientCertificateRequest {
@@ -2482,54 +1841,9 @@ pub enum SocialMediaProvider {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl SocialMediaProvider {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Facebook => "FACEBOOK",
-            Self::Instagram => "INSTAGRAM",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for SocialMediaProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "FACEBOOK" => Self::Facebook,
-            "INSTAGRAM" => Self::Instagram,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SocialMediaProvider {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for SocialMediaProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SocialMediaProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SocialMediaProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    SocialMediaProvider { Facebook => "FACEBOOK", Instagram => "INSTAGRAM", }
+);
 /// A person who owns or controls the business.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Stakeholder {
@@ -2563,52 +1877,7 @@ pub enum StakeholderRole {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl StakeholderRole {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "OWNER",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for StakeholderRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "OWNER" => Self::Owner,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for StakeholderRole {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for StakeholderRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StakeholderRole {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StakeholderRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(StakeholderRole { Owner => "OWNER", });
 /// A place where customers can pay with Klarna: a website, a physical shop or a mobile app.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Store {
@@ -2738,56 +2007,10 @@ pub enum StoreType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl StoreType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Website => "WEBSITE",
-            Self::PhysicalStore => "PHYSICAL_STORE",
-            Self::MobileApp => "MOBILE_APP",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for StoreType {
-    fn from(value: &str) -> Self {
-        match value {
-            "WEBSITE" => Self::Website,
-            "PHYSICAL_STORE" => Self::PhysicalStore,
-            "MOBILE_APP" => Self::MobileApp,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for StoreType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for StoreType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StoreType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StoreType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    StoreType { Website => "WEBSITE", PhysicalStore => "PHYSICAL_STORE", MobileApp =>
+    "MOBILE_APP", }
+);
 /// Extra information about the partner account that helps Klarna's risk assessment.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SupplementaryAccountData {

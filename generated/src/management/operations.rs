@@ -6422,6 +6422,7 @@ impl DownloadSettlementCsv {
                 .settlement_id.to_string())
             ),
         );
+        let request = request.accept("text/csv");
         request.options(self.options)
     }
 }

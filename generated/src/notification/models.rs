@@ -156,53 +156,9 @@ pub enum CustomerTokenRevokedEventPayloadState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl CustomerTokenRevokedEventPayloadState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Revoked => "REVOKED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomerTokenRevokedEventPayloadState {
-    fn from(value: &str) -> Self {
-        match value {
-            "REVOKED" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomerTokenRevokedEventPayloadState {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CustomerTokenRevokedEventPayloadState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CustomerTokenRevokedEventPayloadState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerTokenRevokedEventPayloadState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    CustomerTokenRevokedEventPayloadState { Revoked => "REVOKED", }
+);
 /// Error body Klarna returns with 4xx and 5xx responses.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Error {
@@ -274,58 +230,10 @@ pub enum ErrorErrorType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl ErrorErrorType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessError => "ACCESS_ERROR",
-            Self::InputError => "INPUT_ERROR",
-            Self::ResourceError => "RESOURCE_ERROR",
-            Self::TechnicalError => "TECHNICAL_ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ErrorErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACCESS_ERROR" => Self::AccessError,
-            "INPUT_ERROR" => Self::InputError,
-            "RESOURCE_ERROR" => Self::ResourceError,
-            "TECHNICAL_ERROR" => Self::TechnicalError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ErrorErrorType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ErrorErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ErrorErrorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ErrorErrorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    ErrorErrorType { AccessError => "ACCESS_ERROR", InputError => "INPUT_ERROR",
+    ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
+);
 /// Type of a delivered webhook event (release r2512, event version v2). Subscriptions may also use
 /// wildcard patterns, which are plain strings and not part of this list. Older releases sent other
 /// types (for example `payment.request.state-change.authorized`); treat unknown values as valid.
@@ -398,196 +306,44 @@ pub enum EventType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl EventType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PaymentRequestStateChangeSubmitted => {
-                "payment.request.state-change.submitted"
-            }
-            Self::PaymentRequestStateChangeInProgress => {
-                "payment.request.state-change.in-progress"
-            }
-            Self::PaymentRequestStateChangeCompleted => {
-                "payment.request.state-change.completed"
-            }
-            Self::PaymentRequestStateChangeCanceled => {
-                "payment.request.state-change.canceled"
-            }
-            Self::PaymentRequestStateChangeExpired => {
-                "payment.request.state-change.expired"
-            }
-            Self::PaymentRequestStateChangeDeclined => {
-                "payment.request.state-change.declined"
-            }
-            Self::PaymentRequestUpdated => "payment.request.updated",
-            Self::PaymentTransactionStateChangeAuthorized => {
-                "payment.transaction.state-change.authorized"
-            }
-            Self::PaymentTransactionStateChangeCompleted => {
-                "payment.transaction.state-change.completed"
-            }
-            Self::PaymentTransactionStateChangeExpired => {
-                "payment.transaction.state-change.expired"
-            }
-            Self::PaymentTransactionStateChangeClosed => {
-                "payment.transaction.state-change.closed"
-            }
-            Self::PaymentTransactionCaptured => "payment.transaction.captured",
-            Self::PaymentTransactionRefunded => "payment.transaction.refunded",
-            Self::PaymentTransactionChargeback => "payment.transaction.chargeback",
-            Self::PaymentFundingStateChangeFunded => {
-                "payment.funding.state-change.funded"
-            }
-            Self::PaymentFundingStateChangeExpired => {
-                "payment.funding.state-change.expired"
-            }
-            Self::PaymentDisputeStateChangePreArbitration => {
-                "payment.dispute.state-change.pre-arbitration"
-            }
-            Self::PaymentDisputeStateChangeArbitrationPending => {
-                "payment.dispute.state-change.arbitration-pending"
-            }
-            Self::PaymentDisputeStateChangeMerchantEvidencePending => {
-                "payment.dispute.state-change.merchant-evidence-pending"
-            }
-            Self::PaymentDisputeStateChangeClosed => {
-                "payment.dispute.state-change.closed"
-            }
-            Self::PaymentDisputeStateChangeArbitrationAppealWindowOpen => {
-                "payment.dispute.state-change.arbitration-appeal-window-open"
-            }
-            Self::PaymentDisputeUpdatedArbitrationDeadlineExtended => {
-                "payment.dispute.updated.arbitration-deadline-extended"
-            }
-            Self::SettlementReportCreated => "settlement.report.created",
-            Self::SettlementReportUploadedToSftp => "settlement.report.uploaded-to-sftp",
-            Self::SettlementPayoutProcessed => "settlement.payout.processed",
-            Self::SettlementPayoutConfirmed => "settlement.payout.confirmed",
-            Self::SettlementPayoutFailed => "settlement.payout.failed",
-            Self::PartnerAccountStateChangeOperational => {
-                "partner.account.state-change.operational"
-            }
-            Self::PartnerAccountChangeCreated => "partner.account.change.created",
-            Self::PartnerComplianceDecisionCreated => {
-                "partner.compliance.decision.created"
-            }
-            Self::IdentityCustomerTokenStateChangeRevoked => {
-                "identity.customer-token.state-change.revoked"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for EventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "payment.request.state-change.submitted" => {
-                Self::PaymentRequestStateChangeSubmitted
-            }
-            "payment.request.state-change.in-progress" => {
-                Self::PaymentRequestStateChangeInProgress
-            }
-            "payment.request.state-change.completed" => {
-                Self::PaymentRequestStateChangeCompleted
-            }
-            "payment.request.state-change.canceled" => {
-                Self::PaymentRequestStateChangeCanceled
-            }
-            "payment.request.state-change.expired" => {
-                Self::PaymentRequestStateChangeExpired
-            }
-            "payment.request.state-change.declined" => {
-                Self::PaymentRequestStateChangeDeclined
-            }
-            "payment.request.updated" => Self::PaymentRequestUpdated,
-            "payment.transaction.state-change.authorized" => {
-                Self::PaymentTransactionStateChangeAuthorized
-            }
-            "payment.transaction.state-change.completed" => {
-                Self::PaymentTransactionStateChangeCompleted
-            }
-            "payment.transaction.state-change.expired" => {
-                Self::PaymentTransactionStateChangeExpired
-            }
-            "payment.transaction.state-change.closed" => {
-                Self::PaymentTransactionStateChangeClosed
-            }
-            "payment.transaction.captured" => Self::PaymentTransactionCaptured,
-            "payment.transaction.refunded" => Self::PaymentTransactionRefunded,
-            "payment.transaction.chargeback" => Self::PaymentTransactionChargeback,
-            "payment.funding.state-change.funded" => {
-                Self::PaymentFundingStateChangeFunded
-            }
-            "payment.funding.state-change.expired" => {
-                Self::PaymentFundingStateChangeExpired
-            }
-            "payment.dispute.state-change.pre-arbitration" => {
-                Self::PaymentDisputeStateChangePreArbitration
-            }
-            "payment.dispute.state-change.arbitration-pending" => {
-                Self::PaymentDisputeStateChangeArbitrationPending
-            }
-            "payment.dispute.state-change.merchant-evidence-pending" => {
-                Self::PaymentDisputeStateChangeMerchantEvidencePending
-            }
-            "payment.dispute.state-change.closed" => {
-                Self::PaymentDisputeStateChangeClosed
-            }
-            "payment.dispute.state-change.arbitration-appeal-window-open" => {
-                Self::PaymentDisputeStateChangeArbitrationAppealWindowOpen
-            }
-            "payment.dispute.updated.arbitration-deadline-extended" => {
-                Self::PaymentDisputeUpdatedArbitrationDeadlineExtended
-            }
-            "settlement.report.created" => Self::SettlementReportCreated,
-            "settlement.report.uploaded-to-sftp" => Self::SettlementReportUploadedToSftp,
-            "settlement.payout.processed" => Self::SettlementPayoutProcessed,
-            "settlement.payout.confirmed" => Self::SettlementPayoutConfirmed,
-            "settlement.payout.failed" => Self::SettlementPayoutFailed,
-            "partner.account.state-change.operational" => {
-                Self::PartnerAccountStateChangeOperational
-            }
-            "partner.account.change.created" => Self::PartnerAccountChangeCreated,
-            "partner.compliance.decision.created" => {
-                Self::PartnerComplianceDecisionCreated
-            }
-            "identity.customer-token.state-change.revoked" => {
-                Self::IdentityCustomerTokenStateChangeRevoked
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for EventType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for EventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for EventType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    EventType { PaymentRequestStateChangeSubmitted =>
+    "payment.request.state-change.submitted", PaymentRequestStateChangeInProgress =>
+    "payment.request.state-change.in-progress", PaymentRequestStateChangeCompleted =>
+    "payment.request.state-change.completed", PaymentRequestStateChangeCanceled =>
+    "payment.request.state-change.canceled", PaymentRequestStateChangeExpired =>
+    "payment.request.state-change.expired", PaymentRequestStateChangeDeclined =>
+    "payment.request.state-change.declined", PaymentRequestUpdated =>
+    "payment.request.updated", PaymentTransactionStateChangeAuthorized =>
+    "payment.transaction.state-change.authorized", PaymentTransactionStateChangeCompleted
+    => "payment.transaction.state-change.completed", PaymentTransactionStateChangeExpired
+    => "payment.transaction.state-change.expired", PaymentTransactionStateChangeClosed =>
+    "payment.transaction.state-change.closed", PaymentTransactionCaptured =>
+    "payment.transaction.captured", PaymentTransactionRefunded =>
+    "payment.transaction.refunded", PaymentTransactionChargeback =>
+    "payment.transaction.chargeback", PaymentFundingStateChangeFunded =>
+    "payment.funding.state-change.funded", PaymentFundingStateChangeExpired =>
+    "payment.funding.state-change.expired", PaymentDisputeStateChangePreArbitration =>
+    "payment.dispute.state-change.pre-arbitration",
+    PaymentDisputeStateChangeArbitrationPending =>
+    "payment.dispute.state-change.arbitration-pending",
+    PaymentDisputeStateChangeMerchantEvidencePending =>
+    "payment.dispute.state-change.merchant-evidence-pending",
+    PaymentDisputeStateChangeClosed => "payment.dispute.state-change.closed",
+    PaymentDisputeStateChangeArbitrationAppealWindowOpen =>
+    "payment.dispute.state-change.arbitration-appeal-window-open",
+    PaymentDisputeUpdatedArbitrationDeadlineExtended =>
+    "payment.dispute.updated.arbitration-deadline-extended", SettlementReportCreated =>
+    "settlement.report.created", SettlementReportUploadedToSftp =>
+    "settlement.report.uploaded-to-sftp", SettlementPayoutProcessed =>
+    "settlement.payout.processed", SettlementPayoutConfirmed =>
+    "settlement.payout.confirmed", SettlementPayoutFailed => "settlement.payout.failed",
+    PartnerAccountStateChangeOperational => "partner.account.state-change.operational",
+    PartnerAccountChangeCreated => "partner.account.change.created",
+    PartnerComplianceDecisionCreated => "partner.compliance.decision.created",
+    IdentityCustomerTokenStateChangeRevoked =>
+    "identity.customer-token.state-change.revoked", }
+);
 /// Customer information attached to a completed payment request.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KlarnaCustomer {
@@ -649,56 +405,10 @@ pub enum PartnerAccountState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PartnerAccountState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PartiallyOperational => "PARTIALLY_OPERATIONAL",
-            Self::Operational => "OPERATIONAL",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PartnerAccountState {
-    fn from(value: &str) -> Self {
-        match value {
-            "PARTIALLY_OPERATIONAL" => Self::PartiallyOperational,
-            "OPERATIONAL" => Self::Operational,
-            "DISABLED" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PartnerAccountState {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PartnerAccountState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PartnerAccountState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerAccountState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PartnerAccountState { PartiallyOperational => "PARTIALLY_OPERATIONAL", Operational =>
+    "OPERATIONAL", Disabled => "DISABLED", }
+);
 /// Payload of `partner.account.state-change.operational`: an onboarded partner account became able
 /// to transact. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -779,64 +489,13 @@ pub enum PaymentDisputeReason {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentDisputeReason {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReturnNotRefunded => "RETURN_NOT_REFUNDED",
-            Self::ProductsNotReceived => "PRODUCTS_NOT_RECEIVED",
-            Self::ProductsFaulty => "PRODUCTS_FAULTY",
-            Self::CaptureAmountIncorrect => "CAPTURE_AMOUNT_INCORRECT",
-            Self::PurchaseCanceled => "PURCHASE_CANCELED",
-            Self::PurchaseUnauthorized => "PURCHASE_UNAUTHORIZED",
-            Self::PurchaseHighRisk => "PURCHASE_HIGH_RISK",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentDisputeReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "RETURN_NOT_REFUNDED" => Self::ReturnNotRefunded,
-            "PRODUCTS_NOT_RECEIVED" => Self::ProductsNotReceived,
-            "PRODUCTS_FAULTY" => Self::ProductsFaulty,
-            "CAPTURE_AMOUNT_INCORRECT" => Self::CaptureAmountIncorrect,
-            "PURCHASE_CANCELED" => Self::PurchaseCanceled,
-            "PURCHASE_UNAUTHORIZED" => Self::PurchaseUnauthorized,
-            "PURCHASE_HIGH_RISK" => Self::PurchaseHighRisk,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentDisputeReason {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentDisputeReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentDisputeReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentDisputeReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentDisputeReason { ReturnNotRefunded => "RETURN_NOT_REFUNDED",
+    ProductsNotReceived => "PRODUCTS_NOT_RECEIVED", ProductsFaulty => "PRODUCTS_FAULTY",
+    CaptureAmountIncorrect => "CAPTURE_AMOUNT_INCORRECT", PurchaseCanceled =>
+    "PURCHASE_CANCELED", PurchaseUnauthorized => "PURCHASE_UNAUTHORIZED",
+    PurchaseHighRisk => "PURCHASE_HIGH_RISK", }
+);
 /// Lifecycle state of a payment dispute.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -852,58 +511,11 @@ pub enum PaymentDisputeState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentDisputeState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PreArbitration => "PRE_ARBITRATION",
-            Self::ArbitrationPending => "ARBITRATION_PENDING",
-            Self::MerchantEvidencePending => "MERCHANT_EVIDENCE_PENDING",
-            Self::Closed => "CLOSED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentDisputeState {
-    fn from(value: &str) -> Self {
-        match value {
-            "PRE_ARBITRATION" => Self::PreArbitration,
-            "ARBITRATION_PENDING" => Self::ArbitrationPending,
-            "MERCHANT_EVIDENCE_PENDING" => Self::MerchantEvidencePending,
-            "CLOSED" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentDisputeState {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentDisputeState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentDisputeState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentDisputeState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentDisputeState { PreArbitration => "PRE_ARBITRATION", ArbitrationPending =>
+    "ARBITRATION_PENDING", MerchantEvidencePending => "MERCHANT_EVIDENCE_PENDING", Closed
+    => "CLOSED", }
+);
 /// Funding of a transaction made with a non-guaranteed product.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentFunding {
@@ -927,56 +539,10 @@ pub enum PaymentFundingState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentFundingState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Funded => "FUNDED",
-            Self::Expired => "EXPIRED",
-            Self::Unknown(value) => value.as_str(),
-        }
+::klarna_runtime::__string_enum!(
+    PaymentFundingState { Pending => "PENDING", Funded => "FUNDED", Expired => "EXPIRED",
     }
-}
-impl ::std::convert::From<&str> for PaymentFundingState {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "FUNDED" => Self::Funded,
-            "EXPIRED" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentFundingState {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentFundingState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentFundingState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentFundingState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+);
 /// Payload of `payment.funding.state-change.*` events (non-guaranteed Pay in Full): the funds of a
 /// transaction arrived or did not arrive in time. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1008,54 +574,9 @@ pub enum PaymentFundingType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentFundingType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Guaranteed => "GUARANTEED",
-            Self::NonGuaranteed => "NON_GUARANTEED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentFundingType {
-    fn from(value: &str) -> Self {
-        match value {
-            "GUARANTEED" => Self::Guaranteed,
-            "NON_GUARANTEED" => Self::NonGuaranteed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentFundingType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentFundingType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentFundingType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentFundingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentFundingType { Guaranteed => "GUARANTEED", NonGuaranteed => "NON_GUARANTEED", }
+);
 /// Lifecycle state of a payment request.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1075,62 +596,11 @@ pub enum PaymentRequestState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentRequestState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "SUBMITTED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Completed => "COMPLETED",
-            Self::Canceled => "CANCELED",
-            Self::Expired => "EXPIRED",
-            Self::Declined => "DECLINED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentRequestState {
-    fn from(value: &str) -> Self {
-        match value {
-            "SUBMITTED" => Self::Submitted,
-            "IN_PROGRESS" => Self::InProgress,
-            "COMPLETED" => Self::Completed,
-            "CANCELED" => Self::Canceled,
-            "EXPIRED" => Self::Expired,
-            "DECLINED" => Self::Declined,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentRequestState {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentRequestState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentRequestState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentRequestState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentRequestState { Submitted => "SUBMITTED", InProgress => "IN_PROGRESS",
+    Completed => "COMPLETED", Canceled => "CANCELED", Expired => "EXPIRED", Declined =>
+    "DECLINED", }
+);
 /// Payload of `payment.request.state-change.*` events: the payment request moved to a new state. On
 /// COMPLETED it carries the token needed for final authorization and, when collected, customer and
 /// shipping details. Only `payment_request_id` and `state` are confirmed; other fields are optional.
@@ -1302,58 +772,10 @@ pub enum PaymentTransactionState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentTransactionState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Authorized => "AUTHORIZED",
-            Self::Completed => "COMPLETED",
-            Self::Expired => "EXPIRED",
-            Self::Closed => "CLOSED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentTransactionState {
-    fn from(value: &str) -> Self {
-        match value {
-            "AUTHORIZED" => Self::Authorized,
-            "COMPLETED" => Self::Completed,
-            "EXPIRED" => Self::Expired,
-            "CLOSED" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentTransactionState {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentTransactionState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentTransactionState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentTransactionState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentTransactionState { Authorized => "AUTHORIZED", Completed => "COMPLETED",
+    Expired => "EXPIRED", Closed => "CLOSED", }
+);
 /// Payload of `payment.transaction.state-change.*` events: a payment transaction moved to a new
 /// state. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1424,56 +846,10 @@ pub enum SettlementPayoutStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl SettlementPayoutStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Processed => "PROCESSED",
-            Self::Confirmed => "CONFIRMED",
-            Self::Failed => "FAILED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for SettlementPayoutStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PROCESSED" => Self::Processed,
-            "CONFIRMED" => Self::Confirmed,
-            "FAILED" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SettlementPayoutStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for SettlementPayoutStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SettlementPayoutStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SettlementPayoutStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    SettlementPayoutStatus { Processed => "PROCESSED", Confirmed => "CONFIRMED", Failed
+    => "FAILED", }
+);
 /// Payload of `settlement.report.*` events: a settlement report was generated or delivered to the
 /// partner's SFTP folder. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1735,54 +1111,7 @@ pub enum WebhookEventVersion {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl WebhookEventVersion {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "v1",
-            Self::V2 => "v2",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for WebhookEventVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "v1" => Self::V1,
-            "v2" => Self::V2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for WebhookEventVersion {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for WebhookEventVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for WebhookEventVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookEventVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(WebhookEventVersion { V1 => "v1", V2 => "v2", });
 /// Whether the webhook receives deliveries. `DISABLED` is inferred; only `ENABLED` appears in Klarna's examples.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1794,51 +1123,6 @@ pub enum WebhookStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl WebhookStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for WebhookStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for WebhookStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for WebhookStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for WebhookStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    WebhookStatus { Enabled => "ENABLED", Disabled => "DISABLED", }
+);

@@ -60,56 +60,10 @@ pub enum AuthorizationResult {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl AuthorizationResult {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approved => "APPROVED",
-            Self::StepUpRequired => "STEP_UP_REQUIRED",
-            Self::Declined => "DECLINED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for AuthorizationResult {
-    fn from(value: &str) -> Self {
-        match value {
-            "APPROVED" => Self::Approved,
-            "STEP_UP_REQUIRED" => Self::StepUpRequired,
-            "DECLINED" => Self::Declined,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for AuthorizationResult {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for AuthorizationResult {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AuthorizationResult {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AuthorizationResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    AuthorizationResult { Approved => "APPROVED", StepUpRequired => "STEP_UP_REQUIRED",
+    Declined => "DECLINED", }
+);
 /// Body of an authorization call.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorizePaymentRequest {
@@ -225,56 +179,10 @@ pub enum CheckoutStoreType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl CheckoutStoreType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PhysicalStore => "PHYSICAL_STORE",
-            Self::Website => "WEBSITE",
-            Self::MobileApp => "MOBILE_APP",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CheckoutStoreType {
-    fn from(value: &str) -> Self {
-        match value {
-            "PHYSICAL_STORE" => Self::PhysicalStore,
-            "WEBSITE" => Self::Website,
-            "MOBILE_APP" => Self::MobileApp,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CheckoutStoreType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CheckoutStoreType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CheckoutStoreType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckoutStoreType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    CheckoutStoreType { PhysicalStore => "PHYSICAL_STORE", Website => "WEBSITE",
+    MobileApp => "MOBILE_APP", }
+);
 /// Body of a create payment request call.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreatePaymentRequestRequest {
@@ -493,54 +401,9 @@ pub enum CustomerInteractionConfigMethod {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl CustomerInteractionConfigMethod {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Handover => "HANDOVER",
-            Self::QrCode => "QR_CODE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomerInteractionConfigMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "HANDOVER" => Self::Handover,
-            "QR_CODE" => Self::QrCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CustomerInteractionConfigMethod {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CustomerInteractionConfigMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CustomerInteractionConfigMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerInteractionConfigMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    CustomerInteractionConfigMethod { Handover => "HANDOVER", QrCode => "QR_CODE", }
+);
 /// The interaction method in use.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -552,54 +415,9 @@ pub enum CustomerInteractionMethod {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl CustomerInteractionMethod {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Handover => "HANDOVER",
-            Self::QrCode => "QR_CODE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomerInteractionMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "HANDOVER" => Self::Handover,
-            "QR_CODE" => Self::QrCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CustomerInteractionMethod {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CustomerInteractionMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CustomerInteractionMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerInteractionMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    CustomerInteractionMethod { Handover => "HANDOVER", QrCode => "QR_CODE", }
+);
 /// The customer's most recent login at the partner.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerLastLogin {
@@ -660,66 +478,13 @@ pub enum CustomerProfileScope {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl CustomerProfileScope {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ProfileName => "profile:name",
-            Self::ProfileEmail => "profile:email",
-            Self::ProfilePhone => "profile:phone",
-            Self::ProfileLocale => "profile:locale",
-            Self::ProfileBillingAddress => "profile:billing_address",
-            Self::ProfileCountry => "profile:country",
-            Self::ProfileNationalIdentification => "profile:national_identification",
-            Self::ProfileDateOfBirth => "profile:date_of_birth",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomerProfileScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "profile:name" => Self::ProfileName,
-            "profile:email" => Self::ProfileEmail,
-            "profile:phone" => Self::ProfilePhone,
-            "profile:locale" => Self::ProfileLocale,
-            "profile:billing_address" => Self::ProfileBillingAddress,
-            "profile:country" => Self::ProfileCountry,
-            "profile:national_identification" => Self::ProfileNationalIdentification,
-            "profile:date_of_birth" => Self::ProfileDateOfBirth,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CustomerProfileScope {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CustomerProfileScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CustomerProfileScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerProfileScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    CustomerProfileScope { ProfileName => "profile:name", ProfileEmail =>
+    "profile:email", ProfilePhone => "profile:phone", ProfileLocale => "profile:locale",
+    ProfileBillingAddress => "profile:billing_address", ProfileCountry =>
+    "profile:country", ProfileNationalIdentification =>
+    "profile:national_identification", ProfileDateOfBirth => "profile:date_of_birth", }
+);
 /// The customer token issued by the call, when one was requested and granted.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerTokenResponse {
@@ -746,56 +511,11 @@ pub enum CustomerTokenScope {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl CustomerTokenScope {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerLogin => "customer:login",
-            Self::PaymentCustomerPresent => "payment:customer_present",
-            Self::PaymentCustomerNotPresent => "payment:customer_not_present",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomerTokenScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "customer:login" => Self::CustomerLogin,
-            "payment:customer_present" => Self::PaymentCustomerPresent,
-            "payment:customer_not_present" => Self::PaymentCustomerNotPresent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CustomerTokenScope {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for CustomerTokenScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CustomerTokenScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerTokenScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    CustomerTokenScope { CustomerLogin => "customer:login", PaymentCustomerPresent =>
+    "payment:customer_present", PaymentCustomerNotPresent =>
+    "payment:customer_not_present", }
+);
 /// One page of disputes.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DisputeList {
@@ -902,58 +622,10 @@ pub enum ErrorErrorType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl ErrorErrorType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessError => "ACCESS_ERROR",
-            Self::InputError => "INPUT_ERROR",
-            Self::ResourceError => "RESOURCE_ERROR",
-            Self::TechnicalError => "TECHNICAL_ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ErrorErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACCESS_ERROR" => Self::AccessError,
-            "INPUT_ERROR" => Self::InputError,
-            "RESOURCE_ERROR" => Self::ResourceError,
-            "TECHNICAL_ERROR" => Self::TechnicalError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ErrorErrorType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ErrorErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ErrorErrorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ErrorErrorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    ErrorErrorType { AccessError => "ACCESS_ERROR", InputError => "INPUT_ERROR",
+    ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
+);
 /// An event ticket booking that is part of the purchase.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventReservation {
@@ -1038,58 +710,9 @@ pub enum Interval {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl Interval {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Interval {
-    fn from(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Interval {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for Interval {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Interval {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Interval {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    Interval { Day => "DAY", Week => "WEEK", Month => "MONTH", Year => "YEAR", }
+);
 /// Customer data Klarna returns once the request is COMPLETED.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KlarnaCustomer {
@@ -1631,64 +1254,13 @@ pub enum PaymentDisputeReason {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentDisputeReason {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReturnNotRefunded => "RETURN_NOT_REFUNDED",
-            Self::ProductsNotReceived => "PRODUCTS_NOT_RECEIVED",
-            Self::ProductsFaulty => "PRODUCTS_FAULTY",
-            Self::CaptureAmountIncorrect => "CAPTURE_AMOUNT_INCORRECT",
-            Self::PurchaseCanceled => "PURCHASE_CANCELED",
-            Self::PurchaseUnauthorized => "PURCHASE_UNAUTHORIZED",
-            Self::PurchaseHighRisk => "PURCHASE_HIGH_RISK",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentDisputeReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "RETURN_NOT_REFUNDED" => Self::ReturnNotRefunded,
-            "PRODUCTS_NOT_RECEIVED" => Self::ProductsNotReceived,
-            "PRODUCTS_FAULTY" => Self::ProductsFaulty,
-            "CAPTURE_AMOUNT_INCORRECT" => Self::CaptureAmountIncorrect,
-            "PURCHASE_CANCELED" => Self::PurchaseCanceled,
-            "PURCHASE_UNAUTHORIZED" => Self::PurchaseUnauthorized,
-            "PURCHASE_HIGH_RISK" => Self::PurchaseHighRisk,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentDisputeReason {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentDisputeReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentDisputeReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentDisputeReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentDisputeReason { ReturnNotRefunded => "RETURN_NOT_REFUNDED",
+    ProductsNotReceived => "PRODUCTS_NOT_RECEIVED", ProductsFaulty => "PRODUCTS_FAULTY",
+    CaptureAmountIncorrect => "CAPTURE_AMOUNT_INCORRECT", PurchaseCanceled =>
+    "PURCHASE_CANCELED", PurchaseUnauthorized => "PURCHASE_UNAUTHORIZED",
+    PurchaseHighRisk => "PURCHASE_HIGH_RISK", }
+);
 /// Structured answers to an evidence request. Which fields apply depends on the dispute reason and on earlier answers; all are optional here.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentDisputeResponseDetails {
@@ -1829,63 +1401,13 @@ pub enum PaymentDisputeResponseDetailsDeliveredWithProof {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentDisputeResponseDetailsDeliveredWithProof {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::YesPurchaseDeliveredWithProofOfDelivery => {
-                "YES_PURCHASE_DELIVERED_WITH_PROOF_OF_DELIVERY"
-            }
-            Self::NoPurchaseWasNotDeliveredWithProofOfDelivery => {
-                "NO_PURCHASE_WAS_NOT_DELIVERED_WITH_PROOF_OF_DELIVERY"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentDisputeResponseDetailsDeliveredWithProof {
-    fn from(value: &str) -> Self {
-        match value {
-            "YES_PURCHASE_DELIVERED_WITH_PROOF_OF_DELIVERY" => {
-                Self::YesPurchaseDeliveredWithProofOfDelivery
-            }
-            "NO_PURCHASE_WAS_NOT_DELIVERED_WITH_PROOF_OF_DELIVERY" => {
-                Self::NoPurchaseWasNotDeliveredWithProofOfDelivery
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for PaymentDisputeResponseDetailsDeliveredWithProof {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentDisputeResponseDetailsDeliveredWithProof {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentDisputeResponseDetailsDeliveredWithProof {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentDisputeResponseDetailsDeliveredWithProof {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentDisputeResponseDetailsDeliveredWithProof {
+    YesPurchaseDeliveredWithProofOfDelivery =>
+    "YES_PURCHASE_DELIVERED_WITH_PROOF_OF_DELIVERY",
+    NoPurchaseWasNotDeliveredWithProofOfDelivery =>
+    "NO_PURCHASE_WAS_NOT_DELIVERED_WITH_PROOF_OF_DELIVERY", }
+);
 /// How the goods were delivered (products-not-received disputes).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1905,75 +1427,14 @@ pub enum PaymentDisputeResponseDetailsDeliveryMethod {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentDisputeResponseDetailsDeliveryMethod {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ByPostOrMail => "BY_POST_OR_MAIL",
-            Self::BuyOnlinePickUpInStore => "BUY_ONLINE_PICK_UP_IN_STORE",
-            Self::DigitalDelivery => "DIGITAL_DELIVERY",
-            Self::FoodDeliveryPerishablesToCustomer => {
-                "FOOD_DELIVERY_PERISHABLES_TO_CUSTOMER"
-            }
-            Self::FoodDeliveryPerishablesToPickUpSpot => {
-                "FOOD_DELIVERY_PERISHABLES_TO_PICK_UP_SPOT"
-            }
-            Self::InternalDeliveryServiceLogisticsCarrier => {
-                "INTERNAL_DELIVERY_SERVICE_LOGISTICS_CARRIER"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentDisputeResponseDetailsDeliveryMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "BY_POST_OR_MAIL" => Self::ByPostOrMail,
-            "BUY_ONLINE_PICK_UP_IN_STORE" => Self::BuyOnlinePickUpInStore,
-            "DIGITAL_DELIVERY" => Self::DigitalDelivery,
-            "FOOD_DELIVERY_PERISHABLES_TO_CUSTOMER" => {
-                Self::FoodDeliveryPerishablesToCustomer
-            }
-            "FOOD_DELIVERY_PERISHABLES_TO_PICK_UP_SPOT" => {
-                Self::FoodDeliveryPerishablesToPickUpSpot
-            }
-            "INTERNAL_DELIVERY_SERVICE_LOGISTICS_CARRIER" => {
-                Self::InternalDeliveryServiceLogisticsCarrier
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for PaymentDisputeResponseDetailsDeliveryMethod {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentDisputeResponseDetailsDeliveryMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentDisputeResponseDetailsDeliveryMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentDisputeResponseDetailsDeliveryMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentDisputeResponseDetailsDeliveryMethod { ByPostOrMail => "BY_POST_OR_MAIL",
+    BuyOnlinePickUpInStore => "BUY_ONLINE_PICK_UP_IN_STORE", DigitalDelivery =>
+    "DIGITAL_DELIVERY", FoodDeliveryPerishablesToCustomer =>
+    "FOOD_DELIVERY_PERISHABLES_TO_CUSTOMER", FoodDeliveryPerishablesToPickUpSpot =>
+    "FOOD_DELIVERY_PERISHABLES_TO_PICK_UP_SPOT", InternalDeliveryServiceLogisticsCarrier
+    => "INTERNAL_DELIVERY_SERVICE_LOGISTICS_CARRIER", }
+);
 /// Whether the returned goods arrived (return-not-refunded disputes).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1987,62 +1448,12 @@ pub enum PaymentDisputeResponseDetailsDidYouReceiveTheReturn {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentDisputeResponseDetailsDidYouReceiveTheReturn {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::YesWillRefundTheCustomerThroughKlarna => {
-                "YES_WILL_REFUND_THE_CUSTOMER_THROUGH_KLARNA"
-            }
-            Self::ReturnNotReceived => "RETURN_NOT_RECEIVED",
-            Self::ReturnRejectedNoRefund => "RETURN_REJECTED_NO_REFUND",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentDisputeResponseDetailsDidYouReceiveTheReturn {
-    fn from(value: &str) -> Self {
-        match value {
-            "YES_WILL_REFUND_THE_CUSTOMER_THROUGH_KLARNA" => {
-                Self::YesWillRefundTheCustomerThroughKlarna
-            }
-            "RETURN_NOT_RECEIVED" => Self::ReturnNotReceived,
-            "RETURN_REJECTED_NO_REFUND" => Self::ReturnRejectedNoRefund,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for PaymentDisputeResponseDetailsDidYouReceiveTheReturn {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentDisputeResponseDetailsDidYouReceiveTheReturn {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentDisputeResponseDetailsDidYouReceiveTheReturn {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for PaymentDisputeResponseDetailsDidYouReceiveTheReturn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentDisputeResponseDetailsDidYouReceiveTheReturn {
+    YesWillRefundTheCustomerThroughKlarna =>
+    "YES_WILL_REFUND_THE_CUSTOMER_THROUGH_KLARNA", ReturnNotReceived =>
+    "RETURN_NOT_RECEIVED", ReturnRejectedNoRefund => "RETURN_REJECTED_NO_REFUND", }
+);
 /// Whether the partner settled the matter with the customer.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2056,65 +1467,12 @@ pub enum PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::YesWillRefundTheCustomerThroughKlarna => {
-                "YES_WILL_REFUND_THE_CUSTOMER_THROUGH_KLARNA"
-            }
-            Self::YesOtherResolution => "YES_OTHER_RESOLUTION",
-            Self::NoDisputeNotAccepted => "NO_DISPUTE_NOT_ACCEPTED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer {
-    fn from(value: &str) -> Self {
-        match value {
-            "YES_WILL_REFUND_THE_CUSTOMER_THROUGH_KLARNA" => {
-                Self::YesWillRefundTheCustomerThroughKlarna
-            }
-            "YES_OTHER_RESOLUTION" => Self::YesOtherResolution,
-            "NO_DISPUTE_NOT_ACCEPTED" => Self::NoDisputeNotAccepted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display
-for PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer {
+    YesWillRefundTheCustomerThroughKlarna =>
+    "YES_WILL_REFUND_THE_CUSTOMER_THROUGH_KLARNA", YesOtherResolution =>
+    "YES_OTHER_RESOLUTION", NoDisputeNotAccepted => "NO_DISPUTE_NOT_ACCEPTED", }
+);
 /// Why the partner does not accept the dispute.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2128,61 +1486,12 @@ pub enum PaymentDisputeResponseDetailsNotAcceptedReason {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentDisputeResponseDetailsNotAcceptedReason {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ItemNotFaultyAsDescribed => "ITEM_NOT_FAULTY_AS_DESCRIBED",
-            Self::CustomerRefusedDeliveryValidProofRequired => {
-                "CUSTOMER_REFUSED_DELIVERY_VALID_PROOF_REQUIRED"
-            }
-            Self::OtherReasonCommentRequired => "OTHER_REASON_COMMENT_REQUIRED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentDisputeResponseDetailsNotAcceptedReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "ITEM_NOT_FAULTY_AS_DESCRIBED" => Self::ItemNotFaultyAsDescribed,
-            "CUSTOMER_REFUSED_DELIVERY_VALID_PROOF_REQUIRED" => {
-                Self::CustomerRefusedDeliveryValidProofRequired
-            }
-            "OTHER_REASON_COMMENT_REQUIRED" => Self::OtherReasonCommentRequired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for PaymentDisputeResponseDetailsNotAcceptedReason {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentDisputeResponseDetailsNotAcceptedReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentDisputeResponseDetailsNotAcceptedReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentDisputeResponseDetailsNotAcceptedReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentDisputeResponseDetailsNotAcceptedReason { ItemNotFaultyAsDescribed =>
+    "ITEM_NOT_FAULTY_AS_DESCRIBED", CustomerRefusedDeliveryValidProofRequired =>
+    "CUSTOMER_REFUSED_DELIVERY_VALID_PROOF_REQUIRED", OtherReasonCommentRequired =>
+    "OTHER_REASON_COMMENT_REQUIRED", }
+);
 /// What was sold and how far it was shipped (unauthorized-purchase disputes).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2200,65 +1509,13 @@ pub enum PaymentDisputeResponseDetailsProductType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentDisputeResponseDetailsProductType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PhysicalProductsFullyShipped => "PHYSICAL_PRODUCTS_FULLY_SHIPPED",
-            Self::PhysicalProductsPartiallyShipped => {
-                "PHYSICAL_PRODUCTS_PARTIALLY_SHIPPED"
-            }
-            Self::PhysicalProductsNotShipped => "PHYSICAL_PRODUCTS_NOT_SHIPPED",
-            Self::Services => "SERVICES",
-            Self::TicketsTravel => "TICKETS_TRAVEL",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentDisputeResponseDetailsProductType {
-    fn from(value: &str) -> Self {
-        match value {
-            "PHYSICAL_PRODUCTS_FULLY_SHIPPED" => Self::PhysicalProductsFullyShipped,
-            "PHYSICAL_PRODUCTS_PARTIALLY_SHIPPED" => {
-                Self::PhysicalProductsPartiallyShipped
-            }
-            "PHYSICAL_PRODUCTS_NOT_SHIPPED" => Self::PhysicalProductsNotShipped,
-            "SERVICES" => Self::Services,
-            "TICKETS_TRAVEL" => Self::TicketsTravel,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for PaymentDisputeResponseDetailsProductType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentDisputeResponseDetailsProductType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentDisputeResponseDetailsProductType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentDisputeResponseDetailsProductType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentDisputeResponseDetailsProductType { PhysicalProductsFullyShipped =>
+    "PHYSICAL_PRODUCTS_FULLY_SHIPPED", PhysicalProductsPartiallyShipped =>
+    "PHYSICAL_PRODUCTS_PARTIALLY_SHIPPED", PhysicalProductsNotShipped =>
+    "PHYSICAL_PRODUCTS_NOT_SHIPPED", Services => "SERVICES", TicketsTravel =>
+    "TICKETS_TRAVEL", }
+);
 /// How far the purchase was shipped (high-risk purchase disputes).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2272,57 +1529,10 @@ pub enum PaymentDisputeResponseDetailsShipping {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentDisputeResponseDetailsShipping {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullyShipped => "FULLY_SHIPPED",
-            Self::PartiallyShipped => "PARTIALLY_SHIPPED",
-            Self::NotShipped => "NOT_SHIPPED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentDisputeResponseDetailsShipping {
-    fn from(value: &str) -> Self {
-        match value {
-            "FULLY_SHIPPED" => Self::FullyShipped,
-            "PARTIALLY_SHIPPED" => Self::PartiallyShipped,
-            "NOT_SHIPPED" => Self::NotShipped,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for PaymentDisputeResponseDetailsShipping {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentDisputeResponseDetailsShipping {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentDisputeResponseDetailsShipping {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentDisputeResponseDetailsShipping {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentDisputeResponseDetailsShipping { FullyShipped => "FULLY_SHIPPED",
+    PartiallyShipped => "PARTIALLY_SHIPPED", NotShipped => "NOT_SHIPPED", }
+);
 /// State of a dispute. PRE_ARBITRATION (raised by the customer; the partner may resolve it directly), ARBITRATION_PENDING (under review by Klarna), MERCHANT_EVIDENCE_PENDING (Klarna waits for the partner's evidence), ARBITRATION_APPEAL_WINDOW_OPEN (a decision against the partner can still be appealed) and CLOSED.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2340,60 +1550,12 @@ pub enum PaymentDisputeState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentDisputeState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PreArbitration => "PRE_ARBITRATION",
-            Self::ArbitrationPending => "ARBITRATION_PENDING",
-            Self::MerchantEvidencePending => "MERCHANT_EVIDENCE_PENDING",
-            Self::ArbitrationAppealWindowOpen => "ARBITRATION_APPEAL_WINDOW_OPEN",
-            Self::Closed => "CLOSED",
-            Self::Unknown(value) => value.as_str(),
-        }
+::klarna_runtime::__string_enum!(
+    PaymentDisputeState { PreArbitration => "PRE_ARBITRATION", ArbitrationPending =>
+    "ARBITRATION_PENDING", MerchantEvidencePending => "MERCHANT_EVIDENCE_PENDING",
+    ArbitrationAppealWindowOpen => "ARBITRATION_APPEAL_WINDOW_OPEN", Closed => "CLOSED",
     }
-}
-impl ::std::convert::From<&str> for PaymentDisputeState {
-    fn from(value: &str) -> Self {
-        match value {
-            "PRE_ARBITRATION" => Self::PreArbitration,
-            "ARBITRATION_PENDING" => Self::ArbitrationPending,
-            "MERCHANT_EVIDENCE_PENDING" => Self::MerchantEvidencePending,
-            "ARBITRATION_APPEAL_WINDOW_OPEN" => Self::ArbitrationAppealWindowOpen,
-            "CLOSED" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentDisputeState {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentDisputeState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentDisputeState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentDisputeState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+);
 /// Data that belongs to the current state of a dispute.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentDisputeStateContext {
@@ -2429,56 +1591,10 @@ pub enum PaymentFundingState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentFundingState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Funded => "FUNDED",
-            Self::Expired => "EXPIRED",
-            Self::Unknown(value) => value.as_str(),
-        }
+::klarna_runtime::__string_enum!(
+    PaymentFundingState { Pending => "PENDING", Funded => "FUNDED", Expired => "EXPIRED",
     }
-}
-impl ::std::convert::From<&str> for PaymentFundingState {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "FUNDED" => Self::Funded,
-            "EXPIRED" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentFundingState {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentFundingState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentFundingState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentFundingState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+);
 /// GUARANTEED when Klarna carries the risk, NON_GUARANTEED when the partner does.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2490,54 +1606,9 @@ pub enum PaymentFundingType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentFundingType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Guaranteed => "GUARANTEED",
-            Self::NonGuaranteed => "NON_GUARANTEED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentFundingType {
-    fn from(value: &str) -> Self {
-        match value {
-            "GUARANTEED" => Self::Guaranteed,
-            "NON_GUARANTEED" => Self::NonGuaranteed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentFundingType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentFundingType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentFundingType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentFundingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentFundingType { Guaranteed => "GUARANTEED", NonGuaranteed => "NON_GUARANTEED", }
+);
 /// How to show Klarna in a payment selector. Only the instruction values are documented in the stored sources; the asset objects are a reconstruction from the Web SDK's presentation interface.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentPresentation {
@@ -2578,58 +1649,11 @@ pub enum PaymentPresentationInstruction {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentPresentationInstruction {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ShowKlarna => "SHOW_KLARNA",
-            Self::PreselectKlarna => "PRESELECT_KLARNA",
-            Self::ShowOnlyKlarna => "SHOW_ONLY_KLARNA",
-            Self::HideKlarna => "HIDE_KLARNA",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentPresentationInstruction {
-    fn from(value: &str) -> Self {
-        match value {
-            "SHOW_KLARNA" => Self::ShowKlarna,
-            "PRESELECT_KLARNA" => Self::PreselectKlarna,
-            "SHOW_ONLY_KLARNA" => Self::ShowOnlyKlarna,
-            "HIDE_KLARNA" => Self::HideKlarna,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentPresentationInstruction {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentPresentationInstruction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentPresentationInstruction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentPresentationInstruction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentPresentationInstruction { ShowKlarna => "SHOW_KLARNA", PreselectKlarna =>
+    "PRESELECT_KLARNA", ShowOnlyKlarna => "SHOW_ONLY_KLARNA", HideKlarna =>
+    "HIDE_KLARNA", }
+);
 /// Status of an ongoing payment, when there is one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2641,54 +1665,11 @@ pub enum PaymentPresentationPaymentStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentPresentationPaymentStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PendingPartnerAuthorization => "PENDING_PARTNER_AUTHORIZATION",
-            Self::RequiresCustomerAction => "REQUIRES_CUSTOMER_ACTION",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentPresentationPaymentStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING_PARTNER_AUTHORIZATION" => Self::PendingPartnerAuthorization,
-            "REQUIRES_CUSTOMER_ACTION" => Self::RequiresCustomerAction,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentPresentationPaymentStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentPresentationPaymentStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentPresentationPaymentStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentPresentationPaymentStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentPresentationPaymentStatus { PendingPartnerAuthorization =>
+    "PENDING_PARTNER_AUTHORIZATION", RequiresCustomerAction =>
+    "REQUIRES_CUSTOMER_ACTION", }
+);
 /// A refund of captured money.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentRefund {
@@ -2864,72 +1845,12 @@ pub enum PaymentRequestState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentRequestState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "SUBMITTED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Completed => "COMPLETED",
-            Self::Canceled => "CANCELED",
-            Self::Expired => "EXPIRED",
-            Self::Declined => "DECLINED",
-            Self::Created => "CREATED",
-            Self::Prepared => "PREPARED",
-            Self::PendingConfirmation => "PENDING_CONFIRMATION",
-            Self::Authorized => "AUTHORIZED",
-            Self::Confirmed => "CONFIRMED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentRequestState {
-    fn from(value: &str) -> Self {
-        match value {
-            "SUBMITTED" => Self::Submitted,
-            "IN_PROGRESS" => Self::InProgress,
-            "COMPLETED" => Self::Completed,
-            "CANCELED" => Self::Canceled,
-            "EXPIRED" => Self::Expired,
-            "DECLINED" => Self::Declined,
-            "CREATED" => Self::Created,
-            "PREPARED" => Self::Prepared,
-            "PENDING_CONFIRMATION" => Self::PendingConfirmation,
-            "AUTHORIZED" => Self::Authorized,
-            "CONFIRMED" => Self::Confirmed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentRequestState {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentRequestState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentRequestState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentRequestState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentRequestState { Submitted => "SUBMITTED", InProgress => "IN_PROGRESS",
+    Completed => "COMPLETED", Canceled => "CANCELED", Expired => "EXPIRED", Declined =>
+    "DECLINED", Created => "CREATED", Prepared => "PREPARED", PendingConfirmation =>
+    "PENDING_CONFIRMATION", Authorized => "AUTHORIZED", Confirmed => "CONFIRMED", }
+);
 /// Data that belongs to the current state of a payment request.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentRequestStateContext {
@@ -3041,58 +1962,10 @@ pub enum PaymentTransactionState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PaymentTransactionState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Authorized => "AUTHORIZED",
-            Self::Expired => "EXPIRED",
-            Self::Completed => "COMPLETED",
-            Self::Closed => "CLOSED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PaymentTransactionState {
-    fn from(value: &str) -> Self {
-        match value {
-            "AUTHORIZED" => Self::Authorized,
-            "EXPIRED" => Self::Expired,
-            "COMPLETED" => Self::Completed,
-            "CLOSED" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PaymentTransactionState {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PaymentTransactionState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PaymentTransactionState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentTransactionState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PaymentTransactionState { Authorized => "AUTHORIZED", Expired => "EXPIRED", Completed
+    => "COMPLETED", Closed => "CLOSED", }
+);
 /// Name of a person taking part in a reservation (passenger or guest).
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Person {
@@ -3139,56 +2012,10 @@ pub enum PointOfTransactionType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PointOfTransactionType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Website => "WEBSITE",
-            Self::MobileApp => "MOBILE_APP",
-            Self::Terminal => "TERMINAL",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PointOfTransactionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "WEBSITE" => Self::Website,
-            "MOBILE_APP" => Self::MobileApp,
-            "TERMINAL" => Self::Terminal,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PointOfTransactionType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PointOfTransactionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PointOfTransactionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PointOfTransactionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PointOfTransactionType { Website => "WEBSITE", MobileApp => "MOBILE_APP", Terminal =>
+    "TERMINAL", }
+);
 /// Klarna's icon for the payment selector.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PresentationIcon {
@@ -3209,56 +2036,10 @@ pub enum PresentationIntent {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl PresentationIntent {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pay => "PAY",
-            Self::Subscribe => "SUBSCRIBE",
-            Self::AddToWallet => "ADD_TO_WALLET",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PresentationIntent {
-    fn from(value: &str) -> Self {
-        match value {
-            "PAY" => Self::Pay,
-            "SUBSCRIBE" => Self::Subscribe,
-            "ADD_TO_WALLET" => Self::AddToWallet,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PresentationIntent {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for PresentationIntent {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PresentationIntent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PresentationIntent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    PresentationIntent { Pay => "PAY", Subscribe => "SUBSCRIBE", AddToWallet =>
+    "ADD_TO_WALLET", }
+);
 /// A localized text asset.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PresentationText {
@@ -3407,54 +2188,9 @@ pub enum RequestPaymentTransactionCapture {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl RequestPaymentTransactionCapture {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Now => "NOW",
-            Self::Later => "LATER",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RequestPaymentTransactionCapture {
-    fn from(value: &str) -> Self {
-        match value {
-            "NOW" => Self::Now,
-            "LATER" => Self::Later,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RequestPaymentTransactionCapture {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for RequestPaymentTransactionCapture {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RequestPaymentTransactionCapture {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RequestPaymentTransactionCapture {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    RequestPaymentTransactionCapture { Now => "NOW", Later => "LATER", }
+);
 /// The partner's answer to an evidence request.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RespondPaymentDisputeRequest {
@@ -3543,54 +2279,9 @@ pub enum ShippingConfigMode {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl ShippingConfigMode {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Editable => "EDITABLE",
-            Self::ReadOnly => "READ_ONLY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ShippingConfigMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "EDITABLE" => Self::Editable,
-            "READ_ONLY" => Self::ReadOnly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ShippingConfigMode {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for ShippingConfigMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShippingConfigMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShippingConfigMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    ShippingConfigMode { Editable => "EDITABLE", ReadOnly => "READ_ONLY", }
+);
 /// The delivery method chosen for a shipment.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShippingOption {
@@ -3685,54 +2376,9 @@ pub enum SubscriptionFreeTrial {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl SubscriptionFreeTrial {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for SubscriptionFreeTrial {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SubscriptionFreeTrial {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for SubscriptionFreeTrial {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SubscriptionFreeTrial {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SubscriptionFreeTrial {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    SubscriptionFreeTrial { Active => "ACTIVE", Inactive => "INACTIVE", }
+);
 /// Details of what was captured and how it is delivered.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SupplementaryCaptureData {

@@ -1187,6 +1187,7 @@ impl DownloadPaymentDisputeAttachment {
             }
             None => request,
         };
+        let request = request.accept("application/octet-stream");
         request.options(self.options)
     }
 }

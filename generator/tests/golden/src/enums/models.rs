@@ -36,54 +36,7 @@ pub enum OrderChannel {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl OrderChannel {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "web",
-            Self::App => "app",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrderChannel {
-    fn from(value: &str) -> Self {
-        match value {
-            "web" => Self::Web,
-            "app" => Self::App,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for OrderChannel {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for OrderChannel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrderChannel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrderChannel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(OrderChannel { Web => "web", App => "app", });
 /// Where an order is in its life.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -101,60 +54,10 @@ pub enum OrderStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-impl OrderStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Unknown2 => "UNKNOWN",
-            Self::InProgress2 => "in-progress",
-            Self::N3dsRequired => "3DS_REQUIRED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrderStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "CREATED" => Self::Created,
-            "IN_PROGRESS" => Self::InProgress,
-            "UNKNOWN" => Self::Unknown2,
-            "in-progress" => Self::InProgress2,
-            "3DS_REQUIRED" => Self::N3dsRequired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for OrderStatus {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl ::std::fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrderStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrderStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+::klarna_runtime::__string_enum!(
+    OrderStatus { Created => "CREATED", InProgress => "IN_PROGRESS", Unknown2 =>
+    "UNKNOWN", InProgress2 => "in-progress", N3dsRequired => "3DS_REQUIRED", }
+);
 /// The `Priority` schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -168,44 +71,4 @@ pub enum Priority {
     /// A value this version of the SDK does not know yet; kept as received.
     Unknown(i64),
 }
-impl Priority {
-    /// The value as it is sent on the wire.
-    pub fn value(&self) -> i64 {
-        match self {
-            Self::V1 => 1,
-            Self::V2 => 2,
-            Self::V3 => 3,
-            Self::Unknown(value) => *value,
-        }
-    }
-}
-impl ::std::convert::From<i64> for Priority {
-    fn from(value: i64) -> Self {
-        match value {
-            1 => Self::V1,
-            2 => Self::V2,
-            3 => Self::V3,
-            other => Self::Unknown(other),
-        }
-    }
-}
-impl ::std::fmt::Display for Priority {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.value(), f)
-    }
-}
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-    }
-}
+::klarna_runtime::__int_enum!(Priority { V1 => 1, V2 => 2, V3 => 3, });

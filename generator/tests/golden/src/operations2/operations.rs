@@ -283,6 +283,7 @@ impl DownloadFile {
                 .file_id.to_string())
             ),
         );
+        let request = request.accept("text/csv");
         request.options(self.options)
     }
 }
