@@ -235,8 +235,7 @@ fn parse_openapi(root: &Value, file: &str) -> Result<openapiv3::OpenAPI, Diagnos
     if problems.has_errors() {
         return Err(problems);
     }
-    let de = root.clone();
-    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(de) {
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(root) {
         Ok(api) => Ok(api),
         Err(e) => {
             let pointer = path_to_pointer(e.path());
