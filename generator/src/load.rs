@@ -396,6 +396,17 @@ fn import(target_file: &Path, fragment: &str, at: &str, ctx: &mut RefCtx<'_>) ->
     }
     if !ctx.cache.contains_key(&canonical) {
         let shown = target_file.display().to_string();
+        // Only regular files: a device or a FIFO (`/dev/zero`, `/dev/stdin`) would be read without end.
+        if let Ok(meta) = std::fs::metadata(&canonical)
+            && !meta.is_file()
+        {
+            ctx.problems.push(Diagnostic::error(
+                ctx.root_file,
+                Location::Pointer(format!("{at}/$ref")),
+                format!("referenced file `{shown}` is not a regular file"),
+            ));
+            return None;
+        }
         let bytes = match std::fs::read(&canonical) {
             Ok(b) => b,
             Err(e) => {
