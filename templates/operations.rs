@@ -168,7 +168,16 @@ impl {{ op.builder }} {
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new({{ op.id_lit }}, ::klarna_runtime::Method::{{ op.http_method }}, {{ op.path_expr }});
         {% for q in op.query %}
-        {% if q.list %}
+        {% if q.deep || q.spread %}
+        {% if q.required %}
+        let request = request.query_object({% if q.deep %}{{ q.wire_lit }}{% else %}""{% endif %}, &self.{{ q.field }});
+        {% else %}
+        let request = match &self.{{ q.field }} {
+            Some(value) => request.query_object({% if q.deep %}{{ q.wire_lit }}{% else %}""{% endif %}, value),
+            None => request,
+        };
+        {% endif %}
+        {% else if q.list %}
         let request = self.{{ q.field }}.iter(){% if !q.required %}.flatten(){% endif %}.fold(request, |request, value| request.query({{ q.wire_lit }}, value.to_string()));
         {% else if q.required %}
         let request = request.query({{ q.wire_lit }}, self.{{ q.field }}.to_string());

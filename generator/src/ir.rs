@@ -324,10 +324,24 @@ pub struct Param {
     pub ty: TypeRef,
     /// Required.
     pub required: bool,
+    /// How the value is put into the query string or header.
+    pub encoding: ParamEncoding,
     /// Documentation.
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+}
+
+/// How a parameter value is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamEncoding {
+    /// As text (scalars, enums; lists repeat the name).
+    Text,
+    /// An object flattened under the parameter's name (`style: deepObject`: `name[key]=value`).
+    DeepObject,
+    /// An object whose members become parameters of their own (`style: form`, `explode: true`).
+    FormObject,
 }
 
 /// A request body.
@@ -351,6 +365,8 @@ pub enum BodyEncoding {
     Json,
     /// `multipart/form-data`.
     Multipart,
+    /// `application/x-www-form-urlencoded` (nested values flattened as `a[b]=c`).
+    Form,
     /// Raw bytes with the declared content type.
     Bytes,
 }

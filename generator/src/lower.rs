@@ -1180,7 +1180,7 @@ impl<'a> ApiLowerer<'a> {
                     None => TypeRef::String(None),
                 },
             };
-            let ty = self.param_type(ty, at, &data.name);
+            let (ty, encoding) = self.param_type(ty, at, &data.name, p);
             let required = data.required || matches!(p, Parameter::Path { .. });
             let param = Param {
                 name: Name {
@@ -1190,6 +1190,7 @@ impl<'a> ApiLowerer<'a> {
                 pointer: at.clone(),
                 ty,
                 required,
+                encoding,
                 doc: data.description.as_deref().map(doc_text),
                 deprecated: data.deprecated.unwrap_or(false),
             };
@@ -1258,7 +1259,13 @@ impl<'a> ApiLowerer<'a> {
     }
 
     /// Parameters are sent as text: scalars, enums, lists of those. Anything else is sent as JSON text.
-    fn param_type(&mut self, ty: TypeRef, at: &str, name: &str) -> TypeRef {
+    fn param_type(
+        &mut self,
+        ty: TypeRef,
+        at: &str,
+        name: &str,
+        param: &Parameter,
+    ) -> (TypeRef, ParamEncoding) {
         let scalar = |t: &TypeRef, types: &[TypeDef]| match t {
             TypeRef::Bool
             | TypeRef::I32
@@ -1280,14 +1287,22 @@ impl<'a> ApiLowerer<'a> {
             }),
             _ => false,
         };
-        match &ty {
-            t if scalar(t, &self.types) => ty,
-            TypeRef::List(inner) if scalar(inner, &self.types) => ty,
-            _ => {
-                self.warn(at, format!("parameter `{name}` has a structured type that cannot be sent as text yet; it is sent as JSON text (`serde_json::Value`)"));
-                TypeRef::Json
+        if scalar(&ty, &self.types)
+            || matches!(&ty, TypeRef::List(inner) if scalar(inner, &self.types))
+        {
+            return (ty, ParamEncoding::Text);
+        }
+        // Objects in the query string: deepObject flattens under the name, form+explode spreads members.
+        if let Parameter::Query { style, .. } = param {
+            let explode = param.parameter_data_ref().explode.unwrap_or(true);
+            match style {
+                openapiv3::QueryStyle::DeepObject => return (ty, ParamEncoding::DeepObject),
+                openapiv3::QueryStyle::Form if explode => return (ty, ParamEncoding::FormObject),
+                _ => {}
             }
         }
+        self.warn(at, format!("parameter `{name}` has a structured type and a style that cannot be written as text; it is sent as JSON text (`serde_json::Value`)"));
+        (TypeRef::Json, ParamEncoding::Text)
     }
 
     fn resolve_parameter(&mut self, p: &ReferenceOr<Parameter>, at: &str) -> Option<Parameter> {
@@ -1348,11 +1363,7 @@ impl<'a> ApiLowerer<'a> {
         } else if media.starts_with("multipart/form-data") {
             BodyEncoding::Multipart
         } else if media.starts_with("application/x-www-form-urlencoded") {
-            self.warn(
-                &content_at,
-                "form-urlencoded request bodies are not supported yet; sent as JSON",
-            );
-            BodyEncoding::Json
+            BodyEncoding::Form
         } else {
             BodyEncoding::Bytes
         };

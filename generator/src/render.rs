@@ -920,6 +920,10 @@ struct ParamSend {
     wire_lit: String,
     required: bool,
     list: bool,
+    /// `deepObject`: flattened under the name.
+    deep: bool,
+    /// `form` + `explode` object: members become parameters.
+    spread: bool,
 }
 
 const MODELS: &str = "super::models::";
@@ -1018,16 +1022,17 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         None => (String::new(), None),
         Some(b) => {
             let ty = match b.encoding {
-                BodyEncoding::Json => rust_type(&b.ty, MODELS),
+                BodyEncoding::Json | BodyEncoding::Form => rust_type(&b.ty, MODELS),
                 BodyEncoding::Multipart => "::klarna_runtime::Multipart".into(),
                 BodyEncoding::Bytes => "::bytes::Bytes".into(),
             };
             let send = |value: &str| match b.encoding {
                 BodyEncoding::Json => format!("request.json({value})"),
+                BodyEncoding::Form => format!("request.form({value})"),
                 BodyEncoding::Multipart => format!("request.multipart({value})"),
                 BodyEncoding::Bytes => format!("request.bytes({}, {value})", lit(&b.media_type)),
             };
-            let by_value = b.encoding != BodyEncoding::Json;
+            let by_value = matches!(b.encoding, BodyEncoding::Multipart | BodyEncoding::Bytes);
             let stmt = if b.required {
                 args.push(NameTy {
                     name: "body".into(),
@@ -1123,7 +1128,9 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         field: p.name.rust.clone(),
         wire_lit: lit(&p.name.wire),
         required: p.required,
-        list: matches!(p.ty, TypeRef::List(_)),
+        list: matches!(p.ty, TypeRef::List(_)) && p.encoding == ParamEncoding::Text,
+        deep: p.encoding == ParamEncoding::DeepObject,
+        spread: p.encoding == ParamEncoding::FormObject,
     };
     let mut attrs = Vec::new();
     if op.deprecated {

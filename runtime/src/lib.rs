@@ -92,6 +92,7 @@
 
 mod client;
 mod error;
+pub mod form;
 mod macros;
 mod metadata;
 mod nullable;

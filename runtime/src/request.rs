@@ -35,7 +35,7 @@ pub struct Request {
     pub(crate) operation_id: &'static str,
     pub(crate) method: Method,
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(std::borrow::Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     pub(crate) idempotent: bool,
@@ -82,7 +82,7 @@ impl Request {
     /// Adds a query parameter. A name may repeat (exploded arrays). Values are
     /// percent-encoded when the URL is built.
     pub fn query(mut self, name: &'static str, value: String) -> Self {
-        self.query.push((name, value));
+        self.query.push((std::borrow::Cow::Borrowed(name), value));
         self
     }
 
@@ -109,6 +109,55 @@ impl Request {
             }
         }
         self
+    }
+
+    /// Adds a `deepObject` query parameter: `value` is flattened under `name` (`name[key]=...`); a value
+    /// that cannot be serialized makes `execute` fail with an invalid-request error.
+    pub fn query_object<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(v) => {
+                let mut pairs = Vec::new();
+                crate::form::flatten(name, &v, &mut pairs);
+                self.query.extend(
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| (std::borrow::Cow::Owned(k), v)),
+                );
+            }
+            Err(e) => {
+                if self.build_error.is_none() {
+                    self.build_error = Some(Error::invalid_request(format!(
+                        "query parameter `{name}` cannot be serialized: {e}"
+                    )));
+                }
+            }
+        }
+        self
+    }
+
+    /// Uses an `application/x-www-form-urlencoded` body: `body` is serialized to JSON and flattened
+    /// (`a[b]=c`, `list[0]=x`); a body that cannot be serialized makes `execute` fail with an
+    /// invalid-request error.
+    pub fn form<T: Serialize + ?Sized>(self, body: &T) -> Self {
+        match serde_json::to_value(body) {
+            Ok(v) => {
+                let mut pairs = Vec::new();
+                crate::form::flatten("", &v, &mut pairs);
+                self.bytes(
+                    "application/x-www-form-urlencoded",
+                    crate::form::encode(&pairs),
+                )
+            }
+            Err(e) => {
+                let mut this = self;
+                if this.build_error.is_none() {
+                    this.build_error = Some(Error::invalid_request(format!(
+                        "the form body cannot be serialized: {e}"
+                    )));
+                }
+                this
+            }
+        }
     }
 
     /// Sets the media type the operation answers with (`Accept`), for operations whose response is not

@@ -85,7 +85,7 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
     })?;
     if !query.is_empty() {
         url.query_pairs_mut()
-            .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+            .extend_pairs(query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
     }
 
     let mut headers = HeaderMap::new();

@@ -425,3 +425,30 @@ async fn downloads_stream_a_large_body_in_bounded_memory() {
 async fn futures_next<S: futures_util::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
     futures_util::StreamExt::next(stream).await
 }
+
+#[tokio::test]
+async fn form_bodies_and_deep_object_queries_are_flattened_on_the_wire() {
+    use wiremock::matchers::body_string;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/charges"))
+        .and(query_param("created[gte]", "10"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string(
+            "amount=1000&metadata%5Border%5D=A+1&items%5B0%5D=x",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "ch_1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let request = klarna_runtime::Request::new(
+        "createCharge",
+        klarna_runtime::Method::POST,
+        "/v1/charges".to_owned(),
+    )
+    .query_object("created", &json!({"gte": 10}))
+    .form(&json!({"amount": 1000, "metadata": {"order": "A 1"}, "items": ["x"]}));
+    let response = client.runtime().execute(request).await.expect("sent");
+    assert_eq!(response.status().as_u16(), 200);
+}
