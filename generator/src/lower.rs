@@ -753,8 +753,10 @@ impl<'a> ApiLowerer<'a> {
         let rust = self.name_for(&naming, pointer);
         let mut scope = Scope::new(["Unknown"]);
         let mut variants = Vec::new();
+        let mut specificity = Vec::new();
         let discriminator = data.discriminator.as_ref();
         for (i, alt) in alternatives.iter().enumerate() {
+            specificity.push(self.specificity(alt));
             let alt_pointer = format!("{}/{i}", child(pointer, keyword));
             let (hint, ref_name) = match alt {
                 ReferenceOr::Reference { reference } => {
@@ -801,6 +803,13 @@ impl<'a> ApiLowerer<'a> {
         let disc = discriminator
             .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
             .map(|d| d.property_name.clone());
+        if disc.is_none() {
+            // Untagged: the first alternative that parses wins, so try the most specific first.
+            let mut ordered: Vec<(Specificity, UnionVariant)> =
+                specificity.into_iter().zip(variants).collect();
+            ordered.sort_by(|a, b| a.0.cmp(&b.0));
+            variants = ordered.into_iter().map(|(_, v)| v).collect();
+        }
         self.push_type(
             wire,
             &rust,
@@ -813,6 +822,43 @@ impl<'a> ApiLowerer<'a> {
             },
         );
         TypeRef::Named(rust)
+    }
+
+    /// How specific an alternative is, for ordering untagged unions: objects with more required
+    /// properties first, then objects that accept anything, lists, maps, integers before numbers,
+    /// booleans, enums before free strings, anything last.
+    fn specificity(&self, alt: &ReferenceOr<Schema>) -> Specificity {
+        let schema = match alt {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/schemas/")
+                .and_then(|n| self.api.components.as_ref().and_then(|c| c.schemas.get(n)))
+                .and_then(ReferenceOr::as_item),
+        };
+        let Some(schema) = schema else {
+            return (9, 0, 0);
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                let required = o.required.len() as i64;
+                if required > 0 {
+                    (0, -required, -(o.properties.len() as i64))
+                } else {
+                    (1, -(o.properties.len() as i64), 0)
+                }
+            }
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                (1, 0, 0)
+            }
+            SchemaKind::Any(a) if !a.properties.is_empty() => (1, -(a.properties.len() as i64), 0),
+            SchemaKind::Type(Type::Array(_)) => (2, 0, 0),
+            SchemaKind::Type(Type::Integer(_)) => (4, 0, 0),
+            SchemaKind::Type(Type::Number(_)) => (5, 0, 0),
+            SchemaKind::Type(Type::Boolean(_)) => (6, 0, 0),
+            SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => (7, 0, 0),
+            SchemaKind::Type(Type::String(_)) => (8, 0, 0),
+            _ => (9, 0, 0),
+        }
     }
 
     fn lower_all_of(
@@ -1505,6 +1551,9 @@ impl<'a> ApiLowerer<'a> {
         })
     }
 }
+
+/// Sort key of an untagged union's alternative: (class, -required properties, -properties).
+type Specificity = (u8, i64, i64);
 
 /// A small alias so signatures read well: the property map type `openapiv3` uses.
 mod indexmap_like {

@@ -88,10 +88,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum IdOrNumber {
-    /// The `String` alternative.
-    String(::std::string::String),
     /// The `Integer` alternative.
     Integer(i64),
+    /// The `String` alternative.
+    String(::std::string::String),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
@@ -101,8 +101,8 @@ impl ::serde::Serialize for IdOrNumber {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
@@ -115,10 +115,10 @@ impl<'de> ::serde::Deserialize<'de> for IdOrNumber {
             deserializer,
         )?;
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok((Self::String)(parsed));
+            return Ok((Self::Integer)(parsed));
         }
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok((Self::Integer)(parsed));
+            return Ok((Self::String)(parsed));
         }
         Ok(Self::Unknown(value))
     }
