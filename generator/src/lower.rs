@@ -807,7 +807,7 @@ impl<'a> ApiLowerer<'a> {
             // Untagged: the first alternative that parses wins, so try the most specific first.
             let mut ordered: Vec<(Specificity, UnionVariant)> =
                 specificity.into_iter().zip(variants).collect();
-            ordered.sort_by(|a, b| a.0.cmp(&b.0));
+            ordered.sort_by_key(|a| a.0);
             variants = ordered.into_iter().map(|(_, v)| v).collect();
         }
         self.push_type(
