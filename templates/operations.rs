@@ -30,6 +30,17 @@ impl {{ r.name }} {
 }
 
 {% for op in r.ops %}
+{% if let Some(e) = op.responses_enum %}
+{{ e.doc }}
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum {{ e.name }} {
+    {% for v in e.variants %}
+    {{ v.doc }}
+    {{ v.name }}{% if let Some(ty) = v.ty %}({{ ty }}){% endif %},
+    {% endfor %}
+}
+{% endif %}
 /// Request builder for [`{{ r.name }}::{{ op.method_plain }}`]: set optional parameters and per-request
 /// options, then call [`send`]({{ op.builder }}::send).
 #[derive(Clone, Debug)]

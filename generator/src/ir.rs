@@ -279,6 +279,8 @@ pub struct Operation {
     pub id: Name,
     /// The request builder's type name.
     pub builder: String,
+    /// The success-response enum's type name, when the operation has several differing success bodies.
+    pub responses_enum: Option<String>,
     /// Where the operation is.
     pub pointer: String,
     /// HTTP method, upper case.
@@ -376,6 +378,20 @@ pub enum BodyEncoding {
 pub struct SuccessResponse {
     /// The status code (e.g. `200`).
     pub status: String,
+    /// What the body is.
+    pub body: ResponseBody,
+    /// When several success statuses have different bodies: all of them, and the operation returns an
+    /// enum with one variant per status (the first entry is `status`/`body`).
+    pub alternatives: Vec<AltResponse>,
+}
+
+/// One of several success responses.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AltResponse {
+    /// The status code (`200`, `2XX`).
+    pub status: String,
+    /// The enum variant's name.
+    pub variant: String,
     /// What the body is.
     pub body: ResponseBody,
 }

@@ -1049,9 +1049,23 @@ impl<'a> ApiLowerer<'a> {
                     ),
                 );
             }
-            if let Some(operation) =
+            if let Some(mut operation) =
                 self.lower_operation(&path, method, item, op, &op_pointer, wire_id, builder)
             {
+                if !operation.response.alternatives.is_empty() {
+                    let (name, collision) =
+                        builder_scope.claim(&format!("{}Responses", operation.builder));
+                    if let Some(c) = collision {
+                        self.warn(
+                            &op_pointer,
+                            format!(
+                                "response enum `{}` renamed to `{}`: {}",
+                                c.wanted, c.given, c.reason
+                            ),
+                        );
+                    }
+                    operation.responses_enum = Some(name);
+                }
                 groups.entry(tag).or_default().push(operation);
             }
         }
@@ -1276,6 +1290,7 @@ impl<'a> ApiLowerer<'a> {
             .unwrap_or_default();
         let pagination = self.detect_pagination(op, &query_params, &response, pointer);
         Some(Operation {
+            responses_enum: None,
             id: Name {
                 wire: wire_id.clone(),
                 rust: sanitize(&wire_id, Case::Snake),
@@ -1444,13 +1459,50 @@ impl<'a> ApiLowerer<'a> {
             .filter(|(code, _)| code.starts_with('2'))
             .collect();
         success.sort_by(|a, b| a.0.cmp(&b.0));
-        let Some((status, response)) = success.first().cloned() else {
+        let mut bodies: Vec<(String, ResponseBody)> = Vec::new();
+        for (i, (status, response)) in success.iter().enumerate() {
+            let at = child(&child(pointer, "responses"), status);
+            let context = if i == 0 {
+                format!("{builder}Response")
+            } else {
+                format!("{builder}Response{status}")
+            };
+            let body = self.response_body(response, &at, context);
+            bodies.push((status.clone(), body));
+        }
+        let Some((status, body)) = bodies.first().cloned() else {
             return SuccessResponse {
                 status: "200".into(),
                 body: ResponseBody::Empty,
+                alternatives: Vec::new(),
             };
         };
-        let at = child(&child(pointer, "responses"), &status);
+        let distinct = bodies.iter().any(|(_, b)| *b != body);
+        let alternatives = if distinct {
+            bodies
+                .into_iter()
+                .map(|(status, body)| AltResponse {
+                    variant: format!("Status{}", status.replace('X', "x")),
+                    status,
+                    body,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        SuccessResponse {
+            status,
+            body,
+            alternatives,
+        }
+    }
+
+    fn response_body(
+        &mut self,
+        response: &ReferenceOr<Response>,
+        at: &str,
+        context: String,
+    ) -> ResponseBody {
         let response = match response {
             ReferenceOr::Item(r) => r.clone(),
             ReferenceOr::Reference { reference } => {
@@ -1465,35 +1517,23 @@ impl<'a> ApiLowerer<'a> {
                 match found {
                     Some(ReferenceOr::Item(r)) => r.clone(),
                     _ => {
-                        self.error(&at, format!("cannot resolve response `$ref` `{reference}`"));
-                        return SuccessResponse {
-                            status,
-                            body: ResponseBody::Empty,
-                        };
+                        self.error(at, format!("cannot resolve response `$ref` `{reference}`"));
+                        return ResponseBody::Empty;
                     }
                 }
             }
         };
-        let body = match pick_media(&response.content) {
+        match pick_media(&response.content) {
             None => ResponseBody::Empty,
             Some((media, content)) if is_json(&media) => match &content.schema {
                 Some(s) => {
-                    let schema_at = child(&child(&child(&at, "content"), &media), "schema");
-                    ResponseBody::Json(self.schema_or_ref(
-                        s,
-                        Naming::Context(format!("{builder}Response")),
-                        &schema_at,
-                    ))
+                    let schema_at = child(&child(&child(at, "content"), &media), "schema");
+                    ResponseBody::Json(self.schema_or_ref(s, Naming::Context(context), &schema_at))
                 }
                 None => ResponseBody::Json(TypeRef::Json),
             },
             Some((media, _)) => ResponseBody::Bytes(media),
-        };
-        if success.len() > 1 {
-            let others: Vec<&str> = success[1..].iter().map(|(c, _)| c.as_str()).collect();
-            self.warn(pointer, format!("several success responses; `{status}` is the typed one, {} are returned as the same type or empty", others.join(", ")));
         }
-        SuccessResponse { status, body }
     }
 
     fn detect_pagination(

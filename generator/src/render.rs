@@ -829,6 +829,7 @@ struct OpView {
     streaming: bool,
     /// `Accept` for a non-JSON response.
     accept_lit: Option<String>,
+    responses_enum: Option<ResponsesEnumView>,
 }
 
 struct PagingView {
@@ -979,6 +980,58 @@ fn op_doc(op: &Operation) -> String {
     s
 }
 
+/// Return type, `send()`'s last expression and its doc, for an operation with one success body.
+fn single_finish(op: &Operation, body: &ResponseBody) -> (String, String, String) {
+    match body {
+        ResponseBody::Json(t) => {
+            let ty = rust_type(t, MODELS);
+            (
+                ty.clone(),
+                format!("response.json::<{ty}>()"),
+                format!("parsed `{}` response body", op.response.status),
+            )
+        }
+        ResponseBody::Empty => (
+            "()".into(),
+            "Ok(response.empty())".into(),
+            format!("`{}` response (no body)", op.response.status),
+        ),
+        ResponseBody::Bytes(media) => (
+            "::bytes::Bytes".into(),
+            "Ok(response.bytes())".into(),
+            format!(
+                "`{}` response body as bytes (`{media}`)",
+                op.response.status
+            ),
+        ),
+    }
+}
+
+/// The expression that turns `response` into the enum variant of one success status.
+fn alt_finish(name: &str, alt: &AltResponse) -> String {
+    let variant = format!("{name}::{}", alt.variant);
+    match &alt.body {
+        ResponseBody::Json(t) => format!(
+            "response.json::<{}>().map(|r| r.map({variant}))",
+            rust_type(t, MODELS)
+        ),
+        ResponseBody::Empty => format!("Ok(response.empty().map(|()| {variant}))"),
+        ResponseBody::Bytes(_) => format!("Ok(response.bytes().map({variant}))"),
+    }
+}
+
+struct ResponsesEnumView {
+    name: String,
+    doc: String,
+    variants: Vec<AltView>,
+}
+
+struct AltView {
+    doc: String,
+    name: String,
+    ty: Option<String>,
+}
+
 fn op_view(r: &Resource, op: &Operation) -> OpView {
     let mut args = Vec::new();
     let mut fields = Vec::new();
@@ -1076,29 +1129,56 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         }
     };
     let _ = body_ty;
-    let (response_ty, finish, returns_doc) = match &op.response.body {
-        ResponseBody::Json(t) => {
-            let ty = rust_type(t, MODELS);
+    let (response_ty, finish, returns_doc) = match (&op.responses_enum, &op.response.body) {
+        (Some(name), _) => {
+            // Exact statuses first; a range (`2XX`) or else the first documented status takes the rest.
+            let arms: Vec<String> = op
+                .response
+                .alternatives
+                .iter()
+                .filter(|alt| !alt.status.ends_with("XX"))
+                .map(|alt| format!("{} => {},", alt.status, alt_finish(name, alt)))
+                .collect();
+            let fallback = op
+                .response
+                .alternatives
+                .iter()
+                .find(|alt| alt.status.ends_with("XX"))
+                .or(op.response.alternatives.first())
+                .map(|alt| alt_finish(name, alt))
+                .unwrap_or_default();
             (
-                ty.clone(),
-                format!("response.json::<{ty}>()"),
-                format!("parsed `{}` response body", op.response.status),
+                name.clone(),
+                format!(
+                    "match response.status().as_u16() {{ {} _ => {fallback}, }}",
+                    arms.join(" ")
+                ),
+                format!("success response as [`{name}`], one variant per documented status"),
             )
         }
-        ResponseBody::Empty => (
-            "()".into(),
-            "Ok(response.empty())".into(),
-            format!("`{}` response (no body)", op.response.status),
-        ),
-        ResponseBody::Bytes(media) => (
-            "::bytes::Bytes".into(),
-            "Ok(response.bytes())".into(),
-            format!(
-                "`{}` response body as bytes (`{media}`)",
-                op.response.status
-            ),
-        ),
+        (None, body) => single_finish(op, body),
     };
+    let responses_enum = op.responses_enum.as_ref().map(|name| ResponsesEnumView {
+        name: name.clone(),
+        doc: outer_doc(&format!(
+            "The success responses of `{}`, one variant per documented status.",
+            op.id.wire
+        )),
+        variants: op
+            .response
+            .alternatives
+            .iter()
+            .map(|alt| AltView {
+                doc: outer_doc(&format!("Status `{}`.", alt.status)),
+                name: alt.variant.clone(),
+                ty: match &alt.body {
+                    ResponseBody::Json(t) => Some(rust_type(t, MODELS)),
+                    ResponseBody::Bytes(_) => Some("::bytes::Bytes".to_owned()),
+                    ResponseBody::Empty => None,
+                },
+            })
+            .collect(),
+    });
     // Path: literal segments and encoded parameters.
     let mut format_str = String::new();
     let mut format_args = Vec::new();
@@ -1161,6 +1241,7 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         returns_doc,
         paging: op.pagination.as_ref().map(paging_view),
         streaming: matches!(op.response.body, ResponseBody::Bytes(_)),
+        responses_enum,
         accept_lit: match &op.response.body {
             ResponseBody::Bytes(media) => Some(lit(media)),
             _ => None,
