@@ -186,6 +186,8 @@ pub struct Field {
     pub read_only: bool,
     /// `writeOnly: true`: sent by the client only.
     pub write_only: bool,
+    /// The documented default, as JSON text (the server applies it when the field is absent).
+    pub default: Option<String>,
 }
 
 /// Whether a value must be there and whether it may be null.

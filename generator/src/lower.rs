@@ -636,6 +636,12 @@ impl<'a> ApiLowerer<'a> {
             );
             let ty = self.boxed_schema_or_ref(prop, Naming::Context(context), &field_pointer);
             let (nullable, doc, deprecated, read_only, write_only) = self.property_meta(prop);
+            let default = match prop {
+                ReferenceOr::Item(schema) => {
+                    schema.schema_data.default.as_ref().map(Value::to_string)
+                }
+                ReferenceOr::Reference { .. } => None,
+            };
             let is_required = required.iter().any(|r| r == wire);
             let presence = match (is_required, nullable) {
                 (true, false) => Presence::Required,
@@ -656,6 +662,7 @@ impl<'a> ApiLowerer<'a> {
                 deprecated,
                 read_only,
                 write_only,
+                default,
             });
         }
         for r in required {
@@ -990,33 +997,37 @@ impl<'a> ApiLowerer<'a> {
                 sources.push((path.clone(), item_pointer.clone(), item, method, op));
             }
         }
-        // Webhooks (3.1 `webhooks`, normalized to `x-webhooks`) describe requests Klarna sends: their
-        // payload schemas are generated as types; they are not client operations.
+        // Webhooks (3.1 `webhooks`, normalized to `x-webhooks`) and callbacks describe requests the
+        // server sends: their body schemas become types; they are not client operations.
         if let Some(Value::Object(hooks)) = api.extensions.get("x-webhooks") {
             for (name, item) in hooks {
                 let at = child("#/x-webhooks", name);
-                if let Ok(item) = serde_json::from_value::<openapiv3::PathItem>(item.clone()) {
-                    for (method, op) in item.iter() {
-                        if let Some(ReferenceOr::Item(body)) = &op.request_body {
-                            for (media, content) in &body.content {
-                                if let Some(s) = &content.schema {
-                                    let p = child(
-                                        &child(
-                                            &child(&child(&at, method), "requestBody"),
-                                            "content",
-                                        ),
-                                        media,
-                                    );
-                                    let hint = format!("{}Event", sanitize(name, Case::Pascal));
-                                    self.schema_or_ref(
-                                        s,
-                                        Naming::Context(hint),
-                                        &child(&p, "schema"),
-                                    );
-                                }
-                            }
-                        }
-                    }
+                match serde_json::from_value::<openapiv3::PathItem>(item.clone()) {
+                    Ok(item) => self.lower_inbound(
+                        &item,
+                        &at,
+                        &format!("{}Event", sanitize(name, Case::Pascal)),
+                    ),
+                    Err(e) => self.warn(
+                        &at,
+                        format!("webhook is not a path item ({e}); no types generated for it"),
+                    ),
+                }
+            }
+        }
+        for (_, item_pointer, _, method, op) in &sources {
+            for (name, callback) in &op.callbacks {
+                for (expression, item) in callback {
+                    let at = child(
+                        &child(&child(&child(item_pointer, method), "callbacks"), name),
+                        expression,
+                    );
+                    let hint = format!(
+                        "{}{}Callback",
+                        sanitize(op.operation_id.as_deref().unwrap_or(method), Case::Pascal),
+                        sanitize(name, Case::Pascal)
+                    );
+                    self.lower_inbound(item, &at, &hint);
                 }
             }
         }
@@ -1317,6 +1328,27 @@ impl<'a> ApiLowerer<'a> {
             security,
             pagination,
         })
+    }
+
+    /// Generates the request body types of a request the server sends (webhook or callback).
+    fn lower_inbound(&mut self, item: &openapiv3::PathItem, at: &str, hint: &str) {
+        for (method, op) in item.iter() {
+            if let Some(ReferenceOr::Item(body)) = &op.request_body {
+                for (media, content) in &body.content {
+                    if let Some(s) = &content.schema {
+                        let p = child(
+                            &child(&child(&child(at, method), "requestBody"), "content"),
+                            media,
+                        );
+                        self.schema_or_ref(
+                            s,
+                            Naming::Context(hint.to_owned()),
+                            &child(&p, "schema"),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// Parameters are sent as text: scalars, enums, lists of those. Anything else is sent as JSON text.

@@ -776,6 +776,12 @@ fn field_view(f: &Field) -> FieldView {
         }
         _ => {}
     }
+    if let Some(default) = &f.default {
+        notes.push(format!(
+            "Default when absent: `{}`.",
+            default.replace('`', "'")
+        ));
+    }
     if f.read_only {
         notes.push("Read-only: set by Klarna in responses.".into());
     }

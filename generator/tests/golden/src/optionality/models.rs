@@ -32,6 +32,8 @@ pub struct Cart {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub small: ::std::option::Option<i32>,
     /// The `gift` property.
+    ///
+    /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gift: ::std::option::Option<bool>,
     /// The `secret` property.
