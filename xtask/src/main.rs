@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
+mod bench;
 mod bruno;
 mod contract;
 mod corpus;
@@ -27,6 +28,8 @@ commands:
   contract [--dynamic] [API...]
                    call every operation through the SDK against a Prism mock of its spec
   semver [REV]     cargo semver-checks on `klarna` against REV, compared with the spec diff's bump
+  bench [--quick]  generation time/memory, compile time and per-call overhead, each against progenitor
+                   or hand-written reqwest; rewrites BENCHMARKS.md (--quick: no progenitor, fewer runs)
   help             print this text
 ";
 
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::run(&workspace_root(), args.get(1).map(String::as_str)),
         Some("contract") => contract::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("semver") => semver::run(&workspace_root(), args.get(1..).unwrap_or_default()),
+        Some("bench") => bench::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
             Ok(())
