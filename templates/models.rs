@@ -1,4 +1,8 @@
-//! Request and response models.
+//! {{ doc }}
+{% if part %}
+#[allow(unused_imports)] // a part refers to types of its sibling parts through the parent module
+use super::*;
+{% endif %}
 
 {% for t in types %}
 {% match t %}

@@ -27,6 +27,7 @@ fn main() {
         runtime: RuntimeDependency::Path("/x".into()),
         standalone: true,
         regen_command: "bench".into(),
+        models_per_file: klarna_codegen::render::MODELS_PER_FILE,
     };
     let files = klarna_codegen::render::render(&ir, &options);
     let t_render = t.elapsed();

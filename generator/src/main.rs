@@ -83,6 +83,7 @@ fn main() -> ExitCode {
                 runtime: RuntimeDependency::Path(runtime.display().to_string()),
                 standalone: true,
                 regen_command: command,
+                models_per_file: klarna_codegen::render::MODELS_PER_FILE,
             };
             let generated =
                 match klarna_codegen::generate(&inputs, &crate_name, &crate_version, &options) {

@@ -38,7 +38,12 @@ pub struct RenderOptions {
     pub standalone: bool,
     /// The command that regenerates the output, named in every header.
     pub regen_command: String,
+    /// An API with more types than this gets its models split into parts of this size.
+    pub models_per_file: usize,
 }
+
+/// The default for [`RenderOptions::models_per_file`].
+pub const MODELS_PER_FILE: usize = 400;
 
 /// Renders every file of the crate, keyed by path relative to the crate root.
 pub fn render(
@@ -198,16 +203,49 @@ pub fn render(
                 &api_header,
             );
         }
-        let models = ModelsTemplate {
-            types: api.types.iter().map(type_view).collect(),
-        };
-        push_rust(
-            &mut jobs,
-            &mut problems,
-            &format!("{dir}/models.rs"),
-            models.render(),
-            &api_header,
-        );
+        if api.types.len() <= options.models_per_file.max(1) {
+            let models = ModelsTemplate {
+                doc: "Request and response models.".into(),
+                part: false,
+                types: api.types.iter().map(type_view).collect(),
+            };
+            push_rust(
+                &mut jobs,
+                &mut problems,
+                &format!("{dir}/models.rs"),
+                models.render(),
+                &api_header,
+            );
+        } else {
+            // A large API's models are split into parts that are parsed and formatted in parallel (and
+            // compiled as smaller files); `models` re-exports every part, and each part sees the others.
+            let parts: Vec<&[TypeDef]> = api.types.chunks(options.models_per_file.max(1)).collect();
+            let names: Vec<String> = (1..=parts.len()).map(|i| format!("part_{i:03}")).collect();
+            let index = ModelsIndexTemplate {
+                parts: names.clone(),
+            };
+            push_rust(
+                &mut jobs,
+                &mut problems,
+                &format!("{dir}/models/mod.rs"),
+                index.render(),
+                &api_header,
+            );
+            for (name, types) in names.iter().zip(parts) {
+                let models = ModelsTemplate {
+                    doc: format!("Request and response models, {name}."),
+                    part: true,
+                    types: types.iter().map(type_view).collect(),
+                };
+                push_rust(
+                    &mut jobs,
+                    &mut problems,
+                    &format!("{dir}/models/{name}.rs"),
+                    models.render(),
+                    &api_header,
+                );
+            }
+        }
         let operations = OperationsTemplate {
             resources: api.resources.iter().map(resource_view).collect(),
         };
@@ -1347,7 +1385,16 @@ struct ApiModTemplate {
 #[derive(Template)]
 #[template(path = "models.rs", escape = "none")]
 struct ModelsTemplate {
+    doc: String,
+    /// A part of a split `models` module: it imports its siblings.
+    part: bool,
     types: Vec<TypeView>,
+}
+
+#[derive(Template)]
+#[template(path = "models_index.rs", escape = "none")]
+struct ModelsIndexTemplate {
+    parts: Vec<String>,
 }
 
 #[derive(Template)]

@@ -22,6 +22,7 @@ fn run(bytes: &[u8]) {
         runtime: RuntimeDependency::Path("../runtime".into()),
         standalone: true,
         regen_command: "cargo fuzz".into(),
+        models_per_file: klarna_codegen::render::MODELS_PER_FILE,
     };
     let _ = render::render(&krate, &options);
 }

@@ -125,6 +125,7 @@ fn generate_one(doc: &Path, crates_dir: &Path, runtime: &Path) -> Row {
         runtime: RuntimeDependency::Path(runtime.display().to_string()),
         standalone: false,
         regen_command: "cargo xtask corpus".into(),
+        models_per_file: klarna_codegen::render::MODELS_PER_FILE,
     };
     let input = [SpecInput::new(doc)];
     let start = Instant::now();

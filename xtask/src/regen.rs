@@ -35,8 +35,9 @@ fn inputs(root: &Path, specs: &[PathBuf]) -> Vec<SpecInput> {
         .collect()
 }
 
-fn options(runtime_path: &str, runtime_version: String) -> RenderOptions {
+fn options(runtime_path: &str, runtime_version: String, models_per_file: usize) -> RenderOptions {
     RenderOptions {
+        models_per_file,
         runtime: RuntimeDependency::PathAndVersion {
             path: runtime_path.into(),
             version: runtime_version,
@@ -55,7 +56,11 @@ pub fn generate_sdk(root: &Path) -> Result<klarna_codegen::Generated> {
         &inputs(root, &specs),
         "klarna",
         &version,
-        &options("../runtime", runtime_version),
+        &options(
+            "../runtime",
+            runtime_version,
+            klarna_codegen::render::MODELS_PER_FILE,
+        ),
     ) {
         Ok(g) => {
             eprint!("{}", g.warnings);
@@ -85,7 +90,8 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
         &inputs(root, &fixtures),
         "klarna-golden",
         "0.0.0",
-        &options("../../../runtime", runtime_version),
+        // Small parts, so the golden crate also compiles the split-models layout large APIs get.
+        &options("../../../runtime", runtime_version, 8),
     )
     .map_err(|d| anyhow::anyhow!("generation from the fixtures failed:\n{d}"))?;
     let mut golden_files = golden.files;

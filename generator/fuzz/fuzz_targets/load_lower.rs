@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
         runtime: RuntimeDependency::Path("../runtime".into()),
         standalone: true,
         regen_command: "cargo fuzz".into(),
+        models_per_file: klarna_codegen::render::MODELS_PER_FILE,
     };
     let _ = render::render(&krate, &options);
 });

@@ -2,7 +2,9 @@
 // Source: generator/tests/fixtures/operations.yaml (sha256 d604baf0f631697c6e8e4f693183ad648e0f34707db8fb5e8dc9ee52591ea83e).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Request and response models.
+//! Request and response models, part_001.
+#[allow(unused_imports)]
+use super::*;
 /// The `CreateChargeBody` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateChargeBody {
@@ -99,21 +101,4 @@ pub struct ReplaceFileMetadataBody {
     /// The `label` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
-}
-/// The `ReplaceFileMetadataResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ReplaceFileMetadataResponse {
-    /// The `ok` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ok: ::std::option::Option<bool>,
-}
-/// The `UploadFileBody` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UploadFileBody {
-    /// The `file` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub file: ::std::option::Option<::std::string::String>,
-    /// The `filename` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub filename: ::std::option::Option<::std::string::String>,
 }

@@ -2,7 +2,9 @@
 // Source: generator/tests/fixtures/naming.yaml (sha256 17b67080966a253592ddb2d60b0a8ad0bc1a1bf7cb9a6c566074e47bf422b34c).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Request and response models.
+//! Request and response models, part_001.
+#[allow(unused_imports)]
+use super::*;
 /// The `Address` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Address {
@@ -99,25 +101,3 @@ pub struct Result {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<String>,
 }
-/// The `Self` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Self_ {
-    /// The `name` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-}
-/// The `String` schema.
-pub type String = ::std::string::String;
-/// The `Type` schema.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Type {
-    /// The `self` property.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub self_: ::std::option::Option<Self_>,
-}
-/// The `Vec` schema.
-pub type Vec = ::std::vec::Vec<::std::string::String>;
