@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{API_KEY, TestTime, builder, capture_logs};
+use common::{API_KEY, TRACING_LOCK, TestTime, builder, capture_logs};
 use klarna_runtime::{Client, Method, Request, RequestOptions};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -39,6 +39,7 @@ fn secret_request(p: &str) -> Request {
 
 #[tokio::test]
 async fn debug_output_redacts_secrets() {
+    let _serial = TRACING_LOCK.lock().await;
     let server = MockServer::start().await;
     Mock::given(path("/v2/fail"))
         .respond_with(ResponseTemplate::new(400).set_body_json(

@@ -105,10 +105,17 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
     }
 }
 
+/// Held while a test of a binary that captures logs sends requests: `tracing` keeps per-callsite interest
+/// and a global max level across threads, so a request sent on another test thread while a capturing
+/// subscriber comes and goes can leave a span callsite disabled for the capturing test. Tests that
+/// capture logs, and tests that send requests in the same binary, take this lock.
+pub static TRACING_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Runs `f` with a TRACE-level subscriber (all targets, span fields included) writing to
 /// the returned buffer. Uses the current thread's default subscriber, so call it from a
 /// current-thread runtime.
 pub async fn capture_logs<F: Future>(f: F) -> (F::Output, String) {
+    let _serial = TRACING_LOCK.lock().await;
     let buf = LogBuffer::default();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(buf.clone())
