@@ -421,8 +421,10 @@ pub struct Pagination {
     pub cursor_param: Name,
     /// The response type's path to the next cursor (`pagination.last_item`), as Rust field names.
     pub next_cursor: Vec<String>,
-    /// The page type.
+    /// The page type (the whole response).
     pub page_ty: TypeRef,
+    /// The response is a list of page objects, each with its items and pagination.
+    pub page_list: bool,
     /// Presence of the items field in the page.
     pub items_presence: Presence,
     /// Presence of the `pagination` field in the page.

@@ -1582,11 +1582,19 @@ impl<'a> ApiLowerer<'a> {
             .and_then(Value::as_str)
             .map(str::to_owned);
         let cursor = query.iter().find(|p| p.name.wire == "starting_after")?;
-        let ResponseBody::Json(TypeRef::Named(resp)) = &response.body else {
-            if declared.is_some() {
-                self.warn(pointer, "`x-klarna-pagination` on an operation whose response is not a named object; ignored");
+        // A page, or a list of pages (Klarna's compliance decisions answer `[ {decisions, pagination} ]`).
+        let (resp, page_list) = match &response.body {
+            ResponseBody::Json(TypeRef::Named(resp)) => (resp, false),
+            ResponseBody::Json(TypeRef::List(inner)) => match &**inner {
+                TypeRef::Named(resp) => (resp, true),
+                _ => return None,
+            },
+            _ => {
+                if declared.is_some() {
+                    self.warn(pointer, "`x-klarna-pagination` on an operation whose response is not a page object; ignored");
+                }
+                return None;
             }
-            return None;
         };
         let def = self.types.iter().find(|t| &t.name.rust == resp)?;
         let TypeKind::Struct { fields, .. } = &def.kind else {
@@ -1616,7 +1624,12 @@ impl<'a> ApiLowerer<'a> {
             item_ty: (**item_ty).clone(),
             cursor_param: cursor.name.clone(),
             next_cursor: vec![pagination_field.name.rust.clone(), last.name.rust.clone()],
-            page_ty: TypeRef::Named(resp.clone()),
+            page_ty: if page_list {
+                TypeRef::List(Box::new(TypeRef::Named(resp.clone())))
+            } else {
+                TypeRef::Named(resp.clone())
+            },
+            page_list,
             items_presence: items.presence,
             pagination_presence: pagination_field.presence,
             cursor_presence: last.presence,

@@ -921,6 +921,14 @@ fn paging_view(p: &Pagination) -> PagingView {
         }
         Presence::OptionalNullable => format!("page.{items}.into_option().unwrap_or_default()"),
     };
+    let (items_expr, next_expr) = if p.page_list {
+        (
+            format!("page.into_iter().flat_map(|page| {items_expr}).collect()"),
+            format!("page.last().and_then(|page| {next_expr})"),
+        )
+    } else {
+        (items_expr, next_expr)
+    };
     PagingView {
         item_ty: rust_type(&p.item_ty, MODELS),
         page_ty: rust_type(&p.page_ty, MODELS),

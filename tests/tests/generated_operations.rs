@@ -452,3 +452,37 @@ async fn form_bodies_and_deep_object_queries_are_flattened_on_the_wire() {
     let response = client.runtime().execute(request).await.expect("sent");
     assert_eq!(response.status().as_u16(), 200);
 }
+
+#[tokio::test]
+async fn a_list_of_pages_is_streamed_too() {
+    // Klarna's collection reads compliance decisions as `[ {decisions, pagination} ]`.
+    let server = MockServer::start().await;
+    let account = "krn:partner:global:account:test:ABC";
+    let decisions_path = format!("/v2/accounts/{account}/compliance/decisions");
+    Mock::given(method("GET"))
+        .and(path(decisions_path.as_str()))
+        .and(query_param("starting_after", "d2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"decisions": [{"decision_id": "d3"}], "pagination": {"count": 1, "last_item": null}}
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(decisions_path.as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"decisions": [{"decision_id": "d1"}, {"decision_id": "d2"}], "pagination": {"count": 2, "last_item": "d2"}}
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let decisions = client(&server)
+        .compliance_decisions()
+        .list(account)
+        .into_stream()
+        .collect_vec()
+        .await
+        .expect("all pages");
+    let ids: Vec<&str> = decisions.iter().map(|d| d.decision_id.as_str()).collect();
+    assert_eq!(ids, ["d1", "d2", "d3"]);
+}

@@ -2056,6 +2056,8 @@ impl ComplianceDecisionsApi {
     /// Returns the compliance decisions Klarna took about a partner account. Uncertain shape: Klarna's collection reads `\[0\].decisions\[0\].decision_id`, so the body is modelled as a top-level array of batches that each hold a `decisions` array. Paging uses `size` and `starting_after` only; how the next cursor is returned is not known, so no pagination helper is declared.
     ///
     /// `GET /v2/accounts/{partner_account_id}/compliance/decisions` (operation `listComplianceDecisions`).
+    ///
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `decisions` across pages and `into_pages()` every page.
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2184,6 +2186,62 @@ impl ListComplianceDecisions {
         let client = self.client.clone();
         let response = client.execute(self.into_request()).await?;
         response.json::<::std::vec::Vec<super::models::ComplianceDecisionPage>>()
+    }
+    /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
+    /// `.limit(n)`. An error is yielded after the items already received.
+    pub fn into_stream(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<super::models::ComplianceDecision> {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: ::std::vec::Vec<super::models::ComplianceDecisionPage>| {
+                let next = page
+                    .last()
+                    .and_then(|page| {
+                        page
+                            .pagination
+                            .as_ref()
+                            .and_then(|p| p.last_item.as_option().cloned())
+                    });
+                (page.into_iter().flat_map(|page| page.decisions).collect(), next)
+            },
+        )
+    }
+    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    pub fn into_pages(
+        self,
+    ) -> ::klarna_runtime::pagination::Paginated<
+        ::std::vec::Vec<super::models::ComplianceDecisionPage>,
+    > {
+        let client = self.client.clone();
+        ::klarna_runtime::paginate_pages(
+            client,
+            move |cursor| {
+                let mut page = self.clone();
+                if cursor.is_some() {
+                    page.starting_after = cursor;
+                }
+                page.into_request()
+            },
+            |page: &::std::vec::Vec<super::models::ComplianceDecisionPage>| {
+                page
+                    .last()
+                    .and_then(|page| {
+                        page
+                            .pagination
+                            .as_ref()
+                            .and_then(|p| p.last_item.as_option().cloned())
+                    })
+            },
+        )
     }
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
