@@ -145,13 +145,7 @@ impl {{ op.builder }} {
         let client = self.client.clone();
         ::klarna_runtime::paginate(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.{{ paging.cursor_field }} = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: {{ paging.page_ty }}| {
                 let next = {{ paging.next_expr }};
                 ({{ paging.items_expr }}, next)
@@ -164,15 +158,20 @@ impl {{ op.builder }} {
         let client = self.client.clone();
         ::klarna_runtime::paginate_pages(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.{{ paging.cursor_field }} = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: &{{ paging.page_ty }}| {{ paging.next_expr }},
         )
+    }
+{% endif %}
+
+{% if let Some(paging) = op.paging %}
+    /// The request for the page after `cursor` (the first page when `None`).
+    fn page_request(&self, cursor: ::std::option::Option<::std::string::String>) -> ::klarna_runtime::Request {
+        let mut page = self.clone();
+        if cursor.is_some() {
+            page.{{ paging.cursor_field }} = cursor;
+        }
+        page.into_request()
     }
 {% endif %}
 

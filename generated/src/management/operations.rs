@@ -2195,13 +2195,7 @@ impl ListComplianceDecisions {
         let client = self.client.clone();
         ::klarna_runtime::paginate(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: ::std::vec::Vec<super::models::ComplianceDecisionPage>| {
                 let next = page
                     .last()
@@ -2224,13 +2218,7 @@ impl ListComplianceDecisions {
         let client = self.client.clone();
         ::klarna_runtime::paginate_pages(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: &::std::vec::Vec<super::models::ComplianceDecisionPage>| {
                 page
                     .last()
@@ -2242,6 +2230,17 @@ impl ListComplianceDecisions {
                     })
             },
         )
+    }
+    /// The request for the page after `cursor` (the first page when `None`).
+    fn page_request(
+        &self,
+        cursor: ::std::option::Option<::std::string::String>,
+    ) -> ::klarna_runtime::Request {
+        let mut page = self.clone();
+        if cursor.is_some() {
+            page.starting_after = cursor;
+        }
+        page.into_request()
     }
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
@@ -5186,13 +5185,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         let client = self.client.clone();
         ::klarna_runtime::paginate(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: super::models::PaymentProgramList| {
                 let next = page
                     .pagination
@@ -5209,17 +5202,22 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         let client = self.client.clone();
         ::klarna_runtime::paginate_pages(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: &super::models::PaymentProgramList| {
                 page.pagination.as_ref().and_then(|p| p.last_item.as_option().cloned())
             },
         )
+    }
+    /// The request for the page after `cursor` (the first page when `None`).
+    fn page_request(
+        &self,
+        cursor: ::std::option::Option<::std::string::String>,
+    ) -> ::klarna_runtime::Request {
+        let mut page = self.clone();
+        if cursor.is_some() {
+            page.starting_after = cursor;
+        }
+        page.into_request()
     }
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
@@ -6169,13 +6167,7 @@ impl ReadPricePlan {
         let client = self.client.clone();
         ::klarna_runtime::paginate(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: super::models::PricePlanDetails| {
                 let next = page
                     .pagination
@@ -6192,17 +6184,22 @@ impl ReadPricePlan {
         let client = self.client.clone();
         ::klarna_runtime::paginate_pages(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: &super::models::PricePlanDetails| {
                 page.pagination.as_ref().and_then(|p| p.last_item.as_option().cloned())
             },
         )
+    }
+    /// The request for the page after `cursor` (the first page when `None`).
+    fn page_request(
+        &self,
+        cursor: ::std::option::Option<::std::string::String>,
+    ) -> ::klarna_runtime::Request {
+        let mut page = self.clone();
+        if cursor.is_some() {
+            page.starting_after = cursor;
+        }
+        page.into_request()
     }
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
@@ -6791,13 +6788,7 @@ impl ListSettlementTransactions {
         let client = self.client.clone();
         ::klarna_runtime::paginate(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: super::models::SettlementTransactionList| {
                 let next = page.pagination.last_item.as_option().cloned();
                 (page.transactions, next)
@@ -6813,17 +6804,22 @@ impl ListSettlementTransactions {
         let client = self.client.clone();
         ::klarna_runtime::paginate_pages(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: &super::models::SettlementTransactionList| {
                 page.pagination.last_item.as_option().cloned()
             },
         )
+    }
+    /// The request for the page after `cursor` (the first page when `None`).
+    fn page_request(
+        &self,
+        cursor: ::std::option::Option<::std::string::String>,
+    ) -> ::klarna_runtime::Request {
+        let mut page = self.clone();
+        if cursor.is_some() {
+            page.starting_after = cursor;
+        }
+        page.into_request()
     }
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
@@ -7810,13 +7806,7 @@ impl ListStoreGroups {
         let client = self.client.clone();
         ::klarna_runtime::paginate(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: super::models::StoreGroupList| {
                 let next = page
                     .pagination
@@ -7833,17 +7823,22 @@ impl ListStoreGroups {
         let client = self.client.clone();
         ::klarna_runtime::paginate_pages(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: &super::models::StoreGroupList| {
                 page.pagination.as_ref().and_then(|p| p.last_item.as_option().cloned())
             },
         )
+    }
+    /// The request for the page after `cursor` (the first page when `None`).
+    fn page_request(
+        &self,
+        cursor: ::std::option::Option<::std::string::String>,
+    ) -> ::klarna_runtime::Request {
+        let mut page = self.clone();
+        if cursor.is_some() {
+            page.starting_after = cursor;
+        }
+        page.into_request()
     }
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
@@ -8343,13 +8338,7 @@ impl ListStores {
         let client = self.client.clone();
         ::klarna_runtime::paginate(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: super::models::StoreList| {
                 let next = page
                     .pagination
@@ -8366,17 +8355,22 @@ impl ListStores {
         let client = self.client.clone();
         ::klarna_runtime::paginate_pages(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: &super::models::StoreList| {
                 page.pagination.as_ref().and_then(|p| p.last_item.as_option().cloned())
             },
         )
+    }
+    /// The request for the page after `cursor` (the first page when `None`).
+    fn page_request(
+        &self,
+        cursor: ::std::option::Option<::std::string::String>,
+    ) -> ::klarna_runtime::Request {
+        let mut page = self.clone();
+        if cursor.is_some() {
+            page.starting_after = cursor;
+        }
+        page.into_request()
     }
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(

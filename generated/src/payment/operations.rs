@@ -1491,13 +1491,7 @@ impl ListPaymentDisputes {
         let client = self.client.clone();
         ::klarna_runtime::paginate(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: super::models::DisputeList| {
                 let next = page.pagination.last_item.as_option().cloned();
                 (page.disputes, next)
@@ -1511,17 +1505,22 @@ impl ListPaymentDisputes {
         let client = self.client.clone();
         ::klarna_runtime::paginate_pages(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: &super::models::DisputeList| {
                 page.pagination.last_item.as_option().cloned()
             },
         )
+    }
+    /// The request for the page after `cursor` (the first page when `None`).
+    fn page_request(
+        &self,
+        cursor: ::std::option::Option<::std::string::String>,
+    ) -> ::klarna_runtime::Request {
+        let mut page = self.clone();
+        if cursor.is_some() {
+            page.starting_after = cursor;
+        }
+        page.into_request()
     }
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(

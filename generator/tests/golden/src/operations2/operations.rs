@@ -529,13 +529,7 @@ impl ListFiles {
         let client = self.client.clone();
         ::klarna_runtime::paginate(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: super::models::FileList| {
                 let next = page.pagination.last_item.as_option().cloned();
                 (page.files, next)
@@ -549,17 +543,22 @@ impl ListFiles {
         let client = self.client.clone();
         ::klarna_runtime::paginate_pages(
             client,
-            move |cursor| {
-                let mut page = self.clone();
-                if cursor.is_some() {
-                    page.starting_after = cursor;
-                }
-                page.into_request()
-            },
+            move |cursor| self.page_request(cursor),
             |page: &super::models::FileList| {
                 page.pagination.last_item.as_option().cloned()
             },
         )
+    }
+    /// The request for the page after `cursor` (the first page when `None`).
+    fn page_request(
+        &self,
+        cursor: ::std::option::Option<::std::string::String>,
+    ) -> ::klarna_runtime::Request {
+        let mut page = self.clone();
+        if cursor.is_some() {
+            page.starting_after = cursor;
+        }
+        page.into_request()
     }
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
