@@ -343,6 +343,14 @@ impl<'a> ApiLowerer<'a> {
         }
     }
 
+    /// The component schema a `#/components/schemas/NAME` reference names, if it exists and is not
+    /// itself a reference.
+    fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
+        let api: &'a OpenAPI = self.api;
+        let name = reference.strip_prefix("#/components/schemas/")?;
+        api.components.as_ref()?.schemas.get(name)?.as_item()
+    }
+
     fn resolve_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
         if let Some(name) = reference.strip_prefix("#/components/schemas/") {
             let name = name
@@ -728,11 +736,9 @@ impl<'a> ApiLowerer<'a> {
                 )
             }
             ReferenceOr::Reference { reference } => {
-                let target = reference
-                    .strip_prefix("#/components/schemas/")
-                    .and_then(|n| self.api.components.as_ref().and_then(|c| c.schemas.get(n)));
-                let nullable =
-                    matches!(target, Some(ReferenceOr::Item(s)) if s.schema_data.nullable);
+                let nullable = self
+                    .component_schema(reference)
+                    .is_some_and(|s| s.schema_data.nullable);
                 (nullable, None, false, false, false)
             }
         }
@@ -837,10 +843,7 @@ impl<'a> ApiLowerer<'a> {
     fn specificity(&self, alt: &ReferenceOr<Schema>) -> Specificity {
         let schema = match alt {
             ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/schemas/")
-                .and_then(|n| self.api.components.as_ref().and_then(|c| c.schemas.get(n)))
-                .and_then(ReferenceOr::as_item),
+            ReferenceOr::Reference { reference } => self.component_schema(reference),
         };
         let Some(schema) = schema else {
             return (9, 0, 0);
@@ -892,10 +895,7 @@ impl<'a> ApiLowerer<'a> {
             let part_pointer = format!("{}/{i}", child(pointer, "allOf"));
             let schema = match part {
                 ReferenceOr::Item(s) => Some(s.clone()),
-                ReferenceOr::Reference { reference } => reference
-                    .strip_prefix("#/components/schemas/")
-                    .and_then(|n| self.api.components.as_ref().and_then(|c| c.schemas.get(n)))
-                    .and_then(|s| s.as_item().cloned()),
+                ReferenceOr::Reference { reference } => self.component_schema(reference).cloned(),
             };
             let Some(schema) = schema else {
                 self.warn(
@@ -919,18 +919,14 @@ impl<'a> ApiLowerer<'a> {
                     let mut p = indexmap_like::Props::new();
                     let mut r = Vec::new();
                     for inner in all_of {
-                        if let Some(ReferenceOr::Item(s)) = match inner {
-                            ReferenceOr::Item(s) => Some(ReferenceOr::Item(s.clone())),
-                            ReferenceOr::Reference { reference } => reference
-                                .strip_prefix("#/components/schemas/")
-                                .and_then(|n| {
-                                    self.api
-                                        .components
-                                        .as_ref()
-                                        .and_then(|c| c.schemas.get(n))
-                                        .cloned()
-                                }),
-                        } && let SchemaKind::Type(Type::Object(o)) = &s.schema_kind
+                        let inner = match inner {
+                            ReferenceOr::Item(s) => Some(s),
+                            ReferenceOr::Reference { reference } => {
+                                self.component_schema(reference)
+                            }
+                        };
+                        if let Some(s) = inner
+                            && let SchemaKind::Type(Type::Object(o)) = &s.schema_kind
                         {
                             p.extend(o.properties.clone());
                             r.extend(o.required.clone());
