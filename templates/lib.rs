@@ -3,9 +3,11 @@
 #![deny(missing_docs)]
 
 pub use ::klarna_runtime::{
-    ApiError, ClientBuilder, Environment, Error, ErrorKind, IntegrationMetadata, Multipart, Nullable,
-    RequestOptions, Response, RetryPolicy,
+    ApiError, Base64Bytes, ClientBuilder, Date, DateTime, Decimal, Environment, Error, ErrorKind,
+    IntegrationMetadata, Multipart, Nullable, RequestOptions, Response, RetryPolicy, Uuid,
 };
+/// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.
+pub use ::klarna_runtime::formats::time;
 
 {% for api in apis %}
 {{ api.doc }}

@@ -22,9 +22,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 pub use ::klarna_runtime::{
-    ApiError, ClientBuilder, Environment, Error, ErrorKind, IntegrationMetadata,
-    Multipart, Nullable, RequestOptions, Response, RetryPolicy,
+    ApiError, Base64Bytes, ClientBuilder, Date, DateTime, Decimal, Environment, Error,
+    ErrorKind, IntegrationMetadata, Multipart, Nullable, RequestOptions, Response,
+    RetryPolicy, Uuid,
 };
+/// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.
+pub use ::klarna_runtime::formats::time;
 /// Klarna Identity API (v2-r2512, `identity` feature).
 #[cfg(feature = "identity")]
 pub mod identity;

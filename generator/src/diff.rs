@@ -44,7 +44,8 @@ use serde::Serialize;
 use crate::SpecInput;
 use crate::diag::{Diagnostic, Diagnostics, Location as DiagLocation};
 use crate::ir::{
-    Api, Crate, Field, Operation, Param, Presence, ResponseBody, TypeDef, TypeKind, TypeRef,
+    Api, Crate, Field, Operation, Param, Presence, ResponseBody, StringRepr, TypeDef, TypeKind,
+    TypeRef, Usage,
 };
 
 /// How a change affects users of the generated crate (see the module docs for the policy).
@@ -329,26 +330,7 @@ pub fn diff(old: &Crate, new: &Crate) -> Report {
     }
 }
 
-/// Which directions a type travels in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Usage {
-    request: bool,
-    response: bool,
-}
-
 impl Usage {
-    const BOTH: Usage = Usage {
-        request: true,
-        response: true,
-    };
-
-    fn union(self, other: Usage) -> Usage {
-        Usage {
-            request: self.request || other.request,
-            response: self.response || other.response,
-        }
-    }
-
     /// Restricted by a field's `readOnly`/`writeOnly`.
     fn for_field(self, f: &Field) -> Usage {
         Usage {
@@ -376,79 +358,6 @@ impl Usage {
             (false, true) => "response",
             (false, false) => "no",
         }
-    }
-}
-
-/// Usage of the named types operations reach, by Rust name (see [`ApiDiff::usage_of`] for the rest).
-fn usage(api: &Api) -> BTreeMap<String, Usage> {
-    let types: BTreeMap<&str, &TypeDef> = api
-        .types
-        .iter()
-        .map(|t| (t.name.rust.as_str(), t))
-        .collect();
-    let mut out: BTreeMap<String, Usage> = BTreeMap::new();
-    let mut stack: Vec<(String, bool)> = Vec::new();
-    for op in api.resources.iter().flat_map(|r| &r.operations) {
-        for p in op
-            .path_params
-            .iter()
-            .chain(&op.query_params)
-            .chain(&op.header_params)
-        {
-            push_named(&p.ty, true, &mut stack);
-        }
-        if let Some(b) = &op.body {
-            push_named(&b.ty, true, &mut stack);
-        }
-        if let ResponseBody::Json(t) = &op.response.body {
-            push_named(t, false, &mut stack);
-        }
-    }
-    while let Some((name, request)) = stack.pop() {
-        let entry = out.entry(name.clone()).or_default();
-        let seen = if request {
-            &mut entry.request
-        } else {
-            &mut entry.response
-        };
-        if *seen {
-            continue;
-        }
-        *seen = true;
-        let Some(def) = types.get(name.as_str()) else {
-            continue;
-        };
-        match &def.kind {
-            TypeKind::Struct {
-                fields, additional, ..
-            } => {
-                for f in fields {
-                    if (request && f.read_only) || (!request && f.write_only) {
-                        continue;
-                    }
-                    push_named(&f.ty, request, &mut stack);
-                }
-                if let Some(a) = additional {
-                    push_named(&a.ty, request, &mut stack);
-                }
-            }
-            TypeKind::Union { variants, .. } => {
-                for v in variants {
-                    push_named(&v.ty, request, &mut stack);
-                }
-            }
-            TypeKind::Alias { target } => push_named(target, request, &mut stack),
-            TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => {}
-        }
-    }
-    out
-}
-
-fn push_named(ty: &TypeRef, request: bool, stack: &mut Vec<(String, bool)>) {
-    match ty {
-        TypeRef::Named(n) => stack.push((n.clone(), request)),
-        TypeRef::List(inner) | TypeRef::Map(inner) => push_named(inner, request, stack),
-        _ => {}
     }
 }
 
@@ -502,8 +411,8 @@ impl ApiDiff<'_> {
 fn diff_api(old: &Api, new: &Api, out: &mut Vec<Change>) {
     let mut d = ApiDiff {
         module: &new.module.wire,
-        old_usage: usage(old),
-        new_usage: usage(new),
+        old_usage: old.type_usage(),
+        new_usage: new.type_usage(),
         out,
     };
     diff_operations(old, new, &mut d);
@@ -1184,9 +1093,12 @@ fn diff_fields(ty: &str, old: &[Field], new: &[Field], usage: Usage, d: &mut Api
 }
 
 /// Only a string `format` differs: the Rust type (`String`) stays, the wire constraint changes.
+/// Only the documented `format` changed, not the Rust type it is generated as.
 fn format_only_change(old: &TypeRef, new: &TypeRef) -> bool {
     match (old, new) {
-        (TypeRef::String(_), TypeRef::String(_)) => true,
+        (TypeRef::String(a), TypeRef::String(b)) => {
+            StringRepr::of(a.as_deref()) == StringRepr::of(b.as_deref())
+        }
         (TypeRef::List(a), TypeRef::List(b)) | (TypeRef::Map(a), TypeRef::Map(b)) => {
             format_only_change(a, b)
         }

@@ -6,6 +6,8 @@
 //! (types and resources by Rust name, operations by Rust name, fields in document order), so the IR of the
 //! same inputs is the same on every machine, and `klarna-codegen ir SPEC` can be snapshot-tested.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 /// A name as it appears on the wire and as it appears in Rust.
@@ -259,6 +261,143 @@ pub enum TypeRef {
     List(Box<TypeRef>),
     /// A string-keyed map.
     Map(Box<TypeRef>),
+}
+
+/// How a string of a given `format` is represented in Rust: the formats the runtime has a
+/// validated type for, and plain text for every other format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StringRepr {
+    /// `String`: no format, or one without its own type (`email`, `uri`, `password`, ...).
+    Text,
+    /// `format: date-time`: an RFC 3339 timestamp.
+    DateTime,
+    /// `format: date`: an RFC 3339 `full-date`.
+    Date,
+    /// `format: uuid`.
+    Uuid,
+    /// `format: byte`: base64 text, held decoded.
+    Base64,
+    /// `format: decimal`: exact decimal text.
+    Decimal,
+}
+
+impl StringRepr {
+    /// The representation of a string with this `format`.
+    pub fn of(format: Option<&str>) -> StringRepr {
+        match format {
+            Some("date-time") => StringRepr::DateTime,
+            Some("date") => StringRepr::Date,
+            Some("uuid") => StringRepr::Uuid,
+            Some("byte") => StringRepr::Base64,
+            Some("decimal") => StringRepr::Decimal,
+            _ => StringRepr::Text,
+        }
+    }
+}
+
+/// Which directions a named type travels in: sent in requests, received in responses, or both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Reached from a parameter or a request body (not through `readOnly` fields).
+    pub request: bool,
+    /// Reached from a success response body (not through `writeOnly` fields).
+    pub response: bool,
+}
+
+impl Usage {
+    /// Both directions.
+    pub const BOTH: Usage = Usage {
+        request: true,
+        response: true,
+    };
+
+    /// Either direction of either.
+    pub fn union(self, other: Usage) -> Usage {
+        Usage {
+            request: self.request || other.request,
+            response: self.response || other.response,
+        }
+    }
+}
+
+impl Api {
+    /// The directions each named type that an operation reaches travels in, by Rust name. Types no
+    /// operation reaches (webhook payloads, unused components) are absent.
+    pub fn type_usage(&self) -> BTreeMap<String, Usage> {
+        fn push_named(ty: &TypeRef, request: bool, stack: &mut Vec<(String, bool)>) {
+            match ty {
+                TypeRef::Named(n) => stack.push((n.clone(), request)),
+                TypeRef::List(inner) | TypeRef::Map(inner) => push_named(inner, request, stack),
+                _ => {}
+            }
+        }
+        let types: BTreeMap<&str, &TypeDef> = self
+            .types
+            .iter()
+            .map(|t| (t.name.rust.as_str(), t))
+            .collect();
+        let mut out: BTreeMap<String, Usage> = BTreeMap::new();
+        let mut stack: Vec<(String, bool)> = Vec::new();
+        for op in self.resources.iter().flat_map(|r| &r.operations) {
+            for p in op
+                .path_params
+                .iter()
+                .chain(&op.query_params)
+                .chain(&op.header_params)
+            {
+                push_named(&p.ty, true, &mut stack);
+            }
+            if let Some(b) = &op.body {
+                push_named(&b.ty, true, &mut stack);
+            }
+            if let ResponseBody::Json(t) = &op.response.body {
+                push_named(t, false, &mut stack);
+            }
+            for alt in &op.response.alternatives {
+                if let ResponseBody::Json(t) = &alt.body {
+                    push_named(t, false, &mut stack);
+                }
+            }
+        }
+        while let Some((name, request)) = stack.pop() {
+            let entry = out.entry(name.clone()).or_default();
+            let seen = if request {
+                &mut entry.request
+            } else {
+                &mut entry.response
+            };
+            if *seen {
+                continue;
+            }
+            *seen = true;
+            let Some(def) = types.get(name.as_str()) else {
+                continue;
+            };
+            match &def.kind {
+                TypeKind::Struct {
+                    fields, additional, ..
+                } => {
+                    for f in fields {
+                        if (request && f.read_only) || (!request && f.write_only) {
+                            continue;
+                        }
+                        push_named(&f.ty, request, &mut stack);
+                    }
+                    if let Some(a) = additional {
+                        push_named(&a.ty, request, &mut stack);
+                    }
+                }
+                TypeKind::Union { variants, .. } => {
+                    for v in variants {
+                        push_named(&v.ty, request, &mut stack);
+                    }
+                }
+                TypeKind::Alias { target } => push_named(target, request, &mut stack),
+                TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => {}
+            }
+        }
+        out
+    }
 }
 
 /// Operations that share a tag, reached through `client.<accessor>()`.

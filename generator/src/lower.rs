@@ -207,7 +207,7 @@ impl<'a> ApiLowerer<'a> {
         let mut types = std::mem::take(&mut self.types);
         box_cycles(&mut types);
         types.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
-        Api {
+        let mut api = Api {
             module,
             title: info.title.clone(),
             version: info.version.clone(),
@@ -229,7 +229,9 @@ impl<'a> ApiLowerer<'a> {
             types,
             resources,
             events,
-        }
+        };
+        relax_one_way_required(&mut api);
+        api
     }
 
     /// Reads `x-klarna-event-payloads` (event type → payload schema) from a string enum component.
@@ -694,15 +696,7 @@ impl<'a> ApiLowerer<'a> {
             rust: scope.claim("additional_properties").0,
             ty,
         });
-        let required_count = fields
-            .iter()
-            .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
-            .count();
-        let construct = match required_count {
-            0 => Construct::Default,
-            1..=7 => Construct::New,
-            _ => Construct::Literal,
-        };
+        let construct = construct_for(&fields);
         TypeKind::Struct {
             fields,
             additional,
@@ -866,6 +860,12 @@ impl<'a> ApiLowerer<'a> {
             SchemaKind::Type(Type::Number(_)) => (5, 0, 0),
             SchemaKind::Type(Type::Boolean(_)) => (6, 0, 0),
             SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => (7, 0, 0),
+            // A validated format (date-time, uuid, ...) rejects text a plain string accepts.
+            SchemaKind::Type(Type::String(st))
+                if StringRepr::of(Some(string_format_text(&st.format))) != StringRepr::Text =>
+            {
+                (7, 1, 0)
+            }
             SchemaKind::Type(Type::String(_)) => (8, 0, 0),
             _ => (9, 0, 0),
         }
@@ -1688,6 +1688,56 @@ fn string_format_name(f: &StringFormat) -> &'static str {
         StringFormat::Password => "password",
         StringFormat::Byte => "byte",
         StringFormat::Binary => "binary",
+    }
+}
+
+/// How a struct is built: `Default` without required fields, `new(..)` with a few, a literal beyond.
+fn construct_for(fields: &[Field]) -> Construct {
+    let required_count = fields
+        .iter()
+        .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+        .count();
+    match required_count {
+        0 => Construct::Default,
+        1..=7 => Construct::New,
+        _ => Construct::Literal,
+    }
+}
+
+/// OpenAPI 3.0: `required` on a `readOnly` property applies to responses only, and on a `writeOnly`
+/// property to requests only. A field is therefore optional in Rust when its type also travels in the
+/// direction that leaves it out: a request need not invent a server-assigned id, and a response that
+/// omits a password still deserializes. Types used in one direction only keep the field required where
+/// it is sent; types no operation reaches (webhook payloads, unused components) count as both.
+fn relax_one_way_required(api: &mut Api) {
+    let usage = api.type_usage();
+    for t in &mut api.types {
+        let u = usage.get(&t.name.rust).copied().unwrap_or(Usage::BOTH);
+        let TypeKind::Struct {
+            fields, construct, ..
+        } = &mut t.kind
+        else {
+            continue;
+        };
+        for f in fields.iter_mut() {
+            if (f.read_only && u.request) || (f.write_only && u.response) {
+                f.presence = match f.presence {
+                    Presence::Required => Presence::Optional,
+                    Presence::RequiredNullable => Presence::OptionalNullable,
+                    other => other,
+                };
+            }
+        }
+        *construct = construct_for(fields);
+    }
+}
+
+/// The `format` of a string schema as written, `""` when there is none.
+fn string_format_text(f: &VariantOrUnknownOrEmpty<StringFormat>) -> &str {
+    match f {
+        VariantOrUnknownOrEmpty::Item(f) => string_format_name(f),
+        VariantOrUnknownOrEmpty::Unknown(f) => f,
+        VariantOrUnknownOrEmpty::Empty => "",
     }
 }
 

@@ -496,8 +496,17 @@ fn rust_type(t: &TypeRef, models: &str) -> String {
         TypeRef::I64 => "i64".into(),
         TypeRef::F32 => "f32".into(),
         TypeRef::F64 => "f64".into(),
+        TypeRef::String(format) => match StringRepr::of(format.as_deref()) {
+            StringRepr::Text => "::std::string::String",
+            StringRepr::DateTime => "::klarna_runtime::DateTime",
+            StringRepr::Date => "::klarna_runtime::Date",
+            StringRepr::Uuid => "::klarna_runtime::Uuid",
+            StringRepr::Base64 => "::klarna_runtime::Base64Bytes",
+            StringRepr::Decimal => "::klarna_runtime::Decimal",
+        }
+        .into(),
         // Binary data inside JSON can only be a string.
-        TypeRef::String(_) | TypeRef::Bytes => "::std::string::String".into(),
+        TypeRef::Bytes => "::std::string::String".into(),
         TypeRef::Json => "::serde_json::Value".into(),
         TypeRef::Named(n) => format!("{models}{n}"),
         TypeRef::List(inner) => format!("::std::vec::Vec<{}>", rust_type(inner, models)),
@@ -821,10 +830,10 @@ fn field_view(f: &Field) -> FieldView {
         ));
     }
     if f.read_only {
-        notes.push("Read-only: set by Klarna in responses.".into());
+        notes.push("Read-only: set by the server in responses; requests leave it out.".into());
     }
     if f.write_only {
-        notes.push("Write-only: never returned by Klarna.".into());
+        notes.push("Write-only: sent in requests; responses leave it out.".into());
     }
     if !notes.is_empty() {
         doc.push_str("\n\n");

@@ -70,7 +70,12 @@ const CASES: &[(&str, &[(K, C)])] = &[
         "response_field_no_longer_nullable",
         &[(K::FieldNullableChanged, N)],
     ),
+    // `email` is still a `String`: documentation only. `uuid` has its own Rust type: breaking.
     ("response_field_format_changed", &[(K::FieldTypeChanged, N)]),
+    (
+        "response_field_typed_format_added",
+        &[(K::FieldTypeChanged, B)],
+    ),
     // Tag is sent and received; a readOnly field is only received, so the new required one is harmless.
     ("shared_type_field_added_required", &[(K::FieldAdded, B)]),
     ("shared_type_read_only_field_added", &[(K::FieldAdded, F)]),

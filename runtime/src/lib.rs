@@ -93,6 +93,7 @@
 mod client;
 mod error;
 pub mod form;
+pub mod formats;
 mod macros;
 mod metadata;
 mod nullable;
@@ -121,6 +122,7 @@ pub use client::{
     LIVE_BASE_URL, TEST_BASE_URL,
 };
 pub use error::{ApiError, Error, ErrorDetail, ErrorKind, TimeoutKind, ValidationError};
+pub use formats::{Base64Bytes, Date, DateTime, Decimal, FormatError, Uuid};
 pub use metadata::{IntegrationMetadata, Integrator, Originator};
 pub use nullable::Nullable;
 pub use pagination::{paginate, paginate_pages};

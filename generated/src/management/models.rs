@@ -13,7 +13,7 @@ pub struct AccountCreation {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account_created_at: ::std::option::Option<::std::string::String>,
+    pub account_created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// A postal address.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -310,7 +310,7 @@ pub struct ComplianceDecision {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 impl ComplianceDecision {
     /// Creates a value from its required fields; optional fields start empty.
@@ -499,12 +499,12 @@ pub struct CreatePaymentProgramEnablementRequest {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub effective_from: ::std::option::Option<::std::string::String>,
+    pub effective_from: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the enablement ends; open-ended when absent.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub effective_to: ::std::option::Option<::std::string::String>,
+    pub effective_to: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 impl CreatePaymentProgramEnablementRequest {
     /// Creates a value from its required fields; optional fields start empty.
@@ -730,11 +730,11 @@ pub struct GenerateSettlementReportRequest {
     /// Start of the period.
     ///
     /// Format: `date-time`.
-    pub interval_start: ::std::string::String,
+    pub interval_start: ::klarna_runtime::DateTime,
     /// End of the period.
     ///
     /// Format: `date-time`.
-    pub interval_end: ::std::string::String,
+    pub interval_end: ::klarna_runtime::DateTime,
     /// Payment Acquiring Account to report on.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
@@ -742,8 +742,8 @@ pub struct GenerateSettlementReportRequest {
 impl GenerateSettlementReportRequest {
     /// Creates a value from its required fields; optional fields start empty.
     pub fn new(
-        interval_start: ::std::string::String,
-        interval_end: ::std::string::String,
+        interval_start: ::klarna_runtime::DateTime,
+        interval_end: ::klarna_runtime::DateTime,
     ) -> Self {
         Self {
             interval_start,
@@ -1137,7 +1137,7 @@ pub struct PartnerPayoutsState {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub payouts_enabled_at: ::std::option::Option<::std::string::String>,
+    pub payouts_enabled_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Days by which you delay payouts to the partner.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payouts_delay_days: ::std::option::Option<i32>,
@@ -1301,12 +1301,12 @@ pub struct PaymentProgramEnablement {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub effective_from: ::std::option::Option<::std::string::String>,
+    pub effective_from: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the enablement ends; null when open-ended.
     ///
     /// Format: `date-time`. May be absent, null, or a value; the three are sent differently.
     #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
-    pub effective_to: ::klarna_runtime::Nullable<::std::string::String>,
+    pub effective_to: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
 }
 impl PaymentProgramEnablement {
     /// Creates a value from its required fields; optional fields start empty.
@@ -1406,7 +1406,7 @@ pub struct PayoutStatus {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// State of a payout, matching the `settlement.payout.*` webhook events.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1444,12 +1444,12 @@ pub struct PlanVersion {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub effective_from: ::std::option::Option<::std::string::String>,
+    pub effective_from: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When this version stops applying; null when open-ended.
     ///
     /// Format: `date-time`. May be absent, null, or a value; the three are sent differently.
     #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
-    pub effective_to: ::klarna_runtime::Nullable<::std::string::String>,
+    pub effective_to: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
 }
 impl PlanVersion {
     /// Creates a value from its required fields; optional fields start empty.
@@ -1508,7 +1508,7 @@ pub struct PricePlanDetails {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub effective_from: ::std::option::Option<::std::string::String>,
+    pub effective_from: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Rates matching the query.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rates: ::std::option::Option<::std::vec::Vec<PricePlanRate>>,
@@ -1584,11 +1584,11 @@ pub struct RevokeClientCertificateRequest {
     /// Moment from which the certificate stops being accepted.
     ///
     /// Format: `date-time`.
-    pub revoked_from: ::std::string::String,
+    pub revoked_from: ::klarna_runtime::DateTime,
 }
 impl RevokeClientCertificateRequest {
     /// Creates a value from its required fields; optional fields start empty.
-    pub fn new(revoked_from: ::std::string::String) -> Self {
+    pub fn new(revoked_from: ::klarna_runtime::DateTime) -> Self {
         Self { revoked_from }
     }
 }
@@ -1628,12 +1628,12 @@ pub struct Settlement {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interval_start: ::std::option::Option<::std::string::String>,
+    pub interval_start: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the settled period.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interval_end: ::std::option::Option<::std::string::String>,
+    pub interval_end: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Net amount paid out, in minor units.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_settlement_amount: ::std::option::Option<i64>,
@@ -1676,12 +1676,12 @@ pub struct SettlementReport {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interval_start: ::std::option::Option<::std::string::String>,
+    pub interval_start: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the settled period.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interval_end: ::std::option::Option<::std::string::String>,
+    pub interval_end: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Net amount paid out, in minor units.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_settlement_amount: ::std::option::Option<i64>,
@@ -1749,7 +1749,7 @@ pub struct SettlementTransaction {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub occurred_at: ::std::option::Option<::std::string::String>,
+    pub occurred_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// A page of settlement lines.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1860,7 +1860,7 @@ pub struct Stakeholder {
     ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub date_of_birth: ::std::option::Option<::std::string::String>,
+    pub date_of_birth: ::std::option::Option<::klarna_runtime::Date>,
     /// The `national_identification` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub national_identification: ::std::option::Option<NationalIdentification>,

@@ -6043,7 +6043,7 @@ pub struct ReadPricePlan {
     customer_country: ::std::string::String,
     merchant_category_code: ::std::string::String,
     pricing_payment_category: ::std::string::String,
-    date_time: ::std::option::Option<::std::string::String>,
+    date_time: ::std::option::Option<::klarna_runtime::DateTime>,
     partner_country: ::std::option::Option<::std::string::String>,
     payment_program_id: ::std::option::Option<::std::string::String>,
     size: ::std::option::Option<i32>,
@@ -6055,7 +6055,7 @@ impl ReadPricePlan {
     /// Moment for which to return the applicable rates.
     pub fn date_time(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::klarna_runtime::DateTime>,
     ) -> Self {
         self.date_time = ::std::option::Option::Some(value.into());
         self
@@ -6301,8 +6301,8 @@ impl SettlementsApi {
     /// `GET /v2/settlements` (operation `listSettlements`).
     pub fn list(
         &self,
-        interval_start: impl ::std::convert::Into<::std::string::String>,
-        interval_end: impl ::std::convert::Into<::std::string::String>,
+        interval_start: impl ::std::convert::Into<::klarna_runtime::DateTime>,
+        interval_end: impl ::std::convert::Into<::klarna_runtime::DateTime>,
     ) -> ListSettlements {
         ListSettlements {
             client: self.client.clone(),
@@ -6578,8 +6578,8 @@ impl GenerateSettlementReport {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListSettlements {
     client: ::klarna_runtime::Client,
-    interval_start: ::std::string::String,
-    interval_end: ::std::string::String,
+    interval_start: ::klarna_runtime::DateTime,
+    interval_end: ::klarna_runtime::DateTime,
     currency: ::std::option::Option<super::models::Currency>,
     payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,

@@ -42,7 +42,7 @@ pub struct ComplianceDecisionCreatedEventPayload {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// A newly created signing key, including its secret (shown only once).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -56,7 +56,7 @@ pub struct CreateSigningKeyResponse {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 impl CreateSigningKeyResponse {
     /// Creates a value from its required fields; optional fields start empty.
@@ -145,7 +145,7 @@ pub struct CustomerTokenRevokedEventPayload {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub revoked_at: ::std::option::Option<::std::string::String>,
+    pub revoked_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// New state of the token.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -456,17 +456,17 @@ pub struct PaymentDisputeEventPayload {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub opened_at: ::std::option::Option<::std::string::String>,
+    pub opened_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the dispute was closed, if it is.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub closed_at: ::std::option::Option<::std::string::String>,
+    pub closed_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Deadline for the partner's next action (for example evidence or appeal).
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deadline_expires_at: ::std::option::Option<::std::string::String>,
+    pub deadline_expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// Why the customer disputes the purchase.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -638,7 +638,7 @@ pub struct PaymentRequestStateChangeEventPayload {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_at: ::std::option::Option<::std::string::String>,
+    pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 impl PaymentRequestStateChangeEventPayload {
     /// Creates a value from its required fields; optional fields start empty.
@@ -709,7 +709,7 @@ pub struct PaymentTransactionCapturedEventPayload {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub captured_at: ::std::option::Option<::std::string::String>,
+    pub captured_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// Payload of `payment.transaction.chargeback`. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -755,7 +755,7 @@ pub struct PaymentTransactionRefundedEventPayload {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub refunded_at: ::std::option::Option<::std::string::String>,
+    pub refunded_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// Lifecycle state of a payment transaction.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -811,7 +811,7 @@ pub struct PaymentTransactionStateChangeEventPayload {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_at: ::std::option::Option<::std::string::String>,
+    pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// Payload of `settlement.payout.*` events: the payout of a settlement was processed, confirmed or
 /// failed. Inferred shape, so every field is optional.
@@ -864,12 +864,12 @@ pub struct SettlementReportEventPayload {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interval_start: ::std::option::Option<::std::string::String>,
+    pub interval_start: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the settled period.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub interval_end: ::std::option::Option<::std::string::String>,
+    pub interval_end: ::std::option::Option<::klarna_runtime::DateTime>,
     /// The `currency` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -914,7 +914,7 @@ pub struct SigningKey {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 impl SigningKey {
     /// Creates a value from its required fields; optional fields start empty.
@@ -994,12 +994,12 @@ pub struct Webhook {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the webhook was last changed (inferred field).
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 impl Webhook {
     /// Creates a value from its required fields; optional fields start empty.
@@ -1054,7 +1054,7 @@ pub struct WebhookEventMetadata {
     /// When the event happened.
     ///
     /// Format: `date-time`.
-    pub occurred_at: ::std::string::String,
+    pub occurred_at: ::klarna_runtime::DateTime,
     /// Correlation identifier of the request that caused the event, when there is one.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
@@ -1083,7 +1083,7 @@ impl WebhookEventMetadata {
         event_type: EventType,
         event_id: ::std::string::String,
         event_version: WebhookEventVersion,
-        occurred_at: ::std::string::String,
+        occurred_at: ::klarna_runtime::DateTime,
     ) -> Self {
         Self {
             event_type,

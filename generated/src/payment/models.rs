@@ -267,7 +267,7 @@ pub struct Customer {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email_last_verified_at: ::std::option::Option<::std::string::String>,
+    pub email_last_verified_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Phone number including the country calling code.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
@@ -275,12 +275,12 @@ pub struct Customer {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone_last_verified_at: ::std::option::Option<::std::string::String>,
+    pub phone_last_verified_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Date of birth (YYYY-MM-DD).
     ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub date_of_birth: ::std::option::Option<::std::string::String>,
+    pub date_of_birth: ::std::option::Option<::klarna_runtime::Date>,
     /// The `address` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
@@ -304,12 +304,12 @@ pub struct CustomerAccount {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the account was last changed.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// The `last_login` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_login: ::std::option::Option<CustomerLastLogin>,
@@ -351,7 +351,7 @@ pub struct CustomerEvidence {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// The customer's statement.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -425,7 +425,7 @@ pub struct CustomerLastLogin {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub occurred_at: ::std::option::Option<::std::string::String>,
+    pub occurred_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// How the customer authenticated, e.g. WEBAUTHN_PASSKEY.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub login_method: ::std::option::Option<::std::string::String>,
@@ -549,7 +549,7 @@ pub struct DisputeShipment {
     ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub estimated_delivery_date: ::std::option::Option<::std::string::String>,
+    pub estimated_delivery_date: ::std::option::Option<::klarna_runtime::Date>,
     /// Outcome of contacting the carrier, e.g. YES_PURCHASE_HAS_BEEN_DELIVERED_BACK_TO_US.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_carrier_contacted: ::std::option::Option<::std::string::String>,
@@ -642,12 +642,12 @@ pub struct EventReservation {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub starts_at: ::std::option::Option<::std::string::String>,
+    pub starts_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the event.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ends_at: ::std::option::Option<::std::string::String>,
+    pub ends_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Name of the venue.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub venue_name: ::std::option::Option<::std::string::String>,
@@ -806,7 +806,7 @@ pub struct LodgingHost {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub registered_at: ::std::option::Option<::std::string::String>,
+    pub registered_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Number of reservations the host has had through the partner.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number_of_reservations: ::std::option::Option<i64>,
@@ -827,12 +827,12 @@ pub struct LodgingReservation {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub starts_at: ::std::option::Option<::std::string::String>,
+    pub starts_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Check-out time.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ends_at: ::std::option::Option<::std::string::String>,
+    pub ends_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Number of rooms or units booked.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number_of_spaces: ::std::option::Option<i32>,
@@ -884,17 +884,17 @@ pub struct MarketplaceSeller {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub seller_registered_at: ::std::option::Option<::std::string::String>,
+    pub seller_registered_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the seller's account was last changed.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub seller_updated_at: ::std::option::Option<::std::string::String>,
+    pub seller_updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the seller last logged in.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub seller_last_login_at: ::std::option::Option<::std::string::String>,
+    pub seller_last_login_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Rating of the seller on the marketplace, e.g. HIGH.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_rating: ::std::option::Option<::std::string::String>,
@@ -927,7 +927,7 @@ pub struct MerchantEvidenceRequest {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// State of the request, e.g. EVIDENCE_REQUESTED.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
@@ -942,7 +942,7 @@ pub struct MerchantEvidenceResponse {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Free text from the partner.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_information: ::std::option::Option<::std::string::String>,
@@ -1058,7 +1058,7 @@ pub struct PaymentCapture {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 impl PaymentCapture {
     /// Creates a value from its required fields; optional fields start empty.
@@ -1095,7 +1095,7 @@ pub struct PaymentChargeback {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 impl PaymentChargeback {
     /// Creates a value from its required fields; optional fields start empty.
@@ -1146,17 +1146,17 @@ pub struct PaymentDispute {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub opened_at: ::std::option::Option<::std::string::String>,
+    pub opened_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the dispute was closed; null while it is open.
     ///
     /// Format: `date-time`. May be absent, null, or a value; the three are sent differently.
     #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
-    pub closed_at: ::klarna_runtime::Nullable<::std::string::String>,
+    pub closed_at: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
     /// Deadline for the partner's next action, when one is pending.
     ///
     /// Format: `date-time`. May be absent, null, or a value; the three are sent differently.
     #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
-    pub deadline_expires_at: ::klarna_runtime::Nullable<::std::string::String>,
+    pub deadline_expires_at: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
     /// Statements and files the customer provided.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_evidence: ::std::option::Option<::std::vec::Vec<CustomerEvidence>>,
@@ -1198,7 +1198,7 @@ pub struct PaymentDisputeAttachment {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 impl PaymentDisputeAttachment {
     /// Creates a value from its required fields; optional fields start empty.
@@ -1366,12 +1366,12 @@ pub struct PaymentDisputeResponseDetails {
     ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub estimated_delivery_date: ::std::option::Option<::std::string::String>,
+    pub estimated_delivery_date: ::std::option::Option<::klarna_runtime::Date>,
     /// Date the goods were delivered.
     ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub delivery_date: ::std::option::Option<::std::string::String>,
+    pub delivery_date: ::std::option::Option<::klarna_runtime::Date>,
     /// Time of day of the delivery (HH:MM:SS).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_time: ::std::option::Option<::std::string::String>,
@@ -1382,7 +1382,7 @@ pub struct PaymentDisputeResponseDetails {
     ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pickup_date: ::std::option::Option<::std::string::String>,
+    pub pickup_date: ::std::option::Option<::klarna_runtime::Date>,
     /// Time of day of the pickup (HH:MM:SS).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_of_pickup: ::std::option::Option<::std::string::String>,
@@ -1566,7 +1566,7 @@ pub struct PaymentDisputeStateContext {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub evidence_response_deadline_at: ::std::option::Option<::std::string::String>,
+    pub evidence_response_deadline_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// Who carries the risk of non-payment and, for non-guaranteed payments, whether funds arrived.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1697,7 +1697,7 @@ pub struct PaymentRefund {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 impl PaymentRefund {
     /// Creates a value from its required fields; optional fields start empty.
@@ -1774,17 +1774,17 @@ pub struct PaymentRequest {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_at: ::std::option::Option<::std::string::String>,
+    pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the request was created.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the request last changed.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 impl PaymentRequest {
     /// Creates a value from its required fields; optional fields start empty.
@@ -1900,17 +1900,17 @@ pub struct PaymentTransaction {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_at: ::std::option::Option<::std::string::String>,
+    pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the transaction was created.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::std::string::String>,
+    pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the transaction last changed.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::std::string::String>,
+    pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 impl PaymentTransaction {
     /// Creates a value from its required fields; optional fields start empty.
@@ -2075,12 +2075,12 @@ pub struct PurchaseHistory {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub first_purchase_at: ::std::option::Option<::std::string::String>,
+    pub first_purchase_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the latest of these purchases was made.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_purchase_at: ::std::option::Option<::std::string::String>,
+    pub last_purchase_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// A QR code that starts the purchase journey on the customer's phone.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2238,7 +2238,7 @@ pub struct ShipmentTracking {
     ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub estimated_delivery_date: ::std::option::Option<::std::string::String>,
+    pub estimated_delivery_date: ::std::option::Option<::klarna_runtime::Date>,
 }
 /// One shipping destination of the purchase.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2323,7 +2323,7 @@ pub struct StepUpConfig {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub payment_request_expires_at: ::std::option::Option<::std::string::String>,
+    pub payment_request_expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// The `customer_interaction_config` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
@@ -2357,7 +2357,7 @@ pub struct SubscriptionBillingPlan {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<::std::string::String>,
+    pub from: ::std::option::Option<::klarna_runtime::DateTime>,
     /// The `interval` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<Interval>,
@@ -2471,7 +2471,7 @@ pub struct TravelDeparture {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub departs_at: ::std::option::Option<::std::string::String>,
+    pub departs_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Street address of the departure point (short form).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub street_address: ::std::option::Option<::std::string::String>,
@@ -2622,12 +2622,12 @@ pub struct Voucher {
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub starts_at: ::std::option::Option<::std::string::String>,
+    pub starts_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the validity period.
     ///
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ends_at: ::std::option::Option<::std::string::String>,
+    pub ends_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Name of the affiliate that sold the voucher.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub affiliate_name: ::std::option::Option<::std::string::String>,

@@ -1304,10 +1304,10 @@ pub struct ListPaymentDisputes {
     starting_after: ::std::option::Option<::std::string::String>,
     ending_before: ::std::option::Option<::std::string::String>,
     payment_transaction_id: ::std::option::Option<::std::string::String>,
-    opened_at_start: ::std::option::Option<::std::string::String>,
-    opened_at_end: ::std::option::Option<::std::string::String>,
-    closed_at_start: ::std::option::Option<::std::string::String>,
-    closed_at_end: ::std::option::Option<::std::string::String>,
+    opened_at_start: ::std::option::Option<::klarna_runtime::DateTime>,
+    opened_at_end: ::std::option::Option<::klarna_runtime::DateTime>,
+    closed_at_start: ::std::option::Option<::klarna_runtime::DateTime>,
+    closed_at_end: ::std::option::Option<::klarna_runtime::DateTime>,
     state: ::std::option::Option<::std::vec::Vec<super::models::PaymentDisputeState>>,
     reason: ::std::option::Option<::std::vec::Vec<super::models::PaymentDisputeReason>>,
     sort_by: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1348,7 +1348,7 @@ impl ListPaymentDisputes {
     /// Only disputes opened at or after this time.
     pub fn opened_at_start(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::klarna_runtime::DateTime>,
     ) -> Self {
         self.opened_at_start = ::std::option::Option::Some(value.into());
         self
@@ -1356,7 +1356,7 @@ impl ListPaymentDisputes {
     /// Only disputes opened at or before this time.
     pub fn opened_at_end(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::klarna_runtime::DateTime>,
     ) -> Self {
         self.opened_at_end = ::std::option::Option::Some(value.into());
         self
@@ -1364,7 +1364,7 @@ impl ListPaymentDisputes {
     /// Only disputes closed at or after this time.
     pub fn closed_at_start(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::klarna_runtime::DateTime>,
     ) -> Self {
         self.closed_at_start = ::std::option::Option::Some(value.into());
         self
@@ -1372,7 +1372,7 @@ impl ListPaymentDisputes {
     /// Only disputes closed at or before this time.
     pub fn closed_at_end(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::klarna_runtime::DateTime>,
     ) -> Self {
         self.closed_at_end = ::std::option::Option::Some(value.into());
         self

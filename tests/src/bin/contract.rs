@@ -615,7 +615,7 @@ async fn management_calls(c: &Client, fx: &Fixtures) -> Vec<Outcome> {
             a.arg::<String>("merchant_category_code")?,
             a.arg::<String>("pricing_payment_category")?
         )
-        .date_time(a.arg::<String>("date_time")?)
+        .date_time(a.arg::<klarna::DateTime>("date_time")?)
         .partner_country(a.arg::<String>("partner_country")?)
         .payment_program_id(a.arg::<String>("payment_program_id")?)
         .size(a.arg::<i32>("size")?)
@@ -630,8 +630,8 @@ async fn management_calls(c: &Client, fx: &Fixtures) -> Vec<Outcome> {
     call!(out, fx, "listSettlements", |a| c
         .settlements()
         .list(
-            a.arg::<String>("interval_start")?,
-            a.arg::<String>("interval_end")?
+            a.arg::<klarna::DateTime>("interval_start")?,
+            a.arg::<klarna::DateTime>("interval_end")?
         )
         .currency(a.arg::<management::Currency>("currency")?)
         .payment_acquiring_account_id(
@@ -877,10 +877,10 @@ async fn payment_calls(c: &Client, fx: &Fixtures) -> Vec<Outcome> {
         .starting_after(a.arg::<String>("starting_after")?)
         .ending_before(a.arg::<String>("ending_before")?)
         .payment_transaction_id(a.arg::<String>("payment_transaction_id")?)
-        .opened_at_start(a.arg::<String>("opened_at_start")?)
-        .opened_at_end(a.arg::<String>("opened_at_end")?)
-        .closed_at_start(a.arg::<String>("closed_at_start")?)
-        .closed_at_end(a.arg::<String>("closed_at_end")?)
+        .opened_at_start(a.arg::<klarna::DateTime>("opened_at_start")?)
+        .opened_at_end(a.arg::<klarna::DateTime>("opened_at_end")?)
+        .closed_at_start(a.arg::<klarna::DateTime>("closed_at_start")?)
+        .closed_at_end(a.arg::<klarna::DateTime>("closed_at_end")?)
         .state(a.arg::<Vec<payment::PaymentDisputeState>>("state")?)
         .reason(a.arg::<Vec<payment::PaymentDisputeReason>>("reason")?)
         .sort_by(a.arg::<Vec<String>>("sort_by")?)

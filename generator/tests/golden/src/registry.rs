@@ -2,7 +2,7 @@
 // Source: generator/tests/fixtures/enums.yaml (sha256 21410c03928e8f1880b24ba586958b6b19ead65673b1ffe91e857b426d66daf4).
 // Source: generator/tests/fixtures/naming.yaml (sha256 17b67080966a253592ddb2d60b0a8ad0bc1a1bf7cb9a6c566074e47bf422b34c).
 // Source: generator/tests/fixtures/operations.yaml (sha256 d604baf0f631697c6e8e4f693183ad648e0f34707db8fb5e8dc9ee52591ea83e).
-// Source: generator/tests/fixtures/optionality.yaml (sha256 e0734457646a84a8149f35330f5a848c569db61beb656f42360eaf8c0e587ad3).
+// Source: generator/tests/fixtures/optionality.yaml (sha256 9c4c42440b3673677c6612379eb5449b6536ea1be093ad34102792407dcb04f8).
 // Source: generator/tests/fixtures/recursive.yaml (sha256 fa5488f6fa9a8bb182297c0a03e539e38da1da19a33065c4d21d29c494f68f72).
 // Source: generator/tests/fixtures/unions.yaml (sha256 e4b9821356d04d2bd499b84c54eff8c29bdef48410b4a10a5a2eea113cf6c5c2).
 // Regenerate with `cargo xtask regen`.
@@ -101,6 +101,8 @@ pub fn roundtrip(
             through::<crate::operations2::models::UploadFileBody>(value)
         }
         #[cfg(feature = "optionality")]
+        "optionality::Account" => through::<crate::optionality::models::Account>(value),
+        #[cfg(feature = "optionality")]
         "optionality::Cart" => through::<crate::optionality::models::Cart>(value),
         #[cfg(feature = "optionality")]
         "optionality::CartUpdate" => {
@@ -161,6 +163,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("operations2::ReplaceFileMetadataBody", cfg!(feature = "operations2")),
         ("operations2::ReplaceFileMetadataResponse", cfg!(feature = "operations2")),
         ("operations2::UploadFileBody", cfg!(feature = "operations2")),
+        ("optionality::Account", cfg!(feature = "optionality")),
         ("optionality::Cart", cfg!(feature = "optionality")),
         ("optionality::CartUpdate", cfg!(feature = "optionality")),
         ("recursive::Anything", cfg!(feature = "recursive")),

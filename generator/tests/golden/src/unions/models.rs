@@ -133,14 +133,14 @@ pub struct Merged {
     /// The `at` property.
     ///
     /// Format: `date-time`.
-    pub at: ::std::string::String,
+    pub at: ::klarna_runtime::DateTime,
 }
 impl Merged {
     /// Creates a value from its required fields; optional fields start empty.
     pub fn new(
         kind: ::std::string::String,
         id: ::std::string::String,
-        at: ::std::string::String,
+        at: ::klarna_runtime::DateTime,
     ) -> Self {
         Self { kind, id, at }
     }
