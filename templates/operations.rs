@@ -41,6 +41,33 @@ pub enum {{ e.name }} {
     {% endfor %}
 }
 {% endif %}
+{% if let Some(e) = op.errors_enum %}
+{{ e.doc }}
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum {{ e.name }} {
+    {% for v in e.variants %}
+    {{ v.doc }}
+    {{ v.name }}{% if let Some(ty) = v.ty %}({{ ty }}){% endif %},
+    {% endfor %}
+}
+
+impl {{ e.name }} {
+    /// The documented error body of a failed call: `None` when the error did not come from an error
+    /// response, when its status has no documented body, or when the body does not parse as that type.
+    pub fn from_error(error: &::klarna_runtime::Error) -> ::std::option::Option<Self> {
+        let status = error.status()?.as_u16();
+        if status < 400 {
+            return ::std::option::Option::None;
+        }
+        let body = error.raw_body()?;
+        match status {
+            {% for a in e.arms %}{{ a }}
+            {% endfor %}
+        }
+    }
+}
+{% endif %}
 /// Request builder for [`{{ r.name }}::{{ op.method_plain }}`]: set optional parameters and per-request
 /// options, then call [`send`]({{ op.builder }}::send).
 #[derive(Clone, Debug)]

@@ -448,6 +448,11 @@ pub struct Operation {
     pub response: SuccessResponse,
     /// Other declared responses (status codes, for documentation and diffing).
     pub error_statuses: Vec<String>,
+    /// The declared error responses that have a JSON body, ordered by status (`4XX` ranges and
+    /// `default` after exact codes); variant names are set when `errors_enum` is.
+    pub errors: Vec<AltResponse>,
+    /// The error enum's type name, when the error bodies are of more than one type.
+    pub errors_enum: Option<String>,
     /// The operation takes `Klarna-Idempotency-Key`: the runtime generates one per call and may retry.
     pub idempotent: bool,
     /// Security requirement names.

@@ -1073,6 +1073,25 @@ impl<'a> ApiLowerer<'a> {
                     }
                     operation.responses_enum = Some(name);
                 }
+                let first_error = operation.errors.first().map(|e| &e.body);
+                if operation
+                    .errors
+                    .iter()
+                    .any(|e| Some(&e.body) != first_error)
+                {
+                    let (name, collision) =
+                        builder_scope.claim(&format!("{}Error", operation.builder));
+                    if let Some(c) = collision {
+                        self.warn(
+                            &op_pointer,
+                            format!(
+                                "error enum `{}` renamed to `{}`: {}",
+                                c.wanted, c.given, c.reason
+                            ),
+                        );
+                    }
+                    operation.errors_enum = Some(name);
+                }
                 groups.entry(tag).or_default().push(operation);
             }
         }
@@ -1284,6 +1303,7 @@ impl<'a> ApiLowerer<'a> {
             error_statuses.push("default".into());
         }
         error_statuses.sort();
+        let errors = self.lower_errors(op, &builder, pointer);
         let security = op
             .security
             .as_ref()
@@ -1320,6 +1340,8 @@ impl<'a> ApiLowerer<'a> {
             body,
             response,
             error_statuses,
+            errors,
+            errors_enum: None,
             idempotent,
             security,
             pagination,
@@ -1523,6 +1545,39 @@ impl<'a> ApiLowerer<'a> {
             body,
             alternatives,
         }
+    }
+
+    /// The error responses with a JSON body: exact codes first, then ranges (`4XX`), then `default`.
+    fn lower_errors(&mut self, op: &OaOperation, builder: &str, pointer: &str) -> Vec<AltResponse> {
+        let mut declared: Vec<(String, &ReferenceOr<Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, r)| (status_text(code), r))
+            .filter(|(code, _)| !code.starts_with('2') && !code.starts_with('1'))
+            .collect();
+        declared.sort_by_key(|(code, _)| (code.ends_with("XX"), code.clone()));
+        if let Some(d) = &op.responses.default {
+            declared.push(("default".to_owned(), d));
+        }
+        let mut out = Vec::new();
+        for (status, response) in declared {
+            let at = child(&child(pointer, "responses"), &status);
+            let variant = match status.as_str() {
+                "default" => "Default".to_owned(),
+                s => format!("Status{}", s.replace('X', "x")),
+            };
+            let context = format!("{builder}Error{}", variant.trim_start_matches("Status"));
+            let body = self.response_body(response, &at, context);
+            if matches!(body, ResponseBody::Json(_)) {
+                out.push(AltResponse {
+                    status,
+                    variant,
+                    body,
+                });
+            }
+        }
+        out
     }
 
     fn response_body(

@@ -883,6 +883,15 @@ struct OpView {
     /// `Accept` for a non-JSON response.
     accept_lit: Option<String>,
     responses_enum: Option<ResponsesEnumView>,
+    errors_enum: Option<ErrorsEnumView>,
+}
+
+/// The per-operation enum of typed error bodies, and the match arms of its `from_error`.
+struct ErrorsEnumView {
+    name: String,
+    doc: String,
+    variants: Vec<AltView>,
+    arms: Vec<String>,
 }
 
 struct PagingView {
@@ -1038,7 +1047,78 @@ fn op_doc(op: &Operation) -> String {
             p.items.wire
         ));
     }
+    if let Some(name) = &op.errors_enum {
+        s.push_str(&format!(
+            "\n\nErrors: the documented error bodies are typed by [`{name}`]; read one from the returned error with [`{name}::from_error`]."
+        ));
+    } else if let Some(first) = op.errors.first()
+        && let ResponseBody::Json(t) = &first.body
+    {
+        let statuses: Vec<String> = op
+            .errors
+            .iter()
+            .map(|e| format!("`{}`", e.status))
+            .collect();
+        s.push_str(&format!(
+            "\n\nErrors: {} have a body of type `{}`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).",
+            statuses.join(", "),
+            short_type(t)
+        ));
+    }
     s
+}
+
+/// A type as a reader would write it, for documentation (`Vec<Error>`, not the full path).
+fn short_type(t: &TypeRef) -> String {
+    rust_type(t, "")
+        .replace("::std::string::", "")
+        .replace("::std::vec::", "")
+        .replace("::std::collections::", "")
+        .replace("::klarna_runtime::", "")
+        .replace("::serde_json::", "")
+}
+
+fn errors_enum_view(op: &Operation, name: &str) -> ErrorsEnumView {
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for e in &op.errors {
+        let ResponseBody::Json(t) = &e.body else {
+            continue;
+        };
+        variants.push(AltView {
+            doc: outer_doc(&if e.status == "default" {
+                "Any other error status (`default`).".to_owned()
+            } else {
+                format!("Status `{}`.", e.status)
+            }),
+            name: e.variant.clone(),
+            ty: Some(rust_type(t, MODELS)),
+        });
+        let pattern = match e.status.as_str() {
+            "default" => "_".to_owned(),
+            s if s.ends_with("XX") => {
+                let hundreds = &s[..1];
+                format!("{hundreds}00..={hundreds}99")
+            }
+            s => s.to_owned(),
+        };
+        arms.push(format!(
+            "{pattern} => ::serde_json::from_slice(body).ok().map(Self::{}),",
+            e.variant
+        ));
+    }
+    if !op.errors.iter().any(|e| e.status == "default") {
+        arms.push("_ => ::std::option::Option::None,".to_owned());
+    }
+    ErrorsEnumView {
+        name: name.to_owned(),
+        doc: outer_doc(&format!(
+            "The documented error bodies of `{}`, one variant per error status; read one from a failed call with [`{name}::from_error`].",
+            op.id.wire
+        )),
+        variants,
+        arms,
+    }
 }
 
 /// Return type, `send()`'s last expression and its doc, for an operation with one success body.
@@ -1240,6 +1320,10 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
             })
             .collect(),
     });
+    let errors_enum = op
+        .errors_enum
+        .as_ref()
+        .map(|name| errors_enum_view(op, name));
     // Path: literal segments and encoded parameters.
     let mut format_str = String::new();
     let mut format_args = Vec::new();
@@ -1303,6 +1387,7 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         paging: op.pagination.as_ref().map(paging_view),
         streaming: matches!(op.response.body, ResponseBody::Bytes(_)),
         responses_enum,
+        errors_enum,
         accept_lit: match &op.response.body {
             ResponseBody::Bytes(media) => Some(lit(media)),
             _ => None,

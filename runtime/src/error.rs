@@ -392,6 +392,13 @@ impl Error {
         self.inner.raw_body.as_deref()
     }
 
+    /// The response body parsed as `T`: the typed body of a documented error response. `None`
+    /// when the error did not come from a response, or the body is not JSON of that shape.
+    /// (Klarna's own error format is already parsed: see [`Error::api_error`].)
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(self.raw_body()?).ok()
+    }
+
     /// The `Partner-Correlation-Id` of the call: the one Klarna echoed, or the one sent.
     pub fn correlation_id(&self) -> Option<&str> {
         self.inner.correlation_id.as_deref()

@@ -26,6 +26,8 @@ impl CustomerTokensApi {
     /// the `Klarna-Customer-Token` header. The request has no body.
     ///
     /// `POST /v2/accounts/{partner_account_id}/identity/customer-token/introspect` (operation `introspectCustomerToken`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn introspect(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -44,6 +46,8 @@ impl CustomerTokensApi {
     /// token issued to its own account. The request has no body.
     ///
     /// `POST /v2/identity/customer-token/introspect` (operation `introspectCustomerTokenAsSubPartner`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn introspect_as_sub_partner(
         &self,
         klarna_customer_token: impl ::std::convert::Into<::std::string::String>,
@@ -62,6 +66,8 @@ impl CustomerTokensApi {
     /// sub-partner folder also calls this partner-scoped path.
     ///
     /// `POST /v2/accounts/{partner_account_id}/identity/customer-token/revoke` (operation `revokeCustomerToken`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn revoke(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -384,6 +390,8 @@ impl IdentitySdkTokensApi {
     /// and the `sdk_token` response field are inferred from the Interoperability API's SDK-token call.
     ///
     /// `POST /v2/accounts/{partner_account_id}/identity/sdk-tokens` (operation `createIdentitySdkToken`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -402,6 +410,8 @@ impl IdentitySdkTokensApi {
     /// body.
     ///
     /// `POST /v2/identity/sdk-tokens` (operation `createIdentitySdkTokenAsSubPartner`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create_as_sub_partner(
         &self,
         klarna_customer_token: impl ::std::convert::Into<::std::string::String>,

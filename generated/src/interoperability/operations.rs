@@ -27,6 +27,8 @@ impl InteroperabilitySdkTokensApi {
     /// SDK with a personalised experience. Send one of the two headers. The request has no body.
     ///
     /// `POST /v2/accounts/{partner_account_id}/interoperability/sdk-tokens` (operation `createInteroperabilitySdkToken`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -45,6 +47,8 @@ impl InteroperabilitySdkTokensApi {
     /// the two token headers. The request has no body.
     ///
     /// `POST /v2/interoperability/sdk-tokens` (operation `createInteroperabilitySdkTokenAsSubPartner`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create_as_sub_partner(&self) -> CreateInteroperabilitySdkTokenAsSubPartner {
         CreateInteroperabilitySdkTokenAsSubPartner {
             client: self.client.clone(),
@@ -323,6 +327,8 @@ impl InteroperabilityTokensApi {
     /// inferred.
     ///
     /// `POST /v2/accounts/{partner_account_id}/interoperability/tokens` (operation `createInteroperabilityToken`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -340,6 +346,8 @@ impl InteroperabilityTokensApi {
     /// example sends the customer token of the customer concerned. The request has no body.
     ///
     /// `POST /v2/interoperability/tokens` (operation `createInteroperabilityTokenAsSubPartner`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create_as_sub_partner(&self) -> CreateInteroperabilityTokenAsSubPartner {
         CreateInteroperabilityTokenAsSubPartner {
             client: self.client.clone(),
@@ -354,6 +362,8 @@ impl InteroperabilityTokensApi {
     /// region given by `Klarna-Customer-Region`. The 200 status is inferred.
     ///
     /// `POST /v2/accounts/{partner_account_id}/interoperability/test-tokens` (operation `createInteroperabilityTestToken`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create_interoperability_test_token(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,

@@ -25,6 +25,8 @@ impl ApiKeysApi {
     /// Creates a new server-side API key. The key itself is returned once, in `secret.secret`; store it right away because it cannot be read again.
     ///
     /// `POST /v2/account/integration/credentials/api-key` (operation `createApiKey`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(&self, body: super::models::CreateCredentialRequest) -> CreateApiKey {
         CreateApiKey {
             client: self.client.clone(),
@@ -37,6 +39,8 @@ impl ApiKeysApi {
     /// Disables an API key so that it can no longer authenticate requests.
     ///
     /// `DELETE /v2/account/integration/credentials/api-key/{credential_id}` (operation `disableApiKey`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn disable(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -52,6 +56,8 @@ impl ApiKeysApi {
     /// Returns all API key credentials of the calling account. Secrets are never included.
     ///
     /// `GET /v2/account/integration/credentials/api-key` (operation `listApiKeys`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(&self) -> ListApiKeys {
         ListApiKeys {
             client: self.client.clone(),
@@ -63,6 +69,8 @@ impl ApiKeysApi {
     /// Returns one API key credential, without its secret.
     ///
     /// `GET /v2/account/integration/credentials/api-key/{credential_id}` (operation `readApiKey`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -78,6 +86,8 @@ impl ApiKeysApi {
     /// Changes the description of an API key.
     ///
     /// `PATCH /v2/account/integration/credentials/api-key/{credential_id}` (operation `updateApiKey`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -543,6 +553,8 @@ impl BrandsApi {
     /// Adds a customer-facing brand to a partner account. Klarna reports unusable images later through the `partner.account.brand.data-incomplete` webhook.
     ///
     /// `POST /v2/accounts/{partner_account_id}/brands` (operation `createBrand`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -560,6 +572,8 @@ impl BrandsApi {
     /// Returns the brands of a partner account.
     ///
     /// `GET /v2/accounts/{partner_account_id}/brands` (operation `listBrands`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -575,6 +589,8 @@ impl BrandsApi {
     /// Returns one brand of a partner account.
     ///
     /// `GET /v2/accounts/{partner_account_id}/brands/{brand_id}` (operation `readBrand`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -592,6 +608,8 @@ impl BrandsApi {
     /// Changes the reference, display name or images of a brand.
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/brands/{brand_id}` (operation `updateBrand`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -990,6 +1008,8 @@ impl ClientCertificatesApi {
     /// Submits a certificate signing request and returns the certificate Klarna issued for it, in `secret.certificate`. Use `MTLS` certificates as TLS client certificates; creating the first one enables mTLS on the account without enforcing it. Use `JWT_SIGNING` certificates to sign Portal JWTs.
     ///
     /// `POST /v2/account/integration/credentials/client-certificate` (operation `createClientCertificate`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         body: super::models::CreateClientCertificateRequest,
@@ -1005,6 +1025,8 @@ impl ClientCertificatesApi {
     /// Returns the current client certificates of the calling account.
     ///
     /// `GET /v2/account/integration/credentials/client-certificate` (operation `listClientCertificates`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(&self) -> ListClientCertificates {
         ListClientCertificates {
             client: self.client.clone(),
@@ -1016,6 +1038,8 @@ impl ClientCertificatesApi {
     /// Returns one client certificate.
     ///
     /// `GET /v2/account/integration/credentials/client-certificate/{credential_id}` (operation `readClientCertificate`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1031,6 +1055,8 @@ impl ClientCertificatesApi {
     /// Revokes a client certificate from the given moment on. The collection shows no response body or status; this document assumes the revoked certificate is returned with 200.
     ///
     /// `POST /v2/account/integration/credentials/client-certificate/{credential_id}/revoke` (operation `revokeClientCertificate`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn revoke(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1048,6 +1074,8 @@ impl ClientCertificatesApi {
     /// Changes the description of a client certificate.
     ///
     /// `PATCH /v2/account/integration/credentials/client-certificate/{credential_id}` (operation `updateClientCertificate`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1531,6 +1559,8 @@ impl ClientIdentifiersApi {
     /// Creates a client identifier for use with Klarna's Web SDK. The public client ID is returned in `identity.client_id`.
     ///
     /// `POST /v2/account/integration/credentials/client-identifier` (operation `createClientIdentifier`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         body: super::models::CreateCredentialRequest,
@@ -1546,6 +1576,8 @@ impl ClientIdentifiersApi {
     /// Disables a client identifier so the Web SDK can no longer use it.
     ///
     /// `DELETE /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `disableClientIdentifier`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn disable(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1561,6 +1593,8 @@ impl ClientIdentifiersApi {
     /// Returns all client identifiers (Web SDK client IDs) of the calling account.
     ///
     /// `GET /v2/account/integration/credentials/client-identifier` (operation `listClientIdentifiers`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(&self) -> ListClientIdentifiers {
         ListClientIdentifiers {
             client: self.client.clone(),
@@ -1572,6 +1606,8 @@ impl ClientIdentifiersApi {
     /// Returns one client identifier.
     ///
     /// `GET /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `readClientIdentifier`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1587,6 +1623,8 @@ impl ClientIdentifiersApi {
     /// Changes the description of a client identifier.
     ///
     /// `PATCH /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `updateClientIdentifier`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -2058,6 +2096,8 @@ impl ComplianceDecisionsApi {
     /// `GET /v2/accounts/{partner_account_id}/compliance/decisions` (operation `listComplianceDecisions`).
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `decisions` across pages and `into_pages()` every page.
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2076,6 +2116,8 @@ impl ComplianceDecisionsApi {
     /// Returns one compliance decision. Account-lifecycle webhooks carry this ID when a decision changed the account's state.
     ///
     /// `GET /v2/accounts/{partner_account_id}/compliance/decisions/{decision_id}` (operation `readComplianceDecision`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2375,6 +2417,8 @@ impl IpRestrictionsApi {
     /// Returns the IP addresses and ranges allowed to call Klarna on behalf of the account. The response fields are inferred from Klarna's IP-restriction guide.
     ///
     /// `GET /v2/account/integration/ip-restrictions/allowed-ips` (operation `listAllowedIps`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list_allowed_ips(&self) -> ListAllowedIps {
         ListAllowedIps {
             client: self.client.clone(),
@@ -2485,6 +2529,8 @@ impl MtlsEnforcementApi {
     /// Makes a valid client certificate mandatory for every API call, either immediately (`NOW`) or from a future moment at most three months ahead. Create an `MTLS` client certificate first.
     ///
     /// `PUT /v2/account/integration/client-certificates/enforcement` (operation `enforceMtls`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn enforce_mtls(
         &self,
         body: super::models::MtlsEnforcementRequest,
@@ -2500,6 +2546,8 @@ impl MtlsEnforcementApi {
     /// Reads whether mTLS is enforced for the account. Klarna's collection expects 204 No Content here and reads no field of the response, so this operation is modelled without a body until Klarna documents one. (The `enforcement_mode` check in the collection belongs to the remove-enforcement request and is a copy-paste slip.)
     ///
     /// `GET /v2/account/integration/client-certificates/enforcement` (operation `readMtlsEnforcement`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(&self) -> ReadMtlsEnforcement {
         ReadMtlsEnforcement {
             client: self.client.clone(),
@@ -2511,6 +2559,8 @@ impl MtlsEnforcementApi {
     /// Stops enforcing mTLS; certificates are still checked and reported in the `Klarna-Mtls-Verification-Status` response header.
     ///
     /// `DELETE /v2/account/integration/client-certificates/enforcement` (operation `removeMtlsEnforcement`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn remove(&self) -> RemoveMtlsEnforcement {
         RemoveMtlsEnforcement {
             client: self.client.clone(),
@@ -2778,6 +2828,8 @@ impl OnboardingApi {
     /// Creates a partner account with its business entities, payment product and payment accounts, brands, store groups and stores in one call. Store the returned `partner_account_id`. The account can take payments right away, but wait for the `partner.account.state-change.operational` webhook before further management calls. Send a `Klarna-Idempotency-Key` so a retry cannot create a second account. The success status is assumed to be 201.
     ///
     /// `POST /v2/distribution/onboard` (operation `onboardPartnerAccount`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn onboard_partner_account(
         &self,
         body: super::models::OnboardRequest,
@@ -2901,6 +2953,8 @@ impl PartnerAccountsApi {
     /// Returns a partner account. Use `expand` to include its products, brands, store groups and business entities.
     ///
     /// `GET /v2/accounts/{partner_account_id}` (operation `readPartnerAccount`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2917,6 +2971,8 @@ impl PartnerAccountsApi {
     /// Changes the reference, name or contact of a partner account.
     ///
     /// `PATCH /v2/accounts/{partner_account_id}` (operation `updatePartnerAccount`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3146,6 +3202,8 @@ impl PartnerBusinessEntitiesApi {
     /// Adds a legal entity to a partner account.
     ///
     /// `POST /v2/accounts/{partner_account_id}/partner-business-entities` (operation `createPartnerBusinessEntity`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3163,6 +3221,8 @@ impl PartnerBusinessEntitiesApi {
     /// Returns the business entities of a partner account.
     ///
     /// `GET /v2/accounts/{partner_account_id}/partner-business-entities` (operation `listPartnerBusinessEntities`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3178,6 +3238,8 @@ impl PartnerBusinessEntitiesApi {
     /// Returns one business entity of a partner account.
     ///
     /// `GET /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (operation `readPartnerBusinessEntity`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3195,6 +3257,8 @@ impl PartnerBusinessEntitiesApi {
     /// Replaces the supplementary registration, address, stakeholder and payout data of a business entity.
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (operation `updatePartnerBusinessEntity`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3597,6 +3661,8 @@ impl PaymentAccountsApi {
     /// Adds a payment account to a payment product, tying a business entity, a Payment Acquiring Account and a default merchant category code together.
     ///
     /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts` (operation `createPaymentAccount`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3616,6 +3682,8 @@ impl PaymentAccountsApi {
     /// Returns one payment account of a payment product.
     ///
     /// `GET /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (operation `readPaymentAccount`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3635,6 +3703,8 @@ impl PaymentAccountsApi {
     /// Changes the reference or default merchant category code of a payment account.
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (operation `updatePaymentAccount`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3960,6 +4030,8 @@ impl PaymentProductsApi {
     /// Stops the product from taking new payments, for example when you suspend or off-board the partner. Existing payments can still be managed. Changes can take up to 10 minutes to apply. The response shape is inferred.
     ///
     /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/disable` (operation `disablePaymentProduct`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn disable(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3979,6 +4051,8 @@ impl PaymentProductsApi {
     /// Lifts a suspension you placed on a payment product. Products terminated by Klarna cannot be re-enabled this way. The request has no body; the response shape is inferred.
     ///
     /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/enable` (operation `enablePaymentProduct`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn enable(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3996,6 +4070,8 @@ impl PaymentProductsApi {
     /// Returns the payment products of a partner account with their payment accounts. The response is a bare JSON array, as the collection's script reads `\[0\].product_id`.
     ///
     /// `GET /v2/accounts/{partner_account_id}/products/payment` (operation `listPaymentProducts`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4307,6 +4383,8 @@ impl PaymentProfilesApi {
     /// Returns the payment profiles you can assign when onboarding a partner. The response is a bare JSON array, as the collection's script reads `\[0\].payment_profile_id`.
     ///
     /// `GET /v2/distribution/products/payment/profiles` (operation `listPaymentProfiles`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(&self) -> ListPaymentProfiles {
         ListPaymentProfiles {
             client: self.client.clone(),
@@ -4415,6 +4493,8 @@ impl PaymentProgramEnablementsApi {
     /// Switches on an `OPTIONAL` payment program for a partner account, optionally limited to countries, merchant category codes, a period or an enablement code. It takes effect immediately without manual review.
     ///
     /// `POST /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (operation `createPaymentProgramEnablement`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4432,6 +4512,8 @@ impl PaymentProgramEnablementsApi {
     /// Switches the payment program off again by deleting its enablement. The 204 status is assumed.
     ///
     /// `DELETE /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (operation `deletePaymentProgramEnablement`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn delete(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4449,6 +4531,8 @@ impl PaymentProgramEnablementsApi {
     /// Returns the optional payment programs switched on for a partner account.
     ///
     /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (operation `listPaymentProgramEnablements`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4464,6 +4548,8 @@ impl PaymentProgramEnablementsApi {
     /// Returns one payment program enablement.
     ///
     /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (operation `readPaymentProgramEnablement`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4850,6 +4936,8 @@ impl PaymentProgramsApi {
     /// Returns the payment programs available to a partner account's payment product, optionally filtered.
     ///
     /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs` (operation `listPaymentPrograms`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4870,6 +4958,8 @@ impl PaymentProgramsApi {
     /// `GET /v2/distribution/products/payment/payment-program-plans/{payment_program_plan_id}` (operation `listPaymentProgramsForPaymentProgramPlan`).
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `payment_programs` across pages and `into_pages()` every page.
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list_for_payment_program_plan(
         &self,
         payment_program_plan_id: impl ::std::convert::Into<::std::string::String>,
@@ -4893,6 +4983,8 @@ impl PaymentProgramsApi {
     /// Returns the payment program plans available to you, with their versions.
     ///
     /// `GET /v2/distribution/products/payment/payment-program-plans` (operation `listPaymentProgramPlans`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list_plans(&self) -> ListPaymentProgramPlans {
         ListPaymentProgramPlans {
             client: self.client.clone(),
@@ -4904,6 +4996,8 @@ impl PaymentProgramsApi {
     /// Returns one payment program.
     ///
     /// `GET /v2/distribution/products/payment/payment-programs/{payment_program_id}` (operation `readPaymentProgram`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         payment_program_id: impl ::std::convert::Into<::std::string::String>,
@@ -5452,6 +5546,8 @@ impl PortalApi {
     /// Creates a one-time link that logs a user straight into the Klarna Portal for the partner account. Send a JWT signed with a `JWT_SIGNING` client certificate (recommended), or `subject`, `roles` and `on_behalf_of` for an unsigned link that makes the user log in. The link works once and expires after 60 seconds; the Portal session then lasts up to 8 hours.
     ///
     /// `POST /v2/accounts/{partner_account_id}/portal/deep-links` (operation `createDeepLink`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create_deep_link(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -5469,6 +5565,8 @@ impl PortalApi {
     /// Creates a lasting Portal user, or updates the roles of an existing one, from a signed JWT. The user gets an invitation email and sets a password. Klarna's collection only checks the 201 status; the body is inferred.
     ///
     /// `POST /v2/portal/user-access` (operation `createOrUpdateUserAccess`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create_or_update_user_access(
         &self,
         body: super::models::UserAccessRequest,
@@ -5484,6 +5582,8 @@ impl PortalApi {
     /// Invalidates a deep link before it is used.
     ///
     /// `DELETE /v2/accounts/{partner_account_id}/portal/deep-links/{deep_link_id}` (operation `deleteDeepLink`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn delete_deep_link(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -5501,6 +5601,8 @@ impl PortalApi {
     /// Removes Portal access for an account, optionally for one user or one represented account only.
     ///
     /// `DELETE /v2/portal/user-access` (operation `deleteUserAccess`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn delete_user_access(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -5911,6 +6013,8 @@ impl PricePlansApi {
     /// Returns the price plans that are or were available to you, with their versions.
     ///
     /// `GET /v2/distribution/products/payment/price-plans` (operation `listPricePlans`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(&self) -> ListPricePlans {
         ListPricePlans {
             client: self.client.clone(),
@@ -5924,6 +6028,8 @@ impl PricePlansApi {
     /// `GET /v2/distribution/products/payment/price-plans/{price_plan_id}` (operation `readPricePlan`).
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `rates` across pages and `into_pages()` every page.
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         price_plan_id: impl ::std::convert::Into<::std::string::String>,
@@ -6269,6 +6375,8 @@ impl SettlementsApi {
     /// Returns the settlement report as a CSV file, an alternative to reading the details and transactions as JSON.
     ///
     /// `GET /v2/settlements/{settlement_id}/csv` (operation `downloadSettlementCsv`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn download_csv(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6284,6 +6392,8 @@ impl SettlementsApi {
     /// Builds settlement reports for a period and Payment Acquiring Account and returns them; the collection reads `settlement_reports\[0\].settlement_id`. The 201 status is assumed.
     ///
     /// `POST /v2/settlements` (operation `generateSettlementReport`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn generate_report(
         &self,
         body: super::models::GenerateSettlementReportRequest,
@@ -6299,6 +6409,8 @@ impl SettlementsApi {
     /// Returns the settlements of a period, optionally filtered by currency or Payment Acquiring Account. The response wrapper is assumed to match that of report generation.
     ///
     /// `GET /v2/settlements` (operation `listSettlements`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(
         &self,
         interval_start: impl ::std::convert::Into<::klarna_runtime::DateTime>,
@@ -6320,6 +6432,8 @@ impl SettlementsApi {
     /// `GET /v2/settlements/{settlement_id}/transactions` (operation `listSettlementTransactions`).
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `transactions` across pages and `into_pages()` every page.
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list_transactions(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6338,6 +6452,8 @@ impl SettlementsApi {
     /// Returns the details of one settlement, including its totals.
     ///
     /// `GET /v2/settlements/{settlement_id}` (operation `readSettlement`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6353,6 +6469,8 @@ impl SettlementsApi {
     /// Returns the payout of a settlement: amount, currency and status.
     ///
     /// `GET /v2/settlements/{settlement_id}/payouts/status` (operation `readPayoutStatus`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read_payout_status(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6368,6 +6486,8 @@ impl SettlementsApi {
     /// Tells Klarna what happened to the payout of a settlement to the partner. The response shape is inferred.
     ///
     /// `POST /v2/settlements/{settlement_id}/payouts/set-status` (operation `setPayoutStatus`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn set_payout_status(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -7129,6 +7249,8 @@ impl SftpCredentialsApi {
     /// Creates a login for Klarna's SFTP server, where settlement reports are delivered. The status code and the login fields are inferred by analogy with the other credential types.
     ///
     /// `POST /v2/account/integration/credentials/sftp` (operation `createSftpCredential`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         body: super::models::CreateCredentialRequest,
@@ -7144,6 +7266,8 @@ impl SftpCredentialsApi {
     /// Disables an SFTP credential.
     ///
     /// `DELETE /v2/account/integration/credentials/sftp/{credential_id}` (operation `disableSftpCredential`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn disable(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -7159,6 +7283,8 @@ impl SftpCredentialsApi {
     /// Returns the SFTP credentials of the calling account.
     ///
     /// `GET /v2/account/integration/credentials/sftp` (operation `listSftpCredentials`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(&self) -> ListSftpCredentials {
         ListSftpCredentials {
             client: self.client.clone(),
@@ -7170,6 +7296,8 @@ impl SftpCredentialsApi {
     /// Returns one SFTP credential without its password.
     ///
     /// `GET /v2/account/integration/credentials/sftp/{credential_id}` (operation `readSftpCredential`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -7538,6 +7666,8 @@ impl StoreGroupsApi {
     /// Adds a store group, linked to an existing brand by `brand_reference`, together with its stores.
     ///
     /// `POST /v2/accounts/{partner_account_id}/store-groups` (operation `createStoreGroup`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -7557,6 +7687,8 @@ impl StoreGroupsApi {
     /// `GET /v2/accounts/{partner_account_id}/store-groups` (operation `listStoreGroups`).
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `store_groups` across pages and `into_pages()` every page.
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -7575,6 +7707,8 @@ impl StoreGroupsApi {
     /// Returns one store group of a partner account.
     ///
     /// `GET /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (operation `readStoreGroup`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -7592,6 +7726,8 @@ impl StoreGroupsApi {
     /// Changes the reference, support contact or social links of a store group.
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (operation `updateStoreGroup`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8070,6 +8206,8 @@ impl StoresApi {
     /// Adds a website, physical store or mobile app to an existing store group.
     ///
     /// `POST /v2/accounts/{partner_account_id}/stores` (operation `createStore`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8089,6 +8227,8 @@ impl StoresApi {
     /// `GET /v2/accounts/{partner_account_id}/stores` (operation `listStores`).
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `stores` across pages and `into_pages()` every page.
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8107,6 +8247,8 @@ impl StoresApi {
     /// Returns one store of a partner account.
     ///
     /// `GET /v2/accounts/{partner_account_id}/stores/{store_id}` (operation `readStore`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8124,6 +8266,8 @@ impl StoresApi {
     /// Changes the details of a store.
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/stores/{store_id}` (operation `updateStore`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,

@@ -26,6 +26,8 @@ impl CreditPromotionsApi {
     /// sized to fit the space it is rendered in, with Klarna named inline in the text. The optional token headers let Klarna personalise the message for a known customer or session.
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-auto-size` (operation `getCreditPromotionMessagingForAutoSize`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get_messaging_for_auto_size(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -52,6 +54,8 @@ impl CreditPromotionsApi {
     /// together with a Klarna badge icon. The optional token headers let Klarna personalise the message for a known customer or session.
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-badge` (operation `getCreditPromotionMessagingForBadge`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get_messaging_for_badge(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -391,6 +395,8 @@ impl TopStripPromotionsApi {
     /// with Klarna named inline. Amount and currency are optional here. The optional token headers let Klarna personalise the message for a known customer or session.
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-auto-size` (operation `getTopStripPromotionMessagingForAutoSize`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get_messaging_for_auto_size(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -415,6 +421,8 @@ impl TopStripPromotionsApi {
     /// together with a Klarna badge icon. Amount and currency are optional here. The optional token headers let Klarna personalise the message for a known customer or session.
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-badge` (operation `getTopStripPromotionMessagingForBadge`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get_messaging_for_badge(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,

@@ -26,6 +26,8 @@ impl SigningKeysApi {
     /// only in this response, so store it right away. An account can hold at most 50 signing keys.
     ///
     /// `POST /v2/notification/signing-keys` (operation `createSigningKey`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(&self) -> CreateSigningKey {
         CreateSigningKey {
             client: self.client.clone(),
@@ -38,6 +40,8 @@ impl SigningKeysApi {
     /// or when the 50-key limit is reached.
     ///
     /// `DELETE /v2/notification/signing-keys/{signing_key_id}` (operation `deleteSigningKey`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn delete(
         &self,
         signing_key_id: impl ::std::convert::Into<::std::string::String>,
@@ -53,6 +57,8 @@ impl SigningKeysApi {
     /// Read one signing key. The secret itself is never returned again after creation.
     ///
     /// `GET /v2/notification/signing-keys/{signing_key_id}` (operation `getSigningKey`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get(
         &self,
         signing_key_id: impl ::std::convert::Into<::std::string::String>,
@@ -68,6 +74,8 @@ impl SigningKeysApi {
     /// Return the signing keys of the calling account, without their secrets. The list is not paginated.
     ///
     /// `GET /v2/notification/signing-keys` (operation `listSigningKeys`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(&self) -> ListSigningKeys {
         ListSigningKeys {
             client: self.client.clone(),
@@ -432,6 +440,8 @@ impl WebhooksApi {
     /// exist. Subscribing the same configuration twice is rejected with 409.
     ///
     /// `POST /v2/notification/webhooks` (operation `createWebhook`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(&self, body: super::models::CreateWebhookRequest) -> CreateWebhook {
         CreateWebhook {
             client: self.client.clone(),
@@ -444,6 +454,8 @@ impl WebhooksApi {
     /// Remove a webhook; Klarna stops delivering its events.
     ///
     /// `DELETE /v2/notification/webhooks/{webhook_id}` (operation `deleteWebhook`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn delete(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -459,6 +471,8 @@ impl WebhooksApi {
     /// Read the configuration of one webhook.
     ///
     /// `GET /v2/notification/webhooks/{webhook_id}` (operation `getWebhook`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -474,6 +488,8 @@ impl WebhooksApi {
     /// Return every webhook configured for the calling account. The list is not paginated.
     ///
     /// `GET /v2/notification/webhooks` (operation `listWebhooks`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(&self) -> ListWebhooks {
         ListWebhooks {
             client: self.client.clone(),
@@ -487,6 +503,8 @@ impl WebhooksApi {
     /// of a response body are inferred: the request collection does not check them.
     ///
     /// `POST /v2/notification/webhooks/{webhook_id}/simulate` (operation `simulateWebhook`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn simulate(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -505,6 +523,8 @@ impl WebhooksApi {
     /// `event_types` list replaces the old one.
     ///
     /// `PATCH /v2/notification/webhooks/{webhook_id}` (operation `updateWebhook`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,

@@ -25,6 +25,8 @@ impl AuthorizationApi {
     /// Asks Klarna to authorize a payment transaction and/or issue a customer token. The outcome is in payment_transaction_response.result: APPROVED (a transaction was created), STEP_UP_REQUIRED (the customer has to go through the purchase journey of the returned payment request first) or DECLINED. After a step-up completes, call this operation again from the backend with the same payload minus step_up_config and pass the Klarna-Network-Session-Token header (or the legacy Klarna-Payment-Token) to finalize the authorization.
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/authorize` (operation `authorizePayment`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn authorize_payment(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -215,6 +217,8 @@ impl PaymentCapturesApi {
     /// Returns a capture made on a payment transaction.
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}` (operation `getPaymentCapture`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -232,6 +236,8 @@ impl PaymentCapturesApi {
     /// Refunds money of one specific capture back to the customer, in full or in part.
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}/refund` (operation `refundPaymentCapture`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn refund(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -253,6 +259,8 @@ impl PaymentCapturesApi {
     /// `PATCH /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}` (operation `updatePaymentCapture`).
     ///
     /// **Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -572,6 +580,8 @@ impl PaymentChargebacksApi {
     /// Returns a chargeback booked on a payment transaction, typically as the result of a lost dispute.
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/chargebacks/{payment_chargeback_id}` (operation `getPaymentChargeback`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -693,6 +703,8 @@ impl PaymentDisputesApi {
     /// Gives up the dispute in favour of the customer; the dispute is closed as lost. The operation takes no body. The response shape is not shown in the sources; this document assumes the updated dispute is returned.
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/accept-loss` (operation `acceptPaymentDisputeLoss`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn accept_loss(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -713,6 +725,8 @@ impl PaymentDisputesApi {
     /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/appeal` (operation `appealPaymentDispute`).
     ///
     /// **Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn appeal(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -732,6 +746,8 @@ impl PaymentDisputesApi {
     /// Downloads the raw content of an attachment of a dispute, uploaded by either party.
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments/{payment_dispute_attachment_id}/download` (operation `downloadPaymentDisputeAttachment`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn download_attachment(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -752,6 +768,8 @@ impl PaymentDisputesApi {
     /// Returns one dispute including the evidence the customer and the partner have provided so far.
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}` (operation `getPaymentDispute`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -772,6 +790,8 @@ impl PaymentDisputesApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/disputes` (operation `listPaymentDisputes`).
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `disputes` across pages and `into_pages()` every page.
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -800,6 +820,8 @@ impl PaymentDisputesApi {
     /// Submits the partner's answer to an open merchant evidence request: structured details whose relevant fields depend on the dispute reason, references to uploaded attachments, and free text. Klarna's guide calls this step representment.
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/respond` (operation `respondToPaymentDispute`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn respond_to(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -820,6 +842,8 @@ impl PaymentDisputesApi {
     /// Uploads a file (for example a receipt, a photo or a proof of delivery) as multipart form data. The returned payment_dispute_attachment_id is then referenced when responding to an evidence request.
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments` (operation `uploadPaymentDisputeAttachment`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn upload_attachment(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -1843,6 +1867,8 @@ impl PaymentPresentationApi {
     /// Returns the instruction and Klarna-branded assets (texts, icon, button) an integrator needs to show Klarna in a payment selector for the given amount, currency, locale and intents. Forward the interoperability token or customer token when one is available so that the presentation can be personalized.
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/presentation` (operation `getPaymentPresentation`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -1868,6 +1894,8 @@ impl PaymentPresentationApi {
     /// Returns the instruction and Klarna-branded assets (texts, icon, button) an integrator needs to show Klarna in a payment selector for the given amount, currency, locale and intents. Forward the interoperability token or customer token when one is available so that the presentation can be personalized. The sub-partner variant acts on the account that owns the API key, so the path has no partner account segment.
     ///
     /// `GET /v2/payment/presentation` (operation `getPaymentPresentationAsSubPartner`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get_as_sub_partner(
         &self,
         currency: impl ::std::convert::Into<super::models::Currency>,
@@ -2309,6 +2337,8 @@ impl PaymentRefundsApi {
     /// Returns a refund made on a payment transaction or capture.
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/refunds/{payment_refund_id}` (operation `getPaymentRefund`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2430,6 +2460,8 @@ impl PaymentRequestsApi {
     /// Cancels a payment request that has not led to an authorization. The request moves to the final state CANCELED and the updated resource is returned with status 200.
     ///
     /// `DELETE /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation `cancelPaymentRequest`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn cancel(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2447,6 +2479,8 @@ impl PaymentRequestsApi {
     /// Cancels a payment request that has not led to an authorization. The request moves to the final state CANCELED and the updated resource is returned with status 200. The sub-partner variant acts on the account that owns the API key, so the path has no partner account segment.
     ///
     /// `DELETE /v2/payment/requests/{payment_request_id}` (operation `cancelPaymentRequestAsSubPartner`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn cancel_as_sub_partner(
         &self,
         payment_request_id: impl ::std::convert::Into<::std::string::String>,
@@ -2462,6 +2496,8 @@ impl PaymentRequestsApi {
     /// Creates a payment request: the resource a customer completes in the Klarna purchase journey (by redirect, app handover or QR code). Monitor its state through webhooks; once it is COMPLETED, finalize the payment with the authorize operation. A request without an amount only asks for a customer token (tokenization without a purchase).
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/requests` (operation `createPaymentRequest`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2480,6 +2516,8 @@ impl PaymentRequestsApi {
     /// Creates a payment request: the resource a customer completes in the Klarna purchase journey (by redirect, app handover or QR code). Monitor its state through webhooks; once it is COMPLETED, finalize the payment with the authorize operation. A request without an amount only asks for a customer token (tokenization without a purchase). The sub-partner variant acts on the account that owns the API key, so the path has no partner account segment.
     ///
     /// `POST /v2/payment/requests` (operation `createPaymentRequestAsSubPartner`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn create_as_sub_partner(
         &self,
         body: super::models::CreatePaymentRequestRequest,
@@ -2496,6 +2534,8 @@ impl PaymentRequestsApi {
     /// Returns the current state of a payment request. When the state is COMPLETED, state_context carries the tokens needed to finalize the payment (klarna_network_session_token, the legacy payment_token) and, when a customer token was requested, klarna_customer.customer_token.
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation `getPaymentRequest`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2513,6 +2553,8 @@ impl PaymentRequestsApi {
     /// Returns the current state of a payment request. When the state is COMPLETED, state_context carries the tokens needed to finalize the payment (klarna_network_session_token, the legacy payment_token) and, when a customer token was requested, klarna_customer.customer_token. The sub-partner variant acts on the account that owns the API key, so the path has no partner account segment.
     ///
     /// `GET /v2/payment/requests/{payment_request_id}` (operation `getPaymentRequestAsSubPartner`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get_as_sub_partner(
         &self,
         payment_request_id: impl ::std::convert::Into<::std::string::String>,
@@ -2528,6 +2570,8 @@ impl PaymentRequestsApi {
     /// Changes a payment request while it is still SUBMITTED, that is before the customer has entered the purchase journey. Only the fields sent are changed.
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation `updatePaymentRequest`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2548,6 +2592,8 @@ impl PaymentRequestsApi {
     /// Changes a payment request while it is still SUBMITTED, that is before the customer has entered the purchase journey. Only the fields sent are changed. The sub-partner variant acts on the account that owns the API key, so the path has no partner account segment.
     ///
     /// `PATCH /v2/payment/requests/{payment_request_id}` (operation `updatePaymentRequestAsSubPartner`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update_as_sub_partner(
         &self,
         payment_request_id: impl ::std::convert::Into<::std::string::String>,
@@ -3361,6 +3407,8 @@ impl PaymentTokensApi {
     /// Invalidates a payment token issued for a completed payment request so that it can no longer be used to authorize a payment. The collection does not show the success status; this document assumes 204 without a body.
     ///
     /// `DELETE /v2/accounts/{partner_account_id}/payment/tokens/{payment_token}` (operation `cancelPaymentToken`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn cancel(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3479,6 +3527,8 @@ impl PaymentTransactionsApi {
     /// Captures all or part of the authorized amount of a payment transaction, optionally with the captured line items and shipment tracking data. remaining_authorization tells Klarna what to do with any amount left uncaptured.
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture` (operation `capturePaymentTransaction`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn capture(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3498,6 +3548,8 @@ impl PaymentTransactionsApi {
     /// Returns a payment transaction with its amounts, state, funding information and purchase details.
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}` (operation `getPaymentTransaction`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3515,6 +3567,8 @@ impl PaymentTransactionsApi {
     /// Requests a new authorization on an existing payment transaction, for example to change the authorized amount or to extend the authorization by a number of days (also possible within the grace period after expiry).
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/authorize` (operation `reauthorizePaymentTransaction`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn reauthorize(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3534,6 +3588,8 @@ impl PaymentTransactionsApi {
     /// Refunds captured money of a payment transaction back to the customer, in full or in part.
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/refund` (operation `refundPaymentTransaction`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn refund(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3553,6 +3609,8 @@ impl PaymentTransactionsApi {
     /// Adds or changes partner references and supplementary purchase data on a payment transaction. Not allowed once the transaction is EXPIRED, COMPLETED or CLOSED.
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}` (operation `updatePaymentTransaction`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3572,6 +3630,8 @@ impl PaymentTransactionsApi {
     /// Releases the remaining authorized amount of a payment transaction so that nothing more can be captured. The operation takes no body. The response shape is not shown in the sources; this document assumes the updated payment transaction is returned.
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/void` (operation `voidPaymentTransaction`).
+    ///
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
     pub fn void(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
