@@ -176,6 +176,39 @@ pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Decodes one token of a `$ref` fragment: percent-decoding first (the fragment is part of a URI,
+/// so `My%20Schema` names `My Schema`), then JSON Pointer's `~1` (`/`) and `~0` (`~`). A `%` not
+/// followed by two hex digits, or escapes that do not decode to UTF-8, are kept as written.
+pub fn decode_pointer_token(token: &str) -> String {
+    let bytes = token.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            decoded.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let text = String::from_utf8(decoded).unwrap_or_else(|_| token.to_owned());
+    text.replace("~1", "/").replace("~0", "~")
+}
+
+/// The component name a local `$ref` names in `section` (`schemas`, `responses`, ...), decoded.
+pub fn component_ref_name(reference: &str, section: &str) -> Option<String> {
+    let rest = reference.strip_prefix("#/components/")?;
+    let name = rest.strip_prefix(section)?.strip_prefix('/')?;
+    (!name.contains('/')).then(|| decode_pointer_token(name))
+}
+
 /// Builds a pointer `#/a/b/c` from tokens, escaping each.
 pub fn pointer<I, S>(tokens: I) -> String
 where
@@ -193,4 +226,34 @@ where
 /// Appends one token to an existing pointer.
 pub fn child(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", escape_pointer_token(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ref_tokens_decode_percent_escapes_then_pointer_escapes() {
+        assert_eq!(decode_pointer_token("My%20Schema"), "My Schema");
+        assert_eq!(decode_pointer_token("a~1b~0c"), "a/b~c");
+        assert_eq!(decode_pointer_token("caf%C3%A9"), "café");
+        // `%7E1` is a literal `~1` in the URI, which JSON Pointer then reads as `/`.
+        assert_eq!(decode_pointer_token("x%7E1y"), "x/y");
+        // Not an escape, or not UTF-8: kept as written.
+        assert_eq!(decode_pointer_token("100%"), "100%");
+        assert_eq!(decode_pointer_token("%zz"), "%zz");
+        assert_eq!(decode_pointer_token("%FF"), "%FF");
+        assert_eq!(
+            component_ref_name("#/components/schemas/Money%20Amount", "schemas").as_deref(),
+            Some("Money Amount")
+        );
+        assert_eq!(
+            component_ref_name("#/components/schemas/A", "responses"),
+            None
+        );
+        assert_eq!(
+            component_ref_name("#/components/schemas/A/properties/b", "schemas"),
+            None
+        );
+    }
 }

@@ -162,9 +162,17 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
     let first = full.lines().next().unwrap_or("").trim();
     // serde-saphyr prefixes "error: line L column C: "; the location is reported separately.
     let msg = first.strip_prefix("error: ").unwrap_or(first);
-    match msg.find(": ") {
-        Some(i) if msg.starts_with("line ") => msg[i + 2..].to_owned(),
-        _ => msg.to_owned(),
+    let msg = match msg.find(": ") {
+        Some(i) if msg.starts_with("line ") => &msg[i + 2..],
+        _ => msg,
+    };
+    if msg.starts_with("budget breached") {
+        // Anchors and aliases can make a small file expand to billions of nodes ("billion laughs").
+        format!(
+            "the document expands beyond the parser's size limits, through aliases or sheer size ({msg})"
+        )
+    } else {
+        msg.to_owned()
     }
 }
 
@@ -495,5 +503,5 @@ fn unique_component_name(section: &str, base: &str, ctx: &RefCtx<'_>) -> String 
 }
 
 fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
+    crate::diag::decode_pointer_token(token)
 }

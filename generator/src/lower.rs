@@ -349,16 +349,12 @@ impl<'a> ApiLowerer<'a> {
     /// itself a reference.
     fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
         let api: &'a OpenAPI = self.api;
-        let name = reference.strip_prefix("#/components/schemas/")?;
-        api.components.as_ref()?.schemas.get(name)?.as_item()
+        let name = crate::diag::component_ref_name(reference, "schemas")?;
+        api.components.as_ref()?.schemas.get(&name)?.as_item()
     }
 
     fn resolve_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
-        if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-            let name = name
-                .replace("~1", "/")
-                .replace("~0", "~")
-                .replace("%20", " ");
+        if let Some(name) = crate::diag::component_ref_name(reference, "schemas") {
             if let Some(rust) = self.components.get(&name) {
                 return TypeRef::Named(rust.clone());
             }
@@ -1420,12 +1416,12 @@ impl<'a> ApiLowerer<'a> {
         match p {
             ReferenceOr::Item(p) => Some(p.clone()),
             ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/");
+                let name = crate::diag::component_ref_name(reference, "parameters");
                 let found = name.and_then(|n| {
                     self.api
                         .components
                         .as_ref()
-                        .and_then(|c| c.parameters.get(n))
+                        .and_then(|c| c.parameters.get(&n))
                 });
                 match found {
                     Some(ReferenceOr::Item(p)) => Some(p.clone()),
@@ -1447,13 +1443,12 @@ impl<'a> ApiLowerer<'a> {
         let body = match body {
             ReferenceOr::Item(b) => b.clone(),
             ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .and_then(|n| {
+                let found =
+                    crate::diag::component_ref_name(reference, "requestBodies").and_then(|n| {
                         self.api
                             .components
                             .as_ref()
-                            .and_then(|c| c.request_bodies.get(n))
+                            .and_then(|c| c.request_bodies.get(&n))
                     });
                 match found {
                     Some(ReferenceOr::Item(b)) => b.clone(),
@@ -1589,14 +1584,12 @@ impl<'a> ApiLowerer<'a> {
         let response = match response {
             ReferenceOr::Item(r) => r.clone(),
             ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/responses/")
-                    .and_then(|n| {
-                        self.api
-                            .components
-                            .as_ref()
-                            .and_then(|c| c.responses.get(n))
-                    });
+                let found = crate::diag::component_ref_name(reference, "responses").and_then(|n| {
+                    self.api
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.responses.get(&n))
+                });
                 match found {
                     Some(ReferenceOr::Item(r)) => r.clone(),
                     _ => {

@@ -105,3 +105,27 @@ fn petstore_generates_a_crate_and_prints_its_ir() {
     let json: serde_json::Value = serde_json::from_slice(&ir.stdout).expect("the IR is JSON");
     assert_eq!(json["apis"][0]["module"]["rust"], "oai_petstore");
 }
+
+#[test]
+fn an_alias_bomb_is_refused_quickly_with_its_location() {
+    // Nine levels of nine aliases: 387 million strings if expanded.
+    let mut yaml = String::from(
+        "openapi: 3.0.3\ninfo: {title: bomb, version: \"1\"}\npaths: {}\nx-bomb:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let mut prev = 'a';
+    for name in "bcdefghi".chars() {
+        let items = vec![format!("*{prev}"); 9].join(",");
+        yaml.push_str(&format!("  {name}: &{name} [{items}]\n"));
+        prev = name;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("bomb.yaml");
+    std::fs::write(&spec, yaml).expect("write");
+    let output = codegen().arg("ir").arg(&spec).output().expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bomb.yaml:") && stderr.contains("beyond the parser's size limits"),
+        "{stderr}"
+    );
+}
