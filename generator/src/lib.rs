@@ -31,6 +31,7 @@ pub mod diag;
 pub mod diff;
 pub mod ir;
 pub mod load;
+pub mod locate;
 pub mod lower;
 pub mod naming;
 pub mod normalize;

@@ -246,13 +246,24 @@ fn parse_openapi(root: &Value, file: &str) -> Result<openapiv3::OpenAPI, Diagnos
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(root) {
         Ok(api) => Ok(api),
         Err(e) => {
-            let pointer = path_to_pointer(e.path());
-            let inner = e.into_inner().to_string();
-            problems.push(Diagnostic::error(
-                file,
-                Location::Pointer(pointer),
-                format!("not a valid OpenAPI 3.0 object: {inner}"),
-            ));
+            // Parse again piece by piece to report every refused piece at its own pointer.
+            let found = crate::locate::problems(root);
+            if found.is_empty() {
+                let pointer = path_to_pointer(e.path());
+                let inner = e.into_inner().to_string();
+                problems.push(Diagnostic::error(
+                    file,
+                    Location::Pointer(pointer),
+                    format!("not a valid OpenAPI 3.0 object: {inner}"),
+                ));
+            }
+            for (pointer, message) in found {
+                problems.push(Diagnostic::error(
+                    file,
+                    Location::Pointer(pointer),
+                    format!("not a valid OpenAPI 3.0 object: {message}"),
+                ));
+            }
             Err(problems)
         }
     }
