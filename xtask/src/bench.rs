@@ -847,6 +847,35 @@ fn bench_compile(root: &Path, reps: &Reps, progenitor: &[(String, String)]) -> R
             reps: reps.compile_feature,
         });
     }
+    // When progenitor generated only some APIs, also build ours with exactly those: like for like.
+    let same_apis: Vec<String> = progenitor
+        .iter()
+        .filter_map(|(n, _)| n.strip_prefix("pg-"))
+        .filter(|stem| FEATURES.contains(stem))
+        .map(str::to_owned)
+        .collect();
+    let like_for_like = !same_apis.is_empty() && same_apis.len() < FEATURES.len();
+    if like_for_like {
+        configs.insert(
+            1,
+            Config {
+                label: format!(
+                    "`klarna`, the {} APIs progenitor generated (`--no-default-features --features {}`)",
+                    same_apis.len(),
+                    same_apis.join(",")
+                ),
+                args: vec![
+                    "-p".into(),
+                    "klarna".into(),
+                    "--no-default-features".into(),
+                    "--features".into(),
+                    same_apis.join(","),
+                ],
+                clean: vec!["klarna".into()],
+                reps: reps.compile_whole,
+            },
+        );
+    }
     eprintln!("bench: compile, ours (warm-up builds the dependencies first)");
     let ours = compile_rows(
         root,
@@ -950,6 +979,15 @@ fn bench_compile(root: &Path, reps: &Reps, progenitor: &[(String, String)]) -> R
             verdict(oc, pc),
             verdict(ob, pb)
         );
+        if like_for_like && let Some((_, lc, lb)) = ours.get(1) {
+            let _ = writeln!(
+                md,
+                "Like for like (ours built with only the {} APIs progenitor generated, against progenitor's crates): check {}; build {}.",
+                same_apis.len(),
+                verdict(lc, pc),
+                verdict(lb, pb)
+            );
+        }
     } else if progenitor.is_empty() {
         let _ = writeln!(
             md,
