@@ -30,7 +30,7 @@ impl {{ r.name }} {
 }
 
 {% for op in r.ops %}
-{% if let Some(e) = op.responses_enum %}
+{% for e in op.status_enums %}
 {{ e.doc }}
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -40,18 +40,8 @@ pub enum {{ e.name }} {
     {{ v.name }}{% if let Some(ty) = v.ty %}({{ ty }}){% endif %},
     {% endfor %}
 }
-{% endif %}
-{% if let Some(e) = op.errors_enum %}
-{{ e.doc }}
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum {{ e.name }} {
-    {% for v in e.variants %}
-    {{ v.doc }}
-    {{ v.name }}{% if let Some(ty) = v.ty %}({{ ty }}){% endif %},
-    {% endfor %}
-}
-
+{% endfor %}
+{% if let Some(e) = op.errors_impl %}
 impl {{ e.name }} {
     /// The documented error body of a failed call: `None` when the error did not come from an error
     /// response, when its status has no documented body, or when the body does not parse as that type.

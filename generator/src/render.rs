@@ -882,15 +882,14 @@ struct OpView {
     streaming: bool,
     /// `Accept` for a non-JSON response.
     accept_lit: Option<String>,
-    responses_enum: Option<ResponsesEnumView>,
-    errors_enum: Option<ErrorsEnumView>,
+    /// Enums with one variant per status: the success responses', the error bodies'.
+    status_enums: Vec<ResponsesEnumView>,
+    errors_impl: Option<ErrorsImplView>,
 }
 
-/// The per-operation enum of typed error bodies, and the match arms of its `from_error`.
-struct ErrorsEnumView {
+/// `from_error` of the per-operation error enum: its match arms.
+struct ErrorsImplView {
     name: String,
-    doc: String,
-    variants: Vec<AltView>,
     arms: Vec<String>,
 }
 
@@ -1078,7 +1077,7 @@ fn short_type(t: &TypeRef) -> String {
         .replace("::serde_json::", "")
 }
 
-fn errors_enum_view(op: &Operation, name: &str) -> ErrorsEnumView {
+fn errors_enum_view(op: &Operation, name: &str) -> (ResponsesEnumView, ErrorsImplView) {
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     for e in &op.errors {
@@ -1110,15 +1109,20 @@ fn errors_enum_view(op: &Operation, name: &str) -> ErrorsEnumView {
     if !op.errors.iter().any(|e| e.status == "default") {
         arms.push("_ => ::std::option::Option::None,".to_owned());
     }
-    ErrorsEnumView {
-        name: name.to_owned(),
-        doc: outer_doc(&format!(
-            "The documented error bodies of `{}`, one variant per error status; read one from a failed call with [`{name}::from_error`].",
-            op.id.wire
-        )),
-        variants,
-        arms,
-    }
+    (
+        ResponsesEnumView {
+            name: name.to_owned(),
+            doc: outer_doc(&format!(
+                "The documented error bodies of `{}`, one variant per error status; read one from a failed call with [`{name}::from_error`].",
+                op.id.wire
+            )),
+            variants,
+        },
+        ErrorsImplView {
+            name: name.to_owned(),
+            arms,
+        },
+    )
 }
 
 /// Return type, `send()`'s last expression and its doc, for an operation with one success body.
@@ -1320,10 +1324,12 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
             })
             .collect(),
     });
-    let errors_enum = op
-        .errors_enum
-        .as_ref()
-        .map(|name| errors_enum_view(op, name));
+    let mut status_enums: Vec<ResponsesEnumView> = responses_enum.into_iter().collect();
+    let errors_impl = op.errors_enum.as_ref().map(|name| {
+        let (decl, imp) = errors_enum_view(op, name);
+        status_enums.push(decl);
+        imp
+    });
     // Path: literal segments and encoded parameters.
     let mut format_str = String::new();
     let mut format_args = Vec::new();
@@ -1386,8 +1392,8 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         returns_doc,
         paging: op.pagination.as_ref().map(paging_view),
         streaming: matches!(op.response.body, ResponseBody::Bytes(_)),
-        responses_enum,
-        errors_enum,
+        status_enums,
+        errors_impl,
         accept_lit: match &op.response.body {
             ResponseBody::Bytes(media) => Some(lit(media)),
             _ => None,
