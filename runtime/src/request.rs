@@ -516,10 +516,33 @@ pub fn encode_path_segment(value: &str) -> String {
 /// Whether `path` contains a `.` or `..` segment (also percent-encoded), which URL parsing
 /// would collapse.
 pub(crate) fn has_dot_segment(path: &str) -> bool {
-    path.split('/').any(|seg| {
-        let s = seg.to_ascii_lowercase().replace("%2e", ".");
-        s == "." || s == ".."
-    })
+    let b = path.as_bytes();
+    // The usual path (ids without dots or escapes) needs no segment-by-segment look.
+    (b.contains(&b'.') || b.contains(&b'%')) && path.split('/').any(is_dot_segment)
+}
+
+/// Whether `seg` is `.` or `..`, each dot possibly written `%2E`/`%2e`. Allocation-free: it
+/// runs on every request.
+fn is_dot_segment(seg: &str) -> bool {
+    let b = seg.as_bytes();
+    let (mut i, mut dots) = (0, 0);
+    while i < b.len() {
+        if b[i] == b'.' {
+            i += 1;
+        } else if b[i] == b'%'
+            && b.get(i + 1) == Some(&b'2')
+            && matches!(b.get(i + 2), Some(b'e' | b'E'))
+        {
+            i += 3;
+        } else {
+            return false;
+        }
+        dots += 1;
+        if dots > 2 {
+            return false;
+        }
+    }
+    dots > 0
 }
 
 #[cfg(test)]
@@ -538,6 +561,14 @@ mod tests {
         assert!(has_dot_segment("/v2/./b"));
         assert!(has_dot_segment("/v2/.%2e"));
         assert!(!has_dot_segment("/v2/a.b/..c"));
+        assert!(has_dot_segment("/v2/%2e%2E/b"));
+        assert!(has_dot_segment(".."));
+        assert!(!has_dot_segment("/v2/.../b"));
+        assert!(!has_dot_segment("/v2/%2e%2e%2e"));
+        assert!(!has_dot_segment("/v2/%2"));
+        assert!(!has_dot_segment("/v2/%2f"));
+        assert!(!has_dot_segment("/v2/%%2e2e"));
+        assert!(!has_dot_segment("/v2//b/"));
     }
 
     #[test]
