@@ -131,6 +131,8 @@ pub struct Client {
 pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
+    /// `base_url` parsed once, so that a request only has to set its path.
+    pub(crate) base: reqwest::Url,
     pub(crate) environment: Environment,
     pub(crate) auth_style: AuthStyle,
     pub(crate) authorization: HeaderValue,
@@ -536,6 +538,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             inner: Arc::new(ClientInner {
                 http,
                 base_url,
+                base: parsed,
                 environment: self.environment,
                 auth_style: self.auth_style,
                 authorization,
