@@ -40,15 +40,23 @@ struct Prepared {
 }
 
 /// A fresh `Partner-Correlation-Id`: a UUIDv4 without hyphens (matches `^[A-Za-z0-9]+$`).
+///
+/// Its random bits come from `fastrand`'s thread-local generator (seeded once per thread from
+/// std's OS-seeded hasher keys), not from the OS: a correlation id has to be unique, not
+/// unpredictable, and this way a call costs no `getrandom` system call for it.
 pub(crate) fn new_correlation_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
+    let id = uuid::Builder::from_random_bytes(fastrand::u128(..).to_ne_bytes()).into_uuid();
+    let mut buf = [0u8; uuid::fmt::Simple::LENGTH];
+    id.simple().encode_lower(&mut buf).to_owned()
 }
 
 /// A fresh idempotency key. Klarna asks for UUIDv5 keys; this is a version-5 UUID whose
-/// name is 16 random bytes, so every logical call gets a new, unpredictable key.
+/// name is 16 random bytes from the OS, so every logical call gets a new, unpredictable key.
 pub(crate) fn new_idempotency_key() -> String {
     let name = uuid::Uuid::new_v4();
-    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes()).to_string()
+    let key = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes());
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    key.hyphenated().encode_lower(&mut buf).to_owned()
 }
 
 /// Bytes a path may hold for [`request_url`] to take the fast way: RFC 3986 `pchar`s and `/`,
@@ -536,5 +544,19 @@ mod tests {
                 assert_eq!(fast.as_str(), slow.as_str(), "{base} + {path}");
             }
         }
+    }
+
+    #[test]
+    fn generated_ids_are_well_formed() {
+        let a = new_correlation_id();
+        let b = new_correlation_id();
+        assert_ne!(a, b);
+        assert!(valid_correlation_id(&a), "{a}");
+        let id = uuid::Uuid::parse_str(&a).unwrap();
+        assert_eq!(id.get_version_num(), 4);
+        let k = new_idempotency_key();
+        assert_eq!(k.len(), 36);
+        assert_eq!(uuid::Uuid::parse_str(&k).unwrap().get_version_num(), 5);
+        assert_ne!(k, new_idempotency_key());
     }
 }
