@@ -274,24 +274,30 @@ pub(crate) fn map_reqwest_error(e: reqwest::Error) -> Error {
 }
 
 async fn attempt(client: &ClientInner, p: &Prepared, mode: &Mode) -> Result<Outcome, Error> {
-    let mut builder = client
-        .http
-        .request(p.method.clone(), p.url.clone())
-        .headers(p.headers.clone());
-    builder = match &p.body {
-        Body::Empty => builder,
-        Body::Json(b) => builder.body(b.clone()),
-        Body::Bytes { data, .. } => builder.body(data.clone()),
-        Body::Multipart(m) => builder.multipart(m.to_form()?),
-    };
-    let request = builder.build().map_err(map_reqwest_error)?;
-    let response = client
+    // Built directly rather than through `RequestBuilder`, which would re-insert every prepared
+    // header one by one; the prepared headers are only cloned (cheap: shared bytes).
+    let mut request = reqwest::Request::new(p.method.clone(), p.url.clone());
+    *request.headers_mut() = p.headers.clone();
+    match &p.body {
+        Body::Empty => {}
+        Body::Json(b) => *request.body_mut() = Some(b.clone().into()),
+        Body::Bytes { data, .. } => *request.body_mut() = Some(data.clone().into()),
+        Body::Multipart(m) => {
+            // The builder sets the multipart content type with its boundary.
+            request = reqwest::RequestBuilder::from_parts(client.http.clone(), request)
+                .multipart(m.to_form()?)
+                .build()
+                .map_err(map_reqwest_error)?;
+        }
+    }
+    let mut response = client
         .http
         .execute(request)
         .await
         .map_err(map_reqwest_error)?;
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken, not cloned: the body is read through the response's body, which does not need them.
+    let headers = std::mem::take(response.headers_mut());
     tracing::Span::current().record("status", status.as_u16());
     let correlation_id = Some(
         headers
