@@ -2,6 +2,7 @@
 //! timeouts, response classification and tracing.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures_util::future::{Either, select};
@@ -241,6 +242,16 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
     })
 }
 
+/// The error of a read (idle) timeout: nothing arrived on the connection for that long.
+pub(crate) fn read_timeout_error() -> Error {
+    Error::new(
+        ErrorKind::Transport,
+        "no data received within the read timeout",
+    )
+    .with_timeout_kind(TimeoutKind::Read)
+    .with_sent(true)
+}
+
 /// Maps a reqwest error to ours, deciding whether the request may have been sent.
 pub(crate) fn map_reqwest_error(e: reqwest::Error) -> Error {
     if e.is_builder() {
@@ -255,13 +266,7 @@ pub(crate) fn map_reqwest_error(e: reqwest::Error) -> Error {
         return err.with_source(e);
     }
     if e.is_timeout() {
-        return Error::new(
-            ErrorKind::Transport,
-            "no data received within the read timeout",
-        )
-        .with_timeout_kind(TimeoutKind::Read)
-        .with_sent(true)
-        .with_source(e);
+        return read_timeout_error().with_source(e);
     }
     let msg = if e.is_body() || e.is_decode() {
         "the connection broke while reading the response"
@@ -273,7 +278,20 @@ pub(crate) fn map_reqwest_error(e: reqwest::Error) -> Error {
         .with_source(e)
 }
 
-async fn attempt(client: &ClientInner, p: &Prepared, mode: &Mode) -> Result<Outcome, Error> {
+/// One attempt. `read_timeout` is the read (idle) timeout to enforce until the response is
+/// complete (buffered) or its headers arrived (streaming), `None` when the attempt timer
+/// covers it (see `run`).
+///
+/// The runtime enforces the read timeout itself rather than setting it on the reqwest client:
+/// reqwest would start two more timers on every request (one to the response headers, one
+/// reset on every body chunk), where usually the attempt timeout alone already bounds the wait.
+async fn attempt(
+    client: &ClientInner,
+    p: &Prepared,
+    mode: &Mode,
+    read_timeout: Option<Duration>,
+    headers_arrived: &AtomicBool,
+) -> Result<Outcome, Error> {
     // Built directly rather than through `RequestBuilder`, which would re-insert every prepared
     // header one by one; the prepared headers are only cloned (cheap: shared bytes).
     let mut request = reqwest::Request::new(p.method.clone(), p.url.clone());
@@ -290,11 +308,15 @@ async fn attempt(client: &ClientInner, p: &Prepared, mode: &Mode) -> Result<Outc
                 .map_err(map_reqwest_error)?;
         }
     }
-    let mut response = client
-        .http
-        .execute(request)
-        .await
-        .map_err(map_reqwest_error)?;
+    let sent = client.http.execute(request);
+    let sent = match read_timeout {
+        None => sent.await,
+        Some(limit) => tokio::time::timeout(limit, sent)
+            .await
+            .map_err(|e| read_timeout_error().with_source(e))?,
+    };
+    let mut response = sent.map_err(map_reqwest_error)?;
+    headers_arrived.store(true, Ordering::Relaxed);
     let status = response.status();
     // Taken, not cloned: the body is read through the response's body, which does not need them.
     let headers = std::mem::take(response.headers_mut());
@@ -308,7 +330,7 @@ async fn attempt(client: &ClientInner, p: &Prepared, mode: &Mode) -> Result<Outc
     if status.is_success() {
         return Ok(match mode {
             Mode::Buffered => {
-                let body = read_bounded(response, client.max_body_size).await?;
+                let body = read_bounded(response, client.max_body_size, read_timeout).await?;
                 Outcome::Buffered(RawResponse {
                     status,
                     headers,
@@ -322,11 +344,13 @@ async fn attempt(client: &ClientInner, p: &Prepared, mode: &Mode) -> Result<Outc
                 headers,
                 correlation_id,
                 max_body_size: client.max_body_size,
+                // After the headers only the read timeout bounds a streamed body.
+                read_timeout: client.read_timeout,
                 inner: response,
             }),
         });
     }
-    let body = match read_bounded(response, client.max_body_size).await {
+    let body = match read_bounded(response, client.max_body_size, read_timeout).await {
         Ok(b) => b,
         Err(e) if e.kind() == ErrorKind::BodyTooLarge => bytes::Bytes::new(),
         Err(e) => return Err(e),
@@ -334,12 +358,16 @@ async fn attempt(client: &ClientInner, p: &Prepared, mode: &Mode) -> Result<Outc
     Err(Error::from_response(status, headers, body))
 }
 
-/// Races `fut` against a sleep of `limit`; `None` when the sleep wins.
+/// Races `fut` against a sleep of `limit`; `None` when the sleep wins. With the built-in
+/// sleep this is `tokio::time::timeout` (no boxed sleep future per attempt).
 async fn with_timeout<F: Future>(
     client: &ClientInner,
     limit: Duration,
     fut: F,
 ) -> Option<F::Output> {
+    if client.tokio_sleep {
+        return tokio::time::timeout(limit, fut).await.ok();
+    }
     let fut = std::pin::pin!(fut);
     match select(fut, client.sleep.0.sleep(limit)).await {
         Either::Left((out, _)) => Some(out),
@@ -453,9 +481,25 @@ async fn run(
             attempt = attempt_no,
             status = tracing::field::Empty
         );
-        let fut = attempt(client, p, mode).instrument(attempt_span);
+        // The attempt timer runs on tokio's clock with the built-in sleep; a read timeout at
+        // least as long as the attempt's limit can then never fire first, and needs no timer
+        // of its own. With an injected sleep the two clocks may differ: keep both.
+        let elide_read = client
+            .read_timeout
+            .is_some_and(|read| client.tokio_sleep && read >= limit);
+        let read_timeout = client.read_timeout.filter(|_| !elide_read);
+        let headers_arrived = AtomicBool::new(false);
+        let fut = attempt(client, p, mode, read_timeout, &headers_arrived).instrument(attempt_span);
         let result = match with_timeout(client, limit, fut).await {
             Some(r) => r,
+            // A read timeout equal to the limit would have fired together with the attempt
+            // timer while no response had come; it is the one reported, as when it ran.
+            None if elide_read
+                && client.read_timeout == Some(limit)
+                && !headers_arrived.load(Ordering::Relaxed) =>
+            {
+                Err(read_timeout_error())
+            }
             None => Err(Error::timeout(limit_kind, true)),
         };
         let err = match result {
