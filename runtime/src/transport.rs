@@ -18,6 +18,11 @@ use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::telemetry::is_sensitive_header;
 use crate::{CORRELATION_ID_HEADER, IDEMPOTENCY_KEY_HEADER, INTEGRATION_METADATA_HEADER};
 
+// Header names checked once, at compile time, instead of on every call.
+const CORRELATION_ID: HeaderName = HeaderName::from_static(CORRELATION_ID_HEADER);
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static(IDEMPOTENCY_KEY_HEADER);
+const INTEGRATION_METADATA: HeaderName = HeaderName::from_static(INTEGRATION_METADATA_HEADER);
+
 pub(crate) enum Mode {
     Buffered,
     Streaming,
@@ -165,7 +170,7 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
         None => new_correlation_id(),
     };
     headers.insert(
-        HeaderName::from_static(CORRELATION_ID_HEADER),
+        CORRELATION_ID,
         HeaderValue::from_str(&correlation_id)
             .map_err(|_| Error::invalid_request("invalid correlation id"))?,
     );
@@ -186,7 +191,7 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
         let v = HeaderValue::from_str(key).map_err(|_| {
             Error::invalid_request("idempotency key contains characters not allowed in a header")
         })?;
-        headers.insert(HeaderName::from_static(IDEMPOTENCY_KEY_HEADER), v);
+        headers.insert(IDEMPOTENCY_KEY, v);
     }
 
     if let Some(meta) = options
@@ -195,7 +200,7 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
     {
         let v = HeaderValue::from_str(&meta.to_header_value())
             .map_err(|_| Error::invalid_request("invalid integration metadata"))?;
-        headers.insert(HeaderName::from_static(INTEGRATION_METADATA_HEADER), v);
+        headers.insert(INTEGRATION_METADATA, v);
     }
 
     let extra = typed_headers.iter().map(|(n, v)| (*n, v.as_str())).chain(
@@ -323,7 +328,7 @@ async fn attempt(
     tracing::Span::current().record("status", status.as_u16());
     let correlation_id = Some(
         headers
-            .get(CORRELATION_ID_HEADER)
+            .get(&CORRELATION_ID)
             .and_then(|v| v.to_str().ok())
             .map_or_else(|| p.correlation_id.clone(), str::to_owned),
     );
@@ -359,16 +364,16 @@ async fn attempt(
 }
 
 /// Races `fut` against a sleep of `limit`; `None` when the sleep wins. With the built-in
-/// sleep this is `tokio::time::timeout` (no boxed sleep future per attempt).
+/// sleep this is `tokio::time::timeout` (no boxed sleep future per attempt). `fut` is pinned by
+/// the caller, so that the (large) attempt future is stored once, not in both branches.
 async fn with_timeout<F: Future>(
     client: &ClientInner,
     limit: Duration,
-    fut: F,
+    fut: std::pin::Pin<&mut F>,
 ) -> Option<F::Output> {
     if client.tokio_sleep {
         return tokio::time::timeout(limit, fut).await.ok();
     }
-    let fut = std::pin::pin!(fut);
     match select(fut, client.sleep.0.sleep(limit)).await {
         Either::Left((out, _)) => Some(out),
         Either::Right(((), _)) => None,
@@ -385,11 +390,13 @@ fn retryable(err: &Error, retry_safe: bool) -> bool {
     }
 }
 
-pub(crate) async fn send(
+/// Not an `async fn`: the returned future is the instrumented block itself, without an outer
+/// state machine that would hold a second copy of `request`.
+pub(crate) fn send(
     client: &ClientInner,
     request: Request,
     mode: Mode,
-) -> Result<Outcome, Error> {
+) -> impl Future<Output = Result<Outcome, Error>> + Send + '_ {
     let span = tracing::info_span!(
         "klarna.request",
         operation = request.operation_id,
@@ -451,7 +458,6 @@ pub(crate) async fn send(
         }
     }
     .instrument(span)
-    .await
 }
 
 async fn run(
@@ -489,7 +495,9 @@ async fn run(
             .is_some_and(|read| client.tokio_sleep && read >= limit);
         let read_timeout = client.read_timeout.filter(|_| !elide_read);
         let headers_arrived = AtomicBool::new(false);
-        let fut = attempt(client, p, mode, read_timeout, &headers_arrived).instrument(attempt_span);
+        let fut = std::pin::pin!(
+            attempt(client, p, mode, read_timeout, &headers_arrived).instrument(attempt_span)
+        );
         let result = match with_timeout(client, limit, fut).await {
             Some(r) => r,
             // A read timeout equal to the limit would have fired together with the attempt
