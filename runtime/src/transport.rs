@@ -144,7 +144,8 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
             .extend_pairs(query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
     }
 
-    let mut headers = HeaderMap::new();
+    // Sized once for the runtime's own headers (at most 7) and the extra ones.
+    let mut headers = HeaderMap::with_capacity(7 + typed_headers.len() + options.headers().len());
     headers.insert(USER_AGENT, client.user_agent.clone());
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(AUTHORIZATION, client.authorization.clone());
