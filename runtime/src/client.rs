@@ -131,6 +131,8 @@ pub struct Client {
 pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
+    /// `base_url` parsed once, so that a request only has to set its path.
+    pub(crate) base: reqwest::Url,
     pub(crate) environment: Environment,
     pub(crate) auth_style: AuthStyle,
     pub(crate) authorization: HeaderValue,
@@ -142,6 +144,13 @@ pub(crate) struct ClientInner {
     pub(crate) total_timeout: Duration,
     pub(crate) max_body_size: usize,
     pub(crate) sleep: SharedSleep,
+    /// `true` when `sleep` is the built-in tokio sleep (no [`ClientBuilder::sleep_impl`]): the
+    /// attempt timeout then runs on tokio's timer directly, and on the same clock as the read
+    /// timeout.
+    pub(crate) tokio_sleep: bool,
+    /// The read (idle) timeout the runtime enforces itself (not set on the reqwest client, see
+    /// `transport::attempt`); `None` with a caller's own `http_client`.
+    pub(crate) read_timeout: Option<Duration>,
     pub(crate) clock: SharedClock,
     pub(crate) mtls: bool,
 }
@@ -509,6 +518,7 @@ impl<C: From<Client>> ClientBuilder<C> {
 
         let identity = self.identity.transpose()?;
         let mtls = identity.is_some();
+        let read_timeout = self.http_client.is_none().then_some(self.read_timeout);
         let http = match self.http_client {
             Some(client) => {
                 if identity.is_some() {
@@ -523,7 +533,6 @@ impl<C: From<Client>> ClientBuilder<C> {
                 reqwest::Client::builder()
                     .tls_backend_preconfigured(tls)
                     .connect_timeout(self.connect_timeout)
-                    .read_timeout(self.read_timeout)
                     .pool_idle_timeout(self.pool_idle_timeout)
                     .redirect(reqwest::redirect::Policy::none())
                     .tcp_nodelay(true)
@@ -536,6 +545,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             inner: Arc::new(ClientInner {
                 http,
                 base_url,
+                base: parsed,
                 environment: self.environment,
                 auth_style: self.auth_style,
                 authorization,
@@ -546,9 +556,11 @@ impl<C: From<Client>> ClientBuilder<C> {
                 attempt_timeout: self.attempt_timeout,
                 total_timeout: self.total_timeout,
                 max_body_size: self.max_body_size,
+                tokio_sleep: self.sleep.is_none(),
                 sleep: self
                     .sleep
                     .unwrap_or_else(|| SharedSleep(Arc::new(TokioSleep))),
+                read_timeout,
                 clock: self
                     .clock
                     .unwrap_or_else(|| SharedClock(Arc::new(SystemClock))),

@@ -479,11 +479,41 @@ pub fn encode_path_segment(value: &str) -> String {
     if value == "." || value == ".." {
         return value.replace('.', "%2E");
     }
-    let mut out = String::with_capacity(value.len());
-    for &b in value.as_bytes() {
-        let keep = b.is_ascii_alphanumeric()
+    // Usually (KRNs, plain ids) nothing needs encoding: one scan and one copy.
+    let Some(first) = value.bytes().position(|b| !keep_in_path_segment(b)) else {
+        return value.to_owned();
+    };
+    let mut out = String::with_capacity(value.len() + 16);
+    out.push_str(&value[..first]);
+    for &b in &value.as_bytes()[first..] {
+        if keep_in_path_segment(b) {
+            out.push(b as char);
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xF)] as char);
+        }
+    }
+    out
+}
+
+/// RFC 3986 unreserved characters, sub-delims, `:` and `@`: kept as they are by
+/// [`encode_path_segment`].
+#[inline]
+fn keep_in_path_segment(b: u8) -> bool {
+    KEEP_IN_PATH_SEGMENT[usize::from(b)]
+}
+
+/// [`keep_in_path_segment`] as a table, built at compile time.
+static KEEP_IN_PATH_SEGMENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
             || matches!(
-                b,
+                c,
                 b'-' | b'.'
                     | b'_'
                     | b'~'
@@ -501,25 +531,41 @@ pub fn encode_path_segment(value: &str) -> String {
                     | b':'
                     | b'@'
             );
-        if keep {
-            out.push(b as char);
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 0xF)] as char);
-        }
+        b += 1;
     }
-    out
-}
+    t
+};
 
 /// Whether `path` contains a `.` or `..` segment (also percent-encoded), which URL parsing
 /// would collapse.
 pub(crate) fn has_dot_segment(path: &str) -> bool {
-    path.split('/').any(|seg| {
-        let s = seg.to_ascii_lowercase().replace("%2e", ".");
-        s == "." || s == ".."
-    })
+    let b = path.as_bytes();
+    // The usual path (ids without dots or escapes) needs no segment-by-segment look.
+    (b.contains(&b'.') || b.contains(&b'%')) && path.split('/').any(is_dot_segment)
+}
+
+/// Whether `seg` is `.` or `..`, each dot possibly written `%2E`/`%2e`. Allocation-free: it
+/// runs on every request.
+fn is_dot_segment(seg: &str) -> bool {
+    let b = seg.as_bytes();
+    let (mut i, mut dots) = (0, 0);
+    while i < b.len() {
+        if b[i] == b'.' {
+            i += 1;
+        } else if b[i] == b'%'
+            && b.get(i + 1) == Some(&b'2')
+            && matches!(b.get(i + 2), Some(b'e' | b'E'))
+        {
+            i += 3;
+        } else {
+            return false;
+        }
+        dots += 1;
+        if dots > 2 {
+            return false;
+        }
+    }
+    dots > 0
 }
 
 #[cfg(test)]
@@ -538,6 +584,45 @@ mod tests {
         assert!(has_dot_segment("/v2/./b"));
         assert!(has_dot_segment("/v2/.%2e"));
         assert!(!has_dot_segment("/v2/a.b/..c"));
+        assert!(has_dot_segment("/v2/%2e%2E/b"));
+        assert!(has_dot_segment(".."));
+        assert!(!has_dot_segment("/v2/.../b"));
+        assert!(!has_dot_segment("/v2/%2e%2e%2e"));
+        assert!(!has_dot_segment("/v2/%2"));
+        assert!(!has_dot_segment("/v2/%2f"));
+        assert!(!has_dot_segment("/v2/%%2e2e"));
+        assert!(!has_dot_segment("/v2//b/"));
+    }
+
+    /// The fast path (nothing to encode) and the slow path agree with a plain per-byte
+    /// encoder, for every ASCII character in several positions.
+    #[test]
+    fn path_segment_encoding_matches_the_per_byte_rule() {
+        fn reference(v: &str) -> String {
+            v.bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect()
+        }
+        for c in (0u8..128).map(char::from) {
+            for v in [
+                format!("{c}"),
+                format!("ab{c}"),
+                format!("{c}cd"),
+                format!("a{c}b{c}"),
+            ] {
+                if v == "." {
+                    continue;
+                }
+                assert_eq!(encode_path_segment(&v), reference(&v), "{v:?}");
+            }
+        }
+        assert_eq!(encode_path_segment("krn:a/é b"), reference("krn:a/é b"));
     }
 
     #[test]

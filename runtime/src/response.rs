@@ -5,6 +5,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
@@ -211,6 +212,8 @@ pub struct StreamingResponse {
     pub(crate) headers: HeaderMap,
     pub(crate) correlation_id: Option<String>,
     pub(crate) max_body_size: usize,
+    /// The read (idle) timeout between two chunks of the body.
+    pub(crate) read_timeout: Option<Duration>,
     pub(crate) inner: reqwest::Response,
 }
 
@@ -240,13 +243,18 @@ impl StreamingResponse {
     pub fn bytes_stream(self) -> ByteStream {
         ByteStream {
             inner: Box::pin(self.inner.bytes_stream()),
+            idle: self.read_timeout.map(|d| IdleTimer {
+                limit: d,
+                sleep: None,
+            }),
+            timed_out: false,
         }
     }
 
     /// Reads the whole body into memory, failing with [`ErrorKind::BodyTooLarge`] past the
     /// client's maximum body size.
     pub async fn collect(self) -> Result<Bytes, Error> {
-        read_bounded(self.inner, self.max_body_size).await
+        read_bounded(self.inner, self.max_body_size, self.read_timeout).await
     }
 }
 
@@ -261,22 +269,54 @@ impl fmt::Debug for StreamingResponse {
 }
 
 /// A stream of body chunks; errors are [`ErrorKind::Transport`] (or timeouts).
+///
+/// The client's read (idle) timeout applies between two chunks: when no chunk arrives for that
+/// long, the stream yields a read-timeout error (and again on every later poll).
 pub struct ByteStream {
     inner: Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>,
+    idle: Option<IdleTimer>,
+    timed_out: bool,
+}
+
+/// The read timeout of a [`ByteStream`]: one tokio timer, started at the first poll and
+/// restarted after every chunk.
+struct IdleTimer {
+    limit: Duration,
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl Stream for ByteStream {
     type Item = Result<Bytes, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        match self.inner.as_mut().poll_next(cx) {
-            Poll::Ready(Some(Ok(b))) => Poll::Ready(Some(Ok(b))),
-            Poll::Ready(Some(Err(e))) => {
-                Poll::Ready(Some(Err(crate::transport::map_reqwest_error(e))))
-            }
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
+        if self.timed_out {
+            return Poll::Ready(Some(Err(crate::transport::read_timeout_error())));
         }
+        let item = match self.inner.as_mut().poll_next(cx) {
+            Poll::Ready(item) => item,
+            Poll::Pending => {
+                if let Some(idle) = &mut self.idle {
+                    let limit = idle.limit;
+                    let sleep = idle
+                        .sleep
+                        .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+                    if sleep.as_mut().poll(cx).is_ready() {
+                        self.timed_out = true;
+                        return Poll::Ready(Some(Err(crate::transport::read_timeout_error())));
+                    }
+                }
+                return Poll::Pending;
+            }
+        };
+        if let Some(IdleTimer {
+            limit,
+            sleep: Some(sleep),
+        }) = &mut self.idle
+        {
+            let deadline = tokio::time::Instant::now() + *limit;
+            sleep.as_mut().reset(deadline);
+        }
+        Poll::Ready(item.map(|r| r.map_err(crate::transport::map_reqwest_error)))
     }
 }
 
@@ -286,10 +326,12 @@ impl fmt::Debug for ByteStream {
     }
 }
 
-/// Reads a response body, refusing to hold more than `max` bytes.
+/// Reads a response body, refusing to hold more than `max` bytes; with a `read_timeout`, fails
+/// when no chunk arrives for that long.
 pub(crate) async fn read_bounded(
     mut response: reqwest::Response,
     max: usize,
+    read_timeout: Option<Duration>,
 ) -> Result<Bytes, Error> {
     let too_large = || {
         Error::new(
@@ -307,11 +349,16 @@ pub(crate) async fn read_bounded(
         .content_length()
         .map_or(0, |l| usize::try_from(l).unwrap_or(0).min(max).min(1 << 20));
     let mut buf = BytesMut::with_capacity(initial);
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(crate::transport::map_reqwest_error)?
-    {
+    loop {
+        let next = match read_timeout {
+            None => response.chunk().await,
+            Some(limit) => tokio::time::timeout(limit, response.chunk())
+                .await
+                .map_err(|e| crate::transport::read_timeout_error().with_source(e))?,
+        };
+        let Some(chunk) = next.map_err(crate::transport::map_reqwest_error)? else {
+            break;
+        };
         if buf.len() + chunk.len() > max {
             return Err(too_large());
         }

@@ -15,8 +15,8 @@ pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 /// Something that can wait for a duration.
 ///
 /// Used for backoff between attempts and for the attempt and total timeouts (which race
-/// the request against a sleep). The connect and read (idle) timeouts are enforced by the
-/// HTTP stack with tokio's timer.
+/// the request against a sleep). The connect timeout is enforced by the HTTP stack and the
+/// read (idle) timeout by the runtime, both with tokio's timer.
 pub trait Sleep: Send + Sync + 'static {
     /// Returns a future that completes once `duration` has passed.
     fn sleep(&self, duration: Duration) -> SleepFuture;

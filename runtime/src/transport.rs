@@ -2,6 +2,7 @@
 //! timeouts, response classification and tracing.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures_util::future::{Either, select};
@@ -16,6 +17,11 @@ use crate::response::{RawResponse, StreamingResponse, read_bounded};
 use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::telemetry::is_sensitive_header;
 use crate::{CORRELATION_ID_HEADER, IDEMPOTENCY_KEY_HEADER, INTEGRATION_METADATA_HEADER};
+
+// Header names checked once, at compile time, instead of on every call.
+const CORRELATION_ID: HeaderName = HeaderName::from_static(CORRELATION_ID_HEADER);
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static(IDEMPOTENCY_KEY_HEADER);
+const INTEGRATION_METADATA: HeaderName = HeaderName::from_static(INTEGRATION_METADATA_HEADER);
 
 pub(crate) enum Mode {
     Buffered,
@@ -40,15 +46,67 @@ struct Prepared {
 }
 
 /// A fresh `Partner-Correlation-Id`: a UUIDv4 without hyphens (matches `^[A-Za-z0-9]+$`).
+///
+/// Its random bits come from `fastrand`'s thread-local generator (seeded once per thread from
+/// std's OS-seeded hasher keys), not from the OS: a correlation id has to be unique, not
+/// unpredictable, and this way a call costs no `getrandom` system call for it.
 pub(crate) fn new_correlation_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
+    let id = uuid::Builder::from_random_bytes(fastrand::u128(..).to_ne_bytes()).into_uuid();
+    let mut buf = [0u8; uuid::fmt::Simple::LENGTH];
+    id.simple().encode_lower(&mut buf).to_owned()
 }
 
 /// A fresh idempotency key. Klarna asks for UUIDv5 keys; this is a version-5 UUID whose
-/// name is 16 random bytes, so every logical call gets a new, unpredictable key.
+/// name is 16 random bytes from the OS, so every logical call gets a new, unpredictable key.
 pub(crate) fn new_idempotency_key() -> String {
     let name = uuid::Uuid::new_v4();
-    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes()).to_string()
+    let key = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes());
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    key.hyphenated().encode_lower(&mut buf).to_owned()
+}
+
+/// Bytes a path may hold for [`request_url`] to take the fast way: RFC 3986 `pchar`s and `/`,
+/// which the URL parser keeps as they are wherever the path appears.
+fn plain_path_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'/' | b'-'
+                | b'.'
+                | b'_'
+                | b'~'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'@'
+                | b'%'
+        )
+}
+
+/// The base URL joined with `path` (which starts with `/`): the same URL as parsing
+/// `base_url + path`, but for the usual path (no `?`, `#`, spaces or non-ASCII) only the path is
+/// parsed; the base URL (scheme, host, port) was parsed once when the client was built.
+fn request_url(client: &ClientInner, path: &str) -> Result<reqwest::Url, Error> {
+    if path.bytes().all(plain_path_byte) {
+        let mut url = client.base.clone();
+        match client.base.path() {
+            "/" => url.set_path(path),
+            base_path => url.set_path(&format!("{base_path}{path}")),
+        }
+        return Ok(url);
+    }
+    reqwest::Url::parse(&format!("{}{}", client.base_url, path)).map_err(|e| {
+        Error::invalid_request(format!("invalid request path '{path}'")).with_source(e)
+    })
 }
 
 fn valid_correlation_id(id: &str) -> bool {
@@ -80,15 +138,14 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
             "path contains a '.' or '..' segment; encode path parameters with encode_path_segment",
         ));
     }
-    let mut url = reqwest::Url::parse(&format!("{}{}", client.base_url, path)).map_err(|e| {
-        Error::invalid_request(format!("invalid request path '{path}'")).with_source(e)
-    })?;
+    let mut url = request_url(client, &path)?;
     if !query.is_empty() {
         url.query_pairs_mut()
             .extend_pairs(query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
     }
 
-    let mut headers = HeaderMap::new();
+    // Sized once for the runtime's own headers (at most 7) and the extra ones.
+    let mut headers = HeaderMap::with_capacity(7 + typed_headers.len() + options.headers().len());
     headers.insert(USER_AGENT, client.user_agent.clone());
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(AUTHORIZATION, client.authorization.clone());
@@ -114,7 +171,7 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
         None => new_correlation_id(),
     };
     headers.insert(
-        HeaderName::from_static(CORRELATION_ID_HEADER),
+        CORRELATION_ID,
         HeaderValue::from_str(&correlation_id)
             .map_err(|_| Error::invalid_request("invalid correlation id"))?,
     );
@@ -135,7 +192,7 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
         let v = HeaderValue::from_str(key).map_err(|_| {
             Error::invalid_request("idempotency key contains characters not allowed in a header")
         })?;
-        headers.insert(HeaderName::from_static(IDEMPOTENCY_KEY_HEADER), v);
+        headers.insert(IDEMPOTENCY_KEY, v);
     }
 
     if let Some(meta) = options
@@ -144,7 +201,7 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
     {
         let v = HeaderValue::from_str(&meta.to_header_value())
             .map_err(|_| Error::invalid_request("invalid integration metadata"))?;
-        headers.insert(HeaderName::from_static(INTEGRATION_METADATA_HEADER), v);
+        headers.insert(INTEGRATION_METADATA, v);
     }
 
     let extra = typed_headers.iter().map(|(n, v)| (*n, v.as_str())).chain(
@@ -191,6 +248,16 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
     })
 }
 
+/// The error of a read (idle) timeout: nothing arrived on the connection for that long.
+pub(crate) fn read_timeout_error() -> Error {
+    Error::new(
+        ErrorKind::Transport,
+        "no data received within the read timeout",
+    )
+    .with_timeout_kind(TimeoutKind::Read)
+    .with_sent(true)
+}
+
 /// Maps a reqwest error to ours, deciding whether the request may have been sent.
 pub(crate) fn map_reqwest_error(e: reqwest::Error) -> Error {
     if e.is_builder() {
@@ -205,13 +272,7 @@ pub(crate) fn map_reqwest_error(e: reqwest::Error) -> Error {
         return err.with_source(e);
     }
     if e.is_timeout() {
-        return Error::new(
-            ErrorKind::Transport,
-            "no data received within the read timeout",
-        )
-        .with_timeout_kind(TimeoutKind::Read)
-        .with_sent(true)
-        .with_source(e);
+        return read_timeout_error().with_source(e);
     }
     let msg = if e.is_body() || e.is_decode() {
         "the connection broke while reading the response"
@@ -223,36 +284,59 @@ pub(crate) fn map_reqwest_error(e: reqwest::Error) -> Error {
         .with_source(e)
 }
 
-async fn attempt(client: &ClientInner, p: &Prepared, mode: &Mode) -> Result<Outcome, Error> {
-    let mut builder = client
-        .http
-        .request(p.method.clone(), p.url.clone())
-        .headers(p.headers.clone());
-    builder = match &p.body {
-        Body::Empty => builder,
-        Body::Json(b) => builder.body(b.clone()),
-        Body::Bytes { data, .. } => builder.body(data.clone()),
-        Body::Multipart(m) => builder.multipart(m.to_form()?),
+/// One attempt. `read_timeout` is the read (idle) timeout to enforce until the response is
+/// complete (buffered) or its headers arrived (streaming), `None` when the attempt timer
+/// covers it (see `run`).
+///
+/// The runtime enforces the read timeout itself rather than setting it on the reqwest client:
+/// reqwest would start two more timers on every request (one to the response headers, one
+/// reset on every body chunk), where usually the attempt timeout alone already bounds the wait.
+async fn attempt(
+    client: &ClientInner,
+    p: &Prepared,
+    mode: &Mode,
+    read_timeout: Option<Duration>,
+    headers_arrived: &AtomicBool,
+) -> Result<Outcome, Error> {
+    // Built directly rather than through `RequestBuilder`, which would re-insert every prepared
+    // header one by one; the prepared headers are only cloned (cheap: shared bytes).
+    let mut request = reqwest::Request::new(p.method.clone(), p.url.clone());
+    *request.headers_mut() = p.headers.clone();
+    match &p.body {
+        Body::Empty => {}
+        Body::Json(b) => *request.body_mut() = Some(b.clone().into()),
+        Body::Bytes { data, .. } => *request.body_mut() = Some(data.clone().into()),
+        Body::Multipart(m) => {
+            // The builder sets the multipart content type with its boundary.
+            request = reqwest::RequestBuilder::from_parts(client.http.clone(), request)
+                .multipart(m.to_form()?)
+                .build()
+                .map_err(map_reqwest_error)?;
+        }
+    }
+    let sent = client.http.execute(request);
+    let sent = match read_timeout {
+        None => sent.await,
+        Some(limit) => tokio::time::timeout(limit, sent)
+            .await
+            .map_err(|e| read_timeout_error().with_source(e))?,
     };
-    let request = builder.build().map_err(map_reqwest_error)?;
-    let response = client
-        .http
-        .execute(request)
-        .await
-        .map_err(map_reqwest_error)?;
+    let mut response = sent.map_err(map_reqwest_error)?;
+    headers_arrived.store(true, Ordering::Relaxed);
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken, not cloned: the body is read through the response's body, which does not need them.
+    let headers = std::mem::take(response.headers_mut());
     tracing::Span::current().record("status", status.as_u16());
     let correlation_id = Some(
         headers
-            .get(CORRELATION_ID_HEADER)
+            .get(&CORRELATION_ID)
             .and_then(|v| v.to_str().ok())
             .map_or_else(|| p.correlation_id.clone(), str::to_owned),
     );
     if status.is_success() {
         return Ok(match mode {
             Mode::Buffered => {
-                let body = read_bounded(response, client.max_body_size).await?;
+                let body = read_bounded(response, client.max_body_size, read_timeout).await?;
                 Outcome::Buffered(RawResponse {
                     status,
                     headers,
@@ -266,11 +350,13 @@ async fn attempt(client: &ClientInner, p: &Prepared, mode: &Mode) -> Result<Outc
                 headers,
                 correlation_id,
                 max_body_size: client.max_body_size,
+                // After the headers only the read timeout bounds a streamed body.
+                read_timeout: client.read_timeout,
                 inner: response,
             }),
         });
     }
-    let body = match read_bounded(response, client.max_body_size).await {
+    let body = match read_bounded(response, client.max_body_size, read_timeout).await {
         Ok(b) => b,
         Err(e) if e.kind() == ErrorKind::BodyTooLarge => bytes::Bytes::new(),
         Err(e) => return Err(e),
@@ -278,13 +364,17 @@ async fn attempt(client: &ClientInner, p: &Prepared, mode: &Mode) -> Result<Outc
     Err(Error::from_response(status, headers, body))
 }
 
-/// Races `fut` against a sleep of `limit`; `None` when the sleep wins.
+/// Races `fut` against a sleep of `limit`; `None` when the sleep wins. With the built-in
+/// sleep this is `tokio::time::timeout` (no boxed sleep future per attempt). `fut` is pinned by
+/// the caller, so that the (large) attempt future is stored once, not in both branches.
 async fn with_timeout<F: Future>(
     client: &ClientInner,
     limit: Duration,
-    fut: F,
+    fut: std::pin::Pin<&mut F>,
 ) -> Option<F::Output> {
-    let fut = std::pin::pin!(fut);
+    if client.tokio_sleep {
+        return tokio::time::timeout(limit, fut).await.ok();
+    }
     match select(fut, client.sleep.0.sleep(limit)).await {
         Either::Left((out, _)) => Some(out),
         Either::Right(((), _)) => None,
@@ -301,11 +391,13 @@ fn retryable(err: &Error, retry_safe: bool) -> bool {
     }
 }
 
-pub(crate) async fn send(
+/// Not an `async fn`: the returned future is the instrumented block itself, without an outer
+/// state machine that would hold a second copy of `request`.
+pub(crate) fn send(
     client: &ClientInner,
     request: Request,
     mode: Mode,
-) -> Result<Outcome, Error> {
+) -> impl Future<Output = Result<Outcome, Error>> + Send + '_ {
     let span = tracing::info_span!(
         "klarna.request",
         operation = request.operation_id,
@@ -367,7 +459,6 @@ pub(crate) async fn send(
         }
     }
     .instrument(span)
-    .await
 }
 
 async fn run(
@@ -397,9 +488,27 @@ async fn run(
             attempt = attempt_no,
             status = tracing::field::Empty
         );
-        let fut = attempt(client, p, mode).instrument(attempt_span);
+        // The attempt timer runs on tokio's clock with the built-in sleep; a read timeout at
+        // least as long as the attempt's limit can then never fire first, and needs no timer
+        // of its own. With an injected sleep the two clocks may differ: keep both.
+        let elide_read = client
+            .read_timeout
+            .is_some_and(|read| client.tokio_sleep && read >= limit);
+        let read_timeout = client.read_timeout.filter(|_| !elide_read);
+        let headers_arrived = AtomicBool::new(false);
+        let fut = std::pin::pin!(
+            attempt(client, p, mode, read_timeout, &headers_arrived).instrument(attempt_span)
+        );
         let result = match with_timeout(client, limit, fut).await {
             Some(r) => r,
+            // A read timeout equal to the limit would have fired together with the attempt
+            // timer while no response had come; it is the one reported, as when it ran.
+            None if elide_read
+                && client.read_timeout == Some(limit)
+                && !headers_arrived.load(Ordering::Relaxed) =>
+            {
+                Err(read_timeout_error())
+            }
             None => Err(Error::timeout(limit_kind, true)),
         };
         let err = match result {
@@ -450,5 +559,63 @@ async fn run(
             "retrying Klarna request"
         );
         client.sleep.0.sleep(delay).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inner(base: &str) -> std::sync::Arc<ClientInner> {
+        let client: crate::Client = crate::Client::builder()
+            .api_key("klarna_test_api_x")
+            .base_url(base)
+            .build()
+            .unwrap();
+        client.inner
+    }
+
+    /// The fast way (base URL parsed once, path set) gives the URL that parsing the whole
+    /// string gives, with and without a path in the base URL.
+    #[test]
+    fn request_url_matches_parsing_the_joined_string() {
+        for base in [
+            "http://127.0.0.1:8080",
+            "https://api-global.test.klarna.com/",
+            "https://user:pw@example.com:8443/prefix/",
+            "http://example.com/a%20b/c",
+        ] {
+            let c = inner(base);
+            for path in [
+                "/v2/notification/webhooks/krn:partner:global:notification:webhook:1",
+                "/v2/accounts/a%2Fb/stores",
+                "/",
+                "//double/slash",
+                "/v2/x?size=5",
+                "/v2/with space/é",
+                "/v2/tab\there#frag",
+                "/v2/back\\slash",
+                "/v2/!$&'()*+,;=:@-._~",
+            ] {
+                let slow = reqwest::Url::parse(&format!("{}{}", c.base_url, path)).unwrap();
+                let fast = request_url(&c, path).unwrap();
+                assert_eq!(fast, slow, "{base} + {path}");
+                assert_eq!(fast.as_str(), slow.as_str(), "{base} + {path}");
+            }
+        }
+    }
+
+    #[test]
+    fn generated_ids_are_well_formed() {
+        let a = new_correlation_id();
+        let b = new_correlation_id();
+        assert_ne!(a, b);
+        assert!(valid_correlation_id(&a), "{a}");
+        let id = uuid::Uuid::parse_str(&a).unwrap();
+        assert_eq!(id.get_version_num(), 4);
+        let k = new_idempotency_key();
+        assert_eq!(k.len(), 36);
+        assert_eq!(uuid::Uuid::parse_str(&k).unwrap().get_version_num(), 5);
+        assert_ne!(k, new_idempotency_key());
     }
 }

@@ -312,3 +312,105 @@ async fn multipart_upload_is_sent_and_resent_on_retry() {
         ErrorKind::InvalidRequest
     );
 }
+
+/// A raw server that reads each request's head and then answers with `reply` (possibly
+/// nothing, or headers and part of a body) and keeps the connection open without sending more.
+async fn stalling_server(reply: &'static [u8]) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt as _;
+                let mut buf = vec![0u8; 8192];
+                let mut seen = Vec::new();
+                while let Ok(n) = stream.read(&mut buf).await {
+                    if n == 0 {
+                        return;
+                    }
+                    seen.extend_from_slice(&buf[..n]);
+                    if seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                        break;
+                    }
+                }
+                let _ = stream.write_all(reply).await;
+                tokio::time::sleep(Duration::from_secs(600)).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// Tokio's own sleep (no injected time): the read timeout and the attempt timeout race on one
+/// clock.
+fn real_time_client(url: &str, read: Duration, attempt: Duration) -> klarna_runtime::Client {
+    klarna_runtime::Client::builder()
+        .api_key(common::API_KEY)
+        .base_url(url)
+        .retry_policy(klarna_runtime::RetryPolicy::disabled())
+        .read_timeout(read)
+        .attempt_timeout(attempt)
+        .build()
+        .unwrap()
+}
+
+fn assert_read_timeout(err: &klarna_runtime::Error) {
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Read), "{err:?}");
+    assert!(err.may_have_been_sent());
+}
+
+const HEAD_AND_PART_OF_BODY: &[u8] =
+    b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\nfirst bytes";
+
+#[tokio::test]
+async fn read_timeout_while_waiting_for_the_response() {
+    let url = stalling_server(b"").await;
+    let ms = Duration::from_millis;
+    // shorter than the attempt timeout: the read timeout fires
+    let c = real_time_client(&url, ms(300), Duration::from_secs(60));
+    assert_read_timeout(&c.execute(get("/v2/x")).await.unwrap_err());
+    // as long as the attempt timeout: still reported as the read timeout
+    let c = real_time_client(&url, ms(300), ms(300));
+    assert_read_timeout(&c.execute(get("/v2/x")).await.unwrap_err());
+    // longer: the attempt timeout fires
+    let c = real_time_client(&url, Duration::from_secs(60), ms(300));
+    let err = c.execute(get("/v2/x")).await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Attempt), "{err:?}");
+    // the same with injected time, whose long sleeps never end: the read timeout still runs
+    let time = TestTime::default();
+    let c = builder(&url, &time)
+        .retry_policy(klarna_runtime::RetryPolicy::disabled())
+        .read_timeout(ms(300))
+        .build()
+        .unwrap();
+    assert_read_timeout(&c.execute(get("/v2/x")).await.unwrap_err());
+}
+
+#[tokio::test]
+async fn read_timeout_while_reading_a_buffered_body() {
+    let url = stalling_server(HEAD_AND_PART_OF_BODY).await;
+    let c = real_time_client(&url, Duration::from_millis(300), Duration::from_secs(60));
+    let started = std::time::Instant::now();
+    assert_read_timeout(&c.execute(get("/v2/x")).await.unwrap_err());
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[tokio::test]
+async fn read_timeout_between_chunks_of_a_streamed_body() {
+    let url = stalling_server(HEAD_AND_PART_OF_BODY).await;
+    // the attempt timeout covers only the time to the headers; the idle timeout covers the body
+    let c = real_time_client(&url, Duration::from_millis(300), Duration::from_millis(100));
+    let resp = c.execute_streaming(get("/v2/x")).await.unwrap();
+    let mut stream = resp.bytes_stream();
+    assert_eq!(&stream.next().await.unwrap().unwrap()[..], b"first bytes");
+    assert_read_timeout(&stream.next().await.unwrap().unwrap_err());
+    // the stream keeps reporting the timeout (as reqwest's own read timeout did)
+    assert_read_timeout(&stream.next().await.unwrap().unwrap_err());
+
+    let resp = c.execute_streaming(get("/v2/x")).await.unwrap();
+    assert_read_timeout(&resp.collect().await.unwrap_err());
+}
