@@ -1330,30 +1330,47 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         status_enums.push(decl);
         imp
     });
-    // Path: literal segments and encoded parameters.
-    let mut format_str = String::new();
-    let mut format_args = Vec::new();
+    // Path: literal pieces and encoded parameters, joined by the runtime in one allocation.
+    let mut pieces = vec![String::new()];
+    let mut segments = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else {
             break;
         };
-        format_str.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         let wire = &rest[start + 1..start + end];
-        if let Some(p) = op.path_params.iter().find(|p| p.name.wire == wire) {
-            format_str.push_str("{}");
-            format_args.push(format!(
-                "::klarna_runtime::encode_path_segment(&self.{}.to_string())",
-                p.name.rust
-            ));
+        match op.path_params.iter().find(|p| p.name.wire == wire) {
+            Some(p) => {
+                if let Some(last) = pieces.last_mut() {
+                    last.push_str(&rest[..start]);
+                }
+                let plain_text = matches!(&p.ty, TypeRef::String(f) if StringRepr::of(f.as_deref()) == StringRepr::Text);
+                segments.push(if plain_text {
+                    format!("&self.{}", p.name.rust)
+                } else {
+                    format!("&self.{}.to_string()", p.name.rust)
+                });
+                pieces.push(String::new());
+            }
+            None => {
+                if let Some(last) = pieces.last_mut() {
+                    last.push_str(&rest[..start + end + 1]);
+                }
+            }
         }
         rest = &rest[start + end + 1..];
     }
-    format_str.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    let path_expr = if format_args.is_empty() {
-        format!("::std::string::String::from({})", lit(&format_str))
+    if let Some(last) = pieces.last_mut() {
+        last.push_str(rest);
+    }
+    let path_expr = if segments.is_empty() {
+        format!("::std::string::String::from({})", lit(&pieces.concat()))
     } else {
-        format!("format!({}, {})", lit(&format_str), format_args.join(", "))
+        format!(
+            "::klarna_runtime::expand_path(&[{}], &[{}])",
+            pieces.iter().map(|p| lit(p)).collect::<Vec<_>>().join(", "),
+            segments.join(", ")
+        )
     };
     let send = |p: &Param| ParamSend {
         field: p.name.rust.clone(),

@@ -126,7 +126,7 @@ pub use formats::{Base64Bytes, Date, DateTime, Decimal, FormatError, Uuid};
 pub use metadata::{IntegrationMetadata, Integrator, Originator};
 pub use nullable::Nullable;
 pub use pagination::{paginate, paginate_pages};
-pub use request::{Multipart, Request, RequestOptions, encode_path_segment};
+pub use request::{Multipart, Request, RequestOptions, encode_path_segment, expand_path};
 pub use response::{
     ByteStream, IP_VALIDATION_STATUS_HEADER, MTLS_VERIFICATION_STATUS_HEADER, RawResponse,
     Response, StreamingResponse,

@@ -476,14 +476,49 @@ impl Multipart {
 /// assert_eq!(encode_path_segment(".."), "%2E%2E");
 /// ```
 pub fn encode_path_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    push_path_segment(&mut out, value);
+    out
+}
+
+/// Builds a request path from its literal pieces and its parameters, encoding each parameter
+/// as [`encode_path_segment`] does, into one allocation. `pieces` has one more entry than
+/// `segments`: `pieces[0] segments[0] pieces[1] ... segments[n-1] pieces[n]`. Generated code
+/// calls this for every operation with path parameters.
+///
+/// ```
+/// use klarna_runtime::expand_path;
+/// assert_eq!(
+///     expand_path(&["/v2/accounts/", "/stores/", ""], &["krn:a:b", "s 1"]),
+///     "/v2/accounts/krn:a:b/stores/s%201"
+/// );
+/// ```
+pub fn expand_path(pieces: &[&str], segments: &[&str]) -> String {
+    let capacity = pieces.iter().chain(segments).map(|p| p.len()).sum();
+    let mut out = String::with_capacity(capacity);
+    let mut pieces = pieces.iter();
+    if let Some(first) = pieces.next() {
+        out.push_str(first);
+    }
+    for (segment, piece) in segments.iter().zip(pieces) {
+        push_path_segment(&mut out, segment);
+        out.push_str(piece);
+    }
+    out
+}
+
+/// Appends `value` to `out`, percent-encoded as one path segment.
+fn push_path_segment(out: &mut String, value: &str) {
     if value == "." || value == ".." {
-        return value.replace('.', "%2E");
+        out.push_str(if value == "." { "%2E" } else { "%2E%2E" });
+        return;
     }
     // Usually (KRNs, plain ids) nothing needs encoding: one scan and one copy.
     let Some(first) = value.bytes().position(|b| !keep_in_path_segment(b)) else {
-        return value.to_owned();
+        out.push_str(value);
+        return;
     };
-    let mut out = String::with_capacity(value.len() + 16);
+    out.reserve(value.len() - first + 16);
     out.push_str(&value[..first]);
     for &b in &value.as_bytes()[first..] {
         if keep_in_path_segment(b) {
@@ -495,7 +530,6 @@ pub fn encode_path_segment(value: &str) -> String {
             out.push(HEX[usize::from(b & 0xF)] as char);
         }
     }
-    out
 }
 
 /// RFC 3986 unreserved characters, sub-delims, `:` and `@`: kept as they are by

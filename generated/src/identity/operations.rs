@@ -167,10 +167,9 @@ impl IntrospectCustomerToken {
         let request = ::klarna_runtime::Request::new(
             "introspectCustomerToken",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/identity/customer-token/introspect",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/identity/customer-token/introspect"],
+                &[&self.partner_account_id],
             ),
         );
         let request = request
@@ -356,10 +355,9 @@ impl RevokeCustomerToken {
         let request = ::klarna_runtime::Request::new(
             "revokeCustomerToken",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/identity/customer-token/revoke",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/identity/customer-token/revoke"],
+                &[&self.partner_account_id],
             ),
         );
         let request = request
@@ -509,10 +507,9 @@ impl CreateIdentitySdkToken {
         let request = ::klarna_runtime::Request::new(
             "createIdentitySdkToken",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/identity/sdk-tokens",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/identity/sdk-tokens"],
+                &[&self.partner_account_id],
             ),
         );
         let request = request

@@ -162,10 +162,9 @@ impl CreateInteroperabilitySdkToken {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilitySdkToken",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/interoperability/sdk-tokens",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/interoperability/sdk-tokens"],
+                &[&self.partner_account_id],
             ),
         );
         let request = match &self.klarna_interoperability_token {
@@ -473,10 +472,9 @@ impl CreateInteroperabilityToken {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilityToken",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/interoperability/tokens",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/interoperability/tokens"],
+                &[&self.partner_account_id],
             ),
         );
         let request = match &self.klarna_customer_token {
@@ -692,10 +690,9 @@ impl CreateInteroperabilityTestToken {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilityTestToken",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/interoperability/test-tokens",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/interoperability/test-tokens"],
+                &[&self.partner_account_id],
             ),
         );
         let request = match &self.klarna_customer_token {

@@ -265,9 +265,9 @@ impl DisableApiKey {
         let request = ::klarna_runtime::Request::new(
             "disableApiKey",
             ::klarna_runtime::Method::DELETE,
-            format!(
-                "/v2/account/integration/credentials/api-key/{}",
-                ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/account/integration/credentials/api-key/", ""],
+                &[&self.credential_id],
             ),
         );
         request.options(self.options)
@@ -429,9 +429,9 @@ impl ReadApiKey {
         let request = ::klarna_runtime::Request::new(
             "readApiKey",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/account/integration/credentials/api-key/{}",
-                ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/account/integration/credentials/api-key/", ""],
+                &[&self.credential_id],
             ),
         );
         request.options(self.options)
@@ -523,9 +523,9 @@ impl UpdateApiKey {
         let request = ::klarna_runtime::Request::new(
             "updateApiKey",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/account/integration/credentials/api-key/{}",
-                ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/account/integration/credentials/api-key/", ""],
+                &[&self.credential_id],
             ),
         );
         let request = request.json(&self.body);
@@ -711,9 +711,9 @@ impl CreateBrand {
         let request = ::klarna_runtime::Request::new(
             "createBrand",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/brands", ::klarna_runtime::encode_path_segment(& self
-                .partner_account_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/brands"],
+                &[&self.partner_account_id],
             ),
         );
         let request = request.json(&self.body);
@@ -796,9 +796,9 @@ impl ListBrands {
         let request = ::klarna_runtime::Request::new(
             "listBrands",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/brands", ::klarna_runtime::encode_path_segment(& self
-                .partner_account_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/brands"],
+                &[&self.partner_account_id],
             ),
         );
         request.options(self.options)
@@ -881,10 +881,9 @@ impl ReadBrand {
         let request = ::klarna_runtime::Request::new(
             "readBrand",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/brands/{}", ::klarna_runtime::encode_path_segment(& self
-                .partner_account_id.to_string()), ::klarna_runtime::encode_path_segment(&
-                self.brand_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/brands/", ""],
+                &[&self.partner_account_id, &self.brand_id],
             ),
         );
         request.options(self.options)
@@ -977,10 +976,9 @@ impl UpdateBrand {
         let request = ::klarna_runtime::Request::new(
             "updateBrand",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/accounts/{}/brands/{}", ::klarna_runtime::encode_path_segment(& self
-                .partner_account_id.to_string()), ::klarna_runtime::encode_path_segment(&
-                self.brand_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/brands/", ""],
+                &[&self.partner_account_id, &self.brand_id],
             ),
         );
         let request = request.json(&self.body);
@@ -1340,9 +1338,9 @@ impl ReadClientCertificate {
         let request = ::klarna_runtime::Request::new(
             "readClientCertificate",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/account/integration/credentials/client-certificate/{}",
-                ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/account/integration/credentials/client-certificate/", ""],
+                &[&self.credential_id],
             ),
         );
         request.options(self.options)
@@ -1434,9 +1432,9 @@ impl RevokeClientCertificate {
         let request = ::klarna_runtime::Request::new(
             "revokeClientCertificate",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/account/integration/credentials/client-certificate/{}/revoke",
-                ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/account/integration/credentials/client-certificate/", "/revoke"],
+                &[&self.credential_id],
             ),
         );
         let request = request.json(&self.body);
@@ -1529,9 +1527,9 @@ impl UpdateClientCertificate {
         let request = ::klarna_runtime::Request::new(
             "updateClientCertificate",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/account/integration/credentials/client-certificate/{}",
-                ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/account/integration/credentials/client-certificate/", ""],
+                &[&self.credential_id],
             ),
         );
         let request = request.json(&self.body);
@@ -1804,9 +1802,9 @@ impl DisableClientIdentifier {
         let request = ::klarna_runtime::Request::new(
             "disableClientIdentifier",
             ::klarna_runtime::Method::DELETE,
-            format!(
-                "/v2/account/integration/credentials/client-identifier/{}",
-                ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/account/integration/credentials/client-identifier/", ""],
+                &[&self.credential_id],
             ),
         );
         request.options(self.options)
@@ -1970,9 +1968,9 @@ impl ReadClientIdentifier {
         let request = ::klarna_runtime::Request::new(
             "readClientIdentifier",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/account/integration/credentials/client-identifier/{}",
-                ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/account/integration/credentials/client-identifier/", ""],
+                &[&self.credential_id],
             ),
         );
         request.options(self.options)
@@ -2064,9 +2062,9 @@ impl UpdateClientIdentifier {
         let request = ::klarna_runtime::Request::new(
             "updateClientIdentifier",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/account/integration/credentials/client-identifier/{}",
-                ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/account/integration/credentials/client-identifier/", ""],
+                &[&self.credential_id],
             ),
         );
         let request = request.json(&self.body);
@@ -2288,10 +2286,9 @@ impl ListComplianceDecisions {
         let request = ::klarna_runtime::Request::new(
             "listComplianceDecisions",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/compliance/decisions",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/compliance/decisions"],
+                &[&self.partner_account_id],
             ),
         );
         let request = match &self.size {
@@ -2386,11 +2383,9 @@ impl ReadComplianceDecision {
         let request = ::klarna_runtime::Request::new(
             "readComplianceDecision",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/compliance/decisions/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self.decision_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/compliance/decisions/", ""],
+                &[&self.partner_account_id, &self.decision_id],
             ),
         );
         request.options(self.options)
@@ -3073,9 +3068,9 @@ impl ReadPartnerAccount {
         let request = ::klarna_runtime::Request::new(
             "readPartnerAccount",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}", ::klarna_runtime::encode_path_segment(& self
-                .partner_account_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", ""],
+                &[&self.partner_account_id],
             ),
         );
         let request = self
@@ -3172,9 +3167,9 @@ impl UpdatePartnerAccount {
         let request = ::klarna_runtime::Request::new(
             "updatePartnerAccount",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/accounts/{}", ::klarna_runtime::encode_path_segment(& self
-                .partner_account_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", ""],
+                &[&self.partner_account_id],
             ),
         );
         let request = request.json(&self.body);
@@ -3360,10 +3355,9 @@ impl CreatePartnerBusinessEntity {
         let request = ::klarna_runtime::Request::new(
             "createPartnerBusinessEntity",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/partner-business-entities",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/partner-business-entities"],
+                &[&self.partner_account_id],
             ),
         );
         let request = request.json(&self.body);
@@ -3446,10 +3440,9 @@ impl ListPartnerBusinessEntities {
         let request = ::klarna_runtime::Request::new(
             "listPartnerBusinessEntities",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/partner-business-entities",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/partner-business-entities"],
+                &[&self.partner_account_id],
             ),
         );
         request.options(self.options)
@@ -3532,11 +3525,9 @@ impl ReadPartnerBusinessEntity {
         let request = ::klarna_runtime::Request::new(
             "readPartnerBusinessEntity",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/partner-business-entities/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .partner_business_entity_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/partner-business-entities/", ""],
+                &[&self.partner_account_id, &self.partner_business_entity_id],
             ),
         );
         request.options(self.options)
@@ -3629,11 +3620,9 @@ impl UpdatePartnerBusinessEntity {
         let request = ::klarna_runtime::Request::new(
             "updatePartnerBusinessEntity",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/accounts/{}/partner-business-entities/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .partner_business_entity_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/partner-business-entities/", ""],
+                &[&self.partner_account_id, &self.partner_business_entity_id],
             ),
         );
         let request = request.json(&self.body);
@@ -3809,11 +3798,9 @@ impl CreatePaymentAccount {
         let request = ::klarna_runtime::Request::new(
             "createPaymentAccount",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/products/payment/{}/payment-accounts",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self.product_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/products/payment/", "/payment-accounts"],
+                &[&self.partner_account_id, &self.product_id],
             ),
         );
         let request = request.json(&self.body);
@@ -3898,12 +3885,9 @@ impl ReadPaymentAccount {
         let request = ::klarna_runtime::Request::new(
             "readPaymentAccount",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/products/payment/{}/payment-accounts/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self.product_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_account_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/products/payment/", "/payment-accounts/", ""],
+                &[&self.partner_account_id, &self.product_id, &self.payment_account_id],
             ),
         );
         request.options(self.options)
@@ -3997,12 +3981,9 @@ impl UpdatePaymentAccount {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentAccount",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/accounts/{}/products/payment/{}/payment-accounts/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self.product_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_account_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/products/payment/", "/payment-accounts/", ""],
+                &[&self.partner_account_id, &self.product_id, &self.payment_account_id],
             ),
         );
         let request = request.json(&self.body);
@@ -4170,11 +4151,9 @@ impl DisablePaymentProduct {
         let request = ::klarna_runtime::Request::new(
             "disablePaymentProduct",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/products/payment/{}/disable",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self.product_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/products/payment/", "/disable"],
+                &[&self.partner_account_id, &self.product_id],
             ),
         );
         let request = request.json(&self.body);
@@ -4267,11 +4246,9 @@ impl EnablePaymentProduct {
         let request = ::klarna_runtime::Request::new(
             "enablePaymentProduct",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/products/payment/{}/enable",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self.product_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/products/payment/", "/enable"],
+                &[&self.partner_account_id, &self.product_id],
             ),
         );
         request.idempotent().options(self.options)
@@ -4353,10 +4330,9 @@ impl ListPaymentProducts {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProducts",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/products/payment",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/products/payment"],
+                &[&self.partner_account_id],
             ),
         );
         request.options(self.options)
@@ -4649,10 +4625,12 @@ impl CreatePaymentProgramEnablement {
         let request = ::klarna_runtime::Request::new(
             "createPaymentProgramEnablement",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/products/payment/payment-programs/payment-program-enablements",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &[
+                    "/v2/accounts/",
+                    "/products/payment/payment-programs/payment-program-enablements",
+                ],
+                &[&self.partner_account_id],
             ),
         );
         let request = request.json(&self.body);
@@ -4733,11 +4711,13 @@ impl DeletePaymentProgramEnablement {
         let request = ::klarna_runtime::Request::new(
             "deletePaymentProgramEnablement",
             ::klarna_runtime::Method::DELETE,
-            format!(
-                "/v2/accounts/{}/products/payment/payment-programs/payment-program-enablements/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_program_enablement_id.to_string())
+            ::klarna_runtime::expand_path(
+                &[
+                    "/v2/accounts/",
+                    "/products/payment/payment-programs/payment-program-enablements/",
+                    "",
+                ],
+                &[&self.partner_account_id, &self.payment_program_enablement_id],
             ),
         );
         request.options(self.options)
@@ -4819,10 +4799,12 @@ impl ListPaymentProgramEnablements {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProgramEnablements",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/products/payment/payment-programs/payment-program-enablements",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &[
+                    "/v2/accounts/",
+                    "/products/payment/payment-programs/payment-program-enablements",
+                ],
+                &[&self.partner_account_id],
             ),
         );
         request.options(self.options)
@@ -4905,11 +4887,13 @@ impl ReadPaymentProgramEnablement {
         let request = ::klarna_runtime::Request::new(
             "readPaymentProgramEnablement",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/products/payment/payment-programs/payment-program-enablements/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_program_enablement_id.to_string())
+            ::klarna_runtime::expand_path(
+                &[
+                    "/v2/accounts/",
+                    "/products/payment/payment-programs/payment-program-enablements/",
+                    "",
+                ],
+                &[&self.partner_account_id, &self.payment_program_enablement_id],
             ),
         );
         request.options(self.options)
@@ -5112,10 +5096,9 @@ impl ListPaymentPrograms {
         let request = ::klarna_runtime::Request::new(
             "listPaymentPrograms",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/products/payment/payment-programs",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/products/payment/payment-programs"],
+                &[&self.partner_account_id],
             ),
         );
         let request = match &self.merchant_category_code {
@@ -5317,10 +5300,9 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProgramsForPaymentProgramPlan",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/distribution/products/payment/payment-program-plans/{}",
-                ::klarna_runtime::encode_path_segment(& self.payment_program_plan_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/distribution/products/payment/payment-program-plans/", ""],
+                &[&self.payment_program_plan_id],
             ),
         );
         let request = match &self.version {
@@ -5516,10 +5498,9 @@ impl ReadPaymentProgram {
         let request = ::klarna_runtime::Request::new(
             "readPaymentProgram",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/distribution/products/payment/payment-programs/{}",
-                ::klarna_runtime::encode_path_segment(& self.payment_program_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/distribution/products/payment/payment-programs/", ""],
+                &[&self.payment_program_id],
             ),
         );
         request.options(self.options)
@@ -5702,10 +5683,9 @@ impl CreateDeepLink {
         let request = ::klarna_runtime::Request::new(
             "createDeepLink",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/portal/deep-links",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/portal/deep-links"],
+                &[&self.partner_account_id],
             ),
         );
         let request = request.json(&self.body);
@@ -5877,11 +5857,9 @@ impl DeleteDeepLink {
         let request = ::klarna_runtime::Request::new(
             "deleteDeepLink",
             ::klarna_runtime::Method::DELETE,
-            format!(
-                "/v2/accounts/{}/portal/deep-links/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self.deep_link_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/portal/deep-links/", ""],
+                &[&self.partner_account_id, &self.deep_link_id],
             ),
         );
         request.options(self.options)
@@ -6311,9 +6289,9 @@ impl ReadPricePlan {
         let request = ::klarna_runtime::Request::new(
             "readPricePlan",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/distribution/products/payment/price-plans/{}",
-                ::klarna_runtime::encode_path_segment(& self.price_plan_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/distribution/products/payment/price-plans/", ""],
+                &[&self.price_plan_id],
             ),
         );
         let request = request.query("version", self.version.to_string());
@@ -6592,9 +6570,9 @@ impl DownloadSettlementCsv {
         let request = ::klarna_runtime::Request::new(
             "downloadSettlementCsv",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/settlements/{}/csv", ::klarna_runtime::encode_path_segment(& self
-                .settlement_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/settlements/", "/csv"],
+                &[&self.settlement_id],
             ),
         );
         let request = request.accept("text/csv");
@@ -6945,9 +6923,9 @@ impl ListSettlementTransactions {
         let request = ::klarna_runtime::Request::new(
             "listSettlementTransactions",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/settlements/{}/transactions",
-                ::klarna_runtime::encode_path_segment(& self.settlement_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/settlements/", "/transactions"],
+                &[&self.settlement_id],
             ),
         );
         let request = match &self.size {
@@ -7041,9 +7019,9 @@ impl ReadSettlement {
         let request = ::klarna_runtime::Request::new(
             "readSettlement",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/settlements/{}", ::klarna_runtime::encode_path_segment(& self
-                .settlement_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/settlements/", ""],
+                &[&self.settlement_id],
             ),
         );
         request.options(self.options)
@@ -7125,9 +7103,9 @@ impl ReadPayoutStatus {
         let request = ::klarna_runtime::Request::new(
             "readPayoutStatus",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/settlements/{}/payouts/status",
-                ::klarna_runtime::encode_path_segment(& self.settlement_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/settlements/", "/payouts/status"],
+                &[&self.settlement_id],
             ),
         );
         request.options(self.options)
@@ -7219,9 +7197,9 @@ impl SetPayoutStatus {
         let request = ::klarna_runtime::Request::new(
             "setPayoutStatus",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/settlements/{}/payouts/set-status",
-                ::klarna_runtime::encode_path_segment(& self.settlement_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/settlements/", "/payouts/set-status"],
+                &[&self.settlement_id],
             ),
         );
         let request = request.json(&self.body);
@@ -7473,9 +7451,9 @@ impl DisableSftpCredential {
         let request = ::klarna_runtime::Request::new(
             "disableSftpCredential",
             ::klarna_runtime::Method::DELETE,
-            format!(
-                "/v2/account/integration/credentials/sftp/{}",
-                ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/account/integration/credentials/sftp/", ""],
+                &[&self.credential_id],
             ),
         );
         request.options(self.options)
@@ -7637,9 +7615,9 @@ impl ReadSftpCredential {
         let request = ::klarna_runtime::Request::new(
             "readSftpCredential",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/account/integration/credentials/sftp/{}",
-                ::klarna_runtime::encode_path_segment(& self.credential_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/account/integration/credentials/sftp/", ""],
+                &[&self.credential_id],
             ),
         );
         request.options(self.options)
@@ -7829,9 +7807,9 @@ impl CreateStoreGroup {
         let request = ::klarna_runtime::Request::new(
             "createStoreGroup",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/store-groups", ::klarna_runtime::encode_path_segment(&
-                self.partner_account_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/store-groups"],
+                &[&self.partner_account_id],
             ),
         );
         let request = request.json(&self.body);
@@ -7980,9 +7958,9 @@ impl ListStoreGroups {
         let request = ::klarna_runtime::Request::new(
             "listStoreGroups",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/store-groups", ::klarna_runtime::encode_path_segment(&
-                self.partner_account_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/store-groups"],
+                &[&self.partner_account_id],
             ),
         );
         let request = match &self.size {
@@ -8077,11 +8055,9 @@ impl ReadStoreGroup {
         let request = ::klarna_runtime::Request::new(
             "readStoreGroup",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/store-groups/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .store_group_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/store-groups/", ""],
+                &[&self.partner_account_id, &self.store_group_id],
             ),
         );
         request.options(self.options)
@@ -8174,11 +8150,9 @@ impl UpdateStoreGroup {
         let request = ::klarna_runtime::Request::new(
             "updateStoreGroup",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/accounts/{}/store-groups/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .store_group_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/store-groups/", ""],
+                &[&self.partner_account_id, &self.store_group_id],
             ),
         );
         let request = request.json(&self.body);
@@ -8369,9 +8343,9 @@ impl CreateStore {
         let request = ::klarna_runtime::Request::new(
             "createStore",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/stores", ::klarna_runtime::encode_path_segment(& self
-                .partner_account_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/stores"],
+                &[&self.partner_account_id],
             ),
         );
         let request = request.json(&self.body);
@@ -8520,9 +8494,9 @@ impl ListStores {
         let request = ::klarna_runtime::Request::new(
             "listStores",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/stores", ::klarna_runtime::encode_path_segment(& self
-                .partner_account_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/stores"],
+                &[&self.partner_account_id],
             ),
         );
         let request = match &self.size {
@@ -8617,10 +8591,9 @@ impl ReadStore {
         let request = ::klarna_runtime::Request::new(
             "readStore",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/stores/{}", ::klarna_runtime::encode_path_segment(& self
-                .partner_account_id.to_string()), ::klarna_runtime::encode_path_segment(&
-                self.store_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/stores/", ""],
+                &[&self.partner_account_id, &self.store_id],
             ),
         );
         request.options(self.options)
@@ -8713,10 +8686,9 @@ impl UpdateStore {
         let request = ::klarna_runtime::Request::new(
             "updateStore",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/accounts/{}/stores/{}", ::klarna_runtime::encode_path_segment(& self
-                .partner_account_id.to_string()), ::klarna_runtime::encode_path_segment(&
-                self.store_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/stores/", ""],
+                &[&self.partner_account_id, &self.store_id],
             ),
         );
         let request = request.json(&self.body);

@@ -193,10 +193,9 @@ impl GetCreditPromotionMessagingForAutoSize {
         let request = ::klarna_runtime::Request::new(
             "getCreditPromotionMessagingForAutoSize",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/messaging/credit-promotion-auto-size",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/messaging/credit-promotion-auto-size"],
+                &[&self.partner_account_id],
             ),
         );
         let request = request.query("locale", self.locale.to_string());
@@ -341,10 +340,9 @@ impl GetCreditPromotionMessagingForBadge {
         let request = ::klarna_runtime::Request::new(
             "getCreditPromotionMessagingForBadge",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/messaging/credit-promotion-badge",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/messaging/credit-promotion-badge"],
+                &[&self.partner_account_id],
             ),
         );
         let request = request.query("locale", self.locale.to_string());
@@ -571,10 +569,9 @@ impl GetTopStripPromotionMessagingForAutoSize {
         let request = ::klarna_runtime::Request::new(
             "getTopStripPromotionMessagingForAutoSize",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/messaging/top-strip-promotion-auto-size",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/messaging/top-strip-promotion-auto-size"],
+                &[&self.partner_account_id],
             ),
         );
         let request = request.query("locale", self.locale.to_string());
@@ -738,10 +735,9 @@ impl GetTopStripPromotionMessagingForBadge {
         let request = ::klarna_runtime::Request::new(
             "getTopStripPromotionMessagingForBadge",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/messaging/top-strip-promotion-badge",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/messaging/top-strip-promotion-badge"],
+                &[&self.partner_account_id],
             ),
         );
         let request = request.query("locale", self.locale.to_string());

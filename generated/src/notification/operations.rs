@@ -245,9 +245,9 @@ impl DeleteSigningKey {
         let request = ::klarna_runtime::Request::new(
             "deleteSigningKey",
             ::klarna_runtime::Method::DELETE,
-            format!(
-                "/v2/notification/signing-keys/{}",
-                ::klarna_runtime::encode_path_segment(& self.signing_key_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/notification/signing-keys/", ""],
+                &[&self.signing_key_id],
             ),
         );
         request.options(self.options)
@@ -329,9 +329,9 @@ impl GetSigningKey {
         let request = ::klarna_runtime::Request::new(
             "getSigningKey",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/notification/signing-keys/{}",
-                ::klarna_runtime::encode_path_segment(& self.signing_key_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/notification/signing-keys/", ""],
+                &[&self.signing_key_id],
             ),
         );
         request.options(self.options)
@@ -702,9 +702,9 @@ impl DeleteWebhook {
         let request = ::klarna_runtime::Request::new(
             "deleteWebhook",
             ::klarna_runtime::Method::DELETE,
-            format!(
-                "/v2/notification/webhooks/{}", ::klarna_runtime::encode_path_segment(&
-                self.webhook_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/notification/webhooks/", ""],
+                &[&self.webhook_id],
             ),
         );
         request.options(self.options)
@@ -786,9 +786,9 @@ impl GetWebhook {
         let request = ::klarna_runtime::Request::new(
             "getWebhook",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/notification/webhooks/{}", ::klarna_runtime::encode_path_segment(&
-                self.webhook_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/notification/webhooks/", ""],
+                &[&self.webhook_id],
             ),
         );
         request.options(self.options)
@@ -957,9 +957,9 @@ impl SimulateWebhook {
         let request = ::klarna_runtime::Request::new(
             "simulateWebhook",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/notification/webhooks/{}/simulate",
-                ::klarna_runtime::encode_path_segment(& self.webhook_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/notification/webhooks/", "/simulate"],
+                &[&self.webhook_id],
             ),
         );
         let request = request.json(&self.body);
@@ -1052,9 +1052,9 @@ impl UpdateWebhook {
         let request = ::klarna_runtime::Request::new(
             "updateWebhook",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/notification/webhooks/{}", ::klarna_runtime::encode_path_segment(&
-                self.webhook_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/notification/webhooks/", ""],
+                &[&self.webhook_id],
             ),
         );
         let request = request.json(&self.body);

@@ -166,10 +166,9 @@ impl AuthorizePayment {
         let request = ::klarna_runtime::Request::new(
             "authorizePayment",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/payment/authorize",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/authorize"],
+                &[&self.partner_account_id],
             ),
         );
         let request = match &self.klarna_customer_token {
@@ -353,11 +352,9 @@ impl GetPaymentCapture {
         let request = ::klarna_runtime::Request::new(
             "getPaymentCapture",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/captures/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_capture_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/captures/", ""],
+                &[&self.partner_account_id, &self.payment_capture_id],
             ),
         );
         request.options(self.options)
@@ -450,11 +447,9 @@ impl RefundPaymentCapture {
         let request = ::klarna_runtime::Request::new(
             "refundPaymentCapture",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/payment/captures/{}/refund",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_capture_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/captures/", "/refund"],
+                &[&self.partner_account_id, &self.payment_capture_id],
             ),
         );
         let request = request.json(&self.body);
@@ -548,11 +543,9 @@ impl UpdatePaymentCapture {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentCapture",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/accounts/{}/payment/captures/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_capture_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/captures/", ""],
+                &[&self.partner_account_id, &self.payment_capture_id],
             ),
         );
         let request = request.json(&self.body);
@@ -672,11 +665,9 @@ impl GetPaymentChargeback {
         let request = ::klarna_runtime::Request::new(
             "getPaymentChargeback",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/chargebacks/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_chargeback_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/chargebacks/", ""],
+                &[&self.partner_account_id, &self.payment_chargeback_id],
             ),
         );
         request.options(self.options)
@@ -955,11 +946,9 @@ impl AcceptPaymentDisputeLoss {
         let request = ::klarna_runtime::Request::new(
             "acceptPaymentDisputeLoss",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/payment/disputes/{}/accept-loss",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_dispute_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/disputes/", "/accept-loss"],
+                &[&self.partner_account_id, &self.payment_dispute_id],
             ),
         );
         let request = match &self.payment_product_instance_id {
@@ -1075,11 +1064,9 @@ impl AppealPaymentDispute {
         let request = ::klarna_runtime::Request::new(
             "appealPaymentDispute",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/payment/disputes/{}/appeal",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_dispute_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/disputes/", "/appeal"],
+                &[&self.partner_account_id, &self.payment_dispute_id],
             ),
         );
         let request = match &self.payment_product_instance_id {
@@ -1197,12 +1184,13 @@ impl DownloadPaymentDisputeAttachment {
         let request = ::klarna_runtime::Request::new(
             "downloadPaymentDisputeAttachment",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/disputes/{}/attachments/{}/download",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_dispute_id.to_string()), ::klarna_runtime::encode_path_segment(&
-                self.payment_dispute_attachment_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/disputes/", "/attachments/", "/download"],
+                &[
+                    &self.partner_account_id,
+                    &self.payment_dispute_id,
+                    &self.payment_dispute_attachment_id,
+                ],
             ),
         );
         let request = match &self.payment_product_instance_id {
@@ -1301,11 +1289,9 @@ impl GetPaymentDispute {
         let request = ::klarna_runtime::Request::new(
             "getPaymentDispute",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/disputes/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_dispute_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/disputes/", ""],
+                &[&self.partner_account_id, &self.payment_dispute_id],
             ),
         );
         let request = match &self.payment_product_instance_id {
@@ -1550,10 +1536,9 @@ impl ListPaymentDisputes {
         let request = ::klarna_runtime::Request::new(
             "listPaymentDisputes",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/disputes",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/disputes"],
+                &[&self.partner_account_id],
             ),
         );
         let request = match &self.size {
@@ -1716,11 +1701,9 @@ impl RespondToPaymentDispute {
         let request = ::klarna_runtime::Request::new(
             "respondToPaymentDispute",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/payment/disputes/{}/respond",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_dispute_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/disputes/", "/respond"],
+                &[&self.partner_account_id, &self.payment_dispute_id],
             ),
         );
         let request = match &self.payment_product_instance_id {
@@ -1829,11 +1812,9 @@ impl UploadPaymentDisputeAttachment {
         let request = ::klarna_runtime::Request::new(
             "uploadPaymentDisputeAttachment",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/payment/disputes/{}/attachments",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_dispute_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/disputes/", "/attachments"],
+                &[&self.partner_account_id, &self.payment_dispute_id],
             ),
         );
         let request = match &self.payment_product_instance_id {
@@ -2065,10 +2046,9 @@ impl GetPaymentPresentation {
         let request = ::klarna_runtime::Request::new(
             "getPaymentPresentation",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/presentation",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/presentation"],
+                &[&self.partner_account_id],
             ),
         );
         let request = match &self.locale {
@@ -2429,11 +2409,9 @@ impl GetPaymentRefund {
         let request = ::klarna_runtime::Request::new(
             "getPaymentRefund",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/refunds/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_refund_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/refunds/", ""],
+                &[&self.partner_account_id, &self.payment_refund_id],
             ),
         );
         request.options(self.options)
@@ -2685,11 +2663,9 @@ impl CancelPaymentRequest {
         let request = ::klarna_runtime::Request::new(
             "cancelPaymentRequest",
             ::klarna_runtime::Method::DELETE,
-            format!(
-                "/v2/accounts/{}/payment/requests/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_request_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/requests/", ""],
+                &[&self.partner_account_id, &self.payment_request_id],
             ),
         );
         request.options(self.options)
@@ -2771,9 +2747,9 @@ impl CancelPaymentRequestAsSubPartner {
         let request = ::klarna_runtime::Request::new(
             "cancelPaymentRequestAsSubPartner",
             ::klarna_runtime::Method::DELETE,
-            format!(
-                "/v2/payment/requests/{}", ::klarna_runtime::encode_path_segment(& self
-                .payment_request_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/payment/requests/", ""],
+                &[&self.payment_request_id],
             ),
         );
         request.options(self.options)
@@ -2874,10 +2850,9 @@ impl CreatePaymentRequest {
         let request = ::klarna_runtime::Request::new(
             "createPaymentRequest",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/payment/requests",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/requests"],
+                &[&self.partner_account_id],
             ),
         );
         let request = match &self.klarna_customer_token {
@@ -3069,11 +3044,9 @@ impl GetPaymentRequest {
         let request = ::klarna_runtime::Request::new(
             "getPaymentRequest",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/requests/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_request_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/requests/", ""],
+                &[&self.partner_account_id, &self.payment_request_id],
             ),
         );
         request.options(self.options)
@@ -3155,9 +3128,9 @@ impl GetPaymentRequestAsSubPartner {
         let request = ::klarna_runtime::Request::new(
             "getPaymentRequestAsSubPartner",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/payment/requests/{}", ::klarna_runtime::encode_path_segment(& self
-                .payment_request_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/payment/requests/", ""],
+                &[&self.payment_request_id],
             ),
         );
         request.options(self.options)
@@ -3259,11 +3232,9 @@ impl UpdatePaymentRequest {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentRequest",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/accounts/{}/payment/requests/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_request_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/requests/", ""],
+                &[&self.partner_account_id, &self.payment_request_id],
             ),
         );
         let request = match &self.klarna_interoperability_token {
@@ -3371,9 +3342,9 @@ impl UpdatePaymentRequestAsSubPartner {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentRequestAsSubPartner",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/payment/requests/{}", ::klarna_runtime::encode_path_segment(& self
-                .payment_request_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/payment/requests/", ""],
+                &[&self.payment_request_id],
             ),
         );
         let request = match &self.klarna_interoperability_token {
@@ -3496,11 +3467,9 @@ impl CancelPaymentToken {
         let request = ::klarna_runtime::Request::new(
             "cancelPaymentToken",
             ::klarna_runtime::Method::DELETE,
-            format!(
-                "/v2/accounts/{}/payment/tokens/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self.payment_token
-                .to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/tokens/", ""],
+                &[&self.partner_account_id, &self.payment_token],
             ),
         );
         request.options(self.options)
@@ -3732,11 +3701,9 @@ impl CapturePaymentTransaction {
         let request = ::klarna_runtime::Request::new(
             "capturePaymentTransaction",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/payment/transactions/{}/capture",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_transaction_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/transactions/", "/capture"],
+                &[&self.partner_account_id, &self.payment_transaction_id],
             ),
         );
         let request = request.json(&self.body);
@@ -3820,11 +3787,9 @@ impl GetPaymentTransaction {
         let request = ::klarna_runtime::Request::new(
             "getPaymentTransaction",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/v2/accounts/{}/payment/transactions/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_transaction_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/transactions/", ""],
+                &[&self.partner_account_id, &self.payment_transaction_id],
             ),
         );
         request.options(self.options)
@@ -3917,11 +3882,9 @@ impl ReauthorizePaymentTransaction {
         let request = ::klarna_runtime::Request::new(
             "reauthorizePaymentTransaction",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/payment/transactions/{}/authorize",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_transaction_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/transactions/", "/authorize"],
+                &[&self.partner_account_id, &self.payment_transaction_id],
             ),
         );
         let request = request.json(&self.body);
@@ -4015,11 +3978,9 @@ impl RefundPaymentTransaction {
         let request = ::klarna_runtime::Request::new(
             "refundPaymentTransaction",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/payment/transactions/{}/refund",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_transaction_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/transactions/", "/refund"],
+                &[&self.partner_account_id, &self.payment_transaction_id],
             ),
         );
         let request = request.json(&self.body);
@@ -4113,11 +4074,9 @@ impl UpdatePaymentTransaction {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentTransaction",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/v2/accounts/{}/payment/transactions/{}",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_transaction_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/transactions/", ""],
+                &[&self.partner_account_id, &self.payment_transaction_id],
             ),
         );
         let request = request.json(&self.body);
@@ -4210,11 +4169,9 @@ impl VoidPaymentTransaction {
         let request = ::klarna_runtime::Request::new(
             "voidPaymentTransaction",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/v2/accounts/{}/payment/transactions/{}/void",
-                ::klarna_runtime::encode_path_segment(& self.partner_account_id
-                .to_string()), ::klarna_runtime::encode_path_segment(& self
-                .payment_transaction_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/v2/accounts/", "/payment/transactions/", "/void"],
+                &[&self.partner_account_id, &self.payment_transaction_id],
             ),
         );
         request.idempotent().options(self.options)

@@ -120,10 +120,7 @@ impl GetOrder {
         let request = ::klarna_runtime::Request::new(
             "getOrder",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/orders/{}", ::klarna_runtime::encode_path_segment(& self.order_id
-                .to_string())
-            ),
+            ::klarna_runtime::expand_path(&["/orders/", ""], &[&self.order_id]),
         );
         let request = match &self.status {
             Some(value) => request.query("status", value.to_string()),

@@ -218,10 +218,7 @@ impl Match {
         let request = ::klarna_runtime::Request::new(
             "match",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/match/{}", ::klarna_runtime::encode_path_segment(& self.r#type
-                .to_string())
-            ),
+            ::klarna_runtime::expand_path(&["/match/", ""], &[&self.r#type]),
         );
         let request = match &self.send2 {
             Some(value) => request.query("send", value.to_string()),

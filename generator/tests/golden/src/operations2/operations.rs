@@ -313,10 +313,9 @@ impl DeleteFile {
         let request = ::klarna_runtime::Request::new(
             "deleteFile",
             ::klarna_runtime::Method::DELETE,
-            format!(
-                "/accounts/{}/files/{}", ::klarna_runtime::encode_path_segment(& self
-                .account_id.to_string()), ::klarna_runtime::encode_path_segment(& self
-                .file_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/accounts/", "/files/", ""],
+                &[&self.account_id, &self.file_id],
             ),
         );
         request.options(self.options)
@@ -414,10 +413,9 @@ impl DownloadFile {
         let request = ::klarna_runtime::Request::new(
             "downloadFile",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/accounts/{}/files/{}", ::klarna_runtime::encode_path_segment(& self
-                .account_id.to_string()), ::klarna_runtime::encode_path_segment(& self
-                .file_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/accounts/", "/files/", ""],
+                &[&self.account_id, &self.file_id],
             ),
         );
         let request = request.accept("text/csv");
@@ -564,10 +562,7 @@ impl ListFiles {
         let request = ::klarna_runtime::Request::new(
             "listFiles",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/accounts/{}/files", ::klarna_runtime::encode_path_segment(& self
-                .account_id.to_string())
-            ),
+            ::klarna_runtime::expand_path(&["/accounts/", "/files"], &[&self.account_id]),
         );
         let request = match &self.size {
             Some(value) => request.query("size", value.to_string()),
@@ -673,10 +668,9 @@ impl ReplaceFileMetadata {
         let request = ::klarna_runtime::Request::new(
             "replaceFileMetadata",
             ::klarna_runtime::Method::PUT,
-            format!(
-                "/accounts/{}/files/{}", ::klarna_runtime::encode_path_segment(& self
-                .account_id.to_string()), ::klarna_runtime::encode_path_segment(& self
-                .file_id.to_string())
+            ::klarna_runtime::expand_path(
+                &["/accounts/", "/files/", ""],
+                &[&self.account_id, &self.file_id],
             ),
         );
         let request = match &self.body {
@@ -772,10 +766,7 @@ impl UploadFile {
         let request = ::klarna_runtime::Request::new(
             "uploadFile",
             ::klarna_runtime::Method::POST,
-            format!(
-                "/accounts/{}/files", ::klarna_runtime::encode_path_segment(& self
-                .account_id.to_string())
-            ),
+            ::klarna_runtime::expand_path(&["/accounts/", "/files"], &[&self.account_id]),
         );
         let request = request.multipart(self.body);
         request.idempotent().options(self.options)
@@ -901,10 +892,7 @@ impl CancelJob {
         let request = ::klarna_runtime::Request::new(
             "cancelJob",
             ::klarna_runtime::Method::DELETE,
-            format!(
-                "/jobs/{}", ::klarna_runtime::encode_path_segment(& self.job_id
-                .to_string())
-            ),
+            ::klarna_runtime::expand_path(&["/jobs/", ""], &[&self.job_id]),
         );
         request.options(self.options)
     }
@@ -1034,10 +1022,7 @@ impl GetJob {
         let request = ::klarna_runtime::Request::new(
             "getJob",
             ::klarna_runtime::Method::GET,
-            format!(
-                "/jobs/{}", ::klarna_runtime::encode_path_segment(& self.job_id
-                .to_string())
-            ),
+            ::klarna_runtime::expand_path(&["/jobs/", ""], &[&self.job_id]),
         );
         request.options(self.options)
     }

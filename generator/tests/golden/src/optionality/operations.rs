@@ -222,10 +222,7 @@ impl UpdateCart {
         let request = ::klarna_runtime::Request::new(
             "updateCart",
             ::klarna_runtime::Method::PATCH,
-            format!(
-                "/carts/{}", ::klarna_runtime::encode_path_segment(& self.cart_id
-                .to_string())
-            ),
+            ::klarna_runtime::expand_path(&["/carts/", ""], &[&self.cart_id]),
         );
         let request = request.json(&self.body);
         request.options(self.options)
