@@ -10,11 +10,16 @@
 //! `RetryPolicy::disabled()`. The hand-written calls send what a careful integration sends: `Authorization`,
 //! the JSON body, and for `POST` a fresh `Klarna-Idempotency-Key`.
 //!
+//! Paired measurement: each timed call is followed by an untimed call of the other side (SDK after
+//! hand-written, hand-written after SDK), so both sides' figures come from the same stretches of time on
+//! a shared machine; only the named side's calls are timed (`iter_custom`).
+//!
 //! Run with `cargo bench -p klarna-tests --bench per_call`; `cargo xtask bench` runs it and puts the medians
 //! into BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use klarna::notification::{CreateWebhookRequest, WebhookEventVersion};
@@ -149,89 +154,147 @@ fn per_call(c: &mut Criterion) {
     let get_url = format!("{base}/v2/notification/webhooks/{WEBHOOK_ID}");
     let create_url = format!("{base}/v2/notification/webhooks");
 
-    let mut group = c.benchmark_group("get_webhook");
-    group.bench_function("sdk", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let webhook = sdk
+    // The six calls, each one whole operation.
+    let sdk_get = |client: &Client| {
+        let client = client.clone();
+        async move {
+            let webhook = client
                 .webhooks()
                 .get(WEBHOOK_ID)
                 .send()
                 .await
                 .expect("sdk get");
             black_box(webhook);
+        }
+    };
+    let hand_get = || async {
+        let response = hand
+            .get(&get_url)
+            .header("Authorization", &auth)
+            .send()
+            .await
+            .expect("reqwest get");
+        assert!(response.status().is_success());
+        let bytes = response.bytes().await.expect("body");
+        let webhook: HandWebhook = serde_json::from_slice(&bytes).expect("parse");
+        black_box(webhook);
+    };
+    let sdk_create = |client: &Client| {
+        let client = client.clone();
+        async move {
+            let webhook = client
+                .webhooks()
+                .create(create_request())
+                .send()
+                .await
+                .expect("sdk create");
+            black_box(webhook);
+        }
+    };
+    let hand_create = || async {
+        let body = HandCreateWebhook {
+            url: "https://example.com/hooks",
+            event_types: vec!["payment.*", "payment.request.state-change.*"],
+            event_version: "v2",
+            signing_key_id: "krn:partner:global:notification:signing-key:1",
+        };
+        let response = hand
+            .post(&create_url)
+            .header("Authorization", &auth)
+            .header("Klarna-Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .header("Content-Type", "application/json")
+            .body(serde_json::to_vec(&body).expect("serialize"))
+            .send()
+            .await
+            .expect("reqwest post");
+        assert!(response.status().is_success());
+        let bytes = response.bytes().await.expect("body");
+        let webhook: HandWebhook = serde_json::from_slice(&bytes).expect("parse");
+        black_box(webhook);
+    };
+
+    // References, so each timed block can copy them in.
+    let (sdk, sdk_no_retry) = (&sdk, &sdk_no_retry);
+    let (sdk_get, hand_get, sdk_create, hand_create) =
+        (&sdk_get, &hand_get, &sdk_create, &hand_create);
+
+    // Paired measurement: every timed call is followed by an untimed call of the other side, so the
+    // SDK and the hand-written figures share the machine's fast and slow phases instead of being
+    // measured seconds apart. Only the named side's calls are timed.
+    let mut group = c.benchmark_group("get_webhook");
+    group.bench_function("sdk", |b| {
+        b.to_async(&runtime).iter_custom(|iters| async move {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                let start = Instant::now();
+                sdk_get(sdk).await;
+                timed += start.elapsed();
+                hand_get().await;
+            }
+            timed
         })
     });
     group.bench_function("sdk_no_retry", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let webhook = sdk_no_retry
-                .webhooks()
-                .get(WEBHOOK_ID)
-                .send()
-                .await
-                .expect("sdk get");
-            black_box(webhook);
+        b.to_async(&runtime).iter_custom(|iters| async move {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                let start = Instant::now();
+                sdk_get(sdk_no_retry).await;
+                timed += start.elapsed();
+                hand_get().await;
+            }
+            timed
         })
     });
     group.bench_function("hand_written", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = hand
-                .get(&get_url)
-                .header("Authorization", &auth)
-                .send()
-                .await
-                .expect("reqwest get");
-            assert!(response.status().is_success());
-            let bytes = response.bytes().await.expect("body");
-            let webhook: HandWebhook = serde_json::from_slice(&bytes).expect("parse");
-            black_box(webhook);
+        b.to_async(&runtime).iter_custom(|iters| async move {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                sdk_get(sdk).await;
+                let start = Instant::now();
+                hand_get().await;
+                timed += start.elapsed();
+            }
+            timed
         })
     });
     group.finish();
 
     let mut group = c.benchmark_group("create_webhook");
     group.bench_function("sdk", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let webhook = sdk
-                .webhooks()
-                .create(create_request())
-                .send()
-                .await
-                .expect("sdk create");
-            black_box(webhook);
+        b.to_async(&runtime).iter_custom(|iters| async move {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                let start = Instant::now();
+                sdk_create(sdk).await;
+                timed += start.elapsed();
+                hand_create().await;
+            }
+            timed
         })
     });
     group.bench_function("sdk_no_retry", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let webhook = sdk_no_retry
-                .webhooks()
-                .create(create_request())
-                .send()
-                .await
-                .expect("sdk create");
-            black_box(webhook);
+        b.to_async(&runtime).iter_custom(|iters| async move {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                let start = Instant::now();
+                sdk_create(sdk_no_retry).await;
+                timed += start.elapsed();
+                hand_create().await;
+            }
+            timed
         })
     });
     group.bench_function("hand_written", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let body = HandCreateWebhook {
-                url: "https://example.com/hooks",
-                event_types: vec!["payment.*", "payment.request.state-change.*"],
-                event_version: "v2",
-                signing_key_id: "krn:partner:global:notification:signing-key:1",
-            };
-            let response = hand
-                .post(&create_url)
-                .header("Authorization", &auth)
-                .header("Klarna-Idempotency-Key", uuid::Uuid::new_v4().to_string())
-                .header("Content-Type", "application/json")
-                .body(serde_json::to_vec(&body).expect("serialize"))
-                .send()
-                .await
-                .expect("reqwest post");
-            assert!(response.status().is_success());
-            let bytes = response.bytes().await.expect("body");
-            let webhook: HandWebhook = serde_json::from_slice(&bytes).expect("parse");
-            black_box(webhook);
+        b.to_async(&runtime).iter_custom(|iters| async move {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                sdk_create(sdk).await;
+                let start = Instant::now();
+                hand_create().await;
+                timed += start.elapsed();
+            }
+            timed
         })
     });
     group.finish();

@@ -1073,8 +1073,9 @@ fn bench_per_call(root: &Path, reps: &Reps) -> Result<String> {
          keep-alive). The SDK keeps its defaults (retries on, unused because every call succeeds); \"retries \
          off\" is `RetryPolicy::disabled()`. The hand-written call sends `Authorization`, the JSON body and, for \
          `POST`, a fresh `Klarna-Idempotency-Key`; the SDK also sends `Partner-Correlation-Id` and its \
-         `User-Agent`. The bench ran {} whole time(s); each cell is the median of the runs' criterion medians, \
-         with the smallest and largest run median in brackets.\n",
+         `User-Agent`. Paired: every timed call is followed by an untimed call of the other side, so both sides \
+         are measured over the same stretches of time. The bench ran {} whole time(s); each cell is the median \
+         of the runs' criterion medians, with the smallest and largest run median in brackets.\n",
         runs.len()
     );
     let _ = writeln!(
