@@ -223,81 +223,52 @@ fn per_call(c: &mut Criterion) {
     // measured seconds apart. Only the named side's calls are timed.
     let mut group = c.benchmark_group("get_webhook");
     group.bench_function("sdk", |b| {
-        b.to_async(&runtime).iter_custom(|iters| async move {
-            let mut timed = Duration::ZERO;
-            for _ in 0..iters {
-                let start = Instant::now();
-                sdk_get(sdk).await;
-                timed += start.elapsed();
-                hand_get().await;
-            }
-            timed
-        })
+        b.to_async(&runtime)
+            .iter_custom(|iters| paired(iters, || sdk_get(sdk), hand_get))
     });
     group.bench_function("sdk_no_retry", |b| {
-        b.to_async(&runtime).iter_custom(|iters| async move {
-            let mut timed = Duration::ZERO;
-            for _ in 0..iters {
-                let start = Instant::now();
-                sdk_get(sdk_no_retry).await;
-                timed += start.elapsed();
-                hand_get().await;
-            }
-            timed
-        })
+        b.to_async(&runtime)
+            .iter_custom(|iters| paired(iters, || sdk_get(sdk_no_retry), hand_get))
     });
     group.bench_function("hand_written", |b| {
-        b.to_async(&runtime).iter_custom(|iters| async move {
-            let mut timed = Duration::ZERO;
-            for _ in 0..iters {
-                sdk_get(sdk).await;
-                let start = Instant::now();
-                hand_get().await;
-                timed += start.elapsed();
-            }
-            timed
-        })
+        b.to_async(&runtime)
+            .iter_custom(|iters| paired(iters, hand_get, || sdk_get(sdk)))
     });
     group.finish();
 
     let mut group = c.benchmark_group("create_webhook");
     group.bench_function("sdk", |b| {
-        b.to_async(&runtime).iter_custom(|iters| async move {
-            let mut timed = Duration::ZERO;
-            for _ in 0..iters {
-                let start = Instant::now();
-                sdk_create(sdk).await;
-                timed += start.elapsed();
-                hand_create().await;
-            }
-            timed
-        })
+        b.to_async(&runtime)
+            .iter_custom(|iters| paired(iters, || sdk_create(sdk), hand_create))
     });
     group.bench_function("sdk_no_retry", |b| {
-        b.to_async(&runtime).iter_custom(|iters| async move {
-            let mut timed = Duration::ZERO;
-            for _ in 0..iters {
-                let start = Instant::now();
-                sdk_create(sdk_no_retry).await;
-                timed += start.elapsed();
-                hand_create().await;
-            }
-            timed
-        })
+        b.to_async(&runtime)
+            .iter_custom(|iters| paired(iters, || sdk_create(sdk_no_retry), hand_create))
     });
     group.bench_function("hand_written", |b| {
-        b.to_async(&runtime).iter_custom(|iters| async move {
-            let mut timed = Duration::ZERO;
-            for _ in 0..iters {
-                sdk_create(sdk).await;
-                let start = Instant::now();
-                hand_create().await;
-                timed += start.elapsed();
-            }
-            timed
-        })
+        b.to_async(&runtime)
+            .iter_custom(|iters| paired(iters, hand_create, || sdk_create(sdk)))
     });
     group.finish();
+}
+
+/// Runs `iters` rounds of one timed call followed by one untimed call of the other side, and returns
+/// the time of the timed calls only.
+async fn paired<T, O, TF, OF>(iters: u64, timed: T, other: O) -> Duration
+where
+    T: Fn() -> TF,
+    O: Fn() -> OF,
+    TF: Future<Output = ()>,
+    OF: Future<Output = ()>,
+{
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let start = Instant::now();
+        timed().await;
+        total += start.elapsed();
+        other().await;
+    }
+    total
 }
 
 criterion_group!(benches, per_call);
