@@ -270,17 +270,7 @@ fn parse_openapi(root: &Value, file: &str) -> Result<openapiv3::OpenAPI, Diagnos
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut tokens = Vec::new();
-    for seg in path.iter() {
-        match seg {
-            Segment::Seq { index } => tokens.push(index.to_string()),
-            Segment::Map { key } => tokens.push(key.clone()),
-            Segment::Enum { variant } => tokens.push(variant.clone()),
-            Segment::Unknown => {}
-        }
-    }
-    crate::diag::pointer(tokens)
+    crate::diag::pointer(crate::locate::path_tokens(path))
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -93,20 +93,21 @@ fn top<T: DeserializeOwned>(value: Option<&Value>, at: &str, out: &mut Vec<Probl
 fn parse<T: DeserializeOwned>(value: &Value) -> Result<(), (Vec<String>, String)> {
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(_) => Ok(()),
-        Err(e) => {
-            let path = e
-                .path()
-                .iter()
-                .filter_map(|seg| match seg {
-                    serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
-                    serde_path_to_error::Segment::Map { key } => Some(key.clone()),
-                    serde_path_to_error::Segment::Enum { variant } => Some(variant.clone()),
-                    serde_path_to_error::Segment::Unknown => None,
-                })
-                .collect();
-            Err((path, e.into_inner().to_string()))
-        }
+        Err(e) => Err((path_tokens(e.path()), e.into_inner().to_string())),
     }
+}
+
+/// The JSON Pointer tokens of a path serde reported (segments it could not name are skipped).
+pub fn path_tokens(path: &serde_path_to_error::Path) -> Vec<String> {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|seg| match seg {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.clone()),
+            Segment::Enum { variant } => Some(variant.clone()),
+            Segment::Unknown => None,
+        })
+        .collect()
 }
 
 fn join(at: &str, path: &[String]) -> String {
@@ -132,8 +133,12 @@ fn parse_kind(kind: Kind, value: &Value) -> Result<(), (Vec<String>, String)> {
     }
 }
 
-/// The children of a `kind` object that are OpenAPI objects themselves, with their kinds.
-fn children(kind: Kind, obj: &serde_json::Map<String, Value>) -> Vec<(String, Kind, &Value)> {
+/// The children of a `kind` object at `at` that are OpenAPI objects themselves: pointer, kind, value.
+fn children<'v>(
+    kind: Kind,
+    obj: &'v serde_json::Map<String, Value>,
+    at: &str,
+) -> Vec<(String, Kind, &'v Value)> {
     let mut out = Vec::new();
     let mut fields: Vec<(&str, Kind)> = Vec::new();
     let mut maps: Vec<(&str, Kind)> = Vec::new();
@@ -186,21 +191,21 @@ fn children(kind: Kind, obj: &serde_json::Map<String, Value>) -> Vec<(String, Ki
         }
         Kind::Callback => {
             for (expression, item) in obj {
-                out.push((expression.clone(), Kind::PathItem, item));
+                out.push((child(at, expression), Kind::PathItem, item));
             }
         }
         Kind::Example | Kind::Link | Kind::SecurityScheme => {}
     }
     for (name, k) in fields {
         if let Some(v) = obj.get(name) {
-            out.push((name.to_owned(), k, v));
+            out.push((child(at, name), k, v));
         }
     }
     for (name, k) in maps {
         if let Some(Value::Object(entries)) = obj.get(name) {
             for (key, v) in entries {
                 if !key.starts_with("x-") {
-                    out.push((format!("{name}\u{0}{key}"), k, v));
+                    out.push((child(&child(at, name), key), k, v));
                 }
             }
         }
@@ -208,7 +213,7 @@ fn children(kind: Kind, obj: &serde_json::Map<String, Value>) -> Vec<(String, Ki
     for (name, k) in lists {
         if let Some(Value::Array(items)) = obj.get(name) {
             for (i, v) in items.iter().enumerate() {
-                out.push((format!("{name}\u{0}{i}"), k, v));
+                out.push((child(&child(at, name), &i.to_string()), k, v));
             }
         }
     }
@@ -240,9 +245,7 @@ fn locate(kind: Kind, value: &Value, at: &str, depth: usize, out: &mut Vec<Probl
         out.push(self_problem(kind, value, at));
         return;
     }
-    for (name, k, v) in children(kind, obj) {
-        // `name` is one token, or two joined by NUL (`properties` NUL `id`).
-        let child_at = name.split('\u{0}').fold(at.to_owned(), |p, t| child(&p, t));
+    for (child_at, k, v) in children(kind, obj, at) {
         locate(k, v, &child_at, depth + 1, out);
     }
     if out.len() > before {

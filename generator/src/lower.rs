@@ -439,13 +439,10 @@ impl<'a> ApiLowerer<'a> {
                     );
                     return TypeRef::Named(rust);
                 }
-                match &s.format {
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Bytes,
-                    VariantOrUnknownOrEmpty::Item(f) => {
-                        TypeRef::String(Some(string_format_name(f).to_owned()))
-                    }
-                    VariantOrUnknownOrEmpty::Unknown(f) => TypeRef::String(Some(f.clone())),
-                    VariantOrUnknownOrEmpty::Empty => TypeRef::String(None),
+                match string_format_text(&s.format) {
+                    "binary" => TypeRef::Bytes,
+                    "" => TypeRef::String(None),
+                    format => TypeRef::String(Some(format.to_owned())),
                 }
             }
             SchemaKind::Type(Type::Integer(i)) => {
@@ -1527,7 +1524,7 @@ impl<'a> ApiLowerer<'a> {
             bodies
                 .into_iter()
                 .map(|(status, body)| AltResponse {
-                    variant: format!("Status{}", status.replace('X', "x")),
+                    variant: status_variant(&status),
                     status,
                     body,
                 })
@@ -1549,7 +1546,8 @@ impl<'a> ApiLowerer<'a> {
             .responses
             .iter()
             .map(|(code, r)| (status_text(code), r))
-            .filter(|(code, _)| !code.starts_with('2') && !code.starts_with('1'))
+            // `from_error` reads error statuses only (400 and up).
+            .filter(|(code, _)| code.starts_with('4') || code.starts_with('5'))
             .collect();
         declared.sort_by_key(|(code, _)| (code.ends_with("XX"), code.clone()));
         if let Some(d) = &op.responses.default {
@@ -1558,10 +1556,7 @@ impl<'a> ApiLowerer<'a> {
         let mut out = Vec::new();
         for (status, response) in declared {
             let at = child(&child(pointer, "responses"), &status);
-            let variant = match status.as_str() {
-                "default" => "Default".to_owned(),
-                s => format!("Status{}", s.replace('X', "x")),
-            };
+            let variant = status_variant(&status);
             let context = format!("{builder}Error{}", variant.trim_start_matches("Status"));
             let body = self.response_body(response, &at, context);
             if matches!(body, ResponseBody::Json(_)) {
@@ -1736,6 +1731,14 @@ fn string_format_name(f: &StringFormat) -> &'static str {
         StringFormat::Password => "password",
         StringFormat::Byte => "byte",
         StringFormat::Binary => "binary",
+    }
+}
+
+/// The enum variant for a response status: `Status404`, `Status4xx`, `Default`.
+fn status_variant(status: &str) -> String {
+    match status {
+        "default" => "Default".to_owned(),
+        s => format!("Status{}", s.replace('X', "x")),
     }
 }
 
