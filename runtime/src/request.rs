@@ -535,7 +535,7 @@ fn push_path_segment(out: &mut String, value: &str) {
 /// RFC 3986 unreserved characters, sub-delims, `:` and `@`: kept as they are by
 /// [`encode_path_segment`].
 #[inline]
-fn keep_in_path_segment(b: u8) -> bool {
+pub(crate) fn keep_in_path_segment(b: u8) -> bool {
     KEEP_IN_PATH_SEGMENT[usize::from(b)]
 }
 

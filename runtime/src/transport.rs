@@ -65,31 +65,11 @@ pub(crate) fn new_idempotency_key() -> String {
     key.hyphenated().encode_lower(&mut buf).to_owned()
 }
 
-/// Bytes a path may hold for [`request_url`] to take the fast way: RFC 3986 `pchar`s and `/`,
-/// which the URL parser keeps as they are wherever the path appears.
+/// Bytes a path may hold for [`request_url`] to take the fast way: RFC 3986 `pchar`s (what
+/// `encode_path_segment` leaves as they are, plus its `%` escapes) and `/`, which the URL parser
+/// keeps as they are wherever the path appears.
 fn plain_path_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'/' | b'-'
-                | b'.'
-                | b'_'
-                | b'~'
-                | b'!'
-                | b'$'
-                | b'&'
-                | b'\''
-                | b'('
-                | b')'
-                | b'*'
-                | b'+'
-                | b','
-                | b';'
-                | b'='
-                | b':'
-                | b'@'
-                | b'%'
-        )
+    b == b'/' || b == b'%' || crate::request::keep_in_path_segment(b)
 }
 
 /// The base URL joined with `path` (which starts with `/`): the same URL as parsing
