@@ -7,21 +7,27 @@
 //! Operations: `getWebhook` (`GET /v2/notification/webhooks/{id}`) and `createWebhook`
 //! (`POST /v2/notification/webhooks` with a JSON body). The SDK keeps its defaults (retries enabled; they
 //! only happen on failure, and every call here succeeds); `sdk_no_retry` is the same call with
-//! `RetryPolicy::disabled()`. The hand-written calls send what a careful integration sends: `Authorization`,
-//! the JSON body, and for `POST` a fresh `Klarna-Idempotency-Key`.
+//! `RetryPolicy::disabled()`. `hand_written` sends the SDK's request header for header (`Authorization`,
+//! `User-Agent`, `Accept`, a fresh `Partner-Correlation-Id`, and for `POST` the JSON body and a fresh
+//! `Klarna-Idempotency-Key`), so the difference is the SDK's own work; `hand_minimal` sends only what
+//! the operation needs, so the difference also holds the cost of the SDK's extra headers.
 //!
-//! Paired measurement: each timed call is followed by an untimed call of the other side (SDK after
-//! hand-written, hand-written after SDK), so both sides' figures come from the same stretches of time on
-//! a shared machine; only the named side's calls are timed (`iter_custom`).
+//! Paired measurement: each timed call is followed by a call of the other side (`hand_written` after
+//! the SDK, the SDK after `hand_written` and `hand_minimal`). Criterion gets the timed calls' time; both
+//! durations of every pair go to `pairs.json` beside criterion's results, and the overhead is computed
+//! from those, so that a slow phase of a shared machine falls on both sides alike.
 //!
-//! Run with `cargo bench -p klarna-tests --bench per_call`; `cargo xtask bench` runs it and puts the medians
+//! Run with `cargo bench -p klarna-tests --bench per_call`; `cargo xtask bench` runs it and puts the figures
 //! into BENCHMARKS.md.
 
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use klarna::notification::{CreateWebhookRequest, WebhookEventVersion};
 use klarna::{Client, Environment, RetryPolicy};
 use serde::{Deserialize, Serialize};
@@ -133,6 +139,17 @@ fn create_request() -> CreateWebhookRequest {
     )
 }
 
+/// What a hand-written call puts on the wire besides `Authorization` and the body.
+#[derive(Clone, Copy)]
+enum Headers {
+    /// The SDK's request, header for header: also `User-Agent`, `Accept` and a fresh
+    /// `Partner-Correlation-Id`, so both sides send and receive the same bytes.
+    SameAsSdk,
+    /// Only what the operation needs (`Authorization`; for `POST` also the content type and a fresh
+    /// `Klarna-Idempotency-Key`).
+    Minimal,
+}
+
 fn per_call(c: &mut Criterion) {
     // One thread for client and server: no cross-thread wake-ups, so less noise on a small machine.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -154,7 +171,7 @@ fn per_call(c: &mut Criterion) {
     let get_url = format!("{base}/v2/notification/webhooks/{WEBHOOK_ID}");
     let create_url = format!("{base}/v2/notification/webhooks");
 
-    // The six calls, each one whole operation.
+    // The calls, each one whole operation.
     let sdk_get = |client: &Client| {
         let client = client.clone();
         async move {
@@ -167,17 +184,29 @@ fn per_call(c: &mut Criterion) {
             black_box(webhook);
         }
     };
-    let hand_get = || async {
-        let response = hand
-            .get(&get_url)
-            .header("Authorization", &auth)
-            .send()
-            .await
-            .expect("reqwest get");
-        assert!(response.status().is_success());
-        let bytes = response.bytes().await.expect("body");
-        let webhook: HandWebhook = serde_json::from_slice(&bytes).expect("parse");
-        black_box(webhook);
+    // The headers a hand-written request carries besides the operation's own.
+    let with_headers = |request: reqwest::RequestBuilder, headers: Headers| {
+        let request = request.header("Authorization", &auth);
+        match headers {
+            Headers::Minimal => request,
+            Headers::SameAsSdk => request
+                .header("User-Agent", klarna_runtime::USER_AGENT)
+                .header("Accept", "application/json")
+                .header(
+                    "Partner-Correlation-Id",
+                    uuid::Uuid::new_v4().simple().to_string(),
+                ),
+        }
+    };
+    let hand_get = |headers: Headers| {
+        let request = with_headers(hand.get(&get_url), headers);
+        async move {
+            let response = request.send().await.expect("reqwest get");
+            assert!(response.status().is_success());
+            let bytes = response.bytes().await.expect("body");
+            let webhook: HandWebhook = serde_json::from_slice(&bytes).expect("parse");
+            black_box(webhook);
+        }
     };
     let sdk_create = |client: &Client| {
         let client = client.clone();
@@ -191,85 +220,201 @@ fn per_call(c: &mut Criterion) {
             black_box(webhook);
         }
     };
-    let hand_create = || async {
+    let hand_create = |headers: Headers| {
         let body = HandCreateWebhook {
             url: "https://example.com/hooks",
             event_types: vec!["payment.*", "payment.request.state-change.*"],
             event_version: "v2",
             signing_key_id: "krn:partner:global:notification:signing-key:1",
         };
-        let response = hand
-            .post(&create_url)
-            .header("Authorization", &auth)
+        let request = with_headers(hand.post(&create_url), headers)
             .header("Klarna-Idempotency-Key", uuid::Uuid::new_v4().to_string())
             .header("Content-Type", "application/json")
-            .body(serde_json::to_vec(&body).expect("serialize"))
-            .send()
-            .await
-            .expect("reqwest post");
-        assert!(response.status().is_success());
-        let bytes = response.bytes().await.expect("body");
-        let webhook: HandWebhook = serde_json::from_slice(&bytes).expect("parse");
-        black_box(webhook);
+            .body(serde_json::to_vec(&body).expect("serialize"));
+        async move {
+            let response = request.send().await.expect("reqwest post");
+            assert!(response.status().is_success());
+            let bytes = response.bytes().await.expect("body");
+            let webhook: HandWebhook = serde_json::from_slice(&bytes).expect("parse");
+            black_box(webhook);
+        }
     };
 
     // References, so each timed block can copy them in.
     let (sdk, sdk_no_retry) = (&sdk, &sdk_no_retry);
     let (sdk_get, hand_get, sdk_create, hand_create) =
         (&sdk_get, &hand_get, &sdk_create, &hand_create);
+    let (same, minimal) = (Headers::SameAsSdk, Headers::Minimal);
 
     // Paired measurement: every timed call is followed by an untimed call of the other side, so the
-    // SDK and the hand-written figures share the machine's fast and slow phases instead of being
-    // measured seconds apart. Only the named side's calls are timed.
+    // SDK and the hand-written figures share the machine's fast and slow phases; both calls of each
+    // pair are recorded for the overhead figure (see `Pairs`).
     let mut group = c.benchmark_group("get_webhook");
     group.bench_function("sdk", |b| {
-        b.to_async(&runtime)
-            .iter_custom(|iters| paired(iters, || sdk_get(sdk), hand_get))
+        b.to_async(&runtime).iter_custom(|iters| {
+            paired("get_webhook/sdk", iters, || sdk_get(sdk), || hand_get(same))
+        })
     });
     group.bench_function("sdk_no_retry", |b| {
-        b.to_async(&runtime)
-            .iter_custom(|iters| paired(iters, || sdk_get(sdk_no_retry), hand_get))
+        b.to_async(&runtime).iter_custom(|iters| {
+            paired(
+                "get_webhook/sdk_no_retry",
+                iters,
+                || sdk_get(sdk_no_retry),
+                || hand_get(same),
+            )
+        })
     });
     group.bench_function("hand_written", |b| {
-        b.to_async(&runtime)
-            .iter_custom(|iters| paired(iters, hand_get, || sdk_get(sdk)))
+        b.to_async(&runtime).iter_custom(|iters| {
+            paired(
+                "get_webhook/hand_written",
+                iters,
+                || hand_get(same),
+                || sdk_get(sdk),
+            )
+        })
+    });
+    group.bench_function("hand_minimal", |b| {
+        b.to_async(&runtime).iter_custom(|iters| {
+            paired(
+                "get_webhook/hand_minimal",
+                iters,
+                || hand_get(minimal),
+                || sdk_get(sdk),
+            )
+        })
     });
     group.finish();
 
     let mut group = c.benchmark_group("create_webhook");
     group.bench_function("sdk", |b| {
-        b.to_async(&runtime)
-            .iter_custom(|iters| paired(iters, || sdk_create(sdk), hand_create))
+        b.to_async(&runtime).iter_custom(|iters| {
+            paired(
+                "create_webhook/sdk",
+                iters,
+                || sdk_create(sdk),
+                || hand_create(same),
+            )
+        })
     });
     group.bench_function("sdk_no_retry", |b| {
-        b.to_async(&runtime)
-            .iter_custom(|iters| paired(iters, || sdk_create(sdk_no_retry), hand_create))
+        b.to_async(&runtime).iter_custom(|iters| {
+            paired(
+                "create_webhook/sdk_no_retry",
+                iters,
+                || sdk_create(sdk_no_retry),
+                || hand_create(same),
+            )
+        })
     });
     group.bench_function("hand_written", |b| {
-        b.to_async(&runtime)
-            .iter_custom(|iters| paired(iters, hand_create, || sdk_create(sdk)))
+        b.to_async(&runtime).iter_custom(|iters| {
+            paired(
+                "create_webhook/hand_written",
+                iters,
+                || hand_create(same),
+                || sdk_create(sdk),
+            )
+        })
+    });
+    group.bench_function("hand_minimal", |b| {
+        b.to_async(&runtime).iter_custom(|iters| {
+            paired(
+                "create_webhook/hand_minimal",
+                iters,
+                || hand_create(minimal),
+                || sdk_create(sdk),
+            )
+        })
     });
     group.finish();
 }
 
-/// Runs `iters` rounds of one timed call followed by one untimed call of the other side, and returns
-/// the time of the timed calls only.
-async fn paired<T, O, TF, OF>(iters: u64, timed: T, other: O) -> Duration
+/// Every pair of calls [`paired`] made, per benchmark (`group/function`): the timed call's and the
+/// other call's duration in nanoseconds, in order. Criterion keeps only the timed side; the pairs
+/// give the overhead from calls made back to back, which a shared machine's slow phases cannot
+/// tilt towards one side.
+static PAIRS: Mutex<BTreeMap<&'static str, Pairs>> = Mutex::new(BTreeMap::new());
+
+/// The calls of one benchmark's rounds, in order: durations in nanoseconds.
+#[derive(Default)]
+struct Pairs {
+    timed: Vec<u64>,
+    other: Vec<u64>,
+}
+
+/// Runs `iters` rounds of one timed call followed by one call of the other side; returns the time
+/// of the timed calls (criterion's figure) and records both durations of every round in [`PAIRS`].
+async fn paired<T, O, TF, OF>(bench: &'static str, iters: u64, timed: T, other: O) -> Duration
 where
     T: Fn() -> TF,
     O: Fn() -> OF,
     TF: Future<Output = ()>,
     OF: Future<Output = ()>,
 {
+    let rounds = usize::try_from(iters).unwrap_or(usize::MAX);
+    let (mut timed_ns, mut other_ns) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
     let mut total = Duration::ZERO;
     for _ in 0..iters {
         let start = Instant::now();
         timed().await;
-        total += start.elapsed();
+        let t = start.elapsed();
+        let start = Instant::now();
         other().await;
+        let o = start.elapsed();
+        total += t;
+        timed_ns.push(nanos(t));
+        other_ns.push(nanos(o));
     }
+    let mut pairs = PAIRS.lock().unwrap_or_else(PoisonError::into_inner);
+    let entry = pairs.entry(bench).or_default();
+    entry.timed.extend(timed_ns);
+    entry.other.extend(other_ns);
     total
 }
 
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Writes [`PAIRS`] as `pairs.json` next to criterion's results (`$CRITERION_HOME`, else
+/// `target/criterion`): per benchmark, the number of pairs and the sum and median of each side in
+/// nanoseconds. `cargo xtask bench` reads it.
+fn write_pairs() {
+    let pairs = PAIRS.lock().unwrap_or_else(PoisonError::into_inner);
+    let summary: BTreeMap<&str, serde_json::Value> = pairs
+        .iter()
+        .map(|(bench, Pairs { timed, other })| {
+            let side = |v: &[u64]| {
+                let mut sorted = v.to_vec();
+                sorted.sort_unstable();
+                serde_json::json!({
+                    "sum_ns": v.iter().map(|&n| u128::from(n)).sum::<u128>(),
+                    "median_ns": sorted.get(sorted.len() / 2).copied().unwrap_or(0),
+                })
+            };
+            let value = serde_json::json!({
+                "pairs": timed.len(),
+                "timed": side(timed),
+                "other": side(other),
+            });
+            (*bench, value)
+        })
+        .collect();
+    let dir = std::env::var_os("CRITERION_HOME")
+        .map_or_else(|| PathBuf::from("target/criterion"), PathBuf::from);
+    let path = dir.join("pairs.json");
+    let text = serde_json::to_string_pretty(&summary).expect("pairs serialize");
+    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text)) {
+        eprintln!("per_call: could not write {}: {e}", path.display());
+    }
+}
+
 criterion_group!(benches, per_call);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    write_pairs();
+}
