@@ -8,7 +8,9 @@
 //! 2. Compile time: `cargo check` and a debug `cargo build` of the generated `klarna` crate (all features and
 //!    one API feature at a time) and of the crates progenitor generates from `specs/`, each cold for the
 //!    crate itself with its dependencies prebuilt (`cargo clean -p`, then time), `CARGO_INCREMENTAL=0`, in
-//!    separate target directories under `target/bench-*`.
+//!    separate target directories under `target/bench-*`. A spec progenitor refuses for its multipart
+//!    operations is given to it once more without them (`target/bench-progenitor/reduced/`), so that both
+//!    sides of the whole-crate comparison cover the same APIs.
 //! 3. Per-call overhead: the criterion benchmark `tests/benches/per_call.rs` (SDK against hand-written
 //!    reqwest + serde, over loopback to an in-process HTTP server); the absolute medians are read from
 //!    criterion's `estimates.json`, the overhead from the bench's `pairs.json` (both sides' calls made back
@@ -312,7 +314,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let generation = bench_generation(root, &reps, have_time, &rel_specs, progenitor.as_deref())?;
     md.push_str(&generation.markdown);
     partial(&md);
-    let compile = bench_compile(root, &reps, &generation.progenitor_specs)?;
+    let compile = bench_compile(
+        root,
+        &reps,
+        &generation.progenitor_specs,
+        &generation.reduced,
+    )?;
     md.push_str(&compile);
     partial(&md);
     let per_call = bench_per_call(root, &reps)?;
@@ -437,6 +444,48 @@ struct Generation {
     markdown: String,
     /// Specs progenitor generated a crate from: (crate name, crate directory relative to the root).
     progenitor_specs: Vec<(String, String)>,
+    /// Specs progenitor refused whole and generated without their multipart operations, for the
+    /// compile comparison: (spec, crate name, the operations left out).
+    reduced: Vec<(String, String, Vec<String>)>,
+}
+
+/// A copy of `spec` without the operations whose request body is `multipart/form-data` (progenitor
+/// 0.15 refuses the whole document over one such operation), written as JSON to `out`. Returns the
+/// operations left out (`operationId`, else `METHOD path`); empty when there are none (nothing is
+/// written then).
+fn without_multipart(root: &Path, spec: &str, out: &str) -> Result<Vec<String>> {
+    let bytes = std::fs::read(root.join(spec)).with_context(|| format!("reading {spec}"))?;
+    let mut doc = klarna_codegen::load::parse_document(&bytes, spec)
+        .map_err(|d| anyhow::anyhow!("{spec}: {d}"))?;
+    let mut removed = Vec::new();
+    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            item.retain(|method, op| {
+                let multipart = op["requestBody"]["content"]
+                    .as_object()
+                    .is_some_and(|c| c.keys().any(|k| k.starts_with("multipart/")));
+                if multipart {
+                    removed.push(op["operationId"].as_str().map_or_else(
+                        || format!("{} {path}", method.to_uppercase()),
+                        str::to_owned,
+                    ));
+                }
+                !multipart
+            });
+        }
+    }
+    if !removed.is_empty() {
+        let path = root.join(out);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&path, serde_json::to_vec(&doc)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(removed)
 }
 
 fn gen_figure(
@@ -565,6 +614,7 @@ fn bench_generation(
 
     let mut commands = vec![ours_specs.command.clone(), ours_stripe.command.clone()];
     let mut progenitor_specs = Vec::new();
+    let mut reduced = Vec::new();
     let mut detail = String::new();
     match progenitor {
         None => {
@@ -607,12 +657,38 @@ fn bench_generation(
                     }
                 }
                 let f = Figure::from_runs(show(&c), &runs);
+                commands.push(f.command.clone());
                 if f.failure.is_none() {
                     progenitor_specs.push((name.clone(), dir.clone()));
                 } else {
                     fresh(&dir);
+                    // For the compile comparison: the same API without what progenitor cannot read.
+                    let copy = format!("target/bench-progenitor/reduced/{stem}.json");
+                    let removed = without_multipart(root, spec, &copy)?;
+                    if !removed.is_empty() {
+                        let mut c = Command::new(pg);
+                        c.args([
+                            "progenitor",
+                            "-i",
+                            &copy,
+                            "-o",
+                            &dir,
+                            "-n",
+                            &name,
+                            "-v",
+                            "0.1.0",
+                        ]);
+                        eprintln!("bench: progenitor, {copy} ({spec} without multipart)");
+                        let run = timed(root, &c, false, &scratch)?;
+                        commands.push(show(&c));
+                        if run.ok {
+                            progenitor_specs.push((name.clone(), dir.clone()));
+                            reduced.push((spec.clone(), name.clone(), removed));
+                        } else {
+                            fresh(&dir);
+                        }
+                    }
                 }
-                commands.push(f.command.clone());
                 figures.push((spec.clone(), f));
             }
             let ok: Vec<&Figure> = figures
@@ -666,6 +742,16 @@ fn bench_generation(
                     f.time_cell(f.min),
                     f.peak_cell(),
                     f.failure.as_deref().unwrap_or("generated")
+                );
+            }
+            for (spec, name, removed) in &reduced {
+                let _ = writeln!(
+                    detail,
+                    "\nFor the compile comparison (section 2) only, `{name}` is generated from a copy of `{spec}` \
+                     without the {} operation(s) progenitor cannot read ({}), written to \
+                     `target/bench-progenitor/reduced/`; its generation time is not counted above.",
+                    removed.len(),
+                    removed.join(", ")
                 );
             }
         }
@@ -724,6 +810,7 @@ fn bench_generation(
     Ok(Generation {
         markdown: md,
         progenitor_specs,
+        reduced,
     })
 }
 
@@ -820,7 +907,12 @@ fn write_progenitor_workspace(root: &Path, crates: &[(String, String)]) -> Resul
     Ok(format!("{dir}/Cargo.toml"))
 }
 
-fn bench_compile(root: &Path, reps: &Reps, progenitor: &[(String, String)]) -> Result<String> {
+fn bench_compile(
+    root: &Path,
+    reps: &Reps,
+    progenitor: &[(String, String)],
+    reduced: &[(String, String, Vec<String>)],
+) -> Result<String> {
     let mut md = String::new();
     let _ = writeln!(
         md,
@@ -910,8 +1002,13 @@ fn bench_compile(root: &Path, reps: &Reps, progenitor: &[(String, String)]) -> R
             reps: reps.compile_whole,
         }];
         for n in &names {
+            let without = if reduced.iter().any(|(_, name, _)| name == n) {
+                " (without what it cannot read)"
+            } else {
+                ""
+            };
             pconfigs.push(Config {
-                label: format!("progenitor, `{n}` alone"),
+                label: format!("progenitor, `{n}` alone{without}"),
                 args: vec!["-p".into(), n.clone()],
                 clean: vec![n.clone()],
                 reps: reps.compile_feature,
@@ -977,10 +1074,20 @@ fn bench_compile(root: &Path, reps: &Reps, progenitor: &[(String, String)]) -> R
         let _ = writeln!(
             md,
             "\nTarget \"ours no slower than progenitor's for the whole crate\"{}: check {}; build {}.",
-            if all {
-                ""
-            } else {
+            if !all {
                 " (progenitor generated only some of the specs, so its side covers fewer APIs)"
+                    .to_owned()
+            } else if reduced.is_empty() {
+                String::new()
+            } else {
+                let left_out: Vec<String> = reduced
+                    .iter()
+                    .map(|(spec, name, ops)| format!("`{name}` lacks {} ({spec})", ops.join(", ")))
+                    .collect();
+                format!(
+                    " (every API on both sides; progenitor's side has fewer operations: {})",
+                    left_out.join("; ")
+                )
             },
             verdict(oc, pc),
             verdict(ob, pb)
@@ -1197,4 +1304,73 @@ fn bench_per_call(root: &Path, reps: &Reps) -> Result<String> {
         runs.len()
     );
     Ok(md)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only operations with a multipart request body are left out, named by operationId or by
+    /// method and path; a spec without any is not copied.
+    #[test]
+    fn without_multipart_leaves_out_only_multipart_operations() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /files:
+    post:
+      operationId: upload
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {type: object}
+      responses: {'204': {description: ok}}
+    get:
+      operationId: listFiles
+      responses: {'200': {description: ok}}
+  /notes:
+    put:
+      requestBody:
+        content:
+          multipart/mixed:
+            schema: {type: object}
+      responses: {'204': {description: ok}}
+    post:
+      operationId: addNote
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object}
+      responses: {'204': {description: ok}}
+";
+        std::fs::write(dir.path().join("a.yaml"), spec).unwrap();
+        let removed = without_multipart(dir.path(), "a.yaml", "out/a.json").unwrap();
+        assert_eq!(removed, ["upload", "PUT /notes"]);
+        let copy: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("out/a.json")).unwrap()).unwrap();
+        let ops = |path: &str| -> Vec<String> {
+            copy["paths"][path]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect()
+        };
+        assert_eq!(ops("/files"), ["get"]);
+        assert_eq!(ops("/notes"), ["post"]);
+        assert_eq!(copy["info"]["title"], "t");
+
+        std::fs::write(
+            dir.path().join("b.yaml"),
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        assert!(
+            without_multipart(dir.path(), "b.yaml", "out/b.json")
+                .unwrap()
+                .is_empty()
+        );
+        assert!(!dir.path().join("out/b.json").exists());
+    }
 }
