@@ -45,6 +45,7 @@ pub enum {{ e.name }} {
 impl {{ e.name }} {
     /// The documented error body of a failed call: `None` when the error did not come from an error
     /// response, when its status has no documented body, or when the body does not parse as that type.
+    #[inline]
     pub fn from_error(error: &::klarna_runtime::Error) -> ::std::option::Option<Self> {
         let status = error.status()?.as_u16();
         if status < 400 {
@@ -158,6 +159,7 @@ impl {{ op.builder }} {
 {% if let Some(paging) = op.paging %}
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(self) -> ::klarna_runtime::pagination::Paginated<{{ paging.item_ty }}> {
         let client = self.client.clone();
         ::klarna_runtime::paginate(
@@ -171,6 +173,7 @@ impl {{ op.builder }} {
     }
 
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(self) -> ::klarna_runtime::pagination::Paginated<{{ paging.page_ty }}> {
         let client = self.client.clone();
         ::klarna_runtime::paginate_pages(
@@ -183,6 +186,7 @@ impl {{ op.builder }} {
 
 {% if let Some(paging) = op.paging %}
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(&self, cursor: ::std::option::Option<::std::string::String>) -> ::klarna_runtime::Request {
         let mut page = self.clone();
         if cursor.is_some() {
@@ -192,6 +196,7 @@ impl {{ op.builder }} {
     }
 {% endif %}
 
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new({{ op.id_lit }}, ::klarna_runtime::Method::{{ op.http_method }}, {{ op.path_expr }});
         {% for q in op.query %}

@@ -163,6 +163,7 @@ impl IntrospectCustomerToken {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::CustomerTokenIntrospection>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "introspectCustomerToken",
@@ -258,6 +259,7 @@ impl IntrospectCustomerTokenAsSubPartner {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::CustomerTokenIntrospection>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "introspectCustomerTokenAsSubPartner",
@@ -351,6 +353,7 @@ impl RevokeCustomerToken {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::RevokeCustomerTokenResponse>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "revokeCustomerToken",
@@ -503,6 +506,7 @@ impl CreateIdentitySdkToken {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::IdentitySdkToken>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createIdentitySdkToken",
@@ -598,6 +602,7 @@ impl CreateIdentitySdkTokenAsSubPartner {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::IdentitySdkToken>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createIdentitySdkTokenAsSubPartner",

@@ -158,6 +158,7 @@ impl CreateInteroperabilitySdkToken {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::InteroperabilitySdkToken>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilitySdkToken",
@@ -281,6 +282,7 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::InteroperabilitySdkToken>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilitySdkTokenAsSubPartner",
@@ -468,6 +470,7 @@ impl CreateInteroperabilityToken {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::InteroperabilityToken>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilityToken",
@@ -573,6 +576,7 @@ impl CreateInteroperabilityTokenAsSubPartner {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::InteroperabilityToken>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilityTokenAsSubPartner",
@@ -686,6 +690,7 @@ impl CreateInteroperabilityTestToken {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::InteroperabilityToken>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilityTestToken",

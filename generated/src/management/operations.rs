@@ -182,6 +182,7 @@ impl CreateApiKey {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ApiKey>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createApiKey",
@@ -261,6 +262,7 @@ impl DisableApiKey {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "disableApiKey",
@@ -344,6 +346,7 @@ impl ListApiKeys {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ApiKeyList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listApiKeys",
@@ -425,6 +428,7 @@ impl ReadApiKey {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ApiKey>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readApiKey",
@@ -519,6 +523,7 @@ impl UpdateApiKey {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ApiKey>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateApiKey",
@@ -707,6 +712,7 @@ impl CreateBrand {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Brand>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createBrand",
@@ -792,6 +798,7 @@ impl ListBrands {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::BrandList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listBrands",
@@ -877,6 +884,7 @@ impl ReadBrand {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Brand>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readBrand",
@@ -972,6 +980,7 @@ impl UpdateBrand {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Brand>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateBrand",
@@ -1168,6 +1177,7 @@ impl CreateClientCertificate {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ClientCertificate>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createClientCertificate",
@@ -1251,6 +1261,7 @@ impl ListClientCertificates {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ClientCertificateList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listClientCertificates",
@@ -1334,6 +1345,7 @@ impl ReadClientCertificate {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ClientCertificate>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readClientCertificate",
@@ -1428,6 +1440,7 @@ impl RevokeClientCertificate {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ClientCertificate>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "revokeClientCertificate",
@@ -1523,6 +1536,7 @@ impl UpdateClientCertificate {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ClientCertificate>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateClientCertificate",
@@ -1717,6 +1731,7 @@ impl CreateClientIdentifier {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ClientIdentifier>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createClientIdentifier",
@@ -1798,6 +1813,7 @@ impl DisableClientIdentifier {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "disableClientIdentifier",
@@ -1881,6 +1897,7 @@ impl ListClientIdentifiers {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ClientIdentifierList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listClientIdentifiers",
@@ -1964,6 +1981,7 @@ impl ReadClientIdentifier {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ClientIdentifier>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readClientIdentifier",
@@ -2058,6 +2076,7 @@ impl UpdateClientIdentifier {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ClientIdentifier>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateClientIdentifier",
@@ -2229,6 +2248,7 @@ impl ListComplianceDecisions {
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::ComplianceDecision> {
@@ -2250,6 +2270,7 @@ impl ListComplianceDecisions {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<
@@ -2272,6 +2293,7 @@ impl ListComplianceDecisions {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -2282,6 +2304,7 @@ impl ListComplianceDecisions {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listComplianceDecisions",
@@ -2379,6 +2402,7 @@ impl ReadComplianceDecision {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ComplianceDecision>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readComplianceDecision",
@@ -2492,6 +2516,7 @@ impl ListAllowedIps {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::AllowedIpList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listAllowedIps",
@@ -2632,6 +2657,7 @@ impl EnforceMtls {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "enforceMtls",
@@ -2712,6 +2738,7 @@ impl ReadMtlsEnforcement {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readMtlsEnforcement",
@@ -2791,6 +2818,7 @@ impl RemoveMtlsEnforcement {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "removeMtlsEnforcement",
@@ -2917,6 +2945,7 @@ impl OnboardPartnerAccount {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PartnerAccount>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "onboardPartnerAccount",
@@ -3064,6 +3093,7 @@ impl ReadPartnerAccount {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PartnerAccount>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPartnerAccount",
@@ -3163,6 +3193,7 @@ impl UpdatePartnerAccount {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PartnerAccount>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePartnerAccount",
@@ -3351,6 +3382,7 @@ impl CreatePartnerBusinessEntity {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PartnerBusinessEntity>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPartnerBusinessEntity",
@@ -3436,6 +3468,7 @@ impl ListPartnerBusinessEntities {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PartnerBusinessEntityList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPartnerBusinessEntities",
@@ -3521,6 +3554,7 @@ impl ReadPartnerBusinessEntity {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PartnerBusinessEntity>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPartnerBusinessEntity",
@@ -3616,6 +3650,7 @@ impl UpdatePartnerBusinessEntity {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PartnerBusinessEntity>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePartnerBusinessEntity",
@@ -3794,6 +3829,7 @@ impl CreatePaymentAccount {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentAccount>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPaymentAccount",
@@ -3881,6 +3917,7 @@ impl ReadPaymentAccount {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentAccount>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPaymentAccount",
@@ -3977,6 +4014,7 @@ impl UpdatePaymentAccount {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentAccount>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentAccount",
@@ -4147,6 +4185,7 @@ impl DisablePaymentProduct {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentProduct>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "disablePaymentProduct",
@@ -4242,6 +4281,7 @@ impl EnablePaymentProduct {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentProduct>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "enablePaymentProduct",
@@ -4326,6 +4366,7 @@ impl ListPaymentProducts {
         let response = client.execute(self.into_request()).await?;
         response.json::<::std::vec::Vec<super::models::PaymentProduct>>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProducts",
@@ -4439,6 +4480,7 @@ impl ListPaymentProfiles {
         let response = client.execute(self.into_request()).await?;
         response.json::<::std::vec::Vec<super::models::PaymentProfile>>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProfiles",
@@ -4621,6 +4663,7 @@ impl CreatePaymentProgramEnablement {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentProgramEnablement>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPaymentProgramEnablement",
@@ -4707,6 +4750,7 @@ impl DeletePaymentProgramEnablement {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deletePaymentProgramEnablement",
@@ -4795,6 +4839,7 @@ impl ListPaymentProgramEnablements {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentProgramEnablementList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProgramEnablements",
@@ -4883,6 +4928,7 @@ impl ReadPaymentProgramEnablement {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentProgramEnablement>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPaymentProgramEnablement",
@@ -5092,6 +5138,7 @@ impl ListPaymentPrograms {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentProgramList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentPrograms",
@@ -5256,6 +5303,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::PaymentProgram> {
@@ -5273,6 +5321,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::PaymentProgramList> {
@@ -5286,6 +5335,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -5296,6 +5346,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProgramsForPaymentProgramPlan",
@@ -5411,6 +5462,7 @@ impl ListPaymentProgramPlans {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentProgramPlanList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProgramPlans",
@@ -5494,6 +5546,7 @@ impl ReadPaymentProgram {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentProgram>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPaymentProgram",
@@ -5679,6 +5732,7 @@ impl CreateDeepLink {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::DeepLink>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createDeepLink",
@@ -5773,6 +5827,7 @@ impl CreateOrUpdateUserAccess {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::UserAccess>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createOrUpdateUserAccess",
@@ -5853,6 +5908,7 @@ impl DeleteDeepLink {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteDeepLink",
@@ -5952,6 +6008,7 @@ impl DeleteUserAccess {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteUserAccess",
@@ -6106,6 +6163,7 @@ impl ListPricePlans {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PricePlanList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPricePlans",
@@ -6245,6 +6303,7 @@ impl ReadPricePlan {
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::PricePlanRate> {
@@ -6262,6 +6321,7 @@ impl ReadPricePlan {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::PricePlanDetails> {
@@ -6275,6 +6335,7 @@ impl ReadPricePlan {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -6285,6 +6346,7 @@ impl ReadPricePlan {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPricePlan",
@@ -6566,6 +6628,7 @@ impl DownloadSettlementCsv {
         let client = self.client.clone();
         client.execute_streaming(self.into_request()).await
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "downloadSettlementCsv",
@@ -6660,6 +6723,7 @@ impl GenerateSettlementReport {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::SettlementReportList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "generateSettlementReport",
@@ -6761,6 +6825,7 @@ impl ListSettlements {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::SettlementReportList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listSettlements",
@@ -6880,6 +6945,7 @@ impl ListSettlementTransactions {
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::SettlementTransaction> {
@@ -6894,6 +6960,7 @@ impl ListSettlementTransactions {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<
@@ -6909,6 +6976,7 @@ impl ListSettlementTransactions {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -6919,6 +6987,7 @@ impl ListSettlementTransactions {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listSettlementTransactions",
@@ -7015,6 +7084,7 @@ impl ReadSettlement {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Settlement>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readSettlement",
@@ -7099,6 +7169,7 @@ impl ReadPayoutStatus {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PayoutStatus>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPayoutStatus",
@@ -7193,6 +7264,7 @@ impl SetPayoutStatus {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PayoutStatus>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "setPayoutStatus",
@@ -7368,6 +7440,7 @@ impl CreateSftpCredential {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::SftpCredential>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createSftpCredential",
@@ -7447,6 +7520,7 @@ impl DisableSftpCredential {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "disableSftpCredential",
@@ -7530,6 +7604,7 @@ impl ListSftpCredentials {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::SftpCredentialList>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listSftpCredentials",
@@ -7611,6 +7686,7 @@ impl ReadSftpCredential {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::SftpCredential>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readSftpCredential",
@@ -7803,6 +7879,7 @@ impl CreateStoreGroup {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::StoreGroup>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createStoreGroup",
@@ -7914,6 +7991,7 @@ impl ListStoreGroups {
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::StoreGroup> {
@@ -7931,6 +8009,7 @@ impl ListStoreGroups {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::StoreGroupList> {
@@ -7944,6 +8023,7 @@ impl ListStoreGroups {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -7954,6 +8034,7 @@ impl ListStoreGroups {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listStoreGroups",
@@ -8051,6 +8132,7 @@ impl ReadStoreGroup {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::StoreGroup>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readStoreGroup",
@@ -8146,6 +8228,7 @@ impl UpdateStoreGroup {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::StoreGroup>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateStoreGroup",
@@ -8339,6 +8422,7 @@ impl CreateStore {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Store>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createStore",
@@ -8450,6 +8534,7 @@ impl ListStores {
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::Store> {
@@ -8467,6 +8552,7 @@ impl ListStores {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::StoreList> {
@@ -8480,6 +8566,7 @@ impl ListStores {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -8490,6 +8577,7 @@ impl ListStores {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listStores",
@@ -8587,6 +8675,7 @@ impl ReadStore {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Store>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readStore",
@@ -8682,6 +8771,7 @@ impl UpdateStore {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Store>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateStore",

@@ -189,6 +189,7 @@ impl GetCreditPromotionMessagingForAutoSize {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::MessagingPlacement>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getCreditPromotionMessagingForAutoSize",
@@ -336,6 +337,7 @@ impl GetCreditPromotionMessagingForBadge {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::MessagingPlacement>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getCreditPromotionMessagingForBadge",
@@ -565,6 +567,7 @@ impl GetTopStripPromotionMessagingForAutoSize {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::MessagingPlacement>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getTopStripPromotionMessagingForAutoSize",
@@ -731,6 +734,7 @@ impl GetTopStripPromotionMessagingForBadge {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::MessagingPlacement>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getTopStripPromotionMessagingForBadge",

@@ -163,6 +163,7 @@ impl CreateSigningKey {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::CreateSigningKeyResponse>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createSigningKey",
@@ -241,6 +242,7 @@ impl DeleteSigningKey {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteSigningKey",
@@ -325,6 +327,7 @@ impl GetSigningKey {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::SigningKey>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getSigningKey",
@@ -408,6 +411,7 @@ impl ListSigningKeys {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ListSigningKeysResponse>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listSigningKeys",
@@ -619,6 +623,7 @@ impl CreateWebhook {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Webhook>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createWebhook",
@@ -698,6 +703,7 @@ impl DeleteWebhook {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteWebhook",
@@ -782,6 +788,7 @@ impl GetWebhook {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Webhook>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getWebhook",
@@ -865,6 +872,7 @@ impl ListWebhooks {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ListWebhooksResponse>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listWebhooks",
@@ -953,6 +961,7 @@ impl SimulateWebhook {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "simulateWebhook",
@@ -1048,6 +1057,7 @@ impl UpdateWebhook {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Webhook>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateWebhook",

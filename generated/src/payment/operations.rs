@@ -162,6 +162,7 @@ impl AuthorizePayment {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::AuthorizePaymentResponse>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "authorizePayment",
@@ -348,6 +349,7 @@ impl GetPaymentCapture {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentCapture>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentCapture",
@@ -443,6 +445,7 @@ impl RefundPaymentCapture {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentRefund>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "refundPaymentCapture",
@@ -539,6 +542,7 @@ impl UpdatePaymentCapture {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentCapture>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentCapture",
@@ -661,6 +665,7 @@ impl GetPaymentChargeback {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentChargeback>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentChargeback",
@@ -942,6 +947,7 @@ impl AcceptPaymentDisputeLoss {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentDispute>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "acceptPaymentDisputeLoss",
@@ -1060,6 +1066,7 @@ impl AppealPaymentDispute {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentDispute>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "appealPaymentDispute",
@@ -1180,6 +1187,7 @@ impl DownloadPaymentDisputeAttachment {
         let client = self.client.clone();
         client.execute_streaming(self.into_request()).await
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "downloadPaymentDisputeAttachment",
@@ -1285,6 +1293,7 @@ impl GetPaymentDispute {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentDispute>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentDispute",
@@ -1495,6 +1504,7 @@ impl ListPaymentDisputes {
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::PaymentDispute> {
@@ -1509,6 +1519,7 @@ impl ListPaymentDisputes {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::DisputeList> {
@@ -1522,6 +1533,7 @@ impl ListPaymentDisputes {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -1532,6 +1544,7 @@ impl ListPaymentDisputes {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentDisputes",
@@ -1697,6 +1710,7 @@ impl RespondToPaymentDispute {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentDispute>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "respondToPaymentDispute",
@@ -1808,6 +1822,7 @@ impl UploadPaymentDisputeAttachment {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentDisputeAttachment>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "uploadPaymentDisputeAttachment",
@@ -2042,6 +2057,7 @@ impl GetPaymentPresentation {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentPresentation>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentPresentation",
@@ -2243,6 +2259,7 @@ impl GetPaymentPresentationAsSubPartner {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentPresentation>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentPresentationAsSubPartner",
@@ -2405,6 +2422,7 @@ impl GetPaymentRefund {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentRefund>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentRefund",
@@ -2659,6 +2677,7 @@ impl CancelPaymentRequest {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentRequest>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "cancelPaymentRequest",
@@ -2743,6 +2762,7 @@ impl CancelPaymentRequestAsSubPartner {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentRequest>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "cancelPaymentRequestAsSubPartner",
@@ -2846,6 +2866,7 @@ impl CreatePaymentRequest {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentRequest>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPaymentRequest",
@@ -2953,6 +2974,7 @@ impl CreatePaymentRequestAsSubPartner {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentRequest>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPaymentRequestAsSubPartner",
@@ -3040,6 +3062,7 @@ impl GetPaymentRequest {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentRequest>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentRequest",
@@ -3124,6 +3147,7 @@ impl GetPaymentRequestAsSubPartner {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentRequest>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentRequestAsSubPartner",
@@ -3228,6 +3252,7 @@ impl UpdatePaymentRequest {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentRequest>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentRequest",
@@ -3338,6 +3363,7 @@ impl UpdatePaymentRequestAsSubPartner {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentRequest>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentRequestAsSubPartner",
@@ -3463,6 +3489,7 @@ impl CancelPaymentToken {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "cancelPaymentToken",
@@ -3697,6 +3724,7 @@ impl CapturePaymentTransaction {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentCapture>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "capturePaymentTransaction",
@@ -3783,6 +3811,7 @@ impl GetPaymentTransaction {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentTransaction>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentTransaction",
@@ -3878,6 +3907,7 @@ impl ReauthorizePaymentTransaction {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentTransaction>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "reauthorizePaymentTransaction",
@@ -3974,6 +4004,7 @@ impl RefundPaymentTransaction {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentRefund>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "refundPaymentTransaction",
@@ -4070,6 +4101,7 @@ impl UpdatePaymentTransaction {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentTransaction>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentTransaction",
@@ -4165,6 +4197,7 @@ impl VoidPaymentTransaction {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::PaymentTransaction>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "voidPaymentTransaction",

@@ -116,6 +116,7 @@ impl GetOrder {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Order>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getOrder",

@@ -117,6 +117,7 @@ impl GetThings {
         let response = client.execute(self.into_request()).await?;
         response.json::<::std::vec::Vec<super::models::Type>>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "get_things",
@@ -214,6 +215,7 @@ impl Match {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Result>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "match",

@@ -123,6 +123,7 @@ impl CreateCharge {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::CreateChargeResponse>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createCharge",
@@ -309,6 +310,7 @@ impl DeleteFile {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteFile",
@@ -409,6 +411,7 @@ impl DownloadFile {
         let client = self.client.clone();
         client.execute_streaming(self.into_request()).await
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "downloadFile",
@@ -521,6 +524,7 @@ impl ListFiles {
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::File> {
@@ -535,6 +539,7 @@ impl ListFiles {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::FileList> {
@@ -548,6 +553,7 @@ impl ListFiles {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -558,6 +564,7 @@ impl ListFiles {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listFiles",
@@ -664,6 +671,7 @@ impl ReplaceFileMetadata {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::ReplaceFileMetadataResponse>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "replaceFileMetadata",
@@ -762,6 +770,7 @@ impl UploadFile {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::File>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "uploadFile",
@@ -888,6 +897,7 @@ impl CancelJob {
         let response = client.execute(self.into_request()).await?;
         Ok(response.empty())
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "cancelJob",
@@ -924,6 +934,7 @@ pub enum GetJobError {
 impl GetJobError {
     /// The documented error body of a failed call: `None` when the error did not come from an error
     /// response, when its status has no documented body, or when the body does not parse as that type.
+    #[inline]
     pub fn from_error(error: &::klarna_runtime::Error) -> ::std::option::Option<Self> {
         let status = error.status()?.as_u16();
         if status < 400 {
@@ -1018,6 +1029,7 @@ impl GetJob {
             _ => Ok(response.bytes().map(GetJobResponses::Status2xx)),
         }
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getJob",

@@ -103,6 +103,7 @@ impl CreateAccount {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Account>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createAccount",
@@ -218,6 +219,7 @@ impl UpdateCart {
         let response = client.execute(self.into_request()).await?;
         response.json::<super::models::Cart>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateCart",

@@ -101,6 +101,7 @@ impl ListEvents {
         let response = client.execute(self.into_request()).await?;
         response.json::<::std::vec::Vec<super::models::Event>>()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listEvents",
