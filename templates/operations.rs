@@ -139,10 +139,10 @@ impl {{ op.builder }} {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(self) -> ::std::result::Result<::klarna_runtime::Response<{{ op.response_ty }}>, ::klarna_runtime::Error> {
+    #[inline]
+    pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<::klarna_runtime::Response<{{ op.response_ty }}>, ::klarna_runtime::Error>> {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        {{ op.finish }}
+        ::klarna_runtime::__private::send(client, self, Self::into_request, |response| {{ op.finish }})
     }
 {% if op.streaming %}
     /// Sends the request and returns the body as a stream of chunks, without holding it in memory

@@ -153,15 +153,22 @@ impl IntrospectCustomerToken {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::CustomerTokenIntrospection>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::CustomerTokenIntrospection>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::CustomerTokenIntrospection>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::CustomerTokenIntrospection>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -249,15 +256,22 @@ impl IntrospectCustomerTokenAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::CustomerTokenIntrospection>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::CustomerTokenIntrospection>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::CustomerTokenIntrospection>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::CustomerTokenIntrospection>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -343,15 +357,22 @@ impl RevokeCustomerToken {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::RevokeCustomerTokenResponse>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::RevokeCustomerTokenResponse>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::RevokeCustomerTokenResponse>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::RevokeCustomerTokenResponse>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -496,15 +517,22 @@ impl CreateIdentitySdkToken {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::IdentitySdkToken>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::IdentitySdkToken>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::IdentitySdkToken>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::IdentitySdkToken>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -592,15 +620,22 @@ impl CreateIdentitySdkTokenAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::IdentitySdkToken>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::IdentitySdkToken>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::IdentitySdkToken>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::IdentitySdkToken>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {

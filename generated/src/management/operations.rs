@@ -172,15 +172,22 @@ impl CreateApiKey {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ApiKey>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ApiKey>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ApiKey>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ApiKey>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -255,12 +262,22 @@ impl DisableApiKey {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -336,15 +353,22 @@ impl ListApiKeys {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ApiKeyList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ApiKeyList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ApiKeyList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ApiKeyList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -418,15 +442,22 @@ impl ReadApiKey {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ApiKey>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ApiKey>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ApiKey>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ApiKey>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -513,15 +544,22 @@ impl UpdateApiKey {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ApiKey>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ApiKey>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ApiKey>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ApiKey>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -702,15 +740,22 @@ impl CreateBrand {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Brand>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Brand>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Brand>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Brand>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -788,15 +833,22 @@ impl ListBrands {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::BrandList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::BrandList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::BrandList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::BrandList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -874,15 +926,22 @@ impl ReadBrand {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Brand>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Brand>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Brand>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Brand>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -970,15 +1029,22 @@ impl UpdateBrand {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Brand>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Brand>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Brand>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Brand>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1167,15 +1233,22 @@ impl CreateClientCertificate {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientCertificate>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientCertificate>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientCertificate>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientCertificate>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1251,15 +1324,22 @@ impl ListClientCertificates {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientCertificateList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientCertificateList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientCertificateList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientCertificateList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1335,15 +1415,22 @@ impl ReadClientCertificate {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientCertificate>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientCertificate>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientCertificate>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientCertificate>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1430,15 +1517,22 @@ impl RevokeClientCertificate {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientCertificate>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientCertificate>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientCertificate>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientCertificate>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1526,15 +1620,22 @@ impl UpdateClientCertificate {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientCertificate>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientCertificate>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientCertificate>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientCertificate>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1721,15 +1822,22 @@ impl CreateClientIdentifier {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientIdentifier>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientIdentifier>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientIdentifier>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientIdentifier>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1806,12 +1914,22 @@ impl DisableClientIdentifier {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1887,15 +2005,22 @@ impl ListClientIdentifiers {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientIdentifierList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientIdentifierList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientIdentifierList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientIdentifierList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1971,15 +2096,22 @@ impl ReadClientIdentifier {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientIdentifier>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientIdentifier>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientIdentifier>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientIdentifier>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2066,15 +2198,22 @@ impl UpdateClientIdentifier {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientIdentifier>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientIdentifier>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientIdentifier>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientIdentifier>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2234,17 +2373,26 @@ impl ListComplianceDecisions {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<
-            ::std::vec::Vec<super::models::ComplianceDecisionPage>,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<
+                ::std::vec::Vec<super::models::ComplianceDecisionPage>,
+            >,
+            ::klarna_runtime::Error,
         >,
-        ::klarna_runtime::Error,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<::std::vec::Vec<super::models::ComplianceDecisionPage>>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| {
+                response.json::<::std::vec::Vec<super::models::ComplianceDecisionPage>>()
+            },
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
@@ -2392,15 +2540,22 @@ impl ReadComplianceDecision {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ComplianceDecision>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ComplianceDecision>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ComplianceDecision>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ComplianceDecision>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2506,15 +2661,22 @@ impl ListAllowedIps {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::AllowedIpList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::AllowedIpList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::AllowedIpList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::AllowedIpList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2650,12 +2812,22 @@ impl EnforceMtls {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2731,12 +2903,22 @@ impl ReadMtlsEnforcement {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2811,12 +2993,22 @@ impl RemoveMtlsEnforcement {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2935,15 +3127,22 @@ impl OnboardPartnerAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerAccount>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerAccount>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerAccount>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerAccount>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3083,15 +3282,22 @@ impl ReadPartnerAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerAccount>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerAccount>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerAccount>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerAccount>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3183,15 +3389,22 @@ impl UpdatePartnerAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerAccount>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerAccount>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerAccount>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerAccount>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3372,15 +3585,22 @@ impl CreatePartnerBusinessEntity {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerBusinessEntity>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerBusinessEntity>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3458,15 +3678,22 @@ impl ListPartnerBusinessEntities {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerBusinessEntityList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerBusinessEntityList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerBusinessEntityList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerBusinessEntityList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3544,15 +3771,22 @@ impl ReadPartnerBusinessEntity {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerBusinessEntity>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerBusinessEntity>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3640,15 +3874,22 @@ impl UpdatePartnerBusinessEntity {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerBusinessEntity>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerBusinessEntity>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3819,15 +4060,22 @@ impl CreatePaymentAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentAccount>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentAccount>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentAccount>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentAccount>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3907,15 +4155,22 @@ impl ReadPaymentAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentAccount>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentAccount>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentAccount>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentAccount>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -4004,15 +4259,22 @@ impl UpdatePaymentAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentAccount>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentAccount>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentAccount>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentAccount>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -4175,15 +4437,22 @@ impl DisablePaymentProduct {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProduct>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProduct>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProduct>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProduct>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -4271,15 +4540,22 @@ impl EnablePaymentProduct {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProduct>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProduct>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProduct>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProduct>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -4356,15 +4632,22 @@ impl ListPaymentProducts {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<::std::vec::Vec<super::models::PaymentProduct>>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<::std::vec::Vec<super::models::PaymentProduct>>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<::std::vec::Vec<super::models::PaymentProduct>>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<::std::vec::Vec<super::models::PaymentProduct>>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -4470,15 +4753,22 @@ impl ListPaymentProfiles {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<::std::vec::Vec<super::models::PaymentProfile>>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<::std::vec::Vec<super::models::PaymentProfile>>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<::std::vec::Vec<super::models::PaymentProfile>>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<::std::vec::Vec<super::models::PaymentProfile>>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -4653,15 +4943,22 @@ impl CreatePaymentProgramEnablement {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgramEnablement>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgramEnablement>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgramEnablement>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgramEnablement>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -4743,12 +5040,22 @@ impl DeletePaymentProgramEnablement {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -4829,15 +5136,22 @@ impl ListPaymentProgramEnablements {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgramEnablementList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgramEnablementList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgramEnablementList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgramEnablementList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -4918,15 +5232,22 @@ impl ReadPaymentProgramEnablement {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgramEnablement>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgramEnablement>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgramEnablement>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgramEnablement>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -5128,15 +5449,22 @@ impl ListPaymentPrograms {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgramList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgramList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgramList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgramList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -5291,15 +5619,22 @@ impl ListPaymentProgramsForPaymentProgramPlan {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgramList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgramList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgramList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgramList>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
@@ -5452,15 +5787,22 @@ impl ListPaymentProgramPlans {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgramPlanList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgramPlanList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgramPlanList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgramPlanList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -5536,15 +5878,22 @@ impl ReadPaymentProgram {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgram>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgram>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgram>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgram>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -5722,15 +6071,22 @@ impl CreateDeepLink {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::DeepLink>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::DeepLink>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::DeepLink>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::DeepLink>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -5817,15 +6173,22 @@ impl CreateOrUpdateUserAccess {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::UserAccess>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::UserAccess>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::UserAccess>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::UserAccess>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -5901,12 +6264,22 @@ impl DeleteDeepLink {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -6001,12 +6374,22 @@ impl DeleteUserAccess {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -6153,15 +6536,22 @@ impl ListPricePlans {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PricePlanList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PricePlanList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PricePlanList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PricePlanList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -6291,15 +6681,22 @@ impl ReadPricePlan {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PricePlanDetails>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PricePlanDetails>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PricePlanDetails>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PricePlanDetails>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
@@ -6603,15 +7000,22 @@ impl DownloadSettlementCsv {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<::bytes::Bytes>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<::bytes::Bytes>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.bytes())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.bytes()),
+        )
     }
     /// Sends the request and returns the body as a stream of chunks, without holding it in memory
     /// (`bytes_stream()`), or collected with `collect()` up to the client's body size limit.
@@ -6713,15 +7117,22 @@ impl GenerateSettlementReport {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SettlementReportList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SettlementReportList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SettlementReportList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SettlementReportList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -6815,15 +7226,22 @@ impl ListSettlements {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SettlementReportList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SettlementReportList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SettlementReportList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SettlementReportList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -6933,15 +7351,22 @@ impl ListSettlementTransactions {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SettlementTransactionList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SettlementTransactionList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SettlementTransactionList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SettlementTransactionList>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
@@ -7074,15 +7499,22 @@ impl ReadSettlement {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Settlement>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Settlement>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Settlement>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Settlement>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -7159,15 +7591,22 @@ impl ReadPayoutStatus {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PayoutStatus>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PayoutStatus>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PayoutStatus>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PayoutStatus>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -7254,15 +7693,22 @@ impl SetPayoutStatus {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PayoutStatus>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PayoutStatus>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PayoutStatus>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PayoutStatus>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -7430,15 +7876,22 @@ impl CreateSftpCredential {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SftpCredential>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SftpCredential>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SftpCredential>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SftpCredential>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -7513,12 +7966,22 @@ impl DisableSftpCredential {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -7594,15 +8057,22 @@ impl ListSftpCredentials {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SftpCredentialList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SftpCredentialList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SftpCredentialList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SftpCredentialList>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -7676,15 +8146,22 @@ impl ReadSftpCredential {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SftpCredential>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SftpCredential>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SftpCredential>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SftpCredential>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -7869,15 +8346,22 @@ impl CreateStoreGroup {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::StoreGroup>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::StoreGroup>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::StoreGroup>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::StoreGroup>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -7979,15 +8463,22 @@ impl ListStoreGroups {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::StoreGroupList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::StoreGroupList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::StoreGroupList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::StoreGroupList>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
@@ -8122,15 +8613,22 @@ impl ReadStoreGroup {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::StoreGroup>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::StoreGroup>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::StoreGroup>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::StoreGroup>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -8218,15 +8716,22 @@ impl UpdateStoreGroup {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::StoreGroup>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::StoreGroup>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::StoreGroup>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::StoreGroup>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -8412,15 +8917,22 @@ impl CreateStore {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Store>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Store>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Store>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Store>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -8522,15 +9034,22 @@ impl ListStores {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::StoreList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::StoreList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::StoreList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::StoreList>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
@@ -8665,15 +9184,22 @@ impl ReadStore {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Store>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Store>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Store>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Store>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -8761,15 +9287,22 @@ impl UpdateStore {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Store>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Store>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Store>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Store>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {

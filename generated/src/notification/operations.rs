@@ -153,15 +153,22 @@ impl CreateSigningKey {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::CreateSigningKeyResponse>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::CreateSigningKeyResponse>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::CreateSigningKeyResponse>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::CreateSigningKeyResponse>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -235,12 +242,22 @@ impl DeleteSigningKey {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -317,15 +334,22 @@ impl GetSigningKey {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SigningKey>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SigningKey>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SigningKey>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SigningKey>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -401,15 +425,22 @@ impl ListSigningKeys {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ListSigningKeysResponse>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ListSigningKeysResponse>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ListSigningKeysResponse>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ListSigningKeysResponse>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -613,15 +644,22 @@ impl CreateWebhook {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Webhook>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Webhook>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Webhook>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Webhook>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -696,12 +734,22 @@ impl DeleteWebhook {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -778,15 +826,22 @@ impl GetWebhook {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Webhook>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Webhook>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Webhook>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Webhook>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -862,15 +917,22 @@ impl ListWebhooks {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ListWebhooksResponse>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ListWebhooksResponse>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ListWebhooksResponse>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ListWebhooksResponse>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -954,12 +1016,22 @@ impl SimulateWebhook {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1047,15 +1119,22 @@ impl UpdateWebhook {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Webhook>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Webhook>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Webhook>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Webhook>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {

@@ -152,15 +152,22 @@ impl AuthorizePayment {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::AuthorizePaymentResponse>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::AuthorizePaymentResponse>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::AuthorizePaymentResponse>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::AuthorizePaymentResponse>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -339,15 +346,22 @@ impl GetPaymentCapture {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentCapture>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentCapture>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentCapture>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentCapture>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -435,15 +449,22 @@ impl RefundPaymentCapture {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRefund>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRefund>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRefund>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRefund>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -532,15 +553,22 @@ impl UpdatePaymentCapture {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentCapture>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentCapture>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentCapture>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentCapture>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -655,15 +683,22 @@ impl GetPaymentChargeback {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentChargeback>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentChargeback>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentChargeback>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentChargeback>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -937,15 +972,22 @@ impl AcceptPaymentDisputeLoss {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentDispute>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentDispute>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentDispute>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentDispute>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1056,15 +1098,22 @@ impl AppealPaymentDispute {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentDispute>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentDispute>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentDispute>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentDispute>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1162,15 +1211,22 @@ impl DownloadPaymentDisputeAttachment {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<::bytes::Bytes>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<::bytes::Bytes>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.bytes())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.bytes()),
+        )
     }
     /// Sends the request and returns the body as a stream of chunks, without holding it in memory
     /// (`bytes_stream()`), or collected with `collect()` up to the client's body size limit.
@@ -1283,15 +1339,22 @@ impl GetPaymentDispute {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentDispute>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentDispute>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentDispute>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentDispute>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1492,15 +1555,22 @@ impl ListPaymentDisputes {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::DisputeList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::DisputeList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::DisputeList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::DisputeList>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
@@ -1700,15 +1770,22 @@ impl RespondToPaymentDispute {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentDispute>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentDispute>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentDispute>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentDispute>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1812,15 +1889,22 @@ impl UploadPaymentDisputeAttachment {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentDisputeAttachment>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentDisputeAttachment>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentDisputeAttachment>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentDisputeAttachment>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2047,15 +2131,22 @@ impl GetPaymentPresentation {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentPresentation>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentPresentation>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentPresentation>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentPresentation>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2249,15 +2340,22 @@ impl GetPaymentPresentationAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentPresentation>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentPresentation>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentPresentation>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentPresentation>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2412,15 +2510,22 @@ impl GetPaymentRefund {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRefund>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRefund>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRefund>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRefund>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2667,15 +2772,22 @@ impl CancelPaymentRequest {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2752,15 +2864,22 @@ impl CancelPaymentRequestAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2856,15 +2975,22 @@ impl CreatePaymentRequest {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -2964,15 +3090,22 @@ impl CreatePaymentRequestAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3052,15 +3185,22 @@ impl GetPaymentRequest {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3137,15 +3277,22 @@ impl GetPaymentRequestAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3242,15 +3389,22 @@ impl UpdatePaymentRequest {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3353,15 +3507,22 @@ impl UpdatePaymentRequestAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3482,12 +3643,22 @@ impl CancelPaymentToken {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3714,15 +3885,22 @@ impl CapturePaymentTransaction {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentCapture>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentCapture>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentCapture>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentCapture>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3801,15 +3979,22 @@ impl GetPaymentTransaction {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentTransaction>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentTransaction>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentTransaction>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentTransaction>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3897,15 +4082,22 @@ impl ReauthorizePaymentTransaction {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentTransaction>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentTransaction>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentTransaction>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentTransaction>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -3994,15 +4186,22 @@ impl RefundPaymentTransaction {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRefund>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRefund>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRefund>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRefund>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -4091,15 +4290,22 @@ impl UpdatePaymentTransaction {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentTransaction>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentTransaction>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentTransaction>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentTransaction>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -4187,15 +4393,22 @@ impl VoidPaymentTransaction {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentTransaction>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentTransaction>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentTransaction>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentTransaction>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {

@@ -113,15 +113,22 @@ impl CreateCharge {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::CreateChargeResponse>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::CreateChargeResponse>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::CreateChargeResponse>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::CreateChargeResponse>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -303,12 +310,22 @@ impl DeleteFile {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -386,15 +403,22 @@ impl DownloadFile {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<::bytes::Bytes>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<::bytes::Bytes>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.bytes())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.bytes()),
+        )
     }
     /// Sends the request and returns the body as a stream of chunks, without holding it in memory
     /// (`bytes_stream()`), or collected with `collect()` up to the client's body size limit.
@@ -512,15 +536,22 @@ impl ListFiles {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::FileList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::FileList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::FileList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::FileList>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
@@ -661,15 +692,22 @@ impl ReplaceFileMetadata {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ReplaceFileMetadataResponse>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ReplaceFileMetadataResponse>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ReplaceFileMetadataResponse>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ReplaceFileMetadataResponse>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -760,15 +798,22 @@ impl UploadFile {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::File>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::File>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::File>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::File>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -890,12 +935,22 @@ impl CancelJob {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -1011,23 +1066,30 @@ impl GetJob {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<GetJobResponses>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<GetJobResponses>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        match response.status().as_u16() {
-            200 => {
-                response
-                    .json::<super::models::File>()
-                    .map(|r| r.map(GetJobResponses::Status200))
-            }
-            202 => Ok(response.empty().map(|()| GetJobResponses::Status202)),
-            _ => Ok(response.bytes().map(GetJobResponses::Status2xx)),
-        }
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| match response.status().as_u16() {
+                200 => {
+                    response
+                        .json::<super::models::File>()
+                        .map(|r| r.map(GetJobResponses::Status200))
+                }
+                202 => Ok(response.empty().map(|()| GetJobResponses::Status202)),
+                _ => Ok(response.bytes().map(GetJobResponses::Status2xx)),
+            },
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {

@@ -93,15 +93,22 @@ impl CreateAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Account>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Account>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Account>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Account>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
@@ -209,15 +216,22 @@ impl UpdateCart {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Cart>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Cart>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Cart>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Cart>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {

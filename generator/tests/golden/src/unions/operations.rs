@@ -91,15 +91,22 @@ impl ListEvents {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<::std::vec::Vec<super::models::Event>>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<::std::vec::Vec<super::models::Event>>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<::std::vec::Vec<super::models::Event>>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<::std::vec::Vec<super::models::Event>>(),
+        )
     }
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
