@@ -10,6 +10,7 @@ pub struct {{ r.name }} {
 
 impl crate::Client {
     {{ r.accessor_doc }}
+    #[inline]
     pub fn {{ r.accessor }}(&self) -> {{ r.name }} {
         {{ r.name }} { client: self.runtime().clone() }
     }
@@ -19,6 +20,7 @@ impl {{ r.name }} {
     {% for op in r.ops %}
     {{ op.doc }}
     {{ op.attrs }}
+    #[inline]
     pub fn {{ op.method }}(&self{% for a in op.args %}, {{ a.name }}: {{ a.ty }}{% endfor %}) -> {{ op.builder }} {
         {{ op.builder }} {
             client: self.client.clone(),
@@ -72,6 +74,7 @@ pub struct {{ op.builder }} {
 impl {{ op.builder }} {
     {% for s in op.setters %}
     {{ s.doc }}
+    #[inline]
     pub fn {{ s.name }}(mut self, value: {{ s.arg_ty }}) -> Self {
         self.{{ s.field }} = {{ s.assign }};
         self
@@ -80,6 +83,7 @@ impl {{ op.builder }} {
     {% if op.idempotent %}
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.options.set_idempotency_key(key);
         self
@@ -87,30 +91,35 @@ impl {{ op.builder }} {
     {% endif %}
 
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
 
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
 
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
 
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(mut self, id: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.options.set_correlation_id(id);
         self
     }
 
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -121,12 +130,14 @@ impl {{ op.builder }} {
     }
 
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(mut self, metadata: ::klarna_runtime::IntegrationMetadata) -> Self {
         self.options.set_integration_metadata(metadata);
         self
     }
 
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self

@@ -13,6 +13,7 @@ impl crate::Client {
     /// Short-lived tokens that initialise Klarna's SDKs within an existing Klarna session.
     ///
     /// Reached as `client.interoperability_sdk_tokens()`.
+    #[inline]
     pub fn interoperability_sdk_tokens(&self) -> InteroperabilitySdkTokensApi {
         InteroperabilitySdkTokensApi {
             client: self.runtime().clone(),
@@ -29,6 +30,7 @@ impl InteroperabilitySdkTokensApi {
     /// `POST /v2/accounts/{partner_account_id}/interoperability/sdk-tokens` (operation `createInteroperabilitySdkToken`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -49,6 +51,7 @@ impl InteroperabilitySdkTokensApi {
     /// `POST /v2/interoperability/sdk-tokens` (operation `createInteroperabilitySdkTokenAsSubPartner`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create_as_sub_partner(&self) -> CreateInteroperabilitySdkTokenAsSubPartner {
         CreateInteroperabilitySdkTokenAsSubPartner {
             client: self.client.clone(),
@@ -72,6 +75,7 @@ pub struct CreateInteroperabilitySdkToken {
 impl CreateInteroperabilitySdkToken {
     /// Interoperability token (a JWT signed by Klarna) received from the partner, carrying the customer's
     /// Klarna session. At most 8192 characters. Send this or `Klarna-Network-Session-Token`.
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -80,6 +84,7 @@ impl CreateInteroperabilitySdkToken {
         self
     }
     /// Klarna network session token of the customer's session. Send this or `Klarna-Interoperability-Token`.
+    #[inline]
     pub fn klarna_network_session_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -89,6 +94,7 @@ impl CreateInteroperabilitySdkToken {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -97,21 +103,25 @@ impl CreateInteroperabilitySdkToken {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -120,6 +130,7 @@ impl CreateInteroperabilitySdkToken {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -129,6 +140,7 @@ impl CreateInteroperabilitySdkToken {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -137,6 +149,7 @@ impl CreateInteroperabilitySdkToken {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -203,6 +216,7 @@ pub struct CreateInteroperabilitySdkTokenAsSubPartner {
 impl CreateInteroperabilitySdkTokenAsSubPartner {
     /// Interoperability token (a JWT signed by Klarna) received from the partner, carrying the customer's
     /// Klarna session. At most 8192 characters. Send this or `Klarna-Network-Session-Token`.
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -211,6 +225,7 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         self
     }
     /// Klarna network session token of the customer's session. Send this or `Klarna-Interoperability-Token`.
+    #[inline]
     pub fn klarna_network_session_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -220,6 +235,7 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -228,21 +244,25 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -251,6 +271,7 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -260,6 +281,7 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -268,6 +290,7 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -327,6 +350,7 @@ impl crate::Client {
     /// Tokens that carry a customer's Klarna session context from one integration to another.
     ///
     /// Reached as `client.interoperability_tokens()`.
+    #[inline]
     pub fn interoperability_tokens(&self) -> InteroperabilityTokensApi {
         InteroperabilityTokensApi {
             client: self.runtime().clone(),
@@ -344,6 +368,7 @@ impl InteroperabilityTokensApi {
     /// `POST /v2/accounts/{partner_account_id}/interoperability/tokens` (operation `createInteroperabilityToken`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -363,6 +388,7 @@ impl InteroperabilityTokensApi {
     /// `POST /v2/interoperability/tokens` (operation `createInteroperabilityTokenAsSubPartner`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create_as_sub_partner(&self) -> CreateInteroperabilityTokenAsSubPartner {
         CreateInteroperabilityTokenAsSubPartner {
             client: self.client.clone(),
@@ -379,6 +405,7 @@ impl InteroperabilityTokensApi {
     /// `POST /v2/accounts/{partner_account_id}/interoperability/test-tokens` (operation `createInteroperabilityTestToken`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create_interoperability_test_token(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -406,6 +433,7 @@ pub struct CreateInteroperabilityToken {
 }
 impl CreateInteroperabilityToken {
     /// Customer token of an identified customer (from account linking or tokenization). At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -415,6 +443,7 @@ impl CreateInteroperabilityToken {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -423,21 +452,25 @@ impl CreateInteroperabilityToken {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -446,6 +479,7 @@ impl CreateInteroperabilityToken {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -455,6 +489,7 @@ impl CreateInteroperabilityToken {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -463,6 +498,7 @@ impl CreateInteroperabilityToken {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -519,6 +555,7 @@ pub struct CreateInteroperabilityTokenAsSubPartner {
 }
 impl CreateInteroperabilityTokenAsSubPartner {
     /// Customer token of an identified customer (from account linking or tokenization). At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -528,6 +565,7 @@ impl CreateInteroperabilityTokenAsSubPartner {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -536,21 +574,25 @@ impl CreateInteroperabilityTokenAsSubPartner {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -559,6 +601,7 @@ impl CreateInteroperabilityTokenAsSubPartner {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -568,6 +611,7 @@ impl CreateInteroperabilityTokenAsSubPartner {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -576,6 +620,7 @@ impl CreateInteroperabilityTokenAsSubPartner {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -632,6 +677,7 @@ pub struct CreateInteroperabilityTestToken {
 }
 impl CreateInteroperabilityTestToken {
     /// Customer token of an identified customer (from account linking or tokenization). At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -640,6 +686,7 @@ impl CreateInteroperabilityTestToken {
         self
     }
     /// Region of the customer the test token is minted for, as a KRN.
+    #[inline]
     pub fn klarna_customer_region(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -649,6 +696,7 @@ impl CreateInteroperabilityTestToken {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -657,21 +705,25 @@ impl CreateInteroperabilityTestToken {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -680,6 +732,7 @@ impl CreateInteroperabilityTestToken {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -689,6 +742,7 @@ impl CreateInteroperabilityTestToken {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -697,6 +751,7 @@ impl CreateInteroperabilityTestToken {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self

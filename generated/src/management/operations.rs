@@ -13,6 +13,7 @@ impl crate::Client {
     /// Server-side API keys of your own account. Keys unused for two months are disabled and deleted after ten.
     ///
     /// Reached as `client.api_keys()`.
+    #[inline]
     pub fn api_keys(&self) -> ApiKeysApi {
         ApiKeysApi {
             client: self.runtime().clone(),
@@ -27,6 +28,7 @@ impl ApiKeysApi {
     /// `POST /v2/account/integration/credentials/api-key` (operation `createApiKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(&self, body: super::models::CreateCredentialRequest) -> CreateApiKey {
         CreateApiKey {
             client: self.client.clone(),
@@ -41,6 +43,7 @@ impl ApiKeysApi {
     /// `DELETE /v2/account/integration/credentials/api-key/{credential_id}` (operation `disableApiKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn disable(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -58,6 +61,7 @@ impl ApiKeysApi {
     /// `GET /v2/account/integration/credentials/api-key` (operation `listApiKeys`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListApiKeys {
         ListApiKeys {
             client: self.client.clone(),
@@ -71,6 +75,7 @@ impl ApiKeysApi {
     /// `GET /v2/account/integration/credentials/api-key/{credential_id}` (operation `readApiKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -88,6 +93,7 @@ impl ApiKeysApi {
     /// `PATCH /v2/account/integration/credentials/api-key/{credential_id}` (operation `updateApiKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -113,6 +119,7 @@ pub struct CreateApiKey {
 impl CreateApiKey {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -121,21 +128,25 @@ impl CreateApiKey {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -144,6 +155,7 @@ impl CreateApiKey {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -153,6 +165,7 @@ impl CreateApiKey {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -161,6 +174,7 @@ impl CreateApiKey {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -211,21 +225,25 @@ pub struct DisableApiKey {
 }
 impl DisableApiKey {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -234,6 +252,7 @@ impl DisableApiKey {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -243,6 +262,7 @@ impl DisableApiKey {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -251,6 +271,7 @@ impl DisableApiKey {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -302,21 +323,25 @@ pub struct ListApiKeys {
 }
 impl ListApiKeys {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -325,6 +350,7 @@ impl ListApiKeys {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -334,6 +360,7 @@ impl ListApiKeys {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -342,6 +369,7 @@ impl ListApiKeys {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -391,21 +419,25 @@ pub struct ReadApiKey {
 }
 impl ReadApiKey {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -414,6 +446,7 @@ impl ReadApiKey {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -423,6 +456,7 @@ impl ReadApiKey {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -431,6 +465,7 @@ impl ReadApiKey {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -485,6 +520,7 @@ pub struct UpdateApiKey {
 impl UpdateApiKey {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -493,21 +529,25 @@ impl UpdateApiKey {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -516,6 +556,7 @@ impl UpdateApiKey {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -525,6 +566,7 @@ impl UpdateApiKey {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -533,6 +575,7 @@ impl UpdateApiKey {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -584,6 +627,7 @@ impl crate::Client {
     /// Customer-facing brands of a partner account.
     ///
     /// Reached as `client.brands()`.
+    #[inline]
     pub fn brands(&self) -> BrandsApi {
         BrandsApi {
             client: self.runtime().clone(),
@@ -598,6 +642,7 @@ impl BrandsApi {
     /// `POST /v2/accounts/{partner_account_id}/brands` (operation `createBrand`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -617,6 +662,7 @@ impl BrandsApi {
     /// `GET /v2/accounts/{partner_account_id}/brands` (operation `listBrands`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -634,6 +680,7 @@ impl BrandsApi {
     /// `GET /v2/accounts/{partner_account_id}/brands/{brand_id}` (operation `readBrand`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -653,6 +700,7 @@ impl BrandsApi {
     /// `PATCH /v2/accounts/{partner_account_id}/brands/{brand_id}` (operation `updateBrand`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -681,6 +729,7 @@ pub struct CreateBrand {
 impl CreateBrand {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -689,21 +738,25 @@ impl CreateBrand {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -712,6 +765,7 @@ impl CreateBrand {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -721,6 +775,7 @@ impl CreateBrand {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -729,6 +784,7 @@ impl CreateBrand {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -782,21 +838,25 @@ pub struct ListBrands {
 }
 impl ListBrands {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -805,6 +865,7 @@ impl ListBrands {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -814,6 +875,7 @@ impl ListBrands {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -822,6 +884,7 @@ impl ListBrands {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -875,21 +938,25 @@ pub struct ReadBrand {
 }
 impl ReadBrand {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -898,6 +965,7 @@ impl ReadBrand {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -907,6 +975,7 @@ impl ReadBrand {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -915,6 +984,7 @@ impl ReadBrand {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -970,6 +1040,7 @@ pub struct UpdateBrand {
 impl UpdateBrand {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -978,21 +1049,25 @@ impl UpdateBrand {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1001,6 +1076,7 @@ impl UpdateBrand {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1010,6 +1086,7 @@ impl UpdateBrand {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1018,6 +1095,7 @@ impl UpdateBrand {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1069,6 +1147,7 @@ impl crate::Client {
     /// Client certificates for mutual TLS and for signing Portal JWTs.
     ///
     /// Reached as `client.client_certificates()`.
+    #[inline]
     pub fn client_certificates(&self) -> ClientCertificatesApi {
         ClientCertificatesApi {
             client: self.runtime().clone(),
@@ -1083,6 +1162,7 @@ impl ClientCertificatesApi {
     /// `POST /v2/account/integration/credentials/client-certificate` (operation `createClientCertificate`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         body: super::models::CreateClientCertificateRequest,
@@ -1100,6 +1180,7 @@ impl ClientCertificatesApi {
     /// `GET /v2/account/integration/credentials/client-certificate` (operation `listClientCertificates`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListClientCertificates {
         ListClientCertificates {
             client: self.client.clone(),
@@ -1113,6 +1194,7 @@ impl ClientCertificatesApi {
     /// `GET /v2/account/integration/credentials/client-certificate/{credential_id}` (operation `readClientCertificate`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1130,6 +1212,7 @@ impl ClientCertificatesApi {
     /// `POST /v2/account/integration/credentials/client-certificate/{credential_id}/revoke` (operation `revokeClientCertificate`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn revoke(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1149,6 +1232,7 @@ impl ClientCertificatesApi {
     /// `PATCH /v2/account/integration/credentials/client-certificate/{credential_id}` (operation `updateClientCertificate`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1174,6 +1258,7 @@ pub struct CreateClientCertificate {
 impl CreateClientCertificate {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -1182,21 +1267,25 @@ impl CreateClientCertificate {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1205,6 +1294,7 @@ impl CreateClientCertificate {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1214,6 +1304,7 @@ impl CreateClientCertificate {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1222,6 +1313,7 @@ impl CreateClientCertificate {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1273,21 +1365,25 @@ pub struct ListClientCertificates {
 }
 impl ListClientCertificates {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1296,6 +1392,7 @@ impl ListClientCertificates {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1305,6 +1402,7 @@ impl ListClientCertificates {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1313,6 +1411,7 @@ impl ListClientCertificates {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1364,21 +1463,25 @@ pub struct ReadClientCertificate {
 }
 impl ReadClientCertificate {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1387,6 +1490,7 @@ impl ReadClientCertificate {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1396,6 +1500,7 @@ impl ReadClientCertificate {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1404,6 +1509,7 @@ impl ReadClientCertificate {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1458,6 +1564,7 @@ pub struct RevokeClientCertificate {
 impl RevokeClientCertificate {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -1466,21 +1573,25 @@ impl RevokeClientCertificate {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1489,6 +1600,7 @@ impl RevokeClientCertificate {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1498,6 +1610,7 @@ impl RevokeClientCertificate {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1506,6 +1619,7 @@ impl RevokeClientCertificate {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1561,6 +1675,7 @@ pub struct UpdateClientCertificate {
 impl UpdateClientCertificate {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -1569,21 +1684,25 @@ impl UpdateClientCertificate {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1592,6 +1711,7 @@ impl UpdateClientCertificate {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1601,6 +1721,7 @@ impl UpdateClientCertificate {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1609,6 +1730,7 @@ impl UpdateClientCertificate {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1660,6 +1782,7 @@ impl crate::Client {
     /// Client IDs that authenticate Klarna's Web SDK in the browser.
     ///
     /// Reached as `client.client_identifiers()`.
+    #[inline]
     pub fn client_identifiers(&self) -> ClientIdentifiersApi {
         ClientIdentifiersApi {
             client: self.runtime().clone(),
@@ -1674,6 +1797,7 @@ impl ClientIdentifiersApi {
     /// `POST /v2/account/integration/credentials/client-identifier` (operation `createClientIdentifier`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         body: super::models::CreateCredentialRequest,
@@ -1691,6 +1815,7 @@ impl ClientIdentifiersApi {
     /// `DELETE /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `disableClientIdentifier`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn disable(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1708,6 +1833,7 @@ impl ClientIdentifiersApi {
     /// `GET /v2/account/integration/credentials/client-identifier` (operation `listClientIdentifiers`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListClientIdentifiers {
         ListClientIdentifiers {
             client: self.client.clone(),
@@ -1721,6 +1847,7 @@ impl ClientIdentifiersApi {
     /// `GET /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `readClientIdentifier`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1738,6 +1865,7 @@ impl ClientIdentifiersApi {
     /// `PATCH /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `updateClientIdentifier`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1763,6 +1891,7 @@ pub struct CreateClientIdentifier {
 impl CreateClientIdentifier {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -1771,21 +1900,25 @@ impl CreateClientIdentifier {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1794,6 +1927,7 @@ impl CreateClientIdentifier {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1803,6 +1937,7 @@ impl CreateClientIdentifier {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1811,6 +1946,7 @@ impl CreateClientIdentifier {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1863,21 +1999,25 @@ pub struct DisableClientIdentifier {
 }
 impl DisableClientIdentifier {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1886,6 +2026,7 @@ impl DisableClientIdentifier {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1895,6 +2036,7 @@ impl DisableClientIdentifier {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1903,6 +2045,7 @@ impl DisableClientIdentifier {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1954,21 +2097,25 @@ pub struct ListClientIdentifiers {
 }
 impl ListClientIdentifiers {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1977,6 +2124,7 @@ impl ListClientIdentifiers {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1986,6 +2134,7 @@ impl ListClientIdentifiers {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1994,6 +2143,7 @@ impl ListClientIdentifiers {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2045,21 +2195,25 @@ pub struct ReadClientIdentifier {
 }
 impl ReadClientIdentifier {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2068,6 +2222,7 @@ impl ReadClientIdentifier {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2077,6 +2232,7 @@ impl ReadClientIdentifier {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2085,6 +2241,7 @@ impl ReadClientIdentifier {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2139,6 +2296,7 @@ pub struct UpdateClientIdentifier {
 impl UpdateClientIdentifier {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -2147,21 +2305,25 @@ impl UpdateClientIdentifier {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2170,6 +2332,7 @@ impl UpdateClientIdentifier {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2179,6 +2342,7 @@ impl UpdateClientIdentifier {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2187,6 +2351,7 @@ impl UpdateClientIdentifier {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2238,6 +2403,7 @@ impl crate::Client {
     /// Findings from Klarna's monitoring of partner accounts.
     ///
     /// Reached as `client.compliance_decisions()`.
+    #[inline]
     pub fn compliance_decisions(&self) -> ComplianceDecisionsApi {
         ComplianceDecisionsApi {
             client: self.runtime().clone(),
@@ -2254,6 +2420,7 @@ impl ComplianceDecisionsApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `decisions` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2274,6 +2441,7 @@ impl ComplianceDecisionsApi {
     /// `GET /v2/accounts/{partner_account_id}/compliance/decisions/{decision_id}` (operation `readComplianceDecision`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2301,11 +2469,13 @@ pub struct ListComplianceDecisions {
 }
 impl ListComplianceDecisions {
     /// Maximum number of items per page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2314,6 +2484,7 @@ impl ListComplianceDecisions {
         self
     }
     /// Free-text header that Klarna's request collection sends with this call (value `Test`). Its meaning is not documented; it is declared only so the collection's request is fully described, and can be left out.
+    #[inline]
     pub fn user(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2322,21 +2493,25 @@ impl ListComplianceDecisions {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2345,6 +2520,7 @@ impl ListComplianceDecisions {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2354,6 +2530,7 @@ impl ListComplianceDecisions {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2362,6 +2539,7 @@ impl ListComplianceDecisions {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2489,21 +2667,25 @@ pub struct ReadComplianceDecision {
 }
 impl ReadComplianceDecision {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2512,6 +2694,7 @@ impl ReadComplianceDecision {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2521,6 +2704,7 @@ impl ReadComplianceDecision {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2529,6 +2713,7 @@ impl ReadComplianceDecision {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2579,6 +2764,7 @@ impl crate::Client {
     /// The inbound IP allow-list of your account.
     ///
     /// Reached as `client.ip_restrictions()`.
+    #[inline]
     pub fn ip_restrictions(&self) -> IpRestrictionsApi {
         IpRestrictionsApi {
             client: self.runtime().clone(),
@@ -2593,6 +2779,7 @@ impl IpRestrictionsApi {
     /// `GET /v2/account/integration/ip-restrictions/allowed-ips` (operation `listAllowedIps`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list_allowed_ips(&self) -> ListAllowedIps {
         ListAllowedIps {
             client: self.client.clone(),
@@ -2610,21 +2797,25 @@ pub struct ListAllowedIps {
 }
 impl ListAllowedIps {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2633,6 +2824,7 @@ impl ListAllowedIps {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2642,6 +2834,7 @@ impl ListAllowedIps {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2650,6 +2843,7 @@ impl ListAllowedIps {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2699,6 +2893,7 @@ impl crate::Client {
     /// Switch that makes a client certificate mandatory for API calls.
     ///
     /// Reached as `client.mtls_enforcement()`.
+    #[inline]
     pub fn mtls_enforcement(&self) -> MtlsEnforcementApi {
         MtlsEnforcementApi {
             client: self.runtime().clone(),
@@ -2713,6 +2908,7 @@ impl MtlsEnforcementApi {
     /// `PUT /v2/account/integration/client-certificates/enforcement` (operation `enforceMtls`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn enforce_mtls(
         &self,
         body: super::models::MtlsEnforcementRequest,
@@ -2730,6 +2926,7 @@ impl MtlsEnforcementApi {
     /// `GET /v2/account/integration/client-certificates/enforcement` (operation `readMtlsEnforcement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(&self) -> ReadMtlsEnforcement {
         ReadMtlsEnforcement {
             client: self.client.clone(),
@@ -2743,6 +2940,7 @@ impl MtlsEnforcementApi {
     /// `DELETE /v2/account/integration/client-certificates/enforcement` (operation `removeMtlsEnforcement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn remove(&self) -> RemoveMtlsEnforcement {
         RemoveMtlsEnforcement {
             client: self.client.clone(),
@@ -2761,21 +2959,25 @@ pub struct EnforceMtls {
 }
 impl EnforceMtls {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2784,6 +2986,7 @@ impl EnforceMtls {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2793,6 +2996,7 @@ impl EnforceMtls {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2801,6 +3005,7 @@ impl EnforceMtls {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2852,21 +3057,25 @@ pub struct ReadMtlsEnforcement {
 }
 impl ReadMtlsEnforcement {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2875,6 +3084,7 @@ impl ReadMtlsEnforcement {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2884,6 +3094,7 @@ impl ReadMtlsEnforcement {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2892,6 +3103,7 @@ impl ReadMtlsEnforcement {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2942,21 +3154,25 @@ pub struct RemoveMtlsEnforcement {
 }
 impl RemoveMtlsEnforcement {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2965,6 +3181,7 @@ impl RemoveMtlsEnforcement {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2974,6 +3191,7 @@ impl RemoveMtlsEnforcement {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2982,6 +3200,7 @@ impl RemoveMtlsEnforcement {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3031,6 +3250,7 @@ impl crate::Client {
     /// Creating a complete partner account in one call.
     ///
     /// Reached as `client.onboarding()`.
+    #[inline]
     pub fn onboarding(&self) -> OnboardingApi {
         OnboardingApi {
             client: self.runtime().clone(),
@@ -3045,6 +3265,7 @@ impl OnboardingApi {
     /// `POST /v2/distribution/onboard` (operation `onboardPartnerAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn onboard_partner_account(
         &self,
         body: super::models::OnboardRequest,
@@ -3068,6 +3289,7 @@ pub struct OnboardPartnerAccount {
 impl OnboardPartnerAccount {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3076,21 +3298,25 @@ impl OnboardPartnerAccount {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3099,6 +3325,7 @@ impl OnboardPartnerAccount {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3108,6 +3335,7 @@ impl OnboardPartnerAccount {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3116,6 +3344,7 @@ impl OnboardPartnerAccount {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3164,6 +3393,7 @@ impl crate::Client {
     /// Reading and updating onboarded partner accounts.
     ///
     /// Reached as `client.partner_accounts()`.
+    #[inline]
     pub fn partner_accounts(&self) -> PartnerAccountsApi {
         PartnerAccountsApi {
             client: self.runtime().clone(),
@@ -3178,6 +3408,7 @@ impl PartnerAccountsApi {
     /// `GET /v2/accounts/{partner_account_id}` (operation `readPartnerAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3196,6 +3427,7 @@ impl PartnerAccountsApi {
     /// `PATCH /v2/accounts/{partner_account_id}` (operation `updatePartnerAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3221,6 +3453,7 @@ pub struct ReadPartnerAccount {
 }
 impl ReadPartnerAccount {
     /// Related resources to include in full; repeat the parameter for several.
+    #[inline]
     pub fn expand(
         mut self,
         value: impl ::std::convert::Into<
@@ -3231,21 +3464,25 @@ impl ReadPartnerAccount {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3254,6 +3491,7 @@ impl ReadPartnerAccount {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3263,6 +3501,7 @@ impl ReadPartnerAccount {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3271,6 +3510,7 @@ impl ReadPartnerAccount {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3330,6 +3570,7 @@ pub struct UpdatePartnerAccount {
 impl UpdatePartnerAccount {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3338,21 +3579,25 @@ impl UpdatePartnerAccount {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3361,6 +3606,7 @@ impl UpdatePartnerAccount {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3370,6 +3616,7 @@ impl UpdatePartnerAccount {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3378,6 +3625,7 @@ impl UpdatePartnerAccount {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3429,6 +3677,7 @@ impl crate::Client {
     /// Legal entities behind a partner account.
     ///
     /// Reached as `client.partner_business_entities()`.
+    #[inline]
     pub fn partner_business_entities(&self) -> PartnerBusinessEntitiesApi {
         PartnerBusinessEntitiesApi {
             client: self.runtime().clone(),
@@ -3443,6 +3692,7 @@ impl PartnerBusinessEntitiesApi {
     /// `POST /v2/accounts/{partner_account_id}/partner-business-entities` (operation `createPartnerBusinessEntity`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3462,6 +3712,7 @@ impl PartnerBusinessEntitiesApi {
     /// `GET /v2/accounts/{partner_account_id}/partner-business-entities` (operation `listPartnerBusinessEntities`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3479,6 +3730,7 @@ impl PartnerBusinessEntitiesApi {
     /// `GET /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (operation `readPartnerBusinessEntity`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3498,6 +3750,7 @@ impl PartnerBusinessEntitiesApi {
     /// `PATCH /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (operation `updatePartnerBusinessEntity`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3526,6 +3779,7 @@ pub struct CreatePartnerBusinessEntity {
 impl CreatePartnerBusinessEntity {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3534,21 +3788,25 @@ impl CreatePartnerBusinessEntity {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3557,6 +3815,7 @@ impl CreatePartnerBusinessEntity {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3566,6 +3825,7 @@ impl CreatePartnerBusinessEntity {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3574,6 +3834,7 @@ impl CreatePartnerBusinessEntity {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3627,21 +3888,25 @@ pub struct ListPartnerBusinessEntities {
 }
 impl ListPartnerBusinessEntities {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3650,6 +3915,7 @@ impl ListPartnerBusinessEntities {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3659,6 +3925,7 @@ impl ListPartnerBusinessEntities {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3667,6 +3934,7 @@ impl ListPartnerBusinessEntities {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3720,21 +3988,25 @@ pub struct ReadPartnerBusinessEntity {
 }
 impl ReadPartnerBusinessEntity {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3743,6 +4015,7 @@ impl ReadPartnerBusinessEntity {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3752,6 +4025,7 @@ impl ReadPartnerBusinessEntity {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3760,6 +4034,7 @@ impl ReadPartnerBusinessEntity {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3815,6 +4090,7 @@ pub struct UpdatePartnerBusinessEntity {
 impl UpdatePartnerBusinessEntity {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3823,21 +4099,25 @@ impl UpdatePartnerBusinessEntity {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3846,6 +4126,7 @@ impl UpdatePartnerBusinessEntity {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3855,6 +4136,7 @@ impl UpdatePartnerBusinessEntity {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3863,6 +4145,7 @@ impl UpdatePartnerBusinessEntity {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3914,6 +4197,7 @@ impl crate::Client {
     /// Payment accounts linking business entity, acquiring account and merchant category code.
     ///
     /// Reached as `client.payment_accounts()`.
+    #[inline]
     pub fn payment_accounts(&self) -> PaymentAccountsApi {
         PaymentAccountsApi {
             client: self.runtime().clone(),
@@ -3928,6 +4212,7 @@ impl PaymentAccountsApi {
     /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts` (operation `createPaymentAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3949,6 +4234,7 @@ impl PaymentAccountsApi {
     /// `GET /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (operation `readPaymentAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3970,6 +4256,7 @@ impl PaymentAccountsApi {
     /// `PATCH /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (operation `updatePaymentAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4001,6 +4288,7 @@ pub struct CreatePaymentAccount {
 impl CreatePaymentAccount {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -4009,21 +4297,25 @@ impl CreatePaymentAccount {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4032,6 +4324,7 @@ impl CreatePaymentAccount {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4041,6 +4334,7 @@ impl CreatePaymentAccount {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4049,6 +4343,7 @@ impl CreatePaymentAccount {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4104,21 +4399,25 @@ pub struct ReadPaymentAccount {
 }
 impl ReadPaymentAccount {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4127,6 +4426,7 @@ impl ReadPaymentAccount {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4136,6 +4436,7 @@ impl ReadPaymentAccount {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4144,6 +4445,7 @@ impl ReadPaymentAccount {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4200,6 +4502,7 @@ pub struct UpdatePaymentAccount {
 impl UpdatePaymentAccount {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -4208,21 +4511,25 @@ impl UpdatePaymentAccount {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4231,6 +4538,7 @@ impl UpdatePaymentAccount {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4240,6 +4548,7 @@ impl UpdatePaymentAccount {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4248,6 +4557,7 @@ impl UpdatePaymentAccount {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4299,6 +4609,7 @@ impl crate::Client {
     /// Klarna's payment offering on a partner account, and switching it off and on.
     ///
     /// Reached as `client.payment_products()`.
+    #[inline]
     pub fn payment_products(&self) -> PaymentProductsApi {
         PaymentProductsApi {
             client: self.runtime().clone(),
@@ -4313,6 +4624,7 @@ impl PaymentProductsApi {
     /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/disable` (operation `disablePaymentProduct`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn disable(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4334,6 +4646,7 @@ impl PaymentProductsApi {
     /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/enable` (operation `enablePaymentProduct`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn enable(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4353,6 +4666,7 @@ impl PaymentProductsApi {
     /// `GET /v2/accounts/{partner_account_id}/products/payment` (operation `listPaymentProducts`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4378,6 +4692,7 @@ pub struct DisablePaymentProduct {
 impl DisablePaymentProduct {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -4386,21 +4701,25 @@ impl DisablePaymentProduct {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4409,6 +4728,7 @@ impl DisablePaymentProduct {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4418,6 +4738,7 @@ impl DisablePaymentProduct {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4426,6 +4747,7 @@ impl DisablePaymentProduct {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4481,6 +4803,7 @@ pub struct EnablePaymentProduct {
 impl EnablePaymentProduct {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -4489,21 +4812,25 @@ impl EnablePaymentProduct {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4512,6 +4839,7 @@ impl EnablePaymentProduct {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4521,6 +4849,7 @@ impl EnablePaymentProduct {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4529,6 +4858,7 @@ impl EnablePaymentProduct {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4581,21 +4911,25 @@ pub struct ListPaymentProducts {
 }
 impl ListPaymentProducts {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4604,6 +4938,7 @@ impl ListPaymentProducts {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4613,6 +4948,7 @@ impl ListPaymentProducts {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4621,6 +4957,7 @@ impl ListPaymentProducts {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4671,6 +5008,7 @@ impl crate::Client {
     /// Predefined pricing and program configurations to pick at onboarding.
     ///
     /// Reached as `client.payment_profiles()`.
+    #[inline]
     pub fn payment_profiles(&self) -> PaymentProfilesApi {
         PaymentProfilesApi {
             client: self.runtime().clone(),
@@ -4685,6 +5023,7 @@ impl PaymentProfilesApi {
     /// `GET /v2/distribution/products/payment/profiles` (operation `listPaymentProfiles`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListPaymentProfiles {
         ListPaymentProfiles {
             client: self.client.clone(),
@@ -4702,21 +5041,25 @@ pub struct ListPaymentProfiles {
 }
 impl ListPaymentProfiles {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4725,6 +5068,7 @@ impl ListPaymentProfiles {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4734,6 +5078,7 @@ impl ListPaymentProfiles {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4742,6 +5087,7 @@ impl ListPaymentProfiles {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4789,6 +5135,7 @@ impl crate::Client {
     /// Optional payment programs switched on for a partner account.
     ///
     /// Reached as `client.payment_program_enablements()`.
+    #[inline]
     pub fn payment_program_enablements(&self) -> PaymentProgramEnablementsApi {
         PaymentProgramEnablementsApi {
             client: self.runtime().clone(),
@@ -4803,6 +5150,7 @@ impl PaymentProgramEnablementsApi {
     /// `POST /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (operation `createPaymentProgramEnablement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4822,6 +5170,7 @@ impl PaymentProgramEnablementsApi {
     /// `DELETE /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (operation `deletePaymentProgramEnablement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn delete(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4841,6 +5190,7 @@ impl PaymentProgramEnablementsApi {
     /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (operation `listPaymentProgramEnablements`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4858,6 +5208,7 @@ impl PaymentProgramEnablementsApi {
     /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (operation `readPaymentProgramEnablement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4884,6 +5235,7 @@ pub struct CreatePaymentProgramEnablement {
 impl CreatePaymentProgramEnablement {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -4892,21 +5244,25 @@ impl CreatePaymentProgramEnablement {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4915,6 +5271,7 @@ impl CreatePaymentProgramEnablement {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4924,6 +5281,7 @@ impl CreatePaymentProgramEnablement {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4932,6 +5290,7 @@ impl CreatePaymentProgramEnablement {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4989,21 +5348,25 @@ pub struct DeletePaymentProgramEnablement {
 }
 impl DeletePaymentProgramEnablement {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5012,6 +5375,7 @@ impl DeletePaymentProgramEnablement {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5021,6 +5385,7 @@ impl DeletePaymentProgramEnablement {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5029,6 +5394,7 @@ impl DeletePaymentProgramEnablement {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5085,21 +5451,25 @@ pub struct ListPaymentProgramEnablements {
 }
 impl ListPaymentProgramEnablements {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5108,6 +5478,7 @@ impl ListPaymentProgramEnablements {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5117,6 +5488,7 @@ impl ListPaymentProgramEnablements {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5125,6 +5497,7 @@ impl ListPaymentProgramEnablements {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5181,21 +5554,25 @@ pub struct ReadPaymentProgramEnablement {
 }
 impl ReadPaymentProgramEnablement {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5204,6 +5581,7 @@ impl ReadPaymentProgramEnablement {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5213,6 +5591,7 @@ impl ReadPaymentProgramEnablement {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5221,6 +5600,7 @@ impl ReadPaymentProgramEnablement {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5275,6 +5655,7 @@ impl crate::Client {
     /// Payment program plans and the payment programs they offer.
     ///
     /// Reached as `client.payment_programs()`.
+    #[inline]
     pub fn payment_programs(&self) -> PaymentProgramsApi {
         PaymentProgramsApi {
             client: self.runtime().clone(),
@@ -5289,6 +5670,7 @@ impl PaymentProgramsApi {
     /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs` (operation `listPaymentPrograms`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -5311,6 +5693,7 @@ impl PaymentProgramsApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `payment_programs` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list_for_payment_program_plan(
         &self,
         payment_program_plan_id: impl ::std::convert::Into<::std::string::String>,
@@ -5336,6 +5719,7 @@ impl PaymentProgramsApi {
     /// `GET /v2/distribution/products/payment/payment-program-plans` (operation `listPaymentProgramPlans`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list_plans(&self) -> ListPaymentProgramPlans {
         ListPaymentProgramPlans {
             client: self.client.clone(),
@@ -5349,6 +5733,7 @@ impl PaymentProgramsApi {
     /// `GET /v2/distribution/products/payment/payment-programs/{payment_program_id}` (operation `readPaymentProgram`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         payment_program_id: impl ::std::convert::Into<::std::string::String>,
@@ -5374,6 +5759,7 @@ pub struct ListPaymentPrograms {
 }
 impl ListPaymentPrograms {
     /// Four-digit merchant category code.
+    #[inline]
     pub fn merchant_category_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5382,6 +5768,7 @@ impl ListPaymentPrograms {
         self
     }
     /// ISO 3166-1 alpha-2 customer country.
+    #[inline]
     pub fn customer_country(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5390,6 +5777,7 @@ impl ListPaymentPrograms {
         self
     }
     /// Limits the result to one enablement type.
+    #[inline]
     pub fn enablement_type(
         mut self,
         value: impl ::std::convert::Into<super::models::EnablementType>,
@@ -5398,21 +5786,25 @@ impl ListPaymentPrograms {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5421,6 +5813,7 @@ impl ListPaymentPrograms {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5430,6 +5823,7 @@ impl ListPaymentPrograms {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5438,6 +5832,7 @@ impl ListPaymentPrograms {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5510,11 +5905,13 @@ pub struct ListPaymentProgramsForPaymentProgramPlan {
 }
 impl ListPaymentProgramsForPaymentProgramPlan {
     /// Plan version to read.
+    #[inline]
     pub fn version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.version = ::std::option::Option::Some(value.into());
         self
     }
     /// Four-digit merchant category code.
+    #[inline]
     pub fn merchant_category_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5523,6 +5920,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// ISO 3166-1 alpha-2 customer country.
+    #[inline]
     pub fn customer_country(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5531,6 +5929,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// ISO 4217 transaction currency.
+    #[inline]
     pub fn transaction_currency(
         mut self,
         value: impl ::std::convert::Into<super::models::Currency>,
@@ -5539,6 +5938,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Limits the result to one enablement type.
+    #[inline]
     pub fn enablement_type(
         mut self,
         value: impl ::std::convert::Into<super::models::EnablementType>,
@@ -5547,11 +5947,13 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Maximum number of items per page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5560,6 +5962,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    #[inline]
     pub fn ending_before(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5568,21 +5971,25 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5591,6 +5998,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5600,6 +6008,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5608,6 +6017,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5736,21 +6146,25 @@ pub struct ListPaymentProgramPlans {
 }
 impl ListPaymentProgramPlans {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5759,6 +6173,7 @@ impl ListPaymentProgramPlans {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5768,6 +6183,7 @@ impl ListPaymentProgramPlans {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5776,6 +6192,7 @@ impl ListPaymentProgramPlans {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5827,21 +6244,25 @@ pub struct ReadPaymentProgram {
 }
 impl ReadPaymentProgram {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5850,6 +6271,7 @@ impl ReadPaymentProgram {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5859,6 +6281,7 @@ impl ReadPaymentProgram {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5867,6 +6290,7 @@ impl ReadPaymentProgram {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5917,6 +6341,7 @@ impl crate::Client {
     /// Access to the Klarna Portal through deep links and user access.
     ///
     /// Reached as `client.portal()`.
+    #[inline]
     pub fn portal(&self) -> PortalApi {
         PortalApi {
             client: self.runtime().clone(),
@@ -5931,6 +6356,7 @@ impl PortalApi {
     /// `POST /v2/accounts/{partner_account_id}/portal/deep-links` (operation `createDeepLink`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create_deep_link(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -5950,6 +6376,7 @@ impl PortalApi {
     /// `POST /v2/portal/user-access` (operation `createOrUpdateUserAccess`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create_or_update_user_access(
         &self,
         body: super::models::UserAccessRequest,
@@ -5967,6 +6394,7 @@ impl PortalApi {
     /// `DELETE /v2/accounts/{partner_account_id}/portal/deep-links/{deep_link_id}` (operation `deleteDeepLink`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn delete_deep_link(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -5986,6 +6414,7 @@ impl PortalApi {
     /// `DELETE /v2/portal/user-access` (operation `deleteUserAccess`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn delete_user_access(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -6012,6 +6441,7 @@ pub struct CreateDeepLink {
 impl CreateDeepLink {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -6020,21 +6450,25 @@ impl CreateDeepLink {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6043,6 +6477,7 @@ impl CreateDeepLink {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6052,6 +6487,7 @@ impl CreateDeepLink {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6060,6 +6496,7 @@ impl CreateDeepLink {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -6114,6 +6551,7 @@ pub struct CreateOrUpdateUserAccess {
 impl CreateOrUpdateUserAccess {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -6122,21 +6560,25 @@ impl CreateOrUpdateUserAccess {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6145,6 +6587,7 @@ impl CreateOrUpdateUserAccess {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6154,6 +6597,7 @@ impl CreateOrUpdateUserAccess {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6162,6 +6606,7 @@ impl CreateOrUpdateUserAccess {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -6213,21 +6658,25 @@ pub struct DeleteDeepLink {
 }
 impl DeleteDeepLink {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6236,6 +6685,7 @@ impl DeleteDeepLink {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6245,6 +6695,7 @@ impl DeleteDeepLink {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6253,6 +6704,7 @@ impl DeleteDeepLink {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -6307,6 +6759,7 @@ pub struct DeleteUserAccess {
 }
 impl DeleteUserAccess {
     /// Email address of the user to remove.
+    #[inline]
     pub fn principal(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6315,6 +6768,7 @@ impl DeleteUserAccess {
         self
     }
     /// Account the access represents.
+    #[inline]
     pub fn on_behalf_of(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6323,21 +6777,25 @@ impl DeleteUserAccess {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6346,6 +6804,7 @@ impl DeleteUserAccess {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6355,6 +6814,7 @@ impl DeleteUserAccess {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6363,6 +6823,7 @@ impl DeleteUserAccess {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -6419,6 +6880,7 @@ impl crate::Client {
     /// Price plans and their rates.
     ///
     /// Reached as `client.price_plans()`.
+    #[inline]
     pub fn price_plans(&self) -> PricePlansApi {
         PricePlansApi {
             client: self.runtime().clone(),
@@ -6433,6 +6895,7 @@ impl PricePlansApi {
     /// `GET /v2/distribution/products/payment/price-plans` (operation `listPricePlans`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListPricePlans {
         ListPricePlans {
             client: self.client.clone(),
@@ -6448,6 +6911,7 @@ impl PricePlansApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `rates` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         price_plan_id: impl ::std::convert::Into<::std::string::String>,
@@ -6485,21 +6949,25 @@ pub struct ListPricePlans {
 }
 impl ListPricePlans {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6508,6 +6976,7 @@ impl ListPricePlans {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6517,6 +6986,7 @@ impl ListPricePlans {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6525,6 +6995,7 @@ impl ListPricePlans {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -6585,6 +7056,7 @@ pub struct ReadPricePlan {
 }
 impl ReadPricePlan {
     /// Moment for which to return the applicable rates.
+    #[inline]
     pub fn date_time(
         mut self,
         value: impl ::std::convert::Into<::klarna_runtime::DateTime>,
@@ -6593,6 +7065,7 @@ impl ReadPricePlan {
         self
     }
     /// ISO 3166-1 alpha-2 country of the partner.
+    #[inline]
     pub fn partner_country(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6601,6 +7074,7 @@ impl ReadPricePlan {
         self
     }
     /// Limits the rates to one payment program.
+    #[inline]
     pub fn payment_program_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6609,11 +7083,13 @@ impl ReadPricePlan {
         self
     }
     /// Maximum number of items per page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6622,6 +7098,7 @@ impl ReadPricePlan {
         self
     }
     /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    #[inline]
     pub fn ending_before(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6630,21 +7107,25 @@ impl ReadPricePlan {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6653,6 +7134,7 @@ impl ReadPricePlan {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6662,6 +7144,7 @@ impl ReadPricePlan {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6670,6 +7153,7 @@ impl ReadPricePlan {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -6800,6 +7284,7 @@ impl crate::Client {
     /// Settlement reports, settlement lines and payout status.
     ///
     /// Reached as `client.settlements()`.
+    #[inline]
     pub fn settlements(&self) -> SettlementsApi {
         SettlementsApi {
             client: self.runtime().clone(),
@@ -6814,6 +7299,7 @@ impl SettlementsApi {
     /// `GET /v2/settlements/{settlement_id}/csv` (operation `downloadSettlementCsv`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn download_csv(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6831,6 +7317,7 @@ impl SettlementsApi {
     /// `POST /v2/settlements` (operation `generateSettlementReport`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn generate_report(
         &self,
         body: super::models::GenerateSettlementReportRequest,
@@ -6848,6 +7335,7 @@ impl SettlementsApi {
     /// `GET /v2/settlements` (operation `listSettlements`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         interval_start: impl ::std::convert::Into<::klarna_runtime::DateTime>,
@@ -6871,6 +7359,7 @@ impl SettlementsApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `transactions` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list_transactions(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6891,6 +7380,7 @@ impl SettlementsApi {
     /// `GET /v2/settlements/{settlement_id}` (operation `readSettlement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6908,6 +7398,7 @@ impl SettlementsApi {
     /// `GET /v2/settlements/{settlement_id}/payouts/status` (operation `readPayoutStatus`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read_payout_status(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6925,6 +7416,7 @@ impl SettlementsApi {
     /// `POST /v2/settlements/{settlement_id}/payouts/set-status` (operation `setPayoutStatus`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn set_payout_status(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6949,21 +7441,25 @@ pub struct DownloadSettlementCsv {
 }
 impl DownloadSettlementCsv {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6972,6 +7468,7 @@ impl DownloadSettlementCsv {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6981,6 +7478,7 @@ impl DownloadSettlementCsv {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6989,6 +7487,7 @@ impl DownloadSettlementCsv {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7058,6 +7557,7 @@ pub struct GenerateSettlementReport {
 impl GenerateSettlementReport {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -7066,21 +7566,25 @@ impl GenerateSettlementReport {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7089,6 +7593,7 @@ impl GenerateSettlementReport {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7098,6 +7603,7 @@ impl GenerateSettlementReport {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7106,6 +7612,7 @@ impl GenerateSettlementReport {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7159,6 +7666,7 @@ pub struct ListSettlements {
 }
 impl ListSettlements {
     /// Limits the result to one ISO 4217 currency.
+    #[inline]
     pub fn currency(
         mut self,
         value: impl ::std::convert::Into<super::models::Currency>,
@@ -7167,6 +7675,7 @@ impl ListSettlements {
         self
     }
     /// Limits the result to one Payment Acquiring Account.
+    #[inline]
     pub fn payment_acquiring_account_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7175,21 +7684,25 @@ impl ListSettlements {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7198,6 +7711,7 @@ impl ListSettlements {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7207,6 +7721,7 @@ impl ListSettlements {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7215,6 +7730,7 @@ impl ListSettlements {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7279,11 +7795,13 @@ pub struct ListSettlementTransactions {
 }
 impl ListSettlementTransactions {
     /// Maximum number of items per page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7292,6 +7810,7 @@ impl ListSettlementTransactions {
         self
     }
     /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    #[inline]
     pub fn ending_before(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7300,21 +7819,25 @@ impl ListSettlementTransactions {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7323,6 +7846,7 @@ impl ListSettlementTransactions {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7332,6 +7856,7 @@ impl ListSettlementTransactions {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7340,6 +7865,7 @@ impl ListSettlementTransactions {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7448,21 +7974,25 @@ pub struct ReadSettlement {
 }
 impl ReadSettlement {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7471,6 +8001,7 @@ impl ReadSettlement {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7480,6 +8011,7 @@ impl ReadSettlement {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7488,6 +8020,7 @@ impl ReadSettlement {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7540,21 +8073,25 @@ pub struct ReadPayoutStatus {
 }
 impl ReadPayoutStatus {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7563,6 +8100,7 @@ impl ReadPayoutStatus {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7572,6 +8110,7 @@ impl ReadPayoutStatus {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7580,6 +8119,7 @@ impl ReadPayoutStatus {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7634,6 +8174,7 @@ pub struct SetPayoutStatus {
 impl SetPayoutStatus {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -7642,21 +8183,25 @@ impl SetPayoutStatus {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7665,6 +8210,7 @@ impl SetPayoutStatus {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7674,6 +8220,7 @@ impl SetPayoutStatus {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7682,6 +8229,7 @@ impl SetPayoutStatus {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7733,6 +8281,7 @@ impl crate::Client {
     /// Logins for Klarna's SFTP server, where settlement reports are delivered.
     ///
     /// Reached as `client.sftp_credentials()`.
+    #[inline]
     pub fn sftp_credentials(&self) -> SftpCredentialsApi {
         SftpCredentialsApi {
             client: self.runtime().clone(),
@@ -7747,6 +8296,7 @@ impl SftpCredentialsApi {
     /// `POST /v2/account/integration/credentials/sftp` (operation `createSftpCredential`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         body: super::models::CreateCredentialRequest,
@@ -7764,6 +8314,7 @@ impl SftpCredentialsApi {
     /// `DELETE /v2/account/integration/credentials/sftp/{credential_id}` (operation `disableSftpCredential`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn disable(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -7781,6 +8332,7 @@ impl SftpCredentialsApi {
     /// `GET /v2/account/integration/credentials/sftp` (operation `listSftpCredentials`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListSftpCredentials {
         ListSftpCredentials {
             client: self.client.clone(),
@@ -7794,6 +8346,7 @@ impl SftpCredentialsApi {
     /// `GET /v2/account/integration/credentials/sftp/{credential_id}` (operation `readSftpCredential`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -7817,6 +8370,7 @@ pub struct CreateSftpCredential {
 impl CreateSftpCredential {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -7825,21 +8379,25 @@ impl CreateSftpCredential {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7848,6 +8406,7 @@ impl CreateSftpCredential {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7857,6 +8416,7 @@ impl CreateSftpCredential {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7865,6 +8425,7 @@ impl CreateSftpCredential {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7915,21 +8476,25 @@ pub struct DisableSftpCredential {
 }
 impl DisableSftpCredential {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7938,6 +8503,7 @@ impl DisableSftpCredential {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7947,6 +8513,7 @@ impl DisableSftpCredential {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7955,6 +8522,7 @@ impl DisableSftpCredential {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8006,21 +8574,25 @@ pub struct ListSftpCredentials {
 }
 impl ListSftpCredentials {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8029,6 +8601,7 @@ impl ListSftpCredentials {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8038,6 +8611,7 @@ impl ListSftpCredentials {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8046,6 +8620,7 @@ impl ListSftpCredentials {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8095,21 +8670,25 @@ pub struct ReadSftpCredential {
 }
 impl ReadSftpCredential {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8118,6 +8697,7 @@ impl ReadSftpCredential {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8127,6 +8707,7 @@ impl ReadSftpCredential {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8135,6 +8716,7 @@ impl ReadSftpCredential {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8185,6 +8767,7 @@ impl crate::Client {
     /// Groups of stores sharing one brand and customer-facing contact details.
     ///
     /// Reached as `client.store_groups()`.
+    #[inline]
     pub fn store_groups(&self) -> StoreGroupsApi {
         StoreGroupsApi {
             client: self.runtime().clone(),
@@ -8199,6 +8782,7 @@ impl StoreGroupsApi {
     /// `POST /v2/accounts/{partner_account_id}/store-groups` (operation `createStoreGroup`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8220,6 +8804,7 @@ impl StoreGroupsApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `store_groups` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8240,6 +8825,7 @@ impl StoreGroupsApi {
     /// `GET /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (operation `readStoreGroup`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8259,6 +8845,7 @@ impl StoreGroupsApi {
     /// `PATCH /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (operation `updateStoreGroup`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8287,6 +8874,7 @@ pub struct CreateStoreGroup {
 impl CreateStoreGroup {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -8295,21 +8883,25 @@ impl CreateStoreGroup {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8318,6 +8910,7 @@ impl CreateStoreGroup {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8327,6 +8920,7 @@ impl CreateStoreGroup {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8335,6 +8929,7 @@ impl CreateStoreGroup {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8391,11 +8986,13 @@ pub struct ListStoreGroups {
 }
 impl ListStoreGroups {
     /// Maximum number of items per page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -8404,6 +9001,7 @@ impl ListStoreGroups {
         self
     }
     /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    #[inline]
     pub fn ending_before(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -8412,21 +9010,25 @@ impl ListStoreGroups {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8435,6 +9037,7 @@ impl ListStoreGroups {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8444,6 +9047,7 @@ impl ListStoreGroups {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8452,6 +9056,7 @@ impl ListStoreGroups {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8562,21 +9167,25 @@ pub struct ReadStoreGroup {
 }
 impl ReadStoreGroup {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8585,6 +9194,7 @@ impl ReadStoreGroup {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8594,6 +9204,7 @@ impl ReadStoreGroup {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8602,6 +9213,7 @@ impl ReadStoreGroup {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8657,6 +9269,7 @@ pub struct UpdateStoreGroup {
 impl UpdateStoreGroup {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -8665,21 +9278,25 @@ impl UpdateStoreGroup {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8688,6 +9305,7 @@ impl UpdateStoreGroup {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8697,6 +9315,7 @@ impl UpdateStoreGroup {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8705,6 +9324,7 @@ impl UpdateStoreGroup {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8756,6 +9376,7 @@ impl crate::Client {
     /// Websites, physical stores and mobile apps where customers pay with Klarna.
     ///
     /// Reached as `client.stores()`.
+    #[inline]
     pub fn stores(&self) -> StoresApi {
         StoresApi {
             client: self.runtime().clone(),
@@ -8770,6 +9391,7 @@ impl StoresApi {
     /// `POST /v2/accounts/{partner_account_id}/stores` (operation `createStore`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8791,6 +9413,7 @@ impl StoresApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `stores` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8811,6 +9434,7 @@ impl StoresApi {
     /// `GET /v2/accounts/{partner_account_id}/stores/{store_id}` (operation `readStore`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8830,6 +9454,7 @@ impl StoresApi {
     /// `PATCH /v2/accounts/{partner_account_id}/stores/{store_id}` (operation `updateStore`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8858,6 +9483,7 @@ pub struct CreateStore {
 impl CreateStore {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -8866,21 +9492,25 @@ impl CreateStore {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8889,6 +9519,7 @@ impl CreateStore {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8898,6 +9529,7 @@ impl CreateStore {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8906,6 +9538,7 @@ impl CreateStore {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8962,11 +9595,13 @@ pub struct ListStores {
 }
 impl ListStores {
     /// Maximum number of items per page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -8975,6 +9610,7 @@ impl ListStores {
         self
     }
     /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    #[inline]
     pub fn ending_before(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -8983,21 +9619,25 @@ impl ListStores {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -9006,6 +9646,7 @@ impl ListStores {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -9015,6 +9656,7 @@ impl ListStores {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -9023,6 +9665,7 @@ impl ListStores {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -9133,21 +9776,25 @@ pub struct ReadStore {
 }
 impl ReadStore {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -9156,6 +9803,7 @@ impl ReadStore {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -9165,6 +9813,7 @@ impl ReadStore {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -9173,6 +9822,7 @@ impl ReadStore {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -9228,6 +9878,7 @@ pub struct UpdateStore {
 impl UpdateStore {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -9236,21 +9887,25 @@ impl UpdateStore {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -9259,6 +9914,7 @@ impl UpdateStore {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -9268,6 +9924,7 @@ impl UpdateStore {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -9276,6 +9933,7 @@ impl UpdateStore {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self

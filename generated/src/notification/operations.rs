@@ -13,6 +13,7 @@ impl crate::Client {
     /// Secrets Klarna uses to sign webhook deliveries; the secret value is returned only when the key is created.
     ///
     /// Reached as `client.signing_keys()`.
+    #[inline]
     pub fn signing_keys(&self) -> SigningKeysApi {
         SigningKeysApi {
             client: self.runtime().clone(),
@@ -28,6 +29,7 @@ impl SigningKeysApi {
     /// `POST /v2/notification/signing-keys` (operation `createSigningKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(&self) -> CreateSigningKey {
         CreateSigningKey {
             client: self.client.clone(),
@@ -42,6 +44,7 @@ impl SigningKeysApi {
     /// `DELETE /v2/notification/signing-keys/{signing_key_id}` (operation `deleteSigningKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn delete(
         &self,
         signing_key_id: impl ::std::convert::Into<::std::string::String>,
@@ -59,6 +62,7 @@ impl SigningKeysApi {
     /// `GET /v2/notification/signing-keys/{signing_key_id}` (operation `getSigningKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get(
         &self,
         signing_key_id: impl ::std::convert::Into<::std::string::String>,
@@ -76,6 +80,7 @@ impl SigningKeysApi {
     /// `GET /v2/notification/signing-keys` (operation `listSigningKeys`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListSigningKeys {
         ListSigningKeys {
             client: self.client.clone(),
@@ -94,6 +99,7 @@ pub struct CreateSigningKey {
 impl CreateSigningKey {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -102,21 +108,25 @@ impl CreateSigningKey {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -125,6 +135,7 @@ impl CreateSigningKey {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -134,6 +145,7 @@ impl CreateSigningKey {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -142,6 +154,7 @@ impl CreateSigningKey {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -191,21 +204,25 @@ pub struct DeleteSigningKey {
 }
 impl DeleteSigningKey {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -214,6 +231,7 @@ impl DeleteSigningKey {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -223,6 +241,7 @@ impl DeleteSigningKey {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -231,6 +250,7 @@ impl DeleteSigningKey {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -283,21 +303,25 @@ pub struct GetSigningKey {
 }
 impl GetSigningKey {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -306,6 +330,7 @@ impl GetSigningKey {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -315,6 +340,7 @@ impl GetSigningKey {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -323,6 +349,7 @@ impl GetSigningKey {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -374,21 +401,25 @@ pub struct ListSigningKeys {
 }
 impl ListSigningKeys {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -397,6 +428,7 @@ impl ListSigningKeys {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -406,6 +438,7 @@ impl ListSigningKeys {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -414,6 +447,7 @@ impl ListSigningKeys {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -461,6 +495,7 @@ impl crate::Client {
     /// Subscriptions that tell Klarna which events to deliver to which HTTPS endpoint, signed with which key.
     ///
     /// Reached as `client.webhooks()`.
+    #[inline]
     pub fn webhooks(&self) -> WebhooksApi {
         WebhooksApi {
             client: self.runtime().clone(),
@@ -477,6 +512,7 @@ impl WebhooksApi {
     /// `POST /v2/notification/webhooks` (operation `createWebhook`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(&self, body: super::models::CreateWebhookRequest) -> CreateWebhook {
         CreateWebhook {
             client: self.client.clone(),
@@ -491,6 +527,7 @@ impl WebhooksApi {
     /// `DELETE /v2/notification/webhooks/{webhook_id}` (operation `deleteWebhook`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn delete(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -508,6 +545,7 @@ impl WebhooksApi {
     /// `GET /v2/notification/webhooks/{webhook_id}` (operation `getWebhook`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -525,6 +563,7 @@ impl WebhooksApi {
     /// `GET /v2/notification/webhooks` (operation `listWebhooks`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListWebhooks {
         ListWebhooks {
             client: self.client.clone(),
@@ -540,6 +579,7 @@ impl WebhooksApi {
     /// `POST /v2/notification/webhooks/{webhook_id}/simulate` (operation `simulateWebhook`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn simulate(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -560,6 +600,7 @@ impl WebhooksApi {
     /// `PATCH /v2/notification/webhooks/{webhook_id}` (operation `updateWebhook`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         webhook_id: impl ::std::convert::Into<::std::string::String>,
@@ -585,6 +626,7 @@ pub struct CreateWebhook {
 impl CreateWebhook {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -593,21 +635,25 @@ impl CreateWebhook {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -616,6 +662,7 @@ impl CreateWebhook {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -625,6 +672,7 @@ impl CreateWebhook {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -633,6 +681,7 @@ impl CreateWebhook {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -683,21 +732,25 @@ pub struct DeleteWebhook {
 }
 impl DeleteWebhook {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -706,6 +759,7 @@ impl DeleteWebhook {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -715,6 +769,7 @@ impl DeleteWebhook {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -723,6 +778,7 @@ impl DeleteWebhook {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -775,21 +831,25 @@ pub struct GetWebhook {
 }
 impl GetWebhook {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -798,6 +858,7 @@ impl GetWebhook {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -807,6 +868,7 @@ impl GetWebhook {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -815,6 +877,7 @@ impl GetWebhook {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -866,21 +929,25 @@ pub struct ListWebhooks {
 }
 impl ListWebhooks {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -889,6 +956,7 @@ impl ListWebhooks {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -898,6 +966,7 @@ impl ListWebhooks {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -906,6 +975,7 @@ impl ListWebhooks {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -957,6 +1027,7 @@ pub struct SimulateWebhook {
 impl SimulateWebhook {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -965,21 +1036,25 @@ impl SimulateWebhook {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -988,6 +1063,7 @@ impl SimulateWebhook {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -997,6 +1073,7 @@ impl SimulateWebhook {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1005,6 +1082,7 @@ impl SimulateWebhook {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1060,6 +1138,7 @@ pub struct UpdateWebhook {
 impl UpdateWebhook {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -1068,21 +1147,25 @@ impl UpdateWebhook {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1091,6 +1174,7 @@ impl UpdateWebhook {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1100,6 +1184,7 @@ impl UpdateWebhook {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1108,6 +1193,7 @@ impl UpdateWebhook {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self

@@ -13,6 +13,7 @@ impl crate::Client {
     /// Operations of the `Charges` resource.
     ///
     /// Reached as `client.charges()`.
+    #[inline]
     pub fn charges(&self) -> ChargesApi {
         ChargesApi {
             client: self.runtime().clone(),
@@ -23,6 +24,7 @@ impl ChargesApi {
     /// `POST /charges`
     ///
     /// `POST /charges` (operation `createCharge`).
+    #[inline]
     pub fn create(&self, body: super::models::CreateChargeBody) -> CreateCharge {
         CreateCharge {
             client: self.client.clone(),
@@ -46,6 +48,7 @@ pub struct CreateCharge {
 }
 impl CreateCharge {
     /// Sets the `created` parameter.
+    #[inline]
     pub fn created(
         mut self,
         value: impl ::std::convert::Into<super::models::CreateChargeCreated>,
@@ -54,6 +57,7 @@ impl CreateCharge {
         self
     }
     /// Sets the `filter` parameter.
+    #[inline]
     pub fn filter(
         mut self,
         value: impl ::std::convert::Into<super::models::CreateChargeFilter>,
@@ -62,21 +66,25 @@ impl CreateCharge {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -85,6 +93,7 @@ impl CreateCharge {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -94,6 +103,7 @@ impl CreateCharge {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -102,6 +112,7 @@ impl CreateCharge {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -158,6 +169,7 @@ impl crate::Client {
     /// Operations of the `Files` resource.
     ///
     /// Reached as `client.files()`.
+    #[inline]
     pub fn files(&self) -> FilesApi {
         FilesApi {
             client: self.runtime().clone(),
@@ -168,6 +180,7 @@ impl FilesApi {
     /// `DELETE /accounts/{account_id}/files/{file_id}`
     ///
     /// `DELETE /accounts/{account_id}/files/{file_id}` (operation `deleteFile`).
+    #[inline]
     pub fn delete(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -183,6 +196,7 @@ impl FilesApi {
     /// `GET /accounts/{account_id}/files/{file_id}`
     ///
     /// `GET /accounts/{account_id}/files/{file_id}` (operation `downloadFile`).
+    #[inline]
     pub fn download(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -200,6 +214,7 @@ impl FilesApi {
     /// `GET /accounts/{account_id}/files` (operation `listFiles`).
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `files` across pages and `into_pages()` every page.
+    #[inline]
     pub fn list(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -218,6 +233,7 @@ impl FilesApi {
     /// `PUT /accounts/{account_id}/files/{file_id}`
     ///
     /// `PUT /accounts/{account_id}/files/{file_id}` (operation `replaceFileMetadata`).
+    #[inline]
     pub fn replace_metadata(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -234,6 +250,7 @@ impl FilesApi {
     /// `POST /accounts/{account_id}/files`
     ///
     /// `POST /accounts/{account_id}/files` (operation `uploadFile`).
+    #[inline]
     pub fn upload(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -259,21 +276,25 @@ pub struct DeleteFile {
 }
 impl DeleteFile {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -282,6 +303,7 @@ impl DeleteFile {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -291,6 +313,7 @@ impl DeleteFile {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -299,6 +322,7 @@ impl DeleteFile {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -352,21 +376,25 @@ pub struct DownloadFile {
 }
 impl DownloadFile {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -375,6 +403,7 @@ impl DownloadFile {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -384,6 +413,7 @@ impl DownloadFile {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -392,6 +422,7 @@ impl DownloadFile {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -464,11 +495,13 @@ pub struct ListFiles {
 }
 impl ListFiles {
     /// Sets the `size` parameter.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets the `starting_after` parameter.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -477,6 +510,7 @@ impl ListFiles {
         self
     }
     /// Sets the `tags` parameter.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -485,21 +519,25 @@ impl ListFiles {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -508,6 +546,7 @@ impl ListFiles {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -517,6 +556,7 @@ impl ListFiles {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -525,6 +565,7 @@ impl ListFiles {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -633,6 +674,7 @@ pub struct ReplaceFileMetadata {
 }
 impl ReplaceFileMetadata {
     /// Sets the request body.
+    #[inline]
     pub fn body(
         mut self,
         value: impl ::std::convert::Into<super::models::ReplaceFileMetadataBody>,
@@ -641,21 +683,25 @@ impl ReplaceFileMetadata {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -664,6 +710,7 @@ impl ReplaceFileMetadata {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -673,6 +720,7 @@ impl ReplaceFileMetadata {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -681,6 +729,7 @@ impl ReplaceFileMetadata {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -739,6 +788,7 @@ pub struct UploadFile {
 impl UploadFile {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -747,21 +797,25 @@ impl UploadFile {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -770,6 +824,7 @@ impl UploadFile {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -779,6 +834,7 @@ impl UploadFile {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -787,6 +843,7 @@ impl UploadFile {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -835,6 +892,7 @@ impl crate::Client {
     /// Operations of the `Jobs` resource.
     ///
     /// Reached as `client.jobs()`.
+    #[inline]
     pub fn jobs(&self) -> JobsApi {
         JobsApi {
             client: self.runtime().clone(),
@@ -847,6 +905,7 @@ impl JobsApi {
     /// `DELETE /jobs/{job_id}` (operation `cancelJob`).
     ///
     /// Errors: `400`, `404` have a body of type `Problem`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn cancel(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -862,6 +921,7 @@ impl JobsApi {
     /// `GET /jobs/{job_id}` (operation `getJob`).
     ///
     /// Errors: the documented error bodies are typed by [`GetJobError`]; read one from the returned error with [`GetJobError::from_error`].
+    #[inline]
     pub fn get(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -884,21 +944,25 @@ pub struct CancelJob {
 }
 impl CancelJob {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -907,6 +971,7 @@ impl CancelJob {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -916,6 +981,7 @@ impl CancelJob {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -924,6 +990,7 @@ impl CancelJob {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1015,21 +1082,25 @@ pub struct GetJob {
 }
 impl GetJob {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1038,6 +1109,7 @@ impl GetJob {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1047,6 +1119,7 @@ impl GetJob {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1055,6 +1128,7 @@ impl GetJob {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
