@@ -21,6 +21,7 @@ pub struct {{ s.name }} {
 impl {{ s.name }} {
     /// Creates a value from its required fields; optional fields start empty.
     {{ ctor.attrs }}
+    #[inline]
     pub fn new({% for p in ctor.params %}{{ p.name }}: {{ p.ty }}, {% endfor %}) -> Self {
         Self {
             {% for i in ctor.inits %}{{ i }}, {% endfor %}

@@ -10,6 +10,7 @@ pub struct {{ r.name }} {
 
 impl crate::Client {
     {{ r.accessor_doc }}
+    #[inline]
     pub fn {{ r.accessor }}(&self) -> {{ r.name }} {
         {{ r.name }} { client: self.runtime().clone() }
     }
@@ -19,6 +20,7 @@ impl {{ r.name }} {
     {% for op in r.ops %}
     {{ op.doc }}
     {{ op.attrs }}
+    #[inline]
     pub fn {{ op.method }}(&self{% for a in op.args %}, {{ a.name }}: {{ a.ty }}{% endfor %}) -> {{ op.builder }} {
         {{ op.builder }} {
             client: self.client.clone(),
@@ -45,6 +47,7 @@ pub enum {{ e.name }} {
 impl {{ e.name }} {
     /// The documented error body of a failed call: `None` when the error did not come from an error
     /// response, when its status has no documented body, or when the body does not parse as that type.
+    #[inline]
     pub fn from_error(error: &::klarna_runtime::Error) -> ::std::option::Option<Self> {
         let status = error.status()?.as_u16();
         if status < 400 {
@@ -71,6 +74,7 @@ pub struct {{ op.builder }} {
 impl {{ op.builder }} {
     {% for s in op.setters %}
     {{ s.doc }}
+    #[inline]
     pub fn {{ s.name }}(mut self, value: {{ s.arg_ty }}) -> Self {
         self.{{ s.field }} = {{ s.assign }};
         self
@@ -79,6 +83,7 @@ impl {{ op.builder }} {
     {% if op.idempotent %}
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.options.set_idempotency_key(key);
         self
@@ -86,30 +91,35 @@ impl {{ op.builder }} {
     {% endif %}
 
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
 
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
 
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
 
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(mut self, id: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.options.set_correlation_id(id);
         self
     }
 
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -120,12 +130,14 @@ impl {{ op.builder }} {
     }
 
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(mut self, metadata: ::klarna_runtime::IntegrationMetadata) -> Self {
         self.options.set_integration_metadata(metadata);
         self
     }
 
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -138,10 +150,10 @@ impl {{ op.builder }} {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(self) -> ::std::result::Result<::klarna_runtime::Response<{{ op.response_ty }}>, ::klarna_runtime::Error> {
+    #[inline]
+    pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<::klarna_runtime::Response<{{ op.response_ty }}>, ::klarna_runtime::Error>> {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        {{ op.finish }}
+        ::klarna_runtime::__private::send(client, self, Self::into_request, |response| {{ op.finish }})
     }
 {% if op.streaming %}
     /// Sends the request and returns the body as a stream of chunks, without holding it in memory
@@ -158,6 +170,7 @@ impl {{ op.builder }} {
 {% if let Some(paging) = op.paging %}
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(self) -> ::klarna_runtime::pagination::Paginated<{{ paging.item_ty }}> {
         let client = self.client.clone();
         ::klarna_runtime::paginate(
@@ -171,6 +184,7 @@ impl {{ op.builder }} {
     }
 
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(self) -> ::klarna_runtime::pagination::Paginated<{{ paging.page_ty }}> {
         let client = self.client.clone();
         ::klarna_runtime::paginate_pages(
@@ -183,6 +197,7 @@ impl {{ op.builder }} {
 
 {% if let Some(paging) = op.paging %}
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(&self, cursor: ::std::option::Option<::std::string::String>) -> ::klarna_runtime::Request {
         let mut page = self.clone();
         if cursor.is_some() {
@@ -192,6 +207,7 @@ impl {{ op.builder }} {
     }
 {% endif %}
 
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new({{ op.id_lit }}, ::klarna_runtime::Method::{{ op.http_method }}, {{ op.path_expr }});
         {% for q in op.query %}

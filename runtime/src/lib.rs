@@ -90,6 +90,7 @@
 //! rustls with the `ring` provider (no aws-lc), the platform's root certificates, TLS 1.2+,
 //! HTTP/1.1, and optional mTLS ([`Identity`]).
 
+mod call;
 mod client;
 mod error;
 pub mod form;
@@ -106,9 +107,10 @@ pub mod time;
 mod transport;
 pub mod webhooks;
 
-/// Re-exports the generated crate's macros expand to; not a public API.
+/// Re-exports the generated crate's macros expand to, and the body of its `send()`; not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::call::send;
     pub use serde;
 }
 

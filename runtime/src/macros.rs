@@ -5,6 +5,10 @@
 //! `Display`, `Serialize`, `Deserialize`, with an `Unknown(String)` variant that keeps values this version
 //! does not know. Writing them once here keeps the generated source small (Stripe's document has over
 //! 3,000 enums), which is what generation and compile time are proportional to.
+//!
+//! The non-generic impls are `#[inline]`, like the generated builders' methods: a library crate does not
+//! codegen `#[inline]` functions (nor the drop glue they need) until a crate that uses them does, so a
+//! debug build of the SDK does not pay for every enum of every API.
 
 /// Implements the wire conversions of a generated string enum with an `Unknown(String)` variant.
 #[doc(hidden)]
@@ -13,6 +17,7 @@ macro_rules! __string_enum {
     ($name:ident { $($variant:ident => $wire:literal),* $(,)? }) => {
         impl $name {
             /// The value as it is sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$variant => $wire,)*
@@ -22,6 +27,7 @@ macro_rules! __string_enum {
         }
 
         impl ::std::convert::From<&str> for $name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     $($wire => Self::$variant,)*
@@ -31,6 +37,7 @@ macro_rules! __string_enum {
         }
 
         impl ::std::convert::From<::std::string::String> for $name {
+            #[inline]
             fn from(value: ::std::string::String) -> Self {
                 match Self::from(value.as_str()) {
                     Self::Unknown(_) => Self::Unknown(value),
@@ -40,6 +47,7 @@ macro_rules! __string_enum {
         }
 
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -72,6 +80,7 @@ macro_rules! __int_enum {
     ($name:ident { $($variant:ident => $value:literal),* $(,)? }) => {
         impl $name {
             /// The value as it is sent on the wire.
+            #[inline]
             pub fn value(&self) -> i64 {
                 match self {
                     $(Self::$variant => $value,)*
@@ -81,6 +90,7 @@ macro_rules! __int_enum {
         }
 
         impl ::std::convert::From<i64> for $name {
+            #[inline]
             fn from(value: i64) -> Self {
                 match value {
                     $($value => Self::$variant,)*
@@ -90,6 +100,7 @@ macro_rules! __int_enum {
         }
 
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Display::fmt(&self.value(), f)
             }

@@ -20,6 +20,7 @@ pub struct CustomerTokenIntrospection {
 }
 impl CustomerTokenIntrospection {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(status: CustomerTokenStatus) -> Self {
         Self {
             status,
@@ -69,6 +70,7 @@ pub struct Error {
 }
 impl Error {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         error_id: ::std::string::String,
         error_type: ErrorErrorType,
@@ -126,6 +128,7 @@ pub struct IdentitySdkToken {
 }
 impl IdentitySdkToken {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(sdk_token: ::std::string::String) -> Self {
         Self { sdk_token }
     }

@@ -11,6 +11,7 @@ pub struct CreateInteroperabilityTestTokenRequest {
 }
 impl CreateInteroperabilityTestTokenRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(customer_journey: CustomerJourney) -> Self {
         Self { customer_journey }
     }
@@ -53,6 +54,7 @@ pub struct Error {
 }
 impl Error {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         error_id: ::std::string::String,
         error_type: ErrorErrorType,
@@ -110,6 +112,7 @@ pub struct InteroperabilitySdkToken {
 }
 impl InteroperabilitySdkToken {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(sdk_token: ::std::string::String) -> Self {
         Self { sdk_token }
     }
@@ -123,6 +126,7 @@ pub struct InteroperabilityToken {
 }
 impl InteroperabilityToken {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(interoperability_token: ::std::string::String) -> Self {
         Self { interoperability_token }
     }

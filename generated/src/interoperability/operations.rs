@@ -13,6 +13,7 @@ impl crate::Client {
     /// Short-lived tokens that initialise Klarna's SDKs within an existing Klarna session.
     ///
     /// Reached as `client.interoperability_sdk_tokens()`.
+    #[inline]
     pub fn interoperability_sdk_tokens(&self) -> InteroperabilitySdkTokensApi {
         InteroperabilitySdkTokensApi {
             client: self.runtime().clone(),
@@ -29,6 +30,7 @@ impl InteroperabilitySdkTokensApi {
     /// `POST /v2/accounts/{partner_account_id}/interoperability/sdk-tokens` (operation `createInteroperabilitySdkToken`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -49,6 +51,7 @@ impl InteroperabilitySdkTokensApi {
     /// `POST /v2/interoperability/sdk-tokens` (operation `createInteroperabilitySdkTokenAsSubPartner`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create_as_sub_partner(&self) -> CreateInteroperabilitySdkTokenAsSubPartner {
         CreateInteroperabilitySdkTokenAsSubPartner {
             client: self.client.clone(),
@@ -72,6 +75,7 @@ pub struct CreateInteroperabilitySdkToken {
 impl CreateInteroperabilitySdkToken {
     /// Interoperability token (a JWT signed by Klarna) received from the partner, carrying the customer's
     /// Klarna session. At most 8192 characters. Send this or `Klarna-Network-Session-Token`.
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -80,6 +84,7 @@ impl CreateInteroperabilitySdkToken {
         self
     }
     /// Klarna network session token of the customer's session. Send this or `Klarna-Interoperability-Token`.
+    #[inline]
     pub fn klarna_network_session_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -89,6 +94,7 @@ impl CreateInteroperabilitySdkToken {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -97,21 +103,25 @@ impl CreateInteroperabilitySdkToken {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -120,6 +130,7 @@ impl CreateInteroperabilitySdkToken {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -129,6 +140,7 @@ impl CreateInteroperabilitySdkToken {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -137,6 +149,7 @@ impl CreateInteroperabilitySdkToken {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -148,16 +161,24 @@ impl CreateInteroperabilitySdkToken {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::InteroperabilitySdkToken>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::InteroperabilitySdkToken>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::InteroperabilitySdkToken>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::InteroperabilitySdkToken>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilitySdkToken",
@@ -195,6 +216,7 @@ pub struct CreateInteroperabilitySdkTokenAsSubPartner {
 impl CreateInteroperabilitySdkTokenAsSubPartner {
     /// Interoperability token (a JWT signed by Klarna) received from the partner, carrying the customer's
     /// Klarna session. At most 8192 characters. Send this or `Klarna-Network-Session-Token`.
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -203,6 +225,7 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         self
     }
     /// Klarna network session token of the customer's session. Send this or `Klarna-Interoperability-Token`.
+    #[inline]
     pub fn klarna_network_session_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -212,6 +235,7 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -220,21 +244,25 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -243,6 +271,7 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -252,6 +281,7 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -260,6 +290,7 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -271,16 +302,24 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::InteroperabilitySdkToken>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::InteroperabilitySdkToken>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::InteroperabilitySdkToken>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::InteroperabilitySdkToken>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilitySdkTokenAsSubPartner",
@@ -311,6 +350,7 @@ impl crate::Client {
     /// Tokens that carry a customer's Klarna session context from one integration to another.
     ///
     /// Reached as `client.interoperability_tokens()`.
+    #[inline]
     pub fn interoperability_tokens(&self) -> InteroperabilityTokensApi {
         InteroperabilityTokensApi {
             client: self.runtime().clone(),
@@ -328,6 +368,7 @@ impl InteroperabilityTokensApi {
     /// `POST /v2/accounts/{partner_account_id}/interoperability/tokens` (operation `createInteroperabilityToken`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -347,6 +388,7 @@ impl InteroperabilityTokensApi {
     /// `POST /v2/interoperability/tokens` (operation `createInteroperabilityTokenAsSubPartner`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create_as_sub_partner(&self) -> CreateInteroperabilityTokenAsSubPartner {
         CreateInteroperabilityTokenAsSubPartner {
             client: self.client.clone(),
@@ -363,6 +405,7 @@ impl InteroperabilityTokensApi {
     /// `POST /v2/accounts/{partner_account_id}/interoperability/test-tokens` (operation `createInteroperabilityTestToken`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create_interoperability_test_token(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -390,6 +433,7 @@ pub struct CreateInteroperabilityToken {
 }
 impl CreateInteroperabilityToken {
     /// Customer token of an identified customer (from account linking or tokenization). At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -399,6 +443,7 @@ impl CreateInteroperabilityToken {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -407,21 +452,25 @@ impl CreateInteroperabilityToken {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -430,6 +479,7 @@ impl CreateInteroperabilityToken {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -439,6 +489,7 @@ impl CreateInteroperabilityToken {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -447,6 +498,7 @@ impl CreateInteroperabilityToken {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -458,16 +510,24 @@ impl CreateInteroperabilityToken {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::InteroperabilityToken>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::InteroperabilityToken>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::InteroperabilityToken>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::InteroperabilityToken>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilityToken",
@@ -495,6 +555,7 @@ pub struct CreateInteroperabilityTokenAsSubPartner {
 }
 impl CreateInteroperabilityTokenAsSubPartner {
     /// Customer token of an identified customer (from account linking or tokenization). At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -504,6 +565,7 @@ impl CreateInteroperabilityTokenAsSubPartner {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -512,21 +574,25 @@ impl CreateInteroperabilityTokenAsSubPartner {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -535,6 +601,7 @@ impl CreateInteroperabilityTokenAsSubPartner {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -544,6 +611,7 @@ impl CreateInteroperabilityTokenAsSubPartner {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -552,6 +620,7 @@ impl CreateInteroperabilityTokenAsSubPartner {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -563,16 +632,24 @@ impl CreateInteroperabilityTokenAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::InteroperabilityToken>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::InteroperabilityToken>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::InteroperabilityToken>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::InteroperabilityToken>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilityTokenAsSubPartner",
@@ -600,6 +677,7 @@ pub struct CreateInteroperabilityTestToken {
 }
 impl CreateInteroperabilityTestToken {
     /// Customer token of an identified customer (from account linking or tokenization). At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -608,6 +686,7 @@ impl CreateInteroperabilityTestToken {
         self
     }
     /// Region of the customer the test token is minted for, as a KRN.
+    #[inline]
     pub fn klarna_customer_region(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -617,6 +696,7 @@ impl CreateInteroperabilityTestToken {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -625,21 +705,25 @@ impl CreateInteroperabilityTestToken {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -648,6 +732,7 @@ impl CreateInteroperabilityTestToken {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -657,6 +742,7 @@ impl CreateInteroperabilityTestToken {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -665,6 +751,7 @@ impl CreateInteroperabilityTestToken {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -676,16 +763,24 @@ impl CreateInteroperabilityTestToken {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::InteroperabilityToken>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::InteroperabilityToken>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::InteroperabilityToken>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::InteroperabilityToken>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createInteroperabilityTestToken",

@@ -61,6 +61,7 @@ pub struct ApiKey {
 }
 impl ApiKey {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(credential_id: ::std::string::String) -> Self {
         Self {
             credential_id,
@@ -77,6 +78,7 @@ pub struct ApiKeyList {
 }
 impl ApiKeyList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(credentials: ::std::vec::Vec<ApiKey>) -> Self {
         Self { credentials }
     }
@@ -131,6 +133,7 @@ pub struct Brand {
 }
 impl Brand {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(brand_id: ::std::string::String) -> Self {
         Self {
             brand_id,
@@ -161,6 +164,7 @@ pub struct BrandList {
 }
 impl BrandList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(brands: ::std::vec::Vec<Brand>) -> Self {
         Self { brands }
     }
@@ -182,6 +186,7 @@ pub struct ClientCertificate {
 }
 impl ClientCertificate {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(credential_id: ::std::string::String) -> Self {
         Self {
             credential_id,
@@ -201,6 +206,7 @@ pub struct ClientCertificateConfig {
 }
 impl ClientCertificateConfig {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         usage: ClientCertificateUsage,
         certificate_signing_request: ::std::string::String,
@@ -219,6 +225,7 @@ pub struct ClientCertificateList {
 }
 impl ClientCertificateList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(credentials: ::std::vec::Vec<ClientCertificate>) -> Self {
         Self { credentials }
     }
@@ -265,6 +272,7 @@ pub struct ClientIdentifier {
 }
 impl ClientIdentifier {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(credential_id: ::std::string::String) -> Self {
         Self {
             credential_id,
@@ -288,6 +296,7 @@ pub struct ClientIdentifierList {
 }
 impl ClientIdentifierList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(credentials: ::std::vec::Vec<ClientIdentifier>) -> Self {
         Self { credentials }
     }
@@ -314,6 +323,7 @@ pub struct ComplianceDecision {
 }
 impl ComplianceDecision {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(decision_id: ::std::string::String) -> Self {
         Self {
             decision_id,
@@ -335,6 +345,7 @@ pub struct ComplianceDecisionPage {
 }
 impl ComplianceDecisionPage {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(decisions: ::std::vec::Vec<ComplianceDecision>) -> Self {
         Self {
             decisions,
@@ -375,6 +386,7 @@ pub struct CreateBrandRequest {
 }
 impl CreateBrandRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         brand_reference: ::std::string::String,
         display_name: ::std::string::String,
@@ -397,6 +409,7 @@ pub struct CreateClientCertificateRequest {
 }
 impl CreateClientCertificateRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(config: ClientCertificateConfig) -> Self {
         Self {
             description: ::std::option::Option::None,
@@ -442,6 +455,7 @@ pub struct CreatePartnerBusinessEntityRequest {
 }
 impl CreatePartnerBusinessEntityRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         partner_business_entity_reference: ::std::string::String,
         legal_registered_entity_name: ::std::string::String,
@@ -473,6 +487,7 @@ pub struct CreatePaymentAccountRequest {
 }
 impl CreatePaymentAccountRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         payment_account_reference: ::std::string::String,
         payment_acquiring_account_id: ::std::string::String,
@@ -508,6 +523,7 @@ pub struct CreatePaymentProgramEnablementRequest {
 }
 impl CreatePaymentProgramEnablementRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_program_id: ::std::string::String) -> Self {
         Self {
             payment_program_id,
@@ -535,6 +551,7 @@ pub struct CreateStoreGroupRequest {
 }
 impl CreateStoreGroupRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         store_group_reference: ::std::string::String,
         brand_reference: ::std::string::String,
@@ -573,6 +590,7 @@ pub struct CreateStoreRequest {
 }
 impl CreateStoreRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         store_group_id: ::std::string::String,
         r#type: StoreType,
@@ -602,6 +620,7 @@ pub struct DeepLink {
 }
 impl DeepLink {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(deep_link_id: ::std::string::String) -> Self {
         Self {
             deep_link_id,
@@ -620,6 +639,7 @@ pub struct DisablePaymentProductRequest {
 }
 impl DisablePaymentProductRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(reason: DisableReason) -> Self {
         Self {
             reason,
@@ -707,6 +727,7 @@ pub struct Error {
 }
 impl Error {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         error_id: ::std::string::String,
         error_type: ::std::string::String,
@@ -741,6 +762,7 @@ pub struct GenerateSettlementReportRequest {
 }
 impl GenerateSettlementReportRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         interval_start: ::klarna_runtime::DateTime,
         interval_end: ::klarna_runtime::DateTime,
@@ -809,6 +831,7 @@ pub struct MtlsEnforcementRequest {
 }
 impl MtlsEnforcementRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(enforced_from: ::std::string::String) -> Self {
         Self { enforced_from }
     }
@@ -845,6 +868,7 @@ pub struct NewStore {
 }
 impl NewStore {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(r#type: StoreType, store_reference: ::std::string::String) -> Self {
         Self {
             r#type,
@@ -868,6 +892,7 @@ pub struct OnboardProduct {
 }
 impl OnboardProduct {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         r#type: ProductType,
         payment_profile_id: ::std::string::String,
@@ -903,6 +928,7 @@ pub struct OnboardRequest {
 }
 impl OnboardRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         partner_account_reference: ::std::string::String,
         partner_account_name: ::std::string::String,
@@ -948,6 +974,7 @@ pub struct Pagination {
 }
 impl Pagination {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(count: i32) -> Self {
         Self {
             count,
@@ -1015,6 +1042,7 @@ pub struct PartnerAccount {
 }
 impl PartnerAccount {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(partner_account_id: ::std::string::String) -> Self {
         Self {
             partner_account_id,
@@ -1103,6 +1131,7 @@ pub struct PartnerBusinessEntity {
 }
 impl PartnerBusinessEntity {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(partner_business_entity_id: ::std::string::String) -> Self {
         Self {
             partner_business_entity_id,
@@ -1121,6 +1150,7 @@ pub struct PartnerBusinessEntityList {
 }
 impl PartnerBusinessEntityList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         partner_business_entities: ::std::vec::Vec<PartnerBusinessEntity>,
     ) -> Self {
@@ -1174,6 +1204,7 @@ pub struct PaymentAccount {
 }
 impl PaymentAccount {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_account_id: ::std::string::String) -> Self {
         Self {
             payment_account_id,
@@ -1210,6 +1241,7 @@ pub struct PaymentProduct {
 }
 impl PaymentProduct {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(product_id: ::std::string::String) -> Self {
         Self {
             product_id,
@@ -1255,6 +1287,7 @@ pub struct PaymentProfile {
 }
 impl PaymentProfile {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_profile_id: ::std::string::String) -> Self {
         Self {
             payment_profile_id,
@@ -1278,6 +1311,7 @@ pub struct PaymentProgram {
 }
 impl PaymentProgram {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_program_id: ::std::string::String) -> Self {
         Self {
             payment_program_id,
@@ -1310,6 +1344,7 @@ pub struct PaymentProgramEnablement {
 }
 impl PaymentProgramEnablement {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_program_enablement_id: ::std::string::String) -> Self {
         Self {
             payment_program_enablement_id,
@@ -1328,6 +1363,7 @@ pub struct PaymentProgramEnablementList {
 }
 impl PaymentProgramEnablementList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         payment_program_enablements: ::std::vec::Vec<PaymentProgramEnablement>,
     ) -> Self {
@@ -1347,6 +1383,7 @@ pub struct PaymentProgramList {
 }
 impl PaymentProgramList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_programs: ::std::vec::Vec<PaymentProgram>) -> Self {
         Self {
             payment_programs,
@@ -1365,6 +1402,7 @@ pub struct PaymentProgramPlan {
 }
 impl PaymentProgramPlan {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_program_plan_id: ::std::string::String) -> Self {
         Self {
             payment_program_plan_id,
@@ -1380,6 +1418,7 @@ pub struct PaymentProgramPlanList {
 }
 impl PaymentProgramPlanList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_program_plans: ::std::vec::Vec<PaymentProgramPlan>) -> Self {
         Self { payment_program_plans }
     }
@@ -1453,6 +1492,7 @@ pub struct PlanVersion {
 }
 impl PlanVersion {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(version: i32) -> Self {
         Self {
             version,
@@ -1489,6 +1529,7 @@ pub struct PricePlan {
 }
 impl PricePlan {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(price_plan_id: ::std::string::String) -> Self {
         Self {
             price_plan_id,
@@ -1518,6 +1559,7 @@ pub struct PricePlanDetails {
 }
 impl PricePlanDetails {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(price_plan_id: ::std::string::String) -> Self {
         Self {
             price_plan_id,
@@ -1536,6 +1578,7 @@ pub struct PricePlanList {
 }
 impl PricePlanList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(price_plans: ::std::vec::Vec<PricePlan>) -> Self {
         Self { price_plans }
     }
@@ -1588,6 +1631,7 @@ pub struct RevokeClientCertificateRequest {
 }
 impl RevokeClientCertificateRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(revoked_from: ::klarna_runtime::DateTime) -> Self {
         Self { revoked_from }
     }
@@ -1603,6 +1647,7 @@ pub struct SetPayoutStatusRequest {
 }
 impl SetPayoutStatusRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(status: PayoutStatusValue) -> Self {
         Self {
             status,
@@ -1645,6 +1690,7 @@ pub struct Settlement {
 }
 impl Settlement {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(settlement_id: ::std::string::String) -> Self {
         Self {
             settlement_id,
@@ -1688,6 +1734,7 @@ pub struct SettlementReport {
 }
 impl SettlementReport {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(settlement_id: ::std::string::String) -> Self {
         Self {
             settlement_id,
@@ -1708,6 +1755,7 @@ pub struct SettlementReportList {
 }
 impl SettlementReportList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(settlement_reports: ::std::vec::Vec<SettlementReport>) -> Self {
         Self { settlement_reports }
     }
@@ -1761,6 +1809,7 @@ pub struct SettlementTransactionList {
 }
 impl SettlementTransactionList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         transactions: ::std::vec::Vec<SettlementTransaction>,
         pagination: Pagination,
@@ -1785,6 +1834,7 @@ pub struct SftpCredential {
 }
 impl SftpCredential {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(credential_id: ::std::string::String) -> Self {
         Self {
             credential_id,
@@ -1809,6 +1859,7 @@ pub struct SftpCredentialList {
 }
 impl SftpCredentialList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(credentials: ::std::vec::Vec<SftpCredential>) -> Self {
         Self { credentials }
     }
@@ -1907,6 +1958,7 @@ pub struct Store {
 }
 impl Store {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(store_id: ::std::string::String) -> Self {
         Self {
             store_id,
@@ -1946,6 +1998,7 @@ pub struct StoreGroup {
 }
 impl StoreGroup {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(store_group_id: ::std::string::String) -> Self {
         Self {
             store_group_id,
@@ -1969,6 +2022,7 @@ pub struct StoreGroupList {
 }
 impl StoreGroupList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(store_groups: ::std::vec::Vec<StoreGroup>) -> Self {
         Self {
             store_groups,
@@ -1987,6 +2041,7 @@ pub struct StoreList {
 }
 impl StoreList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(stores: ::std::vec::Vec<Store>) -> Self {
         Self {
             stores,
@@ -2158,6 +2213,7 @@ pub struct UserAccessRequest {
 }
 impl UserAccessRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(jwt: ::std::string::String) -> Self {
         Self { jwt }
     }

@@ -13,6 +13,7 @@ impl crate::Client {
     /// Server-side API keys of your own account. Keys unused for two months are disabled and deleted after ten.
     ///
     /// Reached as `client.api_keys()`.
+    #[inline]
     pub fn api_keys(&self) -> ApiKeysApi {
         ApiKeysApi {
             client: self.runtime().clone(),
@@ -27,6 +28,7 @@ impl ApiKeysApi {
     /// `POST /v2/account/integration/credentials/api-key` (operation `createApiKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(&self, body: super::models::CreateCredentialRequest) -> CreateApiKey {
         CreateApiKey {
             client: self.client.clone(),
@@ -41,6 +43,7 @@ impl ApiKeysApi {
     /// `DELETE /v2/account/integration/credentials/api-key/{credential_id}` (operation `disableApiKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn disable(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -58,6 +61,7 @@ impl ApiKeysApi {
     /// `GET /v2/account/integration/credentials/api-key` (operation `listApiKeys`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListApiKeys {
         ListApiKeys {
             client: self.client.clone(),
@@ -71,6 +75,7 @@ impl ApiKeysApi {
     /// `GET /v2/account/integration/credentials/api-key/{credential_id}` (operation `readApiKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -88,6 +93,7 @@ impl ApiKeysApi {
     /// `PATCH /v2/account/integration/credentials/api-key/{credential_id}` (operation `updateApiKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -113,6 +119,7 @@ pub struct CreateApiKey {
 impl CreateApiKey {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -121,21 +128,25 @@ impl CreateApiKey {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -144,6 +155,7 @@ impl CreateApiKey {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -153,6 +165,7 @@ impl CreateApiKey {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -161,6 +174,7 @@ impl CreateApiKey {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -172,16 +186,24 @@ impl CreateApiKey {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ApiKey>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ApiKey>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ApiKey>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ApiKey>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createApiKey",
@@ -203,21 +225,25 @@ pub struct DisableApiKey {
 }
 impl DisableApiKey {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -226,6 +252,7 @@ impl DisableApiKey {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -235,6 +262,7 @@ impl DisableApiKey {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -243,6 +271,7 @@ impl DisableApiKey {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -254,13 +283,24 @@ impl DisableApiKey {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "disableApiKey",
@@ -283,21 +323,25 @@ pub struct ListApiKeys {
 }
 impl ListApiKeys {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -306,6 +350,7 @@ impl ListApiKeys {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -315,6 +360,7 @@ impl ListApiKeys {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -323,6 +369,7 @@ impl ListApiKeys {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -334,16 +381,24 @@ impl ListApiKeys {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ApiKeyList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ApiKeyList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ApiKeyList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ApiKeyList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listApiKeys",
@@ -364,21 +419,25 @@ pub struct ReadApiKey {
 }
 impl ReadApiKey {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -387,6 +446,7 @@ impl ReadApiKey {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -396,6 +456,7 @@ impl ReadApiKey {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -404,6 +465,7 @@ impl ReadApiKey {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -415,16 +477,24 @@ impl ReadApiKey {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ApiKey>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ApiKey>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ApiKey>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ApiKey>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readApiKey",
@@ -450,6 +520,7 @@ pub struct UpdateApiKey {
 impl UpdateApiKey {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -458,21 +529,25 @@ impl UpdateApiKey {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -481,6 +556,7 @@ impl UpdateApiKey {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -490,6 +566,7 @@ impl UpdateApiKey {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -498,6 +575,7 @@ impl UpdateApiKey {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -509,16 +587,24 @@ impl UpdateApiKey {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ApiKey>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ApiKey>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ApiKey>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ApiKey>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateApiKey",
@@ -541,6 +627,7 @@ impl crate::Client {
     /// Customer-facing brands of a partner account.
     ///
     /// Reached as `client.brands()`.
+    #[inline]
     pub fn brands(&self) -> BrandsApi {
         BrandsApi {
             client: self.runtime().clone(),
@@ -555,6 +642,7 @@ impl BrandsApi {
     /// `POST /v2/accounts/{partner_account_id}/brands` (operation `createBrand`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -574,6 +662,7 @@ impl BrandsApi {
     /// `GET /v2/accounts/{partner_account_id}/brands` (operation `listBrands`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -591,6 +680,7 @@ impl BrandsApi {
     /// `GET /v2/accounts/{partner_account_id}/brands/{brand_id}` (operation `readBrand`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -610,6 +700,7 @@ impl BrandsApi {
     /// `PATCH /v2/accounts/{partner_account_id}/brands/{brand_id}` (operation `updateBrand`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -638,6 +729,7 @@ pub struct CreateBrand {
 impl CreateBrand {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -646,21 +738,25 @@ impl CreateBrand {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -669,6 +765,7 @@ impl CreateBrand {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -678,6 +775,7 @@ impl CreateBrand {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -686,6 +784,7 @@ impl CreateBrand {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -697,16 +796,24 @@ impl CreateBrand {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Brand>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Brand>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Brand>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Brand>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createBrand",
@@ -731,21 +838,25 @@ pub struct ListBrands {
 }
 impl ListBrands {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -754,6 +865,7 @@ impl ListBrands {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -763,6 +875,7 @@ impl ListBrands {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -771,6 +884,7 @@ impl ListBrands {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -782,16 +896,24 @@ impl ListBrands {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::BrandList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::BrandList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::BrandList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::BrandList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listBrands",
@@ -816,21 +938,25 @@ pub struct ReadBrand {
 }
 impl ReadBrand {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -839,6 +965,7 @@ impl ReadBrand {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -848,6 +975,7 @@ impl ReadBrand {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -856,6 +984,7 @@ impl ReadBrand {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -867,16 +996,24 @@ impl ReadBrand {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Brand>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Brand>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Brand>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Brand>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readBrand",
@@ -903,6 +1040,7 @@ pub struct UpdateBrand {
 impl UpdateBrand {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -911,21 +1049,25 @@ impl UpdateBrand {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -934,6 +1076,7 @@ impl UpdateBrand {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -943,6 +1086,7 @@ impl UpdateBrand {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -951,6 +1095,7 @@ impl UpdateBrand {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -962,16 +1107,24 @@ impl UpdateBrand {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Brand>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Brand>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Brand>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Brand>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateBrand",
@@ -994,6 +1147,7 @@ impl crate::Client {
     /// Client certificates for mutual TLS and for signing Portal JWTs.
     ///
     /// Reached as `client.client_certificates()`.
+    #[inline]
     pub fn client_certificates(&self) -> ClientCertificatesApi {
         ClientCertificatesApi {
             client: self.runtime().clone(),
@@ -1008,6 +1162,7 @@ impl ClientCertificatesApi {
     /// `POST /v2/account/integration/credentials/client-certificate` (operation `createClientCertificate`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         body: super::models::CreateClientCertificateRequest,
@@ -1025,6 +1180,7 @@ impl ClientCertificatesApi {
     /// `GET /v2/account/integration/credentials/client-certificate` (operation `listClientCertificates`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListClientCertificates {
         ListClientCertificates {
             client: self.client.clone(),
@@ -1038,6 +1194,7 @@ impl ClientCertificatesApi {
     /// `GET /v2/account/integration/credentials/client-certificate/{credential_id}` (operation `readClientCertificate`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1055,6 +1212,7 @@ impl ClientCertificatesApi {
     /// `POST /v2/account/integration/credentials/client-certificate/{credential_id}/revoke` (operation `revokeClientCertificate`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn revoke(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1074,6 +1232,7 @@ impl ClientCertificatesApi {
     /// `PATCH /v2/account/integration/credentials/client-certificate/{credential_id}` (operation `updateClientCertificate`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1099,6 +1258,7 @@ pub struct CreateClientCertificate {
 impl CreateClientCertificate {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -1107,21 +1267,25 @@ impl CreateClientCertificate {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1130,6 +1294,7 @@ impl CreateClientCertificate {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1139,6 +1304,7 @@ impl CreateClientCertificate {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1147,6 +1313,7 @@ impl CreateClientCertificate {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1158,16 +1325,24 @@ impl CreateClientCertificate {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientCertificate>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientCertificate>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientCertificate>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientCertificate>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createClientCertificate",
@@ -1190,21 +1365,25 @@ pub struct ListClientCertificates {
 }
 impl ListClientCertificates {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1213,6 +1392,7 @@ impl ListClientCertificates {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1222,6 +1402,7 @@ impl ListClientCertificates {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1230,6 +1411,7 @@ impl ListClientCertificates {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1241,16 +1423,24 @@ impl ListClientCertificates {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientCertificateList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientCertificateList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientCertificateList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientCertificateList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listClientCertificates",
@@ -1273,21 +1463,25 @@ pub struct ReadClientCertificate {
 }
 impl ReadClientCertificate {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1296,6 +1490,7 @@ impl ReadClientCertificate {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1305,6 +1500,7 @@ impl ReadClientCertificate {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1313,6 +1509,7 @@ impl ReadClientCertificate {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1324,16 +1521,24 @@ impl ReadClientCertificate {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientCertificate>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientCertificate>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientCertificate>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientCertificate>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readClientCertificate",
@@ -1359,6 +1564,7 @@ pub struct RevokeClientCertificate {
 impl RevokeClientCertificate {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -1367,21 +1573,25 @@ impl RevokeClientCertificate {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1390,6 +1600,7 @@ impl RevokeClientCertificate {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1399,6 +1610,7 @@ impl RevokeClientCertificate {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1407,6 +1619,7 @@ impl RevokeClientCertificate {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1418,16 +1631,24 @@ impl RevokeClientCertificate {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientCertificate>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientCertificate>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientCertificate>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientCertificate>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "revokeClientCertificate",
@@ -1454,6 +1675,7 @@ pub struct UpdateClientCertificate {
 impl UpdateClientCertificate {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -1462,21 +1684,25 @@ impl UpdateClientCertificate {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1485,6 +1711,7 @@ impl UpdateClientCertificate {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1494,6 +1721,7 @@ impl UpdateClientCertificate {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1502,6 +1730,7 @@ impl UpdateClientCertificate {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1513,16 +1742,24 @@ impl UpdateClientCertificate {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientCertificate>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientCertificate>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientCertificate>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientCertificate>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateClientCertificate",
@@ -1545,6 +1782,7 @@ impl crate::Client {
     /// Client IDs that authenticate Klarna's Web SDK in the browser.
     ///
     /// Reached as `client.client_identifiers()`.
+    #[inline]
     pub fn client_identifiers(&self) -> ClientIdentifiersApi {
         ClientIdentifiersApi {
             client: self.runtime().clone(),
@@ -1559,6 +1797,7 @@ impl ClientIdentifiersApi {
     /// `POST /v2/account/integration/credentials/client-identifier` (operation `createClientIdentifier`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         body: super::models::CreateCredentialRequest,
@@ -1576,6 +1815,7 @@ impl ClientIdentifiersApi {
     /// `DELETE /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `disableClientIdentifier`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn disable(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1593,6 +1833,7 @@ impl ClientIdentifiersApi {
     /// `GET /v2/account/integration/credentials/client-identifier` (operation `listClientIdentifiers`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListClientIdentifiers {
         ListClientIdentifiers {
             client: self.client.clone(),
@@ -1606,6 +1847,7 @@ impl ClientIdentifiersApi {
     /// `GET /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `readClientIdentifier`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1623,6 +1865,7 @@ impl ClientIdentifiersApi {
     /// `PATCH /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `updateClientIdentifier`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -1648,6 +1891,7 @@ pub struct CreateClientIdentifier {
 impl CreateClientIdentifier {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -1656,21 +1900,25 @@ impl CreateClientIdentifier {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1679,6 +1927,7 @@ impl CreateClientIdentifier {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1688,6 +1937,7 @@ impl CreateClientIdentifier {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1696,6 +1946,7 @@ impl CreateClientIdentifier {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1707,16 +1958,24 @@ impl CreateClientIdentifier {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientIdentifier>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientIdentifier>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientIdentifier>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientIdentifier>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createClientIdentifier",
@@ -1740,21 +1999,25 @@ pub struct DisableClientIdentifier {
 }
 impl DisableClientIdentifier {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1763,6 +2026,7 @@ impl DisableClientIdentifier {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1772,6 +2036,7 @@ impl DisableClientIdentifier {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1780,6 +2045,7 @@ impl DisableClientIdentifier {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1791,13 +2057,24 @@ impl DisableClientIdentifier {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "disableClientIdentifier",
@@ -1820,21 +2097,25 @@ pub struct ListClientIdentifiers {
 }
 impl ListClientIdentifiers {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1843,6 +2124,7 @@ impl ListClientIdentifiers {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1852,6 +2134,7 @@ impl ListClientIdentifiers {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1860,6 +2143,7 @@ impl ListClientIdentifiers {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1871,16 +2155,24 @@ impl ListClientIdentifiers {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientIdentifierList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientIdentifierList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientIdentifierList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientIdentifierList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listClientIdentifiers",
@@ -1903,21 +2195,25 @@ pub struct ReadClientIdentifier {
 }
 impl ReadClientIdentifier {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1926,6 +2222,7 @@ impl ReadClientIdentifier {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1935,6 +2232,7 @@ impl ReadClientIdentifier {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1943,6 +2241,7 @@ impl ReadClientIdentifier {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1954,16 +2253,24 @@ impl ReadClientIdentifier {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientIdentifier>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientIdentifier>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientIdentifier>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientIdentifier>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readClientIdentifier",
@@ -1989,6 +2296,7 @@ pub struct UpdateClientIdentifier {
 impl UpdateClientIdentifier {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -1997,21 +2305,25 @@ impl UpdateClientIdentifier {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2020,6 +2332,7 @@ impl UpdateClientIdentifier {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2029,6 +2342,7 @@ impl UpdateClientIdentifier {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2037,6 +2351,7 @@ impl UpdateClientIdentifier {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2048,16 +2363,24 @@ impl UpdateClientIdentifier {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ClientIdentifier>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ClientIdentifier>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ClientIdentifier>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ClientIdentifier>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateClientIdentifier",
@@ -2080,6 +2403,7 @@ impl crate::Client {
     /// Findings from Klarna's monitoring of partner accounts.
     ///
     /// Reached as `client.compliance_decisions()`.
+    #[inline]
     pub fn compliance_decisions(&self) -> ComplianceDecisionsApi {
         ComplianceDecisionsApi {
             client: self.runtime().clone(),
@@ -2096,6 +2420,7 @@ impl ComplianceDecisionsApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `decisions` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2116,6 +2441,7 @@ impl ComplianceDecisionsApi {
     /// `GET /v2/accounts/{partner_account_id}/compliance/decisions/{decision_id}` (operation `readComplianceDecision`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2143,11 +2469,13 @@ pub struct ListComplianceDecisions {
 }
 impl ListComplianceDecisions {
     /// Maximum number of items per page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2156,6 +2484,7 @@ impl ListComplianceDecisions {
         self
     }
     /// Free-text header that Klarna's request collection sends with this call (value `Test`). Its meaning is not documented; it is declared only so the collection's request is fully described, and can be left out.
+    #[inline]
     pub fn user(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2164,21 +2493,25 @@ impl ListComplianceDecisions {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2187,6 +2520,7 @@ impl ListComplianceDecisions {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2196,6 +2530,7 @@ impl ListComplianceDecisions {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2204,6 +2539,7 @@ impl ListComplianceDecisions {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2215,20 +2551,30 @@ impl ListComplianceDecisions {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<
-            ::std::vec::Vec<super::models::ComplianceDecisionPage>,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<
+                ::std::vec::Vec<super::models::ComplianceDecisionPage>,
+            >,
+            ::klarna_runtime::Error,
         >,
-        ::klarna_runtime::Error,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<::std::vec::Vec<super::models::ComplianceDecisionPage>>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| {
+                response.json::<::std::vec::Vec<super::models::ComplianceDecisionPage>>()
+            },
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::ComplianceDecision> {
@@ -2250,6 +2596,7 @@ impl ListComplianceDecisions {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<
@@ -2272,6 +2619,7 @@ impl ListComplianceDecisions {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -2282,6 +2630,7 @@ impl ListComplianceDecisions {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listComplianceDecisions",
@@ -2318,21 +2667,25 @@ pub struct ReadComplianceDecision {
 }
 impl ReadComplianceDecision {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2341,6 +2694,7 @@ impl ReadComplianceDecision {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2350,6 +2704,7 @@ impl ReadComplianceDecision {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2358,6 +2713,7 @@ impl ReadComplianceDecision {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2369,16 +2725,24 @@ impl ReadComplianceDecision {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ComplianceDecision>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ComplianceDecision>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ComplianceDecision>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ComplianceDecision>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readComplianceDecision",
@@ -2400,6 +2764,7 @@ impl crate::Client {
     /// The inbound IP allow-list of your account.
     ///
     /// Reached as `client.ip_restrictions()`.
+    #[inline]
     pub fn ip_restrictions(&self) -> IpRestrictionsApi {
         IpRestrictionsApi {
             client: self.runtime().clone(),
@@ -2414,6 +2779,7 @@ impl IpRestrictionsApi {
     /// `GET /v2/account/integration/ip-restrictions/allowed-ips` (operation `listAllowedIps`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list_allowed_ips(&self) -> ListAllowedIps {
         ListAllowedIps {
             client: self.client.clone(),
@@ -2431,21 +2797,25 @@ pub struct ListAllowedIps {
 }
 impl ListAllowedIps {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2454,6 +2824,7 @@ impl ListAllowedIps {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2463,6 +2834,7 @@ impl ListAllowedIps {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2471,6 +2843,7 @@ impl ListAllowedIps {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2482,16 +2855,24 @@ impl ListAllowedIps {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::AllowedIpList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::AllowedIpList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::AllowedIpList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::AllowedIpList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listAllowedIps",
@@ -2512,6 +2893,7 @@ impl crate::Client {
     /// Switch that makes a client certificate mandatory for API calls.
     ///
     /// Reached as `client.mtls_enforcement()`.
+    #[inline]
     pub fn mtls_enforcement(&self) -> MtlsEnforcementApi {
         MtlsEnforcementApi {
             client: self.runtime().clone(),
@@ -2526,6 +2908,7 @@ impl MtlsEnforcementApi {
     /// `PUT /v2/account/integration/client-certificates/enforcement` (operation `enforceMtls`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn enforce_mtls(
         &self,
         body: super::models::MtlsEnforcementRequest,
@@ -2543,6 +2926,7 @@ impl MtlsEnforcementApi {
     /// `GET /v2/account/integration/client-certificates/enforcement` (operation `readMtlsEnforcement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(&self) -> ReadMtlsEnforcement {
         ReadMtlsEnforcement {
             client: self.client.clone(),
@@ -2556,6 +2940,7 @@ impl MtlsEnforcementApi {
     /// `DELETE /v2/account/integration/client-certificates/enforcement` (operation `removeMtlsEnforcement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn remove(&self) -> RemoveMtlsEnforcement {
         RemoveMtlsEnforcement {
             client: self.client.clone(),
@@ -2574,21 +2959,25 @@ pub struct EnforceMtls {
 }
 impl EnforceMtls {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2597,6 +2986,7 @@ impl EnforceMtls {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2606,6 +2996,7 @@ impl EnforceMtls {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2614,6 +3005,7 @@ impl EnforceMtls {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2625,13 +3017,24 @@ impl EnforceMtls {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "enforceMtls",
@@ -2654,21 +3057,25 @@ pub struct ReadMtlsEnforcement {
 }
 impl ReadMtlsEnforcement {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2677,6 +3084,7 @@ impl ReadMtlsEnforcement {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2686,6 +3094,7 @@ impl ReadMtlsEnforcement {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2694,6 +3103,7 @@ impl ReadMtlsEnforcement {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2705,13 +3115,24 @@ impl ReadMtlsEnforcement {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readMtlsEnforcement",
@@ -2733,21 +3154,25 @@ pub struct RemoveMtlsEnforcement {
 }
 impl RemoveMtlsEnforcement {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2756,6 +3181,7 @@ impl RemoveMtlsEnforcement {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2765,6 +3191,7 @@ impl RemoveMtlsEnforcement {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2773,6 +3200,7 @@ impl RemoveMtlsEnforcement {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2784,13 +3212,24 @@ impl RemoveMtlsEnforcement {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "removeMtlsEnforcement",
@@ -2811,6 +3250,7 @@ impl crate::Client {
     /// Creating a complete partner account in one call.
     ///
     /// Reached as `client.onboarding()`.
+    #[inline]
     pub fn onboarding(&self) -> OnboardingApi {
         OnboardingApi {
             client: self.runtime().clone(),
@@ -2825,6 +3265,7 @@ impl OnboardingApi {
     /// `POST /v2/distribution/onboard` (operation `onboardPartnerAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn onboard_partner_account(
         &self,
         body: super::models::OnboardRequest,
@@ -2848,6 +3289,7 @@ pub struct OnboardPartnerAccount {
 impl OnboardPartnerAccount {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -2856,21 +3298,25 @@ impl OnboardPartnerAccount {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2879,6 +3325,7 @@ impl OnboardPartnerAccount {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2888,6 +3335,7 @@ impl OnboardPartnerAccount {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2896,6 +3344,7 @@ impl OnboardPartnerAccount {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2907,16 +3356,24 @@ impl OnboardPartnerAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerAccount>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerAccount>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerAccount>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerAccount>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "onboardPartnerAccount",
@@ -2936,6 +3393,7 @@ impl crate::Client {
     /// Reading and updating onboarded partner accounts.
     ///
     /// Reached as `client.partner_accounts()`.
+    #[inline]
     pub fn partner_accounts(&self) -> PartnerAccountsApi {
         PartnerAccountsApi {
             client: self.runtime().clone(),
@@ -2950,6 +3408,7 @@ impl PartnerAccountsApi {
     /// `GET /v2/accounts/{partner_account_id}` (operation `readPartnerAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2968,6 +3427,7 @@ impl PartnerAccountsApi {
     /// `PATCH /v2/accounts/{partner_account_id}` (operation `updatePartnerAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2993,6 +3453,7 @@ pub struct ReadPartnerAccount {
 }
 impl ReadPartnerAccount {
     /// Related resources to include in full; repeat the parameter for several.
+    #[inline]
     pub fn expand(
         mut self,
         value: impl ::std::convert::Into<
@@ -3003,21 +3464,25 @@ impl ReadPartnerAccount {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3026,6 +3491,7 @@ impl ReadPartnerAccount {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3035,6 +3501,7 @@ impl ReadPartnerAccount {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3043,6 +3510,7 @@ impl ReadPartnerAccount {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3054,16 +3522,24 @@ impl ReadPartnerAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerAccount>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerAccount>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerAccount>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerAccount>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPartnerAccount",
@@ -3094,6 +3570,7 @@ pub struct UpdatePartnerAccount {
 impl UpdatePartnerAccount {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3102,21 +3579,25 @@ impl UpdatePartnerAccount {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3125,6 +3606,7 @@ impl UpdatePartnerAccount {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3134,6 +3616,7 @@ impl UpdatePartnerAccount {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3142,6 +3625,7 @@ impl UpdatePartnerAccount {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3153,16 +3637,24 @@ impl UpdatePartnerAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerAccount>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerAccount>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerAccount>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerAccount>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePartnerAccount",
@@ -3185,6 +3677,7 @@ impl crate::Client {
     /// Legal entities behind a partner account.
     ///
     /// Reached as `client.partner_business_entities()`.
+    #[inline]
     pub fn partner_business_entities(&self) -> PartnerBusinessEntitiesApi {
         PartnerBusinessEntitiesApi {
             client: self.runtime().clone(),
@@ -3199,6 +3692,7 @@ impl PartnerBusinessEntitiesApi {
     /// `POST /v2/accounts/{partner_account_id}/partner-business-entities` (operation `createPartnerBusinessEntity`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3218,6 +3712,7 @@ impl PartnerBusinessEntitiesApi {
     /// `GET /v2/accounts/{partner_account_id}/partner-business-entities` (operation `listPartnerBusinessEntities`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3235,6 +3730,7 @@ impl PartnerBusinessEntitiesApi {
     /// `GET /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (operation `readPartnerBusinessEntity`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3254,6 +3750,7 @@ impl PartnerBusinessEntitiesApi {
     /// `PATCH /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (operation `updatePartnerBusinessEntity`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3282,6 +3779,7 @@ pub struct CreatePartnerBusinessEntity {
 impl CreatePartnerBusinessEntity {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3290,21 +3788,25 @@ impl CreatePartnerBusinessEntity {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3313,6 +3815,7 @@ impl CreatePartnerBusinessEntity {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3322,6 +3825,7 @@ impl CreatePartnerBusinessEntity {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3330,6 +3834,7 @@ impl CreatePartnerBusinessEntity {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3341,16 +3846,24 @@ impl CreatePartnerBusinessEntity {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerBusinessEntity>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerBusinessEntity>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPartnerBusinessEntity",
@@ -3375,21 +3888,25 @@ pub struct ListPartnerBusinessEntities {
 }
 impl ListPartnerBusinessEntities {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3398,6 +3915,7 @@ impl ListPartnerBusinessEntities {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3407,6 +3925,7 @@ impl ListPartnerBusinessEntities {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3415,6 +3934,7 @@ impl ListPartnerBusinessEntities {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3426,16 +3946,24 @@ impl ListPartnerBusinessEntities {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerBusinessEntityList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerBusinessEntityList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerBusinessEntityList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerBusinessEntityList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPartnerBusinessEntities",
@@ -3460,21 +3988,25 @@ pub struct ReadPartnerBusinessEntity {
 }
 impl ReadPartnerBusinessEntity {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3483,6 +4015,7 @@ impl ReadPartnerBusinessEntity {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3492,6 +4025,7 @@ impl ReadPartnerBusinessEntity {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3500,6 +4034,7 @@ impl ReadPartnerBusinessEntity {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3511,16 +4046,24 @@ impl ReadPartnerBusinessEntity {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerBusinessEntity>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerBusinessEntity>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPartnerBusinessEntity",
@@ -3547,6 +4090,7 @@ pub struct UpdatePartnerBusinessEntity {
 impl UpdatePartnerBusinessEntity {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3555,21 +4099,25 @@ impl UpdatePartnerBusinessEntity {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3578,6 +4126,7 @@ impl UpdatePartnerBusinessEntity {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3587,6 +4136,7 @@ impl UpdatePartnerBusinessEntity {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3595,6 +4145,7 @@ impl UpdatePartnerBusinessEntity {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3606,16 +4157,24 @@ impl UpdatePartnerBusinessEntity {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PartnerBusinessEntity>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PartnerBusinessEntity>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PartnerBusinessEntity>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePartnerBusinessEntity",
@@ -3638,6 +4197,7 @@ impl crate::Client {
     /// Payment accounts linking business entity, acquiring account and merchant category code.
     ///
     /// Reached as `client.payment_accounts()`.
+    #[inline]
     pub fn payment_accounts(&self) -> PaymentAccountsApi {
         PaymentAccountsApi {
             client: self.runtime().clone(),
@@ -3652,6 +4212,7 @@ impl PaymentAccountsApi {
     /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts` (operation `createPaymentAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3673,6 +4234,7 @@ impl PaymentAccountsApi {
     /// `GET /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (operation `readPaymentAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3694,6 +4256,7 @@ impl PaymentAccountsApi {
     /// `PATCH /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (operation `updatePaymentAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3725,6 +4288,7 @@ pub struct CreatePaymentAccount {
 impl CreatePaymentAccount {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3733,21 +4297,25 @@ impl CreatePaymentAccount {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3756,6 +4324,7 @@ impl CreatePaymentAccount {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3765,6 +4334,7 @@ impl CreatePaymentAccount {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3773,6 +4343,7 @@ impl CreatePaymentAccount {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3784,16 +4355,24 @@ impl CreatePaymentAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentAccount>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentAccount>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentAccount>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentAccount>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPaymentAccount",
@@ -3820,21 +4399,25 @@ pub struct ReadPaymentAccount {
 }
 impl ReadPaymentAccount {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3843,6 +4426,7 @@ impl ReadPaymentAccount {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3852,6 +4436,7 @@ impl ReadPaymentAccount {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3860,6 +4445,7 @@ impl ReadPaymentAccount {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3871,16 +4457,24 @@ impl ReadPaymentAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentAccount>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentAccount>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentAccount>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentAccount>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPaymentAccount",
@@ -3908,6 +4502,7 @@ pub struct UpdatePaymentAccount {
 impl UpdatePaymentAccount {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3916,21 +4511,25 @@ impl UpdatePaymentAccount {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3939,6 +4538,7 @@ impl UpdatePaymentAccount {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3948,6 +4548,7 @@ impl UpdatePaymentAccount {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3956,6 +4557,7 @@ impl UpdatePaymentAccount {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3967,16 +4569,24 @@ impl UpdatePaymentAccount {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentAccount>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentAccount>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentAccount>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentAccount>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentAccount",
@@ -3999,6 +4609,7 @@ impl crate::Client {
     /// Klarna's payment offering on a partner account, and switching it off and on.
     ///
     /// Reached as `client.payment_products()`.
+    #[inline]
     pub fn payment_products(&self) -> PaymentProductsApi {
         PaymentProductsApi {
             client: self.runtime().clone(),
@@ -4013,6 +4624,7 @@ impl PaymentProductsApi {
     /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/disable` (operation `disablePaymentProduct`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn disable(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4034,6 +4646,7 @@ impl PaymentProductsApi {
     /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/enable` (operation `enablePaymentProduct`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn enable(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4053,6 +4666,7 @@ impl PaymentProductsApi {
     /// `GET /v2/accounts/{partner_account_id}/products/payment` (operation `listPaymentProducts`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4078,6 +4692,7 @@ pub struct DisablePaymentProduct {
 impl DisablePaymentProduct {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -4086,21 +4701,25 @@ impl DisablePaymentProduct {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4109,6 +4728,7 @@ impl DisablePaymentProduct {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4118,6 +4738,7 @@ impl DisablePaymentProduct {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4126,6 +4747,7 @@ impl DisablePaymentProduct {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4137,16 +4759,24 @@ impl DisablePaymentProduct {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProduct>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProduct>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProduct>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProduct>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "disablePaymentProduct",
@@ -4173,6 +4803,7 @@ pub struct EnablePaymentProduct {
 impl EnablePaymentProduct {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -4181,21 +4812,25 @@ impl EnablePaymentProduct {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4204,6 +4839,7 @@ impl EnablePaymentProduct {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4213,6 +4849,7 @@ impl EnablePaymentProduct {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4221,6 +4858,7 @@ impl EnablePaymentProduct {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4232,16 +4870,24 @@ impl EnablePaymentProduct {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProduct>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProduct>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProduct>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProduct>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "enablePaymentProduct",
@@ -4265,21 +4911,25 @@ pub struct ListPaymentProducts {
 }
 impl ListPaymentProducts {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4288,6 +4938,7 @@ impl ListPaymentProducts {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4297,6 +4948,7 @@ impl ListPaymentProducts {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4305,6 +4957,7 @@ impl ListPaymentProducts {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4316,16 +4969,24 @@ impl ListPaymentProducts {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<::std::vec::Vec<super::models::PaymentProduct>>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<::std::vec::Vec<super::models::PaymentProduct>>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<::std::vec::Vec<super::models::PaymentProduct>>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<::std::vec::Vec<super::models::PaymentProduct>>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProducts",
@@ -4347,6 +5008,7 @@ impl crate::Client {
     /// Predefined pricing and program configurations to pick at onboarding.
     ///
     /// Reached as `client.payment_profiles()`.
+    #[inline]
     pub fn payment_profiles(&self) -> PaymentProfilesApi {
         PaymentProfilesApi {
             client: self.runtime().clone(),
@@ -4361,6 +5023,7 @@ impl PaymentProfilesApi {
     /// `GET /v2/distribution/products/payment/profiles` (operation `listPaymentProfiles`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListPaymentProfiles {
         ListPaymentProfiles {
             client: self.client.clone(),
@@ -4378,21 +5041,25 @@ pub struct ListPaymentProfiles {
 }
 impl ListPaymentProfiles {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4401,6 +5068,7 @@ impl ListPaymentProfiles {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4410,6 +5078,7 @@ impl ListPaymentProfiles {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4418,6 +5087,7 @@ impl ListPaymentProfiles {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4429,16 +5099,24 @@ impl ListPaymentProfiles {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<::std::vec::Vec<super::models::PaymentProfile>>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<::std::vec::Vec<super::models::PaymentProfile>>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<::std::vec::Vec<super::models::PaymentProfile>>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<::std::vec::Vec<super::models::PaymentProfile>>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProfiles",
@@ -4457,6 +5135,7 @@ impl crate::Client {
     /// Optional payment programs switched on for a partner account.
     ///
     /// Reached as `client.payment_program_enablements()`.
+    #[inline]
     pub fn payment_program_enablements(&self) -> PaymentProgramEnablementsApi {
         PaymentProgramEnablementsApi {
             client: self.runtime().clone(),
@@ -4471,6 +5150,7 @@ impl PaymentProgramEnablementsApi {
     /// `POST /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (operation `createPaymentProgramEnablement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4490,6 +5170,7 @@ impl PaymentProgramEnablementsApi {
     /// `DELETE /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (operation `deletePaymentProgramEnablement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn delete(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4509,6 +5190,7 @@ impl PaymentProgramEnablementsApi {
     /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (operation `listPaymentProgramEnablements`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4526,6 +5208,7 @@ impl PaymentProgramEnablementsApi {
     /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (operation `readPaymentProgramEnablement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4552,6 +5235,7 @@ pub struct CreatePaymentProgramEnablement {
 impl CreatePaymentProgramEnablement {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -4560,21 +5244,25 @@ impl CreatePaymentProgramEnablement {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4583,6 +5271,7 @@ impl CreatePaymentProgramEnablement {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4592,6 +5281,7 @@ impl CreatePaymentProgramEnablement {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4600,6 +5290,7 @@ impl CreatePaymentProgramEnablement {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4611,16 +5302,24 @@ impl CreatePaymentProgramEnablement {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgramEnablement>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgramEnablement>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgramEnablement>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgramEnablement>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPaymentProgramEnablement",
@@ -4649,21 +5348,25 @@ pub struct DeletePaymentProgramEnablement {
 }
 impl DeletePaymentProgramEnablement {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4672,6 +5375,7 @@ impl DeletePaymentProgramEnablement {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4681,6 +5385,7 @@ impl DeletePaymentProgramEnablement {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4689,6 +5394,7 @@ impl DeletePaymentProgramEnablement {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4700,13 +5406,24 @@ impl DeletePaymentProgramEnablement {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deletePaymentProgramEnablement",
@@ -4734,21 +5451,25 @@ pub struct ListPaymentProgramEnablements {
 }
 impl ListPaymentProgramEnablements {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4757,6 +5478,7 @@ impl ListPaymentProgramEnablements {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4766,6 +5488,7 @@ impl ListPaymentProgramEnablements {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4774,6 +5497,7 @@ impl ListPaymentProgramEnablements {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4785,16 +5509,24 @@ impl ListPaymentProgramEnablements {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgramEnablementList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgramEnablementList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgramEnablementList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgramEnablementList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProgramEnablements",
@@ -4822,21 +5554,25 @@ pub struct ReadPaymentProgramEnablement {
 }
 impl ReadPaymentProgramEnablement {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4845,6 +5581,7 @@ impl ReadPaymentProgramEnablement {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4854,6 +5591,7 @@ impl ReadPaymentProgramEnablement {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4862,6 +5600,7 @@ impl ReadPaymentProgramEnablement {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4873,16 +5612,24 @@ impl ReadPaymentProgramEnablement {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgramEnablement>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgramEnablement>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgramEnablement>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgramEnablement>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPaymentProgramEnablement",
@@ -4908,6 +5655,7 @@ impl crate::Client {
     /// Payment program plans and the payment programs they offer.
     ///
     /// Reached as `client.payment_programs()`.
+    #[inline]
     pub fn payment_programs(&self) -> PaymentProgramsApi {
         PaymentProgramsApi {
             client: self.runtime().clone(),
@@ -4922,6 +5670,7 @@ impl PaymentProgramsApi {
     /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs` (operation `listPaymentPrograms`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -4944,6 +5693,7 @@ impl PaymentProgramsApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `payment_programs` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list_for_payment_program_plan(
         &self,
         payment_program_plan_id: impl ::std::convert::Into<::std::string::String>,
@@ -4969,6 +5719,7 @@ impl PaymentProgramsApi {
     /// `GET /v2/distribution/products/payment/payment-program-plans` (operation `listPaymentProgramPlans`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list_plans(&self) -> ListPaymentProgramPlans {
         ListPaymentProgramPlans {
             client: self.client.clone(),
@@ -4982,6 +5733,7 @@ impl PaymentProgramsApi {
     /// `GET /v2/distribution/products/payment/payment-programs/{payment_program_id}` (operation `readPaymentProgram`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         payment_program_id: impl ::std::convert::Into<::std::string::String>,
@@ -5007,6 +5759,7 @@ pub struct ListPaymentPrograms {
 }
 impl ListPaymentPrograms {
     /// Four-digit merchant category code.
+    #[inline]
     pub fn merchant_category_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5015,6 +5768,7 @@ impl ListPaymentPrograms {
         self
     }
     /// ISO 3166-1 alpha-2 customer country.
+    #[inline]
     pub fn customer_country(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5023,6 +5777,7 @@ impl ListPaymentPrograms {
         self
     }
     /// Limits the result to one enablement type.
+    #[inline]
     pub fn enablement_type(
         mut self,
         value: impl ::std::convert::Into<super::models::EnablementType>,
@@ -5031,21 +5786,25 @@ impl ListPaymentPrograms {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5054,6 +5813,7 @@ impl ListPaymentPrograms {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5063,6 +5823,7 @@ impl ListPaymentPrograms {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5071,6 +5832,7 @@ impl ListPaymentPrograms {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5082,16 +5844,24 @@ impl ListPaymentPrograms {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgramList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgramList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgramList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgramList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentPrograms",
@@ -5135,11 +5905,13 @@ pub struct ListPaymentProgramsForPaymentProgramPlan {
 }
 impl ListPaymentProgramsForPaymentProgramPlan {
     /// Plan version to read.
+    #[inline]
     pub fn version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.version = ::std::option::Option::Some(value.into());
         self
     }
     /// Four-digit merchant category code.
+    #[inline]
     pub fn merchant_category_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5148,6 +5920,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// ISO 3166-1 alpha-2 customer country.
+    #[inline]
     pub fn customer_country(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5156,6 +5929,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// ISO 4217 transaction currency.
+    #[inline]
     pub fn transaction_currency(
         mut self,
         value: impl ::std::convert::Into<super::models::Currency>,
@@ -5164,6 +5938,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Limits the result to one enablement type.
+    #[inline]
     pub fn enablement_type(
         mut self,
         value: impl ::std::convert::Into<super::models::EnablementType>,
@@ -5172,11 +5947,13 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Maximum number of items per page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5185,6 +5962,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    #[inline]
     pub fn ending_before(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5193,21 +5971,25 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5216,6 +5998,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5225,6 +6008,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5233,6 +6017,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5244,18 +6029,26 @@ impl ListPaymentProgramsForPaymentProgramPlan {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgramList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgramList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgramList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgramList>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::PaymentProgram> {
@@ -5273,6 +6066,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::PaymentProgramList> {
@@ -5286,6 +6080,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -5296,6 +6091,7 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProgramsForPaymentProgramPlan",
@@ -5350,21 +6146,25 @@ pub struct ListPaymentProgramPlans {
 }
 impl ListPaymentProgramPlans {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5373,6 +6173,7 @@ impl ListPaymentProgramPlans {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5382,6 +6183,7 @@ impl ListPaymentProgramPlans {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5390,6 +6192,7 @@ impl ListPaymentProgramPlans {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5401,16 +6204,24 @@ impl ListPaymentProgramPlans {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgramPlanList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgramPlanList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgramPlanList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgramPlanList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentProgramPlans",
@@ -5433,21 +6244,25 @@ pub struct ReadPaymentProgram {
 }
 impl ReadPaymentProgram {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5456,6 +6271,7 @@ impl ReadPaymentProgram {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5465,6 +6281,7 @@ impl ReadPaymentProgram {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5473,6 +6290,7 @@ impl ReadPaymentProgram {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5484,16 +6302,24 @@ impl ReadPaymentProgram {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentProgram>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentProgram>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentProgram>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentProgram>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPaymentProgram",
@@ -5515,6 +6341,7 @@ impl crate::Client {
     /// Access to the Klarna Portal through deep links and user access.
     ///
     /// Reached as `client.portal()`.
+    #[inline]
     pub fn portal(&self) -> PortalApi {
         PortalApi {
             client: self.runtime().clone(),
@@ -5529,6 +6356,7 @@ impl PortalApi {
     /// `POST /v2/accounts/{partner_account_id}/portal/deep-links` (operation `createDeepLink`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create_deep_link(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -5548,6 +6376,7 @@ impl PortalApi {
     /// `POST /v2/portal/user-access` (operation `createOrUpdateUserAccess`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create_or_update_user_access(
         &self,
         body: super::models::UserAccessRequest,
@@ -5565,6 +6394,7 @@ impl PortalApi {
     /// `DELETE /v2/accounts/{partner_account_id}/portal/deep-links/{deep_link_id}` (operation `deleteDeepLink`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn delete_deep_link(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -5584,6 +6414,7 @@ impl PortalApi {
     /// `DELETE /v2/portal/user-access` (operation `deleteUserAccess`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn delete_user_access(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -5610,6 +6441,7 @@ pub struct CreateDeepLink {
 impl CreateDeepLink {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -5618,21 +6450,25 @@ impl CreateDeepLink {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5641,6 +6477,7 @@ impl CreateDeepLink {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5650,6 +6487,7 @@ impl CreateDeepLink {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5658,6 +6496,7 @@ impl CreateDeepLink {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5669,16 +6508,24 @@ impl CreateDeepLink {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::DeepLink>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::DeepLink>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::DeepLink>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::DeepLink>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createDeepLink",
@@ -5704,6 +6551,7 @@ pub struct CreateOrUpdateUserAccess {
 impl CreateOrUpdateUserAccess {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -5712,21 +6560,25 @@ impl CreateOrUpdateUserAccess {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5735,6 +6587,7 @@ impl CreateOrUpdateUserAccess {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5744,6 +6597,7 @@ impl CreateOrUpdateUserAccess {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5752,6 +6606,7 @@ impl CreateOrUpdateUserAccess {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5763,16 +6618,24 @@ impl CreateOrUpdateUserAccess {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::UserAccess>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::UserAccess>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::UserAccess>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::UserAccess>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createOrUpdateUserAccess",
@@ -5795,21 +6658,25 @@ pub struct DeleteDeepLink {
 }
 impl DeleteDeepLink {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5818,6 +6685,7 @@ impl DeleteDeepLink {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5827,6 +6695,7 @@ impl DeleteDeepLink {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5835,6 +6704,7 @@ impl DeleteDeepLink {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5846,13 +6716,24 @@ impl DeleteDeepLink {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteDeepLink",
@@ -5878,6 +6759,7 @@ pub struct DeleteUserAccess {
 }
 impl DeleteUserAccess {
     /// Email address of the user to remove.
+    #[inline]
     pub fn principal(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5886,6 +6768,7 @@ impl DeleteUserAccess {
         self
     }
     /// Account the access represents.
+    #[inline]
     pub fn on_behalf_of(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5894,21 +6777,25 @@ impl DeleteUserAccess {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -5917,6 +6804,7 @@ impl DeleteUserAccess {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -5926,6 +6814,7 @@ impl DeleteUserAccess {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -5934,6 +6823,7 @@ impl DeleteUserAccess {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -5945,13 +6835,24 @@ impl DeleteUserAccess {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteUserAccess",
@@ -5979,6 +6880,7 @@ impl crate::Client {
     /// Price plans and their rates.
     ///
     /// Reached as `client.price_plans()`.
+    #[inline]
     pub fn price_plans(&self) -> PricePlansApi {
         PricePlansApi {
             client: self.runtime().clone(),
@@ -5993,6 +6895,7 @@ impl PricePlansApi {
     /// `GET /v2/distribution/products/payment/price-plans` (operation `listPricePlans`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListPricePlans {
         ListPricePlans {
             client: self.client.clone(),
@@ -6008,6 +6911,7 @@ impl PricePlansApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `rates` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         price_plan_id: impl ::std::convert::Into<::std::string::String>,
@@ -6045,21 +6949,25 @@ pub struct ListPricePlans {
 }
 impl ListPricePlans {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6068,6 +6976,7 @@ impl ListPricePlans {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6077,6 +6986,7 @@ impl ListPricePlans {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6085,6 +6995,7 @@ impl ListPricePlans {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -6096,16 +7007,24 @@ impl ListPricePlans {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PricePlanList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PricePlanList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PricePlanList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PricePlanList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPricePlans",
@@ -6137,6 +7056,7 @@ pub struct ReadPricePlan {
 }
 impl ReadPricePlan {
     /// Moment for which to return the applicable rates.
+    #[inline]
     pub fn date_time(
         mut self,
         value: impl ::std::convert::Into<::klarna_runtime::DateTime>,
@@ -6145,6 +7065,7 @@ impl ReadPricePlan {
         self
     }
     /// ISO 3166-1 alpha-2 country of the partner.
+    #[inline]
     pub fn partner_country(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6153,6 +7074,7 @@ impl ReadPricePlan {
         self
     }
     /// Limits the rates to one payment program.
+    #[inline]
     pub fn payment_program_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6161,11 +7083,13 @@ impl ReadPricePlan {
         self
     }
     /// Maximum number of items per page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6174,6 +7098,7 @@ impl ReadPricePlan {
         self
     }
     /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    #[inline]
     pub fn ending_before(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6182,21 +7107,25 @@ impl ReadPricePlan {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6205,6 +7134,7 @@ impl ReadPricePlan {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6214,6 +7144,7 @@ impl ReadPricePlan {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6222,6 +7153,7 @@ impl ReadPricePlan {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -6233,18 +7165,26 @@ impl ReadPricePlan {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PricePlanDetails>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PricePlanDetails>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PricePlanDetails>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PricePlanDetails>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::PricePlanRate> {
@@ -6262,6 +7202,7 @@ impl ReadPricePlan {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::PricePlanDetails> {
@@ -6275,6 +7216,7 @@ impl ReadPricePlan {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -6285,6 +7227,7 @@ impl ReadPricePlan {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPricePlan",
@@ -6341,6 +7284,7 @@ impl crate::Client {
     /// Settlement reports, settlement lines and payout status.
     ///
     /// Reached as `client.settlements()`.
+    #[inline]
     pub fn settlements(&self) -> SettlementsApi {
         SettlementsApi {
             client: self.runtime().clone(),
@@ -6355,6 +7299,7 @@ impl SettlementsApi {
     /// `GET /v2/settlements/{settlement_id}/csv` (operation `downloadSettlementCsv`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn download_csv(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6372,6 +7317,7 @@ impl SettlementsApi {
     /// `POST /v2/settlements` (operation `generateSettlementReport`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn generate_report(
         &self,
         body: super::models::GenerateSettlementReportRequest,
@@ -6389,6 +7335,7 @@ impl SettlementsApi {
     /// `GET /v2/settlements` (operation `listSettlements`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         interval_start: impl ::std::convert::Into<::klarna_runtime::DateTime>,
@@ -6412,6 +7359,7 @@ impl SettlementsApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `transactions` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list_transactions(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6432,6 +7380,7 @@ impl SettlementsApi {
     /// `GET /v2/settlements/{settlement_id}` (operation `readSettlement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6449,6 +7398,7 @@ impl SettlementsApi {
     /// `GET /v2/settlements/{settlement_id}/payouts/status` (operation `readPayoutStatus`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read_payout_status(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6466,6 +7416,7 @@ impl SettlementsApi {
     /// `POST /v2/settlements/{settlement_id}/payouts/set-status` (operation `setPayoutStatus`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn set_payout_status(
         &self,
         settlement_id: impl ::std::convert::Into<::std::string::String>,
@@ -6490,21 +7441,25 @@ pub struct DownloadSettlementCsv {
 }
 impl DownloadSettlementCsv {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6513,6 +7468,7 @@ impl DownloadSettlementCsv {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6522,6 +7478,7 @@ impl DownloadSettlementCsv {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6530,6 +7487,7 @@ impl DownloadSettlementCsv {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -6541,15 +7499,22 @@ impl DownloadSettlementCsv {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<::bytes::Bytes>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<::bytes::Bytes>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.bytes())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.bytes()),
+        )
     }
     /// Sends the request and returns the body as a stream of chunks, without holding it in memory
     /// (`bytes_stream()`), or collected with `collect()` up to the client's body size limit.
@@ -6566,6 +7531,7 @@ impl DownloadSettlementCsv {
         let client = self.client.clone();
         client.execute_streaming(self.into_request()).await
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "downloadSettlementCsv",
@@ -6591,6 +7557,7 @@ pub struct GenerateSettlementReport {
 impl GenerateSettlementReport {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -6599,21 +7566,25 @@ impl GenerateSettlementReport {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6622,6 +7593,7 @@ impl GenerateSettlementReport {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6631,6 +7603,7 @@ impl GenerateSettlementReport {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6639,6 +7612,7 @@ impl GenerateSettlementReport {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -6650,16 +7624,24 @@ impl GenerateSettlementReport {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SettlementReportList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SettlementReportList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SettlementReportList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SettlementReportList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "generateSettlementReport",
@@ -6684,6 +7666,7 @@ pub struct ListSettlements {
 }
 impl ListSettlements {
     /// Limits the result to one ISO 4217 currency.
+    #[inline]
     pub fn currency(
         mut self,
         value: impl ::std::convert::Into<super::models::Currency>,
@@ -6692,6 +7675,7 @@ impl ListSettlements {
         self
     }
     /// Limits the result to one Payment Acquiring Account.
+    #[inline]
     pub fn payment_acquiring_account_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6700,21 +7684,25 @@ impl ListSettlements {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6723,6 +7711,7 @@ impl ListSettlements {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6732,6 +7721,7 @@ impl ListSettlements {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6740,6 +7730,7 @@ impl ListSettlements {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -6751,16 +7742,24 @@ impl ListSettlements {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SettlementReportList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SettlementReportList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SettlementReportList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SettlementReportList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listSettlements",
@@ -6796,11 +7795,13 @@ pub struct ListSettlementTransactions {
 }
 impl ListSettlementTransactions {
     /// Maximum number of items per page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6809,6 +7810,7 @@ impl ListSettlementTransactions {
         self
     }
     /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    #[inline]
     pub fn ending_before(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6817,21 +7819,25 @@ impl ListSettlementTransactions {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6840,6 +7846,7 @@ impl ListSettlementTransactions {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6849,6 +7856,7 @@ impl ListSettlementTransactions {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6857,6 +7865,7 @@ impl ListSettlementTransactions {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -6868,18 +7877,26 @@ impl ListSettlementTransactions {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SettlementTransactionList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SettlementTransactionList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SettlementTransactionList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SettlementTransactionList>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::SettlementTransaction> {
@@ -6894,6 +7911,7 @@ impl ListSettlementTransactions {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<
@@ -6909,6 +7927,7 @@ impl ListSettlementTransactions {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -6919,6 +7938,7 @@ impl ListSettlementTransactions {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listSettlementTransactions",
@@ -6954,21 +7974,25 @@ pub struct ReadSettlement {
 }
 impl ReadSettlement {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -6977,6 +8001,7 @@ impl ReadSettlement {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -6986,6 +8011,7 @@ impl ReadSettlement {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -6994,6 +8020,7 @@ impl ReadSettlement {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7005,16 +8032,24 @@ impl ReadSettlement {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Settlement>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Settlement>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Settlement>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Settlement>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readSettlement",
@@ -7038,21 +8073,25 @@ pub struct ReadPayoutStatus {
 }
 impl ReadPayoutStatus {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7061,6 +8100,7 @@ impl ReadPayoutStatus {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7070,6 +8110,7 @@ impl ReadPayoutStatus {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7078,6 +8119,7 @@ impl ReadPayoutStatus {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7089,16 +8131,24 @@ impl ReadPayoutStatus {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PayoutStatus>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PayoutStatus>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PayoutStatus>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PayoutStatus>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readPayoutStatus",
@@ -7124,6 +8174,7 @@ pub struct SetPayoutStatus {
 impl SetPayoutStatus {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -7132,21 +8183,25 @@ impl SetPayoutStatus {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7155,6 +8210,7 @@ impl SetPayoutStatus {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7164,6 +8220,7 @@ impl SetPayoutStatus {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7172,6 +8229,7 @@ impl SetPayoutStatus {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7183,16 +8241,24 @@ impl SetPayoutStatus {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PayoutStatus>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PayoutStatus>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PayoutStatus>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PayoutStatus>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "setPayoutStatus",
@@ -7215,6 +8281,7 @@ impl crate::Client {
     /// Logins for Klarna's SFTP server, where settlement reports are delivered.
     ///
     /// Reached as `client.sftp_credentials()`.
+    #[inline]
     pub fn sftp_credentials(&self) -> SftpCredentialsApi {
         SftpCredentialsApi {
             client: self.runtime().clone(),
@@ -7229,6 +8296,7 @@ impl SftpCredentialsApi {
     /// `POST /v2/account/integration/credentials/sftp` (operation `createSftpCredential`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         body: super::models::CreateCredentialRequest,
@@ -7246,6 +8314,7 @@ impl SftpCredentialsApi {
     /// `DELETE /v2/account/integration/credentials/sftp/{credential_id}` (operation `disableSftpCredential`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn disable(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -7263,6 +8332,7 @@ impl SftpCredentialsApi {
     /// `GET /v2/account/integration/credentials/sftp` (operation `listSftpCredentials`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(&self) -> ListSftpCredentials {
         ListSftpCredentials {
             client: self.client.clone(),
@@ -7276,6 +8346,7 @@ impl SftpCredentialsApi {
     /// `GET /v2/account/integration/credentials/sftp/{credential_id}` (operation `readSftpCredential`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         credential_id: impl ::std::convert::Into<::std::string::String>,
@@ -7299,6 +8370,7 @@ pub struct CreateSftpCredential {
 impl CreateSftpCredential {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -7307,21 +8379,25 @@ impl CreateSftpCredential {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7330,6 +8406,7 @@ impl CreateSftpCredential {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7339,6 +8416,7 @@ impl CreateSftpCredential {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7347,6 +8425,7 @@ impl CreateSftpCredential {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7358,16 +8437,24 @@ impl CreateSftpCredential {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SftpCredential>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SftpCredential>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SftpCredential>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SftpCredential>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createSftpCredential",
@@ -7389,21 +8476,25 @@ pub struct DisableSftpCredential {
 }
 impl DisableSftpCredential {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7412,6 +8503,7 @@ impl DisableSftpCredential {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7421,6 +8513,7 @@ impl DisableSftpCredential {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7429,6 +8522,7 @@ impl DisableSftpCredential {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7440,13 +8534,24 @@ impl DisableSftpCredential {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "disableSftpCredential",
@@ -7469,21 +8574,25 @@ pub struct ListSftpCredentials {
 }
 impl ListSftpCredentials {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7492,6 +8601,7 @@ impl ListSftpCredentials {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7501,6 +8611,7 @@ impl ListSftpCredentials {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7509,6 +8620,7 @@ impl ListSftpCredentials {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7520,16 +8632,24 @@ impl ListSftpCredentials {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SftpCredentialList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SftpCredentialList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SftpCredentialList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SftpCredentialList>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listSftpCredentials",
@@ -7550,21 +8670,25 @@ pub struct ReadSftpCredential {
 }
 impl ReadSftpCredential {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7573,6 +8697,7 @@ impl ReadSftpCredential {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7582,6 +8707,7 @@ impl ReadSftpCredential {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7590,6 +8716,7 @@ impl ReadSftpCredential {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7601,16 +8728,24 @@ impl ReadSftpCredential {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::SftpCredential>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::SftpCredential>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::SftpCredential>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::SftpCredential>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readSftpCredential",
@@ -7632,6 +8767,7 @@ impl crate::Client {
     /// Groups of stores sharing one brand and customer-facing contact details.
     ///
     /// Reached as `client.store_groups()`.
+    #[inline]
     pub fn store_groups(&self) -> StoreGroupsApi {
         StoreGroupsApi {
             client: self.runtime().clone(),
@@ -7646,6 +8782,7 @@ impl StoreGroupsApi {
     /// `POST /v2/accounts/{partner_account_id}/store-groups` (operation `createStoreGroup`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -7667,6 +8804,7 @@ impl StoreGroupsApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `store_groups` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -7687,6 +8825,7 @@ impl StoreGroupsApi {
     /// `GET /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (operation `readStoreGroup`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -7706,6 +8845,7 @@ impl StoreGroupsApi {
     /// `PATCH /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (operation `updateStoreGroup`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -7734,6 +8874,7 @@ pub struct CreateStoreGroup {
 impl CreateStoreGroup {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -7742,21 +8883,25 @@ impl CreateStoreGroup {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7765,6 +8910,7 @@ impl CreateStoreGroup {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7774,6 +8920,7 @@ impl CreateStoreGroup {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7782,6 +8929,7 @@ impl CreateStoreGroup {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7793,16 +8941,24 @@ impl CreateStoreGroup {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::StoreGroup>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::StoreGroup>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::StoreGroup>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::StoreGroup>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createStoreGroup",
@@ -7830,11 +8986,13 @@ pub struct ListStoreGroups {
 }
 impl ListStoreGroups {
     /// Maximum number of items per page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7843,6 +9001,7 @@ impl ListStoreGroups {
         self
     }
     /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    #[inline]
     pub fn ending_before(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7851,21 +9010,25 @@ impl ListStoreGroups {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -7874,6 +9037,7 @@ impl ListStoreGroups {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -7883,6 +9047,7 @@ impl ListStoreGroups {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -7891,6 +9056,7 @@ impl ListStoreGroups {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -7902,18 +9068,26 @@ impl ListStoreGroups {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::StoreGroupList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::StoreGroupList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::StoreGroupList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::StoreGroupList>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::StoreGroup> {
@@ -7931,6 +9105,7 @@ impl ListStoreGroups {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::StoreGroupList> {
@@ -7944,6 +9119,7 @@ impl ListStoreGroups {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -7954,6 +9130,7 @@ impl ListStoreGroups {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listStoreGroups",
@@ -7990,21 +9167,25 @@ pub struct ReadStoreGroup {
 }
 impl ReadStoreGroup {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8013,6 +9194,7 @@ impl ReadStoreGroup {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8022,6 +9204,7 @@ impl ReadStoreGroup {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8030,6 +9213,7 @@ impl ReadStoreGroup {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8041,16 +9225,24 @@ impl ReadStoreGroup {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::StoreGroup>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::StoreGroup>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::StoreGroup>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::StoreGroup>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readStoreGroup",
@@ -8077,6 +9269,7 @@ pub struct UpdateStoreGroup {
 impl UpdateStoreGroup {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -8085,21 +9278,25 @@ impl UpdateStoreGroup {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8108,6 +9305,7 @@ impl UpdateStoreGroup {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8117,6 +9315,7 @@ impl UpdateStoreGroup {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8125,6 +9324,7 @@ impl UpdateStoreGroup {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8136,16 +9336,24 @@ impl UpdateStoreGroup {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::StoreGroup>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::StoreGroup>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::StoreGroup>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::StoreGroup>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateStoreGroup",
@@ -8168,6 +9376,7 @@ impl crate::Client {
     /// Websites, physical stores and mobile apps where customers pay with Klarna.
     ///
     /// Reached as `client.stores()`.
+    #[inline]
     pub fn stores(&self) -> StoresApi {
         StoresApi {
             client: self.runtime().clone(),
@@ -8182,6 +9391,7 @@ impl StoresApi {
     /// `POST /v2/accounts/{partner_account_id}/stores` (operation `createStore`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8203,6 +9413,7 @@ impl StoresApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `stores` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8223,6 +9434,7 @@ impl StoresApi {
     /// `GET /v2/accounts/{partner_account_id}/stores/{store_id}` (operation `readStore`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn read(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8242,6 +9454,7 @@ impl StoresApi {
     /// `PATCH /v2/accounts/{partner_account_id}/stores/{store_id}` (operation `updateStore`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -8270,6 +9483,7 @@ pub struct CreateStore {
 impl CreateStore {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -8278,21 +9492,25 @@ impl CreateStore {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8301,6 +9519,7 @@ impl CreateStore {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8310,6 +9529,7 @@ impl CreateStore {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8318,6 +9538,7 @@ impl CreateStore {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8329,16 +9550,24 @@ impl CreateStore {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Store>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Store>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Store>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Store>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createStore",
@@ -8366,11 +9595,13 @@ pub struct ListStores {
 }
 impl ListStores {
     /// Maximum number of items per page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -8379,6 +9610,7 @@ impl ListStores {
         self
     }
     /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    #[inline]
     pub fn ending_before(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -8387,21 +9619,25 @@ impl ListStores {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8410,6 +9646,7 @@ impl ListStores {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8419,6 +9656,7 @@ impl ListStores {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8427,6 +9665,7 @@ impl ListStores {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8438,18 +9677,26 @@ impl ListStores {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::StoreList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::StoreList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::StoreList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::StoreList>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::Store> {
@@ -8467,6 +9714,7 @@ impl ListStores {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::StoreList> {
@@ -8480,6 +9728,7 @@ impl ListStores {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -8490,6 +9739,7 @@ impl ListStores {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listStores",
@@ -8526,21 +9776,25 @@ pub struct ReadStore {
 }
 impl ReadStore {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8549,6 +9803,7 @@ impl ReadStore {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8558,6 +9813,7 @@ impl ReadStore {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8566,6 +9822,7 @@ impl ReadStore {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8577,16 +9834,24 @@ impl ReadStore {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Store>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Store>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Store>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Store>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "readStore",
@@ -8613,6 +9878,7 @@ pub struct UpdateStore {
 impl UpdateStore {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -8621,21 +9887,25 @@ impl UpdateStore {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -8644,6 +9914,7 @@ impl UpdateStore {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -8653,6 +9924,7 @@ impl UpdateStore {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -8661,6 +9933,7 @@ impl UpdateStore {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -8672,16 +9945,24 @@ impl UpdateStore {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Store>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Store>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Store>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Store>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updateStore",

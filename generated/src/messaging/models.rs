@@ -31,6 +31,7 @@ pub struct Error {
 }
 impl Error {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         error_id: ::std::string::String,
         error_type: ErrorErrorType,

@@ -13,6 +13,7 @@ impl crate::Client {
     /// Placements that advertise Klarna's payment options for a given purchase amount.
     ///
     /// Reached as `client.credit_promotions()`.
+    #[inline]
     pub fn credit_promotions(&self) -> CreditPromotionsApi {
         CreditPromotionsApi {
             client: self.runtime().clone(),
@@ -28,6 +29,7 @@ impl CreditPromotionsApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-auto-size` (operation `getCreditPromotionMessagingForAutoSize`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get_messaging_for_auto_size(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -56,6 +58,7 @@ impl CreditPromotionsApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-badge` (operation `getCreditPromotionMessagingForBadge`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get_messaging_for_badge(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -96,6 +99,7 @@ pub struct GetCreditPromotionMessagingForAutoSize {
 impl GetCreditPromotionMessagingForAutoSize {
     /// For mobile apps: the URL (deep link) Klarna should return the customer to after following a link in
     /// the message, Base64-encoded (for example `appName://KlarnaPayment` encoded).
+    #[inline]
     pub fn app_return_url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -104,6 +108,7 @@ impl GetCreditPromotionMessagingForAutoSize {
         self
     }
     /// Customer token of an identified customer, to personalise the message. At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -112,6 +117,7 @@ impl GetCreditPromotionMessagingForAutoSize {
         self
     }
     /// Interoperability token of the customer's Klarna session, to personalise the message. At most 8192 characters.
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -120,6 +126,7 @@ impl GetCreditPromotionMessagingForAutoSize {
         self
     }
     /// Klarna network session token of the customer's session, to personalise the message.
+    #[inline]
     pub fn klarna_network_session_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -128,21 +135,25 @@ impl GetCreditPromotionMessagingForAutoSize {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -151,6 +162,7 @@ impl GetCreditPromotionMessagingForAutoSize {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -160,6 +172,7 @@ impl GetCreditPromotionMessagingForAutoSize {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -168,6 +181,7 @@ impl GetCreditPromotionMessagingForAutoSize {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -179,16 +193,24 @@ impl GetCreditPromotionMessagingForAutoSize {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::MessagingPlacement>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::MessagingPlacement>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::MessagingPlacement>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::MessagingPlacement>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getCreditPromotionMessagingForAutoSize",
@@ -243,6 +265,7 @@ pub struct GetCreditPromotionMessagingForBadge {
 impl GetCreditPromotionMessagingForBadge {
     /// For mobile apps: the URL (deep link) Klarna should return the customer to after following a link in
     /// the message, Base64-encoded (for example `appName://KlarnaPayment` encoded).
+    #[inline]
     pub fn app_return_url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -251,6 +274,7 @@ impl GetCreditPromotionMessagingForBadge {
         self
     }
     /// Customer token of an identified customer, to personalise the message. At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -259,6 +283,7 @@ impl GetCreditPromotionMessagingForBadge {
         self
     }
     /// Interoperability token of the customer's Klarna session, to personalise the message. At most 8192 characters.
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -267,6 +292,7 @@ impl GetCreditPromotionMessagingForBadge {
         self
     }
     /// Klarna network session token of the customer's session, to personalise the message.
+    #[inline]
     pub fn klarna_network_session_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -275,21 +301,25 @@ impl GetCreditPromotionMessagingForBadge {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -298,6 +328,7 @@ impl GetCreditPromotionMessagingForBadge {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -307,6 +338,7 @@ impl GetCreditPromotionMessagingForBadge {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -315,6 +347,7 @@ impl GetCreditPromotionMessagingForBadge {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -326,16 +359,24 @@ impl GetCreditPromotionMessagingForBadge {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::MessagingPlacement>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::MessagingPlacement>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::MessagingPlacement>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::MessagingPlacement>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getCreditPromotionMessagingForBadge",
@@ -380,6 +421,7 @@ impl crate::Client {
     /// Banner placements at the top of a page that advertise paying with Klarna.
     ///
     /// Reached as `client.top_strip_promotions()`.
+    #[inline]
     pub fn top_strip_promotions(&self) -> TopStripPromotionsApi {
         TopStripPromotionsApi {
             client: self.runtime().clone(),
@@ -395,6 +437,7 @@ impl TopStripPromotionsApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-auto-size` (operation `getTopStripPromotionMessagingForAutoSize`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get_messaging_for_auto_size(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -421,6 +464,7 @@ impl TopStripPromotionsApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-badge` (operation `getTopStripPromotionMessagingForBadge`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get_messaging_for_badge(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -458,11 +502,13 @@ pub struct GetTopStripPromotionMessagingForAutoSize {
 }
 impl GetTopStripPromotionMessagingForAutoSize {
     /// Total purchase amount including tax and discounts, in minor units, when known.
+    #[inline]
     pub fn amount(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.amount = ::std::option::Option::Some(value.into());
         self
     }
     /// ISO 4217 currency code of the amount, when an amount is sent.
+    #[inline]
     pub fn currency(
         mut self,
         value: impl ::std::convert::Into<super::models::Currency>,
@@ -472,6 +518,7 @@ impl GetTopStripPromotionMessagingForAutoSize {
     }
     /// For mobile apps: the URL (deep link) Klarna should return the customer to after following a link in
     /// the message, Base64-encoded (for example `appName://KlarnaPayment` encoded).
+    #[inline]
     pub fn app_return_url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -480,6 +527,7 @@ impl GetTopStripPromotionMessagingForAutoSize {
         self
     }
     /// Customer token of an identified customer, to personalise the message. At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -488,6 +536,7 @@ impl GetTopStripPromotionMessagingForAutoSize {
         self
     }
     /// Interoperability token of the customer's Klarna session, to personalise the message. At most 8192 characters.
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -496,6 +545,7 @@ impl GetTopStripPromotionMessagingForAutoSize {
         self
     }
     /// Klarna network session token of the customer's session, to personalise the message.
+    #[inline]
     pub fn klarna_network_session_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -504,21 +554,25 @@ impl GetTopStripPromotionMessagingForAutoSize {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -527,6 +581,7 @@ impl GetTopStripPromotionMessagingForAutoSize {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -536,6 +591,7 @@ impl GetTopStripPromotionMessagingForAutoSize {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -544,6 +600,7 @@ impl GetTopStripPromotionMessagingForAutoSize {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -555,16 +612,24 @@ impl GetTopStripPromotionMessagingForAutoSize {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::MessagingPlacement>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::MessagingPlacement>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::MessagingPlacement>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::MessagingPlacement>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getTopStripPromotionMessagingForAutoSize",
@@ -624,11 +689,13 @@ pub struct GetTopStripPromotionMessagingForBadge {
 }
 impl GetTopStripPromotionMessagingForBadge {
     /// Total purchase amount including tax and discounts, in minor units, when known.
+    #[inline]
     pub fn amount(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.amount = ::std::option::Option::Some(value.into());
         self
     }
     /// ISO 4217 currency code of the amount, when an amount is sent.
+    #[inline]
     pub fn currency(
         mut self,
         value: impl ::std::convert::Into<super::models::Currency>,
@@ -638,6 +705,7 @@ impl GetTopStripPromotionMessagingForBadge {
     }
     /// For mobile apps: the URL (deep link) Klarna should return the customer to after following a link in
     /// the message, Base64-encoded (for example `appName://KlarnaPayment` encoded).
+    #[inline]
     pub fn app_return_url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -646,6 +714,7 @@ impl GetTopStripPromotionMessagingForBadge {
         self
     }
     /// Customer token of an identified customer, to personalise the message. At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -654,6 +723,7 @@ impl GetTopStripPromotionMessagingForBadge {
         self
     }
     /// Interoperability token of the customer's Klarna session, to personalise the message. At most 8192 characters.
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -662,6 +732,7 @@ impl GetTopStripPromotionMessagingForBadge {
         self
     }
     /// Klarna network session token of the customer's session, to personalise the message.
+    #[inline]
     pub fn klarna_network_session_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -670,21 +741,25 @@ impl GetTopStripPromotionMessagingForBadge {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -693,6 +768,7 @@ impl GetTopStripPromotionMessagingForBadge {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -702,6 +778,7 @@ impl GetTopStripPromotionMessagingForBadge {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -710,6 +787,7 @@ impl GetTopStripPromotionMessagingForBadge {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -721,16 +799,24 @@ impl GetTopStripPromotionMessagingForBadge {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::MessagingPlacement>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::MessagingPlacement>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::MessagingPlacement>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::MessagingPlacement>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getTopStripPromotionMessagingForBadge",

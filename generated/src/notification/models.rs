@@ -60,6 +60,7 @@ pub struct CreateSigningKeyResponse {
 }
 impl CreateSigningKeyResponse {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         signing_key_id: ::std::string::String,
         signing_key: ::std::string::String,
@@ -90,6 +91,7 @@ pub struct CreateWebhookRequest {
 }
 impl CreateWebhookRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         url: ::std::string::String,
         event_types: ::std::vec::Vec<::std::string::String>,
@@ -185,6 +187,7 @@ pub struct Error {
 }
 impl Error {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         error_id: ::std::string::String,
         error_type: ErrorErrorType,
@@ -362,6 +365,7 @@ pub struct ListSigningKeysResponse {
 }
 impl ListSigningKeysResponse {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(signing_keys: ::std::vec::Vec<SigningKey>) -> Self {
         Self { signing_keys }
     }
@@ -374,6 +378,7 @@ pub struct ListWebhooksResponse {
 }
 impl ListWebhooksResponse {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(webhooks: ::std::vec::Vec<Webhook>) -> Self {
         Self { webhooks }
     }
@@ -642,6 +647,7 @@ pub struct PaymentRequestStateChangeEventPayload {
 }
 impl PaymentRequestStateChangeEventPayload {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         payment_request_id: ::std::string::String,
         state: PaymentRequestState,
@@ -918,6 +924,7 @@ pub struct SigningKey {
 }
 impl SigningKey {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(signing_key_id: ::std::string::String) -> Self {
         Self {
             signing_key_id,
@@ -936,6 +943,7 @@ pub struct SimulateWebhookRequest {
 }
 impl SimulateWebhookRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(event_type: EventType) -> Self {
         Self {
             event_type,
@@ -1003,6 +1011,7 @@ pub struct Webhook {
 }
 impl Webhook {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         webhook_id: ::std::string::String,
         url: ::std::string::String,
@@ -1038,6 +1047,7 @@ pub struct WebhookEvent {
 }
 impl WebhookEvent {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(metadata: WebhookEventMetadata, payload: ::serde_json::Value) -> Self {
         Self { metadata, payload }
     }
@@ -1079,6 +1089,7 @@ pub struct WebhookEventMetadata {
 }
 impl WebhookEventMetadata {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         event_type: EventType,
         event_id: ::std::string::String,

@@ -128,6 +128,7 @@ impl Event {
     /// # Errors
     ///
     /// The payload does not match the schema of its (known) event type.
+    #[inline]
     pub fn from_parts(
         event_type: &str,
         payload: ::serde_json::Value,
@@ -267,6 +268,7 @@ pub struct Delivery {
 ///
 /// A missing header, an unknown key id, a wrong signature, or a body that is not a webhook event of this
 /// API. Answer such a delivery with 400.
+#[inline]
 pub fn verify(
     body: &[u8],
     headers: &::klarna_runtime::http::HeaderMap,

@@ -96,6 +96,7 @@ pub struct AuthorizePaymentRequest {
 }
 impl AuthorizePaymentRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(currency: Currency) -> Self {
         Self {
             currency,
@@ -143,6 +144,7 @@ pub struct CapturePaymentTransactionRequest {
 }
 impl CapturePaymentTransactionRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(capture_amount: i64) -> Self {
         Self {
             capture_amount,
@@ -231,6 +233,7 @@ pub struct CreatePaymentRequestRequest {
 }
 impl CreatePaymentRequestRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(currency: Currency) -> Self {
         Self {
             currency,
@@ -526,6 +529,7 @@ pub struct DisputeList {
 }
 impl DisputeList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         disputes: ::std::vec::Vec<PaymentDispute>,
         pagination: Pagination,
@@ -577,6 +581,7 @@ pub struct Error {
 }
 impl Error {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         error_id: ::std::string::String,
         error_type: ErrorErrorType,
@@ -765,6 +770,7 @@ pub struct LineItem {
 }
 impl LineItem {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(name: ::std::string::String, quantity: i64, total_amount: i64) -> Self {
         Self {
             name,
@@ -1001,6 +1007,7 @@ pub struct Pagination {
 }
 impl Pagination {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(count: i32) -> Self {
         Self {
             count,
@@ -1062,6 +1069,7 @@ pub struct PaymentCapture {
 }
 impl PaymentCapture {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_capture_id: ::std::string::String) -> Self {
         Self {
             payment_capture_id,
@@ -1099,6 +1107,7 @@ pub struct PaymentChargeback {
 }
 impl PaymentChargeback {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_chargeback_id: ::std::string::String) -> Self {
         Self {
             payment_chargeback_id,
@@ -1166,6 +1175,7 @@ pub struct PaymentDispute {
 }
 impl PaymentDispute {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_dispute_id: ::std::string::String) -> Self {
         Self {
             payment_dispute_id,
@@ -1202,6 +1212,7 @@ pub struct PaymentDisputeAttachment {
 }
 impl PaymentDisputeAttachment {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_dispute_attachment_id: ::std::string::String) -> Self {
         Self {
             payment_dispute_attachment_id,
@@ -1701,6 +1712,7 @@ pub struct PaymentRefund {
 }
 impl PaymentRefund {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_refund_id: ::std::string::String) -> Self {
         Self {
             payment_refund_id,
@@ -1788,6 +1800,7 @@ pub struct PaymentRequest {
 }
 impl PaymentRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         payment_request_id: ::std::string::String,
         state: PaymentRequestState,
@@ -1914,6 +1927,7 @@ pub struct PaymentTransaction {
 }
 impl PaymentTransaction {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(payment_transaction_id: ::std::string::String) -> Self {
         Self {
             payment_transaction_id,
@@ -1940,6 +1954,7 @@ pub struct PaymentTransactionResponse {
 }
 impl PaymentTransactionResponse {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(result: AuthorizationResult) -> Self {
         Self {
             result,
@@ -2122,6 +2137,7 @@ pub struct RefundPaymentRequest {
 }
 impl RefundPaymentRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(refund_amount: i64) -> Self {
         Self {
             refund_amount,
@@ -2166,6 +2182,7 @@ pub struct RequestPaymentTransaction {
 }
 impl RequestPaymentTransaction {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(amount: i64) -> Self {
         Self {
             amount,
@@ -2586,6 +2603,7 @@ pub struct UploadPaymentDisputeAttachmentRequest {
 }
 impl UploadPaymentDisputeAttachmentRequest {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(file: ::std::string::String) -> Self {
         Self {
             file,

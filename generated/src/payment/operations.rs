@@ -13,6 +13,7 @@ impl crate::Client {
     /// Authorize payments and issue customer tokens, including the final authorization after a step-up.
     ///
     /// Reached as `client.authorization()`.
+    #[inline]
     pub fn authorization(&self) -> AuthorizationApi {
         AuthorizationApi {
             client: self.runtime().clone(),
@@ -27,6 +28,7 @@ impl AuthorizationApi {
     /// `POST /v2/accounts/{partner_account_id}/payment/authorize` (operation `authorizePayment`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn authorize_payment(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -60,6 +62,7 @@ pub struct AuthorizePayment {
 }
 impl AuthorizePayment {
     /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -68,6 +71,7 @@ impl AuthorizePayment {
         self
     }
     /// Interoperability token received from the partner, which carries the customer's Klarna context between integrations (up to 8192 characters).
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -76,6 +80,7 @@ impl AuthorizePayment {
         self
     }
     /// Session token of a completed payment request, used for the final authorization after a step-up; it also acts as the idempotency key of that call.
+    #[inline]
     pub fn klarna_network_session_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -84,6 +89,7 @@ impl AuthorizePayment {
         self
     }
     /// Legacy alternative to the network session token: the payment token of a completed payment request, valid for 60 minutes.
+    #[inline]
     pub fn klarna_payment_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -93,6 +99,7 @@ impl AuthorizePayment {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -101,21 +108,25 @@ impl AuthorizePayment {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -124,6 +135,7 @@ impl AuthorizePayment {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -133,6 +145,7 @@ impl AuthorizePayment {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -141,6 +154,7 @@ impl AuthorizePayment {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -152,16 +166,24 @@ impl AuthorizePayment {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::AuthorizePaymentResponse>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::AuthorizePaymentResponse>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::AuthorizePaymentResponse>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::AuthorizePaymentResponse>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "authorizePayment",
@@ -204,6 +226,7 @@ impl crate::Client {
     /// Captures of payment transactions.
     ///
     /// Reached as `client.payment_captures()`.
+    #[inline]
     pub fn payment_captures(&self) -> PaymentCapturesApi {
         PaymentCapturesApi {
             client: self.runtime().clone(),
@@ -218,6 +241,7 @@ impl PaymentCapturesApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}` (operation `getPaymentCapture`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -237,6 +261,7 @@ impl PaymentCapturesApi {
     /// `POST /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}/refund` (operation `refundPaymentCapture`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn refund(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -260,6 +285,7 @@ impl PaymentCapturesApi {
     /// **Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -287,21 +313,25 @@ pub struct GetPaymentCapture {
 }
 impl GetPaymentCapture {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -310,6 +340,7 @@ impl GetPaymentCapture {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -319,6 +350,7 @@ impl GetPaymentCapture {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -327,6 +359,7 @@ impl GetPaymentCapture {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -338,16 +371,24 @@ impl GetPaymentCapture {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentCapture>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentCapture>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentCapture>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentCapture>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentCapture",
@@ -374,6 +415,7 @@ pub struct RefundPaymentCapture {
 impl RefundPaymentCapture {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -382,21 +424,25 @@ impl RefundPaymentCapture {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -405,6 +451,7 @@ impl RefundPaymentCapture {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -414,6 +461,7 @@ impl RefundPaymentCapture {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -422,6 +470,7 @@ impl RefundPaymentCapture {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -433,16 +482,24 @@ impl RefundPaymentCapture {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRefund>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRefund>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRefund>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRefund>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "refundPaymentCapture",
@@ -470,6 +527,7 @@ pub struct UpdatePaymentCapture {
 impl UpdatePaymentCapture {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -478,21 +536,25 @@ impl UpdatePaymentCapture {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -501,6 +563,7 @@ impl UpdatePaymentCapture {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -510,6 +573,7 @@ impl UpdatePaymentCapture {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -518,6 +582,7 @@ impl UpdatePaymentCapture {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -529,16 +594,24 @@ impl UpdatePaymentCapture {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentCapture>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentCapture>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentCapture>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentCapture>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentCapture",
@@ -561,6 +634,7 @@ impl crate::Client {
     /// Chargebacks booked on payment transactions.
     ///
     /// Reached as `client.payment_chargebacks()`.
+    #[inline]
     pub fn payment_chargebacks(&self) -> PaymentChargebacksApi {
         PaymentChargebacksApi {
             client: self.runtime().clone(),
@@ -575,6 +649,7 @@ impl PaymentChargebacksApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/chargebacks/{payment_chargeback_id}` (operation `getPaymentChargeback`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -600,21 +675,25 @@ pub struct GetPaymentChargeback {
 }
 impl GetPaymentChargeback {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -623,6 +702,7 @@ impl GetPaymentChargeback {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -632,6 +712,7 @@ impl GetPaymentChargeback {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -640,6 +721,7 @@ impl GetPaymentChargeback {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -651,16 +733,24 @@ impl GetPaymentChargeback {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentChargeback>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentChargeback>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentChargeback>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentChargeback>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentChargeback",
@@ -682,6 +772,7 @@ impl crate::Client {
     /// Customer disputes, the evidence exchanged on them and their outcome.
     ///
     /// Reached as `client.payment_disputes()`.
+    #[inline]
     pub fn payment_disputes(&self) -> PaymentDisputesApi {
         PaymentDisputesApi {
             client: self.runtime().clone(),
@@ -696,6 +787,7 @@ impl PaymentDisputesApi {
     /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/accept-loss` (operation `acceptPaymentDisputeLoss`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn accept_loss(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -718,6 +810,7 @@ impl PaymentDisputesApi {
     /// **Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn appeal(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -739,6 +832,7 @@ impl PaymentDisputesApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments/{payment_dispute_attachment_id}/download` (operation `downloadPaymentDisputeAttachment`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn download_attachment(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -761,6 +855,7 @@ impl PaymentDisputesApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}` (operation `getPaymentDispute`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -783,6 +878,7 @@ impl PaymentDisputesApi {
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `disputes` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn list(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -813,6 +909,7 @@ impl PaymentDisputesApi {
     /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/respond` (operation `respondToPaymentDispute`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn respond_to(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -835,6 +932,7 @@ impl PaymentDisputesApi {
     /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments` (operation `uploadPaymentDisputeAttachment`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn upload_attachment(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -864,6 +962,7 @@ pub struct AcceptPaymentDisputeLoss {
 }
 impl AcceptPaymentDisputeLoss {
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
+    #[inline]
     pub fn payment_product_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -873,6 +972,7 @@ impl AcceptPaymentDisputeLoss {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -881,21 +981,25 @@ impl AcceptPaymentDisputeLoss {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -904,6 +1008,7 @@ impl AcceptPaymentDisputeLoss {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -913,6 +1018,7 @@ impl AcceptPaymentDisputeLoss {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -921,6 +1027,7 @@ impl AcceptPaymentDisputeLoss {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -932,16 +1039,24 @@ impl AcceptPaymentDisputeLoss {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentDispute>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentDispute>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentDispute>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentDispute>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "acceptPaymentDisputeLoss",
@@ -974,6 +1089,7 @@ pub struct AppealPaymentDispute {
 }
 impl AppealPaymentDispute {
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
+    #[inline]
     pub fn payment_product_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -982,6 +1098,7 @@ impl AppealPaymentDispute {
         self
     }
     /// Sets the request body.
+    #[inline]
     pub fn body(
         mut self,
         value: impl ::std::convert::Into<super::models::AppealPaymentDisputeRequest>,
@@ -991,6 +1108,7 @@ impl AppealPaymentDispute {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -999,21 +1117,25 @@ impl AppealPaymentDispute {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1022,6 +1144,7 @@ impl AppealPaymentDispute {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1031,6 +1154,7 @@ impl AppealPaymentDispute {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1039,6 +1163,7 @@ impl AppealPaymentDispute {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1050,16 +1175,24 @@ impl AppealPaymentDispute {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentDispute>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentDispute>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentDispute>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentDispute>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "appealPaymentDispute",
@@ -1096,6 +1229,7 @@ pub struct DownloadPaymentDisputeAttachment {
 }
 impl DownloadPaymentDisputeAttachment {
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
+    #[inline]
     pub fn payment_product_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1104,21 +1238,25 @@ impl DownloadPaymentDisputeAttachment {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1127,6 +1265,7 @@ impl DownloadPaymentDisputeAttachment {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1136,6 +1275,7 @@ impl DownloadPaymentDisputeAttachment {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1144,6 +1284,7 @@ impl DownloadPaymentDisputeAttachment {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1155,15 +1296,22 @@ impl DownloadPaymentDisputeAttachment {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<::bytes::Bytes>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<::bytes::Bytes>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.bytes())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.bytes()),
+        )
     }
     /// Sends the request and returns the body as a stream of chunks, without holding it in memory
     /// (`bytes_stream()`), or collected with `collect()` up to the client's body size limit.
@@ -1180,6 +1328,7 @@ impl DownloadPaymentDisputeAttachment {
         let client = self.client.clone();
         client.execute_streaming(self.into_request()).await
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "downloadPaymentDisputeAttachment",
@@ -1216,6 +1365,7 @@ pub struct GetPaymentDispute {
 }
 impl GetPaymentDispute {
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
+    #[inline]
     pub fn payment_product_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1224,21 +1374,25 @@ impl GetPaymentDispute {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1247,6 +1401,7 @@ impl GetPaymentDispute {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1256,6 +1411,7 @@ impl GetPaymentDispute {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1264,6 +1420,7 @@ impl GetPaymentDispute {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1275,16 +1432,24 @@ impl GetPaymentDispute {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentDispute>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentDispute>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentDispute>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentDispute>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentDispute",
@@ -1327,11 +1492,13 @@ pub struct ListPaymentDisputes {
 }
 impl ListPaymentDisputes {
     /// Maximum number of items in one page; Klarna's default applies when omitted.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Cursor; returns the page after this item (use pagination.last_item). Not combinable with ending_before.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1340,6 +1507,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Cursor; returns the page before this item (use pagination.first_item). Not combinable with starting_after.
+    #[inline]
     pub fn ending_before(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1348,6 +1516,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Only disputes raised on this payment transaction (KRN).
+    #[inline]
     pub fn payment_transaction_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1356,6 +1525,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Only disputes opened at or after this time.
+    #[inline]
     pub fn opened_at_start(
         mut self,
         value: impl ::std::convert::Into<::klarna_runtime::DateTime>,
@@ -1364,6 +1534,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Only disputes opened at or before this time.
+    #[inline]
     pub fn opened_at_end(
         mut self,
         value: impl ::std::convert::Into<::klarna_runtime::DateTime>,
@@ -1372,6 +1543,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Only disputes closed at or after this time.
+    #[inline]
     pub fn closed_at_start(
         mut self,
         value: impl ::std::convert::Into<::klarna_runtime::DateTime>,
@@ -1380,6 +1552,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Only disputes closed at or before this time.
+    #[inline]
     pub fn closed_at_end(
         mut self,
         value: impl ::std::convert::Into<::klarna_runtime::DateTime>,
@@ -1388,6 +1561,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Only disputes in one of these states; repeat the parameter for several values.
+    #[inline]
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<
@@ -1398,6 +1572,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Only disputes with one of these reasons; repeat the parameter for several values.
+    #[inline]
     pub fn reason(
         mut self,
         value: impl ::std::convert::Into<
@@ -1408,6 +1583,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Sort keys (up to 10), applied in order; a leading minus sign sorts descending, e.g. opened_at or -deadline_expires_at. Repeat the parameter for several keys.
+    #[inline]
     pub fn sort_by(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -1416,6 +1592,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Only disputes whose purchase reference is one of these values; repeat the parameter for several values.
+    #[inline]
     pub fn purchase_references(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -1424,6 +1601,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
+    #[inline]
     pub fn payment_product_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1432,21 +1610,25 @@ impl ListPaymentDisputes {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1455,6 +1637,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1464,6 +1647,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1472,6 +1656,7 @@ impl ListPaymentDisputes {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1483,18 +1668,26 @@ impl ListPaymentDisputes {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::DisputeList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::DisputeList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::DisputeList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::DisputeList>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::PaymentDispute> {
@@ -1509,6 +1702,7 @@ impl ListPaymentDisputes {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::DisputeList> {
@@ -1522,6 +1716,7 @@ impl ListPaymentDisputes {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -1532,6 +1727,7 @@ impl ListPaymentDisputes {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listPaymentDisputes",
@@ -1619,6 +1815,7 @@ pub struct RespondToPaymentDispute {
 }
 impl RespondToPaymentDispute {
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
+    #[inline]
     pub fn payment_product_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1628,6 +1825,7 @@ impl RespondToPaymentDispute {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -1636,21 +1834,25 @@ impl RespondToPaymentDispute {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1659,6 +1861,7 @@ impl RespondToPaymentDispute {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1668,6 +1871,7 @@ impl RespondToPaymentDispute {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1676,6 +1880,7 @@ impl RespondToPaymentDispute {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1687,16 +1892,24 @@ impl RespondToPaymentDispute {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentDispute>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentDispute>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentDispute>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentDispute>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "respondToPaymentDispute",
@@ -1730,6 +1943,7 @@ pub struct UploadPaymentDisputeAttachment {
 }
 impl UploadPaymentDisputeAttachment {
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
+    #[inline]
     pub fn payment_product_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1739,6 +1953,7 @@ impl UploadPaymentDisputeAttachment {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -1747,21 +1962,25 @@ impl UploadPaymentDisputeAttachment {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -1770,6 +1989,7 @@ impl UploadPaymentDisputeAttachment {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1779,6 +1999,7 @@ impl UploadPaymentDisputeAttachment {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -1787,6 +2008,7 @@ impl UploadPaymentDisputeAttachment {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1798,16 +2020,24 @@ impl UploadPaymentDisputeAttachment {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentDisputeAttachment>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentDisputeAttachment>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentDisputeAttachment>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentDisputeAttachment>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "uploadPaymentDisputeAttachment",
@@ -1836,6 +2066,7 @@ impl crate::Client {
     /// Instructions and branded assets for presenting Klarna in a payment selector.
     ///
     /// Reached as `client.payment_presentation()`.
+    #[inline]
     pub fn payment_presentation(&self) -> PaymentPresentationApi {
         PaymentPresentationApi {
             client: self.runtime().clone(),
@@ -1850,6 +2081,7 @@ impl PaymentPresentationApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/presentation` (operation `getPaymentPresentation`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -1877,6 +2109,7 @@ impl PaymentPresentationApi {
     /// `GET /v2/payment/presentation` (operation `getPaymentPresentationAsSubPartner`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get_as_sub_partner(
         &self,
         currency: impl ::std::convert::Into<super::models::Currency>,
@@ -1916,6 +2149,7 @@ pub struct GetPaymentPresentation {
 }
 impl GetPaymentPresentation {
     /// Language and country of the texts to return (RFC 5646, e.g. en-US).
+    #[inline]
     pub fn locale(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1924,11 +2158,13 @@ impl GetPaymentPresentation {
         self
     }
     /// Total amount of the purchase in minor units of the currency. Can be left out for intents without a purchase (ADD_TO_WALLET).
+    #[inline]
     pub fn amount(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.amount = ::std::option::Option::Some(value.into());
         self
     }
     /// What the customer is about to do; repeat the parameter for several intents. The wire name includes the brackets (intents\[\]=PAY).
+    #[inline]
     pub fn intents(
         mut self,
         value: impl ::std::convert::Into<
@@ -1939,6 +2175,7 @@ impl GetPaymentPresentation {
         self
     }
     /// Billing interval of the subscription, with the SUBSCRIBE intent.
+    #[inline]
     pub fn subscription_billing_interval(
         mut self,
         value: impl ::std::convert::Into<super::models::Interval>,
@@ -1947,6 +2184,7 @@ impl GetPaymentPresentation {
         self
     }
     /// Number of intervals between two subscription charges, with the SUBSCRIBE intent.
+    #[inline]
     pub fn subscription_billing_interval_frequency(
         mut self,
         value: impl ::std::convert::Into<i32>,
@@ -1957,6 +2195,7 @@ impl GetPaymentPresentation {
         self
     }
     /// URL or deep link that brings the customer back to the partner's app after a handover to another app.
+    #[inline]
     pub fn app_return_url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1965,6 +2204,7 @@ impl GetPaymentPresentation {
         self
     }
     /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1973,6 +2213,7 @@ impl GetPaymentPresentation {
         self
     }
     /// Interoperability token received from the partner, which carries the customer's Klarna context between integrations (up to 8192 characters).
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1981,21 +2222,25 @@ impl GetPaymentPresentation {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2004,6 +2249,7 @@ impl GetPaymentPresentation {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2013,6 +2259,7 @@ impl GetPaymentPresentation {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2021,6 +2268,7 @@ impl GetPaymentPresentation {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2032,16 +2280,24 @@ impl GetPaymentPresentation {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentPresentation>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentPresentation>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentPresentation>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentPresentation>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentPresentation",
@@ -2117,6 +2373,7 @@ pub struct GetPaymentPresentationAsSubPartner {
 }
 impl GetPaymentPresentationAsSubPartner {
     /// Language and country of the texts to return (RFC 5646, e.g. en-US).
+    #[inline]
     pub fn locale(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2125,11 +2382,13 @@ impl GetPaymentPresentationAsSubPartner {
         self
     }
     /// Total amount of the purchase in minor units of the currency. Can be left out for intents without a purchase (ADD_TO_WALLET).
+    #[inline]
     pub fn amount(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.amount = ::std::option::Option::Some(value.into());
         self
     }
     /// What the customer is about to do; repeat the parameter for several intents. The wire name includes the brackets (intents\[\]=PAY).
+    #[inline]
     pub fn intents(
         mut self,
         value: impl ::std::convert::Into<
@@ -2140,6 +2399,7 @@ impl GetPaymentPresentationAsSubPartner {
         self
     }
     /// Billing interval of the subscription, with the SUBSCRIBE intent.
+    #[inline]
     pub fn subscription_billing_interval(
         mut self,
         value: impl ::std::convert::Into<super::models::Interval>,
@@ -2148,6 +2408,7 @@ impl GetPaymentPresentationAsSubPartner {
         self
     }
     /// Number of intervals between two subscription charges, with the SUBSCRIBE intent.
+    #[inline]
     pub fn subscription_billing_interval_frequency(
         mut self,
         value: impl ::std::convert::Into<i32>,
@@ -2158,6 +2419,7 @@ impl GetPaymentPresentationAsSubPartner {
         self
     }
     /// URL or deep link that brings the customer back to the partner's app after a handover to another app.
+    #[inline]
     pub fn app_return_url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2166,6 +2428,7 @@ impl GetPaymentPresentationAsSubPartner {
         self
     }
     /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2174,6 +2437,7 @@ impl GetPaymentPresentationAsSubPartner {
         self
     }
     /// Interoperability token received from the partner, which carries the customer's Klarna context between integrations (up to 8192 characters).
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2182,21 +2446,25 @@ impl GetPaymentPresentationAsSubPartner {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2205,6 +2473,7 @@ impl GetPaymentPresentationAsSubPartner {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2214,6 +2483,7 @@ impl GetPaymentPresentationAsSubPartner {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2222,6 +2492,7 @@ impl GetPaymentPresentationAsSubPartner {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2233,16 +2504,24 @@ impl GetPaymentPresentationAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentPresentation>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentPresentation>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentPresentation>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentPresentation>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentPresentationAsSubPartner",
@@ -2305,6 +2584,7 @@ impl crate::Client {
     /// Refunds of captured money.
     ///
     /// Reached as `client.payment_refunds()`.
+    #[inline]
     pub fn payment_refunds(&self) -> PaymentRefundsApi {
         PaymentRefundsApi {
             client: self.runtime().clone(),
@@ -2319,6 +2599,7 @@ impl PaymentRefundsApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/refunds/{payment_refund_id}` (operation `getPaymentRefund`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2344,21 +2625,25 @@ pub struct GetPaymentRefund {
 }
 impl GetPaymentRefund {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2367,6 +2652,7 @@ impl GetPaymentRefund {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2376,6 +2662,7 @@ impl GetPaymentRefund {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2384,6 +2671,7 @@ impl GetPaymentRefund {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2395,16 +2683,24 @@ impl GetPaymentRefund {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRefund>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRefund>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRefund>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRefund>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentRefund",
@@ -2426,6 +2722,7 @@ impl crate::Client {
     /// Payment requests that take a customer through the Klarna purchase journey.
     ///
     /// Reached as `client.payment_requests()`.
+    #[inline]
     pub fn payment_requests(&self) -> PaymentRequestsApi {
         PaymentRequestsApi {
             client: self.runtime().clone(),
@@ -2440,6 +2737,7 @@ impl PaymentRequestsApi {
     /// `DELETE /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation `cancelPaymentRequest`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn cancel(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2459,6 +2757,7 @@ impl PaymentRequestsApi {
     /// `DELETE /v2/payment/requests/{payment_request_id}` (operation `cancelPaymentRequestAsSubPartner`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn cancel_as_sub_partner(
         &self,
         payment_request_id: impl ::std::convert::Into<::std::string::String>,
@@ -2476,6 +2775,7 @@ impl PaymentRequestsApi {
     /// `POST /v2/accounts/{partner_account_id}/payment/requests` (operation `createPaymentRequest`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2496,6 +2796,7 @@ impl PaymentRequestsApi {
     /// `POST /v2/payment/requests` (operation `createPaymentRequestAsSubPartner`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn create_as_sub_partner(
         &self,
         body: super::models::CreatePaymentRequestRequest,
@@ -2514,6 +2815,7 @@ impl PaymentRequestsApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation `getPaymentRequest`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2533,6 +2835,7 @@ impl PaymentRequestsApi {
     /// `GET /v2/payment/requests/{payment_request_id}` (operation `getPaymentRequestAsSubPartner`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get_as_sub_partner(
         &self,
         payment_request_id: impl ::std::convert::Into<::std::string::String>,
@@ -2550,6 +2853,7 @@ impl PaymentRequestsApi {
     /// `PATCH /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation `updatePaymentRequest`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -2572,6 +2876,7 @@ impl PaymentRequestsApi {
     /// `PATCH /v2/payment/requests/{payment_request_id}` (operation `updatePaymentRequestAsSubPartner`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update_as_sub_partner(
         &self,
         payment_request_id: impl ::std::convert::Into<::std::string::String>,
@@ -2598,21 +2903,25 @@ pub struct CancelPaymentRequest {
 }
 impl CancelPaymentRequest {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2621,6 +2930,7 @@ impl CancelPaymentRequest {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2630,6 +2940,7 @@ impl CancelPaymentRequest {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2638,6 +2949,7 @@ impl CancelPaymentRequest {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2649,16 +2961,24 @@ impl CancelPaymentRequest {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "cancelPaymentRequest",
@@ -2682,21 +3002,25 @@ pub struct CancelPaymentRequestAsSubPartner {
 }
 impl CancelPaymentRequestAsSubPartner {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2705,6 +3029,7 @@ impl CancelPaymentRequestAsSubPartner {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2714,6 +3039,7 @@ impl CancelPaymentRequestAsSubPartner {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2722,6 +3048,7 @@ impl CancelPaymentRequestAsSubPartner {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2733,16 +3060,24 @@ impl CancelPaymentRequestAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "cancelPaymentRequestAsSubPartner",
@@ -2768,6 +3103,7 @@ pub struct CreatePaymentRequest {
 }
 impl CreatePaymentRequest {
     /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2777,6 +3113,7 @@ impl CreatePaymentRequest {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -2785,21 +3122,25 @@ impl CreatePaymentRequest {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2808,6 +3149,7 @@ impl CreatePaymentRequest {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2817,6 +3159,7 @@ impl CreatePaymentRequest {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2825,6 +3168,7 @@ impl CreatePaymentRequest {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2836,16 +3180,24 @@ impl CreatePaymentRequest {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPaymentRequest",
@@ -2875,6 +3227,7 @@ pub struct CreatePaymentRequestAsSubPartner {
 }
 impl CreatePaymentRequestAsSubPartner {
     /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
+    #[inline]
     pub fn klarna_customer_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2884,6 +3237,7 @@ impl CreatePaymentRequestAsSubPartner {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -2892,21 +3246,25 @@ impl CreatePaymentRequestAsSubPartner {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2915,6 +3273,7 @@ impl CreatePaymentRequestAsSubPartner {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2924,6 +3283,7 @@ impl CreatePaymentRequestAsSubPartner {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -2932,6 +3292,7 @@ impl CreatePaymentRequestAsSubPartner {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -2943,16 +3304,24 @@ impl CreatePaymentRequestAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createPaymentRequestAsSubPartner",
@@ -2979,21 +3348,25 @@ pub struct GetPaymentRequest {
 }
 impl GetPaymentRequest {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3002,6 +3375,7 @@ impl GetPaymentRequest {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3011,6 +3385,7 @@ impl GetPaymentRequest {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3019,6 +3394,7 @@ impl GetPaymentRequest {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3030,16 +3406,24 @@ impl GetPaymentRequest {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentRequest",
@@ -3063,21 +3447,25 @@ pub struct GetPaymentRequestAsSubPartner {
 }
 impl GetPaymentRequestAsSubPartner {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3086,6 +3474,7 @@ impl GetPaymentRequestAsSubPartner {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3095,6 +3484,7 @@ impl GetPaymentRequestAsSubPartner {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3103,6 +3493,7 @@ impl GetPaymentRequestAsSubPartner {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3114,16 +3505,24 @@ impl GetPaymentRequestAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentRequestAsSubPartner",
@@ -3150,6 +3549,7 @@ pub struct UpdatePaymentRequest {
 }
 impl UpdatePaymentRequest {
     /// Interoperability token received from the partner, which carries the customer's Klarna context between integrations (up to 8192 characters).
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3159,6 +3559,7 @@ impl UpdatePaymentRequest {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3167,21 +3568,25 @@ impl UpdatePaymentRequest {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3190,6 +3595,7 @@ impl UpdatePaymentRequest {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3199,6 +3605,7 @@ impl UpdatePaymentRequest {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3207,6 +3614,7 @@ impl UpdatePaymentRequest {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3218,16 +3626,24 @@ impl UpdatePaymentRequest {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentRequest",
@@ -3260,6 +3676,7 @@ pub struct UpdatePaymentRequestAsSubPartner {
 }
 impl UpdatePaymentRequestAsSubPartner {
     /// Interoperability token received from the partner, which carries the customer's Klarna context between integrations (up to 8192 characters).
+    #[inline]
     pub fn klarna_interoperability_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3269,6 +3686,7 @@ impl UpdatePaymentRequestAsSubPartner {
     }
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3277,21 +3695,25 @@ impl UpdatePaymentRequestAsSubPartner {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3300,6 +3722,7 @@ impl UpdatePaymentRequestAsSubPartner {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3309,6 +3732,7 @@ impl UpdatePaymentRequestAsSubPartner {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3317,6 +3741,7 @@ impl UpdatePaymentRequestAsSubPartner {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3328,16 +3753,24 @@ impl UpdatePaymentRequestAsSubPartner {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRequest>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRequest>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRequest>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRequest>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentRequestAsSubPartner",
@@ -3366,6 +3799,7 @@ impl crate::Client {
     /// Payment tokens issued when a payment request is completed.
     ///
     /// Reached as `client.payment_tokens()`.
+    #[inline]
     pub fn payment_tokens(&self) -> PaymentTokensApi {
         PaymentTokensApi {
             client: self.runtime().clone(),
@@ -3380,6 +3814,7 @@ impl PaymentTokensApi {
     /// `DELETE /v2/accounts/{partner_account_id}/payment/tokens/{payment_token}` (operation `cancelPaymentToken`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn cancel(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3405,21 +3840,25 @@ pub struct CancelPaymentToken {
 }
 impl CancelPaymentToken {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3428,6 +3867,7 @@ impl CancelPaymentToken {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3437,6 +3877,7 @@ impl CancelPaymentToken {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3445,6 +3886,7 @@ impl CancelPaymentToken {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3456,13 +3898,24 @@ impl CancelPaymentToken {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "cancelPaymentToken",
@@ -3484,6 +3937,7 @@ impl crate::Client {
     /// Authorized payment transactions and the post-purchase operations on them.
     ///
     /// Reached as `client.payment_transactions()`.
+    #[inline]
     pub fn payment_transactions(&self) -> PaymentTransactionsApi {
         PaymentTransactionsApi {
             client: self.runtime().clone(),
@@ -3498,6 +3952,7 @@ impl PaymentTransactionsApi {
     /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture` (operation `capturePaymentTransaction`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn capture(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3519,6 +3974,7 @@ impl PaymentTransactionsApi {
     /// `GET /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}` (operation `getPaymentTransaction`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn get(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3538,6 +3994,7 @@ impl PaymentTransactionsApi {
     /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/authorize` (operation `reauthorizePaymentTransaction`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn reauthorize(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3559,6 +4016,7 @@ impl PaymentTransactionsApi {
     /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/refund` (operation `refundPaymentTransaction`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn refund(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3580,6 +4038,7 @@ impl PaymentTransactionsApi {
     /// `PATCH /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}` (operation `updatePaymentTransaction`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn update(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3601,6 +4060,7 @@ impl PaymentTransactionsApi {
     /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/void` (operation `voidPaymentTransaction`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `Error`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn void(
         &self,
         partner_account_id: impl ::std::convert::Into<::std::string::String>,
@@ -3628,6 +4088,7 @@ pub struct CapturePaymentTransaction {
 impl CapturePaymentTransaction {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3636,21 +4097,25 @@ impl CapturePaymentTransaction {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3659,6 +4124,7 @@ impl CapturePaymentTransaction {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3668,6 +4134,7 @@ impl CapturePaymentTransaction {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3676,6 +4143,7 @@ impl CapturePaymentTransaction {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3687,16 +4155,24 @@ impl CapturePaymentTransaction {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentCapture>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentCapture>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentCapture>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentCapture>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "capturePaymentTransaction",
@@ -3722,21 +4198,25 @@ pub struct GetPaymentTransaction {
 }
 impl GetPaymentTransaction {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3745,6 +4225,7 @@ impl GetPaymentTransaction {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3754,6 +4235,7 @@ impl GetPaymentTransaction {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3762,6 +4244,7 @@ impl GetPaymentTransaction {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3773,16 +4256,24 @@ impl GetPaymentTransaction {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentTransaction>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentTransaction>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentTransaction>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentTransaction>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getPaymentTransaction",
@@ -3809,6 +4300,7 @@ pub struct ReauthorizePaymentTransaction {
 impl ReauthorizePaymentTransaction {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3817,21 +4309,25 @@ impl ReauthorizePaymentTransaction {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3840,6 +4336,7 @@ impl ReauthorizePaymentTransaction {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3849,6 +4346,7 @@ impl ReauthorizePaymentTransaction {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3857,6 +4355,7 @@ impl ReauthorizePaymentTransaction {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3868,16 +4367,24 @@ impl ReauthorizePaymentTransaction {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentTransaction>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentTransaction>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentTransaction>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentTransaction>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "reauthorizePaymentTransaction",
@@ -3905,6 +4412,7 @@ pub struct RefundPaymentTransaction {
 impl RefundPaymentTransaction {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -3913,21 +4421,25 @@ impl RefundPaymentTransaction {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -3936,6 +4448,7 @@ impl RefundPaymentTransaction {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3945,6 +4458,7 @@ impl RefundPaymentTransaction {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -3953,6 +4467,7 @@ impl RefundPaymentTransaction {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -3964,16 +4479,24 @@ impl RefundPaymentTransaction {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentRefund>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentRefund>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentRefund>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentRefund>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "refundPaymentTransaction",
@@ -4001,6 +4524,7 @@ pub struct UpdatePaymentTransaction {
 impl UpdatePaymentTransaction {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -4009,21 +4533,25 @@ impl UpdatePaymentTransaction {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4032,6 +4560,7 @@ impl UpdatePaymentTransaction {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4041,6 +4570,7 @@ impl UpdatePaymentTransaction {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4049,6 +4579,7 @@ impl UpdatePaymentTransaction {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4060,16 +4591,24 @@ impl UpdatePaymentTransaction {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentTransaction>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentTransaction>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentTransaction>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentTransaction>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "updatePaymentTransaction",
@@ -4096,6 +4635,7 @@ pub struct VoidPaymentTransaction {
 impl VoidPaymentTransaction {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -4104,21 +4644,25 @@ impl VoidPaymentTransaction {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -4127,6 +4671,7 @@ impl VoidPaymentTransaction {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -4136,6 +4681,7 @@ impl VoidPaymentTransaction {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -4144,6 +4690,7 @@ impl VoidPaymentTransaction {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -4155,16 +4702,24 @@ impl VoidPaymentTransaction {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::PaymentTransaction>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::PaymentTransaction>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::PaymentTransaction>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::PaymentTransaction>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "voidPaymentTransaction",

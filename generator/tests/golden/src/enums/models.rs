@@ -17,6 +17,7 @@ pub struct Order {
 }
 impl Order {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(status: OrderStatus) -> Self {
         Self {
             status,

@@ -13,6 +13,7 @@ impl crate::Client {
     /// Operations of the `Orders` resource.
     ///
     /// Reached as `client.orders()`.
+    #[inline]
     pub fn orders(&self) -> OrdersApi {
         OrdersApi {
             client: self.runtime().clone(),
@@ -23,6 +24,7 @@ impl OrdersApi {
     /// `GET /orders/{order_id}`
     ///
     /// `GET /orders/{order_id}` (operation `getOrder`).
+    #[inline]
     pub fn get(
         &self,
         order_id: impl ::std::convert::Into<::std::string::String>,
@@ -47,6 +49,7 @@ pub struct GetOrder {
 }
 impl GetOrder {
     /// Sets the `status` parameter.
+    #[inline]
     pub fn status(
         mut self,
         value: impl ::std::convert::Into<super::models::OrderStatus>,
@@ -55,21 +58,25 @@ impl GetOrder {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -78,6 +85,7 @@ impl GetOrder {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -87,6 +95,7 @@ impl GetOrder {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -95,6 +104,7 @@ impl GetOrder {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -106,16 +116,24 @@ impl GetOrder {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::Order>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::Order>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::Order>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::Order>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getOrder",

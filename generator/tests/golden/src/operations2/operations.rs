@@ -13,6 +13,7 @@ impl crate::Client {
     /// Operations of the `Charges` resource.
     ///
     /// Reached as `client.charges()`.
+    #[inline]
     pub fn charges(&self) -> ChargesApi {
         ChargesApi {
             client: self.runtime().clone(),
@@ -23,6 +24,7 @@ impl ChargesApi {
     /// `POST /charges`
     ///
     /// `POST /charges` (operation `createCharge`).
+    #[inline]
     pub fn create(&self, body: super::models::CreateChargeBody) -> CreateCharge {
         CreateCharge {
             client: self.client.clone(),
@@ -46,6 +48,7 @@ pub struct CreateCharge {
 }
 impl CreateCharge {
     /// Sets the `created` parameter.
+    #[inline]
     pub fn created(
         mut self,
         value: impl ::std::convert::Into<super::models::CreateChargeCreated>,
@@ -54,6 +57,7 @@ impl CreateCharge {
         self
     }
     /// Sets the `filter` parameter.
+    #[inline]
     pub fn filter(
         mut self,
         value: impl ::std::convert::Into<super::models::CreateChargeFilter>,
@@ -62,21 +66,25 @@ impl CreateCharge {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -85,6 +93,7 @@ impl CreateCharge {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -94,6 +103,7 @@ impl CreateCharge {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -102,6 +112,7 @@ impl CreateCharge {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -113,16 +124,24 @@ impl CreateCharge {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::CreateChargeResponse>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::CreateChargeResponse>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::CreateChargeResponse>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::CreateChargeResponse>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "createCharge",
@@ -150,6 +169,7 @@ impl crate::Client {
     /// Operations of the `Files` resource.
     ///
     /// Reached as `client.files()`.
+    #[inline]
     pub fn files(&self) -> FilesApi {
         FilesApi {
             client: self.runtime().clone(),
@@ -160,6 +180,7 @@ impl FilesApi {
     /// `DELETE /accounts/{account_id}/files/{file_id}`
     ///
     /// `DELETE /accounts/{account_id}/files/{file_id}` (operation `deleteFile`).
+    #[inline]
     pub fn delete(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -175,6 +196,7 @@ impl FilesApi {
     /// `GET /accounts/{account_id}/files/{file_id}`
     ///
     /// `GET /accounts/{account_id}/files/{file_id}` (operation `downloadFile`).
+    #[inline]
     pub fn download(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -192,6 +214,7 @@ impl FilesApi {
     /// `GET /accounts/{account_id}/files` (operation `listFiles`).
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `files` across pages and `into_pages()` every page.
+    #[inline]
     pub fn list(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -210,6 +233,7 @@ impl FilesApi {
     /// `PUT /accounts/{account_id}/files/{file_id}`
     ///
     /// `PUT /accounts/{account_id}/files/{file_id}` (operation `replaceFileMetadata`).
+    #[inline]
     pub fn replace_metadata(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -226,6 +250,7 @@ impl FilesApi {
     /// `POST /accounts/{account_id}/files`
     ///
     /// `POST /accounts/{account_id}/files` (operation `uploadFile`).
+    #[inline]
     pub fn upload(
         &self,
         account_id: impl ::std::convert::Into<::std::string::String>,
@@ -251,21 +276,25 @@ pub struct DeleteFile {
 }
 impl DeleteFile {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -274,6 +303,7 @@ impl DeleteFile {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -283,6 +313,7 @@ impl DeleteFile {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -291,6 +322,7 @@ impl DeleteFile {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -302,13 +334,24 @@ impl DeleteFile {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "deleteFile",
@@ -333,21 +376,25 @@ pub struct DownloadFile {
 }
 impl DownloadFile {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -356,6 +403,7 @@ impl DownloadFile {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -365,6 +413,7 @@ impl DownloadFile {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -373,6 +422,7 @@ impl DownloadFile {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -384,15 +434,22 @@ impl DownloadFile {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<::bytes::Bytes>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<::bytes::Bytes>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.bytes())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.bytes()),
+        )
     }
     /// Sends the request and returns the body as a stream of chunks, without holding it in memory
     /// (`bytes_stream()`), or collected with `collect()` up to the client's body size limit.
@@ -409,6 +466,7 @@ impl DownloadFile {
         let client = self.client.clone();
         client.execute_streaming(self.into_request()).await
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "downloadFile",
@@ -437,11 +495,13 @@ pub struct ListFiles {
 }
 impl ListFiles {
     /// Sets the `size` parameter.
+    #[inline]
     pub fn size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets the `starting_after` parameter.
+    #[inline]
     pub fn starting_after(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -450,6 +510,7 @@ impl ListFiles {
         self
     }
     /// Sets the `tags` parameter.
+    #[inline]
     pub fn tags(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -458,21 +519,25 @@ impl ListFiles {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -481,6 +546,7 @@ impl ListFiles {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -490,6 +556,7 @@ impl ListFiles {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -498,6 +565,7 @@ impl ListFiles {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -509,18 +577,26 @@ impl ListFiles {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::FileList>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::FileList>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::FileList>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::FileList>(),
+        )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
     /// `.limit(n)`. An error is yielded after the items already received.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::File> {
@@ -535,6 +611,7 @@ impl ListFiles {
         )
     }
     /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::FileList> {
@@ -548,6 +625,7 @@ impl ListFiles {
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).
+    #[inline]
     fn page_request(
         &self,
         cursor: ::std::option::Option<::std::string::String>,
@@ -558,6 +636,7 @@ impl ListFiles {
         }
         page.into_request()
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listFiles",
@@ -595,6 +674,7 @@ pub struct ReplaceFileMetadata {
 }
 impl ReplaceFileMetadata {
     /// Sets the request body.
+    #[inline]
     pub fn body(
         mut self,
         value: impl ::std::convert::Into<super::models::ReplaceFileMetadataBody>,
@@ -603,21 +683,25 @@ impl ReplaceFileMetadata {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -626,6 +710,7 @@ impl ReplaceFileMetadata {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -635,6 +720,7 @@ impl ReplaceFileMetadata {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -643,6 +729,7 @@ impl ReplaceFileMetadata {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -654,16 +741,24 @@ impl ReplaceFileMetadata {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::ReplaceFileMetadataResponse>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::ReplaceFileMetadataResponse>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::ReplaceFileMetadataResponse>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::ReplaceFileMetadataResponse>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "replaceFileMetadata",
@@ -693,6 +788,7 @@ pub struct UploadFile {
 impl UploadFile {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
+    #[inline]
     pub fn idempotency_key(
         mut self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -701,21 +797,25 @@ impl UploadFile {
         self
     }
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -724,6 +824,7 @@ impl UploadFile {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -733,6 +834,7 @@ impl UploadFile {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -741,6 +843,7 @@ impl UploadFile {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -752,16 +855,24 @@ impl UploadFile {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<super::models::File>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<super::models::File>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<super::models::File>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<super::models::File>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "uploadFile",
@@ -781,6 +892,7 @@ impl crate::Client {
     /// Operations of the `Jobs` resource.
     ///
     /// Reached as `client.jobs()`.
+    #[inline]
     pub fn jobs(&self) -> JobsApi {
         JobsApi {
             client: self.runtime().clone(),
@@ -793,6 +905,7 @@ impl JobsApi {
     /// `DELETE /jobs/{job_id}` (operation `cancelJob`).
     ///
     /// Errors: `400`, `404` have a body of type `Problem`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).
+    #[inline]
     pub fn cancel(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -808,6 +921,7 @@ impl JobsApi {
     /// `GET /jobs/{job_id}` (operation `getJob`).
     ///
     /// Errors: the documented error bodies are typed by [`GetJobError`]; read one from the returned error with [`GetJobError::from_error`].
+    #[inline]
     pub fn get(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -830,21 +944,25 @@ pub struct CancelJob {
 }
 impl CancelJob {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -853,6 +971,7 @@ impl CancelJob {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -862,6 +981,7 @@ impl CancelJob {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -870,6 +990,7 @@ impl CancelJob {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -881,13 +1002,24 @@ impl CancelJob {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::klarna_runtime::Response<()>, ::klarna_runtime::Error> {
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<()>,
+            ::klarna_runtime::Error,
+        >,
+    > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        Ok(response.empty())
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| Ok(response.empty()),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "cancelJob",
@@ -924,6 +1056,7 @@ pub enum GetJobError {
 impl GetJobError {
     /// The documented error body of a failed call: `None` when the error did not come from an error
     /// response, when its status has no documented body, or when the body does not parse as that type.
+    #[inline]
     pub fn from_error(error: &::klarna_runtime::Error) -> ::std::option::Option<Self> {
         let status = error.status()?.as_u16();
         if status < 400 {
@@ -949,21 +1082,25 @@ pub struct GetJob {
 }
 impl GetJob {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -972,6 +1109,7 @@ impl GetJob {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -981,6 +1119,7 @@ impl GetJob {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -989,6 +1128,7 @@ impl GetJob {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -1000,24 +1140,32 @@ impl GetJob {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<GetJobResponses>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<GetJobResponses>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        match response.status().as_u16() {
-            200 => {
-                response
-                    .json::<super::models::File>()
-                    .map(|r| r.map(GetJobResponses::Status200))
-            }
-            202 => Ok(response.empty().map(|()| GetJobResponses::Status202)),
-            _ => Ok(response.bytes().map(GetJobResponses::Status2xx)),
-        }
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| match response.status().as_u16() {
+                200 => {
+                    response
+                        .json::<super::models::File>()
+                        .map(|r| r.map(GetJobResponses::Status200))
+                }
+                202 => Ok(response.empty().map(|()| GetJobResponses::Status202)),
+                _ => Ok(response.bytes().map(GetJobResponses::Status2xx)),
+            },
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "getJob",

@@ -46,6 +46,7 @@ pub struct Account {
 }
 impl Account {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(name: ::std::string::String) -> Self {
         Self {
             account_id: ::std::option::Option::None,
@@ -105,6 +106,7 @@ pub struct Cart {
 impl Cart {
     /// Creates a value from its required fields; optional fields start empty.
     #[allow(deprecated)]
+    #[inline]
     pub fn new(
         id: ::std::string::String,
         amount: i64,

@@ -13,6 +13,7 @@ pub struct Created {
 }
 impl Created {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(kind: ::std::string::String, id: ::std::string::String) -> Self {
         Self { kind, id }
     }
@@ -28,6 +29,7 @@ pub struct Deleted {
 }
 impl Deleted {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(kind: ::std::string::String) -> Self {
         Self {
             kind,
@@ -137,6 +139,7 @@ pub struct Merged {
 }
 impl Merged {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(
         kind: ::std::string::String,
         id: ::std::string::String,

@@ -13,6 +13,7 @@ impl crate::Client {
     /// Operations of the `Events` resource.
     ///
     /// Reached as `client.events()`.
+    #[inline]
     pub fn events(&self) -> EventsApi {
         EventsApi {
             client: self.runtime().clone(),
@@ -23,6 +24,7 @@ impl EventsApi {
     /// `GET /events`
     ///
     /// `GET /events` (operation `listEvents`).
+    #[inline]
     pub fn list(&self) -> ListEvents {
         ListEvents {
             client: self.client.clone(),
@@ -40,21 +42,25 @@ pub struct ListEvents {
 }
 impl ListEvents {
     /// Sets the total time this call may take, across all attempts.
+    #[inline]
     pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
         self.options.set_timeout(total);
         self
     }
     /// Sets the time one attempt may take.
+    #[inline]
     pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
         self.options.set_attempt_timeout(attempt);
         self
     }
     /// Overrides the client's retry policy for this call.
+    #[inline]
     pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
         self.options.set_retry_policy(policy);
         self
     }
     /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+    #[inline]
     pub fn correlation_id(
         mut self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -63,6 +69,7 @@ impl ListEvents {
         self
     }
     /// Adds an extra header to this call.
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -72,6 +79,7 @@ impl ListEvents {
         self
     }
     /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+    #[inline]
     pub fn integration_metadata(
         mut self,
         metadata: ::klarna_runtime::IntegrationMetadata,
@@ -80,6 +88,7 @@ impl ListEvents {
         self
     }
     /// Replaces all per-request options at once.
+    #[inline]
     pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
         self.options = options;
         self
@@ -91,16 +100,24 @@ impl ListEvents {
     ///
     /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
     /// body, or a response body that does not match the expected type.
-    pub async fn send(
+    #[inline]
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::klarna_runtime::Response<::std::vec::Vec<super::models::Event>>,
-        ::klarna_runtime::Error,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::klarna_runtime::Response<::std::vec::Vec<super::models::Event>>,
+            ::klarna_runtime::Error,
+        >,
     > {
         let client = self.client.clone();
-        let response = client.execute(self.into_request()).await?;
-        response.json::<::std::vec::Vec<super::models::Event>>()
+        ::klarna_runtime::__private::send(
+            client,
+            self,
+            Self::into_request,
+            |response| response.json::<::std::vec::Vec<super::models::Event>>(),
+        )
     }
+    #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new(
             "listEvents",

@@ -18,6 +18,7 @@ pub struct CreateChargeBody {
 }
 impl CreateChargeBody {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(amount: i64) -> Self {
         Self {
             amount,
@@ -64,6 +65,7 @@ pub struct File {
 }
 impl File {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(file_id: ::std::string::String) -> Self {
         Self { file_id }
     }
@@ -78,6 +80,7 @@ pub struct FileList {
 }
 impl FileList {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(files: ::std::vec::Vec<File>, pagination: FileListPagination) -> Self {
         Self { files, pagination }
     }
@@ -95,6 +98,7 @@ pub struct FileListPagination {
 }
 impl FileListPagination {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(count: i64) -> Self {
         Self {
             count,

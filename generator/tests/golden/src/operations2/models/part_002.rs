@@ -13,6 +13,7 @@ pub struct GetJobError409 {
 }
 impl GetJobError409 {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(locked_by: ::std::string::String) -> Self {
         Self { locked_by }
     }
@@ -28,6 +29,7 @@ pub struct Problem {
 }
 impl Problem {
     /// Creates a value from its required fields; optional fields start empty.
+    #[inline]
     pub fn new(title: ::std::string::String) -> Self {
         Self {
             title,
