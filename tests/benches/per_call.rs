@@ -27,7 +27,8 @@ use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group};
 use klarna::notification::{CreateWebhookRequest, WebhookEventVersion};
 use klarna::{Client, Environment, RetryPolicy};
 use serde::{Deserialize, Serialize};
@@ -249,86 +250,91 @@ fn per_call(c: &mut Criterion) {
     // Paired measurement: every timed call is followed by an untimed call of the other side, so the
     // SDK and the hand-written figures share the machine's fast and slow phases; both calls of each
     // pair are recorded for the overhead figure (see `Pairs`).
+    let runtime = &runtime;
     let mut group = c.benchmark_group("get_webhook");
-    group.bench_function("sdk", |b| {
-        b.to_async(&runtime).iter_custom(|iters| {
-            paired("get_webhook/sdk", iters, || sdk_get(sdk), || hand_get(same))
-        })
-    });
-    group.bench_function("sdk_no_retry", |b| {
-        b.to_async(&runtime).iter_custom(|iters| {
-            paired(
-                "get_webhook/sdk_no_retry",
-                iters,
-                || sdk_get(sdk_no_retry),
-                || hand_get(same),
-            )
-        })
-    });
-    group.bench_function("hand_written", |b| {
-        b.to_async(&runtime).iter_custom(|iters| {
-            paired(
-                "get_webhook/hand_written",
-                iters,
-                || hand_get(same),
-                || sdk_get(sdk),
-            )
-        })
-    });
-    group.bench_function("hand_minimal", |b| {
-        b.to_async(&runtime).iter_custom(|iters| {
-            paired(
-                "get_webhook/hand_minimal",
-                iters,
-                || hand_get(minimal),
-                || sdk_get(sdk),
-            )
-        })
-    });
+    let g = &mut group;
+    bench_pair(
+        g,
+        runtime,
+        "get_webhook/sdk",
+        || sdk_get(sdk),
+        || hand_get(same),
+    );
+    bench_pair(
+        g,
+        runtime,
+        "get_webhook/sdk_no_retry",
+        || sdk_get(sdk_no_retry),
+        || hand_get(same),
+    );
+    bench_pair(
+        g,
+        runtime,
+        "get_webhook/hand_written",
+        || hand_get(same),
+        || sdk_get(sdk),
+    );
+    bench_pair(
+        g,
+        runtime,
+        "get_webhook/hand_minimal",
+        || hand_get(minimal),
+        || sdk_get(sdk),
+    );
     group.finish();
 
     let mut group = c.benchmark_group("create_webhook");
-    group.bench_function("sdk", |b| {
-        b.to_async(&runtime).iter_custom(|iters| {
-            paired(
-                "create_webhook/sdk",
-                iters,
-                || sdk_create(sdk),
-                || hand_create(same),
-            )
-        })
-    });
-    group.bench_function("sdk_no_retry", |b| {
-        b.to_async(&runtime).iter_custom(|iters| {
-            paired(
-                "create_webhook/sdk_no_retry",
-                iters,
-                || sdk_create(sdk_no_retry),
-                || hand_create(same),
-            )
-        })
-    });
-    group.bench_function("hand_written", |b| {
-        b.to_async(&runtime).iter_custom(|iters| {
-            paired(
-                "create_webhook/hand_written",
-                iters,
-                || hand_create(same),
-                || sdk_create(sdk),
-            )
-        })
-    });
-    group.bench_function("hand_minimal", |b| {
-        b.to_async(&runtime).iter_custom(|iters| {
-            paired(
-                "create_webhook/hand_minimal",
-                iters,
-                || hand_create(minimal),
-                || sdk_create(sdk),
-            )
-        })
-    });
+    let g = &mut group;
+    bench_pair(
+        g,
+        runtime,
+        "create_webhook/sdk",
+        || sdk_create(sdk),
+        || hand_create(same),
+    );
+    bench_pair(
+        g,
+        runtime,
+        "create_webhook/sdk_no_retry",
+        || sdk_create(sdk_no_retry),
+        || hand_create(same),
+    );
+    bench_pair(
+        g,
+        runtime,
+        "create_webhook/hand_written",
+        || hand_create(same),
+        || sdk_create(sdk),
+    );
+    bench_pair(
+        g,
+        runtime,
+        "create_webhook/hand_minimal",
+        || hand_create(minimal),
+        || sdk_create(sdk),
+    );
     group.finish();
+}
+
+/// One benchmark of `group`, named by the part of `bench` (`group/function`) after the `/`: criterion
+/// times `timed`, each call followed by one of `other` (see [`paired`]).
+fn bench_pair<T, O, TF, OF>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    runtime: &tokio::runtime::Runtime,
+    bench: &'static str,
+    timed: T,
+    other: O,
+) where
+    T: Fn() -> TF + Copy,
+    O: Fn() -> OF + Copy,
+    TF: Future<Output = ()>,
+    OF: Future<Output = ()>,
+{
+    let name = bench.rsplit('/').next().unwrap_or(bench);
+    group.bench_function(name, |b| {
+        b.to_async(runtime)
+            .iter_custom(|iters| paired(bench, iters, timed, other))
+    });
 }
 
 /// Every pair of calls [`paired`] made, per benchmark (`group/function`): the timed call's and the
