@@ -440,6 +440,23 @@ fn install_progenitor(root: &Path) -> Result<PathBuf> {
     Ok(PathBuf::from(".tools/progenitor/bin/cargo-progenitor"))
 }
 
+/// `cargo progenitor` generating crate `name` (version 0.1.0) from `input` into `out`.
+fn progenitor_command(pg: &Path, input: &str, out: &str, name: &str) -> Command {
+    let mut c = Command::new(pg);
+    c.args([
+        "progenitor",
+        "-i",
+        input,
+        "-o",
+        out,
+        "-n",
+        name,
+        "-v",
+        "0.1.0",
+    ]);
+    c
+}
+
 struct Generation {
     markdown: String,
     /// Specs progenitor generated a crate from: (crate name, crate directory relative to the root).
@@ -633,18 +650,7 @@ fn bench_generation(
                     .unwrap_or("spec");
                 let name = format!("pg-{stem}");
                 let dir = format!("{pg_dir}/{name}");
-                let mut c = Command::new(pg);
-                c.args([
-                    "progenitor",
-                    "-i",
-                    spec,
-                    "-o",
-                    &dir,
-                    "-n",
-                    &name,
-                    "-v",
-                    "0.1.0",
-                ]);
+                let c = progenitor_command(pg, spec, &dir, &name);
                 eprintln!("bench: progenitor, {spec}");
                 let mut runs = Vec::new();
                 for _ in 0..reps.generate {
@@ -666,18 +672,7 @@ fn bench_generation(
                     let copy = format!("target/bench-progenitor/reduced/{stem}.json");
                     let removed = without_multipart(root, spec, &copy)?;
                     if !removed.is_empty() {
-                        let mut c = Command::new(pg);
-                        c.args([
-                            "progenitor",
-                            "-i",
-                            &copy,
-                            "-o",
-                            &dir,
-                            "-n",
-                            &name,
-                            "-v",
-                            "0.1.0",
-                        ]);
+                        let c = progenitor_command(pg, &copy, &dir, &name);
                         eprintln!("bench: progenitor, {copy} ({spec} without multipart)");
                         let run = timed(root, &c, false, &scratch)?;
                         commands.push(show(&c));
@@ -773,18 +768,7 @@ fn bench_generation(
         }
         Some(pg) => {
             let dir = "target/bench-progenitor/stripe";
-            let mut c = Command::new(pg);
-            c.args([
-                "progenitor",
-                "-i",
-                STRIPE,
-                "-o",
-                dir,
-                "-n",
-                "pg-stripe",
-                "-v",
-                "0.1.0",
-            ]);
+            let c = progenitor_command(pg, STRIPE, dir, "pg-stripe");
             eprintln!("bench: progenitor, Stripe");
             fresh(dir);
             let f = gen_figure(root, &c, reps.generate, rss, &scratch)?;
