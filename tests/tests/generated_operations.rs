@@ -486,3 +486,35 @@ async fn a_list_of_pages_is_streamed_too() {
     let ids: Vec<&str> = decisions.iter().map(|d| d.decision_id.as_str()).collect();
     assert_eq!(ids, ["d1", "d2", "d3"]);
 }
+
+/// What a call returns can be spawned on a multi-threaded runtime (`Send + 'static`): the futures of
+/// `send()` (a plain `fn` returning `impl Future`, whose auto traits come from its body) and the
+/// pagination streams. Checked by the compiler; creating them sends nothing.
+#[test]
+fn operation_futures_and_streams_are_send_and_static() {
+    fn spawnable<T: Send + 'static>(_: &T) {}
+    let client = Client::builder()
+        .api_key(KEY)
+        .environment(Environment::Test)
+        .build()
+        .expect("client builds");
+    spawnable(
+        &client
+            .webhooks()
+            .get("krn:partner:global:notification:webhook:1")
+            .send(),
+    );
+    let request = CreateWebhookRequest::new(
+        "https://example.com/hooks".into(),
+        vec!["payment.*".into()],
+        WebhookEventVersion::V2,
+        "krn:partner:global:notification:signing-key:1".into(),
+    );
+    spawnable(&client.webhooks().create(request).send());
+    spawnable(
+        &client
+            .stores()
+            .list("krn:partner:global:account:1")
+            .into_stream(),
+    );
+}
