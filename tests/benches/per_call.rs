@@ -337,21 +337,21 @@ fn bench_pair<T, O, TF, OF>(
     });
 }
 
-/// Every pair of calls [`paired`] made, per benchmark (`group/function`): the timed call's and the
-/// other call's duration in nanoseconds, in order. Criterion keeps only the timed side; the pairs
-/// give the overhead from calls made back to back, which a shared machine's slow phases cannot
-/// tilt towards one side.
+/// The pairs of calls [`paired`] made, per benchmark (`group/function`). Criterion keeps only the
+/// timed side; the pairs give the overhead from calls made back to back, which a shared machine's
+/// slow phases cannot tilt towards one side.
 static PAIRS: Mutex<BTreeMap<&'static str, Pairs>> = Mutex::new(BTreeMap::new());
 
-/// The calls of one benchmark's rounds, in order: durations in nanoseconds.
+/// One benchmark's rounds: how many, and the total time of each side's calls.
 #[derive(Default)]
 struct Pairs {
-    timed: Vec<u64>,
-    other: Vec<u64>,
+    count: u64,
+    timed: Duration,
+    other: Duration,
 }
 
 /// Runs `iters` rounds of one timed call followed by one call of the other side; returns the time
-/// of the timed calls (criterion's figure) and records both durations of every round in [`PAIRS`].
+/// of the timed calls (criterion's figure) and adds both sides' times to [`PAIRS`].
 async fn paired<T, O, TF, OF>(bench: &'static str, iters: u64, timed: T, other: O) -> Duration
 where
     T: Fn() -> TF,
@@ -359,51 +359,35 @@ where
     TF: Future<Output = ()>,
     OF: Future<Output = ()>,
 {
-    let rounds = usize::try_from(iters).unwrap_or(usize::MAX);
-    let (mut timed_ns, mut other_ns) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
-    let mut total = Duration::ZERO;
+    let (mut timed_total, mut other_total) = (Duration::ZERO, Duration::ZERO);
     for _ in 0..iters {
         let start = Instant::now();
         timed().await;
-        let t = start.elapsed();
+        timed_total += start.elapsed();
         let start = Instant::now();
         other().await;
-        let o = start.elapsed();
-        total += t;
-        timed_ns.push(nanos(t));
-        other_ns.push(nanos(o));
+        other_total += start.elapsed();
     }
     let mut pairs = PAIRS.lock().unwrap_or_else(PoisonError::into_inner);
     let entry = pairs.entry(bench).or_default();
-    entry.timed.extend(timed_ns);
-    entry.other.extend(other_ns);
-    total
-}
-
-fn nanos(d: Duration) -> u64 {
-    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+    entry.count += iters;
+    entry.timed += timed_total;
+    entry.other += other_total;
+    timed_total
 }
 
 /// Writes [`PAIRS`] as `pairs.json` next to criterion's results (`$CRITERION_HOME`, else
-/// `target/criterion`): per benchmark, the number of pairs and the sum and median of each side in
-/// nanoseconds. `cargo xtask bench` reads it.
+/// `target/criterion`): per benchmark, the number of pairs and each side's total in nanoseconds.
+/// `cargo xtask bench` reads it.
 fn write_pairs() {
     let pairs = PAIRS.lock().unwrap_or_else(PoisonError::into_inner);
     let summary: BTreeMap<&str, serde_json::Value> = pairs
         .iter()
-        .map(|(bench, Pairs { timed, other })| {
-            let side = |v: &[u64]| {
-                let mut sorted = v.to_vec();
-                sorted.sort_unstable();
-                serde_json::json!({
-                    "sum_ns": v.iter().map(|&n| u128::from(n)).sum::<u128>(),
-                    "median_ns": sorted.get(sorted.len() / 2).copied().unwrap_or(0),
-                })
-            };
+        .map(|(bench, p)| {
             let value = serde_json::json!({
-                "pairs": timed.len(),
-                "timed": side(timed),
-                "other": side(other),
+                "pairs": p.count,
+                "timed_ns": nanos(p.timed),
+                "other_ns": nanos(p.other),
             });
             (*bench, value)
         })
@@ -415,6 +399,10 @@ fn write_pairs() {
     if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text)) {
         eprintln!("per_call: could not write {}: {e}", path.display());
     }
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 criterion_group!(benches, per_call);
