@@ -14,8 +14,8 @@
 //!
 //! Paired measurement: each timed call is followed by a call of the other side (`hand_written` after
 //! the SDK, the SDK after `hand_written` and `hand_minimal`). Criterion gets the timed calls' time; both
-//! durations of every pair go to `pairs.json` beside criterion's results, and the overhead is computed
-//! from those, so that a slow phase of a shared machine falls on both sides alike.
+//! durations of every pair are added to per-side totals in `pairs.json` beside criterion's results, and
+//! the overhead is computed from those, so that a slow phase of a shared machine falls on both sides alike.
 //!
 //! Run with `cargo bench -p klarna-tests --bench per_call`; `cargo xtask bench` runs it and puts the figures
 //! into BENCHMARKS.md.
