@@ -1,4 +1,6 @@
 {{ doc }}
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod models;
 pub mod operations;

@@ -12,7 +12,8 @@ pub use ::klarna_runtime::formats::time;
 {% for api in apis %}
 {{ api.doc }}
 #[cfg(feature = {{ api.feature_lit }})]
-pub mod {{ api.module }};
+#[doc(inline)]
+pub use ::{{ api.krate }} as {{ api.module }};
 {% endfor %}
 
 #[cfg(feature = "type-registry")]
@@ -44,3 +45,17 @@ impl ::std::convert::From<::klarna_runtime::Client> for Client {
         Self { inner }
     }
 }
+{% for api in apis %}
+
+/// Resources of the {{ api.title }}.
+#[cfg(feature = {{ api.feature_lit }})]
+impl Client {
+    {% for r in api.resources %}
+    {{ r.doc }}
+    #[inline]
+    pub fn {{ r.accessor }}(&self) -> {{ api.module }}::operations::{{ r.name }} {
+        {{ api.module }}::operations::{{ r.name }}::new(self.inner.clone())
+    }
+    {% endfor %}
+}
+{% endfor %}

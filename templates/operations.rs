@@ -1,5 +1,6 @@
-//! Operations, grouped by resource: one accessor on [`crate::Client`] per resource, one method per
-//! operation, one request builder per operation ending in `.send().await`.
+//! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
+//! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
+//! builder per operation ending in `.send().await`.
 
 {% for r in resources %}
 {{ r.doc }}
@@ -8,15 +9,14 @@ pub struct {{ r.name }} {
     client: ::klarna_runtime::Client,
 }
 
-impl crate::Client {
-    {{ r.accessor_doc }}
-    #[inline]
-    pub fn {{ r.accessor }}(&self) -> {{ r.name }} {
-        {{ r.name }} { client: self.runtime().clone() }
-    }
-}
-
 impl {{ r.name }} {
+    /// This resource's operations, sent through `client` (usually reached through an accessor of the
+    /// facade crate's `Client` instead).
+    #[inline]
+    pub fn new(client: ::klarna_runtime::Client) -> Self {
+        Self { client }
+    }
+
     {% for op in r.ops %}
     {{ op.doc }}
     {{ op.attrs }}

@@ -9,14 +9,14 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Typed Rust client for the Klarna Network APIs.
 //!
-//! Generated from Klarna's OpenAPI documents; every API is a module behind a cargo feature of the same name:
+//! Generated from Klarna's OpenAPI documents. Every API is a crate of its own, re-exported here as a module behind a cargo feature of the same name (cargo compiles the API crates in parallel, and only those whose feature is on):
 //!
-//! - `identity`: Klarna Identity API (v2-r2512)
-//! - `interoperability`: Klarna Interoperability API (v2-r2512)
-//! - `management`: Klarna Partner Management API (v2-r2512)
-//! - `messaging`: Klarna Messaging API (v2-r2512)
-//! - `notification`: Klarna Notifications API (v2-r2512)
-//! - `payment`: Klarna Payment API (v2-r2512)
+//! - `identity`: Klarna Identity API (v2-r2512), crate `klarna-identity`
+//! - `interoperability`: Klarna Interoperability API (v2-r2512), crate `klarna-interoperability`
+//! - `management`: Klarna Partner Management API (v2-r2512), crate `klarna-management`
+//! - `messaging`: Klarna Messaging API (v2-r2512), crate `klarna-messaging`
+//! - `notification`: Klarna Notifications API (v2-r2512), crate `klarna-notification`
+//! - `payment`: Klarna Payment API (v2-r2512), crate `klarna-payment`
 //!
 //! Requests go through [`klarna_runtime`], which handles authentication, retries with backoff, idempotency keys, timeouts and errors.
 #![forbid(unsafe_code)]
@@ -28,24 +28,30 @@ pub use ::klarna_runtime::{
 };
 /// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.
 pub use ::klarna_runtime::formats::time;
-/// Klarna Identity API (v2-r2512, `identity` feature).
+/// Klarna Identity API (v2-r2512, `identity` feature): the `klarna-identity` crate.
 #[cfg(feature = "identity")]
-pub mod identity;
-/// Klarna Interoperability API (v2-r2512, `interoperability` feature).
+#[doc(inline)]
+pub use ::klarna_identity as identity;
+/// Klarna Interoperability API (v2-r2512, `interoperability` feature): the `klarna-interoperability` crate.
 #[cfg(feature = "interoperability")]
-pub mod interoperability;
-/// Klarna Partner Management API (v2-r2512, `management` feature).
+#[doc(inline)]
+pub use ::klarna_interoperability as interoperability;
+/// Klarna Partner Management API (v2-r2512, `management` feature): the `klarna-management` crate.
 #[cfg(feature = "management")]
-pub mod management;
-/// Klarna Messaging API (v2-r2512, `messaging` feature).
+#[doc(inline)]
+pub use ::klarna_management as management;
+/// Klarna Messaging API (v2-r2512, `messaging` feature): the `klarna-messaging` crate.
 #[cfg(feature = "messaging")]
-pub mod messaging;
-/// Klarna Notifications API (v2-r2512, `notification` feature).
+#[doc(inline)]
+pub use ::klarna_messaging as messaging;
+/// Klarna Notifications API (v2-r2512, `notification` feature): the `klarna-notification` crate.
 #[cfg(feature = "notification")]
-pub mod notification;
-/// Klarna Payment API (v2-r2512, `payment` feature).
+#[doc(inline)]
+pub use ::klarna_notification as notification;
+/// Klarna Payment API (v2-r2512, `payment` feature): the `klarna-payment` crate.
 #[cfg(feature = "payment")]
-pub mod payment;
+#[doc(inline)]
+pub use ::klarna_payment as payment;
 #[cfg(feature = "type-registry")]
 pub mod registry;
 /// A Klarna API client: build one with [`Client::builder`], then call operations through its resource
@@ -69,5 +75,307 @@ impl Client {
 impl ::std::convert::From<::klarna_runtime::Client> for Client {
     fn from(inner: ::klarna_runtime::Client) -> Self {
         Self { inner }
+    }
+}
+/// Resources of the Klarna Identity API.
+#[cfg(feature = "identity")]
+impl Client {
+    /// Customer tokens issued through account linking; read their status and scopes, or revoke them.
+    ///
+    /// Reached as `client.customer_tokens()`.
+    #[inline]
+    pub fn customer_tokens(&self) -> identity::operations::CustomerTokensApi {
+        identity::operations::CustomerTokensApi::new(self.inner.clone())
+    }
+    /// Short-lived tokens that initialise Klarna's SDKs for a customer identified by a customer token.
+    ///
+    /// Reached as `client.identity_sdk_tokens()`.
+    #[inline]
+    pub fn identity_sdk_tokens(&self) -> identity::operations::IdentitySdkTokensApi {
+        identity::operations::IdentitySdkTokensApi::new(self.inner.clone())
+    }
+}
+/// Resources of the Klarna Interoperability API.
+#[cfg(feature = "interoperability")]
+impl Client {
+    /// Short-lived tokens that initialise Klarna's SDKs within an existing Klarna session.
+    ///
+    /// Reached as `client.interoperability_sdk_tokens()`.
+    #[inline]
+    pub fn interoperability_sdk_tokens(
+        &self,
+    ) -> interoperability::operations::InteroperabilitySdkTokensApi {
+        interoperability::operations::InteroperabilitySdkTokensApi::new(
+            self.inner.clone(),
+        )
+    }
+    /// Tokens that carry a customer's Klarna session context from one integration to another.
+    ///
+    /// Reached as `client.interoperability_tokens()`.
+    #[inline]
+    pub fn interoperability_tokens(
+        &self,
+    ) -> interoperability::operations::InteroperabilityTokensApi {
+        interoperability::operations::InteroperabilityTokensApi::new(self.inner.clone())
+    }
+}
+/// Resources of the Klarna Partner Management API.
+#[cfg(feature = "management")]
+impl Client {
+    /// Server-side API keys of your own account. Keys unused for two months are disabled and deleted after ten.
+    ///
+    /// Reached as `client.api_keys()`.
+    #[inline]
+    pub fn api_keys(&self) -> management::operations::ApiKeysApi {
+        management::operations::ApiKeysApi::new(self.inner.clone())
+    }
+    /// Customer-facing brands of a partner account.
+    ///
+    /// Reached as `client.brands()`.
+    #[inline]
+    pub fn brands(&self) -> management::operations::BrandsApi {
+        management::operations::BrandsApi::new(self.inner.clone())
+    }
+    /// Client certificates for mutual TLS and for signing Portal JWTs.
+    ///
+    /// Reached as `client.client_certificates()`.
+    #[inline]
+    pub fn client_certificates(&self) -> management::operations::ClientCertificatesApi {
+        management::operations::ClientCertificatesApi::new(self.inner.clone())
+    }
+    /// Client IDs that authenticate Klarna's Web SDK in the browser.
+    ///
+    /// Reached as `client.client_identifiers()`.
+    #[inline]
+    pub fn client_identifiers(&self) -> management::operations::ClientIdentifiersApi {
+        management::operations::ClientIdentifiersApi::new(self.inner.clone())
+    }
+    /// Findings from Klarna's monitoring of partner accounts.
+    ///
+    /// Reached as `client.compliance_decisions()`.
+    #[inline]
+    pub fn compliance_decisions(
+        &self,
+    ) -> management::operations::ComplianceDecisionsApi {
+        management::operations::ComplianceDecisionsApi::new(self.inner.clone())
+    }
+    /// The inbound IP allow-list of your account.
+    ///
+    /// Reached as `client.ip_restrictions()`.
+    #[inline]
+    pub fn ip_restrictions(&self) -> management::operations::IpRestrictionsApi {
+        management::operations::IpRestrictionsApi::new(self.inner.clone())
+    }
+    /// Switch that makes a client certificate mandatory for API calls.
+    ///
+    /// Reached as `client.mtls_enforcement()`.
+    #[inline]
+    pub fn mtls_enforcement(&self) -> management::operations::MtlsEnforcementApi {
+        management::operations::MtlsEnforcementApi::new(self.inner.clone())
+    }
+    /// Creating a complete partner account in one call.
+    ///
+    /// Reached as `client.onboarding()`.
+    #[inline]
+    pub fn onboarding(&self) -> management::operations::OnboardingApi {
+        management::operations::OnboardingApi::new(self.inner.clone())
+    }
+    /// Reading and updating onboarded partner accounts.
+    ///
+    /// Reached as `client.partner_accounts()`.
+    #[inline]
+    pub fn partner_accounts(&self) -> management::operations::PartnerAccountsApi {
+        management::operations::PartnerAccountsApi::new(self.inner.clone())
+    }
+    /// Legal entities behind a partner account.
+    ///
+    /// Reached as `client.partner_business_entities()`.
+    #[inline]
+    pub fn partner_business_entities(
+        &self,
+    ) -> management::operations::PartnerBusinessEntitiesApi {
+        management::operations::PartnerBusinessEntitiesApi::new(self.inner.clone())
+    }
+    /// Payment accounts linking business entity, acquiring account and merchant category code.
+    ///
+    /// Reached as `client.payment_accounts()`.
+    #[inline]
+    pub fn payment_accounts(&self) -> management::operations::PaymentAccountsApi {
+        management::operations::PaymentAccountsApi::new(self.inner.clone())
+    }
+    /// Klarna's payment offering on a partner account, and switching it off and on.
+    ///
+    /// Reached as `client.payment_products()`.
+    #[inline]
+    pub fn payment_products(&self) -> management::operations::PaymentProductsApi {
+        management::operations::PaymentProductsApi::new(self.inner.clone())
+    }
+    /// Predefined pricing and program configurations to pick at onboarding.
+    ///
+    /// Reached as `client.payment_profiles()`.
+    #[inline]
+    pub fn payment_profiles(&self) -> management::operations::PaymentProfilesApi {
+        management::operations::PaymentProfilesApi::new(self.inner.clone())
+    }
+    /// Optional payment programs switched on for a partner account.
+    ///
+    /// Reached as `client.payment_program_enablements()`.
+    #[inline]
+    pub fn payment_program_enablements(
+        &self,
+    ) -> management::operations::PaymentProgramEnablementsApi {
+        management::operations::PaymentProgramEnablementsApi::new(self.inner.clone())
+    }
+    /// Payment program plans and the payment programs they offer.
+    ///
+    /// Reached as `client.payment_programs()`.
+    #[inline]
+    pub fn payment_programs(&self) -> management::operations::PaymentProgramsApi {
+        management::operations::PaymentProgramsApi::new(self.inner.clone())
+    }
+    /// Access to the Klarna Portal through deep links and user access.
+    ///
+    /// Reached as `client.portal()`.
+    #[inline]
+    pub fn portal(&self) -> management::operations::PortalApi {
+        management::operations::PortalApi::new(self.inner.clone())
+    }
+    /// Price plans and their rates.
+    ///
+    /// Reached as `client.price_plans()`.
+    #[inline]
+    pub fn price_plans(&self) -> management::operations::PricePlansApi {
+        management::operations::PricePlansApi::new(self.inner.clone())
+    }
+    /// Settlement reports, settlement lines and payout status.
+    ///
+    /// Reached as `client.settlements()`.
+    #[inline]
+    pub fn settlements(&self) -> management::operations::SettlementsApi {
+        management::operations::SettlementsApi::new(self.inner.clone())
+    }
+    /// Logins for Klarna's SFTP server, where settlement reports are delivered.
+    ///
+    /// Reached as `client.sftp_credentials()`.
+    #[inline]
+    pub fn sftp_credentials(&self) -> management::operations::SftpCredentialsApi {
+        management::operations::SftpCredentialsApi::new(self.inner.clone())
+    }
+    /// Groups of stores sharing one brand and customer-facing contact details.
+    ///
+    /// Reached as `client.store_groups()`.
+    #[inline]
+    pub fn store_groups(&self) -> management::operations::StoreGroupsApi {
+        management::operations::StoreGroupsApi::new(self.inner.clone())
+    }
+    /// Websites, physical stores and mobile apps where customers pay with Klarna.
+    ///
+    /// Reached as `client.stores()`.
+    #[inline]
+    pub fn stores(&self) -> management::operations::StoresApi {
+        management::operations::StoresApi::new(self.inner.clone())
+    }
+}
+/// Resources of the Klarna Messaging API.
+#[cfg(feature = "messaging")]
+impl Client {
+    /// Placements that advertise Klarna's payment options for a given purchase amount.
+    ///
+    /// Reached as `client.credit_promotions()`.
+    #[inline]
+    pub fn credit_promotions(&self) -> messaging::operations::CreditPromotionsApi {
+        messaging::operations::CreditPromotionsApi::new(self.inner.clone())
+    }
+    /// Banner placements at the top of a page that advertise paying with Klarna.
+    ///
+    /// Reached as `client.top_strip_promotions()`.
+    #[inline]
+    pub fn top_strip_promotions(&self) -> messaging::operations::TopStripPromotionsApi {
+        messaging::operations::TopStripPromotionsApi::new(self.inner.clone())
+    }
+}
+/// Resources of the Klarna Notifications API.
+#[cfg(feature = "notification")]
+impl Client {
+    /// Secrets Klarna uses to sign webhook deliveries; the secret value is returned only when the key is created.
+    ///
+    /// Reached as `client.signing_keys()`.
+    #[inline]
+    pub fn signing_keys(&self) -> notification::operations::SigningKeysApi {
+        notification::operations::SigningKeysApi::new(self.inner.clone())
+    }
+    /// Subscriptions that tell Klarna which events to deliver to which HTTPS endpoint, signed with which key.
+    ///
+    /// Reached as `client.webhooks()`.
+    #[inline]
+    pub fn webhooks(&self) -> notification::operations::WebhooksApi {
+        notification::operations::WebhooksApi::new(self.inner.clone())
+    }
+}
+/// Resources of the Klarna Payment API.
+#[cfg(feature = "payment")]
+impl Client {
+    /// Authorize payments and issue customer tokens, including the final authorization after a step-up.
+    ///
+    /// Reached as `client.authorization()`.
+    #[inline]
+    pub fn authorization(&self) -> payment::operations::AuthorizationApi {
+        payment::operations::AuthorizationApi::new(self.inner.clone())
+    }
+    /// Captures of payment transactions.
+    ///
+    /// Reached as `client.payment_captures()`.
+    #[inline]
+    pub fn payment_captures(&self) -> payment::operations::PaymentCapturesApi {
+        payment::operations::PaymentCapturesApi::new(self.inner.clone())
+    }
+    /// Chargebacks booked on payment transactions.
+    ///
+    /// Reached as `client.payment_chargebacks()`.
+    #[inline]
+    pub fn payment_chargebacks(&self) -> payment::operations::PaymentChargebacksApi {
+        payment::operations::PaymentChargebacksApi::new(self.inner.clone())
+    }
+    /// Customer disputes, the evidence exchanged on them and their outcome.
+    ///
+    /// Reached as `client.payment_disputes()`.
+    #[inline]
+    pub fn payment_disputes(&self) -> payment::operations::PaymentDisputesApi {
+        payment::operations::PaymentDisputesApi::new(self.inner.clone())
+    }
+    /// Instructions and branded assets for presenting Klarna in a payment selector.
+    ///
+    /// Reached as `client.payment_presentation()`.
+    #[inline]
+    pub fn payment_presentation(&self) -> payment::operations::PaymentPresentationApi {
+        payment::operations::PaymentPresentationApi::new(self.inner.clone())
+    }
+    /// Refunds of captured money.
+    ///
+    /// Reached as `client.payment_refunds()`.
+    #[inline]
+    pub fn payment_refunds(&self) -> payment::operations::PaymentRefundsApi {
+        payment::operations::PaymentRefundsApi::new(self.inner.clone())
+    }
+    /// Payment requests that take a customer through the Klarna purchase journey.
+    ///
+    /// Reached as `client.payment_requests()`.
+    #[inline]
+    pub fn payment_requests(&self) -> payment::operations::PaymentRequestsApi {
+        payment::operations::PaymentRequestsApi::new(self.inner.clone())
+    }
+    /// Payment tokens issued when a payment request is completed.
+    ///
+    /// Reached as `client.payment_tokens()`.
+    #[inline]
+    pub fn payment_tokens(&self) -> payment::operations::PaymentTokensApi {
+        payment::operations::PaymentTokensApi::new(self.inner.clone())
+    }
+    /// Authorized payment transactions and the post-purchase operations on them.
+    ///
+    /// Reached as `client.payment_transactions()`.
+    #[inline]
+    pub fn payment_transactions(&self) -> payment::operations::PaymentTransactionsApi {
+        payment::operations::PaymentTransactionsApi::new(self.inner.clone())
     }
 }

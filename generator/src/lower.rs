@@ -61,7 +61,15 @@ const CLIENT_RESERVED: &[&str] = &[
 /// Lowers all documents into one crate.
 pub fn lower(specs: &[LoadedSpec], crate_name: &str, version: &str) -> (Crate, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut module_scope = Scope::new(["runtime", "models", "operations", "prelude"]);
+    // Each API becomes a module of the facade crate, beside its `registry` module and the re-exported `time`.
+    let mut module_scope = Scope::new([
+        "runtime",
+        "models",
+        "operations",
+        "prelude",
+        "registry",
+        "time",
+    ]);
     let mut accessor_scope = Scope::new(CLIENT_RESERVED.iter().copied());
     let mut ordered: Vec<&LoadedSpec> = specs.iter().collect();
     ordered.sort_by(|a, b| {

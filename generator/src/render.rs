@@ -69,23 +69,28 @@ pub fn render(
         features: krate
             .apis
             .iter()
-            .map(|a| FeatureView {
-                name: a.module.rust.clone(),
-                doc: format!("# {} ({})", a.title, a.source.file),
+            .map(|a| {
+                let name = api_crate_name(krate, a);
+                let dir = api_dir(a);
+                let version = match &options.runtime {
+                    // Publishable: the facade names each API crate's version too.
+                    RuntimeDependency::PathAndVersion { .. } => {
+                        format!(", version = {}", toml_str(&krate.version))
+                    }
+                    RuntimeDependency::Path(_) => String::new(),
+                };
+                FeatureView {
+                    name: a.module.rust.clone(),
+                    doc: format!("# {} ({})", a.title, a.source.file),
+                    dep: format!(
+                        "{name} = {{ path = {}{version}, optional = true }}",
+                        toml_str(&dir)
+                    ),
+                    krate: name,
+                }
             })
             .collect(),
-        runtime_dep: match &options.runtime {
-            RuntimeDependency::PathAndVersion { path, version } => {
-                format!(
-                    "klarna-runtime = {{ path = {}, version = {} }}",
-                    toml_str(path),
-                    toml_str(version)
-                )
-            }
-            RuntimeDependency::Path(path) => {
-                format!("klarna-runtime = {{ path = {} }}", toml_str(path))
-            }
-        },
+        runtime_dep: runtime_dep(&options.runtime, ""),
         standalone: options.standalone,
     };
     push_text(&mut files, &mut problems, "Cargo.toml", cargo.render());
@@ -97,6 +102,7 @@ pub fn render(
             .iter()
             .map(|a| ReadmeApiView {
                 feature: a.module.rust.clone(),
+                krate: api_crate_name(krate, a),
                 title: a.title.clone(),
                 version: a.version.clone(),
                 operations: a.resources.iter().map(|r| r.operations.len()).sum(),
@@ -112,11 +118,17 @@ pub fn render(
             .iter()
             .map(|a| LibApiView {
                 doc: outer_doc(&format!(
-                    "{} ({}, `{}` feature).",
-                    a.title, a.version, a.module.rust
+                    "{} ({}, `{}` feature): the `{}` crate.",
+                    a.title,
+                    a.version,
+                    a.module.rust,
+                    api_crate_name(krate, a)
                 )),
                 module: a.module.rust.clone(),
+                krate: api_crate_name(krate, a).replace('-', "_"),
+                title: a.title.clone(),
                 feature_lit: lit(&a.module.rust),
+                resources: a.resources.iter().map(accessor_view).collect(),
             })
             .collect(),
     };
@@ -155,7 +167,30 @@ pub fn render(
 
     for api in &krate.apis {
         let api_header = header("//", &[&api.source], &options.regen_command);
-        let dir = format!("src/{}", unraw(&api.module.rust));
+        let api_name = api_crate_name(krate, api);
+        let root = api_dir(api);
+        let api_cargo = ApiCargoTemplate {
+            header: header("#", &[&api.source], &options.regen_command),
+            name: api_name.clone(),
+            version: krate.version.clone(),
+            description: format!(
+                "{} ({}) for Rust: typed models and async operations, generated from Klarna's OpenAPI \
+                 document. Use it through the `{}` crate (feature `{}`).",
+                api.title,
+                api.version,
+                krate.name,
+                unraw(&api.module.rust)
+            )
+            .replace('"', "'"),
+            runtime_dep: runtime_dep(&options.runtime, "../../"),
+        };
+        push_text(
+            &mut files,
+            &mut problems,
+            &format!("{root}/Cargo.toml"),
+            api_cargo.render(),
+        );
+        let dir = format!("{root}/src");
         let module = ApiModTemplate {
             doc: inner_doc(&api_doc(api)),
             has_webhooks: api.events.is_some(),
@@ -177,13 +212,13 @@ pub fn render(
         push_rust(
             &mut jobs,
             &mut problems,
-            &format!("{dir}/mod.rs"),
+            &format!("{dir}/lib.rs"),
             module.render(),
             &api_header,
         );
         if let Some(events) = &api.events {
             let webhooks = WebhooksTemplate {
-                module_path: format!("{}::{}", krate.name.replace('-', "_"), api.module.rust),
+                module_path: api_name.replace('-', "_"),
                 events: events
                     .events
                     .iter()
@@ -442,16 +477,57 @@ fn doc_or(doc: &Option<String>, fallback: String) -> String {
 
 fn crate_doc(krate: &Crate) -> String {
     let mut s = String::from(
-        "Typed Rust client for the Klarna Network APIs.\n\nGenerated from Klarna's OpenAPI documents; every API is a module behind a cargo feature of the same name:\n",
+        "Typed Rust client for the Klarna Network APIs.\n\nGenerated from Klarna's OpenAPI documents. Every API is a crate of its own, re-exported here as a module behind a cargo feature of the same name (cargo compiles the API crates in parallel, and only those whose feature is on):\n",
     );
     for a in &krate.apis {
         s.push_str(&format!(
-            "\n- `{}`: {} ({})",
-            a.module.rust, a.title, a.version
+            "\n- `{}`: {} ({}), crate `{}`",
+            a.module.rust,
+            a.title,
+            a.version,
+            api_crate_name(krate, a)
         ));
     }
     s.push_str("\n\nRequests go through [`klarna_runtime`], which handles authentication, retries with backoff, idempotency keys, timeouts and errors.");
     s
+}
+
+/// The crate an API is generated into: the facade's name and the API's module, e.g. `klarna-payment`.
+fn api_crate_name(krate: &Crate, api: &Api) -> String {
+    format!(
+        "{}-{}",
+        krate.name,
+        unraw(&api.module.rust).replace('_', "-")
+    )
+}
+
+/// Where an API's crate lives, relative to the facade crate.
+fn api_dir(api: &Api) -> String {
+    format!("apis/{}", unraw(&api.module.rust))
+}
+
+/// The `klarna-runtime = {...}` dependency line of a crate `up` (e.g. `"../../"`) below the facade.
+fn runtime_dep(runtime: &RuntimeDependency, up: &str) -> String {
+    let relative = |path: &str| {
+        if std::path::Path::new(path).is_absolute() {
+            path.to_owned()
+        } else {
+            format!("{up}{path}")
+        }
+    };
+    match runtime {
+        RuntimeDependency::PathAndVersion { path, version } => format!(
+            "klarna-runtime = {{ path = {}, version = {} }}",
+            toml_str(&relative(path)),
+            toml_str(version)
+        ),
+        RuntimeDependency::Path(path) => {
+            format!(
+                "klarna-runtime = {{ path = {} }}",
+                toml_str(&relative(path))
+            )
+        }
+    }
 }
 
 fn api_doc(api: &Api) -> String {
@@ -854,8 +930,6 @@ fn field_view(f: &Field) -> FieldView {
 struct ResourceView {
     name: String,
     doc: String,
-    accessor: String,
-    accessor_doc: String,
     ops: Vec<OpView>,
 }
 
@@ -998,21 +1072,27 @@ struct ParamSend {
 
 const MODELS: &str = "super::models::";
 
-fn resource_view(r: &Resource) -> ResourceView {
-    ResourceView {
+fn accessor_view(r: &Resource) -> AccessorView {
+    AccessorView {
         name: r.name.rust.clone(),
-        doc: outer_doc(&doc_or(
-            &r.doc,
-            format!("Operations of the `{}` resource.", r.name.wire),
-        )),
         accessor: r.accessor.clone(),
-        accessor_doc: outer_doc(&format!(
+        doc: outer_doc(&format!(
             "{}\n\nReached as `client.{}()`.",
             doc_or(
                 &r.doc,
                 format!("Operations of the `{}` resource.", r.name.wire)
             ),
             unraw(&r.accessor)
+        )),
+    }
+}
+
+fn resource_view(r: &Resource) -> ResourceView {
+    ResourceView {
+        name: r.name.rust.clone(),
+        doc: outer_doc(&doc_or(
+            &r.doc,
+            format!("Operations of the `{}` resource.", r.name.wire),
         )),
         ops: r.operations.iter().map(|o| op_view(r, o)).collect(),
     }
@@ -1059,7 +1139,7 @@ fn op_doc(op: &Operation) -> String {
             .map(|e| format!("`{}`", e.status))
             .collect();
         s.push_str(&format!(
-            "\n\nErrors: {} have a body of type `{}`; read it from the returned error with [`Error::body_as`](crate::Error::body_as).",
+            "\n\nErrors: {} have a body of type `{}`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).",
             statuses.join(", "),
             short_type(t)
         ));
@@ -1425,6 +1505,10 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
 struct FeatureView {
     name: String,
     doc: String,
+    /// The API crate the feature turns on.
+    krate: String,
+    /// Its line in `[dependencies]`.
+    dep: String,
 }
 
 #[derive(Template)]
@@ -1453,6 +1537,7 @@ struct RegistryTemplate {
 
 struct ReadmeApiView {
     feature: String,
+    krate: String,
     title: String,
     version: String,
     operations: usize,
@@ -1469,7 +1554,27 @@ struct ReadmeTemplate {
 struct LibApiView {
     doc: String,
     module: String,
+    krate: String,
+    title: String,
     feature_lit: String,
+    resources: Vec<AccessorView>,
+}
+
+/// A resource accessor on the facade's `Client`.
+struct AccessorView {
+    name: String,
+    accessor: String,
+    doc: String,
+}
+
+#[derive(Template)]
+#[template(path = "api_Cargo.toml", escape = "none")]
+struct ApiCargoTemplate {
+    header: String,
+    name: String,
+    version: String,
+    description: String,
+    runtime_dep: String,
 }
 
 #[derive(Template)]

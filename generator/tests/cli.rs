@@ -82,8 +82,10 @@ fn petstore_generates_a_crate_and_prints_its_ir() {
     for file in [
         "Cargo.toml",
         "src/lib.rs",
-        "src/oai_petstore/models.rs",
-        "src/oai_petstore/operations.rs",
+        "apis/oai_petstore/Cargo.toml",
+        "apis/oai_petstore/src/lib.rs",
+        "apis/oai_petstore/src/models.rs",
+        "apis/oai_petstore/src/operations.rs",
     ] {
         let text = std::fs::read_to_string(out.join(file)).expect(file);
         assert!(
@@ -94,6 +96,17 @@ fn petstore_generates_a_crate_and_prints_its_ir() {
     assert!(
         std::fs::read_to_string(out.join("Cargo.toml"))
             .expect("manifest")
+            .contains("[workspace]")
+    );
+    // The API crate joins the facade's workspace as its path dependency.
+    let facade = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
+    assert!(
+        facade.contains(r#"klarna-oai-petstore = { path = "apis/oai_petstore", optional = true }"#),
+        "{facade}"
+    );
+    assert!(
+        !std::fs::read_to_string(out.join("apis/oai_petstore/Cargo.toml"))
+            .expect("API manifest")
             .contains("[workspace]")
     );
     let ir = codegen()

@@ -6,8 +6,9 @@
 //!    `/usr/bin/time -v`), against `cargo progenitor` (installed on first use into `.tools/progenitor`, at
 //!    [`PROGENITOR_VERSION`]) on the same inputs, one spec per run since progenitor takes one document.
 //! 2. Compile time: `cargo check` and a debug `cargo build` of the generated `klarna` crate (all features and
-//!    one API feature at a time) and of the crates progenitor generates from `specs/`, each cold for the
-//!    crate itself with its dependencies prebuilt (`cargo clean -p`, then time), `CARGO_INCREMENTAL=0`, in
+//!    one API feature at a time; the facade and its API crates `klarna-<api>`) and of the crates progenitor
+//!    generates from `specs/`, each cold for the generated crates with their dependencies prebuilt
+//!    (`cargo clean -p` of every generated crate, then time), `CARGO_INCREMENTAL=0`, in
 //!    separate target directories under `target/bench-*`. A spec progenitor refuses for its multipart
 //!    operations is given to it once more without them (`target/bench-progenitor/reduced/`), so that both
 //!    sides of the whole-crate comparison cover the same APIs.
@@ -872,6 +873,13 @@ const FEATURES: [&str; 6] = [
     "messaging",
 ];
 
+/// The crates `generated/` holds for these API features: the `klarna` facade and one crate per API.
+fn generated_crates<S: AsRef<str>>(features: &[S]) -> Vec<String> {
+    std::iter::once("klarna".to_owned())
+        .chain(features.iter().map(|f| format!("klarna-{}", f.as_ref())))
+        .collect()
+}
+
 /// The scratch workspace for progenitor's crates, with the same dev profile as ours.
 fn write_progenitor_workspace(root: &Path, crates: &[(String, String)]) -> Result<String> {
     let dir = "target/bench-progenitor";
@@ -904,15 +912,15 @@ fn bench_compile(
          Wall time of `cargo check` and of a debug `cargo build`, cold for the measured crate(s) and warm for \
          their dependencies (everything is built once first; before each timed command, `cargo clean -p` of \
          the measured crates), `CARGO_INCREMENTAL=0`, the workspace's dev profile, separate target directories \
-         (`target/bench-compile`, `target/bench-progenitor/target`). Ours: `generated/` (the `klarna` crate) \
-         as it is in the work tree. Whole-crate figures are the median of {} run(s), per-feature and progenitor \
+         (`target/bench-compile`, `target/bench-progenitor/target`). Ours: `generated/` (the `klarna` facade and \
+         its API crates `klarna-<api>`, all cleaned) as it is in the work tree. Whole-crate figures are the median of {} run(s), per-feature and progenitor \
          per-crate figures {} run(s).\n",
         reps.compile_whole, reps.compile_feature
     );
     let mut configs = vec![Config {
         label: "`klarna`, all APIs (default features)".into(),
         args: vec!["-p".into(), "klarna".into()],
-        clean: vec!["klarna".into()],
+        clean: generated_crates(&FEATURES),
         reps: reps.compile_whole,
     }];
     for f in FEATURES {
@@ -925,7 +933,7 @@ fn bench_compile(
                 "--features".into(),
                 f.into(),
             ],
-            clean: vec!["klarna".into()],
+            clean: generated_crates(&[f]),
             reps: reps.compile_feature,
         });
     }
@@ -953,7 +961,7 @@ fn bench_compile(
                     "--features".into(),
                     same_apis.join(","),
                 ],
-                clean: vec!["klarna".into()],
+                clean: generated_crates(&same_apis),
                 reps: reps.compile_whole,
             },
         );

@@ -67,7 +67,7 @@ pub fn run(root: &Path, dir: Option<&str>) -> Result<()> {
     }
     let members: Vec<String> = rows.iter().filter_map(|r| r.krate.clone()).collect();
     write_workspace(&scratch, &crates_dir, &rows)?;
-    let compile = check_workspace(&scratch, root)?;
+    let compile = check_workspace(&scratch, root, &members)?;
     for row in &mut rows {
         if let Some(krate) = &row.krate
             && let Some(first_error) = compile.get(krate)
@@ -242,8 +242,13 @@ fn write_workspace(scratch: &Path, crates_dir: &Path, rows: &[Row]) -> Result<()
     Ok(())
 }
 
-/// Checks the scratch workspace; returns the first error of each crate that fails.
-fn check_workspace(scratch: &Path, root: &Path) -> Result<BTreeMap<String, String>> {
+/// Checks the scratch workspace; returns the first error of each generated crate (keyed by its facade, one
+/// of `members`) that fails.
+fn check_workspace(
+    scratch: &Path,
+    root: &Path,
+    members: &[String],
+) -> Result<BTreeMap<String, String>> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([
             "check",
@@ -274,11 +279,21 @@ fn check_workspace(scratch: &Path, root: &Path) -> Result<BTreeMap<String, Strin
         if let Some(i) = line.find("could not compile `") {
             let rest = &line[i + "could not compile `".len()..];
             if let Some((name, _)) = rest.split_once('`') {
+                // An API crate `<facade>-<api>` fails for its facade.
+                let Some(member) = members
+                    .iter()
+                    .filter(|m| name == m.as_str() || name.starts_with(&format!("{m}-")))
+                    .max_by_key(|m| m.len())
+                else {
+                    bail!(
+                        "cargo check failed for `{name}`, which no corpus document generated:\n{stderr}"
+                    );
+                };
                 let first = last_error
-                    .get(name)
+                    .get(member)
                     .cloned()
                     .unwrap_or_else(|| line.to_owned());
-                failures.insert(name.to_owned(), first);
+                failures.entry(member.clone()).or_insert(first);
             }
         }
     }

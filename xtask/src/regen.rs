@@ -95,9 +95,11 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
     )
     .map_err(|d| anyhow::anyhow!("generation from the fixtures failed:\n{d}"))?;
     let mut golden_files = golden.files;
-    if let Some(manifest) = golden_files.get_mut(&PathBuf::from("Cargo.toml")) {
-        // The golden crate is test output, never published.
-        *manifest = manifest.replacen("[package]\n", "[package]\npublish = false\n", 1);
+    for (path, manifest) in golden_files.iter_mut() {
+        // The golden crates (facade and one per fixture API) are test output, never published.
+        if path.ends_with("Cargo.toml") {
+            *manifest = manifest.replacen("[package]\n", "[package]\npublish = false\n", 1);
+        }
     }
     trees.push(Tree {
         dir: PathBuf::from("generator/tests/golden"),

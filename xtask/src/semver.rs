@@ -1,5 +1,5 @@
-//! `cargo xtask semver [REV]`: `cargo semver-checks` on the `klarna` crate against its state at git `REV`,
-//! compared with the bump the spec diff implies.
+//! `cargo xtask semver [REV]`: `cargo semver-checks` on the generated crates (the `klarna` facade and its API
+//! crates `klarna-<api>`) against their state at git `REV`, compared with the bump the spec diff implies.
 //!
 //! The baseline is `git archive REV` unpacked into a temporary directory (`--baseline-root`). The spec diff
 //! judges the wire contract; cargo-semver-checks judges the Rust API, which also breaks on wire-compatible
@@ -42,19 +42,24 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let comparison = crate::diff::compare(root, baseline.path())?;
     let report = comparison.report;
 
+    let (packages, new_crates) = generated_packages(root, baseline.path())?;
+    for name in &new_crates {
+        println!("`{name}` is new since `{rev}`: nothing to compare it with");
+    }
     eprintln!(
-        "running cargo semver-checks on `klarna` against `{rev}` (builds rustdoc JSON twice)..."
+        "running cargo semver-checks on {} against `{rev}` (builds rustdoc JSON twice each)...",
+        packages.join(", ")
     );
     let started = Instant::now();
-    let out = Command::new("cargo")
+    let mut command = Command::new("cargo");
+    command
         .current_dir(root)
-        .args([
-            "semver-checks",
-            "check-release",
-            "--package",
-            "klarna",
-            "--baseline-root",
-        ])
+        .args(["semver-checks", "check-release"]);
+    for p in &packages {
+        command.args(["--package", p]);
+    }
+    let out = command
+        .arg("--baseline-root")
         .arg(baseline.path())
         .output()
         .context("running cargo semver-checks")?;
@@ -67,7 +72,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     print!("{text}");
     let checked = parse_required_bump(&text);
 
-    println!("\n## Rust API check (`klarna` against `{rev}`)\n");
+    println!(
+        "\n## Rust API check ({} against `{rev}`)\n",
+        packages.join(", ")
+    );
     println!(
         "- cargo-semver-checks: {} (took {:.0?})",
         checked.map_or("unknown (see its output)", Bump::label),
@@ -100,6 +108,35 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         bail!("cargo semver-checks failed");
     }
     Ok(())
+}
+
+/// The generated packages to check: the `klarna` facade and each API crate under `generated/apis/` that the
+/// baseline has too; and the API crates that are new (cargo-semver-checks needs a baseline for each).
+fn generated_packages(root: &Path, baseline: &Path) -> Result<(Vec<String>, Vec<String>)> {
+    let mut packages = vec!["klarna".to_owned()];
+    let mut new_crates = Vec::new();
+    let apis = root.join("generated/apis");
+    let mut dirs: Vec<String> = std::fs::read_dir(&apis)
+        .with_context(|| format!("reading {}", apis.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("Cargo.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let name = format!("klarna-{}", dir.replace('_', "-"));
+        if baseline
+            .join("generated/apis")
+            .join(&dir)
+            .join("Cargo.toml")
+            .is_file()
+        {
+            packages.push(name);
+        } else {
+            new_crates.push(name);
+        }
+    }
+    Ok((packages, new_crates))
 }
 
 /// `git archive REV | tar -x -C dest`.

@@ -9,14 +9,14 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Typed Rust client for the Klarna Network APIs.
 //!
-//! Generated from Klarna's OpenAPI documents; every API is a module behind a cargo feature of the same name:
+//! Generated from Klarna's OpenAPI documents. Every API is a crate of its own, re-exported here as a module behind a cargo feature of the same name (cargo compiles the API crates in parallel, and only those whose feature is on):
 //!
-//! - `enums`: Enums fixture (1)
-//! - `naming`: Naming obstacle course (1)
-//! - `operations2`: Operations fixture (1)
-//! - `optionality`: Optionality fixture (1)
-//! - `recursive`: Recursion and maps fixture (1)
-//! - `unions`: Unions fixture (1)
+//! - `enums`: Enums fixture (1), crate `klarna-golden-enums`
+//! - `naming`: Naming obstacle course (1), crate `klarna-golden-naming`
+//! - `operations2`: Operations fixture (1), crate `klarna-golden-operations2`
+//! - `optionality`: Optionality fixture (1), crate `klarna-golden-optionality`
+//! - `recursive`: Recursion and maps fixture (1), crate `klarna-golden-recursive`
+//! - `unions`: Unions fixture (1), crate `klarna-golden-unions`
 //!
 //! Requests go through [`klarna_runtime`], which handles authentication, retries with backoff, idempotency keys, timeouts and errors.
 #![forbid(unsafe_code)]
@@ -28,24 +28,30 @@ pub use ::klarna_runtime::{
 };
 /// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.
 pub use ::klarna_runtime::formats::time;
-/// Enums fixture (1, `enums` feature).
+/// Enums fixture (1, `enums` feature): the `klarna-golden-enums` crate.
 #[cfg(feature = "enums")]
-pub mod enums;
-/// Naming obstacle course (1, `naming` feature).
+#[doc(inline)]
+pub use ::klarna_golden_enums as enums;
+/// Naming obstacle course (1, `naming` feature): the `klarna-golden-naming` crate.
 #[cfg(feature = "naming")]
-pub mod naming;
-/// Operations fixture (1, `operations2` feature).
+#[doc(inline)]
+pub use ::klarna_golden_naming as naming;
+/// Operations fixture (1, `operations2` feature): the `klarna-golden-operations2` crate.
 #[cfg(feature = "operations2")]
-pub mod operations2;
-/// Optionality fixture (1, `optionality` feature).
+#[doc(inline)]
+pub use ::klarna_golden_operations2 as operations2;
+/// Optionality fixture (1, `optionality` feature): the `klarna-golden-optionality` crate.
 #[cfg(feature = "optionality")]
-pub mod optionality;
-/// Recursion and maps fixture (1, `recursive` feature).
+#[doc(inline)]
+pub use ::klarna_golden_optionality as optionality;
+/// Recursion and maps fixture (1, `recursive` feature): the `klarna-golden-recursive` crate.
 #[cfg(feature = "recursive")]
-pub mod recursive;
-/// Unions fixture (1, `unions` feature).
+#[doc(inline)]
+pub use ::klarna_golden_recursive as recursive;
+/// Unions fixture (1, `unions` feature): the `klarna-golden-unions` crate.
 #[cfg(feature = "unions")]
-pub mod unions;
+#[doc(inline)]
+pub use ::klarna_golden_unions as unions;
 #[cfg(feature = "type-registry")]
 pub mod registry;
 /// A Klarna API client: build one with [`Client::builder`], then call operations through its resource
@@ -69,5 +75,84 @@ impl Client {
 impl ::std::convert::From<::klarna_runtime::Client> for Client {
     fn from(inner: ::klarna_runtime::Client) -> Self {
         Self { inner }
+    }
+}
+/// Resources of the Enums fixture.
+#[cfg(feature = "enums")]
+impl Client {
+    /// Operations of the `Orders` resource.
+    ///
+    /// Reached as `client.orders()`.
+    #[inline]
+    pub fn orders(&self) -> enums::operations::OrdersApi {
+        enums::operations::OrdersApi::new(self.inner.clone())
+    }
+}
+/// Resources of the Naming obstacle course.
+#[cfg(feature = "naming")]
+impl Client {
+    /// Operations of the `Self` resource.
+    ///
+    /// Reached as `client.self_()`.
+    #[inline]
+    pub fn self_(&self) -> naming::operations::SelfApi {
+        naming::operations::SelfApi::new(self.inner.clone())
+    }
+}
+/// Resources of the Operations fixture.
+#[cfg(feature = "operations2")]
+impl Client {
+    /// Operations of the `Charges` resource.
+    ///
+    /// Reached as `client.charges()`.
+    #[inline]
+    pub fn charges(&self) -> operations2::operations::ChargesApi {
+        operations2::operations::ChargesApi::new(self.inner.clone())
+    }
+    /// Operations of the `Files` resource.
+    ///
+    /// Reached as `client.files()`.
+    #[inline]
+    pub fn files(&self) -> operations2::operations::FilesApi {
+        operations2::operations::FilesApi::new(self.inner.clone())
+    }
+    /// Operations of the `Jobs` resource.
+    ///
+    /// Reached as `client.jobs()`.
+    #[inline]
+    pub fn jobs(&self) -> operations2::operations::JobsApi {
+        operations2::operations::JobsApi::new(self.inner.clone())
+    }
+}
+/// Resources of the Optionality fixture.
+#[cfg(feature = "optionality")]
+impl Client {
+    /// Operations of the `Accounts` resource.
+    ///
+    /// Reached as `client.accounts()`.
+    #[inline]
+    pub fn accounts(&self) -> optionality::operations::AccountsApi {
+        optionality::operations::AccountsApi::new(self.inner.clone())
+    }
+    /// Operations of the `Carts` resource.
+    ///
+    /// Reached as `client.carts()`.
+    #[inline]
+    pub fn carts(&self) -> optionality::operations::CartsApi {
+        optionality::operations::CartsApi::new(self.inner.clone())
+    }
+}
+/// Resources of the Recursion and maps fixture.
+#[cfg(feature = "recursive")]
+impl Client {}
+/// Resources of the Unions fixture.
+#[cfg(feature = "unions")]
+impl Client {
+    /// Operations of the `Events` resource.
+    ///
+    /// Reached as `client.events()`.
+    #[inline]
+    pub fn events(&self) -> unions::operations::EventsApi {
+        unions::operations::EventsApi::new(self.inner.clone())
     }
 }
