@@ -38,8 +38,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let baseline = tempfile::tempdir().context("creating a temporary directory")?;
     unpack(root, &rev, baseline.path())?;
 
-    // The spec diff of the same two revisions, for comparison.
-    let comparison = crate::diff::compare(root, baseline.path())?;
+    // The spec diff of the same two revisions, for comparison. It regenerates the old side with today's
+    // manifests, so it gets a copy of its own: cargo-semver-checks needs the baseline as committed.
+    let spec_side = tempfile::tempdir().context("creating a temporary directory")?;
+    unpack(root, &rev, spec_side.path())?;
+    let comparison = crate::diff::compare(root, spec_side.path())?;
     let report = comparison.report;
 
     let (packages, new_crates) = generated_packages(root, baseline.path())?;
