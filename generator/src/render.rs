@@ -5,6 +5,12 @@
 //! to the askama templates in `templates/`, and runs every `.rs` output through `syn` (invalid Rust fails
 //! here, as a diagnostic) and `prettyplease` (canonical formatting, no rustfmt needed). Each file gets the
 //! `@generated` header.
+//!
+//! The output is a facade crate (`Cargo.toml`, `src/lib.rs` with `Client` and its resource accessors,
+//! `src/registry.rs`) and, under `apis/<module>/`, one crate `<name>-<module>` per API (models, operations,
+//! webhooks) that the facade re-exports as `<module>` behind the feature of that name. Separate crates let
+//! cargo compile the APIs in parallel, and an API crate's path dependency makes it a member of whatever
+//! workspace holds the facade.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -45,7 +51,7 @@ pub struct RenderOptions {
 /// The default for [`RenderOptions::models_per_file`].
 pub const MODELS_PER_FILE: usize = 400;
 
-/// Renders every file of the crate, keyed by path relative to the crate root.
+/// Renders every file of the facade crate and its API crates, keyed by path relative to the facade's root.
 pub fn render(
     krate: &Crate,
     options: &RenderOptions,
@@ -1631,4 +1637,31 @@ struct ModelsIndexTemplate {
 #[template(path = "operations.rs", escape = "none")]
 struct OperationsTemplate {
     resources: Vec<ResourceView>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_crates_reach_the_runtime_from_two_levels_down() {
+        let relative = RuntimeDependency::PathAndVersion {
+            path: "../runtime".into(),
+            version: "0.1.0".into(),
+        };
+        assert_eq!(
+            runtime_dep(&relative, ""),
+            r#"klarna-runtime = { path = "../runtime", version = "0.1.0" }"#
+        );
+        assert_eq!(
+            runtime_dep(&relative, "../../"),
+            r#"klarna-runtime = { path = "../../../runtime", version = "0.1.0" }"#
+        );
+        // An absolute path (the CLI's) is the same from everywhere.
+        let absolute = RuntimeDependency::Path("/opt/klarna/runtime".into());
+        assert_eq!(
+            runtime_dep(&absolute, "../../"),
+            r#"klarna-runtime = { path = "/opt/klarna/runtime" }"#
+        );
+    }
 }
