@@ -76,7 +76,7 @@ pub fn render(
             .apis
             .iter()
             .map(|a| {
-                let name = api_crate_name(krate, a);
+                let name = api_crate_name(&krate.name, &a.module.rust);
                 let dir = api_dir(a);
                 let version = match &options.runtime {
                     // Publishable: the facade names each API crate's version too.
@@ -108,7 +108,7 @@ pub fn render(
             .iter()
             .map(|a| ReadmeApiView {
                 feature: a.module.rust.clone(),
-                krate: api_crate_name(krate, a),
+                krate: api_crate_name(&krate.name, &a.module.rust),
                 title: a.title.clone(),
                 version: a.version.clone(),
                 operations: a.resources.iter().map(|r| r.operations.len()).sum(),
@@ -128,10 +128,10 @@ pub fn render(
                     a.title,
                     a.version,
                     a.module.rust,
-                    api_crate_name(krate, a)
+                    api_crate_name(&krate.name, &a.module.rust)
                 )),
                 module: a.module.rust.clone(),
-                krate: api_crate_name(krate, a).replace('-', "_"),
+                krate: api_crate_name(&krate.name, &a.module.rust).replace('-', "_"),
                 title: a.title.clone(),
                 feature_lit: lit(&a.module.rust),
                 resources: a.resources.iter().map(accessor_view).collect(),
@@ -173,7 +173,7 @@ pub fn render(
 
     for api in &krate.apis {
         let api_header = header("//", &[&api.source], &options.regen_command);
-        let api_name = api_crate_name(krate, api);
+        let api_name = api_crate_name(&krate.name, &api.module.rust);
         let root = api_dir(api);
         let api_cargo = ApiCargoTemplate {
             header: header("#", &[&api.source], &options.regen_command),
@@ -491,20 +491,17 @@ fn crate_doc(krate: &Crate) -> String {
             a.module.rust,
             a.title,
             a.version,
-            api_crate_name(krate, a)
+            api_crate_name(&krate.name, &a.module.rust)
         ));
     }
     s.push_str("\n\nRequests go through [`klarna_runtime`], which handles authentication, retries with backoff, idempotency keys, timeouts and errors.");
     s
 }
 
-/// The crate an API is generated into: the facade's name and the API's module, e.g. `klarna-payment`.
-fn api_crate_name(krate: &Crate, api: &Api) -> String {
-    format!(
-        "{}-{}",
-        krate.name,
-        unraw(&api.module.rust).replace('_', "-")
-    )
+/// The crate an API is generated into: the facade's name and the API's module (`klarna`, `payment` →
+/// `klarna-payment`). Tools that name the generated packages (xtask's bench and semver) call this too.
+pub fn api_crate_name(crate_name: &str, module: &str) -> String {
+    format!("{crate_name}-{}", unraw(module).replace('_', "-"))
 }
 
 /// Where an API's crate lives, relative to the facade crate.

@@ -876,7 +876,11 @@ const FEATURES: [&str; 6] = [
 /// The crates `generated/` holds for these API features: the `klarna` facade and one crate per API.
 fn generated_crates<S: AsRef<str>>(features: &[S]) -> Vec<String> {
     std::iter::once("klarna".to_owned())
-        .chain(features.iter().map(|f| format!("klarna-{}", f.as_ref())))
+        .chain(
+            features
+                .iter()
+                .map(|f| klarna_codegen::render::api_crate_name("klarna", f.as_ref())),
+        )
         .collect()
 }
 

@@ -30,9 +30,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
         println!("no previous revision to compare with: nothing to diff");
         return Ok(());
     };
-    let old_root = tempfile::tempdir().context("creating a temporary directory")?;
-    extract_old_specs(root, &rev, old_root.path())?;
-    let comparison = compare(root, old_root.path())?;
+    let comparison = compare_rev(root, &rev)?;
     println!("Comparing specs/ at `{rev}` with the working tree.\n");
     print!("{}", spec_diff::to_markdown(&comparison.report));
     print!("{}", comparison.diffstat);
@@ -53,8 +51,16 @@ pub struct Comparison {
     pub diffstat: String,
 }
 
+/// Compares `specs/` at git `rev` with the working tree: the old specs go to a temporary directory of
+/// their own, which [`compare`] may write into.
+pub fn compare_rev(root: &Path, rev: &str) -> Result<Comparison> {
+    let old_root = tempfile::tempdir().context("creating a temporary directory")?;
+    extract_old_specs(root, rev, old_root.path())?;
+    compare(root, old_root.path())
+}
+
 /// Generates both sides in memory and compares them.
-pub fn compare(root: &Path, old_root: &Path) -> Result<Comparison> {
+fn compare(root: &Path, old_root: &Path) -> Result<Comparison> {
     // The old side gets the current runtime version and crate version, so only the specs differ.
     for manifest in ["runtime/Cargo.toml", "generated/Cargo.toml"] {
         let to = old_root.join(manifest);

@@ -38,11 +38,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
     let baseline = tempfile::tempdir().context("creating a temporary directory")?;
     unpack(root, &rev, baseline.path())?;
 
-    // The spec diff of the same two revisions, for comparison. It regenerates the old side with today's
-    // manifests, so it gets a copy of its own: cargo-semver-checks needs the baseline as committed.
-    let spec_side = tempfile::tempdir().context("creating a temporary directory")?;
-    unpack(root, &rev, spec_side.path())?;
-    let comparison = crate::diff::compare(root, spec_side.path())?;
+    // The spec diff of the same two revisions, for comparison (it reads the old specs on its own, so the
+    // baseline stays as committed for cargo-semver-checks).
+    let comparison = crate::diff::compare_rev(root, &rev)?;
     let report = comparison.report;
 
     let (packages, new_crates) = generated_packages(root, baseline.path())?;
@@ -127,7 +125,7 @@ fn generated_packages(root: &Path, baseline: &Path) -> Result<(Vec<String>, Vec<
         .collect();
     dirs.sort();
     for dir in dirs {
-        let name = format!("klarna-{}", dir.replace('_', "-"));
+        let name = klarna_codegen::render::api_crate_name("klarna", &dir);
         if baseline
             .join("generated/apis")
             .join(&dir)
