@@ -1,11 +1,15 @@
 //! The `klarna-codegen` binary: exit codes, one-line diagnostics, nothing left behind on failure.
+//!
+//! The inputs are the project's own small documents in `generator/tests/fixtures/cli/` (a valid one, a Swagger
+//! 2.0 one, an OpenAPI 3.2 one, one whose bytes are not UTF-8), so these tests need only the repository. The
+//! generator's run over real third-party documents is `cargo xtask corpus`.
 
 use std::path::PathBuf;
 use std::process::Command;
 
-fn corpus(name: &str) -> PathBuf {
+fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus")
+        .join("tests/fixtures/cli")
         .join(name)
 }
 
@@ -19,7 +23,7 @@ fn swagger_2_is_refused_naming_the_version_and_nothing_is_written() {
     let out = dir.path().join("q");
     let output = codegen()
         .arg("generate")
-        .arg(corpus("oai-petstore-swagger2.json"))
+        .arg(fixture("swagger2.json"))
         .arg("--out")
         .arg(&out)
         .output()
@@ -29,7 +33,7 @@ fn swagger_2_is_refused_naming_the_version_and_nothing_is_written() {
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
     assert!(
         stderr.contains(
-            "oai-petstore-swagger2.json at #/swagger: error: unsupported version: Swagger 2.0"
+            "swagger2.json at #/swagger: error: unsupported version: Swagger 2.0"
         ),
         "{stderr}"
     );
@@ -42,7 +46,7 @@ fn openapi_3_2_is_refused_naming_the_version() {
     let out = dir.path().join("r");
     let output = codegen()
         .arg("generate")
-        .arg(corpus("klarna-merchant-card-oas32-refined.yaml"))
+        .arg(fixture("openapi32.yaml"))
         .arg("--out")
         .arg(&out)
         .output()
@@ -56,13 +60,15 @@ fn openapi_3_2_is_refused_naming_the_version() {
 fn invalid_bytes_are_reported_with_line_and_column() {
     let output = codegen()
         .arg("ir")
-        .arg(corpus("klarna-payments.yaml"))
+        .arg(fixture("not-utf8.yaml"))
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    // The lone byte is the 24th character of line 6.
     assert!(
-        stderr.contains("klarna-payments.yaml:") && stderr.contains("not valid UTF-8"),
+        stderr.contains("not-utf8.yaml:6:24") && stderr.contains("not valid UTF-8"),
         "{stderr}"
     );
 }
@@ -73,7 +79,7 @@ fn petstore_generates_a_crate_and_prints_its_ir() {
     let out = dir.path().join("p");
     let status = codegen()
         .arg("generate")
-        .arg(corpus("oai-petstore.yaml"))
+        .arg(fixture("petstore.yaml"))
         .arg("--out")
         .arg(&out)
         .status()
@@ -82,10 +88,10 @@ fn petstore_generates_a_crate_and_prints_its_ir() {
     for file in [
         "Cargo.toml",
         "src/lib.rs",
-        "apis/oai_petstore/Cargo.toml",
-        "apis/oai_petstore/src/lib.rs",
-        "apis/oai_petstore/src/models.rs",
-        "apis/oai_petstore/src/operations.rs",
+        "apis/petstore/Cargo.toml",
+        "apis/petstore/src/lib.rs",
+        "apis/petstore/src/models.rs",
+        "apis/petstore/src/operations.rs",
     ] {
         let text = std::fs::read_to_string(out.join(file)).expect(file);
         assert!(
@@ -101,22 +107,22 @@ fn petstore_generates_a_crate_and_prints_its_ir() {
     // The API crate joins the facade's workspace as its path dependency.
     let facade = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
     assert!(
-        facade.contains(r#"klarna-oai-petstore = { path = "apis/oai_petstore", optional = true }"#),
+        facade.contains(r#"klarna-petstore = { path = "apis/petstore", optional = true }"#),
         "{facade}"
     );
     assert!(
-        !std::fs::read_to_string(out.join("apis/oai_petstore/Cargo.toml"))
+        !std::fs::read_to_string(out.join("apis/petstore/Cargo.toml"))
             .expect("API manifest")
             .contains("[workspace]")
     );
     let ir = codegen()
         .arg("ir")
-        .arg(corpus("oai-petstore.yaml"))
+        .arg(fixture("petstore.yaml"))
         .output()
         .expect("runs");
     assert!(ir.status.success());
     let json: serde_json::Value = serde_json::from_slice(&ir.stdout).expect("the IR is JSON");
-    assert_eq!(json["apis"][0]["module"]["rust"], "oai_petstore");
+    assert_eq!(json["apis"][0]["module"]["rust"], "petstore");
 }
 
 #[test]
