@@ -98,6 +98,7 @@ pub mod formats;
 mod macros;
 mod metadata;
 mod nullable;
+pub mod onboarding;
 pub mod pagination;
 mod request;
 mod response;
