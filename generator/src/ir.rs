@@ -188,6 +188,9 @@ pub struct Field {
     pub read_only: bool,
     /// `writeOnly: true`: sent by the client only.
     pub write_only: bool,
+    /// Marked `x-klarna-inferred: true`: no source confirms the property, so it is optional in every type
+    /// that is decoded from a response, whatever `required` says.
+    pub inferred: bool,
     /// The documented default, as JSON text (the server applies it when the field is absent).
     pub default: Option<String>,
 }

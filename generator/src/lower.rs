@@ -239,6 +239,7 @@ impl<'a> ApiLowerer<'a> {
             events,
         };
         relax_one_way_required(&mut api);
+        sync_pagination_presence(&mut api);
         api
     }
 
@@ -653,6 +654,7 @@ impl<'a> ApiLowerer<'a> {
                 }
                 ReferenceOr::Reference { .. } => None,
             };
+            let inferred = is_inferred(prop);
             let is_required = required.iter().any(|r| r == wire);
             let presence = match (is_required, nullable) {
                 (true, false) => Presence::Required,
@@ -673,6 +675,7 @@ impl<'a> ApiLowerer<'a> {
                 deprecated,
                 read_only,
                 write_only,
+                inferred,
                 default,
             });
         }
@@ -1332,7 +1335,7 @@ impl<'a> ApiLowerer<'a> {
             deprecated: op.deprecated,
             inferred: op
                 .extensions
-                .get("x-klarna-inferred")
+                .get(INFERRED_EXTENSION)
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
             path_params,
@@ -1763,11 +1766,35 @@ fn construct_for(fields: &[Field]) -> Construct {
     }
 }
 
-/// OpenAPI 3.0: `required` on a `readOnly` property applies to responses only, and on a `writeOnly`
-/// property to requests only. A field is therefore optional in Rust when its type also travels in the
-/// direction that leaves it out: a request need not invent a server-assigned id, and a response that
-/// omits a password still deserializes. Types used in one direction only keep the field required where
-/// it is sent; types no operation reaches (webhook payloads, unused components) count as both.
+/// The extension that marks a property no source confirms (see `specs/CONVENTIONS.md`).
+pub const INFERRED_EXTENSION: &str = "x-klarna-inferred";
+
+/// Whether a property carries `x-klarna-inferred: true` (on the property itself, which for a `$ref`
+/// property is the `allOf: [{$ref}]` wrapper around it).
+fn is_inferred(prop: &ReferenceOr<Box<Schema>>) -> bool {
+    match prop {
+        ReferenceOr::Item(s) => s
+            .schema_data
+            .extensions
+            .get(INFERRED_EXTENSION)
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// Where a document's `required` is relaxed, so that a response the document does not fully describe
+/// still decodes. A field is optional in Rust when its type travels in a direction in which the field
+/// may be missing:
+/// - OpenAPI 3.0: `required` on a `readOnly` property applies to responses only, and on a `writeOnly`
+///   property to requests only: a request need not invent a server-assigned id, and a response that
+///   omits a password still deserializes.
+/// - A property marked `x-klarna-inferred` (no source confirms it) is optional in every type decoded from a
+///   response, so a guess in the document never makes a real response fail to decode. Request-only
+///   types keep it as the document says.
+///
+/// Types used in one direction only keep the field required where it is sent; types no operation
+/// reaches (webhook payloads, unused components) count as both.
 fn relax_one_way_required(api: &mut Api) {
     let usage = api.type_usage();
     for t in &mut api.types {
@@ -1779,7 +1806,7 @@ fn relax_one_way_required(api: &mut Api) {
             continue;
         };
         for f in fields.iter_mut() {
-            if (f.read_only && u.request) || (f.write_only && u.response) {
+            if (f.read_only && u.request) || ((f.write_only || f.inferred) && u.response) {
                 f.presence = match f.presence {
                     Presence::Required => Presence::Optional,
                     Presence::RequiredNullable => Presence::OptionalNullable,
@@ -1788,6 +1815,58 @@ fn relax_one_way_required(api: &mut Api) {
             }
         }
         *construct = construct_for(fields);
+    }
+}
+
+/// Pagination was detected with the fields' presence as the document states it; after
+/// [`relax_one_way_required`] the page's items, its `pagination` object or the cursor may have become
+/// optional, and the stream must read them as the Rust types now are.
+fn sync_pagination_presence(api: &mut Api) {
+    let presence = |types: &[TypeDef], ty: &str, field: &str| -> Option<Presence> {
+        let def = types.iter().find(|t| t.name.rust == ty)?;
+        let TypeKind::Struct { fields, .. } = &def.kind else {
+            return None;
+        };
+        fields
+            .iter()
+            .find(|f| f.name.rust == field)
+            .map(|f| f.presence)
+    };
+    let types = &api.types;
+    for op in api.resources.iter_mut().flat_map(|r| r.operations.iter_mut()) {
+        let Some(p) = op.pagination.as_mut() else {
+            continue;
+        };
+        let page = match &p.page_ty {
+            TypeRef::Named(n) => n.clone(),
+            TypeRef::List(inner) => match &**inner {
+                TypeRef::Named(n) => n.clone(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if let Some(items) = presence(types, &page, &p.items.rust) {
+            p.items_presence = items;
+        }
+        let [pagination, last] = [p.next_cursor.first(), p.next_cursor.get(1)];
+        let (Some(pagination), Some(last)) = (pagination, last) else {
+            continue;
+        };
+        if let Some(found) = presence(types, &page, pagination) {
+            p.pagination_presence = found;
+        }
+        let pagination_ty = types.iter().find(|t| t.name.rust == page).and_then(|def| {
+            let TypeKind::Struct { fields, .. } = &def.kind else {
+                return None;
+            };
+            match &fields.iter().find(|f| &f.name.rust == pagination)?.ty {
+                TypeRef::Named(n) => Some(n.clone()),
+                _ => None,
+            }
+        });
+        if let Some(found) = pagination_ty.and_then(|t| presence(types, &t, last)) {
+            p.cursor_presence = found;
+        }
     }
 }
 

@@ -914,6 +914,13 @@ fn field_view(f: &Field) -> FieldView {
     if f.write_only {
         notes.push("Write-only: sent in requests; responses leave it out.".into());
     }
+    if f.inferred {
+        notes.push(
+            "Not confirmed by any source the document cites (inferred): a response may leave it \
+             out."
+                .into(),
+        );
+    }
     if !notes.is_empty() {
         doc.push_str("\n\n");
         doc.push_str(&notes.join(" "));

@@ -2,7 +2,7 @@
 // Source: generator/tests/fixtures/enums.yaml (sha256 21410c03928e8f1880b24ba586958b6b19ead65673b1ffe91e857b426d66daf4).
 // Source: generator/tests/fixtures/naming.yaml (sha256 17b67080966a253592ddb2d60b0a8ad0bc1a1bf7cb9a6c566074e47bf422b34c).
 // Source: generator/tests/fixtures/operations.yaml (sha256 2b9ee2d14b9d1dec7527d3a725dce5a0e25988a9858192d54aab8f45e640dbf5).
-// Source: generator/tests/fixtures/optionality.yaml (sha256 9c4c42440b3673677c6612379eb5449b6536ea1be093ad34102792407dcb04f8).
+// Source: generator/tests/fixtures/optionality.yaml (sha256 cee3dede24d15e8f9fff452c56710db926178436ed45d2006f1c6fe1e921cd01).
 // Source: generator/tests/fixtures/recursive.yaml (sha256 fa5488f6fa9a8bb182297c0a03e539e38da1da19a33065c4d21d29c494f68f72).
 // Source: generator/tests/fixtures/unions.yaml (sha256 e4b9821356d04d2bd499b84c54eff8c29bdef48410b4a10a5a2eea113cf6c5c2).
 // Regenerate with `cargo xtask regen`.
@@ -116,6 +116,22 @@ pub fn roundtrip(
         "optionality::CartUpdate" => {
             through::<crate::optionality::models::CartUpdate>(value)
         }
+        #[cfg(feature = "optionality")]
+        "optionality::Owner" => through::<crate::optionality::models::Owner>(value),
+        #[cfg(feature = "optionality")]
+        "optionality::Quote" => through::<crate::optionality::models::Quote>(value),
+        #[cfg(feature = "optionality")]
+        "optionality::QuotePage" => {
+            through::<crate::optionality::models::QuotePage>(value)
+        }
+        #[cfg(feature = "optionality")]
+        "optionality::QuotePagination" => {
+            through::<crate::optionality::models::QuotePagination>(value)
+        }
+        #[cfg(feature = "optionality")]
+        "optionality::QuoteRequest" => {
+            through::<crate::optionality::models::QuoteRequest>(value)
+        }
         #[cfg(feature = "recursive")]
         "recursive::Anything" => through::<crate::recursive::models::Anything>(value),
         #[cfg(feature = "recursive")]
@@ -177,6 +193,11 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("optionality::Account", cfg!(feature = "optionality")),
         ("optionality::Cart", cfg!(feature = "optionality")),
         ("optionality::CartUpdate", cfg!(feature = "optionality")),
+        ("optionality::Owner", cfg!(feature = "optionality")),
+        ("optionality::Quote", cfg!(feature = "optionality")),
+        ("optionality::QuotePage", cfg!(feature = "optionality")),
+        ("optionality::QuotePagination", cfg!(feature = "optionality")),
+        ("optionality::QuoteRequest", cfg!(feature = "optionality")),
         ("recursive::Anything", cfg!(feature = "recursive")),
         ("recursive::Labels", cfg!(feature = "recursive")),
         ("recursive::Node", cfg!(feature = "recursive")),
