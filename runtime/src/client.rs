@@ -165,6 +165,7 @@ impl Client {
     /// timeouts and tracing all happen here. Returns the response of the first successful
     /// (2xx) attempt with its body read, or the last error.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
+        let operation_id = request.operation_id();
         match transport::send(&self.inner, request, Mode::Buffered).await? {
             Outcome::Buffered(raw) => Ok(raw),
             Outcome::Streaming(s) => {
@@ -176,6 +177,7 @@ impl Client {
                     headers,
                     body,
                     correlation_id,
+                    operation_id,
                     attempts: 1,
                 })
             }
@@ -254,7 +256,10 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder<C = Client> {
     api_key: Option<String>,
     environment: Environment,
+    /// `true` once [`ClientBuilder::environment`] was called.
+    environment_set: bool,
     base_url: Option<String>,
+    allow_insecure_http: bool,
     auth_style: AuthStyle,
     user_agent_suffix: Option<String>,
     retry_policy: RetryPolicy,
@@ -288,7 +293,9 @@ impl<C: From<Client>> ClientBuilder<C> {
         ClientBuilder {
             api_key: None,
             environment: Environment::Test,
+            environment_set: false,
             base_url: None,
+            allow_insecure_http: false,
             auth_style: AuthStyle::Raw,
             user_agent_suffix: None,
             retry_policy: RetryPolicy::default(),
@@ -315,15 +322,28 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// The environment (default [`Environment::Test`]).
+    /// The environment (default [`Environment::Test`]). A built-in environment set here is
+    /// checked against the API key even when a [`base_url`](Self::base_url) overrides where
+    /// requests go.
     pub fn environment(mut self, env: Environment) -> Self {
         self.environment = env;
+        self.environment_set = true;
         self
     }
 
-    /// A custom base URL (e.g. a local mock server); overrides the environment.
+    /// A custom base URL (e.g. a local mock server or a proxy); overrides the environment's
+    /// URL. It must be `https://`, or `http://` to a loopback host (`localhost`, `127.0.0.0/8`,
+    /// `::1`), unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Allows an `http://` base URL to a host other than loopback. Without TLS the API key
+    /// and every request and response travel in plain text: use it only for a trusted network
+    /// (e.g. a TLS-terminating sidecar).
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
         self
     }
 
@@ -455,27 +475,28 @@ impl<C: From<Client>> ClientBuilder<C> {
     ///
     /// Fails with [`ErrorKind::Config`](crate::ErrorKind::Config) when the API key is
     /// missing or not a valid header value, when a `klarna_live_`/`klarna_test_` key is
-    /// used with the other built-in environment, when the base URL is not an absolute
-    /// http(s) URL, or when the mTLS identity or TLS setup is invalid.
+    /// used with the other built-in environment (set with [`environment`](Self::environment),
+    /// or reached through a base URL on that environment's host), when the base URL is not an
+    /// absolute http(s) URL, when it is `http://` to a host other than loopback without
+    /// [`allow_insecure_http`](Self::allow_insecure_http), or when the mTLS identity or TLS
+    /// setup is invalid.
     pub fn build(self) -> Result<C, Error> {
         let api_key = self
             .api_key
             .filter(|k| !k.trim().is_empty())
             .ok_or_else(|| Error::config("an API key is required (ClientBuilder::api_key)"))?;
         let api_key = api_key.trim().to_owned();
-        match (&self.environment, self.base_url.is_some()) {
-            (Environment::Test, false) if api_key.starts_with("klarna_live_") => {
-                return Err(Error::config(
-                    "a live API key (klarna_live_...) cannot be used with Environment::Test",
-                ));
+        // The environment the key is checked against: the built-in one the caller chose (or
+        // the default, when no base URL replaces it).
+        let declared = match &self.environment {
+            Environment::Live | Environment::Test
+                if self.environment_set || self.base_url.is_none() =>
+            {
+                Some(self.environment.clone())
             }
-            (Environment::Live, false) if api_key.starts_with("klarna_test_") => {
-                return Err(Error::config(
-                    "a test API key (klarna_test_...) cannot be used with Environment::Live",
-                ));
-            }
-            _ => {}
-        }
+            _ => None,
+        };
+        check_key_environment(&api_key, declared.as_ref(), "")?;
         let credentials = match self.auth_style {
             AuthStyle::Raw => format!("Basic {api_key}"),
             AuthStyle::Base64Basic => format!(
@@ -502,6 +523,27 @@ impl<C: From<Client>> ClientBuilder<C> {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(Error::config("base URL must not have a query or fragment"));
         }
+        if parsed.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&parsed) {
+            return Err(Error::config(format!(
+                "base URL '{base_url}' is plain http to a host that is not loopback: the API key would travel unencrypted; use https, or ClientBuilder::allow_insecure_http() for a trusted network"
+            )));
+        }
+        // A base URL on a built-in environment's host is that environment, whatever was declared.
+        let by_host = parsed.host_str().and_then(|h| {
+            let host = |url: &str| {
+                reqwest::Url::parse(url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_owned))
+            };
+            if host(LIVE_BASE_URL).is_some_and(|l| l.eq_ignore_ascii_case(h)) {
+                Some(Environment::Live)
+            } else if host(TEST_BASE_URL).is_some_and(|t| t.eq_ignore_ascii_case(h)) {
+                Some(Environment::Test)
+            } else {
+                None
+            }
+        });
+        check_key_environment(&api_key, by_host.as_ref(), " (from the base URL's host)")?;
 
         let mut ua = crate::USER_AGENT.to_owned();
         if let Some(s) = self
@@ -571,12 +613,44 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 }
 
+/// Refuses a `klarna_live_` key with the test environment and a `klarna_test_` key with the
+/// live one.
+fn check_key_environment(api_key: &str, env: Option<&Environment>, how: &str) -> Result<(), Error> {
+    match env {
+        Some(Environment::Test) if api_key.starts_with("klarna_live_") => Err(Error::config(
+            format!("a live API key (klarna_live_...) cannot be used with Environment::Test{how}"),
+        )),
+        Some(Environment::Live) if api_key.starts_with("klarna_test_") => Err(Error::config(
+            format!("a test API key (klarna_test_...) cannot be used with Environment::Live{how}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the URL's host is the local machine: `localhost` (or a `.localhost` name), an IPv4
+/// address in `127.0.0.0/8`, or `::1`.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+        return ip.is_loopback();
+    }
+    let d = host.trim_end_matches('.');
+    d.eq_ignore_ascii_case("localhost")
+        || d.len() > 10
+            && d.is_char_boundary(d.len() - 10)
+            && d[d.len() - 10..].eq_ignore_ascii_case(".localhost")
+}
+
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
             .field("environment", &self.environment)
             .field("base_url", &self.base_url)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("auth_style", &self.auth_style)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("retry_policy", &self.retry_policy)

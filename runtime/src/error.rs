@@ -216,6 +216,7 @@ struct Inner {
     raw_body: Option<Bytes>,
     correlation_id: Option<String>,
     operation_id: Option<&'static str>,
+    idempotency_key: Option<String>,
     attempts: u32,
     may_have_been_sent: bool,
     source: Option<BoxError>,
@@ -234,6 +235,7 @@ impl Error {
                 raw_body: None,
                 correlation_id: None,
                 operation_id: None,
+                idempotency_key: None,
                 attempts: 0,
                 may_have_been_sent: false,
                 source: None,
@@ -256,8 +258,14 @@ impl Error {
         e
     }
 
-    /// Builds the error for a non-success HTTP response.
-    pub(crate) fn from_response(status: StatusCode, headers: HeaderMap, body: Bytes) -> Error {
+    /// Builds the error for a non-success HTTP response. `dropped_over` is the body size limit
+    /// when the body was dropped for exceeding it (`body` is then empty).
+    pub(crate) fn from_response(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        dropped_over: Option<usize>,
+    ) -> Error {
         let api_error = ApiError::parse(&body);
         let kind = match status.as_u16() {
             409 => ErrorKind::Conflict,
@@ -268,7 +276,11 @@ impl Error {
         let message = match &api_error {
             Some(api) => {
                 let mut m = format!("Klarna returned {status}");
-                match (api.error_type(), api.error_code()) {
+                let (t, c) = (
+                    api.error_type().map(escape_control),
+                    api.error_code().map(escape_control),
+                );
+                match (t, c) {
                     (Some(t), Some(c)) => m.push_str(&format!(" ({t}/{c})")),
                     (None, Some(c)) => m.push_str(&format!(" ({c})")),
                     (Some(t), None) => m.push_str(&format!(" ({t})")),
@@ -276,13 +288,17 @@ impl Error {
                 }
                 if let Some(msg) = api.error_message() {
                     m.push_str(": ");
-                    m.push_str(&truncate(msg, 300));
+                    m.push_str(&escape_control(&truncate(msg, 300)));
                 }
                 if let Some(id) = api.error_id() {
-                    m.push_str(&format!(" [error_id {id}]"));
+                    m.push_str(&format!(" [error_id {}]", escape_control(id)));
                 }
                 m
             }
+            None if dropped_over.is_some() => format!(
+                "Klarna returned {status}; its body was dropped because it is larger than the limit of {} bytes",
+                dropped_over.unwrap_or_default()
+            ),
             None if body.is_empty() => format!("Klarna returned {status} with no body"),
             None => format!("Klarna returned {status} without a Klarna error object"),
         };
@@ -295,25 +311,49 @@ impl Error {
         e
     }
 
+    /// The error for a success response whose body is not what the operation expects: `source`
+    /// is the decoding error, or `None` when the declared content type is not JSON.
     pub(crate) fn deserialization(
-        source: serde_json::Error,
-        status: StatusCode,
-        headers: HeaderMap,
-        body: Bytes,
-        correlation_id: Option<String>,
+        source: Option<serde_json::Error>,
+        response: crate::response::RawResponse,
     ) -> Error {
-        let what = if body.trim_ascii().is_empty() {
-            "response body is empty".to_owned()
-        } else {
-            format!("could not decode response body: {source}")
+        let crate::response::RawResponse {
+            status,
+            headers,
+            body,
+            correlation_id,
+            operation_id,
+            attempts,
+        } = response;
+        let what = match &source {
+            None => {
+                let declared = headers
+                    .get(http::header::CONTENT_TYPE)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                    .unwrap_or_default();
+                format!(
+                    "response Content-Type '{}' is not JSON",
+                    escape_control(&truncate(&declared, 100))
+                )
+            }
+            Some(_) if body.trim_ascii().is_empty() => "response body is empty".to_owned(),
+            Some(source) => format!(
+                "could not decode response body: {}",
+                escape_control(&truncate(&source.to_string(), 300))
+            ),
         };
         let mut e = Error::new(ErrorKind::Deserialization, what);
         e.inner.status = Some(status);
         e.inner.headers = Some(headers);
         e.inner.raw_body = Some(body);
         e.inner.correlation_id = correlation_id;
+        e.inner.operation_id = (!operation_id.is_empty()).then_some(operation_id);
+        // The response arrived, so the request was sent at least once.
+        e.inner.attempts = attempts.max(1);
         e.inner.may_have_been_sent = true;
-        e.inner.source = Some(Box::new(source));
+        if let Some(source) = source {
+            e.inner.source = Some(Box::new(source));
+        }
         e
     }
 
@@ -330,6 +370,12 @@ impl Error {
     pub(crate) fn with_timeout_kind(mut self, kind: TimeoutKind) -> Error {
         self.inner.kind = ErrorKind::Timeout;
         self.inner.timeout_kind = Some(kind);
+        self
+    }
+
+    /// Records the `Klarna-Idempotency-Key` the failed call was sent with.
+    pub(crate) fn with_idempotency_key(mut self, key: Option<&str>) -> Error {
+        self.inner.idempotency_key = key.map(str::to_owned);
         self
     }
 
@@ -414,6 +460,28 @@ impl Error {
         self.inner.attempts
     }
 
+    /// The `Klarna-Idempotency-Key` the failed call was sent with: the one the SDK generated
+    /// for a `POST`/`PATCH`, or the caller's own. `None` when the call carried none (or was
+    /// rejected before a key was chosen).
+    ///
+    /// When [`may_have_been_sent`](Self::may_have_been_sent) is `true`, Klarna may have
+    /// acted on the call. Retry it by hand with this same key, so that Klarna returns the
+    /// first call's result instead of acting twice (keys are honoured for 24 hours). With a
+    /// generated request builder:
+    ///
+    /// ```text
+    /// let retried = client.webhooks().create(request.clone())
+    ///     .idempotency_key(err.idempotency_key().unwrap())
+    ///     .send()
+    ///     .await;
+    /// ```
+    ///
+    /// With a runtime [`Request`](crate::Request):
+    /// [`RequestOptions::set_idempotency_key`](crate::RequestOptions::set_idempotency_key).
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.inner.idempotency_key.as_deref()
+    }
+
     /// `true` once bytes of the request may have reached Klarna: any response, a timeout,
     /// or a connection that broke after it was established. `false` only when the SDK
     /// knows nothing was sent (invalid request, configuration, connection refused, ...).
@@ -476,6 +544,25 @@ impl fmt::Debug for ApiErrorSummary<'_> {
     }
 }
 
+/// `s` with every control character (and the Unicode line and paragraph separators) escaped
+/// as Rust does in `Debug` (`\n`, `\u{1b}`), so text taken from a server response cannot start a
+/// new line or move the cursor in a log.
+pub(crate) fn escape_control(s: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}';
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     if s.len() <= max {
         return Cow::Borrowed(s);
@@ -489,15 +576,35 @@ fn truncate(s: &str, max: usize) -> Cow<'_, str> {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.inner.kind, self.inner.message)?;
-        if let Some(op) = self.inner.operation_id {
-            write!(f, " (operation {op}")?;
-            if self.inner.attempts > 1 {
-                write!(f, ", {} attempts", self.inner.attempts)?;
-            }
-            if let Some(c) = &self.inner.correlation_id {
-                write!(f, ", correlation id {c}")?;
-            }
+        let i = &self.inner;
+        write!(f, "{}: {}", i.kind, i.message)?;
+        // The context, as "(operation X, N attempts, correlation id Y, ...)" with what is known.
+        let mut sep = " (";
+        let mut part = |f: &mut fmt::Formatter<'_>, args: fmt::Arguments<'_>| {
+            f.write_str(sep)?;
+            sep = ", ";
+            f.write_fmt(args)
+        };
+        if let Some(op) = i.operation_id {
+            part(f, format_args!("operation {op}"))?;
+        }
+        match i.attempts {
+            0 => {}
+            1 => part(f, format_args!("1 attempt"))?,
+            n => part(f, format_args!("{n} attempts"))?,
+        }
+        if let Some(c) = &i.correlation_id {
+            part(f, format_args!("correlation id {}", escape_control(c)))?;
+        }
+        if let Some(k) = &i.idempotency_key
+            && i.may_have_been_sent
+        {
+            part(
+                f,
+                format_args!("idempotency key {k}; retry with the same key"),
+            )?;
+        }
+        if sep == ", " {
             f.write_str(")")?;
         }
         Ok(())
@@ -526,6 +633,7 @@ impl fmt::Debug for Error {
         }
         d.field("operation_id", &i.operation_id)
             .field("correlation_id", &i.correlation_id)
+            .field("idempotency_key", &i.idempotency_key)
             .field("attempts", &i.attempts)
             .field("may_have_been_sent", &i.may_have_been_sent);
         if let Some(s) = &i.source {

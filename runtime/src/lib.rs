@@ -112,6 +112,7 @@ pub mod webhooks;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::send;
+    pub use crate::telemetry::Redacted;
     pub use serde;
 }
 
@@ -128,7 +129,7 @@ pub use error::{ApiError, Error, ErrorDetail, ErrorKind, TimeoutKind, Validation
 pub use formats::{Base64Bytes, Date, DateTime, Decimal, FormatError, Uuid};
 pub use metadata::{IntegrationMetadata, Integrator, Originator};
 pub use nullable::Nullable;
-pub use pagination::{paginate, paginate_pages};
+pub use pagination::{paginate, paginate_pages, paginate_pages_counted};
 pub use request::{Multipart, Request, RequestOptions, encode_path_segment, expand_path};
 pub use response::{
     ByteStream, IP_VALIDATION_STATUS_HEADER, MTLS_VERIFICATION_STATUS_HEADER, RawResponse,

@@ -7,8 +7,10 @@
 //! decoded page into its items and next cursor.
 //!
 //! Streams stop after the last page, or after yielding an error (items yielded before it
-//! are not lost). A cursor that does not advance is reported as an
-//! [`ErrorKind::UnexpectedResponse`] error instead of looping forever.
+//! are not lost). Every stream ends: a cursor the server already returned in the same stream
+//! (a cycle of any length), or more than [`MAX_CONSECUTIVE_EMPTY_PAGES`] empty pages in a row
+//! that still point to a next page, is reported as an [`ErrorKind::UnexpectedResponse`] error
+//! instead of fetching pages forever.
 //!
 //! ```no_run
 //! # async fn demo(client: klarna_runtime::Client) -> Result<(), klarna_runtime::Error> {
@@ -38,6 +40,7 @@
 //! # Ok(()) }
 //! ```
 
+use std::collections::HashSet;
 use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -124,48 +127,96 @@ impl<T> fmt::Debug for Paginated<T> {
     }
 }
 
+/// How many pages in a row may hold no item while still pointing to a next page before a
+/// stream gives up with an [`ErrorKind::UnexpectedResponse`] error.
+pub const MAX_CONSECUTIVE_EMPTY_PAGES: usize = 3;
+
+/// Where a stream is: the cursor of the next page and what the stream has seen so far.
+struct Walk {
+    cursor: Option<String>,
+    /// Every cursor the server returned in this stream.
+    seen: HashSet<String>,
+    /// Empty pages in a row.
+    empty_run: usize,
+}
+
 enum State {
-    Next(Option<String>),
+    Next(Walk),
     Fail(Error),
     Done,
 }
 
 type MakeRequest = Arc<dyn Fn(Option<String>) -> Request + Send + Sync>;
 
+/// The error that ends a stream whose server does not move it forward.
+fn stuck(operation_id: &str, what: String) -> Error {
+    Error::new(
+        ErrorKind::UnexpectedResponse,
+        format!("{operation_id}: {what}; the stream stops here"),
+    )
+    .with_sent(true)
+}
+
+/// `split` turns a page into what the stream yields, the next cursor, and the number of items
+/// the page held (`None` when unknown).
 fn page_stream<Page, Out>(
     client: Client,
     make_request: MakeRequest,
-    split: impl Fn(Page) -> (Out, Option<String>) + Send + Sync + 'static,
+    split: impl Fn(Page) -> (Out, Option<String>, Option<usize>) + Send + Sync + 'static,
 ) -> impl Stream<Item = Result<Out, Error>> + Send + 'static
 where
     Page: DeserializeOwned + Send + 'static,
     Out: Send + 'static,
 {
     let split = Arc::new(split);
-    futures_util::stream::unfold(State::Next(None), move |state| {
+    let start = Walk {
+        cursor: None,
+        seen: HashSet::new(),
+        empty_run: 0,
+    };
+    futures_util::stream::unfold(State::Next(start), move |state| {
         let client = client.clone();
         let make_request = make_request.clone();
         let split = split.clone();
         async move {
-            let cursor = match state {
-                State::Next(c) => c,
+            let mut walk = match state {
+                State::Next(w) => w,
                 State::Fail(e) => return Some((Err(e), State::Done)),
                 State::Done => return None,
             };
-            let request = make_request(cursor.clone());
+            let request = make_request(walk.cursor.take());
             let operation_id = request.operation_id();
             let page = match client.execute(request).await.and_then(|r| r.json::<Page>()) {
                 Ok(resp) => resp.into_inner(),
                 Err(e) => return Some((Err(e), State::Done)),
             };
-            let (out, next) = split(page);
+            let (out, next, len) = split(page);
+            walk.empty_run = if len == Some(0) {
+                walk.empty_run + 1
+            } else {
+                0
+            };
             let next_state = match next.filter(|c| !c.is_empty()) {
                 None => State::Done,
-                Some(n) if cursor.as_deref() == Some(n.as_str()) => State::Fail(Error::new(
-                    ErrorKind::UnexpectedResponse,
-                    format!("{operation_id}: pagination cursor did not advance ('{n}')"),
+                Some(n) if walk.seen.contains(&n) => State::Fail(stuck(
+                    operation_id,
+                    format!(
+                        "the server returned the pagination cursor '{}' a second time (a cycle)",
+                        crate::error::escape_control(&n)
+                    ),
                 )),
-                Some(n) => State::Next(Some(n)),
+                Some(_) if walk.empty_run > MAX_CONSECUTIVE_EMPTY_PAGES => State::Fail(stuck(
+                    operation_id,
+                    format!(
+                        "{} empty pages in a row still pointed to a next page",
+                        walk.empty_run
+                    ),
+                )),
+                Some(n) => {
+                    walk.seen.insert(n.clone());
+                    walk.cursor = Some(n);
+                    State::Next(walk)
+                }
             };
             Some((Ok(out), next_state))
         }
@@ -186,7 +237,11 @@ where
     Page: DeserializeOwned + Send + 'static,
     Item: Send + 'static,
 {
-    let pages = page_stream(client, Arc::new(make_request), split);
+    let pages = page_stream(client, Arc::new(make_request), move |page: Page| {
+        let (items, next) = split(page);
+        let len = items.len();
+        (items, next, Some(len))
+    });
     Paginated::new(pages.flat_map(|page| match page {
         Ok(items) => futures_util::stream::iter(items.into_iter().map(Ok).collect::<Vec<_>>()),
         Err(e) => futures_util::stream::iter(vec![Err(e)]),
@@ -194,7 +249,8 @@ where
 }
 
 /// Streams whole pages of a cursor-paginated list. `next_cursor` reads the next cursor
-/// from a page (`pagination.last_item`).
+/// from a page (`pagination.last_item`). A repeated cursor ends the stream with an error;
+/// to also bound runs of empty pages, use [`paginate_pages_counted`].
 pub fn paginate_pages<Page>(
     client: Client,
     make_request: impl Fn(Option<String>) -> Request + Send + Sync + 'static,
@@ -208,7 +264,29 @@ where
         Arc::new(make_request),
         move |page: Page| {
             let next = next_cursor(&page);
-            (page, next)
+            (page, next, None)
+        },
+    ))
+}
+
+/// Like [`paginate_pages`], with `item_count` telling how many items a page holds, so that
+/// more than [`MAX_CONSECUTIVE_EMPTY_PAGES`] empty pages in a row end the stream with an error.
+pub fn paginate_pages_counted<Page>(
+    client: Client,
+    make_request: impl Fn(Option<String>) -> Request + Send + Sync + 'static,
+    next_cursor: fn(&Page) -> Option<String>,
+    item_count: fn(&Page) -> usize,
+) -> Paginated<Page>
+where
+    Page: DeserializeOwned + Send + 'static,
+{
+    Paginated::new(page_stream(
+        client,
+        Arc::new(make_request),
+        move |page: Page| {
+            let next = next_cursor(&page);
+            let len = item_count(&page);
+            (page, next, Some(len))
         },
     ))
 }

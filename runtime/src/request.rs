@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::metadata::IntegrationMetadata;
 use crate::retry::RetryPolicy;
-use crate::telemetry::RedactedPairs;
+use crate::telemetry::{RedactedPairs, RedactedPath};
 
 /// One API call, as built by generated code, before it is sent with
 /// [`Client::execute`](crate::Client::execute).
@@ -35,8 +35,11 @@ pub struct Request {
     pub(crate) operation_id: &'static str,
     pub(crate) method: Method,
     pub(crate) path: String,
+    /// Indices into `path.split('/')` of the segments that hold a sensitive value.
+    pub(crate) sensitive_path: &'static [usize],
     pub(crate) query: Vec<(std::borrow::Cow<'static, str>, String)>,
-    pub(crate) headers: Vec<(&'static str, String)>,
+    /// Header parameters: name, value, and whether the value is sensitive.
+    pub(crate) headers: Vec<(&'static str, String, bool)>,
     pub(crate) body: Body,
     pub(crate) idempotent: bool,
     pub(crate) options: RequestOptions,
@@ -70,6 +73,7 @@ impl Request {
             operation_id,
             method,
             path,
+            sensitive_path: &[],
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::Empty,
@@ -90,7 +94,34 @@ impl Request {
     /// makes `execute` fail with an invalid-request error. Values of token headers are
     /// marked sensitive and never logged.
     pub fn header(mut self, name: &'static str, value: String) -> Self {
-        self.headers.push((name, value));
+        self.headers.push((name, value, false));
+        self
+    }
+
+    /// Adds a header parameter whose value is sensitive (a token, a secret), whatever its
+    /// name: its value is marked sensitive on the wire request and never shown by `Debug`.
+    /// Generated code uses it for headers the API document marks `x-klarna-sensitive`.
+    pub fn sensitive_header(mut self, name: &'static str, value: String) -> Self {
+        self.headers.push((name, value, true));
+        self
+    }
+
+    /// Marks segments of the path as sensitive (a token or secret as a path parameter): the
+    /// `klarna.request` span, `Debug` and error messages show them as `<redacted>`. Each entry
+    /// is an index into `path.split('/')` (`0` is the empty text before the leading `/`);
+    /// parameters encoded with [`encode_path_segment`] never contain a `/`, so the index of a
+    /// parameter's segment is known from the path template. Generated code sets this for path
+    /// parameters the API document marks `x-klarna-sensitive`.
+    ///
+    /// ```
+    /// use klarna_runtime::{Method, Request};
+    /// let req = Request::new("readToken", Method::GET, "/v2/tokens/tok_SECRET/status".to_owned())
+    ///     .sensitive_path_segments(&[3]);
+    /// assert!(!format!("{req:?}").contains("tok_SECRET"));
+    /// assert_eq!(req.path(), "/v2/tokens/tok_SECRET/status");
+    /// ```
+    pub fn sensitive_path_segments(mut self, segments: &'static [usize]) -> Self {
+        self.sensitive_path = segments;
         self
     }
 
@@ -227,9 +258,12 @@ impl fmt::Debug for Request {
         f.debug_struct("Request")
             .field("operation_id", &self.operation_id)
             .field("method", &self.method)
-            .field("path", &self.path)
+            .field(
+                "path",
+                &RedactedPath::new(&self.path, self.sensitive_path).to_string(),
+            )
             .field("query", &self.query)
-            .field("headers", &RedactedPairs(&self.headers))
+            .field("headers", &RedactedHeaderParams(&self.headers))
             .field("body", &self.body.describe())
             .field("idempotent", &self.idempotent)
             .field("options", &self.options)
@@ -238,6 +272,23 @@ impl fmt::Debug for Request {
                 &self.build_error.as_ref().map(|e| e.to_string()),
             )
             .finish()
+    }
+}
+
+/// `Debug` of the header parameters: sensitive values (marked, or by name) redacted.
+struct RedactedHeaderParams<'a>(&'a [(&'static str, String, bool)]);
+
+impl fmt::Debug for RedactedHeaderParams<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_map();
+        for (name, value, sensitive) in self.0 {
+            if *sensitive || crate::telemetry::is_sensitive_header(name) {
+                m.entry(name, &crate::telemetry::REDACTED);
+            } else {
+                m.entry(name, value);
+            }
+        }
+        m.finish()
     }
 }
 
@@ -678,5 +729,18 @@ mod tests {
         let d = format!("{r:?}");
         assert!(!d.contains("sekrit"), "{d}");
         assert!(d.contains("Klarna-Customer-Token"));
+    }
+
+    #[test]
+    fn debug_redacts_marked_headers_and_path_segments() {
+        let r = Request::new("op", Method::GET, "/v2/things/sekrit-path/x".into())
+            .sensitive_path_segments(&[3])
+            .sensitive_header("X-Plain-Name", "sekrit-header".into())
+            .header("X-Visible", "shown".into());
+        let d = format!("{r:?}");
+        assert!(!d.contains("sekrit"), "{d}");
+        assert!(d.contains("/v2/things/<redacted>/x"), "{d}");
+        assert!(d.contains("shown"), "{d}");
+        assert_eq!(r.path(), "/v2/things/sekrit-path/x");
     }
 }

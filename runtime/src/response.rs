@@ -30,7 +30,22 @@ pub struct RawResponse {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) correlation_id: Option<String>,
+    /// The operation id of the call (empty when unknown).
+    pub(crate) operation_id: &'static str,
     pub(crate) attempts: u32,
+}
+
+/// Whether a `Content-Type` value names JSON: `application/json` or any `+json` type, with
+/// any parameters, in any letter case.
+pub(crate) fn is_json_content_type(value: &[u8]) -> bool {
+    let essence = value.split(|&b| b == b';').next().unwrap_or_default();
+    let essence = essence.trim_ascii();
+    let ends_with = |suffix: &[u8]| {
+        essence.len() >= suffix.len()
+            && essence[essence.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    essence.eq_ignore_ascii_case(b"application/json")
+        || (ends_with(b"+json") && essence.contains(&b'/'))
 }
 
 impl RawResponse {
@@ -59,10 +74,21 @@ impl RawResponse {
         self.attempts
     }
 
-    /// Decodes the JSON body. An empty, truncated or non-JSON body, or one that does not
-    /// match `T`, gives an [`ErrorKind::Deserialization`] error that keeps the raw body,
-    /// status and headers.
+    /// The operation id of the call, when known.
+    pub fn operation_id(&self) -> Option<&'static str> {
+        (!self.operation_id.is_empty()).then_some(self.operation_id)
+    }
+
+    /// Decodes the JSON body. An empty, truncated or non-JSON body, one that does not match
+    /// `T`, or a declared `Content-Type` that is not JSON (`application/json` or `+json`, any
+    /// parameters; a missing one is accepted) gives an [`ErrorKind::Deserialization`] error
+    /// that keeps the raw body, status, headers, operation id, attempt count and correlation id.
     pub fn json<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        if let Some(ct) = self.headers.get(http::header::CONTENT_TYPE)
+            && !is_json_content_type(ct.as_bytes())
+        {
+            return Err(Error::deserialization(None, self));
+        }
         match serde_json::from_slice::<T>(&self.body) {
             Ok(body) => Ok(Response {
                 status: self.status,
@@ -71,13 +97,7 @@ impl RawResponse {
                 correlation_id: self.correlation_id,
                 attempts: self.attempts,
             }),
-            Err(e) => Err(Error::deserialization(
-                e,
-                self.status,
-                self.headers,
-                self.body,
-                self.correlation_id,
-            )),
+            Err(e) => Err(Error::deserialization(Some(e), self)),
         }
     }
 
@@ -109,6 +129,7 @@ impl fmt::Debug for RawResponse {
             .field("headers", &RedactedHeaders(&self.headers))
             .field("body_len", &self.body.len())
             .field("correlation_id", &self.correlation_id)
+            .field("operation_id", &self.operation_id)
             .field("attempts", &self.attempts)
             .finish()
     }
@@ -365,4 +386,33 @@ pub(crate) async fn read_bounded(
         buf.extend_from_slice(&chunk);
     }
     Ok(buf.freeze())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json_content_type;
+
+    #[test]
+    fn json_content_types() {
+        for ok in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON;charset=UTF-8",
+            " application/json ",
+            "application/problem+json",
+            "application/vnd.klarna+JSON; v=2",
+        ] {
+            assert!(is_json_content_type(ok.as_bytes()), "{ok}");
+        }
+        for bad in [
+            "text/html",
+            "text/plain; charset=utf-8",
+            "application/jsonx",
+            "+json",
+            "application/xml",
+            "",
+        ] {
+            assert!(!is_json_content_type(bad.as_bytes()), "{bad}");
+        }
+    }
 }

@@ -5,8 +5,9 @@
 //! appear in logs or `Debug` output. Bodies never appear either (only their length).
 //!
 //! Spans emitted by [`Client::execute`](crate::Client::execute):
-//! - `klarna.request` (INFO): `operation`, `method`, `path`, `correlation_id`, and once done
-//!   `status`, `attempts`, `latency_ms`, `error_kind`;
+//! - `klarna.request` (INFO): `operation`, `method`, `path` (with the segments of sensitive path
+//!   parameters shown as `<redacted>`), `correlation_id`, and once done `status`, `attempts`,
+//!   `latency_ms`, `error_kind`;
 //! - `klarna.attempt` (DEBUG), one per attempt: `attempt`, `status`.
 
 use std::fmt;
@@ -32,6 +33,58 @@ pub(crate) fn is_sensitive_header(name: &str) -> bool {
         || n.contains("api-key")
         || n.contains("apikey")
         || n.contains("password")
+}
+
+/// A request path shown with some `/`-separated segments replaced by [`REDACTED`]: the
+/// segments of path parameters the API document marks sensitive. Formats without allocating.
+#[derive(Clone, Copy)]
+pub(crate) struct RedactedPath<'a> {
+    path: &'a str,
+    sensitive: &'a [usize],
+}
+
+impl<'a> RedactedPath<'a> {
+    pub(crate) fn new(path: &'a str, sensitive: &'a [usize]) -> Self {
+        RedactedPath { path, sensitive }
+    }
+}
+
+impl fmt::Display for RedactedPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.sensitive.is_empty() {
+            return f.write_str(self.path);
+        }
+        for (i, segment) in self.path.split('/').enumerate() {
+            if i > 0 {
+                f.write_str("/")?;
+            }
+            if self.sensitive.contains(&i) {
+                f.write_str(REDACTED)?;
+            } else {
+                f.write_str(segment)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for RedactedPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{self}\"")
+    }
+}
+
+/// Shows `<redacted>` whatever the value: generated `Debug` impls print sensitive fields
+/// (properties and parameters the API document marks `x-klarna-sensitive` or
+/// `format: password`) with it. Not a public API.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
 }
 
 /// `Debug` for a header map that redacts sensitive values.
@@ -95,5 +148,20 @@ mod tests {
         ] {
             assert!(!is_sensitive_header(n), "{n}");
         }
+    }
+
+    #[test]
+    fn redacted_path() {
+        let p = "/v2/accounts/A/tokens/SECRET";
+        assert_eq!(RedactedPath::new(p, &[]).to_string(), p);
+        assert_eq!(
+            RedactedPath::new(p, &[5]).to_string(),
+            "/v2/accounts/A/tokens/<redacted>"
+        );
+        assert_eq!(
+            RedactedPath::new(p, &[3, 5, 9]).to_string(),
+            "/v2/accounts/<redacted>/tokens/<redacted>"
+        );
+        assert_eq!(format!("{:?}", Redacted), "<redacted>");
     }
 }

@@ -15,7 +15,7 @@ use crate::error::{Error, ErrorKind, TimeoutKind};
 use crate::request::{Body, Request, has_dot_segment};
 use crate::response::{RawResponse, StreamingResponse, read_bounded};
 use crate::retry::{RetryPolicy, parse_retry_after};
-use crate::telemetry::is_sensitive_header;
+use crate::telemetry::{RedactedPath, is_sensitive_header};
 use crate::{CORRELATION_ID_HEADER, IDEMPOTENCY_KEY_HEADER, INTEGRATION_METADATA_HEADER};
 
 // Header names checked once, at compile time, instead of on every call.
@@ -43,6 +43,8 @@ struct Prepared {
     attempt_timeout: Duration,
     total_timeout: Duration,
     correlation_id: String,
+    /// The `Klarna-Idempotency-Key` sent on every attempt, if any (kept for the error).
+    idempotency_key: Option<String>,
 }
 
 /// A fresh `Partner-Correlation-Id`: a UUIDv4 without hyphens (matches `^[A-Za-z0-9]+$`).
@@ -75,7 +77,11 @@ fn plain_path_byte(b: u8) -> bool {
 /// The base URL joined with `path` (which starts with `/`): the same URL as parsing
 /// `base_url + path`, but for the usual path (no `?`, `#`, spaces or non-ASCII) only the path is
 /// parsed; the base URL (scheme, host, port) was parsed once when the client was built.
-fn request_url(client: &ClientInner, path: &str) -> Result<reqwest::Url, Error> {
+fn request_url(
+    client: &ClientInner,
+    path: &str,
+    sensitive: &'static [usize],
+) -> Result<reqwest::Url, Error> {
     if path.bytes().all(plain_path_byte) {
         let mut url = client.base.clone();
         match client.base.path() {
@@ -85,7 +91,11 @@ fn request_url(client: &ClientInner, path: &str) -> Result<reqwest::Url, Error> 
         return Ok(url);
     }
     reqwest::Url::parse(&format!("{}{}", client.base_url, path)).map_err(|e| {
-        Error::invalid_request(format!("invalid request path '{path}'")).with_source(e)
+        Error::invalid_request(format!(
+            "invalid request path '{}'",
+            RedactedPath::new(path, sensitive)
+        ))
+        .with_source(e)
     })
 }
 
@@ -98,6 +108,7 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
         operation_id: _,
         method,
         path,
+        sensitive_path,
         query,
         headers: typed_headers,
         body,
@@ -110,7 +121,8 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
     }
     if !path.starts_with('/') {
         return Err(Error::invalid_request(format!(
-            "path '{path}' must start with '/'"
+            "path '{}' must start with '/'",
+            RedactedPath::new(&path, sensitive_path)
         )));
     }
     if has_dot_segment(&path) {
@@ -118,7 +130,7 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
             "path contains a '.' or '..' segment; encode path parameters with encode_path_segment",
         ));
     }
-    let mut url = request_url(client, &path)?;
+    let mut url = request_url(client, &path, sensitive_path)?;
     if !query.is_empty() {
         url.query_pairs_mut()
             .extend_pairs(query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
@@ -184,18 +196,21 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
         headers.insert(INTEGRATION_METADATA, v);
     }
 
-    let extra = typed_headers.iter().map(|(n, v)| (*n, v.as_str())).chain(
-        options
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str())),
-    );
-    for (name, value) in extra {
+    let extra = typed_headers
+        .iter()
+        .map(|(n, v, sensitive)| (*n, v.as_str(), *sensitive))
+        .chain(
+            options
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str(), false)),
+        );
+    for (name, value, sensitive) in extra {
         let hn = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::invalid_request(format!("invalid header name '{name}'")))?;
         let mut hv = HeaderValue::from_str(value)
             .map_err(|_| Error::invalid_request(format!("invalid value for header '{name}'")))?;
-        if is_sensitive_header(name) {
+        if sensitive || is_sensitive_header(name) {
             hv.set_sensitive(true);
         }
         headers.insert(hn, hv);
@@ -225,6 +240,7 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
         attempt_timeout: options.attempt_timeout().unwrap_or(client.attempt_timeout),
         total_timeout: options.timeout().unwrap_or(client.total_timeout),
         correlation_id,
+        idempotency_key,
     })
 }
 
@@ -322,6 +338,7 @@ async fn attempt(
                     headers,
                     body,
                     correlation_id,
+                    operation_id: "",
                     attempts: 0,
                 })
             }
@@ -336,12 +353,15 @@ async fn attempt(
             }),
         });
     }
-    let body = match read_bounded(response, client.max_body_size, read_timeout).await {
-        Ok(b) => b,
-        Err(e) if e.kind() == ErrorKind::BodyTooLarge => bytes::Bytes::new(),
-        Err(e) => return Err(e),
-    };
-    Err(Error::from_response(status, headers, body))
+    let (body, dropped_over) =
+        match read_bounded(response, client.max_body_size, read_timeout).await {
+            Ok(b) => (b, None),
+            Err(e) if e.kind() == ErrorKind::BodyTooLarge => {
+                (bytes::Bytes::new(), Some(client.max_body_size))
+            }
+            Err(e) => return Err(e),
+        };
+    Err(Error::from_response(status, headers, body, dropped_over))
 }
 
 /// Races `fut` against a sleep of `limit`; `None` when the sleep wins. With the built-in
@@ -382,7 +402,7 @@ pub(crate) fn send(
         "klarna.request",
         operation = request.operation_id,
         method = %request.method,
-        path = %request.path,
+        path = %RedactedPath::new(&request.path, request.sensitive_path),
         correlation_id = tracing::field::Empty,
         status = tracing::field::Empty,
         attempts = tracing::field::Empty,
@@ -414,6 +434,7 @@ pub(crate) fn send(
                 let status = match &mut outcome {
                     Outcome::Buffered(r) => {
                         r.attempts = attempts;
+                        r.operation_id = operation_id;
                         r.status
                     }
                     Outcome::Streaming(s) => s.status,
@@ -432,7 +453,9 @@ pub(crate) fn send(
                     span.record("status", s.as_u16());
                 }
                 span.record("error_kind", tracing::field::display(err.kind()));
-                let err = err.with_context(operation_id, &prepared.correlation_id, attempts);
+                let err = err
+                    .with_context(operation_id, &prepared.correlation_id, attempts)
+                    .with_idempotency_key(prepared.idempotency_key.as_deref());
                 tracing::debug!(error = %err, "Klarna request failed");
                 Err(err)
             }
@@ -550,6 +573,7 @@ mod tests {
         let client: crate::Client = crate::Client::builder()
             .api_key("klarna_test_api_x")
             .base_url(base)
+            .allow_insecure_http()
             .build()
             .unwrap();
         client.inner
@@ -578,7 +602,7 @@ mod tests {
                 "/v2/!$&'()*+,;=:@-._~",
             ] {
                 let slow = reqwest::Url::parse(&format!("{}{}", c.base_url, path)).unwrap();
-                let fast = request_url(&c, path).unwrap();
+                let fast = request_url(&c, path, &[]).unwrap();
                 assert_eq!(fast, slow, "{base} + {path}");
                 assert_eq!(fast.as_str(), slow.as_str(), "{base} + {path}");
             }

@@ -46,10 +46,38 @@ pub const SIGNING_KEY_ID_HEADER: &str = "klarna-signing-key-id";
 type HmacSha256 = Hmac<Sha256>;
 
 /// The signing keys a receiver accepts, by `signing_key_id`. `Debug` never shows secrets.
+///
+/// A key must be a real secret: an empty or whitespace-only signing key would let anyone
+/// sign a delivery, so it is refused. [`try_with_key`](Self::try_with_key) and
+/// [`try_insert`](Self::try_insert) return the refusal at once (use them when the secrets come
+/// from configuration); [`with_key`](Self::with_key) and [`insert`](Self::insert) do not
+/// store such a key, and every delivery naming its id then fails with
+/// [`WebhookError::BlankSigningKey`].
 #[derive(Clone, Default)]
 pub struct SigningKeys {
     keys: BTreeMap<String, String>,
+    /// Ids whose key was refused as blank.
+    blank: std::collections::BTreeSet<String>,
 }
+
+/// A signing key was refused when the key set was built: it is empty or whitespace only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlankSigningKey {
+    /// The `signing_key_id` the key was given for.
+    pub signing_key_id: String,
+}
+
+impl fmt::Display for BlankSigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the webhook signing key for '{}' is empty or whitespace only",
+            crate::error::escape_control(&self.signing_key_id)
+        )
+    }
+}
+
+impl std::error::Error for BlankSigningKey {}
 
 impl SigningKeys {
     /// An empty set.
@@ -57,7 +85,7 @@ impl SigningKeys {
         Self::default()
     }
 
-    /// Adds a key (builder style).
+    /// Adds a key (builder style). A blank key is not stored (see the type's docs).
     pub fn with_key(
         mut self,
         signing_key_id: impl Into<String>,
@@ -67,14 +95,56 @@ impl SigningKeys {
         self
     }
 
-    /// Adds or replaces a key.
+    /// Adds a key (builder style), refusing an empty or whitespace-only one.
+    ///
+    /// ```
+    /// use klarna_runtime::webhooks::SigningKeys;
+    /// assert!(SigningKeys::new().try_with_key("krn:...:signing-key:1", "  ").is_err());
+    /// assert!(SigningKeys::new().try_with_key("krn:...:signing-key:1", "s3cret").is_ok());
+    /// ```
+    pub fn try_with_key(
+        mut self,
+        signing_key_id: impl Into<String>,
+        signing_key: impl Into<String>,
+    ) -> Result<Self, BlankSigningKey> {
+        self.try_insert(signing_key_id, signing_key)?;
+        Ok(self)
+    }
+
+    /// Adds or replaces a key. A blank key is not stored: the id is remembered as refused,
+    /// and deliveries naming it fail with [`WebhookError::BlankSigningKey`].
     pub fn insert(&mut self, signing_key_id: impl Into<String>, signing_key: impl Into<String>) {
-        self.keys.insert(signing_key_id.into(), signing_key.into());
+        if let Err(refused) = self.try_insert(signing_key_id, signing_key) {
+            self.blank.insert(refused.signing_key_id);
+        }
+    }
+
+    /// Adds or replaces a key, refusing an empty or whitespace-only one (the set is then
+    /// unchanged).
+    pub fn try_insert(
+        &mut self,
+        signing_key_id: impl Into<String>,
+        signing_key: impl Into<String>,
+    ) -> Result<(), BlankSigningKey> {
+        let (id, key) = (signing_key_id.into(), signing_key.into());
+        if key.trim().is_empty() {
+            return Err(BlankSigningKey { signing_key_id: id });
+        }
+        self.blank.remove(&id);
+        self.keys.insert(id, key);
+        Ok(())
     }
 
     /// Removes a key (e.g. once a rotation is complete); `true` if it was present.
     pub fn remove(&mut self, signing_key_id: &str) -> bool {
+        self.blank.remove(signing_key_id);
         self.keys.remove(signing_key_id).is_some()
+    }
+
+    /// The ids whose key was refused as blank by [`insert`](Self::insert) or
+    /// [`with_key`](Self::with_key), sorted: check it is empty after loading the keys.
+    pub fn refused_ids(&self) -> impl Iterator<Item = &str> {
+        self.blank.iter().map(String::as_str)
     }
 
     /// Whether a key with this id is present.
@@ -124,6 +194,11 @@ pub enum WebhookError {
     MissingHeader(&'static str),
     /// A header is present but not usable (not ASCII, or the signature is not hex).
     InvalidHeader(&'static str),
+    /// A header that must appear once appears more than once (the header's name).
+    DuplicateHeader(&'static str),
+    /// `Klarna-Signing-Key-Id` names a key that was refused when the set was built because it
+    /// is empty or whitespace only.
+    BlankSigningKey(String),
     /// `Klarna-Signing-Key-Id` names a key that is not in the set.
     UnknownKeyId(String),
     /// The signature does not match the body: tampered body, wrong key or wrong secret.
@@ -137,7 +212,19 @@ impl fmt::Display for WebhookError {
         match self {
             WebhookError::MissingHeader(h) => write!(f, "webhook header {h} is missing"),
             WebhookError::InvalidHeader(h) => write!(f, "webhook header {h} is malformed"),
-            WebhookError::UnknownKeyId(id) => write!(f, "unknown webhook signing key id '{id}'"),
+            WebhookError::DuplicateHeader(h) => {
+                write!(f, "webhook header {h} appears more than once")
+            }
+            WebhookError::BlankSigningKey(id) => write!(
+                f,
+                "the signing key for id '{}' was refused as blank when the key set was built",
+                crate::error::escape_control(id)
+            ),
+            WebhookError::UnknownKeyId(id) => write!(
+                f,
+                "unknown webhook signing key id '{}'",
+                crate::error::escape_control(id)
+            ),
             WebhookError::SignatureMismatch => {
                 f.write_str("webhook signature does not match the body")
             }
@@ -273,10 +360,17 @@ pub fn verify_signature_parts<'k>(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .ok_or(WebhookError::MissingHeader("Klarna-Signature"))?;
+    if keys.blank.contains(key_id) {
+        return Err(WebhookError::BlankSigningKey(key_id.to_owned()));
+    }
     let (id, secret) = keys
         .keys
         .get_key_value(key_id)
         .ok_or_else(|| WebhookError::UnknownKeyId(key_id.to_owned()))?;
+    // Never stored, but a key is checked where it is used too: an empty HMAC key is public.
+    if secret.trim().is_empty() {
+        return Err(WebhookError::BlankSigningKey(key_id.to_owned()));
+    }
     let expected = decode_hex(signature).ok_or(WebhookError::InvalidHeader("Klarna-Signature"))?;
     let mut mac = new_mac(secret).ok_or(WebhookError::SignatureMismatch)?;
     mac.update(body);
@@ -291,7 +385,12 @@ fn header<'a>(
     name: &'static str,
     display: &'static str,
 ) -> Result<Option<&'a str>, WebhookError> {
-    match headers.get(name) {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(WebhookError::DuplicateHeader(display));
+    }
+    match first {
         None => Ok(None),
         Some(v) => v
             .to_str()
@@ -356,5 +455,20 @@ mod tests {
         let k = SigningKeys::new().with_key("id1", "topsecret");
         let d = format!("{k:?}");
         assert!(d.contains("id1") && !d.contains("topsecret"));
+    }
+
+    #[test]
+    fn blank_keys_are_refused() {
+        for blank in ["", " ", "\t\n "] {
+            let err = SigningKeys::new().try_with_key("id1", blank).unwrap_err();
+            assert_eq!(err.signing_key_id, "id1");
+            let k = SigningKeys::new().with_key("id1", blank);
+            assert!(!k.contains("id1") && k.is_empty());
+            assert_eq!(k.refused_ids().collect::<Vec<_>>(), ["id1"]);
+            // a valid key for the same id replaces the refusal
+            let k = k.with_key("id1", "real");
+            assert!(k.contains("id1"));
+            assert_eq!(k.refused_ids().count(), 0);
+        }
     }
 }
