@@ -191,6 +191,12 @@ pub struct Field {
     /// Marked `x-klarna-inferred: true`: no source confirms the property, so it is optional in every type
     /// that is decoded from a response, whatever `required` says.
     pub inferred: bool,
+    /// The document lists the property in `required`, but [`Field::presence`] was relaxed to optional
+    /// because the type travels in a direction where the field may be missing (`readOnly` in requests;
+    /// `writeOnly` or `x-klarna-inferred` in responses). The document's requiredness is `presence` being
+    /// required, or this. Only written to the JSON dump when set.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub relaxed: bool,
     /// The documented default, as JSON text (the server applies it when the field is absent).
     pub default: Option<String>,
 }

@@ -10,7 +10,8 @@
 //!   ([`validate`]), `$ref`s to other files pulled in;
 //! - [`lower`]: every decision (names via [`naming`], types, optionality, pagination) into the [`ir`];
 //! - [`render`]: askama templates fed with precomputed strings, parsed by `syn`, printed by `prettyplease`;
-//! - [`mod@write`]: atomic, write-if-changed, stale files removed; or a check against what is on disk.
+//! - [`mod@write`]: atomic, write-if-changed, stale files removed; or a check against what is on disk;
+//! - [`conform`]: a recorded response body checked against the IR of its operation (drift, additions, notes).
 //!
 //! Problems are [`diag::Diagnostic`]s with a file and a line:column or JSON pointer, collected and reported
 //! together. Nothing in the generator panics on input.
@@ -27,6 +28,7 @@
     )
 )]
 
+pub mod conform;
 pub mod diag;
 pub mod diff;
 pub mod ir;

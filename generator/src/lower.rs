@@ -676,6 +676,7 @@ impl<'a> ApiLowerer<'a> {
                 read_only,
                 write_only,
                 inferred,
+                relaxed: false,
                 default,
             });
         }
@@ -1807,6 +1808,7 @@ fn relax_one_way_required(api: &mut Api) {
         };
         for f in fields.iter_mut() {
             if (f.read_only && u.request) || ((f.write_only || f.inferred) && u.response) {
+                f.relaxed |= matches!(f.presence, Presence::Required | Presence::RequiredNullable);
                 f.presence = match f.presence {
                     Presence::Required => Presence::Optional,
                     Presence::RequiredNullable => Presence::OptionalNullable,

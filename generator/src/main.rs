@@ -59,6 +59,25 @@ enum Command {
         #[arg(long, default_value = "0.1.0")]
         crate_version: String,
     },
+    /// Checks one response body, exactly as received, against an operation's response for a status.
+    ///
+    /// Prints one line per finding (`drift|addition|note <JSON pointer>: <what>`) and a summary line, or
+    /// JSON with `--json`. Exit status: 0 without drift (additions and notes allowed), 2 with drift, 1
+    /// when the input cannot be checked (documents, operation, status or body file).
+    Conform {
+        /// OpenAPI documents, then the body file (`-` reads standard input).
+        #[arg(required = true, num_args = 2.., value_name = "SPEC... BODY_FILE|-")]
+        paths: Vec<PathBuf>,
+        /// The `operationId` whose response the body is.
+        #[arg(long)]
+        operation: String,
+        /// The HTTP status the body came with.
+        #[arg(long)]
+        status: String,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -118,6 +137,12 @@ fn main() -> ExitCode {
             fail_on_breaking,
             crate_version,
         } => run_diff(&old, &new, json, fail_on_breaking, &crate_version),
+        Command::Conform {
+            paths,
+            operation,
+            status,
+            json,
+        } => run_conform(&paths, &operation, &status, json),
         Command::Ir { specs } => {
             let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
             match klarna_codegen::build_ir(&inputs, "klarna", "0.1.0") {
@@ -184,4 +209,62 @@ fn run_diff(
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS
+}
+
+fn run_conform(paths: &[PathBuf], operation: &str, status: &str, json: bool) -> ExitCode {
+    let Some((body_path, specs)) = paths.split_last() else {
+        eprintln!("error: give the documents, then the body file");
+        return ExitCode::from(1);
+    };
+    let status = match klarna_codegen::conform::parse_status(status) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: --status: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let body = if body_path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map(|_| buf)
+    } else {
+        std::fs::read(body_path)
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{}: error: cannot read the body: {e}", body_path.display());
+            return ExitCode::from(1);
+        }
+    };
+    let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
+    let ir = match klarna_codegen::build_ir(&inputs, "klarna", "0.1.0") {
+        Ok((ir, _warnings)) => ir,
+        Err(diags) => {
+            eprint!("{diags}");
+            return ExitCode::from(1);
+        }
+    };
+    let report = match klarna_codegen::conform::conform(&ir, operation, status, &body) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("error: cannot print the report: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        print!("{}", report.to_text());
+    }
+    if report.has_drift() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
