@@ -8,24 +8,21 @@
 //! JSON; scalars are checked against the JSON type the generated field expects. Every example is also
 //! validated against its own schema ([`klarna_tests::schema`]: enums, patterns, formats, required fields).
 //!
-//! The example bodies quoted in Klarna's reference notes (`../shared/klarna/FACTS.md`, `ENDPOINTS.md`) are
-//! read at test time: every inline code span that is a whole JSON object is matched to the operation named
-//! on the same line and round-tripped through its request body type.
+//! The test needs only the repository. The example bodies quoted in Klarna's reference notes, which are not
+//! in the repository, are checked by `cargo xtask notes` ([`klarna_tests::examples::check_notes`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use klarna_codegen::ir::{self, Presence, ResponseBody, TypeRef};
-use klarna_tests::collection::{Specs, match_ops};
-use klarna_tests::schema::{self, Doc};
+use klarna_tests::collection::Specs;
+use klarna_tests::examples;
+use klarna_tests::schema::Doc;
 use serde_json::Value;
 
 /// How many examples the specs hold today. The test fails when it checks fewer, so an example that the walk
 /// stops seeing (a new place, a renamed key) cannot pass silently. Raise it when adding examples.
 const MIN_SPEC_EXAMPLES: usize = 495;
-
-/// How many whole JSON example bodies the reference notes quote today.
-const MIN_NOTE_EXAMPLES: usize = 1;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -295,57 +292,9 @@ impl<'a> Places<'a> {
         Ok((site.owner.clone(), ty, nullable))
     }
 
-    /// Checks `value` against the generated type `ty`: named types round-trip through the registry,
-    /// containers element by element, scalars by JSON type.
+    /// Checks `value` against the generated type `ty` ([`examples::check_type`]).
     fn check_type(&self, ty: &TypeRef, value: &Value, path: &str, problems: &mut Vec<String>) {
-        let ok = match ty {
-            TypeRef::Named(name) => {
-                let full = format!("{}::{name}", self.api.module.rust);
-                match klarna::registry::roundtrip(&full, value.clone()) {
-                    None => {
-                        problems.push(format!("{path}: {full} is not in klarna::registry"));
-                        return;
-                    }
-                    Some(Err(e)) => {
-                        problems.push(format!("{path}: {full} does not deserialize it: {e}"));
-                        return;
-                    }
-                    Some(Ok(back)) => {
-                        for d in schema::diff(value, &back) {
-                            problems.push(format!("{path}: lossy through {full}: {d}"));
-                        }
-                        return;
-                    }
-                }
-            }
-            TypeRef::List(inner) => match value.as_array() {
-                Some(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        self.check_type(inner, item, &format!("{path}[{i}]"), problems);
-                    }
-                    return;
-                }
-                None => false,
-            },
-            TypeRef::Map(inner) => match value.as_object() {
-                Some(map) => {
-                    for (k, v) in map {
-                        self.check_type(inner, v, &schema::join_key(path, k), problems);
-                    }
-                    return;
-                }
-                None => false,
-            },
-            TypeRef::Bool => value.is_boolean(),
-            TypeRef::I32 => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
-            TypeRef::I64 => value.is_i64() || value.is_u64() && value.as_i64().is_some(),
-            TypeRef::F32 | TypeRef::F64 => value.is_number(),
-            TypeRef::String(_) | TypeRef::Bytes => value.is_string(),
-            TypeRef::Json => true,
-        };
-        if !ok {
-            problems.push(format!("{path}: {value} is not a {ty:?}"));
-        }
+        examples::check_type(self.api, ty, value, path, problems);
     }
 
     /// Every problem of one example: its type round-trip and its validity against its schema.
@@ -453,91 +402,5 @@ fn every_spec_example_round_trips_through_its_generated_type() {
     assert!(
         checked >= MIN_SPEC_EXAMPLES,
         "only {checked} spec examples checked, expected at least {MIN_SPEC_EXAMPLES}: an example is no longer seen"
-    );
-}
-
-/// `P` in Klarna's notes.
-const P: &str = "/v2/accounts/{partner_account_id}";
-
-/// Inline code spans (single backticks) of a line.
-fn code_spans(line: &str) -> Vec<&str> {
-    line.split('`').skip(1).step_by(2).collect()
-}
-
-/// `METHOD /path` in a code span, with `P` expanded.
-fn method_path(span: &str) -> Option<(String, String)> {
-    let (method, path) = span.trim().split_once(' ')?;
-    if !matches!(method, "GET" | "POST" | "PUT" | "PATCH" | "DELETE") {
-        return None;
-    }
-    let path = path.trim();
-    let path = match path.strip_prefix("P/") {
-        Some(rest) => format!("{P}/{rest}"),
-        None if path.starts_with('/') => path.to_string(),
-        None => return None,
-    };
-    Some((method.to_string(), path))
-}
-
-#[test]
-fn example_bodies_in_klarnas_notes_round_trip() {
-    let root = root();
-    let specs = Specs::load(&root).expect("specs load");
-    let ops = specs.operations();
-    let mut checked = 0;
-    let mut failures = Vec::new();
-    for name in ["FACTS.md", "ENDPOINTS.md"] {
-        let path = root.join("../shared/klarna").join(name);
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-        for (n, line) in text.lines().enumerate() {
-            let spans = code_spans(line);
-            let bodies: Vec<Value> = spans
-                .iter()
-                .filter(|s| s.trim_start().starts_with('{'))
-                .filter_map(|s| serde_json::from_str::<Value>(s).ok())
-                .filter(Value::is_object)
-                .collect();
-            if bodies.is_empty() {
-                continue;
-            }
-            let at = format!("{name}:{}", n + 1);
-            let targets: Vec<_> = spans
-                .iter()
-                .filter_map(|s| method_path(s))
-                .flat_map(|(m, p)| match_ops(&ops, &m, &p))
-                .collect();
-            let [op] = targets.as_slice() else {
-                failures.push(format!(
-                    "{at}: a JSON body, but the line names {} operations instead of one",
-                    targets.len()
-                ));
-                continue;
-            };
-            let Some(body) = &op.op.body else {
-                failures.push(format!("{at}: {} takes no body", op.op.id.wire));
-                continue;
-            };
-            let raw = &specs.raw[&op.api.module.wire];
-            let explicit = free_form_explicit(raw.clone());
-            let places = Places::new(op.api, raw, &explicit);
-            for value in bodies {
-                checked += 1;
-                let mut problems = Vec::new();
-                places.check_type(&body.ty, &value, "$", &mut problems);
-                for p in problems {
-                    failures.push(format!("{at} ({}): {p}", op.op.id.wire));
-                }
-            }
-        }
-    }
-    println!(
-        "note examples: {checked} JSON bodies checked, {} problems",
-        failures.len()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(
-        checked >= MIN_NOTE_EXAMPLES,
-        "only {checked} JSON bodies found in Klarna's notes, expected at least {MIN_NOTE_EXAMPLES}"
     );
 }

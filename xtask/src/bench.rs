@@ -31,8 +31,19 @@ use anyhow::{Context, Result, bail};
 /// The progenitor release compared against (`cargo install cargo-progenitor --version ... --locked`).
 pub const PROGENITOR_VERSION: &str = "0.15.1";
 
-/// The Stripe document of the corpus, relative to the workspace root.
-const STRIPE: &str = "../shared/corpus/stripe-api.yaml";
+/// The Stripe document of the corpus, among the reference data (`cargo xtask reference`).
+const STRIPE: &str = "corpus/stripe-api.yaml";
+
+/// Where the Stripe document is, relative to the workspace root (`reference/...` or `../shared/...`).
+fn stripe_path(root: &Path) -> Result<String> {
+    let found =
+        crate::reference::locate(root, STRIPE, "The Stripe document of the OpenAPI corpus")?;
+    Ok(found
+        .strip_prefix(root)
+        .unwrap_or(&found)
+        .to_string_lossy()
+        .into_owned())
+}
 
 /// GNU time, for the peak RSS of a child process.
 const GNU_TIME: &str = "/usr/bin/time";
@@ -280,6 +291,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<()> {
             quick,
         }
     };
+    // Before anything is measured: the Stripe document is reference data that may not be here.
+    stripe_path(root)?;
     let started = Instant::now();
     let have_time = Path::new(GNU_TIME).exists();
     if !have_time {
@@ -533,6 +546,7 @@ fn bench_generation(
     progenitor: Option<&Path>,
 ) -> Result<Generation> {
     let target = "target/bench-gen";
+    let stripe_doc = stripe_path(root)?;
     must(
         root,
         Command::new(cargo())
@@ -582,7 +596,7 @@ fn bench_generation(
     }
     let ours_specs = Figure::from_runs(show(&ours(specs)), &specs_runs);
     eprintln!("bench: generation, Stripe");
-    let stripe = vec![STRIPE.to_owned()];
+    let stripe = vec![stripe_doc.clone()];
     let mut stripe_runs = Vec::new();
     for _ in 0..reps.generate {
         fresh(&out);
@@ -769,7 +783,7 @@ fn bench_generation(
         }
         Some(pg) => {
             let dir = "target/bench-progenitor/stripe";
-            let c = progenitor_command(pg, STRIPE, dir, "pg-stripe");
+            let c = progenitor_command(pg, &stripe_doc, dir, "pg-stripe");
             eprintln!("bench: progenitor, Stripe");
             fresh(dir);
             let f = gen_figure(root, &c, reps.generate, rss, &scratch)?;

@@ -10,12 +10,17 @@ use std::process::Command;
 use anyhow::{Context, Result};
 
 /// Runs `cargo run -p klarna-tests --bin bruno -- DIR` from the workspace root and exits with its status.
-/// DIR defaults to `../shared/klarna/bruno-v2-r2512` relative to the workspace root; a DIR given on the
-/// command line is taken relative to the current directory.
+/// DIR defaults to the collection among the reference data (`reference/klarna/bruno-v2-r2512`, else
+/// `../shared/klarna/bruno-v2-r2512`; [`crate::reference::locate`]); a DIR given on the command line is
+/// taken relative to the current directory.
 pub fn bruno(root: &Path, dir: Option<&str>) -> Result<()> {
     let dir = match dir {
         Some(d) => std::path::absolute(d).with_context(|| format!("resolving {d}"))?,
-        None => root.join("../shared/klarna/bruno-v2-r2512"),
+        None => crate::reference::locate(
+            root,
+            "klarna/bruno-v2-r2512",
+            "Klarna's Bruno request collection",
+        )?,
     };
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)

@@ -1,6 +1,7 @@
 //! `cargo xtask corpus [DIR]`: the generator against real OpenAPI documents nobody here wrote.
 //!
-//! Every document in DIR (default `../shared/corpus`) is generated in-process (a panic is caught and
+//! Every document in DIR (default: `corpus/` of the reference data, `reference/corpus` else
+//! `../shared/corpus`, see `cargo xtask reference`) is generated in-process (a panic is caught and
 //! counted as a failure); every generated crate is written into one scratch workspace under
 //! `target/corpus/` and checked with a single `cargo check --workspace --keep-going`, so the dependencies
 //! compile once. A document refused at load time (unsupported version, bytes that are not UTF-8 or not
@@ -42,7 +43,7 @@ enum Outcome {
 pub fn run(root: &Path, dir: Option<&str>) -> Result<()> {
     let dir = match dir {
         Some(d) => PathBuf::from(d),
-        None => root.join("../shared/corpus"),
+        None => crate::reference::locate(root, "corpus", "The real-world OpenAPI corpus")?,
     };
     let mut docs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .with_context(|| format!("reading {}", dir.display()))?

@@ -12,6 +12,9 @@ mod bruno;
 mod contract;
 mod corpus;
 mod diff;
+mod fidelity;
+mod notes;
+mod reference;
 mod regen;
 mod semver;
 
@@ -21,24 +24,44 @@ usage: cargo xtask <command>
 commands:
   regen            regenerate generated/ from specs/ and templates/
   check            fail if generated/ differs from what `regen` would write
-  bruno [DIR]      check Klarna's Bruno collection (default ../shared/klarna/bruno-v2-r2512) against specs/
+  bruno [DIR]      check Klarna's Bruno collection (default: klarna/bruno-v2-r2512 of the reference data)
+                   against specs/
+  notes            check the example bodies quoted in Klarna's reference notes (klarna/FACTS.md,
+                   ENDPOINTS.md of the reference data) against specs/ and the generated types
   diff [REV]       spec diff (breaking or not) and generated/ diffstat, REV (default: merge-base with
                    origin/main, else HEAD~1) against the working tree; --fail-on-breaking for CI
-  corpus [DIR]     generate and compile a crate from every document in DIR (default ../shared/corpus)
+  corpus [DIR]     generate and compile a crate from every document in DIR (default: corpus/ of the
+                   reference data)
   contract [--dynamic] [API...]
                    call every operation through the SDK against a Prism mock of its spec
+  fidelity         how much of specs/ a source confirms, per API; checks the evidence and writes
+                   specs/FIDELITY.md (`check` fails when it is not current)
   semver [REV]     cargo semver-checks on `klarna` against REV, compared with the spec diff's bump
   bench [--quick]  generation time/memory, compile time and per-call overhead, each against progenitor
                    or hand-written reqwest; rewrites BENCHMARKS.md (--quick: no progenitor, fewer runs)
+  reference fetch [--from DIR] [--base URL]
+                   put the reference data pinned in reference.tsv into reference/, every hash checked:
+                   download the files with a public origin, or copy every file from DIR (CI: ../shared)
+  reference manifest [DIR]
+                   rewrite reference.tsv from the reference files in DIR (default ../shared)
   help             print this text
+
+The reference data (Klarna's request collection and notes, the OpenAPI corpus) is not in the repository:
+bruno, notes, corpus and bench look in reference/, then ../shared, and name the command to run if it is
+in neither.
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen::regen(&workspace_root()),
-        Some("check") => regen::check(&workspace_root()),
+        Some("check") => {
+            regen::check(&workspace_root()).and_then(|()| fidelity::check(&workspace_root()))
+        }
+        Some("fidelity") => fidelity::run(&workspace_root()),
         Some("bruno") => bruno::bruno(&workspace_root(), args.get(1).map(String::as_str)),
+        Some("notes") => notes::run(&workspace_root()),
+        Some("reference") => reference::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("diff") => diff::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("corpus") => corpus::run(&workspace_root(), args.get(1).map(String::as_str)),
         Some("contract") => contract::run(&workspace_root(), args.get(1..).unwrap_or_default()),

@@ -1,7 +1,7 @@
-//! `bruno [DIR]`: checks Klarna's Bruno request collection against `specs/` and the generated crate.
+//! `bruno DIR`: checks Klarna's Bruno request collection in DIR against `specs/` and the generated crate.
 //!
-//! Run through `cargo xtask bruno [DIR]`. DIR defaults to `../shared/klarna/bruno-v2-r2512` relative to the
-//! workspace root. Prints a table and a summary line; exits 1 on any unmatched request, invalid or lossy
+//! Run through `cargo xtask bruno [DIR]`, which finds the collection when DIR is not given
+//! (`reference/klarna/bruno-v2-r2512`, else `../shared/klarna/bruno-v2-r2512`). Prints a table and a summary line; exits 1 on any unmatched request, invalid or lossy
 //! example or missing response field, 2 if the check could not run.
 
 use std::path::{Path, PathBuf};
@@ -14,9 +14,11 @@ fn main() -> ExitCode {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    let dir = match std::env::args_os().nth(1) {
-        Some(d) => PathBuf::from(d),
-        None => root.join("../shared/klarna/bruno-v2-r2512"),
+    let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) else {
+        eprintln!(
+            "usage: bruno DIR (DIR holds Klarna's Bruno collection; run `cargo xtask bruno`)"
+        );
+        return ExitCode::from(2);
     };
     let run = || -> anyhow::Result<collection::Report> {
         if !dir.is_dir() {
