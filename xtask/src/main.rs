@@ -12,7 +12,6 @@ mod bruno;
 mod contract;
 mod corpus;
 mod diff;
-mod fidelity;
 mod notes;
 mod reference;
 mod regen;
@@ -34,8 +33,6 @@ commands:
                    reference data)
   contract [--dynamic] [API...]
                    call every operation through the SDK against a Prism mock of its spec
-  fidelity         how much of specs/ a source confirms, per API; checks the evidence and writes
-                   specs/FIDELITY.md (`check` fails when it is not current)
   semver [REV]     cargo semver-checks on `klarna` against REV, compared with the spec diff's bump
   bench [--quick]  generation time/memory, compile time and per-call overhead, each against progenitor
                    or hand-written reqwest; rewrites BENCHMARKS.md (--quick: no progenitor, fewer runs)
@@ -55,10 +52,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen::regen(&workspace_root()),
-        Some("check") => {
-            regen::check(&workspace_root()).and_then(|()| fidelity::check(&workspace_root()))
-        }
-        Some("fidelity") => fidelity::run(&workspace_root()),
+        Some("check") => regen::check(&workspace_root()),
         Some("bruno") => bruno::bruno(&workspace_root(), args.get(1).map(String::as_str)),
         Some("notes") => notes::run(&workspace_root()),
         Some("reference") => reference::run(&workspace_root(), args.get(1..).unwrap_or_default()),
