@@ -85,6 +85,46 @@
 //! those operations, or the caller sets one with [`RequestOptions::set_idempotency_key`]).
 //! The same key is sent on every attempt of one call; every new call gets a new key.
 //!
+//! When a call fails and [`Error::may_have_been_sent`] is `true`, Klarna may have acted on it:
+//! retry it by hand with the key it was sent with, [`Error::idempotency_key`] (its `Display`
+//! names it too), and Klarna answers with the first call's result instead of acting twice. With a
+//! generated builder that is `.idempotency_key(err.idempotency_key().unwrap())`; with a
+//! [`Request`]:
+//!
+//! ```no_run
+//! # async fn demo(client: klarna_runtime::Client) -> Result<(), klarna_runtime::Error> {
+//! use klarna_runtime::{Method, Request, RequestOptions};
+//! let create = || {
+//!     Request::new("createSigningKey", Method::POST, "/v2/notification/signing-keys".to_owned())
+//!         .json(&serde_json::json!({}))
+//!         .idempotent()
+//! };
+//! let created = match client.execute(create()).await {
+//!     Err(err) if err.may_have_been_sent() && err.idempotency_key().is_some() => {
+//!         let mut options = RequestOptions::new();
+//!         options.set_idempotency_key(err.idempotency_key().unwrap());
+//!         client.execute(create().options(options)).await?
+//!     }
+//!     other => other?,
+//! };
+//! # let _ = created; Ok(()) }
+//! ```
+//!
+//! # What the runtime refuses
+//!
+//! - an `http://` base URL to a host other than loopback, unless
+//!   [`ClientBuilder::allow_insecure_http`] is set;
+//! - a `klarna_live_` key with the test environment and a `klarna_test_` key with the live one,
+//!   also when a base URL is set;
+//! - a pagination cursor the server already returned in the same stream, and more than
+//!   [`pagination::MAX_CONSECUTIVE_EMPTY_PAGES`] empty pages in a row;
+//! - a success response declared as something other than JSON where JSON is expected;
+//! - a blank webhook signing secret, and a delivery with a repeated signature or key id header.
+//!
+//! Server text in errors (`error_message`, codes, ids) is shown with control characters
+//! escaped; sensitive path segments and headers ([`Request::sensitive_path_segments`],
+//! [`Request::sensitive_header`]) never reach `Debug` output or the `klarna.request` span.
+//!
 //! # TLS
 //!
 //! rustls with the `ring` provider (no aws-lc), the platform's root certificates, TLS 1.2+,
