@@ -12,6 +12,7 @@ mod bruno;
 mod contract;
 mod corpus;
 mod diff;
+mod live_check;
 mod notes;
 mod reference;
 mod regen;
@@ -33,6 +34,10 @@ commands:
                    reference data)
   contract [--dynamic] [API...]
                    call every operation through the SDK against a Prism mock of its spec
+  live-check [--base-url URL] [--api-key-env VAR] [--partner-account-id KRN] [--out DIR]
+             [--operations id,id] [--allow-writes] [--allow-live]
+                   call Klarna's test environment with KLARNA_API_KEY (read operations only), record each
+                   exchange in DIR (default target/live-check) and check every body against specs/
   semver [REV]     cargo semver-checks on `klarna` against REV, compared with the spec diff's bump
   bench [--quick]  generation time/memory, compile time and per-call overhead, each against progenitor
                    or hand-written reqwest; rewrites BENCHMARKS.md (--quick: no progenitor, fewer runs)
@@ -59,6 +64,7 @@ fn main() -> ExitCode {
         Some("diff") => diff::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("corpus") => corpus::run(&workspace_root(), args.get(1).map(String::as_str)),
         Some("contract") => contract::run(&workspace_root(), args.get(1..).unwrap_or_default()),
+        Some("live-check") => live_check::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("semver") => semver::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("bench") => bench::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("help") | Some("--help") | Some("-h") | None => {
