@@ -9,7 +9,7 @@ use super::*;
 {% when TypeView::Struct with (s) %}
 {{ s.doc }}
 {{ s.attrs }}
-#[derive(Clone, Debug, PartialEq{% if s.derive_default %}, Default{% endif %}, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, {% if s.redacted_debug.is_none() %}Debug, {% endif %}PartialEq{% if s.derive_default %}, Default{% endif %}, ::serde::Serialize, ::serde::Deserialize)]
 pub struct {{ s.name }} {
     {% for f in s.fields %}
     {{ f.doc }}
@@ -17,6 +17,9 @@ pub struct {{ s.name }} {
     pub {{ f.name }}: {{ f.ty }},
     {% endfor %}
 }
+{% if let Some(d) = s.redacted_debug %}
+{% include "debug_impl.rs" %}
+{% endif %}
 {% if let Some(ctor) = s.ctor %}
 impl {{ s.name }} {
     /// Creates a value from its required fields; optional fields start empty.

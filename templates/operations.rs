@@ -63,13 +63,16 @@ impl {{ e.name }} {
 {% endif %}
 /// Request builder for [`{{ r.name }}::{{ op.method_plain }}`]: set optional parameters and per-request
 /// options, then call [`send`]({{ op.builder }}::send).
-#[derive(Clone, Debug)]
+#[derive(Clone{% if op.redacted_debug.is_none() %}, Debug{% endif %})]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct {{ op.builder }} {
     client: ::klarna_runtime::Client,
     {% for f in op.fields %}{{ f.name }}: {{ f.ty }},
     {% endfor %}options: ::klarna_runtime::RequestOptions,
 }
+{% if let Some(d) = op.redacted_debug %}
+{% include "debug_impl.rs" %}
+{% endif %}
 
 impl {{ op.builder }} {
     {% for s in op.setters %}
@@ -169,7 +172,8 @@ impl {{ op.builder }} {
 {% endif %}
 {% if let Some(paging) = op.paging %}
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
-    /// `.limit(n)`. An error is yielded after the items already received.
+    /// `.limit(n)`. An error is yielded after the items already received. A cursor Klarna already returned,
+    /// or a run of empty pages that still point further, ends the stream with an error.
     #[inline]
     pub fn into_stream(self) -> ::klarna_runtime::pagination::Paginated<{{ paging.item_ty }}> {
         let client = self.client.clone();
@@ -183,14 +187,17 @@ impl {{ op.builder }} {
         )
     }
 
-    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`. A cursor
+    /// Klarna already returned, or a run of empty pages that still point further, ends the stream with an
+    /// error.
     #[inline]
     pub fn into_pages(self) -> ::klarna_runtime::pagination::Paginated<{{ paging.page_ty }}> {
         let client = self.client.clone();
-        ::klarna_runtime::paginate_pages(
+        ::klarna_runtime::paginate_pages_counted(
             client,
             move |cursor| self.page_request(cursor),
             |page: &{{ paging.page_ty }}| {{ paging.next_expr }},
+            |page: &{{ paging.page_ty }}| {{ paging.count_expr }},
         )
     }
 {% endif %}
@@ -210,6 +217,8 @@ impl {{ op.builder }} {
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
         let request = ::klarna_runtime::Request::new({{ op.id_lit }}, ::klarna_runtime::Method::{{ op.http_method }}, {{ op.path_expr }});
+        {% if let Some(segments) = op.sensitive_segments %}let request = request.sensitive_path_segments(&[{{ segments }}]);
+        {% endif %}
         {% for q in op.query %}
         {% if q.deep || q.spread %}
         {% if q.required %}
@@ -233,10 +242,10 @@ impl {{ op.builder }} {
         {% endfor %}
         {% for h in op.headers %}
         {% if h.required %}
-        let request = request.header({{ h.wire_lit }}, self.{{ h.field }}.to_string());
+        let request = request.{% if h.sensitive %}sensitive_header{% else %}header{% endif %}({{ h.wire_lit }}, self.{{ h.field }}.to_string());
         {% else %}
         let request = match &self.{{ h.field }} {
-            Some(value) => request.header({{ h.wire_lit }}, value.to_string()),
+            Some(value) => request.{% if h.sensitive %}sensitive_header{% else %}header{% endif %}({{ h.wire_lit }}, value.to_string()),
             None => request,
         };
         {% endif %}

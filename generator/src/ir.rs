@@ -197,6 +197,9 @@ pub struct Field {
     /// required, or this. Only written to the JSON dump when set.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub relaxed: bool,
+    /// Marked `x-klarna-sensitive: true` or `format: password` (a secret, key or token): `Debug` shows
+    /// it as `<redacted>`.
+    pub sensitive: bool,
     /// The documented default, as JSON text (the server applies it when the field is absent).
     pub default: Option<String>,
 }
@@ -487,6 +490,9 @@ pub struct Param {
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// Marked `x-klarna-sensitive: true` or `format: password`: `Debug` of the request builder and the
+    /// runtime's tracing show it as `<redacted>`.
+    pub sensitive: bool,
 }
 
 /// How a parameter value is written.

@@ -677,6 +677,7 @@ impl<'a> ApiLowerer<'a> {
                 write_only,
                 inferred,
                 relaxed: false,
+                sensitive: matches!(prop, ReferenceOr::Item(s) if is_sensitive_schema(s)),
                 default,
             });
         }
@@ -1284,6 +1285,8 @@ impl<'a> ApiLowerer<'a> {
                 encoding,
                 doc: data.description.as_deref().map(doc_text),
                 deprecated: data.deprecated.unwrap_or(false),
+                sensitive: is_marked_sensitive(&data.extensions)
+                    || matches!(&data.format, ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) if is_sensitive_schema(s)),
             };
             match p {
                 Parameter::Path { .. } => path_params.push(param),
@@ -1782,6 +1785,28 @@ fn is_inferred(prop: &ReferenceOr<Box<Schema>>) -> bool {
             .unwrap_or(false),
         ReferenceOr::Reference { .. } => false,
     }
+}
+
+/// The extension that marks a sensitive value: a secret, key or token (see `specs/CONVENTIONS.md`).
+pub const SENSITIVE_EXTENSION: &str = "x-klarna-sensitive";
+
+/// Whether extensions carry `x-klarna-sensitive: true`.
+fn is_marked_sensitive(extensions: &indexmap::IndexMap<String, Value>) -> bool {
+    extensions
+        .get(SENSITIVE_EXTENSION)
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// Whether a property's or parameter's schema is sensitive: marked `x-klarna-sensitive: true` (for a
+/// `$ref` property, on the `allOf: [{$ref}]` wrapper around it), or a `format: password` string.
+fn is_sensitive_schema(schema: &Schema) -> bool {
+    is_marked_sensitive(&schema.schema_data.extensions)
+        || matches!(
+            &schema.schema_kind,
+            SchemaKind::Type(Type::String(st))
+                if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+        )
 }
 
 /// Where a document's `required` is relaxed, so that a response the document does not fully describe

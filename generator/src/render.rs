@@ -633,6 +633,55 @@ struct StructView {
     derive_default: bool,
     fields: Vec<FieldView>,
     ctor: Option<CtorView>,
+    /// A field is sensitive: `Debug` is written out, printing those fields as `<redacted>`.
+    redacted_debug: Option<DebugView>,
+}
+
+/// A hand-written `Debug` impl that redacts sensitive fields (as smithy-rs does for `@sensitive`).
+struct DebugView {
+    /// The type name.
+    type_name: String,
+    /// The type name as a string literal.
+    name_lit: String,
+    /// Attributes of the impl (`#[allow(deprecated)]` when it reads deprecated fields).
+    attrs: String,
+    fields: Vec<DebugFieldView>,
+}
+
+struct DebugFieldView {
+    /// The field's Rust name.
+    name: String,
+    /// The name `Debug` shows, as a string literal (no `r#`, as `#[derive(Debug)]` shows it).
+    name_lit: String,
+    sensitive: bool,
+}
+
+impl DebugView {
+    /// The view when one of `fields` (Rust name, sensitive, deprecated) is sensitive.
+    fn for_fields<'a>(
+        name: &str,
+        fields: impl Iterator<Item = (&'a str, bool, bool)> + Clone,
+    ) -> Option<DebugView> {
+        if !fields.clone().any(|(_, sensitive, _)| sensitive) {
+            return None;
+        }
+        Some(DebugView {
+            type_name: name.to_owned(),
+            name_lit: lit(unraw(name)),
+            attrs: if fields.clone().any(|(_, _, deprecated)| deprecated) {
+                "#[allow(deprecated)] // shows deprecated fields too".into()
+            } else {
+                String::new()
+            },
+            fields: fields
+                .map(|(name, sensitive, _)| DebugFieldView {
+                    name: name.to_owned(),
+                    name_lit: lit(unraw(name)),
+                    sensitive,
+                })
+                .collect(),
+        })
+    }
 }
 
 struct FieldView {
@@ -771,6 +820,13 @@ fn type_view(t: &TypeDef) -> TypeView {
                     )
                     .collect(),
             });
+            let redacted_debug = DebugView::for_fields(
+                &name,
+                fields
+                    .iter()
+                    .map(|f| (f.name.rust.as_str(), f.sensitive, f.deprecated))
+                    .chain(additional.iter().map(|a| (a.rust.as_str(), false, false))),
+            );
             TypeView::Struct(StructView {
                 name,
                 doc,
@@ -778,6 +834,7 @@ fn type_view(t: &TypeDef) -> TypeView {
                 derive_default: *construct == Construct::Default,
                 fields: views,
                 ctor,
+                redacted_debug,
             })
         }
         TypeKind::StringEnum { variants } => TypeView::StringEnum(EnumView {
@@ -914,6 +971,9 @@ fn field_view(f: &Field) -> FieldView {
     if f.write_only {
         notes.push("Write-only: sent in requests; responses leave it out.".into());
     }
+    if f.sensitive {
+        notes.push("Sensitive: `Debug` shows it as `<redacted>`.".into());
+    }
     if f.inferred {
         notes.push(
             "Not confirmed by any source the document cites (inferred): a response may leave it \
@@ -951,11 +1011,15 @@ struct OpView {
     attrs: String,
     args: Vec<NameTy>,
     fields: Vec<BuilderField>,
+    /// A parameter is sensitive: the builder's `Debug` is written out, redacting it.
+    redacted_debug: Option<DebugView>,
     setters: Vec<SetterView>,
     idempotent: bool,
     id_lit: String,
     http_method: String,
     path_expr: String,
+    /// Indices into `path.split('/')` of the segments holding sensitive path parameters (`3, 5`).
+    sensitive_segments: Option<String>,
     query: Vec<ParamSend>,
     headers: Vec<ParamSend>,
     body_stmt: String,
@@ -983,6 +1047,9 @@ struct PagingView {
     cursor_field: String,
     items_expr: String,
     next_expr: String,
+    /// The number of items of `page` (a reference), so that a stream of whole pages can bound runs of
+    /// empty ones.
+    count_expr: String,
 }
 
 /// `value` (a place expression of a field with `presence`) as an `Option<&T>`-free owned optional cursor.
@@ -1022,13 +1089,23 @@ fn paging_view(p: &Pagination) -> PagingView {
         }
         Presence::OptionalNullable => format!("page.{items}.into_option().unwrap_or_default()"),
     };
-    let (items_expr, next_expr) = if p.page_list {
+    let count_expr = match p.items_presence {
+        Presence::Required => format!("page.{items}.len()"),
+        Presence::RequiredNullable | Presence::Optional => {
+            format!("page.{items}.as_ref().map_or(0, ::std::vec::Vec::len)")
+        }
+        Presence::OptionalNullable => {
+            format!("page.{items}.as_option().map_or(0, ::std::vec::Vec::len)")
+        }
+    };
+    let (items_expr, next_expr, count_expr) = if p.page_list {
         (
             format!("page.into_iter().flat_map(|page| {items_expr}).collect()"),
             format!("page.last().and_then(|page| {next_expr})"),
+            format!("page.iter().map(|page| {count_expr}).sum()"),
         )
     } else {
-        (items_expr, next_expr)
+        (items_expr, next_expr, count_expr)
     };
     PagingView {
         item_ty: rust_type(&p.item_ty, MODELS),
@@ -1036,6 +1113,7 @@ fn paging_view(p: &Pagination) -> PagingView {
         cursor_field: p.cursor_param.rust.clone(),
         items_expr,
         next_expr,
+        count_expr,
     }
 }
 
@@ -1044,6 +1122,8 @@ struct BuilderField {
     ty: String,
     /// The initializer (`name` or `name: expr`).
     init: String,
+    /// Holds a sensitive parameter.
+    sensitive: bool,
 }
 
 impl BuilderField {
@@ -1057,7 +1137,13 @@ impl BuilderField {
             name: name.to_owned(),
             ty,
             init,
+            sensitive: false,
         }
+    }
+
+    fn sensitive(mut self, sensitive: bool) -> Self {
+        self.sensitive = sensitive;
+        self
     }
 }
 
@@ -1073,6 +1159,8 @@ struct ParamSend {
     field: String,
     wire_lit: String,
     required: bool,
+    /// Sent with `sensitive_header` (headers only).
+    sensitive: bool,
     list: bool,
     /// `deepObject`: flattened under the name.
     deep: bool,
@@ -1283,17 +1371,19 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
                 name: p.name.rust.clone(),
                 ty: into_arg(&ty),
             });
-            fields.push(BuilderField::new(
-                &p.name.rust,
-                ty.clone(),
-                &format!("{}.into()", p.name.rust),
-            ));
+            fields.push(
+                BuilderField::new(&p.name.rust, ty.clone(), &format!("{}.into()", p.name.rust))
+                    .sensitive(p.sensitive),
+            );
         } else {
-            fields.push(BuilderField::new(
-                &p.name.rust,
-                format!("::std::option::Option<{ty}>"),
-                "::std::option::Option::None",
-            ));
+            fields.push(
+                BuilderField::new(
+                    &p.name.rust,
+                    format!("::std::option::Option<{ty}>"),
+                    "::std::option::Option::None",
+                )
+                .sensitive(p.sensitive),
+            );
             setters.push(SetterView {
                 name: p.name.rust.clone(),
                 doc: outer_doc(&doc_or(
@@ -1423,6 +1513,7 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
     // Path: literal pieces and encoded parameters, joined by the runtime in one allocation.
     let mut pieces = vec![String::new()];
     let mut segments = Vec::new();
+    let mut sensitive_segments: Vec<usize> = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else {
@@ -1431,6 +1522,14 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         let wire = &rest[start + 1..start + end];
         match op.path_params.iter().find(|p| p.name.wire == wire) {
             Some(p) => {
+                if p.sensitive {
+                    // Encoded parameters never hold a '/': the segment is the template's.
+                    let before = op.path.len() - rest.len() + start;
+                    let index = op.path[..before].matches('/').count();
+                    if !sensitive_segments.contains(&index) {
+                        sensitive_segments.push(index);
+                    }
+                }
                 if let Some(last) = pieces.last_mut() {
                     last.push_str(&rest[..start]);
                 }
@@ -1466,6 +1565,7 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         field: p.name.rust.clone(),
         wire_lit: lit(&p.name.wire),
         required: p.required,
+        sensitive: p.sensitive,
         list: matches!(p.ty, TypeRef::List(_)) && p.encoding == ParamEncoding::Text,
         deep: p.encoding == ParamEncoding::DeepObject,
         spread: p.encoding == ParamEncoding::FormObject,
@@ -1478,7 +1578,21 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         attrs.push("#[allow(clippy::too_many_arguments)] // one argument per required parameter of the operation".to_owned());
     }
     let _ = r;
+    let redacted_debug = DebugView::for_fields(
+        &op.builder,
+        std::iter::once(("client", false, false))
+            .chain(fields.iter().map(|f| (f.name.as_str(), f.sensitive, false)))
+            .chain(std::iter::once(("options", false, false))),
+    );
     OpView {
+        redacted_debug,
+        sensitive_segments: (!sensitive_segments.is_empty()).then(|| {
+            sensitive_segments
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
         method: op.id.rust.clone(),
         method_plain: unraw(&op.id.rust).to_owned(),
         builder: op.builder.clone(),

@@ -1,0 +1,9 @@
+{# `Debug` written out for a struct or request builder with sensitive fields: those show as `<redacted>`. #}
+{{ d.attrs }}
+impl ::std::fmt::Debug for {{ d.type_name }} {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct({{ d.name_lit }})
+            {% for field in d.fields %}.field({{ field.name_lit }}, {% if field.sensitive %}&::klarna_runtime::__private::Redacted{% else %}&self.{{ field.name }}{% endif %})
+            {% endfor %}.finish()
+    }
+}
