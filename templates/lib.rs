@@ -1,4 +1,131 @@
 {{ crate_doc }}
+{%- if klarna_guide %}
+//!
+//! # Quickstart
+//!
+//! ```toml
+//! [dependencies]
+//! klarna = "0.1"
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! Create a payment request in Klarna's test environment: a test API key (`klarna_test_api_...`) and the
+//! KRN of the partner account that takes the payment (`krn:partner:global:account:test:...`) come from the
+//! environment.
+//!
+//! ```no_run
+//! # #[cfg(feature = "payment")]
+//! use klarna::payment::CreatePaymentRequestRequest;
+//! use klarna::{Client, Environment};
+//!
+//! # #[cfg(feature = "payment")]
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = Client::builder()
+//!         .api_key(std::env::var("KLARNA_API_KEY")?)
+//!         .environment(Environment::Test)
+//!         .build()?;
+//!     let account = std::env::var("KLARNA_PARTNER_ACCOUNT_ID")?;
+//!
+//!     // Amounts are integers in minor units: 118.00 USD.
+//!     let mut body = CreatePaymentRequestRequest::new("USD".to_string());
+//!     body.amount = Some(11_800);
+//!     let created = client
+//!         .payment_requests()
+//!         .create(&account, body)
+//!         .send()
+//!         .await?;
+//!     println!("{} is {}", created.payment_request_id, created.state);
+//!     Ok(())
+//! }
+//! # #[cfg(not(feature = "payment"))]
+//! # fn main() {}
+//! ```
+//!
+//! Every operation is a builder: required parameters go into the accessor's method, optional ones are
+//! setters, and `.send().await` sends it. `send` returns the typed body in a [`Response`], which also holds
+//! the status and headers (`Partner-Correlation-Id` among them). [`ClientBuilder`] sets timeouts, the
+//! [`RetryPolicy`] and [`IntegrationMetadata`]; [`RequestOptions`] overrides them for one call.
+{%- endif %}
+//!
+{{ features_doc }}
+{%- if klarna_guide %}
+//!
+//! # Errors
+//!
+//! Every failure is an [`Error`]. [`Error::kind`] says what happened ([`ErrorKind`]); when Klarna answered,
+//! [`Error::status`] and [`Error::api_error`] hold its status and its parsed error body (`error_code`,
+//! `error_message`, `error_id` to quote to Klarna support). The client has already retried what is safe to
+//! retry; [`Error::may_have_been_sent`] tells whether a failed call may still have reached Klarna.
+//!
+//! ```no_run
+//! # #[cfg(feature = "payment")]
+//! # async fn read(client: &klarna::Client, account: &str, id: &str) {
+//! use klarna::ErrorKind;
+//!
+//! match client.payment_requests().get(account, id).send().await {
+//!     Ok(request) => println!("state: {}", request.state),
+//!     // An error status from Klarna: its code, message and the id for support.
+//!     Err(e) if e.kind() == ErrorKind::Api => {
+//!         let body = e.api_error();
+//!         let code = e.error_code().unwrap_or("-");
+//!         let message = body.and_then(|b| b.error_message()).unwrap_or("");
+//!         let id = body.and_then(|b| b.error_id()).unwrap_or("-");
+//!         eprintln!("{:?} {code}: {message} (error id {id})", e.status());
+//!     }
+//!     Err(e) if e.kind() == ErrorKind::RateLimited => eprintln!("429: {e}"),
+//!     Err(e) => {
+//!         let sent = e.may_have_been_sent();
+//!         eprintln!("failed (may have been sent: {sent}): {e}");
+//!     }
+//! }
+//! # }
+//! ```
+//!
+//! # Pagination
+//!
+//! A paginated list operation sends one page with `.send()`, or every item with `.into_stream()`: the
+//! stream asks for the next page only when the current one is used up.
+//!
+//! ```no_run
+//! # #[cfg(feature = "management")]
+//! # async fn stores(client: &klarna::Client, account: &str) -> Result<(), klarna::Error> {
+//! let mut stores = client.stores().list(account).size(50).into_stream();
+//! while let Some(store) = stores.next().await {
+//!     let store = store?;
+//!     println!("{} {:?}", store.store_id, store.url);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Webhooks
+//!
+//! Klarna signs every delivery with a signing key you create (`client.signing_keys().create()`). Verify the
+//! signature over the raw body before parsing anything, answer 400 when it fails, and deduplicate on
+//! `metadata.event_id` (a delivery may come more than once). The `notification` API types the events.
+//!
+//! ```no_run
+//! # #[cfg(feature = "notification")]
+//! # fn receive(raw_body: &[u8], headers: &::klarna_runtime::http::HeaderMap) -> u16 {
+//! use klarna::SigningKeys;
+//! use klarna::notification::webhooks::{self, Event};
+//!
+//! let keys = SigningKeys::new()
+//!     .with_key("krn:partner:global:notification:signing-key:...", "<secret>");
+//! match webhooks::verify(raw_body, headers, &keys) {
+//!     Ok(delivery) => {
+//!         let id = &delivery.metadata.event_id;
+//!         if let Event::PaymentRequestStateChangeCompleted(p) = &delivery.event {
+//!             println!("{id} completed: {p:?}");
+//!         }
+//!         204
+//!     }
+//!     Err(_) => 400,
+//! }
+//! # }
+//! ```
+{%- endif %}
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -8,9 +135,9 @@ pub use ::klarna_runtime::{
 };
 /// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.
 pub use ::klarna_runtime::formats::time;
+pub use ::klarna_runtime::webhooks::{SigningKeys, WebhookError};
 
 {% for api in apis %}
-{{ api.doc }}
 #[cfg(feature = {{ api.feature_lit }})]
 #[doc(inline)]
 pub use ::{{ api.krate }} as {{ api.module }};

@@ -103,6 +103,8 @@ fn main() -> ExitCode {
                 standalone: true,
                 regen_command: command,
                 models_per_file: klarna_codegen::render::MODELS_PER_FILE,
+                // A foreign document: the neutral front page, not the Klarna guide.
+                klarna_guide: false,
             };
             let generated =
                 match klarna_codegen::generate(&inputs, &crate_name, &crate_version, &options) {

@@ -127,6 +127,7 @@ fn generate_one(doc: &Path, crates_dir: &Path, runtime: &Path) -> Row {
         standalone: false,
         regen_command: "cargo xtask corpus".into(),
         models_per_file: klarna_codegen::render::MODELS_PER_FILE,
+        klarna_guide: false,
     };
     let input = [SpecInput::new(doc)];
     let start = Instant::now();

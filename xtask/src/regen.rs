@@ -35,9 +35,17 @@ fn inputs(root: &Path, specs: &[PathBuf]) -> Vec<SpecInput> {
         .collect()
 }
 
-fn options(runtime_path: &str, runtime_version: String, models_per_file: usize) -> RenderOptions {
+/// `klarna_guide`: the Klarna Network guide on the facade's front page, for the `klarna` crate from specs/
+/// only (the golden crate from the fixtures gets the neutral page a foreign document gets).
+fn options(
+    runtime_path: &str,
+    runtime_version: String,
+    models_per_file: usize,
+    klarna_guide: bool,
+) -> RenderOptions {
     RenderOptions {
         models_per_file,
+        klarna_guide,
         runtime: RuntimeDependency::PathAndVersion {
             path: runtime_path.into(),
             version: runtime_version,
@@ -60,6 +68,7 @@ pub fn generate_sdk(root: &Path) -> Result<klarna_codegen::Generated> {
             "../runtime",
             runtime_version,
             klarna_codegen::render::MODELS_PER_FILE,
+            true,
         ),
     ) {
         Ok(g) => {
@@ -91,7 +100,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
         "klarna-golden",
         "0.0.0",
         // Small parts, so the golden crate also compiles the split-models layout large APIs get.
-        &options("../../../runtime", runtime_version, 8),
+        &options("../../../runtime", runtime_version, 8, false),
     )
     .map_err(|d| anyhow::anyhow!("generation from the fixtures failed:\n{d}"))?;
     let mut golden_files = golden.files;
