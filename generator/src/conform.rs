@@ -197,9 +197,10 @@ pub fn find_operation<'a>(
     }
 }
 
-/// What the document says about a status: the response key it matched and the body, or `None` for a
-/// response declared without a JSON body among the error statuses (its body is not checked).
-fn documented<'a>(op: &'a Operation, status: u16) -> Option<(String, Option<&'a ResponseBody>)> {
+/// What the document says about a status: the response key it matched (the exact code, else its `NXX`
+/// range, else `default`) and the body, or `None` for a response declared without a JSON body among the
+/// error statuses (its body is not checked). `None` overall when the status is not documented.
+pub fn documented(op: &Operation, status: u16) -> Option<(String, Option<&ResponseBody>)> {
     let mut declared: Vec<(&str, Option<&ResponseBody>)> = Vec::new();
     if op.response.alternatives.is_empty() {
         declared.push((&op.response.status, Some(&op.response.body)));
