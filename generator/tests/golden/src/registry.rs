@@ -4,6 +4,7 @@
 // Source: generator/tests/fixtures/operations.yaml (sha256 2b9ee2d14b9d1dec7527d3a725dce5a0e25988a9858192d54aab8f45e640dbf5).
 // Source: generator/tests/fixtures/optionality.yaml (sha256 cee3dede24d15e8f9fff452c56710db926178436ed45d2006f1c6fe1e921cd01).
 // Source: generator/tests/fixtures/recursive.yaml (sha256 fa5488f6fa9a8bb182297c0a03e539e38da1da19a33065c4d21d29c494f68f72).
+// Source: generator/tests/fixtures/sensitive.yaml (sha256 a057be0f74741306bfb5efd323c4075ae4b8e70d7abf16f2a0953cc3dbe143df).
 // Source: generator/tests/fixtures/unions.yaml (sha256 e4b9821356d04d2bd499b84c54eff8c29bdef48410b4a10a5a2eea113cf6c5c2).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -144,6 +145,16 @@ pub fn roundtrip(
         "recursive::Pong" => through::<crate::recursive::models::Pong>(value),
         #[cfg(feature = "recursive")]
         "recursive::Tagged" => through::<crate::recursive::models::Tagged>(value),
+        #[cfg(feature = "sensitive")]
+        "sensitive::Credential" => through::<crate::sensitive::models::Credential>(value),
+        #[cfg(feature = "sensitive")]
+        "sensitive::CredentialRequest" => {
+            through::<crate::sensitive::models::CredentialRequest>(value)
+        }
+        #[cfg(feature = "sensitive")]
+        "sensitive::Holder" => through::<crate::sensitive::models::Holder>(value),
+        #[cfg(feature = "sensitive")]
+        "sensitive::Token" => through::<crate::sensitive::models::Token>(value),
         #[cfg(feature = "unions")]
         "unions::Created" => through::<crate::unions::models::Created>(value),
         #[cfg(feature = "unions")]
@@ -204,6 +215,10 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("recursive::Ping", cfg!(feature = "recursive")),
         ("recursive::Pong", cfg!(feature = "recursive")),
         ("recursive::Tagged", cfg!(feature = "recursive")),
+        ("sensitive::Credential", cfg!(feature = "sensitive")),
+        ("sensitive::CredentialRequest", cfg!(feature = "sensitive")),
+        ("sensitive::Holder", cfg!(feature = "sensitive")),
+        ("sensitive::Token", cfg!(feature = "sensitive")),
         ("unions::Created", cfg!(feature = "unions")),
         ("unions::Deleted", cfg!(feature = "unions")),
         ("unions::Event", cfg!(feature = "unions")),

@@ -586,7 +586,8 @@ impl ListFiles {
         )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
-    /// `.limit(n)`. An error is yielded after the items already received.
+    /// `.limit(n)`. An error is yielded after the items already received. A cursor Klarna already returned,
+    /// or a run of empty pages that still point further, ends the stream with an error.
     #[inline]
     pub fn into_stream(
         self,
@@ -601,18 +602,21 @@ impl ListFiles {
             },
         )
     }
-    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`. A cursor
+    /// Klarna already returned, or a run of empty pages that still point further, ends the stream with an
+    /// error.
     #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::FileList> {
         let client = self.client.clone();
-        ::klarna_runtime::paginate_pages(
+        ::klarna_runtime::paginate_pages_counted(
             client,
             move |cursor| self.page_request(cursor),
             |page: &super::models::FileList| {
                 page.pagination.last_item.as_option().cloned()
             },
+            |page: &super::models::FileList| page.files.len(),
         )
     }
     /// The request for the page after `cursor` (the first page when `None`).

@@ -593,7 +593,8 @@ impl ListQuotes {
         )
     }
     /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
-    /// `.limit(n)`. An error is yielded after the items already received.
+    /// `.limit(n)`. An error is yielded after the items already received. A cursor Klarna already returned,
+    /// or a run of empty pages that still point further, ends the stream with an error.
     #[inline]
     pub fn into_stream(
         self,
@@ -608,17 +609,22 @@ impl ListQuotes {
             },
         )
     }
-    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`.
+    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`. A cursor
+    /// Klarna already returned, or a run of empty pages that still point further, ends the stream with an
+    /// error.
     #[inline]
     pub fn into_pages(
         self,
     ) -> ::klarna_runtime::pagination::Paginated<super::models::QuotePage> {
         let client = self.client.clone();
-        ::klarna_runtime::paginate_pages(
+        ::klarna_runtime::paginate_pages_counted(
             client,
             move |cursor| self.page_request(cursor),
             |page: &super::models::QuotePage| {
                 page.pagination.as_ref().and_then(|p| p.last_item.clone())
+            },
+            |page: &super::models::QuotePage| {
+                page.quotes.as_ref().map_or(0, ::std::vec::Vec::len)
             },
         )
     }
