@@ -599,10 +599,13 @@ impl fmt::Display for Error {
         if let Some(k) = &i.idempotency_key
             && i.may_have_been_sent
         {
-            part(
-                f,
-                format_args!("idempotency key {k}; retry with the same key"),
-            )?;
+            // The outcome is unknown or may change on a retry: say how to retry safely.
+            let hint = if self.is_retryable() {
+                "; retry with the same key"
+            } else {
+                ""
+            };
+            part(f, format_args!("idempotency key {k}{hint}"))?;
         }
         if sep == ", " {
             f.write_str(")")?;

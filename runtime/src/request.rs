@@ -258,10 +258,7 @@ impl fmt::Debug for Request {
         f.debug_struct("Request")
             .field("operation_id", &self.operation_id)
             .field("method", &self.method)
-            .field(
-                "path",
-                &RedactedPath::new(&self.path, self.sensitive_path).to_string(),
-            )
+            .field("path", &RedactedPath::new(&self.path, self.sensitive_path))
             .field("query", &self.query)
             .field("headers", &RedactedHeaderParams(&self.headers))
             .field("body", &self.body.describe())

@@ -100,6 +100,39 @@ async fn a_timed_out_post_is_retried_by_hand_with_the_same_key() {
     assert_eq!(idempotency_keys(&received), [key, key]);
 }
 
+/// A definite answer (here a 400) still names the key the call was sent with, without
+/// suggesting a retry; a 503 suggests it.
+#[tokio::test]
+async fn the_retry_hint_follows_the_failure() {
+    let _serial = TRACING_LOCK.lock().await;
+    let server = MockServer::start().await;
+    for (p, status) in [("/v2/bad", 400), ("/v2/down", 503)] {
+        Mock::given(path(p))
+            .respond_with(ResponseTemplate::new(status))
+            .mount(&server)
+            .await;
+    }
+    let time = TestTime::default();
+    let c = builder(&server.uri(), &time)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let post = |p: &str| {
+        Request::new("createThing", Method::POST, p.to_owned())
+            .json(&1)
+            .idempotent()
+    };
+    let bad = c.execute(post("/v2/bad")).await.unwrap_err();
+    let key = bad.idempotency_key().unwrap();
+    assert!(bad.to_string().contains(key), "{bad}");
+    assert!(!bad.to_string().contains("retry with"), "{bad}");
+    let down = c.execute(post("/v2/down")).await.unwrap_err();
+    assert!(
+        down.to_string().contains("retry with the same key"),
+        "{down}"
+    );
+}
+
 /// A GET carries no key, and an error of a call that was never sent does not suggest a retry
 /// with one.
 #[tokio::test]
