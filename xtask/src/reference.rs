@@ -222,14 +222,15 @@ fn locate_in(entries: &[Entry], bases: &[PathBuf], prefix: &str, what: &str) -> 
     let local = wanted.iter().filter(|e| e.origin == Origin::Local).count();
     if local == 0 {
         bail!(
-            "{what} (`{prefix}`) is not in {DIR}/ or {SHARED}/. Run `cargo xtask reference fetch` \
+            "{what} (`{prefix}`): not in {DIR}/ or {SHARED}/. Run `cargo xtask reference fetch` \
              (downloads the files pinned in {MANIFEST} and checks their hashes), then run this again."
         );
     }
     bail!(
-        "{what} (`{prefix}`) is not in {DIR}/ or {SHARED}/. Run `cargo xtask reference fetch --from DIR`, \
+        "{what} (`{prefix}`): not in {DIR}/ or {SHARED}/. Run `cargo xtask reference fetch --from DIR`, \
          where DIR holds the reference files (such as a `shared` directory beside the repository): {local} of \
-         them have no public origin ({MANIFEST}, origin `local`), so a download cannot provide them."
+         the {} files have no public origin ({MANIFEST}, origin `local`), so a download cannot provide them.",
+        wanted.len()
     )
 }
 
@@ -385,7 +386,7 @@ fn fetch_one(entry: &Entry, source: &Source, dest: &Path) -> Result<()> {
 /// left alone; a download skips `local` files (listed in [`Report::local_missing`] unless in place).
 pub fn fetch(entries: &[Entry], dest: &Path, source: &Source) -> Report {
     let mut report = Report::default();
-    for entry in entries {
+    for (i, entry) in entries.iter().enumerate() {
         let target = dest.join(&entry.path);
         if target.is_file() && file_sha256(&target).is_ok_and(|h| h == entry.sha256) {
             report.present += 1;
@@ -397,6 +398,15 @@ pub fn fetch(entries: &[Entry], dest: &Path, source: &Source) -> Report {
         }
         match fetch_one(entry, source, &target) {
             Ok(()) => report.written += 1,
+            // No answer at all (name resolution, connection, TLS): the next files would fail the same way.
+            Err(e) if e.downcast_ref::<ureq::Error>().is_some() => {
+                report.failures.push(format!(
+                    "{}: {e:#}; stopped, {} more files not tried",
+                    entry.path,
+                    entries.len() - i - 1
+                ));
+                break;
+            }
             Err(e) => report.failures.push(format!("{}: {e:#}", entry.path)),
         }
     }
@@ -407,6 +417,7 @@ pub fn fetch(entries: &[Entry], dest: &Path, source: &Source) -> Report {
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(300)))
+        .timeout_connect(Some(Duration::from_secs(30)))
         .http_status_as_error(false)
         .user_agent(concat!("klarna-rust-xtask/", env!("CARGO_PKG_VERSION")))
         .build()
@@ -920,6 +931,40 @@ mod tests {
         // A second run finds the good file in place and downloads nothing again.
         let again = fetch(&entries[..1], dest.path(), &source);
         assert_eq!((again.written, again.present), (0, 1), "{again:?}");
+    }
+
+    #[test]
+    fn an_origin_that_does_not_answer_stops_the_download_at_the_first_file() {
+        // A loopback port nobody listens on: the connection is refused.
+        let port = TcpListener::bind("127.0.0.1:0")
+            .expect("bind loopback")
+            .local_addr()
+            .expect("address")
+            .port();
+        let entries = vec![
+            github("corpus/a.yaml", b"a", "a.yaml"),
+            github("corpus/b.yaml", b"b", "b.yaml"),
+            github("corpus/c.yaml", b"c", "c.yaml"),
+        ];
+        let dest = tempfile::tempdir().expect("tempdir");
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .proxy(None)
+            .build()
+            .into();
+        let source = Source::Http {
+            base: format!("http://127.0.0.1:{port}"),
+            agent,
+        };
+        let report = fetch(&entries, dest.path(), &source);
+        assert_eq!(report.written, 0);
+        assert_eq!(report.failures.len(), 1, "{report:?}");
+        assert!(
+            report.failures[0].starts_with("corpus/a.yaml: GET http://127.0.0.1:")
+                && report.failures[0].ends_with("stopped, 2 more files not tried"),
+            "{report:?}"
+        );
+        assert!(listing(dest.path()).is_empty());
     }
 
     #[test]
