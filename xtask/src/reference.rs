@@ -393,7 +393,6 @@ pub fn fetch(entries: &[Entry], dest: &Path, source: &Source) -> Report {
             continue;
         }
         if matches!(source, Source::Http { .. }) && entry.origin == Origin::Local {
-            report.local_missing.push(entry.path.clone());
             continue;
         }
         match fetch_one(entry, source, &target) {
@@ -409,6 +408,17 @@ pub fn fetch(entries: &[Entry], dest: &Path, source: &Source) -> Report {
             }
             Err(e) => report.failures.push(format!("{}: {e:#}", entry.path)),
         }
+    }
+    if matches!(source, Source::Http { .. }) {
+        report.local_missing = entries
+            .iter()
+            .filter(|e| e.origin == Origin::Local)
+            .filter(|e| {
+                let target = dest.join(&e.path);
+                !(target.is_file() && file_sha256(&target).is_ok_and(|h| h == e.sha256))
+            })
+            .map(|e| e.path.clone())
+            .collect();
     }
     report
 }
@@ -945,6 +955,7 @@ mod tests {
             github("corpus/a.yaml", b"a", "a.yaml"),
             github("corpus/b.yaml", b"b", "b.yaml"),
             github("corpus/c.yaml", b"c", "c.yaml"),
+            local("klarna/FACTS.md", b"# facts\n"),
         ];
         let dest = tempfile::tempdir().expect("tempdir");
         let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -958,10 +969,11 @@ mod tests {
         };
         let report = fetch(&entries, dest.path(), &source);
         assert_eq!(report.written, 0);
+        assert_eq!(report.local_missing, ["klarna/FACTS.md"]);
         assert_eq!(report.failures.len(), 1, "{report:?}");
         assert!(
             report.failures[0].starts_with("corpus/a.yaml: GET http://127.0.0.1:")
-                && report.failures[0].ends_with("stopped, 2 more files not tried"),
+                && report.failures[0].ends_with("stopped, 3 more files not tried"),
             "{report:?}"
         );
         assert!(listing(dest.path()).is_empty());
