@@ -161,10 +161,10 @@ fn an_unreadable_body_file_exits_1() {
 
 #[test]
 fn an_unknown_operation_or_a_bad_status_exits_1() {
-    let out = run("getGadget", "200", b"{}", &[]);
+    let out = run("getDoohickey", "200", b"{}", &[]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("no operation `getGadget`"), "{stderr}");
+    assert!(stderr.contains("no operation `getDoohickey`"), "{stderr}");
     let out = run("getWidget", "2XX", b"{}", &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an HTTP status code"));

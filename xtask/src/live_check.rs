@@ -339,7 +339,8 @@ fn eligible(op: &Operation, options: &Options) -> Result<(), String> {
         .operations
         .as_ref()
         .is_some_and(|ids| ids.contains(&op.id.wire));
-    if !read && !(options.allow_writes && named) {
+    let allowed = read || (options.allow_writes && named);
+    if !allowed {
         return Err(format!(
             "{} changes data: sent only with --allow-writes and when named in --operations",
             op.method

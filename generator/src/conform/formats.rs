@@ -29,7 +29,9 @@ fn digits(b: &[u8], n: usize) -> Option<u32> {
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -138,7 +140,7 @@ fn base64(text: &str) -> Result<(), String> {
     };
     let body = text.trim_end_matches('=');
     let padding = text.len() - body.len();
-    if padding > 0 && (text.len() % 4 != 0 || padding > 2) {
+    if padding > 0 && (!text.len().is_multiple_of(4) || padding > 2) {
         return Err("wrong padding".into());
     }
     let mut last = 0;
