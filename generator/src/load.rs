@@ -278,7 +278,7 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 // ---------------------------------------------------------------------------------------------------------
 
 /// Where an imported external target ended up in the root document.
-type Imported = BTreeMap<(PathBuf, String), String>;
+type Imported = BTreeMap<(PathBuf, String, String), String>;
 
 fn resolve_external_refs(root: &mut Value, base_dir: &Path, file: &str) -> Result<(), Diagnostics> {
     let mut imported: Imported = BTreeMap::new();
@@ -293,8 +293,9 @@ fn resolve_external_refs(root: &mut Value, base_dir: &Path, file: &str) -> Resul
         problems: &mut problems,
         root_file: file,
         existing: &existing,
+        inline_depth: 0,
     };
-    rewrite_refs(root, base_dir, None, "#", &mut ctx);
+    rewrite_refs(root, Kind::Document, base_dir, None, "#", &mut ctx);
     if problems.has_errors() {
         return Err(problems);
     }
@@ -327,6 +328,8 @@ struct RefCtx<'a> {
     problems: &'a mut Diagnostics,
     root_file: &'a str,
     existing: &'a std::collections::BTreeSet<(String, String)>,
+    /// How many inlined targets enclose the one being walked.
+    inline_depth: usize,
 }
 
 fn existing_component_names(root: &Value) -> std::collections::BTreeSet<(String, String)> {
@@ -343,66 +346,211 @@ fn existing_component_names(root: &Value) -> std::collections::BTreeSet<(String,
     out
 }
 
-/// Walks `value`; `current_file` is `None` for the root document, or the external file the value came from.
+/// What an object in an OpenAPI document is, as far as `$ref` resolution cares: where a `$ref` may stand,
+/// which component section an imported target belongs in, and which values are literal data (examples,
+/// defaults, enum values, extension values), whose `$ref` keys are data and never resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Document,
+    Components,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    Header,
+    MediaType,
+    Encoding,
+    Schema,
+    Example,
+    Link,
+    Callback,
+    SecurityScheme,
+    /// Anything else (servers, tags, info, discriminator, ...): walked, with literal keys skipped.
+    Other,
+}
+
+/// What the values under a key are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    /// One object of this kind.
+    One(Kind),
+    /// A map from names to objects of this kind (`properties`, `responses`, `components.schemas`, ...).
+    Names(Kind),
+    /// A list of objects of this kind (`parameters`, `allOf`, ...).
+    List(Kind),
+    /// Literal data: never walked.
+    Literal,
+}
+
+/// The slot under `key` of an object of `kind`.
+fn slot(kind: Kind, key: &str) -> Slot {
+    use Kind::*;
+    use Slot::*;
+    if key.starts_with("x-") && kind != Document {
+        return Literal;
+    }
+    match (kind, key) {
+        (Document, "paths" | "webhooks" | "x-webhooks") => Names(PathItem),
+        (Document, "components") => One(Components),
+        (Document, _) => One(Other),
+        (Components, "schemas") => Names(Schema),
+        (Components, "responses") => Names(Response),
+        (Components, "parameters") => Names(Parameter),
+        (Components, "examples") => Names(Example),
+        (Components, "requestBodies") => Names(RequestBody),
+        (Components, "headers") => Names(Header),
+        (Components, "securitySchemes") => Names(SecurityScheme),
+        (Components, "links") => Names(Link),
+        (Components, "callbacks") => Names(Callback),
+        (Components, "pathItems") => Names(PathItem),
+        (Components, _) => One(Other),
+        (PathItem, "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace") => {
+            One(Operation)
+        }
+        (PathItem | Operation, "parameters") => List(Parameter),
+        (Operation, "requestBody") => One(RequestBody),
+        (Operation, "responses") => Names(Response),
+        (Operation, "callbacks") => Names(Callback),
+        (Callback, _) => One(PathItem),
+        (Parameter | Header | MediaType, "schema") => One(Schema),
+        (Parameter | Header | RequestBody | Response, "content") => Names(MediaType),
+        (Parameter | Header | MediaType, "examples") => Names(Example),
+        (MediaType, "encoding") => Names(Encoding),
+        (Response | Encoding, "headers") => Names(Header),
+        (Response, "links") => Names(Link),
+        (Example, "value") => Literal,
+        (Link, "parameters" | "requestBody") => Literal,
+        (
+            Schema,
+            "properties" | "patternProperties" | "definitions" | "$defs" | "dependentSchemas",
+        ) => Names(Schema),
+        (
+            Schema,
+            "items"
+            | "additionalProperties"
+            | "not"
+            | "contains"
+            | "propertyNames"
+            | "if"
+            | "then"
+            | "else"
+            | "additionalItems"
+            | "unevaluatedItems"
+            | "unevaluatedProperties",
+        ) => One(Schema),
+        (Schema, "allOf" | "anyOf" | "oneOf" | "prefixItems") => List(Schema),
+        (_, "example" | "examples" | "default" | "enum" | "const") => Literal,
+        _ => One(Other),
+    }
+}
+
+/// The component section an external target at a position of `kind` is imported into; `None` for
+/// positions that have no section in OpenAPI 3.0 (path items, operations, ...): those are inlined.
+fn section_for(kind: Kind) -> Option<&'static str> {
+    Some(match kind {
+        Kind::Schema => "schemas",
+        Kind::Parameter => "parameters",
+        Kind::Response => "responses",
+        Kind::RequestBody => "requestBodies",
+        Kind::Header => "headers",
+        Kind::Example => "examples",
+        Kind::Link => "links",
+        Kind::Callback => "callbacks",
+        Kind::SecurityScheme => "securitySchemes",
+        _ => return None,
+    })
+}
+
+/// How deep external `$ref`s may inline one another (path items, operations) before it is a cycle.
+const MAX_INLINE_DEPTH: usize = 32;
+
+/// Walks `value`, an object of `kind`; `current_file` is `None` for the root document, or the external
+/// file the value came from.
 fn rewrite_refs(
     value: &mut Value,
+    kind: Kind,
     dir: &Path,
     current_file: Option<&Path>,
     at: &str,
     ctx: &mut RefCtx<'_>,
 ) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get("$ref") {
-                let r = r.clone();
-                let external = !r.starts_with('#');
-                if external || current_file.is_some() {
-                    let (file_part, fragment) = match r.split_once('#') {
-                        Some((f, frag)) => (f.to_owned(), frag.to_owned()),
-                        None => (r.clone(), String::new()),
-                    };
-                    let target_file = if file_part.is_empty() {
-                        current_file.map(Path::to_path_buf)
-                    } else if file_part.starts_with("http://") || file_part.starts_with("https://")
-                    {
-                        ctx.problems.push(Diagnostic::error(ctx.root_file, Location::Pointer(format!("{at}/$ref")), format!("remote `$ref` `{r}` is not supported: download the file and refer to it by a relative path")));
-                        None
-                    } else {
-                        Some(dir.join(&file_part))
-                    };
-                    if let Some(target_file) = target_file
-                        && let Some(local) = import(&target_file, &fragment, at, ctx)
-                    {
-                        map.insert("$ref".into(), Value::String(local));
+    let Value::Object(map) = value else {
+        return;
+    };
+    if let Some(Value::String(r)) = map.get("$ref") {
+        let r = r.clone();
+        let external = !r.starts_with('#');
+        if external || current_file.is_some() {
+            let (file_part, fragment) = match r.split_once('#') {
+                Some((f, frag)) => (f.to_owned(), frag.to_owned()),
+                None => (r.clone(), String::new()),
+            };
+            let target_file = if file_part.is_empty() {
+                current_file.map(Path::to_path_buf)
+            } else if file_part.starts_with("http://") || file_part.starts_with("https://") {
+                ctx.problems.push(Diagnostic::error(ctx.root_file, Location::Pointer(format!("{at}/$ref")), format!("remote `$ref` `{r}` is not supported: download the file and refer to it by a relative path")));
+                None
+            } else {
+                Some(dir.join(&file_part))
+            };
+            if let Some(target_file) = target_file {
+                match section_for(kind) {
+                    Some(section) => {
+                        if let Some(local) = import(&target_file, &fragment, section, kind, at, ctx)
+                        {
+                            map.insert("$ref".into(), Value::String(local));
+                        }
+                    }
+                    None => {
+                        // No component section holds this kind in OpenAPI 3.0: put the target here.
+                        if let Some(target) = inline(&target_file, &fragment, kind, at, ctx) {
+                            *value = target;
+                        }
+                        return;
                     }
                 }
             }
-            for (k, v) in map.iter_mut() {
-                if k == "$ref" {
-                    continue;
+        }
+    }
+    for (k, v) in map.iter_mut() {
+        if k == "$ref" {
+            continue;
+        }
+        let child = crate::diag::child(at, k);
+        match slot(kind, k) {
+            Slot::Literal => {}
+            Slot::One(inner) => rewrite_refs(v, inner, dir, current_file, &child, ctx),
+            Slot::Names(inner) => {
+                if let Value::Object(names) = v {
+                    for (name, item) in names.iter_mut() {
+                        let at = crate::diag::child(&child, name);
+                        rewrite_refs(item, inner, dir, current_file, &at, ctx);
+                    }
                 }
-                let child = crate::diag::child(at, k);
-                rewrite_refs(v, dir, current_file, &child, ctx);
+            }
+            Slot::List(inner) => {
+                if let Value::Array(items) = v {
+                    for (i, item) in items.iter_mut().enumerate() {
+                        let at = format!("{child}/{i}");
+                        rewrite_refs(item, inner, dir, current_file, &at, ctx);
+                    }
+                }
             }
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter_mut().enumerate() {
-                let child = format!("{at}/{i}");
-                rewrite_refs(v, dir, current_file, &child, ctx);
-            }
-        }
-        _ => {}
     }
 }
 
-fn import(target_file: &Path, fragment: &str, at: &str, ctx: &mut RefCtx<'_>) -> Option<String> {
+/// Reads `target_file` (once) and returns the value at `fragment`, or records why not.
+fn fetch_target(
+    target_file: &Path,
+    fragment: &str,
+    at: &str,
+    ctx: &mut RefCtx<'_>,
+) -> Option<(PathBuf, Value)> {
     let canonical = target_file
         .canonicalize()
         .unwrap_or_else(|_| target_file.to_path_buf());
-    let key = (canonical.clone(), fragment.to_owned());
-    if let Some(local) = ctx.imported.get(&key) {
-        return Some(local.clone());
-    }
     if !ctx.cache.contains_key(&canonical) {
         let shown = target_file.display().to_string();
         // Only regular files: a device or a FIFO (`/dev/zero`, `/dev/stdin`) would be read without end.
@@ -453,36 +601,85 @@ fn import(target_file: &Path, fragment: &str, at: &str, ctx: &mut RefCtx<'_>) ->
         ));
         return None;
     };
-    let tokens: Vec<&str> = fragment
+    Some((canonical, target))
+}
+
+/// Inlines an external target at a position no component section can hold (a path item, an operation).
+fn inline(
+    target_file: &Path,
+    fragment: &str,
+    kind: Kind,
+    at: &str,
+    ctx: &mut RefCtx<'_>,
+) -> Option<Value> {
+    if ctx.inline_depth >= MAX_INLINE_DEPTH {
+        ctx.problems.push(Diagnostic::error(
+            ctx.root_file,
+            Location::Pointer(format!("{at}/$ref")),
+            format!(
+                "`$ref` to `{}#{fragment}` nests more than {MAX_INLINE_DEPTH} levels deep (a reference cycle?)",
+                target_file.display()
+            ),
+        ));
+        return None;
+    }
+    let (canonical, mut target) = fetch_target(target_file, fragment, at, ctx)?;
+    let dir = canonical
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    ctx.inline_depth += 1;
+    rewrite_refs(&mut target, kind, &dir, Some(&canonical), at, ctx);
+    ctx.inline_depth -= 1;
+    Some(target)
+}
+
+/// Imports an external target into the root document's `components.<section>` (once per file and
+/// fragment) and returns the local `$ref` to it.
+fn import(
+    target_file: &Path,
+    fragment: &str,
+    section: &str,
+    kind: Kind,
+    at: &str,
+    ctx: &mut RefCtx<'_>,
+) -> Option<String> {
+    let canonical = target_file
+        .canonicalize()
+        .unwrap_or_else(|_| target_file.to_path_buf());
+    let key = (canonical.clone(), fragment.to_owned(), section.to_owned());
+    if let Some(local) = ctx.imported.get(&key) {
+        return Some(local.clone());
+    }
+    let (canonical, mut target) = fetch_target(target_file, fragment, at, ctx)?;
+    let base_name = match fragment
         .trim_start_matches('/')
         .split('/')
-        .filter(|t| !t.is_empty())
-        .collect();
-    let (section, base_name) = match tokens.as_slice() {
-        ["components", section, name] => ((*section).to_owned(), unescape(name)),
-        [.., last] => ("schemas".to_owned(), unescape(last)),
-        [] => (
-            "schemas".to_owned(),
-            canonical
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("External")
-                .to_owned(),
-        ),
+        .rfind(|t| !t.is_empty())
+    {
+        Some(last) => unescape(last),
+        None => canonical
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("External")
+            .to_owned(),
     };
-    let name = unique_component_name(&section, &base_name, ctx);
+    let name = unique_component_name(section, &base_name, ctx);
     let local = format!(
         "#/components/{section}/{}",
         crate::diag::escape_pointer_token(&name)
     );
     ctx.imported.insert(key, local.clone());
-    let mut target = target;
+    // Claim the name before walking the target, so a reference back to it (a cycle) finds it.
+    ctx.additions
+        .push((section.to_owned(), name.clone(), Value::Null));
+    let index = ctx.additions.len() - 1;
     let dir = canonical
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    rewrite_refs(&mut target, &dir, Some(&canonical), &local, ctx);
-    ctx.additions.push((section, name, target));
+    rewrite_refs(&mut target, kind, &dir, Some(&canonical), &local, ctx);
+    ctx.additions[index].2 = target;
     Some(local)
 }
 
