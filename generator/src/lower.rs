@@ -139,6 +139,9 @@ struct ApiLowerer<'a> {
     types: Vec<TypeDef>,
     /// Components being lowered (to cut reference cycles during lowering).
     in_progress: BTreeSet<String>,
+    /// Components already lowered, by wire name. Not looked up among `types`: an inline schema whose
+    /// context name equals a component's wire name (`Pet.owner` → `PetOwner`) carries that wire name too.
+    lowered: BTreeSet<String>,
 }
 
 impl<'a> ApiLowerer<'a> {
@@ -151,6 +154,7 @@ impl<'a> ApiLowerer<'a> {
             components: BTreeMap::new(),
             types: Vec::new(),
             in_progress: BTreeSet::new(),
+            lowered: BTreeSet::new(),
         }
     }
 
@@ -320,7 +324,7 @@ impl<'a> ApiLowerer<'a> {
     // -----------------------------------------------------------------------------------------------------
 
     fn lower_component(&mut self, name: &str, schema: &ReferenceOr<Schema>) {
-        if self.types.iter().any(|t| t.name.wire == name) {
+        if !self.lowered.insert(name.to_owned()) {
             return;
         }
         let rust = self.components.get(name).cloned().unwrap_or_default();
