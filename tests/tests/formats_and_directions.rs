@@ -1,7 +1,7 @@
 //! Typed string formats and one-way (`readOnly` / `writeOnly`) fields in generated models, through the
 //! golden fixture crate (`generator/tests/fixtures/optionality.yaml`) and the real `klarna` crate.
 
-use klarna_golden::optionality::{Account, Cart};
+use klarna_golden::optionality::{Account, Cart, Owner, Quote, QuoteRequest};
 use serde_json::json;
 
 #[test]
@@ -80,6 +80,86 @@ fn one_way_required_fields_are_optional_where_the_other_direction_leaves_them_ou
     let err = serde_json::from_value::<Cart>(json!({"amount": 1, "expires_at": null}))
         .expect_err("id is required in a response-only type");
     assert!(err.to_string().contains("missing field `id`"), "{err}");
+}
+
+#[test]
+fn an_inferred_required_field_may_be_missing_from_a_response() {
+    // `fee` and `owner` are required by the document but marked `x-klarna-inferred`: a response without
+    // them still decodes.
+    let quote: Quote = serde_json::from_value(json!({"quote_id": "q1", "total": 1200}))
+        .expect("a response without the inferred fields");
+    assert_eq!((quote.fee, quote.owner), (None, None));
+    // When they are sent they are read as usual, `owner` through its `allOf: [$ref]` wrapper.
+    let quote: Quote = serde_json::from_value(json!({
+        "quote_id": "q1", "total": 1200, "fee": 30, "owner": {"name": "Ada"}
+    }))
+    .expect("a full response");
+    assert_eq!(quote.fee, Some(30));
+    assert_eq!(quote.owner, Some(Owner { name: "Ada".into() }));
+    // A confirmed required field is still required, and the error names it.
+    let err = serde_json::from_value::<Quote>(json!({"quote_id": "q1", "fee": 30}))
+        .expect_err("total is confirmed and required");
+    assert!(err.to_string().contains("missing field `total`"), "{err}");
+    // A request-only type keeps an inferred field as the document has it: the caller sends it.
+    let request = QuoteRequest::new(100, "web".into());
+    assert_eq!(
+        serde_json::to_value(&request).expect("serializes"),
+        json!({"amount": 100, "channel": "web"})
+    );
+}
+
+#[tokio::test]
+async fn through_the_client_a_missing_confirmed_field_is_a_decode_error_naming_it() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/quotes/q1"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"quote_id": "q1", "total": 5})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/quotes/q2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"quote_id": "q2"})))
+        .mount(&server)
+        .await;
+    let client = klarna_golden::Client::builder()
+        .api_key("test-key")
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    let quote = client
+        .quotes()
+        .get("q1")
+        .send()
+        .await
+        .expect("inferred fields may be missing");
+    assert_eq!((quote.total, quote.fee), (5, None));
+    let err = client
+        .quotes()
+        .get("q2")
+        .send()
+        .await
+        .expect_err("`total` is confirmed and missing");
+    assert_eq!(err.kind(), klarna_golden::ErrorKind::Deserialization);
+    assert!(err.to_string().contains("missing field `total`"), "{err}");
+}
+
+#[test]
+fn enums_are_open_in_requests_too() {
+    // A value this version does not list can be sent: `Unknown` serializes as the raw value.
+    let status = klarna::notification::WebhookStatus::from("PAUSED");
+    assert!(matches!(
+        status,
+        klarna::notification::WebhookStatus::Unknown(_)
+    ));
+    assert_eq!(
+        serde_json::to_value(&status).expect("serializes"),
+        json!("PAUSED")
+    );
 }
 
 #[test]

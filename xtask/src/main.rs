@@ -12,6 +12,7 @@ mod bruno;
 mod contract;
 mod corpus;
 mod diff;
+mod fidelity;
 mod live_check;
 mod notes;
 mod reference;
@@ -34,6 +35,8 @@ commands:
                    reference data)
   contract [--dynamic] [API...]
                    call every operation through the SDK against a Prism mock of its spec
+  fidelity         how much of specs/ a source confirms, per API; checks the evidence and writes
+                   specs/FIDELITY.md (`check` fails when it is not current)
   live-check [--base-url URL] [--api-key-env VAR] [--partner-account-id KRN] [--out DIR]
              [--operations id,id] [--allow-writes] [--allow-live]
                    call Klarna's test environment with KLARNA_API_KEY (read operations only), record each
@@ -57,7 +60,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen::regen(&workspace_root()),
-        Some("check") => regen::check(&workspace_root()),
+        Some("check") => {
+            regen::check(&workspace_root()).and_then(|()| fidelity::check(&workspace_root()))
+        }
+        Some("fidelity") => fidelity::run(&workspace_root()),
         Some("bruno") => bruno::bruno(&workspace_root(), args.get(1).map(String::as_str)),
         Some("notes") => notes::run(&workspace_root()),
         Some("reference") => reference::run(&workspace_root(), args.get(1..).unwrap_or_default()),
