@@ -3,14 +3,17 @@
 //! It understands what `specs/CONVENTIONS.md` allows: `$ref` to `#/components/...`, `type` (string,
 //! integer, number, boolean, object, array), `nullable`, `enum`, `required`, `properties` (a property the
 //! schema does not declare is an error unless `additionalProperties` allows it), `items`,
-//! `additionalProperties`, `oneOf` (with or without a `discriminator`), `format` (`date-time`, `date`,
-//! `int32` checked lightly), `minLength`, `maxLength` and `pattern`.
+//! `additionalProperties`, `oneOf` (with or without a `discriminator`), `allOf` (its parts merged into one
+//! schema, see [`Doc::effective`]; `allOf: [{$ref}]` is how CONVENTIONS marks a `$ref` property, so such a
+//! wrapper is read exactly like its `$ref` plus its own keywords), `format` (`date-time`, `date`, `int32`
+//! checked lightly), `minLength`, `maxLength` and `pattern`.
 //!
 //! Example bodies from Klarna's collection carry `{{placeholders}}`. A string that is exactly one
 //! placeholder is replaced, in place, by a value the schema expects ([`Doc::synthesize`]), and is not validated
 //! further (the example does not say what the value is). A string with a placeholder inside other text keeps
 //! its text with each placeholder replaced by `sample`, and only its type is checked.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use regex::Regex;
@@ -57,6 +60,47 @@ impl<'a> Doc<'a> {
         None
     }
 
+    /// `schema` as the checks read it: `$ref`s followed and an `allOf` merged into one schema. The parts of an
+    /// `allOf` are merged in order (each part itself followed and merged): `properties` and `required` are
+    /// united, any other keyword keeps its first value. The wrapper's own keywords (`description`,
+    /// `nullable`, `example`, markers such as `x-klarna-inferred`, ...) then win over the parts' ones, so a
+    /// single-element wrapper `allOf: [{$ref: X}]` reads exactly like `X` with the wrapper's keywords on top.
+    /// A schema without `allOf` is returned as it is. `Err` says which reference does not resolve, or that
+    /// the nesting is too deep (a cycle).
+    pub fn effective<'s>(&'s self, schema: &'s Value) -> Result<Cow<'s, Value>, String> {
+        self.flatten(schema, 0)
+    }
+
+    fn flatten<'s>(&'s self, schema: &'s Value, depth: usize) -> Result<Cow<'s, Value>, String> {
+        if depth > MAX_DEPTH {
+            return Err("`allOf` nesting too deep".into());
+        }
+        let resolved = self.resolve(schema).ok_or_else(|| {
+            format!(
+                "unresolvable $ref {}",
+                schema.get("$ref").unwrap_or(&Value::Null)
+            )
+        })?;
+        let Some(parts) = resolved.get("allOf").and_then(Value::as_array) else {
+            return Ok(Cow::Borrowed(resolved));
+        };
+        let mut merged = Map::new();
+        for part in parts {
+            if let Value::Object(part) = self.flatten(part, depth + 1)?.into_owned() {
+                merge_keywords(&mut merged, part, false);
+            }
+        }
+        if let Some(own) = resolved.as_object() {
+            let own = own
+                .iter()
+                .filter(|(k, _)| k.as_str() != "allOf")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            merge_keywords(&mut merged, own, true);
+        }
+        Ok(Cow::Owned(Value::Object(merged)))
+    }
+
     /// Validates `value` against `schema`, replacing placeholders in place; returns every problem.
     pub fn validate(&self, schema: &Value, value: &mut Value) -> Vec<Problem> {
         let mut out = Vec::new();
@@ -82,16 +126,14 @@ impl<'a> Doc<'a> {
             problem(out, "schema nesting too deep".into());
             return;
         }
-        let Some(schema) = self.resolve(schema) else {
-            problem(
-                out,
-                format!(
-                    "unresolvable $ref {}",
-                    schema.get("$ref").unwrap_or(&Value::Null)
-                ),
-            );
-            return;
+        let schema = match self.effective(schema) {
+            Ok(s) => s,
+            Err(e) => {
+                problem(out, e);
+                return;
+            }
         };
+        let schema: &Value = &schema;
         if let Value::String(s) = value
             && s.contains("{{")
         {
@@ -300,10 +342,12 @@ impl<'a> Doc<'a> {
 
     /// A value of the type `schema` describes: its `example` if it has one, else its first `enum` value,
     /// else a plain value of its type (strings by `format`; objects with their required properties).
+    /// `allOf` is read as [`Doc::effective`] merges it.
     pub fn synthesize(&self, schema: &Value, depth: usize) -> Value {
-        let Some(schema) = self.resolve(schema) else {
+        let Ok(schema) = self.effective(schema) else {
             return Value::Null;
         };
+        let schema: &Value = &schema;
         if depth > 16 {
             return Value::Null;
         }
@@ -359,7 +403,8 @@ impl<'a> Doc<'a> {
     }
 
     /// Checks that `path` leads somewhere in values of `schema`: keys through `properties` (or a map's
-    /// `additionalProperties`), indexes through arrays' `items`, any alternative of a `oneOf`. `Err` says where
+    /// `additionalProperties`), indexes through arrays' `items`, any alternative of a `oneOf`, the merged
+    /// parts of an `allOf`. `Err` says where
     /// the path stops.
     pub fn has_path(&self, schema: &Value, path: &[Seg]) -> Result<(), String> {
         self.walk(schema, path, 0, 0)
@@ -373,9 +418,11 @@ impl<'a> Doc<'a> {
                 format!("`{}`", crate::bru::path_string(&path[..done]))
             }
         };
-        let Some(schema) = self.resolve(schema) else {
-            return Err(format!("unresolvable $ref at {}", here()));
+        let schema = match self.effective(schema) {
+            Ok(s) => s,
+            Err(e) => return Err(format!("{e} at {}", here())),
         };
+        let schema: &Value = &schema;
         let Some(seg) = path.get(done) else {
             return Ok(());
         };
@@ -410,6 +457,31 @@ impl<'a> Doc<'a> {
                     )),
                     _ => Err(format!("{} has no property `{k}`", here())),
                 }
+            }
+        }
+    }
+}
+
+/// Merges the keywords `from` into `into`: `properties` and `required` are united (a property defined again
+/// replaces the earlier definition), any other keyword replaces the earlier value only when `overlay`.
+fn merge_keywords(into: &mut Map<String, Value>, from: Map<String, Value>, overlay: bool) {
+    for (key, value) in from {
+        match (key.as_str(), into.get_mut(&key), value) {
+            ("properties", Some(Value::Object(have)), Value::Object(add)) => have.extend(add),
+            ("required", Some(Value::Array(have)), Value::Array(add)) => {
+                for r in add {
+                    if !have.contains(&r) {
+                        have.push(r);
+                    }
+                }
+            }
+            (_, Some(have), value) => {
+                if overlay {
+                    *have = value;
+                }
+            }
+            (_, None, value) => {
+                into.insert(key, value);
             }
         }
     }
@@ -686,6 +758,153 @@ mod tests {
             Err("`list[0]` has no property `nope`".into())
         );
         assert!(doc.has_path(&r("Top"), &path(&[k("list")])).is_err());
+    }
+
+    /// A document whose properties wrap their `$ref` in `allOf` (the CONVENTIONS marker form), with one
+    /// multi-part `allOf`.
+    fn wrapped_doc() -> Value {
+        let mut d = doc();
+        let schemas = d.pointer_mut("/components/schemas").unwrap();
+        schemas["Address"] = json!({"type": "object", "required": ["city"], "properties": {
+            "city": {"type": "string"},
+            "country": {"type": "string", "pattern": "^[A-Z]{2}$"}
+        }});
+        schemas["Order"] = json!({"type": "object", "properties": {
+            "currency": {"allOf": [{"$ref": "#/components/schemas/Currency"}],
+                "description": "Wrapped currency.", "x-klarna-inferred": true},
+            "address": {"allOf": [{"$ref": "#/components/schemas/Address"}],
+                "nullable": true, "x-klarna-inferred": true},
+            "shipping": {"allOf": [{"$ref": "#/components/schemas/Address"}],
+                "description": "Where to."},
+            "items": {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/Item"}]}},
+            "both": {"allOf": [
+                {"$ref": "#/components/schemas/Address"},
+                {"type": "object", "required": ["zip"], "properties": {"zip": {"type": "string"}}}
+            ]},
+            "dangling": {"allOf": [{"$ref": "#/components/schemas/Nope"}]}
+        }});
+        d
+    }
+
+    #[test]
+    fn single_element_all_of_reads_like_its_ref_with_the_wrappers_keywords() {
+        let d = wrapped_doc();
+        let doc = Doc::new(&d);
+        let currency = d
+            .pointer("/components/schemas/Order/properties/currency")
+            .unwrap();
+        let merged = doc.effective(currency).unwrap();
+        assert_eq!(
+            merged.as_ref(),
+            &json!({"type": "string", "pattern": "^[A-Z]{3}$", "example": "EUR",
+                "description": "Wrapped currency.", "x-klarna-inferred": true})
+        );
+        // A schema without allOf comes back as it is, borrowed.
+        assert!(matches!(
+            doc.effective(&r("Currency")),
+            Ok(Cow::Borrowed(_))
+        ));
+
+        // Placeholders are filled with a value of the wrapped type, through arrays of wrappers too.
+        let mut v = json!({"currency": "{{currency}}", "address": "{{address}}", "shipping": "{{s}}",
+            "items": [{"name": "{{n}}", "currency": "{{c}}"}]});
+        assert_eq!(doc.validate(&r("Order"), &mut v), vec![]);
+        assert_eq!(v["currency"], json!("EUR"));
+        assert_eq!(v["shipping"], json!({"city": "sample"}));
+        // The wrapper's `nullable` makes a filled placeholder null, as for a nullable schema.
+        assert_eq!(v["address"], Value::Null);
+        assert_eq!(v["items"][0]["currency"], json!("EUR"));
+
+        // The wrapped schema's rules apply, and the wrapper's own `nullable` too.
+        let mut bad = json!({"currency": "eur", "address": {"country": "de", "x": 1},
+            "items": [{"name": "toolong"}]});
+        let mut got: Vec<(String, String)> = doc
+            .validate(&r("Order"), &mut bad)
+            .into_iter()
+            .map(|p| (p.path, p.message))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (
+                    "$.address".into(),
+                    "required property `city` is missing".into()
+                ),
+                (
+                    "$.address.country".into(),
+                    "`de` does not match pattern `^[A-Z]{2}$`".into()
+                ),
+                (
+                    "$.address.x".into(),
+                    "property not declared in the schema".into()
+                ),
+                (
+                    "$.currency".into(),
+                    "`eur` does not match pattern `^[A-Z]{3}$`".into()
+                ),
+                ("$.items[0].name".into(), "longer than maxLength 5".into()),
+            ]
+        );
+        let mut null_address = json!({"address": null});
+        assert_eq!(doc.validate(&r("Order"), &mut null_address), vec![]);
+
+        // Response paths walk through the wrapper.
+        let k = |s: &str| Seg::Key(s.into());
+        assert_eq!(
+            doc.has_path(&r("Order"), &[k("address"), k("city")]),
+            Ok(())
+        );
+        assert_eq!(
+            doc.has_path(&r("Order"), &[k("address"), k("street")]),
+            Err("`address` has no property `street`".into())
+        );
+
+        // A wrapper around a dangling reference is an error that names the reference.
+        let mut dangling = json!({"dangling": {}});
+        let p = doc.validate(&r("Order"), &mut dangling);
+        assert_eq!(
+            p,
+            vec![Problem {
+                path: "$.dangling".into(),
+                message: "unresolvable $ref \"#/components/schemas/Nope\"".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn multi_part_all_of_is_merged_as_a_whole() {
+        let d = wrapped_doc();
+        let doc = Doc::new(&d);
+        let both = d
+            .pointer("/components/schemas/Order/properties/both")
+            .unwrap();
+        assert_eq!(
+            doc.synthesize(both, 0),
+            json!({"city": "sample", "zip": "sample"})
+        );
+        let mut ok = json!({"both": {"city": "Berlin", "country": "DE", "zip": "10115"}});
+        assert_eq!(doc.validate(&r("Order"), &mut ok), vec![]);
+        let mut missing = json!({"both": {"city": "Berlin", "extra": true}});
+        let mut got: Vec<String> = doc
+            .validate(&r("Order"), &mut missing)
+            .into_iter()
+            .map(|p| format!("{}: {}", p.path, p.message))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                "$.both.extra: property not declared in the schema",
+                "$.both: required property `zip` is missing"
+            ]
+        );
+        let k = |s: &str| Seg::Key(s.into());
+        assert_eq!(doc.has_path(&r("Order"), &[k("both"), k("zip")]), Ok(()));
+        assert_eq!(
+            doc.has_path(&r("Order"), &[k("both"), k("country")]),
+            Ok(())
+        );
     }
 
     #[test]
