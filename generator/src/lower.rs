@@ -1864,7 +1864,11 @@ fn sync_pagination_presence(api: &mut Api) {
             .map(|f| f.presence)
     };
     let types = &api.types;
-    for op in api.resources.iter_mut().flat_map(|r| r.operations.iter_mut()) {
+    for op in api
+        .resources
+        .iter_mut()
+        .flat_map(|r| r.operations.iter_mut())
+    {
         let Some(p) = op.pagination.as_mut() else {
             continue;
         };
