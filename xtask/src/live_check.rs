@@ -1,6 +1,6 @@
 //! `cargo xtask live-check`: calls Klarna's test environment with a maintainer's API key, records every
 //! exchange as a fixture and checks each response body against `specs/` with `klarna-codegen`'s
-//! [`conform`](klarna_codegen::conform).
+//! `conform` ([`klarna_codegen::conform`]).
 //!
 //! Only read operations (GET, HEAD) are sent, unless `--allow-writes` is given and the mutating operation is
 //! named in `--operations` and needs no request body. List operations go first; the ids their first item
