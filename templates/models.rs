@@ -9,6 +9,7 @@ use super::*;
 {% when TypeView::Struct with (s) %}
 {{ s.doc }}
 {{ s.attrs }}
+{% if s.allow_deprecated %}#[allow(deprecated)] // the struct or a field's type is deprecated{% endif %}
 #[derive(Clone, {% if s.redacted_debug.is_none() %}Debug, {% endif %}PartialEq{% if s.derive_default %}, Default{% endif %}, ::serde::Serialize, ::serde::Deserialize)]
 pub struct {{ s.name }} {
     {% for f in s.fields %}
@@ -21,6 +22,7 @@ pub struct {{ s.name }} {
 {% include "debug_impl.rs" %}
 {% endif %}
 {% if let Some(ctor) = s.ctor %}
+{% if s.allow_deprecated %}#[allow(deprecated)]{% endif %}
 impl {{ s.name }} {
     /// Creates a value from its required fields; optional fields start empty.
     {{ ctor.attrs }}
@@ -46,7 +48,7 @@ pub enum {{ e.name }} {
     Unknown(::std::string::String),
 }
 
-::klarna_runtime::__string_enum!({{ e.name }} {
+::klarna_runtime::__string_enum!({% if e.allow_deprecated %}#[allow(deprecated)] {% endif %}{{ e.name }} {
     {% for v in e.variants %}{{ v.name }} => {{ v.wire_lit }},
     {% endfor %}
 });
@@ -64,13 +66,14 @@ pub enum {{ e.name }} {
     Unknown(i64),
 }
 
-::klarna_runtime::__int_enum!({{ e.name }} {
+::klarna_runtime::__int_enum!({% if e.allow_deprecated %}#[allow(deprecated)] {% endif %}{{ e.name }} {
     {% for v in e.variants %}{{ v.name }} => {{ v.value }},
     {% endfor %}
 });
 {% when TypeView::Union with (u) %}
 {{ u.doc }}
 {{ u.attrs }}
+{% if u.allow_deprecated %}#[allow(deprecated)] // the union or a variant's type is deprecated{% endif %}
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum {{ u.name }} {
@@ -82,6 +85,7 @@ pub enum {{ u.name }} {
     Unknown(::serde_json::Value),
 }
 
+{% if u.allow_deprecated %}#[allow(deprecated)]{% endif %}
 impl ::serde::Serialize for {{ u.name }} {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
@@ -91,6 +95,7 @@ impl ::serde::Serialize for {{ u.name }} {
     }
 }
 
+{% if u.allow_deprecated %}#[allow(deprecated)]{% endif %}
 impl<'de> ::serde::Deserialize<'de> for {{ u.name }} {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -112,6 +117,7 @@ impl<'de> ::serde::Deserialize<'de> for {{ u.name }} {
 }
 {% when TypeView::Alias with (a) %}
 {{ a.doc }}
+{% if a.allow_deprecated %}#[allow(deprecated)] // the target is deprecated{% endif %}
 pub type {{ a.name }} = {{ a.ty }};
 {% endmatch %}
 {% endfor %}

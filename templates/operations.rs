@@ -34,6 +34,7 @@ impl {{ r.name }} {
 {% for op in r.ops %}
 {% for e in op.status_enums %}
 {{ e.doc }}
+{% if op.allow_deprecated %}#[allow(deprecated)] // a variant's type is deprecated{% endif %}
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum {{ e.name }} {
@@ -44,6 +45,7 @@ pub enum {{ e.name }} {
 }
 {% endfor %}
 {% if let Some(e) = op.errors_impl %}
+{% if op.allow_deprecated %}#[allow(deprecated)]{% endif %}
 impl {{ e.name }} {
     /// The documented error body of a failed call: `None` when the error did not come from an error
     /// response, when its status has no documented body, or when the body does not parse as that type.
@@ -63,6 +65,7 @@ impl {{ e.name }} {
 {% endif %}
 /// Request builder for [`{{ r.name }}::{{ op.method_plain }}`]: set optional parameters and per-request
 /// options, then call [`send`]({{ op.builder }}::send).
+{% if op.allow_deprecated %}#[allow(deprecated)] // a parameter's or the body's type is deprecated{% endif %}
 #[derive(Clone{% if op.redacted_debug.is_none() %}, Debug{% endif %})]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct {{ op.builder }} {
@@ -74,6 +77,7 @@ pub struct {{ op.builder }} {
 {% include "debug_impl.rs" %}
 {% endif %}
 
+{% if op.allow_deprecated %}#[allow(deprecated)]{% endif %}
 impl {{ op.builder }} {
     {% for s in op.setters %}
     {{ s.doc }}

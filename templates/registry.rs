@@ -22,6 +22,7 @@ pub fn roundtrip(
     let result = match name {
         {% for t in types %}
         #[cfg(feature = {{ t.feature_lit }})]
+        {% if t.deprecated %}#[allow(deprecated)]{% endif %}
         {{ t.name_lit }} => through::<crate::{{ t.path }}>(value),
         {% endfor %}
         _ => return ::std::option::Option::None,

@@ -59,6 +59,10 @@ pub struct Api {
 pub struct EventSet {
     /// The string enum that lists the event types.
     pub enum_ty: String,
+    /// A payload type is deprecated: the event enum and its impl carry `#[allow(deprecated)]`. Only
+    /// written to the JSON dump when set.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allow_deprecated: bool,
     /// Where the map is.
     pub pointer: String,
     /// One entry per event type, in the enum's order.
@@ -105,6 +109,11 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// The items generated for this type name a deprecated type (this type itself, in its impls, or a
+    /// field's, variant's or alias's type), so they carry `#[allow(deprecated)]`: a crate with deprecated
+    /// schemas compiles without warnings. Only written to the JSON dump when set.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allow_deprecated: bool,
     /// What kind of type.
     pub kind: TypeKind,
 }
@@ -273,6 +282,17 @@ pub enum TypeRef {
     List(Box<TypeRef>),
     /// A string-keyed map.
     Map(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The named type this reference reaches, through lists and maps.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
 }
 
 /// How a string of a given `format` is represented in Rust: the formats the runtime has a
@@ -446,6 +466,11 @@ pub struct Operation {
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// A parameter, body, response, error or page type of the operation is deprecated: the method, the
+    /// request builder and the operation's enums carry `#[allow(deprecated)]`. Only written to the JSON
+    /// dump when set.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allow_deprecated: bool,
     /// Marked `x-klarna-inferred`: not confirmed by Klarna's request collection.
     pub inferred: bool,
     /// Path parameters, in template order.

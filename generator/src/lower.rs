@@ -244,6 +244,7 @@ impl<'a> ApiLowerer<'a> {
         };
         relax_one_way_required(&mut api);
         sync_pagination_presence(&mut api);
+        allow_deprecated_uses(&mut api);
         api
     }
 
@@ -312,6 +313,7 @@ impl<'a> ApiLowerer<'a> {
             }
             return Some(EventSet {
                 enum_ty,
+                allow_deprecated: false,
                 pointer,
                 events,
             });
@@ -353,6 +355,7 @@ impl<'a> ApiLowerer<'a> {
                 pointer,
                 doc,
                 deprecated,
+                allow_deprecated: false,
                 kind: TypeKind::Alias { target: ty },
             });
         }
@@ -591,6 +594,7 @@ impl<'a> ApiLowerer<'a> {
             pointer: pointer.to_owned(),
             doc,
             deprecated,
+            allow_deprecated: false,
             kind,
         });
     }
@@ -1341,6 +1345,7 @@ impl<'a> ApiLowerer<'a> {
             summary: op.summary.as_deref().map(doc_text),
             doc: op.description.as_deref().map(doc_text),
             deprecated: op.deprecated,
+            allow_deprecated: false,
             inferred: op
                 .extensions
                 .get(INFERRED_EXTENSION)
@@ -1811,6 +1816,61 @@ fn is_sensitive_schema(schema: &Schema) -> bool {
             SchemaKind::Type(Type::String(st))
                 if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
         )
+}
+
+/// Marks the types, operations and webhook events whose generated items must name a deprecated type, so
+/// that render gives exactly those items `#[allow(deprecated)]` and a crate generated from a document
+/// with deprecated schemas compiles without warnings for its users.
+///
+/// A type is marked when it is deprecated itself (its impls, written by the template or the runtime's
+/// enum macros, name it and its variants) or when a field, the `additionalProperties` map, a union
+/// variant or an alias target is of a deprecated type. An operation is marked when a parameter, the
+/// body, a success or error body or the page's items are of a deprecated type.
+fn allow_deprecated_uses(api: &mut Api) {
+    let deprecated: BTreeSet<String> = api
+        .types
+        .iter()
+        .filter(|t| t.deprecated)
+        .map(|t| t.name.rust.clone())
+        .collect();
+    if deprecated.is_empty() {
+        return;
+    }
+    let names = |ty: &TypeRef| ty.named().is_some_and(|n| deprecated.contains(n));
+    let body_names = |body: &ResponseBody| matches!(body, ResponseBody::Json(t) if names(t));
+    for t in &mut api.types {
+        t.allow_deprecated = t.deprecated
+            || match &t.kind {
+                TypeKind::Struct {
+                    fields, additional, ..
+                } => {
+                    fields.iter().any(|f| names(&f.ty))
+                        || additional.as_ref().is_some_and(|a| names(&a.ty))
+                }
+                TypeKind::Union { variants, .. } => variants.iter().any(|v| names(&v.ty)),
+                TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => false,
+                TypeKind::Alias { target } => names(target),
+            };
+    }
+    for op in api.resources.iter_mut().flat_map(|r| &mut r.operations) {
+        op.allow_deprecated = op
+            .path_params
+            .iter()
+            .chain(&op.query_params)
+            .chain(&op.header_params)
+            .any(|p| names(&p.ty))
+            || op.body.as_ref().is_some_and(|b| names(&b.ty))
+            || body_names(&op.response.body)
+            || op.response.alternatives.iter().any(|a| body_names(&a.body))
+            || op.errors.iter().any(|a| body_names(&a.body))
+            || op
+                .pagination
+                .as_ref()
+                .is_some_and(|p| names(&p.item_ty) || names(&p.page_ty));
+    }
+    if let Some(events) = &mut api.events {
+        events.allow_deprecated = events.events.iter().any(|e| names(&e.payload));
+    }
 }
 
 /// Where a document's `required` is relaxed, so that a response the document does not fully describe

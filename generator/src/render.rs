@@ -161,6 +161,7 @@ pub fn render(
                         unraw(&t.name.rust)
                     )),
                     path: format!("{}::models::{}", a.module.rust, t.name.rust),
+                    deprecated: t.deprecated,
                 })
             })
             .collect(),
@@ -227,6 +228,7 @@ pub fn render(
         if let Some(events) = &api.events {
             let webhooks = WebhooksTemplate {
                 module_path: api_name.replace('-', "_"),
+                allow_deprecated: events.allow_deprecated,
                 events: events
                     .events
                     .iter()
@@ -690,6 +692,8 @@ struct StructView {
     name: String,
     doc: String,
     attrs: String,
+    /// The struct names a deprecated type: it and its impls carry `#[allow(deprecated)]`.
+    allow_deprecated: bool,
     derive_default: bool,
     fields: Vec<FieldView>,
     ctor: Option<CtorView>,
@@ -717,10 +721,12 @@ struct DebugFieldView {
 }
 
 impl DebugView {
-    /// The view when one of `fields` (Rust name, sensitive, deprecated) is sensitive.
+    /// The view when one of `fields` (Rust name, sensitive, deprecated) is sensitive; `allow_deprecated`
+    /// when a field's type is deprecated.
     fn for_fields<'a>(
         name: &str,
         fields: impl Iterator<Item = (&'a str, bool, bool)> + Clone,
+        allow_deprecated: bool,
     ) -> Option<DebugView> {
         if !fields.clone().any(|(_, sensitive, _)| sensitive) {
             return None;
@@ -728,7 +734,7 @@ impl DebugView {
         Some(DebugView {
             type_name: name.to_owned(),
             name_lit: lit(unraw(name)),
-            attrs: if fields.clone().any(|(_, _, deprecated)| deprecated) {
+            attrs: if allow_deprecated || fields.clone().any(|(_, _, deprecated)| deprecated) {
                 "#[allow(deprecated)] // shows deprecated fields too".into()
             } else {
                 String::new()
@@ -768,6 +774,8 @@ struct EnumView {
     name: String,
     doc: String,
     attrs: String,
+    /// The impls name a deprecated type (this one, or a variant's): they carry `#[allow(deprecated)]`.
+    allow_deprecated: bool,
     variants: Vec<VariantView>,
 }
 
@@ -781,6 +789,8 @@ struct IntEnumView {
     name: String,
     doc: String,
     attrs: String,
+    /// The impls name a deprecated type (this one, or a variant's): they carry `#[allow(deprecated)]`.
+    allow_deprecated: bool,
     variants: Vec<IntVariantView>,
 }
 
@@ -793,6 +803,8 @@ struct UnionView {
     name: String,
     doc: String,
     attrs: String,
+    /// The impls name a deprecated type (this one, or a variant's): they carry `#[allow(deprecated)]`.
+    allow_deprecated: bool,
     tag_lit: Option<String>,
     variants: Vec<UnionVariantView>,
 }
@@ -808,6 +820,8 @@ struct UnionVariantView {
 struct AliasView {
     name: String,
     doc: String,
+    /// The target is deprecated: the alias carries `#[allow(deprecated)]`.
+    allow_deprecated: bool,
     ty: String,
 }
 
@@ -846,7 +860,7 @@ fn type_view(t: &TypeDef) -> TypeView {
                 });
             }
             let ctor = (*construct == Construct::New).then(|| CtorView {
-                attrs: if fields.iter().any(|f| f.deprecated) {
+                attrs: if t.allow_deprecated || fields.iter().any(|f| f.deprecated) {
                     "#[allow(deprecated)] // initializes deprecated fields to their empty value"
                         .into()
                 } else {
@@ -886,11 +900,13 @@ fn type_view(t: &TypeDef) -> TypeView {
                     .iter()
                     .map(|f| (f.name.rust.as_str(), f.sensitive, f.deprecated))
                     .chain(additional.iter().map(|a| (a.rust.as_str(), false, false))),
+                t.allow_deprecated,
             );
             TypeView::Struct(StructView {
                 name,
                 doc,
                 attrs,
+                allow_deprecated: t.allow_deprecated,
                 derive_default: *construct == Construct::Default,
                 fields: views,
                 ctor,
@@ -901,6 +917,7 @@ fn type_view(t: &TypeDef) -> TypeView {
             name,
             doc,
             attrs,
+            allow_deprecated: t.allow_deprecated,
             variants: variants
                 .iter()
                 .map(|v| VariantView {
@@ -914,6 +931,7 @@ fn type_view(t: &TypeDef) -> TypeView {
             name,
             doc,
             attrs,
+            allow_deprecated: t.allow_deprecated,
             variants: variants
                 .iter()
                 .map(|v| IntVariantView {
@@ -929,6 +947,7 @@ fn type_view(t: &TypeDef) -> TypeView {
             name,
             doc,
             attrs,
+            allow_deprecated: t.allow_deprecated,
             tag_lit: discriminator.as_deref().map(lit),
             variants: variants
                 .iter()
@@ -967,6 +986,7 @@ fn type_view(t: &TypeDef) -> TypeView {
         TypeKind::Alias { target } => TypeView::Alias(AliasView {
             name,
             doc,
+            allow_deprecated: t.allow_deprecated,
             ty: rust_type(target, ""),
         }),
     }
@@ -1069,6 +1089,9 @@ struct OpView {
     builder: String,
     doc: String,
     attrs: String,
+    /// A type the operation names is deprecated: its method, enums and builder carry
+    /// `#[allow(deprecated)]`.
+    allow_deprecated: bool,
     args: Vec<NameTy>,
     fields: Vec<BuilderField>,
     /// A parameter is sensitive: the builder's `Debug` is written out, redacting it.
@@ -1634,6 +1657,9 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
     if op.deprecated {
         attrs.push(deprecated_attr(true));
     }
+    if op.allow_deprecated {
+        attrs.push("#[allow(deprecated)]".to_owned());
+    }
     if args.len() > 7 {
         attrs.push("#[allow(clippy::too_many_arguments)] // one argument per required parameter of the operation".to_owned());
     }
@@ -1643,6 +1669,7 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         std::iter::once(("client", false, false))
             .chain(fields.iter().map(|f| (f.name.as_str(), f.sensitive, false)))
             .chain(std::iter::once(("options", false, false))),
+        op.allow_deprecated,
     );
     OpView {
         redacted_debug,
@@ -1658,6 +1685,7 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         builder: op.builder.clone(),
         doc: outer_doc(&op_doc(op)),
         attrs: attrs.join("\n"),
+        allow_deprecated: op.allow_deprecated,
         args,
         fields,
         setters,
@@ -1712,6 +1740,8 @@ struct RegistryEntry {
     feature_lit: String,
     name_lit: String,
     path: String,
+    /// The type is deprecated: its arm carries `#[allow(deprecated)]`.
+    deprecated: bool,
 }
 
 #[derive(Template)]
@@ -1787,6 +1817,8 @@ struct EventView {
 #[template(path = "webhooks.rs", escape = "none")]
 struct WebhooksTemplate {
     module_path: String,
+    /// A payload type is deprecated: `Event` and its impl carry `#[allow(deprecated)]`.
+    allow_deprecated: bool,
     events: Vec<EventView>,
 }
 

@@ -11,10 +11,13 @@
 //! debug build of the SDK does not pay for every enum of every API.
 
 /// Implements the wire conversions of a generated string enum with an `Unknown(String)` variant.
+///
+/// Leading attributes (the generator passes `#[allow(deprecated)]` for a deprecated enum) go on every impl.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __string_enum {
-    ($name:ident { $($variant:ident => $wire:literal),* $(,)? }) => {
+    ($(#[$attr:meta])* $name:ident { $($variant:ident => $wire:literal),* $(,)? }) => {
+        $(#[$attr])*
         impl $name {
             /// The value as it is sent on the wire.
             #[inline]
@@ -26,6 +29,7 @@ macro_rules! __string_enum {
             }
         }
 
+        $(#[$attr])*
         impl ::std::convert::From<&str> for $name {
             #[inline]
             fn from(value: &str) -> Self {
@@ -36,6 +40,7 @@ macro_rules! __string_enum {
             }
         }
 
+        $(#[$attr])*
         impl ::std::convert::From<::std::string::String> for $name {
             #[inline]
             fn from(value: ::std::string::String) -> Self {
@@ -46,6 +51,7 @@ macro_rules! __string_enum {
             }
         }
 
+        $(#[$attr])*
         impl ::std::fmt::Display for $name {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -53,6 +59,7 @@ macro_rules! __string_enum {
             }
         }
 
+        $(#[$attr])*
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,
@@ -62,6 +69,7 @@ macro_rules! __string_enum {
             }
         }
 
+        $(#[$attr])*
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -74,10 +82,13 @@ macro_rules! __string_enum {
 }
 
 /// Implements the wire conversions of a generated integer enum with an `Unknown(i64)` variant.
+///
+/// Leading attributes go on every impl, as for [`__string_enum!`].
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __int_enum {
-    ($name:ident { $($variant:ident => $value:literal),* $(,)? }) => {
+    ($(#[$attr:meta])* $name:ident { $($variant:ident => $value:literal),* $(,)? }) => {
+        $(#[$attr])*
         impl $name {
             /// The value as it is sent on the wire.
             #[inline]
@@ -89,6 +100,7 @@ macro_rules! __int_enum {
             }
         }
 
+        $(#[$attr])*
         impl ::std::convert::From<i64> for $name {
             #[inline]
             fn from(value: i64) -> Self {
@@ -99,6 +111,7 @@ macro_rules! __int_enum {
             }
         }
 
+        $(#[$attr])*
         impl ::std::fmt::Display for $name {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -106,6 +119,7 @@ macro_rules! __int_enum {
             }
         }
 
+        $(#[$attr])*
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,
@@ -115,6 +129,7 @@ macro_rules! __int_enum {
             }
         }
 
+        $(#[$attr])*
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
