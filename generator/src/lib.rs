@@ -28,6 +28,7 @@
     )
 )]
 
+pub mod cli;
 pub mod conform;
 pub mod diag;
 pub mod diff;

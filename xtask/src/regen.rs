@@ -3,6 +3,7 @@
 //!
 //! Generated trees:
 //! - `generated/`: the `klarna` crate, from `specs/`;
+//! - `cli/src/generated/`: the operation table of the `klarna` command line, from the same IR;
 //! - `generator/tests/golden/`: the `klarna-golden` crate, from the one-feature fixture specs in
 //!   `generator/tests/fixtures/` (a workspace member, so `cargo build`, `cargo test` and clippy compile
 //!   the expected output);
@@ -82,10 +83,20 @@ pub fn generate_sdk(root: &Path) -> Result<klarna_codegen::Generated> {
 /// Every generated tree, in memory.
 pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
     let sdk = generate_sdk(root)?;
-    let mut trees = vec![Tree {
-        dir: PathBuf::from("generated"),
-        files: sdk.files,
-    }];
+    // The `klarna` command line's operation table, from the same IR (its own directory: a tree's
+    // directory holds only generated files).
+    let cli_table = klarna_codegen::cli::render_table(&sdk.ir, REGEN_COMMAND)
+        .map_err(|d| anyhow::anyhow!("the CLI table failed: {d}"))?;
+    let mut trees = vec![
+        Tree {
+            dir: PathBuf::from("generated"),
+            files: sdk.files,
+        },
+        Tree {
+            dir: PathBuf::from("cli/src/generated"),
+            files: BTreeMap::from([(PathBuf::from("mod.rs"), cli_table)]),
+        },
+    ];
 
     let fixture_dir = root.join("generator/tests/fixtures");
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(&fixture_dir)
