@@ -1,0 +1,281 @@
+//! Stage 2, lower: OpenAPI documents → [`crate::ir::Crate`].
+//!
+//! All decisions are made here, once: Rust names (through [`crate::naming`]), names for inline schemas
+//! (from their context: `<Parent><Field>`, `<Operation>Body`, `<Operation>Response`, `<List>Item`), type
+//! mapping, optionality, which headers the runtime manages, recursion boxing, the success response,
+//! pagination. Problems become located diagnostics; a construct that cannot be expressed yet degrades to
+//! `serde_json::Value` with a warning that says what was not generated.
+
+mod bodies;
+mod docs;
+mod merge;
+mod operations;
+mod pagination;
+mod parameters;
+pub mod passes;
+mod responses;
+mod schemas;
+mod structs;
+mod unions;
+mod webhooks;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent,
+    ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use crate::diag::{Diagnostic, Diagnostics, Location, child};
+use crate::ir::*;
+use crate::load::LoadedSpec;
+use crate::naming::{Case, Scope, sanitize, unraw};
+
+use self::bodies::{is_json, pick_media};
+pub use self::docs::doc_text;
+use self::parameters::location_of;
+use self::passes::cycles::box_cycles;
+use self::passes::deprecation::allow_deprecated_uses;
+use self::passes::directions::{relax_one_way_required, sync_pagination_presence};
+use self::passes::method_names::name_methods;
+use self::responses::status_text;
+use self::schemas::string_format_text;
+pub use self::structs::{INFERRED_EXTENSION, SENSITIVE_EXTENSION};
+use self::structs::{construct_for, is_marked_sensitive, is_sensitive_schema};
+
+/// Headers that the runtime sets on every request; operations never take them as parameters.
+const RUNTIME_HEADERS: &[&str] = &[
+    "authorization",
+    "partner-correlation-id",
+    "klarna-integration-metadata",
+    "user-agent",
+    "content-type",
+    "accept",
+];
+
+/// The header that marks an operation as idempotent (the runtime generates and reuses its value).
+const IDEMPOTENCY_HEADER: &str = "klarna-idempotency-key";
+
+/// Names an operation builder already uses for its own methods and fields.
+const BUILDER_RESERVED: &[&str] = &[
+    "send",
+    "options",
+    "client",
+    "body",
+    "idempotency_key",
+    "timeout",
+    "attempt_timeout",
+    "retry_policy",
+    "correlation_id",
+    "header",
+    "integration_metadata",
+    "into_stream",
+    "into_pages",
+    "new",
+    "clone",
+    "fmt",
+];
+
+/// Methods of the generated `Client` that resource accessors may not take.
+const CLIENT_RESERVED: &[&str] = &[
+    "builder", "runtime", "clone", "fmt", "from", "into", "new", "default",
+];
+
+/// Lowers all documents into one crate.
+pub fn lower(specs: &[LoadedSpec], crate_name: &str, version: &str) -> (Crate, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    // Each API becomes a module of the facade crate, beside its `registry` module and the re-exported `time`.
+    let mut module_scope = Scope::new([
+        "runtime",
+        "models",
+        "operations",
+        "prelude",
+        "registry",
+        "time",
+    ]);
+    let mut accessor_scope = Scope::new(CLIENT_RESERVED.iter().copied());
+    let mut ordered: Vec<&LoadedSpec> = specs.iter().collect();
+    ordered.sort_by(|a, b| {
+        a.stem
+            .cmp(&b.stem)
+            .then(a.display_path.cmp(&b.display_path))
+    });
+    let mut apis = Vec::new();
+    for spec in ordered {
+        let wanted = sanitize(&spec.stem, Case::Snake);
+        let (module, collision) = module_scope.claim(&wanted);
+        if let Some(c) = collision {
+            diags.push(Diagnostic::warning(
+                &spec.display_path,
+                Location::File,
+                format!(
+                    "module `{}` renamed to `{}`: {}",
+                    c.wanted, c.given, c.reason
+                ),
+            ));
+        }
+        let mut lowerer = ApiLowerer::new(spec, &mut diags);
+        let api = lowerer.lower_api(
+            Name {
+                wire: spec.stem.clone(),
+                rust: module,
+            },
+            &mut accessor_scope,
+        );
+        apis.push(api);
+    }
+    diags.sort();
+    (
+        Crate {
+            name: crate_name.to_owned(),
+            version: version.to_owned(),
+            apis,
+        },
+        diags,
+    )
+}
+
+/// How a schema that needs a named type gets its name.
+#[derive(Clone, Debug)]
+enum Naming {
+    /// Already claimed (a component schema).
+    Fixed(String),
+    /// Wanted name from the context; claimed from the type scope when needed.
+    Context(String),
+}
+
+impl Naming {
+    fn hint(&self) -> &str {
+        match self {
+            Naming::Fixed(s) | Naming::Context(s) => s,
+        }
+    }
+}
+
+struct ApiLowerer<'a> {
+    spec: &'a LoadedSpec,
+    api: &'a OpenAPI,
+    diags: &'a mut Diagnostics,
+    type_scope: Scope,
+    /// Component schema name → Rust type name.
+    components: BTreeMap<String, String>,
+    types: Vec<TypeDef>,
+    /// Components being lowered (to cut reference cycles during lowering).
+    in_progress: BTreeSet<String>,
+    /// Components already lowered, by wire name. Not looked up among `types`: an inline schema whose
+    /// context name equals a component's wire name (`Pet.owner` → `PetOwner`) carries that wire name too.
+    lowered: BTreeSet<String>,
+}
+
+impl<'a> ApiLowerer<'a> {
+    fn new(spec: &'a LoadedSpec, diags: &'a mut Diagnostics) -> Self {
+        Self {
+            spec,
+            api: &spec.openapi,
+            diags,
+            type_scope: Scope::new(Vec::<String>::new()),
+            components: BTreeMap::new(),
+            types: Vec::new(),
+            in_progress: BTreeSet::new(),
+            lowered: BTreeSet::new(),
+        }
+    }
+
+    fn file(&self) -> String {
+        self.spec.display_path.clone()
+    }
+
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        let f = self.file();
+        self.diags.push(Diagnostic::warning(
+            f,
+            Location::Pointer(pointer.to_owned()),
+            message,
+        ));
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        let f = self.file();
+        self.diags.push(Diagnostic::error(
+            f,
+            Location::Pointer(pointer.to_owned()),
+            message,
+        ));
+    }
+
+    fn claim_type(&mut self, wanted: &str, pointer: &str) -> String {
+        let (given, collision) = self.type_scope.claim(wanted);
+        if let Some(c) = collision {
+            self.warn(
+                pointer,
+                format!("type `{}` renamed to `{}`: {}", c.wanted, c.given, c.reason),
+            );
+        }
+        given
+    }
+
+    fn lower_api(&mut self, module: Name, accessor_scope: &mut Scope) -> Api {
+        let info = &self.api.info;
+        // Claim component names first, sorted by wire name, so they win over inline names.
+        let schemas: Vec<(String, ReferenceOr<Schema>)> = match &self.api.components {
+            Some(c) => {
+                let mut v: Vec<_> = c
+                    .schemas
+                    .iter()
+                    .map(|(k, s)| (k.clone(), s.clone()))
+                    .collect();
+                v.sort_by(|a, b| a.0.cmp(&b.0));
+                v
+            }
+            None => Vec::new(),
+        };
+        for (name, _) in &schemas {
+            let pointer = crate::diag::pointer(["components", "schemas", name]);
+            let rust = self.claim_type(&sanitize(name, Case::Pascal), &pointer);
+            self.components.insert(name.clone(), rust);
+        }
+        for (name, schema) in &schemas {
+            self.lower_component(name, schema);
+        }
+        let resources = self.lower_operations(accessor_scope);
+        let events = self.lower_events(&schemas);
+        let mut types = std::mem::take(&mut self.types);
+        box_cycles(&mut types);
+        types.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
+        let mut api = Api {
+            module,
+            title: info.title.clone(),
+            version: info.version.clone(),
+            doc: info.description.clone().map(|d| doc_text(&d)),
+            source: Source {
+                file: self.spec.display_path.clone(),
+                sha256: self.spec.sha256.clone(),
+                openapi_version: self.spec.declared_version.clone(),
+            },
+            servers: self
+                .api
+                .servers
+                .iter()
+                .map(|s| Server {
+                    url: s.url.clone(),
+                    description: s.description.clone(),
+                })
+                .collect(),
+            types,
+            resources,
+            events,
+        };
+        relax_one_way_required(&mut api);
+        sync_pagination_presence(&mut api);
+        allow_deprecated_uses(&mut api);
+        api
+    }
+}
+
+/// A small alias so signatures read well: the property map type `openapiv3` uses.
+mod indexmap_like {
+    /// Properties of an object schema, in document order.
+    pub type Props = indexmap::IndexMap<String, openapiv3::ReferenceOr<Box<openapiv3::Schema>>>;
+}

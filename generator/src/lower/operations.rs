@@ -1,0 +1,428 @@
+//! Operations: path items read in document order, grouped by tag into resources; each operation's
+//! builder, enum and accessor names claimed, parameters merged (path-level and operation-level), the
+//! runtime-managed headers left out, and the body, responses and pagination lowered by their modules.
+
+use super::*;
+
+impl ApiLowerer<'_> {
+    pub(super) fn lower_operations(&mut self, accessor_scope: &mut Scope) -> Vec<Resource> {
+        let api = self.api;
+        let mut builder_scope = Scope::new(["Client"]);
+        // tag → (doc, operations)
+        let mut groups: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
+        let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> =
+            api.paths.paths.iter().collect();
+        paths.sort_by(|a, b| a.0.cmp(b.0));
+        let mut sources: Vec<(String, String, &openapiv3::PathItem, &str, &OaOperation)> =
+            Vec::new();
+        for (path, item) in paths {
+            let item_pointer = child("#/paths", path);
+            let item = match item {
+                ReferenceOr::Item(i) => i,
+                ReferenceOr::Reference { .. } => {
+                    self.warn(
+                        &item_pointer,
+                        "path item `$ref`s are not supported; the path is skipped",
+                    );
+                    continue;
+                }
+            };
+            for (method, op) in item.iter() {
+                sources.push((path.clone(), item_pointer.clone(), item, method, op));
+            }
+        }
+        // Webhooks (3.1 `webhooks`, normalized to `x-webhooks`) and callbacks describe requests the
+        // server sends: their body schemas become types; they are not client operations.
+        if let Some(Value::Object(hooks)) = api.extensions.get("x-webhooks") {
+            for (name, item) in hooks {
+                let at = child("#/x-webhooks", name);
+                match serde_json::from_value::<openapiv3::PathItem>(item.clone()) {
+                    Ok(item) => self.lower_inbound(
+                        &item,
+                        &at,
+                        &format!("{}Event", sanitize(name, Case::Pascal)),
+                    ),
+                    Err(e) => self.warn(
+                        &at,
+                        format!("webhook is not a path item ({e}); no types generated for it"),
+                    ),
+                }
+            }
+        }
+        for (_, item_pointer, _, method, op) in &sources {
+            for (name, callback) in &op.callbacks {
+                for (expression, item) in callback {
+                    let at = child(
+                        &child(&child(&child(item_pointer, method), "callbacks"), name),
+                        expression,
+                    );
+                    let hint = format!(
+                        "{}{}Callback",
+                        sanitize(op.operation_id.as_deref().unwrap_or(method), Case::Pascal),
+                        sanitize(name, Case::Pascal)
+                    );
+                    self.lower_inbound(item, &at, &hint);
+                }
+            }
+        }
+        for (path, item_pointer, item, method, op) in sources {
+            let op_pointer = child(&item_pointer, method);
+            let tag = op
+                .tags
+                .first()
+                .cloned()
+                .unwrap_or_else(|| default_tag(&path));
+            let wire_id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| synth_operation_id(method, &path));
+            let (builder, collision) = builder_scope.claim(&sanitize(&wire_id, Case::Pascal));
+            if let Some(c) = collision {
+                self.warn(
+                    &op_pointer,
+                    format!(
+                        "operation builder `{}` renamed to `{}`: {}",
+                        c.wanted, c.given, c.reason
+                    ),
+                );
+            }
+            if op.operation_id.is_none() {
+                self.warn(
+                    &op_pointer,
+                    format!(
+                        "operation has no `operationId`; named `{wire_id}` from its method and path"
+                    ),
+                );
+            }
+            if let Some(mut operation) =
+                self.lower_operation(&path, method, item, op, &op_pointer, wire_id, builder)
+            {
+                if !operation.response.alternatives.is_empty() {
+                    let (name, collision) =
+                        builder_scope.claim(&format!("{}Responses", operation.builder));
+                    if let Some(c) = collision {
+                        self.warn(
+                            &op_pointer,
+                            format!(
+                                "response enum `{}` renamed to `{}`: {}",
+                                c.wanted, c.given, c.reason
+                            ),
+                        );
+                    }
+                    operation.responses_enum = Some(name);
+                }
+                let first_error = operation.errors.first().map(|e| &e.body);
+                if operation
+                    .errors
+                    .iter()
+                    .any(|e| Some(&e.body) != first_error)
+                {
+                    let (name, collision) =
+                        builder_scope.claim(&format!("{}Error", operation.builder));
+                    if let Some(c) = collision {
+                        self.warn(
+                            &op_pointer,
+                            format!(
+                                "error enum `{}` renamed to `{}`: {}",
+                                c.wanted, c.given, c.reason
+                            ),
+                        );
+                    }
+                    operation.errors_enum = Some(name);
+                }
+                groups.entry(tag).or_default().push(operation);
+            }
+        }
+        let tag_docs: BTreeMap<String, Option<String>> = api
+            .tags
+            .iter()
+            .map(|t| (t.name.clone(), t.description.as_deref().map(doc_text)))
+            .collect();
+        let mut resources = Vec::new();
+        let mut resource_scope_names: Vec<String> = Vec::new();
+        for (tag, mut operations) in groups {
+            let (accessor, collision) = accessor_scope.claim(&sanitize(&tag, Case::Snake));
+            if let Some(c) = collision {
+                let f = self.file();
+                self.diags.push(Diagnostic::warning(
+                    f,
+                    Location::Pointer("#/tags".into()),
+                    format!(
+                        "resource accessor `{}` for tag `{tag}` renamed to `{}`: {}",
+                        c.wanted, c.given, c.reason
+                    ),
+                ));
+            }
+            let (struct_name, _) =
+                builder_scope.claim(&sanitize(&format!("{tag} Api"), Case::Pascal));
+            resource_scope_names.push(struct_name.clone());
+            name_methods(&tag, &mut operations);
+            operations.sort_by(|a, b| a.id.rust.cmp(&b.id.rust));
+            resources.push(Resource {
+                name: Name {
+                    wire: tag.clone(),
+                    rust: struct_name,
+                },
+                accessor,
+                doc: tag_docs.get(&tag).cloned().flatten(),
+                operations,
+            });
+        }
+        resources.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
+        resources
+    }
+
+    #[allow(clippy::too_many_arguments)] // one call site; the arguments are the operation's context
+    pub(super) fn lower_operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        item: &openapiv3::PathItem,
+        op: &OaOperation,
+        pointer: &str,
+        wire_id: String,
+        builder: String,
+    ) -> Option<Operation> {
+        let mut scope = Scope::new(BUILDER_RESERVED.iter().copied());
+        // Merge path-level and operation-level parameters; the operation's win.
+        let mut params: Vec<(String, Parameter)> = Vec::new();
+        for (origin, list) in [
+            (
+                child(&child("#/paths", path), "parameters"),
+                &item.parameters,
+            ),
+            (child(pointer, "parameters"), &op.parameters),
+        ] {
+            for (i, p) in list.iter().enumerate() {
+                let at = format!("{origin}/{i}");
+                let Some(p) = self.resolve_parameter(p, &at) else {
+                    continue;
+                };
+                let key = (
+                    p.parameter_data_ref().name.to_ascii_lowercase(),
+                    location_of(&p),
+                );
+                params.retain(|(_, q)| {
+                    (
+                        q.parameter_data_ref().name.to_ascii_lowercase(),
+                        location_of(q),
+                    ) != key
+                });
+                params.push((at, p));
+            }
+        }
+        let mut path_params = Vec::new();
+        let mut query_params = Vec::new();
+        let mut header_params = Vec::new();
+        let mut idempotent = false;
+        // Path parameters in template order.
+        let template_names = path_template_names(path);
+        for name in &template_names {
+            if !params.iter().any(|(_, p)| matches!(p, Parameter::Path { parameter_data, .. } if &parameter_data.name == name)) {
+                self.error(pointer, format!("path template names `{{{name}}}`, but no path parameter `{name}` is declared"));
+                return None;
+            }
+        }
+        let mut ordered: Vec<&(String, Parameter)> = Vec::new();
+        for name in &template_names {
+            if let Some(p) = params.iter().find(|(_, p)| matches!(p, Parameter::Path { parameter_data, .. } if &parameter_data.name == name)) {
+                ordered.push(p);
+            }
+        }
+        ordered.extend(
+            params
+                .iter()
+                .filter(|(_, p)| !matches!(p, Parameter::Path { .. })),
+        );
+        for (at, p) in ordered {
+            let data = p.parameter_data_ref();
+            match p {
+                Parameter::Header { .. } => {
+                    let lower = data.name.to_ascii_lowercase();
+                    if lower == IDEMPOTENCY_HEADER {
+                        idempotent = true;
+                        continue;
+                    }
+                    if RUNTIME_HEADERS.contains(&lower.as_str()) {
+                        continue;
+                    }
+                }
+                Parameter::Cookie { .. } => {
+                    self.warn(
+                        at,
+                        format!(
+                            "cookie parameter `{}` is not supported; it is not generated",
+                            data.name
+                        ),
+                    );
+                    continue;
+                }
+                Parameter::Path { .. } => {
+                    if !template_names.contains(&data.name) {
+                        self.warn(
+                            at,
+                            format!(
+                                "path parameter `{}` does not appear in the path template; ignored",
+                                data.name
+                            ),
+                        );
+                        continue;
+                    }
+                }
+                Parameter::Query { .. } => {}
+            }
+            let (rust, collision) = scope.claim(&sanitize(&data.name, Case::Snake));
+            if let Some(c) = collision {
+                self.warn(
+                    at,
+                    format!(
+                        "parameter `{}` renamed to `{}`: {}",
+                        c.wanted, c.given, c.reason
+                    ),
+                );
+            }
+            let context = format!(
+                "{builder}{}",
+                sanitize(&data.name, Case::Pascal).trim_start_matches("r#")
+            );
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(s) => {
+                    self.schema_or_ref(s, Naming::Context(context), &child(at, "schema"))
+                }
+                ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                    Some((_, media)) => match &media.schema {
+                        Some(s) => {
+                            let _ = self.schema_or_ref(
+                                s,
+                                Naming::Context(context),
+                                &child(at, "content"),
+                            );
+                            TypeRef::Json
+                        }
+                        None => TypeRef::String(None),
+                    },
+                    None => TypeRef::String(None),
+                },
+            };
+            let (ty, encoding) = self.param_type(ty, at, &data.name, p);
+            let required = data.required || matches!(p, Parameter::Path { .. });
+            let param = Param {
+                name: Name {
+                    wire: data.name.clone(),
+                    rust,
+                },
+                pointer: at.clone(),
+                ty,
+                required,
+                encoding,
+                doc: data.description.as_deref().map(doc_text),
+                deprecated: data.deprecated.unwrap_or(false),
+                sensitive: is_marked_sensitive(&data.extensions)
+                    || matches!(&data.format, ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) if is_sensitive_schema(s)),
+            };
+            match p {
+                Parameter::Path { .. } => path_params.push(param),
+                Parameter::Query { .. } => query_params.push(param),
+                Parameter::Header { .. } => header_params.push(param),
+                Parameter::Cookie { .. } => {}
+            }
+        }
+        let body = match &op.request_body {
+            Some(b) => self.lower_body(b, &builder, &child(pointer, "requestBody")),
+            None => None,
+        };
+        let response = self.lower_response(op, &builder, pointer);
+        let mut error_statuses: Vec<String> = op
+            .responses
+            .responses
+            .keys()
+            .map(status_text)
+            .filter(|s| !s.starts_with('2'))
+            .collect();
+        if op.responses.default.is_some() {
+            error_statuses.push("default".into());
+        }
+        error_statuses.sort();
+        let errors = self.lower_errors(op, &builder, pointer);
+        let security = op
+            .security
+            .as_ref()
+            .or(self.api.security.as_ref())
+            .map(|reqs| {
+                let mut names: Vec<String> = reqs.iter().flat_map(|r| r.keys().cloned()).collect();
+                names.sort();
+                names.dedup();
+                names
+            })
+            .unwrap_or_default();
+        let pagination = self.detect_pagination(op, &query_params, &response, pointer);
+        Some(Operation {
+            responses_enum: None,
+            id: Name {
+                wire: wire_id.clone(),
+                rust: sanitize(&wire_id, Case::Snake),
+            },
+            builder,
+            pointer: pointer.to_owned(),
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            summary: op.summary.as_deref().map(doc_text),
+            doc: op.description.as_deref().map(doc_text),
+            deprecated: op.deprecated,
+            allow_deprecated: false,
+            inferred: op
+                .extensions
+                .get(INFERRED_EXTENSION)
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            path_params,
+            query_params,
+            header_params,
+            body,
+            response,
+            error_statuses,
+            errors,
+            errors_enum: None,
+            idempotent,
+            security,
+            pagination,
+        })
+    }
+}
+
+pub(in crate::lower) fn path_template_names(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + end].to_owned());
+        rest = &rest[start + end + 1..];
+    }
+    out
+}
+
+pub(in crate::lower) fn default_tag(path: &str) -> String {
+    let is_version = |s: &str| {
+        s.len() <= 3
+            && s.strip_prefix('v')
+                .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()))
+    };
+    path.split('/')
+        .find(|s| !s.is_empty() && !s.starts_with('{') && !is_version(s))
+        .unwrap_or("default")
+        .to_owned()
+}
+
+pub(in crate::lower) fn synth_operation_id(method: &str, path: &str) -> String {
+    let mut parts = vec![method.to_owned()];
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        if let Some(p) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            parts.push(format!("by {p}"));
+        } else {
+            parts.push(seg.to_owned());
+        }
+    }
+    sanitize(&parts.join(" "), Case::Snake)
+}

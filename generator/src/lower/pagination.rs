@@ -1,0 +1,74 @@
+//! Cursor pagination: a list operation with a `starting_after` query parameter whose response holds a list
+//! and `pagination.last_item` (or names its items with `x-klarna-pagination`) gets `into_stream`/`into_pages`.
+
+use super::*;
+
+impl ApiLowerer<'_> {
+    pub(super) fn detect_pagination(
+        &mut self,
+        op: &OaOperation,
+        query: &[Param],
+        response: &SuccessResponse,
+        pointer: &str,
+    ) -> Option<Pagination> {
+        let declared = op
+            .extensions
+            .get("x-klarna-pagination")
+            .and_then(|v| v.get("items"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let cursor = query.iter().find(|p| p.name.wire == "starting_after")?;
+        // A page, or a list of pages (Klarna's compliance decisions answer `[ {decisions, pagination} ]`).
+        let (resp, page_list) = match &response.body {
+            ResponseBody::Json(TypeRef::Named(resp)) => (resp, false),
+            ResponseBody::Json(TypeRef::List(inner)) => match &**inner {
+                TypeRef::Named(resp) => (resp, true),
+                _ => return None,
+            },
+            _ => {
+                if declared.is_some() {
+                    self.warn(pointer, "`x-klarna-pagination` on an operation whose response is not a page object; ignored");
+                }
+                return None;
+            }
+        };
+        let def = self.types.iter().find(|t| &t.name.rust == resp)?;
+        let TypeKind::Struct { fields, .. } = &def.kind else {
+            return None;
+        };
+        let items = match &declared {
+            Some(name) => fields.iter().find(|f| &f.name.wire == name),
+            None => fields.iter().find(|f| matches!(f.ty, TypeRef::List(_))),
+        }?;
+        let TypeRef::List(item_ty) = &items.ty else {
+            return None;
+        };
+        let pagination_field = fields.iter().find(|f| f.name.wire == "pagination")?;
+        let TypeRef::Named(pag_ty) = &pagination_field.ty else {
+            return None;
+        };
+        let pag_def = self.types.iter().find(|t| &t.name.rust == pag_ty)?;
+        let TypeKind::Struct {
+            fields: pag_fields, ..
+        } = &pag_def.kind
+        else {
+            return None;
+        };
+        let last = pag_fields.iter().find(|f| f.name.wire == "last_item")?;
+        Some(Pagination {
+            items: items.name.clone(),
+            item_ty: (**item_ty).clone(),
+            cursor_param: cursor.name.clone(),
+            next_cursor: vec![pagination_field.name.rust.clone(), last.name.rust.clone()],
+            page_ty: if page_list {
+                TypeRef::List(Box::new(TypeRef::Named(resp.clone())))
+            } else {
+                TypeRef::Named(resp.clone())
+            },
+            page_list,
+            items_presence: items.presence,
+            pagination_presence: pagination_field.presence,
+            cursor_presence: last.presence,
+        })
+    }
+}

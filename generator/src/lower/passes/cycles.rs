@@ -1,0 +1,123 @@
+//! Pass: boxes the fields and union variants that close a cycle of by-value containment (strongly connected
+//! components of the type graph, Tarjan's algorithm), so every type has a finite size.
+
+use crate::lower::*;
+
+/// Marks struct fields that need `Box` because their type contains the struct again by value.
+pub(in crate::lower) fn box_cycles(types: &mut [TypeDef]) {
+    let index: BTreeMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.rust.clone(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| {
+            let mut out = Vec::new();
+            let mut push = |ty: &TypeRef| {
+                if let TypeRef::Named(n) = ty
+                    && let Some(&j) = index.get(n)
+                {
+                    out.push(j);
+                }
+            };
+            match &t.kind {
+                TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| push(&f.ty)),
+                TypeKind::Union { variants, .. } => variants.iter().for_each(|v| push(&v.ty)),
+                TypeKind::Alias { target } => push(target),
+                TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => {}
+            }
+            out
+        })
+        .collect();
+    let scc = tarjan(&edges);
+    for (i, t) in types.iter_mut().enumerate() {
+        match &mut t.kind {
+            TypeKind::Struct { fields, .. } => {
+                for f in fields {
+                    if let TypeRef::Named(n) = &f.ty
+                        && let Some(&j) = index.get(n)
+                    {
+                        f.boxed = scc[i] == scc[j];
+                    }
+                }
+            }
+            TypeKind::Union { variants, .. } => {
+                for v in variants {
+                    if let TypeRef::Named(n) = &v.ty
+                        && let Some(&j) = index.get(n)
+                    {
+                        v.boxed = scc[i] == scc[j];
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Strongly connected components (iterative Tarjan); returns the component id of every node.
+pub(in crate::lower) fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut comp = vec![usize::MAX; n];
+    let mut next_index = 0;
+    let mut next_comp = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (v, ref mut ei)) = work.last_mut() {
+            if *ei == 0 && index[v] == usize::MAX {
+                index[v] = next_index;
+                low[v] = next_index;
+                next_index += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if *ei < edges[v].len() {
+                let w = edges[v][*ei];
+                *ei += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        comp[w] = next_comp;
+                        if w == v {
+                            break;
+                        }
+                    }
+                    next_comp += 1;
+                }
+            }
+        }
+    }
+    comp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cycles_are_found() {
+        // 0 → 1 → 0, 2 → 2, 3 alone
+        let comp = tarjan(&[vec![1], vec![0], vec![2], vec![]]);
+        assert_eq!(comp[0], comp[1]);
+        assert_ne!(comp[0], comp[2]);
+        assert_ne!(comp[2], comp[3]);
+    }
+}

@@ -1,0 +1,96 @@
+//! Pass: method names on a resource, shortened by dropping the resource's noun where that leaves them
+//! unambiguous (`create_webhook` on `webhooks` → `create`).
+
+use crate::lower::*;
+
+/// Method names drop the resource noun where that stays unambiguous: in resource "Webhooks",
+/// `createWebhook` becomes `create` and `listWebhooks` becomes `list`. When two shortened names collide,
+/// both keep their full names.
+pub(in crate::lower) fn name_methods(tag: &str, operations: &mut [Operation]) {
+    let plural = unraw(&sanitize(tag, Case::Snake)).to_owned();
+    let singular = singularize(&plural);
+    let short: Vec<String> = operations
+        .iter()
+        .map(|op| shorten(unraw(&op.id.rust), &plural, &singular))
+        .collect();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in &short {
+        *counts.entry(s.as_str()).or_default() += 1;
+    }
+    let mut scope = Scope::new(BUILDER_RESERVED.iter().copied().chain(["clone", "fmt"]));
+    // Shortened names first (so a full name never steals a short one), then the rest, each in sorted order.
+    let mut order: Vec<usize> = (0..operations.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            counts.get(short[i].as_str()).copied().unwrap_or(0) != 1,
+            operations[i].id.wire.clone(),
+        )
+    });
+    for i in order {
+        let wanted = if counts.get(short[i].as_str()).copied() == Some(1) {
+            short[i].clone()
+        } else {
+            unraw(&operations[i].id.rust).to_owned()
+        };
+        let (given, _) = scope.claim(&crate::naming::escape_keyword(wanted));
+        operations[i].id.rust = given;
+    }
+}
+
+pub(in crate::lower) fn singularize(plural: &str) -> String {
+    if let Some(stem) = plural.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if plural.ends_with("sses") || plural.ends_with("xes") {
+        plural[..plural.len() - 2].to_owned()
+    } else if let Some(stem) = plural.strip_suffix('s') {
+        stem.to_owned()
+    } else {
+        plural.to_owned()
+    }
+}
+
+pub(in crate::lower) fn shorten(method: &str, plural: &str, singular: &str) -> String {
+    for noun in [plural, singular] {
+        if noun.is_empty() || method == noun {
+            continue;
+        }
+        if let Some(stem) = method.strip_suffix(&format!("_{noun}"))
+            && !stem.is_empty()
+        {
+            return stem.to_owned();
+        }
+        let infix = format!("_{noun}_");
+        if let Some(pos) = method.find(&infix) {
+            return format!("{}_{}", &method[..pos], &method[pos + infix.len()..]);
+        }
+    }
+    method.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names_drop_the_resource_noun_when_unambiguous() {
+        assert_eq!(shorten("create_webhook", "webhooks", "webhook"), "create");
+        assert_eq!(shorten("list_webhooks", "webhooks", "webhook"), "list");
+        assert_eq!(
+            shorten(
+                "create_payment_request_as_sub_partner",
+                "payment_requests",
+                "payment_request"
+            ),
+            "create_as_sub_partner"
+        );
+        assert_eq!(
+            shorten("authorize_payment", "authorization", "authorization"),
+            "authorize_payment"
+        );
+        assert_eq!(
+            singularize("partner_business_entities"),
+            "partner_business_entity"
+        );
+        assert_eq!(singularize("addresses"), "address");
+    }
+}

@@ -1,0 +1,334 @@
+//! Schemas: component schemas claimed by name and lowered once; `$ref`s resolved to the component's type (or,
+//! for a pointer elsewhere into the document, lowered inline); scalars, formats, enums, arrays and maps
+//! mapped to [`TypeRef`]s, and the schemas that need a named type dispatched to structs, unions and merge.
+
+use super::*;
+
+impl<'a> ApiLowerer<'a> {
+    pub(super) fn lower_component(&mut self, name: &str, schema: &ReferenceOr<Schema>) {
+        if !self.lowered.insert(name.to_owned()) {
+            return;
+        }
+        let rust = self.components.get(name).cloned().unwrap_or_default();
+        let pointer = crate::diag::pointer(["components", "schemas", name]);
+        self.in_progress.insert(name.to_owned());
+        let ty = match schema {
+            ReferenceOr::Reference { reference } => self.resolve_ref(reference, &pointer),
+            ReferenceOr::Item(s) => {
+                self.lower_schema(s, Naming::Fixed(rust.clone()), &pointer, name)
+            }
+        };
+        self.in_progress.remove(name);
+        if ty != TypeRef::Named(rust.clone()) {
+            let (doc, deprecated) = match schema {
+                ReferenceOr::Item(s) => (
+                    s.schema_data.description.as_deref().map(doc_text),
+                    s.schema_data.deprecated,
+                ),
+                ReferenceOr::Reference { .. } => (None, false),
+            };
+            self.types.push(TypeDef {
+                name: Name {
+                    wire: name.to_owned(),
+                    rust,
+                },
+                pointer,
+                doc,
+                deprecated,
+                allow_deprecated: false,
+                kind: TypeKind::Alias { target: ty },
+            });
+        }
+    }
+
+    /// The component schema a `#/components/schemas/NAME` reference names, if it exists and is not
+    /// itself a reference.
+    pub(super) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
+        let api: &'a OpenAPI = self.api;
+        let name = crate::diag::component_ref_name(reference, "schemas")?;
+        api.components.as_ref()?.schemas.get(&name)?.as_item()
+    }
+
+    pub(super) fn resolve_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        if let Some(name) = crate::diag::component_ref_name(reference, "schemas") {
+            if let Some(rust) = self.components.get(&name) {
+                return TypeRef::Named(rust.clone());
+            }
+            self.error(
+                pointer,
+                format!("`$ref` to `{reference}`, which does not exist"),
+            );
+            return TypeRef::Json;
+        }
+        // A reference elsewhere into the document: resolve it by pointer and lower it inline.
+        if let Some(ptr) = reference.strip_prefix('#')
+            && let Some(target) = self.spec.raw.pointer(ptr).cloned()
+            && let Ok(schema) = serde_json::from_value::<Schema>(target)
+        {
+            let hint = reference.rsplit('/').next().unwrap_or("Ref").to_owned();
+            return self.lower_schema(
+                &schema,
+                Naming::Context(sanitize(&hint, Case::Pascal)),
+                pointer,
+                &hint,
+            );
+        }
+        self.error(pointer, format!("cannot resolve `$ref` `{reference}`"));
+        TypeRef::Json
+    }
+
+    pub(super) fn schema_or_ref(
+        &mut self,
+        s: &ReferenceOr<Schema>,
+        naming: Naming,
+        pointer: &str,
+    ) -> TypeRef {
+        match s {
+            ReferenceOr::Reference { reference } => self.resolve_ref(reference, pointer),
+            ReferenceOr::Item(schema) => {
+                let wire = naming.hint().to_owned();
+                self.lower_schema(schema, naming, pointer, &wire)
+            }
+        }
+    }
+
+    pub(super) fn boxed_schema_or_ref(
+        &mut self,
+        s: &ReferenceOr<Box<Schema>>,
+        naming: Naming,
+        pointer: &str,
+    ) -> TypeRef {
+        match s {
+            ReferenceOr::Reference { reference } => self.resolve_ref(reference, pointer),
+            ReferenceOr::Item(schema) => {
+                let wire = naming.hint().to_owned();
+                self.lower_schema(schema, naming, pointer, &wire)
+            }
+        }
+    }
+
+    pub(super) fn name_for(&mut self, naming: &Naming, pointer: &str) -> String {
+        match naming {
+            Naming::Fixed(n) => n.clone(),
+            Naming::Context(wanted) => self.claim_type(wanted, pointer),
+        }
+    }
+
+    /// Lowers a schema; defines a named type when the schema needs one.
+    pub(super) fn lower_schema(
+        &mut self,
+        schema: &Schema,
+        naming: Naming,
+        pointer: &str,
+        wire: &str,
+    ) -> TypeRef {
+        let data = &schema.schema_data;
+        let doc = data.description.as_deref().map(doc_text);
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+                if !values.is_empty() {
+                    let rust = self.name_for(&naming, pointer);
+                    let variants = self.enum_variants(&values, pointer);
+                    self.push_type(
+                        wire,
+                        &rust,
+                        pointer,
+                        doc,
+                        data.deprecated,
+                        TypeKind::StringEnum { variants },
+                    );
+                    return TypeRef::Named(rust);
+                }
+                match string_format_text(&s.format) {
+                    "binary" => TypeRef::Bytes,
+                    "" => TypeRef::String(None),
+                    format => TypeRef::String(Some(format.to_owned())),
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+                if !values.is_empty() {
+                    let rust = self.name_for(&naming, pointer);
+                    let mut scope = Scope::new(["Unknown"]);
+                    let variants = values
+                        .iter()
+                        .map(|v| {
+                            let wanted = sanitize(
+                                &format!("V{}", v.to_string().replace('-', "Minus")),
+                                Case::Pascal,
+                            );
+                            IntVariant {
+                                value: *v,
+                                rust: scope.claim(&wanted).0,
+                            }
+                        })
+                        .collect();
+                    self.push_type(
+                        wire,
+                        &rust,
+                        pointer,
+                        doc,
+                        data.deprecated,
+                        TypeKind::IntEnum { variants },
+                    );
+                    return TypeRef::Named(rust);
+                }
+                if i.enumeration.iter().any(Option::is_none)
+                    && i.enumeration.iter().all(Option::is_none)
+                    && !i.enumeration.is_empty()
+                {
+                    self.warn(
+                        pointer,
+                        "integer enum whose only value is null: generated as a plain integer",
+                    );
+                }
+                match &i.format {
+                    VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
+                    _ => TypeRef::I64,
+                }
+            }
+            SchemaKind::Type(Type::Number(n)) => match &n.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(a)) => {
+                let item_naming = Naming::Context(format!("{}Item", naming.hint()));
+                let item = match &a.items {
+                    Some(items) => {
+                        self.boxed_schema_or_ref(items, item_naming, &child(pointer, "items"))
+                    }
+                    None => TypeRef::Json,
+                };
+                TypeRef::List(Box::new(item))
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                if o.properties.is_empty() {
+                    return match &o.additional_properties {
+                        Some(AdditionalProperties::Schema(s)) => {
+                            let value_naming = Naming::Context(format!("{}Value", naming.hint()));
+                            TypeRef::Map(Box::new(self.schema_or_ref(
+                                s,
+                                value_naming,
+                                &child(pointer, "additionalProperties"),
+                            )))
+                        }
+                        Some(AdditionalProperties::Any(true)) => {
+                            TypeRef::Map(Box::new(TypeRef::Json))
+                        }
+                        _ => TypeRef::Json,
+                    };
+                }
+                let rust = self.name_for(&naming, pointer);
+                let kind = self.lower_struct(
+                    &rust,
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    pointer,
+                );
+                self.push_type(wire, &rust, pointer, doc, data.deprecated, kind);
+                TypeRef::Named(rust)
+            }
+            SchemaKind::OneOf { one_of } => {
+                self.lower_union(one_of, data, naming, pointer, wire, "oneOf")
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.lower_union(any_of, data, naming, pointer, wire, "anyOf")
+            }
+            SchemaKind::AllOf { all_of } => {
+                self.lower_all_of(all_of, naming, pointer, wire, doc, data.deprecated)
+            }
+            SchemaKind::Any(any) => {
+                if !any.properties.is_empty() {
+                    let rust = self.name_for(&naming, pointer);
+                    let kind = self.lower_struct(
+                        &rust,
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                        pointer,
+                    );
+                    self.push_type(wire, &rust, pointer, doc, data.deprecated, kind);
+                    return TypeRef::Named(rust);
+                }
+                TypeRef::Json
+            }
+            SchemaKind::Not { .. } => {
+                self.warn(pointer, "`not` schemas cannot be expressed in Rust types: generated as `serde_json::Value`");
+                TypeRef::Json
+            }
+        }
+    }
+
+    pub(super) fn push_type(
+        &mut self,
+        wire: &str,
+        rust: &str,
+        pointer: &str,
+        doc: Option<String>,
+        deprecated: bool,
+        kind: TypeKind,
+    ) {
+        self.types.push(TypeDef {
+            name: Name {
+                wire: wire.to_owned(),
+                rust: rust.to_owned(),
+            },
+            pointer: pointer.to_owned(),
+            doc,
+            deprecated,
+            allow_deprecated: false,
+            kind,
+        });
+    }
+
+    pub(super) fn enum_variants(&mut self, values: &[String], pointer: &str) -> Vec<Variant> {
+        let mut scope = Scope::new(["Unknown"]);
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        for v in values {
+            if !seen.insert(v.clone()) {
+                self.warn(pointer, format!("duplicate enum value `{v}` ignored"));
+                continue;
+            }
+            let (rust, collision) = scope.claim(&sanitize(v, Case::Pascal));
+            if let Some(c) = collision {
+                self.warn(
+                    pointer,
+                    format!(
+                        "enum value `{v}`: variant `{}` renamed to `{}`: {}",
+                        c.wanted, c.given, c.reason
+                    ),
+                );
+            }
+            out.push(Variant {
+                name: Name {
+                    wire: v.clone(),
+                    rust,
+                },
+            });
+        }
+        out
+    }
+}
+
+pub(in crate::lower) fn string_format_name(f: &StringFormat) -> &'static str {
+    match f {
+        StringFormat::Date => "date",
+        StringFormat::DateTime => "date-time",
+        StringFormat::Password => "password",
+        StringFormat::Byte => "byte",
+        StringFormat::Binary => "binary",
+    }
+}
+
+/// The `format` of a string schema as written, `""` when there is none.
+pub(in crate::lower) fn string_format_text(f: &VariantOrUnknownOrEmpty<StringFormat>) -> &str {
+    match f {
+        VariantOrUnknownOrEmpty::Item(f) => string_format_name(f),
+        VariantOrUnknownOrEmpty::Unknown(f) => f,
+        VariantOrUnknownOrEmpty::Empty => "",
+    }
+}

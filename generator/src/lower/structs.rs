@@ -1,0 +1,185 @@
+//! Objects become structs: one field per property (name claimed in the struct's scope, presence from
+//! `required` and `nullable`, `readOnly`/`writeOnly`, inferred and sensitive marks), `additionalProperties`
+//! next to known fields as a flattened map, and how users construct the struct.
+
+use super::*;
+
+impl ApiLowerer<'_> {
+    pub(super) fn lower_struct(
+        &mut self,
+        parent: &str,
+        properties: &indexmap_like::Props,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        pointer: &str,
+    ) -> TypeKind {
+        let mut scope = Scope::new(Vec::<String>::new());
+        let mut fields = Vec::new();
+        for (wire, prop) in properties {
+            let field_pointer = child(&child(pointer, "properties"), wire);
+            let (rust, collision) = scope.claim(&sanitize(wire, Case::Snake));
+            if let Some(c) = collision {
+                self.warn(
+                    &field_pointer,
+                    format!(
+                        "field `{}` renamed to `{}`: {}",
+                        c.wanted, c.given, c.reason
+                    ),
+                );
+            }
+            let context = format!(
+                "{parent}{}",
+                sanitize(wire, Case::Pascal).trim_start_matches("r#")
+            );
+            let ty = self.boxed_schema_or_ref(prop, Naming::Context(context), &field_pointer);
+            let (nullable, doc, deprecated, read_only, write_only) = self.property_meta(prop);
+            let default = match prop {
+                ReferenceOr::Item(schema) => {
+                    schema.schema_data.default.as_ref().map(Value::to_string)
+                }
+                ReferenceOr::Reference { .. } => None,
+            };
+            let inferred = is_inferred(prop);
+            let is_required = required.iter().any(|r| r == wire);
+            let presence = match (is_required, nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::RequiredNullable,
+                (false, false) => Presence::Optional,
+                (false, true) => Presence::OptionalNullable,
+            };
+            fields.push(Field {
+                name: Name {
+                    wire: wire.to_string(),
+                    rust,
+                },
+                pointer: field_pointer,
+                ty,
+                presence,
+                boxed: false,
+                doc,
+                deprecated,
+                read_only,
+                write_only,
+                inferred,
+                relaxed: false,
+                sensitive: matches!(prop, ReferenceOr::Item(s) if is_sensitive_schema(s)),
+                default,
+            });
+        }
+        for r in required {
+            if !properties.contains_key(r) {
+                self.warn(
+                    pointer,
+                    format!("`required` names `{r}`, which is not a property; ignored"),
+                );
+            }
+        }
+        let additional_ty = match additional {
+            Some(AdditionalProperties::Schema(s)) => Some(self.schema_or_ref(
+                s,
+                Naming::Context(format!("{parent}Value")),
+                &child(pointer, "additionalProperties"),
+            )),
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
+            _ => None,
+        };
+        let additional = additional_ty.map(|ty| AdditionalField {
+            rust: scope.claim("additional_properties").0,
+            ty,
+        });
+        let construct = construct_for(&fields);
+        TypeKind::Struct {
+            fields,
+            additional,
+            construct,
+        }
+    }
+
+    /// Nullable, docs and flags of a property, looking through a `$ref` for nullability.
+    pub(super) fn property_meta(
+        &self,
+        prop: &ReferenceOr<Box<Schema>>,
+    ) -> (bool, Option<String>, bool, bool, bool) {
+        match prop {
+            ReferenceOr::Item(s) => {
+                let d = &s.schema_data;
+                let mut nullable = d.nullable;
+                if let SchemaKind::Type(Type::String(st)) = &s.schema_kind {
+                    nullable |= st.enumeration.iter().any(Option::is_none);
+                }
+                let doc = d.description.as_deref().or_else(|| {
+                    d.extensions
+                        .get("x-ref-description")
+                        .and_then(Value::as_str)
+                });
+                (
+                    nullable,
+                    doc.map(doc_text),
+                    d.deprecated,
+                    d.read_only,
+                    d.write_only,
+                )
+            }
+            ReferenceOr::Reference { reference } => {
+                let nullable = self
+                    .component_schema(reference)
+                    .is_some_and(|s| s.schema_data.nullable);
+                (nullable, None, false, false, false)
+            }
+        }
+    }
+}
+
+/// How a struct is built: `Default` without required fields, `new(..)` with a few, a literal beyond.
+pub(in crate::lower) fn construct_for(fields: &[Field]) -> Construct {
+    let required_count = fields
+        .iter()
+        .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+        .count();
+    match required_count {
+        0 => Construct::Default,
+        1..=7 => Construct::New,
+        _ => Construct::Literal,
+    }
+}
+
+/// Whether a property carries `x-klarna-inferred: true` (on the property itself, which for a `$ref`
+/// property is the `allOf: [{$ref}]` wrapper around it).
+pub(in crate::lower) fn is_inferred(prop: &ReferenceOr<Box<Schema>>) -> bool {
+    match prop {
+        ReferenceOr::Item(s) => s
+            .schema_data
+            .extensions
+            .get(INFERRED_EXTENSION)
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// Whether extensions carry `x-klarna-sensitive: true`.
+pub(in crate::lower) fn is_marked_sensitive(
+    extensions: &indexmap::IndexMap<String, Value>,
+) -> bool {
+    extensions
+        .get(SENSITIVE_EXTENSION)
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// Whether a property's or parameter's schema is sensitive: marked `x-klarna-sensitive: true` (for a
+/// `$ref` property, on the `allOf: [{$ref}]` wrapper around it), or a `format: password` string.
+pub(in crate::lower) fn is_sensitive_schema(schema: &Schema) -> bool {
+    is_marked_sensitive(&schema.schema_data.extensions)
+        || matches!(
+            &schema.schema_kind,
+            SchemaKind::Type(Type::String(st))
+                if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+        )
+}
+
+/// The extension that marks a property no source confirms (see `specs/CONVENTIONS.md`).
+pub const INFERRED_EXTENSION: &str = "x-klarna-inferred";
+
+/// The extension that marks a sensitive value: a secret, key or token (see `specs/CONVENTIONS.md`).
+pub const SENSITIVE_EXTENSION: &str = "x-klarna-sensitive";

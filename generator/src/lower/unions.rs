@@ -1,0 +1,157 @@
+//! `oneOf`/`anyOf` become enums with an `Unknown` variant: tagged by a discriminator (mapping or component
+//! names), or untagged with the alternatives ordered from the most specific to the least.
+
+use super::*;
+
+impl ApiLowerer<'_> {
+    pub(super) fn lower_union(
+        &mut self,
+        alternatives: &[ReferenceOr<Schema>],
+        data: &openapiv3::SchemaData,
+        naming: Naming,
+        pointer: &str,
+        wire: &str,
+        keyword: &str,
+    ) -> TypeRef {
+        let doc = data.description.as_deref().map(doc_text);
+        // `oneOf: [X]` (often used to attach nullable to a ref) is just X.
+        let non_null: Vec<&ReferenceOr<Schema>> = alternatives.iter().collect();
+        if non_null.len() == 1 && data.discriminator.is_none() {
+            return self.schema_or_ref(
+                non_null[0],
+                naming,
+                &format!("{}/0", child(pointer, keyword)),
+            );
+        }
+        let rust = self.name_for(&naming, pointer);
+        let mut scope = Scope::new(["Unknown"]);
+        let mut variants = Vec::new();
+        let mut specificity = Vec::new();
+        let discriminator = data.discriminator.as_ref();
+        for (i, alt) in alternatives.iter().enumerate() {
+            specificity.push(self.specificity(alt));
+            let alt_pointer = format!("{}/{i}", child(pointer, keyword));
+            let (hint, ref_name) = match alt {
+                ReferenceOr::Reference { reference } => {
+                    let n = reference.rsplit('/').next().unwrap_or("Variant").to_owned();
+                    (n.clone(), Some(n))
+                }
+                ReferenceOr::Item(s) => (variant_hint(s, i), None),
+            };
+            let ty = self.schema_or_ref(
+                alt,
+                Naming::Context(format!("{rust}{}", sanitize(&hint, Case::Pascal))),
+                &alt_pointer,
+            );
+            let tags: Vec<String> = match (discriminator, &ref_name) {
+                (Some(d), Some(n)) => {
+                    let explicit: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| target.rsplit('/').next() == Some(n.as_str()))
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    if explicit.is_empty() {
+                        vec![n.clone()]
+                    } else {
+                        explicit
+                    }
+                }
+                _ => Vec::new(),
+            };
+            let (variant, _) = scope.claim(&sanitize(&hint, Case::Pascal));
+            variants.push(UnionVariant {
+                name: Name {
+                    wire: hint,
+                    rust: variant,
+                },
+                tags,
+                ty,
+                boxed: false,
+            });
+        }
+        if discriminator.is_some() && variants.iter().any(|v| v.tags.is_empty()) {
+            self.warn(pointer, format!("`{keyword}` with a discriminator has inline alternatives; generated as an untagged union"));
+        }
+        let disc = discriminator
+            .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
+            .map(|d| d.property_name.clone());
+        if disc.is_none() {
+            // Untagged: the first alternative that parses wins, so try the most specific first.
+            let mut ordered: Vec<(Specificity, UnionVariant)> =
+                specificity.into_iter().zip(variants).collect();
+            ordered.sort_by_key(|a| a.0);
+            variants = ordered.into_iter().map(|(_, v)| v).collect();
+        }
+        self.push_type(
+            wire,
+            &rust,
+            pointer,
+            doc,
+            data.deprecated,
+            TypeKind::Union {
+                discriminator: disc,
+                variants,
+            },
+        );
+        TypeRef::Named(rust)
+    }
+
+    /// How specific an alternative is, for ordering untagged unions: objects with more required
+    /// properties first, then objects that accept anything, lists, maps, integers before numbers,
+    /// booleans, enums before free strings, anything last.
+    pub(super) fn specificity(&self, alt: &ReferenceOr<Schema>) -> Specificity {
+        let schema = match alt {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => self.component_schema(reference),
+        };
+        let Some(schema) = schema else {
+            return (9, 0, 0);
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                let required = o.required.len() as i64;
+                if required > 0 {
+                    (0, -required, -(o.properties.len() as i64))
+                } else {
+                    (1, -(o.properties.len() as i64), 0)
+                }
+            }
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                (1, 0, 0)
+            }
+            SchemaKind::Any(a) if !a.properties.is_empty() => (1, -(a.properties.len() as i64), 0),
+            SchemaKind::Type(Type::Array(_)) => (2, 0, 0),
+            SchemaKind::Type(Type::Integer(_)) => (4, 0, 0),
+            SchemaKind::Type(Type::Number(_)) => (5, 0, 0),
+            SchemaKind::Type(Type::Boolean(_)) => (6, 0, 0),
+            SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => (7, 0, 0),
+            // A validated format (date-time, uuid, ...) rejects text a plain string accepts.
+            SchemaKind::Type(Type::String(st))
+                if StringRepr::of(Some(string_format_text(&st.format))) != StringRepr::Text =>
+            {
+                (7, 1, 0)
+            }
+            SchemaKind::Type(Type::String(_)) => (8, 0, 0),
+            _ => (9, 0, 0),
+        }
+    }
+}
+
+pub(in crate::lower) fn variant_hint(s: &Schema, index: usize) -> String {
+    if let Some(t) = &s.schema_data.title {
+        return t.clone();
+    }
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String".into(),
+        SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
+        SchemaKind::Type(Type::Number(_)) => "Number".into(),
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),
+        SchemaKind::Type(Type::Array(_)) => "List".into(),
+        SchemaKind::Type(Type::Object(_)) => format!("Object{}", index + 1),
+        _ => format!("Variant{}", index + 1),
+    }
+}
+
+/// Sort key of an untagged union's alternative: (class, -required properties, -properties).
+pub(super) type Specificity = (u8, i64, i64);

@@ -1,0 +1,103 @@
+//! Requests the server sends: `x-klarna-event-payloads` (event type → payload schema) becomes the typed
+//! webhook event set; the bodies of `webhooks` and callbacks become types (they are not client operations).
+
+use super::*;
+
+impl ApiLowerer<'_> {
+    /// Reads `x-klarna-event-payloads` (event type → payload schema) from a string enum component.
+    pub(super) fn lower_events(
+        &mut self,
+        schemas: &[(String, ReferenceOr<Schema>)],
+    ) -> Option<EventSet> {
+        for (name, schema) in schemas {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let Some(map) = schema.schema_data.extensions.get("x-klarna-event-payloads") else {
+                continue;
+            };
+            let pointer = child(
+                &crate::diag::pointer(["components", "schemas", name]),
+                "x-klarna-event-payloads",
+            );
+            let Some(map) = map.as_object() else {
+                self.warn(
+                    &pointer,
+                    "`x-klarna-event-payloads` must map event types to schema names; ignored",
+                );
+                continue;
+            };
+            let enum_ty = self.components.get(name).cloned().unwrap_or_default();
+            let variants: Vec<Variant> = self
+                .types
+                .iter()
+                .find(|t| t.name.rust == enum_ty)
+                .and_then(|t| match &t.kind {
+                    TypeKind::StringEnum { variants } => Some(variants.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            if variants.is_empty() {
+                self.warn(
+                    &pointer,
+                    "`x-klarna-event-payloads` is only read on a string enum; ignored",
+                );
+                continue;
+            }
+            let mut events = Vec::new();
+            for v in &variants {
+                let payload = match map.get(&v.name.wire).and_then(Value::as_str) {
+                    Some(schema_name) => match self.components.get(schema_name) {
+                        Some(rust) => TypeRef::Named(rust.clone()),
+                        None => {
+                            self.warn(&child(&pointer, &v.name.wire), format!("payload schema `{schema_name}` does not exist; the payload stays JSON"));
+                            TypeRef::Json
+                        }
+                    },
+                    None => {
+                        self.warn(
+                            &pointer,
+                            format!(
+                                "event type `{}` has no payload schema; its payload stays JSON",
+                                v.name.wire
+                            ),
+                        );
+                        TypeRef::Json
+                    }
+                };
+                events.push(EventVariant {
+                    name: v.name.clone(),
+                    payload,
+                });
+            }
+            return Some(EventSet {
+                enum_ty,
+                allow_deprecated: false,
+                pointer,
+                events,
+            });
+        }
+        None
+    }
+
+    /// Generates the request body types of a request the server sends (webhook or callback).
+    pub(super) fn lower_inbound(&mut self, item: &openapiv3::PathItem, at: &str, hint: &str) {
+        for (method, op) in item.iter() {
+            if let Some(ReferenceOr::Item(body)) = &op.request_body {
+                for (media, content) in &body.content {
+                    if let Some(s) = &content.schema {
+                        let p = child(
+                            &child(&child(&child(at, method), "requestBody"), "content"),
+                            media,
+                        );
+                        self.schema_or_ref(
+                            s,
+                            Naming::Context(hint.to_owned()),
+                            &child(&p, "schema"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
