@@ -75,7 +75,13 @@ pub struct Global {
     #[arg(long, short, global = true)]
     pub verbose: bool,
     /// How to print JSON answers
-    #[arg(long, global = true, value_enum, default_value = "pretty", value_name = "FORMAT")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "pretty",
+        value_name = "FORMAT"
+    )]
     pub output: Output,
 }
 
@@ -178,8 +184,7 @@ fn main() -> ExitCode {
 }
 
 fn run(matches: &ArgMatches) -> Result<(), Failure> {
-    let global =
-        Global::from_arg_matches(matches).map_err(|e| Failure::input(e.to_string()))?;
+    let global = Global::from_arg_matches(matches).map_err(|e| Failure::input(e.to_string()))?;
     let Some((group, sub)) = matches.subcommand() else {
         return Err(Failure::input("no command given; see `klarna --help`"));
     };

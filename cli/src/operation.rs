@@ -84,7 +84,11 @@ pub fn resource_command(resource: &'static Resource, base: Command) -> Command {
 }
 
 fn first_line(s: &str) -> String {
-    s.split(". ").next().unwrap_or_default().trim_end_matches('.').to_owned()
+    s.split(". ")
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('.')
+        .to_owned()
 }
 
 fn operation_command(resource: &Resource, op: &'static Operation) -> Command {
@@ -116,10 +120,7 @@ fn operation_command(resource: &Resource, op: &'static Operation) -> Command {
             arg.value_name(p.wire.to_uppercase().replace('-', "_"))
                 .required(true)
         } else {
-            let arg = arg
-                .long(flag(p))
-                .value_name("VALUE")
-                .required(p.required);
+            let arg = arg.long(flag(p)).value_name("VALUE").required(p.required);
             if is_list(p) {
                 arg.action(ArgAction::Append)
             } else {
@@ -279,8 +280,8 @@ fn check_param(p: &Param, value: &str) -> Result<(), Failure> {
     };
     let bad = |what: String| Failure::input(format!("{name}: {what}"));
     if p.encoding != ParamEncoding::Text {
-        let v: Value = serde_json::from_str(value)
-            .map_err(|e| bad(format!("not a JSON object: {e}")))?;
+        let v: Value =
+            serde_json::from_str(value).map_err(|e| bad(format!("not a JSON object: {e}")))?;
         if !v.is_object() {
             return Err(bad("not a JSON object".into()));
         }
@@ -347,7 +348,11 @@ fn read_body(op: &Operation, args: &ArgMatches) -> Result<BodyInput, Failure> {
             let Some((_, is_file)) = spec.parts.iter().find(|(n, _)| *n == name) else {
                 return Err(Failure::input(format!(
                     "--part {name}: the body has no part `{name}` (parts: {})",
-                    spec.parts.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                    spec.parts
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             };
             form = match value.strip_prefix('@') {
@@ -375,7 +380,11 @@ fn read_body(op: &Operation, args: &ArgMatches) -> Result<BodyInput, Failure> {
         return read_input(path).map(BodyInput::Bytes);
     }
     let value = read_json(path)?;
-    let shown = if path == "-" { "standard input" } else { path.as_str() };
+    let shown = if path == "-" {
+        "standard input"
+    } else {
+        path.as_str()
+    };
     let notes = check_value(&spec.shape, &value, "")
         .map_err(|e| Failure::input(format!("the body in {shown} is not valid: {e}")))?;
     for note in notes {
@@ -405,7 +414,13 @@ fn content_type_of(file_name: &str) -> &'static str {
 /// Checks `value` against a shape: named types through the SDK's type registry. Returns notes on keys
 /// the SDK's type does not know (they would not survive the type); fails with where and what.
 pub fn check_value(shape: &Shape, value: &Value, at: &str) -> Result<Vec<String>, String> {
-    let here = || if at.is_empty() { "the body".to_owned() } else { at.to_owned() };
+    let here = || {
+        if at.is_empty() {
+            "the body".to_owned()
+        } else {
+            at.to_owned()
+        }
+    };
     let kind_err = |what: &str| Err(format!("{} is not {what}", here()));
     match shape {
         Shape::Json | Shape::Bytes => Ok(Vec::new()),
@@ -435,7 +450,10 @@ pub fn check_value(shape: &Shape, value: &Value, at: &str) -> Result<Vec<String>
             Ok(notes)
         }
         Shape::Named(name) => match klarna::registry::roundtrip(name, value.clone()) {
-            None => Err(format!("the SDK has no type `{name}` to check {} against", here())),
+            None => Err(format!(
+                "the SDK has no type `{name}` to check {} against",
+                here()
+            )),
             Some(Err(e)) => Err(format!("{} does not match `{name}`: {e}", here())),
             Some(Ok(back)) => {
                 let mut notes = Vec::new();
@@ -490,7 +508,11 @@ fn build(
     let segments: Vec<&str> = op
         .path_params
         .iter()
-        .map(|p| value_of(p).and_then(|v| v.first()).map_or("", String::as_str))
+        .map(|p| {
+            value_of(p)
+                .and_then(|v| v.first())
+                .map_or("", String::as_str)
+        })
         .collect();
     let method = Method::from_bytes(op.method.as_bytes())
         .map_err(|_| Failure::input(format!("invalid HTTP method `{}`", op.method)))?;
@@ -536,7 +558,9 @@ fn build(
             _ => request.json(v),
         },
         BodyInput::Bytes(data) => request.bytes(
-            op.body.as_ref().map_or("application/octet-stream", |b| b.media_type),
+            op.body
+                .as_ref()
+                .map_or("application/octet-stream", |b| b.media_type),
             data.clone(),
         ),
         BodyInput::Multipart(form) => request.multipart(form.clone()),
@@ -633,7 +657,8 @@ fn failure(op: &Operation, e: &Error, global: &Global) -> Failure {
     if global.verbose {
         eprintln!(
             "< {}; correlation id {}; {} attempt{}",
-            e.status().map_or_else(|| "no answer".to_owned(), |s| s.to_string()),
+            e.status()
+                .map_or_else(|| "no answer".to_owned(), |s| s.to_string()),
             e.correlation_id().unwrap_or("-"),
             e.attempts(),
             if e.attempts() == 1 { "" } else { "s" }
@@ -703,7 +728,14 @@ async fn run_all(
     let mut seen = HashSet::new();
     let mut empty_run = 0;
     loop {
-        let request = build(op, values, body, cursor.as_deref(), global, client.base_url())?;
+        let request = build(
+            op,
+            values,
+            body,
+            cursor.as_deref(),
+            global,
+            client.base_url(),
+        )?;
         let raw = send(client, op, request, global).await?;
         let bad = |what: String| Failure {
             code: exit::API,

@@ -78,7 +78,10 @@ pub struct Param {
 
 /// How a parameter value is written into the query string or a header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(dead_code, reason = "the generator writes every variant a spec can need; the current specs do not use them all")]
+#[allow(
+    dead_code,
+    reason = "the generator writes every variant a spec can need; the current specs do not use them all"
+)]
 pub enum ParamEncoding {
     /// As text; a list repeats the name.
     Text,
@@ -90,7 +93,10 @@ pub enum ParamEncoding {
 
 /// The type of a value, as far as the CLI needs it to check input.
 #[derive(Debug)]
-#[allow(dead_code, reason = "the generator writes every variant a spec can need; the current specs do not use them all")]
+#[allow(
+    dead_code,
+    reason = "the generator writes every variant a spec can need; the current specs do not use them all"
+)]
 pub enum Shape {
     /// `true` or `false`.
     Bool,
@@ -129,7 +135,10 @@ pub struct BodySpec {
 
 /// Body encodings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(dead_code, reason = "the generator writes every variant a spec can need; the current specs do not use them all")]
+#[allow(
+    dead_code,
+    reason = "the generator writes every variant a spec can need; the current specs do not use them all"
+)]
 pub enum BodyEncoding {
     /// JSON.
     Json,
@@ -143,7 +152,10 @@ pub enum BodyEncoding {
 
 /// What a success answer holds.
 #[derive(Debug)]
-#[allow(dead_code, reason = "the generator writes every variant a spec can need; the current specs do not use them all")]
+#[allow(
+    dead_code,
+    reason = "the generator writes every variant a spec can need; the current specs do not use them all"
+)]
 pub enum ResponseSpec {
     /// Nothing.
     Empty,

@@ -141,14 +141,18 @@ fn read(path: &str) -> Result<Vec<u8>, Failure> {
 fn send(a: SendArgs, global: &Global) -> Result<(), Failure> {
     let secret = secret(&a.key)?;
     let body = read(&a.body)?;
-    let shown = if a.body == "-" { "standard input" } else { a.body.as_str() };
+    let shown = if a.body == "-" {
+        "standard input"
+    } else {
+        a.body.as_str()
+    };
     let value: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| Failure::input(format!("{shown} is not valid JSON: {e}")))?;
     if let Err(e) = serde_json::from_value::<WebhookEnvelope>(value) {
         eprintln!("note: {shown} is not a webhook event envelope ({e}); sent as given");
     }
-    let url = reqwest::Url::parse(&a.url)
-        .map_err(|e| Failure::input(format!("--url {}: {e}", a.url)))?;
+    let url =
+        reqwest::Url::parse(&a.url).map_err(|e| Failure::input(format!("--url {}: {e}", a.url)))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Failure::input(format!(
             "--url {}: only http and https URLs can receive a delivery",
@@ -180,7 +184,10 @@ fn send(a: SendArgs, global: &Global) -> Result<(), Failure> {
         let status = response.status();
         let text = response.text().await.map_err(|e| Failure {
             code: exit::TRANSPORT,
-            message: format!("error: reading the endpoint's answer failed: {}", error_chain(&e)),
+            message: format!(
+                "error: reading the endpoint's answer failed: {}",
+                error_chain(&e)
+            ),
         })?;
         if status.is_success() {
             eprintln!("delivered: the endpoint answered {status}");
@@ -212,9 +219,8 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// An HTTP client with the platform's root certificates over rustls (ring), no redirects.
 fn http_client(timeout: Duration) -> Result<reqwest::Client, Failure> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| {
-        Failure::input(format!("cannot load the system's root certificates: {e}"))
-    })?;
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
+        .map_err(|e| Failure::input(format!("cannot load the system's root certificates: {e}")))?;
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Failure::input(format!("TLS setup failed: {e}")))?

@@ -20,11 +20,16 @@ pub fn render_table(krate: &Crate, regen_command: &str) -> Result<String, Diagno
     let mut resources: Vec<(String, &Api, &crate::ir::Resource)> = krate
         .apis
         .iter()
-        .flat_map(|api| api.resources.iter().map(move |r| (kebab(&r.accessor), api, r)))
+        .flat_map(|api| {
+            api.resources
+                .iter()
+                .map(move |r| (kebab(&r.accessor), api, r))
+        })
         .collect();
     resources.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::from(
-        "//! The operation table of the `klarna` command line: one entry per operation of every API, \
+        "#![cfg_attr(rustfmt, rustfmt::skip)]\n\
+         //! The operation table of the `klarna` command line: one entry per operation of every API, \
          generated from the IR of `specs/`.\n\
          use crate::table::*;\n\
          /// Every resource of every API, ordered by command name.\n\
@@ -245,7 +250,10 @@ fn shape(api: &Api, ty: &TypeRef) -> String {
         TypeRef::String(_) => "Shape::String".to_owned(),
         TypeRef::Bytes => "Shape::Bytes".to_owned(),
         TypeRef::Json => "Shape::Json".to_owned(),
-        TypeRef::Named(n) => format!("Shape::Named({})", lit(&format!("{}::{n}", api.module.rust))),
+        TypeRef::Named(n) => format!(
+            "Shape::Named({})",
+            lit(&format!("{}::{n}", api.module.rust))
+        ),
         TypeRef::List(inner) => format!("Shape::List(&{})", shape(api, inner)),
         TypeRef::Map(inner) => format!("Shape::Map(&{})", shape(api, inner)),
     }
@@ -271,11 +279,12 @@ mod tests {
 
     #[test]
     fn pieces_split_around_parameters() {
-        let (pieces, sensitive) = split_path("/v2/accounts/{a}/tokens/{t}/status{x}", |w| match w {
-            "a" => Some(false),
-            "t" => Some(true),
-            _ => None,
-        });
+        let (pieces, sensitive) =
+            split_path("/v2/accounts/{a}/tokens/{t}/status{x}", |w| match w {
+                "a" => Some(false),
+                "t" => Some(true),
+                _ => None,
+            });
         assert_eq!(pieces, ["/v2/accounts/", "/tokens/", "/status{x}"]);
         assert_eq!(sensitive, [5]);
         assert_eq!(kebab("r#type_list"), "type-list");

@@ -6,6 +6,7 @@
 // Source: specs/notification.yaml (sha256 84de467d85e1ed30d1e7da98cc5541b1654c8dcbdb5bbefbb7c303b14640e962).
 // Source: specs/payment.yaml (sha256 c4234273a73d2bd5aa705bb25c8bcc935efaca05cced5f3eb2515b2317fe93ee).
 // Regenerate with `cargo xtask regen`.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 //! The operation table of the `klarna` command line: one entry per operation of every API, generated from the IR of `specs/`.
 use crate::table::*;
 /// Every resource of every API, ordered by command name.
