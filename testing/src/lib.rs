@@ -36,7 +36,7 @@
 //! // Your checkout creates a payment request...
 //! let mut create = CreatePaymentRequestRequest::new("USD".to_string());
 //! create.amount = Some(5_000);
-//! let request = client.payment_requests().create(account, create).send().await?;
+//! let request = client.payment_requests().create(&account, create).send().await?;
 //! assert_eq!(request.state, PaymentRequestState::Submitted);
 //!
 //! // ...the customer approves it in Klarna's purchase journey...
@@ -45,12 +45,12 @@
 //! // ...and your backend finalizes the authorization and captures.
 //! let mut authorize = AuthorizePaymentRequest::new("USD".to_string());
 //! authorize.request_payment_transaction = Some(RequestPaymentTransaction::new(5_000));
-//! let authorized = client.authorization().authorize_payment(account, authorize)
+//! let authorized = client.authorization().authorize_payment(&account, authorize)
 //!     .klarna_network_session_token(token).send().await?;
 //! let transaction = authorized.payment_transaction_response.as_ref()
 //!     .and_then(|r| r.payment_transaction.as_ref()).expect("approved");
 //! client.payment_transactions()
-//!     .capture(account, transaction.payment_transaction_id.clone(),
+//!     .capture(&account, transaction.payment_transaction_id.clone(),
 //!              CapturePaymentTransactionRequest::new(5_000))
 //!     .send().await?;
 //! # Ok(())
@@ -105,6 +105,7 @@ impl AuthorizationOutcome {
 
 /// How webhook deliveries are retried after a failed attempt.
 ///
+/// Deliveries to one webhook are sent in the order the events happened, one at a time.
 /// An attempt fails when the receiver answers anything but 200, 201, 202 or 204, does not answer within
 /// the timeout, or cannot be reached. The fake's default retries six times after 50, 100, 200, 400, 800
 /// and 1600 ms (Klarna's own schedule, [`WebhookRetry::klarna`], waits 10 s, 2 min, 15 min, 3 h, 6 h and
@@ -339,16 +340,25 @@ impl FakeKlarnaBuilder {
         });
         let for_dispatch = Arc::clone(&shared);
         let dispatcher = tokio::spawn(async move {
-            let mut running = tokio::task::JoinSet::new();
-            loop {
-                tokio::select! {
-                    job = rx.recv() => match job {
-                        Some(job) => {
-                            running.spawn(server::deliver(Arc::clone(&for_dispatch), job));
+            // One worker per webhook sends its deliveries in order, one at a time (a retried delivery
+            // holds back the later ones of that webhook, not those of other webhooks).
+            let mut workers = tokio::task::JoinSet::new();
+            let mut queues: std::collections::HashMap<String, mpsc::UnboundedSender<Job>> =
+                Default::default();
+            while let Some(job) = rx.recv().await {
+                let queue = queues.entry(job.webhook_id.clone()).or_insert_with(|| {
+                    let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
+                    let shared = Arc::clone(&for_dispatch);
+                    workers.spawn(async move {
+                        while let Some(job) = rx.recv().await {
+                            server::deliver(Arc::clone(&shared), job).await;
                         }
-                        None => break,
-                    },
-                    Some(_) = running.join_next(), if !running.is_empty() => {}
+                    });
+                    tx
+                });
+                if let Err(unsent) = queue.send(job) {
+                    drop(unsent);
+                    for_dispatch.finish_one();
                 }
             }
         });

@@ -16,9 +16,10 @@ async fn step_up_then_final_authorization_with_the_session_token() {
     let client = fake.client();
     let account = fake.account_id();
     let mut first = authorize_body(2_500);
-    let mut step_up = StepUpConfig::default();
-    step_up.payment_request_reference = Some("session-42".into());
-    first.step_up_config = Some(step_up);
+    first.step_up_config = Some(StepUpConfig {
+        payment_request_reference: Some("session-42".into()),
+        ..Default::default()
+    });
     let response = client
         .authorization()
         .authorize_payment(&account, first)
@@ -234,10 +235,11 @@ async fn a_step_up_request_expires_when_the_step_up_config_says() {
     let client = fake.client();
     let account = fake.account_id();
     let mut body = authorize_body(100);
-    let mut step_up = StepUpConfig::default();
     let in_three_hours = fake.now().to_offset_date_time() + Duration::from_secs(3 * 3600);
-    step_up.payment_request_expires_at = Some(in_three_hours.into());
-    body.step_up_config = Some(step_up);
+    body.step_up_config = Some(StepUpConfig {
+        payment_request_expires_at: Some(in_three_hours.into()),
+        ..Default::default()
+    });
     let response = client
         .authorization()
         .authorize_payment(&account, body)

@@ -24,8 +24,10 @@ async fn submitted_can_be_updated_opened_and_canceled() {
     assert_eq!(read.amount, Some(1_000));
     assert!(read.expires_at.is_some());
 
-    let mut update = UpdatePaymentRequestRequest::default();
-    update.amount = Some(1_200);
+    let update = UpdatePaymentRequestRequest {
+        amount: Some(1_200),
+        ..Default::default()
+    };
     let updated = client
         .payment_requests()
         .update(&account, &id, update.clone())

@@ -153,8 +153,10 @@ async fn void_releases_the_rest_and_is_allowed_once() {
     let account = fake.account_id();
     let tx = transaction(&fake, 5_000).await;
     let txs = client.payment_transactions();
-    let mut update = UpdatePaymentTransactionRequest::default();
-    update.payment_transaction_reference = Some("order-7".into());
+    let update = UpdatePaymentTransactionRequest {
+        payment_transaction_reference: Some("order-7".into()),
+        ..Default::default()
+    };
     let updated = txs
         .update(&account, &tx, update.clone())
         .send()
@@ -234,8 +236,10 @@ async fn authorizations_expire_can_be_reauthorized_in_the_grace_period_and_then_
         ),
         (409, "RESOURCE_CONFLICT".into())
     );
-    let mut reauthorize = ReauthorizePaymentTransactionRequest::default();
-    reauthorize.extension_days = Some(10);
+    let reauthorize = ReauthorizePaymentTransactionRequest {
+        extension_days: Some(10),
+        ..Default::default()
+    };
     let again = txs
         .reauthorize(&account, &revived, reauthorize)
         .send()
