@@ -9,6 +9,7 @@
 mod bodies;
 mod docs;
 mod merge;
+mod names;
 mod operations;
 mod pagination;
 mod parameters;
@@ -31,7 +32,7 @@ use serde_json::Value;
 use crate::diag::{Diagnostic, Diagnostics, Location, child};
 use crate::ir::*;
 use crate::load::LoadedSpec;
-use crate::naming::{Case, Scope, sanitize, unraw};
+use crate::naming::{Case, Collision, Scope, sanitize, unraw};
 
 use self::bodies::{is_json, pick_media};
 pub use self::docs::doc_text;
@@ -105,17 +106,16 @@ pub fn lower(specs: &[LoadedSpec], crate_name: &str, version: &str) -> (Crate, D
     let mut apis = Vec::new();
     for spec in ordered {
         let wanted = sanitize(&spec.stem, Case::Snake);
-        let (module, collision) = module_scope.claim(&wanted);
-        if let Some(c) = collision {
-            diags.push(Diagnostic::warning(
-                &spec.display_path,
-                Location::File,
-                format!(
-                    "module `{}` renamed to `{}`: {}",
-                    c.wanted, c.given, c.reason
-                ),
-            ));
-        }
+        let module = names::claim(
+            &mut module_scope,
+            &wanted,
+            "module",
+            names::Place {
+                file: &spec.display_path,
+                location: Location::File,
+            },
+            &mut diags,
+        );
         let mut lowerer = ApiLowerer::new(spec, &mut diags);
         let api = lowerer.lower_api(
             Name {
@@ -205,15 +205,32 @@ impl<'a> ApiLowerer<'a> {
         ));
     }
 
+    /// Claims `wanted` in `scope` for a `what` at `pointer`, reporting a rename (see [`names::claim`]).
+    fn claim(&mut self, scope: &mut Scope, wanted: &str, what: &str, pointer: &str) -> String {
+        names::claim(
+            scope,
+            wanted,
+            what,
+            names::Place {
+                file: &self.spec.display_path,
+                location: Location::Pointer(pointer.to_owned()),
+            },
+            self.diags,
+        )
+    }
+
+    /// Claims a type name in the API's type scope.
     fn claim_type(&mut self, wanted: &str, pointer: &str) -> String {
-        let (given, collision) = self.type_scope.claim(wanted);
-        if let Some(c) = collision {
-            self.warn(
-                pointer,
-                format!("type `{}` renamed to `{}`: {}", c.wanted, c.given, c.reason),
-            );
-        }
-        given
+        names::claim(
+            &mut self.type_scope,
+            wanted,
+            "type",
+            names::Place {
+                file: &self.spec.display_path,
+                location: Location::Pointer(pointer.to_owned()),
+            },
+            self.diags,
+        )
     }
 
     fn lower_api(&mut self, module: Name, accessor_scope: &mut Scope) -> Api {

@@ -76,16 +76,12 @@ impl ApiLowerer<'_> {
                 .operation_id
                 .clone()
                 .unwrap_or_else(|| synth_operation_id(method, &path));
-            let (builder, collision) = builder_scope.claim(&sanitize(&wire_id, Case::Pascal));
-            if let Some(c) = collision {
-                self.warn(
-                    &op_pointer,
-                    format!(
-                        "operation builder `{}` renamed to `{}`: {}",
-                        c.wanted, c.given, c.reason
-                    ),
-                );
-            }
+            let builder = self.claim(
+                &mut builder_scope,
+                &sanitize(&wire_id, Case::Pascal),
+                "operation builder",
+                &op_pointer,
+            );
             if op.operation_id.is_none() {
                 self.warn(
                     &op_pointer,
@@ -98,17 +94,12 @@ impl ApiLowerer<'_> {
                 self.lower_operation(&path, method, item, op, &op_pointer, wire_id, builder)
             {
                 if !operation.response.alternatives.is_empty() {
-                    let (name, collision) =
-                        builder_scope.claim(&format!("{}Responses", operation.builder));
-                    if let Some(c) = collision {
-                        self.warn(
-                            &op_pointer,
-                            format!(
-                                "response enum `{}` renamed to `{}`: {}",
-                                c.wanted, c.given, c.reason
-                            ),
-                        );
-                    }
+                    let name = self.claim(
+                        &mut builder_scope,
+                        &format!("{}Responses", operation.builder),
+                        "response enum",
+                        &op_pointer,
+                    );
                     operation.responses_enum = Some(name);
                 }
                 let first_error = operation.errors.first().map(|e| &e.body);
@@ -117,17 +108,12 @@ impl ApiLowerer<'_> {
                     .iter()
                     .any(|e| Some(&e.body) != first_error)
                 {
-                    let (name, collision) =
-                        builder_scope.claim(&format!("{}Error", operation.builder));
-                    if let Some(c) = collision {
-                        self.warn(
-                            &op_pointer,
-                            format!(
-                                "error enum `{}` renamed to `{}`: {}",
-                                c.wanted, c.given, c.reason
-                            ),
-                        );
-                    }
+                    let name = self.claim(
+                        &mut builder_scope,
+                        &format!("{}Error", operation.builder),
+                        "error enum",
+                        &op_pointer,
+                    );
                     operation.errors_enum = Some(name);
                 }
                 groups.entry(tag).or_default().push(operation);
@@ -141,22 +127,22 @@ impl ApiLowerer<'_> {
         let mut resources = Vec::new();
         let mut resource_scope_names: Vec<String> = Vec::new();
         for (tag, mut operations) in groups {
-            let (accessor, collision) = accessor_scope.claim(&sanitize(&tag, Case::Snake));
-            if let Some(c) = collision {
-                let f = self.file();
-                self.diags.push(Diagnostic::warning(
-                    f,
-                    Location::Pointer("#/tags".into()),
-                    format!(
-                        "resource accessor `{}` for tag `{tag}` renamed to `{}`: {}",
-                        c.wanted, c.given, c.reason
-                    ),
-                ));
-            }
-            let (struct_name, _) =
-                builder_scope.claim(&sanitize(&format!("{tag} Api"), Case::Pascal));
+            let accessor = self.claim(
+                accessor_scope,
+                &sanitize(&tag, Case::Snake),
+                &format!("tag `{tag}`: resource accessor"),
+                "#/tags",
+            );
+            let struct_name = self.claim(
+                &mut builder_scope,
+                &sanitize(&format!("{tag} Api"), Case::Pascal),
+                &format!("tag `{tag}`: resource type"),
+                "#/tags",
+            );
             resource_scope_names.push(struct_name.clone());
-            name_methods(&tag, &mut operations);
+            for (op_pointer, c) in name_methods(&tag, &mut operations) {
+                self.warn(&op_pointer, names::rename_message("method", &c));
+            }
             operations.sort_by(|a, b| a.id.rust.cmp(&b.id.rust));
             resources.push(Resource {
                 name: Name {
@@ -271,16 +257,12 @@ impl ApiLowerer<'_> {
                 }
                 Parameter::Query { .. } => {}
             }
-            let (rust, collision) = scope.claim(&sanitize(&data.name, Case::Snake));
-            if let Some(c) = collision {
-                self.warn(
-                    at,
-                    format!(
-                        "parameter `{}` renamed to `{}`: {}",
-                        c.wanted, c.given, c.reason
-                    ),
-                );
-            }
+            let rust = self.claim(
+                &mut scope,
+                &sanitize(&data.name, Case::Snake),
+                "parameter",
+                at,
+            );
             let context = format!(
                 "{builder}{}",
                 sanitize(&data.name, Case::Pascal).trim_start_matches("r#")

@@ -151,19 +151,22 @@ impl<'a> ApiLowerer<'a> {
                 if !values.is_empty() {
                     let rust = self.name_for(&naming, pointer);
                     let mut scope = Scope::new(["Unknown"]);
-                    let variants = values
-                        .iter()
-                        .map(|v| {
-                            let wanted = sanitize(
-                                &format!("V{}", v.to_string().replace('-', "Minus")),
-                                Case::Pascal,
-                            );
-                            IntVariant {
-                                value: *v,
-                                rust: scope.claim(&wanted).0,
-                            }
-                        })
-                        .collect();
+                    let mut variants = Vec::new();
+                    for v in &values {
+                        let wanted = sanitize(
+                            &format!("V{}", v.to_string().replace('-', "Minus")),
+                            Case::Pascal,
+                        );
+                        variants.push(IntVariant {
+                            value: *v,
+                            rust: self.claim(
+                                &mut scope,
+                                &wanted,
+                                &format!("enum value `{v}`: variant"),
+                                pointer,
+                            ),
+                        });
+                    }
                     self.push_type(
                         wire,
                         &rust,
@@ -293,16 +296,12 @@ impl<'a> ApiLowerer<'a> {
                 self.warn(pointer, format!("duplicate enum value `{v}` ignored"));
                 continue;
             }
-            let (rust, collision) = scope.claim(&sanitize(v, Case::Pascal));
-            if let Some(c) = collision {
-                self.warn(
-                    pointer,
-                    format!(
-                        "enum value `{v}`: variant `{}` renamed to `{}`: {}",
-                        c.wanted, c.given, c.reason
-                    ),
-                );
-            }
+            let rust = self.claim(
+                &mut scope,
+                &sanitize(v, Case::Pascal),
+                &format!("enum value `{v}`: variant"),
+                pointer,
+            );
             out.push(Variant {
                 name: Name {
                     wire: v.clone(),

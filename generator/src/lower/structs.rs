@@ -17,16 +17,12 @@ impl ApiLowerer<'_> {
         let mut fields = Vec::new();
         for (wire, prop) in properties {
             let field_pointer = child(&child(pointer, "properties"), wire);
-            let (rust, collision) = scope.claim(&sanitize(wire, Case::Snake));
-            if let Some(c) = collision {
-                self.warn(
-                    &field_pointer,
-                    format!(
-                        "field `{}` renamed to `{}`: {}",
-                        c.wanted, c.given, c.reason
-                    ),
-                );
-            }
+            let rust = self.claim(
+                &mut scope,
+                &sanitize(wire, Case::Snake),
+                "field",
+                &field_pointer,
+            );
             let context = format!(
                 "{parent}{}",
                 sanitize(wire, Case::Pascal).trim_start_matches("r#")
@@ -84,7 +80,12 @@ impl ApiLowerer<'_> {
             _ => None,
         };
         let additional = additional_ty.map(|ty| AdditionalField {
-            rust: scope.claim("additional_properties").0,
+            rust: self.claim(
+                &mut scope,
+                "additional_properties",
+                "field for `additionalProperties`",
+                &child(pointer, "additionalProperties"),
+            ),
             ty,
         });
         let construct = construct_for(&fields);

@@ -59,7 +59,12 @@ impl ApiLowerer<'_> {
                 }
                 _ => Vec::new(),
             };
-            let (variant, _) = scope.claim(&sanitize(&hint, Case::Pascal));
+            let variant = self.claim(
+                &mut scope,
+                &sanitize(&hint, Case::Pascal),
+                &format!("`{keyword}` alternative: variant"),
+                &alt_pointer,
+            );
             variants.push(UnionVariant {
                 name: Name {
                     wire: hint,

@@ -5,8 +5,13 @@ use crate::lower::*;
 
 /// Method names drop the resource noun where that stays unambiguous: in resource "Webhooks",
 /// `createWebhook` becomes `create` and `listWebhooks` becomes `list`. When two shortened names collide,
-/// both keep their full names.
-pub(in crate::lower) fn name_methods(tag: &str, operations: &mut [Operation]) {
+/// both keep their full names. Returns the renames (operation pointer, collision) for the caller to
+/// report: a full name can still meet a reserved name or another operation's.
+pub(in crate::lower) fn name_methods(
+    tag: &str,
+    operations: &mut [Operation],
+) -> Vec<(String, Collision)> {
+    let mut renames = Vec::new();
     let plural = unraw(&sanitize(tag, Case::Snake)).to_owned();
     let singular = singularize(&plural);
     let short: Vec<String> = operations
@@ -32,9 +37,13 @@ pub(in crate::lower) fn name_methods(tag: &str, operations: &mut [Operation]) {
         } else {
             unraw(&operations[i].id.rust).to_owned()
         };
-        let (given, _) = scope.claim(&crate::naming::escape_keyword(wanted));
+        let (given, collision) = scope.claim(&crate::naming::escape_keyword(wanted));
+        if let Some(c) = collision {
+            renames.push((operations[i].pointer.clone(), c));
+        }
         operations[i].id.rust = given;
     }
+    renames
 }
 
 pub(in crate::lower) fn singularize(plural: &str) -> String {

@@ -2,7 +2,7 @@
 // Source: generator/tests/fixtures/deprecated.yaml (sha256 83e4729155348b6128ccf10fa190f05c6899dbd50f310841c19c1d4faac1c3cf).
 // Source: generator/tests/fixtures/enums.yaml (sha256 21410c03928e8f1880b24ba586958b6b19ead65673b1ffe91e857b426d66daf4).
 // Source: generator/tests/fixtures/multifile.yaml (sha256 c3ccfff593670145c1130b01396c33496e4ad1005b93c5892d40f62f7d019d2b).
-// Source: generator/tests/fixtures/naming.yaml (sha256 a62b76e3cd0b0905d0898c637c75d59408f274b47622b3f1dc5bf5dd63f34fa1).
+// Source: generator/tests/fixtures/naming.yaml (sha256 62885359b76a2f709a963c0e61939ce9373ed639159bc2ea9d18afb1448ce791).
 // Source: generator/tests/fixtures/operations.yaml (sha256 2b9ee2d14b9d1dec7527d3a725dce5a0e25988a9858192d54aab8f45e640dbf5).
 // Source: generator/tests/fixtures/optionality.yaml (sha256 cee3dede24d15e8f9fff452c56710db926178436ed45d2006f1c6fe1e921cd01).
 // Source: generator/tests/fixtures/recursive.yaml (sha256 fa5488f6fa9a8bb182297c0a03e539e38da1da19a33065c4d21d29c494f68f72).
@@ -38,7 +38,7 @@
 //! | `deprecated` | Deprecation fixture (1) | `klarna-golden-deprecated` | 2 |
 //! | `enums` | Enums fixture (1) | `klarna-golden-enums` | 1 |
 //! | `multifile` | Multi-file fixture (1) | `klarna-golden-multifile` | 3 |
-//! | `naming` | Naming obstacle course (1) | `klarna-golden-naming` | 2 |
+//! | `naming` | Naming obstacle course (1) | `klarna-golden-naming` | 3 |
 //! | `operations2` | Operations fixture (1) | `klarna-golden-operations2` | 8 |
 //! | `optionality` | Optionality fixture (1) | `klarna-golden-optionality` | 5 |
 //! | `recursive` | Recursion and maps fixture (1) | `klarna-golden-recursive` | 0 |
