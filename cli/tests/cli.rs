@@ -589,3 +589,91 @@ async fn send_delivers_a_signed_event() {
         text(&rejected.stderr).contains("400") && text(&rejected.stderr).contains("bad signature")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn multipart_upload_and_binary_download() {
+    let server = MockServer::start().await;
+    let base = format!("/v2/accounts/{ACCOUNT}/payment/disputes/D1/attachments");
+    Mock::given(method("POST"))
+        .and(path(base.as_str()))
+        .and(wiremock::matchers::body_string_contains("%PDF-1.7 proof"))
+        .and(wiremock::matchers::body_string_contains(
+            "name=\"filename\"",
+        ))
+        .and(wiremock::matchers::body_string_contains("proof.pdf"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "payment_dispute_attachment_id": "A1"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{base}/A1/download")))
+        .and(header("accept", "application/octet-stream"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(b"\x00\x01raw bytes".to_vec()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile_dir();
+    let pdf = dir.path().join("proof.pdf");
+    std::fs::write(&pdf, "%PDF-1.7 proof").expect("file written");
+    let upload = klarna_async(
+        vec![
+            "payment-disputes".into(),
+            "upload-attachment".into(),
+            ACCOUNT.into(),
+            "D1".into(),
+            "--part".into(),
+            format!("file=@{}", pdf.display()),
+            "--part".into(),
+            "filename=proof.pdf".into(),
+            "--base-url".into(),
+            server.uri(),
+        ],
+        Some(KEY),
+    )
+    .await;
+    assert_eq!(upload.status.code(), Some(0), "{}", text(&upload.stderr));
+    assert!(text(&upload.stdout).contains("\"A1\""));
+    // A part the body type does not have is refused before sending.
+    let bad = klarna_async(
+        args(&[
+            "payment-disputes",
+            "upload-attachment",
+            ACCOUNT,
+            "D1",
+            "--part",
+            "photo=@x",
+            "--base-url",
+            &server.uri(),
+        ]),
+        Some(KEY),
+    )
+    .await;
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("no part `photo`"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let download = klarna_async(
+        args(&[
+            "payment-disputes",
+            "download-attachment",
+            ACCOUNT,
+            "D1",
+            "A1",
+            "--base-url",
+            &server.uri(),
+        ]),
+        Some(KEY),
+    )
+    .await;
+    assert_eq!(
+        download.status.code(),
+        Some(0),
+        "{}",
+        text(&download.stderr)
+    );
+    assert_eq!(download.stdout, b"\x00\x01raw bytes");
+}
