@@ -75,6 +75,17 @@ pub fn build_ir(
     crate_name: &str,
     version: &str,
 ) -> Result<(ir::Crate, Diagnostics), Diagnostics> {
+    build_ir_until(specs, crate_name, version, None)
+}
+
+/// As [`build_ir`], but stops after the lowering pass named `after` ([`lower::passes::LOWERED`] for none
+/// of them): the IR as it stands at that point, for `klarna-codegen ir --after`.
+pub fn build_ir_until(
+    specs: &[SpecInput],
+    crate_name: &str,
+    version: &str,
+    after: Option<&str>,
+) -> Result<(ir::Crate, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut loaded = Vec::new();
     for s in specs {
@@ -90,7 +101,7 @@ pub fn build_ir(
         diags.sort();
         return Err(diags);
     }
-    let (krate, lower_diags) = lower::lower(&loaded, crate_name, version);
+    let (krate, lower_diags) = lower::lower_until(&loaded, crate_name, version, after);
     diags.extend(lower_diags);
     diags.sort();
     if diags.has_errors() {

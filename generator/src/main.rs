@@ -39,6 +39,10 @@ enum Command {
         /// OpenAPI documents.
         #[arg(required = true)]
         specs: Vec<PathBuf>,
+        /// Print the IR as it stands after this lowering pass (`lower`: before the first pass; passes,
+        /// in order: method_names, status_enums, cycles, directions, deprecation). Default: after all.
+        #[arg(long, value_name = "PASS")]
+        after: Option<String>,
     },
     /// Compares two versions of the documents and classifies every change for users of the crate.
     ///
@@ -145,9 +149,21 @@ fn main() -> ExitCode {
             status,
             json,
         } => run_conform(&paths, &operation, &status, json),
-        Command::Ir { specs } => {
+        Command::Ir { specs, after } => {
+            if let Some(name) = &after
+                && !klarna_codegen::lower::passes::is_stage(name)
+            {
+                let known: Vec<&str> = std::iter::once(klarna_codegen::lower::passes::LOWERED)
+                    .chain(klarna_codegen::lower::passes::PASSES.iter().map(|p| p.name))
+                    .collect();
+                eprintln!(
+                    "error: no lowering pass is called `{name}`; --after takes one of: {}",
+                    known.join(", ")
+                );
+                return ExitCode::from(1);
+            }
             let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
-            match klarna_codegen::build_ir(&inputs, "klarna", "0.1.0") {
+            match klarna_codegen::build_ir_until(&inputs, "klarna", "0.1.0", after.as_deref()) {
                 Ok((ir, warnings)) => {
                     eprint!("{warnings}");
                     match serde_json::to_string_pretty(&ir) {

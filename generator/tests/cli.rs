@@ -146,3 +146,43 @@ fn an_alias_bomb_is_refused_quickly_with_its_location() {
         "{stderr}"
     );
 }
+
+#[test]
+fn ir_after_a_pass_prints_the_ir_at_that_point_and_an_unknown_pass_is_named() {
+    let deprecated =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deprecated.yaml");
+    let allows = |after: &str| {
+        let output = codegen()
+            .args(["ir", "--after", after])
+            .arg(&deprecated)
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{after}");
+        String::from_utf8_lossy(&output.stdout)
+            .matches("\"allow_deprecated\": true")
+            .count()
+    };
+    // The deprecation pass runs last: nothing is marked before it, and after it as after all passes.
+    assert_eq!(allows("lower"), 0);
+    assert_eq!(allows("directions"), 0);
+    assert!(allows("deprecation") > 0);
+    let all = codegen().arg("ir").arg(&deprecated).output().expect("runs");
+    let after_last = codegen()
+        .args(["ir", "--after", "deprecation"])
+        .arg(&deprecated)
+        .output()
+        .expect("runs");
+    assert_eq!(all.stdout, after_last.stdout);
+
+    let output = codegen()
+        .args(["ir", "--after", "render"])
+        .arg(fixture("petstore.yaml"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("`render`") && stderr.contains("method_names"),
+        "{stderr}"
+    );
+}

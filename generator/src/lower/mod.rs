@@ -37,10 +37,6 @@ use crate::naming::{Case, Collision, Scope, sanitize, unraw};
 use self::bodies::{is_json, pick_media};
 pub use self::docs::doc_text;
 use self::parameters::location_of;
-use self::passes::cycles::box_cycles;
-use self::passes::deprecation::allow_deprecated_uses;
-use self::passes::directions::{relax_one_way_required, sync_pagination_presence};
-use self::passes::method_names::name_methods;
 use self::responses::status_text;
 use self::schemas::string_format_text;
 pub use self::structs::{INFERRED_EXTENSION, SENSITIVE_EXTENSION};
@@ -86,6 +82,17 @@ const CLIENT_RESERVED: &[&str] = &[
 
 /// Lowers all documents into one crate.
 pub fn lower(specs: &[LoadedSpec], crate_name: &str, version: &str) -> (Crate, Diagnostics) {
+    lower_until(specs, crate_name, version, None)
+}
+
+/// Lowers all documents, running the [`passes`] up to and including the one named `after` (none for
+/// [`passes::LOWERED`], all for `None`): what `klarna-codegen ir --after` prints.
+pub fn lower_until(
+    specs: &[LoadedSpec],
+    crate_name: &str,
+    version: &str,
+    after: Option<&str>,
+) -> (Crate, Diagnostics) {
     let mut diags = Diagnostics::new();
     // Each API becomes a module of the facade crate, beside its `registry` module and the re-exported `time`.
     let mut module_scope = Scope::new([
@@ -116,7 +123,7 @@ pub fn lower(specs: &[LoadedSpec], crate_name: &str, version: &str) -> (Crate, D
             },
             &mut diags,
         );
-        let mut lowerer = ApiLowerer::new(spec, &mut diags);
+        let mut lowerer = ApiLowerer::new(spec, &mut diags, after);
         let api = lowerer.lower_api(
             Name {
                 wire: spec.stem.clone(),
@@ -167,10 +174,12 @@ struct ApiLowerer<'a> {
     /// Components already lowered, by wire name. Not looked up among `types`: an inline schema whose
     /// context name equals a component's wire name (`Pet.owner` → `PetOwner`) carries that wire name too.
     lowered: BTreeSet<String>,
+    /// The last pass to run (`None`: all of them).
+    after: Option<&'a str>,
 }
 
 impl<'a> ApiLowerer<'a> {
-    fn new(spec: &'a LoadedSpec, diags: &'a mut Diagnostics) -> Self {
+    fn new(spec: &'a LoadedSpec, diags: &'a mut Diagnostics, after: Option<&'a str>) -> Self {
         Self {
             spec,
             api: &spec.openapi,
@@ -180,6 +189,7 @@ impl<'a> ApiLowerer<'a> {
             types: Vec::new(),
             in_progress: BTreeSet::new(),
             lowered: BTreeSet::new(),
+            after,
         }
     }
 
@@ -259,7 +269,6 @@ impl<'a> ApiLowerer<'a> {
         let resources = self.lower_operations(accessor_scope);
         let events = self.lower_events(&schemas);
         let mut types = std::mem::take(&mut self.types);
-        box_cycles(&mut types);
         types.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
         let mut api = Api {
             module,
@@ -284,9 +293,7 @@ impl<'a> ApiLowerer<'a> {
             resources,
             events,
         };
-        relax_one_way_required(&mut api);
-        sync_pagination_presence(&mut api);
-        allow_deprecated_uses(&mut api);
+        passes::run(&mut api, self.diags, self.after);
         api
     }
 }

@@ -90,32 +90,9 @@ impl ApiLowerer<'_> {
                     ),
                 );
             }
-            if let Some(mut operation) =
+            if let Some(operation) =
                 self.lower_operation(&path, method, item, op, &op_pointer, wire_id, builder)
             {
-                if !operation.response.alternatives.is_empty() {
-                    let name = self.claim(
-                        &mut builder_scope,
-                        &format!("{}Responses", operation.builder),
-                        "response enum",
-                        &op_pointer,
-                    );
-                    operation.responses_enum = Some(name);
-                }
-                let first_error = operation.errors.first().map(|e| &e.body);
-                if operation
-                    .errors
-                    .iter()
-                    .any(|e| Some(&e.body) != first_error)
-                {
-                    let name = self.claim(
-                        &mut builder_scope,
-                        &format!("{}Error", operation.builder),
-                        "error enum",
-                        &op_pointer,
-                    );
-                    operation.errors_enum = Some(name);
-                }
                 groups.entry(tag).or_default().push(operation);
             }
         }
@@ -126,7 +103,7 @@ impl ApiLowerer<'_> {
             .collect();
         let mut resources = Vec::new();
         let mut resource_scope_names: Vec<String> = Vec::new();
-        for (tag, mut operations) in groups {
+        for (tag, operations) in groups {
             let accessor = self.claim(
                 accessor_scope,
                 &sanitize(&tag, Case::Snake),
@@ -140,10 +117,6 @@ impl ApiLowerer<'_> {
                 "#/tags",
             );
             resource_scope_names.push(struct_name.clone());
-            for (op_pointer, c) in name_methods(&tag, &mut operations) {
-                self.warn(&op_pointer, names::rename_message("method", &c));
-            }
-            operations.sort_by(|a, b| a.id.rust.cmp(&b.id.rust));
             resources.push(Resource {
                 name: Name {
                     wire: tag.clone(),

@@ -4,6 +4,11 @@
 use crate::lower::*;
 
 /// Marks struct fields that need `Box` because their type contains the struct again by value.
+/// The pass: see the module doc.
+pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
+    box_cycles(&mut api.types);
+}
+
 pub(in crate::lower) fn box_cycles(types: &mut [TypeDef]) {
     let index: BTreeMap<String, usize> = types
         .iter()

@@ -11,6 +11,11 @@ use crate::lower::*;
 /// enum macros, name it and its variants) or when a field, the `additionalProperties` map, a union
 /// variant or an alias target is of a deprecated type. An operation is marked when a parameter, the
 /// body, a success or error body or the page's items are of a deprecated type.
+/// The pass: see the module doc.
+pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
+    allow_deprecated_uses(api);
+}
+
 pub(in crate::lower) fn allow_deprecated_uses(api: &mut Api) {
     let deprecated: BTreeSet<String> = api
         .types

@@ -15,6 +15,12 @@ use crate::lower::*;
 ///
 /// Types used in one direction only keep the field required where it is sent; types no operation
 /// reaches (webhook payloads, unused components) count as both.
+/// The pass: requiredness by direction first, then the pagination presences that copy it.
+pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
+    relax_one_way_required(api);
+    sync_pagination_presence(api);
+}
+
 pub(in crate::lower) fn relax_one_way_required(api: &mut Api) {
     let usage = api.type_usage();
     for t in &mut api.types {

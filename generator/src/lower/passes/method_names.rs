@@ -3,6 +3,21 @@
 
 use crate::lower::*;
 
+/// The pass: names the methods of every resource (renames reported at the operation) and orders the
+/// operations by them.
+pub(in crate::lower) fn run(api: &mut Api, diags: &mut Diagnostics) {
+    for r in &mut api.resources {
+        for (pointer, c) in name_methods(&r.name.wire, &mut r.operations) {
+            diags.push(Diagnostic::warning(
+                api.source.file.clone(),
+                Location::Pointer(pointer),
+                names::rename_message("method", &c),
+            ));
+        }
+        r.operations.sort_by(|a, b| a.id.rust.cmp(&b.id.rust));
+    }
+}
+
 /// Method names drop the resource noun where that stays unambiguous: in resource "Webhooks",
 /// `createWebhook` becomes `create` and `listWebhooks` becomes `list`. When two shortened names collide,
 /// both keep their full names. Returns the renames (operation pointer, collision) for the caller to
