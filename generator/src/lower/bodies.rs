@@ -85,3 +85,59 @@ pub(in crate::lower) fn pick_media(
         .or_else(|| content.iter().next())
         .map(|(m, c)| (m.clone(), c))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::*;
+    use crate::lower::test_support::{doc, lower_yaml, op};
+
+    fn one_op(op: &str) -> String {
+        doc(
+            &format!(
+                "  /v1/things/{{thing_id}}:\n    post:\n      operationId: doThing\n      tags: [Things]\n{op}"
+            ),
+            "  Thing: {type: object, properties: {id: {type: string}}}\n  Problem: {type: object, properties: {message: {type: string}}}\n  Other: {type: object, properties: {code: {type: integer}}}",
+        )
+    }
+
+    #[test]
+    fn media_types_choose_the_encoding_and_inline_bodies_are_named() {
+        let table: &[(&str, BodyEncoding)] = &[
+            ("application/json", BodyEncoding::Json),
+            ("multipart/form-data", BodyEncoding::Multipart),
+            ("application/x-www-form-urlencoded", BodyEncoding::Form),
+        ];
+        for (media, expected) in table {
+            let yaml = one_op(&format!(
+                "      parameters:\n        - {{name: thing_id, in: path, required: true, schema: {{type: string}}}}\n      requestBody:\n        required: true\n        content:\n          {media}:\n            schema: {{type: object, properties: {{a: {{type: string}}}}}}\n      responses:\n        '204': {{description: ok}}"
+            ));
+            let (api, _) = lower_yaml(&yaml);
+            let body = op(&api, "doThing").body.clone().expect("a body");
+            assert_eq!(
+                (
+                    body.encoding,
+                    body.required,
+                    body.media_type.as_str(),
+                    body.ty
+                ),
+                (
+                    *expected,
+                    true,
+                    *media,
+                    TypeRef::Named("DoThingBody".into())
+                ),
+                "{media}"
+            );
+        }
+    }
+
+    #[test]
+    fn raw_bytes_are_sent_as_declared() {
+        let yaml = one_op(
+            "      parameters:\n        - {name: thing_id, in: path, required: true, schema: {type: string}}\n      requestBody:\n        content:\n          application/pdf:\n            schema: {type: string, format: binary}\n      responses:\n        '204': {description: ok}",
+        );
+        let (api, _) = lower_yaml(&yaml);
+        let body = op(&api, "doThing").body.clone().expect("a body");
+        assert_eq!((body.encoding, body.required), (BodyEncoding::Bytes, false));
+    }
+}

@@ -97,3 +97,48 @@ impl ApiLowerer<'_> {
         TypeRef::Named(rust)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::*;
+    use crate::lower::test_support::{doc, fields, lower_yaml};
+
+    #[test]
+    fn all_of_merges_properties_and_required_lists() {
+        let yaml = doc(
+            "",
+            "  Base: {type: object, required: [id], properties: {id: {type: string}}}\n  Full:\n    allOf:\n      - $ref: '#/components/schemas/Base'\n      - {type: object, required: [name], properties: {name: {type: string}}}",
+        );
+        let (api, warnings) = lower_yaml(&yaml);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let rows: Vec<(&str, Presence)> = fields(&api, "Full")
+            .iter()
+            .map(|f| (f.name.rust.as_str(), f.presence))
+            .collect();
+        assert_eq!(
+            rows,
+            [("id", Presence::Required), ("name", Presence::Required)]
+        );
+    }
+
+    #[test]
+    fn one_member_is_that_member_and_conflicts_are_reported() {
+        let yaml = doc(
+            "",
+            "  Base: {type: object, properties: {id: {type: string}}}\n  Same:\n    type: object\n    properties:\n      base: {allOf: [{$ref: '#/components/schemas/Base'}]}\n  Clash:\n    allOf:\n      - {type: object, properties: {id: {type: string}}}\n      - {type: object, properties: {id: {type: integer}}}",
+        );
+        let (api, warnings) = lower_yaml(&yaml);
+        assert_eq!(fields(&api, "Same")[0].ty, TypeRef::Named("Base".into()));
+        assert_eq!(
+            fields(&api, "Clash")[0].ty,
+            TypeRef::I64,
+            "the later definition wins"
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("define property `id` differently")),
+            "{warnings:?}"
+        );
+    }
+}

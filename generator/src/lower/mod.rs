@@ -303,3 +303,82 @@ mod indexmap_like {
     /// Properties of an object schema, in document order.
     pub type Props = indexmap::IndexMap<String, openapiv3::ReferenceOr<Box<openapiv3::Schema>>>;
 }
+
+/// Lowering small documents written inline, for the table tests of the lower modules and passes.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    /// A document with these `paths` and `components.schemas` (YAML, indented as the values of those keys
+    /// at two spaces: `paths` entries and schema entries start at column 2).
+    pub(crate) fn doc(paths: &str, schemas: &str) -> String {
+        let mut out = String::from("openapi: 3.0.3\ninfo: {title: T, version: \"1\"}\npaths:");
+        if paths.trim().is_empty() {
+            out.push_str(" {}\n");
+        } else {
+            out.push('\n');
+            out.push_str(paths);
+            out.push('\n');
+        }
+        if !schemas.trim().is_empty() {
+            out.push_str("components:\n  schemas:\n");
+            for line in schemas.lines() {
+                out.push_str("  ");
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// Lowers `yaml` through the pass named `after` (all passes for `None`): the one API and the messages
+    /// of its warnings. Panics (a test failure) when the document does not load or lower.
+    pub(crate) fn lower_until(yaml: &str, after: Option<&str>) -> (Api, Vec<String>) {
+        let spec =
+            crate::load::load_bytes(yaml.as_bytes(), std::path::Path::new("t.yaml"), "t.yaml")
+                .unwrap_or_else(|d| panic!("loads: {d}\n{yaml}"));
+        let (krate, diags) = super::lower_until(std::slice::from_ref(&spec), "t", "0.0.0", after);
+        assert!(!diags.has_errors(), "{diags}\n{yaml}");
+        let messages = spec
+            .warnings
+            .iter()
+            .chain(diags.iter())
+            .map(|d| d.message.clone())
+            .collect();
+        let api = krate.apis.into_iter().next().expect("one API");
+        (api, messages)
+    }
+
+    /// [`lower_until`] through every pass.
+    pub(crate) fn lower_yaml(yaml: &str) -> (Api, Vec<String>) {
+        lower_until(yaml, None)
+    }
+
+    /// The named type `rust`.
+    pub(crate) fn ty<'a>(api: &'a Api, rust: &str) -> &'a TypeDef {
+        api.types
+            .iter()
+            .find(|t| t.name.rust == rust)
+            .unwrap_or_else(|| {
+                let names: Vec<&str> = api.types.iter().map(|t| t.name.rust.as_str()).collect();
+                panic!("no type {rust} among {names:?}")
+            })
+    }
+
+    /// The fields of the struct `rust`.
+    pub(crate) fn fields<'a>(api: &'a Api, rust: &str) -> &'a [Field] {
+        match &ty(api, rust).kind {
+            TypeKind::Struct { fields, .. } => fields,
+            other => panic!("{rust} is not a struct: {other:?}"),
+        }
+    }
+
+    /// The operation whose `operationId` is `wire`.
+    pub(crate) fn op<'a>(api: &'a Api, wire: &str) -> &'a Operation {
+        api.resources
+            .iter()
+            .flat_map(|r| &r.operations)
+            .find(|o| o.id.wire == wire)
+            .unwrap_or_else(|| panic!("no operation {wire}"))
+    }
+}

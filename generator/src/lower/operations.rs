@@ -381,3 +381,52 @@ pub(in crate::lower) fn synth_operation_id(method: &str, path: &str) -> String {
     }
     sanitize(&parts.join(" "), Case::Snake)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{default_tag, path_template_names, synth_operation_id};
+    use crate::lower::test_support::{doc, lower_yaml, op};
+
+    #[test]
+    fn names_from_paths() {
+        assert_eq!(
+            path_template_names("/v1/{account_id}/things/{thing}"),
+            ["account_id", "thing"]
+        );
+        assert_eq!(
+            default_tag("/v1/payment-requests/{id}"),
+            default_tag("/v1/payment-requests")
+        );
+        assert_eq!(synth_operation_id("get", "/things"), "get_things");
+    }
+
+    #[test]
+    fn operations_group_by_tag_and_the_runtime_headers_are_left_out() {
+        let yaml = doc(
+            "  /v1/things:\n    parameters:\n      - {name: account, in: query, schema: {type: string}}\n    post:\n      operationId: createThing\n      tags: [Things]\n      parameters:\n        - {name: Authorization, in: header, schema: {type: string}}\n        - {name: Klarna-Idempotency-Key, in: header, schema: {type: string}}\n        - {name: X-Trace, in: header, schema: {type: string}}\n      responses:\n        '204': {description: ok}\n    get:\n      operationId: listThings\n      tags: [Things]\n      responses:\n        '204': {description: ok}",
+            "",
+        );
+        let (api, _) = lower_yaml(&yaml);
+        assert_eq!(api.resources.len(), 1);
+        let r = &api.resources[0];
+        assert_eq!(
+            (r.name.rust.as_str(), r.accessor.as_str()),
+            ("ThingsApi", "things")
+        );
+        let create = op(&api, "createThing");
+        assert_eq!((create.method.as_str(), create.idempotent), ("POST", true));
+        let headers: Vec<&str> = create
+            .header_params
+            .iter()
+            .map(|p| p.name.wire.as_str())
+            .collect();
+        assert_eq!(headers, ["X-Trace"], "managed headers are not parameters");
+        let query: Vec<&str> = create
+            .query_params
+            .iter()
+            .map(|p| p.name.wire.as_str())
+            .collect();
+        assert_eq!(query, ["account"], "path-level parameters apply");
+        assert!(!op(&api, "listThings").idempotent);
+    }
+}

@@ -72,3 +72,45 @@ impl ApiLowerer<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::*;
+    use crate::lower::test_support::{doc, lower_yaml, op};
+
+    fn list(cursor: &str, page: &str) -> String {
+        doc(
+            &format!(
+                "  /v1/things:\n    get:\n      operationId: listThings\n      parameters:\n        - {{name: {cursor}, in: query, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/{page}'}}"
+            ),
+            "  Page:\n    type: object\n    required: [things]\n    properties:\n      things: {type: array, items: {type: string}}\n      pagination: {type: object, properties: {last_item: {type: string}}}\n  Bare:\n    type: object\n    properties:\n      things: {type: array, items: {type: string}}",
+        )
+    }
+
+    #[test]
+    fn a_cursor_list_with_a_pagination_object_is_paginated() {
+        let (api, _) = lower_yaml(&list("starting_after", "Page"));
+        let p = op(&api, "listThings")
+            .pagination
+            .clone()
+            .expect("paginated");
+        assert_eq!(p.items.rust, "things");
+        assert_eq!(p.item_ty, TypeRef::String(None));
+        assert_eq!(p.cursor_param.wire, "starting_after");
+        assert_eq!(p.next_cursor, ["pagination", "last_item"]);
+        assert_eq!(p.page_ty, TypeRef::Named("Page".into()));
+        assert!(!p.page_list);
+        assert_eq!(
+            (p.items_presence, p.pagination_presence, p.cursor_presence),
+            (Presence::Required, Presence::Optional, Presence::Optional)
+        );
+    }
+
+    #[test]
+    fn without_the_cursor_parameter_or_the_pagination_object_it_is_not() {
+        for (cursor, page) in [("after", "Page"), ("starting_after", "Bare")] {
+            let (api, _) = lower_yaml(&list(cursor, page));
+            assert_eq!(op(&api, "listThings").pagination, None, "{cursor} {page}");
+        }
+    }
+}

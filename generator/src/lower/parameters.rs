@@ -86,3 +86,60 @@ pub(in crate::lower) fn location_of(p: &Parameter) -> &'static str {
         Parameter::Cookie { .. } => "cookie",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::*;
+    use crate::lower::test_support::{doc, lower_yaml, op};
+
+    fn one_op(op: &str) -> String {
+        doc(
+            &format!(
+                "  /v1/things/{{thing_id}}:\n    post:\n      operationId: doThing\n      tags: [Things]\n{op}"
+            ),
+            "  Thing: {type: object, properties: {id: {type: string}}}\n  Problem: {type: object, properties: {message: {type: string}}}\n  Other: {type: object, properties: {code: {type: integer}}}",
+        )
+    }
+
+    #[test]
+    fn encodings_follow_the_schema_and_style() {
+        let table: &[(&str, ParamEncoding)] = &[
+            (
+                "{name: q, in: query, schema: {type: string}}",
+                ParamEncoding::Text,
+            ),
+            (
+                "{name: q, in: query, schema: {type: array, items: {type: string}}}",
+                ParamEncoding::Text,
+            ),
+            (
+                "{name: q, in: query, style: deepObject, schema: {type: object, properties: {a: {type: string}}}}",
+                ParamEncoding::DeepObject,
+            ),
+            (
+                "{name: q, in: query, style: form, explode: true, schema: {type: object, properties: {a: {type: string}}}}",
+                ParamEncoding::FormObject,
+            ),
+        ];
+        for (param, expected) in table {
+            let yaml = one_op(&format!(
+                "      parameters:\n        - {{name: thing_id, in: path, required: true, schema: {{type: string}}}}\n        - {param}\n      responses:\n        '204': {{description: ok}}"
+            ));
+            let (api, _) = lower_yaml(&yaml);
+            let o = op(&api, "doThing");
+            assert_eq!(o.query_params[0].encoding, *expected, "{param}");
+            assert_eq!(o.path_params[0].name.rust, "thing_id");
+        }
+    }
+
+    #[test]
+    fn a_parameter_ref_is_resolved() {
+        let yaml = doc(
+            "  /v1/things:\n    get:\n      operationId: listThings\n      parameters:\n        - $ref: '#/components/parameters/Size'\n      responses:\n        '204': {description: ok}\ncomponents:\n  parameters:\n    Size: {name: size, in: query, schema: {type: integer, format: int32}}",
+            "",
+        );
+        let (api, _) = lower_yaml(&yaml);
+        let p = &op(&api, "listThings").query_params[0];
+        assert_eq!((p.name.wire.as_str(), &p.ty), ("size", &TypeRef::I32));
+    }
+}

@@ -144,3 +144,72 @@ pub(in crate::lower) fn status_variant(status: &str) -> String {
         s => format!("Status{}", s.replace('X', "x")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::status_variant;
+    use crate::ir::*;
+    use crate::lower::test_support::{doc, lower_yaml, op};
+
+    fn one_op(op: &str) -> String {
+        doc(
+            &format!(
+                "  /v1/things/{{thing_id}}:\n    post:\n      operationId: doThing\n      tags: [Things]\n{op}"
+            ),
+            "  Thing: {type: object, properties: {id: {type: string}}}\n  Problem: {type: object, properties: {message: {type: string}}}\n  Other: {type: object, properties: {code: {type: integer}}}",
+        )
+    }
+
+    const PATH: &str = "      parameters:\n        - {name: thing_id, in: path, required: true, schema: {type: string}}\n";
+
+    #[test]
+    fn status_variants() {
+        for (status, variant) in [
+            ("404", "Status404"),
+            ("4XX", "Status4xx"),
+            ("default", "Default"),
+        ] {
+            assert_eq!(status_variant(status), variant);
+        }
+    }
+
+    #[test]
+    fn the_success_body_is_json_empty_or_bytes() {
+        let table: &[(&str, ResponseBody)] = &[
+            (
+                "'200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Thing'}",
+                ResponseBody::Json(TypeRef::Named("Thing".into())),
+            ),
+            ("'204': {description: ok}", ResponseBody::Empty),
+            (
+                "'200':\n          description: ok\n          content:\n            text/csv:\n              schema: {type: string}",
+                ResponseBody::Bytes("text/csv".into()),
+            ),
+        ];
+        for (response, expected) in table {
+            let (api, _) = lower_yaml(&one_op(&format!(
+                "{PATH}      responses:\n        {response}"
+            )));
+            assert_eq!(&op(&api, "doThing").response.body, expected, "{response}");
+        }
+    }
+
+    #[test]
+    fn error_responses_are_ordered_exact_then_ranges_then_default() {
+        let error = |status: &str, schema: &str| {
+            format!(
+                "        '{status}':\n          description: e\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/{schema}'}}\n"
+            )
+        };
+        let yaml = one_op(&format!(
+            "{PATH}      responses:\n        '204': {{description: ok}}\n{}{}{}",
+            error("default", "Problem"),
+            error("4XX", "Problem"),
+            error("404", "Other"),
+        ));
+        let (api, _) = lower_yaml(&yaml);
+        let o = op(&api, "doThing");
+        let statuses: Vec<&str> = o.errors.iter().map(|e| e.status.as_str()).collect();
+        assert_eq!(statuses, ["404", "4XX", "default"]);
+    }
+}

@@ -331,3 +331,102 @@ pub(in crate::lower) fn string_format_text(f: &VariantOrUnknownOrEmpty<StringFor
         VariantOrUnknownOrEmpty::Empty => "",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::*;
+    use crate::lower::test_support::{doc, fields, lower_yaml, ty};
+
+    #[test]
+    fn property_schemas_map_to_type_refs() {
+        let table: &[(&str, TypeRef)] = &[
+            ("{type: string}", TypeRef::String(None)),
+            (
+                "{type: string, format: date-time}",
+                TypeRef::String(Some("date-time".into())),
+            ),
+            ("{type: string, format: binary}", TypeRef::Bytes),
+            ("{type: integer, format: int32}", TypeRef::I32),
+            ("{type: integer}", TypeRef::I64),
+            ("{type: number, format: float}", TypeRef::F32),
+            ("{type: number}", TypeRef::F64),
+            ("{type: boolean}", TypeRef::Bool),
+            ("{}", TypeRef::Json),
+            (
+                "{type: array, items: {type: string}}",
+                TypeRef::List(Box::new(TypeRef::String(None))),
+            ),
+            (
+                "{type: object, additionalProperties: {type: integer}}",
+                TypeRef::Map(Box::new(TypeRef::I64)),
+            ),
+            (
+                "{$ref: '#/components/schemas/Other'}",
+                TypeRef::Named("Other".into()),
+            ),
+        ];
+        for (schema, expected) in table {
+            let yaml = doc(
+                "",
+                &format!(
+                    "  Holder:\n    type: object\n    properties:\n      p: {schema}\n  Other: {{type: object}}"
+                ),
+            );
+            let (api, _) = lower_yaml(&yaml);
+            assert_eq!(&fields(&api, "Holder")[0].ty, expected, "{schema}");
+        }
+    }
+
+    #[test]
+    fn enums_get_variants_and_a_component_ref_is_an_alias() {
+        let yaml = doc(
+            "",
+            "  Color: {type: string, enum: [dark-red, blue]}\n  Code: {type: integer, enum: [1, -1]}\n  Shade: {$ref: '#/components/schemas/Color'}",
+        );
+        let (api, warnings) = lower_yaml(&yaml);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let TypeKind::StringEnum { variants } = &ty(&api, "Color").kind else {
+            panic!("string enum")
+        };
+        let names: Vec<(&str, &str)> = variants
+            .iter()
+            .map(|v| (v.name.wire.as_str(), v.name.rust.as_str()))
+            .collect();
+        assert_eq!(names, [("dark-red", "DarkRed"), ("blue", "Blue")]);
+        let TypeKind::IntEnum { variants } = &ty(&api, "Code").kind else {
+            panic!("int enum")
+        };
+        let names: Vec<(i64, &str)> = variants
+            .iter()
+            .map(|v| (v.value, v.rust.as_str()))
+            .collect();
+        assert_eq!(names, [(1, "V1"), (-1, "VMinus1")]);
+        assert_eq!(
+            ty(&api, "Shade").kind,
+            TypeKind::Alias {
+                target: TypeRef::Named("Color".into())
+            }
+        );
+    }
+
+    #[test]
+    fn an_unresolvable_ref_is_a_located_error() {
+        let yaml = doc(
+            "",
+            "  Holder:\n    type: object\n    properties:\n      p: {$ref: '#/components/schemas/Missing'}",
+        );
+        let spec =
+            crate::load::load_bytes(yaml.as_bytes(), std::path::Path::new("t.yaml"), "t.yaml");
+        // The loader or lowering refuses it, naming the place and the target.
+        let text = match spec {
+            Err(d) => d.to_string(),
+            Ok(spec) => crate::lower::lower(std::slice::from_ref(&spec), "t", "0")
+                .1
+                .to_string(),
+        };
+        assert!(
+            text.contains("Missing") && text.contains("t.yaml"),
+            "{text}"
+        );
+    }
+}

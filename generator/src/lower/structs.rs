@@ -184,3 +184,104 @@ pub const INFERRED_EXTENSION: &str = "x-klarna-inferred";
 
 /// The extension that marks a sensitive value: a secret, key or token (see `specs/CONVENTIONS.md`).
 pub const SENSITIVE_EXTENSION: &str = "x-klarna-sensitive";
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::*;
+    use crate::lower::test_support::{doc, fields, lower_yaml, ty};
+
+    #[test]
+    fn presence_follows_required_and_nullable() {
+        let table: &[(bool, bool, Presence)] = &[
+            (true, false, Presence::Required),
+            (true, true, Presence::RequiredNullable),
+            (false, false, Presence::Optional),
+            (false, true, Presence::OptionalNullable),
+        ];
+        for (required, nullable, expected) in table {
+            let yaml = doc(
+                "",
+                &format!(
+                    "  S:\n    type: object\n    required: [{}]\n    properties:\n      a: {{type: string, nullable: {nullable}}}\n      b: {{type: string}}",
+                    if *required { "a" } else { "b" }
+                ),
+            );
+            let (api, _) = lower_yaml(&yaml);
+            assert_eq!(
+                fields(&api, "S")[0].presence,
+                *expected,
+                "required {required}, nullable {nullable}"
+            );
+        }
+    }
+
+    #[test]
+    fn construction_depends_on_the_number_of_required_fields() {
+        let table: &[(usize, Construct)] = &[
+            (0, Construct::Default),
+            (1, Construct::New),
+            (7, Construct::New),
+            (8, Construct::Literal),
+        ];
+        for (count, expected) in table {
+            let names: Vec<String> = (0..8).map(|i| format!("f{i}")).collect();
+            let props: String = names
+                .iter()
+                .map(|n| format!("      {n}: {{type: string}}\n"))
+                .collect();
+            let yaml = doc(
+                "",
+                &format!(
+                    "  S:\n    type: object\n    required: [{}]\n    properties:\n{props}",
+                    names[..*count].join(", ")
+                ),
+            );
+            let (api, _) = lower_yaml(&yaml);
+            let TypeKind::Struct { construct, .. } = &ty(&api, "S").kind else {
+                panic!("struct")
+            };
+            assert_eq!(construct, expected, "{count} required");
+        }
+    }
+
+    #[test]
+    fn field_names_marks_and_the_additional_properties_map() {
+        let yaml = doc(
+            "",
+            "  S:\n    type: object\n    properties:\n      type: {type: string}\n      Token: {type: string, x-klarna-sensitive: true}\n      guess: {type: string, x-klarna-inferred: true}\n      pw: {type: string, format: password, readOnly: true}\n    additionalProperties: {type: integer}",
+        );
+        let (api, _) = lower_yaml(&yaml);
+        let f = fields(&api, "S");
+        let rows: Vec<(&str, &str, bool, bool, bool)> = f
+            .iter()
+            .map(|f| {
+                (
+                    f.name.wire.as_str(),
+                    f.name.rust.as_str(),
+                    f.sensitive,
+                    f.inferred,
+                    f.read_only,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("type", "r#type", false, false, false),
+                ("Token", "token", true, false, false),
+                ("guess", "guess", false, true, false),
+                ("pw", "pw", true, false, true),
+            ]
+        );
+        let TypeKind::Struct { additional, .. } = &ty(&api, "S").kind else {
+            panic!("struct")
+        };
+        assert_eq!(
+            additional,
+            &Some(AdditionalField {
+                rust: "additional_properties".into(),
+                ty: TypeRef::I64
+            })
+        );
+    }
+}

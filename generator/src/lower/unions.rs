@@ -160,3 +160,61 @@ pub(in crate::lower) fn variant_hint(s: &Schema, index: usize) -> String {
 
 /// Sort key of an untagged union's alternative: (class, -required properties, -properties).
 pub(super) type Specificity = (u8, i64, i64);
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::*;
+    use crate::lower::test_support::{doc, lower_yaml, ty};
+
+    fn variants(api: &Api, name: &str) -> (Option<String>, Vec<(String, Vec<String>)>) {
+        let TypeKind::Union {
+            discriminator,
+            variants,
+        } = &ty(api, name).kind
+        else {
+            panic!("{name} is a union")
+        };
+        (
+            discriminator.clone(),
+            variants
+                .iter()
+                .map(|v| (v.name.rust.clone(), v.tags.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_discriminator_tags_the_variants_by_mapping_or_component_name() {
+        let yaml = doc(
+            "",
+            "  Pet:\n    oneOf:\n      - $ref: '#/components/schemas/Cat'\n      - $ref: '#/components/schemas/Dog'\n    discriminator:\n      propertyName: kind\n      mapping: {cat: '#/components/schemas/Cat'}\n  Cat: {type: object, properties: {kind: {type: string}}}\n  Dog: {type: object, properties: {kind: {type: string}}}",
+        );
+        let (api, _) = lower_yaml(&yaml);
+        assert_eq!(
+            variants(&api, "Pet"),
+            (
+                Some("kind".into()),
+                vec![
+                    ("Cat".into(), vec!["cat".into()]),
+                    ("Dog".into(), vec!["Dog".into()])
+                ]
+            )
+        );
+    }
+
+    #[test]
+    fn untagged_alternatives_are_tried_most_specific_first() {
+        let yaml = doc(
+            "",
+            "  Any:\n    oneOf:\n      - {type: string}\n      - $ref: '#/components/schemas/Loose'\n      - $ref: '#/components/schemas/Strict'\n  Loose: {type: object, properties: {a: {type: string}}}\n  Strict: {type: object, required: [a, b], properties: {a: {type: string}, b: {type: string}}}",
+        );
+        let (api, _) = lower_yaml(&yaml);
+        let (tag, order) = variants(&api, "Any");
+        assert_eq!(tag, None);
+        let order: Vec<&str> = order.iter().map(|(n, _)| n.as_str()).collect();
+        let strict = order.iter().position(|n| *n == "Strict");
+        let loose = order.iter().position(|n| *n == "Loose");
+        assert!(strict < loose, "{order:?}");
+        assert_eq!(order.len(), 3);
+    }
+}

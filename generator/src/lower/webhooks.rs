@@ -101,3 +101,51 @@ impl ApiLowerer<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::*;
+    use crate::lower::test_support::{doc, lower_yaml, ty};
+
+    #[test]
+    fn event_payloads_are_typed_by_event_type() {
+        let yaml = doc(
+            "",
+            "  EventType:\n    type: string\n    enum: [thing.created, thing.gone]\n    x-klarna-event-payloads:\n      thing.created: Thing\n      thing.gone: Thing\n  Thing: {type: object, properties: {id: {type: string}}}",
+        );
+        let (api, _) = lower_yaml(&yaml);
+        let events = api.events.expect("events");
+        assert_eq!(events.enum_ty, "EventType");
+        let rows: Vec<(&str, &str, &TypeRef)> = events
+            .events
+            .iter()
+            .map(|e| (e.name.wire.as_str(), e.name.rust.as_str(), &e.payload))
+            .collect();
+        let thing = TypeRef::Named("Thing".into());
+        assert_eq!(
+            rows,
+            [
+                ("thing.created", "ThingCreated", &thing),
+                ("thing.gone", "ThingGone", &thing)
+            ]
+        );
+    }
+
+    #[test]
+    fn webhook_bodies_become_types_not_operations() {
+        let yaml = doc("", "  Thing: {type: object}").replace(
+            "paths: {}\n",
+            "paths: {}\nx-webhooks:\n  thingCreated:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {id: {type: string}}}\n      responses:\n        '200': {description: ok}\n",
+        );
+        let (api, _) = lower_yaml(&yaml);
+        assert!(api.resources.is_empty());
+        assert!(
+            api.types
+                .iter()
+                .any(|t| t.name.rust.starts_with("ThingCreatedEvent")),
+            "{:?}",
+            api.types.iter().map(|t| &t.name.rust).collect::<Vec<_>>()
+        );
+        let _ = ty(&api, "Thing");
+    }
+}

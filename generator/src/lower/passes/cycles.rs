@@ -3,12 +3,12 @@
 
 use crate::lower::*;
 
-/// Marks struct fields that need `Box` because their type contains the struct again by value.
 /// The pass: see the module doc.
 pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
     box_cycles(&mut api.types);
 }
 
+/// Marks struct fields that need `Box` because their type contains the struct again by value.
 pub(in crate::lower) fn box_cycles(types: &mut [TypeDef]) {
     let index: BTreeMap<String, usize> = types
         .iter()
@@ -124,5 +124,35 @@ mod tests {
         assert_eq!(comp[0], comp[1]);
         assert_ne!(comp[0], comp[2]);
         assert_ne!(comp[2], comp[3]);
+    }
+
+    #[test]
+    fn the_pass_boxes_only_what_closes_a_cycle() {
+        use crate::lower::test_support::{doc, fields, lower_until};
+        let yaml = doc(
+            "",
+            "  Node:\n    type: object\n    properties:\n      next: {$ref: '#/components/schemas/Node'}\n      leaf: {$ref: '#/components/schemas/Leaf'}\n      children: {type: array, items: {$ref: '#/components/schemas/Node'}}\n  Leaf: {type: object, properties: {a: {type: string}}}",
+        );
+        let boxed = |after: &str| -> Vec<(String, bool)> {
+            let (api, _) = lower_until(&yaml, Some(after));
+            fields(&api, "Node")
+                .iter()
+                .map(|f| (f.name.rust.clone(), f.boxed))
+                .collect()
+        };
+        let before: Vec<(String, bool)> = ["next", "leaf", "children"]
+            .iter()
+            .map(|n| (n.to_string(), false))
+            .collect();
+        assert_eq!(boxed("status_enums"), before);
+        // A list already has a finite size: only the by-value self reference is boxed.
+        assert_eq!(
+            boxed("cycles"),
+            [
+                ("next".to_string(), true),
+                ("leaf".to_string(), false),
+                ("children".to_string(), false)
+            ]
+        );
     }
 }

@@ -3,6 +3,11 @@
 
 use crate::lower::*;
 
+/// The pass: see the module doc.
+pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
+    allow_deprecated_uses(api);
+}
+
 /// Marks the types, operations and webhook events whose generated items must name a deprecated type, so
 /// that render gives exactly those items `#[allow(deprecated)]` and a crate generated from a document
 /// with deprecated schemas compiles without warnings for its users.
@@ -11,11 +16,6 @@ use crate::lower::*;
 /// enum macros, name it and its variants) or when a field, the `additionalProperties` map, a union
 /// variant or an alias target is of a deprecated type. An operation is marked when a parameter, the
 /// body, a success or error body or the page's items are of a deprecated type.
-/// The pass: see the module doc.
-pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
-    allow_deprecated_uses(api);
-}
-
 pub(in crate::lower) fn allow_deprecated_uses(api: &mut Api) {
     let deprecated: BTreeSet<String> = api
         .types
@@ -60,5 +60,28 @@ pub(in crate::lower) fn allow_deprecated_uses(api: &mut Api) {
     }
     if let Some(events) = &mut api.events {
         events.allow_deprecated = events.events.iter().any(|e| names(&e.payload));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lower::test_support::{doc, lower_until, ty};
+
+    #[test]
+    fn only_items_that_name_a_deprecated_type_are_marked() {
+        let yaml = doc(
+            "",
+            "  Old: {type: object, deprecated: true}\n  Uses: {type: object, properties: {old: {$ref: '#/components/schemas/Old'}}}\n  ListOfOld: {type: array, items: {$ref: '#/components/schemas/Old'}}\n  Fine: {type: object, properties: {gone: {type: string, deprecated: true}}}",
+        );
+        let marked = |after: &str| -> Vec<bool> {
+            let (api, _) = lower_until(&yaml, Some(after));
+            ["Old", "Uses", "ListOfOld", "Fine"]
+                .iter()
+                .map(|n| ty(&api, n).allow_deprecated)
+                .collect()
+        };
+        assert_eq!(marked("directions"), [false; 4]);
+        // A deprecated field of a plain type needs no allow: the struct's own derives may name it.
+        assert_eq!(marked("deprecation"), [true, true, true, false]);
     }
 }

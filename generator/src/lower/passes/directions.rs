@@ -3,6 +3,12 @@
 
 use crate::lower::*;
 
+/// The pass: requiredness by direction first, then the pagination presences that copy it.
+pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
+    relax_one_way_required(api);
+    sync_pagination_presence(api);
+}
+
 /// Where a document's `required` is relaxed, so that a response the document does not fully describe
 /// still decodes. A field is optional in Rust when its type travels in a direction in which the field
 /// may be missing:
@@ -15,12 +21,6 @@ use crate::lower::*;
 ///
 /// Types used in one direction only keep the field required where it is sent; types no operation
 /// reaches (webhook payloads, unused components) count as both.
-/// The pass: requiredness by direction first, then the pagination presences that copy it.
-pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
-    relax_one_way_required(api);
-    sync_pagination_presence(api);
-}
-
 pub(in crate::lower) fn relax_one_way_required(api: &mut Api) {
     let usage = api.type_usage();
     for t in &mut api.types {
@@ -97,6 +97,53 @@ pub(in crate::lower) fn sync_pagination_presence(api: &mut Api) {
         });
         if let Some(found) = pagination_ty.and_then(|t| presence(types, &t, last)) {
             p.cursor_presence = found;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::*;
+    use crate::lower::test_support::{doc, fields, lower_until};
+
+    /// `Sent` travels in requests only, `Got` in responses only, `Loose` nowhere (both directions).
+    fn document() -> String {
+        let props = "    required: [id, secret, guess]\n    properties:\n      id: {type: string, readOnly: true}\n      secret: {type: string, writeOnly: true}\n      guess: {type: string, x-klarna-inferred: true}";
+        doc(
+            "  /v1/things:\n    post:\n      operationId: createThing\n      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Sent'}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Got'}",
+            &format!(
+                "  Sent:\n    type: object\n{props}\n  Got:\n    type: object\n{props}\n  Loose:\n    type: object\n{props}"
+            ),
+        )
+    }
+
+    #[test]
+    fn required_is_relaxed_where_the_direction_may_omit_the_field() {
+        let yaml = document();
+        let presences = |after: &str, ty: &str| -> Vec<(Presence, bool)> {
+            let (api, _) = lower_until(&yaml, Some(after));
+            fields(&api, ty)
+                .iter()
+                .map(|f| (f.presence, f.relaxed))
+                .collect()
+        };
+        let kept = (Presence::Required, false);
+        let relaxed = (Presence::Optional, true);
+        for ty in ["Sent", "Got", "Loose"] {
+            assert_eq!(
+                presences("cycles", ty),
+                [kept, kept, kept],
+                "{ty} before the pass"
+            );
+        }
+        // (id readOnly, secret writeOnly, guess inferred)
+        let table: &[(&str, [(Presence, bool); 3])] = &[
+            ("Sent", [relaxed, kept, kept]),
+            ("Got", [kept, relaxed, relaxed]),
+            ("Loose", [relaxed, relaxed, relaxed]),
+        ];
+        for (ty, expected) in table {
+            assert_eq!(&presences("directions", ty), expected, "{ty}");
         }
     }
 }

@@ -117,4 +117,27 @@ mod tests {
         );
         assert_eq!(singularize("addresses"), "address");
     }
+
+    #[test]
+    fn the_pass_names_orders_and_reports() {
+        use crate::lower::test_support::{doc, lower_until};
+        let yaml = doc(
+            "  /v1/webhooks:\n    post:\n      operationId: createWebhook\n      tags: [Webhooks]\n      responses:\n        '204': {description: ok}\n    get:\n      operationId: listWebhooks\n      tags: [Webhooks]\n      responses:\n        '204': {description: ok}\n  /v1/webhooks/new:\n    post:\n      operationId: new\n      tags: [Webhooks]\n      responses:\n        '204': {description: ok}",
+            "",
+        );
+        let methods = |after: &str| {
+            let (api, warnings) = lower_until(&yaml, Some(after));
+            let names: Vec<String> = api.resources[0]
+                .operations
+                .iter()
+                .map(|o| o.id.rust.clone())
+                .collect();
+            (names, warnings)
+        };
+        let (before, _) = methods("lower");
+        assert_eq!(before.len(), 3);
+        let (after, warnings) = methods("method_names");
+        assert_eq!(after, ["create", "list", "new2"]);
+        assert!(warnings.iter().any(|w| w == "method `new` renamed to `new2`: it is reserved by the generated API"), "{warnings:?}");
+    }
 }

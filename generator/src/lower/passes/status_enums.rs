@@ -37,3 +37,75 @@ pub(in crate::lower) fn run(api: &mut Api, diags: &mut Diagnostics) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lower::test_support::{doc, lower_until, op};
+
+    fn response(status: &str, schema: &str) -> String {
+        format!(
+            "        '{status}':\n          description: r\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/{schema}'}}\n"
+        )
+    }
+
+    #[test]
+    fn enums_are_named_where_bodies_differ() {
+        let ops = [
+            (
+                "sameErrors",
+                format!(
+                    "{}{}{}",
+                    response("200", "A"),
+                    response("400", "E"),
+                    response("404", "E")
+                ),
+            ),
+            (
+                "twoErrors",
+                format!(
+                    "{}{}{}",
+                    response("200", "A"),
+                    response("400", "E"),
+                    response("404", "F")
+                ),
+            ),
+            (
+                "twoSuccesses",
+                format!("{}{}", response("200", "A"), response("201", "B")),
+            ),
+        ];
+        let paths: String = ops
+            .iter()
+            .map(|(id, responses)| {
+                format!(
+                    "  /v1/{id}:\n    post:\n      operationId: {id}\n      responses:\n{responses}"
+                )
+            })
+            .collect();
+        let yaml = doc(
+            &paths,
+            "  A: {type: object}\n  B: {type: object, properties: {b: {type: string}}}\n  E: {type: object}\n  F: {type: object, properties: {f: {type: string}}}",
+        );
+        let enums = |after: &str| -> Vec<(Option<String>, Option<String>)> {
+            let (api, _) = lower_until(&yaml, Some(after));
+            ops.iter()
+                .map(|(id, _)| {
+                    let o = op(&api, id);
+                    (o.responses_enum.clone(), o.errors_enum.clone())
+                })
+                .collect()
+        };
+        assert_eq!(
+            enums("method_names"),
+            [(None, None), (None, None), (None, None)]
+        );
+        assert_eq!(
+            enums("status_enums"),
+            [
+                (None, None),
+                (None, Some("TwoErrorsError".to_string())),
+                (Some("TwoSuccessesResponses".to_string()), None),
+            ]
+        );
+    }
+}
