@@ -138,7 +138,7 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         "Operation {{ name: {}, id: {}, method: {}, path_template: {}, path_pieces: &[{}], sensitive_segments: &[{}], summary: {}, doc: {}, deprecated: {}, path_params: {}, query_params: {}, header_params: {}, body: {body}, response: {response}, idempotent: {}, pagination: {pagination} }},",
         lit(&kebab(&op.id.rust)),
         lit(&op.id.wire),
-        lit(&op.method),
+        lit(op.method.as_str()),
         lit(&op.path),
         pieces.iter().map(|p| lit(p)).collect::<Vec<_>>().join(", "),
         sensitive

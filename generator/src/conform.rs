@@ -20,7 +20,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::ir::{
-    Api, Crate, Operation, Presence, ResponseBody, StringRepr, TypeDef, TypeKind, TypeRef,
+    Api, Crate, Operation, Presence, ResponseBody, StatusMatch, StringRepr, TypeDef, TypeKind,
+    TypeRef,
 };
 
 /// What a finding says about the document.
@@ -201,28 +202,30 @@ pub fn find_operation<'a>(
 /// range, else `default`) and the body, or `None` for a response declared without a JSON body among the
 /// error statuses (its body is not checked). `None` overall when the status is not documented.
 pub fn documented(op: &Operation, status: u16) -> Option<(String, Option<&ResponseBody>)> {
-    let mut declared: Vec<(&str, Option<&ResponseBody>)> = Vec::new();
+    let mut declared: Vec<(StatusMatch, Option<&ResponseBody>)> = Vec::new();
     if op.response.alternatives.is_empty() {
-        declared.push((&op.response.status, Some(&op.response.body)));
+        declared.push((op.response.status, Some(&op.response.body)));
     } else {
         for alt in &op.response.alternatives {
-            declared.push((&alt.status, Some(&alt.body)));
+            declared.push((alt.status, Some(&alt.body)));
         }
     }
     for e in &op.errors {
-        declared.push((&e.status, Some(&e.body)));
+        declared.push((e.status, Some(&e.body)));
     }
     for s in &op.error_statuses {
         if !declared.iter().any(|(d, _)| d == s) {
-            declared.push((s, None));
+            declared.push((*s, None));
         }
     }
-    let exact = status.to_string();
-    let range = format!("{}XX", status / 100);
-    [exact.as_str(), range.as_str(), "default"]
-        .iter()
-        .find_map(|key| declared.iter().find(|(d, _)| d.eq_ignore_ascii_case(key)))
-        .map(|(d, body)| ((*d).to_owned(), *body))
+    [
+        StatusMatch::Code(status),
+        StatusMatch::Range(status / 100),
+        StatusMatch::Default,
+    ]
+    .iter()
+    .find_map(|key| declared.iter().find(|(d, _)| d == key))
+    .map(|(d, body)| (d.to_string(), *body))
 }
 
 /// Checks `body` (the bytes exactly as received) against the response of operation `operation_id` for
@@ -250,9 +253,14 @@ pub fn conform(
         what,
     };
     let Some((key, expected)) = documented(op, status) else {
-        let mut known: Vec<&str> = vec![op.response.status.as_str()];
-        known.extend(op.response.alternatives.iter().map(|a| a.status.as_str()));
-        known.extend(op.error_statuses.iter().map(String::as_str));
+        let mut known: Vec<String> = vec![op.response.status.to_string()];
+        known.extend(
+            op.response
+                .alternatives
+                .iter()
+                .map(|a| a.status.to_string()),
+        );
+        known.extend(op.error_statuses.iter().map(StatusMatch::to_string));
         known.sort_unstable();
         known.dedup();
         report.findings.push(drift(format!(

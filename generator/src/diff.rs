@@ -704,8 +704,9 @@ fn diff_response(o: &Operation, n: &Operation, op: &str, d: &mut ApiDiff<'_>) {
             msg,
         );
     }
-    let oe: BTreeSet<&String> = o.error_statuses.iter().collect();
-    let ne: BTreeSet<&String> = n.error_statuses.iter().collect();
+    // Compared and listed as the document writes them.
+    let oe: BTreeSet<String> = o.error_statuses.iter().map(ToString::to_string).collect();
+    let ne: BTreeSet<String> = n.error_statuses.iter().map(ToString::to_string).collect();
     for s in ne.difference(&oe) {
         let msg = format!("error status {s} declared (the error type carries any status)");
         d.push(

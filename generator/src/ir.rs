@@ -456,10 +456,12 @@ pub struct Operation {
     pub responses_enum: Option<String>,
     /// Where the operation is.
     pub pointer: String,
-    /// HTTP method, upper case.
-    pub method: String,
-    /// The path template as in the document.
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// The path template as in the document (for documentation and diffing).
     pub path: String,
+    /// The path template, parsed once: literal pieces around the path parameters.
+    pub path_template: PathTemplate,
     /// Summary line.
     pub summary: Option<String>,
     /// Longer description.
@@ -484,7 +486,7 @@ pub struct Operation {
     /// The success response.
     pub response: SuccessResponse,
     /// Other declared responses (status codes, for documentation and diffing).
-    pub error_statuses: Vec<String>,
+    pub error_statuses: Vec<StatusMatch>,
     /// The declared error responses that have a JSON body, ordered by status (`4XX` ranges and
     /// `default` after exact codes); variant names are set when `errors_enum` is.
     pub errors: Vec<AltResponse>,
@@ -496,6 +498,133 @@ pub struct Operation {
     pub security: Vec<String>,
     /// Cursor pagination, if the operation is a paginated list.
     pub pagination: Option<Pagination>,
+}
+
+/// An HTTP method. Serialized upper case, as HTTP writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method of a path item key (`get`, `post`, ... in any case).
+    pub fn from_key(key: &str) -> Option<HttpMethod> {
+        Some(match key.to_ascii_lowercase().as_str() {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "options" => HttpMethod::Options,
+            "head" => HttpMethod::Head,
+            "patch" => HttpMethod::Patch,
+            "trace" => HttpMethod::Trace,
+            _ => return None,
+        })
+    }
+
+    /// Upper case, as on the wire (`POST`); also the name of the `http::Method` constant.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A path template parsed into the literal text around its parameters:
+/// `pieces[0] params[0] pieces[1] ... params[n-1] pieces[n]`. A `{name}` that names no path parameter
+/// stays literal text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PathTemplate {
+    /// Literal text, one more piece than there are parameters (pieces may be empty).
+    pub pieces: Vec<String>,
+    /// The parameters in template order.
+    pub params: Vec<PathSlot>,
+}
+
+/// One parameter in a path template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PathSlot {
+    /// Index into the operation's `path_params`.
+    pub param: usize,
+    /// Index of the `/`-separated segment of the path that holds it (`/v1/{id}`: 2).
+    pub segment: usize,
+}
+
+/// Which statuses a declared response covers: an exact code, a range (`4XX`) or `default`. Serialized
+/// as the document writes it (`"404"`, `"4XX"`, `"default"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// Every code of a class: `Range(4)` is `400..=499`.
+    Range(u16),
+    /// Every status no other response declares.
+    Default,
+}
+
+impl StatusMatch {
+    /// A success status (`2xx` code or `2XX`).
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusMatch::Code(c) => (200..300).contains(&c),
+            StatusMatch::Range(r) => r == 2,
+            StatusMatch::Default => false,
+        }
+    }
+
+    /// An error status (`4xx`/`5xx` code or range).
+    pub fn is_error(self) -> bool {
+        match self {
+            StatusMatch::Code(c) => (400..600).contains(&c),
+            StatusMatch::Range(r) => r == 4 || r == 5,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
+impl std::fmt::Display for StatusMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusMatch::Code(c) => write!(f, "{c}"),
+            StatusMatch::Range(r) => write!(f, "{r}XX"),
+            StatusMatch::Default => f.write_str("default"),
+        }
+    }
+}
+
+impl Serialize for StatusMatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// A parameter.
@@ -563,7 +692,7 @@ pub enum BodyEncoding {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SuccessResponse {
     /// The status code (e.g. `200`).
-    pub status: String,
+    pub status: StatusMatch,
     /// What the body is.
     pub body: ResponseBody,
     /// When several success statuses have different bodies: all of them, and the operation returns an
@@ -574,8 +703,8 @@ pub struct SuccessResponse {
 /// One of several success responses.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AltResponse {
-    /// The status code (`200`, `2XX`).
-    pub status: String,
+    /// The status code (`200`, `2XX`, `default`).
+    pub status: StatusMatch,
     /// The enum variant's name.
     pub variant: String,
     /// What the body is.

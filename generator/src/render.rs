@@ -1346,7 +1346,7 @@ fn errors_enum_view(op: &Operation, name: &str) -> (ResponsesEnumView, ErrorsImp
             continue;
         };
         variants.push(AltView {
-            doc: outer_doc(&if e.status == "default" {
+            doc: outer_doc(&if e.status == StatusMatch::Default {
                 "Any other error status (`default`).".to_owned()
             } else {
                 format!("Status `{}`.", e.status)
@@ -1354,20 +1354,17 @@ fn errors_enum_view(op: &Operation, name: &str) -> (ResponsesEnumView, ErrorsImp
             name: e.variant.clone(),
             ty: Some(rust_type(t, MODELS)),
         });
-        let pattern = match e.status.as_str() {
-            "default" => "_".to_owned(),
-            s if s.ends_with("XX") => {
-                let hundreds = &s[..1];
-                format!("{hundreds}00..={hundreds}99")
-            }
-            s => s.to_owned(),
+        let pattern = match e.status {
+            StatusMatch::Default => "_".to_owned(),
+            StatusMatch::Range(r) => format!("{r}00..={r}99"),
+            StatusMatch::Code(c) => c.to_string(),
         };
         arms.push(format!(
             "{pattern} => ::serde_json::from_slice(body).ok().map(Self::{}),",
             e.variant
         ));
     }
-    if !op.errors.iter().any(|e| e.status == "default") {
+    if !op.errors.iter().any(|e| e.status == StatusMatch::Default) {
         arms.push("_ => ::std::option::Option::None,".to_owned());
     }
     (
@@ -1544,14 +1541,14 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
                 .response
                 .alternatives
                 .iter()
-                .filter(|alt| !alt.status.ends_with("XX"))
+                .filter(|alt| !matches!(alt.status, StatusMatch::Range(_)))
                 .map(|alt| format!("{} => {},", alt.status, alt_finish(name, alt)))
                 .collect();
             let fallback = op
                 .response
                 .alternatives
                 .iter()
-                .find(|alt| alt.status.ends_with("XX"))
+                .find(|alt| matches!(alt.status, StatusMatch::Range(_)))
                 .or(op.response.alternatives.first())
                 .map(|alt| alt_finish(name, alt))
                 .unwrap_or_default();
@@ -1594,46 +1591,25 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         imp
     });
     // Path: literal pieces and encoded parameters, joined by the runtime in one allocation.
-    let mut pieces = vec![String::new()];
+    let template = &op.path_template;
+    let pieces = &template.pieces;
     let mut segments = Vec::new();
     let mut sensitive_segments: Vec<usize> = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else {
-            break;
+    for slot in &template.params {
+        let Some(p) = op.path_params.get(slot.param) else {
+            continue;
         };
-        let wire = &rest[start + 1..start + end];
-        match op.path_params.iter().find(|p| p.name.wire == wire) {
-            Some(p) => {
-                if p.sensitive {
-                    // Encoded parameters never hold a '/': the segment is the template's.
-                    let before = op.path.len() - rest.len() + start;
-                    let index = op.path[..before].matches('/').count();
-                    if !sensitive_segments.contains(&index) {
-                        sensitive_segments.push(index);
-                    }
-                }
-                if let Some(last) = pieces.last_mut() {
-                    last.push_str(&rest[..start]);
-                }
-                let plain_text = matches!(&p.ty, TypeRef::String(f) if StringRepr::of(f.as_deref()) == StringRepr::Text);
-                segments.push(if plain_text {
-                    format!("&self.{}", p.name.rust)
-                } else {
-                    format!("&self.{}.to_string()", p.name.rust)
-                });
-                pieces.push(String::new());
-            }
-            None => {
-                if let Some(last) = pieces.last_mut() {
-                    last.push_str(&rest[..start + end + 1]);
-                }
-            }
+        // Encoded parameters never hold a '/': the segment is the template's.
+        if p.sensitive && !sensitive_segments.contains(&slot.segment) {
+            sensitive_segments.push(slot.segment);
         }
-        rest = &rest[start + end + 1..];
-    }
-    if let Some(last) = pieces.last_mut() {
-        last.push_str(rest);
+        let plain_text =
+            matches!(&p.ty, TypeRef::String(f) if StringRepr::of(f.as_deref()) == StringRepr::Text);
+        segments.push(if plain_text {
+            format!("&self.{}", p.name.rust)
+        } else {
+            format!("&self.{}.to_string()", p.name.rust)
+        });
     }
     let path_expr = if segments.is_empty() {
         format!("::std::string::String::from({})", lit(&pieces.concat()))
@@ -1691,7 +1667,7 @@ fn op_view(r: &Resource, op: &Operation) -> OpView {
         setters,
         idempotent: op.idempotent,
         id_lit: lit(&op.id.wire),
-        http_method: op.method.clone(),
+        http_method: op.method.as_str().to_owned(),
         path_expr,
         query: op.query_params.iter().map(send).collect(),
         headers: op.header_params.iter().map(send).collect(),

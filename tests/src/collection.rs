@@ -181,7 +181,7 @@ pub fn match_ops<'a, 'b>(ops: &'b [Op<'a>], method: &str, path: &str) -> Vec<&'b
     let segs = split_path(path);
     let fits =
         |op: &Op<'_>, lenient: bool| {
-            op.op.method == method
+            op.op.method.as_str() == method
                 && op.segments.len() == segs.len()
                 && op.segments.iter().zip(&segs).all(|(o, s)| {
                     match (is_template(o), is_template(s)) {
@@ -632,7 +632,7 @@ fn check_reads(
             ResponseBody::Json(_) => {
                 let schema = op_raw
                     .get("responses")
-                    .and_then(|r| r.get(&op.op.response.status))
+                    .and_then(|r| r.get(op.op.response.status.to_string()))
                     .and_then(|r| doc.resolve(r))
                     .and_then(|r| r.get("content"))
                     .and_then(|c| c.get("application/json"))

@@ -37,7 +37,7 @@ use crate::naming::{Case, Collision, Scope, sanitize, unraw};
 use self::bodies::{is_json, pick_media};
 pub use self::docs::doc_text;
 use self::parameters::location_of;
-use self::responses::status_text;
+use self::responses::status_match;
 use self::schemas::string_format_text;
 pub use self::structs::{INFERRED_EXTENSION, SENSITIVE_EXTENSION};
 use self::structs::{construct_for, is_marked_sensitive, is_sensitive_schema};

@@ -287,17 +287,18 @@ impl ApiLowerer<'_> {
             None => None,
         };
         let response = self.lower_response(op, &builder, pointer);
-        let mut error_statuses: Vec<String> = op
+        let mut error_statuses: Vec<StatusMatch> = op
             .responses
             .responses
             .keys()
-            .map(status_text)
-            .filter(|s| !s.starts_with('2'))
+            .map(status_match)
+            .filter(|s| !s.is_success())
             .collect();
         if op.responses.default.is_some() {
-            error_statuses.push("default".into());
+            error_statuses.push(StatusMatch::Default);
         }
-        error_statuses.sort();
+        // As the document's keys sort (`400`, `4XX`, `500`, `default`).
+        error_statuses.sort_by_key(StatusMatch::to_string);
         let errors = self.lower_errors(op, &builder, pointer);
         let security = op
             .security
@@ -311,6 +312,14 @@ impl ApiLowerer<'_> {
             })
             .unwrap_or_default();
         let pagination = self.detect_pagination(op, &query_params, &response, pointer);
+        let Some(http_method) = HttpMethod::from_key(method) else {
+            self.warn(
+                pointer,
+                format!("`{method}` is not an HTTP method; the operation is skipped"),
+            );
+            return None;
+        };
+        let path_template = parse_path_template(path, &path_params);
         Some(Operation {
             responses_enum: None,
             id: Name {
@@ -319,8 +328,9 @@ impl ApiLowerer<'_> {
             },
             builder,
             pointer: pointer.to_owned(),
-            method: method.to_ascii_uppercase(),
+            method: http_method,
             path: path.to_owned(),
+            path_template,
             summary: op.summary.as_deref().map(doc_text),
             doc: op.description.as_deref().map(doc_text),
             deprecated: op.deprecated,
@@ -342,6 +352,40 @@ impl ApiLowerer<'_> {
             security,
             pagination,
         })
+    }
+}
+
+/// Parses `path` once into the literal pieces around the path parameters, each parameter with the
+/// index of the `/`-separated segment holding it. A `{name}` no parameter has stays literal text.
+pub(in crate::lower) fn parse_path_template(path: &str, params: &[Param]) -> PathTemplate {
+    let mut pieces = vec![String::new()];
+    let mut slots = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        let wire = &rest[start + 1..start + len];
+        let consumed = path.len() - rest.len();
+        let last = pieces.len() - 1;
+        match params.iter().position(|p| p.name.wire == wire) {
+            Some(param) => {
+                pieces[last].push_str(&rest[..start]);
+                slots.push(PathSlot {
+                    param,
+                    segment: path[..consumed + start].matches('/').count(),
+                });
+                pieces.push(String::new());
+            }
+            None => pieces[last].push_str(&rest[..start + len + 1]),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    let last = pieces.len() - 1;
+    pieces[last].push_str(rest);
+    PathTemplate {
+        pieces,
+        params: slots,
     }
 }
 
@@ -384,8 +428,52 @@ pub(in crate::lower) fn synth_operation_id(method: &str, path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{default_tag, path_template_names, synth_operation_id};
+    use super::{default_tag, parse_path_template, path_template_names, synth_operation_id};
+    use crate::ir::{Name, Param, ParamEncoding, PathSlot, TypeRef};
     use crate::lower::test_support::{doc, lower_yaml, op};
+
+    fn param(wire: &str) -> Param {
+        Param {
+            name: Name {
+                wire: wire.into(),
+                rust: wire.into(),
+            },
+            pointer: String::new(),
+            ty: TypeRef::String(None),
+            required: true,
+            encoding: ParamEncoding::Text,
+            doc: None,
+            deprecated: false,
+            sensitive: false,
+        }
+    }
+
+    #[test]
+    fn path_templates_are_parsed_once_into_pieces_and_slots() {
+        let params = [param("a"), param("t")];
+        let slot = |param, segment| PathSlot { param, segment };
+        let table: &[(&str, &[&str], &[PathSlot])] = &[
+            ("/v1/things", &["/v1/things"], &[]),
+            ("/v1/{a}", &["/v1/", ""], &[slot(0, 2)]),
+            (
+                "/v2/accounts/{a}/tokens/{t}/status",
+                &["/v2/accounts/", "/tokens/", "/status"],
+                &[slot(0, 3), slot(1, 5)],
+            ),
+            // Two parameters in one segment; a name no parameter has stays text.
+            (
+                "/x/{t}.{a}/{other}",
+                &["/x/", ".", "/{other}"],
+                &[slot(1, 2), slot(0, 2)],
+            ),
+            ("/open/{a", &["/open/{a"], &[]),
+        ];
+        for (path, pieces, slots) in table {
+            let t = parse_path_template(path, &params);
+            assert_eq!(t.pieces, *pieces, "{path}");
+            assert_eq!(t.params, *slots, "{path}");
+        }
+    }
 
     #[test]
     fn names_from_paths() {

@@ -10,28 +10,29 @@ impl ApiLowerer<'_> {
         builder: &str,
         pointer: &str,
     ) -> SuccessResponse {
-        let mut success: Vec<(String, &ReferenceOr<Response>)> = op
+        let mut success: Vec<(StatusMatch, &ReferenceOr<Response>)> = op
             .responses
             .responses
             .iter()
-            .map(|(code, r)| (status_text(code), r))
-            .filter(|(code, _)| code.starts_with('2'))
+            .map(|(code, r)| (status_match(code), r))
+            .filter(|(code, _)| code.is_success())
             .collect();
-        success.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut bodies: Vec<(String, ResponseBody)> = Vec::new();
+        // As the document's keys sort (`200`, `201`, `2XX`).
+        success.sort_by_key(|(code, _)| code.to_string());
+        let mut bodies: Vec<(StatusMatch, ResponseBody)> = Vec::new();
         for (i, (status, response)) in success.iter().enumerate() {
-            let at = child(&child(pointer, "responses"), status);
+            let at = child(&child(pointer, "responses"), &status.to_string());
             let context = if i == 0 {
                 format!("{builder}Response")
             } else {
                 format!("{builder}Response{status}")
             };
             let body = self.response_body(response, &at, context);
-            bodies.push((status.clone(), body));
+            bodies.push((*status, body));
         }
         let Some((status, body)) = bodies.first().cloned() else {
             return SuccessResponse {
-                status: "200".into(),
+                status: StatusMatch::Code(200),
                 body: ResponseBody::Empty,
                 alternatives: Vec::new(),
             };
@@ -41,7 +42,7 @@ impl ApiLowerer<'_> {
             bodies
                 .into_iter()
                 .map(|(status, body)| AltResponse {
-                    variant: status_variant(&status),
+                    variant: status_variant(status),
                     status,
                     body,
                 })
@@ -63,22 +64,23 @@ impl ApiLowerer<'_> {
         builder: &str,
         pointer: &str,
     ) -> Vec<AltResponse> {
-        let mut declared: Vec<(String, &ReferenceOr<Response>)> = op
+        let mut declared: Vec<(StatusMatch, &ReferenceOr<Response>)> = op
             .responses
             .responses
             .iter()
-            .map(|(code, r)| (status_text(code), r))
+            .map(|(code, r)| (status_match(code), r))
             // `from_error` reads error statuses only (400 and up).
-            .filter(|(code, _)| code.starts_with('4') || code.starts_with('5'))
+            .filter(|(code, _)| code.is_error())
             .collect();
-        declared.sort_by_key(|(code, _)| (code.ends_with("XX"), code.clone()));
+        // Exact codes, then ranges.
+        declared.sort_by_key(|(code, _)| *code);
         if let Some(d) = &op.responses.default {
-            declared.push(("default".to_owned(), d));
+            declared.push((StatusMatch::Default, d));
         }
         let mut out = Vec::new();
         for (status, response) in declared {
-            let at = child(&child(pointer, "responses"), &status);
-            let variant = status_variant(&status);
+            let at = child(&child(pointer, "responses"), &status.to_string());
+            let variant = status_variant(status);
             let context = format!("{builder}Error{}", variant.trim_start_matches("Status"));
             let body = self.response_body(response, &at, context);
             if matches!(body, ResponseBody::Json(_)) {
@@ -130,18 +132,20 @@ impl ApiLowerer<'_> {
     }
 }
 
-pub(in crate::lower) fn status_text(code: &StatusCode) -> String {
+/// The statuses a response key covers.
+pub(in crate::lower) fn status_match(code: &StatusCode) -> StatusMatch {
     match code {
-        StatusCode::Code(c) => c.to_string(),
-        StatusCode::Range(r) => format!("{r}XX"),
+        StatusCode::Code(c) => StatusMatch::Code(*c),
+        StatusCode::Range(r) => StatusMatch::Range(*r),
     }
 }
 
 /// The enum variant for a response status: `Status404`, `Status4xx`, `Default`.
-pub(in crate::lower) fn status_variant(status: &str) -> String {
+pub(in crate::lower) fn status_variant(status: StatusMatch) -> String {
     match status {
-        "default" => "Default".to_owned(),
-        s => format!("Status{}", s.replace('X', "x")),
+        StatusMatch::Code(c) => format!("Status{c}"),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Default => "Default".to_owned(),
     }
 }
 
@@ -165,9 +169,9 @@ mod tests {
     #[test]
     fn status_variants() {
         for (status, variant) in [
-            ("404", "Status404"),
-            ("4XX", "Status4xx"),
-            ("default", "Default"),
+            (StatusMatch::Code(404), "Status404"),
+            (StatusMatch::Range(4), "Status4xx"),
+            (StatusMatch::Default, "Default"),
         ] {
             assert_eq!(status_variant(status), variant);
         }
@@ -209,7 +213,10 @@ mod tests {
         ));
         let (api, _) = lower_yaml(&yaml);
         let o = op(&api, "doThing");
-        let statuses: Vec<&str> = o.errors.iter().map(|e| e.status.as_str()).collect();
-        assert_eq!(statuses, ["404", "4XX", "default"]);
+        let statuses: Vec<StatusMatch> = o.errors.iter().map(|e| e.status).collect();
+        assert_eq!(
+            statuses,
+            [StatusMatch::Code(404), StatusMatch::Range(4), StatusMatch::Default]
+        );
     }
 }
