@@ -28,7 +28,6 @@ fn main() {
         standalone: true,
         regen_command: "bench".into(),
         models_per_file: klarna_codegen::render::MODELS_PER_FILE,
-        klarna_guide: false,
     };
     let files = klarna_codegen::render::render(&ir, &options);
     let t_render = t.elapsed();

@@ -26,8 +26,23 @@ pub struct Crate {
     pub name: String,
     /// Cargo package version.
     pub version: String,
+    /// The conventions the crate was lowered with, as far as rendering needs them.
+    pub conventions: Conventions,
     /// One API per input document, ordered by module name.
     pub apis: Vec<Api>,
+}
+
+/// What the generated crate's code and docs follow of the profile lowering ran with
+/// ([`crate::profile::Profile`]): render reads these instead of the profile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Conventions {
+    /// The vendor the docs name (`Klarna`); none for a neutral crate.
+    pub vendor: Option<String>,
+    /// The facade's front page is the vendor's guide rather than the neutral getting-started page.
+    pub guide: bool,
+    /// The idempotency header (lower case), when the profile has one: idempotent operations' builders
+    /// offer `idempotency_key`.
+    pub idempotency_header: Option<String>,
 }
 
 /// One input document: a module and a cargo feature of the generated crate.

@@ -38,6 +38,7 @@ pub mod locate;
 pub mod lower;
 pub mod naming;
 pub mod normalize;
+pub mod profile;
 pub mod render;
 pub mod validate;
 pub mod write;
@@ -46,6 +47,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use diag::{Diagnostic, Diagnostics};
+pub use profile::Profile;
 pub use render::{RenderOptions, RuntimeDependency};
 
 /// The version of the generator, named in every generated file.
@@ -69,21 +71,24 @@ impl SpecInput {
     }
 }
 
-/// Loads and lowers documents into the IR, collecting every diagnostic.
+/// Loads and lowers documents into the IR with Klarna's conventions ([`Profile::klarna`], as the SDK
+/// is built), collecting every diagnostic.
 pub fn build_ir(
     specs: &[SpecInput],
     crate_name: &str,
     version: &str,
 ) -> Result<(ir::Crate, Diagnostics), Diagnostics> {
-    build_ir_until(specs, crate_name, version, None)
+    build_ir_with(specs, crate_name, version, &Profile::klarna(), None)
 }
 
-/// As [`build_ir`], but stops after the lowering pass named `after` ([`lower::passes::LOWERED`] for none
-/// of them): the IR as it stands at that point, for `klarna-codegen ir --after`.
-pub fn build_ir_until(
+/// As [`build_ir`], with the conventions of `profile`, stopping after the lowering pass named `after`
+/// ([`lower::passes::LOWERED`] for none of them; `None` runs them all): the IR as it stands at that
+/// point, for `klarna-codegen ir --after`.
+pub fn build_ir_with(
     specs: &[SpecInput],
     crate_name: &str,
     version: &str,
+    profile: &Profile,
     after: Option<&str>,
 ) -> Result<(ir::Crate, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
@@ -101,7 +106,7 @@ pub fn build_ir_until(
         diags.sort();
         return Err(diags);
     }
-    let (krate, lower_diags) = lower::lower_until(&loaded, crate_name, version, after);
+    let (krate, lower_diags) = lower::lower_until(&loaded, crate_name, version, profile, after);
     diags.extend(lower_diags);
     diags.sort();
     if diags.has_errors() {
@@ -126,9 +131,10 @@ pub fn generate(
     specs: &[SpecInput],
     crate_name: &str,
     version: &str,
+    profile: &Profile,
     options: &RenderOptions,
 ) -> Result<Generated, Diagnostics> {
-    let (ir, warnings) = build_ir(specs, crate_name, version)?;
+    let (ir, warnings) = build_ir_with(specs, crate_name, version, profile, None)?;
     let files = render::render(&ir, options)?;
     Ok(Generated {
         ir,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use klarna_codegen::{RenderOptions, RuntimeDependency, SpecInput};
+use klarna_codegen::{Profile, RenderOptions, RuntimeDependency, SpecInput};
 
 /// Generates a Rust SDK crate from OpenAPI 3.0/3.1 documents.
 #[derive(Parser)]
@@ -33,12 +33,19 @@ enum Command {
         /// Path of the `klarna-runtime` crate (default: the one this generator was built from).
         #[arg(long)]
         runtime_path: Option<PathBuf>,
+        /// The service conventions: `neutral` for any document (no vendor headers, extensions,
+        /// pagination or wording), `klarna` for Klarna's documents (as `cargo xtask regen` builds the SDK).
+        #[arg(long, default_value = "neutral", value_parser = profile_name)]
+        profile: String,
     },
     /// Prints the intermediate representation of the documents as JSON.
     Ir {
         /// OpenAPI documents.
         #[arg(required = true)]
         specs: Vec<PathBuf>,
+        /// The service conventions, as for `generate`.
+        #[arg(long, default_value = "neutral", value_parser = profile_name)]
+        profile: String,
         /// Print the IR as it stands after this lowering pass (`lower`: before the first pass; passes,
         /// in order: method_names, status_enums, cycles, directions, deprecation). Default: after all.
         #[arg(long, value_name = "PASS")]
@@ -93,7 +100,9 @@ fn main() -> ExitCode {
             crate_name,
             crate_version,
             runtime_path,
+            profile,
         } => {
+            let profile = Profile::by_name(&profile).unwrap_or_else(Profile::neutral);
             let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
             let runtime = runtime_path.unwrap_or_else(default_runtime_path);
             let runtime = std::path::absolute(&runtime).unwrap_or(runtime);
@@ -107,17 +116,20 @@ fn main() -> ExitCode {
                 standalone: true,
                 regen_command: command,
                 models_per_file: klarna_codegen::render::MODELS_PER_FILE,
-                // A foreign document: the neutral front page, not the Klarna guide.
-                klarna_guide: false,
             };
-            let generated =
-                match klarna_codegen::generate(&inputs, &crate_name, &crate_version, &options) {
-                    Ok(g) => g,
-                    Err(diags) => {
-                        eprint!("{diags}");
-                        return ExitCode::from(1);
-                    }
-                };
+            let generated = match klarna_codegen::generate(
+                &inputs,
+                &crate_name,
+                &crate_version,
+                &profile,
+                &options,
+            ) {
+                Ok(g) => g,
+                Err(diags) => {
+                    eprint!("{diags}");
+                    return ExitCode::from(1);
+                }
+            };
             eprint!("{}", generated.warnings);
             match klarna_codegen::write::write_crate(&out, &generated.files) {
                 Ok(report) => {
@@ -149,7 +161,12 @@ fn main() -> ExitCode {
             status,
             json,
         } => run_conform(&paths, &operation, &status, json),
-        Command::Ir { specs, after } => {
+        Command::Ir {
+            specs,
+            after,
+            profile,
+        } => {
+            let profile = Profile::by_name(&profile).unwrap_or_else(Profile::neutral);
             if let Some(name) = &after
                 && !klarna_codegen::lower::passes::is_stage(name)
             {
@@ -163,7 +180,13 @@ fn main() -> ExitCode {
                 return ExitCode::from(1);
             }
             let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
-            match klarna_codegen::build_ir_until(&inputs, "klarna", "0.1.0", after.as_deref()) {
+            match klarna_codegen::build_ir_with(
+                &inputs,
+                "klarna",
+                "0.1.0",
+                &profile,
+                after.as_deref(),
+            ) {
                 Ok((ir, warnings)) => {
                     eprint!("{warnings}");
                     match serde_json::to_string_pretty(&ir) {
@@ -284,5 +307,16 @@ fn run_conform(paths: &[PathBuf], operation: &str, status: &str, json: bool) -> 
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// A `--profile` value [`Profile::by_name`] knows.
+fn profile_name(name: &str) -> Result<String, String> {
+    match Profile::by_name(name) {
+        Some(_) => Ok(name.to_owned()),
+        None => Err(format!(
+            "no profile is called `{name}`; one of: {}",
+            Profile::NAMES.join(", ")
+        )),
     }
 }

@@ -46,10 +46,6 @@ pub struct RenderOptions {
     pub regen_command: String,
     /// An API with more types than this gets its models split into parts of this size.
     pub models_per_file: usize,
-    /// Give the facade's crate docs the Klarna Network guide (quickstart against Klarna's test environment,
-    /// errors, pagination, webhooks), written for the `klarna` crate generated from `specs/`: only
-    /// `cargo xtask regen` sets it. Off, the front page is neutral and fits a crate from any document.
-    pub klarna_guide: bool,
 }
 
 /// The default for [`RenderOptions::models_per_file`].
@@ -102,7 +98,7 @@ pub fn render(
             .collect(),
         runtime_dep: runtime_dep(&options.runtime, ""),
         standalone: options.standalone,
-        klarna_guide: options.klarna_guide,
+        klarna_guide: krate.conventions.guide,
     };
     push_text(&mut files, &mut problems, "Cargo.toml", cargo.render());
     let readme = ReadmeTemplate {
@@ -123,9 +119,9 @@ pub fn render(
     push_text(&mut files, &mut problems, "README.md", readme.render());
 
     let lib = LibTemplate {
-        crate_doc: inner_doc(&crate_doc(krate, options.klarna_guide)),
+        crate_doc: inner_doc(&crate_doc(krate, krate.conventions.guide)),
         features_doc: inner_doc(&features_doc(krate)),
-        klarna_guide: options.klarna_guide,
+        klarna_guide: krate.conventions.guide,
         apis: krate
             .apis
             .iter()

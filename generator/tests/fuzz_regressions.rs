@@ -23,7 +23,6 @@ fn run(bytes: &[u8]) {
         standalone: true,
         regen_command: "cargo fuzz".into(),
         models_per_file: klarna_codegen::render::MODELS_PER_FILE,
-        klarna_guide: false,
     };
     let _ = render::render(&krate, &options);
 }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use klarna_codegen::{RenderOptions, RuntimeDependency, SpecInput};
+use klarna_codegen::{Profile, RenderOptions, RuntimeDependency, SpecInput};
 
 /// The command that regenerates every tree, named in headers and in check failures.
 pub const REGEN_COMMAND: &str = "cargo xtask regen";
@@ -36,17 +36,9 @@ fn inputs(root: &Path, specs: &[PathBuf]) -> Vec<SpecInput> {
         .collect()
 }
 
-/// `klarna_guide`: the Klarna Network guide on the facade's front page, for the `klarna` crate from specs/
-/// only (the golden crate from the fixtures gets the neutral page a foreign document gets).
-fn options(
-    runtime_path: &str,
-    runtime_version: String,
-    models_per_file: usize,
-    klarna_guide: bool,
-) -> RenderOptions {
+fn options(runtime_path: &str, runtime_version: String, models_per_file: usize) -> RenderOptions {
     RenderOptions {
         models_per_file,
-        klarna_guide,
         runtime: RuntimeDependency::PathAndVersion {
             path: runtime_path.into(),
             version: runtime_version,
@@ -65,11 +57,11 @@ pub fn generate_sdk(root: &Path) -> Result<klarna_codegen::Generated> {
         &inputs(root, &specs),
         "klarna",
         &version,
+        &Profile::klarna(),
         &options(
             "../runtime",
             runtime_version,
             klarna_codegen::render::MODELS_PER_FILE,
-            true,
         ),
     ) {
         Ok(g) => {
@@ -110,8 +102,14 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
         &inputs(root, &fixtures),
         "klarna-golden",
         "0.0.0",
+        // Klarna's conventions, which the fixtures exercise, with the neutral front page (the guide's
+        // doc tests call the specs' operations, which the fixtures do not have).
+        &Profile {
+            guide: false,
+            ..Profile::klarna()
+        },
         // Small parts, so the golden crate also compiles the split-models layout large APIs get.
-        &options("../../../runtime", runtime_version, 8, false),
+        &options("../../../runtime", runtime_version, 8),
     )
     .map_err(|d| anyhow::anyhow!("generation from the fixtures failed:\n{d}"))?;
     let mut golden_files = golden.files;

@@ -29,7 +29,6 @@ fuzz_target!(|data: &[u8]| {
         standalone: true,
         regen_command: "cargo fuzz".into(),
         models_per_file: klarna_codegen::render::MODELS_PER_FILE,
-        klarna_guide: false,
     };
     let _ = render::render(&krate, &options);
 });

@@ -33,27 +33,14 @@ use crate::diag::{Diagnostic, Diagnostics, Location, child};
 use crate::ir::*;
 use crate::load::LoadedSpec;
 use crate::naming::{Case, Collision, Scope, sanitize, unraw};
+use crate::profile::{ExtensionKeys, Profile};
 
 use self::bodies::{is_json, pick_media};
 pub use self::docs::doc_text;
 use self::parameters::location_of;
 use self::responses::status_match;
 use self::schemas::string_format_text;
-pub use self::structs::{INFERRED_EXTENSION, SENSITIVE_EXTENSION};
-use self::structs::{construct_for, is_marked_sensitive, is_sensitive_schema};
-
-/// Headers that the runtime sets on every request; operations never take them as parameters.
-const RUNTIME_HEADERS: &[&str] = &[
-    "authorization",
-    "partner-correlation-id",
-    "klarna-integration-metadata",
-    "user-agent",
-    "content-type",
-    "accept",
-];
-
-/// The header that marks an operation as idempotent (the runtime generates and reuses its value).
-const IDEMPOTENCY_HEADER: &str = "klarna-idempotency-key";
+use self::structs::{construct_for, is_sensitive_schema};
 
 /// Names an operation builder already uses for its own methods and fields.
 const BUILDER_RESERVED: &[&str] = &[
@@ -82,15 +69,17 @@ const CLIENT_RESERVED: &[&str] = &[
 
 /// Lowers all documents into one crate.
 pub fn lower(specs: &[LoadedSpec], crate_name: &str, version: &str) -> (Crate, Diagnostics) {
-    lower_until(specs, crate_name, version, None)
+    lower_until(specs, crate_name, version, &Profile::klarna(), None)
 }
 
-/// Lowers all documents, running the [`passes`] up to and including the one named `after` (none for
-/// [`passes::LOWERED`], all for `None`): what `klarna-codegen ir --after` prints.
+/// Lowers all documents with the conventions of `profile`, running the [`passes`] up to and including
+/// the one named `after` (none for [`passes::LOWERED`], all for `None`): what `klarna-codegen ir --after`
+/// prints.
 pub fn lower_until(
     specs: &[LoadedSpec],
     crate_name: &str,
     version: &str,
+    profile: &Profile,
     after: Option<&str>,
 ) -> (Crate, Diagnostics) {
     let mut diags = Diagnostics::new();
@@ -123,7 +112,7 @@ pub fn lower_until(
             },
             &mut diags,
         );
-        let mut lowerer = ApiLowerer::new(spec, &mut diags, after);
+        let mut lowerer = ApiLowerer::new(spec, &mut diags, profile, after);
         let api = lowerer.lower_api(
             Name {
                 wire: spec.stem.clone(),
@@ -138,6 +127,11 @@ pub fn lower_until(
         Crate {
             name: crate_name.to_owned(),
             version: version.to_owned(),
+            conventions: Conventions {
+                vendor: profile.vendor.clone(),
+                guide: profile.guide,
+                idempotency_header: profile.idempotency_header.clone(),
+            },
             apis,
         },
         diags,
@@ -174,12 +168,19 @@ struct ApiLowerer<'a> {
     /// Components already lowered, by wire name. Not looked up among `types`: an inline schema whose
     /// context name equals a component's wire name (`Pet.owner` → `PetOwner`) carries that wire name too.
     lowered: BTreeSet<String>,
+    /// The service conventions.
+    profile: &'a Profile,
     /// The last pass to run (`None`: all of them).
     after: Option<&'a str>,
 }
 
 impl<'a> ApiLowerer<'a> {
-    fn new(spec: &'a LoadedSpec, diags: &'a mut Diagnostics, after: Option<&'a str>) -> Self {
+    fn new(
+        spec: &'a LoadedSpec,
+        diags: &'a mut Diagnostics,
+        profile: &'a Profile,
+        after: Option<&'a str>,
+    ) -> Self {
         Self {
             spec,
             api: &spec.openapi,
@@ -189,6 +190,7 @@ impl<'a> ApiLowerer<'a> {
             types: Vec::new(),
             in_progress: BTreeSet::new(),
             lowered: BTreeSet::new(),
+            profile,
             after,
         }
     }
@@ -337,7 +339,13 @@ pub(crate) mod test_support {
         let spec =
             crate::load::load_bytes(yaml.as_bytes(), std::path::Path::new("t.yaml"), "t.yaml")
                 .unwrap_or_else(|d| panic!("loads: {d}\n{yaml}"));
-        let (krate, diags) = super::lower_until(std::slice::from_ref(&spec), "t", "0.0.0", after);
+        let (krate, diags) = super::lower_until(
+            std::slice::from_ref(&spec),
+            "t",
+            "0.0.0",
+            &Profile::klarna(),
+            after,
+        );
         assert!(!diags.has_errors(), "{diags}\n{yaml}");
         let messages = spec
             .warnings
@@ -347,6 +355,18 @@ pub(crate) mod test_support {
             .collect();
         let api = krate.apis.into_iter().next().expect("one API");
         (api, messages)
+    }
+
+    /// Lowers `yaml` with `profile` through every pass: the one API (its crate's conventions) and the
+    /// messages of its warnings.
+    pub(crate) fn lower_with(yaml: &str, profile: &Profile) -> (Crate, Vec<String>) {
+        let spec =
+            crate::load::load_bytes(yaml.as_bytes(), std::path::Path::new("t.yaml"), "t.yaml")
+                .unwrap_or_else(|d| panic!("loads: {d}\n{yaml}"));
+        let (krate, diags) =
+            super::lower_until(std::slice::from_ref(&spec), "t", "0.0.0", profile, None);
+        assert!(!diags.has_errors(), "{diags}\n{yaml}");
+        (krate, diags.iter().map(|d| d.message.clone()).collect())
     }
 
     /// [`lower_until`] through every pass.

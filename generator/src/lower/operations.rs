@@ -197,12 +197,11 @@ impl ApiLowerer<'_> {
             let data = p.parameter_data_ref();
             match p {
                 Parameter::Header { .. } => {
-                    let lower = data.name.to_ascii_lowercase();
-                    if lower == IDEMPOTENCY_HEADER {
+                    if self.profile.is_idempotency_header(&data.name) {
                         idempotent = true;
                         continue;
                     }
-                    if RUNTIME_HEADERS.contains(&lower.as_str()) {
+                    if self.profile.manages(&data.name) {
                         continue;
                     }
                 }
@@ -272,8 +271,8 @@ impl ApiLowerer<'_> {
                 encoding,
                 doc: data.description.as_deref().map(doc_text),
                 deprecated: data.deprecated.unwrap_or(false),
-                sensitive: is_marked_sensitive(&data.extensions)
-                    || matches!(&data.format, ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) if is_sensitive_schema(s)),
+                sensitive: Profile::flag(&self.profile.extensions.sensitive, &data.extensions)
+                    || matches!(&data.format, ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) if is_sensitive_schema(&self.profile.extensions, s)),
             };
             match p {
                 Parameter::Path { .. } => path_params.push(param),
@@ -335,11 +334,7 @@ impl ApiLowerer<'_> {
             doc: op.description.as_deref().map(doc_text),
             deprecated: op.deprecated,
             allow_deprecated: false,
-            inferred: op
-                .extensions
-                .get(INFERRED_EXTENSION)
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            inferred: Profile::flag(&self.profile.extensions.inferred, &op.extensions),
             path_params,
             query_params,
             header_params,

@@ -11,13 +11,16 @@ impl ApiLowerer<'_> {
         response: &SuccessResponse,
         pointer: &str,
     ) -> Option<Pagination> {
-        let declared = op
-            .extensions
-            .get("x-klarna-pagination")
+        let convention = self.profile.pagination.as_ref()?;
+        let extension = self.profile.extensions.pagination.as_deref();
+        let declared = extension
+            .and_then(|key| op.extensions.get(key))
             .and_then(|v| v.get("items"))
             .and_then(Value::as_str)
             .map(str::to_owned);
-        let cursor = query.iter().find(|p| p.name.wire == "starting_after")?;
+        let cursor = query
+            .iter()
+            .find(|p| p.name.wire == convention.cursor_param)?;
         // A page, or a list of pages (Klarna's compliance decisions answer `[ {decisions, pagination} ]`).
         let (resp, page_list) = match &response.body {
             ResponseBody::Json(TypeRef::Named(resp)) => (resp, false),
@@ -27,7 +30,13 @@ impl ApiLowerer<'_> {
             },
             _ => {
                 if declared.is_some() {
-                    self.warn(pointer, "`x-klarna-pagination` on an operation whose response is not a page object; ignored");
+                    let key = extension.unwrap_or_default();
+                    self.warn(
+                        pointer,
+                        format!(
+                            "`{key}` on an operation whose response is not a page object; ignored"
+                        ),
+                    );
                 }
                 return None;
             }
@@ -43,7 +52,9 @@ impl ApiLowerer<'_> {
         let TypeRef::List(item_ty) = &items.ty else {
             return None;
         };
-        let pagination_field = fields.iter().find(|f| f.name.wire == "pagination")?;
+        let pagination_field = fields
+            .iter()
+            .find(|f| f.name.wire == convention.pagination_field)?;
         let TypeRef::Named(pag_ty) = &pagination_field.ty else {
             return None;
         };
@@ -54,7 +65,9 @@ impl ApiLowerer<'_> {
         else {
             return None;
         };
-        let last = pag_fields.iter().find(|f| f.name.wire == "last_item")?;
+        let last = pag_fields
+            .iter()
+            .find(|f| f.name.wire == convention.next_cursor_field)?;
         Some(Pagination {
             items: items.name.clone(),
             item_ty: (**item_ty).clone(),

@@ -216,7 +216,11 @@ mod tests {
         let statuses: Vec<StatusMatch> = o.errors.iter().map(|e| e.status).collect();
         assert_eq!(
             statuses,
-            [StatusMatch::Code(404), StatusMatch::Range(4), StatusMatch::Default]
+            [
+                StatusMatch::Code(404),
+                StatusMatch::Range(4),
+                StatusMatch::Default
+            ]
         );
     }
 }

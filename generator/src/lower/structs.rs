@@ -35,7 +35,7 @@ impl ApiLowerer<'_> {
                 }
                 ReferenceOr::Reference { .. } => None,
             };
-            let inferred = is_inferred(prop);
+            let inferred = is_inferred(&self.profile.extensions, prop);
             let is_required = required.iter().any(|r| r == wire);
             let presence = match (is_required, nullable) {
                 (true, false) => Presence::Required,
@@ -58,7 +58,7 @@ impl ApiLowerer<'_> {
                 write_only,
                 inferred,
                 relaxed: false,
-                sensitive: matches!(prop, ReferenceOr::Item(s) if is_sensitive_schema(s)),
+                sensitive: matches!(prop, ReferenceOr::Item(s) if is_sensitive_schema(&self.profile.extensions, s)),
                 default,
             });
         }
@@ -144,46 +144,26 @@ pub(in crate::lower) fn construct_for(fields: &[Field]) -> Construct {
     }
 }
 
-/// Whether a property carries `x-klarna-inferred: true` (on the property itself, which for a `$ref`
-/// property is the `allOf: [{$ref}]` wrapper around it).
-pub(in crate::lower) fn is_inferred(prop: &ReferenceOr<Box<Schema>>) -> bool {
+/// Whether a property carries the profile's inferred extension (`x-klarna-inferred: true`) on the
+/// property itself, which for a `$ref` property is the `allOf: [{$ref}]` wrapper around it.
+pub(in crate::lower) fn is_inferred(keys: &ExtensionKeys, prop: &ReferenceOr<Box<Schema>>) -> bool {
     match prop {
-        ReferenceOr::Item(s) => s
-            .schema_data
-            .extensions
-            .get(INFERRED_EXTENSION)
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
+        ReferenceOr::Item(s) => Profile::flag(&keys.inferred, &s.schema_data.extensions),
         ReferenceOr::Reference { .. } => false,
     }
 }
 
-/// Whether extensions carry `x-klarna-sensitive: true`.
-pub(in crate::lower) fn is_marked_sensitive(
-    extensions: &indexmap::IndexMap<String, Value>,
-) -> bool {
-    extensions
-        .get(SENSITIVE_EXTENSION)
-        .and_then(Value::as_bool)
-        .unwrap_or(false)
-}
-
-/// Whether a property's or parameter's schema is sensitive: marked `x-klarna-sensitive: true` (for a
-/// `$ref` property, on the `allOf: [{$ref}]` wrapper around it), or a `format: password` string.
-pub(in crate::lower) fn is_sensitive_schema(schema: &Schema) -> bool {
-    is_marked_sensitive(&schema.schema_data.extensions)
+/// Whether a property's or parameter's schema is sensitive: marked with the profile's sensitive
+/// extension (`x-klarna-sensitive: true`; for a `$ref` property, on the `allOf: [{$ref}]` wrapper around
+/// it), or a `format: password` string.
+pub(in crate::lower) fn is_sensitive_schema(keys: &ExtensionKeys, schema: &Schema) -> bool {
+    Profile::flag(&keys.sensitive, &schema.schema_data.extensions)
         || matches!(
             &schema.schema_kind,
             SchemaKind::Type(Type::String(st))
                 if st.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
         )
 }
-
-/// The extension that marks a property no source confirms (see `specs/CONVENTIONS.md`).
-pub const INFERRED_EXTENSION: &str = "x-klarna-inferred";
-
-/// The extension that marks a sensitive value: a secret, key or token (see `specs/CONVENTIONS.md`).
-pub const SENSITIVE_EXTENSION: &str = "x-klarna-sensitive";
 
 #[cfg(test)]
 mod tests {

@@ -4,26 +4,25 @@
 use super::*;
 
 impl ApiLowerer<'_> {
-    /// Reads `x-klarna-event-payloads` (event type → payload schema) from a string enum component.
+    /// Reads the profile's event-payloads extension (`x-klarna-event-payloads`: event type → payload
+    /// schema) from a string enum component.
     pub(super) fn lower_events(
         &mut self,
         schemas: &[(String, ReferenceOr<Schema>)],
     ) -> Option<EventSet> {
+        let key = self.profile.extensions.event_payloads.clone()?;
         for (name, schema) in schemas {
             let ReferenceOr::Item(schema) = schema else {
                 continue;
             };
-            let Some(map) = schema.schema_data.extensions.get("x-klarna-event-payloads") else {
+            let Some(map) = schema.schema_data.extensions.get(&key) else {
                 continue;
             };
-            let pointer = child(
-                &crate::diag::pointer(["components", "schemas", name]),
-                "x-klarna-event-payloads",
-            );
+            let pointer = child(&crate::diag::pointer(["components", "schemas", name]), &key);
             let Some(map) = map.as_object() else {
                 self.warn(
                     &pointer,
-                    "`x-klarna-event-payloads` must map event types to schema names; ignored",
+                    format!("`{key}` must map event types to schema names; ignored"),
                 );
                 continue;
             };
@@ -40,7 +39,7 @@ impl ApiLowerer<'_> {
             if variants.is_empty() {
                 self.warn(
                     &pointer,
-                    "`x-klarna-event-payloads` is only read on a string enum; ignored",
+                    format!("`{key}` is only read on a string enum; ignored"),
                 );
                 continue;
             }
