@@ -1,0 +1,452 @@
+//! Stage 3, render: [`crate::ir::Crate`] → file contents.
+//!
+//! Rendering makes no decisions. It spells IR types as Rust (fully qualified paths, so a schema named
+//! `Option` or `Result` cannot shadow anything), builds flat view structs of precomputed strings, feeds them
+//! to the askama templates in `templates/`, and runs every `.rs` output through `syn` (invalid Rust fails
+//! here, as a diagnostic) and `prettyplease` (canonical formatting, no rustfmt needed). Each file gets the
+//! `@generated` header.
+//!
+//! The output is a facade crate (`Cargo.toml`, `src/lib.rs` with `Client` and its resource accessors,
+//! `src/registry.rs`) and, under `apis/<module>/`, one crate `<name>-<module>` per API (models, operations,
+//! webhooks) that the facade re-exports as `<module>` behind the feature of that name. Separate crates let
+//! cargo compile the APIs in parallel, and an API crate's path dependency makes it a member of whatever
+//! workspace holds the facade.
+//!
+//! This module runs the templates and formats their output; the views live by what they render:
+//! [`facade`] (manifests, README, `lib.rs`, registry, module roots, webhooks), [`models`] (named types),
+//! [`operations`] (resources and request builders), with [`spell`] (IR types as Rust) and [`text`]
+//! (literals, docs, headers) shared.
+
+mod facade;
+mod models;
+mod operations;
+mod spell;
+mod text;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use askama::Template;
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::ir::*;
+use crate::naming::unraw;
+
+pub use self::facade::api_crate_name;
+use self::facade::*;
+use self::models::*;
+use self::operations::*;
+use self::spell::*;
+use self::text::*;
+
+/// What the generated crate depends on `klarna-runtime` through.
+#[derive(Clone, Debug)]
+pub enum RuntimeDependency {
+    /// `{ path = "...", version = "..." }` (inside this workspace, publishable).
+    PathAndVersion {
+        /// Path from the generated crate to the runtime crate.
+        path: String,
+        /// The runtime's version requirement.
+        version: String,
+    },
+    /// `{ path = "..." }` (a crate generated elsewhere on this machine).
+    Path(String),
+}
+
+/// Everything render needs beyond the IR.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// How to reach `klarna-runtime`.
+    pub runtime: RuntimeDependency,
+    /// Add an empty `[workspace]` so the crate builds on its own wherever it is written.
+    pub standalone: bool,
+    /// The command that regenerates the output, named in every header.
+    pub regen_command: String,
+    /// An API with more types than this gets its models split into parts of this size.
+    pub models_per_file: usize,
+}
+
+/// The default for [`RenderOptions::models_per_file`].
+pub const MODELS_PER_FILE: usize = 400;
+
+/// Renders every file of the facade crate and its API crates, keyed by path relative to the facade's root.
+pub fn render(
+    krate: &Crate,
+    options: &RenderOptions,
+) -> Result<BTreeMap<PathBuf, String>, Diagnostics> {
+    let mut files = BTreeMap::new();
+    let mut jobs = Vec::new();
+    let mut problems = Diagnostics::new();
+    let sources: Vec<&Source> = krate.apis.iter().map(|a| &a.source).collect();
+    let crate_header = |comment: &str| header(comment, &sources, &options.regen_command);
+
+    let cargo = CargoTemplate {
+        header: crate_header("#"),
+        name: krate.name.clone(),
+        version: krate.version.clone(),
+        default_features: krate
+            .apis
+            .iter()
+            .map(|a| format!("{:?}", a.module.rust))
+            .collect::<Vec<_>>()
+            .join(", "),
+        features: krate
+            .apis
+            .iter()
+            .map(|a| {
+                let name = api_crate_name(&krate.name, &a.module.rust);
+                let dir = api_dir(a);
+                let version = match &options.runtime {
+                    // Publishable: the facade names each API crate's version too.
+                    RuntimeDependency::PathAndVersion { .. } => {
+                        format!(", version = {}", toml_str(&krate.version))
+                    }
+                    RuntimeDependency::Path(_) => String::new(),
+                };
+                FeatureView {
+                    name: a.module.rust.clone(),
+                    doc: format!("# {} ({})", a.title, a.source.file),
+                    dep: format!(
+                        "{name} = {{ path = {}{version}, optional = true }}",
+                        toml_str(&dir)
+                    ),
+                    krate: name,
+                }
+            })
+            .collect(),
+        runtime_dep: runtime_dep(&options.runtime, ""),
+        standalone: options.standalone,
+        klarna_guide: krate.conventions.guide,
+    };
+    push_text(&mut files, &mut problems, "Cargo.toml", cargo.render());
+    let readme = ReadmeTemplate {
+        name: krate.name.clone(),
+        crate_ident: krate.name.replace('-', "_"),
+        apis: krate
+            .apis
+            .iter()
+            .map(|a| ReadmeApiView {
+                feature: a.module.rust.clone(),
+                krate: api_crate_name(&krate.name, &a.module.rust),
+                title: a.title.clone(),
+                version: a.version.clone(),
+                operations: a.resources.iter().map(|r| r.operations.len()).sum(),
+            })
+            .collect(),
+    };
+    push_text(&mut files, &mut problems, "README.md", readme.render());
+
+    let lib = LibTemplate {
+        crate_doc: inner_doc(&crate_doc(krate, krate.conventions.guide)),
+        features_doc: inner_doc(&features_doc(krate)),
+        klarna_guide: krate.conventions.guide,
+        apis: krate
+            .apis
+            .iter()
+            .map(|a| LibApiView {
+                // The module's docs are the API crate's own (its title first), with nothing in front: the
+                // feature and the crate are in the features table of the crate docs.
+                module: a.module.rust.clone(),
+                krate: api_crate_name(&krate.name, &a.module.rust).replace('-', "_"),
+                title: a.title.clone(),
+                feature_lit: lit(&a.module.rust),
+                resources: a.resources.iter().map(accessor_view).collect(),
+            })
+            .collect(),
+    };
+    push_rust(
+        &mut jobs,
+        &mut problems,
+        "src/lib.rs",
+        lib.render(),
+        &crate_header("//"),
+    );
+
+    let registry = RegistryTemplate {
+        types: krate
+            .apis
+            .iter()
+            .flat_map(|a| {
+                a.types.iter().map(move |t| RegistryEntry {
+                    feature_lit: lit(&a.module.rust),
+                    name_lit: lit(&format!(
+                        "{}::{}",
+                        unraw(&a.module.rust),
+                        unraw(&t.name.rust)
+                    )),
+                    path: format!("{}::models::{}", a.module.rust, t.name.rust),
+                    deprecated: t.deprecated,
+                })
+            })
+            .collect(),
+    };
+    push_rust(
+        &mut jobs,
+        &mut problems,
+        "src/registry.rs",
+        registry.render(),
+        &crate_header("//"),
+    );
+
+    for api in &krate.apis {
+        let api_header = header("//", &[&api.source], &options.regen_command);
+        let api_name = api_crate_name(&krate.name, &api.module.rust);
+        let root = api_dir(api);
+        let api_cargo = ApiCargoTemplate {
+            header: header("#", &[&api.source], &options.regen_command),
+            name: api_name.clone(),
+            version: krate.version.clone(),
+            description: format!(
+                "{} ({}) for Rust: typed models and async operations, generated from Klarna's OpenAPI \
+                 document. Use it through the `{}` crate (feature `{}`).",
+                api.title,
+                api.version,
+                krate.name,
+                unraw(&api.module.rust)
+            )
+            .replace('"', "'"),
+            runtime_dep: runtime_dep(&options.runtime, "../../"),
+        };
+        push_text(
+            &mut files,
+            &mut problems,
+            &format!("{root}/Cargo.toml"),
+            api_cargo.render(),
+        );
+        let dir = format!("{root}/src");
+        let module = ApiModTemplate {
+            doc: inner_doc(&api_doc(api)),
+            has_webhooks: api.events.is_some(),
+            servers: api
+                .servers
+                .iter()
+                .enumerate()
+                .map(|(i, s)| ServerView {
+                    doc: outer_doc(&format!(
+                        "Server {}: {}",
+                        i + 1,
+                        s.description.as_deref().unwrap_or("(no description)")
+                    )),
+                    name: server_const(s, i),
+                    url_lit: lit(&s.url),
+                })
+                .collect(),
+        };
+        push_rust(
+            &mut jobs,
+            &mut problems,
+            &format!("{dir}/lib.rs"),
+            module.render(),
+            &api_header,
+        );
+        if let Some(events) = &api.events {
+            let webhooks = WebhooksTemplate {
+                module_path: api_name.replace('-', "_"),
+                allow_deprecated: events.allow_deprecated,
+                events: events
+                    .events
+                    .iter()
+                    .map(|e| EventView {
+                        doc: outer_doc(&format!("`{}`", e.name.wire)),
+                        name: e.name.rust.clone(),
+                        wire_lit: lit(&e.name.wire),
+                        payload: rust_type(&e.payload, MODELS),
+                    })
+                    .collect(),
+            };
+            push_rust(
+                &mut jobs,
+                &mut problems,
+                &format!("{dir}/webhooks.rs"),
+                webhooks.render(),
+                &api_header,
+            );
+        }
+        if api.types.len() <= options.models_per_file.max(1) {
+            let models = ModelsTemplate {
+                doc: "Request and response models.".into(),
+                part: false,
+                types: api.types.iter().map(type_view).collect(),
+            };
+            push_rust(
+                &mut jobs,
+                &mut problems,
+                &format!("{dir}/models.rs"),
+                models.render(),
+                &api_header,
+            );
+        } else {
+            // A large API's models are split into parts that are parsed and formatted in parallel (and
+            // compiled as smaller files); `models` re-exports every part, and each part sees the others.
+            let parts: Vec<&[TypeDef]> = api.types.chunks(options.models_per_file.max(1)).collect();
+            let names: Vec<String> = (1..=parts.len()).map(|i| format!("part_{i:03}")).collect();
+            let index = ModelsIndexTemplate {
+                parts: names.clone(),
+            };
+            push_rust(
+                &mut jobs,
+                &mut problems,
+                &format!("{dir}/models/mod.rs"),
+                index.render(),
+                &api_header,
+            );
+            for (name, types) in names.iter().zip(parts) {
+                let models = ModelsTemplate {
+                    doc: format!("Request and response models, {name}."),
+                    part: true,
+                    types: types.iter().map(type_view).collect(),
+                };
+                push_rust(
+                    &mut jobs,
+                    &mut problems,
+                    &format!("{dir}/models/{name}.rs"),
+                    models.render(),
+                    &api_header,
+                );
+            }
+        }
+        let operations = OperationsTemplate {
+            resources: api.resources.iter().map(resource_view).collect(),
+        };
+        push_rust(
+            &mut jobs,
+            &mut problems,
+            &format!("{dir}/operations.rs"),
+            operations.render(),
+            &api_header,
+        );
+    }
+    format_all(jobs, &mut files, &mut problems);
+    if problems.has_errors() {
+        Err(problems)
+    } else {
+        Ok(files)
+    }
+}
+
+fn push_text(
+    files: &mut BTreeMap<PathBuf, String>,
+    problems: &mut Diagnostics,
+    path: &str,
+    rendered: askama::Result<String>,
+) {
+    match rendered {
+        Ok(text) => {
+            files.insert(PathBuf::from(path), normalize_newlines(&text));
+        }
+        Err(e) => problems.push(Diagnostic::error(
+            path,
+            Location::File,
+            format!("template failed: {e}"),
+        )),
+    }
+}
+
+/// A rendered `.rs` file waiting to be parsed and formatted.
+struct RustJob {
+    path: String,
+    text: String,
+    header: String,
+}
+
+fn push_rust(
+    jobs: &mut Vec<RustJob>,
+    problems: &mut Diagnostics,
+    path: &str,
+    rendered: askama::Result<String>,
+    header: &str,
+) {
+    match rendered {
+        // rustfmt and prettyplease format differently; generated files keep prettyplease's canonical form
+        // and `cargo fmt` leaves them alone.
+        Ok(text) => jobs.push(RustJob {
+            path: path.to_owned(),
+            text: format!("#![cfg_attr(rustfmt, rustfmt::skip)]\n{text}"),
+            header: header.to_owned(),
+        }),
+        Err(e) => problems.push(Diagnostic::error(
+            path,
+            Location::File,
+            format!("template failed: {e}"),
+        )),
+    }
+}
+
+/// Parses every job with `syn` and prints it with `prettyplease`, on all cores (the biggest file first);
+/// the result does not depend on the order the threads finish in.
+fn format_all(
+    jobs: Vec<RustJob>,
+    files: &mut BTreeMap<PathBuf, String>,
+    problems: &mut Diagnostics,
+) {
+    let mut jobs = jobs;
+    jobs.sort_by(|a, b| b.text.len().cmp(&a.text.len()).then(a.path.cmp(&b.path)));
+    let queue = std::sync::Mutex::new(jobs.into_iter());
+    let threads = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let results: Vec<(String, Result<String, Diagnostic>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let next = match queue.lock() {
+                            Ok(mut q) => q.next(),
+                            Err(_) => None,
+                        };
+                        let Some(job) = next else { break };
+                        done.push((job.path.clone(), format_one(&job)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    for (path, result) in results {
+        match result {
+            Ok(text) => {
+                files.insert(PathBuf::from(path), text);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+}
+
+fn format_one(job: &RustJob) -> Result<String, Diagnostic> {
+    match syn::parse_file(&job.text) {
+        Ok(file) => Ok(format!("{}\n{}", job.header, prettyplease::unparse(&file))),
+        Err(e) => {
+            let start = e.span().start();
+            Err(Diagnostic::error(
+                job.path.as_str(),
+                Location::LineCol {
+                    line: start.line as u64,
+                    column: start.column as u64 + 1,
+                },
+                format!(
+                    "generated code does not parse (a generator bug): {e}; line: {}",
+                    job.text
+                        .lines()
+                        .nth(start.line.saturating_sub(1))
+                        .unwrap_or("")
+                        .trim()
+                ),
+            ))
+        }
+    }
+}
+
+fn normalize_newlines(s: &str) -> String {
+    let mut out: String = s.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+    while out.contains("\n\n\n") {
+        out = out.replace("\n\n\n", "\n\n");
+    }
+    out.push('\n');
+    out
+}

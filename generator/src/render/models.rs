@@ -1,0 +1,393 @@
+//! Models: the view of each named type (struct, string and integer enum, union, alias) that `templates/models.rs`
+//! reads, and the redacting `Debug` view structs and request builders share.
+
+use super::*;
+
+pub(super) enum TypeView {
+    Struct(StructView),
+    StringEnum(EnumView),
+    IntEnum(IntEnumView),
+    Union(UnionView),
+    Alias(AliasView),
+}
+
+pub(super) struct StructView {
+    pub(super) name: String,
+    pub(super) doc: String,
+    pub(super) attrs: String,
+    /// The struct names a deprecated type: it and its impls carry `#[allow(deprecated)]`.
+    pub(super) allow_deprecated: bool,
+    pub(super) derive_default: bool,
+    pub(super) fields: Vec<FieldView>,
+    pub(super) ctor: Option<CtorView>,
+    /// A field is sensitive: `Debug` is written out, printing those fields as `<redacted>`.
+    pub(super) redacted_debug: Option<DebugView>,
+}
+
+/// A hand-written `Debug` impl that redacts sensitive fields (as smithy-rs does for `@sensitive`).
+pub(super) struct DebugView {
+    /// The type name.
+    pub(super) type_name: String,
+    /// The type name as a string literal.
+    pub(super) name_lit: String,
+    /// Attributes of the impl (`#[allow(deprecated)]` when it reads deprecated fields).
+    pub(super) attrs: String,
+    pub(super) fields: Vec<DebugFieldView>,
+}
+
+pub(super) struct DebugFieldView {
+    /// The field's Rust name.
+    pub(super) name: String,
+    /// The name `Debug` shows, as a string literal (no `r#`, as `#[derive(Debug)]` shows it).
+    pub(super) name_lit: String,
+    pub(super) sensitive: bool,
+}
+
+impl DebugView {
+    /// The view when one of `fields` (Rust name, sensitive, deprecated) is sensitive; `allow_deprecated`
+    /// when a field's type is deprecated.
+    pub(super) fn for_fields<'a>(
+        name: &str,
+        fields: impl Iterator<Item = (&'a str, bool, bool)> + Clone,
+        allow_deprecated: bool,
+    ) -> Option<DebugView> {
+        if !fields.clone().any(|(_, sensitive, _)| sensitive) {
+            return None;
+        }
+        Some(DebugView {
+            type_name: name.to_owned(),
+            name_lit: lit(unraw(name)),
+            attrs: if allow_deprecated || fields.clone().any(|(_, _, deprecated)| deprecated) {
+                "#[allow(deprecated)] // shows deprecated fields too".into()
+            } else {
+                String::new()
+            },
+            fields: fields
+                .map(|(name, sensitive, _)| DebugFieldView {
+                    name: name.to_owned(),
+                    name_lit: lit(unraw(name)),
+                    sensitive,
+                })
+                .collect(),
+        })
+    }
+}
+
+pub(super) struct FieldView {
+    pub(super) name: String,
+    pub(super) doc: String,
+    pub(super) attrs: String,
+    pub(super) ty: String,
+}
+
+pub(super) struct CtorView {
+    /// `#[allow(deprecated)]` with its reason when a deprecated field is initialized.
+    pub(super) attrs: String,
+    pub(super) params: Vec<NameTy>,
+    /// Field initializers (`name` or `name: expr`).
+    pub(super) inits: Vec<String>,
+}
+
+pub(super) struct NameTy {
+    pub(super) name: String,
+    pub(super) ty: String,
+}
+
+pub(super) struct EnumView {
+    pub(super) name: String,
+    pub(super) doc: String,
+    pub(super) attrs: String,
+    /// The impls name a deprecated type (this one, or a variant's): they carry `#[allow(deprecated)]`.
+    pub(super) allow_deprecated: bool,
+    pub(super) variants: Vec<VariantView>,
+}
+
+pub(super) struct VariantView {
+    pub(super) name: String,
+    pub(super) doc: String,
+    pub(super) wire_lit: String,
+}
+
+pub(super) struct IntEnumView {
+    pub(super) name: String,
+    pub(super) doc: String,
+    pub(super) attrs: String,
+    /// The impls name a deprecated type (this one, or a variant's): they carry `#[allow(deprecated)]`.
+    pub(super) allow_deprecated: bool,
+    pub(super) variants: Vec<IntVariantView>,
+}
+
+pub(super) struct IntVariantView {
+    pub(super) name: String,
+    pub(super) value: i64,
+}
+
+pub(super) struct UnionView {
+    pub(super) name: String,
+    pub(super) doc: String,
+    pub(super) attrs: String,
+    /// The impls name a deprecated type (this one, or a variant's): they carry `#[allow(deprecated)]`.
+    pub(super) allow_deprecated: bool,
+    pub(super) tag_lit: Option<String>,
+    pub(super) variants: Vec<UnionVariantView>,
+}
+
+pub(super) struct UnionVariantView {
+    pub(super) name: String,
+    pub(super) doc: String,
+    pub(super) ty: String,
+    pub(super) tags: String,
+    pub(super) wrap: String,
+}
+
+pub(super) struct AliasView {
+    pub(super) name: String,
+    pub(super) doc: String,
+    /// The target is deprecated: the alias carries `#[allow(deprecated)]`.
+    pub(super) allow_deprecated: bool,
+    pub(super) ty: String,
+}
+
+pub(super) fn type_doc(t: &TypeDef) -> String {
+    outer_doc(&doc_or(&t.doc, format!("The `{}` schema.", t.name.wire)))
+}
+
+pub(super) fn type_view(t: &TypeDef) -> TypeView {
+    let name = t.name.rust.clone();
+    let doc = type_doc(t);
+    let attrs = deprecated_attr(t.deprecated);
+    match &t.kind {
+        TypeKind::Struct {
+            fields,
+            additional,
+            construct,
+        } => {
+            let mut views: Vec<FieldView> = fields.iter().map(field_view).collect();
+            if let Some(extra) = additional {
+                views.push(FieldView {
+                    name: extra.rust.clone(),
+                    doc: outer_doc("Properties not described by the schema, kept as received."),
+                    attrs: "#[serde(flatten)]".into(),
+                    ty: format!(
+                        "::std::collections::BTreeMap<::std::string::String, {}>",
+                        rust_type(&extra.ty, "")
+                    ),
+                });
+            }
+            let ctor = (*construct == Construct::New).then(|| CtorView {
+                attrs: if t.allow_deprecated || fields.iter().any(|f| f.deprecated) {
+                    "#[allow(deprecated)] // initializes deprecated fields to their empty value"
+                        .into()
+                } else {
+                    String::new()
+                },
+                params: fields
+                    .iter()
+                    .filter(|f| {
+                        matches!(f.presence, Presence::Required | Presence::RequiredNullable)
+                    })
+                    .map(|f| NameTy {
+                        name: f.name.rust.clone(),
+                        ty: field_type(f),
+                    })
+                    .collect(),
+                inits: fields
+                    .iter()
+                    .map(|f| match f.presence {
+                        Presence::Required | Presence::RequiredNullable => f.name.rust.clone(),
+                        Presence::Optional => {
+                            format!("{}: ::std::option::Option::None", f.name.rust)
+                        }
+                        Presence::OptionalNullable => {
+                            format!("{}: ::klarna_runtime::Nullable::Absent", f.name.rust)
+                        }
+                    })
+                    .chain(
+                        additional
+                            .iter()
+                            .map(|a| format!("{}: ::std::collections::BTreeMap::new()", a.rust)),
+                    )
+                    .collect(),
+            });
+            let redacted_debug = DebugView::for_fields(
+                &name,
+                fields
+                    .iter()
+                    .map(|f| (f.name.rust.as_str(), f.sensitive, f.deprecated))
+                    .chain(additional.iter().map(|a| (a.rust.as_str(), false, false))),
+                t.allow_deprecated,
+            );
+            TypeView::Struct(StructView {
+                name,
+                doc,
+                attrs,
+                allow_deprecated: t.allow_deprecated,
+                derive_default: *construct == Construct::Default,
+                fields: views,
+                ctor,
+                redacted_debug,
+            })
+        }
+        TypeKind::StringEnum { variants } => TypeView::StringEnum(EnumView {
+            name,
+            doc,
+            attrs,
+            allow_deprecated: t.allow_deprecated,
+            variants: variants
+                .iter()
+                .map(|v| VariantView {
+                    name: v.name.rust.clone(),
+                    doc: outer_doc(&format!("`{}`", v.name.wire.replace('`', "'"))),
+                    wire_lit: lit(&v.name.wire),
+                })
+                .collect(),
+        }),
+        TypeKind::IntEnum { variants } => TypeView::IntEnum(IntEnumView {
+            name,
+            doc,
+            attrs,
+            allow_deprecated: t.allow_deprecated,
+            variants: variants
+                .iter()
+                .map(|v| IntVariantView {
+                    name: v.rust.clone(),
+                    value: v.value,
+                })
+                .collect(),
+        }),
+        TypeKind::Union {
+            discriminator,
+            variants,
+        } => TypeView::Union(UnionView {
+            name,
+            doc,
+            attrs,
+            allow_deprecated: t.allow_deprecated,
+            tag_lit: discriminator.as_deref().map(lit),
+            variants: variants
+                .iter()
+                .map(|v| UnionVariantView {
+                    name: v.name.rust.clone(),
+                    doc: outer_doc(&if v.tags.is_empty() {
+                        format!("The `{}` alternative.", v.name.wire)
+                    } else {
+                        format!(
+                            "Selected by {}.",
+                            v.tags
+                                .iter()
+                                .map(|t| format!("`{t}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }),
+                    ty: boxed(rust_type(&v.ty, ""), v.boxed),
+                    tags: v
+                        .tags
+                        .iter()
+                        .map(|t| lit(t))
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                    wrap: if v.boxed {
+                        format!(
+                            "|value| Self::{}(::std::boxed::Box::new(value))",
+                            v.name.rust
+                        )
+                    } else {
+                        format!("Self::{}", v.name.rust)
+                    },
+                })
+                .collect(),
+        }),
+        TypeKind::Alias { target } => TypeView::Alias(AliasView {
+            name,
+            doc,
+            allow_deprecated: t.allow_deprecated,
+            ty: rust_type(target, ""),
+        }),
+    }
+}
+
+pub(super) fn field_view(f: &Field) -> FieldView {
+    let mut serde = Vec::new();
+    if unraw(&f.name.rust) != f.name.wire {
+        serde.push(format!("rename = {}", lit(&f.name.wire)));
+    }
+    match f.presence {
+        Presence::Required => {}
+        Presence::RequiredNullable => serde.push("default".into()),
+        Presence::Optional => {
+            serde.push("default".into());
+            serde.push("skip_serializing_if = \"::std::option::Option::is_none\"".into());
+        }
+        Presence::OptionalNullable => {
+            serde.push("default".into());
+            serde.push("skip_serializing_if = \"::klarna_runtime::Nullable::is_absent\"".into());
+        }
+    }
+    let mut attrs = Vec::new();
+    if !serde.is_empty() {
+        attrs.push(format!("#[serde({})]", serde.join(", ")));
+    }
+    if f.deprecated {
+        attrs.push(deprecated_attr(true));
+    }
+    let mut doc = doc_or(&f.doc, format!("The `{}` property.", f.name.wire));
+    let mut notes = Vec::new();
+    if let Some(n) = format_note(&f.ty) {
+        notes.push(n);
+    }
+    match f.presence {
+        Presence::RequiredNullable => notes.push("Always present; may be null.".into()),
+        Presence::OptionalNullable => {
+            notes.push("May be absent, null, or a value; the three are sent differently.".into())
+        }
+        _ => {}
+    }
+    if let Some(default) = &f.default {
+        notes.push(format!(
+            "Default when absent: `{}`.",
+            default.replace('`', "'")
+        ));
+    }
+    if f.read_only {
+        notes.push("Read-only: set by the server in responses; requests leave it out.".into());
+    }
+    if f.write_only {
+        notes.push("Write-only: sent in requests; responses leave it out.".into());
+    }
+    if f.sensitive {
+        notes.push("Sensitive: `Debug` shows it as `<redacted>`.".into());
+    }
+    if f.inferred {
+        notes.push(
+            "Not confirmed by any source the document cites (inferred): a response may leave it \
+             out."
+                .into(),
+        );
+    }
+    if !notes.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(&notes.join(" "));
+    }
+    FieldView {
+        name: f.name.rust.clone(),
+        doc: outer_doc(&doc),
+        attrs: attrs.join("\n"),
+        ty: field_type(f),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "models.rs", escape = "none")]
+pub(super) struct ModelsTemplate {
+    pub(super) doc: String,
+    /// A part of a split `models` module: it imports its siblings.
+    pub(super) part: bool,
+    pub(super) types: Vec<TypeView>,
+}
+
+#[derive(Template)]
+#[template(path = "models_index.rs", escape = "none")]
+pub(super) struct ModelsIndexTemplate {
+    pub(super) parts: Vec<String>,
+}

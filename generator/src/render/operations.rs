@@ -1,0 +1,588 @@
+//! Operations: the view of each resource, operation and request builder that `templates/operations.rs` reads
+//! (arguments, setters, query and header statements, the body, the response and error enums, pagination).
+
+use super::*;
+
+pub(super) struct ResourceView {
+    pub(super) name: String,
+    pub(super) doc: String,
+    pub(super) ops: Vec<OpView>,
+}
+
+pub(super) struct OpView {
+    pub(super) method: String,
+    pub(super) method_plain: String,
+    pub(super) builder: String,
+    pub(super) doc: String,
+    pub(super) attrs: String,
+    /// A type the operation names is deprecated: its method, enums and builder carry
+    /// `#[allow(deprecated)]`.
+    pub(super) allow_deprecated: bool,
+    pub(super) args: Vec<NameTy>,
+    pub(super) fields: Vec<BuilderField>,
+    /// A parameter is sensitive: the builder's `Debug` is written out, redacting it.
+    pub(super) redacted_debug: Option<DebugView>,
+    pub(super) setters: Vec<SetterView>,
+    pub(super) idempotent: bool,
+    pub(super) id_lit: String,
+    pub(super) http_method: String,
+    pub(super) path_expr: String,
+    /// Indices into `path.split('/')` of the segments holding sensitive path parameters (`3, 5`).
+    pub(super) sensitive_segments: Option<String>,
+    pub(super) query: Vec<ParamSend>,
+    pub(super) headers: Vec<ParamSend>,
+    pub(super) body_stmt: String,
+    pub(super) finish: String,
+    pub(super) response_ty: String,
+    pub(super) returns_doc: String,
+    pub(super) paging: Option<PagingView>,
+    pub(super) streaming: bool,
+    /// `Accept` for a non-JSON response.
+    pub(super) accept_lit: Option<String>,
+    /// Enums with one variant per status: the success responses', the error bodies'.
+    pub(super) status_enums: Vec<ResponsesEnumView>,
+    pub(super) errors_impl: Option<ErrorsImplView>,
+}
+
+/// `from_error` of the per-operation error enum: its match arms.
+pub(super) struct ErrorsImplView {
+    pub(super) name: String,
+    pub(super) arms: Vec<String>,
+}
+
+pub(super) struct PagingView {
+    pub(super) item_ty: String,
+    pub(super) page_ty: String,
+    pub(super) cursor_field: String,
+    pub(super) items_expr: String,
+    pub(super) next_expr: String,
+    /// The number of items of `page` (a reference), so that a stream of whole pages can bound runs of
+    /// empty ones.
+    pub(super) count_expr: String,
+}
+
+/// `value` (a place expression of a field with `presence`) as an `Option<&T>`-free owned optional cursor.
+pub(super) fn optional_text(value: &str, presence: Presence) -> String {
+    match presence {
+        Presence::Required => format!("::std::option::Option::Some({value}.clone())"),
+        Presence::RequiredNullable | Presence::Optional => format!("{value}.clone()"),
+        Presence::OptionalNullable => format!("{value}.as_option().cloned()"),
+    }
+}
+
+pub(super) fn paging_view(p: &Pagination) -> PagingView {
+    let (pag, last) = (
+        p.next_cursor.first().cloned().unwrap_or_default(),
+        p.next_cursor.get(1).cloned().unwrap_or_default(),
+    );
+    let next_expr = match p.pagination_presence {
+        Presence::Required => optional_text(&format!("page.{pag}.{last}"), p.cursor_presence),
+        Presence::RequiredNullable | Presence::Optional => {
+            format!(
+                "page.{pag}.as_ref().and_then(|p| {})",
+                optional_text(&format!("p.{last}"), p.cursor_presence)
+            )
+        }
+        Presence::OptionalNullable => {
+            format!(
+                "page.{pag}.as_option().and_then(|p| {})",
+                optional_text(&format!("p.{last}"), p.cursor_presence)
+            )
+        }
+    };
+    let items = &p.items.rust;
+    let items_expr = match p.items_presence {
+        Presence::Required => format!("page.{items}"),
+        Presence::RequiredNullable | Presence::Optional => {
+            format!("page.{items}.unwrap_or_default()")
+        }
+        Presence::OptionalNullable => format!("page.{items}.into_option().unwrap_or_default()"),
+    };
+    let count_expr = match p.items_presence {
+        Presence::Required => format!("page.{items}.len()"),
+        Presence::RequiredNullable | Presence::Optional => {
+            format!("page.{items}.as_ref().map_or(0, ::std::vec::Vec::len)")
+        }
+        Presence::OptionalNullable => {
+            format!("page.{items}.as_option().map_or(0, ::std::vec::Vec::len)")
+        }
+    };
+    let (items_expr, next_expr, count_expr) = if p.page_list {
+        (
+            format!("page.into_iter().flat_map(|page| {items_expr}).collect()"),
+            format!("page.last().and_then(|page| {next_expr})"),
+            format!("page.iter().map(|page| {count_expr}).sum()"),
+        )
+    } else {
+        (items_expr, next_expr, count_expr)
+    };
+    PagingView {
+        item_ty: rust_type(&p.item_ty, MODELS),
+        page_ty: rust_type(&p.page_ty, MODELS),
+        cursor_field: p.cursor_param.rust.clone(),
+        items_expr,
+        next_expr,
+        count_expr,
+    }
+}
+
+pub(super) struct BuilderField {
+    pub(super) name: String,
+    pub(super) ty: String,
+    /// The initializer (`name` or `name: expr`).
+    pub(super) init: String,
+    /// Holds a sensitive parameter.
+    pub(super) sensitive: bool,
+}
+
+impl BuilderField {
+    pub(super) fn new(name: &str, ty: String, expr: &str) -> Self {
+        let init = if expr == name {
+            name.to_owned()
+        } else {
+            format!("{name}: {expr}")
+        };
+        Self {
+            name: name.to_owned(),
+            ty,
+            init,
+            sensitive: false,
+        }
+    }
+
+    pub(super) fn sensitive(mut self, sensitive: bool) -> Self {
+        self.sensitive = sensitive;
+        self
+    }
+}
+
+pub(super) struct SetterView {
+    pub(super) name: String,
+    pub(super) doc: String,
+    pub(super) field: String,
+    pub(super) arg_ty: String,
+    pub(super) assign: String,
+}
+
+pub(super) struct ParamSend {
+    pub(super) field: String,
+    pub(super) wire_lit: String,
+    pub(super) required: bool,
+    /// Sent with `sensitive_header` (headers only).
+    pub(super) sensitive: bool,
+    pub(super) list: bool,
+    /// `deepObject`: flattened under the name.
+    pub(super) deep: bool,
+    /// `form` + `explode` object: members become parameters.
+    pub(super) spread: bool,
+}
+
+pub(super) fn resource_view(r: &Resource) -> ResourceView {
+    ResourceView {
+        name: r.name.rust.clone(),
+        doc: outer_doc(&doc_or(
+            &r.doc,
+            format!("Operations of the `{}` resource.", r.name.wire),
+        )),
+        ops: r.operations.iter().map(|o| op_view(r, o)).collect(),
+    }
+}
+
+pub(super) fn op_doc(op: &Operation) -> String {
+    let mut s = op
+        .summary
+        .clone()
+        .unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
+    if let Some(d) = &op.doc
+        && Some(d) != op.summary.as_ref()
+    {
+        s.push_str("\n\n");
+        s.push_str(d);
+    }
+    s.push_str(&format!(
+        "\n\n`{} {}` (operation `{}`).",
+        op.method, op.path, op.id.wire
+    ));
+    if op.inferred {
+        s.push_str("\n\n**Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.");
+    }
+    if let Some(p) = &op.pagination {
+        s.push_str(&format!(
+            "\n\nPaginated: `send()` returns one page; the builder's `into_stream()` yields every item of `{}` across pages and `into_pages()` every page.",
+            p.items.wire
+        ));
+    }
+    if let Some(name) = &op.errors_enum {
+        s.push_str(&format!(
+            "\n\nErrors: the documented error bodies are typed by [`{name}`]; read one from the returned error with [`{name}::from_error`]."
+        ));
+    } else if let Some(first) = op.errors.first()
+        && let ResponseBody::Json(t) = &first.body
+    {
+        let statuses: Vec<String> = op
+            .errors
+            .iter()
+            .map(|e| format!("`{}`", e.status))
+            .collect();
+        s.push_str(&format!(
+            "\n\nErrors: {} have a body of type `{}`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).",
+            statuses.join(", "),
+            short_type(t)
+        ));
+    }
+    s
+}
+
+pub(super) fn errors_enum_view(op: &Operation, name: &str) -> (ResponsesEnumView, ErrorsImplView) {
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for e in &op.errors {
+        let ResponseBody::Json(t) = &e.body else {
+            continue;
+        };
+        variants.push(AltView {
+            doc: outer_doc(&if e.status == StatusMatch::Default {
+                "Any other error status (`default`).".to_owned()
+            } else {
+                format!("Status `{}`.", e.status)
+            }),
+            name: e.variant.clone(),
+            ty: Some(rust_type(t, MODELS)),
+        });
+        let pattern = match e.status {
+            StatusMatch::Default => "_".to_owned(),
+            StatusMatch::Range(r) => format!("{r}00..={r}99"),
+            StatusMatch::Code(c) => c.to_string(),
+        };
+        arms.push(format!(
+            "{pattern} => ::serde_json::from_slice(body).ok().map(Self::{}),",
+            e.variant
+        ));
+    }
+    if !op.errors.iter().any(|e| e.status == StatusMatch::Default) {
+        arms.push("_ => ::std::option::Option::None,".to_owned());
+    }
+    (
+        ResponsesEnumView {
+            name: name.to_owned(),
+            doc: outer_doc(&format!(
+                "The documented error bodies of `{}`, one variant per error status; read one from a failed call with [`{name}::from_error`].",
+                op.id.wire
+            )),
+            variants,
+        },
+        ErrorsImplView {
+            name: name.to_owned(),
+            arms,
+        },
+    )
+}
+
+/// Return type, `send()`'s last expression and its doc, for an operation with one success body.
+pub(super) fn single_finish(op: &Operation, body: &ResponseBody) -> (String, String, String) {
+    match body {
+        ResponseBody::Json(t) => {
+            let ty = rust_type(t, MODELS);
+            (
+                ty.clone(),
+                format!("response.json::<{ty}>()"),
+                format!("parsed `{}` response body", op.response.status),
+            )
+        }
+        ResponseBody::Empty => (
+            "()".into(),
+            "Ok(response.empty())".into(),
+            format!("`{}` response (no body)", op.response.status),
+        ),
+        ResponseBody::Bytes(media) => (
+            "::bytes::Bytes".into(),
+            "Ok(response.bytes())".into(),
+            format!(
+                "`{}` response body as bytes (`{media}`)",
+                op.response.status
+            ),
+        ),
+    }
+}
+
+/// The expression that turns `response` into the enum variant of one success status.
+pub(super) fn alt_finish(name: &str, alt: &AltResponse) -> String {
+    let variant = format!("{name}::{}", alt.variant);
+    match &alt.body {
+        ResponseBody::Json(t) => format!(
+            "response.json::<{}>().map(|r| r.map({variant}))",
+            rust_type(t, MODELS)
+        ),
+        ResponseBody::Empty => format!("Ok(response.empty().map(|()| {variant}))"),
+        ResponseBody::Bytes(_) => format!("Ok(response.bytes().map({variant}))"),
+    }
+}
+
+pub(super) struct ResponsesEnumView {
+    pub(super) name: String,
+    pub(super) doc: String,
+    pub(super) variants: Vec<AltView>,
+}
+
+pub(super) struct AltView {
+    pub(super) doc: String,
+    pub(super) name: String,
+    pub(super) ty: Option<String>,
+}
+
+pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
+    let mut args = Vec::new();
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    let required_params = op
+        .path_params
+        .iter()
+        .chain(op.query_params.iter())
+        .chain(op.header_params.iter());
+    for p in required_params {
+        let ty = rust_type(&p.ty, MODELS);
+        if p.required {
+            args.push(NameTy {
+                name: p.name.rust.clone(),
+                ty: into_arg(&ty),
+            });
+            fields.push(
+                BuilderField::new(&p.name.rust, ty.clone(), &format!("{}.into()", p.name.rust))
+                    .sensitive(p.sensitive),
+            );
+        } else {
+            fields.push(
+                BuilderField::new(
+                    &p.name.rust,
+                    format!("::std::option::Option<{ty}>"),
+                    "::std::option::Option::None",
+                )
+                .sensitive(p.sensitive),
+            );
+            setters.push(SetterView {
+                name: p.name.rust.clone(),
+                doc: outer_doc(&doc_or(
+                    &p.doc,
+                    format!("Sets the `{}` parameter.", p.name.wire),
+                )),
+                field: p.name.rust.clone(),
+                arg_ty: into_arg(&ty),
+                assign: "::std::option::Option::Some(value.into())".into(),
+            });
+        }
+    }
+    let (body_stmt, body_ty) = match &op.body {
+        None => (String::new(), None),
+        Some(b) => {
+            let ty = match b.encoding {
+                BodyEncoding::Json | BodyEncoding::Form => rust_type(&b.ty, MODELS),
+                BodyEncoding::Multipart => "::klarna_runtime::Multipart".into(),
+                BodyEncoding::Bytes => "::bytes::Bytes".into(),
+            };
+            let send = |value: &str| match b.encoding {
+                BodyEncoding::Json => format!("request.json({value})"),
+                BodyEncoding::Form => format!("request.form({value})"),
+                BodyEncoding::Multipart => format!("request.multipart({value})"),
+                BodyEncoding::Bytes => format!("request.bytes({}, {value})", lit(&b.media_type)),
+            };
+            let by_value = matches!(b.encoding, BodyEncoding::Multipart | BodyEncoding::Bytes);
+            let stmt = if b.required {
+                args.push(NameTy {
+                    name: "body".into(),
+                    ty: if by_value { into_arg(&ty) } else { ty.clone() },
+                });
+                fields.push(BuilderField::new(
+                    "body",
+                    ty.clone(),
+                    if by_value { "body.into()" } else { "body" },
+                ));
+                format!(
+                    "let request = {};",
+                    send(if by_value { "self.body" } else { "&self.body" })
+                )
+            } else {
+                fields.push(BuilderField::new(
+                    "body",
+                    format!("::std::option::Option<{ty}>"),
+                    "::std::option::Option::None",
+                ));
+                setters.push(SetterView {
+                    name: "body".into(),
+                    doc: outer_doc("Sets the request body."),
+                    field: "body".into(),
+                    arg_ty: into_arg(&ty),
+                    assign: "::std::option::Option::Some(value.into())".into(),
+                });
+                if by_value {
+                    format!(
+                        "let request = match self.body {{ Some(body) => {}, None => request }};",
+                        send("body")
+                    )
+                } else {
+                    format!(
+                        "let request = match &self.body {{ Some(body) => {}, None => request }};",
+                        send("body")
+                    )
+                }
+            };
+            (stmt, Some(ty))
+        }
+    };
+    let _ = body_ty;
+    let (response_ty, finish, returns_doc) = match (&op.responses_enum, &op.response.body) {
+        (Some(name), _) => {
+            // Exact statuses first; a range (`2XX`) or else the first documented status takes the rest.
+            let arms: Vec<String> = op
+                .response
+                .alternatives
+                .iter()
+                .filter(|alt| !matches!(alt.status, StatusMatch::Range(_)))
+                .map(|alt| format!("{} => {},", alt.status, alt_finish(name, alt)))
+                .collect();
+            let fallback = op
+                .response
+                .alternatives
+                .iter()
+                .find(|alt| matches!(alt.status, StatusMatch::Range(_)))
+                .or(op.response.alternatives.first())
+                .map(|alt| alt_finish(name, alt))
+                .unwrap_or_default();
+            (
+                name.clone(),
+                format!(
+                    "match response.status().as_u16() {{ {} _ => {fallback}, }}",
+                    arms.join(" ")
+                ),
+                format!("success response as [`{name}`], one variant per documented status"),
+            )
+        }
+        (None, body) => single_finish(op, body),
+    };
+    let responses_enum = op.responses_enum.as_ref().map(|name| ResponsesEnumView {
+        name: name.clone(),
+        doc: outer_doc(&format!(
+            "The success responses of `{}`, one variant per documented status.",
+            op.id.wire
+        )),
+        variants: op
+            .response
+            .alternatives
+            .iter()
+            .map(|alt| AltView {
+                doc: outer_doc(&format!("Status `{}`.", alt.status)),
+                name: alt.variant.clone(),
+                ty: match &alt.body {
+                    ResponseBody::Json(t) => Some(rust_type(t, MODELS)),
+                    ResponseBody::Bytes(_) => Some("::bytes::Bytes".to_owned()),
+                    ResponseBody::Empty => None,
+                },
+            })
+            .collect(),
+    });
+    let mut status_enums: Vec<ResponsesEnumView> = responses_enum.into_iter().collect();
+    let errors_impl = op.errors_enum.as_ref().map(|name| {
+        let (decl, imp) = errors_enum_view(op, name);
+        status_enums.push(decl);
+        imp
+    });
+    // Path: literal pieces and encoded parameters, joined by the runtime in one allocation.
+    let template = &op.path_template;
+    let pieces = &template.pieces;
+    let mut segments = Vec::new();
+    let mut sensitive_segments: Vec<usize> = Vec::new();
+    for slot in &template.params {
+        let Some(p) = op.path_params.get(slot.param) else {
+            continue;
+        };
+        // Encoded parameters never hold a '/': the segment is the template's.
+        if p.sensitive && !sensitive_segments.contains(&slot.segment) {
+            sensitive_segments.push(slot.segment);
+        }
+        let plain_text =
+            matches!(&p.ty, TypeRef::String(f) if StringRepr::of(f.as_deref()) == StringRepr::Text);
+        segments.push(if plain_text {
+            format!("&self.{}", p.name.rust)
+        } else {
+            format!("&self.{}.to_string()", p.name.rust)
+        });
+    }
+    let path_expr = if segments.is_empty() {
+        format!("::std::string::String::from({})", lit(&pieces.concat()))
+    } else {
+        format!(
+            "::klarna_runtime::expand_path(&[{}], &[{}])",
+            pieces.iter().map(|p| lit(p)).collect::<Vec<_>>().join(", "),
+            segments.join(", ")
+        )
+    };
+    let send = |p: &Param| ParamSend {
+        field: p.name.rust.clone(),
+        wire_lit: lit(&p.name.wire),
+        required: p.required,
+        sensitive: p.sensitive,
+        list: matches!(p.ty, TypeRef::List(_)) && p.encoding == ParamEncoding::Text,
+        deep: p.encoding == ParamEncoding::DeepObject,
+        spread: p.encoding == ParamEncoding::FormObject,
+    };
+    let mut attrs = Vec::new();
+    if op.deprecated {
+        attrs.push(deprecated_attr(true));
+    }
+    if op.allow_deprecated {
+        attrs.push("#[allow(deprecated)]".to_owned());
+    }
+    if args.len() > 7 {
+        attrs.push("#[allow(clippy::too_many_arguments)] // one argument per required parameter of the operation".to_owned());
+    }
+    let _ = r;
+    let redacted_debug = DebugView::for_fields(
+        &op.builder,
+        std::iter::once(("client", false, false))
+            .chain(fields.iter().map(|f| (f.name.as_str(), f.sensitive, false)))
+            .chain(std::iter::once(("options", false, false))),
+        op.allow_deprecated,
+    );
+    OpView {
+        redacted_debug,
+        sensitive_segments: (!sensitive_segments.is_empty()).then(|| {
+            sensitive_segments
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
+        method: op.id.rust.clone(),
+        method_plain: unraw(&op.id.rust).to_owned(),
+        builder: op.builder.clone(),
+        doc: outer_doc(&op_doc(op)),
+        attrs: attrs.join("\n"),
+        allow_deprecated: op.allow_deprecated,
+        args,
+        fields,
+        setters,
+        idempotent: op.idempotent,
+        id_lit: lit(&op.id.wire),
+        http_method: op.method.as_str().to_owned(),
+        path_expr,
+        query: op.query_params.iter().map(send).collect(),
+        headers: op.header_params.iter().map(send).collect(),
+        body_stmt,
+        finish,
+        response_ty,
+        returns_doc,
+        paging: op.pagination.as_ref().map(paging_view),
+        streaming: matches!(op.response.body, ResponseBody::Bytes(_)),
+        status_enums,
+        errors_impl,
+        accept_lit: match &op.response.body {
+            ResponseBody::Bytes(media) => Some(lit(media)),
+            _ => None,
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "operations.rs", escape = "none")]
+pub(super) struct OperationsTemplate {
+    pub(super) resources: Vec<ResourceView>,
+}
