@@ -13,8 +13,8 @@
 //! workspace holds the facade.
 //!
 //! This module runs the templates and formats their output; the views live by what they render:
-//! [`facade`] (manifests, README, `lib.rs`, registry, module roots, webhooks), [`models`] (named types),
-//! [`operations`] (resources and request builders), with [`spell`] (IR types as Rust) and [`text`]
+//! `facade` (manifests, README, `lib.rs`, registry, module roots, webhooks), `models` (named types),
+//! `operations` (resources and request builders), with `spell` (IR types as Rust) and `text`
 //! (literals, docs, headers) shared.
 
 mod facade;
