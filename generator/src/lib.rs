@@ -40,6 +40,7 @@ pub mod naming;
 pub mod normalize;
 pub mod profile;
 pub mod render;
+pub mod stubs;
 pub mod validate;
 pub mod write;
 

@@ -1,319 +1,94 @@
 //! Operations without a state model answer from the specs: the first 2xx response of the operation, with
 //! the example the spec gives (or, where it gives none, a body built from the response schema), and
-//! cursor pagination for list operations that take `starting_after`.
+//! cursor pagination for list operations.
 //!
-//! The specs are compiled in (`include_str!` of specs/*.yaml) and parsed once.
+//! The answers are data `cargo xtask regen` writes from the IR and specs/ (`generated/examples.json`:
+//! one entry per operation, and a payload sample per webhook event type), compiled in and parsed once.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use axum::http::{Method, StatusCode, Uri};
-use serde_json::{Map, Value, json};
+use serde::Deserialize;
+use serde_json::{Value, json};
 
 use crate::Shared;
 use crate::reply::Reply;
 use crate::state::State;
 
-/// The specs, by the name of the API module they generate (`klarna::<api>`).
-const SPECS: &[(&str, &str)] = &[
-    ("identity", include_str!("../../specs/identity.yaml")),
-    (
-        "interoperability",
-        include_str!("../../specs/interoperability.yaml"),
-    ),
-    ("management", include_str!("../../specs/management.yaml")),
-    ("messaging", include_str!("../../specs/messaging.yaml")),
-    (
-        "notification",
-        include_str!("../../specs/notification.yaml"),
-    ),
-    ("payment", include_str!("../../specs/payment.yaml")),
-];
+/// The spec examples, as `cargo xtask regen` writes them.
+const EXAMPLES: &str = include_str!("generated/examples.json");
 
 /// One operation of the specs, as the fallback answers it.
+#[derive(Deserialize)]
 #[cfg_attr(not(test), allow(dead_code))] // `api` and `schema` serve the tests below
 pub(crate) struct Operation {
-    pub(crate) api: &'static str,
+    pub(crate) api: String,
+    #[serde(rename = "id")]
     pub(crate) operation_id: String,
+    #[serde(deserialize_with = "method")]
     pub(crate) method: Method,
+    #[serde(rename = "path", deserialize_with = "template")]
     pub(crate) template: Vec<String>,
     pub(crate) status: u16,
     pub(crate) body: Option<Value>,
-    /// The `$ref` name of the success body's schema.
+    /// The Rust name of the success body's type (in `klarna::<api>`).
     pub(crate) schema: Option<String>,
     /// For a paginated list: the name of the array property.
     pub(crate) list_field: Option<String>,
     pub(crate) json_body_required: bool,
 }
 
+fn method<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Method, D::Error> {
+    let text = String::deserialize(d)?;
+    text.parse().map_err(serde::de::Error::custom)
+}
+
+fn template<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let path = String::deserialize(d)?;
+    Ok(path
+        .trim_matches('/')
+        .split('/')
+        .map(str::to_owned)
+        .collect())
+}
+
+#[derive(Deserialize)]
 pub(crate) struct Specs {
     pub(crate) operations: Vec<Operation>,
-    notification: Value,
+    /// A payload sample per webhook event type.
+    events: BTreeMap<String, Value>,
 }
 
 fn specs() -> Result<&'static Specs, String> {
     static LOADED: OnceLock<Result<Specs, String>> = OnceLock::new();
-    LOADED.get_or_init(load).as_ref().map_err(Clone::clone)
+    LOADED
+        .get_or_init(|| {
+            serde_json::from_str(EXAMPLES)
+                .map_err(|e| format!("src/generated/examples.json does not parse: {e}"))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
-fn load() -> Result<Specs, String> {
-    let mut operations = Vec::new();
-    let mut notification = Value::Null;
-    for (api, text) in SPECS {
-        let doc: Value = serde_saphyr::from_str(text)
-            .map_err(|e| format!("specs/{api}.yaml does not parse: {e}"))?;
-        let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-            return Err(format!("specs/{api}.yaml has no paths"));
-        };
-        for (path, item) in paths {
-            let shared_params = item.get("parameters").cloned().unwrap_or(json!([]));
-            for method in ["get", "post", "put", "patch", "delete"] {
-                let Some(op) = item.get(method) else {
-                    continue;
-                };
-                operations.push(operation(&doc, api, path, method, op, &shared_params)?);
-            }
-        }
-        if *api == "notification" {
-            notification = doc;
-        }
-    }
-    Ok(Specs {
-        operations,
-        notification,
-    })
-}
-
-fn operation(
-    doc: &Value,
-    api: &'static str,
-    path: &str,
-    method: &str,
-    op: &Value,
-    shared_params: &Value,
-) -> Result<Operation, String> {
-    let operation_id = op
-        .get("operationId")
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("specs/{api}.yaml: {method} {path} has no operationId"))?
-        .to_owned();
-    let responses = op
-        .get("responses")
-        .and_then(Value::as_object)
-        .ok_or_else(|| format!("specs/{api}.yaml: {operation_id} has no responses"))?;
-    let (status, response) = responses
+/// The status and success body (`None`: no JSON body) of an operation, by `operationId`.
+pub(crate) fn example(operation_id: &str) -> Option<(u16, Option<Value>)> {
+    let op = specs()
+        .ok()?
+        .operations
         .iter()
-        .filter_map(|(code, r)| code.parse::<u16>().ok().map(|c| (c, r)))
-        .filter(|(c, _)| (200..300).contains(c))
-        .min_by_key(|(c, _)| *c)
-        .ok_or_else(|| format!("specs/{api}.yaml: {operation_id} has no 2xx response"))?;
-    let response = resolve(doc, response);
-    let media = response
-        .get("content")
-        .and_then(Value::as_object)
-        .and_then(|c| c.get("application/json").or_else(|| c.values().next()));
-    let (body, schema) = match media {
-        None => (None, None),
-        Some(media) => {
-            let schema = media.get("schema").cloned().unwrap_or(json!({}));
-            let name = schema
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.rsplit('/').next())
-                .map(str::to_owned);
-            let example = media.get("example").cloned().or_else(|| {
-                media
-                    .get("examples")
-                    .and_then(Value::as_object)
-                    .and_then(|e| e.values().next())
-                    .map(|e| resolve(doc, e))
-                    .and_then(|e| e.get("value").cloned())
-            });
-            (
-                Some(example.unwrap_or_else(|| synthesize(doc, &schema, 0))),
-                name,
-            )
-        }
-    };
-    let mut params: Vec<Value> = shared_params.as_array().cloned().unwrap_or_default();
-    params.extend(
-        op.get("parameters")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default(),
-    );
-    let paginated = params.iter().any(|p| {
-        let p = resolve(doc, p);
-        p.get("name").and_then(Value::as_str) == Some("starting_after")
-    });
-    let list_field = match (&body, paginated) {
-        (Some(Value::Object(fields)), true) if fields.contains_key("pagination") => {
-            let arrays: Vec<&String> = fields
-                .iter()
-                .filter(|(_, v)| v.is_array())
-                .map(|(k, _)| k)
-                .collect();
-            (arrays.len() == 1).then(|| arrays[0].clone())
-        }
-        _ => None,
-    };
-    let request_body = op.get("requestBody").map(|b| resolve(doc, b));
-    let json_body_required = request_body.as_ref().is_some_and(|b| {
-        b.get("required").and_then(Value::as_bool) == Some(true)
-            && b.get("content")
-                .is_some_and(|c| c.get("application/json").is_some())
-    });
-    Ok(Operation {
-        api,
-        operation_id,
-        method: method.to_uppercase().parse().unwrap_or(Method::GET),
-        template: path
-            .trim_matches('/')
-            .split('/')
-            .map(str::to_owned)
-            .collect(),
-        status,
-        body,
-        schema,
-        list_field,
-        json_body_required,
-    })
-}
-
-/// Follows a local `$ref` (`#/components/...`), up to a few hops.
-fn resolve(doc: &Value, value: &Value) -> Value {
-    let mut current = value.clone();
-    for _ in 0..8 {
-        let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
-            return current;
-        };
-        let Some(pointer) = reference.strip_prefix('#') else {
-            return current;
-        };
-        match doc.pointer(pointer) {
-            Some(target) => current = target.clone(),
-            None => return current,
-        }
-    }
-    current
-}
-
-/// A body valid for `schema`, from its examples where it has them.
-pub(crate) fn synthesize(doc: &Value, schema: &Value, depth: usize) -> Value {
-    let schema = resolve(doc, schema);
-    if let Some(example) = schema.get("example") {
-        return example.clone();
-    }
-    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
-        let mut merged = Map::new();
-        for part in all {
-            match synthesize(doc, part, depth) {
-                Value::Object(m) => merged.extend(m),
-                other if all.len() == 1 => return other,
-                _ => {}
-            }
-        }
-        return Value::Object(merged);
-    }
-    for key in ["oneOf", "anyOf"] {
-        if let Some(first) = schema
-            .get(key)
-            .and_then(Value::as_array)
-            .and_then(|v| v.first())
-        {
-            return synthesize(doc, first, depth);
-        }
-    }
-    if let Some(first) = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|v| v.first())
-    {
-        return first.clone();
-    }
-    let kind = schema
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| {
-            if schema.get("properties").is_some() {
-                "object"
-            } else {
-                "string"
-            }
-        });
-    match kind {
-        "object" => {
-            let required: Vec<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            let mut out = Map::new();
-            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-                for (name, prop) in props {
-                    if required.contains(&name.as_str()) || depth < 2 {
-                        out.insert(name.clone(), synthesize(doc, prop, depth + 1));
-                    }
-                }
-            }
-            Value::Object(out)
-        }
-        "array" => {
-            let items = schema.get("items").cloned().unwrap_or(json!({}));
-            if depth > 6 {
-                json!([])
-            } else {
-                json!([synthesize(doc, &items, depth + 1)])
-            }
-        }
-        "integer" | "number" => schema
-            .get("minimum")
-            .cloned()
-            .or_else(|| schema.get("default").cloned())
-            .unwrap_or(json!(1)),
-        "boolean" => schema.get("default").cloned().unwrap_or(json!(false)),
-        _ => {
-            if let Some(d) = schema.get("default") {
-                return d.clone();
-            }
-            let text = match schema.get("format").and_then(Value::as_str) {
-                Some("date-time") => "2025-12-01T12:00:00Z".to_owned(),
-                Some("date") => "2025-12-01".to_owned(),
-                Some("uuid") => "3a0e2d4c-6b7f-4e0a-9c1d-2f3b4a5c6d7e".to_owned(),
-                Some("email") => "customer@example.com".to_owned(),
-                Some("uri" | "url") => "https://example.com/".to_owned(),
-                Some("byte") => "ZmFrZQ==".to_owned(),
-                _ => "string".to_owned(),
-            };
-            let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0);
-            let mut text = text;
-            while (text.len() as u64) < min {
-                text.push('x');
-            }
-            json!(text)
-        }
-    }
+        .find(|op| op.operation_id == operation_id)?;
+    Some((op.status, op.body.clone()))
 }
 
 /// A sample `payload` for a simulated delivery of `event_type`: built from the payload schema that
 /// notification.yaml maps the type to (`x-klarna-event-payloads`), or an empty object for a type it does
 /// not map.
 pub(crate) fn sample_event_payload(event_type: &str) -> Value {
-    let Ok(specs) = specs() else {
-        return json!({});
-    };
-    let doc = &specs.notification;
-    let schema = doc
-        .pointer("/components/schemas/EventType/x-klarna-event-payloads")
-        .and_then(|m| m.get(event_type))
-        .and_then(Value::as_str);
-    match schema {
-        Some(name) => synthesize(
-            doc,
-            &json!({"$ref": format!("#/components/schemas/{name}")}),
-            0,
-        ),
-        None => json!({}),
-    }
+    specs()
+        .ok()
+        .and_then(|s| s.events.get(event_type).cloned())
+        .unwrap_or_else(|| json!({}))
 }
 
 fn matches(template: &[String], segments: &[&str]) -> bool {
@@ -347,7 +122,7 @@ pub(crate) fn set_list(
         .ok_or_else(|| format!("no operation '{operation_id}' in specs/"))?;
     if op.list_field.is_none() {
         return Err(format!(
-            "'{operation_id}' is not a paginated list operation (none of its parameters is starting_after)"
+            "'{operation_id}' is not a paginated list operation"
         ));
     }
     state.lists.insert(operation_id.to_owned(), items);
@@ -507,7 +282,7 @@ mod tests {
     /// (schema-valid as the generated types see it).
     #[test]
     fn every_fallback_body_decodes_into_the_sdk_type() {
-        let specs = specs().expect("specs parse");
+        let specs = specs().expect("examples parse");
         assert!(
             specs.operations.len() > 80,
             "{} operations",
@@ -533,23 +308,30 @@ mod tests {
         assert!(checked > 60, "only {checked} operations checked");
     }
 
+    /// Every event type of the specs has a sample that the SDK types as that event.
     #[test]
     fn every_event_payload_sample_decodes() {
-        let specs = specs().expect("specs parse");
-        let map = specs
-            .notification
-            .pointer("/components/schemas/EventType/x-klarna-event-payloads")
-            .and_then(Value::as_object)
-            .expect("event payload map");
-        for (event_type, schema) in map {
-            let name = format!("notification::{}", schema.as_str().unwrap());
+        let specs = specs().expect("examples parse");
+        assert!(
+            specs.events.len() > 10,
+            "{} event types",
+            specs.events.len()
+        );
+        for event_type in specs.events.keys() {
             let sample = sample_event_payload(event_type);
-            assert!(sample.is_object(), "{event_type}: {sample}");
-            klarna::registry::roundtrip(&name, sample.clone())
-                .unwrap_or_else(|| panic!("no SDK type {name}"))
-                .unwrap_or_else(|e| {
-                    panic!("{event_type}: sample does not decode as {name}: {e}\n{sample}")
-                });
+            assert!(
+                sample.is_object() && sample != json!({}),
+                "{event_type}: {sample}"
+            );
+            let event =
+                klarna::notification::webhooks::Event::from_parts(event_type, sample.clone())
+                    .unwrap_or_else(|e| {
+                        panic!("{event_type}: sample does not decode: {e}\n{sample}")
+                    });
+            assert!(
+                !matches!(event, klarna::notification::webhooks::Event::Unknown(_)),
+                "{event_type} is not an event type the SDK knows"
+            );
         }
     }
 

@@ -74,9 +74,13 @@ use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 mod fallback;
+mod generated;
 mod reply;
 mod server;
 mod state;
+pub mod stubs;
+
+pub use stubs::{Stub, StubServer};
 
 use state::{Job, State};
 

@@ -4,6 +4,8 @@
 //! Generated trees:
 //! - `generated/`: the `klarna` crate, from `specs/`;
 //! - `cli/src/generated/`: the operation table of the `klarna` command line, from the same IR;
+//! - `testing/src/generated/`: the typed stubs of `klarna-testing` and the spec examples its fake answers
+//!   with, from the same IR and the documents of specs/;
 //! - `generator/tests/golden/`: the `klarna-golden` crate, from the one-feature fixture specs in
 //!   `generator/tests/fixtures/` (a workspace member, so `cargo build`, `cargo test` and clippy compile
 //!   the expected output);
@@ -79,6 +81,11 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
     // directory holds only generated files).
     let cli_table = klarna_codegen::cli::render_table(&sdk.ir, REGEN_COMMAND)
         .map_err(|d| anyhow::anyhow!("the CLI table failed: {d}"))?;
+    // klarna-testing's stubs and spec examples, from the same IR (the examples from the documents the IR
+    // names, read relative to the workspace root).
+    let read = |file: &str| std::fs::read_to_string(root.join(file));
+    let testing = klarna_codegen::stubs::render(&sdk.ir, &read, REGEN_COMMAND)
+        .map_err(|d| anyhow::anyhow!("the klarna-testing stubs failed: {d}"))?;
     let mut trees = vec![
         Tree {
             dir: PathBuf::from("generated"),
@@ -87,6 +94,10 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
         Tree {
             dir: PathBuf::from("cli/src/generated"),
             files: BTreeMap::from([(PathBuf::from("mod.rs"), cli_table)]),
+        },
+        Tree {
+            dir: PathBuf::from("testing/src/generated"),
+            files: testing,
         },
     ];
 
