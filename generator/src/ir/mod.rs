@@ -1,0 +1,118 @@
+//! The intermediate representation: what the generated crate contains, with every decision made.
+//!
+//! Plain, owned, ordered data. Lowering fills it; rendering and diffing only read it. Every named thing
+//! carries its wire name (as in the document) and its Rust name (decided once, in lowering); every node
+//! carries the JSON pointer of the place in the document it came from. Lists are in a defined order
+//! (types and resources by Rust name, operations by Rust name, fields in document order), so the IR of the
+//! same inputs is the same on every machine, and `klarna-codegen ir SPEC` can be snapshot-tested.
+
+mod operations;
+mod types;
+
+use serde::Serialize;
+
+pub use self::operations::*;
+pub use self::types::*;
+
+/// A name as it appears on the wire and as it appears in Rust.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Name {
+    /// As written in the OpenAPI document.
+    pub wire: String,
+    /// The Rust identifier (possibly a raw identifier such as `r#type`).
+    pub rust: String,
+}
+
+/// The whole generated crate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Crate {
+    /// Cargo package name.
+    pub name: String,
+    /// Cargo package version.
+    pub version: String,
+    /// The conventions the crate was lowered with, as far as rendering needs them.
+    pub conventions: Conventions,
+    /// One API per input document, ordered by module name.
+    pub apis: Vec<Api>,
+}
+
+/// What the generated crate's code and docs follow of the profile lowering ran with
+/// ([`crate::profile::Profile`]): render reads these instead of the profile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Conventions {
+    /// The vendor the docs name (`Klarna`); none for a neutral crate.
+    pub vendor: Option<String>,
+    /// The facade's front page is the vendor's guide rather than the neutral getting-started page.
+    pub guide: bool,
+    /// The idempotency header (lower case), when the profile has one: idempotent operations' builders
+    /// offer `idempotency_key`.
+    pub idempotency_header: Option<String>,
+}
+
+/// One input document: a module and a cargo feature of the generated crate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Api {
+    /// Wire: the document's file stem; Rust: the module name (also the cargo feature name).
+    pub module: Name,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub doc: Option<String>,
+    /// Where the document came from.
+    pub source: Source,
+    /// Declared servers.
+    pub servers: Vec<Server>,
+    /// Named types (component schemas and named inline schemas), ordered by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Operations grouped by resource (tag), ordered by Rust name.
+    pub resources: Vec<Resource>,
+    /// Webhook events this API delivers, typed by event type (from `x-klarna-event-payloads`).
+    pub events: Option<EventSet>,
+}
+
+/// Webhook event types and the payload type of each, declared by an `x-klarna-event-payloads` map on a
+/// string enum schema (event type → payload schema name).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventSet {
+    /// The string enum that lists the event types.
+    pub enum_ty: String,
+    /// A payload type is deprecated: the event enum and its impl carry `#[allow(deprecated)]`. Only
+    /// written to the JSON dump when set.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allow_deprecated: bool,
+    /// Where the map is.
+    pub pointer: String,
+    /// One entry per event type, in the enum's order.
+    pub events: Vec<EventVariant>,
+}
+
+/// One webhook event type.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventVariant {
+    /// Wire: the event type (`payment.request.state-change.completed`); Rust: the variant name.
+    pub name: Name,
+    /// The payload type.
+    pub payload: TypeRef,
+}
+
+/// The document a part of the IR came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// The path as given to the generator.
+    pub file: String,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+    /// The declared `openapi` version.
+    pub openapi_version: String,
+}
+
+/// A server URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Server {
+    /// The URL.
+    pub url: String,
+    /// Its description.
+    pub description: Option<String>,
+}

@@ -1,0 +1,320 @@
+//! Operations: resources, methods, path templates, parameters, bodies, responses and their statuses,
+//! pagination.
+
+use serde::Serialize;
+
+use super::*;
+
+/// Operations that share a tag, reached through `client.<accessor>()`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Resource {
+    /// Wire: the tag; Rust: the resource struct name.
+    pub name: Name,
+    /// The accessor method on the client.
+    pub accessor: String,
+    /// The tag's description.
+    pub doc: Option<String>,
+    /// Operations, ordered by method name.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Operation {
+    /// Wire: the `operationId` (or a synthesized one); Rust: the method name on the resource.
+    pub id: Name,
+    /// The request builder's type name.
+    pub builder: String,
+    /// The success-response enum's type name, when the operation has several differing success bodies.
+    pub responses_enum: Option<String>,
+    /// Where the operation is.
+    pub pointer: String,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// The path template as in the document (for documentation and diffing).
+    pub path: String,
+    /// The path template, parsed once: literal pieces around the path parameters.
+    pub path_template: PathTemplate,
+    /// Summary line.
+    pub summary: Option<String>,
+    /// Longer description.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// A parameter, body, response, error or page type of the operation is deprecated: the method, the
+    /// request builder and the operation's enums carry `#[allow(deprecated)]`. Only written to the JSON
+    /// dump when set.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allow_deprecated: bool,
+    /// Marked `x-klarna-inferred`: not confirmed by Klarna's request collection.
+    pub inferred: bool,
+    /// Path parameters, in template order.
+    pub path_params: Vec<Param>,
+    /// Query parameters.
+    pub query_params: Vec<Param>,
+    /// Header parameters the caller supplies (headers managed by the runtime are excluded).
+    pub header_params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// The success response.
+    pub response: SuccessResponse,
+    /// Other declared responses (status codes, for documentation and diffing).
+    pub error_statuses: Vec<StatusMatch>,
+    /// The declared error responses that have a JSON body, ordered by status (`4XX` ranges and
+    /// `default` after exact codes); variant names are set when `errors_enum` is.
+    pub errors: Vec<AltResponse>,
+    /// The error enum's type name, when the error bodies are of more than one type.
+    pub errors_enum: Option<String>,
+    /// The operation takes `Klarna-Idempotency-Key`: the runtime generates one per call and may retry.
+    pub idempotent: bool,
+    /// Security requirement names.
+    pub security: Vec<String>,
+    /// Cursor pagination, if the operation is a paginated list.
+    pub pagination: Option<Pagination>,
+}
+
+/// An HTTP method. Serialized upper case, as HTTP writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method of a path item key (`get`, `post`, ... in any case).
+    pub fn from_key(key: &str) -> Option<HttpMethod> {
+        Some(match key.to_ascii_lowercase().as_str() {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "options" => HttpMethod::Options,
+            "head" => HttpMethod::Head,
+            "patch" => HttpMethod::Patch,
+            "trace" => HttpMethod::Trace,
+            _ => return None,
+        })
+    }
+
+    /// Upper case, as on the wire (`POST`); also the name of the `http::Method` constant.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A path template parsed into the literal text around its parameters:
+/// `pieces[0] params[0] pieces[1] ... params[n-1] pieces[n]`. A `{name}` that names no path parameter
+/// stays literal text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PathTemplate {
+    /// Literal text, one more piece than there are parameters (pieces may be empty).
+    pub pieces: Vec<String>,
+    /// The parameters in template order.
+    pub params: Vec<PathSlot>,
+}
+
+/// One parameter in a path template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PathSlot {
+    /// Index into the operation's `path_params`.
+    pub param: usize,
+    /// Index of the `/`-separated segment of the path that holds it (`/v1/{id}`: 2).
+    pub segment: usize,
+}
+
+/// Which statuses a declared response covers: an exact code, a range (`4XX`) or `default`. Serialized
+/// as the document writes it (`"404"`, `"4XX"`, `"default"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// Every code of a class: `Range(4)` is `400..=499`.
+    Range(u16),
+    /// Every status no other response declares.
+    Default,
+}
+
+impl StatusMatch {
+    /// A success status (`2xx` code or `2XX`).
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusMatch::Code(c) => (200..300).contains(&c),
+            StatusMatch::Range(r) => r == 2,
+            StatusMatch::Default => false,
+        }
+    }
+
+    /// An error status (`4xx`/`5xx` code or range).
+    pub fn is_error(self) -> bool {
+        match self {
+            StatusMatch::Code(c) => (400..600).contains(&c),
+            StatusMatch::Range(r) => r == 4 || r == 5,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
+impl std::fmt::Display for StatusMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusMatch::Code(c) => write!(f, "{c}"),
+            StatusMatch::Range(r) => write!(f, "{r}XX"),
+            StatusMatch::Default => f.write_str("default"),
+        }
+    }
+}
+
+impl Serialize for StatusMatch {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A parameter.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Param {
+    /// Wire name and Rust argument/setter name.
+    pub name: Name,
+    /// Where the parameter is.
+    pub pointer: String,
+    /// The value type.
+    pub ty: TypeRef,
+    /// Required.
+    pub required: bool,
+    /// How the value is put into the query string or header.
+    pub encoding: ParamEncoding,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Marked `x-klarna-sensitive: true` or `format: password`: `Debug` of the request builder and the
+    /// runtime's tracing show it as `<redacted>`.
+    pub sensitive: bool,
+}
+
+/// How a parameter value is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamEncoding {
+    /// As text (scalars, enums; lists repeat the name).
+    Text,
+    /// An object flattened under the parameter's name (`style: deepObject`: `name[key]=value`).
+    DeepObject,
+    /// An object whose members become parameters of their own (`style: form`, `explode: true`).
+    FormObject,
+}
+
+/// A request body.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Body {
+    /// The body type.
+    pub ty: TypeRef,
+    /// Required (otherwise set through the builder).
+    pub required: bool,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// The media type as declared.
+    pub media_type: String,
+}
+
+/// Body encodings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEncoding {
+    /// JSON.
+    Json,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `application/x-www-form-urlencoded` (nested values flattened as `a[b]=c`).
+    Form,
+    /// Raw bytes with the declared content type.
+    Bytes,
+}
+
+/// The success response of an operation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SuccessResponse {
+    /// The status code (e.g. `200`).
+    pub status: StatusMatch,
+    /// What the body is.
+    pub body: ResponseBody,
+    /// When several success statuses have different bodies: all of them, and the operation returns an
+    /// enum with one variant per status (the first entry is `status`/`body`).
+    pub alternatives: Vec<AltResponse>,
+}
+
+/// One of several success responses.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AltResponse {
+    /// The status code (`200`, `2XX`, `default`).
+    pub status: StatusMatch,
+    /// The enum variant's name.
+    pub variant: String,
+    /// What the body is.
+    pub body: ResponseBody,
+}
+
+/// Kinds of success bodies.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "type", rename_all = "snake_case")]
+pub enum ResponseBody {
+    /// No body.
+    Empty,
+    /// JSON of the given type.
+    Json(TypeRef),
+    /// Bytes (CSV, PDF, octet-stream ...), with the media type.
+    Bytes(String),
+}
+
+/// Cursor pagination of a list operation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pagination {
+    /// The response field holding the page's items.
+    pub items: Name,
+    /// The item type.
+    pub item_ty: TypeRef,
+    /// The query parameter that takes the cursor (`starting_after`).
+    pub cursor_param: Name,
+    /// The response type's path to the next cursor (`pagination.last_item`), as Rust field names.
+    pub next_cursor: Vec<String>,
+    /// The page type (the whole response).
+    pub page_ty: TypeRef,
+    /// The response is a list of page objects, each with its items and pagination.
+    pub page_list: bool,
+    /// Presence of the items field in the page.
+    pub items_presence: Presence,
+    /// Presence of the `pagination` field in the page.
+    pub pagination_presence: Presence,
+    /// Presence of `last_item` in the pagination object.
+    pub cursor_presence: Presence,
+}
