@@ -1,4 +1,5 @@
-//! Test kit for Klarna Network integrations.
+//! Test kit for Klarna Network integrations: a stateful fake Klarna ([`FakeKlarna`]) and typed stubs of every
+//! operation ([`StubServer`]).
 //!
 //! [`FakeKlarna`] is an in-process HTTP server on loopback that behaves like Klarna Network for the flows a
 //! partner tests, with the paths and JSON shapes of the SDK's specs:
@@ -60,6 +61,11 @@
 //! The crate's `examples/checkout_test.rs` adds a webhook receiver that verifies each delivery with
 //! `klarna_runtime::webhooks::verify` and the signing key created through the fake.
 //!
+//! # Typed stubs
+//!
+//! For unit tests that need one exact answer rather than a lifecycle, [`StubServer`] serves typed stubs of
+//! every operation (generated per API, each API behind a cargo feature of its name): see [`stubs`].
+//!
 //! # What the fake does not do
 //!
 //! It delivers webhooks over plain HTTP to loopback only (a test's receiver), has no TLS, no rate limits
@@ -78,6 +84,18 @@ mod generated;
 mod reply;
 mod server;
 mod state;
+// With no API feature there are no generated stubs, and the core they call goes unused.
+#[cfg_attr(
+    not(any(
+        feature = "identity",
+        feature = "interoperability",
+        feature = "management",
+        feature = "messaging",
+        feature = "notification",
+        feature = "payment"
+    )),
+    allow(dead_code, unused_imports)
+)]
 pub mod stubs;
 
 pub use stubs::{Stub, StubServer};
