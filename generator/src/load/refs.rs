@@ -1,286 +1,18 @@
-//! Stage 1, load: bytes on disk → a parsed, version-checked, `$ref`-resolved OpenAPI document.
-//!
-//! The loader knows nothing of Rust. It reads YAML or JSON (told apart by content, not by file name),
-//! refuses versions it does not support with a message naming the version, normalizes OpenAPI 3.1 into the
-//! 3.0 shape that `openapiv3` parses (see [`crate::normalize`]), pulls `$ref`s to other files into the
-//! document's own `components` so later stages only ever see local references, and finally parses the
-//! document with `openapiv3`. Every failure is a [`Diagnostic`] naming the file and a line:column or a
-//! JSON pointer.
-//!
-//! YAML is read with `serde-saphyr`: `serde_yaml` is deprecated upstream, and serde-saphyr is maintained,
-//! panic-free by design, rejects duplicate keys, and reports line and column for every syntax error.
+//! `$ref`s to other files, resolved by position: what a reference may point at in each place OpenAPI and
+//! common bundlers allow it (path items, operations, parameters, bodies, responses, headers, schemas,
+//! examples); component targets imported under a unique name, the rest inlined, with cycle and depth
+//! limits; `$ref` keys inside literal values (`example`, `default`, `enum`, extensions ...) are data.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
-
-use crate::diag::{Diagnostic, Diagnostics, Location};
-
-/// A document that loaded cleanly.
-#[derive(Clone, Debug)]
-pub struct LoadedSpec {
-    /// The path as the caller gave it (used in diagnostics and headers).
-    pub display_path: String,
-    /// The file stem, e.g. `notification` for `specs/notification.yaml`.
-    pub stem: String,
-    /// Lowercase hex SHA-256 of the file's bytes.
-    pub sha256: String,
-    /// The `openapi` version string the document declared.
-    pub declared_version: String,
-    /// The document after normalization and `$ref` inlining, as JSON (for pointer look-ups).
-    pub raw: Value,
-    /// The parsed document.
-    pub openapi: openapiv3::OpenAPI,
-    /// Warnings found while loading.
-    pub warnings: Diagnostics,
-}
-
-/// The OpenAPI versions this loader accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SpecVersion {
-    /// OpenAPI 3.0.x.
-    V30,
-    /// OpenAPI 3.1.x, normalized to the 3.0 shape.
-    V31,
-}
-
-/// Loads one document from disk.
-pub fn load(path: &Path, display_path: &str) -> Result<LoadedSpec, Diagnostics> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        one(Diagnostic::error(
-            display_path,
-            Location::File,
-            format!("cannot read file: {e}"),
-        ))
-    })?;
-    load_bytes(&bytes, path, display_path)
-}
-
-/// Loads one document from bytes; `path` is used to resolve relative `$ref`s.
-pub fn load_bytes(
-    bytes: &[u8],
-    path: &Path,
-    display_path: &str,
-) -> Result<LoadedSpec, Diagnostics> {
-    let sha256 = hex(&Sha256::digest(bytes));
-    let mut root = parse_document(bytes, display_path).map_err(one)?;
-    let (version, declared) = check_version(&root, display_path).map_err(one)?;
-    let mut warnings = Diagnostics::new();
-    if version == SpecVersion::V31 {
-        crate::normalize::normalize_31(&mut root, display_path, &mut warnings);
-    }
-    crate::validate::repair(&mut root, display_path, &mut warnings);
-    let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    resolve_external_refs(&mut root, &base_dir, display_path)?;
-    let openapi = parse_openapi(&root, display_path)?;
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("api")
-        .to_owned();
-    Ok(LoadedSpec {
-        display_path: display_path.to_owned(),
-        stem,
-        sha256,
-        declared_version: declared,
-        raw: root,
-        openapi,
-        warnings,
-    })
-}
-
-fn one(d: Diagnostic) -> Diagnostics {
-    let mut ds = Diagnostics::new();
-    ds.push(d);
-    ds
-}
-
-/// Lowercase hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-/// Parses YAML or JSON bytes into a JSON value, with a located error.
-pub fn parse_document(bytes: &[u8], file: &str) -> Result<Value, Diagnostic> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let (line, column) = line_col(bytes, e.valid_up_to());
-            return Err(Diagnostic::error(
-                file,
-                Location::LineCol { line, column },
-                format!(
-                    "the file is not valid UTF-8 (byte 0x{:02X})",
-                    bytes.get(e.valid_up_to()).copied().unwrap_or(0)
-                ),
-            ));
-        }
-    };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
-        return Err(Diagnostic::error(file, Location::File, "the file is empty"));
-    }
-    let looks_like_json = text.trim_start().starts_with('{') || text.trim_start().starts_with('[');
-    if looks_like_json {
-        serde_json::from_str::<Value>(text).map_err(|e| {
-            Diagnostic::error(
-                file,
-                Location::LineCol {
-                    line: e.line() as u64,
-                    column: e.column() as u64,
-                },
-                format!("invalid JSON: {}", strip_json_position(&e.to_string())),
-            )
-        })
-    } else {
-        serde_saphyr::from_str::<Value>(text).map_err(|e| {
-            let location = match e.location() {
-                Some(l) if l.line() > 0 => Location::LineCol {
-                    line: l.line(),
-                    column: l.column(),
-                },
-                _ => Location::File,
-            };
-            Diagnostic::error(
-                file,
-                location,
-                format!("invalid YAML: {}", yaml_message(&e)),
-            )
-        })
-    }
-}
-
-fn yaml_message(e: &serde_saphyr::Error) -> String {
-    let full = e.without_snippet().to_string();
-    let first = full.lines().next().unwrap_or("").trim();
-    // serde-saphyr prefixes "error: line L column C: "; the location is reported separately.
-    let msg = first.strip_prefix("error: ").unwrap_or(first);
-    let msg = match msg.find(": ") {
-        Some(i) if msg.starts_with("line ") => &msg[i + 2..],
-        _ => msg,
-    };
-    if msg.starts_with("budget breached") {
-        // Anchors and aliases can make a small file expand to billions of nodes ("billion laughs").
-        format!(
-            "the document expands beyond the parser's size limits, through aliases or sheer size ({msg})"
-        )
-    } else {
-        msg.to_owned()
-    }
-}
-
-fn strip_json_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg[..i].to_owned(),
-        None => msg.to_owned(),
-    }
-}
-
-fn line_col(bytes: &[u8], offset: usize) -> (u64, u64) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() as u64 + 1;
-    (line, col)
-}
-
-/// Reads the declared version and refuses what is not supported.
-pub fn check_version(root: &Value, file: &str) -> Result<(SpecVersion, String), Diagnostic> {
-    let Some(obj) = root.as_object() else {
-        return Err(Diagnostic::error(
-            file,
-            Location::Pointer("#".into()),
-            "the document is not an object: expected an OpenAPI document",
-        ));
-    };
-    if let Some(swagger) = obj.get("swagger") {
-        let v = scalar_text(swagger);
-        return Err(Diagnostic::error(
-            file,
-            Location::Pointer("#/swagger".into()),
-            format!(
-                "unsupported version: Swagger {v} (OpenAPI 2.0); only OpenAPI 3.0.x and 3.1.x are supported, convert the document first"
-            ),
-        ));
-    }
-    let Some(version) = obj.get("openapi") else {
-        return Err(Diagnostic::error(
-            file,
-            Location::Pointer("#".into()),
-            "missing `openapi` version field: this is not an OpenAPI 3 document",
-        ));
-    };
-    let v = scalar_text(version);
-    if v.starts_with("3.0.") || v == "3.0" {
-        Ok((SpecVersion::V30, v))
-    } else if v.starts_with("3.1.") || v == "3.1" {
-        Ok((SpecVersion::V31, v))
-    } else {
-        Err(Diagnostic::error(
-            file,
-            Location::Pointer("#/openapi".into()),
-            format!("unsupported version: OpenAPI {v}; only OpenAPI 3.0.x and 3.1.x are supported"),
-        ))
-    }
-}
-
-fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn parse_openapi(root: &Value, file: &str) -> Result<openapiv3::OpenAPI, Diagnostics> {
-    let mut problems = Diagnostics::new();
-    crate::validate::check_structure(root, file, &mut problems);
-    if problems.has_errors() {
-        return Err(problems);
-    }
-    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(root) {
-        Ok(api) => Ok(api),
-        Err(e) => {
-            // Parse again piece by piece to report every refused piece at its own pointer.
-            let found = crate::locate::problems(root);
-            if found.is_empty() {
-                let pointer = path_to_pointer(e.path());
-                let inner = e.into_inner().to_string();
-                problems.push(Diagnostic::error(
-                    file,
-                    Location::Pointer(pointer),
-                    format!("not a valid OpenAPI 3.0 object: {inner}"),
-                ));
-            }
-            for (pointer, message) in found {
-                problems.push(Diagnostic::error(
-                    file,
-                    Location::Pointer(pointer),
-                    format!("not a valid OpenAPI 3.0 object: {message}"),
-                ));
-            }
-            Err(problems)
-        }
-    }
-}
-
-fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
-    crate::diag::pointer(crate::locate::path_tokens(path))
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// External `$ref`s
-// ---------------------------------------------------------------------------------------------------------
+use super::*;
 
 /// Where an imported external target ended up in the root document.
-type Imported = BTreeMap<(PathBuf, String, String), String>;
+pub(super) type Imported = BTreeMap<(PathBuf, String, String), String>;
 
-fn resolve_external_refs(root: &mut Value, base_dir: &Path, file: &str) -> Result<(), Diagnostics> {
+pub(super) fn resolve_external_refs(
+    root: &mut Value,
+    base_dir: &Path,
+    file: &str,
+) -> Result<(), Diagnostics> {
     let mut imported: Imported = BTreeMap::new();
     let mut additions: Vec<(String, String, Value)> = Vec::new();
     let mut cache: BTreeMap<PathBuf, Value> = BTreeMap::new();
@@ -321,7 +53,7 @@ fn resolve_external_refs(root: &mut Value, base_dir: &Path, file: &str) -> Resul
     Ok(())
 }
 
-struct RefCtx<'a> {
+pub(super) struct RefCtx<'a> {
     imported: &'a mut Imported,
     additions: &'a mut Vec<(String, String, Value)>,
     cache: &'a mut BTreeMap<PathBuf, Value>,
@@ -332,7 +64,9 @@ struct RefCtx<'a> {
     inline_depth: usize,
 }
 
-fn existing_component_names(root: &Value) -> std::collections::BTreeSet<(String, String)> {
+pub(super) fn existing_component_names(
+    root: &Value,
+) -> std::collections::BTreeSet<(String, String)> {
     let mut out = std::collections::BTreeSet::new();
     if let Some(components) = root.get("components").and_then(Value::as_object) {
         for (section, entries) in components {
@@ -350,7 +84,7 @@ fn existing_component_names(root: &Value) -> std::collections::BTreeSet<(String,
 /// which component section an imported target belongs in, and which values are literal data (examples,
 /// defaults, enum values, extension values), whose `$ref` keys are data and never resolved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Document,
     Components,
     PathItem,
@@ -372,7 +106,7 @@ enum Kind {
 
 /// What the values under a key are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Slot {
+pub(super) enum Slot {
     /// One object of this kind.
     One(Kind),
     /// A map from names to objects of this kind (`properties`, `responses`, `components.schemas`, ...).
@@ -384,7 +118,7 @@ enum Slot {
 }
 
 /// The slot under `key` of an object of `kind`.
-fn slot(kind: Kind, key: &str) -> Slot {
+pub(super) fn slot(kind: Kind, key: &str) -> Slot {
     use Kind::*;
     use Slot::*;
     if key.starts_with("x-") && kind != Document {
@@ -447,7 +181,7 @@ fn slot(kind: Kind, key: &str) -> Slot {
 
 /// The component section an external target at a position of `kind` is imported into; `None` for
 /// positions that have no section in OpenAPI 3.0 (path items, operations, ...): those are inlined.
-fn section_for(kind: Kind) -> Option<&'static str> {
+pub(super) fn section_for(kind: Kind) -> Option<&'static str> {
     Some(match kind {
         Kind::Schema => "schemas",
         Kind::Parameter => "parameters",
@@ -463,11 +197,11 @@ fn section_for(kind: Kind) -> Option<&'static str> {
 }
 
 /// How deep external `$ref`s may inline one another (path items, operations) before it is a cycle.
-const MAX_INLINE_DEPTH: usize = 32;
+pub(super) const MAX_INLINE_DEPTH: usize = 32;
 
 /// Walks `value`, an object of `kind`; `current_file` is `None` for the root document, or the external
 /// file the value came from.
-fn rewrite_refs(
+pub(super) fn rewrite_refs(
     value: &mut Value,
     kind: Kind,
     dir: &Path,
@@ -542,7 +276,7 @@ fn rewrite_refs(
 }
 
 /// Reads `target_file` (once) and returns the value at `fragment`, or records why not.
-fn fetch_target(
+pub(super) fn fetch_target(
     target_file: &Path,
     fragment: &str,
     at: &str,
@@ -605,7 +339,7 @@ fn fetch_target(
 }
 
 /// Inlines an external target at a position no component section can hold (a path item, an operation).
-fn inline(
+pub(super) fn inline(
     target_file: &Path,
     fragment: &str,
     kind: Kind,
@@ -636,7 +370,7 @@ fn inline(
 
 /// Imports an external target into the root document's `components.<section>` (once per file and
 /// fragment) and returns the local `$ref` to it.
-fn import(
+pub(super) fn import(
     target_file: &Path,
     fragment: &str,
     section: &str,
@@ -683,7 +417,7 @@ fn import(
     Some(local)
 }
 
-fn unique_component_name(section: &str, base: &str, ctx: &RefCtx<'_>) -> String {
+pub(super) fn unique_component_name(section: &str, base: &str, ctx: &RefCtx<'_>) -> String {
     let taken = |n: &str| {
         ctx.existing.contains(&(section.to_owned(), n.to_owned()))
             || ctx
@@ -700,6 +434,6 @@ fn unique_component_name(section: &str, base: &str, ctx: &RefCtx<'_>) -> String 
         .unwrap_or_else(|| base.to_owned())
 }
 
-fn unescape(token: &str) -> String {
+pub(super) fn unescape(token: &str) -> String {
     crate::diag::decode_pointer_token(token)
 }
