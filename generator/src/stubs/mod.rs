@@ -437,4 +437,60 @@ mod tests {
         );
         assert_eq!(stubs_name("payment_requests"), "PaymentRequestsStubs");
     }
+
+    /// The operations fixture: typed parameters (a list repeated in the query, a header), no body
+    /// methods for multipart, `ok` with no body for an empty answer and with bytes for a download, no
+    /// typed method for deepObject/form-object query parameters; and an examples entry per operation.
+    #[test]
+    fn fixture_operations_get_typed_stubs() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/operations.yaml"
+        );
+        let (ir, _) = crate::build_ir(&[crate::SpecInput::new(path)], "klarna-golden", "0.0.0")
+            .expect("IR of the fixture");
+        let files = render(&ir, &|f: &str| std::fs::read_to_string(f), "regen").expect("render");
+        let api = &ir.apis[0];
+        let module = &files[&PathBuf::from(format!("{}.rs", api.module.rust))];
+        // Without whitespace and the trailing commas of wrapped argument lists.
+        let flat: String = module
+            .split_whitespace()
+            .collect::<String>()
+            .replace(",)", ")");
+        for expected in [
+            "pubfntags(self,value:impl::std::convert::Into<::std::vec::Vec<::std::string::String>>)->Self{self.with_query(\"tags\",",
+            "pubfnsize(self,value:impl::std::convert::Into<i32>)->Self{self.with_query(\"size\",[",
+            "pubfnklarna_customer_token(self,value:impl::std::convert::Into<::std::string::String>)->Self{self.with_header(\"Klarna-Customer-Token\",",
+            "pubfnfile_id(self,value:impl::std::convert::Into<::std::string::String>)->Self{self.with_path(1,",
+            "pieces:&[\"/accounts/\",\"/files/\",\"\"],params:&[\"account_id\",\"file_id\"]",
+        ] {
+            assert!(flat.contains(expected), "missing {expected} in\n{module}");
+        }
+        // Multipart upload: no `body`; deepObject `created` and form-object `filter`: no method.
+        let upload = flat
+            .split("implWhen<UploadFile>")
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            !upload
+                .split("impl")
+                .next()
+                .unwrap_or_default()
+                .contains("pubfnbody(")
+        );
+        assert!(!flat.contains("pubfncreated(") && !flat.contains("pubfnfilter("));
+        assert!(flat.contains(
+            "implThen<DeleteFile>{///Answers`204`withnobody.pubfnok(self)->Self{self.status(204)}"
+        ));
+        assert!(flat.contains("implThen<DownloadFile>{"));
+        assert!(flat.contains("self.bytes(200,"));
+        let examples: serde_json::Value =
+            serde_json::from_str(&files[&PathBuf::from("examples.json")]).expect("examples JSON");
+        let count = api
+            .resources
+            .iter()
+            .map(|r| r.operations.len())
+            .sum::<usize>();
+        assert_eq!(examples["operations"].as_array().map(Vec::len), Some(count));
+    }
 }
