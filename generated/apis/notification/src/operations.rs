@@ -103,58 +103,6 @@ impl CreateSigningKey {
         self.options.set_idempotency_key(key);
         self
     }
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request (with an idempotency key, reused on every retry) and
     /// returns the parsed `201` response body.
     ///
@@ -189,6 +137,7 @@ impl CreateSigningKey {
         request.idempotent().options(self.options)
     }
 }
+::klarna_runtime::__request_options!(CreateSigningKey);
 /// Request builder for [`SigningKeysApi::delete`]: set optional parameters and per-request
 /// options, then call [`send`](DeleteSigningKey::send).
 #[derive(Clone, Debug)]
@@ -199,58 +148,6 @@ pub struct DeleteSigningKey {
     options: ::klarna_runtime::RequestOptions,
 }
 impl DeleteSigningKey {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the `204` response (no body).
     ///
@@ -288,6 +185,7 @@ impl DeleteSigningKey {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(DeleteSigningKey);
 /// Request builder for [`SigningKeysApi::get`]: set optional parameters and per-request
 /// options, then call [`send`](GetSigningKey::send).
 #[derive(Clone, Debug)]
@@ -298,58 +196,6 @@ pub struct GetSigningKey {
     options: ::klarna_runtime::RequestOptions,
 }
 impl GetSigningKey {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the parsed `200` response body.
     ///
@@ -387,6 +233,7 @@ impl GetSigningKey {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(GetSigningKey);
 /// Request builder for [`SigningKeysApi::list`]: set optional parameters and per-request
 /// options, then call [`send`](ListSigningKeys::send).
 #[derive(Clone, Debug)]
@@ -396,58 +243,6 @@ pub struct ListSigningKeys {
     options: ::klarna_runtime::RequestOptions,
 }
 impl ListSigningKeys {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the parsed `200` response body.
     ///
@@ -482,6 +277,7 @@ impl ListSigningKeys {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(ListSigningKeys);
 /// Subscriptions that tell Klarna which events to deliver to which HTTPS endpoint, signed with which key.
 #[derive(Clone, Debug)]
 pub struct WebhooksApi {
@@ -625,58 +421,6 @@ impl CreateWebhook {
         self.options.set_idempotency_key(key);
         self
     }
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request (with an idempotency key, reused on every retry) and
     /// returns the parsed `201` response body.
     ///
@@ -712,6 +456,7 @@ impl CreateWebhook {
         request.idempotent().options(self.options)
     }
 }
+::klarna_runtime::__request_options!(CreateWebhook);
 /// Request builder for [`WebhooksApi::delete`]: set optional parameters and per-request
 /// options, then call [`send`](DeleteWebhook::send).
 #[derive(Clone, Debug)]
@@ -722,58 +467,6 @@ pub struct DeleteWebhook {
     options: ::klarna_runtime::RequestOptions,
 }
 impl DeleteWebhook {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the `204` response (no body).
     ///
@@ -811,6 +504,7 @@ impl DeleteWebhook {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(DeleteWebhook);
 /// Request builder for [`WebhooksApi::get`]: set optional parameters and per-request
 /// options, then call [`send`](GetWebhook::send).
 #[derive(Clone, Debug)]
@@ -821,58 +515,6 @@ pub struct GetWebhook {
     options: ::klarna_runtime::RequestOptions,
 }
 impl GetWebhook {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the parsed `200` response body.
     ///
@@ -910,6 +552,7 @@ impl GetWebhook {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(GetWebhook);
 /// Request builder for [`WebhooksApi::list`]: set optional parameters and per-request
 /// options, then call [`send`](ListWebhooks::send).
 #[derive(Clone, Debug)]
@@ -919,58 +562,6 @@ pub struct ListWebhooks {
     options: ::klarna_runtime::RequestOptions,
 }
 impl ListWebhooks {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the parsed `200` response body.
     ///
@@ -1005,6 +596,7 @@ impl ListWebhooks {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(ListWebhooks);
 /// Request builder for [`WebhooksApi::simulate`]: set optional parameters and per-request
 /// options, then call [`send`](SimulateWebhook::send).
 #[derive(Clone, Debug)]
@@ -1024,58 +616,6 @@ impl SimulateWebhook {
         key: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.options.set_idempotency_key(key);
-        self
-    }
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
         self
     }
     /// Sends the request (with an idempotency key, reused on every retry) and
@@ -1116,6 +656,7 @@ impl SimulateWebhook {
         request.idempotent().options(self.options)
     }
 }
+::klarna_runtime::__request_options!(SimulateWebhook);
 /// Request builder for [`WebhooksApi::update`]: set optional parameters and per-request
 /// options, then call [`send`](UpdateWebhook::send).
 #[derive(Clone, Debug)]
@@ -1135,58 +676,6 @@ impl UpdateWebhook {
         key: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.options.set_idempotency_key(key);
-        self
-    }
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
         self
     }
     /// Sends the request (with an idempotency key, reused on every retry) and
@@ -1227,3 +716,4 @@ impl UpdateWebhook {
         request.idempotent().options(self.options)
     }
 }
+::klarna_runtime::__request_options!(UpdateWebhook);

@@ -99,58 +99,6 @@ pub struct CreateGadget {
 }
 #[allow(deprecated)]
 impl CreateGadget {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the success response as [`CreateGadgetResponses`], one variant per documented status.
     ///
@@ -202,6 +150,7 @@ impl CreateGadget {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(CreateGadget);
 /// Request builder for [`GadgetsApi::list`]: set optional parameters and per-request
 /// options, then call [`send`](ListGadgets::send).
 #[allow(deprecated)]
@@ -241,58 +190,6 @@ impl ListGadgets {
         value: impl ::std::convert::Into<super::models::LegacyMode>,
     ) -> Self {
         self.legacy_mode = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
         self
     }
     /// Sends the request and
@@ -387,3 +284,4 @@ impl ListGadgets {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(ListGadgets);

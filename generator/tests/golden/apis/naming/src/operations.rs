@@ -66,58 +66,6 @@ pub struct GetThings {
     options: ::klarna_runtime::RequestOptions,
 }
 impl GetThings {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the parsed `200` response body.
     ///
@@ -152,6 +100,7 @@ impl GetThings {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(GetThings);
 /// Request builder for [`SelfApi::new2`]: set optional parameters and per-request
 /// options, then call [`send`](New::send).
 #[derive(Clone, Debug)]
@@ -161,58 +110,6 @@ pub struct New {
     options: ::klarna_runtime::RequestOptions,
 }
 impl New {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the `204` response (no body).
     ///
@@ -247,6 +144,7 @@ impl New {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(New);
 /// Request builder for [`SelfApi::match`]: set optional parameters and per-request
 /// options, then call [`send`](Match::send).
 #[derive(Clone, Debug)]
@@ -273,58 +171,6 @@ impl Match {
         key: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.options.set_idempotency_key(key);
-        self
-    }
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
         self
     }
     /// Sends the request (with an idempotency key, reused on every retry) and
@@ -366,3 +212,4 @@ impl Match {
         request.idempotent().options(self.options)
     }
 }
+::klarna_runtime::__request_options!(Match);

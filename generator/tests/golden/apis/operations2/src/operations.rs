@@ -61,58 +61,6 @@ impl CreateCharge {
         self.filter = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the parsed `200` response body.
     ///
@@ -156,6 +104,7 @@ impl CreateCharge {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(CreateCharge);
 /// Operations of the `Files` resource.
 #[derive(Clone, Debug)]
 pub struct FilesApi {
@@ -266,58 +215,6 @@ pub struct DeleteFile {
     options: ::klarna_runtime::RequestOptions,
 }
 impl DeleteFile {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the `204` response (no body).
     ///
@@ -355,6 +252,7 @@ impl DeleteFile {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(DeleteFile);
 /// Request builder for [`FilesApi::download`]: set optional parameters and per-request
 /// options, then call [`send`](DownloadFile::send).
 #[derive(Clone, Debug)]
@@ -366,58 +264,6 @@ pub struct DownloadFile {
     options: ::klarna_runtime::RequestOptions,
 }
 impl DownloadFile {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the `200` response body as bytes (`text/csv`).
     ///
@@ -471,6 +317,7 @@ impl DownloadFile {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(DownloadFile);
 /// Request builder for [`FilesApi::list`]: set optional parameters and per-request
 /// options, then call [`send`](ListFiles::send).
 #[derive(Clone, Debug)]
@@ -507,58 +354,6 @@ impl ListFiles {
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
         self.tags = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
         self
     }
     /// Sends the request and
@@ -656,6 +451,7 @@ impl ListFiles {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(ListFiles);
 /// Request builder for [`FilesApi::replace_metadata`]: set optional parameters and per-request
 /// options, then call [`send`](ReplaceFileMetadata::send).
 #[derive(Clone, Debug)]
@@ -675,58 +471,6 @@ impl ReplaceFileMetadata {
         value: impl ::std::convert::Into<super::models::ReplaceFileMetadataBody>,
     ) -> Self {
         self.body = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
         self
     }
     /// Sends the request and
@@ -770,6 +514,7 @@ impl ReplaceFileMetadata {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(ReplaceFileMetadata);
 /// Request builder for [`FilesApi::upload`]: set optional parameters and per-request
 /// options, then call [`send`](UploadFile::send).
 #[derive(Clone, Debug)]
@@ -789,58 +534,6 @@ impl UploadFile {
         key: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.options.set_idempotency_key(key);
-        self
-    }
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
         self
     }
     /// Sends the request (with an idempotency key, reused on every retry) and
@@ -878,6 +571,7 @@ impl UploadFile {
         request.idempotent().options(self.options)
     }
 }
+::klarna_runtime::__request_options!(UploadFile);
 /// Operations of the `Jobs` resource.
 #[derive(Clone, Debug)]
 pub struct JobsApi {
@@ -933,58 +627,6 @@ pub struct CancelJob {
     options: ::klarna_runtime::RequestOptions,
 }
 impl CancelJob {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the `204` response (no body).
     ///
@@ -1019,6 +661,7 @@ impl CancelJob {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(CancelJob);
 /// The success responses of `getJob`, one variant per documented status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -1071,58 +714,6 @@ pub struct GetJob {
     options: ::klarna_runtime::RequestOptions,
 }
 impl GetJob {
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the success response as [`GetJobResponses`], one variant per documented status.
     ///
@@ -1165,3 +756,4 @@ impl GetJob {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(GetJob);

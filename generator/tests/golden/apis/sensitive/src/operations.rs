@@ -65,58 +65,6 @@ impl CreateCredential {
         self.options.set_idempotency_key(key);
         self
     }
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request (with an idempotency key, reused on every retry) and
     /// returns the parsed `201` response body.
     ///
@@ -153,6 +101,7 @@ impl CreateCredential {
         request.idempotent().options(self.options)
     }
 }
+::klarna_runtime::__request_options!(CreateCredential);
 /// Operations of the `Tokens` resource.
 #[derive(Clone, Debug)]
 pub struct TokensApi {
@@ -239,58 +188,6 @@ impl ReadToken {
         self.partner_reference = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets the total time this call may take, across all attempts.
-    #[inline]
-    pub fn timeout(mut self, total: ::std::time::Duration) -> Self {
-        self.options.set_timeout(total);
-        self
-    }
-    /// Sets the time one attempt may take.
-    #[inline]
-    pub fn attempt_timeout(mut self, attempt: ::std::time::Duration) -> Self {
-        self.options.set_attempt_timeout(attempt);
-        self
-    }
-    /// Overrides the client's retry policy for this call.
-    #[inline]
-    pub fn retry_policy(mut self, policy: ::klarna_runtime::RetryPolicy) -> Self {
-        self.options.set_retry_policy(policy);
-        self
-    }
-    /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-    #[inline]
-    pub fn correlation_id(
-        mut self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_correlation_id(id);
-        self
-    }
-    /// Adds an extra header to this call.
-    #[inline]
-    pub fn header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.options.set_header(name, value);
-        self
-    }
-    /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-    #[inline]
-    pub fn integration_metadata(
-        mut self,
-        metadata: ::klarna_runtime::IntegrationMetadata,
-    ) -> Self {
-        self.options.set_integration_metadata(metadata);
-        self
-    }
-    /// Replaces all per-request options at once.
-    #[inline]
-    pub fn options(mut self, options: ::klarna_runtime::RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
     /// Sends the request and
     /// returns the parsed `200` response body.
     ///
@@ -343,3 +240,4 @@ impl ReadToken {
         request.options(self.options)
     }
 }
+::klarna_runtime::__request_options!(ReadToken);
