@@ -149,7 +149,7 @@ pub(super) struct AliasView {
 }
 
 pub(super) fn type_doc(t: &TypeDef) -> String {
-    outer_doc(&doc_or(&t.doc, format!("The `{}` schema.", t.name.wire)))
+    doc_or_allow(t.doc.as_deref().unwrap_or_default())
 }
 
 pub(super) fn type_view(t: &TypeDef) -> TypeView {
@@ -268,8 +268,8 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
                 .iter()
                 .map(|v| UnionVariantView {
                     name: v.name.rust.clone(),
-                    doc: outer_doc(&if v.tags.is_empty() {
-                        format!("The `{}` alternative.", v.name.wire)
+                    doc: doc_or_allow(&if v.tags.is_empty() {
+                        String::new()
                     } else {
                         format!(
                             "Selected by {}.",
@@ -331,7 +331,11 @@ pub(super) fn field_view(f: &Field) -> FieldView {
     if f.deprecated {
         attrs.push(deprecated_attr(true));
     }
-    let mut doc = doc_or(&f.doc, format!("The `{}` property.", f.name.wire));
+    let mut doc = f
+        .doc
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_default();
     let mut notes = Vec::new();
     if let Some(n) = format_note(&f.ty) {
         notes.push(n);
@@ -366,12 +370,14 @@ pub(super) fn field_view(f: &Field) -> FieldView {
         );
     }
     if !notes.is_empty() {
-        doc.push_str("\n\n");
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
         doc.push_str(&notes.join(" "));
     }
     FieldView {
         name: f.name.rust.clone(),
-        doc: outer_doc(&doc),
+        doc: doc_or_allow(&doc),
         attrs: attrs.join("\n"),
         ty: field_type(f),
     }

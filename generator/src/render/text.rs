@@ -43,6 +43,17 @@ pub(super) fn inner_doc(text: &str) -> String {
     doc_attrs(text, true)
 }
 
+/// Doc attributes for `text`, or `#[allow(missing_docs)]` when there is nothing to say: where the document
+/// describes nothing, the item's name is all there is, and a sentence repeating it ("The `currency`
+/// property.") would be filler.
+pub(super) fn doc_or_allow(text: &str) -> String {
+    if text.trim().is_empty() {
+        "#[allow(missing_docs)]".to_owned()
+    } else {
+        outer_doc(text)
+    }
+}
+
 pub(super) fn doc_or(doc: &Option<String>, fallback: String) -> String {
     match doc {
         Some(d) if !d.trim().is_empty() => d.clone(),

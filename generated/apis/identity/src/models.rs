@@ -6,7 +6,7 @@
 /// What Klarna knows about a customer token.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerTokenIntrospection {
-    /// The `status` property.
+    #[allow(missing_docs)]
     pub status: CustomerTokenStatus,
     /// Permissions the customer granted with this token.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

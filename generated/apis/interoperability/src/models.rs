@@ -6,7 +6,7 @@
 /// Which journey the test token should represent.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateInteroperabilityTestTokenRequest {
-    /// The `customer_journey` property.
+    #[allow(missing_docs)]
     pub customer_journey: CustomerJourney,
 }
 impl CreateInteroperabilityTestTokenRequest {

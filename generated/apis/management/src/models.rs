@@ -50,8 +50,6 @@ pub struct Address {
 /// The account's inbound IP allow-list. The response shape is inferred from Klarna's IP-restriction guide; the request collection does not show it.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AllowedIpList {
-    /// The `enforcement_mode` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enforcement_mode: ::std::option::Option<IpEnforcementMode>,
@@ -72,13 +70,13 @@ pub struct ApiKey {
     /// Kind of credential; `API` for an API key.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// The `environment` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<CredentialEnvironment>,
-    /// The `status` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CredentialStatus>,
-    /// The `secret` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<ApiKeySecret>,
 }
@@ -128,8 +126,6 @@ impl ::std::fmt::Debug for ApiKeySecret {
 /// A bank account of the partner.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BankAccount {
-    /// The `bank_account_type` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bank_account_type: ::std::option::Option<BankAccountType>,
@@ -170,7 +166,7 @@ pub struct Brand {
     /// Name shown to customers.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
-    /// The `element` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub element: ::std::option::Option<BrandElement>,
 }
@@ -225,22 +221,16 @@ pub struct ClientCertificate {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// The `environment` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<CredentialEnvironment>,
-    /// The `status` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CredentialStatus>,
-    /// The `config` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<ClientCertificateSettings>,
-    /// The `secret` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<ClientCertificateSecret>,
 }
@@ -262,7 +252,7 @@ impl ClientCertificate {
 /// Certificate request settings.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientCertificateConfig {
-    /// The `usage` property.
+    #[allow(missing_docs)]
     pub usage: ClientCertificateUsage,
     /// PEM-encoded certificate signing request for an elliptic-curve prime256v1 key, with line breaks escaped as `\n`. Its common name must be the last segment of the account ID.
     pub certificate_signing_request: ::std::string::String,
@@ -303,8 +293,6 @@ pub struct ClientCertificateSecret {
 /// Settings of an issued client certificate.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientCertificateSettings {
-    /// The `usage` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<ClientCertificateUsage>,
@@ -336,17 +324,13 @@ pub struct ClientIdentifier {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// The `environment` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<CredentialEnvironment>,
-    /// The `status` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CredentialStatus>,
-    /// The `identity` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<ClientIdentifierIdentity>,
 }
@@ -389,7 +373,7 @@ impl ClientIdentifierList {
 pub struct ComplianceDecision {
     /// Klarna identifier of the decision.
     pub decision_id: ::std::string::String,
-    /// The `decision_type` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub decision_type: ::std::option::Option<ComplianceDecisionType>,
     /// Partner account the decision is about.
@@ -422,8 +406,6 @@ impl ComplianceDecision {
 pub struct ComplianceDecisionPage {
     /// Compliance decisions.
     pub decisions: ::std::vec::Vec<ComplianceDecision>,
-    /// The `pagination` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
@@ -465,7 +447,7 @@ pub struct CreateBrandRequest {
     pub brand_reference: ::std::string::String,
     /// Name shown to customers.
     pub display_name: ::std::string::String,
-    /// The `element` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub element: ::std::option::Option<BrandElement>,
 }
@@ -489,7 +471,7 @@ pub struct CreateClientCertificateRequest {
     /// Free text that tells what the certificate is used for.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// The `config` property.
+    #[allow(missing_docs)]
     pub config: ClientCertificateConfig,
 }
 impl CreateClientCertificateRequest {
@@ -546,7 +528,7 @@ pub struct CreatePartnerBusinessEntityRequest {
     pub legal_registered_entity_name: ::std::string::String,
     /// ISO 3166-1 alpha-2 country of registration.
     pub legal_registration_country: ::std::string::String,
-    /// The `supplementary_business_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_business_data: ::std::option::Option<SupplementaryBusinessData>,
 }
@@ -604,7 +586,7 @@ impl CreatePaymentAccountRequest {
 pub struct CreatePaymentProgramEnablementRequest {
     /// Payment program to switch on.
     pub payment_program_id: ::std::string::String,
-    /// The `enablement_criteria` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enablement_criteria: ::std::option::Option<EnablementCriteria>,
     /// When the enablement starts; immediately when absent.
@@ -637,7 +619,7 @@ pub struct CreateStoreGroupRequest {
     pub store_group_reference: ::std::string::String,
     /// Reference of the brand the group uses.
     pub brand_reference: ::std::string::String,
-    /// The `support_contact` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_contact: ::std::option::Option<SupportContact>,
     /// Social network profiles of the group.
@@ -668,17 +650,17 @@ impl CreateStoreGroupRequest {
 pub struct CreateStoreRequest {
     /// Store group the store belongs to.
     pub store_group_id: ::std::string::String,
-    /// The `type` property.
+    #[allow(missing_docs)]
     pub r#type: StoreType,
     /// Your own unique reference for the store.
     pub store_reference: ::std::string::String,
     /// Web address of a `WEBSITE` store.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// The `address` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
-    /// The `platform` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<MobileAppPlatform>,
     /// App bundle identifiers of a `MOBILE_APP` store.
@@ -762,7 +744,7 @@ impl DeepLink {
 /// Why the product is being disabled.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DisablePaymentProductRequest {
-    /// The `reason` property.
+    #[allow(missing_docs)]
     pub reason: DisableReason,
     /// Free-text explanation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -824,8 +806,6 @@ pub struct EnablementMarket {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_country: ::std::option::Option<::std::string::String>,
-    /// The `transaction_currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_currency: ::std::option::Option<Currency>,
@@ -974,8 +954,6 @@ pub struct LegalRegistration {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub financial_conduct_authority_number: ::std::option::Option<::std::string::String>,
-    /// The `legal_registration_address` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legal_registration_address: ::std::option::Option<Address>,
@@ -1020,17 +998,17 @@ pub struct NationalIdentification {
 /// A store declared inside a store group. Which fields apply depends on `type`: `url` for `WEBSITE`, `address` for `PHYSICAL_STORE`, `platform` and `bundle_names` for `MOBILE_APP`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewStore {
-    /// The `type` property.
+    #[allow(missing_docs)]
     pub r#type: StoreType,
     /// Your own unique reference for the store; send it with payments when the account has several stores.
     pub store_reference: ::std::string::String,
     /// Web address of a `WEBSITE` store.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// The `address` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
-    /// The `platform` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<MobileAppPlatform>,
     /// App bundle identifiers of a `MOBILE_APP` store.
@@ -1054,7 +1032,7 @@ impl NewStore {
 /// A product to enable during onboarding.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OnboardProduct {
-    /// The `type` property.
+    #[allow(missing_docs)]
     pub r#type: ProductType,
     /// Payment profile that sets pricing and payment programs for the product; Klarna provides it.
     pub payment_profile_id: ::std::string::String,
@@ -1083,7 +1061,7 @@ pub struct OnboardRequest {
     pub partner_account_reference: ::std::string::String,
     /// Business name of the partner.
     pub partner_account_name: ::std::string::String,
-    /// The `partner_account_contact` property.
+    #[allow(missing_docs)]
     pub partner_account_contact: PartnerAccountContact,
     /// Products to enable on the account; currently one `PAYMENT` product.
     pub products: ::std::vec::Vec<OnboardProduct>,
@@ -1093,7 +1071,7 @@ pub struct OnboardRequest {
     pub store_groups: ::std::vec::Vec<CreateStoreGroupRequest>,
     /// Legal entities behind the partner.
     pub partner_business_entities: ::std::vec::Vec<CreatePartnerBusinessEntityRequest>,
-    /// The `supplementary_account_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_account_data: ::std::option::Option<SupplementaryAccountData>,
 }
@@ -1139,7 +1117,7 @@ pub struct Pagination {
     /// May be absent, null, or a value; the three are sent differently.
     #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub last_item: ::klarna_runtime::Nullable<::std::string::String>,
-    /// The `links` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PaginationLinks>,
 }
@@ -1172,10 +1150,10 @@ pub struct PaginationLink {
 /// Ready-made links to neighbouring pages.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaginationLinks {
-    /// The `next` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<PaginationLink>,
-    /// The `prev` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prev: ::std::option::Option<PaginationLink>,
 }
@@ -1190,10 +1168,10 @@ pub struct PartnerAccount {
     /// Business name of the partner account.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_name: ::std::option::Option<::std::string::String>,
-    /// The `partner_account_contact` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_contact: ::std::option::Option<PartnerAccountContact>,
-    /// The `state` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PartnerAccountState>,
     /// Payment products of the account (returned in full when `expand=products`).
@@ -1308,7 +1286,7 @@ pub struct PartnerBusinessEntity {
     /// ISO 3166-1 alpha-2 country of registration.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legal_registration_country: ::std::option::Option<::std::string::String>,
-    /// The `supplementary_business_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_business_data: ::std::option::Option<SupplementaryBusinessData>,
 }
@@ -1343,8 +1321,6 @@ impl PartnerBusinessEntityList {
 /// How you pay out funds to the partner.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PartnerPayoutsState {
-    /// The `payouts_status` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payouts_status: ::std::option::Option<PayoutsStatus>,
@@ -1416,10 +1392,10 @@ impl PaymentAccount {
 pub struct PaymentProduct {
     /// Klarna identifier of the product on this account.
     pub product_id: ::std::string::String,
-    /// The `type` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<ProductType>,
-    /// The `state` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentProductState>,
     /// Why the product is in its current state, when Klarna gives a reason.
@@ -1504,8 +1480,6 @@ pub struct PaymentProgram {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `enablement_type` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enablement_type: ::std::option::Option<EnablementType>,
@@ -1529,8 +1503,6 @@ pub struct PaymentProgramEnablement {
     /// Payment program that is switched on.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_program_id: ::std::option::Option<::std::string::String>,
-    /// The `enablement_criteria` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enablement_criteria: ::std::option::Option<EnablementCriteria>,
@@ -1580,8 +1552,6 @@ impl PaymentProgramEnablementList {
 pub struct PaymentProgramList {
     /// Payment programs.
     pub payment_programs: ::std::vec::Vec<PaymentProgram>,
-    /// The `pagination` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
@@ -1636,8 +1606,6 @@ pub struct PayoutStatus {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_id: ::std::option::Option<::std::string::String>,
-    /// The `status` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<PayoutStatusValue>,
@@ -1651,8 +1619,6 @@ pub struct PayoutStatus {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -1768,8 +1734,6 @@ pub struct PricePlanDetails {
     /// Rates matching the query.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rates: ::std::option::Option<::std::vec::Vec<PricePlanRate>>,
-    /// The `pagination` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
@@ -1828,8 +1792,6 @@ pub struct PricePlanRate {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pricing_payment_category: ::std::option::Option<::std::string::String>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -1872,7 +1834,7 @@ impl RevokeClientCertificateRequest {
 /// Reports what happened to the payout of a settlement.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetPayoutStatusRequest {
-    /// The `status` property.
+    #[allow(missing_docs)]
     pub status: PayoutStatusValue,
     /// Masked reference of the bank account that received the payout.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1898,8 +1860,6 @@ pub struct Settlement {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -1955,8 +1915,6 @@ pub struct SettlementReport {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -2021,8 +1979,6 @@ pub struct SettlementTransaction {
     /// Tax on the amount, in minor units.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -2058,7 +2014,7 @@ pub struct SettlementTransactionList {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transactions: ::std::option::Option<::std::vec::Vec<SettlementTransaction>>,
-    /// The `pagination` property.
+    #[allow(missing_docs)]
     pub pagination: Pagination,
 }
 impl SettlementTransactionList {
@@ -2084,23 +2040,15 @@ pub struct SftpCredential {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// The `environment` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<CredentialEnvironment>,
-    /// The `status` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CredentialStatus>,
-    /// The `identity` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<SftpCredentialIdentity>,
-    /// The `secret` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<SftpCredentialSecret>,
@@ -2157,8 +2105,6 @@ impl ::std::fmt::Debug for SftpCredentialSecret {
 /// A link to the partner's profile on a social network.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SocialMediaLink {
-    /// The `provider` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<SocialMediaProvider>,
@@ -2195,8 +2141,6 @@ pub struct Stakeholder {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub family_name: ::std::option::Option<::std::string::String>,
-    /// The `address` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
@@ -2205,8 +2149,6 @@ pub struct Stakeholder {
     /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::klarna_runtime::Date>,
-    /// The `national_identification` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub national_identification: ::std::option::Option<NationalIdentification>,
@@ -2239,16 +2181,16 @@ pub struct Store {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_group_id: ::std::option::Option<::std::string::String>,
-    /// The `type` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<StoreType>,
     /// Web address of a `WEBSITE` store.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// The `address` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
-    /// The `platform` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<MobileAppPlatform>,
     /// App bundle identifiers of a `MOBILE_APP` store.
@@ -2289,8 +2231,6 @@ pub struct StoreGroup {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub brand_reference: ::std::option::Option<::std::string::String>,
-    /// The `support_contact` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_contact: ::std::option::Option<SupportContact>,
@@ -2325,8 +2265,6 @@ impl StoreGroup {
 pub struct StoreGroupList {
     /// Store groups on this page.
     pub store_groups: ::std::vec::Vec<StoreGroup>,
-    /// The `pagination` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
@@ -2346,8 +2284,6 @@ impl StoreGroupList {
 pub struct StoreList {
     /// Stores on this page.
     pub stores: ::std::vec::Vec<Store>,
-    /// The `pagination` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
@@ -2382,14 +2318,14 @@ pub enum StoreType {
 /// Extra information about the partner account that helps Klarna's risk assessment.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SupplementaryAccountData {
-    /// The `account_creation` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_creation: ::std::option::Option<AccountCreation>,
 }
 /// Registration, address, ownership and payout details of a business entity, used for compliance checks.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SupplementaryBusinessData {
-    /// The `legal_registration` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legal_registration: ::std::option::Option<LegalRegistration>,
     /// Addresses where the business operates.
@@ -2398,8 +2334,6 @@ pub struct SupplementaryBusinessData {
     /// People who own or control the business. Especially important for sole traders without formal registration.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stakeholders: ::std::option::Option<::std::vec::Vec<Stakeholder>>,
-    /// The `partner_payouts_state` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_payouts_state: ::std::option::Option<PartnerPayoutsState>,
@@ -2442,7 +2376,7 @@ pub struct UpdateBrandRequest {
     /// New name shown to customers.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
-    /// The `element` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub element: ::std::option::Option<BrandElement>,
 }
@@ -2462,14 +2396,14 @@ pub struct UpdatePartnerAccountRequest {
     /// New business name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_name: ::std::option::Option<::std::string::String>,
-    /// The `partner_account_contact` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_contact: ::std::option::Option<PartnerAccountContact>,
 }
 /// Changes to a business entity; only the fields sent are updated.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdatePartnerBusinessEntityRequest {
-    /// The `supplementary_business_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_business_data: ::std::option::Option<SupplementaryBusinessData>,
 }
@@ -2489,7 +2423,7 @@ pub struct UpdateStoreGroupRequest {
     /// New reference for the store group.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_group_reference: ::std::option::Option<::std::string::String>,
-    /// The `support_contact` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_contact: ::std::option::Option<SupportContact>,
     /// New list of social network profiles.
@@ -2499,7 +2433,7 @@ pub struct UpdateStoreGroupRequest {
 /// Changes to a store; only the fields sent are updated.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateStoreRequest {
-    /// The `type` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<StoreType>,
     /// New reference for the store.
@@ -2508,10 +2442,10 @@ pub struct UpdateStoreRequest {
     /// New web address of a `WEBSITE` store.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// The `address` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
-    /// The `platform` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<MobileAppPlatform>,
     /// New app bundle identifiers of a `MOBILE_APP` store.

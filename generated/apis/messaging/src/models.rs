@@ -96,7 +96,7 @@ pub struct MessagingNode {
     /// `KLARNA_LOGO` or `KLARNA_BADGE` (open set).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `type` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<MessagingNodeType>,
     /// Text to show, for TEXT nodes.
@@ -134,7 +134,7 @@ pub enum MessagingNodeType {
 /// "no messaging available for the given parameters"; its status and body are not shown there.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessagingPlacement {
-    /// The `content` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<MessagingContent>,
 }

@@ -98,11 +98,11 @@ pub struct CreateWebhookRequest {
     /// Event types to deliver, without duplicates. Each item is either an exact event type (see
     /// `EventType`) or a pattern ending in `*`, such as `payment.*` or `settlement.report.*`.
     pub event_types: ::std::vec::Vec<::std::string::String>,
-    /// The `event_version` property.
+    #[allow(missing_docs)]
     pub event_version: WebhookEventVersion,
     /// Identifier (KRN) of an existing signing key that Klarna will use to sign deliveries.
     pub signing_key_id: ::std::string::String,
-    /// The `status` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<WebhookStatus>,
 }
@@ -153,10 +153,10 @@ pub struct CustomerProfile {
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_last_verified_at: ::std::option::Option<::klarna_runtime::DateTime>,
-    /// The `address` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
-    /// The `national_identification` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub national_identification: ::std::option::Option<NationalIdentification>,
 }
@@ -413,7 +413,7 @@ pub struct KlarnaCustomer {
     /// Sensitive: `Debug` shows it as `<redacted>`. Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token: ::std::option::Option<::std::string::String>,
-    /// The `customer_profile` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_profile: ::std::option::Option<CustomerProfile>,
 }
@@ -512,13 +512,9 @@ pub struct PartnerAccountStateChangeEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_reference: ::std::option::Option<::std::string::String>,
-    /// The `state` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PartnerAccountState>,
-    /// The `previous_state` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<PartnerAccountState>,
@@ -531,8 +527,6 @@ pub struct PaymentDisputeDetails {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -552,19 +546,15 @@ pub struct PaymentDisputeEventPayload {
     /// Identifier (KRN) of the dispute.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_dispute_id: ::std::option::Option<::std::string::String>,
-    /// The `dispute_reason` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_reason: ::std::option::Option<PaymentDisputeReason>,
-    /// The `state` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentDisputeState>,
-    /// The `previous_state` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<PaymentDisputeState>,
-    /// The `state_context` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_context: ::std::option::Option<PaymentDisputeStateContext>,
@@ -589,8 +579,6 @@ pub struct PaymentDisputeEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_id: ::std::option::Option<::std::string::String>,
-    /// The `dispute_details` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_details: ::std::option::Option<PaymentDisputeDetails>,
@@ -748,8 +736,6 @@ pub struct PaymentFundingStateChangeEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
-    /// The `payment_funding` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_funding: ::std::option::Option<PaymentFunding>,
@@ -758,8 +744,6 @@ pub struct PaymentFundingStateChangeEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -812,12 +796,12 @@ pub struct PaymentRequestStateChangeEventPayload {
     /// Partner's own reference for the payment request.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
-    /// The `state` property.
+    #[allow(missing_docs)]
     pub state: PaymentRequestState,
     /// Why the request reached its state, when Klarna gives a reason (open set).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_reason: ::std::option::Option<::std::string::String>,
-    /// The `previous_state` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<PaymentRequestState>,
     /// Identifier (KRN) of the payment transaction created from the request, once there is one.
@@ -833,10 +817,10 @@ pub struct PaymentRequestStateChangeEventPayload {
     /// Sensitive: `Debug` shows it as `<redacted>`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_token: ::std::option::Option<::std::string::String>,
-    /// The `klarna_customer` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub klarna_customer: ::std::option::Option<KlarnaCustomer>,
-    /// The `shipping` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping: ::std::option::Option<Shipping>,
     /// Amount of the payment request in minor units.
@@ -844,8 +828,6 @@ pub struct PaymentRequestStateChangeEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -916,8 +898,6 @@ pub struct PaymentRequestUpdatedEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
-    /// The `state` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentRequestState>,
@@ -926,18 +906,12 @@ pub struct PaymentRequestUpdatedEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
-    /// The `klarna_customer` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub klarna_customer: ::std::option::Option<KlarnaCustomer>,
-    /// The `shipping` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping: ::std::option::Option<Shipping>,
@@ -965,8 +939,6 @@ pub struct PaymentTransactionCapturedEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub capture_amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -999,8 +971,6 @@ pub struct PaymentTransactionChargebackEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chargeback_amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -1033,8 +1003,6 @@ pub struct PaymentTransactionRefundedEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -1082,13 +1050,9 @@ pub struct PaymentTransactionStateChangeEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_id: ::std::option::Option<::std::string::String>,
-    /// The `state` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentTransactionState>,
-    /// The `previous_state` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<PaymentTransactionState>,
@@ -1107,8 +1071,6 @@ pub struct PaymentTransactionStateChangeEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refunded_amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -1127,8 +1089,6 @@ pub struct SettlementPayoutEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_id: ::std::option::Option<::std::string::String>,
-    /// The `status` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SettlementPayoutStatus>,
@@ -1142,8 +1102,6 @@ pub struct SettlementPayoutEventPayload {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -1189,8 +1147,6 @@ pub struct SettlementReportEventPayload {
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval_end: ::std::option::Option<::klarna_runtime::DateTime>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -1203,13 +1159,13 @@ pub struct SettlementReportEventPayload {
 /// Shipping recipient, address and option chosen in the Klarna purchase journey.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Shipping {
-    /// The `recipient` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recipient: ::std::option::Option<ShippingRecipient>,
-    /// The `address` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
-    /// The `shipping_option` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_option: ::std::option::Option<ShippingOption>,
     /// Partner's own reference of the shipping option.
@@ -1273,9 +1229,9 @@ impl SigningKey {
 /// Which sample event Klarna should deliver to the webhook.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SimulateWebhookRequest {
-    /// The `event_type` property.
+    #[allow(missing_docs)]
     pub event_type: EventType,
-    /// The `event_version` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_version: ::std::option::Option<WebhookEventVersion>,
 }
@@ -1298,13 +1254,13 @@ pub struct UpdateWebhookRequest {
     /// New list of event types or wildcard patterns; it replaces the current list.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `event_version` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_version: ::std::option::Option<WebhookEventVersion>,
     /// Identifier (KRN) of the signing key to use from now on.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signing_key_id: ::std::option::Option<::std::string::String>,
-    /// The `status` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<WebhookStatus>,
 }
@@ -1330,11 +1286,11 @@ pub struct Webhook {
     pub url: ::std::string::String,
     /// Subscribed event types and wildcard patterns.
     pub event_types: ::std::vec::Vec<::std::string::String>,
-    /// The `event_version` property.
+    #[allow(missing_docs)]
     pub event_version: WebhookEventVersion,
     /// Identifier (KRN) of the signing key used for this webhook's deliveries.
     pub signing_key_id: ::std::string::String,
-    /// The `status` property.
+    #[allow(missing_docs)]
     pub status: WebhookStatus,
     /// When the webhook was created.
     ///
@@ -1376,7 +1332,7 @@ impl Webhook {
 /// 12 h). Unknown top-level keys may appear and should be ignored.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookEvent {
-    /// The `metadata` property.
+    #[allow(missing_docs)]
     pub metadata: WebhookEventMetadata,
     /// Event-specific data. Its shape depends on `metadata.event_type`; the SDK picks the matching
     /// `&lt;Something&gt;EventPayload` schema (see `EventType`'s `x-klarna-event-payloads` map) and keeps the
@@ -1393,11 +1349,11 @@ impl WebhookEvent {
 /// Delivery information common to all events.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookEventMetadata {
-    /// The `event_type` property.
+    #[allow(missing_docs)]
     pub event_type: EventType,
     /// Unique identifier (a UUID) of the event; use it to detect duplicate or replayed deliveries.
     pub event_id: ::std::string::String,
-    /// The `event_version` property.
+    #[allow(missing_docs)]
     pub event_version: WebhookEventVersion,
     /// When the event happened.
     ///

@@ -11,8 +11,6 @@ pub struct AcquiringConfig {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_account_id: ::std::option::Option<::std::string::String>,
-    /// The `settlement_currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_currency: ::std::option::Option<Currency>,
@@ -74,30 +72,30 @@ pub struct AuthorizePaymentRequest {
     /// Identifier (KRN) of the completed payment request that a final authorization finishes; Klarna's final-authorization guide sends it together with the Klarna-Network-Session-Token header.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_id: ::std::option::Option<::std::string::String>,
-    /// The `currency` property.
+    #[allow(missing_docs)]
     pub currency: Currency,
-    /// The `request_payment_transaction` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_payment_transaction: ::std::option::Option<RequestPaymentTransaction>,
-    /// The `request_customer_token` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_customer_token: ::std::option::Option<RequestCustomerToken>,
-    /// The `supplementary_purchase_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
-    /// The `step_up_config` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub step_up_config: ::std::option::Option<StepUpConfig>,
-    /// The `acquiring_config` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub acquiring_config: ::std::option::Option<AcquiringConfig>,
-    /// The `interoperability_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interoperability_data: ::std::option::Option<InteroperabilityData>,
-    /// The `point_of_checkout` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub point_of_checkout: ::std::option::Option<PointOfCheckout>,
-    /// The `point_of_transaction` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub point_of_transaction: ::std::option::Option<PointOfTransaction>,
 }
@@ -122,13 +120,13 @@ impl AuthorizePaymentRequest {
 /// Result of an authorization call.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorizePaymentResponse {
-    /// The `payment_transaction_response` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_response: ::std::option::Option<PaymentTransactionResponse>,
-    /// The `payment_request` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request: ::std::option::Option<PaymentRequest>,
-    /// The `customer_token_response` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token_response: ::std::option::Option<CustomerTokenResponse>,
 }
@@ -143,10 +141,10 @@ pub struct CapturePaymentTransactionRequest {
     /// What to do with the authorized amount left after this capture, e.g. RELEASE it.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remaining_authorization: ::std::option::Option<::std::string::String>,
-    /// The `supplementary_capture_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_capture_data: ::std::option::Option<SupplementaryCaptureData>,
-    /// The `supplementary_purchase_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
 }
@@ -176,8 +174,6 @@ pub struct CheckoutStore {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<CheckoutStoreType>,
-    /// The `address` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
@@ -202,7 +198,7 @@ pub enum CheckoutStoreType {
 /// Body of a create payment request call.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreatePaymentRequestRequest {
-    /// The `currency` property.
+    #[allow(missing_docs)]
     pub currency: Currency,
     /// Amount of the purchase in minor units; left out when the request only asks for a customer token.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -210,10 +206,10 @@ pub struct CreatePaymentRequestRequest {
     /// Partner's reference of the payment session, repeated in payment request webhooks.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
-    /// The `supplementary_purchase_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
-    /// The `customer_interaction_config` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
     /// Payment option to pre-select in the purchase journey.
@@ -224,7 +220,7 @@ pub struct CreatePaymentRequestRequest {
     pub payment_program_enablement_codes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// The `shipping_config` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_config: ::std::option::Option<ShippingConfig>,
     /// Customer profile data to collect; returned in state_context.klarna_customer once COMPLETED.
@@ -232,16 +228,16 @@ pub struct CreatePaymentRequestRequest {
     pub collect_customer_profile: ::std::option::Option<
         ::std::vec::Vec<CustomerProfileScope>,
     >,
-    /// The `request_customer_token` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_customer_token: ::std::option::Option<RequestCustomerToken>,
-    /// The `acquiring_config` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub acquiring_config: ::std::option::Option<AcquiringConfig>,
-    /// The `interoperability_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interoperability_data: ::std::option::Option<InteroperabilityData>,
-    /// The `point_of_checkout` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub point_of_checkout: ::std::option::Option<PointOfCheckout>,
 }
@@ -298,16 +294,12 @@ pub struct Customer {
     /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::klarna_runtime::Date>,
-    /// The `address` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
-    /// The `customer_account` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_account: ::std::option::Option<CustomerAccount>,
-    /// The `customer_device` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_device: ::std::option::Option<CustomerDevice>,
@@ -335,8 +327,6 @@ pub struct CustomerAccount {
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
-    /// The `last_login` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_login: ::std::option::Option<CustomerLastLogin>,
@@ -374,8 +364,6 @@ pub struct CustomerDevice {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
-    /// The `geolocation` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geolocation: ::std::option::Option<Geolocation>,
@@ -418,8 +406,6 @@ pub struct CustomerInteraction {
     /// Link that starts the purchase journey.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_url: ::std::option::Option<::std::string::String>,
-    /// The `qr_code` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub qr_code: ::std::option::Option<QrCode>,
@@ -516,10 +502,10 @@ pub struct CustomerProfile {
     /// Country, ISO 3166-1 alpha-2.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// The `address` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
-    /// The `national_identification` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub national_identification: ::std::option::Option<NationalIdentification>,
 }
@@ -556,7 +542,7 @@ pub enum CustomerProfileScope {
 /// The outcome for the requested customer token.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerTokenResponse {
-    /// The `result` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<AuthorizationResult>,
     /// Why the token request ended with this result, e.g. why it was declined.
@@ -564,7 +550,7 @@ pub struct CustomerTokenResponse {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result_reason: ::std::option::Option<::std::string::String>,
-    /// The `customer_token` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token: ::std::option::Option<IssuedCustomerToken>,
 }
@@ -591,7 +577,7 @@ pub enum CustomerTokenScope {
 pub struct DisputeList {
     /// The disputes of this page.
     pub disputes: ::std::vec::Vec<PaymentDispute>,
-    /// The `pagination` property.
+    #[allow(missing_docs)]
     pub pagination: Pagination,
 }
 impl DisputeList {
@@ -744,8 +730,6 @@ pub struct EventReservation {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_controlled_venue: ::std::option::Option<bool>,
-    /// The `address` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
@@ -797,8 +781,6 @@ pub struct Insurance {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -855,7 +837,7 @@ pub struct KlarnaCustomer {
     /// Sensitive: `Debug` shows it as `<redacted>`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token: ::std::option::Option<::std::string::String>,
-    /// The `customer_profile` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_profile: ::std::option::Option<CustomerProfile>,
 }
@@ -905,7 +887,7 @@ pub struct LineItem {
     /// Reference of the subscription (in supplementary_purchase_data.subscriptions) this line belongs to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_reference: ::std::option::Option<::std::string::String>,
-    /// The `line_item_metadata` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line_item_metadata: ::std::option::Option<LineItemMetadata>,
 }
@@ -979,8 +961,6 @@ pub struct LodgingReservation {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lodging_type: ::std::option::Option<::std::string::String>,
-    /// The `address` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
@@ -1004,8 +984,6 @@ pub struct LodgingReservation {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -1014,8 +992,6 @@ pub struct LodgingReservation {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub guests: ::std::option::Option<::std::vec::Vec<Person>>,
-    /// The `hosts` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hosts: ::std::option::Option<LodgingHost>,
@@ -1043,8 +1019,6 @@ pub struct MarketplaceSeller {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub marketplace_seller_name: ::std::option::Option<::std::string::String>,
-    /// The `marketplace_seller_address` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub marketplace_seller_address: ::std::option::Option<Address>,
@@ -1106,10 +1080,10 @@ pub struct MerchantEvidence {
     pub payment_dispute_merchant_evidence_id: ::std::option::Option<
         ::std::string::String,
     >,
-    /// The `request` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<MerchantEvidenceRequest>,
-    /// The `response` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<MerchantEvidenceResponse>,
 }
@@ -1144,7 +1118,7 @@ pub struct MerchantEvidenceResponse {
     pub attachments: ::std::option::Option<
         ::std::vec::Vec<PaymentDisputeAttachmentReference>,
     >,
-    /// The `details` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<PaymentDisputeResponseDetails>,
 }
@@ -1161,8 +1135,6 @@ pub struct NationalIdentification {
 /// Expected usage of an on-demand service paid with a stored customer token.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OndemandService {
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -1181,8 +1153,6 @@ pub struct OndemandService {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub maximum_amount: ::std::option::Option<i64>,
-    /// The `purchase_interval` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_interval: ::std::option::Option<Interval>,
@@ -1210,7 +1180,7 @@ pub struct Pagination {
     /// May be absent, null, or a value; the three are sent differently.
     #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub last_item: ::klarna_runtime::Nullable<::std::string::String>,
-    /// The `links` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PaginationLinks>,
 }
@@ -1243,10 +1213,10 @@ pub struct PaginationLink {
 /// Ready-made links to the neighbouring pages.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaginationLinks {
-    /// The `next` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<PaginationLink>,
-    /// The `prev` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prev: ::std::option::Option<PaginationLink>,
 }
@@ -1270,12 +1240,10 @@ pub struct PaymentCapture {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub capture_amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
-    /// The `supplementary_capture_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_capture_data: ::std::option::Option<SupplementaryCaptureData>,
     /// When the capture was made.
@@ -1322,8 +1290,6 @@ pub struct PaymentChargeback {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chargeback_amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -1338,16 +1304,16 @@ pub struct PaymentChargeback {
 pub struct PaymentDispute {
     /// Identifier (KRN) of the dispute.
     pub payment_dispute_id: ::std::string::String,
-    /// The `dispute_reason` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_reason: ::std::option::Option<PaymentDisputeReason>,
-    /// The `state` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentDisputeState>,
-    /// The `previous_state` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<PaymentDisputeState>,
-    /// The `state_context` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_context: ::std::option::Option<PaymentDisputeStateContext>,
     /// Identifier (KRN) of the disputed transaction.
@@ -1362,7 +1328,7 @@ pub struct PaymentDispute {
     /// Identifier (KRN) of the payment product the transaction was made with.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_product_instance_id: ::std::option::Option<::std::string::String>,
-    /// The `dispute_details` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_details: ::std::option::Option<PaymentDisputeDetails>,
     /// When the dispute was opened.
@@ -1453,7 +1419,7 @@ pub struct PaymentDisputeDetails {
     /// Disputed amount, in minor units.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_amount: ::std::option::Option<i64>,
-    /// The `currency` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Who raised the dispute, e.g. CUSTOMER.
@@ -1581,8 +1547,6 @@ pub struct PaymentDisputeResponseDetails {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub travel_purchase: ::std::option::Option<::std::string::String>,
-    /// The `customer` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<Person>,
@@ -1598,18 +1562,12 @@ pub struct PaymentDisputeResponseDetails {
     pub last_digits_of_phone_for_delivery_notification: ::std::option::Option<
         ::std::string::String,
     >,
-    /// The `delivery_address` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_address: ::std::option::Option<Address>,
-    /// The `pickup_address` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pickup_address: ::std::option::Option<Address>,
-    /// The `pick_up_spot_address` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pick_up_spot_address: ::std::option::Option<Address>,
@@ -1909,38 +1867,24 @@ pub struct PaymentPresentation {
     /// Status of an ongoing payment, when there is one.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_status: ::std::option::Option<PaymentPresentationPaymentStatus>,
-    /// The `payment_option` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_option: ::std::option::Option<PresentationPaymentOption>,
-    /// The `saved_payment_option` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub saved_payment_option: ::std::option::Option<PresentationPaymentOption>,
-    /// The `header` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<PresentationText>,
-    /// The `subheader` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subheader: ::std::option::Option<PresentationText>,
-    /// The `message` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<PresentationText>,
-    /// The `icon` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<PresentationIcon>,
-    /// The `payment_button` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_button: ::std::option::Option<PresentationText>,
@@ -2006,13 +1950,9 @@ pub struct PaymentRefund {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
-    /// The `supplementary_refund_data` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_refund_data: ::std::option::Option<SupplementaryRefundData>,
@@ -2046,28 +1986,26 @@ pub struct PaymentRequest {
     /// Partner's reference of the payment session.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
-    /// The `state` property.
+    #[allow(missing_docs)]
     pub state: PaymentRequestState,
-    /// The `previous_state` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<PaymentRequestState>,
     /// Why the request is in its current state, e.g. PURCHASE_FLOW_ABORTED or PARTNER_CANCELED.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_reason: ::std::option::Option<::std::string::String>,
-    /// The `state_context` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_context: ::std::option::Option<PaymentRequestStateContext>,
     /// Amount of the purchase, in minor units.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
-    /// The `currency` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
-    /// The `supplementary_purchase_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
-    /// The `customer_interaction_config` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
@@ -2081,8 +2019,6 @@ pub struct PaymentRequest {
     pub payment_program_enablement_codes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// The `shipping_config` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_config: ::std::option::Option<ShippingConfig>,
@@ -2093,18 +2029,12 @@ pub struct PaymentRequest {
     pub collect_customer_profile: ::std::option::Option<
         ::std::vec::Vec<CustomerProfileScope>,
     >,
-    /// The `request_customer_token` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_customer_token: ::std::option::Option<RequestCustomerToken>,
-    /// The `acquiring_config` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub acquiring_config: ::std::option::Option<AcquiringConfig>,
-    /// The `point_of_checkout` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub point_of_checkout: ::std::option::Option<PointOfCheckout>,
@@ -2193,7 +2123,7 @@ pub enum PaymentRequestState {
 /// Data that belongs to the current state of a payment request.
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentRequestStateContext {
-    /// The `customer_interaction` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_interaction: ::std::option::Option<CustomerInteraction>,
     /// Session token of a COMPLETED request; send it in Klarna-Network-Session-Token to finalize the authorization.
@@ -2211,10 +2141,10 @@ pub struct PaymentRequestStateContext {
     /// Sensitive: `Debug` shows it as `<redacted>`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interoperability_token: ::std::option::Option<::std::string::String>,
-    /// The `klarna_customer` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub klarna_customer: ::std::option::Option<KlarnaCustomer>,
-    /// The `shipping` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping: ::std::option::Option<Shipping>,
 }
@@ -2241,23 +2171,21 @@ pub struct PaymentTransaction {
     /// Partner's reference of the transaction.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
-    /// The `state` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentTransactionState>,
     /// Authorized amount, in minor units.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
-    /// The `currency` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
-    /// The `payment_funding` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_funding: ::std::option::Option<PaymentFunding>,
     /// Pricing information of the transaction (the fees that apply to it). Klarna's samples show the object but not its fields, so it is kept as a plain object.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_pricing: ::std::option::Option<::serde_json::Value>,
-    /// The `supplementary_purchase_data` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
@@ -2299,14 +2227,14 @@ impl PaymentTransaction {
 /// The outcome for the requested payment transaction.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentTransactionResponse {
-    /// The `result` property.
+    #[allow(missing_docs)]
     pub result: AuthorizationResult,
     /// Why the authorization ended with this result, e.g. why it was declined.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result_reason: ::std::option::Option<::std::string::String>,
-    /// The `payment_transaction` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction: ::std::option::Option<PaymentTransaction>,
 }
@@ -2367,8 +2295,6 @@ pub struct PointOfCheckout {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_reference: ::std::option::Option<::std::string::String>,
-    /// The `store` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store: ::std::option::Option<CheckoutStore>,
@@ -2439,38 +2365,24 @@ pub struct PresentationPaymentOption {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_option_id: ::std::option::Option<::std::string::String>,
-    /// The `header` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<PresentationText>,
-    /// The `subheader` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subheader: ::std::option::Option<PresentationText>,
-    /// The `badge` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub badge: ::std::option::Option<PresentationText>,
-    /// The `message` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<PresentationText>,
-    /// The `terms` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub terms: ::std::option::Option<PresentationText>,
-    /// The `icon` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<PresentationIcon>,
-    /// The `payment_button` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_button: ::std::option::Option<PresentationText>,
@@ -2536,8 +2448,6 @@ pub struct PurchaseHistory {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -2580,7 +2490,7 @@ pub struct ReauthorizePaymentTransactionRequest {
     /// Number of days to extend the authorization by.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extension_days: ::std::option::Option<i32>,
-    /// The `supplementary_purchase_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
 }
@@ -2595,7 +2505,7 @@ pub struct RefundPaymentRequest {
     /// Partner's reference of the refund under the name used by the collection's transaction-refund example; presumably equivalent to payment_refund_reference.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_reference: ::std::option::Option<::std::string::String>,
-    /// The `supplementary_refund_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_refund_data: ::std::option::Option<SupplementaryRefundData>,
 }
@@ -2679,7 +2589,7 @@ pub enum RequestPaymentTransactionCapture {
 /// The partner's answer to an evidence request.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RespondPaymentDisputeRequest {
-    /// The `details` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<PaymentDisputeResponseDetails>,
     /// Uploaded attachments that support the answer.
@@ -2694,11 +2604,9 @@ pub struct RespondPaymentDisputeRequest {
 /// One shipment, with its outbound delivery and, if already known, its return.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Shipment {
-    /// The `delivery` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery: ::std::option::Option<ShipmentTracking>,
-    /// The `return` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#return: ::std::option::Option<ShipmentTracking>,
@@ -2739,13 +2647,13 @@ pub struct Shipping {
     /// Partner's reference of this shipping entry, referenced from line items.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_reference: ::std::option::Option<::std::string::String>,
-    /// The `recipient` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recipient: ::std::option::Option<ShippingRecipient>,
-    /// The `address` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
-    /// The `shipping_option` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_option: ::std::option::Option<ShippingOption>,
 }
@@ -2821,7 +2729,7 @@ pub struct StepUpConfig {
     /// Format: `date-time`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
-    /// The `customer_interaction_config` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
 }
@@ -2857,8 +2765,6 @@ pub struct SubscriptionBillingPlan {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_amount: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -2867,8 +2773,6 @@ pub struct SubscriptionBillingPlan {
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::klarna_runtime::DateTime>,
-    /// The `interval` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<Interval>,
@@ -2916,7 +2820,7 @@ pub struct SupplementaryPurchaseData {
     /// Where and how the goods are shipped, one entry per recipient or shipment.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping: ::std::option::Option<::std::vec::Vec<Shipping>>,
-    /// The `customer` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<Customer>,
     /// Subscriptions included in the purchase.
@@ -2924,8 +2828,6 @@ pub struct SupplementaryPurchaseData {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscriptions: ::std::option::Option<::std::vec::Vec<Subscription>>,
-    /// The `ondemand_service` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ondemand_service: ::std::option::Option<OndemandService>,
@@ -2993,8 +2895,6 @@ pub struct TravelArrival {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// The `address` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
@@ -3032,8 +2932,6 @@ pub struct TravelDeparture {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
-    /// The `address` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
@@ -3051,13 +2949,9 @@ pub struct TravelReservation {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub travel_type: ::std::option::Option<::std::string::String>,
-    /// The `departure` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub departure: ::std::option::Option<TravelDeparture>,
-    /// The `arrival` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub arrival: ::std::option::Option<TravelArrival>,
@@ -3071,8 +2965,6 @@ pub struct TravelReservation {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<i64>,
-    /// The `currency` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
@@ -3103,14 +2995,14 @@ pub struct UpdatePaymentCaptureRequest {
     /// New partner reference of the capture.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_reference: ::std::option::Option<::std::string::String>,
-    /// The `supplementary_capture_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_capture_data: ::std::option::Option<SupplementaryCaptureData>,
 }
 /// Body of an update payment request call; only the fields sent are changed.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdatePaymentRequestRequest {
-    /// The `currency` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// New amount of the purchase in minor units.
@@ -3119,10 +3011,10 @@ pub struct UpdatePaymentRequestRequest {
     /// Partner's reference of the payment session.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
-    /// The `supplementary_purchase_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
-    /// The `customer_interaction_config` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
     /// Payment option to pre-select in the purchase journey.
@@ -3133,10 +3025,10 @@ pub struct UpdatePaymentRequestRequest {
     pub payment_program_enablement_codes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// The `shipping_config` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_config: ::std::option::Option<ShippingConfig>,
-    /// The `acquiring_config` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub acquiring_config: ::std::option::Option<AcquiringConfig>,
 }
@@ -3146,7 +3038,7 @@ pub struct UpdatePaymentTransactionRequest {
     /// New partner reference of the transaction.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
-    /// The `supplementary_purchase_data` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
 }

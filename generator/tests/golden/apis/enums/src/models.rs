@@ -3,12 +3,12 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
-/// The `Order` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Order {
-    /// The `status` property.
+    #[allow(missing_docs)]
     pub status: OrderStatus,
-    /// The `priority` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<Priority>,
     /// An inline enum gets a name from its context.
@@ -59,7 +59,7 @@ pub enum OrderStatus {
     OrderStatus { Created => "CREATED", InProgress => "IN_PROGRESS", Unknown2 =>
     "UNKNOWN", InProgress2 => "in-progress", N3dsRequired => "3DS_REQUIRED", }
 );
-/// The `Priority` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Priority {

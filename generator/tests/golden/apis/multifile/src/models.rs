@@ -6,8 +6,6 @@
 /// Its example, default and extension hold `$ref` keys that are data.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Literal {
-    /// The `document` property.
-    ///
     /// Default when absent: `{"$ref":"not-a-file.yaml"}`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub document: ::std::option::Option<
@@ -16,14 +14,14 @@ pub struct Literal {
     /// A property named like a keyword is still a property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub example: ::std::option::Option<::std::string::String>,
-    /// The `default` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<Tag>,
 }
-/// The `NewPet` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewPet {
-    /// The `name` property.
+    #[allow(missing_docs)]
     pub name: ::std::string::String,
 }
 impl NewPet {
@@ -36,22 +34,22 @@ impl NewPet {
 /// Refers back to the pets file, a cycle across files.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Owner {
-    /// The `name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `pets` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pets: ::std::option::Option<::std::vec::Vec<Pet>>,
 }
-/// The `Pet` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Pet {
-    /// The `name` property.
+    #[allow(missing_docs)]
     pub name: ::std::string::String,
-    /// The `tags` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-    /// The `owner` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<Owner>,
 }
@@ -66,17 +64,17 @@ impl Pet {
         }
     }
 }
-/// The `Problem` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Problem {
-    /// The `title` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
 }
-/// The `Tag` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Tag {
-    /// The `label` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
 }

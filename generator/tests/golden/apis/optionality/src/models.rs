@@ -6,40 +6,26 @@
 /// Sent and received, so required read-only and write-only fields are optional in Rust.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Account {
-    /// The `account_id` property.
-    ///
     /// Format: `uuid`. Read-only: set by the server in responses; requests leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::klarna_runtime::Uuid>,
-    /// The `name` property.
+    #[allow(missing_docs)]
     pub name: ::std::string::String,
-    /// The `password` property.
-    ///
     /// Write-only: sent in requests; responses leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
-    /// The `created_at` property.
-    ///
     /// Format: `date-time`. Read-only: set by the server in responses; requests leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
-    /// The `avatar` property.
-    ///
     /// Format: `byte`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar: ::std::option::Option<::klarna_runtime::Base64Bytes>,
-    /// The `balance` property.
-    ///
     /// Format: `decimal`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub balance: ::std::option::Option<::klarna_runtime::Decimal>,
-    /// The `born` property.
-    ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub born: ::std::option::Option<::klarna_runtime::Date>,
-    /// The `contact` property.
-    ///
     /// Format: `email`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<::std::string::String>,
@@ -60,45 +46,35 @@ impl Account {
         }
     }
 }
-/// The `Cart` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Cart {
-    /// The `id` property.
-    ///
     /// Read-only: set by the server in responses; requests leave it out.
     pub id: ::std::string::String,
     /// Minor units.
     pub amount: i64,
-    /// The `expires_at` property.
-    ///
     /// Format: `date-time`. Always present; may be null.
     #[serde(default)]
     pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
-    /// The `created` property.
-    ///
     /// Format: `date`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::klarna_runtime::Date>,
-    /// The `ratio` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ratio: ::std::option::Option<f32>,
-    /// The `weight` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
-    /// The `small` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub small: ::std::option::Option<i32>,
-    /// The `gift` property.
-    ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gift: ::std::option::Option<bool>,
-    /// The `secret` property.
-    ///
     /// Write-only: sent in requests; responses leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
-    /// The `legacy` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[deprecated = "marked deprecated in the API document"]
     pub legacy: ::std::option::Option<::std::string::String>,
@@ -138,10 +114,10 @@ pub struct CartUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub coupon: ::std::option::Option<::std::string::String>,
 }
-/// The `Owner` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Owner {
-    /// The `name` property.
+    #[allow(missing_docs)]
     pub name: ::std::string::String,
 }
 impl Owner {
@@ -154,12 +130,10 @@ impl Owner {
 /// Response-only. `quote_id` and `total` are confirmed; `fee` and `owner` are required by the document but inferred (no source confirms them), so they are optional in Rust.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Quote {
-    /// The `quote_id` property.
+    #[allow(missing_docs)]
     pub quote_id: ::std::string::String,
-    /// The `total` property.
+    #[allow(missing_docs)]
     pub total: i64,
-    /// The `fee` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fee: ::std::option::Option<i64>,
@@ -181,25 +155,19 @@ impl Quote {
         }
     }
 }
-/// The `QuotePage` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QuotePage {
-    /// The `quotes` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quotes: ::std::option::Option<::std::vec::Vec<Quote>>,
-    /// The `pagination` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<QuotePagination>,
 }
-/// The `QuotePagination` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QuotePagination {
-    /// The `last_item` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_item: ::std::option::Option<::std::string::String>,
@@ -207,10 +175,8 @@ pub struct QuotePagination {
 /// Request-only, so an inferred required field stays required.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QuoteRequest {
-    /// The `amount` property.
+    #[allow(missing_docs)]
     pub amount: i64,
-    /// The `channel` property.
-    ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     pub channel: ::std::string::String,
 }

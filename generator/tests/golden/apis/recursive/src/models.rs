@@ -3,44 +3,44 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
-/// The `Anything` schema.
+#[allow(missing_docs)]
 pub type Anything = ::serde_json::Value;
-/// The `Labels` schema.
+#[allow(missing_docs)]
 pub type Labels = ::std::collections::BTreeMap<
     ::std::string::String,
     ::std::string::String,
 >;
-/// The `Node` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Node {
-    /// The `value` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
-    /// The `next` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::boxed::Box<Node>>,
-    /// The `children` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<Node>>,
 }
-/// The `Ping` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Ping {
-    /// The `pong` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pong: ::std::option::Option<::std::boxed::Box<Pong>>,
 }
-/// The `Pong` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Pong {
-    /// The `ping` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ping: ::std::option::Option<::std::boxed::Box<Ping>>,
 }
-/// The `Tagged` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Tagged {
-    /// The `name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Properties not described by the schema, kept as received.

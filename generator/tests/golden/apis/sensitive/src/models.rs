@@ -3,16 +3,14 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
-/// The `Credential` schema.
+#[allow(missing_docs)]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Credential {
-    /// The `credential_id` property.
+    #[allow(missing_docs)]
     pub credential_id: ::std::string::String,
-    /// The `secret` property.
-    ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub secret: ::std::string::String,
-    /// The `note` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
 }
@@ -39,17 +37,13 @@ impl Credential {
         }
     }
 }
-/// The `CredentialRequest` schema.
+#[allow(missing_docs)]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CredentialRequest {
-    /// The `username` property.
+    #[allow(missing_docs)]
     pub username: ::std::string::String,
-    /// The `password` property.
-    ///
     /// Format: `password`. Sensitive: `Debug` shows it as `<redacted>`.
     pub password: ::std::string::String,
-    /// The `previous_password` property.
-    ///
     /// Format: `password`. Sensitive: `Debug` shows it as `<redacted>`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[deprecated = "marked deprecated in the API document"]
@@ -80,28 +74,24 @@ impl CredentialRequest {
         }
     }
 }
-/// The `Holder` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Holder {
-    /// The `name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-/// The `Token` schema.
+#[allow(missing_docs)]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Token {
-    /// The `token_id` property.
+    #[allow(missing_docs)]
     pub token_id: ::std::string::String,
-    /// The `value` property.
-    ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub value: ::std::string::String,
-    /// The `holder` property.
-    ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub holder: ::std::option::Option<Holder>,
-    /// The `type` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }

@@ -3,12 +3,12 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
-/// The `Created` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Created {
-    /// The `kind` property.
+    #[allow(missing_docs)]
     pub kind: ::std::string::String,
-    /// The `id` property.
+    #[allow(missing_docs)]
     pub id: ::std::string::String,
 }
 impl Created {
@@ -18,12 +18,12 @@ impl Created {
         Self { kind, id }
     }
 }
-/// The `Deleted` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Deleted {
-    /// The `kind` property.
+    #[allow(missing_docs)]
     pub kind: ::std::string::String,
-    /// The `reason` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
 }
@@ -37,7 +37,7 @@ impl Deleted {
         }
     }
 }
-/// The `Event` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
@@ -86,13 +86,13 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         }
     }
 }
-/// The `IdOrNumber` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum IdOrNumber {
-    /// The `Integer` alternative.
+    #[allow(missing_docs)]
     Integer(i64),
-    /// The `String` alternative.
+    #[allow(missing_docs)]
     String(::std::string::String),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
@@ -125,15 +125,13 @@ impl<'de> ::serde::Deserialize<'de> for IdOrNumber {
         Ok(Self::Unknown(value))
     }
 }
-/// The `Merged` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Merged {
-    /// The `kind` property.
+    #[allow(missing_docs)]
     pub kind: ::std::string::String,
-    /// The `id` property.
+    #[allow(missing_docs)]
     pub id: ::std::string::String,
-    /// The `at` property.
-    ///
     /// Format: `date-time`.
     pub at: ::klarna_runtime::DateTime,
 }

@@ -19,18 +19,18 @@ pub enum GadgetEventType {
 #[allow(deprecated)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Holder {
-    /// The `gadget` property.
+    #[allow(missing_docs)]
     pub gadget: LegacyGadget,
-    /// The `code` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<LegacyCode>,
-    /// The `mode` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<LegacyMode>,
-    /// The `choice` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub choice: ::std::option::Option<LegacyChoice>,
-    /// The `ids` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<LegacyIds>,
     /// A gadget or a count.
@@ -70,9 +70,9 @@ impl Holder {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum HolderEither {
-    /// The `LegacyGadget` alternative.
+    #[allow(missing_docs)]
     LegacyGadget(LegacyGadget),
-    /// The `Integer` alternative.
+    #[allow(missing_docs)]
     Integer(i64),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
@@ -113,9 +113,9 @@ impl<'de> ::serde::Deserialize<'de> for HolderEither {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum LegacyChoice {
-    /// The `LegacyGadget` alternative.
+    #[allow(missing_docs)]
     LegacyGadget(LegacyGadget),
-    /// The `String` alternative.
+    #[allow(missing_docs)]
     String(::std::string::String),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),

@@ -29,13 +29,13 @@ pub struct LegacyProblem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
-/// The `ListGadgetsResponse` schema.
+#[allow(missing_docs)]
 #[allow(deprecated)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListGadgetsResponse {
-    /// The `gadgets` property.
+    #[allow(missing_docs)]
     pub gadgets: ::std::vec::Vec<LegacyGadget>,
-    /// The `pagination` property.
+    #[allow(missing_docs)]
     pub pagination: ListGadgetsResponsePagination,
 }
 #[allow(deprecated)]
@@ -50,10 +50,10 @@ impl ListGadgetsResponse {
         Self { gadgets, pagination }
     }
 }
-/// The `ListGadgetsResponsePagination` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListGadgetsResponsePagination {
-    /// The `last_item` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_item: ::std::option::Option<::std::string::String>,
 }

@@ -5,38 +5,38 @@
 //! Request and response models, part_001.
 #[allow(unused_imports)]
 use super::*;
-/// The `Address` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Address {
-    /// The `line` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line: ::std::option::Option<::std::string::String>,
 }
-/// The `address` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Address2 {
-    /// The `street` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub street: ::std::option::Option<::std::string::String>,
 }
-/// The `Box` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Box {
-    /// The `inner` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inner: ::std::option::Option<::std::string::String>,
 }
-/// The `checkbox-v2` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckboxV2 {
-    /// The `Parameter1.Name` property.
+    #[allow(missing_docs)]
     #[serde(
         rename = "Parameter1.Name",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub parameter1_name: ::std::option::Option<::std::string::String>,
-    /// The `3ds` property.
+    #[allow(missing_docs)]
     #[serde(
         rename = "3ds",
         default,
@@ -48,9 +48,9 @@ pub struct CheckboxV2 {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Moment {
-    /// The `String` alternative.
+    #[allow(missing_docs)]
     String(::klarna_runtime::Date),
-    /// The `String` alternative.
+    #[allow(missing_docs)]
     String2(::std::string::String),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
@@ -83,47 +83,47 @@ impl<'de> ::serde::Deserialize<'de> for Moment {
         Ok(Self::Unknown(value))
     }
 }
-/// The `400` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct N400 {
-    /// The `code` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
 }
-/// The `No such order error message` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NoSuchOrderErrorMessage {
-    /// The `message` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
-/// The `Option` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Option {
-    /// The `type` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// The `ref` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// The `self` property.
+    #[allow(missing_docs)]
     #[serde(
         rename = "self",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub self_: ::std::option::Option<::std::string::String>,
-    /// The `send` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send: ::std::option::Option<::std::string::String>,
-    /// The `Self` property.
+    #[allow(missing_docs)]
     #[serde(
         rename = "Self",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub self2: ::std::option::Option<::std::string::String>,
-    /// The `async` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#async: ::std::option::Option<i64>,
 }

@@ -5,56 +5,56 @@
 //! Request and response models, part_002.
 #[allow(unused_imports)]
 use super::*;
-/// The `Pet` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Pet {
-    /// The `owner` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<PetOwner2>,
-    /// The `tag` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<PetOwner>,
 }
-/// The `PetOwner` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PetOwner {
-    /// The `id` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
 }
-/// The `PetOwner` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PetOwner2 {
-    /// The `name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-/// The `Result` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Result {
-    /// The `value` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<Vec>,
-    /// The `boxed` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub boxed: ::std::option::Option<Box>,
-    /// The `text` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<String>,
 }
-/// The `Self` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Self_ {
-    /// The `name` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-/// The `String` schema.
+#[allow(missing_docs)]
 pub type String = ::std::string::String;
-/// The `Type` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Type {
-    /// The `self` property.
+    #[allow(missing_docs)]
     #[serde(
         rename = "self",
         default,
@@ -62,5 +62,5 @@ pub struct Type {
     )]
     pub self_: ::std::option::Option<Self_>,
 }
-/// The `Vec` schema.
+#[allow(missing_docs)]
 pub type Vec = ::std::vec::Vec<::std::string::String>;

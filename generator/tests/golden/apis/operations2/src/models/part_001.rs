@@ -5,12 +5,12 @@
 //! Request and response models, part_001.
 #[allow(unused_imports)]
 use super::*;
-/// The `CreateChargeBody` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateChargeBody {
-    /// The `amount` property.
+    #[allow(missing_docs)]
     pub amount: i64,
-    /// The `metadata` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -26,41 +26,41 @@ impl CreateChargeBody {
         }
     }
 }
-/// The `CreateChargeCreated` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateChargeCreated {
-    /// The `gte` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gte: ::std::option::Option<i64>,
-    /// The `lt` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lt: ::std::option::Option<i64>,
 }
-/// The `CreateChargeFilter` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateChargeFilter {
-    /// The `currency` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
 }
-/// The `CreateChargeResponse` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateChargeResponse {
-    /// The `id` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
-/// The `Fault` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Fault {
-    /// The `code` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
 }
-/// The `File` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct File {
-    /// The `file_id` property.
+    #[allow(missing_docs)]
     pub file_id: ::std::string::String,
 }
 impl File {
@@ -70,12 +70,12 @@ impl File {
         Self { file_id }
     }
 }
-/// The `FileList` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileList {
-    /// The `files` property.
+    #[allow(missing_docs)]
     pub files: ::std::vec::Vec<File>,
-    /// The `pagination` property.
+    #[allow(missing_docs)]
     pub pagination: FileListPagination,
 }
 impl FileList {
@@ -85,13 +85,11 @@ impl FileList {
         Self { files, pagination }
     }
 }
-/// The `FileListPagination` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileListPagination {
-    /// The `count` property.
+    #[allow(missing_docs)]
     pub count: i64,
-    /// The `last_item` property.
-    ///
     /// May be absent, null, or a value; the three are sent differently.
     #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub last_item: ::klarna_runtime::Nullable<::std::string::String>,

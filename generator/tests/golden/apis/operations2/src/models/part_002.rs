@@ -5,10 +5,10 @@
 //! Request and response models, part_002.
 #[allow(unused_imports)]
 use super::*;
-/// The `GetJobError409` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetJobError409 {
-    /// The `locked_by` property.
+    #[allow(missing_docs)]
     pub locked_by: ::std::string::String,
 }
 impl GetJobError409 {
@@ -18,12 +18,12 @@ impl GetJobError409 {
         Self { locked_by }
     }
 }
-/// The `Problem` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Problem {
-    /// The `title` property.
+    #[allow(missing_docs)]
     pub title: ::std::string::String,
-    /// The `detail` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
 }
@@ -37,27 +37,27 @@ impl Problem {
         }
     }
 }
-/// The `ReplaceFileMetadataBody` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ReplaceFileMetadataBody {
-    /// The `label` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
 }
-/// The `ReplaceFileMetadataResponse` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ReplaceFileMetadataResponse {
-    /// The `ok` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ok: ::std::option::Option<bool>,
 }
-/// The `UploadFileBody` schema.
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UploadFileBody {
-    /// The `file` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
-    /// The `filename` property.
+    #[allow(missing_docs)]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
 }
