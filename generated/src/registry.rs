@@ -39,13 +39,13 @@ pub fn roundtrip(
             through::<crate::identity::models::CustomerTokenStatus>(value)
         }
         #[cfg(feature = "identity")]
-        "identity::Error" => through::<crate::identity::models::Error>(value),
+        "identity::ErrorBody" => through::<crate::identity::models::ErrorBody>(value),
+        #[cfg(feature = "identity")]
+        "identity::ErrorBodyErrorType" => {
+            through::<crate::identity::models::ErrorBodyErrorType>(value)
+        }
         #[cfg(feature = "identity")]
         "identity::ErrorDetail" => through::<crate::identity::models::ErrorDetail>(value),
-        #[cfg(feature = "identity")]
-        "identity::ErrorErrorType" => {
-            through::<crate::identity::models::ErrorErrorType>(value)
-        }
         #[cfg(feature = "identity")]
         "identity::IdentitySdkToken" => {
             through::<crate::identity::models::IdentitySdkToken>(value)
@@ -69,16 +69,16 @@ pub fn roundtrip(
             through::<crate::interoperability::models::CustomerJourney>(value)
         }
         #[cfg(feature = "interoperability")]
-        "interoperability::Error" => {
-            through::<crate::interoperability::models::Error>(value)
+        "interoperability::ErrorBody" => {
+            through::<crate::interoperability::models::ErrorBody>(value)
+        }
+        #[cfg(feature = "interoperability")]
+        "interoperability::ErrorBodyErrorType" => {
+            through::<crate::interoperability::models::ErrorBodyErrorType>(value)
         }
         #[cfg(feature = "interoperability")]
         "interoperability::ErrorDetail" => {
             through::<crate::interoperability::models::ErrorDetail>(value)
-        }
-        #[cfg(feature = "interoperability")]
-        "interoperability::ErrorErrorType" => {
-            through::<crate::interoperability::models::ErrorErrorType>(value)
         }
         #[cfg(feature = "interoperability")]
         "interoperability::InteroperabilitySdkToken" => {
@@ -249,7 +249,7 @@ pub fn roundtrip(
             through::<crate::management::models::EnablementType>(value)
         }
         #[cfg(feature = "management")]
-        "management::Error" => through::<crate::management::models::Error>(value),
+        "management::ErrorBody" => through::<crate::management::models::ErrorBody>(value),
         #[cfg(feature = "management")]
         "management::GenerateSettlementReportRequest" => {
             through::<crate::management::models::GenerateSettlementReportRequest>(value)
@@ -537,14 +537,14 @@ pub fn roundtrip(
         #[cfg(feature = "messaging")]
         "messaging::Currency" => through::<crate::messaging::models::Currency>(value),
         #[cfg(feature = "messaging")]
-        "messaging::Error" => through::<crate::messaging::models::Error>(value),
+        "messaging::ErrorBody" => through::<crate::messaging::models::ErrorBody>(value),
+        #[cfg(feature = "messaging")]
+        "messaging::ErrorBodyErrorType" => {
+            through::<crate::messaging::models::ErrorBodyErrorType>(value)
+        }
         #[cfg(feature = "messaging")]
         "messaging::ErrorDetail" => {
             through::<crate::messaging::models::ErrorDetail>(value)
-        }
-        #[cfg(feature = "messaging")]
-        "messaging::ErrorErrorType" => {
-            through::<crate::messaging::models::ErrorErrorType>(value)
         }
         #[cfg(feature = "messaging")]
         "messaging::MessagingContent" => {
@@ -603,14 +603,16 @@ pub fn roundtrip(
             >(value)
         }
         #[cfg(feature = "notification")]
-        "notification::Error" => through::<crate::notification::models::Error>(value),
+        "notification::ErrorBody" => {
+            through::<crate::notification::models::ErrorBody>(value)
+        }
+        #[cfg(feature = "notification")]
+        "notification::ErrorBodyErrorType" => {
+            through::<crate::notification::models::ErrorBodyErrorType>(value)
+        }
         #[cfg(feature = "notification")]
         "notification::ErrorDetail" => {
             through::<crate::notification::models::ErrorDetail>(value)
-        }
-        #[cfg(feature = "notification")]
-        "notification::ErrorErrorType" => {
-            through::<crate::notification::models::ErrorErrorType>(value)
         }
         #[cfg(feature = "notification")]
         "notification::EventType" => {
@@ -885,13 +887,13 @@ pub fn roundtrip(
             through::<crate::payment::models::DisputeShipment>(value)
         }
         #[cfg(feature = "payment")]
-        "payment::Error" => through::<crate::payment::models::Error>(value),
+        "payment::ErrorBody" => through::<crate::payment::models::ErrorBody>(value),
+        #[cfg(feature = "payment")]
+        "payment::ErrorBodyErrorType" => {
+            through::<crate::payment::models::ErrorBodyErrorType>(value)
+        }
         #[cfg(feature = "payment")]
         "payment::ErrorDetail" => through::<crate::payment::models::ErrorDetail>(value),
-        #[cfg(feature = "payment")]
-        "payment::ErrorErrorType" => {
-            through::<crate::payment::models::ErrorErrorType>(value)
-        }
         #[cfg(feature = "payment")]
         "payment::EventReservation" => {
             through::<crate::payment::models::EventReservation>(value)
@@ -1253,9 +1255,9 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
     const ALL: &[(&str, bool)] = &[
         ("identity::CustomerTokenIntrospection", cfg!(feature = "identity")),
         ("identity::CustomerTokenStatus", cfg!(feature = "identity")),
-        ("identity::Error", cfg!(feature = "identity")),
+        ("identity::ErrorBody", cfg!(feature = "identity")),
+        ("identity::ErrorBodyErrorType", cfg!(feature = "identity")),
         ("identity::ErrorDetail", cfg!(feature = "identity")),
-        ("identity::ErrorErrorType", cfg!(feature = "identity")),
         ("identity::IdentitySdkToken", cfg!(feature = "identity")),
         ("identity::RevokeCustomerTokenResponse", cfg!(feature = "identity")),
         ("identity::ValidationError", cfg!(feature = "identity")),
@@ -1264,9 +1266,9 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
             cfg!(feature = "interoperability"),
         ),
         ("interoperability::CustomerJourney", cfg!(feature = "interoperability")),
-        ("interoperability::Error", cfg!(feature = "interoperability")),
+        ("interoperability::ErrorBody", cfg!(feature = "interoperability")),
+        ("interoperability::ErrorBodyErrorType", cfg!(feature = "interoperability")),
         ("interoperability::ErrorDetail", cfg!(feature = "interoperability")),
-        ("interoperability::ErrorErrorType", cfg!(feature = "interoperability")),
         (
             "interoperability::InteroperabilitySdkToken",
             cfg!(feature = "interoperability"),
@@ -1317,7 +1319,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("management::EnablementCriteria", cfg!(feature = "management")),
         ("management::EnablementMarket", cfg!(feature = "management")),
         ("management::EnablementType", cfg!(feature = "management")),
-        ("management::Error", cfg!(feature = "management")),
+        ("management::ErrorBody", cfg!(feature = "management")),
         ("management::GenerateSettlementReportRequest", cfg!(feature = "management")),
         ("management::HashedBankAccountNumber", cfg!(feature = "management")),
         ("management::IpEnforcementMode", cfg!(feature = "management")),
@@ -1392,9 +1394,9 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("management::UserAccessRequest", cfg!(feature = "management")),
         ("management::ValidationError", cfg!(feature = "management")),
         ("messaging::Currency", cfg!(feature = "messaging")),
-        ("messaging::Error", cfg!(feature = "messaging")),
+        ("messaging::ErrorBody", cfg!(feature = "messaging")),
+        ("messaging::ErrorBodyErrorType", cfg!(feature = "messaging")),
         ("messaging::ErrorDetail", cfg!(feature = "messaging")),
-        ("messaging::ErrorErrorType", cfg!(feature = "messaging")),
         ("messaging::MessagingContent", cfg!(feature = "messaging")),
         ("messaging::MessagingNode", cfg!(feature = "messaging")),
         ("messaging::MessagingNodeType", cfg!(feature = "messaging")),
@@ -1417,9 +1419,9 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
             "notification::CustomerTokenRevokedEventPayloadState",
             cfg!(feature = "notification"),
         ),
-        ("notification::Error", cfg!(feature = "notification")),
+        ("notification::ErrorBody", cfg!(feature = "notification")),
+        ("notification::ErrorBodyErrorType", cfg!(feature = "notification")),
         ("notification::ErrorDetail", cfg!(feature = "notification")),
-        ("notification::ErrorErrorType", cfg!(feature = "notification")),
         ("notification::EventType", cfg!(feature = "notification")),
         ("notification::KlarnaCustomer", cfg!(feature = "notification")),
         ("notification::ListSigningKeysResponse", cfg!(feature = "notification")),
@@ -1513,9 +1515,9 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("payment::CustomerTokenScope", cfg!(feature = "payment")),
         ("payment::DisputeList", cfg!(feature = "payment")),
         ("payment::DisputeShipment", cfg!(feature = "payment")),
-        ("payment::Error", cfg!(feature = "payment")),
+        ("payment::ErrorBody", cfg!(feature = "payment")),
+        ("payment::ErrorBodyErrorType", cfg!(feature = "payment")),
         ("payment::ErrorDetail", cfg!(feature = "payment")),
-        ("payment::ErrorErrorType", cfg!(feature = "payment")),
         ("payment::EventReservation", cfg!(feature = "payment")),
         ("payment::Geolocation", cfg!(feature = "payment")),
         ("payment::Insurance", cfg!(feature = "payment")),

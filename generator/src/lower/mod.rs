@@ -233,10 +233,9 @@ impl<'a> ApiLowerer<'a> {
 
     /// Claims a type name in the API's type scope.
     fn claim_type(&mut self, wanted: &str, pointer: &str) -> String {
-        names::claim(
+        names::claim_type(
             &mut self.type_scope,
             wanted,
-            "type",
             names::Place {
                 file: &self.spec.display_path,
                 location: Location::Pointer(pointer.to_owned()),

@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::naming::{Collision, Scope};
 
 /// Where a claimed name's thing is, for the rename warning.
+#[derive(Clone)]
 pub(in crate::lower) struct Place<'a> {
     /// The document, as shown.
     pub file: &'a str,
@@ -42,6 +43,44 @@ pub(in crate::lower) fn claim(
     given
 }
 
+/// Type names a schema may not take, because users meet the runtime's item of that name through the same
+/// paths (a schema `Error` would give `klarna::payment::Error` beside `klarna::Error`, the runtime's error),
+/// with the name taken instead and why.
+pub(in crate::lower) const RUNTIME_TYPE_NAMES: &[(&str, &str, &str)] = &[(
+    "Error",
+    "ErrorBody",
+    "`Error` is the runtime's error type; read this body from one with `body_as`",
+)];
+
+/// Claims a type name: as [`claim`], except that a name of [`RUNTIME_TYPE_NAMES`] is replaced by its
+/// alternative first, reported like any rename.
+pub(in crate::lower) fn claim_type(
+    scope: &mut Scope,
+    wanted: &str,
+    place: Place<'_>,
+    diags: &mut Diagnostics,
+) -> String {
+    let instead = RUNTIME_TYPE_NAMES
+        .iter()
+        .find(|(name, _, _)| *name == wanted)
+        .map(|(name, alternative, reason)| {
+            diags.push(Diagnostic::warning(
+                place.file,
+                place.location.clone(),
+                rename_message(
+                    "type",
+                    &Collision {
+                        wanted: (*name).to_owned(),
+                        given: (*alternative).to_owned(),
+                        reason: (*reason).to_owned(),
+                    },
+                ),
+            ));
+            *alternative
+        });
+    claim(scope, instead.unwrap_or(wanted), "type", place, diags)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +90,27 @@ mod tests {
             file: "a.yaml",
             location: Location::Pointer("#/x".into()),
         }
+    }
+
+    #[test]
+    fn a_schema_named_error_becomes_error_body_and_says_so() {
+        let mut scope = Scope::new(Vec::<String>::new());
+        let mut diags = Diagnostics::new();
+        assert_eq!(
+            claim_type(&mut scope, "Error", place(), &mut diags),
+            "ErrorBody"
+        );
+        assert_eq!(
+            claim_type(&mut scope, "Problem", place(), &mut diags),
+            "Problem"
+        );
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "type `Error` renamed to `ErrorBody`: `Error` is the runtime's error type; read this body from one with `body_as`"
+            ]
+        );
     }
 
     #[test]

@@ -829,7 +829,7 @@ pub enum EnablementType {
 );
 /// Error body returned with 4xx and 5xx responses. The code fields are open strings; new values may appear.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Error {
+pub struct ErrorBody {
     /// Unique identifier of this error occurrence; quote it when contacting Klarna support.
     pub error_id: ::std::string::String,
     /// Broad error category, for example ACCESS_ERROR, INPUT_ERROR, RESOURCE_ERROR or TECHNICAL_ERROR.
@@ -848,7 +848,7 @@ pub struct Error {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ValidationError>>,
 }
-impl Error {
+impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
     pub fn new(

@@ -621,11 +621,11 @@ pub struct DisputeShipment {
 }
 /// Error body Klarna returns with 4xx and 5xx responses.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Error {
+pub struct ErrorBody {
     /// Unique identifier of this error occurrence (a UUID); quote it when contacting Klarna.
     pub error_id: ::std::string::String,
     /// Broad category of the error.
-    pub error_type: ErrorErrorType,
+    pub error_type: ErrorBodyErrorType,
     /// Machine-readable reason, meant for program logic. Known values include UNAUTHORIZED, RATE_LIMITED, NOT_FOUND, RESOURCE_NOT_FOUND, OPERATION_FORBIDDEN, RESOURCE_CONFLICT, VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and TIMEOUT; treat it as an open set.
     pub error_code: ::std::string::String,
     /// Human-readable explanation for developers; not meant to be shown to customers.
@@ -640,12 +640,12 @@ pub struct Error {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
 }
-impl Error {
+impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
     pub fn new(
         error_id: ::std::string::String,
-        error_type: ErrorErrorType,
+        error_type: ErrorBodyErrorType,
         error_code: ::std::string::String,
         error_message: ::std::string::String,
     ) -> Self {
@@ -660,6 +660,25 @@ impl Error {
         }
     }
 }
+/// Broad category of the error.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ErrorBodyErrorType {
+    /// `ACCESS_ERROR`
+    AccessError,
+    /// `INPUT_ERROR`
+    InputError,
+    /// `RESOURCE_ERROR`
+    ResourceError,
+    /// `TECHNICAL_ERROR`
+    TechnicalError,
+    /// A value this version of the SDK does not know yet; the text is kept as received.
+    Unknown(::std::string::String),
+}
+::klarna_runtime::__string_enum!(
+    ErrorBodyErrorType { AccessError => "ACCESS_ERROR", InputError => "INPUT_ERROR",
+    ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
+);
 /// One field-level problem, as shaped in Klarna's error-handling guide.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorDetail {
@@ -673,25 +692,6 @@ pub struct ErrorDetail {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-/// Broad category of the error.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ErrorErrorType {
-    /// `ACCESS_ERROR`
-    AccessError,
-    /// `INPUT_ERROR`
-    InputError,
-    /// `RESOURCE_ERROR`
-    ResourceError,
-    /// `TECHNICAL_ERROR`
-    TechnicalError,
-    /// A value this version of the SDK does not know yet; the text is kept as received.
-    Unknown(::std::string::String),
-}
-::klarna_runtime::__string_enum!(
-    ErrorErrorType { AccessError => "ACCESS_ERROR", InputError => "INPUT_ERROR",
-    ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
-);
 /// An event ticket booking that is part of the purchase.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventReservation {
