@@ -860,3 +860,72 @@ fn percent_decode(text: &str, plus_is_space: bool) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static STORE: Route = Route {
+        api: "management",
+        id: "getStore",
+        method: "GET",
+        pieces: &["/v2/accounts/", "/stores/", ""],
+        params: &["partner_account_id", "store_id"],
+    };
+
+    #[test]
+    fn routes_take_their_paths_apart() {
+        assert_eq!(
+            STORE.parse("/v2/accounts/krn:a:b/stores/s%201"),
+            Some(vec!["krn:a:b".to_owned(), "s 1".to_owned()])
+        );
+        assert_eq!(STORE.parse("/v2/accounts/a/stores/"), None);
+        assert_eq!(STORE.parse("/v2/accounts/a/stores/s/x"), None);
+        assert_eq!(STORE.parse("/v2/accounts//stores/s"), None);
+        assert_eq!(STORE.parse("/v1/accounts/a/stores/s"), None);
+        assert_eq!(
+            STORE.template(),
+            "/v2/accounts/{partner_account_id}/stores/{store_id}"
+        );
+        let fixed = Route {
+            pieces: &["/v2/notification/webhooks"],
+            params: &[],
+            ..STORE
+        };
+        assert_eq!(fixed.parse("/v2/notification/webhooks"), Some(vec![]));
+        assert_eq!(fixed.parse("/v2/notification/webhooks/x"), None);
+    }
+
+    #[test]
+    fn escapes_are_decoded() {
+        assert_eq!(percent_decode("a+b%2Fc", true), "a b/c");
+        assert_eq!(percent_decode("a+b", false), "a+b");
+        assert_eq!(percent_decode("100%zz%4", true), "100%zz%4");
+        assert_eq!(percent_decode("%C3%A9", false), "é");
+    }
+
+    #[test]
+    fn body_differences_name_the_first_place() {
+        let want = json!({"amount": 5, "lines": [{"name": "a"}], "currency": "EUR"});
+        assert_eq!(difference(&want, &want.clone(), String::new()), None);
+        let got = json!({"amount": 5, "lines": [{"name": "b"}], "currency": "EUR"});
+        assert_eq!(
+            difference(&want, &got, String::new()).as_deref(),
+            Some("/lines/0/name is \"b\", the stub wants \"a\"")
+        );
+        let got = json!({"amount": 5, "lines": [{"name": "a"}]});
+        assert_eq!(
+            difference(&want, &got, String::new()).as_deref(),
+            Some("/currency is missing, the stub wants \"EUR\"")
+        );
+        let got = json!({"amount": 5, "lines": [{"name": "a"}], "currency": "EUR", "x": 1});
+        assert_eq!(
+            difference(&want, &got, String::new()).as_deref(),
+            Some("/x is not in the stub's body")
+        );
+        assert_eq!(
+            difference(&json!([1]), &json!([1, 2]), String::new()).as_deref(),
+            Some("/ is [1,2], the stub wants [1]")
+        );
+    }
+}
