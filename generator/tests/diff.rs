@@ -30,7 +30,16 @@ const CASES: &[(&str, &[(K, C)])] = &[
     ("body_added_required", &[(K::BodyAdded, B)]),
     ("body_added_optional", &[(K::BodyAdded, N)]),
     ("body_removed", &[(K::BodyRemoved, B)]),
-    ("body_type_changed", &[(K::BodyTypeChanged, B)]),
+    // `Tag` stops being response-only (the new body is a `Tag`), so it is no longer `#[non_exhaustive]`.
+    (
+        "body_type_changed",
+        &[(K::BodyTypeChanged, B), (K::StructExhaustivenessChanged, N)],
+    ),
+    // `Tag` leaves the request (PetInput.tags removed): response-only, so `#[non_exhaustive]` now.
+    (
+        "struct_sealed",
+        &[(K::FieldRemoved, B), (K::StructExhaustivenessChanged, N)],
+    ),
     ("body_became_required", &[(K::BodyRequiredChanged, B)]),
     // Request fields (PetInput is only sent).
     ("request_field_added_required", &[(K::FieldAdded, B)]),
@@ -137,6 +146,33 @@ fn run(case: &str) -> Report {
         diff::load_pair(&dir.join("old.yaml"), &dir.join("new.yaml"), "0.3.1")
             .unwrap_or_else(|d| panic!("{case}: fixture does not load:\n{d}"));
     diff::diff(&old, &new)
+}
+
+/// Response-only structs are `#[non_exhaustive]` (built with `new` or `Default`), so a new optional field
+/// breaks no Rust code, a new required one changes `new`, and sealing a struct breaks struct literals:
+/// the Rust side the diff predicts for `cargo semver-checks`.
+#[test]
+fn rust_breaking_follows_non_exhaustive_response_structs() {
+    let table: &[(&str, K, bool)] = &[
+        ("response_field_added_optional", K::FieldAdded, false),
+        ("response_field_added_required", K::FieldAdded, true),
+        ("request_field_added_optional", K::FieldAdded, true),
+        ("struct_sealed", K::StructExhaustivenessChanged, true),
+        ("body_type_changed", K::StructExhaustivenessChanged, false),
+    ];
+    for (case, kind, rust_breaking) in table {
+        let report = run(case);
+        let change = report
+            .changes
+            .iter()
+            .find(|c| c.kind == *kind)
+            .unwrap_or_else(|| panic!("{case}: no {kind:?}"));
+        assert_eq!(
+            change.rust_breaking, *rust_breaking,
+            "{case}: {}",
+            change.message
+        );
+    }
 }
 
 #[test]

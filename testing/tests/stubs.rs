@@ -195,9 +195,9 @@ async fn messaging_matches_typed_query_parameters() {
 async fn identity_matches_a_header_parameter() {
     let server = StubServer::start().await.unwrap();
     let client = server.client();
-    let token = IdentitySdkToken {
-        sdk_token: Some("sdk-token-1".into()),
-    };
+    // A response-only model is `#[non_exhaustive]`: built from `Default`, not with a struct literal.
+    let mut token = IdentitySdkToken::default();
+    token.sdk_token = Some("sdk-token-1".into());
     let stub = server.identity_sdk_tokens().create(
         |when| {
             when.partner_account_id(ACCOUNT)

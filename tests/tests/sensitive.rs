@@ -168,9 +168,10 @@ async fn golden_models_and_builders_redact_what_the_document_marks() {
     let server = MockServer::start().await;
     let c = golden(&server);
     let mut token = Token::new("t1".into(), PATH_TOKEN.into());
-    token.holder = Some(Holder {
-        name: Some("HOLDERSECRET_10".into()),
-    });
+    // `Holder` is response-only, so `#[non_exhaustive]`: built from `Default`.
+    let mut holder = Holder::default();
+    holder.name = Some("HOLDERSECRET_10".into());
+    token.holder = Some(holder);
     token.r#type = Some("card".into());
     let shown = format!("{token:?}");
     assert_hidden("Token", &shown, &[PATH_TOKEN, "HOLDERSECRET_10"]);

@@ -174,6 +174,8 @@ pub enum ChangeKind {
     TypeRemoved,
     /// A named type changed shape (struct ↔ enum ↔ union ↔ alias) or an alias changed target.
     TypeChanged,
+    /// A struct became `#[non_exhaustive]` (it is now decoded from responses only) or stopped being so.
+    StructExhaustivenessChanged,
     /// A struct field is new.
     FieldAdded,
     /// A struct field is gone.

@@ -46,8 +46,40 @@ pub(super) fn diff_types(old: &Api, new: &Api, d: &mut ApiDiff<'_>) {
         };
         let usage = d.usage_of(name);
         match (&o.kind, &n.kind) {
-            (TypeKind::Struct { fields: of, .. }, TypeKind::Struct { fields: nf, .. }) => {
-                diff_fields(name, of, nf, usage, d);
+            (
+                TypeKind::Struct {
+                    fields: of,
+                    non_exhaustive: o_sealed,
+                    ..
+                },
+                TypeKind::Struct {
+                    fields: nf,
+                    non_exhaustive: n_sealed,
+                    ..
+                },
+            ) => {
+                if o_sealed != n_sealed {
+                    // No change on the wire; in Rust, sealing breaks users' struct literals.
+                    let msg = if *n_sealed {
+                        format!(
+                            "struct `{name}` is now `#[non_exhaustive]` (decoded from responses only): build it with `new` or `Default`"
+                        )
+                    } else {
+                        format!(
+                            "struct `{name}` is no longer `#[non_exhaustive]` (now also sent in requests)"
+                        )
+                    };
+                    d.push(
+                        ChangeKind::StructExhaustivenessChanged,
+                        Class::NonBreaking,
+                        *n_sealed,
+                        name,
+                        None,
+                        &n.pointer,
+                        msg,
+                    );
+                }
+                diff_fields(name, of, nf, usage, *o_sealed && *n_sealed, d);
             }
             (TypeKind::StringEnum { variants: ov }, TypeKind::StringEnum { variants: nv }) => {
                 let ov: Vec<String> = ov.iter().map(|v| v.name.wire.clone()).collect();
@@ -212,11 +244,13 @@ pub(super) fn rust_wrapper(p: Presence) -> &'static str {
     }
 }
 
+/// `sealed`: the struct is `#[non_exhaustive]` on both sides, so users never write it as a literal.
 pub(super) fn diff_fields(
     ty: &str,
     old: &[Field],
     new: &[Field],
     usage: Usage,
+    sealed: bool,
     d: &mut ApiDiff<'_>,
 ) {
     let olds: BTreeMap<&str, &Field> = old.iter().map(|f| (f.name.wire.as_str(), f)).collect();
@@ -255,11 +289,12 @@ pub(super) fn diff_fields(
                 type_text(&n.ty),
                 u.label()
             );
-            // Structs are not `#[non_exhaustive]`: a new pub field breaks struct literals.
+            // A new pub field breaks struct literals, unless the struct is `#[non_exhaustive]` (no
+            // literals); a new required field still changes `new`'s arguments.
             d.push(
                 ChangeKind::FieldAdded,
                 class,
-                true,
+                !sealed || required,
                 ty,
                 Some(name),
                 &n.pointer,

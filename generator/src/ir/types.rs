@@ -39,6 +39,11 @@ pub enum TypeKind {
         additional: Option<AdditionalField>,
         /// How the struct can be constructed.
         construct: Construct,
+        /// Decoded from responses only: `#[non_exhaustive]`, so a field the service adds is not a
+        /// breaking change; users build one with `new` (or `Default`), never with a struct literal. Only
+        /// written to the JSON dump when set.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        non_exhaustive: bool,
     },
     /// A string enum with an `Unknown(String)` fallback.
     StringEnum {

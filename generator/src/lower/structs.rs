@@ -93,6 +93,8 @@ impl ApiLowerer<'_> {
             fields,
             additional,
             construct,
+            // Decided by the directions pass, which knows where the type travels.
+            non_exhaustive: false,
         }
     }
 

@@ -161,6 +161,7 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
             fields,
             additional,
             construct,
+            non_exhaustive,
         } => {
             let mut views: Vec<FieldView> = fields.iter().map(field_view).collect();
             if let Some(extra) = additional {
@@ -174,13 +175,23 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
                     ),
                 });
             }
+            let required = fields
+                .iter()
+                .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+                .count();
             let ctor = (*construct == Construct::New).then(|| CtorView {
-                attrs: if t.allow_deprecated || fields.iter().any(|f| f.deprecated) {
-                    "#[allow(deprecated)] // initializes deprecated fields to their empty value"
-                        .into()
-                } else {
-                    String::new()
-                },
+                attrs: [
+                    (t.allow_deprecated || fields.iter().any(|f| f.deprecated))
+                        .then_some("#[allow(deprecated)] // initializes deprecated fields to their empty value"),
+                    // A response-only struct has no other way to be built.
+                    (required > 7).then_some(
+                        "#[allow(clippy::too_many_arguments)] // one argument per required field",
+                    ),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n"),
                 params: fields
                     .iter()
                     .filter(|f| {
@@ -217,6 +228,12 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
                     .chain(additional.iter().map(|a| (a.rust.as_str(), false, false))),
                 t.allow_deprecated,
             );
+            let attrs = if *non_exhaustive {
+                // Decoded from responses only: a field the service adds is not a breaking change.
+                format!("{attrs}\n#[non_exhaustive]")
+            } else {
+                attrs
+            };
             TypeView::Struct(StructView {
                 name,
                 doc,

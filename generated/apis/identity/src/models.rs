@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
 /// What Klarna knows about a customer token.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerTokenIntrospection {
     #[allow(missing_docs)]
@@ -121,6 +122,7 @@ pub struct ErrorDetail {
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
 /// A token for initialising Klarna's SDKs for an identified customer.
+#[non_exhaustive]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IdentitySdkToken {
     /// Opaque, short-lived token to pass to Klarna's Web or Mobile SDK.
@@ -137,6 +139,7 @@ impl ::std::fmt::Debug for IdentitySdkToken {
     }
 }
 /// Confirmation of a revoked customer token.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RevokeCustomerTokenResponse {
     /// The partner's own reference of the token that was revoked.

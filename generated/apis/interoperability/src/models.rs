@@ -105,6 +105,7 @@ pub struct ErrorDetail {
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
 /// A token for initialising Klarna's SDKs within an existing Klarna session.
+#[non_exhaustive]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InteroperabilitySdkToken {
     /// Opaque, short-lived token to pass to Klarna's Web or Mobile SDK.
@@ -127,6 +128,7 @@ impl InteroperabilitySdkToken {
     }
 }
 /// A token carrying a customer's Klarna session to another integration.
+#[non_exhaustive]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InteroperabilityToken {
     /// The interoperability token, a JWT signed by Klarna. Pass it on unchanged, for example in the

@@ -48,6 +48,7 @@ pub struct Address {
     pub country: ::std::option::Option<::std::string::String>,
 }
 /// The account's inbound IP allow-list. The response shape is inferred from Klarna's IP-restriction guide; the request collection does not show it.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AllowedIpList {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
@@ -60,6 +61,7 @@ pub struct AllowedIpList {
     pub allowed_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// A server-side API key credential of the account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiKey {
     /// Klarna identifier of the credential.
@@ -95,6 +97,7 @@ impl ApiKey {
     }
 }
 /// The API keys of the account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiKeyList {
     /// API key credentials.
@@ -108,6 +111,7 @@ impl ApiKeyList {
     }
 }
 /// Secret part of an API key. Klarna shows it only in the response that creates the key.
+#[non_exhaustive]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiKeySecret {
     /// The API key itself, used as the value of the Authorization header.
@@ -156,6 +160,7 @@ pub enum BankAccountType {
 }
 ::klarna_runtime::__string_enum!(BankAccountType { Iban => "IBAN", });
 /// A customer-facing brand of the partner account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Brand {
     /// Klarna identifier of the brand.
@@ -196,6 +201,7 @@ pub struct BrandElement {
     pub feature_image_url: ::std::option::Option<::std::string::String>,
 }
 /// The brands of a partner account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BrandList {
     /// Brands.
@@ -209,6 +215,7 @@ impl BrandList {
     }
 }
 /// A client certificate credential of the account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientCertificate {
     /// Klarna identifier of the credential.
@@ -271,6 +278,7 @@ impl ClientCertificateConfig {
     }
 }
 /// The client certificates of the account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientCertificateList {
     /// Client certificate credentials.
@@ -284,6 +292,7 @@ impl ClientCertificateList {
     }
 }
 /// The issued certificate.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientCertificateSecret {
     /// PEM-encoded X.509 certificate signed by Klarna, with line breaks escaped as `\n`.
@@ -291,6 +300,7 @@ pub struct ClientCertificateSecret {
     pub certificate: ::std::option::Option<::std::string::String>,
 }
 /// Settings of an issued client certificate.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientCertificateSettings {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
@@ -312,6 +322,7 @@ pub enum ClientCertificateUsage {
     ClientCertificateUsage { Mtls => "MTLS", JwtSigning => "JWT_SIGNING", }
 );
 /// A client-side credential (client ID) for Klarna's Web SDK. Allowed origins are derived from the account's stores.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientIdentifier {
     /// Klarna identifier of the credential.
@@ -349,6 +360,7 @@ impl ClientIdentifier {
     }
 }
 /// Public identity of a client identifier.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientIdentifierIdentity {
     /// Client ID used by the Klarna Web SDK in the browser.
@@ -356,6 +368,7 @@ pub struct ClientIdentifierIdentity {
     pub client_id: ::std::option::Option<::std::string::String>,
 }
 /// The client identifiers of the account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientIdentifierList {
     /// Client identifier credentials.
@@ -369,6 +382,7 @@ impl ClientIdentifierList {
     }
 }
 /// A compliance decision Klarna took about a partner account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ComplianceDecision {
     /// Klarna identifier of the decision.
@@ -402,6 +416,7 @@ impl ComplianceDecision {
     }
 }
 /// One element of the list-decisions response: a batch of decisions. The collection reads `\[0\].decisions\[0\].decision_id`, so the response is an array of these objects; whether a pagination object accompanies each batch is not known.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ComplianceDecisionPage {
     /// Compliance decisions.
@@ -713,6 +728,7 @@ pub enum CredentialStatus {
 /// ISO 4217 currency code.
 pub type Currency = ::std::string::String;
 /// A one-time link into the Klarna Portal. It expires after 60 seconds.
+#[non_exhaustive]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeepLink {
     /// Klarna identifier of the deep link.
@@ -1100,6 +1116,7 @@ impl OnboardRequest {
     }
 }
 /// Cursor information for a page of results. Pass `last_item` as `starting_after` to fetch the next page and `first_item` as `ending_before` to fetch the previous one.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Pagination {
     /// Number of items on this page.
@@ -1135,6 +1152,7 @@ impl Pagination {
     }
 }
 /// A link to another page of the same list.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaginationLink {
     /// Address of the page, repeating the original query with the cursor filled in.
@@ -1148,6 +1166,7 @@ pub struct PaginationLink {
     pub rel: ::std::option::Option<::std::string::String>,
 }
 /// Ready-made links to neighbouring pages.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaginationLinks {
     #[allow(missing_docs)]
@@ -1158,6 +1177,7 @@ pub struct PaginationLinks {
     pub prev: ::std::option::Option<PaginationLink>,
 }
 /// A partner (merchant) account and, when expanded, its related resources.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PartnerAccount {
     /// Klarna identifier of the partner account.
@@ -1273,6 +1293,7 @@ pub enum PartnerAccountState {
     "OPERATIONAL", Disabled => "DISABLED", }
 );
 /// A legal entity behind the partner account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PartnerBusinessEntity {
     /// Klarna identifier of the business entity.
@@ -1304,6 +1325,7 @@ impl PartnerBusinessEntity {
     }
 }
 /// The business entities of a partner account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PartnerBusinessEntityList {
     /// Business entities.
@@ -1341,6 +1363,7 @@ pub struct PartnerPayoutsState {
     pub bank_accounts: ::std::option::Option<::std::vec::Vec<BankAccount>>,
 }
 /// A payment account of a payment product.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentAccount {
     /// Klarna identifier of the payment account.
@@ -1388,6 +1411,7 @@ impl PaymentAccount {
     }
 }
 /// Klarna's payment offering as configured on one partner account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentProduct {
     /// Klarna identifier of the product on this account.
@@ -1442,6 +1466,7 @@ pub enum PaymentProductState {
     "TERMINATED", }
 );
 /// A predefined configuration (pricing and payment programs) you pick when onboarding a partner.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentProfile {
     /// Klarna identifier of the payment profile.
@@ -1471,6 +1496,7 @@ impl PaymentProfile {
     }
 }
 /// A payment program, for example a financing offer, that customers can pay with.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentProgram {
     /// Klarna identifier of the payment program.
@@ -1496,6 +1522,7 @@ impl PaymentProgram {
     }
 }
 /// An optional payment program switched on for a partner account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentProgramEnablement {
     /// Klarna identifier of the enablement.
@@ -1531,6 +1558,7 @@ impl PaymentProgramEnablement {
     }
 }
 /// The payment program enablements of a partner account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentProgramEnablementList {
     /// Enablements.
@@ -1548,6 +1576,7 @@ impl PaymentProgramEnablementList {
     }
 }
 /// Payment programs matching the query.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentProgramList {
     /// Payment programs.
@@ -1567,6 +1596,7 @@ impl PaymentProgramList {
     }
 }
 /// Klarna's matrix of which payment programs are available per merchant category code and customer country.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentProgramPlan {
     /// Klarna identifier of the plan.
@@ -1586,6 +1616,7 @@ impl PaymentProgramPlan {
     }
 }
 /// Payment program plans available to you.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentProgramPlanList {
     /// Payment program plans.
@@ -1599,6 +1630,7 @@ impl PaymentProgramPlanList {
     }
 }
 /// Payout state of a settlement.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PayoutStatus {
     /// Settlement the payout belongs to.
@@ -1656,6 +1688,7 @@ pub enum PayoutsStatus {
 }
 ::klarna_runtime::__string_enum!(PayoutsStatus { Enabled => "ENABLED", });
 /// One version of a price plan or payment program plan.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PlanVersion {
     /// Version number; Klarna raises it for changes.
@@ -1700,6 +1733,7 @@ pub enum PortalRole {
     "merchant:developer", MerchantAgent => "merchant:agent", }
 );
 /// A price plan agreed with Klarna, with its versions.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PricePlan {
     /// Klarna identifier of the price plan.
@@ -1719,6 +1753,7 @@ impl PricePlan {
     }
 }
 /// One version of a price plan with the rates that match the query.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PricePlanDetails {
     /// Klarna identifier of the price plan.
@@ -1752,6 +1787,7 @@ impl PricePlanDetails {
     }
 }
 /// Price plans available to you.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PricePlanList {
     /// Price plans.
@@ -1765,6 +1801,7 @@ impl PricePlanList {
     }
 }
 /// A rate of a price plan for one combination of criteria. Field names beyond the filter criteria are inferred; Klarna's stored reference does not show them.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PricePlanRate {
     /// Payment program the rate applies to.
@@ -1851,6 +1888,7 @@ impl SetPayoutStatusRequest {
     }
 }
 /// Details of one settlement: period, payout reference and totals per transaction type. Only `settlement_id` and `payment_reference` are named by the sources; the other fields are inferred from the guides' descriptions.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Settlement {
     /// Klarna identifier of the settlement.
@@ -1906,6 +1944,7 @@ impl Settlement {
     }
 }
 /// Summary of one settlement report.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SettlementReport {
     /// Klarna identifier of the settlement.
@@ -1953,6 +1992,7 @@ impl SettlementReport {
     }
 }
 /// Settlement reports for the requested period.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SettlementReportList {
     /// Settlement reports.
@@ -1966,6 +2006,7 @@ impl SettlementReportList {
     }
 }
 /// One line of a settlement: a capture, refund, fee, dispute or other movement. The identifier and amount fields are named as in Klarna's settlement guides; the collection shows none of them.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SettlementTransaction {
     /// Kind of line, for example `CAPTURE`, `REFUND` or `FEE`.
@@ -2007,6 +2048,7 @@ pub struct SettlementTransaction {
     pub occurred_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// A page of settlement lines. Only `pagination` is confirmed (the collection reads its cursors); the name of the lines array is inferred.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SettlementTransactionList {
     /// Settlement lines on this page.
@@ -2028,6 +2070,7 @@ impl SettlementTransactionList {
     }
 }
 /// An SFTP credential used to collect settlement reports from Klarna's SFTP server.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SftpCredential {
     /// Klarna identifier of the credential.
@@ -2069,6 +2112,7 @@ impl SftpCredential {
     }
 }
 /// Login name of an SFTP credential (field shape inferred; not shown in Klarna's collection).
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SftpCredentialIdentity {
     /// User name for Klarna's SFTP server.
@@ -2078,6 +2122,7 @@ pub struct SftpCredentialIdentity {
     pub username: ::std::option::Option<::std::string::String>,
 }
 /// The SFTP credentials of the account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SftpCredentialList {
     /// SFTP credentials.
@@ -2087,6 +2132,7 @@ pub struct SftpCredentialList {
     pub credentials: ::std::option::Option<::std::vec::Vec<SftpCredential>>,
 }
 /// Secret part of an SFTP credential, returned once on creation (field shape inferred).
+#[non_exhaustive]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SftpCredentialSecret {
     /// Password for Klarna's SFTP server.
@@ -2169,6 +2215,7 @@ pub enum StakeholderRole {
 }
 ::klarna_runtime::__string_enum!(StakeholderRole { Owner => "OWNER", });
 /// A place where customers can pay with Klarna: a website, a physical shop or a mobile app.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Store {
     /// Klarna identifier of the store.
@@ -2214,6 +2261,7 @@ impl Store {
     }
 }
 /// A group of stores that share one brand and customer-facing contact details.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StoreGroup {
     /// Klarna identifier of the store group.
@@ -2261,6 +2309,7 @@ impl StoreGroup {
     }
 }
 /// A page of store groups.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StoreGroupList {
     /// Store groups on this page.
@@ -2280,6 +2329,7 @@ impl StoreGroupList {
     }
 }
 /// A page of stores.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StoreList {
     /// Stores on this page.
@@ -2453,6 +2503,7 @@ pub struct UpdateStoreRequest {
     pub bundle_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// A Portal user's access as created or updated. The response shape is not shown in the sources; these fields mirror the JWT claims and the delete operation's query parameters.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserAccess {
     /// Account the user can access.

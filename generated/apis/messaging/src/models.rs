@@ -82,6 +82,7 @@ pub struct ErrorDetail {
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
 /// The renderable content of a placement.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessagingContent {
     /// Nodes of the message in display order.
@@ -90,6 +91,7 @@ pub struct MessagingContent {
 }
 /// One node of a message. A TEXT node carries `value`; an ACTION node carries `label` and usually
 /// `url`; an IMAGE node carries `alt` (the Klarna logo or badge).
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessagingNode {
     /// Role of the node, for example `TEXT_MAIN`, `ACTION_LEARN_MORE`, `ACTION_OPEN_BUYERS_PROTECTION_LINK`,
@@ -132,6 +134,7 @@ pub enum MessagingNodeType {
 /// more" link, and Klarna images) to render. Shape from the response samples of Klarna's
 /// Messaging API reference (v2/r6, v2/r7). Klarna also documents a success response meaning
 /// "no messaging available for the given parameters"; its status and body are not shown there.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessagingPlacement {
     #[allow(missing_docs)]

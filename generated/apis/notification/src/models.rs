@@ -51,6 +51,7 @@ pub struct ComplianceDecisionCreatedEventPayload {
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// A newly created signing key, including its secret (shown only once).
+#[non_exhaustive]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSigningKeyResponse {
     /// Identifier (KRN) of the signing key; deliveries name it in the `Klarna-Signing-Key-Id` header.
@@ -426,6 +427,7 @@ impl ::std::fmt::Debug for KlarnaCustomer {
     }
 }
 /// All signing keys of the account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListSigningKeysResponse {
     /// The signing keys, without secrets.
@@ -439,6 +441,7 @@ impl ListSigningKeysResponse {
     }
 }
 /// All webhooks of the account.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListWebhooksResponse {
     /// The webhooks.
@@ -1206,6 +1209,7 @@ pub struct ShippingRecipient {
     pub phone: ::std::option::Option<::std::string::String>,
 }
 /// A signing key as listed or read after creation; the secret is not included.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SigningKey {
     /// Identifier (KRN) of the signing key.
@@ -1278,6 +1282,7 @@ pub struct ValidationError {
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
 /// A webhook subscription as stored by Klarna.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Webhook {
     /// Identifier (KRN) Klarna assigned to the webhook.

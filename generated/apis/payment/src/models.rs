@@ -118,6 +118,7 @@ impl AuthorizePaymentRequest {
     }
 }
 /// Result of an authorization call.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorizePaymentResponse {
     #[allow(missing_docs)]
@@ -369,6 +370,7 @@ pub struct CustomerDevice {
     pub geolocation: ::std::option::Option<Geolocation>,
 }
 /// Evidence the customer supplied for a dispute.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerEvidence {
     /// Identifier (KRN) of this piece of customer evidence.
@@ -395,6 +397,7 @@ pub struct CustomerEvidence {
     >,
 }
 /// How to send the customer into the purchase journey of this request.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerInteraction {
     /// The interaction method in use.
@@ -472,6 +475,7 @@ pub struct CustomerLastLogin {
     pub login_method: ::std::option::Option<::std::string::String>,
 }
 /// Customer profile data collected in the journey, as requested in collect_customer_profile.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerProfile {
     /// Given (first) name.
@@ -540,6 +544,7 @@ pub enum CustomerProfileScope {
     "profile:national_identification", ProfileDateOfBirth => "profile:date_of_birth", }
 );
 /// The outcome for the requested customer token.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerTokenResponse {
     #[allow(missing_docs)]
@@ -573,6 +578,7 @@ pub enum CustomerTokenScope {
     "payment:customer_not_present", }
 );
 /// One page of disputes.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DisputeList {
     /// The disputes of this page.
@@ -806,6 +812,7 @@ pub enum Interval {
     Interval { Day => "DAY", Week => "WEEK", Month => "MONTH", Year => "YEAR", }
 );
 /// A customer token issued by an authorization, with the reference and scopes it was issued for.
+#[non_exhaustive]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IssuedCustomerToken {
     /// The customer token (KRN); store it securely and send it in Klarna-Customer-Token for later charges or logins.
@@ -830,6 +837,7 @@ impl ::std::fmt::Debug for IssuedCustomerToken {
     }
 }
 /// Customer data Klarna returns once the request is COMPLETED.
+#[non_exhaustive]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KlarnaCustomer {
     /// Customer token (KRN) issued when one was requested.
@@ -1073,6 +1081,7 @@ pub struct MarketplaceSeller {
     pub volume_of_transactions: ::std::option::Option<i64>,
 }
 /// One evidence request to the partner and the partner's response to it.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MerchantEvidence {
     /// Identifier (KRN) of the evidence exchange.
@@ -1088,6 +1097,7 @@ pub struct MerchantEvidence {
     pub response: ::std::option::Option<MerchantEvidenceResponse>,
 }
 /// What Klarna asked the partner for.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MerchantEvidenceRequest {
     /// When the request was made.
@@ -1103,6 +1113,7 @@ pub struct MerchantEvidenceRequest {
     pub comment: ::std::option::Option<::std::string::String>,
 }
 /// What the partner submitted.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MerchantEvidenceResponse {
     /// When the response was submitted.
@@ -1123,6 +1134,7 @@ pub struct MerchantEvidenceResponse {
     pub details: ::std::option::Option<PaymentDisputeResponseDetails>,
 }
 /// A national identification number and the country that issued it.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NationalIdentification {
     /// The identification number.
@@ -1163,6 +1175,7 @@ pub struct OndemandService {
     pub purchase_interval_frequency: ::std::option::Option<i32>,
 }
 /// Cursor pagination data of a list response.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Pagination {
     /// Number of items in this page.
@@ -1198,6 +1211,7 @@ impl Pagination {
     }
 }
 /// A link to another page of the same list.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaginationLink {
     /// URL of the page, including the query of the original call and the cursor.
@@ -1211,6 +1225,7 @@ pub struct PaginationLink {
     pub rel: ::std::option::Option<::std::string::String>,
 }
 /// Ready-made links to the neighbouring pages.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaginationLinks {
     #[allow(missing_docs)]
@@ -1221,6 +1236,7 @@ pub struct PaginationLinks {
     pub prev: ::std::option::Option<PaginationLink>,
 }
 /// A capture made on a payment transaction.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentCapture {
     /// Identifier (KRN) of the capture.
@@ -1268,6 +1284,7 @@ impl PaymentCapture {
     }
 }
 /// A chargeback booked on a payment transaction.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentChargeback {
     /// Identifier (KRN) of the chargeback.
@@ -1300,6 +1317,7 @@ pub struct PaymentChargeback {
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// A dispute raised by a customer on a payment transaction.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentDispute {
     /// Identifier (KRN) of the dispute.
@@ -1377,6 +1395,7 @@ impl PaymentDispute {
     }
 }
 /// An uploaded dispute attachment.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentDisputeAttachment {
     /// Identifier (KRN) of the attachment; reference it when responding to an evidence request.
@@ -1414,6 +1433,7 @@ pub struct PaymentDisputeAttachmentReference {
     pub description: ::std::option::Option<::std::string::String>,
 }
 /// Amount and origin of a dispute.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentDisputeDetails {
     /// Disputed amount, in minor units.
@@ -1806,6 +1826,7 @@ pub enum PaymentDisputeState {
     }
 );
 /// Data that belongs to the current state of a dispute.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentDisputeStateContext {
     /// Kind of evidence Klarna asks for, usually matching the dispute reason.
@@ -1818,6 +1839,7 @@ pub struct PaymentDisputeStateContext {
     pub evidence_response_deadline_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// Who carries the risk of non-payment and, for non-guaranteed payments, whether funds arrived.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentFunding {
     /// GUARANTEED when Klarna carries the risk, NON_GUARANTEED when the partner does.
@@ -1859,6 +1881,7 @@ pub enum PaymentFundingType {
     PaymentFundingType { Guaranteed => "GUARANTEED", NonGuaranteed => "NON_GUARANTEED", }
 );
 /// How to show Klarna in a payment selector: the instruction, and the assets of the Klarna payment option and, for a recognized returning customer, of a saved payment option. Only the instruction and payment status values are documented in the sources; the asset objects are reconstructions (see specs/README.md).
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentPresentation {
     /// SHOW_KLARNA (default: list Klarna in the partner's usual order), PRESELECT_KLARNA (put Klarna first and select it), SHOW_ONLY_KLARNA (show only Klarna, collapse the rest) or HIDE_KLARNA (do not offer Klarna).
@@ -1926,6 +1949,7 @@ pub enum PaymentPresentationPaymentStatus {
     "REQUIRES_CUSTOMER_ACTION", }
 );
 /// A refund of captured money.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentRefund {
     /// Identifier (KRN) of the refund.
@@ -1979,6 +2003,7 @@ impl PaymentRefund {
     }
 }
 /// A payment request and its current state.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentRequest {
     /// Identifier (KRN) of the payment request.
@@ -2121,6 +2146,7 @@ pub enum PaymentRequestState {
     "PENDING_CONFIRMATION", Authorized => "AUTHORIZED", Confirmed => "CONFIRMED", }
 );
 /// Data that belongs to the current state of a payment request.
+#[non_exhaustive]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentRequestStateContext {
     #[allow(missing_docs)]
@@ -2164,6 +2190,7 @@ impl ::std::fmt::Debug for PaymentRequestStateContext {
     }
 }
 /// An authorized payment transaction.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentTransaction {
     /// Identifier (KRN) of the transaction.
@@ -2225,6 +2252,7 @@ impl PaymentTransaction {
     }
 }
 /// The outcome for the requested payment transaction.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentTransactionResponse {
     #[allow(missing_docs)]
@@ -2327,6 +2355,7 @@ pub enum PointOfTransactionType {
     "TERMINAL", }
 );
 /// Klarna's icon for the payment selector.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PresentationIcon {
     /// Link to the icon image.
@@ -2358,6 +2387,7 @@ pub enum PresentationIntent {
     "ADD_TO_WALLET", }
 );
 /// Klarna-branded assets of one payment option in the selector.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PresentationPaymentOption {
     /// Opaque identifier of the payment option; pass it as payment_option_id when authorizing.
@@ -2388,6 +2418,7 @@ pub struct PresentationPaymentOption {
     pub payment_button: ::std::option::Option<PresentationText>,
 }
 /// A localized text asset, either plain text or a list of parts some of which are links.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PresentationText {
     /// The text to show.
@@ -2407,6 +2438,7 @@ pub struct PresentationText {
     pub parts: ::std::option::Option<::std::vec::Vec<PresentationTextPart>>,
 }
 /// One part of a presentation text.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PresentationTextPart {
     /// Kind of part, e.g. TEXT or LINK.
@@ -2468,6 +2500,7 @@ pub struct PurchaseHistory {
     pub last_purchase_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
 /// A QR code that starts the purchase journey on the customer's phone.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QrCode {
     /// Link to an image of the QR code.

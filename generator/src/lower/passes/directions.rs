@@ -3,10 +3,36 @@
 
 use crate::lower::*;
 
-/// The pass: requiredness by direction first, then the pagination presences that copy it.
+/// The pass: requiredness by direction first, then the pagination presences that copy it, then which
+/// structs are response-only.
 pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
     relax_one_way_required(api);
     sync_pagination_presence(api);
+    mark_response_only(api);
+}
+
+/// Structs only ever decoded from responses become `#[non_exhaustive]`: the service adding a field to
+/// one is then not a breaking change for users. Since users can no longer write a struct literal, every
+/// such struct with required fields gets `new`, however many fields it requires. Types no operation
+/// reaches (webhook payloads, unused components) count as both directions and stay open.
+pub(in crate::lower) fn mark_response_only(api: &mut Api) {
+    let usage = api.type_usage();
+    for t in &mut api.types {
+        let response_only = usage
+            .get(&t.name.rust)
+            .is_some_and(|u| u.response && !u.request);
+        if let TypeKind::Struct {
+            construct,
+            non_exhaustive,
+            ..
+        } = &mut t.kind
+        {
+            *non_exhaustive = response_only;
+            if response_only && *construct == Construct::Literal {
+                *construct = Construct::New;
+            }
+        }
+    }
 }
 
 /// Where a document's `required` is relaxed, so that a response the document does not fully describe
@@ -115,6 +141,23 @@ mod tests {
                 "  Sent:\n    type: object\n{props}\n  Got:\n    type: object\n{props}\n  Loose:\n    type: object\n{props}"
             ),
         )
+    }
+
+    #[test]
+    fn only_response_only_structs_are_non_exhaustive() {
+        let yaml = document();
+        let sealed = |after: &str| -> Vec<bool> {
+            let (api, _) = lower_until(&yaml, Some(after));
+            ["Sent", "Got", "Loose"]
+                .iter()
+                .map(|n| match &crate::lower::test_support::ty(&api, n).kind {
+                    TypeKind::Struct { non_exhaustive, .. } => *non_exhaustive,
+                    other => panic!("{n}: {other:?}"),
+                })
+                .collect()
+        };
+        assert_eq!(sealed("cycles"), [false, false, false]);
+        assert_eq!(sealed("directions"), [false, true, false]);
     }
 
     #[test]

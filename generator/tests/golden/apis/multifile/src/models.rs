@@ -32,6 +32,7 @@ impl NewPet {
     }
 }
 /// Refers back to the pets file, a cycle across files.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Owner {
     #[allow(missing_docs)]
@@ -42,6 +43,7 @@ pub struct Owner {
     pub pets: ::std::option::Option<::std::vec::Vec<Pet>>,
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Pet {
     #[allow(missing_docs)]
@@ -72,6 +74,7 @@ pub struct Problem {
     pub title: ::std::option::Option<::std::string::String>,
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Tag {
     #[allow(missing_docs)]

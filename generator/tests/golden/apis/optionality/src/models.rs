@@ -47,6 +47,7 @@ impl Account {
     }
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Cart {
     /// Read-only: set by the server in responses; requests leave it out.
@@ -115,6 +116,7 @@ pub struct CartUpdate {
     pub coupon: ::std::option::Option<::std::string::String>,
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Owner {
     #[allow(missing_docs)]
@@ -128,6 +130,7 @@ impl Owner {
     }
 }
 /// Response-only. `quote_id` and `total` are confirmed; `fee` and `owner` are required by the document but inferred (no source confirms them), so they are optional in Rust.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Quote {
     #[allow(missing_docs)]
@@ -156,6 +159,7 @@ impl Quote {
     }
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QuotePage {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
@@ -166,6 +170,7 @@ pub struct QuotePage {
     pub pagination: ::std::option::Option<QuotePagination>,
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QuotePagination {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Credential {
     #[allow(missing_docs)]
@@ -75,6 +76,7 @@ impl CredentialRequest {
     }
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Holder {
     #[allow(missing_docs)]
@@ -82,6 +84,7 @@ pub struct Holder {
     pub name: ::std::option::Option<::std::string::String>,
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Token {
     #[allow(missing_docs)]

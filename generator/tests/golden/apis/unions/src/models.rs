@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Created {
     #[allow(missing_docs)]
@@ -19,6 +20,7 @@ impl Created {
     }
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Deleted {
     #[allow(missing_docs)]

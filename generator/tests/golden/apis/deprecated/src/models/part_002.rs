@@ -30,6 +30,7 @@ pub struct LegacyProblem {
     pub message: ::std::option::Option<::std::string::String>,
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[allow(deprecated)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListGadgetsResponse {
@@ -51,6 +52,7 @@ impl ListGadgetsResponse {
     }
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListGadgetsResponsePagination {
     #[allow(missing_docs)]

@@ -20,6 +20,7 @@ pub struct Address2 {
     pub street: ::std::option::Option<::std::string::String>,
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Box {
     #[allow(missing_docs)]

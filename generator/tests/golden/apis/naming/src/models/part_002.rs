@@ -30,6 +30,7 @@ pub struct PetOwner2 {
     pub name: ::std::option::Option<::std::string::String>,
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Result {
     #[allow(missing_docs)]
@@ -43,6 +44,7 @@ pub struct Result {
     pub text: ::std::option::Option<String>,
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Self_ {
     #[allow(missing_docs)]
@@ -52,6 +54,7 @@ pub struct Self_ {
 #[allow(missing_docs)]
 pub type String = ::std::string::String;
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Type {
     #[allow(missing_docs)]

@@ -44,6 +44,7 @@ pub struct CreateChargeFilter {
     pub currency: ::std::option::Option<::std::string::String>,
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateChargeResponse {
     #[allow(missing_docs)]
@@ -58,6 +59,7 @@ pub struct Fault {
     pub code: ::std::option::Option<i64>,
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct File {
     #[allow(missing_docs)]
@@ -71,6 +73,7 @@ impl File {
     }
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileList {
     #[allow(missing_docs)]
@@ -86,6 +89,7 @@ impl FileList {
     }
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileListPagination {
     #[allow(missing_docs)]

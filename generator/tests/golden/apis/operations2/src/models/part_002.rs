@@ -45,6 +45,7 @@ pub struct ReplaceFileMetadataBody {
     pub label: ::std::option::Option<::std::string::String>,
 }
 #[allow(missing_docs)]
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ReplaceFileMetadataResponse {
     #[allow(missing_docs)]
