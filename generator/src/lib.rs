@@ -7,11 +7,19 @@
 //! ```
 //!
 //! - [`load`]: YAML/JSON, version check, OpenAPI 3.1 normalization ([`normalize`]), structural checks
-//!   ([`validate`]), `$ref`s to other files pulled in;
-//! - [`lower`]: every decision (names via [`naming`], types, optionality, pagination) into the [`ir`];
-//! - [`render`]: askama templates fed with precomputed strings, parsed by `syn`, printed by `prettyplease`;
+//!   ([`validate`]), `$ref`s to other files resolved by position (`load/refs.rs`);
+//! - [`lower`] (with a [`profile`]: Klarna's conventions, or none): every decision into the [`ir`], one
+//!   module per concern (schemas, structs, unions, merge, parameters, bodies, responses, operations,
+//!   pagination, webhooks, docs; every Rust name claimed through one helper that reports renames, with
+//!   [`naming`]'s sanitizer), then the IR rewrites of [`lower::passes`] in order (method names, status
+//!   enums, cycles, directions, deprecation), each dumpable with `klarna-codegen ir --after <pass>`;
+//! - [`ir`]: plain typed data (HTTP methods, parsed path templates, status matches), serializable;
+//! - [`render`]: askama templates fed with view structs built from the IR, parsed by `syn`, printed by
+//!   `prettyplease`; it reads the IR's conventions, never the profile;
 //! - [`mod@write`]: atomic, write-if-changed, stale files removed; or a check against what is on disk;
-//! - [`conform`]: a recorded response body checked against the IR of its operation (drift, additions, notes).
+//! - readers of the IR beside render: [`diff`] (two IRs, every change classified), [`conform`] (a recorded
+//!   response body against its operation), [`cli`] and [`stubs`] (the `klarna` command's table and
+//!   `klarna-testing`'s typed stubs).
 //!
 //! Problems are [`diag::Diagnostic`]s with a file and a line:column or JSON pointer, collected and reported
 //! together. Nothing in the generator panics on input.
