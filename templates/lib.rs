@@ -146,7 +146,7 @@ pub use ::{{ api.krate }} as {{ api.module }};
 #[cfg(feature = "type-registry")]
 pub mod registry;
 
-/// A Klarna API client: build one with [`Client::builder`], then call operations through its resource
+/// {% if let Some(vendor) = vendor %}A {{ vendor }} API client{% else %}An API client{% endif %}: build one with [`Client::builder`], then call operations through its resource
 /// accessors (one per resource of each enabled API).
 ///
 /// Cloning is cheap and shares the connection pool, retry budget and configuration.

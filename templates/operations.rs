@@ -102,7 +102,7 @@ impl {{ op.builder }} {
     ///
     /// # Errors
     ///
-    /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with Klarna's error
+    /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with {{ server_possessive }} error
     /// body, or a response body that does not match the expected type.
     #[inline]
     pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<::klarna_runtime::Response<{{ op.response_ty }}>, ::klarna_runtime::Error>> {
@@ -122,8 +122,8 @@ impl {{ op.builder }} {
     }
 {% endif %}
 {% if let Some(paging) = op.paging %}
-    /// Every item across all pages, following the cursor until Klarna reports no more; stop early with
-    /// `.limit(n)`. An error is yielded after the items already received. A cursor Klarna already returned,
+    /// Every item across all pages, following the cursor until {{ server }} reports no more; stop early with
+    /// `.limit(n)`. An error is yielded after the items already received. A cursor {{ server }} already returned,
     /// or a run of empty pages that still point further, ends the stream with an error.
     #[inline]
     pub fn into_stream(self) -> ::klarna_runtime::pagination::Paginated<{{ paging.item_ty }}> {
@@ -138,8 +138,8 @@ impl {{ op.builder }} {
         )
     }
 
-    /// Every page, following the cursor until Klarna reports no more; stop early with `.limit(n)`. A cursor
-    /// Klarna already returned, or a run of empty pages that still point further, ends the stream with an
+    /// Every page, following the cursor until {{ server }} reports no more; stop early with `.limit(n)`. A cursor
+    /// {{ server }} already returned, or a run of empty pages that still point further, ends the stream with an
     /// error.
     #[inline]
     pub fn into_pages(self) -> ::klarna_runtime::pagination::Paginated<{{ paging.page_ty }}> {

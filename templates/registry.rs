@@ -1,8 +1,8 @@
 //! Generated types looked up by name (cargo feature `type-registry`).
 //!
-//! Tools use this to check JSON against the generated types without naming each type in code: the bruno
-//! check round-trips every example body of Klarna's request collection through it, and the example tests
-//! round-trip every example of the specs.
+//! Tools use this to check JSON against the generated types without naming each type in code{% if let Some(vendor) = vendor %}: the bruno
+//! check round-trips every example body of {{ vendor }}'s request collection through it, and the example tests
+//! round-trip every example of the specs{% endif %}.
 
 /// Deserializes `value` into the generated type called `name` (`"<module>::<Type>"`, e.g.
 /// `"notification::Webhook"`) and serializes the result back to JSON.

@@ -186,3 +186,48 @@ fn ir_after_a_pass_prints_the_ir_at_that_point_and_an_unknown_pass_is_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_foreign_document_gets_a_neutral_crate_unless_the_klarna_profile_is_asked_for() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vendor_words = |profile: Option<&str>| {
+        let out = dir.path().join(profile.unwrap_or("default"));
+        let mut command = codegen();
+        command
+            .arg("generate")
+            .arg(fixture("petstore.yaml"))
+            .arg("--out")
+            .arg(&out);
+        if let Some(p) = profile {
+            command.args(["--profile", p]);
+        }
+        let output = command.output().expect("runs");
+        assert!(output.status.success(), "{output:?}");
+        let mut found = Vec::new();
+        for file in [
+            "Cargo.toml",
+            "README.md",
+            "src/lib.rs",
+            "src/registry.rs",
+            "apis/petstore/Cargo.toml",
+            "apis/petstore/src/operations.rs",
+        ] {
+            let text = std::fs::read_to_string(out.join(file)).expect(file);
+            if text.contains("Klarna") || text.contains("KLARNA") {
+                found.push(file);
+            }
+        }
+        found
+    };
+    assert_eq!(vendor_words(None), Vec::<&str>::new());
+    assert_eq!(vendor_words(Some("neutral")), Vec::<&str>::new());
+    assert!(vendor_words(Some("klarna")).contains(&"Cargo.toml"));
+    let output = codegen()
+        .args(["generate", "--profile", "stripe", "--out"])
+        .arg(dir.path().join("x"))
+        .arg(fixture("petstore.yaml"))
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no profile is called `stripe`"));
+}

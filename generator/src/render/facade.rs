@@ -162,6 +162,8 @@ pub(super) struct CargoTemplate {
     pub(super) runtime_dep: String,
     pub(super) standalone: bool,
     pub(super) klarna_guide: bool,
+    /// The vendor the description names; none for a neutral crate.
+    pub(super) vendor: Option<String>,
 }
 
 pub(super) struct RegistryEntry {
@@ -175,6 +177,8 @@ pub(super) struct RegistryEntry {
 #[derive(Template)]
 #[template(path = "registry.rs", escape = "none")]
 pub(super) struct RegistryTemplate {
+    /// The vendor whose tools the module doc names; none for a neutral crate.
+    pub(super) vendor: Option<String>,
     pub(super) types: Vec<RegistryEntry>,
 }
 
@@ -189,6 +193,8 @@ pub(super) struct ReadmeApiView {
 #[derive(Template)]
 #[template(path = "README.md", escape = "none")]
 pub(super) struct ReadmeTemplate {
+    /// The vendor the introduction names; none for a neutral crate.
+    pub(super) vendor: Option<String>,
     pub(super) name: String,
     pub(super) crate_ident: String,
     pub(super) apis: Vec<ReadmeApiView>,
@@ -212,6 +218,8 @@ pub(super) struct AccessorView {
 #[derive(Template)]
 #[template(path = "api_Cargo.toml", escape = "none")]
 pub(super) struct ApiCargoTemplate {
+    /// The vendor (repository and keywords); none for a neutral crate.
+    pub(super) vendor: Option<String>,
     pub(super) header: String,
     pub(super) name: String,
     pub(super) version: String,
@@ -222,6 +230,8 @@ pub(super) struct ApiCargoTemplate {
 #[derive(Template)]
 #[template(path = "lib.rs", escape = "none")]
 pub(super) struct LibTemplate {
+    /// The vendor `Client`'s doc names; none for a neutral crate.
+    pub(super) vendor: Option<String>,
     pub(super) crate_doc: String,
     pub(super) features_doc: String,
     pub(super) klarna_guide: bool,

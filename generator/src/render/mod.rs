@@ -117,9 +117,11 @@ pub fn render(
         runtime_dep: runtime_dep(&options.runtime, ""),
         standalone: options.standalone,
         klarna_guide: krate.conventions.guide,
+        vendor: krate.conventions.vendor.clone(),
     };
     push_text(&mut files, &mut problems, "Cargo.toml", cargo.render());
     let readme = ReadmeTemplate {
+        vendor: krate.conventions.vendor.clone(),
         name: krate.name.clone(),
         crate_ident: krate.name.replace('-', "_"),
         apis: krate
@@ -137,6 +139,7 @@ pub fn render(
     push_text(&mut files, &mut problems, "README.md", readme.render());
 
     let lib = LibTemplate {
+        vendor: krate.conventions.vendor.clone(),
         crate_doc: inner_doc(&crate_doc(krate, krate.conventions.guide)),
         features_doc: inner_doc(&features_doc(krate)),
         klarna_guide: krate.conventions.guide,
@@ -163,6 +166,7 @@ pub fn render(
     );
 
     let registry = RegistryTemplate {
+        vendor: krate.conventions.vendor.clone(),
         types: krate
             .apis
             .iter()
@@ -193,14 +197,19 @@ pub fn render(
         let api_name = api_crate_name(&krate.name, &api.module.rust);
         let root = api_dir(api);
         let api_cargo = ApiCargoTemplate {
+            vendor: krate.conventions.vendor.clone(),
             header: header("#", &[&api.source], &options.regen_command),
             name: api_name.clone(),
             version: krate.version.clone(),
             description: format!(
-                "{} ({}) for Rust: typed models and async operations, generated from Klarna's OpenAPI \
+                "{} ({}) for Rust: typed models and async operations, generated from {}OpenAPI \
                  document. Use it through the `{}` crate (feature `{}`).",
                 api.title,
                 api.version,
+                match &krate.conventions.vendor {
+                    Some(vendor) => format!("{vendor}'s "),
+                    None => "its ".to_owned(),
+                },
                 krate.name,
                 unraw(&api.module.rust)
             )
@@ -305,8 +314,15 @@ pub fn render(
                 );
             }
         }
+        let server = krate
+            .conventions
+            .vendor
+            .clone()
+            .unwrap_or_else(|| "the server".to_owned());
         let operations = OperationsTemplate {
             resources: api.resources.iter().map(resource_view).collect(),
+            server_possessive: format!("{server}'s"),
+            server,
         };
         push_rust(
             &mut jobs,

@@ -585,4 +585,8 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
 #[template(path = "operations.rs", escape = "none")]
 pub(super) struct OperationsTemplate {
     pub(super) resources: Vec<ResourceView>,
+    /// Who answers, in docs: the vendor (`Klarna`) or `the server`.
+    pub(super) server: String,
+    /// The same, possessive (`Klarna's`, `the server's`).
+    pub(super) server_possessive: String,
 }
