@@ -2,6 +2,11 @@
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
 
+{#- How one success status's body becomes its variant of the operation's success enum. #}
+{% macro alt_finish(a) -%}
+{% match a.body %}{% when AltBodyView::Json with (ty) %}response.json::<{{ ty }}>().map(|r| r.map({{ a.variant }})){% when AltBodyView::Empty %}Ok(response.empty().map(|()| {{ a.variant }})){% when AltBodyView::Bytes %}Ok(response.bytes().map({{ a.variant }})){% endmatch %}
+{%- endmacro %}
+
 {% for r in resources %}
 {{ r.doc }}
 #[derive(Clone, Debug)]
@@ -57,8 +62,10 @@ impl {{ e.name }} {
         }
         let body = error.raw_body()?;
         match status {
-            {% for a in e.arms %}{{ a }}
+            {% for a in e.arms %}
+            {% match a.status %}{% when StatusMatch::Code with (code) %}{{ code }}{% when StatusMatch::Range with (class) %}{{ class }}00..={{ class }}99{% when StatusMatch::Default %}_{% endmatch %} => ::serde_json::from_slice(body).ok().map(Self::{{ a.variant }}),
             {% endfor %}
+            {% if !e.has_default %}_ => ::std::option::Option::None,{% endif %}
         }
     }
 }
@@ -107,7 +114,15 @@ impl {{ op.builder }} {
     #[inline]
     pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<::klarna_runtime::Response<{{ op.response_ty }}>, ::klarna_runtime::Error>> {
         let client = self.client.clone();
-        ::klarna_runtime::__private::send(client, self, Self::into_request, |response| {{ op.finish }})
+        ::klarna_runtime::__private::send(client, self, Self::into_request, |response| {% match op.finish %}
+            {% when FinishView::Json with (ty) %}response.json::<{{ ty }}>()
+            {% when FinishView::Empty %}Ok(response.empty())
+            {% when FinishView::Bytes %}Ok(response.bytes())
+            {% when FinishView::ByStatus with { arms, fallback } %}match response.status().as_u16() {
+                {% for a in arms %}{{ a.code }} => {% call alt_finish(a.finish) %}{% endcall %},
+                {% endfor %}_ => {% call alt_finish(fallback) %}{% endcall %},
+            }
+        {% endmatch %})
     }
 {% if op.streaming %}
     /// Sends the request and returns the body as a stream of chunks, without holding it in memory

@@ -32,7 +32,7 @@ pub(super) struct OpView {
     pub(super) query: Vec<ParamSend>,
     pub(super) headers: Vec<ParamSend>,
     pub(super) body_stmt: String,
-    pub(super) finish: String,
+    pub(super) finish: FinishView,
     pub(super) response_ty: String,
     pub(super) returns_doc: String,
     pub(super) paging: Option<PagingView>,
@@ -44,10 +44,55 @@ pub(super) struct OpView {
     pub(super) errors_impl: Option<ErrorsImplView>,
 }
 
-/// `from_error` of the per-operation error enum: its match arms.
+/// `from_error` of the per-operation error enum: one match arm per error status with a body.
 pub(super) struct ErrorsImplView {
     pub(super) name: String,
-    pub(super) arms: Vec<String>,
+    pub(super) arms: Vec<ErrorArmView>,
+    /// A `default` response takes every other status; otherwise the template adds `_ => None`.
+    pub(super) has_default: bool,
+}
+
+/// One arm of `from_error`: the statuses it matches and the variant its body becomes.
+pub(super) struct ErrorArmView {
+    pub(super) status: StatusMatch,
+    pub(super) variant: String,
+}
+
+/// How `send` turns a response into its result.
+pub(super) enum FinishView {
+    /// The JSON body, of this type.
+    Json(String),
+    /// No body.
+    Empty,
+    /// The body as bytes.
+    Bytes,
+    /// The operation's success enum: exact statuses matched, every other status to `fallback`.
+    ByStatus {
+        arms: Vec<AltArmView>,
+        fallback: AltFinishView,
+    },
+}
+
+/// One exact success status of a success enum.
+pub(super) struct AltArmView {
+    pub(super) code: u16,
+    pub(super) finish: AltFinishView,
+}
+
+/// A success status's body wrapped in its variant (`Enum::Variant`).
+pub(super) struct AltFinishView {
+    pub(super) variant: String,
+    pub(super) body: AltBodyView,
+}
+
+/// What a success status's body is read as.
+pub(super) enum AltBodyView {
+    /// JSON of this type.
+    Json(String),
+    /// No body.
+    Empty,
+    /// Bytes.
+    Bytes,
 }
 
 pub(super) struct PagingView {
@@ -249,18 +294,10 @@ pub(super) fn errors_enum_view(op: &Operation, name: &str) -> (ResponsesEnumView
             name: e.variant.clone(),
             ty: Some(rust_type(t, MODELS)),
         });
-        let pattern = match e.status {
-            StatusMatch::Default => "_".to_owned(),
-            StatusMatch::Range(r) => format!("{r}00..={r}99"),
-            StatusMatch::Code(c) => c.to_string(),
-        };
-        arms.push(format!(
-            "{pattern} => ::serde_json::from_slice(body).ok().map(Self::{}),",
-            e.variant
-        ));
-    }
-    if !op.errors.iter().any(|e| e.status == StatusMatch::Default) {
-        arms.push("_ => ::std::option::Option::None,".to_owned());
+        arms.push(ErrorArmView {
+            status: e.status,
+            variant: e.variant.clone(),
+        });
     }
     (
         ResponsesEnumView {
@@ -274,29 +311,30 @@ pub(super) fn errors_enum_view(op: &Operation, name: &str) -> (ResponsesEnumView
         ErrorsImplView {
             name: name.to_owned(),
             arms,
+            has_default: op.errors.iter().any(|e| e.status == StatusMatch::Default),
         },
     )
 }
 
 /// Return type, `send()`'s last expression and its doc, for an operation with one success body.
-pub(super) fn single_finish(op: &Operation, body: &ResponseBody) -> (String, String, String) {
+pub(super) fn single_finish(op: &Operation, body: &ResponseBody) -> (String, FinishView, String) {
     match body {
         ResponseBody::Json(t) => {
             let ty = rust_type(t, MODELS);
             (
                 ty.clone(),
-                format!("response.json::<{ty}>()"),
+                FinishView::Json(ty),
                 format!("parsed `{}` response body", op.response.status),
             )
         }
         ResponseBody::Empty => (
             "()".into(),
-            "Ok(response.empty())".into(),
+            FinishView::Empty,
             format!("`{}` response (no body)", op.response.status),
         ),
         ResponseBody::Bytes(media) => (
             "::bytes::Bytes".into(),
-            "Ok(response.bytes())".into(),
+            FinishView::Bytes,
             format!(
                 "`{}` response body as bytes (`{media}`)",
                 op.response.status
@@ -305,16 +343,15 @@ pub(super) fn single_finish(op: &Operation, body: &ResponseBody) -> (String, Str
     }
 }
 
-/// The expression that turns `response` into the enum variant of one success status.
-pub(super) fn alt_finish(name: &str, alt: &AltResponse) -> String {
-    let variant = format!("{name}::{}", alt.variant);
-    match &alt.body {
-        ResponseBody::Json(t) => format!(
-            "response.json::<{}>().map(|r| r.map({variant}))",
-            rust_type(t, MODELS)
-        ),
-        ResponseBody::Empty => format!("Ok(response.empty().map(|()| {variant}))"),
-        ResponseBody::Bytes(_) => format!("Ok(response.bytes().map({variant}))"),
+/// How `response` becomes the enum variant of one success status.
+pub(super) fn alt_finish(name: &str, alt: &AltResponse) -> AltFinishView {
+    AltFinishView {
+        variant: format!("{name}::{}", alt.variant),
+        body: match &alt.body {
+            ResponseBody::Json(t) => AltBodyView::Json(rust_type(t, MODELS)),
+            ResponseBody::Empty => AltBodyView::Empty,
+            ResponseBody::Bytes(_) => AltBodyView::Bytes,
+        },
     }
 }
 
@@ -429,34 +466,37 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
         }
     };
     let _ = body_ty;
-    let (response_ty, finish, returns_doc) = match (&op.responses_enum, &op.response.body) {
-        (Some(name), _) => {
-            // Exact statuses first; a range (`2XX`) or else the first documented status takes the rest.
-            let arms: Vec<String> = op
+    // Exact statuses first; a range (`2XX`) or else the first documented status takes the rest.
+    let fallback = op
+        .response
+        .alternatives
+        .iter()
+        .find(|alt| matches!(alt.status, StatusMatch::Range(_)))
+        .or(op.response.alternatives.first());
+    let (response_ty, finish, returns_doc) = match (&op.responses_enum, fallback) {
+        (Some(name), Some(fallback)) => {
+            let arms = op
                 .response
                 .alternatives
                 .iter()
-                .filter(|alt| !matches!(alt.status, StatusMatch::Range(_)))
-                .map(|alt| format!("{} => {},", alt.status, alt_finish(name, alt)))
+                .filter_map(|alt| match alt.status {
+                    StatusMatch::Code(code) => Some(AltArmView {
+                        code,
+                        finish: alt_finish(name, alt),
+                    }),
+                    StatusMatch::Range(_) | StatusMatch::Default => None,
+                })
                 .collect();
-            let fallback = op
-                .response
-                .alternatives
-                .iter()
-                .find(|alt| matches!(alt.status, StatusMatch::Range(_)))
-                .or(op.response.alternatives.first())
-                .map(|alt| alt_finish(name, alt))
-                .unwrap_or_default();
             (
                 name.clone(),
-                format!(
-                    "match response.status().as_u16() {{ {} _ => {fallback}, }}",
-                    arms.join(" ")
-                ),
+                FinishView::ByStatus {
+                    arms,
+                    fallback: alt_finish(name, fallback),
+                },
                 format!("success response as [`{name}`], one variant per documented status"),
             )
         }
-        (None, body) => single_finish(op, body),
+        _ => single_finish(op, &op.response.body),
     };
     let responses_enum = op.responses_enum.as_ref().map(|name| ResponsesEnumView {
         name: name.clone(),
