@@ -2,6 +2,11 @@
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
 
+{#- The request with `value` as its body, encoded as declared. #}
+{% macro send_body(b, value) -%}
+{% match b.encoding %}{% when BodyEncoding::Json %}request.json({{ value }}){% when BodyEncoding::Form %}request.form({{ value }}){% when BodyEncoding::Multipart %}request.multipart({{ value }}){% when BodyEncoding::Bytes %}request.bytes({{ b.media_lit }}, {{ value }}){% endmatch %}
+{%- endmacro %}
+
 {#- How one success status's body becomes its variant of the operation's success enum. #}
 {% macro alt_finish(a) -%}
 {% match a.body %}{% when AltBodyView::Json with (ty) %}response.json::<{{ ty }}>().map(|r| r.map({{ a.variant }})){% when AltBodyView::Empty %}Ok(response.empty().map(|()| {{ a.variant }})){% when AltBodyView::Bytes %}Ok(response.bytes().map({{ a.variant }})){% endmatch %}
@@ -216,7 +221,16 @@ impl {{ op.builder }} {
         };
         {% endif %}
         {% endfor %}
-        {{ op.body_stmt }}
+        {% if let Some(b) = op.body %}
+        {% if b.required %}
+        let request = {% if b.by_value %}{% call send_body(b, "self.body") %}{% endcall %}{% else %}{% call send_body(b, "&self.body") %}{% endcall %}{% endif %};
+        {% else %}
+        let request = match {% if !b.by_value %}&{% endif %}self.body {
+            Some(body) => {% call send_body(b, "body") %}{% endcall %},
+            None => request,
+        };
+        {% endif %}
+        {% endif %}
         {% if let Some(accept) = op.accept_lit %}let request = request.accept({{ accept }});
         {% endif %}request{% if op.idempotent %}.idempotent(){% endif %}.options(self.options)
     }

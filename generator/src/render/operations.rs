@@ -31,7 +31,7 @@ pub(super) struct OpView {
     pub(super) sensitive_segments: Option<String>,
     pub(super) query: Vec<ParamSend>,
     pub(super) headers: Vec<ParamSend>,
-    pub(super) body_stmt: String,
+    pub(super) body: Option<BodyView>,
     pub(super) finish: FinishView,
     pub(super) response_ty: String,
     pub(super) returns_doc: String,
@@ -42,6 +42,17 @@ pub(super) struct OpView {
     /// Enums with one variant per status: the success responses', the error bodies'.
     pub(super) status_enums: Vec<ResponsesEnumView>,
     pub(super) errors_impl: Option<ErrorsImplView>,
+}
+
+/// How `into_request` sends the body.
+pub(super) struct BodyView {
+    pub(super) encoding: BodyEncoding,
+    /// An argument of the operation (otherwise an `Option` set through the builder).
+    pub(super) required: bool,
+    /// Moved into the request (multipart, bytes) rather than serialized from a reference.
+    pub(super) by_value: bool,
+    /// The declared media type, as a string literal (raw bytes are sent with it).
+    pub(super) media_lit: String,
 }
 
 /// `from_error` of the per-operation error enum: one match arm per error status with a body.
@@ -408,22 +419,16 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
             });
         }
     }
-    let (body_stmt, body_ty) = match &op.body {
-        None => (String::new(), None),
+    let body = match &op.body {
+        None => None,
         Some(b) => {
             let ty = match b.encoding {
                 BodyEncoding::Json | BodyEncoding::Form => rust_type(&b.ty, MODELS),
                 BodyEncoding::Multipart => "::klarna_runtime::Multipart".into(),
                 BodyEncoding::Bytes => "::bytes::Bytes".into(),
             };
-            let send = |value: &str| match b.encoding {
-                BodyEncoding::Json => format!("request.json({value})"),
-                BodyEncoding::Form => format!("request.form({value})"),
-                BodyEncoding::Multipart => format!("request.multipart({value})"),
-                BodyEncoding::Bytes => format!("request.bytes({}, {value})", lit(&b.media_type)),
-            };
             let by_value = matches!(b.encoding, BodyEncoding::Multipart | BodyEncoding::Bytes);
-            let stmt = if b.required {
+            if b.required {
                 args.push(NameTy {
                     name: "body".into(),
                     ty: if by_value { into_arg(&ty) } else { ty.clone() },
@@ -433,10 +438,6 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
                     ty.clone(),
                     if by_value { "body.into()" } else { "body" },
                 ));
-                format!(
-                    "let request = {};",
-                    send(if by_value { "self.body" } else { "&self.body" })
-                )
             } else {
                 fields.push(BuilderField::new(
                     "body",
@@ -450,22 +451,15 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
                     arg_ty: into_arg(&ty),
                     assign: "::std::option::Option::Some(value.into())".into(),
                 });
-                if by_value {
-                    format!(
-                        "let request = match self.body {{ Some(body) => {}, None => request }};",
-                        send("body")
-                    )
-                } else {
-                    format!(
-                        "let request = match &self.body {{ Some(body) => {}, None => request }};",
-                        send("body")
-                    )
-                }
-            };
-            (stmt, Some(ty))
+            }
+            Some(BodyView {
+                encoding: b.encoding,
+                required: b.required,
+                by_value,
+                media_lit: lit(&b.media_type),
+            })
         }
     };
-    let _ = body_ty;
     // Exact statuses first; a range (`2XX`) or else the first documented status takes the rest.
     let fallback = op
         .response
@@ -606,7 +600,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
         path_expr,
         query: op.query_params.iter().map(send).collect(),
         headers: op.header_params.iter().map(send).collect(),
-        body_stmt,
+        body,
         finish,
         response_ty,
         returns_doc,
