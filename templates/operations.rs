@@ -187,8 +187,15 @@ impl {{ op.builder }} {
 
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
-        let request = ::klarna_runtime::Request::new({{ op.id_lit }}, ::klarna_runtime::Method::{{ op.http_method }}, {{ op.path_expr }});
-        {% if let Some(segments) = op.sensitive_segments %}let request = request.sensitive_path_segments(&[{{ segments }}]);
+        let request = ::klarna_runtime::Request::new(
+            {{ op.id_lit }},
+            ::klarna_runtime::Method::{{ op.http_method }},
+            {% if op.path.values.is_empty() %}::std::string::String::from({{ op.path.text_lit }}){% else %}::klarna_runtime::expand_path(
+                &[{% for piece in op.path.piece_lits %}{{ piece }}{% if !loop.last %}, {% endif %}{% endfor %}],
+                &[{% for v in op.path.values %}&self.{{ v.field }}{% if v.to_string %}.to_string(){% endif %}{% if !loop.last %}, {% endif %}{% endfor %}],
+            ){% endif %},
+        );
+        {% if !op.sensitive_segments.is_empty() %}let request = request.sensitive_path_segments(&[{% for s in op.sensitive_segments %}{{ s }}{% if !loop.last %}, {% endif %}{% endfor %}]);
         {% endif %}
         {% for q in op.query %}
         {% if q.deep || q.spread %}

@@ -26,9 +26,9 @@ pub(super) struct OpView {
     pub(super) idempotent: bool,
     pub(super) id_lit: String,
     pub(super) http_method: String,
-    pub(super) path_expr: String,
-    /// Indices into `path.split('/')` of the segments holding sensitive path parameters (`3, 5`).
-    pub(super) sensitive_segments: Option<String>,
+    pub(super) path: PathView,
+    /// Indices into `path.split('/')` of the segments holding sensitive path parameters.
+    pub(super) sensitive_segments: Vec<usize>,
     pub(super) query: Vec<ParamSend>,
     pub(super) headers: Vec<ParamSend>,
     pub(super) body: Option<BodyView>,
@@ -42,6 +42,24 @@ pub(super) struct OpView {
     /// Enums with one variant per status: the success responses', the error bodies'.
     pub(super) status_enums: Vec<ResponsesEnumView>,
     pub(super) errors_impl: Option<ErrorsImplView>,
+}
+
+/// The request path: the template's literal pieces around the encoded path parameters, joined by the
+/// runtime in one allocation (or the whole text when there are none).
+pub(super) struct PathView {
+    /// The whole path as a string literal, for a template without parameters.
+    pub(super) text_lit: String,
+    /// The literal pieces, as string literals (one more than `values`).
+    pub(super) piece_lits: Vec<String>,
+    /// The parameters, in template order.
+    pub(super) values: Vec<PathValueView>,
+}
+
+/// One path parameter's value: the builder field, as text.
+pub(super) struct PathValueView {
+    pub(super) field: String,
+    /// Not a plain string: formatted with `to_string()`.
+    pub(super) to_string: bool,
 }
 
 /// How `into_request` sends the body.
@@ -522,7 +540,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
     // Path: literal pieces and encoded parameters, joined by the runtime in one allocation.
     let template = &op.path_template;
     let pieces = &template.pieces;
-    let mut segments = Vec::new();
+    let mut segments: Vec<PathValueView> = Vec::new();
     let mut sensitive_segments: Vec<usize> = Vec::new();
     for slot in &template.params {
         let Some(p) = op.path_params.get(slot.param) else {
@@ -534,20 +552,15 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
         }
         let plain_text =
             matches!(&p.ty, TypeRef::String(f) if StringRepr::of(f.as_deref()) == StringRepr::Text);
-        segments.push(if plain_text {
-            format!("&self.{}", p.name.rust)
-        } else {
-            format!("&self.{}.to_string()", p.name.rust)
+        segments.push(PathValueView {
+            field: p.name.rust.clone(),
+            to_string: !plain_text,
         });
     }
-    let path_expr = if segments.is_empty() {
-        format!("::std::string::String::from({})", lit(&pieces.concat()))
-    } else {
-        format!(
-            "::klarna_runtime::expand_path(&[{}], &[{}])",
-            pieces.iter().map(|p| lit(p)).collect::<Vec<_>>().join(", "),
-            segments.join(", ")
-        )
+    let path = PathView {
+        text_lit: lit(&pieces.concat()),
+        piece_lits: pieces.iter().map(|p| lit(p)).collect(),
+        values: segments,
     };
     let send = |p: &Param| ParamSend {
         field: p.name.rust.clone(),
@@ -578,13 +591,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
     );
     OpView {
         redacted_debug,
-        sensitive_segments: (!sensitive_segments.is_empty()).then(|| {
-            sensitive_segments
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        }),
+        sensitive_segments,
         method: op.id.rust.clone(),
         method_plain: unraw(&op.id.rust).to_owned(),
         builder: op.builder.clone(),
@@ -597,7 +604,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
         idempotent: op.idempotent,
         id_lit: lit(&op.id.wire),
         http_method: op.method.as_str().to_owned(),
-        path_expr,
+        path,
         query: op.query_params.iter().map(send).collect(),
         headers: op.header_params.iter().map(send).collect(),
         body,
