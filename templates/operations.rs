@@ -2,6 +2,46 @@
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
 
+{#- Pagination: the next cursor of `page` (owned), its items (moved out), their number. Through
+    `page.last()` or over every page when the response is a list of pages. #}
+{% macro cursor_place(p, through_page) -%}
+{% if through_page %}page.{{ p.pagination }}{% else %}p{% endif %}.{{ p.last }}
+{%- endmacro %}
+{% macro cursor(p, through_page) -%}
+{% match p.cursor_presence %}
+{% when Presence::Required %}::std::option::Option::Some({% call cursor_place(p, through_page) %}{% endcall %}.clone())
+{% when Presence::OptionalNullable %}{% call cursor_place(p, through_page) %}{% endcall %}.as_option().cloned()
+{% when _ %}{% call cursor_place(p, through_page) %}{% endcall %}.clone()
+{% endmatch %}
+{%- endmacro %}
+{% macro next_cursor(p) -%}
+{% if p.page_list %}page.last().and_then(|page| {% endif %}
+{% match p.pagination_presence %}
+{% when Presence::Required %}{% call cursor(p, true) %}{% endcall %}
+{% when Presence::OptionalNullable %}page.{{ p.pagination }}.as_option().and_then(|p| {% call cursor(p, false) %}{% endcall %})
+{% when _ %}page.{{ p.pagination }}.as_ref().and_then(|p| {% call cursor(p, false) %}{% endcall %})
+{% endmatch %}
+{% if p.page_list %}){% endif %}
+{%- endmacro %}
+{% macro page_items(p) -%}
+{% if p.page_list %}page.into_iter().flat_map(|page| {% endif %}
+{% match p.items_presence %}
+{% when Presence::Required %}page.{{ p.items }}
+{% when Presence::OptionalNullable %}page.{{ p.items }}.into_option().unwrap_or_default()
+{% when _ %}page.{{ p.items }}.unwrap_or_default()
+{% endmatch %}
+{% if p.page_list %}).collect(){% endif %}
+{%- endmacro %}
+{% macro item_count(p) -%}
+{% if p.page_list %}page.iter().map(|page| {% endif %}
+{% match p.items_presence %}
+{% when Presence::Required %}page.{{ p.items }}.len()
+{% when Presence::OptionalNullable %}page.{{ p.items }}.as_option().map_or(0, ::std::vec::Vec::len)
+{% when _ %}page.{{ p.items }}.as_ref().map_or(0, ::std::vec::Vec::len)
+{% endmatch %}
+{% if p.page_list %}).sum(){% endif %}
+{%- endmacro %}
+
 {#- The request with `value` as its body, encoded as declared. #}
 {% macro send_body(b, value) -%}
 {% match b.encoding %}{% when BodyEncoding::Json %}request.json({{ value }}){% when BodyEncoding::Form %}request.form({{ value }}){% when BodyEncoding::Multipart %}request.multipart({{ value }}){% when BodyEncoding::Bytes %}request.bytes({{ b.media_lit }}, {{ value }}){% endmatch %}
@@ -152,8 +192,8 @@ impl {{ op.builder }} {
             client,
             move |cursor| self.page_request(cursor),
             |page: {{ paging.page_ty }}| {
-                let next = {{ paging.next_expr }};
-                ({{ paging.items_expr }}, next)
+                let next = {% call next_cursor(paging) %}{% endcall %};
+                ({% call page_items(paging) %}{% endcall %}, next)
             },
         )
     }
@@ -167,8 +207,8 @@ impl {{ op.builder }} {
         ::klarna_runtime::paginate_pages_counted(
             client,
             move |cursor| self.page_request(cursor),
-            |page: &{{ paging.page_ty }}| {{ paging.next_expr }},
-            |page: &{{ paging.page_ty }}| {{ paging.count_expr }},
+            |page: &{{ paging.page_ty }}| {% call next_cursor(paging) %}{% endcall %},
+            |page: &{{ paging.page_ty }}| {% call item_count(paging) %}{% endcall %},
         )
     }
 {% endif %}

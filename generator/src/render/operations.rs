@@ -124,79 +124,38 @@ pub(super) enum AltBodyView {
     Bytes,
 }
 
+/// Cursor pagination: the page and item types and where the items and the next cursor are; the
+/// expressions that read them are in the template.
 pub(super) struct PagingView {
     pub(super) item_ty: String,
     pub(super) page_ty: String,
+    /// The builder field of the cursor parameter.
     pub(super) cursor_field: String,
-    pub(super) items_expr: String,
-    pub(super) next_expr: String,
-    /// The number of items of `page` (a reference), so that a stream of whole pages can bound runs of
-    /// empty ones.
-    pub(super) count_expr: String,
-}
-
-/// `value` (a place expression of a field with `presence`) as an `Option<&T>`-free owned optional cursor.
-pub(super) fn optional_text(value: &str, presence: Presence) -> String {
-    match presence {
-        Presence::Required => format!("::std::option::Option::Some({value}.clone())"),
-        Presence::RequiredNullable | Presence::Optional => format!("{value}.clone()"),
-        Presence::OptionalNullable => format!("{value}.as_option().cloned()"),
-    }
+    /// The page's field holding the items, and its presence.
+    pub(super) items: String,
+    pub(super) items_presence: Presence,
+    /// The page's field holding the pagination object, and its presence.
+    pub(super) pagination: String,
+    pub(super) pagination_presence: Presence,
+    /// The pagination object's field holding the next cursor, and its presence.
+    pub(super) last: String,
+    pub(super) cursor_presence: Presence,
+    /// The response is a list of pages.
+    pub(super) page_list: bool,
 }
 
 pub(super) fn paging_view(p: &Pagination) -> PagingView {
-    let (pag, last) = (
-        p.next_cursor.first().cloned().unwrap_or_default(),
-        p.next_cursor.get(1).cloned().unwrap_or_default(),
-    );
-    let next_expr = match p.pagination_presence {
-        Presence::Required => optional_text(&format!("page.{pag}.{last}"), p.cursor_presence),
-        Presence::RequiredNullable | Presence::Optional => {
-            format!(
-                "page.{pag}.as_ref().and_then(|p| {})",
-                optional_text(&format!("p.{last}"), p.cursor_presence)
-            )
-        }
-        Presence::OptionalNullable => {
-            format!(
-                "page.{pag}.as_option().and_then(|p| {})",
-                optional_text(&format!("p.{last}"), p.cursor_presence)
-            )
-        }
-    };
-    let items = &p.items.rust;
-    let items_expr = match p.items_presence {
-        Presence::Required => format!("page.{items}"),
-        Presence::RequiredNullable | Presence::Optional => {
-            format!("page.{items}.unwrap_or_default()")
-        }
-        Presence::OptionalNullable => format!("page.{items}.into_option().unwrap_or_default()"),
-    };
-    let count_expr = match p.items_presence {
-        Presence::Required => format!("page.{items}.len()"),
-        Presence::RequiredNullable | Presence::Optional => {
-            format!("page.{items}.as_ref().map_or(0, ::std::vec::Vec::len)")
-        }
-        Presence::OptionalNullable => {
-            format!("page.{items}.as_option().map_or(0, ::std::vec::Vec::len)")
-        }
-    };
-    let (items_expr, next_expr, count_expr) = if p.page_list {
-        (
-            format!("page.into_iter().flat_map(|page| {items_expr}).collect()"),
-            format!("page.last().and_then(|page| {next_expr})"),
-            format!("page.iter().map(|page| {count_expr}).sum()"),
-        )
-    } else {
-        (items_expr, next_expr, count_expr)
-    };
     PagingView {
         item_ty: rust_type(&p.item_ty, MODELS),
         page_ty: rust_type(&p.page_ty, MODELS),
         cursor_field: p.cursor_param.rust.clone(),
-        items_expr,
-        next_expr,
-        count_expr,
+        items: p.items.rust.clone(),
+        items_presence: p.items_presence,
+        pagination: p.next_cursor.first().cloned().unwrap_or_default(),
+        pagination_presence: p.pagination_presence,
+        last: p.next_cursor.get(1).cloned().unwrap_or_default(),
+        cursor_presence: p.cursor_presence,
+        page_list: p.page_list,
     }
 }
 
