@@ -8,7 +8,7 @@
 //!   generic `When<Marker>` (one method per path, query and header parameter, taking the parameter's Rust
 //!   type as the SDK does; `body` and `body_matches` for a JSON body) and `Then<Marker>` (`ok` taking the
 //!   success type). Matching, answering and counting are the hand-written `testing/src/stubs.rs`;
-//! - `examples.json`: see [`examples`].
+//! - `examples.json`: see the `examples` module.
 //!
 //! The module reads the IR (and, for the examples, the documents it came from) and nothing else of the
 //! generator.
