@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 
 use crate::diag::{Diagnostic, Location};
 use crate::ir::{
-    Api, BodyEncoding, Crate, Operation, Pagination, Param, ParamEncoding, ResponseBody, TypeDef,
-    TypeKind, TypeRef,
+    Api, BodyEncoding, Crate, Operation, Pagination, Param, ParamEncoding, PathTemplate,
+    ResponseBody, TypeDef, TypeKind, TypeRef,
 };
 
 /// Renders the table as one Rust file (`cli/src/generated/mod.rs`), formatted by `prettyplease`, with the
@@ -156,47 +156,26 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
     );
 }
 
-/// The literal pieces of the path around its parameters (one more than the parameters), and the indices
-/// of the `/`-separated segments that hold a sensitive parameter.
+/// The literal pieces of the path around its parameters (one more than the parameters), from the IR's
+/// parsed path template, and the indices of the `/`-separated segments that hold a sensitive parameter.
 fn path_pieces(op: &Operation) -> (Vec<String>, Vec<usize>) {
-    split_path(&op.path, |wire| {
-        op.path_params
-            .iter()
-            .find(|p| p.name.wire == wire)
-            .map(|p| p.sensitive)
-    })
+    let sensitive = sensitive_segments(&op.path_template, |param| {
+        op.path_params.get(param).is_some_and(|p| p.sensitive)
+    });
+    (op.path_template.pieces.clone(), sensitive)
 }
 
-/// [`path_pieces`] of a template, `param` telling whether a name is a parameter and if it is sensitive.
-fn split_path(path: &str, param: impl Fn(&str) -> Option<bool>) -> (Vec<String>, Vec<usize>) {
-    let mut pieces = vec![String::new()];
-    let mut sensitive = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        let wire = &rest[start + 1..start + end];
-        let before = path.len() - rest.len() + start;
-        if let Some(last) = pieces.last_mut() {
-            match param(wire) {
-                Some(is_sensitive) => {
-                    last.push_str(&rest[..start]);
-                    if is_sensitive {
-                        sensitive.push(path[..before].matches('/').count());
-                    }
-                    pieces.push(String::new());
-                }
-                None => last.push_str(&rest[..start + end + 1]),
-            }
-        }
-        rest = &rest[start + end + 1..];
-    }
-    if let Some(last) = pieces.last_mut() {
-        last.push_str(rest);
-    }
-    sensitive.dedup();
-    (pieces, sensitive)
+/// The segments of `template` holding a parameter `is_sensitive` says is sensitive (by its index into the
+/// operation's path parameters), each once, in path order.
+fn sensitive_segments(template: &PathTemplate, is_sensitive: impl Fn(usize) -> bool) -> Vec<usize> {
+    let mut segments: Vec<usize> = template
+        .params
+        .iter()
+        .filter(|slot| is_sensitive(slot.param))
+        .map(|slot| slot.segment)
+        .collect();
+    segments.dedup();
+    segments
 }
 
 fn paging(api: &Api, p: &Pagination) -> String {
@@ -278,15 +257,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pieces_split_around_parameters() {
-        let (pieces, sensitive) =
-            split_path("/v2/accounts/{a}/tokens/{t}/status{x}", |w| match w {
-                "a" => Some(false),
-                "t" => Some(true),
-                _ => None,
-            });
-        assert_eq!(pieces, ["/v2/accounts/", "/tokens/", "/status{x}"]);
-        assert_eq!(sensitive, [5]);
+    fn sensitive_segments_are_read_from_the_template_slots() {
+        use crate::ir::PathSlot;
+        // `/v2/accounts/{a}/tokens/{t}{u}/status`: `t` and `u` share segment 5, `a` is not sensitive.
+        let template = PathTemplate {
+            pieces: ["/v2/accounts/", "/tokens/", "", "/status"]
+                .map(str::to_owned)
+                .to_vec(),
+            params: vec![
+                PathSlot {
+                    param: 0,
+                    segment: 3,
+                },
+                PathSlot {
+                    param: 1,
+                    segment: 5,
+                },
+                PathSlot {
+                    param: 2,
+                    segment: 5,
+                },
+            ],
+        };
+        assert_eq!(sensitive_segments(&template, |p| p != 0), [5]);
+        assert_eq!(sensitive_segments(&template, |p| p == 0), [3]);
+        assert!(sensitive_segments(&template, |_| false).is_empty());
         assert_eq!(kebab("r#type_list"), "type-list");
     }
 }

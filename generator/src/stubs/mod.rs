@@ -346,32 +346,16 @@ fn rust_type(module: &str, ty: &TypeRef) -> Option<String> {
 }
 
 /// The literal pieces of the path around its parameters (one more than the parameters) and the wire
-/// names of the parameters, in template order. A `{name}` that names no path parameter stays literal.
+/// names of the parameters, in template order, from the IR's parsed path template.
 fn path_pieces(op: &Operation) -> (Vec<String>, Vec<String>) {
-    let mut pieces = vec![String::new()];
-    let mut names = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        let wire = &rest[start + 1..start + len];
-        let is_param = op.path_params.iter().any(|p| p.name.wire == wire);
-        if let Some(last) = pieces.last_mut() {
-            if is_param {
-                last.push_str(&rest[..start]);
-                names.push(wire.to_owned());
-                pieces.push(String::new());
-            } else {
-                last.push_str(&rest[..start + len + 1]);
-            }
-        }
-        rest = &rest[start + len + 1..];
-    }
-    if let Some(last) = pieces.last_mut() {
-        last.push_str(rest);
-    }
-    (pieces, names)
+    let names = op
+        .path_template
+        .params
+        .iter()
+        .filter_map(|slot| op.path_params.get(slot.param))
+        .map(|p| p.name.wire.clone())
+        .collect();
+    (op.path_template.pieces.clone(), names)
 }
 
 /// A parameter's `When` method: its Rust name, or `<name>_param` when that is one of the generic methods.
