@@ -4,6 +4,11 @@
 use super::*;
 {% endif %}
 
+{#- A union variant's constructor from its parsed value (boxing it when the variant is boxed). #}
+{% macro wrap(v) -%}
+{% if v.boxed %}|value| Self::{{ v.name }}(::std::boxed::Box::new(value)){% else %}Self::{{ v.name }}{% endif %}
+{%- endmacro %}
+
 {% for t in types %}
 {% match t %}
 {% when TypeView::Struct with (s) %}
@@ -14,7 +19,17 @@ use super::*;
 pub struct {{ s.name }} {
     {% for f in s.fields %}
     {{ f.doc }}
-    {{ f.attrs }}
+    {% match f.serde %}
+    {% when FieldSerde::Flatten %}#[serde(flatten)]
+    {% when FieldSerde::Property with (rename, presence) %}
+    {% match presence %}
+    {% when Presence::Required %}{% if let Some(rename) = rename %}#[serde(rename = {{ rename }})]{% endif %}
+    {% when Presence::RequiredNullable %}#[serde({% if let Some(rename) = rename %}rename = {{ rename }}, {% endif %}default)]
+    {% when Presence::Optional %}#[serde({% if let Some(rename) = rename %}rename = {{ rename }}, {% endif %}default, skip_serializing_if = "::std::option::Option::is_none")]
+    {% when Presence::OptionalNullable %}#[serde({% if let Some(rename) = rename %}rename = {{ rename }}, {% endif %}default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
+    {% endmatch %}
+    {% endmatch %}
+    {{ f.deprecated_attr }}
     pub {{ f.name }}: {{ f.ty }},
     {% endfor %}
 }
@@ -29,7 +44,7 @@ impl {{ s.name }} {
     #[inline]
     pub fn new({% for p in ctor.params %}{{ p.name }}: {{ p.ty }}, {% endfor %}) -> Self {
         Self {
-            {% for i in ctor.inits %}{{ i }}, {% endfor %}
+            {% for i in ctor.inits %}{{ i.name }}{% match i.value %}{% when CtorValue::Arg %}{% when CtorValue::None %}: ::std::option::Option::None{% when CtorValue::Absent %}: ::klarna_runtime::Nullable::Absent{% when CtorValue::EmptyMap %}: ::std::collections::BTreeMap::new(){% endmatch %}, {% endfor %}
         }
     }
 }
@@ -102,13 +117,13 @@ impl<'de> ::serde::Deserialize<'de> for {{ u.name }} {
         {% if let Some(tag) = u.tag_lit %}
         let tag = value.get({{ tag }}).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            {% for v in u.variants %}Some({{ v.tags }}) => ::serde_json::from_value(value).map({{ v.wrap }}).map_err(::serde::de::Error::custom),
+            {% for v in u.variants %}Some({{ v.tags }}) => ::serde_json::from_value(value).map({% call wrap(v) %}{% endcall %}).map_err(::serde::de::Error::custom),
             {% endfor %}_ => Ok(Self::Unknown(value)),
         }
         {% else %}
         {% for v in u.variants %}
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok(({{ v.wrap }})(parsed));
+            return Ok(({% call wrap(v) %}{% endcall %})(parsed));
         }
         {% endfor %}
         Ok(Self::Unknown(value))

@@ -74,7 +74,7 @@ impl {{ r.name }} {
     pub fn {{ op.method }}(&self{% for a in op.args %}, {{ a.name }}: {{ a.ty }}{% endfor %}) -> {{ op.builder }} {
         {{ op.builder }} {
             client: self.client.clone(),
-            {% for f in op.fields %}{{ f.init }},
+            {% for f in op.fields %}{{ f.name }}{% match f.init %}{% when FieldInit::Arg %}{% when FieldInit::ArgInto %}: {{ f.name }}.into(){% when FieldInit::Unset %}: ::std::option::Option::None{% endmatch %},
             {% endfor %}options: ::klarna_runtime::RequestOptions::default(),
         }
     }
@@ -135,7 +135,7 @@ impl {{ op.builder }} {
     {{ s.doc }}
     #[inline]
     pub fn {{ s.name }}(mut self, value: {{ s.arg_ty }}) -> Self {
-        self.{{ s.field }} = {{ s.assign }};
+        self.{{ s.field }} = ::std::option::Option::Some(value.into());
         self
     }
     {% endfor %}

@@ -76,16 +76,48 @@ impl DebugView {
 pub(super) struct FieldView {
     pub(super) name: String,
     pub(super) doc: String,
-    pub(super) attrs: String,
+    /// What the field's `#[serde(...)]` attribute says.
+    pub(super) serde: FieldSerde,
+    /// `#[deprecated]` when the field is deprecated, else empty.
+    pub(super) deprecated_attr: String,
     pub(super) ty: String,
+}
+
+/// The serde attribute of a struct field.
+pub(super) enum FieldSerde {
+    /// The properties the schema does not describe: `#[serde(flatten)]`.
+    Flatten,
+    /// A described property: its wire name as a string literal when it differs from the Rust name
+    /// (`rename = ...`), and its presence (`default`, `skip_serializing_if` when it may be absent).
+    Property(Option<String>, Presence),
 }
 
 pub(super) struct CtorView {
     /// `#[allow(deprecated)]` with its reason when a deprecated field is initialized.
     pub(super) attrs: String,
     pub(super) params: Vec<NameTy>,
-    /// Field initializers (`name` or `name: expr`).
-    pub(super) inits: Vec<String>,
+    /// Field initializers, in field order.
+    pub(super) inits: Vec<CtorInit>,
+}
+
+/// One field initializer of `new`.
+pub(super) struct CtorInit {
+    /// The field's Rust name.
+    pub(super) name: String,
+    pub(super) value: CtorValue,
+}
+
+/// What `new` initializes a field with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum CtorValue {
+    /// The argument of the same name (a required field).
+    Arg,
+    /// `None` (an optional field).
+    None,
+    /// `Nullable::Absent` (an optional nullable field).
+    Absent,
+    /// An empty map (the properties the schema does not describe).
+    EmptyMap,
 }
 
 pub(super) struct NameTy {
@@ -137,7 +169,8 @@ pub(super) struct UnionVariantView {
     pub(super) doc: String,
     pub(super) ty: String,
     pub(super) tags: String,
-    pub(super) wrap: String,
+    /// The variant holds its value boxed: parsed values are wrapped in `Box::new` first.
+    pub(super) boxed: bool,
 }
 
 pub(super) struct AliasView {
@@ -168,7 +201,8 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
                 views.push(FieldView {
                     name: extra.rust.clone(),
                     doc: outer_doc("Properties not described by the schema, kept as received."),
-                    attrs: "#[serde(flatten)]".into(),
+                    serde: FieldSerde::Flatten,
+                    deprecated_attr: String::new(),
                     ty: format!(
                         "::std::collections::BTreeMap<::std::string::String, {}>",
                         rust_type(&extra.ty, "")
@@ -204,20 +238,18 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
                     .collect(),
                 inits: fields
                     .iter()
-                    .map(|f| match f.presence {
-                        Presence::Required | Presence::RequiredNullable => f.name.rust.clone(),
-                        Presence::Optional => {
-                            format!("{}: ::std::option::Option::None", f.name.rust)
-                        }
-                        Presence::OptionalNullable => {
-                            format!("{}: ::klarna_runtime::Nullable::Absent", f.name.rust)
-                        }
+                    .map(|f| CtorInit {
+                        name: f.name.rust.clone(),
+                        value: match f.presence {
+                            Presence::Required | Presence::RequiredNullable => CtorValue::Arg,
+                            Presence::Optional => CtorValue::None,
+                            Presence::OptionalNullable => CtorValue::Absent,
+                        },
                     })
-                    .chain(
-                        additional
-                            .iter()
-                            .map(|a| format!("{}: ::std::collections::BTreeMap::new()", a.rust)),
-                    )
+                    .chain(additional.iter().map(|a| CtorInit {
+                        name: a.rust.clone(),
+                        value: CtorValue::EmptyMap,
+                    }))
                     .collect(),
             });
             let redacted_debug = DebugView::for_fields(
@@ -304,14 +336,7 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
                         .map(|t| lit(t))
                         .collect::<Vec<_>>()
                         .join(" | "),
-                    wrap: if v.boxed {
-                        format!(
-                            "|value| Self::{}(::std::boxed::Box::new(value))",
-                            v.name.rust
-                        )
-                    } else {
-                        format!("Self::{}", v.name.rust)
-                    },
+                    boxed: v.boxed,
                 })
                 .collect(),
         }),
@@ -325,29 +350,7 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
 }
 
 pub(super) fn field_view(f: &Field) -> FieldView {
-    let mut serde = Vec::new();
-    if unraw(&f.name.rust) != f.name.wire {
-        serde.push(format!("rename = {}", lit(&f.name.wire)));
-    }
-    match f.presence {
-        Presence::Required => {}
-        Presence::RequiredNullable => serde.push("default".into()),
-        Presence::Optional => {
-            serde.push("default".into());
-            serde.push("skip_serializing_if = \"::std::option::Option::is_none\"".into());
-        }
-        Presence::OptionalNullable => {
-            serde.push("default".into());
-            serde.push("skip_serializing_if = \"::klarna_runtime::Nullable::is_absent\"".into());
-        }
-    }
-    let mut attrs = Vec::new();
-    if !serde.is_empty() {
-        attrs.push(format!("#[serde({})]", serde.join(", ")));
-    }
-    if f.deprecated {
-        attrs.push(deprecated_attr(true));
-    }
+    let rename = (unraw(&f.name.rust) != f.name.wire).then(|| lit(&f.name.wire));
     let mut doc = f
         .doc
         .clone()
@@ -395,7 +398,8 @@ pub(super) fn field_view(f: &Field) -> FieldView {
     FieldView {
         name: f.name.rust.clone(),
         doc: doc_or_allow(&doc),
-        attrs: attrs.join("\n"),
+        serde: FieldSerde::Property(rename, f.presence),
+        deprecated_attr: deprecated_attr(f.deprecated),
         ty: field_type(f),
     }
 }

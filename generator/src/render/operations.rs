@@ -162,19 +162,25 @@ pub(super) fn paging_view(p: &Pagination) -> PagingView {
 pub(super) struct BuilderField {
     pub(super) name: String,
     pub(super) ty: String,
-    /// The initializer (`name` or `name: expr`).
-    pub(super) init: String,
+    /// What the operation method initializes the field with.
+    pub(super) init: FieldInit,
     /// Holds a sensitive parameter.
     pub(super) sensitive: bool,
 }
 
+/// How the operation method initializes a request builder's field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum FieldInit {
+    /// The method's argument of the same name, as passed (`body`).
+    Arg,
+    /// The method's argument of the same name, converted (`name: name.into()`).
+    ArgInto,
+    /// Not set yet (`name: None`): a setter sets it.
+    Unset,
+}
+
 impl BuilderField {
-    pub(super) fn new(name: &str, ty: String, expr: &str) -> Self {
-        let init = if expr == name {
-            name.to_owned()
-        } else {
-            format!("{name}: {expr}")
-        };
+    pub(super) fn new(name: &str, ty: String, init: FieldInit) -> Self {
         Self {
             name: name.to_owned(),
             ty,
@@ -194,7 +200,6 @@ pub(super) struct SetterView {
     pub(super) doc: String,
     pub(super) field: String,
     pub(super) arg_ty: String,
-    pub(super) assign: String,
 }
 
 pub(super) struct ParamSend {
@@ -372,7 +377,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
                 ty: into_arg(&ty),
             });
             fields.push(
-                BuilderField::new(&p.name.rust, ty.clone(), &format!("{}.into()", p.name.rust))
+                BuilderField::new(&p.name.rust, ty.clone(), FieldInit::ArgInto)
                     .sensitive(p.sensitive),
             );
         } else {
@@ -380,7 +385,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
                 BuilderField::new(
                     &p.name.rust,
                     format!("::std::option::Option<{ty}>"),
-                    "::std::option::Option::None",
+                    FieldInit::Unset,
                 )
                 .sensitive(p.sensitive),
             );
@@ -392,7 +397,6 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
                 )),
                 field: p.name.rust.clone(),
                 arg_ty: into_arg(&ty),
-                assign: "::std::option::Option::Some(value.into())".into(),
             });
         }
     }
@@ -413,20 +417,23 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
                 fields.push(BuilderField::new(
                     "body",
                     ty.clone(),
-                    if by_value { "body.into()" } else { "body" },
+                    if by_value {
+                        FieldInit::ArgInto
+                    } else {
+                        FieldInit::Arg
+                    },
                 ));
             } else {
                 fields.push(BuilderField::new(
                     "body",
                     format!("::std::option::Option<{ty}>"),
-                    "::std::option::Option::None",
+                    FieldInit::Unset,
                 ));
                 setters.push(SetterView {
                     name: "body".into(),
                     doc: outer_doc("Sets the request body."),
                     field: "body".into(),
                     arg_ty: into_arg(&ty),
-                    assign: "::std::option::Option::Some(value.into())".into(),
                 });
             }
             Some(BodyView {
