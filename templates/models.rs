@@ -14,6 +14,7 @@ use super::*;
 {% when TypeView::Struct with (s) %}
 {{ s.doc }}
 {{ s.attrs }}
+{% if s.non_exhaustive %}#[non_exhaustive]{% endif %}
 {% if s.allow_deprecated %}#[allow(deprecated)] // the struct or a field's type is deprecated{% endif %}
 #[derive(Clone, {% if s.redacted_debug.is_none() %}Debug, {% endif %}PartialEq{% if s.derive_default %}, Default{% endif %}, ::serde::Serialize, ::serde::Deserialize)]
 pub struct {{ s.name }} {

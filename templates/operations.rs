@@ -49,7 +49,7 @@
 
 {#- How one success status's body becomes its variant of the operation's success enum. #}
 {% macro alt_finish(a) -%}
-{% match a.body %}{% when AltBodyView::Json with (ty) %}response.json::<{{ ty }}>().map(|r| r.map({{ a.variant }})){% when AltBodyView::Empty %}Ok(response.empty().map(|()| {{ a.variant }})){% when AltBodyView::Bytes %}Ok(response.bytes().map({{ a.variant }})){% endmatch %}
+{% match a.body %}{% when AltBodyView::Json with (ty) %}response.json::<{{ ty }}>().map(|r| r.map({{ a.enum_name }}::{{ a.variant }})){% when AltBodyView::Empty %}Ok(response.empty().map(|()| {{ a.enum_name }}::{{ a.variant }})){% when AltBodyView::Bytes %}Ok(response.bytes().map({{ a.enum_name }}::{{ a.variant }})){% endmatch %}
 {%- endmacro %}
 
 {% for r in resources %}

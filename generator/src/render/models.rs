@@ -15,6 +15,9 @@ pub(super) struct StructView {
     pub(super) name: String,
     pub(super) doc: String,
     pub(super) attrs: String,
+    /// Decoded from responses only: `#[non_exhaustive]`, so a field the service adds is not a
+    /// breaking change.
+    pub(super) non_exhaustive: bool,
     /// The struct names a deprecated type: it and its impls carry `#[allow(deprecated)]`.
     pub(super) allow_deprecated: bool,
     pub(super) derive_default: bool,
@@ -260,16 +263,11 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
                     .chain(additional.iter().map(|a| (a.rust.as_str(), false, false))),
                 t.allow_deprecated,
             );
-            let attrs = if *non_exhaustive {
-                // Decoded from responses only: a field the service adds is not a breaking change.
-                format!("{attrs}\n#[non_exhaustive]")
-            } else {
-                attrs
-            };
             TypeView::Struct(StructView {
                 name,
                 doc,
                 attrs,
+                non_exhaustive: *non_exhaustive,
                 allow_deprecated: t.allow_deprecated,
                 derive_default: *construct == Construct::Default,
                 fields: views,

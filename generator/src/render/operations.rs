@@ -110,6 +110,9 @@ pub(super) struct AltArmView {
 
 /// A success status's body wrapped in its variant (`Enum::Variant`).
 pub(super) struct AltFinishView {
+    /// The success enum's type name.
+    pub(super) enum_name: String,
+    /// The status's variant name.
     pub(super) variant: String,
     pub(super) body: AltBodyView,
 }
@@ -339,7 +342,8 @@ pub(super) fn single_finish(op: &Operation, body: &ResponseBody) -> (String, Fin
 /// How `response` becomes the enum variant of one success status.
 pub(super) fn alt_finish(name: &str, alt: &AltResponse) -> AltFinishView {
     AltFinishView {
-        variant: format!("{name}::{}", alt.variant),
+        enum_name: name.to_owned(),
+        variant: alt.variant.clone(),
         body: match &alt.body {
             ResponseBody::Json(t) => AltBodyView::Json(rust_type(t, MODELS)),
             ResponseBody::Empty => AltBodyView::Empty,
