@@ -169,7 +169,8 @@ pub(super) struct CargoTemplate {
 pub(super) struct RegistryEntry {
     pub(super) feature_lit: String,
     pub(super) name_lit: String,
-    pub(super) path: String,
+    /// The type's path below the crate root (`<module>::models::<Type>`).
+    pub(super) path: proc_macro2::TokenStream,
     /// The type is deprecated: its arm carries `#[allow(deprecated)]`.
     pub(super) deprecated: bool,
 }

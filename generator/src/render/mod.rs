@@ -165,24 +165,35 @@ pub fn render(
         &crate_header("//"),
     );
 
+    let mut registry_types = Vec::new();
+    for a in &krate.apis {
+        for t in &a.types {
+            let (Some(module), Some(ty)) = (ident(&a.module.rust), ident(&t.name.rust)) else {
+                problems.push(Diagnostic::error(
+                    "src/registry.rs",
+                    Location::File,
+                    format!(
+                        "type `{}` of module `{}` is not named by Rust identifiers",
+                        t.name.rust, a.module.rust
+                    ),
+                ));
+                continue;
+            };
+            registry_types.push(RegistryEntry {
+                feature_lit: lit(&a.module.rust),
+                name_lit: lit(&format!(
+                    "{}::{}",
+                    unraw(&a.module.rust),
+                    unraw(&t.name.rust)
+                )),
+                path: quote::quote!(#module::models::#ty),
+                deprecated: t.deprecated,
+            });
+        }
+    }
     let registry = RegistryTemplate {
         vendor: krate.conventions.vendor.clone(),
-        types: krate
-            .apis
-            .iter()
-            .flat_map(|a| {
-                a.types.iter().map(move |t| RegistryEntry {
-                    feature_lit: lit(&a.module.rust),
-                    name_lit: lit(&format!(
-                        "{}::{}",
-                        unraw(&a.module.rust),
-                        unraw(&t.name.rust)
-                    )),
-                    path: format!("{}::models::{}", a.module.rust, t.name.rust),
-                    deprecated: t.deprecated,
-                })
-            })
-            .collect(),
+        types: registry_types,
     };
     push_rust(
         &mut jobs,

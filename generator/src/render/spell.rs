@@ -3,6 +3,12 @@
 
 use super::*;
 
+/// A Rust name (a raw one such as `r#type` included) as an identifier token; `None` when the text is not
+/// an identifier.
+pub(super) fn ident(name: &str) -> Option<proc_macro2::Ident> {
+    syn::parse_str::<syn::Ident>(name).ok()
+}
+
 /// Spells a type. `models` is the path prefix of named types (`""` inside models.rs, `"super::models::"` in
 /// operations.rs).
 pub(super) fn rust_type(t: &TypeRef, models: &str) -> String {
@@ -75,5 +81,21 @@ pub(super) fn field_type(f: &Field) -> String {
             format!("::std::option::Option<{inner}>")
         }
         Presence::OptionalNullable => format!("::klarna_runtime::Nullable<{inner}>"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ident;
+
+    #[test]
+    fn identifiers_keep_raw_names_and_refuse_other_text() {
+        let tokens = |name: &str| ident(name).map(|i| i.to_string());
+        assert_eq!(tokens("PaymentRequest").as_deref(), Some("PaymentRequest"));
+        assert_eq!(tokens("r#type").as_deref(), Some("r#type"));
+        assert_eq!(tokens("type"), None);
+        assert_eq!(tokens("two words"), None);
+        assert_eq!(tokens("a::b"), None);
+        assert_eq!(tokens(""), None);
     }
 }
