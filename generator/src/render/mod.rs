@@ -240,14 +240,15 @@ pub fn render(
             servers: api
                 .servers
                 .iter()
+                .zip(server_consts(&api.servers))
                 .enumerate()
-                .map(|(i, s)| ServerView {
+                .map(|(i, (s, name))| ServerView {
                     doc: outer_doc(&format!(
                         "Server {}: {}",
                         i + 1,
                         s.description.as_deref().unwrap_or("(no description)")
                     )),
-                    name: server_const(s, i),
+                    name,
                     url_lit: lit(&s.url),
                 })
                 .collect(),
