@@ -23,6 +23,8 @@ mod operations;
 mod spell;
 mod text;
 
+pub(crate) use self::text::header;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
