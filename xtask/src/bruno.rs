@@ -22,19 +22,17 @@ pub fn bruno(root: &Path, dir: Option<&str>) -> Result<()> {
             "Klarna's Bruno request collection",
         )?,
     };
+    run_check_binary(root, "bruno", &dir)
+}
+
+/// Runs `cargo run -p klarna-tests --bin BIN -- DIR` from the workspace root and exits with its status:
+/// the checks that need the generated `klarna` crate (`bruno`, `notes`) live in `klarna-tests`.
+pub fn run_check_binary(root: &Path, bin: &str, dir: &Path) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "klarna-tests",
-            "--bin",
-            "bruno",
-            "--",
-        ])
-        .arg(&dir)
+        .args(["run", "--quiet", "-p", "klarna-tests", "--bin", bin, "--"])
+        .arg(dir)
         .status()
         .context("running cargo")?;
     if status.success() {

@@ -14,6 +14,8 @@ mod corpus;
 mod diff;
 mod fidelity;
 mod live_check;
+#[cfg(test)]
+mod loopback;
 mod notes;
 mod reference;
 mod regen;

@@ -6,7 +6,6 @@
 //! `klarna` crate); xtask finds the notes and runs it.
 
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::{Context, Result};
 
@@ -28,24 +27,5 @@ pub fn run(root: &Path) -> Result<()> {
             endpoints.display()
         );
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root)
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "klarna-tests",
-            "--bin",
-            "notes",
-            "--",
-        ])
-        .arg(&dir)
-        .status()
-        .context("running cargo")?;
-    if status.success() {
-        Ok(())
-    } else {
-        std::process::exit(status.code().unwrap_or(1))
-    }
+    crate::bruno::run_check_binary(root, "notes", &dir)
 }

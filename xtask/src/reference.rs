@@ -761,7 +761,6 @@ pub fn render_manifest(entries: &[Entry]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::io::{BufRead, BufReader};
     use std::net::TcpListener;
 
     use super::*;
@@ -815,44 +814,14 @@ mod tests {
     /// A loopback HTTP/1.1 server that serves the files under `dir` (GET only, one request per
     /// connection), for as long as the test runs. Returns its base URL.
     fn serve(dir: PathBuf) -> String {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        let addr = listener.local_addr().expect("address");
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-                let mut request_line = String::new();
-                if reader.read_line(&mut request_line).is_err() {
-                    continue;
-                }
-                // Skip the headers.
-                let mut line = String::new();
-                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                    line.clear();
-                }
-                let target = request_line.split(' ').nth(1).unwrap_or("/");
-                let rel = String::from_utf8(percent_decode(target.trim_start_matches('/')))
-                    .unwrap_or_default();
-                let file = dir.join(&rel);
-                let response = match std::fs::read(&file) {
-                    Ok(body) if !rel.split('/').any(|s| s == "..") => {
-                        let mut r = format!(
-                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                            body.len()
-                        )
-                        .into_bytes();
-                        r.extend_from_slice(&body);
-                        r
-                    }
-                    _ => {
-                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                            .to_vec()
-                    }
-                };
-                let _ = stream.write_all(&response);
+        crate::loopback::serve(move |r| {
+            let rel = String::from_utf8(percent_decode(r.target.trim_start_matches('/')))
+                .unwrap_or_default();
+            match std::fs::read(dir.join(&rel)) {
+                Ok(body) if !rel.split('/').any(|s| s == "..") => (200, Vec::new(), body),
+                _ => (404, Vec::new(), Vec::new()),
             }
-        });
-        format!("http://{addr}")
+        })
     }
 
     /// Every file under `dir`, relative, sorted.

@@ -1,8 +1,6 @@
 //! End to end against a small HTTP server on loopback that answers like Klarna would, once conforming and
 //! once drifting, on the project's own document `generator/tests/fixtures/conform/widgets.yaml`.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use super::*;
@@ -55,50 +53,20 @@ fn respond(method: &str, target: &str) -> (u16, Vec<(&'static str, String)>, Str
 
 /// Serves `respond` on 127.0.0.1; returns the base URL and what the server saw.
 fn serve() -> (String, Seen) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let addr = listener.local_addr().expect("address");
     let seen: Seen = Arc::default();
     let log = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-            let mut request_line = String::new();
-            if reader.read_line(&mut request_line).is_err() {
-                continue;
-            }
-            let mut headers = Vec::new();
-            loop {
-                let mut line = String::new();
-                match reader.read_line(&mut line) {
-                    Ok(n) if n > 2 => {
-                        if let Some((k, v)) = line.trim_end().split_once(':') {
-                            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
-                        }
-                    }
-                    _ => break,
-                }
-            }
-            let mut parts = request_line.split(' ');
-            let method = parts.next().unwrap_or_default().to_owned();
-            let target = parts.next().unwrap_or_default().to_owned();
-            log.lock()
-                .expect("lock")
-                .push((format!("{method} {target}"), headers));
-            let (status, headers, body) = respond(&method, &target);
-            let mut text = format!(
-                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
-                body.len()
-            );
-            for (k, v) in headers {
-                text.push_str(&format!("{k}: {v}\r\n"));
-            }
-            text.push_str("\r\n");
-            text.push_str(&body);
-            let _ = stream.write_all(text.as_bytes());
-        }
+    let base = crate::loopback::serve(move |r| {
+        log.lock()
+            .expect("lock")
+            .push((format!("{} {}", r.method, r.target), r.headers.clone()));
+        let (status, headers, body) = respond(&r.method, &r.target);
+        let headers = headers
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        (status, headers, body.into_bytes())
     });
-    (format!("http://{addr}"), seen)
+    (base, seen)
 }
 
 fn options(base: &str, out: &Path) -> Options {
