@@ -89,16 +89,7 @@ pub(in crate::lower) fn pick_media(
 #[cfg(test)]
 mod tests {
     use crate::ir::*;
-    use crate::lower::test_support::{doc, lower_yaml, op};
-
-    fn one_op(op: &str) -> String {
-        doc(
-            &format!(
-                "  /v1/things/{{thing_id}}:\n    post:\n      operationId: doThing\n      tags: [Things]\n{op}"
-            ),
-            "  Thing: {type: object, properties: {id: {type: string}}}\n  Problem: {type: object, properties: {message: {type: string}}}\n  Other: {type: object, properties: {code: {type: integer}}}",
-        )
-    }
+    use crate::lower::test_support::{lower_yaml, one_op, op};
 
     #[test]
     fn media_types_choose_the_encoding_and_inline_bodies_are_named() {

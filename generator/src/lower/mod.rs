@@ -368,6 +368,17 @@ pub(crate) mod test_support {
         (krate, diags.iter().map(|d| d.message.clone()).collect())
     }
 
+    /// A document with one operation, `doThing` (`POST /v1/things/{thing_id}`, tag `Things`), whose body is
+    /// `op` (YAML at the operation's indentation), and the schemas `Thing`, `Problem` and `Other`.
+    pub(crate) fn one_op(op: &str) -> String {
+        doc(
+            &format!(
+                "  /v1/things/{{thing_id}}:\n    post:\n      operationId: doThing\n      tags: [Things]\n{op}"
+            ),
+            "  Thing: {type: object, properties: {id: {type: string}}}\n  Problem: {type: object, properties: {message: {type: string}}}\n  Other: {type: object, properties: {code: {type: integer}}}",
+        )
+    }
+
     /// [`lower_until`] through every pass.
     pub(crate) fn lower_yaml(yaml: &str) -> (Api, Vec<String>) {
         lower_until(yaml, None)

@@ -90,16 +90,7 @@ pub(in crate::lower) fn location_of(p: &Parameter) -> &'static str {
 #[cfg(test)]
 mod tests {
     use crate::ir::*;
-    use crate::lower::test_support::{doc, lower_yaml, op};
-
-    fn one_op(op: &str) -> String {
-        doc(
-            &format!(
-                "  /v1/things/{{thing_id}}:\n    post:\n      operationId: doThing\n      tags: [Things]\n{op}"
-            ),
-            "  Thing: {type: object, properties: {id: {type: string}}}\n  Problem: {type: object, properties: {message: {type: string}}}\n  Other: {type: object, properties: {code: {type: integer}}}",
-        )
-    }
+    use crate::lower::test_support::{doc, lower_yaml, one_op, op};
 
     #[test]
     fn encodings_follow_the_schema_and_style() {

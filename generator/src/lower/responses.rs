@@ -153,16 +153,7 @@ pub(in crate::lower) fn status_variant(status: StatusMatch) -> String {
 mod tests {
     use super::status_variant;
     use crate::ir::*;
-    use crate::lower::test_support::{doc, lower_yaml, op};
-
-    fn one_op(op: &str) -> String {
-        doc(
-            &format!(
-                "  /v1/things/{{thing_id}}:\n    post:\n      operationId: doThing\n      tags: [Things]\n{op}"
-            ),
-            "  Thing: {type: object, properties: {id: {type: string}}}\n  Problem: {type: object, properties: {message: {type: string}}}\n  Other: {type: object, properties: {code: {type: integer}}}",
-        )
-    }
+    use crate::lower::test_support::{lower_yaml, one_op, op};
 
     const PATH: &str = "      parameters:\n        - {name: thing_id, in: path, required: true, schema: {type: string}}\n";
 
