@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use crate::diag::{Diagnostic, Location};
 use crate::ir::{
     Api, BodyEncoding, Crate, Operation, Pagination, Param, ParamEncoding, PathTemplate,
-    ResponseBody, Source, TypeDef, TypeKind, TypeRef,
+    ResponseBody, Source, TypeKind, TypeRef,
 };
 
 /// Renders the table as one Rust file (`cli/src/generated/mod.rs`), formatted by `prettyplease`, with the
@@ -199,11 +199,10 @@ fn paging(api: &Api, p: &Pagination) -> String {
 
 /// The fields of the struct a type reference names (through aliases).
 fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [crate::ir::Field]> {
-    let TypeRef::Named(name) = ty else {
+    let TypeRef::Named(id) = ty else {
         return None;
     };
-    let def: &TypeDef = api.types.iter().find(|t| &t.name.rust == name)?;
-    match &def.kind {
+    match &api.ty(*id).kind {
         TypeKind::Struct { fields, .. } => Some(fields),
         TypeKind::Alias { target } => struct_fields(api, target),
         _ => None,
@@ -219,10 +218,7 @@ fn shape(api: &Api, ty: &TypeRef) -> String {
         TypeRef::String(_) => "Shape::String".to_owned(),
         TypeRef::Bytes => "Shape::Bytes".to_owned(),
         TypeRef::Json => "Shape::Json".to_owned(),
-        TypeRef::Named(n) => format!(
-            "Shape::Named({})",
-            lit(&format!("{}::{n}", api.module.rust))
-        ),
+        TypeRef::Named(n) => format!("Shape::Named({})", lit(&api.registry_name(*n))),
         TypeRef::List(inner) => format!("Shape::List(&{})", shape(api, inner)),
         TypeRef::Map(inner) => format!("Shape::Map(&{})", shape(api, inner)),
     }

@@ -89,12 +89,7 @@ pub fn conform(
                 format!("the body is not JSON ({e}); the document declares JSON for {key}")
             })),
             Ok(value) => {
-                let types = api
-                    .types
-                    .iter()
-                    .map(|t| (t.name.rust.as_str(), t))
-                    .collect();
-                let mut walker = Walker::new(&types);
+                let mut walker = Walker::new(&api.types);
                 walker.value(ty, &value, "", false);
                 report.findings = walker.findings;
             }

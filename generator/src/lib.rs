@@ -13,9 +13,10 @@
 //!   pagination, webhooks, docs; every Rust name claimed through one helper that reports renames, with
 //!   [`naming`]'s sanitizer), then the IR rewrites of [`lower::passes`] in order (method names, status
 //!   enums, cycles, directions, deprecation), each dumpable with `klarna-codegen ir --after <pass>`;
-//! - [`ir`]: plain typed data (HTTP methods, parsed path templates, status matches), serializable;
-//! - [`render`]: askama templates fed with view structs built from the IR, parsed by `syn`, printed by
-//!   `prettyplease`; it reads the IR's conventions, never the profile;
+//! - [`ir`]: plain typed data (types referenced by [`ir::TypeId`], HTTP methods, parsed path templates,
+//!   status matches), serializable;
+//! - [`render`]: askama templates fed with view structs built from the IR (types spelled as `quote!` token
+//!   streams), parsed by `syn`, printed by `prettyplease`; it reads the IR's conventions, never the profile;
 //! - [`mod@write`]: atomic, write-if-changed, stale files removed; or a check against what is on disk;
 //! - readers of the IR beside render: [`diff`] (two IRs, every change classified), [`conform`] (a recorded
 //!   response body against its operation), [`cli`] and [`stubs`] (the `klarna` command's table and

@@ -189,7 +189,10 @@ fn main() -> ExitCode {
             ) {
                 Ok((ir, warnings)) => {
                     eprint!("{warnings}");
-                    match serde_json::to_string_pretty(&ir) {
+                    match ir
+                        .to_json()
+                        .and_then(|json| serde_json::to_string_pretty(&json))
+                    {
                         Ok(json) => {
                             println!("{json}");
                             ExitCode::SUCCESS

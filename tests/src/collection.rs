@@ -536,7 +536,7 @@ fn check_body(
                 ));
                 return;
             };
-            let name = format!("{}::{ty}", op.api.module.rust);
+            let name = op.api.registry_name(*ty);
             match klarna::registry::roundtrip(&name, value.clone()) {
                 None => {
                     result.examples_lossy += 1;

@@ -22,8 +22,8 @@ pub fn check_type(
     problems: &mut Vec<String>,
 ) {
     let ok = match ty {
-        TypeRef::Named(name) => {
-            let full = format!("{}::{name}", api.module.rust);
+        TypeRef::Named(id) => {
+            let full = api.registry_name(*id);
             match klarna::registry::roundtrip(&full, value.clone()) {
                 None => problems.push(format!("{path}: {full} is not in klarna::registry")),
                 Some(Err(e)) => {

@@ -28,8 +28,8 @@ fn root() -> PathBuf {
 /// containers element by element (scalars are left to the conformance check).
 fn decode(api: &ir::Api, ty: &TypeRef, value: &Value, at: &str, problems: &mut Vec<String>) {
     match (ty, value) {
-        (TypeRef::Named(name), _) => {
-            let full = format!("{}::{name}", api.module.rust);
+        (TypeRef::Named(id), _) => {
+            let full = api.registry_name(*id);
             match klarna::registry::roundtrip(&full, value.clone()) {
                 None => problems.push(format!("{at}: {full} is not in klarna::registry")),
                 Some(Err(e)) => problems.push(format!("{at}: {full} does not decode it: {e}")),

@@ -137,7 +137,7 @@ struct Places<'a> {
     doc: Doc<'a>,
     raw: &'a Value,
     /// Named types by the pointer of their schema.
-    types: BTreeMap<&'a str, &'a ir::TypeDef>,
+    types: BTreeMap<&'a str, ir::TypeId>,
     /// Field types by the pointer of their property schema, with whether null is allowed.
     fields: BTreeMap<&'a str, (&'a TypeRef, bool)>,
     /// Parameter types by the pointer of the parameter.
@@ -150,8 +150,8 @@ impl<'a> Places<'a> {
     fn new(api: &'a ir::Api, raw: &'a Value, explicit: &'a Value) -> Self {
         let mut types = BTreeMap::new();
         let mut fields = BTreeMap::new();
-        for t in &api.types {
-            types.insert(t.pointer.as_str(), t);
+        for (i, t) in api.types.iter().enumerate() {
+            types.insert(t.pointer.as_str(), ir::TypeId(i));
             if let ir::TypeKind::Struct { fields: fs, .. } = &t.kind {
                 for f in fs {
                     let nullable = matches!(
@@ -216,13 +216,13 @@ impl<'a> Places<'a> {
         if depth > 16 {
             return Err(format!("{pointer}: $ref chain too deep"));
         }
-        if let Some(t) = self.types.get(pointer) {
+        if let Some(&id) = self.types.get(pointer) {
             let nullable = self
                 .node(pointer)
                 .and_then(|s| s.get("nullable"))
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-            return Ok((TypeRef::Named(t.name.rust.clone()), nullable));
+            return Ok((TypeRef::Named(id), nullable));
         }
         if let Some((ty, nullable)) = self.fields.get(pointer) {
             return Ok(((*ty).clone(), *nullable));

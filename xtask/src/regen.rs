@@ -144,7 +144,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("fixture");
-        let snapshot = serde_json::json!({ "warnings": warnings, "ir": ir });
+        let snapshot = serde_json::json!({ "warnings": warnings, "ir": ir.to_json()? });
         snapshots.insert(
             PathBuf::from(format!("{stem}.json")),
             format!("{}\n", serde_json::to_string_pretty(&snapshot)?),

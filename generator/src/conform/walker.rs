@@ -2,11 +2,9 @@
 //! types, nullability, string formats, integer ranges, required and unknown properties, enum values,
 //! tagged and untagged unions.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
-use crate::ir::{Presence, StringRepr, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Presence, StringRepr, TypeDef, TypeId, TypeKind, TypeRef};
 
 use super::formats;
 use super::{Finding, Kind};
@@ -16,7 +14,8 @@ pub(super) const MAX_DEPTH: usize = 256;
 
 /// Walks a JSON value along IR types, collecting findings.
 pub(super) struct Walker<'a> {
-    types: &'a BTreeMap<&'a str, &'a TypeDef>,
+    /// The API's types, indexed by [`TypeId`].
+    types: &'a [TypeDef],
     /// The findings so far, in the order the value was walked.
     pub(super) findings: Vec<Finding>,
     depth: usize,
@@ -43,7 +42,7 @@ fn kind_of(v: &Value) -> String {
 }
 
 impl<'a> Walker<'a> {
-    pub(super) fn new(types: &'a BTreeMap<&'a str, &'a TypeDef>) -> Self {
+    pub(super) fn new(types: &'a [TypeDef]) -> Self {
         Walker {
             types,
             findings: Vec::new(),
@@ -117,7 +116,7 @@ impl<'a> Walker<'a> {
                     }
                 }
             },
-            TypeRef::Named(name) => self.named(name, v, pointer, None),
+            TypeRef::Named(id) => self.named(*id, v, pointer, None),
         }
     }
 
@@ -137,17 +136,11 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Checks `v` against the named type `name`; `skip` is a union's discriminator property, which the
+    /// Checks `v` against the named type `id`; `skip` is a union's discriminator property, which the
     /// variant's struct need not list.
-    fn named(&mut self, name: &str, v: &Value, pointer: &str, skip: Option<&str>) {
-        let Some(def) = self.types.get(name).copied() else {
-            self.push(
-                Kind::Note,
-                pointer,
-                format!("the IR names type `{name}` but does not define it; not checked"),
-            );
-            return;
-        };
+    fn named(&mut self, id: TypeId, v: &Value, pointer: &str, skip: Option<&str>) {
+        let def = &self.types[id.0];
+        let name = def.name.rust.as_str();
         if self.depth >= MAX_DEPTH {
             self.push(
                 Kind::Drift,
@@ -159,7 +152,7 @@ impl<'a> Walker<'a> {
         self.depth += 1;
         match &def.kind {
             TypeKind::Alias { target } => match target {
-                TypeRef::Named(inner) => self.named(inner, v, pointer, skip),
+                TypeRef::Named(inner) => self.named(*inner, v, pointer, skip),
                 other => self.value(other, v, pointer, false),
             },
             TypeKind::Struct {
@@ -285,7 +278,7 @@ impl<'a> Walker<'a> {
             Some(Value::String(value)) => {
                 match variants.iter().find(|x| x.tags.iter().any(|t| t == value)) {
                     Some(variant) => match &variant.ty {
-                        TypeRef::Named(n) => self.named(n, v, pointer, Some(tag)),
+                        TypeRef::Named(n) => self.named(*n, v, pointer, Some(tag)),
                         other => self.value(other, v, pointer, false),
                     },
                     None => self.push(

@@ -378,6 +378,10 @@ impl Usage {
 /// Collects changes of one API.
 struct ApiDiff<'a> {
     module: &'a str,
+    /// The API before and after.
+    old: &'a Api,
+    new: &'a Api,
+    /// Directions of the types, by Rust name (see [`usage_by_name`]).
     old_usage: BTreeMap<String, Usage>,
     new_usage: BTreeMap<String, Usage>,
     out: &'a mut Vec<Change>,
@@ -422,11 +426,22 @@ impl ApiDiff<'_> {
     }
 }
 
+/// [`Api::type_usage`] keyed by Rust name, the key types are matched by across the two APIs.
+fn usage_by_name(api: &Api) -> BTreeMap<String, Usage> {
+    api.type_usage()
+        .into_iter()
+        .zip(&api.types)
+        .filter_map(|(u, t)| Some((t.name.rust.clone(), u?)))
+        .collect()
+}
+
 fn diff_api(old: &Api, new: &Api, out: &mut Vec<Change>) {
     let mut d = ApiDiff {
         module: &new.module.wire,
-        old_usage: old.type_usage(),
-        new_usage: new.type_usage(),
+        old,
+        new,
+        old_usage: usage_by_name(old),
+        new_usage: usage_by_name(new),
         out,
     };
     diff_operations(old, new, &mut d);

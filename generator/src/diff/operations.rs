@@ -121,7 +121,7 @@ pub(super) fn diff_params(
             };
             let msg = format!(
                 "{req} {place} parameter `{name}` ({}) added",
-                type_text(&n.ty)
+                type_text(d.new, &n.ty)
             );
             d.push(
                 ChangeKind::ParamAdded,
@@ -134,7 +134,7 @@ pub(super) fn diff_params(
             );
             continue;
         };
-        if o.ty != n.ty {
+        if type_text(d.old, &o.ty) != type_text(d.new, &n.ty) {
             let class = if format_only_change(&o.ty, &n.ty) {
                 Class::NonBreaking
             } else {
@@ -142,8 +142,8 @@ pub(super) fn diff_params(
             };
             let msg = format!(
                 "{place} parameter `{name}` type changed from {} to {}",
-                type_text(&o.ty),
-                type_text(&n.ty)
+                type_text(d.old, &o.ty),
+                type_text(d.new, &n.ty)
             );
             d.push(
                 ChangeKind::ParamTypeChanged,
@@ -186,7 +186,7 @@ pub(super) fn diff_body(o: &Operation, n: &Operation, op: &str, d: &mut ApiDiff<
     match (&o.body, &n.body) {
         (None, None) => {}
         (Some(b), None) => {
-            let msg = format!("request body ({}) removed", type_text(&b.ty));
+            let msg = format!("request body ({}) removed", type_text(d.old, &b.ty));
             d.push(
                 ChangeKind::BodyRemoved,
                 Class::Breaking,
@@ -203,7 +203,7 @@ pub(super) fn diff_body(o: &Operation, n: &Operation, op: &str, d: &mut ApiDiff<
             } else {
                 (Class::NonBreaking, "optional")
             };
-            let msg = format!("{req} request body ({}) added", type_text(&b.ty));
+            let msg = format!("{req} request body ({}) added", type_text(d.new, &b.ty));
             d.push(
                 ChangeKind::BodyAdded,
                 class,
@@ -215,12 +215,15 @@ pub(super) fn diff_body(o: &Operation, n: &Operation, op: &str, d: &mut ApiDiff<
             );
         }
         (Some(ob), Some(nb)) => {
-            if ob.ty != nb.ty || ob.encoding != nb.encoding || ob.media_type != nb.media_type {
+            if type_text(d.old, &ob.ty) != type_text(d.new, &nb.ty)
+                || ob.encoding != nb.encoding
+                || ob.media_type != nb.media_type
+            {
                 let msg = format!(
                     "request body changed from {} ({}) to {} ({})",
-                    type_text(&ob.ty),
+                    type_text(d.old, &ob.ty),
                     ob.media_type,
-                    type_text(&nb.ty),
+                    type_text(d.new, &nb.ty),
                     nb.media_type
                 );
                 d.push(
@@ -272,7 +275,7 @@ pub(super) fn diff_response(o: &Operation, n: &Operation, op: &str, d: &mut ApiD
             msg,
         );
     }
-    if o.response.body != n.response.body {
+    if response_text(d.old, &o.response.body) != response_text(d.new, &n.response.body) {
         // Gaining a body is absorbed by old clients (they ignore it); anything else changes what they parse.
         let (class, rust) = match (&o.response.body, &n.response.body) {
             (ResponseBody::Empty, _) => (Class::NonBreaking, true),
@@ -281,8 +284,8 @@ pub(super) fn diff_response(o: &Operation, n: &Operation, op: &str, d: &mut ApiD
         };
         let msg = format!(
             "success body changed from {} to {}",
-            response_text(&o.response.body),
-            response_text(&n.response.body)
+            response_text(d.old, &o.response.body),
+            response_text(d.new, &n.response.body)
         );
         d.push(
             ChangeKind::ResponseBodyChanged,

@@ -32,7 +32,7 @@ pub(super) fn diff_types(old: &Api, new: &Api, d: &mut ApiDiff<'_>) {
     }
     for (name, n) in &news {
         let Some(o) = olds.get(name) else {
-            let msg = format!("type `{name}` ({}) added", kind_text(&n.kind));
+            let msg = format!("type `{name}` ({}) added", kind_text(new, &n.kind));
             d.push(
                 ChangeKind::TypeAdded,
                 Class::NonBreaking,
@@ -126,11 +126,11 @@ pub(super) fn diff_types(old: &Api, new: &Api, d: &mut ApiDiff<'_>) {
                                 msg,
                             );
                         }
-                        Some(ovar) if ovar.ty != nvar.ty => {
+                        Some(ovar) if type_text(d.old, &ovar.ty) != type_text(d.new, &nvar.ty) => {
                             let msg = format!(
                                 "union alternative `{v}` changed from {} to {}",
-                                type_text(&ovar.ty),
-                                type_text(&nvar.ty)
+                                type_text(d.old, &ovar.ty),
+                                type_text(d.new, &nvar.ty)
                             );
                             d.push(
                                 ChangeKind::UnionVariantChanged,
@@ -147,7 +147,7 @@ pub(super) fn diff_types(old: &Api, new: &Api, d: &mut ApiDiff<'_>) {
                 }
             }
             (TypeKind::Alias { target: ot }, TypeKind::Alias { target: nt }) => {
-                if ot != nt {
+                if type_text(old, ot) != type_text(new, nt) {
                     let class = if format_only_change(ot, nt) {
                         usage.classify(Class::Breaking, Class::NonBreaking)
                     } else {
@@ -155,8 +155,8 @@ pub(super) fn diff_types(old: &Api, new: &Api, d: &mut ApiDiff<'_>) {
                     };
                     let msg = format!(
                         "alias `{name}` changed from {} to {}",
-                        type_text(ot),
-                        type_text(nt)
+                        type_text(old, ot),
+                        type_text(new, nt)
                     );
                     d.push(
                         ChangeKind::TypeChanged,
@@ -172,8 +172,8 @@ pub(super) fn diff_types(old: &Api, new: &Api, d: &mut ApiDiff<'_>) {
             (ok, nk) => {
                 let msg = format!(
                     "type `{name}` changed from {} to {}",
-                    kind_text(ok),
-                    kind_text(nk)
+                    kind_text(old, ok),
+                    kind_text(new, nk)
                 );
                 d.push(
                     ChangeKind::TypeChanged,
@@ -286,7 +286,7 @@ pub(super) fn diff_fields(
             let msg = format!(
                 "{} field `{name}` ({}) added ({} type)",
                 if required { "required" } else { "optional" },
-                type_text(&n.ty),
+                type_text(d.new, &n.ty),
                 u.label()
             );
             // A new pub field breaks struct literals, unless the struct is `#[non_exhaustive]` (no
@@ -304,7 +304,7 @@ pub(super) fn diff_fields(
         };
         let u = usage.for_field(o).union(usage.for_field(n));
         let rust_shape_changed = rust_wrapper(o.presence) != rust_wrapper(n.presence);
-        if o.ty != n.ty {
+        if type_text(d.old, &o.ty) != type_text(d.new, &n.ty) {
             let class = if format_only_change(&o.ty, &n.ty) {
                 u.classify(Class::Breaking, Class::NonBreaking)
             } else {
@@ -312,8 +312,8 @@ pub(super) fn diff_fields(
             };
             let msg = format!(
                 "field `{name}` type changed from {} to {}",
-                type_text(&o.ty),
-                type_text(&n.ty)
+                type_text(d.old, &o.ty),
+                type_text(d.new, &n.ty)
             );
             d.push(
                 ChangeKind::FieldTypeChanged,
@@ -394,7 +394,9 @@ pub(super) fn format_only_change(old: &TypeRef, new: &TypeRef) -> bool {
     }
 }
 
-pub(super) fn type_text(t: &TypeRef) -> String {
+/// A type as the report spells it. Two types, of the old and the new API, are the same when their texts
+/// are: named types are compared by Rust name, since type ids only mean something within their API.
+pub(super) fn type_text(api: &Api, t: &TypeRef) -> String {
     match t {
         TypeRef::Bool => "bool".into(),
         TypeRef::I32 => "i32".into(),
@@ -405,27 +407,27 @@ pub(super) fn type_text(t: &TypeRef) -> String {
         TypeRef::String(Some(f)) => format!("string({f})"),
         TypeRef::Bytes => "bytes".into(),
         TypeRef::Json => "json".into(),
-        TypeRef::Named(n) => format!("`{n}`"),
-        TypeRef::List(i) => format!("list of {}", type_text(i)),
-        TypeRef::Map(i) => format!("map of {}", type_text(i)),
+        TypeRef::Named(n) => format!("`{}`", api.type_name(*n)),
+        TypeRef::List(i) => format!("list of {}", type_text(api, i)),
+        TypeRef::Map(i) => format!("map of {}", type_text(api, i)),
     }
 }
 
-pub(super) fn response_text(b: &ResponseBody) -> String {
+pub(super) fn response_text(api: &Api, b: &ResponseBody) -> String {
     match b {
         ResponseBody::Empty => "no body".into(),
-        ResponseBody::Json(t) => format!("JSON {}", type_text(t)),
+        ResponseBody::Json(t) => format!("JSON {}", type_text(api, t)),
         ResponseBody::Bytes(m) => format!("bytes ({m})"),
     }
 }
 
-pub(super) fn kind_text(k: &TypeKind) -> String {
+pub(super) fn kind_text(api: &Api, k: &TypeKind) -> String {
     match k {
         TypeKind::Struct { .. } => "struct".into(),
         TypeKind::StringEnum { .. } => "string enum".into(),
         TypeKind::IntEnum { .. } => "integer enum".into(),
         TypeKind::Union { .. } => "union".into(),
-        TypeKind::Alias { target } => format!("alias of {}", type_text(target)),
+        TypeKind::Alias { target } => format!("alias of {}", type_text(api, target)),
     }
 }
 

@@ -1,7 +1,8 @@
 //! The intermediate representation: what the generated crate contains, with every decision made.
 //!
 //! Plain, owned, ordered data. Lowering fills it; rendering and diffing only read it. Every named thing
-//! carries its wire name (as in the document) and its Rust name (decided once, in lowering); every node
+//! carries its wire name (as in the document) and its Rust name (decided once, in lowering); a type is
+//! referred to by its [`TypeId`], its index in [`Api::types`], never by its name; every node
 //! carries the JSON pointer of the place in the document it came from. Lists are in a defined order
 //! (types and resources by Rust name, operations by Rust name, fields in document order), so the IR of the
 //! same inputs is the same on every machine, and `klarna-codegen ir SPEC` can be snapshot-tested.
@@ -36,6 +37,53 @@ pub struct Crate {
     pub apis: Vec<Api>,
 }
 
+impl Crate {
+    /// The IR as JSON, as `klarna-codegen ir` prints it and the snapshots hold it: the serialized IR, with
+    /// every reference to a named type (`{"type": "named", "of": 3}`) also giving the type's Rust name
+    /// (`"name": "PaymentRequest"`), and an event set's `enum_ty` id its `enum_name`, so that a reader
+    /// need not count through `types`.
+    pub fn to_json(&self) -> serde_json::Result<serde_json::Value> {
+        fn annotate(v: &mut serde_json::Value, names: &[&str]) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    let id = (map.get("type").and_then(serde_json::Value::as_str) == Some("named"))
+                        .then(|| map.get("of").and_then(serde_json::Value::as_u64))
+                        .flatten();
+                    if let Some(name) = id
+                        .and_then(|i| usize::try_from(i).ok())
+                        .and_then(|i| names.get(i))
+                    {
+                        map.insert("name".into(), serde_json::Value::from(*name));
+                    }
+                    let event_enum = map.get("enum_ty").and_then(serde_json::Value::as_u64);
+                    if let Some(name) = event_enum
+                        .and_then(|i| usize::try_from(i).ok())
+                        .and_then(|i| names.get(i))
+                    {
+                        map.insert("enum_name".into(), serde_json::Value::from(*name));
+                    }
+                    map.values_mut().for_each(|v| annotate(v, names));
+                }
+                serde_json::Value::Array(items) => {
+                    items.iter_mut().for_each(|v| annotate(v, names))
+                }
+                _ => {}
+            }
+        }
+        let mut json = serde_json::to_value(self)?;
+        if let Some(apis) = json
+            .get_mut("apis")
+            .and_then(serde_json::Value::as_array_mut)
+        {
+            for (api, ir) in apis.iter_mut().zip(&self.apis) {
+                let names: Vec<&str> = ir.types.iter().map(|t| t.name.rust.as_str()).collect();
+                annotate(api, &names);
+            }
+        }
+        Ok(json)
+    }
+}
+
 /// What the generated crate's code and docs follow of the profile lowering ran with
 /// ([`crate::profile::Profile`]): render reads these instead of the profile.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -64,7 +112,8 @@ pub struct Api {
     pub source: Source,
     /// Declared servers.
     pub servers: Vec<Server>,
-    /// Named types (component schemas and named inline schemas), ordered by Rust name.
+    /// Named types (component schemas and named inline schemas), ordered by Rust name; a [`TypeId`] is an
+    /// index into this list.
     pub types: Vec<TypeDef>,
     /// Operations grouped by resource (tag), ordered by Rust name.
     pub resources: Vec<Resource>,
@@ -77,7 +126,7 @@ pub struct Api {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EventSet {
     /// The string enum that lists the event types.
-    pub enum_ty: String,
+    pub enum_ty: TypeId,
     /// A payload type is deprecated: the event enum and its impl carry `#[allow(deprecated)]`. Only
     /// written to the JSON dump when set.
     #[serde(skip_serializing_if = "std::ops::Not::not")]

@@ -1,8 +1,6 @@
 //! Named types and type references: structs and their fields, enums, unions, aliases, and the
 //! directions a type travels in.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::*;
@@ -190,19 +188,27 @@ pub enum TypeRef {
     Bytes,
     /// Any JSON value.
     Json,
-    /// A named type of the same API, by Rust name.
-    Named(String),
+    /// A named type of the same API: an index into [`Api::types`].
+    Named(TypeId),
     /// A list.
     List(Box<TypeRef>),
     /// A string-keyed map.
     Map(Box<TypeRef>),
 }
 
+/// A named type of an API: its index in [`Api::types`]. Lowering hands out ids and makes every reference
+/// an id, so renaming a type is one change in one place and no reference can name a type that is not
+/// emitted. Ids are only meaningful within their API: comparing types of two APIs (the spec diff) goes
+/// through their names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct TypeId(pub usize);
+
 impl TypeRef {
     /// The named type this reference reaches, through lists and maps.
-    pub fn named(&self) -> Option<&str> {
+    pub fn named(&self) -> Option<TypeId> {
         match self {
-            TypeRef::Named(name) => Some(name),
+            TypeRef::Named(id) => Some(*id),
             TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
             _ => None,
         }
@@ -267,23 +273,50 @@ impl Usage {
 }
 
 impl Api {
-    /// The directions each named type that an operation reaches travels in, by Rust name. Types no
-    /// operation reaches (webhook payloads, unused components) are absent.
-    pub fn type_usage(&self) -> BTreeMap<String, Usage> {
-        fn push_named(ty: &TypeRef, request: bool, stack: &mut Vec<(String, bool)>) {
-            match ty {
-                TypeRef::Named(n) => stack.push((n.clone(), request)),
-                TypeRef::List(inner) | TypeRef::Map(inner) => push_named(inner, request, stack),
-                _ => {}
+    /// The named type `id` stands for.
+    ///
+    /// # Panics
+    ///
+    /// When `id` is not one of this API's: ids come from lowering the same API, so that is a bug in
+    /// the generator, not a problem of the input.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// The Rust name of the named type `id`.
+    pub fn type_name(&self, id: TypeId) -> &str {
+        &self.ty(id).name.rust
+    }
+
+    /// The named type `id` as the facade's type registry names it: `<module>::<Type>`, raw identifiers
+    /// without their `r#`.
+    pub fn registry_name(&self, id: TypeId) -> String {
+        let unraw = crate::naming::unraw;
+        format!(
+            "{}::{}",
+            unraw(&self.module.rust),
+            unraw(self.type_name(id))
+        )
+    }
+
+    /// The named type whose Rust name is `rust`, if any.
+    pub fn type_by_name(&self, rust: &str) -> Option<TypeId> {
+        self.types
+            .binary_search_by(|t| t.name.rust.as_str().cmp(rust))
+            .ok()
+            .map(TypeId)
+    }
+
+    /// The directions each named type that an operation reaches travels in, indexed by [`TypeId`]. Types
+    /// no operation reaches (webhook payloads, unused components) are `None`.
+    pub fn type_usage(&self) -> Vec<Option<Usage>> {
+        fn push_named(ty: &TypeRef, request: bool, stack: &mut Vec<(TypeId, bool)>) {
+            if let Some(id) = ty.named() {
+                stack.push((id, request));
             }
         }
-        let types: BTreeMap<&str, &TypeDef> = self
-            .types
-            .iter()
-            .map(|t| (t.name.rust.as_str(), t))
-            .collect();
-        let mut out: BTreeMap<String, Usage> = BTreeMap::new();
-        let mut stack: Vec<(String, bool)> = Vec::new();
+        let mut out: Vec<Option<Usage>> = vec![None; self.types.len()];
+        let mut stack: Vec<(TypeId, bool)> = Vec::new();
         for op in self.resources.iter().flat_map(|r| &r.operations) {
             for p in op
                 .path_params
@@ -305,8 +338,8 @@ impl Api {
                 }
             }
         }
-        while let Some((name, request)) = stack.pop() {
-            let entry = out.entry(name.clone()).or_default();
+        while let Some((id, request)) = stack.pop() {
+            let entry = out[id.0].get_or_insert_with(Usage::default);
             let seen = if request {
                 &mut entry.request
             } else {
@@ -316,10 +349,7 @@ impl Api {
                 continue;
             }
             *seen = true;
-            let Some(def) = types.get(name.as_str()) else {
-                continue;
-            };
-            match &def.kind {
+            match &self.ty(id).kind {
                 TypeKind::Struct {
                     fields, additional, ..
                 } => {
@@ -343,5 +373,76 @@ impl Api {
             }
         }
         out
+    }
+
+    /// Calls `f` on every type reference of the API (types, operations, pagination, events), outermost
+    /// first: what renumbering the types has to follow.
+    pub fn for_each_type_ref_mut(&mut self, f: &mut impl FnMut(&mut TypeRef)) {
+        fn walk(t: &mut TypeRef, f: &mut impl FnMut(&mut TypeRef)) {
+            f(t);
+            if let TypeRef::List(inner) | TypeRef::Map(inner) = t {
+                walk(inner, f);
+            }
+        }
+        for def in &mut self.types {
+            match &mut def.kind {
+                TypeKind::Struct {
+                    fields, additional, ..
+                } => {
+                    for field in fields {
+                        walk(&mut field.ty, f);
+                    }
+                    if let Some(a) = additional {
+                        walk(&mut a.ty, f);
+                    }
+                }
+                TypeKind::Union { variants, .. } => {
+                    for v in variants {
+                        walk(&mut v.ty, f);
+                    }
+                }
+                TypeKind::Alias { target } => walk(target, f),
+                TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => {}
+            }
+        }
+        for op in self
+            .resources
+            .iter_mut()
+            .flat_map(|r| r.operations.iter_mut())
+        {
+            for p in op
+                .path_params
+                .iter_mut()
+                .chain(&mut op.query_params)
+                .chain(&mut op.header_params)
+            {
+                walk(&mut p.ty, f);
+            }
+            if let Some(b) = &mut op.body {
+                walk(&mut b.ty, f);
+            }
+            let alternatives = op.response.alternatives.iter_mut().chain(&mut op.errors);
+            for body in
+                std::iter::once(&mut op.response.body).chain(alternatives.map(|a| &mut a.body))
+            {
+                if let ResponseBody::Json(t) = body {
+                    walk(t, f);
+                }
+            }
+            if let Some(p) = &mut op.pagination {
+                walk(&mut p.item_ty, f);
+                walk(&mut p.page_ty, f);
+            }
+        }
+        if let Some(events) = &mut self.events {
+            let mut enum_ty = TypeRef::Named(events.enum_ty);
+            walk(&mut enum_ty, f);
+            if let TypeRef::Named(id) = enum_ty {
+                events.enum_ty = id;
+            }
+            for e in &mut events.events {
+                walk(&mut e.payload, f);
+            }
+        }
     }
 }

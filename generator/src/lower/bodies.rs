@@ -89,7 +89,7 @@ pub(in crate::lower) fn pick_media(
 #[cfg(test)]
 mod tests {
     use crate::ir::*;
-    use crate::lower::test_support::{lower_yaml, one_op, op};
+    use crate::lower::test_support::{lower_yaml, named, one_op, op};
 
     #[test]
     fn media_types_choose_the_encoding_and_inline_bodies_are_named() {
@@ -111,12 +111,7 @@ mod tests {
                     body.media_type.as_str(),
                     body.ty
                 ),
-                (
-                    *expected,
-                    true,
-                    *media,
-                    TypeRef::Named("DoThingBody".into())
-                ),
+                (*expected, true, *media, named(&api, "DoThingBody")),
                 "{media}"
             );
         }

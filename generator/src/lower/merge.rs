@@ -91,17 +91,17 @@ impl ApiLowerer<'_> {
         }
         required.sort();
         required.dedup();
-        let rust = self.name_for(&naming, pointer);
+        let (id, rust) = self.name_for(&naming, pointer);
         let kind = self.lower_struct(&rust, &properties, &required, additional.as_ref(), pointer);
-        self.push_type(wire, &rust, pointer, doc, deprecated, kind);
-        TypeRef::Named(rust)
+        self.push_type(wire, id, pointer, doc, deprecated, kind);
+        TypeRef::Named(id)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::ir::*;
-    use crate::lower::test_support::{doc, fields, lower_yaml};
+    use crate::lower::test_support::{doc, fields, lower_yaml, named};
 
     #[test]
     fn all_of_merges_properties_and_required_lists() {
@@ -128,7 +128,7 @@ mod tests {
             "  Base: {type: object, properties: {id: {type: string}}}\n  Same:\n    type: object\n    properties:\n      base: {allOf: [{$ref: '#/components/schemas/Base'}]}\n  Clash:\n    allOf:\n      - {type: object, properties: {id: {type: string}}}\n      - {type: object, properties: {id: {type: integer}}}",
         );
         let (api, warnings) = lower_yaml(&yaml);
-        assert_eq!(fields(&api, "Same")[0].ty, TypeRef::Named("Base".into()));
+        assert_eq!(fields(&api, "Same")[0].ty, named(&api, "Base"));
         assert_eq!(
             fields(&api, "Clash")[0].ty,
             TypeRef::I64,

@@ -1,7 +1,7 @@
 //! The one place lowering hands out Rust names: [`claim`] takes a name in a [`Scope`] and reports a rename
 //! (what was renamed, from what, to what, and why) as a located warning. Every claim of lowering and of
 //! its passes goes through it, so no rename is silent, and callers keep the name it returns as the one
-//! name every reference uses (a type's references are [`TypeRef::Named`](crate::ir::TypeRef::Named) of it, a field's serde rename and
+//! name every reference uses (a type's references are its [`TypeId`](crate::ir::TypeId), given when its name is claimed, so they follow it by construction; a field's serde rename and
 //! the pagination cursor path are read from the field, a method's doc links from the operation).
 
 use crate::diag::{Diagnostic, Diagnostics, Location};

@@ -23,9 +23,9 @@ impl ApiLowerer<'_> {
             .find(|p| p.name.wire == convention.cursor_param)?;
         // A page, or a list of pages (Klarna's compliance decisions answer `[ {decisions, pagination} ]`).
         let (resp, page_list) = match &response.body {
-            ResponseBody::Json(TypeRef::Named(resp)) => (resp, false),
+            ResponseBody::Json(TypeRef::Named(resp)) => (*resp, false),
             ResponseBody::Json(TypeRef::List(inner)) => match &**inner {
-                TypeRef::Named(resp) => (resp, true),
+                TypeRef::Named(resp) => (*resp, true),
                 _ => return None,
             },
             _ => {
@@ -41,7 +41,7 @@ impl ApiLowerer<'_> {
                 return None;
             }
         };
-        let def = self.types.iter().find(|t| &t.name.rust == resp)?;
+        let def = self.types.get(resp)?;
         let TypeKind::Struct { fields, .. } = &def.kind else {
             return None;
         };
@@ -58,7 +58,7 @@ impl ApiLowerer<'_> {
         let TypeRef::Named(pag_ty) = &pagination_field.ty else {
             return None;
         };
-        let pag_def = self.types.iter().find(|t| &t.name.rust == pag_ty)?;
+        let pag_def = self.types.get(*pag_ty)?;
         let TypeKind::Struct {
             fields: pag_fields, ..
         } = &pag_def.kind
@@ -74,9 +74,9 @@ impl ApiLowerer<'_> {
             cursor_param: cursor.name.clone(),
             next_cursor: vec![pagination_field.name.rust.clone(), last.name.rust.clone()],
             page_ty: if page_list {
-                TypeRef::List(Box::new(TypeRef::Named(resp.clone())))
+                TypeRef::List(Box::new(TypeRef::Named(resp)))
             } else {
-                TypeRef::Named(resp.clone())
+                TypeRef::Named(resp)
             },
             page_list,
             items_presence: items.presence,
@@ -89,7 +89,7 @@ impl ApiLowerer<'_> {
 #[cfg(test)]
 mod tests {
     use crate::ir::*;
-    use crate::lower::test_support::{doc, lower_yaml, op};
+    use crate::lower::test_support::{doc, lower_yaml, named, op};
 
     fn list(cursor: &str, page: &str) -> String {
         doc(
@@ -111,7 +111,7 @@ mod tests {
         assert_eq!(p.item_ty, TypeRef::String(None));
         assert_eq!(p.cursor_param.wire, "starting_after");
         assert_eq!(p.next_cursor, ["pagination", "last_item"]);
-        assert_eq!(p.page_ty, TypeRef::Named("Page".into()));
+        assert_eq!(p.page_ty, named(&api, "Page"));
         assert!(!p.page_list);
         assert_eq!(
             (p.items_presence, p.pagination_presence, p.cursor_presence),

@@ -12,7 +12,7 @@ impl ApiLowerer<'_> {
         name: &str,
         param: &Parameter,
     ) -> (TypeRef, ParamEncoding) {
-        let scalar = |t: &TypeRef, types: &[TypeDef]| match t {
+        let scalar = |t: &TypeRef, types: &TypeArena| match t {
             TypeRef::Bool
             | TypeRef::I32
             | TypeRef::I64
@@ -20,16 +20,15 @@ impl ApiLowerer<'_> {
             | TypeRef::F64
             | TypeRef::String(_)
             | TypeRef::Json => true,
-            TypeRef::Named(n) => types.iter().any(|d| {
-                &d.name.rust == n
-                    && matches!(
-                        &d.kind,
-                        TypeKind::StringEnum { .. }
-                            | TypeKind::IntEnum { .. }
-                            | TypeKind::Alias {
-                                target: TypeRef::String(_) | TypeRef::I64 | TypeRef::I32
-                            }
-                    )
+            TypeRef::Named(n) => types.get(*n).is_some_and(|d| {
+                matches!(
+                    &d.kind,
+                    TypeKind::StringEnum { .. }
+                        | TypeKind::IntEnum { .. }
+                        | TypeKind::Alias {
+                            target: TypeRef::String(_) | TypeRef::I64 | TypeRef::I32
+                        }
+                )
             }),
             _ => false,
         };

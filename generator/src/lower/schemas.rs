@@ -9,17 +9,20 @@ impl<'a> ApiLowerer<'a> {
         if !self.lowered.insert(name.to_owned()) {
             return;
         }
-        let rust = self.components.get(name).cloned().unwrap_or_default();
+        let Some(&id) = self.components.get(name) else {
+            return;
+        };
+        let rust = self.types.name(id).to_owned();
         let pointer = crate::diag::pointer(["components", "schemas", name]);
         self.in_progress.insert(name.to_owned());
         let ty = match schema {
             ReferenceOr::Reference { reference } => self.resolve_ref(reference, &pointer),
             ReferenceOr::Item(s) => {
-                self.lower_schema(s, Naming::Fixed(rust.clone()), &pointer, name)
+                self.lower_schema(s, Naming::Fixed(id, rust.clone()), &pointer, name)
             }
         };
         self.in_progress.remove(name);
-        if ty != TypeRef::Named(rust.clone()) {
+        if ty != TypeRef::Named(id) {
             let (doc, deprecated) = match schema {
                 ReferenceOr::Item(s) => (
                     s.schema_data.description.as_deref().map(doc_text),
@@ -27,17 +30,14 @@ impl<'a> ApiLowerer<'a> {
                 ),
                 ReferenceOr::Reference { .. } => (None, false),
             };
-            self.types.push(TypeDef {
-                name: Name {
-                    wire: name.to_owned(),
-                    rust,
-                },
-                pointer,
+            self.push_type(
+                name,
+                id,
+                &pointer,
                 doc,
                 deprecated,
-                allow_deprecated: false,
-                kind: TypeKind::Alias { target: ty },
-            });
+                TypeKind::Alias { target: ty },
+            );
         }
     }
 
@@ -51,8 +51,8 @@ impl<'a> ApiLowerer<'a> {
 
     pub(super) fn resolve_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
         if let Some(name) = crate::diag::component_ref_name(reference, "schemas") {
-            if let Some(rust) = self.components.get(&name) {
-                return TypeRef::Named(rust.clone());
+            if let Some(&id) = self.components.get(&name) {
+                return TypeRef::Named(id);
             }
             self.error(
                 pointer,
@@ -107,10 +107,15 @@ impl<'a> ApiLowerer<'a> {
         }
     }
 
-    pub(super) fn name_for(&mut self, naming: &Naming, pointer: &str) -> String {
+    /// The id and Rust name of the type `naming` names: a component's (claimed up front), or a context
+    /// name claimed now.
+    pub(super) fn name_for(&mut self, naming: &Naming, pointer: &str) -> (TypeId, String) {
         match naming {
-            Naming::Fixed(n) => n.clone(),
-            Naming::Context(wanted) => self.claim_type(wanted, pointer),
+            Naming::Fixed(id, rust) => (*id, rust.clone()),
+            Naming::Context(wanted) => {
+                let rust = self.claim_type(wanted, pointer);
+                (self.types.reserve(&rust), rust)
+            }
         }
     }
 
@@ -128,17 +133,17 @@ impl<'a> ApiLowerer<'a> {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
                 if !values.is_empty() {
-                    let rust = self.name_for(&naming, pointer);
+                    let (id, _) = self.name_for(&naming, pointer);
                     let variants = self.enum_variants(&values, pointer);
                     self.push_type(
                         wire,
-                        &rust,
+                        id,
                         pointer,
                         doc,
                         data.deprecated,
                         TypeKind::StringEnum { variants },
                     );
-                    return TypeRef::Named(rust);
+                    return TypeRef::Named(id);
                 }
                 match string_format_text(&s.format) {
                     "binary" => TypeRef::Bytes,
@@ -149,7 +154,7 @@ impl<'a> ApiLowerer<'a> {
             SchemaKind::Type(Type::Integer(i)) => {
                 let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
                 if !values.is_empty() {
-                    let rust = self.name_for(&naming, pointer);
+                    let (id, _) = self.name_for(&naming, pointer);
                     let mut scope = Scope::new(["Unknown"]);
                     let mut variants = Vec::new();
                     for v in &values {
@@ -169,13 +174,13 @@ impl<'a> ApiLowerer<'a> {
                     }
                     self.push_type(
                         wire,
-                        &rust,
+                        id,
                         pointer,
                         doc,
                         data.deprecated,
                         TypeKind::IntEnum { variants },
                     );
-                    return TypeRef::Named(rust);
+                    return TypeRef::Named(id);
                 }
                 if i.enumeration.iter().any(Option::is_none)
                     && i.enumeration.iter().all(Option::is_none)
@@ -223,7 +228,7 @@ impl<'a> ApiLowerer<'a> {
                         _ => TypeRef::Json,
                     };
                 }
-                let rust = self.name_for(&naming, pointer);
+                let (id, rust) = self.name_for(&naming, pointer);
                 let kind = self.lower_struct(
                     &rust,
                     &o.properties,
@@ -231,8 +236,8 @@ impl<'a> ApiLowerer<'a> {
                     o.additional_properties.as_ref(),
                     pointer,
                 );
-                self.push_type(wire, &rust, pointer, doc, data.deprecated, kind);
-                TypeRef::Named(rust)
+                self.push_type(wire, id, pointer, doc, data.deprecated, kind);
+                TypeRef::Named(id)
             }
             SchemaKind::OneOf { one_of } => {
                 self.lower_union(one_of, data, naming, pointer, wire, "oneOf")
@@ -245,7 +250,7 @@ impl<'a> ApiLowerer<'a> {
             }
             SchemaKind::Any(any) => {
                 if !any.properties.is_empty() {
-                    let rust = self.name_for(&naming, pointer);
+                    let (id, rust) = self.name_for(&naming, pointer);
                     let kind = self.lower_struct(
                         &rust,
                         &any.properties,
@@ -253,8 +258,8 @@ impl<'a> ApiLowerer<'a> {
                         any.additional_properties.as_ref(),
                         pointer,
                     );
-                    self.push_type(wire, &rust, pointer, doc, data.deprecated, kind);
-                    return TypeRef::Named(rust);
+                    self.push_type(wire, id, pointer, doc, data.deprecated, kind);
+                    return TypeRef::Named(id);
                 }
                 TypeRef::Json
             }
@@ -265,26 +270,31 @@ impl<'a> ApiLowerer<'a> {
         }
     }
 
+    /// Defines the type `id` (named by [`Self::name_for`]).
     pub(super) fn push_type(
         &mut self,
         wire: &str,
-        rust: &str,
+        id: TypeId,
         pointer: &str,
         doc: Option<String>,
         deprecated: bool,
         kind: TypeKind,
     ) {
-        self.types.push(TypeDef {
-            name: Name {
-                wire: wire.to_owned(),
-                rust: rust.to_owned(),
+        let rust = self.types.name(id).to_owned();
+        self.types.define(
+            id,
+            TypeDef {
+                name: Name {
+                    wire: wire.to_owned(),
+                    rust,
+                },
+                pointer: pointer.to_owned(),
+                doc,
+                deprecated,
+                allow_deprecated: false,
+                kind,
             },
-            pointer: pointer.to_owned(),
-            doc,
-            deprecated,
-            allow_deprecated: false,
-            kind,
-        });
+        );
     }
 
     pub(super) fn enum_variants(&mut self, values: &[String], pointer: &str) -> Vec<Variant> {
@@ -335,7 +345,7 @@ pub(in crate::lower) fn string_format_text(f: &VariantOrUnknownOrEmpty<StringFor
 #[cfg(test)]
 mod tests {
     use crate::ir::*;
-    use crate::lower::test_support::{doc, fields, lower_yaml, ty};
+    use crate::lower::test_support::{doc, fields, lower_yaml, named, ty};
 
     #[test]
     fn property_schemas_map_to_type_refs() {
@@ -360,10 +370,6 @@ mod tests {
                 "{type: object, additionalProperties: {type: integer}}",
                 TypeRef::Map(Box::new(TypeRef::I64)),
             ),
-            (
-                "{$ref: '#/components/schemas/Other'}",
-                TypeRef::Named("Other".into()),
-            ),
         ];
         for (schema, expected) in table {
             let yaml = doc(
@@ -375,6 +381,12 @@ mod tests {
             let (api, _) = lower_yaml(&yaml);
             assert_eq!(&fields(&api, "Holder")[0].ty, expected, "{schema}");
         }
+        let yaml = doc(
+            "",
+            "  Holder:\n    type: object\n    properties:\n      p: {$ref: '#/components/schemas/Other'}\n  Other: {type: object}",
+        );
+        let (api, _) = lower_yaml(&yaml);
+        assert_eq!(fields(&api, "Holder")[0].ty, named(&api, "Other"));
     }
 
     #[test]
@@ -404,7 +416,7 @@ mod tests {
         assert_eq!(
             ty(&api, "Shade").kind,
             TypeKind::Alias {
-                target: TypeRef::Named("Color".into())
+                target: named(&api, "Color")
             }
         );
     }

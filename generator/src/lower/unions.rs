@@ -23,7 +23,7 @@ impl ApiLowerer<'_> {
                 &format!("{}/0", child(pointer, keyword)),
             );
         }
-        let rust = self.name_for(&naming, pointer);
+        let (id, rust) = self.name_for(&naming, pointer);
         let mut scope = Scope::new(["Unknown"]);
         let mut variants = Vec::new();
         let mut specificity = Vec::new();
@@ -90,7 +90,7 @@ impl ApiLowerer<'_> {
         }
         self.push_type(
             wire,
-            &rust,
+            id,
             pointer,
             doc,
             data.deprecated,
@@ -99,7 +99,7 @@ impl ApiLowerer<'_> {
                 variants,
             },
         );
-        TypeRef::Named(rust)
+        TypeRef::Named(id)
     }
 
     /// How specific an alternative is, for ordering untagged unions: objects with more required

@@ -26,11 +26,12 @@ impl ApiLowerer<'_> {
                 );
                 continue;
             };
-            let enum_ty = self.components.get(name).cloned().unwrap_or_default();
+            let Some(&enum_ty) = self.components.get(name) else {
+                continue;
+            };
             let variants: Vec<Variant> = self
                 .types
-                .iter()
-                .find(|t| t.name.rust == enum_ty)
+                .get(enum_ty)
                 .and_then(|t| match &t.kind {
                     TypeKind::StringEnum { variants } => Some(variants.clone()),
                     _ => None,
@@ -47,7 +48,7 @@ impl ApiLowerer<'_> {
             for v in &variants {
                 let payload = match map.get(&v.name.wire).and_then(Value::as_str) {
                     Some(schema_name) => match self.components.get(schema_name) {
-                        Some(rust) => TypeRef::Named(rust.clone()),
+                        Some(&id) => TypeRef::Named(id),
                         None => {
                             self.warn(&child(&pointer, &v.name.wire), format!("payload schema `{schema_name}` does not exist; the payload stays JSON"));
                             TypeRef::Json
@@ -104,7 +105,7 @@ impl ApiLowerer<'_> {
 #[cfg(test)]
 mod tests {
     use crate::ir::*;
-    use crate::lower::test_support::{doc, lower_yaml, ty};
+    use crate::lower::test_support::{doc, lower_yaml, named, ty};
 
     #[test]
     fn event_payloads_are_typed_by_event_type() {
@@ -113,14 +114,14 @@ mod tests {
             "  EventType:\n    type: string\n    enum: [thing.created, thing.gone]\n    x-klarna-event-payloads:\n      thing.created: Thing\n      thing.gone: Thing\n  Thing: {type: object, properties: {id: {type: string}}}",
         );
         let (api, _) = lower_yaml(&yaml);
-        let events = api.events.expect("events");
-        assert_eq!(events.enum_ty, "EventType");
+        let events = api.events.clone().expect("events");
+        assert_eq!(api.type_name(events.enum_ty), "EventType");
         let rows: Vec<(&str, &str, &TypeRef)> = events
             .events
             .iter()
             .map(|e| (e.name.wire.as_str(), e.name.rust.as_str(), &e.payload))
             .collect();
-        let thing = TypeRef::Named("Thing".into());
+        let thing = named(&api, "Thing");
         assert_eq!(
             rows,
             [

@@ -169,7 +169,7 @@ pub fn render(
 
     let mut registry_types = Vec::new();
     for a in &krate.apis {
-        for t in &a.types {
+        for (i, t) in a.types.iter().enumerate() {
             let (Some(module), Some(ty)) = (ident(&a.module.rust), ident(&t.name.rust)) else {
                 problems.push(Diagnostic::error(
                     "src/registry.rs",
@@ -183,11 +183,7 @@ pub fn render(
             };
             registry_types.push(RegistryEntry {
                 feature_lit: lit(&a.module.rust),
-                name_lit: lit(&format!(
-                    "{}::{}",
-                    unraw(&a.module.rust),
-                    unraw(&t.name.rust)
-                )),
+                name_lit: lit(&a.registry_name(TypeId(i))),
                 path: quote::quote!(#module::models::#ty),
                 deprecated: t.deprecated,
             });
@@ -273,7 +269,7 @@ pub fn render(
                         doc: outer_doc(&format!("`{}`", e.name.wire)),
                         name: e.name.rust.clone(),
                         wire_lit: lit(&e.name.wire),
-                        payload: rust_type(&e.payload, MODELS),
+                        payload: rust_type(api, &e.payload, MODELS),
                     })
                     .collect(),
             };
@@ -289,7 +285,7 @@ pub fn render(
             let models = ModelsTemplate {
                 doc: "Request and response models.".into(),
                 part: false,
-                types: api.types.iter().map(type_view).collect(),
+                types: api.types.iter().map(|t| type_view(api, t)).collect(),
             };
             push_rust(
                 &mut jobs,
@@ -317,7 +313,7 @@ pub fn render(
                 let models = ModelsTemplate {
                     doc: format!("Request and response models, {name}."),
                     part: true,
-                    types: types.iter().map(type_view).collect(),
+                    types: types.iter().map(|t| type_view(api, t)).collect(),
                 };
                 push_rust(
                     &mut jobs,
@@ -334,7 +330,11 @@ pub fn render(
             .clone()
             .unwrap_or_else(|| "the server".to_owned());
         let operations = OperationsTemplate {
-            resources: api.resources.iter().map(resource_view).collect(),
+            resources: api
+                .resources
+                .iter()
+                .map(|r| resource_view(api, r))
+                .collect(),
             server_possessive: format!("{server}'s"),
             server,
         };

@@ -188,7 +188,7 @@ pub(super) fn type_doc(t: &TypeDef) -> String {
     doc_or_allow(t.doc.as_deref().unwrap_or_default())
 }
 
-pub(super) fn type_view(t: &TypeDef) -> TypeView {
+pub(super) fn type_view(api: &Api, t: &TypeDef) -> TypeView {
     let name = t.name.rust.clone();
     let doc = type_doc(t);
     let attrs = deprecated_attr(t.deprecated);
@@ -199,17 +199,14 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
             construct,
             non_exhaustive,
         } => {
-            let mut views: Vec<FieldView> = fields.iter().map(field_view).collect();
+            let mut views: Vec<FieldView> = fields.iter().map(|f| field_view(api, f)).collect();
             if let Some(extra) = additional {
                 views.push(FieldView {
                     name: extra.rust.clone(),
                     doc: outer_doc("Properties not described by the schema, kept as received."),
                     serde: FieldSerde::Flatten,
                     deprecated_attr: String::new(),
-                    ty: format!(
-                        "::std::collections::BTreeMap<::std::string::String, {}>",
-                        rust_type(&extra.ty, "")
-                    ),
+                    ty: rust_type(api, &TypeRef::Map(Box::new(extra.ty.clone())), Models::Here),
                 });
             }
             let required = fields
@@ -236,7 +233,7 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
                     })
                     .map(|f| NameTy {
                         name: f.name.rust.clone(),
-                        ty: field_type(f),
+                        ty: field_type(api, f),
                     })
                     .collect(),
                 inits: fields
@@ -327,7 +324,7 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
                                 .join(", ")
                         )
                     }),
-                    ty: boxed(rust_type(&v.ty, ""), v.boxed),
+                    ty: boxed(rust_type(api, &v.ty, Models::Here), v.boxed),
                     tags: v
                         .tags
                         .iter()
@@ -342,12 +339,12 @@ pub(super) fn type_view(t: &TypeDef) -> TypeView {
             name,
             doc,
             allow_deprecated: t.allow_deprecated,
-            ty: rust_type(target, ""),
+            ty: rust_type(api, target, Models::Here),
         }),
     }
 }
 
-pub(super) fn field_view(f: &Field) -> FieldView {
+pub(super) fn field_view(api: &Api, f: &Field) -> FieldView {
     let rename = (unraw(&f.name.rust) != f.name.wire).then(|| lit(&f.name.wire));
     let mut doc = f
         .doc
@@ -398,7 +395,7 @@ pub(super) fn field_view(f: &Field) -> FieldView {
         doc: doc_or_allow(&doc),
         serde: FieldSerde::Property(rename, f.presence),
         deprecated_attr: deprecated_attr(f.deprecated),
-        ty: field_type(f),
+        ty: field_type(api, f),
     }
 }
 
@@ -415,4 +412,31 @@ pub(super) struct ModelsTemplate {
 #[template(path = "models_index.rs", escape = "none")]
 pub(super) struct ModelsIndexTemplate {
     pub(super) parts: Vec<String>,
+}
+
+/// How a struct's serde impls are written: `#[derive]` only when a field is flattened (the derive buffers
+/// the map for it); otherwise the runtime's `__struct_serde!`, which type-checks in a fraction of the
+/// derive's time (most of a generated crate's compile time went to the derive).
+impl StructView {
+    pub(super) fn derive_serde(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|f| matches!(f.serde, FieldSerde::Flatten))
+    }
+
+    /// `__struct_serde!`'s impls read every field: they allow deprecation when the struct names a
+    /// deprecated type or has a deprecated field.
+    pub(super) fn serde_allow_deprecated(&self) -> bool {
+        self.allow_deprecated || self.fields.iter().any(|f| !f.deprecated_attr.is_empty())
+    }
+}
+
+impl FieldView {
+    /// The field's wire name as a string literal.
+    pub(super) fn wire_lit(&self) -> String {
+        match &self.serde {
+            FieldSerde::Property(Some(rename), _) => rename.clone(),
+            _ => lit(unraw(&self.name)),
+        }
+    }
 }

@@ -147,10 +147,10 @@ pub(super) struct PagingView {
     pub(super) page_list: bool,
 }
 
-pub(super) fn paging_view(p: &Pagination) -> PagingView {
+pub(super) fn paging_view(api: &Api, p: &Pagination) -> PagingView {
     PagingView {
-        item_ty: rust_type(&p.item_ty, MODELS),
-        page_ty: rust_type(&p.page_ty, MODELS),
+        item_ty: rust_type(api, &p.item_ty, MODELS),
+        page_ty: rust_type(api, &p.page_ty, MODELS),
         cursor_field: p.cursor_param.rust.clone(),
         items: p.items.rust.clone(),
         items_presence: p.items_presence,
@@ -218,18 +218,18 @@ pub(super) struct ParamSend {
     pub(super) spread: bool,
 }
 
-pub(super) fn resource_view(r: &Resource) -> ResourceView {
+pub(super) fn resource_view(api: &Api, r: &Resource) -> ResourceView {
     ResourceView {
         name: r.name.rust.clone(),
         doc: outer_doc(&doc_or(
             &r.doc,
             format!("Operations of the `{}` resource.", r.name.wire),
         )),
-        ops: r.operations.iter().map(|o| op_view(r, o)).collect(),
+        ops: r.operations.iter().map(|o| op_view(api, r, o)).collect(),
     }
 }
 
-pub(super) fn op_doc(op: &Operation) -> String {
+pub(super) fn op_doc(api: &Api, op: &Operation) -> String {
     let mut s = op
         .summary
         .clone()
@@ -268,13 +268,17 @@ pub(super) fn op_doc(op: &Operation) -> String {
         s.push_str(&format!(
             "\n\nErrors: {} have a body of type `{}`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).",
             statuses.join(", "),
-            short_type(t)
+            short_type(api, t)
         ));
     }
     s
 }
 
-pub(super) fn errors_enum_view(op: &Operation, name: &str) -> (ResponsesEnumView, ErrorsImplView) {
+pub(super) fn errors_enum_view(
+    api: &Api,
+    op: &Operation,
+    name: &str,
+) -> (ResponsesEnumView, ErrorsImplView) {
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     for e in &op.errors {
@@ -288,7 +292,7 @@ pub(super) fn errors_enum_view(op: &Operation, name: &str) -> (ResponsesEnumView
                 format!("Status `{}`.", e.status)
             }),
             name: e.variant.clone(),
-            ty: Some(rust_type(t, MODELS)),
+            ty: Some(rust_type(api, t, MODELS)),
         });
         arms.push(ErrorArmView {
             status: e.status,
@@ -313,10 +317,14 @@ pub(super) fn errors_enum_view(op: &Operation, name: &str) -> (ResponsesEnumView
 }
 
 /// Return type, `send()`'s last expression and its doc, for an operation with one success body.
-pub(super) fn single_finish(op: &Operation, body: &ResponseBody) -> (String, FinishView, String) {
+pub(super) fn single_finish(
+    api: &Api,
+    op: &Operation,
+    body: &ResponseBody,
+) -> (String, FinishView, String) {
     match body {
         ResponseBody::Json(t) => {
-            let ty = rust_type(t, MODELS);
+            let ty = rust_type(api, t, MODELS);
             (
                 ty.clone(),
                 FinishView::Json(ty),
@@ -340,12 +348,12 @@ pub(super) fn single_finish(op: &Operation, body: &ResponseBody) -> (String, Fin
 }
 
 /// How `response` becomes the enum variant of one success status.
-pub(super) fn alt_finish(name: &str, alt: &AltResponse) -> AltFinishView {
+pub(super) fn alt_finish(api: &Api, name: &str, alt: &AltResponse) -> AltFinishView {
     AltFinishView {
         enum_name: name.to_owned(),
         variant: alt.variant.clone(),
         body: match &alt.body {
-            ResponseBody::Json(t) => AltBodyView::Json(rust_type(t, MODELS)),
+            ResponseBody::Json(t) => AltBodyView::Json(rust_type(api, t, MODELS)),
             ResponseBody::Empty => AltBodyView::Empty,
             ResponseBody::Bytes(_) => AltBodyView::Bytes,
         },
@@ -364,7 +372,7 @@ pub(super) struct AltView {
     pub(super) ty: Option<String>,
 }
 
-pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
+pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
     let mut args = Vec::new();
     let mut fields = Vec::new();
     let mut setters = Vec::new();
@@ -374,7 +382,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
         .chain(op.query_params.iter())
         .chain(op.header_params.iter());
     for p in required_params {
-        let ty = rust_type(&p.ty, MODELS);
+        let ty = rust_type(api, &p.ty, MODELS);
         if p.required {
             args.push(NameTy {
                 name: p.name.rust.clone(),
@@ -408,7 +416,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
         None => None,
         Some(b) => {
             let ty = match b.encoding {
-                BodyEncoding::Json | BodyEncoding::Form => rust_type(&b.ty, MODELS),
+                BodyEncoding::Json | BodyEncoding::Form => rust_type(api, &b.ty, MODELS),
                 BodyEncoding::Multipart => "::klarna_runtime::Multipart".into(),
                 BodyEncoding::Bytes => "::bytes::Bytes".into(),
             };
@@ -464,7 +472,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
                 .filter_map(|alt| match alt.status {
                     StatusMatch::Code(code) => Some(AltArmView {
                         code,
-                        finish: alt_finish(name, alt),
+                        finish: alt_finish(api, name, alt),
                     }),
                     StatusMatch::Range(_) | StatusMatch::Default => None,
                 })
@@ -473,12 +481,12 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
                 name.clone(),
                 FinishView::ByStatus {
                     arms,
-                    fallback: alt_finish(name, fallback),
+                    fallback: alt_finish(api, name, fallback),
                 },
                 format!("success response as [`{name}`], one variant per documented status"),
             )
         }
-        _ => single_finish(op, &op.response.body),
+        _ => single_finish(api, op, &op.response.body),
     };
     let responses_enum = op.responses_enum.as_ref().map(|name| ResponsesEnumView {
         name: name.clone(),
@@ -494,7 +502,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
                 doc: outer_doc(&format!("Status `{}`.", alt.status)),
                 name: alt.variant.clone(),
                 ty: match &alt.body {
-                    ResponseBody::Json(t) => Some(rust_type(t, MODELS)),
+                    ResponseBody::Json(t) => Some(rust_type(api, t, MODELS)),
                     ResponseBody::Bytes(_) => Some("::bytes::Bytes".to_owned()),
                     ResponseBody::Empty => None,
                 },
@@ -503,7 +511,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
     });
     let mut status_enums: Vec<ResponsesEnumView> = responses_enum.into_iter().collect();
     let errors_impl = op.errors_enum.as_ref().map(|name| {
-        let (decl, imp) = errors_enum_view(op, name);
+        let (decl, imp) = errors_enum_view(api, op, name);
         status_enums.push(decl);
         imp
     });
@@ -565,7 +573,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
         method: op.id.rust.clone(),
         method_plain: unraw(&op.id.rust).to_owned(),
         builder: op.builder.clone(),
-        doc: outer_doc(&op_doc(op)),
+        doc: outer_doc(&op_doc(api, op)),
         attrs: attrs.join("\n"),
         allow_deprecated: op.allow_deprecated,
         args,
@@ -581,7 +589,7 @@ pub(super) fn op_view(r: &Resource, op: &Operation) -> OpView {
         finish,
         response_ty,
         returns_doc,
-        paging: op.pagination.as_ref().map(paging_view),
+        paging: op.pagination.as_ref().map(|p| paging_view(api, p)),
         streaming: matches!(op.response.body, ResponseBody::Bytes(_)),
         status_enums,
         errors_impl,

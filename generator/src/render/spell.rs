@@ -1,5 +1,9 @@
 //! IR types spelled as Rust: fully qualified paths (a schema named `Option` cannot shadow anything), `Box` for
-//! cycles, and the short forms docs use.
+//! cycles, and the short forms docs use. Paths are built as token streams (`quote!`), never pasted together
+//! from text; the templates receive them as text and the formatter lays them out.
+
+use proc_macro2::TokenStream;
+use quote::quote;
 
 use super::*;
 
@@ -9,38 +13,72 @@ pub(super) fn ident(name: &str) -> Option<proc_macro2::Ident> {
     syn::parse_str::<syn::Ident>(name).ok()
 }
 
-/// Spells a type. `models` is the path prefix of named types (`""` inside models.rs, `"super::models::"` in
-/// operations.rs).
-pub(super) fn rust_type(t: &TypeRef, models: &str) -> String {
-    match t {
-        TypeRef::Bool => "bool".into(),
-        TypeRef::I32 => "i32".into(),
-        TypeRef::I64 => "i64".into(),
-        TypeRef::F32 => "f32".into(),
-        TypeRef::F64 => "f64".into(),
-        TypeRef::String(format) => match StringRepr::of(format.as_deref()) {
-            StringRepr::Text => "::std::string::String",
-            StringRepr::DateTime => "::klarna_runtime::DateTime",
-            StringRepr::Date => "::klarna_runtime::Date",
-            StringRepr::Uuid => "::klarna_runtime::Uuid",
-            StringRepr::Base64 => "::klarna_runtime::Base64Bytes",
-            StringRepr::Decimal => "::klarna_runtime::Decimal",
+/// Where a file finds the API's named types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Models {
+    /// In scope (inside `models.rs`).
+    Here,
+    /// In the sibling module `models` (in `operations.rs` and `webhooks.rs`).
+    Sibling,
+}
+
+/// Named types as seen from `operations.rs` and `webhooks.rs`.
+pub(super) const MODELS: Models = Models::Sibling;
+
+/// The path of the named type `id` of `api`. Lowering gives every type an identifier for a name; were one
+/// not, the path is a `compile_error!` that says so, which the formatter refuses with its location.
+fn named_path(api: &Api, id: TypeId, models: Models) -> TokenStream {
+    let name = api.type_name(id);
+    let name = match ident(name) {
+        Some(i) => quote!(#i),
+        None => {
+            let message = format!("type name `{name}` is not a Rust identifier");
+            quote!(::core::compile_error!(#message))
         }
-        .into(),
+    };
+    match models {
+        Models::Here => name,
+        Models::Sibling => quote!(super::models::#name),
+    }
+}
+
+/// The tokens of a type of `api`.
+pub(super) fn type_tokens(api: &Api, t: &TypeRef, models: Models) -> TokenStream {
+    match t {
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::String(format) => match StringRepr::of(format.as_deref()) {
+            StringRepr::Text => quote!(::std::string::String),
+            StringRepr::DateTime => quote!(::klarna_runtime::DateTime),
+            StringRepr::Date => quote!(::klarna_runtime::Date),
+            StringRepr::Uuid => quote!(::klarna_runtime::Uuid),
+            StringRepr::Base64 => quote!(::klarna_runtime::Base64Bytes),
+            StringRepr::Decimal => quote!(::klarna_runtime::Decimal),
+        },
         // Binary data inside JSON can only be a string.
-        TypeRef::Bytes => "::std::string::String".into(),
-        TypeRef::Json => "::serde_json::Value".into(),
-        TypeRef::Named(n) => format!("{models}{n}"),
-        TypeRef::List(inner) => format!("::std::vec::Vec<{}>", rust_type(inner, models)),
+        TypeRef::Bytes => quote!(::std::string::String),
+        TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::Named(id) => named_path(api, *id, models),
+        TypeRef::List(inner) => {
+            let inner = type_tokens(api, inner, models);
+            quote!(::std::vec::Vec<#inner>)
+        }
         TypeRef::Map(inner) => {
-            format!(
-                "::std::collections::BTreeMap<::std::string::String, {}>",
-                rust_type(inner, models)
-            )
+            let inner = type_tokens(api, inner, models);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
     }
 }
 
+/// Spells a type of `api` (text for the templates).
+pub(super) fn rust_type(api: &Api, t: &TypeRef, models: Models) -> String {
+    type_tokens(api, t, models).to_string()
+}
+
+/// `ty` inside `Box` when `boxed`.
 pub(super) fn boxed(ty: String, boxed: bool) -> String {
     if boxed {
         format!("::std::boxed::Box<{ty}>")
@@ -52,36 +90,53 @@ pub(super) fn boxed(ty: String, boxed: bool) -> String {
 pub(super) fn format_note(t: &TypeRef) -> Option<String> {
     match t {
         TypeRef::String(Some(f)) => Some(format!("Format: `{f}`.")),
-        TypeRef::I64 | TypeRef::I32 => None,
         _ => None,
     }
 }
-
-pub(super) const MODELS: &str = "super::models::";
 
 pub(super) fn into_arg(ty: &str) -> String {
     format!("impl ::std::convert::Into<{ty}>")
 }
 
-/// A type as a reader would write it, for documentation (`Vec<Error>`, not the full path).
-pub(super) fn short_type(t: &TypeRef) -> String {
-    rust_type(t, "")
-        .replace("::std::string::", "")
-        .replace("::std::vec::", "")
-        .replace("::std::collections::", "")
-        .replace("::klarna_runtime::", "")
-        .replace("::serde_json::", "")
+/// A type as a reader would write it, for documentation (`Vec<ErrorBody>`, not the full path).
+pub(super) fn short_type(api: &Api, t: &TypeRef) -> String {
+    match t {
+        TypeRef::Bool => "bool".into(),
+        TypeRef::I32 => "i32".into(),
+        TypeRef::I64 => "i64".into(),
+        TypeRef::F32 => "f32".into(),
+        TypeRef::F64 => "f64".into(),
+        TypeRef::String(format) => match StringRepr::of(format.as_deref()) {
+            StringRepr::Text => "String",
+            StringRepr::DateTime => "DateTime",
+            StringRepr::Date => "Date",
+            StringRepr::Uuid => "Uuid",
+            StringRepr::Base64 => "Base64Bytes",
+            StringRepr::Decimal => "Decimal",
+        }
+        .into(),
+        TypeRef::Bytes => "String".into(),
+        TypeRef::Json => "Value".into(),
+        TypeRef::Named(id) => api.type_name(*id).to_owned(),
+        TypeRef::List(inner) => format!("Vec<{}>", short_type(api, inner)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", short_type(api, inner)),
+    }
 }
 
-pub(super) fn field_type(f: &Field) -> String {
-    let inner = boxed(rust_type(&f.ty, ""), f.boxed);
+/// The type of a struct field: its value type, boxed for a cycle, wrapped for its presence.
+pub(super) fn field_type(api: &Api, f: &Field) -> String {
+    let inner = type_tokens(api, &f.ty, Models::Here);
+    let inner = if f.boxed {
+        quote!(::std::boxed::Box<#inner>)
+    } else {
+        inner
+    };
     match f.presence {
         Presence::Required => inner,
-        Presence::RequiredNullable | Presence::Optional => {
-            format!("::std::option::Option<{inner}>")
-        }
-        Presence::OptionalNullable => format!("::klarna_runtime::Nullable<{inner}>"),
+        Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#inner>),
+        Presence::OptionalNullable => quote!(::klarna_runtime::Nullable<#inner>),
     }
+    .to_string()
 }
 
 #[cfg(test)]

@@ -45,13 +45,9 @@ pub(super) fn render(
         if let Some(set) = &api.events {
             for event in &set.events {
                 let sample = match &event.payload {
-                    TypeRef::Named(name) => api
-                        .types
-                        .iter()
-                        .find(|t| &t.name.rust == name)
-                        .map_or(json!({}), |t| {
-                            synthesize(&doc, &json!({ "$ref": t.pointer }), 0)
-                        }),
+                    TypeRef::Named(id) => {
+                        synthesize(&doc, &json!({ "$ref": api.ty(*id).pointer }), 0)
+                    }
                     other => synthesize(&doc, &schema_of(other), 0),
                 };
                 events.push((event.name.wire.clone(), sample));
@@ -120,7 +116,7 @@ fn operation(api: &Api, doc: &Value, op: &Operation) -> Result<Value, Diagnostic
                 .and_then(|m| m.get("schema").cloned())
                 .unwrap_or_else(|| schema_of(ty));
             let name = match ty {
-                TypeRef::Named(n) => Value::String(n.clone()),
+                TypeRef::Named(n) => Value::String(api.type_name(*n).to_owned()),
                 _ => Value::Null,
             };
             (example.unwrap_or_else(|| synthesize(doc, &schema, 0)), name)

@@ -180,7 +180,7 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
     let mut when = String::new();
     for p in &op.path_params {
         if let Some(position) = names.iter().position(|n| *n == p.name.wire)
-            && let Some((arg, value)) = conversion(module, &p.ty, false)
+            && let Some((arg, value)) = conversion(api, &p.ty, false)
         {
             let _ = write!(
                 when,
@@ -195,7 +195,7 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         if p.encoding != ParamEncoding::Text {
             continue;
         }
-        if let Some((arg, value)) = conversion(module, &p.ty, true) {
+        if let Some((arg, value)) = conversion(api, &p.ty, true) {
             let values = if matches!(p.ty, TypeRef::List(_)) {
                 value
             } else {
@@ -212,7 +212,7 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         }
     }
     for p in &op.header_params {
-        if let Some((arg, value)) = conversion(module, &p.ty, false) {
+        if let Some((arg, value)) = conversion(api, &p.ty, false) {
             let _ = write!(
                 when,
                 "/// Matches the header `{wire}`.\n\
@@ -225,7 +225,7 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
     }
     if let Some(body) = &op.body
         && body.encoding == BodyEncoding::Json
-        && let Some(ty) = rust_type(module, &body.ty)
+        && let Some(ty) = rust_type(api, &body.ty)
     {
         let _ = write!(
             when,
@@ -241,13 +241,13 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
     }
     let mut then = String::new();
     let status = status_code(&op.response.status.to_string());
-    if let Some(method) = answer(module, "ok", status, &op.response.body) {
+    if let Some(method) = answer(api, "ok", status, &op.response.body) {
         then.push_str(&method);
     }
     for alt in op.response.alternatives.iter().skip(1) {
         let name = format!("ok_{}", alt.variant.to_snake_case());
         let status = status_code(&alt.status.to_string());
-        if let Some(method) = answer(module, &name, status, &alt.body) {
+        if let Some(method) = answer(api, &name, status, &alt.body) {
             then.push_str(&method);
         }
     }
@@ -257,14 +257,14 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
 }
 
 /// A `Then` method answering `status` with a success body.
-fn answer(module: &str, name: &str, status: u16, body: &ResponseBody) -> Option<String> {
+fn answer(api: &Api, name: &str, status: u16, body: &ResponseBody) -> Option<String> {
     Some(match body {
         ResponseBody::Empty => format!(
             "/// Answers `{status}` with no body.\n\
              pub fn {name}(self) -> Self {{ self.status({status}) }}\n"
         ),
         ResponseBody::Json(ty) => {
-            let ty = rust_type(module, ty)?;
+            let ty = rust_type(api, ty)?;
             format!(
                 "/// Answers `{status}` with `body` as JSON.\n\
                  pub fn {name}(self, body: &{ty}) -> Self {{ self.json({status}, body) }}\n"
@@ -287,7 +287,7 @@ fn status_code(status: &str) -> u16 {
 /// The argument of a parameter method (`impl Into<T>`, as the SDK's setter takes) and the expression
 /// turning `value` into the `T` whose `to_string` is the wire value (a list: each element's, the parameter
 /// repeated). `None` for types the SDK does not write as text, and for lists where a list is not allowed.
-fn conversion(module: &str, ty: &TypeRef, list_allowed: bool) -> Option<(String, String)> {
+fn conversion(api: &Api, ty: &TypeRef, list_allowed: bool) -> Option<(String, String)> {
     let text = |ty: &TypeRef| match ty {
         TypeRef::Bool
         | TypeRef::I32
@@ -295,7 +295,7 @@ fn conversion(module: &str, ty: &TypeRef, list_allowed: bool) -> Option<(String,
         | TypeRef::F32
         | TypeRef::F64
         | TypeRef::String(_)
-        | TypeRef::Named(_) => rust_type(module, ty),
+        | TypeRef::Named(_) => rust_type(api, ty),
         _ => None,
     };
     let t = match ty {
@@ -308,8 +308,8 @@ fn conversion(module: &str, ty: &TypeRef, list_allowed: bool) -> Option<(String,
     ))
 }
 
-/// The Rust type of a reference, with named types under `klarna::<module>`.
-fn rust_type(module: &str, ty: &TypeRef) -> Option<String> {
+/// The Rust type of a reference of `api`, with named types under `klarna::<module>`.
+fn rust_type(api: &Api, ty: &TypeRef) -> Option<String> {
     Some(match ty {
         TypeRef::Bool => "bool".to_owned(),
         TypeRef::I32 => "i32".to_owned(),
@@ -327,11 +327,11 @@ fn rust_type(module: &str, ty: &TypeRef) -> Option<String> {
         .to_owned(),
         TypeRef::Bytes => return None,
         TypeRef::Json => "::serde_json::Value".to_owned(),
-        TypeRef::Named(name) => format!("::klarna::{module}::{name}"),
-        TypeRef::List(inner) => format!("::std::vec::Vec<{}>", rust_type(module, inner)?),
+        TypeRef::Named(id) => format!("::klarna::{}::{}", api.module.rust, api.type_name(*id)),
+        TypeRef::List(inner) => format!("::std::vec::Vec<{}>", rust_type(api, inner)?),
         TypeRef::Map(inner) => format!(
             "::std::collections::BTreeMap<::std::string::String, {}>",
-            rust_type(module, inner)?
+            rust_type(api, inner)?
         ),
     })
 }
@@ -386,28 +386,29 @@ mod tests {
 
     #[test]
     fn conversions_write_values_as_the_sdk_does() {
-        let (arg, value) = conversion("payment", &TypeRef::String(None), false).unwrap();
+        use crate::lower::test_support::{doc, lower_yaml};
+        let (mut api, _) = lower_yaml(&doc("", "  State: {type: string, enum: [a]}"));
+        api.module.rust = "payment".into();
+        let state = api.type_by_name("State").expect("State");
+        let api = &api;
+        let (arg, value) = conversion(api, &TypeRef::String(None), false).unwrap();
         assert_eq!(arg, "impl ::std::convert::Into<::std::string::String>");
         assert_eq!(
             value,
             "::std::convert::Into::<::std::string::String>::into(value)"
         );
-        let (arg, _) = conversion(
-            "payment",
-            &TypeRef::List(Box::new(TypeRef::Named("State".into()))),
-            true,
-        )
-        .unwrap();
+        let (arg, _) =
+            conversion(api, &TypeRef::List(Box::new(TypeRef::Named(state))), true).unwrap();
         assert_eq!(
             arg,
             "impl ::std::convert::Into<::std::vec::Vec<::klarna::payment::State>>"
         );
         // A list is only a query parameter's; maps and raw JSON are not written as text.
-        assert!(conversion("p", &TypeRef::List(Box::new(TypeRef::I32)), false).is_none());
-        assert!(conversion("p", &TypeRef::Map(Box::new(TypeRef::I32)), true).is_none());
-        assert!(conversion("p", &TypeRef::Json, true).is_none());
+        assert!(conversion(api, &TypeRef::List(Box::new(TypeRef::I32)), false).is_none());
+        assert!(conversion(api, &TypeRef::Map(Box::new(TypeRef::I32)), true).is_none());
+        assert!(conversion(api, &TypeRef::Json, true).is_none());
         assert_eq!(
-            rust_type("p", &TypeRef::String(Some("date-time".into()))).as_deref(),
+            rust_type(api, &TypeRef::String(Some("date-time".into()))).as_deref(),
             Some("::klarna::DateTime")
         );
         assert_eq!(stubs_name("payment_requests"), "PaymentRequestsStubs");

@@ -8,22 +8,16 @@ pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
     box_cycles(&mut api.types);
 }
 
-/// Marks struct fields that need `Box` because their type contains the struct again by value.
+/// Marks struct fields that need `Box` because their type contains the struct again by value. `types` are
+/// an API's, indexed by [`TypeId`].
 pub(in crate::lower) fn box_cycles(types: &mut [TypeDef]) {
-    let index: BTreeMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.rust.clone(), i))
-        .collect();
     let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| {
             let mut out = Vec::new();
             let mut push = |ty: &TypeRef| {
-                if let TypeRef::Named(n) = ty
-                    && let Some(&j) = index.get(n)
-                {
-                    out.push(j);
+                if let TypeRef::Named(n) = ty {
+                    out.push(n.0);
                 }
             };
             match &t.kind {
@@ -40,19 +34,15 @@ pub(in crate::lower) fn box_cycles(types: &mut [TypeDef]) {
         match &mut t.kind {
             TypeKind::Struct { fields, .. } => {
                 for f in fields {
-                    if let TypeRef::Named(n) = &f.ty
-                        && let Some(&j) = index.get(n)
-                    {
-                        f.boxed = scc[i] == scc[j];
+                    if let TypeRef::Named(n) = &f.ty {
+                        f.boxed = scc[i] == scc[n.0];
                     }
                 }
             }
             TypeKind::Union { variants, .. } => {
                 for v in variants {
-                    if let TypeRef::Named(n) = &v.ty
-                        && let Some(&j) = index.get(n)
-                    {
-                        v.boxed = scc[i] == scc[j];
+                    if let TypeRef::Named(n) = &v.ty {
+                        v.boxed = scc[i] == scc[n.0];
                     }
                 }
             }

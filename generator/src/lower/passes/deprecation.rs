@@ -17,16 +17,11 @@ pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
 /// variant or an alias target is of a deprecated type. An operation is marked when a parameter, the
 /// body, a success or error body or the page's items are of a deprecated type.
 pub(in crate::lower) fn allow_deprecated_uses(api: &mut Api) {
-    let deprecated: BTreeSet<String> = api
-        .types
-        .iter()
-        .filter(|t| t.deprecated)
-        .map(|t| t.name.rust.clone())
-        .collect();
-    if deprecated.is_empty() {
+    let deprecated: Vec<bool> = api.types.iter().map(|t| t.deprecated).collect();
+    if !deprecated.contains(&true) {
         return;
     }
-    let names = |ty: &TypeRef| ty.named().is_some_and(|n| deprecated.contains(n));
+    let names = |ty: &TypeRef| ty.named().is_some_and(|n| deprecated[n.0]);
     let body_names = |body: &ResponseBody| matches!(body, ResponseBody::Json(t) if names(t));
     for t in &mut api.types {
         t.allow_deprecated = t.deprecated

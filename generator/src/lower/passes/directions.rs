@@ -17,10 +17,8 @@ pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
 /// reaches (webhook payloads, unused components) count as both directions and stay open.
 pub(in crate::lower) fn mark_response_only(api: &mut Api) {
     let usage = api.type_usage();
-    for t in &mut api.types {
-        let response_only = usage
-            .get(&t.name.rust)
-            .is_some_and(|u| u.response && !u.request);
+    for (t, u) in api.types.iter_mut().zip(usage) {
+        let response_only = u.is_some_and(|u| u.response && !u.request);
         if let TypeKind::Struct {
             construct,
             non_exhaustive,
@@ -49,8 +47,8 @@ pub(in crate::lower) fn mark_response_only(api: &mut Api) {
 /// reaches (webhook payloads, unused components) count as both.
 pub(in crate::lower) fn relax_one_way_required(api: &mut Api) {
     let usage = api.type_usage();
-    for t in &mut api.types {
-        let u = usage.get(&t.name.rust).copied().unwrap_or(Usage::BOTH);
+    for (t, u) in api.types.iter_mut().zip(usage) {
+        let u = u.unwrap_or(Usage::BOTH);
         let TypeKind::Struct {
             fields, construct, ..
         } = &mut t.kind
@@ -75,8 +73,8 @@ pub(in crate::lower) fn relax_one_way_required(api: &mut Api) {
 /// [`relax_one_way_required`] the page's items, its `pagination` object or the cursor may have become
 /// optional, and the stream must read them as the Rust types now are.
 pub(in crate::lower) fn sync_pagination_presence(api: &mut Api) {
-    let presence = |types: &[TypeDef], ty: &str, field: &str| -> Option<Presence> {
-        let def = types.iter().find(|t| t.name.rust == ty)?;
+    let presence = |types: &[TypeDef], ty: TypeId, field: &str| -> Option<Presence> {
+        let def = &types[ty.0];
         let TypeKind::Struct { fields, .. } = &def.kind else {
             return None;
         };
@@ -95,33 +93,34 @@ pub(in crate::lower) fn sync_pagination_presence(api: &mut Api) {
             continue;
         };
         let page = match &p.page_ty {
-            TypeRef::Named(n) => n.clone(),
+            TypeRef::Named(n) => *n,
             TypeRef::List(inner) => match &**inner {
-                TypeRef::Named(n) => n.clone(),
+                TypeRef::Named(n) => *n,
                 _ => continue,
             },
             _ => continue,
         };
-        if let Some(items) = presence(types, &page, &p.items.rust) {
+        if let Some(items) = presence(types, page, &p.items.rust) {
             p.items_presence = items;
         }
         let [pagination, last] = [p.next_cursor.first(), p.next_cursor.get(1)];
         let (Some(pagination), Some(last)) = (pagination, last) else {
             continue;
         };
-        if let Some(found) = presence(types, &page, pagination) {
+        if let Some(found) = presence(types, page, pagination) {
             p.pagination_presence = found;
         }
-        let pagination_ty = types.iter().find(|t| t.name.rust == page).and_then(|def| {
-            let TypeKind::Struct { fields, .. } = &def.kind else {
-                return None;
-            };
-            match &fields.iter().find(|f| &f.name.rust == pagination)?.ty {
-                TypeRef::Named(n) => Some(n.clone()),
-                _ => None,
-            }
-        });
-        if let Some(found) = pagination_ty.and_then(|t| presence(types, &t, last)) {
+        let pagination_ty = match &types[page.0].kind {
+            TypeKind::Struct { fields, .. } => fields
+                .iter()
+                .find(|f| &f.name.rust == pagination)
+                .and_then(|f| match &f.ty {
+                    TypeRef::Named(n) => Some(*n),
+                    _ => None,
+                }),
+            _ => None,
+        };
+        if let Some(found) = pagination_ty.and_then(|t| presence(types, t, last)) {
             p.cursor_presence = found;
         }
     }
