@@ -7,7 +7,8 @@
 //! ```
 //!
 //! - [`load`]: YAML/JSON, version check, OpenAPI 3.1 normalization ([`normalize`]), structural checks
-//!   ([`validate`]), `$ref`s to other files resolved by position (`load/refs.rs`);
+//!   ([`validate`]), `$ref`s to other files resolved by position (`load/refs.rs`, following the
+//!   [`grammar`] of OpenAPI object kinds that [`locate`] also follows to point at what `openapiv3` refuses);
 //! - [`lower`] (with a [`profile`]: Klarna's conventions, or none): every decision into the [`ir`], one
 //!   module per concern (schemas, structs, unions, merge, parameters, bodies, responses, operations,
 //!   pagination, webhooks, docs; every Rust name claimed through one helper that reports renames, with
@@ -41,6 +42,7 @@ pub mod cli;
 pub mod conform;
 pub mod diag;
 pub mod diff;
+pub mod grammar;
 pub mod ir;
 pub mod load;
 pub mod locate;

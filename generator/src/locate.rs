@@ -3,32 +3,16 @@
 //! `openapiv3` stops at the first problem, and inside its untagged and flattened types (`ReferenceOr`,
 //! `Schema`, `Parameter`) serde loses the path, so the error can point at `#/paths` with a message
 //! such as "data did not match any variant of untagged enum ReferenceOr". When the whole document does
-//! not parse, this module parses it again piece by piece, following the OpenAPI object graph (path
-//! items, operations, parameters, bodies, responses, media types, schemas, ...), and reports every
-//! innermost piece that fails, with its own JSON pointer and serde's message for that piece.
+//! not parse, this module parses it again piece by piece, following the OpenAPI 3.0 object graph of
+//! [`crate::grammar`] (path items, operations, parameters, bodies, responses, media types, schemas, ...),
+//! and reports every innermost piece that fails, with its own JSON pointer and serde's message for that
+//! piece.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::diag::child;
-
-/// An OpenAPI object kind, to know what a JSON value must parse as and where its children are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    PathItem,
-    Operation,
-    Parameter,
-    RequestBody,
-    Response,
-    Header,
-    MediaType,
-    Encoding,
-    Schema,
-    Example,
-    Link,
-    Callback,
-    SecurityScheme,
-}
+use crate::grammar::{self, Kind, Slot};
 
 /// One refused piece: its pointer and what is wrong.
 pub type Problem = (String, String);
@@ -45,36 +29,39 @@ pub fn problems(root: &Value) -> Vec<Problem> {
     top::<Vec<openapiv3::Tag>>(obj.get("tags"), "#/tags", &mut out);
     top::<Vec<openapiv3::SecurityRequirement>>(obj.get("security"), "#/security", &mut out);
     top::<openapiv3::ExternalDocumentation>(obj.get("externalDocs"), "#/externalDocs", &mut out);
-    if let Some(Value::Object(paths)) = obj.get("paths") {
-        for (path, item) in paths {
-            if !path.starts_with("x-") {
-                locate(Kind::PathItem, item, &child("#/paths", path), 0, &mut out);
-            }
-        }
-    }
-    if let Some(Value::Object(components)) = obj.get("components") {
-        let sections = [
-            ("schemas", Kind::Schema),
-            ("responses", Kind::Response),
-            ("parameters", Kind::Parameter),
-            ("examples", Kind::Example),
-            ("requestBodies", Kind::RequestBody),
-            ("headers", Kind::Header),
-            ("securitySchemes", Kind::SecurityScheme),
-            ("links", Kind::Link),
-            ("callbacks", Kind::Callback),
-        ];
-        for (section, kind) in sections {
-            let at = child("#/components", section);
-            match components.get(section) {
-                Some(Value::Object(entries)) => {
-                    for (name, value) in entries {
-                        locate(kind, value, &child(&at, name), 0, &mut out);
+    for field in grammar::fields(Kind::Document)
+        .iter()
+        .filter(|f| f.openapi30)
+    {
+        let at = child("#", field.key);
+        match (field.slot, obj.get(field.key)) {
+            (Slot::One(Kind::Components), Some(Value::Object(components))) => {
+                for section in grammar::fields(Kind::Components)
+                    .iter()
+                    .filter(|f| f.openapi30)
+                {
+                    let at = child(&at, section.key);
+                    match (section.slot, components.get(section.key)) {
+                        (Slot::Names(kind), Some(Value::Object(entries))) => {
+                            for (name, value) in entries {
+                                locate(kind, value, &child(&at, name), 0, &mut out);
+                            }
+                        }
+                        (_, Some(_)) => {
+                            out.push((at, format!("`{}` must be an object", section.key)));
+                        }
+                        (_, None) => {}
                     }
                 }
-                Some(_) => out.push((at, format!("`{section}` must be an object"))),
-                None => {}
             }
+            (Slot::Extensible(kind), Some(Value::Object(entries))) => {
+                for (key, value) in entries {
+                    if !grammar::is_extension(key) {
+                        locate(kind, value, &child(&at, key), 0, &mut out);
+                    }
+                }
+            }
+            _ => {}
         }
     }
     out
@@ -114,7 +101,8 @@ fn join(at: &str, path: &[String]) -> String {
     path.iter().fold(at.to_owned(), |p, t| child(&p, t))
 }
 
-/// Parses `value` as the object of `kind` (without a `$ref` around it).
+/// Parses `value` as the object of `kind` (without a `$ref` around it); the kinds `openapiv3` has no
+/// type for (the document, `components`, anything else) are not parsed on their own.
 fn parse_kind(kind: Kind, value: &Value) -> Result<(), (Vec<String>, String)> {
     match kind {
         Kind::PathItem => parse::<openapiv3::PathItem>(value),
@@ -130,90 +118,50 @@ fn parse_kind(kind: Kind, value: &Value) -> Result<(), (Vec<String>, String)> {
         Kind::Link => parse::<openapiv3::Link>(value),
         Kind::Callback => parse::<openapiv3::Callback>(value),
         Kind::SecurityScheme => parse::<openapiv3::SecurityScheme>(value),
+        Kind::Document | Kind::Components | Kind::Other => Ok(()),
     }
 }
 
-/// The children of a `kind` object at `at` that are OpenAPI objects themselves: pointer, kind, value.
+/// The children of a `kind` object at `at` that are OpenAPI 3.0 objects themselves: pointer, kind,
+/// value. Objects first, then the entries of maps, then of lists, each in the grammar's order; a slot
+/// that may also hold a boolean is searched only when it holds an object.
 fn children<'v>(
     kind: Kind,
     obj: &'v serde_json::Map<String, Value>,
     at: &str,
 ) -> Vec<(String, Kind, &'v Value)> {
     let mut out = Vec::new();
-    let mut fields: Vec<(&str, Kind)> = Vec::new();
-    let mut maps: Vec<(&str, Kind)> = Vec::new();
-    let mut lists: Vec<(&str, Kind)> = Vec::new();
-    match kind {
-        Kind::PathItem => {
-            for m in [
-                "get", "put", "post", "delete", "options", "head", "patch", "trace",
-            ] {
-                fields.push((m, Kind::Operation));
+    if let Some(Slot::One(k)) = grammar::rest(kind) {
+        for (key, v) in obj {
+            if !grammar::is_extension(key) {
+                out.push((child(at, key), k, v));
             }
-            lists.push(("parameters", Kind::Parameter));
-        }
-        Kind::Operation => {
-            lists.push(("parameters", Kind::Parameter));
-            fields.push(("requestBody", Kind::RequestBody));
-            maps.push(("responses", Kind::Response));
-            maps.push(("callbacks", Kind::Callback));
-        }
-        Kind::Parameter | Kind::Header => {
-            fields.push(("schema", Kind::Schema));
-            maps.push(("content", Kind::MediaType));
-            maps.push(("examples", Kind::Example));
-        }
-        Kind::RequestBody => maps.push(("content", Kind::MediaType)),
-        Kind::Response => {
-            maps.push(("headers", Kind::Header));
-            maps.push(("content", Kind::MediaType));
-            maps.push(("links", Kind::Link));
-        }
-        Kind::MediaType => {
-            fields.push(("schema", Kind::Schema));
-            maps.push(("examples", Kind::Example));
-            maps.push(("encoding", Kind::Encoding));
-        }
-        Kind::Encoding => maps.push(("headers", Kind::Header)),
-        Kind::Schema => {
-            fields.push(("items", Kind::Schema));
-            fields.push(("not", Kind::Schema));
-            if obj
-                .get("additionalProperties")
-                .is_some_and(Value::is_object)
-            {
-                fields.push(("additionalProperties", Kind::Schema));
-            }
-            maps.push(("properties", Kind::Schema));
-            lists.push(("allOf", Kind::Schema));
-            lists.push(("oneOf", Kind::Schema));
-            lists.push(("anyOf", Kind::Schema));
-        }
-        Kind::Callback => {
-            for (expression, item) in obj {
-                out.push((child(at, expression), Kind::PathItem, item));
-            }
-        }
-        Kind::Example | Kind::Link | Kind::SecurityScheme => {}
-    }
-    for (name, k) in fields {
-        if let Some(v) = obj.get(name) {
-            out.push((child(at, name), k, v));
         }
     }
-    for (name, k) in maps {
-        if let Some(Value::Object(entries)) = obj.get(name) {
+    let fields = || grammar::fields(kind).iter().filter(|f| f.openapi30);
+    for field in fields() {
+        if let (Slot::One(k), Some(v)) = (field.slot, obj.get(field.key))
+            && (!field.or_boolean || v.is_object())
+        {
+            out.push((child(at, field.key), k, v));
+        }
+    }
+    for field in fields() {
+        if let (Slot::Names(k) | Slot::Extensible(k), Some(Value::Object(entries))) =
+            (field.slot, obj.get(field.key))
+        {
+            let extensible = matches!(field.slot, Slot::Extensible(_));
             for (key, v) in entries {
-                if !key.starts_with("x-") {
-                    out.push((child(&child(at, name), key), k, v));
+                if !(extensible && grammar::is_extension(key)) {
+                    out.push((child(&child(at, field.key), key), k, v));
                 }
             }
         }
     }
-    for (name, k) in lists {
-        if let Some(Value::Array(items)) = obj.get(name) {
+    for field in fields() {
+        if let (Slot::List(k), Some(Value::Array(items))) = (field.slot, obj.get(field.key)) {
             for (i, v) in items.iter().enumerate() {
-                out.push((child(&child(at, name), &i.to_string()), k, v));
+                out.push((child(&child(at, field.key), &i.to_string()), k, v));
             }
         }
     }
@@ -349,6 +297,34 @@ mod tests {
         );
         assert!(found[0].1.contains("expected a boolean"), "{}", found[0].1);
         assert!(found[1].1.contains("invalid type"), "{}", found[1].1);
+    }
+
+    #[test]
+    fn extensions_are_skipped_but_names_that_look_like_them_are_searched() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "x-internal": {"get": "not an operation"},
+                "/a": {"get": {"responses": {
+                    "x-note": 5,
+                    "200": {"description": 7}
+                }}}
+            },
+            "components": {"schemas": {
+                "A": {"type": "object", "properties": {"x-id": {"type": "string", "minLength": "one"}}}
+            }}
+        });
+        let found = problems(&doc);
+        let pointers: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "#/paths/~1a/get/responses/200/description",
+                "#/components/schemas/A/properties/x-id/minLength",
+            ],
+            "{found:#?}"
+        );
     }
 
     #[test]

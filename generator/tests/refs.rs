@@ -138,13 +138,16 @@ fn ref_keys_inside_literal_values_are_data() {
     let root = r#"
 openapi: 3.0.3
 info: {title: Literal, version: "1"}
+x-meta: {$ref: 'missing.yaml'}
 paths:
+  x-internal: {$ref: 'missing.yaml'}
   /things:
     get:
       operationId: getThing
       parameters:
         - {name: q, in: query, schema: {type: string}, example: {$ref: 'missing.yaml'}}
       responses:
+        x-note: {$ref: 'missing.yaml'}
         '200':
           description: ok
           content:

@@ -2,8 +2,10 @@
 //! common bundlers allow it (path items, operations, parameters, bodies, responses, headers, schemas,
 //! examples); component targets imported under a unique name, the rest inlined, with cycle and depth
 //! limits; `$ref` keys inside literal values (`example`, `default`, `enum`, extensions ...) are data.
+//! Which position is which comes from [`crate::grammar`].
 
 use super::*;
+use crate::grammar::{self, Kind, Slot};
 
 /// Where an imported external target ended up in the root document.
 pub(super) type Imported = BTreeMap<(PathBuf, String, String), String>;
@@ -80,122 +82,6 @@ pub(super) fn existing_component_names(
     out
 }
 
-/// What an object in an OpenAPI document is, as far as `$ref` resolution cares: where a `$ref` may stand,
-/// which component section an imported target belongs in, and which values are literal data (examples,
-/// defaults, enum values, extension values), whose `$ref` keys are data and never resolved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Kind {
-    Document,
-    Components,
-    PathItem,
-    Operation,
-    Parameter,
-    RequestBody,
-    Response,
-    Header,
-    MediaType,
-    Encoding,
-    Schema,
-    Example,
-    Link,
-    Callback,
-    SecurityScheme,
-    /// Anything else (servers, tags, info, discriminator, ...): walked, with literal keys skipped.
-    Other,
-}
-
-/// What the values under a key are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Slot {
-    /// One object of this kind.
-    One(Kind),
-    /// A map from names to objects of this kind (`properties`, `responses`, `components.schemas`, ...).
-    Names(Kind),
-    /// A list of objects of this kind (`parameters`, `allOf`, ...).
-    List(Kind),
-    /// Literal data: never walked.
-    Literal,
-}
-
-/// The slot under `key` of an object of `kind`.
-pub(super) fn slot(kind: Kind, key: &str) -> Slot {
-    use Kind::*;
-    use Slot::*;
-    if key.starts_with("x-") && kind != Document {
-        return Literal;
-    }
-    match (kind, key) {
-        (Document, "paths" | "webhooks" | "x-webhooks") => Names(PathItem),
-        (Document, "components") => One(Components),
-        (Document, _) => One(Other),
-        (Components, "schemas") => Names(Schema),
-        (Components, "responses") => Names(Response),
-        (Components, "parameters") => Names(Parameter),
-        (Components, "examples") => Names(Example),
-        (Components, "requestBodies") => Names(RequestBody),
-        (Components, "headers") => Names(Header),
-        (Components, "securitySchemes") => Names(SecurityScheme),
-        (Components, "links") => Names(Link),
-        (Components, "callbacks") => Names(Callback),
-        (Components, "pathItems") => Names(PathItem),
-        (Components, _) => One(Other),
-        (PathItem, "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace") => {
-            One(Operation)
-        }
-        (PathItem | Operation, "parameters") => List(Parameter),
-        (Operation, "requestBody") => One(RequestBody),
-        (Operation, "responses") => Names(Response),
-        (Operation, "callbacks") => Names(Callback),
-        (Callback, _) => One(PathItem),
-        (Parameter | Header | MediaType, "schema") => One(Schema),
-        (Parameter | Header | RequestBody | Response, "content") => Names(MediaType),
-        (Parameter | Header | MediaType, "examples") => Names(Example),
-        (MediaType, "encoding") => Names(Encoding),
-        (Response | Encoding, "headers") => Names(Header),
-        (Response, "links") => Names(Link),
-        (Example, "value") => Literal,
-        (Link, "parameters" | "requestBody") => Literal,
-        (
-            Schema,
-            "properties" | "patternProperties" | "definitions" | "$defs" | "dependentSchemas",
-        ) => Names(Schema),
-        (
-            Schema,
-            "items"
-            | "additionalProperties"
-            | "not"
-            | "contains"
-            | "propertyNames"
-            | "if"
-            | "then"
-            | "else"
-            | "additionalItems"
-            | "unevaluatedItems"
-            | "unevaluatedProperties",
-        ) => One(Schema),
-        (Schema, "allOf" | "anyOf" | "oneOf" | "prefixItems") => List(Schema),
-        (_, "example" | "examples" | "default" | "enum" | "const") => Literal,
-        _ => One(Other),
-    }
-}
-
-/// The component section an external target at a position of `kind` is imported into; `None` for
-/// positions that have no section in OpenAPI 3.0 (path items, operations, ...): those are inlined.
-pub(super) fn section_for(kind: Kind) -> Option<&'static str> {
-    Some(match kind {
-        Kind::Schema => "schemas",
-        Kind::Parameter => "parameters",
-        Kind::Response => "responses",
-        Kind::RequestBody => "requestBodies",
-        Kind::Header => "headers",
-        Kind::Example => "examples",
-        Kind::Link => "links",
-        Kind::Callback => "callbacks",
-        Kind::SecurityScheme => "securitySchemes",
-        _ => return None,
-    })
-}
-
 /// How deep external `$ref`s may inline one another (path items, operations) before it is a cycle.
 pub(super) const MAX_INLINE_DEPTH: usize = 32;
 
@@ -229,7 +115,7 @@ pub(super) fn rewrite_refs(
                 Some(dir.join(&file_part))
             };
             if let Some(target_file) = target_file {
-                match section_for(kind) {
+                match grammar::component_section(kind) {
                     Some(section) => {
                         if let Some(local) = import(&target_file, &fragment, section, kind, at, ctx)
                         {
@@ -252,12 +138,15 @@ pub(super) fn rewrite_refs(
             continue;
         }
         let child = crate::diag::child(at, k);
-        match slot(kind, k) {
+        match grammar::slot(kind, k) {
             Slot::Literal => {}
             Slot::One(inner) => rewrite_refs(v, inner, dir, current_file, &child, ctx),
-            Slot::Names(inner) => {
+            slot @ (Slot::Names(inner) | Slot::Extensible(inner)) => {
                 if let Value::Object(names) = v {
                     for (name, item) in names.iter_mut() {
+                        if matches!(slot, Slot::Extensible(_)) && grammar::is_extension(name) {
+                            continue;
+                        }
                         let at = crate::diag::child(&child, name);
                         rewrite_refs(item, inner, dir, current_file, &at, ctx);
                     }
