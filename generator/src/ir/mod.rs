@@ -164,4 +164,6 @@ pub struct Server {
     pub url: String,
     /// Its description.
     pub description: Option<String>,
+    /// The name of the constant that holds the URL in the API's module (`LIVE_BASE_URL`).
+    pub constant: String,
 }

@@ -16,6 +16,7 @@ mod parameters;
 pub mod passes;
 mod responses;
 mod schemas;
+mod servers;
 mod structs;
 mod unions;
 mod webhooks;
@@ -281,15 +282,7 @@ impl<'a> ApiLowerer<'a> {
                 sha256: self.spec.sha256.clone(),
                 openapi_version: self.spec.declared_version.clone(),
             },
-            servers: self
-                .api
-                .servers
-                .iter()
-                .map(|s| Server {
-                    url: s.url.clone(),
-                    description: s.description.clone(),
-                })
-                .collect(),
+            servers: self.lower_servers(),
             types: Vec::new(),
             resources,
             events,

@@ -126,66 +126,6 @@ pub(super) fn api_doc(api: &Api) -> String {
     s
 }
 
-/// The constant names of an API's servers: `LIVE_BASE_URL` / `TEST_BASE_URL` from the description where it
-/// says so, `SERVER_<n>_URL` otherwise and for every later server that would repeat a name already given.
-pub(super) fn server_consts(servers: &[Server]) -> Vec<String> {
-    let mut used = std::collections::BTreeSet::new();
-    servers
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let d = s.description.as_deref().unwrap_or("").to_ascii_lowercase();
-            let wanted = if d.contains("live") || d.contains("production") {
-                "LIVE_BASE_URL".to_owned()
-            } else if d.contains("test") || d.contains("playground") || d.contains("sandbox") {
-                "TEST_BASE_URL".to_owned()
-            } else {
-                format!("SERVER_{}_URL", i + 1)
-            };
-            let name = if used.contains(&wanted) {
-                format!("SERVER_{}_URL", i + 1)
-            } else {
-                wanted
-            };
-            used.insert(name.clone());
-            name
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod server_tests {
-    use super::*;
-
-    fn server(description: &str) -> Server {
-        Server {
-            url: "https://example.com".into(),
-            description: Some(description.into()),
-        }
-    }
-
-    #[test]
-    fn server_constants_are_unique() {
-        let names = server_consts(&[
-            server("Live"),
-            server("Test"),
-            server("Live (EU)"),
-            server("other"),
-            server("Test sandbox"),
-        ]);
-        assert_eq!(
-            names,
-            [
-                "LIVE_BASE_URL",
-                "TEST_BASE_URL",
-                "SERVER_3_URL",
-                "SERVER_4_URL",
-                "SERVER_5_URL"
-            ]
-        );
-    }
-}
-
 pub(super) struct FeatureView {
     pub(super) name: String,
     pub(super) doc: String,

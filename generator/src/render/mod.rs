@@ -238,15 +238,14 @@ pub fn render(
             servers: api
                 .servers
                 .iter()
-                .zip(server_consts(&api.servers))
                 .enumerate()
-                .map(|(i, (s, name))| ServerView {
+                .map(|(i, s)| ServerView {
                     doc: outer_doc(&format!(
                         "Server {}: {}",
                         i + 1,
                         s.description.as_deref().unwrap_or("(no description)")
                     )),
-                    name,
+                    name: s.constant.clone(),
                     url_lit: lit(&s.url),
                 })
                 .collect(),
