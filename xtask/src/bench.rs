@@ -893,7 +893,7 @@ fn generated_crates<S: AsRef<str>>(features: &[S]) -> Vec<String> {
         .chain(
             features
                 .iter()
-                .map(|f| klarna_codegen::render::api_crate_name("klarna", f.as_ref())),
+                .map(|f| klarna_codegen::lower::api_package("klarna", f.as_ref())),
         )
         .collect()
 }

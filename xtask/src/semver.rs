@@ -125,7 +125,7 @@ fn generated_packages(root: &Path, baseline: &Path) -> Result<(Vec<String>, Vec<
         .collect();
     dirs.sort();
     for dir in dirs {
-        let name = klarna_codegen::render::api_crate_name("klarna", &dir);
+        let name = klarna_codegen::lower::api_package("klarna", &dir);
         if baseline
             .join("generated/apis")
             .join(&dir)

@@ -29,6 +29,8 @@ pub struct Name {
 pub struct Crate {
     /// Cargo package name.
     pub name: String,
+    /// The crate's name in Rust paths (`klarna`; `my_sdk` for the package `my-sdk`).
+    pub ident: String,
     /// Cargo package version.
     pub version: String,
     /// The conventions the crate was lowered with, as far as rendering needs them.
@@ -102,6 +104,9 @@ pub struct Conventions {
 pub struct Api {
     /// Wire: the document's file stem; Rust: the module name (also the cargo feature name).
     pub module: Name,
+    /// Wire: the Cargo package the API is generated into (`klarna-payment`, see
+    /// [`crate::lower::api_package`]); Rust: its name in paths (`klarna_payment`).
+    pub package: Name,
     /// `info.title`.
     pub title: String,
     /// `info.version`.

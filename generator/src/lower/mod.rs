@@ -68,6 +68,12 @@ const CLIENT_RESERVED: &[&str] = &[
     "builder", "runtime", "clone", "fmt", "from", "into", "new", "default",
 ];
 
+/// The Cargo package an API is generated into: the facade's name and the API's module (`klarna`, `payment`
+/// → `klarna-payment`). Tools that name the generated packages (xtask's bench and semver) call this too.
+pub fn api_package(crate_name: &str, module: &str) -> String {
+    format!("{crate_name}-{}", unraw(module).replace('_', "-"))
+}
+
 /// Lowers all documents into one crate.
 pub fn lower(specs: &[LoadedSpec], crate_name: &str, version: &str) -> (Crate, Diagnostics) {
     lower_until(specs, crate_name, version, &Profile::klarna(), None)
@@ -113,11 +119,16 @@ pub fn lower_until(
             },
             &mut diags,
         );
+        let package = api_package(crate_name, &module);
         let mut lowerer = ApiLowerer::new(spec, &mut diags, profile, after);
         let api = lowerer.lower_api(
             Name {
                 wire: spec.stem.clone(),
                 rust: module,
+            },
+            Name {
+                rust: package.replace('-', "_"),
+                wire: package,
             },
             &mut accessor_scope,
         );
@@ -127,6 +138,7 @@ pub fn lower_until(
     (
         Crate {
             name: crate_name.to_owned(),
+            ident: crate_name.replace('-', "_"),
             version: version.to_owned(),
             conventions: Conventions {
                 vendor: profile.vendor.clone(),
@@ -246,7 +258,7 @@ impl<'a> ApiLowerer<'a> {
         )
     }
 
-    fn lower_api(&mut self, module: Name, accessor_scope: &mut Scope) -> Api {
+    fn lower_api(&mut self, module: Name, package: Name, accessor_scope: &mut Scope) -> Api {
         let info = &self.api.info;
         // Claim component names first, sorted by wire name, so they win over inline names.
         let schemas: Vec<(String, ReferenceOr<Schema>)> = match &self.api.components {
@@ -274,6 +286,7 @@ impl<'a> ApiLowerer<'a> {
         let events = self.lower_events(&schemas);
         let mut api = Api {
             module,
+            package,
             title: info.title.clone(),
             version: info.version.clone(),
             doc: info.description.clone().map(|d| doc_text(&d)),

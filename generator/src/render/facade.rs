@@ -6,7 +6,7 @@ use super::*;
 /// The facade's crate docs up to its features table. With the Klarna guide, the guide's quickstart follows
 /// (templates/lib.rs); without it, a neutral "Getting started" that fits a crate from any document.
 pub(super) fn crate_doc(krate: &Crate, klarna_guide: bool) -> String {
-    let ident = krate.name.replace('-', "_");
+    let ident = &krate.ident;
     if klarna_guide {
         return "Typed, async Rust client for the Klarna Network APIs: every operation of every API, typed \
                 request and response models, and a client that authenticates, retries safely (one idempotency \
@@ -64,7 +64,7 @@ pub(super) fn features_doc(krate: &Crate) -> String {
             unraw(&a.module.rust),
             a.title.replace('|', "\\|"),
             a.version.replace('|', "\\|"),
-            api_crate_name(&krate.name, &a.module.rust),
+            a.package.wire,
             a.resources
                 .iter()
                 .map(|r| r.operations.len())
@@ -76,12 +76,6 @@ pub(super) fn features_doc(krate: &Crate) -> String {
          against them | | |",
     );
     s
-}
-
-/// The crate an API is generated into: the facade's name and the API's module (`klarna`, `payment` →
-/// `klarna-payment`). Tools that name the generated packages (xtask's bench and semver) call this too.
-pub fn api_crate_name(crate_name: &str, module: &str) -> String {
-    format!("{crate_name}-{}", unraw(module).replace('_', "-"))
 }
 
 /// Where an API's crate lives, relative to the facade crate.

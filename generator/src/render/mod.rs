@@ -34,7 +34,6 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::ir::*;
 use crate::naming::unraw;
 
-pub use self::facade::api_crate_name;
 use self::facade::*;
 use self::models::*;
 use self::operations::*;
@@ -96,7 +95,7 @@ pub fn render(
             .apis
             .iter()
             .map(|a| {
-                let name = api_crate_name(&krate.name, &a.module.rust);
+                let name = a.package.wire.clone();
                 let dir = api_dir(a);
                 let version = match &options.runtime {
                     // Publishable: the facade names each API crate's version too.
@@ -125,13 +124,13 @@ pub fn render(
     let readme = ReadmeTemplate {
         vendor: krate.conventions.vendor.clone(),
         name: krate.name.clone(),
-        crate_ident: krate.name.replace('-', "_"),
+        crate_ident: krate.ident.clone(),
         apis: krate
             .apis
             .iter()
             .map(|a| ReadmeApiView {
                 feature: a.module.rust.clone(),
-                krate: api_crate_name(&krate.name, &a.module.rust),
+                krate: a.package.wire.clone(),
                 title: a.title.clone(),
                 version: a.version.clone(),
                 operations: a.resources.iter().map(|r| r.operations.len()).sum(),
@@ -152,7 +151,7 @@ pub fn render(
                 // The module's docs are the API crate's own (its title first), with nothing in front: the
                 // feature and the crate are in the features table of the crate docs.
                 module: a.module.rust.clone(),
-                krate: api_crate_name(&krate.name, &a.module.rust).replace('-', "_"),
+                krate: a.package.rust.clone(),
                 title: a.title.clone(),
                 feature_lit: lit(&a.module.rust),
                 resources: a.resources.iter().map(accessor_view).collect(),
@@ -203,7 +202,7 @@ pub fn render(
 
     for api in &krate.apis {
         let api_header = header("//", &[&api.source], &options.regen_command);
-        let api_name = api_crate_name(&krate.name, &api.module.rust);
+        let api_name = api.package.wire.clone();
         let root = api_dir(api);
         let api_cargo = ApiCargoTemplate {
             vendor: krate.conventions.vendor.clone(),
@@ -259,7 +258,7 @@ pub fn render(
         );
         if let Some(events) = &api.events {
             let webhooks = WebhooksTemplate {
-                module_path: api_name.replace('-', "_"),
+                module_path: api.package.rust.clone(),
                 allow_deprecated: events.allow_deprecated,
                 events: events
                     .events
