@@ -76,7 +76,9 @@ fn compare(root: &Path, old_root: &Path) -> Result<Comparison> {
     Ok(Comparison { report, diffstat })
 }
 
-/// The revision to compare with: the argument, else `git merge-base HEAD origin/main`, else `HEAD~1`.
+/// The revision to compare with: the argument, else `git merge-base HEAD origin/main` when that is not HEAD
+/// itself (a branch: everything it changes), else `HEAD~1` (on main, as CI's fresh clone is: what the
+/// latest commit changed; comparing HEAD with itself would always say "no changes").
 pub fn resolve_rev(root: &Path, arg: Option<String>) -> Result<Option<String>> {
     if let Some(rev) = arg {
         if git(
@@ -94,7 +96,9 @@ pub fn resolve_rev(root: &Path, arg: Option<String>) -> Result<Option<String>> {
         }
         return Ok(Some(rev));
     }
-    if let Some(base) = git(root, &["merge-base", "HEAD", "origin/main"]) {
+    if let Some(base) = git(root, &["merge-base", "HEAD", "origin/main"])
+        && git(root, &["rev-parse", "HEAD"]).as_deref() != Some(base.as_str())
+    {
         return Ok(Some(base));
     }
     Ok(git(

@@ -32,7 +32,7 @@ commands:
   notes            check the example bodies quoted in Klarna's reference notes (klarna/FACTS.md,
                    ENDPOINTS.md of the reference data) against specs/ and the generated types
   diff [REV]       spec diff (breaking or not) and generated/ diffstat, REV (default: merge-base with
-                   origin/main, else HEAD~1) against the working tree; --fail-on-breaking for CI
+                   origin/main unless that is HEAD, else HEAD~1) against the working tree; --fail-on-breaking for CI
   corpus [DIR]     generate and compile a crate from every document in DIR (default: corpus/ of the
                    reference data)
   contract [--dynamic] [API...]
