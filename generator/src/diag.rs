@@ -160,10 +160,47 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// The diagnostics as printed: a warning that says the same at the same place in several documents
+    /// (several specs sharing a schema) is one entry, at its first document, with the other documents in
+    /// the order they were found; an exact repeat is dropped. Errors are each their own entry.
+    fn folded(&self) -> Vec<(&Diagnostic, Vec<&str>)> {
+        let mut out: Vec<(&Diagnostic, Vec<&str>)> = Vec::new();
+        for d in &self.items {
+            let same = |first: &Diagnostic| {
+                first.severity == Severity::Warning
+                    && first.location == d.location
+                    && first.message == d.message
+            };
+            if d.severity == Severity::Warning
+                && let Some((first, others)) = out.iter_mut().find(|(first, _)| same(first))
+            {
+                if first.file != d.file && !others.contains(&d.file.as_str()) {
+                    others.push(&d.file);
+                }
+                continue;
+            }
+            out.push((d, Vec::new()));
+        }
+        out
+    }
+}
+
+/// One line per diagnostic, in order; a warning repeated in several documents is one line that names
+/// them all.
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.items {
-            writeln!(f, "{d}")?;
+        for (d, others) in self.folded() {
+            match others.as_slice() {
+                [] => writeln!(f, "{d}")?,
+                [one] => writeln!(f, "{d} (the same in 1 more document: {one})")?,
+                more => writeln!(
+                    f,
+                    "{d} (the same in {} more documents: {})",
+                    more.len(),
+                    more.join(", ")
+                )?,
+            }
         }
         Ok(())
     }
@@ -231,6 +268,48 @@ pub fn child(pointer: &str, token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_warning_repeated_across_documents_is_printed_once_naming_them() {
+        let at = || Location::Pointer("#/components/schemas/Error".into());
+        let renamed = "type `Error` renamed to `ErrorBody`";
+        let mut diags = Diagnostics::new();
+        for file in ["specs/a.yaml", "specs/b.yaml", "specs/c.yaml"] {
+            diags.push(Diagnostic::warning(file, at(), renamed));
+        }
+        // An exact repeat, the same message elsewhere, another message, and errors, which never fold.
+        diags.push(Diagnostic::warning("specs/b.yaml", at(), renamed));
+        diags.push(Diagnostic::warning(
+            "specs/d.yaml",
+            Location::Pointer("#/components/schemas/Other".into()),
+            renamed,
+        ));
+        diags.push(Diagnostic::warning("specs/d.yaml", at(), "something else"));
+        diags.push(Diagnostic::error("specs/a.yaml", Location::File, "bad"));
+        diags.push(Diagnostic::error("specs/b.yaml", Location::File, "bad"));
+        diags.push(Diagnostic::warning(
+            "specs/e.yaml",
+            Location::LineCol { line: 1, column: 2 },
+            "odd",
+        ));
+        diags.push(Diagnostic::warning(
+            "specs/f.yaml",
+            Location::LineCol { line: 1, column: 2 },
+            "odd",
+        ));
+        assert_eq!(
+            diags.to_string(),
+            "specs/a.yaml at #/components/schemas/Error: warning: type `Error` renamed to `ErrorBody` \
+             (the same in 2 more documents: specs/b.yaml, specs/c.yaml)\n\
+             specs/d.yaml at #/components/schemas/Other: warning: type `Error` renamed to `ErrorBody`\n\
+             specs/d.yaml at #/components/schemas/Error: warning: something else\n\
+             specs/a.yaml: error: bad\n\
+             specs/b.yaml: error: bad\n\
+             specs/e.yaml:1:2: warning: odd (the same in 1 more document: specs/f.yaml)\n"
+        );
+        // The list itself is untouched: every diagnostic is still there to count and serialize.
+        assert_eq!(diags.len(), 10);
+    }
 
     #[test]
     fn ref_tokens_decode_percent_escapes_then_pointer_escapes() {
