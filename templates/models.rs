@@ -16,10 +16,11 @@ use super::*;
 {{ s.attrs }}
 {% if s.non_exhaustive %}#[non_exhaustive]{% endif %}
 {% if s.allow_deprecated %}#[allow(deprecated)] // the struct or a field's type is deprecated{% endif %}
-#[derive(Clone, {% if s.redacted_debug.is_none() %}Debug, {% endif %}PartialEq{% if s.derive_default %}, Default{% endif %}, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, {% if s.redacted_debug.is_none() %}Debug, {% endif %}PartialEq{% if s.derive_default %}, Default{% endif %}{% if s.derive_serde() %}, ::serde::Serialize, ::serde::Deserialize{% endif %})]
 pub struct {{ s.name }} {
     {% for f in s.fields %}
     {{ f.doc }}
+    {% if s.derive_serde() %}
     {% match f.serde %}
     {% when FieldSerde::Flatten %}#[serde(flatten)]
     {% when FieldSerde::Property with (rename, presence) %}
@@ -30,10 +31,18 @@ pub struct {{ s.name }} {
     {% when Presence::OptionalNullable %}#[serde({% if let Some(rename) = rename %}rename = {{ rename }}, {% endif %}default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     {% endmatch %}
     {% endmatch %}
+    {% endif %}
     {{ f.deprecated_attr }}
     pub {{ f.name }}: {{ f.ty }},
     {% endfor %}
 }
+{% if !s.derive_serde() %}
+{#- Each field: its index, name, wire name and presence; the runtime writes both impls from these. #}
+::klarna_runtime::__struct_serde!({% if s.serde_allow_deprecated() %}#[allow(deprecated)] {% endif %}{{ s.name }} {
+    {% for f in s.fields %}{{ loop.index0 }} {{ f.name }}: {{ f.wire_lit() }} {% match f.serde %}{% when FieldSerde::Property with (_, presence) %}{% match presence %}{% when Presence::Required %}required{% when Presence::RequiredNullable %}required_nullable{% when Presence::Optional %}optional{% when Presence::OptionalNullable %}optional_nullable{% endmatch %}{% when FieldSerde::Flatten %}{% endmatch %},
+    {% endfor %}
+});
+{% endif %}
 {% if let Some(d) = s.redacted_debug %}
 {% include "debug_impl.rs" %}
 {% endif %}

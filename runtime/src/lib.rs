@@ -137,6 +137,7 @@ pub mod form;
 pub mod formats;
 mod macros;
 mod metadata;
+mod model;
 mod nullable;
 pub mod onboarding;
 pub mod pagination;
@@ -152,6 +153,10 @@ pub mod webhooks;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::call::send;
+    /// What the generated models' serde impls call.
+    pub mod model {
+        pub use crate::model::*;
+    }
     pub use crate::telemetry::Redacted;
     pub use serde;
 }

@@ -207,3 +207,75 @@ macro_rules! __request_options {
         }
     };
 }
+
+/// Implements `Serialize` and `Deserialize` for a generated struct, as `#[derive]` with the generator's
+/// field attributes would, through the shared functions of `__private::model`.
+///
+/// Each field is `index name: "wire name" presence`, in declaration order (`index` counts from 0);
+/// `presence` is `required`, `required_nullable`, `optional` or `optional_nullable` (a
+/// [`Nullable`](crate::Nullable) field). Leading attributes go on both impls.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __struct_serde {
+    ($(#[$attr:meta])* $name:ident { $($index:literal $field:ident : $wire:literal $presence:ident),* $(,)? }) => {
+        $(#[$attr])*
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                #[allow(unused_mut)] // a struct without fields
+                let mut state = $crate::__private::serde::Serializer::serialize_struct(
+                    serializer,
+                    ::std::stringify!($name),
+                    0 $(+ $crate::__private::model::$presence::len(&self.$field))*,
+                )?;
+                $($crate::__private::model::$presence::put(&mut state, $wire, &self.$field)?;)*
+                $crate::__private::serde::ser::SerializeStruct::end(state)
+            }
+        }
+
+        $(#[$attr])*
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[$($wire),*];
+                struct __Visitor;
+                $(#[$attr])*
+                impl<'de> $crate::__private::serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(::std::concat!("struct ", ::std::stringify!($name)))
+                    }
+
+                    fn visit_map<A: $crate::__private::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<$name, A::Error> {
+                        $(let mut $field = ::std::option::Option::None;)*
+                        while let ::std::option::Option::Some(key) =
+                            $crate::__private::model::next_key(&mut map, FIELDS)?
+                        {
+                            match key {
+                                $(::std::option::Option::Some($index) =>
+                                    $crate::__private::model::field(&mut map, &mut $field, $wire)?,)*
+                                _ => $crate::__private::model::skip(&mut map)?,
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $($field: $crate::__private::model::$presence::take($field, $wire)?,)*
+                        })
+                    }
+                }
+                $crate::__private::serde::Deserializer::deserialize_struct(
+                    deserializer,
+                    ::std::stringify!($name),
+                    FIELDS,
+                    __Visitor,
+                )
+            }
+        }
+    };
+}

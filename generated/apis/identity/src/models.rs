@@ -5,20 +5,22 @@
 //! Request and response models.
 /// What Klarna knows about a customer token.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerTokenIntrospection {
     #[allow(missing_docs)]
     pub status: CustomerTokenStatus,
     /// Permissions the customer granted with this token.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// When the token was issued, as milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_at: ::std::option::Option<i64>,
     /// The partner's own reference for the token, given when tokenization was requested.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token_reference: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    CustomerTokenIntrospection { 0 status : "status" required, 1 scopes : "scopes"
+    optional, 2 issued_at : "issued_at" optional, 3 customer_token_reference :
+    "customer_token_reference" optional, }
+);
 impl CustomerTokenIntrospection {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -46,7 +48,7 @@ pub enum CustomerTokenStatus {
     CustomerTokenStatus { Active => "ACTIVE", Revoked => "REVOKED", }
 );
 /// Error body Klarna returns with 4xx and 5xx responses.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorBody {
     /// Unique identifier of this error occurrence (a UUID); quote it when contacting Klarna.
     pub error_id: ::std::string::String,
@@ -60,15 +62,18 @@ pub struct ErrorBody {
     /// Human-readable explanation for developers; not meant to be shown to customers.
     pub error_message: ::std::string::String,
     /// Link to documentation about the error, when Klarna provides one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
     /// Per-field validation problems, when the request failed validation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_errors: ::std::option::Option<::std::vec::Vec<ValidationError>>,
     /// Per-field problems in the alternative shape shown in Klarna's error-handling guide.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
 }
+::klarna_runtime::__struct_serde!(
+    ErrorBody { 0 error_id : "error_id" required, 1 error_type : "error_type" required, 2
+    error_code : "error_code" required, 3 error_message : "error_message" required, 4
+    doc_url : "doc_url" optional, 5 validation_errors : "validation_errors" optional, 6
+    errors : "errors" optional, }
+);
 impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -109,28 +114,31 @@ pub enum ErrorBodyErrorType {
     ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
 );
 /// One field-level problem, as shaped in Klarna's error-handling guide.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorDetail {
     /// Location of the offending field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
     /// Why the field was rejected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Link to documentation about the rule that failed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ErrorDetail { 0 parameter : "parameter" optional, 1 error_message : "error_message"
+    optional, 2 doc_url : "doc_url" optional, }
+);
 /// A token for initialising Klarna's SDKs for an identified customer.
 #[non_exhaustive]
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct IdentitySdkToken {
     /// Opaque, short-lived token to pass to Klarna's Web or Mobile SDK.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sdk_token: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    IdentitySdkToken { 0 sdk_token : "sdk_token" optional, }
+);
 impl ::std::fmt::Debug for IdentitySdkToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IdentitySdkToken")
@@ -140,22 +148,26 @@ impl ::std::fmt::Debug for IdentitySdkToken {
 }
 /// Confirmation of a revoked customer token.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RevokeCustomerTokenResponse {
     /// The partner's own reference of the token that was revoked.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token_reference: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    RevokeCustomerTokenResponse { 0 customer_token_reference : "customer_token_reference"
+    optional, }
+);
 /// One field that failed validation.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
     /// Location of the offending field in JSON dot notation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
     /// Why the field was rejected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Link to documentation about the rule that failed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ValidationError { 0 parameter : "parameter" optional, 1 reason : "reason" optional, 2
+    doc_url : "doc_url" optional, }
+);

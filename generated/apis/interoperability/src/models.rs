@@ -4,11 +4,15 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
 /// Which journey the test token should represent.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateInteroperabilityTestTokenRequest {
     #[allow(missing_docs)]
     pub customer_journey: CustomerJourney,
 }
+::klarna_runtime::__struct_serde!(
+    CreateInteroperabilityTestTokenRequest { 0 customer_journey : "customer_journey"
+    required, }
+);
 impl CreateInteroperabilityTestTokenRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -29,7 +33,7 @@ pub enum CustomerJourney {
     CustomerJourney { KlarnaExpressCheckout => "KLARNA_EXPRESS_CHECKOUT", }
 );
 /// Error body Klarna returns with 4xx and 5xx responses.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorBody {
     /// Unique identifier of this error occurrence (a UUID); quote it when contacting Klarna.
     pub error_id: ::std::string::String,
@@ -43,15 +47,18 @@ pub struct ErrorBody {
     /// Human-readable explanation for developers; not meant to be shown to customers.
     pub error_message: ::std::string::String,
     /// Link to documentation about the error, when Klarna provides one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
     /// Per-field validation problems, when the request failed validation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_errors: ::std::option::Option<::std::vec::Vec<ValidationError>>,
     /// Per-field problems in the alternative shape shown in Klarna's error-handling guide.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
 }
+::klarna_runtime::__struct_serde!(
+    ErrorBody { 0 error_id : "error_id" required, 1 error_type : "error_type" required, 2
+    error_code : "error_code" required, 3 error_message : "error_message" required, 4
+    doc_url : "doc_url" optional, 5 validation_errors : "validation_errors" optional, 6
+    errors : "errors" optional, }
+);
 impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -92,27 +99,31 @@ pub enum ErrorBodyErrorType {
     ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
 );
 /// One field-level problem, as shaped in Klarna's error-handling guide.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorDetail {
     /// Location of the offending field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
     /// Why the field was rejected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Link to documentation about the rule that failed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ErrorDetail { 0 parameter : "parameter" optional, 1 error_message : "error_message"
+    optional, 2 doc_url : "doc_url" optional, }
+);
 /// A token for initialising Klarna's SDKs within an existing Klarna session.
 #[non_exhaustive]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct InteroperabilitySdkToken {
     /// Opaque, short-lived token to pass to Klarna's Web or Mobile SDK.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub sdk_token: ::std::string::String,
 }
+::klarna_runtime::__struct_serde!(
+    InteroperabilitySdkToken { 0 sdk_token : "sdk_token" required, }
+);
 impl ::std::fmt::Debug for InteroperabilitySdkToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("InteroperabilitySdkToken")
@@ -129,7 +140,7 @@ impl InteroperabilitySdkToken {
 }
 /// A token carrying a customer's Klarna session to another integration.
 #[non_exhaustive]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct InteroperabilityToken {
     /// The interoperability token, a JWT signed by Klarna. Pass it on unchanged, for example in the
     /// `Klarna-Interoperability-Token` header of payment calls.
@@ -137,6 +148,10 @@ pub struct InteroperabilityToken {
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub interoperability_token: ::std::string::String,
 }
+::klarna_runtime::__struct_serde!(
+    InteroperabilityToken { 0 interoperability_token : "interoperability_token" required,
+    }
+);
 impl ::std::fmt::Debug for InteroperabilityToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("InteroperabilityToken")
@@ -152,15 +167,16 @@ impl InteroperabilityToken {
     }
 }
 /// One field that failed validation.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
     /// Location of the offending field in JSON dot notation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
     /// Why the field was rejected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Link to documentation about the rule that failed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ValidationError { 0 parameter : "parameter" optional, 1 reason : "reason" optional, 2
+    doc_url : "doc_url" optional, }
+);

@@ -4,84 +4,87 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
 /// How and when the partner created its account with you.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AccountCreation {
     /// IP address the partner used when signing up with you.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_created_from_ip: ::std::option::Option<::std::string::String>,
     /// When the partner signed up with you.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    AccountCreation { 0 account_created_from_ip : "account_created_from_ip" optional, 1
+    account_created_at : "account_created_at" optional, }
+);
 /// A postal address.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Address {
     /// Street name and number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub street_address: ::std::option::Option<::std::string::String>,
     /// Additional address line such as suite or floor.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub street_address2: ::std::option::Option<::std::string::String>,
     /// Postal or ZIP code.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// City or town.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// State, province or region; the collection sends both plain (`OH`) and ISO 3166-2 (`US-OH`) forms.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country code.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    Address { 0 street_address : "street_address" optional, 1 street_address2 :
+    "street_address2" optional, 2 postal_code : "postal_code" optional, 3 city : "city"
+    optional, 4 region : "region" optional, 5 country : "country" optional, }
+);
 /// The account's inbound IP allow-list. The response shape is inferred from Klarna's IP-restriction guide; the request collection does not show it.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AllowedIpList {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enforcement_mode: ::std::option::Option<IpEnforcementMode>,
     /// Allowed IPv4/IPv6 addresses or CIDR ranges (at most 100).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::klarna_runtime::__struct_serde!(
+    AllowedIpList { 0 enforcement_mode : "enforcement_mode" optional, 1 allowed_ips :
+    "allowed_ips" optional, }
+);
 /// A server-side API key credential of the account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApiKey {
     /// Klarna identifier of the credential.
     pub credential_id: ::std::string::String,
     /// Free-text description given when the key was created or last updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Kind of credential; `API` for an API key.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<CredentialEnvironment>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CredentialStatus>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<ApiKeySecret>,
 }
+::klarna_runtime::__struct_serde!(
+    ApiKey { 0 credential_id : "credential_id" required, 1 description : "description"
+    optional, 2 r#type : "type" optional, 3 environment : "environment" optional, 4
+    status : "status" optional, 5 secret : "secret" optional, }
+);
 impl ApiKey {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -98,11 +101,14 @@ impl ApiKey {
 }
 /// The API keys of the account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApiKeyList {
     /// API key credentials.
     pub credentials: ::std::vec::Vec<ApiKey>,
 }
+::klarna_runtime::__struct_serde!(
+    ApiKeyList { 0 credentials : "credentials" required, }
+);
 impl ApiKeyList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -112,14 +118,14 @@ impl ApiKeyList {
 }
 /// Secret part of an API key. Klarna shows it only in the response that creates the key.
 #[non_exhaustive]
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApiKeySecret {
     /// The API key itself, used as the value of the Authorization header.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(ApiKeySecret { 0 secret : "secret" optional, });
 impl ::std::fmt::Debug for ApiKeySecret {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApiKeySecret")
@@ -128,27 +134,27 @@ impl ::std::fmt::Debug for ApiKeySecret {
     }
 }
 /// A bank account of the partner.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct BankAccount {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bank_account_type: ::std::option::Option<BankAccountType>,
     /// Name of the account holder.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_holder: ::std::option::Option<::std::string::String>,
     /// BIC/SWIFT code of the bank.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bic: ::std::option::Option<::std::string::String>,
     /// IBAN of the account.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub iban: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    BankAccount { 0 bank_account_type : "bank_account_type" optional, 1 account_holder :
+    "account_holder" optional, 2 bic : "bic" optional, 3 iban : "iban" optional, }
+);
 /// Format of the bank account details.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -161,20 +167,21 @@ pub enum BankAccountType {
 ::klarna_runtime::__string_enum!(BankAccountType { Iban => "IBAN", });
 /// A customer-facing brand of the partner account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Brand {
     /// Klarna identifier of the brand.
     pub brand_id: ::std::string::String,
     /// Your own reference for the brand.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub brand_reference: ::std::option::Option<::std::string::String>,
     /// Name shown to customers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub element: ::std::option::Option<BrandElement>,
 }
+::klarna_runtime::__struct_serde!(
+    Brand { 0 brand_id : "brand_id" required, 1 brand_reference : "brand_reference"
+    optional, 2 display_name : "display_name" optional, 3 element : "element" optional, }
+);
 impl Brand {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -188,25 +195,27 @@ impl Brand {
     }
 }
 /// Images that represent the brand to customers.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct BrandElement {
     /// URL of the brand logo.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logo_url: ::std::option::Option<::std::string::String>,
     /// URL of the brand icon.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon_url: ::std::option::Option<::std::string::String>,
     /// URL of a feature image for the brand.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub feature_image_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    BrandElement { 0 logo_url : "logo_url" optional, 1 icon_url : "icon_url" optional, 2
+    feature_image_url : "feature_image_url" optional, }
+);
 /// The brands of a partner account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BrandList {
     /// Brands.
     pub brands: ::std::vec::Vec<Brand>,
 }
+::klarna_runtime::__struct_serde!(BrandList { 0 brands : "brands" required, });
 impl BrandList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -216,31 +225,31 @@ impl BrandList {
 }
 /// A client certificate credential of the account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClientCertificate {
     /// Klarna identifier of the credential.
     pub credential_id: ::std::string::String,
     /// Free-text description of the certificate.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Kind of credential, as for API keys (value for client certificates not shown in the sources).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<CredentialEnvironment>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CredentialStatus>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<ClientCertificateSettings>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<ClientCertificateSecret>,
 }
+::klarna_runtime::__struct_serde!(
+    ClientCertificate { 0 credential_id : "credential_id" required, 1 description :
+    "description" optional, 2 r#type : "type" optional, 3 environment : "environment"
+    optional, 4 status : "status" optional, 5 config : "config" optional, 6 secret :
+    "secret" optional, }
+);
 impl ClientCertificate {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -257,13 +266,17 @@ impl ClientCertificate {
     }
 }
 /// Certificate request settings.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClientCertificateConfig {
     #[allow(missing_docs)]
     pub usage: ClientCertificateUsage,
     /// PEM-encoded certificate signing request for an elliptic-curve prime256v1 key, with line breaks escaped as `\n`. Its common name must be the last segment of the account ID.
     pub certificate_signing_request: ::std::string::String,
 }
+::klarna_runtime::__struct_serde!(
+    ClientCertificateConfig { 0 usage : "usage" required, 1 certificate_signing_request :
+    "certificate_signing_request" required, }
+);
 impl ClientCertificateConfig {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -279,11 +292,14 @@ impl ClientCertificateConfig {
 }
 /// The client certificates of the account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClientCertificateList {
     /// Client certificate credentials.
     pub credentials: ::std::vec::Vec<ClientCertificate>,
 }
+::klarna_runtime::__struct_serde!(
+    ClientCertificateList { 0 credentials : "credentials" required, }
+);
 impl ClientCertificateList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -293,20 +309,24 @@ impl ClientCertificateList {
 }
 /// The issued certificate.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClientCertificateSecret {
     /// PEM-encoded X.509 certificate signed by Klarna, with line breaks escaped as `\n`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ClientCertificateSecret { 0 certificate : "certificate" optional, }
+);
 /// Settings of an issued client certificate.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClientCertificateSettings {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage: ::std::option::Option<ClientCertificateUsage>,
 }
+::klarna_runtime::__struct_serde!(
+    ClientCertificateSettings { 0 usage : "usage" optional, }
+);
 /// What a client certificate is for: `MTLS` authenticates API calls over mutual TLS, `JWT_SIGNING` signs the JWTs sent to the Portal deep-link and user-access operations.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -323,28 +343,28 @@ pub enum ClientCertificateUsage {
 );
 /// A client-side credential (client ID) for Klarna's Web SDK. Allowed origins are derived from the account's stores.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClientIdentifier {
     /// Klarna identifier of the credential.
     pub credential_id: ::std::string::String,
     /// Free-text description given when the identifier was created or last updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Kind of credential, as for API keys (value for client identifiers not shown in the sources).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<CredentialEnvironment>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CredentialStatus>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<ClientIdentifierIdentity>,
 }
+::klarna_runtime::__struct_serde!(
+    ClientIdentifier { 0 credential_id : "credential_id" required, 1 description :
+    "description" optional, 2 r#type : "type" optional, 3 environment : "environment"
+    optional, 4 status : "status" optional, 5 identity : "identity" optional, }
+);
 impl ClientIdentifier {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -361,19 +381,24 @@ impl ClientIdentifier {
 }
 /// Public identity of a client identifier.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClientIdentifierIdentity {
     /// Client ID used by the Klarna Web SDK in the browser.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ClientIdentifierIdentity { 0 client_id : "client_id" optional, }
+);
 /// The client identifiers of the account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClientIdentifierList {
     /// Client identifier credentials.
     pub credentials: ::std::vec::Vec<ClientIdentifier>,
 }
+::klarna_runtime::__struct_serde!(
+    ClientIdentifierList { 0 credentials : "credentials" required, }
+);
 impl ClientIdentifierList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -383,25 +408,26 @@ impl ClientIdentifierList {
 }
 /// A compliance decision Klarna took about a partner account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ComplianceDecision {
     /// Klarna identifier of the decision.
     pub decision_id: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub decision_type: ::std::option::Option<ComplianceDecisionType>,
     /// Partner account the decision is about.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
     /// Product instance the decision applies to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product_instance_id: ::std::option::Option<::std::string::String>,
     /// When Klarna took the decision.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    ComplianceDecision { 0 decision_id : "decision_id" required, 1 decision_type :
+    "decision_type" optional, 2 account_id : "account_id" optional, 3 product_instance_id
+    : "product_instance_id" optional, 4 created_at : "created_at" optional, }
+);
 impl ComplianceDecision {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -417,14 +443,17 @@ impl ComplianceDecision {
 }
 /// One element of the list-decisions response: a batch of decisions. The collection reads `\[0\].decisions\[0\].decision_id`, so the response is an array of these objects; whether a pagination object accompanies each batch is not known.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ComplianceDecisionPage {
     /// Compliance decisions.
     pub decisions: ::std::vec::Vec<ComplianceDecision>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
 }
+::klarna_runtime::__struct_serde!(
+    ComplianceDecisionPage { 0 decisions : "decisions" required, 1 pagination :
+    "pagination" optional, }
+);
 impl ComplianceDecisionPage {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -456,16 +485,19 @@ pub enum ComplianceDecisionType {
     "PROHIBITED_OR_RESTRICTED_SEGMENT", OtherRisk => "OTHER_RISK", }
 );
 /// A customer-facing brand.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateBrandRequest {
     /// Your own unique reference for the brand; store groups point to it.
     pub brand_reference: ::std::string::String,
     /// Name shown to customers.
     pub display_name: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub element: ::std::option::Option<BrandElement>,
 }
+::klarna_runtime::__struct_serde!(
+    CreateBrandRequest { 0 brand_reference : "brand_reference" required, 1 display_name :
+    "display_name" required, 2 element : "element" optional, }
+);
 impl CreateBrandRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -481,14 +513,17 @@ impl CreateBrandRequest {
     }
 }
 /// Body for requesting a new client certificate.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateClientCertificateRequest {
     /// Free text that tells what the certificate is used for.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
     pub config: ClientCertificateConfig,
 }
+::klarna_runtime::__struct_serde!(
+    CreateClientCertificateRequest { 0 description : "description" optional, 1 config :
+    "config" required, }
+);
 impl CreateClientCertificateRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -500,30 +535,32 @@ impl CreateClientCertificateRequest {
     }
 }
 /// Body for creating an API key, client identifier or SFTP credential.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateCredentialRequest {
     /// Free text that tells what the credential is used for. Klarna's reference limits it to 100 characters of letters, digits, spaces and `-:;.,_`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    CreateCredentialRequest { 0 description : "description" optional, }
+);
 /// Either a signed `jwt` (recommended; signed with a `JWT_SIGNING` client certificate) or, for unsigned links, `subject`, `roles` and `on_behalf_of`.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CreateDeepLinkRequest {
     /// ES256-signed JWT carrying the user's email (`sub`), account, roles and `amr`, with the signing certificate in the `x5c` header.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub jwt: ::std::option::Option<::std::string::String>,
     /// Email address of the Portal user (unsigned links).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// Roles to grant (unsigned links).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<PortalRole>>,
     /// Account the user acts for (unsigned links).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_behalf_of: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    CreateDeepLinkRequest { 0 jwt : "jwt" optional, 1 subject : "subject" optional, 2
+    roles : "roles" optional, 3 on_behalf_of : "on_behalf_of" optional, }
+);
 impl ::std::fmt::Debug for CreateDeepLinkRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateDeepLinkRequest")
@@ -535,7 +572,7 @@ impl ::std::fmt::Debug for CreateDeepLinkRequest {
     }
 }
 /// A legal entity behind the partner.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreatePartnerBusinessEntityRequest {
     /// Your own unique reference for the business entity.
     pub partner_business_entity_reference: ::std::string::String,
@@ -544,9 +581,15 @@ pub struct CreatePartnerBusinessEntityRequest {
     /// ISO 3166-1 alpha-2 country of registration.
     pub legal_registration_country: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_business_data: ::std::option::Option<SupplementaryBusinessData>,
 }
+::klarna_runtime::__struct_serde!(
+    CreatePartnerBusinessEntityRequest { 0 partner_business_entity_reference :
+    "partner_business_entity_reference" required, 1 legal_registered_entity_name :
+    "legal_registered_entity_name" required, 2 legal_registration_country :
+    "legal_registration_country" required, 3 supplementary_business_data :
+    "supplementary_business_data" optional, }
+);
 impl CreatePartnerBusinessEntityRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -564,7 +607,7 @@ impl CreatePartnerBusinessEntityRequest {
     }
 }
 /// A payment account: ties a business entity, a Payment Acquiring Account and a default merchant category code together under your own reference.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreatePaymentAccountRequest {
     /// Your own unique reference for the payment account.
     pub payment_account_reference: ::std::string::String,
@@ -573,12 +616,18 @@ pub struct CreatePaymentAccountRequest {
     /// Four-digit merchant category code (MCC) used by default.
     pub default_merchant_category_code: ::std::string::String,
     /// Reference of the business entity that owns the account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_business_entity_reference: ::std::option::Option<::std::string::String>,
     /// Reference of the store group used by default.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_store_group_reference: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    CreatePaymentAccountRequest { 0 payment_account_reference :
+    "payment_account_reference" required, 1 payment_acquiring_account_id :
+    "payment_acquiring_account_id" required, 2 default_merchant_category_code :
+    "default_merchant_category_code" required, 3 partner_business_entity_reference :
+    "partner_business_entity_reference" optional, 4 default_store_group_reference :
+    "default_store_group_reference" optional, }
+);
 impl CreatePaymentAccountRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -597,24 +646,26 @@ impl CreatePaymentAccountRequest {
     }
 }
 /// Switches on an optional payment program for the partner account.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreatePaymentProgramEnablementRequest {
     /// Payment program to switch on.
     pub payment_program_id: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enablement_criteria: ::std::option::Option<EnablementCriteria>,
     /// When the enablement starts; immediately when absent.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub effective_from: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the enablement ends; open-ended when absent.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub effective_to: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    CreatePaymentProgramEnablementRequest { 0 payment_program_id : "payment_program_id"
+    required, 1 enablement_criteria : "enablement_criteria" optional, 2 effective_from :
+    "effective_from" optional, 3 effective_to : "effective_to" optional, }
+);
 impl CreatePaymentProgramEnablementRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -628,21 +679,25 @@ impl CreatePaymentProgramEnablementRequest {
     }
 }
 /// A store group: stores that share one brand, support contact and social links.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateStoreGroupRequest {
     /// Your own unique reference for the store group; payment accounts point to it.
     pub store_group_reference: ::std::string::String,
     /// Reference of the brand the group uses.
     pub brand_reference: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_contact: ::std::option::Option<SupportContact>,
     /// Social network profiles of the group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub social_media_links: ::std::option::Option<::std::vec::Vec<SocialMediaLink>>,
     /// Stores in the group.
     pub stores: ::std::vec::Vec<NewStore>,
 }
+::klarna_runtime::__struct_serde!(
+    CreateStoreGroupRequest { 0 store_group_reference : "store_group_reference" required,
+    1 brand_reference : "brand_reference" required, 2 support_contact : "support_contact"
+    optional, 3 social_media_links : "social_media_links" optional, 4 stores : "stores"
+    required, }
+);
 impl CreateStoreGroupRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -661,7 +716,7 @@ impl CreateStoreGroupRequest {
     }
 }
 /// A store to add to an existing store group. Which fields apply depends on `type`: `url` for `WEBSITE`, `address` for `PHYSICAL_STORE`, `platform` and `bundle_names` for `MOBILE_APP`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateStoreRequest {
     /// Store group the store belongs to.
     pub store_group_id: ::std::string::String,
@@ -670,18 +725,20 @@ pub struct CreateStoreRequest {
     /// Your own unique reference for the store.
     pub store_reference: ::std::string::String,
     /// Web address of a `WEBSITE` store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<MobileAppPlatform>,
     /// App bundle identifiers of a `MOBILE_APP` store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bundle_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::klarna_runtime::__struct_serde!(
+    CreateStoreRequest { 0 store_group_id : "store_group_id" required, 1 r#type : "type"
+    required, 2 store_reference : "store_reference" required, 3 url : "url" optional, 4
+    address : "address" optional, 5 platform : "platform" optional, 6 bundle_names :
+    "bundle_names" optional, }
+);
 impl CreateStoreRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -729,16 +786,18 @@ pub enum CredentialStatus {
 pub type Currency = ::std::string::String;
 /// A one-time link into the Klarna Portal. It expires after 60 seconds.
 #[non_exhaustive]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct DeepLink {
     /// Klarna identifier of the deep link.
     pub deep_link_id: ::std::string::String,
     /// One-time address that logs the user into the Portal.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    DeepLink { 0 deep_link_id : "deep_link_id" required, 1 url : "url" optional, }
+);
 impl ::std::fmt::Debug for DeepLink {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeepLink")
@@ -758,14 +817,17 @@ impl DeepLink {
     }
 }
 /// Why the product is being disabled.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DisablePaymentProductRequest {
     #[allow(missing_docs)]
     pub reason: DisableReason,
     /// Free-text explanation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason_details: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    DisablePaymentProductRequest { 0 reason : "reason" required, 1 reason_details :
+    "reason_details" optional, }
+);
 impl DisablePaymentProductRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -787,45 +849,49 @@ pub enum DisableReason {
 }
 ::klarna_runtime::__string_enum!(DisableReason { Voluntary => "VOLUNTARY", });
 /// Conditions under which an enabled payment program applies.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EnablementCriteria {
     /// ISO 3166-1 alpha-2 customer countries.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_countries: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Merchant category codes.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_category_codes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Country and currency pairs (seen in the collection's older request bodies).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub markets: ::std::option::Option<::std::vec::Vec<EnablementMarket>>,
     /// Optional code of your choice; the program then applies only to purchases that send the same code.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_program_enablement_code: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    EnablementCriteria { 0 customer_countries : "customer_countries" optional, 1
+    merchant_category_codes : "merchant_category_codes" optional, 2 markets : "markets"
+    optional, 3 payment_program_enablement_code : "payment_program_enablement_code"
+    optional, }
+);
 /// A customer country and transaction currency pair.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EnablementMarket {
     /// ISO 3166-1 alpha-2 customer country.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_country: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_currency: ::std::option::Option<Currency>,
 }
+::klarna_runtime::__struct_serde!(
+    EnablementMarket { 0 customer_country : "customer_country" optional, 1
+    transaction_currency : "transaction_currency" optional, }
+);
 /// How a payment program becomes available: `PRESET` always on, `OPTIONAL` switched on through an enablement, `RESTRICTED` needs Klarna's approval.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -844,7 +910,7 @@ pub enum EnablementType {
     "RESTRICTED", }
 );
 /// Error body returned with 4xx and 5xx responses. The code fields are open strings; new values may appear.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorBody {
     /// Unique identifier of this error occurrence; quote it when contacting Klarna support.
     pub error_id: ::std::string::String,
@@ -855,15 +921,18 @@ pub struct ErrorBody {
     /// Human-readable explanation meant for developers, not for end customers.
     pub error_message: ::std::string::String,
     /// Link to documentation about this error, when Klarna provides one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
     /// Per-field validation problems, when the request failed validation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_errors: ::std::option::Option<::std::vec::Vec<ValidationError>>,
     /// Alternative per-field problem list found in some of Klarna's error samples.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ValidationError>>,
 }
+::klarna_runtime::__struct_serde!(
+    ErrorBody { 0 error_id : "error_id" required, 1 error_type : "error_type" required, 2
+    error_code : "error_code" required, 3 error_message : "error_message" required, 4
+    doc_url : "doc_url" optional, 5 validation_errors : "validation_errors" optional, 6
+    errors : "errors" optional, }
+);
 impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -885,7 +954,7 @@ impl ErrorBody {
     }
 }
 /// Period and Payment Acquiring Account to build settlement reports for.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GenerateSettlementReportRequest {
     /// Start of the period.
     ///
@@ -896,9 +965,13 @@ pub struct GenerateSettlementReportRequest {
     /// Format: `date-time`.
     pub interval_end: ::klarna_runtime::DateTime,
     /// Payment Acquiring Account to report on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    GenerateSettlementReportRequest { 0 interval_start : "interval_start" required, 1
+    interval_end : "interval_end" required, 2 payment_acquiring_account_id :
+    "payment_acquiring_account_id" optional, }
+);
 impl GenerateSettlementReportRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -914,19 +987,21 @@ impl GenerateSettlementReportRequest {
     }
 }
 /// A settlement bank account number sent as a salted Argon2id hash instead of in clear text. Klarna's guide says this object has three properties; only `value` and `sanitization_method` could be read in our sources, so the third one is not modelled yet.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct HashedBankAccountNumber {
     /// Base64 text of the Argon2id hash (Klarna's configuration, the salt Klarna shares with you) of the account number after preprocessing: every whitespace character removed, then upper case, so `DE19 1231 2312` and `De1912312312` both hash as `DE1912312312`. `BankAccountHasher::hash` in `klarna_runtime::onboarding::bank_account` does both steps and returns this text.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Names the preprocessing applied before hashing. Klarna defines it as an enum whose values are not in the part of the guide we could read, so it is an open string here: send the value Klarna gives you.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sanitization_method: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    HashedBankAccountNumber { 0 value : "value" optional, 1 sanitization_method :
+    "sanitization_method" optional, }
+);
 /// How the IP allow-list is applied: not at all, reporting only (responses carry `Klarna-Ip-Validation-Status`), or enforced (other addresses are blocked).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -945,35 +1020,37 @@ pub enum IpEnforcementMode {
     => "ENFORCED", }
 );
 /// Company registration data.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LegalRegistration {
     /// Company registration number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legal_registration_number: ::std::option::Option<::std::string::String>,
     /// Authority that keeps the registration.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legal_registration_authority: ::std::option::Option<::std::string::String>,
     /// Legal form of the entity, for example `LIMITED_LIABILITY_COMPANY`. Kept as an open string: the collection also sends free values, and the full list is not published in the sources.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legal_registration_entity_type: ::std::option::Option<::std::string::String>,
     /// Tax identification number.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_registration_number: ::std::option::Option<::std::string::String>,
     /// Financial regulator licence number, where one applies (for example the UK FCA number).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub financial_conduct_authority_number: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legal_registration_address: ::std::option::Option<Address>,
 }
+::klarna_runtime::__struct_serde!(
+    LegalRegistration { 0 legal_registration_number : "legal_registration_number"
+    optional, 1 legal_registration_authority : "legal_registration_authority" optional, 2
+    legal_registration_entity_type : "legal_registration_entity_type" optional, 3
+    tax_registration_number : "tax_registration_number" optional, 4
+    financial_conduct_authority_number : "financial_conduct_authority_number" optional, 5
+    legal_registration_address : "legal_registration_address" optional, }
+);
 /// Platform of a mobile-app store. Only `IOS` appears in Klarna's examples; other platforms are expected.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -985,11 +1062,14 @@ pub enum MobileAppPlatform {
 }
 ::klarna_runtime::__string_enum!(MobileAppPlatform { Ios => "IOS", });
 /// Body for switching on mTLS enforcement.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MtlsEnforcementRequest {
     /// `NOW` to enforce immediately, or an ISO 8601 timestamp that is not in the past and at most three months ahead.
     pub enforced_from: ::std::string::String,
 }
+::klarna_runtime::__struct_serde!(
+    MtlsEnforcementRequest { 0 enforced_from : "enforced_from" required, }
+);
 impl MtlsEnforcementRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -998,39 +1078,42 @@ impl MtlsEnforcementRequest {
     }
 }
 /// A national identity number.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct NationalIdentification {
     /// The identification number.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country that issued the number.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    NationalIdentification { 0 number : "number" optional, 1 country : "country"
+    optional, }
+);
 /// A store declared inside a store group. Which fields apply depends on `type`: `url` for `WEBSITE`, `address` for `PHYSICAL_STORE`, `platform` and `bundle_names` for `MOBILE_APP`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NewStore {
     #[allow(missing_docs)]
     pub r#type: StoreType,
     /// Your own unique reference for the store; send it with payments when the account has several stores.
     pub store_reference: ::std::string::String,
     /// Web address of a `WEBSITE` store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<MobileAppPlatform>,
     /// App bundle identifiers of a `MOBILE_APP` store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bundle_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::klarna_runtime::__struct_serde!(
+    NewStore { 0 r#type : "type" required, 1 store_reference : "store_reference"
+    required, 2 url : "url" optional, 3 address : "address" optional, 4 platform :
+    "platform" optional, 5 bundle_names : "bundle_names" optional, }
+);
 impl NewStore {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1046,7 +1129,7 @@ impl NewStore {
     }
 }
 /// A product to enable during onboarding.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OnboardProduct {
     #[allow(missing_docs)]
     pub r#type: ProductType,
@@ -1055,6 +1138,10 @@ pub struct OnboardProduct {
     /// Payment accounts to create for the product.
     pub payment_accounts: ::std::vec::Vec<CreatePaymentAccountRequest>,
 }
+::klarna_runtime::__struct_serde!(
+    OnboardProduct { 0 r#type : "type" required, 1 payment_profile_id :
+    "payment_profile_id" required, 2 payment_accounts : "payment_accounts" required, }
+);
 impl OnboardProduct {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1071,7 +1158,7 @@ impl OnboardProduct {
     }
 }
 /// Everything needed to create a partner account in one call: the account itself, its business entities, payment product with payment accounts, brands and store groups with their stores.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OnboardRequest {
     /// Your own unique reference for the new partner account.
     pub partner_account_reference: ::std::string::String,
@@ -1088,9 +1175,16 @@ pub struct OnboardRequest {
     /// Legal entities behind the partner.
     pub partner_business_entities: ::std::vec::Vec<CreatePartnerBusinessEntityRequest>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_account_data: ::std::option::Option<SupplementaryAccountData>,
 }
+::klarna_runtime::__struct_serde!(
+    OnboardRequest { 0 partner_account_reference : "partner_account_reference" required,
+    1 partner_account_name : "partner_account_name" required, 2 partner_account_contact :
+    "partner_account_contact" required, 3 products : "products" required, 4 brands :
+    "brands" required, 5 store_groups : "store_groups" required, 6
+    partner_business_entities : "partner_business_entities" required, 7
+    supplementary_account_data : "supplementary_account_data" optional, }
+);
 impl OnboardRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1117,27 +1211,28 @@ impl OnboardRequest {
 }
 /// Cursor information for a page of results. Pass `last_item` as `starting_after` to fetch the next page and `first_item` as `ending_before` to fetch the previous one.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pagination {
     /// Number of items on this page.
     pub count: i32,
     /// Total number of items across all pages, when Klarna reports it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
     /// Cursor of the first item on this page; null when there is no previous page.
     ///
     /// May be absent, null, or a value; the three are sent differently.
-    #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub first_item: ::klarna_runtime::Nullable<::std::string::String>,
     /// Cursor of the last item on this page; null when there are no more items.
     ///
     /// May be absent, null, or a value; the three are sent differently.
-    #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub last_item: ::klarna_runtime::Nullable<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PaginationLinks>,
 }
+::klarna_runtime::__struct_serde!(
+    Pagination { 0 count : "count" required, 1 total : "total" optional, 2 first_item :
+    "first_item" optional_nullable, 3 last_item : "last_item" optional_nullable, 4 links
+    : "links" optional, }
+);
 impl Pagination {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1153,68 +1248,70 @@ impl Pagination {
 }
 /// A link to another page of the same list.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaginationLink {
     /// Address of the page, repeating the original query with the cursor filled in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub href: ::std::option::Option<::std::string::String>,
     /// HTTP method to use; GET when absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
     /// Relation of the linked page to this one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rel: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    PaginationLink { 0 href : "href" optional, 1 method : "method" optional, 2 rel :
+    "rel" optional, }
+);
 /// Ready-made links to neighbouring pages.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaginationLinks {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<PaginationLink>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prev: ::std::option::Option<PaginationLink>,
 }
+::klarna_runtime::__struct_serde!(
+    PaginationLinks { 0 next : "next" optional, 1 prev : "prev" optional, }
+);
 /// A partner (merchant) account and, when expanded, its related resources.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PartnerAccount {
     /// Klarna identifier of the partner account.
     pub partner_account_id: ::std::string::String,
     /// Your own reference for the partner account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_reference: ::std::option::Option<::std::string::String>,
     /// Business name of the partner account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_name: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_contact: ::std::option::Option<PartnerAccountContact>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PartnerAccountState>,
     /// Payment products of the account (returned in full when `expand=products`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub products: ::std::option::Option<::std::vec::Vec<PaymentProduct>>,
     /// Brands of the account (with `expand=brands`).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub brands: ::std::option::Option<::std::vec::Vec<Brand>>,
     /// Store groups of the account (with `expand=store_groups`).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_groups: ::std::option::Option<::std::vec::Vec<StoreGroup>>,
     /// Business entities of the account (with `expand=partner_business_entities`).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_business_entities: ::std::option::Option<
         ::std::vec::Vec<PartnerBusinessEntity>,
     >,
 }
+::klarna_runtime::__struct_serde!(
+    PartnerAccount { 0 partner_account_id : "partner_account_id" required, 1
+    partner_account_reference : "partner_account_reference" optional, 2
+    partner_account_name : "partner_account_name" optional, 3 partner_account_contact :
+    "partner_account_contact" optional, 4 state : "state" optional, 5 products :
+    "products" optional, 6 brands : "brands" optional, 7 store_groups : "store_groups"
+    optional, 8 partner_business_entities : "partner_business_entities" optional, }
+);
 impl PartnerAccount {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1233,29 +1330,29 @@ impl PartnerAccount {
     }
 }
 /// Person Klarna can contact about the partner account.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PartnerAccountContact {
     /// First name.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub given_name: ::std::option::Option<::std::string::String>,
     /// Last name.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub family_name: ::std::option::Option<::std::string::String>,
     /// Email address.
     ///
     /// Format: `email`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Phone number in E.164 format.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    PartnerAccountContact { 0 given_name : "given_name" optional, 1 family_name :
+    "family_name" optional, 2 email : "email" optional, 3 phone : "phone" optional, }
+);
 /// A related resource that `readPartnerAccount` can include in full.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1294,23 +1391,26 @@ pub enum PartnerAccountState {
 );
 /// A legal entity behind the partner account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PartnerBusinessEntity {
     /// Klarna identifier of the business entity.
     pub partner_business_entity_id: ::std::string::String,
     /// Your own reference for the business entity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_business_entity_reference: ::std::option::Option<::std::string::String>,
     /// Registered legal name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legal_registered_entity_name: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country of registration.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legal_registration_country: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_business_data: ::std::option::Option<SupplementaryBusinessData>,
 }
+::klarna_runtime::__struct_serde!(
+    PartnerBusinessEntity { 0 partner_business_entity_id : "partner_business_entity_id"
+    required, 1 partner_business_entity_reference : "partner_business_entity_reference"
+    optional, 2 legal_registered_entity_name : "legal_registered_entity_name" optional, 3
+    legal_registration_country : "legal_registration_country" optional, 4
+    supplementary_business_data : "supplementary_business_data" optional, }
+);
 impl PartnerBusinessEntity {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1326,11 +1426,15 @@ impl PartnerBusinessEntity {
 }
 /// The business entities of a partner account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PartnerBusinessEntityList {
     /// Business entities.
     pub partner_business_entities: ::std::vec::Vec<PartnerBusinessEntity>,
 }
+::klarna_runtime::__struct_serde!(
+    PartnerBusinessEntityList { 0 partner_business_entities : "partner_business_entities"
+    required, }
+);
 impl PartnerBusinessEntityList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1341,59 +1445,63 @@ impl PartnerBusinessEntityList {
     }
 }
 /// How you pay out funds to the partner.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PartnerPayoutsState {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payouts_status: ::std::option::Option<PayoutsStatus>,
     /// Since when payouts to the partner are enabled.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payouts_enabled_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Days by which you delay payouts to the partner.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payouts_delay_days: ::std::option::Option<i32>,
     /// Bank accounts the partner is paid out to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bank_accounts: ::std::option::Option<::std::vec::Vec<BankAccount>>,
 }
+::klarna_runtime::__struct_serde!(
+    PartnerPayoutsState { 0 payouts_status : "payouts_status" optional, 1
+    payouts_enabled_at : "payouts_enabled_at" optional, 2 payouts_delay_days :
+    "payouts_delay_days" optional, 3 bank_accounts : "bank_accounts" optional, }
+);
 /// A payment account of a payment product.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentAccount {
     /// Klarna identifier of the payment account.
     pub payment_account_id: ::std::string::String,
     /// Your own reference for the payment account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_account_reference: ::std::option::Option<::std::string::String>,
     /// Payment Acquiring Account used for settlement.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
     /// Default four-digit merchant category code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_merchant_category_code: ::std::option::Option<::std::string::String>,
     /// Business entity that owns the account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_business_entity_id: ::std::option::Option<::std::string::String>,
     /// Reference of that business entity.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_business_entity_reference: ::std::option::Option<::std::string::String>,
     /// Store group used by default.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_store_group_id: ::std::option::Option<::std::string::String>,
     /// Reference of that store group.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_store_group_reference: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentAccount { 0 payment_account_id : "payment_account_id" required, 1
+    payment_account_reference : "payment_account_reference" optional, 2
+    payment_acquiring_account_id : "payment_acquiring_account_id" optional, 3
+    default_merchant_category_code : "default_merchant_category_code" optional, 4
+    partner_business_entity_id : "partner_business_entity_id" optional, 5
+    partner_business_entity_reference : "partner_business_entity_reference" optional, 6
+    default_store_group_id : "default_store_group_id" optional, 7
+    default_store_group_reference : "default_store_group_reference" optional, }
+);
 impl PaymentAccount {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1412,28 +1520,29 @@ impl PaymentAccount {
 }
 /// Klarna's payment offering as configured on one partner account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProduct {
     /// Klarna identifier of the product on this account.
     pub product_id: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<ProductType>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentProductState>,
     /// Why the product is in its current state, when Klarna gives a reason.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_reason: ::std::option::Option<::std::string::String>,
     /// Payment profile applied to the product.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_profile_id: ::std::option::Option<::std::string::String>,
     /// Payment accounts of the product.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_accounts: ::std::option::Option<::std::vec::Vec<PaymentAccount>>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentProduct { 0 product_id : "product_id" required, 1 r#type : "type" optional, 2
+    state : "state" optional, 3 state_reason : "state_reason" optional, 4
+    payment_profile_id : "payment_profile_id" optional, 5 payment_accounts :
+    "payment_accounts" optional, }
+);
 impl PaymentProduct {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1467,22 +1576,24 @@ pub enum PaymentProductState {
 );
 /// A predefined configuration (pricing and payment programs) you pick when onboarding a partner.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProfile {
     /// Klarna identifier of the payment profile.
     pub payment_profile_id: ::std::string::String,
     /// Description of the profile (inferred field; Klarna's sample has none).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Price plan the profile applies.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price_plan_id: ::std::option::Option<::std::string::String>,
     /// Payment program plan the profile applies.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_program_plan_id: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentProfile { 0 payment_profile_id : "payment_profile_id" required, 1 description
+    : "description" optional, 2 price_plan_id : "price_plan_id" optional, 3
+    payment_program_plan_id : "payment_program_plan_id" optional, }
+);
 impl PaymentProfile {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1497,19 +1608,21 @@ impl PaymentProfile {
 }
 /// A payment program, for example a financing offer, that customers can pay with.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProgram {
     /// Klarna identifier of the payment program.
     pub payment_program_id: ::std::string::String,
     /// Display name; it may change and is not a stable identifier.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enablement_type: ::std::option::Option<EnablementType>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentProgram { 0 payment_program_id : "payment_program_id" required, 1 name :
+    "name" optional, 2 enablement_type : "enablement_type" optional, }
+);
 impl PaymentProgram {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1523,27 +1636,29 @@ impl PaymentProgram {
 }
 /// An optional payment program switched on for a partner account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProgramEnablement {
     /// Klarna identifier of the enablement.
     pub payment_program_enablement_id: ::std::string::String,
     /// Payment program that is switched on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_program_id: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enablement_criteria: ::std::option::Option<EnablementCriteria>,
     /// When the enablement starts.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub effective_from: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the enablement ends; null when open-ended.
     ///
     /// Format: `date-time`. May be absent, null, or a value; the three are sent differently. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub effective_to: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentProgramEnablement { 0 payment_program_enablement_id :
+    "payment_program_enablement_id" required, 1 payment_program_id : "payment_program_id"
+    optional, 2 enablement_criteria : "enablement_criteria" optional, 3 effective_from :
+    "effective_from" optional, 4 effective_to : "effective_to" optional_nullable, }
+);
 impl PaymentProgramEnablement {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1559,11 +1674,15 @@ impl PaymentProgramEnablement {
 }
 /// The payment program enablements of a partner account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProgramEnablementList {
     /// Enablements.
     pub payment_program_enablements: ::std::vec::Vec<PaymentProgramEnablement>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentProgramEnablementList { 0 payment_program_enablements :
+    "payment_program_enablements" required, }
+);
 impl PaymentProgramEnablementList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1577,14 +1696,17 @@ impl PaymentProgramEnablementList {
 }
 /// Payment programs matching the query.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProgramList {
     /// Payment programs.
     pub payment_programs: ::std::vec::Vec<PaymentProgram>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentProgramList { 0 payment_programs : "payment_programs" required, 1 pagination :
+    "pagination" optional, }
+);
 impl PaymentProgramList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1597,14 +1719,17 @@ impl PaymentProgramList {
 }
 /// Klarna's matrix of which payment programs are available per merchant category code and customer country.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProgramPlan {
     /// Klarna identifier of the plan.
     pub payment_program_plan_id: ::std::string::String,
     /// Versions of the plan.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub versions: ::std::option::Option<::std::vec::Vec<PlanVersion>>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentProgramPlan { 0 payment_program_plan_id : "payment_program_plan_id" required,
+    1 versions : "versions" optional, }
+);
 impl PaymentProgramPlan {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1617,11 +1742,15 @@ impl PaymentProgramPlan {
 }
 /// Payment program plans available to you.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProgramPlanList {
     /// Payment program plans.
     pub payment_program_plans: ::std::vec::Vec<PaymentProgramPlan>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentProgramPlanList { 0 payment_program_plans : "payment_program_plans" required,
+    }
+);
 impl PaymentProgramPlanList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1631,35 +1760,35 @@ impl PaymentProgramPlanList {
 }
 /// Payout state of a settlement.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PayoutStatus {
     /// Settlement the payout belongs to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_id: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<PayoutStatusValue>,
     /// Masked reference of the receiving bank account.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payout_bank_account_reference: ::std::option::Option<::std::string::String>,
     /// Payout amount in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// When the status last changed.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PayoutStatus { 0 settlement_id : "settlement_id" optional, 1 status : "status"
+    optional, 2 payout_bank_account_reference : "payout_bank_account_reference" optional,
+    3 amount : "amount" optional, 4 currency : "currency" optional, 5 updated_at :
+    "updated_at" optional, }
+);
 /// State of a payout, matching the `settlement.payout.*` webhook events.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1689,21 +1818,23 @@ pub enum PayoutsStatus {
 ::klarna_runtime::__string_enum!(PayoutsStatus { Enabled => "ENABLED", });
 /// One version of a price plan or payment program plan.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PlanVersion {
     /// Version number; Klarna raises it for changes.
     pub version: i32,
     /// When this version starts to apply.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub effective_from: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When this version stops applying; null when open-ended.
     ///
     /// Format: `date-time`. May be absent, null, or a value; the three are sent differently.
-    #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub effective_to: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PlanVersion { 0 version : "version" required, 1 effective_from : "effective_from"
+    optional, 2 effective_to : "effective_to" optional_nullable, }
+);
 impl PlanVersion {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1734,14 +1865,17 @@ pub enum PortalRole {
 );
 /// A price plan agreed with Klarna, with its versions.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PricePlan {
     /// Klarna identifier of the price plan.
     pub price_plan_id: ::std::string::String,
     /// Versions of the plan.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub versions: ::std::option::Option<::std::vec::Vec<PlanVersion>>,
 }
+::klarna_runtime::__struct_serde!(
+    PricePlan { 0 price_plan_id : "price_plan_id" required, 1 versions : "versions"
+    optional, }
+);
 impl PricePlan {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1754,25 +1888,26 @@ impl PricePlan {
 }
 /// One version of a price plan with the rates that match the query.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PricePlanDetails {
     /// Klarna identifier of the price plan.
     pub price_plan_id: ::std::string::String,
     /// Version number returned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i32>,
     /// When this version starts to apply.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub effective_from: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Rates matching the query.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rates: ::std::option::Option<::std::vec::Vec<PricePlanRate>>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
 }
+::klarna_runtime::__struct_serde!(
+    PricePlanDetails { 0 price_plan_id : "price_plan_id" required, 1 version : "version"
+    optional, 2 effective_from : "effective_from" optional, 3 rates : "rates" optional, 4
+    pagination : "pagination" optional, }
+);
 impl PricePlanDetails {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1788,11 +1923,14 @@ impl PricePlanDetails {
 }
 /// Price plans available to you.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PricePlanList {
     /// Price plans.
     pub price_plans: ::std::vec::Vec<PricePlan>,
 }
+::klarna_runtime::__struct_serde!(
+    PricePlanList { 0 price_plans : "price_plans" required, }
+);
 impl PricePlanList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1802,47 +1940,47 @@ impl PricePlanList {
 }
 /// A rate of a price plan for one combination of criteria. Field names beyond the filter criteria are inferred; Klarna's stored reference does not show them.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PricePlanRate {
     /// Payment program the rate applies to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_program_id: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 customer country the rate applies to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_country: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 partner country the rate applies to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_country: ::std::option::Option<::std::string::String>,
     /// Merchant category code the rate applies to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_category_code: ::std::option::Option<::std::string::String>,
     /// Pricing category of the payment, for example `DIGITAL`.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pricing_payment_category: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Percentage fee as a decimal string.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variable_rate: ::std::option::Option<::std::string::String>,
     /// Fixed fee per capture in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fixed_fee: ::std::option::Option<i64>,
 }
+::klarna_runtime::__struct_serde!(
+    PricePlanRate { 0 payment_program_id : "payment_program_id" optional, 1
+    customer_country : "customer_country" optional, 2 partner_country : "partner_country"
+    optional, 3 merchant_category_code : "merchant_category_code" optional, 4
+    pricing_payment_category : "pricing_payment_category" optional, 5 currency :
+    "currency" optional, 6 variable_rate : "variable_rate" optional, 7 fixed_fee :
+    "fixed_fee" optional, }
+);
 /// Kind of product; `PAYMENT` is Klarna's payment services.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1854,13 +1992,16 @@ pub enum ProductType {
 }
 ::klarna_runtime::__string_enum!(ProductType { Payment => "PAYMENT", });
 /// Body for revoking a client certificate.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RevokeClientCertificateRequest {
     /// Moment from which the certificate stops being accepted.
     ///
     /// Format: `date-time`.
     pub revoked_from: ::klarna_runtime::DateTime,
 }
+::klarna_runtime::__struct_serde!(
+    RevokeClientCertificateRequest { 0 revoked_from : "revoked_from" required, }
+);
 impl RevokeClientCertificateRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1869,14 +2010,17 @@ impl RevokeClientCertificateRequest {
     }
 }
 /// Reports what happened to the payout of a settlement.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SetPayoutStatusRequest {
     #[allow(missing_docs)]
     pub status: PayoutStatusValue,
     /// Masked reference of the bank account that received the payout.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payout_bank_account_reference: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    SetPayoutStatusRequest { 0 status : "status" required, 1
+    payout_bank_account_reference : "payout_bank_account_reference" optional, }
+);
 impl SetPayoutStatusRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1889,44 +2033,45 @@ impl SetPayoutStatusRequest {
 }
 /// Details of one settlement: period, payout reference and totals per transaction type. Only `settlement_id` and `payment_reference` are named by the sources; the other fields are inferred from the guides' descriptions.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Settlement {
     /// Klarna identifier of the settlement.
     pub settlement_id: ::std::string::String,
     /// Payment Acquiring Account the settlement belongs to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Reference that appears on the payout bank transfer.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_reference: ::std::option::Option<::std::string::String>,
     /// Start of the settled period.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval_start: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the settled period.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval_end: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Net amount paid out, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_settlement_amount: ::std::option::Option<i64>,
     /// Summed amounts in minor units, keyed by transaction type (for example `CAPTURE`, `REFUND`, `FEE`).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub totals: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i64>,
     >,
 }
+::klarna_runtime::__struct_serde!(
+    Settlement { 0 settlement_id : "settlement_id" required, 1
+    payment_acquiring_account_id : "payment_acquiring_account_id" optional, 2 currency :
+    "currency" optional, 3 payment_reference : "payment_reference" optional, 4
+    interval_start : "interval_start" optional, 5 interval_end : "interval_end" optional,
+    6 total_settlement_amount : "total_settlement_amount" optional, 7 totals : "totals"
+    optional, }
+);
 impl Settlement {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1945,37 +2090,38 @@ impl Settlement {
 }
 /// Summary of one settlement report.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SettlementReport {
     /// Klarna identifier of the settlement.
     pub settlement_id: ::std::string::String,
     /// Payment Acquiring Account the settlement belongs to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Reference that appears on the payout bank transfer.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_reference: ::std::option::Option<::std::string::String>,
     /// Start of the settled period.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval_start: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the settled period.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval_end: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Net amount paid out, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_settlement_amount: ::std::option::Option<i64>,
 }
+::klarna_runtime::__struct_serde!(
+    SettlementReport { 0 settlement_id : "settlement_id" required, 1
+    payment_acquiring_account_id : "payment_acquiring_account_id" optional, 2 currency :
+    "currency" optional, 3 payment_reference : "payment_reference" optional, 4
+    interval_start : "interval_start" optional, 5 interval_end : "interval_end" optional,
+    6 total_settlement_amount : "total_settlement_amount" optional, }
+);
 impl SettlementReport {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1993,11 +2139,14 @@ impl SettlementReport {
 }
 /// Settlement reports for the requested period.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SettlementReportList {
     /// Settlement reports.
     pub settlement_reports: ::std::vec::Vec<SettlementReport>,
 }
+::klarna_runtime::__struct_serde!(
+    SettlementReportList { 0 settlement_reports : "settlement_reports" required, }
+);
 impl SettlementReportList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2007,58 +2156,59 @@ impl SettlementReportList {
 }
 /// One line of a settlement: a capture, refund, fee, dispute or other movement. The identifier and amount fields are named as in Klarna's settlement guides; the collection shows none of them.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SettlementTransaction {
     /// Kind of line, for example `CAPTURE`, `REFUND` or `FEE`.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Amount in minor units, without tax.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// Tax on the amount, in minor units.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Payment transaction the line belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Capture the line belongs to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_id: ::std::option::Option<::std::string::String>,
     /// Your reference of that capture.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_reference: ::std::option::Option<::std::string::String>,
     /// Refund the line belongs to, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_refund_id: ::std::option::Option<::std::string::String>,
     /// Your reference of that refund.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_refund_reference: ::std::option::Option<::std::string::String>,
     /// Dispute the line belongs to, if any. Klarna's settlement guide names this field `dispute_id` (not `payment_dispute_id` as in the Payment API).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_id: ::std::option::Option<::std::string::String>,
     /// When the underlying event happened.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub occurred_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    SettlementTransaction { 0 r#type : "type" optional, 1 amount : "amount" optional, 2
+    tax_amount : "tax_amount" optional, 3 currency : "currency" optional, 4
+    payment_transaction_id : "payment_transaction_id" optional, 5 payment_capture_id :
+    "payment_capture_id" optional, 6 payment_capture_reference :
+    "payment_capture_reference" optional, 7 payment_refund_id : "payment_refund_id"
+    optional, 8 payment_refund_reference : "payment_refund_reference" optional, 9
+    dispute_id : "dispute_id" optional, 10 occurred_at : "occurred_at" optional, }
+);
 /// A page of settlement lines. Only `pagination` is confirmed (the collection reads its cursors); the name of the lines array is inferred.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SettlementTransactionList {
     /// Settlement lines on this page.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transactions: ::std::option::Option<::std::vec::Vec<SettlementTransaction>>,
     #[allow(missing_docs)]
     pub pagination: Pagination,
 }
+::klarna_runtime::__struct_serde!(
+    SettlementTransactionList { 0 transactions : "transactions" optional, 1 pagination :
+    "pagination" required, }
+);
 impl SettlementTransactionList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2071,31 +2221,31 @@ impl SettlementTransactionList {
 }
 /// An SFTP credential used to collect settlement reports from Klarna's SFTP server.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SftpCredential {
     /// Klarna identifier of the credential.
     pub credential_id: ::std::string::String,
     /// Free-text description of the credential.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Kind of credential, as for API keys (value for SFTP credentials not shown in the sources).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub environment: ::std::option::Option<CredentialEnvironment>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CredentialStatus>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identity: ::std::option::Option<SftpCredentialIdentity>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<SftpCredentialSecret>,
 }
+::klarna_runtime::__struct_serde!(
+    SftpCredential { 0 credential_id : "credential_id" required, 1 description :
+    "description" optional, 2 r#type : "type" optional, 3 environment : "environment"
+    optional, 4 status : "status" optional, 5 identity : "identity" optional, 6 secret :
+    "secret" optional, }
+);
 impl SftpCredential {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2113,34 +2263,40 @@ impl SftpCredential {
 }
 /// Login name of an SFTP credential (field shape inferred; not shown in Klarna's collection).
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SftpCredentialIdentity {
     /// User name for Klarna's SFTP server.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    SftpCredentialIdentity { 0 username : "username" optional, }
+);
 /// The SFTP credentials of the account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SftpCredentialList {
     /// SFTP credentials.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credentials: ::std::option::Option<::std::vec::Vec<SftpCredential>>,
 }
+::klarna_runtime::__struct_serde!(
+    SftpCredentialList { 0 credentials : "credentials" optional, }
+);
 /// Secret part of an SFTP credential, returned once on creation (field shape inferred).
 #[non_exhaustive]
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SftpCredentialSecret {
     /// Password for Klarna's SFTP server.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    SftpCredentialSecret { 0 password : "password" optional, }
+);
 impl ::std::fmt::Debug for SftpCredentialSecret {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SftpCredentialSecret")
@@ -2149,17 +2305,18 @@ impl ::std::fmt::Debug for SftpCredentialSecret {
     }
 }
 /// A link to the partner's profile on a social network.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SocialMediaLink {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<SocialMediaProvider>,
     /// Profile URL.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    SocialMediaLink { 0 provider : "provider" optional, 1 url : "url" optional, }
+);
 /// Social network of a profile link.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2175,35 +2332,35 @@ pub enum SocialMediaProvider {
     SocialMediaProvider { Facebook => "FACEBOOK", Instagram => "INSTAGRAM", }
 );
 /// A person who owns or controls the business.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Stakeholder {
     /// First name.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub given_name: ::std::option::Option<::std::string::String>,
     /// Last name.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub family_name: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
     /// Date of birth.
     ///
     /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::klarna_runtime::Date>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub national_identification: ::std::option::Option<NationalIdentification>,
     /// Roles the person has in the business.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<StakeholderRole>>,
 }
+::klarna_runtime::__struct_serde!(
+    Stakeholder { 0 given_name : "given_name" optional, 1 family_name : "family_name"
+    optional, 2 address : "address" optional, 3 date_of_birth : "date_of_birth" optional,
+    4 national_identification : "national_identification" optional, 5 roles : "roles"
+    optional, }
+);
 /// Role of a stakeholder in the business.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2216,34 +2373,33 @@ pub enum StakeholderRole {
 ::klarna_runtime::__string_enum!(StakeholderRole { Owner => "OWNER", });
 /// A place where customers can pay with Klarna: a website, a physical shop or a mobile app.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Store {
     /// Klarna identifier of the store.
     pub store_id: ::std::string::String,
     /// Your own reference for the store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_reference: ::std::option::Option<::std::string::String>,
     /// Store group the store belongs to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_group_id: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<StoreType>,
     /// Web address of a `WEBSITE` store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<MobileAppPlatform>,
     /// App bundle identifiers of a `MOBILE_APP` store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bundle_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::klarna_runtime::__struct_serde!(
+    Store { 0 store_id : "store_id" required, 1 store_reference : "store_reference"
+    optional, 2 store_group_id : "store_group_id" optional, 3 r#type : "type" optional, 4
+    url : "url" optional, 5 address : "address" optional, 6 platform : "platform"
+    optional, 7 bundle_names : "bundle_names" optional, }
+);
 impl Store {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2262,37 +2418,37 @@ impl Store {
 }
 /// A group of stores that share one brand and customer-facing contact details.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StoreGroup {
     /// Klarna identifier of the store group.
     pub store_group_id: ::std::string::String,
     /// Your own reference for the store group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_group_reference: ::std::option::Option<::std::string::String>,
     /// Klarna identifier of the group's brand.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub brand_id: ::std::option::Option<::std::string::String>,
     /// Reference of the group's brand.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub brand_reference: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_contact: ::std::option::Option<SupportContact>,
     /// Social network profiles of the group.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub social_media_links: ::std::option::Option<::std::vec::Vec<SocialMediaLink>>,
     /// Stores in the group.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stores: ::std::option::Option<::std::vec::Vec<Store>>,
 }
+::klarna_runtime::__struct_serde!(
+    StoreGroup { 0 store_group_id : "store_group_id" required, 1 store_group_reference :
+    "store_group_reference" optional, 2 brand_id : "brand_id" optional, 3 brand_reference
+    : "brand_reference" optional, 4 support_contact : "support_contact" optional, 5
+    social_media_links : "social_media_links" optional, 6 stores : "stores" optional, }
+);
 impl StoreGroup {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2310,14 +2466,17 @@ impl StoreGroup {
 }
 /// A page of store groups.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StoreGroupList {
     /// Store groups on this page.
     pub store_groups: ::std::vec::Vec<StoreGroup>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
 }
+::klarna_runtime::__struct_serde!(
+    StoreGroupList { 0 store_groups : "store_groups" required, 1 pagination :
+    "pagination" optional, }
+);
 impl StoreGroupList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2330,14 +2489,16 @@ impl StoreGroupList {
 }
 /// A page of stores.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StoreList {
     /// Stores on this page.
     pub stores: ::std::vec::Vec<Store>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
 }
+::klarna_runtime::__struct_serde!(
+    StoreList { 0 stores : "stores" required, 1 pagination : "pagination" optional, }
+);
 impl StoreList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2366,175 +2527,191 @@ pub enum StoreType {
     "MOBILE_APP", }
 );
 /// Extra information about the partner account that helps Klarna's risk assessment.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SupplementaryAccountData {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_creation: ::std::option::Option<AccountCreation>,
 }
+::klarna_runtime::__struct_serde!(
+    SupplementaryAccountData { 0 account_creation : "account_creation" optional, }
+);
 /// Registration, address, ownership and payout details of a business entity, used for compliance checks.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SupplementaryBusinessData {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legal_registration: ::std::option::Option<LegalRegistration>,
     /// Addresses where the business operates.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operating_addresses: ::std::option::Option<::std::vec::Vec<Address>>,
     /// People who own or control the business. Especially important for sole traders without formal registration.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stakeholders: ::std::option::Option<::std::vec::Vec<Stakeholder>>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_payouts_state: ::std::option::Option<PartnerPayoutsState>,
     /// The settlement account's IBAN as a salted hash, for when sending the IBAN itself raises privacy concerns. Optional: without such concerns send the IBAN in clear (`partner_payouts_state.bank_accounts\[\].iban`). Build it with `klarna_runtime::onboarding::bank_account::BankAccountHasher`.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub iban_hash: ::std::option::Option<HashedBankAccountNumber>,
     /// The settlement account's local (non-IBAN) account number as a salted hash, for when sending it in clear raises privacy concerns. Optional. Build it with `klarna_runtime::onboarding::bank_account::BankAccountHasher`.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_number_hash: ::std::option::Option<HashedBankAccountNumber>,
 }
+::klarna_runtime::__struct_serde!(
+    SupplementaryBusinessData { 0 legal_registration : "legal_registration" optional, 1
+    operating_addresses : "operating_addresses" optional, 2 stakeholders : "stakeholders"
+    optional, 3 partner_payouts_state : "partner_payouts_state" optional, 4 iban_hash :
+    "iban_hash" optional, 5 account_number_hash : "account_number_hash" optional, }
+);
 /// How customers reach the partner's customer service.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SupportContact {
     /// Support email address.
     ///
     /// Format: `email`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Support phone number in E.164 format.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// URL of a contact form.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_form: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    SupportContact { 0 email : "email" optional, 1 phone : "phone" optional, 2
+    contact_form : "contact_form" optional, }
+);
 /// Changes to a brand; only the fields sent are updated.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateBrandRequest {
     /// New reference for the brand.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub brand_reference: ::std::option::Option<::std::string::String>,
     /// New name shown to customers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub element: ::std::option::Option<BrandElement>,
 }
+::klarna_runtime::__struct_serde!(
+    UpdateBrandRequest { 0 brand_reference : "brand_reference" optional, 1 display_name :
+    "display_name" optional, 2 element : "element" optional, }
+);
 /// Body for changing the description of an existing credential.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateCredentialRequest {
     /// New free-text description of the credential (up to 100 characters).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    UpdateCredentialRequest { 0 description : "description" optional, }
+);
 /// Fields of a partner account that can be changed; only the fields sent are updated.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdatePartnerAccountRequest {
     /// New reference for the partner account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_reference: ::std::option::Option<::std::string::String>,
     /// New business name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_name: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_contact: ::std::option::Option<PartnerAccountContact>,
 }
+::klarna_runtime::__struct_serde!(
+    UpdatePartnerAccountRequest { 0 partner_account_reference :
+    "partner_account_reference" optional, 1 partner_account_name : "partner_account_name"
+    optional, 2 partner_account_contact : "partner_account_contact" optional, }
+);
 /// Changes to a business entity; only the fields sent are updated.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdatePartnerBusinessEntityRequest {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_business_data: ::std::option::Option<SupplementaryBusinessData>,
 }
+::klarna_runtime::__struct_serde!(
+    UpdatePartnerBusinessEntityRequest { 0 supplementary_business_data :
+    "supplementary_business_data" optional, }
+);
 /// Changes to a payment account; only the fields sent are updated.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdatePaymentAccountRequest {
     /// New reference for the payment account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_account_reference: ::std::option::Option<::std::string::String>,
     /// New default four-digit merchant category code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_merchant_category_code: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    UpdatePaymentAccountRequest { 0 payment_account_reference :
+    "payment_account_reference" optional, 1 default_merchant_category_code :
+    "default_merchant_category_code" optional, }
+);
 /// Changes to a store group; only the fields sent are updated.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateStoreGroupRequest {
     /// New reference for the store group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_group_reference: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_contact: ::std::option::Option<SupportContact>,
     /// New list of social network profiles.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub social_media_links: ::std::option::Option<::std::vec::Vec<SocialMediaLink>>,
 }
+::klarna_runtime::__struct_serde!(
+    UpdateStoreGroupRequest { 0 store_group_reference : "store_group_reference" optional,
+    1 support_contact : "support_contact" optional, 2 social_media_links :
+    "social_media_links" optional, }
+);
 /// Changes to a store; only the fields sent are updated.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateStoreRequest {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<StoreType>,
     /// New reference for the store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_reference: ::std::option::Option<::std::string::String>,
     /// New web address of a `WEBSITE` store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<MobileAppPlatform>,
     /// New app bundle identifiers of a `MOBILE_APP` store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bundle_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::klarna_runtime::__struct_serde!(
+    UpdateStoreRequest { 0 r#type : "type" optional, 1 store_reference :
+    "store_reference" optional, 2 url : "url" optional, 3 address : "address" optional, 4
+    platform : "platform" optional, 5 bundle_names : "bundle_names" optional, }
+);
 /// A Portal user's access as created or updated. The response shape is not shown in the sources; these fields mirror the JWT claims and the delete operation's query parameters.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UserAccess {
     /// Account the user can access.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::std::string::String>,
     /// Email address of the user.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub principal: ::std::option::Option<::std::string::String>,
     /// Account the user acts for.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_behalf_of: ::std::option::Option<::std::string::String>,
     /// Granted roles.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<PortalRole>>,
 }
+::klarna_runtime::__struct_serde!(
+    UserAccess { 0 account_id : "account_id" optional, 1 principal : "principal"
+    optional, 2 on_behalf_of : "on_behalf_of" optional, 3 roles : "roles" optional, }
+);
 /// Grants or updates a Portal user's access.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct UserAccessRequest {
     /// ES256-signed JWT describing the user (`sub`), the account, `on_behalf_of` and roles.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub jwt: ::std::string::String,
 }
+::klarna_runtime::__struct_serde!(UserAccessRequest { 0 jwt : "jwt" required, });
 impl ::std::fmt::Debug for UserAccessRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserAccessRequest")
@@ -2550,18 +2727,18 @@ impl UserAccessRequest {
     }
 }
 /// One rejected request parameter.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
     /// Dot-notation path of the rejected parameter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
     /// Why the parameter was rejected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Why the parameter was rejected, in the wording of Klarna's error-handling guide.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Link to documentation about the rule that was broken.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ValidationError { 0 parameter : "parameter" optional, 1 reason : "reason" optional, 2
+    error_message : "error_message" optional, 3 doc_url : "doc_url" optional, }
+);

@@ -6,7 +6,7 @@
 /// ISO 4217 currency code in upper case.
 pub type Currency = ::std::string::String;
 /// Error body Klarna returns with 4xx and 5xx responses.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorBody {
     /// Unique identifier of this error occurrence (a UUID); quote it when contacting Klarna.
     pub error_id: ::std::string::String,
@@ -20,15 +20,18 @@ pub struct ErrorBody {
     /// Human-readable explanation for developers; not meant to be shown to customers.
     pub error_message: ::std::string::String,
     /// Link to documentation about the error, when Klarna provides one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
     /// Per-field validation problems, when the request failed validation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_errors: ::std::option::Option<::std::vec::Vec<ValidationError>>,
     /// Per-field problems in the alternative shape shown in Klarna's error-handling guide.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
 }
+::klarna_runtime::__struct_serde!(
+    ErrorBody { 0 error_id : "error_id" required, 1 error_type : "error_type" required, 2
+    error_code : "error_code" required, 3 error_message : "error_message" required, 4
+    doc_url : "doc_url" optional, 5 validation_errors : "validation_errors" optional, 6
+    errors : "errors" optional, }
+);
 impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -69,51 +72,51 @@ pub enum ErrorBodyErrorType {
     ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
 );
 /// One field-level problem, as shaped in Klarna's error-handling guide.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorDetail {
     /// Location of the offending field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
     /// Why the field was rejected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Link to documentation about the rule that failed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ErrorDetail { 0 parameter : "parameter" optional, 1 error_message : "error_message"
+    optional, 2 doc_url : "doc_url" optional, }
+);
 /// The renderable content of a placement.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MessagingContent {
     /// Nodes of the message in display order.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nodes: ::std::option::Option<::std::vec::Vec<MessagingNode>>,
 }
+::klarna_runtime::__struct_serde!(MessagingContent { 0 nodes : "nodes" optional, });
 /// One node of a message. A TEXT node carries `value`; an ACTION node carries `label` and usually
 /// `url`; an IMAGE node carries `alt` (the Klarna logo or badge).
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MessagingNode {
     /// Role of the node, for example `TEXT_MAIN`, `ACTION_LEARN_MORE`, `ACTION_OPEN_BUYERS_PROTECTION_LINK`,
     /// `KLARNA_LOGO` or `KLARNA_BADGE` (open set).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<MessagingNodeType>,
     /// Text to show, for TEXT nodes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Target of an ACTION node, kept as a plain string so it round-trips exactly.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Visible label of an ACTION node.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// Alternative text of an IMAGE node.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alt: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    MessagingNode { 0 name : "name" optional, 1 r#type : "type" optional, 2 value :
+    "value" optional, 3 url : "url" optional, 4 label : "label" optional, 5 alt : "alt"
+    optional, }
+);
 /// Kind of a message node.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -135,22 +138,25 @@ pub enum MessagingNodeType {
 /// Messaging API reference (v2/r6, v2/r7). Klarna also documents a success response meaning
 /// "no messaging available for the given parameters"; its status and body are not shown there.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MessagingPlacement {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<MessagingContent>,
 }
+::klarna_runtime::__struct_serde!(
+    MessagingPlacement { 0 content : "content" optional, }
+);
 /// One field that failed validation.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
     /// Location of the offending field in JSON dot notation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
     /// Why the field was rejected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Link to documentation about the rule that failed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ValidationError { 0 parameter : "parameter" optional, 1 reason : "reason" optional, 2
+    doc_url : "doc_url" optional, }
+);

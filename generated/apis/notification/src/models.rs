@@ -4,55 +4,55 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
 /// Postal address.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Address {
     /// First address line.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub street_address: ::std::option::Option<::std::string::String>,
     /// Second address line.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub street_address2: ::std::option::Option<::std::string::String>,
     /// Postal code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// City.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Region, state or province.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    Address { 0 street_address : "street_address" optional, 1 street_address2 :
+    "street_address2" optional, 2 postal_code : "postal_code" optional, 3 city : "city"
+    optional, 4 region : "region" optional, 5 country : "country" optional, }
+);
 /// Payload of `partner.compliance.decision.created`: Klarna made a compliance decision about a
 /// partner account; read it with the compliance decisions API. Inferred shape, so every field is optional.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ComplianceDecisionCreatedEventPayload {
     /// Identifier of the decision.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub decision_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the partner account the decision is about.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_id: ::std::option::Option<::std::string::String>,
     /// Outcome of the decision as Klarna words it (open set).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub decision: ::std::option::Option<::std::string::String>,
     /// When the decision was made.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    ComplianceDecisionCreatedEventPayload { 0 decision_id : "decision_id" optional, 1
+    partner_account_id : "partner_account_id" optional, 2 decision : "decision" optional,
+    3 created_at : "created_at" optional, }
+);
 /// A newly created signing key, including its secret (shown only once).
 #[non_exhaustive]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CreateSigningKeyResponse {
     /// Identifier (KRN) of the signing key; deliveries name it in the `Klarna-Signing-Key-Id` header.
     pub signing_key_id: ::std::string::String,
@@ -64,9 +64,12 @@ pub struct CreateSigningKeyResponse {
     /// When the key was created.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    CreateSigningKeyResponse { 0 signing_key_id : "signing_key_id" required, 1
+    signing_key : "signing_key" required, 2 created_at : "created_at" optional, }
+);
 impl ::std::fmt::Debug for CreateSigningKeyResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateSigningKeyResponse")
@@ -91,7 +94,7 @@ impl CreateSigningKeyResponse {
     }
 }
 /// Settings of a new webhook subscription.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateWebhookRequest {
     /// HTTPS URL (port 443 or 8443) that receives the deliveries. Kept as a plain string so the value
     /// round-trips exactly as sent.
@@ -104,9 +107,13 @@ pub struct CreateWebhookRequest {
     /// Identifier (KRN) of an existing signing key that Klarna will use to sign deliveries.
     pub signing_key_id: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<WebhookStatus>,
 }
+::klarna_runtime::__struct_serde!(
+    CreateWebhookRequest { 0 url : "url" required, 1 event_types : "event_types"
+    required, 2 event_version : "event_version" required, 3 signing_key_id :
+    "signing_key_id" required, 4 status : "status" optional, }
+);
 impl CreateWebhookRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -128,64 +135,64 @@ impl CreateWebhookRequest {
 /// ISO 4217 currency code in upper case.
 pub type Currency = ::std::string::String;
 /// Customer details shared by Klarna after the customer approved sharing them.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerProfile {
     /// Given (first) name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub given_name: ::std::option::Option<::std::string::String>,
     /// Family (last) name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub family_name: ::std::option::Option<::std::string::String>,
     /// Email address.
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// When Klarna last verified the email address.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_last_verified_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// When Klarna last verified the phone number.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_last_verified_at: ::std::option::Option<::klarna_runtime::DateTime>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub national_identification: ::std::option::Option<NationalIdentification>,
 }
+::klarna_runtime::__struct_serde!(
+    CustomerProfile { 0 given_name : "given_name" optional, 1 family_name : "family_name"
+    optional, 2 email : "email" optional, 3 email_last_verified_at :
+    "email_last_verified_at" optional, 4 phone : "phone" optional, 5
+    phone_last_verified_at : "phone_last_verified_at" optional, 6 address : "address"
+    optional, 7 national_identification : "national_identification" optional, }
+);
 /// Payload of `identity.customer-token.state-change.revoked`: a customer token can no longer be
 /// used (revoked by the partner, the customer or Klarna). Inferred shape, so every field is optional.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct CustomerTokenRevokedEventPayload {
     /// The revoked customer token.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token: ::std::option::Option<::std::string::String>,
     /// The partner's own reference of the revoked token, as returned by the revoke call.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token_reference: ::std::option::Option<::std::string::String>,
     /// New state of the token.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<CustomerTokenRevokedEventPayloadState>,
     /// When the token was revoked.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub revoked_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    CustomerTokenRevokedEventPayload { 0 customer_token : "customer_token" optional, 1
+    customer_token_reference : "customer_token_reference" optional, 2 state : "state"
+    optional, 3 revoked_at : "revoked_at" optional, }
+);
 impl ::std::fmt::Debug for CustomerTokenRevokedEventPayload {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CustomerTokenRevokedEventPayload")
@@ -209,7 +216,7 @@ pub enum CustomerTokenRevokedEventPayloadState {
     CustomerTokenRevokedEventPayloadState { Revoked => "REVOKED", }
 );
 /// Error body Klarna returns with 4xx and 5xx responses.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorBody {
     /// Unique identifier of this error occurrence (a UUID); quote it when contacting Klarna.
     pub error_id: ::std::string::String,
@@ -223,15 +230,18 @@ pub struct ErrorBody {
     /// Human-readable explanation for developers; not meant to be shown to customers.
     pub error_message: ::std::string::String,
     /// Link to documentation about the error, when Klarna provides one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
     /// Per-field validation problems, when the request failed validation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_errors: ::std::option::Option<::std::vec::Vec<ValidationError>>,
     /// Per-field problems in the alternative shape shown in Klarna's error-handling guide.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
 }
+::klarna_runtime::__struct_serde!(
+    ErrorBody { 0 error_id : "error_id" required, 1 error_type : "error_type" required, 2
+    error_code : "error_code" required, 3 error_message : "error_message" required, 4
+    doc_url : "doc_url" optional, 5 validation_errors : "validation_errors" optional, 6
+    errors : "errors" optional, }
+);
 impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -272,18 +282,19 @@ pub enum ErrorBodyErrorType {
     ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
 );
 /// One field-level problem, as shaped in Klarna's error-handling guide.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorDetail {
     /// Location of the offending field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
     /// Why the field was rejected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Link to documentation about the rule that failed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ErrorDetail { 0 parameter : "parameter" optional, 1 error_message : "error_message"
+    optional, 2 doc_url : "doc_url" optional, }
+);
 /// Type of a delivered webhook event (release r2512, event version v2): the types the request
 /// collection subscribes to, plus the dispute types of the newer dispute flow that Klarna's dispute
 /// guide names (`initiated`, `representment`, `arbitration`). Subscriptions may also use
@@ -406,18 +417,20 @@ pub enum EventType {
     "payment.dispute.state-change.arbitration", }
 );
 /// Customer information attached to a completed payment request.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct KlarnaCustomer {
     /// Customer token issued when tokenization was requested. Not seen in any webhook payload source;
     /// the read-payment-request call exposes tokens under `state_context`.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_profile: ::std::option::Option<CustomerProfile>,
 }
+::klarna_runtime::__struct_serde!(
+    KlarnaCustomer { 0 customer_token : "customer_token" optional, 1 customer_profile :
+    "customer_profile" optional, }
+);
 impl ::std::fmt::Debug for KlarnaCustomer {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("KlarnaCustomer")
@@ -428,11 +441,14 @@ impl ::std::fmt::Debug for KlarnaCustomer {
 }
 /// All signing keys of the account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListSigningKeysResponse {
     /// The signing keys, without secrets.
     pub signing_keys: ::std::vec::Vec<SigningKey>,
 }
+::klarna_runtime::__struct_serde!(
+    ListSigningKeysResponse { 0 signing_keys : "signing_keys" required, }
+);
 impl ListSigningKeysResponse {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -442,11 +458,14 @@ impl ListSigningKeysResponse {
 }
 /// All webhooks of the account.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListWebhooksResponse {
     /// The webhooks.
     pub webhooks: ::std::vec::Vec<Webhook>,
 }
+::klarna_runtime::__struct_serde!(
+    ListWebhooksResponse { 0 webhooks : "webhooks" required, }
+);
 impl ListWebhooksResponse {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -455,35 +474,39 @@ impl ListWebhooksResponse {
     }
 }
 /// A national identification number and the country that issued it.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct NationalIdentification {
     /// The identification number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 code of the issuing country.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    NationalIdentification { 0 number : "number" optional, 1 country : "country"
+    optional, }
+);
 /// Payload of `partner.account.change.created`: Klarna recorded a change to a partner account's
 /// data. Inferred shape, so every field is optional.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PartnerAccountChangeCreatedEventPayload {
     /// Identifier (KRN) of the changed partner account.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_id: ::std::option::Option<::std::string::String>,
     /// Identifier of the recorded change.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub change_id: ::std::option::Option<::std::string::String>,
     /// Names of the account fields that changed.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub changed_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::klarna_runtime::__struct_serde!(
+    PartnerAccountChangeCreatedEventPayload { 0 partner_account_id : "partner_account_id"
+    optional, 1 change_id : "change_id" optional, 2 changed_fields : "changed_fields"
+    optional, }
+);
 /// Lifecycle state of a partner account; only Klarna changes it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -503,109 +526,108 @@ pub enum PartnerAccountState {
 );
 /// Payload of `partner.account.state-change.operational`: an onboarded partner account became able
 /// to transact. Inferred shape, so every field is optional.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PartnerAccountStateChangeEventPayload {
     /// Identifier (KRN) of the partner account.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the account.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partner_account_reference: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PartnerAccountState>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<PartnerAccountState>,
 }
+::klarna_runtime::__struct_serde!(
+    PartnerAccountStateChangeEventPayload { 0 partner_account_id : "partner_account_id"
+    optional, 1 partner_account_reference : "partner_account_reference" optional, 2 state
+    : "state" optional, 3 previous_state : "previous_state" optional, }
+);
 /// Amount and origin of a dispute.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeDetails {
     /// Disputed amount in minor units of the settlement currency.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Who opened the dispute, for example `CUSTOMER` (open set).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentDisputeDetails { 0 dispute_amount : "dispute_amount" optional, 1 currency :
+    "currency" optional, 2 created_by : "created_by" optional, }
+);
 /// Payload of `payment.dispute.*` events: a dispute changed state, opened an appeal window or got a
 /// later deadline. Klarna's dispute guide shows `payment_dispute_id`, `dispute_reason`, `state`,
 /// `payment_transaction_id` and `payment_transaction_reference`; the other fields are only seen in
 /// the dispute resource or in an SDK generated from the Disputes v4 specification, so they are
 /// marked inferred. No field is required.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeEventPayload {
     /// Identifier (KRN) of the dispute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_dispute_id: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_reason: ::std::option::Option<PaymentDisputeReason>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentDisputeState>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<PaymentDisputeState>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_context: ::std::option::Option<PaymentDisputeStateContext>,
     /// Identifier (KRN) of the disputed transaction.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the disputed transaction.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
     /// Customer-facing order number of the disputed purchase.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_reference: ::std::option::Option<::std::string::String>,
     /// Identifier of the payment product instance the dispute belongs to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_product_instance_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the disputed capture, when the dispute concerns one capture.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_id: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_details: ::std::option::Option<PaymentDisputeDetails>,
     /// Final outcome on a closed dispute, `WON` or `LOST` for the partner (open set).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_outcome: ::std::option::Option<::std::string::String>,
     /// When the dispute was opened.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the dispute last changed.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the dispute was closed, if it is.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub closed_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentDisputeEventPayload { 0 payment_dispute_id : "payment_dispute_id" optional, 1
+    dispute_reason : "dispute_reason" optional, 2 state : "state" optional, 3
+    previous_state : "previous_state" optional, 4 state_context : "state_context"
+    optional, 5 payment_transaction_id : "payment_transaction_id" optional, 6
+    payment_transaction_reference : "payment_transaction_reference" optional, 7
+    purchase_reference : "purchase_reference" optional, 8 payment_product_instance_id :
+    "payment_product_instance_id" optional, 9 payment_capture_id : "payment_capture_id"
+    optional, 10 dispute_details : "dispute_details" optional, 11 dispute_outcome :
+    "dispute_outcome" optional, 12 created_at : "created_at" optional, 13 updated_at :
+    "updated_at" optional, 14 closed_at : "closed_at" optional, }
+);
 /// Why the customer (or Klarna) disputes the purchase.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -681,33 +703,37 @@ pub enum PaymentDisputeState {
     Closed => "CLOSED", }
 );
 /// Details that belong to the dispute's current state, such as a pending evidence request.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeStateContext {
     /// What kind of evidence Klarna asks the partner for (open set).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub evidence_request_type: ::std::option::Option<::std::string::String>,
     /// Deadline for answering the evidence request.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub evidence_response_deadline_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentDisputeStateContext { 0 evidence_request_type : "evidence_request_type"
+    optional, 1 evidence_response_deadline_at : "evidence_response_deadline_at" optional,
+    }
+);
 /// Funding of a transaction made with a non-guaranteed product.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentFunding {
     /// Whether Klarna guarantees the funds.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<PaymentFundingType>,
     /// Funding state.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentFundingState>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentFunding { 0 r#type : "type" optional, 1 state : "state" optional, }
+);
 /// Funding state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -727,30 +753,31 @@ pub enum PaymentFundingState {
 );
 /// Payload of `payment.funding.state-change.*` events (non-guaranteed Pay in Full): the funds of a
 /// transaction arrived or did not arrive in time. Inferred shape, so every field is optional.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentFundingStateChangeEventPayload {
     /// Identifier (KRN) of the transaction whose funding changed.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the transaction.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_funding: ::std::option::Option<PaymentFunding>,
     /// Funded amount in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentFundingStateChangeEventPayload { 0 payment_transaction_id :
+    "payment_transaction_id" optional, 1 payment_transaction_reference :
+    "payment_transaction_reference" optional, 2 payment_funding : "payment_funding"
+    optional, 3 amount : "amount" optional, 4 currency : "currency" optional, }
+);
 /// Whether Klarna guarantees the funds.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -792,54 +819,53 @@ pub enum PaymentRequestState {
 /// Payload of `payment.request.state-change.*` events: the payment request moved to a new state. On
 /// COMPLETED it carries the token needed for final authorization and, when collected, customer and
 /// shipping details.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct PaymentRequestStateChangeEventPayload {
     /// Identifier (KRN) of the payment request.
     pub payment_request_id: ::std::string::String,
     /// Partner's own reference for the payment request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
     pub state: PaymentRequestState,
     /// Why the request reached its state, when Klarna gives a reason (open set).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_reason: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<PaymentRequestState>,
     /// Identifier (KRN) of the payment transaction created from the request, once there is one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Token for the final authorization call, present once the request is COMPLETED.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub klarna_network_session_token: ::std::option::Option<::std::string::String>,
     /// Legacy one-hour token for final authorization; new integrations use `klarna_network_session_token`.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_token: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub klarna_customer: ::std::option::Option<KlarnaCustomer>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping: ::std::option::Option<Shipping>,
     /// Amount of the payment request in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// When the payment request expires.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentRequestStateChangeEventPayload { 0 payment_request_id : "payment_request_id"
+    required, 1 payment_request_reference : "payment_request_reference" optional, 2 state
+    : "state" required, 3 state_reason : "state_reason" optional, 4 previous_state :
+    "previous_state" optional, 5 payment_transaction_id : "payment_transaction_id"
+    optional, 6 klarna_network_session_token : "klarna_network_session_token" optional, 7
+    payment_token : "payment_token" optional, 8 klarna_customer : "klarna_customer"
+    optional, 9 shipping : "shipping" optional, 10 amount : "amount" optional, 11
+    currency : "currency" optional, 12 expires_at : "expires_at" optional, }
+);
 impl ::std::fmt::Debug for PaymentRequestStateChangeEventPayload {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PaymentRequestStateChangeEventPayload")
@@ -889,132 +915,133 @@ impl PaymentRequestStateChangeEventPayload {
 /// Payload of `payment.request.updated`: details of a payment request changed without a state
 /// change. No source shows this payload; its shape is copied from the state-change payload and
 /// every field is optional.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentRequestUpdatedEventPayload {
     /// Identifier (KRN) of the payment request.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the payment request.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentRequestState>,
     /// Updated amount in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub klarna_customer: ::std::option::Option<KlarnaCustomer>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping: ::std::option::Option<Shipping>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentRequestUpdatedEventPayload { 0 payment_request_id : "payment_request_id"
+    optional, 1 payment_request_reference : "payment_request_reference" optional, 2 state
+    : "state" optional, 3 amount : "amount" optional, 4 currency : "currency" optional, 5
+    klarna_customer : "klarna_customer" optional, 6 shipping : "shipping" optional, }
+);
 /// Payload of `payment.transaction.captured`. Inferred shape, so every field is optional.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentTransactionCapturedEventPayload {
     /// Identifier (KRN) of the captured transaction.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the new capture.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the capture.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_reference: ::std::option::Option<::std::string::String>,
     /// Captured amount in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub capture_amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// When the capture was made.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub captured_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentTransactionCapturedEventPayload { 0 payment_transaction_id :
+    "payment_transaction_id" optional, 1 payment_capture_id : "payment_capture_id"
+    optional, 2 payment_capture_reference : "payment_capture_reference" optional, 3
+    capture_amount : "capture_amount" optional, 4 currency : "currency" optional, 5
+    captured_at : "captured_at" optional, }
+);
 /// Payload of `payment.transaction.chargeback`. Inferred shape, so every field is optional.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentTransactionChargebackEventPayload {
     /// Identifier (KRN) of the transaction charged back.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the chargeback; read it with the payment API.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_chargeback_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the dispute behind the chargeback, if any.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_dispute_id: ::std::option::Option<::std::string::String>,
     /// Charged-back amount in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chargeback_amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentTransactionChargebackEventPayload { 0 payment_transaction_id :
+    "payment_transaction_id" optional, 1 payment_chargeback_id : "payment_chargeback_id"
+    optional, 2 payment_dispute_id : "payment_dispute_id" optional, 3 chargeback_amount :
+    "chargeback_amount" optional, 4 currency : "currency" optional, }
+);
 /// Payload of `payment.transaction.refunded`. Inferred shape, so every field is optional.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentTransactionRefundedEventPayload {
     /// Identifier (KRN) of the refunded transaction.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the new refund.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_refund_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the refund.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_refund_reference: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the capture refunded, when the refund targeted one capture.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_id: ::std::option::Option<::std::string::String>,
     /// Refunded amount in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// When the refund was made.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refunded_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentTransactionRefundedEventPayload { 0 payment_transaction_id :
+    "payment_transaction_id" optional, 1 payment_refund_id : "payment_refund_id"
+    optional, 2 payment_refund_reference : "payment_refund_reference" optional, 3
+    payment_capture_id : "payment_capture_id" optional, 4 refund_amount : "refund_amount"
+    optional, 5 currency : "currency" optional, 6 refunded_at : "refunded_at" optional, }
+);
 /// Lifecycle state of a payment transaction.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1036,79 +1063,78 @@ pub enum PaymentTransactionState {
 );
 /// Payload of `payment.transaction.state-change.*` events: a payment transaction moved to a new
 /// state. Inferred shape, so every field is optional.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentTransactionStateChangeEventPayload {
     /// Identifier (KRN) of the payment transaction.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the transaction.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the payment request that led to the transaction, if any.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_id: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentTransactionState>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<PaymentTransactionState>,
     /// Authorized amount in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// Amount captured so far in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub captured_amount: ::std::option::Option<i64>,
     /// Amount refunded so far in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refunded_amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// When the remaining authorization expires.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentTransactionStateChangeEventPayload { 0 payment_transaction_id :
+    "payment_transaction_id" optional, 1 payment_transaction_reference :
+    "payment_transaction_reference" optional, 2 payment_request_id : "payment_request_id"
+    optional, 3 state : "state" optional, 4 previous_state : "previous_state" optional, 5
+    amount : "amount" optional, 6 captured_amount : "captured_amount" optional, 7
+    refunded_amount : "refunded_amount" optional, 8 currency : "currency" optional, 9
+    expires_at : "expires_at" optional, }
+);
 /// Payload of `settlement.payout.*` events: the payout of a settlement was processed, confirmed or
 /// failed. Inferred shape, so every field is optional.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SettlementPayoutEventPayload {
     /// Identifier of the settlement paid out.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_id: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SettlementPayoutStatus>,
     /// Reference of the bank account the payout went to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payout_bank_account_reference: ::std::option::Option<::std::string::String>,
     /// Paid-out amount in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
 }
+::klarna_runtime::__struct_serde!(
+    SettlementPayoutEventPayload { 0 settlement_id : "settlement_id" optional, 1 status :
+    "status" optional, 2 payout_bank_account_reference : "payout_bank_account_reference"
+    optional, 3 amount : "amount" optional, 4 currency : "currency" optional, }
+);
 /// Status of a settlement payout. Only PROCESSED appears in examples; the others mirror the event names.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1128,98 +1154,104 @@ pub enum SettlementPayoutStatus {
 );
 /// Payload of `settlement.report.*` events: a settlement report was generated or delivered to the
 /// partner's SFTP folder. Inferred shape, so every field is optional.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SettlementReportEventPayload {
     /// Identifier of the settlement; fetch details or the CSV with the settlements API.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the acquiring account the settlement belongs to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
     /// Start of the settled period.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval_start: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the settled period.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval_end: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Name of the report file, for SFTP deliveries.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file_name: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    SettlementReportEventPayload { 0 settlement_id : "settlement_id" optional, 1
+    payment_acquiring_account_id : "payment_acquiring_account_id" optional, 2
+    interval_start : "interval_start" optional, 3 interval_end : "interval_end" optional,
+    4 currency : "currency" optional, 5 file_name : "file_name" optional, }
+);
 /// Shipping recipient, address and option chosen in the Klarna purchase journey.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Shipping {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recipient: ::std::option::Option<ShippingRecipient>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_option: ::std::option::Option<ShippingOption>,
     /// Partner's own reference of the shipping option.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_reference: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    Shipping { 0 recipient : "recipient" optional, 1 address : "address" optional, 2
+    shipping_option : "shipping_option" optional, 3 shipping_reference :
+    "shipping_reference" optional, }
+);
 /// The shipping option the customer chose in the Klarna purchase journey.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ShippingOption {
     /// Kind of delivery (open set, for example to an address or a pick-up point).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_type: ::std::option::Option<::std::string::String>,
     /// Further attributes of the delivery kind.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_type_attributes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Carrier that delivers the shipment.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_carrier: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ShippingOption { 0 shipping_type : "shipping_type" optional, 1
+    shipping_type_attributes : "shipping_type_attributes" optional, 2 shipping_carrier :
+    "shipping_carrier" optional, }
+);
 /// Person who receives a shipment.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ShippingRecipient {
     /// Given (first) name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub given_name: ::std::option::Option<::std::string::String>,
     /// Family (last) name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub family_name: ::std::option::Option<::std::string::String>,
     /// Email address.
     ///
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ShippingRecipient { 0 given_name : "given_name" optional, 1 family_name :
+    "family_name" optional, 2 email : "email" optional, 3 phone : "phone" optional, }
+);
 /// A signing key as listed or read after creation; the secret is not included.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SigningKey {
     /// Identifier (KRN) of the signing key.
     pub signing_key_id: ::std::string::String,
     /// When the key was created; seen only in the creation response, so inferred here.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    SigningKey { 0 signing_key_id : "signing_key_id" required, 1 created_at :
+    "created_at" optional, }
+);
 impl SigningKey {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1231,14 +1263,17 @@ impl SigningKey {
     }
 }
 /// Which sample event Klarna should deliver to the webhook.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SimulateWebhookRequest {
     #[allow(missing_docs)]
     pub event_type: EventType,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_version: ::std::option::Option<WebhookEventVersion>,
 }
+::klarna_runtime::__struct_serde!(
+    SimulateWebhookRequest { 0 event_type : "event_type" required, 1 event_version :
+    "event_version" optional, }
+);
 impl SimulateWebhookRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1250,40 +1285,41 @@ impl SimulateWebhookRequest {
     }
 }
 /// Webhook settings to change; omitted fields stay as they are.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateWebhookRequest {
     /// New HTTPS URL (port 443 or 8443) for the deliveries.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// New list of event types or wildcard patterns; it replaces the current list.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_version: ::std::option::Option<WebhookEventVersion>,
     /// Identifier (KRN) of the signing key to use from now on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signing_key_id: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<WebhookStatus>,
 }
+::klarna_runtime::__struct_serde!(
+    UpdateWebhookRequest { 0 url : "url" optional, 1 event_types : "event_types"
+    optional, 2 event_version : "event_version" optional, 3 signing_key_id :
+    "signing_key_id" optional, 4 status : "status" optional, }
+);
 /// One field that failed validation.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
     /// Location of the offending field in JSON dot notation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
     /// Why the field was rejected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Link to documentation about the rule that failed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ValidationError { 0 parameter : "parameter" optional, 1 reason : "reason" optional, 2
+    doc_url : "doc_url" optional, }
+);
 /// A webhook subscription as stored by Klarna.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Webhook {
     /// Identifier (KRN) Klarna assigned to the webhook.
     pub webhook_id: ::std::string::String,
@@ -1300,14 +1336,18 @@ pub struct Webhook {
     /// When the webhook was created.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the webhook was last changed; not seen in any source.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    Webhook { 0 webhook_id : "webhook_id" required, 1 url : "url" required, 2 event_types
+    : "event_types" required, 3 event_version : "event_version" required, 4
+    signing_key_id : "signing_key_id" required, 5 status : "status" required, 6
+    created_at : "created_at" optional, 7 updated_at : "updated_at" optional, }
+);
 impl Webhook {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1335,7 +1375,7 @@ impl Webhook {
 /// `Klarna-Signature` header against the raw body before parsing it, and answer at once with 200,
 /// 201, 202 or 204; any other answer or a timeout makes Klarna retry (10 s, 2 min, 15 min, 3 h, 6 h,
 /// 12 h). Unknown top-level keys may appear and should be ignored.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookEvent {
     #[allow(missing_docs)]
     pub metadata: WebhookEventMetadata,
@@ -1344,6 +1384,9 @@ pub struct WebhookEvent {
     /// raw object for types it does not know.
     pub payload: ::serde_json::Value,
 }
+::klarna_runtime::__struct_serde!(
+    WebhookEvent { 0 metadata : "metadata" required, 1 payload : "payload" required, }
+);
 impl WebhookEvent {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1352,7 +1395,7 @@ impl WebhookEvent {
     }
 }
 /// Delivery information common to all events.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookEventMetadata {
     #[allow(missing_docs)]
     pub event_type: EventType,
@@ -1368,29 +1411,31 @@ pub struct WebhookEventMetadata {
     /// an SDK generated from the Disputes v4 specification.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the partner account the event is about.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject_account_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the account that owns the webhook, typically the Acquiring Partner.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recipient_account_id: ::std::option::Option<::std::string::String>,
     /// Identifier of the product instance the event concerns; absent on account-level events.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product_instance_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the webhook this delivery belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_id: ::std::option::Option<::std::string::String>,
     /// True for events from the live environment, false for the test environment.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub live: ::std::option::Option<bool>,
     /// Merchant identifier seen in an older dispute event model; uncertain for Klarna Network v2.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_id: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    WebhookEventMetadata { 0 event_type : "event_type" required, 1 event_id : "event_id"
+    required, 2 event_version : "event_version" required, 3 occurred_at : "occurred_at"
+    required, 4 correlation_id : "correlation_id" optional, 5 subject_account_id :
+    "subject_account_id" optional, 6 recipient_account_id : "recipient_account_id"
+    optional, 7 product_instance_id : "product_instance_id" optional, 8 webhook_id :
+    "webhook_id" optional, 9 live : "live" optional, 10 merchant_id : "merchant_id"
+    optional, }
+);
 impl WebhookEventMetadata {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]

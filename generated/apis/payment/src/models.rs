@@ -4,51 +4,54 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
 /// Acquiring settings that apply to this payment.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AcquiringConfig {
     /// Identifier (KRN) of the payment account of the partner to book the payment on.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_account_id: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settlement_currency: ::std::option::Option<Currency>,
 }
+::klarna_runtime::__struct_serde!(
+    AcquiringConfig { 0 payment_account_id : "payment_account_id" optional, 1
+    settlement_currency : "settlement_currency" optional, }
+);
 /// A postal address.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Address {
     /// Street name and house number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub street_address: ::std::option::Option<::std::string::String>,
     /// Additional address line, such as apartment or floor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub street_address2: ::std::option::Option<::std::string::String>,
     /// Postal or ZIP code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// City or town.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// State, province or region, where the country uses one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     /// Country as an ISO 3166-1 alpha-2 code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    Address { 0 street_address : "street_address" optional, 1 street_address2 :
+    "street_address2" optional, 2 postal_code : "postal_code" optional, 3 city : "city"
+    optional, 4 region : "region" optional, 5 country : "country" optional, }
+);
 /// The partner's appeal against a preliminary dispute decision (inferred shape).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AppealPaymentDisputeRequest {
     /// Why the decision should be reconsidered.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_information: ::std::option::Option<::std::string::String>,
     /// Uploaded attachments that support the appeal.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<
         ::std::vec::Vec<PaymentDisputeAttachmentReference>,
     >,
 }
+::klarna_runtime::__struct_serde!(
+    AppealPaymentDisputeRequest { 0 additional_information : "additional_information"
+    optional, 1 attachments : "attachments" optional, }
+);
 /// Outcome of an authorization.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -67,38 +70,39 @@ pub enum AuthorizationResult {
     Declined => "DECLINED", }
 );
 /// Body of an authorization call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizePaymentRequest {
     /// Identifier (KRN) of the completed payment request that a final authorization finishes; Klarna's final-authorization guide sends it together with the Klarna-Network-Session-Token header.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_id: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
     pub currency: Currency,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_payment_transaction: ::std::option::Option<RequestPaymentTransaction>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_customer_token: ::std::option::Option<RequestCustomerToken>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub step_up_config: ::std::option::Option<StepUpConfig>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub acquiring_config: ::std::option::Option<AcquiringConfig>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interoperability_data: ::std::option::Option<InteroperabilityData>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub point_of_checkout: ::std::option::Option<PointOfCheckout>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub point_of_transaction: ::std::option::Option<PointOfTransaction>,
 }
+::klarna_runtime::__struct_serde!(
+    AuthorizePaymentRequest { 0 payment_request_id : "payment_request_id" optional, 1
+    currency : "currency" required, 2 request_payment_transaction :
+    "request_payment_transaction" optional, 3 request_customer_token :
+    "request_customer_token" optional, 4 supplementary_purchase_data :
+    "supplementary_purchase_data" optional, 5 step_up_config : "step_up_config" optional,
+    6 acquiring_config : "acquiring_config" optional, 7 interoperability_data :
+    "interoperability_data" optional, 8 point_of_checkout : "point_of_checkout" optional,
+    9 point_of_transaction : "point_of_transaction" optional, }
+);
 impl AuthorizePaymentRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -119,36 +123,41 @@ impl AuthorizePaymentRequest {
 }
 /// Result of an authorization call.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AuthorizePaymentResponse {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_response: ::std::option::Option<PaymentTransactionResponse>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request: ::std::option::Option<PaymentRequest>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token_response: ::std::option::Option<CustomerTokenResponse>,
 }
+::klarna_runtime::__struct_serde!(
+    AuthorizePaymentResponse { 0 payment_transaction_response :
+    "payment_transaction_response" optional, 1 payment_request : "payment_request"
+    optional, 2 customer_token_response : "customer_token_response" optional, }
+);
 /// Body of a capture call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CapturePaymentTransactionRequest {
     /// Amount to capture, in minor units.
     pub capture_amount: i64,
     /// Partner's reference of the capture.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_reference: ::std::option::Option<::std::string::String>,
     /// What to do with the authorized amount left after this capture, e.g. RELEASE it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remaining_authorization: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_capture_data: ::std::option::Option<SupplementaryCaptureData>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
 }
+::klarna_runtime::__struct_serde!(
+    CapturePaymentTransactionRequest { 0 capture_amount : "capture_amount" required, 1
+    payment_capture_reference : "payment_capture_reference" optional, 2
+    remaining_authorization : "remaining_authorization" optional, 3
+    supplementary_capture_data : "supplementary_capture_data" optional, 4
+    supplementary_purchase_data : "supplementary_purchase_data" optional, }
+);
 impl CapturePaymentTransactionRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -163,22 +172,23 @@ impl CapturePaymentTransactionRequest {
     }
 }
 /// Description of a store that is not onboarded with Klarna.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CheckoutStore {
     /// Partner's reference of the store.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_reference: ::std::option::Option<::std::string::String>,
     /// Kind of store; PHYSICAL_STORE marks an in-store purchase.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<CheckoutStoreType>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
 }
+::klarna_runtime::__struct_serde!(
+    CheckoutStore { 0 store_reference : "store_reference" optional, 1 r#type : "type"
+    optional, 2 address : "address" optional, }
+);
 /// Kind of store; PHYSICAL_STORE marks an in-store purchase.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -197,51 +207,51 @@ pub enum CheckoutStoreType {
     MobileApp => "MOBILE_APP", }
 );
 /// Body of a create payment request call.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreatePaymentRequestRequest {
     #[allow(missing_docs)]
     pub currency: Currency,
     /// Amount of the purchase in minor units; left out when the request only asks for a customer token.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// Partner's reference of the payment session, repeated in payment request webhooks.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
     /// Payment option to pre-select in the purchase journey.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_option_id: ::std::option::Option<::std::string::String>,
     /// Codes of payment program enablements (for example special financing) to apply.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_program_enablement_codes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_config: ::std::option::Option<ShippingConfig>,
     /// Customer profile data to collect; returned in state_context.klarna_customer once COMPLETED.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub collect_customer_profile: ::std::option::Option<
         ::std::vec::Vec<CustomerProfileScope>,
     >,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_customer_token: ::std::option::Option<RequestCustomerToken>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub acquiring_config: ::std::option::Option<AcquiringConfig>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interoperability_data: ::std::option::Option<InteroperabilityData>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub point_of_checkout: ::std::option::Option<PointOfCheckout>,
 }
+::klarna_runtime::__struct_serde!(
+    CreatePaymentRequestRequest { 0 currency : "currency" required, 1 amount : "amount"
+    optional, 2 payment_request_reference : "payment_request_reference" optional, 3
+    supplementary_purchase_data : "supplementary_purchase_data" optional, 4
+    customer_interaction_config : "customer_interaction_config" optional, 5
+    payment_option_id : "payment_option_id" optional, 6 payment_program_enablement_codes
+    : "payment_program_enablement_codes" optional, 7 shipping_config : "shipping_config"
+    optional, 8 collect_customer_profile : "collect_customer_profile" optional, 9
+    request_customer_token : "request_customer_token" optional, 10 acquiring_config :
+    "acquiring_config" optional, 11 interoperability_data : "interoperability_data"
+    optional, 12 point_of_checkout : "point_of_checkout" optional, }
+);
 impl CreatePaymentRequestRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -266,172 +276,173 @@ impl CreatePaymentRequestRequest {
 /// Three-letter ISO 4217 currency code.
 pub type Currency = ::std::string::String;
 /// The customer making the purchase, as known to the partner.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Customer {
     /// Given (first) name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub given_name: ::std::option::Option<::std::string::String>,
     /// Family (last) name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub family_name: ::std::option::Option<::std::string::String>,
     /// Email address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// When the partner last verified the email address.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_last_verified_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Phone number including the country calling code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// When the partner last verified the phone number.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_last_verified_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Date of birth (YYYY-MM-DD).
     ///
     /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::klarna_runtime::Date>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_account: ::std::option::Option<CustomerAccount>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_device: ::std::option::Option<CustomerDevice>,
 }
+::klarna_runtime::__struct_serde!(
+    Customer { 0 given_name : "given_name" optional, 1 family_name : "family_name"
+    optional, 2 email : "email" optional, 3 email_last_verified_at :
+    "email_last_verified_at" optional, 4 phone : "phone" optional, 5
+    phone_last_verified_at : "phone_last_verified_at" optional, 6 date_of_birth :
+    "date_of_birth" optional, 7 address : "address" optional, 8 customer_account :
+    "customer_account" optional, 9 customer_device : "customer_device" optional, }
+);
 /// The customer's account at the partner.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerAccount {
     /// Partner's identifier of the customer account.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_identifier: ::std::option::Option<::std::string::String>,
     /// Loyalty tier of the customer at the partner, e.g. HIGH.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub loyalty_level: ::std::option::Option<::std::string::String>,
     /// When the account was created.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the account was last changed.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_login: ::std::option::Option<CustomerLastLogin>,
     /// Summary of the customer's earlier purchases at the partner, per payment method.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_history: ::std::option::Option<::std::vec::Vec<PurchaseHistory>>,
     /// Summary of earlier purchases made from the same device, per payment method.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_purchase_history: ::std::option::Option<::std::vec::Vec<PurchaseHistory>>,
 }
+::klarna_runtime::__struct_serde!(
+    CustomerAccount { 0 account_identifier : "account_identifier" optional, 1
+    loyalty_level : "loyalty_level" optional, 2 created_at : "created_at" optional, 3
+    updated_at : "updated_at" optional, 4 last_login : "last_login" optional, 5
+    purchase_history : "purchase_history" optional, 6 device_purchase_history :
+    "device_purchase_history" optional, }
+);
 /// The device the customer uses for the purchase.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerDevice {
     /// Identifier of the partner's app, when the purchase is made in an app.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_identifier: ::std::option::Option<::std::string::String>,
     /// Identifier of the device.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub device_identifier: ::std::option::Option<::std::string::String>,
     /// User agent of the browser or app.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
     /// IP address of the device.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub geolocation: ::std::option::Option<Geolocation>,
 }
+::klarna_runtime::__struct_serde!(
+    CustomerDevice { 0 app_identifier : "app_identifier" optional, 1 device_identifier :
+    "device_identifier" optional, 2 user_agent : "user_agent" optional, 3 ip_address :
+    "ip_address" optional, 4 geolocation : "geolocation" optional, }
+);
 /// Evidence the customer supplied for a dispute.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerEvidence {
     /// Identifier (KRN) of this piece of customer evidence.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_dispute_customer_evidence_id: ::std::option::Option<
         ::std::string::String,
     >,
     /// When the customer supplied it.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// The customer's statement.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     /// Files the customer supplied; download them with the attachment download operation.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<
         ::std::vec::Vec<PaymentDisputeAttachmentReference>,
     >,
 }
+::klarna_runtime::__struct_serde!(
+    CustomerEvidence { 0 payment_dispute_customer_evidence_id :
+    "payment_dispute_customer_evidence_id" optional, 1 created_at : "created_at"
+    optional, 2 comment : "comment" optional, 3 attachments : "attachments" optional, }
+);
 /// How to send the customer into the purchase journey of this request.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerInteraction {
     /// The interaction method in use.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<CustomerInteractionMethod>,
     /// Identifier (KRN) of the payment request, for starting the journey with Klarna's SDKs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_id: ::std::option::Option<::std::string::String>,
     /// Link that starts the purchase journey.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_url: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub qr_code: ::std::option::Option<QrCode>,
 }
+::klarna_runtime::__struct_serde!(
+    CustomerInteraction { 0 method : "method" optional, 1 payment_request_id :
+    "payment_request_id" optional, 2 payment_request_url : "payment_request_url"
+    optional, 3 qr_code : "qr_code" optional, }
+);
 /// How the customer is taken to and brought back from the Klarna purchase journey.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerInteractionConfig {
     /// How the journey is started: HANDOVER (redirect or app handover to payment_request_url) or QR_CODE (the customer scans a code, e.g. in a store).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<CustomerInteractionConfigMethod>,
     /// Web page the customer returns to after the journey. It may contain the placeholders {klarna.payment_request.id}, {klarna.payment_request.state}, {klarna.payment_request.payment_token} and {klarna.payment_request.payment_request_reference}, which Klarna fills in.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub return_url: ::std::option::Option<::std::string::String>,
     /// URL or deep link that brings the customer back to the partner's app after a handover to another app.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_return_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    CustomerInteractionConfig { 0 method : "method" optional, 1 return_url : "return_url"
+    optional, 2 app_return_url : "app_return_url" optional, }
+);
 /// How the journey is started: HANDOVER (redirect or app handover to payment_request_url) or QR_CODE (the customer scans a code, e.g. in a store).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -461,58 +472,58 @@ pub enum CustomerInteractionMethod {
     CustomerInteractionMethod { Handover => "HANDOVER", QrCode => "QR_CODE", }
 );
 /// The customer's most recent login at the partner.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerLastLogin {
     /// When the login happened.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub occurred_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// How the customer authenticated, e.g. WEBAUTHN_PASSKEY.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub login_method: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    CustomerLastLogin { 0 occurred_at : "occurred_at" optional, 1 login_method :
+    "login_method" optional, }
+);
 /// Customer profile data collected in the journey, as requested in collect_customer_profile.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerProfile {
     /// Given (first) name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub given_name: ::std::option::Option<::std::string::String>,
     /// Family (last) name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub family_name: ::std::option::Option<::std::string::String>,
     /// Email address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// When Klarna last verified the email address.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_last_verified_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// When Klarna last verified the phone number.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_last_verified_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Preferred locale, e.g. en-US.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// Country, ISO 3166-1 alpha-2.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub national_identification: ::std::option::Option<NationalIdentification>,
 }
+::klarna_runtime::__struct_serde!(
+    CustomerProfile { 0 given_name : "given_name" optional, 1 family_name : "family_name"
+    optional, 2 email : "email" optional, 3 email_last_verified_at :
+    "email_last_verified_at" optional, 4 phone : "phone" optional, 5
+    phone_last_verified_at : "phone_last_verified_at" optional, 6 locale : "locale"
+    optional, 7 country : "country" optional, 8 address : "address" optional, 9
+    national_identification : "national_identification" optional, }
+);
 /// A piece of customer profile data to collect in the purchase journey.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -545,20 +556,21 @@ pub enum CustomerProfileScope {
 );
 /// The outcome for the requested customer token.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerTokenResponse {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<AuthorizationResult>,
     /// Why the token request ended with this result, e.g. why it was declined.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result_reason: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token: ::std::option::Option<IssuedCustomerToken>,
 }
+::klarna_runtime::__struct_serde!(
+    CustomerTokenResponse { 0 result : "result" optional, 1 result_reason :
+    "result_reason" optional, 2 customer_token : "customer_token" optional, }
+);
 /// A permission granted by a customer token.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -579,13 +591,17 @@ pub enum CustomerTokenScope {
 );
 /// One page of disputes.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DisputeList {
     /// The disputes of this page.
     pub disputes: ::std::vec::Vec<PaymentDispute>,
     #[allow(missing_docs)]
     pub pagination: Pagination,
 }
+::klarna_runtime::__struct_serde!(
+    DisputeList { 0 disputes : "disputes" required, 1 pagination : "pagination" required,
+    }
+);
 impl DisputeList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -597,36 +613,37 @@ impl DisputeList {
     }
 }
 /// A shipment named in a dispute response.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct DisputeShipment {
     /// Identifier (KRN) of the capture the shipment belongs to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_id: ::std::option::Option<::std::string::String>,
     /// Carrier of the shipment.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_carrier: ::std::option::Option<::std::string::String>,
     /// Carrier's tracking number.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tracking_number: ::std::option::Option<::std::string::String>,
     /// Expected delivery date.
     ///
     /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub estimated_delivery_date: ::std::option::Option<::klarna_runtime::Date>,
     /// Outcome of contacting the carrier, e.g. YES_PURCHASE_HAS_BEEN_DELIVERED_BACK_TO_US.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_carrier_contacted: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    DisputeShipment { 0 payment_capture_id : "payment_capture_id" optional, 1
+    shipping_carrier : "shipping_carrier" optional, 2 tracking_number : "tracking_number"
+    optional, 3 estimated_delivery_date : "estimated_delivery_date" optional, 4
+    shipping_carrier_contacted : "shipping_carrier_contacted" optional, }
+);
 /// Error body Klarna returns with 4xx and 5xx responses.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorBody {
     /// Unique identifier of this error occurrence (a UUID); quote it when contacting Klarna.
     pub error_id: ::std::string::String,
@@ -637,15 +654,18 @@ pub struct ErrorBody {
     /// Human-readable explanation for developers; not meant to be shown to customers.
     pub error_message: ::std::string::String,
     /// Link to documentation about the error, when Klarna provides one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
     /// Per-field validation problems, when the request failed validation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_errors: ::std::option::Option<::std::vec::Vec<ValidationError>>,
     /// Per-field problems in the alternative shape shown in Klarna's error-handling guide.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
 }
+::klarna_runtime::__struct_serde!(
+    ErrorBody { 0 error_id : "error_id" required, 1 error_type : "error_type" required, 2
+    error_code : "error_code" required, 3 error_message : "error_message" required, 4
+    doc_url : "doc_url" optional, 5 validation_errors : "validation_errors" optional, 6
+    errors : "errors" optional, }
+);
 impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -686,111 +706,112 @@ pub enum ErrorBodyErrorType {
     ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
 );
 /// One field-level problem, as shaped in Klarna's error-handling guide.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorDetail {
     /// Location of the offending field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
     /// Why the field was rejected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Link to documentation about the rule that failed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ErrorDetail { 0 parameter : "parameter" optional, 1 error_message : "error_message"
+    optional, 2 doc_url : "doc_url" optional, }
+);
 /// An event ticket booking that is part of the purchase.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct EventReservation {
     /// Name of the event.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_name: ::std::option::Option<::std::string::String>,
     /// Organizer of the event.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_company_name: ::std::option::Option<::std::string::String>,
     /// Kind of event, e.g. CONCERT.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_type: ::std::option::Option<::std::string::String>,
     /// Start of the event.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub starts_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the event.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ends_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Name of the venue.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub venue_name: ::std::option::Option<::std::string::String>,
     /// Whether entry to the venue is checked against the ticket.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_controlled_venue: ::std::option::Option<bool>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
     /// Name of the affiliate that sold the ticket.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub affiliate_name: ::std::option::Option<::std::string::String>,
     /// Insurances bought for this booking.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insurances: ::std::option::Option<::std::vec::Vec<Insurance>>,
 }
+::klarna_runtime::__struct_serde!(
+    EventReservation { 0 event_name : "event_name" optional, 1 event_company_name :
+    "event_company_name" optional, 2 event_type : "event_type" optional, 3 starts_at :
+    "starts_at" optional, 4 ends_at : "ends_at" optional, 5 venue_name : "venue_name"
+    optional, 6 access_controlled_venue : "access_controlled_venue" optional, 7 address :
+    "address" optional, 8 affiliate_name : "affiliate_name" optional, 9 insurances :
+    "insurances" optional, }
+);
 /// Location of the device.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Geolocation {
     /// Country as an ISO 3166-1 alpha-2 code.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// Latitude in decimal degrees.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latitude: ::std::option::Option<f64>,
     /// Longitude in decimal degrees.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub longitude: ::std::option::Option<f64>,
 }
+::klarna_runtime::__struct_serde!(
+    Geolocation { 0 country : "country" optional, 1 latitude : "latitude" optional, 2
+    longitude : "longitude" optional, }
+);
 /// An insurance bought with the purchase or a reservation.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Insurance {
     /// Kind of insurance, e.g. CANCELATION.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insurance_type: ::std::option::Option<::std::string::String>,
     /// Name of the insurer.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insurance_company_name: ::std::option::Option<::std::string::String>,
     /// Price of the insurance, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
 }
+::klarna_runtime::__struct_serde!(
+    Insurance { 0 insurance_type : "insurance_type" optional, 1 insurance_company_name :
+    "insurance_company_name" optional, 2 price : "price" optional, 3 currency :
+    "currency" optional, }
+);
 /// Interoperability data received from the partner and passed on unchanged: a serialized JSON object (up to 10240 characters) with content_type and content, carrying purchase context gathered earlier.
 pub type InteroperabilityData = ::std::string::String;
 /// Unit of a recurring period.
@@ -813,20 +834,22 @@ pub enum Interval {
 );
 /// A customer token issued by an authorization, with the reference and scopes it was issued for.
 #[non_exhaustive]
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct IssuedCustomerToken {
     /// The customer token (KRN); store it securely and send it in Klarna-Customer-Token for later charges or logins.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token: ::std::option::Option<::std::string::String>,
     /// Partner's reference given when requesting the token.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token_reference: ::std::option::Option<::std::string::String>,
     /// Permissions granted by the token.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<::std::vec::Vec<CustomerTokenScope>>,
 }
+::klarna_runtime::__struct_serde!(
+    IssuedCustomerToken { 0 customer_token : "customer_token" optional, 1
+    customer_token_reference : "customer_token_reference" optional, 2 scopes : "scopes"
+    optional, }
+);
 impl ::std::fmt::Debug for IssuedCustomerToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IssuedCustomerToken")
@@ -838,17 +861,19 @@ impl ::std::fmt::Debug for IssuedCustomerToken {
 }
 /// Customer data Klarna returns once the request is COMPLETED.
 #[non_exhaustive]
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct KlarnaCustomer {
     /// Customer token (KRN) issued when one was requested.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_profile: ::std::option::Option<CustomerProfile>,
 }
+::klarna_runtime::__struct_serde!(
+    KlarnaCustomer { 0 customer_token : "customer_token" optional, 1 customer_profile :
+    "customer_profile" optional, }
+);
 impl ::std::fmt::Debug for KlarnaCustomer {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("KlarnaCustomer")
@@ -858,47 +883,47 @@ impl ::std::fmt::Debug for KlarnaCustomer {
     }
 }
 /// One line of the purchase, such as a product, a discount, shipping or a fee. Amounts are in minor units.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LineItem {
     /// Name of the item as shown to the customer.
     pub name: ::std::string::String,
     /// Number of units.
     pub quantity: i64,
     /// Price of one unit including tax, in minor units.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unit_price: ::std::option::Option<i64>,
     /// Total of the line including tax and discounts, in minor units; negative for discounts.
     pub total_amount: i64,
     /// Tax part of total_amount, in minor units.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_tax_amount: ::std::option::Option<i64>,
     /// Link to the product page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product_url: ::std::option::Option<::std::string::String>,
     /// Link to an image of the product.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     /// Identifier of the product, such as a SKU, EAN or GTIN.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product_identifier: ::std::option::Option<::std::string::String>,
     /// Partner's reference for the line, such as a cart item id.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reference: ::std::option::Option<::std::string::String>,
     /// Partner's reference for the line used to link it from other data, such as marketplace sellers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line_item_reference: ::std::option::Option<::std::string::String>,
     /// Reference of the shipping entry (in supplementary_purchase_data.shipping) this line is sent with.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_reference: ::std::option::Option<::std::string::String>,
     /// Reference of the subscription (in supplementary_purchase_data.subscriptions) this line belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_reference: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line_item_metadata: ::std::option::Option<LineItemMetadata>,
 }
+::klarna_runtime::__struct_serde!(
+    LineItem { 0 name : "name" required, 1 quantity : "quantity" required, 2 unit_price :
+    "unit_price" optional, 3 total_amount : "total_amount" required, 4 total_tax_amount :
+    "total_tax_amount" optional, 5 product_url : "product_url" optional, 6 image_url :
+    "image_url" optional, 7 product_identifier : "product_identifier" optional, 8
+    reference : "reference" optional, 9 line_item_reference : "line_item_reference"
+    optional, 10 shipping_reference : "shipping_reference" optional, 11
+    subscription_reference : "subscription_reference" optional, 12 line_item_metadata :
+    "line_item_metadata" optional, }
+);
 impl LineItem {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -921,282 +946,288 @@ impl LineItem {
     }
 }
 /// Additional classification of a line item.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LineItemMetadata {
     /// Product categories of the item, most general first.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::klarna_runtime::__struct_serde!(
+    LineItemMetadata { 0 categories : "categories" optional, }
+);
 /// The host offering the accommodation (a single object despite the plural field name).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LodgingHost {
     /// Partner's reference of the host.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host_reference: ::std::option::Option<::std::string::String>,
     /// Kind of host, e.g. HOTEL.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub host_type: ::std::option::Option<::std::string::String>,
     /// Country where the host is based, ISO 3166-1 alpha-2.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_of_domicile: ::std::option::Option<::std::string::String>,
     /// When the host registered with the partner.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registered_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Number of reservations the host has had through the partner.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number_of_reservations: ::std::option::Option<i64>,
 }
+::klarna_runtime::__struct_serde!(
+    LodgingHost { 0 host_reference : "host_reference" optional, 1 host_type : "host_type"
+    optional, 2 country_of_domicile : "country_of_domicile" optional, 3 registered_at :
+    "registered_at" optional, 4 number_of_reservations : "number_of_reservations"
+    optional, }
+);
 /// An accommodation booking that is part of the purchase.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LodgingReservation {
     /// Name of the accommodation.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lodging_name: ::std::option::Option<::std::string::String>,
     /// Kind of accommodation booked, e.g. ROOM.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lodging_type: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
     /// Check-in time.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub starts_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Check-out time.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ends_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Number of rooms or units booked.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number_of_spaces: ::std::option::Option<i32>,
     /// Price of the booking, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// The guests.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub guests: ::std::option::Option<::std::vec::Vec<Person>>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hosts: ::std::option::Option<LodgingHost>,
     /// Insurances bought for this booking.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insurances: ::std::option::Option<::std::vec::Vec<Insurance>>,
     /// Name of the affiliate or agency that sold the booking.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub affiliate_name: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    LodgingReservation { 0 lodging_name : "lodging_name" optional, 1 lodging_type :
+    "lodging_type" optional, 2 address : "address" optional, 3 starts_at : "starts_at"
+    optional, 4 ends_at : "ends_at" optional, 5 number_of_spaces : "number_of_spaces"
+    optional, 6 price : "price" optional, 7 currency : "currency" optional, 8 guests :
+    "guests" optional, 9 hosts : "hosts" optional, 10 insurances : "insurances" optional,
+    11 affiliate_name : "affiliate_name" optional, }
+);
 /// A third-party seller on a marketplace who provides part of the purchase.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MarketplaceSeller {
     /// Marketplace's reference of the seller.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub marketplace_seller_reference: ::std::option::Option<::std::string::String>,
     /// Name of the seller.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub marketplace_seller_name: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub marketplace_seller_address: ::std::option::Option<Address>,
     /// Main category of the seller's products, e.g. MEN_CLOTHING.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product_category: ::std::option::Option<::std::string::String>,
     /// line_item_reference values of the lines sold by this seller.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line_item_references: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// shipping_reference values of the shipments sent by this seller.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_references: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// When the seller registered on the marketplace.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_registered_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the seller's account was last changed.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the seller last logged in.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_last_login_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Rating of the seller on the marketplace, e.g. HIGH.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seller_rating: ::std::option::Option<::std::string::String>,
     /// Number of sales the seller has made on the marketplace.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number_of_transactions: ::std::option::Option<i64>,
     /// Total value of the seller's sales, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub volume_of_transactions: ::std::option::Option<i64>,
 }
+::klarna_runtime::__struct_serde!(
+    MarketplaceSeller { 0 marketplace_seller_reference : "marketplace_seller_reference"
+    optional, 1 marketplace_seller_name : "marketplace_seller_name" optional, 2
+    marketplace_seller_address : "marketplace_seller_address" optional, 3
+    product_category : "product_category" optional, 4 line_item_references :
+    "line_item_references" optional, 5 shipping_references : "shipping_references"
+    optional, 6 seller_registered_at : "seller_registered_at" optional, 7
+    seller_updated_at : "seller_updated_at" optional, 8 seller_last_login_at :
+    "seller_last_login_at" optional, 9 seller_rating : "seller_rating" optional, 10
+    number_of_transactions : "number_of_transactions" optional, 11 volume_of_transactions
+    : "volume_of_transactions" optional, }
+);
 /// One evidence request to the partner and the partner's response to it.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MerchantEvidence {
     /// Identifier (KRN) of the evidence exchange.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_dispute_merchant_evidence_id: ::std::option::Option<
         ::std::string::String,
     >,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<MerchantEvidenceRequest>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<MerchantEvidenceResponse>,
 }
+::klarna_runtime::__struct_serde!(
+    MerchantEvidence { 0 payment_dispute_merchant_evidence_id :
+    "payment_dispute_merchant_evidence_id" optional, 1 request : "request" optional, 2
+    response : "response" optional, }
+);
 /// What Klarna asked the partner for.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MerchantEvidenceRequest {
     /// When the request was made.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// State of the request, e.g. EVIDENCE_REQUESTED.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// Klarna's explanation of what is needed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    MerchantEvidenceRequest { 0 created_at : "created_at" optional, 1 state : "state"
+    optional, 2 comment : "comment" optional, }
+);
 /// What the partner submitted.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct MerchantEvidenceResponse {
     /// When the response was submitted.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Free text from the partner.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_information: ::std::option::Option<::std::string::String>,
     /// Files submitted with the response.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<
         ::std::vec::Vec<PaymentDisputeAttachmentReference>,
     >,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<PaymentDisputeResponseDetails>,
 }
+::klarna_runtime::__struct_serde!(
+    MerchantEvidenceResponse { 0 created_at : "created_at" optional, 1
+    additional_information : "additional_information" optional, 2 attachments :
+    "attachments" optional, 3 details : "details" optional, }
+);
 /// A national identification number and the country that issued it.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct NationalIdentification {
     /// The identification number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<::std::string::String>,
     /// Issuing country, ISO 3166-1 alpha-2.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    NationalIdentification { 0 number : "number" optional, 1 country : "country"
+    optional, }
+);
 /// Expected usage of an on-demand service paid with a stored customer token.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct OndemandService {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Typical amount of one purchase, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub average_amount: ::std::option::Option<i64>,
     /// Smallest expected purchase, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_amount: ::std::option::Option<i64>,
     /// Largest expected purchase, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub maximum_amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_interval: ::std::option::Option<Interval>,
     /// Expected number of intervals between purchases.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_interval_frequency: ::std::option::Option<i32>,
 }
+::klarna_runtime::__struct_serde!(
+    OndemandService { 0 currency : "currency" optional, 1 average_amount :
+    "average_amount" optional, 2 minimum_amount : "minimum_amount" optional, 3
+    maximum_amount : "maximum_amount" optional, 4 purchase_interval : "purchase_interval"
+    optional, 5 purchase_interval_frequency : "purchase_interval_frequency" optional, }
+);
 /// Cursor pagination data of a list response.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pagination {
     /// Number of items in this page.
     pub count: i32,
     /// Total number of items matching the query, when Klarna provides it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total: ::std::option::Option<i64>,
     /// Cursor of the first item of the page, for ending_before; null when there is no previous page.
     ///
     /// May be absent, null, or a value; the three are sent differently.
-    #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub first_item: ::klarna_runtime::Nullable<::std::string::String>,
     /// Cursor of the last item of the page, for starting_after; null when there are no more items.
     ///
     /// May be absent, null, or a value; the three are sent differently.
-    #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub last_item: ::klarna_runtime::Nullable<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<PaginationLinks>,
 }
+::klarna_runtime::__struct_serde!(
+    Pagination { 0 count : "count" required, 1 total : "total" optional, 2 first_item :
+    "first_item" optional_nullable, 3 last_item : "last_item" optional_nullable, 4 links
+    : "links" optional, }
+);
 impl Pagination {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1212,62 +1243,66 @@ impl Pagination {
 }
 /// A link to another page of the same list.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaginationLink {
     /// URL of the page, including the query of the original call and the cursor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub href: ::std::option::Option<::std::string::String>,
     /// HTTP method to use; GET when absent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
     /// Relation of the linked page to the current one (next or prev).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rel: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    PaginationLink { 0 href : "href" optional, 1 method : "method" optional, 2 rel :
+    "rel" optional, }
+);
 /// Ready-made links to the neighbouring pages.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaginationLinks {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<PaginationLink>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prev: ::std::option::Option<PaginationLink>,
 }
+::klarna_runtime::__struct_serde!(
+    PaginationLinks { 0 next : "next" optional, 1 prev : "prev" optional, }
+);
 /// A capture made on a payment transaction.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentCapture {
     /// Identifier (KRN) of the capture.
     pub payment_capture_id: ::std::string::String,
     /// Partner's reference of the capture.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_reference: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the captured transaction.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Captured amount, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub capture_amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_capture_data: ::std::option::Option<SupplementaryCaptureData>,
     /// When the capture was made.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentCapture { 0 payment_capture_id : "payment_capture_id" required, 1
+    payment_capture_reference : "payment_capture_reference" optional, 2
+    payment_transaction_id : "payment_transaction_id" optional, 3 capture_amount :
+    "capture_amount" optional, 4 currency : "currency" optional, 5
+    supplementary_capture_data : "supplementary_capture_data" optional, 6 created_at :
+    "created_at" optional, }
+);
 impl PaymentCapture {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1285,92 +1320,91 @@ impl PaymentCapture {
 }
 /// A chargeback booked on a payment transaction.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentChargeback {
     /// Identifier (KRN) of the chargeback.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_chargeback_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the transaction charged back.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the dispute that led to the chargeback, if any.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_dispute_id: ::std::option::Option<::std::string::String>,
     /// Amount charged back, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chargeback_amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// When the chargeback was booked.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentChargeback { 0 payment_chargeback_id : "payment_chargeback_id" optional, 1
+    payment_transaction_id : "payment_transaction_id" optional, 2 payment_dispute_id :
+    "payment_dispute_id" optional, 3 chargeback_amount : "chargeback_amount" optional, 4
+    currency : "currency" optional, 5 created_at : "created_at" optional, }
+);
 /// A dispute raised by a customer on a payment transaction.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentDispute {
     /// Identifier (KRN) of the dispute.
     pub payment_dispute_id: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_reason: ::std::option::Option<PaymentDisputeReason>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentDisputeState>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<PaymentDisputeState>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_context: ::std::option::Option<PaymentDisputeStateContext>,
     /// Identifier (KRN) of the disputed transaction.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Partner's reference of the disputed transaction.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
     /// Partner's reference of the purchase.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_reference: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the payment product the transaction was made with.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_product_instance_id: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_details: ::std::option::Option<PaymentDisputeDetails>,
     /// When the dispute was opened.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub opened_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the dispute was closed; null while it is open.
     ///
     /// Format: `date-time`. May be absent, null, or a value; the three are sent differently. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub closed_at: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
     /// Deadline for the partner's next action, when one is pending.
     ///
     /// Format: `date-time`. May be absent, null, or a value; the three are sent differently. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub deadline_expires_at: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
     /// Statements and files the customer provided.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_evidence: ::std::option::Option<::std::vec::Vec<CustomerEvidence>>,
     /// Evidence requests Klarna sent to the partner and the partner's responses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub merchant_evidence: ::std::option::Option<::std::vec::Vec<MerchantEvidence>>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentDispute { 0 payment_dispute_id : "payment_dispute_id" required, 1
+    dispute_reason : "dispute_reason" optional, 2 state : "state" optional, 3
+    previous_state : "previous_state" optional, 4 state_context : "state_context"
+    optional, 5 payment_transaction_id : "payment_transaction_id" optional, 6
+    payment_transaction_reference : "payment_transaction_reference" optional, 7
+    purchase_reference : "purchase_reference" optional, 8 payment_product_instance_id :
+    "payment_product_instance_id" optional, 9 dispute_details : "dispute_details"
+    optional, 10 opened_at : "opened_at" optional, 11 closed_at : "closed_at"
+    optional_nullable, 12 deadline_expires_at : "deadline_expires_at" optional_nullable,
+    13 customer_evidence : "customer_evidence" optional, 14 merchant_evidence :
+    "merchant_evidence" optional, }
+);
 impl PaymentDispute {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1396,21 +1430,24 @@ impl PaymentDispute {
 }
 /// An uploaded dispute attachment.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentDisputeAttachment {
     /// Identifier (KRN) of the attachment; reference it when responding to an evidence request.
     pub payment_dispute_attachment_id: ::std::string::String,
     /// Name of the uploaded file.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
     /// When the file was uploaded.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentDisputeAttachment { 0 payment_dispute_attachment_id :
+    "payment_dispute_attachment_id" required, 1 filename : "filename" optional, 2
+    created_at : "created_at" optional, }
+);
 impl PaymentDisputeAttachment {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1423,29 +1460,32 @@ impl PaymentDisputeAttachment {
     }
 }
 /// Reference to an uploaded dispute attachment, with a short description.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeAttachmentReference {
     /// Identifier (KRN) of the attachment.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_dispute_attachment_id: ::std::option::Option<::std::string::String>,
     /// What the attachment shows.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentDisputeAttachmentReference { 0 payment_dispute_attachment_id :
+    "payment_dispute_attachment_id" optional, 1 description : "description" optional, }
+);
 /// Amount and origin of a dispute.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeDetails {
     /// Disputed amount, in minor units.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dispute_amount: ::std::option::Option<i64>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Who raised the dispute, e.g. CUSTOMER.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentDisputeDetails { 0 dispute_amount : "dispute_amount" optional, 1 currency :
+    "currency" optional, 2 created_by : "created_by" optional, }
+);
 /// The customer's reason for the dispute.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1475,190 +1515,183 @@ pub enum PaymentDisputeReason {
     PurchaseHighRisk => "PURCHASE_HIGH_RISK", }
 );
 /// Structured answers to an evidence request. Which fields apply depends on the dispute reason and on earlier answers; all are optional here.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeResponseDetails {
     /// Whether the partner settled the matter with the customer.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub have_you_resolved_the_dispute_with_the_customer: ::std::option::Option<
         PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer,
     >,
     /// How the matter was settled with the customer, e.g. REPLACEMENT.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution_type: ::std::option::Option<::std::string::String>,
     /// Why the partner does not accept the dispute.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub not_accepted_reason: ::std::option::Option<
         PaymentDisputeResponseDetailsNotAcceptedReason,
     >,
     /// Whether the returned goods arrived (return-not-refunded disputes).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub did_you_receive_the_return: ::std::option::Option<
         PaymentDisputeResponseDetailsDidYouReceiveTheReturn,
     >,
     /// Why a return was rejected, e.g. CUSTOMER_DID_NOT_CONTACT_MERCHANT.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub return_rejected_reason: ::std::option::Option<::std::string::String>,
     /// How the goods were delivered (products-not-received disputes).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_method: ::std::option::Option<
         PaymentDisputeResponseDetailsDeliveryMethod,
     >,
     /// Whether delivery can be proven.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivered_with_proof: ::std::option::Option<
         PaymentDisputeResponseDetailsDeliveredWithProof,
     >,
     /// What was sold and how far it was shipped (unauthorized-purchase disputes).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product_type: ::std::option::Option<PaymentDisputeResponseDetailsProductType>,
     /// How far the purchase was shipped (high-risk purchase disputes).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping: ::std::option::Option<PaymentDisputeResponseDetailsShipping>,
     /// Whether the partner has been in contact with the customer, e.g. YES_WE_HAVE_BEEN_IN_CONTACT.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_contacted: ::std::option::Option<::std::string::String>,
     /// Whether the partner can still cancel the purchase, e.g. YES_WE_WILL_CANCEL_THE_PURCHASE.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_cancelable: ::std::option::Option<::std::string::String>,
     /// Whether the purchase can be refunded, e.g. YES_THE_PURCHASE_CAN_BE_FULLY_REFUNDED.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_refundable: ::std::option::Option<::std::string::String>,
     /// Whether the products have been used, e.g. NO_THE_PRODUCTS_HAVE_NOT_BEEN_USED_YET.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub products_already_used: ::std::option::Option<::std::string::String>,
     /// Whether the service has been used, e.g. YES_THE_SERVICE_HAS_BEEN_USED.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service_already_used: ::std::option::Option<::std::string::String>,
     /// Channel through which a service or ticket was delivered, e.g. EMAIL.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub service_delivered_by: ::std::option::Option<::std::string::String>,
     /// Whether the purchase concerns travel, e.g. YES_THIS_PURCHASE_IS_FOR_TRAVEL.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub travel_purchase: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<Person>,
     /// Email address the purchase or delivery notification was sent to.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Last digits of the phone number that received the delivery notification.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_digits_of_phone_for_delivery_notification: ::std::option::Option<
         ::std::string::String,
     >,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_address: ::std::option::Option<Address>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pickup_address: ::std::option::Option<Address>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pick_up_spot_address: ::std::option::Option<Address>,
     /// Country the goods were shipped to, ISO 3166-1 alpha-2.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipment_country: ::std::option::Option<::std::string::String>,
     /// Carrier that delivered the goods, e.g. DHL.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_carrier: ::std::option::Option<::std::string::String>,
     /// Carrier's tracking number.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tracking_number: ::std::option::Option<::std::string::String>,
     /// Partner's or carrier's shipment number.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipment_number: ::std::option::Option<::std::string::String>,
     /// Link to an online proof of delivery.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hyperlink_to_proof_of_delivery_url: ::std::option::Option<::std::string::String>,
     /// Uploaded attachments proving delivery.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub proof_of_delivery_attachments: ::std::option::Option<
         ::std::vec::Vec<PaymentDisputeAttachmentReference>,
     >,
     /// Date the delivery was expected.
     ///
     /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub estimated_delivery_date: ::std::option::Option<::klarna_runtime::Date>,
     /// Date the goods were delivered.
     ///
     /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_date: ::std::option::Option<::klarna_runtime::Date>,
     /// Time of day of the delivery (HH:MM:SS).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery_time: ::std::option::Option<::std::string::String>,
     /// Time of day of the delivery (HH:MM:SS), as asked by some evidence forms.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_of_delivery: ::std::option::Option<::std::string::String>,
     /// Date the customer picked the goods up.
     ///
     /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pickup_date: ::std::option::Option<::klarna_runtime::Date>,
     /// Time of day of the pickup (HH:MM:SS).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_of_pickup: ::std::option::Option<::std::string::String>,
     /// The shipments of the purchase, linked to their captures.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub list_of_shipments: ::std::option::Option<::std::vec::Vec<DisputeShipment>>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentDisputeResponseDetails { 0 have_you_resolved_the_dispute_with_the_customer :
+    "have_you_resolved_the_dispute_with_the_customer" optional, 1 resolution_type :
+    "resolution_type" optional, 2 not_accepted_reason : "not_accepted_reason" optional, 3
+    did_you_receive_the_return : "did_you_receive_the_return" optional, 4
+    return_rejected_reason : "return_rejected_reason" optional, 5 delivery_method :
+    "delivery_method" optional, 6 delivered_with_proof : "delivered_with_proof" optional,
+    7 product_type : "product_type" optional, 8 shipping : "shipping" optional, 9
+    customer_contacted : "customer_contacted" optional, 10 purchase_cancelable :
+    "purchase_cancelable" optional, 11 purchase_refundable : "purchase_refundable"
+    optional, 12 products_already_used : "products_already_used" optional, 13
+    service_already_used : "service_already_used" optional, 14 service_delivered_by :
+    "service_delivered_by" optional, 15 travel_purchase : "travel_purchase" optional, 16
+    customer : "customer" optional, 17 email : "email" optional, 18
+    last_digits_of_phone_for_delivery_notification :
+    "last_digits_of_phone_for_delivery_notification" optional, 19 delivery_address :
+    "delivery_address" optional, 20 pickup_address : "pickup_address" optional, 21
+    pick_up_spot_address : "pick_up_spot_address" optional, 22 shipment_country :
+    "shipment_country" optional, 23 shipping_carrier : "shipping_carrier" optional, 24
+    tracking_number : "tracking_number" optional, 25 shipment_number : "shipment_number"
+    optional, 26 hyperlink_to_proof_of_delivery_url :
+    "hyperlink_to_proof_of_delivery_url" optional, 27 proof_of_delivery_attachments :
+    "proof_of_delivery_attachments" optional, 28 estimated_delivery_date :
+    "estimated_delivery_date" optional, 29 delivery_date : "delivery_date" optional, 30
+    delivery_time : "delivery_time" optional, 31 time_of_delivery : "time_of_delivery"
+    optional, 32 pickup_date : "pickup_date" optional, 33 time_of_pickup :
+    "time_of_pickup" optional, 34 list_of_shipments : "list_of_shipments" optional, }
+);
 /// Whether delivery can be proven.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1827,28 +1860,32 @@ pub enum PaymentDisputeState {
 );
 /// Data that belongs to the current state of a dispute.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeStateContext {
     /// Kind of evidence Klarna asks for, usually matching the dispute reason.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub evidence_request_type: ::std::option::Option<::std::string::String>,
     /// Deadline to respond to the open evidence request.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub evidence_response_deadline_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentDisputeStateContext { 0 evidence_request_type : "evidence_request_type"
+    optional, 1 evidence_response_deadline_at : "evidence_response_deadline_at" optional,
+    }
+);
 /// Who carries the risk of non-payment and, for non-guaranteed payments, whether funds arrived.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentFunding {
     /// GUARANTEED when Klarna carries the risk, NON_GUARANTEED when the partner does.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<PaymentFundingType>,
     /// Funding state of the payment.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentFundingState>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentFunding { 0 r#type : "type" optional, 1 state : "state" optional, }
+);
 /// Funding state of the payment.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1882,36 +1919,34 @@ pub enum PaymentFundingType {
 );
 /// How to show Klarna in a payment selector: the instruction, and the assets of the Klarna payment option and, for a recognized returning customer, of a saved payment option. Only the instruction and payment status values are documented in the sources; the asset objects are reconstructions (see specs/README.md).
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentPresentation {
     /// SHOW_KLARNA (default: list Klarna in the partner's usual order), PRESELECT_KLARNA (put Klarna first and select it), SHOW_ONLY_KLARNA (show only Klarna, collapse the rest) or HIDE_KLARNA (do not offer Klarna).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub instruction: ::std::option::Option<PaymentPresentationInstruction>,
     /// Status of an ongoing payment, when there is one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_status: ::std::option::Option<PaymentPresentationPaymentStatus>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_option: ::std::option::Option<PresentationPaymentOption>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub saved_payment_option: ::std::option::Option<PresentationPaymentOption>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<PresentationText>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subheader: ::std::option::Option<PresentationText>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<PresentationText>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<PresentationIcon>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_button: ::std::option::Option<PresentationText>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentPresentation { 0 instruction : "instruction" optional, 1 payment_status :
+    "payment_status" optional, 2 payment_option : "payment_option" optional, 3
+    saved_payment_option : "saved_payment_option" optional, 4 header : "header" optional,
+    5 subheader : "subheader" optional, 6 message : "message" optional, 7 icon : "icon"
+    optional, 8 payment_button : "payment_button" optional, }
+);
 /// SHOW_KLARNA (default: list Klarna in the partner's usual order), PRESELECT_KLARNA (put Klarna first and select it), SHOW_ONLY_KLARNA (show only Klarna, collapse the rest) or HIDE_KLARNA (do not offer Klarna).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1950,42 +1985,43 @@ pub enum PaymentPresentationPaymentStatus {
 );
 /// A refund of captured money.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentRefund {
     /// Identifier (KRN) of the refund.
     pub payment_refund_id: ::std::string::String,
     /// Partner's reference of the refund.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_refund_reference: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the refunded transaction.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the refunded capture, when the refund was made on a capture.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_id: ::std::option::Option<::std::string::String>,
     /// Refunded amount, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_refund_data: ::std::option::Option<SupplementaryRefundData>,
     /// When the refund was made.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentRefund { 0 payment_refund_id : "payment_refund_id" required, 1
+    payment_refund_reference : "payment_refund_reference" optional, 2
+    payment_transaction_id : "payment_transaction_id" optional, 3 payment_capture_id :
+    "payment_capture_id" optional, 4 refund_amount : "refund_amount" optional, 5 currency
+    : "currency" optional, 6 supplementary_refund_data : "supplementary_refund_data"
+    optional, 7 created_at : "created_at" optional, }
+);
 impl PaymentRefund {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2004,81 +2040,79 @@ impl PaymentRefund {
 }
 /// A payment request and its current state.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentRequest {
     /// Identifier (KRN) of the payment request.
     pub payment_request_id: ::std::string::String,
     /// Partner's reference of the payment session.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
     pub state: PaymentRequestState,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<PaymentRequestState>,
     /// Why the request is in its current state, e.g. PURCHASE_FLOW_ABORTED or PARTNER_CANCELED.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_reason: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_context: ::std::option::Option<PaymentRequestStateContext>,
     /// Amount of the purchase, in minor units.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
     /// Payment option pre-selected in the purchase journey.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_option_id: ::std::option::Option<::std::string::String>,
     /// Codes of payment program enablements applied.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_program_enablement_codes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_config: ::std::option::Option<ShippingConfig>,
     /// Customer profile data requested.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub collect_customer_profile: ::std::option::Option<
         ::std::vec::Vec<CustomerProfileScope>,
     >,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_customer_token: ::std::option::Option<RequestCustomerToken>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub acquiring_config: ::std::option::Option<AcquiringConfig>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub point_of_checkout: ::std::option::Option<PointOfCheckout>,
     /// When the request expires if not completed.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the request was created.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the request last changed.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentRequest { 0 payment_request_id : "payment_request_id" required, 1
+    payment_request_reference : "payment_request_reference" optional, 2 state : "state"
+    required, 3 previous_state : "previous_state" optional, 4 state_reason :
+    "state_reason" optional, 5 state_context : "state_context" optional, 6 amount :
+    "amount" optional, 7 currency : "currency" optional, 8 supplementary_purchase_data :
+    "supplementary_purchase_data" optional, 9 customer_interaction_config :
+    "customer_interaction_config" optional, 10 payment_option_id : "payment_option_id"
+    optional, 11 payment_program_enablement_codes : "payment_program_enablement_codes"
+    optional, 12 shipping_config : "shipping_config" optional, 13
+    collect_customer_profile : "collect_customer_profile" optional, 14
+    request_customer_token : "request_customer_token" optional, 15 acquiring_config :
+    "acquiring_config" optional, 16 point_of_checkout : "point_of_checkout" optional, 17
+    expires_at : "expires_at" optional, 18 created_at : "created_at" optional, 19
+    updated_at : "updated_at" optional, }
+);
 impl PaymentRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2147,33 +2181,34 @@ pub enum PaymentRequestState {
 );
 /// Data that belongs to the current state of a payment request.
 #[non_exhaustive]
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct PaymentRequestStateContext {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_interaction: ::std::option::Option<CustomerInteraction>,
     /// Session token of a COMPLETED request; send it in Klarna-Network-Session-Token to finalize the authorization.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub klarna_network_session_token: ::std::option::Option<::std::string::String>,
     /// Legacy token of a COMPLETED request for Klarna-Payment-Token, valid for 60 minutes.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_token: ::std::option::Option<::std::string::String>,
     /// Interoperability token for handing the customer's Klarna context to another integration.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interoperability_token: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub klarna_customer: ::std::option::Option<KlarnaCustomer>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping: ::std::option::Option<Shipping>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentRequestStateContext { 0 customer_interaction : "customer_interaction"
+    optional, 1 klarna_network_session_token : "klarna_network_session_token" optional, 2
+    payment_token : "payment_token" optional, 3 interoperability_token :
+    "interoperability_token" optional, 4 klarna_customer : "klarna_customer" optional, 5
+    shipping : "shipping" optional, }
+);
 impl ::std::fmt::Debug for PaymentRequestStateContext {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PaymentRequestStateContext")
@@ -2191,47 +2226,46 @@ impl ::std::fmt::Debug for PaymentRequestStateContext {
 }
 /// An authorized payment transaction.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentTransaction {
     /// Identifier (KRN) of the transaction.
     pub payment_transaction_id: ::std::string::String,
     /// Partner's reference of the transaction.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<PaymentTransactionState>,
     /// Authorized amount, in minor units.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_funding: ::std::option::Option<PaymentFunding>,
     /// Pricing information of the transaction (the fees that apply to it). Klarna's samples show the object but not its fields, so it is kept as a plain object.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_pricing: ::std::option::Option<::serde_json::Value>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
     /// When the remaining authorization expires.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the transaction was created.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the transaction last changed.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentTransaction { 0 payment_transaction_id : "payment_transaction_id" required, 1
+    payment_transaction_reference : "payment_transaction_reference" optional, 2 state :
+    "state" optional, 3 amount : "amount" optional, 4 currency : "currency" optional, 5
+    payment_funding : "payment_funding" optional, 6 payment_pricing : "payment_pricing"
+    optional, 7 supplementary_purchase_data : "supplementary_purchase_data" optional, 8
+    expires_at : "expires_at" optional, 9 created_at : "created_at" optional, 10
+    updated_at : "updated_at" optional, }
+);
 impl PaymentTransaction {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2253,19 +2287,21 @@ impl PaymentTransaction {
 }
 /// The outcome for the requested payment transaction.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentTransactionResponse {
     #[allow(missing_docs)]
     pub result: AuthorizationResult,
     /// Why the authorization ended with this result, e.g. why it was declined.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result_reason: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction: ::std::option::Option<PaymentTransaction>,
 }
+::klarna_runtime::__struct_serde!(
+    PaymentTransactionResponse { 0 result : "result" required, 1 result_reason :
+    "result_reason" optional, 2 payment_transaction : "payment_transaction" optional, }
+);
 impl PaymentTransactionResponse {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2297,46 +2333,51 @@ pub enum PaymentTransactionState {
     => "COMPLETED", Closed => "CLOSED", }
 );
 /// Name of a person taking part in a reservation (passenger or guest).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Person {
     /// Given (first) name.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub given_name: ::std::option::Option<::std::string::String>,
     /// Family (last) name.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub family_name: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    Person { 0 given_name : "given_name" optional, 1 family_name : "family_name"
+    optional, }
+);
 /// The store where the purchase is made; give one of store_id, store_reference or store.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PointOfCheckout {
     /// Identifier (KRN) of a store onboarded with Klarna.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_id: ::std::option::Option<::std::string::String>,
     /// Partner's reference of a store onboarded with Klarna.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store_reference: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub store: ::std::option::Option<CheckoutStore>,
 }
+::klarna_runtime::__struct_serde!(
+    PointOfCheckout { 0 store_id : "store_id" optional, 1 store_reference :
+    "store_reference" optional, 2 store : "store" optional, }
+);
 /// The most specific place where the purchase happens, such as a payment terminal.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PointOfTransaction {
     /// Kind of place; TERMINAL together with terminal_reference marks an in-store purchase.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<PointOfTransactionType>,
     /// Partner's reference of the terminal.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub terminal_reference: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    PointOfTransaction { 0 r#type : "type" optional, 1 terminal_reference :
+    "terminal_reference" optional, }
+);
 /// Kind of place; TERMINAL together with terminal_reference marks an in-store purchase.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2356,19 +2397,21 @@ pub enum PointOfTransactionType {
 );
 /// Klarna's icon for the payment selector.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PresentationIcon {
     /// Link to the icon image.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     /// Link to the badge-shaped icon shown next to the header.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub badge_image_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    PresentationIcon { 0 image_url : "image_url" optional, 1 badge_image_url :
+    "badge_image_url" optional, }
+);
 /// What the customer intends: PAY for a purchase, SUBSCRIBE for a subscription, ADD_TO_WALLET to store Klarna as a payment method without a purchase.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2388,160 +2431,166 @@ pub enum PresentationIntent {
 );
 /// Klarna-branded assets of one payment option in the selector.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PresentationPaymentOption {
     /// Opaque identifier of the payment option; pass it as payment_option_id when authorizing.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_option_id: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<PresentationText>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subheader: ::std::option::Option<PresentationText>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub badge: ::std::option::Option<PresentationText>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<PresentationText>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub terms: ::std::option::Option<PresentationText>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<PresentationIcon>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_button: ::std::option::Option<PresentationText>,
 }
+::klarna_runtime::__struct_serde!(
+    PresentationPaymentOption { 0 payment_option_id : "payment_option_id" optional, 1
+    header : "header" optional, 2 subheader : "subheader" optional, 3 badge : "badge"
+    optional, 4 message : "message" optional, 5 terms : "terms" optional, 6 icon : "icon"
+    optional, 7 payment_button : "payment_button" optional, }
+);
 /// A localized text asset, either plain text or a list of parts some of which are links.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PresentationText {
     /// The text to show.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     /// Link belonging to the text, such as a terms or learn-more page.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub link: ::std::option::Option<::std::string::String>,
     /// The text split into plain and linked parts, to be shown in order.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parts: ::std::option::Option<::std::vec::Vec<PresentationTextPart>>,
 }
+::klarna_runtime::__struct_serde!(
+    PresentationText { 0 text : "text" optional, 1 link : "link" optional, 2 parts :
+    "parts" optional, }
+);
 /// One part of a presentation text.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PresentationTextPart {
     /// Kind of part, e.g. TEXT or LINK.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The text of the part.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     /// Target of a link part.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    PresentationTextPart { 0 r#type : "type" optional, 1 text : "text" optional, 2 url :
+    "url" optional, }
+);
 /// Aggregated figures about earlier purchases.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PurchaseHistory {
     /// Number of purchases.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number_of_purchases: ::std::option::Option<i64>,
     /// Number of those purchases that were paid.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number_of_paid_purchases: ::std::option::Option<i64>,
     /// Number of those purchases that were disputed.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number_of_disputed_purchases: ::std::option::Option<i64>,
     /// Total value of the purchases, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Payment method used for these purchases, e.g. CREDIT_CARD.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method: ::std::option::Option<::std::string::String>,
     /// When the first of these purchases was made.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_purchase_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the latest of these purchases was made.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_purchase_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
+::klarna_runtime::__struct_serde!(
+    PurchaseHistory { 0 number_of_purchases : "number_of_purchases" optional, 1
+    number_of_paid_purchases : "number_of_paid_purchases" optional, 2
+    number_of_disputed_purchases : "number_of_disputed_purchases" optional, 3
+    total_amount : "total_amount" optional, 4 currency : "currency" optional, 5
+    payment_method : "payment_method" optional, 6 first_purchase_at : "first_purchase_at"
+    optional, 7 last_purchase_at : "last_purchase_at" optional, }
+);
 /// A QR code that starts the purchase journey on the customer's phone.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QrCode {
     /// Link to an image of the QR code.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     /// The link encoded in the QR code.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    QrCode { 0 image_url : "image_url" optional, 1 target_url : "target_url" optional, }
+);
 /// Body of a reauthorize call.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ReauthorizePaymentTransactionRequest {
     /// Amount to authorize, in minor units.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// Number of days to extend the authorization by.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extension_days: ::std::option::Option<i32>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
 }
+::klarna_runtime::__struct_serde!(
+    ReauthorizePaymentTransactionRequest { 0 amount : "amount" optional, 1 extension_days
+    : "extension_days" optional, 2 supplementary_purchase_data :
+    "supplementary_purchase_data" optional, }
+);
 /// Body of a refund call, for a whole transaction or for one capture.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RefundPaymentRequest {
     /// Amount to refund, in minor units.
     pub refund_amount: i64,
     /// Partner's reference of the refund.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_refund_reference: ::std::option::Option<::std::string::String>,
     /// Partner's reference of the refund under the name used by the collection's transaction-refund example; presumably equivalent to payment_refund_reference.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refund_reference: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_refund_data: ::std::option::Option<SupplementaryRefundData>,
 }
+::klarna_runtime::__struct_serde!(
+    RefundPaymentRequest { 0 refund_amount : "refund_amount" required, 1
+    payment_refund_reference : "payment_refund_reference" optional, 2 refund_reference :
+    "refund_reference" optional, 3 supplementary_refund_data :
+    "supplementary_refund_data" optional, }
+);
 impl RefundPaymentRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2555,42 +2604,46 @@ impl RefundPaymentRequest {
     }
 }
 /// Asks Klarna to issue a customer token for later purchases or logins.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RequestCustomerToken {
     /// Partner's reference for the token to be issued.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_token_reference: ::std::option::Option<::std::string::String>,
     /// What the token may be used for.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<::std::vec::Vec<CustomerTokenScope>>,
 }
+::klarna_runtime::__struct_serde!(
+    RequestCustomerToken { 0 customer_token_reference : "customer_token_reference"
+    optional, 1 scopes : "scopes" optional, }
+);
 /// The payment transaction to authorize.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RequestPaymentTransaction {
     /// Amount to authorize, in minor units.
     pub amount: i64,
     /// Partner's reference of the transaction.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
     /// Payment option to use, as offered by Klarna.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_option_id: ::std::option::Option<::std::string::String>,
     /// Codes of payment program enablements (for example special financing) to apply.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_program_enablement_codes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// NOW captures the full amount at authorization; LATER leaves it for separate capture calls.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub capture: ::std::option::Option<RequestPaymentTransactionCapture>,
     /// Partner's reference of the capture made when capture is NOW.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_reference: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    RequestPaymentTransaction { 0 amount : "amount" required, 1
+    payment_transaction_reference : "payment_transaction_reference" optional, 2
+    payment_option_id : "payment_option_id" optional, 3 payment_program_enablement_codes
+    : "payment_program_enablement_codes" optional, 4 capture : "capture" optional, 5
+    payment_capture_reference : "payment_capture_reference" optional, }
+);
 impl RequestPaymentTransaction {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2620,92 +2673,99 @@ pub enum RequestPaymentTransactionCapture {
     RequestPaymentTransactionCapture { Now => "NOW", Later => "LATER", }
 );
 /// The partner's answer to an evidence request.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct RespondPaymentDisputeRequest {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<PaymentDisputeResponseDetails>,
     /// Uploaded attachments that support the answer.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<
         ::std::vec::Vec<PaymentDisputeAttachmentReference>,
     >,
     /// Free text with anything else the partner wants Klarna to know.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_information: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    RespondPaymentDisputeRequest { 0 details : "details" optional, 1 attachments :
+    "attachments" optional, 2 additional_information : "additional_information" optional,
+    }
+);
 /// One shipment, with its outbound delivery and, if already known, its return.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Shipment {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivery: ::std::option::Option<ShipmentTracking>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#return: ::std::option::Option<ShipmentTracking>,
 }
+::klarna_runtime::__struct_serde!(
+    Shipment { 0 delivery : "delivery" optional, 1 r#return : "return" optional, }
+);
 /// Tracking data of one leg of a shipment (delivery to the customer or return).
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ShipmentTracking {
     /// Carrier's tracking number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tracking_number: ::std::option::Option<::std::string::String>,
     /// Link where the shipment can be tracked.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tracking_url: ::std::option::Option<::std::string::String>,
     /// Carrier handling the shipment, e.g. DHL.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_carrier: ::std::option::Option<::std::string::String>,
     /// Kind of delivery, e.g. TO_DOOR.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_type: ::std::option::Option<::std::string::String>,
     /// Extra delivery attribute, e.g. LEAVE_AT_DOOR.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_type_attribute: ::std::option::Option<::std::string::String>,
     /// Expected delivery date (YYYY-MM-DD).
     ///
     /// Format: `date`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub estimated_delivery_date: ::std::option::Option<::klarna_runtime::Date>,
 }
+::klarna_runtime::__struct_serde!(
+    ShipmentTracking { 0 tracking_number : "tracking_number" optional, 1 tracking_url :
+    "tracking_url" optional, 2 shipping_carrier : "shipping_carrier" optional, 3
+    shipping_type : "shipping_type" optional, 4 shipping_type_attribute :
+    "shipping_type_attribute" optional, 5 estimated_delivery_date :
+    "estimated_delivery_date" optional, }
+);
 /// One shipping destination of the purchase.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Shipping {
     /// Partner's reference of this shipping entry, referenced from line items.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_reference: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recipient: ::std::option::Option<ShippingRecipient>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_option: ::std::option::Option<ShippingOption>,
 }
+::klarna_runtime::__struct_serde!(
+    Shipping { 0 shipping_reference : "shipping_reference" optional, 1 recipient :
+    "recipient" optional, 2 address : "address" optional, 3 shipping_option :
+    "shipping_option" optional, }
+);
 /// Whether and how Klarna collects shipping details from the customer.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ShippingConfig {
     /// EDITABLE lets the customer enter or change the shipping address in the journey (returned in state_context.shipping); READ_ONLY only shows the address given in supplementary_purchase_data.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<ShippingConfigMode>,
     /// Countries (ISO 3166-1 alpha-2) the partner ships to; all countries when omitted.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supported_countries: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+::klarna_runtime::__struct_serde!(
+    ShippingConfig { 0 mode : "mode" optional, 1 supported_countries :
+    "supported_countries" optional, }
+);
 /// EDITABLE lets the customer enter or change the shipping address in the journey (returned in state_context.shipping); READ_ONLY only shows the address given in supplementary_purchase_data.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2721,100 +2781,105 @@ pub enum ShippingConfigMode {
     ShippingConfigMode { Editable => "EDITABLE", ReadOnly => "READ_ONLY", }
 );
 /// The delivery method chosen for a shipment.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ShippingOption {
     /// Carrier that delivers the shipment, e.g. DHL.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_carrier: ::std::option::Option<::std::string::String>,
     /// Kind of delivery, e.g. TO_DOOR or PICKUP_STORE.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_type: ::std::option::Option<::std::string::String>,
     /// Extra delivery attributes, e.g. SIGNATURE_REQUIRED.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_type_attributes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+::klarna_runtime::__struct_serde!(
+    ShippingOption { 0 shipping_carrier : "shipping_carrier" optional, 1 shipping_type :
+    "shipping_type" optional, 2 shipping_type_attributes : "shipping_type_attributes"
+    optional, }
+);
 /// The person who receives a shipment.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ShippingRecipient {
     /// Given (first) name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub given_name: ::std::option::Option<::std::string::String>,
     /// Family (last) name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub family_name: ::std::option::Option<::std::string::String>,
     /// Email address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Phone number including the country calling code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ShippingRecipient { 0 given_name : "given_name" optional, 1 family_name :
+    "family_name" optional, 2 email : "email" optional, 3 phone : "phone" optional, }
+);
 /// Settings for the payment request Klarna creates when the authorization needs a step-up.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct StepUpConfig {
     /// Partner's reference of the payment session, repeated in payment request webhooks.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
     /// When the payment request created for the step-up should expire.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
 }
+::klarna_runtime::__struct_serde!(
+    StepUpConfig { 0 payment_request_reference : "payment_request_reference" optional, 1
+    payment_request_expires_at : "payment_request_expires_at" optional, 2
+    customer_interaction_config : "customer_interaction_config" optional, }
+);
 /// A subscription that is part of the purchase.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Subscription {
     /// Partner's reference of the subscription, referenced from line items.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_reference: ::std::option::Option<::std::string::String>,
     /// Name of the subscription plan.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether the subscription starts with a free trial.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub free_trial: ::std::option::Option<SubscriptionFreeTrial>,
     /// The billing schedule(s) of the subscription.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_plans: ::std::option::Option<::std::vec::Vec<SubscriptionBillingPlan>>,
 }
+::klarna_runtime::__struct_serde!(
+    Subscription { 0 subscription_reference : "subscription_reference" optional, 1 name :
+    "name" optional, 2 free_trial : "free_trial" optional, 3 billing_plans :
+    "billing_plans" optional, }
+);
 /// A recurring charge of a subscription.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SubscriptionBillingPlan {
     /// Amount charged each period, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_amount: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// When this billing plan starts.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<Interval>,
     /// Number of intervals between two charges.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interval_frequency: ::std::option::Option<i32>,
 }
+::klarna_runtime::__struct_serde!(
+    SubscriptionBillingPlan { 0 billing_amount : "billing_amount" optional, 1 currency :
+    "currency" optional, 2 from : "from" optional, 3 interval : "interval" optional, 4
+    interval_frequency : "interval_frequency" optional, }
+);
 /// Whether the subscription starts with a free trial.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2830,260 +2895,266 @@ pub enum SubscriptionFreeTrial {
     SubscriptionFreeTrial { Active => "ACTIVE", Inactive => "INACTIVE", }
 );
 /// Details of what was captured and how it is delivered.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SupplementaryCaptureData {
     /// The lines covered by this capture.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line_items: ::std::option::Option<::std::vec::Vec<LineItem>>,
     /// Shipments of the captured goods, with tracking data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipments: ::std::option::Option<::std::vec::Vec<Shipment>>,
 }
+::klarna_runtime::__struct_serde!(
+    SupplementaryCaptureData { 0 line_items : "line_items" optional, 1 shipments :
+    "shipments" optional, }
+);
 /// Optional details of the purchase that help Klarna with underwriting, fraud assessment and the customer's post-purchase experience.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SupplementaryPurchaseData {
     /// Partner's reference of the purchase, such as an order number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub purchase_reference: ::std::option::Option<::std::string::String>,
     /// The lines of the purchase.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line_items: ::std::option::Option<::std::vec::Vec<LineItem>>,
     /// Where and how the goods are shipped, one entry per recipient or shipment.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping: ::std::option::Option<::std::vec::Vec<Shipping>>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<Customer>,
     /// Subscriptions included in the purchase.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscriptions: ::std::option::Option<::std::vec::Vec<Subscription>>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ondemand_service: ::std::option::Option<OndemandService>,
     /// Travel bookings (flights, trains, buses and the like) included in the purchase.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub travel_reservations: ::std::option::Option<::std::vec::Vec<TravelReservation>>,
     /// Accommodation bookings included in the purchase.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lodging_reservations: ::std::option::Option<::std::vec::Vec<LodgingReservation>>,
     /// Event tickets included in the purchase.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_reservations: ::std::option::Option<::std::vec::Vec<EventReservation>>,
     /// Insurances bought with the purchase.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insurances: ::std::option::Option<::std::vec::Vec<Insurance>>,
     /// Vouchers or gift cards included in the purchase.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vouchers: ::std::option::Option<::std::vec::Vec<Voucher>>,
     /// Sellers on a marketplace who provide (part of) the purchase.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub marketplace_sellers: ::std::option::Option<::std::vec::Vec<MarketplaceSeller>>,
     /// Legacy extra merchant data (EMD) as a serialized JSON object with content_type and content, for integrations that already produce it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_data: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    SupplementaryPurchaseData { 0 purchase_reference : "purchase_reference" optional, 1
+    line_items : "line_items" optional, 2 shipping : "shipping" optional, 3 customer :
+    "customer" optional, 4 subscriptions : "subscriptions" optional, 5 ondemand_service :
+    "ondemand_service" optional, 6 travel_reservations : "travel_reservations" optional,
+    7 lodging_reservations : "lodging_reservations" optional, 8 event_reservations :
+    "event_reservations" optional, 9 insurances : "insurances" optional, 10 vouchers :
+    "vouchers" optional, 11 marketplace_sellers : "marketplace_sellers" optional, 12
+    additional_data : "additional_data" optional, }
+);
 /// Details of what is refunded.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SupplementaryRefundData {
     /// The lines covered by this refund.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line_items: ::std::option::Option<::std::vec::Vec<LineItem>>,
 }
+::klarna_runtime::__struct_serde!(
+    SupplementaryRefundData { 0 line_items : "line_items" optional, }
+);
 /// Where a journey ends.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TravelArrival {
     /// Name of the arrival station, stop or place.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub arrival_location: ::std::option::Option<::std::string::String>,
     /// IATA code of the arrival airport, for flights.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub arrival_airport: ::std::option::Option<::std::string::String>,
     /// City of arrival (short form).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Country of arrival as an ISO 3166-1 alpha-2 code (short form).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
 }
+::klarna_runtime::__struct_serde!(
+    TravelArrival { 0 arrival_location : "arrival_location" optional, 1 arrival_airport :
+    "arrival_airport" optional, 2 city : "city" optional, 3 country : "country" optional,
+    4 address : "address" optional, }
+);
 /// Where and when a journey starts.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TravelDeparture {
     /// Name of the departure station, stop or place.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub departure_location: ::std::option::Option<::std::string::String>,
     /// IATA code of the departure airport, for flights.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub departure_airport: ::std::option::Option<::std::string::String>,
     /// Departure time.
     ///
     /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub departs_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Street address of the departure point (short form).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub street_address: ::std::option::Option<::std::string::String>,
     /// City of departure (short form).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Country of departure as an ISO 3166-1 alpha-2 code (short form).
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<Address>,
 }
+::klarna_runtime::__struct_serde!(
+    TravelDeparture { 0 departure_location : "departure_location" optional, 1
+    departure_airport : "departure_airport" optional, 2 departs_at : "departs_at"
+    optional, 3 street_address : "street_address" optional, 4 city : "city" optional, 5
+    country : "country" optional, 6 address : "address" optional, }
+);
 /// A travel booking that is part of the purchase.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct TravelReservation {
     /// Booking reference.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reservation_reference: ::std::option::Option<::std::string::String>,
     /// Means of transport, e.g. AIR, BUS or TRAIN.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub travel_type: ::std::option::Option<::std::string::String>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub departure: ::std::option::Option<TravelDeparture>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub arrival: ::std::option::Option<TravelArrival>,
     /// Name or code of the carrier, e.g. an airline code.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub carrier_name: ::std::option::Option<::std::string::String>,
     /// Price of the booking, in minor units.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<i64>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// Travel class, e.g. ECONOMY.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_class: ::std::option::Option<::std::string::String>,
     /// The travellers.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub passengers: ::std::option::Option<::std::vec::Vec<Person>>,
     /// Insurances bought for this booking.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insurances: ::std::option::Option<::std::vec::Vec<Insurance>>,
     /// Name of the affiliate or agency that sold the booking.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub affiliate_name: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    TravelReservation { 0 reservation_reference : "reservation_reference" optional, 1
+    travel_type : "travel_type" optional, 2 departure : "departure" optional, 3 arrival :
+    "arrival" optional, 4 carrier_name : "carrier_name" optional, 5 price : "price"
+    optional, 6 currency : "currency" optional, 7 ticket_class : "ticket_class" optional,
+    8 passengers : "passengers" optional, 9 insurances : "insurances" optional, 10
+    affiliate_name : "affiliate_name" optional, }
+);
 /// Body of an update capture call (inferred); only the fields sent are changed.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdatePaymentCaptureRequest {
     /// New partner reference of the capture.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_capture_reference: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_capture_data: ::std::option::Option<SupplementaryCaptureData>,
 }
+::klarna_runtime::__struct_serde!(
+    UpdatePaymentCaptureRequest { 0 payment_capture_reference :
+    "payment_capture_reference" optional, 1 supplementary_capture_data :
+    "supplementary_capture_data" optional, }
+);
 /// Body of an update payment request call; only the fields sent are changed.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdatePaymentRequestRequest {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<Currency>,
     /// New amount of the purchase in minor units.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// Partner's reference of the payment session.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
     /// Payment option to pre-select in the purchase journey.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_option_id: ::std::option::Option<::std::string::String>,
     /// Codes of payment program enablements to apply.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_program_enablement_codes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_config: ::std::option::Option<ShippingConfig>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub acquiring_config: ::std::option::Option<AcquiringConfig>,
 }
+::klarna_runtime::__struct_serde!(
+    UpdatePaymentRequestRequest { 0 currency : "currency" optional, 1 amount : "amount"
+    optional, 2 payment_request_reference : "payment_request_reference" optional, 3
+    supplementary_purchase_data : "supplementary_purchase_data" optional, 4
+    customer_interaction_config : "customer_interaction_config" optional, 5
+    payment_option_id : "payment_option_id" optional, 6 payment_program_enablement_codes
+    : "payment_program_enablement_codes" optional, 7 shipping_config : "shipping_config"
+    optional, 8 acquiring_config : "acquiring_config" optional, }
+);
 /// Body of an update payment transaction call; only the fields sent are changed.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdatePaymentTransactionRequest {
     /// New partner reference of the transaction.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
 }
+::klarna_runtime::__struct_serde!(
+    UpdatePaymentTransactionRequest { 0 payment_transaction_reference :
+    "payment_transaction_reference" optional, 1 supplementary_purchase_data :
+    "supplementary_purchase_data" optional, }
+);
 /// Multipart form of an attachment upload.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UploadPaymentDisputeAttachmentRequest {
     /// The file content (for example an image, PDF or document).
     pub file: ::std::string::String,
     /// Name of the file, including its extension.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    UploadPaymentDisputeAttachmentRequest { 0 file : "file" required, 1 filename :
+    "filename" optional, }
+);
 impl UploadPaymentDisputeAttachmentRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -3095,41 +3166,42 @@ impl UploadPaymentDisputeAttachmentRequest {
     }
 }
 /// One field that failed validation.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
     /// Location of the offending field in JSON dot notation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameter: ::std::option::Option<::std::string::String>,
     /// Why the field was rejected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Link to documentation about the rule that failed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ValidationError { 0 parameter : "parameter" optional, 1 reason : "reason" optional, 2
+    doc_url : "doc_url" optional, }
+);
 /// A voucher or gift card that is part of the purchase.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Voucher {
     /// Name of the voucher.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub voucher_name: ::std::option::Option<::std::string::String>,
     /// Kind of voucher, e.g. GIFT_CARD.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub voucher_type: ::std::option::Option<::std::string::String>,
     /// Company where the voucher can be redeemed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub voucher_company: ::std::option::Option<::std::string::String>,
     /// Start of the validity period.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub starts_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the validity period.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ends_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Name of the affiliate that sold the voucher.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub affiliate_name: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    Voucher { 0 voucher_name : "voucher_name" optional, 1 voucher_type : "voucher_type"
+    optional, 2 voucher_company : "voucher_company" optional, 3 starts_at : "starts_at"
+    optional, 4 ends_at : "ends_at" optional, 5 affiliate_name : "affiliate_name"
+    optional, }
+);

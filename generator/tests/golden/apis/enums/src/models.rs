@@ -5,17 +5,19 @@
 //! Request and response models.
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Order {
     #[allow(missing_docs)]
     pub status: OrderStatus,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<Priority>,
     /// An inline enum gets a name from its context.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<OrderChannel>,
 }
+::klarna_runtime::__struct_serde!(
+    Order { 0 status : "status" required, 1 priority : "priority" optional, 2 channel :
+    "channel" optional, }
+);
 impl Order {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]

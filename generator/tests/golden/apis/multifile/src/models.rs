@@ -4,26 +4,28 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
 /// Its example, default and extension hold `$ref` keys that are data.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Literal {
     /// Default when absent: `{"$ref":"not-a-file.yaml"}`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub document: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// A property named like a keyword is still a property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub example: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<Tag>,
 }
+::klarna_runtime::__struct_serde!(
+    Literal { 0 document : "document" optional, 1 example : "example" optional, 2 default
+    : "default" optional, }
+);
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NewPet {
     #[allow(missing_docs)]
     pub name: ::std::string::String,
 }
+::klarna_runtime::__struct_serde!(NewPet { 0 name : "name" required, });
 impl NewPet {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -33,28 +35,31 @@ impl NewPet {
 }
 /// Refers back to the pets file, a cycle across files.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Owner {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pets: ::std::option::Option<::std::vec::Vec<Pet>>,
 }
+::klarna_runtime::__struct_serde!(
+    Owner { 0 name : "name" optional, 1 pets : "pets" optional, }
+);
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pet {
     #[allow(missing_docs)]
     pub name: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<Owner>,
 }
+::klarna_runtime::__struct_serde!(
+    Pet { 0 name : "name" required, 1 tags : "tags" optional, 2 owner : "owner" optional,
+    }
+);
 impl Pet {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -67,17 +72,17 @@ impl Pet {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Problem {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(Problem { 0 title : "title" optional, });
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Tag {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(Tag { 0 label : "label" optional, });

@@ -4,32 +4,31 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
 /// Sent and received, so required read-only and write-only fields are optional in Rust.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Account {
     /// Format: `uuid`. Read-only: set by the server in responses; requests leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_id: ::std::option::Option<::klarna_runtime::Uuid>,
     #[allow(missing_docs)]
     pub name: ::std::string::String,
     /// Write-only: sent in requests; responses leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     /// Format: `date-time`. Read-only: set by the server in responses; requests leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Format: `byte`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar: ::std::option::Option<::klarna_runtime::Base64Bytes>,
     /// Format: `decimal`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub balance: ::std::option::Option<::klarna_runtime::Decimal>,
     /// Format: `date`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub born: ::std::option::Option<::klarna_runtime::Date>,
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    Account { 0 account_id : "account_id" optional, 1 name : "name" required, 2 password
+    : "password" optional, 3 created_at : "created_at" optional, 4 avatar : "avatar"
+    optional, 5 balance : "balance" optional, 6 born : "born" optional, 7 contact :
+    "contact" optional, }
+);
 impl Account {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -48,38 +47,36 @@ impl Account {
 }
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Cart {
     /// Read-only: set by the server in responses; requests leave it out.
     pub id: ::std::string::String,
     /// Minor units.
     pub amount: i64,
     /// Format: `date-time`. Always present; may be null.
-    #[serde(default)]
     pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Format: `date`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::klarna_runtime::Date>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ratio: ::std::option::Option<f32>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub small: ::std::option::Option<i32>,
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gift: ::std::option::Option<bool>,
     /// Write-only: sent in requests; responses leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[deprecated = "marked deprecated in the API document"]
     pub legacy: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    #[allow(deprecated)] Cart { 0 id : "id" required, 1 amount : "amount" required, 2
+    expires_at : "expires_at" required_nullable, 3 created : "created" optional, 4 ratio
+    : "ratio" optional, 5 weight : "weight" optional, 6 small : "small" optional, 7 gift
+    : "gift" optional, 8 secret : "secret" optional, 9 legacy : "legacy" optional, }
+);
 impl Cart {
     /// Creates a value from its required fields; optional fields start empty.
     #[allow(deprecated)]
@@ -104,24 +101,26 @@ impl Cart {
     }
 }
 /// Absent fields are left alone; null clears a field.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CartUpdate {
     /// Free text; null removes it.
     ///
     /// May be absent, null, or a value; the three are sent differently.
-    #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub note: ::klarna_runtime::Nullable<::std::string::String>,
     /// Coupon code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub coupon: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    CartUpdate { 0 note : "note" optional_nullable, 1 coupon : "coupon" optional, }
+);
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Owner {
     #[allow(missing_docs)]
     pub name: ::std::string::String,
 }
+::klarna_runtime::__struct_serde!(Owner { 0 name : "name" required, });
 impl Owner {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -131,21 +130,23 @@ impl Owner {
 }
 /// Response-only. `quote_id` and `total` are confirmed; `fee` and `owner` are required by the document but inferred (no source confirms them), so they are optional in Rust.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Quote {
     #[allow(missing_docs)]
     pub quote_id: ::std::string::String,
     #[allow(missing_docs)]
     pub total: i64,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fee: ::std::option::Option<i64>,
     /// Who owns the quote.
     ///
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<Owner>,
 }
+::klarna_runtime::__struct_serde!(
+    Quote { 0 quote_id : "quote_id" required, 1 total : "total" required, 2 fee : "fee"
+    optional, 3 owner : "owner" optional, }
+);
 impl Quote {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -160,31 +161,37 @@ impl Quote {
 }
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QuotePage {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quotes: ::std::option::Option<::std::vec::Vec<Quote>>,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<QuotePagination>,
 }
+::klarna_runtime::__struct_serde!(
+    QuotePage { 0 quotes : "quotes" optional, 1 pagination : "pagination" optional, }
+);
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct QuotePagination {
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_item: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    QuotePagination { 0 last_item : "last_item" optional, }
+);
 /// Request-only, so an inferred required field stays required.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QuoteRequest {
     #[allow(missing_docs)]
     pub amount: i64,
     /// Not confirmed by any source the document cites (inferred): a response may leave it out.
     pub channel: ::std::string::String,
 }
+::klarna_runtime::__struct_serde!(
+    QuoteRequest { 0 amount : "amount" required, 1 channel : "channel" required, }
+);
 impl QuoteRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]

@@ -11,32 +11,33 @@ pub type Labels = ::std::collections::BTreeMap<
     ::std::string::String,
 >;
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Node {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::boxed::Box<Node>>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub children: ::std::option::Option<::std::vec::Vec<Node>>,
 }
+::klarna_runtime::__struct_serde!(
+    Node { 0 value : "value" optional, 1 next : "next" optional, 2 children : "children"
+    optional, }
+);
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Ping {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pong: ::std::option::Option<::std::boxed::Box<Pong>>,
 }
+::klarna_runtime::__struct_serde!(Ping { 0 pong : "pong" optional, });
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Pong {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ping: ::std::option::Option<::std::boxed::Box<Ping>>,
 }
+::klarna_runtime::__struct_serde!(Pong { 0 ping : "ping" optional, });
 #[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Tagged {

@@ -5,16 +5,19 @@
 //! Request and response models.
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct Credential {
     #[allow(missing_docs)]
     pub credential_id: ::std::string::String,
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub secret: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    Credential { 0 credential_id : "credential_id" required, 1 secret : "secret"
+    required, 2 note : "note" optional, }
+);
 impl ::std::fmt::Debug for Credential {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credential")
@@ -39,17 +42,20 @@ impl Credential {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialRequest {
     #[allow(missing_docs)]
     pub username: ::std::string::String,
     /// Format: `password`. Sensitive: `Debug` shows it as `<redacted>`.
     pub password: ::std::string::String,
     /// Format: `password`. Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[deprecated = "marked deprecated in the API document"]
     pub previous_password: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    #[allow(deprecated)] CredentialRequest { 0 username : "username" required, 1 password
+    : "password" required, 2 previous_password : "previous_password" optional, }
+);
 #[allow(deprecated)]
 impl ::std::fmt::Debug for CredentialRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -77,27 +83,29 @@ impl CredentialRequest {
 }
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Holder {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(Holder { 0 name : "name" optional, });
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct Token {
     #[allow(missing_docs)]
     pub token_id: ::std::string::String,
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub value: ::std::string::String,
     /// Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub holder: ::std::option::Option<Holder>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    Token { 0 token_id : "token_id" required, 1 value : "value" required, 2 holder :
+    "holder" optional, 3 r#type : "type" optional, }
+);
 impl ::std::fmt::Debug for Token {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Token")

@@ -5,13 +5,16 @@
 //! Request and response models.
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Created {
     #[allow(missing_docs)]
     pub kind: ::std::string::String,
     #[allow(missing_docs)]
     pub id: ::std::string::String,
 }
+::klarna_runtime::__struct_serde!(
+    Created { 0 kind : "kind" required, 1 id : "id" required, }
+);
 impl Created {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -21,14 +24,16 @@ impl Created {
 }
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Deleted {
     #[allow(missing_docs)]
     pub kind: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    Deleted { 0 kind : "kind" required, 1 reason : "reason" optional, }
+);
 impl Deleted {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -128,7 +133,7 @@ impl<'de> ::serde::Deserialize<'de> for IdOrNumber {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Merged {
     #[allow(missing_docs)]
     pub kind: ::std::string::String,
@@ -137,6 +142,9 @@ pub struct Merged {
     /// Format: `date-time`.
     pub at: ::klarna_runtime::DateTime,
 }
+::klarna_runtime::__struct_serde!(
+    Merged { 0 kind : "kind" required, 1 id : "id" required, 2 at : "at" required, }
+);
 impl Merged {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]

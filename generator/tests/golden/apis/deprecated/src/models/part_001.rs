@@ -166,20 +166,22 @@ pub enum LegacyCode {
 /// A gadget of the first version.
 #[deprecated = "marked deprecated in the API document"]
 #[allow(deprecated)]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct LegacyGadget {
     /// The gadget's id.
     pub id: ::std::string::String,
     /// A secret of the gadget.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
     /// What kind of gadget; no longer sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[deprecated = "marked deprecated in the API document"]
     pub kind: ::std::option::Option<LegacyGadgetKind>,
 }
+::klarna_runtime::__struct_serde!(
+    #[allow(deprecated)] LegacyGadget { 0 id : "id" required, 1 secret : "secret"
+    optional, 2 kind : "kind" optional, }
+);
 #[allow(deprecated)]
 impl ::std::fmt::Debug for LegacyGadget {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

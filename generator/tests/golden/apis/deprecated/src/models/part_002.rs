@@ -23,22 +23,28 @@ pub enum LegacyMode {
 /// An error body of the first version.
 #[deprecated = "marked deprecated in the API document"]
 #[allow(deprecated)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct LegacyProblem {
     /// What went wrong.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    #[allow(deprecated)] LegacyProblem { 0 message : "message" optional, }
+);
 #[allow(missing_docs)]
 #[non_exhaustive]
 #[allow(deprecated)]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListGadgetsResponse {
     #[allow(missing_docs)]
     pub gadgets: ::std::vec::Vec<LegacyGadget>,
     #[allow(missing_docs)]
     pub pagination: ListGadgetsResponsePagination,
 }
+::klarna_runtime::__struct_serde!(
+    #[allow(deprecated)] ListGadgetsResponse { 0 gadgets : "gadgets" required, 1
+    pagination : "pagination" required, }
+);
 #[allow(deprecated)]
 impl ListGadgetsResponse {
     /// Creates a value from its required fields; optional fields start empty.
@@ -53,16 +59,18 @@ impl ListGadgetsResponse {
 }
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListGadgetsResponsePagination {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_item: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ListGadgetsResponsePagination { 0 last_item : "last_item" optional, }
+);
 /// An error body.
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Problem {
     /// What went wrong.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(Problem { 0 message : "message" optional, });

@@ -6,45 +6,39 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Address {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(Address { 0 line : "line" optional, });
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Address2 {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub street: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(Address2 { 0 street : "street" optional, });
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Box {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inner: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(Box { 0 inner : "inner" optional, });
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CheckboxV2 {
     #[allow(missing_docs)]
-    #[serde(
-        rename = "Parameter1.Name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parameter1_name: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(
-        rename = "3ds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub _3ds: ::std::option::Option<bool>,
 }
+::klarna_runtime::__struct_serde!(
+    CheckboxV2 { 0 parameter1_name : "Parameter1.Name" optional, 1 _3ds : "3ds" optional,
+    }
+);
 /// Two untagged alternatives that both want the variant name `String` (the second is renamed, and said so).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -85,46 +79,39 @@ impl<'de> ::serde::Deserialize<'de> for Moment {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct N400 {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
 }
+::klarna_runtime::__struct_serde!(N400 { 0 code : "code" optional, });
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct NoSuchOrderErrorMessage {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    NoSuchOrderErrorMessage { 0 message : "message" optional, }
+);
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Option {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#ref: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(
-        rename = "Self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self2: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#async: ::std::option::Option<i64>,
 }
+::klarna_runtime::__struct_serde!(
+    Option { 0 r#type : "type" optional, 1 r#ref : "ref" optional, 2 self_ : "self"
+    optional, 3 send : "send" optional, 4 self2 : "Self" optional, 5 r#async : "async"
+    optional, }
+);

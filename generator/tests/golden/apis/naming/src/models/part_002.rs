@@ -6,64 +6,62 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Pet {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<PetOwner2>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<PetOwner>,
 }
+::klarna_runtime::__struct_serde!(
+    Pet { 0 owner : "owner" optional, 1 tag : "tag" optional, }
+);
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PetOwner {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
 }
+::klarna_runtime::__struct_serde!(PetOwner { 0 id : "id" optional, });
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct PetOwner2 {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(PetOwner2 { 0 name : "name" optional, });
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Result {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<Vec>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub boxed: ::std::option::Option<Box>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<String>,
 }
+::klarna_runtime::__struct_serde!(
+    Result { 0 value : "value" optional, 1 boxed : "boxed" optional, 2 text : "text"
+    optional, }
+);
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Self_ {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(Self_ { 0 name : "name" optional, });
 #[allow(missing_docs)]
 pub type String = ::std::string::String;
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Type {
     #[allow(missing_docs)]
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub self_: ::std::option::Option<Self_>,
 }
+::klarna_runtime::__struct_serde!(Type { 0 self_ : "self" optional, });
 #[allow(missing_docs)]
 pub type Vec = ::std::vec::Vec<::std::string::String>;

@@ -6,16 +6,18 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateChargeBody {
     #[allow(missing_docs)]
     pub amount: i64,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+::klarna_runtime::__struct_serde!(
+    CreateChargeBody { 0 amount : "amount" required, 1 metadata : "metadata" optional, }
+);
 impl CreateChargeBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -27,44 +29,48 @@ impl CreateChargeBody {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateChargeCreated {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gte: ::std::option::Option<i64>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lt: ::std::option::Option<i64>,
 }
+::klarna_runtime::__struct_serde!(
+    CreateChargeCreated { 0 gte : "gte" optional, 1 lt : "lt" optional, }
+);
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateChargeFilter {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    CreateChargeFilter { 0 currency : "currency" optional, }
+);
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateChargeResponse {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(CreateChargeResponse { 0 id : "id" optional, });
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Fault {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<i64>,
 }
+::klarna_runtime::__struct_serde!(Fault { 0 code : "code" optional, });
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct File {
     #[allow(missing_docs)]
     pub file_id: ::std::string::String,
 }
+::klarna_runtime::__struct_serde!(File { 0 file_id : "file_id" required, });
 impl File {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -74,13 +80,16 @@ impl File {
 }
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FileList {
     #[allow(missing_docs)]
     pub files: ::std::vec::Vec<File>,
     #[allow(missing_docs)]
     pub pagination: FileListPagination,
 }
+::klarna_runtime::__struct_serde!(
+    FileList { 0 files : "files" required, 1 pagination : "pagination" required, }
+);
 impl FileList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -90,14 +99,17 @@ impl FileList {
 }
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FileListPagination {
     #[allow(missing_docs)]
     pub count: i64,
     /// May be absent, null, or a value; the three are sent differently.
-    #[serde(default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
     pub last_item: ::klarna_runtime::Nullable<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    FileListPagination { 0 count : "count" required, 1 last_item : "last_item"
+    optional_nullable, }
+);
 impl FileListPagination {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]

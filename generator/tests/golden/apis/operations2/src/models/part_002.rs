@@ -6,11 +6,14 @@
 #[allow(unused_imports)]
 use super::*;
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetJobError409 {
     #[allow(missing_docs)]
     pub locked_by: ::std::string::String,
 }
+::klarna_runtime::__struct_serde!(
+    GetJobError409 { 0 locked_by : "locked_by" required, }
+);
 impl GetJobError409 {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -19,14 +22,16 @@ impl GetJobError409 {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
     #[allow(missing_docs)]
     pub title: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    Problem { 0 title : "title" required, 1 detail : "detail" optional, }
+);
 impl Problem {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -38,27 +43,30 @@ impl Problem {
     }
 }
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ReplaceFileMetadataBody {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    ReplaceFileMetadataBody { 0 label : "label" optional, }
+);
 #[allow(missing_docs)]
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct ReplaceFileMetadataResponse {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ok: ::std::option::Option<bool>,
 }
+::klarna_runtime::__struct_serde!(ReplaceFileMetadataResponse { 0 ok : "ok" optional, });
 #[allow(missing_docs)]
-#[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UploadFileBody {
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub file: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
 }
+::klarna_runtime::__struct_serde!(
+    UploadFileBody { 0 file : "file" optional, 1 filename : "filename" optional, }
+);
