@@ -49,7 +49,7 @@
 
 {#- How one success status's body becomes its variant of the operation's success enum. #}
 {% macro alt_finish(a) -%}
-{% match a.body %}{% when AltBodyView::Json with (ty) %}response.json::<{{ ty }}>().map(|r| r.map({{ a.enum_name }}::{{ a.variant }})){% when AltBodyView::Empty %}Ok(response.empty().map(|()| {{ a.enum_name }}::{{ a.variant }})){% when AltBodyView::Bytes %}Ok(response.bytes().map({{ a.enum_name }}::{{ a.variant }})){% endmatch %}
+{% match a.body %}{% when AltBodyView::Json with (ty) %}response.json::<{{ ty }}>().map(|r| r.map({% if a.boxed %}|body| {{ a.enum_name }}::{{ a.variant }}(::std::boxed::Box::new(body)){% else %}{{ a.enum_name }}::{{ a.variant }}{% endif %})){% when AltBodyView::Empty %}Ok(response.empty().map(|()| {{ a.enum_name }}::{{ a.variant }})){% when AltBodyView::Bytes %}Ok(response.bytes().map({{ a.enum_name }}::{{ a.variant }})){% endmatch %}
 {%- endmacro %}
 
 {% for r in resources %}
@@ -108,7 +108,7 @@ impl {{ e.name }} {
         let body = error.raw_body()?;
         match status {
             {% for a in e.arms %}
-            {% match a.status %}{% when StatusMatch::Code with (code) %}{{ code }}{% when StatusMatch::Range with (class) %}{{ class }}00..={{ class }}99{% when StatusMatch::Default %}_{% endmatch %} => ::serde_json::from_slice(body).ok().map(Self::{{ a.variant }}),
+            {% match a.status %}{% when StatusMatch::Code with (code) %}{{ code }}{% when StatusMatch::Range with (class) %}{{ class }}00..={{ class }}99{% when StatusMatch::Default %}_{% endmatch %} => ::serde_json::from_slice(body).ok().map({% if a.boxed %}|body| Self::{{ a.variant }}(::std::boxed::Box::new(body)){% else %}Self::{{ a.variant }}{% endif %}),
             {% endfor %}
             {% if !e.has_default %}_ => ::std::option::Option::None,{% endif %}
         }

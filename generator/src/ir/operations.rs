@@ -282,6 +282,10 @@ pub struct AltResponse {
     pub variant: String,
     /// What the body is.
     pub body: ResponseBody,
+    /// The enum variant holds the body boxed (it is much larger than the other variants). Only written to
+    /// the JSON dump when set.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub boxed: bool,
 }
 
 /// Kinds of success bodies.

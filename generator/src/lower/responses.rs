@@ -45,6 +45,7 @@ impl ApiLowerer<'_> {
                     variant: status_variant(status),
                     status,
                     body,
+                    boxed: false,
                 })
                 .collect()
         } else {
@@ -88,6 +89,7 @@ impl ApiLowerer<'_> {
                     status,
                     variant,
                     body,
+                    boxed: false,
                 });
             }
         }

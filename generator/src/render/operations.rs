@@ -85,6 +85,8 @@ pub(super) struct ErrorsImplView {
 pub(super) struct ErrorArmView {
     pub(super) status: StatusMatch,
     pub(super) variant: String,
+    /// The variant holds its body boxed.
+    pub(super) boxed: bool,
 }
 
 /// How `send` turns a response into its result.
@@ -115,6 +117,8 @@ pub(super) struct AltFinishView {
     /// The status's variant name.
     pub(super) variant: String,
     pub(super) body: AltBodyView,
+    /// The variant holds its body boxed.
+    pub(super) boxed: bool,
 }
 
 /// What a success status's body is read as.
@@ -292,11 +296,12 @@ pub(super) fn errors_enum_view(
                 format!("Status `{}`.", e.status)
             }),
             name: e.variant.clone(),
-            ty: Some(rust_type(api, t, MODELS)),
+            ty: Some(boxed(rust_type(api, t, MODELS), e.boxed)),
         });
         arms.push(ErrorArmView {
             status: e.status,
             variant: e.variant.clone(),
+            boxed: e.boxed,
         });
     }
     (
@@ -352,6 +357,7 @@ pub(super) fn alt_finish(api: &Api, name: &str, alt: &AltResponse) -> AltFinishV
     AltFinishView {
         enum_name: name.to_owned(),
         variant: alt.variant.clone(),
+        boxed: alt.boxed,
         body: match &alt.body {
             ResponseBody::Json(t) => AltBodyView::Json(rust_type(api, t, MODELS)),
             ResponseBody::Empty => AltBodyView::Empty,
@@ -502,7 +508,7 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
                 doc: outer_doc(&format!("Status `{}`.", alt.status)),
                 name: alt.variant.clone(),
                 ty: match &alt.body {
-                    ResponseBody::Json(t) => Some(rust_type(api, t, MODELS)),
+                    ResponseBody::Json(t) => Some(boxed(rust_type(api, t, MODELS), alt.boxed)),
                     ResponseBody::Bytes(_) => Some("::bytes::Bytes".to_owned()),
                     ResponseBody::Empty => None,
                 },

@@ -4,7 +4,7 @@
 //!
 //! In order ([`PASSES`]): [`method_names`] (shortened method names, operations sorted by them),
 //! [`status_enums`] (the per-operation success and error enums, named), [`cycles`] (box what closes a
-//! containment cycle), [`directions`] (requiredness by direction, then pagination presence),
+//! containment cycle), [`variant_sizes`] (box enum variants much larger than the others), [`directions`] (requiredness by direction, then pagination presence),
 //! [`deprecation`] (the items that must allow deprecated types).
 
 use crate::diag::Diagnostics;
@@ -15,6 +15,7 @@ pub mod deprecation;
 pub mod directions;
 pub mod method_names;
 pub mod status_enums;
+pub mod variant_sizes;
 
 /// One IR rewrite.
 pub struct Pass {
@@ -45,6 +46,11 @@ pub const PASSES: &[Pass] = &[
         name: "cycles",
         summary: "fields and variants that close a containment cycle are boxed",
         run: cycles::run,
+    },
+    Pass {
+        name: "variant_sizes",
+        summary: "enum variants much larger than their siblings are boxed",
+        run: variant_sizes::run,
     },
     Pass {
         name: "directions",
