@@ -133,7 +133,7 @@ impl<'de> ::serde::Deserialize<'de> for {{ u.name }} {
         {% else %}
         {% for v in u.variants %}
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok(({% call wrap(v) %}{% endcall %})(parsed));
+            return Ok({% if v.boxed %}Self::{{ v.name }}(::std::boxed::Box::new(parsed)){% else %}Self::{{ v.name }}(parsed){% endif %});
         }
         {% endfor %}
         Ok(Self::Unknown(value))

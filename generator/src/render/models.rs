@@ -440,30 +440,3 @@ impl FieldView {
         }
     }
 }
-
-/// How a struct's serde impls are written: `#[derive]` only when a field is flattened (the derive buffers
-/// the map for it); otherwise the runtime's `__struct_serde!`, which type-checks in a fraction of the
-/// derive's time (most of a generated crate's compile time went to the derive).
-impl StructView {
-    pub(super) fn derive_serde(&self) -> bool {
-        self.fields
-            .iter()
-            .any(|f| matches!(f.serde, FieldSerde::Flatten))
-    }
-
-    /// `__struct_serde!`'s impls read every field: they allow deprecation when the struct names a
-    /// deprecated type or has a deprecated field.
-    pub(super) fn serde_allow_deprecated(&self) -> bool {
-        self.allow_deprecated || self.fields.iter().any(|f| !f.deprecated_attr.is_empty())
-    }
-}
-
-impl FieldView {
-    /// The field's wire name as a string literal.
-    pub(super) fn wire_lit(&self) -> String {
-        match &self.serde {
-            FieldSerde::Property(Some(rename), _) => rename.clone(),
-            _ => lit(unraw(&self.name)),
-        }
-    }
-}

@@ -99,10 +99,10 @@ impl<'de> ::serde::Deserialize<'de> for HolderEither {
             deserializer,
         )?;
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok((Self::LegacyGadget)(parsed));
+            return Ok(Self::LegacyGadget(parsed));
         }
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok((Self::Integer)(parsed));
+            return Ok(Self::Integer(parsed));
         }
         Ok(Self::Unknown(value))
     }
@@ -142,10 +142,10 @@ impl<'de> ::serde::Deserialize<'de> for LegacyChoice {
             deserializer,
         )?;
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok((Self::LegacyGadget)(parsed));
+            return Ok(Self::LegacyGadget(parsed));
         }
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok((Self::String)(parsed));
+            return Ok(Self::String(parsed));
         }
         Ok(Self::Unknown(value))
     }

@@ -70,10 +70,10 @@ impl<'de> ::serde::Deserialize<'de> for Moment {
             deserializer,
         )?;
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok((Self::String)(parsed));
+            return Ok(Self::String(parsed));
         }
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok((Self::String2)(parsed));
+            return Ok(Self::String2(parsed));
         }
         Ok(Self::Unknown(value))
     }
