@@ -30,7 +30,8 @@ enum Command {
         /// The generated package's version.
         #[arg(long, default_value = "0.1.0")]
         crate_version: String,
-        /// Path of the `klarna-runtime` crate (default: the one this generator was built from).
+        /// Path of the `klarna-runtime` crate (default: the one this generator was built from, when it is
+        /// still there; else `klarna-runtime` from crates.io at this generator's version).
         #[arg(long)]
         runtime_path: Option<PathBuf>,
         /// The service conventions: `neutral` for any document (no vendor headers, extensions,
@@ -104,15 +105,22 @@ fn main() -> ExitCode {
         } => {
             let profile = Profile::by_name(&profile).unwrap_or_else(Profile::neutral);
             let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
-            let runtime = runtime_path.unwrap_or_else(default_runtime_path);
-            let runtime = std::path::absolute(&runtime).unwrap_or(runtime);
+            let runtime = match runtime_path.or_else(default_runtime_path) {
+                Some(path) => RuntimeDependency::Path(
+                    std::path::absolute(&path)
+                        .unwrap_or(path)
+                        .display()
+                        .to_string(),
+                ),
+                None => RuntimeDependency::Version(env!("CARGO_PKG_VERSION").to_owned()),
+            };
             let mut command = String::from("klarna-codegen generate");
             for s in &specs {
                 command.push_str(&format!(" {}", s.display()));
             }
             command.push_str(&format!(" --out {}", out.display()));
             let options = RenderOptions {
-                runtime: RuntimeDependency::Path(runtime.display().to_string()),
+                runtime,
                 standalone: true,
                 regen_command: command,
                 models_per_file: klarna_codegen::render::MODELS_PER_FILE,
@@ -212,8 +220,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn default_runtime_path() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime"))
+/// The runtime this generator was built beside, if it is still there (a checkout of the workspace); an
+/// installed generator's build directory is gone, and the generated crate takes the runtime from crates.io.
+fn default_runtime_path() -> Option<PathBuf> {
+    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime"));
+    path.join("Cargo.toml").is_file().then_some(path)
 }
 
 fn run_diff(

@@ -104,6 +104,7 @@ pub(super) fn runtime_dep(runtime: &RuntimeDependency, up: &str) -> String {
                 toml_str(&relative(path))
             )
         }
+        RuntimeDependency::Version(version) => format!("klarna-runtime = {}", toml_str(version)),
     }
 }
 
@@ -285,6 +286,12 @@ mod tests {
         assert_eq!(
             runtime_dep(&absolute, "../../"),
             r#"klarna-runtime = { path = "/opt/klarna/runtime" }"#
+        );
+        // An installed generator without the workspace: crates.io, from everywhere.
+        let registry = RuntimeDependency::Version("0.1.0".into());
+        assert_eq!(
+            runtime_dep(&registry, "../../"),
+            r#"klarna-runtime = "0.1.0""#
         );
     }
 }

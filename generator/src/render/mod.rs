@@ -52,6 +52,8 @@ pub enum RuntimeDependency {
     },
     /// `{ path = "..." }` (a crate generated elsewhere on this machine).
     Path(String),
+    /// `"<version>"` from crates.io (a generator installed without this workspace beside it).
+    Version(String),
 }
 
 /// Everything render needs beyond the IR.
@@ -102,7 +104,7 @@ pub fn render(
                     RuntimeDependency::PathAndVersion { .. } => {
                         format!(", version = {}", toml_str(&krate.version))
                     }
-                    RuntimeDependency::Path(_) => String::new(),
+                    RuntimeDependency::Path(_) | RuntimeDependency::Version(_) => String::new(),
                 };
                 FeatureView {
                     name: a.module.rust.clone(),
