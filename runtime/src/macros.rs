@@ -209,11 +209,16 @@ macro_rules! __request_options {
 }
 
 /// Implements `Serialize` and `Deserialize` for a generated struct, as `#[derive]` with the generator's
-/// field attributes would, through the shared functions of `__private::model`.
+/// field attributes would, through the shared code of `__private::model`.
 ///
 /// Each field is `index name: "wire name" presence`, in declaration order (`index` counts from 0);
 /// `presence` is `required`, `required_nullable`, `optional` or `optional_nullable` (a
-/// [`Nullable`](crate::Nullable) field). Leading attributes go on both impls.
+/// [`Nullable`](crate::Nullable) field). Leading attributes go on every impl.
+///
+/// The expansion is what the type checker spends its time on in a generated crate, so it is kept small:
+/// the visitor and `deserialize_struct` are the runtime's, generic over the `Fields` impl written here,
+/// and errors are returned with `match` (through `__ok!`) rather than `?`, whose `From` conversion costs
+/// more to check.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __struct_serde {
@@ -225,57 +230,60 @@ macro_rules! __struct_serde {
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)] // a struct without fields
-                let mut state = $crate::__private::serde::Serializer::serialize_struct(
+                let mut state = $crate::__ok!($crate::__private::serde::Serializer::serialize_struct(
                     serializer,
                     ::std::stringify!($name),
                     0 $(+ $crate::__private::model::$presence::len(&self.$field))*,
-                )?;
-                $($crate::__private::model::$presence::put(&mut state, $wire, &self.$field)?;)*
+                ));
+                $($crate::__ok!($crate::__private::model::$presence::put(&mut state, $wire, &self.$field));)*
                 $crate::__private::serde::ser::SerializeStruct::end(state)
             }
         }
 
         $(#[$attr])*
+        impl $crate::__private::model::Fields for $name {
+            const NAME: &'static str = ::std::stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$($wire),*];
+
+            fn visit_map<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
+                mut map: A,
+            ) -> ::std::result::Result<Self, A::Error> {
+                $(let mut $field = ::std::option::Option::None;)*
+                while let ::std::option::Option::Some(key) =
+                    $crate::__ok!($crate::__private::model::next_key::<Self, A>(&mut map))
+                {
+                    $crate::__ok!(match key {
+                        $(::std::option::Option::Some($index) =>
+                            $crate::__private::model::field(&mut map, &mut $field, $wire),)*
+                        _ => $crate::__private::model::skip(&mut map),
+                    });
+                }
+                ::std::result::Result::Ok($name {
+                    $($field: $crate::__ok!($crate::__private::model::$presence::take($field, $wire)),)*
+                })
+            }
+        }
+
+        $(#[$attr])*
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            #[inline]
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[$($wire),*];
-                struct __Visitor;
-                $(#[$attr])*
-                impl<'de> $crate::__private::serde::de::Visitor<'de> for __Visitor {
-                    type Value = $name;
-
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(::std::concat!("struct ", ::std::stringify!($name)))
-                    }
-
-                    fn visit_map<A: $crate::__private::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<$name, A::Error> {
-                        $(let mut $field = ::std::option::Option::None;)*
-                        while let ::std::option::Option::Some(key) =
-                            $crate::__private::model::next_key(&mut map, FIELDS)?
-                        {
-                            match key {
-                                $(::std::option::Option::Some($index) =>
-                                    $crate::__private::model::field(&mut map, &mut $field, $wire)?,)*
-                                _ => $crate::__private::model::skip(&mut map)?,
-                            }
-                        }
-                        ::std::result::Result::Ok($name {
-                            $($field: $crate::__private::model::$presence::take($field, $wire)?,)*
-                        })
-                    }
-                }
-                $crate::__private::serde::Deserializer::deserialize_struct(
-                    deserializer,
-                    ::std::stringify!($name),
-                    FIELDS,
-                    __Visitor,
-                )
+                $crate::__private::model::deserialize(deserializer)
             }
+        }
+    };
+}
+
+/// `expr?` without the `From` conversion, for `__struct_serde!`: the value of `Ok`, or return the `Err`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __ok {
+    ($result:expr) => {
+        match $result {
+            ::std::result::Result::Ok(value) => value,
+            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
         }
     };
 }

@@ -1,11 +1,11 @@
 //! What the generated models' `Serialize` and `Deserialize` impls call (not a public API: names and shapes
 //! may change with any release of the generator and runtime together).
 //!
-//! [`__struct_serde!`](crate::__struct_serde) writes a struct's two impls in a few lines per field; the
-//! work they share (reading a key, refusing a duplicate field, skipping an unknown one, a missing field, a
-//! field left out when it is absent) is done by the functions here, type-checked once in the runtime
-//! instead of once per struct as `#[derive(Serialize, Deserialize)]` expands it. That derive is what most of
-//! a generated crate's compile time went to.
+//! [`__struct_serde!`](crate::__struct_serde) writes a struct's impls in a few lines per field; the work
+//! they share (the visitor, reading a key, refusing a duplicate field, skipping an unknown one, a missing
+//! field, a field left out when it is absent) is done here, type-checked once in the runtime instead of
+//! once per struct as `#[derive(Serialize, Deserialize)]` expands it. That derive is what most of a
+//! generated crate's compile time went to.
 //!
 //! The wire behaviour is the derive's with the field attributes the generator wrote
 //! (`default`, `skip_serializing_if`): keys match the wire names exactly, unknown keys are ignored, a
@@ -56,13 +56,47 @@ impl<'de> Visitor<'de> for FieldIndex {
     }
 }
 
-/// The next key of `map` as a field position (see [`FieldIndex`]); `None` at the end of the map.
+/// A generated struct as [`__struct_serde!`](crate::__struct_serde) describes it: its name, its fields'
+/// wire names in declaration order, and how it reads a map. The visitor and `deserialize_struct` call
+/// are written once, here.
+pub trait Fields: Sized {
+    /// The Rust name of the struct (`expected struct ...` in errors).
+    const NAME: &'static str;
+    /// The wire names of the fields, in declaration order.
+    const FIELDS: &'static [&'static str];
+
+    /// Reads the struct from the entries of `map`.
+    fn visit_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// The visitor of every generated struct: a map, read by [`Fields::visit_map`].
+struct StructVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Fields> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+
+    #[inline]
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::visit_map(map)
+    }
+}
+
+/// `Deserialize::deserialize` of a generated struct.
 #[inline]
-pub fn next_key<'de, A: MapAccess<'de>>(
+pub fn deserialize<'de, T: Fields, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, StructVisitor(PhantomData))
+}
+
+/// The next key of `map` as a position in `T::FIELDS` (see [`FieldIndex`]); `None` at the end of the map.
+#[inline]
+pub fn next_key<'de, T: Fields, A: MapAccess<'de>>(
     map: &mut A,
-    fields: &'static [&'static str],
 ) -> Result<Option<Option<usize>>, A::Error> {
-    map.next_key_seed(FieldIndex(fields))
+    map.next_key_seed(FieldIndex(T::FIELDS))
 }
 
 /// Reads the value of field `name` into its empty `slot`; a field seen twice is an error.
