@@ -14,12 +14,13 @@
 //!
 //! This module runs the templates and formats their output; the views live by what they render:
 //! `facade` (manifests, README, `lib.rs`, registry, module roots, webhooks), `models` (named types),
-//! `operations` (resources and request builders), with `spell` (IR types as Rust) and `text`
+//! `operations` (resources and request builders), `responses` (success and error enums, how `send` finishes), with `spell` (IR types as Rust) and `text`
 //! (literals, docs, headers) shared.
 
 mod facade;
 mod models;
 mod operations;
+mod responses;
 mod spell;
 mod text;
 
@@ -37,6 +38,7 @@ use crate::naming::unraw;
 use self::facade::*;
 use self::models::*;
 use self::operations::*;
+use self::responses::*;
 use self::spell::*;
 use self::text::*;
 
