@@ -14,8 +14,8 @@
 //!
 //! This module runs the templates and formats their output; the views live by what they render:
 //! `facade` (manifests, README, `lib.rs`, registry, module roots, webhooks), `models` (named types),
-//! `operations` (resources and request builders), `responses` (success and error enums, how `send` finishes), with `spell` (IR types as Rust) and `text`
-//! (literals, docs, headers) shared.
+//! `operations` (resources and request builders), `responses` (success and error enums, how `send`
+//! finishes), with `spell` (IR types as Rust) and `text` (literals, docs, headers) shared.
 
 mod facade;
 mod models;
