@@ -17,18 +17,14 @@ pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
     let mut sizes = Sizes {
         api,
         memo: vec![None; api.types.len()],
+        boxes: vec![Vec::new(); api.types.len()],
     };
-    let union_sizes: Vec<Option<Vec<usize>>> = (0..api.types.len())
-        .map(|i| match &api.types[i].kind {
-            TypeKind::Union { variants, .. } => Some(
-                variants
-                    .iter()
-                    .map(|v| if v.boxed { POINTER } else { sizes.of(&v.ty) })
-                    .collect(),
-            ),
-            _ => None,
-        })
-        .collect();
+    // Measuring a union decides its boxes first, so a union that contains another is measured with
+    // the inner union's boxes already in place (deciding from the unboxed sizes over-counts the outer
+    // union's variants unevenly and can leave its largest variant unboxed).
+    for i in 0..api.types.len() {
+        sizes.named(TypeId(i));
+    }
     let op_sizes: Vec<(Vec<usize>, Vec<usize>)> = api
         .resources
         .iter()
@@ -51,9 +47,10 @@ pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
             )
         })
         .collect();
-    for (t, sizes) in api.types.iter_mut().zip(union_sizes) {
-        if let (TypeKind::Union { variants, .. }, Some(sizes)) = (&mut t.kind, sizes) {
-            for i in to_box(sizes) {
+    let union_boxes = sizes.boxes;
+    for (t, boxes) in api.types.iter_mut().zip(union_boxes) {
+        if let TypeKind::Union { variants, .. } = &mut t.kind {
+            for i in boxes {
                 variants[i].boxed = true;
             }
         }
@@ -74,6 +71,9 @@ pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
 
 /// A pointer, as a `Box` holds its payload.
 const POINTER: usize = 8;
+
+/// A union's `Unknown(serde_json::Value)` variant, which is never boxed.
+const UNKNOWN: usize = 32;
 
 /// The variants to box: the largest, as long as it exceeds the next largest by more than [`THRESHOLD`].
 pub(in crate::lower) fn to_box(mut sizes: Vec<usize>) -> Vec<usize> {
@@ -106,6 +106,8 @@ struct Sizes<'a> {
     api: &'a Api,
     /// `Some(size)` once known; a type being measured counts as a pointer (a cycle is boxed somewhere).
     memo: Vec<Option<usize>>,
+    /// By type: the variants of a union to box, decided when the union is measured.
+    boxes: Vec<Vec<usize>>,
 }
 
 impl Sizes<'_> {
@@ -152,12 +154,22 @@ impl Sizes<'_> {
             // `Unknown(String)` beside the known values.
             TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => 24,
             TypeKind::Union { variants, .. } => {
-                let largest = variants
+                let mut sizes: Vec<usize> = variants
                     .iter()
                     .map(|v| if v.boxed { POINTER } else { self.of(&v.ty) })
-                    .max()
-                    .unwrap_or(0);
-                largest + POINTER
+                    .collect();
+                // The `Unknown` variant counts as a sibling (a union of one large variant is boxed),
+                // but is never boxed itself.
+                sizes.push(UNKNOWN);
+                let boxes: Vec<usize> = to_box(sizes.clone())
+                    .into_iter()
+                    .filter(|i| *i < variants.len())
+                    .collect();
+                for i in &boxes {
+                    sizes[*i] = POINTER;
+                }
+                self.boxes[id.0] = boxes;
+                sizes.into_iter().max().unwrap_or(0) + POINTER
             }
             TypeKind::Alias { target } => self.of(target),
         };
@@ -217,5 +229,30 @@ mod tests {
             .map(|a| a.boxed)
             .collect();
         assert_eq!(alternatives, [true, false]);
+    }
+
+    #[test]
+    fn a_union_is_measured_with_the_boxes_of_the_unions_it_contains() {
+        // `Card` holds `Inner`, whose `Big` variant is boxed: `Card` is then small and `Big` beside it in
+        // `Outer` must be boxed (measured with `Inner` unboxed, `Card` looked as large as `Big`).
+        let big: String = (0..11)
+            .map(|i| format!("f{i}: {{type: string}}, "))
+            .collect();
+        let yaml = doc(
+            "  /things:\n    get:\n      operationId: getThing\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Outer'}",
+            &format!(
+                "  Big: {{type: object, properties: {{{big}}}}}\n  Inner: {{oneOf: [{{$ref: '#/components/schemas/Big'}}, {{type: string}}]}}\n  Card: {{type: object, properties: {{inner: {{$ref: '#/components/schemas/Inner'}}}}}}\n  Outer: {{oneOf: [{{$ref: '#/components/schemas/Big'}}, {{$ref: '#/components/schemas/Card'}}]}}\n  Lone: {{oneOf: [{{$ref: '#/components/schemas/Big'}}], discriminator: {{propertyName: f0}}}}"
+            ),
+        );
+        let (api, _) = lower_until(&yaml, Some("variant_sizes"));
+        let boxed = |name: &str| -> Vec<bool> {
+            match &crate::lower::test_support::ty(&api, name).kind {
+                TypeKind::Union { variants, .. } => variants.iter().map(|v| v.boxed).collect(),
+                other => panic!("{name} is not a union: {other:?}"),
+            }
+        };
+        assert_eq!(boxed("Inner"), [true, false]);
+        assert_eq!(boxed("Outer"), [true, false]);
+        assert_eq!(boxed("Lone"), [true]);
     }
 }

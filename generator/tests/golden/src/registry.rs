@@ -7,7 +7,7 @@
 // Source: generator/tests/fixtures/optionality.yaml (sha256 cee3dede24d15e8f9fff452c56710db926178436ed45d2006f1c6fe1e921cd01).
 // Source: generator/tests/fixtures/recursive.yaml (sha256 fa5488f6fa9a8bb182297c0a03e539e38da1da19a33065c4d21d29c494f68f72).
 // Source: generator/tests/fixtures/sensitive.yaml (sha256 a057be0f74741306bfb5efd323c4075ae4b8e70d7abf16f2a0953cc3dbe143df).
-// Source: generator/tests/fixtures/unions.yaml (sha256 f1107bd2baa58a86e0d8bcf6fbc835f1dccf251a5f310b2a1aa57a1b21d3e37f).
+// Source: generator/tests/fixtures/unions.yaml (sha256 7d3beb23592d07ab666adae726dbcfc9aa92103da72c40f1767a70379d83fe84).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Generated types looked up by name (cargo feature `type-registry`).
@@ -241,7 +241,15 @@ pub fn roundtrip(
         #[cfg(feature = "unions")]
         "unions::Merged" => through::<crate::unions::models::Merged>(value),
         #[cfg(feature = "unions")]
+        "unions::OnlyReport" => through::<crate::unions::models::OnlyReport>(value),
+        #[cfg(feature = "unions")]
         "unions::Report" => through::<crate::unions::models::Report>(value),
+        #[cfg(feature = "unions")]
+        "unions::ReportHolder" => through::<crate::unions::models::ReportHolder>(value),
+        #[cfg(feature = "unions")]
+        "unions::ReportOrHolder" => {
+            through::<crate::unions::models::ReportOrHolder>(value)
+        }
         #[cfg(feature = "unions")]
         "unions::ReportOrState" => through::<crate::unions::models::ReportOrState>(value),
         _ => return ::std::option::Option::None,
@@ -326,7 +334,10 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("unions::Event", cfg!(feature = "unions")),
         ("unions::IdOrNumber", cfg!(feature = "unions")),
         ("unions::Merged", cfg!(feature = "unions")),
+        ("unions::OnlyReport", cfg!(feature = "unions")),
         ("unions::Report", cfg!(feature = "unions")),
+        ("unions::ReportHolder", cfg!(feature = "unions")),
+        ("unions::ReportOrHolder", cfg!(feature = "unions")),
         ("unions::ReportOrState", cfg!(feature = "unions")),
     ];
     ALL.iter().filter(|(_, enabled)| *enabled).map(|(name, _)| *name).collect()
