@@ -5,7 +5,7 @@
 //!
 //! Sizes are estimated from the IR (a `String` 24 bytes, a struct the sum of its fields, ...): they
 //! over-count rather than under-count, and a variant is boxed once it exceeds the next largest by
-//! [`THRESHOLD`] bytes, well inside clippy's 200.
+//! `THRESHOLD` bytes, well inside clippy's 200.
 
 use crate::lower::*;
 
@@ -75,7 +75,7 @@ const POINTER: usize = 8;
 /// A union's `Unknown(serde_json::Value)` variant, which is never boxed.
 const UNKNOWN: usize = 32;
 
-/// The variants to box: the largest, as long as it exceeds the next largest by more than [`THRESHOLD`].
+/// The variants to box: the largest, as long as it exceeds the next largest by more than `THRESHOLD`.
 pub(in crate::lower) fn to_box(mut sizes: Vec<usize>) -> Vec<usize> {
     let mut boxed = Vec::new();
     while sizes.len() > 1 {
