@@ -1,11 +1,62 @@
 //! Pass: boxes the fields and union variants that close a cycle of by-value containment (strongly connected
-//! components of the type graph, Tarjan's algorithm), so every type has a finite size.
+//! components of the type graph, Tarjan's algorithm), so every type has a finite size; and unties aliases
+//! that refer to themselves, which no Rust type alias may do even through a list or a map.
 
 use crate::lower::*;
 
 /// The pass: see the module doc.
-pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
+pub(in crate::lower) fn run(api: &mut Api, diags: &mut Diagnostics) {
+    for pointer in untie_alias_cycles(&mut api.types) {
+        diags.push(Diagnostic::warning(
+            api.source.file.clone(),
+            Location::Pointer(pointer),
+            "the schema contains itself only through lists or maps, which a Rust type alias cannot: \
+             its nested levels are untyped JSON (`serde_json::Value`)",
+        ));
+    }
     box_cycles(&mut api.types);
+}
+
+/// `type Tree = BTreeMap<String, Tree>` does not compile (an alias is expanded, never named): in every
+/// group of aliases that reach each other through their targets, those references become JSON. Returns
+/// the pointers of the aliases changed.
+pub(in crate::lower) fn untie_alias_cycles(types: &mut [TypeDef]) -> Vec<String> {
+    fn named_in(ty: &TypeRef, out: &mut Vec<usize>) {
+        match ty {
+            TypeRef::Named(n) => out.push(n.0),
+            TypeRef::List(inner) | TypeRef::Map(inner) => named_in(inner, out),
+            _ => {}
+        }
+    }
+    fn untie(ty: &mut TypeRef, in_group: &dyn Fn(usize) -> bool) {
+        match ty {
+            TypeRef::Named(n) if in_group(n.0) => *ty = TypeRef::Json,
+            TypeRef::List(inner) | TypeRef::Map(inner) => untie(inner, in_group),
+            _ => {}
+        }
+    }
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| {
+            let mut out = Vec::new();
+            if let TypeKind::Alias { target } = &t.kind {
+                named_in(target, &mut out);
+            }
+            out
+        })
+        .collect();
+    let scc = tarjan(&edges);
+    let mut untied = Vec::new();
+    for (i, t) in types.iter_mut().enumerate() {
+        if !edges[i].iter().any(|n| scc[*n] == scc[i]) {
+            continue;
+        }
+        if let TypeKind::Alias { target } = &mut t.kind {
+            untie(target, &|n| scc[n] == scc[i]);
+            untied.push(t.pointer.clone());
+        }
+    }
+    untied
 }
 
 /// Marks struct fields that need `Box` because their type contains the struct again by value. `types` are
@@ -114,6 +165,36 @@ mod tests {
         assert_eq!(comp[0], comp[1]);
         assert_ne!(comp[0], comp[2]);
         assert_ne!(comp[2], comp[3]);
+    }
+
+    #[test]
+    fn aliases_that_contain_themselves_are_untied_with_json() {
+        use crate::lower::test_support::{doc, lower_until, ty};
+        let yaml = doc(
+            "",
+            "  Nested: {type: array, items: {$ref: '#/components/schemas/Nested'}}\n  Tree: {type: object, additionalProperties: {$ref: '#/components/schemas/Forest'}}\n  Forest: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n  Names: {type: array, items: {$ref: '#/components/schemas/Name'}}\n  Name: {type: string}\n  Node: {type: object, properties: {children: {$ref: '#/components/schemas/Nodes'}}}\n  Nodes: {type: array, items: {$ref: '#/components/schemas/Node'}}",
+        );
+        let (api, diags) = lower_until(&yaml, Some("cycles"));
+        let target = |name: &str| match &ty(&api, name).kind {
+            TypeKind::Alias { target } => target.clone(),
+            other => panic!("{name} is not an alias: {other:?}"),
+        };
+        let json_list = TypeRef::List(Box::new(TypeRef::Json));
+        assert_eq!(target("Nested"), json_list);
+        assert_eq!(target("Forest"), json_list);
+        assert_eq!(target("Tree"), TypeRef::Map(Box::new(TypeRef::Json)));
+        // A struct on the way names the type: nothing to untie.
+        assert!(
+            matches!(target("Names"), TypeRef::List(inner) if matches!(*inner, TypeRef::Named(_)))
+        );
+        assert!(
+            matches!(target("Nodes"), TypeRef::List(inner) if matches!(*inner, TypeRef::Named(_)))
+        );
+        let untied = diags
+            .iter()
+            .filter(|m| m.contains("a Rust type alias cannot"))
+            .count();
+        assert_eq!(untied, 3);
     }
 
     #[test]
