@@ -3,13 +3,16 @@
 //! Every document in DIR (default: `corpus/` of the reference data, `reference/corpus` else
 //! `../shared/corpus`, see `cargo xtask reference`) is generated in-process (a panic is caught and
 //! counted as a failure); every generated crate is written into one scratch workspace under
-//! `target/corpus/` and checked with a single `cargo check --workspace --keep-going`, so the dependencies
-//! compile once. A document refused at load time (unsupported version, bytes that are not UTF-8 or not
-//! YAML/JSON, missing structure) must come with a located diagnostic. The table lists document, version,
-//! operations, types, generation time, result and first diagnostic; the command fails if any document
-//! fails to generate or compile, or anything panics.
+//! `target/corpus/` and linted with a single `cargo clippy --workspace --keep-going -- -D warnings`, so
+//! the dependencies compile once and a generated crate is held to the bar its users hold their own code
+//! to: no compile error, no rustc warning, no clippy finding. A document refused at load time
+//! (unsupported version, bytes that are not UTF-8 or not YAML/JSON, missing structure) must come with a
+//! located diagnostic. The table lists document, version, operations, types, generation time, result and
+//! first diagnostic (for a crate with findings: their count and the first, located), then every finding
+//! class with the crates it is in; the command fails if any document fails to generate, compile or lint
+//! clean, or anything panics.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -68,16 +71,20 @@ pub fn run(root: &Path, dir: Option<&str>) -> Result<()> {
     }
     let members: Vec<String> = rows.iter().filter_map(|r| r.krate.clone()).collect();
     write_workspace(&scratch, &crates_dir, &rows)?;
-    let compile = check_workspace(&scratch, root, &members)?;
+    let lints = lint_workspace(&scratch, root, &members)?;
     for row in &mut rows {
         if let Some(krate) = &row.krate
-            && let Some(first_error) = compile.get(krate)
+            && let Some(findings) = lints.by_crate.get(krate)
         {
             row.result = Outcome::Failed;
-            row.first = format!("does not compile: {first_error}");
+            row.first = format!(
+                "{} findings under clippy -D warnings, first: {}",
+                findings.count, findings.first
+            );
         }
     }
     print_table(&rows);
+    print_classes(&lints);
     let generated = rows
         .iter()
         .filter(|r| r.result == Outcome::Generated)
@@ -89,7 +96,7 @@ pub fn run(root: &Path, dir: Option<&str>) -> Result<()> {
         .filter(|r| r.result == Outcome::Panicked)
         .count();
     println!(
-        "corpus: {generated} of {} documents generated a crate that compiles ({} crates checked), {refused} refused with a located diagnostic, {failed} failed, {panicked} panicked",
+        "corpus: {generated} of {} documents generated a crate that compiles without warnings or clippy findings ({} crates linted), {refused} refused with a located diagnostic, {failed} failed, {panicked} panicked",
         rows.len(),
         members.len()
     );
@@ -245,65 +252,129 @@ fn write_workspace(scratch: &Path, crates_dir: &Path, rows: &[Row]) -> Result<()
     Ok(())
 }
 
-/// Checks the scratch workspace; returns the first error of each generated crate (keyed by its facade, one
-/// of `members`) that fails.
-fn check_workspace(
-    scratch: &Path,
-    root: &Path,
-    members: &[String],
-) -> Result<BTreeMap<String, String>> {
+/// What clippy reported for one generated crate (its facade and API crates).
+struct Findings {
+    count: usize,
+    first: String,
+}
+
+/// What `cargo clippy -D warnings` reported on the scratch workspace.
+struct Lints {
+    /// By member (a facade crate of `members`): its findings.
+    by_crate: BTreeMap<String, Findings>,
+    /// By class (lint name or error code): findings and the crates they are in.
+    by_class: BTreeMap<String, (usize, BTreeSet<String>)>,
+}
+
+/// Lints the scratch workspace with the bar users hold their own crates to: `cargo clippy -- -D warnings`,
+/// so a compile error, a rustc warning and a clippy finding all fail the document. Clippy's own check is
+/// the compile check (it costs about what `cargo check` does). Findings are read from cargo's JSON messages
+/// and attributed to the generated crate whose directory holds the package (`crates/<member>/...`).
+fn lint_workspace(scratch: &Path, root: &Path, members: &[String]) -> Result<Lints> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([
-            "check",
+            "clippy",
             "--workspace",
             "--keep-going",
             "--message-format",
-            "short",
+            "json",
             "--quiet",
+            "--",
+            "-D",
+            "warnings",
         ])
         .current_dir(scratch)
         .env("CARGO_TARGET_DIR", root.join("target/corpus-target"))
         .env_remove("RUSTFLAGS")
         .output()
-        .context("running cargo check on the corpus crates")?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let mut failures: BTreeMap<String, String> = BTreeMap::new();
-    let mut last_error: BTreeMap<String, String> = BTreeMap::new();
-    for line in stderr.lines() {
-        // `crates/<name>/src/...: error[...]: message`
-        if let Some(rest) = line.strip_prefix("crates/")
-            && line.contains(": error")
-            && let Some((name, _)) = rest.split_once('/')
+        .context("running cargo clippy on the corpus crates")?;
+    let crates_dir = std::path::absolute(scratch.join("crates"))?;
+    let mut lints = Lints {
+        by_crate: BTreeMap::new(),
+        by_class: BTreeMap::new(),
+    };
+    let mut outside = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if msg["reason"] != "compiler-message" {
+            continue;
+        }
+        let message = &msg["message"];
+        let level = message["level"].as_str().unwrap_or("");
+        let text = message["message"].as_str().unwrap_or("");
+        if !matches!(level, "error" | "warning")
+            || text.starts_with("aborting due to")
+            || text.ends_with("emitted")
         {
-            last_error
-                .entry(name.to_owned())
-                .or_insert_with(|| line.to_owned());
+            continue;
         }
-        if let Some(i) = line.find("could not compile `") {
-            let rest = &line[i + "could not compile `".len()..];
-            if let Some((name, _)) = rest.split_once('`') {
-                // An API crate `<facade>-<api>` fails for its facade.
-                let Some(member) = members
-                    .iter()
-                    .filter(|m| name == m.as_str() || name.starts_with(&format!("{m}-")))
-                    .max_by_key(|m| m.len())
-                else {
-                    bail!(
-                        "cargo check failed for `{name}`, which no corpus document generated:\n{stderr}"
-                    );
-                };
-                let first = last_error
-                    .get(member)
-                    .cloned()
-                    .unwrap_or_else(|| line.to_owned());
-                failures.entry(member.clone()).or_insert(first);
+        let manifest = PathBuf::from(msg["manifest_path"].as_str().unwrap_or(""));
+        let member = manifest
+            .strip_prefix(&crates_dir)
+            .ok()
+            .and_then(|rest| rest.components().next())
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .filter(|m| members.contains(m));
+        let Some(member) = member else {
+            // The runtime and registry crates are the workspace's own clippy's concern; only an error
+            // there stops the corpus.
+            if level == "error" {
+                outside.push(message["rendered"].as_str().unwrap_or(text).to_owned());
             }
-        }
+            continue;
+        };
+        let class = message["code"]["code"]
+            .as_str()
+            .unwrap_or("(no code)")
+            .to_owned();
+        let span = message["spans"]
+            .as_array()
+            .and_then(|spans| spans.iter().find(|s| s["is_primary"] == true));
+        let at = span.map_or_else(String::new, |s| {
+            format!(
+                "{}:{}:{}: ",
+                s["file_name"].as_str().unwrap_or("?"),
+                s["line_start"],
+                s["column_start"]
+            )
+        });
+        let entry = lints.by_crate.entry(member.clone()).or_insert(Findings {
+            count: 0,
+            first: format!("{at}{level}[{class}]: {text}"),
+        });
+        entry.count += 1;
+        let class_entry = lints.by_class.entry(class).or_default();
+        class_entry.0 += 1;
+        class_entry.1.insert(member);
     }
-    if !output.status.success() && failures.is_empty() {
-        bail!("cargo check failed outside the generated crates:\n{stderr}");
+    if !outside.is_empty() {
+        bail!(
+            "cargo clippy failed outside the generated crates:\n{}",
+            outside.join("\n")
+        );
     }
-    Ok(failures)
+    if !output.status.success() && lints.by_crate.is_empty() {
+        bail!(
+            "cargo clippy failed without a finding in a generated crate:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(lints)
+}
+
+fn print_classes(lints: &Lints) {
+    if lints.by_class.is_empty() {
+        return;
+    }
+    println!();
+    println!("| finding | count | crates |");
+    println!("|---|---|---|");
+    for (class, (count, crates)) in &lints.by_class {
+        let names: Vec<&str> = crates.iter().map(String::as_str).collect();
+        println!("| {class} | {count} | {} |", names.join(", "));
+    }
 }
 
 fn print_table(rows: &[Row]) {
@@ -313,7 +384,7 @@ fn print_table(rows: &[Row]) {
     println!("|---|---|---|---|---|---|---|---|");
     for r in rows {
         let result = match r.result {
-            Outcome::Generated => "compiles",
+            Outcome::Generated => "clean",
             Outcome::Refused => "refused",
             Outcome::Failed => "FAILED",
             Outcome::Panicked => "PANICKED",

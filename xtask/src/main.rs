@@ -33,8 +33,8 @@ commands:
                    ENDPOINTS.md of the reference data) against specs/ and the generated types
   diff [REV]       spec diff (breaking or not) and generated/ diffstat, REV (default: merge-base with
                    origin/main unless that is HEAD, else HEAD~1) against the working tree; --fail-on-breaking for CI
-  corpus [DIR]     generate and compile a crate from every document in DIR (default: corpus/ of the
-                   reference data)
+  corpus [DIR]     generate a crate from every document in DIR (default: corpus/ of the reference data)
+                   and lint them all with `cargo clippy -- -D warnings` (no error, warning or finding)
   contract [--dynamic] [API...]
                    call every operation through the SDK against a Prism mock of its spec
   fidelity         how much of specs/ a source confirms, per API; checks the evidence and writes
