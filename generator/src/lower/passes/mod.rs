@@ -4,12 +4,13 @@
 //!
 //! In order ([`PASSES`]): [`method_names`] (shortened method names, operations sorted by them),
 //! [`status_enums`] (the per-operation success and error enums, named), [`cycles`] (box what closes a
-//! containment cycle), [`variant_sizes`] (box enum variants much larger than the others), [`directions`] (requiredness by direction, then pagination presence),
+//! containment cycle), [`complex_types`] (deeply nested lists and maps named), [`variant_sizes`] (box enum variants much larger than the others), [`directions`] (requiredness by direction, then pagination presence),
 //! [`deprecation`] (the items that must allow deprecated types).
 
 use crate::diag::Diagnostics;
 use crate::ir::Api;
 
+pub mod complex_types;
 pub mod cycles;
 pub mod deprecation;
 pub mod directions;
@@ -46,6 +47,11 @@ pub const PASSES: &[Pass] = &[
         name: "cycles",
         summary: "fields and variants that close a containment cycle are boxed",
         run: cycles::run,
+    },
+    Pass {
+        name: "complex_types",
+        summary: "nested lists and maps too complex to spell out (clippy's type_complexity) get a named alias",
+        run: complex_types::run,
     },
     Pass {
         name: "variant_sizes",

@@ -5,7 +5,7 @@
 // Source: generator/tests/fixtures/naming.yaml (sha256 62885359b76a2f709a963c0e61939ce9373ed639159bc2ea9d18afb1448ce791).
 // Source: generator/tests/fixtures/operations.yaml (sha256 2b9ee2d14b9d1dec7527d3a725dce5a0e25988a9858192d54aab8f45e640dbf5).
 // Source: generator/tests/fixtures/optionality.yaml (sha256 cee3dede24d15e8f9fff452c56710db926178436ed45d2006f1c6fe1e921cd01).
-// Source: generator/tests/fixtures/recursive.yaml (sha256 0972712463542aa8a53aaba4409a584757f7ab8f2b1e154b44406e8090223109).
+// Source: generator/tests/fixtures/recursive.yaml (sha256 4078b5513f66c8f8800412619153d624f780554c2214d0a71467a447852f4ca5).
 // Source: generator/tests/fixtures/sensitive.yaml (sha256 a057be0f74741306bfb5efd323c4075ae4b8e70d7abf16f2a0953cc3dbe143df).
 // Source: generator/tests/fixtures/unions.yaml (sha256 7d3beb23592d07ab666adae726dbcfc9aa92103da72c40f1767a70379d83fe84).
 // Regenerate with `cargo xtask regen`.

@@ -5,7 +5,7 @@
 // Source: generator/tests/fixtures/naming.yaml (sha256 62885359b76a2f709a963c0e61939ce9373ed639159bc2ea9d18afb1448ce791).
 // Source: generator/tests/fixtures/operations.yaml (sha256 2b9ee2d14b9d1dec7527d3a725dce5a0e25988a9858192d54aab8f45e640dbf5).
 // Source: generator/tests/fixtures/optionality.yaml (sha256 cee3dede24d15e8f9fff452c56710db926178436ed45d2006f1c6fe1e921cd01).
-// Source: generator/tests/fixtures/recursive.yaml (sha256 0972712463542aa8a53aaba4409a584757f7ab8f2b1e154b44406e8090223109).
+// Source: generator/tests/fixtures/recursive.yaml (sha256 4078b5513f66c8f8800412619153d624f780554c2214d0a71467a447852f4ca5).
 // Source: generator/tests/fixtures/sensitive.yaml (sha256 a057be0f74741306bfb5efd323c4075ae4b8e70d7abf16f2a0953cc3dbe143df).
 // Source: generator/tests/fixtures/unions.yaml (sha256 7d3beb23592d07ab666adae726dbcfc9aa92103da72c40f1767a70379d83fe84).
 // Regenerate with `cargo xtask regen`.
@@ -215,9 +215,15 @@ pub fn roundtrip(
         #[cfg(feature = "recursive")]
         "recursive::Labels" => through::<crate::recursive::models::Labels>(value),
         #[cfg(feature = "recursive")]
+        "recursive::Matrix" => through::<crate::recursive::models::Matrix>(value),
+        #[cfg(feature = "recursive")]
         "recursive::Nested" => through::<crate::recursive::models::Nested>(value),
         #[cfg(feature = "recursive")]
         "recursive::Node" => through::<crate::recursive::models::Node>(value),
+        #[cfg(feature = "recursive")]
+        "recursive::PagesOrText" => {
+            through::<crate::recursive::models::PagesOrText>(value)
+        }
         #[cfg(feature = "recursive")]
         "recursive::Ping" => through::<crate::recursive::models::Ping>(value),
         #[cfg(feature = "recursive")]
@@ -226,6 +232,14 @@ pub fn roundtrip(
         "recursive::Tagged" => through::<crate::recursive::models::Tagged>(value),
         #[cfg(feature = "recursive")]
         "recursive::Tree" => through::<crate::recursive::models::Tree>(value),
+        #[cfg(feature = "recursive")]
+        "recursive::MatrixCells" => {
+            through::<crate::recursive::models::MatrixCells>(value)
+        }
+        #[cfg(feature = "recursive")]
+        "recursive::PagesOrTextList" => {
+            through::<crate::recursive::models::PagesOrTextList>(value)
+        }
         #[cfg(feature = "sensitive")]
         "sensitive::Credential" => through::<crate::sensitive::models::Credential>(value),
         #[cfg(feature = "sensitive")]
@@ -328,12 +342,16 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("recursive::Anything", cfg!(feature = "recursive")),
         ("recursive::Forest", cfg!(feature = "recursive")),
         ("recursive::Labels", cfg!(feature = "recursive")),
+        ("recursive::Matrix", cfg!(feature = "recursive")),
         ("recursive::Nested", cfg!(feature = "recursive")),
         ("recursive::Node", cfg!(feature = "recursive")),
+        ("recursive::PagesOrText", cfg!(feature = "recursive")),
         ("recursive::Ping", cfg!(feature = "recursive")),
         ("recursive::Pong", cfg!(feature = "recursive")),
         ("recursive::Tagged", cfg!(feature = "recursive")),
         ("recursive::Tree", cfg!(feature = "recursive")),
+        ("recursive::MatrixCells", cfg!(feature = "recursive")),
+        ("recursive::PagesOrTextList", cfg!(feature = "recursive")),
         ("sensitive::Credential", cfg!(feature = "sensitive")),
         ("sensitive::CredentialRequest", cfg!(feature = "sensitive")),
         ("sensitive::Holder", cfg!(feature = "sensitive")),
