@@ -2,7 +2,7 @@
 // Source: generator/tests/fixtures/deprecated.yaml (sha256 83e4729155348b6128ccf10fa190f05c6899dbd50f310841c19c1d4faac1c3cf).
 // Source: generator/tests/fixtures/enums.yaml (sha256 21410c03928e8f1880b24ba586958b6b19ead65673b1ffe91e857b426d66daf4).
 // Source: generator/tests/fixtures/multifile.yaml (sha256 c3ccfff593670145c1130b01396c33496e4ad1005b93c5892d40f62f7d019d2b).
-// Source: generator/tests/fixtures/naming.yaml (sha256 62885359b76a2f709a963c0e61939ce9373ed639159bc2ea9d18afb1448ce791).
+// Source: generator/tests/fixtures/naming.yaml (sha256 36c0952dddccce443d09ffd851fe64b998da718837daaf74ed9a1d07b024288e).
 // Source: generator/tests/fixtures/operations.yaml (sha256 2b9ee2d14b9d1dec7527d3a725dce5a0e25988a9858192d54aab8f45e640dbf5).
 // Source: generator/tests/fixtures/optionality.yaml (sha256 cee3dede24d15e8f9fff452c56710db926178436ed45d2006f1c6fe1e921cd01).
 // Source: generator/tests/fixtures/recursive.yaml (sha256 4078b5513f66c8f8800412619153d624f780554c2214d0a71467a447852f4ca5).
