@@ -26,7 +26,7 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 /// Keywords that cannot be written as raw identifiers.
-const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+pub const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// The casing a name is wanted in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,7 +10,24 @@ use super::*;
 /// A Rust name (a raw one such as `r#type` included) as an identifier token; `None` when the text is not
 /// an identifier.
 pub(super) fn ident(name: &str) -> Option<proc_macro2::Ident> {
-    syn::parse_str::<syn::Ident>(name).ok()
+    // The names lowering gives are plain ASCII words or raw keywords: made here without parsing (parsing
+    // every spelled type's name was a tenth of a large document's render time); anything else is left
+    // to syn, which decides.
+    let word = |w: &str| {
+        w.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && w != "_"
+    };
+    let span = proc_macro2::Span::call_site();
+    match name.strip_prefix("r#") {
+        Some(raw) if word(raw) && !crate::naming::NOT_RAW.contains(&raw) => {
+            Some(proc_macro2::Ident::new_raw(raw, span))
+        }
+        None if word(name) && !crate::naming::KEYWORDS.contains(&name) => {
+            Some(proc_macro2::Ident::new(name, span))
+        }
+        _ => syn::parse_str::<syn::Ident>(name).ok(),
+    }
 }
 
 /// Where a file finds the API's named types.
@@ -152,5 +169,12 @@ mod tests {
         assert_eq!(tokens("two words"), None);
         assert_eq!(tokens("a::b"), None);
         assert_eq!(tokens(""), None);
+        assert_eq!(tokens("_"), None);
+        assert_eq!(tokens("r#self"), None);
+        assert_eq!(tokens("r#"), None);
+        assert_eq!(tokens("9lives"), None);
+        assert_eq!(tokens("_private").as_deref(), Some("_private"));
+        assert_eq!(tokens("union").as_deref(), Some("union"));
+        assert_eq!(tokens("Ünïcode").as_deref(), Some("Ünïcode"));
     }
 }
