@@ -11,10 +11,12 @@ use super::*;
 /// an identifier.
 pub(super) fn ident(name: &str) -> Option<proc_macro2::Ident> {
     // The names lowering gives are plain ASCII words or raw keywords: made here without parsing (parsing
-    // every spelled type's name was a tenth of a large document's render time); anything else is left
-    // to syn, which decides.
+    // every spelled type's name cost Stripe's document 73 M of render's 848 M instructions); anything
+    // else is left to syn, which decides.
     let word = |w: &str| {
-        w.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        w.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
             && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             && w != "_"
     };
