@@ -324,7 +324,7 @@ pub(super) fn type_view(api: &Api, t: &TypeDef) -> TypeView {
                                 .join(", ")
                         )
                     }),
-                    ty: boxed(rust_type(api, &v.ty, Models::Here), v.boxed),
+                    ty: boxed_type(api, &v.ty, Models::Here, v.boxed),
                     tags: v
                         .tags
                         .iter()

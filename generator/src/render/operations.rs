@@ -350,7 +350,7 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
                 doc: outer_doc(&format!("Status `{}`.", alt.status)),
                 name: alt.variant.clone(),
                 ty: match &alt.body {
-                    ResponseBody::Json(t) => Some(boxed(rust_type(api, t, MODELS), alt.boxed)),
+                    ResponseBody::Json(t) => Some(boxed_type(api, t, MODELS, alt.boxed)),
                     ResponseBody::Bytes(_) => Some("::bytes::Bytes".to_owned()),
                     ResponseBody::Empty => None,
                 },

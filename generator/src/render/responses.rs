@@ -80,7 +80,7 @@ pub(super) fn errors_enum_view(
                 format!("Status `{}`.", e.status)
             }),
             name: e.variant.clone(),
-            ty: Some(boxed(rust_type(api, t, MODELS), e.boxed)),
+            ty: Some(boxed_type(api, t, MODELS, e.boxed)),
         });
         arms.push(ErrorArmView {
             status: e.status,

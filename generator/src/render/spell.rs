@@ -97,13 +97,20 @@ pub(super) fn rust_type(api: &Api, t: &TypeRef, models: Models) -> String {
     type_tokens(api, t, models).to_string()
 }
 
-/// `ty` inside `Box` when `boxed`.
-pub(super) fn boxed(ty: String, boxed: bool) -> String {
+/// The tokens of a type of `api`, inside `Box` when `boxed` (a field or variant that closes a cycle or
+/// is much larger than its siblings).
+fn boxed_tokens(api: &Api, t: &TypeRef, models: Models, boxed: bool) -> TokenStream {
+    let ty = type_tokens(api, t, models);
     if boxed {
-        format!("::std::boxed::Box<{ty}>")
+        quote!(::std::boxed::Box<#ty>)
     } else {
         ty
     }
+}
+
+/// Spells a type of `api`, inside `Box` when `boxed`.
+pub(super) fn boxed_type(api: &Api, t: &TypeRef, models: Models, boxed: bool) -> String {
+    boxed_tokens(api, t, models, boxed).to_string()
 }
 
 pub(super) fn format_note(t: &TypeRef) -> Option<String> {
@@ -144,12 +151,7 @@ pub(super) fn short_type(api: &Api, t: &TypeRef) -> String {
 
 /// The type of a struct field: its value type, boxed for a cycle, wrapped for its presence.
 pub(super) fn field_type(api: &Api, f: &Field) -> String {
-    let inner = type_tokens(api, &f.ty, Models::Here);
-    let inner = if f.boxed {
-        quote!(::std::boxed::Box<#inner>)
-    } else {
-        inner
-    };
+    let inner = boxed_tokens(api, &f.ty, Models::Here, f.boxed);
     match f.presence {
         Presence::Required => inner,
         Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#inner>),

@@ -21,13 +21,6 @@ pub(in crate::lower) fn run(api: &mut Api, diags: &mut Diagnostics) {
 /// group of aliases that reach each other through their targets, those references become JSON. Returns
 /// the pointers of the aliases changed.
 pub(in crate::lower) fn untie_alias_cycles(types: &mut [TypeDef]) -> Vec<String> {
-    fn named_in(ty: &TypeRef, out: &mut Vec<usize>) {
-        match ty {
-            TypeRef::Named(n) => out.push(n.0),
-            TypeRef::List(inner) | TypeRef::Map(inner) => named_in(inner, out),
-            _ => {}
-        }
-    }
     fn untie(ty: &mut TypeRef, in_group: &dyn Fn(usize) -> bool) {
         match ty {
             TypeRef::Named(n) if in_group(n.0) => *ty = TypeRef::Json,
@@ -37,12 +30,9 @@ pub(in crate::lower) fn untie_alias_cycles(types: &mut [TypeDef]) -> Vec<String>
     }
     let edges: Vec<Vec<usize>> = types
         .iter()
-        .map(|t| {
-            let mut out = Vec::new();
-            if let TypeKind::Alias { target } = &t.kind {
-                named_in(target, &mut out);
-            }
-            out
+        .map(|t| match &t.kind {
+            TypeKind::Alias { target } => target.named().map(|n| n.0).into_iter().collect(),
+            _ => Vec::new(),
         })
         .collect();
     let scc = tarjan(&edges);
