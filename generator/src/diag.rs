@@ -166,19 +166,20 @@ impl Diagnostics {
     /// the order they were found; an exact repeat is dropped. Errors are each their own entry.
     fn folded(&self) -> Vec<(&Diagnostic, Vec<&str>)> {
         let mut out: Vec<(&Diagnostic, Vec<&str>)> = Vec::new();
+        // A warning's place and message → its entry in `out` (a lookup, not a scan: a large document
+        // can have thousands of warnings).
+        let mut seen: std::collections::BTreeMap<(&Location, &str), usize> =
+            std::collections::BTreeMap::new();
         for d in &self.items {
-            let same = |first: &Diagnostic| {
-                first.severity == Severity::Warning
-                    && first.location == d.location
-                    && first.message == d.message
-            };
-            if d.severity == Severity::Warning
-                && let Some((first, others)) = out.iter_mut().find(|(first, _)| same(first))
-            {
-                if first.file != d.file && !others.contains(&d.file.as_str()) {
-                    others.push(&d.file);
+            if d.severity == Severity::Warning {
+                if let Some(&i) = seen.get(&(&d.location, d.message.as_str())) {
+                    let (first, others) = &mut out[i];
+                    if first.file != d.file && !others.contains(&d.file.as_str()) {
+                        others.push(&d.file);
+                    }
+                    continue;
                 }
-                continue;
+                seen.insert((&d.location, &d.message), out.len());
             }
             out.push((d, Vec::new()));
         }
