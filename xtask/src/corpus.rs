@@ -72,10 +72,7 @@ pub fn run(root: &Path, dir: Option<&str>) -> Result<()> {
     let members: Vec<String> = rows.iter().filter_map(|r| r.krate.clone()).collect();
     write_workspace(&scratch, &crates_dir, &rows)?;
     let lints = if members.is_empty() {
-        Lints {
-            by_crate: BTreeMap::new(),
-            by_class: BTreeMap::new(),
-        }
+        Lints::default()
     } else {
         lint_workspace(&scratch, root, &members)?
     };
@@ -266,6 +263,7 @@ struct Findings {
 }
 
 /// What `cargo clippy -D warnings` reported on the scratch workspace.
+#[derive(Default)]
 struct Lints {
     /// By member (a facade crate of `members`): its findings.
     by_crate: BTreeMap<String, Findings>,
@@ -296,10 +294,7 @@ fn lint_workspace(scratch: &Path, root: &Path, members: &[String]) -> Result<Lin
         .output()
         .context("running cargo clippy on the corpus crates")?;
     let crates_dir = std::path::absolute(scratch.join("crates"))?;
-    let mut lints = Lints {
-        by_crate: BTreeMap::new(),
-        by_class: BTreeMap::new(),
-    };
+    let mut lints = Lints::default();
     let mut outside = Vec::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
