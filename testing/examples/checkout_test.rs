@@ -10,6 +10,7 @@
 //! key created through the fake. Exits non-zero on the first thing that does not hold.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -40,7 +41,7 @@ async fn receive(State(inbox): State<Inbox>, headers: HeaderMap, body: Bytes) ->
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fake = FakeKlarna::start().await?;
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
 
     // The shop's receiver, subscribed to payment events with a fresh signing key.
     let inbox: Inbox = Arc::default();
@@ -98,7 +99,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(state, Some(PaymentTransactionState::Completed));
 
     // Every event arrived, signed, in order.
-    fake.settle_deliveries().await;
+    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
     let inbox = inbox.lock().unwrap_or_else(|e| e.into_inner());
     let received: Vec<&str> = inbox
         .1

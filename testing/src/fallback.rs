@@ -12,7 +12,7 @@ use axum::http::{Method, StatusCode, Uri};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::Shared;
+use crate::ControlError;
 use crate::reply::Reply;
 use crate::state::State;
 
@@ -99,6 +99,45 @@ fn matches(template: &[String], segments: &[&str]) -> bool {
             .all(|(t, s)| (t.starts_with('{') && t.ends_with('}') && !s.is_empty()) || t == s)
 }
 
+impl Operation {
+    /// Whether a `multipart/form-data` body may be sent: the operation takes no required JSON body (the
+    /// specs' file upload; an optional JSON body is still refused when it is not JSON).
+    pub(crate) fn may_take_multipart(&self) -> bool {
+        !self.json_body_required
+    }
+}
+
+/// The operation a request is a call of, by method and path.
+pub(crate) fn operation(method: &Method, path: &str) -> Option<&'static Operation> {
+    find(specs().ok()?, method, path)
+}
+
+/// Whether `operation_id` is one of the specs' operations.
+pub(crate) fn is_operation(operation_id: &str) -> bool {
+    specs().is_ok_and(|s| s.operations.iter().any(|op| op.operation_id == operation_id))
+}
+
+/// The answer to a request no operation takes: `405` with the methods the path takes, or `404`.
+pub(crate) fn no_route(method: &Method, path: &str) -> Reply {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let mut allowed: Vec<String> = specs()
+        .map(|s| {
+            s.operations
+                .iter()
+                .filter(|op| matches(&op.template, &segments))
+                .map(|op| op.method.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    allowed.sort();
+    allowed.dedup();
+    if allowed.is_empty() {
+        Reply::no_route(method.as_str(), path)
+    } else {
+        Reply::method_not_allowed(method.as_str(), path, &allowed)
+    }
+}
+
 fn find<'s>(specs: &'s Specs, method: &Method, path: &str) -> Option<&'s Operation> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     specs
@@ -113,17 +152,20 @@ pub(crate) fn set_list(
     state: &mut State,
     operation_id: &str,
     items: Vec<Value>,
-) -> Result<(), String> {
-    let specs = specs()?;
+) -> Result<(), ControlError> {
+    let specs = specs().map_err(|reason| ControlError::Specs { reason })?;
     let op = specs
         .operations
         .iter()
         .find(|op| op.operation_id == operation_id)
-        .ok_or_else(|| format!("no operation '{operation_id}' in specs/"))?;
+        .ok_or_else(|| ControlError::UnknownOperation {
+            operation_id: operation_id.to_owned(),
+        })?;
     if op.list_field.is_none() {
-        return Err(format!(
-            "'{operation_id}' is not a paginated list operation"
-        ));
+        return Err(ControlError::NotApplicable {
+            operation_id: operation_id.to_owned(),
+            reason: "is not a paginated list operation".to_owned(),
+        });
     }
     state.lists.insert(operation_id.to_owned(), items);
     Ok(())
@@ -131,7 +173,6 @@ pub(crate) fn set_list(
 
 /// Answers an operation the state machines do not handle.
 pub(crate) fn answer(
-    _shared: &Shared,
     state: &State,
     method: &Method,
     uri: &Uri,
@@ -149,27 +190,23 @@ pub(crate) fn answer(
         }
     };
     let Some(op) = find(specs, method, uri.path()) else {
-        return Reply::no_route(method.as_str(), uri.path());
+        return no_route(method, uri.path());
     };
     if op.json_body_required {
         if body.is_empty() {
             return Reply::validation("body", "a JSON request body is required");
         }
         if let Err(e) = serde_json::from_slice::<Value>(body) {
-            return Reply::error(
-                StatusCode::BAD_REQUEST,
-                "INPUT_ERROR",
-                "INVALID_CONTENT_TYPE",
-                &format!("the request body is not valid JSON: {e}"),
-            );
+            return Reply::not_json(&format!(
+                "it breaks off or is malformed at line {}, column {}",
+                e.line(),
+                e.column()
+            ));
         }
     }
     let status = StatusCode::from_u16(op.status).unwrap_or(StatusCode::OK);
     let (Some(field), Some(Value::Object(example))) = (&op.list_field, &op.body) else {
-        return Reply {
-            status,
-            body: op.body.clone(),
-        };
+        return Reply::raw(status, op.body.clone());
     };
     let items = state
         .lists
@@ -182,10 +219,7 @@ pub(crate) fn answer(
             let mut out = example.clone();
             out.insert(field.clone(), Value::Array(slice));
             out.insert("pagination".into(), pagination);
-            Reply {
-                status,
-                body: Some(Value::Object(out)),
-            }
+            Reply::raw(status, Some(Value::Object(out)))
         }
         Err(e) => e,
     }

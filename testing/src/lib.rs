@@ -18,8 +18,62 @@
 //!   hex HMAC-SHA256 of the raw body) and `Klarna-Signing-Key-Id`, and retried with backoff on any answer
 //!   but 200, 201, 202 or 204. [`deliveries`](FakeKlarna::deliveries) lists every attempt;
 //! - **Klarna's rules**: 401 without the fake's API key, idempotent replays on `Klarna-Idempotency-Key`
-//!   (409 when a key comes back with a different request), 404 and 400 in Klarna's error shape;
+//!   (409 when a key comes back with a different request), and every refusal in Klarna's error shape
+//!   (see [Refusals](#refusals));
 //! - **everything else** answers from the specs' examples (cursor-paginated for list operations).
+//!
+//! # Refusals
+//!
+//! Whatever refuses a request answers with Klarna's error body (`error_id`, `error_type`, `error_code`,
+//! `error_message`):
+//!
+//! - a body field that is missing, of the wrong type or outside its enum: `400` `INPUT_ERROR` /
+//!   `VALIDATION_ERROR` with `validation_errors[].parameter` the field's JSON path in dot notation
+//!   (`request_payment_transaction.amount`, `event_types[0]`) and a `reason` such as `is required`;
+//! - a body that is not JSON: `400` `INVALID_CONTENT_TYPE`; a body sent with a content type other than
+//!   `application/json` (or `multipart/form-data` to a file upload): `415` `INVALID_CONTENT_TYPE`;
+//! - a body over [`MAX_REQUEST_BODY_BYTES`] (1 MiB): `413` `REQUEST_TOO_LARGE`, refused on its
+//!   `Content-Length` before it is read, or as soon as it passes the limit;
+//! - an unknown path: `404` `NOT_FOUND`; a known path with another method: `405` `METHOD_NOT_ALLOWED`
+//!   with `Allow`.
+//!
+//! # Faults on demand
+//!
+//! [`FakeKlarna::inject`] makes chosen calls fail as Klarna or the network can: `429` with `Retry-After`,
+//! `500`/`502`/`503`/`504`, Klarna's `TIMEOUT` error, a slow answer or a dropped connection; for one
+//! operation (typed: `FaultRule::new(..).on::<stubs::payment::CapturePaymentTransaction>()`) or a
+//! [`Resource`], the next N calls or a share of them (deterministic for a [seed](FakeKlarnaBuilder::seed)),
+//! before the fake processes the call or after (the effect happens, the answer is lost):
+//!
+//! ```
+//! # use klarna_testing::{FakeKlarna, Fault, FaultRule, stubs};
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let fake = FakeKlarna::start().await?;
+//! fake.inject(
+//!     FaultRule::new(Fault::Timeout)
+//!         .on::<stubs::payment::CapturePaymentTransaction>()
+//!         .after_processing(),
+//! )?;
+//! // The SDK retries the capture with the same idempotency key; the fake replays the first answer,
+//! // so the money is captured once.
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Reading the state
+//!
+//! [`payment_request`](FakeKlarna::payment_request) and [`transaction`](FakeKlarna::transaction) show
+//! what the fake holds (a transaction's authorized, captured, refunded and remaining amounts);
+//! [`pending_authorizations`](FakeKlarna::pending_authorizations) shows the queue of forced outcomes and
+//! [`clear_authorizations`](FakeKlarna::clear_authorizations) empties it;
+//! [`deliveries_matching`](FakeKlarna::deliveries_matching) filters webhook deliveries by webhook, event
+//! type and outcome.
+//!
+//! # From any language
+//!
+//! The `klarna-fake` binary runs this fake as a local server, prints its base URL, API key and account id,
+//! and serves the same controls over HTTP under `/__control/` (see the crate's README).
 //!
 //! # Quickstart
 //!
@@ -37,7 +91,7 @@
 //! // Your checkout creates a payment request...
 //! let mut create = CreatePaymentRequestRequest::new("USD".to_string());
 //! create.amount = Some(5_000);
-//! let request = client.payment_requests().create(&account, create).send().await?;
+//! let request = client.payment_requests().create(account, create).send().await?;
 //! assert_eq!(request.state, PaymentRequestState::Submitted);
 //!
 //! // ...the customer approves it in Klarna's purchase journey...
@@ -46,12 +100,12 @@
 //! // ...and your backend finalizes the authorization and captures.
 //! let mut authorize = AuthorizePaymentRequest::new("USD".to_string());
 //! authorize.request_payment_transaction = Some(RequestPaymentTransaction::new(5_000));
-//! let authorized = client.authorization().authorize_payment(&account, authorize)
+//! let authorized = client.authorization().authorize_payment(account, authorize)
 //!     .klarna_network_session_token(token).send().await?;
 //! let transaction = authorized.payment_transaction_response.as_ref()
 //!     .and_then(|r| r.payment_transaction.as_ref()).expect("approved");
 //! client.payment_transactions()
-//!     .capture(&account, transaction.payment_transaction_id.clone(),
+//!     .capture(account, transaction.payment_transaction_id.clone(),
 //!              CapturePaymentTransactionRequest::new(5_000))
 //!     .send().await?;
 //! # Ok(())
@@ -72,18 +126,25 @@
 //! and no fraud or amount rules beyond the ones above; disputes, settlements, management and the other
 //! APIs answer with their spec examples and keep no state.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
+mod control;
+mod control_error;
+mod delivery;
 mod fallback;
+mod faults;
 mod generated;
 mod reply;
 mod server;
 mod state;
+mod views;
 // With no API feature there are no generated stubs, and the core they call goes unused.
 #[cfg_attr(
     not(any(
@@ -96,14 +157,27 @@ mod state;
     )),
     allow(dead_code, unused_imports)
 )]
+mod stub_server;
 pub mod stubs;
 
+pub use control_error::ControlError;
+pub use faults::{Fault, FaultRule, FaultStatus, Resource, Timing};
 pub use stubs::{Stub, StubServer};
+pub use views::{
+    CaptureView, DeliveryFilter, DeliveryOutcome, PaymentRequestView, PendingDelivery,
+    TransactionView, Unsettled,
+};
 
+use faults::{Faults, Strike};
 use state::{Job, State};
 
+/// The largest request body the fake reads: 1 MiB. A larger one is refused with `413`
+/// `REQUEST_TOO_LARGE` in Klarna's error shape. (Klarna documents no limit; its bodies are a few KiB.)
+pub const MAX_REQUEST_BODY_BYTES: usize = 1 << 20;
+
 /// The outcome the fake gives the next authorization (see [`FakeKlarna::next_authorization`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[non_exhaustive]
 pub enum AuthorizationOutcome {
     /// `APPROVED`: a payment transaction is created (and a customer token issued, when requested).
@@ -122,6 +196,17 @@ impl AuthorizationOutcome {
             AuthorizationOutcome::StepUpRequired => "STEP_UP_REQUIRED",
             AuthorizationOutcome::Declined => "DECLINED",
         }
+    }
+
+    /// The outcome of a wire value (`APPROVED`, `STEP_UP_REQUIRED`, `DECLINED`).
+    pub fn parse(text: &str) -> Option<AuthorizationOutcome> {
+        [
+            AuthorizationOutcome::Approved,
+            AuthorizationOutcome::StepUpRequired,
+            AuthorizationOutcome::Declined,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == text)
     }
 }
 
@@ -242,25 +327,19 @@ impl Delivery {
     }
 }
 
-/// A test control was refused: the resource does not exist or the state machine does not allow the
-/// change. The message says which and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ControlError(String);
-
-impl std::fmt::Display for ControlError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ControlError {}
-
 pub(crate) struct Shared {
     pub(crate) api_key: String,
+    pub(crate) account_id: String,
+    pub(crate) base_url: String,
     pub(crate) retry: WebhookRetry,
+    /// Whether `/__control/` serves the HTTP controls.
+    pub(crate) control: bool,
     state: Mutex<State>,
     deliveries: Mutex<Vec<Delivery>>,
-    pending: AtomicUsize,
+    faults: Mutex<Faults>,
+    /// Deliveries sent off and not finished, by their number.
+    pending: Mutex<BTreeMap<u64, PendingDelivery>>,
+    next_job: AtomicU64,
     idle: Notify,
     jobs: mpsc::UnboundedSender<Job>,
 }
@@ -270,11 +349,30 @@ impl Shared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    fn pending(&self) -> MutexGuard<'_, BTreeMap<u64, PendingDelivery>> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn faults(&self) -> MutexGuard<'_, Faults> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub(crate) fn send(&self, jobs: Vec<Job>) {
-        for job in jobs {
-            self.pending.fetch_add(1, Ordering::SeqCst);
+        for mut job in jobs {
+            job.seq = self.next_job.fetch_add(1, Ordering::SeqCst);
+            self.pending().insert(
+                job.seq,
+                PendingDelivery {
+                    webhook_id: job.webhook_id.clone(),
+                    event_id: job.event_id.clone(),
+                    event_type: job.event_type.clone(),
+                    attempts: 0,
+                    last_error: None,
+                },
+            );
+            let seq = job.seq;
             if self.jobs.send(job).is_err() {
-                self.finish_one();
+                self.finish_one(seq);
             }
         }
     }
@@ -286,9 +384,112 @@ impl Shared {
             .push(delivery);
     }
 
-    pub(crate) fn finish_one(&self) {
-        if self.pending.fetch_sub(1, Ordering::SeqCst) == 1 {
+    /// Notes an attempt of a pending delivery (`error`: why it failed).
+    pub(crate) fn attempted(&self, seq: u64, error: Option<String>) {
+        if let Some(p) = self.pending().get_mut(&seq) {
+            p.attempts += 1;
+            p.last_error = error;
+        }
+    }
+
+    pub(crate) fn finish_one(&self, seq: u64) {
+        let mut pending = self.pending();
+        pending.remove(&seq);
+        if pending.is_empty() {
             self.idle.notify_waiters();
+        }
+    }
+
+    /// Runs a control under the lock and sends the deliveries it caused.
+    pub(crate) fn control<T>(
+        &self,
+        f: impl FnOnce(&mut State) -> Result<T, ControlError>,
+    ) -> Result<T, ControlError> {
+        let mut state = self.lock();
+        let result = f(&mut state);
+        let jobs = std::mem::take(&mut state.outbox);
+        drop(state);
+        self.send(jobs);
+        result
+    }
+
+    pub(crate) fn strike(&self, operation: Option<&str>, rest: &[&str]) -> Option<Strike> {
+        self.faults().strike(operation, rest)
+    }
+
+    pub(crate) fn inject(&self, rule: FaultRule) -> Result<u64, ControlError> {
+        self.faults().add(rule, fallback::is_operation)
+    }
+
+    pub(crate) fn fault_list(&self) -> Vec<FaultStatus> {
+        self.faults().list()
+    }
+
+    pub(crate) fn clear_faults(&self) -> usize {
+        self.faults().clear()
+    }
+
+    pub(crate) fn remove_fault(&self, id: u64) -> Result<(), ControlError> {
+        if self.faults().remove(id) {
+            Ok(())
+        } else {
+            Err(ControlError::not_found("fault rule", &id.to_string()))
+        }
+    }
+
+    pub(crate) fn payment_request(&self, id: &str) -> Result<PaymentRequestView, ControlError> {
+        let state = self.lock();
+        state
+            .requests
+            .get(id)
+            .map(|r| PaymentRequestView::of(id, r))
+            .ok_or_else(|| ControlError::not_found("payment request", id))
+    }
+
+    pub(crate) fn transaction(&self, id: &str) -> Result<TransactionView, ControlError> {
+        let state = self.lock();
+        state
+            .transactions
+            .get(id)
+            .map(|t| TransactionView::of(&state, t))
+            .ok_or_else(|| ControlError::not_found("payment transaction", id))
+    }
+
+    pub(crate) fn deliveries_matching(&self, filter: &DeliveryFilter) -> Vec<Delivery> {
+        self.deliveries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|d| filter.accepts(d))
+            .cloned()
+            .collect()
+    }
+
+    pub(crate) async fn settle(&self, within: Duration) -> Result<(), Unsettled> {
+        let wait = async {
+            loop {
+                let idle = self.idle.notified();
+                tokio::pin!(idle);
+                idle.as_mut().enable();
+                if self.pending().is_empty() {
+                    return;
+                }
+                idle.await;
+            }
+        };
+        match tokio::time::timeout(within, wait).await {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                let pending: Vec<PendingDelivery> = self.pending().values().cloned().collect();
+                if pending.is_empty() {
+                    Ok(())
+                } else {
+                    Err(Unsettled {
+                        waited: within,
+                        pending,
+                    })
+                }
+            }
         }
     }
 }
@@ -299,6 +500,9 @@ pub struct FakeKlarnaBuilder {
     api_key: Option<String>,
     account_id: Option<String>,
     retry: WebhookRetry,
+    seed: u64,
+    control: bool,
+    addr: Option<SocketAddr>,
 }
 
 impl FakeKlarnaBuilder {
@@ -321,9 +525,32 @@ impl FakeKlarnaBuilder {
         self
     }
 
-    /// Binds `127.0.0.1` on a free port and starts serving. Needs a tokio runtime.
+    /// The seed of the generator that picks the share of calls a [`FaultRule::share`] strikes (default
+    /// 0): the same seed and the same calls give the same faults.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Serves the test controls over HTTP under `/__control/` (off by default; the `klarna-fake` binary
+    /// turns it on). See the crate's README for the routes.
+    pub fn control_surface(mut self, on: bool) -> Self {
+        self.control = on;
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, a free port on loopback).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = Some(addr);
+        self
+    }
+
+    /// Binds (default: `127.0.0.1` on a free port) and starts serving. Needs a tokio runtime.
     pub async fn start(self) -> std::io::Result<FakeKlarna> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = self
+            .addr
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let listener = tokio::net::TcpListener::bind(addr).await?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let api_key = self
             .api_key
@@ -335,7 +562,10 @@ impl FakeKlarnaBuilder {
         let now = time::OffsetDateTime::now_utc();
         let shared = Arc::new(Shared {
             api_key,
+            account_id: account_id.clone(),
+            base_url: base_url.clone(),
             retry: self.retry,
+            control: self.control,
             state: Mutex::new(State {
                 account_id,
                 base_url: base_url.clone(),
@@ -356,7 +586,9 @@ impl FakeKlarnaBuilder {
                 outbox: Vec::new(),
             }),
             deliveries: Mutex::new(Vec::new()),
-            pending: AtomicUsize::new(0),
+            faults: Mutex::new(Faults::new(self.seed)),
+            pending: Mutex::new(BTreeMap::new()),
+            next_job: AtomicU64::new(0),
             idle: Notify::new(),
             jobs: tx,
         });
@@ -373,24 +605,18 @@ impl FakeKlarnaBuilder {
                     let shared = Arc::clone(&for_dispatch);
                     workers.spawn(async move {
                         while let Some(job) = rx.recv().await {
-                            server::deliver(Arc::clone(&shared), job).await;
+                            delivery::deliver(Arc::clone(&shared), job).await;
                         }
                     });
                     tx
                 });
                 if let Err(unsent) = queue.send(job) {
-                    drop(unsent);
-                    for_dispatch.finish_one();
+                    for_dispatch.finish_one(unsent.0.seq);
                 }
             }
         });
-        let router = axum::Router::new()
-            .fallback(server::handle)
-            .with_state(Arc::clone(&shared));
-        let server = tokio::spawn(async move {
-            // The server runs until the fake is dropped (which aborts this task).
-            let _ = axum::serve(listener, router).await;
-        });
+        // The server runs until the fake is dropped (which aborts this task and its connections).
+        let server = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
         Ok(FakeKlarna {
             shared,
             base_url,
@@ -446,8 +672,8 @@ impl FakeKlarna {
 
     /// The KRN of the fake's own partner account (see [`FakeKlarnaBuilder::account_id`]). Any account id
     /// works in `/v2/accounts/{id}/...` paths; resources are only found under the account that made them.
-    pub fn account_id(&self) -> String {
-        self.shared.lock().account_id.clone()
+    pub fn account_id(&self) -> &str {
+        &self.shared.account_id
     }
 
     /// A client builder with the fake's base URL and API key, to adjust (retries, timeouts) and build.
@@ -473,21 +699,9 @@ impl FakeKlarna {
         }
     }
 
-    fn control<T>(
-        &self,
-        f: impl FnOnce(&mut State) -> Result<T, String>,
-    ) -> Result<T, ControlError> {
-        let mut state = self.shared.lock();
-        let result = f(&mut state);
-        let jobs = std::mem::take(&mut state.outbox);
-        drop(state);
-        self.shared.send(jobs);
-        result.map_err(ControlError)
-    }
-
     /// The customer enters the purchase journey: `SUBMITTED → IN_PROGRESS` (no update is accepted after).
     pub fn open_payment_request(&self, payment_request_id: &str) -> Result<(), ControlError> {
-        self.control(|s| s.open_request(payment_request_id))
+        self.shared.control(|s| s.open_request(payment_request_id))
     }
 
     /// The customer approves the purchase: the request goes through `IN_PROGRESS` to `COMPLETED` and gets
@@ -497,26 +711,56 @@ impl FakeKlarna {
         &self,
         payment_request_id: &str,
     ) -> Result<String, ControlError> {
-        self.control(|s| s.complete_request(payment_request_id))
+        self.shared.control(|s| s.complete_request(payment_request_id))
     }
 
     /// Klarna declines the purchase: an open request becomes `DECLINED`.
     pub fn decline_payment_request(&self, payment_request_id: &str) -> Result<(), ControlError> {
-        self.control(|s| s.decline_request(payment_request_id))
+        self.shared.control(|s| s.decline_request(payment_request_id))
     }
 
     /// Forces the outcome of the next authorization call (queued: call it twice for two calls). Without
     /// one, a first authorization is `STEP_UP_REQUIRED` when it carries `step_up_config` and `APPROVED`
-    /// otherwise, and a final authorization is `APPROVED`.
+    /// otherwise, and a final authorization is `APPROVED`. See
+    /// [`pending_authorizations`](Self::pending_authorizations) and
+    /// [`clear_authorizations`](Self::clear_authorizations).
     pub fn next_authorization(&self, outcome: AuthorizationOutcome) {
         self.shared.lock().forced.push_back(outcome);
+    }
+
+    /// The forced authorization outcomes not used yet, the next first.
+    pub fn pending_authorizations(&self) -> Vec<AuthorizationOutcome> {
+        self.shared.lock().forced.iter().copied().collect()
+    }
+
+    /// Drops every forced authorization outcome not used yet (so none leaks into the next test step) and
+    /// returns them, the next first.
+    pub fn clear_authorizations(&self) -> Vec<AuthorizationOutcome> {
+        self.shared.lock().forced.drain(..).collect()
+    }
+
+    /// A payment request as the fake holds it, under any account.
+    pub fn payment_request(
+        &self,
+        payment_request_id: &str,
+    ) -> Result<PaymentRequestView, ControlError> {
+        self.shared.payment_request(payment_request_id)
+    }
+
+    /// A payment transaction's state and money: authorized, captured, refunded, remaining to capture,
+    /// refundable, and each capture.
+    pub fn transaction(
+        &self,
+        payment_transaction_id: &str,
+    ) -> Result<TransactionView, ControlError> {
+        self.shared.transaction(payment_transaction_id)
     }
 
     /// Moves the fake's clock forward and applies what falls due: open payment requests expire (48 hours,
     /// or the step-up's `payment_request_expires_at`), authorizations expire after 30 days and close (or
     /// complete, when partly captured) 7 days later, idempotency keys are forgotten after 24 hours.
     pub fn advance_time(&self, by: Duration) {
-        let _ = self.control(|s| {
+        let _ = self.shared.control(|s| {
             s.offset += by;
             s.sweep();
             Ok(())
@@ -528,35 +772,63 @@ impl FakeKlarna {
         klarna::DateTime::from(self.shared.lock().now())
     }
 
-    /// Sets the items a paginated list operation without a state model pages through (for example
-    /// `listPaymentDisputes`), instead of the spec example's items.
-    pub fn set_list_items(
+    /// Sets the items the paginated list operation `O` (a marker type of [`stubs`], for example
+    /// `stubs::payment::ListPaymentDisputes`) pages through, instead of the spec example's items.
+    pub fn set_list_items<O: stubs::Operation>(
+        &self,
+        items: Vec<serde_json::Value>,
+    ) -> Result<(), ControlError> {
+        self.set_list_items_by_id(O::OPERATION_ID, items)
+    }
+
+    /// [`set_list_items`](Self::set_list_items) for an `operationId` known only at run time (refused with
+    /// [`ControlError::UnknownOperation`] when the specs have no such operation).
+    pub fn set_list_items_by_id(
         &self,
         operation_id: &str,
         items: Vec<serde_json::Value>,
     ) -> Result<(), ControlError> {
-        self.control(|s| fallback::set_list(s, operation_id, items))
+        self.shared
+            .control(|s| fallback::set_list(s, operation_id, items))
+    }
+
+    /// Installs a fault rule (see [Faults on demand](crate#faults-on-demand)) and returns its id. Rules
+    /// are tried in the order they were installed; the first that aims at a call and has strikes left
+    /// strikes it.
+    pub fn inject(&self, rule: FaultRule) -> Result<u64, ControlError> {
+        self.shared.inject(rule)
+    }
+
+    /// The installed fault rules with what is left of them (a counted rule goes once used up).
+    pub fn faults(&self) -> Vec<FaultStatus> {
+        self.shared.fault_list()
+    }
+
+    /// Removes one fault rule.
+    pub fn remove_fault(&self, id: u64) -> Result<(), ControlError> {
+        self.shared.remove_fault(id)
+    }
+
+    /// Removes every fault rule and says how many there were.
+    pub fn clear_faults(&self) -> usize {
+        self.shared.clear_faults()
     }
 
     /// Every webhook delivery attempt so far, in the order they finished.
     pub fn deliveries(&self) -> Vec<Delivery> {
-        self.shared
-            .deliveries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.shared.deliveries_matching(&DeliveryFilter::new())
     }
 
-    /// Waits until every delivery emitted so far has succeeded or used up its retries.
-    pub async fn settle_deliveries(&self) {
-        loop {
-            let idle = self.shared.idle.notified();
-            tokio::pin!(idle);
-            idle.as_mut().enable();
-            if self.shared.pending.load(Ordering::SeqCst) == 0 {
-                return;
-            }
-            idle.await;
-        }
+    /// The delivery attempts `filter` accepts (by webhook, event type, outcome, event), in the order they
+    /// finished.
+    pub fn deliveries_matching(&self, filter: &DeliveryFilter) -> Vec<Delivery> {
+        self.shared.deliveries_matching(filter)
+    }
+
+    /// Waits until every delivery emitted so far has succeeded or used up its retries, for at most
+    /// `within`; then says which deliveries are still pending (a receiver that hangs, or a retry schedule
+    /// such as [`WebhookRetry::klarna`] that spans hours).
+    pub async fn settle_deliveries(&self, within: Duration) -> Result<(), Unsettled> {
+        self.shared.settle(within).await
     }
 }

@@ -9,8 +9,8 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::AuthorizationOutcome;
-use crate::reply::Reply;
+use crate::reply::{Reply, money};
+use crate::{AuthorizationOutcome, ControlError};
 
 /// How long a payment request stays open (the hosted-checkout guides' 48 hours).
 pub(crate) const PAYMENT_REQUEST_LIFETIME: Duration = Duration::from_secs(48 * 3600);
@@ -248,6 +248,8 @@ pub(crate) fn event_type_matches(pattern: &str, event_type: &str) -> bool {
 
 /// A webhook delivery waiting to be sent: the signed body for one webhook.
 pub(crate) struct Job {
+    /// Its number among the fake's deliveries, set when it is sent off.
+    pub(crate) seq: u64,
     pub(crate) webhook_id: String,
     pub(crate) url: String,
     pub(crate) event_id: String,
@@ -356,6 +358,7 @@ impl State {
             "payload": payload,
         });
         self.outbox.push(Job {
+            seq: 0,
             webhook_id: webhook_id.to_owned(),
             url: url.to_owned(),
             event_id,
@@ -414,18 +417,19 @@ impl State {
         id: &str,
         next: RequestState,
         reason: Option<&str>,
-    ) -> Result<(), String> {
+    ) -> Result<(), ControlError> {
         let now = rfc3339(self.now());
         let Some(rec) = self.requests.get_mut(id) else {
-            return Err(format!("payment request '{id}' does not exist"));
+            return Err(ControlError::not_found("payment request", id));
         };
         let previous = rec.state;
         if !previous.can_become(next) {
-            return Err(format!(
-                "payment request '{id}' is {}; it cannot become {}",
-                previous.as_str(),
-                next.as_str()
-            ));
+            return Err(ControlError::WrongState {
+                resource: "payment request",
+                id: id.to_owned(),
+                state: previous.as_str().to_owned(),
+                reason: format!("it cannot become {}", next.as_str()),
+            });
         }
         rec.state = next;
         rec.json.insert("state".into(), json!(next.as_str()));
@@ -550,27 +554,29 @@ impl State {
     }
 
     /// The customer opens the purchase journey: `SUBMITTED → IN_PROGRESS`.
-    pub(crate) fn open_request(&mut self, id: &str) -> Result<(), String> {
+    pub(crate) fn open_request(&mut self, id: &str) -> Result<(), ControlError> {
         self.sweep();
         self.move_request(id, RequestState::InProgress, None)
     }
 
     /// The customer approves: through `IN_PROGRESS` to `COMPLETED`, with a session token for the final
     /// authorization (and a customer token when one was requested).
-    pub(crate) fn complete_request(&mut self, id: &str) -> Result<String, String> {
+    pub(crate) fn complete_request(&mut self, id: &str) -> Result<String, ControlError> {
         self.sweep();
         let state = self
             .requests
             .get(id)
             .map(|r| r.state)
-            .ok_or_else(|| format!("payment request '{id}' does not exist"))?;
+            .ok_or_else(|| ControlError::not_found("payment request", id))?;
         if state == RequestState::Submitted {
             self.move_request(id, RequestState::InProgress, None)?;
         } else if !state.can_become(RequestState::Completed) {
-            return Err(format!(
-                "payment request '{id}' is {}; only a SUBMITTED or IN_PROGRESS request can be completed",
-                state.as_str()
-            ));
+            return Err(ControlError::WrongState {
+                resource: "payment request",
+                id: id.to_owned(),
+                state: state.as_str().to_owned(),
+                reason: "only a SUBMITTED or IN_PROGRESS request can be completed".to_owned(),
+            });
         }
         let token = format!(
             "krn:network:eu1:test:session-token:{}",
@@ -596,7 +602,7 @@ impl State {
     }
 
     /// Klarna declines the purchase (or the customer rejects it).
-    pub(crate) fn decline_request(&mut self, id: &str) -> Result<(), String> {
+    pub(crate) fn decline_request(&mut self, id: &str) -> Result<(), ControlError> {
         self.sweep();
         self.move_request(id, RequestState::Declined, Some("PERMANENT"))
     }
@@ -670,8 +676,11 @@ impl State {
             return Err(Reply::validation(
                 "capture_amount",
                 &format!(
-                    "{amount} is more than the {left} {} left to capture (authorized {}, captured {})",
-                    tx.currency, tx.amount, tx.captured
+                    "{} is more than the {} left to capture (authorized {}, captured {})",
+                    money(amount, &tx.currency),
+                    money(left, &tx.currency),
+                    money(tx.amount, &tx.currency),
+                    money(tx.captured, &tx.currency)
                 ),
             ));
         }
@@ -754,8 +763,9 @@ impl State {
             return Err(Reply::validation(
                 "refund_amount",
                 &format!(
-                    "{amount} is more than the {refundable} {} captured and not yet refunded on {what}",
-                    tx.currency
+                    "{} is more than the {} captured and not yet refunded on {what}",
+                    money(amount, &tx.currency),
+                    money(refundable, &tx.currency)
                 ),
             ));
         }

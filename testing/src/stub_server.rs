@@ -1,52 +1,7 @@
-//! Typed stubs for unit tests: a loopback server that answers exactly what a test tells it to, per
-//! operation, and counts the calls.
-//!
-//! Where [`FakeKlarna`](crate::FakeKlarna) plays Klarna, a [`StubServer`] plays one answer: a test says
-//! which requests of which operation it expects ([`When`]) and what they get ([`Then`]): a typed model,
-//! an error in Klarna's shape, or the spec example. Every operation of every API has a generated,
-//! typed stub, reached as the SDK's client reaches the operation: `client.payment_requests().get(..)` is
-//! stubbed by `server.payment_requests().get(when, then)`.
-//!
-//! ```
-//! use klarna::payment::{PaymentRequest, PaymentRequestState};
-//! use klarna_testing::StubServer;
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let server = StubServer::start().await?;
-//! // The spec example, changed where the test needs it.
-//! let mut request: PaymentRequest = klarna_testing::stubs::example("getPaymentRequest")?;
-//! request.state = PaymentRequestState::Completed;
-//! let get = server
-//!     .payment_requests()
-//!     .get(|when| when.payment_request_id("krn:payment:eu1:request:1"), |then| then.ok(&request))
-//!     .expect(1);
-//!
-//! // The code under test, with a client pointed at the server:
-//! let client = server.client();
-//! let got = client.payment_requests().get("krn:partner:global:account:test:A", "krn:payment:eu1:request:1").send().await?;
-//! assert_eq!(got.state, PaymentRequestState::Completed);
-//! get.assert_hits(1);
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Matching
-//!
-//! A stub answers a request of its operation (method and path template) when every condition of its
-//! `When` holds: path parameters, query parameters (all values, in order), headers, and the body (`body`:
-//! equal to a typed request as the SDK serializes it; `body_matches`: decodes into the request type and
-//! passes a check; [`When::matching`]: any check of the raw request). The newest stub that matches
-//! answers; one limited by [`Then::up_to`] steps aside once it has answered that many requests. A request
-//! no stub answers gets `404` with `error_code` `NO_STUB_MATCHED` and a message saying, for each stub of
-//! that operation, which condition failed; [`StubServer::unmatched`] lists them.
-//!
-//! # Counting
-//!
-//! [`Stub::hits`] and [`Stub::requests`] tell what a stub answered, [`Stub::assert_hits`] checks the
-//! count, and [`Stub::expect`] sets a count that is checked when the server is dropped (or by
-//! [`StubServer::verify`]). The SDK retries some failures (`429`, `5xx` on idempotent calls): each attempt
-//! counts.
+//! The core of the typed stubs: the loopback [`StubServer`], the [`When`] and [`Then`] a stub is built
+//! from, and the [`Stub`] handle that counts its calls. The generated per-API stubs (`src/generated/`)
+//! build on this module; [`crate::stubs`] puts both together for users (so the generated code and this
+//! module do not import each other).
 
 use std::fmt::Display;
 use std::marker::PhantomData;
@@ -61,7 +16,14 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
-pub use crate::generated::*;
+/// An operation of the specs, named by its marker type in [`stubs`](crate::stubs) (for example
+/// `stubs::payment::CapturePaymentTransaction`), so that the controls that aim at one operation
+/// ([`FaultRule::on`](crate::FaultRule::on), [`FakeKlarna::set_list_items`](crate::FakeKlarna::set_list_items))
+/// take a type, not a string. Implemented by the generated markers only.
+pub trait Operation {
+    /// The `operationId` in specs/.
+    const OPERATION_ID: &'static str;
+}
 
 /// One operation as the stubs match it: generated, one per operation.
 pub(crate) struct Route {

@@ -14,7 +14,7 @@ use klarna_testing::{AuthorizationOutcome, FakeKlarna};
 async fn step_up_then_final_authorization_with_the_session_token() {
     let fake = FakeKlarna::start().await.unwrap();
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     let mut first = authorize_body(2_500);
     first.step_up_config = Some(StepUpConfig {
         payment_request_reference: Some("session-42".into()),
@@ -79,7 +79,7 @@ async fn step_up_then_final_authorization_with_the_session_token() {
 async fn the_session_token_replays_the_first_result_and_refuses_another_body() {
     let (fake, _keys, _webhook, received) = fake_with_webhook(&["payment.transaction.*"]).await;
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     let request = payment_request(&fake, 900).await;
     let token = fake.complete_payment_request(&request).unwrap();
     let call = || {
@@ -113,7 +113,7 @@ async fn the_session_token_replays_the_first_result_and_refuses_another_body() {
         ),
         (409, "RESOURCE_CONFLICT".into())
     );
-    fake.settle_deliveries().await;
+    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
     let authorized: Vec<_> = received
         .all()
         .into_iter()
@@ -130,7 +130,7 @@ async fn the_session_token_replays_the_first_result_and_refuses_another_body() {
 async fn final_authorization_must_repeat_the_approved_amount() {
     let fake = FakeKlarna::start().await.unwrap();
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     let request = payment_request(&fake, 1_000).await;
     let token = fake.complete_payment_request(&request).unwrap();
     let e = client
@@ -165,7 +165,7 @@ async fn final_authorization_must_repeat_the_approved_amount() {
 async fn forced_outcomes_approve_decline_or_step_up() {
     let fake = FakeKlarna::start().await.unwrap();
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     let result = |r: klarna::payment::AuthorizePaymentResponse| {
         r.payment_transaction_response.unwrap().result
     };
@@ -233,7 +233,7 @@ async fn forced_outcomes_approve_decline_or_step_up() {
 async fn a_step_up_request_expires_when_the_step_up_config_says() {
     let fake = FakeKlarna::start().await.unwrap();
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     let mut body = authorize_body(100);
     let in_three_hours = fake.now().to_offset_date_time() + Duration::from_secs(3 * 3600);
     body.step_up_config = Some(StepUpConfig {

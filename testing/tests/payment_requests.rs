@@ -12,7 +12,7 @@ use klarna_testing::FakeKlarna;
 async fn submitted_can_be_updated_opened_and_canceled() {
     let fake = FakeKlarna::start().await.unwrap();
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     let id = payment_request(&fake, 1_000).await;
     let read = client
         .payment_requests()
@@ -84,7 +84,7 @@ async fn submitted_can_be_updated_opened_and_canceled() {
 async fn completed_carries_the_session_token_and_cannot_be_canceled() {
     let fake = FakeKlarna::start().await.unwrap();
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     let id = payment_request(&fake, 500).await;
     let token = fake.complete_payment_request(&id).unwrap();
     let read = client
@@ -133,7 +133,7 @@ async fn declined_is_final() {
 async fn open_requests_expire_after_48_hours_through_advance_time() {
     let fake = FakeKlarna::start().await.unwrap();
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     let submitted = payment_request(&fake, 500).await;
     let in_progress = payment_request(&fake, 600).await;
     fake.open_payment_request(&in_progress).unwrap();

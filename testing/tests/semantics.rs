@@ -7,7 +7,7 @@ use std::time::Duration;
 use common::{fake_with_webhook, refusal};
 use futures_util::TryStreamExt;
 use klarna::payment::CreatePaymentRequestRequest;
-use klarna_testing::FakeKlarna;
+use klarna_testing::{ControlError, FakeKlarna, stubs};
 
 #[tokio::test]
 async fn a_wrong_or_missing_key_gets_401() {
@@ -37,7 +37,7 @@ async fn a_wrong_or_missing_key_gets_401() {
 async fn the_same_idempotency_key_replays_and_a_different_body_conflicts() {
     let (fake, _keys, _hook, received) = fake_with_webhook(&["payment.request.*"]).await;
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     let body = |amount| {
         let mut b = CreatePaymentRequestRequest::new("EUR".to_string());
         b.amount = Some(amount);
@@ -57,7 +57,7 @@ async fn the_same_idempotency_key_replays_and_a_different_body_conflicts() {
         refusal(send(701, "order-9-create").await),
         (409, "RESOURCE_CONFLICT".into())
     );
-    fake.settle_deliveries().await;
+    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
     assert_eq!(
         received.all().len(),
         1,
@@ -74,7 +74,7 @@ async fn the_same_idempotency_key_replays_and_a_different_body_conflicts() {
 async fn lists_without_a_state_model_page_through_their_items() {
     let fake = FakeKlarna::start().await.unwrap();
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     // The spec example's dispute, five times with different ids.
     let page = client
         .payment_disputes()
@@ -91,7 +91,8 @@ async fn lists_without_a_state_model_page_through_their_items() {
             d
         })
         .collect();
-    fake.set_list_items("listPaymentDisputes", items).unwrap();
+    fake.set_list_items::<stubs::payment::ListPaymentDisputes>(items)
+        .unwrap();
     let first = client
         .payment_disputes()
         .list(&account)
@@ -116,7 +117,14 @@ async fn lists_without_a_state_model_page_through_their_items() {
             .map(|i| format!("krn:network:us1:test:payment:dispute:{i}"))
             .collect::<Vec<_>>()
     );
-    assert!(fake.set_list_items("getPaymentRequest", vec![]).is_err());
+    assert!(matches!(
+        fake.set_list_items::<stubs::payment::GetPaymentRequest>(vec![]),
+        Err(ControlError::NotApplicable { .. })
+    ));
+    assert!(matches!(
+        fake.set_list_items_by_id("listPaymentDisputez", vec![]),
+        Err(ControlError::UnknownOperation { .. })
+    ));
 }
 
 #[tokio::test]

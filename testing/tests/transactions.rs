@@ -17,7 +17,7 @@ const DAY: u64 = 24 * 3600;
 async fn captures_never_exceed_the_authorization_and_refunds_never_exceed_captures() {
     let fake = FakeKlarna::start().await.unwrap();
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     let tx = transaction(&fake, 10_000).await;
     let txs = client.payment_transactions();
 
@@ -150,7 +150,7 @@ async fn captures_never_exceed_the_authorization_and_refunds_never_exceed_captur
 async fn void_releases_the_rest_and_is_allowed_once() {
     let fake = FakeKlarna::start().await.unwrap();
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     let tx = transaction(&fake, 5_000).await;
     let txs = client.payment_transactions();
     let update = UpdatePaymentTransactionRequest {
@@ -200,7 +200,7 @@ async fn void_releases_the_rest_and_is_allowed_once() {
 async fn authorizations_expire_can_be_reauthorized_in_the_grace_period_and_then_close() {
     let fake = FakeKlarna::start().await.unwrap();
     let client = fake.client();
-    let account = fake.account_id();
+    let account = fake.account_id().to_owned();
     let txs = client.payment_transactions();
     let revived = transaction(&fake, 1_000).await;
     let closed = transaction(&fake, 1_000).await;

@@ -104,7 +104,7 @@ fn api_module(api: &Api) -> String {
         "//! Stubs of the operations of `klarna::{module}`: `StubServer::<accessor>()` mirrors \
          `Client::<accessor>()`, each method stubs the operation of the same name."
     );
-    out.push_str("use crate::stubs::{Route, Stub, StubServer, Then, When};\n");
+    out.push_str("use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};\n");
     let mut resources: Vec<_> = api.resources.iter().collect();
     resources.sort_by(|a, b| a.accessor.cmp(&b.accessor));
     out.push_str("impl StubServer {\n");
@@ -165,6 +165,7 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         "/// The operation `{id}` (`{method} {path}`), naming its [`When`] and [`Then`]; sent by \
          [`{marker}`](klarna::{module}::operations::{marker}).\n\
          pub enum {marker} {{}}\n\
+         impl Operation for {marker} {{ const OPERATION_ID: &'static str = {id_lit}; }}\n\
          static {route}: Route = Route {{ api: {api_lit}, id: {id_lit}, method: {method_lit}, \
          pieces: &[{pieces}], params: &[{names}] }};\n",
         id = op.id.wire,

@@ -9,7 +9,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(deprecated)]
 //! Stubs of the operations of `klarna::identity`: `StubServer::<accessor>()` mirrors `Client::<accessor>()`, each method stubs the operation of the same name.
-use crate::stubs::{Route, Stub, StubServer, Then, When};
+use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};
 impl StubServer {
     /// Stubs of the operations of [`klarna::identity::operations::CustomerTokensApi`]: the ones `client.customer_tokens()` calls.
     pub fn customer_tokens(&self) -> CustomerTokensStubs<'_> {
@@ -80,6 +80,9 @@ impl IdentitySdkTokensStubs<'_> {
 }
 /// The operation `introspectCustomerToken` (`POST /v2/accounts/{partner_account_id}/identity/customer-token/introspect`), naming its [`When`] and [`Then`]; sent by [`IntrospectCustomerToken`](klarna::identity::operations::IntrospectCustomerToken).
 pub enum IntrospectCustomerToken {}
+impl Operation for IntrospectCustomerToken {
+    const OPERATION_ID: &'static str = "introspectCustomerToken";
+}
 static INTROSPECT_CUSTOMER_TOKEN: Route = Route {
     api: "identity",
     id: "introspectCustomerToken",
@@ -114,6 +117,9 @@ impl Then<IntrospectCustomerToken> {
 }
 /// The operation `introspectCustomerTokenAsSubPartner` (`POST /v2/identity/customer-token/introspect`), naming its [`When`] and [`Then`]; sent by [`IntrospectCustomerTokenAsSubPartner`](klarna::identity::operations::IntrospectCustomerTokenAsSubPartner).
 pub enum IntrospectCustomerTokenAsSubPartner {}
+impl Operation for IntrospectCustomerTokenAsSubPartner {
+    const OPERATION_ID: &'static str = "introspectCustomerTokenAsSubPartner";
+}
 static INTROSPECT_CUSTOMER_TOKEN_AS_SUB_PARTNER: Route = Route {
     api: "identity",
     id: "introspectCustomerTokenAsSubPartner",
@@ -141,6 +147,9 @@ impl Then<IntrospectCustomerTokenAsSubPartner> {
 }
 /// The operation `revokeCustomerToken` (`POST /v2/accounts/{partner_account_id}/identity/customer-token/revoke`), naming its [`When`] and [`Then`]; sent by [`RevokeCustomerToken`](klarna::identity::operations::RevokeCustomerToken).
 pub enum RevokeCustomerToken {}
+impl Operation for RevokeCustomerToken {
+    const OPERATION_ID: &'static str = "revokeCustomerToken";
+}
 static REVOKE_CUSTOMER_TOKEN: Route = Route {
     api: "identity",
     id: "revokeCustomerToken",
@@ -175,6 +184,9 @@ impl Then<RevokeCustomerToken> {
 }
 /// The operation `createIdentitySdkToken` (`POST /v2/accounts/{partner_account_id}/identity/sdk-tokens`), naming its [`When`] and [`Then`]; sent by [`CreateIdentitySdkToken`](klarna::identity::operations::CreateIdentitySdkToken).
 pub enum CreateIdentitySdkToken {}
+impl Operation for CreateIdentitySdkToken {
+    const OPERATION_ID: &'static str = "createIdentitySdkToken";
+}
 static CREATE_IDENTITY_SDK_TOKEN: Route = Route {
     api: "identity",
     id: "createIdentitySdkToken",
@@ -209,6 +221,9 @@ impl Then<CreateIdentitySdkToken> {
 }
 /// The operation `createIdentitySdkTokenAsSubPartner` (`POST /v2/identity/sdk-tokens`), naming its [`When`] and [`Then`]; sent by [`CreateIdentitySdkTokenAsSubPartner`](klarna::identity::operations::CreateIdentitySdkTokenAsSubPartner).
 pub enum CreateIdentitySdkTokenAsSubPartner {}
+impl Operation for CreateIdentitySdkTokenAsSubPartner {
+    const OPERATION_ID: &'static str = "createIdentitySdkTokenAsSubPartner";
+}
 static CREATE_IDENTITY_SDK_TOKEN_AS_SUB_PARTNER: Route = Route {
     api: "identity",
     id: "createIdentitySdkTokenAsSubPartner",

@@ -9,7 +9,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(deprecated)]
 //! Stubs of the operations of `klarna::interoperability`: `StubServer::<accessor>()` mirrors `Client::<accessor>()`, each method stubs the operation of the same name.
-use crate::stubs::{Route, Stub, StubServer, Then, When};
+use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};
 impl StubServer {
     /// Stubs of the operations of [`klarna::interoperability::operations::InteroperabilitySdkTokensApi`]: the ones `client.interoperability_sdk_tokens()` calls.
     pub fn interoperability_sdk_tokens(&self) -> InteroperabilitySdkTokensStubs<'_> {
@@ -90,6 +90,9 @@ impl InteroperabilityTokensStubs<'_> {
 }
 /// The operation `createInteroperabilitySdkToken` (`POST /v2/accounts/{partner_account_id}/interoperability/sdk-tokens`), naming its [`When`] and [`Then`]; sent by [`CreateInteroperabilitySdkToken`](klarna::interoperability::operations::CreateInteroperabilitySdkToken).
 pub enum CreateInteroperabilitySdkToken {}
+impl Operation for CreateInteroperabilitySdkToken {
+    const OPERATION_ID: &'static str = "createInteroperabilitySdkToken";
+}
 static CREATE_INTEROPERABILITY_SDK_TOKEN: Route = Route {
     api: "interoperability",
     id: "createInteroperabilitySdkToken",
@@ -137,6 +140,9 @@ impl Then<CreateInteroperabilitySdkToken> {
 }
 /// The operation `createInteroperabilitySdkTokenAsSubPartner` (`POST /v2/interoperability/sdk-tokens`), naming its [`When`] and [`Then`]; sent by [`CreateInteroperabilitySdkTokenAsSubPartner`](klarna::interoperability::operations::CreateInteroperabilitySdkTokenAsSubPartner).
 pub enum CreateInteroperabilitySdkTokenAsSubPartner {}
+impl Operation for CreateInteroperabilitySdkTokenAsSubPartner {
+    const OPERATION_ID: &'static str = "createInteroperabilitySdkTokenAsSubPartner";
+}
 static CREATE_INTEROPERABILITY_SDK_TOKEN_AS_SUB_PARTNER: Route = Route {
     api: "interoperability",
     id: "createInteroperabilitySdkTokenAsSubPartner",
@@ -177,6 +183,9 @@ impl Then<CreateInteroperabilitySdkTokenAsSubPartner> {
 }
 /// The operation `createInteroperabilityToken` (`POST /v2/accounts/{partner_account_id}/interoperability/tokens`), naming its [`When`] and [`Then`]; sent by [`CreateInteroperabilityToken`](klarna::interoperability::operations::CreateInteroperabilityToken).
 pub enum CreateInteroperabilityToken {}
+impl Operation for CreateInteroperabilityToken {
+    const OPERATION_ID: &'static str = "createInteroperabilityToken";
+}
 static CREATE_INTEROPERABILITY_TOKEN: Route = Route {
     api: "interoperability",
     id: "createInteroperabilityToken",
@@ -211,6 +220,9 @@ impl Then<CreateInteroperabilityToken> {
 }
 /// The operation `createInteroperabilityTokenAsSubPartner` (`POST /v2/interoperability/tokens`), naming its [`When`] and [`Then`]; sent by [`CreateInteroperabilityTokenAsSubPartner`](klarna::interoperability::operations::CreateInteroperabilityTokenAsSubPartner).
 pub enum CreateInteroperabilityTokenAsSubPartner {}
+impl Operation for CreateInteroperabilityTokenAsSubPartner {
+    const OPERATION_ID: &'static str = "createInteroperabilityTokenAsSubPartner";
+}
 static CREATE_INTEROPERABILITY_TOKEN_AS_SUB_PARTNER: Route = Route {
     api: "interoperability",
     id: "createInteroperabilityTokenAsSubPartner",
@@ -238,6 +250,9 @@ impl Then<CreateInteroperabilityTokenAsSubPartner> {
 }
 /// The operation `createInteroperabilityTestToken` (`POST /v2/accounts/{partner_account_id}/interoperability/test-tokens`), naming its [`When`] and [`Then`]; sent by [`CreateInteroperabilityTestToken`](klarna::interoperability::operations::CreateInteroperabilityTestToken).
 pub enum CreateInteroperabilityTestToken {}
+impl Operation for CreateInteroperabilityTestToken {
+    const OPERATION_ID: &'static str = "createInteroperabilityTestToken";
+}
 static CREATE_INTEROPERABILITY_TEST_TOKEN: Route = Route {
     api: "interoperability",
     id: "createInteroperabilityTestToken",

@@ -9,7 +9,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(deprecated)]
 //! Stubs of the operations of `klarna::management`: `StubServer::<accessor>()` mirrors `Client::<accessor>()`, each method stubs the operation of the same name.
-use crate::stubs::{Route, Stub, StubServer, Then, When};
+use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};
 impl StubServer {
     /// Stubs of the operations of [`klarna::management::operations::ApiKeysApi`]: the ones `client.api_keys()` calls.
     pub fn api_keys(&self) -> ApiKeysStubs<'_> {
@@ -818,6 +818,9 @@ impl StoresStubs<'_> {
 }
 /// The operation `createApiKey` (`POST /v2/account/integration/credentials/api-key`), naming its [`When`] and [`Then`]; sent by [`CreateApiKey`](klarna::management::operations::CreateApiKey).
 pub enum CreateApiKey {}
+impl Operation for CreateApiKey {
+    const OPERATION_ID: &'static str = "createApiKey";
+}
 static CREATE_API_KEY: Route = Route {
     api: "management",
     id: "createApiKey",
@@ -848,6 +851,9 @@ impl Then<CreateApiKey> {
 }
 /// The operation `disableApiKey` (`DELETE /v2/account/integration/credentials/api-key/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`DisableApiKey`](klarna::management::operations::DisableApiKey).
 pub enum DisableApiKey {}
+impl Operation for DisableApiKey {
+    const OPERATION_ID: &'static str = "disableApiKey";
+}
 static DISABLE_API_KEY: Route = Route {
     api: "management",
     id: "disableApiKey",
@@ -872,6 +878,9 @@ impl Then<DisableApiKey> {
 }
 /// The operation `listApiKeys` (`GET /v2/account/integration/credentials/api-key`), naming its [`When`] and [`Then`]; sent by [`ListApiKeys`](klarna::management::operations::ListApiKeys).
 pub enum ListApiKeys {}
+impl Operation for ListApiKeys {
+    const OPERATION_ID: &'static str = "listApiKeys";
+}
 static LIST_API_KEYS: Route = Route {
     api: "management",
     id: "listApiKeys",
@@ -887,6 +896,9 @@ impl Then<ListApiKeys> {
 }
 /// The operation `readApiKey` (`GET /v2/account/integration/credentials/api-key/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`ReadApiKey`](klarna::management::operations::ReadApiKey).
 pub enum ReadApiKey {}
+impl Operation for ReadApiKey {
+    const OPERATION_ID: &'static str = "readApiKey";
+}
 static READ_API_KEY: Route = Route {
     api: "management",
     id: "readApiKey",
@@ -911,6 +923,9 @@ impl Then<ReadApiKey> {
 }
 /// The operation `updateApiKey` (`PATCH /v2/account/integration/credentials/api-key/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateApiKey`](klarna::management::operations::UpdateApiKey).
 pub enum UpdateApiKey {}
+impl Operation for UpdateApiKey {
+    const OPERATION_ID: &'static str = "updateApiKey";
+}
 static UPDATE_API_KEY: Route = Route {
     api: "management",
     id: "updateApiKey",
@@ -948,6 +963,9 @@ impl Then<UpdateApiKey> {
 }
 /// The operation `createBrand` (`POST /v2/accounts/{partner_account_id}/brands`), naming its [`When`] and [`Then`]; sent by [`CreateBrand`](klarna::management::operations::CreateBrand).
 pub enum CreateBrand {}
+impl Operation for CreateBrand {
+    const OPERATION_ID: &'static str = "createBrand";
+}
 static CREATE_BRAND: Route = Route {
     api: "management",
     id: "createBrand",
@@ -985,6 +1003,9 @@ impl Then<CreateBrand> {
 }
 /// The operation `listBrands` (`GET /v2/accounts/{partner_account_id}/brands`), naming its [`When`] and [`Then`]; sent by [`ListBrands`](klarna::management::operations::ListBrands).
 pub enum ListBrands {}
+impl Operation for ListBrands {
+    const OPERATION_ID: &'static str = "listBrands";
+}
 static LIST_BRANDS: Route = Route {
     api: "management",
     id: "listBrands",
@@ -1009,6 +1030,9 @@ impl Then<ListBrands> {
 }
 /// The operation `readBrand` (`GET /v2/accounts/{partner_account_id}/brands/{brand_id}`), naming its [`When`] and [`Then`]; sent by [`ReadBrand`](klarna::management::operations::ReadBrand).
 pub enum ReadBrand {}
+impl Operation for ReadBrand {
+    const OPERATION_ID: &'static str = "readBrand";
+}
 static READ_BRAND: Route = Route {
     api: "management",
     id: "readBrand",
@@ -1040,6 +1064,9 @@ impl Then<ReadBrand> {
 }
 /// The operation `updateBrand` (`PATCH /v2/accounts/{partner_account_id}/brands/{brand_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateBrand`](klarna::management::operations::UpdateBrand).
 pub enum UpdateBrand {}
+impl Operation for UpdateBrand {
+    const OPERATION_ID: &'static str = "updateBrand";
+}
 static UPDATE_BRAND: Route = Route {
     api: "management",
     id: "updateBrand",
@@ -1084,6 +1111,9 @@ impl Then<UpdateBrand> {
 }
 /// The operation `createClientCertificate` (`POST /v2/account/integration/credentials/client-certificate`), naming its [`When`] and [`Then`]; sent by [`CreateClientCertificate`](klarna::management::operations::CreateClientCertificate).
 pub enum CreateClientCertificate {}
+impl Operation for CreateClientCertificate {
+    const OPERATION_ID: &'static str = "createClientCertificate";
+}
 static CREATE_CLIENT_CERTIFICATE: Route = Route {
     api: "management",
     id: "createClientCertificate",
@@ -1117,6 +1147,9 @@ impl Then<CreateClientCertificate> {
 }
 /// The operation `listClientCertificates` (`GET /v2/account/integration/credentials/client-certificate`), naming its [`When`] and [`Then`]; sent by [`ListClientCertificates`](klarna::management::operations::ListClientCertificates).
 pub enum ListClientCertificates {}
+impl Operation for ListClientCertificates {
+    const OPERATION_ID: &'static str = "listClientCertificates";
+}
 static LIST_CLIENT_CERTIFICATES: Route = Route {
     api: "management",
     id: "listClientCertificates",
@@ -1132,6 +1165,9 @@ impl Then<ListClientCertificates> {
 }
 /// The operation `readClientCertificate` (`GET /v2/account/integration/credentials/client-certificate/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`ReadClientCertificate`](klarna::management::operations::ReadClientCertificate).
 pub enum ReadClientCertificate {}
+impl Operation for ReadClientCertificate {
+    const OPERATION_ID: &'static str = "readClientCertificate";
+}
 static READ_CLIENT_CERTIFICATE: Route = Route {
     api: "management",
     id: "readClientCertificate",
@@ -1156,6 +1192,9 @@ impl Then<ReadClientCertificate> {
 }
 /// The operation `revokeClientCertificate` (`POST /v2/account/integration/credentials/client-certificate/{credential_id}/revoke`), naming its [`When`] and [`Then`]; sent by [`RevokeClientCertificate`](klarna::management::operations::RevokeClientCertificate).
 pub enum RevokeClientCertificate {}
+impl Operation for RevokeClientCertificate {
+    const OPERATION_ID: &'static str = "revokeClientCertificate";
+}
 static REVOKE_CLIENT_CERTIFICATE: Route = Route {
     api: "management",
     id: "revokeClientCertificate",
@@ -1196,6 +1235,9 @@ impl Then<RevokeClientCertificate> {
 }
 /// The operation `updateClientCertificate` (`PATCH /v2/account/integration/credentials/client-certificate/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateClientCertificate`](klarna::management::operations::UpdateClientCertificate).
 pub enum UpdateClientCertificate {}
+impl Operation for UpdateClientCertificate {
+    const OPERATION_ID: &'static str = "updateClientCertificate";
+}
 static UPDATE_CLIENT_CERTIFICATE: Route = Route {
     api: "management",
     id: "updateClientCertificate",
@@ -1233,6 +1275,9 @@ impl Then<UpdateClientCertificate> {
 }
 /// The operation `createClientIdentifier` (`POST /v2/account/integration/credentials/client-identifier`), naming its [`When`] and [`Then`]; sent by [`CreateClientIdentifier`](klarna::management::operations::CreateClientIdentifier).
 pub enum CreateClientIdentifier {}
+impl Operation for CreateClientIdentifier {
+    const OPERATION_ID: &'static str = "createClientIdentifier";
+}
 static CREATE_CLIENT_IDENTIFIER: Route = Route {
     api: "management",
     id: "createClientIdentifier",
@@ -1263,6 +1308,9 @@ impl Then<CreateClientIdentifier> {
 }
 /// The operation `disableClientIdentifier` (`DELETE /v2/account/integration/credentials/client-identifier/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`DisableClientIdentifier`](klarna::management::operations::DisableClientIdentifier).
 pub enum DisableClientIdentifier {}
+impl Operation for DisableClientIdentifier {
+    const OPERATION_ID: &'static str = "disableClientIdentifier";
+}
 static DISABLE_CLIENT_IDENTIFIER: Route = Route {
     api: "management",
     id: "disableClientIdentifier",
@@ -1287,6 +1335,9 @@ impl Then<DisableClientIdentifier> {
 }
 /// The operation `listClientIdentifiers` (`GET /v2/account/integration/credentials/client-identifier`), naming its [`When`] and [`Then`]; sent by [`ListClientIdentifiers`](klarna::management::operations::ListClientIdentifiers).
 pub enum ListClientIdentifiers {}
+impl Operation for ListClientIdentifiers {
+    const OPERATION_ID: &'static str = "listClientIdentifiers";
+}
 static LIST_CLIENT_IDENTIFIERS: Route = Route {
     api: "management",
     id: "listClientIdentifiers",
@@ -1302,6 +1353,9 @@ impl Then<ListClientIdentifiers> {
 }
 /// The operation `readClientIdentifier` (`GET /v2/account/integration/credentials/client-identifier/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`ReadClientIdentifier`](klarna::management::operations::ReadClientIdentifier).
 pub enum ReadClientIdentifier {}
+impl Operation for ReadClientIdentifier {
+    const OPERATION_ID: &'static str = "readClientIdentifier";
+}
 static READ_CLIENT_IDENTIFIER: Route = Route {
     api: "management",
     id: "readClientIdentifier",
@@ -1326,6 +1380,9 @@ impl Then<ReadClientIdentifier> {
 }
 /// The operation `updateClientIdentifier` (`PATCH /v2/account/integration/credentials/client-identifier/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateClientIdentifier`](klarna::management::operations::UpdateClientIdentifier).
 pub enum UpdateClientIdentifier {}
+impl Operation for UpdateClientIdentifier {
+    const OPERATION_ID: &'static str = "updateClientIdentifier";
+}
 static UPDATE_CLIENT_IDENTIFIER: Route = Route {
     api: "management",
     id: "updateClientIdentifier",
@@ -1363,6 +1420,9 @@ impl Then<UpdateClientIdentifier> {
 }
 /// The operation `listComplianceDecisions` (`GET /v2/accounts/{partner_account_id}/compliance/decisions`), naming its [`When`] and [`Then`]; sent by [`ListComplianceDecisions`](klarna::management::operations::ListComplianceDecisions).
 pub enum ListComplianceDecisions {}
+impl Operation for ListComplianceDecisions {
+    const OPERATION_ID: &'static str = "listComplianceDecisions";
+}
 static LIST_COMPLIANCE_DECISIONS: Route = Route {
     api: "management",
     id: "listComplianceDecisions",
@@ -1411,6 +1471,9 @@ impl Then<ListComplianceDecisions> {
 }
 /// The operation `readComplianceDecision` (`GET /v2/accounts/{partner_account_id}/compliance/decisions/{decision_id}`), naming its [`When`] and [`Then`]; sent by [`ReadComplianceDecision`](klarna::management::operations::ReadComplianceDecision).
 pub enum ReadComplianceDecision {}
+impl Operation for ReadComplianceDecision {
+    const OPERATION_ID: &'static str = "readComplianceDecision";
+}
 static READ_COMPLIANCE_DECISION: Route = Route {
     api: "management",
     id: "readComplianceDecision",
@@ -1442,6 +1505,9 @@ impl Then<ReadComplianceDecision> {
 }
 /// The operation `listAllowedIps` (`GET /v2/account/integration/ip-restrictions/allowed-ips`), naming its [`When`] and [`Then`]; sent by [`ListAllowedIps`](klarna::management::operations::ListAllowedIps).
 pub enum ListAllowedIps {}
+impl Operation for ListAllowedIps {
+    const OPERATION_ID: &'static str = "listAllowedIps";
+}
 static LIST_ALLOWED_IPS: Route = Route {
     api: "management",
     id: "listAllowedIps",
@@ -1457,6 +1523,9 @@ impl Then<ListAllowedIps> {
 }
 /// The operation `enforceMtls` (`PUT /v2/account/integration/client-certificates/enforcement`), naming its [`When`] and [`Then`]; sent by [`EnforceMtls`](klarna::management::operations::EnforceMtls).
 pub enum EnforceMtls {}
+impl Operation for EnforceMtls {
+    const OPERATION_ID: &'static str = "enforceMtls";
+}
 static ENFORCE_MTLS: Route = Route {
     api: "management",
     id: "enforceMtls",
@@ -1487,6 +1556,9 @@ impl Then<EnforceMtls> {
 }
 /// The operation `readMtlsEnforcement` (`GET /v2/account/integration/client-certificates/enforcement`), naming its [`When`] and [`Then`]; sent by [`ReadMtlsEnforcement`](klarna::management::operations::ReadMtlsEnforcement).
 pub enum ReadMtlsEnforcement {}
+impl Operation for ReadMtlsEnforcement {
+    const OPERATION_ID: &'static str = "readMtlsEnforcement";
+}
 static READ_MTLS_ENFORCEMENT: Route = Route {
     api: "management",
     id: "readMtlsEnforcement",
@@ -1502,6 +1574,9 @@ impl Then<ReadMtlsEnforcement> {
 }
 /// The operation `removeMtlsEnforcement` (`DELETE /v2/account/integration/client-certificates/enforcement`), naming its [`When`] and [`Then`]; sent by [`RemoveMtlsEnforcement`](klarna::management::operations::RemoveMtlsEnforcement).
 pub enum RemoveMtlsEnforcement {}
+impl Operation for RemoveMtlsEnforcement {
+    const OPERATION_ID: &'static str = "removeMtlsEnforcement";
+}
 static REMOVE_MTLS_ENFORCEMENT: Route = Route {
     api: "management",
     id: "removeMtlsEnforcement",
@@ -1517,6 +1592,9 @@ impl Then<RemoveMtlsEnforcement> {
 }
 /// The operation `onboardPartnerAccount` (`POST /v2/distribution/onboard`), naming its [`When`] and [`Then`]; sent by [`OnboardPartnerAccount`](klarna::management::operations::OnboardPartnerAccount).
 pub enum OnboardPartnerAccount {}
+impl Operation for OnboardPartnerAccount {
+    const OPERATION_ID: &'static str = "onboardPartnerAccount";
+}
 static ONBOARD_PARTNER_ACCOUNT: Route = Route {
     api: "management",
     id: "onboardPartnerAccount",
@@ -1547,6 +1625,9 @@ impl Then<OnboardPartnerAccount> {
 }
 /// The operation `readPartnerAccount` (`GET /v2/accounts/{partner_account_id}`), naming its [`When`] and [`Then`]; sent by [`ReadPartnerAccount`](klarna::management::operations::ReadPartnerAccount).
 pub enum ReadPartnerAccount {}
+impl Operation for ReadPartnerAccount {
+    const OPERATION_ID: &'static str = "readPartnerAccount";
+}
 static READ_PARTNER_ACCOUNT: Route = Route {
     api: "management",
     id: "readPartnerAccount",
@@ -1585,6 +1666,9 @@ impl Then<ReadPartnerAccount> {
 }
 /// The operation `updatePartnerAccount` (`PATCH /v2/accounts/{partner_account_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePartnerAccount`](klarna::management::operations::UpdatePartnerAccount).
 pub enum UpdatePartnerAccount {}
+impl Operation for UpdatePartnerAccount {
+    const OPERATION_ID: &'static str = "updatePartnerAccount";
+}
 static UPDATE_PARTNER_ACCOUNT: Route = Route {
     api: "management",
     id: "updatePartnerAccount",
@@ -1622,6 +1706,9 @@ impl Then<UpdatePartnerAccount> {
 }
 /// The operation `createPartnerBusinessEntity` (`POST /v2/accounts/{partner_account_id}/partner-business-entities`), naming its [`When`] and [`Then`]; sent by [`CreatePartnerBusinessEntity`](klarna::management::operations::CreatePartnerBusinessEntity).
 pub enum CreatePartnerBusinessEntity {}
+impl Operation for CreatePartnerBusinessEntity {
+    const OPERATION_ID: &'static str = "createPartnerBusinessEntity";
+}
 static CREATE_PARTNER_BUSINESS_ENTITY: Route = Route {
     api: "management",
     id: "createPartnerBusinessEntity",
@@ -1662,6 +1749,9 @@ impl Then<CreatePartnerBusinessEntity> {
 }
 /// The operation `listPartnerBusinessEntities` (`GET /v2/accounts/{partner_account_id}/partner-business-entities`), naming its [`When`] and [`Then`]; sent by [`ListPartnerBusinessEntities`](klarna::management::operations::ListPartnerBusinessEntities).
 pub enum ListPartnerBusinessEntities {}
+impl Operation for ListPartnerBusinessEntities {
+    const OPERATION_ID: &'static str = "listPartnerBusinessEntities";
+}
 static LIST_PARTNER_BUSINESS_ENTITIES: Route = Route {
     api: "management",
     id: "listPartnerBusinessEntities",
@@ -1686,6 +1776,9 @@ impl Then<ListPartnerBusinessEntities> {
 }
 /// The operation `readPartnerBusinessEntity` (`GET /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}`), naming its [`When`] and [`Then`]; sent by [`ReadPartnerBusinessEntity`](klarna::management::operations::ReadPartnerBusinessEntity).
 pub enum ReadPartnerBusinessEntity {}
+impl Operation for ReadPartnerBusinessEntity {
+    const OPERATION_ID: &'static str = "readPartnerBusinessEntity";
+}
 static READ_PARTNER_BUSINESS_ENTITY: Route = Route {
     api: "management",
     id: "readPartnerBusinessEntity",
@@ -1717,6 +1810,9 @@ impl Then<ReadPartnerBusinessEntity> {
 }
 /// The operation `updatePartnerBusinessEntity` (`PATCH /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePartnerBusinessEntity`](klarna::management::operations::UpdatePartnerBusinessEntity).
 pub enum UpdatePartnerBusinessEntity {}
+impl Operation for UpdatePartnerBusinessEntity {
+    const OPERATION_ID: &'static str = "updatePartnerBusinessEntity";
+}
 static UPDATE_PARTNER_BUSINESS_ENTITY: Route = Route {
     api: "management",
     id: "updatePartnerBusinessEntity",
@@ -1764,6 +1860,9 @@ impl Then<UpdatePartnerBusinessEntity> {
 }
 /// The operation `createPaymentAccount` (`POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts`), naming its [`When`] and [`Then`]; sent by [`CreatePaymentAccount`](klarna::management::operations::CreatePaymentAccount).
 pub enum CreatePaymentAccount {}
+impl Operation for CreatePaymentAccount {
+    const OPERATION_ID: &'static str = "createPaymentAccount";
+}
 static CREATE_PAYMENT_ACCOUNT: Route = Route {
     api: "management",
     id: "createPaymentAccount",
@@ -1808,6 +1907,9 @@ impl Then<CreatePaymentAccount> {
 }
 /// The operation `readPaymentAccount` (`GET /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}`), naming its [`When`] and [`Then`]; sent by [`ReadPaymentAccount`](klarna::management::operations::ReadPaymentAccount).
 pub enum ReadPaymentAccount {}
+impl Operation for ReadPaymentAccount {
+    const OPERATION_ID: &'static str = "readPaymentAccount";
+}
 static READ_PAYMENT_ACCOUNT: Route = Route {
     api: "management",
     id: "readPaymentAccount",
@@ -1846,6 +1948,9 @@ impl Then<ReadPaymentAccount> {
 }
 /// The operation `updatePaymentAccount` (`PATCH /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePaymentAccount`](klarna::management::operations::UpdatePaymentAccount).
 pub enum UpdatePaymentAccount {}
+impl Operation for UpdatePaymentAccount {
+    const OPERATION_ID: &'static str = "updatePaymentAccount";
+}
 static UPDATE_PAYMENT_ACCOUNT: Route = Route {
     api: "management",
     id: "updatePaymentAccount",
@@ -1897,6 +2002,9 @@ impl Then<UpdatePaymentAccount> {
 }
 /// The operation `disablePaymentProduct` (`POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/disable`), naming its [`When`] and [`Then`]; sent by [`DisablePaymentProduct`](klarna::management::operations::DisablePaymentProduct).
 pub enum DisablePaymentProduct {}
+impl Operation for DisablePaymentProduct {
+    const OPERATION_ID: &'static str = "disablePaymentProduct";
+}
 static DISABLE_PAYMENT_PRODUCT: Route = Route {
     api: "management",
     id: "disablePaymentProduct",
@@ -1944,6 +2052,9 @@ impl Then<DisablePaymentProduct> {
 }
 /// The operation `enablePaymentProduct` (`POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/enable`), naming its [`When`] and [`Then`]; sent by [`EnablePaymentProduct`](klarna::management::operations::EnablePaymentProduct).
 pub enum EnablePaymentProduct {}
+impl Operation for EnablePaymentProduct {
+    const OPERATION_ID: &'static str = "enablePaymentProduct";
+}
 static ENABLE_PAYMENT_PRODUCT: Route = Route {
     api: "management",
     id: "enablePaymentProduct",
@@ -1975,6 +2086,9 @@ impl Then<EnablePaymentProduct> {
 }
 /// The operation `listPaymentProducts` (`GET /v2/accounts/{partner_account_id}/products/payment`), naming its [`When`] and [`Then`]; sent by [`ListPaymentProducts`](klarna::management::operations::ListPaymentProducts).
 pub enum ListPaymentProducts {}
+impl Operation for ListPaymentProducts {
+    const OPERATION_ID: &'static str = "listPaymentProducts";
+}
 static LIST_PAYMENT_PRODUCTS: Route = Route {
     api: "management",
     id: "listPaymentProducts",
@@ -2002,6 +2116,9 @@ impl Then<ListPaymentProducts> {
 }
 /// The operation `listPaymentProfiles` (`GET /v2/distribution/products/payment/profiles`), naming its [`When`] and [`Then`]; sent by [`ListPaymentProfiles`](klarna::management::operations::ListPaymentProfiles).
 pub enum ListPaymentProfiles {}
+impl Operation for ListPaymentProfiles {
+    const OPERATION_ID: &'static str = "listPaymentProfiles";
+}
 static LIST_PAYMENT_PROFILES: Route = Route {
     api: "management",
     id: "listPaymentProfiles",
@@ -2020,6 +2137,9 @@ impl Then<ListPaymentProfiles> {
 }
 /// The operation `createPaymentProgramEnablement` (`POST /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements`), naming its [`When`] and [`Then`]; sent by [`CreatePaymentProgramEnablement`](klarna::management::operations::CreatePaymentProgramEnablement).
 pub enum CreatePaymentProgramEnablement {}
+impl Operation for CreatePaymentProgramEnablement {
+    const OPERATION_ID: &'static str = "createPaymentProgramEnablement";
+}
 static CREATE_PAYMENT_PROGRAM_ENABLEMENT: Route = Route {
     api: "management",
     id: "createPaymentProgramEnablement",
@@ -2063,6 +2183,9 @@ impl Then<CreatePaymentProgramEnablement> {
 }
 /// The operation `deletePaymentProgramEnablement` (`DELETE /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}`), naming its [`When`] and [`Then`]; sent by [`DeletePaymentProgramEnablement`](klarna::management::operations::DeletePaymentProgramEnablement).
 pub enum DeletePaymentProgramEnablement {}
+impl Operation for DeletePaymentProgramEnablement {
+    const OPERATION_ID: &'static str = "deletePaymentProgramEnablement";
+}
 static DELETE_PAYMENT_PROGRAM_ENABLEMENT: Route = Route {
     api: "management",
     id: "deletePaymentProgramEnablement",
@@ -2098,6 +2221,9 @@ impl Then<DeletePaymentProgramEnablement> {
 }
 /// The operation `listPaymentProgramEnablements` (`GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements`), naming its [`When`] and [`Then`]; sent by [`ListPaymentProgramEnablements`](klarna::management::operations::ListPaymentProgramEnablements).
 pub enum ListPaymentProgramEnablements {}
+impl Operation for ListPaymentProgramEnablements {
+    const OPERATION_ID: &'static str = "listPaymentProgramEnablements";
+}
 static LIST_PAYMENT_PROGRAM_ENABLEMENTS: Route = Route {
     api: "management",
     id: "listPaymentProgramEnablements",
@@ -2125,6 +2251,9 @@ impl Then<ListPaymentProgramEnablements> {
 }
 /// The operation `readPaymentProgramEnablement` (`GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}`), naming its [`When`] and [`Then`]; sent by [`ReadPaymentProgramEnablement`](klarna::management::operations::ReadPaymentProgramEnablement).
 pub enum ReadPaymentProgramEnablement {}
+impl Operation for ReadPaymentProgramEnablement {
+    const OPERATION_ID: &'static str = "readPaymentProgramEnablement";
+}
 static READ_PAYMENT_PROGRAM_ENABLEMENT: Route = Route {
     api: "management",
     id: "readPaymentProgramEnablement",
@@ -2160,6 +2289,9 @@ impl Then<ReadPaymentProgramEnablement> {
 }
 /// The operation `listPaymentPrograms` (`GET /v2/accounts/{partner_account_id}/products/payment/payment-programs`), naming its [`When`] and [`Then`]; sent by [`ListPaymentPrograms`](klarna::management::operations::ListPaymentPrograms).
 pub enum ListPaymentPrograms {}
+impl Operation for ListPaymentPrograms {
+    const OPERATION_ID: &'static str = "listPaymentPrograms";
+}
 static LIST_PAYMENT_PROGRAMS: Route = Route {
     api: "management",
     id: "listPaymentPrograms",
@@ -2214,6 +2346,9 @@ impl Then<ListPaymentPrograms> {
 }
 /// The operation `listPaymentProgramsForPaymentProgramPlan` (`GET /v2/distribution/products/payment/payment-program-plans/{payment_program_plan_id}`), naming its [`When`] and [`Then`]; sent by [`ListPaymentProgramsForPaymentProgramPlan`](klarna::management::operations::ListPaymentProgramsForPaymentProgramPlan).
 pub enum ListPaymentProgramsForPaymentProgramPlan {}
+impl Operation for ListPaymentProgramsForPaymentProgramPlan {
+    const OPERATION_ID: &'static str = "listPaymentProgramsForPaymentProgramPlan";
+}
 static LIST_PAYMENT_PROGRAMS_FOR_PAYMENT_PROGRAM_PLAN: Route = Route {
     api: "management",
     id: "listPaymentProgramsForPaymentProgramPlan",
@@ -2306,6 +2441,9 @@ impl Then<ListPaymentProgramsForPaymentProgramPlan> {
 }
 /// The operation `listPaymentProgramPlans` (`GET /v2/distribution/products/payment/payment-program-plans`), naming its [`When`] and [`Then`]; sent by [`ListPaymentProgramPlans`](klarna::management::operations::ListPaymentProgramPlans).
 pub enum ListPaymentProgramPlans {}
+impl Operation for ListPaymentProgramPlans {
+    const OPERATION_ID: &'static str = "listPaymentProgramPlans";
+}
 static LIST_PAYMENT_PROGRAM_PLANS: Route = Route {
     api: "management",
     id: "listPaymentProgramPlans",
@@ -2321,6 +2459,9 @@ impl Then<ListPaymentProgramPlans> {
 }
 /// The operation `readPaymentProgram` (`GET /v2/distribution/products/payment/payment-programs/{payment_program_id}`), naming its [`When`] and [`Then`]; sent by [`ReadPaymentProgram`](klarna::management::operations::ReadPaymentProgram).
 pub enum ReadPaymentProgram {}
+impl Operation for ReadPaymentProgram {
+    const OPERATION_ID: &'static str = "readPaymentProgram";
+}
 static READ_PAYMENT_PROGRAM: Route = Route {
     api: "management",
     id: "readPaymentProgram",
@@ -2345,6 +2486,9 @@ impl Then<ReadPaymentProgram> {
 }
 /// The operation `createDeepLink` (`POST /v2/accounts/{partner_account_id}/portal/deep-links`), naming its [`When`] and [`Then`]; sent by [`CreateDeepLink`](klarna::management::operations::CreateDeepLink).
 pub enum CreateDeepLink {}
+impl Operation for CreateDeepLink {
+    const OPERATION_ID: &'static str = "createDeepLink";
+}
 static CREATE_DEEP_LINK: Route = Route {
     api: "management",
     id: "createDeepLink",
@@ -2382,6 +2526,9 @@ impl Then<CreateDeepLink> {
 }
 /// The operation `createOrUpdateUserAccess` (`POST /v2/portal/user-access`), naming its [`When`] and [`Then`]; sent by [`CreateOrUpdateUserAccess`](klarna::management::operations::CreateOrUpdateUserAccess).
 pub enum CreateOrUpdateUserAccess {}
+impl Operation for CreateOrUpdateUserAccess {
+    const OPERATION_ID: &'static str = "createOrUpdateUserAccess";
+}
 static CREATE_OR_UPDATE_USER_ACCESS: Route = Route {
     api: "management",
     id: "createOrUpdateUserAccess",
@@ -2412,6 +2559,9 @@ impl Then<CreateOrUpdateUserAccess> {
 }
 /// The operation `deleteDeepLink` (`DELETE /v2/accounts/{partner_account_id}/portal/deep-links/{deep_link_id}`), naming its [`When`] and [`Then`]; sent by [`DeleteDeepLink`](klarna::management::operations::DeleteDeepLink).
 pub enum DeleteDeepLink {}
+impl Operation for DeleteDeepLink {
+    const OPERATION_ID: &'static str = "deleteDeepLink";
+}
 static DELETE_DEEP_LINK: Route = Route {
     api: "management",
     id: "deleteDeepLink",
@@ -2443,6 +2593,9 @@ impl Then<DeleteDeepLink> {
 }
 /// The operation `deleteUserAccess` (`DELETE /v2/portal/user-access`), naming its [`When`] and [`Then`]; sent by [`DeleteUserAccess`](klarna::management::operations::DeleteUserAccess).
 pub enum DeleteUserAccess {}
+impl Operation for DeleteUserAccess {
+    const OPERATION_ID: &'static str = "deleteUserAccess";
+}
 static DELETE_USER_ACCESS: Route = Route {
     api: "management",
     id: "deleteUserAccess",
@@ -2490,6 +2643,9 @@ impl Then<DeleteUserAccess> {
 }
 /// The operation `listPricePlans` (`GET /v2/distribution/products/payment/price-plans`), naming its [`When`] and [`Then`]; sent by [`ListPricePlans`](klarna::management::operations::ListPricePlans).
 pub enum ListPricePlans {}
+impl Operation for ListPricePlans {
+    const OPERATION_ID: &'static str = "listPricePlans";
+}
 static LIST_PRICE_PLANS: Route = Route {
     api: "management",
     id: "listPricePlans",
@@ -2505,6 +2661,9 @@ impl Then<ListPricePlans> {
 }
 /// The operation `readPricePlan` (`GET /v2/distribution/products/payment/price-plans/{price_plan_id}`), naming its [`When`] and [`Then`]; sent by [`ReadPricePlan`](klarna::management::operations::ReadPricePlan).
 pub enum ReadPricePlan {}
+impl Operation for ReadPricePlan {
+    const OPERATION_ID: &'static str = "readPricePlan";
+}
 static READ_PRICE_PLAN: Route = Route {
     api: "management",
     id: "readPricePlan",
@@ -2627,6 +2786,9 @@ impl Then<ReadPricePlan> {
 }
 /// The operation `downloadSettlementCsv` (`GET /v2/settlements/{settlement_id}/csv`), naming its [`When`] and [`Then`]; sent by [`DownloadSettlementCsv`](klarna::management::operations::DownloadSettlementCsv).
 pub enum DownloadSettlementCsv {}
+impl Operation for DownloadSettlementCsv {
+    const OPERATION_ID: &'static str = "downloadSettlementCsv";
+}
 static DOWNLOAD_SETTLEMENT_CSV: Route = Route {
     api: "management",
     id: "downloadSettlementCsv",
@@ -2651,6 +2813,9 @@ impl Then<DownloadSettlementCsv> {
 }
 /// The operation `generateSettlementReport` (`POST /v2/settlements`), naming its [`When`] and [`Then`]; sent by [`GenerateSettlementReport`](klarna::management::operations::GenerateSettlementReport).
 pub enum GenerateSettlementReport {}
+impl Operation for GenerateSettlementReport {
+    const OPERATION_ID: &'static str = "generateSettlementReport";
+}
 static GENERATE_SETTLEMENT_REPORT: Route = Route {
     api: "management",
     id: "generateSettlementReport",
@@ -2684,6 +2849,9 @@ impl Then<GenerateSettlementReport> {
 }
 /// The operation `listSettlements` (`GET /v2/settlements`), naming its [`When`] and [`Then`]; sent by [`ListSettlements`](klarna::management::operations::ListSettlements).
 pub enum ListSettlements {}
+impl Operation for ListSettlements {
+    const OPERATION_ID: &'static str = "listSettlements";
+}
 static LIST_SETTLEMENTS: Route = Route {
     api: "management",
     id: "listSettlements",
@@ -2741,6 +2909,9 @@ impl Then<ListSettlements> {
 }
 /// The operation `listSettlementTransactions` (`GET /v2/settlements/{settlement_id}/transactions`), naming its [`When`] and [`Then`]; sent by [`ListSettlementTransactions`](klarna::management::operations::ListSettlementTransactions).
 pub enum ListSettlementTransactions {}
+impl Operation for ListSettlementTransactions {
+    const OPERATION_ID: &'static str = "listSettlementTransactions";
+}
 static LIST_SETTLEMENT_TRANSACTIONS: Route = Route {
     api: "management",
     id: "listSettlementTransactions",
@@ -2789,6 +2960,9 @@ impl Then<ListSettlementTransactions> {
 }
 /// The operation `readSettlement` (`GET /v2/settlements/{settlement_id}`), naming its [`When`] and [`Then`]; sent by [`ReadSettlement`](klarna::management::operations::ReadSettlement).
 pub enum ReadSettlement {}
+impl Operation for ReadSettlement {
+    const OPERATION_ID: &'static str = "readSettlement";
+}
 static READ_SETTLEMENT: Route = Route {
     api: "management",
     id: "readSettlement",
@@ -2813,6 +2987,9 @@ impl Then<ReadSettlement> {
 }
 /// The operation `readPayoutStatus` (`GET /v2/settlements/{settlement_id}/payouts/status`), naming its [`When`] and [`Then`]; sent by [`ReadPayoutStatus`](klarna::management::operations::ReadPayoutStatus).
 pub enum ReadPayoutStatus {}
+impl Operation for ReadPayoutStatus {
+    const OPERATION_ID: &'static str = "readPayoutStatus";
+}
 static READ_PAYOUT_STATUS: Route = Route {
     api: "management",
     id: "readPayoutStatus",
@@ -2837,6 +3014,9 @@ impl Then<ReadPayoutStatus> {
 }
 /// The operation `setPayoutStatus` (`POST /v2/settlements/{settlement_id}/payouts/set-status`), naming its [`When`] and [`Then`]; sent by [`SetPayoutStatus`](klarna::management::operations::SetPayoutStatus).
 pub enum SetPayoutStatus {}
+impl Operation for SetPayoutStatus {
+    const OPERATION_ID: &'static str = "setPayoutStatus";
+}
 static SET_PAYOUT_STATUS: Route = Route {
     api: "management",
     id: "setPayoutStatus",
@@ -2874,6 +3054,9 @@ impl Then<SetPayoutStatus> {
 }
 /// The operation `createSftpCredential` (`POST /v2/account/integration/credentials/sftp`), naming its [`When`] and [`Then`]; sent by [`CreateSftpCredential`](klarna::management::operations::CreateSftpCredential).
 pub enum CreateSftpCredential {}
+impl Operation for CreateSftpCredential {
+    const OPERATION_ID: &'static str = "createSftpCredential";
+}
 static CREATE_SFTP_CREDENTIAL: Route = Route {
     api: "management",
     id: "createSftpCredential",
@@ -2904,6 +3087,9 @@ impl Then<CreateSftpCredential> {
 }
 /// The operation `disableSftpCredential` (`DELETE /v2/account/integration/credentials/sftp/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`DisableSftpCredential`](klarna::management::operations::DisableSftpCredential).
 pub enum DisableSftpCredential {}
+impl Operation for DisableSftpCredential {
+    const OPERATION_ID: &'static str = "disableSftpCredential";
+}
 static DISABLE_SFTP_CREDENTIAL: Route = Route {
     api: "management",
     id: "disableSftpCredential",
@@ -2928,6 +3114,9 @@ impl Then<DisableSftpCredential> {
 }
 /// The operation `listSftpCredentials` (`GET /v2/account/integration/credentials/sftp`), naming its [`When`] and [`Then`]; sent by [`ListSftpCredentials`](klarna::management::operations::ListSftpCredentials).
 pub enum ListSftpCredentials {}
+impl Operation for ListSftpCredentials {
+    const OPERATION_ID: &'static str = "listSftpCredentials";
+}
 static LIST_SFTP_CREDENTIALS: Route = Route {
     api: "management",
     id: "listSftpCredentials",
@@ -2943,6 +3132,9 @@ impl Then<ListSftpCredentials> {
 }
 /// The operation `readSftpCredential` (`GET /v2/account/integration/credentials/sftp/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`ReadSftpCredential`](klarna::management::operations::ReadSftpCredential).
 pub enum ReadSftpCredential {}
+impl Operation for ReadSftpCredential {
+    const OPERATION_ID: &'static str = "readSftpCredential";
+}
 static READ_SFTP_CREDENTIAL: Route = Route {
     api: "management",
     id: "readSftpCredential",
@@ -2967,6 +3159,9 @@ impl Then<ReadSftpCredential> {
 }
 /// The operation `createStoreGroup` (`POST /v2/accounts/{partner_account_id}/store-groups`), naming its [`When`] and [`Then`]; sent by [`CreateStoreGroup`](klarna::management::operations::CreateStoreGroup).
 pub enum CreateStoreGroup {}
+impl Operation for CreateStoreGroup {
+    const OPERATION_ID: &'static str = "createStoreGroup";
+}
 static CREATE_STORE_GROUP: Route = Route {
     api: "management",
     id: "createStoreGroup",
@@ -3004,6 +3199,9 @@ impl Then<CreateStoreGroup> {
 }
 /// The operation `listStoreGroups` (`GET /v2/accounts/{partner_account_id}/store-groups`), naming its [`When`] and [`Then`]; sent by [`ListStoreGroups`](klarna::management::operations::ListStoreGroups).
 pub enum ListStoreGroups {}
+impl Operation for ListStoreGroups {
+    const OPERATION_ID: &'static str = "listStoreGroups";
+}
 static LIST_STORE_GROUPS: Route = Route {
     api: "management",
     id: "listStoreGroups",
@@ -3052,6 +3250,9 @@ impl Then<ListStoreGroups> {
 }
 /// The operation `readStoreGroup` (`GET /v2/accounts/{partner_account_id}/store-groups/{store_group_id}`), naming its [`When`] and [`Then`]; sent by [`ReadStoreGroup`](klarna::management::operations::ReadStoreGroup).
 pub enum ReadStoreGroup {}
+impl Operation for ReadStoreGroup {
+    const OPERATION_ID: &'static str = "readStoreGroup";
+}
 static READ_STORE_GROUP: Route = Route {
     api: "management",
     id: "readStoreGroup",
@@ -3083,6 +3284,9 @@ impl Then<ReadStoreGroup> {
 }
 /// The operation `updateStoreGroup` (`PATCH /v2/accounts/{partner_account_id}/store-groups/{store_group_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateStoreGroup`](klarna::management::operations::UpdateStoreGroup).
 pub enum UpdateStoreGroup {}
+impl Operation for UpdateStoreGroup {
+    const OPERATION_ID: &'static str = "updateStoreGroup";
+}
 static UPDATE_STORE_GROUP: Route = Route {
     api: "management",
     id: "updateStoreGroup",
@@ -3127,6 +3331,9 @@ impl Then<UpdateStoreGroup> {
 }
 /// The operation `createStore` (`POST /v2/accounts/{partner_account_id}/stores`), naming its [`When`] and [`Then`]; sent by [`CreateStore`](klarna::management::operations::CreateStore).
 pub enum CreateStore {}
+impl Operation for CreateStore {
+    const OPERATION_ID: &'static str = "createStore";
+}
 static CREATE_STORE: Route = Route {
     api: "management",
     id: "createStore",
@@ -3164,6 +3371,9 @@ impl Then<CreateStore> {
 }
 /// The operation `listStores` (`GET /v2/accounts/{partner_account_id}/stores`), naming its [`When`] and [`Then`]; sent by [`ListStores`](klarna::management::operations::ListStores).
 pub enum ListStores {}
+impl Operation for ListStores {
+    const OPERATION_ID: &'static str = "listStores";
+}
 static LIST_STORES: Route = Route {
     api: "management",
     id: "listStores",
@@ -3212,6 +3422,9 @@ impl Then<ListStores> {
 }
 /// The operation `readStore` (`GET /v2/accounts/{partner_account_id}/stores/{store_id}`), naming its [`When`] and [`Then`]; sent by [`ReadStore`](klarna::management::operations::ReadStore).
 pub enum ReadStore {}
+impl Operation for ReadStore {
+    const OPERATION_ID: &'static str = "readStore";
+}
 static READ_STORE: Route = Route {
     api: "management",
     id: "readStore",
@@ -3243,6 +3456,9 @@ impl Then<ReadStore> {
 }
 /// The operation `updateStore` (`PATCH /v2/accounts/{partner_account_id}/stores/{store_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateStore`](klarna::management::operations::UpdateStore).
 pub enum UpdateStore {}
+impl Operation for UpdateStore {
+    const OPERATION_ID: &'static str = "updateStore";
+}
 static UPDATE_STORE: Route = Route {
     api: "management",
     id: "updateStore",

@@ -9,7 +9,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(deprecated)]
 //! Stubs of the operations of `klarna::messaging`: `StubServer::<accessor>()` mirrors `Client::<accessor>()`, each method stubs the operation of the same name.
-use crate::stubs::{Route, Stub, StubServer, Then, When};
+use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};
 impl StubServer {
     /// Stubs of the operations of [`klarna::messaging::operations::CreditPromotionsApi`]: the ones `client.credit_promotions()` calls.
     pub fn credit_promotions(&self) -> CreditPromotionsStubs<'_> {
@@ -78,6 +78,9 @@ impl TopStripPromotionsStubs<'_> {
 }
 /// The operation `getCreditPromotionMessagingForAutoSize` (`GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-auto-size`), naming its [`When`] and [`Then`]; sent by [`GetCreditPromotionMessagingForAutoSize`](klarna::messaging::operations::GetCreditPromotionMessagingForAutoSize).
 pub enum GetCreditPromotionMessagingForAutoSize {}
+impl Operation for GetCreditPromotionMessagingForAutoSize {
+    const OPERATION_ID: &'static str = "getCreditPromotionMessagingForAutoSize";
+}
 static GET_CREDIT_PROMOTION_MESSAGING_FOR_AUTO_SIZE: Route = Route {
     api: "messaging",
     id: "getCreditPromotionMessagingForAutoSize",
@@ -166,6 +169,9 @@ impl Then<GetCreditPromotionMessagingForAutoSize> {
 }
 /// The operation `getCreditPromotionMessagingForBadge` (`GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-badge`), naming its [`When`] and [`Then`]; sent by [`GetCreditPromotionMessagingForBadge`](klarna::messaging::operations::GetCreditPromotionMessagingForBadge).
 pub enum GetCreditPromotionMessagingForBadge {}
+impl Operation for GetCreditPromotionMessagingForBadge {
+    const OPERATION_ID: &'static str = "getCreditPromotionMessagingForBadge";
+}
 static GET_CREDIT_PROMOTION_MESSAGING_FOR_BADGE: Route = Route {
     api: "messaging",
     id: "getCreditPromotionMessagingForBadge",
@@ -254,6 +260,9 @@ impl Then<GetCreditPromotionMessagingForBadge> {
 }
 /// The operation `getTopStripPromotionMessagingForAutoSize` (`GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-auto-size`), naming its [`When`] and [`Then`]; sent by [`GetTopStripPromotionMessagingForAutoSize`](klarna::messaging::operations::GetTopStripPromotionMessagingForAutoSize).
 pub enum GetTopStripPromotionMessagingForAutoSize {}
+impl Operation for GetTopStripPromotionMessagingForAutoSize {
+    const OPERATION_ID: &'static str = "getTopStripPromotionMessagingForAutoSize";
+}
 static GET_TOP_STRIP_PROMOTION_MESSAGING_FOR_AUTO_SIZE: Route = Route {
     api: "messaging",
     id: "getTopStripPromotionMessagingForAutoSize",
@@ -342,6 +351,9 @@ impl Then<GetTopStripPromotionMessagingForAutoSize> {
 }
 /// The operation `getTopStripPromotionMessagingForBadge` (`GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-badge`), naming its [`When`] and [`Then`]; sent by [`GetTopStripPromotionMessagingForBadge`](klarna::messaging::operations::GetTopStripPromotionMessagingForBadge).
 pub enum GetTopStripPromotionMessagingForBadge {}
+impl Operation for GetTopStripPromotionMessagingForBadge {
+    const OPERATION_ID: &'static str = "getTopStripPromotionMessagingForBadge";
+}
 static GET_TOP_STRIP_PROMOTION_MESSAGING_FOR_BADGE: Route = Route {
     api: "messaging",
     id: "getTopStripPromotionMessagingForBadge",

@@ -9,7 +9,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(deprecated)]
 //! Stubs of the operations of `klarna::notification`: `StubServer::<accessor>()` mirrors `Client::<accessor>()`, each method stubs the operation of the same name.
-use crate::stubs::{Route, Stub, StubServer, Then, When};
+use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};
 impl StubServer {
     /// Stubs of the operations of [`klarna::notification::operations::SigningKeysApi`]: the ones `client.signing_keys()` calls.
     pub fn signing_keys(&self) -> SigningKeysStubs<'_> {
@@ -110,6 +110,9 @@ impl WebhooksStubs<'_> {
 }
 /// The operation `createSigningKey` (`POST /v2/notification/signing-keys`), naming its [`When`] and [`Then`]; sent by [`CreateSigningKey`](klarna::notification::operations::CreateSigningKey).
 pub enum CreateSigningKey {}
+impl Operation for CreateSigningKey {
+    const OPERATION_ID: &'static str = "createSigningKey";
+}
 static CREATE_SIGNING_KEY: Route = Route {
     api: "notification",
     id: "createSigningKey",
@@ -125,6 +128,9 @@ impl Then<CreateSigningKey> {
 }
 /// The operation `deleteSigningKey` (`DELETE /v2/notification/signing-keys/{signing_key_id}`), naming its [`When`] and [`Then`]; sent by [`DeleteSigningKey`](klarna::notification::operations::DeleteSigningKey).
 pub enum DeleteSigningKey {}
+impl Operation for DeleteSigningKey {
+    const OPERATION_ID: &'static str = "deleteSigningKey";
+}
 static DELETE_SIGNING_KEY: Route = Route {
     api: "notification",
     id: "deleteSigningKey",
@@ -149,6 +155,9 @@ impl Then<DeleteSigningKey> {
 }
 /// The operation `getSigningKey` (`GET /v2/notification/signing-keys/{signing_key_id}`), naming its [`When`] and [`Then`]; sent by [`GetSigningKey`](klarna::notification::operations::GetSigningKey).
 pub enum GetSigningKey {}
+impl Operation for GetSigningKey {
+    const OPERATION_ID: &'static str = "getSigningKey";
+}
 static GET_SIGNING_KEY: Route = Route {
     api: "notification",
     id: "getSigningKey",
@@ -173,6 +182,9 @@ impl Then<GetSigningKey> {
 }
 /// The operation `listSigningKeys` (`GET /v2/notification/signing-keys`), naming its [`When`] and [`Then`]; sent by [`ListSigningKeys`](klarna::notification::operations::ListSigningKeys).
 pub enum ListSigningKeys {}
+impl Operation for ListSigningKeys {
+    const OPERATION_ID: &'static str = "listSigningKeys";
+}
 static LIST_SIGNING_KEYS: Route = Route {
     api: "notification",
     id: "listSigningKeys",
@@ -188,6 +200,9 @@ impl Then<ListSigningKeys> {
 }
 /// The operation `createWebhook` (`POST /v2/notification/webhooks`), naming its [`When`] and [`Then`]; sent by [`CreateWebhook`](klarna::notification::operations::CreateWebhook).
 pub enum CreateWebhook {}
+impl Operation for CreateWebhook {
+    const OPERATION_ID: &'static str = "createWebhook";
+}
 static CREATE_WEBHOOK: Route = Route {
     api: "notification",
     id: "createWebhook",
@@ -218,6 +233,9 @@ impl Then<CreateWebhook> {
 }
 /// The operation `deleteWebhook` (`DELETE /v2/notification/webhooks/{webhook_id}`), naming its [`When`] and [`Then`]; sent by [`DeleteWebhook`](klarna::notification::operations::DeleteWebhook).
 pub enum DeleteWebhook {}
+impl Operation for DeleteWebhook {
+    const OPERATION_ID: &'static str = "deleteWebhook";
+}
 static DELETE_WEBHOOK: Route = Route {
     api: "notification",
     id: "deleteWebhook",
@@ -242,6 +260,9 @@ impl Then<DeleteWebhook> {
 }
 /// The operation `getWebhook` (`GET /v2/notification/webhooks/{webhook_id}`), naming its [`When`] and [`Then`]; sent by [`GetWebhook`](klarna::notification::operations::GetWebhook).
 pub enum GetWebhook {}
+impl Operation for GetWebhook {
+    const OPERATION_ID: &'static str = "getWebhook";
+}
 static GET_WEBHOOK: Route = Route {
     api: "notification",
     id: "getWebhook",
@@ -266,6 +287,9 @@ impl Then<GetWebhook> {
 }
 /// The operation `listWebhooks` (`GET /v2/notification/webhooks`), naming its [`When`] and [`Then`]; sent by [`ListWebhooks`](klarna::notification::operations::ListWebhooks).
 pub enum ListWebhooks {}
+impl Operation for ListWebhooks {
+    const OPERATION_ID: &'static str = "listWebhooks";
+}
 static LIST_WEBHOOKS: Route = Route {
     api: "notification",
     id: "listWebhooks",
@@ -281,6 +305,9 @@ impl Then<ListWebhooks> {
 }
 /// The operation `simulateWebhook` (`POST /v2/notification/webhooks/{webhook_id}/simulate`), naming its [`When`] and [`Then`]; sent by [`SimulateWebhook`](klarna::notification::operations::SimulateWebhook).
 pub enum SimulateWebhook {}
+impl Operation for SimulateWebhook {
+    const OPERATION_ID: &'static str = "simulateWebhook";
+}
 static SIMULATE_WEBHOOK: Route = Route {
     api: "notification",
     id: "simulateWebhook",
@@ -318,6 +345,9 @@ impl Then<SimulateWebhook> {
 }
 /// The operation `updateWebhook` (`PATCH /v2/notification/webhooks/{webhook_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateWebhook`](klarna::notification::operations::UpdateWebhook).
 pub enum UpdateWebhook {}
+impl Operation for UpdateWebhook {
+    const OPERATION_ID: &'static str = "updateWebhook";
+}
 static UPDATE_WEBHOOK: Route = Route {
     api: "notification",
     id: "updateWebhook",

@@ -9,7 +9,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(deprecated)]
 //! Stubs of the operations of `klarna::payment`: `StubServer::<accessor>()` mirrors `Client::<accessor>()`, each method stubs the operation of the same name.
-use crate::stubs::{Route, Stub, StubServer, Then, When};
+use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};
 impl StubServer {
     /// Stubs of the operations of [`klarna::payment::operations::AuthorizationApi`]: the ones `client.authorization()` calls.
     pub fn authorization(&self) -> AuthorizationStubs<'_> {
@@ -376,6 +376,9 @@ impl PaymentTransactionsStubs<'_> {
 }
 /// The operation `authorizePayment` (`POST /v2/accounts/{partner_account_id}/payment/authorize`), naming its [`When`] and [`Then`]; sent by [`AuthorizePayment`](klarna::payment::operations::AuthorizePayment).
 pub enum AuthorizePayment {}
+impl Operation for AuthorizePayment {
+    const OPERATION_ID: &'static str = "authorizePayment";
+}
 static AUTHORIZE_PAYMENT: Route = Route {
     api: "payment",
     id: "authorizePayment",
@@ -453,6 +456,9 @@ impl Then<AuthorizePayment> {
 }
 /// The operation `getPaymentCapture` (`GET /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentCapture`](klarna::payment::operations::GetPaymentCapture).
 pub enum GetPaymentCapture {}
+impl Operation for GetPaymentCapture {
+    const OPERATION_ID: &'static str = "getPaymentCapture";
+}
 static GET_PAYMENT_CAPTURE: Route = Route {
     api: "payment",
     id: "getPaymentCapture",
@@ -484,6 +490,9 @@ impl Then<GetPaymentCapture> {
 }
 /// The operation `refundPaymentCapture` (`POST /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}/refund`), naming its [`When`] and [`Then`]; sent by [`RefundPaymentCapture`](klarna::payment::operations::RefundPaymentCapture).
 pub enum RefundPaymentCapture {}
+impl Operation for RefundPaymentCapture {
+    const OPERATION_ID: &'static str = "refundPaymentCapture";
+}
 static REFUND_PAYMENT_CAPTURE: Route = Route {
     api: "payment",
     id: "refundPaymentCapture",
@@ -528,6 +537,9 @@ impl Then<RefundPaymentCapture> {
 }
 /// The operation `updatePaymentCapture` (`PATCH /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePaymentCapture`](klarna::payment::operations::UpdatePaymentCapture).
 pub enum UpdatePaymentCapture {}
+impl Operation for UpdatePaymentCapture {
+    const OPERATION_ID: &'static str = "updatePaymentCapture";
+}
 static UPDATE_PAYMENT_CAPTURE: Route = Route {
     api: "payment",
     id: "updatePaymentCapture",
@@ -572,6 +584,9 @@ impl Then<UpdatePaymentCapture> {
 }
 /// The operation `getPaymentChargeback` (`GET /v2/accounts/{partner_account_id}/payment/chargebacks/{payment_chargeback_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentChargeback`](klarna::payment::operations::GetPaymentChargeback).
 pub enum GetPaymentChargeback {}
+impl Operation for GetPaymentChargeback {
+    const OPERATION_ID: &'static str = "getPaymentChargeback";
+}
 static GET_PAYMENT_CHARGEBACK: Route = Route {
     api: "payment",
     id: "getPaymentChargeback",
@@ -603,6 +618,9 @@ impl Then<GetPaymentChargeback> {
 }
 /// The operation `acceptPaymentDisputeLoss` (`POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/accept-loss`), naming its [`When`] and [`Then`]; sent by [`AcceptPaymentDisputeLoss`](klarna::payment::operations::AcceptPaymentDisputeLoss).
 pub enum AcceptPaymentDisputeLoss {}
+impl Operation for AcceptPaymentDisputeLoss {
+    const OPERATION_ID: &'static str = "acceptPaymentDisputeLoss";
+}
 static ACCEPT_PAYMENT_DISPUTE_LOSS: Route = Route {
     api: "payment",
     id: "acceptPaymentDisputeLoss",
@@ -644,6 +662,9 @@ impl Then<AcceptPaymentDisputeLoss> {
 }
 /// The operation `appealPaymentDispute` (`POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/appeal`), naming its [`When`] and [`Then`]; sent by [`AppealPaymentDispute`](klarna::payment::operations::AppealPaymentDispute).
 pub enum AppealPaymentDispute {}
+impl Operation for AppealPaymentDispute {
+    const OPERATION_ID: &'static str = "appealPaymentDispute";
+}
 static APPEAL_PAYMENT_DISPUTE: Route = Route {
     api: "payment",
     id: "appealPaymentDispute",
@@ -698,6 +719,9 @@ impl Then<AppealPaymentDispute> {
 }
 /// The operation `downloadPaymentDisputeAttachment` (`GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments/{payment_dispute_attachment_id}/download`), naming its [`When`] and [`Then`]; sent by [`DownloadPaymentDisputeAttachment`](klarna::payment::operations::DownloadPaymentDisputeAttachment).
 pub enum DownloadPaymentDisputeAttachment {}
+impl Operation for DownloadPaymentDisputeAttachment {
+    const OPERATION_ID: &'static str = "downloadPaymentDisputeAttachment";
+}
 static DOWNLOAD_PAYMENT_DISPUTE_ATTACHMENT: Route = Route {
     api: "payment",
     id: "downloadPaymentDisputeAttachment",
@@ -750,6 +774,9 @@ impl Then<DownloadPaymentDisputeAttachment> {
 }
 /// The operation `getPaymentDispute` (`GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentDispute`](klarna::payment::operations::GetPaymentDispute).
 pub enum GetPaymentDispute {}
+impl Operation for GetPaymentDispute {
+    const OPERATION_ID: &'static str = "getPaymentDispute";
+}
 static GET_PAYMENT_DISPUTE: Route = Route {
     api: "payment",
     id: "getPaymentDispute",
@@ -791,6 +818,9 @@ impl Then<GetPaymentDispute> {
 }
 /// The operation `listPaymentDisputes` (`GET /v2/accounts/{partner_account_id}/payment/disputes`), naming its [`When`] and [`Then`]; sent by [`ListPaymentDisputes`](klarna::payment::operations::ListPaymentDisputes).
 pub enum ListPaymentDisputes {}
+impl Operation for ListPaymentDisputes {
+    const OPERATION_ID: &'static str = "listPaymentDisputes";
+}
 static LIST_PAYMENT_DISPUTES: Route = Route {
     api: "payment",
     id: "listPaymentDisputes",
@@ -947,6 +977,9 @@ impl Then<ListPaymentDisputes> {
 }
 /// The operation `respondToPaymentDispute` (`POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/respond`), naming its [`When`] and [`Then`]; sent by [`RespondToPaymentDispute`](klarna::payment::operations::RespondToPaymentDispute).
 pub enum RespondToPaymentDispute {}
+impl Operation for RespondToPaymentDispute {
+    const OPERATION_ID: &'static str = "respondToPaymentDispute";
+}
 static RESPOND_TO_PAYMENT_DISPUTE: Route = Route {
     api: "payment",
     id: "respondToPaymentDispute",
@@ -1001,6 +1034,9 @@ impl Then<RespondToPaymentDispute> {
 }
 /// The operation `uploadPaymentDisputeAttachment` (`POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments`), naming its [`When`] and [`Then`]; sent by [`UploadPaymentDisputeAttachment`](klarna::payment::operations::UploadPaymentDisputeAttachment).
 pub enum UploadPaymentDisputeAttachment {}
+impl Operation for UploadPaymentDisputeAttachment {
+    const OPERATION_ID: &'static str = "uploadPaymentDisputeAttachment";
+}
 static UPLOAD_PAYMENT_DISPUTE_ATTACHMENT: Route = Route {
     api: "payment",
     id: "uploadPaymentDisputeAttachment",
@@ -1042,6 +1078,9 @@ impl Then<UploadPaymentDisputeAttachment> {
 }
 /// The operation `getPaymentPresentation` (`GET /v2/accounts/{partner_account_id}/payment/presentation`), naming its [`When`] and [`Then`]; sent by [`GetPaymentPresentation`](klarna::payment::operations::GetPaymentPresentation).
 pub enum GetPaymentPresentation {}
+impl Operation for GetPaymentPresentation {
+    const OPERATION_ID: &'static str = "getPaymentPresentation";
+}
 static GET_PAYMENT_PRESENTATION: Route = Route {
     api: "payment",
     id: "getPaymentPresentation",
@@ -1154,6 +1193,9 @@ impl Then<GetPaymentPresentation> {
 }
 /// The operation `getPaymentPresentationAsSubPartner` (`GET /v2/payment/presentation`), naming its [`When`] and [`Then`]; sent by [`GetPaymentPresentationAsSubPartner`](klarna::payment::operations::GetPaymentPresentationAsSubPartner).
 pub enum GetPaymentPresentationAsSubPartner {}
+impl Operation for GetPaymentPresentationAsSubPartner {
+    const OPERATION_ID: &'static str = "getPaymentPresentationAsSubPartner";
+}
 static GET_PAYMENT_PRESENTATION_AS_SUB_PARTNER: Route = Route {
     api: "payment",
     id: "getPaymentPresentationAsSubPartner",
@@ -1259,6 +1301,9 @@ impl Then<GetPaymentPresentationAsSubPartner> {
 }
 /// The operation `getPaymentRefund` (`GET /v2/accounts/{partner_account_id}/payment/refunds/{payment_refund_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentRefund`](klarna::payment::operations::GetPaymentRefund).
 pub enum GetPaymentRefund {}
+impl Operation for GetPaymentRefund {
+    const OPERATION_ID: &'static str = "getPaymentRefund";
+}
 static GET_PAYMENT_REFUND: Route = Route {
     api: "payment",
     id: "getPaymentRefund",
@@ -1290,6 +1335,9 @@ impl Then<GetPaymentRefund> {
 }
 /// The operation `cancelPaymentRequest` (`DELETE /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by [`CancelPaymentRequest`](klarna::payment::operations::CancelPaymentRequest).
 pub enum CancelPaymentRequest {}
+impl Operation for CancelPaymentRequest {
+    const OPERATION_ID: &'static str = "cancelPaymentRequest";
+}
 static CANCEL_PAYMENT_REQUEST: Route = Route {
     api: "payment",
     id: "cancelPaymentRequest",
@@ -1321,6 +1369,9 @@ impl Then<CancelPaymentRequest> {
 }
 /// The operation `cancelPaymentRequestAsSubPartner` (`DELETE /v2/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by [`CancelPaymentRequestAsSubPartner`](klarna::payment::operations::CancelPaymentRequestAsSubPartner).
 pub enum CancelPaymentRequestAsSubPartner {}
+impl Operation for CancelPaymentRequestAsSubPartner {
+    const OPERATION_ID: &'static str = "cancelPaymentRequestAsSubPartner";
+}
 static CANCEL_PAYMENT_REQUEST_AS_SUB_PARTNER: Route = Route {
     api: "payment",
     id: "cancelPaymentRequestAsSubPartner",
@@ -1345,6 +1396,9 @@ impl Then<CancelPaymentRequestAsSubPartner> {
 }
 /// The operation `createPaymentRequest` (`POST /v2/accounts/{partner_account_id}/payment/requests`), naming its [`When`] and [`Then`]; sent by [`CreatePaymentRequest`](klarna::payment::operations::CreatePaymentRequest).
 pub enum CreatePaymentRequest {}
+impl Operation for CreatePaymentRequest {
+    const OPERATION_ID: &'static str = "createPaymentRequest";
+}
 static CREATE_PAYMENT_REQUEST: Route = Route {
     api: "payment",
     id: "createPaymentRequest",
@@ -1392,6 +1446,9 @@ impl Then<CreatePaymentRequest> {
 }
 /// The operation `createPaymentRequestAsSubPartner` (`POST /v2/payment/requests`), naming its [`When`] and [`Then`]; sent by [`CreatePaymentRequestAsSubPartner`](klarna::payment::operations::CreatePaymentRequestAsSubPartner).
 pub enum CreatePaymentRequestAsSubPartner {}
+impl Operation for CreatePaymentRequestAsSubPartner {
+    const OPERATION_ID: &'static str = "createPaymentRequestAsSubPartner";
+}
 static CREATE_PAYMENT_REQUEST_AS_SUB_PARTNER: Route = Route {
     api: "payment",
     id: "createPaymentRequestAsSubPartner",
@@ -1432,6 +1489,9 @@ impl Then<CreatePaymentRequestAsSubPartner> {
 }
 /// The operation `getPaymentRequest` (`GET /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentRequest`](klarna::payment::operations::GetPaymentRequest).
 pub enum GetPaymentRequest {}
+impl Operation for GetPaymentRequest {
+    const OPERATION_ID: &'static str = "getPaymentRequest";
+}
 static GET_PAYMENT_REQUEST: Route = Route {
     api: "payment",
     id: "getPaymentRequest",
@@ -1463,6 +1523,9 @@ impl Then<GetPaymentRequest> {
 }
 /// The operation `getPaymentRequestAsSubPartner` (`GET /v2/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentRequestAsSubPartner`](klarna::payment::operations::GetPaymentRequestAsSubPartner).
 pub enum GetPaymentRequestAsSubPartner {}
+impl Operation for GetPaymentRequestAsSubPartner {
+    const OPERATION_ID: &'static str = "getPaymentRequestAsSubPartner";
+}
 static GET_PAYMENT_REQUEST_AS_SUB_PARTNER: Route = Route {
     api: "payment",
     id: "getPaymentRequestAsSubPartner",
@@ -1487,6 +1550,9 @@ impl Then<GetPaymentRequestAsSubPartner> {
 }
 /// The operation `updatePaymentRequest` (`PATCH /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePaymentRequest`](klarna::payment::operations::UpdatePaymentRequest).
 pub enum UpdatePaymentRequest {}
+impl Operation for UpdatePaymentRequest {
+    const OPERATION_ID: &'static str = "updatePaymentRequest";
+}
 static UPDATE_PAYMENT_REQUEST: Route = Route {
     api: "payment",
     id: "updatePaymentRequest",
@@ -1541,6 +1607,9 @@ impl Then<UpdatePaymentRequest> {
 }
 /// The operation `updatePaymentRequestAsSubPartner` (`PATCH /v2/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePaymentRequestAsSubPartner`](klarna::payment::operations::UpdatePaymentRequestAsSubPartner).
 pub enum UpdatePaymentRequestAsSubPartner {}
+impl Operation for UpdatePaymentRequestAsSubPartner {
+    const OPERATION_ID: &'static str = "updatePaymentRequestAsSubPartner";
+}
 static UPDATE_PAYMENT_REQUEST_AS_SUB_PARTNER: Route = Route {
     api: "payment",
     id: "updatePaymentRequestAsSubPartner",
@@ -1588,6 +1657,9 @@ impl Then<UpdatePaymentRequestAsSubPartner> {
 }
 /// The operation `cancelPaymentToken` (`DELETE /v2/accounts/{partner_account_id}/payment/tokens/{payment_token}`), naming its [`When`] and [`Then`]; sent by [`CancelPaymentToken`](klarna::payment::operations::CancelPaymentToken).
 pub enum CancelPaymentToken {}
+impl Operation for CancelPaymentToken {
+    const OPERATION_ID: &'static str = "cancelPaymentToken";
+}
 static CANCEL_PAYMENT_TOKEN: Route = Route {
     api: "payment",
     id: "cancelPaymentToken",
@@ -1619,6 +1691,9 @@ impl Then<CancelPaymentToken> {
 }
 /// The operation `capturePaymentTransaction` (`POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture`), naming its [`When`] and [`Then`]; sent by [`CapturePaymentTransaction`](klarna::payment::operations::CapturePaymentTransaction).
 pub enum CapturePaymentTransaction {}
+impl Operation for CapturePaymentTransaction {
+    const OPERATION_ID: &'static str = "capturePaymentTransaction";
+}
 static CAPTURE_PAYMENT_TRANSACTION: Route = Route {
     api: "payment",
     id: "capturePaymentTransaction",
@@ -1666,6 +1741,9 @@ impl Then<CapturePaymentTransaction> {
 }
 /// The operation `getPaymentTransaction` (`GET /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentTransaction`](klarna::payment::operations::GetPaymentTransaction).
 pub enum GetPaymentTransaction {}
+impl Operation for GetPaymentTransaction {
+    const OPERATION_ID: &'static str = "getPaymentTransaction";
+}
 static GET_PAYMENT_TRANSACTION: Route = Route {
     api: "payment",
     id: "getPaymentTransaction",
@@ -1697,6 +1775,9 @@ impl Then<GetPaymentTransaction> {
 }
 /// The operation `reauthorizePaymentTransaction` (`POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/authorize`), naming its [`When`] and [`Then`]; sent by [`ReauthorizePaymentTransaction`](klarna::payment::operations::ReauthorizePaymentTransaction).
 pub enum ReauthorizePaymentTransaction {}
+impl Operation for ReauthorizePaymentTransaction {
+    const OPERATION_ID: &'static str = "reauthorizePaymentTransaction";
+}
 static REAUTHORIZE_PAYMENT_TRANSACTION: Route = Route {
     api: "payment",
     id: "reauthorizePaymentTransaction",
@@ -1744,6 +1825,9 @@ impl Then<ReauthorizePaymentTransaction> {
 }
 /// The operation `refundPaymentTransaction` (`POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/refund`), naming its [`When`] and [`Then`]; sent by [`RefundPaymentTransaction`](klarna::payment::operations::RefundPaymentTransaction).
 pub enum RefundPaymentTransaction {}
+impl Operation for RefundPaymentTransaction {
+    const OPERATION_ID: &'static str = "refundPaymentTransaction";
+}
 static REFUND_PAYMENT_TRANSACTION: Route = Route {
     api: "payment",
     id: "refundPaymentTransaction",
@@ -1788,6 +1872,9 @@ impl Then<RefundPaymentTransaction> {
 }
 /// The operation `updatePaymentTransaction` (`PATCH /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePaymentTransaction`](klarna::payment::operations::UpdatePaymentTransaction).
 pub enum UpdatePaymentTransaction {}
+impl Operation for UpdatePaymentTransaction {
+    const OPERATION_ID: &'static str = "updatePaymentTransaction";
+}
 static UPDATE_PAYMENT_TRANSACTION: Route = Route {
     api: "payment",
     id: "updatePaymentTransaction",
@@ -1835,6 +1922,9 @@ impl Then<UpdatePaymentTransaction> {
 }
 /// The operation `voidPaymentTransaction` (`POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/void`), naming its [`When`] and [`Then`]; sent by [`VoidPaymentTransaction`](klarna::payment::operations::VoidPaymentTransaction).
 pub enum VoidPaymentTransaction {}
+impl Operation for VoidPaymentTransaction {
+    const OPERATION_ID: &'static str = "voidPaymentTransaction";
+}
 static VOID_PAYMENT_TRANSACTION: Route = Route {
     api: "payment",
     id: "voidPaymentTransaction",
