@@ -128,3 +128,98 @@ pub async fn transaction(fake: &FakeKlarna, amount: i64) -> String {
         .map(|t| t.payment_transaction_id)
         .expect("an approved final authorization")
 }
+
+/// An HTTP answer read raw: status, headers and the body as JSON (`Null` when empty or not JSON).
+pub struct RawAnswer {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: serde_json::Value,
+    pub text: String,
+}
+
+/// Sends one request over a fresh HTTP/1.1 connection; `Err` when the connection ends without an answer.
+pub async fn raw(
+    base_url: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Result<RawAnswer, String> {
+    use http_body_util::BodyExt as _;
+    let authority = base_url.trim_start_matches("http://").to_owned();
+    let stream = tokio::net::TcpStream::connect(&authority)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    let mut request = http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", &authority);
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let request = request
+        .body(http_body_util::Full::new(Bytes::from(body)))
+        .map_err(|e| e.to_string())?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    Ok(RawAnswer {
+        status,
+        headers,
+        body: serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    })
+}
+
+/// A raw call of the fake's API with its key and a JSON content type.
+pub async fn call(fake: &FakeKlarna, method: &str, path: &str, body: &str) -> RawAnswer {
+    let auth = format!("Basic {}", fake.api_key());
+    raw(
+        fake.base_url(),
+        method,
+        path,
+        &[
+            ("authorization", auth.as_str()),
+            ("content-type", "application/json"),
+        ],
+        body.as_bytes().to_vec(),
+    )
+    .await
+    .expect("the fake answers")
+}
+
+/// Asserts a body is Klarna's error shape and returns `(error_code, validation_errors)`.
+pub fn klarna_error(answer: &RawAnswer) -> (String, serde_json::Value) {
+    let b = &answer.body;
+    assert!(
+        b["error_id"].is_string()
+            && b["error_type"].is_string()
+            && b["error_code"].is_string()
+            && b["error_message"].is_string(),
+        "not Klarna's error shape ({}): {}",
+        answer.status,
+        answer.text
+    );
+    assert_eq!(
+        answer.headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("application/json")
+    );
+    (
+        b["error_code"].as_str().unwrap_or_default().to_owned(),
+        b["validation_errors"].clone(),
+    )
+}
