@@ -339,3 +339,98 @@ fn delivery_json(d: &Delivery) -> Value {
         "body": d.json(),
     })
 }
+
+/// Applies seed data (see [`FakeKlarna::seed`](crate::FakeKlarna::seed)); answers each call's status and
+/// body.
+pub(crate) async fn seed(shared: &Shared, data: &Value) -> Result<Vec<Value>, ControlError> {
+    let Value::Object(data) = data else {
+        return Err(ControlError::invalid("seed data: must be a JSON object"));
+    };
+    for key in data.keys() {
+        if !matches!(key.as_str(), "calls" | "lists" | "authorizations" | "faults") {
+            return Err(ControlError::invalid(format!(
+                "{key}: is not a part of seed data; use calls, lists, authorizations or faults"
+            )));
+        }
+    }
+    let mut answers = Vec::new();
+    if let Some(calls) = data.get("calls") {
+        let calls = calls
+            .as_array()
+            .ok_or_else(|| ControlError::invalid("calls: must be an array"))?;
+        let auth = format!("Basic {}", shared.api_key);
+        for (i, call) in calls.iter().enumerate() {
+            let method = call
+                .get("method")
+                .and_then(Value::as_str)
+                .and_then(|m| m.parse::<Method>().ok())
+                .ok_or_else(|| ControlError::invalid(format!("calls[{i}].method: is required, an HTTP method")))?;
+            let path = call
+                .get("path")
+                .and_then(Value::as_str)
+                .ok_or_else(|| ControlError::invalid(format!("calls[{i}].path: is required")))?;
+            let uri: Uri = path
+                .parse()
+                .map_err(|_| ControlError::invalid(format!("calls[{i}].path: '{path}' is not a path")))?;
+            let body = match call.get("body") {
+                Some(b) => serde_json::to_vec(b).unwrap_or_default(),
+                None => Vec::new(),
+            };
+            let mut headers = axum::http::HeaderMap::new();
+            if let Ok(v) = auth.parse() {
+                headers.insert(axum::http::header::AUTHORIZATION, v);
+            }
+            headers.insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/json"),
+            );
+            let reply = crate::server::call(shared, &method, &uri, &headers, &body).await;
+            if !reply.status.is_success() {
+                return Err(ControlError::invalid(format!(
+                    "calls[{i}] ({method} {path}): answered {}: {}",
+                    reply.status.as_u16(),
+                    reply.body.map(|b| b.to_string()).unwrap_or_default()
+                )));
+            }
+            answers.push(json!({"status": reply.status.as_u16(), "body": reply.body}));
+        }
+    }
+    if let Some(lists) = data.get("lists") {
+        let lists = lists
+            .as_object()
+            .ok_or_else(|| ControlError::invalid("lists: must be an object of operationId to items"))?;
+        for (operation_id, items) in lists {
+            let items = items.as_array().cloned().ok_or_else(|| {
+                ControlError::invalid(format!("lists.{operation_id}: must be an array"))
+            })?;
+            shared.control(|s| crate::fallback::set_list(s, operation_id, items))?;
+        }
+    }
+    if let Some(outcomes) = data.get("authorizations") {
+        let outcomes = outcomes
+            .as_array()
+            .ok_or_else(|| ControlError::invalid("authorizations: must be an array"))?;
+        for (i, o) in outcomes.iter().enumerate() {
+            let text = o.as_str().unwrap_or_default();
+            let outcome = AuthorizationOutcome::parse(text).ok_or_else(|| {
+                ControlError::invalid(format!(
+                    "authorizations[{i}]: '{text}' is not one of APPROVED, STEP_UP_REQUIRED, DECLINED"
+                ))
+            })?;
+            shared.lock().forced.push_back(outcome);
+        }
+    }
+    if let Some(faults) = data.get("faults") {
+        let faults = faults
+            .as_array()
+            .ok_or_else(|| ControlError::invalid("faults: must be an array"))?;
+        for (i, f) in faults.iter().enumerate() {
+            let Value::Object(f) = f else {
+                return Err(ControlError::invalid(format!("faults[{i}]: must be an object")));
+            };
+            let rule = fault_rule(f).map_err(|e| ControlError::invalid(format!("faults[{i}].{e}")))?;
+            shared.inject(rule)?;
+        }
+    }
+    Ok(answers)
+}

@@ -814,6 +814,23 @@ impl FakeKlarna {
         self.shared.clear_faults()
     }
 
+    /// Applies seed data, the format of `klarna-fake --seed-data FILE`: a JSON object with any of
+    ///
+    /// - `calls`: API calls made in order, each `{"method", "path", "body"}` (with the fake's key and a
+    ///   JSON content type), for example to create a signing key, a webhook or payment requests; a call
+    ///   that is refused stops the seeding with its answer;
+    /// - `lists`: `{"<operationId>": [items]}` for [`set_list_items`](Self::set_list_items);
+    /// - `authorizations`: forced outcomes (`"APPROVED"`, `"STEP_UP_REQUIRED"`, `"DECLINED"`);
+    /// - `faults`: fault rules as `POST /__control/faults` takes them.
+    ///
+    /// Answers each call's `{"status", "body"}`.
+    pub async fn seed(
+        &self,
+        data: &serde_json::Value,
+    ) -> Result<Vec<serde_json::Value>, ControlError> {
+        control::seed(&self.shared, data).await
+    }
+
     /// Every webhook delivery attempt so far, in the order they finished.
     pub fn deliveries(&self) -> Vec<Delivery> {
         self.shared.deliveries_matching(&DeliveryFilter::new())

@@ -195,6 +195,26 @@ async fn api(
     }
 }
 
+/// A call of the API from inside the fake (seed data): the same path as over HTTP, with a dropped connection reported as an error.
+pub(crate) async fn call(
+    shared: &Shared,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Reply {
+    api(shared, method, uri, headers, body)
+        .await
+        .unwrap_or_else(|Dropped| {
+            Reply::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "TECHNICAL_ERROR",
+                "CONNECTION_DROPPED",
+                "an injected fault dropped the connection",
+            )
+        })
+}
+
 /// A body must come as JSON (`application/json` or a `+json` type, any parameters), or as
 /// `multipart/form-data` to an operation that takes no JSON body (a file upload).
 fn check_content_type(
