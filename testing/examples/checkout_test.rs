@@ -99,7 +99,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(state, Some(PaymentTransactionState::Completed));
 
     // Every event arrived, signed, in order.
-    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
+    fake.settle_deliveries(Duration::from_secs(30))
+        .await
+        .unwrap();
     let inbox = inbox.lock().unwrap_or_else(|e| e.into_inner());
     let received: Vec<&str> = inbox
         .1

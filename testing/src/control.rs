@@ -21,24 +21,66 @@ pub(crate) const PREFIX: &str = "/__control/";
 
 /// The routes, for `GET /__control/` and the README.
 const ROUTES: &[(&str, &str)] = &[
-    ("GET /__control/", "this list, the base URL, API key and account id"),
-    ("GET /__control/payment-requests/{id}", "a payment request as the fake holds it"),
-    ("POST /__control/payment-requests/{id}/open", "the customer opens the purchase journey"),
-    ("POST /__control/payment-requests/{id}/complete", "the customer approves; answers the session token"),
-    ("POST /__control/payment-requests/{id}/decline", "Klarna declines the purchase"),
-    ("GET /__control/payment-transactions/{id}", "authorized, captured, refunded and remaining amounts"),
-    ("GET /__control/authorizations", "the queue of forced authorization outcomes"),
-    ("POST /__control/authorizations", "queue one: {\"outcome\": \"APPROVED\" | \"STEP_UP_REQUIRED\" | \"DECLINED\"}"),
-    ("DELETE /__control/authorizations", "empty the queue; answers what was in it"),
+    (
+        "GET /__control/",
+        "this list, the base URL, API key and account id",
+    ),
+    (
+        "GET /__control/payment-requests/{id}",
+        "a payment request as the fake holds it",
+    ),
+    (
+        "POST /__control/payment-requests/{id}/open",
+        "the customer opens the purchase journey",
+    ),
+    (
+        "POST /__control/payment-requests/{id}/complete",
+        "the customer approves; answers the session token",
+    ),
+    (
+        "POST /__control/payment-requests/{id}/decline",
+        "Klarna declines the purchase",
+    ),
+    (
+        "GET /__control/payment-transactions/{id}",
+        "authorized, captured, refunded and remaining amounts",
+    ),
+    (
+        "GET /__control/authorizations",
+        "the queue of forced authorization outcomes",
+    ),
+    (
+        "POST /__control/authorizations",
+        "queue one: {\"outcome\": \"APPROVED\" | \"STEP_UP_REQUIRED\" | \"DECLINED\"}",
+    ),
+    (
+        "DELETE /__control/authorizations",
+        "empty the queue; answers what was in it",
+    ),
     ("GET /__control/time", "the fake's clock"),
-    ("POST /__control/time/advance", "move the clock: {\"seconds\": 3600}"),
-    ("PUT /__control/lists/{operationId}", "the items a paginated list pages through: {\"items\": [...]}"),
+    (
+        "POST /__control/time/advance",
+        "move the clock: {\"seconds\": 3600}",
+    ),
+    (
+        "PUT /__control/lists/{operationId}",
+        "the items a paginated list pages through: {\"items\": [...]}",
+    ),
     ("GET /__control/faults", "the installed fault rules"),
-    ("POST /__control/faults", "install one: {\"fault\": \"TIMEOUT\", \"operation_id\": ..., \"resource\": ..., \"times\": 1, \"always\": false, \"share\": 1.0, \"after_processing\": false, \"retry_after\": 1, \"delay\": 1}"),
+    (
+        "POST /__control/faults",
+        "install one: {\"fault\": \"TIMEOUT\", \"operation_id\": ..., \"resource\": ..., \"times\": 1, \"always\": false, \"share\": 1.0, \"after_processing\": false, \"retry_after\": 1, \"delay\": 1}",
+    ),
     ("DELETE /__control/faults", "remove every fault rule"),
     ("DELETE /__control/faults/{id}", "remove one fault rule"),
-    ("GET /__control/deliveries", "webhook delivery attempts; ?webhook_id=, ?event_type= (wildcards), ?outcome=succeeded|failed"),
-    ("POST /__control/deliveries/settle", "wait for deliveries: {\"within_ms\": 5000}; answers what is still pending"),
+    (
+        "GET /__control/deliveries",
+        "webhook delivery attempts; ?webhook_id=, ?event_type= (wildcards), ?outcome=succeeded|failed",
+    ),
+    (
+        "POST /__control/deliveries/settle",
+        "wait for deliveries: {\"within_ms\": 5000}; answers what is still pending",
+    ),
 ];
 
 /// Answers one control request.
@@ -106,7 +148,11 @@ async fn answer(
             let text = input
                 .get("outcome")
                 .and_then(Value::as_str)
-                .ok_or_else(|| ControlError::invalid("outcome: is required (APPROVED, STEP_UP_REQUIRED or DECLINED)"))?;
+                .ok_or_else(|| {
+                    ControlError::invalid(
+                        "outcome: is required (APPROVED, STEP_UP_REQUIRED or DECLINED)",
+                    )
+                })?;
             let outcome = AuthorizationOutcome::parse(text).ok_or_else(|| {
                 ControlError::invalid(format!(
                     "outcome: '{text}' is not one of APPROVED, STEP_UP_REQUIRED, DECLINED"
@@ -127,7 +173,9 @@ async fn answer(
             let seconds = input
                 .get("seconds")
                 .and_then(Value::as_u64)
-                .ok_or_else(|| ControlError::invalid("seconds: is required, a whole number of seconds from 0"))?;
+                .ok_or_else(|| {
+                    ControlError::invalid("seconds: is required, a whole number of seconds from 0")
+                })?;
             let now = shared.control(|s| {
                 s.offset += Duration::from_secs(seconds);
                 s.sweep();
@@ -175,10 +223,15 @@ async fn answer(
             } else {
                 object(body)?
             };
-            let within = input.get("within_ms").and_then(Value::as_u64).unwrap_or(5_000);
+            let within = input
+                .get("within_ms")
+                .and_then(Value::as_u64)
+                .unwrap_or(5_000);
             match shared.settle(Duration::from_millis(within)).await {
                 Ok(()) => ok(json!({"settled": true, "pending": []})),
-                Err(unsettled) => ok(json!({"settled": false, "pending": to_json(&unsettled.pending)})),
+                Err(unsettled) => {
+                    ok(json!({"settled": false, "pending": to_json(&unsettled.pending)}))
+                }
             }
         }
         _ => Ok(Reply::error(
@@ -210,16 +263,21 @@ fn object(body: &[u8]) -> Result<serde_json::Map<String, Value>, ControlError> {
     }
 }
 
-fn seconds(input: &serde_json::Map<String, Value>, field: &str, default: Option<f64>) -> Result<Duration, ControlError> {
+fn seconds(
+    input: &serde_json::Map<String, Value>,
+    field: &str,
+    default: Option<f64>,
+) -> Result<Duration, ControlError> {
     let value = match input.get(field) {
-        Some(v) => v
-            .as_f64()
-            .ok_or_else(|| ControlError::invalid(format!("{field}: must be a number of seconds")))?,
+        Some(v) => v.as_f64().ok_or_else(|| {
+            ControlError::invalid(format!("{field}: must be a number of seconds"))
+        })?,
         None => default
             .ok_or_else(|| ControlError::invalid(format!("{field}: is required for this fault")))?,
     };
-    Duration::try_from_secs_f64(value)
-        .map_err(|_| ControlError::invalid(format!("{field}: {value} is not a duration from 0 seconds")))
+    Duration::try_from_secs_f64(value).map_err(|_| {
+        ControlError::invalid(format!("{field}: {value} is not a duration from 0 seconds"))
+    })
 }
 
 /// A [`FaultRule`] from the flat JSON of `POST /__control/faults`.
@@ -298,7 +356,12 @@ fn fault_rule(input: &serde_json::Map<String, Value>) -> Result<FaultRule, Contr
 
 fn delivery_filter(uri: &Uri) -> Result<DeliveryFilter, ControlError> {
     let mut filter = DeliveryFilter::new();
-    for pair in uri.query().unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+    for pair in uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let v = crate::server::decode_segment(v);
         filter = match k {
@@ -347,7 +410,10 @@ pub(crate) async fn seed(shared: &Shared, data: &Value) -> Result<Vec<Value>, Co
         return Err(ControlError::invalid("seed data: must be a JSON object"));
     };
     for key in data.keys() {
-        if !matches!(key.as_str(), "calls" | "lists" | "authorizations" | "faults") {
+        if !matches!(
+            key.as_str(),
+            "calls" | "lists" | "authorizations" | "faults"
+        ) {
             return Err(ControlError::invalid(format!(
                 "{key}: is not a part of seed data; use calls, lists, authorizations or faults"
             )));
@@ -364,14 +430,16 @@ pub(crate) async fn seed(shared: &Shared, data: &Value) -> Result<Vec<Value>, Co
                 .get("method")
                 .and_then(Value::as_str)
                 .and_then(|m| m.parse::<Method>().ok())
-                .ok_or_else(|| ControlError::invalid(format!("calls[{i}].method: is required, an HTTP method")))?;
+                .ok_or_else(|| {
+                    ControlError::invalid(format!("calls[{i}].method: is required, an HTTP method"))
+                })?;
             let path = call
                 .get("path")
                 .and_then(Value::as_str)
                 .ok_or_else(|| ControlError::invalid(format!("calls[{i}].path: is required")))?;
-            let uri: Uri = path
-                .parse()
-                .map_err(|_| ControlError::invalid(format!("calls[{i}].path: '{path}' is not a path")))?;
+            let uri: Uri = path.parse().map_err(|_| {
+                ControlError::invalid(format!("calls[{i}].path: '{path}' is not a path"))
+            })?;
             let body = match call.get("body") {
                 Some(b) => serde_json::to_vec(b).unwrap_or_default(),
                 None => Vec::new(),
@@ -396,9 +464,9 @@ pub(crate) async fn seed(shared: &Shared, data: &Value) -> Result<Vec<Value>, Co
         }
     }
     if let Some(lists) = data.get("lists") {
-        let lists = lists
-            .as_object()
-            .ok_or_else(|| ControlError::invalid("lists: must be an object of operationId to items"))?;
+        let lists = lists.as_object().ok_or_else(|| {
+            ControlError::invalid("lists: must be an object of operationId to items")
+        })?;
         for (operation_id, items) in lists {
             let items = items.as_array().cloned().ok_or_else(|| {
                 ControlError::invalid(format!("lists.{operation_id}: must be an array"))
@@ -426,9 +494,12 @@ pub(crate) async fn seed(shared: &Shared, data: &Value) -> Result<Vec<Value>, Co
             .ok_or_else(|| ControlError::invalid("faults: must be an array"))?;
         for (i, f) in faults.iter().enumerate() {
             let Value::Object(f) = f else {
-                return Err(ControlError::invalid(format!("faults[{i}]: must be an object")));
+                return Err(ControlError::invalid(format!(
+                    "faults[{i}]: must be an object"
+                )));
             };
-            let rule = fault_rule(f).map_err(|e| ControlError::invalid(format!("faults[{i}].{e}")))?;
+            let rule =
+                fault_rule(f).map_err(|e| ControlError::invalid(format!("faults[{i}].{e}")))?;
             shared.inject(rule)?;
         }
     }

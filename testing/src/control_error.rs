@@ -81,7 +81,9 @@ impl ControlError {
 impl std::fmt::Display for ControlError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ControlError::NotFound { resource, id } => write!(f, "{resource} '{id}' does not exist"),
+            ControlError::NotFound { resource, id } => {
+                write!(f, "{resource} '{id}' does not exist")
+            }
             ControlError::WrongState {
                 resource,
                 id,

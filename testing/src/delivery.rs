@@ -31,10 +31,13 @@ pub(crate) async fn deliver(shared: Arc<Shared>, job: Job) {
             .await
         };
         let success = matches!(outcome, Ok(200 | 201 | 202 | 204));
-        shared.attempted(job.seq, outcome.as_ref().err().cloned().or_else(|| match outcome {
-            Ok(status) if !success => Some(format!("answered {status}")),
-            _ => None,
-        }));
+        shared.attempted(
+            job.seq,
+            outcome.as_ref().err().cloned().or_else(|| match outcome {
+                Ok(status) if !success => Some(format!("answered {status}")),
+                _ => None,
+            }),
+        );
         shared.record(Delivery {
             webhook_id: job.webhook_id.clone(),
             url: job.url.clone(),

@@ -114,7 +114,11 @@ pub(crate) fn operation(method: &Method, path: &str) -> Option<&'static Operatio
 
 /// Whether `operation_id` is one of the specs' operations.
 pub(crate) fn is_operation(operation_id: &str) -> bool {
-    specs().is_ok_and(|s| s.operations.iter().any(|op| op.operation_id == operation_id))
+    specs().is_ok_and(|s| {
+        s.operations
+            .iter()
+            .any(|op| op.operation_id == operation_id)
+    })
 }
 
 /// The answer to a request no operation takes: `405` with the methods the path takes, or `404`.
@@ -172,12 +176,7 @@ pub(crate) fn set_list(
 }
 
 /// Answers an operation the state machines do not handle.
-pub(crate) fn answer(
-    state: &State,
-    method: &Method,
-    uri: &Uri,
-    body: &[u8],
-) -> Reply {
+pub(crate) fn answer(state: &State, method: &Method, uri: &Uri, body: &[u8]) -> Reply {
     let specs = match specs() {
         Ok(s) => s,
         Err(e) => {

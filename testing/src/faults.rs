@@ -50,9 +50,8 @@ impl Fault {
     /// The error answer of this fault; `None` for [`Fault::Slow`] and [`Fault::DropConnection`], which
     /// change how the fake's own answer is sent.
     pub(crate) fn reply(self) -> Option<Reply> {
-        let technical = |status, code, message: &str| {
-            Reply::error(status, "TECHNICAL_ERROR", code, message)
-        };
+        let technical =
+            |status, code, message: &str| Reply::error(status, "TECHNICAL_ERROR", code, message);
         Some(match self {
             Fault::RateLimited { retry_after } => {
                 let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
@@ -397,7 +396,10 @@ mod tests {
         let picks = |seed| {
             let mut faults = Faults::new(seed);
             faults
-                .add(FaultRule::new(Fault::InternalError).always().share(0.3), |_| true)
+                .add(
+                    FaultRule::new(Fault::InternalError).always().share(0.3),
+                    |_| true,
+                )
                 .unwrap();
             (0..1000)
                 .map(|_| faults.strike(None, &["payment", "requests"]).is_some())
@@ -421,9 +423,21 @@ mod tests {
             )
             .unwrap();
         assert!(faults.strike(None, &["payment", "requests"]).is_none());
-        assert!(faults.strike(None, &["payment", "transactions", "x", "capture"]).is_some());
-        assert!(faults.strike(None, &["payment", "transactions", "x"]).is_some());
-        assert!(faults.strike(None, &["payment", "transactions", "x"]).is_none());
+        assert!(
+            faults
+                .strike(None, &["payment", "transactions", "x", "capture"])
+                .is_some()
+        );
+        assert!(
+            faults
+                .strike(None, &["payment", "transactions", "x"])
+                .is_some()
+        );
+        assert!(
+            faults
+                .strike(None, &["payment", "transactions", "x"])
+                .is_none()
+        );
         assert!(faults.list().is_empty());
     }
 
@@ -435,7 +449,10 @@ mod tests {
             Err(ControlError::InvalidInput { .. })
         ));
         assert!(matches!(
-            faults.add(FaultRule::new(Fault::Timeout).on_operation_id("nope"), |_| false),
+            faults.add(
+                FaultRule::new(Fault::Timeout).on_operation_id("nope"),
+                |_| false
+            ),
             Err(ControlError::UnknownOperation { .. })
         ));
     }

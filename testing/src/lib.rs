@@ -711,12 +711,14 @@ impl FakeKlarna {
         &self,
         payment_request_id: &str,
     ) -> Result<String, ControlError> {
-        self.shared.control(|s| s.complete_request(payment_request_id))
+        self.shared
+            .control(|s| s.complete_request(payment_request_id))
     }
 
     /// Klarna declines the purchase: an open request becomes `DECLINED`.
     pub fn decline_payment_request(&self, payment_request_id: &str) -> Result<(), ControlError> {
-        self.shared.control(|s| s.decline_request(payment_request_id))
+        self.shared
+            .control(|s| s.decline_request(payment_request_id))
     }
 
     /// Forces the outcome of the next authorization call (queued: call it twice for two calls). Without

@@ -236,7 +236,11 @@ fn explain(path: &str, error: &serde_json::Error) -> (String, String) {
         let got = got.split(' ').next().unwrap_or(got);
         return (
             at,
-            format!("must be {}, not {}", kind(expected), kind_of_unexpected(got)),
+            format!(
+                "must be {}, not {}",
+                kind(expected),
+                kind_of_unexpected(got)
+            ),
         );
     }
     if let Some(variant) = quoted(message, "unknown variant ") {
@@ -283,10 +287,15 @@ fn kind(expected: &str) -> String {
         "a sequence" | "an array" => "an array",
         "a map" => "an object",
         _ if e.starts_with("struct ") || e.starts_with("a map") => "an object",
-        _ if e.starts_with("a sequence") || e.starts_with("an array") || e.starts_with("a tuple") => {
+        _ if e.starts_with("a sequence")
+            || e.starts_with("an array")
+            || e.starts_with("a tuple") =>
+        {
             "an array"
         }
-        _ if e.starts_with("unit variant") || e.starts_with("variant identifier") => "one of the allowed values",
+        _ if e.starts_with("unit variant") || e.starts_with("variant identifier") => {
+            "one of the allowed values"
+        }
         "" => "of another type",
         other => return other.to_owned(),
     };

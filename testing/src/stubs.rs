@@ -48,7 +48,6 @@
 //! [`StubServer::verify`]). The SDK retries some failures (`429`, `5xx` on idempotent calls): each attempt
 //! counts.
 
-
 pub use crate::generated::*;
 pub use crate::stub_server::{
     Operation, ReceivedRequest, Stub, StubServer, Then, When, api_error, example,

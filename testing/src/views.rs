@@ -206,10 +206,13 @@ impl DeliveryFilter {
                 .event_type
                 .as_ref()
                 .is_none_or(|p| event_type_matches(p, &delivery.event_type))
-            && self.event_id.as_ref().is_none_or(|e| *e == delivery.event_id)
-            && self.outcome.is_none_or(|o| {
-                (o == DeliveryOutcome::Succeeded) == delivery.succeeded()
-            })
+            && self
+                .event_id
+                .as_ref()
+                .is_none_or(|e| *e == delivery.event_id)
+            && self
+                .outcome
+                .is_none_or(|o| (o == DeliveryOutcome::Succeeded) == delivery.succeeded())
     }
 }
 

@@ -113,7 +113,9 @@ async fn the_session_token_replays_the_first_result_and_refuses_another_body() {
         ),
         (409, "RESOURCE_CONFLICT".into())
     );
-    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
+    fake.settle_deliveries(Duration::from_secs(30))
+        .await
+        .unwrap();
     let authorized: Vec<_> = received
         .all()
         .into_iter()

@@ -102,13 +102,20 @@ async fn the_binary_serves_the_fake_and_its_controls_over_http() {
     let fake = spawn(&["--api-key", "klarna_test_api_binary", "--seed", "7"]);
     assert!(fake.base_url.starts_with("http://127.0.0.1:"));
     assert_eq!(fake.api_key, "klarna_test_api_binary");
-    assert_eq!(fake.account_id, "krn:partner:global:account:test:FAKEKLARNA");
+    assert_eq!(
+        fake.account_id,
+        "krn:partner:global:account:test:FAKEKLARNA"
+    );
     assert_eq!(fake.control, format!("{}/__control/", fake.base_url));
 
     let index = fake.control("GET", "", Value::Null).await;
     assert_eq!(index.status, 200);
     assert_eq!(index.body["api_key"], "klarna_test_api_binary");
-    assert!(index.body["routes"].as_array().is_some_and(|r| r.len() > 10));
+    assert!(
+        index.body["routes"]
+            .as_array()
+            .is_some_and(|r| r.len() > 10)
+    );
 
     // A checkout through the API and the controls.
     let account = &fake.account_id;
@@ -120,9 +127,16 @@ async fn the_binary_serves_the_fake_and_its_controls_over_http() {
         )
         .await;
     assert_eq!(created.status, 201, "{}", created.text);
-    let request_id = created.body["payment_request_id"].as_str().unwrap().to_owned();
+    let request_id = created.body["payment_request_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let completed = fake
-        .control("POST", &format!("payment-requests/{request_id}/complete"), Value::Null)
+        .control(
+            "POST",
+            &format!("payment-requests/{request_id}/complete"),
+            Value::Null,
+        )
         .await;
     assert_eq!(completed.status, 200, "{}", completed.text);
     let token = completed.body["klarna_network_session_token"]
@@ -178,7 +192,11 @@ async fn the_binary_serves_the_fake_and_its_controls_over_http() {
         .await;
     assert_eq!(view.status, 200);
     assert_eq!(
-        (&view.body["authorized"], &view.body["captured"], &view.body["remaining"]),
+        (
+            &view.body["authorized"],
+            &view.body["captured"],
+            &view.body["remaining"]
+        ),
         (&json!(10000), &json!(4000), &json!(6000))
     );
 
@@ -192,12 +210,20 @@ async fn the_binary_serves_the_fake_and_its_controls_over_http() {
 
     // Refusals of the controls are precise and in Klarna's shape.
     let missing = fake
-        .control("POST", "payment-requests/krn:payment:eu1:request:nope/complete", Value::Null)
+        .control(
+            "POST",
+            "payment-requests/krn:payment:eu1:request:nope/complete",
+            Value::Null,
+        )
         .await;
     assert_eq!(missing.status, 404);
     assert_eq!(missing.body["error_code"], "NOT_FOUND");
     let wrong = fake
-        .control("POST", &format!("payment-requests/{request_id}/open"), Value::Null)
+        .control(
+            "POST",
+            &format!("payment-requests/{request_id}/open"),
+            Value::Null,
+        )
         .await;
     assert_eq!(wrong.status, 409);
     assert_eq!(wrong.body["error_code"], "WRONG_STATE");
@@ -262,7 +288,9 @@ async fn seed_data_and_options_are_applied_at_start() {
     assert_eq!(pending.body["pending"], json!(["STEP_UP_REQUIRED"]));
     let faults = fake.control("GET", "faults", Value::Null).await;
     assert_eq!(faults.body["faults"].as_array().map(Vec::len), Some(1));
-    let keys = fake.api("GET", "/v2/notification/signing-keys", Value::Null).await;
+    let keys = fake
+        .api("GET", "/v2/notification/signing-keys", Value::Null)
+        .await;
     assert_eq!(keys.body["signing_keys"].as_array().map(Vec::len), Some(1));
     let path = format!("/v2/accounts/{}/payment/disputes", fake.account_id);
     let first = fake.api("GET", &path, Value::Null).await;
@@ -291,7 +319,8 @@ fn bad_options_and_bad_seed_data_are_refused_with_a_message() {
     let seed = dir.join("seed.json");
     std::fs::write(
         &seed,
-        json!({"calls": [{"method": "POST", "path": "/v2/payment/requests", "body": {}}]}).to_string(),
+        json!({"calls": [{"method": "POST", "path": "/v2/payment/requests", "body": {}}]})
+            .to_string(),
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_klarna-fake"))
@@ -301,7 +330,8 @@ fn bad_options_and_bad_seed_data_are_refused_with_a_message() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("calls[0] (POST /v2/payment/requests): answered 400") && stderr.contains("currency"),
+        stderr.contains("calls[0] (POST /v2/payment/requests): answered 400")
+            && stderr.contains("currency"),
         "{stderr}"
     );
     let out = Command::new(env!("CARGO_BIN_EXE_klarna-fake"))

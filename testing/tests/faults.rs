@@ -24,10 +24,19 @@ fn retrying(fake: &FakeKlarna) -> klarna::Client {
 
 type Capture = stubs::payment::CapturePaymentTransaction;
 
-async fn capture(client: &klarna::Client, fake: &FakeKlarna, tx: &str, amount: i64) -> Result<(), klarna::Error> {
+async fn capture(
+    client: &klarna::Client,
+    fake: &FakeKlarna,
+    tx: &str,
+    amount: i64,
+) -> Result<(), klarna::Error> {
     client
         .payment_transactions()
-        .capture(fake.account_id(), tx, CapturePaymentTransactionRequest::new(amount))
+        .capture(
+            fake.account_id(),
+            tx,
+            CapturePaymentTransactionRequest::new(amount),
+        )
         .send()
         .await
         .map(|_| ())
@@ -45,12 +54,17 @@ async fn errors_before_processing_are_retried_and_the_capture_happens_once() {
     ] {
         let fake = FakeKlarna::start().await.unwrap();
         let tx = common::transaction(&fake, 10_000).await;
-        fake.inject(FaultRule::new(fault).on::<Capture>().times(2)).unwrap();
+        fake.inject(FaultRule::new(fault).on::<Capture>().times(2))
+            .unwrap();
         capture(&retrying(&fake), &fake, &tx, 4_000)
             .await
             .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
         let view = fake.transaction(&tx).unwrap();
-        assert_eq!((view.captured, view.captures.len()), (4_000, 1), "{fault:?}");
+        assert_eq!(
+            (view.captured, view.captures.len()),
+            (4_000, 1),
+            "{fault:?}"
+        );
         assert_eq!(view.remaining, 6_000);
         // Both strikes were used, so the rule is gone.
         assert!(fake.faults().is_empty(), "{fault:?}");
@@ -59,7 +73,11 @@ async fn errors_before_processing_are_retried_and_the_capture_happens_once() {
 
 #[tokio::test]
 async fn an_answer_lost_after_the_capture_is_replayed_not_captured_twice() {
-    for fault in [Fault::Timeout, Fault::ServiceUnavailable, Fault::DropConnection] {
+    for fault in [
+        Fault::Timeout,
+        Fault::ServiceUnavailable,
+        Fault::DropConnection,
+    ] {
         let fake = FakeKlarna::start().await.unwrap();
         let tx = common::transaction(&fake, 10_000).await;
         fake.inject(
@@ -123,7 +141,11 @@ async fn rate_limits_are_waited_out_as_retry_after_asks() {
     .unwrap();
     let started = Instant::now();
     capture(&retrying(&fake), &fake, &tx, 1_000).await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(fake.transaction(&tx).unwrap().captured, 1_000);
 }
 
@@ -132,7 +154,11 @@ async fn a_fault_that_outlasts_the_retries_reaches_the_caller_and_nothing_is_cap
     let fake = FakeKlarna::start().await.unwrap();
     let tx = common::transaction(&fake, 10_000).await;
     let id = fake
-        .inject(FaultRule::new(Fault::ServiceUnavailable).on::<Capture>().always())
+        .inject(
+            FaultRule::new(Fault::ServiceUnavailable)
+                .on::<Capture>()
+                .always(),
+        )
         .unwrap();
     let error = capture(&retrying(&fake), &fake, &tx, 1_000)
         .await
@@ -160,8 +186,15 @@ async fn a_fault_that_outlasts_the_retries_reaches_the_caller_and_nothing_is_cap
 #[tokio::test]
 async fn klarnas_timeout_error_has_klarnas_body() {
     let fake = FakeKlarna::start().await.unwrap();
-    fake.inject(FaultRule::new(Fault::Timeout).always()).unwrap();
-    let answer = common::call(&fake, "GET", &format!("/v2/accounts/{}/payment/requests/x", fake.account_id()), "").await;
+    fake.inject(FaultRule::new(Fault::Timeout).always())
+        .unwrap();
+    let answer = common::call(
+        &fake,
+        "GET",
+        &format!("/v2/accounts/{}/payment/requests/x", fake.account_id()),
+        "",
+    )
+    .await;
     assert_eq!(answer.status, 500);
     let (code, _) = common::klarna_error(&answer);
     assert_eq!(code, "TIMEOUT");

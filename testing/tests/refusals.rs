@@ -15,7 +15,10 @@ fn only_validation_error(answer: &common::RawAnswer) -> (String, String) {
     let errors = errors.as_array().cloned().unwrap_or_default();
     assert_eq!(errors.len(), 1, "{}", answer.text);
     (
-        errors[0]["parameter"].as_str().unwrap_or_default().to_owned(),
+        errors[0]["parameter"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
         errors[0]["reason"].as_str().unwrap_or_default().to_owned(),
     )
 }
@@ -34,7 +37,13 @@ async fn a_missing_field_is_named_by_its_json_path_in_klarnas_words() {
     assert!(!answer.text.contains("missing field"), "{}", answer.text);
     assert!(!answer.text.contains("line 1"), "{}", answer.text);
 
-    let answer = call(&fake, "POST", &format!("/v2/accounts/{account}/payment/authorize"), r#"{"request_payment_transaction": {"amount": 100}}"#).await;
+    let answer = call(
+        &fake,
+        "POST",
+        &format!("/v2/accounts/{account}/payment/authorize"),
+        r#"{"request_payment_transaction": {"amount": 100}}"#,
+    )
+    .await;
     assert_eq!(
         only_validation_error(&answer),
         ("currency".into(), "is required".into())
@@ -50,7 +59,10 @@ async fn a_missing_field_is_named_by_its_json_path_in_klarnas_words() {
     .await;
     assert_eq!(
         only_validation_error(&answer),
-        ("request_payment_transaction.amount".into(), "is required".into())
+        (
+            "request_payment_transaction.amount".into(),
+            "is required".into()
+        )
     );
 
     let tx = common::transaction(&fake, 1_000).await;
@@ -72,7 +84,13 @@ async fn a_wrong_type_or_value_is_named_by_its_json_path() {
     let fake = FakeKlarna::start().await.unwrap();
     let account = fake.account_id();
     let create = format!("/v2/accounts/{account}/payment/requests");
-    let answer = call(&fake, "POST", &create, r#"{"currency": "EUR", "amount": "ten"}"#).await;
+    let answer = call(
+        &fake,
+        "POST",
+        &create,
+        r#"{"currency": "EUR", "amount": "ten"}"#,
+    )
+    .await;
     assert_eq!(
         only_validation_error(&answer),
         ("amount".into(), "must be an integer, not a string".into())
@@ -120,7 +138,11 @@ async fn a_body_that_is_not_sent_as_json_is_refused() {
     let create = format!("/v2/accounts/{}/payment/requests", fake.account_id());
     let auth = format!("Basic {}", fake.api_key());
     let body = br#"{"currency": "EUR", "amount": 100}"#.to_vec();
-    for content_type in [Some("text/plain"), Some("application/x-www-form-urlencoded"), None] {
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
         let mut headers = vec![("authorization", auth.as_str())];
         if let Some(t) = content_type {
             headers.push(("content-type", t));
@@ -190,7 +212,13 @@ async fn unknown_paths_and_methods_answer_in_klarnas_shape() {
     let answer = call(&fake, "GET", "/", "").await;
     assert_eq!(answer.status, 404);
     assert_eq!(klarna_error(&answer).0, "NOT_FOUND");
-    let answer = call(&fake, "PUT", &format!("/v2/accounts/{account}/payment/requests"), "{}").await;
+    let answer = call(
+        &fake,
+        "PUT",
+        &format!("/v2/accounts/{account}/payment/requests"),
+        "{}",
+    )
+    .await;
     assert_eq!(answer.status, 405, "{}", answer.text);
     assert_eq!(klarna_error(&answer).0, "METHOD_NOT_ALLOWED");
     assert_eq!(
@@ -202,9 +230,15 @@ async fn unknown_paths_and_methods_answer_in_klarnas_shape() {
     assert_eq!(answer.status, 404);
     klarna_error(&answer);
     // Without the key: 401 in the same shape.
-    let answer = raw(fake.base_url(), "GET", &format!("/v2/accounts/{account}/payment/requests/x"), &[], vec![])
-        .await
-        .unwrap();
+    let answer = raw(
+        fake.base_url(),
+        "GET",
+        &format!("/v2/accounts/{account}/payment/requests/x"),
+        &[],
+        vec![],
+    )
+    .await
+    .unwrap();
     assert_eq!(answer.status, 401);
     assert_eq!(klarna_error(&answer).0, "UNAUTHORIZED");
     let _ = json!(null);

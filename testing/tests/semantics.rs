@@ -57,7 +57,9 @@ async fn the_same_idempotency_key_replays_and_a_different_body_conflicts() {
         refusal(send(701, "order-9-create").await),
         (409, "RESOURCE_CONFLICT".into())
     );
-    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
+    fake.settle_deliveries(Duration::from_secs(30))
+        .await
+        .unwrap();
     assert_eq!(
         received.all().len(),
         1,

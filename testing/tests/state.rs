@@ -28,7 +28,10 @@ async fn a_payment_request_can_be_read_as_the_fake_holds_it() {
     assert_eq!(view.session_token.as_deref(), Some(token.as_str()));
     assert!(matches!(
         fake.payment_request("krn:payment:eu1:request:nope"),
-        Err(ControlError::NotFound { resource: "payment request", .. })
+        Err(ControlError::NotFound {
+            resource: "payment request",
+            ..
+        })
     ));
 }
 
@@ -39,7 +42,11 @@ async fn a_transaction_shows_authorized_captured_refunded_and_remaining_amounts(
     let tx = transaction(&fake, 10_000).await;
     let txs = client.payment_transactions();
     let capture = txs
-        .capture(fake.account_id(), &tx, CapturePaymentTransactionRequest::new(6_000))
+        .capture(
+            fake.account_id(),
+            &tx,
+            CapturePaymentTransactionRequest::new(6_000),
+        )
         .send()
         .await
         .unwrap();
@@ -50,11 +57,20 @@ async fn a_transaction_shows_authorized_captured_refunded_and_remaining_amounts(
     let view = fake.transaction(&tx).unwrap();
     assert_eq!(view.state, "AUTHORIZED");
     assert_eq!(
-        (view.authorized, view.captured, view.refunded, view.remaining, view.refundable),
+        (
+            view.authorized,
+            view.captured,
+            view.refunded,
+            view.remaining,
+            view.refundable
+        ),
         (10_000, 6_000, 1_500, 4_000, 4_500)
     );
     assert_eq!(view.captures.len(), 1);
-    assert_eq!(view.captures[0].payment_capture_id, capture.payment_capture_id);
+    assert_eq!(
+        view.captures[0].payment_capture_id,
+        capture.payment_capture_id
+    );
     assert_eq!(view.captures[0].refunded, 1_500);
     assert!(
         view.summary().ends_with(
@@ -76,7 +92,10 @@ async fn forced_outcomes_can_be_seen_and_cleared() {
     fake.next_authorization(AuthorizationOutcome::StepUpRequired);
     assert_eq!(
         fake.pending_authorizations(),
-        [AuthorizationOutcome::Declined, AuthorizationOutcome::StepUpRequired]
+        [
+            AuthorizationOutcome::Declined,
+            AuthorizationOutcome::StepUpRequired
+        ]
     );
     // One is used by an authorization...
     let answer = common::call(
@@ -133,14 +152,20 @@ async fn deliveries_can_be_filtered_by_webhook_event_type_and_outcome() {
         .fail_first
         .store(1, std::sync::atomic::Ordering::SeqCst);
     let _tx = transaction(&fake, 1_000).await;
-    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
+    fake.settle_deliveries(Duration::from_secs(30))
+        .await
+        .unwrap();
     let _ = received;
 
     let all = fake.deliveries();
     let to_first = fake.deliveries_matching(&DeliveryFilter::new().webhook(&webhook_id));
     let to_second = fake.deliveries_matching(&DeliveryFilter::new().webhook(&second));
     assert_eq!(to_first.len() + to_second.len(), all.len());
-    assert!(to_second.iter().all(|d| d.event_type.starts_with("payment.transaction.")));
+    assert!(
+        to_second
+            .iter()
+            .all(|d| d.event_type.starts_with("payment.transaction."))
+    );
     let requests = fake.deliveries_matching(&DeliveryFilter::new().event_type("payment.request.*"));
     assert!(!requests.is_empty());
     assert!(requests.iter().all(|d| d.webhook_id == webhook_id));
@@ -181,6 +206,10 @@ async fn settling_gives_up_at_its_deadline_and_says_what_is_pending() {
     assert_eq!(pending.event_type, "payment.request.state-change.submitted");
     assert_eq!(pending.attempts, 1);
     assert_eq!(pending.last_error.as_deref(), Some("answered 500"));
-    assert!(unsettled.to_string().contains("1 webhook deliveries still pending"));
+    assert!(
+        unsettled
+            .to_string()
+            .contains("1 webhook deliveries still pending")
+    );
     let _ = id;
 }

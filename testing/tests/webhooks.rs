@@ -19,7 +19,9 @@ async fn every_delivery_verifies_with_the_key_created_through_the_fake() {
     let (fake, keys, webhook_id, received) = fake_with_webhook(&["payment.*"]).await;
     let id = payment_request(&fake, 1_500).await;
     let token = fake.complete_payment_request(&id).unwrap();
-    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
+    fake.settle_deliveries(Duration::from_secs(30))
+        .await
+        .unwrap();
 
     let got = received.all();
     let types: Vec<String> = got
@@ -98,7 +100,9 @@ async fn event_types_and_wildcards_select_what_each_webhook_gets() {
         .send()
         .await
         .unwrap();
-    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
+    fake.settle_deliveries(Duration::from_secs(30))
+        .await
+        .unwrap();
     let types = |r: &common::Received| -> Vec<String> {
         r.all()
             .iter()
@@ -149,7 +153,9 @@ async fn event_types_and_wildcards_select_what_each_webhook_gets() {
         .await
         .unwrap();
     payment_request(&fake, 1).await;
-    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
+    fake.settle_deliveries(Duration::from_secs(30))
+        .await
+        .unwrap();
     assert_eq!(by_hook(&captured_hook), 1);
 }
 
@@ -166,7 +172,9 @@ async fn failed_deliveries_are_retried_with_the_same_event_id() {
     let (keys, _, received) = subscribe(&fake, &["payment.request.state-change.submitted"]).await;
     received.fail_first.store(2, Ordering::SeqCst);
     payment_request(&fake, 100).await;
-    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
+    fake.settle_deliveries(Duration::from_secs(30))
+        .await
+        .unwrap();
     let attempts = fake.deliveries();
     assert_eq!(
         attempts
@@ -188,7 +196,9 @@ async fn failed_deliveries_are_retried_with_the_same_event_id() {
     // A receiver that keeps failing gets every attempt, then the delivery is given up.
     received.fail_first.store(10, Ordering::SeqCst);
     payment_request(&fake, 100).await;
-    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
+    fake.settle_deliveries(Duration::from_secs(30))
+        .await
+        .unwrap();
     let last: Vec<_> = fake.deliveries().into_iter().skip(3).collect();
     assert_eq!(last.len(), 3);
     assert!(last.iter().all(|d| !d.succeeded()));
@@ -299,7 +309,9 @@ async fn signing_keys_and_webhooks_are_managed_over_http() {
         .send()
         .await
         .unwrap();
-    fake.settle_deliveries(Duration::from_secs(30)).await.unwrap();
+    fake.settle_deliveries(Duration::from_secs(30))
+        .await
+        .unwrap();
     let (headers, body) = received.all().pop().expect("the simulated delivery");
     let event = webhooks::verify(&body, &headers, &keys).unwrap();
     assert_eq!(event.metadata.event_type, "payment.transaction.captured");

@@ -75,17 +75,23 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> 
             }
             "--port" => {
                 let v = value()?;
-                o.port = v.parse().map_err(|_| format!("--port: '{v}' is not a port (0 to 65535)"))?;
+                o.port = v
+                    .parse()
+                    .map_err(|_| format!("--port: '{v}' is not a port (0 to 65535)"))?;
             }
             "--host" => {
                 let v = value()?;
-                o.host = v.parse().map_err(|_| format!("--host: '{v}' is not an IP address"))?;
+                o.host = v
+                    .parse()
+                    .map_err(|_| format!("--host: '{v}' is not an IP address"))?;
             }
             "--api-key" => o.api_key = Some(value()?),
             "--account-id" => o.account_id = Some(value()?),
             "--seed" => {
                 let v = value()?;
-                o.seed = v.parse().map_err(|_| format!("--seed: '{v}' is not a whole number"))?;
+                o.seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed: '{v}' is not a whole number"))?;
             }
             "--seed-data" => o.seed_data = Some(value()?),
             "--webhook-retry" => {

@@ -88,10 +88,7 @@ async fn handle(
 }
 
 /// Reads the body up to [`MAX_REQUEST_BODY_BYTES`]; a larger one is refused before it is read to the end.
-async fn read_body(
-    headers: &HeaderMap,
-    body: hyper::body::Incoming,
-) -> Result<Bytes, Reply> {
+async fn read_body(headers: &HeaderMap, body: hyper::body::Incoming) -> Result<Bytes, Reply> {
     let declared = headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -225,12 +222,18 @@ fn check_content_type(
         .get(http::header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap_or("(not text)"));
     let essence = given
-        .map(|t| t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .map(|t| {
+            t.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default();
     let json = essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"));
-    let multipart_ok = essence == "multipart/form-data"
-        && operation.is_some_and(|op| op.may_take_multipart());
+    let multipart_ok =
+        essence == "multipart/form-data" && operation.is_some_and(|op| op.may_take_multipart());
     if json || multipart_ok {
         Ok(())
     } else {
@@ -256,7 +259,6 @@ fn authorized(shared: &Shared, headers: &HeaderMap) -> bool {
         .and_then(|raw| String::from_utf8(raw).ok())
         .is_some_and(|pair| pair.strip_prefix(':') == Some(shared.api_key.as_str()))
 }
-
 
 /// The path's segments, percent-decoded.
 fn segments(uri: &Uri) -> Vec<String> {
@@ -323,7 +325,6 @@ fn idempotent(
     reply
 }
 
-
 /// Percent-decodes one path segment (ids are KRNs, whose `:` a client may encode).
 pub(crate) fn decode_segment(segment: &str) -> String {
     let bytes = segment.as_bytes();
@@ -344,7 +345,6 @@ pub(crate) fn decode_segment(segment: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
-
 
 /// The route table: `/v2/accounts/{id}/...` acts for a partner account, `/v2/...` for the key's own. Each
 /// stateful resource's module claims its routes; the rest answer from the specs.

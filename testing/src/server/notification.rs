@@ -8,7 +8,12 @@ use crate::state::{MAX_SIGNING_KEYS, SigningKeyRec, State, WebhookRec, rfc3339};
 use klarna::notification as n;
 
 /// The notification routes the fake keeps state for; `None` for any other.
-pub(super) fn route(state: &mut State, method: &Method, rest: &[&str], body: &[u8]) -> Option<Reply> {
+pub(super) fn route(
+    state: &mut State,
+    method: &Method,
+    rest: &[&str],
+    body: &[u8],
+) -> Option<Reply> {
     let reply = match (method.clone(), rest) {
         (Method::POST, ["notification", "signing-keys"]) => create_signing_key(state),
         (Method::GET, ["notification", "signing-keys"]) => Reply::ok(json!({

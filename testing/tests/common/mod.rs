@@ -215,7 +215,10 @@ pub fn klarna_error(answer: &RawAnswer) -> (String, serde_json::Value) {
         answer.text
     );
     assert_eq!(
-        answer.headers.get("content-type").and_then(|v| v.to_str().ok()),
+        answer
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("application/json")
     );
     (
