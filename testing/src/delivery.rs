@@ -7,8 +7,125 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::Uri;
 
+use crate::shared::Shared;
 use crate::state::Job;
-use crate::{Delivery, Shared};
+
+/// How webhook deliveries are retried after a failed attempt.
+///
+/// Deliveries to one webhook are sent in the order the events happened, one at a time.
+/// An attempt fails when the receiver answers anything but 200, 201, 202 or 204, does not answer within
+/// the timeout, or cannot be reached. The fake's default retries six times after 50, 100, 200, 400, 800
+/// and 1600 ms (Klarna's own schedule, [`WebhookRetry::klarna`], waits 10 s, 2 min, 15 min, 3 h, 6 h and
+/// 12 h) and gives each attempt 5 seconds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookRetry {
+    delays: Vec<Duration>,
+    timeout: Duration,
+}
+
+impl Default for WebhookRetry {
+    fn default() -> Self {
+        WebhookRetry {
+            delays: [50, 100, 200, 400, 800, 1600]
+                .into_iter()
+                .map(Duration::from_millis)
+                .collect(),
+            timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl WebhookRetry {
+    /// Retries after each of `delays` in turn (so `delays.len() + 1` attempts in all).
+    pub fn new(delays: Vec<Duration>) -> Self {
+        WebhookRetry {
+            delays,
+            ..WebhookRetry::default()
+        }
+    }
+
+    /// One attempt, no retry.
+    pub fn none() -> Self {
+        WebhookRetry::new(Vec::new())
+    }
+
+    /// Klarna's documented schedule: 10 s, 2 min, 15 min, 3 h, 6 h, 12 h.
+    pub fn klarna() -> Self {
+        WebhookRetry::new(
+            [10, 120, 900, 3 * 3600, 6 * 3600, 12 * 3600]
+                .into_iter()
+                .map(Duration::from_secs)
+                .collect(),
+        )
+    }
+
+    /// How long one attempt may take (default 5 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The delays between attempts.
+    pub fn delays(&self) -> &[Duration] {
+        &self.delays
+    }
+}
+
+/// One webhook delivery attempt, as recorded by the fake.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// The webhook the event was delivered to.
+    pub webhook_id: String,
+    /// The URL that was called.
+    pub url: String,
+    /// `metadata.event_id`, the same on every attempt of one delivery.
+    pub event_id: String,
+    /// `metadata.event_type`.
+    pub event_type: String,
+    /// 1 for the first attempt, 2 for the first retry, and so on.
+    pub attempt: u32,
+    /// The `Klarna-Signing-Key-Id` header sent.
+    pub signing_key_id: String,
+    /// The `Klarna-Signature` header sent.
+    pub signature: String,
+    /// The raw body sent (the signature covers exactly these bytes).
+    pub body: Vec<u8>,
+    /// The receiver's status code, when it answered.
+    pub status: Option<u16>,
+    /// Why the attempt got no answer, when it did not.
+    pub error: Option<String>,
+}
+
+impl Delivery {
+    /// Whether the receiver acknowledged the delivery (200, 201, 202 or 204).
+    pub fn succeeded(&self) -> bool {
+        matches!(self.status, Some(200 | 201 | 202 | 204))
+    }
+
+    /// The body parsed as JSON (`{"metadata": ..., "payload": ...}`), or `Null` if it is not JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The signature headers of the attempt, as a receiver saw them (for `webhooks::verify`).
+    pub fn headers(&self) -> http::HeaderMap {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        for (name, value) in [
+            ("klarna-signing-key-id", &self.signing_key_id),
+            ("klarna-signature", &self.signature),
+        ] {
+            if let Ok(v) = http::HeaderValue::from_str(value) {
+                headers.insert(name, v);
+            }
+        }
+        headers
+    }
+}
 
 /// Sends one delivery with retries, recording every attempt.
 pub(crate) async fn deliver(shared: Arc<Shared>, job: Job) {

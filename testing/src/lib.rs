@@ -128,8 +128,8 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc};
@@ -143,6 +143,7 @@ mod faults;
 mod generated;
 mod reply;
 mod server;
+mod shared;
 mod state;
 mod views;
 // With no API feature there are no generated stubs, and the core they call goes unused.
@@ -161,6 +162,7 @@ mod stub_server;
 pub mod stubs;
 
 pub use control_error::ControlError;
+pub use delivery::{Delivery, WebhookRetry};
 pub use faults::{Fault, FaultRule, FaultStatus, Resource, Timing};
 pub use stubs::{Stub, StubServer};
 pub use views::{
@@ -168,7 +170,8 @@ pub use views::{
     TransactionView, Unsettled,
 };
 
-use faults::{Faults, Strike};
+use faults::Faults;
+use shared::Shared;
 use state::{Job, State};
 
 /// The largest request body the fake reads: 1 MiB. A larger one is refused with `413`
@@ -207,290 +210,6 @@ impl AuthorizationOutcome {
         ]
         .into_iter()
         .find(|o| o.as_str() == text)
-    }
-}
-
-/// How webhook deliveries are retried after a failed attempt.
-///
-/// Deliveries to one webhook are sent in the order the events happened, one at a time.
-/// An attempt fails when the receiver answers anything but 200, 201, 202 or 204, does not answer within
-/// the timeout, or cannot be reached. The fake's default retries six times after 50, 100, 200, 400, 800
-/// and 1600 ms (Klarna's own schedule, [`WebhookRetry::klarna`], waits 10 s, 2 min, 15 min, 3 h, 6 h and
-/// 12 h) and gives each attempt 5 seconds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WebhookRetry {
-    delays: Vec<Duration>,
-    timeout: Duration,
-}
-
-impl Default for WebhookRetry {
-    fn default() -> Self {
-        WebhookRetry {
-            delays: [50, 100, 200, 400, 800, 1600]
-                .into_iter()
-                .map(Duration::from_millis)
-                .collect(),
-            timeout: Duration::from_secs(5),
-        }
-    }
-}
-
-impl WebhookRetry {
-    /// Retries after each of `delays` in turn (so `delays.len() + 1` attempts in all).
-    pub fn new(delays: Vec<Duration>) -> Self {
-        WebhookRetry {
-            delays,
-            ..WebhookRetry::default()
-        }
-    }
-
-    /// One attempt, no retry.
-    pub fn none() -> Self {
-        WebhookRetry::new(Vec::new())
-    }
-
-    /// Klarna's documented schedule: 10 s, 2 min, 15 min, 3 h, 6 h, 12 h.
-    pub fn klarna() -> Self {
-        WebhookRetry::new(
-            [10, 120, 900, 3 * 3600, 6 * 3600, 12 * 3600]
-                .into_iter()
-                .map(Duration::from_secs)
-                .collect(),
-        )
-    }
-
-    /// How long one attempt may take (default 5 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The delays between attempts.
-    pub fn delays(&self) -> &[Duration] {
-        &self.delays
-    }
-}
-
-/// One webhook delivery attempt, as recorded by the fake.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Delivery {
-    /// The webhook the event was delivered to.
-    pub webhook_id: String,
-    /// The URL that was called.
-    pub url: String,
-    /// `metadata.event_id`, the same on every attempt of one delivery.
-    pub event_id: String,
-    /// `metadata.event_type`.
-    pub event_type: String,
-    /// 1 for the first attempt, 2 for the first retry, and so on.
-    pub attempt: u32,
-    /// The `Klarna-Signing-Key-Id` header sent.
-    pub signing_key_id: String,
-    /// The `Klarna-Signature` header sent.
-    pub signature: String,
-    /// The raw body sent (the signature covers exactly these bytes).
-    pub body: Vec<u8>,
-    /// The receiver's status code, when it answered.
-    pub status: Option<u16>,
-    /// Why the attempt got no answer, when it did not.
-    pub error: Option<String>,
-}
-
-impl Delivery {
-    /// Whether the receiver acknowledged the delivery (200, 201, 202 or 204).
-    pub fn succeeded(&self) -> bool {
-        matches!(self.status, Some(200 | 201 | 202 | 204))
-    }
-
-    /// The body parsed as JSON (`{"metadata": ..., "payload": ...}`), or `Null` if it is not JSON.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
-    }
-
-    /// The signature headers of the attempt, as a receiver saw them (for `webhooks::verify`).
-    pub fn headers(&self) -> http::HeaderMap {
-        let mut headers = http::HeaderMap::new();
-        headers.insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/json"),
-        );
-        for (name, value) in [
-            ("klarna-signing-key-id", &self.signing_key_id),
-            ("klarna-signature", &self.signature),
-        ] {
-            if let Ok(v) = http::HeaderValue::from_str(value) {
-                headers.insert(name, v);
-            }
-        }
-        headers
-    }
-}
-
-pub(crate) struct Shared {
-    pub(crate) api_key: String,
-    pub(crate) account_id: String,
-    pub(crate) base_url: String,
-    pub(crate) retry: WebhookRetry,
-    /// Whether `/__control/` serves the HTTP controls.
-    pub(crate) control: bool,
-    state: Mutex<State>,
-    deliveries: Mutex<Vec<Delivery>>,
-    faults: Mutex<Faults>,
-    /// Deliveries sent off and not finished, by their number.
-    pending: Mutex<BTreeMap<u64, PendingDelivery>>,
-    next_job: AtomicU64,
-    idle: Notify,
-    jobs: mpsc::UnboundedSender<Job>,
-}
-
-impl Shared {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn pending(&self) -> MutexGuard<'_, BTreeMap<u64, PendingDelivery>> {
-        self.pending.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn faults(&self) -> MutexGuard<'_, Faults> {
-        self.faults.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(crate) fn send(&self, jobs: Vec<Job>) {
-        for mut job in jobs {
-            job.seq = self.next_job.fetch_add(1, Ordering::SeqCst);
-            self.pending().insert(
-                job.seq,
-                PendingDelivery {
-                    webhook_id: job.webhook_id.clone(),
-                    event_id: job.event_id.clone(),
-                    event_type: job.event_type.clone(),
-                    attempts: 0,
-                    last_error: None,
-                },
-            );
-            let seq = job.seq;
-            if self.jobs.send(job).is_err() {
-                self.finish_one(seq);
-            }
-        }
-    }
-
-    pub(crate) fn record(&self, delivery: Delivery) {
-        self.deliveries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(delivery);
-    }
-
-    /// Notes an attempt of a pending delivery (`error`: why it failed).
-    pub(crate) fn attempted(&self, seq: u64, error: Option<String>) {
-        if let Some(p) = self.pending().get_mut(&seq) {
-            p.attempts += 1;
-            p.last_error = error;
-        }
-    }
-
-    pub(crate) fn finish_one(&self, seq: u64) {
-        let mut pending = self.pending();
-        pending.remove(&seq);
-        if pending.is_empty() {
-            self.idle.notify_waiters();
-        }
-    }
-
-    /// Runs a control under the lock and sends the deliveries it caused.
-    pub(crate) fn control<T>(
-        &self,
-        f: impl FnOnce(&mut State) -> Result<T, ControlError>,
-    ) -> Result<T, ControlError> {
-        let mut state = self.lock();
-        let result = f(&mut state);
-        let jobs = std::mem::take(&mut state.outbox);
-        drop(state);
-        self.send(jobs);
-        result
-    }
-
-    pub(crate) fn strike(&self, operation: Option<&str>, rest: &[&str]) -> Option<Strike> {
-        self.faults().strike(operation, rest)
-    }
-
-    pub(crate) fn inject(&self, rule: FaultRule) -> Result<u64, ControlError> {
-        self.faults().add(rule, fallback::is_operation)
-    }
-
-    pub(crate) fn fault_list(&self) -> Vec<FaultStatus> {
-        self.faults().list()
-    }
-
-    pub(crate) fn clear_faults(&self) -> usize {
-        self.faults().clear()
-    }
-
-    pub(crate) fn remove_fault(&self, id: u64) -> Result<(), ControlError> {
-        if self.faults().remove(id) {
-            Ok(())
-        } else {
-            Err(ControlError::not_found("fault rule", &id.to_string()))
-        }
-    }
-
-    pub(crate) fn payment_request(&self, id: &str) -> Result<PaymentRequestView, ControlError> {
-        let state = self.lock();
-        state
-            .requests
-            .get(id)
-            .map(|r| PaymentRequestView::of(id, r))
-            .ok_or_else(|| ControlError::not_found("payment request", id))
-    }
-
-    pub(crate) fn transaction(&self, id: &str) -> Result<TransactionView, ControlError> {
-        let state = self.lock();
-        state
-            .transactions
-            .get(id)
-            .map(|t| TransactionView::of(&state, t))
-            .ok_or_else(|| ControlError::not_found("payment transaction", id))
-    }
-
-    pub(crate) fn deliveries_matching(&self, filter: &DeliveryFilter) -> Vec<Delivery> {
-        self.deliveries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .filter(|d| filter.accepts(d))
-            .cloned()
-            .collect()
-    }
-
-    pub(crate) async fn settle(&self, within: Duration) -> Result<(), Unsettled> {
-        let wait = async {
-            loop {
-                let idle = self.idle.notified();
-                tokio::pin!(idle);
-                idle.as_mut().enable();
-                if self.pending().is_empty() {
-                    return;
-                }
-                idle.await;
-            }
-        };
-        match tokio::time::timeout(within, wait).await {
-            Ok(()) => Ok(()),
-            Err(_) => {
-                let pending: Vec<PendingDelivery> = self.pending().values().cloned().collect();
-                if pending.is_empty() {
-                    Ok(())
-                } else {
-                    Err(Unsettled {
-                        waited: within,
-                        pending,
-                    })
-                }
-            }
-        }
     }
 }
 

@@ -354,3 +354,76 @@ pub(crate) fn check_currency(parameter: &str, currency: &str) -> Result<(), Repl
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)] // read only by serde
+    struct Inner {
+        amount: i64,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)] // read only by serde
+    struct Outer {
+        currency: String,
+        inner: Option<Inner>,
+        tags: Option<Vec<String>>,
+        flag: Option<bool>,
+    }
+
+    fn refusal(body: &str) -> (String, String, String) {
+        let reply = decode::<Outer>(body.as_bytes()).unwrap_err();
+        let b = reply.body.unwrap_or_default();
+        (
+            b["error_code"].as_str().unwrap_or_default().to_owned(),
+            b["validation_errors"][0]["parameter"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            b["validation_errors"][0]["reason"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    }
+
+    #[test]
+    fn serde_errors_become_paths_and_klarnas_words() {
+        let v = |p: &str, r: &str| ("VALIDATION_ERROR".to_owned(), p.to_owned(), r.to_owned());
+        assert_eq!(refusal("{}"), v("currency", "is required"));
+        assert_eq!(
+            refusal(r#"{"currency": "EUR", "inner": {}}"#),
+            v("inner.amount", "is required")
+        );
+        assert_eq!(
+            refusal(r#"{"currency": "EUR", "inner": {"amount": "1"}}"#),
+            v("inner.amount", "must be an integer, not a string")
+        );
+        assert_eq!(
+            refusal(r#"{"currency": "EUR", "tags": ["a", 1]}"#),
+            v("tags[1]", "must be a string, not a number")
+        );
+        assert_eq!(
+            refusal(r#"{"currency": "EUR", "flag": "yes"}"#),
+            v("flag", "must be a boolean, not a string")
+        );
+        assert_eq!(
+            refusal(r#"{"currency": "EUR", "tags": {}}"#),
+            v("tags", "must be an array, not an object")
+        );
+        let (code, _, _) = refusal(r#"{"currency": "EU"#);
+        assert_eq!(code, "INVALID_CONTENT_TYPE");
+    }
+
+    #[test]
+    fn amounts_read_as_klarna_documents_them() {
+        assert_eq!(money(10_000, "EUR"), "100.00 EUR");
+        assert_eq!(money(5, "USD"), "0.05 USD");
+        assert_eq!(money(-1_050, "SEK"), "-10.50 SEK");
+        assert_eq!(money(500, "JPY"), "500 JPY");
+        assert_eq!(money(1_234, "KWD"), "1.234 KWD");
+    }
+}

@@ -576,7 +576,7 @@ impl Registry {
 }
 
 /// A loopback HTTP server answering with typed stubs. Stops when dropped, and then checks every
-/// [`Stub::expect`]. See the [module docs](self).
+/// [`Stub::expect`]. See the [`stubs`](crate::stubs) module docs.
 pub struct StubServer {
     registry: Arc<Registry>,
     base_url: String,
