@@ -19,6 +19,11 @@ use crate::{AuthorizationOutcome, ControlError, Delivery, Shared};
 /// Where the control routes start.
 pub(crate) const PREFIX: &str = "/__control/";
 
+/// Whether a path is one of the controls' (`/__control` itself or under `/__control/`).
+pub(crate) fn is_control(path: &str) -> bool {
+    path == PREFIX.trim_end_matches('/') || path.starts_with(PREFIX)
+}
+
 /// The routes, for `GET /__control/` and the README.
 const ROUTES: &[(&str, &str)] = &[
     (
@@ -109,7 +114,10 @@ async fn answer(
     uri: &Uri,
     body: &[u8],
 ) -> Result<Reply, ControlError> {
-    let path = uri.path().strip_prefix(PREFIX).unwrap_or_default();
+    let path = uri
+        .path()
+        .strip_prefix(PREFIX.trim_end_matches('/'))
+        .unwrap_or_default();
     let segments: Vec<String> = path
         .trim_matches('/')
         .split('/')

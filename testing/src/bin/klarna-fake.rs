@@ -18,7 +18,8 @@ Usage: klarna-fake [OPTIONS]
 
 Options:
   --port N                  port to listen on (default: a free one)
-  --host IP                 address to listen on (default 127.0.0.1)
+  --host IP                 address to listen on (default 127.0.0.1; the controls take no key, so keep
+                            it on loopback unless the network is yours)
   --api-key KEY             the API key to accept (default: a fresh klarna_test_api_... key)
   --account-id KRN          the fake's own partner account (default krn:partner:global:account:test:FAKEKLARNA)
   --seed N                  seed of the generator that picks a share of calls for a fault (default 0)

@@ -76,7 +76,7 @@ async fn handle(
     let reply = match read_body(&parts.headers, body).await {
         Err(refusal) => Ok(refusal),
         Ok(body) => {
-            if shared.control && parts.uri.path().starts_with(crate::control::PREFIX) {
+            if shared.control && crate::control::is_control(parts.uri.path()) {
                 Ok(crate::control::handle(&shared, &parts.method, &parts.uri, &body).await)
             } else {
                 api(&shared, &parts.method, &parts.uri, &parts.headers, &body).await
@@ -112,26 +112,29 @@ async fn read_body(headers: &HeaderMap, body: hyper::body::Incoming) -> Result<B
 
 /// A reply as an HTTP response, echoing `Partner-Correlation-Id`.
 fn respond(reply: Reply, correlation: Option<HeaderValue>) -> Response<Full<Bytes>> {
-    let mut builder = Response::builder().status(reply.status);
-    if reply.body.is_some() {
-        builder = builder.header(http::header::CONTENT_TYPE, "application/json");
-    }
-    for (name, value) in &reply.headers {
-        if let Ok(value) = HeaderValue::from_str(value) {
-            builder = builder.header(*name, value);
-        }
-    }
-    if let Some(c) = correlation {
-        builder = builder.header("partner-correlation-id", c);
-    }
     let body = reply
         .body
         .as_ref()
         .map(|b| serde_json::to_vec(b).unwrap_or_default())
         .unwrap_or_default();
-    builder
-        .body(Full::new(Bytes::from(body)))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = reply.status;
+    let headers = response.headers_mut();
+    if reply.body.is_some() {
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    }
+    for (name, value) in &reply.headers {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(*name, value);
+        }
+    }
+    if let Some(c) = correlation {
+        headers.insert("partner-correlation-id", c);
+    }
+    response
 }
 
 /// A call of Klarna's API: authentication, content type, faults, then the state machines under the lock.
