@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::ControlError;
 use crate::reply::Reply;
-use crate::stubs::Operation;
+use crate::stub_server::Operation;
 
 /// What a faulty call gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
