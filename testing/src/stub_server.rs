@@ -749,8 +749,28 @@ async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Response {
+    // Read here rather than by an extractor, so that an oversized body is refused in Klarna's shape.
+    use http_body_util::BodyExt as _;
+    let body: Bytes = match http_body_util::Limited::new(body, crate::MAX_REQUEST_BODY_BYTES)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let refusal = crate::reply::Reply::too_large(crate::MAX_REQUEST_BODY_BYTES);
+            return (
+                refusal.status,
+                [(http::header::CONTENT_TYPE, "application/json")],
+                refusal
+                    .body
+                    .map(|b| serde_json::to_vec(&b).unwrap_or_default())
+                    .unwrap_or_default(),
+            )
+                .into_response();
+        }
+    };
     let request = ReceivedRequest {
         method: method.as_str().to_owned(),
         path: uri.path().to_owned(),

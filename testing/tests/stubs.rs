@@ -8,10 +8,28 @@ use klarna::management::{Brand, CreateBrandRequest};
 use klarna::messaging::MessagingPlacement;
 use klarna::notification::Webhook;
 use klarna::payment::{CreatePaymentRequestRequest, PaymentRequest, PaymentRequestState};
-use klarna_testing::StubServer;
+use klarna_testing::{MAX_REQUEST_BODY_BYTES, StubServer};
 use klarna_testing::stubs::{api_error, example};
 
 const ACCOUNT: &str = "krn:partner:global:account:test:STUBS";
+
+mod common;
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_in_klarnas_shape() {
+    let server = StubServer::start().await.unwrap();
+    let answer = common::raw(
+        server.base_url(),
+        "POST",
+        "/v2/accounts/A/payment/requests",
+        &[("content-type", "application/json")],
+        vec![b' '; MAX_REQUEST_BODY_BYTES + 1],
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer.status, 413);
+    assert_eq!(common::klarna_error(&answer).0, "REQUEST_TOO_LARGE");
+}
 
 #[tokio::test]
 async fn payment_get_matches_path_parameters_and_answers_a_typed_model() {
