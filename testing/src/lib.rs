@@ -122,9 +122,10 @@
 //!
 //! # What the fake does not do
 //!
-//! It delivers webhooks over plain HTTP to loopback only (a test's receiver), has no TLS, no rate limits
-//! and no fraud or amount rules beyond the ones above; disputes, settlements, management and the other
-//! APIs answer with their spec examples and keep no state.
+//! It delivers webhooks over plain HTTP to loopback only (a test's receiver), has no TLS, no rate limits of
+//! its own (a fault rule plays one) and no fraud or amount rules beyond the ones above; disputes,
+//! settlements, management and the other APIs answer with their spec examples and keep no state. A request
+//! body's enum value the specs do not list is accepted, as the SDK's types accept it.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
