@@ -344,7 +344,7 @@ fn fault_rule(input: &serde_json::Map<String, Value>) -> Result<FaultRule, Contr
         let n = times
             .as_u64()
             .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| ControlError::invalid("times: must be a whole number from 0"))?;
+            .ok_or_else(|| ControlError::invalid("times: must be a whole number from 1"))?;
         rule = rule.times(n);
     }
     if input.get("always").and_then(Value::as_bool) == Some(true) {

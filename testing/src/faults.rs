@@ -308,6 +308,11 @@ impl Faults {
                 rule.share
             )));
         }
+        if rule.times == Some(0) {
+            return Err(ControlError::invalid(
+                "times: must be at least 1 (use always() for every call)",
+            ));
+        }
         if let Target::Operation(id) = &rule.target
             && !known(id)
         {
@@ -446,6 +451,10 @@ mod tests {
         let mut faults = Faults::new(0);
         assert!(matches!(
             faults.add(FaultRule::new(Fault::Timeout).share(1.5), |_| true),
+            Err(ControlError::InvalidInput { .. })
+        ));
+        assert!(matches!(
+            faults.add(FaultRule::new(Fault::Timeout).times(0), |_| true),
             Err(ControlError::InvalidInput { .. })
         ));
         assert!(matches!(

@@ -8,8 +8,8 @@ use klarna::management::{Brand, CreateBrandRequest};
 use klarna::messaging::MessagingPlacement;
 use klarna::notification::Webhook;
 use klarna::payment::{CreatePaymentRequestRequest, PaymentRequest, PaymentRequestState};
-use klarna_testing::{MAX_REQUEST_BODY_BYTES, StubServer};
 use klarna_testing::stubs::{api_error, example};
+use klarna_testing::{MAX_REQUEST_BODY_BYTES, StubServer};
 
 const ACCOUNT: &str = "krn:partner:global:account:test:STUBS";
 
