@@ -81,6 +81,7 @@ use tokio::task::JoinHandle;
 
 mod fallback;
 mod generated;
+mod integration;
 mod reply;
 mod server;
 mod state;
@@ -353,6 +354,7 @@ impl FakeKlarnaBuilder {
                 signing_keys: Vec::new(),
                 webhooks: Vec::new(),
                 lists: Default::default(),
+                integration: Default::default(),
                 outbox: Vec::new(),
             }),
             deliveries: Mutex::new(Vec::new()),

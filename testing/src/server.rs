@@ -27,13 +27,14 @@ pub(crate) async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let reply = {
+    let (reply, mtls_status) = {
         let mut state = shared.lock();
         let reply = serve(&shared, &mut state, &method, &uri, &headers, &body);
+        let mtls_status = state.integration.verification_status();
         let jobs = std::mem::take(&mut state.outbox);
         drop(state);
         shared.send(jobs);
-        reply
+        (reply, mtls_status)
     };
     let mut response = match reply.body {
         Some(body) => (
@@ -44,6 +45,12 @@ pub(crate) async fn handle(
             .into_response(),
         None => reply.status.into_response(),
     };
+    if let Some(status) = mtls_status {
+        response.headers_mut().insert(
+            "klarna-mtls-verification-status",
+            HeaderValue::from_static(status),
+        );
+    }
     if let Some(correlation) = headers.get("partner-correlation-id") {
         response
             .headers_mut()
@@ -173,6 +180,7 @@ fn route(
         _ => return Reply::no_route(method.as_str(), uri.path()),
     };
     let stateful = match (method.clone(), rest) {
+        (_, ["account", "integration", ..]) => crate::integration::route(state, method, rest, body),
         (Method::POST, ["notification", "signing-keys"]) => Some(create_signing_key(state)),
         (Method::GET, ["notification", "signing-keys"]) => Some(Reply::ok(json!({
             "signing_keys": state.signing_keys.iter()
