@@ -521,15 +521,20 @@ mod keys {
                 "the certificate was not issued for this private key (its public key differs)",
             ));
         }
-        Identity::from_pem(certificate_pem.as_bytes(), key.to_pem().as_bytes())
+        let chain = unescape_line_breaks(certificate_pem);
+        Identity::from_pem(chain.as_bytes(), key.to_pem().as_bytes())
             .map_err(|e| MtlsError::new(e.to_string()))
+    }
+
+    /// Klarna's answer escapes line breaks as `\n` inside JSON; after JSON decoding they are real line
+    /// breaks, but a value copied from raw JSON may still hold the two characters.
+    fn unescape_line_breaks(pem: &str) -> String {
+        pem.replace("\\n", "\n")
     }
 
     /// The first certificate of a PEM text, as DER.
     pub(crate) fn leaf_certificate(pem: &str) -> Result<CertificateDer<'static>, MtlsError> {
-        // Klarna's answer escapes line breaks as `\n` inside JSON; after JSON decoding they are real
-        // line breaks, but a value copied from raw JSON may still hold the two characters.
-        let text = pem.replace("\\n", "\n");
+        let text = unescape_line_breaks(pem);
         CertificateDer::pem_slice_iter(text.as_bytes())
             .next()
             .ok_or_else(|| MtlsError::new("no PEM certificate found (expected BEGIN CERTIFICATE)"))?

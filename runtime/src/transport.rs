@@ -124,7 +124,7 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
         Body::Json(bytes) => Some(bytes.as_ref()),
         _ => None,
     };
-    crate::webhook_rules::check_request(operation_id, json_body)?;
+    crate::webhook_rules::check_request(&client.base_url, operation_id, json_body)?;
     if !path.starts_with('/') {
         return Err(Error::invalid_request(format!(
             "path '{}' must start with '/'",

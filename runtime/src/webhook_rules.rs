@@ -18,8 +18,10 @@
 //! and does not look the host up.
 //!
 //! The runtime applies [`check_url`] to the `url` of the create-webhook and update-webhook operations
-//! before anything is sent ([`check_request`]); the failure is an
-//! [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) error naming the rule.
+//! before anything is sent; the failure is an [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest)
+//! error naming the rule. One exception: when the client's base URL is itself a loopback address (a
+//! local fake or mock Klarna, never the real one), a webhook URL to a loopback host is let through on
+//! any port and scheme, so that a test's local receiver can subscribe.
 
 use std::fmt;
 
@@ -136,9 +138,27 @@ pub fn missing_payment_events<S: AsRef<str>>(event_types: &[S]) -> Vec<&'static 
         .collect()
 }
 
+/// Whether `url` names a loopback host (`localhost`, `127.0.0.0/8`, `::1`).
+fn is_loopback(url: &str) -> bool {
+    let Ok(uri) = url.parse::<http::Uri>() else {
+        return false;
+    };
+    let host = uri.host().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The check the runtime runs on every request before sending it: for [`WEBHOOK_OPERATIONS`] with a
-/// JSON body, the `url` field (when present) must pass [`check_url`].
-pub(crate) fn check_request(operation_id: &str, json_body: Option<&[u8]>) -> Result<(), Error> {
+/// JSON body, the `url` field (when present) must pass [`check_url`], unless both `base_url` (where
+/// the request goes) and the webhook URL are loopback addresses.
+pub(crate) fn check_request(
+    base_url: &str,
+    operation_id: &str,
+    json_body: Option<&[u8]>,
+) -> Result<(), Error> {
     if !WEBHOOK_OPERATIONS.contains(&operation_id) {
         return Ok(());
     }
@@ -150,6 +170,7 @@ pub(crate) fn check_request(operation_id: &str, json_body: Option<&[u8]>) -> Res
         return Ok(());
     };
     match fields.get("url") {
+        Some(serde_json::Value::String(url)) if is_loopback(base_url) && is_loopback(url) => Ok(()),
         Some(serde_json::Value::String(url)) => {
             check_url(url).map_err(|e| Error::invalid_request(format!("{operation_id}: {e}")))
         }
@@ -228,12 +249,20 @@ mod tests {
     #[test]
     fn only_webhook_operations_are_checked() {
         let bad = br#"{"url":"https://h.example:9000/","event_types":["payment.*"]}"#;
-        let err = check_request("createWebhook", Some(bad)).unwrap_err();
+        const KLARNA: &str = "https://api-global.test.klarna.com";
+        let err = check_request(KLARNA, "createWebhook", Some(bad)).unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::InvalidRequest);
         assert!(err.to_string().contains("port 9000"), "{err}");
-        assert!(check_request("updateWebhook", Some(bad)).is_err());
-        assert!(check_request("createPaymentRequest", Some(bad)).is_ok());
-        assert!(check_request("updateWebhook", Some(br#"{"status":"DISABLED"}"#)).is_ok());
-        assert!(check_request("updateWebhook", None).is_ok());
+        assert!(check_request(KLARNA, "updateWebhook", Some(bad)).is_err());
+        assert!(check_request(KLARNA, "createPaymentRequest", Some(bad)).is_ok());
+        assert!(check_request(KLARNA, "updateWebhook", Some(br#"{"status":"DISABLED"}"#)).is_ok());
+        assert!(check_request(KLARNA, "updateWebhook", None).is_ok());
+        // A local receiver may subscribe to a local fake, and only there.
+        let local = br#"{"url":"http://127.0.0.1:38001/hook"}"#;
+        assert!(check_request("http://127.0.0.1:9000", "createWebhook", Some(local)).is_ok());
+        assert!(check_request("http://localhost:9000", "updateWebhook", Some(local)).is_ok());
+        assert!(check_request(KLARNA, "createWebhook", Some(local)).is_err());
+        let remote = br#"{"url":"http://partner.example/hook"}"#;
+        assert!(check_request("http://127.0.0.1:9000", "createWebhook", Some(remote)).is_err());
     }
 }
