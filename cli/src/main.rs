@@ -9,8 +9,12 @@
 //! Exit status: 0 success; 1 usage or bad input; 2 Klarna (or the webhook endpoint) answered with an
 //! error; 3 transport failure (timeout, connection, TLS).
 
+mod credentials;
+mod doctor;
 mod generated;
+mod guidelines;
 mod operation;
+mod portal_tools;
 mod table;
 mod webhook_tools;
 
@@ -140,6 +144,7 @@ pub fn command() -> Command {
             has_webhooks = true;
             base = WebhookTool::augment_subcommands(base);
         }
+        base = guidelines::augment_resource(resource.name, base);
         root = root.subcommand(operation::resource_command(resource, base));
     }
     if !has_webhooks {
@@ -149,6 +154,7 @@ pub fn command() -> Command {
                 .subcommand_required(true),
         );
     }
+    root = guidelines::augment_root(root);
     root.subcommand(
         Command::new("completions")
             .about("Print a shell completion script (bash, zsh, fish, elvish, powershell)")
@@ -195,6 +201,9 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
             .ok_or_else(|| Failure::input("no shell given"))?;
         clap_complete::generate(shell, &mut command(), "klarna", &mut std::io::stdout());
         return Ok(());
+    }
+    if let Some(result) = guidelines::run(group, sub, &global) {
+        return result;
     }
     let Some((name, args)) = sub.subcommand() else {
         return Err(Failure::input(format!(

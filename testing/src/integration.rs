@@ -14,6 +14,12 @@
 //!   has no TLS, so it cannot see a client certificate itself: a test says which certificate the client
 //!   presents with [`FakeKlarna::present_client_certificate`], and the header is `NOT_PRESENT` (none),
 //!   `VALID` (an `MTLS` certificate the fake issued and did not revoke) or `INVALID` (anything else);
+//! - **signed Portal deep links** (`POST /v2/accounts/{id}/portal/deep-links` with `jwt`): the JWT must be
+//!   ES256 with `typ` `JWT`, its `x5c` certificate one the fake issued for `JWT_SIGNING` and did not
+//!   revoke, its signature valid for that certificate's key, and its claims complete (`amr`, `iss`, `jti`,
+//!   `sub`, `iat`, `exp` not passed, `account_id`, `on_behalf_of`, `roles`), as the guide "Grant access via
+//!   Deep Link" lists them; the answer is a fresh `deep_link_id` and one-time `url`. Unsigned links
+//!   (`subject`, `roles`, `on_behalf_of`) answer the same way;
 //! - **the IP allow-list** (`GET /v2/account/integration/ip-restrictions/allowed-ips`), as
 //!   [`FakeKlarna::set_allowed_ips`] sets it (default `NOT_ENABLED`, empty).
 //!
@@ -48,6 +54,8 @@ struct CertificateRec {
     description: Option<String>,
     usage: String,
     der: Vec<u8>,
+    /// The certificate's public point.
+    point: Vec<u8>,
     revoked_from: Option<String>,
 }
 
@@ -260,6 +268,7 @@ fn create_certificate(ours: &mut IntegrationState, now: OffsetDateTime, body: &[
             .map(str::to_owned),
         usage,
         der,
+        point: csr.point,
         revoked_from: None,
     };
     let reply = Reply::created(rec.json(true));
@@ -299,6 +308,89 @@ fn enforce(ours: &mut IntegrationState, now: OffsetDateTime, body: &[u8]) -> Rep
     }
     ours.enforced_from = Some(from.to_owned());
     Reply::no_content()
+}
+
+/// `POST /v2/accounts/{id}/portal/deep-links`: checks a signed request's JWT as Klarna documents it.
+pub(crate) fn deep_link(state: &mut State, body: &[u8]) -> Reply {
+    let now = state.now().unix_timestamp();
+    let Ok(Value::Object(request)) = serde_json::from_slice::<Value>(body) else {
+        return Reply::validation("body", "must be a JSON object");
+    };
+    match request.get("jwt") {
+        Some(Value::String(jwt)) => {
+            if let Err(reason) = check_portal_jwt(&state.integration, jwt, now) {
+                return Reply::validation("jwt", &reason);
+            }
+        }
+        Some(_) => return Reply::validation("jwt", "must be a string"),
+        None => {
+            for field in ["subject", "roles", "on_behalf_of"] {
+                if request.get(field).is_none() {
+                    return Reply::validation(field, "is required for an unsigned deep link");
+                }
+            }
+        }
+    }
+    let id = uuid::Uuid::new_v4();
+    Reply::ok(json!({
+        "deep_link_id": format!("krn:partner:global:portal:deep-link:{id}"),
+        "url": format!("https://portal.klarna.com/deep-link/{}", id.simple()),
+    }))
+}
+
+fn check_portal_jwt(ours: &IntegrationState, jwt: &str, now: i64) -> Result<(), String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let [header, claims, signature] = parts.as_slice() else {
+        return Err("is not a compact JWT (three dot-separated parts)".to_owned());
+    };
+    let decode = |part: &str, what: &str| -> Result<Value, String> {
+        URL_SAFE_NO_PAD
+            .decode(part)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(|| format!("has a {what} that is not base64url JSON"))
+    };
+    let head = decode(header, "header")?;
+    if head["alg"] != "ES256" || head["typ"] != "JWT" {
+        return Err("must have the header alg ES256 and typ JWT".to_owned());
+    }
+    let cert = head["x5c"][0]
+        .as_str()
+        .and_then(|c| STANDARD.decode(c).ok())
+        .ok_or_else(|| "must carry the signing certificate in x5c".to_owned())?;
+    let rec = ours
+        .certificates
+        .iter()
+        .find(|c| c.der == cert && c.usage == "JWT_SIGNING" && c.revoked_from.is_none())
+        .ok_or_else(|| {
+            "x5c is not a JWT_SIGNING client certificate of this account (or it was revoked)"
+                .to_owned()
+        })?;
+    let sig = URL_SAFE_NO_PAD
+        .decode(signature)
+        .map_err(|_| "has a signature that is not base64url".to_owned())?;
+    UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, &rec.point)
+        .verify(format!("{header}.{claims}").as_bytes(), &sig)
+        .map_err(|_| "has a signature that does not verify with the x5c certificate".to_owned())?;
+    let claims = decode(claims, "payload")?;
+    if !claims["amr"].as_array().is_some_and(|a| !a.is_empty()) {
+        return Err("must carry amr, which deep links require".to_owned());
+    }
+    for name in ["iss", "jti", "sub", "account_id", "on_behalf_of"] {
+        if !claims[name].as_str().is_some_and(|s| !s.is_empty()) {
+            return Err(format!("must carry the claim {name}"));
+        }
+    }
+    if !claims["roles"].as_array().is_some_and(|a| !a.is_empty()) {
+        return Err("must grant at least one role".to_owned());
+    }
+    match (claims["iat"].as_i64(), claims["exp"].as_i64()) {
+        (Some(_), Some(exp)) if exp > now => Ok(()),
+        (Some(_), Some(_)) => Err("has expired (exp is not after now)".to_owned()),
+        _ => Err("must carry iat and exp as numbers".to_owned()),
+    }
 }
 
 /// What the fake reads from a certificate signing request.

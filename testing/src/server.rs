@@ -181,6 +181,9 @@ fn route(
     };
     let stateful = match (method.clone(), rest) {
         (_, ["account", "integration", ..]) => crate::integration::route(state, method, rest, body),
+        (Method::POST, ["portal", "deep-links"]) => {
+            Some(crate::integration::deep_link(state, body))
+        }
         (Method::POST, ["notification", "signing-keys"]) => Some(create_signing_key(state)),
         (Method::GET, ["notification", "signing-keys"]) => Some(Reply::ok(json!({
             "signing_keys": state.signing_keys.iter()
