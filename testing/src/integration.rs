@@ -375,15 +375,15 @@ fn check_portal_jwt(ours: &IntegrationState, jwt: &str, now: i64) -> Result<(), 
         .verify(format!("{header}.{claims}").as_bytes(), &sig)
         .map_err(|_| "has a signature that does not verify with the x5c certificate".to_owned())?;
     let claims = decode(claims, "payload")?;
-    if !claims["amr"].as_array().is_some_and(|a| !a.is_empty()) {
+    if claims["amr"].as_array().is_none_or(|a| a.is_empty()) {
         return Err("must carry amr, which deep links require".to_owned());
     }
     for name in ["iss", "jti", "sub", "account_id", "on_behalf_of"] {
-        if !claims[name].as_str().is_some_and(|s| !s.is_empty()) {
+        if claims[name].as_str().is_none_or(|s| s.is_empty()) {
             return Err(format!("must carry the claim {name}"));
         }
     }
-    if !claims["roles"].as_array().is_some_and(|a| !a.is_empty()) {
+    if claims["roles"].as_array().is_none_or(|a| a.is_empty()) {
         return Err("must grant at least one role".to_owned());
     }
     match (claims["iat"].as_i64(), claims["exp"].as_i64()) {
@@ -400,8 +400,11 @@ struct Csr {
     point: Vec<u8>,
 }
 
-/// One DER element: (tag, the whole element, its contents), and what follows it.
-fn tlv(input: &[u8]) -> Option<((u8, &[u8], &[u8]), &[u8])> {
+/// One DER element (tag, the whole element, its contents) and what follows it.
+type Tlv<'a> = ((u8, &'a [u8], &'a [u8]), &'a [u8]);
+
+/// Reads one DER element.
+fn tlv(input: &[u8]) -> Option<Tlv<'_>> {
     let (&tag, rest) = input.split_first()?;
     let (&first, rest) = rest.split_first()?;
     let (len, rest) = if first < 0x80 {
