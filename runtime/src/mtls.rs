@@ -27,6 +27,9 @@
 //! Key generation, the CSR and [`identity`] need the crate feature `credentials`; the rest is always
 //! available.
 
+// The key items the docs above link to exist only with the `credentials` feature.
+#![cfg_attr(not(feature = "credentials"), allow(rustdoc::broken_intra_doc_links))]
+
 use std::fmt;
 
 use time::OffsetDateTime;
