@@ -17,6 +17,11 @@
 //!   `event_types` match (wildcards such as `payment.*` included), POSTed with `Klarna-Signature` (lowercase
 //!   hex HMAC-SHA256 of the raw body) and `Klarna-Signing-Key-Id`, and retried with backoff on any answer
 //!   but 200, 201, 202 or 204. [`deliveries`](FakeKlarna::deliveries) lists every attempt;
+//! - **client certificates, mTLS and Portal deep links**: certificates issued from a CSR,
+//!   `Klarna-Mtls-Verification-Status` on every response (the fake has no TLS:
+//!   [`present_client_certificate`](FakeKlarna::present_client_certificate) says what the client presents),
+//!   mTLS enforcement, signed deep-link JWTs checked, and the IP allow-list
+//!   ([`set_allowed_ips`](FakeKlarna::set_allowed_ips));
 //! - **Klarna's rules**: 401 without the fake's API key, idempotent replays on `Klarna-Idempotency-Key`
 //!   (409 when a key comes back with a different request), 404 and 400 in Klarna's error shape;
 //! - **everything else** answers from the specs' examples (cursor-paginated for list operations).
