@@ -153,7 +153,16 @@ async fn verification(client: &Client) -> Result<Option<VerificationStatus>, Fai
 async fn enforce_after_valid(client: &Client, from: EnforcedFrom) -> Result<(), Failure> {
     let status = verification(client).await?;
     println!("{}", describe_status(status.as_ref()));
-    if status != Some(VerificationStatus::Valid) {
+    enforce_if_valid(client, status.as_ref(), from).await
+}
+
+/// Enforces mTLS when `status` (of a call with the client's certificate) is `VALID`; refuses otherwise.
+async fn enforce_if_valid(
+    client: &Client,
+    status: Option<&VerificationStatus>,
+    from: EnforcedFrom,
+) -> Result<(), Failure> {
+    if status != Some(&VerificationStatus::Valid) {
         return Err(Failure {
             code: exit::API,
             message: "not enforcing mTLS: the call with this certificate was not VALID; enforcing now would lock out the integration".to_owned(),
@@ -271,7 +280,7 @@ fn setup(args: &SetupArgs, global: &Global) -> Result<(), Failure> {
         describe_status(status.as_ref())
     );
     match from {
-        Some(from) => rt.block_on(enforce_after_valid(&with_identity, from)),
+        Some(from) => rt.block_on(enforce_if_valid(&with_identity, status.as_ref(), from)),
         None => {
             println!(
                 "next: once calls report VALID, enforce mTLS: klarna credentials enforce --from NOW --cert {} --key {}",

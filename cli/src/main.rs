@@ -133,7 +133,8 @@ pub fn command() -> Command {
              required parameters positional, optional ones flags. The API key is read from the \
              environment variable KLARNA_API_KEY (or the one --api-key-env names).\n\n\
              Exit status: 0 success; 1 usage or bad input; 2 Klarna answered with an error (its error \
-             body on standard error); 3 transport failure (timeout, connection, TLS).",
+             body on standard error); 3 transport failure (timeout, connection, TLS); 4 a `klarna doctor` check \
+             failed.",
         )
         .subcommand_required(true)
         .arg_required_else_help(true);
