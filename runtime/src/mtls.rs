@@ -315,8 +315,10 @@ mod keys {
     /// An elliptic curve `prime256v1` (P-256) private key, as Klarna's guide requires for client
     /// certificates. `Debug` never shows it; [`to_pem`](Self::to_pem) is the only way out.
     pub struct PrivateKey {
-        /// PKCS#8 DER.
-        pkcs8: Vec<u8>,
+        /// For JWS `ES256` signatures (`r || s`).
+        signer: EcdsaKeyPair,
+        /// For the certificate request and PEM output.
+        pair: rcgen::KeyPair,
         /// The uncompressed public point (`04 || X || Y`).
         public: Vec<u8>,
     }
@@ -358,34 +360,33 @@ mod keys {
         }
 
         fn from_pkcs8(pkcs8: Vec<u8>) -> Result<PrivateKey, MtlsError> {
-            let pair = Self::key_pair_of(&pkcs8)?;
-            let public = pair.public_key().as_ref().to_vec();
-            Ok(PrivateKey { pkcs8, public })
-        }
-
-        fn key_pair_of(pkcs8: &[u8]) -> Result<EcdsaKeyPair, MtlsError> {
-            EcdsaKeyPair::from_pkcs8(
+            let signer = EcdsaKeyPair::from_pkcs8(
                 &ECDSA_P256_SHA256_FIXED_SIGNING,
-                pkcs8,
+                &pkcs8,
                 &SystemRandom::new(),
             )
             .map_err(|e| {
                 MtlsError::new(format!(
                     "the key is not an elliptic curve prime256v1 (P-256) key, which Klarna's mTLS guide requires ({e})"
                 ))
+            })?;
+            let pair = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(
+                &PrivatePkcs8KeyDer::from(pkcs8.as_slice()),
+                &rcgen::PKCS_ECDSA_P256_SHA256,
+            )
+            .map_err(|e| MtlsError::new(format!("the key cannot sign requests: {e}")))?;
+            let public = signer.public_key().as_ref().to_vec();
+            Ok(PrivateKey {
+                signer,
+                pair,
+                public,
             })
         }
 
         /// The key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). Secret: write it to a file only
         /// its owner can read, never to a log.
         pub fn to_pem(&self) -> String {
-            let der = PrivatePkcs8KeyDer::from(self.pkcs8.as_slice());
-            match rcgen::KeyPair::from_pkcs8_der_and_sign_algo(&der, &rcgen::PKCS_ECDSA_P256_SHA256)
-            {
-                Ok(pair) => pair.serialize_pem(),
-                // The key was checked when it was made; rcgen accepts what ring accepts.
-                Err(_) => String::new(),
-            }
+            self.pair.serialize_pem()
         }
 
         /// The uncompressed public point, `04 || X || Y` (65 bytes).
@@ -396,8 +397,8 @@ mod keys {
         /// Signs `message` with ECDSA P-256 / SHA-256; the signature is `r || s`, 64 bytes, as JWS
         /// `ES256` wants it (RFC 7518 §3.4).
         pub(crate) fn sign_es256(&self, message: &[u8]) -> Result<Vec<u8>, MtlsError> {
-            let pair = Self::key_pair_of(&self.pkcs8)?;
-            pair.sign(&SystemRandom::new(), message)
+            self.signer
+                .sign(&SystemRandom::new(), message)
                 .map(|s| s.as_ref().to_vec())
                 .map_err(|_| MtlsError::new("signing failed"))
         }
@@ -495,17 +496,13 @@ mod keys {
         ///
         /// rcgen could not encode or sign the request.
         pub fn to_pem(&self, key: &PrivateKey) -> Result<String, MtlsError> {
-            let der = PrivatePkcs8KeyDer::from(key.pkcs8.as_slice());
-            let pair =
-                rcgen::KeyPair::from_pkcs8_der_and_sign_algo(&der, &rcgen::PKCS_ECDSA_P256_SHA256)
-                    .map_err(|e| MtlsError::new(format!("the key cannot sign a request: {e}")))?;
             let mut params = rcgen::CertificateParams::default();
             params.distinguished_name = rcgen::DistinguishedName::new();
             params
                 .distinguished_name
                 .push(rcgen::DnType::CommonName, self.common_name.as_str());
             params
-                .serialize_request(&pair)
+                .serialize_request(&key.pair)
                 .and_then(|csr| csr.pem())
                 .map_err(|e| MtlsError::new(format!("the request cannot be encoded: {e}")))
         }
