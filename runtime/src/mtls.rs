@@ -292,7 +292,7 @@ fn add_months(at: OffsetDateTime, months: u8) -> OffsetDateTime {
     let day = date.day().min(last);
     match time::Date::from_calendar_date(year, month, day) {
         Ok(d) => at.replace_date(d),
-        // Out of `time`'s range (year ±9999): no later limit applies in practice.
+        // Beyond `time`'s range (year 9999): `at` itself, so nothing later is accepted.
         Err(_) => at,
     }
 }
