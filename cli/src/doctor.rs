@@ -2,6 +2,11 @@
 //! says pass, warn or fail, the Klarna guide it comes from, and what to do; the exit status is 4 when a
 //! check fails. Only `GET` operations are called.
 //!
+//! Klarna's "Go-Live Checklist"
+//! (<https://docs.klarna.com/klarna-network-distribution/resources/go-live-checklist>) starts from the
+//! account setup and credentials (API keys, mTLS, ...); the checks below are the parts of the guides it
+//! points to that an account shows through the API:
+//!
 //! | check | calls | guide |
 //! |---|---|---|
 //! | the key's `klarna_<live\|test>_` prefix matches the environment | none | Manage your API credentials |
@@ -14,9 +19,14 @@
 //!
 //! What it cannot see: Klarna's enforcement read answers 204 without a body, so unless a body says
 //! `enforced_from` the doctor reports enforcement as unknown (warn). Whether your code sends
-//! `Klarna-Idempotency-Key` (guide "Idempotency") and `Klarna-Integration-Metadata` (guide "Integrator
-//! tagging") is a property of your integration's requests, not of the account, so no account call shows it;
-//! the SDK's client sends the first on every POST and PATCH and the second when configured.
+//! `Klarna-Idempotency-Key` (guide "Idempotency",
+//! <https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/idempotency>)
+//! and `Klarna-Integration-Metadata` (guide "Integrator tagging",
+//! <https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/integrator-tagging>)
+//! is a property of your integration's requests, not of the account, so no account call shows it and the
+//! doctor does not pretend to check it; the SDK's client sends the first on every POST and PATCH and the
+//! second when configured. Whether the account is an Acquiring Partner's (for which Klarna requires mTLS)
+//! is not visible either: a missing mTLS setup fails.
 
 use std::fmt;
 use std::path::PathBuf;
