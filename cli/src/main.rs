@@ -4,10 +4,11 @@
 //! <PARTNER_ACCOUNT_ID> --size 50`), built at run time from the operation table that `cargo xtask regen`
 //! generates from the specs (`generated/mod.rs`); every call goes through the SDK's runtime client, so
 //! retries, idempotency keys, timeouts and redaction apply. Next to them, webhook tools (`klarna webhooks
-//! sign|verify|send`) and shell completions.
+//! sign|verify|send`), Klarna's guidelines as commands (`klarna credentials`, `klarna portal deep-link`,
+//! `klarna doctor`; see `guidelines.rs`) and shell completions.
 //!
 //! Exit status: 0 success; 1 usage or bad input; 2 Klarna (or the webhook endpoint) answered with an
-//! error; 3 transport failure (timeout, connection, TLS).
+//! error; 3 transport failure (timeout, connection, TLS); 4 a `klarna doctor` check failed.
 
 mod credentials;
 mod doctor;
