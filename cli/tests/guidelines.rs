@@ -547,3 +547,60 @@ async fn doctor_reports_a_fresh_account_and_a_ready_one() {
         "{all}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhook_urls_are_checked_before_anything_is_sent() {
+    let fake = FakeKlarna::start().await.unwrap();
+    let key = fake.client().signing_keys().create().send().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let body = dir.path().join("hook.json");
+    let hook = |url: &str| {
+        serde_json::json!({
+            "url": url,
+            "event_types": ["payment.*"],
+            "event_version": "v2",
+            "signing_key_id": key.signing_key_id,
+        })
+        .to_string()
+    };
+    std::fs::write(&body, hook("https://partner.example.com:8080/klarna")).unwrap();
+    let out = klarna(
+        &fake,
+        &["webhooks", "create", "--body", body.to_str().unwrap()],
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("port 8080"), "{}", text(&out));
+    assert!(
+        fake.client()
+            .webhooks()
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .webhooks
+            .is_empty()
+    );
+    std::fs::write(&body, hook("https://partner.example.com:8443/klarna")).unwrap();
+    let out = klarna(
+        &fake,
+        &["webhooks", "create", "--body", body.to_str().unwrap()],
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        fake.client()
+            .webhooks()
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .webhooks
+            .len(),
+        1
+    );
+}
