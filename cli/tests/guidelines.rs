@@ -604,3 +604,57 @@ async fn webhook_urls_are_checked_before_anything_is_sent() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn setup_enforces_in_one_run_when_the_new_certificate_is_valid() {
+    let fake = FakeKlarna::start().await.unwrap();
+    fake.present_next_issued_certificate();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("mtls");
+    let account = fake.account_id();
+    let out = klarna(
+        &fake,
+        &[
+            "credentials",
+            "setup",
+            "--account-id",
+            &account,
+            "--dir",
+            d.to_str().unwrap(),
+            "--enforce-from",
+            "NOW",
+        ],
+        None,
+        &[],
+    )
+    .await;
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(
+        all.contains("3. called Klarna with it: Klarna-Mtls-Verification-Status: VALID"),
+        "{all}"
+    );
+    assert!(all.contains("mTLS is enforced from NOW"), "{all}");
+    assert_eq!(fake.mtls_enforced_from().as_deref(), Some("NOW"));
+    no_secret(&out, &d);
+    // An enforcement time is checked before anything is created.
+    let e = dir.path().join("early");
+    let out = klarna(
+        &fake,
+        &[
+            "credentials",
+            "setup",
+            "--account-id",
+            &account,
+            "--dir",
+            e.to_str().unwrap(),
+            "--enforce-from",
+            "2001-01-01T00:00:00Z",
+        ],
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(!e.join("key.pem").exists());
+}

@@ -45,6 +45,8 @@ pub(crate) struct IntegrationState {
     certificates: Vec<CertificateRec>,
     enforced_from: Option<String>,
     presented: Option<Vec<u8>>,
+    /// The next `MTLS` certificate issued becomes the presented one.
+    present_next: bool,
     ip_mode: Option<String>,
     allowed_ips: Vec<String>,
 }
@@ -272,6 +274,10 @@ fn create_certificate(ours: &mut IntegrationState, now: OffsetDateTime, body: &[
         revoked_from: None,
     };
     let reply = Reply::created(rec.json(true));
+    if ours.present_next && rec.usage == "MTLS" {
+        ours.present_next = false;
+        ours.presented = Some(rec.der.clone());
+    }
     ours.certificates.push(rec);
     reply
 }
@@ -552,6 +558,12 @@ impl FakeKlarna {
         };
         self.shared.lock().integration.presented = der;
         Ok(())
+    }
+
+    /// The next `MTLS` certificate the fake issues counts as presented from then on, as if the client
+    /// started using it at once (for a flow that creates a certificate and calls with it in one go).
+    pub fn present_next_issued_certificate(&self) {
+        self.shared.lock().integration.present_next = true;
     }
 
     /// Sets the IP allow-list Klarna reports: `enforcement_mode` (`NOT_ENABLED`, `REPORTING`,
