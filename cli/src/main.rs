@@ -4,13 +4,18 @@
 //! <PARTNER_ACCOUNT_ID> --size 50`), built at run time from the operation table that `cargo xtask regen`
 //! generates from the specs (`generated/mod.rs`); every call goes through the SDK's runtime client, so
 //! retries, idempotency keys, timeouts and redaction apply. Next to them, webhook tools (`klarna webhooks
-//! sign|verify|send`) and shell completions.
+//! sign|verify|send`), Klarna's guidelines as commands (`klarna credentials`, `klarna portal deep-link`,
+//! `klarna doctor`; see `guidelines.rs`) and shell completions.
 //!
 //! Exit status: 0 success; 1 usage or bad input; 2 Klarna (or the webhook endpoint) answered with an
-//! error; 3 transport failure (timeout, connection, TLS).
+//! error; 3 transport failure (timeout, connection, TLS); 4 a `klarna doctor` check failed.
 
+mod credentials;
+mod doctor;
 mod generated;
+mod guidelines;
 mod operation;
+mod portal_tools;
 mod table;
 mod webhook_tools;
 
@@ -129,7 +134,8 @@ pub fn command() -> Command {
              required parameters positional, optional ones flags. The API key is read from the \
              environment variable KLARNA_API_KEY (or the one --api-key-env names).\n\n\
              Exit status: 0 success; 1 usage or bad input; 2 Klarna answered with an error (its error \
-             body on standard error); 3 transport failure (timeout, connection, TLS).",
+             body on standard error); 3 transport failure (timeout, connection, TLS); 4 a `klarna doctor` check \
+             failed.",
         )
         .subcommand_required(true)
         .arg_required_else_help(true);
@@ -140,6 +146,7 @@ pub fn command() -> Command {
             has_webhooks = true;
             base = WebhookTool::augment_subcommands(base);
         }
+        base = guidelines::augment_resource(resource.name, base);
         root = root.subcommand(operation::resource_command(resource, base));
     }
     if !has_webhooks {
@@ -149,6 +156,7 @@ pub fn command() -> Command {
                 .subcommand_required(true),
         );
     }
+    root = guidelines::augment_root(root);
     root.subcommand(
         Command::new("completions")
             .about("Print a shell completion script (bash, zsh, fish, elvish, powershell)")
@@ -195,6 +203,9 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
             .ok_or_else(|| Failure::input("no shell given"))?;
         clap_complete::generate(shell, &mut command(), "klarna", &mut std::io::stdout());
         return Ok(());
+    }
+    if let Some(result) = guidelines::run(group, sub, &global) {
+        return result;
     }
     let Some((name, args)) = sub.subcommand() else {
         return Err(Failure::input(format!(

@@ -215,6 +215,15 @@ impl FlagOpt for ArgMatches {
 
 /// The runtime client, configured from the global options.
 fn client(global: &Global) -> Result<klarna_runtime::Client, Failure> {
+    client_builder(global)?
+        .build()
+        .map_err(|e| Failure::input(format!("cannot configure the client: {e}")))
+}
+
+/// The runtime client's builder, configured from the global options (API key, environment, base URL).
+pub fn client_builder(
+    global: &Global,
+) -> Result<klarna_runtime::ClientBuilder<klarna_runtime::Client>, Failure> {
     let var = &global.api_key_env;
     let key = std::env::var(var).map_err(|e| {
         Failure::input(match e {
@@ -242,9 +251,7 @@ fn client(global: &Global) -> Result<klarna_runtime::Client, Failure> {
     if let Some(url) = &global.base_url {
         builder = builder.base_url(url.clone());
     }
-    builder
-        .build()
-        .map_err(|e| Failure::input(format!("cannot configure the client: {e}")))
+    Ok(builder)
 }
 
 /// A parameter's values, checked.

@@ -138,15 +138,19 @@ pub mod formats;
 mod macros;
 mod metadata;
 mod model;
+pub mod mtls;
 mod nullable;
 pub mod onboarding;
 pub mod pagination;
+#[cfg(feature = "credentials")]
+pub mod portal;
 mod request;
 mod response;
 pub mod retry;
 mod telemetry;
 pub mod time;
 mod transport;
+pub mod webhook_rules;
 pub mod webhooks;
 
 /// Re-exports the generated crate's macros expand to, and the body of its `send()`; not a public API.

@@ -105,7 +105,7 @@ fn valid_correlation_id(id: &str) -> bool {
 
 fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
     let Request {
-        operation_id: _,
+        operation_id,
         method,
         path,
         sensitive_path,
@@ -119,6 +119,12 @@ fn prepare(client: &ClientInner, request: Request) -> Result<Prepared, Error> {
     if let Some(e) = build_error {
         return Err(e);
     }
+    // Klarna's webhook-URL rules, before anything is sent (webhook_rules.rs).
+    let json_body = match &body {
+        Body::Json(bytes) => Some(bytes.as_ref()),
+        _ => None,
+    };
+    crate::webhook_rules::check_request(&client.base_url, operation_id, json_body)?;
     if !path.starts_with('/') {
         return Err(Error::invalid_request(format!(
             "path '{}' must start with '/'",

@@ -17,6 +17,11 @@
 //!   `event_types` match (wildcards such as `payment.*` included), POSTed with `Klarna-Signature` (lowercase
 //!   hex HMAC-SHA256 of the raw body) and `Klarna-Signing-Key-Id`, and retried with backoff on any answer
 //!   but 200, 201, 202 or 204. [`deliveries`](FakeKlarna::deliveries) lists every attempt;
+//! - **client certificates, mTLS and Portal deep links**: certificates issued from a CSR,
+//!   `Klarna-Mtls-Verification-Status` on every response (the fake has no TLS:
+//!   [`present_client_certificate`](FakeKlarna::present_client_certificate) says what the client presents),
+//!   mTLS enforcement, signed deep-link JWTs checked, and the IP allow-list
+//!   ([`set_allowed_ips`](FakeKlarna::set_allowed_ips));
 //! - **Klarna's rules**: 401 without the fake's API key, idempotent replays on `Klarna-Idempotency-Key`
 //!   (409 when a key comes back with a different request), and every refusal in Klarna's error shape
 //!   (see [Refusals](#refusals));
@@ -142,6 +147,7 @@ mod delivery;
 mod fallback;
 mod faults;
 mod generated;
+mod integration;
 mod reply;
 mod server;
 mod shared;
@@ -303,6 +309,7 @@ impl FakeKlarnaBuilder {
                 signing_keys: Vec::new(),
                 webhooks: Vec::new(),
                 lists: Default::default(),
+                integration: Default::default(),
                 outbox: Vec::new(),
             }),
             deliveries: Mutex::new(Vec::new()),

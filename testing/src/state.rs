@@ -285,6 +285,8 @@ pub(crate) struct State {
     pub(crate) webhooks: Vec<WebhookRec>,
     /// Items of paginated list operations without a state model, by operation id.
     pub(crate) lists: HashMap<String, Vec<Value>>,
+    /// Client certificates, mTLS enforcement and the IP allow-list (integration.rs).
+    pub(crate) integration: crate::integration::IntegrationState,
     pub(crate) outbox: Vec<Job>,
 }
 

@@ -258,10 +258,16 @@ async fn signing_keys_and_webhooks_are_managed_over_http() {
         WebhookEventVersion::V2,
         key.signing_key_id.clone(),
     );
-    assert_eq!(
-        refusal(client.webhooks().create(remote_http).send().await),
-        (400, "VALIDATION_ERROR".into())
-    );
+    // The SDK refuses it before sending (klarna_runtime::webhook_rules): Klarna delivers to https only.
+    let refused = client
+        .webhooks()
+        .create(remote_http)
+        .send()
+        .await
+        .expect_err("an http webhook URL to a remote host is refused");
+    assert_eq!(refused.kind(), klarna::ErrorKind::InvalidRequest);
+    assert_eq!(refused.status(), None);
+    assert!(refused.to_string().contains("uses http"), "{refused}");
 
     assert_eq!(
         client

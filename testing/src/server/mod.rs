@@ -176,7 +176,12 @@ async fn api(
     }
     let reply = {
         let mut state = shared.lock();
-        let reply = idempotent(&mut state, method, uri, headers, body, &segs);
+        let mut reply = idempotent(&mut state, method, uri, headers, body, &segs);
+        if let Some(status) = state.integration.verification_status() {
+            reply
+                .headers
+                .push(("klarna-mtls-verification-status", status.to_owned()));
+        }
         let jobs = std::mem::take(&mut state.outbox);
         drop(state);
         shared.send(jobs);
@@ -364,7 +369,14 @@ fn route(
         ["v2", rest @ ..] => (state.account_id.clone(), rest),
         _ => return crate::fallback::no_route(method, uri.path()),
     };
-    let claimed = notification::route(state, method, rest, body)
+    let claimed = crate::integration::route(state, method, rest, body)
+        .or_else(|| match (method, rest) {
+            (&Method::POST, ["portal", "deep-links"]) => {
+                Some(crate::integration::deep_link(state, body))
+            }
+            _ => None,
+        })
+        .or_else(|| notification::route(state, method, rest, body))
         .or_else(|| payment_requests::route(state, &account, method, rest, body))
         .or_else(|| authorization::route(state, &account, method, rest, headers, body))
         .or_else(|| transactions::route(state, &account, method, rest, body));
