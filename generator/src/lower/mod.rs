@@ -30,7 +30,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Diagnostics, Location, child};
+use crate::diag::{Degradation, Diagnostic, Diagnostics, Location, child};
 use crate::ir::*;
 use crate::load::LoadedSpec;
 use crate::naming::{Case, Collision, Scope, sanitize, unraw};
@@ -223,6 +223,16 @@ impl<'a> ApiLowerer<'a> {
             Location::Pointer(pointer.to_owned()),
             message,
         ));
+    }
+
+    /// A warning that reports what the generated crate lost (`degradation`), so it is counted and
+    /// `--deny-untyped` can refuse it.
+    fn degrade(&mut self, pointer: &str, degradation: Degradation, message: impl Into<String>) {
+        let f = self.file();
+        self.diags.push(
+            Diagnostic::warning(f, Location::Pointer(pointer.to_owned()), message)
+                .degrades(degradation),
+        );
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {

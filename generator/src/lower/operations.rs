@@ -33,9 +33,15 @@ impl ApiLowerer<'_> {
         }
         // Webhooks (3.1 `webhooks`, normalized to `x-webhooks`) and callbacks describe requests the
         // server sends: their body schemas become types; they are not client operations.
+        // Pointers name the key the document has: a 3.1 document's `webhooks`, a 3.0 one's extension.
+        let hooks_at = if self.spec.declared_version.starts_with("3.1") {
+            "#/webhooks"
+        } else {
+            "#/x-webhooks"
+        };
         if let Some(Value::Object(hooks)) = api.extensions.get("x-webhooks") {
             for (name, item) in hooks {
-                let at = child("#/x-webhooks", name);
+                let at = child(hooks_at, name);
                 match serde_json::from_value::<openapiv3::PathItem>(item.clone()) {
                     Ok(item) => self.lower_inbound(
                         &item,
@@ -142,7 +148,11 @@ impl ApiLowerer<'_> {
         wire_id: String,
         builder: String,
     ) -> Option<Operation> {
-        let mut scope = Scope::new(BUILDER_RESERVED.iter().copied());
+        // `idempotency_key` is the builder's own method only where the profile names an idempotency
+        // header; elsewhere a document's own `Idempotency-Key` header takes the name.
+        let mut scope = Scope::new(BUILDER_RESERVED.iter().copied().filter(|name| {
+            *name != "idempotency_key" || self.profile.idempotency_header.is_some()
+        }));
         // Merge path-level and operation-level parameters; the operation's win.
         let mut params: Vec<(String, Parameter)> = Vec::new();
         for (origin, list) in [
@@ -206,10 +216,11 @@ impl ApiLowerer<'_> {
                     }
                 }
                 Parameter::Cookie { .. } => {
-                    self.warn(
+                    self.degrade(
                         at,
+                        Degradation::Dropped,
                         format!(
-                            "cookie parameter `{}` is not supported; it is not generated",
+                            "cookie parameter `{}` is not supported; it is not generated (set it with the builder's `header(\"Cookie\", ..)`)",
                             data.name
                         ),
                     );

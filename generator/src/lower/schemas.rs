@@ -2,6 +2,11 @@
 //! for a pointer elsewhere into the document, lowered inline); scalars, formats, enums, arrays and maps
 //! mapped to [`TypeRef`]s, and the schemas that need a named type dispatched to structs, unions and merge.
 
+use std::borrow::Cow;
+
+use openapiv3::AnySchema;
+
+use super::merge::OwnObject;
 use super::*;
 
 impl<'a> ApiLowerer<'a> {
@@ -41,15 +46,67 @@ impl<'a> ApiLowerer<'a> {
         }
     }
 
-    /// The component schema a `#/components/schemas/NAME` reference names, if it exists and is not
-    /// itself a reference.
+    /// The component schema a `#/components/schemas/NAME` reference names, following components that are
+    /// only a `$ref` to another component (alias chains); `None` when it does not exist or loops.
     pub(super) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
         let api: &'a OpenAPI = self.api;
-        let name = crate::diag::component_ref_name(reference, "schemas")?;
-        api.components.as_ref()?.schemas.get(&name)?.as_item()
+        let mut name = crate::diag::component_ref_name(reference, "schemas")?;
+        for _ in 0..64 {
+            match api.components.as_ref()?.schemas.get(&name)? {
+                ReferenceOr::Item(s) => return Some(s),
+                ReferenceOr::Reference { reference } => {
+                    name = crate::diag::component_ref_name(reference, "schemas")?;
+                }
+            }
+        }
+        None
+    }
+
+    /// The schema a `$ref` names, following references that only name another schema (alias chains,
+    /// components or pointers elsewhere into the document); `None` when the chain ends nowhere or loops.
+    pub(super) fn resolve_schema(&self, reference: &str) -> Option<Cow<'a, Schema>> {
+        let api: &'a OpenAPI = self.api;
+        let spec: &'a LoadedSpec = self.spec;
+        let mut reference = reference.to_owned();
+        for _ in 0..64 {
+            if let Some(name) = crate::diag::component_ref_name(&reference, "schemas") {
+                match api.components.as_ref()?.schemas.get(&name)? {
+                    ReferenceOr::Item(s) => return Some(Cow::Borrowed(s)),
+                    ReferenceOr::Reference { reference: next } => {
+                        reference = next.clone();
+                        continue;
+                    }
+                }
+            }
+            let target = spec.raw.pointer(reference.strip_prefix('#')?)?;
+            if let Some(next) = target.get("$ref").and_then(Value::as_str) {
+                reference = next.to_owned();
+                continue;
+            }
+            return serde_json::from_value::<Schema>(target.clone())
+                .ok()
+                .map(Cow::Owned);
+        }
+        None
     }
 
     pub(super) fn resolve_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        // A pointer elsewhere into the document that is itself only a `$ref` is that reference (chains
+        // followed to their end).
+        let mut reference = reference.to_owned();
+        for _ in 0..64 {
+            let next = reference
+                .strip_prefix('#')
+                .filter(|_| crate::diag::component_ref_name(&reference, "schemas").is_none())
+                .and_then(|ptr| self.spec.raw.pointer(ptr))
+                .and_then(|target| target.get("$ref"))
+                .and_then(Value::as_str);
+            match next {
+                Some(next) => reference = next.to_owned(),
+                None => break,
+            }
+        }
+        let reference = reference.as_str();
         if let Some(name) = crate::diag::component_ref_name(reference, "schemas") {
             if let Some(&id) = self.components.get(&name) {
                 return TypeRef::Named(id);
@@ -207,6 +264,7 @@ impl<'a> ApiLowerer<'a> {
                     Some(items) => {
                         self.boxed_schema_or_ref(items, item_naming, &child(pointer, "items"))
                     }
+                    // No `items`: any value is allowed, which is what `Value` says.
                     None => TypeRef::Json,
                 };
                 TypeRef::List(Box::new(item))
@@ -245,29 +303,239 @@ impl<'a> ApiLowerer<'a> {
             SchemaKind::AnyOf { any_of } => {
                 self.lower_union(any_of, data, naming, pointer, wire, "anyOf")
             }
-            SchemaKind::AllOf { all_of } => {
-                self.lower_all_of(all_of, naming, pointer, wire, doc, data.deprecated)
-            }
-            SchemaKind::Any(any) => {
-                if !any.properties.is_empty() {
-                    let (id, rust) = self.name_for(&naming, pointer);
-                    let kind = self.lower_struct(
-                        &rust,
-                        &any.properties,
-                        &any.required,
-                        any.additional_properties.as_ref(),
-                        pointer,
-                    );
-                    self.push_type(wire, id, pointer, doc, data.deprecated, kind);
-                    return TypeRef::Named(id);
-                }
-                TypeRef::Json
-            }
+            SchemaKind::AllOf { all_of } => self.lower_all_of(
+                all_of,
+                None,
+                naming,
+                pointer,
+                wire,
+                doc,
+                data.deprecated,
+            ),
+            SchemaKind::Any(any) => self.lower_any(any, data, naming, pointer, wire),
             SchemaKind::Not { .. } => {
-                self.warn(pointer, "`not` schemas cannot be expressed in Rust types: generated as `serde_json::Value`");
+                self.degrade(
+                    pointer,
+                    Degradation::Untyped,
+                    "`not` schemas cannot be expressed in Rust types: generated as `serde_json::Value`",
+                );
                 TypeRef::Json
             }
         }
+    }
+
+    /// A schema whose keywords mix kinds (`openapiv3`'s `Any`): a composition with `type`, `properties`,
+    /// `required`, `discriminator` or `nullable` beside it, a `type` with keywords of another type, or
+    /// object, array or enum keywords without a `type`. Typed as what its keywords describe; what cannot
+    /// be is reported, with what the user gets instead.
+    fn lower_any(
+        &mut self,
+        any: &AnySchema,
+        data: &openapiv3::SchemaData,
+        naming: Naming,
+        pointer: &str,
+        wire: &str,
+    ) -> TypeRef {
+        let doc = data.description.as_deref().map(doc_text);
+        if !any.all_of.is_empty() {
+            for (keyword, alternatives) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
+                if !alternatives.is_empty() {
+                    self.degrade(
+                        &child(pointer, keyword),
+                        Degradation::Dropped,
+                        format!("`{keyword}` next to `allOf` is not generated; the type has the fields of the `allOf` parts and its own properties only"),
+                    );
+                }
+            }
+            if any.typ.as_deref().is_some_and(|t| t != "object") && !any.properties.is_empty() {
+                self.warn(
+                    pointer,
+                    format!("`type: {}` next to `allOf` and `properties`; generated as an object", any.typ.as_deref().unwrap_or_default()),
+                );
+            }
+            return self.lower_all_of(
+                &any.all_of,
+                Some(OwnObject::of(any)),
+                naming,
+                pointer,
+                wire,
+                doc,
+                data.deprecated,
+            );
+        }
+        if !any.one_of.is_empty() || !any.any_of.is_empty() {
+            let (keyword, alternatives) = if any.one_of.is_empty() {
+                ("anyOf", &any.any_of)
+            } else {
+                ("oneOf", &any.one_of)
+            };
+            if !any.one_of.is_empty() && !any.any_of.is_empty() {
+                self.degrade(
+                    &child(pointer, "anyOf"),
+                    Degradation::Dropped,
+                    "`anyOf` next to `oneOf` is not generated; the type is the `oneOf` union only",
+                );
+            }
+            // Properties beside the alternatives apply to each of them: only those some alternative
+            // lacks are lost.
+            let missing: Vec<&String> = any
+                .properties
+                .keys()
+                .filter(|k| {
+                    !alternatives
+                        .iter()
+                        .all(|alt| self.property_names(alt, 0).is_some_and(|names| names.contains(*k)))
+                })
+                .collect();
+            if !missing.is_empty() {
+                let list: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
+                self.degrade(
+                    &child(pointer, "properties"),
+                    Degradation::Dropped,
+                    format!("properties next to `{keyword}` are not generated unless each alternative defines them; the union's variants lack {}", list.join(", ")),
+                );
+            }
+            return self.lower_union(alternatives, data, naming, pointer, wire, keyword);
+        }
+        // No composition: the type the keywords describe, with the keywords of other types reported.
+        let typ = match any.typ.as_deref() {
+            Some(t) => t.to_owned(),
+            None if !any.properties.is_empty()
+                || !any.required.is_empty()
+                || any.additional_properties.is_some() =>
+            {
+                "object".into()
+            }
+            None if any.items.is_some() => "array".into(),
+            None if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) => {
+                "string".into()
+            }
+            None if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_i64() || v.is_null()) => {
+                "integer".into()
+            }
+            None => return TypeRef::Json,
+        };
+        let keep: &[&str] = match typ.as_str() {
+            "string" => &["format", "pattern", "enum", "minLength", "maxLength"],
+            "integer" | "number" => &[
+                "format",
+                "enum",
+                "minimum",
+                "maximum",
+                "exclusiveMinimum",
+                "exclusiveMaximum",
+                "multipleOf",
+            ],
+            "boolean" => &["enum"],
+            "object" => &[
+                "properties",
+                "required",
+                "additionalProperties",
+                "minProperties",
+                "maxProperties",
+            ],
+            "array" => &["items", "minItems", "maxItems", "uniqueItems"],
+            other => {
+                self.degrade(
+                    pointer,
+                    Degradation::Untyped,
+                    format!("`type: {other}` is not an OpenAPI type; generated as `serde_json::Value`"),
+                );
+                return TypeRef::Json;
+            }
+        };
+        let Ok(Value::Object(mut keywords)) = serde_json::to_value(any) else {
+            return TypeRef::Json;
+        };
+        let structural = ["properties", "additionalProperties", "items", "not"];
+        let mut dropped: Vec<String> = Vec::new();
+        keywords.retain(|k, _| {
+            let kept = k == "type" || keep.contains(&k.as_str());
+            if !kept && structural.contains(&k.as_str()) {
+                dropped.push(format!("`{k}`"));
+            }
+            kept
+        });
+        keywords.insert("type".into(), Value::String(typ.clone()));
+        if let Some(Value::Array(values)) = keywords.get_mut("enum") {
+            let fits = |v: &Value| match typ.as_str() {
+                "string" => v.is_string(),
+                "integer" => v.is_i64(),
+                "number" => v.is_number(),
+                "boolean" => v.is_boolean(),
+                _ => true,
+            };
+            let (kept, odd): (Vec<Value>, Vec<Value>) =
+                values.drain(..).partition(|v| v.is_null() || fits(v));
+            *values = kept;
+            if !odd.is_empty() {
+                let list: Vec<String> = odd.iter().map(Value::to_string).collect();
+                self.degrade(
+                    &child(pointer, "enum"),
+                    Degradation::Dropped,
+                    format!("enum values {} are not of `type: {typ}`; the enum has no variant for them", list.join(", ")),
+                );
+            }
+        }
+        if !dropped.is_empty() {
+            self.degrade(
+                pointer,
+                Degradation::Dropped,
+                format!("{} next to `type: {typ}` not generated; the type is a {typ}", dropped.join(", ")),
+            );
+        }
+        let mut rebuilt = serde_json::to_value(&data).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut rebuilt {
+            map.extend(keywords);
+        }
+        match serde_json::from_value::<Schema>(rebuilt) {
+            Ok(schema) if !matches!(schema.schema_kind, SchemaKind::Any(_)) => {
+                self.lower_schema(&schema, naming, pointer, wire)
+            }
+            _ => {
+                self.degrade(
+                    pointer,
+                    Degradation::Untyped,
+                    format!("a `type: {typ}` schema whose keywords do not fit its type; generated as `serde_json::Value`"),
+                );
+                TypeRef::Json
+            }
+        }
+    }
+
+    /// The property names an object schema defines (through `$ref`s and `allOf`s), `None` when it is not
+    /// an object schema.
+    pub(super) fn property_names(
+        &self,
+        schema: &ReferenceOr<Schema>,
+        depth: usize,
+    ) -> Option<BTreeSet<String>> {
+        if depth > 32 {
+            return None;
+        }
+        let schema = match schema {
+            ReferenceOr::Item(s) => Cow::Borrowed(s),
+            ReferenceOr::Reference { reference } => self.resolve_schema(reference)?,
+        };
+        let mut names = BTreeSet::new();
+        let parts: &[ReferenceOr<Schema>] = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                names.extend(o.properties.keys().cloned());
+                &[]
+            }
+            SchemaKind::AllOf { all_of } => all_of,
+            SchemaKind::Any(a) => {
+                names.extend(a.properties.keys().cloned());
+                &a.all_of
+            }
+            _ => return None,
+        };
+        for part in parts {
+            if let Some(more) = self.property_names(part, depth + 1) {
+                names.extend(more);
+            }
+        }
+        Some(names)
     }
 
     /// Defines the type `id` (named by [`Self::name_for`]).
@@ -308,7 +576,7 @@ impl<'a> ApiLowerer<'a> {
             }
             let rust = self.claim(
                 &mut scope,
-                &sanitize(v, Case::Pascal),
+                &sanitize(&spell_symbols(v), Case::Pascal),
                 &format!("enum value `{v}`: variant"),
                 pointer,
             );
@@ -321,6 +589,54 @@ impl<'a> ApiLowerer<'a> {
         }
         out
     }
+}
+
+/// An enum value with its meaningful symbols spelled as words, so `x`, `+x` and `-x` (sort orders) name
+/// `X`, `PlusX` and `MinusX` instead of one name and two renames: a leading sign, and every symbol of a
+/// value that has no letters or digits (`<=` → `LtEq`). Symbols between words stay separators
+/// (`dark-red` → `DarkRed`).
+pub(in crate::lower) fn spell_symbols(value: &str) -> String {
+    fn word(c: char) -> Option<&'static str> {
+        Some(match c {
+            '+' => "plus",
+            '-' => "minus",
+            '*' => "star",
+            '<' => "lt",
+            '>' => "gt",
+            '=' => "eq",
+            '!' => "not",
+            '.' => "dot",
+            '/' => "slash",
+            '%' => "percent",
+            '&' => "and",
+            '|' => "or",
+            '@' => "at",
+            '#' => "hash",
+            '$' => "dollar",
+            '~' => "tilde",
+            '^' => "caret",
+            '?' => "question",
+            ':' => "colon",
+            ',' => "comma",
+            _ => return None,
+        })
+    }
+    let symbols_only = !value.chars().any(char::is_alphanumeric);
+    let mut out = String::new();
+    let mut leading = true;
+    for c in value.chars() {
+        match word(c) {
+            Some(w) if leading || symbols_only => {
+                out.push_str(w);
+                out.push(' ');
+            }
+            _ => {
+                leading = false;
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 pub(in crate::lower) fn string_format_name(f: &StringFormat) -> &'static str {

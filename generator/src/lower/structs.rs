@@ -106,10 +106,7 @@ impl ApiLowerer<'_> {
         match prop {
             ReferenceOr::Item(s) => {
                 let d = &s.schema_data;
-                let mut nullable = d.nullable;
-                if let SchemaKind::Type(Type::String(st)) = &s.schema_kind {
-                    nullable |= st.enumeration.iter().any(Option::is_none);
-                }
+                let nullable = self.schema_nullable(s);
                 let doc = d.description.as_deref().or_else(|| {
                     d.extensions
                         .get("x-ref-description")
@@ -126,7 +123,7 @@ impl ApiLowerer<'_> {
             ReferenceOr::Reference { reference } => {
                 let nullable = self
                     .component_schema(reference)
-                    .is_some_and(|s| s.schema_data.nullable);
+                    .is_some_and(|s| self.schema_nullable(s));
                 (nullable, None, false, false, false)
             }
         }
