@@ -20,8 +20,9 @@ impl ApiLowerer<'_> {
             let item = match item {
                 ReferenceOr::Item(i) => i,
                 ReferenceOr::Reference { .. } => {
-                    self.warn(
+                    self.degrade(
                         &item_pointer,
+                        Degradation::Dropped,
                         "path item `$ref`s are not supported; the path is skipped",
                     );
                     continue;
@@ -48,8 +49,9 @@ impl ApiLowerer<'_> {
                         &at,
                         &format!("{}Event", sanitize(name, Case::Pascal)),
                     ),
-                    Err(e) => self.warn(
+                    Err(e) => self.degrade(
                         &at,
+                        Degradation::Dropped,
                         format!("webhook is not a path item ({e}); no types generated for it"),
                     ),
                 }
@@ -228,8 +230,9 @@ impl ApiLowerer<'_> {
                 }
                 Parameter::Path { .. } => {
                     if !template_names.contains(&data.name) {
-                        self.warn(
+                        self.degrade(
                             at,
+                            Degradation::Dropped,
                             format!(
                                 "path parameter `{}` does not appear in the path template; ignored",
                                 data.name
@@ -261,6 +264,14 @@ impl ApiLowerer<'_> {
                                 s,
                                 Naming::Context(context),
                                 &child(at, "content"),
+                            );
+                            self.degrade(
+                                &child(at, "content"),
+                                Degradation::Untyped,
+                                format!(
+                                    "parameter `{}` is described by `content` (a serialized value); it is generated as `serde_json::Value`, sent as JSON text",
+                                    data.name
+                                ),
                             );
                             TypeRef::Json
                         }
@@ -323,8 +334,9 @@ impl ApiLowerer<'_> {
             .unwrap_or_default();
         let pagination = self.detect_pagination(op, &query_params, &response, pointer);
         let Some(http_method) = HttpMethod::from_key(method) else {
-            self.warn(
+            self.degrade(
                 pointer,
+                Degradation::Dropped,
                 format!("`{method}` is not an HTTP method; the operation is skipped"),
             );
             return None;

@@ -83,7 +83,7 @@ impl ApiLowerer<'_> {
             });
         }
         if discriminator.is_some() && variants.iter().any(|v| v.tags.is_empty()) {
-            self.warn(pointer, format!("`{keyword}` with a discriminator has inline alternatives; generated as an untagged union"));
+            self.degrade(pointer, Degradation::Dropped, format!("`{keyword}` with a discriminator has inline alternatives; generated as an untagged union"));
         }
         let disc = discriminator
             .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
