@@ -288,4 +288,123 @@ mod tests {
             "{warnings:?}"
         );
     }
+
+    use crate::diag::{Degradation, Diagnostics};
+    use crate::lower::test_support::{lower_diags, one_op};
+    use crate::profile::Profile;
+
+    fn tagged(diags: &Diagnostics, degradation: Degradation) -> Vec<String> {
+        diags
+            .iter()
+            .filter(|d| d.degradation == Some(degradation))
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    fn rows(api: &Api, name: &str) -> Vec<(String, Presence)> {
+        fields(api, name)
+            .iter()
+            .map(|f| (f.name.wire.clone(), f.presence))
+            .collect()
+    }
+
+    #[test]
+    fn keywords_beside_compositions_type_in_full_in_every_position() {
+        // Inline, as an array item, as a map value, as a response: the same shapes type the same way.
+        let yaml = doc(
+            "",
+            "  Base: {type: object, required: [id], properties: {id: {type: string}}}\n  A1: {$ref: '#/components/schemas/Base'}\n  A2: {$ref: '#/components/schemas/A1'}\n  A3: {$ref: '#/components/schemas/A2'}\n  Holder:\n    type: object\n    properties:\n      list: {type: array, items: {type: object, allOf: [{$ref: '#/components/schemas/A3'}], required: [extra], properties: {extra: {type: integer}}}}\n      map: {type: object, additionalProperties: {allOf: [{$ref: '#/components/schemas/A3'}], nullable: true}}\n      nested: {allOf: [{allOf: [{$ref: '#/components/schemas/A2'}, {properties: {deep: {type: boolean}}}]}, {type: object, properties: {top: {type: string}}}]}",
+        );
+        let (api, diags) = lower_diags(&yaml, &Profile::neutral());
+        assert!(diags.is_empty(), "{diags}");
+        assert_eq!(
+            rows(&api, "HolderListItem"),
+            [
+                ("id".into(), Presence::Required),
+                ("extra".into(), Presence::Required)
+            ]
+        );
+        let wires: Vec<String> = rows(&api, "HolderNested").into_iter().map(|r| r.0).collect();
+        assert_eq!(wires, ["id", "deep", "top"]);
+        let map = &fields(&api, "Holder")[1];
+        assert_eq!(map.ty, TypeRef::Map(Box::new(named(&api, "A3"))));
+    }
+
+    #[test]
+    fn what_cannot_be_merged_or_typed_is_a_tagged_located_warning() {
+        let yaml = doc(
+            "",
+            "  Cat: {type: object, properties: {meows: {type: boolean}}}\n  Dog: {type: object, properties: {barks: {type: boolean}}}\n  Mixed:\n    allOf:\n      - oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]\n      - {$ref: '#/components/schemas/Missing'}\n    properties: {name: {type: string}}\n  Odd: {type: file}\n  Wide: {type: object, properties: {name: {type: string}}, oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]}\n  Clash: {type: string, properties: {a: {type: string}}, enum: [a, 1]}",
+        );
+        let (api, diags) = lower_diags(&yaml, &Profile::neutral());
+        assert_eq!(rows(&api, "Mixed"), [("name".into(), Presence::Optional)]);
+        let dropped = tagged(&diags, Degradation::Dropped);
+        for (at, what) in [
+            ("#/components/schemas/Mixed/allOf/0", "is a `oneOf`"),
+            ("#/components/schemas/Mixed/allOf/1", "could not be resolved"),
+            ("#/components/schemas/Wide/properties", "`name`"),
+            ("#/components/schemas/Clash", "`properties` next to `type: string`"),
+            ("#/components/schemas/Clash/enum", "enum values 1"),
+        ] {
+            assert!(
+                dropped.iter().any(|d| d.contains(&format!("t.yaml at {at}: warning")) && d.contains(what)),
+                "{at} {what}: {dropped:?}"
+            );
+        }
+        let untyped = tagged(&diags, Degradation::Untyped);
+        assert_eq!(untyped.len(), 1, "{untyped:?}");
+        assert!(untyped[0].contains("#/components/schemas/Odd") && untyped[0].contains("serde_json::Value"));
+        // Typed despite the foreign keywords: a string enum with the string value.
+        let TypeKind::StringEnum { variants } = &crate::lower::test_support::ty(&api, "Clash").kind else {
+            panic!("Clash is a string enum")
+        };
+        assert_eq!(variants.len(), 1);
+        // Strictness turns the untyped fallback into an error naming the option.
+        let mut strict = diags.clone();
+        crate::Strictness { deny_untyped: true, deny_dropped: false }.apply(&mut strict);
+        let errors: Vec<String> = strict.errors().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("#/components/schemas/Odd") && errors[0].contains("--deny-untyped"));
+    }
+
+    #[test]
+    fn a_null_alternative_makes_the_value_nullable_instead_of_a_variant() {
+        let yaml = doc(
+            "",
+            "  Base: {type: object, properties: {id: {type: string}}}\n  MaybeBase: {oneOf: [{$ref: '#/components/schemas/Base'}, {type: 'null'}]}\n  Holder:\n    type: object\n    required: [a]\n    properties:\n      a: {anyOf: [{type: 'null'}, {$ref: '#/components/schemas/Base'}]}\n      b: {$ref: '#/components/schemas/MaybeBase'}",
+        );
+        let (api, diags) = lower_diags(&yaml, &Profile::neutral());
+        assert!(tagged(&diags, Degradation::Untyped).is_empty(), "{diags}");
+        let f = fields(&api, "Holder");
+        assert_eq!((f[0].ty.clone(), f[0].presence), (named(&api, "Base"), Presence::RequiredNullable));
+        assert_eq!(f[1].presence, Presence::OptionalNullable);
+    }
+
+    #[test]
+    fn the_neutral_profile_leaves_idempotency_key_to_the_documents_header() {
+        let yaml = one_op(
+            "      parameters:\n        - {name: thing_id, in: path, required: true, schema: {type: string}}\n        - {name: Idempotency-Key, in: header, schema: {type: string}}\n      responses:\n        '200': {description: ok}",
+        );
+        let (api, diags) = lower_diags(&yaml, &Profile::neutral());
+        assert!(tagged(&diags, Degradation::Renamed).is_empty(), "{diags}");
+        let op = crate::lower::test_support::op(&api, "doThing");
+        assert_eq!(op.header_params[0].name.rust, "idempotency_key");
+        // Klarna's builders have their own `idempotency_key`: the header's setter is renamed, and says so.
+        let (api, diags) = lower_diags(&yaml, &Profile::klarna());
+        let op = crate::lower::test_support::op(&api, "doThing");
+        assert_eq!(op.header_params[0].name.rust, "idempotency_key2");
+        assert_eq!(tagged(&diags, Degradation::Renamed).len(), 1, "{diags}");
+    }
+
+    #[test]
+    fn warnings_about_31_webhooks_point_where_the_document_has_them() {
+        let yaml = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\nwebhooks:\n  thingCreated:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: object, properties: {b: {type: string}}, oneOf: [{type: string}, {type: integer}]}}}\n      responses:\n        '200': {description: ok}\n";
+        let (_, diags) = lower_diags(yaml, &Profile::neutral());
+        assert!(!diags.is_empty());
+        for d in diags.iter() {
+            let text = d.to_string();
+            assert!(!text.contains("x-webhooks"), "{text}");
+            assert!(text.contains("#/webhooks/thingCreated"), "{text}");
+        }
+    }
 }

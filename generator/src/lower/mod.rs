@@ -453,6 +453,20 @@ pub(crate) mod test_support {
         (api, messages)
     }
 
+    /// Lowers `yaml` (neutral profile, every pass): the one API and every diagnostic, loader's included,
+    /// with its degradation tag.
+    pub(crate) fn lower_diags(yaml: &str, profile: &Profile) -> (Api, Diagnostics) {
+        let spec =
+            crate::load::load_bytes(yaml.as_bytes(), std::path::Path::new("t.yaml"), "t.yaml")
+                .unwrap_or_else(|d| panic!("loads: {d}\n{yaml}"));
+        let (krate, diags) =
+            super::lower_until(std::slice::from_ref(&spec), "t", "0.0.0", profile, None);
+        assert!(!diags.has_errors(), "{diags}\n{yaml}");
+        let mut all = spec.warnings.clone();
+        all.extend(diags);
+        (krate.apis.into_iter().next().expect("one API"), all)
+    }
+
     /// Lowers `yaml` with `profile` through every pass: the one API (its crate's conventions) and the
     /// messages of its warnings.
     pub(crate) fn lower_with(yaml: &str, profile: &Profile) -> (Crate, Vec<String>) {
