@@ -186,6 +186,18 @@ impl<'a> ApiLowerer<'a> {
     ) -> TypeRef {
         let data = &schema.schema_data;
         let doc = data.description.as_deref().map(doc_text);
+        let union = match &schema.schema_kind {
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+            SchemaKind::Any(a) => a.all_of.is_empty() && !(a.one_of.is_empty() && a.any_of.is_empty()),
+            _ => false,
+        };
+        if data.discriminator.is_some() && !union {
+            self.degrade(
+                &child(pointer, "discriminator"),
+                Degradation::Dropped,
+                "`discriminator` without `oneOf`/`anyOf` beside it (subtypes that name this schema in their `allOf`) is not generated: the type has the common properties only, not the subtypes",
+            );
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
@@ -253,10 +265,19 @@ impl<'a> ApiLowerer<'a> {
                     _ => TypeRef::I64,
                 }
             }
-            SchemaKind::Type(Type::Number(n)) => match &n.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::F32,
-                _ => TypeRef::F64,
-            },
+            SchemaKind::Type(Type::Number(n)) => {
+                if n.enumeration.iter().any(Option::is_some) {
+                    self.degrade(
+                        &child(pointer, "enum"),
+                        Degradation::Dropped,
+                        "a number `enum` has no Rust enum: generated as a number, its values not checked",
+                    );
+                }
+                match &n.format {
+                    VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::F32,
+                    _ => TypeRef::F64,
+                }
+            }
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(a)) => {
                 let item_naming = Naming::Context(format!("{}Item", naming.hint()));
