@@ -1,9 +1,8 @@
 //! The `klarna-codegen` binary: exit codes, one-line diagnostics, nothing left behind on failure.
 //!
-//! The inputs are the project's own small documents in `generator/tests/fixtures/cli/` (a valid one, one with an
-//! untyped schema, a Swagger
-//! 2.0 one, an OpenAPI 3.2 one, one whose bytes are not UTF-8), so these tests need only the repository. The
-//! generator's run over real third-party documents is `cargo xtask corpus`.
+//! The inputs are the project's own small documents in `generator/tests/fixtures/cli/` (a valid one, one with
+//! an untyped schema, a Swagger 2.0 one, an OpenAPI 3.2 one, one whose bytes are not UTF-8), so these tests
+//! need only the repository. The generator's run over real third-party documents is `cargo xtask corpus`.
 
 use std::path::PathBuf;
 use std::process::Command;
