@@ -215,6 +215,13 @@ impl ApiLowerer<'_> {
                 if matches!(v, ReferenceOr::Item(s) if is_type_free(s)) {
                     continue;
                 }
+                // The same type with other annotations (`description`, `default`): the later one, silently.
+                let same_type = matches!((existing, v), (ReferenceOr::Item(a), ReferenceOr::Item(b))
+                    if a.schema_kind == b.schema_kind && a.schema_data.nullable == b.schema_data.nullable);
+                if same_type {
+                    merged.properties.insert(k.clone(), v.clone());
+                    continue;
+                }
                 self.warn(
                     &child(&child(at, "properties"), k),
                     format!("`allOf` parts define property `{k}` differently; the later definition wins"),

@@ -590,14 +590,25 @@ impl<'a> ApiLowerer<'a> {
         let mut scope = Scope::new(["Unknown"]);
         let mut out = Vec::new();
         let mut seen = BTreeSet::new();
+        // Values whose names would collide only because of a sign (`Etc/GMT-1`, `Etc/GMT+1`) spell it.
+        let mut plain: BTreeMap<String, usize> = BTreeMap::new();
+        for v in values.iter().collect::<BTreeSet<_>>() {
+            *plain
+                .entry(sanitize(&spell_symbols(v), Case::Pascal))
+                .or_default() += 1;
+        }
         for v in values {
             if !seen.insert(v.clone()) {
                 self.warn(pointer, format!("duplicate enum value `{v}` ignored"));
                 continue;
             }
+            let mut wanted = sanitize(&spell_symbols(v), Case::Pascal);
+            if plain.get(&wanted).is_some_and(|n| *n > 1) {
+                wanted = sanitize(&spell_signs(v), Case::Pascal);
+            }
             let rust = self.claim(
                 &mut scope,
-                &sanitize(&spell_symbols(v), Case::Pascal),
+                &wanted,
                 &format!("enum value `{v}`: variant"),
                 pointer,
             );
@@ -655,6 +666,23 @@ pub(in crate::lower) fn spell_symbols(value: &str) -> String {
                 leading = false;
                 out.push(c);
             }
+        }
+    }
+    out
+}
+
+/// Every sign of a number in a value spelled as a word (`Etc/GMT-1` → `Etc/GMT minus 1`), for values that
+/// would otherwise name the same variant; a `-` between words stays a separator.
+pub(in crate::lower) fn spell_signs(value: &str) -> String {
+    let spelled = spell_symbols(value);
+    let chars: Vec<char> = spelled.chars().collect();
+    let mut out = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        let before_digit = chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        match c {
+            '+' if before_digit => out.push_str(" plus "),
+            '-' if before_digit => out.push_str(" minus "),
+            _ => out.push(*c),
         }
     }
     out
@@ -756,6 +784,47 @@ mod tests {
                 target: named(&api, "Color")
             }
         );
+    }
+
+    #[test]
+    fn enum_values_with_signs_are_named_from_them() {
+        let yaml = doc(
+            "",
+            "  Sort: {type: string, enum: [description, +description, -description]}\n  Zone: {type: string, enum: [Etc/GMT-1, Etc/GMT+1, Etc/GMT]}\n  Op: {type: string, enum: ['<', '<=', in-progress, IN_PROGRESS]}",
+        );
+        let (api, warnings) = lower_yaml(&yaml);
+        let names = |name: &str| -> Vec<String> {
+            let TypeKind::StringEnum { variants } = &ty(&api, name).kind else {
+                panic!("{name} is a string enum")
+            };
+            variants.iter().map(|v| v.name.rust.clone()).collect()
+        };
+        assert_eq!(names("Sort"), ["Description", "PlusDescription", "MinusDescription"]);
+        assert_eq!(names("Zone"), ["EtcGmtMinus1", "EtcGmtPlus1", "EtcGmt"]);
+        // A `-` between words stays a separator: those two still collide, and the rename says so.
+        assert_eq!(names("Op"), ["Lt", "LtEq", "InProgress", "InProgress2"]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("`InProgress2`"), "{warnings:?}");
+    }
+
+    #[test]
+    fn string_alternatives_are_named_by_their_value_or_format() {
+        let yaml = doc(
+            "",
+            "  Url: {anyOf: [{type: string, maxLength: 5000}, {type: string, enum: ['']}]}\n  When: {oneOf: [{type: string, format: date}, {type: string}]}",
+        );
+        let (api, warnings) = lower_yaml(&yaml);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let names = |name: &str| -> Vec<String> {
+            let TypeKind::Union { variants, .. } = &ty(&api, name).kind else {
+                panic!("{name} is a union")
+            };
+            let mut v: Vec<String> = variants.iter().map(|v| v.name.rust.clone()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names("Url"), ["Empty", "String"]);
+        assert_eq!(names("When"), ["Date", "String"]);
     }
 
     #[test]

@@ -194,7 +194,19 @@ pub(in crate::lower) fn variant_hint(s: &Schema, index: usize) -> String {
         return t.clone();
     }
     match &s.schema_kind {
-        SchemaKind::Type(Type::String(_)) => "String".into(),
+        // `anyOf: [{type: string}, {enum: ['']}]` (a value or the empty string): named from the value.
+        SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => {
+            match st.enumeration[0].as_deref() {
+                Some("") => "Empty".into(),
+                Some(v) => sanitize(&super::schemas::spell_symbols(v), Case::Pascal),
+                None => "Null".into(),
+            }
+        }
+        SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => "Enum".into(),
+        SchemaKind::Type(Type::String(st)) => match string_format_text(&st.format) {
+            "" => "String".into(),
+            format => sanitize(format, Case::Pascal),
+        },
         SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
         SchemaKind::Type(Type::Number(_)) => "Number".into(),
         SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),
