@@ -283,7 +283,22 @@ impl<'a> ApiLowerer<'a> {
                 let item_naming = Naming::Context(format!("{}Item", naming.hint()));
                 let item = match &a.items {
                     Some(items) => {
-                        self.boxed_schema_or_ref(items, item_naming, &child(pointer, "items"))
+                        let at = child(pointer, "items");
+                        let ty = self.boxed_schema_or_ref(items, item_naming, &at);
+                        let nullable = match items {
+                            ReferenceOr::Item(s) => self.schema_nullable(s),
+                            ReferenceOr::Reference { reference } => self
+                                .component_schema(reference)
+                                .is_some_and(|s| self.schema_nullable(s)),
+                        };
+                        if nullable && ty != TypeRef::Json {
+                            self.degrade(
+                                &at,
+                                Degradation::Dropped,
+                                "list items may be null, which the generated list (`Vec` of the item type) does not accept",
+                            );
+                        }
+                        ty
                     }
                     // No `items`: any value is allowed, which is what `Value` says.
                     None => TypeRef::Json,
