@@ -7,10 +7,12 @@
 //! the dependencies compile once and a generated crate is held to the bar its users hold their own code
 //! to: no compile error, no rustc warning, no clippy finding. A document refused at load time
 //! (unsupported version, bytes that are not UTF-8 or not YAML/JSON, missing structure) must come with a
-//! located diagnostic. The table lists document, version, operations, types, generation time, result and
+//! located diagnostic. The table lists document, version, operations, types, generation time, warnings,
+//! the untyped fallbacks, dropped parts and renames the generator reported (its tagged warnings), result and
 //! first diagnostic (for a crate with findings: their count and the first, located), then every finding
 //! class with the crates it is in; the command fails if any document fails to generate, compile or lint
-//! clean, or anything panics.
+//! clean, anything panics, or a document has more untyped or dropped than its line of
+//! `xtask/corpus-baseline.tsv`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
