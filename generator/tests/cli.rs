@@ -252,7 +252,8 @@ fn an_untyped_fallback_is_a_located_warning_and_deny_untyped_refuses_it() {
         "{stderr}"
     );
     // The document has no component schemas and no named types: no glob re-export of an empty module.
-    let lib = std::fs::read_to_string(out.join("apis/untyped/src/lib.rs")).expect("the API's lib.rs");
+    let lib =
+        std::fs::read_to_string(out.join("apis/untyped/src/lib.rs")).expect("the API's lib.rs");
     assert!(lib.contains("pub mod models;"), "{lib}");
     assert!(!lib.contains("pub use self::models::*;"), "{lib}");
 

@@ -76,12 +76,14 @@ fn type_object_beside_a_one_part_all_of_is_that_part() {
 
 #[test]
 fn type_and_discriminator_beside_one_of_give_a_tagged_enum() {
-    let pet: Pet = serde_json::from_value(json!({"pet_type": "cat", "meows": true})).expect("a cat");
+    let pet: Pet =
+        serde_json::from_value(json!({"pet_type": "cat", "meows": true})).expect("a cat");
     match &pet {
         Pet::Cat(Cat { meows, .. }) => assert!(*meows),
         other => panic!("expected a cat: {other:?}"),
     }
-    let pet: Pet = serde_json::from_value(json!({"pet_type": "dog", "barks": false})).expect("a dog");
+    let pet: Pet =
+        serde_json::from_value(json!({"pet_type": "dog", "barks": false})).expect("a dog");
     assert!(matches!(pet, Pet::Dog(Dog { barks: false, .. })), "{pet:?}");
 }
 
@@ -113,15 +115,22 @@ fn a_null_type_beside_a_composition_makes_the_typed_value_nullable() {
         other => panic!("expected a payment: {other:?}"),
     }
     assert!(
-        matches!(&holder.pet, Nullable::Value(HolderPet::Dog(Dog { barks: true, .. }))),
+        matches!(
+            &holder.pet,
+            Nullable::Value(HolderPet::Dog(Dog { barks: true, .. }))
+        ),
         "{:?}",
         holder.pet
     );
     let detail: &HolderDetail = holder.detail.as_ref().expect("detail");
-    assert_eq!((detail.id.as_str(), detail.note.as_deref()), ("d_1", Some("merged")));
+    assert_eq!(
+        (detail.id.as_str(), detail.note.as_deref()),
+        ("d_1", Some("merged"))
+    );
 
     let holder: Holder =
-        serde_json::from_value(json!({"code": "beta", "payment": null, "pet": null})).expect("nulls");
+        serde_json::from_value(json!({"code": "beta", "payment": null, "pet": null}))
+            .expect("nulls");
     assert_eq!(holder.code, Some(Code::Beta));
     assert!(matches!(holder.payment, Nullable::Null));
     assert!(matches!(holder.pet, Nullable::Null));

@@ -99,8 +99,9 @@ pub fn run(root: &Path, dir: Option<&str>) -> Result<()> {
     print_classes(&lints);
     let baseline_path = root.join(BASELINE);
     let baseline = match std::fs::read_to_string(&baseline_path) {
-        Ok(text) => parse_baseline(&text)
-            .with_context(|| format!("reading {}", baseline_path.display()))?,
+        Ok(text) => {
+            parse_baseline(&text).with_context(|| format!("reading {}", baseline_path.display()))?
+        }
         Err(_) => BTreeMap::new(),
     };
     let regressions = compare_baseline(&rows, &baseline);
@@ -157,10 +158,7 @@ fn parse_baseline(text: &str) -> Result<BTreeMap<String, (usize, usize)>> {
                 .parse::<usize>()
                 .with_context(|| format!("line {}: `{s}` is not a count", i + 1))
         };
-        out.insert(
-            (*document).to_owned(),
-            (number(untyped)?, number(dropped)?),
-        );
+        out.insert((*document).to_owned(), (number(untyped)?, number(dropped)?));
     }
     Ok(out)
 }
@@ -215,9 +213,8 @@ mod tests {
 
     #[test]
     fn more_untyped_or_dropped_than_the_baseline_is_a_regression() {
-        let baseline =
-            parse_baseline("# document\tuntyped\tdropped\na.yaml\t2\t0\nb.json\t0\t1\n")
-                .expect("parses");
+        let baseline = parse_baseline("# document\tuntyped\tdropped\na.yaml\t2\t0\nb.json\t0\t1\n")
+            .expect("parses");
         assert_eq!(baseline.get("a.yaml"), Some(&(2, 0)));
         let rows = [
             row("a.yaml", 3, 0),

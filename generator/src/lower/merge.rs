@@ -1,6 +1,9 @@
-//! `allOf`: the object members' properties (following `$ref`s and nested `allOf`s) merged into one struct,
-//! `required` lists united, a conflicting property definition reported (the later one wins); an `allOf` of
-//! one member is that member.
+//! `allOf`: the parts' properties merged into one struct, following `$ref`s (alias chains of schemas that are
+//! only a `$ref` included), nested `allOf`s and the object keywords beside the `allOf` (`properties`,
+//! `required`, `additionalProperties`); `required` lists united; a conflicting property definition reported
+//! (the later one wins; one that only annotates keeps the earlier type). An `allOf` with one part that says
+//! something about the type, and nothing beside it, is that part. A part that cannot be merged (a `oneOf`, a
+//! string) is a located warning saying what the struct lacks.
 
 use openapiv3::AnySchema;
 
@@ -224,7 +227,9 @@ impl ApiLowerer<'_> {
                 }
                 self.warn(
                     &child(&child(at, "properties"), k),
-                    format!("`allOf` parts define property `{k}` differently; the later definition wins"),
+                    format!(
+                        "`allOf` parts define property `{k}` differently; the later definition wins"
+                    ),
                 );
             }
             merged.properties.insert(k.clone(), v.clone());
@@ -331,7 +336,10 @@ mod tests {
                 ("extra".into(), Presence::Required)
             ]
         );
-        let wires: Vec<String> = rows(&api, "HolderNested").into_iter().map(|r| r.0).collect();
+        let wires: Vec<String> = rows(&api, "HolderNested")
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
         assert_eq!(wires, ["id", "deep", "top"]);
         let map = &fields(&api, "Holder")[1];
         assert_eq!(map.ty, TypeRef::Map(Box::new(named(&api, "A3"))));
@@ -348,30 +356,48 @@ mod tests {
         let dropped = tagged(&diags, Degradation::Dropped);
         for (at, what) in [
             ("#/components/schemas/Mixed/allOf/0", "is a `oneOf`"),
-            ("#/components/schemas/Mixed/allOf/1", "could not be resolved"),
+            (
+                "#/components/schemas/Mixed/allOf/1",
+                "could not be resolved",
+            ),
             ("#/components/schemas/Wide/properties", "`name`"),
-            ("#/components/schemas/Clash", "`properties` next to `type: string`"),
+            (
+                "#/components/schemas/Clash",
+                "`properties` next to `type: string`",
+            ),
             ("#/components/schemas/Clash/enum", "enum values 1"),
         ] {
             assert!(
-                dropped.iter().any(|d| d.contains(&format!("t.yaml at {at}: warning")) && d.contains(what)),
+                dropped
+                    .iter()
+                    .any(|d| d.contains(&format!("t.yaml at {at}: warning")) && d.contains(what)),
                 "{at} {what}: {dropped:?}"
             );
         }
         let untyped = tagged(&diags, Degradation::Untyped);
         assert_eq!(untyped.len(), 1, "{untyped:?}");
-        assert!(untyped[0].contains("#/components/schemas/Odd") && untyped[0].contains("serde_json::Value"));
+        assert!(
+            untyped[0].contains("#/components/schemas/Odd")
+                && untyped[0].contains("serde_json::Value")
+        );
         // Typed despite the foreign keywords: a string enum with the string value.
-        let TypeKind::StringEnum { variants } = &crate::lower::test_support::ty(&api, "Clash").kind else {
+        let TypeKind::StringEnum { variants } = &crate::lower::test_support::ty(&api, "Clash").kind
+        else {
             panic!("Clash is a string enum")
         };
         assert_eq!(variants.len(), 1);
         // Strictness turns the untyped fallback into an error naming the option.
         let mut strict = diags.clone();
-        crate::Strictness { deny_untyped: true, deny_dropped: false }.apply(&mut strict);
+        crate::Strictness {
+            deny_untyped: true,
+            deny_dropped: false,
+        }
+        .apply(&mut strict);
         let errors: Vec<String> = strict.errors().map(ToString::to_string).collect();
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].contains("#/components/schemas/Odd") && errors[0].contains("--deny-untyped"));
+        assert!(
+            errors[0].contains("#/components/schemas/Odd") && errors[0].contains("--deny-untyped")
+        );
     }
 
     #[test]
@@ -383,7 +409,10 @@ mod tests {
         let (api, diags) = lower_diags(&yaml, &Profile::neutral());
         assert!(tagged(&diags, Degradation::Untyped).is_empty(), "{diags}");
         let f = fields(&api, "Holder");
-        assert_eq!((f[0].ty.clone(), f[0].presence), (named(&api, "Base"), Presence::RequiredNullable));
+        assert_eq!(
+            (f[0].ty.clone(), f[0].presence),
+            (named(&api, "Base"), Presence::RequiredNullable)
+        );
         assert_eq!(f[1].presence, Presence::OptionalNullable);
     }
 

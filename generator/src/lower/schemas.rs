@@ -188,7 +188,9 @@ impl<'a> ApiLowerer<'a> {
         let doc = data.description.as_deref().map(doc_text);
         let union = match &schema.schema_kind {
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
-            SchemaKind::Any(a) => a.all_of.is_empty() && !(a.one_of.is_empty() && a.any_of.is_empty()),
+            SchemaKind::Any(a) => {
+                a.all_of.is_empty() && !(a.one_of.is_empty() && a.any_of.is_empty())
+            }
             _ => false,
         };
         if data.discriminator.is_some() && !union {
@@ -339,15 +341,9 @@ impl<'a> ApiLowerer<'a> {
             SchemaKind::AnyOf { any_of } => {
                 self.lower_union(any_of, data, naming, pointer, wire, "anyOf")
             }
-            SchemaKind::AllOf { all_of } => self.lower_all_of(
-                all_of,
-                None,
-                naming,
-                pointer,
-                wire,
-                doc,
-                data.deprecated,
-            ),
+            SchemaKind::AllOf { all_of } => {
+                self.lower_all_of(all_of, None, naming, pointer, wire, doc, data.deprecated)
+            }
             SchemaKind::Any(any) => self.lower_any(any, data, naming, pointer, wire),
             SchemaKind::Not { .. } => {
                 self.degrade(
@@ -386,7 +382,10 @@ impl<'a> ApiLowerer<'a> {
             if any.typ.as_deref().is_some_and(|t| t != "object") && !any.properties.is_empty() {
                 self.warn(
                     pointer,
-                    format!("`type: {}` next to `allOf` and `properties`; generated as an object", any.typ.as_deref().unwrap_or_default()),
+                    format!(
+                        "`type: {}` next to `allOf` and `properties`; generated as an object",
+                        any.typ.as_deref().unwrap_or_default()
+                    ),
                 );
             }
             return self.lower_all_of(
@@ -418,9 +417,10 @@ impl<'a> ApiLowerer<'a> {
                 .properties
                 .keys()
                 .filter(|k| {
-                    !alternatives
-                        .iter()
-                        .all(|alt| self.property_names(alt, 0).is_some_and(|names| names.contains(*k)))
+                    !alternatives.iter().all(|alt| {
+                        self.property_names(alt, 0)
+                            .is_some_and(|names| names.contains(*k))
+                    })
                 })
                 .collect();
             if !missing.is_empty() {
@@ -443,10 +443,14 @@ impl<'a> ApiLowerer<'a> {
                 "object".into()
             }
             None if any.items.is_some() => "array".into(),
-            None if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) => {
+            None if !any.enumeration.is_empty()
+                && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) =>
+            {
                 "string".into()
             }
-            None if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_i64() || v.is_null()) => {
+            None if !any.enumeration.is_empty()
+                && any.enumeration.iter().all(|v| v.is_i64() || v.is_null()) =>
+            {
                 "integer".into()
             }
             None => return TypeRef::Json,
@@ -475,7 +479,9 @@ impl<'a> ApiLowerer<'a> {
                 self.degrade(
                     pointer,
                     Degradation::Untyped,
-                    format!("`type: {other}` is not an OpenAPI type; generated as `serde_json::Value`"),
+                    format!(
+                        "`type: {other}` is not an OpenAPI type; generated as `serde_json::Value`"
+                    ),
                 );
                 return TypeRef::Json;
             }
@@ -509,7 +515,10 @@ impl<'a> ApiLowerer<'a> {
                 self.degrade(
                     &child(pointer, "enum"),
                     Degradation::Dropped,
-                    format!("enum values {} are not of `type: {typ}`; the enum has no variant for them", list.join(", ")),
+                    format!(
+                        "enum values {} are not of `type: {typ}`; the enum has no variant for them",
+                        list.join(", ")
+                    ),
                 );
             }
         }
@@ -517,10 +526,13 @@ impl<'a> ApiLowerer<'a> {
             self.degrade(
                 pointer,
                 Degradation::Dropped,
-                format!("{} next to `type: {typ}` not generated; the type is a {typ}", dropped.join(", ")),
+                format!(
+                    "{} next to `type: {typ}` not generated; the type is a {typ}",
+                    dropped.join(", ")
+                ),
             );
         }
-        let mut rebuilt = serde_json::to_value(&data).unwrap_or(Value::Null);
+        let mut rebuilt = serde_json::to_value(data).unwrap_or(Value::Null);
         if let Value::Object(map) = &mut rebuilt {
             map.extend(keywords);
         }
@@ -814,7 +826,10 @@ mod tests {
             };
             variants.iter().map(|v| v.name.rust.clone()).collect()
         };
-        assert_eq!(names("Sort"), ["Description", "PlusDescription", "MinusDescription"]);
+        assert_eq!(
+            names("Sort"),
+            ["Description", "PlusDescription", "MinusDescription"]
+        );
         assert_eq!(names("Zone"), ["EtcGmtMinus1", "EtcGmtPlus1", "EtcGmt"]);
         // A `-` between words stays a separator: those two still collide, and the rename says so.
         assert_eq!(names("Op"), ["Lt", "LtEq", "InProgress", "InProgress2"]);
