@@ -228,6 +228,12 @@ mod tests {
         assert!(parse_baseline("a.yaml\t1\n").is_err());
         assert!(parse_baseline("a.yaml\tx\t1\n").is_err());
     }
+
+    #[test]
+    fn the_committed_baseline_parses() {
+        let baseline = parse_baseline(include_str!("../corpus-baseline.tsv")).expect("parses");
+        assert!(baseline.contains_key("stripe-api.yaml"), "{baseline:?}");
+    }
 }
 
 fn crate_name(doc: &Path) -> String {
