@@ -4,8 +4,8 @@
 //! `serde_json::Value` or lost a field would not compile here.
 
 use klarna_golden::compositions::{
-    Base, Capture, Cat, Code, Dog, Holder, HolderDetail, HolderPet, Payment, PaymentStatus, Pet,
-    Shape, SortOrder, Transfer, TypedBase,
+    Account, Base, Capture, Cat, Code, Dog, Holder, HolderDetail, HolderPet, Payment,
+    PaymentStatus, Pet, Shape, SortOrder, Transfer, TypedBase,
 };
 use klarna_runtime::Nullable;
 use serde_json::json;
@@ -160,4 +160,33 @@ fn enum_values_that_differ_in_a_sign_are_named_from_the_sign() {
         serde_json::to_value(SortOrder::MinusCreated).expect("serializes"),
         json!("-created")
     );
+}
+
+#[test]
+fn a_discriminator_on_a_base_without_one_of_selects_its_all_of_subtypes() {
+    let account: Account = serde_json::from_value(json!({
+        "kind": "SavingsAccount",
+        "name": "rainy day",
+        "rate": 1.5
+    }))
+    .expect("a savings account");
+    match &account {
+        Account::SavingsAccount(savings) => {
+            assert_eq!(savings.kind, "SavingsAccount");
+            assert_eq!(savings.name.as_deref(), Some("rainy day"));
+            assert_eq!(savings.rate, Some(1.5));
+        }
+        other => panic!("expected a savings account: {other:?}"),
+    }
+    let account: Account =
+        serde_json::from_value(json!({"kind": "CheckingAccount", "overdraft": 100}))
+            .expect("checking");
+    assert!(
+        matches!(&account, Account::CheckingAccount(c) if c.overdraft == Some(100)),
+        "{account:?}"
+    );
+    // A kind this version does not know is kept as received.
+    let account: Account = serde_json::from_value(json!({"kind": "BrokerageAccount", "name": "x"}))
+        .expect("unknown kind");
+    assert!(matches!(account, Account::Unknown(_)), "{account:?}");
 }

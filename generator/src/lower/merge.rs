@@ -401,6 +401,56 @@ mod tests {
     }
 
     #[test]
+    fn a_discriminator_on_a_base_is_a_tagged_enum_of_its_subtypes_or_reported() {
+        let yaml = doc(
+            "",
+            "  Base:\n    type: object\n    properties: {kind: {type: string}, id: {type: string}}\n    discriminator: {propertyName: kind, mapping: {a: '#/components/schemas/A', base: '#/components/schemas/Base', c: C}}\n  A: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {a: {type: integer}}}]}\n  C: {type: object, properties: {kind: {type: string}}}\n  Lonely: {type: object, properties: {kind: {type: string}}, discriminator: {propertyName: kind}}",
+        );
+        let (api, diags) = lower_diags(&yaml, &Profile::neutral());
+        let TypeKind::Union {
+            discriminator,
+            variants,
+        } = &crate::lower::test_support::ty(&api, "Base").kind
+        else {
+            panic!("Base is a union")
+        };
+        assert_eq!(discriminator.as_deref(), Some("kind"));
+        let rows: Vec<(&str, Vec<String>)> = variants
+            .iter()
+            .map(|v| (v.name.rust.as_str(), v.tags.clone()))
+            .collect();
+        // The base itself is not a variant of itself; a bare schema name in the mapping is a component.
+        assert_eq!(
+            rows,
+            [("A", vec!["a".to_owned()]), ("C", vec!["c".to_owned()])]
+        );
+        let wires: Vec<String> = rows_of(&api, "A");
+        assert_eq!(wires, ["kind", "id", "a"]);
+        let dropped = tagged(&diags, Degradation::Dropped);
+        assert_eq!(dropped.len(), 2, "{dropped:?}");
+        assert!(
+            dropped
+                .iter()
+                .any(|d| d.contains("#/components/schemas/Base/discriminator")
+                    && d.contains("`#/components/schemas/C`")
+                    && d.contains("`id`")),
+            "{dropped:?}"
+        );
+        // No subtype: the struct of its properties, and the discriminator reported.
+        assert_eq!(rows_of(&api, "Lonely"), ["kind"]);
+        assert!(
+            dropped
+                .iter()
+                .any(|d| d.contains("#/components/schemas/Lonely/discriminator")),
+            "{dropped:?}"
+        );
+    }
+
+    fn rows_of(api: &Api, name: &str) -> Vec<String> {
+        rows(api, name).into_iter().map(|r| r.0).collect()
+    }
+
+    #[test]
     fn a_null_alternative_makes_the_value_nullable_instead_of_a_variant() {
         let yaml = doc(
             "",
