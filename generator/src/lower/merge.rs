@@ -66,10 +66,24 @@ impl ApiLowerer<'_> {
             .filter(|(_, p)| !matches!(p, ReferenceOr::Item(s) if is_type_free(s)))
             .map(|(i, _)| i)
             .collect();
+        // A subtype that only extends a discriminated base (`allOf: [Base]`) is a struct of the base's
+        // fields, not the base: the base is an enum of its subtypes, this one among them.
+        let extends_base = |p: &ReferenceOr<Schema>| match p {
+            ReferenceOr::Reference { reference } => {
+                self.resolve_schema(reference).is_some_and(|s| {
+                    s.schema_data.discriminator.is_some()
+                        && matches!(
+                            &s.schema_kind,
+                            SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_)
+                        )
+                })
+            }
+            ReferenceOr::Item(_) => false,
+        };
         if !own_fields {
             match typed.as_slice() {
                 [] => return TypeRef::Json,
-                [only] => {
+                [only] if !extends_base(&parts[*only]) => {
                     return self.schema_or_ref(
                         &parts[*only],
                         naming,
@@ -404,7 +418,7 @@ mod tests {
     fn a_discriminator_on_a_base_is_a_tagged_enum_of_its_subtypes_or_reported() {
         let yaml = doc(
             "",
-            "  Base:\n    type: object\n    properties: {kind: {type: string}, id: {type: string}}\n    discriminator: {propertyName: kind, mapping: {a: '#/components/schemas/A', base: '#/components/schemas/Base', c: C}}\n  A: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {a: {type: integer}}}]}\n  C: {type: object, properties: {kind: {type: string}}}\n  Lonely: {type: object, properties: {kind: {type: string}}, discriminator: {propertyName: kind}}",
+            "  Base:\n    type: object\n    properties: {kind: {type: string}, id: {type: string}}\n    discriminator: {propertyName: kind, mapping: {a: '#/components/schemas/A', base: '#/components/schemas/Base', c: C, same: Same}}\n  A: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {a: {type: integer}}}]}\n  Same: {allOf: [{$ref: '#/components/schemas/Base'}]}\n  C: {type: object, properties: {kind: {type: string}}}\n  Lonely: {type: object, properties: {kind: {type: string}}, discriminator: {propertyName: kind}}",
         );
         let (api, diags) = lower_diags(&yaml, &Profile::neutral());
         let TypeKind::Union {
@@ -422,10 +436,15 @@ mod tests {
         // The base itself is not a variant of itself; a bare schema name in the mapping is a component.
         assert_eq!(
             rows,
-            [("A", vec!["a".to_owned()]), ("C", vec!["c".to_owned()])]
+            [
+                ("A", vec!["a".to_owned()]),
+                ("C", vec!["c".to_owned()]),
+                ("Same", vec!["same".to_owned()])
+            ]
         );
-        let wires: Vec<String> = rows_of(&api, "A");
-        assert_eq!(wires, ["kind", "id", "a"]);
+        assert_eq!(rows_of(&api, "A"), ["kind", "id", "a"]);
+        // A subtype that adds nothing is a struct of the base's fields, not an alias of the enum it is in.
+        assert_eq!(rows_of(&api, "Same"), ["kind", "id"]);
         let dropped = tagged(&diags, Degradation::Dropped);
         assert_eq!(dropped.len(), 2, "{dropped:?}");
         assert!(
