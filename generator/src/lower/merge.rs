@@ -465,6 +465,25 @@ mod tests {
         );
     }
 
+    #[test]
+    fn one_of_that_only_lists_required_properties_is_the_object() {
+        let yaml = doc(
+            "",
+            "  Contact:\n    type: object\n    properties: {email: {type: string}, phone: {type: string}}\n    oneOf: [{required: [email]}, {required: [phone]}]\n  Loose:\n    properties: {a: {type: string}}\n    anyOf: [{required: [a]}, {not: {required: [a]}}]",
+        );
+        let (api, diags) = lower_diags(&yaml, &Profile::neutral());
+        assert!(tagged(&diags, Degradation::Dropped).is_empty(), "{diags}");
+        assert!(tagged(&diags, Degradation::Untyped).is_empty(), "{diags}");
+        assert_eq!(rows_of(&api, "Contact"), ["email", "phone"]);
+        assert_eq!(rows_of(&api, "Loose"), ["a"]);
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.to_string().contains("#/components/schemas/Contact: warning: `oneOf`/`anyOf` whose alternatives only list `required`")),
+            "{diags}"
+        );
+    }
+
     fn rows_of(api: &Api, name: &str) -> Vec<String> {
         rows(api, name).into_iter().map(|r| r.0).collect()
     }

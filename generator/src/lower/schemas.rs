@@ -402,6 +402,26 @@ impl<'a> ApiLowerer<'a> {
             );
         }
         if !any.one_of.is_empty() || !any.any_of.is_empty() {
+            // `oneOf: [{required: [a]}, {required: [b]}]` beside `properties` only says which of them
+            // must be present: the type is the object; the rule is reported, not checked.
+            let constraints = any
+                .one_of
+                .iter()
+                .chain(&any.any_of)
+                .all(|alt| matches!(alt, ReferenceOr::Item(s) if is_constraint_only(s)));
+            if constraints {
+                self.warn(
+                    pointer,
+                    "`oneOf`/`anyOf` whose alternatives only list `required` properties: generated as the object, without checking which properties are present",
+                );
+                let mut object = any.clone();
+                object.one_of.clear();
+                object.any_of.clear();
+                if object.typ.is_none() {
+                    object.typ = Some("object".into());
+                }
+                return self.lower_any(&object, data, naming, pointer, wire);
+            }
             let (keyword, alternatives) = if any.one_of.is_empty() {
                 ("anyOf", &any.any_of)
             } else {
@@ -769,6 +789,21 @@ impl<'a> ApiLowerer<'a> {
         }
         out
     }
+}
+
+/// A schema that only constrains which properties an object has (`required`, `not`, annotations): as an
+/// alternative of a `oneOf` beside `properties`, it validates and adds no shape.
+pub(in crate::lower) fn is_constraint_only(s: &Schema) -> bool {
+    matches!(&s.schema_kind, SchemaKind::Not { .. })
+        || matches!(&s.schema_kind, SchemaKind::Any(a)
+        if a.typ.is_none()
+            && a.properties.is_empty()
+            && a.additional_properties.is_none()
+            && a.items.is_none()
+            && a.enumeration.is_empty()
+            && a.one_of.is_empty()
+            && a.all_of.is_empty()
+            && a.any_of.is_empty())
 }
 
 /// An enum value with its meaningful symbols spelled as words, so `x`, `+x` and `-x` (sort orders) name
