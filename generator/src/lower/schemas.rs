@@ -512,7 +512,9 @@ impl<'a> ApiLowerer<'a> {
         let Ok(Value::Object(mut keywords)) = serde_json::to_value(any) else {
             return TypeRef::Json;
         };
-        let structural = ["properties", "additionalProperties", "items", "not"];
+        // Keywords that give a value shape; the others beside a type (`not`, another type's bounds) only
+        // validate, as `pattern` does.
+        let structural = ["properties", "additionalProperties", "items"];
         let mut dropped: Vec<String> = Vec::new();
         keywords.retain(|k, _| {
             let kept = k == "type" || keep.contains(&k.as_str());
@@ -550,7 +552,7 @@ impl<'a> ApiLowerer<'a> {
                 pointer,
                 Degradation::Dropped,
                 format!(
-                    "{} next to `type: {typ}` not generated; the type is a {typ}",
+                    "{} next to `type: {typ}` not generated; the type is what `type: {typ}` alone describes",
                     dropped.join(", ")
                 ),
             );
