@@ -38,6 +38,9 @@ struct Merged {
     properties: indexmap_like::Props,
     required: Vec<String>,
     additional: Option<AdditionalProperties>,
+    /// Property → where the definition merged is written (inside the part, through `$ref`s), so a field's
+    /// pointer is a place in the document.
+    origins: BTreeMap<String, String>,
     /// References being followed (a part that reaches itself adds nothing the second time).
     following: Vec<String>,
 }
@@ -110,18 +113,20 @@ impl ApiLowerer<'_> {
         merged.required.sort();
         merged.required.dedup();
         let (id, rust) = self.name_for(&naming, pointer);
-        let kind = self.lower_struct(
+        let kind = self.lower_struct_at(
             &rust,
             &merged.properties,
             &merged.required,
             merged.additional.as_ref(),
             pointer,
+            &merged.origins,
         );
         self.push_type(wire, id, pointer, doc, deprecated, kind);
         TypeRef::Named(id)
     }
 
-    /// Merges one `allOf` part (written at `at`) into `merged`.
+    /// Merges one `allOf` part (written at `at`) into `merged`; a referenced part is read where its
+    /// reference leads, and what it holds is located there.
     fn merge_part(&mut self, part: &ReferenceOr<Schema>, at: &str, merged: &mut Merged) {
         match part {
             ReferenceOr::Item(s) => self.merge_schema(s, at, merged),
@@ -129,7 +134,7 @@ impl ApiLowerer<'_> {
                 if merged.following.contains(reference) {
                     return;
                 }
-                let Some(schema) = self.resolve_schema(reference) else {
+                let Some((schema, target)) = self.resolve_schema_at(reference) else {
                     self.degrade(
                         at,
                         Degradation::Dropped,
@@ -139,7 +144,7 @@ impl ApiLowerer<'_> {
                 };
                 merged.following.push(reference.clone());
                 let schema = schema.into_owned();
-                self.merge_schema(&schema, at, merged);
+                self.merge_schema(&schema, &target, merged);
                 merged.following.pop();
             }
         }
@@ -237,6 +242,9 @@ impl ApiLowerer<'_> {
                     if a.schema_kind == b.schema_kind && a.schema_data.nullable == b.schema_data.nullable);
                 if same_type {
                     merged.properties.insert(k.clone(), v.clone());
+                    merged
+                        .origins
+                        .insert(k.clone(), child(&child(at, "properties"), k));
                     continue;
                 }
                 self.warn(
@@ -247,6 +255,9 @@ impl ApiLowerer<'_> {
                 );
             }
             merged.properties.insert(k.clone(), v.clone());
+            merged
+                .origins
+                .insert(k.clone(), child(&child(at, "properties"), k));
         }
         merged.required.extend(required.iter().cloned());
         if let Some(add) = additional {
@@ -348,6 +359,18 @@ mod tests {
             [
                 ("id".into(), Presence::Required),
                 ("extra".into(), Presence::Required)
+            ]
+        );
+        // A merged field is located where its part defines it, through the alias chain.
+        let pointers: Vec<&str> = fields(&api, "HolderListItem")
+            .iter()
+            .map(|f| f.pointer.as_str())
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "#/components/schemas/Base/properties/id",
+                "#/components/schemas/Holder/properties/list/items/properties/extra"
             ]
         );
         let wires: Vec<String> = rows(&api, "HolderNested")

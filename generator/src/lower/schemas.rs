@@ -65,13 +65,21 @@ impl<'a> ApiLowerer<'a> {
     /// The schema a `$ref` names, following references that only name another schema (alias chains,
     /// components or pointers elsewhere into the document); `None` when the chain ends nowhere or loops.
     pub(super) fn resolve_schema(&self, reference: &str) -> Option<Cow<'a, Schema>> {
+        self.resolve_schema_at(reference).map(|(schema, _)| schema)
+    }
+
+    /// As [`Self::resolve_schema`], with the pointer of the schema reached (`#/...`).
+    pub(super) fn resolve_schema_at(&self, reference: &str) -> Option<(Cow<'a, Schema>, String)> {
         let api: &'a OpenAPI = self.api;
         let spec: &'a LoadedSpec = self.spec;
         let mut reference = reference.to_owned();
         for _ in 0..64 {
             if let Some(name) = crate::diag::component_ref_name(&reference, "schemas") {
                 match api.components.as_ref()?.schemas.get(&name)? {
-                    ReferenceOr::Item(s) => return Some(Cow::Borrowed(s)),
+                    ReferenceOr::Item(s) => {
+                        let at = crate::diag::pointer(["components", "schemas", &name]);
+                        return Some((Cow::Borrowed(s), at));
+                    }
                     ReferenceOr::Reference { reference: next } => {
                         reference = next.clone();
                         continue;
@@ -85,7 +93,7 @@ impl<'a> ApiLowerer<'a> {
             }
             return serde_json::from_value::<Schema>(target.clone())
                 .ok()
-                .map(Cow::Owned);
+                .map(|s| (Cow::Owned(s), reference));
         }
         None
     }

@@ -13,10 +13,34 @@ impl ApiLowerer<'_> {
         additional: Option<&AdditionalProperties>,
         pointer: &str,
     ) -> TypeKind {
+        self.lower_struct_at(
+            parent,
+            properties,
+            required,
+            additional,
+            pointer,
+            &BTreeMap::new(),
+        )
+    }
+
+    /// As [`Self::lower_struct`], with the pointers of properties defined elsewhere than under
+    /// `pointer`'s `properties` (an `allOf`'s parts).
+    pub(super) fn lower_struct_at(
+        &mut self,
+        parent: &str,
+        properties: &indexmap_like::Props,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        pointer: &str,
+        origins: &BTreeMap<String, String>,
+    ) -> TypeKind {
         let mut scope = Scope::new(Vec::<String>::new());
         let mut fields = Vec::new();
         for (wire, prop) in properties {
-            let field_pointer = child(&child(pointer, "properties"), wire);
+            let field_pointer = origins
+                .get(wire)
+                .cloned()
+                .unwrap_or_else(|| child(&child(pointer, "properties"), wire));
             let rust = self.claim(
                 &mut scope,
                 &sanitize(wire, Case::Snake),
