@@ -515,7 +515,7 @@ mod tests {
     fn a_null_alternative_makes_the_value_nullable_instead_of_a_variant() {
         let yaml = doc(
             "",
-            "  Base: {type: object, properties: {id: {type: string}}}\n  MaybeBase: {oneOf: [{$ref: '#/components/schemas/Base'}, {type: 'null'}]}\n  Holder:\n    type: object\n    required: [a]\n    properties:\n      a: {anyOf: [{type: 'null'}, {$ref: '#/components/schemas/Base'}]}\n      b: {$ref: '#/components/schemas/MaybeBase'}",
+            "  Base: {type: object, properties: {id: {type: string}}}\n  MaybeBase: {oneOf: [{$ref: '#/components/schemas/Base'}, {type: 'null'}]}\n  Holder:\n    type: object\n    required: [a]\n    properties:\n      a: {anyOf: [{type: 'null'}, {$ref: '#/components/schemas/Base'}]}\n      b: {$ref: '#/components/schemas/MaybeBase'}\n      c: {type: integer, enum: [null]}",
         );
         let (api, diags) = lower_diags(&yaml, &Profile::neutral());
         assert!(tagged(&diags, Degradation::Untyped).is_empty(), "{diags}");
@@ -525,6 +525,10 @@ mod tests {
             (named(&api, "Base"), Presence::RequiredNullable)
         );
         assert_eq!(f[1].presence, Presence::OptionalNullable);
+        assert_eq!(
+            (f[2].ty.clone(), f[2].presence),
+            (TypeRef::I64, Presence::OptionalNullable)
+        );
     }
 
     #[test]

@@ -270,7 +270,7 @@ impl<'a> ApiLowerer<'a> {
                 {
                     self.warn(
                         pointer,
-                        "integer enum whose only value is null: generated as a plain integer",
+                        "integer enum whose only value is null: generated as a nullable integer",
                     );
                 }
                 match &i.format {

@@ -177,6 +177,9 @@ impl ApiLowerer<'_> {
         }
         match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) => st.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Integer(it)) => it.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Number(nt)) => nt.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Boolean(bt)) => bt.enumeration.iter().any(Option::is_none),
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
                 alts.iter().any(is_null_only)
             }
