@@ -6,8 +6,8 @@ pub mod models;
 pub mod operations;
 {% if has_webhooks %}pub mod webhooks;
 {% endif %}
-pub use self::models::*;
-
+{% if has_models %}pub use self::models::*;
+{% endif %}
 {% for s in servers %}
 {{ s.doc }}
 pub const {{ s.name }}: &str = {{ s.url_lit }};

@@ -36,6 +36,19 @@ pub enum Location {
     Pointer(String),
 }
 
+/// What a warning says the generated crate lost, so tools can count it (`cargo xtask corpus`) and
+/// `--deny-untyped` can refuse it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Degradation {
+    /// A schema the document describes became `serde_json::Value` (or a map or list of it).
+    Untyped,
+    /// A keyword or a part of a schema was not generated (its fields, variants or constraint are missing).
+    Dropped,
+    /// A name was changed from the one the document gives.
+    Renamed,
+}
+
 /// One problem found in one file.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Diagnostic {
@@ -47,6 +60,9 @@ pub struct Diagnostic {
     pub location: Location,
     /// What is wrong, in one line.
     pub message: String,
+    /// What the generated crate lost, for a warning that reports a degradation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub degradation: Option<Degradation>,
 }
 
 impl Diagnostic {
@@ -57,6 +73,7 @@ impl Diagnostic {
             file: file.into(),
             location,
             message: message.into(),
+            degradation: None,
         }
     }
 
@@ -71,7 +88,16 @@ impl Diagnostic {
             file: file.into(),
             location,
             message: message.into(),
+            degradation: None,
         }
+    }
+}
+
+impl Diagnostic {
+    /// This diagnostic, marked as reporting `degradation`.
+    pub fn degrades(mut self, degradation: Degradation) -> Self {
+        self.degradation = Some(degradation);
+        self
     }
 }
 
@@ -141,6 +167,25 @@ impl Diagnostics {
         self.items
             .iter()
             .filter(|d| d.severity == Severity::Warning)
+    }
+
+    /// How many diagnostics report `degradation`.
+    pub fn count(&self, degradation: Degradation) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.degradation == Some(degradation))
+            .count()
+    }
+
+    /// Turns every warning that reports `degradation` into an error (`--deny-untyped`); the message
+    /// says which option refused it.
+    pub fn deny(&mut self, degradation: Degradation, option: &str) {
+        for d in &mut self.items {
+            if d.severity == Severity::Warning && d.degradation == Some(degradation) {
+                d.severity = Severity::Error;
+                d.message = format!("{} (refused by {option})", d.message);
+            }
+        }
     }
 
     /// Number of diagnostics.

@@ -139,6 +139,28 @@ pub struct Generated {
     pub warnings: Diagnostics,
 }
 
+/// Which degradations generation refuses (they are warnings by default): `klarna-codegen generate
+/// --deny-untyped` / `--deny-dropped`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Strictness {
+    /// A schema generated as `serde_json::Value` ([`diag::Degradation::Untyped`]) is an error.
+    pub deny_untyped: bool,
+    /// A keyword or part of a schema not generated ([`diag::Degradation::Dropped`]) is an error.
+    pub deny_dropped: bool,
+}
+
+impl Strictness {
+    /// Turns the warnings this strictness refuses into errors.
+    pub fn apply(&self, diags: &mut Diagnostics) {
+        if self.deny_untyped {
+            diags.deny(diag::Degradation::Untyped, "--deny-untyped");
+        }
+        if self.deny_dropped {
+            diags.deny(diag::Degradation::Dropped, "--deny-dropped");
+        }
+    }
+}
+
 /// Runs load → lower → render; nothing is written.
 pub fn generate(
     specs: &[SpecInput],
@@ -147,7 +169,31 @@ pub fn generate(
     profile: &Profile,
     options: &RenderOptions,
 ) -> Result<Generated, Diagnostics> {
-    let (ir, warnings) = build_ir_with(specs, crate_name, version, profile, None)?;
+    generate_strict(
+        specs,
+        crate_name,
+        version,
+        profile,
+        options,
+        Strictness::default(),
+    )
+}
+
+/// As [`generate`], refusing the degradations `strictness` names: they fail generation as errors, with
+/// every other diagnostic.
+pub fn generate_strict(
+    specs: &[SpecInput],
+    crate_name: &str,
+    version: &str,
+    profile: &Profile,
+    options: &RenderOptions,
+    strictness: Strictness,
+) -> Result<Generated, Diagnostics> {
+    let (ir, mut warnings) = build_ir_with(specs, crate_name, version, profile, None)?;
+    strictness.apply(&mut warnings);
+    if warnings.has_errors() {
+        return Err(warnings);
+    }
     let files = render::render(&ir, options)?;
     Ok(Generated {
         ir,

@@ -38,6 +38,14 @@ enum Command {
         /// pagination or wording), `klarna` for Klarna's documents (as `cargo xtask regen` builds the SDK).
         #[arg(long, default_value = "neutral", value_parser = profile_name)]
         profile: String,
+        /// Refuse to generate when a schema would become `serde_json::Value` (a located error for each
+        /// instead of a warning).
+        #[arg(long)]
+        deny_untyped: bool,
+        /// Refuse to generate when a keyword or part of a schema would not be generated (fields or
+        /// variants missing from a type).
+        #[arg(long)]
+        deny_dropped: bool,
     },
     /// Prints the intermediate representation of the documents as JSON.
     Ir {
@@ -103,6 +111,8 @@ fn main() -> ExitCode {
             crate_version,
             runtime_path,
             profile,
+            deny_untyped,
+            deny_dropped,
         } => {
             let profile = Profile::by_name(&profile).unwrap_or_else(Profile::neutral);
             let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
@@ -126,12 +136,17 @@ fn main() -> ExitCode {
                 regen_command: command,
                 models_per_file: klarna_codegen::render::MODELS_PER_FILE,
             };
-            let generated = match klarna_codegen::generate(
+            let strictness = klarna_codegen::Strictness {
+                deny_untyped,
+                deny_dropped,
+            };
+            let generated = match klarna_codegen::generate_strict(
                 &inputs,
                 &crate_name,
                 &crate_version,
                 &profile,
                 &options,
+                strictness,
             ) {
                 Ok(g) => g,
                 Err(diags) => {

@@ -20,9 +20,6 @@ pub fn normalize_31(root: &mut Value, file: &str, warnings: &mut Diagnostics) {
     if !obj.contains_key("paths") {
         obj.insert("paths".into(), Value::Object(Map::new()));
     }
-    if let Some(webhooks) = obj.remove("webhooks") {
-        obj.insert("x-webhooks".into(), webhooks);
-    }
     let mut ctx = Ctx { file, warnings };
     for (key, value) in obj.iter_mut() {
         walk_document(
@@ -31,6 +28,10 @@ pub fn normalize_31(root: &mut Value, file: &str, warnings: &mut Diagnostics) {
             key,
             &mut ctx,
         );
+    }
+    // Moved after the walk, so its warnings point at `#/webhooks/...`, where the document has them.
+    if let Some(webhooks) = obj.remove("webhooks") {
+        obj.insert("x-webhooks".into(), webhooks);
     }
 }
 

@@ -1,8 +1,8 @@
 //! The `klarna-codegen` binary: exit codes, one-line diagnostics, nothing left behind on failure.
 //!
-//! The inputs are the project's own small documents in `generator/tests/fixtures/cli/` (a valid one, a Swagger
-//! 2.0 one, an OpenAPI 3.2 one, one whose bytes are not UTF-8), so these tests need only the repository. The
-//! generator's run over real third-party documents is `cargo xtask corpus`.
+//! The inputs are the project's own small documents in `generator/tests/fixtures/cli/` (a valid one, one with
+//! an untyped schema, a Swagger 2.0 one, an OpenAPI 3.2 one, one whose bytes are not UTF-8), so these tests
+//! need only the repository. The generator's run over real third-party documents is `cargo xtask corpus`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -230,4 +230,48 @@ fn a_foreign_document_gets_a_neutral_crate_unless_the_klarna_profile_is_asked_fo
         .expect("runs");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("no profile is called `stripe`"));
+}
+
+#[test]
+fn an_untyped_fallback_is_a_located_warning_and_deny_untyped_refuses_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pointer = "#/paths/~1things/get/responses/200/content/application~1json/schema";
+    let out = dir.path().join("warned");
+    let output = codegen()
+        .arg("generate")
+        .arg(fixture("untyped.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("untyped.yaml at {pointer}: warning:"))
+            && stderr.contains("generated as `serde_json::Value`"),
+        "{stderr}"
+    );
+    // The document has no component schemas and no named types: no glob re-export of an empty module.
+    let lib =
+        std::fs::read_to_string(out.join("apis/untyped/src/lib.rs")).expect("the API's lib.rs");
+    assert!(lib.contains("pub mod models;"), "{lib}");
+    assert!(!lib.contains("pub use self::models::*;"), "{lib}");
+
+    let out = dir.path().join("refused");
+    let output = codegen()
+        .arg("generate")
+        .arg(fixture("untyped.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--deny-untyped")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("untyped.yaml at {pointer}: error:"))
+            && stderr.contains("(refused by --deny-untyped)"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written");
 }

@@ -7,10 +7,12 @@
 //! the dependencies compile once and a generated crate is held to the bar its users hold their own code
 //! to: no compile error, no rustc warning, no clippy finding. A document refused at load time
 //! (unsupported version, bytes that are not UTF-8 or not YAML/JSON, missing structure) must come with a
-//! located diagnostic. The table lists document, version, operations, types, generation time, result and
+//! located diagnostic. The table lists document, version, operations, types, generation time, warnings,
+//! the untyped fallbacks, dropped parts and renames the generator reported (its tagged warnings), result and
 //! first diagnostic (for a crate with findings: their count and the first, located), then every finding
 //! class with the crates it is in; the command fails if any document fails to generate, compile or lint
-//! clean, or anything panics.
+//! clean, anything panics, or a document has more untyped or dropped than its line of
+//! `xtask/corpus-baseline.tsv`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -19,7 +21,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use klarna_codegen::diag::{Location, Severity};
+use klarna_codegen::diag::{Degradation, Location, Severity};
 use klarna_codegen::{Profile, RenderOptions, RuntimeDependency, SpecInput};
 
 struct Row {
@@ -29,6 +31,12 @@ struct Row {
     types: usize,
     millis: u128,
     warnings: usize,
+    /// Schemas generated as `serde_json::Value` for want of a better type.
+    untyped: usize,
+    /// Keywords or parts of schemas (fields, variants, parameters, operations) not generated.
+    dropped: usize,
+    /// Names changed from the document's.
+    renamed: usize,
     result: Outcome,
     first: String,
     krate: Option<String>,
@@ -89,6 +97,14 @@ pub fn run(root: &Path, dir: Option<&str>) -> Result<()> {
     }
     print_table(&rows);
     print_classes(&lints);
+    let baseline_path = root.join(BASELINE);
+    let baseline = match std::fs::read_to_string(&baseline_path) {
+        Ok(text) => {
+            parse_baseline(&text).with_context(|| format!("reading {}", baseline_path.display()))?
+        }
+        Err(_) => BTreeMap::new(),
+    };
+    let regressions = compare_baseline(&rows, &baseline);
     let generated = rows
         .iter()
         .filter(|r| r.result == Outcome::Generated)
@@ -107,7 +123,117 @@ pub fn run(root: &Path, dir: Option<&str>) -> Result<()> {
     if failed + panicked > 0 {
         bail!("{failed} documents failed and {panicked} panicked");
     }
+    if !regressions.is_empty() {
+        bail!(
+            "documents lost types against {BASELINE}:\n{}",
+            regressions.join("\n")
+        );
+    }
     Ok(())
+}
+
+/// The untyped and dropped counts each corpus document had when last reviewed (`document<TAB>untyped<TAB>
+/// dropped`, `#` comments): a document that generates with more fails the command, so a generator change
+/// that loses types shows as a number. Fewer is printed, to lower the file; a document not listed is only
+/// reported.
+const BASELINE: &str = "xtask/corpus-baseline.tsv";
+
+/// Parses [`BASELINE`]: document → (untyped, dropped).
+fn parse_baseline(text: &str) -> Result<BTreeMap<String, (usize, usize)>> {
+    let mut out = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [document, untyped, dropped] = cols.as_slice() else {
+            bail!(
+                "line {}: expected `document<TAB>untyped<TAB>dropped`, got `{line}`",
+                i + 1
+            );
+        };
+        let number = |s: &str| {
+            s.trim()
+                .parse::<usize>()
+                .with_context(|| format!("line {}: `{s}` is not a count", i + 1))
+        };
+        out.insert((*document).to_owned(), (number(untyped)?, number(dropped)?));
+    }
+    Ok(out)
+}
+
+/// One line per document generated with more untyped or dropped than its baseline; improvements are
+/// printed.
+fn compare_baseline(rows: &[Row], baseline: &BTreeMap<String, (usize, usize)>) -> Vec<String> {
+    let mut regressions = Vec::new();
+    for r in rows.iter().filter(|r| r.result == Outcome::Generated) {
+        let Some(&(untyped, dropped)) = baseline.get(&r.document) else {
+            println!(
+                "{}: not in {BASELINE} ({} untyped, {} dropped)",
+                r.document, r.untyped, r.dropped
+            );
+            continue;
+        };
+        if r.untyped > untyped || r.dropped > dropped {
+            regressions.push(format!(
+                "  {}: {} untyped (baseline {untyped}), {} dropped (baseline {dropped})",
+                r.document, r.untyped, r.dropped
+            ));
+        } else if r.untyped < untyped || r.dropped < dropped {
+            println!(
+                "{}: {} untyped, {} dropped, below the baseline ({untyped}, {dropped}): lower it in {BASELINE}",
+                r.document, r.untyped, r.dropped
+            );
+        }
+    }
+    regressions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(document: &str, untyped: usize, dropped: usize) -> Row {
+        Row {
+            document: document.into(),
+            version: "3.0.3".into(),
+            operations: 0,
+            types: 0,
+            millis: 0,
+            warnings: untyped + dropped,
+            untyped,
+            dropped,
+            renamed: 0,
+            result: Outcome::Generated,
+            first: String::new(),
+            krate: None,
+        }
+    }
+
+    #[test]
+    fn more_untyped_or_dropped_than_the_baseline_is_a_regression() {
+        let baseline = parse_baseline("# document\tuntyped\tdropped\na.yaml\t2\t0\nb.json\t0\t1\n")
+            .expect("parses");
+        assert_eq!(baseline.get("a.yaml"), Some(&(2, 0)));
+        let rows = [
+            row("a.yaml", 3, 0),
+            row("b.json", 0, 1),
+            row("c.yaml", 5, 5),
+        ];
+        let regressions = compare_baseline(&rows, &baseline);
+        assert_eq!(regressions.len(), 1, "{regressions:?}");
+        assert!(regressions[0].contains("a.yaml: 3 untyped (baseline 2)"));
+        assert!(compare_baseline(&[row("a.yaml", 1, 0)], &baseline).is_empty());
+        assert!(parse_baseline("a.yaml\t1\n").is_err());
+        assert!(parse_baseline("a.yaml\tx\t1\n").is_err());
+    }
+
+    #[test]
+    fn the_committed_baseline_parses() {
+        let baseline = parse_baseline(include_str!("../corpus-baseline.tsv")).expect("parses");
+        assert!(baseline.contains_key("stripe-api.yaml"), "{baseline:?}");
+    }
 }
 
 fn crate_name(doc: &Path) -> String {
@@ -153,6 +279,9 @@ fn generate_one(doc: &Path, crates_dir: &Path, runtime: &Path) -> Row {
         types: 0,
         millis,
         warnings: 0,
+        untyped: 0,
+        dropped: 0,
+        renamed: 0,
         result: Outcome::Generated,
         first: String::new(),
         krate: None,
@@ -192,6 +321,9 @@ fn generate_one(doc: &Path, crates_dir: &Path, runtime: &Path) -> Row {
                 .iter()
                 .filter(|d| d.severity == Severity::Warning)
                 .count();
+            row.untyped = generated.warnings.count(Degradation::Untyped);
+            row.dropped = generated.warnings.count(Degradation::Dropped);
+            row.renamed = generated.warnings.count(Degradation::Renamed);
             row.first = generated
                 .warnings
                 .iter()
@@ -381,9 +513,9 @@ fn print_classes(lints: &Lints) {
 
 fn print_table(rows: &[Row]) {
     println!(
-        "| document | version | operations | types | generation ms | warnings | result | first diagnostic |"
+        "| document | version | operations | types | generation ms | warnings | untyped | dropped | renamed | result | first diagnostic |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for r in rows {
         let result = match r.result {
             Outcome::Generated => "clean",
@@ -393,8 +525,18 @@ fn print_table(rows: &[Row]) {
         };
         let first: String = r.first.replace('|', "\\|").chars().take(160).collect();
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            r.document, r.version, r.operations, r.types, r.millis, r.warnings, result, first
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.document,
+            r.version,
+            r.operations,
+            r.types,
+            r.millis,
+            r.warnings,
+            r.untyped,
+            r.dropped,
+            r.renamed,
+            result,
+            first
         );
     }
 }

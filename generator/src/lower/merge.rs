@@ -1,101 +1,285 @@
-//! `allOf`: the object members' properties (following `$ref`s and nested `allOf`s) merged into one struct,
-//! `required` lists united, a conflicting property definition reported (the later one wins); an `allOf` of
-//! one member is that member.
+//! `allOf`: the parts' properties merged into one struct, following `$ref`s (alias chains of schemas that are
+//! only a `$ref` included), nested `allOf`s and the object keywords beside the `allOf` (`properties`,
+//! `required`, `additionalProperties`); `required` lists united; a conflicting property definition reported
+//! (the later one wins; one that only annotates keeps the earlier type). An `allOf` with one part that says
+//! something about the type, and nothing beside it, is that part. A part that cannot be merged (a `oneOf`, a
+//! string) is a located warning saying what the struct lacks.
+
+use openapiv3::AnySchema;
 
 use super::*;
 
+/// The object keywords of a schema written next to its `allOf` (`type: object`, `properties`,
+/// `required`, `additionalProperties`): merged after the parts, so a property written here refines the
+/// part's.
+pub(super) struct OwnObject<'s> {
+    pub properties: &'s indexmap_like::Props,
+    pub required: &'s [String],
+    pub additional: Option<&'s AdditionalProperties>,
+}
+
+impl<'s> OwnObject<'s> {
+    pub(super) fn of(any: &'s AnySchema) -> Self {
+        Self {
+            properties: &any.properties,
+            required: &any.required,
+            additional: any.additional_properties.as_ref(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.properties.is_empty() && self.required.is_empty() && self.additional.is_none()
+    }
+}
+
+/// The fields of an `allOf` as they are merged.
+#[derive(Default)]
+struct Merged {
+    properties: indexmap_like::Props,
+    required: Vec<String>,
+    additional: Option<AdditionalProperties>,
+    /// Property → where the definition merged is written (inside the part, through `$ref`s), so a field's
+    /// pointer is a place in the document.
+    origins: BTreeMap<String, String>,
+    /// References being followed (a part that reaches itself adds nothing the second time).
+    following: Vec<String>,
+}
+
 impl ApiLowerer<'_> {
+    /// `allOf` (with the object keywords written next to it, if any): one part that is not merely an
+    /// annotation is that part; otherwise one struct with the fields of every part, through `$ref`s
+    /// (alias chains included), nested `allOf`s and the object keywords beside them, `required` lists
+    /// united. A part that is not an object (a `oneOf`, a string) cannot be merged: reported, with what the
+    /// struct lacks.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn lower_all_of(
         &mut self,
         parts: &[ReferenceOr<Schema>],
+        own: Option<OwnObject<'_>>,
         naming: Naming,
         pointer: &str,
         wire: &str,
         doc: Option<String>,
         deprecated: bool,
     ) -> TypeRef {
-        if parts.len() == 1 {
-            return self.schema_or_ref(
-                &parts[0],
-                naming,
-                &format!("{}/0", child(pointer, "allOf")),
-            );
+        let own_fields = own.as_ref().is_some_and(|o| !o.is_empty());
+        let typed: Vec<usize> = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !matches!(p, ReferenceOr::Item(s) if is_type_free(s)))
+            .map(|(i, _)| i)
+            .collect();
+        // A subtype that only extends a discriminated base (`allOf: [Base]`) is a struct of the base's
+        // fields, not the base: the base is an enum of its subtypes, this one among them.
+        let extends_base = |p: &ReferenceOr<Schema>| match p {
+            ReferenceOr::Reference { reference } => {
+                self.resolve_schema(reference).is_some_and(|s| {
+                    s.schema_data.discriminator.is_some()
+                        && matches!(
+                            &s.schema_kind,
+                            SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_)
+                        )
+                })
+            }
+            ReferenceOr::Item(_) => false,
+        };
+        if !own_fields {
+            match typed.as_slice() {
+                [] => return TypeRef::Json,
+                [only] if !extends_base(&parts[*only]) => {
+                    return self.schema_or_ref(
+                        &parts[*only],
+                        naming,
+                        &format!("{}/{only}", child(pointer, "allOf")),
+                    );
+                }
+                _ => {}
+            }
         }
-        // Merge the properties of every part (following references) into one struct.
-        let mut properties = indexmap_like::Props::new();
-        let mut required: Vec<String> = Vec::new();
-        let mut additional = None;
+        let mut merged = Merged::default();
         for (i, part) in parts.iter().enumerate() {
             let part_pointer = format!("{}/{i}", child(pointer, "allOf"));
-            let schema = match part {
-                ReferenceOr::Item(s) => Some(s.clone()),
-                ReferenceOr::Reference { reference } => self.component_schema(reference).cloned(),
-            };
-            let Some(schema) = schema else {
-                self.warn(
-                    &part_pointer,
-                    "`allOf` part could not be resolved; its properties are missing",
-                );
-                continue;
-            };
-            let (props, req, add) = match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => (
-                    o.properties.clone(),
-                    o.required.clone(),
-                    o.additional_properties.clone(),
-                ),
-                SchemaKind::Any(a) => (
-                    a.properties.clone(),
-                    a.required.clone(),
-                    a.additional_properties.clone(),
-                ),
-                SchemaKind::AllOf { all_of } => {
-                    let mut p = indexmap_like::Props::new();
-                    let mut r = Vec::new();
-                    for inner in all_of {
-                        let inner = match inner {
-                            ReferenceOr::Item(s) => Some(s),
-                            ReferenceOr::Reference { reference } => {
-                                self.component_schema(reference)
-                            }
-                        };
-                        if let Some(s) = inner
-                            && let SchemaKind::Type(Type::Object(o)) = &s.schema_kind
-                        {
-                            p.extend(o.properties.clone());
-                            r.extend(o.required.clone());
-                        }
-                    }
-                    (p, r, None)
-                }
-                _ => {
-                    self.warn(
-                        &part_pointer,
-                        "`allOf` part is not an object schema; ignored in the merged struct",
-                    );
-                    continue;
-                }
-            };
-            for (k, v) in props {
-                if let Some(existing) = properties.get(&k)
-                    && existing != &v
-                {
-                    self.warn(&part_pointer, format!("`allOf` parts define property `{k}` differently; the later definition wins"));
-                }
-                properties.insert(k, v);
-            }
-            required.extend(req);
-            if add.is_some() {
-                additional = add;
-            }
+            self.merge_part(part, &part_pointer, &mut merged);
         }
-        required.sort();
-        required.dedup();
+        if let Some(own) = own {
+            self.merge_fields(
+                own.properties,
+                own.required,
+                own.additional,
+                pointer,
+                &mut merged,
+            );
+        }
+        merged.required.sort();
+        merged.required.dedup();
         let (id, rust) = self.name_for(&naming, pointer);
-        let kind = self.lower_struct(&rust, &properties, &required, additional.as_ref(), pointer);
+        let kind = self.lower_struct_at(
+            &rust,
+            &merged.properties,
+            &merged.required,
+            merged.additional.as_ref(),
+            pointer,
+            &merged.origins,
+        );
         self.push_type(wire, id, pointer, doc, deprecated, kind);
         TypeRef::Named(id)
     }
+
+    /// Merges one `allOf` part (written at `at`) into `merged`; a referenced part is read where its
+    /// reference leads, and what it holds is located there.
+    fn merge_part(&mut self, part: &ReferenceOr<Schema>, at: &str, merged: &mut Merged) {
+        match part {
+            ReferenceOr::Item(s) => self.merge_schema(s, at, merged),
+            ReferenceOr::Reference { reference } => {
+                if merged.following.contains(reference) {
+                    return;
+                }
+                let Some((schema, target)) = self.resolve_schema_at(reference) else {
+                    self.degrade(
+                        at,
+                        Degradation::Dropped,
+                        format!("`allOf` part `{reference}` could not be resolved; the merged struct lacks its fields"),
+                    );
+                    return;
+                };
+                merged.following.push(reference.clone());
+                let schema = schema.into_owned();
+                self.merge_schema(&schema, &target, merged);
+                merged.following.pop();
+            }
+        }
+    }
+
+    fn merge_schema(&mut self, schema: &Schema, at: &str, merged: &mut Merged) {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => self.merge_fields(
+                &o.properties,
+                &o.required,
+                o.additional_properties.as_ref(),
+                at,
+                merged,
+            ),
+            SchemaKind::AllOf { all_of } => {
+                for (i, inner) in all_of.iter().enumerate() {
+                    self.merge_part(inner, &format!("{}/{i}", child(at, "allOf")), merged);
+                }
+            }
+            SchemaKind::Any(a) => {
+                for (i, inner) in a.all_of.iter().enumerate() {
+                    self.merge_part(inner, &format!("{}/{i}", child(at, "allOf")), merged);
+                }
+                for (keyword, alternatives) in [("oneOf", &a.one_of), ("anyOf", &a.any_of)] {
+                    if !alternatives.is_empty() {
+                        self.degrade(
+                            at,
+                            Degradation::Dropped,
+                            format!("`{keyword}` inside an `allOf` part cannot be merged into a struct; the merged struct lacks the fields of its alternatives"),
+                        );
+                    }
+                }
+                let object_like = a.typ.as_deref().is_none_or(|t| t == "object");
+                if object_like {
+                    self.merge_fields(
+                        &a.properties,
+                        &a.required,
+                        a.additional_properties.as_ref(),
+                        at,
+                        merged,
+                    );
+                } else {
+                    self.degrade(
+                        at,
+                        Degradation::Dropped,
+                        format!("`allOf` part of type `{}` is not an object; the merged struct ignores it", a.typ.as_deref().unwrap_or("?")),
+                    );
+                }
+            }
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
+                self.degrade(
+                    at,
+                    Degradation::Dropped,
+                    format!("`allOf` part is a `{keyword}`, which cannot be merged into a struct; the merged struct lacks the fields of its alternatives"),
+                );
+            }
+            SchemaKind::Not { .. } => self.degrade(
+                at,
+                Degradation::Dropped,
+                "`allOf` part is a `not`, which only validates; the merged struct ignores it",
+            ),
+            SchemaKind::Type(_) => self.degrade(
+                at,
+                Degradation::Dropped,
+                "`allOf` part is not an object schema; the merged struct ignores it",
+            ),
+        }
+    }
+
+    /// Adds properties, `required` and `additionalProperties` (from the part at `at`) to `merged`. A
+    /// property defined again differently replaces the earlier definition (reported), except a definition
+    /// that only annotates (`description`, `example`, ...), which keeps the earlier type.
+    fn merge_fields(
+        &mut self,
+        properties: &indexmap_like::Props,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        at: &str,
+        merged: &mut Merged,
+    ) {
+        for (k, v) in properties {
+            if let Some(existing) = merged.properties.get(k)
+                && existing != v
+            {
+                if matches!(v, ReferenceOr::Item(s) if is_type_free(s)) {
+                    continue;
+                }
+                // The same type with other annotations (`description`, `default`): the later one, silently.
+                let same_type = matches!((existing, v), (ReferenceOr::Item(a), ReferenceOr::Item(b))
+                    if a.schema_kind == b.schema_kind && a.schema_data.nullable == b.schema_data.nullable);
+                if same_type {
+                    merged.properties.insert(k.clone(), v.clone());
+                    merged
+                        .origins
+                        .insert(k.clone(), child(&child(at, "properties"), k));
+                    continue;
+                }
+                self.warn(
+                    &child(&child(at, "properties"), k),
+                    format!(
+                        "`allOf` parts define property `{k}` differently; the later definition wins"
+                    ),
+                );
+            }
+            merged.properties.insert(k.clone(), v.clone());
+            merged
+                .origins
+                .insert(k.clone(), child(&child(at, "properties"), k));
+        }
+        merged.required.extend(required.iter().cloned());
+        if let Some(add) = additional {
+            merged.additional = Some(add.clone());
+        }
+    }
+}
+
+/// A schema that says nothing about the type of a value: only annotations (`description`, `example`,
+/// `nullable`, ...) or constraints on values of any type. As an `allOf` part it adds no field.
+pub(in crate::lower) fn is_type_free(s: &Schema) -> bool {
+    matches!(&s.schema_kind, SchemaKind::Any(a)
+        if a.typ.is_none()
+            && a.properties.is_empty()
+            && a.required.is_empty()
+            && a.additional_properties.is_none()
+            && a.items.is_none()
+            && a.enumeration.is_empty()
+            && a.one_of.is_empty()
+            && a.all_of.is_empty()
+            && a.any_of.is_empty()
+            && a.not.is_none())
 }
 
 #[cfg(test)]
@@ -140,5 +324,238 @@ mod tests {
                 .any(|w| w.contains("define property `id` differently")),
             "{warnings:?}"
         );
+    }
+
+    use crate::diag::{Degradation, Diagnostics};
+    use crate::lower::test_support::{lower_diags, one_op};
+    use crate::profile::Profile;
+
+    fn tagged(diags: &Diagnostics, degradation: Degradation) -> Vec<String> {
+        diags
+            .iter()
+            .filter(|d| d.degradation == Some(degradation))
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    fn rows(api: &Api, name: &str) -> Vec<(String, Presence)> {
+        fields(api, name)
+            .iter()
+            .map(|f| (f.name.wire.clone(), f.presence))
+            .collect()
+    }
+
+    #[test]
+    fn keywords_beside_compositions_type_in_full_in_every_position() {
+        // Inline, as an array item, as a map value, as a response: the same shapes type the same way.
+        let yaml = doc(
+            "",
+            "  Base: {type: object, required: [id], properties: {id: {type: string}}}\n  A1: {$ref: '#/components/schemas/Base'}\n  A2: {$ref: '#/components/schemas/A1'}\n  A3: {$ref: '#/components/schemas/A2'}\n  Holder:\n    type: object\n    properties:\n      list: {type: array, items: {type: object, allOf: [{$ref: '#/components/schemas/A3'}], required: [extra], properties: {extra: {type: integer}}}}\n      map: {type: object, additionalProperties: {allOf: [{$ref: '#/components/schemas/A3'}], nullable: true}}\n      nested: {allOf: [{allOf: [{$ref: '#/components/schemas/A2'}, {properties: {deep: {type: boolean}}}]}, {type: object, properties: {top: {type: string}}}]}",
+        );
+        let (api, diags) = lower_diags(&yaml, &Profile::neutral());
+        assert!(diags.is_empty(), "{diags}");
+        assert_eq!(
+            rows(&api, "HolderListItem"),
+            [
+                ("id".into(), Presence::Required),
+                ("extra".into(), Presence::Required)
+            ]
+        );
+        // A merged field is located where its part defines it, through the alias chain.
+        let pointers: Vec<&str> = fields(&api, "HolderListItem")
+            .iter()
+            .map(|f| f.pointer.as_str())
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                "#/components/schemas/Base/properties/id",
+                "#/components/schemas/Holder/properties/list/items/properties/extra"
+            ]
+        );
+        let wires: Vec<String> = rows(&api, "HolderNested")
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
+        assert_eq!(wires, ["id", "deep", "top"]);
+        let map = &fields(&api, "Holder")[1];
+        assert_eq!(map.ty, TypeRef::Map(Box::new(named(&api, "A3"))));
+    }
+
+    #[test]
+    fn what_cannot_be_merged_or_typed_is_a_tagged_located_warning() {
+        let yaml = doc(
+            "",
+            "  Cat: {type: object, properties: {meows: {type: boolean}}}\n  Dog: {type: object, properties: {barks: {type: boolean}}}\n  Mixed:\n    allOf:\n      - oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]\n      - {$ref: '#/components/schemas/Missing'}\n    properties: {name: {type: string}}\n  Odd: {type: file}\n  Wide: {type: object, properties: {name: {type: string}}, oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]}\n  Clash: {type: string, properties: {a: {type: string}}, enum: [a, 1]}",
+        );
+        let (api, diags) = lower_diags(&yaml, &Profile::neutral());
+        assert_eq!(rows(&api, "Mixed"), [("name".into(), Presence::Optional)]);
+        let dropped = tagged(&diags, Degradation::Dropped);
+        for (at, what) in [
+            ("#/components/schemas/Mixed/allOf/0", "is a `oneOf`"),
+            (
+                "#/components/schemas/Mixed/allOf/1",
+                "could not be resolved",
+            ),
+            ("#/components/schemas/Wide/properties", "`name`"),
+            (
+                "#/components/schemas/Clash",
+                "`properties` next to `type: string`",
+            ),
+            ("#/components/schemas/Clash/enum", "enum values 1"),
+        ] {
+            assert!(
+                dropped
+                    .iter()
+                    .any(|d| d.contains(&format!("t.yaml at {at}: warning")) && d.contains(what)),
+                "{at} {what}: {dropped:?}"
+            );
+        }
+        let untyped = tagged(&diags, Degradation::Untyped);
+        assert_eq!(untyped.len(), 1, "{untyped:?}");
+        assert!(
+            untyped[0].contains("#/components/schemas/Odd")
+                && untyped[0].contains("serde_json::Value")
+        );
+        // Typed despite the foreign keywords: a string enum with the string value.
+        let TypeKind::StringEnum { variants } = &crate::lower::test_support::ty(&api, "Clash").kind
+        else {
+            panic!("Clash is a string enum")
+        };
+        assert_eq!(variants.len(), 1);
+        // Strictness turns the untyped fallback into an error naming the option.
+        let mut strict = diags.clone();
+        crate::Strictness {
+            deny_untyped: true,
+            deny_dropped: false,
+        }
+        .apply(&mut strict);
+        let errors: Vec<String> = strict.errors().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].contains("#/components/schemas/Odd") && errors[0].contains("--deny-untyped")
+        );
+    }
+
+    #[test]
+    fn a_discriminator_on_a_base_is_a_tagged_enum_of_its_subtypes_or_reported() {
+        let yaml = doc(
+            "",
+            "  Base:\n    type: object\n    properties: {kind: {type: string}, id: {type: string}}\n    discriminator: {propertyName: kind, mapping: {a: '#/components/schemas/A', base: '#/components/schemas/Base', c: C, same: Same}}\n  A: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {a: {type: integer}}}]}\n  Same: {allOf: [{$ref: '#/components/schemas/Base'}]}\n  C: {type: object, properties: {kind: {type: string}}}\n  Lonely: {type: object, properties: {kind: {type: string}}, discriminator: {propertyName: kind}}",
+        );
+        let (api, diags) = lower_diags(&yaml, &Profile::neutral());
+        let TypeKind::Union {
+            discriminator,
+            variants,
+        } = &crate::lower::test_support::ty(&api, "Base").kind
+        else {
+            panic!("Base is a union")
+        };
+        assert_eq!(discriminator.as_deref(), Some("kind"));
+        let rows: Vec<(&str, Vec<String>)> = variants
+            .iter()
+            .map(|v| (v.name.rust.as_str(), v.tags.clone()))
+            .collect();
+        // The base itself is not a variant of itself; a bare schema name in the mapping is a component.
+        assert_eq!(
+            rows,
+            [
+                ("A", vec!["a".to_owned()]),
+                ("C", vec!["c".to_owned()]),
+                ("Same", vec!["same".to_owned()])
+            ]
+        );
+        assert_eq!(rows_of(&api, "A"), ["kind", "id", "a"]);
+        // A subtype that adds nothing is a struct of the base's fields, not an alias of the enum it is in.
+        assert_eq!(rows_of(&api, "Same"), ["kind", "id"]);
+        let dropped = tagged(&diags, Degradation::Dropped);
+        assert_eq!(dropped.len(), 2, "{dropped:?}");
+        assert!(
+            dropped
+                .iter()
+                .any(|d| d.contains("#/components/schemas/Base/discriminator")
+                    && d.contains("`#/components/schemas/C`")
+                    && d.contains("`id`")),
+            "{dropped:?}"
+        );
+        // No subtype: the struct of its properties, and the discriminator reported.
+        assert_eq!(rows_of(&api, "Lonely"), ["kind"]);
+        assert!(
+            dropped
+                .iter()
+                .any(|d| d.contains("#/components/schemas/Lonely/discriminator")),
+            "{dropped:?}"
+        );
+    }
+
+    #[test]
+    fn one_of_that_only_lists_required_properties_is_the_object() {
+        let yaml = doc(
+            "",
+            "  Contact:\n    type: object\n    properties: {email: {type: string}, phone: {type: string}}\n    oneOf: [{required: [email]}, {required: [phone]}]\n  Loose:\n    properties: {a: {type: string}}\n    anyOf: [{required: [a]}, {not: {required: [a]}}]",
+        );
+        let (api, diags) = lower_diags(&yaml, &Profile::neutral());
+        assert!(tagged(&diags, Degradation::Dropped).is_empty(), "{diags}");
+        assert!(tagged(&diags, Degradation::Untyped).is_empty(), "{diags}");
+        assert_eq!(rows_of(&api, "Contact"), ["email", "phone"]);
+        assert_eq!(rows_of(&api, "Loose"), ["a"]);
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.to_string().contains("#/components/schemas/Contact: warning: `oneOf`/`anyOf` whose alternatives only list `required`")),
+            "{diags}"
+        );
+    }
+
+    fn rows_of(api: &Api, name: &str) -> Vec<String> {
+        rows(api, name).into_iter().map(|r| r.0).collect()
+    }
+
+    #[test]
+    fn a_null_alternative_makes_the_value_nullable_instead_of_a_variant() {
+        let yaml = doc(
+            "",
+            "  Base: {type: object, properties: {id: {type: string}}}\n  MaybeBase: {oneOf: [{$ref: '#/components/schemas/Base'}, {type: 'null'}]}\n  Holder:\n    type: object\n    required: [a]\n    properties:\n      a: {anyOf: [{type: 'null'}, {$ref: '#/components/schemas/Base'}]}\n      b: {$ref: '#/components/schemas/MaybeBase'}\n      c: {type: integer, enum: [null]}",
+        );
+        let (api, diags) = lower_diags(&yaml, &Profile::neutral());
+        assert!(tagged(&diags, Degradation::Untyped).is_empty(), "{diags}");
+        let f = fields(&api, "Holder");
+        assert_eq!(
+            (f[0].ty.clone(), f[0].presence),
+            (named(&api, "Base"), Presence::RequiredNullable)
+        );
+        assert_eq!(f[1].presence, Presence::OptionalNullable);
+        assert_eq!(
+            (f[2].ty.clone(), f[2].presence),
+            (TypeRef::I64, Presence::OptionalNullable)
+        );
+    }
+
+    #[test]
+    fn the_neutral_profile_leaves_idempotency_key_to_the_documents_header() {
+        let yaml = one_op(
+            "      parameters:\n        - {name: thing_id, in: path, required: true, schema: {type: string}}\n        - {name: Idempotency-Key, in: header, schema: {type: string}}\n      responses:\n        '200': {description: ok}",
+        );
+        let (api, diags) = lower_diags(&yaml, &Profile::neutral());
+        assert!(tagged(&diags, Degradation::Renamed).is_empty(), "{diags}");
+        let op = crate::lower::test_support::op(&api, "doThing");
+        assert_eq!(op.header_params[0].name.rust, "idempotency_key");
+        // Klarna's builders have their own `idempotency_key`: the header's setter is renamed, and says so.
+        let (api, diags) = lower_diags(&yaml, &Profile::klarna());
+        let op = crate::lower::test_support::op(&api, "doThing");
+        assert_eq!(op.header_params[0].name.rust, "idempotency_key2");
+        assert_eq!(tagged(&diags, Degradation::Renamed).len(), 1, "{diags}");
+    }
+
+    #[test]
+    fn warnings_about_31_webhooks_point_where_the_document_has_them() {
+        let yaml = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\nwebhooks:\n  thingCreated:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: object, properties: {b: {type: string}}, oneOf: [{type: string}, {type: integer}]}}}\n      responses:\n        '200': {description: ok}\n";
+        let (_, diags) = lower_diags(yaml, &Profile::neutral());
+        assert!(!diags.is_empty());
+        for d in diags.iter() {
+            let text = d.to_string();
+            assert!(!text.contains("x-webhooks"), "{text}");
+            assert!(text.contains("#/webhooks/thingCreated"), "{text}");
+        }
     }
 }

@@ -30,7 +30,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Diagnostics, Location, child};
+use crate::diag::{Degradation, Diagnostic, Diagnostics, Location, child};
 use crate::ir::*;
 use crate::load::LoadedSpec;
 use crate::naming::{Case, Collision, Scope, sanitize, unraw};
@@ -223,6 +223,16 @@ impl<'a> ApiLowerer<'a> {
             Location::Pointer(pointer.to_owned()),
             message,
         ));
+    }
+
+    /// A warning that reports what the generated crate lost (`degradation`), so it is counted and
+    /// `--deny-untyped` can refuse it.
+    fn degrade(&mut self, pointer: &str, degradation: Degradation, message: impl Into<String>) {
+        let f = self.file();
+        self.diags.push(
+            Diagnostic::warning(f, Location::Pointer(pointer.to_owned()), message)
+                .degrades(degradation),
+        );
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
@@ -441,6 +451,20 @@ pub(crate) mod test_support {
             .collect();
         let api = krate.apis.into_iter().next().expect("one API");
         (api, messages)
+    }
+
+    /// Lowers `yaml` (neutral profile, every pass): the one API and every diagnostic, loader's included,
+    /// with its degradation tag.
+    pub(crate) fn lower_diags(yaml: &str, profile: &Profile) -> (Api, Diagnostics) {
+        let spec =
+            crate::load::load_bytes(yaml.as_bytes(), std::path::Path::new("t.yaml"), "t.yaml")
+                .unwrap_or_else(|d| panic!("loads: {d}\n{yaml}"));
+        let (krate, diags) =
+            super::lower_until(std::slice::from_ref(&spec), "t", "0.0.0", profile, None);
+        assert!(!diags.has_errors(), "{diags}\n{yaml}");
+        let mut all = spec.warnings.clone();
+        all.extend(diags);
+        (krate.apis.into_iter().next().expect("one API"), all)
     }
 
     /// Lowers `yaml` with `profile` through every pass: the one API (its crate's conventions) and the

@@ -4,7 +4,7 @@
 //! name every reference uses (a type's references are its [`TypeId`](crate::ir::TypeId), given when its name is claimed, so they follow it by construction; a field's serde rename and
 //! the pagination cursor path are read from the field, a method's doc links from the operation).
 
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Degradation, Diagnostic, Diagnostics, Location};
 use crate::naming::{Collision, Scope};
 
 /// Where a claimed name's thing is, for the rename warning.
@@ -34,11 +34,10 @@ pub(in crate::lower) fn claim(
 ) -> String {
     let (given, collision) = scope.claim(wanted);
     if let Some(c) = collision {
-        diags.push(Diagnostic::warning(
-            place.file,
-            place.location,
-            rename_message(what, &c),
-        ));
+        diags.push(
+            Diagnostic::warning(place.file, place.location, rename_message(what, &c))
+                .degrades(Degradation::Renamed),
+        );
     }
     given
 }
@@ -64,18 +63,21 @@ pub(in crate::lower) fn claim_type(
         .iter()
         .find(|(name, _, _)| *name == wanted)
         .map(|(name, alternative, reason)| {
-            diags.push(Diagnostic::warning(
-                place.file,
-                place.location.clone(),
-                rename_message(
-                    "type",
-                    &Collision {
-                        wanted: (*name).to_owned(),
-                        given: (*alternative).to_owned(),
-                        reason: (*reason).to_owned(),
-                    },
-                ),
-            ));
+            diags.push(
+                Diagnostic::warning(
+                    place.file,
+                    place.location.clone(),
+                    rename_message(
+                        "type",
+                        &Collision {
+                            wanted: (*name).to_owned(),
+                            given: (*alternative).to_owned(),
+                            reason: (*reason).to_owned(),
+                        },
+                    ),
+                )
+                .degrades(Degradation::Renamed),
+            );
             *alternative
         });
     claim(scope, instead.unwrap_or(wanted), "type", place, diags)

@@ -20,8 +20,9 @@ impl ApiLowerer<'_> {
             let item = match item {
                 ReferenceOr::Item(i) => i,
                 ReferenceOr::Reference { .. } => {
-                    self.warn(
+                    self.degrade(
                         &item_pointer,
+                        Degradation::Dropped,
                         "path item `$ref`s are not supported; the path is skipped",
                     );
                     continue;
@@ -33,17 +34,24 @@ impl ApiLowerer<'_> {
         }
         // Webhooks (3.1 `webhooks`, normalized to `x-webhooks`) and callbacks describe requests the
         // server sends: their body schemas become types; they are not client operations.
+        // Pointers name the key the document has: a 3.1 document's `webhooks`, a 3.0 one's extension.
+        let hooks_at = if self.spec.declared_version.starts_with("3.1") {
+            "#/webhooks"
+        } else {
+            "#/x-webhooks"
+        };
         if let Some(Value::Object(hooks)) = api.extensions.get("x-webhooks") {
             for (name, item) in hooks {
-                let at = child("#/x-webhooks", name);
+                let at = child(hooks_at, name);
                 match serde_json::from_value::<openapiv3::PathItem>(item.clone()) {
                     Ok(item) => self.lower_inbound(
                         &item,
                         &at,
                         &format!("{}Event", sanitize(name, Case::Pascal)),
                     ),
-                    Err(e) => self.warn(
+                    Err(e) => self.degrade(
                         &at,
+                        Degradation::Dropped,
                         format!("webhook is not a path item ({e}); no types generated for it"),
                     ),
                 }
@@ -142,7 +150,11 @@ impl ApiLowerer<'_> {
         wire_id: String,
         builder: String,
     ) -> Option<Operation> {
-        let mut scope = Scope::new(BUILDER_RESERVED.iter().copied());
+        // `idempotency_key` is the builder's own method only where the profile names an idempotency
+        // header; elsewhere a document's own `Idempotency-Key` header takes the name.
+        let mut scope = Scope::new(BUILDER_RESERVED.iter().copied().filter(|name| {
+            *name != "idempotency_key" || self.profile.idempotency_header.is_some()
+        }));
         // Merge path-level and operation-level parameters; the operation's win.
         let mut params: Vec<(String, Parameter)> = Vec::new();
         for (origin, list) in [
@@ -206,10 +218,11 @@ impl ApiLowerer<'_> {
                     }
                 }
                 Parameter::Cookie { .. } => {
-                    self.warn(
+                    self.degrade(
                         at,
+                        Degradation::Dropped,
                         format!(
-                            "cookie parameter `{}` is not supported; it is not generated",
+                            "cookie parameter `{}` is not supported; it is not generated (set it with the builder's `header(\"Cookie\", ..)`)",
                             data.name
                         ),
                     );
@@ -217,8 +230,9 @@ impl ApiLowerer<'_> {
                 }
                 Parameter::Path { .. } => {
                     if !template_names.contains(&data.name) {
-                        self.warn(
+                        self.degrade(
                             at,
+                            Degradation::Dropped,
                             format!(
                                 "path parameter `{}` does not appear in the path template; ignored",
                                 data.name
@@ -250,6 +264,14 @@ impl ApiLowerer<'_> {
                                 s,
                                 Naming::Context(context),
                                 &child(at, "content"),
+                            );
+                            self.degrade(
+                                &child(at, "content"),
+                                Degradation::Untyped,
+                                format!(
+                                    "parameter `{}` is described by `content` (a serialized value); it is generated as `serde_json::Value`, sent as JSON text",
+                                    data.name
+                                ),
                             );
                             TypeRef::Json
                         }
@@ -312,8 +334,9 @@ impl ApiLowerer<'_> {
             .unwrap_or_default();
         let pagination = self.detect_pagination(op, &query_params, &response, pointer);
         let Some(http_method) = HttpMethod::from_key(method) else {
-            self.warn(
+            self.degrade(
                 pointer,
+                Degradation::Dropped,
                 format!("`{method}` is not an HTTP method; the operation is skipped"),
             );
             return None;

@@ -13,10 +13,34 @@ impl ApiLowerer<'_> {
         additional: Option<&AdditionalProperties>,
         pointer: &str,
     ) -> TypeKind {
+        self.lower_struct_at(
+            parent,
+            properties,
+            required,
+            additional,
+            pointer,
+            &BTreeMap::new(),
+        )
+    }
+
+    /// As [`Self::lower_struct`], with the pointers of properties defined elsewhere than under
+    /// `pointer`'s `properties` (an `allOf`'s parts).
+    pub(super) fn lower_struct_at(
+        &mut self,
+        parent: &str,
+        properties: &indexmap_like::Props,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        pointer: &str,
+        origins: &BTreeMap<String, String>,
+    ) -> TypeKind {
         let mut scope = Scope::new(Vec::<String>::new());
         let mut fields = Vec::new();
         for (wire, prop) in properties {
-            let field_pointer = child(&child(pointer, "properties"), wire);
+            let field_pointer = origins
+                .get(wire)
+                .cloned()
+                .unwrap_or_else(|| child(&child(pointer, "properties"), wire));
             let rust = self.claim(
                 &mut scope,
                 &sanitize(wire, Case::Snake),
@@ -106,10 +130,7 @@ impl ApiLowerer<'_> {
         match prop {
             ReferenceOr::Item(s) => {
                 let d = &s.schema_data;
-                let mut nullable = d.nullable;
-                if let SchemaKind::Type(Type::String(st)) = &s.schema_kind {
-                    nullable |= st.enumeration.iter().any(Option::is_none);
-                }
+                let nullable = self.schema_nullable(s);
                 let doc = d.description.as_deref().or_else(|| {
                     d.extensions
                         .get("x-ref-description")
@@ -126,7 +147,7 @@ impl ApiLowerer<'_> {
             ReferenceOr::Reference { reference } => {
                 let nullable = self
                     .component_schema(reference)
-                    .is_some_and(|s| s.schema_data.nullable);
+                    .is_some_and(|s| self.schema_nullable(s));
                 (nullable, None, false, false, false)
             }
         }

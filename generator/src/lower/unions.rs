@@ -14,21 +14,28 @@ impl ApiLowerer<'_> {
         keyword: &str,
     ) -> TypeRef {
         let doc = data.description.as_deref().map(doc_text);
-        // `oneOf: [X]` (often used to attach nullable to a ref) is just X.
-        let non_null: Vec<&ReferenceOr<Schema>> = alternatives.iter().collect();
-        if non_null.len() == 1 && data.discriminator.is_none() {
-            return self.schema_or_ref(
-                non_null[0],
-                naming,
-                &format!("{}/0", child(pointer, keyword)),
-            );
+        // An alternative that only allows `null` (`{type: 'null'}`, 3.1's nullable spelling) makes the
+        // value nullable (read by `schema_nullable`), not a variant. `oneOf: [X]` (often used to attach
+        // nullable to a ref) is just X.
+        let non_null: Vec<(usize, &ReferenceOr<Schema>)> = alternatives
+            .iter()
+            .enumerate()
+            .filter(|(_, alt)| !is_null_only(alt))
+            .collect();
+        if let [(i, only)] = non_null.as_slice()
+            && data.discriminator.is_none()
+        {
+            return self.schema_or_ref(only, naming, &format!("{}/{i}", child(pointer, keyword)));
+        }
+        if non_null.is_empty() {
+            return TypeRef::Json;
         }
         let (id, rust) = self.name_for(&naming, pointer);
         let mut scope = Scope::new(["Unknown"]);
         let mut variants = Vec::new();
         let mut specificity = Vec::new();
         let discriminator = data.discriminator.as_ref();
-        for (i, alt) in alternatives.iter().enumerate() {
+        for (i, alt) in non_null {
             specificity.push(self.specificity(alt));
             let alt_pointer = format!("{}/{i}", child(pointer, keyword));
             let (hint, ref_name) = match alt {
@@ -76,7 +83,7 @@ impl ApiLowerer<'_> {
             });
         }
         if discriminator.is_some() && variants.iter().any(|v| v.tags.is_empty()) {
-            self.warn(pointer, format!("`{keyword}` with a discriminator has inline alternatives; generated as an untagged union"));
+            self.degrade(pointer, Degradation::Dropped, format!("`{keyword}` with a discriminator has inline alternatives; generated as an untagged union"));
         }
         let disc = discriminator
             .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
@@ -143,12 +150,66 @@ impl ApiLowerer<'_> {
     }
 }
 
+/// An alternative that allows only `null`: `{type: 'null'}` (a 3.1 document's, kept by a 3.0 one), the
+/// `{nullable: true}` it is normalized to, or `enum: [null]`.
+pub(in crate::lower) fn is_null_only(alt: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(s) = alt else {
+        return false;
+    };
+    match &s.schema_kind {
+        SchemaKind::Any(a) if a.typ.as_deref() == Some("null") => true,
+        SchemaKind::Any(a) if !a.enumeration.is_empty() => {
+            a.enumeration.iter().all(Value::is_null)
+                && a.typ.is_none()
+                && a.properties.is_empty()
+                && a.items.is_none()
+        }
+        _ => s.schema_data.nullable && super::merge::is_type_free(s),
+    }
+}
+
+impl ApiLowerer<'_> {
+    /// Whether a schema allows `null`: `nullable: true`, a `null` enum value, or a `null`-only
+    /// alternative of its `oneOf`/`anyOf`.
+    pub(super) fn schema_nullable(&self, s: &Schema) -> bool {
+        if s.schema_data.nullable {
+            return true;
+        }
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) => st.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Integer(it)) => it.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Number(nt)) => nt.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Boolean(bt)) => bt.enumeration.iter().any(Option::is_none),
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
+                alts.iter().any(is_null_only)
+            }
+            SchemaKind::Any(a) => {
+                a.one_of.iter().chain(&a.any_of).any(is_null_only)
+                    || a.enumeration.iter().any(Value::is_null)
+            }
+            _ => false,
+        }
+    }
+}
+
 pub(in crate::lower) fn variant_hint(s: &Schema, index: usize) -> String {
     if let Some(t) = &s.schema_data.title {
         return t.clone();
     }
     match &s.schema_kind {
-        SchemaKind::Type(Type::String(_)) => "String".into(),
+        // `anyOf: [{type: string}, {enum: ['']}]` (a value or the empty string): named from the value.
+        SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => {
+            match st.enumeration[0].as_deref() {
+                Some("") => "Empty".into(),
+                Some(v) => sanitize(&super::schemas::spell_symbols(v), Case::Pascal),
+                None => "Null".into(),
+            }
+        }
+        SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => "Enum".into(),
+        SchemaKind::Type(Type::String(st)) => match string_format_text(&st.format) {
+            "" => "String".into(),
+            format => sanitize(format, Case::Pascal),
+        },
         SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
         SchemaKind::Type(Type::Number(_)) => "Number".into(),
         SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),

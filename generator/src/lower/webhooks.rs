@@ -50,13 +50,14 @@ impl ApiLowerer<'_> {
                     Some(schema_name) => match self.components.get(schema_name) {
                         Some(&id) => TypeRef::Named(id),
                         None => {
-                            self.warn(&child(&pointer, &v.name.wire), format!("payload schema `{schema_name}` does not exist; the payload stays JSON"));
+                            self.degrade(&child(&pointer, &v.name.wire), Degradation::Untyped, format!("payload schema `{schema_name}` does not exist; the payload stays JSON"));
                             TypeRef::Json
                         }
                     },
                     None => {
-                        self.warn(
+                        self.degrade(
                             &pointer,
+                            Degradation::Untyped,
                             format!(
                                 "event type `{}` has no payload schema; its payload stays JSON",
                                 v.name.wire

@@ -245,6 +245,8 @@ pub(super) struct WebhooksTemplate {
 pub(super) struct ApiModTemplate {
     pub(super) doc: String,
     pub(super) has_webhooks: bool,
+    /// Whether the API has types to re-export (a glob of an empty module is an unused import).
+    pub(super) has_models: bool,
     pub(super) servers: Vec<ServerView>,
 }
 

@@ -238,6 +238,7 @@ pub fn render(
         let module = ApiModTemplate {
             doc: inner_doc(&api_doc(api)),
             has_webhooks: api.events.is_some(),
+            has_models: !api.types.is_empty(),
             servers: api
                 .servers
                 .iter()

@@ -12,7 +12,8 @@ pub(in crate::lower) fn run(api: &mut Api, diags: &mut Diagnostics) {
             Location::Pointer(pointer),
             "the schema contains itself only through lists or maps, which a Rust type alias cannot: \
              its nested levels are untyped JSON (`serde_json::Value`)",
-        ));
+        )
+        .degrades(Degradation::Untyped));
     }
     box_cycles(&mut api.types);
 }

@@ -8,11 +8,14 @@ use crate::lower::*;
 pub(in crate::lower) fn run(api: &mut Api, diags: &mut Diagnostics) {
     for r in &mut api.resources {
         for (pointer, c) in name_methods(&r.name.wire, &mut r.operations) {
-            diags.push(Diagnostic::warning(
-                api.source.file.clone(),
-                Location::Pointer(pointer),
-                names::rename_message("method", &c),
-            ));
+            diags.push(
+                Diagnostic::warning(
+                    api.source.file.clone(),
+                    Location::Pointer(pointer),
+                    names::rename_message("method", &c),
+                )
+                .degrades(Degradation::Renamed),
+            );
         }
         r.operations.sort_by(|a, b| a.id.rust.cmp(&b.id.rust));
     }

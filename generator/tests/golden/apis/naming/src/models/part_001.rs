@@ -44,9 +44,9 @@ pub struct CheckboxV2 {
 #[non_exhaustive]
 pub enum Moment {
     #[allow(missing_docs)]
-    String(::klarna_runtime::Date),
+    Date(::klarna_runtime::Date),
     #[allow(missing_docs)]
-    String2(::std::string::String),
+    String(::std::string::String),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
@@ -56,8 +56,8 @@ impl ::serde::Serialize for Moment {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
+            Self::Date(value) => ::serde::Serialize::serialize(value, serializer),
             Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::String2(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
@@ -70,10 +70,10 @@ impl<'de> ::serde::Deserialize<'de> for Moment {
             deserializer,
         )?;
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok(Self::String(parsed));
+            return Ok(Self::Date(parsed));
         }
         if let Ok(parsed) = ::serde_json::from_value(value.clone()) {
-            return Ok(Self::String2(parsed));
+            return Ok(Self::String(parsed));
         }
         Ok(Self::Unknown(value))
     }
