@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 
 mod bench;
 mod bruno;
+mod consistency;
 mod contract;
 mod corpus;
 mod diff;
