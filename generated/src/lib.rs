@@ -4,7 +4,7 @@
 // Source: specs/management.yaml (sha256 2e1f723d644e63a29e4442e45ed98667d9db24cffd9798a38a4c83de6c50730a).
 // Source: specs/messaging.yaml (sha256 db7244dfb20c13cb179fd583bb1b4b14a0b1488c7c6c5af9e996360c50c4aa82).
 // Source: specs/notification.yaml (sha256 7528dba161c1e6e9ba9efb691e6299267a8d47a08020945a12bd72cb9f836ee9).
-// Source: specs/payment.yaml (sha256 d340df7df36b87be0289dccffa4b1a71f383c707ea048690adad3b3e73773ec0).
+// Source: specs/payment.yaml (sha256 236eb8614d36e5ebaf0f90fd5925c0c31a7216d94ef713c4959342fa8b3aa828).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Typed, async Rust client for the Klarna Network APIs: every operation of every API, typed request and response models, and a client that authenticates, retries safely (one idempotency key per call, reused on every retry), honours `Retry-After`, times out and reports Klarna's errors with their status, body and headers.

@@ -4,7 +4,7 @@
 // Source: specs/management.yaml (sha256 2e1f723d644e63a29e4442e45ed98667d9db24cffd9798a38a4c83de6c50730a).
 // Source: specs/messaging.yaml (sha256 db7244dfb20c13cb179fd583bb1b4b14a0b1488c7c6c5af9e996360c50c4aa82).
 // Source: specs/notification.yaml (sha256 7528dba161c1e6e9ba9efb691e6299267a8d47a08020945a12bd72cb9f836ee9).
-// Source: specs/payment.yaml (sha256 d340df7df36b87be0289dccffa4b1a71f383c707ea048690adad3b3e73773ec0).
+// Source: specs/payment.yaml (sha256 236eb8614d36e5ebaf0f90fd5925c0c31a7216d94ef713c4959342fa8b3aa828).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Generated types looked up by name (cargo feature `type-registry`).
@@ -995,6 +995,10 @@ pub fn roundtrip(
             through::<crate::payment::models::PaymentDisputeAttachmentReference>(value)
         }
         #[cfg(feature = "payment")]
+        "payment::PaymentDisputeChange" => {
+            through::<crate::payment::models::PaymentDisputeChange>(value)
+        }
+        #[cfg(feature = "payment")]
         "payment::PaymentDisputeDetails" => {
             through::<crate::payment::models::PaymentDisputeDetails>(value)
         }
@@ -1558,6 +1562,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("payment::PaymentDispute", cfg!(feature = "payment")),
         ("payment::PaymentDisputeAttachment", cfg!(feature = "payment")),
         ("payment::PaymentDisputeAttachmentReference", cfg!(feature = "payment")),
+        ("payment::PaymentDisputeChange", cfg!(feature = "payment")),
         ("payment::PaymentDisputeDetails", cfg!(feature = "payment")),
         ("payment::PaymentDisputeReason", cfg!(feature = "payment")),
         ("payment::PaymentDisputeResponseDetails", cfg!(feature = "payment")),

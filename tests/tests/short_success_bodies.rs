@@ -161,6 +161,24 @@ async fn revoke_customer_token_decodes_an_empty_or_short_body() {
 }
 
 #[tokio::test]
+async fn accept_payment_dispute_loss_decodes_an_empty_or_short_body() {
+    let dispute = "krn:payment:eu1:dispute:products-not-received:1";
+    let at = format!("/v2/accounts/{ACCOUNT}/payment/disputes/{dispute}/accept-loss");
+    for (what, template) in bodies(200, json!({"state": "CLOSED"})) {
+        let server = serve("POST", &at, template).await;
+        let changed = client(&server)
+            .payment_disputes()
+            .accept_loss(ACCOUNT, dispute)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let expected = (what == "short").then_some(klarna::payment::PaymentDisputeState::Closed);
+        assert_eq!(changed.state, expected, "{what}");
+        assert!(changed.payment_dispute_id.is_none(), "{what}");
+    }
+}
+
+#[tokio::test]
 async fn a_body_a_source_shows_is_still_required() {
     // createApiKey's 201 body is shown by Klarna's reference (credential_id is required): an empty body
     // is not "nothing reported" but a broken response.
