@@ -337,12 +337,11 @@ pub fn measure(doc: &Value, sources: &BTreeSet<String>) -> (Counts, Vec<String>)
                     ));
                     continue;
                 };
-                match payload_schema.get("x-klarna-evidence") {
-                    None => problems.push(format!(
+                // Its entries are checked with every schema's by `field_maps`.
+                if payload_schema.get("x-klarna-evidence").is_none() {
+                    problems.push(format!(
                         "{at}: event payload schema has no `x-klarna-evidence` (a list of located entries)"
-                    )),
-                    // Its entries are checked with every schema's by `field_maps`.
-                    Some(_) => {}
+                    ));
                 }
                 payload_fields.walk(
                     doc,
@@ -512,7 +511,7 @@ fn field_maps(value: &Value, at: &str, sources: &BTreeSet<String>, problems: &mu
                                 "{item_at}: an empty list confirms nothing; use `{PARTLY}` or `{INFERRED}`"
                             ));
                         }
-                    } else if !item.as_str().is_some_and(|s| !s.trim().is_empty()) {
+                    } else if item.as_str().is_none_or(|s| s.trim().is_empty()) {
                         problems.push(format!(
                             "{item_at}: must say, as a non-empty string, what the sources do not show"
                         ));
@@ -759,6 +758,14 @@ mod tests {
         ] {
             assert!(text.contains(expected), "{expected}\nin\n{text}");
         }
+        // A schema's own evidence list (here an event payload's) is held to the same rule.
+        let mut d = doc(full());
+        d["components"]["schemas"]["Payload"]["x-klarna-evidence"] = json!(["b"]);
+        let (_, problems) = measure(&d, &sources());
+        let text = problems.join("\n");
+        let expected =
+            "#/components/schemas/Payload/x-klarna-evidence/0: must be `source-id: locator`";
+        assert!(text.contains(expected), "{expected}\nin\n{text}");
     }
 
     #[test]
