@@ -79,11 +79,21 @@ impl RawResponse {
         (!self.operation_id.is_empty()).then_some(self.operation_id)
     }
 
-    /// Decodes the JSON body. An empty, truncated or non-JSON body, one that does not match
-    /// `T`, or a declared `Content-Type` that is not JSON (`application/json` or `+json`, any
-    /// parameters; a missing one is accepted) gives an [`ErrorKind::Deserialization`] error
-    /// that keeps the raw body, status, headers, operation id, attempt count and correlation id.
+    /// Decodes the JSON body. A truncated or non-JSON body, one that does not match `T`, or a
+    /// declared `Content-Type` that is not JSON (`application/json` or `+json`, any parameters; a
+    /// missing one is accepted) gives an [`ErrorKind::Deserialization`] error that keeps the raw
+    /// body, status, headers, operation id, attempt count and correlation id.
+    ///
+    /// An empty body (nothing but whitespace) is read as `{}` when `T` accepts that, i.e. when
+    /// every field of `T` is optional in responses, as it is for a success body that no source
+    /// shows (`specs/README.md`, "Empty and short success bodies"); for any other `T` it is the
+    /// same error, "response body is empty".
     pub fn json<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        if self.body.trim_ascii().is_empty()
+            && let Ok(body) = serde_json::from_slice::<T>(b"{}")
+        {
+            return Ok(self.map_body(|_| body));
+        }
         if let Some(ct) = self.headers.get(http::header::CONTENT_TYPE)
             && !is_json_content_type(ct.as_bytes())
         {

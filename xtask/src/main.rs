@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 
 mod bench;
 mod bruno;
+mod consistency;
 mod contract;
 mod corpus;
 mod diff;
@@ -37,7 +38,9 @@ commands:
                    and lint them all with `cargo clippy -- -D warnings` (no error, warning or finding)
   contract [--dynamic] [API...]
                    call every operation through the SDK against a Prism mock of its spec
-  fidelity         how much of specs/ a source confirms, per API; checks the evidence and writes
+  fidelity         how much of specs/ a source confirms (confirmed / partly / inferred fields per API);
+                   checks that every evidence entry names a source and a locator, that every response
+                   field is in one bucket and that the documents agree with each other, and writes
                    specs/FIDELITY.md (`check` fails when it is not current)
   live-check [--base-url URL] [--api-key-env VAR] [--partner-account-id KRN] [--out DIR]
              [--operations id,id] [--allow-writes] [--allow-live]

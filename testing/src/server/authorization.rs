@@ -195,7 +195,9 @@ fn authorization_result(
                     json!({"result": result, "payment_transaction": tx});
             }
             if let Some(rct) = &request.request_customer_token {
+                // The token is a plain string beside the result (specs/payment.yaml, `CustomerTokenResponse`).
                 let mut token = json!({
+                    "result": result,
                     "customer_token": format!("krn:partner:eu1:test:identity:customer-token:{}", uuid::Uuid::new_v4()),
                 });
                 if let Some(r) = &rct.customer_token_reference {
@@ -204,8 +206,7 @@ fn authorization_result(
                 if let Some(s) = &rct.scopes {
                     token["scopes"] = wire(s);
                 }
-                response["customer_token_response"] =
-                    json!({"result": result, "customer_token": token});
+                response["customer_token_response"] = token;
             }
         }
         AuthorizationOutcome::StepUpRequired => {
