@@ -118,6 +118,18 @@ pub(super) fn api_doc(api: &Api) -> String {
         "\n\nGenerated from `{}` (OpenAPI {}).",
         api.source.file, api.source.openapi_version
     ));
+    let inferred = api.types.iter().any(
+        |t| matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.inferred)),
+    );
+    if inferred {
+        // The one explanation every inferred field's mark links to (`models::INFERRED_LINK`).
+        s.push_str(
+            "\n\n# Inferred fields\n\nA field marked *inferred* is one no source the API document cites \
+             confirms (`x-klarna-inferred` in the document): its name and type are the best guess from the \
+             documentation. Every type decoded from a response holds it as optional, whatever the document's \
+             `required` says, so a response that leaves it out still decodes.",
+        );
+    }
     s
 }
 
@@ -235,8 +247,6 @@ pub(super) struct EventView {
 #[template(path = "webhooks.rs", escape = "none")]
 pub(super) struct WebhooksTemplate {
     pub(super) module_path: String,
-    /// A payload type is deprecated: `Event` and its impl carry `#[allow(deprecated)]`.
-    pub(super) allow_deprecated: bool,
     pub(super) events: Vec<EventView>,
 }
 

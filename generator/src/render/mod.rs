@@ -18,6 +18,7 @@
 //! finishes), with `spell` (IR types as Rust) and `text` (literals, docs, headers) shared.
 
 mod facade;
+mod layout;
 mod models;
 mod operations;
 mod responses;
@@ -263,7 +264,6 @@ pub fn render(
         if let Some(events) = &api.events {
             let webhooks = WebhooksTemplate {
                 module_path: api.package.rust.clone(),
-                allow_deprecated: events.allow_deprecated,
                 events: events
                     .events
                     .iter()
@@ -404,8 +404,9 @@ fn push_rust(
     }
 }
 
-/// Parses every job with `syn` and prints it with `prettyplease`, on all cores (the biggest file first);
-/// the result does not depend on the order the threads finish in.
+/// Parses every job with `syn` and prints it through `layout` (`prettyplease`, a blank line between
+/// items), on all cores (the biggest file first); the result does not depend on the order the threads
+/// finish in.
 fn format_all(
     jobs: Vec<RustJob>,
     files: &mut BTreeMap<PathBuf, String>,
@@ -452,7 +453,7 @@ fn format_all(
 
 fn format_one(job: &RustJob) -> Result<String, Diagnostic> {
     match syn::parse_file(&job.text) {
-        Ok(file) => Ok(format!("{}\n{}", job.header, prettyplease::unparse(&file))),
+        Ok(file) => Ok(format!("{}\n{}", job.header, layout::unparse(file))),
         Err(e) => {
             let start = e.span().start();
             Err(Diagnostic::error(

@@ -15,9 +15,6 @@ pub(super) struct OpView {
     pub(super) builder: String,
     pub(super) doc: String,
     pub(super) attrs: String,
-    /// A type the operation names is deprecated: its method, enums and builder carry
-    /// `#[allow(deprecated)]`.
-    pub(super) allow_deprecated: bool,
     pub(super) args: Vec<NameTy>,
     pub(super) fields: Vec<BuilderField>,
     /// A parameter is sensitive: the builder's `Debug` is written out, redacting it.
@@ -401,19 +398,15 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
     if op.deprecated {
         attrs.push(deprecated_attr(true));
     }
-    if op.allow_deprecated {
-        attrs.push("#[allow(deprecated)]".to_owned());
-    }
     if args.len() > 7 {
         attrs.push("#[allow(clippy::too_many_arguments)] // one argument per required parameter of the operation".to_owned());
     }
     let _ = r;
     let redacted_debug = DebugView::for_fields(
         &op.builder,
-        std::iter::once(("client", false, false))
-            .chain(fields.iter().map(|f| (f.name.as_str(), f.sensitive, false)))
-            .chain(std::iter::once(("options", false, false))),
-        op.allow_deprecated,
+        std::iter::once(("client", false))
+            .chain(fields.iter().map(|f| (f.name.as_str(), f.sensitive)))
+            .chain(std::iter::once(("options", false))),
     );
     OpView {
         redacted_debug,
@@ -423,7 +416,6 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
         builder: op.builder.clone(),
         doc: outer_doc(&op_doc(api, op)),
         attrs: attrs.join("\n"),
-        allow_deprecated: op.allow_deprecated,
         args,
         fields,
         setters,

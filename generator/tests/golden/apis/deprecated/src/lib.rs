@@ -4,12 +4,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Deprecation fixture (1).
 //!
-//! Deprecated schemas, properties, parameters and operations. The generated crate marks them `#\[deprecated\]` and still compiles without a warning: every generated item that must name a deprecated item carries a narrow `#\[allow(deprecated)\]`.
+//! Deprecated schemas, properties, parameters and operations. The generated crate marks them
+//! `#\[deprecated\]` and still compiles without a warning: every generated item that must name
+//! a deprecated item carries a narrow `#\[allow(deprecated)\]`.
 //!
 //! Generated from `generator/tests/fixtures/deprecated.yaml` (OpenAPI 3.0.3).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub mod webhooks;
+
 pub use self::models::*;

@@ -5,11 +5,14 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
+#![allow(deprecated)]
+
 /// Operations of the `Gadgets` resource.
 #[derive(Clone, Debug)]
 pub struct GadgetsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl GadgetsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -21,8 +24,8 @@ impl GadgetsApi {
     ///
     /// `POST /v1/gadgets` (operation `createGadget`).
     ///
-    /// Errors: the documented error bodies are typed by [`CreateGadgetError`]; read one from the returned error with [`CreateGadgetError::from_error`].
-    #[allow(deprecated)]
+    /// Errors: the documented error bodies are typed by [`CreateGadgetError`]; read one from the
+    /// returned error with [`CreateGadgetError::from_error`].
     #[inline]
     pub fn create(&self, body: super::models::LegacyGadget) -> CreateGadget {
         CreateGadget {
@@ -35,9 +38,9 @@ impl GadgetsApi {
     ///
     /// `GET /v1/gadgets` (operation `listGadgets`).
     ///
-    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `gadgets` across pages and `into_pages()` every page.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of
+    /// `gadgets` across pages and `into_pages()` every page.
     #[deprecated = "marked deprecated in the API document"]
-    #[allow(deprecated)]
     #[inline]
     pub fn list(&self) -> ListGadgets {
         ListGadgets {
@@ -49,8 +52,8 @@ impl GadgetsApi {
         }
     }
 }
+
 /// The success responses of `createGadget`, one variant per documented status.
-#[allow(deprecated)]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CreateGadgetResponses {
@@ -59,8 +62,9 @@ pub enum CreateGadgetResponses {
     /// Status `201`.
     Status201(super::models::LegacyChoice),
 }
-/// The documented error bodies of `createGadget`, one variant per error status; read one from a failed call with [`CreateGadgetError::from_error`].
-#[allow(deprecated)]
+
+/// The documented error bodies of `createGadget`, one variant per error status; read one from a
+/// failed call with [`CreateGadgetError::from_error`].
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CreateGadgetError {
@@ -69,7 +73,7 @@ pub enum CreateGadgetError {
     /// Status `404`.
     Status404(super::models::Problem),
 }
-#[allow(deprecated)]
+
 impl CreateGadgetError {
     /// The documented error body of a failed call: `None` when the error did not come from an error
     /// response, when its status has no documented body, or when the body does not parse as that type.
@@ -87,9 +91,9 @@ impl CreateGadgetError {
         }
     }
 }
-/// Request builder for [`GadgetsApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateGadget::send).
-#[allow(deprecated)]
+
+/// Request builder for [`GadgetsApi::create`]:
+/// set optional parameters and per-request options, then call [`send`](CreateGadget::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateGadget {
@@ -97,7 +101,7 @@ pub struct CreateGadget {
     body: super::models::LegacyGadget,
     options: ::klarna_runtime::RequestOptions,
 }
-#[allow(deprecated)]
+
 impl CreateGadget {
     /// Sends the request and
     /// returns the success response as [`CreateGadgetResponses`], one variant per documented status.
@@ -150,10 +154,11 @@ impl CreateGadget {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateGadget);
-/// Request builder for [`GadgetsApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListGadgets::send).
-#[allow(deprecated)]
+
+/// Request builder for [`GadgetsApi::list`]:
+/// set optional parameters and per-request options, then call [`send`](ListGadgets::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListGadgets {
@@ -163,7 +168,7 @@ pub struct ListGadgets {
     legacy_mode: ::std::option::Option<super::models::LegacyMode>,
     options: ::klarna_runtime::RequestOptions,
 }
-#[allow(deprecated)]
+
 impl ListGadgets {
     /// Sets the `starting_after` parameter.
     #[inline]
@@ -284,4 +289,5 @@ impl ListGadgets {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListGadgets);

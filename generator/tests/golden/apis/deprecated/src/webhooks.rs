@@ -13,8 +13,9 @@
 //! }
 //! # }
 //! ```
+#![allow(deprecated)]
+
 /// The payload of a webhook event, typed by `metadata.event_type`.
-#[allow(deprecated)]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
@@ -23,7 +24,7 @@ pub enum Event {
     /// An event type this version of the SDK does not know; the payload is kept as received.
     Unknown(::serde_json::Value),
 }
-#[allow(deprecated)]
+
 impl Event {
     /// Types `payload` by its event type.
     ///
@@ -43,6 +44,7 @@ impl Event {
         }
     }
 }
+
 /// A verified webhook delivery: its metadata and its typed event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Delivery {
@@ -51,6 +53,7 @@ pub struct Delivery {
     /// The typed payload.
     pub event: Event,
 }
+
 /// Verifies a delivery (HMAC-SHA256 of the raw body with the key named by `Klarna-Signing-Key-Id`,
 /// compared in constant time with `Klarna-Signature`) and only then parses and types it.
 ///

@@ -3,8 +3,11 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_001.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
+
 /// Webhook event types.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -14,23 +17,26 @@ pub enum GadgetEventType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(GadgetEventType { GadgetCreated => "gadget.created", });
+
+::klarna_runtime::__string_enum!(GadgetEventType {
+    GadgetCreated => "gadget.created",
+});
+
 /// Names every deprecated schema.
-#[allow(deprecated)]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Holder {
-    #[allow(missing_docs)]
+    /// A gadget of the first version.
     pub gadget: LegacyGadget,
-    #[allow(missing_docs)]
+    /// A numeric code of the first version.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<LegacyCode>,
-    #[allow(missing_docs)]
+    /// A mode of the first version.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<LegacyMode>,
-    #[allow(missing_docs)]
+    /// A gadget or its id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub choice: ::std::option::Option<LegacyChoice>,
-    #[allow(missing_docs)]
+    /// Gadget ids of the first version.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ids: ::std::option::Option<LegacyIds>,
     /// A gadget or a count.
@@ -47,10 +53,9 @@ pub struct Holder {
         LegacyGadget,
     >,
 }
-#[allow(deprecated)]
+
 impl Holder {
     /// Creates a value from its required fields; optional fields start empty.
-    #[allow(deprecated)]
     #[inline]
     pub fn new(gadget: LegacyGadget) -> Self {
         Self {
@@ -65,19 +70,19 @@ impl Holder {
         }
     }
 }
+
 /// A gadget or a count.
-#[allow(deprecated)]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum HolderEither {
-    #[allow(missing_docs)]
+    /// A `LegacyGadget`.
     LegacyGadget(LegacyGadget),
-    #[allow(missing_docs)]
+    /// A `i64`.
     Integer(i64),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
-#[allow(deprecated)]
+
 impl ::serde::Serialize for HolderEither {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -90,7 +95,7 @@ impl ::serde::Serialize for HolderEither {
         }
     }
 }
-#[allow(deprecated)]
+
 impl<'de> ::serde::Deserialize<'de> for HolderEither {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -107,20 +112,20 @@ impl<'de> ::serde::Deserialize<'de> for HolderEither {
         Ok(Self::Unknown(value))
     }
 }
+
 /// A gadget or its id.
 #[deprecated = "marked deprecated in the API document"]
-#[allow(deprecated)]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum LegacyChoice {
-    #[allow(missing_docs)]
+    /// A `LegacyGadget`.
     LegacyGadget(LegacyGadget),
-    #[allow(missing_docs)]
+    /// A `String`.
     String(::std::string::String),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
-#[allow(deprecated)]
+
 impl ::serde::Serialize for LegacyChoice {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -133,7 +138,7 @@ impl ::serde::Serialize for LegacyChoice {
         }
     }
 }
-#[allow(deprecated)]
+
 impl<'de> ::serde::Deserialize<'de> for LegacyChoice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -150,6 +155,7 @@ impl<'de> ::serde::Deserialize<'de> for LegacyChoice {
         Ok(Self::Unknown(value))
     }
 }
+
 /// A numeric code of the first version.
 #[deprecated = "marked deprecated in the API document"]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -162,10 +168,14 @@ pub enum LegacyCode {
     /// A value this version of the SDK does not know yet; kept as received.
     Unknown(i64),
 }
-::klarna_runtime::__int_enum!(#[allow(deprecated)] LegacyCode { V1 => 1, V2 => 2, });
+
+::klarna_runtime::__int_enum!(LegacyCode {
+    V1 => 1,
+    V2 => 2,
+});
+
 /// A gadget of the first version.
 #[deprecated = "marked deprecated in the API document"]
-#[allow(deprecated)]
 #[derive(Clone, PartialEq)]
 pub struct LegacyGadget {
     /// The gadget's id.
@@ -178,11 +188,15 @@ pub struct LegacyGadget {
     #[deprecated = "marked deprecated in the API document"]
     pub kind: ::std::option::Option<LegacyGadgetKind>,
 }
-::klarna_runtime::__struct_serde!(
-    #[allow(deprecated)] LegacyGadget { 0 id : "id" required, 1 secret : "secret"
-    optional, 2 kind : "kind" optional, }
-);
-#[allow(deprecated)]
+
+::klarna_runtime::__struct_serde! {
+    struct LegacyGadget {
+        id: required "id",
+        secret: optional "secret",
+        kind: optional "kind",
+    }
+}
+
 impl ::std::fmt::Debug for LegacyGadget {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LegacyGadget")
@@ -192,10 +206,9 @@ impl ::std::fmt::Debug for LegacyGadget {
             .finish()
     }
 }
-#[allow(deprecated)]
+
 impl LegacyGadget {
     /// Creates a value from its required fields; optional fields start empty.
-    #[allow(deprecated)]
     #[inline]
     pub fn new(id: ::std::string::String) -> Self {
         Self {
@@ -205,6 +218,7 @@ impl LegacyGadget {
         }
     }
 }
+
 /// What kind of gadget; no longer sent.
 #[deprecated = "marked deprecated in the API document"]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -217,9 +231,11 @@ pub enum LegacyGadgetKind {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    #[allow(deprecated)] LegacyGadgetKind { Small => "small", Large => "large", }
-);
+
+::klarna_runtime::__string_enum!(LegacyGadgetKind {
+    Small => "small",
+    Large => "large",
+});
+
 /// Gadget ids of the first version.
-#[allow(deprecated)]
 pub type LegacyIds = ::std::vec::Vec<::std::string::String>;

@@ -3,8 +3,11 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_002.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
+
 /// A mode of the first version.
 #[deprecated = "marked deprecated in the API document"]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,38 +20,45 @@ pub enum LegacyMode {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    #[allow(deprecated)] LegacyMode { Strict => "strict", Lenient => "lenient", }
-);
+
+::klarna_runtime::__string_enum!(LegacyMode {
+    Strict => "strict",
+    Lenient => "lenient",
+});
+
 /// An error body of the first version.
 #[deprecated = "marked deprecated in the API document"]
-#[allow(deprecated)]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LegacyProblem {
     /// What went wrong.
     pub message: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    #[allow(deprecated)] LegacyProblem { 0 message : "message" optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct LegacyProblem {
+        message: optional "message",
+    }
+}
+
+/// The `ListGadgetsResponse` schema.
 #[non_exhaustive]
-#[allow(deprecated)]
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListGadgetsResponse {
-    #[allow(missing_docs)]
+    /// The `gadgets` property (`Vec<LegacyGadget>`).
     pub gadgets: ::std::vec::Vec<LegacyGadget>,
-    #[allow(missing_docs)]
+    /// The `pagination` property ([`ListGadgetsResponsePagination`]).
     pub pagination: ListGadgetsResponsePagination,
 }
-::klarna_runtime::__struct_serde!(
-    #[allow(deprecated)] ListGadgetsResponse { 0 gadgets : "gadgets" required, 1
-    pagination : "pagination" required, }
-);
-#[allow(deprecated)]
+
+::klarna_runtime::__struct_serde! {
+    struct ListGadgetsResponse {
+        gadgets: required "gadgets",
+        pagination: required "pagination",
+    }
+}
+
 impl ListGadgetsResponse {
     /// Creates a value from its required fields; optional fields start empty.
-    #[allow(deprecated)]
     #[inline]
     pub fn new(
         gadgets: ::std::vec::Vec<LegacyGadget>,
@@ -57,20 +67,30 @@ impl ListGadgetsResponse {
         Self { gadgets, pagination }
     }
 }
-#[allow(missing_docs)]
+
+/// The `ListGadgetsResponsePagination` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ListGadgetsResponsePagination {
-    #[allow(missing_docs)]
+    /// The `last_item` property (`String`).
     pub last_item: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ListGadgetsResponsePagination { 0 last_item : "last_item" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ListGadgetsResponsePagination {
+        last_item: optional "last_item",
+    }
+}
+
 /// An error body.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Problem {
     /// What went wrong.
     pub message: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(Problem { 0 message : "message" optional, });
+
+::klarna_runtime::__struct_serde! {
+    struct Problem {
+        message: optional "message",
+    }
+}
