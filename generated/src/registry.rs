@@ -12,6 +12,7 @@
 //! Tools use this to check JSON against the generated types without naming each type in code: the bruno
 //! check round-trips every example body of Klarna's request collection through it, and the example tests
 //! round-trip every example of the specs.
+#![allow(deprecated)]
 
 /// Deserializes `value` into the generated type called `name` (`"<module>::<Type>"`, e.g.
 /// `"notification::Webhook"`) and serializes the result back to JSON.

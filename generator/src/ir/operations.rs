@@ -41,11 +41,6 @@ pub struct Operation {
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
-    /// A parameter, body, response, error or page type of the operation is deprecated: the method, the
-    /// request builder and the operation's enums carry `#[allow(deprecated)]`. Only written to the JSON
-    /// dump when set.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub allow_deprecated: bool,
     /// Marked `x-klarna-inferred`: not confirmed by Klarna's request collection.
     pub inferred: bool,
     /// Path parameters, in template order.

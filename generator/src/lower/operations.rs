@@ -333,7 +333,6 @@ impl ApiLowerer<'_> {
             summary: op.summary.as_deref().map(doc_text),
             doc: op.description.as_deref().map(doc_text),
             deprecated: op.deprecated,
-            allow_deprecated: false,
             inferred: Profile::flag(&self.profile.extensions.inferred, &op.extensions),
             path_params,
             query_params,

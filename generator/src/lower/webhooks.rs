@@ -72,7 +72,6 @@ impl ApiLowerer<'_> {
             }
             return Some(EventSet {
                 enum_ty,
-                allow_deprecated: false,
                 pointer,
                 events,
             });

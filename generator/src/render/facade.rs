@@ -162,8 +162,6 @@ pub(super) struct RegistryEntry {
     pub(super) name_lit: String,
     /// The type's path below the crate root (`<module>::models::<Type>`).
     pub(super) path: proc_macro2::TokenStream,
-    /// The type is deprecated: its arm carries `#[allow(deprecated)]`.
-    pub(super) deprecated: bool,
 }
 
 #[derive(Template)]

@@ -189,7 +189,6 @@ pub fn render(
                 feature_lit: lit(&a.module.rust),
                 name_lit: lit(&a.registry_name(TypeId(i))),
                 path: quote::quote!(#module::models::#ty),
-                deprecated: t.deprecated,
             });
         }
     }

@@ -4,15 +4,13 @@
 //!
 //! In order ([`PASSES`]): [`method_names`] (shortened method names, operations sorted by them),
 //! [`status_enums`] (the per-operation success and error enums, named), [`cycles`] (box what closes a
-//! containment cycle), [`complex_types`] (deeply nested lists and maps named), [`variant_sizes`] (box enum variants much larger than the others), [`directions`] (requiredness by direction, then pagination presence),
-//! [`deprecation`] (the items that must allow deprecated types).
+//! containment cycle), [`complex_types`] (deeply nested lists and maps named), [`variant_sizes`] (box enum variants much larger than the others), [`directions`] (requiredness by direction, then pagination presence).
 
 use crate::diag::Diagnostics;
 use crate::ir::Api;
 
 pub mod complex_types;
 pub mod cycles;
-pub mod deprecation;
 pub mod directions;
 pub mod method_names;
 pub mod status_enums;
@@ -62,11 +60,6 @@ pub const PASSES: &[Pass] = &[
         name: "directions",
         summary: "required fields relaxed where their direction may omit them; pagination presence follows",
         run: directions::run,
-    },
-    Pass {
-        name: "deprecation",
-        summary: "items that must name a deprecated type are marked to allow it",
-        run: deprecation::run,
     },
 ];
 
