@@ -10,7 +10,11 @@
 //! YAML is read with `serde-saphyr`: `serde_yaml` is deprecated upstream, and serde-saphyr is maintained,
 //! panic-free by design, rejects duplicate keys, and reports line and column for every syntax error.
 
+pub mod grammar;
+pub mod locate;
+pub mod normalize;
 mod refs;
+pub mod validate;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
