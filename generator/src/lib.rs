@@ -6,9 +6,10 @@
 //! spec files ──load──▶ openapiv3::OpenAPI ──lower──▶ ir::Crate ──render──▶ files ──write──▶ crate on disk
 //! ```
 //!
-//! - [`load`]: YAML/JSON, version check, OpenAPI 3.1 normalization ([`normalize`]), structural checks
-//!   ([`validate`]), `$ref`s to other files resolved by position (`load/refs.rs`, following the
-//!   [`grammar`] of OpenAPI object kinds that [`locate`] also follows to point at what `openapiv3` refuses);
+//! - [`load`]: YAML/JSON, version check, OpenAPI 3.1 normalization ([`load::normalize`]), structural
+//!   checks ([`load::validate`]), `$ref`s to other files resolved by position (`load/refs.rs`, following
+//!   the [`load::grammar`] of OpenAPI object kinds that [`load::locate`] also follows to point at what
+//!   `openapiv3` refuses);
 //! - [`lower`] (with a [`profile`]: Klarna's conventions, or none): every decision into the [`ir`], one
 //!   module per concern (schemas, structs, unions, merge, parameters, bodies, responses, operations,
 //!   pagination, webhooks, docs; every Rust name claimed through one helper that reports renames, with
@@ -21,7 +22,7 @@
 //!   streams), parsed by `syn`, printed by `prettyplease`; it reads the IR's conventions, never the profile;
 //! - [`mod@write`]: atomic, write-if-changed, stale files removed; or a check against what is on disk;
 //! - readers of the IR beside render: [`diff`] (two IRs, every change classified), [`conform`] (a recorded
-//!   response body against its operation), [`cli`] and [`stubs`] (the `klarna` command's table and
+//!   response body against its operation), [`cli_table`] and [`stubs`] (the `klarna` command's table and
 //!   `klarna-testing`'s typed stubs).
 //!
 //! Problems are [`diag::Diagnostic`]s with a file and a line:column or JSON pointer, collected and reported
@@ -54,9 +55,6 @@ pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-
-// Until their paths say `crate::load::...` (a separate commit, so that this one only moves files).
-pub(crate) use load::{grammar, locate, normalize, validate};
 
 pub use diag::{Diagnostic, Diagnostics};
 pub use profile::Profile;
