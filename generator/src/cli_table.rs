@@ -4,18 +4,96 @@
 //! and path pieces, its parameters with requiredness and description, its body and response types (as
 //! names the facade's type registry knows) and its pagination in wire names. The CLI's hand-written code
 //! (`cli/src/table.rs` declares these types) interprets the table at run time, so this module only writes
-//! data. It reads the IR and nothing else of the generator.
+//! data: a view of literals and `Shape` expressions that `templates/cli_table.rs` lays out, as `render/`
+//! does for the SDK. It reads the IR and nothing else of the generator.
 
-use std::fmt::Write as _;
+use askama::Template;
+use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::diag::{Diagnostic, Location};
 use crate::ir::{
     Api, BodyEncoding, Crate, Operation, Pagination, Param, ParamEncoding, PathTemplate,
     ResponseBody, Source, TypeKind, TypeRef,
 };
+use crate::naming::unraw;
+use crate::render::lit;
 
-/// Renders the table as one Rust file (`cli/src/generated/mod.rs`), formatted by `prettyplease`, with the
-/// generated-file header naming `regen_command`.
+/// `templates/cli_table.rs`: the table, every value already a Rust literal or expression.
+#[derive(Template)]
+#[template(path = "cli_table.rs", escape = "none")]
+struct TableTemplate {
+    resources: Vec<ResourceRow>,
+}
+
+struct ResourceRow {
+    name: String,
+    accessor: String,
+    api: String,
+    doc: String,
+    operations: Vec<OperationRow>,
+}
+
+struct OperationRow {
+    name: String,
+    id: String,
+    method: String,
+    path_template: String,
+    path_pieces: Vec<String>,
+    sensitive_segments: Vec<usize>,
+    summary: String,
+    doc: String,
+    deprecated: bool,
+    /// `path_params`, `query_params`, `header_params`, in that order.
+    params: Vec<ParamGroup>,
+    body: Option<BodyRow>,
+    response: ResponseRow,
+    idempotent: bool,
+    pagination: Option<PagingRow>,
+}
+
+struct ParamGroup {
+    field: &'static str,
+    params: Vec<ParamRow>,
+}
+
+struct ParamRow {
+    wire: String,
+    rust: String,
+    required: bool,
+    shape: String,
+    encoding: &'static str,
+    doc: String,
+    deprecated: bool,
+    sensitive: bool,
+}
+
+struct BodyRow {
+    shape: String,
+    required: bool,
+    encoding: &'static str,
+    media_type: String,
+    /// A multipart body's parts: wire name (a literal) and whether the part is a file.
+    parts: Vec<(String, bool)>,
+}
+
+enum ResponseRow {
+    Empty,
+    /// The body's shape.
+    Json(String),
+    /// The media type, a literal.
+    Bytes(String),
+}
+
+struct PagingRow {
+    items: String,
+    cursor_param: String,
+    next_cursor: Vec<String>,
+    page_list: bool,
+}
+
+/// Renders the table as one Rust file (`cli/src/generated/mod.rs`) from `templates/cli_table.rs`,
+/// formatted by `prettyplease`, with the generated-file header naming `regen_command`.
 pub fn render_table(krate: &Crate, regen_command: &str) -> Result<String, Diagnostic> {
     let mut resources: Vec<(String, &Api, &crate::ir::Resource)> = krate
         .apis
@@ -27,123 +105,101 @@ pub fn render_table(krate: &Crate, regen_command: &str) -> Result<String, Diagno
         })
         .collect();
     resources.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut out = String::from(
-        "#![cfg_attr(rustfmt, rustfmt::skip)]\n\
-         //! The operation table of the `klarna` command line: one entry per operation of every API, \
-         generated from the IR of `specs/`.\n\
-         use crate::table::*;\n\
-         /// Every resource of every API, ordered by command name.\n\
-         pub static RESOURCES: &[Resource] = &[\n",
-    );
-    for (name, api, r) in &resources {
-        let mut ops: Vec<&Operation> = r.operations.iter().collect();
-        ops.sort_by_key(|op| kebab(&op.id.rust));
-        let _ = write!(
-            out,
-            "Resource {{ name: {}, accessor: {}, api: {}, doc: {}, operations: &[",
-            lit(name),
-            lit(&r.accessor),
-            lit(&api.module.rust),
-            lit(r.doc.as_deref().unwrap_or_default())
-        );
-        for op in ops {
-            operation(&mut out, api, op);
-        }
-        out.push_str("] },\n");
-    }
-    out.push_str("];\n");
-    let file = syn::parse_file(&out).map_err(|e| {
+    let template = TableTemplate {
+        resources: resources
+            .iter()
+            .map(|(name, api, r)| {
+                let mut ops: Vec<&Operation> = r.operations.iter().collect();
+                ops.sort_by_key(|op| kebab(&op.id.rust));
+                ResourceRow {
+                    name: lit(name),
+                    accessor: lit(&r.accessor),
+                    api: lit(&api.module.rust),
+                    doc: lit(r.doc.as_deref().unwrap_or_default()),
+                    operations: ops.into_iter().map(|op| operation(api, op)).collect(),
+                }
+            })
+            .collect(),
+    };
+    let problem = |e: String| {
         Diagnostic::error(
             "cli/src/generated/mod.rs",
             Location::File,
             format!("the rendered CLI table is not valid Rust: {e}"),
         )
-    })?;
+    };
+    let text = template.render().map_err(|e| problem(e.to_string()))?;
+    let file = syn::parse_file(&format!("#![cfg_attr(rustfmt, rustfmt::skip)]\n{text}"))
+        .map_err(|e| problem(e.to_string()))?;
     let sources: Vec<&Source> = krate.apis.iter().map(|api| &api.source).collect();
     let header = format!("{}\n", crate::render::header("//", &sources, regen_command));
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
-fn operation(out: &mut String, api: &Api, op: &Operation) {
+fn operation(api: &Api, op: &Operation) -> OperationRow {
     let (pieces, sensitive) = path_pieces(op);
-    let params = |ps: &[Param]| {
-        let mut s = String::from("&[");
-        for p in ps {
-            let _ = write!(
-                s,
-                "Param {{ wire: {}, rust: {}, required: {}, shape: {}, encoding: ParamEncoding::{}, doc: {}, deprecated: {}, sensitive: {} }},",
-                lit(&p.name.wire),
-                lit(unraw(&p.name.rust)),
-                p.required,
-                shape(api, &p.ty),
-                match p.encoding {
+    let params = |field: &'static str, ps: &[Param]| ParamGroup {
+        field,
+        params: ps
+            .iter()
+            .map(|p| ParamRow {
+                wire: lit(&p.name.wire),
+                rust: lit(unraw(&p.name.rust)),
+                required: p.required,
+                shape: shape(api, &p.ty).to_string(),
+                encoding: match p.encoding {
                     ParamEncoding::Text => "Text",
                     ParamEncoding::DeepObject => "DeepObject",
                     ParamEncoding::FormObject => "FormObject",
                 },
-                lit(p.doc.as_deref().unwrap_or_default()),
-                p.deprecated,
-                p.sensitive
-            );
-        }
-        s.push(']');
-        s
+                doc: lit(p.doc.as_deref().unwrap_or_default()),
+                deprecated: p.deprecated,
+                sensitive: p.sensitive,
+            })
+            .collect(),
     };
-    let body = match &op.body {
-        None => "None".to_owned(),
-        Some(b) => {
-            let parts = match (b.encoding, struct_fields(api, &b.ty)) {
-                (BodyEncoding::Multipart, Some(fields)) => fields
-                    .iter()
-                    .map(|f| format!("({}, {})", lit(&f.name.wire), f.ty == TypeRef::Bytes))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                _ => String::new(),
-            };
-            format!(
-                "Some(BodySpec {{ shape: {}, required: {}, encoding: BodyEncoding::{}, media_type: {}, parts: &[{parts}] }})",
-                shape(api, &b.ty),
-                b.required,
-                match b.encoding {
-                    BodyEncoding::Json => "Json",
-                    BodyEncoding::Multipart => "Multipart",
-                    BodyEncoding::Form => "Form",
-                    BodyEncoding::Bytes => "Bytes",
-                },
-                lit(&b.media_type)
-            )
-        }
-    };
-    let response = match &op.response.body {
-        ResponseBody::Empty => "ResponseSpec::Empty".to_owned(),
-        ResponseBody::Json(t) => format!("ResponseSpec::Json({})", shape(api, t)),
-        ResponseBody::Bytes(media) => format!("ResponseSpec::Bytes({})", lit(media)),
-    };
-    let pagination = op
-        .pagination
-        .as_ref()
-        .map_or("None".to_owned(), |p| paging(api, p));
-    let _ = write!(
-        out,
-        "Operation {{ name: {}, id: {}, method: {}, path_template: {}, path_pieces: &[{}], sensitive_segments: &[{}], summary: {}, doc: {}, deprecated: {}, path_params: {}, query_params: {}, header_params: {}, body: {body}, response: {response}, idempotent: {}, pagination: {pagination} }},",
-        lit(&kebab(&op.id.rust)),
-        lit(&op.id.wire),
-        lit(op.method.as_str()),
-        lit(&op.path),
-        pieces.iter().map(|p| lit(p)).collect::<Vec<_>>().join(", "),
-        sensitive
-            .iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        lit(op.summary.as_deref().unwrap_or_default()),
-        lit(op.doc.as_deref().unwrap_or_default()),
-        op.deprecated,
-        params(&op.path_params),
-        params(&op.query_params),
-        params(&op.header_params),
-        op.idempotent,
-    );
+    let body = op.body.as_ref().map(|b| BodyRow {
+        shape: shape(api, &b.ty).to_string(),
+        required: b.required,
+        encoding: match b.encoding {
+            BodyEncoding::Json => "Json",
+            BodyEncoding::Multipart => "Multipart",
+            BodyEncoding::Form => "Form",
+            BodyEncoding::Bytes => "Bytes",
+        },
+        media_type: lit(&b.media_type),
+        parts: match (b.encoding, struct_fields(api, &b.ty)) {
+            (BodyEncoding::Multipart, Some(fields)) => fields
+                .iter()
+                .map(|f| (lit(&f.name.wire), f.ty == TypeRef::Bytes))
+                .collect(),
+            _ => Vec::new(),
+        },
+    });
+    OperationRow {
+        name: lit(&kebab(&op.id.rust)),
+        id: lit(&op.id.wire),
+        method: lit(op.method.as_str()),
+        path_template: lit(&op.path),
+        path_pieces: pieces.iter().map(|p| lit(p)).collect(),
+        sensitive_segments: sensitive,
+        summary: lit(op.summary.as_deref().unwrap_or_default()),
+        doc: lit(op.doc.as_deref().unwrap_or_default()),
+        deprecated: op.deprecated,
+        params: vec![
+            params("path_params", &op.path_params),
+            params("query_params", &op.query_params),
+            params("header_params", &op.header_params),
+        ],
+        body,
+        response: match &op.response.body {
+            ResponseBody::Empty => ResponseRow::Empty,
+            ResponseBody::Json(t) => ResponseRow::Json(shape(api, t).to_string()),
+            ResponseBody::Bytes(media) => ResponseRow::Bytes(lit(media)),
+        },
+        idempotent: op.idempotent,
+        pagination: op.pagination.as_ref().map(|p| paging(api, p)),
+    }
 }
 
 /// The literal pieces of the path around its parameters (one more than the parameters), from the IR's
@@ -168,7 +224,7 @@ fn sensitive_segments(template: &PathTemplate, is_sensitive: impl Fn(usize) -> b
     segments
 }
 
-fn paging(api: &Api, p: &Pagination) -> String {
+fn paging(api: &Api, p: &Pagination) -> PagingRow {
     // The page type; a list of pages is read through its element type.
     let mut ty = &p.page_ty;
     if p.page_list
@@ -188,13 +244,12 @@ fn paging(api: &Api, p: &Pagination) -> String {
             None => wire.push(unraw(rust).to_owned()),
         }
     }
-    format!(
-        "Some(Paging {{ items: {}, cursor_param: {}, next_cursor: &[{}], page_list: {} }})",
-        lit(&p.items.wire),
-        lit(&p.cursor_param.wire),
-        wire.iter().map(|w| lit(w)).collect::<Vec<_>>().join(", "),
-        p.page_list
-    )
+    PagingRow {
+        items: lit(&p.items.wire),
+        cursor_param: lit(&p.cursor_param.wire),
+        next_cursor: wire.iter().map(|w| lit(w)).collect(),
+        page_list: p.page_list,
+    }
 }
 
 /// The fields of the struct a type reference names (through aliases).
@@ -210,32 +265,32 @@ fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [crate::ir::Field
 }
 
 /// A `Shape` expression: named types by their registry name (`<module>::<Type>`).
-fn shape(api: &Api, ty: &TypeRef) -> String {
+fn shape(api: &Api, ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::Bool => "Shape::Bool".to_owned(),
-        TypeRef::I32 | TypeRef::I64 => "Shape::Integer".to_owned(),
-        TypeRef::F32 | TypeRef::F64 => "Shape::Number".to_owned(),
-        TypeRef::String(_) => "Shape::String".to_owned(),
-        TypeRef::Bytes => "Shape::Bytes".to_owned(),
-        TypeRef::Json => "Shape::Json".to_owned(),
-        TypeRef::Named(n) => format!("Shape::Named({})", lit(&api.registry_name(*n))),
-        TypeRef::List(inner) => format!("Shape::List(&{})", shape(api, inner)),
-        TypeRef::Map(inner) => format!("Shape::Map(&{})", shape(api, inner)),
+        TypeRef::Bool => quote!(Shape::Bool),
+        TypeRef::I32 | TypeRef::I64 => quote!(Shape::Integer),
+        TypeRef::F32 | TypeRef::F64 => quote!(Shape::Number),
+        TypeRef::String(_) => quote!(Shape::String),
+        TypeRef::Bytes => quote!(Shape::Bytes),
+        TypeRef::Json => quote!(Shape::Json),
+        TypeRef::Named(n) => {
+            let name = api.registry_name(*n);
+            quote!(Shape::Named(#name))
+        }
+        TypeRef::List(inner) => {
+            let inner = shape(api, inner);
+            quote!(Shape::List(&#inner))
+        }
+        TypeRef::Map(inner) => {
+            let inner = shape(api, inner);
+            quote!(Shape::Map(&#inner))
+        }
     }
 }
 
 /// `payment_requests` → `payment-requests`; a raw identifier loses its `r#`.
 fn kebab(rust: &str) -> String {
     unraw(rust).replace('_', "-")
-}
-
-fn unraw(ident: &str) -> &str {
-    ident.strip_prefix("r#").unwrap_or(ident)
-}
-
-/// A Rust string literal.
-fn lit(s: &str) -> String {
-    proc_macro2::Literal::string(s).to_string()
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ mod responses;
 mod spell;
 mod text;
 
-pub(crate) use self::text::header;
+pub(crate) use self::text::{header, lit};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -23,8 +23,8 @@ pub(super) fn toml_str(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// A Rust string literal.
-pub(super) fn lit(s: &str) -> String {
+/// A Rust string literal (the one spelling every emitter uses: render, the CLI table, the stubs).
+pub(crate) fn lit(s: &str) -> String {
     proc_macro2::Literal::string(s).to_string()
 }
 
