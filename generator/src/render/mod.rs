@@ -22,7 +22,7 @@ mod layout;
 mod models;
 mod operations;
 mod responses;
-mod spell;
+pub(crate) mod spell;
 mod text;
 
 pub(crate) use self::text::{header, lit};
