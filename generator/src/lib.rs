@@ -14,7 +14,7 @@
 //!   module per concern (schemas, structs, unions, merge, parameters, bodies, responses, operations,
 //!   pagination, webhooks, docs; every Rust name claimed through one helper that reports renames, with
 //!   [`naming`]'s sanitizer), then the IR rewrites of [`lower::passes`] in order (method names, status
-//!   enums, cycles, complex types, variant sizes, directions), each dumpable with
+//!   enums, cycles, complex types, variant sizes, directions, the testing kit's names), each dumpable with
 //!   `klarna-codegen ir --after <pass>`;
 //! - [`ir`]: plain typed data (types referenced by [`ir::TypeId`], HTTP methods, parsed path templates,
 //!   status matches), serializable;

@@ -48,8 +48,8 @@ enum Command {
         #[arg(long, default_value = "neutral", value_parser = profile_name)]
         profile: String,
         /// Print the IR as it stands after this lowering pass (`lower`: before the first pass; passes,
-        /// in order: method_names, status_enums, cycles, complex_types, variant_sizes, directions).
-        /// Default: after all.
+        /// in order: method_names, status_enums, cycles, complex_types, variant_sizes, directions,
+        /// kit_names). Default: after all.
         #[arg(long, value_name = "PASS")]
         after: Option<String>,
     },

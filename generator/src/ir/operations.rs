@@ -12,6 +12,9 @@ pub struct Resource {
     pub name: Name,
     /// The accessor method on the client.
     pub accessor: String,
+    /// The type of `klarna-testing`'s stubs for it, reached through the same accessor on `StubServer`
+    /// (`PaymentRequestsStubs`); set by the `kit_names` pass.
+    pub stubs: String,
     /// The tag's description.
     pub doc: Option<String>,
     /// Operations, ordered by method name.
@@ -25,6 +28,9 @@ pub struct Operation {
     pub id: Name,
     /// The request builder's type name.
     pub builder: String,
+    /// The static of `klarna-testing`'s stubs holding the operation's route (`GET_PAYMENT_CAPTURE`); set
+    /// by the `kit_names` pass.
+    pub route: String,
     /// The success-response enum's type name, when the operation has several differing success bodies.
     pub responses_enum: Option<String>,
     /// Where the operation is.
@@ -215,6 +221,9 @@ pub struct Param {
     /// Marked `x-klarna-sensitive: true` or `format: password`: `Debug` of the request builder and the
     /// runtime's tracing show it as `<redacted>`.
     pub sensitive: bool,
+    /// The method of `klarna-testing`'s `When` that matches it: its Rust name, or `<name>_param` where
+    /// `When` has a method of that name; set by the `kit_names` pass.
+    pub stub_method: String,
 }
 
 /// How a parameter value is written.

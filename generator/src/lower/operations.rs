@@ -123,6 +123,7 @@ impl ApiLowerer<'_> {
                     rust: struct_name,
                 },
                 accessor,
+                stubs: String::new(),
                 doc: tag_docs.get(&tag).cloned().flatten(),
                 operations,
             });
@@ -273,6 +274,7 @@ impl ApiLowerer<'_> {
                 deprecated: data.deprecated.unwrap_or(false),
                 sensitive: Profile::flag(&self.profile.extensions.sensitive, &data.extensions)
                     || matches!(&data.format, ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) if is_sensitive_schema(&self.profile.extensions, s)),
+                stub_method: String::new(),
             };
             match p {
                 Parameter::Path { .. } => path_params.push(param),
@@ -326,6 +328,7 @@ impl ApiLowerer<'_> {
                 rust: sanitize(&wire_id, Case::Snake),
             },
             builder,
+            route: String::new(),
             pointer: pointer.to_owned(),
             method: http_method,
             path: path.to_owned(),
@@ -439,6 +442,7 @@ mod tests {
             doc: None,
             deprecated: false,
             sensitive: false,
+            stub_method: String::new(),
         }
     }
 

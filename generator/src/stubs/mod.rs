@@ -21,30 +21,14 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use askama::Template;
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::ToSnakeCase;
 
 use crate::diag::{Diagnostic, Location};
 use crate::ir::{
-    Api, BodyEncoding, Crate, Operation, Param, ParamEncoding, ResponseBody, Source, TypeRef,
+    Api, BodyEncoding, Crate, Operation, ParamEncoding, ResponseBody, Source, TypeRef,
 };
-use crate::naming::unraw;
 use crate::render::lit;
 use crate::render::spell::{Models, type_tokens};
-
-/// The methods the hand-written `When` has for every operation: a parameter of the same name gets the
-/// method `<name>_param` instead.
-const RESERVED: &[&str] = &[
-    "body",
-    "body_matches",
-    "header",
-    "query",
-    "matching",
-    "with_path",
-    "with_query",
-    "with_header",
-    "with_json_body",
-    "with_typed_body",
-];
 
 /// `templates/stubs_mod.rs`: one module per API.
 #[derive(Template)]
@@ -214,7 +198,7 @@ fn api_template(api: &Api) -> ApiTemplate {
             .map(|r| StubResource {
                 name: r.name.rust.clone(),
                 accessor: r.accessor.clone(),
-                stubs: stubs_name(&r.accessor),
+                stubs: r.stubs.clone(),
                 operations: r.operations.iter().map(|op| operation(api, op)).collect(),
             })
             .collect(),
@@ -230,7 +214,7 @@ fn operation(api: &Api, op: &Operation) -> StubOperation {
             && let Some(ty) = conversion(api, &p.ty, false)
         {
             when.push(WhenMethod::Path {
-                name: method_name(p),
+                name: p.stub_method.clone(),
                 wire: p.name.wire.clone(),
                 ty,
                 position,
@@ -243,7 +227,7 @@ fn operation(api: &Api, op: &Operation) -> StubOperation {
         }
         if let Some(ty) = conversion(api, &p.ty, true) {
             when.push(WhenMethod::Query {
-                name: method_name(p),
+                name: p.stub_method.clone(),
                 wire: p.name.wire.clone(),
                 wire_lit: lit(&p.name.wire),
                 ty,
@@ -254,7 +238,7 @@ fn operation(api: &Api, op: &Operation) -> StubOperation {
     for p in &op.header_params {
         if let Some(ty) = conversion(api, &p.ty, false) {
             when.push(WhenMethod::Header {
-                name: method_name(p),
+                name: p.stub_method.clone(),
                 wire: p.name.wire.clone(),
                 wire_lit: lit(&p.name.wire),
                 ty,
@@ -285,7 +269,7 @@ fn operation(api: &Api, op: &Operation) -> StubOperation {
         path: op.path.clone(),
         id: op.id.wire.clone(),
         marker: op.builder.clone(),
-        route: route_name(op),
+        route: op.route.clone(),
         id_lit: lit(&op.id.wire),
         method_lit: lit(op.method.as_str()),
         pieces: pieces.iter().map(|p| lit(p)).collect(),
@@ -362,26 +346,6 @@ fn path_pieces(op: &Operation) -> (Vec<String>, Vec<String>) {
     (op.path_template.pieces.clone(), names)
 }
 
-/// A parameter's `When` method: its Rust name, or `<name>_param` when that is one of the generic methods.
-fn method_name(p: &Param) -> String {
-    let name = unraw(&p.name.rust);
-    if RESERVED.contains(&name) {
-        format!("{name}_param")
-    } else {
-        p.name.rust.clone()
-    }
-}
-
-/// `payment_requests` → `PaymentRequestsStubs`.
-fn stubs_name(accessor: &str) -> String {
-    format!("{}Stubs", unraw(accessor).to_upper_camel_case())
-}
-
-/// The static holding an operation's route: `GetPaymentCapture` → `GET_PAYMENT_CAPTURE`.
-fn route_name(op: &Operation) -> String {
-    op.builder.to_shouty_snake_case()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,7 +381,6 @@ mod tests {
             Some("::klarna::DateTime")
         );
         assert!(rust_type(api, &TypeRef::List(Box::new(TypeRef::Bytes))).is_none());
-        assert_eq!(stubs_name("payment_requests"), "PaymentRequestsStubs");
     }
 
     /// The operations fixture: typed parameters (a list repeated in the query, a header), no body

@@ -4,7 +4,8 @@
 //!
 //! In order ([`PASSES`]): [`method_names`] (shortened method names, operations sorted by them),
 //! [`status_enums`] (the per-operation success and error enums, named), [`cycles`] (box what closes a
-//! containment cycle), [`complex_types`] (deeply nested lists and maps named), [`variant_sizes`] (box enum variants much larger than the others), [`directions`] (requiredness by direction, then pagination presence).
+//! containment cycle), [`complex_types`] (deeply nested lists and maps named), [`variant_sizes`] (box enum variants much larger than the others), [`directions`] (requiredness by direction, then pagination presence), [`kit_names`] (the testing kit's
+//! names for what it stubs).
 
 use crate::diag::Diagnostics;
 use crate::ir::Api;
@@ -12,6 +13,7 @@ use crate::ir::Api;
 pub mod complex_types;
 pub mod cycles;
 pub mod directions;
+pub mod kit_names;
 pub mod method_names;
 pub mod status_enums;
 pub mod variant_sizes;
@@ -60,6 +62,11 @@ pub const PASSES: &[Pass] = &[
         name: "directions",
         summary: "required fields relaxed where their direction may omit them; pagination presence follows",
         run: directions::run,
+    },
+    Pass {
+        name: "kit_names",
+        summary: "the testing kit's stubs types, route statics and parameter methods are named",
+        run: kit_names::run,
     },
 ];
 
