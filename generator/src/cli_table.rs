@@ -13,8 +13,8 @@ use quote::quote;
 
 use crate::diag::{Diagnostic, Location};
 use crate::ir::{
-    Api, BodyEncoding, Crate, Operation, Pagination, Param, ParamEncoding, PathTemplate,
-    ResponseBody, Source, TypeKind, TypeRef,
+    Api, BodyEncoding, Crate, Operation, Pagination, Param, ParamEncoding, ResponseBody, Source,
+    TypeKind, TypeRef,
 };
 use crate::naming::unraw;
 use crate::render::lit;
@@ -137,7 +137,6 @@ pub fn render_table(krate: &Crate, regen_command: &str) -> Result<String, Diagno
 }
 
 fn operation(api: &Api, op: &Operation) -> OperationRow {
-    let (pieces, sensitive) = path_pieces(op);
     let params = |field: &'static str, ps: &[Param]| ParamGroup {
         field,
         params: ps
@@ -181,8 +180,8 @@ fn operation(api: &Api, op: &Operation) -> OperationRow {
         id: lit(&op.id.wire),
         method: lit(op.method.as_str()),
         path_template: lit(&op.path),
-        path_pieces: pieces.iter().map(|p| lit(p)).collect(),
-        sensitive_segments: sensitive,
+        path_pieces: op.path_template.pieces.iter().map(|p| lit(p)).collect(),
+        sensitive_segments: op.sensitive_segments.clone(),
         summary: lit(op.summary.as_deref().unwrap_or_default()),
         doc: lit(op.doc.as_deref().unwrap_or_default()),
         deprecated: op.deprecated,
@@ -198,56 +197,15 @@ fn operation(api: &Api, op: &Operation) -> OperationRow {
             ResponseBody::Bytes(media) => ResponseRow::Bytes(lit(media)),
         },
         idempotent: op.idempotent,
-        pagination: op.pagination.as_ref().map(|p| paging(api, p)),
+        pagination: op.pagination.as_ref().map(paging),
     }
 }
 
-/// The literal pieces of the path around its parameters (one more than the parameters), from the IR's
-/// parsed path template, and the indices of the `/`-separated segments that hold a sensitive parameter.
-fn path_pieces(op: &Operation) -> (Vec<String>, Vec<usize>) {
-    let sensitive = sensitive_segments(&op.path_template, |param| {
-        op.path_params.get(param).is_some_and(|p| p.sensitive)
-    });
-    (op.path_template.pieces.clone(), sensitive)
-}
-
-/// The segments of `template` holding a parameter `is_sensitive` says is sensitive (by its index into the
-/// operation's path parameters), each once, in path order.
-fn sensitive_segments(template: &PathTemplate, is_sensitive: impl Fn(usize) -> bool) -> Vec<usize> {
-    let mut segments: Vec<usize> = template
-        .params
-        .iter()
-        .filter(|slot| is_sensitive(slot.param))
-        .map(|slot| slot.segment)
-        .collect();
-    segments.dedup();
-    segments
-}
-
-fn paging(api: &Api, p: &Pagination) -> PagingRow {
-    // The page type; a list of pages is read through its element type.
-    let mut ty = &p.page_ty;
-    if p.page_list
-        && let TypeRef::List(inner) = ty
-    {
-        ty = inner;
-    }
-    // `next_cursor` holds Rust field names: follow them through the types to the wire names.
-    let mut wire = Vec::new();
-    for rust in &p.next_cursor {
-        let field = struct_fields(api, ty).and_then(|fs| fs.iter().find(|f| &f.name.rust == rust));
-        match field {
-            Some(f) => {
-                wire.push(f.name.wire.clone());
-                ty = &f.ty;
-            }
-            None => wire.push(unraw(rust).to_owned()),
-        }
-    }
+fn paging(p: &Pagination) -> PagingRow {
     PagingRow {
         items: lit(&p.items.wire),
         cursor_param: lit(&p.cursor_param.wire),
-        next_cursor: wire.iter().map(|w| lit(w)).collect(),
+        next_cursor: vec![lit(&p.pagination_field.wire), lit(&p.cursor_field.wire)],
         page_list: p.page_list,
     }
 }
@@ -295,34 +253,11 @@ fn kebab(rust: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::kebab;
 
     #[test]
-    fn sensitive_segments_are_read_from_the_template_slots() {
-        use crate::ir::PathSlot;
-        // `/v2/accounts/{a}/tokens/{t}{u}/status`: `t` and `u` share segment 5, `a` is not sensitive.
-        let template = PathTemplate {
-            pieces: ["/v2/accounts/", "/tokens/", "", "/status"]
-                .map(str::to_owned)
-                .to_vec(),
-            params: vec![
-                PathSlot {
-                    param: 0,
-                    segment: 3,
-                },
-                PathSlot {
-                    param: 1,
-                    segment: 5,
-                },
-                PathSlot {
-                    param: 2,
-                    segment: 5,
-                },
-            ],
-        };
-        assert_eq!(sensitive_segments(&template, |p| p != 0), [5]);
-        assert_eq!(sensitive_segments(&template, |p| p == 0), [3]);
-        assert!(sensitive_segments(&template, |_| false).is_empty());
+    fn command_names_are_kebab_case_without_raw_prefixes() {
         assert_eq!(kebab("r#type_list"), "type-list");
+        assert_eq!(kebab("payment_requests"), "payment-requests");
     }
 }

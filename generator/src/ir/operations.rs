@@ -41,6 +41,9 @@ pub struct Operation {
     pub path: String,
     /// The path template, parsed once: literal pieces around the path parameters.
     pub path_template: PathTemplate,
+    /// The indices of the `/`-separated segments of the path that hold a sensitive path parameter, each
+    /// once, in path order: the request's span and the CLI show them as `<redacted>`.
+    pub sensitive_segments: Vec<usize>,
     /// Summary line.
     pub summary: Option<String>,
     /// Longer description.
@@ -142,6 +145,22 @@ pub struct PathTemplate {
     pub pieces: Vec<String>,
     /// The parameters in template order.
     pub params: Vec<PathSlot>,
+}
+
+impl PathTemplate {
+    /// The segments holding a parameter `is_sensitive` says is sensitive (by its index into the
+    /// operation's path parameters), each once, in path order. Lowering calls it once, for
+    /// [`Operation::sensitive_segments`].
+    pub fn sensitive_segments(&self, is_sensitive: impl Fn(usize) -> bool) -> Vec<usize> {
+        let mut segments: Vec<usize> = self
+            .params
+            .iter()
+            .filter(|slot| is_sensitive(slot.param))
+            .map(|slot| slot.segment)
+            .collect();
+        segments.dedup();
+        segments
+    }
 }
 
 /// One parameter in a path template.
@@ -275,6 +294,9 @@ pub struct SuccessResponse {
     /// When several success statuses have different bodies: all of them, and the operation returns an
     /// enum with one variant per status (the first entry is `status`/`body`).
     pub alternatives: Vec<AltResponse>,
+    /// The index in `alternatives` of the one that takes the success statuses no exact code matches: a
+    /// range (`2XX`), else the first documented status. 0 without alternatives.
+    pub fallback: usize,
 }
 
 /// One of several success responses.
@@ -313,8 +335,10 @@ pub struct Pagination {
     pub item_ty: TypeRef,
     /// The query parameter that takes the cursor (`starting_after`).
     pub cursor_param: Name,
-    /// The response type's path to the next cursor (`pagination.last_item`), as Rust field names.
-    pub next_cursor: Vec<String>,
+    /// The page's field holding the pagination object (`pagination`): the first step to the next cursor.
+    pub pagination_field: Name,
+    /// The pagination object's field holding the next cursor (`last_item`): the second and last step.
+    pub cursor_field: Name,
     /// The page type (the whole response).
     pub page_ty: TypeRef,
     /// The response is a list of page objects, each with its items and pagination.
@@ -325,4 +349,24 @@ pub struct Pagination {
     pub pagination_presence: Presence,
     /// Presence of `last_item` in the pagination object.
     pub cursor_presence: Presence,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PathSlot, PathTemplate};
+
+    #[test]
+    fn sensitive_segments_are_read_from_the_template_slots() {
+        // `/v2/accounts/{a}/tokens/{t}{u}/status`: `t` and `u` share segment 5, `a` is not sensitive.
+        let slot = |param, segment| PathSlot { param, segment };
+        let template = PathTemplate {
+            pieces: ["/v2/accounts/", "/tokens/", "", "/status"]
+                .map(str::to_owned)
+                .to_vec(),
+            params: vec![slot(0, 3), slot(1, 5), slot(2, 5)],
+        };
+        assert_eq!(template.sensitive_segments(|p| p != 0), [5]);
+        assert_eq!(template.sensitive_segments(|p| p == 0), [3]);
+        assert!(template.sensitive_segments(|_| false).is_empty());
+    }
 }

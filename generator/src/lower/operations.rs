@@ -321,6 +321,8 @@ impl ApiLowerer<'_> {
             return None;
         };
         let path_template = parse_path_template(path, &path_params);
+        let sensitive_segments = path_template
+            .sensitive_segments(|param| path_params.get(param).is_some_and(|p| p.sensitive));
         Some(Operation {
             responses_enum: None,
             id: Name {
@@ -333,6 +335,7 @@ impl ApiLowerer<'_> {
             method: http_method,
             path: path.to_owned(),
             path_template,
+            sensitive_segments,
             summary: op.summary.as_deref().map(doc_text),
             doc: op.description.as_deref().map(doc_text),
             deprecated: op.deprecated,

@@ -97,9 +97,9 @@ pub(super) fn paging_view(api: &Api, p: &Pagination) -> PagingView {
         cursor_field: p.cursor_param.rust.clone(),
         items: p.items.rust.clone(),
         items_presence: p.items_presence,
-        pagination: p.next_cursor.first().cloned().unwrap_or_default(),
+        pagination: p.pagination_field.rust.clone(),
         pagination_presence: p.pagination_presence,
-        last: p.next_cursor.get(1).cloned().unwrap_or_default(),
+        last: p.cursor_field.rust.clone(),
         cursor_presence: p.cursor_presence,
         page_list: p.page_list,
     }
@@ -301,13 +301,7 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
             })
         }
     };
-    // Exact statuses first; a range (`2XX`) or else the first documented status takes the rest.
-    let fallback = op
-        .response
-        .alternatives
-        .iter()
-        .find(|alt| matches!(alt.status, StatusMatch::Range(_)))
-        .or(op.response.alternatives.first());
+    let fallback = op.response.alternatives.get(op.response.fallback);
     let (response_ty, finish, returns_doc) = match (&op.responses_enum, fallback) {
         (Some(name), Some(fallback)) => {
             let arms = op
@@ -364,15 +358,10 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
     let template = &op.path_template;
     let pieces = &template.pieces;
     let mut segments: Vec<PathValueView> = Vec::new();
-    let mut sensitive_segments: Vec<usize> = Vec::new();
     for slot in &template.params {
         let Some(p) = op.path_params.get(slot.param) else {
             continue;
         };
-        // Encoded parameters never hold a '/': the segment is the template's.
-        if p.sensitive && !sensitive_segments.contains(&slot.segment) {
-            sensitive_segments.push(slot.segment);
-        }
         let plain_text =
             matches!(&p.ty, TypeRef::String(f) if StringRepr::of(f.as_deref()) == StringRepr::Text);
         segments.push(PathValueView {
@@ -410,7 +399,7 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
     );
     OpView {
         redacted_debug,
-        sensitive_segments,
+        sensitive_segments: op.sensitive_segments.clone(),
         method: op.id.rust.clone(),
         method_plain: unraw(&op.id.rust).to_owned(),
         builder: op.builder.clone(),
