@@ -1,7 +1,8 @@
 //! {{ doc }}
 #![allow(deprecated)]
 {% if part %}
-#[allow(unused_imports)] // a part refers to types of its sibling parts through the parent module
+{#- A part refers to the types of its sibling parts through the parent module; it may name none. #}
+#[allow(unused_imports)]
 use super::*;
 {% endif %}
 

@@ -280,7 +280,7 @@ impl {{ op.builder }} {
     }
 }
 
-// timeout, attempt_timeout, retry_policy, correlation_id, header, integration_metadata, options
+{#- timeout, attempt_timeout, retry_policy, correlation_id, header, integration_metadata, options #}
 ::klarna_runtime::__request_options!({{ op.builder }});
 {% endfor %}
 {% endfor %}

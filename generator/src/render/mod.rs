@@ -17,6 +17,10 @@
 //! registry, module roots, webhooks), `models` (named types),
 //! `operations` (resources and request builders), `responses` (success and error enums, how `send`
 //! finishes), with `spell` (IR types as Rust) and `text` (literals, docs, headers) shared.
+//!
+//! Comments: the formatter keeps doc comments and drops every other comment, so a `//` comment in a
+//! template never reaches the generated file. A template explains itself in askama comments (`{# .. #}`,
+//! for its reader only), and what a reader of the generated code needs goes into a doc comment.
 
 mod facade;
 mod layout;
