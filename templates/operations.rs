@@ -115,7 +115,8 @@ impl {{ e.name }} {
 }
 {% endif %}
 /// Request builder for [`{{ r.name }}::{{ op.method_plain }}`]:
-/// set optional parameters and per-request options, then call [`send`]({{ op.builder }}::send).
+/// set optional parameters and per-request options,
+/// then call [`send`]({{ op.builder }}::send).
 #[derive(Clone{% if op.redacted_debug.is_none() %}, Debug{% endif %})]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct {{ op.builder }} {

@@ -100,7 +100,8 @@ impl CustomerTokensApi {
 }
 
 /// Request builder for [`CustomerTokensApi::introspect`]:
-/// set optional parameters and per-request options, then call [`send`](IntrospectCustomerToken::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](IntrospectCustomerToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct IntrospectCustomerToken {
@@ -178,7 +179,8 @@ impl IntrospectCustomerToken {
 ::klarna_runtime::__request_options!(IntrospectCustomerToken);
 
 /// Request builder for [`CustomerTokensApi::introspect_as_sub_partner`]:
-/// set optional parameters and per-request options, then call [`send`](IntrospectCustomerTokenAsSubPartner::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](IntrospectCustomerTokenAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct IntrospectCustomerTokenAsSubPartner {
@@ -251,7 +253,8 @@ impl IntrospectCustomerTokenAsSubPartner {
 ::klarna_runtime::__request_options!(IntrospectCustomerTokenAsSubPartner);
 
 /// Request builder for [`CustomerTokensApi::revoke`]:
-/// set optional parameters and per-request options, then call [`send`](RevokeCustomerToken::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](RevokeCustomerToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RevokeCustomerToken {
@@ -395,7 +398,8 @@ impl IdentitySdkTokensApi {
 }
 
 /// Request builder for [`IdentitySdkTokensApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateIdentitySdkToken::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateIdentitySdkToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateIdentitySdkToken {
@@ -473,7 +477,8 @@ impl CreateIdentitySdkToken {
 ::klarna_runtime::__request_options!(CreateIdentitySdkToken);
 
 /// Request builder for [`IdentitySdkTokensApi::create_as_sub_partner`]:
-/// set optional parameters and per-request options, then call [`send`](CreateIdentitySdkTokenAsSubPartner::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateIdentitySdkTokenAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateIdentitySdkTokenAsSubPartner {

@@ -71,7 +71,8 @@ impl InteroperabilitySdkTokensApi {
 }
 
 /// Request builder for [`InteroperabilitySdkTokensApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateInteroperabilitySdkToken::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateInteroperabilitySdkToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateInteroperabilitySdkToken {
@@ -187,7 +188,8 @@ impl CreateInteroperabilitySdkToken {
 ::klarna_runtime::__request_options!(CreateInteroperabilitySdkToken);
 
 /// Request builder for [`InteroperabilitySdkTokensApi::create_as_sub_partner`]:
-/// set optional parameters and per-request options, then call [`send`](CreateInteroperabilitySdkTokenAsSubPartner::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateInteroperabilitySdkTokenAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateInteroperabilitySdkTokenAsSubPartner {
@@ -389,7 +391,8 @@ impl InteroperabilityTokensApi {
 }
 
 /// Request builder for [`InteroperabilityTokensApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateInteroperabilityToken::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateInteroperabilityToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateInteroperabilityToken {
@@ -478,7 +481,8 @@ impl CreateInteroperabilityToken {
 ::klarna_runtime::__request_options!(CreateInteroperabilityToken);
 
 /// Request builder for [`InteroperabilityTokensApi::create_as_sub_partner`]:
-/// set optional parameters and per-request options, then call [`send`](CreateInteroperabilityTokenAsSubPartner::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateInteroperabilityTokenAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateInteroperabilityTokenAsSubPartner {
@@ -562,7 +566,8 @@ impl CreateInteroperabilityTokenAsSubPartner {
 ::klarna_runtime::__request_options!(CreateInteroperabilityTokenAsSubPartner);
 
 /// Request builder for [`InteroperabilityTokensApi::create_interoperability_test_token`]:
-/// set optional parameters and per-request options, then call [`send`](CreateInteroperabilityTestToken::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateInteroperabilityTestToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateInteroperabilityTestToken {

@@ -120,7 +120,8 @@ impl ApiKeysApi {
 }
 
 /// Request builder for [`ApiKeysApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateApiKey::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateApiKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateApiKey {
@@ -179,7 +180,8 @@ impl CreateApiKey {
 ::klarna_runtime::__request_options!(CreateApiKey);
 
 /// Request builder for [`ApiKeysApi::disable`]:
-/// set optional parameters and per-request options, then call [`send`](DisableApiKey::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DisableApiKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DisableApiKey {
@@ -230,7 +232,8 @@ impl DisableApiKey {
 ::klarna_runtime::__request_options!(DisableApiKey);
 
 /// Request builder for [`ApiKeysApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListApiKeys::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListApiKeys::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListApiKeys {
@@ -277,7 +280,8 @@ impl ListApiKeys {
 ::klarna_runtime::__request_options!(ListApiKeys);
 
 /// Request builder for [`ApiKeysApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadApiKey::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadApiKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadApiKey {
@@ -328,7 +332,8 @@ impl ReadApiKey {
 ::klarna_runtime::__request_options!(ReadApiKey);
 
 /// Request builder for [`ApiKeysApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdateApiKey::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateApiKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateApiKey {
@@ -493,7 +498,8 @@ impl BrandsApi {
 }
 
 /// Request builder for [`BrandsApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateBrand::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateBrand::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateBrand {
@@ -556,7 +562,8 @@ impl CreateBrand {
 ::klarna_runtime::__request_options!(CreateBrand);
 
 /// Request builder for [`BrandsApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListBrands::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListBrands::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListBrands {
@@ -607,7 +614,8 @@ impl ListBrands {
 ::klarna_runtime::__request_options!(ListBrands);
 
 /// Request builder for [`BrandsApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadBrand::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadBrand::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadBrand {
@@ -659,7 +667,8 @@ impl ReadBrand {
 ::klarna_runtime::__request_options!(ReadBrand);
 
 /// Request builder for [`BrandsApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdateBrand::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateBrand::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateBrand {
@@ -845,7 +854,8 @@ impl ClientCertificatesApi {
 }
 
 /// Request builder for [`ClientCertificatesApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateClientCertificate::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateClientCertificate::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateClientCertificate {
@@ -906,7 +916,8 @@ impl CreateClientCertificate {
 ::klarna_runtime::__request_options!(CreateClientCertificate);
 
 /// Request builder for [`ClientCertificatesApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListClientCertificates::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListClientCertificates::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListClientCertificates {
@@ -955,7 +966,8 @@ impl ListClientCertificates {
 ::klarna_runtime::__request_options!(ListClientCertificates);
 
 /// Request builder for [`ClientCertificatesApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadClientCertificate::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadClientCertificate::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadClientCertificate {
@@ -1006,7 +1018,8 @@ impl ReadClientCertificate {
 ::klarna_runtime::__request_options!(ReadClientCertificate);
 
 /// Request builder for [`ClientCertificatesApi::revoke`]:
-/// set optional parameters and per-request options, then call [`send`](RevokeClientCertificate::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](RevokeClientCertificate::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RevokeClientCertificate {
@@ -1069,7 +1082,8 @@ impl RevokeClientCertificate {
 ::klarna_runtime::__request_options!(RevokeClientCertificate);
 
 /// Request builder for [`ClientCertificatesApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdateClientCertificate::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateClientCertificate::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateClientCertificate {
@@ -1249,7 +1263,8 @@ impl ClientIdentifiersApi {
 }
 
 /// Request builder for [`ClientIdentifiersApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateClientIdentifier::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateClientIdentifier::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateClientIdentifier {
@@ -1310,7 +1325,8 @@ impl CreateClientIdentifier {
 ::klarna_runtime::__request_options!(CreateClientIdentifier);
 
 /// Request builder for [`ClientIdentifiersApi::disable`]:
-/// set optional parameters and per-request options, then call [`send`](DisableClientIdentifier::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DisableClientIdentifier::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DisableClientIdentifier {
@@ -1361,7 +1377,8 @@ impl DisableClientIdentifier {
 ::klarna_runtime::__request_options!(DisableClientIdentifier);
 
 /// Request builder for [`ClientIdentifiersApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListClientIdentifiers::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListClientIdentifiers::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListClientIdentifiers {
@@ -1410,7 +1427,8 @@ impl ListClientIdentifiers {
 ::klarna_runtime::__request_options!(ListClientIdentifiers);
 
 /// Request builder for [`ClientIdentifiersApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadClientIdentifier::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadClientIdentifier::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadClientIdentifier {
@@ -1461,7 +1479,8 @@ impl ReadClientIdentifier {
 ::klarna_runtime::__request_options!(ReadClientIdentifier);
 
 /// Request builder for [`ClientIdentifiersApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdateClientIdentifier::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateClientIdentifier::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateClientIdentifier {
@@ -1592,7 +1611,8 @@ impl ComplianceDecisionsApi {
 }
 
 /// Request builder for [`ComplianceDecisionsApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListComplianceDecisions::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListComplianceDecisions::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListComplianceDecisions {
@@ -1753,7 +1773,8 @@ impl ListComplianceDecisions {
 ::klarna_runtime::__request_options!(ListComplianceDecisions);
 
 /// Request builder for [`ComplianceDecisionsApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadComplianceDecision::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadComplianceDecision::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadComplianceDecision {
@@ -1836,7 +1857,8 @@ impl IpRestrictionsApi {
 }
 
 /// Request builder for [`IpRestrictionsApi::list_allowed_ips`]:
-/// set optional parameters and per-request options, then call [`send`](ListAllowedIps::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListAllowedIps::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListAllowedIps {
@@ -1961,7 +1983,8 @@ impl MtlsEnforcementApi {
 }
 
 /// Request builder for [`MtlsEnforcementApi::enforce_mtls`]:
-/// set optional parameters and per-request options, then call [`send`](EnforceMtls::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](EnforceMtls::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct EnforceMtls {
@@ -2012,7 +2035,8 @@ impl EnforceMtls {
 ::klarna_runtime::__request_options!(EnforceMtls);
 
 /// Request builder for [`MtlsEnforcementApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadMtlsEnforcement::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadMtlsEnforcement::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadMtlsEnforcement {
@@ -2061,7 +2085,8 @@ impl ReadMtlsEnforcement {
 ::klarna_runtime::__request_options!(ReadMtlsEnforcement);
 
 /// Request builder for [`MtlsEnforcementApi::remove`]:
-/// set optional parameters and per-request options, then call [`send`](RemoveMtlsEnforcement::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](RemoveMtlsEnforcement::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RemoveMtlsEnforcement {
@@ -2150,7 +2175,8 @@ impl OnboardingApi {
 }
 
 /// Request builder for [`OnboardingApi::onboard_partner_account`]:
-/// set optional parameters and per-request options, then call [`send`](OnboardPartnerAccount::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](OnboardPartnerAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct OnboardPartnerAccount {
@@ -2267,7 +2293,8 @@ impl PartnerAccountsApi {
 }
 
 /// Request builder for [`PartnerAccountsApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadPartnerAccount::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPartnerAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPartnerAccount {
@@ -2335,7 +2362,8 @@ impl ReadPartnerAccount {
 ::klarna_runtime::__request_options!(ReadPartnerAccount);
 
 /// Request builder for [`PartnerAccountsApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdatePartnerAccount::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePartnerAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePartnerAccount {
@@ -2506,7 +2534,8 @@ impl PartnerBusinessEntitiesApi {
 }
 
 /// Request builder for [`PartnerBusinessEntitiesApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreatePartnerBusinessEntity::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreatePartnerBusinessEntity::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePartnerBusinessEntity {
@@ -2569,7 +2598,8 @@ impl CreatePartnerBusinessEntity {
 ::klarna_runtime::__request_options!(CreatePartnerBusinessEntity);
 
 /// Request builder for [`PartnerBusinessEntitiesApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListPartnerBusinessEntities::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPartnerBusinessEntities::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPartnerBusinessEntities {
@@ -2620,7 +2650,8 @@ impl ListPartnerBusinessEntities {
 ::klarna_runtime::__request_options!(ListPartnerBusinessEntities);
 
 /// Request builder for [`PartnerBusinessEntitiesApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadPartnerBusinessEntity::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPartnerBusinessEntity::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPartnerBusinessEntity {
@@ -2672,7 +2703,8 @@ impl ReadPartnerBusinessEntity {
 ::klarna_runtime::__request_options!(ReadPartnerBusinessEntity);
 
 /// Request builder for [`PartnerBusinessEntitiesApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdatePartnerBusinessEntity::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePartnerBusinessEntity::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePartnerBusinessEntity {
@@ -2830,7 +2862,8 @@ impl PaymentAccountsApi {
 }
 
 /// Request builder for [`PaymentAccountsApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreatePaymentAccount::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreatePaymentAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePaymentAccount {
@@ -2894,7 +2927,8 @@ impl CreatePaymentAccount {
 ::klarna_runtime::__request_options!(CreatePaymentAccount);
 
 /// Request builder for [`PaymentAccountsApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadPaymentAccount::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPaymentAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPaymentAccount {
@@ -2947,7 +2981,8 @@ impl ReadPaymentAccount {
 ::klarna_runtime::__request_options!(ReadPaymentAccount);
 
 /// Request builder for [`PaymentAccountsApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdatePaymentAccount::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePaymentAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePaymentAccount {
@@ -3098,7 +3133,8 @@ impl PaymentProductsApi {
 }
 
 /// Request builder for [`PaymentProductsApi::disable`]:
-/// set optional parameters and per-request options, then call [`send`](DisablePaymentProduct::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DisablePaymentProduct::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DisablePaymentProduct {
@@ -3162,7 +3198,8 @@ impl DisablePaymentProduct {
 ::klarna_runtime::__request_options!(DisablePaymentProduct);
 
 /// Request builder for [`PaymentProductsApi::enable`]:
-/// set optional parameters and per-request options, then call [`send`](EnablePaymentProduct::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](EnablePaymentProduct::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct EnablePaymentProduct {
@@ -3224,7 +3261,8 @@ impl EnablePaymentProduct {
 ::klarna_runtime::__request_options!(EnablePaymentProduct);
 
 /// Request builder for [`PaymentProductsApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListPaymentProducts::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentProducts::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentProducts {
@@ -3307,7 +3345,8 @@ impl PaymentProfilesApi {
 }
 
 /// Request builder for [`PaymentProfilesApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListPaymentProfiles::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentProfiles::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentProfiles {
@@ -3464,7 +3503,8 @@ impl PaymentProgramEnablementsApi {
 }
 
 /// Request builder for [`PaymentProgramEnablementsApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreatePaymentProgramEnablement::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreatePaymentProgramEnablement::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePaymentProgramEnablement {
@@ -3530,7 +3570,8 @@ impl CreatePaymentProgramEnablement {
 ::klarna_runtime::__request_options!(CreatePaymentProgramEnablement);
 
 /// Request builder for [`PaymentProgramEnablementsApi::delete`]:
-/// set optional parameters and per-request options, then call [`send`](DeletePaymentProgramEnablement::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DeletePaymentProgramEnablement::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeletePaymentProgramEnablement {
@@ -3586,7 +3627,8 @@ impl DeletePaymentProgramEnablement {
 ::klarna_runtime::__request_options!(DeletePaymentProgramEnablement);
 
 /// Request builder for [`PaymentProgramEnablementsApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListPaymentProgramEnablements::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentProgramEnablements::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentProgramEnablements {
@@ -3640,7 +3682,8 @@ impl ListPaymentProgramEnablements {
 ::klarna_runtime::__request_options!(ListPaymentProgramEnablements);
 
 /// Request builder for [`PaymentProgramEnablementsApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadPaymentProgramEnablement::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPaymentProgramEnablement::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPaymentProgramEnablement {
@@ -3803,7 +3846,8 @@ impl PaymentProgramsApi {
 }
 
 /// Request builder for [`PaymentProgramsApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListPaymentPrograms::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentPrograms::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentPrograms {
@@ -3896,7 +3940,8 @@ impl ListPaymentPrograms {
 ::klarna_runtime::__request_options!(ListPaymentPrograms);
 
 /// Request builder for [`PaymentProgramsApi::list_for_payment_program_plan`]:
-/// set optional parameters and per-request options, then call [`send`](ListPaymentProgramsForPaymentProgramPlan::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentProgramsForPaymentProgramPlan::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentProgramsForPaymentProgramPlan {
@@ -4104,7 +4149,8 @@ impl ListPaymentProgramsForPaymentProgramPlan {
 ::klarna_runtime::__request_options!(ListPaymentProgramsForPaymentProgramPlan);
 
 /// Request builder for [`PaymentProgramsApi::list_plans`]:
-/// set optional parameters and per-request options, then call [`send`](ListPaymentProgramPlans::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentProgramPlans::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentProgramPlans {
@@ -4153,7 +4199,8 @@ impl ListPaymentProgramPlans {
 ::klarna_runtime::__request_options!(ListPaymentProgramPlans);
 
 /// Request builder for [`PaymentProgramsApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadPaymentProgram::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPaymentProgram::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPaymentProgram {
@@ -4312,7 +4359,8 @@ impl PortalApi {
 }
 
 /// Request builder for [`PortalApi::create_deep_link`]:
-/// set optional parameters and per-request options, then call [`send`](CreateDeepLink::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateDeepLink::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateDeepLink {
@@ -4375,7 +4423,8 @@ impl CreateDeepLink {
 ::klarna_runtime::__request_options!(CreateDeepLink);
 
 /// Request builder for [`PortalApi::create_or_update_user_access`]:
-/// set optional parameters and per-request options, then call [`send`](CreateOrUpdateUserAccess::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateOrUpdateUserAccess::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateOrUpdateUserAccess {
@@ -4434,7 +4483,8 @@ impl CreateOrUpdateUserAccess {
 ::klarna_runtime::__request_options!(CreateOrUpdateUserAccess);
 
 /// Request builder for [`PortalApi::delete_deep_link`]:
-/// set optional parameters and per-request options, then call [`send`](DeleteDeepLink::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DeleteDeepLink::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteDeepLink {
@@ -4486,7 +4536,8 @@ impl DeleteDeepLink {
 ::klarna_runtime::__request_options!(DeleteDeepLink);
 
 /// Request builder for [`PortalApi::delete_user_access`]:
-/// set optional parameters and per-request options, then call [`send`](DeleteUserAccess::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DeleteUserAccess::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteUserAccess {
@@ -4634,7 +4685,8 @@ impl PricePlansApi {
 }
 
 /// Request builder for [`PricePlansApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListPricePlans::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPricePlans::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPricePlans {
@@ -4681,7 +4733,8 @@ impl ListPricePlans {
 ::klarna_runtime::__request_options!(ListPricePlans);
 
 /// Request builder for [`PricePlansApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadPricePlan::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPricePlan::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPricePlan {
@@ -5049,7 +5102,8 @@ impl SettlementsApi {
 }
 
 /// Request builder for [`SettlementsApi::download_csv`]:
-/// set optional parameters and per-request options, then call [`send`](DownloadSettlementCsv::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DownloadSettlementCsv::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DownloadSettlementCsv {
@@ -5116,7 +5170,8 @@ impl DownloadSettlementCsv {
 ::klarna_runtime::__request_options!(DownloadSettlementCsv);
 
 /// Request builder for [`SettlementsApi::generate_report`]:
-/// set optional parameters and per-request options, then call [`send`](GenerateSettlementReport::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GenerateSettlementReport::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GenerateSettlementReport {
@@ -5175,7 +5230,8 @@ impl GenerateSettlementReport {
 ::klarna_runtime::__request_options!(GenerateSettlementReport);
 
 /// Request builder for [`SettlementsApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListSettlements::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListSettlements::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListSettlements {
@@ -5256,7 +5312,8 @@ impl ListSettlements {
 ::klarna_runtime::__request_options!(ListSettlements);
 
 /// Request builder for [`SettlementsApi::list_transactions`]:
-/// set optional parameters and per-request options, then call [`send`](ListSettlementTransactions::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListSettlementTransactions::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListSettlementTransactions {
@@ -5398,7 +5455,8 @@ impl ListSettlementTransactions {
 ::klarna_runtime::__request_options!(ListSettlementTransactions);
 
 /// Request builder for [`SettlementsApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadSettlement::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadSettlement::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadSettlement {
@@ -5449,7 +5507,8 @@ impl ReadSettlement {
 ::klarna_runtime::__request_options!(ReadSettlement);
 
 /// Request builder for [`SettlementsApi::read_payout_status`]:
-/// set optional parameters and per-request options, then call [`send`](ReadPayoutStatus::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPayoutStatus::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPayoutStatus {
@@ -5500,7 +5559,8 @@ impl ReadPayoutStatus {
 ::klarna_runtime::__request_options!(ReadPayoutStatus);
 
 /// Request builder for [`SettlementsApi::set_payout_status`]:
-/// set optional parameters and per-request options, then call [`send`](SetPayoutStatus::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](SetPayoutStatus::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct SetPayoutStatus {
@@ -5655,7 +5715,8 @@ impl SftpCredentialsApi {
 }
 
 /// Request builder for [`SftpCredentialsApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateSftpCredential::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateSftpCredential::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateSftpCredential {
@@ -5714,7 +5775,8 @@ impl CreateSftpCredential {
 ::klarna_runtime::__request_options!(CreateSftpCredential);
 
 /// Request builder for [`SftpCredentialsApi::disable`]:
-/// set optional parameters and per-request options, then call [`send`](DisableSftpCredential::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DisableSftpCredential::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DisableSftpCredential {
@@ -5765,7 +5827,8 @@ impl DisableSftpCredential {
 ::klarna_runtime::__request_options!(DisableSftpCredential);
 
 /// Request builder for [`SftpCredentialsApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListSftpCredentials::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListSftpCredentials::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListSftpCredentials {
@@ -5812,7 +5875,8 @@ impl ListSftpCredentials {
 ::klarna_runtime::__request_options!(ListSftpCredentials);
 
 /// Request builder for [`SftpCredentialsApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadSftpCredential::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadSftpCredential::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadSftpCredential {
@@ -5973,7 +6037,8 @@ impl StoreGroupsApi {
 }
 
 /// Request builder for [`StoreGroupsApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateStoreGroup::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateStoreGroup::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateStoreGroup {
@@ -6036,7 +6101,8 @@ impl CreateStoreGroup {
 ::klarna_runtime::__request_options!(CreateStoreGroup);
 
 /// Request builder for [`StoreGroupsApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListStoreGroups::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListStoreGroups::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListStoreGroups {
@@ -6177,7 +6243,8 @@ impl ListStoreGroups {
 ::klarna_runtime::__request_options!(ListStoreGroups);
 
 /// Request builder for [`StoreGroupsApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadStoreGroup::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadStoreGroup::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadStoreGroup {
@@ -6229,7 +6296,8 @@ impl ReadStoreGroup {
 ::klarna_runtime::__request_options!(ReadStoreGroup);
 
 /// Request builder for [`StoreGroupsApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdateStoreGroup::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateStoreGroup::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateStoreGroup {
@@ -6400,7 +6468,8 @@ impl StoresApi {
 }
 
 /// Request builder for [`StoresApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateStore::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateStore::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateStore {
@@ -6463,7 +6532,8 @@ impl CreateStore {
 ::klarna_runtime::__request_options!(CreateStore);
 
 /// Request builder for [`StoresApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListStores::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListStores::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListStores {
@@ -6604,7 +6674,8 @@ impl ListStores {
 ::klarna_runtime::__request_options!(ListStores);
 
 /// Request builder for [`StoresApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadStore::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadStore::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadStore {
@@ -6656,7 +6727,8 @@ impl ReadStore {
 ::klarna_runtime::__request_options!(ReadStore);
 
 /// Request builder for [`StoresApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdateStore::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateStore::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateStore {

@@ -89,7 +89,8 @@ impl CreditPromotionsApi {
 }
 
 /// Request builder for [`CreditPromotionsApi::get_messaging_for_auto_size`]:
-/// set optional parameters and per-request options, then call [`send`](GetCreditPromotionMessagingForAutoSize::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetCreditPromotionMessagingForAutoSize::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetCreditPromotionMessagingForAutoSize {
@@ -237,7 +238,8 @@ impl GetCreditPromotionMessagingForAutoSize {
 ::klarna_runtime::__request_options!(GetCreditPromotionMessagingForAutoSize);
 
 /// Request builder for [`CreditPromotionsApi::get_messaging_for_badge`]:
-/// set optional parameters and per-request options, then call [`send`](GetCreditPromotionMessagingForBadge::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetCreditPromotionMessagingForBadge::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetCreditPromotionMessagingForBadge {
@@ -462,7 +464,8 @@ impl TopStripPromotionsApi {
 }
 
 /// Request builder for [`TopStripPromotionsApi::get_messaging_for_auto_size`]:
-/// set optional parameters and per-request options, then call [`send`](GetTopStripPromotionMessagingForAutoSize::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetTopStripPromotionMessagingForAutoSize::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetTopStripPromotionMessagingForAutoSize {
@@ -631,7 +634,8 @@ impl GetTopStripPromotionMessagingForAutoSize {
 ::klarna_runtime::__request_options!(GetTopStripPromotionMessagingForAutoSize);
 
 /// Request builder for [`TopStripPromotionsApi::get_messaging_for_badge`]:
-/// set optional parameters and per-request options, then call [`send`](GetTopStripPromotionMessagingForBadge::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetTopStripPromotionMessagingForBadge::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetTopStripPromotionMessagingForBadge {

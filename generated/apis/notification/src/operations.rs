@@ -99,7 +99,8 @@ impl SigningKeysApi {
 }
 
 /// Request builder for [`SigningKeysApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateSigningKey::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateSigningKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateSigningKey {
@@ -156,7 +157,8 @@ impl CreateSigningKey {
 ::klarna_runtime::__request_options!(CreateSigningKey);
 
 /// Request builder for [`SigningKeysApi::delete`]:
-/// set optional parameters and per-request options, then call [`send`](DeleteSigningKey::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DeleteSigningKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteSigningKey {
@@ -207,7 +209,8 @@ impl DeleteSigningKey {
 ::klarna_runtime::__request_options!(DeleteSigningKey);
 
 /// Request builder for [`SigningKeysApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetSigningKey::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetSigningKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetSigningKey {
@@ -258,7 +261,8 @@ impl GetSigningKey {
 ::klarna_runtime::__request_options!(GetSigningKey);
 
 /// Request builder for [`SigningKeysApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListSigningKeys::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListSigningKeys::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListSigningKeys {
@@ -445,7 +449,8 @@ impl WebhooksApi {
 }
 
 /// Request builder for [`WebhooksApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateWebhook::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateWebhook::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateWebhook {
@@ -504,7 +509,8 @@ impl CreateWebhook {
 ::klarna_runtime::__request_options!(CreateWebhook);
 
 /// Request builder for [`WebhooksApi::delete`]:
-/// set optional parameters and per-request options, then call [`send`](DeleteWebhook::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DeleteWebhook::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteWebhook {
@@ -555,7 +561,8 @@ impl DeleteWebhook {
 ::klarna_runtime::__request_options!(DeleteWebhook);
 
 /// Request builder for [`WebhooksApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetWebhook::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetWebhook::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetWebhook {
@@ -606,7 +613,8 @@ impl GetWebhook {
 ::klarna_runtime::__request_options!(GetWebhook);
 
 /// Request builder for [`WebhooksApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListWebhooks::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListWebhooks::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListWebhooks {
@@ -653,7 +661,8 @@ impl ListWebhooks {
 ::klarna_runtime::__request_options!(ListWebhooks);
 
 /// Request builder for [`WebhooksApi::simulate`]:
-/// set optional parameters and per-request options, then call [`send`](SimulateWebhook::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](SimulateWebhook::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct SimulateWebhook {
@@ -716,7 +725,8 @@ impl SimulateWebhook {
 ::klarna_runtime::__request_options!(SimulateWebhook);
 
 /// Request builder for [`WebhooksApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdateWebhook::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateWebhook::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateWebhook {

@@ -56,7 +56,8 @@ impl AuthorizationApi {
 }
 
 /// Request builder for [`AuthorizationApi::authorize_payment`]:
-/// set optional parameters and per-request options, then call [`send`](AuthorizePayment::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](AuthorizePayment::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct AuthorizePayment {
@@ -304,7 +305,8 @@ impl PaymentCapturesApi {
 }
 
 /// Request builder for [`PaymentCapturesApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetPaymentCapture::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentCapture::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentCapture {
@@ -356,7 +358,8 @@ impl GetPaymentCapture {
 ::klarna_runtime::__request_options!(GetPaymentCapture);
 
 /// Request builder for [`PaymentCapturesApi::refund`]:
-/// set optional parameters and per-request options, then call [`send`](RefundPaymentCapture::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](RefundPaymentCapture::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RefundPaymentCapture {
@@ -420,7 +423,8 @@ impl RefundPaymentCapture {
 ::klarna_runtime::__request_options!(RefundPaymentCapture);
 
 /// Request builder for [`PaymentCapturesApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdatePaymentCapture::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePaymentCapture::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePaymentCapture {
@@ -522,7 +526,8 @@ impl PaymentChargebacksApi {
 }
 
 /// Request builder for [`PaymentChargebacksApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetPaymentChargeback::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentChargeback::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentChargeback {
@@ -789,7 +794,8 @@ impl PaymentDisputesApi {
 }
 
 /// Request builder for [`PaymentDisputesApi::accept_loss`]:
-/// set optional parameters and per-request options, then call [`send`](AcceptPaymentDisputeLoss::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](AcceptPaymentDisputeLoss::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct AcceptPaymentDisputeLoss {
@@ -867,7 +873,8 @@ impl AcceptPaymentDisputeLoss {
 ::klarna_runtime::__request_options!(AcceptPaymentDisputeLoss);
 
 /// Request builder for [`PaymentDisputesApi::appeal`]:
-/// set optional parameters and per-request options, then call [`send`](AppealPaymentDispute::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](AppealPaymentDispute::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct AppealPaymentDispute {
@@ -959,7 +966,8 @@ impl AppealPaymentDispute {
 ::klarna_runtime::__request_options!(AppealPaymentDispute);
 
 /// Request builder for [`PaymentDisputesApi::download_attachment`]:
-/// set optional parameters and per-request options, then call [`send`](DownloadPaymentDisputeAttachment::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DownloadPaymentDisputeAttachment::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DownloadPaymentDisputeAttachment {
@@ -1048,7 +1056,8 @@ impl DownloadPaymentDisputeAttachment {
 ::klarna_runtime::__request_options!(DownloadPaymentDisputeAttachment);
 
 /// Request builder for [`PaymentDisputesApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetPaymentDispute::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentDispute::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentDispute {
@@ -1116,7 +1125,8 @@ impl GetPaymentDispute {
 ::klarna_runtime::__request_options!(GetPaymentDispute);
 
 /// Request builder for [`PaymentDisputesApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListPaymentDisputes::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentDisputes::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentDisputes {
@@ -1409,7 +1419,8 @@ impl ListPaymentDisputes {
 ::klarna_runtime::__request_options!(ListPaymentDisputes);
 
 /// Request builder for [`PaymentDisputesApi::respond_to`]:
-/// set optional parameters and per-request options, then call [`send`](RespondToPaymentDispute::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](RespondToPaymentDispute::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RespondToPaymentDispute {
@@ -1489,7 +1500,8 @@ impl RespondToPaymentDispute {
 ::klarna_runtime::__request_options!(RespondToPaymentDispute);
 
 /// Request builder for [`PaymentDisputesApi::upload_attachment`]:
-/// set optional parameters and per-request options, then call [`send`](UploadPaymentDisputeAttachment::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UploadPaymentDisputeAttachment::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UploadPaymentDisputeAttachment {
@@ -1648,7 +1660,8 @@ impl PaymentPresentationApi {
 }
 
 /// Request builder for [`PaymentPresentationApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetPaymentPresentation::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentPresentation::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentPresentation {
@@ -1858,7 +1871,8 @@ impl GetPaymentPresentation {
 ::klarna_runtime::__request_options!(GetPaymentPresentation);
 
 /// Request builder for [`PaymentPresentationApi::get_as_sub_partner`]:
-/// set optional parameters and per-request options, then call [`send`](GetPaymentPresentationAsSubPartner::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentPresentationAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentPresentationAsSubPartner {
@@ -2100,7 +2114,8 @@ impl PaymentRefundsApi {
 }
 
 /// Request builder for [`PaymentRefundsApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetPaymentRefund::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentRefund::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentRefund {
@@ -2367,7 +2382,8 @@ impl PaymentRequestsApi {
 }
 
 /// Request builder for [`PaymentRequestsApi::cancel`]:
-/// set optional parameters and per-request options, then call [`send`](CancelPaymentRequest::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CancelPaymentRequest::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelPaymentRequest {
@@ -2419,7 +2435,8 @@ impl CancelPaymentRequest {
 ::klarna_runtime::__request_options!(CancelPaymentRequest);
 
 /// Request builder for [`PaymentRequestsApi::cancel_as_sub_partner`]:
-/// set optional parameters and per-request options, then call [`send`](CancelPaymentRequestAsSubPartner::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CancelPaymentRequestAsSubPartner::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelPaymentRequestAsSubPartner {
@@ -2470,7 +2487,8 @@ impl CancelPaymentRequestAsSubPartner {
 ::klarna_runtime::__request_options!(CancelPaymentRequestAsSubPartner);
 
 /// Request builder for [`PaymentRequestsApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreatePaymentRequest::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreatePaymentRequest::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePaymentRequest {
@@ -2562,7 +2580,8 @@ impl CreatePaymentRequest {
 ::klarna_runtime::__request_options!(CreatePaymentRequest);
 
 /// Request builder for [`PaymentRequestsApi::create_as_sub_partner`]:
-/// set optional parameters and per-request options, then call [`send`](CreatePaymentRequestAsSubPartner::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreatePaymentRequestAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePaymentRequestAsSubPartner {
@@ -2649,7 +2668,8 @@ impl CreatePaymentRequestAsSubPartner {
 ::klarna_runtime::__request_options!(CreatePaymentRequestAsSubPartner);
 
 /// Request builder for [`PaymentRequestsApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetPaymentRequest::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentRequest::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentRequest {
@@ -2701,7 +2721,8 @@ impl GetPaymentRequest {
 ::klarna_runtime::__request_options!(GetPaymentRequest);
 
 /// Request builder for [`PaymentRequestsApi::get_as_sub_partner`]:
-/// set optional parameters and per-request options, then call [`send`](GetPaymentRequestAsSubPartner::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentRequestAsSubPartner::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentRequestAsSubPartner {
@@ -2752,7 +2773,8 @@ impl GetPaymentRequestAsSubPartner {
 ::klarna_runtime::__request_options!(GetPaymentRequestAsSubPartner);
 
 /// Request builder for [`PaymentRequestsApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdatePaymentRequest::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePaymentRequest::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePaymentRequest {
@@ -2850,7 +2872,8 @@ impl UpdatePaymentRequest {
 ::klarna_runtime::__request_options!(UpdatePaymentRequest);
 
 /// Request builder for [`PaymentRequestsApi::update_as_sub_partner`]:
-/// set optional parameters and per-request options, then call [`send`](UpdatePaymentRequestAsSubPartner::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePaymentRequestAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePaymentRequestAsSubPartner {
@@ -2986,7 +3009,8 @@ impl PaymentTokensApi {
 }
 
 /// Request builder for [`PaymentTokensApi::cancel`]:
-/// set optional parameters and per-request options, then call [`send`](CancelPaymentToken::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CancelPaymentToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelPaymentToken {
@@ -3221,7 +3245,8 @@ impl PaymentTransactionsApi {
 }
 
 /// Request builder for [`PaymentTransactionsApi::capture`]:
-/// set optional parameters and per-request options, then call [`send`](CapturePaymentTransaction::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CapturePaymentTransaction::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CapturePaymentTransaction {
@@ -3285,7 +3310,8 @@ impl CapturePaymentTransaction {
 ::klarna_runtime::__request_options!(CapturePaymentTransaction);
 
 /// Request builder for [`PaymentTransactionsApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetPaymentTransaction::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentTransaction::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentTransaction {
@@ -3337,7 +3363,8 @@ impl GetPaymentTransaction {
 ::klarna_runtime::__request_options!(GetPaymentTransaction);
 
 /// Request builder for [`PaymentTransactionsApi::reauthorize`]:
-/// set optional parameters and per-request options, then call [`send`](ReauthorizePaymentTransaction::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReauthorizePaymentTransaction::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReauthorizePaymentTransaction {
@@ -3401,7 +3428,8 @@ impl ReauthorizePaymentTransaction {
 ::klarna_runtime::__request_options!(ReauthorizePaymentTransaction);
 
 /// Request builder for [`PaymentTransactionsApi::refund`]:
-/// set optional parameters and per-request options, then call [`send`](RefundPaymentTransaction::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](RefundPaymentTransaction::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RefundPaymentTransaction {
@@ -3465,7 +3493,8 @@ impl RefundPaymentTransaction {
 ::klarna_runtime::__request_options!(RefundPaymentTransaction);
 
 /// Request builder for [`PaymentTransactionsApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdatePaymentTransaction::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePaymentTransaction::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePaymentTransaction {
@@ -3529,7 +3558,8 @@ impl UpdatePaymentTransaction {
 ::klarna_runtime::__request_options!(UpdatePaymentTransaction);
 
 /// Request builder for [`PaymentTransactionsApi::void`]:
-/// set optional parameters and per-request options, then call [`send`](VoidPaymentTransaction::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](VoidPaymentTransaction::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct VoidPaymentTransaction {

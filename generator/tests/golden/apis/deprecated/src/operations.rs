@@ -93,7 +93,8 @@ impl CreateGadgetError {
 }
 
 /// Request builder for [`GadgetsApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateGadget::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateGadget::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateGadget {
@@ -158,7 +159,8 @@ impl CreateGadget {
 ::klarna_runtime::__request_options!(CreateGadget);
 
 /// Request builder for [`GadgetsApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListGadgets::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListGadgets::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListGadgets {

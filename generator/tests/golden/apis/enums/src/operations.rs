@@ -38,7 +38,8 @@ impl OrdersApi {
 }
 
 /// Request builder for [`OrdersApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetOrder::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetOrder::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetOrder {

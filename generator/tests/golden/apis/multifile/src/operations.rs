@@ -62,7 +62,8 @@ impl PetsApi {
 }
 
 /// Request builder for [`PetsApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreatePet::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreatePet::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePet {
@@ -111,7 +112,8 @@ impl CreatePet {
 ::klarna_runtime::__request_options!(CreatePet);
 
 /// Request builder for [`PetsApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetPet::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPet::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPet {
@@ -159,7 +161,8 @@ impl GetPet {
 ::klarna_runtime::__request_options!(GetPet);
 
 /// Request builder for [`PetsApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListPets::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPets::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPets {

@@ -64,7 +64,8 @@ impl SelfApi {
 }
 
 /// Request builder for [`SelfApi::get_things`]:
-/// set optional parameters and per-request options, then call [`send`](GetThings::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetThings::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetThings {
@@ -111,7 +112,8 @@ impl GetThings {
 ::klarna_runtime::__request_options!(GetThings);
 
 /// Request builder for [`SelfApi::new2`]:
-/// set optional parameters and per-request options, then call [`send`](New::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](New::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct New {
@@ -158,7 +160,8 @@ impl New {
 ::klarna_runtime::__request_options!(New);
 
 /// Request builder for [`SelfApi::match`]:
-/// set optional parameters and per-request options, then call [`send`](Match::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](Match::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Match {

@@ -36,7 +36,8 @@ impl ChargesApi {
 }
 
 /// Request builder for [`ChargesApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateCharge::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateCharge::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateCharge {
@@ -215,7 +216,8 @@ impl FilesApi {
 }
 
 /// Request builder for [`FilesApi::delete`]:
-/// set optional parameters and per-request options, then call [`send`](DeleteFile::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DeleteFile::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteFile {
@@ -267,7 +269,8 @@ impl DeleteFile {
 ::klarna_runtime::__request_options!(DeleteFile);
 
 /// Request builder for [`FilesApi::download`]:
-/// set optional parameters and per-request options, then call [`send`](DownloadFile::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](DownloadFile::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DownloadFile {
@@ -335,7 +338,8 @@ impl DownloadFile {
 ::klarna_runtime::__request_options!(DownloadFile);
 
 /// Request builder for [`FilesApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListFiles::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListFiles::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListFiles {
@@ -472,7 +476,8 @@ impl ListFiles {
 ::klarna_runtime::__request_options!(ListFiles);
 
 /// Request builder for [`FilesApi::replace_metadata`]:
-/// set optional parameters and per-request options, then call [`send`](ReplaceFileMetadata::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReplaceFileMetadata::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReplaceFileMetadata {
@@ -538,7 +543,8 @@ impl ReplaceFileMetadata {
 ::klarna_runtime::__request_options!(ReplaceFileMetadata);
 
 /// Request builder for [`FilesApi::upload`]:
-/// set optional parameters and per-request options, then call [`send`](UploadFile::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UploadFile::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UploadFile {
@@ -647,7 +653,8 @@ impl JobsApi {
 }
 
 /// Request builder for [`JobsApi::cancel`]:
-/// set optional parameters and per-request options, then call [`send`](CancelJob::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CancelJob::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelJob {
@@ -741,7 +748,8 @@ impl GetJobError {
 }
 
 /// Request builder for [`JobsApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetJob::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetJob::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetJob {

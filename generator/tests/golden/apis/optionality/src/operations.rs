@@ -34,7 +34,8 @@ impl AccountsApi {
 }
 
 /// Request builder for [`AccountsApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateAccount::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateAccount {
@@ -114,7 +115,8 @@ impl CartsApi {
 }
 
 /// Request builder for [`CartsApi::update`]:
-/// set optional parameters and per-request options, then call [`send`](UpdateCart::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateCart::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateCart {
@@ -218,7 +220,8 @@ impl QuotesApi {
 }
 
 /// Request builder for [`QuotesApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateQuote::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateQuote::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateQuote {
@@ -267,7 +270,8 @@ impl CreateQuote {
 ::klarna_runtime::__request_options!(CreateQuote);
 
 /// Request builder for [`QuotesApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetQuote::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetQuote::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetQuote {
@@ -315,7 +319,8 @@ impl GetQuote {
 ::klarna_runtime::__request_options!(GetQuote);
 
 /// Request builder for [`QuotesApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListQuotes::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListQuotes::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListQuotes {

@@ -39,7 +39,8 @@ impl CredentialsApi {
 }
 
 /// Request builder for [`CredentialsApi::create`]:
-/// set optional parameters and per-request options, then call [`send`](CreateCredential::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateCredential::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateCredential {
@@ -145,7 +146,8 @@ impl TokensApi {
 }
 
 /// Request builder for [`TokensApi::read`]:
-/// set optional parameters and per-request options, then call [`send`](ReadToken::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadToken {

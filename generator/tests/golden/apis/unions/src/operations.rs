@@ -33,7 +33,8 @@ impl EventsApi {
 }
 
 /// Request builder for [`EventsApi::list`]:
-/// set optional parameters and per-request options, then call [`send`](ListEvents::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](ListEvents::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListEvents {
@@ -122,7 +123,8 @@ pub enum GetReportResponses {
 }
 
 /// Request builder for [`ReportsApi::get`]:
-/// set optional parameters and per-request options, then call [`send`](GetReport::send).
+/// set optional parameters and per-request options,
+/// then call [`send`](GetReport::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetReport {
