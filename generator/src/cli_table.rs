@@ -179,7 +179,7 @@ fn operation(api: &Api, op: &Operation) -> OperationRow {
         name: lit(&kebab(&op.id.rust)),
         id: lit(&op.id.wire),
         method: lit(op.method.as_str()),
-        path_template: lit(&op.path),
+        path_template: lit(&op.path()),
         path_pieces: op.path_template.pieces.iter().map(|p| lit(p)).collect(),
         sensitive_segments: op.sensitive_segments.clone(),
         summary: lit(op.summary.as_deref().unwrap_or_default()),

@@ -37,9 +37,8 @@ pub struct Operation {
     pub pointer: String,
     /// HTTP method.
     pub method: HttpMethod,
-    /// The path template as in the document (for documentation and diffing).
-    pub path: String,
-    /// The path template, parsed once: literal pieces around the path parameters.
+    /// The path template, parsed once: literal pieces around the path parameters; [`Operation::path`]
+    /// spells it as the document does.
     pub path_template: PathTemplate,
     /// The indices of the `/`-separated segments of the path that hold a sensitive path parameter, each
     /// once, in path order: the request's span and the CLI show them as `<redacted>`.
@@ -145,6 +144,33 @@ pub struct PathTemplate {
     pub pieces: Vec<String>,
     /// The parameters in template order.
     pub params: Vec<PathSlot>,
+}
+
+impl Operation {
+    /// The path template as the document writes it (`/v1/things/{thing_id}`), for documentation and
+    /// diffing: the template's pieces with each parameter's wire name in braces.
+    pub fn path(&self) -> String {
+        let mut text = self
+            .path_template
+            .pieces
+            .first()
+            .cloned()
+            .unwrap_or_default();
+        for (slot, piece) in self
+            .path_template
+            .params
+            .iter()
+            .zip(self.path_template.pieces.iter().skip(1))
+        {
+            if let Some(p) = self.path_params.get(slot.param) {
+                text.push('{');
+                text.push_str(&p.name.wire);
+                text.push('}');
+            }
+            text.push_str(piece);
+        }
+        text
+    }
 }
 
 impl PathTemplate {
@@ -354,6 +380,20 @@ pub struct Pagination {
 #[cfg(test)]
 mod tests {
     use super::{PathSlot, PathTemplate};
+    use crate::lower::test_support::{doc, lower_yaml, op};
+
+    #[test]
+    fn the_path_is_spelled_from_the_template_as_the_document_writes_it() {
+        let path = "/v1/{account_id}/things/{thing_id}.json";
+        let yaml = doc(
+            &format!(
+                "  {path}:\n    get:\n      operationId: getThing\n      parameters:\n        - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: thing_id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '204': {{description: ok}}"
+            ),
+            "",
+        );
+        let (api, _) = lower_yaml(&yaml);
+        assert_eq!(op(&api, "getThing").path(), path);
+    }
 
     #[test]
     fn sensitive_segments_are_read_from_the_template_slots() {

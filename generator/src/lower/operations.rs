@@ -333,7 +333,6 @@ impl ApiLowerer<'_> {
             route: String::new(),
             pointer: pointer.to_owned(),
             method: http_method,
-            path: path.to_owned(),
             path_template,
             sensitive_segments,
             summary: op.summary.as_deref().map(doc_text),

@@ -176,7 +176,7 @@ pub(super) fn op_doc(api: &Api, op: &Operation) -> String {
     let mut s = op
         .summary
         .clone()
-        .unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
+        .unwrap_or_else(|| format!("`{} {}`", op.method, op.path()));
     if let Some(d) = &op.doc
         && Some(d) != op.summary.as_ref()
     {
@@ -185,7 +185,9 @@ pub(super) fn op_doc(api: &Api, op: &Operation) -> String {
     }
     s.push_str(&format!(
         "\n\n`{} {}` (operation `{}`).",
-        op.method, op.path, op.id.wire
+        op.method,
+        op.path(),
+        op.id.wire
     ));
     if op.inferred {
         s.push_str("\n\n**Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.");

@@ -266,7 +266,7 @@ fn operation(api: &Api, op: &Operation) -> StubOperation {
     StubOperation {
         name: op.id.rust.clone(),
         method: op.method.as_str().to_owned(),
-        path: op.path.clone(),
+        path: op.path(),
         id: op.id.wire.clone(),
         marker: op.builder.clone(),
         route: op.route.clone(),
