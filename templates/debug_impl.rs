@@ -1,5 +1,4 @@
 {# `Debug` written out for a struct or request builder with sensitive fields: those show as `<redacted>`. #}
-{{ d.attrs }}
 impl ::std::fmt::Debug for {{ d.type_name }} {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct({{ d.name_lit }})

@@ -1,6 +1,8 @@
 //! {{ doc }}
+#![allow(deprecated)]
 {% if part %}
-#[allow(unused_imports)] // a part refers to types of its sibling parts through the parent module
+{#- A part refers to the types of its sibling parts through the parent module; it may name none. #}
+#[allow(unused_imports)]
 use super::*;
 {% endif %}
 
@@ -15,7 +17,6 @@ use super::*;
 {{ s.doc }}
 {{ s.attrs }}
 {% if s.non_exhaustive %}#[non_exhaustive]{% endif %}
-{% if s.allow_deprecated %}#[allow(deprecated)] // the struct or a field's type is deprecated{% endif %}
 #[derive(Clone, {% if s.redacted_debug.is_none() %}Debug, {% endif %}PartialEq{% if s.derive_default %}, Default{% endif %}{% if s.derive_serde() %}, ::serde::Serialize, ::serde::Deserialize{% endif %})]
 pub struct {{ s.name }} {
     {% for f in s.fields %}
@@ -37,17 +38,17 @@ pub struct {{ s.name }} {
     {% endfor %}
 }
 {% if !s.derive_serde() %}
-{#- Each field: its index, name, wire name and presence; the runtime writes both impls from these. #}
-::klarna_runtime::__struct_serde!({% if s.serde_allow_deprecated() %}#[allow(deprecated)] {% endif %}{{ s.name }} {
-    {% for f in s.fields %}{{ loop.index0 }} {{ f.name }}: {{ f.wire_lit() }} {% match f.serde %}{% when FieldSerde::Property with (_, presence) %}{% match presence %}{% when Presence::Required %}required{% when Presence::RequiredNullable %}required_nullable{% when Presence::Optional %}optional{% when Presence::OptionalNullable %}optional_nullable{% endmatch %}{% when FieldSerde::Flatten %}{% endmatch %},
-    {% endfor %}
-});
+::klarna_runtime::__struct_serde! {
+    struct {{ s.name }} {
+        {% for f in s.fields %}{{ f.name }}: {% match f.serde %}{% when FieldSerde::Property with (_, presence) %}{% match presence %}{% when Presence::Required %}required{% when Presence::RequiredNullable %}required_nullable{% when Presence::Optional %}optional{% when Presence::OptionalNullable %}optional_nullable{% endmatch %}{% when FieldSerde::Flatten %}{% endmatch %} {{ f.wire_lit() }},
+        {% endfor %}
+    }
+}
 {% endif %}
 {% if let Some(d) = s.redacted_debug %}
 {% include "debug_impl.rs" %}
 {% endif %}
 {% if let Some(ctor) = s.ctor %}
-{% if s.allow_deprecated %}#[allow(deprecated)]{% endif %}
 impl {{ s.name }} {
     /// Creates a value from its required fields; optional fields start empty.
     {{ ctor.attrs }}
@@ -73,7 +74,7 @@ pub enum {{ e.name }} {
     Unknown(::std::string::String),
 }
 
-::klarna_runtime::__string_enum!({% if e.allow_deprecated %}#[allow(deprecated)] {% endif %}{{ e.name }} {
+::klarna_runtime::__string_enum!({{ e.name }} {
     {% for v in e.variants %}{{ v.name }} => {{ v.wire_lit }},
     {% endfor %}
 });
@@ -91,14 +92,13 @@ pub enum {{ e.name }} {
     Unknown(i64),
 }
 
-::klarna_runtime::__int_enum!({% if e.allow_deprecated %}#[allow(deprecated)] {% endif %}{{ e.name }} {
+::klarna_runtime::__int_enum!({{ e.name }} {
     {% for v in e.variants %}{{ v.name }} => {{ v.value }},
     {% endfor %}
 });
 {% when TypeView::Union with (u) %}
 {{ u.doc }}
 {{ u.attrs }}
-{% if u.allow_deprecated %}#[allow(deprecated)] // the union or a variant's type is deprecated{% endif %}
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum {{ u.name }} {
@@ -110,7 +110,6 @@ pub enum {{ u.name }} {
     Unknown(::serde_json::Value),
 }
 
-{% if u.allow_deprecated %}#[allow(deprecated)]{% endif %}
 impl ::serde::Serialize for {{ u.name }} {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
@@ -120,7 +119,6 @@ impl ::serde::Serialize for {{ u.name }} {
     }
 }
 
-{% if u.allow_deprecated %}#[allow(deprecated)]{% endif %}
 impl<'de> ::serde::Deserialize<'de> for {{ u.name }} {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -142,7 +140,6 @@ impl<'de> ::serde::Deserialize<'de> for {{ u.name }} {
 }
 {% when TypeView::Alias with (a) %}
 {{ a.doc }}
-{% if a.allow_deprecated %}#[allow(deprecated)] // the target is deprecated{% endif %}
 pub type {{ a.name }} = {{ a.ty }};
 {% endmatch %}
 {% endfor %}

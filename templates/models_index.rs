@@ -2,6 +2,7 @@
 
 {% for p in parts %}
 mod {{ p }};
-#[allow(unused_imports)] // a part may hold only types no operation names
+{#- A part may hold only types no operation names. #}
+#[allow(unused_imports)]
 pub use self::{{ p }}::*;
 {% endfor %}

@@ -1,6 +1,7 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
+#![allow(deprecated)]
 
 {#- Pagination: the next cursor of `page` (owned), its items (moved out), their number. Through
     `page.last()` or over every page when the response is a list of pages. #}
@@ -84,7 +85,6 @@ impl {{ r.name }} {
 {% for op in r.ops %}
 {% for e in op.status_enums %}
 {{ e.doc }}
-{% if op.allow_deprecated %}#[allow(deprecated)] // a variant's type is deprecated{% endif %}
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum {{ e.name }} {
@@ -95,7 +95,6 @@ pub enum {{ e.name }} {
 }
 {% endfor %}
 {% if let Some(e) = op.errors_impl %}
-{% if op.allow_deprecated %}#[allow(deprecated)]{% endif %}
 impl {{ e.name }} {
     /// The documented error body of a failed call: `None` when the error did not come from an error
     /// response, when its status has no documented body, or when the body does not parse as that type.
@@ -115,9 +114,9 @@ impl {{ e.name }} {
     }
 }
 {% endif %}
-/// Request builder for [`{{ r.name }}::{{ op.method_plain }}`]: set optional parameters and per-request
-/// options, then call [`send`]({{ op.builder }}::send).
-{% if op.allow_deprecated %}#[allow(deprecated)] // a parameter's or the body's type is deprecated{% endif %}
+/// Request builder for [`{{ r.name }}::{{ op.method_plain }}`]:
+/// set optional parameters and per-request options,
+/// then call [`send`]({{ op.builder }}::send).
 #[derive(Clone{% if op.redacted_debug.is_none() %}, Debug{% endif %})]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct {{ op.builder }} {
@@ -129,7 +128,6 @@ pub struct {{ op.builder }} {
 {% include "debug_impl.rs" %}
 {% endif %}
 
-{% if op.allow_deprecated %}#[allow(deprecated)]{% endif %}
 impl {{ op.builder }} {
     {% for s in op.setters %}
     {{ s.doc }}
@@ -283,7 +281,7 @@ impl {{ op.builder }} {
     }
 }
 
-// timeout, attempt_timeout, retry_policy, correlation_id, header, integration_metadata, options
+{#- timeout, attempt_timeout, retry_policy, correlation_id, header, integration_metadata, options #}
 ::klarna_runtime::__request_options!({{ op.builder }});
 {% endfor %}
 {% endfor %}

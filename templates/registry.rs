@@ -3,6 +3,7 @@
 //! Tools use this to check JSON against the generated types without naming each type in code{% if let Some(vendor) = vendor %}: the bruno
 //! check round-trips every example body of {{ vendor }}'s request collection through it, and the example tests
 //! round-trip every example of the specs{% endif %}.
+#![allow(deprecated)]
 
 /// Deserializes `value` into the generated type called `name` (`"<module>::<Type>"`, e.g.
 /// `"notification::Webhook"`) and serializes the result back to JSON.
@@ -22,7 +23,6 @@ pub fn roundtrip(
     let result = match name {
         {% for t in types %}
         #[cfg(feature = {{ t.feature_lit }})]
-        {% if t.deprecated %}#[allow(deprecated)]{% endif %}
         {{ t.name_lit }} => through::<crate::{{ t.path }}>(value),
         {% endfor %}
         _ => return ::std::option::Option::None,

@@ -9,9 +9,9 @@
 //! }
 //! # }
 //! ```
+#![allow(deprecated)]
 
 /// The payload of a webhook event, typed by `metadata.event_type`.
-{% if allow_deprecated %}#[allow(deprecated)] // a payload type is deprecated{% endif %}
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
@@ -23,7 +23,6 @@ pub enum Event {
     Unknown(::serde_json::Value),
 }
 
-{% if allow_deprecated %}#[allow(deprecated)]{% endif %}
 impl Event {
     /// Types `payload` by its event type.
     ///

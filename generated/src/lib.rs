@@ -7,9 +7,14 @@
 // Source: specs/payment.yaml (sha256 f09e17d63cbacef0e04fc666fb4effc4f5576113d8dfac17601c09909d349f45).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-//! Typed, async Rust client for the Klarna Network APIs: every operation of every API, typed request and response models, and a client that authenticates, retries safely (one idempotency key per call, reused on every retry), honours `Retry-After`, times out and reports Klarna's errors with their status, body and headers.
+//! Typed, async Rust client for the Klarna Network APIs: every operation of every API, typed
+//! request and response models, and a client that authenticates, retries safely (one
+//! idempotency key per call, reused on every retry), honours `Retry-After`, times out and
+//! reports Klarna's errors with their status, body and headers.
 //!
-//! Generated from Klarna's OpenAPI documents. Each API is a crate of its own, re-exported here as a module behind a cargo feature of the same name (see [Features](#features)); a [`Client`] reaches every enabled API through one accessor per resource.
+//! Generated from Klarna's OpenAPI documents. Each API is a crate of its own, re-exported here
+//! as a module behind a cargo feature of the same name (see [Features](#features)); a
+//! [`Client`] reaches every enabled API through one accessor per resource.
 //!
 //! # Quickstart
 //!
@@ -59,7 +64,9 @@
 //!
 //! # Features
 //!
-//! Every API is on by default. Turn off the APIs you do not call (`default-features = false` and the features you keep) and cargo neither fetches nor compiles their crates; the ones you keep compile in parallel.
+//! Every API is on by default. Turn off the APIs you do not call (`default-features = false`
+//! and the features you keep) and cargo neither fetches nor compiles their crates; the ones you
+//! keep compile in parallel.
 //!
 //! | feature | API | crate | operations |
 //! |---|---|---|---|
@@ -147,34 +154,45 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub use ::klarna_runtime::{
     ApiError, Base64Bytes, ClientBuilder, Date, DateTime, Decimal, Environment, Error,
     ErrorKind, IntegrationMetadata, Multipart, Nullable, RequestOptions, Response,
     RetryPolicy, Uuid,
 };
+
 /// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.
 pub use ::klarna_runtime::formats::time;
+
 pub use ::klarna_runtime::webhooks::{SigningKeys, WebhookError};
+
 #[cfg(feature = "identity")]
 #[doc(inline)]
 pub use ::klarna_identity as identity;
+
 #[cfg(feature = "interoperability")]
 #[doc(inline)]
 pub use ::klarna_interoperability as interoperability;
+
 #[cfg(feature = "management")]
 #[doc(inline)]
 pub use ::klarna_management as management;
+
 #[cfg(feature = "messaging")]
 #[doc(inline)]
 pub use ::klarna_messaging as messaging;
+
 #[cfg(feature = "notification")]
 #[doc(inline)]
 pub use ::klarna_notification as notification;
+
 #[cfg(feature = "payment")]
 #[doc(inline)]
 pub use ::klarna_payment as payment;
+
 #[cfg(feature = "type-registry")]
 pub mod registry;
+
 /// A Klarna API client: build one with [`Client::builder`], then call operations through its resource
 /// accessors (one per resource of each enabled API).
 ///
@@ -183,6 +201,7 @@ pub mod registry;
 pub struct Client {
     inner: ::klarna_runtime::Client,
 }
+
 impl Client {
     /// Starts configuring a client: API key, environment (test or live), timeouts, retries.
     pub fn builder() -> ::klarna_runtime::ClientBuilder<Client> {
@@ -193,22 +212,26 @@ impl Client {
         &self.inner
     }
 }
+
 impl ::std::convert::From<::klarna_runtime::Client> for Client {
     fn from(inner: ::klarna_runtime::Client) -> Self {
         Self { inner }
     }
 }
+
 /// Resources of the Klarna Identity API.
 #[cfg(feature = "identity")]
 impl Client {
-    /// Customer tokens issued through account linking; read their status and scopes, or revoke them.
+    /// Customer tokens issued through account linking; read their status and scopes, or revoke
+    /// them.
     ///
     /// Reached as `client.customer_tokens()`.
     #[inline]
     pub fn customer_tokens(&self) -> identity::operations::CustomerTokensApi {
         identity::operations::CustomerTokensApi::new(self.inner.clone())
     }
-    /// Short-lived tokens that initialise Klarna's SDKs for a customer identified by a customer token.
+    /// Short-lived tokens that initialise Klarna's SDKs for a customer identified by a customer
+    /// token.
     ///
     /// Reached as `client.identity_sdk_tokens()`.
     #[inline]
@@ -216,6 +239,7 @@ impl Client {
         identity::operations::IdentitySdkTokensApi::new(self.inner.clone())
     }
 }
+
 /// Resources of the Klarna Interoperability API.
 #[cfg(feature = "interoperability")]
 impl Client {
@@ -240,10 +264,12 @@ impl Client {
         interoperability::operations::InteroperabilityTokensApi::new(self.inner.clone())
     }
 }
+
 /// Resources of the Klarna Partner Management API.
 #[cfg(feature = "management")]
 impl Client {
-    /// Server-side API keys of your own account. Keys unused for two months are disabled and deleted after ten.
+    /// Server-side API keys of your own account. Keys unused for two months are disabled and
+    /// deleted after ten.
     ///
     /// Reached as `client.api_keys()`.
     #[inline]
@@ -397,6 +423,7 @@ impl Client {
         management::operations::StoresApi::new(self.inner.clone())
     }
 }
+
 /// Resources of the Klarna Messaging API.
 #[cfg(feature = "messaging")]
 impl Client {
@@ -415,17 +442,20 @@ impl Client {
         messaging::operations::TopStripPromotionsApi::new(self.inner.clone())
     }
 }
+
 /// Resources of the Klarna Notifications API.
 #[cfg(feature = "notification")]
 impl Client {
-    /// Secrets Klarna uses to sign webhook deliveries; the secret value is returned only when the key is created.
+    /// Secrets Klarna uses to sign webhook deliveries; the secret value is returned only when the
+    /// key is created.
     ///
     /// Reached as `client.signing_keys()`.
     #[inline]
     pub fn signing_keys(&self) -> notification::operations::SigningKeysApi {
         notification::operations::SigningKeysApi::new(self.inner.clone())
     }
-    /// Subscriptions that tell Klarna which events to deliver to which HTTPS endpoint, signed with which key.
+    /// Subscriptions that tell Klarna which events to deliver to which HTTPS endpoint, signed with
+    /// which key.
     ///
     /// Reached as `client.webhooks()`.
     #[inline]
@@ -433,10 +463,12 @@ impl Client {
         notification::operations::WebhooksApi::new(self.inner.clone())
     }
 }
+
 /// Resources of the Klarna Payment API.
 #[cfg(feature = "payment")]
 impl Client {
-    /// Authorize payments and issue customer tokens, including the final authorization after a step-up.
+    /// Authorize payments and issue customer tokens, including the final authorization after a
+    /// step-up.
     ///
     /// Reached as `client.authorization()`.
     #[inline]

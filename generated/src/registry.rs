@@ -12,6 +12,8 @@
 //! Tools use this to check JSON against the generated types without naming each type in code: the bruno
 //! check round-trips every example body of Klarna's request collection through it, and the example tests
 //! round-trip every example of the specs.
+#![allow(deprecated)]
+
 /// Deserializes `value` into the generated type called `name` (`"<module>::<Type>"`, e.g.
 /// `"notification::Webhook"`) and serializes the result back to JSON.
 ///
@@ -1272,6 +1274,7 @@ pub fn roundtrip(
     };
     ::std::option::Option::Some(result)
 }
+
 /// The names [`roundtrip`] knows, for the APIs enabled in this build.
 pub fn type_names() -> ::std::vec::Vec<&'static str> {
     const ALL: &[(&str, bool)] = &[

@@ -6,14 +6,15 @@
 //! spec files ──load──▶ openapiv3::OpenAPI ──lower──▶ ir::Crate ──render──▶ files ──write──▶ crate on disk
 //! ```
 //!
-//! - [`load`]: YAML/JSON, version check, OpenAPI 3.1 normalization ([`normalize`]), structural checks
-//!   ([`validate`]), `$ref`s to other files resolved by position (`load/refs.rs`, following the
-//!   [`grammar`] of OpenAPI object kinds that [`locate`] also follows to point at what `openapiv3` refuses);
+//! - [`load`]: YAML/JSON, version check, OpenAPI 3.1 normalization ([`load::normalize`]), structural
+//!   checks ([`load::validate`]), `$ref`s to other files resolved by position (`load/refs.rs`, following
+//!   the [`load::grammar`] of OpenAPI object kinds that [`load::locate`] also follows to point at what
+//!   `openapiv3` refuses);
 //! - [`lower`] (with a [`profile`]: Klarna's conventions, or none): every decision into the [`ir`], one
 //!   module per concern (schemas, structs, unions, merge, parameters, bodies, responses, operations,
 //!   pagination, webhooks, docs; every Rust name claimed through one helper that reports renames, with
 //!   [`naming`]'s sanitizer), then the IR rewrites of [`lower::passes`] in order (method names, status
-//!   enums, cycles, complex types, variant sizes, directions, deprecation), each dumpable with
+//!   enums, cycles, complex types, variant sizes, directions, the testing kit's names), each dumpable with
 //!   `klarna-codegen ir --after <pass>`;
 //! - [`ir`]: plain typed data (types referenced by [`ir::TypeId`], HTTP methods, parsed path templates,
 //!   status matches), serializable;
@@ -21,7 +22,7 @@
 //!   streams), parsed by `syn`, printed by `prettyplease`; it reads the IR's conventions, never the profile;
 //! - [`mod@write`]: atomic, write-if-changed, stale files removed; or a check against what is on disk;
 //! - readers of the IR beside render: [`diff`] (two IRs, every change classified), [`conform`] (a recorded
-//!   response body against its operation), [`cli`] and [`stubs`] (the `klarna` command's table and
+//!   response body against its operation), [`cli_table`] and [`stubs`] (the `klarna` command's table and
 //!   `klarna-testing`'s typed stubs).
 //!
 //! Problems are [`diag::Diagnostic`]s with a file and a line:column or JSON pointer, collected and reported
@@ -39,21 +40,17 @@
     )
 )]
 
-pub mod cli;
+pub mod cli_table;
 pub mod conform;
 pub mod diag;
 pub mod diff;
-pub mod grammar;
 pub mod ir;
 pub mod load;
-pub mod locate;
 pub mod lower;
 pub mod naming;
-pub mod normalize;
 pub mod profile;
 pub mod render;
 pub mod stubs;
-pub mod validate;
 pub mod write;
 
 use std::collections::BTreeMap;

@@ -149,27 +149,32 @@ fn an_alias_bomb_is_refused_quickly_with_its_location() {
 
 #[test]
 fn ir_after_a_pass_prints_the_ir_at_that_point_and_an_unknown_pass_is_named() {
-    let deprecated =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deprecated.yaml");
-    let allows = |after: &str| {
+    let optionality =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/optionality.yaml");
+    let relaxed = |after: &str| {
         let output = codegen()
             .args(["ir", "--after", after])
-            .arg(&deprecated)
+            .arg(&optionality)
             .output()
             .expect("runs");
         assert!(output.status.success(), "{after}");
         String::from_utf8_lossy(&output.stdout)
-            .matches("\"allow_deprecated\": true")
+            .matches("\"relaxed\": true")
             .count()
     };
-    // The deprecation pass runs last: nothing is marked before it, and after it as after all passes.
-    assert_eq!(allows("lower"), 0);
-    assert_eq!(allows("directions"), 0);
-    assert!(allows("deprecation") > 0);
-    let all = codegen().arg("ir").arg(&deprecated).output().expect("runs");
+    // The directions pass relaxes requiredness: nothing is relaxed before it. The IR after the last pass
+    // is the IR after all passes.
+    assert_eq!(relaxed("lower"), 0);
+    assert_eq!(relaxed("variant_sizes"), 0);
+    assert!(relaxed("directions") > 0);
+    let all = codegen()
+        .arg("ir")
+        .arg(&optionality)
+        .output()
+        .expect("runs");
     let after_last = codegen()
-        .args(["ir", "--after", "deprecation"])
-        .arg(&deprecated)
+        .args(["ir", "--after", "kit_names"])
+        .arg(&optionality)
         .output()
         .expect("runs");
     assert_eq!(all.stdout, after_last.stdout);

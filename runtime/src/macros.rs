@@ -1,10 +1,18 @@
-//! Macros the generated crate expands for its enums (not a public API: names and shapes may change with
-//! any release of the generator and runtime together).
+//! Macros the generated crates expand (not a public API: names and shapes may change with any release of
+//! the generator and runtime together).
 //!
-//! Every string enum of the SDK carries the same impls: `as_str`, `From<&str>`, `From<String>`,
-//! `Display`, `Serialize`, `Deserialize`, with an `Unknown(String)` variant that keeps values this version
-//! does not know. Writing them once here keeps the generated source small (Stripe's document has over
-//! 3,000 enums), which is what generation and compile time are proportional to.
+//! Each writes once what every generated type or builder would otherwise repeat, which keeps the generated
+//! source small (Stripe's document has over 3,000 enums) and its compile fast; generation and compile time
+//! are proportional to the source:
+//!
+//! - [`__string_enum!`](crate::__string_enum) and [`__int_enum!`](crate::__int_enum): the wire
+//!   conversions of an enum with an `Unknown(..)` variant that keeps values this version does not know
+//!   (`as_str`/`value`, `From`, `Display`, `Serialize`, `Deserialize`);
+//! - [`__struct_serde!`](crate::__struct_serde): `Serialize` and `Deserialize` of a struct, as the derive
+//!   with the generator's field attributes would write them, over the shared code of `crate::model`;
+//! - [`__request_options!`](crate::__request_options): the per-request option setters every request
+//!   builder has;
+//! - [`__ok!`](crate::__ok): `?` without its `From` conversion, for the expansions above.
 //!
 //! The non-generic impls are `#[inline]`, like the generated builders' methods: a library crate does not
 //! codegen `#[inline]` functions (nor the drop glue they need) until a crate that uses them does, so a
@@ -211,9 +219,20 @@ macro_rules! __request_options {
 /// Implements `Serialize` and `Deserialize` for a generated struct, as `#[derive]` with the generator's
 /// field attributes would, through the shared code of `__private::model`.
 ///
-/// Each field is `index name: "wire name" presence`, in declaration order (`index` counts from 0);
-/// `presence` is `required`, `required_nullable`, `optional` or `optional_nullable` (a
-/// [`Nullable`](crate::Nullable) field). Leading attributes go on every impl.
+/// The invocation restates the struct's fields, one a line, each with how it travels and its wire name:
+///
+/// ```text
+/// __struct_serde! {
+///     struct Address {
+///         street_address: optional "street_address",
+///         postal_code: required "postalCode",
+///     }
+/// }
+/// ```
+///
+/// `field: presence "wire name"`, in declaration order; `presence` is `required`, `required_nullable`
+/// (always sent, may be null), `optional` (left out when `None`) or `optional_nullable` (a
+/// [`Nullable`](crate::Nullable) field, left out when absent). Leading attributes go on every impl.
 ///
 /// The expansion is what the type checker spends its time on in a generated crate, so it is kept small:
 /// the visitor and `deserialize_struct` are the runtime's, generic over the `Fields` impl written here,
@@ -222,7 +241,7 @@ macro_rules! __request_options {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __struct_serde {
-    ($(#[$attr:meta])* $name:ident { $($index:literal $field:ident : $wire:literal $presence:ident),* $(,)? }) => {
+    ($(#[$attr:meta])* struct $name:ident { $($field:ident : $presence:ident $wire:literal),* $(,)? }) => {
         $(#[$attr])*
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<S: $crate::__private::serde::Serializer>(
@@ -253,7 +272,7 @@ macro_rules! __struct_serde {
                     $crate::__ok!($crate::__private::model::next_key::<Self, A>(&mut map))
                 {
                     $crate::__ok!(match key {
-                        $(::std::option::Option::Some($index) =>
+                        $(::std::option::Option::Some($wire) =>
                             $crate::__private::model::field(&mut map, &mut $field, $wire),)*
                         _ => $crate::__private::model::skip(&mut map),
                     });

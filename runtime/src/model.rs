@@ -91,12 +91,16 @@ pub fn deserialize<'de, T: Fields, D: Deserializer<'de>>(deserializer: D) -> Res
     deserializer.deserialize_struct(T::NAME, T::FIELDS, StructVisitor(PhantomData))
 }
 
-/// The next key of `map` as a position in `T::FIELDS` (see [`FieldIndex`]); `None` at the end of the map.
+/// The next key of `map` as the wire name of the field it names (the entry of `T::FIELDS`, found by
+/// [`FieldIndex`]), `Some(None)` for a key the struct does not have; `None` at the end of the map.
 #[inline]
 pub fn next_key<'de, T: Fields, A: MapAccess<'de>>(
     map: &mut A,
-) -> Result<Option<Option<usize>>, A::Error> {
-    map.next_key_seed(FieldIndex(T::FIELDS))
+) -> Result<Option<Option<&'static str>>, A::Error> {
+    match map.next_key_seed(FieldIndex(T::FIELDS)) {
+        Ok(key) => Ok(key.map(|index| index.and_then(|i| T::FIELDS.get(i).copied()))),
+        Err(error) => Err(error),
+    }
 }
 
 /// Reads the value of field `name` into its empty `slot`; a field seen twice is an error.
@@ -249,13 +253,15 @@ mod tests {
         display_name: Option<String>,
     }
 
-    crate::__struct_serde!(Model {
-        0 id: "id" required,
-        1 r#type: "type" optional,
-        2 note: "note" optional_nullable,
-        3 parent: "parent" required_nullable,
-        4 display_name: "displayName" optional,
-    });
+    crate::__struct_serde! {
+        struct Model {
+            id: required "id",
+            r#type: optional "type",
+            note: optional_nullable "note",
+            parent: required_nullable "parent",
+            display_name: optional "displayName",
+        }
+    }
 
     /// The same struct with serde's derive: the reference behaviour.
     mod derived {
@@ -342,14 +348,20 @@ mod tests {
         struct Loose {
             maybe: Option<u8>,
         }
-        crate::__struct_serde!(Loose { 0 maybe: "maybe" required });
+        crate::__struct_serde! {
+            struct Loose {
+                maybe: required "maybe",
+            }
+        }
         assert_eq!(
             serde_json::from_str::<Loose>("{}").unwrap(),
             Loose { maybe: None }
         );
         #[derive(Debug, PartialEq)]
         struct Empty {}
-        crate::__struct_serde!(Empty {});
+        crate::__struct_serde! {
+            struct Empty {}
+        }
         assert_eq!(
             serde_json::from_str::<Empty>(r#"{"a":1}"#).unwrap(),
             Empty {}

@@ -129,7 +129,7 @@ impl Specs {
                     out.push(Op {
                         api,
                         op,
-                        segments: split_path(&op.path),
+                        segments: split_path(&op.path()),
                     });
                 }
             }
@@ -437,7 +437,7 @@ fn check_file(text: &str, ops: &[Op<'_>], specs: &Specs, result: &mut FileResult
             return;
         }
     };
-    result.operation = Some((op.op.id.wire.clone(), op.op.path.clone()));
+    result.operation = Some((op.op.id.wire.clone(), op.op.path()));
     let Some(raw) = specs.raw.get(&op.api.module.wire) else {
         result
             .failures

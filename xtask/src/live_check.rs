@@ -312,11 +312,11 @@ fn fill_path(
     options: &Options,
     lists: &BTreeMap<String, Value>,
 ) -> Result<String, String> {
-    let mut path = op.path.clone();
+    let template = op.path();
+    let mut path = template.clone();
     for p in &op.path_params {
         let placeholder = format!("{{{}}}", p.name.wire);
-        let collection = op
-            .path
+        let collection = template
             .split(&placeholder)
             .next()
             .unwrap_or_default()
@@ -513,7 +513,7 @@ fn call(
                 && matches!(op.response.body, ResponseBody::Json(_))
                 && let Some(first) = list_items(op, &body).and_then(|items| items.first())
             {
-                lists.insert(op.path.clone(), first.clone());
+                lists.insert(op.path(), first.clone());
             }
             redact_secrets(&mut body);
             fixture["body"] = body;

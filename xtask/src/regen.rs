@@ -79,7 +79,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
     let sdk = generate_sdk(root)?;
     // The `klarna` command line's operation table, from the same IR (its own directory: a tree's
     // directory holds only generated files).
-    let cli_table = klarna_codegen::cli::render_table(&sdk.ir, REGEN_COMMAND)
+    let cli_table = klarna_codegen::cli_table::render_table(&sdk.ir, REGEN_COMMAND)
         .map_err(|d| anyhow::anyhow!("the CLI table failed: {d}"))?;
     // klarna-testing's stubs and spec examples, from the same IR (the examples from the documents the IR
     // names, read relative to the workspace root).

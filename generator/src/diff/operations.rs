@@ -21,7 +21,9 @@ pub(super) fn diff_operations(old: &Api, new: &Api, d: &mut ApiDiff<'_>) {
         if !news.contains_key(id) {
             let msg = format!(
                 "operation `{} {}` (`{}`) removed",
-                o.method, o.path, o.id.rust
+                o.method,
+                o.path(),
+                o.id.rust
             );
             d.push(
                 ChangeKind::OperationRemoved,
@@ -38,7 +40,10 @@ pub(super) fn diff_operations(old: &Api, new: &Api, d: &mut ApiDiff<'_>) {
         let Some((old_res, o)) = olds.get(id) else {
             let msg = format!(
                 "operation `{} {}` added as `client.{}().{}()`",
-                n.method, n.path, res, n.id.rust
+                n.method,
+                n.path(),
+                res,
+                n.id.rust
             );
             d.push(
                 ChangeKind::OperationAdded,
@@ -51,10 +56,13 @@ pub(super) fn diff_operations(old: &Api, new: &Api, d: &mut ApiDiff<'_>) {
             );
             continue;
         };
-        if o.method != n.method || o.path != n.path {
+        if o.method != n.method || o.path() != n.path() {
             let msg = format!(
                 "endpoint changed from `{} {}` to `{} {}`",
-                o.method, o.path, n.method, n.path
+                o.method,
+                o.path(),
+                n.method,
+                n.path()
             );
             d.push(
                 ChangeKind::OperationEndpointChanged,

@@ -132,10 +132,6 @@ pub struct Api {
 pub struct EventSet {
     /// The string enum that lists the event types.
     pub enum_ty: TypeId,
-    /// A payload type is deprecated: the event enum and its impl carry `#[allow(deprecated)]`. Only
-    /// written to the JSON dump when set.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub allow_deprecated: bool,
     /// Where the map is.
     pub pointer: String,
     /// One entry per event type, in the enum's order.

@@ -12,6 +12,9 @@ pub struct Resource {
     pub name: Name,
     /// The accessor method on the client.
     pub accessor: String,
+    /// The type of `klarna-testing`'s stubs for it, reached through the same accessor on `StubServer`
+    /// (`PaymentRequestsStubs`); set by the `kit_names` pass.
+    pub stubs: String,
     /// The tag's description.
     pub doc: Option<String>,
     /// Operations, ordered by method name.
@@ -25,27 +28,27 @@ pub struct Operation {
     pub id: Name,
     /// The request builder's type name.
     pub builder: String,
+    /// The static of `klarna-testing`'s stubs holding the operation's route (`GET_PAYMENT_CAPTURE`); set
+    /// by the `kit_names` pass.
+    pub route: String,
     /// The success-response enum's type name, when the operation has several differing success bodies.
     pub responses_enum: Option<String>,
     /// Where the operation is.
     pub pointer: String,
     /// HTTP method.
     pub method: HttpMethod,
-    /// The path template as in the document (for documentation and diffing).
-    pub path: String,
-    /// The path template, parsed once: literal pieces around the path parameters.
+    /// The path template, parsed once: literal pieces around the path parameters; [`Operation::path`]
+    /// spells it as the document does.
     pub path_template: PathTemplate,
+    /// The indices of the `/`-separated segments of the path that hold a sensitive path parameter, each
+    /// once, in path order: the request's span and the CLI show them as `<redacted>`.
+    pub sensitive_segments: Vec<usize>,
     /// Summary line.
     pub summary: Option<String>,
     /// Longer description.
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
-    /// A parameter, body, response, error or page type of the operation is deprecated: the method, the
-    /// request builder and the operation's enums carry `#[allow(deprecated)]`. Only written to the JSON
-    /// dump when set.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub allow_deprecated: bool,
     /// Marked `x-klarna-inferred`: not confirmed by Klarna's request collection.
     pub inferred: bool,
     /// Path parameters, in template order.
@@ -143,6 +146,49 @@ pub struct PathTemplate {
     pub params: Vec<PathSlot>,
 }
 
+impl Operation {
+    /// The path template as the document writes it (`/v1/things/{thing_id}`), for documentation and
+    /// diffing: the template's pieces with each parameter's wire name in braces.
+    pub fn path(&self) -> String {
+        let mut text = self
+            .path_template
+            .pieces
+            .first()
+            .cloned()
+            .unwrap_or_default();
+        for (slot, piece) in self
+            .path_template
+            .params
+            .iter()
+            .zip(self.path_template.pieces.iter().skip(1))
+        {
+            if let Some(p) = self.path_params.get(slot.param) {
+                text.push('{');
+                text.push_str(&p.name.wire);
+                text.push('}');
+            }
+            text.push_str(piece);
+        }
+        text
+    }
+}
+
+impl PathTemplate {
+    /// The segments holding a parameter `is_sensitive` says is sensitive (by its index into the
+    /// operation's path parameters), each once, in path order. Lowering calls it once, for
+    /// [`Operation::sensitive_segments`].
+    pub fn sensitive_segments(&self, is_sensitive: impl Fn(usize) -> bool) -> Vec<usize> {
+        let mut segments: Vec<usize> = self
+            .params
+            .iter()
+            .filter(|slot| is_sensitive(slot.param))
+            .map(|slot| slot.segment)
+            .collect();
+        segments.dedup();
+        segments
+    }
+}
+
 /// One parameter in a path template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct PathSlot {
@@ -220,6 +266,9 @@ pub struct Param {
     /// Marked `x-klarna-sensitive: true` or `format: password`: `Debug` of the request builder and the
     /// runtime's tracing show it as `<redacted>`.
     pub sensitive: bool,
+    /// The method of `klarna-testing`'s `When` that matches it: its Rust name, or `<name>_param` where
+    /// `When` has a method of that name; set by the `kit_names` pass.
+    pub stub_method: String,
 }
 
 /// How a parameter value is written.
@@ -271,6 +320,9 @@ pub struct SuccessResponse {
     /// When several success statuses have different bodies: all of them, and the operation returns an
     /// enum with one variant per status (the first entry is `status`/`body`).
     pub alternatives: Vec<AltResponse>,
+    /// The index in `alternatives` of the one that takes the success statuses no exact code matches: a
+    /// range (`2XX`), else the first documented status. 0 without alternatives.
+    pub fallback: usize,
 }
 
 /// One of several success responses.
@@ -309,8 +361,10 @@ pub struct Pagination {
     pub item_ty: TypeRef,
     /// The query parameter that takes the cursor (`starting_after`).
     pub cursor_param: Name,
-    /// The response type's path to the next cursor (`pagination.last_item`), as Rust field names.
-    pub next_cursor: Vec<String>,
+    /// The page's field holding the pagination object (`pagination`): the first step to the next cursor.
+    pub pagination_field: Name,
+    /// The pagination object's field holding the next cursor (`last_item`): the second and last step.
+    pub cursor_field: Name,
     /// The page type (the whole response).
     pub page_ty: TypeRef,
     /// The response is a list of page objects, each with its items and pagination.
@@ -321,4 +375,38 @@ pub struct Pagination {
     pub pagination_presence: Presence,
     /// Presence of `last_item` in the pagination object.
     pub cursor_presence: Presence,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PathSlot, PathTemplate};
+    use crate::lower::test_support::{doc, lower_yaml, op};
+
+    #[test]
+    fn the_path_is_spelled_from_the_template_as_the_document_writes_it() {
+        let path = "/v1/{account_id}/things/{thing_id}.json";
+        let yaml = doc(
+            &format!(
+                "  {path}:\n    get:\n      operationId: getThing\n      parameters:\n        - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: thing_id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '204': {{description: ok}}"
+            ),
+            "",
+        );
+        let (api, _) = lower_yaml(&yaml);
+        assert_eq!(op(&api, "getThing").path(), path);
+    }
+
+    #[test]
+    fn sensitive_segments_are_read_from_the_template_slots() {
+        // `/v2/accounts/{a}/tokens/{t}{u}/status`: `t` and `u` share segment 5, `a` is not sensitive.
+        let slot = |param, segment| PathSlot { param, segment };
+        let template = PathTemplate {
+            pieces: ["/v2/accounts/", "/tokens/", "", "/status"]
+                .map(str::to_owned)
+                .to_vec(),
+            params: vec![slot(0, 3), slot(1, 5), slot(2, 5)],
+        };
+        assert_eq!(template.sensitive_segments(|p| p != 0), [5]);
+        assert_eq!(template.sensitive_segments(|p| p == 0), [3]);
+        assert!(template.sensitive_segments(|_| false).is_empty());
+    }
 }

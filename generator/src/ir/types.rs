@@ -16,11 +16,6 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
-    /// The items generated for this type name a deprecated type (this type itself, in its impls, or a
-    /// field's, variant's or alias's type), so they carry `#[allow(deprecated)]`: a crate with deprecated
-    /// schemas compiles without warnings. Only written to the JSON dump when set.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub allow_deprecated: bool,
     /// What kind of type.
     pub kind: TypeKind,
 }

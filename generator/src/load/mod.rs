@@ -2,7 +2,7 @@
 //!
 //! The loader knows nothing of Rust. It reads YAML or JSON (told apart by content, not by file name),
 //! refuses versions it does not support with a message naming the version, normalizes OpenAPI 3.1 into the
-//! 3.0 shape that `openapiv3` parses (see [`crate::normalize`]), pulls `$ref`s to other files into the
+//! 3.0 shape that `openapiv3` parses (see [`crate::load::normalize`]), pulls `$ref`s to other files into the
 //! document's own `components` so later stages only ever see local references, and finally parses the
 //! document with `openapiv3`. Every failure is a [`Diagnostic`] naming the file and a line:column or a
 //! JSON pointer.
@@ -10,7 +10,11 @@
 //! YAML is read with `serde-saphyr`: `serde_yaml` is deprecated upstream, and serde-saphyr is maintained,
 //! panic-free by design, rejects duplicate keys, and reports line and column for every syntax error.
 
+pub mod grammar;
+pub mod locate;
+pub mod normalize;
 mod refs;
+pub mod validate;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -73,9 +77,9 @@ pub fn load_bytes(
     let (version, declared) = check_version(&root, display_path).map_err(one)?;
     let mut warnings = Diagnostics::new();
     if version == SpecVersion::V31 {
-        crate::normalize::normalize_31(&mut root, display_path, &mut warnings);
+        crate::load::normalize::normalize_31(&mut root, display_path, &mut warnings);
     }
-    crate::validate::repair(&mut root, display_path, &mut warnings);
+    crate::load::validate::repair(&mut root, display_path, &mut warnings);
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     resolve_external_refs(&mut root, &base_dir, display_path)?;
     let openapi = parse_openapi(&root, display_path)?;
@@ -243,7 +247,7 @@ fn scalar_text(v: &Value) -> String {
 
 fn parse_openapi(root: &Value, file: &str) -> Result<openapiv3::OpenAPI, Diagnostics> {
     let mut problems = Diagnostics::new();
-    crate::validate::check_structure(root, file, &mut problems);
+    crate::load::validate::check_structure(root, file, &mut problems);
     if problems.has_errors() {
         return Err(problems);
     }
@@ -251,7 +255,7 @@ fn parse_openapi(root: &Value, file: &str) -> Result<openapiv3::OpenAPI, Diagnos
         Ok(api) => Ok(api),
         Err(e) => {
             // Parse again piece by piece to report every refused piece at its own pointer.
-            let found = crate::locate::problems(root);
+            let found = crate::load::locate::problems(root);
             if found.is_empty() {
                 let pointer = path_to_pointer(e.path());
                 let inner = e.into_inner().to_string();
@@ -274,5 +278,5 @@ fn parse_openapi(root: &Value, file: &str) -> Result<openapiv3::OpenAPI, Diagnos
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
-    crate::diag::pointer(crate::locate::path_tokens(path))
+    crate::diag::pointer(crate::load::locate::path_tokens(path))
 }

@@ -2,10 +2,10 @@
 //! common bundlers allow it (path items, operations, parameters, bodies, responses, headers, schemas,
 //! examples); component targets imported under a unique name, the rest inlined, with cycle and depth
 //! limits; `$ref` keys inside literal values (`example`, `default`, `enum`, extensions ...) are data.
-//! Which position is which comes from [`crate::grammar`].
+//! Which position is which comes from [`crate::load::grammar`].
 
 use super::*;
-use crate::grammar::{self, Kind, Slot};
+use crate::load::grammar::{self, Kind, Slot};
 
 /// Where an imported external target ended up in the root document.
 pub(super) type Imported = BTreeMap<(PathBuf, String, String), String>;

@@ -544,7 +544,6 @@ mod arena_tests {
             pointer: format!("#/components/schemas/{rust}"),
             doc: None,
             deprecated: false,
-            allow_deprecated: false,
             kind: TypeKind::Alias { target },
         }
     }

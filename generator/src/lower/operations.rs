@@ -131,6 +131,7 @@ impl ApiLowerer<'_> {
                     rust: struct_name,
                 },
                 accessor,
+                stubs: String::new(),
                 doc: tag_docs.get(&tag).cloned().flatten(),
                 operations,
             });
@@ -295,6 +296,7 @@ impl ApiLowerer<'_> {
                 deprecated: data.deprecated.unwrap_or(false),
                 sensitive: Profile::flag(&self.profile.extensions.sensitive, &data.extensions)
                     || matches!(&data.format, ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) if is_sensitive_schema(&self.profile.extensions, s)),
+                stub_method: String::new(),
             };
             match p {
                 Parameter::Path { .. } => path_params.push(param),
@@ -342,6 +344,8 @@ impl ApiLowerer<'_> {
             return None;
         };
         let path_template = parse_path_template(path, &path_params);
+        let sensitive_segments = path_template
+            .sensitive_segments(|param| path_params.get(param).is_some_and(|p| p.sensitive));
         Some(Operation {
             responses_enum: None,
             id: Name {
@@ -349,14 +353,14 @@ impl ApiLowerer<'_> {
                 rust: sanitize(&wire_id, Case::Snake),
             },
             builder,
+            route: String::new(),
             pointer: pointer.to_owned(),
             method: http_method,
-            path: path.to_owned(),
             path_template,
+            sensitive_segments,
             summary: op.summary.as_deref().map(doc_text),
             doc: op.description.as_deref().map(doc_text),
             deprecated: op.deprecated,
-            allow_deprecated: false,
             inferred: Profile::flag(&self.profile.extensions.inferred, &op.extensions),
             path_params,
             query_params,
@@ -463,6 +467,7 @@ mod tests {
             doc: None,
             deprecated: false,
             sensitive: false,
+            stub_method: String::new(),
         }
     }
 

@@ -72,7 +72,8 @@ impl ApiLowerer<'_> {
             items: items.name.clone(),
             item_ty: (**item_ty).clone(),
             cursor_param: cursor.name.clone(),
-            next_cursor: vec![pagination_field.name.rust.clone(), last.name.rust.clone()],
+            pagination_field: pagination_field.name.clone(),
+            cursor_field: last.name.clone(),
             page_ty: if page_list {
                 TypeRef::List(Box::new(TypeRef::Named(resp)))
             } else {
@@ -110,7 +111,10 @@ mod tests {
         assert_eq!(p.items.rust, "things");
         assert_eq!(p.item_ty, TypeRef::String(None));
         assert_eq!(p.cursor_param.wire, "starting_after");
-        assert_eq!(p.next_cursor, ["pagination", "last_item"]);
+        assert_eq!(
+            [p.pagination_field.wire.as_str(), &p.cursor_field.wire],
+            ["pagination", "last_item"]
+        );
         assert_eq!(p.page_ty, named(&api, "Page"));
         assert!(!p.page_list);
         assert_eq!(

@@ -35,6 +35,7 @@ impl ApiLowerer<'_> {
                 status: StatusMatch::Code(200),
                 body: ResponseBody::Empty,
                 alternatives: Vec::new(),
+                fallback: 0,
             };
         };
         let distinct = bodies.iter().any(|(_, b)| *b != body);
@@ -51,10 +52,16 @@ impl ApiLowerer<'_> {
         } else {
             Vec::new()
         };
+        // Exact statuses match first; a range (`2XX`) or else the first documented status takes the rest.
+        let fallback = alternatives
+            .iter()
+            .position(|alt| matches!(alt.status, StatusMatch::Range(_)))
+            .unwrap_or(0);
         SuccessResponse {
             status,
             body,
             alternatives,
+            fallback,
         }
     }
 

@@ -758,7 +758,6 @@ impl<'a> ApiLowerer<'a> {
                 pointer: pointer.to_owned(),
                 doc,
                 deprecated,
-                allow_deprecated: false,
                 kind,
             },
         );

@@ -73,7 +73,6 @@ impl ApiLowerer<'_> {
             }
             return Some(EventSet {
                 enum_ty,
-                allow_deprecated: false,
                 pointer,
                 events,
             });

@@ -118,6 +118,18 @@ pub(super) fn api_doc(api: &Api) -> String {
         "\n\nGenerated from `{}` (OpenAPI {}).",
         api.source.file, api.source.openapi_version
     ));
+    let inferred = api.types.iter().any(
+        |t| matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.inferred)),
+    );
+    if inferred {
+        // The one explanation every inferred field's mark links to (`models::INFERRED_LINK`).
+        s.push_str(
+            "\n\n# Inferred fields\n\nA field marked *inferred* is one no source the API document cites \
+             confirms (`x-klarna-inferred` in the document): its name and type are the best guess from the \
+             documentation. Every type decoded from a response holds it as optional, whatever the document's \
+             `required` says, so a response that leaves it out still decodes.",
+        );
+    }
     s
 }
 
@@ -150,8 +162,6 @@ pub(super) struct RegistryEntry {
     pub(super) name_lit: String,
     /// The type's path below the crate root (`<module>::models::<Type>`).
     pub(super) path: proc_macro2::TokenStream,
-    /// The type is deprecated: its arm carries `#[allow(deprecated)]`.
-    pub(super) deprecated: bool,
 }
 
 #[derive(Template)]
@@ -235,8 +245,6 @@ pub(super) struct EventView {
 #[template(path = "webhooks.rs", escape = "none")]
 pub(super) struct WebhooksTemplate {
     pub(super) module_path: String,
-    /// A payload type is deprecated: `Event` and its impl carry `#[allow(deprecated)]`.
-    pub(super) allow_deprecated: bool,
     pub(super) events: Vec<EventView>,
 }
 
@@ -262,6 +270,191 @@ pub(super) fn accessor_view(r: &Resource) -> AccessorView {
             ),
             unraw(&r.accessor)
         )),
+    }
+}
+
+/// The facade's `Cargo.toml`: one feature and optional dependency per API crate.
+pub(super) fn cargo_view(krate: &Crate, options: &RenderOptions, header: String) -> CargoTemplate {
+    CargoTemplate {
+        header,
+        name: krate.name.clone(),
+        version: krate.version.clone(),
+        default_features: krate
+            .apis
+            .iter()
+            .map(|a| format!("{:?}", a.module.rust))
+            .collect::<Vec<_>>()
+            .join(", "),
+        features: krate
+            .apis
+            .iter()
+            .map(|a| {
+                let name = a.package.wire.clone();
+                let dir = api_dir(a);
+                let version = match &options.runtime {
+                    // Publishable: the facade names each API crate's version too.
+                    RuntimeDependency::PathAndVersion { .. } => {
+                        format!(", version = {}", toml_str(&krate.version))
+                    }
+                    RuntimeDependency::Path(_) | RuntimeDependency::Version(_) => String::new(),
+                };
+                FeatureView {
+                    name: a.module.rust.clone(),
+                    doc: format!("# {} ({})", a.title, a.source.file),
+                    dep: format!(
+                        "{name} = {{ path = {}{version}, optional = true }}",
+                        toml_str(&dir)
+                    ),
+                    krate: name,
+                }
+            })
+            .collect(),
+        runtime_dep: runtime_dep(&options.runtime, ""),
+        standalone: options.standalone,
+        klarna_guide: krate.conventions.guide,
+        vendor: krate.conventions.vendor.clone(),
+    }
+}
+
+/// The facade's `README.md`.
+pub(super) fn readme_view(krate: &Crate) -> ReadmeTemplate {
+    ReadmeTemplate {
+        vendor: krate.conventions.vendor.clone(),
+        name: krate.name.clone(),
+        crate_ident: krate.ident.clone(),
+        apis: krate
+            .apis
+            .iter()
+            .map(|a| ReadmeApiView {
+                feature: a.module.rust.clone(),
+                krate: a.package.wire.clone(),
+                title: a.title.clone(),
+                version: a.version.clone(),
+                operations: a.resources.iter().map(|r| r.operations.len()).sum(),
+            })
+            .collect(),
+    }
+}
+
+/// The facade's `src/lib.rs`: crate docs, the features table, one module and accessors per API.
+pub(super) fn lib_view(krate: &Crate) -> LibTemplate {
+    LibTemplate {
+        vendor: krate.conventions.vendor.clone(),
+        crate_doc: inner_doc(&crate_doc(krate, krate.conventions.guide)),
+        features_doc: inner_doc(&features_doc(krate)),
+        klarna_guide: krate.conventions.guide,
+        apis: krate
+            .apis
+            .iter()
+            .map(|a| LibApiView {
+                // The module's docs are the API crate's own (its title first), with nothing in front: the
+                // feature and the crate are in the features table of the crate docs.
+                module: a.module.rust.clone(),
+                krate: a.package.rust.clone(),
+                title: a.title.clone(),
+                feature_lit: lit(&a.module.rust),
+                resources: a.resources.iter().map(accessor_view).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The facade's `src/registry.rs`: every named type of every API by its registry name; a type or
+/// module that is not named by an identifier is a problem.
+pub(super) fn registry_view(krate: &Crate, problems: &mut Diagnostics) -> RegistryTemplate {
+    let mut registry_types = Vec::new();
+    for a in &krate.apis {
+        for (i, t) in a.types.iter().enumerate() {
+            let (Some(module), Some(ty)) = (ident(&a.module.rust), ident(&t.name.rust)) else {
+                problems.push(Diagnostic::error(
+                    "src/registry.rs",
+                    Location::File,
+                    format!(
+                        "type `{}` of module `{}` is not named by Rust identifiers",
+                        t.name.rust, a.module.rust
+                    ),
+                ));
+                continue;
+            };
+            registry_types.push(RegistryEntry {
+                feature_lit: lit(&a.module.rust),
+                name_lit: lit(&a.registry_name(TypeId(i))),
+                path: quote::quote!(#module::models::#ty),
+            });
+        }
+    }
+    RegistryTemplate {
+        vendor: krate.conventions.vendor.clone(),
+        types: registry_types,
+    }
+}
+
+/// An API crate's `Cargo.toml`.
+pub(super) fn api_cargo_view(
+    krate: &Crate,
+    api: &Api,
+    options: &RenderOptions,
+) -> ApiCargoTemplate {
+    let api_name = api.package.wire.clone();
+    ApiCargoTemplate {
+        vendor: krate.conventions.vendor.clone(),
+        header: header("#", &[&api.source], &options.regen_command),
+        name: api_name.clone(),
+        version: krate.version.clone(),
+        description: format!(
+            "{} ({}) for Rust: typed models and async operations, generated from {}OpenAPI \
+             document. Use it through the `{}` crate (feature `{}`).",
+            api.title,
+            api.version,
+            match &krate.conventions.vendor {
+                Some(vendor) => format!("{vendor}'s "),
+                None => "its ".to_owned(),
+            },
+            krate.name,
+            unraw(&api.module.rust)
+        )
+        .replace('"', "'"),
+        runtime_dep: runtime_dep(&options.runtime, "../../"),
+    }
+}
+
+/// An API crate's `src/lib.rs`: its docs, modules and server constants.
+pub(super) fn api_mod_view(api: &Api) -> ApiModTemplate {
+    ApiModTemplate {
+        doc: inner_doc(&api_doc(api)),
+        has_webhooks: api.events.is_some(),
+        has_models: !api.types.is_empty(),
+        servers: api
+            .servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ServerView {
+                doc: outer_doc(&format!(
+                    "Server {}: {}",
+                    i + 1,
+                    s.description.as_deref().unwrap_or("(no description)")
+                )),
+                name: s.constant.clone(),
+                url_lit: lit(&s.url),
+            })
+            .collect(),
+    }
+}
+
+/// An API crate's `src/webhooks.rs`: one `Event` variant per event type.
+pub(super) fn webhooks_view(api: &Api, events: &EventSet) -> WebhooksTemplate {
+    WebhooksTemplate {
+        module_path: api.package.rust.clone(),
+        events: events
+            .events
+            .iter()
+            .map(|e| EventView {
+                doc: outer_doc(&format!("`{}`", e.name.wire)),
+                name: e.name.rust.clone(),
+                wire_lit: lit(&e.name.wire),
+                payload: rust_type(api, &e.payload, MODELS),
+            })
+            .collect(),
     }
 }
 

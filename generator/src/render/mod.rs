@@ -12,19 +12,25 @@
 //! cargo compile the APIs in parallel, and an API crate's path dependency makes it a member of whatever
 //! workspace holds the facade.
 //!
-//! This module runs the templates and formats their output; the views live by what they render:
-//! `facade` (manifests, README, `lib.rs`, registry, module roots, webhooks), `models` (named types),
+//! This module runs the templates and formats their output (through `layout`); the views, and the
+//! functions that build them from the IR, live by what they render: `facade` (manifests, README, `lib.rs`,
+//! registry, module roots, webhooks), `models` (named types),
 //! `operations` (resources and request builders), `responses` (success and error enums, how `send`
 //! finishes), with `spell` (IR types as Rust) and `text` (literals, docs, headers) shared.
+//!
+//! Comments: the formatter keeps doc comments and drops every other comment, so a `//` comment in a
+//! template never reaches the generated file. A template explains itself in askama comments (`{# .. #}`,
+//! for its reader only), and what a reader of the generated code needs goes into a doc comment.
 
 mod facade;
+mod layout;
 mod models;
 mod operations;
 mod responses;
-mod spell;
+pub(crate) mod spell;
 mod text;
 
-pub(crate) use self::text::header;
+pub(crate) use self::text::{header, lit};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -85,83 +91,12 @@ pub fn render(
     let sources: Vec<&Source> = krate.apis.iter().map(|a| &a.source).collect();
     let crate_header = |comment: &str| header(comment, &sources, &options.regen_command);
 
-    let cargo = CargoTemplate {
-        header: crate_header("#"),
-        name: krate.name.clone(),
-        version: krate.version.clone(),
-        default_features: krate
-            .apis
-            .iter()
-            .map(|a| format!("{:?}", a.module.rust))
-            .collect::<Vec<_>>()
-            .join(", "),
-        features: krate
-            .apis
-            .iter()
-            .map(|a| {
-                let name = a.package.wire.clone();
-                let dir = api_dir(a);
-                let version = match &options.runtime {
-                    // Publishable: the facade names each API crate's version too.
-                    RuntimeDependency::PathAndVersion { .. } => {
-                        format!(", version = {}", toml_str(&krate.version))
-                    }
-                    RuntimeDependency::Path(_) | RuntimeDependency::Version(_) => String::new(),
-                };
-                FeatureView {
-                    name: a.module.rust.clone(),
-                    doc: format!("# {} ({})", a.title, a.source.file),
-                    dep: format!(
-                        "{name} = {{ path = {}{version}, optional = true }}",
-                        toml_str(&dir)
-                    ),
-                    krate: name,
-                }
-            })
-            .collect(),
-        runtime_dep: runtime_dep(&options.runtime, ""),
-        standalone: options.standalone,
-        klarna_guide: krate.conventions.guide,
-        vendor: krate.conventions.vendor.clone(),
-    };
+    let cargo = cargo_view(krate, options, crate_header("#"));
     push_text(&mut files, &mut problems, "Cargo.toml", cargo.render());
-    let readme = ReadmeTemplate {
-        vendor: krate.conventions.vendor.clone(),
-        name: krate.name.clone(),
-        crate_ident: krate.ident.clone(),
-        apis: krate
-            .apis
-            .iter()
-            .map(|a| ReadmeApiView {
-                feature: a.module.rust.clone(),
-                krate: a.package.wire.clone(),
-                title: a.title.clone(),
-                version: a.version.clone(),
-                operations: a.resources.iter().map(|r| r.operations.len()).sum(),
-            })
-            .collect(),
-    };
+    let readme = readme_view(krate);
     push_text(&mut files, &mut problems, "README.md", readme.render());
 
-    let lib = LibTemplate {
-        vendor: krate.conventions.vendor.clone(),
-        crate_doc: inner_doc(&crate_doc(krate, krate.conventions.guide)),
-        features_doc: inner_doc(&features_doc(krate)),
-        klarna_guide: krate.conventions.guide,
-        apis: krate
-            .apis
-            .iter()
-            .map(|a| LibApiView {
-                // The module's docs are the API crate's own (its title first), with nothing in front: the
-                // feature and the crate are in the features table of the crate docs.
-                module: a.module.rust.clone(),
-                krate: a.package.rust.clone(),
-                title: a.title.clone(),
-                feature_lit: lit(&a.module.rust),
-                resources: a.resources.iter().map(accessor_view).collect(),
-            })
-            .collect(),
-    };
+    let lib = lib_view(krate);
     push_rust(
         &mut jobs,
         &mut problems,
@@ -170,32 +105,7 @@ pub fn render(
         &crate_header("//"),
     );
 
-    let mut registry_types = Vec::new();
-    for a in &krate.apis {
-        for (i, t) in a.types.iter().enumerate() {
-            let (Some(module), Some(ty)) = (ident(&a.module.rust), ident(&t.name.rust)) else {
-                problems.push(Diagnostic::error(
-                    "src/registry.rs",
-                    Location::File,
-                    format!(
-                        "type `{}` of module `{}` is not named by Rust identifiers",
-                        t.name.rust, a.module.rust
-                    ),
-                ));
-                continue;
-            };
-            registry_types.push(RegistryEntry {
-                feature_lit: lit(&a.module.rust),
-                name_lit: lit(&a.registry_name(TypeId(i))),
-                path: quote::quote!(#module::models::#ty),
-                deprecated: t.deprecated,
-            });
-        }
-    }
-    let registry = RegistryTemplate {
-        vendor: krate.conventions.vendor.clone(),
-        types: registry_types,
-    };
+    let registry = registry_view(krate, &mut problems);
     push_rust(
         &mut jobs,
         &mut problems,
@@ -206,28 +116,8 @@ pub fn render(
 
     for api in &krate.apis {
         let api_header = header("//", &[&api.source], &options.regen_command);
-        let api_name = api.package.wire.clone();
         let root = api_dir(api);
-        let api_cargo = ApiCargoTemplate {
-            vendor: krate.conventions.vendor.clone(),
-            header: header("#", &[&api.source], &options.regen_command),
-            name: api_name.clone(),
-            version: krate.version.clone(),
-            description: format!(
-                "{} ({}) for Rust: typed models and async operations, generated from {}OpenAPI \
-                 document. Use it through the `{}` crate (feature `{}`).",
-                api.title,
-                api.version,
-                match &krate.conventions.vendor {
-                    Some(vendor) => format!("{vendor}'s "),
-                    None => "its ".to_owned(),
-                },
-                krate.name,
-                unraw(&api.module.rust)
-            )
-            .replace('"', "'"),
-            runtime_dep: runtime_dep(&options.runtime, "../../"),
-        };
+        let api_cargo = api_cargo_view(krate, api, options);
         push_text(
             &mut files,
             &mut problems,
@@ -235,25 +125,7 @@ pub fn render(
             api_cargo.render(),
         );
         let dir = format!("{root}/src");
-        let module = ApiModTemplate {
-            doc: inner_doc(&api_doc(api)),
-            has_webhooks: api.events.is_some(),
-            has_models: !api.types.is_empty(),
-            servers: api
-                .servers
-                .iter()
-                .enumerate()
-                .map(|(i, s)| ServerView {
-                    doc: outer_doc(&format!(
-                        "Server {}: {}",
-                        i + 1,
-                        s.description.as_deref().unwrap_or("(no description)")
-                    )),
-                    name: s.constant.clone(),
-                    url_lit: lit(&s.url),
-                })
-                .collect(),
-        };
+        let module = api_mod_view(api);
         push_rust(
             &mut jobs,
             &mut problems,
@@ -262,20 +134,7 @@ pub fn render(
             &api_header,
         );
         if let Some(events) = &api.events {
-            let webhooks = WebhooksTemplate {
-                module_path: api.package.rust.clone(),
-                allow_deprecated: events.allow_deprecated,
-                events: events
-                    .events
-                    .iter()
-                    .map(|e| EventView {
-                        doc: outer_doc(&format!("`{}`", e.name.wire)),
-                        name: e.name.rust.clone(),
-                        wire_lit: lit(&e.name.wire),
-                        payload: rust_type(api, &e.payload, MODELS),
-                    })
-                    .collect(),
-            };
+            let webhooks = webhooks_view(api, events);
             push_rust(
                 &mut jobs,
                 &mut problems,
@@ -405,8 +264,9 @@ fn push_rust(
     }
 }
 
-/// Parses every job with `syn` and prints it with `prettyplease`, on all cores (the biggest file first);
-/// the result does not depend on the order the threads finish in.
+/// Parses every job with `syn` and prints it through `layout` (`prettyplease`, a blank line between
+/// items), on all cores (the biggest file first); the result does not depend on the order the threads
+/// finish in.
 fn format_all(
     jobs: Vec<RustJob>,
     files: &mut BTreeMap<PathBuf, String>,
@@ -453,7 +313,7 @@ fn format_all(
 
 fn format_one(job: &RustJob) -> Result<String, Diagnostic> {
     match syn::parse_file(&job.text) {
-        Ok(file) => Ok(format!("{}\n{}", job.header, prettyplease::unparse(&file))),
+        Ok(file) => Ok(format!("{}\n{}", job.header, layout::unparse(file))),
         Err(e) => {
             let start = e.span().start();
             Err(Diagnostic::error(

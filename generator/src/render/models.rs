@@ -18,8 +18,6 @@ pub(super) struct StructView {
     /// Decoded from responses only: `#[non_exhaustive]`, so a field the service adds is not a
     /// breaking change.
     pub(super) non_exhaustive: bool,
-    /// The struct names a deprecated type: it and its impls carry `#[allow(deprecated)]`.
-    pub(super) allow_deprecated: bool,
     pub(super) derive_default: bool,
     pub(super) fields: Vec<FieldView>,
     pub(super) ctor: Option<CtorView>,
@@ -33,8 +31,6 @@ pub(super) struct DebugView {
     pub(super) type_name: String,
     /// The type name as a string literal.
     pub(super) name_lit: String,
-    /// Attributes of the impl (`#[allow(deprecated)]` when it reads deprecated fields).
-    pub(super) attrs: String,
     pub(super) fields: Vec<DebugFieldView>,
 }
 
@@ -47,26 +43,19 @@ pub(super) struct DebugFieldView {
 }
 
 impl DebugView {
-    /// The view when one of `fields` (Rust name, sensitive, deprecated) is sensitive; `allow_deprecated`
-    /// when a field's type is deprecated.
+    /// The view when one of `fields` (Rust name, sensitive) is sensitive.
     pub(super) fn for_fields<'a>(
         name: &str,
-        fields: impl Iterator<Item = (&'a str, bool, bool)> + Clone,
-        allow_deprecated: bool,
+        fields: impl Iterator<Item = (&'a str, bool)> + Clone,
     ) -> Option<DebugView> {
-        if !fields.clone().any(|(_, sensitive, _)| sensitive) {
+        if !fields.clone().any(|(_, sensitive)| sensitive) {
             return None;
         }
         Some(DebugView {
             type_name: name.to_owned(),
             name_lit: lit(unraw(name)),
-            attrs: if allow_deprecated || fields.clone().any(|(_, _, deprecated)| deprecated) {
-                "#[allow(deprecated)] // shows deprecated fields too".into()
-            } else {
-                String::new()
-            },
             fields: fields
-                .map(|(name, sensitive, _)| DebugFieldView {
+                .map(|(name, sensitive)| DebugFieldView {
                     name: name.to_owned(),
                     name_lit: lit(unraw(name)),
                     sensitive,
@@ -96,7 +85,7 @@ pub(super) enum FieldSerde {
 }
 
 pub(super) struct CtorView {
-    /// `#[allow(deprecated)]` with its reason when a deprecated field is initialized.
+    /// `#[allow(clippy::too_many_arguments)]` with its reason when there are more than seven arguments.
     pub(super) attrs: String,
     pub(super) params: Vec<NameTy>,
     /// Field initializers, in field order.
@@ -132,8 +121,6 @@ pub(super) struct EnumView {
     pub(super) name: String,
     pub(super) doc: String,
     pub(super) attrs: String,
-    /// The impls name a deprecated type (this one, or a variant's): they carry `#[allow(deprecated)]`.
-    pub(super) allow_deprecated: bool,
     pub(super) variants: Vec<VariantView>,
 }
 
@@ -147,8 +134,6 @@ pub(super) struct IntEnumView {
     pub(super) name: String,
     pub(super) doc: String,
     pub(super) attrs: String,
-    /// The impls name a deprecated type (this one, or a variant's): they carry `#[allow(deprecated)]`.
-    pub(super) allow_deprecated: bool,
     pub(super) variants: Vec<IntVariantView>,
 }
 
@@ -161,8 +146,6 @@ pub(super) struct UnionView {
     pub(super) name: String,
     pub(super) doc: String,
     pub(super) attrs: String,
-    /// The impls name a deprecated type (this one, or a variant's): they carry `#[allow(deprecated)]`.
-    pub(super) allow_deprecated: bool,
     pub(super) tag_lit: Option<String>,
     pub(super) variants: Vec<UnionVariantView>,
 }
@@ -179,13 +162,34 @@ pub(super) struct UnionVariantView {
 pub(super) struct AliasView {
     pub(super) name: String,
     pub(super) doc: String,
-    /// The target is deprecated: the alias carries `#[allow(deprecated)]`.
-    pub(super) allow_deprecated: bool,
     pub(super) ty: String,
 }
 
+/// The type's documentation, or when the document describes none, which schema it is.
 pub(super) fn type_doc(t: &TypeDef) -> String {
-    doc_or_allow(t.doc.as_deref().unwrap_or_default())
+    outer_doc(&doc_or(
+        &t.doc,
+        format!("The `{}` schema.", t.name.wire.replace('`', "'")),
+    ))
+}
+
+/// What a field is when the document does not describe it: the description of the schema it refers to
+/// (a `$ref` property is described there), else its property name and type.
+fn field_fallback_doc(api: &Api, f: &Field) -> String {
+    let target = match &f.ty {
+        TypeRef::Named(id) => Some(*id),
+        _ => None,
+    };
+    if let Some(doc) = target.and_then(|id| api.types[id.0].doc.as_deref())
+        && let Some(first) = doc.split("\n\n").next().filter(|p| !p.trim().is_empty())
+    {
+        return first.to_owned();
+    }
+    let ty = match target {
+        Some(id) => format!("[`{}`]", unraw(api.type_name(id))),
+        None => format!("`{}`", short_type(api, &f.ty)),
+    };
+    format!("The `{}` property ({ty}).", f.name.wire.replace('`', "'"))
 }
 
 pub(super) fn type_view(api: &Api, t: &TypeDef) -> TypeView {
@@ -214,18 +218,12 @@ pub(super) fn type_view(api: &Api, t: &TypeDef) -> TypeView {
                 .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
                 .count();
             let ctor = (*construct == Construct::New).then(|| CtorView {
-                attrs: [
-                    (t.allow_deprecated || fields.iter().any(|f| f.deprecated))
-                        .then_some("#[allow(deprecated)] // initializes deprecated fields to their empty value"),
-                    // A response-only struct has no other way to be built.
-                    (required > 7).then_some(
-                        "#[allow(clippy::too_many_arguments)] // one argument per required field",
-                    ),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("\n"),
+                // A response-only struct has no other way to be built.
+                attrs: if required > 7 {
+                    "#[allow(clippy::too_many_arguments)] // one argument per required field".into()
+                } else {
+                    String::new()
+                },
                 params: fields
                     .iter()
                     .filter(|f| {
@@ -256,16 +254,14 @@ pub(super) fn type_view(api: &Api, t: &TypeDef) -> TypeView {
                 &name,
                 fields
                     .iter()
-                    .map(|f| (f.name.rust.as_str(), f.sensitive, f.deprecated))
-                    .chain(additional.iter().map(|a| (a.rust.as_str(), false, false))),
-                t.allow_deprecated,
+                    .map(|f| (f.name.rust.as_str(), f.sensitive))
+                    .chain(additional.iter().map(|a| (a.rust.as_str(), false))),
             );
             TypeView::Struct(StructView {
                 name,
                 doc,
                 attrs,
                 non_exhaustive: *non_exhaustive,
-                allow_deprecated: t.allow_deprecated,
                 derive_default: *construct == Construct::Default,
                 fields: views,
                 ctor,
@@ -276,7 +272,6 @@ pub(super) fn type_view(api: &Api, t: &TypeDef) -> TypeView {
             name,
             doc,
             attrs,
-            allow_deprecated: t.allow_deprecated,
             variants: variants
                 .iter()
                 .map(|v| VariantView {
@@ -290,7 +285,6 @@ pub(super) fn type_view(api: &Api, t: &TypeDef) -> TypeView {
             name,
             doc,
             attrs,
-            allow_deprecated: t.allow_deprecated,
             variants: variants
                 .iter()
                 .map(|v| IntVariantView {
@@ -306,14 +300,13 @@ pub(super) fn type_view(api: &Api, t: &TypeDef) -> TypeView {
             name,
             doc,
             attrs,
-            allow_deprecated: t.allow_deprecated,
             tag_lit: discriminator.as_deref().map(lit),
             variants: variants
                 .iter()
                 .map(|v| UnionVariantView {
                     name: v.name.rust.clone(),
-                    doc: doc_or_allow(&if v.tags.is_empty() {
-                        String::new()
+                    doc: outer_doc(&if v.tags.is_empty() {
+                        format!("A `{}`.", short_type(api, &v.ty))
                     } else {
                         format!(
                             "Selected by {}.",
@@ -338,11 +331,14 @@ pub(super) fn type_view(api: &Api, t: &TypeDef) -> TypeView {
         TypeKind::Alias { target } => TypeView::Alias(AliasView {
             name,
             doc,
-            allow_deprecated: t.allow_deprecated,
             ty: rust_type(api, target, Models::Here),
         }),
     }
 }
+
+/// Where an inferred field's mark links to: the section of the API crate's documentation that explains
+/// what inferred means (see `facade::api_doc`).
+pub(super) const INFERRED_LINK: &str = "crate#inferred-fields";
 
 pub(super) fn field_view(api: &Api, f: &Field) -> FieldView {
     let rename = (unraw(&f.name.rust) != f.name.wire).then(|| lit(&f.name.wire));
@@ -378,21 +374,20 @@ pub(super) fn field_view(api: &Api, f: &Field) -> FieldView {
         notes.push("Sensitive: `Debug` shows it as `<redacted>`.".into());
     }
     if f.inferred {
-        notes.push(
-            "Not confirmed by any source the document cites (inferred): a response may leave it \
-             out."
-                .into(),
-        );
+        notes.push(format!(
+            "*Inferred* ([why]({INFERRED_LINK})): a response may leave it out."
+        ));
+    }
+    if doc.is_empty() {
+        doc = field_fallback_doc(api, f);
     }
     if !notes.is_empty() {
-        if !doc.is_empty() {
-            doc.push_str("\n\n");
-        }
+        doc.push_str("\n\n");
         doc.push_str(&notes.join(" "));
     }
     FieldView {
         name: f.name.rust.clone(),
-        doc: doc_or_allow(&doc),
+        doc: outer_doc(&doc),
         serde: FieldSerde::Property(rename, f.presence),
         deprecated_attr: deprecated_attr(f.deprecated),
         ty: field_type(api, f),
@@ -422,12 +417,6 @@ impl StructView {
         self.fields
             .iter()
             .any(|f| matches!(f.serde, FieldSerde::Flatten))
-    }
-
-    /// `__struct_serde!`'s impls read every field: they allow deprecation when the struct names a
-    /// deprecated type or has a deprecated field.
-    pub(super) fn serde_allow_deprecated(&self) -> bool {
-        self.allow_deprecated || self.fields.iter().any(|f| !f.deprecated_attr.is_empty())
     }
 }
 

@@ -15,9 +15,6 @@ pub(super) struct OpView {
     pub(super) builder: String,
     pub(super) doc: String,
     pub(super) attrs: String,
-    /// A type the operation names is deprecated: its method, enums and builder carry
-    /// `#[allow(deprecated)]`.
-    pub(super) allow_deprecated: bool,
     pub(super) args: Vec<NameTy>,
     pub(super) fields: Vec<BuilderField>,
     /// A parameter is sensitive: the builder's `Debug` is written out, redacting it.
@@ -100,9 +97,9 @@ pub(super) fn paging_view(api: &Api, p: &Pagination) -> PagingView {
         cursor_field: p.cursor_param.rust.clone(),
         items: p.items.rust.clone(),
         items_presence: p.items_presence,
-        pagination: p.next_cursor.first().cloned().unwrap_or_default(),
+        pagination: p.pagination_field.rust.clone(),
         pagination_presence: p.pagination_presence,
-        last: p.next_cursor.get(1).cloned().unwrap_or_default(),
+        last: p.cursor_field.rust.clone(),
         cursor_presence: p.cursor_presence,
         page_list: p.page_list,
     }
@@ -179,7 +176,7 @@ pub(super) fn op_doc(api: &Api, op: &Operation) -> String {
     let mut s = op
         .summary
         .clone()
-        .unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
+        .unwrap_or_else(|| format!("`{} {}`", op.method, op.path()));
     if let Some(d) = &op.doc
         && Some(d) != op.summary.as_ref()
     {
@@ -188,7 +185,9 @@ pub(super) fn op_doc(api: &Api, op: &Operation) -> String {
     }
     s.push_str(&format!(
         "\n\n`{} {}` (operation `{}`).",
-        op.method, op.path, op.id.wire
+        op.method,
+        op.path(),
+        op.id.wire
     ));
     if op.inferred {
         s.push_str("\n\n**Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.");
@@ -304,13 +303,7 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
             })
         }
     };
-    // Exact statuses first; a range (`2XX`) or else the first documented status takes the rest.
-    let fallback = op
-        .response
-        .alternatives
-        .iter()
-        .find(|alt| matches!(alt.status, StatusMatch::Range(_)))
-        .or(op.response.alternatives.first());
+    let fallback = op.response.alternatives.get(op.response.fallback);
     let (response_ty, finish, returns_doc) = match (&op.responses_enum, fallback) {
         (Some(name), Some(fallback)) => {
             let arms = op
@@ -367,15 +360,10 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
     let template = &op.path_template;
     let pieces = &template.pieces;
     let mut segments: Vec<PathValueView> = Vec::new();
-    let mut sensitive_segments: Vec<usize> = Vec::new();
     for slot in &template.params {
         let Some(p) = op.path_params.get(slot.param) else {
             continue;
         };
-        // Encoded parameters never hold a '/': the segment is the template's.
-        if p.sensitive && !sensitive_segments.contains(&slot.segment) {
-            sensitive_segments.push(slot.segment);
-        }
         let plain_text =
             matches!(&p.ty, TypeRef::String(f) if StringRepr::of(f.as_deref()) == StringRepr::Text);
         segments.push(PathValueView {
@@ -401,29 +389,24 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
     if op.deprecated {
         attrs.push(deprecated_attr(true));
     }
-    if op.allow_deprecated {
-        attrs.push("#[allow(deprecated)]".to_owned());
-    }
     if args.len() > 7 {
         attrs.push("#[allow(clippy::too_many_arguments)] // one argument per required parameter of the operation".to_owned());
     }
     let _ = r;
     let redacted_debug = DebugView::for_fields(
         &op.builder,
-        std::iter::once(("client", false, false))
-            .chain(fields.iter().map(|f| (f.name.as_str(), f.sensitive, false)))
-            .chain(std::iter::once(("options", false, false))),
-        op.allow_deprecated,
+        std::iter::once(("client", false))
+            .chain(fields.iter().map(|f| (f.name.as_str(), f.sensitive)))
+            .chain(std::iter::once(("options", false))),
     );
     OpView {
         redacted_debug,
-        sensitive_segments,
+        sensitive_segments: op.sensitive_segments.clone(),
         method: op.id.rust.clone(),
         method_plain: unraw(&op.id.rust).to_owned(),
         builder: op.builder.clone(),
         doc: outer_doc(&op_doc(api, op)),
         attrs: attrs.join("\n"),
-        allow_deprecated: op.allow_deprecated,
         args,
         fields,
         setters,

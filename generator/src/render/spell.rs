@@ -32,13 +32,17 @@ pub(super) fn ident(name: &str) -> Option<proc_macro2::Ident> {
     }
 }
 
-/// Where a file finds the API's named types.
+/// Where a file finds the API's named types, and with them the runtime's: the paths the speller writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Models {
-    /// In scope (inside `models.rs`).
+pub(crate) enum Models {
+    /// In scope (inside `models.rs`); runtime types under `::klarna_runtime`.
     Here,
-    /// In the sibling module `models` (in `operations.rs` and `webhooks.rs`).
+    /// In the sibling module `models` (in `operations.rs` and `webhooks.rs`); runtime types under
+    /// `::klarna_runtime`.
     Sibling,
+    /// Outside the generated crates, through the facade `klarna` (`klarna-testing`'s stubs): named types
+    /// under `::klarna::<module>`, runtime types under `::klarna`.
+    Facade,
 }
 
 /// Named types as seen from `operations.rs` and `webhooks.rs`.
@@ -58,11 +62,22 @@ fn named_path(api: &Api, id: TypeId, models: Models) -> TokenStream {
     match models {
         Models::Here => name,
         Models::Sibling => quote!(super::models::#name),
+        Models::Facade => match ident(&api.module.rust) {
+            Some(module) => quote!(::klarna::#module::#name),
+            None => {
+                let message = format!("module name `{}` is not a Rust identifier", api.module.rust);
+                quote!(::core::compile_error!(#message))
+            }
+        },
     }
 }
 
 /// The tokens of a type of `api`.
-pub(super) fn type_tokens(api: &Api, t: &TypeRef, models: Models) -> TokenStream {
+pub(crate) fn type_tokens(api: &Api, t: &TypeRef, models: Models) -> TokenStream {
+    let runtime = match models {
+        Models::Here | Models::Sibling => quote!(::klarna_runtime),
+        Models::Facade => quote!(::klarna),
+    };
     match t {
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
@@ -71,11 +86,11 @@ pub(super) fn type_tokens(api: &Api, t: &TypeRef, models: Models) -> TokenStream
         TypeRef::F64 => quote!(f64),
         TypeRef::String(format) => match StringRepr::of(format.as_deref()) {
             StringRepr::Text => quote!(::std::string::String),
-            StringRepr::DateTime => quote!(::klarna_runtime::DateTime),
-            StringRepr::Date => quote!(::klarna_runtime::Date),
-            StringRepr::Uuid => quote!(::klarna_runtime::Uuid),
-            StringRepr::Base64 => quote!(::klarna_runtime::Base64Bytes),
-            StringRepr::Decimal => quote!(::klarna_runtime::Decimal),
+            StringRepr::DateTime => quote!(#runtime::DateTime),
+            StringRepr::Date => quote!(#runtime::Date),
+            StringRepr::Uuid => quote!(#runtime::Uuid),
+            StringRepr::Base64 => quote!(#runtime::Base64Bytes),
+            StringRepr::Decimal => quote!(#runtime::Decimal),
         },
         // Binary data inside JSON can only be a string.
         TypeRef::Bytes => quote!(::std::string::String),

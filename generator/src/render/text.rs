@@ -23,17 +23,84 @@ pub(super) fn toml_str(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// A Rust string literal.
-pub(super) fn lit(s: &str) -> String {
+/// A Rust string literal (the one spelling every emitter uses: render, the CLI table, the stubs).
+pub(crate) fn lit(s: &str) -> String {
     proc_macro2::Literal::string(s).to_string()
 }
 
 pub(super) fn doc_attrs(text: &str, inner: bool) -> String {
     let bang = if inner { "!" } else { "" };
-    text.lines()
+    wrap(text, DOC_WIDTH)
+        .iter()
         .map(|l| format!("#{bang}[doc = {}]", lit(format!(" {l}").trim_end())))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// How wide a doc line's text may be: with `/// ` and a field's indentation the line stays within 100
+/// columns.
+const DOC_WIDTH: usize = 92;
+
+/// The lines of the Markdown `text`, prose wrapped at `width` columns (a word longer than that keeps its
+/// own line). Code blocks, tables, headings and link definitions are kept as they are; a list item's
+/// continuation lines are indented under its text. A line is never broken before a word that would start
+/// a list, quote or heading at the beginning of a line.
+pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+            out.push(line.to_owned());
+            continue;
+        }
+        let verbatim = fenced
+            || line.chars().count() <= width
+            || line.starts_with("    ")
+            || trimmed.starts_with('|')
+            || trimmed.starts_with('#')
+            || (trimmed.starts_with('[') && trimmed.contains("]:"));
+        if verbatim {
+            out.push(line.to_owned());
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let marker = list_marker(trimmed).map_or(0, |m| m.len() + 1);
+        let hang = " ".repeat(indent + marker);
+        let mut current = line[..indent].to_owned();
+        let mut first = true;
+        for word in trimmed.split(' ').filter(|w| !w.is_empty()) {
+            let fits = current.chars().count() + 1 + word.chars().count() <= width;
+            if first || fits || starts_block(word) {
+                if !first {
+                    current.push(' ');
+                }
+                current.push_str(word);
+                first = false;
+            } else {
+                out.push(std::mem::replace(&mut current, format!("{hang}{word}")));
+            }
+        }
+        out.push(current);
+    }
+    out
+}
+
+/// The marker of a list item (`-`, `*`, `+`, `1.`, `1)`) that `line` starts with.
+fn list_marker(line: &str) -> Option<&str> {
+    let word = line.split(' ').next()?;
+    (line.len() > word.len() && starts_block(word)).then_some(word)
+}
+
+/// A word that Markdown would read as a block marker at the start of a line.
+fn starts_block(word: &str) -> bool {
+    matches!(word, "-" | "*" | "+" | ">")
+        || word.starts_with('#')
+        || word.chars().all(|c| c == '=' || c == '-')
+        || word
+            .strip_suffix(['.', ')'])
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 pub(super) fn outer_doc(text: &str) -> String {
@@ -42,17 +109,6 @@ pub(super) fn outer_doc(text: &str) -> String {
 
 pub(super) fn inner_doc(text: &str) -> String {
     doc_attrs(text, true)
-}
-
-/// Doc attributes for `text`, or `#[allow(missing_docs)]` when there is nothing to say: where the document
-/// describes nothing, the item's name is all there is, and a sentence repeating it ("The `currency`
-/// property.") would be filler.
-pub(super) fn doc_or_allow(text: &str) -> String {
-    if text.trim().is_empty() {
-        "#[allow(missing_docs)]".to_owned()
-    } else {
-        outer_doc(text)
-    }
 }
 
 pub(super) fn doc_or(doc: &Option<String>, fallback: String) -> String {
@@ -67,5 +123,38 @@ pub(super) fn deprecated_attr(deprecated: bool) -> String {
         "#[deprecated = \"marked deprecated in the API document\"]".into()
     } else {
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_prose_and_keeps_markdown_structure() {
+        let text = "One two three four five six.\n\n- a list item that is long enough to wrap\n\n```\nlet code = \"is kept as it is, however long\";\n```\n| a | table row that is long |\n# A heading that is long too\nsee 1. here";
+        assert_eq!(
+            wrap(text, 20),
+            [
+                "One two three four",
+                "five six.",
+                "",
+                "- a list item that",
+                "  is long enough to",
+                "  wrap",
+                "",
+                "```",
+                "let code = \"is kept as it is, however long\";",
+                "```",
+                "| a | table row that is long |",
+                "# A heading that is long too",
+                "see 1. here",
+            ]
+        );
+        assert_eq!(
+            wrap("a-very-long-word next", 5),
+            ["a-very-long-word", "next"]
+        );
+        assert_eq!(wrap("word - word", 6), ["word -", "word"]);
     }
 }

@@ -136,7 +136,7 @@ fn operation(api: &Api, doc: &Value, op: &Operation) -> Result<Value, Diagnostic
         "api": api.module.rust,
         "id": op.id.wire,
         "method": op.method.as_str(),
-        "path": op.path,
+        "path": op.path(),
         "status": status,
         "body": body,
         "schema": schema,

@@ -10,37 +10,125 @@
 //!   success type). Matching, answering and counting are the hand-written `testing/src/stubs.rs`;
 //! - `examples.json`: see the `examples` module.
 //!
-//! The module reads the IR (and, for the examples, the documents it came from) and nothing else of the
-//! generator.
+//! The Rust files are written as render writes the SDK: views of precomputed names, types (render's
+//! speller, through the facade) and literals, laid out by `templates/stubs_mod.rs` and
+//! `templates/stubs_api.rs`. The module reads the IR (and, for the examples, the documents it came from)
+//! and nothing else of the generator.
 
 mod examples;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use askama::Template;
+use heck::ToSnakeCase;
 
 use crate::diag::{Diagnostic, Location};
 use crate::ir::{
-    Api, BodyEncoding, Crate, Operation, Param, ParamEncoding, ResponseBody, Source, StringRepr,
-    TypeRef,
+    Api, BodyEncoding, Crate, Operation, ParamEncoding, ResponseBody, Source, TypeRef,
 };
+use crate::render::lit;
+use crate::render::spell::{Models, type_tokens};
 
-/// The methods the hand-written `When` has for every operation: a parameter of the same name gets the
-/// method `<name>_param` instead.
-const RESERVED: &[&str] = &[
-    "body",
-    "body_matches",
-    "header",
-    "query",
-    "matching",
-    "with_path",
-    "with_query",
-    "with_header",
-    "with_json_body",
-    "with_typed_body",
-];
+/// `templates/stubs_mod.rs`: one module per API.
+#[derive(Template)]
+#[template(path = "stubs_mod.rs", escape = "none")]
+struct ModTemplate {
+    apis: Vec<ModApi>,
+}
+
+struct ModApi {
+    /// The API's title, for a doc line.
+    title: String,
+    module: String,
+    module_lit: String,
+}
+
+/// `templates/stubs_api.rs`: one API's stubs.
+#[derive(Template)]
+#[template(path = "stubs_api.rs", escape = "none")]
+struct ApiTemplate {
+    module: String,
+    module_lit: String,
+    /// Ordered by accessor.
+    resources: Vec<StubResource>,
+}
+
+struct StubResource {
+    /// The SDK's resource type.
+    name: String,
+    /// The accessor on `Client` and `StubServer`.
+    accessor: String,
+    /// The stubs type: `PaymentRequestsStubs`.
+    stubs: String,
+    operations: Vec<StubOperation>,
+}
+
+struct StubOperation {
+    /// The SDK's method name.
+    name: String,
+    method: String,
+    path: String,
+    /// The `operationId`.
+    id: String,
+    /// The marker type (the SDK's request builder name).
+    marker: String,
+    /// The static holding the route.
+    route: String,
+    id_lit: String,
+    method_lit: String,
+    /// The path's literal pieces, as literals.
+    pieces: Vec<String>,
+    /// The path parameters' wire names in template order, as literals.
+    params: Vec<String>,
+    when: Vec<WhenMethod>,
+    then: Vec<Answer>,
+}
+
+/// A method of `When<Marker>`; `ty` is the `T` whose `to_string` is the wire value (a list: each
+/// element's, the parameter repeated), taken as `impl Into<T>` as the SDK's setter takes it.
+enum WhenMethod {
+    Path {
+        name: String,
+        wire: String,
+        ty: String,
+        /// The parameter's position in the path template.
+        position: usize,
+    },
+    Query {
+        name: String,
+        wire: String,
+        wire_lit: String,
+        ty: String,
+        /// `ty` is a list: its values are the parameter's values.
+        list: bool,
+    },
+    Header {
+        name: String,
+        wire: String,
+        wire_lit: String,
+        ty: String,
+    },
+    /// `body` and `body_matches` for a JSON body of this type.
+    Body(String),
+}
+
+/// A method of `Then<Marker>` answering `status` with a success body.
+struct Answer {
+    name: String,
+    status: u16,
+    body: AnswerBody,
+}
+
+enum AnswerBody {
+    Empty,
+    /// The body's type.
+    Json(String),
+    Bytes {
+        media: String,
+        media_lit: String,
+    },
+}
 
 /// Renders `testing/src/generated/`: file contents by path relative to it. `read` reads a document by
 /// the path its API's source names (for the examples); `regen_command` is named in the headers.
@@ -53,28 +141,28 @@ pub fn render(
     let header = format!("{}\n", crate::render::header("//", &sources, regen_command));
 
     let mut files = BTreeMap::new();
-    let mut root = String::from(
-        "#![cfg_attr(rustfmt, rustfmt::skip)]\n\
-         //! Typed stubs for every operation, one module per API, each behind the cargo feature of its name.\n",
-    );
     for api in &krate.apis {
-        let module = &api.module.rust;
-        let _ = write!(
-            root,
-            "/// Stubs of the operations of the {} (`klarna::{module}`).\n\
-             #[cfg(feature = {})]\npub mod {module};\n",
-            api.title.replace('`', "'"),
-            lit(module)
-        );
-        let file = format!("{module}.rs");
+        let file = format!("{}.rs", api.module.rust);
+        let text = api_template(api).render();
         files.insert(
             PathBuf::from(&file),
-            format!("{header}{}", unparse(&file, &api_module(api))?),
+            format!("{header}{}", unparse(&file, text)?),
         );
     }
+    let root = ModTemplate {
+        apis: krate
+            .apis
+            .iter()
+            .map(|api| ModApi {
+                title: api.title.replace('`', "'"),
+                module: api.module.rust.clone(),
+                module_lit: lit(&api.module.rust),
+            })
+            .collect(),
+    };
     files.insert(
         PathBuf::from("mod.rs"),
-        format!("{header}{}", unparse("mod.rs", &root)?),
+        format!("{header}{}", unparse("mod.rs", root.render())?),
     );
     files.insert(
         PathBuf::from("examples.json"),
@@ -84,200 +172,124 @@ pub fn render(
 }
 
 /// Parses and prints a rendered file (so a rendering mistake is a diagnostic, not a broken crate).
-fn unparse(file: &str, text: &str) -> Result<String, Diagnostic> {
-    let parsed = syn::parse_file(text).map_err(|e| {
+fn unparse(file: &str, rendered: askama::Result<String>) -> Result<String, Diagnostic> {
+    let problem = |e: String| {
         Diagnostic::error(
             format!("testing/src/generated/{file}"),
             Location::File,
             format!("the rendered stubs are not valid Rust: {e}"),
         )
-    })?;
+    };
+    let text = rendered.map_err(|e| problem(e.to_string()))?;
+    let parsed = syn::parse_file(&format!("#![cfg_attr(rustfmt, rustfmt::skip)]\n{text}"))
+        .map_err(|e| problem(e.to_string()))?;
     Ok(prettyplease::unparse(&parsed))
 }
 
-/// One API's stubs.
-fn api_module(api: &Api) -> String {
-    let module = &api.module.rust;
-    let mut out = String::from("#![cfg_attr(rustfmt, rustfmt::skip)]\n#![allow(deprecated)]\n");
-    let _ = writeln!(
-        out,
-        "//! Stubs of the operations of `klarna::{module}`: `StubServer::<accessor>()` mirrors \
-         `Client::<accessor>()`, each method stubs the operation of the same name."
-    );
-    out.push_str("use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};\n");
+/// The view of one API's stubs.
+fn api_template(api: &Api) -> ApiTemplate {
     let mut resources: Vec<_> = api.resources.iter().collect();
     resources.sort_by(|a, b| a.accessor.cmp(&b.accessor));
-    out.push_str("impl StubServer {\n");
-    for r in &resources {
-        let _ = write!(
-            out,
-            "/// Stubs of the operations of [`{api_path}`]: the ones `client.{acc}()` calls.\n\
-             pub fn {acc}(&self) -> {stubs}<'_> {{ {stubs}(self) }}\n",
-            api_path = format_args!("klarna::{module}::operations::{}", r.name.rust),
-            acc = r.accessor,
-            stubs = stubs_name(&r.accessor),
-        );
+    ApiTemplate {
+        module: api.module.rust.clone(),
+        module_lit: lit(&api.module.rust),
+        resources: resources
+            .into_iter()
+            .map(|r| StubResource {
+                name: r.name.rust.clone(),
+                accessor: r.accessor.clone(),
+                stubs: r.stubs.clone(),
+                operations: r.operations.iter().map(|op| operation(api, op)).collect(),
+            })
+            .collect(),
     }
-    out.push_str("}\n");
-    for r in &resources {
-        let stubs = stubs_name(&r.accessor);
-        let _ = write!(
-            out,
-            "/// Stubs of the operations of `client.{acc}()`; from [`StubServer::{acc}`].\n\
-             pub struct {stubs}<'s>(&'s StubServer);\n\
-             impl {stubs}<'_> {{\n",
-            acc = r.accessor
-        );
-        for op in &r.operations {
-            let marker = &op.builder;
-            let _ = write!(
-                out,
-                "/// Stubs `{method} {path}` (`{id}`), sent by \
-                 [`{api}::{name}`](klarna::{module}::operations::{api}::{name}).\n\
-                 pub fn {name}(&self, when: impl FnOnce(When<{marker}>) -> When<{marker}>, \
-                 then: impl FnOnce(Then<{marker}>) -> Then<{marker}>) -> Stub {{ \
-                 self.0.register(&{route}, when, then) }}\n",
-                method = op.method.as_str(),
-                path = op.path,
-                id = op.id.wire,
-                api = r.name.rust,
-                name = op.id.rust,
-                route = route_name(op),
-            );
-        }
-        out.push_str("}\n");
-    }
-    for r in &resources {
-        for op in &r.operations {
-            operation(&mut out, api, op);
-        }
-    }
-    out
 }
 
 /// The marker, route, `When` and `Then` of one operation.
-fn operation(out: &mut String, api: &Api, op: &Operation) {
-    let module = &api.module.rust;
-    let marker = &op.builder;
+fn operation(api: &Api, op: &Operation) -> StubOperation {
     let (pieces, names) = path_pieces(op);
-    let _ = write!(
-        out,
-        "/// The operation `{id}` (`{method} {path}`), naming its [`When`] and [`Then`]; sent by \
-         [`{marker}`](klarna::{module}::operations::{marker}).\n\
-         pub enum {marker} {{}}\n\
-         impl Operation for {marker} {{ const OPERATION_ID: &'static str = {id_lit}; }}\n\
-         static {route}: Route = Route {{ api: {api_lit}, id: {id_lit}, method: {method_lit}, \
-         pieces: &[{pieces}], params: &[{names}] }};\n",
-        id = op.id.wire,
-        method = op.method.as_str(),
-        path = op.path,
-        route = route_name(op),
-        api_lit = lit(module),
-        id_lit = lit(&op.id.wire),
-        method_lit = lit(op.method.as_str()),
-        pieces = pieces.iter().map(|p| lit(p)).collect::<Vec<_>>().join(", "),
-        names = names.iter().map(|p| lit(p)).collect::<Vec<_>>().join(", "),
-    );
-    let mut when = String::new();
+    let mut when = Vec::new();
     for p in &op.path_params {
         if let Some(position) = names.iter().position(|n| *n == p.name.wire)
-            && let Some((arg, value)) = conversion(api, &p.ty, false)
+            && let Some(ty) = conversion(api, &p.ty, false)
         {
-            let _ = write!(
-                when,
-                "/// Matches the path parameter `{wire}`.\n\
-                 pub fn {name}(self, value: {arg}) -> Self {{ self.with_path({position}, {value}) }}\n",
-                wire = p.name.wire,
-                name = method_name(p),
-            );
+            when.push(WhenMethod::Path {
+                name: p.stub_method.clone(),
+                wire: p.name.wire.clone(),
+                ty,
+                position,
+            });
         }
     }
     for p in &op.query_params {
         if p.encoding != ParamEncoding::Text {
             continue;
         }
-        if let Some((arg, value)) = conversion(api, &p.ty, true) {
-            let values = if matches!(p.ty, TypeRef::List(_)) {
-                value
-            } else {
-                format!("[{value}]")
-            };
-            let _ = write!(
-                when,
-                "/// Matches the query parameter `{wire}`: every value, in order.\n\
-                 pub fn {name}(self, value: {arg}) -> Self {{ self.with_query({wire_lit}, {values}) }}\n",
-                wire = p.name.wire,
-                wire_lit = lit(&p.name.wire),
-                name = method_name(p),
-            );
+        if let Some(ty) = conversion(api, &p.ty, true) {
+            when.push(WhenMethod::Query {
+                name: p.stub_method.clone(),
+                wire: p.name.wire.clone(),
+                wire_lit: lit(&p.name.wire),
+                ty,
+                list: matches!(p.ty, TypeRef::List(_)),
+            });
         }
     }
     for p in &op.header_params {
-        if let Some((arg, value)) = conversion(api, &p.ty, false) {
-            let _ = write!(
-                when,
-                "/// Matches the header `{wire}`.\n\
-                 pub fn {name}(self, value: {arg}) -> Self {{ self.with_header({wire_lit}, {value}) }}\n",
-                wire = p.name.wire,
-                wire_lit = lit(&p.name.wire),
-                name = method_name(p),
-            );
+        if let Some(ty) = conversion(api, &p.ty, false) {
+            when.push(WhenMethod::Header {
+                name: p.stub_method.clone(),
+                wire: p.name.wire.clone(),
+                wire_lit: lit(&p.name.wire),
+                ty,
+            });
         }
     }
     if let Some(body) = &op.body
         && body.encoding == BodyEncoding::Json
         && let Some(ty) = rust_type(api, &body.ty)
     {
-        let _ = write!(
-            when,
-            "/// Matches a JSON body equal to `body` as the SDK serializes it.\n\
-             pub fn body(self, body: &{ty}) -> Self {{ self.with_json_body(body) }}\n\
-             /// Matches a body that decodes into the request type and passes `check`.\n\
-             pub fn body_matches(self, check: impl Fn(&{ty}) -> bool + Send + Sync + 'static) -> Self \
-             {{ self.with_typed_body(check) }}\n"
-        );
+        when.push(WhenMethod::Body(ty));
     }
-    if !when.is_empty() {
-        let _ = write!(out, "impl When<{marker}> {{\n{when}}}\n");
-    }
-    let mut then = String::new();
+    let mut then = Vec::new();
     let status = status_code(&op.response.status.to_string());
-    if let Some(method) = answer(api, "ok", status, &op.response.body) {
-        then.push_str(&method);
+    if let Some(answer) = answer(api, "ok".to_owned(), status, &op.response.body) {
+        then.push(answer);
     }
     for alt in op.response.alternatives.iter().skip(1) {
         let name = format!("ok_{}", alt.variant.to_snake_case());
         let status = status_code(&alt.status.to_string());
-        if let Some(method) = answer(api, &name, status, &alt.body) {
-            then.push_str(&method);
+        if let Some(answer) = answer(api, name, status, &alt.body) {
+            then.push(answer);
         }
     }
-    if !then.is_empty() {
-        let _ = write!(out, "impl Then<{marker}> {{\n{then}}}\n");
+    StubOperation {
+        name: op.id.rust.clone(),
+        method: op.method.as_str().to_owned(),
+        path: op.path(),
+        id: op.id.wire.clone(),
+        marker: op.builder.clone(),
+        route: op.route.clone(),
+        id_lit: lit(&op.id.wire),
+        method_lit: lit(op.method.as_str()),
+        pieces: pieces.iter().map(|p| lit(p)).collect(),
+        params: names.iter().map(|p| lit(p)).collect(),
+        when,
+        then,
     }
 }
 
-/// A `Then` method answering `status` with a success body.
-fn answer(api: &Api, name: &str, status: u16, body: &ResponseBody) -> Option<String> {
-    Some(match body {
-        ResponseBody::Empty => format!(
-            "/// Answers `{status}` with no body.\n\
-             pub fn {name}(self) -> Self {{ self.status({status}) }}\n"
-        ),
-        ResponseBody::Json(ty) => {
-            let ty = rust_type(api, ty)?;
-            format!(
-                "/// Answers `{status}` with `body` as JSON.\n\
-                 pub fn {name}(self, body: &{ty}) -> Self {{ self.json({status}, body) }}\n"
-            )
-        }
-        ResponseBody::Bytes(media) => format!(
-            "/// Answers `{status}` with `body` as `{media}`.\n\
-             pub fn {name}(self, body: impl ::std::convert::Into<::std::vec::Vec<u8>>) -> Self \
-             {{ self.bytes({status}, {media_lit}, body) }}\n",
-            media_lit = lit(media)
-        ),
-    })
+/// A `Then` method answering `status` with a success body; `None` for a body type the stubs cannot name.
+fn answer(api: &Api, name: String, status: u16, body: &ResponseBody) -> Option<Answer> {
+    let body = match body {
+        ResponseBody::Empty => AnswerBody::Empty,
+        ResponseBody::Json(ty) => AnswerBody::Json(rust_type(api, ty)?),
+        ResponseBody::Bytes(media) => AnswerBody::Bytes {
+            media: media.clone(),
+            media_lit: lit(media),
+        },
+    };
+    Some(Answer { name, status, body })
 }
 
 /// `200`, `2XX` (answered 200).
@@ -285,56 +297,40 @@ fn status_code(status: &str) -> u16 {
     status.parse().unwrap_or(200)
 }
 
-/// The argument of a parameter method (`impl Into<T>`, as the SDK's setter takes) and the expression
-/// turning `value` into the `T` whose `to_string` is the wire value (a list: each element's, the parameter
-/// repeated). `None` for types the SDK does not write as text, and for lists where a list is not allowed.
-fn conversion(api: &Api, ty: &TypeRef, list_allowed: bool) -> Option<(String, String)> {
-    let text = |ty: &TypeRef| match ty {
-        TypeRef::Bool
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::F32
-        | TypeRef::F64
-        | TypeRef::String(_)
-        | TypeRef::Named(_) => rust_type(api, ty),
-        _ => None,
+/// The type `T` a parameter method takes as `impl Into<T>` (as the SDK's setter does) and writes with
+/// `to_string` (a list: each element's, the parameter repeated). `None` for types the SDK does not write
+/// as text, and for lists where a list is not allowed.
+fn conversion(api: &Api, ty: &TypeRef, list_allowed: bool) -> Option<String> {
+    let text = |ty: &TypeRef| {
+        matches!(
+            ty,
+            TypeRef::Bool
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::F32
+                | TypeRef::F64
+                | TypeRef::String(_)
+                | TypeRef::Named(_)
+        )
     };
-    let t = match ty {
-        TypeRef::List(inner) if list_allowed => format!("::std::vec::Vec<{}>", text(inner)?),
-        _ => text(ty)?,
+    let ok = match ty {
+        TypeRef::List(inner) if list_allowed => text(inner),
+        _ => text(ty),
     };
-    Some((
-        format!("impl ::std::convert::Into<{t}>"),
-        format!("::std::convert::Into::<{t}>::into(value)"),
-    ))
+    ok.then(|| type_tokens(api, ty, Models::Facade).to_string())
 }
 
-/// The Rust type of a reference of `api`, with named types under `klarna::<module>`.
+/// The Rust type of a reference of `api` as `klarna-testing` names it (through the facade, render's
+/// speller with [`Models::Facade`]); `None` for one holding raw bytes, which the stubs do not type.
 fn rust_type(api: &Api, ty: &TypeRef) -> Option<String> {
-    Some(match ty {
-        TypeRef::Bool => "bool".to_owned(),
-        TypeRef::I32 => "i32".to_owned(),
-        TypeRef::I64 => "i64".to_owned(),
-        TypeRef::F32 => "f32".to_owned(),
-        TypeRef::F64 => "f64".to_owned(),
-        TypeRef::String(format) => match StringRepr::of(format.as_deref()) {
-            StringRepr::Text => "::std::string::String",
-            StringRepr::DateTime => "::klarna::DateTime",
-            StringRepr::Date => "::klarna::Date",
-            StringRepr::Uuid => "::klarna::Uuid",
-            StringRepr::Base64 => "::klarna::Base64Bytes",
-            StringRepr::Decimal => "::klarna::Decimal",
+    fn has_bytes(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Bytes => true,
+            TypeRef::List(inner) | TypeRef::Map(inner) => has_bytes(inner),
+            _ => false,
         }
-        .to_owned(),
-        TypeRef::Bytes => return None,
-        TypeRef::Json => "::serde_json::Value".to_owned(),
-        TypeRef::Named(id) => format!("::klarna::{}::{}", api.module.rust, api.type_name(*id)),
-        TypeRef::List(inner) => format!("::std::vec::Vec<{}>", rust_type(api, inner)?),
-        TypeRef::Map(inner) => format!(
-            "::std::collections::BTreeMap<::std::string::String, {}>",
-            rust_type(api, inner)?
-        ),
-    })
+    }
+    (!has_bytes(ty)).then(|| type_tokens(api, ty, Models::Facade).to_string())
 }
 
 /// The literal pieces of the path around its parameters (one more than the parameters) and the wire
@@ -350,37 +346,6 @@ fn path_pieces(op: &Operation) -> (Vec<String>, Vec<String>) {
     (op.path_template.pieces.clone(), names)
 }
 
-/// A parameter's `When` method: its Rust name, or `<name>_param` when that is one of the generic methods.
-fn method_name(p: &Param) -> String {
-    let name = p.name.rust.strip_prefix("r#").unwrap_or(&p.name.rust);
-    if RESERVED.contains(&name) {
-        format!("{name}_param")
-    } else {
-        p.name.rust.clone()
-    }
-}
-
-/// `payment_requests` → `PaymentRequestsStubs`.
-fn stubs_name(accessor: &str) -> String {
-    format!(
-        "{}Stubs",
-        accessor
-            .strip_prefix("r#")
-            .unwrap_or(accessor)
-            .to_upper_camel_case()
-    )
-}
-
-/// The static holding an operation's route: `GetPaymentCapture` → `GET_PAYMENT_CAPTURE`.
-fn route_name(op: &Operation) -> String {
-    op.builder.to_shouty_snake_case()
-}
-
-/// A Rust string literal.
-fn lit(s: &str) -> String {
-    proc_macro2::Literal::string(s).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,27 +357,30 @@ mod tests {
         api.module.rust = "payment".into();
         let state = api.type_by_name("State").expect("State");
         let api = &api;
-        let (arg, value) = conversion(api, &TypeRef::String(None), false).unwrap();
-        assert_eq!(arg, "impl ::std::convert::Into<::std::string::String>");
+        // Token text, compared without its spaces.
+        let flat = |t: Option<String>| t.map(|t| t.replace(' ', ""));
         assert_eq!(
-            value,
-            "::std::convert::Into::<::std::string::String>::into(value)"
+            flat(conversion(api, &TypeRef::String(None), false)).as_deref(),
+            Some("::std::string::String")
         );
-        let (arg, _) =
-            conversion(api, &TypeRef::List(Box::new(TypeRef::Named(state))), true).unwrap();
         assert_eq!(
-            arg,
-            "impl ::std::convert::Into<::std::vec::Vec<::klarna::payment::State>>"
+            flat(conversion(
+                api,
+                &TypeRef::List(Box::new(TypeRef::Named(state))),
+                true
+            ))
+            .as_deref(),
+            Some("::std::vec::Vec<::klarna::payment::State>")
         );
         // A list is only a query parameter's; maps and raw JSON are not written as text.
         assert!(conversion(api, &TypeRef::List(Box::new(TypeRef::I32)), false).is_none());
         assert!(conversion(api, &TypeRef::Map(Box::new(TypeRef::I32)), true).is_none());
         assert!(conversion(api, &TypeRef::Json, true).is_none());
         assert_eq!(
-            rust_type(api, &TypeRef::String(Some("date-time".into()))).as_deref(),
+            flat(rust_type(api, &TypeRef::String(Some("date-time".into())))).as_deref(),
             Some("::klarna::DateTime")
         );
-        assert_eq!(stubs_name("payment_requests"), "PaymentRequestsStubs");
+        assert!(rust_type(api, &TypeRef::List(Box::new(TypeRef::Bytes))).is_none());
     }
 
     /// The operations fixture: typed parameters (a list repeated in the query, a header), no body

@@ -4,24 +4,42 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Klarna Identity API (v2-r2512).
 //!
-//! Inspect and revoke the customer tokens Klarna issues when a customer links their Klarna account
-//! to a partner (account linking or payment tokenization), and obtain short-lived SDK tokens that let
+//! Inspect and revoke the customer tokens Klarna issues when a customer links their Klarna
+//! account
+//! to a partner (account linking or payment tokenization), and obtain short-lived SDK tokens
+//! that let
 //! Klarna's Web or Mobile SDK recognise that customer.
 //!
-//! Partner-scoped paths act on the account in `partner_account_id`; the sub-partner variants (same
+//! Partner-scoped paths act on the account in `partner_account_id`; the sub-partner variants
+//! (same
 //! paths without `/accounts/{partner_account_id}`) act on the account that owns the API key.
 //!
-//! Provenance: written by the SDK team for release v2 r2512 from Klarna's public request collection,
-//! our endpoint catalog and fact sheet, and public docs.klarna.com pages; Klarna's own OpenAPI file was
-//! not reachable. Response bodies of revoke and SDK-token calls are partly inferred. See specs/README.md.
+//! Provenance: written by the SDK team for release v2 r2512 from Klarna's public request
+//! collection,
+//! our endpoint catalog and fact sheet, and public docs.klarna.com pages; Klarna's own OpenAPI
+//! file was
+//! not reachable. Response bodies of revoke and SDK-token calls are partly inferred. See
+//! specs/README.md.
 //!
 //! Generated from `specs/identity.yaml` (OpenAPI 3.0.3).
+//!
+//! # Inferred fields
+//!
+//! A field marked *inferred* is one no source the API document cites confirms
+//! (`x-klarna-inferred` in the document): its name and type are the best guess from the
+//! documentation. Every type decoded from a response holds it as optional, whatever the
+//! document's `required` says, so a response that leaves it out still decodes.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub use self::models::*;
+
 /// Server 1: Live
 pub const LIVE_BASE_URL: &str = "https://api-global.klarna.com";
+
 /// Server 2: Test
 pub const TEST_BASE_URL: &str = "https://api-global.test.klarna.com";

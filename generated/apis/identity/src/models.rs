@@ -3,11 +3,14 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
+#![allow(deprecated)]
+
 /// What Klarna knows about a customer token.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerTokenIntrospection {
-    #[allow(missing_docs)]
+    /// Whether the customer token can still be used. `REVOKED` is inferred; Klarna's examples show
+    /// only `ACTIVE`.
     pub status: CustomerTokenStatus,
     /// Permissions the customer granted with this token.
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -16,11 +19,16 @@ pub struct CustomerTokenIntrospection {
     /// The partner's own reference for the token, given when tokenization was requested.
     pub customer_token_reference: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    CustomerTokenIntrospection { 0 status : "status" required, 1 scopes : "scopes"
-    optional, 2 issued_at : "issued_at" optional, 3 customer_token_reference :
-    "customer_token_reference" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CustomerTokenIntrospection {
+        status: required "status",
+        scopes: optional "scopes",
+        issued_at: optional "issued_at",
+        customer_token_reference: optional "customer_token_reference",
+    }
+}
+
 impl CustomerTokenIntrospection {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -33,7 +41,9 @@ impl CustomerTokenIntrospection {
         }
     }
 }
-/// Whether the customer token can still be used. `REVOKED` is inferred; Klarna's examples show only `ACTIVE`.
+
+/// Whether the customer token can still be used. `REVOKED` is inferred; Klarna's examples show
+/// only `ACTIVE`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerTokenStatus {
@@ -44,9 +54,12 @@ pub enum CustomerTokenStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    CustomerTokenStatus { Active => "ACTIVE", Revoked => "REVOKED", }
-);
+
+::klarna_runtime::__string_enum!(CustomerTokenStatus {
+    Active => "ACTIVE",
+    Revoked => "REVOKED",
+});
+
 /// Error body Klarna returns with 4xx and 5xx responses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorBody {
@@ -56,7 +69,8 @@ pub struct ErrorBody {
     pub error_type: ErrorBodyErrorType,
     /// Machine-readable reason, meant for program logic. Known values include UNAUTHORIZED,
     /// RATE_LIMITED, NOT_FOUND, RESOURCE_NOT_FOUND, OPERATION_FORBIDDEN, RESOURCE_CONFLICT,
-    /// VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and TIMEOUT;
+    /// VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and
+    /// TIMEOUT;
     /// treat it as an open set.
     pub error_code: ::std::string::String,
     /// Human-readable explanation for developers; not meant to be shown to customers.
@@ -68,12 +82,19 @@ pub struct ErrorBody {
     /// Per-field problems in the alternative shape shown in Klarna's error-handling guide.
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
 }
-::klarna_runtime::__struct_serde!(
-    ErrorBody { 0 error_id : "error_id" required, 1 error_type : "error_type" required, 2
-    error_code : "error_code" required, 3 error_message : "error_message" required, 4
-    doc_url : "doc_url" optional, 5 validation_errors : "validation_errors" optional, 6
-    errors : "errors" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ErrorBody {
+        error_id: required "error_id",
+        error_type: required "error_type",
+        error_code: required "error_code",
+        error_message: required "error_message",
+        doc_url: optional "doc_url",
+        validation_errors: optional "validation_errors",
+        errors: optional "errors",
+    }
+}
+
 impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -94,6 +115,7 @@ impl ErrorBody {
         }
     }
 }
+
 /// Broad category of the error.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -109,10 +131,14 @@ pub enum ErrorBodyErrorType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    ErrorBodyErrorType { AccessError => "ACCESS_ERROR", InputError => "INPUT_ERROR",
-    ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
-);
+
+::klarna_runtime::__string_enum!(ErrorBodyErrorType {
+    AccessError => "ACCESS_ERROR",
+    InputError => "INPUT_ERROR",
+    ResourceError => "RESOURCE_ERROR",
+    TechnicalError => "TECHNICAL_ERROR",
+});
+
 /// One field-level problem, as shaped in Klarna's error-handling guide.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorDetail {
@@ -123,22 +149,32 @@ pub struct ErrorDetail {
     /// Link to documentation about the rule that failed.
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ErrorDetail { 0 parameter : "parameter" optional, 1 error_message : "error_message"
-    optional, 2 doc_url : "doc_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ErrorDetail {
+        parameter: optional "parameter",
+        error_message: optional "error_message",
+        doc_url: optional "doc_url",
+    }
+}
+
 /// A token for initialising Klarna's SDKs for an identified customer.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
 pub struct IdentitySdkToken {
     /// Opaque, short-lived token to pass to Klarna's Web or Mobile SDK.
     ///
-    /// Sensitive: `Debug` shows it as `<redacted>`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Sensitive: `Debug` shows it as `<redacted>`. *Inferred* ([why](crate#inferred-fields)): a
+    /// response may leave it out.
     pub sdk_token: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    IdentitySdkToken { 0 sdk_token : "sdk_token" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct IdentitySdkToken {
+        sdk_token: optional "sdk_token",
+    }
+}
+
 impl ::std::fmt::Debug for IdentitySdkToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IdentitySdkToken")
@@ -146,19 +182,23 @@ impl ::std::fmt::Debug for IdentitySdkToken {
             .finish()
     }
 }
+
 /// Confirmation of a revoked customer token.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RevokeCustomerTokenResponse {
     /// The partner's own reference of the token that was revoked.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer_token_reference: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    RevokeCustomerTokenResponse { 0 customer_token_reference : "customer_token_reference"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct RevokeCustomerTokenResponse {
+        customer_token_reference: optional "customer_token_reference",
+    }
+}
+
 /// One field that failed validation.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
@@ -169,7 +209,11 @@ pub struct ValidationError {
     /// Link to documentation about the rule that failed.
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ValidationError { 0 parameter : "parameter" optional, 1 reason : "reason" optional, 2
-    doc_url : "doc_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ValidationError {
+        parameter: optional "parameter",
+        reason: optional "reason",
+        doc_url: optional "doc_url",
+    }
+}

@@ -5,11 +5,15 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
-/// Customer tokens issued through account linking; read their status and scopes, or revoke them.
+#![allow(deprecated)]
+
+/// Customer tokens issued through account linking; read their status and scopes, or revoke
+/// them.
 #[derive(Clone, Debug)]
 pub struct CustomerTokensApi {
     client: ::klarna_runtime::Client,
 }
+
 impl CustomerTokensApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -19,12 +23,16 @@ impl CustomerTokensApi {
     }
     /// Introspect a customer token
     ///
-    /// Return the status, granted scopes, issue time and partner reference of the customer token sent in
+    /// Return the status, granted scopes, issue time and partner reference of the customer token
+    /// sent in
     /// the `Klarna-Customer-Token` header. The request has no body.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/identity/customer-token/introspect` (operation `introspectCustomerToken`).
+    /// `POST /v2/accounts/{partner_account_id}/identity/customer-token/introspect` (operation
+    /// `introspectCustomerToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn introspect(
         &self,
@@ -40,12 +48,16 @@ impl CustomerTokensApi {
     }
     /// Introspect a customer token (sub-partner)
     ///
-    /// Same as `introspectCustomerToken`, called by a sub-partner with its own API key, for a customer
+    /// Same as `introspectCustomerToken`, called by a sub-partner with its own API key, for a
+    /// customer
     /// token issued to its own account. The request has no body.
     ///
-    /// `POST /v2/identity/customer-token/introspect` (operation `introspectCustomerTokenAsSubPartner`).
+    /// `POST /v2/identity/customer-token/introspect` (operation
+    /// `introspectCustomerTokenAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn introspect_as_sub_partner(
         &self,
@@ -59,14 +71,19 @@ impl CustomerTokensApi {
     }
     /// Revoke a customer token
     ///
-    /// Permanently revoke the customer token sent in the `Klarna-Customer-Token` header; later payment
+    /// Permanently revoke the customer token sent in the `Klarna-Customer-Token` header; later
+    /// payment
     /// requests that use it are rejected, and subscribers receive an
-    /// `identity.customer-token.state-change.revoked` event. The request has no body. The collection's
+    /// `identity.customer-token.state-change.revoked` event. The request has no body. The
+    /// collection's
     /// sub-partner folder also calls this partner-scoped path.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/identity/customer-token/revoke` (operation `revokeCustomerToken`).
+    /// `POST /v2/accounts/{partner_account_id}/identity/customer-token/revoke` (operation
+    /// `revokeCustomerToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn revoke(
         &self,
@@ -81,8 +98,10 @@ impl CustomerTokensApi {
         }
     }
 }
-/// Request builder for [`CustomerTokensApi::introspect`]: set optional parameters and per-request
-/// options, then call [`send`](IntrospectCustomerToken::send).
+
+/// Request builder for [`CustomerTokensApi::introspect`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](IntrospectCustomerToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct IntrospectCustomerToken {
@@ -91,6 +110,7 @@ pub struct IntrospectCustomerToken {
     klarna_customer_token: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for IntrospectCustomerToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IntrospectCustomerToken")
@@ -101,6 +121,7 @@ impl ::std::fmt::Debug for IntrospectCustomerToken {
             .finish()
     }
 }
+
 impl IntrospectCustomerToken {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -154,9 +175,12 @@ impl IntrospectCustomerToken {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(IntrospectCustomerToken);
-/// Request builder for [`CustomerTokensApi::introspect_as_sub_partner`]: set optional parameters and per-request
-/// options, then call [`send`](IntrospectCustomerTokenAsSubPartner::send).
+
+/// Request builder for [`CustomerTokensApi::introspect_as_sub_partner`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](IntrospectCustomerTokenAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct IntrospectCustomerTokenAsSubPartner {
@@ -164,6 +188,7 @@ pub struct IntrospectCustomerTokenAsSubPartner {
     klarna_customer_token: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for IntrospectCustomerTokenAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IntrospectCustomerTokenAsSubPartner")
@@ -173,6 +198,7 @@ impl ::std::fmt::Debug for IntrospectCustomerTokenAsSubPartner {
             .finish()
     }
 }
+
 impl IntrospectCustomerTokenAsSubPartner {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -223,9 +249,12 @@ impl IntrospectCustomerTokenAsSubPartner {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(IntrospectCustomerTokenAsSubPartner);
-/// Request builder for [`CustomerTokensApi::revoke`]: set optional parameters and per-request
-/// options, then call [`send`](RevokeCustomerToken::send).
+
+/// Request builder for [`CustomerTokensApi::revoke`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](RevokeCustomerToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RevokeCustomerToken {
@@ -234,6 +263,7 @@ pub struct RevokeCustomerToken {
     klarna_customer_token: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for RevokeCustomerToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RevokeCustomerToken")
@@ -244,6 +274,7 @@ impl ::std::fmt::Debug for RevokeCustomerToken {
             .finish()
     }
 }
+
 impl RevokeCustomerToken {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -297,12 +328,16 @@ impl RevokeCustomerToken {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(RevokeCustomerToken);
-/// Short-lived tokens that initialise Klarna's SDKs for a customer identified by a customer token.
+
+/// Short-lived tokens that initialise Klarna's SDKs for a customer identified by a customer
+/// token.
 #[derive(Clone, Debug)]
 pub struct IdentitySdkTokensApi {
     client: ::klarna_runtime::Client,
 }
+
 impl IdentitySdkTokensApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -312,13 +347,19 @@ impl IdentitySdkTokensApi {
     }
     /// Generate an identity SDK token
     ///
-    /// Exchange the customer token sent in `Klarna-Customer-Token` for an SDK token with which Klarna's
-    /// Web or Mobile SDK can be initialised for that customer. The request has no body. The 200 status
-    /// and the `sdk_token` response field are inferred from the Interoperability API's SDK-token call.
+    /// Exchange the customer token sent in `Klarna-Customer-Token` for an SDK token with which
+    /// Klarna's
+    /// Web or Mobile SDK can be initialised for that customer. The request has no body. The 200
+    /// status
+    /// and the `sdk_token` response field are inferred from the Interoperability API's SDK-token
+    /// call.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/identity/sdk-tokens` (operation `createIdentitySdkToken`).
+    /// `POST /v2/accounts/{partner_account_id}/identity/sdk-tokens` (operation
+    /// `createIdentitySdkToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -334,12 +375,15 @@ impl IdentitySdkTokensApi {
     }
     /// Generate an identity SDK token (sub-partner)
     ///
-    /// Same as `createIdentitySdkToken`, called by a sub-partner with its own API key. The request has no
+    /// Same as `createIdentitySdkToken`, called by a sub-partner with its own API key. The request
+    /// has no
     /// body.
     ///
     /// `POST /v2/identity/sdk-tokens` (operation `createIdentitySdkTokenAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_as_sub_partner(
         &self,
@@ -352,8 +396,10 @@ impl IdentitySdkTokensApi {
         }
     }
 }
-/// Request builder for [`IdentitySdkTokensApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateIdentitySdkToken::send).
+
+/// Request builder for [`IdentitySdkTokensApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateIdentitySdkToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateIdentitySdkToken {
@@ -362,6 +408,7 @@ pub struct CreateIdentitySdkToken {
     klarna_customer_token: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for CreateIdentitySdkToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateIdentitySdkToken")
@@ -372,6 +419,7 @@ impl ::std::fmt::Debug for CreateIdentitySdkToken {
             .finish()
     }
 }
+
 impl CreateIdentitySdkToken {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -425,9 +473,12 @@ impl CreateIdentitySdkToken {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateIdentitySdkToken);
-/// Request builder for [`IdentitySdkTokensApi::create_as_sub_partner`]: set optional parameters and per-request
-/// options, then call [`send`](CreateIdentitySdkTokenAsSubPartner::send).
+
+/// Request builder for [`IdentitySdkTokensApi::create_as_sub_partner`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateIdentitySdkTokenAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateIdentitySdkTokenAsSubPartner {
@@ -435,6 +486,7 @@ pub struct CreateIdentitySdkTokenAsSubPartner {
     klarna_customer_token: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for CreateIdentitySdkTokenAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateIdentitySdkTokenAsSubPartner")
@@ -444,6 +496,7 @@ impl ::std::fmt::Debug for CreateIdentitySdkTokenAsSubPartner {
             .finish()
     }
 }
+
 impl CreateIdentitySdkTokenAsSubPartner {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -494,4 +547,5 @@ impl CreateIdentitySdkTokenAsSubPartner {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateIdentitySdkTokenAsSubPartner);

@@ -4,25 +4,36 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Klarna Interoperability API (v2-r2512).
 //!
-//! Carry a customer's Klarna session across integrations. An interoperability token links a Klarna
-//! shopping session started by a partner (for example through Klarna Boost features) to later calls made
-//! by the Acquiring Partner; SDK tokens initialise Klarna's Web or Mobile SDK for that session. A
+//! Carry a customer's Klarna session across integrations. An interoperability token links a
+//! Klarna
+//! shopping session started by a partner (for example through Klarna Boost features) to later
+//! calls made
+//! by the Acquiring Partner; SDK tokens initialise Klarna's Web or Mobile SDK for that session.
+//! A
 //! test-only call mints interoperability tokens for chosen customer journeys.
 //!
-//! Partner-scoped paths act on the account in `partner_account_id`; the sub-partner variants (same
+//! Partner-scoped paths act on the account in `partner_account_id`; the sub-partner variants
+//! (same
 //! paths without `/accounts/{partner_account_id}`) act on the account that owns the API key.
 //!
-//! Provenance: written by the SDK team for release v2 r2512 from Klarna's public request collection,
-//! our endpoint catalog and fact sheet, and public docs.klarna.com pages; Klarna's own OpenAPI file was
+//! Provenance: written by the SDK team for release v2 r2512 from Klarna's public request
+//! collection,
+//! our endpoint catalog and fact sheet, and public docs.klarna.com pages; Klarna's own OpenAPI
+//! file was
 //! not reachable. Success statuses of the token calls are partly inferred. See specs/README.md.
 //!
 //! Generated from `specs/interoperability.yaml` (OpenAPI 3.0.3).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub use self::models::*;
+
 /// Server 1: Live
 pub const LIVE_BASE_URL: &str = "https://api-global.klarna.com";
+
 /// Server 2: Test
 pub const TEST_BASE_URL: &str = "https://api-global.test.klarna.com";

@@ -3,16 +3,23 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
+#![allow(deprecated)]
+
 /// Which journey the test token should represent.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateInteroperabilityTestTokenRequest {
-    #[allow(missing_docs)]
+    /// Customer journey a test interoperability token simulates, for example
+    /// `KLARNA_EXPRESS_CHECKOUT`, the only value the request collection sends. An open string: no
+    /// source lists the journeys, so other values pass unchanged.
     pub customer_journey: CustomerJourney,
 }
-::klarna_runtime::__struct_serde!(
-    CreateInteroperabilityTestTokenRequest { 0 customer_journey : "customer_journey"
-    required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreateInteroperabilityTestTokenRequest {
+        customer_journey: required "customer_journey",
+    }
+}
+
 impl CreateInteroperabilityTestTokenRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -20,8 +27,12 @@ impl CreateInteroperabilityTestTokenRequest {
         Self { customer_journey }
     }
 }
-/// Customer journey a test interoperability token simulates, for example `KLARNA_EXPRESS_CHECKOUT`, the only value the request collection sends. An open string: no source lists the journeys, so other values pass unchanged.
+
+/// Customer journey a test interoperability token simulates, for example
+/// `KLARNA_EXPRESS_CHECKOUT`, the only value the request collection sends. An open string: no
+/// source lists the journeys, so other values pass unchanged.
 pub type CustomerJourney = ::std::string::String;
+
 /// Error body Klarna returns with 4xx and 5xx responses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorBody {
@@ -31,7 +42,8 @@ pub struct ErrorBody {
     pub error_type: ErrorBodyErrorType,
     /// Machine-readable reason, meant for program logic. Known values include UNAUTHORIZED,
     /// RATE_LIMITED, NOT_FOUND, RESOURCE_NOT_FOUND, OPERATION_FORBIDDEN, RESOURCE_CONFLICT,
-    /// VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and TIMEOUT;
+    /// VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and
+    /// TIMEOUT;
     /// treat it as an open set.
     pub error_code: ::std::string::String,
     /// Human-readable explanation for developers; not meant to be shown to customers.
@@ -43,12 +55,19 @@ pub struct ErrorBody {
     /// Per-field problems in the alternative shape shown in Klarna's error-handling guide.
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
 }
-::klarna_runtime::__struct_serde!(
-    ErrorBody { 0 error_id : "error_id" required, 1 error_type : "error_type" required, 2
-    error_code : "error_code" required, 3 error_message : "error_message" required, 4
-    doc_url : "doc_url" optional, 5 validation_errors : "validation_errors" optional, 6
-    errors : "errors" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ErrorBody {
+        error_id: required "error_id",
+        error_type: required "error_type",
+        error_code: required "error_code",
+        error_message: required "error_message",
+        doc_url: optional "doc_url",
+        validation_errors: optional "validation_errors",
+        errors: optional "errors",
+    }
+}
+
 impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -69,6 +88,7 @@ impl ErrorBody {
         }
     }
 }
+
 /// Broad category of the error.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -84,10 +104,14 @@ pub enum ErrorBodyErrorType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    ErrorBodyErrorType { AccessError => "ACCESS_ERROR", InputError => "INPUT_ERROR",
-    ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
-);
+
+::klarna_runtime::__string_enum!(ErrorBodyErrorType {
+    AccessError => "ACCESS_ERROR",
+    InputError => "INPUT_ERROR",
+    ResourceError => "RESOURCE_ERROR",
+    TechnicalError => "TECHNICAL_ERROR",
+});
+
 /// One field-level problem, as shaped in Klarna's error-handling guide.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorDetail {
@@ -98,10 +122,15 @@ pub struct ErrorDetail {
     /// Link to documentation about the rule that failed.
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ErrorDetail { 0 parameter : "parameter" optional, 1 error_message : "error_message"
-    optional, 2 doc_url : "doc_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ErrorDetail {
+        parameter: optional "parameter",
+        error_message: optional "error_message",
+        doc_url: optional "doc_url",
+    }
+}
+
 /// A token for initialising Klarna's SDKs within an existing Klarna session.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
@@ -111,9 +140,13 @@ pub struct InteroperabilitySdkToken {
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub sdk_token: ::std::string::String,
 }
-::klarna_runtime::__struct_serde!(
-    InteroperabilitySdkToken { 0 sdk_token : "sdk_token" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct InteroperabilitySdkToken {
+        sdk_token: required "sdk_token",
+    }
+}
+
 impl ::std::fmt::Debug for InteroperabilitySdkToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("InteroperabilitySdkToken")
@@ -121,6 +154,7 @@ impl ::std::fmt::Debug for InteroperabilitySdkToken {
             .finish()
     }
 }
+
 impl InteroperabilitySdkToken {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -128,6 +162,7 @@ impl InteroperabilitySdkToken {
         Self { sdk_token }
     }
 }
+
 /// A token carrying a customer's Klarna session to another integration.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
@@ -138,10 +173,13 @@ pub struct InteroperabilityToken {
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub interoperability_token: ::std::string::String,
 }
-::klarna_runtime::__struct_serde!(
-    InteroperabilityToken { 0 interoperability_token : "interoperability_token" required,
+
+::klarna_runtime::__struct_serde! {
+    struct InteroperabilityToken {
+        interoperability_token: required "interoperability_token",
     }
-);
+}
+
 impl ::std::fmt::Debug for InteroperabilityToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("InteroperabilityToken")
@@ -149,6 +187,7 @@ impl ::std::fmt::Debug for InteroperabilityToken {
             .finish()
     }
 }
+
 impl InteroperabilityToken {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -156,6 +195,7 @@ impl InteroperabilityToken {
         Self { interoperability_token }
     }
 }
+
 /// One field that failed validation.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
@@ -166,7 +206,11 @@ pub struct ValidationError {
     /// Link to documentation about the rule that failed.
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ValidationError { 0 parameter : "parameter" optional, 1 reason : "reason" optional, 2
-    doc_url : "doc_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ValidationError {
+        parameter: optional "parameter",
+        reason: optional "reason",
+        doc_url: optional "doc_url",
+    }
+}

@@ -5,11 +5,14 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
+#![allow(deprecated)]
+
 /// Short-lived tokens that initialise Klarna's SDKs within an existing Klarna session.
 #[derive(Clone, Debug)]
 pub struct InteroperabilitySdkTokensApi {
     client: ::klarna_runtime::Client,
 }
+
 impl InteroperabilitySdkTokensApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -19,13 +22,18 @@ impl InteroperabilitySdkTokensApi {
     }
     /// Generate an interoperability SDK token
     ///
-    /// Exchange the interoperability token (header `Klarna-Interoperability-Token`) or the network session
-    /// token (header `Klarna-Network-Session-Token`) for an SDK token that initialises Klarna's Web or Mobile
+    /// Exchange the interoperability token (header `Klarna-Interoperability-Token`) or the network
+    /// session
+    /// token (header `Klarna-Network-Session-Token`) for an SDK token that initialises Klarna's Web
+    /// or Mobile
     /// SDK with a personalised experience. Send one of the two headers. The request has no body.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/interoperability/sdk-tokens` (operation `createInteroperabilitySdkToken`).
+    /// `POST /v2/accounts/{partner_account_id}/interoperability/sdk-tokens` (operation
+    /// `createInteroperabilitySdkToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -41,12 +49,16 @@ impl InteroperabilitySdkTokensApi {
     }
     /// Generate an interoperability SDK token (sub-partner)
     ///
-    /// Same as `createInteroperabilitySdkToken`, called by a sub-partner with its own API key. Send one of
+    /// Same as `createInteroperabilitySdkToken`, called by a sub-partner with its own API key. Send
+    /// one of
     /// the two token headers. The request has no body.
     ///
-    /// `POST /v2/interoperability/sdk-tokens` (operation `createInteroperabilitySdkTokenAsSubPartner`).
+    /// `POST /v2/interoperability/sdk-tokens` (operation
+    /// `createInteroperabilitySdkTokenAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_as_sub_partner(&self) -> CreateInteroperabilitySdkTokenAsSubPartner {
         CreateInteroperabilitySdkTokenAsSubPartner {
@@ -57,8 +69,10 @@ impl InteroperabilitySdkTokensApi {
         }
     }
 }
-/// Request builder for [`InteroperabilitySdkTokensApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateInteroperabilitySdkToken::send).
+
+/// Request builder for [`InteroperabilitySdkTokensApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateInteroperabilitySdkToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateInteroperabilitySdkToken {
@@ -68,6 +82,7 @@ pub struct CreateInteroperabilitySdkToken {
     klarna_network_session_token: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for CreateInteroperabilitySdkToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateInteroperabilitySdkToken")
@@ -85,8 +100,10 @@ impl ::std::fmt::Debug for CreateInteroperabilitySdkToken {
             .finish()
     }
 }
+
 impl CreateInteroperabilitySdkToken {
-    /// Interoperability token (a JWT signed by Klarna) received from the partner, carrying the customer's
+    /// Interoperability token (a JWT signed by Klarna) received from the partner, carrying the
+    /// customer's
     /// Klarna session. At most 8192 characters. Send this or `Klarna-Network-Session-Token`.
     #[inline]
     pub fn klarna_interoperability_token(
@@ -96,7 +113,8 @@ impl CreateInteroperabilitySdkToken {
         self.klarna_interoperability_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Klarna network session token of the customer's session. Send this or `Klarna-Interoperability-Token`.
+    /// Klarna network session token of the customer's session. Send this or
+    /// `Klarna-Interoperability-Token`.
     #[inline]
     pub fn klarna_network_session_token(
         mut self,
@@ -166,9 +184,12 @@ impl CreateInteroperabilitySdkToken {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateInteroperabilitySdkToken);
-/// Request builder for [`InteroperabilitySdkTokensApi::create_as_sub_partner`]: set optional parameters and per-request
-/// options, then call [`send`](CreateInteroperabilitySdkTokenAsSubPartner::send).
+
+/// Request builder for [`InteroperabilitySdkTokensApi::create_as_sub_partner`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateInteroperabilitySdkTokenAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateInteroperabilitySdkTokenAsSubPartner {
@@ -177,6 +198,7 @@ pub struct CreateInteroperabilitySdkTokenAsSubPartner {
     klarna_network_session_token: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for CreateInteroperabilitySdkTokenAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateInteroperabilitySdkTokenAsSubPartner")
@@ -193,8 +215,10 @@ impl ::std::fmt::Debug for CreateInteroperabilitySdkTokenAsSubPartner {
             .finish()
     }
 }
+
 impl CreateInteroperabilitySdkTokenAsSubPartner {
-    /// Interoperability token (a JWT signed by Klarna) received from the partner, carrying the customer's
+    /// Interoperability token (a JWT signed by Klarna) received from the partner, carrying the
+    /// customer's
     /// Klarna session. At most 8192 characters. Send this or `Klarna-Network-Session-Token`.
     #[inline]
     pub fn klarna_interoperability_token(
@@ -204,7 +228,8 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         self.klarna_interoperability_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Klarna network session token of the customer's session. Send this or `Klarna-Interoperability-Token`.
+    /// Klarna network session token of the customer's session. Send this or
+    /// `Klarna-Interoperability-Token`.
     #[inline]
     pub fn klarna_network_session_token(
         mut self,
@@ -271,12 +296,15 @@ impl CreateInteroperabilitySdkTokenAsSubPartner {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateInteroperabilitySdkTokenAsSubPartner);
+
 /// Tokens that carry a customer's Klarna session context from one integration to another.
 #[derive(Clone, Debug)]
 pub struct InteroperabilityTokensApi {
     client: ::klarna_runtime::Client,
 }
+
 impl InteroperabilityTokensApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -286,14 +314,20 @@ impl InteroperabilityTokensApi {
     }
     /// Generate an interoperability token
     ///
-    /// Create an interoperability token for the partner account, to hand the customer's Klarna session to
-    /// another integration (for example an Acquiring Partner's checkout). The request has no body; the
-    /// `Klarna-Customer-Token` header, when sent, ties the token to an identified customer. The 200 status is
+    /// Create an interoperability token for the partner account, to hand the customer's Klarna
+    /// session to
+    /// another integration (for example an Acquiring Partner's checkout). The request has no body;
+    /// the
+    /// `Klarna-Customer-Token` header, when sent, ties the token to an identified customer. The 200
+    /// status is
     /// inferred.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/interoperability/tokens` (operation `createInteroperabilityToken`).
+    /// `POST /v2/accounts/{partner_account_id}/interoperability/tokens` (operation
+    /// `createInteroperabilityToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -308,12 +342,15 @@ impl InteroperabilityTokensApi {
     }
     /// Generate an interoperability token (sub-partner)
     ///
-    /// Same as `createInteroperabilityToken`, called by a sub-partner with its own API key; Klarna's
+    /// Same as `createInteroperabilityToken`, called by a sub-partner with its own API key;
+    /// Klarna's
     /// example sends the customer token of the customer concerned. The request has no body.
     ///
     /// `POST /v2/interoperability/tokens` (operation `createInteroperabilityTokenAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_as_sub_partner(&self) -> CreateInteroperabilityTokenAsSubPartner {
         CreateInteroperabilityTokenAsSubPartner {
@@ -324,13 +361,18 @@ impl InteroperabilityTokensApi {
     }
     /// Generate a test interoperability token
     ///
-    /// Test environment only: mint an interoperability token that simulates the given customer journey
-    /// (for example Klarna Express Checkout) for the customer identified by `Klarna-Customer-Token` in the
+    /// Test environment only: mint an interoperability token that simulates the given customer
+    /// journey
+    /// (for example Klarna Express Checkout) for the customer identified by `Klarna-Customer-Token`
+    /// in the
     /// region given by `Klarna-Customer-Region`. The 200 status is inferred.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/interoperability/test-tokens` (operation `createInteroperabilityTestToken`).
+    /// `POST /v2/accounts/{partner_account_id}/interoperability/test-tokens` (operation
+    /// `createInteroperabilityTestToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_interoperability_test_token(
         &self,
@@ -347,8 +389,10 @@ impl InteroperabilityTokensApi {
         }
     }
 }
-/// Request builder for [`InteroperabilityTokensApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateInteroperabilityToken::send).
+
+/// Request builder for [`InteroperabilityTokensApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateInteroperabilityToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateInteroperabilityToken {
@@ -357,6 +401,7 @@ pub struct CreateInteroperabilityToken {
     klarna_customer_token: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for CreateInteroperabilityToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateInteroperabilityToken")
@@ -367,8 +412,10 @@ impl ::std::fmt::Debug for CreateInteroperabilityToken {
             .finish()
     }
 }
+
 impl CreateInteroperabilityToken {
-    /// Customer token of an identified customer (from account linking or tokenization). At most 1024 characters.
+    /// Customer token of an identified customer (from account linking or tokenization). At most
+    /// 1024 characters.
     #[inline]
     pub fn klarna_customer_token(
         mut self,
@@ -430,9 +477,12 @@ impl CreateInteroperabilityToken {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateInteroperabilityToken);
-/// Request builder for [`InteroperabilityTokensApi::create_as_sub_partner`]: set optional parameters and per-request
-/// options, then call [`send`](CreateInteroperabilityTokenAsSubPartner::send).
+
+/// Request builder for [`InteroperabilityTokensApi::create_as_sub_partner`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateInteroperabilityTokenAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateInteroperabilityTokenAsSubPartner {
@@ -440,6 +490,7 @@ pub struct CreateInteroperabilityTokenAsSubPartner {
     klarna_customer_token: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for CreateInteroperabilityTokenAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateInteroperabilityTokenAsSubPartner")
@@ -449,8 +500,10 @@ impl ::std::fmt::Debug for CreateInteroperabilityTokenAsSubPartner {
             .finish()
     }
 }
+
 impl CreateInteroperabilityTokenAsSubPartner {
-    /// Customer token of an identified customer (from account linking or tokenization). At most 1024 characters.
+    /// Customer token of an identified customer (from account linking or tokenization). At most
+    /// 1024 characters.
     #[inline]
     pub fn klarna_customer_token(
         mut self,
@@ -509,9 +562,12 @@ impl CreateInteroperabilityTokenAsSubPartner {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateInteroperabilityTokenAsSubPartner);
-/// Request builder for [`InteroperabilityTokensApi::create_interoperability_test_token`]: set optional parameters and per-request
-/// options, then call [`send`](CreateInteroperabilityTestToken::send).
+
+/// Request builder for [`InteroperabilityTokensApi::create_interoperability_test_token`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateInteroperabilityTestToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateInteroperabilityTestToken {
@@ -522,6 +578,7 @@ pub struct CreateInteroperabilityTestToken {
     body: super::models::CreateInteroperabilityTestTokenRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for CreateInteroperabilityTestToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateInteroperabilityTestToken")
@@ -534,8 +591,10 @@ impl ::std::fmt::Debug for CreateInteroperabilityTestToken {
             .finish()
     }
 }
+
 impl CreateInteroperabilityTestToken {
-    /// Customer token of an identified customer (from account linking or tokenization). At most 1024 characters.
+    /// Customer token of an identified customer (from account linking or tokenization). At most
+    /// 1024 characters.
     #[inline]
     pub fn klarna_customer_token(
         mut self,
@@ -611,4 +670,5 @@ impl CreateInteroperabilityTestToken {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateInteroperabilityTestToken);

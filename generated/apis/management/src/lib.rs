@@ -4,17 +4,36 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Klarna Partner Management API (v2-r2512).
 //!
-//! Manages your own Klarna Network account and the partner accounts you onboard: credentials (API keys, client identifiers, client certificates, SFTP logins), mTLS enforcement and IP restrictions, onboarding, partner accounts with their business entities, brands, store groups and stores, payment products and accounts, pricing and payment programs, settlements, compliance decisions and Klarna Portal access.
+//! Manages your own Klarna Network account and the partner accounts you onboard: credentials
+//! (API keys, client identifiers, client certificates, SFTP logins), mTLS enforcement and IP
+//! restrictions, onboarding, partner accounts with their business entities, brands, store
+//! groups and stores, payment products and accounts, pricing and payment programs, settlements,
+//! compliance decisions and Klarna Portal access.
 //!
-//! Provenance: written by hand from Klarna's public request collection for release v2 r2512 and Klarna's public guide and reference pages, because Klarna's own OpenAPI file could not be downloaded. Response bodies are not in the collection; fields beyond those its scripts read are taken from the guides or marked as inferred. See specs/README.md.
+//! Provenance: written by hand from Klarna's public request collection for release v2 r2512 and
+//! Klarna's public guide and reference pages, because Klarna's own OpenAPI file could not be
+//! downloaded. Response bodies are not in the collection; fields beyond those its scripts read
+//! are taken from the guides or marked as inferred. See specs/README.md.
 //!
 //! Generated from `specs/management.yaml` (OpenAPI 3.0.3).
+//!
+//! # Inferred fields
+//!
+//! A field marked *inferred* is one no source the API document cites confirms
+//! (`x-klarna-inferred` in the document): its name and type are the best guess from the
+//! documentation. Every type decoded from a response holds it as optional, whatever the
+//! document's `required` says, so a response that leaves it out still decodes.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub use self::models::*;
+
 /// Server 1: Live
 pub const LIVE_BASE_URL: &str = "https://api-global.klarna.com";
+
 /// Server 2: Test
 pub const TEST_BASE_URL: &str = "https://api-global.test.klarna.com";

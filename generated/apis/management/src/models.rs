@@ -3,6 +3,8 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
+#![allow(deprecated)]
+
 /// How and when the partner created its account with you.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AccountCreation {
@@ -13,10 +15,14 @@ pub struct AccountCreation {
     /// Format: `date-time`.
     pub account_created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    AccountCreation { 0 account_created_from_ip : "account_created_from_ip" optional, 1
-    account_created_at : "account_created_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct AccountCreation {
+        account_created_from_ip: optional "account_created_from_ip",
+        account_created_at: optional "account_created_at",
+    }
+}
+
 /// A postal address.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Address {
@@ -24,45 +30,61 @@ pub struct Address {
     pub street_address: ::std::option::Option<::std::string::String>,
     /// Additional address line such as suite or floor.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub street_address2: ::std::option::Option<::std::string::String>,
     /// Postal or ZIP code.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// City or town.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub city: ::std::option::Option<::std::string::String>,
-    /// State, province or region; the collection sends both plain (`OH`) and ISO 3166-2 (`US-OH`) forms.
+    /// State, province or region; the collection sends both plain (`OH`) and ISO 3166-2 (`US-OH`)
+    /// forms.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub region: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country code.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub country: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Address { 0 street_address : "street_address" optional, 1 street_address2 :
-    "street_address2" optional, 2 postal_code : "postal_code" optional, 3 city : "city"
-    optional, 4 region : "region" optional, 5 country : "country" optional, }
-);
-/// The account's inbound IP allow-list. The response shape is inferred from Klarna's IP-restriction guide; the request collection does not show it.
+
+::klarna_runtime::__struct_serde! {
+    struct Address {
+        street_address: optional "street_address",
+        street_address2: optional "street_address2",
+        postal_code: optional "postal_code",
+        city: optional "city",
+        region: optional "region",
+        country: optional "country",
+    }
+}
+
+/// The account's inbound IP allow-list. The response shape is inferred from Klarna's
+/// IP-restriction guide; the request collection does not show it.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AllowedIpList {
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// How the IP allow-list is applied: not at all, reporting only (responses carry
+    /// `Klarna-Ip-Validation-Status`), or enforced (other addresses are blocked).
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub enforcement_mode: ::std::option::Option<IpEnforcementMode>,
     /// Allowed IPv4/IPv6 addresses or CIDR ranges (at most 100).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub allowed_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-::klarna_runtime::__struct_serde!(
-    AllowedIpList { 0 enforcement_mode : "enforcement_mode" optional, 1 allowed_ips :
-    "allowed_ips" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct AllowedIpList {
+        enforcement_mode: optional "enforcement_mode",
+        allowed_ips: optional "allowed_ips",
+    }
+}
+
 /// A server-side API key credential of the account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -73,18 +95,27 @@ pub struct ApiKey {
     pub description: ::std::option::Option<::std::string::String>,
     /// Kind of credential; `API` for an API key.
     pub r#type: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Environment a credential works in.
     pub environment: ::std::option::Option<CredentialEnvironment>,
-    #[allow(missing_docs)]
+    /// Whether a credential can be used. Klarna's samples show `ENABLED`; `DISABLED` is the state
+    /// the disable operations (and Klarna's two-month inactivity rule) put a credential in, named
+    /// after them, not seen in a sample.
     pub status: ::std::option::Option<CredentialStatus>,
-    #[allow(missing_docs)]
+    /// Secret part of an API key. Klarna shows it only in the response that creates the key.
     pub secret: ::std::option::Option<ApiKeySecret>,
 }
-::klarna_runtime::__struct_serde!(
-    ApiKey { 0 credential_id : "credential_id" required, 1 description : "description"
-    optional, 2 r#type : "type" optional, 3 environment : "environment" optional, 4
-    status : "status" optional, 5 secret : "secret" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ApiKey {
+        credential_id: required "credential_id",
+        description: optional "description",
+        r#type: optional "type",
+        environment: optional "environment",
+        status: optional "status",
+        secret: optional "secret",
+    }
+}
+
 impl ApiKey {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -99,6 +130,7 @@ impl ApiKey {
         }
     }
 }
+
 /// The API keys of the account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -106,9 +138,13 @@ pub struct ApiKeyList {
     /// API key credentials.
     pub credentials: ::std::vec::Vec<ApiKey>,
 }
-::klarna_runtime::__struct_serde!(
-    ApiKeyList { 0 credentials : "credentials" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ApiKeyList {
+        credentials: required "credentials",
+    }
+}
+
 impl ApiKeyList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -116,6 +152,7 @@ impl ApiKeyList {
         Self { credentials }
     }
 }
+
 /// Secret part of an API key. Klarna shows it only in the response that creates the key.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -125,7 +162,13 @@ pub struct ApiKeySecret {
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub secret: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(ApiKeySecret { 0 secret : "secret" optional, });
+
+::klarna_runtime::__struct_serde! {
+    struct ApiKeySecret {
+        secret: optional "secret",
+    }
+}
+
 impl ::std::fmt::Debug for ApiKeySecret {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApiKeySecret")
@@ -133,28 +176,37 @@ impl ::std::fmt::Debug for ApiKeySecret {
             .finish()
     }
 }
+
 /// A bank account of the partner.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct BankAccount {
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format of the bank account details.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub bank_account_type: ::std::option::Option<BankAccountType>,
     /// Name of the account holder.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub account_holder: ::std::option::Option<::std::string::String>,
     /// BIC/SWIFT code of the bank.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub bic: ::std::option::Option<::std::string::String>,
     /// IBAN of the account.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub iban: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    BankAccount { 0 bank_account_type : "bank_account_type" optional, 1 account_holder :
-    "account_holder" optional, 2 bic : "bic" optional, 3 iban : "iban" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct BankAccount {
+        bank_account_type: optional "bank_account_type",
+        account_holder: optional "account_holder",
+        bic: optional "bic",
+        iban: optional "iban",
+    }
+}
+
 /// Format of the bank account details.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -164,7 +216,11 @@ pub enum BankAccountType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(BankAccountType { Iban => "IBAN", });
+
+::klarna_runtime::__string_enum!(BankAccountType {
+    Iban => "IBAN",
+});
+
 /// A customer-facing brand of the partner account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -175,13 +231,19 @@ pub struct Brand {
     pub brand_reference: ::std::option::Option<::std::string::String>,
     /// Name shown to customers.
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Images that represent the brand to customers.
     pub element: ::std::option::Option<BrandElement>,
 }
-::klarna_runtime::__struct_serde!(
-    Brand { 0 brand_id : "brand_id" required, 1 brand_reference : "brand_reference"
-    optional, 2 display_name : "display_name" optional, 3 element : "element" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Brand {
+        brand_id: required "brand_id",
+        brand_reference: optional "brand_reference",
+        display_name: optional "display_name",
+        element: optional "element",
+    }
+}
+
 impl Brand {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -194,6 +256,7 @@ impl Brand {
         }
     }
 }
+
 /// Images that represent the brand to customers.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct BrandElement {
@@ -204,10 +267,15 @@ pub struct BrandElement {
     /// URL of a feature image for the brand.
     pub feature_image_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    BrandElement { 0 logo_url : "logo_url" optional, 1 icon_url : "icon_url" optional, 2
-    feature_image_url : "feature_image_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct BrandElement {
+        logo_url: optional "logo_url",
+        icon_url: optional "icon_url",
+        feature_image_url: optional "feature_image_url",
+    }
+}
+
 /// The brands of a partner account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -215,7 +283,13 @@ pub struct BrandList {
     /// Brands.
     pub brands: ::std::vec::Vec<Brand>,
 }
-::klarna_runtime::__struct_serde!(BrandList { 0 brands : "brands" required, });
+
+::klarna_runtime::__struct_serde! {
+    struct BrandList {
+        brands: required "brands",
+    }
+}
+
 impl BrandList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -223,6 +297,7 @@ impl BrandList {
         Self { brands }
     }
 }
+
 /// A client certificate credential of the account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -231,25 +306,41 @@ pub struct ClientCertificate {
     pub credential_id: ::std::string::String,
     /// Free-text description of the certificate.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Kind of credential, as for API keys (value for client certificates not shown in the sources).
+    /// Kind of credential, as for API keys (value for client certificates not shown in the
+    /// sources).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Environment a credential works in.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub environment: ::std::option::Option<CredentialEnvironment>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Whether a credential can be used. Klarna's samples show `ENABLED`; `DISABLED` is the state
+    /// the disable operations (and Klarna's two-month inactivity rule) put a credential in, named
+    /// after them, not seen in a sample.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub status: ::std::option::Option<CredentialStatus>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Settings of an issued client certificate.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub config: ::std::option::Option<ClientCertificateSettings>,
-    #[allow(missing_docs)]
+    /// The issued certificate.
     pub secret: ::std::option::Option<ClientCertificateSecret>,
 }
-::klarna_runtime::__struct_serde!(
-    ClientCertificate { 0 credential_id : "credential_id" required, 1 description :
-    "description" optional, 2 r#type : "type" optional, 3 environment : "environment"
-    optional, 4 status : "status" optional, 5 config : "config" optional, 6 secret :
-    "secret" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ClientCertificate {
+        credential_id: required "credential_id",
+        description: optional "description",
+        r#type: optional "type",
+        environment: optional "environment",
+        status: optional "status",
+        config: optional "config",
+        secret: optional "secret",
+    }
+}
+
 impl ClientCertificate {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -265,18 +356,25 @@ impl ClientCertificate {
         }
     }
 }
+
 /// Certificate request settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClientCertificateConfig {
-    #[allow(missing_docs)]
+    /// What a client certificate is for: `MTLS` authenticates API calls over mutual TLS,
+    /// `JWT_SIGNING` signs the JWTs sent to the Portal deep-link and user-access operations.
     pub usage: ClientCertificateUsage,
-    /// PEM-encoded certificate signing request for an elliptic-curve prime256v1 key, with line breaks escaped as `\n`. Its common name must be the last segment of the account ID.
+    /// PEM-encoded certificate signing request for an elliptic-curve prime256v1 key, with line
+    /// breaks escaped as `\n`. Its common name must be the last segment of the account ID.
     pub certificate_signing_request: ::std::string::String,
 }
-::klarna_runtime::__struct_serde!(
-    ClientCertificateConfig { 0 usage : "usage" required, 1 certificate_signing_request :
-    "certificate_signing_request" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ClientCertificateConfig {
+        usage: required "usage",
+        certificate_signing_request: required "certificate_signing_request",
+    }
+}
+
 impl ClientCertificateConfig {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -290,6 +388,7 @@ impl ClientCertificateConfig {
         }
     }
 }
+
 /// The client certificates of the account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -297,9 +396,13 @@ pub struct ClientCertificateList {
     /// Client certificate credentials.
     pub credentials: ::std::vec::Vec<ClientCertificate>,
 }
-::klarna_runtime::__struct_serde!(
-    ClientCertificateList { 0 credentials : "credentials" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ClientCertificateList {
+        credentials: required "credentials",
+    }
+}
+
 impl ClientCertificateList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -307,6 +410,7 @@ impl ClientCertificateList {
         Self { credentials }
     }
 }
+
 /// The issued certificate.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -314,20 +418,32 @@ pub struct ClientCertificateSecret {
     /// PEM-encoded X.509 certificate signed by Klarna, with line breaks escaped as `\n`.
     pub certificate: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ClientCertificateSecret { 0 certificate : "certificate" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ClientCertificateSecret {
+        certificate: optional "certificate",
+    }
+}
+
 /// Settings of an issued client certificate.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ClientCertificateSettings {
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// What a client certificate is for: `MTLS` authenticates API calls over mutual TLS,
+    /// `JWT_SIGNING` signs the JWTs sent to the Portal deep-link and user-access operations.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub usage: ::std::option::Option<ClientCertificateUsage>,
 }
-::klarna_runtime::__struct_serde!(
-    ClientCertificateSettings { 0 usage : "usage" optional, }
-);
-/// What a client certificate is for: `MTLS` authenticates API calls over mutual TLS, `JWT_SIGNING` signs the JWTs sent to the Portal deep-link and user-access operations.
+
+::klarna_runtime::__struct_serde! {
+    struct ClientCertificateSettings {
+        usage: optional "usage",
+    }
+}
+
+/// What a client certificate is for: `MTLS` authenticates API calls over mutual TLS,
+/// `JWT_SIGNING` signs the JWTs sent to the Portal deep-link and user-access operations.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ClientCertificateUsage {
@@ -338,10 +454,14 @@ pub enum ClientCertificateUsage {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    ClientCertificateUsage { Mtls => "MTLS", JwtSigning => "JWT_SIGNING", }
-);
-/// A client-side credential (client ID) for Klarna's Web SDK. Allowed origins are derived from the account's stores.
+
+::klarna_runtime::__string_enum!(ClientCertificateUsage {
+    Mtls => "MTLS",
+    JwtSigning => "JWT_SIGNING",
+});
+
+/// A client-side credential (client ID) for Klarna's Web SDK. Allowed origins are derived from
+/// the account's stores.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClientIdentifier {
@@ -351,20 +471,33 @@ pub struct ClientIdentifier {
     pub description: ::std::option::Option<::std::string::String>,
     /// Kind of credential, as for API keys (value for client identifiers not shown in the sources).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Environment a credential works in.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub environment: ::std::option::Option<CredentialEnvironment>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Whether a credential can be used. Klarna's samples show `ENABLED`; `DISABLED` is the state
+    /// the disable operations (and Klarna's two-month inactivity rule) put a credential in, named
+    /// after them, not seen in a sample.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub status: ::std::option::Option<CredentialStatus>,
-    #[allow(missing_docs)]
+    /// Public identity of a client identifier.
     pub identity: ::std::option::Option<ClientIdentifierIdentity>,
 }
-::klarna_runtime::__struct_serde!(
-    ClientIdentifier { 0 credential_id : "credential_id" required, 1 description :
-    "description" optional, 2 r#type : "type" optional, 3 environment : "environment"
-    optional, 4 status : "status" optional, 5 identity : "identity" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ClientIdentifier {
+        credential_id: required "credential_id",
+        description: optional "description",
+        r#type: optional "type",
+        environment: optional "environment",
+        status: optional "status",
+        identity: optional "identity",
+    }
+}
+
 impl ClientIdentifier {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -379,6 +512,7 @@ impl ClientIdentifier {
         }
     }
 }
+
 /// Public identity of a client identifier.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -386,9 +520,13 @@ pub struct ClientIdentifierIdentity {
     /// Client ID used by the Klarna Web SDK in the browser.
     pub client_id: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ClientIdentifierIdentity { 0 client_id : "client_id" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ClientIdentifierIdentity {
+        client_id: optional "client_id",
+    }
+}
+
 /// The client identifiers of the account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -396,9 +534,13 @@ pub struct ClientIdentifierList {
     /// Client identifier credentials.
     pub credentials: ::std::vec::Vec<ClientIdentifier>,
 }
-::klarna_runtime::__struct_serde!(
-    ClientIdentifierList { 0 credentials : "credentials" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ClientIdentifierList {
+        credentials: required "credentials",
+    }
+}
+
 impl ClientIdentifierList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -406,13 +548,14 @@ impl ClientIdentifierList {
         Self { credentials }
     }
 }
+
 /// A compliance decision Klarna took about a partner account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct ComplianceDecision {
     /// Klarna identifier of the decision.
     pub decision_id: ::std::string::String,
-    #[allow(missing_docs)]
+    /// Kind of compliance finding. `OTHER_RISK` covers findings introduced in future releases.
     pub decision_type: ::std::option::Option<ComplianceDecisionType>,
     /// Partner account the decision is about.
     pub account_id: ::std::option::Option<::std::string::String>,
@@ -423,11 +566,17 @@ pub struct ComplianceDecision {
     /// Format: `date-time`.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    ComplianceDecision { 0 decision_id : "decision_id" required, 1 decision_type :
-    "decision_type" optional, 2 account_id : "account_id" optional, 3 product_instance_id
-    : "product_instance_id" optional, 4 created_at : "created_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ComplianceDecision {
+        decision_id: required "decision_id",
+        decision_type: optional "decision_type",
+        account_id: optional "account_id",
+        product_instance_id: optional "product_instance_id",
+        created_at: optional "created_at",
+    }
+}
+
 impl ComplianceDecision {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -441,19 +590,29 @@ impl ComplianceDecision {
         }
     }
 }
-/// One element of the list-decisions response: a batch of decisions. The collection reads `\[0\].decisions\[0\].decision_id`, so the response is an array of these objects; whether a pagination object accompanies each batch is not known.
+
+/// One element of the list-decisions response: a batch of decisions. The collection reads
+/// `\[0\].decisions\[0\].decision_id`, so the response is an array of these objects; whether a
+/// pagination object accompanies each batch is not known.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct ComplianceDecisionPage {
     /// Compliance decisions.
     pub decisions: ::std::vec::Vec<ComplianceDecision>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Cursor information for a page of results. Pass `last_item` as `starting_after` to fetch the
+    /// next page and `first_item` as `ending_before` to fetch the previous one.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub pagination: ::std::option::Option<Pagination>,
 }
-::klarna_runtime::__struct_serde!(
-    ComplianceDecisionPage { 0 decisions : "decisions" required, 1 pagination :
-    "pagination" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ComplianceDecisionPage {
+        decisions: required "decisions",
+        pagination: optional "pagination",
+    }
+}
+
 impl ComplianceDecisionPage {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -464,6 +623,7 @@ impl ComplianceDecisionPage {
         }
     }
 }
+
 /// Kind of compliance finding. `OTHER_RISK` covers findings introduced in future releases.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -479,11 +639,14 @@ pub enum ComplianceDecisionType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    ComplianceDecisionType { FraudulentBehaviour => "FRAUDULENT_BEHAVIOUR", NonCompliant
-    => "NON_COMPLIANT", ProhibitedOrRestrictedSegment =>
-    "PROHIBITED_OR_RESTRICTED_SEGMENT", OtherRisk => "OTHER_RISK", }
-);
+
+::klarna_runtime::__string_enum!(ComplianceDecisionType {
+    FraudulentBehaviour => "FRAUDULENT_BEHAVIOUR",
+    NonCompliant => "NON_COMPLIANT",
+    ProhibitedOrRestrictedSegment => "PROHIBITED_OR_RESTRICTED_SEGMENT",
+    OtherRisk => "OTHER_RISK",
+});
+
 /// A customer-facing brand.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateBrandRequest {
@@ -491,13 +654,18 @@ pub struct CreateBrandRequest {
     pub brand_reference: ::std::string::String,
     /// Name shown to customers.
     pub display_name: ::std::string::String,
-    #[allow(missing_docs)]
+    /// Images that represent the brand to customers.
     pub element: ::std::option::Option<BrandElement>,
 }
-::klarna_runtime::__struct_serde!(
-    CreateBrandRequest { 0 brand_reference : "brand_reference" required, 1 display_name :
-    "display_name" required, 2 element : "element" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreateBrandRequest {
+        brand_reference: required "brand_reference",
+        display_name: required "display_name",
+        element: optional "element",
+    }
+}
+
 impl CreateBrandRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -512,18 +680,23 @@ impl CreateBrandRequest {
         }
     }
 }
+
 /// Body for requesting a new client certificate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateClientCertificateRequest {
     /// Free text that tells what the certificate is used for.
     pub description: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Certificate request settings.
     pub config: ClientCertificateConfig,
 }
-::klarna_runtime::__struct_serde!(
-    CreateClientCertificateRequest { 0 description : "description" optional, 1 config :
-    "config" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreateClientCertificateRequest {
+        description: optional "description",
+        config: required "config",
+    }
+}
+
 impl CreateClientCertificateRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -534,19 +707,28 @@ impl CreateClientCertificateRequest {
         }
     }
 }
+
 /// Body for creating an API key, client identifier or SFTP credential.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateCredentialRequest {
-    /// Free text that tells what the credential is used for. Klarna's reference limits it to 100 characters of letters, digits, spaces and `-:;.,_` (kn-ref-management-v2-r6, createApiKey request body).
+    /// Free text that tells what the credential is used for. Klarna's reference limits it to 100
+    /// characters of letters, digits, spaces and `-:;.,_` (kn-ref-management-v2-r6, createApiKey
+    /// request body).
     pub description: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    CreateCredentialRequest { 0 description : "description" optional, }
-);
-/// Either a signed `jwt` (recommended; signed with a `JWT_SIGNING` client certificate) or, for unsigned links, `subject`, `roles` and `on_behalf_of`.
+
+::klarna_runtime::__struct_serde! {
+    struct CreateCredentialRequest {
+        description: optional "description",
+    }
+}
+
+/// Either a signed `jwt` (recommended; signed with a `JWT_SIGNING` client certificate) or, for
+/// unsigned links, `subject`, `roles` and `on_behalf_of`.
 #[derive(Clone, PartialEq, Default)]
 pub struct CreateDeepLinkRequest {
-    /// ES256-signed JWT carrying the user's email (`sub`), account, roles and `amr`, with the signing certificate in the `x5c` header.
+    /// ES256-signed JWT carrying the user's email (`sub`), account, roles and `amr`, with the
+    /// signing certificate in the `x5c` header.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub jwt: ::std::option::Option<::std::string::String>,
@@ -557,10 +739,16 @@ pub struct CreateDeepLinkRequest {
     /// Account the user acts for (unsigned links).
     pub on_behalf_of: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    CreateDeepLinkRequest { 0 jwt : "jwt" optional, 1 subject : "subject" optional, 2
-    roles : "roles" optional, 3 on_behalf_of : "on_behalf_of" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreateDeepLinkRequest {
+        jwt: optional "jwt",
+        subject: optional "subject",
+        roles: optional "roles",
+        on_behalf_of: optional "on_behalf_of",
+    }
+}
+
 impl ::std::fmt::Debug for CreateDeepLinkRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateDeepLinkRequest")
@@ -571,6 +759,7 @@ impl ::std::fmt::Debug for CreateDeepLinkRequest {
             .finish()
     }
 }
+
 /// A legal entity behind the partner.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreatePartnerBusinessEntityRequest {
@@ -580,16 +769,20 @@ pub struct CreatePartnerBusinessEntityRequest {
     pub legal_registered_entity_name: ::std::string::String,
     /// ISO 3166-1 alpha-2 country of registration.
     pub legal_registration_country: ::std::string::String,
-    #[allow(missing_docs)]
+    /// Registration, address, ownership and payout details of a business entity, used for
+    /// compliance checks.
     pub supplementary_business_data: ::std::option::Option<SupplementaryBusinessData>,
 }
-::klarna_runtime::__struct_serde!(
-    CreatePartnerBusinessEntityRequest { 0 partner_business_entity_reference :
-    "partner_business_entity_reference" required, 1 legal_registered_entity_name :
-    "legal_registered_entity_name" required, 2 legal_registration_country :
-    "legal_registration_country" required, 3 supplementary_business_data :
-    "supplementary_business_data" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreatePartnerBusinessEntityRequest {
+        partner_business_entity_reference: required "partner_business_entity_reference",
+        legal_registered_entity_name: required "legal_registered_entity_name",
+        legal_registration_country: required "legal_registration_country",
+        supplementary_business_data: optional "supplementary_business_data",
+    }
+}
+
 impl CreatePartnerBusinessEntityRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -606,7 +799,9 @@ impl CreatePartnerBusinessEntityRequest {
         }
     }
 }
-/// A payment account: ties a business entity, a Payment Acquiring Account and a default merchant category code together under your own reference.
+
+/// A payment account: ties a business entity, a Payment Acquiring Account and a default
+/// merchant category code together under your own reference.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreatePaymentAccountRequest {
     /// Your own unique reference for the payment account.
@@ -620,14 +815,17 @@ pub struct CreatePaymentAccountRequest {
     /// Reference of the store group used by default.
     pub default_store_group_reference: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    CreatePaymentAccountRequest { 0 payment_account_reference :
-    "payment_account_reference" required, 1 payment_acquiring_account_id :
-    "payment_acquiring_account_id" required, 2 default_merchant_category_code :
-    "default_merchant_category_code" required, 3 partner_business_entity_reference :
-    "partner_business_entity_reference" optional, 4 default_store_group_reference :
-    "default_store_group_reference" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreatePaymentAccountRequest {
+        payment_account_reference: required "payment_account_reference",
+        payment_acquiring_account_id: required "payment_acquiring_account_id",
+        default_merchant_category_code: required "default_merchant_category_code",
+        partner_business_entity_reference: optional "partner_business_entity_reference",
+        default_store_group_reference: optional "default_store_group_reference",
+    }
+}
+
 impl CreatePaymentAccountRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -645,12 +843,13 @@ impl CreatePaymentAccountRequest {
         }
     }
 }
+
 /// Switches on an optional payment program for the partner account.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreatePaymentProgramEnablementRequest {
     /// Payment program to switch on.
     pub payment_program_id: ::std::string::String,
-    #[allow(missing_docs)]
+    /// Conditions under which an enabled payment program applies.
     pub enablement_criteria: ::std::option::Option<EnablementCriteria>,
     /// When the enablement starts; immediately when absent.
     ///
@@ -661,11 +860,16 @@ pub struct CreatePaymentProgramEnablementRequest {
     /// Format: `date-time`.
     pub effective_to: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    CreatePaymentProgramEnablementRequest { 0 payment_program_id : "payment_program_id"
-    required, 1 enablement_criteria : "enablement_criteria" optional, 2 effective_from :
-    "effective_from" optional, 3 effective_to : "effective_to" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreatePaymentProgramEnablementRequest {
+        payment_program_id: required "payment_program_id",
+        enablement_criteria: optional "enablement_criteria",
+        effective_from: optional "effective_from",
+        effective_to: optional "effective_to",
+    }
+}
+
 impl CreatePaymentProgramEnablementRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -678,6 +882,7 @@ impl CreatePaymentProgramEnablementRequest {
         }
     }
 }
+
 /// A store group: stores that share one brand, support contact and social links.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateStoreGroupRequest {
@@ -685,19 +890,24 @@ pub struct CreateStoreGroupRequest {
     pub store_group_reference: ::std::string::String,
     /// Reference of the brand the group uses.
     pub brand_reference: ::std::string::String,
-    #[allow(missing_docs)]
+    /// How customers reach the partner's customer service.
     pub support_contact: ::std::option::Option<SupportContact>,
     /// Social network profiles of the group.
     pub social_media_links: ::std::option::Option<::std::vec::Vec<SocialMediaLink>>,
     /// Stores in the group.
     pub stores: ::std::vec::Vec<NewStore>,
 }
-::klarna_runtime::__struct_serde!(
-    CreateStoreGroupRequest { 0 store_group_reference : "store_group_reference" required,
-    1 brand_reference : "brand_reference" required, 2 support_contact : "support_contact"
-    optional, 3 social_media_links : "social_media_links" optional, 4 stores : "stores"
-    required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreateStoreGroupRequest {
+        store_group_reference: required "store_group_reference",
+        brand_reference: required "brand_reference",
+        support_contact: optional "support_contact",
+        social_media_links: optional "social_media_links",
+        stores: required "stores",
+    }
+}
+
 impl CreateStoreGroupRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -715,30 +925,40 @@ impl CreateStoreGroupRequest {
         }
     }
 }
-/// A store to add to an existing store group. Which fields apply depends on `type`: `url` for `WEBSITE`, `address` for `PHYSICAL_STORE`, `platform` and `bundle_names` for `MOBILE_APP`.
+
+/// A store to add to an existing store group. Which fields apply depends on `type`: `url` for
+/// `WEBSITE`, `address` for `PHYSICAL_STORE`, `platform` and `bundle_names` for `MOBILE_APP`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateStoreRequest {
     /// Store group the store belongs to.
     pub store_group_id: ::std::string::String,
-    #[allow(missing_docs)]
+    /// Channel of a store: a website, a brick-and-mortar shop or a mobile app.
     pub r#type: StoreType,
     /// Your own unique reference for the store.
     pub store_reference: ::std::string::String,
     /// Web address of a `WEBSITE` store.
     pub url: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// A postal address.
     pub address: ::std::option::Option<Address>,
-    #[allow(missing_docs)]
+    /// Platform of a mobile-app store. Only `IOS` appears in Klarna's examples; other platforms are
+    /// expected.
     pub platform: ::std::option::Option<MobileAppPlatform>,
     /// App bundle identifiers of a `MOBILE_APP` store.
     pub bundle_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-::klarna_runtime::__struct_serde!(
-    CreateStoreRequest { 0 store_group_id : "store_group_id" required, 1 r#type : "type"
-    required, 2 store_reference : "store_reference" required, 3 url : "url" optional, 4
-    address : "address" optional, 5 platform : "platform" optional, 6 bundle_names :
-    "bundle_names" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreateStoreRequest {
+        store_group_id: required "store_group_id",
+        r#type: required "type",
+        store_reference: required "store_reference",
+        url: optional "url",
+        address: optional "address",
+        platform: optional "platform",
+        bundle_names: optional "bundle_names",
+    }
+}
+
 impl CreateStoreRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -758,6 +978,7 @@ impl CreateStoreRequest {
         }
     }
 }
+
 /// Environment a credential works in.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -769,10 +990,15 @@ pub enum CredentialEnvironment {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    CredentialEnvironment { Live => "LIVE", Test => "TEST", }
-);
-/// Whether a credential can be used. Klarna's samples show `ENABLED`; `DISABLED` is the state the disable operations (and Klarna's two-month inactivity rule) put a credential in, named after them, not seen in a sample.
+
+::klarna_runtime::__string_enum!(CredentialEnvironment {
+    Live => "LIVE",
+    Test => "TEST",
+});
+
+/// Whether a credential can be used. Klarna's samples show `ENABLED`; `DISABLED` is the state
+/// the disable operations (and Klarna's two-month inactivity rule) put a credential in, named
+/// after them, not seen in a sample.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CredentialStatus {
@@ -783,11 +1009,15 @@ pub enum CredentialStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    CredentialStatus { Enabled => "ENABLED", Disabled => "DISABLED", }
-);
+
+::klarna_runtime::__string_enum!(CredentialStatus {
+    Enabled => "ENABLED",
+    Disabled => "DISABLED",
+});
+
 /// ISO 4217 currency code.
 pub type Currency = ::std::string::String;
+
 /// A one-time link into the Klarna Portal. It expires after 60 seconds.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
@@ -799,9 +1029,14 @@ pub struct DeepLink {
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    DeepLink { 0 deep_link_id : "deep_link_id" required, 1 url : "url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct DeepLink {
+        deep_link_id: required "deep_link_id",
+        url: optional "url",
+    }
+}
+
 impl ::std::fmt::Debug for DeepLink {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DeepLink")
@@ -810,6 +1045,7 @@ impl ::std::fmt::Debug for DeepLink {
             .finish()
     }
 }
+
 impl DeepLink {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -820,18 +1056,23 @@ impl DeepLink {
         }
     }
 }
+
 /// Why the product is being disabled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisablePaymentProductRequest {
-    #[allow(missing_docs)]
+    /// Reason category for disabling a payment product.
     pub reason: DisableReason,
     /// Free-text explanation.
     pub reason_details: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    DisablePaymentProductRequest { 0 reason : "reason" required, 1 reason_details :
-    "reason_details" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct DisablePaymentProductRequest {
+        reason: required "reason",
+        reason_details: optional "reason_details",
+    }
+}
+
 impl DisablePaymentProductRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -842,6 +1083,7 @@ impl DisablePaymentProductRequest {
         }
     }
 }
+
 /// Reason category for disabling a payment product.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -851,58 +1093,76 @@ pub enum DisableReason {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(DisableReason { Voluntary => "VOLUNTARY", });
+
+::klarna_runtime::__string_enum!(DisableReason {
+    Voluntary => "VOLUNTARY",
+});
+
 /// Conditions under which an enabled payment program applies.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct EnablementCriteria {
     /// ISO 3166-1 alpha-2 customer countries.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer_countries: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Merchant category codes.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub merchant_category_codes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Country and currency pairs (seen in the collection's older request bodies).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub markets: ::std::option::Option<::std::vec::Vec<EnablementMarket>>,
-    /// Optional code of your choice; the program then applies only to purchases that send the same code.
+    /// Optional code of your choice; the program then applies only to purchases that send the same
+    /// code.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_program_enablement_code: ::std::option::Option<::std::string::String>,
-    /// Payment accounts the program applies to; when left out, every payment account connected to the payment product.
+    /// Payment accounts the program applies to; when left out, every payment account connected to
+    /// the payment product.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_account_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
-::klarna_runtime::__struct_serde!(
-    EnablementCriteria { 0 customer_countries : "customer_countries" optional, 1
-    merchant_category_codes : "merchant_category_codes" optional, 2 markets : "markets"
-    optional, 3 payment_program_enablement_code : "payment_program_enablement_code"
-    optional, 4 payment_account_ids : "payment_account_ids" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct EnablementCriteria {
+        customer_countries: optional "customer_countries",
+        merchant_category_codes: optional "merchant_category_codes",
+        markets: optional "markets",
+        payment_program_enablement_code: optional "payment_program_enablement_code",
+        payment_account_ids: optional "payment_account_ids",
+    }
+}
+
 /// A customer country and transaction currency pair.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct EnablementMarket {
     /// ISO 3166-1 alpha-2 customer country.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer_country: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub transaction_currency: ::std::option::Option<Currency>,
 }
-::klarna_runtime::__struct_serde!(
-    EnablementMarket { 0 customer_country : "customer_country" optional, 1
-    transaction_currency : "transaction_currency" optional, }
-);
-/// How a payment program becomes available: `PRESET` always on, `OPTIONAL` switched on through an enablement, `RESTRICTED` needs Klarna's approval.
+
+::klarna_runtime::__struct_serde! {
+    struct EnablementMarket {
+        customer_country: optional "customer_country",
+        transaction_currency: optional "transaction_currency",
+    }
+}
+
+/// How a payment program becomes available: `PRESET` always on, `OPTIONAL` switched on through
+/// an enablement, `RESTRICTED` needs Klarna's approval.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EnablementType {
@@ -915,10 +1175,13 @@ pub enum EnablementType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    EnablementType { Preset => "PRESET", Optional => "OPTIONAL", Restricted =>
-    "RESTRICTED", }
-);
+
+::klarna_runtime::__string_enum!(EnablementType {
+    Preset => "PRESET",
+    Optional => "OPTIONAL",
+    Restricted => "RESTRICTED",
+});
+
 /// Error body Klarna returns with 4xx and 5xx responses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorBody {
@@ -926,7 +1189,10 @@ pub struct ErrorBody {
     pub error_id: ::std::string::String,
     /// Broad category of the error.
     pub error_type: ErrorBodyErrorType,
-    /// Machine-readable reason, meant for program logic. Known values include UNAUTHORIZED, RATE_LIMITED, NOT_FOUND, RESOURCE_NOT_FOUND, OPERATION_FORBIDDEN, RESOURCE_CONFLICT, VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and TIMEOUT; treat it as an open set.
+    /// Machine-readable reason, meant for program logic. Known values include UNAUTHORIZED,
+    /// RATE_LIMITED, NOT_FOUND, RESOURCE_NOT_FOUND, OPERATION_FORBIDDEN, RESOURCE_CONFLICT,
+    /// VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and
+    /// TIMEOUT; treat it as an open set.
     pub error_code: ::std::string::String,
     /// Human-readable explanation for developers; not meant to be shown to customers.
     pub error_message: ::std::string::String,
@@ -937,12 +1203,19 @@ pub struct ErrorBody {
     /// Per-field problems in the alternative shape shown in Klarna's error-handling guide.
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
 }
-::klarna_runtime::__struct_serde!(
-    ErrorBody { 0 error_id : "error_id" required, 1 error_type : "error_type" required, 2
-    error_code : "error_code" required, 3 error_message : "error_message" required, 4
-    doc_url : "doc_url" optional, 5 validation_errors : "validation_errors" optional, 6
-    errors : "errors" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ErrorBody {
+        error_id: required "error_id",
+        error_type: required "error_type",
+        error_code: required "error_code",
+        error_message: required "error_message",
+        doc_url: optional "doc_url",
+        validation_errors: optional "validation_errors",
+        errors: optional "errors",
+    }
+}
+
 impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -963,6 +1236,7 @@ impl ErrorBody {
         }
     }
 }
+
 /// Broad category of the error.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -978,10 +1252,14 @@ pub enum ErrorBodyErrorType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    ErrorBodyErrorType { AccessError => "ACCESS_ERROR", InputError => "INPUT_ERROR",
-    ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
-);
+
+::klarna_runtime::__string_enum!(ErrorBodyErrorType {
+    AccessError => "ACCESS_ERROR",
+    InputError => "INPUT_ERROR",
+    ResourceError => "RESOURCE_ERROR",
+    TechnicalError => "TECHNICAL_ERROR",
+});
+
 /// One field-level problem, as shaped in Klarna's error-handling guide.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorDetail {
@@ -992,10 +1270,15 @@ pub struct ErrorDetail {
     /// Link to documentation about the rule that failed.
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ErrorDetail { 0 parameter : "parameter" optional, 1 error_message : "error_message"
-    optional, 2 doc_url : "doc_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ErrorDetail {
+        parameter: optional "parameter",
+        error_message: optional "error_message",
+        doc_url: optional "doc_url",
+    }
+}
+
 /// Period and Payment Acquiring Account to build settlement reports for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GenerateSettlementReportRequest {
@@ -1010,11 +1293,15 @@ pub struct GenerateSettlementReportRequest {
     /// Payment Acquiring Account to report on.
     pub payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    GenerateSettlementReportRequest { 0 interval_start : "interval_start" required, 1
-    interval_end : "interval_end" required, 2 payment_acquiring_account_id :
-    "payment_acquiring_account_id" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct GenerateSettlementReportRequest {
+        interval_start: required "interval_start",
+        interval_end: required "interval_end",
+        payment_acquiring_account_id: optional "payment_acquiring_account_id",
+    }
+}
+
 impl GenerateSettlementReportRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1029,23 +1316,37 @@ impl GenerateSettlementReportRequest {
         }
     }
 }
-/// A settlement bank account number sent as a salted Argon2id hash instead of in clear text. Klarna's guide says this object has three properties; only `value` and `sanitization_method` could be read in our sources, so the third one is not modelled yet.
+
+/// A settlement bank account number sent as a salted Argon2id hash instead of in clear text.
+/// Klarna's guide says this object has three properties; only `value` and `sanitization_method`
+/// could be read in our sources, so the third one is not modelled yet.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct HashedBankAccountNumber {
-    /// Base64 text of the Argon2id hash (Klarna's configuration, the salt Klarna shares with you) of the account number after preprocessing: every whitespace character removed, then upper case, so `DE19 1231 2312` and `De1912312312` both hash as `DE1912312312`. `BankAccountHasher::hash` in `klarna_runtime::onboarding::bank_account` does both steps and returns this text.
+    /// Base64 text of the Argon2id hash (Klarna's configuration, the salt Klarna shares with you)
+    /// of the account number after preprocessing: every whitespace character removed, then upper
+    /// case, so `DE19 1231 2312` and `De1912312312` both hash as `DE1912312312`.
+    /// `BankAccountHasher::hash` in `klarna_runtime::onboarding::bank_account` does both steps and
+    /// returns this text.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub value: ::std::option::Option<::std::string::String>,
-    /// Names the preprocessing applied before hashing. Klarna defines it as an enum whose values are not in the part of the guide we could read, so it is an open string here: send the value Klarna gives you.
+    /// Names the preprocessing applied before hashing. Klarna defines it as an enum whose values
+    /// are not in the part of the guide we could read, so it is an open string here: send the value
+    /// Klarna gives you.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub sanitization_method: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    HashedBankAccountNumber { 0 value : "value" optional, 1 sanitization_method :
-    "sanitization_method" optional, }
-);
-/// How the IP allow-list is applied: not at all, reporting only (responses carry `Klarna-Ip-Validation-Status`), or enforced (other addresses are blocked).
+
+::klarna_runtime::__struct_serde! {
+    struct HashedBankAccountNumber {
+        value: optional "value",
+        sanitization_method: optional "sanitization_method",
+    }
+}
+
+/// How the IP allow-list is applied: not at all, reporting only (responses carry
+/// `Klarna-Ip-Validation-Status`), or enforced (other addresses are blocked).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IpEnforcementMode {
@@ -1058,10 +1359,13 @@ pub enum IpEnforcementMode {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    IpEnforcementMode { NotEnabled => "NOT_ENABLED", Reporting => "REPORTING", Enforced
-    => "ENFORCED", }
-);
+
+::klarna_runtime::__string_enum!(IpEnforcementMode {
+    NotEnabled => "NOT_ENABLED",
+    Reporting => "REPORTING",
+    Enforced => "ENFORCED",
+});
+
 /// Company registration data.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LegalRegistration {
@@ -1069,32 +1373,40 @@ pub struct LegalRegistration {
     pub legal_registration_number: ::std::option::Option<::std::string::String>,
     /// Authority that keeps the registration.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub legal_registration_authority: ::std::option::Option<::std::string::String>,
-    /// Legal form of the entity, for example `LIMITED_LIABILITY_COMPANY`. Kept as an open string: the collection also sends free values, and the full list is not published in the sources.
+    /// Legal form of the entity, for example `LIMITED_LIABILITY_COMPANY`. Kept as an open string:
+    /// the collection also sends free values, and the full list is not published in the sources.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub legal_registration_entity_type: ::std::option::Option<::std::string::String>,
     /// Tax identification number.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub tax_registration_number: ::std::option::Option<::std::string::String>,
     /// Financial regulator licence number, where one applies (for example the UK FCA number).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub financial_conduct_authority_number: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A postal address.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub legal_registration_address: ::std::option::Option<Address>,
 }
-::klarna_runtime::__struct_serde!(
-    LegalRegistration { 0 legal_registration_number : "legal_registration_number"
-    optional, 1 legal_registration_authority : "legal_registration_authority" optional, 2
-    legal_registration_entity_type : "legal_registration_entity_type" optional, 3
-    tax_registration_number : "tax_registration_number" optional, 4
-    financial_conduct_authority_number : "financial_conduct_authority_number" optional, 5
-    legal_registration_address : "legal_registration_address" optional, }
-);
-/// Platform of a mobile-app store. Only `IOS` appears in Klarna's examples; other platforms are expected.
+
+::klarna_runtime::__struct_serde! {
+    struct LegalRegistration {
+        legal_registration_number: optional "legal_registration_number",
+        legal_registration_authority: optional "legal_registration_authority",
+        legal_registration_entity_type: optional "legal_registration_entity_type",
+        tax_registration_number: optional "tax_registration_number",
+        financial_conduct_authority_number: optional "financial_conduct_authority_number",
+        legal_registration_address: optional "legal_registration_address",
+    }
+}
+
+/// Platform of a mobile-app store. Only `IOS` appears in Klarna's examples; other platforms are
+/// expected.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MobileAppPlatform {
@@ -1103,16 +1415,25 @@ pub enum MobileAppPlatform {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(MobileAppPlatform { Ios => "IOS", });
+
+::klarna_runtime::__string_enum!(MobileAppPlatform {
+    Ios => "IOS",
+});
+
 /// Body for switching on mTLS enforcement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MtlsEnforcementRequest {
-    /// `NOW` to enforce immediately, or an ISO 8601 timestamp that is not in the past and at most three months ahead.
+    /// `NOW` to enforce immediately, or an ISO 8601 timestamp that is not in the past and at most
+    /// three months ahead.
     pub enforced_from: ::std::string::String,
 }
-::klarna_runtime::__struct_serde!(
-    MtlsEnforcementRequest { 0 enforced_from : "enforced_from" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct MtlsEnforcementRequest {
+        enforced_from: required "enforced_from",
+    }
+}
+
 impl MtlsEnforcementRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1120,43 +1441,58 @@ impl MtlsEnforcementRequest {
         Self { enforced_from }
     }
 }
+
 /// A national identity number.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct NationalIdentification {
     /// The identification number.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub number: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country that issued the number.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub country: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    NationalIdentification { 0 number : "number" optional, 1 country : "country"
-    optional, }
-);
-/// A store declared inside a store group. Which fields apply depends on `type`: `url` for `WEBSITE`, `address` for `PHYSICAL_STORE`, `platform` and `bundle_names` for `MOBILE_APP`.
+
+::klarna_runtime::__struct_serde! {
+    struct NationalIdentification {
+        number: optional "number",
+        country: optional "country",
+    }
+}
+
+/// A store declared inside a store group. Which fields apply depends on `type`: `url` for
+/// `WEBSITE`, `address` for `PHYSICAL_STORE`, `platform` and `bundle_names` for `MOBILE_APP`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewStore {
-    #[allow(missing_docs)]
+    /// Channel of a store: a website, a brick-and-mortar shop or a mobile app.
     pub r#type: StoreType,
-    /// Your own unique reference for the store; send it with payments when the account has several stores.
+    /// Your own unique reference for the store; send it with payments when the account has several
+    /// stores.
     pub store_reference: ::std::string::String,
     /// Web address of a `WEBSITE` store.
     pub url: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// A postal address.
     pub address: ::std::option::Option<Address>,
-    #[allow(missing_docs)]
+    /// Platform of a mobile-app store. Only `IOS` appears in Klarna's examples; other platforms are
+    /// expected.
     pub platform: ::std::option::Option<MobileAppPlatform>,
     /// App bundle identifiers of a `MOBILE_APP` store.
     pub bundle_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-::klarna_runtime::__struct_serde!(
-    NewStore { 0 r#type : "type" required, 1 store_reference : "store_reference"
-    required, 2 url : "url" optional, 3 address : "address" optional, 4 platform :
-    "platform" optional, 5 bundle_names : "bundle_names" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct NewStore {
+        r#type: required "type",
+        store_reference: required "store_reference",
+        url: optional "url",
+        address: optional "address",
+        platform: optional "platform",
+        bundle_names: optional "bundle_names",
+    }
+}
+
 impl NewStore {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1171,20 +1507,26 @@ impl NewStore {
         }
     }
 }
+
 /// A product to enable during onboarding.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OnboardProduct {
-    #[allow(missing_docs)]
+    /// Kind of product; `PAYMENT` is Klarna's payment services.
     pub r#type: ProductType,
     /// Payment profile that sets pricing and payment programs for the product; Klarna provides it.
     pub payment_profile_id: ::std::string::String,
     /// Payment accounts to create for the product.
     pub payment_accounts: ::std::vec::Vec<CreatePaymentAccountRequest>,
 }
-::klarna_runtime::__struct_serde!(
-    OnboardProduct { 0 r#type : "type" required, 1 payment_profile_id :
-    "payment_profile_id" required, 2 payment_accounts : "payment_accounts" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct OnboardProduct {
+        r#type: required "type",
+        payment_profile_id: required "payment_profile_id",
+        payment_accounts: required "payment_accounts",
+    }
+}
+
 impl OnboardProduct {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1200,14 +1542,16 @@ impl OnboardProduct {
         }
     }
 }
-/// Everything needed to create a partner account in one call: the account itself, its business entities, payment product with payment accounts, brands and store groups with their stores.
+
+/// Everything needed to create a partner account in one call: the account itself, its business
+/// entities, payment product with payment accounts, brands and store groups with their stores.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OnboardRequest {
     /// Your own unique reference for the new partner account.
     pub partner_account_reference: ::std::string::String,
     /// Business name of the partner.
     pub partner_account_name: ::std::string::String,
-    #[allow(missing_docs)]
+    /// Person Klarna can contact about the partner account.
     pub partner_account_contact: PartnerAccountContact,
     /// Products to enable on the account; currently one `PAYMENT` product.
     pub products: ::std::vec::Vec<OnboardProduct>,
@@ -1217,17 +1561,23 @@ pub struct OnboardRequest {
     pub store_groups: ::std::vec::Vec<CreateStoreGroupRequest>,
     /// Legal entities behind the partner.
     pub partner_business_entities: ::std::vec::Vec<CreatePartnerBusinessEntityRequest>,
-    #[allow(missing_docs)]
+    /// Extra information about the partner account that helps Klarna's risk assessment.
     pub supplementary_account_data: ::std::option::Option<SupplementaryAccountData>,
 }
-::klarna_runtime::__struct_serde!(
-    OnboardRequest { 0 partner_account_reference : "partner_account_reference" required,
-    1 partner_account_name : "partner_account_name" required, 2 partner_account_contact :
-    "partner_account_contact" required, 3 products : "products" required, 4 brands :
-    "brands" required, 5 store_groups : "store_groups" required, 6
-    partner_business_entities : "partner_business_entities" required, 7
-    supplementary_account_data : "supplementary_account_data" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct OnboardRequest {
+        partner_account_reference: required "partner_account_reference",
+        partner_account_name: required "partner_account_name",
+        partner_account_contact: required "partner_account_contact",
+        products: required "products",
+        brands: required "brands",
+        store_groups: required "store_groups",
+        partner_business_entities: required "partner_business_entities",
+        supplementary_account_data: optional "supplementary_account_data",
+    }
+}
+
 impl OnboardRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1252,7 +1602,9 @@ impl OnboardRequest {
         }
     }
 }
-/// Cursor information for a page of results. Pass `last_item` as `starting_after` to fetch the next page and `first_item` as `ending_before` to fetch the previous one.
+
+/// Cursor information for a page of results. Pass `last_item` as `starting_after` to fetch the
+/// next page and `first_item` as `ending_before` to fetch the previous one.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pagination {
@@ -1268,14 +1620,20 @@ pub struct Pagination {
     ///
     /// May be absent, null, or a value; the three are sent differently.
     pub last_item: ::klarna_runtime::Nullable<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Ready-made links to neighbouring pages.
     pub links: ::std::option::Option<PaginationLinks>,
 }
-::klarna_runtime::__struct_serde!(
-    Pagination { 0 count : "count" required, 1 total : "total" optional, 2 first_item :
-    "first_item" optional_nullable, 3 last_item : "last_item" optional_nullable, 4 links
-    : "links" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Pagination {
+        count: required "count",
+        total: optional "total",
+        first_item: optional_nullable "first_item",
+        last_item: optional_nullable "last_item",
+        links: optional "links",
+    }
+}
+
 impl Pagination {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1289,6 +1647,7 @@ impl Pagination {
         }
     }
 }
+
 /// A link to another page of the same list.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1300,22 +1659,32 @@ pub struct PaginationLink {
     /// Relation of the linked page to this one.
     pub rel: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    PaginationLink { 0 href : "href" optional, 1 method : "method" optional, 2 rel :
-    "rel" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaginationLink {
+        href: optional "href",
+        method: optional "method",
+        rel: optional "rel",
+    }
+}
+
 /// Ready-made links to neighbouring pages.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaginationLinks {
-    #[allow(missing_docs)]
+    /// A link to another page of the same list.
     pub next: ::std::option::Option<PaginationLink>,
-    #[allow(missing_docs)]
+    /// A link to another page of the same list.
     pub prev: ::std::option::Option<PaginationLink>,
 }
-::klarna_runtime::__struct_serde!(
-    PaginationLinks { 0 next : "next" optional, 1 prev : "prev" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaginationLinks {
+        next: optional "next",
+        prev: optional "prev",
+    }
+}
+
 /// A partner (merchant) account and, when expanded, its related resources.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1326,35 +1695,43 @@ pub struct PartnerAccount {
     pub partner_account_reference: ::std::option::Option<::std::string::String>,
     /// Business name of the partner account.
     pub partner_account_name: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Person Klarna can contact about the partner account.
     pub partner_account_contact: ::std::option::Option<PartnerAccountContact>,
-    #[allow(missing_docs)]
+    /// Lifecycle state of a partner account; only Klarna changes it. `PARTIALLY_OPERATIONAL` is a
+    /// short transitional state right after onboarding.
     pub state: ::std::option::Option<PartnerAccountState>,
     /// Payment products of the account (returned in full when `expand=products`).
     pub products: ::std::option::Option<::std::vec::Vec<PaymentProduct>>,
     /// Brands of the account (with `expand=brands`).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub brands: ::std::option::Option<::std::vec::Vec<Brand>>,
     /// Store groups of the account (with `expand=store_groups`).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub store_groups: ::std::option::Option<::std::vec::Vec<StoreGroup>>,
     /// Business entities of the account (with `expand=partner_business_entities`).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub partner_business_entities: ::std::option::Option<
         ::std::vec::Vec<PartnerBusinessEntity>,
     >,
 }
-::klarna_runtime::__struct_serde!(
-    PartnerAccount { 0 partner_account_id : "partner_account_id" required, 1
-    partner_account_reference : "partner_account_reference" optional, 2
-    partner_account_name : "partner_account_name" optional, 3 partner_account_contact :
-    "partner_account_contact" optional, 4 state : "state" optional, 5 products :
-    "products" optional, 6 brands : "brands" optional, 7 store_groups : "store_groups"
-    optional, 8 partner_business_entities : "partner_business_entities" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PartnerAccount {
+        partner_account_id: required "partner_account_id",
+        partner_account_reference: optional "partner_account_reference",
+        partner_account_name: optional "partner_account_name",
+        partner_account_contact: optional "partner_account_contact",
+        state: optional "state",
+        products: optional "products",
+        brands: optional "brands",
+        store_groups: optional "store_groups",
+        partner_business_entities: optional "partner_business_entities",
+    }
+}
+
 impl PartnerAccount {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1372,30 +1749,37 @@ impl PartnerAccount {
         }
     }
 }
+
 /// Person Klarna can contact about the partner account.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PartnerAccountContact {
     /// First name.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub given_name: ::std::option::Option<::std::string::String>,
     /// Last name.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub family_name: ::std::option::Option<::std::string::String>,
     /// Email address.
     ///
-    /// Format: `email`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `email`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub email: ::std::option::Option<::std::string::String>,
     /// Phone number in E.164 format.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub phone: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    PartnerAccountContact { 0 given_name : "given_name" optional, 1 family_name :
-    "family_name" optional, 2 email : "email" optional, 3 phone : "phone" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PartnerAccountContact {
+        given_name: optional "given_name",
+        family_name: optional "family_name",
+        email: optional "email",
+        phone: optional "phone",
+    }
+}
+
 /// A related resource that `readPartnerAccount` can include in full.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1411,11 +1795,16 @@ pub enum PartnerAccountExpand {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PartnerAccountExpand { Products => "products", Brands => "brands", StoreGroups =>
-    "store_groups", PartnerBusinessEntities => "partner_business_entities", }
-);
-/// Lifecycle state of a partner account; only Klarna changes it. `PARTIALLY_OPERATIONAL` is a short transitional state right after onboarding.
+
+::klarna_runtime::__string_enum!(PartnerAccountExpand {
+    Products => "products",
+    Brands => "brands",
+    StoreGroups => "store_groups",
+    PartnerBusinessEntities => "partner_business_entities",
+});
+
+/// Lifecycle state of a partner account; only Klarna changes it. `PARTIALLY_OPERATIONAL` is a
+/// short transitional state right after onboarding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PartnerAccountState {
@@ -1428,10 +1817,13 @@ pub enum PartnerAccountState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PartnerAccountState { PartiallyOperational => "PARTIALLY_OPERATIONAL", Operational =>
-    "OPERATIONAL", Disabled => "DISABLED", }
-);
+
+::klarna_runtime::__string_enum!(PartnerAccountState {
+    PartiallyOperational => "PARTIALLY_OPERATIONAL",
+    Operational => "OPERATIONAL",
+    Disabled => "DISABLED",
+});
+
 /// A legal entity behind the partner account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1444,16 +1836,21 @@ pub struct PartnerBusinessEntity {
     pub legal_registered_entity_name: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country of registration.
     pub legal_registration_country: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Registration, address, ownership and payout details of a business entity, used for
+    /// compliance checks.
     pub supplementary_business_data: ::std::option::Option<SupplementaryBusinessData>,
 }
-::klarna_runtime::__struct_serde!(
-    PartnerBusinessEntity { 0 partner_business_entity_id : "partner_business_entity_id"
-    required, 1 partner_business_entity_reference : "partner_business_entity_reference"
-    optional, 2 legal_registered_entity_name : "legal_registered_entity_name" optional, 3
-    legal_registration_country : "legal_registration_country" optional, 4
-    supplementary_business_data : "supplementary_business_data" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PartnerBusinessEntity {
+        partner_business_entity_id: required "partner_business_entity_id",
+        partner_business_entity_reference: optional "partner_business_entity_reference",
+        legal_registered_entity_name: optional "legal_registered_entity_name",
+        legal_registration_country: optional "legal_registration_country",
+        supplementary_business_data: optional "supplementary_business_data",
+    }
+}
+
 impl PartnerBusinessEntity {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1467,6 +1864,7 @@ impl PartnerBusinessEntity {
         }
     }
 }
+
 /// The business entities of a partner account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1474,10 +1872,13 @@ pub struct PartnerBusinessEntityList {
     /// Business entities.
     pub partner_business_entities: ::std::vec::Vec<PartnerBusinessEntity>,
 }
-::klarna_runtime::__struct_serde!(
-    PartnerBusinessEntityList { 0 partner_business_entities : "partner_business_entities"
-    required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PartnerBusinessEntityList {
+        partner_business_entities: required "partner_business_entities",
+    }
+}
+
 impl PartnerBusinessEntityList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1487,29 +1888,37 @@ impl PartnerBusinessEntityList {
         Self { partner_business_entities }
     }
 }
+
 /// How you pay out funds to the partner.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PartnerPayoutsState {
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Whether you currently pay out funds to the partner.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payouts_status: ::std::option::Option<PayoutsStatus>,
     /// Since when payouts to the partner are enabled.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payouts_enabled_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Days by which you delay payouts to the partner.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payouts_delay_days: ::std::option::Option<i32>,
     /// Bank accounts the partner is paid out to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub bank_accounts: ::std::option::Option<::std::vec::Vec<BankAccount>>,
 }
-::klarna_runtime::__struct_serde!(
-    PartnerPayoutsState { 0 payouts_status : "payouts_status" optional, 1
-    payouts_enabled_at : "payouts_enabled_at" optional, 2 payouts_delay_days :
-    "payouts_delay_days" optional, 3 bank_accounts : "bank_accounts" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PartnerPayoutsState {
+        payouts_status: optional "payouts_status",
+        payouts_enabled_at: optional "payouts_enabled_at",
+        payouts_delay_days: optional "payouts_delay_days",
+        bank_accounts: optional "bank_accounts",
+    }
+}
+
 /// A payment account of a payment product.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1526,25 +1935,29 @@ pub struct PaymentAccount {
     pub partner_business_entity_id: ::std::option::Option<::std::string::String>,
     /// Reference of that business entity.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub partner_business_entity_reference: ::std::option::Option<::std::string::String>,
     /// Store group used by default.
     pub default_store_group_id: ::std::option::Option<::std::string::String>,
     /// Reference of that store group.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub default_store_group_reference: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentAccount { 0 payment_account_id : "payment_account_id" required, 1
-    payment_account_reference : "payment_account_reference" optional, 2
-    payment_acquiring_account_id : "payment_acquiring_account_id" optional, 3
-    default_merchant_category_code : "default_merchant_category_code" optional, 4
-    partner_business_entity_id : "partner_business_entity_id" optional, 5
-    partner_business_entity_reference : "partner_business_entity_reference" optional, 6
-    default_store_group_id : "default_store_group_id" optional, 7
-    default_store_group_reference : "default_store_group_reference" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentAccount {
+        payment_account_id: required "payment_account_id",
+        payment_account_reference: optional "payment_account_reference",
+        payment_acquiring_account_id: optional "payment_acquiring_account_id",
+        default_merchant_category_code: optional "default_merchant_category_code",
+        partner_business_entity_id: optional "partner_business_entity_id",
+        partner_business_entity_reference: optional "partner_business_entity_reference",
+        default_store_group_id: optional "default_store_group_id",
+        default_store_group_reference: optional "default_store_group_reference",
+    }
+}
+
 impl PaymentAccount {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1561,31 +1974,39 @@ impl PaymentAccount {
         }
     }
 }
+
 /// Klarna's payment offering as configured on one partner account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProduct {
     /// Klarna identifier of the product on this account.
     pub product_id: ::std::string::String,
-    #[allow(missing_docs)]
+    /// Kind of product; `PAYMENT` is Klarna's payment services.
     pub r#type: ::std::option::Option<ProductType>,
-    #[allow(missing_docs)]
+    /// Lifecycle state of a payment product: `ENABLED` can take new payments, `DISABLED` cannot but
+    /// can be re-enabled, `TERMINATED` was shut down by Klarna.
     pub state: ::std::option::Option<PaymentProductState>,
     /// Why the product is in its current state, when Klarna gives a reason.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub state_reason: ::std::option::Option<::std::string::String>,
     /// Payment profile applied to the product.
     pub payment_profile_id: ::std::option::Option<::std::string::String>,
     /// Payment accounts of the product.
     pub payment_accounts: ::std::option::Option<::std::vec::Vec<PaymentAccount>>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentProduct { 0 product_id : "product_id" required, 1 r#type : "type" optional, 2
-    state : "state" optional, 3 state_reason : "state_reason" optional, 4
-    payment_profile_id : "payment_profile_id" optional, 5 payment_accounts :
-    "payment_accounts" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentProduct {
+        product_id: required "product_id",
+        r#type: optional "type",
+        state: optional "state",
+        state_reason: optional "state_reason",
+        payment_profile_id: optional "payment_profile_id",
+        payment_accounts: optional "payment_accounts",
+    }
+}
+
 impl PaymentProduct {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1600,7 +2021,9 @@ impl PaymentProduct {
         }
     }
 }
-/// Lifecycle state of a payment product: `ENABLED` can take new payments, `DISABLED` cannot but can be re-enabled, `TERMINATED` was shut down by Klarna.
+
+/// Lifecycle state of a payment product: `ENABLED` can take new payments, `DISABLED` cannot but
+/// can be re-enabled, `TERMINATED` was shut down by Klarna.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentProductState {
@@ -1613,42 +2036,59 @@ pub enum PaymentProductState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentProductState { Enabled => "ENABLED", Disabled => "DISABLED", Terminated =>
-    "TERMINATED", }
-);
-/// What the enable and disable calls answer with. No source shows these responses; they are assumed to be the payment product, so every field is inferred and an empty or smaller body still decodes.
+
+::klarna_runtime::__string_enum!(PaymentProductState {
+    Enabled => "ENABLED",
+    Disabled => "DISABLED",
+    Terminated => "TERMINATED",
+});
+
+/// What the enable and disable calls answer with. No source shows these responses; they are
+/// assumed to be the payment product, so every field is inferred and an empty or smaller body
+/// still decodes.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentProductStateChange {
     /// Klarna identifier of the product on this account.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub product_id: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Kind of product; `PAYMENT` is Klarna's payment services.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub r#type: ::std::option::Option<ProductType>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Lifecycle state of a payment product: `ENABLED` can take new payments, `DISABLED` cannot but
+    /// can be re-enabled, `TERMINATED` was shut down by Klarna.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub state: ::std::option::Option<PaymentProductState>,
     /// Why the product is in its current state, when Klarna gives a reason.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub state_reason: ::std::option::Option<::std::string::String>,
     /// Payment profile applied to the product.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_profile_id: ::std::option::Option<::std::string::String>,
     /// Payment accounts of the product.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_accounts: ::std::option::Option<::std::vec::Vec<PaymentAccount>>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentProductStateChange { 0 product_id : "product_id" optional, 1 r#type : "type"
-    optional, 2 state : "state" optional, 3 state_reason : "state_reason" optional, 4
-    payment_profile_id : "payment_profile_id" optional, 5 payment_accounts :
-    "payment_accounts" optional, }
-);
-/// A predefined configuration (pricing and payment programs) you pick when onboarding a partner.
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentProductStateChange {
+        product_id: optional "product_id",
+        r#type: optional "type",
+        state: optional "state",
+        state_reason: optional "state_reason",
+        payment_profile_id: optional "payment_profile_id",
+        payment_accounts: optional "payment_accounts",
+    }
+}
+
+/// A predefined configuration (pricing and payment programs) you pick when onboarding a
+/// partner.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProfile {
@@ -1656,18 +2096,23 @@ pub struct PaymentProfile {
     pub payment_profile_id: ::std::string::String,
     /// Description of the profile (inferred field; Klarna's sample has none).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub description: ::std::option::Option<::std::string::String>,
     /// Price plan the profile applies.
     pub price_plan_id: ::std::option::Option<::std::string::String>,
     /// Payment program plan the profile applies.
     pub payment_program_plan_id: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentProfile { 0 payment_profile_id : "payment_profile_id" required, 1 description
-    : "description" optional, 2 price_plan_id : "price_plan_id" optional, 3
-    payment_program_plan_id : "payment_program_plan_id" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentProfile {
+        payment_profile_id: required "payment_profile_id",
+        description: optional "description",
+        price_plan_id: optional "price_plan_id",
+        payment_program_plan_id: optional "payment_program_plan_id",
+    }
+}
+
 impl PaymentProfile {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1680,6 +2125,7 @@ impl PaymentProfile {
         }
     }
 }
+
 /// A payment program, for example a financing offer, that customers can pay with.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1688,15 +2134,23 @@ pub struct PaymentProgram {
     pub payment_program_id: ::std::string::String,
     /// Display name; it may change and is not a stable identifier.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub name: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// How a payment program becomes available: `PRESET` always on, `OPTIONAL` switched on through
+    /// an enablement, `RESTRICTED` needs Klarna's approval.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub enablement_type: ::std::option::Option<EnablementType>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentProgram { 0 payment_program_id : "payment_program_id" required, 1 name :
-    "name" optional, 2 enablement_type : "enablement_type" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentProgram {
+        payment_program_id: required "payment_program_id",
+        name: optional "name",
+        enablement_type: optional "enablement_type",
+    }
+}
+
 impl PaymentProgram {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1708,6 +2162,7 @@ impl PaymentProgram {
         }
     }
 }
+
 /// An optional payment program switched on for a partner account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1716,23 +2171,31 @@ pub struct PaymentProgramEnablement {
     pub payment_program_enablement_id: ::std::string::String,
     /// Payment program that is switched on.
     pub payment_program_id: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Conditions under which an enabled payment program applies.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub enablement_criteria: ::std::option::Option<EnablementCriteria>,
     /// When the enablement starts.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub effective_from: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the enablement ends; null when open-ended.
     ///
-    /// Format: `date-time`. May be absent, null, or a value; the three are sent differently. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. May be absent, null, or a value; the three are sent differently.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub effective_to: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentProgramEnablement { 0 payment_program_enablement_id :
-    "payment_program_enablement_id" required, 1 payment_program_id : "payment_program_id"
-    optional, 2 enablement_criteria : "enablement_criteria" optional, 3 effective_from :
-    "effective_from" optional, 4 effective_to : "effective_to" optional_nullable, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentProgramEnablement {
+        payment_program_enablement_id: required "payment_program_enablement_id",
+        payment_program_id: optional "payment_program_id",
+        enablement_criteria: optional "enablement_criteria",
+        effective_from: optional "effective_from",
+        effective_to: optional_nullable "effective_to",
+    }
+}
+
 impl PaymentProgramEnablement {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1746,6 +2209,7 @@ impl PaymentProgramEnablement {
         }
     }
 }
+
 /// The payment program enablements of a partner account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1753,10 +2217,13 @@ pub struct PaymentProgramEnablementList {
     /// Enablements.
     pub payment_program_enablements: ::std::vec::Vec<PaymentProgramEnablement>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentProgramEnablementList { 0 payment_program_enablements :
-    "payment_program_enablements" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentProgramEnablementList {
+        payment_program_enablements: required "payment_program_enablements",
+    }
+}
+
 impl PaymentProgramEnablementList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1768,19 +2235,27 @@ impl PaymentProgramEnablementList {
         }
     }
 }
+
 /// Payment programs matching the query.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProgramList {
     /// Payment programs.
     pub payment_programs: ::std::vec::Vec<PaymentProgram>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Cursor information for a page of results. Pass `last_item` as `starting_after` to fetch the
+    /// next page and `first_item` as `ending_before` to fetch the previous one.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub pagination: ::std::option::Option<Pagination>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentProgramList { 0 payment_programs : "payment_programs" required, 1 pagination :
-    "pagination" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentProgramList {
+        payment_programs: required "payment_programs",
+        pagination: optional "pagination",
+    }
+}
+
 impl PaymentProgramList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1791,7 +2266,9 @@ impl PaymentProgramList {
         }
     }
 }
-/// Klarna's matrix of which payment programs are available per merchant category code and customer country.
+
+/// Klarna's matrix of which payment programs are available per merchant category code and
+/// customer country.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProgramPlan {
@@ -1800,10 +2277,14 @@ pub struct PaymentProgramPlan {
     /// Versions of the plan.
     pub versions: ::std::option::Option<::std::vec::Vec<PlanVersion>>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentProgramPlan { 0 payment_program_plan_id : "payment_program_plan_id" required,
-    1 versions : "versions" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentProgramPlan {
+        payment_program_plan_id: required "payment_program_plan_id",
+        versions: optional "versions",
+    }
+}
+
 impl PaymentProgramPlan {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1814,6 +2295,7 @@ impl PaymentProgramPlan {
         }
     }
 }
+
 /// Payment program plans available to you.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1821,10 +2303,13 @@ pub struct PaymentProgramPlanList {
     /// Payment program plans.
     pub payment_program_plans: ::std::vec::Vec<PaymentProgramPlan>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentProgramPlanList { 0 payment_program_plans : "payment_program_plans" required,
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentProgramPlanList {
+        payment_program_plans: required "payment_program_plans",
     }
-);
+}
+
 impl PaymentProgramPlanList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1832,37 +2317,48 @@ impl PaymentProgramPlanList {
         Self { payment_program_plans }
     }
 }
+
 /// Payout state of a settlement.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PayoutStatus {
     /// Settlement the payout belongs to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub settlement_id: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// State of a payout, matching the `settlement.payout.*` webhook events.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub status: ::std::option::Option<PayoutStatusValue>,
     /// Masked reference of the receiving bank account.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payout_bank_account_reference: ::std::option::Option<::std::string::String>,
     /// Payout amount in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// When the status last changed.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PayoutStatus { 0 settlement_id : "settlement_id" optional, 1 status : "status"
-    optional, 2 payout_bank_account_reference : "payout_bank_account_reference" optional,
-    3 amount : "amount" optional, 4 currency : "currency" optional, 5 updated_at :
-    "updated_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PayoutStatus {
+        settlement_id: optional "settlement_id",
+        status: optional "status",
+        payout_bank_account_reference: optional "payout_bank_account_reference",
+        amount: optional "amount",
+        currency: optional "currency",
+        updated_at: optional "updated_at",
+    }
+}
+
 /// State of a payout, matching the `settlement.payout.*` webhook events.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1876,10 +2372,13 @@ pub enum PayoutStatusValue {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PayoutStatusValue { Processed => "PROCESSED", Confirmed => "CONFIRMED", Failed =>
-    "FAILED", }
-);
+
+::klarna_runtime::__string_enum!(PayoutStatusValue {
+    Processed => "PROCESSED",
+    Confirmed => "CONFIRMED",
+    Failed => "FAILED",
+});
+
 /// Whether you currently pay out funds to the partner.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1889,7 +2388,11 @@ pub enum PayoutsStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(PayoutsStatus { Enabled => "ENABLED", });
+
+::klarna_runtime::__string_enum!(PayoutsStatus {
+    Enabled => "ENABLED",
+});
+
 /// One version of a price plan or payment program plan.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1905,10 +2408,15 @@ pub struct PlanVersion {
     /// Format: `date-time`. May be absent, null, or a value; the three are sent differently.
     pub effective_to: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PlanVersion { 0 version : "version" required, 1 effective_from : "effective_from"
-    optional, 2 effective_to : "effective_to" optional_nullable, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PlanVersion {
+        version: required "version",
+        effective_from: optional "effective_from",
+        effective_to: optional_nullable "effective_to",
+    }
+}
+
 impl PlanVersion {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1920,7 +2428,9 @@ impl PlanVersion {
         }
     }
 }
-/// Portal role: `merchant:admin` gives access to all apps in your agreement, `merchant:developer` to developer tools, `merchant:agent` to support tools.
+
+/// Portal role: `merchant:admin` gives access to all apps in your agreement,
+/// `merchant:developer` to developer tools, `merchant:agent` to support tools.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PortalRole {
@@ -1933,10 +2443,13 @@ pub enum PortalRole {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PortalRole { MerchantAdmin => "merchant:admin", MerchantDeveloper =>
-    "merchant:developer", MerchantAgent => "merchant:agent", }
-);
+
+::klarna_runtime::__string_enum!(PortalRole {
+    MerchantAdmin => "merchant:admin",
+    MerchantDeveloper => "merchant:developer",
+    MerchantAgent => "merchant:agent",
+});
+
 /// A price plan agreed with Klarna, with its versions.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1946,10 +2459,14 @@ pub struct PricePlan {
     /// Versions of the plan.
     pub versions: ::std::option::Option<::std::vec::Vec<PlanVersion>>,
 }
-::klarna_runtime::__struct_serde!(
-    PricePlan { 0 price_plan_id : "price_plan_id" required, 1 versions : "versions"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PricePlan {
+        price_plan_id: required "price_plan_id",
+        versions: optional "versions",
+    }
+}
+
 impl PricePlan {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1960,6 +2477,7 @@ impl PricePlan {
         }
     }
 }
+
 /// One version of a price plan with the rates that match the query.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1974,14 +2492,23 @@ pub struct PricePlanDetails {
     pub effective_from: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Rates matching the query.
     pub rates: ::std::option::Option<::std::vec::Vec<PricePlanRate>>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Cursor information for a page of results. Pass `last_item` as `starting_after` to fetch the
+    /// next page and `first_item` as `ending_before` to fetch the previous one.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub pagination: ::std::option::Option<Pagination>,
 }
-::klarna_runtime::__struct_serde!(
-    PricePlanDetails { 0 price_plan_id : "price_plan_id" required, 1 version : "version"
-    optional, 2 effective_from : "effective_from" optional, 3 rates : "rates" optional, 4
-    pagination : "pagination" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PricePlanDetails {
+        price_plan_id: required "price_plan_id",
+        version: optional "version",
+        effective_from: optional "effective_from",
+        rates: optional "rates",
+        pagination: optional "pagination",
+    }
+}
+
 impl PricePlanDetails {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1995,6 +2522,7 @@ impl PricePlanDetails {
         }
     }
 }
+
 /// Price plans available to you.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -2002,9 +2530,13 @@ pub struct PricePlanList {
     /// Price plans.
     pub price_plans: ::std::vec::Vec<PricePlan>,
 }
-::klarna_runtime::__struct_serde!(
-    PricePlanList { 0 price_plans : "price_plans" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PricePlanList {
+        price_plans: required "price_plans",
+    }
+}
+
 impl PricePlanList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2012,49 +2544,59 @@ impl PricePlanList {
         Self { price_plans }
     }
 }
-/// A rate of a price plan for one combination of criteria. Field names beyond the filter criteria are inferred; Klarna's stored reference does not show them.
+
+/// A rate of a price plan for one combination of criteria. Field names beyond the filter
+/// criteria are inferred; Klarna's stored reference does not show them.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PricePlanRate {
     /// Payment program the rate applies to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_program_id: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 customer country the rate applies to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer_country: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 partner country the rate applies to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub partner_country: ::std::option::Option<::std::string::String>,
     /// Merchant category code the rate applies to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub merchant_category_code: ::std::option::Option<::std::string::String>,
     /// Pricing category of the payment, for example `DIGITAL`.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub pricing_payment_category: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// Percentage fee as a decimal string.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub variable_rate: ::std::option::Option<::std::string::String>,
     /// Fixed fee per capture in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub fixed_fee: ::std::option::Option<i64>,
 }
-::klarna_runtime::__struct_serde!(
-    PricePlanRate { 0 payment_program_id : "payment_program_id" optional, 1
-    customer_country : "customer_country" optional, 2 partner_country : "partner_country"
-    optional, 3 merchant_category_code : "merchant_category_code" optional, 4
-    pricing_payment_category : "pricing_payment_category" optional, 5 currency :
-    "currency" optional, 6 variable_rate : "variable_rate" optional, 7 fixed_fee :
-    "fixed_fee" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PricePlanRate {
+        payment_program_id: optional "payment_program_id",
+        customer_country: optional "customer_country",
+        partner_country: optional "partner_country",
+        merchant_category_code: optional "merchant_category_code",
+        pricing_payment_category: optional "pricing_payment_category",
+        currency: optional "currency",
+        variable_rate: optional "variable_rate",
+        fixed_fee: optional "fixed_fee",
+    }
+}
+
 /// Kind of product; `PAYMENT` is Klarna's payment services.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2064,7 +2606,11 @@ pub enum ProductType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(ProductType { Payment => "PAYMENT", });
+
+::klarna_runtime::__string_enum!(ProductType {
+    Payment => "PAYMENT",
+});
+
 /// Body for revoking a client certificate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RevokeClientCertificateRequest {
@@ -2073,9 +2619,13 @@ pub struct RevokeClientCertificateRequest {
     /// Format: `date-time`.
     pub revoked_from: ::klarna_runtime::DateTime,
 }
-::klarna_runtime::__struct_serde!(
-    RevokeClientCertificateRequest { 0 revoked_from : "revoked_from" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct RevokeClientCertificateRequest {
+        revoked_from: required "revoked_from",
+    }
+}
+
 impl RevokeClientCertificateRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2083,49 +2633,73 @@ impl RevokeClientCertificateRequest {
         Self { revoked_from }
     }
 }
-/// What the revoke call answers with. No source shows this response; it is assumed to be the revoked certificate, so every field is inferred and an empty or smaller body still decodes.
+
+/// What the revoke call answers with. No source shows this response; it is assumed to be the
+/// revoked certificate, so every field is inferred and an empty or smaller body still decodes.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RevokedClientCertificate {
     /// Klarna identifier of the credential.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub credential_id: ::std::option::Option<::std::string::String>,
     /// Free-text description of the certificate.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Kind of credential, as for API keys (value for client certificates not shown in the sources).
+    /// Kind of credential, as for API keys (value for client certificates not shown in the
+    /// sources).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Environment a credential works in.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub environment: ::std::option::Option<CredentialEnvironment>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Whether a credential can be used. Klarna's samples show `ENABLED`; `DISABLED` is the state
+    /// the disable operations (and Klarna's two-month inactivity rule) put a credential in, named
+    /// after them, not seen in a sample.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub status: ::std::option::Option<CredentialStatus>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Settings of an issued client certificate.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub config: ::std::option::Option<ClientCertificateSettings>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// The issued certificate.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub secret: ::std::option::Option<ClientCertificateSecret>,
 }
-::klarna_runtime::__struct_serde!(
-    RevokedClientCertificate { 0 credential_id : "credential_id" optional, 1 description
-    : "description" optional, 2 r#type : "type" optional, 3 environment : "environment"
-    optional, 4 status : "status" optional, 5 config : "config" optional, 6 secret :
-    "secret" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct RevokedClientCertificate {
+        credential_id: optional "credential_id",
+        description: optional "description",
+        r#type: optional "type",
+        environment: optional "environment",
+        status: optional "status",
+        config: optional "config",
+        secret: optional "secret",
+    }
+}
+
 /// Reports what happened to the payout of a settlement.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetPayoutStatusRequest {
-    #[allow(missing_docs)]
+    /// State of a payout, matching the `settlement.payout.*` webhook events.
     pub status: PayoutStatusValue,
     /// Masked reference of the bank account that received the payout.
     pub payout_bank_account_reference: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    SetPayoutStatusRequest { 0 status : "status" required, 1
-    payout_bank_account_reference : "payout_bank_account_reference" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SetPayoutStatusRequest {
+        status: required "status",
+        payout_bank_account_reference: optional "payout_bank_account_reference",
+    }
+}
+
 impl SetPayoutStatusRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2136,7 +2710,10 @@ impl SetPayoutStatusRequest {
         }
     }
 }
-/// Details of one settlement: period, payout reference and totals per transaction type. Only `settlement_id` and `payment_reference` are named by the sources; the other fields are inferred from the guides' descriptions.
+
+/// Details of one settlement: period, payout reference and totals per transaction type. Only
+/// `settlement_id` and `payment_reference` are named by the sources; the other fields are
+/// inferred from the guides' descriptions.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settlement {
@@ -2144,39 +2721,48 @@ pub struct Settlement {
     pub settlement_id: ::std::string::String,
     /// Payment Acquiring Account the settlement belongs to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// Reference that appears on the payout bank transfer.
     pub payment_reference: ::std::option::Option<::std::string::String>,
     /// Start of the settled period.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub interval_start: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the settled period.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub interval_end: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Net amount paid out, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub total_settlement_amount: ::std::option::Option<i64>,
-    /// Summed amounts in minor units, keyed by transaction type (for example `CAPTURE`, `REFUND`, `FEE`).
+    /// Summed amounts in minor units, keyed by transaction type (for example `CAPTURE`, `REFUND`,
+    /// `FEE`).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub totals: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i64>,
     >,
 }
-::klarna_runtime::__struct_serde!(
-    Settlement { 0 settlement_id : "settlement_id" required, 1
-    payment_acquiring_account_id : "payment_acquiring_account_id" optional, 2 currency :
-    "currency" optional, 3 payment_reference : "payment_reference" optional, 4
-    interval_start : "interval_start" optional, 5 interval_end : "interval_end" optional,
-    6 total_settlement_amount : "total_settlement_amount" optional, 7 totals : "totals"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Settlement {
+        settlement_id: required "settlement_id",
+        payment_acquiring_account_id: optional "payment_acquiring_account_id",
+        currency: optional "currency",
+        payment_reference: optional "payment_reference",
+        interval_start: optional "interval_start",
+        interval_end: optional "interval_end",
+        total_settlement_amount: optional "total_settlement_amount",
+        totals: optional "totals",
+    }
+}
+
 impl Settlement {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2193,6 +2779,7 @@ impl Settlement {
         }
     }
 }
+
 /// Summary of one settlement report.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -2201,32 +2788,40 @@ pub struct SettlementReport {
     pub settlement_id: ::std::string::String,
     /// Payment Acquiring Account the settlement belongs to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// Reference that appears on the payout bank transfer.
     pub payment_reference: ::std::option::Option<::std::string::String>,
     /// Start of the settled period.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub interval_start: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the settled period.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub interval_end: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Net amount paid out, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub total_settlement_amount: ::std::option::Option<i64>,
 }
-::klarna_runtime::__struct_serde!(
-    SettlementReport { 0 settlement_id : "settlement_id" required, 1
-    payment_acquiring_account_id : "payment_acquiring_account_id" optional, 2 currency :
-    "currency" optional, 3 payment_reference : "payment_reference" optional, 4
-    interval_start : "interval_start" optional, 5 interval_end : "interval_end" optional,
-    6 total_settlement_amount : "total_settlement_amount" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SettlementReport {
+        settlement_id: required "settlement_id",
+        payment_acquiring_account_id: optional "payment_acquiring_account_id",
+        currency: optional "currency",
+        payment_reference: optional "payment_reference",
+        interval_start: optional "interval_start",
+        interval_end: optional "interval_end",
+        total_settlement_amount: optional "total_settlement_amount",
+    }
+}
+
 impl SettlementReport {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2242,6 +2837,7 @@ impl SettlementReport {
         }
     }
 }
+
 /// Settlement reports for the requested period.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -2249,9 +2845,13 @@ pub struct SettlementReportList {
     /// Settlement reports.
     pub settlement_reports: ::std::vec::Vec<SettlementReport>,
 }
-::klarna_runtime::__struct_serde!(
-    SettlementReportList { 0 settlement_reports : "settlement_reports" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SettlementReportList {
+        settlement_reports: required "settlement_reports",
+    }
+}
+
 impl SettlementReportList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2259,19 +2859,24 @@ impl SettlementReportList {
         Self { settlement_reports }
     }
 }
-/// One line of a settlement: a capture, refund, fee, dispute or other movement. The identifier and amount fields are named as in Klarna's settlement guides; the collection shows none of them.
+
+/// One line of a settlement: a capture, refund, fee, dispute or other movement. The identifier
+/// and amount fields are named as in Klarna's settlement guides; the collection shows none of
+/// them.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SettlementTransaction {
     /// Kind of line, for example `CAPTURE`, `REFUND` or `FEE`.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Amount in minor units, without tax.
     pub amount: ::std::option::Option<i64>,
     /// Tax on the amount, in minor units.
     pub tax_amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// Payment transaction the line belongs to.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
@@ -2283,37 +2888,52 @@ pub struct SettlementTransaction {
     pub payment_refund_id: ::std::option::Option<::std::string::String>,
     /// Your reference of that refund.
     pub payment_refund_reference: ::std::option::Option<::std::string::String>,
-    /// Dispute the line belongs to, if any. Klarna's settlement guide names this field `dispute_id` (not `payment_dispute_id` as in the Payment API).
+    /// Dispute the line belongs to, if any. Klarna's settlement guide names this field `dispute_id`
+    /// (not `payment_dispute_id` as in the Payment API).
     pub dispute_id: ::std::option::Option<::std::string::String>,
     /// When the underlying event happened.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub occurred_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    SettlementTransaction { 0 r#type : "type" optional, 1 amount : "amount" optional, 2
-    tax_amount : "tax_amount" optional, 3 currency : "currency" optional, 4
-    payment_transaction_id : "payment_transaction_id" optional, 5 payment_capture_id :
-    "payment_capture_id" optional, 6 payment_capture_reference :
-    "payment_capture_reference" optional, 7 payment_refund_id : "payment_refund_id"
-    optional, 8 payment_refund_reference : "payment_refund_reference" optional, 9
-    dispute_id : "dispute_id" optional, 10 occurred_at : "occurred_at" optional, }
-);
-/// A page of settlement lines. Only `pagination` is confirmed (the collection reads its cursors); the name of the lines array is inferred.
+
+::klarna_runtime::__struct_serde! {
+    struct SettlementTransaction {
+        r#type: optional "type",
+        amount: optional "amount",
+        tax_amount: optional "tax_amount",
+        currency: optional "currency",
+        payment_transaction_id: optional "payment_transaction_id",
+        payment_capture_id: optional "payment_capture_id",
+        payment_capture_reference: optional "payment_capture_reference",
+        payment_refund_id: optional "payment_refund_id",
+        payment_refund_reference: optional "payment_refund_reference",
+        dispute_id: optional "dispute_id",
+        occurred_at: optional "occurred_at",
+    }
+}
+
+/// A page of settlement lines. Only `pagination` is confirmed (the collection reads its
+/// cursors); the name of the lines array is inferred.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct SettlementTransactionList {
     /// Settlement lines on this page.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub transactions: ::std::option::Option<::std::vec::Vec<SettlementTransaction>>,
-    #[allow(missing_docs)]
+    /// Cursor information for a page of results. Pass `last_item` as `starting_after` to fetch the
+    /// next page and `first_item` as `ending_before` to fetch the previous one.
     pub pagination: Pagination,
 }
-::klarna_runtime::__struct_serde!(
-    SettlementTransactionList { 0 transactions : "transactions" optional, 1 pagination :
-    "pagination" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SettlementTransactionList {
+        transactions: optional "transactions",
+        pagination: required "pagination",
+    }
+}
+
 impl SettlementTransactionList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2324,6 +2944,7 @@ impl SettlementTransactionList {
         }
     }
 }
+
 /// An SFTP credential used to collect settlement reports from Klarna's SFTP server.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -2334,23 +2955,40 @@ pub struct SftpCredential {
     pub description: ::std::option::Option<::std::string::String>,
     /// Kind of credential, as for API keys (value for SFTP credentials not shown in the sources).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Environment a credential works in.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub environment: ::std::option::Option<CredentialEnvironment>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Whether a credential can be used. Klarna's samples show `ENABLED`; `DISABLED` is the state
+    /// the disable operations (and Klarna's two-month inactivity rule) put a credential in, named
+    /// after them, not seen in a sample.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub status: ::std::option::Option<CredentialStatus>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Login name of an SFTP credential (field shape inferred; not shown in Klarna's collection).
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub identity: ::std::option::Option<SftpCredentialIdentity>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Secret part of an SFTP credential, returned once on creation (field shape inferred).
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub secret: ::std::option::Option<SftpCredentialSecret>,
 }
-::klarna_runtime::__struct_serde!(
-    SftpCredential { 0 credential_id : "credential_id" required, 1 description :
-    "description" optional, 2 r#type : "type" optional, 3 environment : "environment"
-    optional, 4 status : "status" optional, 5 identity : "identity" optional, 6 secret :
-    "secret" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SftpCredential {
+        credential_id: required "credential_id",
+        description: optional "description",
+        r#type: optional "type",
+        environment: optional "environment",
+        status: optional "status",
+        identity: optional "identity",
+        secret: optional "secret",
+    }
+}
+
 impl SftpCredential {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2366,42 +3004,56 @@ impl SftpCredential {
         }
     }
 }
+
 /// Login name of an SFTP credential (field shape inferred; not shown in Klarna's collection).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SftpCredentialIdentity {
     /// User name for Klarna's SFTP server.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub username: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    SftpCredentialIdentity { 0 username : "username" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SftpCredentialIdentity {
+        username: optional "username",
+    }
+}
+
 /// The SFTP credentials of the account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SftpCredentialList {
     /// SFTP credentials.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub credentials: ::std::option::Option<::std::vec::Vec<SftpCredential>>,
 }
-::klarna_runtime::__struct_serde!(
-    SftpCredentialList { 0 credentials : "credentials" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SftpCredentialList {
+        credentials: optional "credentials",
+    }
+}
+
 /// Secret part of an SFTP credential, returned once on creation (field shape inferred).
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
 pub struct SftpCredentialSecret {
     /// Password for Klarna's SFTP server.
     ///
-    /// Sensitive: `Debug` shows it as `<redacted>`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Sensitive: `Debug` shows it as `<redacted>`. *Inferred* ([why](crate#inferred-fields)): a
+    /// response may leave it out.
     pub password: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    SftpCredentialSecret { 0 password : "password" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SftpCredentialSecret {
+        password: optional "password",
+    }
+}
+
 impl ::std::fmt::Debug for SftpCredentialSecret {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SftpCredentialSecret")
@@ -2409,19 +3061,27 @@ impl ::std::fmt::Debug for SftpCredentialSecret {
             .finish()
     }
 }
+
 /// A link to the partner's profile on a social network.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SocialMediaLink {
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Social network of a profile link.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub provider: ::std::option::Option<SocialMediaProvider>,
     /// Profile URL.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    SocialMediaLink { 0 provider : "provider" optional, 1 url : "url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SocialMediaLink {
+        provider: optional "provider",
+        url: optional "url",
+    }
+}
+
 /// Social network of a profile link.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2433,39 +3093,52 @@ pub enum SocialMediaProvider {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    SocialMediaProvider { Facebook => "FACEBOOK", Instagram => "INSTAGRAM", }
-);
+
+::klarna_runtime::__string_enum!(SocialMediaProvider {
+    Facebook => "FACEBOOK",
+    Instagram => "INSTAGRAM",
+});
+
 /// A person who owns or controls the business.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Stakeholder {
     /// First name.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub given_name: ::std::option::Option<::std::string::String>,
     /// Last name.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub family_name: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A postal address.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub address: ::std::option::Option<Address>,
     /// Date of birth.
     ///
-    /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub date_of_birth: ::std::option::Option<::klarna_runtime::Date>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A national identity number.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub national_identification: ::std::option::Option<NationalIdentification>,
     /// Roles the person has in the business.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub roles: ::std::option::Option<::std::vec::Vec<StakeholderRole>>,
 }
-::klarna_runtime::__struct_serde!(
-    Stakeholder { 0 given_name : "given_name" optional, 1 family_name : "family_name"
-    optional, 2 address : "address" optional, 3 date_of_birth : "date_of_birth" optional,
-    4 national_identification : "national_identification" optional, 5 roles : "roles"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Stakeholder {
+        given_name: optional "given_name",
+        family_name: optional "family_name",
+        address: optional "address",
+        date_of_birth: optional "date_of_birth",
+        national_identification: optional "national_identification",
+        roles: optional "roles",
+    }
+}
+
 /// Role of a stakeholder in the business.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2475,7 +3148,11 @@ pub enum StakeholderRole {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(StakeholderRole { Owner => "OWNER", });
+
+::klarna_runtime::__string_enum!(StakeholderRole {
+    Owner => "OWNER",
+});
+
 /// A place where customers can pay with Klarna: a website, a physical shop or a mobile app.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -2486,25 +3163,34 @@ pub struct Store {
     pub store_reference: ::std::option::Option<::std::string::String>,
     /// Store group the store belongs to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub store_group_id: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Channel of a store: a website, a brick-and-mortar shop or a mobile app.
     pub r#type: ::std::option::Option<StoreType>,
     /// Web address of a `WEBSITE` store.
     pub url: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// A postal address.
     pub address: ::std::option::Option<Address>,
-    #[allow(missing_docs)]
+    /// Platform of a mobile-app store. Only `IOS` appears in Klarna's examples; other platforms are
+    /// expected.
     pub platform: ::std::option::Option<MobileAppPlatform>,
     /// App bundle identifiers of a `MOBILE_APP` store.
     pub bundle_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-::klarna_runtime::__struct_serde!(
-    Store { 0 store_id : "store_id" required, 1 store_reference : "store_reference"
-    optional, 2 store_group_id : "store_group_id" optional, 3 r#type : "type" optional, 4
-    url : "url" optional, 5 address : "address" optional, 6 platform : "platform"
-    optional, 7 bundle_names : "bundle_names" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Store {
+        store_id: required "store_id",
+        store_reference: optional "store_reference",
+        store_group_id: optional "store_group_id",
+        r#type: optional "type",
+        url: optional "url",
+        address: optional "address",
+        platform: optional "platform",
+        bundle_names: optional "bundle_names",
+    }
+}
+
 impl Store {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2521,6 +3207,7 @@ impl Store {
         }
     }
 }
+
 /// A group of stores that share one brand and customer-facing contact details.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -2531,29 +3218,38 @@ pub struct StoreGroup {
     pub store_group_reference: ::std::option::Option<::std::string::String>,
     /// Klarna identifier of the group's brand.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub brand_id: ::std::option::Option<::std::string::String>,
     /// Reference of the group's brand.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub brand_reference: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// How customers reach the partner's customer service.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub support_contact: ::std::option::Option<SupportContact>,
     /// Social network profiles of the group.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub social_media_links: ::std::option::Option<::std::vec::Vec<SocialMediaLink>>,
     /// Stores in the group.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub stores: ::std::option::Option<::std::vec::Vec<Store>>,
 }
-::klarna_runtime::__struct_serde!(
-    StoreGroup { 0 store_group_id : "store_group_id" required, 1 store_group_reference :
-    "store_group_reference" optional, 2 brand_id : "brand_id" optional, 3 brand_reference
-    : "brand_reference" optional, 4 support_contact : "support_contact" optional, 5
-    social_media_links : "social_media_links" optional, 6 stores : "stores" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct StoreGroup {
+        store_group_id: required "store_group_id",
+        store_group_reference: optional "store_group_reference",
+        brand_id: optional "brand_id",
+        brand_reference: optional "brand_reference",
+        support_contact: optional "support_contact",
+        social_media_links: optional "social_media_links",
+        stores: optional "stores",
+    }
+}
+
 impl StoreGroup {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2569,19 +3265,27 @@ impl StoreGroup {
         }
     }
 }
+
 /// A page of store groups.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoreGroupList {
     /// Store groups on this page.
     pub store_groups: ::std::vec::Vec<StoreGroup>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Cursor information for a page of results. Pass `last_item` as `starting_after` to fetch the
+    /// next page and `first_item` as `ending_before` to fetch the previous one.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub pagination: ::std::option::Option<Pagination>,
 }
-::klarna_runtime::__struct_serde!(
-    StoreGroupList { 0 store_groups : "store_groups" required, 1 pagination :
-    "pagination" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct StoreGroupList {
+        store_groups: required "store_groups",
+        pagination: optional "pagination",
+    }
+}
+
 impl StoreGroupList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2592,18 +3296,27 @@ impl StoreGroupList {
         }
     }
 }
+
 /// A page of stores.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoreList {
     /// Stores on this page.
     pub stores: ::std::vec::Vec<Store>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Cursor information for a page of results. Pass `last_item` as `starting_after` to fetch the
+    /// next page and `first_item` as `ending_before` to fetch the previous one.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub pagination: ::std::option::Option<Pagination>,
 }
-::klarna_runtime::__struct_serde!(
-    StoreList { 0 stores : "stores" required, 1 pagination : "pagination" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct StoreList {
+        stores: required "stores",
+        pagination: optional "pagination",
+    }
+}
+
 impl StoreList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2614,6 +3327,7 @@ impl StoreList {
         }
     }
 }
+
 /// Channel of a store: a website, a brick-and-mortar shop or a mobile app.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2627,65 +3341,92 @@ pub enum StoreType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    StoreType { Website => "WEBSITE", PhysicalStore => "PHYSICAL_STORE", MobileApp =>
-    "MOBILE_APP", }
-);
+
+::klarna_runtime::__string_enum!(StoreType {
+    Website => "WEBSITE",
+    PhysicalStore => "PHYSICAL_STORE",
+    MobileApp => "MOBILE_APP",
+});
+
 /// Extra information about the partner account that helps Klarna's risk assessment.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SupplementaryAccountData {
-    #[allow(missing_docs)]
+    /// How and when the partner created its account with you.
     pub account_creation: ::std::option::Option<AccountCreation>,
 }
-::klarna_runtime::__struct_serde!(
-    SupplementaryAccountData { 0 account_creation : "account_creation" optional, }
-);
-/// Registration, address, ownership and payout details of a business entity, used for compliance checks.
+
+::klarna_runtime::__struct_serde! {
+    struct SupplementaryAccountData {
+        account_creation: optional "account_creation",
+    }
+}
+
+/// Registration, address, ownership and payout details of a business entity, used for
+/// compliance checks.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SupplementaryBusinessData {
-    #[allow(missing_docs)]
+    /// Company registration data.
     pub legal_registration: ::std::option::Option<LegalRegistration>,
     /// Addresses where the business operates.
     pub operating_addresses: ::std::option::Option<::std::vec::Vec<Address>>,
-    /// People who own or control the business. Especially important for sole traders without formal registration.
+    /// People who own or control the business. Especially important for sole traders without formal
+    /// registration.
     pub stakeholders: ::std::option::Option<::std::vec::Vec<Stakeholder>>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// How you pay out funds to the partner.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub partner_payouts_state: ::std::option::Option<PartnerPayoutsState>,
-    /// The settlement account's IBAN as a salted hash, for when sending the IBAN itself raises privacy concerns. Optional: without such concerns send the IBAN in clear (`partner_payouts_state.bank_accounts\[\].iban`). Build it with `klarna_runtime::onboarding::bank_account::BankAccountHasher`.
+    /// The settlement account's IBAN as a salted hash, for when sending the IBAN itself raises
+    /// privacy concerns. Optional: without such concerns send the IBAN in clear
+    /// (`partner_payouts_state.bank_accounts\[\].iban`). Build it with
+    /// `klarna_runtime::onboarding::bank_account::BankAccountHasher`.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub iban_hash: ::std::option::Option<HashedBankAccountNumber>,
-    /// The settlement account's local (non-IBAN) account number as a salted hash, for when sending it in clear raises privacy concerns. Optional. Build it with `klarna_runtime::onboarding::bank_account::BankAccountHasher`.
+    /// The settlement account's local (non-IBAN) account number as a salted hash, for when sending
+    /// it in clear raises privacy concerns. Optional. Build it with
+    /// `klarna_runtime::onboarding::bank_account::BankAccountHasher`.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub account_number_hash: ::std::option::Option<HashedBankAccountNumber>,
 }
-::klarna_runtime::__struct_serde!(
-    SupplementaryBusinessData { 0 legal_registration : "legal_registration" optional, 1
-    operating_addresses : "operating_addresses" optional, 2 stakeholders : "stakeholders"
-    optional, 3 partner_payouts_state : "partner_payouts_state" optional, 4 iban_hash :
-    "iban_hash" optional, 5 account_number_hash : "account_number_hash" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SupplementaryBusinessData {
+        legal_registration: optional "legal_registration",
+        operating_addresses: optional "operating_addresses",
+        stakeholders: optional "stakeholders",
+        partner_payouts_state: optional "partner_payouts_state",
+        iban_hash: optional "iban_hash",
+        account_number_hash: optional "account_number_hash",
+    }
+}
+
 /// How customers reach the partner's customer service.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SupportContact {
     /// Support email address.
     ///
-    /// Format: `email`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `email`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub email: ::std::option::Option<::std::string::String>,
     /// Support phone number in E.164 format.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub phone: ::std::option::Option<::std::string::String>,
     /// URL of a contact form.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub contact_form: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    SupportContact { 0 email : "email" optional, 1 phone : "phone" optional, 2
-    contact_form : "contact_form" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SupportContact {
+        email: optional "email",
+        phone: optional "phone",
+        contact_form: optional "contact_form",
+    }
+}
+
 /// Changes to a brand; only the fields sent are updated.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateBrandRequest {
@@ -2693,22 +3434,32 @@ pub struct UpdateBrandRequest {
     pub brand_reference: ::std::option::Option<::std::string::String>,
     /// New name shown to customers.
     pub display_name: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Images that represent the brand to customers.
     pub element: ::std::option::Option<BrandElement>,
 }
-::klarna_runtime::__struct_serde!(
-    UpdateBrandRequest { 0 brand_reference : "brand_reference" optional, 1 display_name :
-    "display_name" optional, 2 element : "element" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UpdateBrandRequest {
+        brand_reference: optional "brand_reference",
+        display_name: optional "display_name",
+        element: optional "element",
+    }
+}
+
 /// Body for changing the description of an existing credential.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateCredentialRequest {
-    /// New free-text description of the credential, with the same limits as on creation (up to 100 letters, digits, spaces and `-:;.,_`).
+    /// New free-text description of the credential, with the same limits as on creation (up to 100
+    /// letters, digits, spaces and `-:;.,_`).
     pub description: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    UpdateCredentialRequest { 0 description : "description" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UpdateCredentialRequest {
+        description: optional "description",
+    }
+}
+
 /// Fields of a partner account that can be changed; only the fields sent are updated.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdatePartnerAccountRequest {
@@ -2716,24 +3467,32 @@ pub struct UpdatePartnerAccountRequest {
     pub partner_account_reference: ::std::option::Option<::std::string::String>,
     /// New business name.
     pub partner_account_name: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Person Klarna can contact about the partner account.
     pub partner_account_contact: ::std::option::Option<PartnerAccountContact>,
 }
-::klarna_runtime::__struct_serde!(
-    UpdatePartnerAccountRequest { 0 partner_account_reference :
-    "partner_account_reference" optional, 1 partner_account_name : "partner_account_name"
-    optional, 2 partner_account_contact : "partner_account_contact" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UpdatePartnerAccountRequest {
+        partner_account_reference: optional "partner_account_reference",
+        partner_account_name: optional "partner_account_name",
+        partner_account_contact: optional "partner_account_contact",
+    }
+}
+
 /// Changes to a business entity; only the fields sent are updated.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdatePartnerBusinessEntityRequest {
-    #[allow(missing_docs)]
+    /// Registration, address, ownership and payout details of a business entity, used for
+    /// compliance checks.
     pub supplementary_business_data: ::std::option::Option<SupplementaryBusinessData>,
 }
-::klarna_runtime::__struct_serde!(
-    UpdatePartnerBusinessEntityRequest { 0 supplementary_business_data :
-    "supplementary_business_data" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UpdatePartnerBusinessEntityRequest {
+        supplementary_business_data: optional "supplementary_business_data",
+    }
+}
+
 /// Changes to a payment account; only the fields sent are updated.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdatePaymentAccountRequest {
@@ -2742,72 +3501,94 @@ pub struct UpdatePaymentAccountRequest {
     /// New default four-digit merchant category code.
     pub default_merchant_category_code: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    UpdatePaymentAccountRequest { 0 payment_account_reference :
-    "payment_account_reference" optional, 1 default_merchant_category_code :
-    "default_merchant_category_code" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UpdatePaymentAccountRequest {
+        payment_account_reference: optional "payment_account_reference",
+        default_merchant_category_code: optional "default_merchant_category_code",
+    }
+}
+
 /// Changes to a store group; only the fields sent are updated.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateStoreGroupRequest {
     /// New reference for the store group.
     pub store_group_reference: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// How customers reach the partner's customer service.
     pub support_contact: ::std::option::Option<SupportContact>,
     /// New list of social network profiles.
     pub social_media_links: ::std::option::Option<::std::vec::Vec<SocialMediaLink>>,
 }
-::klarna_runtime::__struct_serde!(
-    UpdateStoreGroupRequest { 0 store_group_reference : "store_group_reference" optional,
-    1 support_contact : "support_contact" optional, 2 social_media_links :
-    "social_media_links" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UpdateStoreGroupRequest {
+        store_group_reference: optional "store_group_reference",
+        support_contact: optional "support_contact",
+        social_media_links: optional "social_media_links",
+    }
+}
+
 /// Changes to a store; only the fields sent are updated.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateStoreRequest {
-    #[allow(missing_docs)]
+    /// Channel of a store: a website, a brick-and-mortar shop or a mobile app.
     pub r#type: ::std::option::Option<StoreType>,
     /// New reference for the store.
     pub store_reference: ::std::option::Option<::std::string::String>,
     /// New web address of a `WEBSITE` store.
     pub url: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// A postal address.
     pub address: ::std::option::Option<Address>,
-    #[allow(missing_docs)]
+    /// Platform of a mobile-app store. Only `IOS` appears in Klarna's examples; other platforms are
+    /// expected.
     pub platform: ::std::option::Option<MobileAppPlatform>,
     /// New app bundle identifiers of a `MOBILE_APP` store.
     pub bundle_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-::klarna_runtime::__struct_serde!(
-    UpdateStoreRequest { 0 r#type : "type" optional, 1 store_reference :
-    "store_reference" optional, 2 url : "url" optional, 3 address : "address" optional, 4
-    platform : "platform" optional, 5 bundle_names : "bundle_names" optional, }
-);
-/// A Portal user's access as created or updated. The response shape is not shown in the sources; these fields mirror the JWT claims and the delete operation's query parameters.
+
+::klarna_runtime::__struct_serde! {
+    struct UpdateStoreRequest {
+        r#type: optional "type",
+        store_reference: optional "store_reference",
+        url: optional "url",
+        address: optional "address",
+        platform: optional "platform",
+        bundle_names: optional "bundle_names",
+    }
+}
+
+/// A Portal user's access as created or updated. The response shape is not shown in the
+/// sources; these fields mirror the JWT claims and the delete operation's query parameters.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UserAccess {
     /// Account the user can access.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub account_id: ::std::option::Option<::std::string::String>,
     /// Email address of the user.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub principal: ::std::option::Option<::std::string::String>,
     /// Account the user acts for.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub on_behalf_of: ::std::option::Option<::std::string::String>,
     /// Granted roles.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub roles: ::std::option::Option<::std::vec::Vec<PortalRole>>,
 }
-::klarna_runtime::__struct_serde!(
-    UserAccess { 0 account_id : "account_id" optional, 1 principal : "principal"
-    optional, 2 on_behalf_of : "on_behalf_of" optional, 3 roles : "roles" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UserAccess {
+        account_id: optional "account_id",
+        principal: optional "principal",
+        on_behalf_of: optional "on_behalf_of",
+        roles: optional "roles",
+    }
+}
+
 /// Grants or updates a Portal user's access.
 #[derive(Clone, PartialEq)]
 pub struct UserAccessRequest {
@@ -2816,7 +3597,13 @@ pub struct UserAccessRequest {
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub jwt: ::std::string::String,
 }
-::klarna_runtime::__struct_serde!(UserAccessRequest { 0 jwt : "jwt" required, });
+
+::klarna_runtime::__struct_serde! {
+    struct UserAccessRequest {
+        jwt: required "jwt",
+    }
+}
+
 impl ::std::fmt::Debug for UserAccessRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserAccessRequest")
@@ -2824,6 +3611,7 @@ impl ::std::fmt::Debug for UserAccessRequest {
             .finish()
     }
 }
+
 impl UserAccessRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2831,6 +3619,7 @@ impl UserAccessRequest {
         Self { jwt }
     }
 }
+
 /// One field that failed validation.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
@@ -2841,7 +3630,11 @@ pub struct ValidationError {
     /// Link to documentation about the rule that failed.
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ValidationError { 0 parameter : "parameter" optional, 1 reason : "reason" optional, 2
-    doc_url : "doc_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ValidationError {
+        parameter: optional "parameter",
+        reason: optional "reason",
+        doc_url: optional "doc_url",
+    }
+}

@@ -5,11 +5,15 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
-/// Server-side API keys of your own account. Keys unused for two months are disabled and deleted after ten.
+#![allow(deprecated)]
+
+/// Server-side API keys of your own account. Keys unused for two months are disabled and
+/// deleted after ten.
 #[derive(Clone, Debug)]
 pub struct ApiKeysApi {
     client: ::klarna_runtime::Client,
 }
+
 impl ApiKeysApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -19,11 +23,14 @@ impl ApiKeysApi {
     }
     /// Create an API key
     ///
-    /// Creates a new server-side API key. The key itself is returned once, in `secret.secret`; store it right away because it cannot be read again.
+    /// Creates a new server-side API key. The key itself is returned once, in `secret.secret`;
+    /// store it right away because it cannot be read again.
     ///
     /// `POST /v2/account/integration/credentials/api-key` (operation `createApiKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(&self, body: super::models::CreateCredentialRequest) -> CreateApiKey {
         CreateApiKey {
@@ -36,9 +43,12 @@ impl ApiKeysApi {
     ///
     /// Disables an API key so that it can no longer authenticate requests.
     ///
-    /// `DELETE /v2/account/integration/credentials/api-key/{credential_id}` (operation `disableApiKey`).
+    /// `DELETE /v2/account/integration/credentials/api-key/{credential_id}` (operation
+    /// `disableApiKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn disable(
         &self,
@@ -56,7 +66,8 @@ impl ApiKeysApi {
     ///
     /// `GET /v2/account/integration/credentials/api-key` (operation `listApiKeys`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListApiKeys {
         ListApiKeys {
@@ -70,7 +81,8 @@ impl ApiKeysApi {
     ///
     /// `GET /v2/account/integration/credentials/api-key/{credential_id}` (operation `readApiKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -86,9 +98,12 @@ impl ApiKeysApi {
     ///
     /// Changes the description of an API key.
     ///
-    /// `PATCH /v2/account/integration/credentials/api-key/{credential_id}` (operation `updateApiKey`).
+    /// `PATCH /v2/account/integration/credentials/api-key/{credential_id}` (operation
+    /// `updateApiKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -103,8 +118,10 @@ impl ApiKeysApi {
         }
     }
 }
-/// Request builder for [`ApiKeysApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateApiKey::send).
+
+/// Request builder for [`ApiKeysApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateApiKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateApiKey {
@@ -112,6 +129,7 @@ pub struct CreateApiKey {
     body: super::models::CreateCredentialRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateApiKey {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -158,9 +176,12 @@ impl CreateApiKey {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateApiKey);
-/// Request builder for [`ApiKeysApi::disable`]: set optional parameters and per-request
-/// options, then call [`send`](DisableApiKey::send).
+
+/// Request builder for [`ApiKeysApi::disable`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DisableApiKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DisableApiKey {
@@ -168,6 +189,7 @@ pub struct DisableApiKey {
     credential_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DisableApiKey {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -206,15 +228,19 @@ impl DisableApiKey {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DisableApiKey);
-/// Request builder for [`ApiKeysApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListApiKeys::send).
+
+/// Request builder for [`ApiKeysApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListApiKeys::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListApiKeys {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListApiKeys {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -250,9 +276,12 @@ impl ListApiKeys {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListApiKeys);
-/// Request builder for [`ApiKeysApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadApiKey::send).
+
+/// Request builder for [`ApiKeysApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadApiKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadApiKey {
@@ -260,6 +289,7 @@ pub struct ReadApiKey {
     credential_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadApiKey {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -298,9 +328,12 @@ impl ReadApiKey {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadApiKey);
-/// Request builder for [`ApiKeysApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdateApiKey::send).
+
+/// Request builder for [`ApiKeysApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateApiKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateApiKey {
@@ -309,6 +342,7 @@ pub struct UpdateApiKey {
     body: super::models::UpdateCredentialRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdateApiKey {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -358,12 +392,15 @@ impl UpdateApiKey {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdateApiKey);
+
 /// Customer-facing brands of a partner account.
 #[derive(Clone, Debug)]
 pub struct BrandsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl BrandsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -373,11 +410,14 @@ impl BrandsApi {
     }
     /// Create a brand
     ///
-    /// Adds a customer-facing brand to a partner account. Klarna reports unusable images later through the `partner.account.brand.data-incomplete` webhook.
+    /// Adds a customer-facing brand to a partner account. Klarna reports unusable images later
+    /// through the `partner.account.brand.data-incomplete` webhook.
     ///
     /// `POST /v2/accounts/{partner_account_id}/brands` (operation `createBrand`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -397,7 +437,8 @@ impl BrandsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/brands` (operation `listBrands`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -415,7 +456,8 @@ impl BrandsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/brands/{brand_id}` (operation `readBrand`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -435,7 +477,9 @@ impl BrandsApi {
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/brands/{brand_id}` (operation `updateBrand`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -452,8 +496,10 @@ impl BrandsApi {
         }
     }
 }
-/// Request builder for [`BrandsApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateBrand::send).
+
+/// Request builder for [`BrandsApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateBrand::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateBrand {
@@ -462,6 +508,7 @@ pub struct CreateBrand {
     body: super::models::CreateBrandRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateBrand {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -511,9 +558,12 @@ impl CreateBrand {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateBrand);
-/// Request builder for [`BrandsApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListBrands::send).
+
+/// Request builder for [`BrandsApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListBrands::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListBrands {
@@ -521,6 +571,7 @@ pub struct ListBrands {
     partner_account_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListBrands {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -559,9 +610,12 @@ impl ListBrands {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListBrands);
-/// Request builder for [`BrandsApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadBrand::send).
+
+/// Request builder for [`BrandsApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadBrand::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadBrand {
@@ -570,6 +624,7 @@ pub struct ReadBrand {
     brand_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadBrand {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -608,9 +663,12 @@ impl ReadBrand {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadBrand);
-/// Request builder for [`BrandsApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdateBrand::send).
+
+/// Request builder for [`BrandsApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateBrand::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateBrand {
@@ -620,6 +678,7 @@ pub struct UpdateBrand {
     body: super::models::UpdateBrandRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdateBrand {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -669,12 +728,15 @@ impl UpdateBrand {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdateBrand);
+
 /// Client certificates for mutual TLS and for signing Portal JWTs.
 #[derive(Clone, Debug)]
 pub struct ClientCertificatesApi {
     client: ::klarna_runtime::Client,
 }
+
 impl ClientCertificatesApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -684,11 +746,17 @@ impl ClientCertificatesApi {
     }
     /// Create a client certificate
     ///
-    /// Submits a certificate signing request and returns the certificate Klarna issued for it, in `secret.certificate`. Use `MTLS` certificates as TLS client certificates; creating the first one enables mTLS on the account without enforcing it. Use `JWT_SIGNING` certificates to sign Portal JWTs.
+    /// Submits a certificate signing request and returns the certificate Klarna issued for it, in
+    /// `secret.certificate`. Use `MTLS` certificates as TLS client certificates; creating the first
+    /// one enables mTLS on the account without enforcing it. Use `JWT_SIGNING` certificates to sign
+    /// Portal JWTs.
     ///
-    /// `POST /v2/account/integration/credentials/client-certificate` (operation `createClientCertificate`).
+    /// `POST /v2/account/integration/credentials/client-certificate` (operation
+    /// `createClientCertificate`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -704,9 +772,11 @@ impl ClientCertificatesApi {
     ///
     /// Returns the current client certificates of the calling account.
     ///
-    /// `GET /v2/account/integration/credentials/client-certificate` (operation `listClientCertificates`).
+    /// `GET /v2/account/integration/credentials/client-certificate` (operation
+    /// `listClientCertificates`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListClientCertificates {
         ListClientCertificates {
@@ -718,9 +788,11 @@ impl ClientCertificatesApi {
     ///
     /// Returns one client certificate.
     ///
-    /// `GET /v2/account/integration/credentials/client-certificate/{credential_id}` (operation `readClientCertificate`).
+    /// `GET /v2/account/integration/credentials/client-certificate/{credential_id}` (operation
+    /// `readClientCertificate`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -734,11 +806,15 @@ impl ClientCertificatesApi {
     }
     /// Revoke a client certificate
     ///
-    /// Revokes a client certificate from the given moment on. The collection shows no response body or status; this document assumes the revoked certificate is returned with 200.
+    /// Revokes a client certificate from the given moment on. The collection shows no response body
+    /// or status; this document assumes the revoked certificate is returned with 200.
     ///
-    /// `POST /v2/account/integration/credentials/client-certificate/{credential_id}/revoke` (operation `revokeClientCertificate`).
+    /// `POST /v2/account/integration/credentials/client-certificate/{credential_id}/revoke`
+    /// (operation `revokeClientCertificate`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn revoke(
         &self,
@@ -756,9 +832,12 @@ impl ClientCertificatesApi {
     ///
     /// Changes the description of a client certificate.
     ///
-    /// `PATCH /v2/account/integration/credentials/client-certificate/{credential_id}` (operation `updateClientCertificate`).
+    /// `PATCH /v2/account/integration/credentials/client-certificate/{credential_id}` (operation
+    /// `updateClientCertificate`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -773,8 +852,10 @@ impl ClientCertificatesApi {
         }
     }
 }
-/// Request builder for [`ClientCertificatesApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateClientCertificate::send).
+
+/// Request builder for [`ClientCertificatesApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateClientCertificate::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateClientCertificate {
@@ -782,6 +863,7 @@ pub struct CreateClientCertificate {
     body: super::models::CreateClientCertificateRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateClientCertificate {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -830,15 +912,19 @@ impl CreateClientCertificate {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateClientCertificate);
-/// Request builder for [`ClientCertificatesApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListClientCertificates::send).
+
+/// Request builder for [`ClientCertificatesApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListClientCertificates::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListClientCertificates {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListClientCertificates {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -876,9 +962,12 @@ impl ListClientCertificates {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListClientCertificates);
-/// Request builder for [`ClientCertificatesApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadClientCertificate::send).
+
+/// Request builder for [`ClientCertificatesApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadClientCertificate::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadClientCertificate {
@@ -886,6 +975,7 @@ pub struct ReadClientCertificate {
     credential_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadClientCertificate {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -924,9 +1014,12 @@ impl ReadClientCertificate {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadClientCertificate);
-/// Request builder for [`ClientCertificatesApi::revoke`]: set optional parameters and per-request
-/// options, then call [`send`](RevokeClientCertificate::send).
+
+/// Request builder for [`ClientCertificatesApi::revoke`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](RevokeClientCertificate::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RevokeClientCertificate {
@@ -935,6 +1028,7 @@ pub struct RevokeClientCertificate {
     body: super::models::RevokeClientCertificateRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl RevokeClientCertificate {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -984,9 +1078,12 @@ impl RevokeClientCertificate {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(RevokeClientCertificate);
-/// Request builder for [`ClientCertificatesApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdateClientCertificate::send).
+
+/// Request builder for [`ClientCertificatesApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateClientCertificate::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateClientCertificate {
@@ -995,6 +1092,7 @@ pub struct UpdateClientCertificate {
     body: super::models::UpdateCredentialRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdateClientCertificate {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -1044,12 +1142,15 @@ impl UpdateClientCertificate {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdateClientCertificate);
+
 /// Client IDs that authenticate Klarna's Web SDK in the browser.
 #[derive(Clone, Debug)]
 pub struct ClientIdentifiersApi {
     client: ::klarna_runtime::Client,
 }
+
 impl ClientIdentifiersApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -1059,11 +1160,15 @@ impl ClientIdentifiersApi {
     }
     /// Create a client identifier
     ///
-    /// Creates a client identifier for use with Klarna's Web SDK. The public client ID is returned in `identity.client_id`.
+    /// Creates a client identifier for use with Klarna's Web SDK. The public client ID is returned
+    /// in `identity.client_id`.
     ///
-    /// `POST /v2/account/integration/credentials/client-identifier` (operation `createClientIdentifier`).
+    /// `POST /v2/account/integration/credentials/client-identifier` (operation
+    /// `createClientIdentifier`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -1079,9 +1184,12 @@ impl ClientIdentifiersApi {
     ///
     /// Disables a client identifier so the Web SDK can no longer use it.
     ///
-    /// `DELETE /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `disableClientIdentifier`).
+    /// `DELETE /v2/account/integration/credentials/client-identifier/{credential_id}` (operation
+    /// `disableClientIdentifier`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn disable(
         &self,
@@ -1097,9 +1205,11 @@ impl ClientIdentifiersApi {
     ///
     /// Returns all client identifiers (Web SDK client IDs) of the calling account.
     ///
-    /// `GET /v2/account/integration/credentials/client-identifier` (operation `listClientIdentifiers`).
+    /// `GET /v2/account/integration/credentials/client-identifier` (operation
+    /// `listClientIdentifiers`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListClientIdentifiers {
         ListClientIdentifiers {
@@ -1111,9 +1221,11 @@ impl ClientIdentifiersApi {
     ///
     /// Returns one client identifier.
     ///
-    /// `GET /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `readClientIdentifier`).
+    /// `GET /v2/account/integration/credentials/client-identifier/{credential_id}` (operation
+    /// `readClientIdentifier`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -1129,9 +1241,12 @@ impl ClientIdentifiersApi {
     ///
     /// Changes the description of a client identifier.
     ///
-    /// `PATCH /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `updateClientIdentifier`).
+    /// `PATCH /v2/account/integration/credentials/client-identifier/{credential_id}` (operation
+    /// `updateClientIdentifier`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -1146,8 +1261,10 @@ impl ClientIdentifiersApi {
         }
     }
 }
-/// Request builder for [`ClientIdentifiersApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateClientIdentifier::send).
+
+/// Request builder for [`ClientIdentifiersApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateClientIdentifier::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateClientIdentifier {
@@ -1155,6 +1272,7 @@ pub struct CreateClientIdentifier {
     body: super::models::CreateCredentialRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateClientIdentifier {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -1203,9 +1321,12 @@ impl CreateClientIdentifier {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateClientIdentifier);
-/// Request builder for [`ClientIdentifiersApi::disable`]: set optional parameters and per-request
-/// options, then call [`send`](DisableClientIdentifier::send).
+
+/// Request builder for [`ClientIdentifiersApi::disable`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DisableClientIdentifier::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DisableClientIdentifier {
@@ -1213,6 +1334,7 @@ pub struct DisableClientIdentifier {
     credential_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DisableClientIdentifier {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -1251,15 +1373,19 @@ impl DisableClientIdentifier {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DisableClientIdentifier);
-/// Request builder for [`ClientIdentifiersApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListClientIdentifiers::send).
+
+/// Request builder for [`ClientIdentifiersApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListClientIdentifiers::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListClientIdentifiers {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListClientIdentifiers {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -1297,9 +1423,12 @@ impl ListClientIdentifiers {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListClientIdentifiers);
-/// Request builder for [`ClientIdentifiersApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadClientIdentifier::send).
+
+/// Request builder for [`ClientIdentifiersApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadClientIdentifier::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadClientIdentifier {
@@ -1307,6 +1436,7 @@ pub struct ReadClientIdentifier {
     credential_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadClientIdentifier {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -1345,9 +1475,12 @@ impl ReadClientIdentifier {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadClientIdentifier);
-/// Request builder for [`ClientIdentifiersApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdateClientIdentifier::send).
+
+/// Request builder for [`ClientIdentifiersApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateClientIdentifier::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateClientIdentifier {
@@ -1356,6 +1489,7 @@ pub struct UpdateClientIdentifier {
     body: super::models::UpdateCredentialRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdateClientIdentifier {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -1405,12 +1539,15 @@ impl UpdateClientIdentifier {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdateClientIdentifier);
+
 /// Findings from Klarna's monitoring of partner accounts.
 #[derive(Clone, Debug)]
 pub struct ComplianceDecisionsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl ComplianceDecisionsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -1420,13 +1557,20 @@ impl ComplianceDecisionsApi {
     }
     /// List compliance decisions
     ///
-    /// Returns the compliance decisions Klarna took about a partner account. Uncertain shape: Klarna's collection reads `\[0\].decisions\[0\].decision_id`, so the body is modelled as a top-level array of batches that each hold a `decisions` array. Paging uses `size` and `starting_after` only; how the next cursor is returned is not known, so no pagination helper is declared.
+    /// Returns the compliance decisions Klarna took about a partner account. Uncertain shape:
+    /// Klarna's collection reads `\[0\].decisions\[0\].decision_id`, so the body is modelled as a
+    /// top-level array of batches that each hold a `decisions` array. Paging uses `size` and
+    /// `starting_after` only; how the next cursor is returned is not known, so no pagination helper
+    /// is declared.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/compliance/decisions` (operation `listComplianceDecisions`).
+    /// `GET /v2/accounts/{partner_account_id}/compliance/decisions` (operation
+    /// `listComplianceDecisions`).
     ///
-    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `decisions` across pages and `into_pages()` every page.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of
+    /// `decisions` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -1443,11 +1587,14 @@ impl ComplianceDecisionsApi {
     }
     /// Read a compliance decision
     ///
-    /// Returns one compliance decision. Account-lifecycle webhooks carry this ID when a decision changed the account's state.
+    /// Returns one compliance decision. Account-lifecycle webhooks carry this ID when a decision
+    /// changed the account's state.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/compliance/decisions/{decision_id}` (operation `readComplianceDecision`).
+    /// `GET /v2/accounts/{partner_account_id}/compliance/decisions/{decision_id}` (operation
+    /// `readComplianceDecision`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -1462,8 +1609,10 @@ impl ComplianceDecisionsApi {
         }
     }
 }
-/// Request builder for [`ComplianceDecisionsApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListComplianceDecisions::send).
+
+/// Request builder for [`ComplianceDecisionsApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListComplianceDecisions::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListComplianceDecisions {
@@ -1474,6 +1623,7 @@ pub struct ListComplianceDecisions {
     user: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListComplianceDecisions {
     /// Maximum number of items per page; Klarna's default applies when omitted.
     #[inline]
@@ -1481,7 +1631,8 @@ impl ListComplianceDecisions {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with
+    /// `ending_before`.
     #[inline]
     pub fn starting_after(
         mut self,
@@ -1490,7 +1641,9 @@ impl ListComplianceDecisions {
         self.starting_after = ::std::option::Option::Some(value.into());
         self
     }
-    /// Free-text header that Klarna's request collection sends with this call (value `Test`). Its meaning is not documented; it is declared only so the collection's request is fully described, and can be left out.
+    /// Free-text header that Klarna's request collection sends with this call (value `Test`). Its
+    /// meaning is not documented; it is declared only so the collection's request is fully
+    /// described, and can be left out.
     #[inline]
     pub fn user(
         mut self,
@@ -1616,9 +1769,12 @@ impl ListComplianceDecisions {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListComplianceDecisions);
-/// Request builder for [`ComplianceDecisionsApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadComplianceDecision::send).
+
+/// Request builder for [`ComplianceDecisionsApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadComplianceDecision::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadComplianceDecision {
@@ -1627,6 +1783,7 @@ pub struct ReadComplianceDecision {
     decision_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadComplianceDecision {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -1665,12 +1822,15 @@ impl ReadComplianceDecision {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadComplianceDecision);
+
 /// The inbound IP allow-list of your account.
 #[derive(Clone, Debug)]
 pub struct IpRestrictionsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl IpRestrictionsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -1680,11 +1840,13 @@ impl IpRestrictionsApi {
     }
     /// List allowed IP ranges
     ///
-    /// Returns the IP addresses and ranges allowed to call Klarna on behalf of the account. The response fields are inferred from Klarna's IP-restriction guide.
+    /// Returns the IP addresses and ranges allowed to call Klarna on behalf of the account. The
+    /// response fields are inferred from Klarna's IP-restriction guide.
     ///
     /// `GET /v2/account/integration/ip-restrictions/allowed-ips` (operation `listAllowedIps`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list_allowed_ips(&self) -> ListAllowedIps {
         ListAllowedIps {
@@ -1693,14 +1855,17 @@ impl IpRestrictionsApi {
         }
     }
 }
-/// Request builder for [`IpRestrictionsApi::list_allowed_ips`]: set optional parameters and per-request
-/// options, then call [`send`](ListAllowedIps::send).
+
+/// Request builder for [`IpRestrictionsApi::list_allowed_ips`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListAllowedIps::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListAllowedIps {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListAllowedIps {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -1738,12 +1903,15 @@ impl ListAllowedIps {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListAllowedIps);
+
 /// Switch that makes a client certificate mandatory for API calls.
 #[derive(Clone, Debug)]
 pub struct MtlsEnforcementApi {
     client: ::klarna_runtime::Client,
 }
+
 impl MtlsEnforcementApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -1753,11 +1921,14 @@ impl MtlsEnforcementApi {
     }
     /// Enforce mTLS
     ///
-    /// Makes a valid client certificate mandatory for every API call, either immediately (`NOW`) or from a future moment at most three months ahead. Create an `MTLS` client certificate first.
+    /// Makes a valid client certificate mandatory for every API call, either immediately (`NOW`) or
+    /// from a future moment at most three months ahead. Create an `MTLS` client certificate first.
     ///
     /// `PUT /v2/account/integration/client-certificates/enforcement` (operation `enforceMtls`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn enforce_mtls(
         &self,
@@ -1771,11 +1942,15 @@ impl MtlsEnforcementApi {
     }
     /// Read mTLS enforcement
     ///
-    /// Reads whether mTLS is enforced for the account. Klarna's collection expects 204 No Content here and reads no field of the response, so this operation is modelled without a body until Klarna documents one.
+    /// Reads whether mTLS is enforced for the account. Klarna's collection expects 204 No Content
+    /// here and reads no field of the response, so this operation is modelled without a body until
+    /// Klarna documents one.
     ///
-    /// `GET /v2/account/integration/client-certificates/enforcement` (operation `readMtlsEnforcement`).
+    /// `GET /v2/account/integration/client-certificates/enforcement` (operation
+    /// `readMtlsEnforcement`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(&self) -> ReadMtlsEnforcement {
         ReadMtlsEnforcement {
@@ -1785,11 +1960,19 @@ impl MtlsEnforcementApi {
     }
     /// Remove mTLS enforcement
     ///
-    /// Stops enforcing mTLS; certificates are still checked and reported in the `Klarna-Mtls-Verification-Status` response header. Klarna's collection expects 204 No Content here but its same test also reads `enforcement_mode` (expecting `REPORTING`) from the body, which a 204 cannot carry. `enforcement_mode` with `REPORTING` is the vocabulary of Klarna's IP-restriction settings, so the read looks copied from there; no other source shows this response, so it is modelled without a body.
+    /// Stops enforcing mTLS; certificates are still checked and reported in the
+    /// `Klarna-Mtls-Verification-Status` response header. Klarna's collection expects 204 No
+    /// Content here but its same test also reads `enforcement_mode` (expecting `REPORTING`) from
+    /// the body, which a 204 cannot carry. `enforcement_mode` with `REPORTING` is the vocabulary of
+    /// Klarna's IP-restriction settings, so the read looks copied from there; no other source shows
+    /// this response, so it is modelled without a body.
     ///
-    /// `DELETE /v2/account/integration/client-certificates/enforcement` (operation `removeMtlsEnforcement`).
+    /// `DELETE /v2/account/integration/client-certificates/enforcement` (operation
+    /// `removeMtlsEnforcement`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn remove(&self) -> RemoveMtlsEnforcement {
         RemoveMtlsEnforcement {
@@ -1798,8 +1981,10 @@ impl MtlsEnforcementApi {
         }
     }
 }
-/// Request builder for [`MtlsEnforcementApi::enforce_mtls`]: set optional parameters and per-request
-/// options, then call [`send`](EnforceMtls::send).
+
+/// Request builder for [`MtlsEnforcementApi::enforce_mtls`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](EnforceMtls::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct EnforceMtls {
@@ -1807,6 +1992,7 @@ pub struct EnforceMtls {
     body: super::models::MtlsEnforcementRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl EnforceMtls {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -1845,15 +2031,19 @@ impl EnforceMtls {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(EnforceMtls);
-/// Request builder for [`MtlsEnforcementApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadMtlsEnforcement::send).
+
+/// Request builder for [`MtlsEnforcementApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadMtlsEnforcement::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadMtlsEnforcement {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadMtlsEnforcement {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -1891,15 +2081,19 @@ impl ReadMtlsEnforcement {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadMtlsEnforcement);
-/// Request builder for [`MtlsEnforcementApi::remove`]: set optional parameters and per-request
-/// options, then call [`send`](RemoveMtlsEnforcement::send).
+
+/// Request builder for [`MtlsEnforcementApi::remove`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](RemoveMtlsEnforcement::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RemoveMtlsEnforcement {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl RemoveMtlsEnforcement {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -1937,12 +2131,15 @@ impl RemoveMtlsEnforcement {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(RemoveMtlsEnforcement);
+
 /// Creating a complete partner account in one call.
 #[derive(Clone, Debug)]
 pub struct OnboardingApi {
     client: ::klarna_runtime::Client,
 }
+
 impl OnboardingApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -1952,11 +2149,18 @@ impl OnboardingApi {
     }
     /// Onboard a partner
     ///
-    /// Creates a partner account with its business entities, payment product and payment accounts, brands, store groups and stores in one call. Store the returned `partner_account_id`. The account can take payments right away, but wait for the `partner.account.state-change.operational` webhook before further management calls. Send a `Klarna-Idempotency-Key` so a retry cannot create a second account. The success status is assumed to be 201.
+    /// Creates a partner account with its business entities, payment product and payment accounts,
+    /// brands, store groups and stores in one call. Store the returned `partner_account_id`. The
+    /// account can take payments right away, but wait for the
+    /// `partner.account.state-change.operational` webhook before further management calls. Send a
+    /// `Klarna-Idempotency-Key` so a retry cannot create a second account. The success status is
+    /// assumed to be 201.
     ///
     /// `POST /v2/distribution/onboard` (operation `onboardPartnerAccount`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn onboard_partner_account(
         &self,
@@ -1969,8 +2173,10 @@ impl OnboardingApi {
         }
     }
 }
-/// Request builder for [`OnboardingApi::onboard_partner_account`]: set optional parameters and per-request
-/// options, then call [`send`](OnboardPartnerAccount::send).
+
+/// Request builder for [`OnboardingApi::onboard_partner_account`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](OnboardPartnerAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct OnboardPartnerAccount {
@@ -1978,6 +2184,7 @@ pub struct OnboardPartnerAccount {
     body: super::models::OnboardRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl OnboardPartnerAccount {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -2024,12 +2231,15 @@ impl OnboardPartnerAccount {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(OnboardPartnerAccount);
+
 /// Reading and updating onboarded partner accounts.
 #[derive(Clone, Debug)]
 pub struct PartnerAccountsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PartnerAccountsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -2039,11 +2249,13 @@ impl PartnerAccountsApi {
     }
     /// Read a partner account
     ///
-    /// Returns a partner account. Use `expand` to include its products, brands, store groups and business entities.
+    /// Returns a partner account. Use `expand` to include its products, brands, store groups and
+    /// business entities.
     ///
     /// `GET /v2/accounts/{partner_account_id}` (operation `readPartnerAccount`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -2062,7 +2274,9 @@ impl PartnerAccountsApi {
     ///
     /// `PATCH /v2/accounts/{partner_account_id}` (operation `updatePartnerAccount`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2077,8 +2291,10 @@ impl PartnerAccountsApi {
         }
     }
 }
-/// Request builder for [`PartnerAccountsApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadPartnerAccount::send).
+
+/// Request builder for [`PartnerAccountsApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPartnerAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPartnerAccount {
@@ -2087,6 +2303,7 @@ pub struct ReadPartnerAccount {
     expand: ::std::option::Option<::std::vec::Vec<super::models::PartnerAccountExpand>>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadPartnerAccount {
     /// Related resources to include in full; repeat the parameter for several.
     #[inline]
@@ -2141,9 +2358,12 @@ impl ReadPartnerAccount {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadPartnerAccount);
-/// Request builder for [`PartnerAccountsApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdatePartnerAccount::send).
+
+/// Request builder for [`PartnerAccountsApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePartnerAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePartnerAccount {
@@ -2152,6 +2372,7 @@ pub struct UpdatePartnerAccount {
     body: super::models::UpdatePartnerAccountRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdatePartnerAccount {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -2201,12 +2422,15 @@ impl UpdatePartnerAccount {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdatePartnerAccount);
+
 /// Legal entities behind a partner account.
 #[derive(Clone, Debug)]
 pub struct PartnerBusinessEntitiesApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PartnerBusinessEntitiesApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -2218,9 +2442,12 @@ impl PartnerBusinessEntitiesApi {
     ///
     /// Adds a legal entity to a partner account.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/partner-business-entities` (operation `createPartnerBusinessEntity`).
+    /// `POST /v2/accounts/{partner_account_id}/partner-business-entities` (operation
+    /// `createPartnerBusinessEntity`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -2238,9 +2465,11 @@ impl PartnerBusinessEntitiesApi {
     ///
     /// Returns the business entities of a partner account.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/partner-business-entities` (operation `listPartnerBusinessEntities`).
+    /// `GET /v2/accounts/{partner_account_id}/partner-business-entities` (operation
+    /// `listPartnerBusinessEntities`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -2256,9 +2485,12 @@ impl PartnerBusinessEntitiesApi {
     ///
     /// Returns one business entity of a partner account.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (operation `readPartnerBusinessEntity`).
+    /// `GET
+    /// /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}`
+    /// (operation `readPartnerBusinessEntity`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -2274,11 +2506,16 @@ impl PartnerBusinessEntitiesApi {
     }
     /// Update a business entity
     ///
-    /// Replaces the supplementary registration, address, stakeholder and payout data of a business entity.
+    /// Replaces the supplementary registration, address, stakeholder and payout data of a business
+    /// entity.
     ///
-    /// `PATCH /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (operation `updatePartnerBusinessEntity`).
+    /// `PATCH
+    /// /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}`
+    /// (operation `updatePartnerBusinessEntity`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2295,8 +2532,10 @@ impl PartnerBusinessEntitiesApi {
         }
     }
 }
-/// Request builder for [`PartnerBusinessEntitiesApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreatePartnerBusinessEntity::send).
+
+/// Request builder for [`PartnerBusinessEntitiesApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreatePartnerBusinessEntity::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePartnerBusinessEntity {
@@ -2305,6 +2544,7 @@ pub struct CreatePartnerBusinessEntity {
     body: super::models::CreatePartnerBusinessEntityRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreatePartnerBusinessEntity {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -2354,9 +2594,12 @@ impl CreatePartnerBusinessEntity {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreatePartnerBusinessEntity);
-/// Request builder for [`PartnerBusinessEntitiesApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListPartnerBusinessEntities::send).
+
+/// Request builder for [`PartnerBusinessEntitiesApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPartnerBusinessEntities::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPartnerBusinessEntities {
@@ -2364,6 +2607,7 @@ pub struct ListPartnerBusinessEntities {
     partner_account_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListPartnerBusinessEntities {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -2402,9 +2646,12 @@ impl ListPartnerBusinessEntities {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListPartnerBusinessEntities);
-/// Request builder for [`PartnerBusinessEntitiesApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadPartnerBusinessEntity::send).
+
+/// Request builder for [`PartnerBusinessEntitiesApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPartnerBusinessEntity::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPartnerBusinessEntity {
@@ -2413,6 +2660,7 @@ pub struct ReadPartnerBusinessEntity {
     partner_business_entity_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadPartnerBusinessEntity {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -2451,9 +2699,12 @@ impl ReadPartnerBusinessEntity {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadPartnerBusinessEntity);
-/// Request builder for [`PartnerBusinessEntitiesApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdatePartnerBusinessEntity::send).
+
+/// Request builder for [`PartnerBusinessEntitiesApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePartnerBusinessEntity::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePartnerBusinessEntity {
@@ -2463,6 +2714,7 @@ pub struct UpdatePartnerBusinessEntity {
     body: super::models::UpdatePartnerBusinessEntityRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdatePartnerBusinessEntity {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -2512,12 +2764,15 @@ impl UpdatePartnerBusinessEntity {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdatePartnerBusinessEntity);
+
 /// Payment accounts linking business entity, acquiring account and merchant category code.
 #[derive(Clone, Debug)]
 pub struct PaymentAccountsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentAccountsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -2527,11 +2782,15 @@ impl PaymentAccountsApi {
     }
     /// Create a payment account
     ///
-    /// Adds a payment account to a payment product, tying a business entity, a Payment Acquiring Account and a default merchant category code together.
+    /// Adds a payment account to a payment product, tying a business entity, a Payment Acquiring
+    /// Account and a default merchant category code together.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts` (operation `createPaymentAccount`).
+    /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts`
+    /// (operation `createPaymentAccount`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -2551,9 +2810,12 @@ impl PaymentAccountsApi {
     ///
     /// Returns one payment account of a payment product.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (operation `readPaymentAccount`).
+    /// `GET
+    /// /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}`
+    /// (operation `readPaymentAccount`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -2573,9 +2835,13 @@ impl PaymentAccountsApi {
     ///
     /// Changes the reference or default merchant category code of a payment account.
     ///
-    /// `PATCH /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (operation `updatePaymentAccount`).
+    /// `PATCH
+    /// /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}`
+    /// (operation `updatePaymentAccount`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2594,8 +2860,10 @@ impl PaymentAccountsApi {
         }
     }
 }
-/// Request builder for [`PaymentAccountsApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreatePaymentAccount::send).
+
+/// Request builder for [`PaymentAccountsApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreatePaymentAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePaymentAccount {
@@ -2605,6 +2873,7 @@ pub struct CreatePaymentAccount {
     body: super::models::CreatePaymentAccountRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreatePaymentAccount {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -2654,9 +2923,12 @@ impl CreatePaymentAccount {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreatePaymentAccount);
-/// Request builder for [`PaymentAccountsApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadPaymentAccount::send).
+
+/// Request builder for [`PaymentAccountsApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPaymentAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPaymentAccount {
@@ -2666,6 +2938,7 @@ pub struct ReadPaymentAccount {
     payment_account_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadPaymentAccount {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -2704,9 +2977,12 @@ impl ReadPaymentAccount {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadPaymentAccount);
-/// Request builder for [`PaymentAccountsApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdatePaymentAccount::send).
+
+/// Request builder for [`PaymentAccountsApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePaymentAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePaymentAccount {
@@ -2717,6 +2993,7 @@ pub struct UpdatePaymentAccount {
     body: super::models::UpdatePaymentAccountRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdatePaymentAccount {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -2766,12 +3043,15 @@ impl UpdatePaymentAccount {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdatePaymentAccount);
+
 /// Klarna's payment offering on a partner account, and switching it off and on.
 #[derive(Clone, Debug)]
 pub struct PaymentProductsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentProductsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -2781,11 +3061,16 @@ impl PaymentProductsApi {
     }
     /// Disable a payment product
     ///
-    /// Stops the product from taking new payments, for example when you suspend or off-board the partner. Existing payments can still be managed. Changes can take up to 10 minutes to apply. The response shape is inferred.
+    /// Stops the product from taking new payments, for example when you suspend or off-board the
+    /// partner. Existing payments can still be managed. Changes can take up to 10 minutes to apply.
+    /// The response shape is inferred.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/disable` (operation `disablePaymentProduct`).
+    /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/disable` (operation
+    /// `disablePaymentProduct`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn disable(
         &self,
@@ -2803,11 +3088,15 @@ impl PaymentProductsApi {
     }
     /// Re-enable a payment product
     ///
-    /// Lifts a suspension you placed on a payment product. Products terminated by Klarna cannot be re-enabled this way. The request has no body; the response shape is inferred.
+    /// Lifts a suspension you placed on a payment product. Products terminated by Klarna cannot be
+    /// re-enabled this way. The request has no body; the response shape is inferred.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/enable` (operation `enablePaymentProduct`).
+    /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/enable` (operation
+    /// `enablePaymentProduct`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn enable(
         &self,
@@ -2823,11 +3112,13 @@ impl PaymentProductsApi {
     }
     /// List payment products
     ///
-    /// Returns the payment products of a partner account with their payment accounts. The response is a bare JSON array, as the collection's script reads `\[0\].product_id`.
+    /// Returns the payment products of a partner account with their payment accounts. The response
+    /// is a bare JSON array, as the collection's script reads `\[0\].product_id`.
     ///
     /// `GET /v2/accounts/{partner_account_id}/products/payment` (operation `listPaymentProducts`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -2840,8 +3131,10 @@ impl PaymentProductsApi {
         }
     }
 }
-/// Request builder for [`PaymentProductsApi::disable`]: set optional parameters and per-request
-/// options, then call [`send`](DisablePaymentProduct::send).
+
+/// Request builder for [`PaymentProductsApi::disable`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DisablePaymentProduct::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DisablePaymentProduct {
@@ -2851,6 +3144,7 @@ pub struct DisablePaymentProduct {
     body: super::models::DisablePaymentProductRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DisablePaymentProduct {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -2900,9 +3194,12 @@ impl DisablePaymentProduct {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DisablePaymentProduct);
-/// Request builder for [`PaymentProductsApi::enable`]: set optional parameters and per-request
-/// options, then call [`send`](EnablePaymentProduct::send).
+
+/// Request builder for [`PaymentProductsApi::enable`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](EnablePaymentProduct::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct EnablePaymentProduct {
@@ -2911,6 +3208,7 @@ pub struct EnablePaymentProduct {
     product_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl EnablePaymentProduct {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -2959,9 +3257,12 @@ impl EnablePaymentProduct {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(EnablePaymentProduct);
-/// Request builder for [`PaymentProductsApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListPaymentProducts::send).
+
+/// Request builder for [`PaymentProductsApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentProducts::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentProducts {
@@ -2969,6 +3270,7 @@ pub struct ListPaymentProducts {
     partner_account_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListPaymentProducts {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -3007,12 +3309,15 @@ impl ListPaymentProducts {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListPaymentProducts);
+
 /// Predefined pricing and program configurations to pick at onboarding.
 #[derive(Clone, Debug)]
 pub struct PaymentProfilesApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentProfilesApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -3022,11 +3327,14 @@ impl PaymentProfilesApi {
     }
     /// List payment profiles
     ///
-    /// Returns the payment profiles you can assign when onboarding a partner. The response is a bare JSON array, as the collection's script reads `\[0\].payment_profile_id` and Klarna's payment-profile guide shows.
+    /// Returns the payment profiles you can assign when onboarding a partner. The response is a
+    /// bare JSON array, as the collection's script reads `\[0\].payment_profile_id` and Klarna's
+    /// payment-profile guide shows.
     ///
     /// `GET /v2/distribution/products/payment/profiles` (operation `listPaymentProfiles`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListPaymentProfiles {
         ListPaymentProfiles {
@@ -3035,14 +3343,17 @@ impl PaymentProfilesApi {
         }
     }
 }
-/// Request builder for [`PaymentProfilesApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListPaymentProfiles::send).
+
+/// Request builder for [`PaymentProfilesApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentProfiles::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentProfiles {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListPaymentProfiles {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -3078,12 +3389,15 @@ impl ListPaymentProfiles {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListPaymentProfiles);
+
 /// Optional payment programs switched on for a partner account.
 #[derive(Clone, Debug)]
 pub struct PaymentProgramEnablementsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentProgramEnablementsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -3093,11 +3407,17 @@ impl PaymentProgramEnablementsApi {
     }
     /// Create a payment program enablement
     ///
-    /// Switches on an `OPTIONAL` payment program for a partner account, optionally limited to countries, merchant category codes, a period or an enablement code. It takes effect immediately without manual review.
+    /// Switches on an `OPTIONAL` payment program for a partner account, optionally limited to
+    /// countries, merchant category codes, a period or an enablement code. It takes effect
+    /// immediately without manual review.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (operation `createPaymentProgramEnablement`).
+    /// `POST
+    /// /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements`
+    /// (operation `createPaymentProgramEnablement`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -3113,11 +3433,16 @@ impl PaymentProgramEnablementsApi {
     }
     /// Delete a payment program enablement
     ///
-    /// Switches the payment program off again by deleting its enablement. The 204 status is assumed.
+    /// Switches the payment program off again by deleting its enablement. The 204 status is
+    /// assumed.
     ///
-    /// `DELETE /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (operation `deletePaymentProgramEnablement`).
+    /// `DELETE
+    /// /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}`
+    /// (operation `deletePaymentProgramEnablement`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete(
         &self,
@@ -3135,9 +3460,12 @@ impl PaymentProgramEnablementsApi {
     ///
     /// Returns the optional payment programs switched on for a partner account.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (operation `listPaymentProgramEnablements`).
+    /// `GET
+    /// /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements`
+    /// (operation `listPaymentProgramEnablements`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -3153,9 +3481,12 @@ impl PaymentProgramEnablementsApi {
     ///
     /// Returns one payment program enablement.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (operation `readPaymentProgramEnablement`).
+    /// `GET
+    /// /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}`
+    /// (operation `readPaymentProgramEnablement`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -3170,8 +3501,10 @@ impl PaymentProgramEnablementsApi {
         }
     }
 }
-/// Request builder for [`PaymentProgramEnablementsApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreatePaymentProgramEnablement::send).
+
+/// Request builder for [`PaymentProgramEnablementsApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreatePaymentProgramEnablement::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePaymentProgramEnablement {
@@ -3180,6 +3513,7 @@ pub struct CreatePaymentProgramEnablement {
     body: super::models::CreatePaymentProgramEnablementRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreatePaymentProgramEnablement {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -3232,9 +3566,12 @@ impl CreatePaymentProgramEnablement {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreatePaymentProgramEnablement);
-/// Request builder for [`PaymentProgramEnablementsApi::delete`]: set optional parameters and per-request
-/// options, then call [`send`](DeletePaymentProgramEnablement::send).
+
+/// Request builder for [`PaymentProgramEnablementsApi::delete`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DeletePaymentProgramEnablement::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeletePaymentProgramEnablement {
@@ -3243,6 +3580,7 @@ pub struct DeletePaymentProgramEnablement {
     payment_program_enablement_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DeletePaymentProgramEnablement {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -3285,9 +3623,12 @@ impl DeletePaymentProgramEnablement {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DeletePaymentProgramEnablement);
-/// Request builder for [`PaymentProgramEnablementsApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListPaymentProgramEnablements::send).
+
+/// Request builder for [`PaymentProgramEnablementsApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentProgramEnablements::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentProgramEnablements {
@@ -3295,6 +3636,7 @@ pub struct ListPaymentProgramEnablements {
     partner_account_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListPaymentProgramEnablements {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -3336,9 +3678,12 @@ impl ListPaymentProgramEnablements {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListPaymentProgramEnablements);
-/// Request builder for [`PaymentProgramEnablementsApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadPaymentProgramEnablement::send).
+
+/// Request builder for [`PaymentProgramEnablementsApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPaymentProgramEnablement::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPaymentProgramEnablement {
@@ -3347,6 +3692,7 @@ pub struct ReadPaymentProgramEnablement {
     payment_program_enablement_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadPaymentProgramEnablement {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -3389,12 +3735,15 @@ impl ReadPaymentProgramEnablement {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadPaymentProgramEnablement);
+
 /// Payment program plans and the payment programs they offer.
 #[derive(Clone, Debug)]
 pub struct PaymentProgramsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentProgramsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -3404,11 +3753,14 @@ impl PaymentProgramsApi {
     }
     /// List payment programs of an account
     ///
-    /// Returns the payment programs available to a partner account's payment product, optionally filtered.
+    /// Returns the payment programs available to a partner account's payment product, optionally
+    /// filtered.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs` (operation `listPaymentPrograms`).
+    /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs` (operation
+    /// `listPaymentPrograms`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -3425,13 +3777,17 @@ impl PaymentProgramsApi {
     }
     /// List programs of a payment program plan
     ///
-    /// Returns the payment programs a plan version offers for a merchant category code, customer country and currency, one page at a time.
+    /// Returns the payment programs a plan version offers for a merchant category code, customer
+    /// country and currency, one page at a time.
     ///
-    /// `GET /v2/distribution/products/payment/payment-program-plans/{payment_program_plan_id}` (operation `listPaymentProgramsForPaymentProgramPlan`).
+    /// `GET /v2/distribution/products/payment/payment-program-plans/{payment_program_plan_id}`
+    /// (operation `listPaymentProgramsForPaymentProgramPlan`).
     ///
-    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `payment_programs` across pages and `into_pages()` every page.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of
+    /// `payment_programs` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list_for_payment_program_plan(
         &self,
@@ -3455,9 +3811,11 @@ impl PaymentProgramsApi {
     ///
     /// Returns the payment program plans available to you, with their versions.
     ///
-    /// `GET /v2/distribution/products/payment/payment-program-plans` (operation `listPaymentProgramPlans`).
+    /// `GET /v2/distribution/products/payment/payment-program-plans` (operation
+    /// `listPaymentProgramPlans`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list_plans(&self) -> ListPaymentProgramPlans {
         ListPaymentProgramPlans {
@@ -3469,9 +3827,11 @@ impl PaymentProgramsApi {
     ///
     /// Returns one payment program.
     ///
-    /// `GET /v2/distribution/products/payment/payment-programs/{payment_program_id}` (operation `readPaymentProgram`).
+    /// `GET /v2/distribution/products/payment/payment-programs/{payment_program_id}` (operation
+    /// `readPaymentProgram`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -3484,8 +3844,10 @@ impl PaymentProgramsApi {
         }
     }
 }
-/// Request builder for [`PaymentProgramsApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListPaymentPrograms::send).
+
+/// Request builder for [`PaymentProgramsApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentPrograms::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentPrograms {
@@ -3496,6 +3858,7 @@ pub struct ListPaymentPrograms {
     enablement_type: ::std::option::Option<super::models::EnablementType>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListPaymentPrograms {
     /// Four-digit merchant category code.
     #[inline]
@@ -3573,9 +3936,12 @@ impl ListPaymentPrograms {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListPaymentPrograms);
-/// Request builder for [`PaymentProgramsApi::list_for_payment_program_plan`]: set optional parameters and per-request
-/// options, then call [`send`](ListPaymentProgramsForPaymentProgramPlan::send).
+
+/// Request builder for [`PaymentProgramsApi::list_for_payment_program_plan`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentProgramsForPaymentProgramPlan::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentProgramsForPaymentProgramPlan {
@@ -3591,6 +3957,7 @@ pub struct ListPaymentProgramsForPaymentProgramPlan {
     ending_before: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListPaymentProgramsForPaymentProgramPlan {
     /// Plan version to read.
     #[inline]
@@ -3640,7 +4007,8 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with
+    /// `ending_before`.
     #[inline]
     pub fn starting_after(
         mut self,
@@ -3649,7 +4017,8 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         self.starting_after = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with
+    /// `starting_after`.
     #[inline]
     pub fn ending_before(
         mut self,
@@ -3776,15 +4145,19 @@ impl ListPaymentProgramsForPaymentProgramPlan {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListPaymentProgramsForPaymentProgramPlan);
-/// Request builder for [`PaymentProgramsApi::list_plans`]: set optional parameters and per-request
-/// options, then call [`send`](ListPaymentProgramPlans::send).
+
+/// Request builder for [`PaymentProgramsApi::list_plans`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentProgramPlans::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentProgramPlans {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListPaymentProgramPlans {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -3822,9 +4195,12 @@ impl ListPaymentProgramPlans {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListPaymentProgramPlans);
-/// Request builder for [`PaymentProgramsApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadPaymentProgram::send).
+
+/// Request builder for [`PaymentProgramsApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPaymentProgram::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPaymentProgram {
@@ -3832,6 +4208,7 @@ pub struct ReadPaymentProgram {
     payment_program_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadPaymentProgram {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -3870,12 +4247,15 @@ impl ReadPaymentProgram {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadPaymentProgram);
+
 /// Access to the Klarna Portal through deep links and user access.
 #[derive(Clone, Debug)]
 pub struct PortalApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PortalApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -3885,11 +4265,16 @@ impl PortalApi {
     }
     /// Create a Portal deep link
     ///
-    /// Creates a one-time link that logs a user straight into the Klarna Portal for the partner account. Send a JWT signed with a `JWT_SIGNING` client certificate (recommended), or `subject`, `roles` and `on_behalf_of` for an unsigned link that makes the user log in. The link works once and expires after 60 seconds; the Portal session then lasts up to 8 hours.
+    /// Creates a one-time link that logs a user straight into the Klarna Portal for the partner
+    /// account. Send a JWT signed with a `JWT_SIGNING` client certificate (recommended), or
+    /// `subject`, `roles` and `on_behalf_of` for an unsigned link that makes the user log in. The
+    /// link works once and expires after 60 seconds; the Portal session then lasts up to 8 hours.
     ///
     /// `POST /v2/accounts/{partner_account_id}/portal/deep-links` (operation `createDeepLink`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_deep_link(
         &self,
@@ -3905,11 +4290,15 @@ impl PortalApi {
     }
     /// Create or update Portal user access
     ///
-    /// Creates a lasting Portal user, or updates the roles of an existing one, from a signed JWT. The user gets an invitation email and sets a password. Klarna's collection only checks the 201 status; the body is inferred.
+    /// Creates a lasting Portal user, or updates the roles of an existing one, from a signed JWT.
+    /// The user gets an invitation email and sets a password. Klarna's collection only checks the
+    /// 201 status; the body is inferred.
     ///
     /// `POST /v2/portal/user-access` (operation `createOrUpdateUserAccess`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_or_update_user_access(
         &self,
@@ -3925,9 +4314,12 @@ impl PortalApi {
     ///
     /// Invalidates a deep link before it is used.
     ///
-    /// `DELETE /v2/accounts/{partner_account_id}/portal/deep-links/{deep_link_id}` (operation `deleteDeepLink`).
+    /// `DELETE /v2/accounts/{partner_account_id}/portal/deep-links/{deep_link_id}` (operation
+    /// `deleteDeepLink`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete_deep_link(
         &self,
@@ -3943,11 +4335,14 @@ impl PortalApi {
     }
     /// Delete Portal user access
     ///
-    /// Removes Portal access for an account, optionally for one user or one represented account only.
+    /// Removes Portal access for an account, optionally for one user or one represented account
+    /// only.
     ///
     /// `DELETE /v2/portal/user-access` (operation `deleteUserAccess`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete_user_access(
         &self,
@@ -3962,8 +4357,10 @@ impl PortalApi {
         }
     }
 }
-/// Request builder for [`PortalApi::create_deep_link`]: set optional parameters and per-request
-/// options, then call [`send`](CreateDeepLink::send).
+
+/// Request builder for [`PortalApi::create_deep_link`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateDeepLink::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateDeepLink {
@@ -3972,6 +4369,7 @@ pub struct CreateDeepLink {
     body: super::models::CreateDeepLinkRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateDeepLink {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -4021,9 +4419,12 @@ impl CreateDeepLink {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateDeepLink);
-/// Request builder for [`PortalApi::create_or_update_user_access`]: set optional parameters and per-request
-/// options, then call [`send`](CreateOrUpdateUserAccess::send).
+
+/// Request builder for [`PortalApi::create_or_update_user_access`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateOrUpdateUserAccess::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateOrUpdateUserAccess {
@@ -4031,6 +4432,7 @@ pub struct CreateOrUpdateUserAccess {
     body: super::models::UserAccessRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateOrUpdateUserAccess {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -4077,9 +4479,12 @@ impl CreateOrUpdateUserAccess {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateOrUpdateUserAccess);
-/// Request builder for [`PortalApi::delete_deep_link`]: set optional parameters and per-request
-/// options, then call [`send`](DeleteDeepLink::send).
+
+/// Request builder for [`PortalApi::delete_deep_link`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DeleteDeepLink::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteDeepLink {
@@ -4088,6 +4493,7 @@ pub struct DeleteDeepLink {
     deep_link_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DeleteDeepLink {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -4126,9 +4532,12 @@ impl DeleteDeepLink {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DeleteDeepLink);
-/// Request builder for [`PortalApi::delete_user_access`]: set optional parameters and per-request
-/// options, then call [`send`](DeleteUserAccess::send).
+
+/// Request builder for [`PortalApi::delete_user_access`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DeleteUserAccess::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteUserAccess {
@@ -4138,6 +4547,7 @@ pub struct DeleteUserAccess {
     on_behalf_of: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DeleteUserAccess {
     /// Email address of the user to remove.
     #[inline]
@@ -4200,12 +4610,15 @@ impl DeleteUserAccess {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DeleteUserAccess);
+
 /// Price plans and their rates.
 #[derive(Clone, Debug)]
 pub struct PricePlansApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PricePlansApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -4219,7 +4632,8 @@ impl PricePlansApi {
     ///
     /// `GET /v2/distribution/products/payment/price-plans` (operation `listPricePlans`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListPricePlans {
         ListPricePlans {
@@ -4229,13 +4643,18 @@ impl PricePlansApi {
     }
     /// Read a price plan
     ///
-    /// Returns the rates of one price plan version for a given currency, customer country, merchant category code and pricing category, one page at a time. Which filters are mandatory is inferred from the collection's enabled query parameters.
+    /// Returns the rates of one price plan version for a given currency, customer country, merchant
+    /// category code and pricing category, one page at a time. Which filters are mandatory is
+    /// inferred from the collection's enabled query parameters.
     ///
-    /// `GET /v2/distribution/products/payment/price-plans/{price_plan_id}` (operation `readPricePlan`).
+    /// `GET /v2/distribution/products/payment/price-plans/{price_plan_id}` (operation
+    /// `readPricePlan`).
     ///
-    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `rates` across pages and `into_pages()` every page.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of
+    /// `rates` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -4264,14 +4683,17 @@ impl PricePlansApi {
         }
     }
 }
-/// Request builder for [`PricePlansApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListPricePlans::send).
+
+/// Request builder for [`PricePlansApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPricePlans::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPricePlans {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListPricePlans {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -4307,9 +4729,12 @@ impl ListPricePlans {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListPricePlans);
-/// Request builder for [`PricePlansApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadPricePlan::send).
+
+/// Request builder for [`PricePlansApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPricePlan::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPricePlan {
@@ -4328,6 +4753,7 @@ pub struct ReadPricePlan {
     ending_before: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadPricePlan {
     /// Moment for which to return the applicable rates.
     #[inline]
@@ -4362,7 +4788,8 @@ impl ReadPricePlan {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with
+    /// `ending_before`.
     #[inline]
     pub fn starting_after(
         mut self,
@@ -4371,7 +4798,8 @@ impl ReadPricePlan {
         self.starting_after = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with
+    /// `starting_after`.
     #[inline]
     pub fn ending_before(
         mut self,
@@ -4503,12 +4931,15 @@ impl ReadPricePlan {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadPricePlan);
+
 /// Settlement reports, settlement lines and payout status.
 #[derive(Clone, Debug)]
 pub struct SettlementsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl SettlementsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -4518,11 +4949,13 @@ impl SettlementsApi {
     }
     /// Download a settlement report as CSV
     ///
-    /// Returns the settlement report as a CSV file, an alternative to reading the details and transactions as JSON.
+    /// Returns the settlement report as a CSV file, an alternative to reading the details and
+    /// transactions as JSON.
     ///
     /// `GET /v2/settlements/{settlement_id}/csv` (operation `downloadSettlementCsv`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn download_csv(
         &self,
@@ -4536,11 +4969,14 @@ impl SettlementsApi {
     }
     /// Generate settlement reports
     ///
-    /// Builds settlement reports for a period and Payment Acquiring Account and returns them; the collection reads `settlement_reports\[0\].settlement_id`. The 201 status is assumed.
+    /// Builds settlement reports for a period and Payment Acquiring Account and returns them; the
+    /// collection reads `settlement_reports\[0\].settlement_id`. The 201 status is assumed.
     ///
     /// `POST /v2/settlements` (operation `generateSettlementReport`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn generate_report(
         &self,
@@ -4554,11 +4990,13 @@ impl SettlementsApi {
     }
     /// List settlements
     ///
-    /// Returns the settlements of a period, optionally filtered by currency or Payment Acquiring Account. The response wrapper is assumed to match that of report generation.
+    /// Returns the settlements of a period, optionally filtered by currency or Payment Acquiring
+    /// Account. The response wrapper is assumed to match that of report generation.
     ///
     /// `GET /v2/settlements` (operation `listSettlements`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -4576,13 +5014,16 @@ impl SettlementsApi {
     }
     /// List settlement transactions
     ///
-    /// Returns the individual lines of a settlement (captures, refunds, fees, disputes), one page at a time.
+    /// Returns the individual lines of a settlement (captures, refunds, fees, disputes), one page
+    /// at a time.
     ///
     /// `GET /v2/settlements/{settlement_id}/transactions` (operation `listSettlementTransactions`).
     ///
-    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `transactions` across pages and `into_pages()` every page.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of
+    /// `transactions` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list_transactions(
         &self,
@@ -4603,7 +5044,8 @@ impl SettlementsApi {
     ///
     /// `GET /v2/settlements/{settlement_id}` (operation `readSettlement`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -4621,7 +5063,8 @@ impl SettlementsApi {
     ///
     /// `GET /v2/settlements/{settlement_id}/payouts/status` (operation `readPayoutStatus`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read_payout_status(
         &self,
@@ -4635,11 +5078,14 @@ impl SettlementsApi {
     }
     /// Set the payout status
     ///
-    /// Tells Klarna what happened to the payout of a settlement to the partner. The response shape is inferred.
+    /// Tells Klarna what happened to the payout of a settlement to the partner. The response shape
+    /// is inferred.
     ///
     /// `POST /v2/settlements/{settlement_id}/payouts/set-status` (operation `setPayoutStatus`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn set_payout_status(
         &self,
@@ -4654,8 +5100,10 @@ impl SettlementsApi {
         }
     }
 }
-/// Request builder for [`SettlementsApi::download_csv`]: set optional parameters and per-request
-/// options, then call [`send`](DownloadSettlementCsv::send).
+
+/// Request builder for [`SettlementsApi::download_csv`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DownloadSettlementCsv::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DownloadSettlementCsv {
@@ -4663,6 +5111,7 @@ pub struct DownloadSettlementCsv {
     settlement_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DownloadSettlementCsv {
     /// Sends the request and
     /// returns the `200` response body as bytes (`text/csv`).
@@ -4717,9 +5166,12 @@ impl DownloadSettlementCsv {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DownloadSettlementCsv);
-/// Request builder for [`SettlementsApi::generate_report`]: set optional parameters and per-request
-/// options, then call [`send`](GenerateSettlementReport::send).
+
+/// Request builder for [`SettlementsApi::generate_report`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GenerateSettlementReport::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GenerateSettlementReport {
@@ -4727,6 +5179,7 @@ pub struct GenerateSettlementReport {
     body: super::models::GenerateSettlementReportRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GenerateSettlementReport {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -4773,9 +5226,12 @@ impl GenerateSettlementReport {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GenerateSettlementReport);
-/// Request builder for [`SettlementsApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListSettlements::send).
+
+/// Request builder for [`SettlementsApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListSettlements::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListSettlements {
@@ -4786,6 +5242,7 @@ pub struct ListSettlements {
     payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListSettlements {
     /// Limits the result to one ISO 4217 currency.
     #[inline]
@@ -4851,9 +5308,12 @@ impl ListSettlements {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListSettlements);
-/// Request builder for [`SettlementsApi::list_transactions`]: set optional parameters and per-request
-/// options, then call [`send`](ListSettlementTransactions::send).
+
+/// Request builder for [`SettlementsApi::list_transactions`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListSettlementTransactions::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListSettlementTransactions {
@@ -4864,6 +5324,7 @@ pub struct ListSettlementTransactions {
     ending_before: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListSettlementTransactions {
     /// Maximum number of items per page; Klarna's default applies when omitted.
     #[inline]
@@ -4871,7 +5332,8 @@ impl ListSettlementTransactions {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with
+    /// `ending_before`.
     #[inline]
     pub fn starting_after(
         mut self,
@@ -4880,7 +5342,8 @@ impl ListSettlementTransactions {
         self.starting_after = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with
+    /// `starting_after`.
     #[inline]
     pub fn ending_before(
         mut self,
@@ -4988,9 +5451,12 @@ impl ListSettlementTransactions {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListSettlementTransactions);
-/// Request builder for [`SettlementsApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadSettlement::send).
+
+/// Request builder for [`SettlementsApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadSettlement::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadSettlement {
@@ -4998,6 +5464,7 @@ pub struct ReadSettlement {
     settlement_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadSettlement {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -5036,9 +5503,12 @@ impl ReadSettlement {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadSettlement);
-/// Request builder for [`SettlementsApi::read_payout_status`]: set optional parameters and per-request
-/// options, then call [`send`](ReadPayoutStatus::send).
+
+/// Request builder for [`SettlementsApi::read_payout_status`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadPayoutStatus::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadPayoutStatus {
@@ -5046,6 +5516,7 @@ pub struct ReadPayoutStatus {
     settlement_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadPayoutStatus {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -5084,9 +5555,12 @@ impl ReadPayoutStatus {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadPayoutStatus);
-/// Request builder for [`SettlementsApi::set_payout_status`]: set optional parameters and per-request
-/// options, then call [`send`](SetPayoutStatus::send).
+
+/// Request builder for [`SettlementsApi::set_payout_status`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](SetPayoutStatus::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct SetPayoutStatus {
@@ -5095,6 +5569,7 @@ pub struct SetPayoutStatus {
     body: super::models::SetPayoutStatusRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl SetPayoutStatus {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -5144,12 +5619,15 @@ impl SetPayoutStatus {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(SetPayoutStatus);
+
 /// Logins for Klarna's SFTP server, where settlement reports are delivered.
 #[derive(Clone, Debug)]
 pub struct SftpCredentialsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl SftpCredentialsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -5159,11 +5637,14 @@ impl SftpCredentialsApi {
     }
     /// Create an SFTP credential
     ///
-    /// Creates a login for Klarna's SFTP server, where settlement reports are delivered. The status code and the login fields are inferred by analogy with the other credential types.
+    /// Creates a login for Klarna's SFTP server, where settlement reports are delivered. The status
+    /// code and the login fields are inferred by analogy with the other credential types.
     ///
     /// `POST /v2/account/integration/credentials/sftp` (operation `createSftpCredential`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -5179,9 +5660,12 @@ impl SftpCredentialsApi {
     ///
     /// Disables an SFTP credential.
     ///
-    /// `DELETE /v2/account/integration/credentials/sftp/{credential_id}` (operation `disableSftpCredential`).
+    /// `DELETE /v2/account/integration/credentials/sftp/{credential_id}` (operation
+    /// `disableSftpCredential`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn disable(
         &self,
@@ -5199,7 +5683,8 @@ impl SftpCredentialsApi {
     ///
     /// `GET /v2/account/integration/credentials/sftp` (operation `listSftpCredentials`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListSftpCredentials {
         ListSftpCredentials {
@@ -5211,9 +5696,11 @@ impl SftpCredentialsApi {
     ///
     /// Returns one SFTP credential without its password.
     ///
-    /// `GET /v2/account/integration/credentials/sftp/{credential_id}` (operation `readSftpCredential`).
+    /// `GET /v2/account/integration/credentials/sftp/{credential_id}` (operation
+    /// `readSftpCredential`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -5226,8 +5713,10 @@ impl SftpCredentialsApi {
         }
     }
 }
-/// Request builder for [`SftpCredentialsApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateSftpCredential::send).
+
+/// Request builder for [`SftpCredentialsApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateSftpCredential::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateSftpCredential {
@@ -5235,6 +5724,7 @@ pub struct CreateSftpCredential {
     body: super::models::CreateCredentialRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateSftpCredential {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -5281,9 +5771,12 @@ impl CreateSftpCredential {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateSftpCredential);
-/// Request builder for [`SftpCredentialsApi::disable`]: set optional parameters and per-request
-/// options, then call [`send`](DisableSftpCredential::send).
+
+/// Request builder for [`SftpCredentialsApi::disable`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DisableSftpCredential::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DisableSftpCredential {
@@ -5291,6 +5784,7 @@ pub struct DisableSftpCredential {
     credential_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DisableSftpCredential {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -5329,15 +5823,19 @@ impl DisableSftpCredential {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DisableSftpCredential);
-/// Request builder for [`SftpCredentialsApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListSftpCredentials::send).
+
+/// Request builder for [`SftpCredentialsApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListSftpCredentials::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListSftpCredentials {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListSftpCredentials {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -5373,9 +5871,12 @@ impl ListSftpCredentials {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListSftpCredentials);
-/// Request builder for [`SftpCredentialsApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadSftpCredential::send).
+
+/// Request builder for [`SftpCredentialsApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadSftpCredential::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadSftpCredential {
@@ -5383,6 +5884,7 @@ pub struct ReadSftpCredential {
     credential_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadSftpCredential {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -5421,12 +5923,15 @@ impl ReadSftpCredential {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadSftpCredential);
+
 /// Groups of stores sharing one brand and customer-facing contact details.
 #[derive(Clone, Debug)]
 pub struct StoreGroupsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl StoreGroupsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -5436,11 +5941,14 @@ impl StoreGroupsApi {
     }
     /// Create a store group
     ///
-    /// Adds a store group, linked to an existing brand by `brand_reference`, together with its stores.
+    /// Adds a store group, linked to an existing brand by `brand_reference`, together with its
+    /// stores.
     ///
     /// `POST /v2/accounts/{partner_account_id}/store-groups` (operation `createStoreGroup`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -5460,9 +5968,11 @@ impl StoreGroupsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/store-groups` (operation `listStoreGroups`).
     ///
-    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `store_groups` across pages and `into_pages()` every page.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of
+    /// `store_groups` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -5481,9 +5991,11 @@ impl StoreGroupsApi {
     ///
     /// Returns one store group of a partner account.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (operation `readStoreGroup`).
+    /// `GET /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (operation
+    /// `readStoreGroup`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -5501,9 +6013,12 @@ impl StoreGroupsApi {
     ///
     /// Changes the reference, support contact or social links of a store group.
     ///
-    /// `PATCH /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (operation `updateStoreGroup`).
+    /// `PATCH /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (operation
+    /// `updateStoreGroup`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -5520,8 +6035,10 @@ impl StoreGroupsApi {
         }
     }
 }
-/// Request builder for [`StoreGroupsApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateStoreGroup::send).
+
+/// Request builder for [`StoreGroupsApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateStoreGroup::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateStoreGroup {
@@ -5530,6 +6047,7 @@ pub struct CreateStoreGroup {
     body: super::models::CreateStoreGroupRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateStoreGroup {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -5579,9 +6097,12 @@ impl CreateStoreGroup {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateStoreGroup);
-/// Request builder for [`StoreGroupsApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListStoreGroups::send).
+
+/// Request builder for [`StoreGroupsApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListStoreGroups::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListStoreGroups {
@@ -5592,6 +6113,7 @@ pub struct ListStoreGroups {
     ending_before: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListStoreGroups {
     /// Maximum number of items per page; Klarna's default applies when omitted.
     #[inline]
@@ -5599,7 +6121,8 @@ impl ListStoreGroups {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with
+    /// `ending_before`.
     #[inline]
     pub fn starting_after(
         mut self,
@@ -5608,7 +6131,8 @@ impl ListStoreGroups {
         self.starting_after = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with
+    /// `starting_after`.
     #[inline]
     pub fn ending_before(
         mut self,
@@ -5715,9 +6239,12 @@ impl ListStoreGroups {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListStoreGroups);
-/// Request builder for [`StoreGroupsApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadStoreGroup::send).
+
+/// Request builder for [`StoreGroupsApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadStoreGroup::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadStoreGroup {
@@ -5726,6 +6253,7 @@ pub struct ReadStoreGroup {
     store_group_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadStoreGroup {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -5764,9 +6292,12 @@ impl ReadStoreGroup {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadStoreGroup);
-/// Request builder for [`StoreGroupsApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdateStoreGroup::send).
+
+/// Request builder for [`StoreGroupsApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateStoreGroup::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateStoreGroup {
@@ -5776,6 +6307,7 @@ pub struct UpdateStoreGroup {
     body: super::models::UpdateStoreGroupRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdateStoreGroup {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -5825,12 +6357,15 @@ impl UpdateStoreGroup {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdateStoreGroup);
+
 /// Websites, physical stores and mobile apps where customers pay with Klarna.
 #[derive(Clone, Debug)]
 pub struct StoresApi {
     client: ::klarna_runtime::Client,
 }
+
 impl StoresApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -5844,7 +6379,9 @@ impl StoresApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/stores` (operation `createStore`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -5864,9 +6401,11 @@ impl StoresApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/stores` (operation `listStores`).
     ///
-    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `stores` across pages and `into_pages()` every page.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of
+    /// `stores` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -5887,7 +6426,8 @@ impl StoresApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/stores/{store_id}` (operation `readStore`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -5907,7 +6447,9 @@ impl StoresApi {
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/stores/{store_id}` (operation `updateStore`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -5924,8 +6466,10 @@ impl StoresApi {
         }
     }
 }
-/// Request builder for [`StoresApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateStore::send).
+
+/// Request builder for [`StoresApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateStore::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateStore {
@@ -5934,6 +6478,7 @@ pub struct CreateStore {
     body: super::models::CreateStoreRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateStore {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -5983,9 +6528,12 @@ impl CreateStore {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateStore);
-/// Request builder for [`StoresApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListStores::send).
+
+/// Request builder for [`StoresApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListStores::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListStores {
@@ -5996,6 +6544,7 @@ pub struct ListStores {
     ending_before: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListStores {
     /// Maximum number of items per page; Klarna's default applies when omitted.
     #[inline]
@@ -6003,7 +6552,8 @@ impl ListStores {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with `ending_before`.
+    /// Cursor from `pagination.last_item`; returns the page after it. Do not combine with
+    /// `ending_before`.
     #[inline]
     pub fn starting_after(
         mut self,
@@ -6012,7 +6562,8 @@ impl ListStores {
         self.starting_after = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with `starting_after`.
+    /// Cursor from `pagination.first_item`; returns the page before it. Do not combine with
+    /// `starting_after`.
     #[inline]
     pub fn ending_before(
         mut self,
@@ -6119,9 +6670,12 @@ impl ListStores {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListStores);
-/// Request builder for [`StoresApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadStore::send).
+
+/// Request builder for [`StoresApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadStore::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadStore {
@@ -6130,6 +6684,7 @@ pub struct ReadStore {
     store_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReadStore {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -6168,9 +6723,12 @@ impl ReadStore {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadStore);
-/// Request builder for [`StoresApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdateStore::send).
+
+/// Request builder for [`StoresApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateStore::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateStore {
@@ -6180,6 +6738,7 @@ pub struct UpdateStore {
     body: super::models::UpdateStoreRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdateStore {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -6229,4 +6788,5 @@ impl UpdateStore {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdateStore);

@@ -4,22 +4,32 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Klarna Messaging API (v2-r2512).
 //!
-//! Fetch ready-to-render on-site messaging for a partner's storefront when Klarna's Web or Mobile SDK
-//! cannot be used: localised text, links and (for badge placements) a Klarna icon that promote paying
+//! Fetch ready-to-render on-site messaging for a partner's storefront when Klarna's Web or
+//! Mobile SDK
+//! cannot be used: localised text, links and (for badge placements) a Klarna icon that promote
+//! paying
 //! with Klarna, optionally personalised for a known customer or session.
 //!
-//! Provenance: written by the SDK team for release v2 r2512 from Klarna's public request collection,
-//! our endpoint catalog and fact sheet, and public docs.klarna.com pages; Klarna's own OpenAPI file was
-//! not reachable. The response schema follows the response samples of Klarna's Messaging API reference.
+//! Provenance: written by the SDK team for release v2 r2512 from Klarna's public request
+//! collection,
+//! our endpoint catalog and fact sheet, and public docs.klarna.com pages; Klarna's own OpenAPI
+//! file was
+//! not reachable. The response schema follows the response samples of Klarna's Messaging API
+//! reference.
 //! See specs/README.md.
 //!
 //! Generated from `specs/messaging.yaml` (OpenAPI 3.0.3).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub use self::models::*;
+
 /// Server 1: Live
 pub const LIVE_BASE_URL: &str = "https://api-global.klarna.com";
+
 /// Server 2: Test
 pub const TEST_BASE_URL: &str = "https://api-global.test.klarna.com";

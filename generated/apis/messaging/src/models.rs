@@ -3,8 +3,11 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
+#![allow(deprecated)]
+
 /// ISO 4217 currency code in upper case.
 pub type Currency = ::std::string::String;
+
 /// Error body Klarna returns with 4xx and 5xx responses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorBody {
@@ -14,7 +17,8 @@ pub struct ErrorBody {
     pub error_type: ErrorBodyErrorType,
     /// Machine-readable reason, meant for program logic. Known values include UNAUTHORIZED,
     /// RATE_LIMITED, NOT_FOUND, RESOURCE_NOT_FOUND, OPERATION_FORBIDDEN, RESOURCE_CONFLICT,
-    /// VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and TIMEOUT;
+    /// VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and
+    /// TIMEOUT;
     /// treat it as an open set.
     pub error_code: ::std::string::String,
     /// Human-readable explanation for developers; not meant to be shown to customers.
@@ -26,12 +30,19 @@ pub struct ErrorBody {
     /// Per-field problems in the alternative shape shown in Klarna's error-handling guide.
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
 }
-::klarna_runtime::__struct_serde!(
-    ErrorBody { 0 error_id : "error_id" required, 1 error_type : "error_type" required, 2
-    error_code : "error_code" required, 3 error_message : "error_message" required, 4
-    doc_url : "doc_url" optional, 5 validation_errors : "validation_errors" optional, 6
-    errors : "errors" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ErrorBody {
+        error_id: required "error_id",
+        error_type: required "error_type",
+        error_code: required "error_code",
+        error_message: required "error_message",
+        doc_url: optional "doc_url",
+        validation_errors: optional "validation_errors",
+        errors: optional "errors",
+    }
+}
+
 impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -52,6 +63,7 @@ impl ErrorBody {
         }
     }
 }
+
 /// Broad category of the error.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -67,10 +79,14 @@ pub enum ErrorBodyErrorType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    ErrorBodyErrorType { AccessError => "ACCESS_ERROR", InputError => "INPUT_ERROR",
-    ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
-);
+
+::klarna_runtime::__string_enum!(ErrorBodyErrorType {
+    AccessError => "ACCESS_ERROR",
+    InputError => "INPUT_ERROR",
+    ResourceError => "RESOURCE_ERROR",
+    TechnicalError => "TECHNICAL_ERROR",
+});
+
 /// One field-level problem, as shaped in Klarna's error-handling guide.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorDetail {
@@ -81,10 +97,15 @@ pub struct ErrorDetail {
     /// Link to documentation about the rule that failed.
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ErrorDetail { 0 parameter : "parameter" optional, 1 error_message : "error_message"
-    optional, 2 doc_url : "doc_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ErrorDetail {
+        parameter: optional "parameter",
+        error_message: optional "error_message",
+        doc_url: optional "doc_url",
+    }
+}
+
 /// The renderable content of a placement.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -92,16 +113,24 @@ pub struct MessagingContent {
     /// Nodes of the message in display order.
     pub nodes: ::std::option::Option<::std::vec::Vec<MessagingNode>>,
 }
-::klarna_runtime::__struct_serde!(MessagingContent { 0 nodes : "nodes" optional, });
-/// One node of a message. A TEXT node carries `value`; an ACTION node carries `label` and usually
+
+::klarna_runtime::__struct_serde! {
+    struct MessagingContent {
+        nodes: optional "nodes",
+    }
+}
+
+/// One node of a message. A TEXT node carries `value`; an ACTION node carries `label` and
+/// usually
 /// `url`; an IMAGE node carries `alt` (the Klarna logo or badge).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct MessagingNode {
-    /// Role of the node, for example `TEXT_MAIN`, `ACTION_LEARN_MORE`, `ACTION_OPEN_BUYERS_PROTECTION_LINK`,
+    /// Role of the node, for example `TEXT_MAIN`, `ACTION_LEARN_MORE`,
+    /// `ACTION_OPEN_BUYERS_PROTECTION_LINK`,
     /// `KLARNA_LOGO` or `KLARNA_BADGE` (open set).
     pub name: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Kind of a message node.
     pub r#type: ::std::option::Option<MessagingNodeType>,
     /// Text to show, for TEXT nodes.
     pub value: ::std::option::Option<::std::string::String>,
@@ -112,11 +141,18 @@ pub struct MessagingNode {
     /// Alternative text of an IMAGE node.
     pub alt: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    MessagingNode { 0 name : "name" optional, 1 r#type : "type" optional, 2 value :
-    "value" optional, 3 url : "url" optional, 4 label : "label" optional, 5 alt : "alt"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct MessagingNode {
+        name: optional "name",
+        r#type: optional "type",
+        value: optional "value",
+        url: optional "url",
+        label: optional "label",
+        alt: optional "alt",
+    }
+}
+
 /// Kind of a message node.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -130,9 +166,13 @@ pub enum MessagingNodeType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    MessagingNodeType { Text => "TEXT", Action => "ACTION", Image => "IMAGE", }
-);
+
+::klarna_runtime::__string_enum!(MessagingNodeType {
+    Text => "TEXT",
+    Action => "ACTION",
+    Image => "IMAGE",
+});
+
 /// Content of a messaging placement: an ordered list of nodes (text, actions such as a "learn
 /// more" link, and Klarna images) to render. Shape from the response samples of Klarna's
 /// Messaging API reference (v2/r6, v2/r7). Klarna also documents a success response meaning
@@ -140,12 +180,16 @@ pub enum MessagingNodeType {
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct MessagingPlacement {
-    #[allow(missing_docs)]
+    /// The renderable content of a placement.
     pub content: ::std::option::Option<MessagingContent>,
 }
-::klarna_runtime::__struct_serde!(
-    MessagingPlacement { 0 content : "content" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct MessagingPlacement {
+        content: optional "content",
+    }
+}
+
 /// One field that failed validation.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
@@ -156,7 +200,11 @@ pub struct ValidationError {
     /// Link to documentation about the rule that failed.
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ValidationError { 0 parameter : "parameter" optional, 1 reason : "reason" optional, 2
-    doc_url : "doc_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ValidationError {
+        parameter: optional "parameter",
+        reason: optional "reason",
+        doc_url: optional "doc_url",
+    }
+}

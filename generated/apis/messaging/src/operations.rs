@@ -5,11 +5,14 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
+#![allow(deprecated)]
+
 /// Placements that advertise Klarna's payment options for a given purchase amount.
 #[derive(Clone, Debug)]
 pub struct CreditPromotionsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl CreditPromotionsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -19,12 +22,16 @@ impl CreditPromotionsApi {
     }
     /// Get credit promotion messaging for an auto-size placement
     ///
-    /// Return localised text and links promoting Klarna's payment options for the given purchase amount,
-    /// sized to fit the space it is rendered in, with Klarna named inline in the text. The optional token headers let Klarna personalise the message for a known customer or session.
+    /// Return localised text and links promoting Klarna's payment options for the given purchase
+    /// amount,
+    /// sized to fit the space it is rendered in, with Klarna named inline in the text. The optional
+    /// token headers let Klarna personalise the message for a known customer or session.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-auto-size` (operation `getCreditPromotionMessagingForAutoSize`).
+    /// `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-auto-size`
+    /// (operation `getCreditPromotionMessagingForAutoSize`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_messaging_for_auto_size(
         &self,
@@ -48,12 +55,16 @@ impl CreditPromotionsApi {
     }
     /// Get credit promotion messaging for a badge placement
     ///
-    /// Return localised text and links promoting Klarna's payment options for the given purchase amount,
-    /// together with a Klarna badge icon. The optional token headers let Klarna personalise the message for a known customer or session.
+    /// Return localised text and links promoting Klarna's payment options for the given purchase
+    /// amount,
+    /// together with a Klarna badge icon. The optional token headers let Klarna personalise the
+    /// message for a known customer or session.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-badge` (operation `getCreditPromotionMessagingForBadge`).
+    /// `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-badge` (operation
+    /// `getCreditPromotionMessagingForBadge`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_messaging_for_badge(
         &self,
@@ -76,8 +87,10 @@ impl CreditPromotionsApi {
         }
     }
 }
-/// Request builder for [`CreditPromotionsApi::get_messaging_for_auto_size`]: set optional parameters and per-request
-/// options, then call [`send`](GetCreditPromotionMessagingForAutoSize::send).
+
+/// Request builder for [`CreditPromotionsApi::get_messaging_for_auto_size`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetCreditPromotionMessagingForAutoSize::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetCreditPromotionMessagingForAutoSize {
@@ -92,6 +105,7 @@ pub struct GetCreditPromotionMessagingForAutoSize {
     klarna_network_session_token: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for GetCreditPromotionMessagingForAutoSize {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetCreditPromotionMessagingForAutoSize")
@@ -114,8 +128,10 @@ impl ::std::fmt::Debug for GetCreditPromotionMessagingForAutoSize {
             .finish()
     }
 }
+
 impl GetCreditPromotionMessagingForAutoSize {
-    /// For mobile apps: the URL (deep link) Klarna should return the customer to after following a link in
+    /// For mobile apps: the URL (deep link) Klarna should return the customer to after following a
+    /// link in
     /// the message, Base64-encoded (for example `appName://KlarnaPayment` encoded).
     #[inline]
     pub fn app_return_url(
@@ -125,7 +141,8 @@ impl GetCreditPromotionMessagingForAutoSize {
         self.app_return_url = ::std::option::Option::Some(value.into());
         self
     }
-    /// Customer token of an identified customer, to personalise the message. At most 1024 characters.
+    /// Customer token of an identified customer, to personalise the message. At most 1024
+    /// characters.
     #[inline]
     pub fn klarna_customer_token(
         mut self,
@@ -134,7 +151,8 @@ impl GetCreditPromotionMessagingForAutoSize {
         self.klarna_customer_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Interoperability token of the customer's Klarna session, to personalise the message. At most 8192 characters.
+    /// Interoperability token of the customer's Klarna session, to personalise the message. At most
+    /// 8192 characters.
     #[inline]
     pub fn klarna_interoperability_token(
         mut self,
@@ -216,9 +234,12 @@ impl GetCreditPromotionMessagingForAutoSize {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetCreditPromotionMessagingForAutoSize);
-/// Request builder for [`CreditPromotionsApi::get_messaging_for_badge`]: set optional parameters and per-request
-/// options, then call [`send`](GetCreditPromotionMessagingForBadge::send).
+
+/// Request builder for [`CreditPromotionsApi::get_messaging_for_badge`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetCreditPromotionMessagingForBadge::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetCreditPromotionMessagingForBadge {
@@ -233,6 +254,7 @@ pub struct GetCreditPromotionMessagingForBadge {
     klarna_network_session_token: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for GetCreditPromotionMessagingForBadge {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetCreditPromotionMessagingForBadge")
@@ -255,8 +277,10 @@ impl ::std::fmt::Debug for GetCreditPromotionMessagingForBadge {
             .finish()
     }
 }
+
 impl GetCreditPromotionMessagingForBadge {
-    /// For mobile apps: the URL (deep link) Klarna should return the customer to after following a link in
+    /// For mobile apps: the URL (deep link) Klarna should return the customer to after following a
+    /// link in
     /// the message, Base64-encoded (for example `appName://KlarnaPayment` encoded).
     #[inline]
     pub fn app_return_url(
@@ -266,7 +290,8 @@ impl GetCreditPromotionMessagingForBadge {
         self.app_return_url = ::std::option::Option::Some(value.into());
         self
     }
-    /// Customer token of an identified customer, to personalise the message. At most 1024 characters.
+    /// Customer token of an identified customer, to personalise the message. At most 1024
+    /// characters.
     #[inline]
     pub fn klarna_customer_token(
         mut self,
@@ -275,7 +300,8 @@ impl GetCreditPromotionMessagingForBadge {
         self.klarna_customer_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Interoperability token of the customer's Klarna session, to personalise the message. At most 8192 characters.
+    /// Interoperability token of the customer's Klarna session, to personalise the message. At most
+    /// 8192 characters.
     #[inline]
     pub fn klarna_interoperability_token(
         mut self,
@@ -357,12 +383,15 @@ impl GetCreditPromotionMessagingForBadge {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetCreditPromotionMessagingForBadge);
+
 /// Banner placements at the top of a page that advertise paying with Klarna.
 #[derive(Clone, Debug)]
 pub struct TopStripPromotionsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl TopStripPromotionsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -372,12 +401,16 @@ impl TopStripPromotionsApi {
     }
     /// Get top strip messaging for an auto-size placement
     ///
-    /// Return a short, localised banner message about paying with Klarna for a strip at the top of a page,
-    /// with Klarna named inline. Amount and currency are optional here. The optional token headers let Klarna personalise the message for a known customer or session.
+    /// Return a short, localised banner message about paying with Klarna for a strip at the top of
+    /// a page,
+    /// with Klarna named inline. Amount and currency are optional here. The optional token headers
+    /// let Klarna personalise the message for a known customer or session.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-auto-size` (operation `getTopStripPromotionMessagingForAutoSize`).
+    /// `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-auto-size`
+    /// (operation `getTopStripPromotionMessagingForAutoSize`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_messaging_for_auto_size(
         &self,
@@ -399,12 +432,16 @@ impl TopStripPromotionsApi {
     }
     /// Get top strip messaging for a badge placement
     ///
-    /// Return a short, localised banner message about paying with Klarna for a strip at the top of a page,
-    /// together with a Klarna badge icon. Amount and currency are optional here. The optional token headers let Klarna personalise the message for a known customer or session.
+    /// Return a short, localised banner message about paying with Klarna for a strip at the top of
+    /// a page,
+    /// together with a Klarna badge icon. Amount and currency are optional here. The optional token
+    /// headers let Klarna personalise the message for a known customer or session.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-badge` (operation `getTopStripPromotionMessagingForBadge`).
+    /// `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-badge`
+    /// (operation `getTopStripPromotionMessagingForBadge`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_messaging_for_badge(
         &self,
@@ -425,8 +462,10 @@ impl TopStripPromotionsApi {
         }
     }
 }
-/// Request builder for [`TopStripPromotionsApi::get_messaging_for_auto_size`]: set optional parameters and per-request
-/// options, then call [`send`](GetTopStripPromotionMessagingForAutoSize::send).
+
+/// Request builder for [`TopStripPromotionsApi::get_messaging_for_auto_size`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetTopStripPromotionMessagingForAutoSize::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetTopStripPromotionMessagingForAutoSize {
@@ -441,6 +480,7 @@ pub struct GetTopStripPromotionMessagingForAutoSize {
     klarna_network_session_token: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for GetTopStripPromotionMessagingForAutoSize {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetTopStripPromotionMessagingForAutoSize")
@@ -463,6 +503,7 @@ impl ::std::fmt::Debug for GetTopStripPromotionMessagingForAutoSize {
             .finish()
     }
 }
+
 impl GetTopStripPromotionMessagingForAutoSize {
     /// Total purchase amount including tax and discounts, in minor units, when known.
     #[inline]
@@ -479,7 +520,8 @@ impl GetTopStripPromotionMessagingForAutoSize {
         self.currency = ::std::option::Option::Some(value.into());
         self
     }
-    /// For mobile apps: the URL (deep link) Klarna should return the customer to after following a link in
+    /// For mobile apps: the URL (deep link) Klarna should return the customer to after following a
+    /// link in
     /// the message, Base64-encoded (for example `appName://KlarnaPayment` encoded).
     #[inline]
     pub fn app_return_url(
@@ -489,7 +531,8 @@ impl GetTopStripPromotionMessagingForAutoSize {
         self.app_return_url = ::std::option::Option::Some(value.into());
         self
     }
-    /// Customer token of an identified customer, to personalise the message. At most 1024 characters.
+    /// Customer token of an identified customer, to personalise the message. At most 1024
+    /// characters.
     #[inline]
     pub fn klarna_customer_token(
         mut self,
@@ -498,7 +541,8 @@ impl GetTopStripPromotionMessagingForAutoSize {
         self.klarna_customer_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Interoperability token of the customer's Klarna session, to personalise the message. At most 8192 characters.
+    /// Interoperability token of the customer's Klarna session, to personalise the message. At most
+    /// 8192 characters.
     #[inline]
     pub fn klarna_interoperability_token(
         mut self,
@@ -586,9 +630,12 @@ impl GetTopStripPromotionMessagingForAutoSize {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetTopStripPromotionMessagingForAutoSize);
-/// Request builder for [`TopStripPromotionsApi::get_messaging_for_badge`]: set optional parameters and per-request
-/// options, then call [`send`](GetTopStripPromotionMessagingForBadge::send).
+
+/// Request builder for [`TopStripPromotionsApi::get_messaging_for_badge`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetTopStripPromotionMessagingForBadge::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetTopStripPromotionMessagingForBadge {
@@ -603,6 +650,7 @@ pub struct GetTopStripPromotionMessagingForBadge {
     klarna_network_session_token: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for GetTopStripPromotionMessagingForBadge {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetTopStripPromotionMessagingForBadge")
@@ -625,6 +673,7 @@ impl ::std::fmt::Debug for GetTopStripPromotionMessagingForBadge {
             .finish()
     }
 }
+
 impl GetTopStripPromotionMessagingForBadge {
     /// Total purchase amount including tax and discounts, in minor units, when known.
     #[inline]
@@ -641,7 +690,8 @@ impl GetTopStripPromotionMessagingForBadge {
         self.currency = ::std::option::Option::Some(value.into());
         self
     }
-    /// For mobile apps: the URL (deep link) Klarna should return the customer to after following a link in
+    /// For mobile apps: the URL (deep link) Klarna should return the customer to after following a
+    /// link in
     /// the message, Base64-encoded (for example `appName://KlarnaPayment` encoded).
     #[inline]
     pub fn app_return_url(
@@ -651,7 +701,8 @@ impl GetTopStripPromotionMessagingForBadge {
         self.app_return_url = ::std::option::Option::Some(value.into());
         self
     }
-    /// Customer token of an identified customer, to personalise the message. At most 1024 characters.
+    /// Customer token of an identified customer, to personalise the message. At most 1024
+    /// characters.
     #[inline]
     pub fn klarna_customer_token(
         mut self,
@@ -660,7 +711,8 @@ impl GetTopStripPromotionMessagingForBadge {
         self.klarna_customer_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Interoperability token of the customer's Klarna session, to personalise the message. At most 8192 characters.
+    /// Interoperability token of the customer's Klarna session, to personalise the message. At most
+    /// 8192 characters.
     #[inline]
     pub fn klarna_interoperability_token(
         mut self,
@@ -748,4 +800,5 @@ impl GetTopStripPromotionMessagingForBadge {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetTopStripPromotionMessagingForBadge);

@@ -4,25 +4,44 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Klarna Notifications API (v2-r2512).
 //!
-//! Manage webhook subscriptions and the signing keys Klarna uses to sign webhook deliveries on Klarna
-//! Network, and describe the event envelope and event payloads Klarna delivers to a webhook endpoint.
+//! Manage webhook subscriptions and the signing keys Klarna uses to sign webhook deliveries on
+//! Klarna
+//! Network, and describe the event envelope and event payloads Klarna delivers to a webhook
+//! endpoint.
 //!
-//! A signing key must exist before a webhook can be subscribed. Klarna signs every delivery with
-//! HMAC-SHA256 over the raw request body, using the key named in the `Klarna-Signing-Key-Id` header,
+//! A signing key must exist before a webhook can be subscribed. Klarna signs every delivery
+//! with
+//! HMAC-SHA256 over the raw request body, using the key named in the `Klarna-Signing-Key-Id`
+//! header,
 //! and puts the hex digest in the `Klarna-Signature` header.
 //!
-//! Provenance: written by the SDK team for release v2 r2512 from Klarna's public request collection,
-//! our endpoint catalog and fact sheet, and public docs.klarna.com pages; Klarna's own OpenAPI file was
+//! Provenance: written by the SDK team for release v2 r2512 from Klarna's public request
+//! collection,
+//! our endpoint catalog and fact sheet, and public docs.klarna.com pages; Klarna's own OpenAPI
+//! file was
 //! not reachable. Event payload schemas are partly inferred. See specs/README.md.
 //!
 //! Generated from `specs/notification.yaml` (OpenAPI 3.0.3).
+//!
+//! # Inferred fields
+//!
+//! A field marked *inferred* is one no source the API document cites confirms
+//! (`x-klarna-inferred` in the document): its name and type are the best guess from the
+//! documentation. Every type decoded from a response holds it as optional, whatever the
+//! document's `required` says, so a response that leaves it out still decodes.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub mod webhooks;
+
 pub use self::models::*;
+
 /// Server 1: Live
 pub const LIVE_BASE_URL: &str = "https://api-global.klarna.com";
+
 /// Server 2: Test
 pub const TEST_BASE_URL: &str = "https://api-global.test.klarna.com";

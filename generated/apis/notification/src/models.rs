@@ -3,6 +3,8 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
+#![allow(deprecated)]
+
 /// Postal address.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Address {
@@ -19,42 +21,56 @@ pub struct Address {
     /// ISO 3166-1 alpha-2 country code.
     pub country: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Address { 0 street_address : "street_address" optional, 1 street_address2 :
-    "street_address2" optional, 2 postal_code : "postal_code" optional, 3 city : "city"
-    optional, 4 region : "region" optional, 5 country : "country" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Address {
+        street_address: optional "street_address",
+        street_address2: optional "street_address2",
+        postal_code: optional "postal_code",
+        city: optional "city",
+        region: optional "region",
+        country: optional "country",
+    }
+}
+
 /// Payload of `partner.compliance.decision.created`: Klarna made a compliance decision about a
-/// partner account; read it with the compliance decisions API. Inferred shape, so every field is optional.
+/// partner account; read it with the compliance decisions API. Inferred shape, so every field
+/// is optional.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ComplianceDecisionCreatedEventPayload {
     /// Identifier of the decision.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub decision_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the partner account the decision is about.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub partner_account_id: ::std::option::Option<::std::string::String>,
     /// Outcome of the decision as Klarna words it (open set).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub decision: ::std::option::Option<::std::string::String>,
     /// When the decision was made.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    ComplianceDecisionCreatedEventPayload { 0 decision_id : "decision_id" optional, 1
-    partner_account_id : "partner_account_id" optional, 2 decision : "decision" optional,
-    3 created_at : "created_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ComplianceDecisionCreatedEventPayload {
+        decision_id: optional "decision_id",
+        partner_account_id: optional "partner_account_id",
+        decision: optional "decision",
+        created_at: optional "created_at",
+    }
+}
+
 /// A newly created signing key, including its secret (shown only once).
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct CreateSigningKeyResponse {
-    /// Identifier (KRN) of the signing key; deliveries name it in the `Klarna-Signing-Key-Id` header.
+    /// Identifier (KRN) of the signing key; deliveries name it in the `Klarna-Signing-Key-Id`
+    /// header.
     pub signing_key_id: ::std::string::String,
     /// The secret used as the HMAC-SHA256 key (its UTF-8 bytes) when verifying `Klarna-Signature`.
     /// Klarna returns it only in this response.
@@ -66,10 +82,15 @@ pub struct CreateSigningKeyResponse {
     /// Format: `date-time`.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    CreateSigningKeyResponse { 0 signing_key_id : "signing_key_id" required, 1
-    signing_key : "signing_key" required, 2 created_at : "created_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreateSigningKeyResponse {
+        signing_key_id: required "signing_key_id",
+        signing_key: required "signing_key",
+        created_at: optional "created_at",
+    }
+}
+
 impl ::std::fmt::Debug for CreateSigningKeyResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateSigningKeyResponse")
@@ -79,6 +100,7 @@ impl ::std::fmt::Debug for CreateSigningKeyResponse {
             .finish()
     }
 }
+
 impl CreateSigningKeyResponse {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -93,27 +115,37 @@ impl CreateSigningKeyResponse {
         }
     }
 }
+
 /// Settings of a new webhook subscription.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateWebhookRequest {
-    /// HTTPS URL (port 443 or 8443) that receives the deliveries. Kept as a plain string so the value
+    /// HTTPS URL (port 443 or 8443) that receives the deliveries. Kept as a plain string so the
+    /// value
     /// round-trips exactly as sent.
     pub url: ::std::string::String,
     /// Event types to deliver, without duplicates. Each item is either an exact event type (see
     /// `EventType`) or a pattern ending in `*`, such as `payment.*` or `settlement.report.*`.
     pub event_types: ::std::vec::Vec<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Version of the event schema delivered to a webhook. `v2` is current in r2512; `v1` belongs
+    /// to older releases.
     pub event_version: WebhookEventVersion,
     /// Identifier (KRN) of an existing signing key that Klarna will use to sign deliveries.
     pub signing_key_id: ::std::string::String,
-    #[allow(missing_docs)]
+    /// Whether the webhook receives deliveries. `DISABLED` is inferred; only `ENABLED` appears in
+    /// Klarna's examples.
     pub status: ::std::option::Option<WebhookStatus>,
 }
-::klarna_runtime::__struct_serde!(
-    CreateWebhookRequest { 0 url : "url" required, 1 event_types : "event_types"
-    required, 2 event_version : "event_version" required, 3 signing_key_id :
-    "signing_key_id" required, 4 status : "status" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreateWebhookRequest {
+        url: required "url",
+        event_types: required "event_types",
+        event_version: required "event_version",
+        signing_key_id: required "signing_key_id",
+        status: optional "status",
+    }
+}
+
 impl CreateWebhookRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -132,12 +164,15 @@ impl CreateWebhookRequest {
         }
     }
 }
+
 /// ISO 4217 currency code in upper case.
 pub type Currency = ::std::string::String;
+
 /// Customer details shared by Klarna after the customer approved sharing them.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerProfile {
-    /// Klarna's stable identifier of the customer's account; the Web SDK's customer profile recommends it for de-duplicating customers.
+    /// Klarna's stable identifier of the customer's account; the Web SDK's customer profile
+    /// recommends it for de-duplicating customers.
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// Given (first) name (scope profile:name).
     pub given_name: ::std::option::Option<::std::string::String>,
@@ -165,47 +200,64 @@ pub struct CustomerProfile {
     pub locale: ::std::option::Option<::std::string::String>,
     /// Country, ISO 3166-1 alpha-2 (scope profile:country).
     pub country: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Postal address.
     pub address: ::std::option::Option<Address>,
-    #[allow(missing_docs)]
+    /// A national identification number and the country that issued it.
     pub national_identification: ::std::option::Option<NationalIdentification>,
 }
-::klarna_runtime::__struct_serde!(
-    CustomerProfile { 0 customer_id : "customer_id" optional, 1 given_name : "given_name"
-    optional, 2 family_name : "family_name" optional, 3 email : "email" optional, 4
-    email_verified : "email_verified" optional, 5 email_last_verified_at :
-    "email_last_verified_at" optional, 6 phone : "phone" optional, 7 phone_verified :
-    "phone_verified" optional, 8 phone_last_verified_at : "phone_last_verified_at"
-    optional, 9 date_of_birth : "date_of_birth" optional, 10 locale : "locale" optional,
-    11 country : "country" optional, 12 address : "address" optional, 13
-    national_identification : "national_identification" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CustomerProfile {
+        customer_id: optional "customer_id",
+        given_name: optional "given_name",
+        family_name: optional "family_name",
+        email: optional "email",
+        email_verified: optional "email_verified",
+        email_last_verified_at: optional "email_last_verified_at",
+        phone: optional "phone",
+        phone_verified: optional "phone_verified",
+        phone_last_verified_at: optional "phone_last_verified_at",
+        date_of_birth: optional "date_of_birth",
+        locale: optional "locale",
+        country: optional "country",
+        address: optional "address",
+        national_identification: optional "national_identification",
+    }
+}
+
 /// Payload of `identity.customer-token.state-change.revoked`: a customer token can no longer be
-/// used (revoked by the partner, the customer or Klarna). Inferred shape, so every field is optional.
+/// used (revoked by the partner, the customer or Klarna). Inferred shape, so every field is
+/// optional.
 #[derive(Clone, PartialEq, Default)]
 pub struct CustomerTokenRevokedEventPayload {
     /// The revoked customer token.
     ///
-    /// Sensitive: `Debug` shows it as `<redacted>`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Sensitive: `Debug` shows it as `<redacted>`. *Inferred* ([why](crate#inferred-fields)): a
+    /// response may leave it out.
     pub customer_token: ::std::option::Option<::std::string::String>,
     /// The partner's own reference of the revoked token, as returned by the revoke call.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer_token_reference: ::std::option::Option<::std::string::String>,
     /// New state of the token.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub state: ::std::option::Option<CustomerTokenRevokedEventPayloadState>,
     /// When the token was revoked.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub revoked_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    CustomerTokenRevokedEventPayload { 0 customer_token : "customer_token" optional, 1
-    customer_token_reference : "customer_token_reference" optional, 2 state : "state"
-    optional, 3 revoked_at : "revoked_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CustomerTokenRevokedEventPayload {
+        customer_token: optional "customer_token",
+        customer_token_reference: optional "customer_token_reference",
+        state: optional "state",
+        revoked_at: optional "revoked_at",
+    }
+}
+
 impl ::std::fmt::Debug for CustomerTokenRevokedEventPayload {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CustomerTokenRevokedEventPayload")
@@ -216,6 +268,7 @@ impl ::std::fmt::Debug for CustomerTokenRevokedEventPayload {
             .finish()
     }
 }
+
 /// New state of the token.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -225,9 +278,11 @@ pub enum CustomerTokenRevokedEventPayloadState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    CustomerTokenRevokedEventPayloadState { Revoked => "REVOKED", }
-);
+
+::klarna_runtime::__string_enum!(CustomerTokenRevokedEventPayloadState {
+    Revoked => "REVOKED",
+});
+
 /// Error body Klarna returns with 4xx and 5xx responses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorBody {
@@ -237,7 +292,8 @@ pub struct ErrorBody {
     pub error_type: ErrorBodyErrorType,
     /// Machine-readable reason, meant for program logic. Known values include UNAUTHORIZED,
     /// RATE_LIMITED, NOT_FOUND, RESOURCE_NOT_FOUND, OPERATION_FORBIDDEN, RESOURCE_CONFLICT,
-    /// VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and TIMEOUT;
+    /// VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and
+    /// TIMEOUT;
     /// treat it as an open set.
     pub error_code: ::std::string::String,
     /// Human-readable explanation for developers; not meant to be shown to customers.
@@ -249,12 +305,19 @@ pub struct ErrorBody {
     /// Per-field problems in the alternative shape shown in Klarna's error-handling guide.
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
 }
-::klarna_runtime::__struct_serde!(
-    ErrorBody { 0 error_id : "error_id" required, 1 error_type : "error_type" required, 2
-    error_code : "error_code" required, 3 error_message : "error_message" required, 4
-    doc_url : "doc_url" optional, 5 validation_errors : "validation_errors" optional, 6
-    errors : "errors" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ErrorBody {
+        error_id: required "error_id",
+        error_type: required "error_type",
+        error_code: required "error_code",
+        error_message: required "error_message",
+        doc_url: optional "doc_url",
+        validation_errors: optional "validation_errors",
+        errors: optional "errors",
+    }
+}
+
 impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -275,6 +338,7 @@ impl ErrorBody {
         }
     }
 }
+
 /// Broad category of the error.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -290,10 +354,14 @@ pub enum ErrorBodyErrorType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    ErrorBodyErrorType { AccessError => "ACCESS_ERROR", InputError => "INPUT_ERROR",
-    ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
-);
+
+::klarna_runtime::__string_enum!(ErrorBodyErrorType {
+    AccessError => "ACCESS_ERROR",
+    InputError => "INPUT_ERROR",
+    ResourceError => "RESOURCE_ERROR",
+    TechnicalError => "TECHNICAL_ERROR",
+});
+
 /// One field-level problem, as shaped in Klarna's error-handling guide.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorDetail {
@@ -304,15 +372,23 @@ pub struct ErrorDetail {
     /// Link to documentation about the rule that failed.
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ErrorDetail { 0 parameter : "parameter" optional, 1 error_message : "error_message"
-    optional, 2 doc_url : "doc_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ErrorDetail {
+        parameter: optional "parameter",
+        error_message: optional "error_message",
+        doc_url: optional "doc_url",
+    }
+}
+
 /// Type of a delivered webhook event (release r2512, event version v2): the types the request
-/// collection subscribes to, plus the dispute types of the newer dispute flow that Klarna's dispute
+/// collection subscribes to, plus the dispute types of the newer dispute flow that Klarna's
+/// dispute
 /// guide names (`initiated`, `representment`, `arbitration`). Subscriptions may also use
-/// wildcard patterns, which are plain strings and not part of this list. Older releases sent other
-/// types (for example `payment.request.state-change.authorized`); treat unknown values as valid.
+/// wildcard patterns, which are plain strings and not part of this list. Older releases sent
+/// other
+/// types (for example `payment.request.state-change.authorized`); treat unknown values as
+/// valid.
 /// `x-klarna-event-payloads` maps each type to the schema of its `payload`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -390,63 +466,66 @@ pub enum EventType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    EventType { PaymentRequestStateChangeSubmitted =>
-    "payment.request.state-change.submitted", PaymentRequestStateChangeInProgress =>
-    "payment.request.state-change.in-progress", PaymentRequestStateChangeCompleted =>
-    "payment.request.state-change.completed", PaymentRequestStateChangeCanceled =>
-    "payment.request.state-change.canceled", PaymentRequestStateChangeExpired =>
-    "payment.request.state-change.expired", PaymentRequestStateChangeDeclined =>
-    "payment.request.state-change.declined", PaymentRequestUpdated =>
-    "payment.request.updated", PaymentTransactionStateChangeAuthorized =>
-    "payment.transaction.state-change.authorized", PaymentTransactionStateChangeCompleted
-    => "payment.transaction.state-change.completed", PaymentTransactionStateChangeExpired
-    => "payment.transaction.state-change.expired", PaymentTransactionStateChangeClosed =>
-    "payment.transaction.state-change.closed", PaymentTransactionCaptured =>
-    "payment.transaction.captured", PaymentTransactionRefunded =>
-    "payment.transaction.refunded", PaymentTransactionChargeback =>
-    "payment.transaction.chargeback", PaymentFundingStateChangeFunded =>
-    "payment.funding.state-change.funded", PaymentFundingStateChangeExpired =>
-    "payment.funding.state-change.expired", PaymentDisputeStateChangePreArbitration =>
-    "payment.dispute.state-change.pre-arbitration",
-    PaymentDisputeStateChangeArbitrationPending =>
-    "payment.dispute.state-change.arbitration-pending",
-    PaymentDisputeStateChangeMerchantEvidencePending =>
-    "payment.dispute.state-change.merchant-evidence-pending",
+
+::klarna_runtime::__string_enum!(EventType {
+    PaymentRequestStateChangeSubmitted => "payment.request.state-change.submitted",
+    PaymentRequestStateChangeInProgress => "payment.request.state-change.in-progress",
+    PaymentRequestStateChangeCompleted => "payment.request.state-change.completed",
+    PaymentRequestStateChangeCanceled => "payment.request.state-change.canceled",
+    PaymentRequestStateChangeExpired => "payment.request.state-change.expired",
+    PaymentRequestStateChangeDeclined => "payment.request.state-change.declined",
+    PaymentRequestUpdated => "payment.request.updated",
+    PaymentTransactionStateChangeAuthorized => "payment.transaction.state-change.authorized",
+    PaymentTransactionStateChangeCompleted => "payment.transaction.state-change.completed",
+    PaymentTransactionStateChangeExpired => "payment.transaction.state-change.expired",
+    PaymentTransactionStateChangeClosed => "payment.transaction.state-change.closed",
+    PaymentTransactionCaptured => "payment.transaction.captured",
+    PaymentTransactionRefunded => "payment.transaction.refunded",
+    PaymentTransactionChargeback => "payment.transaction.chargeback",
+    PaymentFundingStateChangeFunded => "payment.funding.state-change.funded",
+    PaymentFundingStateChangeExpired => "payment.funding.state-change.expired",
+    PaymentDisputeStateChangePreArbitration => "payment.dispute.state-change.pre-arbitration",
+    PaymentDisputeStateChangeArbitrationPending => "payment.dispute.state-change.arbitration-pending",
+    PaymentDisputeStateChangeMerchantEvidencePending => "payment.dispute.state-change.merchant-evidence-pending",
     PaymentDisputeStateChangeClosed => "payment.dispute.state-change.closed",
-    PaymentDisputeStateChangeArbitrationAppealWindowOpen =>
-    "payment.dispute.state-change.arbitration-appeal-window-open",
-    PaymentDisputeUpdatedArbitrationDeadlineExtended =>
-    "payment.dispute.updated.arbitration-deadline-extended", SettlementReportCreated =>
-    "settlement.report.created", SettlementReportUploadedToSftp =>
-    "settlement.report.uploaded-to-sftp", SettlementPayoutProcessed =>
-    "settlement.payout.processed", SettlementPayoutConfirmed =>
-    "settlement.payout.confirmed", SettlementPayoutFailed => "settlement.payout.failed",
+    PaymentDisputeStateChangeArbitrationAppealWindowOpen => "payment.dispute.state-change.arbitration-appeal-window-open",
+    PaymentDisputeUpdatedArbitrationDeadlineExtended => "payment.dispute.updated.arbitration-deadline-extended",
+    SettlementReportCreated => "settlement.report.created",
+    SettlementReportUploadedToSftp => "settlement.report.uploaded-to-sftp",
+    SettlementPayoutProcessed => "settlement.payout.processed",
+    SettlementPayoutConfirmed => "settlement.payout.confirmed",
+    SettlementPayoutFailed => "settlement.payout.failed",
     PartnerAccountStateChangeOperational => "partner.account.state-change.operational",
     PartnerAccountChangeCreated => "partner.account.change.created",
     PartnerAccountBrandDataIncomplete => "partner.account.brand.data-incomplete",
     PartnerComplianceDecisionCreated => "partner.compliance.decision.created",
-    IdentityCustomerTokenStateChangeRevoked =>
-    "identity.customer-token.state-change.revoked", PaymentDisputeStateChangeInitiated =>
-    "payment.dispute.state-change.initiated", PaymentDisputeStateChangeRepresentment =>
-    "payment.dispute.state-change.representment", PaymentDisputeStateChangeArbitration =>
-    "payment.dispute.state-change.arbitration", }
-);
+    IdentityCustomerTokenStateChangeRevoked => "identity.customer-token.state-change.revoked",
+    PaymentDisputeStateChangeInitiated => "payment.dispute.state-change.initiated",
+    PaymentDisputeStateChangeRepresentment => "payment.dispute.state-change.representment",
+    PaymentDisputeStateChangeArbitration => "payment.dispute.state-change.arbitration",
+});
+
 /// Customer information attached to a completed payment request.
 #[derive(Clone, PartialEq, Default)]
 pub struct KlarnaCustomer {
-    /// Customer token issued when tokenization was requested. Not seen in any webhook payload source;
+    /// Customer token issued when tokenization was requested. Not seen in any webhook payload
+    /// source;
     /// the read-payment-request call exposes tokens under `state_context`.
     ///
-    /// Sensitive: `Debug` shows it as `<redacted>`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Sensitive: `Debug` shows it as `<redacted>`. *Inferred* ([why](crate#inferred-fields)): a
+    /// response may leave it out.
     pub customer_token: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Customer details shared by Klarna after the customer approved sharing them.
     pub customer_profile: ::std::option::Option<CustomerProfile>,
 }
-::klarna_runtime::__struct_serde!(
-    KlarnaCustomer { 0 customer_token : "customer_token" optional, 1 customer_profile :
-    "customer_profile" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct KlarnaCustomer {
+        customer_token: optional "customer_token",
+        customer_profile: optional "customer_profile",
+    }
+}
+
 impl ::std::fmt::Debug for KlarnaCustomer {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("KlarnaCustomer")
@@ -455,6 +534,7 @@ impl ::std::fmt::Debug for KlarnaCustomer {
             .finish()
     }
 }
+
 /// All signing keys of the account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -462,9 +542,13 @@ pub struct ListSigningKeysResponse {
     /// The signing keys, without secrets.
     pub signing_keys: ::std::vec::Vec<SigningKey>,
 }
-::klarna_runtime::__struct_serde!(
-    ListSigningKeysResponse { 0 signing_keys : "signing_keys" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ListSigningKeysResponse {
+        signing_keys: required "signing_keys",
+    }
+}
+
 impl ListSigningKeysResponse {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -472,6 +556,7 @@ impl ListSigningKeysResponse {
         Self { signing_keys }
     }
 }
+
 /// All webhooks of the account.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -479,9 +564,13 @@ pub struct ListWebhooksResponse {
     /// The webhooks.
     pub webhooks: ::std::vec::Vec<Webhook>,
 }
-::klarna_runtime::__struct_serde!(
-    ListWebhooksResponse { 0 webhooks : "webhooks" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ListWebhooksResponse {
+        webhooks: required "webhooks",
+    }
+}
+
 impl ListWebhooksResponse {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -489,6 +578,7 @@ impl ListWebhooksResponse {
         Self { webhooks }
     }
 }
+
 /// A national identification number and the country that issued it.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct NationalIdentification {
@@ -497,50 +587,64 @@ pub struct NationalIdentification {
     /// ISO 3166-1 alpha-2 code of the issuing country.
     pub country: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    NationalIdentification { 0 number : "number" optional, 1 country : "country"
-    optional, }
-);
-/// Payload of `partner.account.brand.data-incomplete`: a brand of the partner account lacks data Klarna
-/// needs. Klarna's onboarding guide recommends subscribing to this event; no source shows its payload,
+
+::klarna_runtime::__struct_serde! {
+    struct NationalIdentification {
+        number: optional "number",
+        country: optional "country",
+    }
+}
+
+/// Payload of `partner.account.brand.data-incomplete`: a brand of the partner account lacks
+/// data Klarna
+/// needs. Klarna's onboarding guide recommends subscribing to this event; no source shows its
+/// payload,
 /// so every field is inferred and optional.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PartnerAccountBrandDataIncompleteEventPayload {
     /// Identifier (KRN) of the partner account the brand belongs to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub partner_account_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the brand whose data is incomplete.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub brand_id: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    PartnerAccountBrandDataIncompleteEventPayload { 0 partner_account_id :
-    "partner_account_id" optional, 1 brand_id : "brand_id" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PartnerAccountBrandDataIncompleteEventPayload {
+        partner_account_id: optional "partner_account_id",
+        brand_id: optional "brand_id",
+    }
+}
+
 /// Payload of `partner.account.change.created`: Klarna recorded a change to a partner account's
 /// data. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PartnerAccountChangeCreatedEventPayload {
     /// Identifier (KRN) of the changed partner account.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub partner_account_id: ::std::option::Option<::std::string::String>,
     /// Identifier of the recorded change.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub change_id: ::std::option::Option<::std::string::String>,
     /// Names of the account fields that changed.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub changed_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-::klarna_runtime::__struct_serde!(
-    PartnerAccountChangeCreatedEventPayload { 0 partner_account_id : "partner_account_id"
-    optional, 1 change_id : "change_id" optional, 2 changed_fields : "changed_fields"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PartnerAccountChangeCreatedEventPayload {
+        partner_account_id: optional "partner_account_id",
+        change_id: optional "change_id",
+        changed_fields: optional "changed_fields",
+    }
+}
+
 /// Lifecycle state of a partner account; only Klarna changes it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -554,66 +658,104 @@ pub enum PartnerAccountState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PartnerAccountState { PartiallyOperational => "PARTIALLY_OPERATIONAL", Operational =>
-    "OPERATIONAL", Disabled => "DISABLED", }
-);
-/// Payload of `partner.account.state-change.operational`: an onboarded partner account became able
+
+::klarna_runtime::__string_enum!(PartnerAccountState {
+    PartiallyOperational => "PARTIALLY_OPERATIONAL",
+    Operational => "OPERATIONAL",
+    Disabled => "DISABLED",
+});
+
+/// Payload of `partner.account.state-change.operational`: an onboarded partner account became
+/// able
 /// to transact. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PartnerAccountStateChangeEventPayload {
     /// Identifier (KRN) of the partner account.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub partner_account_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the account.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub partner_account_reference: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Lifecycle state of a partner account; only Klarna changes it.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub state: ::std::option::Option<PartnerAccountState>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Lifecycle state of a partner account; only Klarna changes it.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub previous_state: ::std::option::Option<PartnerAccountState>,
 }
-::klarna_runtime::__struct_serde!(
-    PartnerAccountStateChangeEventPayload { 0 partner_account_id : "partner_account_id"
-    optional, 1 partner_account_reference : "partner_account_reference" optional, 2 state
-    : "state" optional, 3 previous_state : "previous_state" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PartnerAccountStateChangeEventPayload {
+        partner_account_id: optional "partner_account_id",
+        partner_account_reference: optional "partner_account_reference",
+        state: optional "state",
+        previous_state: optional "previous_state",
+    }
+}
+
 /// Amount and origin of a dispute.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeDetails {
     /// Disputed amount in minor units of the settlement currency.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub dispute_amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code in upper case.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// Who opened the dispute, for example `CUSTOMER` (open set).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub created_by: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentDisputeDetails { 0 dispute_amount : "dispute_amount" optional, 1 currency :
-    "currency" optional, 2 created_by : "created_by" optional, }
-);
-/// Payload of `payment.dispute.*` events: a dispute changed state, opened an appeal window or got a
-/// later deadline. Klarna's dispute guide shows `payment_dispute_id`, `dispute_reason`, `state`,
-/// `payment_transaction_id` and `payment_transaction_reference`; the other fields are only seen in
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentDisputeDetails {
+        dispute_amount: optional "dispute_amount",
+        currency: optional "currency",
+        created_by: optional "created_by",
+    }
+}
+
+/// Payload of `payment.dispute.*` events: a dispute changed state, opened an appeal window or
+/// got a
+/// later deadline. Klarna's dispute guide shows `payment_dispute_id`, `dispute_reason`,
+/// `state`,
+/// `payment_transaction_id` and `payment_transaction_reference`; the other fields are only seen
+/// in
 /// the dispute resource or in an SDK generated from the Disputes v4 specification, so they are
 /// marked inferred. No field is required.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeEventPayload {
     /// Identifier (KRN) of the dispute.
     pub payment_dispute_id: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Why the customer (or Klarna) disputes the purchase. The values of the r2512 dispute resource
+    /// and of the newer dispute flow; payment.yaml and notification.yaml list the same values.
     pub dispute_reason: ::std::option::Option<PaymentDisputeReason>,
-    #[allow(missing_docs)]
+    /// State of a dispute. Klarna documents two dispute frameworks and both appear in its material,
+    /// so both sets are listed: the r2512 framework (PRE_ARBITRATION raised by the customer,
+    /// ARBITRATION_PENDING under review by Klarna, MERCHANT_EVIDENCE_PENDING waiting for the
+    /// partner's evidence, ARBITRATION_APPEAL_WINDOW_OPEN a decision against the partner can still
+    /// be appealed, CLOSED) and the newer one (INITIATED, REPRESENTMENT, PRE_ARBITRATION,
+    /// ARBITRATION, CLOSED). payment.yaml and notification.yaml list the same values.
     pub state: ::std::option::Option<PaymentDisputeState>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// State of a dispute. Klarna documents two dispute frameworks and both appear in its material,
+    /// so both sets are listed: the r2512 framework (PRE_ARBITRATION raised by the customer,
+    /// ARBITRATION_PENDING under review by Klarna, MERCHANT_EVIDENCE_PENDING waiting for the
+    /// partner's evidence, ARBITRATION_APPEAL_WINDOW_OPEN a decision against the partner can still
+    /// be appealed, CLOSED) and the newer one (INITIATED, REPRESENTMENT, PRE_ARBITRATION,
+    /// ARBITRATION, CLOSED). payment.yaml and notification.yaml list the same values.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub previous_state: ::std::option::Option<PaymentDisputeState>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Details that belong to the dispute's current state, such as a pending evidence request.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub state_context: ::std::option::Option<PaymentDisputeStateContext>,
     /// Identifier (KRN) of the disputed transaction.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
@@ -621,48 +763,60 @@ pub struct PaymentDisputeEventPayload {
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
     /// Customer-facing order number of the disputed purchase.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub purchase_reference: ::std::option::Option<::std::string::String>,
     /// Identifier of the payment product instance the dispute belongs to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_product_instance_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the disputed capture, when the dispute concerns one capture.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_capture_id: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Amount and origin of a dispute.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub dispute_details: ::std::option::Option<PaymentDisputeDetails>,
     /// Final outcome on a closed dispute, `WON` or `LOST` for the partner (open set).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub dispute_outcome: ::std::option::Option<::std::string::String>,
     /// When the dispute was opened.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the dispute last changed.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the dispute was closed, if it is.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub closed_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentDisputeEventPayload { 0 payment_dispute_id : "payment_dispute_id" optional, 1
-    dispute_reason : "dispute_reason" optional, 2 state : "state" optional, 3
-    previous_state : "previous_state" optional, 4 state_context : "state_context"
-    optional, 5 payment_transaction_id : "payment_transaction_id" optional, 6
-    payment_transaction_reference : "payment_transaction_reference" optional, 7
-    purchase_reference : "purchase_reference" optional, 8 payment_product_instance_id :
-    "payment_product_instance_id" optional, 9 payment_capture_id : "payment_capture_id"
-    optional, 10 dispute_details : "dispute_details" optional, 11 dispute_outcome :
-    "dispute_outcome" optional, 12 created_at : "created_at" optional, 13 updated_at :
-    "updated_at" optional, 14 closed_at : "closed_at" optional, }
-);
-/// Why the customer (or Klarna) disputes the purchase. The values of the r2512 dispute resource and of the newer dispute flow; payment.yaml and notification.yaml list the same values.
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentDisputeEventPayload {
+        payment_dispute_id: optional "payment_dispute_id",
+        dispute_reason: optional "dispute_reason",
+        state: optional "state",
+        previous_state: optional "previous_state",
+        state_context: optional "state_context",
+        payment_transaction_id: optional "payment_transaction_id",
+        payment_transaction_reference: optional "payment_transaction_reference",
+        purchase_reference: optional "purchase_reference",
+        payment_product_instance_id: optional "payment_product_instance_id",
+        payment_capture_id: optional "payment_capture_id",
+        dispute_details: optional "dispute_details",
+        dispute_outcome: optional "dispute_outcome",
+        created_at: optional "created_at",
+        updated_at: optional "updated_at",
+        closed_at: optional "closed_at",
+    }
+}
+
+/// Why the customer (or Klarna) disputes the purchase. The values of the r2512 dispute resource
+/// and of the newer dispute flow; payment.yaml and notification.yaml list the same values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentDisputeReason {
@@ -695,18 +849,29 @@ pub enum PaymentDisputeReason {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentDisputeReason { ReturnNotRefunded => "RETURN_NOT_REFUNDED", RefundNotProcessed
-    => "REFUND_NOT_PROCESSED", ProductsNotReceived => "PRODUCTS_NOT_RECEIVED",
-    ProductsOrServicesNotReceived => "PRODUCTS_OR_SERVICES_NOT_RECEIVED", ProductsFaulty
-    => "PRODUCTS_FAULTY", ProductsDefectiveOrNotAsDescribed =>
-    "PRODUCTS_DEFECTIVE_OR_NOT_AS_DESCRIBED", CaptureAmountIncorrect =>
-    "CAPTURE_AMOUNT_INCORRECT", IncorrectAmount => "INCORRECT_AMOUNT", PurchaseCanceled
-    => "PURCHASE_CANCELED", PurchaseUnauthorized => "PURCHASE_UNAUTHORIZED",
-    PurchaseHighRisk => "PURCHASE_HIGH_RISK", NonCompliance => "NON_COMPLIANCE",
-    NonGuaranteedPaymentProgram => "NON_GUARANTEED_PAYMENT_PROGRAM", }
-);
-/// State of a dispute. Klarna documents two dispute frameworks and both appear in its material, so both sets are listed: the r2512 framework (PRE_ARBITRATION raised by the customer, ARBITRATION_PENDING under review by Klarna, MERCHANT_EVIDENCE_PENDING waiting for the partner's evidence, ARBITRATION_APPEAL_WINDOW_OPEN a decision against the partner can still be appealed, CLOSED) and the newer one (INITIATED, REPRESENTMENT, PRE_ARBITRATION, ARBITRATION, CLOSED). payment.yaml and notification.yaml list the same values.
+
+::klarna_runtime::__string_enum!(PaymentDisputeReason {
+    ReturnNotRefunded => "RETURN_NOT_REFUNDED",
+    RefundNotProcessed => "REFUND_NOT_PROCESSED",
+    ProductsNotReceived => "PRODUCTS_NOT_RECEIVED",
+    ProductsOrServicesNotReceived => "PRODUCTS_OR_SERVICES_NOT_RECEIVED",
+    ProductsFaulty => "PRODUCTS_FAULTY",
+    ProductsDefectiveOrNotAsDescribed => "PRODUCTS_DEFECTIVE_OR_NOT_AS_DESCRIBED",
+    CaptureAmountIncorrect => "CAPTURE_AMOUNT_INCORRECT",
+    IncorrectAmount => "INCORRECT_AMOUNT",
+    PurchaseCanceled => "PURCHASE_CANCELED",
+    PurchaseUnauthorized => "PURCHASE_UNAUTHORIZED",
+    PurchaseHighRisk => "PURCHASE_HIGH_RISK",
+    NonCompliance => "NON_COMPLIANCE",
+    NonGuaranteedPaymentProgram => "NON_GUARANTEED_PAYMENT_PROGRAM",
+});
+
+/// State of a dispute. Klarna documents two dispute frameworks and both appear in its material,
+/// so both sets are listed: the r2512 framework (PRE_ARBITRATION raised by the customer,
+/// ARBITRATION_PENDING under review by Klarna, MERCHANT_EVIDENCE_PENDING waiting for the
+/// partner's evidence, ARBITRATION_APPEAL_WINDOW_OPEN a decision against the partner can still
+/// be appealed, CLOSED) and the newer one (INITIATED, REPRESENTMENT, PRE_ARBITRATION,
+/// ARBITRATION, CLOSED). payment.yaml and notification.yaml list the same values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentDisputeState {
@@ -729,45 +894,58 @@ pub enum PaymentDisputeState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentDisputeState { Initiated => "INITIATED", Representment => "REPRESENTMENT",
-    PreArbitration => "PRE_ARBITRATION", Arbitration => "ARBITRATION", ArbitrationPending
-    => "ARBITRATION_PENDING", MerchantEvidencePending => "MERCHANT_EVIDENCE_PENDING",
-    ArbitrationAppealWindowOpen => "ARBITRATION_APPEAL_WINDOW_OPEN", Closed => "CLOSED",
-    }
-);
+
+::klarna_runtime::__string_enum!(PaymentDisputeState {
+    Initiated => "INITIATED",
+    Representment => "REPRESENTMENT",
+    PreArbitration => "PRE_ARBITRATION",
+    Arbitration => "ARBITRATION",
+    ArbitrationPending => "ARBITRATION_PENDING",
+    MerchantEvidencePending => "MERCHANT_EVIDENCE_PENDING",
+    ArbitrationAppealWindowOpen => "ARBITRATION_APPEAL_WINDOW_OPEN",
+    Closed => "CLOSED",
+});
+
 /// Details that belong to the dispute's current state, such as a pending evidence request.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeStateContext {
     /// What kind of evidence Klarna asks the partner for (open set).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub evidence_request_type: ::std::option::Option<::std::string::String>,
     /// Deadline for answering the evidence request.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub evidence_response_deadline_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentDisputeStateContext { 0 evidence_request_type : "evidence_request_type"
-    optional, 1 evidence_response_deadline_at : "evidence_response_deadline_at" optional,
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentDisputeStateContext {
+        evidence_request_type: optional "evidence_request_type",
+        evidence_response_deadline_at: optional "evidence_response_deadline_at",
     }
-);
+}
+
 /// Funding of a transaction made with a non-guaranteed product.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentFunding {
     /// Whether Klarna guarantees the funds.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub r#type: ::std::option::Option<PaymentFundingType>,
     /// Funding state.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub state: ::std::option::Option<PaymentFundingState>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentFunding { 0 r#type : "type" optional, 1 state : "state" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentFunding {
+        r#type: optional "type",
+        state: optional "state",
+    }
+}
+
 /// Funding state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -781,37 +959,50 @@ pub enum PaymentFundingState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentFundingState { Pending => "PENDING", Funded => "FUNDED", Expired => "EXPIRED",
-    }
-);
-/// Payload of `payment.funding.state-change.*` events (non-guaranteed Pay in Full): the funds of a
+
+::klarna_runtime::__string_enum!(PaymentFundingState {
+    Pending => "PENDING",
+    Funded => "FUNDED",
+    Expired => "EXPIRED",
+});
+
+/// Payload of `payment.funding.state-change.*` events (non-guaranteed Pay in Full): the funds
+/// of a
 /// transaction arrived or did not arrive in time. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentFundingStateChangeEventPayload {
     /// Identifier (KRN) of the transaction whose funding changed.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the transaction.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Funding of a transaction made with a non-guaranteed product.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_funding: ::std::option::Option<PaymentFunding>,
     /// Funded amount in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code in upper case.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentFundingStateChangeEventPayload { 0 payment_transaction_id :
-    "payment_transaction_id" optional, 1 payment_transaction_reference :
-    "payment_transaction_reference" optional, 2 payment_funding : "payment_funding"
-    optional, 3 amount : "amount" optional, 4 currency : "currency" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentFundingStateChangeEventPayload {
+        payment_transaction_id: optional "payment_transaction_id",
+        payment_transaction_reference: optional "payment_transaction_reference",
+        payment_funding: optional "payment_funding",
+        amount: optional "amount",
+        currency: optional "currency",
+    }
+}
+
 /// Whether Klarna guarantees the funds.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -823,10 +1014,17 @@ pub enum PaymentFundingType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentFundingType { Guaranteed => "GUARANTEED", NonGuaranteed => "NON_GUARANTEED", }
-);
-/// Lifecycle state of a payment request. SUBMITTED (created, still changeable), IN_PROGRESS (customer is in the purchase journey), COMPLETED (customer approved; finalize with the authorize operation), and the final states CANCELED, EXPIRED and DECLINED. CREATED, PREPARED, PENDING_CONFIRMATION, AUTHORIZED and CONFIRMED are states of older releases that may still be seen.
+
+::klarna_runtime::__string_enum!(PaymentFundingType {
+    Guaranteed => "GUARANTEED",
+    NonGuaranteed => "NON_GUARANTEED",
+});
+
+/// Lifecycle state of a payment request. SUBMITTED (created, still changeable), IN_PROGRESS
+/// (customer is in the purchase journey), COMPLETED (customer approved; finalize with the
+/// authorize operation), and the final states CANCELED, EXPIRED and DECLINED. CREATED,
+/// PREPARED, PENDING_CONFIRMATION, AUTHORIZED and CONFIRMED are states of older releases that
+/// may still be seen.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentRequestState {
@@ -855,14 +1053,25 @@ pub enum PaymentRequestState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentRequestState { Submitted => "SUBMITTED", InProgress => "IN_PROGRESS",
-    Completed => "COMPLETED", Canceled => "CANCELED", Expired => "EXPIRED", Declined =>
-    "DECLINED", Created => "CREATED", Prepared => "PREPARED", PendingConfirmation =>
-    "PENDING_CONFIRMATION", Authorized => "AUTHORIZED", Confirmed => "CONFIRMED", }
-);
-/// Payload of `payment.request.state-change.*` events: the payment request moved to a new state. On
-/// COMPLETED it carries the token needed for final authorization and, when collected, customer and
+
+::klarna_runtime::__string_enum!(PaymentRequestState {
+    Submitted => "SUBMITTED",
+    InProgress => "IN_PROGRESS",
+    Completed => "COMPLETED",
+    Canceled => "CANCELED",
+    Expired => "EXPIRED",
+    Declined => "DECLINED",
+    Created => "CREATED",
+    Prepared => "PREPARED",
+    PendingConfirmation => "PENDING_CONFIRMATION",
+    Authorized => "AUTHORIZED",
+    Confirmed => "CONFIRMED",
+});
+
+/// Payload of `payment.request.state-change.*` events: the payment request moved to a new
+/// state. On
+/// COMPLETED it carries the token needed for final authorization and, when collected, customer
+/// and
 /// shipping details.
 #[derive(Clone, PartialEq)]
 pub struct PaymentRequestStateChangeEventPayload {
@@ -870,11 +1079,19 @@ pub struct PaymentRequestStateChangeEventPayload {
     pub payment_request_id: ::std::string::String,
     /// Partner's own reference for the payment request.
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Lifecycle state of a payment request. SUBMITTED (created, still changeable), IN_PROGRESS
+    /// (customer is in the purchase journey), COMPLETED (customer approved; finalize with the
+    /// authorize operation), and the final states CANCELED, EXPIRED and DECLINED. CREATED,
+    /// PREPARED, PENDING_CONFIRMATION, AUTHORIZED and CONFIRMED are states of older releases that
+    /// may still be seen.
     pub state: PaymentRequestState,
     /// Why the request reached its state, when Klarna gives a reason (open set).
     pub state_reason: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Lifecycle state of a payment request. SUBMITTED (created, still changeable), IN_PROGRESS
+    /// (customer is in the purchase journey), COMPLETED (customer approved; finalize with the
+    /// authorize operation), and the final states CANCELED, EXPIRED and DECLINED. CREATED,
+    /// PREPARED, PENDING_CONFIRMATION, AUTHORIZED and CONFIRMED are states of older releases that
+    /// may still be seen.
     pub previous_state: ::std::option::Option<PaymentRequestState>,
     /// Identifier (KRN) of the payment transaction created from the request, once there is one.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
@@ -882,35 +1099,47 @@ pub struct PaymentRequestStateChangeEventPayload {
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub klarna_network_session_token: ::std::option::Option<::std::string::String>,
-    /// Legacy one-hour token for final authorization; new integrations use `klarna_network_session_token`.
+    /// Legacy one-hour token for final authorization; new integrations use
+    /// `klarna_network_session_token`.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub payment_token: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Customer information attached to a completed payment request.
     pub klarna_customer: ::std::option::Option<KlarnaCustomer>,
-    #[allow(missing_docs)]
+    /// Shipping recipient, address and option chosen in the Klarna purchase journey.
     pub shipping: ::std::option::Option<Shipping>,
     /// Amount of the payment request in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code in upper case.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// When the payment request expires.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentRequestStateChangeEventPayload { 0 payment_request_id : "payment_request_id"
-    required, 1 payment_request_reference : "payment_request_reference" optional, 2 state
-    : "state" required, 3 state_reason : "state_reason" optional, 4 previous_state :
-    "previous_state" optional, 5 payment_transaction_id : "payment_transaction_id"
-    optional, 6 klarna_network_session_token : "klarna_network_session_token" optional, 7
-    payment_token : "payment_token" optional, 8 klarna_customer : "klarna_customer"
-    optional, 9 shipping : "shipping" optional, 10 amount : "amount" optional, 11
-    currency : "currency" optional, 12 expires_at : "expires_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentRequestStateChangeEventPayload {
+        payment_request_id: required "payment_request_id",
+        payment_request_reference: optional "payment_request_reference",
+        state: required "state",
+        state_reason: optional "state_reason",
+        previous_state: optional "previous_state",
+        payment_transaction_id: optional "payment_transaction_id",
+        klarna_network_session_token: optional "klarna_network_session_token",
+        payment_token: optional "payment_token",
+        klarna_customer: optional "klarna_customer",
+        shipping: optional "shipping",
+        amount: optional "amount",
+        currency: optional "currency",
+        expires_at: optional "expires_at",
+    }
+}
+
 impl ::std::fmt::Debug for PaymentRequestStateChangeEventPayload {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PaymentRequestStateChangeEventPayload")
@@ -933,6 +1162,7 @@ impl ::std::fmt::Debug for PaymentRequestStateChangeEventPayload {
             .finish()
     }
 }
+
 impl PaymentRequestStateChangeEventPayload {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -957,6 +1187,7 @@ impl PaymentRequestStateChangeEventPayload {
         }
     }
 }
+
 /// Payload of `payment.request.updated`: details of a payment request changed without a state
 /// change. No source shows this payload; its shape is copied from the state-change payload and
 /// every field is optional.
@@ -964,129 +1195,170 @@ impl PaymentRequestStateChangeEventPayload {
 pub struct PaymentRequestUpdatedEventPayload {
     /// Identifier (KRN) of the payment request.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_request_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the payment request.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Lifecycle state of a payment request. SUBMITTED (created, still changeable), IN_PROGRESS
+    /// (customer is in the purchase journey), COMPLETED (customer approved; finalize with the
+    /// authorize operation), and the final states CANCELED, EXPIRED and DECLINED. CREATED,
+    /// PREPARED, PENDING_CONFIRMATION, AUTHORIZED and CONFIRMED are states of older releases that
+    /// may still be seen.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub state: ::std::option::Option<PaymentRequestState>,
     /// Updated amount in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code in upper case.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Customer information attached to a completed payment request.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub klarna_customer: ::std::option::Option<KlarnaCustomer>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Shipping recipient, address and option chosen in the Klarna purchase journey.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub shipping: ::std::option::Option<Shipping>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentRequestUpdatedEventPayload { 0 payment_request_id : "payment_request_id"
-    optional, 1 payment_request_reference : "payment_request_reference" optional, 2 state
-    : "state" optional, 3 amount : "amount" optional, 4 currency : "currency" optional, 5
-    klarna_customer : "klarna_customer" optional, 6 shipping : "shipping" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentRequestUpdatedEventPayload {
+        payment_request_id: optional "payment_request_id",
+        payment_request_reference: optional "payment_request_reference",
+        state: optional "state",
+        amount: optional "amount",
+        currency: optional "currency",
+        klarna_customer: optional "klarna_customer",
+        shipping: optional "shipping",
+    }
+}
+
 /// Payload of `payment.transaction.captured`. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentTransactionCapturedEventPayload {
     /// Identifier (KRN) of the captured transaction.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the new capture.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_capture_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the capture.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_capture_reference: ::std::option::Option<::std::string::String>,
     /// Captured amount in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub capture_amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code in upper case.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// When the capture was made.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub captured_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentTransactionCapturedEventPayload { 0 payment_transaction_id :
-    "payment_transaction_id" optional, 1 payment_capture_id : "payment_capture_id"
-    optional, 2 payment_capture_reference : "payment_capture_reference" optional, 3
-    capture_amount : "capture_amount" optional, 4 currency : "currency" optional, 5
-    captured_at : "captured_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentTransactionCapturedEventPayload {
+        payment_transaction_id: optional "payment_transaction_id",
+        payment_capture_id: optional "payment_capture_id",
+        payment_capture_reference: optional "payment_capture_reference",
+        capture_amount: optional "capture_amount",
+        currency: optional "currency",
+        captured_at: optional "captured_at",
+    }
+}
+
 /// Payload of `payment.transaction.chargeback`. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentTransactionChargebackEventPayload {
     /// Identifier (KRN) of the transaction charged back.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the chargeback; read it with the payment API.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_chargeback_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the dispute behind the chargeback, if any.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_dispute_id: ::std::option::Option<::std::string::String>,
     /// Charged-back amount in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub chargeback_amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code in upper case.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentTransactionChargebackEventPayload { 0 payment_transaction_id :
-    "payment_transaction_id" optional, 1 payment_chargeback_id : "payment_chargeback_id"
-    optional, 2 payment_dispute_id : "payment_dispute_id" optional, 3 chargeback_amount :
-    "chargeback_amount" optional, 4 currency : "currency" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentTransactionChargebackEventPayload {
+        payment_transaction_id: optional "payment_transaction_id",
+        payment_chargeback_id: optional "payment_chargeback_id",
+        payment_dispute_id: optional "payment_dispute_id",
+        chargeback_amount: optional "chargeback_amount",
+        currency: optional "currency",
+    }
+}
+
 /// Payload of `payment.transaction.refunded`. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentTransactionRefundedEventPayload {
     /// Identifier (KRN) of the refunded transaction.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the new refund.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_refund_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the refund.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_refund_reference: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the capture refunded, when the refund targeted one capture.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_capture_id: ::std::option::Option<::std::string::String>,
     /// Refunded amount in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub refund_amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code in upper case.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// When the refund was made.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub refunded_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentTransactionRefundedEventPayload { 0 payment_transaction_id :
-    "payment_transaction_id" optional, 1 payment_refund_id : "payment_refund_id"
-    optional, 2 payment_refund_reference : "payment_refund_reference" optional, 3
-    payment_capture_id : "payment_capture_id" optional, 4 refund_amount : "refund_amount"
-    optional, 5 currency : "currency" optional, 6 refunded_at : "refunded_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentTransactionRefundedEventPayload {
+        payment_transaction_id: optional "payment_transaction_id",
+        payment_refund_id: optional "payment_refund_id",
+        payment_refund_reference: optional "payment_refund_reference",
+        payment_capture_id: optional "payment_capture_id",
+        refund_amount: optional "refund_amount",
+        currency: optional "currency",
+        refunded_at: optional "refunded_at",
+    }
+}
+
 /// Lifecycle state of a payment transaction.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1102,85 +1374,115 @@ pub enum PaymentTransactionState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentTransactionState { Authorized => "AUTHORIZED", Completed => "COMPLETED",
-    Expired => "EXPIRED", Closed => "CLOSED", }
-);
+
+::klarna_runtime::__string_enum!(PaymentTransactionState {
+    Authorized => "AUTHORIZED",
+    Completed => "COMPLETED",
+    Expired => "EXPIRED",
+    Closed => "CLOSED",
+});
+
 /// Payload of `payment.transaction.state-change.*` events: a payment transaction moved to a new
 /// state. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentTransactionStateChangeEventPayload {
     /// Identifier (KRN) of the payment transaction.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Partner's own reference for the transaction.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the payment request that led to the transaction, if any.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_request_id: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Lifecycle state of a payment transaction.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub state: ::std::option::Option<PaymentTransactionState>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Lifecycle state of a payment transaction.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub previous_state: ::std::option::Option<PaymentTransactionState>,
     /// Authorized amount in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub amount: ::std::option::Option<i64>,
     /// Amount captured so far in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub captured_amount: ::std::option::Option<i64>,
     /// Amount refunded so far in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub refunded_amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code in upper case.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// When the remaining authorization expires.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentTransactionStateChangeEventPayload { 0 payment_transaction_id :
-    "payment_transaction_id" optional, 1 payment_transaction_reference :
-    "payment_transaction_reference" optional, 2 payment_request_id : "payment_request_id"
-    optional, 3 state : "state" optional, 4 previous_state : "previous_state" optional, 5
-    amount : "amount" optional, 6 captured_amount : "captured_amount" optional, 7
-    refunded_amount : "refunded_amount" optional, 8 currency : "currency" optional, 9
-    expires_at : "expires_at" optional, }
-);
-/// Payload of `settlement.payout.*` events: the payout of a settlement was processed, confirmed or
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentTransactionStateChangeEventPayload {
+        payment_transaction_id: optional "payment_transaction_id",
+        payment_transaction_reference: optional "payment_transaction_reference",
+        payment_request_id: optional "payment_request_id",
+        state: optional "state",
+        previous_state: optional "previous_state",
+        amount: optional "amount",
+        captured_amount: optional "captured_amount",
+        refunded_amount: optional "refunded_amount",
+        currency: optional "currency",
+        expires_at: optional "expires_at",
+    }
+}
+
+/// Payload of `settlement.payout.*` events: the payout of a settlement was processed, confirmed
+/// or
 /// failed. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SettlementPayoutEventPayload {
     /// Identifier of the settlement paid out.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub settlement_id: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Status of a settlement payout. Only PROCESSED appears in examples; the others mirror the
+    /// event names.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub status: ::std::option::Option<SettlementPayoutStatus>,
     /// Reference of the bank account the payout went to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payout_bank_account_reference: ::std::option::Option<::std::string::String>,
     /// Paid-out amount in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code in upper case.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
 }
-::klarna_runtime::__struct_serde!(
-    SettlementPayoutEventPayload { 0 settlement_id : "settlement_id" optional, 1 status :
-    "status" optional, 2 payout_bank_account_reference : "payout_bank_account_reference"
-    optional, 3 amount : "amount" optional, 4 currency : "currency" optional, }
-);
-/// Status of a settlement payout. Only PROCESSED appears in examples; the others mirror the event names.
+
+::klarna_runtime::__struct_serde! {
+    struct SettlementPayoutEventPayload {
+        settlement_id: optional "settlement_id",
+        status: optional "status",
+        payout_bank_account_reference: optional "payout_bank_account_reference",
+        amount: optional "amount",
+        currency: optional "currency",
+    }
+}
+
+/// Status of a settlement payout. Only PROCESSED appears in examples; the others mirror the
+/// event names.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SettlementPayoutStatus {
@@ -1193,60 +1495,77 @@ pub enum SettlementPayoutStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    SettlementPayoutStatus { Processed => "PROCESSED", Confirmed => "CONFIRMED", Failed
-    => "FAILED", }
-);
-/// Payload of `settlement.report.*` events: a settlement report was generated or delivered to the
+
+::klarna_runtime::__string_enum!(SettlementPayoutStatus {
+    Processed => "PROCESSED",
+    Confirmed => "CONFIRMED",
+    Failed => "FAILED",
+});
+
+/// Payload of `settlement.report.*` events: a settlement report was generated or delivered to
+/// the
 /// partner's SFTP folder. Inferred shape, so every field is optional.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SettlementReportEventPayload {
     /// Identifier of the settlement; fetch details or the CSV with the settlements API.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub settlement_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the acquiring account the settlement belongs to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_acquiring_account_id: ::std::option::Option<::std::string::String>,
     /// Start of the settled period.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub interval_start: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the settled period.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub interval_end: ::std::option::Option<::klarna_runtime::DateTime>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// ISO 4217 currency code in upper case.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// Name of the report file, for SFTP deliveries.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub file_name: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    SettlementReportEventPayload { 0 settlement_id : "settlement_id" optional, 1
-    payment_acquiring_account_id : "payment_acquiring_account_id" optional, 2
-    interval_start : "interval_start" optional, 3 interval_end : "interval_end" optional,
-    4 currency : "currency" optional, 5 file_name : "file_name" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SettlementReportEventPayload {
+        settlement_id: optional "settlement_id",
+        payment_acquiring_account_id: optional "payment_acquiring_account_id",
+        interval_start: optional "interval_start",
+        interval_end: optional "interval_end",
+        currency: optional "currency",
+        file_name: optional "file_name",
+    }
+}
+
 /// Shipping recipient, address and option chosen in the Klarna purchase journey.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Shipping {
-    #[allow(missing_docs)]
+    /// Person who receives a shipment.
     pub recipient: ::std::option::Option<ShippingRecipient>,
-    #[allow(missing_docs)]
+    /// Postal address.
     pub address: ::std::option::Option<Address>,
-    #[allow(missing_docs)]
+    /// The shipping option the customer chose in the Klarna purchase journey.
     pub shipping_option: ::std::option::Option<ShippingOption>,
     /// Partner's own reference of the shipping option.
     pub shipping_reference: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Shipping { 0 recipient : "recipient" optional, 1 address : "address" optional, 2
-    shipping_option : "shipping_option" optional, 3 shipping_reference :
-    "shipping_reference" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Shipping {
+        recipient: optional "recipient",
+        address: optional "address",
+        shipping_option: optional "shipping_option",
+        shipping_reference: optional "shipping_reference",
+    }
+}
+
 /// The shipping option the customer chose in the Klarna purchase journey.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ShippingOption {
@@ -1259,11 +1578,15 @@ pub struct ShippingOption {
     /// Carrier that delivers the shipment.
     pub shipping_carrier: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ShippingOption { 0 shipping_type : "shipping_type" optional, 1
-    shipping_type_attributes : "shipping_type_attributes" optional, 2 shipping_carrier :
-    "shipping_carrier" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ShippingOption {
+        shipping_type: optional "shipping_type",
+        shipping_type_attributes: optional "shipping_type_attributes",
+        shipping_carrier: optional "shipping_carrier",
+    }
+}
+
 /// Person who receives a shipment.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ShippingRecipient {
@@ -1276,10 +1599,16 @@ pub struct ShippingRecipient {
     /// Phone number.
     pub phone: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ShippingRecipient { 0 given_name : "given_name" optional, 1 family_name :
-    "family_name" optional, 2 email : "email" optional, 3 phone : "phone" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ShippingRecipient {
+        given_name: optional "given_name",
+        family_name: optional "family_name",
+        email: optional "email",
+        phone: optional "phone",
+    }
+}
+
 /// A signing key as listed or read after creation; the secret is not included.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1288,13 +1617,17 @@ pub struct SigningKey {
     pub signing_key_id: ::std::string::String,
     /// When the key was created; seen only in the creation response, so inferred here.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    SigningKey { 0 signing_key_id : "signing_key_id" required, 1 created_at :
-    "created_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SigningKey {
+        signing_key_id: required "signing_key_id",
+        created_at: optional "created_at",
+    }
+}
+
 impl SigningKey {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1305,18 +1638,32 @@ impl SigningKey {
         }
     }
 }
+
 /// Which sample event Klarna should deliver to the webhook.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimulateWebhookRequest {
-    #[allow(missing_docs)]
+    /// Type of a delivered webhook event (release r2512, event version v2): the types the request
+    /// collection subscribes to, plus the dispute types of the newer dispute flow that Klarna's
+    /// dispute
+    /// guide names (`initiated`, `representment`, `arbitration`). Subscriptions may also use
+    /// wildcard patterns, which are plain strings and not part of this list. Older releases sent
+    /// other
+    /// types (for example `payment.request.state-change.authorized`); treat unknown values as
+    /// valid.
+    /// `x-klarna-event-payloads` maps each type to the schema of its `payload`.
     pub event_type: EventType,
-    #[allow(missing_docs)]
+    /// Version of the event schema delivered to a webhook. `v2` is current in r2512; `v1` belongs
+    /// to older releases.
     pub event_version: ::std::option::Option<WebhookEventVersion>,
 }
-::klarna_runtime::__struct_serde!(
-    SimulateWebhookRequest { 0 event_type : "event_type" required, 1 event_version :
-    "event_version" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SimulateWebhookRequest {
+        event_type: required "event_type",
+        event_version: optional "event_version",
+    }
+}
+
 impl SimulateWebhookRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1327,6 +1674,7 @@ impl SimulateWebhookRequest {
         }
     }
 }
+
 /// Webhook settings to change; omitted fields stay as they are.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdateWebhookRequest {
@@ -1334,18 +1682,26 @@ pub struct UpdateWebhookRequest {
     pub url: ::std::option::Option<::std::string::String>,
     /// New list of event types or wildcard patterns; it replaces the current list.
     pub event_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[allow(missing_docs)]
+    /// Version of the event schema delivered to a webhook. `v2` is current in r2512; `v1` belongs
+    /// to older releases.
     pub event_version: ::std::option::Option<WebhookEventVersion>,
     /// Identifier (KRN) of the signing key to use from now on.
     pub signing_key_id: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Whether the webhook receives deliveries. `DISABLED` is inferred; only `ENABLED` appears in
+    /// Klarna's examples.
     pub status: ::std::option::Option<WebhookStatus>,
 }
-::klarna_runtime::__struct_serde!(
-    UpdateWebhookRequest { 0 url : "url" optional, 1 event_types : "event_types"
-    optional, 2 event_version : "event_version" optional, 3 signing_key_id :
-    "signing_key_id" optional, 4 status : "status" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UpdateWebhookRequest {
+        url: optional "url",
+        event_types: optional "event_types",
+        event_version: optional "event_version",
+        signing_key_id: optional "signing_key_id",
+        status: optional "status",
+    }
+}
+
 /// One field that failed validation.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
@@ -1356,10 +1712,15 @@ pub struct ValidationError {
     /// Link to documentation about the rule that failed.
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ValidationError { 0 parameter : "parameter" optional, 1 reason : "reason" optional, 2
-    doc_url : "doc_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ValidationError {
+        parameter: optional "parameter",
+        reason: optional "reason",
+        doc_url: optional "doc_url",
+    }
+}
+
 /// A webhook subscription as stored by Klarna.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1370,11 +1731,13 @@ pub struct Webhook {
     pub url: ::std::option::Option<::std::string::String>,
     /// Subscribed event types and wildcard patterns.
     pub event_types: ::std::vec::Vec<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Version of the event schema delivered to a webhook. `v2` is current in r2512; `v1` belongs
+    /// to older releases.
     pub event_version: WebhookEventVersion,
     /// Identifier (KRN) of the signing key used for this webhook's deliveries.
     pub signing_key_id: ::std::string::String,
-    #[allow(missing_docs)]
+    /// Whether the webhook receives deliveries. `DISABLED` is inferred; only `ENABLED` appears in
+    /// Klarna's examples.
     pub status: WebhookStatus,
     /// When the webhook was created.
     ///
@@ -1382,15 +1745,23 @@ pub struct Webhook {
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the webhook was last changed; not seen in any source.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    Webhook { 0 webhook_id : "webhook_id" required, 1 url : "url" optional, 2 event_types
-    : "event_types" required, 3 event_version : "event_version" required, 4
-    signing_key_id : "signing_key_id" required, 5 status : "status" required, 6
-    created_at : "created_at" optional, 7 updated_at : "updated_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Webhook {
+        webhook_id: required "webhook_id",
+        url: optional "url",
+        event_types: required "event_types",
+        event_version: required "event_version",
+        signing_key_id: required "signing_key_id",
+        status: required "status",
+        created_at: optional "created_at",
+        updated_at: optional "updated_at",
+    }
+}
+
 impl Webhook {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1413,22 +1784,31 @@ impl Webhook {
         }
     }
 }
+
 /// Body of a webhook delivery that Klarna POSTs to the subscribed endpoint. Verify the
-/// `Klarna-Signature` header against the raw body before parsing it, and answer at once with 200,
-/// 201, 202 or 204; any other answer or a timeout makes Klarna retry (10 s, 2 min, 15 min, 3 h, 6 h,
+/// `Klarna-Signature` header against the raw body before parsing it, and answer at once with
+/// 200,
+/// 201, 202 or 204; any other answer or a timeout makes Klarna retry (10 s, 2 min, 15 min, 3 h,
+/// 6 h,
 /// 12 h). Unknown top-level keys may appear and should be ignored.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookEvent {
-    #[allow(missing_docs)]
+    /// Delivery information common to all events.
     pub metadata: WebhookEventMetadata,
     /// Event-specific data. Its shape depends on `metadata.event_type`; the SDK picks the matching
-    /// `&lt;Something&gt;EventPayload` schema (see `EventType`'s `x-klarna-event-payloads` map) and keeps the
+    /// `&lt;Something&gt;EventPayload` schema (see `EventType`'s `x-klarna-event-payloads` map) and
+    /// keeps the
     /// raw object for types it does not know.
     pub payload: ::serde_json::Value,
 }
-::klarna_runtime::__struct_serde!(
-    WebhookEvent { 0 metadata : "metadata" required, 1 payload : "payload" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct WebhookEvent {
+        metadata: required "metadata",
+        payload: required "payload",
+    }
+}
+
 impl WebhookEvent {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1436,14 +1816,24 @@ impl WebhookEvent {
         Self { metadata, payload }
     }
 }
+
 /// Delivery information common to all events.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WebhookEventMetadata {
-    #[allow(missing_docs)]
+    /// Type of a delivered webhook event (release r2512, event version v2): the types the request
+    /// collection subscribes to, plus the dispute types of the newer dispute flow that Klarna's
+    /// dispute
+    /// guide names (`initiated`, `representment`, `arbitration`). Subscriptions may also use
+    /// wildcard patterns, which are plain strings and not part of this list. Older releases sent
+    /// other
+    /// types (for example `payment.request.state-change.authorized`); treat unknown values as
+    /// valid.
+    /// `x-klarna-event-payloads` maps each type to the schema of its `payload`.
     pub event_type: EventType,
     /// Unique identifier (a UUID) of the event; use it to detect duplicate or replayed deliveries.
     pub event_id: ::std::string::String,
-    #[allow(missing_docs)]
+    /// Version of the event schema delivered to a webhook. `v2` is current in r2512; `v1` belongs
+    /// to older releases.
     pub event_version: WebhookEventVersion,
     /// When the event happened.
     ///
@@ -1452,7 +1842,7 @@ pub struct WebhookEventMetadata {
     /// Correlation identifier of the request that caused the event, when there is one. Seen only in
     /// an SDK generated from the Disputes v4 specification.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub correlation_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the partner account the event is about.
     pub subject_account_id: ::std::option::Option<::std::string::String>,
@@ -1466,18 +1856,26 @@ pub struct WebhookEventMetadata {
     pub live: ::std::option::Option<bool>,
     /// Merchant identifier seen in an older dispute event model; uncertain for Klarna Network v2.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub merchant_id: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    WebhookEventMetadata { 0 event_type : "event_type" required, 1 event_id : "event_id"
-    required, 2 event_version : "event_version" required, 3 occurred_at : "occurred_at"
-    required, 4 correlation_id : "correlation_id" optional, 5 subject_account_id :
-    "subject_account_id" optional, 6 recipient_account_id : "recipient_account_id"
-    optional, 7 product_instance_id : "product_instance_id" optional, 8 webhook_id :
-    "webhook_id" optional, 9 live : "live" optional, 10 merchant_id : "merchant_id"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct WebhookEventMetadata {
+        event_type: required "event_type",
+        event_id: required "event_id",
+        event_version: required "event_version",
+        occurred_at: required "occurred_at",
+        correlation_id: optional "correlation_id",
+        subject_account_id: optional "subject_account_id",
+        recipient_account_id: optional "recipient_account_id",
+        product_instance_id: optional "product_instance_id",
+        webhook_id: optional "webhook_id",
+        live: optional "live",
+        merchant_id: optional "merchant_id",
+    }
+}
+
 impl WebhookEventMetadata {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1502,7 +1900,9 @@ impl WebhookEventMetadata {
         }
     }
 }
-/// Version of the event schema delivered to a webhook. `v2` is current in r2512; `v1` belongs to older releases.
+
+/// Version of the event schema delivered to a webhook. `v2` is current in r2512; `v1` belongs
+/// to older releases.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookEventVersion {
@@ -1513,8 +1913,14 @@ pub enum WebhookEventVersion {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(WebhookEventVersion { V1 => "v1", V2 => "v2", });
-/// Whether the webhook receives deliveries. `DISABLED` is inferred; only `ENABLED` appears in Klarna's examples.
+
+::klarna_runtime::__string_enum!(WebhookEventVersion {
+    V1 => "v1",
+    V2 => "v2",
+});
+
+/// Whether the webhook receives deliveries. `DISABLED` is inferred; only `ENABLED` appears in
+/// Klarna's examples.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookStatus {
@@ -1525,6 +1931,8 @@ pub enum WebhookStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    WebhookStatus { Enabled => "ENABLED", Disabled => "DISABLED", }
-);
+
+::klarna_runtime::__string_enum!(WebhookStatus {
+    Enabled => "ENABLED",
+    Disabled => "DISABLED",
+});

@@ -5,11 +5,15 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
-/// Secrets Klarna uses to sign webhook deliveries; the secret value is returned only when the key is created.
+#![allow(deprecated)]
+
+/// Secrets Klarna uses to sign webhook deliveries; the secret value is returned only when the
+/// key is created.
 #[derive(Clone, Debug)]
 pub struct SigningKeysApi {
     client: ::klarna_runtime::Client,
 }
+
 impl SigningKeysApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -19,12 +23,15 @@ impl SigningKeysApi {
     }
     /// Create a signing key
     ///
-    /// Generate a new webhook signing key. The request has no body. The secret `signing_key` is returned
+    /// Generate a new webhook signing key. The request has no body. The secret `signing_key` is
+    /// returned
     /// only in this response, so store it right away. An account can hold at most 50 signing keys.
     ///
     /// `POST /v2/notification/signing-keys` (operation `createSigningKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(&self) -> CreateSigningKey {
         CreateSigningKey {
@@ -34,12 +41,15 @@ impl SigningKeysApi {
     }
     /// Delete a signing key
     ///
-    /// Remove a signing key so it can no longer sign deliveries; use it to retire old keys when rotating
+    /// Remove a signing key so it can no longer sign deliveries; use it to retire old keys when
+    /// rotating
     /// or when the 50-key limit is reached.
     ///
     /// `DELETE /v2/notification/signing-keys/{signing_key_id}` (operation `deleteSigningKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete(
         &self,
@@ -57,7 +67,8 @@ impl SigningKeysApi {
     ///
     /// `GET /v2/notification/signing-keys/{signing_key_id}` (operation `getSigningKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -71,11 +82,13 @@ impl SigningKeysApi {
     }
     /// List signing keys
     ///
-    /// Return the signing keys of the calling account, without their secrets. The list is not paginated.
+    /// Return the signing keys of the calling account, without their secrets. The list is not
+    /// paginated.
     ///
     /// `GET /v2/notification/signing-keys` (operation `listSigningKeys`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListSigningKeys {
         ListSigningKeys {
@@ -84,14 +97,17 @@ impl SigningKeysApi {
         }
     }
 }
-/// Request builder for [`SigningKeysApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateSigningKey::send).
+
+/// Request builder for [`SigningKeysApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateSigningKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateSigningKey {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateSigningKey {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -137,9 +153,12 @@ impl CreateSigningKey {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateSigningKey);
-/// Request builder for [`SigningKeysApi::delete`]: set optional parameters and per-request
-/// options, then call [`send`](DeleteSigningKey::send).
+
+/// Request builder for [`SigningKeysApi::delete`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DeleteSigningKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteSigningKey {
@@ -147,6 +166,7 @@ pub struct DeleteSigningKey {
     signing_key_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DeleteSigningKey {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -185,9 +205,12 @@ impl DeleteSigningKey {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DeleteSigningKey);
-/// Request builder for [`SigningKeysApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetSigningKey::send).
+
+/// Request builder for [`SigningKeysApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetSigningKey::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetSigningKey {
@@ -195,6 +218,7 @@ pub struct GetSigningKey {
     signing_key_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetSigningKey {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -233,15 +257,19 @@ impl GetSigningKey {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetSigningKey);
-/// Request builder for [`SigningKeysApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListSigningKeys::send).
+
+/// Request builder for [`SigningKeysApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListSigningKeys::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListSigningKeys {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListSigningKeys {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -277,12 +305,16 @@ impl ListSigningKeys {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListSigningKeys);
-/// Subscriptions that tell Klarna which events to deliver to which HTTPS endpoint, signed with which key.
+
+/// Subscriptions that tell Klarna which events to deliver to which HTTPS endpoint, signed with
+/// which key.
 #[derive(Clone, Debug)]
 pub struct WebhooksApi {
     client: ::klarna_runtime::Client,
 }
+
 impl WebhooksApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -292,13 +324,17 @@ impl WebhooksApi {
     }
     /// Create a webhook
     ///
-    /// Subscribe an HTTPS endpoint (port 443 or 8443) to one or more event types. Event types may use a
-    /// trailing `*` wildcard such as `payment.*`. The signing key given by `signing_key_id` must already
+    /// Subscribe an HTTPS endpoint (port 443 or 8443) to one or more event types. Event types may
+    /// use a
+    /// trailing `*` wildcard such as `payment.*`. The signing key given by `signing_key_id` must
+    /// already
     /// exist. Subscribing the same configuration twice is rejected with 409.
     ///
     /// `POST /v2/notification/webhooks` (operation `createWebhook`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(&self, body: super::models::CreateWebhookRequest) -> CreateWebhook {
         CreateWebhook {
@@ -313,7 +349,9 @@ impl WebhooksApi {
     ///
     /// `DELETE /v2/notification/webhooks/{webhook_id}` (operation `deleteWebhook`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete(
         &self,
@@ -331,7 +369,8 @@ impl WebhooksApi {
     ///
     /// `GET /v2/notification/webhooks/{webhook_id}` (operation `getWebhook`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -349,7 +388,8 @@ impl WebhooksApi {
     ///
     /// `GET /v2/notification/webhooks` (operation `listWebhooks`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListWebhooks {
         ListWebhooks {
@@ -359,13 +399,17 @@ impl WebhooksApi {
     }
     /// Send a test event to a webhook
     ///
-    /// Ask Klarna to deliver a sample event of the given type and version to the webhook's endpoint, so
-    /// the receiving side (including signature checks) can be tested. The success status and the absence
+    /// Ask Klarna to deliver a sample event of the given type and version to the webhook's
+    /// endpoint, so
+    /// the receiving side (including signature checks) can be tested. The success status and the
+    /// absence
     /// of a response body are inferred: the request collection does not check them.
     ///
     /// `POST /v2/notification/webhooks/{webhook_id}/simulate` (operation `simulateWebhook`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn simulate(
         &self,
@@ -386,7 +430,9 @@ impl WebhooksApi {
     ///
     /// `PATCH /v2/notification/webhooks/{webhook_id}` (operation `updateWebhook`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -401,8 +447,10 @@ impl WebhooksApi {
         }
     }
 }
-/// Request builder for [`WebhooksApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateWebhook::send).
+
+/// Request builder for [`WebhooksApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateWebhook::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateWebhook {
@@ -410,6 +458,7 @@ pub struct CreateWebhook {
     body: super::models::CreateWebhookRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateWebhook {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -456,9 +505,12 @@ impl CreateWebhook {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateWebhook);
-/// Request builder for [`WebhooksApi::delete`]: set optional parameters and per-request
-/// options, then call [`send`](DeleteWebhook::send).
+
+/// Request builder for [`WebhooksApi::delete`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DeleteWebhook::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteWebhook {
@@ -466,6 +518,7 @@ pub struct DeleteWebhook {
     webhook_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DeleteWebhook {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -504,9 +557,12 @@ impl DeleteWebhook {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DeleteWebhook);
-/// Request builder for [`WebhooksApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetWebhook::send).
+
+/// Request builder for [`WebhooksApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetWebhook::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetWebhook {
@@ -514,6 +570,7 @@ pub struct GetWebhook {
     webhook_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetWebhook {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -552,15 +609,19 @@ impl GetWebhook {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetWebhook);
-/// Request builder for [`WebhooksApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListWebhooks::send).
+
+/// Request builder for [`WebhooksApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListWebhooks::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListWebhooks {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListWebhooks {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -596,9 +657,12 @@ impl ListWebhooks {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListWebhooks);
-/// Request builder for [`WebhooksApi::simulate`]: set optional parameters and per-request
-/// options, then call [`send`](SimulateWebhook::send).
+
+/// Request builder for [`WebhooksApi::simulate`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](SimulateWebhook::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct SimulateWebhook {
@@ -607,6 +671,7 @@ pub struct SimulateWebhook {
     body: super::models::SimulateWebhookRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl SimulateWebhook {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -656,9 +721,12 @@ impl SimulateWebhook {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(SimulateWebhook);
-/// Request builder for [`WebhooksApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdateWebhook::send).
+
+/// Request builder for [`WebhooksApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateWebhook::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateWebhook {
@@ -667,6 +735,7 @@ pub struct UpdateWebhook {
     body: super::models::UpdateWebhookRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdateWebhook {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -716,4 +785,5 @@ impl UpdateWebhook {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdateWebhook);

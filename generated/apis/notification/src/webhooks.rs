@@ -13,6 +13,8 @@
 //! }
 //! # }
 //! ```
+#![allow(deprecated)]
+
 /// The payload of a webhook event, typed by `metadata.event_type`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -132,6 +134,7 @@ pub enum Event {
     /// An event type this version of the SDK does not know; the payload is kept as received.
     Unknown(::serde_json::Value),
 }
+
 impl Event {
     /// Types `payload` by its event type.
     ///
@@ -279,6 +282,7 @@ impl Event {
         }
     }
 }
+
 /// A verified webhook delivery: its metadata and its typed event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Delivery {
@@ -287,6 +291,7 @@ pub struct Delivery {
     /// The typed payload.
     pub event: Event,
 }
+
 /// Verifies a delivery (HMAC-SHA256 of the raw body with the key named by `Klarna-Signing-Key-Id`,
 /// compared in constant time with `Klarna-Signature`) and only then parses and types it.
 ///

@@ -4,17 +4,40 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Klarna Payment API (v2-r2512).
 //!
-//! Payment operations of Klarna Network for Acquiring Partners and their partners: authorizing payments (with step-up through payment requests), showing Klarna in a payment selector, managing payment transactions after purchase (update, reauthorize, capture, refund, void), reading captures, refunds and chargebacks, cancelling payment tokens, and handling disputes (evidence upload and download, responses, accepting a loss, appeals). Paths under /v2/accounts/{partner_account_id} act on behalf of a partner account; the sub-partner variants without that segment act on the account owning the API key.
+//! Payment operations of Klarna Network for Acquiring Partners and their partners: authorizing
+//! payments (with step-up through payment requests), showing Klarna in a payment selector,
+//! managing payment transactions after purchase (update, reauthorize, capture, refund, void),
+//! reading captures, refunds and chargebacks, cancelling payment tokens, and handling disputes
+//! (evidence upload and download, responses, accepting a loss, appeals). Paths under
+//! /v2/accounts/{partner_account_id} act on behalf of a partner account; the sub-partner
+//! variants without that segment act on the account owning the API key.
 //!
-//! Provenance: written by hand for this SDK from Klarna's public request collection for release v2 r2512 (method, path, headers, query parameters, example bodies and the response fields its scripts read) and from Klarna's public guide and reference pages on docs.klarna.com. Klarna's own OpenAPI file could not be obtained, so response shapes are partly reconstructed; operations marked x-klarna-inferred are not in the request collection. See specs/README.md for details.
+//! Provenance: written by hand for this SDK from Klarna's public request collection for release
+//! v2 r2512 (method, path, headers, query parameters, example bodies and the response fields
+//! its scripts read) and from Klarna's public guide and reference pages on docs.klarna.com.
+//! Klarna's own OpenAPI file could not be obtained, so response shapes are partly
+//! reconstructed; operations marked x-klarna-inferred are not in the request collection. See
+//! specs/README.md for details.
 //!
 //! Generated from `specs/payment.yaml` (OpenAPI 3.0.3).
+//!
+//! # Inferred fields
+//!
+//! A field marked *inferred* is one no source the API document cites confirms
+//! (`x-klarna-inferred` in the document): its name and type are the best guess from the
+//! documentation. Every type decoded from a response holds it as optional, whatever the
+//! document's `required` says, so a response that leaves it out still decodes.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub use self::models::*;
+
 /// Server 1: Live
 pub const LIVE_BASE_URL: &str = "https://api-global.klarna.com";
+
 /// Server 2: Test
 pub const TEST_BASE_URL: &str = "https://api-global.test.klarna.com";

@@ -3,20 +3,28 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
+#![allow(deprecated)]
+
 /// Acquiring settings that apply to this payment.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AcquiringConfig {
     /// Identifier (KRN) of the payment account of the partner to book the payment on.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_account_id: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Three-letter ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub settlement_currency: ::std::option::Option<Currency>,
 }
-::klarna_runtime::__struct_serde!(
-    AcquiringConfig { 0 payment_account_id : "payment_account_id" optional, 1
-    settlement_currency : "settlement_currency" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct AcquiringConfig {
+        payment_account_id: optional "payment_account_id",
+        settlement_currency: optional "settlement_currency",
+    }
+}
+
 /// A postal address.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Address {
@@ -33,11 +41,18 @@ pub struct Address {
     /// Country as an ISO 3166-1 alpha-2 code.
     pub country: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Address { 0 street_address : "street_address" optional, 1 street_address2 :
-    "street_address2" optional, 2 postal_code : "postal_code" optional, 3 city : "city"
-    optional, 4 region : "region" optional, 5 country : "country" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Address {
+        street_address: optional "street_address",
+        street_address2: optional "street_address2",
+        postal_code: optional "postal_code",
+        city: optional "city",
+        region: optional "region",
+        country: optional "country",
+    }
+}
+
 /// The partner's appeal against a preliminary dispute decision (inferred shape).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AppealPaymentDisputeRequest {
@@ -48,10 +63,14 @@ pub struct AppealPaymentDisputeRequest {
         ::std::vec::Vec<PaymentDisputeAttachmentReference>,
     >,
 }
-::klarna_runtime::__struct_serde!(
-    AppealPaymentDisputeRequest { 0 additional_information : "additional_information"
-    optional, 1 attachments : "attachments" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct AppealPaymentDisputeRequest {
+        additional_information: optional "additional_information",
+        attachments: optional "attachments",
+    }
+}
+
 /// Outcome of an authorization.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -65,44 +84,58 @@ pub enum AuthorizationResult {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    AuthorizationResult { Approved => "APPROVED", StepUpRequired => "STEP_UP_REQUIRED",
-    Declined => "DECLINED", }
-);
+
+::klarna_runtime::__string_enum!(AuthorizationResult {
+    Approved => "APPROVED",
+    StepUpRequired => "STEP_UP_REQUIRED",
+    Declined => "DECLINED",
+});
+
 /// Body of an authorization call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizePaymentRequest {
-    /// Identifier (KRN) of the completed payment request that a final authorization finishes; Klarna's final-authorization guide sends it together with the Klarna-Network-Session-Token header.
+    /// Identifier (KRN) of the completed payment request that a final authorization finishes;
+    /// Klarna's final-authorization guide sends it together with the Klarna-Network-Session-Token
+    /// header.
     pub payment_request_id: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Three-letter ISO 4217 currency code.
     pub currency: Currency,
-    #[allow(missing_docs)]
+    /// The payment transaction to authorize.
     pub request_payment_transaction: ::std::option::Option<RequestPaymentTransaction>,
-    #[allow(missing_docs)]
+    /// Asks Klarna to issue a customer token for later purchases or logins.
     pub request_customer_token: ::std::option::Option<RequestCustomerToken>,
-    #[allow(missing_docs)]
+    /// Optional details of the purchase that help Klarna with underwriting, fraud assessment and
+    /// the customer's post-purchase experience.
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
-    #[allow(missing_docs)]
+    /// Settings for the payment request Klarna creates when the authorization needs a step-up.
     pub step_up_config: ::std::option::Option<StepUpConfig>,
-    #[allow(missing_docs)]
+    /// Acquiring settings that apply to this payment.
     pub acquiring_config: ::std::option::Option<AcquiringConfig>,
-    #[allow(missing_docs)]
+    /// Interoperability data received from the partner and passed on unchanged: a serialized JSON
+    /// object (up to 10240 characters) with content_type and content, carrying purchase context
+    /// gathered earlier.
     pub interoperability_data: ::std::option::Option<InteroperabilityData>,
-    #[allow(missing_docs)]
+    /// The store where the purchase is made; give one of store_id, store_reference or store.
     pub point_of_checkout: ::std::option::Option<PointOfCheckout>,
-    #[allow(missing_docs)]
+    /// The most specific place where the purchase happens, such as a payment terminal.
     pub point_of_transaction: ::std::option::Option<PointOfTransaction>,
 }
-::klarna_runtime::__struct_serde!(
-    AuthorizePaymentRequest { 0 payment_request_id : "payment_request_id" optional, 1
-    currency : "currency" required, 2 request_payment_transaction :
-    "request_payment_transaction" optional, 3 request_customer_token :
-    "request_customer_token" optional, 4 supplementary_purchase_data :
-    "supplementary_purchase_data" optional, 5 step_up_config : "step_up_config" optional,
-    6 acquiring_config : "acquiring_config" optional, 7 interoperability_data :
-    "interoperability_data" optional, 8 point_of_checkout : "point_of_checkout" optional,
-    9 point_of_transaction : "point_of_transaction" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct AuthorizePaymentRequest {
+        payment_request_id: optional "payment_request_id",
+        currency: required "currency",
+        request_payment_transaction: optional "request_payment_transaction",
+        request_customer_token: optional "request_customer_token",
+        supplementary_purchase_data: optional "supplementary_purchase_data",
+        step_up_config: optional "step_up_config",
+        acquiring_config: optional "acquiring_config",
+        interoperability_data: optional "interoperability_data",
+        point_of_checkout: optional "point_of_checkout",
+        point_of_transaction: optional "point_of_transaction",
+    }
+}
+
 impl AuthorizePaymentRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -121,22 +154,29 @@ impl AuthorizePaymentRequest {
         }
     }
 }
+
 /// Result of an authorization call.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct AuthorizePaymentResponse {
-    #[allow(missing_docs)]
+    /// The outcome for the requested payment transaction.
     pub payment_transaction_response: ::std::option::Option<PaymentTransactionResponse>,
-    #[allow(missing_docs)]
+    /// A payment request and its current state.
     pub payment_request: ::std::option::Option<PaymentRequest>,
-    #[allow(missing_docs)]
+    /// The outcome for the requested customer token. `customer_token` is the token itself, a plain
+    /// string: the request collection reads it and sends it unchanged as the Klarna-Customer-Token
+    /// header, and the Web SDK types the customer token as a string.
     pub customer_token_response: ::std::option::Option<CustomerTokenResponse>,
 }
-::klarna_runtime::__struct_serde!(
-    AuthorizePaymentResponse { 0 payment_transaction_response :
-    "payment_transaction_response" optional, 1 payment_request : "payment_request"
-    optional, 2 customer_token_response : "customer_token_response" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct AuthorizePaymentResponse {
+        payment_transaction_response: optional "payment_transaction_response",
+        payment_request: optional "payment_request",
+        customer_token_response: optional "customer_token_response",
+    }
+}
+
 /// Body of a capture call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CapturePaymentTransactionRequest {
@@ -146,18 +186,23 @@ pub struct CapturePaymentTransactionRequest {
     pub payment_capture_reference: ::std::option::Option<::std::string::String>,
     /// What to do with the authorized amount left after this capture, e.g. RELEASE it.
     pub remaining_authorization: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Details of what was captured and how it is delivered.
     pub supplementary_capture_data: ::std::option::Option<SupplementaryCaptureData>,
-    #[allow(missing_docs)]
+    /// Optional details of the purchase that help Klarna with underwriting, fraud assessment and
+    /// the customer's post-purchase experience.
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
 }
-::klarna_runtime::__struct_serde!(
-    CapturePaymentTransactionRequest { 0 capture_amount : "capture_amount" required, 1
-    payment_capture_reference : "payment_capture_reference" optional, 2
-    remaining_authorization : "remaining_authorization" optional, 3
-    supplementary_capture_data : "supplementary_capture_data" optional, 4
-    supplementary_purchase_data : "supplementary_purchase_data" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CapturePaymentTransactionRequest {
+        capture_amount: required "capture_amount",
+        payment_capture_reference: optional "payment_capture_reference",
+        remaining_authorization: optional "remaining_authorization",
+        supplementary_capture_data: optional "supplementary_capture_data",
+        supplementary_purchase_data: optional "supplementary_purchase_data",
+    }
+}
+
 impl CapturePaymentTransactionRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -171,24 +216,32 @@ impl CapturePaymentTransactionRequest {
         }
     }
 }
+
 /// Description of a store that is not onboarded with Klarna.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CheckoutStore {
     /// Partner's reference of the store.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub store_reference: ::std::option::Option<::std::string::String>,
     /// Kind of store; PHYSICAL_STORE marks an in-store purchase.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub r#type: ::std::option::Option<CheckoutStoreType>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A postal address.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub address: ::std::option::Option<Address>,
 }
-::klarna_runtime::__struct_serde!(
-    CheckoutStore { 0 store_reference : "store_reference" optional, 1 r#type : "type"
-    optional, 2 address : "address" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CheckoutStore {
+        store_reference: optional "store_reference",
+        r#type: optional "type",
+        address: optional "address",
+    }
+}
+
 /// Kind of store; PHYSICAL_STORE marks an in-store purchase.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -202,22 +255,27 @@ pub enum CheckoutStoreType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    CheckoutStoreType { PhysicalStore => "PHYSICAL_STORE", Website => "WEBSITE",
-    MobileApp => "MOBILE_APP", }
-);
+
+::klarna_runtime::__string_enum!(CheckoutStoreType {
+    PhysicalStore => "PHYSICAL_STORE",
+    Website => "WEBSITE",
+    MobileApp => "MOBILE_APP",
+});
+
 /// Body of a create payment request call.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreatePaymentRequestRequest {
-    #[allow(missing_docs)]
+    /// Three-letter ISO 4217 currency code.
     pub currency: Currency,
-    /// Amount of the purchase in minor units; left out when the request only asks for a customer token.
+    /// Amount of the purchase in minor units; left out when the request only asks for a customer
+    /// token.
     pub amount: ::std::option::Option<i64>,
     /// Partner's reference of the payment session, repeated in payment request webhooks.
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Optional details of the purchase that help Klarna with underwriting, fraud assessment and
+    /// the customer's post-purchase experience.
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
-    #[allow(missing_docs)]
+    /// How the customer is taken to and brought back from the Klarna purchase journey.
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
     /// Payment option to pre-select in the purchase journey.
     pub payment_option_id: ::std::option::Option<::std::string::String>,
@@ -225,33 +283,42 @@ pub struct CreatePaymentRequestRequest {
     pub payment_program_enablement_codes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[allow(missing_docs)]
+    /// Whether and how Klarna collects shipping details from the customer.
     pub shipping_config: ::std::option::Option<ShippingConfig>,
     /// Customer profile data to collect; returned in state_context.klarna_customer once COMPLETED.
     pub collect_customer_profile: ::std::option::Option<
         ::std::vec::Vec<CustomerProfileScope>,
     >,
-    #[allow(missing_docs)]
+    /// Asks Klarna to issue a customer token for later purchases or logins.
     pub request_customer_token: ::std::option::Option<RequestCustomerToken>,
-    #[allow(missing_docs)]
+    /// Acquiring settings that apply to this payment.
     pub acquiring_config: ::std::option::Option<AcquiringConfig>,
-    #[allow(missing_docs)]
+    /// Interoperability data received from the partner and passed on unchanged: a serialized JSON
+    /// object (up to 10240 characters) with content_type and content, carrying purchase context
+    /// gathered earlier.
     pub interoperability_data: ::std::option::Option<InteroperabilityData>,
-    #[allow(missing_docs)]
+    /// The store where the purchase is made; give one of store_id, store_reference or store.
     pub point_of_checkout: ::std::option::Option<PointOfCheckout>,
 }
-::klarna_runtime::__struct_serde!(
-    CreatePaymentRequestRequest { 0 currency : "currency" required, 1 amount : "amount"
-    optional, 2 payment_request_reference : "payment_request_reference" optional, 3
-    supplementary_purchase_data : "supplementary_purchase_data" optional, 4
-    customer_interaction_config : "customer_interaction_config" optional, 5
-    payment_option_id : "payment_option_id" optional, 6 payment_program_enablement_codes
-    : "payment_program_enablement_codes" optional, 7 shipping_config : "shipping_config"
-    optional, 8 collect_customer_profile : "collect_customer_profile" optional, 9
-    request_customer_token : "request_customer_token" optional, 10 acquiring_config :
-    "acquiring_config" optional, 11 interoperability_data : "interoperability_data"
-    optional, 12 point_of_checkout : "point_of_checkout" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreatePaymentRequestRequest {
+        currency: required "currency",
+        amount: optional "amount",
+        payment_request_reference: optional "payment_request_reference",
+        supplementary_purchase_data: optional "supplementary_purchase_data",
+        customer_interaction_config: optional "customer_interaction_config",
+        payment_option_id: optional "payment_option_id",
+        payment_program_enablement_codes: optional "payment_program_enablement_codes",
+        shipping_config: optional "shipping_config",
+        collect_customer_profile: optional "collect_customer_profile",
+        request_customer_token: optional "request_customer_token",
+        acquiring_config: optional "acquiring_config",
+        interoperability_data: optional "interoperability_data",
+        point_of_checkout: optional "point_of_checkout",
+    }
+}
+
 impl CreatePaymentRequestRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -273,8 +340,10 @@ impl CreatePaymentRequestRequest {
         }
     }
 }
+
 /// Three-letter ISO 4217 currency code.
 pub type Currency = ::std::string::String;
+
 /// The customer making the purchase, as known to the partner.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Customer {
@@ -296,87 +365,115 @@ pub struct Customer {
     pub phone_last_verified_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Date of birth (YYYY-MM-DD).
     ///
-    /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub date_of_birth: ::std::option::Option<::klarna_runtime::Date>,
-    #[allow(missing_docs)]
+    /// A postal address.
     pub address: ::std::option::Option<Address>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// The customer's account at the partner.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer_account: ::std::option::Option<CustomerAccount>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// The device the customer uses for the purchase.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer_device: ::std::option::Option<CustomerDevice>,
 }
-::klarna_runtime::__struct_serde!(
-    Customer { 0 given_name : "given_name" optional, 1 family_name : "family_name"
-    optional, 2 email : "email" optional, 3 email_last_verified_at :
-    "email_last_verified_at" optional, 4 phone : "phone" optional, 5
-    phone_last_verified_at : "phone_last_verified_at" optional, 6 date_of_birth :
-    "date_of_birth" optional, 7 address : "address" optional, 8 customer_account :
-    "customer_account" optional, 9 customer_device : "customer_device" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Customer {
+        given_name: optional "given_name",
+        family_name: optional "family_name",
+        email: optional "email",
+        email_last_verified_at: optional "email_last_verified_at",
+        phone: optional "phone",
+        phone_last_verified_at: optional "phone_last_verified_at",
+        date_of_birth: optional "date_of_birth",
+        address: optional "address",
+        customer_account: optional "customer_account",
+        customer_device: optional "customer_device",
+    }
+}
+
 /// The customer's account at the partner.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerAccount {
     /// Partner's identifier of the customer account.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub account_identifier: ::std::option::Option<::std::string::String>,
     /// Loyalty tier of the customer at the partner, e.g. HIGH.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub loyalty_level: ::std::option::Option<::std::string::String>,
     /// When the account was created.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the account was last changed.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// The customer's most recent login at the partner.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub last_login: ::std::option::Option<CustomerLastLogin>,
     /// Summary of the customer's earlier purchases at the partner, per payment method.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub purchase_history: ::std::option::Option<::std::vec::Vec<PurchaseHistory>>,
     /// Summary of earlier purchases made from the same device, per payment method.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub device_purchase_history: ::std::option::Option<::std::vec::Vec<PurchaseHistory>>,
 }
-::klarna_runtime::__struct_serde!(
-    CustomerAccount { 0 account_identifier : "account_identifier" optional, 1
-    loyalty_level : "loyalty_level" optional, 2 created_at : "created_at" optional, 3
-    updated_at : "updated_at" optional, 4 last_login : "last_login" optional, 5
-    purchase_history : "purchase_history" optional, 6 device_purchase_history :
-    "device_purchase_history" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CustomerAccount {
+        account_identifier: optional "account_identifier",
+        loyalty_level: optional "loyalty_level",
+        created_at: optional "created_at",
+        updated_at: optional "updated_at",
+        last_login: optional "last_login",
+        purchase_history: optional "purchase_history",
+        device_purchase_history: optional "device_purchase_history",
+    }
+}
+
 /// The device the customer uses for the purchase.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerDevice {
     /// Identifier of the partner's app, when the purchase is made in an app.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub app_identifier: ::std::option::Option<::std::string::String>,
     /// Identifier of the device.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub device_identifier: ::std::option::Option<::std::string::String>,
     /// User agent of the browser or app.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub user_agent: ::std::option::Option<::std::string::String>,
     /// IP address of the device.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub ip_address: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Location of the device.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub geolocation: ::std::option::Option<Geolocation>,
 }
-::klarna_runtime::__struct_serde!(
-    CustomerDevice { 0 app_identifier : "app_identifier" optional, 1 device_identifier :
-    "device_identifier" optional, 2 user_agent : "user_agent" optional, 3 ip_address :
-    "ip_address" optional, 4 geolocation : "geolocation" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CustomerDevice {
+        app_identifier: optional "app_identifier",
+        device_identifier: optional "device_identifier",
+        user_agent: optional "user_agent",
+        ip_address: optional "ip_address",
+        geolocation: optional "geolocation",
+    }
+}
+
 /// Evidence the customer supplied for a dispute.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -387,24 +484,29 @@ pub struct CustomerEvidence {
     >,
     /// When the customer supplied it.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// The customer's statement.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub comment: ::std::option::Option<::std::string::String>,
     /// Files the customer supplied; download them with the attachment download operation.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub attachments: ::std::option::Option<
         ::std::vec::Vec<PaymentDisputeAttachmentReference>,
     >,
 }
-::klarna_runtime::__struct_serde!(
-    CustomerEvidence { 0 payment_dispute_customer_evidence_id :
-    "payment_dispute_customer_evidence_id" optional, 1 created_at : "created_at"
-    optional, 2 comment : "comment" optional, 3 attachments : "attachments" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CustomerEvidence {
+        payment_dispute_customer_evidence_id: optional "payment_dispute_customer_evidence_id",
+        created_at: optional "created_at",
+        comment: optional "comment",
+        attachments: optional "attachments",
+    }
+}
+
 /// How to send the customer into the purchase journey of this request.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -415,35 +517,53 @@ pub struct CustomerInteraction {
     pub payment_request_id: ::std::option::Option<::std::string::String>,
     /// Link that starts the purchase journey.
     pub payment_request_url: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A QR code that starts the purchase journey on the customer's phone.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub qr_code: ::std::option::Option<QrCode>,
 }
-::klarna_runtime::__struct_serde!(
-    CustomerInteraction { 0 method : "method" optional, 1 payment_request_id :
-    "payment_request_id" optional, 2 payment_request_url : "payment_request_url"
-    optional, 3 qr_code : "qr_code" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CustomerInteraction {
+        method: optional "method",
+        payment_request_id: optional "payment_request_id",
+        payment_request_url: optional "payment_request_url",
+        qr_code: optional "qr_code",
+    }
+}
+
 /// How the customer is taken to and brought back from the Klarna purchase journey.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerInteractionConfig {
-    /// How the journey is started: HANDOVER (redirect or app handover to payment_request_url) or QR_CODE (the customer scans a code, e.g. in a store).
+    /// How the journey is started: HANDOVER (redirect or app handover to payment_request_url) or
+    /// QR_CODE (the customer scans a code, e.g. in a store).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub method: ::std::option::Option<CustomerInteractionConfigMethod>,
-    /// Web page the customer returns to after the journey. It may contain the placeholders {klarna.payment_request.id}, {klarna.payment_request.state}, {klarna.payment_request.payment_token} and {klarna.payment_request.payment_request_reference}, which Klarna fills in.
+    /// Web page the customer returns to after the journey. It may contain the placeholders
+    /// {klarna.payment_request.id}, {klarna.payment_request.state},
+    /// {klarna.payment_request.payment_token} and
+    /// {klarna.payment_request.payment_request_reference}, which Klarna fills in.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub return_url: ::std::option::Option<::std::string::String>,
-    /// URL or deep link that brings the customer back to the partner's app after a handover to another app.
+    /// URL or deep link that brings the customer back to the partner's app after a handover to
+    /// another app.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub app_return_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    CustomerInteractionConfig { 0 method : "method" optional, 1 return_url : "return_url"
-    optional, 2 app_return_url : "app_return_url" optional, }
-);
-/// How the journey is started: HANDOVER (redirect or app handover to payment_request_url) or QR_CODE (the customer scans a code, e.g. in a store).
+
+::klarna_runtime::__struct_serde! {
+    struct CustomerInteractionConfig {
+        method: optional "method",
+        return_url: optional "return_url",
+        app_return_url: optional "app_return_url",
+    }
+}
+
+/// How the journey is started: HANDOVER (redirect or app handover to payment_request_url) or
+/// QR_CODE (the customer scans a code, e.g. in a store).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerInteractionConfigMethod {
@@ -454,9 +574,12 @@ pub enum CustomerInteractionConfigMethod {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    CustomerInteractionConfigMethod { Handover => "HANDOVER", QrCode => "QR_CODE", }
-);
+
+::klarna_runtime::__string_enum!(CustomerInteractionConfigMethod {
+    Handover => "HANDOVER",
+    QrCode => "QR_CODE",
+});
+
 /// The interaction method in use.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -468,30 +591,38 @@ pub enum CustomerInteractionMethod {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    CustomerInteractionMethod { Handover => "HANDOVER", QrCode => "QR_CODE", }
-);
+
+::klarna_runtime::__string_enum!(CustomerInteractionMethod {
+    Handover => "HANDOVER",
+    QrCode => "QR_CODE",
+});
+
 /// The customer's most recent login at the partner.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerLastLogin {
     /// When the login happened.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub occurred_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// How the customer authenticated, e.g. WEBAUTHN_PASSKEY.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub login_method: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    CustomerLastLogin { 0 occurred_at : "occurred_at" optional, 1 login_method :
-    "login_method" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CustomerLastLogin {
+        occurred_at: optional "occurred_at",
+        login_method: optional "login_method",
+    }
+}
+
 /// Customer profile data collected in the journey, as requested in collect_customer_profile.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CustomerProfile {
-    /// Klarna's stable identifier of the customer's account; the Web SDK's customer profile recommends it for de-duplicating customers.
+    /// Klarna's stable identifier of the customer's account; the Web SDK's customer profile
+    /// recommends it for de-duplicating customers.
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// Given (first) name (scope profile:name).
     pub given_name: ::std::option::Option<::std::string::String>,
@@ -519,21 +650,31 @@ pub struct CustomerProfile {
     pub locale: ::std::option::Option<::std::string::String>,
     /// Country, ISO 3166-1 alpha-2 (scope profile:country).
     pub country: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// A postal address.
     pub address: ::std::option::Option<Address>,
-    #[allow(missing_docs)]
+    /// A national identification number and the country that issued it.
     pub national_identification: ::std::option::Option<NationalIdentification>,
 }
-::klarna_runtime::__struct_serde!(
-    CustomerProfile { 0 customer_id : "customer_id" optional, 1 given_name : "given_name"
-    optional, 2 family_name : "family_name" optional, 3 email : "email" optional, 4
-    email_verified : "email_verified" optional, 5 email_last_verified_at :
-    "email_last_verified_at" optional, 6 phone : "phone" optional, 7 phone_verified :
-    "phone_verified" optional, 8 phone_last_verified_at : "phone_last_verified_at"
-    optional, 9 date_of_birth : "date_of_birth" optional, 10 locale : "locale" optional,
-    11 country : "country" optional, 12 address : "address" optional, 13
-    national_identification : "national_identification" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CustomerProfile {
+        customer_id: optional "customer_id",
+        given_name: optional "given_name",
+        family_name: optional "family_name",
+        email: optional "email",
+        email_verified: optional "email_verified",
+        email_last_verified_at: optional "email_last_verified_at",
+        phone: optional "phone",
+        phone_verified: optional "phone_verified",
+        phone_last_verified_at: optional "phone_last_verified_at",
+        date_of_birth: optional "date_of_birth",
+        locale: optional "locale",
+        country: optional "country",
+        address: optional "address",
+        national_identification: optional "national_identification",
+    }
+}
+
 /// A piece of customer profile data to collect in the purchase journey.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -557,42 +698,57 @@ pub enum CustomerProfileScope {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    CustomerProfileScope { ProfileName => "profile:name", ProfileEmail =>
-    "profile:email", ProfilePhone => "profile:phone", ProfileLocale => "profile:locale",
-    ProfileBillingAddress => "profile:billing_address", ProfileCountry =>
-    "profile:country", ProfileNationalIdentification =>
-    "profile:national_identification", ProfileDateOfBirth => "profile:date_of_birth", }
-);
-/// The outcome for the requested customer token. `customer_token` is the token itself, a plain string: the request collection reads it and sends it unchanged as the Klarna-Customer-Token header, and the Web SDK types the customer token as a string.
+
+::klarna_runtime::__string_enum!(CustomerProfileScope {
+    ProfileName => "profile:name",
+    ProfileEmail => "profile:email",
+    ProfilePhone => "profile:phone",
+    ProfileLocale => "profile:locale",
+    ProfileBillingAddress => "profile:billing_address",
+    ProfileCountry => "profile:country",
+    ProfileNationalIdentification => "profile:national_identification",
+    ProfileDateOfBirth => "profile:date_of_birth",
+});
+
+/// The outcome for the requested customer token. `customer_token` is the token itself, a plain
+/// string: the request collection reads it and sends it unchanged as the Klarna-Customer-Token
+/// header, and the Web SDK types the customer token as a string.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
 pub struct CustomerTokenResponse {
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Outcome of an authorization.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub result: ::std::option::Option<AuthorizationResult>,
     /// Why the token request ended with this result, e.g. why it was declined.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub result_reason: ::std::option::Option<::std::string::String>,
-    /// The customer token (KRN); store it securely and send it in Klarna-Customer-Token for later charges or logins.
+    /// The customer token (KRN); store it securely and send it in Klarna-Customer-Token for later
+    /// charges or logins.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub customer_token: ::std::option::Option<::std::string::String>,
     /// Partner's reference given when requesting the token.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer_token_reference: ::std::option::Option<::std::string::String>,
     /// Permissions granted by the token.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub scopes: ::std::option::Option<::std::vec::Vec<CustomerTokenScope>>,
 }
-::klarna_runtime::__struct_serde!(
-    CustomerTokenResponse { 0 result : "result" optional, 1 result_reason :
-    "result_reason" optional, 2 customer_token : "customer_token" optional, 3
-    customer_token_reference : "customer_token_reference" optional, 4 scopes : "scopes"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CustomerTokenResponse {
+        result: optional "result",
+        result_reason: optional "result_reason",
+        customer_token: optional "customer_token",
+        customer_token_reference: optional "customer_token_reference",
+        scopes: optional "scopes",
+    }
+}
+
 impl ::std::fmt::Debug for CustomerTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CustomerTokenResponse")
@@ -604,6 +760,7 @@ impl ::std::fmt::Debug for CustomerTokenResponse {
             .finish()
     }
 }
+
 /// A permission granted by a customer token.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -617,24 +774,30 @@ pub enum CustomerTokenScope {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    CustomerTokenScope { CustomerLogin => "customer:login", PaymentCustomerPresent =>
-    "payment:customer_present", PaymentCustomerNotPresent =>
-    "payment:customer_not_present", }
-);
+
+::klarna_runtime::__string_enum!(CustomerTokenScope {
+    CustomerLogin => "customer:login",
+    PaymentCustomerPresent => "payment:customer_present",
+    PaymentCustomerNotPresent => "payment:customer_not_present",
+});
+
 /// One page of disputes.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisputeList {
     /// The disputes of this page.
     pub disputes: ::std::vec::Vec<PaymentDispute>,
-    #[allow(missing_docs)]
+    /// Cursor pagination data of a list response.
     pub pagination: Pagination,
 }
-::klarna_runtime::__struct_serde!(
-    DisputeList { 0 disputes : "disputes" required, 1 pagination : "pagination" required,
+
+::klarna_runtime::__struct_serde! {
+    struct DisputeList {
+        disputes: required "disputes",
+        pagination: required "pagination",
     }
-);
+}
+
 impl DisputeList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -645,36 +808,42 @@ impl DisputeList {
         Self { disputes, pagination }
     }
 }
+
 /// A shipment named in a dispute response.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct DisputeShipment {
     /// Identifier (KRN) of the capture the shipment belongs to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_capture_id: ::std::option::Option<::std::string::String>,
     /// Carrier of the shipment.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub shipping_carrier: ::std::option::Option<::std::string::String>,
     /// Carrier's tracking number.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub tracking_number: ::std::option::Option<::std::string::String>,
     /// Expected delivery date.
     ///
-    /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub estimated_delivery_date: ::std::option::Option<::klarna_runtime::Date>,
     /// Outcome of contacting the carrier, e.g. YES_PURCHASE_HAS_BEEN_DELIVERED_BACK_TO_US.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub shipping_carrier_contacted: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    DisputeShipment { 0 payment_capture_id : "payment_capture_id" optional, 1
-    shipping_carrier : "shipping_carrier" optional, 2 tracking_number : "tracking_number"
-    optional, 3 estimated_delivery_date : "estimated_delivery_date" optional, 4
-    shipping_carrier_contacted : "shipping_carrier_contacted" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct DisputeShipment {
+        payment_capture_id: optional "payment_capture_id",
+        shipping_carrier: optional "shipping_carrier",
+        tracking_number: optional "tracking_number",
+        estimated_delivery_date: optional "estimated_delivery_date",
+        shipping_carrier_contacted: optional "shipping_carrier_contacted",
+    }
+}
+
 /// Error body Klarna returns with 4xx and 5xx responses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorBody {
@@ -682,7 +851,10 @@ pub struct ErrorBody {
     pub error_id: ::std::string::String,
     /// Broad category of the error.
     pub error_type: ErrorBodyErrorType,
-    /// Machine-readable reason, meant for program logic. Known values include UNAUTHORIZED, RATE_LIMITED, NOT_FOUND, RESOURCE_NOT_FOUND, OPERATION_FORBIDDEN, RESOURCE_CONFLICT, VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and TIMEOUT; treat it as an open set.
+    /// Machine-readable reason, meant for program logic. Known values include UNAUTHORIZED,
+    /// RATE_LIMITED, NOT_FOUND, RESOURCE_NOT_FOUND, OPERATION_FORBIDDEN, RESOURCE_CONFLICT,
+    /// VALIDATION_ERROR, INVALID_CONTENT_TYPE, INTERNAL_ERROR, SERVER_CONFIGURATION_ERROR and
+    /// TIMEOUT; treat it as an open set.
     pub error_code: ::std::string::String,
     /// Human-readable explanation for developers; not meant to be shown to customers.
     pub error_message: ::std::string::String,
@@ -693,12 +865,19 @@ pub struct ErrorBody {
     /// Per-field problems in the alternative shape shown in Klarna's error-handling guide.
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorDetail>>,
 }
-::klarna_runtime::__struct_serde!(
-    ErrorBody { 0 error_id : "error_id" required, 1 error_type : "error_type" required, 2
-    error_code : "error_code" required, 3 error_message : "error_message" required, 4
-    doc_url : "doc_url" optional, 5 validation_errors : "validation_errors" optional, 6
-    errors : "errors" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ErrorBody {
+        error_id: required "error_id",
+        error_type: required "error_type",
+        error_code: required "error_code",
+        error_message: required "error_message",
+        doc_url: optional "doc_url",
+        validation_errors: optional "validation_errors",
+        errors: optional "errors",
+    }
+}
+
 impl ErrorBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -719,6 +898,7 @@ impl ErrorBody {
         }
     }
 }
+
 /// Broad category of the error.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -734,10 +914,14 @@ pub enum ErrorBodyErrorType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    ErrorBodyErrorType { AccessError => "ACCESS_ERROR", InputError => "INPUT_ERROR",
-    ResourceError => "RESOURCE_ERROR", TechnicalError => "TECHNICAL_ERROR", }
-);
+
+::klarna_runtime::__string_enum!(ErrorBodyErrorType {
+    AccessError => "ACCESS_ERROR",
+    InputError => "INPUT_ERROR",
+    ResourceError => "RESOURCE_ERROR",
+    TechnicalError => "TECHNICAL_ERROR",
+});
+
 /// One field-level problem, as shaped in Klarna's error-handling guide.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ErrorDetail {
@@ -748,105 +932,135 @@ pub struct ErrorDetail {
     /// Link to documentation about the rule that failed.
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ErrorDetail { 0 parameter : "parameter" optional, 1 error_message : "error_message"
-    optional, 2 doc_url : "doc_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ErrorDetail {
+        parameter: optional "parameter",
+        error_message: optional "error_message",
+        doc_url: optional "doc_url",
+    }
+}
+
 /// An event ticket booking that is part of the purchase.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct EventReservation {
     /// Name of the event.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub event_name: ::std::option::Option<::std::string::String>,
     /// Organizer of the event.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub event_company_name: ::std::option::Option<::std::string::String>,
     /// Kind of event, e.g. CONCERT.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub event_type: ::std::option::Option<::std::string::String>,
     /// Start of the event.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub starts_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// End of the event.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub ends_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Name of the venue.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub venue_name: ::std::option::Option<::std::string::String>,
     /// Whether entry to the venue is checked against the ticket.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub access_controlled_venue: ::std::option::Option<bool>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A postal address.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub address: ::std::option::Option<Address>,
     /// Name of the affiliate that sold the ticket.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub affiliate_name: ::std::option::Option<::std::string::String>,
     /// Insurances bought for this booking.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub insurances: ::std::option::Option<::std::vec::Vec<Insurance>>,
 }
-::klarna_runtime::__struct_serde!(
-    EventReservation { 0 event_name : "event_name" optional, 1 event_company_name :
-    "event_company_name" optional, 2 event_type : "event_type" optional, 3 starts_at :
-    "starts_at" optional, 4 ends_at : "ends_at" optional, 5 venue_name : "venue_name"
-    optional, 6 access_controlled_venue : "access_controlled_venue" optional, 7 address :
-    "address" optional, 8 affiliate_name : "affiliate_name" optional, 9 insurances :
-    "insurances" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct EventReservation {
+        event_name: optional "event_name",
+        event_company_name: optional "event_company_name",
+        event_type: optional "event_type",
+        starts_at: optional "starts_at",
+        ends_at: optional "ends_at",
+        venue_name: optional "venue_name",
+        access_controlled_venue: optional "access_controlled_venue",
+        address: optional "address",
+        affiliate_name: optional "affiliate_name",
+        insurances: optional "insurances",
+    }
+}
+
 /// Location of the device.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Geolocation {
     /// Country as an ISO 3166-1 alpha-2 code.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub country: ::std::option::Option<::std::string::String>,
     /// Latitude in decimal degrees.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub latitude: ::std::option::Option<f64>,
     /// Longitude in decimal degrees.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub longitude: ::std::option::Option<f64>,
 }
-::klarna_runtime::__struct_serde!(
-    Geolocation { 0 country : "country" optional, 1 latitude : "latitude" optional, 2
-    longitude : "longitude" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Geolocation {
+        country: optional "country",
+        latitude: optional "latitude",
+        longitude: optional "longitude",
+    }
+}
+
 /// An insurance bought with the purchase or a reservation.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Insurance {
     /// Kind of insurance, e.g. CANCELATION.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub insurance_type: ::std::option::Option<::std::string::String>,
     /// Name of the insurer.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub insurance_company_name: ::std::option::Option<::std::string::String>,
     /// Price of the insurance, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub price: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Three-letter ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
 }
-::klarna_runtime::__struct_serde!(
-    Insurance { 0 insurance_type : "insurance_type" optional, 1 insurance_company_name :
-    "insurance_company_name" optional, 2 price : "price" optional, 3 currency :
-    "currency" optional, }
-);
-/// Interoperability data received from the partner and passed on unchanged: a serialized JSON object (up to 10240 characters) with content_type and content, carrying purchase context gathered earlier.
+
+::klarna_runtime::__struct_serde! {
+    struct Insurance {
+        insurance_type: optional "insurance_type",
+        insurance_company_name: optional "insurance_company_name",
+        price: optional "price",
+        currency: optional "currency",
+    }
+}
+
+/// Interoperability data received from the partner and passed on unchanged: a serialized JSON
+/// object (up to 10240 characters) with content_type and content, carrying purchase context
+/// gathered earlier.
 pub type InteroperabilityData = ::std::string::String;
+
 /// Unit of a recurring period.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -862,9 +1076,14 @@ pub enum Interval {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    Interval { Day => "DAY", Week => "WEEK", Month => "MONTH", Year => "YEAR", }
-);
+
+::klarna_runtime::__string_enum!(Interval {
+    Day => "DAY",
+    Week => "WEEK",
+    Month => "MONTH",
+    Year => "YEAR",
+});
+
 /// Customer data Klarna returns once the request is COMPLETED.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -873,13 +1092,17 @@ pub struct KlarnaCustomer {
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub customer_token: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Customer profile data collected in the journey, as requested in collect_customer_profile.
     pub customer_profile: ::std::option::Option<CustomerProfile>,
 }
-::klarna_runtime::__struct_serde!(
-    KlarnaCustomer { 0 customer_token : "customer_token" optional, 1 customer_profile :
-    "customer_profile" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct KlarnaCustomer {
+        customer_token: optional "customer_token",
+        customer_profile: optional "customer_profile",
+    }
+}
+
 impl ::std::fmt::Debug for KlarnaCustomer {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("KlarnaCustomer")
@@ -888,7 +1111,9 @@ impl ::std::fmt::Debug for KlarnaCustomer {
             .finish()
     }
 }
-/// One line of the purchase, such as a product, a discount, shipping or a fee. Amounts are in minor units.
+
+/// One line of the purchase, such as a product, a discount, shipping or a fee. Amounts are in
+/// minor units.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineItem {
     /// Name of the item as shown to the customer.
@@ -909,27 +1134,39 @@ pub struct LineItem {
     pub product_identifier: ::std::option::Option<::std::string::String>,
     /// Partner's reference for the line, such as a cart item id.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub reference: ::std::option::Option<::std::string::String>,
-    /// Partner's reference for the line used to link it from other data, such as marketplace sellers.
+    /// Partner's reference for the line used to link it from other data, such as marketplace
+    /// sellers.
     pub line_item_reference: ::std::option::Option<::std::string::String>,
-    /// Reference of the shipping entry (in supplementary_purchase_data.shipping) this line is sent with.
+    /// Reference of the shipping entry (in supplementary_purchase_data.shipping) this line is sent
+    /// with.
     pub shipping_reference: ::std::option::Option<::std::string::String>,
-    /// Reference of the subscription (in supplementary_purchase_data.subscriptions) this line belongs to.
+    /// Reference of the subscription (in supplementary_purchase_data.subscriptions) this line
+    /// belongs to.
     pub subscription_reference: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Additional classification of a line item.
     pub line_item_metadata: ::std::option::Option<LineItemMetadata>,
 }
-::klarna_runtime::__struct_serde!(
-    LineItem { 0 name : "name" required, 1 quantity : "quantity" required, 2 unit_price :
-    "unit_price" optional, 3 total_amount : "total_amount" required, 4 total_tax_amount :
-    "total_tax_amount" optional, 5 product_url : "product_url" optional, 6 image_url :
-    "image_url" optional, 7 product_identifier : "product_identifier" optional, 8
-    reference : "reference" optional, 9 line_item_reference : "line_item_reference"
-    optional, 10 shipping_reference : "shipping_reference" optional, 11
-    subscription_reference : "subscription_reference" optional, 12 line_item_metadata :
-    "line_item_metadata" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct LineItem {
+        name: required "name",
+        quantity: required "quantity",
+        unit_price: optional "unit_price",
+        total_amount: required "total_amount",
+        total_tax_amount: optional "total_tax_amount",
+        product_url: optional "product_url",
+        image_url: optional "image_url",
+        product_identifier: optional "product_identifier",
+        reference: optional "reference",
+        line_item_reference: optional "line_item_reference",
+        shipping_reference: optional "shipping_reference",
+        subscription_reference: optional "subscription_reference",
+        line_item_metadata: optional "line_item_metadata",
+    }
+}
+
 impl LineItem {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -951,165 +1188,199 @@ impl LineItem {
         }
     }
 }
+
 /// Additional classification of a line item.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LineItemMetadata {
     /// Product categories of the item, most general first.
     pub categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-::klarna_runtime::__struct_serde!(
-    LineItemMetadata { 0 categories : "categories" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct LineItemMetadata {
+        categories: optional "categories",
+    }
+}
+
 /// The host offering the accommodation (a single object despite the plural field name).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LodgingHost {
     /// Partner's reference of the host.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub host_reference: ::std::option::Option<::std::string::String>,
     /// Kind of host, e.g. HOTEL.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub host_type: ::std::option::Option<::std::string::String>,
     /// Country where the host is based, ISO 3166-1 alpha-2.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub country_of_domicile: ::std::option::Option<::std::string::String>,
     /// When the host registered with the partner.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub registered_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Number of reservations the host has had through the partner.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub number_of_reservations: ::std::option::Option<i64>,
 }
-::klarna_runtime::__struct_serde!(
-    LodgingHost { 0 host_reference : "host_reference" optional, 1 host_type : "host_type"
-    optional, 2 country_of_domicile : "country_of_domicile" optional, 3 registered_at :
-    "registered_at" optional, 4 number_of_reservations : "number_of_reservations"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct LodgingHost {
+        host_reference: optional "host_reference",
+        host_type: optional "host_type",
+        country_of_domicile: optional "country_of_domicile",
+        registered_at: optional "registered_at",
+        number_of_reservations: optional "number_of_reservations",
+    }
+}
+
 /// An accommodation booking that is part of the purchase.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LodgingReservation {
     /// Name of the accommodation.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub lodging_name: ::std::option::Option<::std::string::String>,
     /// Kind of accommodation booked, e.g. ROOM.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub lodging_type: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A postal address.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub address: ::std::option::Option<Address>,
     /// Check-in time.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub starts_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Check-out time.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub ends_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Number of rooms or units booked.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub number_of_spaces: ::std::option::Option<i32>,
     /// Price of the booking, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub price: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Three-letter ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// The guests.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub guests: ::std::option::Option<::std::vec::Vec<Person>>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// The host offering the accommodation (a single object despite the plural field name).
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub hosts: ::std::option::Option<LodgingHost>,
     /// Insurances bought for this booking.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub insurances: ::std::option::Option<::std::vec::Vec<Insurance>>,
     /// Name of the affiliate or agency that sold the booking.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub affiliate_name: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    LodgingReservation { 0 lodging_name : "lodging_name" optional, 1 lodging_type :
-    "lodging_type" optional, 2 address : "address" optional, 3 starts_at : "starts_at"
-    optional, 4 ends_at : "ends_at" optional, 5 number_of_spaces : "number_of_spaces"
-    optional, 6 price : "price" optional, 7 currency : "currency" optional, 8 guests :
-    "guests" optional, 9 hosts : "hosts" optional, 10 insurances : "insurances" optional,
-    11 affiliate_name : "affiliate_name" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct LodgingReservation {
+        lodging_name: optional "lodging_name",
+        lodging_type: optional "lodging_type",
+        address: optional "address",
+        starts_at: optional "starts_at",
+        ends_at: optional "ends_at",
+        number_of_spaces: optional "number_of_spaces",
+        price: optional "price",
+        currency: optional "currency",
+        guests: optional "guests",
+        hosts: optional "hosts",
+        insurances: optional "insurances",
+        affiliate_name: optional "affiliate_name",
+    }
+}
+
 /// A third-party seller on a marketplace who provides part of the purchase.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct MarketplaceSeller {
     /// Marketplace's reference of the seller.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub marketplace_seller_reference: ::std::option::Option<::std::string::String>,
     /// Name of the seller.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub marketplace_seller_name: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A postal address.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub marketplace_seller_address: ::std::option::Option<Address>,
     /// Main category of the seller's products, e.g. MEN_CLOTHING.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub product_category: ::std::option::Option<::std::string::String>,
     /// line_item_reference values of the lines sold by this seller.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub line_item_references: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// shipping_reference values of the shipments sent by this seller.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub shipping_references: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// When the seller registered on the marketplace.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub seller_registered_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the seller's account was last changed.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub seller_updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the seller last logged in.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub seller_last_login_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Rating of the seller on the marketplace, e.g. HIGH.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub seller_rating: ::std::option::Option<::std::string::String>,
     /// Number of sales the seller has made on the marketplace.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub number_of_transactions: ::std::option::Option<i64>,
     /// Total value of the seller's sales, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub volume_of_transactions: ::std::option::Option<i64>,
 }
-::klarna_runtime::__struct_serde!(
-    MarketplaceSeller { 0 marketplace_seller_reference : "marketplace_seller_reference"
-    optional, 1 marketplace_seller_name : "marketplace_seller_name" optional, 2
-    marketplace_seller_address : "marketplace_seller_address" optional, 3
-    product_category : "product_category" optional, 4 line_item_references :
-    "line_item_references" optional, 5 shipping_references : "shipping_references"
-    optional, 6 seller_registered_at : "seller_registered_at" optional, 7
-    seller_updated_at : "seller_updated_at" optional, 8 seller_last_login_at :
-    "seller_last_login_at" optional, 9 seller_rating : "seller_rating" optional, 10
-    number_of_transactions : "number_of_transactions" optional, 11 volume_of_transactions
-    : "volume_of_transactions" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct MarketplaceSeller {
+        marketplace_seller_reference: optional "marketplace_seller_reference",
+        marketplace_seller_name: optional "marketplace_seller_name",
+        marketplace_seller_address: optional "marketplace_seller_address",
+        product_category: optional "product_category",
+        line_item_references: optional "line_item_references",
+        shipping_references: optional "shipping_references",
+        seller_registered_at: optional "seller_registered_at",
+        seller_updated_at: optional "seller_updated_at",
+        seller_last_login_at: optional "seller_last_login_at",
+        seller_rating: optional "seller_rating",
+        number_of_transactions: optional "number_of_transactions",
+        volume_of_transactions: optional "volume_of_transactions",
+    }
+}
+
 /// One evidence request to the partner and the partner's response to it.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1118,16 +1389,20 @@ pub struct MerchantEvidence {
     pub payment_dispute_merchant_evidence_id: ::std::option::Option<
         ::std::string::String,
     >,
-    #[allow(missing_docs)]
+    /// What Klarna asked the partner for.
     pub request: ::std::option::Option<MerchantEvidenceRequest>,
-    #[allow(missing_docs)]
+    /// What the partner submitted.
     pub response: ::std::option::Option<MerchantEvidenceResponse>,
 }
-::klarna_runtime::__struct_serde!(
-    MerchantEvidence { 0 payment_dispute_merchant_evidence_id :
-    "payment_dispute_merchant_evidence_id" optional, 1 request : "request" optional, 2
-    response : "response" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct MerchantEvidence {
+        payment_dispute_merchant_evidence_id: optional "payment_dispute_merchant_evidence_id",
+        request: optional "request",
+        response: optional "response",
+    }
+}
+
 /// What Klarna asked the partner for.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1141,10 +1416,15 @@ pub struct MerchantEvidenceRequest {
     /// Klarna's explanation of what is needed.
     pub comment: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    MerchantEvidenceRequest { 0 created_at : "created_at" optional, 1 state : "state"
-    optional, 2 comment : "comment" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct MerchantEvidenceRequest {
+        created_at: optional "created_at",
+        state: optional "state",
+        comment: optional "comment",
+    }
+}
+
 /// What the partner submitted.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1159,14 +1439,20 @@ pub struct MerchantEvidenceResponse {
     pub attachments: ::std::option::Option<
         ::std::vec::Vec<PaymentDisputeAttachmentReference>,
     >,
-    #[allow(missing_docs)]
+    /// Structured answers to an evidence request. Which fields apply depends on the dispute reason
+    /// and on earlier answers; all are optional here.
     pub details: ::std::option::Option<PaymentDisputeResponseDetails>,
 }
-::klarna_runtime::__struct_serde!(
-    MerchantEvidenceResponse { 0 created_at : "created_at" optional, 1
-    additional_information : "additional_information" optional, 2 attachments :
-    "attachments" optional, 3 details : "details" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct MerchantEvidenceResponse {
+        created_at: optional "created_at",
+        additional_information: optional "additional_information",
+        attachments: optional "attachments",
+        details: optional "details",
+    }
+}
+
 /// A national identification number and the country that issued it.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1176,40 +1462,54 @@ pub struct NationalIdentification {
     /// Issuing country, ISO 3166-1 alpha-2.
     pub country: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    NationalIdentification { 0 number : "number" optional, 1 country : "country"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct NationalIdentification {
+        number: optional "number",
+        country: optional "country",
+    }
+}
+
 /// Expected usage of an on-demand service paid with a stored customer token.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct OndemandService {
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Three-letter ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// Typical amount of one purchase, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub average_amount: ::std::option::Option<i64>,
     /// Smallest expected purchase, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub minimum_amount: ::std::option::Option<i64>,
     /// Largest expected purchase, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub maximum_amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Unit of a recurring period.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub purchase_interval: ::std::option::Option<Interval>,
     /// Expected number of intervals between purchases.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub purchase_interval_frequency: ::std::option::Option<i32>,
 }
-::klarna_runtime::__struct_serde!(
-    OndemandService { 0 currency : "currency" optional, 1 average_amount :
-    "average_amount" optional, 2 minimum_amount : "minimum_amount" optional, 3
-    maximum_amount : "maximum_amount" optional, 4 purchase_interval : "purchase_interval"
-    optional, 5 purchase_interval_frequency : "purchase_interval_frequency" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct OndemandService {
+        currency: optional "currency",
+        average_amount: optional "average_amount",
+        minimum_amount: optional "minimum_amount",
+        maximum_amount: optional "maximum_amount",
+        purchase_interval: optional "purchase_interval",
+        purchase_interval_frequency: optional "purchase_interval_frequency",
+    }
+}
+
 /// Cursor pagination data of a list response.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1218,7 +1518,8 @@ pub struct Pagination {
     pub count: i32,
     /// Total number of items matching the query, when Klarna provides it.
     pub total: ::std::option::Option<i64>,
-    /// Cursor of the first item of the page, for ending_before; null when there is no previous page.
+    /// Cursor of the first item of the page, for ending_before; null when there is no previous
+    /// page.
     ///
     /// May be absent, null, or a value; the three are sent differently.
     pub first_item: ::klarna_runtime::Nullable<::std::string::String>,
@@ -1226,14 +1527,20 @@ pub struct Pagination {
     ///
     /// May be absent, null, or a value; the three are sent differently.
     pub last_item: ::klarna_runtime::Nullable<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Ready-made links to the neighbouring pages.
     pub links: ::std::option::Option<PaginationLinks>,
 }
-::klarna_runtime::__struct_serde!(
-    Pagination { 0 count : "count" required, 1 total : "total" optional, 2 first_item :
-    "first_item" optional_nullable, 3 last_item : "last_item" optional_nullable, 4 links
-    : "links" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Pagination {
+        count: required "count",
+        total: optional "total",
+        first_item: optional_nullable "first_item",
+        last_item: optional_nullable "last_item",
+        links: optional "links",
+    }
+}
+
 impl Pagination {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1247,6 +1554,7 @@ impl Pagination {
         }
     }
 }
+
 /// A link to another page of the same list.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1258,22 +1566,32 @@ pub struct PaginationLink {
     /// Relation of the linked page to the current one (next or prev).
     pub rel: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    PaginationLink { 0 href : "href" optional, 1 method : "method" optional, 2 rel :
-    "rel" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaginationLink {
+        href: optional "href",
+        method: optional "method",
+        rel: optional "rel",
+    }
+}
+
 /// Ready-made links to the neighbouring pages.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaginationLinks {
-    #[allow(missing_docs)]
+    /// A link to another page of the same list.
     pub next: ::std::option::Option<PaginationLink>,
-    #[allow(missing_docs)]
+    /// A link to another page of the same list.
     pub prev: ::std::option::Option<PaginationLink>,
 }
-::klarna_runtime::__struct_serde!(
-    PaginationLinks { 0 next : "next" optional, 1 prev : "prev" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaginationLinks {
+        next: optional "next",
+        prev: optional "prev",
+    }
+}
+
 /// A capture made on a payment transaction.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1282,33 +1600,40 @@ pub struct PaymentCapture {
     pub payment_capture_id: ::std::string::String,
     /// Partner's reference of the capture.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_capture_reference: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the captured transaction.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Captured amount, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub capture_amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Three-letter ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
-    #[allow(missing_docs)]
+    /// Details of what was captured and how it is delivered.
     pub supplementary_capture_data: ::std::option::Option<SupplementaryCaptureData>,
     /// When the capture was made.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentCapture { 0 payment_capture_id : "payment_capture_id" required, 1
-    payment_capture_reference : "payment_capture_reference" optional, 2
-    payment_transaction_id : "payment_transaction_id" optional, 3 capture_amount :
-    "capture_amount" optional, 4 currency : "currency" optional, 5
-    supplementary_capture_data : "supplementary_capture_data" optional, 6 created_at :
-    "created_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentCapture {
+        payment_capture_id: required "payment_capture_id",
+        payment_capture_reference: optional "payment_capture_reference",
+        payment_transaction_id: optional "payment_transaction_id",
+        capture_amount: optional "capture_amount",
+        currency: optional "currency",
+        supplementary_capture_data: optional "supplementary_capture_data",
+        created_at: optional "created_at",
+    }
+}
+
 impl PaymentCapture {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1324,52 +1649,72 @@ impl PaymentCapture {
         }
     }
 }
+
 /// A chargeback booked on a payment transaction.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentChargeback {
     /// Identifier (KRN) of the chargeback.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_chargeback_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the transaction charged back.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the dispute that led to the chargeback, if any.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_dispute_id: ::std::option::Option<::std::string::String>,
     /// Amount charged back, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub chargeback_amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Three-letter ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// When the chargeback was booked.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentChargeback { 0 payment_chargeback_id : "payment_chargeback_id" optional, 1
-    payment_transaction_id : "payment_transaction_id" optional, 2 payment_dispute_id :
-    "payment_dispute_id" optional, 3 chargeback_amount : "chargeback_amount" optional, 4
-    currency : "currency" optional, 5 created_at : "created_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentChargeback {
+        payment_chargeback_id: optional "payment_chargeback_id",
+        payment_transaction_id: optional "payment_transaction_id",
+        payment_dispute_id: optional "payment_dispute_id",
+        chargeback_amount: optional "chargeback_amount",
+        currency: optional "currency",
+        created_at: optional "created_at",
+    }
+}
+
 /// A dispute raised by a customer on a payment transaction.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentDispute {
     /// Identifier (KRN) of the dispute.
     pub payment_dispute_id: ::std::string::String,
-    #[allow(missing_docs)]
+    /// Why the customer (or Klarna) disputes the purchase. The values of the r2512 dispute resource
+    /// and of the newer dispute flow; payment.yaml and notification.yaml list the same values.
     pub dispute_reason: ::std::option::Option<PaymentDisputeReason>,
-    #[allow(missing_docs)]
+    /// State of a dispute. Klarna documents two dispute frameworks and both appear in its material,
+    /// so both sets are listed: the r2512 framework (PRE_ARBITRATION raised by the customer,
+    /// ARBITRATION_PENDING under review by Klarna, MERCHANT_EVIDENCE_PENDING waiting for the
+    /// partner's evidence, ARBITRATION_APPEAL_WINDOW_OPEN a decision against the partner can still
+    /// be appealed, CLOSED) and the newer one (INITIATED, REPRESENTMENT, PRE_ARBITRATION,
+    /// ARBITRATION, CLOSED). payment.yaml and notification.yaml list the same values.
     pub state: ::std::option::Option<PaymentDisputeState>,
-    #[allow(missing_docs)]
+    /// State of a dispute. Klarna documents two dispute frameworks and both appear in its material,
+    /// so both sets are listed: the r2512 framework (PRE_ARBITRATION raised by the customer,
+    /// ARBITRATION_PENDING under review by Klarna, MERCHANT_EVIDENCE_PENDING waiting for the
+    /// partner's evidence, ARBITRATION_APPEAL_WINDOW_OPEN a decision against the partner can still
+    /// be appealed, CLOSED) and the newer one (INITIATED, REPRESENTMENT, PRE_ARBITRATION,
+    /// ARBITRATION, CLOSED). payment.yaml and notification.yaml list the same values.
     pub previous_state: ::std::option::Option<PaymentDisputeState>,
-    #[allow(missing_docs)]
+    /// Data that belongs to the current state of a dispute.
     pub state_context: ::std::option::Option<PaymentDisputeStateContext>,
     /// Identifier (KRN) of the disputed transaction.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
@@ -1379,38 +1724,48 @@ pub struct PaymentDispute {
     pub purchase_reference: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the payment product the transaction was made with.
     pub payment_product_instance_id: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Amount and origin of a dispute.
     pub dispute_details: ::std::option::Option<PaymentDisputeDetails>,
     /// When the dispute was opened.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub opened_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the dispute was closed; null while it is open.
     ///
-    /// Format: `date-time`. May be absent, null, or a value; the three are sent differently. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. May be absent, null, or a value; the three are sent differently.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub closed_at: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
     /// Deadline for the partner's next action, when one is pending.
     ///
-    /// Format: `date-time`. May be absent, null, or a value; the three are sent differently. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. May be absent, null, or a value; the three are sent differently.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub deadline_expires_at: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
     /// Statements and files the customer provided.
     pub customer_evidence: ::std::option::Option<::std::vec::Vec<CustomerEvidence>>,
     /// Evidence requests Klarna sent to the partner and the partner's responses.
     pub merchant_evidence: ::std::option::Option<::std::vec::Vec<MerchantEvidence>>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentDispute { 0 payment_dispute_id : "payment_dispute_id" required, 1
-    dispute_reason : "dispute_reason" optional, 2 state : "state" optional, 3
-    previous_state : "previous_state" optional, 4 state_context : "state_context"
-    optional, 5 payment_transaction_id : "payment_transaction_id" optional, 6
-    payment_transaction_reference : "payment_transaction_reference" optional, 7
-    purchase_reference : "purchase_reference" optional, 8 payment_product_instance_id :
-    "payment_product_instance_id" optional, 9 dispute_details : "dispute_details"
-    optional, 10 opened_at : "opened_at" optional, 11 closed_at : "closed_at"
-    optional_nullable, 12 deadline_expires_at : "deadline_expires_at" optional_nullable,
-    13 customer_evidence : "customer_evidence" optional, 14 merchant_evidence :
-    "merchant_evidence" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentDispute {
+        payment_dispute_id: required "payment_dispute_id",
+        dispute_reason: optional "dispute_reason",
+        state: optional "state",
+        previous_state: optional "previous_state",
+        state_context: optional "state_context",
+        payment_transaction_id: optional "payment_transaction_id",
+        payment_transaction_reference: optional "payment_transaction_reference",
+        purchase_reference: optional "purchase_reference",
+        payment_product_instance_id: optional "payment_product_instance_id",
+        dispute_details: optional "dispute_details",
+        opened_at: optional "opened_at",
+        closed_at: optional_nullable "closed_at",
+        deadline_expires_at: optional_nullable "deadline_expires_at",
+        customer_evidence: optional "customer_evidence",
+        merchant_evidence: optional "merchant_evidence",
+    }
+}
+
 impl PaymentDispute {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1434,6 +1789,7 @@ impl PaymentDispute {
         }
     }
 }
+
 /// An uploaded dispute attachment.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -1442,18 +1798,22 @@ pub struct PaymentDisputeAttachment {
     pub payment_dispute_attachment_id: ::std::string::String,
     /// Name of the uploaded file.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub filename: ::std::option::Option<::std::string::String>,
     /// When the file was uploaded.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentDisputeAttachment { 0 payment_dispute_attachment_id :
-    "payment_dispute_attachment_id" required, 1 filename : "filename" optional, 2
-    created_at : "created_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentDisputeAttachment {
+        payment_dispute_attachment_id: required "payment_dispute_attachment_id",
+        filename: optional "filename",
+        created_at: optional "created_at",
+    }
+}
+
 impl PaymentDisputeAttachment {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -1465,6 +1825,7 @@ impl PaymentDisputeAttachment {
         }
     }
 }
+
 /// Reference to an uploaded dispute attachment, with a short description.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeAttachmentReference {
@@ -1473,94 +1834,138 @@ pub struct PaymentDisputeAttachmentReference {
     /// What the attachment shows.
     pub description: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentDisputeAttachmentReference { 0 payment_dispute_attachment_id :
-    "payment_dispute_attachment_id" optional, 1 description : "description" optional, }
-);
-/// What the accept-loss, respond and appeal calls answer with. No source shows these responses (an SDK generated from the newer Disputes v4 specification shows only {state} or {state, created_at, ...}); they are assumed to be the dispute, so every field is inferred and an empty or smaller body still decodes.
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentDisputeAttachmentReference {
+        payment_dispute_attachment_id: optional "payment_dispute_attachment_id",
+        description: optional "description",
+    }
+}
+
+/// What the accept-loss, respond and appeal calls answer with. No source shows these responses
+/// (an SDK generated from the newer Disputes v4 specification shows only {state} or {state,
+/// created_at, ...}); they are assumed to be the dispute, so every field is inferred and an
+/// empty or smaller body still decodes.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeChange {
     /// Identifier (KRN) of the dispute.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_dispute_id: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Why the customer (or Klarna) disputes the purchase. The values of the r2512 dispute resource
+    /// and of the newer dispute flow; payment.yaml and notification.yaml list the same values.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub dispute_reason: ::std::option::Option<PaymentDisputeReason>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// State of a dispute. Klarna documents two dispute frameworks and both appear in its material,
+    /// so both sets are listed: the r2512 framework (PRE_ARBITRATION raised by the customer,
+    /// ARBITRATION_PENDING under review by Klarna, MERCHANT_EVIDENCE_PENDING waiting for the
+    /// partner's evidence, ARBITRATION_APPEAL_WINDOW_OPEN a decision against the partner can still
+    /// be appealed, CLOSED) and the newer one (INITIATED, REPRESENTMENT, PRE_ARBITRATION,
+    /// ARBITRATION, CLOSED). payment.yaml and notification.yaml list the same values.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub state: ::std::option::Option<PaymentDisputeState>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// State of a dispute. Klarna documents two dispute frameworks and both appear in its material,
+    /// so both sets are listed: the r2512 framework (PRE_ARBITRATION raised by the customer,
+    /// ARBITRATION_PENDING under review by Klarna, MERCHANT_EVIDENCE_PENDING waiting for the
+    /// partner's evidence, ARBITRATION_APPEAL_WINDOW_OPEN a decision against the partner can still
+    /// be appealed, CLOSED) and the newer one (INITIATED, REPRESENTMENT, PRE_ARBITRATION,
+    /// ARBITRATION, CLOSED). payment.yaml and notification.yaml list the same values.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub previous_state: ::std::option::Option<PaymentDisputeState>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Data that belongs to the current state of a dispute.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub state_context: ::std::option::Option<PaymentDisputeStateContext>,
     /// Identifier (KRN) of the disputed transaction.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Partner's reference of the disputed transaction.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
     /// Partner's reference of the purchase.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub purchase_reference: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the payment product the transaction was made with.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_product_instance_id: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Amount and origin of a dispute.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub dispute_details: ::std::option::Option<PaymentDisputeDetails>,
     /// When the dispute was opened.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub opened_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the dispute was closed; null while it is open.
     ///
-    /// Format: `date-time`. May be absent, null, or a value; the three are sent differently. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. May be absent, null, or a value; the three are sent differently.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub closed_at: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
     /// Deadline for the partner's next action, when one is pending.
     ///
-    /// Format: `date-time`. May be absent, null, or a value; the three are sent differently. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. May be absent, null, or a value; the three are sent differently.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub deadline_expires_at: ::klarna_runtime::Nullable<::klarna_runtime::DateTime>,
     /// Statements and files the customer provided.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer_evidence: ::std::option::Option<::std::vec::Vec<CustomerEvidence>>,
     /// Evidence requests Klarna sent to the partner and the partner's responses.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub merchant_evidence: ::std::option::Option<::std::vec::Vec<MerchantEvidence>>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentDisputeChange { 0 payment_dispute_id : "payment_dispute_id" optional, 1
-    dispute_reason : "dispute_reason" optional, 2 state : "state" optional, 3
-    previous_state : "previous_state" optional, 4 state_context : "state_context"
-    optional, 5 payment_transaction_id : "payment_transaction_id" optional, 6
-    payment_transaction_reference : "payment_transaction_reference" optional, 7
-    purchase_reference : "purchase_reference" optional, 8 payment_product_instance_id :
-    "payment_product_instance_id" optional, 9 dispute_details : "dispute_details"
-    optional, 10 opened_at : "opened_at" optional, 11 closed_at : "closed_at"
-    optional_nullable, 12 deadline_expires_at : "deadline_expires_at" optional_nullable,
-    13 customer_evidence : "customer_evidence" optional, 14 merchant_evidence :
-    "merchant_evidence" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentDisputeChange {
+        payment_dispute_id: optional "payment_dispute_id",
+        dispute_reason: optional "dispute_reason",
+        state: optional "state",
+        previous_state: optional "previous_state",
+        state_context: optional "state_context",
+        payment_transaction_id: optional "payment_transaction_id",
+        payment_transaction_reference: optional "payment_transaction_reference",
+        purchase_reference: optional "purchase_reference",
+        payment_product_instance_id: optional "payment_product_instance_id",
+        dispute_details: optional "dispute_details",
+        opened_at: optional "opened_at",
+        closed_at: optional_nullable "closed_at",
+        deadline_expires_at: optional_nullable "deadline_expires_at",
+        customer_evidence: optional "customer_evidence",
+        merchant_evidence: optional "merchant_evidence",
+    }
+}
+
 /// Amount and origin of a dispute.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeDetails {
     /// Disputed amount, in minor units.
     pub dispute_amount: ::std::option::Option<i64>,
-    #[allow(missing_docs)]
+    /// Three-letter ISO 4217 currency code.
     pub currency: ::std::option::Option<Currency>,
     /// Who raised the dispute, e.g. CUSTOMER.
     pub created_by: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentDisputeDetails { 0 dispute_amount : "dispute_amount" optional, 1 currency :
-    "currency" optional, 2 created_by : "created_by" optional, }
-);
-/// Why the customer (or Klarna) disputes the purchase. The values of the r2512 dispute resource and of the newer dispute flow; payment.yaml and notification.yaml list the same values.
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentDisputeDetails {
+        dispute_amount: optional "dispute_amount",
+        currency: optional "currency",
+        created_by: optional "created_by",
+    }
+}
+
+/// Why the customer (or Klarna) disputes the purchase. The values of the r2512 dispute resource
+/// and of the newer dispute flow; payment.yaml and notification.yaml list the same values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentDisputeReason {
@@ -1593,195 +1998,223 @@ pub enum PaymentDisputeReason {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentDisputeReason { ReturnNotRefunded => "RETURN_NOT_REFUNDED", RefundNotProcessed
-    => "REFUND_NOT_PROCESSED", ProductsNotReceived => "PRODUCTS_NOT_RECEIVED",
-    ProductsOrServicesNotReceived => "PRODUCTS_OR_SERVICES_NOT_RECEIVED", ProductsFaulty
-    => "PRODUCTS_FAULTY", ProductsDefectiveOrNotAsDescribed =>
-    "PRODUCTS_DEFECTIVE_OR_NOT_AS_DESCRIBED", CaptureAmountIncorrect =>
-    "CAPTURE_AMOUNT_INCORRECT", IncorrectAmount => "INCORRECT_AMOUNT", PurchaseCanceled
-    => "PURCHASE_CANCELED", PurchaseUnauthorized => "PURCHASE_UNAUTHORIZED",
-    PurchaseHighRisk => "PURCHASE_HIGH_RISK", NonCompliance => "NON_COMPLIANCE",
-    NonGuaranteedPaymentProgram => "NON_GUARANTEED_PAYMENT_PROGRAM", }
-);
-/// Structured answers to an evidence request. Which fields apply depends on the dispute reason and on earlier answers; all are optional here.
+
+::klarna_runtime::__string_enum!(PaymentDisputeReason {
+    ReturnNotRefunded => "RETURN_NOT_REFUNDED",
+    RefundNotProcessed => "REFUND_NOT_PROCESSED",
+    ProductsNotReceived => "PRODUCTS_NOT_RECEIVED",
+    ProductsOrServicesNotReceived => "PRODUCTS_OR_SERVICES_NOT_RECEIVED",
+    ProductsFaulty => "PRODUCTS_FAULTY",
+    ProductsDefectiveOrNotAsDescribed => "PRODUCTS_DEFECTIVE_OR_NOT_AS_DESCRIBED",
+    CaptureAmountIncorrect => "CAPTURE_AMOUNT_INCORRECT",
+    IncorrectAmount => "INCORRECT_AMOUNT",
+    PurchaseCanceled => "PURCHASE_CANCELED",
+    PurchaseUnauthorized => "PURCHASE_UNAUTHORIZED",
+    PurchaseHighRisk => "PURCHASE_HIGH_RISK",
+    NonCompliance => "NON_COMPLIANCE",
+    NonGuaranteedPaymentProgram => "NON_GUARANTEED_PAYMENT_PROGRAM",
+});
+
+/// Structured answers to an evidence request. Which fields apply depends on the dispute reason
+/// and on earlier answers; all are optional here.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentDisputeResponseDetails {
     /// Whether the partner settled the matter with the customer.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub have_you_resolved_the_dispute_with_the_customer: ::std::option::Option<
         PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer,
     >,
     /// How the matter was settled with the customer, e.g. REPLACEMENT.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub resolution_type: ::std::option::Option<::std::string::String>,
     /// Why the partner does not accept the dispute.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub not_accepted_reason: ::std::option::Option<
         PaymentDisputeResponseDetailsNotAcceptedReason,
     >,
     /// Whether the returned goods arrived (return-not-refunded disputes).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub did_you_receive_the_return: ::std::option::Option<
         PaymentDisputeResponseDetailsDidYouReceiveTheReturn,
     >,
     /// Why a return was rejected, e.g. CUSTOMER_DID_NOT_CONTACT_MERCHANT.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub return_rejected_reason: ::std::option::Option<::std::string::String>,
     /// How the goods were delivered (products-not-received disputes).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub delivery_method: ::std::option::Option<
         PaymentDisputeResponseDetailsDeliveryMethod,
     >,
     /// Whether delivery can be proven.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub delivered_with_proof: ::std::option::Option<
         PaymentDisputeResponseDetailsDeliveredWithProof,
     >,
     /// What was sold and how far it was shipped (unauthorized-purchase disputes).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub product_type: ::std::option::Option<PaymentDisputeResponseDetailsProductType>,
     /// How far the purchase was shipped (high-risk purchase disputes).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub shipping: ::std::option::Option<PaymentDisputeResponseDetailsShipping>,
     /// Whether the partner has been in contact with the customer, e.g. YES_WE_HAVE_BEEN_IN_CONTACT.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer_contacted: ::std::option::Option<::std::string::String>,
     /// Whether the partner can still cancel the purchase, e.g. YES_WE_WILL_CANCEL_THE_PURCHASE.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub purchase_cancelable: ::std::option::Option<::std::string::String>,
     /// Whether the purchase can be refunded, e.g. YES_THE_PURCHASE_CAN_BE_FULLY_REFUNDED.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub purchase_refundable: ::std::option::Option<::std::string::String>,
     /// Whether the products have been used, e.g. NO_THE_PRODUCTS_HAVE_NOT_BEEN_USED_YET.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub products_already_used: ::std::option::Option<::std::string::String>,
     /// Whether the service has been used, e.g. YES_THE_SERVICE_HAS_BEEN_USED.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub service_already_used: ::std::option::Option<::std::string::String>,
     /// Channel through which a service or ticket was delivered, e.g. EMAIL.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub service_delivered_by: ::std::option::Option<::std::string::String>,
     /// Whether the purchase concerns travel, e.g. YES_THIS_PURCHASE_IS_FOR_TRAVEL.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub travel_purchase: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Name of a person taking part in a reservation (passenger or guest).
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer: ::std::option::Option<Person>,
     /// Email address the purchase or delivery notification was sent to.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub email: ::std::option::Option<::std::string::String>,
     /// Last digits of the phone number that received the delivery notification.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub last_digits_of_phone_for_delivery_notification: ::std::option::Option<
         ::std::string::String,
     >,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A postal address.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub delivery_address: ::std::option::Option<Address>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A postal address.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub pickup_address: ::std::option::Option<Address>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A postal address.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub pick_up_spot_address: ::std::option::Option<Address>,
     /// Country the goods were shipped to, ISO 3166-1 alpha-2.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub shipment_country: ::std::option::Option<::std::string::String>,
     /// Carrier that delivered the goods, e.g. DHL.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub shipping_carrier: ::std::option::Option<::std::string::String>,
     /// Carrier's tracking number.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub tracking_number: ::std::option::Option<::std::string::String>,
     /// Partner's or carrier's shipment number.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub shipment_number: ::std::option::Option<::std::string::String>,
     /// Link to an online proof of delivery.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub hyperlink_to_proof_of_delivery_url: ::std::option::Option<::std::string::String>,
     /// Uploaded attachments proving delivery.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub proof_of_delivery_attachments: ::std::option::Option<
         ::std::vec::Vec<PaymentDisputeAttachmentReference>,
     >,
     /// Date the delivery was expected.
     ///
-    /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub estimated_delivery_date: ::std::option::Option<::klarna_runtime::Date>,
     /// Date the goods were delivered.
     ///
-    /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub delivery_date: ::std::option::Option<::klarna_runtime::Date>,
     /// Time of day of the delivery (HH:MM:SS).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub delivery_time: ::std::option::Option<::std::string::String>,
     /// Time of day of the delivery (HH:MM:SS), as asked by some evidence forms.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub time_of_delivery: ::std::option::Option<::std::string::String>,
     /// Date the customer picked the goods up.
     ///
-    /// Format: `date`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub pickup_date: ::std::option::Option<::klarna_runtime::Date>,
     /// Time of day of the pickup (HH:MM:SS).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub time_of_pickup: ::std::option::Option<::std::string::String>,
     /// The shipments of the purchase, linked to their captures.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub list_of_shipments: ::std::option::Option<::std::vec::Vec<DisputeShipment>>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentDisputeResponseDetails { 0 have_you_resolved_the_dispute_with_the_customer :
-    "have_you_resolved_the_dispute_with_the_customer" optional, 1 resolution_type :
-    "resolution_type" optional, 2 not_accepted_reason : "not_accepted_reason" optional, 3
-    did_you_receive_the_return : "did_you_receive_the_return" optional, 4
-    return_rejected_reason : "return_rejected_reason" optional, 5 delivery_method :
-    "delivery_method" optional, 6 delivered_with_proof : "delivered_with_proof" optional,
-    7 product_type : "product_type" optional, 8 shipping : "shipping" optional, 9
-    customer_contacted : "customer_contacted" optional, 10 purchase_cancelable :
-    "purchase_cancelable" optional, 11 purchase_refundable : "purchase_refundable"
-    optional, 12 products_already_used : "products_already_used" optional, 13
-    service_already_used : "service_already_used" optional, 14 service_delivered_by :
-    "service_delivered_by" optional, 15 travel_purchase : "travel_purchase" optional, 16
-    customer : "customer" optional, 17 email : "email" optional, 18
-    last_digits_of_phone_for_delivery_notification :
-    "last_digits_of_phone_for_delivery_notification" optional, 19 delivery_address :
-    "delivery_address" optional, 20 pickup_address : "pickup_address" optional, 21
-    pick_up_spot_address : "pick_up_spot_address" optional, 22 shipment_country :
-    "shipment_country" optional, 23 shipping_carrier : "shipping_carrier" optional, 24
-    tracking_number : "tracking_number" optional, 25 shipment_number : "shipment_number"
-    optional, 26 hyperlink_to_proof_of_delivery_url :
-    "hyperlink_to_proof_of_delivery_url" optional, 27 proof_of_delivery_attachments :
-    "proof_of_delivery_attachments" optional, 28 estimated_delivery_date :
-    "estimated_delivery_date" optional, 29 delivery_date : "delivery_date" optional, 30
-    delivery_time : "delivery_time" optional, 31 time_of_delivery : "time_of_delivery"
-    optional, 32 pickup_date : "pickup_date" optional, 33 time_of_pickup :
-    "time_of_pickup" optional, 34 list_of_shipments : "list_of_shipments" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentDisputeResponseDetails {
+        have_you_resolved_the_dispute_with_the_customer: optional "have_you_resolved_the_dispute_with_the_customer",
+        resolution_type: optional "resolution_type",
+        not_accepted_reason: optional "not_accepted_reason",
+        did_you_receive_the_return: optional "did_you_receive_the_return",
+        return_rejected_reason: optional "return_rejected_reason",
+        delivery_method: optional "delivery_method",
+        delivered_with_proof: optional "delivered_with_proof",
+        product_type: optional "product_type",
+        shipping: optional "shipping",
+        customer_contacted: optional "customer_contacted",
+        purchase_cancelable: optional "purchase_cancelable",
+        purchase_refundable: optional "purchase_refundable",
+        products_already_used: optional "products_already_used",
+        service_already_used: optional "service_already_used",
+        service_delivered_by: optional "service_delivered_by",
+        travel_purchase: optional "travel_purchase",
+        customer: optional "customer",
+        email: optional "email",
+        last_digits_of_phone_for_delivery_notification: optional "last_digits_of_phone_for_delivery_notification",
+        delivery_address: optional "delivery_address",
+        pickup_address: optional "pickup_address",
+        pick_up_spot_address: optional "pick_up_spot_address",
+        shipment_country: optional "shipment_country",
+        shipping_carrier: optional "shipping_carrier",
+        tracking_number: optional "tracking_number",
+        shipment_number: optional "shipment_number",
+        hyperlink_to_proof_of_delivery_url: optional "hyperlink_to_proof_of_delivery_url",
+        proof_of_delivery_attachments: optional "proof_of_delivery_attachments",
+        estimated_delivery_date: optional "estimated_delivery_date",
+        delivery_date: optional "delivery_date",
+        delivery_time: optional "delivery_time",
+        time_of_delivery: optional "time_of_delivery",
+        pickup_date: optional "pickup_date",
+        time_of_pickup: optional "time_of_pickup",
+        list_of_shipments: optional "list_of_shipments",
+    }
+}
+
 /// Whether delivery can be proven.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1793,13 +2226,12 @@ pub enum PaymentDisputeResponseDetailsDeliveredWithProof {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentDisputeResponseDetailsDeliveredWithProof {
-    YesPurchaseDeliveredWithProofOfDelivery =>
-    "YES_PURCHASE_DELIVERED_WITH_PROOF_OF_DELIVERY",
-    NoPurchaseWasNotDeliveredWithProofOfDelivery =>
-    "NO_PURCHASE_WAS_NOT_DELIVERED_WITH_PROOF_OF_DELIVERY", }
-);
+
+::klarna_runtime::__string_enum!(PaymentDisputeResponseDetailsDeliveredWithProof {
+    YesPurchaseDeliveredWithProofOfDelivery => "YES_PURCHASE_DELIVERED_WITH_PROOF_OF_DELIVERY",
+    NoPurchaseWasNotDeliveredWithProofOfDelivery => "NO_PURCHASE_WAS_NOT_DELIVERED_WITH_PROOF_OF_DELIVERY",
+});
+
 /// How the goods were delivered (products-not-received disputes).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1819,14 +2251,16 @@ pub enum PaymentDisputeResponseDetailsDeliveryMethod {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentDisputeResponseDetailsDeliveryMethod { ByPostOrMail => "BY_POST_OR_MAIL",
-    BuyOnlinePickUpInStore => "BUY_ONLINE_PICK_UP_IN_STORE", DigitalDelivery =>
-    "DIGITAL_DELIVERY", FoodDeliveryPerishablesToCustomer =>
-    "FOOD_DELIVERY_PERISHABLES_TO_CUSTOMER", FoodDeliveryPerishablesToPickUpSpot =>
-    "FOOD_DELIVERY_PERISHABLES_TO_PICK_UP_SPOT", InternalDeliveryServiceLogisticsCarrier
-    => "INTERNAL_DELIVERY_SERVICE_LOGISTICS_CARRIER", }
-);
+
+::klarna_runtime::__string_enum!(PaymentDisputeResponseDetailsDeliveryMethod {
+    ByPostOrMail => "BY_POST_OR_MAIL",
+    BuyOnlinePickUpInStore => "BUY_ONLINE_PICK_UP_IN_STORE",
+    DigitalDelivery => "DIGITAL_DELIVERY",
+    FoodDeliveryPerishablesToCustomer => "FOOD_DELIVERY_PERISHABLES_TO_CUSTOMER",
+    FoodDeliveryPerishablesToPickUpSpot => "FOOD_DELIVERY_PERISHABLES_TO_PICK_UP_SPOT",
+    InternalDeliveryServiceLogisticsCarrier => "INTERNAL_DELIVERY_SERVICE_LOGISTICS_CARRIER",
+});
+
 /// Whether the returned goods arrived (return-not-refunded disputes).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1840,12 +2274,13 @@ pub enum PaymentDisputeResponseDetailsDidYouReceiveTheReturn {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentDisputeResponseDetailsDidYouReceiveTheReturn {
-    YesWillRefundTheCustomerThroughKlarna =>
-    "YES_WILL_REFUND_THE_CUSTOMER_THROUGH_KLARNA", ReturnNotReceived =>
-    "RETURN_NOT_RECEIVED", ReturnRejectedNoRefund => "RETURN_REJECTED_NO_REFUND", }
-);
+
+::klarna_runtime::__string_enum!(PaymentDisputeResponseDetailsDidYouReceiveTheReturn {
+    YesWillRefundTheCustomerThroughKlarna => "YES_WILL_REFUND_THE_CUSTOMER_THROUGH_KLARNA",
+    ReturnNotReceived => "RETURN_NOT_RECEIVED",
+    ReturnRejectedNoRefund => "RETURN_REJECTED_NO_REFUND",
+});
+
 /// Whether the partner settled the matter with the customer.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1859,12 +2294,13 @@ pub enum PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer {
-    YesWillRefundTheCustomerThroughKlarna =>
-    "YES_WILL_REFUND_THE_CUSTOMER_THROUGH_KLARNA", YesOtherResolution =>
-    "YES_OTHER_RESOLUTION", NoDisputeNotAccepted => "NO_DISPUTE_NOT_ACCEPTED", }
-);
+
+::klarna_runtime::__string_enum!(PaymentDisputeResponseDetailsHaveYouResolvedTheDisputeWithTheCustomer {
+    YesWillRefundTheCustomerThroughKlarna => "YES_WILL_REFUND_THE_CUSTOMER_THROUGH_KLARNA",
+    YesOtherResolution => "YES_OTHER_RESOLUTION",
+    NoDisputeNotAccepted => "NO_DISPUTE_NOT_ACCEPTED",
+});
+
 /// Why the partner does not accept the dispute.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1878,12 +2314,13 @@ pub enum PaymentDisputeResponseDetailsNotAcceptedReason {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentDisputeResponseDetailsNotAcceptedReason { ItemNotFaultyAsDescribed =>
-    "ITEM_NOT_FAULTY_AS_DESCRIBED", CustomerRefusedDeliveryValidProofRequired =>
-    "CUSTOMER_REFUSED_DELIVERY_VALID_PROOF_REQUIRED", OtherReasonCommentRequired =>
-    "OTHER_REASON_COMMENT_REQUIRED", }
-);
+
+::klarna_runtime::__string_enum!(PaymentDisputeResponseDetailsNotAcceptedReason {
+    ItemNotFaultyAsDescribed => "ITEM_NOT_FAULTY_AS_DESCRIBED",
+    CustomerRefusedDeliveryValidProofRequired => "CUSTOMER_REFUSED_DELIVERY_VALID_PROOF_REQUIRED",
+    OtherReasonCommentRequired => "OTHER_REASON_COMMENT_REQUIRED",
+});
+
 /// What was sold and how far it was shipped (unauthorized-purchase disputes).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1901,13 +2338,15 @@ pub enum PaymentDisputeResponseDetailsProductType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentDisputeResponseDetailsProductType { PhysicalProductsFullyShipped =>
-    "PHYSICAL_PRODUCTS_FULLY_SHIPPED", PhysicalProductsPartiallyShipped =>
-    "PHYSICAL_PRODUCTS_PARTIALLY_SHIPPED", PhysicalProductsNotShipped =>
-    "PHYSICAL_PRODUCTS_NOT_SHIPPED", Services => "SERVICES", TicketsTravel =>
-    "TICKETS_TRAVEL", }
-);
+
+::klarna_runtime::__string_enum!(PaymentDisputeResponseDetailsProductType {
+    PhysicalProductsFullyShipped => "PHYSICAL_PRODUCTS_FULLY_SHIPPED",
+    PhysicalProductsPartiallyShipped => "PHYSICAL_PRODUCTS_PARTIALLY_SHIPPED",
+    PhysicalProductsNotShipped => "PHYSICAL_PRODUCTS_NOT_SHIPPED",
+    Services => "SERVICES",
+    TicketsTravel => "TICKETS_TRAVEL",
+});
+
 /// How far the purchase was shipped (high-risk purchase disputes).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1921,11 +2360,19 @@ pub enum PaymentDisputeResponseDetailsShipping {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentDisputeResponseDetailsShipping { FullyShipped => "FULLY_SHIPPED",
-    PartiallyShipped => "PARTIALLY_SHIPPED", NotShipped => "NOT_SHIPPED", }
-);
-/// State of a dispute. Klarna documents two dispute frameworks and both appear in its material, so both sets are listed: the r2512 framework (PRE_ARBITRATION raised by the customer, ARBITRATION_PENDING under review by Klarna, MERCHANT_EVIDENCE_PENDING waiting for the partner's evidence, ARBITRATION_APPEAL_WINDOW_OPEN a decision against the partner can still be appealed, CLOSED) and the newer one (INITIATED, REPRESENTMENT, PRE_ARBITRATION, ARBITRATION, CLOSED). payment.yaml and notification.yaml list the same values.
+
+::klarna_runtime::__string_enum!(PaymentDisputeResponseDetailsShipping {
+    FullyShipped => "FULLY_SHIPPED",
+    PartiallyShipped => "PARTIALLY_SHIPPED",
+    NotShipped => "NOT_SHIPPED",
+});
+
+/// State of a dispute. Klarna documents two dispute frameworks and both appear in its material,
+/// so both sets are listed: the r2512 framework (PRE_ARBITRATION raised by the customer,
+/// ARBITRATION_PENDING under review by Klarna, MERCHANT_EVIDENCE_PENDING waiting for the
+/// partner's evidence, ARBITRATION_APPEAL_WINDOW_OPEN a decision against the partner can still
+/// be appealed, CLOSED) and the newer one (INITIATED, REPRESENTMENT, PRE_ARBITRATION,
+/// ARBITRATION, CLOSED). payment.yaml and notification.yaml list the same values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentDisputeState {
@@ -1948,13 +2395,18 @@ pub enum PaymentDisputeState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentDisputeState { Initiated => "INITIATED", Representment => "REPRESENTMENT",
-    PreArbitration => "PRE_ARBITRATION", Arbitration => "ARBITRATION", ArbitrationPending
-    => "ARBITRATION_PENDING", MerchantEvidencePending => "MERCHANT_EVIDENCE_PENDING",
-    ArbitrationAppealWindowOpen => "ARBITRATION_APPEAL_WINDOW_OPEN", Closed => "CLOSED",
-    }
-);
+
+::klarna_runtime::__string_enum!(PaymentDisputeState {
+    Initiated => "INITIATED",
+    Representment => "REPRESENTMENT",
+    PreArbitration => "PRE_ARBITRATION",
+    Arbitration => "ARBITRATION",
+    ArbitrationPending => "ARBITRATION_PENDING",
+    MerchantEvidencePending => "MERCHANT_EVIDENCE_PENDING",
+    ArbitrationAppealWindowOpen => "ARBITRATION_APPEAL_WINDOW_OPEN",
+    Closed => "CLOSED",
+});
+
 /// Data that belongs to the current state of a dispute.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1966,11 +2418,14 @@ pub struct PaymentDisputeStateContext {
     /// Format: `date-time`.
     pub evidence_response_deadline_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentDisputeStateContext { 0 evidence_request_type : "evidence_request_type"
-    optional, 1 evidence_response_deadline_at : "evidence_response_deadline_at" optional,
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentDisputeStateContext {
+        evidence_request_type: optional "evidence_request_type",
+        evidence_response_deadline_at: optional "evidence_response_deadline_at",
     }
-);
+}
+
 /// Who carries the risk of non-payment and, for non-guaranteed payments, whether funds arrived.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -1980,9 +2435,14 @@ pub struct PaymentFunding {
     /// Funding state of the payment.
     pub state: ::std::option::Option<PaymentFundingState>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentFunding { 0 r#type : "type" optional, 1 state : "state" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentFunding {
+        r#type: optional "type",
+        state: optional "state",
+    }
+}
+
 /// Funding state of the payment.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1996,10 +2456,13 @@ pub enum PaymentFundingState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentFundingState { Pending => "PENDING", Funded => "FUNDED", Expired => "EXPIRED",
-    }
-);
+
+::klarna_runtime::__string_enum!(PaymentFundingState {
+    Pending => "PENDING",
+    Funded => "FUNDED",
+    Expired => "EXPIRED",
+});
+
 /// GUARANTEED when Klarna carries the risk, NON_GUARANTEED when the partner does.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2011,40 +2474,68 @@ pub enum PaymentFundingType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentFundingType { Guaranteed => "GUARANTEED", NonGuaranteed => "NON_GUARANTEED", }
-);
-/// How to show Klarna in a payment selector: the instruction, and the assets of the Klarna payment option and, for a recognized returning customer, of a saved payment option. Only the instruction and payment status values are documented in the sources; the asset objects are reconstructions (see specs/README.md).
+
+::klarna_runtime::__string_enum!(PaymentFundingType {
+    Guaranteed => "GUARANTEED",
+    NonGuaranteed => "NON_GUARANTEED",
+});
+
+/// How to show Klarna in a payment selector: the instruction, and the assets of the Klarna
+/// payment option and, for a recognized returning customer, of a saved payment option. Only the
+/// instruction and payment status values are documented in the sources; the asset objects are
+/// reconstructions (see specs/README.md).
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PaymentPresentation {
-    /// SHOW_KLARNA (default: list Klarna in the partner's usual order), PRESELECT_KLARNA (put Klarna first and select it), SHOW_ONLY_KLARNA (show only Klarna, collapse the rest) or HIDE_KLARNA (do not offer Klarna).
+    /// SHOW_KLARNA (default: list Klarna in the partner's usual order), PRESELECT_KLARNA (put
+    /// Klarna first and select it), SHOW_ONLY_KLARNA (show only Klarna, collapse the rest) or
+    /// HIDE_KLARNA (do not offer Klarna).
     pub instruction: ::std::option::Option<PaymentPresentationInstruction>,
     /// Status of an ongoing payment, when there is one.
     pub payment_status: ::std::option::Option<PaymentPresentationPaymentStatus>,
-    #[allow(missing_docs)]
+    /// Klarna-branded assets of one payment option in the selector.
     pub payment_option: ::std::option::Option<PresentationPaymentOption>,
-    #[allow(missing_docs)]
+    /// Klarna-branded assets of one payment option in the selector.
     pub saved_payment_option: ::std::option::Option<PresentationPaymentOption>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A localized text asset, either plain text or a list of parts some of which are links.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub header: ::std::option::Option<PresentationText>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A localized text asset, either plain text or a list of parts some of which are links.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub subheader: ::std::option::Option<PresentationText>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A localized text asset, either plain text or a list of parts some of which are links.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub message: ::std::option::Option<PresentationText>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Klarna's icon for the payment selector.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub icon: ::std::option::Option<PresentationIcon>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A localized text asset, either plain text or a list of parts some of which are links.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_button: ::std::option::Option<PresentationText>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentPresentation { 0 instruction : "instruction" optional, 1 payment_status :
-    "payment_status" optional, 2 payment_option : "payment_option" optional, 3
-    saved_payment_option : "saved_payment_option" optional, 4 header : "header" optional,
-    5 subheader : "subheader" optional, 6 message : "message" optional, 7 icon : "icon"
-    optional, 8 payment_button : "payment_button" optional, }
-);
-/// SHOW_KLARNA (default: list Klarna in the partner's usual order), PRESELECT_KLARNA (put Klarna first and select it), SHOW_ONLY_KLARNA (show only Klarna, collapse the rest) or HIDE_KLARNA (do not offer Klarna).
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentPresentation {
+        instruction: optional "instruction",
+        payment_status: optional "payment_status",
+        payment_option: optional "payment_option",
+        saved_payment_option: optional "saved_payment_option",
+        header: optional "header",
+        subheader: optional "subheader",
+        message: optional "message",
+        icon: optional "icon",
+        payment_button: optional "payment_button",
+    }
+}
+
+/// SHOW_KLARNA (default: list Klarna in the partner's usual order), PRESELECT_KLARNA (put
+/// Klarna first and select it), SHOW_ONLY_KLARNA (show only Klarna, collapse the rest) or
+/// HIDE_KLARNA (do not offer Klarna).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentPresentationInstruction {
@@ -2059,11 +2550,14 @@ pub enum PaymentPresentationInstruction {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentPresentationInstruction { ShowKlarna => "SHOW_KLARNA", PreselectKlarna =>
-    "PRESELECT_KLARNA", ShowOnlyKlarna => "SHOW_ONLY_KLARNA", HideKlarna =>
-    "HIDE_KLARNA", }
-);
+
+::klarna_runtime::__string_enum!(PaymentPresentationInstruction {
+    ShowKlarna => "SHOW_KLARNA",
+    PreselectKlarna => "PRESELECT_KLARNA",
+    ShowOnlyKlarna => "SHOW_ONLY_KLARNA",
+    HideKlarna => "HIDE_KLARNA",
+});
+
 /// Status of an ongoing payment, when there is one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2075,11 +2569,12 @@ pub enum PaymentPresentationPaymentStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentPresentationPaymentStatus { PendingPartnerAuthorization =>
-    "PENDING_PARTNER_AUTHORIZATION", RequiresCustomerAction =>
-    "REQUIRES_CUSTOMER_ACTION", }
-);
+
+::klarna_runtime::__string_enum!(PaymentPresentationPaymentStatus {
+    PendingPartnerAuthorization => "PENDING_PARTNER_AUTHORIZATION",
+    RequiresCustomerAction => "REQUIRES_CUSTOMER_ACTION",
+});
+
 /// A refund of captured money.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -2088,37 +2583,47 @@ pub struct PaymentRefund {
     pub payment_refund_id: ::std::string::String,
     /// Partner's reference of the refund.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_refund_reference: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the refunded transaction.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_transaction_id: ::std::option::Option<::std::string::String>,
     /// Identifier (KRN) of the refunded capture, when the refund was made on a capture.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_capture_id: ::std::option::Option<::std::string::String>,
     /// Refunded amount, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub refund_amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Three-letter ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Details of what is refunded.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub supplementary_refund_data: ::std::option::Option<SupplementaryRefundData>,
     /// When the refund was made.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentRefund { 0 payment_refund_id : "payment_refund_id" required, 1
-    payment_refund_reference : "payment_refund_reference" optional, 2
-    payment_transaction_id : "payment_transaction_id" optional, 3 payment_capture_id :
-    "payment_capture_id" optional, 4 refund_amount : "refund_amount" optional, 5 currency
-    : "currency" optional, 6 supplementary_refund_data : "supplementary_refund_data"
-    optional, 7 created_at : "created_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentRefund {
+        payment_refund_id: required "payment_refund_id",
+        payment_refund_reference: optional "payment_refund_reference",
+        payment_transaction_id: optional "payment_transaction_id",
+        payment_capture_id: optional "payment_capture_id",
+        refund_amount: optional "refund_amount",
+        currency: optional "currency",
+        supplementary_refund_data: optional "supplementary_refund_data",
+        created_at: optional "created_at",
+    }
+}
+
 impl PaymentRefund {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2135,6 +2640,7 @@ impl PaymentRefund {
         }
     }
 }
+
 /// A payment request and its current state.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -2143,43 +2649,62 @@ pub struct PaymentRequest {
     pub payment_request_id: ::std::string::String,
     /// Partner's reference of the payment session.
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Lifecycle state of a payment request. SUBMITTED (created, still changeable), IN_PROGRESS
+    /// (customer is in the purchase journey), COMPLETED (customer approved; finalize with the
+    /// authorize operation), and the final states CANCELED, EXPIRED and DECLINED. CREATED,
+    /// PREPARED, PENDING_CONFIRMATION, AUTHORIZED and CONFIRMED are states of older releases that
+    /// may still be seen.
     pub state: PaymentRequestState,
-    #[allow(missing_docs)]
+    /// Lifecycle state of a payment request. SUBMITTED (created, still changeable), IN_PROGRESS
+    /// (customer is in the purchase journey), COMPLETED (customer approved; finalize with the
+    /// authorize operation), and the final states CANCELED, EXPIRED and DECLINED. CREATED,
+    /// PREPARED, PENDING_CONFIRMATION, AUTHORIZED and CONFIRMED are states of older releases that
+    /// may still be seen.
     pub previous_state: ::std::option::Option<PaymentRequestState>,
     /// Why the request is in its current state, e.g. PURCHASE_FLOW_ABORTED or PARTNER_CANCELED.
     pub state_reason: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Data that belongs to the current state of a payment request.
     pub state_context: ::std::option::Option<PaymentRequestStateContext>,
     /// Amount of the purchase, in minor units.
     pub amount: ::std::option::Option<i64>,
-    #[allow(missing_docs)]
+    /// Three-letter ISO 4217 currency code.
     pub currency: ::std::option::Option<Currency>,
-    #[allow(missing_docs)]
+    /// Optional details of the purchase that help Klarna with underwriting, fraud assessment and
+    /// the customer's post-purchase experience.
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// How the customer is taken to and brought back from the Klarna purchase journey.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
     /// Payment option pre-selected in the purchase journey.
     pub payment_option_id: ::std::option::Option<::std::string::String>,
     /// Codes of payment program enablements applied.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_program_enablement_codes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Whether and how Klarna collects shipping details from the customer.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub shipping_config: ::std::option::Option<ShippingConfig>,
     /// Customer profile data requested.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub collect_customer_profile: ::std::option::Option<
         ::std::vec::Vec<CustomerProfileScope>,
     >,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Asks Klarna to issue a customer token for later purchases or logins.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub request_customer_token: ::std::option::Option<RequestCustomerToken>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Acquiring settings that apply to this payment.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub acquiring_config: ::std::option::Option<AcquiringConfig>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// The store where the purchase is made; give one of store_id, store_reference or store.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub point_of_checkout: ::std::option::Option<PointOfCheckout>,
     /// When the request expires if not completed.
     ///
@@ -2194,22 +2719,32 @@ pub struct PaymentRequest {
     /// Format: `date-time`.
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentRequest { 0 payment_request_id : "payment_request_id" required, 1
-    payment_request_reference : "payment_request_reference" optional, 2 state : "state"
-    required, 3 previous_state : "previous_state" optional, 4 state_reason :
-    "state_reason" optional, 5 state_context : "state_context" optional, 6 amount :
-    "amount" optional, 7 currency : "currency" optional, 8 supplementary_purchase_data :
-    "supplementary_purchase_data" optional, 9 customer_interaction_config :
-    "customer_interaction_config" optional, 10 payment_option_id : "payment_option_id"
-    optional, 11 payment_program_enablement_codes : "payment_program_enablement_codes"
-    optional, 12 shipping_config : "shipping_config" optional, 13
-    collect_customer_profile : "collect_customer_profile" optional, 14
-    request_customer_token : "request_customer_token" optional, 15 acquiring_config :
-    "acquiring_config" optional, 16 point_of_checkout : "point_of_checkout" optional, 17
-    expires_at : "expires_at" optional, 18 created_at : "created_at" optional, 19
-    updated_at : "updated_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentRequest {
+        payment_request_id: required "payment_request_id",
+        payment_request_reference: optional "payment_request_reference",
+        state: required "state",
+        previous_state: optional "previous_state",
+        state_reason: optional "state_reason",
+        state_context: optional "state_context",
+        amount: optional "amount",
+        currency: optional "currency",
+        supplementary_purchase_data: optional "supplementary_purchase_data",
+        customer_interaction_config: optional "customer_interaction_config",
+        payment_option_id: optional "payment_option_id",
+        payment_program_enablement_codes: optional "payment_program_enablement_codes",
+        shipping_config: optional "shipping_config",
+        collect_customer_profile: optional "collect_customer_profile",
+        request_customer_token: optional "request_customer_token",
+        acquiring_config: optional "acquiring_config",
+        point_of_checkout: optional "point_of_checkout",
+        expires_at: optional "expires_at",
+        created_at: optional "created_at",
+        updated_at: optional "updated_at",
+    }
+}
+
 impl PaymentRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2241,7 +2776,12 @@ impl PaymentRequest {
         }
     }
 }
-/// Lifecycle state of a payment request. SUBMITTED (created, still changeable), IN_PROGRESS (customer is in the purchase journey), COMPLETED (customer approved; finalize with the authorize operation), and the final states CANCELED, EXPIRED and DECLINED. CREATED, PREPARED, PENDING_CONFIRMATION, AUTHORIZED and CONFIRMED are states of older releases that may still be seen.
+
+/// Lifecycle state of a payment request. SUBMITTED (created, still changeable), IN_PROGRESS
+/// (customer is in the purchase journey), COMPLETED (customer approved; finalize with the
+/// authorize operation), and the final states CANCELED, EXPIRED and DECLINED. CREATED,
+/// PREPARED, PENDING_CONFIRMATION, AUTHORIZED and CONFIRMED are states of older releases that
+/// may still be seen.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentRequestState {
@@ -2270,19 +2810,29 @@ pub enum PaymentRequestState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentRequestState { Submitted => "SUBMITTED", InProgress => "IN_PROGRESS",
-    Completed => "COMPLETED", Canceled => "CANCELED", Expired => "EXPIRED", Declined =>
-    "DECLINED", Created => "CREATED", Prepared => "PREPARED", PendingConfirmation =>
-    "PENDING_CONFIRMATION", Authorized => "AUTHORIZED", Confirmed => "CONFIRMED", }
-);
+
+::klarna_runtime::__string_enum!(PaymentRequestState {
+    Submitted => "SUBMITTED",
+    InProgress => "IN_PROGRESS",
+    Completed => "COMPLETED",
+    Canceled => "CANCELED",
+    Expired => "EXPIRED",
+    Declined => "DECLINED",
+    Created => "CREATED",
+    Prepared => "PREPARED",
+    PendingConfirmation => "PENDING_CONFIRMATION",
+    Authorized => "AUTHORIZED",
+    Confirmed => "CONFIRMED",
+});
+
 /// Data that belongs to the current state of a payment request.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
 pub struct PaymentRequestStateContext {
-    #[allow(missing_docs)]
+    /// How to send the customer into the purchase journey of this request.
     pub customer_interaction: ::std::option::Option<CustomerInteraction>,
-    /// Session token of a COMPLETED request; send it in Klarna-Network-Session-Token to finalize the authorization.
+    /// Session token of a COMPLETED request; send it in Klarna-Network-Session-Token to finalize
+    /// the authorization.
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub klarna_network_session_token: ::std::option::Option<::std::string::String>,
@@ -2294,18 +2844,23 @@ pub struct PaymentRequestStateContext {
     ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub interoperability_token: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Customer data Klarna returns once the request is COMPLETED.
     pub klarna_customer: ::std::option::Option<KlarnaCustomer>,
-    #[allow(missing_docs)]
+    /// One shipping destination of the purchase.
     pub shipping: ::std::option::Option<Shipping>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentRequestStateContext { 0 customer_interaction : "customer_interaction"
-    optional, 1 klarna_network_session_token : "klarna_network_session_token" optional, 2
-    payment_token : "payment_token" optional, 3 interoperability_token :
-    "interoperability_token" optional, 4 klarna_customer : "klarna_customer" optional, 5
-    shipping : "shipping" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentRequestStateContext {
+        customer_interaction: optional "customer_interaction",
+        klarna_network_session_token: optional "klarna_network_session_token",
+        payment_token: optional "payment_token",
+        interoperability_token: optional "interoperability_token",
+        klarna_customer: optional "klarna_customer",
+        shipping: optional "shipping",
+    }
+}
+
 impl ::std::fmt::Debug for PaymentRequestStateContext {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PaymentRequestStateContext")
@@ -2321,6 +2876,7 @@ impl ::std::fmt::Debug for PaymentRequestStateContext {
             .finish()
     }
 }
+
 /// An authorized payment transaction.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
@@ -2329,17 +2885,23 @@ pub struct PaymentTransaction {
     pub payment_transaction_id: ::std::string::String,
     /// Partner's reference of the transaction.
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Lifecycle state of a payment transaction. AUTHORIZED (amount left to capture), EXPIRED (not
+    /// fully captured in time; reauthorization possible during a grace period), COMPLETED (nothing
+    /// left to capture) and CLOSED (end of life, no further operations).
     pub state: ::std::option::Option<PaymentTransactionState>,
     /// Authorized amount, in minor units.
     pub amount: ::std::option::Option<i64>,
-    #[allow(missing_docs)]
+    /// Three-letter ISO 4217 currency code.
     pub currency: ::std::option::Option<Currency>,
-    #[allow(missing_docs)]
+    /// Who carries the risk of non-payment and, for non-guaranteed payments, whether funds arrived.
     pub payment_funding: ::std::option::Option<PaymentFunding>,
-    /// Pricing information of the transaction (the fees that apply to it). Klarna's samples show the object but not its fields, so it is kept as a plain object.
+    /// Pricing information of the transaction (the fees that apply to it). Klarna's samples show
+    /// the object but not its fields, so it is kept as a plain object.
     pub payment_pricing: ::std::option::Option<::serde_json::Value>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Optional details of the purchase that help Klarna with underwriting, fraud assessment and
+    /// the customer's post-purchase experience.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
     /// When the remaining authorization expires.
     ///
@@ -2347,22 +2909,30 @@ pub struct PaymentTransaction {
     pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the transaction was created.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the transaction last changed.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub updated_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentTransaction { 0 payment_transaction_id : "payment_transaction_id" required, 1
-    payment_transaction_reference : "payment_transaction_reference" optional, 2 state :
-    "state" optional, 3 amount : "amount" optional, 4 currency : "currency" optional, 5
-    payment_funding : "payment_funding" optional, 6 payment_pricing : "payment_pricing"
-    optional, 7 supplementary_purchase_data : "supplementary_purchase_data" optional, 8
-    expires_at : "expires_at" optional, 9 created_at : "created_at" optional, 10
-    updated_at : "updated_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentTransaction {
+        payment_transaction_id: required "payment_transaction_id",
+        payment_transaction_reference: optional "payment_transaction_reference",
+        state: optional "state",
+        amount: optional "amount",
+        currency: optional "currency",
+        payment_funding: optional "payment_funding",
+        payment_pricing: optional "payment_pricing",
+        supplementary_purchase_data: optional "supplementary_purchase_data",
+        expires_at: optional "expires_at",
+        created_at: optional "created_at",
+        updated_at: optional "updated_at",
+    }
+}
+
 impl PaymentTransaction {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2382,23 +2952,29 @@ impl PaymentTransaction {
         }
     }
 }
+
 /// The outcome for the requested payment transaction.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentTransactionResponse {
-    #[allow(missing_docs)]
+    /// Outcome of an authorization.
     pub result: AuthorizationResult,
     /// Why the authorization ended with this result, e.g. why it was declined.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub result_reason: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// An authorized payment transaction.
     pub payment_transaction: ::std::option::Option<PaymentTransaction>,
 }
-::klarna_runtime::__struct_serde!(
-    PaymentTransactionResponse { 0 result : "result" required, 1 result_reason :
-    "result_reason" optional, 2 payment_transaction : "payment_transaction" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PaymentTransactionResponse {
+        result: required "result",
+        result_reason: optional "result_reason",
+        payment_transaction: optional "payment_transaction",
+    }
+}
+
 impl PaymentTransactionResponse {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2410,7 +2986,10 @@ impl PaymentTransactionResponse {
         }
     }
 }
-/// Lifecycle state of a payment transaction. AUTHORIZED (amount left to capture), EXPIRED (not fully captured in time; reauthorization possible during a grace period), COMPLETED (nothing left to capture) and CLOSED (end of life, no further operations).
+
+/// Lifecycle state of a payment transaction. AUTHORIZED (amount left to capture), EXPIRED (not
+/// fully captured in time; reauthorization possible during a grace period), COMPLETED (nothing
+/// left to capture) and CLOSED (end of life, no further operations).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentTransactionState {
@@ -2425,44 +3004,59 @@ pub enum PaymentTransactionState {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentTransactionState { Authorized => "AUTHORIZED", Expired => "EXPIRED", Completed
-    => "COMPLETED", Closed => "CLOSED", }
-);
+
+::klarna_runtime::__string_enum!(PaymentTransactionState {
+    Authorized => "AUTHORIZED",
+    Expired => "EXPIRED",
+    Completed => "COMPLETED",
+    Closed => "CLOSED",
+});
+
 /// Name of a person taking part in a reservation (passenger or guest).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Person {
     /// Given (first) name.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub given_name: ::std::option::Option<::std::string::String>,
     /// Family (last) name.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub family_name: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Person { 0 given_name : "given_name" optional, 1 family_name : "family_name"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Person {
+        given_name: optional "given_name",
+        family_name: optional "family_name",
+    }
+}
+
 /// The store where the purchase is made; give one of store_id, store_reference or store.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PointOfCheckout {
     /// Identifier (KRN) of a store onboarded with Klarna.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub store_id: ::std::option::Option<::std::string::String>,
     /// Partner's reference of a store onboarded with Klarna.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub store_reference: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Description of a store that is not onboarded with Klarna.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub store: ::std::option::Option<CheckoutStore>,
 }
-::klarna_runtime::__struct_serde!(
-    PointOfCheckout { 0 store_id : "store_id" optional, 1 store_reference :
-    "store_reference" optional, 2 store : "store" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PointOfCheckout {
+        store_id: optional "store_id",
+        store_reference: optional "store_reference",
+        store: optional "store",
+    }
+}
+
 /// The most specific place where the purchase happens, such as a payment terminal.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PointOfTransaction {
@@ -2471,10 +3065,14 @@ pub struct PointOfTransaction {
     /// Partner's reference of the terminal.
     pub terminal_reference: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    PointOfTransaction { 0 r#type : "type" optional, 1 terminal_reference :
-    "terminal_reference" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PointOfTransaction {
+        r#type: optional "type",
+        terminal_reference: optional "terminal_reference",
+    }
+}
+
 /// Kind of place; TERMINAL together with terminal_reference marks an in-store purchase.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2488,28 +3086,36 @@ pub enum PointOfTransactionType {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PointOfTransactionType { Website => "WEBSITE", MobileApp => "MOBILE_APP", Terminal =>
-    "TERMINAL", }
-);
+
+::klarna_runtime::__string_enum!(PointOfTransactionType {
+    Website => "WEBSITE",
+    MobileApp => "MOBILE_APP",
+    Terminal => "TERMINAL",
+});
+
 /// Klarna's icon for the payment selector.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PresentationIcon {
     /// Link to the icon image.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub image_url: ::std::option::Option<::std::string::String>,
     /// Link to the badge-shaped icon shown next to the header.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub badge_image_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    PresentationIcon { 0 image_url : "image_url" optional, 1 badge_image_url :
-    "badge_image_url" optional, }
-);
-/// What the customer intends: PAY for a purchase, SUBSCRIBE for a subscription, ADD_TO_WALLET to store Klarna as a payment method without a purchase.
+
+::klarna_runtime::__struct_serde! {
+    struct PresentationIcon {
+        image_url: optional "image_url",
+        badge_image_url: optional "badge_image_url",
+    }
+}
+
+/// What the customer intends: PAY for a purchase, SUBSCRIBE for a subscription, ADD_TO_WALLET
+/// to store Klarna as a payment method without a purchase.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PresentationIntent {
@@ -2522,139 +3128,187 @@ pub enum PresentationIntent {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PresentationIntent { Pay => "PAY", Subscribe => "SUBSCRIBE", AddToWallet =>
-    "ADD_TO_WALLET", }
-);
+
+::klarna_runtime::__string_enum!(PresentationIntent {
+    Pay => "PAY",
+    Subscribe => "SUBSCRIBE",
+    AddToWallet => "ADD_TO_WALLET",
+});
+
 /// Klarna-branded assets of one payment option in the selector.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PresentationPaymentOption {
     /// Opaque identifier of the payment option; pass it as payment_option_id when authorizing.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_option_id: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A localized text asset, either plain text or a list of parts some of which are links.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub header: ::std::option::Option<PresentationText>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A localized text asset, either plain text or a list of parts some of which are links.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub subheader: ::std::option::Option<PresentationText>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A localized text asset, either plain text or a list of parts some of which are links.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub badge: ::std::option::Option<PresentationText>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A localized text asset, either plain text or a list of parts some of which are links.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub message: ::std::option::Option<PresentationText>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A localized text asset, either plain text or a list of parts some of which are links.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub terms: ::std::option::Option<PresentationText>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Klarna's icon for the payment selector.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub icon: ::std::option::Option<PresentationIcon>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A localized text asset, either plain text or a list of parts some of which are links.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_button: ::std::option::Option<PresentationText>,
 }
-::klarna_runtime::__struct_serde!(
-    PresentationPaymentOption { 0 payment_option_id : "payment_option_id" optional, 1
-    header : "header" optional, 2 subheader : "subheader" optional, 3 badge : "badge"
-    optional, 4 message : "message" optional, 5 terms : "terms" optional, 6 icon : "icon"
-    optional, 7 payment_button : "payment_button" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PresentationPaymentOption {
+        payment_option_id: optional "payment_option_id",
+        header: optional "header",
+        subheader: optional "subheader",
+        badge: optional "badge",
+        message: optional "message",
+        terms: optional "terms",
+        icon: optional "icon",
+        payment_button: optional "payment_button",
+    }
+}
+
 /// A localized text asset, either plain text or a list of parts some of which are links.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PresentationText {
     /// The text to show.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub text: ::std::option::Option<::std::string::String>,
     /// Link belonging to the text, such as a terms or learn-more page.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub link: ::std::option::Option<::std::string::String>,
     /// The text split into plain and linked parts, to be shown in order.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub parts: ::std::option::Option<::std::vec::Vec<PresentationTextPart>>,
 }
-::klarna_runtime::__struct_serde!(
-    PresentationText { 0 text : "text" optional, 1 link : "link" optional, 2 parts :
-    "parts" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PresentationText {
+        text: optional "text",
+        link: optional "link",
+        parts: optional "parts",
+    }
+}
+
 /// One part of a presentation text.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PresentationTextPart {
     /// Kind of part, e.g. TEXT or LINK.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The text of the part.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub text: ::std::option::Option<::std::string::String>,
     /// Target of a link part.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    PresentationTextPart { 0 r#type : "type" optional, 1 text : "text" optional, 2 url :
-    "url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PresentationTextPart {
+        r#type: optional "type",
+        text: optional "text",
+        url: optional "url",
+    }
+}
+
 /// Aggregated figures about earlier purchases.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PurchaseHistory {
     /// Number of purchases.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub number_of_purchases: ::std::option::Option<i64>,
     /// Number of those purchases that were paid.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub number_of_paid_purchases: ::std::option::Option<i64>,
     /// Number of those purchases that were disputed.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub number_of_disputed_purchases: ::std::option::Option<i64>,
     /// Total value of the purchases, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub total_amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Three-letter ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// Payment method used for these purchases, e.g. CREDIT_CARD.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub payment_method: ::std::option::Option<::std::string::String>,
     /// When the first of these purchases was made.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub first_purchase_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// When the latest of these purchases was made.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub last_purchase_at: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    PurchaseHistory { 0 number_of_purchases : "number_of_purchases" optional, 1
-    number_of_paid_purchases : "number_of_paid_purchases" optional, 2
-    number_of_disputed_purchases : "number_of_disputed_purchases" optional, 3
-    total_amount : "total_amount" optional, 4 currency : "currency" optional, 5
-    payment_method : "payment_method" optional, 6 first_purchase_at : "first_purchase_at"
-    optional, 7 last_purchase_at : "last_purchase_at" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct PurchaseHistory {
+        number_of_purchases: optional "number_of_purchases",
+        number_of_paid_purchases: optional "number_of_paid_purchases",
+        number_of_disputed_purchases: optional "number_of_disputed_purchases",
+        total_amount: optional "total_amount",
+        currency: optional "currency",
+        payment_method: optional "payment_method",
+        first_purchase_at: optional "first_purchase_at",
+        last_purchase_at: optional "last_purchase_at",
+    }
+}
+
 /// A QR code that starts the purchase journey on the customer's phone.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct QrCode {
     /// Link to an image of the QR code.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub image_url: ::std::option::Option<::std::string::String>,
     /// The link encoded in the QR code.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub target_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    QrCode { 0 image_url : "image_url" optional, 1 target_url : "target_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct QrCode {
+        image_url: optional "image_url",
+        target_url: optional "target_url",
+    }
+}
+
 /// Body of a reauthorize call.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ReauthorizePaymentTransactionRequest {
@@ -2662,14 +3316,19 @@ pub struct ReauthorizePaymentTransactionRequest {
     pub amount: ::std::option::Option<i64>,
     /// Number of days to extend the authorization by.
     pub extension_days: ::std::option::Option<i32>,
-    #[allow(missing_docs)]
+    /// Optional details of the purchase that help Klarna with underwriting, fraud assessment and
+    /// the customer's post-purchase experience.
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
 }
-::klarna_runtime::__struct_serde!(
-    ReauthorizePaymentTransactionRequest { 0 amount : "amount" optional, 1 extension_days
-    : "extension_days" optional, 2 supplementary_purchase_data :
-    "supplementary_purchase_data" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ReauthorizePaymentTransactionRequest {
+        amount: optional "amount",
+        extension_days: optional "extension_days",
+        supplementary_purchase_data: optional "supplementary_purchase_data",
+    }
+}
+
 /// Body of a refund call, for a whole transaction or for one capture.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RefundPaymentRequest {
@@ -2677,17 +3336,22 @@ pub struct RefundPaymentRequest {
     pub refund_amount: i64,
     /// Partner's reference of the refund.
     pub payment_refund_reference: ::std::option::Option<::std::string::String>,
-    /// Partner's reference of the refund under the name used by the collection's transaction-refund example; presumably equivalent to payment_refund_reference.
+    /// Partner's reference of the refund under the name used by the collection's transaction-refund
+    /// example; presumably equivalent to payment_refund_reference.
     pub refund_reference: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Details of what is refunded.
     pub supplementary_refund_data: ::std::option::Option<SupplementaryRefundData>,
 }
-::klarna_runtime::__struct_serde!(
-    RefundPaymentRequest { 0 refund_amount : "refund_amount" required, 1
-    payment_refund_reference : "payment_refund_reference" optional, 2 refund_reference :
-    "refund_reference" optional, 3 supplementary_refund_data :
-    "supplementary_refund_data" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct RefundPaymentRequest {
+        refund_amount: required "refund_amount",
+        payment_refund_reference: optional "payment_refund_reference",
+        refund_reference: optional "refund_reference",
+        supplementary_refund_data: optional "supplementary_refund_data",
+    }
+}
+
 impl RefundPaymentRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2700,22 +3364,27 @@ impl RefundPaymentRequest {
         }
     }
 }
+
 /// Asks Klarna to issue a customer token for later purchases or logins.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RequestCustomerToken {
     /// Partner's reference for the token to be issued.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub customer_token_reference: ::std::option::Option<::std::string::String>,
     /// What the token may be used for.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub scopes: ::std::option::Option<::std::vec::Vec<CustomerTokenScope>>,
 }
-::klarna_runtime::__struct_serde!(
-    RequestCustomerToken { 0 customer_token_reference : "customer_token_reference"
-    optional, 1 scopes : "scopes" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct RequestCustomerToken {
+        customer_token_reference: optional "customer_token_reference",
+        scopes: optional "scopes",
+    }
+}
+
 /// The payment transaction to authorize.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestPaymentTransaction {
@@ -2734,13 +3403,18 @@ pub struct RequestPaymentTransaction {
     /// Partner's reference of the capture made when capture is NOW.
     pub payment_capture_reference: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    RequestPaymentTransaction { 0 amount : "amount" required, 1
-    payment_transaction_reference : "payment_transaction_reference" optional, 2
-    payment_option_id : "payment_option_id" optional, 3 payment_program_enablement_codes
-    : "payment_program_enablement_codes" optional, 4 capture : "capture" optional, 5
-    payment_capture_reference : "payment_capture_reference" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct RequestPaymentTransaction {
+        amount: required "amount",
+        payment_transaction_reference: optional "payment_transaction_reference",
+        payment_option_id: optional "payment_option_id",
+        payment_program_enablement_codes: optional "payment_program_enablement_codes",
+        capture: optional "capture",
+        payment_capture_reference: optional "payment_capture_reference",
+    }
+}
+
 impl RequestPaymentTransaction {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -2755,6 +3429,7 @@ impl RequestPaymentTransaction {
         }
     }
 }
+
 /// NOW captures the full amount at authorization; LATER leaves it for separate capture calls.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2766,13 +3441,17 @@ pub enum RequestPaymentTransactionCapture {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    RequestPaymentTransactionCapture { Now => "NOW", Later => "LATER", }
-);
+
+::klarna_runtime::__string_enum!(RequestPaymentTransactionCapture {
+    Now => "NOW",
+    Later => "LATER",
+});
+
 /// The partner's answer to an evidence request.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct RespondPaymentDisputeRequest {
-    #[allow(missing_docs)]
+    /// Structured answers to an evidence request. Which fields apply depends on the dispute reason
+    /// and on earlier answers; all are optional here.
     pub details: ::std::option::Option<PaymentDisputeResponseDetails>,
     /// Uploaded attachments that support the answer.
     pub attachments: ::std::option::Option<
@@ -2781,22 +3460,33 @@ pub struct RespondPaymentDisputeRequest {
     /// Free text with anything else the partner wants Klarna to know.
     pub additional_information: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    RespondPaymentDisputeRequest { 0 details : "details" optional, 1 attachments :
-    "attachments" optional, 2 additional_information : "additional_information" optional,
+
+::klarna_runtime::__struct_serde! {
+    struct RespondPaymentDisputeRequest {
+        details: optional "details",
+        attachments: optional "attachments",
+        additional_information: optional "additional_information",
     }
-);
+}
+
 /// One shipment, with its outbound delivery and, if already known, its return.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Shipment {
-    #[allow(missing_docs)]
+    /// Tracking data of one leg of a shipment (delivery to the customer or return).
     pub delivery: ::std::option::Option<ShipmentTracking>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Tracking data of one leg of a shipment (delivery to the customer or return).
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub r#return: ::std::option::Option<ShipmentTracking>,
 }
-::klarna_runtime::__struct_serde!(
-    Shipment { 0 delivery : "delivery" optional, 1 r#return : "return" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Shipment {
+        delivery: optional "delivery",
+        r#return: optional "return",
+    }
+}
+
 /// Tracking data of one leg of a shipment (delivery to the customer or return).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ShipmentTracking {
@@ -2804,66 +3494,84 @@ pub struct ShipmentTracking {
     pub tracking_number: ::std::option::Option<::std::string::String>,
     /// Link where the shipment can be tracked.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub tracking_url: ::std::option::Option<::std::string::String>,
     /// Carrier handling the shipment, e.g. DHL.
     pub shipping_carrier: ::std::option::Option<::std::string::String>,
     /// Kind of delivery, e.g. TO_DOOR.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub shipping_type: ::std::option::Option<::std::string::String>,
     /// Extra delivery attribute, e.g. LEAVE_AT_DOOR.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub shipping_type_attribute: ::std::option::Option<::std::string::String>,
     /// Expected delivery date (YYYY-MM-DD).
     ///
     /// Format: `date`.
     pub estimated_delivery_date: ::std::option::Option<::klarna_runtime::Date>,
 }
-::klarna_runtime::__struct_serde!(
-    ShipmentTracking { 0 tracking_number : "tracking_number" optional, 1 tracking_url :
-    "tracking_url" optional, 2 shipping_carrier : "shipping_carrier" optional, 3
-    shipping_type : "shipping_type" optional, 4 shipping_type_attribute :
-    "shipping_type_attribute" optional, 5 estimated_delivery_date :
-    "estimated_delivery_date" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ShipmentTracking {
+        tracking_number: optional "tracking_number",
+        tracking_url: optional "tracking_url",
+        shipping_carrier: optional "shipping_carrier",
+        shipping_type: optional "shipping_type",
+        shipping_type_attribute: optional "shipping_type_attribute",
+        estimated_delivery_date: optional "estimated_delivery_date",
+    }
+}
+
 /// One shipping destination of the purchase.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Shipping {
     /// Partner's reference of this shipping entry, referenced from line items.
     pub shipping_reference: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The person who receives a shipment.
     pub recipient: ::std::option::Option<ShippingRecipient>,
-    #[allow(missing_docs)]
+    /// A postal address.
     pub address: ::std::option::Option<Address>,
-    #[allow(missing_docs)]
+    /// The delivery method chosen for a shipment.
     pub shipping_option: ::std::option::Option<ShippingOption>,
 }
-::klarna_runtime::__struct_serde!(
-    Shipping { 0 shipping_reference : "shipping_reference" optional, 1 recipient :
-    "recipient" optional, 2 address : "address" optional, 3 shipping_option :
-    "shipping_option" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Shipping {
+        shipping_reference: optional "shipping_reference",
+        recipient: optional "recipient",
+        address: optional "address",
+        shipping_option: optional "shipping_option",
+    }
+}
+
 /// Whether and how Klarna collects shipping details from the customer.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ShippingConfig {
-    /// EDITABLE lets the customer enter or change the shipping address in the journey (returned in state_context.shipping); READ_ONLY only shows the address given in supplementary_purchase_data.
+    /// EDITABLE lets the customer enter or change the shipping address in the journey (returned in
+    /// state_context.shipping); READ_ONLY only shows the address given in
+    /// supplementary_purchase_data.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub mode: ::std::option::Option<ShippingConfigMode>,
     /// Countries (ISO 3166-1 alpha-2) the partner ships to; all countries when omitted.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub supported_countries: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
-::klarna_runtime::__struct_serde!(
-    ShippingConfig { 0 mode : "mode" optional, 1 supported_countries :
-    "supported_countries" optional, }
-);
-/// EDITABLE lets the customer enter or change the shipping address in the journey (returned in state_context.shipping); READ_ONLY only shows the address given in supplementary_purchase_data.
+
+::klarna_runtime::__struct_serde! {
+    struct ShippingConfig {
+        mode: optional "mode",
+        supported_countries: optional "supported_countries",
+    }
+}
+
+/// EDITABLE lets the customer enter or change the shipping address in the journey (returned in
+/// state_context.shipping); READ_ONLY only shows the address given in
+/// supplementary_purchase_data.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ShippingConfigMode {
@@ -2874,9 +3582,12 @@ pub enum ShippingConfigMode {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    ShippingConfigMode { Editable => "EDITABLE", ReadOnly => "READ_ONLY", }
-);
+
+::klarna_runtime::__string_enum!(ShippingConfigMode {
+    Editable => "EDITABLE",
+    ReadOnly => "READ_ONLY",
+});
+
 /// The delivery method chosen for a shipment.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ShippingOption {
@@ -2889,11 +3600,15 @@ pub struct ShippingOption {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
-::klarna_runtime::__struct_serde!(
-    ShippingOption { 0 shipping_carrier : "shipping_carrier" optional, 1 shipping_type :
-    "shipping_type" optional, 2 shipping_type_attributes : "shipping_type_attributes"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ShippingOption {
+        shipping_carrier: optional "shipping_carrier",
+        shipping_type: optional "shipping_type",
+        shipping_type_attributes: optional "shipping_type_attributes",
+    }
+}
+
 /// The person who receives a shipment.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ShippingRecipient {
@@ -2906,10 +3621,16 @@ pub struct ShippingRecipient {
     /// Phone number including the country calling code.
     pub phone: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ShippingRecipient { 0 given_name : "given_name" optional, 1 family_name :
-    "family_name" optional, 2 email : "email" optional, 3 phone : "phone" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ShippingRecipient {
+        given_name: optional "given_name",
+        family_name: optional "family_name",
+        email: optional "email",
+        phone: optional "phone",
+    }
+}
+
 /// Settings for the payment request Klarna creates when the authorization needs a step-up.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct StepUpConfig {
@@ -2919,64 +3640,83 @@ pub struct StepUpConfig {
     ///
     /// Format: `date-time`.
     pub payment_request_expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
-    #[allow(missing_docs)]
+    /// How the customer is taken to and brought back from the Klarna purchase journey.
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
 }
-::klarna_runtime::__struct_serde!(
-    StepUpConfig { 0 payment_request_reference : "payment_request_reference" optional, 1
-    payment_request_expires_at : "payment_request_expires_at" optional, 2
-    customer_interaction_config : "customer_interaction_config" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct StepUpConfig {
+        payment_request_reference: optional "payment_request_reference",
+        payment_request_expires_at: optional "payment_request_expires_at",
+        customer_interaction_config: optional "customer_interaction_config",
+    }
+}
+
 /// A subscription that is part of the purchase.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Subscription {
     /// Partner's reference of the subscription, referenced from line items.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub subscription_reference: ::std::option::Option<::std::string::String>,
     /// Name of the subscription plan.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether the subscription starts with a free trial.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub free_trial: ::std::option::Option<SubscriptionFreeTrial>,
     /// The billing schedule(s) of the subscription.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub billing_plans: ::std::option::Option<::std::vec::Vec<SubscriptionBillingPlan>>,
 }
-::klarna_runtime::__struct_serde!(
-    Subscription { 0 subscription_reference : "subscription_reference" optional, 1 name :
-    "name" optional, 2 free_trial : "free_trial" optional, 3 billing_plans :
-    "billing_plans" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Subscription {
+        subscription_reference: optional "subscription_reference",
+        name: optional "name",
+        free_trial: optional "free_trial",
+        billing_plans: optional "billing_plans",
+    }
+}
+
 /// A recurring charge of a subscription.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SubscriptionBillingPlan {
     /// Amount charged each period, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub billing_amount: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Three-letter ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// When this billing plan starts.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub from: ::std::option::Option<::klarna_runtime::DateTime>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Unit of a recurring period.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub interval: ::std::option::Option<Interval>,
     /// Number of intervals between two charges.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub interval_frequency: ::std::option::Option<i32>,
 }
-::klarna_runtime::__struct_serde!(
-    SubscriptionBillingPlan { 0 billing_amount : "billing_amount" optional, 1 currency :
-    "currency" optional, 2 from : "from" optional, 3 interval : "interval" optional, 4
-    interval_frequency : "interval_frequency" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SubscriptionBillingPlan {
+        billing_amount: optional "billing_amount",
+        currency: optional "currency",
+        from: optional "from",
+        interval: optional "interval",
+        interval_frequency: optional "interval_frequency",
+    }
+}
+
 /// Whether the subscription starts with a free trial.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2988,24 +3728,32 @@ pub enum SubscriptionFreeTrial {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    SubscriptionFreeTrial { Active => "ACTIVE", Inactive => "INACTIVE", }
-);
+
+::klarna_runtime::__string_enum!(SubscriptionFreeTrial {
+    Active => "ACTIVE",
+    Inactive => "INACTIVE",
+});
+
 /// Details of what was captured and how it is delivered.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SupplementaryCaptureData {
     /// The lines covered by this capture.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub line_items: ::std::option::Option<::std::vec::Vec<LineItem>>,
     /// Shipments of the captured goods, with tracking data.
     pub shipments: ::std::option::Option<::std::vec::Vec<Shipment>>,
 }
-::klarna_runtime::__struct_serde!(
-    SupplementaryCaptureData { 0 line_items : "line_items" optional, 1 shipments :
-    "shipments" optional, }
-);
-/// Optional details of the purchase that help Klarna with underwriting, fraud assessment and the customer's post-purchase experience.
+
+::klarna_runtime::__struct_serde! {
+    struct SupplementaryCaptureData {
+        line_items: optional "line_items",
+        shipments: optional "shipments",
+    }
+}
+
+/// Optional details of the purchase that help Klarna with underwriting, fraud assessment and
+/// the customer's post-purchase experience.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SupplementaryPurchaseData {
     /// Partner's reference of the purchase, such as an order number.
@@ -3014,198 +3762,250 @@ pub struct SupplementaryPurchaseData {
     pub line_items: ::std::option::Option<::std::vec::Vec<LineItem>>,
     /// Where and how the goods are shipped, one entry per recipient or shipment.
     pub shipping: ::std::option::Option<::std::vec::Vec<Shipping>>,
-    #[allow(missing_docs)]
+    /// The customer making the purchase, as known to the partner.
     pub customer: ::std::option::Option<Customer>,
     /// Subscriptions included in the purchase.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub subscriptions: ::std::option::Option<::std::vec::Vec<Subscription>>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Expected usage of an on-demand service paid with a stored customer token.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub ondemand_service: ::std::option::Option<OndemandService>,
     /// Travel bookings (flights, trains, buses and the like) included in the purchase.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub travel_reservations: ::std::option::Option<::std::vec::Vec<TravelReservation>>,
     /// Accommodation bookings included in the purchase.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub lodging_reservations: ::std::option::Option<::std::vec::Vec<LodgingReservation>>,
     /// Event tickets included in the purchase.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub event_reservations: ::std::option::Option<::std::vec::Vec<EventReservation>>,
     /// Insurances bought with the purchase.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub insurances: ::std::option::Option<::std::vec::Vec<Insurance>>,
     /// Vouchers or gift cards included in the purchase.
     pub vouchers: ::std::option::Option<::std::vec::Vec<Voucher>>,
     /// Sellers on a marketplace who provide (part of) the purchase.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub marketplace_sellers: ::std::option::Option<::std::vec::Vec<MarketplaceSeller>>,
-    /// Legacy extra merchant data (EMD) as a serialized JSON object with content_type and content, for integrations that already produce it.
+    /// Legacy extra merchant data (EMD) as a serialized JSON object with content_type and content,
+    /// for integrations that already produce it.
     pub additional_data: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    SupplementaryPurchaseData { 0 purchase_reference : "purchase_reference" optional, 1
-    line_items : "line_items" optional, 2 shipping : "shipping" optional, 3 customer :
-    "customer" optional, 4 subscriptions : "subscriptions" optional, 5 ondemand_service :
-    "ondemand_service" optional, 6 travel_reservations : "travel_reservations" optional,
-    7 lodging_reservations : "lodging_reservations" optional, 8 event_reservations :
-    "event_reservations" optional, 9 insurances : "insurances" optional, 10 vouchers :
-    "vouchers" optional, 11 marketplace_sellers : "marketplace_sellers" optional, 12
-    additional_data : "additional_data" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SupplementaryPurchaseData {
+        purchase_reference: optional "purchase_reference",
+        line_items: optional "line_items",
+        shipping: optional "shipping",
+        customer: optional "customer",
+        subscriptions: optional "subscriptions",
+        ondemand_service: optional "ondemand_service",
+        travel_reservations: optional "travel_reservations",
+        lodging_reservations: optional "lodging_reservations",
+        event_reservations: optional "event_reservations",
+        insurances: optional "insurances",
+        vouchers: optional "vouchers",
+        marketplace_sellers: optional "marketplace_sellers",
+        additional_data: optional "additional_data",
+    }
+}
+
 /// Details of what is refunded.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct SupplementaryRefundData {
     /// The lines covered by this refund.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub line_items: ::std::option::Option<::std::vec::Vec<LineItem>>,
 }
-::klarna_runtime::__struct_serde!(
-    SupplementaryRefundData { 0 line_items : "line_items" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SupplementaryRefundData {
+        line_items: optional "line_items",
+    }
+}
+
 /// Where a journey ends.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct TravelArrival {
     /// Name of the arrival station, stop or place.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub arrival_location: ::std::option::Option<::std::string::String>,
     /// IATA code of the arrival airport, for flights.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub arrival_airport: ::std::option::Option<::std::string::String>,
     /// City of arrival (short form).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub city: ::std::option::Option<::std::string::String>,
     /// Country of arrival as an ISO 3166-1 alpha-2 code (short form).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub country: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A postal address.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub address: ::std::option::Option<Address>,
 }
-::klarna_runtime::__struct_serde!(
-    TravelArrival { 0 arrival_location : "arrival_location" optional, 1 arrival_airport :
-    "arrival_airport" optional, 2 city : "city" optional, 3 country : "country" optional,
-    4 address : "address" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct TravelArrival {
+        arrival_location: optional "arrival_location",
+        arrival_airport: optional "arrival_airport",
+        city: optional "city",
+        country: optional "country",
+        address: optional "address",
+    }
+}
+
 /// Where and when a journey starts.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct TravelDeparture {
     /// Name of the departure station, stop or place.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub departure_location: ::std::option::Option<::std::string::String>,
     /// IATA code of the departure airport, for flights.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub departure_airport: ::std::option::Option<::std::string::String>,
     /// Departure time.
     ///
-    /// Format: `date-time`. Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Format: `date-time`. *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub departs_at: ::std::option::Option<::klarna_runtime::DateTime>,
     /// Street address of the departure point (short form).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub street_address: ::std::option::Option<::std::string::String>,
     /// City of departure (short form).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub city: ::std::option::Option<::std::string::String>,
     /// Country of departure as an ISO 3166-1 alpha-2 code (short form).
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub country: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// A postal address.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub address: ::std::option::Option<Address>,
 }
-::klarna_runtime::__struct_serde!(
-    TravelDeparture { 0 departure_location : "departure_location" optional, 1
-    departure_airport : "departure_airport" optional, 2 departs_at : "departs_at"
-    optional, 3 street_address : "street_address" optional, 4 city : "city" optional, 5
-    country : "country" optional, 6 address : "address" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct TravelDeparture {
+        departure_location: optional "departure_location",
+        departure_airport: optional "departure_airport",
+        departs_at: optional "departs_at",
+        street_address: optional "street_address",
+        city: optional "city",
+        country: optional "country",
+        address: optional "address",
+    }
+}
+
 /// A travel booking that is part of the purchase.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct TravelReservation {
     /// Booking reference.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub reservation_reference: ::std::option::Option<::std::string::String>,
     /// Means of transport, e.g. AIR, BUS or TRAIN.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub travel_type: ::std::option::Option<::std::string::String>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Where and when a journey starts.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub departure: ::std::option::Option<TravelDeparture>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Where a journey ends.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub arrival: ::std::option::Option<TravelArrival>,
     /// Name or code of the carrier, e.g. an airline code.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub carrier_name: ::std::option::Option<::std::string::String>,
     /// Price of the booking, in minor units.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub price: ::std::option::Option<i64>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// Three-letter ISO 4217 currency code.
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub currency: ::std::option::Option<Currency>,
     /// Travel class, e.g. ECONOMY.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub ticket_class: ::std::option::Option<::std::string::String>,
     /// The travellers.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub passengers: ::std::option::Option<::std::vec::Vec<Person>>,
     /// Insurances bought for this booking.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub insurances: ::std::option::Option<::std::vec::Vec<Insurance>>,
     /// Name of the affiliate or agency that sold the booking.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub affiliate_name: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    TravelReservation { 0 reservation_reference : "reservation_reference" optional, 1
-    travel_type : "travel_type" optional, 2 departure : "departure" optional, 3 arrival :
-    "arrival" optional, 4 carrier_name : "carrier_name" optional, 5 price : "price"
-    optional, 6 currency : "currency" optional, 7 ticket_class : "ticket_class" optional,
-    8 passengers : "passengers" optional, 9 insurances : "insurances" optional, 10
-    affiliate_name : "affiliate_name" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct TravelReservation {
+        reservation_reference: optional "reservation_reference",
+        travel_type: optional "travel_type",
+        departure: optional "departure",
+        arrival: optional "arrival",
+        carrier_name: optional "carrier_name",
+        price: optional "price",
+        currency: optional "currency",
+        ticket_class: optional "ticket_class",
+        passengers: optional "passengers",
+        insurances: optional "insurances",
+        affiliate_name: optional "affiliate_name",
+    }
+}
+
 /// Body of an update capture call (inferred); only the fields sent are changed.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdatePaymentCaptureRequest {
     /// New partner reference of the capture.
     pub payment_capture_reference: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Details of what was captured and how it is delivered.
     pub supplementary_capture_data: ::std::option::Option<SupplementaryCaptureData>,
 }
-::klarna_runtime::__struct_serde!(
-    UpdatePaymentCaptureRequest { 0 payment_capture_reference :
-    "payment_capture_reference" optional, 1 supplementary_capture_data :
-    "supplementary_capture_data" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UpdatePaymentCaptureRequest {
+        payment_capture_reference: optional "payment_capture_reference",
+        supplementary_capture_data: optional "supplementary_capture_data",
+    }
+}
+
 /// Body of an update payment request call; only the fields sent are changed.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdatePaymentRequestRequest {
-    #[allow(missing_docs)]
+    /// Three-letter ISO 4217 currency code.
     pub currency: ::std::option::Option<Currency>,
     /// New amount of the purchase in minor units.
     pub amount: ::std::option::Option<i64>,
     /// Partner's reference of the payment session.
     pub payment_request_reference: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Optional details of the purchase that help Klarna with underwriting, fraud assessment and
+    /// the customer's post-purchase experience.
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
-    #[allow(missing_docs)]
+    /// How the customer is taken to and brought back from the Klarna purchase journey.
     pub customer_interaction_config: ::std::option::Option<CustomerInteractionConfig>,
     /// Payment option to pre-select in the purchase journey.
     pub payment_option_id: ::std::option::Option<::std::string::String>,
@@ -3213,33 +4013,43 @@ pub struct UpdatePaymentRequestRequest {
     pub payment_program_enablement_codes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    #[allow(missing_docs)]
+    /// Whether and how Klarna collects shipping details from the customer.
     pub shipping_config: ::std::option::Option<ShippingConfig>,
-    #[allow(missing_docs)]
+    /// Acquiring settings that apply to this payment.
     pub acquiring_config: ::std::option::Option<AcquiringConfig>,
 }
-::klarna_runtime::__struct_serde!(
-    UpdatePaymentRequestRequest { 0 currency : "currency" optional, 1 amount : "amount"
-    optional, 2 payment_request_reference : "payment_request_reference" optional, 3
-    supplementary_purchase_data : "supplementary_purchase_data" optional, 4
-    customer_interaction_config : "customer_interaction_config" optional, 5
-    payment_option_id : "payment_option_id" optional, 6 payment_program_enablement_codes
-    : "payment_program_enablement_codes" optional, 7 shipping_config : "shipping_config"
-    optional, 8 acquiring_config : "acquiring_config" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UpdatePaymentRequestRequest {
+        currency: optional "currency",
+        amount: optional "amount",
+        payment_request_reference: optional "payment_request_reference",
+        supplementary_purchase_data: optional "supplementary_purchase_data",
+        customer_interaction_config: optional "customer_interaction_config",
+        payment_option_id: optional "payment_option_id",
+        payment_program_enablement_codes: optional "payment_program_enablement_codes",
+        shipping_config: optional "shipping_config",
+        acquiring_config: optional "acquiring_config",
+    }
+}
+
 /// Body of an update payment transaction call; only the fields sent are changed.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UpdatePaymentTransactionRequest {
     /// New partner reference of the transaction.
     pub payment_transaction_reference: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// Optional details of the purchase that help Klarna with underwriting, fraud assessment and
+    /// the customer's post-purchase experience.
     pub supplementary_purchase_data: ::std::option::Option<SupplementaryPurchaseData>,
 }
-::klarna_runtime::__struct_serde!(
-    UpdatePaymentTransactionRequest { 0 payment_transaction_reference :
-    "payment_transaction_reference" optional, 1 supplementary_purchase_data :
-    "supplementary_purchase_data" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UpdatePaymentTransactionRequest {
+        payment_transaction_reference: optional "payment_transaction_reference",
+        supplementary_purchase_data: optional "supplementary_purchase_data",
+    }
+}
+
 /// Multipart form of an attachment upload.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UploadPaymentDisputeAttachmentRequest {
@@ -3248,10 +4058,14 @@ pub struct UploadPaymentDisputeAttachmentRequest {
     /// Name of the file, including its extension.
     pub filename: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    UploadPaymentDisputeAttachmentRequest { 0 file : "file" required, 1 filename :
-    "filename" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UploadPaymentDisputeAttachmentRequest {
+        file: required "file",
+        filename: optional "filename",
+    }
+}
+
 impl UploadPaymentDisputeAttachmentRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -3262,6 +4076,7 @@ impl UploadPaymentDisputeAttachmentRequest {
         }
     }
 }
+
 /// One field that failed validation.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ValidationError {
@@ -3272,10 +4087,15 @@ pub struct ValidationError {
     /// Link to documentation about the rule that failed.
     pub doc_url: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ValidationError { 0 parameter : "parameter" optional, 1 reason : "reason" optional, 2
-    doc_url : "doc_url" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct ValidationError {
+        parameter: optional "parameter",
+        reason: optional "reason",
+        doc_url: optional "doc_url",
+    }
+}
+
 /// A voucher or gift card that is part of the purchase.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Voucher {
@@ -3296,9 +4116,14 @@ pub struct Voucher {
     /// Name of the affiliate that sold the voucher.
     pub affiliate_name: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Voucher { 0 voucher_name : "voucher_name" optional, 1 voucher_type : "voucher_type"
-    optional, 2 voucher_company : "voucher_company" optional, 3 starts_at : "starts_at"
-    optional, 4 ends_at : "ends_at" optional, 5 affiliate_name : "affiliate_name"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Voucher {
+        voucher_name: optional "voucher_name",
+        voucher_type: optional "voucher_type",
+        voucher_company: optional "voucher_company",
+        starts_at: optional "starts_at",
+        ends_at: optional "ends_at",
+        affiliate_name: optional "affiliate_name",
+    }
+}

@@ -5,11 +5,15 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
-/// Authorize payments and issue customer tokens, including the final authorization after a step-up.
+#![allow(deprecated)]
+
+/// Authorize payments and issue customer tokens, including the final authorization after a
+/// step-up.
 #[derive(Clone, Debug)]
 pub struct AuthorizationApi {
     client: ::klarna_runtime::Client,
 }
+
 impl AuthorizationApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -19,11 +23,19 @@ impl AuthorizationApi {
     }
     /// Authorize a payment
     ///
-    /// Asks Klarna to authorize a payment transaction and/or issue a customer token. The outcome is in payment_transaction_response.result: APPROVED (a transaction was created), STEP_UP_REQUIRED (the customer has to go through the purchase journey of the returned payment request first) or DECLINED. After a step-up completes, call this operation again from the backend with the same payload minus step_up_config and pass the Klarna-Network-Session-Token header (or the legacy Klarna-Payment-Token) to finalize the authorization.
+    /// Asks Klarna to authorize a payment transaction and/or issue a customer token. The outcome is
+    /// in payment_transaction_response.result: APPROVED (a transaction was created),
+    /// STEP_UP_REQUIRED (the customer has to go through the purchase journey of the returned
+    /// payment request first) or DECLINED. After a step-up completes, call this operation again
+    /// from the backend with the same payload minus step_up_config and pass the
+    /// Klarna-Network-Session-Token header (or the legacy Klarna-Payment-Token) to finalize the
+    /// authorization.
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/authorize` (operation `authorizePayment`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn authorize_payment(
         &self,
@@ -42,8 +54,10 @@ impl AuthorizationApi {
         }
     }
 }
-/// Request builder for [`AuthorizationApi::authorize_payment`]: set optional parameters and per-request
-/// options, then call [`send`](AuthorizePayment::send).
+
+/// Request builder for [`AuthorizationApi::authorize_payment`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](AuthorizePayment::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct AuthorizePayment {
@@ -56,6 +70,7 @@ pub struct AuthorizePayment {
     body: super::models::AuthorizePaymentRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for AuthorizePayment {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthorizePayment")
@@ -76,8 +91,10 @@ impl ::std::fmt::Debug for AuthorizePayment {
             .finish()
     }
 }
+
 impl AuthorizePayment {
-    /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
+    /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a
+    /// payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
     #[inline]
     pub fn klarna_customer_token(
         mut self,
@@ -86,7 +103,8 @@ impl AuthorizePayment {
         self.klarna_customer_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Interoperability token received from the partner, which carries the customer's Klarna context between integrations (up to 8192 characters).
+    /// Interoperability token received from the partner, which carries the customer's Klarna
+    /// context between integrations (up to 8192 characters).
     #[inline]
     pub fn klarna_interoperability_token(
         mut self,
@@ -95,7 +113,8 @@ impl AuthorizePayment {
         self.klarna_interoperability_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Session token of a completed payment request, used for the final authorization after a step-up; it also acts as the idempotency key of that call.
+    /// Session token of a completed payment request, used for the final authorization after a
+    /// step-up; it also acts as the idempotency key of that call.
     #[inline]
     pub fn klarna_network_session_token(
         mut self,
@@ -104,7 +123,8 @@ impl AuthorizePayment {
         self.klarna_network_session_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Legacy alternative to the network session token: the payment token of a completed payment request, valid for 60 minutes.
+    /// Legacy alternative to the network session token: the payment token of a completed payment
+    /// request, valid for 60 minutes.
     #[inline]
     pub fn klarna_payment_token(
         mut self,
@@ -187,12 +207,15 @@ impl AuthorizePayment {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(AuthorizePayment);
+
 /// Captures of payment transactions.
 #[derive(Clone, Debug)]
 pub struct PaymentCapturesApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentCapturesApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -204,9 +227,11 @@ impl PaymentCapturesApi {
     ///
     /// Returns a capture made on a payment transaction.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}` (operation `getPaymentCapture`).
+    /// `GET /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}` (operation
+    /// `getPaymentCapture`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -224,9 +249,12 @@ impl PaymentCapturesApi {
     ///
     /// Refunds money of one specific capture back to the customer, in full or in part.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}/refund` (operation `refundPaymentCapture`).
+    /// `POST /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}/refund`
+    /// (operation `refundPaymentCapture`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn refund(
         &self,
@@ -244,13 +272,21 @@ impl PaymentCapturesApi {
     }
     /// Update a payment capture
     ///
-    /// Adds or changes the partner reference and the supplementary capture data (for example shipment tracking) of an existing capture. Inferred: Klarna's documentation lists an update-capture operation but the request collection has no request for it, so the method and path follow the pattern of the other update operations and the body reuses the capture fields.
+    /// Adds or changes the partner reference and the supplementary capture data (for example
+    /// shipment tracking) of an existing capture. Inferred: Klarna's documentation lists an
+    /// update-capture operation but the request collection has no request for it, so the method and
+    /// path follow the pattern of the other update operations and the body reuses the capture
+    /// fields.
     ///
-    /// `PATCH /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}` (operation `updatePaymentCapture`).
+    /// `PATCH /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}` (operation
+    /// `updatePaymentCapture`).
     ///
-    /// **Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.
+    /// **Inferred:** Klarna's documentation lists this operation, but Klarna's public request
+    /// collection does not confirm its method, path or body.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -267,8 +303,10 @@ impl PaymentCapturesApi {
         }
     }
 }
-/// Request builder for [`PaymentCapturesApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetPaymentCapture::send).
+
+/// Request builder for [`PaymentCapturesApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentCapture::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentCapture {
@@ -277,6 +315,7 @@ pub struct GetPaymentCapture {
     payment_capture_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetPaymentCapture {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -315,9 +354,12 @@ impl GetPaymentCapture {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetPaymentCapture);
-/// Request builder for [`PaymentCapturesApi::refund`]: set optional parameters and per-request
-/// options, then call [`send`](RefundPaymentCapture::send).
+
+/// Request builder for [`PaymentCapturesApi::refund`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](RefundPaymentCapture::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RefundPaymentCapture {
@@ -327,6 +369,7 @@ pub struct RefundPaymentCapture {
     body: super::models::RefundPaymentRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl RefundPaymentCapture {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -376,9 +419,12 @@ impl RefundPaymentCapture {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(RefundPaymentCapture);
-/// Request builder for [`PaymentCapturesApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdatePaymentCapture::send).
+
+/// Request builder for [`PaymentCapturesApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePaymentCapture::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePaymentCapture {
@@ -388,6 +434,7 @@ pub struct UpdatePaymentCapture {
     body: super::models::UpdatePaymentCaptureRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdatePaymentCapture {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -437,12 +484,15 @@ impl UpdatePaymentCapture {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdatePaymentCapture);
+
 /// Chargebacks booked on payment transactions.
 #[derive(Clone, Debug)]
 pub struct PaymentChargebacksApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentChargebacksApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -452,11 +502,14 @@ impl PaymentChargebacksApi {
     }
     /// Read a payment chargeback
     ///
-    /// Returns a chargeback booked on a payment transaction, typically as the result of a lost dispute.
+    /// Returns a chargeback booked on a payment transaction, typically as the result of a lost
+    /// dispute.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/payment/chargebacks/{payment_chargeback_id}` (operation `getPaymentChargeback`).
+    /// `GET /v2/accounts/{partner_account_id}/payment/chargebacks/{payment_chargeback_id}`
+    /// (operation `getPaymentChargeback`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -471,8 +524,10 @@ impl PaymentChargebacksApi {
         }
     }
 }
-/// Request builder for [`PaymentChargebacksApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetPaymentChargeback::send).
+
+/// Request builder for [`PaymentChargebacksApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentChargeback::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentChargeback {
@@ -481,6 +536,7 @@ pub struct GetPaymentChargeback {
     payment_chargeback_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetPaymentChargeback {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -519,12 +575,15 @@ impl GetPaymentChargeback {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetPaymentChargeback);
+
 /// Customer disputes, the evidence exchanged on them and their outcome.
 #[derive(Clone, Debug)]
 pub struct PaymentDisputesApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentDisputesApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -534,11 +593,16 @@ impl PaymentDisputesApi {
     }
     /// Accept the loss of a dispute
     ///
-    /// Gives up the dispute in favour of the customer; the dispute is closed as lost. The operation takes no body. The response shape is not shown in the sources; this document assumes the updated dispute is returned.
+    /// Gives up the dispute in favour of the customer; the dispute is closed as lost. The operation
+    /// takes no body. The response shape is not shown in the sources; this document assumes the
+    /// updated dispute is returned.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/accept-loss` (operation `acceptPaymentDisputeLoss`).
+    /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/accept-loss`
+    /// (operation `acceptPaymentDisputeLoss`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn accept_loss(
         &self,
@@ -555,13 +619,20 @@ impl PaymentDisputesApi {
     }
     /// Appeal a dispute decision
     ///
-    /// Challenges a preliminary decision that went against the partner while the appeal window is open, optionally with additional information and attachments. Inferred: Klarna's dispute guide and lifecycle describe an appeal action and its webhook, but the request collection has no request for it, so method, path and body follow the pattern of the respond operation.
+    /// Challenges a preliminary decision that went against the partner while the appeal window is
+    /// open, optionally with additional information and attachments. Inferred: Klarna's dispute
+    /// guide and lifecycle describe an appeal action and its webhook, but the request collection
+    /// has no request for it, so method, path and body follow the pattern of the respond operation.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/appeal` (operation `appealPaymentDispute`).
+    /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/appeal`
+    /// (operation `appealPaymentDispute`).
     ///
-    /// **Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.
+    /// **Inferred:** Klarna's documentation lists this operation, but Klarna's public request
+    /// collection does not confirm its method, path or body.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn appeal(
         &self,
@@ -581,9 +652,12 @@ impl PaymentDisputesApi {
     ///
     /// Downloads the raw content of an attachment of a dispute, uploaded by either party.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments/{payment_dispute_attachment_id}/download` (operation `downloadPaymentDisputeAttachment`).
+    /// `GET
+    /// /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments/{payment_dispute_attachment_id}/download`
+    /// (operation `downloadPaymentDisputeAttachment`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn download_attachment(
         &self,
@@ -602,11 +676,14 @@ impl PaymentDisputesApi {
     }
     /// Read a dispute
     ///
-    /// Returns one dispute including the evidence the customer and the partner have provided so far.
+    /// Returns one dispute including the evidence the customer and the partner have provided so
+    /// far.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}` (operation `getPaymentDispute`).
+    /// `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}` (operation
+    /// `getPaymentDispute`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -623,13 +700,17 @@ impl PaymentDisputesApi {
     }
     /// List disputes
     ///
-    /// Returns the disputes of the account, newest first unless sort_by says otherwise, filtered by the given criteria and paginated with cursors (pass pagination.last_item as starting_after to get the next page).
+    /// Returns the disputes of the account, newest first unless sort_by says otherwise, filtered by
+    /// the given criteria and paginated with cursors (pass pagination.last_item as starting_after
+    /// to get the next page).
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/disputes` (operation `listPaymentDisputes`).
     ///
-    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `disputes` across pages and `into_pages()` every page.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of
+    /// `disputes` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -656,11 +737,16 @@ impl PaymentDisputesApi {
     }
     /// Respond to an evidence request
     ///
-    /// Submits the partner's answer to an open merchant evidence request: structured details whose relevant fields depend on the dispute reason, references to uploaded attachments, and free text. Klarna's guide calls this step representment.
+    /// Submits the partner's answer to an open merchant evidence request: structured details whose
+    /// relevant fields depend on the dispute reason, references to uploaded attachments, and free
+    /// text. Klarna's guide calls this step representment.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/respond` (operation `respondToPaymentDispute`).
+    /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/respond`
+    /// (operation `respondToPaymentDispute`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn respond_to(
         &self,
@@ -679,11 +765,16 @@ impl PaymentDisputesApi {
     }
     /// Upload a dispute attachment
     ///
-    /// Uploads a file (for example a receipt, a photo or a proof of delivery) as multipart form data. The returned payment_dispute_attachment_id is then referenced when responding to an evidence request.
+    /// Uploads a file (for example a receipt, a photo or a proof of delivery) as multipart form
+    /// data. The returned payment_dispute_attachment_id is then referenced when responding to an
+    /// evidence request.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments` (operation `uploadPaymentDisputeAttachment`).
+    /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments`
+    /// (operation `uploadPaymentDisputeAttachment`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn upload_attachment(
         &self,
@@ -701,8 +792,10 @@ impl PaymentDisputesApi {
         }
     }
 }
-/// Request builder for [`PaymentDisputesApi::accept_loss`]: set optional parameters and per-request
-/// options, then call [`send`](AcceptPaymentDisputeLoss::send).
+
+/// Request builder for [`PaymentDisputesApi::accept_loss`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](AcceptPaymentDisputeLoss::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct AcceptPaymentDisputeLoss {
@@ -712,6 +805,7 @@ pub struct AcceptPaymentDisputeLoss {
     payment_product_instance_id: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl AcceptPaymentDisputeLoss {
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
     #[inline]
@@ -775,9 +869,12 @@ impl AcceptPaymentDisputeLoss {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(AcceptPaymentDisputeLoss);
-/// Request builder for [`PaymentDisputesApi::appeal`]: set optional parameters and per-request
-/// options, then call [`send`](AppealPaymentDispute::send).
+
+/// Request builder for [`PaymentDisputesApi::appeal`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](AppealPaymentDispute::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct AppealPaymentDispute {
@@ -788,6 +885,7 @@ pub struct AppealPaymentDispute {
     body: ::std::option::Option<super::models::AppealPaymentDisputeRequest>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl AppealPaymentDispute {
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
     #[inline]
@@ -864,9 +962,12 @@ impl AppealPaymentDispute {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(AppealPaymentDispute);
-/// Request builder for [`PaymentDisputesApi::download_attachment`]: set optional parameters and per-request
-/// options, then call [`send`](DownloadPaymentDisputeAttachment::send).
+
+/// Request builder for [`PaymentDisputesApi::download_attachment`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DownloadPaymentDisputeAttachment::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DownloadPaymentDisputeAttachment {
@@ -877,6 +978,7 @@ pub struct DownloadPaymentDisputeAttachment {
     payment_product_instance_id: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DownloadPaymentDisputeAttachment {
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
     #[inline]
@@ -950,9 +1052,12 @@ impl DownloadPaymentDisputeAttachment {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DownloadPaymentDisputeAttachment);
-/// Request builder for [`PaymentDisputesApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetPaymentDispute::send).
+
+/// Request builder for [`PaymentDisputesApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentDispute::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentDispute {
@@ -962,6 +1067,7 @@ pub struct GetPaymentDispute {
     payment_product_instance_id: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetPaymentDispute {
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
     #[inline]
@@ -1015,9 +1121,12 @@ impl GetPaymentDispute {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetPaymentDispute);
-/// Request builder for [`PaymentDisputesApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListPaymentDisputes::send).
+
+/// Request builder for [`PaymentDisputesApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPaymentDisputes::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPaymentDisputes {
@@ -1038,6 +1147,7 @@ pub struct ListPaymentDisputes {
     payment_product_instance_id: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListPaymentDisputes {
     /// Maximum number of items in one page; Klarna's default applies when omitted.
     #[inline]
@@ -1045,7 +1155,8 @@ impl ListPaymentDisputes {
         self.size = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor; returns the page after this item (use pagination.last_item). Not combinable with ending_before.
+    /// Cursor; returns the page after this item (use pagination.last_item). Not combinable with
+    /// ending_before.
     #[inline]
     pub fn starting_after(
         mut self,
@@ -1054,7 +1165,8 @@ impl ListPaymentDisputes {
         self.starting_after = ::std::option::Option::Some(value.into());
         self
     }
-    /// Cursor; returns the page before this item (use pagination.first_item). Not combinable with starting_after.
+    /// Cursor; returns the page before this item (use pagination.first_item). Not combinable with
+    /// starting_after.
     #[inline]
     pub fn ending_before(
         mut self,
@@ -1130,7 +1242,8 @@ impl ListPaymentDisputes {
         self.reason = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sort keys (up to 10), applied in order; a leading minus sign sorts descending, e.g. opened_at or -deadline_expires_at. Repeat the parameter for several keys.
+    /// Sort keys (up to 10), applied in order; a leading minus sign sorts descending, e.g.
+    /// opened_at or -deadline_expires_at. Repeat the parameter for several keys.
     #[inline]
     pub fn sort_by(
         mut self,
@@ -1139,7 +1252,8 @@ impl ListPaymentDisputes {
         self.sort_by = ::std::option::Option::Some(value.into());
         self
     }
-    /// Only disputes whose purchase reference is one of these values; repeat the parameter for several values.
+    /// Only disputes whose purchase reference is one of these values; repeat the parameter for
+    /// several values.
     #[inline]
     pub fn purchase_references(
         mut self,
@@ -1301,9 +1415,12 @@ impl ListPaymentDisputes {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListPaymentDisputes);
-/// Request builder for [`PaymentDisputesApi::respond_to`]: set optional parameters and per-request
-/// options, then call [`send`](RespondToPaymentDispute::send).
+
+/// Request builder for [`PaymentDisputesApi::respond_to`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](RespondToPaymentDispute::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RespondToPaymentDispute {
@@ -1314,6 +1431,7 @@ pub struct RespondToPaymentDispute {
     body: super::models::RespondPaymentDisputeRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl RespondToPaymentDispute {
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
     #[inline]
@@ -1378,9 +1496,12 @@ impl RespondToPaymentDispute {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(RespondToPaymentDispute);
-/// Request builder for [`PaymentDisputesApi::upload_attachment`]: set optional parameters and per-request
-/// options, then call [`send`](UploadPaymentDisputeAttachment::send).
+
+/// Request builder for [`PaymentDisputesApi::upload_attachment`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UploadPaymentDisputeAttachment::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UploadPaymentDisputeAttachment {
@@ -1391,6 +1512,7 @@ pub struct UploadPaymentDisputeAttachment {
     body: ::klarna_runtime::Multipart,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UploadPaymentDisputeAttachment {
     /// Restricts the call to disputes of this payment product (KRN of the product instance).
     #[inline]
@@ -1455,12 +1577,15 @@ impl UploadPaymentDisputeAttachment {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UploadPaymentDisputeAttachment);
+
 /// Instructions and branded assets for presenting Klarna in a payment selector.
 #[derive(Clone, Debug)]
 pub struct PaymentPresentationApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentPresentationApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -1470,11 +1595,16 @@ impl PaymentPresentationApi {
     }
     /// Get payment presentation
     ///
-    /// Returns the instruction and Klarna-branded assets (texts, icon, button) an integrator needs to show Klarna in a payment selector for the given amount, currency, locale and intents. Forward the interoperability token or customer token when one is available so that the presentation can be personalized.
+    /// Returns the instruction and Klarna-branded assets (texts, icon, button) an integrator needs
+    /// to show Klarna in a payment selector for the given amount, currency, locale and intents.
+    /// Forward the interoperability token or customer token when one is available so that the
+    /// presentation can be personalized.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/payment/presentation` (operation `getPaymentPresentation`).
+    /// `GET /v2/accounts/{partner_account_id}/payment/presentation` (operation
+    /// `getPaymentPresentation`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -1498,11 +1628,16 @@ impl PaymentPresentationApi {
     }
     /// Get payment presentation
     ///
-    /// Returns the instruction and Klarna-branded assets (texts, icon, button) an integrator needs to show Klarna in a payment selector for the given amount, currency, locale and intents. Forward the interoperability token or customer token when one is available so that the presentation can be personalized. The sub-partner variant acts on the account that owns the API key, so the path has no partner account segment.
+    /// Returns the instruction and Klarna-branded assets (texts, icon, button) an integrator needs
+    /// to show Klarna in a payment selector for the given amount, currency, locale and intents.
+    /// Forward the interoperability token or customer token when one is available so that the
+    /// presentation can be personalized. The sub-partner variant acts on the account that owns the
+    /// API key, so the path has no partner account segment.
     ///
     /// `GET /v2/payment/presentation` (operation `getPaymentPresentationAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_as_sub_partner(
         &self,
@@ -1523,8 +1658,10 @@ impl PaymentPresentationApi {
         }
     }
 }
-/// Request builder for [`PaymentPresentationApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetPaymentPresentation::send).
+
+/// Request builder for [`PaymentPresentationApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentPresentation::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentPresentation {
@@ -1541,6 +1678,7 @@ pub struct GetPaymentPresentation {
     klarna_interoperability_token: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for GetPaymentPresentation {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetPaymentPresentation")
@@ -1565,6 +1703,7 @@ impl ::std::fmt::Debug for GetPaymentPresentation {
             .finish()
     }
 }
+
 impl GetPaymentPresentation {
     /// Language and country of the texts to return (RFC 5646, e.g. en-US).
     #[inline]
@@ -1575,13 +1714,15 @@ impl GetPaymentPresentation {
         self.locale = ::std::option::Option::Some(value.into());
         self
     }
-    /// Total amount of the purchase in minor units of the currency. Can be left out for intents without a purchase (ADD_TO_WALLET).
+    /// Total amount of the purchase in minor units of the currency. Can be left out for intents
+    /// without a purchase (ADD_TO_WALLET).
     #[inline]
     pub fn amount(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.amount = ::std::option::Option::Some(value.into());
         self
     }
-    /// What the customer is about to do; repeat the parameter for several intents. The wire name includes the brackets (intents\[\]=PAY).
+    /// What the customer is about to do; repeat the parameter for several intents. The wire name
+    /// includes the brackets (intents\[\]=PAY).
     #[inline]
     pub fn intents(
         mut self,
@@ -1612,7 +1753,8 @@ impl GetPaymentPresentation {
         );
         self
     }
-    /// URL or deep link that brings the customer back to the partner's app after a handover to another app.
+    /// URL or deep link that brings the customer back to the partner's app after a handover to
+    /// another app.
     #[inline]
     pub fn app_return_url(
         mut self,
@@ -1621,7 +1763,8 @@ impl GetPaymentPresentation {
         self.app_return_url = ::std::option::Option::Some(value.into());
         self
     }
-    /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
+    /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a
+    /// payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
     #[inline]
     pub fn klarna_customer_token(
         mut self,
@@ -1630,7 +1773,8 @@ impl GetPaymentPresentation {
         self.klarna_customer_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Interoperability token received from the partner, which carries the customer's Klarna context between integrations (up to 8192 characters).
+    /// Interoperability token received from the partner, which carries the customer's Klarna
+    /// context between integrations (up to 8192 characters).
     #[inline]
     pub fn klarna_interoperability_token(
         mut self,
@@ -1723,9 +1867,12 @@ impl GetPaymentPresentation {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetPaymentPresentation);
-/// Request builder for [`PaymentPresentationApi::get_as_sub_partner`]: set optional parameters and per-request
-/// options, then call [`send`](GetPaymentPresentationAsSubPartner::send).
+
+/// Request builder for [`PaymentPresentationApi::get_as_sub_partner`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentPresentationAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentPresentationAsSubPartner {
@@ -1741,6 +1888,7 @@ pub struct GetPaymentPresentationAsSubPartner {
     klarna_interoperability_token: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for GetPaymentPresentationAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetPaymentPresentationAsSubPartner")
@@ -1764,6 +1912,7 @@ impl ::std::fmt::Debug for GetPaymentPresentationAsSubPartner {
             .finish()
     }
 }
+
 impl GetPaymentPresentationAsSubPartner {
     /// Language and country of the texts to return (RFC 5646, e.g. en-US).
     #[inline]
@@ -1774,13 +1923,15 @@ impl GetPaymentPresentationAsSubPartner {
         self.locale = ::std::option::Option::Some(value.into());
         self
     }
-    /// Total amount of the purchase in minor units of the currency. Can be left out for intents without a purchase (ADD_TO_WALLET).
+    /// Total amount of the purchase in minor units of the currency. Can be left out for intents
+    /// without a purchase (ADD_TO_WALLET).
     #[inline]
     pub fn amount(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.amount = ::std::option::Option::Some(value.into());
         self
     }
-    /// What the customer is about to do; repeat the parameter for several intents. The wire name includes the brackets (intents\[\]=PAY).
+    /// What the customer is about to do; repeat the parameter for several intents. The wire name
+    /// includes the brackets (intents\[\]=PAY).
     #[inline]
     pub fn intents(
         mut self,
@@ -1811,7 +1962,8 @@ impl GetPaymentPresentationAsSubPartner {
         );
         self
     }
-    /// URL or deep link that brings the customer back to the partner's app after a handover to another app.
+    /// URL or deep link that brings the customer back to the partner's app after a handover to
+    /// another app.
     #[inline]
     pub fn app_return_url(
         mut self,
@@ -1820,7 +1972,8 @@ impl GetPaymentPresentationAsSubPartner {
         self.app_return_url = ::std::option::Option::Some(value.into());
         self
     }
-    /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
+    /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a
+    /// payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
     #[inline]
     pub fn klarna_customer_token(
         mut self,
@@ -1829,7 +1982,8 @@ impl GetPaymentPresentationAsSubPartner {
         self.klarna_customer_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Interoperability token received from the partner, which carries the customer's Klarna context between integrations (up to 8192 characters).
+    /// Interoperability token received from the partner, which carries the customer's Klarna
+    /// context between integrations (up to 8192 characters).
     #[inline]
     pub fn klarna_interoperability_token(
         mut self,
@@ -1919,12 +2073,15 @@ impl GetPaymentPresentationAsSubPartner {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetPaymentPresentationAsSubPartner);
+
 /// Refunds of captured money.
 #[derive(Clone, Debug)]
 pub struct PaymentRefundsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentRefundsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -1936,9 +2093,11 @@ impl PaymentRefundsApi {
     ///
     /// Returns a refund made on a payment transaction or capture.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/payment/refunds/{payment_refund_id}` (operation `getPaymentRefund`).
+    /// `GET /v2/accounts/{partner_account_id}/payment/refunds/{payment_refund_id}` (operation
+    /// `getPaymentRefund`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -1953,8 +2112,10 @@ impl PaymentRefundsApi {
         }
     }
 }
-/// Request builder for [`PaymentRefundsApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetPaymentRefund::send).
+
+/// Request builder for [`PaymentRefundsApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentRefund::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentRefund {
@@ -1963,6 +2124,7 @@ pub struct GetPaymentRefund {
     payment_refund_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetPaymentRefund {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -2001,12 +2163,15 @@ impl GetPaymentRefund {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetPaymentRefund);
+
 /// Payment requests that take a customer through the Klarna purchase journey.
 #[derive(Clone, Debug)]
 pub struct PaymentRequestsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentRequestsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -2016,11 +2181,15 @@ impl PaymentRequestsApi {
     }
     /// Cancel a payment request
     ///
-    /// Cancels a payment request that has not led to an authorization. The request moves to the final state CANCELED and the updated resource is returned with status 200.
+    /// Cancels a payment request that has not led to an authorization. The request moves to the
+    /// final state CANCELED and the updated resource is returned with status 200.
     ///
-    /// `DELETE /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation `cancelPaymentRequest`).
+    /// `DELETE /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation
+    /// `cancelPaymentRequest`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn cancel(
         &self,
@@ -2036,11 +2205,17 @@ impl PaymentRequestsApi {
     }
     /// Cancel a payment request
     ///
-    /// Cancels a payment request that has not led to an authorization. The request moves to the final state CANCELED and the updated resource is returned with status 200. The sub-partner variant acts on the account that owns the API key, so the path has no partner account segment.
+    /// Cancels a payment request that has not led to an authorization. The request moves to the
+    /// final state CANCELED and the updated resource is returned with status 200. The sub-partner
+    /// variant acts on the account that owns the API key, so the path has no partner account
+    /// segment.
     ///
-    /// `DELETE /v2/payment/requests/{payment_request_id}` (operation `cancelPaymentRequestAsSubPartner`).
+    /// `DELETE /v2/payment/requests/{payment_request_id}` (operation
+    /// `cancelPaymentRequestAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn cancel_as_sub_partner(
         &self,
@@ -2054,11 +2229,17 @@ impl PaymentRequestsApi {
     }
     /// Create a payment request
     ///
-    /// Creates a payment request: the resource a customer completes in the Klarna purchase journey (by redirect, app handover or QR code). Monitor its state through webhooks; once it is COMPLETED, finalize the payment with the authorize operation. A request without an amount only asks for a customer token (tokenization without a purchase).
+    /// Creates a payment request: the resource a customer completes in the Klarna purchase journey
+    /// (by redirect, app handover or QR code). Monitor its state through webhooks; once it is
+    /// COMPLETED, finalize the payment with the authorize operation. A request without an amount
+    /// only asks for a customer token (tokenization without a purchase).
     ///
-    /// `POST /v2/accounts/{partner_account_id}/payment/requests` (operation `createPaymentRequest`).
+    /// `POST /v2/accounts/{partner_account_id}/payment/requests` (operation
+    /// `createPaymentRequest`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -2075,11 +2256,17 @@ impl PaymentRequestsApi {
     }
     /// Create a payment request
     ///
-    /// Creates a payment request: the resource a customer completes in the Klarna purchase journey (by redirect, app handover or QR code). Monitor its state through webhooks; once it is COMPLETED, finalize the payment with the authorize operation. A request without an amount only asks for a customer token (tokenization without a purchase). The sub-partner variant acts on the account that owns the API key, so the path has no partner account segment.
+    /// Creates a payment request: the resource a customer completes in the Klarna purchase journey
+    /// (by redirect, app handover or QR code). Monitor its state through webhooks; once it is
+    /// COMPLETED, finalize the payment with the authorize operation. A request without an amount
+    /// only asks for a customer token (tokenization without a purchase). The sub-partner variant
+    /// acts on the account that owns the API key, so the path has no partner account segment.
     ///
     /// `POST /v2/payment/requests` (operation `createPaymentRequestAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_as_sub_partner(
         &self,
@@ -2094,11 +2281,15 @@ impl PaymentRequestsApi {
     }
     /// Read a payment request
     ///
-    /// Returns the current state of a payment request. When the state is COMPLETED, state_context carries the tokens needed to finalize the payment (klarna_network_session_token, the legacy payment_token) and, when a customer token was requested, klarna_customer.customer_token.
+    /// Returns the current state of a payment request. When the state is COMPLETED, state_context
+    /// carries the tokens needed to finalize the payment (klarna_network_session_token, the legacy
+    /// payment_token) and, when a customer token was requested, klarna_customer.customer_token.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation `getPaymentRequest`).
+    /// `GET /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation
+    /// `getPaymentRequest`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -2114,11 +2305,16 @@ impl PaymentRequestsApi {
     }
     /// Read a payment request
     ///
-    /// Returns the current state of a payment request. When the state is COMPLETED, state_context carries the tokens needed to finalize the payment (klarna_network_session_token, the legacy payment_token) and, when a customer token was requested, klarna_customer.customer_token. The sub-partner variant acts on the account that owns the API key, so the path has no partner account segment.
+    /// Returns the current state of a payment request. When the state is COMPLETED, state_context
+    /// carries the tokens needed to finalize the payment (klarna_network_session_token, the legacy
+    /// payment_token) and, when a customer token was requested, klarna_customer.customer_token. The
+    /// sub-partner variant acts on the account that owns the API key, so the path has no partner
+    /// account segment.
     ///
     /// `GET /v2/payment/requests/{payment_request_id}` (operation `getPaymentRequestAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_as_sub_partner(
         &self,
@@ -2132,11 +2328,15 @@ impl PaymentRequestsApi {
     }
     /// Update a payment request
     ///
-    /// Changes a payment request while it is still SUBMITTED, that is before the customer has entered the purchase journey. Only the fields sent are changed.
+    /// Changes a payment request while it is still SUBMITTED, that is before the customer has
+    /// entered the purchase journey. Only the fields sent are changed.
     ///
-    /// `PATCH /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation `updatePaymentRequest`).
+    /// `PATCH /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation
+    /// `updatePaymentRequest`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2155,11 +2355,16 @@ impl PaymentRequestsApi {
     }
     /// Update a payment request
     ///
-    /// Changes a payment request while it is still SUBMITTED, that is before the customer has entered the purchase journey. Only the fields sent are changed. The sub-partner variant acts on the account that owns the API key, so the path has no partner account segment.
+    /// Changes a payment request while it is still SUBMITTED, that is before the customer has
+    /// entered the purchase journey. Only the fields sent are changed. The sub-partner variant acts
+    /// on the account that owns the API key, so the path has no partner account segment.
     ///
-    /// `PATCH /v2/payment/requests/{payment_request_id}` (operation `updatePaymentRequestAsSubPartner`).
+    /// `PATCH /v2/payment/requests/{payment_request_id}` (operation
+    /// `updatePaymentRequestAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update_as_sub_partner(
         &self,
@@ -2175,8 +2380,10 @@ impl PaymentRequestsApi {
         }
     }
 }
-/// Request builder for [`PaymentRequestsApi::cancel`]: set optional parameters and per-request
-/// options, then call [`send`](CancelPaymentRequest::send).
+
+/// Request builder for [`PaymentRequestsApi::cancel`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CancelPaymentRequest::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelPaymentRequest {
@@ -2185,6 +2392,7 @@ pub struct CancelPaymentRequest {
     payment_request_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CancelPaymentRequest {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -2223,9 +2431,12 @@ impl CancelPaymentRequest {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CancelPaymentRequest);
-/// Request builder for [`PaymentRequestsApi::cancel_as_sub_partner`]: set optional parameters and per-request
-/// options, then call [`send`](CancelPaymentRequestAsSubPartner::send).
+
+/// Request builder for [`PaymentRequestsApi::cancel_as_sub_partner`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CancelPaymentRequestAsSubPartner::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelPaymentRequestAsSubPartner {
@@ -2233,6 +2444,7 @@ pub struct CancelPaymentRequestAsSubPartner {
     payment_request_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CancelPaymentRequestAsSubPartner {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -2271,9 +2483,12 @@ impl CancelPaymentRequestAsSubPartner {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CancelPaymentRequestAsSubPartner);
-/// Request builder for [`PaymentRequestsApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreatePaymentRequest::send).
+
+/// Request builder for [`PaymentRequestsApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreatePaymentRequest::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePaymentRequest {
@@ -2283,6 +2498,7 @@ pub struct CreatePaymentRequest {
     body: super::models::CreatePaymentRequestRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for CreatePaymentRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreatePaymentRequest")
@@ -2294,8 +2510,10 @@ impl ::std::fmt::Debug for CreatePaymentRequest {
             .finish()
     }
 }
+
 impl CreatePaymentRequest {
-    /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
+    /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a
+    /// payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
     #[inline]
     pub fn klarna_customer_token(
         mut self,
@@ -2358,9 +2576,12 @@ impl CreatePaymentRequest {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreatePaymentRequest);
-/// Request builder for [`PaymentRequestsApi::create_as_sub_partner`]: set optional parameters and per-request
-/// options, then call [`send`](CreatePaymentRequestAsSubPartner::send).
+
+/// Request builder for [`PaymentRequestsApi::create_as_sub_partner`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreatePaymentRequestAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePaymentRequestAsSubPartner {
@@ -2369,6 +2590,7 @@ pub struct CreatePaymentRequestAsSubPartner {
     body: super::models::CreatePaymentRequestRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for CreatePaymentRequestAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreatePaymentRequestAsSubPartner")
@@ -2379,8 +2601,10 @@ impl ::std::fmt::Debug for CreatePaymentRequestAsSubPartner {
             .finish()
     }
 }
+
 impl CreatePaymentRequestAsSubPartner {
-    /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
+    /// Customer token (KRN) issued earlier when the customer linked their Klarna account or a
+    /// payment was tokenized; used to charge or recognize that customer. At most 1024 characters.
     #[inline]
     pub fn klarna_customer_token(
         mut self,
@@ -2440,9 +2664,12 @@ impl CreatePaymentRequestAsSubPartner {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreatePaymentRequestAsSubPartner);
-/// Request builder for [`PaymentRequestsApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetPaymentRequest::send).
+
+/// Request builder for [`PaymentRequestsApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentRequest::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentRequest {
@@ -2451,6 +2678,7 @@ pub struct GetPaymentRequest {
     payment_request_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetPaymentRequest {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -2489,9 +2717,12 @@ impl GetPaymentRequest {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetPaymentRequest);
-/// Request builder for [`PaymentRequestsApi::get_as_sub_partner`]: set optional parameters and per-request
-/// options, then call [`send`](GetPaymentRequestAsSubPartner::send).
+
+/// Request builder for [`PaymentRequestsApi::get_as_sub_partner`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentRequestAsSubPartner::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentRequestAsSubPartner {
@@ -2499,6 +2730,7 @@ pub struct GetPaymentRequestAsSubPartner {
     payment_request_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetPaymentRequestAsSubPartner {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -2537,9 +2769,12 @@ impl GetPaymentRequestAsSubPartner {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetPaymentRequestAsSubPartner);
-/// Request builder for [`PaymentRequestsApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdatePaymentRequest::send).
+
+/// Request builder for [`PaymentRequestsApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePaymentRequest::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePaymentRequest {
@@ -2550,6 +2785,7 @@ pub struct UpdatePaymentRequest {
     body: super::models::UpdatePaymentRequestRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for UpdatePaymentRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdatePaymentRequest")
@@ -2565,8 +2801,10 @@ impl ::std::fmt::Debug for UpdatePaymentRequest {
             .finish()
     }
 }
+
 impl UpdatePaymentRequest {
-    /// Interoperability token received from the partner, which carries the customer's Klarna context between integrations (up to 8192 characters).
+    /// Interoperability token received from the partner, which carries the customer's Klarna
+    /// context between integrations (up to 8192 characters).
     #[inline]
     pub fn klarna_interoperability_token(
         mut self,
@@ -2630,9 +2868,12 @@ impl UpdatePaymentRequest {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdatePaymentRequest);
-/// Request builder for [`PaymentRequestsApi::update_as_sub_partner`]: set optional parameters and per-request
-/// options, then call [`send`](UpdatePaymentRequestAsSubPartner::send).
+
+/// Request builder for [`PaymentRequestsApi::update_as_sub_partner`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePaymentRequestAsSubPartner::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePaymentRequestAsSubPartner {
@@ -2642,6 +2883,7 @@ pub struct UpdatePaymentRequestAsSubPartner {
     body: super::models::UpdatePaymentRequestRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for UpdatePaymentRequestAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdatePaymentRequestAsSubPartner")
@@ -2656,8 +2898,10 @@ impl ::std::fmt::Debug for UpdatePaymentRequestAsSubPartner {
             .finish()
     }
 }
+
 impl UpdatePaymentRequestAsSubPartner {
-    /// Interoperability token received from the partner, which carries the customer's Klarna context between integrations (up to 8192 characters).
+    /// Interoperability token received from the partner, which carries the customer's Klarna
+    /// context between integrations (up to 8192 characters).
     #[inline]
     pub fn klarna_interoperability_token(
         mut self,
@@ -2721,12 +2965,15 @@ impl UpdatePaymentRequestAsSubPartner {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdatePaymentRequestAsSubPartner);
+
 /// Payment tokens issued when a payment request is completed.
 #[derive(Clone, Debug)]
 pub struct PaymentTokensApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentTokensApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -2736,11 +2983,16 @@ impl PaymentTokensApi {
     }
     /// Cancel a payment token
     ///
-    /// Invalidates a payment token issued for a completed payment request so that it can no longer be used to authorize a payment. The collection does not show the success status; this document assumes 204 without a body.
+    /// Invalidates a payment token issued for a completed payment request so that it can no longer
+    /// be used to authorize a payment. The collection does not show the success status; this
+    /// document assumes 204 without a body.
     ///
-    /// `DELETE /v2/accounts/{partner_account_id}/payment/tokens/{payment_token}` (operation `cancelPaymentToken`).
+    /// `DELETE /v2/accounts/{partner_account_id}/payment/tokens/{payment_token}` (operation
+    /// `cancelPaymentToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn cancel(
         &self,
@@ -2755,8 +3007,10 @@ impl PaymentTokensApi {
         }
     }
 }
-/// Request builder for [`PaymentTokensApi::cancel`]: set optional parameters and per-request
-/// options, then call [`send`](CancelPaymentToken::send).
+
+/// Request builder for [`PaymentTokensApi::cancel`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CancelPaymentToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelPaymentToken {
@@ -2765,6 +3019,7 @@ pub struct CancelPaymentToken {
     payment_token: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for CancelPaymentToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CancelPaymentToken")
@@ -2775,6 +3030,7 @@ impl ::std::fmt::Debug for CancelPaymentToken {
             .finish()
     }
 }
+
 impl CancelPaymentToken {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -2814,12 +3070,15 @@ impl CancelPaymentToken {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CancelPaymentToken);
+
 /// Authorized payment transactions and the post-purchase operations on them.
 #[derive(Clone, Debug)]
 pub struct PaymentTransactionsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentTransactionsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -2829,11 +3088,17 @@ impl PaymentTransactionsApi {
     }
     /// Capture a payment transaction
     ///
-    /// Captures all or part of the authorized amount of a payment transaction, optionally with the captured line items and shipment tracking data. remaining_authorization tells Klarna what to do with any amount left uncaptured.
+    /// Captures all or part of the authorized amount of a payment transaction, optionally with the
+    /// captured line items and shipment tracking data. remaining_authorization tells Klarna what to
+    /// do with any amount left uncaptured.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture` (operation `capturePaymentTransaction`).
+    /// `POST
+    /// /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture`
+    /// (operation `capturePaymentTransaction`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn capture(
         &self,
@@ -2851,11 +3116,14 @@ impl PaymentTransactionsApi {
     }
     /// Read a payment transaction
     ///
-    /// Returns a payment transaction with its amounts, state, funding information and purchase details.
+    /// Returns a payment transaction with its amounts, state, funding information and purchase
+    /// details.
     ///
-    /// `GET /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}` (operation `getPaymentTransaction`).
+    /// `GET /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}`
+    /// (operation `getPaymentTransaction`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
+    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -2871,11 +3139,17 @@ impl PaymentTransactionsApi {
     }
     /// Reauthorize a payment transaction
     ///
-    /// Requests a new authorization on an existing payment transaction, for example to change the authorized amount or to extend the authorization by a number of days (also possible within the grace period after expiry).
+    /// Requests a new authorization on an existing payment transaction, for example to change the
+    /// authorized amount or to extend the authorization by a number of days (also possible within
+    /// the grace period after expiry).
     ///
-    /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/authorize` (operation `reauthorizePaymentTransaction`).
+    /// `POST
+    /// /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/authorize`
+    /// (operation `reauthorizePaymentTransaction`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn reauthorize(
         &self,
@@ -2895,9 +3169,13 @@ impl PaymentTransactionsApi {
     ///
     /// Refunds captured money of a payment transaction back to the customer, in full or in part.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/refund` (operation `refundPaymentTransaction`).
+    /// `POST
+    /// /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/refund`
+    /// (operation `refundPaymentTransaction`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn refund(
         &self,
@@ -2915,11 +3193,15 @@ impl PaymentTransactionsApi {
     }
     /// Update a payment transaction
     ///
-    /// Adds or changes partner references and supplementary purchase data on a payment transaction. Not allowed once the transaction is EXPIRED, COMPLETED or CLOSED.
+    /// Adds or changes partner references and supplementary purchase data on a payment transaction.
+    /// Not allowed once the transaction is EXPIRED, COMPLETED or CLOSED.
     ///
-    /// `PATCH /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}` (operation `updatePaymentTransaction`).
+    /// `PATCH /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}`
+    /// (operation `updatePaymentTransaction`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2937,11 +3219,16 @@ impl PaymentTransactionsApi {
     }
     /// Void a payment transaction
     ///
-    /// Releases the remaining authorized amount of a payment transaction so that nothing more can be captured. The operation takes no body. The response shape is not shown in the sources; this document assumes the updated payment transaction is returned.
+    /// Releases the remaining authorized amount of a payment transaction so that nothing more can
+    /// be captured. The operation takes no body. The response shape is not shown in the sources;
+    /// this document assumes the updated payment transaction is returned.
     ///
-    /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/void` (operation `voidPaymentTransaction`).
+    /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/void`
+    /// (operation `voidPaymentTransaction`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
+    /// `ErrorBody`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn void(
         &self,
@@ -2956,8 +3243,10 @@ impl PaymentTransactionsApi {
         }
     }
 }
-/// Request builder for [`PaymentTransactionsApi::capture`]: set optional parameters and per-request
-/// options, then call [`send`](CapturePaymentTransaction::send).
+
+/// Request builder for [`PaymentTransactionsApi::capture`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CapturePaymentTransaction::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CapturePaymentTransaction {
@@ -2967,6 +3256,7 @@ pub struct CapturePaymentTransaction {
     body: super::models::CapturePaymentTransactionRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CapturePaymentTransaction {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -3016,9 +3306,12 @@ impl CapturePaymentTransaction {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CapturePaymentTransaction);
-/// Request builder for [`PaymentTransactionsApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetPaymentTransaction::send).
+
+/// Request builder for [`PaymentTransactionsApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPaymentTransaction::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPaymentTransaction {
@@ -3027,6 +3320,7 @@ pub struct GetPaymentTransaction {
     payment_transaction_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetPaymentTransaction {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -3065,9 +3359,12 @@ impl GetPaymentTransaction {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetPaymentTransaction);
-/// Request builder for [`PaymentTransactionsApi::reauthorize`]: set optional parameters and per-request
-/// options, then call [`send`](ReauthorizePaymentTransaction::send).
+
+/// Request builder for [`PaymentTransactionsApi::reauthorize`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReauthorizePaymentTransaction::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReauthorizePaymentTransaction {
@@ -3077,6 +3374,7 @@ pub struct ReauthorizePaymentTransaction {
     body: super::models::ReauthorizePaymentTransactionRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReauthorizePaymentTransaction {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -3126,9 +3424,12 @@ impl ReauthorizePaymentTransaction {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReauthorizePaymentTransaction);
-/// Request builder for [`PaymentTransactionsApi::refund`]: set optional parameters and per-request
-/// options, then call [`send`](RefundPaymentTransaction::send).
+
+/// Request builder for [`PaymentTransactionsApi::refund`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](RefundPaymentTransaction::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RefundPaymentTransaction {
@@ -3138,6 +3439,7 @@ pub struct RefundPaymentTransaction {
     body: super::models::RefundPaymentRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl RefundPaymentTransaction {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -3187,9 +3489,12 @@ impl RefundPaymentTransaction {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(RefundPaymentTransaction);
-/// Request builder for [`PaymentTransactionsApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdatePaymentTransaction::send).
+
+/// Request builder for [`PaymentTransactionsApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdatePaymentTransaction::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdatePaymentTransaction {
@@ -3199,6 +3504,7 @@ pub struct UpdatePaymentTransaction {
     body: super::models::UpdatePaymentTransactionRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdatePaymentTransaction {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -3248,9 +3554,12 @@ impl UpdatePaymentTransaction {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdatePaymentTransaction);
-/// Request builder for [`PaymentTransactionsApi::void`]: set optional parameters and per-request
-/// options, then call [`send`](VoidPaymentTransaction::send).
+
+/// Request builder for [`PaymentTransactionsApi::void`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](VoidPaymentTransaction::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct VoidPaymentTransaction {
@@ -3259,6 +3568,7 @@ pub struct VoidPaymentTransaction {
     payment_transaction_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl VoidPaymentTransaction {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -3307,4 +3617,5 @@ impl VoidPaymentTransaction {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(VoidPaymentTransaction);

@@ -34,7 +34,6 @@ pub(in crate::lower) fn run(api: &mut Api, diags: &mut Diagnostics) {
                 pointer: pointer.to_owned(),
                 doc: None,
                 deprecated: false,
-                allow_deprecated: false,
                 kind: TypeKind::Alias { target },
             });
         };

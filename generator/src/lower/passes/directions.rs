@@ -103,10 +103,7 @@ pub(in crate::lower) fn sync_pagination_presence(api: &mut Api) {
         if let Some(items) = presence(types, page, &p.items.rust) {
             p.items_presence = items;
         }
-        let [pagination, last] = [p.next_cursor.first(), p.next_cursor.get(1)];
-        let (Some(pagination), Some(last)) = (pagination, last) else {
-            continue;
-        };
+        let (pagination, last) = (&p.pagination_field.rust, &p.cursor_field.rust);
         if let Some(found) = presence(types, page, pagination) {
             p.pagination_presence = found;
         }

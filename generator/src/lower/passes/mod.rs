@@ -4,16 +4,16 @@
 //!
 //! In order ([`PASSES`]): [`method_names`] (shortened method names, operations sorted by them),
 //! [`status_enums`] (the per-operation success and error enums, named), [`cycles`] (box what closes a
-//! containment cycle), [`complex_types`] (deeply nested lists and maps named), [`variant_sizes`] (box enum variants much larger than the others), [`directions`] (requiredness by direction, then pagination presence),
-//! [`deprecation`] (the items that must allow deprecated types).
+//! containment cycle), [`complex_types`] (deeply nested lists and maps named), [`variant_sizes`] (box enum variants much larger than the others), [`directions`] (requiredness by direction, then pagination presence), [`kit_names`] (the testing kit's
+//! names for what it stubs).
 
 use crate::diag::Diagnostics;
 use crate::ir::Api;
 
 pub mod complex_types;
 pub mod cycles;
-pub mod deprecation;
 pub mod directions;
+pub mod kit_names;
 pub mod method_names;
 pub mod status_enums;
 pub mod variant_sizes;
@@ -64,9 +64,9 @@ pub const PASSES: &[Pass] = &[
         run: directions::run,
     },
     Pass {
-        name: "deprecation",
-        summary: "items that must name a deprecated type are marked to allow it",
-        run: deprecation::run,
+        name: "kit_names",
+        summary: "the testing kit's stubs types, route statics and parameter methods are named",
+        run: kit_names::run,
     },
 ];
 

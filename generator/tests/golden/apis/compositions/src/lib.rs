@@ -4,11 +4,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Compositions fixture (1).
 //!
-//! Keywords beside `allOf`/`oneOf`/`anyOf` (`type`, `properties`, `required`, `discriminator`, a null type), `allOf` parts reached through `$ref` alias chains, a discriminator on the base of `allOf` subtypes, and enum values that differ only in a sign. Every schema here must type in full; tests/tests/compositions.rs checks the generated types.
+//! Keywords beside `allOf`/`oneOf`/`anyOf` (`type`, `properties`, `required`, `discriminator`,
+//! a null type), `allOf` parts reached through `$ref` alias chains, a discriminator on the base
+//! of `allOf` subtypes, and enum values that differ only in a sign. Every schema here must type
+//! in full; tests/tests/compositions.rs checks the generated types.
 //!
 //! Generated from `generator/tests/fixtures/compositions.yaml` (OpenAPI 3.1.0).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub use self::models::*;

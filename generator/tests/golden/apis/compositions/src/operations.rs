@@ -5,11 +5,14 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
+#![allow(deprecated)]
+
 /// Operations of the `Holders` resource.
 #[derive(Clone, Debug)]
 pub struct HoldersApi {
     client: ::klarna_runtime::Client,
 }
+
 impl HoldersApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -29,8 +32,10 @@ impl HoldersApi {
         }
     }
 }
-/// Request builder for [`HoldersApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateHolder::send).
+
+/// Request builder for [`HoldersApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateHolder::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateHolder {
@@ -38,6 +43,7 @@ pub struct CreateHolder {
     body: super::models::Holder,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateHolder {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -74,12 +80,15 @@ impl CreateHolder {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateHolder);
+
 /// Operations of the `Payments` resource.
 #[derive(Clone, Debug)]
 pub struct PaymentsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PaymentsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -103,8 +112,10 @@ impl PaymentsApi {
         }
     }
 }
-/// Request builder for [`PaymentsApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetPayment::send).
+
+/// Request builder for [`PaymentsApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPayment::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPayment {
@@ -113,6 +124,7 @@ pub struct GetPayment {
     sort: ::std::option::Option<super::models::SortOrder>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetPayment {
     /// Sets the `sort` parameter.
     #[inline]
@@ -161,4 +173,5 @@ impl GetPayment {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetPayment);

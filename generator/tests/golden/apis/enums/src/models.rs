@@ -3,21 +3,28 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
-#[allow(missing_docs)]
+#![allow(deprecated)]
+
+/// The `Order` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Order {
-    #[allow(missing_docs)]
+    /// Where an order is in its life.
     pub status: OrderStatus,
-    #[allow(missing_docs)]
+    /// The `priority` property ([`Priority`]).
     pub priority: ::std::option::Option<Priority>,
     /// An inline enum gets a name from its context.
     pub channel: ::std::option::Option<OrderChannel>,
 }
-::klarna_runtime::__struct_serde!(
-    Order { 0 status : "status" required, 1 priority : "priority" optional, 2 channel :
-    "channel" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Order {
+        status: required "status",
+        priority: optional "priority",
+        channel: optional "channel",
+    }
+}
+
 impl Order {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -29,6 +36,7 @@ impl Order {
         }
     }
 }
+
 /// An inline enum gets a name from its context.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -40,7 +48,12 @@ pub enum OrderChannel {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(OrderChannel { Web => "web", App => "app", });
+
+::klarna_runtime::__string_enum!(OrderChannel {
+    Web => "web",
+    App => "app",
+});
+
 /// Where an order is in its life.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -58,11 +71,16 @@ pub enum OrderStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    OrderStatus { Created => "CREATED", InProgress => "IN_PROGRESS", Unknown2 =>
-    "UNKNOWN", InProgress2 => "in-progress", N3dsRequired => "3DS_REQUIRED", }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__string_enum!(OrderStatus {
+    Created => "CREATED",
+    InProgress => "IN_PROGRESS",
+    Unknown2 => "UNKNOWN",
+    InProgress2 => "in-progress",
+    N3dsRequired => "3DS_REQUIRED",
+});
+
+/// The `Priority` schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Priority {
@@ -75,4 +93,9 @@ pub enum Priority {
     /// A value this version of the SDK does not know yet; kept as received.
     Unknown(i64),
 }
-::klarna_runtime::__int_enum!(Priority { V1 => 1, V2 => 2, V3 => 3, });
+
+::klarna_runtime::__int_enum!(Priority {
+    V1 => 1,
+    V2 => 2,
+    V3 => 3,
+});

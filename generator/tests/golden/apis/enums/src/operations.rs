@@ -5,11 +5,14 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
+#![allow(deprecated)]
+
 /// Operations of the `Orders` resource.
 #[derive(Clone, Debug)]
 pub struct OrdersApi {
     client: ::klarna_runtime::Client,
 }
+
 impl OrdersApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -33,8 +36,10 @@ impl OrdersApi {
         }
     }
 }
-/// Request builder for [`OrdersApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetOrder::send).
+
+/// Request builder for [`OrdersApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetOrder::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetOrder {
@@ -43,6 +48,7 @@ pub struct GetOrder {
     status: ::std::option::Option<super::models::OrderStatus>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetOrder {
     /// Sets the `status` parameter.
     #[inline]
@@ -91,4 +97,5 @@ impl GetOrder {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetOrder);

@@ -4,11 +4,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Multi-file fixture (1).
 //!
-//! A document split over several files the way bundlers and hand-written multi-file specs split them: path items, parameters, request bodies, responses, headers, examples and schemas in other files, a reference cycle across files, and literal data that happens to contain `$ref` keys (which is data, never resolved).
+//! A document split over several files the way bundlers and hand-written multi-file specs split
+//! them: path items, parameters, request bodies, responses, headers, examples and schemas in
+//! other files, a reference cycle across files, and literal data that happens to contain `$ref`
+//! keys (which is data, never resolved).
 //!
 //! Generated from `generator/tests/fixtures/multifile.yaml` (OpenAPI 3.0.3).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub use self::models::*;

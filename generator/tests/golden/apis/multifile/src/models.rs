@@ -3,29 +3,44 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
+#![allow(deprecated)]
+
 /// Its example, default and extension hold `$ref` keys that are data.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Literal {
+    /// The `document` property (`BTreeMap<String, Value>`).
+    ///
     /// Default when absent: `{"$ref":"not-a-file.yaml"}`.
     pub document: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// A property named like a keyword is still a property.
     pub example: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `default` property ([`Tag`]).
     pub default: ::std::option::Option<Tag>,
 }
-::klarna_runtime::__struct_serde!(
-    Literal { 0 document : "document" optional, 1 example : "example" optional, 2 default
-    : "default" optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Literal {
+        document: optional "document",
+        example: optional "example",
+        default: optional "default",
+    }
+}
+
+/// The `NewPet` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewPet {
-    #[allow(missing_docs)]
+    /// The `name` property (`String`).
     pub name: ::std::string::String,
 }
-::klarna_runtime::__struct_serde!(NewPet { 0 name : "name" required, });
+
+::klarna_runtime::__struct_serde! {
+    struct NewPet {
+        name: required "name",
+    }
+}
+
 impl NewPet {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -33,33 +48,44 @@ impl NewPet {
         Self { name }
     }
 }
+
 /// Refers back to the pets file, a cycle across files.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Owner {
-    #[allow(missing_docs)]
+    /// The `name` property (`String`).
     pub name: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `pets` property (`Vec<Pet>`).
     pub pets: ::std::option::Option<::std::vec::Vec<Pet>>,
 }
-::klarna_runtime::__struct_serde!(
-    Owner { 0 name : "name" optional, 1 pets : "pets" optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Owner {
+        name: optional "name",
+        pets: optional "pets",
+    }
+}
+
+/// The `Pet` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pet {
-    #[allow(missing_docs)]
+    /// The `name` property (`String`).
     pub name: ::std::string::String,
-    #[allow(missing_docs)]
+    /// The `tags` property (`Vec<Tag>`).
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-    #[allow(missing_docs)]
+    /// Refers back to the pets file, a cycle across files.
     pub owner: ::std::option::Option<Owner>,
 }
-::klarna_runtime::__struct_serde!(
-    Pet { 0 name : "name" required, 1 tags : "tags" optional, 2 owner : "owner" optional,
+
+::klarna_runtime::__struct_serde! {
+    struct Pet {
+        name: required "name",
+        tags: optional "tags",
+        owner: optional "owner",
     }
-);
+}
+
 impl Pet {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -71,18 +97,30 @@ impl Pet {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `Problem` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Problem {
-    #[allow(missing_docs)]
+    /// The `title` property (`String`).
     pub title: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(Problem { 0 title : "title" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Problem {
+        title: optional "title",
+    }
+}
+
+/// The `Tag` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Tag {
-    #[allow(missing_docs)]
+    /// The `label` property (`String`).
     pub label: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(Tag { 0 label : "label" optional, });
+
+::klarna_runtime::__struct_serde! {
+    struct Tag {
+        label: optional "label",
+    }
+}

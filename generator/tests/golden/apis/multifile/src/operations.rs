@@ -5,11 +5,14 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
+#![allow(deprecated)]
+
 /// Operations of the `pets` resource.
 #[derive(Clone, Debug)]
 pub struct PetsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl PetsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -32,7 +35,8 @@ impl PetsApi {
     ///
     /// `GET /pets/{pet_id}` (operation `getPet`).
     ///
-    /// Errors: `404` have a body of type `Problem`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `404` have a body of type `Problem`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -56,8 +60,10 @@ impl PetsApi {
         }
     }
 }
-/// Request builder for [`PetsApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreatePet::send).
+
+/// Request builder for [`PetsApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreatePet::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreatePet {
@@ -65,6 +71,7 @@ pub struct CreatePet {
     body: super::models::NewPet,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreatePet {
     /// Sends the request and
     /// returns the parsed `201` response body.
@@ -101,9 +108,12 @@ impl CreatePet {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreatePet);
-/// Request builder for [`PetsApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetPet::send).
+
+/// Request builder for [`PetsApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetPet::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetPet {
@@ -111,6 +121,7 @@ pub struct GetPet {
     pet_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetPet {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -146,9 +157,12 @@ impl GetPet {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetPet);
-/// Request builder for [`PetsApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListPets::send).
+
+/// Request builder for [`PetsApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListPets::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListPets {
@@ -156,6 +170,7 @@ pub struct ListPets {
     limit: ::std::option::Option<i32>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListPets {
     /// Sets the `limit` parameter.
     #[inline]
@@ -201,4 +216,5 @@ impl ListPets {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListPets);

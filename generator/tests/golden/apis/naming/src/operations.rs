@@ -5,11 +5,14 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
+#![allow(deprecated)]
+
 /// Operations of the `Self` resource.
 #[derive(Clone, Debug)]
 pub struct SelfApi {
     client: ::klarna_runtime::Client,
 }
+
 impl SelfApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -59,14 +62,17 @@ impl SelfApi {
         }
     }
 }
-/// Request builder for [`SelfApi::get_things`]: set optional parameters and per-request
-/// options, then call [`send`](GetThings::send).
+
+/// Request builder for [`SelfApi::get_things`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetThings::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetThings {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetThings {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -102,15 +108,19 @@ impl GetThings {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetThings);
-/// Request builder for [`SelfApi::new2`]: set optional parameters and per-request
-/// options, then call [`send`](New::send).
+
+/// Request builder for [`SelfApi::new2`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](New::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct New {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl New {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -146,9 +156,12 @@ impl New {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(New);
-/// Request builder for [`SelfApi::match`]: set optional parameters and per-request
-/// options, then call [`send`](Match::send).
+
+/// Request builder for [`SelfApi::match`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](Match::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Match {
@@ -160,6 +173,7 @@ pub struct Match {
     body: super::models::Option,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl Match {
     /// Sets the `send` parameter.
     #[inline]
@@ -242,4 +256,5 @@ impl Match {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(Match);

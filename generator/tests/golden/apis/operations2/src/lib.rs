@@ -7,10 +7,15 @@
 //! Generated from `generator/tests/fixtures/operations.yaml` (OpenAPI 3.0.3).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub use self::models::*;
+
 /// Server 1: Live
 pub const LIVE_BASE_URL: &str = "https://api.example.com";
+
 /// Server 2: Test
 pub const TEST_BASE_URL: &str = "https://api.test.example.com";

@@ -5,11 +5,14 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
+#![allow(deprecated)]
+
 /// Operations of the `Charges` resource.
 #[derive(Clone, Debug)]
 pub struct ChargesApi {
     client: ::klarna_runtime::Client,
 }
+
 impl ChargesApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -31,8 +34,10 @@ impl ChargesApi {
         }
     }
 }
-/// Request builder for [`ChargesApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateCharge::send).
+
+/// Request builder for [`ChargesApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateCharge::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateCharge {
@@ -42,6 +47,7 @@ pub struct CreateCharge {
     body: super::models::CreateChargeBody,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateCharge {
     /// Sets the `created` parameter.
     #[inline]
@@ -104,12 +110,15 @@ impl CreateCharge {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateCharge);
+
 /// Operations of the `Files` resource.
 #[derive(Clone, Debug)]
 pub struct FilesApi {
     client: ::klarna_runtime::Client,
 }
+
 impl FilesApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -153,7 +162,8 @@ impl FilesApi {
     ///
     /// `GET /accounts/{account_id}/files` (operation `listFiles`).
     ///
-    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `files` across pages and `into_pages()` every page.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of
+    /// `files` across pages and `into_pages()` every page.
     #[inline]
     pub fn list(
         &self,
@@ -204,8 +214,10 @@ impl FilesApi {
         }
     }
 }
-/// Request builder for [`FilesApi::delete`]: set optional parameters and per-request
-/// options, then call [`send`](DeleteFile::send).
+
+/// Request builder for [`FilesApi::delete`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DeleteFile::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DeleteFile {
@@ -214,6 +226,7 @@ pub struct DeleteFile {
     file_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DeleteFile {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -252,9 +265,12 @@ impl DeleteFile {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DeleteFile);
-/// Request builder for [`FilesApi::download`]: set optional parameters and per-request
-/// options, then call [`send`](DownloadFile::send).
+
+/// Request builder for [`FilesApi::download`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](DownloadFile::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct DownloadFile {
@@ -263,6 +279,7 @@ pub struct DownloadFile {
     file_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl DownloadFile {
     /// Sends the request and
     /// returns the `200` response body as bytes (`text/csv`).
@@ -317,9 +334,12 @@ impl DownloadFile {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(DownloadFile);
-/// Request builder for [`FilesApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListFiles::send).
+
+/// Request builder for [`FilesApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListFiles::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListFiles {
@@ -331,6 +351,7 @@ pub struct ListFiles {
     klarna_customer_token: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListFiles {
     /// Sets the `size` parameter.
     #[inline]
@@ -451,9 +472,12 @@ impl ListFiles {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListFiles);
-/// Request builder for [`FilesApi::replace_metadata`]: set optional parameters and per-request
-/// options, then call [`send`](ReplaceFileMetadata::send).
+
+/// Request builder for [`FilesApi::replace_metadata`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReplaceFileMetadata::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReplaceFileMetadata {
@@ -463,6 +487,7 @@ pub struct ReplaceFileMetadata {
     body: ::std::option::Option<super::models::ReplaceFileMetadataBody>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ReplaceFileMetadata {
     /// Sets the request body.
     #[inline]
@@ -514,9 +539,12 @@ impl ReplaceFileMetadata {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReplaceFileMetadata);
-/// Request builder for [`FilesApi::upload`]: set optional parameters and per-request
-/// options, then call [`send`](UploadFile::send).
+
+/// Request builder for [`FilesApi::upload`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UploadFile::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UploadFile {
@@ -525,6 +553,7 @@ pub struct UploadFile {
     body: ::klarna_runtime::Multipart,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UploadFile {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -571,12 +600,15 @@ impl UploadFile {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UploadFile);
+
 /// Operations of the `Jobs` resource.
 #[derive(Clone, Debug)]
 pub struct JobsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl JobsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -588,7 +620,8 @@ impl JobsApi {
     ///
     /// `DELETE /jobs/{job_id}` (operation `cancelJob`).
     ///
-    /// Errors: `400`, `404` have a body of type `Problem`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `404` have a body of type `Problem`; read it from the returned error with
+    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
     #[inline]
     pub fn cancel(
         &self,
@@ -604,7 +637,8 @@ impl JobsApi {
     ///
     /// `GET /jobs/{job_id}` (operation `getJob`).
     ///
-    /// Errors: the documented error bodies are typed by [`GetJobError`]; read one from the returned error with [`GetJobError::from_error`].
+    /// Errors: the documented error bodies are typed by [`GetJobError`]; read one from the returned
+    /// error with [`GetJobError::from_error`].
     #[inline]
     pub fn get(
         &self,
@@ -617,8 +651,10 @@ impl JobsApi {
         }
     }
 }
-/// Request builder for [`JobsApi::cancel`]: set optional parameters and per-request
-/// options, then call [`send`](CancelJob::send).
+
+/// Request builder for [`JobsApi::cancel`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CancelJob::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CancelJob {
@@ -626,6 +662,7 @@ pub struct CancelJob {
     job_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CancelJob {
     /// Sends the request and
     /// returns the `204` response (no body).
@@ -661,7 +698,9 @@ impl CancelJob {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CancelJob);
+
 /// The success responses of `getJob`, one variant per documented status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -673,7 +712,9 @@ pub enum GetJobResponses {
     /// Status `2XX`.
     Status2xx(::bytes::Bytes),
 }
-/// The documented error bodies of `getJob`, one variant per error status; read one from a failed call with [`GetJobError::from_error`].
+
+/// The documented error bodies of `getJob`, one variant per error status; read one from a
+/// failed call with [`GetJobError::from_error`].
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetJobError {
@@ -686,6 +727,7 @@ pub enum GetJobError {
     /// Any other error status (`default`).
     Default(super::models::Fault),
 }
+
 impl GetJobError {
     /// The documented error body of a failed call: `None` when the error did not come from an error
     /// response, when its status has no documented body, or when the body does not parse as that type.
@@ -704,8 +746,10 @@ impl GetJobError {
         }
     }
 }
-/// Request builder for [`JobsApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetJob::send).
+
+/// Request builder for [`JobsApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetJob::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetJob {
@@ -713,6 +757,7 @@ pub struct GetJob {
     job_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetJob {
     /// Sends the request and
     /// returns the success response as [`GetJobResponses`], one variant per documented status.
@@ -756,4 +801,5 @@ impl GetJob {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetJob);

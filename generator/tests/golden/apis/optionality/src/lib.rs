@@ -5,8 +5,18 @@
 //! Optionality fixture (1).
 //!
 //! Generated from `generator/tests/fixtures/optionality.yaml` (OpenAPI 3.0.3).
+//!
+//! # Inferred fields
+//!
+//! A field marked *inferred* is one no source the API document cites confirms
+//! (`x-klarna-inferred` in the document): its name and type are the best guess from the
+//! documentation. Every type decoded from a response holds it as optional, whatever the
+//! document's `required` says, so a response that leaves it out still decodes.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub use self::models::*;

@@ -3,32 +3,56 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
+#![allow(deprecated)]
+
 /// Sent and received, so required read-only and write-only fields are optional in Rust.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Account {
+    /// The `account_id` property (`Uuid`).
+    ///
     /// Format: `uuid`. Read-only: set by the server in responses; requests leave it out.
     pub account_id: ::std::option::Option<::klarna_runtime::Uuid>,
-    #[allow(missing_docs)]
+    /// The `name` property (`String`).
     pub name: ::std::string::String,
+    /// The `password` property (`String`).
+    ///
     /// Write-only: sent in requests; responses leave it out.
     pub password: ::std::option::Option<::std::string::String>,
+    /// The `created_at` property (`DateTime`).
+    ///
     /// Format: `date-time`. Read-only: set by the server in responses; requests leave it out.
     pub created_at: ::std::option::Option<::klarna_runtime::DateTime>,
+    /// The `avatar` property (`Base64Bytes`).
+    ///
     /// Format: `byte`.
     pub avatar: ::std::option::Option<::klarna_runtime::Base64Bytes>,
+    /// The `balance` property (`Decimal`).
+    ///
     /// Format: `decimal`.
     pub balance: ::std::option::Option<::klarna_runtime::Decimal>,
+    /// The `born` property (`Date`).
+    ///
     /// Format: `date`.
     pub born: ::std::option::Option<::klarna_runtime::Date>,
+    /// The `contact` property (`String`).
+    ///
     /// Format: `email`.
     pub contact: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Account { 0 account_id : "account_id" optional, 1 name : "name" required, 2 password
-    : "password" optional, 3 created_at : "created_at" optional, 4 avatar : "avatar"
-    optional, 5 balance : "balance" optional, 6 born : "born" optional, 7 contact :
-    "contact" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Account {
+        account_id: optional "account_id",
+        name: required "name",
+        password: optional "password",
+        created_at: optional "created_at",
+        avatar: optional "avatar",
+        balance: optional "balance",
+        born: optional "born",
+        contact: optional "contact",
+    }
+}
+
 impl Account {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -45,41 +69,61 @@ impl Account {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `Cart` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cart {
+    /// The `id` property (`String`).
+    ///
     /// Read-only: set by the server in responses; requests leave it out.
     pub id: ::std::string::String,
     /// Minor units.
     pub amount: i64,
+    /// The `expires_at` property (`DateTime`).
+    ///
     /// Format: `date-time`. Always present; may be null.
     pub expires_at: ::std::option::Option<::klarna_runtime::DateTime>,
+    /// The `created` property (`Date`).
+    ///
     /// Format: `date`.
     pub created: ::std::option::Option<::klarna_runtime::Date>,
-    #[allow(missing_docs)]
+    /// The `ratio` property (`f32`).
     pub ratio: ::std::option::Option<f32>,
-    #[allow(missing_docs)]
+    /// The `weight` property (`f64`).
     pub weight: ::std::option::Option<f64>,
-    #[allow(missing_docs)]
+    /// The `small` property (`i32`).
     pub small: ::std::option::Option<i32>,
+    /// The `gift` property (`bool`).
+    ///
     /// Default when absent: `false`.
     pub gift: ::std::option::Option<bool>,
+    /// The `secret` property (`String`).
+    ///
     /// Write-only: sent in requests; responses leave it out.
     pub secret: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `legacy` property (`String`).
     #[deprecated = "marked deprecated in the API document"]
     pub legacy: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    #[allow(deprecated)] Cart { 0 id : "id" required, 1 amount : "amount" required, 2
-    expires_at : "expires_at" required_nullable, 3 created : "created" optional, 4 ratio
-    : "ratio" optional, 5 weight : "weight" optional, 6 small : "small" optional, 7 gift
-    : "gift" optional, 8 secret : "secret" optional, 9 legacy : "legacy" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Cart {
+        id: required "id",
+        amount: required "amount",
+        expires_at: required_nullable "expires_at",
+        created: optional "created",
+        ratio: optional "ratio",
+        weight: optional "weight",
+        small: optional "small",
+        gift: optional "gift",
+        secret: optional "secret",
+        legacy: optional "legacy",
+    }
+}
+
 impl Cart {
     /// Creates a value from its required fields; optional fields start empty.
-    #[allow(deprecated)]
     #[inline]
     pub fn new(
         id: ::std::string::String,
@@ -100,6 +144,7 @@ impl Cart {
         }
     }
 }
+
 /// Absent fields are left alone; null clears a field.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CartUpdate {
@@ -110,17 +155,28 @@ pub struct CartUpdate {
     /// Coupon code.
     pub coupon: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    CartUpdate { 0 note : "note" optional_nullable, 1 coupon : "coupon" optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct CartUpdate {
+        note: optional_nullable "note",
+        coupon: optional "coupon",
+    }
+}
+
+/// The `Owner` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Owner {
-    #[allow(missing_docs)]
+    /// The `name` property (`String`).
     pub name: ::std::string::String,
 }
-::klarna_runtime::__struct_serde!(Owner { 0 name : "name" required, });
+
+::klarna_runtime::__struct_serde! {
+    struct Owner {
+        name: required "name",
+    }
+}
+
 impl Owner {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -128,25 +184,35 @@ impl Owner {
         Self { name }
     }
 }
-/// Response-only. `quote_id` and `total` are confirmed; `fee` and `owner` are required by the document but inferred (no source confirms them), so they are optional in Rust.
+
+/// Response-only. `quote_id` and `total` are confirmed; `fee` and `owner` are required by the
+/// document but inferred (no source confirms them), so they are optional in Rust.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Quote {
-    #[allow(missing_docs)]
+    /// The `quote_id` property (`String`).
     pub quote_id: ::std::string::String,
-    #[allow(missing_docs)]
+    /// The `total` property (`i64`).
     pub total: i64,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// The `fee` property (`i64`).
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub fee: ::std::option::Option<i64>,
     /// Who owns the quote.
     ///
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub owner: ::std::option::Option<Owner>,
 }
-::klarna_runtime::__struct_serde!(
-    Quote { 0 quote_id : "quote_id" required, 1 total : "total" required, 2 fee : "fee"
-    optional, 3 owner : "owner" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Quote {
+        quote_id: required "quote_id",
+        total: required "total",
+        fee: optional "fee",
+        owner: optional "owner",
+    }
+}
+
 impl Quote {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -159,39 +225,62 @@ impl Quote {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `QuotePage` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct QuotePage {
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// The `quotes` property (`Vec<Quote>`).
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub quotes: ::std::option::Option<::std::vec::Vec<Quote>>,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// The `pagination` property ([`QuotePagination`]).
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub pagination: ::std::option::Option<QuotePagination>,
 }
-::klarna_runtime::__struct_serde!(
-    QuotePage { 0 quotes : "quotes" optional, 1 pagination : "pagination" optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct QuotePage {
+        quotes: optional "quotes",
+        pagination: optional "pagination",
+    }
+}
+
+/// The `QuotePagination` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct QuotePagination {
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// The `last_item` property (`String`).
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub last_item: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    QuotePagination { 0 last_item : "last_item" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct QuotePagination {
+        last_item: optional "last_item",
+    }
+}
+
 /// Request-only, so an inferred required field stays required.
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuoteRequest {
-    #[allow(missing_docs)]
+    /// The `amount` property (`i64`).
     pub amount: i64,
-    /// Not confirmed by any source the document cites (inferred): a response may leave it out.
+    /// The `channel` property (`String`).
+    ///
+    /// *Inferred* ([why](crate#inferred-fields)): a response may leave it out.
     pub channel: ::std::string::String,
 }
-::klarna_runtime::__struct_serde!(
-    QuoteRequest { 0 amount : "amount" required, 1 channel : "channel" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct QuoteRequest {
+        amount: required "amount",
+        channel: required "channel",
+    }
+}
+
 impl QuoteRequest {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]

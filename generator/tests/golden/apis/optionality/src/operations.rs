@@ -5,11 +5,14 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
+#![allow(deprecated)]
+
 /// Operations of the `Accounts` resource.
 #[derive(Clone, Debug)]
 pub struct AccountsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl AccountsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -29,8 +32,10 @@ impl AccountsApi {
         }
     }
 }
-/// Request builder for [`AccountsApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateAccount::send).
+
+/// Request builder for [`AccountsApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateAccount::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateAccount {
@@ -38,6 +43,7 @@ pub struct CreateAccount {
     body: super::models::Account,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateAccount {
     /// Sends the request and
     /// returns the parsed `201` response body.
@@ -74,12 +80,15 @@ impl CreateAccount {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateAccount);
+
 /// Operations of the `Carts` resource.
 #[derive(Clone, Debug)]
 pub struct CartsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl CartsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -104,8 +113,10 @@ impl CartsApi {
         }
     }
 }
-/// Request builder for [`CartsApi::update`]: set optional parameters and per-request
-/// options, then call [`send`](UpdateCart::send).
+
+/// Request builder for [`CartsApi::update`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](UpdateCart::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UpdateCart {
@@ -114,6 +125,7 @@ pub struct UpdateCart {
     body: super::models::CartUpdate,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl UpdateCart {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -150,12 +162,15 @@ impl UpdateCart {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(UpdateCart);
+
 /// Operations of the `Quotes` resource.
 #[derive(Clone, Debug)]
 pub struct QuotesApi {
     client: ::klarna_runtime::Client,
 }
+
 impl QuotesApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -192,7 +207,8 @@ impl QuotesApi {
     ///
     /// `GET /quotes` (operation `listQuotes`).
     ///
-    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `quotes` across pages and `into_pages()` every page.
+    /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of
+    /// `quotes` across pages and `into_pages()` every page.
     #[inline]
     pub fn list(&self) -> ListQuotes {
         ListQuotes {
@@ -202,8 +218,10 @@ impl QuotesApi {
         }
     }
 }
-/// Request builder for [`QuotesApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateQuote::send).
+
+/// Request builder for [`QuotesApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateQuote::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateQuote {
@@ -211,6 +229,7 @@ pub struct CreateQuote {
     body: super::models::QuoteRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl CreateQuote {
     /// Sends the request and
     /// returns the parsed `201` response body.
@@ -247,9 +266,12 @@ impl CreateQuote {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateQuote);
-/// Request builder for [`QuotesApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetQuote::send).
+
+/// Request builder for [`QuotesApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetQuote::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetQuote {
@@ -257,6 +279,7 @@ pub struct GetQuote {
     quote_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetQuote {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -292,9 +315,12 @@ impl GetQuote {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetQuote);
-/// Request builder for [`QuotesApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListQuotes::send).
+
+/// Request builder for [`QuotesApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListQuotes::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListQuotes {
@@ -302,6 +328,7 @@ pub struct ListQuotes {
     starting_after: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListQuotes {
     /// Sets the `starting_after` parameter.
     #[inline]
@@ -398,4 +425,5 @@ impl ListQuotes {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListQuotes);

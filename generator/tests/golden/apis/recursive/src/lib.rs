@@ -7,6 +7,9 @@
 //! Generated from `generator/tests/fixtures/recursive.yaml` (OpenAPI 3.0.3).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub use self::models::*;

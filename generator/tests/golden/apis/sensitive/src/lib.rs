@@ -4,11 +4,15 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Sensitive fixture (1).
 //!
-//! Sensitive properties, parameters and headers (x-klarna-sensitive, format password) are redacted in Debug and tracing.
+//! Sensitive properties, parameters and headers (x-klarna-sensitive, format password) are
+//! redacted in Debug and tracing.
 //!
 //! Generated from `generator/tests/fixtures/sensitive.yaml` (OpenAPI 3.0.3).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
 pub mod models;
+
 pub mod operations;
+
 pub use self::models::*;

@@ -3,21 +3,30 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models.
-#[allow(missing_docs)]
+#![allow(deprecated)]
+
+/// The `Credential` schema.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct Credential {
-    #[allow(missing_docs)]
+    /// The `credential_id` property (`String`).
     pub credential_id: ::std::string::String,
+    /// The `secret` property (`String`).
+    ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub secret: ::std::string::String,
-    #[allow(missing_docs)]
+    /// The `note` property (`String`).
     pub note: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Credential { 0 credential_id : "credential_id" required, 1 secret : "secret"
-    required, 2 note : "note" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Credential {
+        credential_id: required "credential_id",
+        secret: required "secret",
+        note: optional "note",
+    }
+}
+
 impl ::std::fmt::Debug for Credential {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credential")
@@ -27,6 +36,7 @@ impl ::std::fmt::Debug for Credential {
             .finish()
     }
 }
+
 impl Credential {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -41,22 +51,31 @@ impl Credential {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `CredentialRequest` schema.
 #[derive(Clone, PartialEq)]
 pub struct CredentialRequest {
-    #[allow(missing_docs)]
+    /// The `username` property (`String`).
     pub username: ::std::string::String,
+    /// The `password` property (`String`).
+    ///
     /// Format: `password`. Sensitive: `Debug` shows it as `<redacted>`.
     pub password: ::std::string::String,
+    /// The `previous_password` property (`String`).
+    ///
     /// Format: `password`. Sensitive: `Debug` shows it as `<redacted>`.
     #[deprecated = "marked deprecated in the API document"]
     pub previous_password: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    #[allow(deprecated)] CredentialRequest { 0 username : "username" required, 1 password
-    : "password" required, 2 previous_password : "previous_password" optional, }
-);
-#[allow(deprecated)]
+
+::klarna_runtime::__struct_serde! {
+    struct CredentialRequest {
+        username: required "username",
+        password: required "password",
+        previous_password: optional "previous_password",
+    }
+}
+
 impl ::std::fmt::Debug for CredentialRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialRequest")
@@ -66,9 +85,9 @@ impl ::std::fmt::Debug for CredentialRequest {
             .finish()
     }
 }
+
 impl CredentialRequest {
     /// Creates a value from its required fields; optional fields start empty.
-    #[allow(deprecated)]
     #[inline]
     pub fn new(
         username: ::std::string::String,
@@ -81,31 +100,48 @@ impl CredentialRequest {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `Holder` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Holder {
-    #[allow(missing_docs)]
+    /// The `name` property (`String`).
     pub name: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(Holder { 0 name : "name" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Holder {
+        name: optional "name",
+    }
+}
+
+/// The `Token` schema.
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct Token {
-    #[allow(missing_docs)]
+    /// The `token_id` property (`String`).
     pub token_id: ::std::string::String,
+    /// The `value` property (`String`).
+    ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub value: ::std::string::String,
+    /// The `holder` property ([`Holder`]).
+    ///
     /// Sensitive: `Debug` shows it as `<redacted>`.
     pub holder: ::std::option::Option<Holder>,
-    #[allow(missing_docs)]
+    /// The `type` property (`String`).
     pub r#type: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Token { 0 token_id : "token_id" required, 1 value : "value" required, 2 holder :
-    "holder" optional, 3 r#type : "type" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Token {
+        token_id: required "token_id",
+        value: required "value",
+        holder: optional "holder",
+        r#type: optional "type",
+    }
+}
+
 impl ::std::fmt::Debug for Token {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Token")
@@ -116,6 +152,7 @@ impl ::std::fmt::Debug for Token {
             .finish()
     }
 }
+
 impl Token {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]

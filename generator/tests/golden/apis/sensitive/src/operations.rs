@@ -5,11 +5,14 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
+#![allow(deprecated)]
+
 /// Operations of the `Credentials` resource.
 #[derive(Clone, Debug)]
 pub struct CredentialsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl CredentialsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -34,8 +37,10 @@ impl CredentialsApi {
         }
     }
 }
-/// Request builder for [`CredentialsApi::create`]: set optional parameters and per-request
-/// options, then call [`send`](CreateCredential::send).
+
+/// Request builder for [`CredentialsApi::create`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](CreateCredential::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CreateCredential {
@@ -44,6 +49,7 @@ pub struct CreateCredential {
     body: super::models::CredentialRequest,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for CreateCredential {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateCredential")
@@ -54,6 +60,7 @@ impl ::std::fmt::Debug for CreateCredential {
             .finish()
     }
 }
+
 impl CreateCredential {
     /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
     /// Klarna returns the original result for a repeated key within 24 hours.
@@ -101,12 +108,15 @@ impl CreateCredential {
         request.idempotent().options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(CreateCredential);
+
 /// Operations of the `Tokens` resource.
 #[derive(Clone, Debug)]
 pub struct TokensApi {
     client: ::klarna_runtime::Client,
 }
+
 impl TokensApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -134,8 +144,10 @@ impl TokensApi {
         }
     }
 }
-/// Request builder for [`TokensApi::read`]: set optional parameters and per-request
-/// options, then call [`send`](ReadToken::send).
+
+/// Request builder for [`TokensApi::read`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ReadToken::send).
 #[derive(Clone)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ReadToken {
@@ -147,6 +159,7 @@ pub struct ReadToken {
     partner_reference: ::std::option::Option<::std::string::String>,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ::std::fmt::Debug for ReadToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ReadToken")
@@ -160,6 +173,7 @@ impl ::std::fmt::Debug for ReadToken {
             .finish()
     }
 }
+
 impl ReadToken {
     /// Sets the `access_code` parameter.
     #[inline]
@@ -240,4 +254,5 @@ impl ReadToken {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ReadToken);

@@ -5,11 +5,14 @@
 //! Operations, grouped by resource: one type per resource (reached through its accessor on the facade
 //! crate's `Client`, or built from a runtime client with `new`), one method per operation, one request
 //! builder per operation ending in `.send().await`.
+#![allow(deprecated)]
+
 /// Operations of the `Events` resource.
 #[derive(Clone, Debug)]
 pub struct EventsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl EventsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -28,14 +31,17 @@ impl EventsApi {
         }
     }
 }
-/// Request builder for [`EventsApi::list`]: set optional parameters and per-request
-/// options, then call [`send`](ListEvents::send).
+
+/// Request builder for [`EventsApi::list`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](ListEvents::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct ListEvents {
     client: ::klarna_runtime::Client,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl ListEvents {
     /// Sends the request and
     /// returns the parsed `200` response body.
@@ -71,12 +77,15 @@ impl ListEvents {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(ListEvents);
+
 /// Operations of the `Reports` resource.
 #[derive(Clone, Debug)]
 pub struct ReportsApi {
     client: ::klarna_runtime::Client,
 }
+
 impl ReportsApi {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
@@ -86,7 +95,8 @@ impl ReportsApi {
     }
     /// `GET /reports/{report_id}`
     ///
-    /// A ready report (large) or, while it is built, its state (small); the success enum boxes the large one.
+    /// A ready report (large) or, while it is built, its state (small); the success enum boxes the
+    /// large one.
     ///
     /// `GET /reports/{report_id}` (operation `getReport`).
     #[inline]
@@ -101,6 +111,7 @@ impl ReportsApi {
         }
     }
 }
+
 /// The success responses of `getReport`, one variant per documented status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -110,8 +121,10 @@ pub enum GetReportResponses {
     /// Status `202`.
     Status202(::std::string::String),
 }
-/// Request builder for [`ReportsApi::get`]: set optional parameters and per-request
-/// options, then call [`send`](GetReport::send).
+
+/// Request builder for [`ReportsApi::get`]:
+/// set optional parameters and per-request options,
+/// then call [`send`](GetReport::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct GetReport {
@@ -119,6 +132,7 @@ pub struct GetReport {
     report_id: ::std::string::String,
     options: ::klarna_runtime::RequestOptions,
 }
+
 impl GetReport {
     /// Sends the request and
     /// returns the success response as [`GetReportResponses`], one variant per documented status.
@@ -180,4 +194,5 @@ impl GetReport {
         request.options(self.options)
     }
 }
+
 ::klarna_runtime::__request_options!(GetReport);

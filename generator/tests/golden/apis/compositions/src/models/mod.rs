@@ -3,12 +3,18 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, split into parts (re-exported here).
+
 mod part_001;
+
 #[allow(unused_imports)]
 pub use self::part_001::*;
+
 mod part_002;
+
 #[allow(unused_imports)]
 pub use self::part_002::*;
+
 mod part_003;
+
 #[allow(unused_imports)]
 pub use self::part_003::*;

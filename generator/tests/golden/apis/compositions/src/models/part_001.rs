@@ -3,9 +3,12 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_001.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
-#[allow(missing_docs)]
+
+/// The `Account` schema.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Account {
@@ -16,6 +19,7 @@ pub enum Account {
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
+
 impl ::serde::Serialize for Account {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,6 +36,7 @@ impl ::serde::Serialize for Account {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Account {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58,18 +63,26 @@ impl<'de> ::serde::Deserialize<'de> for Account {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `Base` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Base {
-    #[allow(missing_docs)]
+    /// The `id` property (`String`).
     pub id: ::std::string::String,
+    /// The `created` property (`DateTime`).
+    ///
     /// Format: `date-time`.
     pub created: ::std::option::Option<::klarna_runtime::DateTime>,
 }
-::klarna_runtime::__struct_serde!(
-    Base { 0 id : "id" required, 1 created : "created" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Base {
+        id: required "id",
+        created: optional "created",
+    }
+}
+
 impl Base {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -80,25 +93,35 @@ impl Base {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `BaseAlias` schema.
 pub type BaseAlias = Base;
-#[allow(missing_docs)]
+
+/// The `BaseAlias2` schema.
 pub type BaseAlias2 = BaseAlias;
-#[allow(missing_docs)]
+
+/// The `Capture` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Capture {
-    #[allow(missing_docs)]
+    /// The `id` property (`String`).
     pub id: ::std::string::String,
+    /// The `created` property (`DateTime`).
+    ///
     /// Format: `date-time`.
     pub created: ::std::option::Option<::klarna_runtime::DateTime>,
-    #[allow(missing_docs)]
+    /// The `captured_amount` property (`i64`).
     pub captured_amount: i64,
 }
-::klarna_runtime::__struct_serde!(
-    Capture { 0 id : "id" required, 1 created : "created" optional, 2 captured_amount :
-    "captured_amount" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Capture {
+        id: required "id",
+        created: optional "created",
+        captured_amount: required "captured_amount",
+    }
+}
+
 impl Capture {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -110,17 +133,23 @@ impl Capture {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `Cat` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cat {
-    #[allow(missing_docs)]
+    /// The `pet_type` property (`String`).
     pub pet_type: ::std::string::String,
-    #[allow(missing_docs)]
+    /// The `meows` property (`bool`).
     pub meows: bool,
 }
-::klarna_runtime::__struct_serde!(
-    Cat { 0 pet_type : "pet_type" required, 1 meows : "meows" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Cat {
+        pet_type: required "pet_type",
+        meows: required "meows",
+    }
+}
+
 impl Cat {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -128,21 +157,27 @@ impl Cat {
         Self { pet_type, meows }
     }
 }
-#[allow(missing_docs)]
+
+/// The `CheckingAccount` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckingAccount {
-    #[allow(missing_docs)]
+    /// The `kind` property (`String`).
     pub kind: ::std::string::String,
-    #[allow(missing_docs)]
+    /// The `name` property (`String`).
     pub name: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `overdraft` property (`i64`).
     pub overdraft: ::std::option::Option<i64>,
 }
-::klarna_runtime::__struct_serde!(
-    CheckingAccount { 0 kind : "kind" required, 1 name : "name" optional, 2 overdraft :
-    "overdraft" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CheckingAccount {
+        kind: required "kind",
+        name: optional "name",
+        overdraft: optional "overdraft",
+    }
+}
+
 impl CheckingAccount {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -154,13 +189,20 @@ impl CheckingAccount {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `Circle` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Circle {
-    #[allow(missing_docs)]
+    /// The `radius` property (`f64`).
     pub radius: f64,
 }
-::klarna_runtime::__struct_serde!(Circle { 0 radius : "radius" required, });
+
+::klarna_runtime::__struct_serde! {
+    struct Circle {
+        radius: required "radius",
+    }
+}
+
 impl Circle {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]

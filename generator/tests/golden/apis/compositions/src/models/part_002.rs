@@ -3,9 +3,12 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_002.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
-#[allow(missing_docs)]
+
+/// The `Code` schema.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Code {
@@ -16,38 +19,54 @@ pub enum Code {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(Code { Alpha => "alpha", Beta => "beta", });
-#[allow(missing_docs)]
+
+::klarna_runtime::__string_enum!(Code {
+    Alpha => "alpha",
+    Beta => "beta",
+});
+
+/// The `CreateHolderResponse` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateHolderResponse {
-    #[allow(missing_docs)]
+    /// The `holder` property ([`Holder`]).
     pub holder: ::std::option::Option<Holder>,
-    #[allow(missing_docs)]
+    /// The `transfer` property ([`Transfer`]).
     pub transfer: ::std::option::Option<Transfer>,
-    #[allow(missing_docs)]
+    /// The `capture` property ([`Capture`]).
     pub capture: ::std::option::Option<Capture>,
-    #[allow(missing_docs)]
+    /// The `typed` property ([`TypedBase`]).
     pub typed: ::std::option::Option<TypedBase>,
-    #[allow(missing_docs)]
+    /// The `account` property ([`Account`]).
     pub account: ::std::option::Option<Account>,
 }
-::klarna_runtime::__struct_serde!(
-    CreateHolderResponse { 0 holder : "holder" optional, 1 transfer : "transfer"
-    optional, 2 capture : "capture" optional, 3 typed : "typed" optional, 4 account :
-    "account" optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct CreateHolderResponse {
+        holder: optional "holder",
+        transfer: optional "transfer",
+        capture: optional "capture",
+        typed: optional "typed",
+        account: optional "account",
+    }
+}
+
+/// The `Dog` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dog {
-    #[allow(missing_docs)]
+    /// The `pet_type` property (`String`).
     pub pet_type: ::std::string::String,
-    #[allow(missing_docs)]
+    /// The `barks` property (`bool`).
     pub barks: bool,
 }
-::klarna_runtime::__struct_serde!(
-    Dog { 0 pet_type : "pet_type" required, 1 barks : "barks" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Dog {
+        pet_type: required "pet_type",
+        barks: required "barks",
+    }
+}
+
 impl Dog {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -55,22 +74,35 @@ impl Dog {
         Self { pet_type, barks }
     }
 }
-#[allow(missing_docs)]
+
+/// The `Holder` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Holder {
+    /// The `code` property ([`Code`]).
+    ///
     /// Always present; may be null.
     pub code: ::std::option::Option<Code>,
+    /// A payment.
+    ///
     /// May be absent, null, or a value; the three are sent differently.
     pub payment: ::klarna_runtime::Nullable<Payment>,
+    /// The `pet` property ([`HolderPet`]).
+    ///
     /// May be absent, null, or a value; the three are sent differently.
     pub pet: ::klarna_runtime::Nullable<HolderPet>,
-    #[allow(missing_docs)]
+    /// The `detail` property ([`HolderDetail`]).
     pub detail: ::std::option::Option<HolderDetail>,
 }
-::klarna_runtime::__struct_serde!(
-    Holder { 0 code : "code" required_nullable, 1 payment : "payment" optional_nullable,
-    2 pet : "pet" optional_nullable, 3 detail : "detail" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Holder {
+        code: required_nullable "code",
+        payment: optional_nullable "payment",
+        pet: optional_nullable "pet",
+        detail: optional "detail",
+    }
+}
+
 impl Holder {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -83,20 +115,28 @@ impl Holder {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `HolderDetail` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HolderDetail {
-    #[allow(missing_docs)]
+    /// The `id` property (`String`).
     pub id: ::std::string::String,
+    /// The `created` property (`DateTime`).
+    ///
     /// Format: `date-time`.
     pub created: ::std::option::Option<::klarna_runtime::DateTime>,
-    #[allow(missing_docs)]
+    /// The `note` property (`String`).
     pub note: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    HolderDetail { 0 id : "id" required, 1 created : "created" optional, 2 note : "note"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct HolderDetail {
+        id: required "id",
+        created: optional "created",
+        note: optional "note",
+    }
+}
+
 impl HolderDetail {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -108,7 +148,8 @@ impl HolderDetail {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `HolderPet` schema.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum HolderPet {
@@ -119,6 +160,7 @@ pub enum HolderPet {
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
+
 impl ::serde::Serialize for HolderPet {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -131,6 +173,7 @@ impl ::serde::Serialize for HolderPet {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for HolderPet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -157,22 +200,31 @@ impl<'de> ::serde::Deserialize<'de> for HolderPet {
         }
     }
 }
+
 /// A payment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Payment {
-    #[allow(missing_docs)]
+    /// The `id` property (`String`).
     pub id: ::std::string::String,
+    /// The `created` property (`DateTime`).
+    ///
     /// Format: `date-time`.
     pub created: ::std::option::Option<::klarna_runtime::DateTime>,
-    #[allow(missing_docs)]
+    /// The `amount` property (`i64`).
     pub amount: i64,
-    #[allow(missing_docs)]
+    /// The `status` property ([`PaymentStatus`]).
     pub status: ::std::option::Option<PaymentStatus>,
 }
-::klarna_runtime::__struct_serde!(
-    Payment { 0 id : "id" required, 1 created : "created" optional, 2 amount : "amount"
-    required, 3 status : "status" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Payment {
+        id: required "id",
+        created: optional "created",
+        amount: required "amount",
+        status: optional "status",
+    }
+}
+
 impl Payment {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -185,7 +237,8 @@ impl Payment {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `PaymentStatus` schema.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentStatus {
@@ -196,6 +249,8 @@ pub enum PaymentStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    PaymentStatus { Pending => "pending", Captured => "captured", }
-);
+
+::klarna_runtime::__string_enum!(PaymentStatus {
+    Pending => "pending",
+    Captured => "captured",
+});

@@ -3,9 +3,12 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_003.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
-#[allow(missing_docs)]
+
+/// The `Pet` schema.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Pet {
@@ -16,6 +19,7 @@ pub enum Pet {
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
+
 impl ::serde::Serialize for Pet {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -28,6 +32,7 @@ impl ::serde::Serialize for Pet {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Pet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54,21 +59,27 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `SavingsAccount` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct SavingsAccount {
-    #[allow(missing_docs)]
+    /// The `kind` property (`String`).
     pub kind: ::std::string::String,
-    #[allow(missing_docs)]
+    /// The `name` property (`String`).
     pub name: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `rate` property (`f64`).
     pub rate: ::std::option::Option<f64>,
 }
-::klarna_runtime::__struct_serde!(
-    SavingsAccount { 0 kind : "kind" required, 1 name : "name" optional, 2 rate : "rate"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct SavingsAccount {
+        kind: required "kind",
+        name: optional "name",
+        rate: optional "rate",
+    }
+}
+
 impl SavingsAccount {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -80,17 +91,19 @@ impl SavingsAccount {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `Shape` schema.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Shape {
-    #[allow(missing_docs)]
+    /// A `Circle`.
     Circle(Circle),
-    #[allow(missing_docs)]
+    /// A `Square`.
     Square(Square),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
+
 impl ::serde::Serialize for Shape {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -103,6 +116,7 @@ impl ::serde::Serialize for Shape {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Shape {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -119,7 +133,8 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
         Ok(Self::Unknown(value))
     }
 }
-#[allow(missing_docs)]
+
+/// The `SortOrder` schema.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SortOrder {
@@ -132,17 +147,26 @@ pub enum SortOrder {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    SortOrder { Created => "created", PlusCreated => "+created", MinusCreated =>
-    "-created", }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__string_enum!(SortOrder {
+    Created => "created",
+    PlusCreated => "+created",
+    MinusCreated => "-created",
+});
+
+/// The `Square` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Square {
-    #[allow(missing_docs)]
+    /// The `side` property (`f64`).
     pub side: f64,
 }
-::klarna_runtime::__struct_serde!(Square { 0 side : "side" required, });
+
+::klarna_runtime::__struct_serde! {
+    struct Square {
+        side: required "side",
+    }
+}
+
 impl Square {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -150,25 +174,35 @@ impl Square {
         Self { side }
     }
 }
-#[allow(missing_docs)]
+
+/// The `Transfer` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transfer {
-    #[allow(missing_docs)]
+    /// The `id` property (`String`).
     pub id: ::std::string::String,
+    /// The `created` property (`DateTime`).
+    ///
     /// Format: `date-time`.
     pub created: ::klarna_runtime::DateTime,
-    #[allow(missing_docs)]
+    /// The `amount` property (`i64`).
     pub amount: i64,
-    #[allow(missing_docs)]
+    /// The `status` property ([`TransferStatus`]).
     pub status: ::std::option::Option<TransferStatus>,
-    #[allow(missing_docs)]
+    /// The `destination` property (`String`).
     pub destination: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Transfer { 0 id : "id" required, 1 created : "created" required, 2 amount : "amount"
-    required, 3 status : "status" optional, 4 destination : "destination" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Transfer {
+        id: required "id",
+        created: required "created",
+        amount: required "amount",
+        status: optional "status",
+        destination: optional "destination",
+    }
+}
+
 impl Transfer {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -186,7 +220,8 @@ impl Transfer {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `TransferStatus` schema.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TransferStatus {
@@ -197,8 +232,11 @@ pub enum TransferStatus {
     /// A value this version of the SDK does not know yet; the text is kept as received.
     Unknown(::std::string::String),
 }
-::klarna_runtime::__string_enum!(
-    TransferStatus { Pending => "pending", Captured => "captured", }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__string_enum!(TransferStatus {
+    Pending => "pending",
+    Captured => "captured",
+});
+
+/// The `TypedBase` schema.
 pub type TypedBase = Base;

@@ -3,53 +3,80 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_001.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
-#[allow(missing_docs)]
+
+/// The `Address` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Address {
-    #[allow(missing_docs)]
+    /// The `line` property (`String`).
     pub line: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(Address { 0 line : "line" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Address {
+        line: optional "line",
+    }
+}
+
+/// The `address` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Address2 {
-    #[allow(missing_docs)]
+    /// The `street` property (`String`).
     pub street: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(Address2 { 0 street : "street" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Address2 {
+        street: optional "street",
+    }
+}
+
+/// The `Box` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Box {
-    #[allow(missing_docs)]
+    /// The `inner` property (`String`).
     pub inner: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(Box { 0 inner : "inner" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Box {
+        inner: optional "inner",
+    }
+}
+
+/// The `checkbox-v2` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CheckboxV2 {
-    #[allow(missing_docs)]
+    /// The `Parameter1.Name` property (`String`).
     pub parameter1_name: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `3ds` property (`bool`).
     pub _3ds: ::std::option::Option<bool>,
 }
-::klarna_runtime::__struct_serde!(
-    CheckboxV2 { 0 parameter1_name : "Parameter1.Name" optional, 1 _3ds : "3ds" optional,
+
+::klarna_runtime::__struct_serde! {
+    struct CheckboxV2 {
+        parameter1_name: optional "Parameter1.Name",
+        _3ds: optional "3ds",
     }
-);
-/// Two untagged alternatives that both want the variant name `String` (the second is renamed, and said so).
+}
+
+/// Two untagged alternatives that both want the variant name `String` (the second is renamed,
+/// and said so).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Moment {
-    #[allow(missing_docs)]
+    /// A `Date`.
     Date(::klarna_runtime::Date),
-    #[allow(missing_docs)]
+    /// A `String`.
     String(::std::string::String),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
+
 impl ::serde::Serialize for Moment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -62,6 +89,7 @@ impl ::serde::Serialize for Moment {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Moment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -78,40 +106,57 @@ impl<'de> ::serde::Deserialize<'de> for Moment {
         Ok(Self::Unknown(value))
     }
 }
-#[allow(missing_docs)]
+
+/// The `400` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct N400 {
-    #[allow(missing_docs)]
+    /// The `code` property (`i64`).
     pub code: ::std::option::Option<i64>,
 }
-::klarna_runtime::__struct_serde!(N400 { 0 code : "code" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct N400 {
+        code: optional "code",
+    }
+}
+
+/// The `No such order error message` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct NoSuchOrderErrorMessage {
-    #[allow(missing_docs)]
+    /// The `message` property (`String`).
     pub message: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    NoSuchOrderErrorMessage { 0 message : "message" optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct NoSuchOrderErrorMessage {
+        message: optional "message",
+    }
+}
+
+/// The `Option` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Option {
-    #[allow(missing_docs)]
+    /// The `type` property (`String`).
     pub r#type: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `ref` property (`String`).
     pub r#ref: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `self` property (`String`).
     pub self_: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `send` property (`String`).
     pub send: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `Self` property (`String`).
     pub self2: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `async` property (`i64`).
     pub r#async: ::std::option::Option<i64>,
 }
-::klarna_runtime::__struct_serde!(
-    Option { 0 r#type : "type" optional, 1 r#ref : "ref" optional, 2 self_ : "self"
-    optional, 3 send : "send" optional, 4 self2 : "Self" optional, 5 r#async : "async"
-    optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Option {
+        r#type: optional "type",
+        r#ref: optional "ref",
+        self_: optional "self",
+        send: optional "send",
+        self2: optional "Self",
+        r#async: optional "async",
+    }
+}

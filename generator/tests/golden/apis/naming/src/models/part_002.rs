@@ -3,65 +3,103 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_002.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
-#[allow(missing_docs)]
+
+/// The `Pet` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Pet {
-    #[allow(missing_docs)]
+    /// The `owner` property ([`PetOwner2`]).
     pub owner: ::std::option::Option<PetOwner2>,
-    #[allow(missing_docs)]
+    /// The `tag` property ([`PetOwner`]).
     pub tag: ::std::option::Option<PetOwner>,
 }
-::klarna_runtime::__struct_serde!(
-    Pet { 0 owner : "owner" optional, 1 tag : "tag" optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Pet {
+        owner: optional "owner",
+        tag: optional "tag",
+    }
+}
+
+/// The `PetOwner` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PetOwner {
-    #[allow(missing_docs)]
+    /// The `id` property (`i64`).
     pub id: ::std::option::Option<i64>,
 }
-::klarna_runtime::__struct_serde!(PetOwner { 0 id : "id" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct PetOwner {
+        id: optional "id",
+    }
+}
+
+/// The `PetOwner` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PetOwner2 {
-    #[allow(missing_docs)]
+    /// The `name` property (`String`).
     pub name: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(PetOwner2 { 0 name : "name" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct PetOwner2 {
+        name: optional "name",
+    }
+}
+
+/// The `Result` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Result {
-    #[allow(missing_docs)]
+    /// The `value` property ([`Vec`]).
     pub value: ::std::option::Option<Vec>,
-    #[allow(missing_docs)]
+    /// The `boxed` property ([`Box`]).
     pub boxed: ::std::option::Option<Box>,
-    #[allow(missing_docs)]
+    /// The `text` property ([`String`]).
     pub text: ::std::option::Option<String>,
 }
-::klarna_runtime::__struct_serde!(
-    Result { 0 value : "value" optional, 1 boxed : "boxed" optional, 2 text : "text"
-    optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Result {
+        value: optional "value",
+        boxed: optional "boxed",
+        text: optional "text",
+    }
+}
+
+/// The `Self` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Self_ {
-    #[allow(missing_docs)]
+    /// The `name` property (`String`).
     pub name: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(Self_ { 0 name : "name" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Self_ {
+        name: optional "name",
+    }
+}
+
+/// The `String` schema.
 pub type String = ::std::string::String;
-#[allow(missing_docs)]
+
+/// The `Type` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Type {
-    #[allow(missing_docs)]
+    /// The `self` property ([`Self_`]).
     pub self_: ::std::option::Option<Self_>,
 }
-::klarna_runtime::__struct_serde!(Type { 0 self_ : "self" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Type {
+        self_: optional "self",
+    }
+}
+
+/// The `Vec` schema.
 pub type Vec = ::std::vec::Vec<::std::string::String>;

@@ -3,21 +3,29 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_001.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
-#[allow(missing_docs)]
+
+/// The `CreateChargeBody` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateChargeBody {
-    #[allow(missing_docs)]
+    /// The `amount` property (`i64`).
     pub amount: i64,
-    #[allow(missing_docs)]
+    /// The `metadata` property (`BTreeMap<String, String>`).
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
-::klarna_runtime::__struct_serde!(
-    CreateChargeBody { 0 amount : "amount" required, 1 metadata : "metadata" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct CreateChargeBody {
+        amount: required "amount",
+        metadata: optional "metadata",
+    }
+}
+
 impl CreateChargeBody {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -28,49 +36,77 @@ impl CreateChargeBody {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `CreateChargeCreated` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateChargeCreated {
-    #[allow(missing_docs)]
+    /// The `gte` property (`i64`).
     pub gte: ::std::option::Option<i64>,
-    #[allow(missing_docs)]
+    /// The `lt` property (`i64`).
     pub lt: ::std::option::Option<i64>,
 }
-::klarna_runtime::__struct_serde!(
-    CreateChargeCreated { 0 gte : "gte" optional, 1 lt : "lt" optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct CreateChargeCreated {
+        gte: optional "gte",
+        lt: optional "lt",
+    }
+}
+
+/// The `CreateChargeFilter` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateChargeFilter {
-    #[allow(missing_docs)]
+    /// The `currency` property (`String`).
     pub currency: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    CreateChargeFilter { 0 currency : "currency" optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct CreateChargeFilter {
+        currency: optional "currency",
+    }
+}
+
+/// The `CreateChargeResponse` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateChargeResponse {
-    #[allow(missing_docs)]
+    /// The `id` property (`String`).
     pub id: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(CreateChargeResponse { 0 id : "id" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct CreateChargeResponse {
+        id: optional "id",
+    }
+}
+
+/// The `Fault` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Fault {
-    #[allow(missing_docs)]
+    /// The `code` property (`i64`).
     pub code: ::std::option::Option<i64>,
 }
-::klarna_runtime::__struct_serde!(Fault { 0 code : "code" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Fault {
+        code: optional "code",
+    }
+}
+
+/// The `File` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct File {
-    #[allow(missing_docs)]
+    /// The `file_id` property (`String`).
     pub file_id: ::std::string::String,
 }
-::klarna_runtime::__struct_serde!(File { 0 file_id : "file_id" required, });
+
+::klarna_runtime::__struct_serde! {
+    struct File {
+        file_id: required "file_id",
+    }
+}
+
 impl File {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -78,18 +114,24 @@ impl File {
         Self { file_id }
     }
 }
-#[allow(missing_docs)]
+
+/// The `FileList` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileList {
-    #[allow(missing_docs)]
+    /// The `files` property (`Vec<File>`).
     pub files: ::std::vec::Vec<File>,
-    #[allow(missing_docs)]
+    /// The `pagination` property ([`FileListPagination`]).
     pub pagination: FileListPagination,
 }
-::klarna_runtime::__struct_serde!(
-    FileList { 0 files : "files" required, 1 pagination : "pagination" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct FileList {
+        files: required "files",
+        pagination: required "pagination",
+    }
+}
+
 impl FileList {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -97,19 +139,26 @@ impl FileList {
         Self { files, pagination }
     }
 }
-#[allow(missing_docs)]
+
+/// The `FileListPagination` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileListPagination {
-    #[allow(missing_docs)]
+    /// The `count` property (`i64`).
     pub count: i64,
+    /// The `last_item` property (`String`).
+    ///
     /// May be absent, null, or a value; the three are sent differently.
     pub last_item: ::klarna_runtime::Nullable<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    FileListPagination { 0 count : "count" required, 1 last_item : "last_item"
-    optional_nullable, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct FileListPagination {
+        count: required "count",
+        last_item: optional_nullable "last_item",
+    }
+}
+
 impl FileListPagination {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]

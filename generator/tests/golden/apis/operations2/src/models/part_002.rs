@@ -3,17 +3,24 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_002.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
-#[allow(missing_docs)]
+
+/// The `GetJobError409` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GetJobError409 {
-    #[allow(missing_docs)]
+    /// The `locked_by` property (`String`).
     pub locked_by: ::std::string::String,
 }
-::klarna_runtime::__struct_serde!(
-    GetJobError409 { 0 locked_by : "locked_by" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct GetJobError409 {
+        locked_by: required "locked_by",
+    }
+}
+
 impl GetJobError409 {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -21,17 +28,23 @@ impl GetJobError409 {
         Self { locked_by }
     }
 }
-#[allow(missing_docs)]
+
+/// The `Problem` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
-    #[allow(missing_docs)]
+    /// The `title` property (`String`).
     pub title: ::std::string::String,
-    #[allow(missing_docs)]
+    /// The `detail` property (`String`).
     pub detail: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Problem { 0 title : "title" required, 1 detail : "detail" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Problem {
+        title: required "title",
+        detail: optional "detail",
+    }
+}
+
 impl Problem {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -42,31 +55,46 @@ impl Problem {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `ReplaceFileMetadataBody` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ReplaceFileMetadataBody {
-    #[allow(missing_docs)]
+    /// The `label` property (`String`).
     pub label: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    ReplaceFileMetadataBody { 0 label : "label" optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct ReplaceFileMetadataBody {
+        label: optional "label",
+    }
+}
+
+/// The `ReplaceFileMetadataResponse` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ReplaceFileMetadataResponse {
-    #[allow(missing_docs)]
+    /// The `ok` property (`bool`).
     pub ok: ::std::option::Option<bool>,
 }
-::klarna_runtime::__struct_serde!(ReplaceFileMetadataResponse { 0 ok : "ok" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct ReplaceFileMetadataResponse {
+        ok: optional "ok",
+    }
+}
+
+/// The `UploadFileBody` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct UploadFileBody {
-    #[allow(missing_docs)]
+    /// The `file` property (`String`).
     pub file: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `filename` property (`String`).
     pub filename: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    UploadFileBody { 0 file : "file" optional, 1 filename : "filename" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct UploadFileBody {
+        file: optional "file",
+        filename: optional "filename",
+    }
+}

@@ -3,57 +3,75 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_001.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
-#[allow(missing_docs)]
+
+/// The `Anything` schema.
 pub type Anything = ::serde_json::Value;
-#[allow(missing_docs)]
+
+/// The `Forest` schema.
 pub type Forest = ::std::vec::Vec<::serde_json::Value>;
-#[allow(missing_docs)]
+
+/// The `Labels` schema.
 pub type Labels = ::std::collections::BTreeMap<
     ::std::string::String,
     ::std::string::String,
 >;
+
 /// Too nested to spell out in a field (clippy's type_complexity), so the field's type is named.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Matrix {
-    #[allow(missing_docs)]
+    /// The `cells` property ([`MatrixCells`]).
     pub cells: ::std::option::Option<MatrixCells>,
-    #[allow(missing_docs)]
+    /// The `rows` property (`Vec<Vec<String>>`).
     pub rows: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
 }
-::klarna_runtime::__struct_serde!(
-    Matrix { 0 cells : "cells" optional, 1 rows : "rows" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Matrix {
+        cells: optional "cells",
+        rows: optional "rows",
+    }
+}
+
 /// A list of itself, which a Rust type alias cannot name; its nested levels are JSON.
 pub type Nested = ::std::vec::Vec<::serde_json::Value>;
-#[allow(missing_docs)]
+
+/// The `Node` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Node {
-    #[allow(missing_docs)]
+    /// The `value` property (`String`).
     pub value: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `next` property ([`Node`]).
     pub next: ::std::option::Option<::std::boxed::Box<Node>>,
-    #[allow(missing_docs)]
+    /// The `children` property (`Vec<Node>`).
     pub children: ::std::option::Option<::std::vec::Vec<Node>>,
 }
-::klarna_runtime::__struct_serde!(
-    Node { 0 value : "value" optional, 1 next : "next" optional, 2 children : "children"
-    optional, }
-);
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Node {
+        value: optional "value",
+        next: optional "next",
+        children: optional "children",
+    }
+}
+
+/// The `PagesOrText` schema.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum PagesOrText {
-    #[allow(missing_docs)]
+    /// A `PagesOrTextList`.
     List(PagesOrTextList),
-    #[allow(missing_docs)]
+    /// A `String`.
     String(::std::string::String),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
+
 impl ::serde::Serialize for PagesOrText {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -66,6 +84,7 @@ impl ::serde::Serialize for PagesOrText {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PagesOrText {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -82,10 +101,16 @@ impl<'de> ::serde::Deserialize<'de> for PagesOrText {
         Ok(Self::Unknown(value))
     }
 }
-#[allow(missing_docs)]
+
+/// The `Ping` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Ping {
-    #[allow(missing_docs)]
+    /// The `pong` property ([`Pong`]).
     pub pong: ::std::option::Option<::std::boxed::Box<Pong>>,
 }
-::klarna_runtime::__struct_serde!(Ping { 0 pong : "pong" optional, });
+
+::klarna_runtime::__struct_serde! {
+    struct Ping {
+        pong: optional "pong",
+    }
+}

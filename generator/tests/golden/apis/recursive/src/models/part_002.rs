@@ -3,28 +3,39 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_002.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
-#[allow(missing_docs)]
+
+/// The `Pong` schema.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Pong {
-    #[allow(missing_docs)]
+    /// The `ping` property ([`Ping`]).
     pub ping: ::std::option::Option<::std::boxed::Box<Ping>>,
 }
-::klarna_runtime::__struct_serde!(Pong { 0 ping : "ping" optional, });
-#[allow(missing_docs)]
+
+::klarna_runtime::__struct_serde! {
+    struct Pong {
+        ping: optional "ping",
+    }
+}
+
+/// The `Tagged` schema.
 #[derive(Clone, Debug, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Tagged {
-    #[allow(missing_docs)]
+    /// The `name` property (`String`).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Properties not described by the schema, kept as received.
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<::std::string::String, i64>,
 }
+
 /// Reaches itself through `Forest` with only a map and a list on the way.
 pub type Tree = ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>;
-#[allow(missing_docs)]
+
+/// The `MatrixCells` schema.
 pub type MatrixCells = ::std::vec::Vec<
     ::std::vec::Vec<
         ::std::collections::BTreeMap<
@@ -33,7 +44,8 @@ pub type MatrixCells = ::std::vec::Vec<
         >,
     >,
 >;
-#[allow(missing_docs)]
+
+/// The `PagesOrTextList` schema.
 pub type PagesOrTextList = ::std::vec::Vec<
     ::std::vec::Vec<
         ::std::vec::Vec<

@@ -3,20 +3,28 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_001.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
-#[allow(missing_docs)]
+
+/// The `Created` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Created {
-    #[allow(missing_docs)]
+    /// The `kind` property (`String`).
     pub kind: ::std::string::String,
-    #[allow(missing_docs)]
+    /// The `id` property (`String`).
     pub id: ::std::string::String,
 }
-::klarna_runtime::__struct_serde!(
-    Created { 0 kind : "kind" required, 1 id : "id" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Created {
+        kind: required "kind",
+        id: required "id",
+    }
+}
+
 impl Created {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -24,18 +32,24 @@ impl Created {
         Self { kind, id }
     }
 }
-#[allow(missing_docs)]
+
+/// The `Deleted` schema.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Deleted {
-    #[allow(missing_docs)]
+    /// The `kind` property (`String`).
     pub kind: ::std::string::String,
-    #[allow(missing_docs)]
+    /// The `reason` property (`String`).
     pub reason: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Deleted { 0 kind : "kind" required, 1 reason : "reason" optional, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Deleted {
+        kind: required "kind",
+        reason: optional "reason",
+    }
+}
+
 impl Deleted {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -46,7 +60,8 @@ impl Deleted {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `Event` schema.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
@@ -57,6 +72,7 @@ pub enum Event {
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
+
 impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -69,6 +85,7 @@ impl ::serde::Serialize for Event {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -95,17 +112,19 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         }
     }
 }
-#[allow(missing_docs)]
+
+/// The `IdOrNumber` schema.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum IdOrNumber {
-    #[allow(missing_docs)]
+    /// A `i64`.
     Integer(i64),
-    #[allow(missing_docs)]
+    /// A `String`.
     String(::std::string::String),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
+
 impl ::serde::Serialize for IdOrNumber {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -118,6 +137,7 @@ impl ::serde::Serialize for IdOrNumber {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for IdOrNumber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -134,19 +154,28 @@ impl<'de> ::serde::Deserialize<'de> for IdOrNumber {
         Ok(Self::Unknown(value))
     }
 }
-#[allow(missing_docs)]
+
+/// The `Merged` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Merged {
-    #[allow(missing_docs)]
+    /// The `kind` property (`String`).
     pub kind: ::std::string::String,
-    #[allow(missing_docs)]
+    /// The `id` property (`String`).
     pub id: ::std::string::String,
+    /// The `at` property (`DateTime`).
+    ///
     /// Format: `date-time`.
     pub at: ::klarna_runtime::DateTime,
 }
-::klarna_runtime::__struct_serde!(
-    Merged { 0 kind : "kind" required, 1 id : "id" required, 2 at : "at" required, }
-);
+
+::klarna_runtime::__struct_serde! {
+    struct Merged {
+        kind: required "kind",
+        id: required "id",
+        at: required "at",
+    }
+}
+
 impl Merged {
     /// Creates a value from its required fields; optional fields start empty.
     #[inline]
@@ -158,6 +187,7 @@ impl Merged {
         Self { kind, id, at }
     }
 }
+
 /// One variant beside `Unknown`, which counts as its sibling.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -167,6 +197,7 @@ pub enum OnlyReport {
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
+
 impl ::serde::Serialize for OnlyReport {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -178,6 +209,7 @@ impl ::serde::Serialize for OnlyReport {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OnlyReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -199,42 +231,61 @@ impl<'de> ::serde::Deserialize<'de> for OnlyReport {
         }
     }
 }
+
 /// Eleven text fields, much larger than a string, so unions and status enums box it.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Report {
-    #[allow(missing_docs)]
+    /// The `a` property (`String`).
     pub a: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `b` property (`String`).
     pub b: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `c` property (`String`).
     pub c: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `d` property (`String`).
     pub d: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `e` property (`String`).
     pub e: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `f` property (`String`).
     pub f: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `g` property (`String`).
     pub g: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `h` property (`String`).
     pub h: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `i` property (`String`).
     pub i: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `j` property (`String`).
     pub j: ::std::option::Option<::std::string::String>,
-    #[allow(missing_docs)]
+    /// The `k` property (`String`).
     pub k: ::std::option::Option<::std::string::String>,
 }
-::klarna_runtime::__struct_serde!(
-    Report { 0 a : "a" optional, 1 b : "b" optional, 2 c : "c" optional, 3 d : "d"
-    optional, 4 e : "e" optional, 5 f : "f" optional, 6 g : "g" optional, 7 h : "h"
-    optional, 8 i : "i" optional, 9 j : "j" optional, 10 k : "k" optional, }
-);
-/// Small once `ReportOrState` boxes its report, so `ReportOrHolder` must box `Report` beside it.
+
+::klarna_runtime::__struct_serde! {
+    struct Report {
+        a: optional "a",
+        b: optional "b",
+        c: optional "c",
+        d: optional "d",
+        e: optional "e",
+        f: optional "f",
+        g: optional "g",
+        h: optional "h",
+        i: optional "i",
+        j: optional "j",
+        k: optional "k",
+    }
+}
+
+/// Small once `ReportOrState` boxes its report, so `ReportOrHolder` must box `Report` beside
+/// it.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ReportHolder {
-    #[allow(missing_docs)]
+    /// The `state` property ([`ReportOrState`]).
     pub state: ::std::option::Option<ReportOrState>,
 }
-::klarna_runtime::__struct_serde!(ReportHolder { 0 state : "state" optional, });
+
+::klarna_runtime::__struct_serde! {
+    struct ReportHolder {
+        state: optional "state",
+    }
+}

@@ -3,19 +3,23 @@
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Request and response models, part_002.
+#![allow(deprecated)]
+
 #[allow(unused_imports)]
 use super::*;
-#[allow(missing_docs)]
+
+/// The `ReportOrHolder` schema.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ReportOrHolder {
-    #[allow(missing_docs)]
+    /// A `Report`.
     Report(::std::boxed::Box<Report>),
-    #[allow(missing_docs)]
+    /// A `ReportHolder`.
     ReportHolder(ReportHolder),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
+
 impl ::serde::Serialize for ReportOrHolder {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -28,6 +32,7 @@ impl ::serde::Serialize for ReportOrHolder {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ReportOrHolder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -44,17 +49,19 @@ impl<'de> ::serde::Deserialize<'de> for ReportOrHolder {
         Ok(Self::Unknown(value))
     }
 }
-#[allow(missing_docs)]
+
+/// The `ReportOrState` schema.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ReportOrState {
-    #[allow(missing_docs)]
+    /// A `Report`.
     Report(::std::boxed::Box<Report>),
-    #[allow(missing_docs)]
+    /// A `String`.
     String(::std::string::String),
     /// A shape this version of the SDK does not know; the JSON is kept as received.
     Unknown(::serde_json::Value),
 }
+
 impl ::serde::Serialize for ReportOrState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -67,6 +74,7 @@ impl ::serde::Serialize for ReportOrState {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ReportOrState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

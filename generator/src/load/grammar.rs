@@ -4,7 +4,7 @@
 //!
 //! Two walkers read it: the loader's position-aware `$ref` resolution (`load/refs.rs`: where a `$ref` may
 //! stand, which component section an imported target goes in, which values are data whose `$ref` keys are
-//! never resolved) and [`crate::locate`] (where in the document `openapiv3` refuses a piece, following
+//! never resolved) and [`crate::load::locate`] (where in the document `openapiv3` refuses a piece, following
 //! only the keys OpenAPI 3.0 has, see [`Field::openapi30`]).
 //!
 //! Literal data: `example`, `examples` (outside parameters, headers and media types, where they are

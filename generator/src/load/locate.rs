@@ -4,7 +4,7 @@
 //! `Schema`, `Parameter`) serde loses the path, so the error can point at `#/paths` with a message
 //! such as "data did not match any variant of untagged enum ReferenceOr". When the whole document does
 //! not parse, this module parses it again piece by piece, following the OpenAPI 3.0 object graph of
-//! [`crate::grammar`] (path items, operations, parameters, bodies, responses, media types, schemas, ...),
+//! [`crate::load::grammar`] (path items, operations, parameters, bodies, responses, media types, schemas, ...),
 //! and reports every innermost piece that fails, with its own JSON pointer and serde's message for that
 //! piece.
 
@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::diag::child;
-use crate::grammar::{self, Kind, Slot};
+use crate::load::grammar::{self, Kind, Slot};
 
 /// One refused piece: its pointer and what is wrong.
 pub type Problem = (String, String);
