@@ -47,7 +47,7 @@ pub fn render_table(krate: &Crate, regen_command: &str) -> Result<String, Diagno
             lit(r.doc.as_deref().unwrap_or_default())
         );
         for op in ops {
-            operation(&mut out, api, op);
+            operation(&mut out, api, op)?;
         }
         out.push_str("] },\n");
     }
@@ -64,8 +64,24 @@ pub fn render_table(krate: &Crate, regen_command: &str) -> Result<String, Diagno
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
-fn operation(out: &mut String, api: &Api, op: &Operation) {
+fn operation(out: &mut String, api: &Api, op: &Operation) -> Result<(), Diagnostic> {
     let (pieces, sensitive) = path_pieces(op);
+    // The command line reads lists and objects as text or JSON and writes them by the three encodings its
+    // table knows; a parameter written by another style would be sent wrongly, so it is refused here.
+    if let Some(p) = [&op.path_params, &op.query_params, &op.header_params]
+        .into_iter()
+        .flatten()
+        .find(|p| matches!(p.encoding, ParamEncoding::Styled { .. }))
+    {
+        return Err(Diagnostic::error(
+            api.source.file.as_str(),
+            Location::Pointer(p.pointer.clone()),
+            format!(
+                "the `klarna` command line cannot send parameter `{}` of operation `{}` in its style ({:?}); the SDK can",
+                p.name.wire, op.id.wire, p.encoding
+            ),
+        ));
+    }
     let params = |ps: &[Param]| {
         let mut s = String::from("&[");
         for p in ps {
@@ -80,6 +96,8 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
                     ParamEncoding::Text => "Text",
                     ParamEncoding::DeepObject => "DeepObject",
                     ParamEncoding::FormObject => "FormObject",
+                    // Refused above.
+                    ParamEncoding::Styled { .. } => "Text",
                 },
                 lit(p.doc.as_deref().unwrap_or_default()),
                 p.deprecated,
@@ -144,6 +162,7 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         params(&op.header_params),
         op.idempotent,
     );
+    Ok(())
 }
 
 /// The literal pieces of the path around its parameters (one more than the parameters), from the IR's

@@ -141,6 +141,7 @@ mod model;
 mod nullable;
 pub mod onboarding;
 pub mod pagination;
+pub mod param_style;
 mod request;
 mod response;
 pub mod retry;

@@ -178,8 +178,11 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         names = names.iter().map(|p| lit(p)).collect::<Vec<_>>().join(", "),
     );
     let mut when = String::new();
+    // A parameter written by a style (`label`, `matrix`, a list or an object) has no matcher: its text is
+    // not the value's.
     for p in &op.path_params {
-        if let Some(position) = names.iter().position(|n| *n == p.name.wire)
+        if p.encoding == ParamEncoding::Text
+            && let Some(position) = names.iter().position(|n| *n == p.name.wire)
             && let Some((arg, value)) = conversion(api, &p.ty, false)
         {
             let _ = write!(
@@ -212,7 +215,9 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         }
     }
     for p in &op.header_params {
-        if let Some((arg, value)) = conversion(api, &p.ty, false) {
+        if p.encoding == ParamEncoding::Text
+            && let Some((arg, value)) = conversion(api, &p.ty, false)
+        {
             let _ = write!(
                 when,
                 "/// Matches the header `{wire}`.\n\

@@ -7,6 +7,7 @@
 // Source: generator/tests/fixtures/optionality.yaml (sha256 cee3dede24d15e8f9fff452c56710db926178436ed45d2006f1c6fe1e921cd01).
 // Source: generator/tests/fixtures/recursive.yaml (sha256 4078b5513f66c8f8800412619153d624f780554c2214d0a71467a447852f4ca5).
 // Source: generator/tests/fixtures/sensitive.yaml (sha256 a057be0f74741306bfb5efd323c4075ae4b8e70d7abf16f2a0953cc3dbe143df).
+// Source: generator/tests/fixtures/styles.yaml (sha256 e80291f29ac7c41e639a1455788205d55fcc67c339e7e0dea979b5f4cf887d2a).
 // Source: generator/tests/fixtures/unions.yaml (sha256 7d3beb23592d07ab666adae726dbcfc9aa92103da72c40f1767a70379d83fe84).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -250,6 +251,12 @@ pub fn roundtrip(
         "sensitive::Holder" => through::<crate::sensitive::models::Holder>(value),
         #[cfg(feature = "sensitive")]
         "sensitive::Token" => through::<crate::sensitive::models::Token>(value),
+        #[cfg(feature = "styles")]
+        "styles::Box" => through::<crate::styles::models::Box>(value),
+        #[cfg(feature = "styles")]
+        "styles::Color" => through::<crate::styles::models::Color>(value),
+        #[cfg(feature = "styles")]
+        "styles::Point" => through::<crate::styles::models::Point>(value),
         #[cfg(feature = "unions")]
         "unions::Created" => through::<crate::unions::models::Created>(value),
         #[cfg(feature = "unions")]
@@ -356,6 +363,9 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("sensitive::CredentialRequest", cfg!(feature = "sensitive")),
         ("sensitive::Holder", cfg!(feature = "sensitive")),
         ("sensitive::Token", cfg!(feature = "sensitive")),
+        ("styles::Box", cfg!(feature = "styles")),
+        ("styles::Color", cfg!(feature = "styles")),
+        ("styles::Point", cfg!(feature = "styles")),
         ("unions::Created", cfg!(feature = "unions")),
         ("unions::Deleted", cfg!(feature = "unions")),
         ("unions::Event", cfg!(feature = "unions")),
