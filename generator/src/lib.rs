@@ -53,6 +53,7 @@ pub mod normalize;
 pub mod profile;
 pub mod render;
 pub mod stubs;
+pub mod tolerate;
 pub mod validate;
 pub mod write;
 

@@ -80,6 +80,8 @@ pub fn load_bytes(
     crate::validate::repair(&mut root, display_path, &mut warnings);
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     resolve_external_refs(&mut root, &base_dir, display_path)?;
+    // After `$ref`s to other files, so what they brought in is repaired too.
+    crate::tolerate::tolerate(&mut root, display_path, &mut warnings);
     let openapi = parse_openapi(&root, display_path)?;
     let stem = path
         .file_stem()

@@ -176,6 +176,33 @@ impl ApiLowerer<'_> {
         let mut idempotent = false;
         // Path parameters in template order.
         let template_names = path_template_names(path);
+        // A template name that differs from its parameter's only in case style (`{petId}` and `pet_id`)
+        // means that parameter: it is read under the template's name, with a warning.
+        let fold = |s: &str| -> String {
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        };
+        for name in &template_names {
+            let declared = |p: &Parameter| matches!(p, Parameter::Path { parameter_data, .. } if &parameter_data.name == name);
+            if params.iter().any(|(_, p)| declared(p)) {
+                continue;
+            }
+            let mut alike = params.iter_mut().filter(|(_, p)| {
+                matches!(p, Parameter::Path { parameter_data, .. }
+                    if !template_names.contains(&parameter_data.name) && fold(&parameter_data.name) == fold(name))
+            });
+            if let (Some((at, p)), None) = (alike.next(), alike.next()) {
+                let data = match p {
+                    Parameter::Path { parameter_data, .. } => parameter_data,
+                    _ => continue,
+                };
+                let at = at.clone();
+                let declared_name = std::mem::replace(&mut data.name, name.clone());
+                self.warn(&at, format!("path parameter `{declared_name}` is written `{{{name}}}` in the path template; read as the template's `{name}`"));
+            }
+        }
         for name in &template_names {
             if !params.iter().any(|(_, p)| matches!(p, Parameter::Path { parameter_data, .. } if &parameter_data.name == name)) {
                 self.error(pointer, format!("path template names `{{{name}}}`, but no path parameter `{name}` is declared"));
