@@ -214,11 +214,21 @@ pub(super) fn fetch_target(
         .map(|p| format!("/{p}"))
         .unwrap_or_default();
     let Some(target) = doc.pointer(&pointer).cloned() else {
+        // The closest name next to the missing one, if any is close.
+        let hint = pointer
+            .rsplit_once('/')
+            .and_then(|(parent, last)| {
+                let siblings = doc.pointer(parent)?.as_object()?;
+                let last = unescape(last);
+                crate::locate::closest(&last, siblings.keys().map(String::as_str))
+                    .map(|n| format!("; did you mean `{n}`?"))
+            })
+            .unwrap_or_default();
         ctx.problems.push(Diagnostic::error(
             ctx.root_file,
             Location::Pointer(format!("{at}/$ref")),
             format!(
-                "`$ref` target `#{fragment}` not found in `{}`",
+                "`$ref` target `#{fragment}` not found in `{}`{hint}",
                 target_file.display()
             ),
         ));
