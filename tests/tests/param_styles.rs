@@ -71,9 +71,10 @@ async fn query_parameters_are_written_form_delimited_and_deep() {
         ("k".to_owned(), "v".to_owned()),
         ("a b".to_owned(), "c".to_owned()),
     ]);
-    let mut size = Size::default();
-    size.width = Some(2.5);
-    size.label = Some("big box".to_owned());
+    let size = Size {
+        width: Some(2.5),
+        label: Some("big box".to_owned()),
+    };
     client(&server)
         .styles()
         .get_query(vec![Color::Red, Color::Blue])
