@@ -9,6 +9,7 @@
 // Source: generator/tests/fixtures/sensitive.yaml (sha256 a057be0f74741306bfb5efd323c4075ae4b8e70d7abf16f2a0953cc3dbe143df).
 // Source: generator/tests/fixtures/styles.yaml (sha256 e80291f29ac7c41e639a1455788205d55fcc67c339e7e0dea979b5f4cf887d2a).
 // Source: generator/tests/fixtures/unions.yaml (sha256 7d3beb23592d07ab666adae726dbcfc9aa92103da72c40f1767a70379d83fe84).
+// Source: generator/tests/fixtures/yaml12.yaml (sha256 ac9e7133f0d66a65bf05dc5f905853503383c3ac2add0729673778ee46a55d09).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Generated types looked up by name (cargo feature `type-registry`).
@@ -279,6 +280,14 @@ pub fn roundtrip(
         }
         #[cfg(feature = "unions")]
         "unions::ReportOrState" => through::<crate::unions::models::ReportOrState>(value),
+        #[cfg(feature = "yaml12")]
+        "yaml12::Answer" => through::<crate::yaml12::models::Answer>(value),
+        #[cfg(feature = "yaml12")]
+        "yaml12::Code" => through::<crate::yaml12::models::Code>(value),
+        #[cfg(feature = "yaml12")]
+        "yaml12::Country" => through::<crate::yaml12::models::Country>(value),
+        #[cfg(feature = "yaml12")]
+        "yaml12::Switch" => through::<crate::yaml12::models::Switch>(value),
         _ => return ::std::option::Option::None,
     };
     ::std::option::Option::Some(result)
@@ -376,6 +385,10 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("unions::ReportHolder", cfg!(feature = "unions")),
         ("unions::ReportOrHolder", cfg!(feature = "unions")),
         ("unions::ReportOrState", cfg!(feature = "unions")),
+        ("yaml12::Answer", cfg!(feature = "yaml12")),
+        ("yaml12::Code", cfg!(feature = "yaml12")),
+        ("yaml12::Country", cfg!(feature = "yaml12")),
+        ("yaml12::Switch", cfg!(feature = "yaml12")),
     ];
     ALL.iter().filter(|(_, enabled)| *enabled).map(|(name, _)| *name).collect()
 }
