@@ -84,6 +84,18 @@ fn repair(map: &mut Map<String, Value>, kind: Kind, at: &str, warn: &mut Warn<'_
     }
     match kind {
         Kind::Schema => schema(map, at, warn),
+        Kind::Parameter | Kind::Header => {
+            for key in [
+                "required",
+                "deprecated",
+                "allowEmptyValue",
+                "explode",
+                "allowReserved",
+            ] {
+                flag(map, key, at, warn);
+            }
+        }
+        Kind::Operation => flag(map, "deprecated", at, warn),
         Kind::SecurityScheme => {
             if let Some(flows) = map.get_mut("flows").and_then(Value::as_object_mut) {
                 for (name, flow) in flows.iter_mut() {
@@ -178,6 +190,142 @@ fn servers(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
     }
 }
 
+/// A flag: a boolean; `"true"`/`"false"` are read as one, anything else is ignored.
+fn flag(map: &mut Map<String, Value>, key: &str, at: &str, warn: &mut Warn<'_>) {
+    match map.get(key) {
+        None | Some(Value::Bool(_)) => {}
+        Some(Value::String(s)) if s == "true" || s == "false" => {
+            let b = s == "true";
+            warn(
+                &child(at, key),
+                format!("`{key}` must be a boolean; the text \"{s}\" is read as `{b}`"),
+            );
+            map.insert(key.to_owned(), Value::Bool(b));
+        }
+        Some(_) => {
+            if let Some(v) = map.remove(key) {
+                warn(
+                    &child(at, key),
+                    format!("`{key}` must be a boolean; `{v}` is ignored"),
+                );
+            }
+        }
+    }
+}
+
+/// Values that must have the schema's own type: the bounds of an `integer` (whole numbers), and the
+/// `enum` values of a `string`, `integer` or `number` schema. A whole float is that integer without a
+/// warning; a number or boolean in a string enum is its text; a numeric text in a number enum is the
+/// number; anything else is left out, with a warning.
+fn typed_values(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
+    let Some(ty) = map.get("type").and_then(Value::as_str).map(str::to_owned) else {
+        return;
+    };
+    if ty == "integer" {
+        for key in NUMBERS {
+            if let Some(Value::Number(n)) = map.get(key).cloned()
+                && !n.is_i64()
+            {
+                match whole(&n) {
+                    Some(i) => {
+                        map.insert(key.to_owned(), Value::from(i));
+                    }
+                    None => ignore(map, key, "must be a whole number for an integer", at, warn),
+                }
+            }
+        }
+    }
+    let Some(Value::Array(values)) = map.get_mut("enum") else {
+        return;
+    };
+    let enum_at = child(at, "enum");
+    let mut keep = Vec::with_capacity(values.len());
+    for (i, v) in std::mem::take(values).into_iter().enumerate() {
+        let item_at = format!("{enum_at}/{i}");
+        let fixed = match (ty.as_str(), v) {
+            (_, Value::Null) => Some(Value::Null),
+            ("string", Value::String(s)) => Some(Value::String(s)),
+            ("string", v @ (Value::Number(_) | Value::Bool(_))) => {
+                let text = v.to_string();
+                warn(
+                    &item_at,
+                    format!("a string enum's values are text; `{text}` is read as \"{text}\""),
+                );
+                Some(Value::String(text))
+            }
+            ("integer", Value::Number(n)) => match n.as_i64().or_else(|| whole(&n)) {
+                Some(i) => Some(Value::from(i)),
+                None => {
+                    warn(
+                        &item_at,
+                        format!("an integer enum's value `{n}` is not a whole number; left out"),
+                    );
+                    None
+                }
+            },
+            ("integer", Value::String(s)) => match s.trim().parse::<i64>() {
+                Ok(i) => {
+                    warn(
+                        &item_at,
+                        format!("an integer enum's values are numbers; \"{s}\" is read as `{i}`"),
+                    );
+                    Some(Value::from(i))
+                }
+                Err(_) => {
+                    warn(
+                        &item_at,
+                        format!("an integer enum's value \"{s}\" is not a number; left out"),
+                    );
+                    None
+                }
+            },
+            ("number", Value::Number(n)) => Some(Value::Number(n)),
+            ("number", Value::String(s)) => match s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+            {
+                Some(n) => {
+                    warn(
+                        &item_at,
+                        format!("a number enum's values are numbers; \"{s}\" is read as `{n}`"),
+                    );
+                    Some(Value::Number(n))
+                }
+                None => {
+                    warn(
+                        &item_at,
+                        format!("a number enum's value \"{s}\" is not a number; left out"),
+                    );
+                    None
+                }
+            },
+            ("string" | "integer" | "number", v) => {
+                warn(
+                    &item_at,
+                    format!(
+                        "an enum value `{v}` of another type than the schema's `{ty}`; left out"
+                    ),
+                );
+                None
+            }
+            (_, v) => Some(v),
+        };
+        keep.extend(fixed);
+    }
+    *values = keep;
+}
+
+/// `n` as an integer if it is a whole number in range.
+fn whole(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    })
+}
+
 const NUMBERS: [&str; 3] = ["minimum", "maximum", "multipleOf"];
 const COUNTS: [&str; 6] = [
     "minLength",
@@ -254,19 +402,9 @@ fn schema(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
         }
     }
     for key in FLAGS.iter().copied().chain(["exclusiveMaximum"]) {
-        match map.get(key) {
-            None | Some(Value::Bool(_)) => {}
-            Some(Value::String(s)) if s == "true" || s == "false" => {
-                let b = s == "true";
-                warn(
-                    &child(at, key),
-                    format!("`{key}` must be a boolean; the text \"{s}\" is read as `{b}`"),
-                );
-                map.insert(key.to_owned(), Value::Bool(b));
-            }
-            Some(_) => ignore(map, key, "must be a boolean", at, warn),
-        }
+        flag(map, key, at, warn);
     }
+    typed_values(map, at, warn);
     for key in ["pattern", "format", "title"] {
         if map.get(key).is_some_and(|v| !v.is_string()) {
             ignore(map, key, "must be text", at, warn);
@@ -504,6 +642,51 @@ mod tests {
         ] {
             assert!(joined.contains(at), "{at}\n{joined}");
         }
+    }
+
+    #[test]
+    fn enum_values_and_integer_bounds_take_the_schema_type() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {},
+        "components": {"schemas": {
+            "S": {"type": "string", "enum": ["a", 1, true, null]},
+            "I": {"type": "integer", "enum": [1, 2.0, "3", "x", 1.5], "minimum": 0.0, "maximum": 9.5},
+            "N": {"type": "number", "enum": [1.5, "2.5", "x"]}
+        }}});
+        let (doc, warnings) = run(doc);
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["S"]["enum"], json!(["a", "1", "true", null]));
+        assert_eq!(schemas["I"]["enum"], json!([1, 2, 3]));
+        assert_eq!(schemas["I"]["minimum"], json!(0));
+        assert!(schemas["I"].get("maximum").is_none());
+        assert_eq!(schemas["N"]["enum"], json!([1.5, 2.5]));
+        let joined = warnings.join("\n");
+        for at in [
+            "#/components/schemas/S/enum/1:",
+            "#/components/schemas/S/enum/2:",
+            "#/components/schemas/I/enum/2:",
+            "#/components/schemas/I/enum/3:",
+            "#/components/schemas/I/enum/4:",
+            "#/components/schemas/I/maximum:",
+            "#/components/schemas/N/enum/1:",
+            "#/components/schemas/N/enum/2:",
+        ] {
+            assert!(joined.contains(at), "{at}\n{joined}");
+        }
+        assert_eq!(warnings.len(), 8, "{joined}");
+    }
+
+    #[test]
+    fn parameter_and_operation_flags_written_as_text_are_read() {
+        let (doc, warnings) = run(
+            json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+            "paths": {"/x": {"get": {"deprecated": "true", "responses": {},
+                "parameters": [{"name": "a", "in": "query", "required": "false", "explode": 1, "schema": {"type": "string"}}]}}}}),
+        );
+        let op = &doc["paths"]["/x"]["get"];
+        assert_eq!(op["deprecated"], json!(true));
+        assert_eq!(op["parameters"][0]["required"], json!(false));
+        assert!(op["parameters"][0].get("explode").is_none());
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
     }
 
     #[test]
