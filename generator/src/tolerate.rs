@@ -13,7 +13,8 @@
 //! - A `discriminator` without a `propertyName`: ignored (the variants are told apart by shape).
 //! - Null scopes in a security requirement (`[{oauth2: null}]`) or an OAuth flow: no scopes.
 //! - A number or boolean where text belongs (`info.version: 1.0`, a `description`, a server variable's
-//!   `default` or `enum`): its text.
+//!   `default` or `enum`): its text. A missing `info.title` or `info.version` (shown only in docs): the
+//!   file's name, `unversioned`.
 //!
 //! What cannot be generated honestly (a parameter without a name, an operation without responses) is
 //! still refused, by [`crate::validate::check_structure`].
@@ -35,6 +36,21 @@ pub fn tolerate(root: &mut Value, file: &str, warnings: &mut Diagnostics) {
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
         for key in ["version", "title", "description", "summary"] {
             text_field(info, key, &child("#/info", key), &mut warn);
+        }
+        // Metadata the generated crate only shows in its docs.
+        let stem = std::path::Path::new(file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("API")
+            .to_owned();
+        for (key, default) in [("title", stem), ("version", "unversioned".to_owned())] {
+            if !info.contains_key(key) {
+                warn(
+                    "#/info",
+                    format!("missing required field `info.{key}`; read as \"{default}\""),
+                );
+                info.insert(key.to_owned(), Value::String(default));
+            }
         }
     }
     walk(root, Kind::Document, "#", &mut warn);
@@ -616,6 +632,7 @@ mod tests {
             "components": {"securitySchemes": {"oauth2": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://t", "scopes": null}}}}}
         }));
         assert_eq!(doc["info"]["version"], json!("1.0"));
+        assert_eq!(doc["info"]["title"], json!("T"));
         assert_eq!(doc["info"]["description"], json!("2024"));
         assert_eq!(
             doc["servers"][0]["variables"]["port"],
@@ -687,6 +704,19 @@ mod tests {
         assert_eq!(op["parameters"][0]["required"], json!(false));
         assert!(op["parameters"][0].get("explode").is_none());
         assert_eq!(warnings.len(), 3, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_missing_title_or_version_is_filled_in() {
+        let (doc, warnings) = run(json!({"openapi": "3.0.3", "info": {}, "paths": {}}));
+        assert_eq!(doc["info"], json!({"title": "t", "version": "unversioned"}));
+        assert_eq!(
+            warnings,
+            [
+                "#/info: missing required field `info.title`; read as \"t\"",
+                "#/info: missing required field `info.version`; read as \"unversioned\""
+            ]
+        );
     }
 
     #[test]
