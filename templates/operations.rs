@@ -274,7 +274,16 @@ impl {{ op.builder }} {
         {% endif %}
         {% endfor %}
         {% for h in op.headers %}
-        {% if h.style.is_some() %}
+        {% if h.cookie %}
+        {% if h.required %}
+        let request = ::klarna_runtime::param_style::cookie(request, {{ h.wire_lit }}, &self.{{ h.field }}, {{ h.explode }}, {{ h.sensitive }});
+        {% else %}
+        let request = match &self.{{ h.field }} {
+            Some(value) => ::klarna_runtime::param_style::cookie(request, {{ h.wire_lit }}, value, {{ h.explode }}, {{ h.sensitive }}),
+            None => request,
+        };
+        {% endif %}
+        {% else if h.style.is_some() %}
         {% if h.required %}
         let request = ::klarna_runtime::param_style::header(request, {{ h.wire_lit }}, &self.{{ h.field }}, {{ h.explode }}, {{ h.sensitive }});
         {% else %}

@@ -71,7 +71,12 @@ fn operation(out: &mut String, api: &Api, op: &Operation) -> Result<(), Diagnost
     if let Some(p) = [&op.path_params, &op.query_params, &op.header_params]
         .into_iter()
         .flatten()
-        .find(|p| matches!(p.encoding, ParamEncoding::Styled { .. }))
+        .find(|p| {
+            matches!(
+                p.encoding,
+                ParamEncoding::Styled { .. } | ParamEncoding::Cookie { .. }
+            )
+        })
     {
         return Err(Diagnostic::error(
             api.source.file.as_str(),
@@ -97,7 +102,7 @@ fn operation(out: &mut String, api: &Api, op: &Operation) -> Result<(), Diagnost
                     ParamEncoding::DeepObject => "DeepObject",
                     ParamEncoding::FormObject => "FormObject",
                     // Refused above.
-                    ParamEncoding::Styled { .. } => "Text",
+                    ParamEncoding::Styled { .. } | ParamEncoding::Cookie { .. } => "Text",
                 },
                 lit(p.doc.as_deref().unwrap_or_default()),
                 p.deprecated,

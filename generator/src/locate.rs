@@ -345,7 +345,7 @@ mod tests {
 /// parsed again, or a pointer that is not in it (a part imported from another file), keeps its pointer.
 pub fn place(diags: &mut crate::diag::Diagnostics, sources: &[(&str, &std::path::Path)]) {
     use crate::diag::Location;
-    let mut files: std::collections::BTreeMap<String, Option<(Value, Positions)>> =
+    let mut files: std::collections::BTreeMap<String, Option<Positions>> =
         std::collections::BTreeMap::new();
     for d in diags.iter_mut() {
         let Location::Pointer(pointer) = &d.location else {
@@ -355,19 +355,17 @@ pub fn place(diags: &mut crate::diag::Diagnostics, sources: &[(&str, &std::path:
             continue;
         };
         let parsed = files.entry(d.file.clone()).or_insert_with(|| {
-            let bytes = std::fs::read(path).ok()?;
-            let doc = crate::load::parse_document(&bytes, "").ok()?;
-            let text = String::from_utf8(bytes).ok()?;
-            Some((doc, Positions::read(&text)?))
+            let text = std::fs::read_to_string(path).ok()?;
+            Positions::read(&text)
         });
-        let Some((doc, positions)) = parsed else {
+        let Some(positions) = parsed else {
             continue;
         };
         let tokens = pointer_tokens(pointer);
-        let exact = if tokens.is_empty() || find(doc, &tokens).is_some() {
+        let exact = if tokens.is_empty() || positions.of(&tokens).is_some() {
             tokens
         } else {
-            match through_compositions(doc, &tokens) {
+            match through_compositions(&positions.0, &tokens) {
                 Some(found) => found,
                 None => continue,
             }
@@ -393,37 +391,23 @@ fn pointer_tokens(pointer: &str) -> Vec<String> {
         .collect()
 }
 
-fn find<'v>(v: &'v Value, tokens: &[String]) -> Option<&'v Value> {
-    tokens.iter().try_fold(v, |v, t| match v {
-        Value::Object(m) => m.get(t),
-        Value::Array(items) => t.parse::<usize>().ok().and_then(|i| items.get(i)),
-        _ => None,
-    })
-}
-
 /// `tokens` followed through the document, descending into the inline parts of `allOf`, `oneOf` and
 /// `anyOf` where a token is not found in the schema itself: the tokens of where it really is.
-fn through_compositions(v: &Value, tokens: &[String]) -> Option<Vec<String>> {
+fn through_compositions(v: &Node, tokens: &[String]) -> Option<Vec<String>> {
     let Some((first, rest)) = tokens.split_first() else {
         return Some(Vec::new());
     };
-    let direct = match v {
-        Value::Object(m) => m.get(first),
-        Value::Array(items) => first.parse::<usize>().ok().and_then(|i| items.get(i)),
-        _ => None,
-    };
-    if let Some(next) = direct
+    if let Some(next) = v.child(first)
         && let Some(mut found) = through_compositions(next, rest)
     {
         found.insert(0, first.clone());
         return Some(found);
     }
-    let obj = v.as_object()?;
     for key in ["allOf", "oneOf", "anyOf"] {
-        let Some(Value::Array(parts)) = obj.get(key) else {
+        let Some(Node::Seq(parts)) = v.child(key) else {
             continue;
         };
-        for (i, part) in parts.iter().enumerate() {
+        for (i, (_, part)) in parts.iter().enumerate() {
             if let Some(mut found) = through_compositions(part, tokens) {
                 found.splice(0..0, [key.to_owned(), i.to_string()]);
                 return Some(found);
@@ -440,6 +424,20 @@ enum Node {
     Leaf,
     Map(Vec<(String, (u64, u64), Node)>),
     Seq(Vec<((u64, u64), Node)>),
+}
+
+impl Node {
+    /// The member `token` of a map, or the item at index `token` of a list.
+    fn child(&self, token: &str) -> Option<&Node> {
+        match self {
+            Node::Map(members) => members
+                .iter()
+                .find(|(k, _, _)| k == token)
+                .map(|(_, _, n)| n),
+            Node::Seq(items) => items.get(token.parse::<usize>().ok()?).map(|(_, n)| n),
+            Node::Leaf => None,
+        }
+    }
 }
 
 impl Positions {

@@ -1,5 +1,6 @@
 //! Parameters written by their OpenAPI `style` and `explode`: path (`simple`, `label`, `matrix`), query
-//! (`form`, `spaceDelimited`, `pipeDelimited`), header (`simple`), for scalars, lists and objects.
+//! (`form`, `spaceDelimited`, `pipeDelimited`), header (`simple`), cookie (`form`, see [`cookie`]), for
+//! scalars, lists and objects.
 //!
 //! Generated code calls these for every parameter that is not a plain scalar in its location's default
 //! style (scalars and exploded query lists go through [`Request::query`] and [`Request::header`] directly,
@@ -187,6 +188,71 @@ pub fn header<T: Serialize + ?Sized>(
         Shape::Object(pairs) => members(&pairs, explode, ","),
     };
     request.headers.push((name, value, sensitive));
+    request
+}
+
+/// Adds cookie parameter `name` in the `form` style (the only one OpenAPI allows for cookies) to the
+/// request's one `Cookie` header: `name=v`; a list `name=a,b` or, exploded, `name=a; name=b`; an object
+/// `name=k,v,k,v` or, exploded, `k=v; k2=v2`. Bytes a cookie value may not hold (space, `"`, `,`, `;`,
+/// `\`, `%`, control and non-ASCII bytes) are percent-encoded in each item. `sensitive` marks the header
+/// as [`Request::sensitive_header`] does. A `null` value adds nothing.
+pub fn cookie<T: Serialize + ?Sized>(
+    mut request: Request,
+    name: &'static str,
+    value: &T,
+    explode: bool,
+    sensitive: bool,
+) -> Request {
+    let Some(shape) = serialize(&mut request, "cookie", name, value) else {
+        return request;
+    };
+    let enc = |s: &str| {
+        let mut out = String::with_capacity(s.len());
+        for b in s.bytes() {
+            // RFC 6265 cookie-octet, without `%` so that the encoding can be undone.
+            if matches!(b, 0x21 | 0x23..=0x24 | 0x26..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E)
+            {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    };
+    let name_enc = enc(name);
+    let pairs: Vec<String> = match shape {
+        Shape::Absent => return request,
+        Shape::Scalar(v) => vec![format!("{name_enc}={}", enc(&v))],
+        Shape::List(items) if explode => items
+            .iter()
+            .map(|v| format!("{name_enc}={}", enc(v)))
+            .collect(),
+        Shape::List(items) => {
+            let joined: Vec<String> = items.iter().map(|v| enc(v)).collect();
+            vec![format!("{name_enc}={}", joined.join(","))]
+        }
+        Shape::Object(members) if explode => members
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect(),
+        Shape::Object(members) => {
+            let flat: Vec<String> = members.iter().flat_map(|(k, v)| [enc(k), enc(v)]).collect();
+            vec![format!("{name_enc}={}", flat.join(","))]
+        }
+    };
+    let text = pairs.join("; ");
+    match request
+        .headers
+        .iter_mut()
+        .find(|(n, _, _)| n.eq_ignore_ascii_case("cookie"))
+    {
+        Some((_, existing, was_sensitive)) => {
+            existing.push_str("; ");
+            existing.push_str(&text);
+            *was_sensitive |= sensitive;
+        }
+        None => request.headers.push(("Cookie", text, sensitive)),
+    }
     request
 }
 
@@ -462,6 +528,28 @@ mod tests {
         );
         assert_eq!(send(json!([]), false).as_deref(), Some(""));
         assert_eq!(send(Value::Null, false), None);
+    }
+
+    #[test]
+    fn cookies_share_one_header_in_the_form_style() {
+        let r = Request::new("t", Method::GET, "/".into());
+        let r = cookie(r, "session", &json!("a b;c"), true, true);
+        let r = cookie(r, "ids", &json!([1, 2]), false, false);
+        let r = cookie(r, "tags", &json!(["x", "y"]), true, false);
+        let r = cookie(r, "pt", &json!({"a": 1, "b": 2}), true, false);
+        let r = cookie(r, "obj", &json!({"a": 1}), false, false);
+        let r = cookie(r, "none", &Value::Null, true, false);
+        assert_eq!(r.headers.len(), 1);
+        let (name, value, sensitive) = &r.headers[0];
+        assert_eq!(*name, "Cookie");
+        assert_eq!(
+            value,
+            "session=a%20b%3Bc; ids=1,2; tags=x; tags=y; a=1; b=2; obj=a,1"
+        );
+        assert!(
+            *sensitive,
+            "one sensitive cookie makes the header sensitive"
+        );
     }
 
     #[test]

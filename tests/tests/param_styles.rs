@@ -1,10 +1,12 @@
 //! Parameters go on the wire in the style and with the `explode` their API document gives them, for
-//! scalars, lists and objects in the path, the query string and headers (fixture
+//! scalars, lists and objects in the path, the query string, headers and cookies (fixture
 //! `generator/tests/fixtures/styles.yaml`, generated into `klarna_golden::styles`).
 
 use std::collections::BTreeMap;
 
-use klarna_golden::styles::{Box as Size, Color, Point};
+use klarna_golden::styles::{
+    Box as Size, Color, GetQueryStylesCreated, GetQueryStylesCreatedObject2, Point,
+};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -85,6 +87,10 @@ async fn query_parameters_are_written_form_delimited_and_deep() {
         .spread(size)
         .filter(Point::new(3, 4))
         .labels(labels)
+        .expand(vec!["a".to_owned(), "b".to_owned()])
+        .created(GetQueryStylesCreated::Object2(
+            GetQueryStylesCreatedObject2 { gt: Some(5) },
+        ))
         .send()
         .await
         .expect("sent");
@@ -102,6 +108,10 @@ async fn query_parameters_are_written_form_delimited_and_deep() {
         ("filter[x]", "3"),
         ("filter[y]", "4"),
         ("labels", "a b|c|k|v"),
+        // deepObject lists and unions, flattened as form APIs read them.
+        ("expand[0]", "a"),
+        ("expand[1]", "b"),
+        ("created[gt]", "5"),
     ]
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -137,6 +147,32 @@ async fn header_parameters_are_written_simple() {
     assert_eq!(header("X-Point").as_deref(), Some("x,1,y,2"));
     assert_eq!(header("X-Point-Exploded").as_deref(), Some("x=1,y=2"));
     assert_eq!(header("X-Secret-Ids").as_deref(), Some("7,8"));
+}
+
+#[tokio::test]
+async fn cookie_parameters_share_one_cookie_header() {
+    let server = server().await;
+    client(&server)
+        .styles()
+        .get_cookie("s 1")
+        .ids(vec![1, 2])
+        .point(Point::new(3, 4))
+        .x_trace("t")
+        .send()
+        .await
+        .expect("sent");
+    let request = received(&server).await;
+    let cookies: Vec<&str> = request
+        .headers
+        .get_all("cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert_eq!(cookies, ["session=s%201; ids=1,2; x=3; y=4"]);
+    assert_eq!(
+        request.headers.get("X-Trace").and_then(|v| v.to_str().ok()),
+        Some("t")
+    );
 }
 
 #[tokio::test]

@@ -52,7 +52,8 @@ pub struct Operation {
     pub path_params: Vec<Param>,
     /// Query parameters.
     pub query_params: Vec<Param>,
-    /// Header parameters the caller supplies (headers managed by the runtime are excluded).
+    /// Header parameters the caller supplies (headers managed by the runtime are excluded), and cookie
+    /// parameters ([`ParamEncoding::Cookie`]), which travel in the `Cookie` header.
     pub header_params: Vec<Param>,
     /// The request body.
     pub body: Option<Body>,
@@ -238,6 +239,12 @@ pub enum ParamEncoding {
         /// The style.
         style: ParamStyle,
         /// `explode`, as given or as the style's default.
+        explode: bool,
+    },
+    /// A cookie parameter (`style: form`): written into the request's one `Cookie` header. Cookie
+    /// parameters are kept with the header parameters.
+    Cookie {
+        /// `explode`, as given or `form`'s default (`true`).
         explode: bool,
     },
 }

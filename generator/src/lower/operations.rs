@@ -232,16 +232,7 @@ impl ApiLowerer<'_> {
                         continue;
                     }
                 }
-                Parameter::Cookie { .. } => {
-                    self.warn(
-                        at,
-                        format!(
-                            "cookie parameter `{}` is not supported; it is not generated",
-                            data.name
-                        ),
-                    );
-                    continue;
-                }
+                Parameter::Cookie { .. } => {}
                 Parameter::Path { .. } => {
                     if !template_names.contains(&data.name) {
                         self.warn(
@@ -304,8 +295,8 @@ impl ApiLowerer<'_> {
             match p {
                 Parameter::Path { .. } => path_params.push(param),
                 Parameter::Query { .. } => query_params.push(param),
-                Parameter::Header { .. } => header_params.push(param),
-                Parameter::Cookie { .. } => {}
+                // Sent in the `Cookie` header (`ParamEncoding::Cookie`).
+                Parameter::Header { .. } | Parameter::Cookie { .. } => header_params.push(param),
             }
         }
         let body = match &op.request_body {

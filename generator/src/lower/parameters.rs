@@ -1,8 +1,8 @@
 //! Parameters: `$ref`s resolved, and how a value is written by its location, `style` and `explode`:
 //! scalars and exploded query lists as text, objects as `deepObject` or exploded form members, every other
 //! list and object by the runtime's `param_style` (path `simple`/`label`/`matrix`, query `form`,
-//! `spaceDelimited`, `pipeDelimited`, header `simple`); a type no style defines as JSON text, with a
-//! warning.
+//! `spaceDelimited`, `pipeDelimited`, header `simple`, cookie `form`); a type no style defines as JSON
+//! text, with a warning.
 
 use super::*;
 
@@ -72,6 +72,15 @@ impl ApiLowerer<'_> {
         let explode_given = param.parameter_data_ref().explode;
         let styled = |style, explode| ParamEncoding::Styled { style, explode };
         let encoding = match (param, shape) {
+            // A union (or a nested list or object) under `deepObject` is flattened value by value, as
+            // form APIs read it (`created=5` or `created[gt]=5`).
+            (
+                Parameter::Query {
+                    style: QueryStyle::DeepObject,
+                    ..
+                },
+                Shape::Other,
+            ) => Some(ParamEncoding::DeepObject),
             (_, Shape::Other) => None,
             (Parameter::Path { style, .. }, shape) => {
                 let explode = explode_given.unwrap_or(false);
@@ -100,8 +109,8 @@ impl ApiLowerer<'_> {
                         ParamEncoding::Text
                     }
                     (QueryStyle::DeepObject, _, _) => {
-                        self.warn(at, format!("parameter `{name}`: style `deepObject` is defined for objects only; this list is sent as `form` with `explode: true` (`{name}=a&{name}=b`)"));
-                        ParamEncoding::Text
+                        self.warn(at, format!("parameter `{name}`: OpenAPI defines style `deepObject` for objects only; this list is sent with indices, as form APIs read it (`{name}[0]=a&{name}[1]=b`)"));
+                        ParamEncoding::DeepObject
                     }
                     (_, Shape::Scalar, _) => ParamEncoding::Text,
                     (_, Shape::List, true) => ParamEncoding::Text,
@@ -110,7 +119,9 @@ impl ApiLowerer<'_> {
                     (_, _, false) => styled(delimited.unwrap_or(ParamStyle::Form), false),
                 })
             }
-            (Parameter::Cookie { .. }, _) => None,
+            (Parameter::Cookie { .. }, _) => Some(ParamEncoding::Cookie {
+                explode: explode_given.unwrap_or(true),
+            }),
         };
         match encoding {
             Some(encoding) => (ty, encoding),
@@ -226,13 +237,15 @@ mod tests {
     }
 
     #[test]
-    fn path_and_header_lists_and_objects_are_styled() {
+    fn path_header_and_cookie_lists_and_objects_are_styled() {
         let yaml = one_op(concat!(
             "      parameters:\n",
             "        - {name: thing_id, in: path, required: true, style: matrix, explode: true, schema: {type: array, items: {type: string}}}\n",
             "        - {name: X-Ids, in: header, schema: {type: array, items: {type: string}}}\n",
             "        - {name: X-Obj, in: header, explode: true, schema: {type: object, properties: {a: {type: integer}}}}\n",
             "        - {name: X-One, in: header, schema: {type: integer}}\n",
+            "        - {name: sid, in: cookie, schema: {type: string}}\n",
+            "        - {name: ids, in: cookie, explode: false, schema: {type: array, items: {type: string}}}\n",
             "      responses:\n        '204': {description: ok}"
         ));
         let (api, warnings) = lower_yaml(&yaml);
@@ -257,6 +270,8 @@ mod tests {
                     explode: true
                 },
                 ParamEncoding::Text,
+                ParamEncoding::Cookie { explode: true },
+                ParamEncoding::Cookie { explode: false },
             ]
         );
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -286,6 +301,31 @@ mod tests {
         assert!(
             joined.contains("parameter `nested` has a type no parameter style defines"),
             "{joined}"
+        );
+    }
+
+    #[test]
+    fn deep_object_lists_and_unions_are_flattened() {
+        let yaml = one_op(concat!(
+            "      parameters:\n",
+            "        - {name: thing_id, in: path, required: true, schema: {type: string}}\n",
+            "        - {name: expand, in: query, style: deepObject, schema: {type: array, items: {type: string}}}\n",
+            "        - {name: created, in: query, style: deepObject, schema: {anyOf: [{type: integer}, {type: object, properties: {gt: {type: integer}}}]}}\n",
+            "      responses:\n        '204': {description: ok}"
+        ));
+        let (api, warnings) = lower_yaml(&yaml);
+        let o = op(&api, "doThing");
+        assert_eq!(o.query_params[0].encoding, ParamEncoding::DeepObject);
+        assert_eq!(o.query_params[1].encoding, ParamEncoding::DeepObject);
+        assert!(
+            matches!(o.query_params[1].ty, TypeRef::Named(_)),
+            "typed, not JSON"
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains(
+                "parameter `expand`: OpenAPI defines style `deepObject` for objects only"
+            )
         );
     }
 

@@ -173,6 +173,8 @@ pub(super) struct ParamSend {
     /// Written by this style: the runtime's `param_style::Style` value (with `explode`).
     pub(super) style: Option<String>,
     pub(super) explode: bool,
+    /// A cookie (in the `Cookie` header, with `explode`).
+    pub(super) cookie: bool,
 }
 
 /// The runtime's `param_style::Style` value and `explode` of a parameter written by a style.
@@ -185,6 +187,7 @@ fn style_of(p: &Param) -> (Option<String>, bool) {
             )),
             explode,
         ),
+        ParamEncoding::Cookie { explode } => (None, explode),
         _ => (None, false),
     }
 }
@@ -428,6 +431,7 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
         spread: p.encoding == ParamEncoding::FormObject,
         style: style_of(p).0,
         explode: style_of(p).1,
+        cookie: matches!(p.encoding, ParamEncoding::Cookie { .. }),
     };
     let mut attrs = Vec::new();
     if op.deprecated {
