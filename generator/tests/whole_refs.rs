@@ -21,6 +21,9 @@ info:
   title: Whole refs
   version: "1"
   description: {$ref: 'docs/intro.md'}
+servers: {$ref: '#/x-servers'}
+x-servers:
+  - url: https://api.example.com
 paths:
   /pets:
     get:
@@ -78,6 +81,10 @@ fn whole_maps_lists_and_texts_are_resolved() {
     .unwrap_or_else(|e| panic!("refused:\n{e}"));
     let raw = &spec.raw;
     assert_eq!(raw["info"]["description"], "# Pets\n\nA *pet* store.");
+    assert_eq!(
+        raw["servers"],
+        serde_json::json!([{"url": "https://api.example.com"}])
+    );
     assert_eq!(
         raw["paths"]["/pets"]["get"]["description"],
         "Lists the pets."

@@ -371,7 +371,11 @@ fn local_walk(
         let child = crate::diag::child(at, k);
         let slot = grammar::slot(kind, k);
         let text = matches!(slot, Slot::One(_)) && TEXT_KEYS.contains(&k.as_str());
-        let container = matches!(slot, Slot::Names(_) | Slot::Extensible(_) | Slot::List(_));
+        // Maps and lists of the grammar, and the objects and lists it does not name (`servers`,
+        // `info`, `security`), which bundlers also resolve.
+        let other = matches!(slot, Slot::One(Kind::Other)) && !text;
+        let container =
+            other || matches!(slot, Slot::Names(_) | Slot::Extensible(_) | Slot::List(_));
         if (text || container) && v.is_object() {
             let mut steps = 0;
             while let Some((r, target)) = local_target(snapshot, v) {
@@ -383,7 +387,7 @@ fn local_walk(
                 let fits = match target {
                     Some(Value::String(_)) => text,
                     Some(Value::Object(_)) => container && !list,
-                    Some(Value::Array(_)) => container && list,
+                    Some(Value::Array(_)) => container && (list || other),
                     _ => false,
                 };
                 if !fits || steps > MAX_INLINE_DEPTH {
