@@ -225,6 +225,11 @@ impl {{ op.builder }} {
 
     #[inline]
     fn into_request(self) -> ::klarna_runtime::Request {
+        {% if op.path.styled %}
+        let request = ::klarna_runtime::param_style::PathBuilder::new(&[{% for piece in op.path.piece_lits %}{{ piece }}{% if !loop.last %}, {% endif %}{% endfor %}])
+            {% for v in op.path.values %}{% if let Some(style) = v.style %}.styled({{ v.wire_lit }}, &self.{{ v.field }}, {{ style }}, {{ v.explode }}){% else %}.plain(&self.{{ v.field }}{% if v.to_string %}.to_string(){% endif %}){% endif %}
+            {% endfor %}.request({{ op.id_lit }}, ::klarna_runtime::Method::{{ op.http_method }});
+        {% else %}
         let request = ::klarna_runtime::Request::new(
             {{ op.id_lit }},
             ::klarna_runtime::Method::{{ op.http_method }},
@@ -233,10 +238,20 @@ impl {{ op.builder }} {
                 &[{% for v in op.path.values %}&self.{{ v.field }}{% if v.to_string %}.to_string(){% endif %}{% if !loop.last %}, {% endif %}{% endfor %}],
             ){% endif %},
         );
+        {% endif %}
         {% if !op.sensitive_segments.is_empty() %}let request = request.sensitive_path_segments(&[{% for s in op.sensitive_segments %}{{ s }}{% if !loop.last %}, {% endif %}{% endfor %}]);
         {% endif %}
         {% for q in op.query %}
-        {% if q.deep || q.spread %}
+        {% if let Some(style) = q.style %}
+        {% if q.required %}
+        let request = ::klarna_runtime::param_style::query(request, {{ q.wire_lit }}, &self.{{ q.field }}, {{ style }}, {{ q.explode }});
+        {% else %}
+        let request = match &self.{{ q.field }} {
+            Some(value) => ::klarna_runtime::param_style::query(request, {{ q.wire_lit }}, value, {{ style }}, {{ q.explode }}),
+            None => request,
+        };
+        {% endif %}
+        {% else if q.deep || q.spread %}
         {% if q.required %}
         let request = request.query_object({% if q.deep %}{{ q.wire_lit }}{% else %}""{% endif %}, &self.{{ q.field }});
         {% else %}
@@ -257,7 +272,25 @@ impl {{ op.builder }} {
         {% endif %}
         {% endfor %}
         {% for h in op.headers %}
+        {% if h.cookie %}
         {% if h.required %}
+        let request = ::klarna_runtime::param_style::cookie(request, {{ h.wire_lit }}, &self.{{ h.field }}, {{ h.explode }}, {{ h.sensitive }});
+        {% else %}
+        let request = match &self.{{ h.field }} {
+            Some(value) => ::klarna_runtime::param_style::cookie(request, {{ h.wire_lit }}, value, {{ h.explode }}, {{ h.sensitive }}),
+            None => request,
+        };
+        {% endif %}
+        {% else if h.style.is_some() %}
+        {% if h.required %}
+        let request = ::klarna_runtime::param_style::header(request, {{ h.wire_lit }}, &self.{{ h.field }}, {{ h.explode }}, {{ h.sensitive }});
+        {% else %}
+        let request = match &self.{{ h.field }} {
+            Some(value) => ::klarna_runtime::param_style::header(request, {{ h.wire_lit }}, value, {{ h.explode }}, {{ h.sensitive }}),
+            None => request,
+        };
+        {% endif %}
+        {% else if h.required %}
         let request = request.{% if h.sensitive %}sensitive_header{% else %}header{% endif %}({{ h.wire_lit }}, self.{{ h.field }}.to_string());
         {% else %}
         let request = match &self.{{ h.field }} {

@@ -105,22 +105,22 @@ pub fn render_table(krate: &Crate, regen_command: &str) -> Result<String, Diagno
         })
         .collect();
     resources.sort_by(|a, b| a.0.cmp(&b.0));
-    let template = TableTemplate {
-        resources: resources
-            .iter()
-            .map(|(name, api, r)| {
-                let mut ops: Vec<&Operation> = r.operations.iter().collect();
-                ops.sort_by_key(|op| kebab(&op.id.rust));
-                ResourceRow {
-                    name: lit(name),
-                    accessor: lit(&r.accessor),
-                    api: lit(&api.module.rust),
-                    doc: lit(r.doc.as_deref().unwrap_or_default()),
-                    operations: ops.into_iter().map(|op| operation(api, op)).collect(),
-                }
-            })
-            .collect(),
-    };
+    let mut rows = Vec::with_capacity(resources.len());
+    for (name, api, r) in &resources {
+        let mut ops: Vec<&Operation> = r.operations.iter().collect();
+        ops.sort_by_key(|op| kebab(&op.id.rust));
+        rows.push(ResourceRow {
+            name: lit(name),
+            accessor: lit(&r.accessor),
+            api: lit(&api.module.rust),
+            doc: lit(r.doc.as_deref().unwrap_or_default()),
+            operations: ops
+                .into_iter()
+                .map(|op| operation(api, op))
+                .collect::<Result<_, _>>()?,
+        });
+    }
+    let template = TableTemplate { resources: rows };
     let problem = |e: String| {
         Diagnostic::error(
             "cli/src/generated/mod.rs",
@@ -136,7 +136,28 @@ pub fn render_table(krate: &Crate, regen_command: &str) -> Result<String, Diagno
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
-fn operation(api: &Api, op: &Operation) -> OperationRow {
+fn operation(api: &Api, op: &Operation) -> Result<OperationRow, Diagnostic> {
+    // The command line reads lists and objects as text or JSON and writes them by the three encodings its
+    // table knows; a parameter written by another style would be sent wrongly, so it is refused here.
+    if let Some(p) = [&op.path_params, &op.query_params, &op.header_params]
+        .into_iter()
+        .flatten()
+        .find(|p| {
+            matches!(
+                p.encoding,
+                ParamEncoding::Styled { .. } | ParamEncoding::Cookie { .. }
+            )
+        })
+    {
+        return Err(Diagnostic::error(
+            api.source.file.as_str(),
+            Location::Pointer(p.pointer.clone()),
+            format!(
+                "the `klarna` command line cannot send parameter `{}` of operation `{}` in its style ({:?}); the SDK can",
+                p.name.wire, op.id.wire, p.encoding
+            ),
+        ));
+    }
     let params = |field: &'static str, ps: &[Param]| ParamGroup {
         field,
         params: ps
@@ -150,6 +171,8 @@ fn operation(api: &Api, op: &Operation) -> OperationRow {
                     ParamEncoding::Text => "Text",
                     ParamEncoding::DeepObject => "DeepObject",
                     ParamEncoding::FormObject => "FormObject",
+                    // Refused above.
+                    ParamEncoding::Styled { .. } | ParamEncoding::Cookie { .. } => "Text",
                 },
                 doc: lit(p.doc.as_deref().unwrap_or_default()),
                 deprecated: p.deprecated,
@@ -175,7 +198,7 @@ fn operation(api: &Api, op: &Operation) -> OperationRow {
             _ => Vec::new(),
         },
     });
-    OperationRow {
+    Ok(OperationRow {
         name: lit(&kebab(&op.id.rust)),
         id: lit(&op.id.wire),
         method: lit(op.method.as_str()),
@@ -198,7 +221,7 @@ fn operation(api: &Api, op: &Operation) -> OperationRow {
         },
         idempotent: op.idempotent,
         pagination: op.pagination.as_ref().map(paging),
-    }
+    })
 }
 
 fn paging(p: &Pagination) -> PagingRow {

@@ -34,6 +34,26 @@ pub enum Location {
     },
     /// A JSON pointer (RFC 6901) into the parsed document, e.g. `#/paths/~1pets/get`.
     Pointer(String),
+    /// A JSON pointer and the 1-based line and column where it is in the file (see
+    /// [`crate::load::locate::place`]).
+    PointerAt {
+        /// The pointer.
+        pointer: String,
+        /// 1-based line.
+        line: u64,
+        /// 1-based column.
+        column: u64,
+    },
+}
+
+impl Location {
+    /// The JSON pointer, if the location has one.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            Location::Pointer(p) | Location::PointerAt { pointer: p, .. } => Some(p),
+            Location::File | Location::LineCol { .. } => None,
+        }
+    }
 }
 
 /// What a warning says the generated crate lost, so tools can count it (`cargo xtask corpus`) and
@@ -121,6 +141,15 @@ impl fmt::Display for Diagnostic {
                 "{} at {pointer}: {severity}: {}",
                 self.file, self.message
             ),
+            Location::PointerAt {
+                pointer,
+                line,
+                column,
+            } => write!(
+                f,
+                "{}:{line}:{column} at {pointer}: {severity}: {}",
+                self.file, self.message
+            ),
         }
     }
 }
@@ -155,6 +184,11 @@ impl Diagnostics {
     /// All diagnostics, in the order they were found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
+    }
+
+    /// All diagnostics, to change in place (their locations made more exact).
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Diagnostic> {
+        self.items.iter_mut()
     }
 
     /// Only the errors.
@@ -213,22 +247,39 @@ impl Diagnostics {
         let mut out: Vec<(&Diagnostic, Vec<&str>)> = Vec::new();
         // A warning's place and message → its entry in `out` (a lookup, not a scan: a large document
         // can have thousands of warnings).
-        let mut seen: std::collections::BTreeMap<(&Location, &str), usize> =
+        // The same pointer is the same place whatever line it is on in each document.
+        let mut seen: std::collections::BTreeMap<(FoldPlace<'_>, &str), usize> =
             std::collections::BTreeMap::new();
         for d in &self.items {
             if d.severity == Severity::Warning {
-                if let Some(&i) = seen.get(&(&d.location, d.message.as_str())) {
+                if let Some(&i) = seen.get(&(place(&d.location), d.message.as_str())) {
                     let (first, others) = &mut out[i];
                     if first.file != d.file && !others.contains(&d.file.as_str()) {
                         others.push(&d.file);
                     }
                     continue;
                 }
-                seen.insert((&d.location, &d.message), out.len());
+                seen.insert((place(&d.location), &d.message), out.len());
             }
             out.push((d, Vec::new()));
         }
         out
+    }
+}
+
+/// Where a warning is, for folding repeats across documents.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum FoldPlace<'a> {
+    Pointer(&'a str),
+    Other(&'a Location),
+}
+
+fn place(l: &Location) -> FoldPlace<'_> {
+    match l {
+        Location::Pointer(pointer) | Location::PointerAt { pointer, .. } => {
+            FoldPlace::Pointer(pointer)
+        }
+        other => FoldPlace::Other(other),
     }
 }
 

@@ -112,12 +112,18 @@ pub fn build_ir_with(
             Err(e) => diags.extend(e),
         }
     }
+    let sources: Vec<(&str, &std::path::Path)> = specs
+        .iter()
+        .map(|s| (s.display.as_str(), s.path.as_path()))
+        .collect();
     if diags.has_errors() {
+        load::locate::place(&mut diags, &sources);
         diags.sort();
         return Err(diags);
     }
     let (krate, lower_diags) = lower::lower_until(&loaded, crate_name, version, profile, after);
     diags.extend(lower_diags);
+    load::locate::place(&mut diags, &sources);
     diags.sort();
     if diags.has_errors() {
         Err(diags)

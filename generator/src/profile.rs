@@ -28,6 +28,9 @@ pub struct Profile {
     pub pagination: Option<CursorConvention>,
     /// The extensions that carry meaning.
     pub extensions: ExtensionKeys,
+    /// Renames this service's documents are known to need and the profile asks for, as (name in the
+    /// document, name generated): expected, so not reported as warnings. Every other rename is.
+    pub expected_renames: Vec<(String, String)>,
 }
 
 /// How a cursor-paginated list looks: a query parameter takes the cursor, and the response holds a list
@@ -83,6 +86,8 @@ impl Profile {
                 sensitive: Some("x-klarna-sensitive".into()),
                 event_payloads: Some("x-klarna-event-payloads".into()),
             },
+            // Klarna's documents name their error body `Error`, which is the runtime's error type.
+            expected_renames: vec![("Error".into(), "ErrorBody".into())],
         }
     }
 
@@ -96,6 +101,7 @@ impl Profile {
             idempotency_header: None,
             pagination: None,
             extensions: ExtensionKeys::default(),
+            expected_renames: Vec::new(),
         }
     }
 

@@ -32,7 +32,7 @@ fn swagger_2_is_refused_naming_the_version_and_nothing_is_written() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
     assert!(
-        stderr.contains("swagger2.json at #/swagger: error: unsupported version: Swagger 2.0"),
+        stderr.contains("swagger2.json:2:3 at #/swagger: error: unsupported version: Swagger 2.0"),
         "{stderr}"
     );
     assert!(!out.exists(), "nothing is left at --out");

@@ -144,6 +144,7 @@ pub mod onboarding;
 pub mod pagination;
 #[cfg(feature = "credentials")]
 pub mod portal;
+pub mod param_style;
 mod request;
 mod response;
 pub mod retry;

@@ -55,7 +55,8 @@ pub struct Operation {
     pub path_params: Vec<Param>,
     /// Query parameters.
     pub query_params: Vec<Param>,
-    /// Header parameters the caller supplies (headers managed by the runtime are excluded).
+    /// Header parameters the caller supplies (headers managed by the runtime are excluded), and cookie
+    /// parameters ([`ParamEncoding::Cookie`]), which travel in the `Cookie` header.
     pub header_params: Vec<Param>,
     /// The request body.
     pub body: Option<Body>,
@@ -281,6 +282,52 @@ pub enum ParamEncoding {
     DeepObject,
     /// An object whose members become parameters of their own (`style: form`, `explode: true`).
     FormObject,
+    /// A list or an object (or a path scalar in `label` or `matrix` style) written by its `style` and
+    /// `explode` through the runtime's `param_style`.
+    Styled {
+        /// The style.
+        style: ParamStyle,
+        /// `explode`, as given or as the style's default.
+        explode: bool,
+    },
+    /// A cookie parameter (`style: form`): written into the request's one `Cookie` header. Cookie
+    /// parameters are kept with the header parameters.
+    Cookie {
+        /// `explode`, as given or `form`'s default (`true`).
+        explode: bool,
+    },
+}
+
+/// An OpenAPI parameter `style` that [`ParamEncoding::Styled`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ParamStyle {
+    /// `simple` (path, header).
+    Simple,
+    /// `label` (path).
+    Label,
+    /// `matrix` (path).
+    Matrix,
+    /// `form` (query).
+    Form,
+    /// `spaceDelimited` (query).
+    SpaceDelimited,
+    /// `pipeDelimited` (query).
+    PipeDelimited,
+}
+
+impl ParamStyle {
+    /// The name of the runtime's `param_style::Style` variant.
+    pub fn runtime_variant(self) -> &'static str {
+        match self {
+            ParamStyle::Simple => "Simple",
+            ParamStyle::Label => "Label",
+            ParamStyle::Matrix => "Matrix",
+            ParamStyle::Form => "Form",
+            ParamStyle::SpaceDelimited => "SpaceDelimited",
+            ParamStyle::PipeDelimited => "PipeDelimited",
+        }
+    }
 }
 
 /// A request body.

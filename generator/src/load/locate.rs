@@ -337,3 +337,312 @@ mod tests {
         assert!(problems(&doc).is_empty());
     }
 }
+
+/// Makes the pointer locations of `diags` exact: a pointer the lowering built through a composition
+/// (`.../Pet/properties/owner` for a property an `allOf` part declares) becomes the place in the file
+/// (`.../Pet/allOf/1/properties/owner`), and every pointer found in its file gains its line and column.
+/// `sources` pairs each document's displayed name with its path on disk; a file that cannot be read or
+/// parsed again, or a pointer that is not in it (a part imported from another file), keeps its pointer.
+pub fn place(diags: &mut crate::diag::Diagnostics, sources: &[(&str, &std::path::Path)]) {
+    use crate::diag::Location;
+    let mut files: std::collections::BTreeMap<String, Option<Positions>> =
+        std::collections::BTreeMap::new();
+    for d in diags.iter_mut() {
+        let Location::Pointer(pointer) = &d.location else {
+            continue;
+        };
+        let Some((_, path)) = sources.iter().find(|(shown, _)| *shown == d.file) else {
+            continue;
+        };
+        let parsed = files.entry(d.file.clone()).or_insert_with(|| {
+            let text = std::fs::read_to_string(path).ok()?;
+            Positions::read(&text)
+        });
+        let Some(positions) = parsed else {
+            continue;
+        };
+        let tokens = pointer_tokens(pointer);
+        let exact = if tokens.is_empty() || positions.of(&tokens).is_some() {
+            tokens
+        } else {
+            match through_compositions(&positions.0, &tokens) {
+                Some(found) => found,
+                None => continue,
+            }
+        };
+        let pointer = crate::diag::pointer(&exact);
+        d.location = match positions.of(&exact) {
+            Some((line, column)) => Location::PointerAt {
+                pointer,
+                line,
+                column,
+            },
+            None => Location::Pointer(pointer),
+        };
+    }
+}
+
+/// The decoded tokens of `#/a/b~1c`.
+fn pointer_tokens(pointer: &str) -> Vec<String> {
+    let body = pointer.strip_prefix('#').unwrap_or(pointer);
+    body.split('/')
+        .skip(1)
+        .map(crate::diag::decode_pointer_token)
+        .collect()
+}
+
+/// `tokens` followed through the document, descending into the inline parts of `allOf`, `oneOf` and
+/// `anyOf` where a token is not found in the schema itself: the tokens of where it really is.
+fn through_compositions(v: &Node, tokens: &[String]) -> Option<Vec<String>> {
+    let Some((first, rest)) = tokens.split_first() else {
+        return Some(Vec::new());
+    };
+    if let Some(next) = v.child(first)
+        && let Some(mut found) = through_compositions(next, rest)
+    {
+        found.insert(0, first.clone());
+        return Some(found);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        let Some(Node::Seq(parts)) = v.child(key) else {
+            continue;
+        };
+        for (i, (_, part)) in parts.iter().enumerate() {
+            if let Some(mut found) = through_compositions(part, tokens) {
+                found.splice(0..0, [key.to_owned(), i.to_string()]);
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// Where each node of a YAML or JSON file is: a member at its key, an item at its value.
+struct Positions(Node);
+
+enum Node {
+    Leaf,
+    Map(Vec<(String, (u64, u64), Node)>),
+    Seq(Vec<((u64, u64), Node)>),
+}
+
+impl Node {
+    /// The member `token` of a map, or the item at index `token` of a list.
+    fn child(&self, token: &str) -> Option<&Node> {
+        match self {
+            Node::Map(members) => members
+                .iter()
+                .find(|(k, _, _)| k == token)
+                .map(|(_, _, n)| n),
+            Node::Seq(items) => items.get(token.parse::<usize>().ok()?).map(|(_, n)| n),
+            Node::Leaf => None,
+        }
+    }
+}
+
+impl Positions {
+    fn read(text: &str) -> Option<Self> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        serde_saphyr::from_str_with_options::<Node>(text, crate::load::yaml_options())
+            .ok()
+            .map(Positions)
+    }
+
+    /// The line and column of the node at `tokens`.
+    fn of(&self, tokens: &[String]) -> Option<(u64, u64)> {
+        let mut node = &self.0;
+        let mut at = None;
+        for t in tokens {
+            let (pos, next) = match node {
+                Node::Map(members) => members
+                    .iter()
+                    .find(|(k, _, _)| k == t)
+                    .map(|(_, pos, n)| (*pos, n))?,
+                Node::Seq(items) => items
+                    .get(t.parse::<usize>().ok()?)
+                    .map(|(pos, n)| (*pos, n))?,
+                Node::Leaf => return None,
+            };
+            at = Some(pos);
+            node = next;
+        }
+        at.filter(|(line, _)| *line > 0)
+    }
+}
+
+fn position(l: &serde_saphyr::Location) -> (u64, u64) {
+    (l.line(), l.column())
+}
+
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any YAML node")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Node, E> {
+                Ok(Node::Leaf)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Node, E> {
+                Ok(Node::Leaf)
+            }
+            fn visit_i128<E>(self, _: i128) -> Result<Node, E> {
+                Ok(Node::Leaf)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Node, E> {
+                Ok(Node::Leaf)
+            }
+            fn visit_u128<E>(self, _: u128) -> Result<Node, E> {
+                Ok(Node::Leaf)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Node, E> {
+                Ok(Node::Leaf)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Node, E> {
+                Ok(Node::Leaf)
+            }
+            fn visit_unit<E>(self) -> Result<Node, E> {
+                Ok(Node::Leaf)
+            }
+            fn visit_none<E>(self) -> Result<Node, E> {
+                Ok(Node::Leaf)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+                <Node as serde::Deserialize>::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = a.next_element::<serde_saphyr::Spanned<Node>>()? {
+                    items.push((position(&item.referenced), item.value));
+                }
+                Ok(Node::Seq(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+                let mut members = Vec::new();
+                while let Some(key) = a.next_key::<serde_saphyr::Spanned<String>>()? {
+                    let value = a.next_value::<Node>()?;
+                    members.push((key.value, position(&key.referenced), value));
+                }
+                Ok(Node::Map(members))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+    use crate::diag::{Diagnostic, Diagnostics, Location};
+
+    fn placed(text: &str, pointer: &str) -> Location {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t.yaml");
+        std::fs::write(&path, text).expect("write");
+        let mut diags = Diagnostics::new();
+        diags.push(Diagnostic::error(
+            "t.yaml",
+            Location::Pointer(pointer.into()),
+            "m",
+        ));
+        place(&mut diags, &[("t.yaml", &path)]);
+        diags.iter().next().expect("one").location.clone()
+    }
+
+    const DOC: &str = "openapi: 3.0.3\ncomponents:\n  schemas:\n    Pet:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - type: object\n          properties:\n            owner: {$ref: '#/components/schemas/Ownr'}\n            tags:\n              - a\n              - {b: 1}\n";
+
+    #[test]
+    fn a_pointer_through_all_of_is_placed_where_the_property_is() {
+        assert_eq!(
+            placed(DOC, "#/components/schemas/Pet/properties/owner"),
+            Location::PointerAt {
+                pointer: "#/components/schemas/Pet/allOf/1/properties/owner".into(),
+                line: 9,
+                column: 13
+            }
+        );
+    }
+
+    #[test]
+    fn pointers_in_the_file_get_their_line_and_column() {
+        assert_eq!(
+            placed(DOC, "#/components/schemas/Pet/allOf/1/properties/tags/1/b"),
+            Location::PointerAt {
+                pointer: "#/components/schemas/Pet/allOf/1/properties/tags/1/b".into(),
+                line: 12,
+                column: 18
+            }
+        );
+        let json = "{\n  \"paths\": {\n    \"/a~b\": {\"get\": {}}\n  }\n}\n";
+        assert_eq!(
+            placed(json, "#/paths/~1a~0b/get"),
+            Location::PointerAt {
+                pointer: "#/paths/~1a~0b/get".into(),
+                line: 3,
+                column: 14
+            }
+        );
+    }
+
+    #[test]
+    fn a_pointer_not_in_the_file_is_kept() {
+        assert_eq!(
+            placed(DOC, "#/components/schemas/Imported"),
+            Location::Pointer("#/components/schemas/Imported".into())
+        );
+    }
+}
+
+/// The name among `names` closest to `wanted` in spelling (edit distance, case differences counting
+/// little), if one is close enough to be what was meant: for "did you mean" hints.
+pub fn closest<'a>(wanted: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let folded = wanted.to_lowercase();
+    let limit = (wanted.chars().count() / 3).max(1);
+    names
+        .into_iter()
+        .filter(|n| *n != wanted)
+        .map(|n| {
+            let d = edit_distance(&folded, &n.to_lowercase());
+            // A difference only in case is closer than any other edit.
+            (if d == 0 { 0 } else { d * 2 }, n)
+        })
+        .filter(|(d, _)| *d <= limit * 2)
+        .min()
+        .map(|(_, n)| n)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod closest_tests {
+    use super::closest;
+
+    #[test]
+    fn the_closest_name_is_suggested_when_it_is_close() {
+        let names = ["Owner", "Order", "Pet", "PetList"];
+        assert_eq!(closest("Ownr", names), Some("Owner"));
+        assert_eq!(closest("owner", names), Some("Owner"));
+        assert_eq!(closest("Pets", names), Some("Pet"));
+        assert_eq!(closest("Invoice", names), None);
+        assert_eq!(closest("Owner", ["Owner"]), None);
+    }
+}

@@ -9,11 +9,14 @@
 //!
 //! YAML is read with `serde-saphyr`: `serde_yaml` is deprecated upstream, and serde-saphyr is maintained,
 //! panic-free by design, rejects duplicate keys, and reports line and column for every syntax error.
+//! Plain scalars are resolved by the YAML 1.2 core schema that OpenAPI names ([`yaml_options`]), not by
+//! YAML 1.1: `y`, `NO`, `off` and `yes` are strings, `1_000`, `1:20` and `010` are text.
 
 pub mod grammar;
 pub mod locate;
 pub mod normalize;
 mod refs;
+pub mod tolerate;
 pub mod validate;
 
 use std::collections::BTreeMap;
@@ -82,6 +85,8 @@ pub fn load_bytes(
     crate::load::validate::repair(&mut root, display_path, &mut warnings);
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     resolve_external_refs(&mut root, &base_dir, display_path)?;
+    // After `$ref`s to other files, so what they brought in is repaired too.
+    crate::load::tolerate::tolerate(&mut root, display_path, &mut warnings);
     let openapi = parse_openapi(&root, display_path)?;
     let stem = path
         .file_stem()
@@ -148,7 +153,7 @@ pub fn parse_document(bytes: &[u8], file: &str) -> Result<Value, Diagnostic> {
             )
         })
     } else {
-        serde_saphyr::from_str::<Value>(text).map_err(|e| {
+        serde_saphyr::from_str_with_options::<Value>(text, yaml_options()).map_err(|e| {
             let location = match e.location() {
                 Some(l) if l.line() > 0 => Location::LineCol {
                     line: l.line(),
@@ -163,6 +168,28 @@ pub fn parse_document(bytes: &[u8], file: &str) -> Result<Value, Diagnostic> {
             )
         })
     }
+}
+
+/// How plain YAML scalars are read: by the YAML 1.2 core schema (OpenAPI 3.0.3 and 3.1 name YAML 1.2),
+/// so a document means what JSON tools and other OpenAPI tools read in it.
+///
+/// - Booleans are only `true`/`false` (also `True`, `TRUE`, ...): YAML 1.1's `y`, `n`, `yes`, `no`, `on`,
+///   `off` stay strings, so an enum of country codes keeps Norway (`NO`) and `required: [y]` names `y`.
+/// - Null is `null`, `Null`, `NULL`, `~` or nothing, as YAML 1.2 says.
+/// - Integers are decimal, `0o` octal or `0x` hexadecimal. Spellings YAML 1.2 does not read as numbers
+///   stay text: `1_000`, and sexagesimal `1:20` (YAML 1.1's 80). A decimal with a leading zero (`007`,
+///   `010`) is YAML 1.1's octal and YAML 1.2's decimal, and tools disagree; it stays the text it is
+///   written as (codes such as `007` keep their zeros; an integer keyword given `010` is refused at its
+///   place instead of read as 8).
+/// - `.inf` and `.nan`, which JSON cannot hold, stay text instead of silently becoming `null`.
+pub fn yaml_options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    options.legacy_octal_numbers = false;
+    options.underscored_numbers_as_strings = true;
+    options.leading_zero_numbers_as_strings = true;
+    options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::AsString;
+    options
 }
 
 fn yaml_message(e: &serde_saphyr::Error) -> String {
@@ -279,4 +306,70 @@ fn parse_openapi(root: &Value, file: &str) -> Result<openapiv3::OpenAPI, Diagnos
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     crate::diag::pointer(crate::load::locate::path_tokens(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn yaml(text: &str) -> Value {
+        match parse_document(text.as_bytes(), "t.yaml") {
+            Ok(v) => v,
+            Err(d) => panic!("{text}: {}", d.message),
+        }
+    }
+
+    #[test]
+    fn plain_scalars_follow_the_yaml_1_2_core_schema() {
+        let v = yaml(concat!(
+            "countries: [SE, NO, DK, FI]\n",
+            "required: [y, n, x]\n",
+            "yaml11_booleans: [yes, No, ON, off, Y, N, YES, no]\n",
+            "booleans: [true, True, TRUE, false, False, FALSE]\n",
+            "nulls: [null, Null, NULL, ~]\n",
+            "empty:\n",
+            "ints: [0, -7, +12, 0o17, 0x1F]\n",
+            "not_numbers: [1_000, '1:20', 1:20, 190:20:30]\n",
+            "floats: [1.5, -2e3, .5]\n",
+            "non_finite: [.inf, -.inf, .nan]\n",
+            "quoted: ['true', \"null\", '12']\n",
+        ));
+        assert_eq!(v["countries"], json!(["SE", "NO", "DK", "FI"]));
+        assert_eq!(v["required"], json!(["y", "n", "x"]));
+        assert_eq!(
+            v["yaml11_booleans"],
+            json!(["yes", "No", "ON", "off", "Y", "N", "YES", "no"])
+        );
+        assert_eq!(
+            v["booleans"],
+            json!([true, true, true, false, false, false])
+        );
+        assert_eq!(v["nulls"], json!([null, null, null, null]));
+        assert_eq!(v["empty"], Value::Null);
+        assert_eq!(v["ints"], json!([0, -7, 12, 15, 31]));
+        assert_eq!(v["floats"], json!([1.5, -2000.0, 0.5]));
+        assert_eq!(v["non_finite"], json!([".inf", "-.inf", ".nan"]));
+        assert_eq!(v["quoted"], json!(["true", "null", "12"]));
+        let not_numbers = v["not_numbers"].as_array().expect("a list");
+        assert_eq!(
+            &not_numbers[..3],
+            &[json!("1_000"), json!("1:20"), json!("1:20")]
+        );
+        assert_eq!(not_numbers[3], json!("190:20:30"));
+    }
+
+    #[test]
+    fn a_leading_zero_keeps_its_text_instead_of_becoming_yaml_1_1_octal() {
+        let v = yaml("codes: [007, 010, 0755, -01]\n");
+        assert_eq!(v["codes"], json!(["007", "010", "0755", "-01"]), "{v}");
+    }
+
+    #[test]
+    fn yaml_1_1_words_are_strings_as_keys_too() {
+        let v = yaml("properties:\n  y: {type: string}\n  on: {type: string}\nrequired: [y, on]\n");
+        let keys: Vec<&String> = v["properties"].as_object().expect("a map").keys().collect();
+        assert_eq!(keys, ["y", "on"]);
+        assert_eq!(v["required"], json!(["y", "on"]));
+    }
 }

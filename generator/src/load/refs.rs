@@ -30,6 +30,7 @@ pub(super) fn resolve_external_refs(
         inline_depth: 0,
     };
     rewrite_refs(root, Kind::Document, base_dir, None, "#", &mut ctx);
+    resolve_local_refs(root, file, &mut problems);
     if problems.has_errors() {
         return Err(problems);
     }
@@ -138,7 +139,33 @@ pub(super) fn rewrite_refs(
             continue;
         }
         let child = crate::diag::child(at, k);
-        match grammar::slot(kind, k) {
+        let slot = grammar::slot(kind, k);
+        if let Slot::One(_) = slot
+            && TEXT_KEYS.contains(&k.as_str())
+        {
+            text_ref(v, dir, current_file, &child, ctx);
+            continue;
+        }
+        // A `$ref` standing for a whole map or list (`properties: {$ref: 'props.yaml#/Pet'}`): the
+        // target takes its place, and its entries are read relative to the target's file.
+        let container = matches!(slot, Slot::Names(_) | Slot::Extensible(_) | Slot::List(_));
+        let moved = if container {
+            container_ref(
+                v,
+                matches!(slot, Slot::List(_)),
+                dir,
+                current_file,
+                &child,
+                ctx,
+            )
+        } else {
+            None
+        };
+        let (dir, current_file) = match &moved {
+            Some((d, f)) => (d.as_path(), Some(f.as_path())),
+            None => (dir, current_file),
+        };
+        match slot {
             Slot::Literal => {}
             Slot::One(inner) => rewrite_refs(v, inner, dir, current_file, &child, ctx),
             slot @ (Slot::Names(inner) | Slot::Extensible(inner)) => {
@@ -157,6 +184,259 @@ pub(super) fn rewrite_refs(
                     for (i, item) in items.iter_mut().enumerate() {
                         let at = format!("{child}/{i}");
                         rewrite_refs(item, inner, dir, current_file, &at, ctx);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Keys whose value is text, which bundlers let a `$ref` supply (`description: {$ref: intro.md}`).
+pub(super) const TEXT_KEYS: &[&str] = &["description", "summary"];
+
+/// The file and fragment a `$ref` names, relative to `dir` (or `current_file` for a bare fragment);
+/// `None` for a reference into the root document itself (resolved by [`resolve_local_refs`]) or one that
+/// is refused (recorded).
+fn ref_target(
+    r: &str,
+    dir: &Path,
+    current_file: Option<&Path>,
+    at: &str,
+    ctx: &mut RefCtx<'_>,
+) -> Option<(PathBuf, String)> {
+    let (file_part, fragment) = match r.split_once('#') {
+        Some((f, frag)) => (f, frag.to_owned()),
+        None => (r, String::new()),
+    };
+    if file_part.is_empty() {
+        return current_file.map(|f| (f.to_path_buf(), fragment));
+    }
+    if file_part.starts_with("http://") || file_part.starts_with("https://") {
+        ctx.problems.push(Diagnostic::error(
+            ctx.root_file,
+            Location::Pointer(format!("{at}/$ref")),
+            format!("remote `$ref` `{r}` is not supported: download the file and refer to it by a relative path"),
+        ));
+        return None;
+    }
+    Some((dir.join(file_part), fragment))
+}
+
+/// The `$ref` of `{$ref: ...}` (nothing else beside it but a description).
+fn lone_ref(v: &Value) -> Option<String> {
+    let map = v.as_object()?;
+    let r = map.get("$ref")?.as_str()?;
+    map.keys()
+        .all(|k| k == "$ref" || k == "description" || k == "summary")
+        .then(|| r.to_owned())
+}
+
+/// Replaces a `$ref` that stands for a whole map or list with its target, returning the directory and
+/// file its entries are relative to.
+fn container_ref(
+    v: &mut Value,
+    list: bool,
+    dir: &Path,
+    current_file: Option<&Path>,
+    at: &str,
+    ctx: &mut RefCtx<'_>,
+) -> Option<(PathBuf, PathBuf)> {
+    let r = lone_ref(v)?;
+    let (file, fragment) = ref_target(&r, dir, current_file, at, ctx)?;
+    let (canonical, target) = fetch_target(&file, &fragment, at, ctx)?;
+    if (list && !target.is_array()) || (!list && !target.is_object()) {
+        let want = if list { "a list" } else { "a map" };
+        ctx.problems.push(Diagnostic::error(
+            ctx.root_file,
+            Location::Pointer(format!("{at}/$ref")),
+            format!("`$ref` `{r}` stands for {want} here, but its target is not one"),
+        ));
+        return None;
+    }
+    *v = target;
+    let dir = canonical
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    Some((dir, canonical))
+}
+
+/// Replaces `{$ref: intro.md}` where text belongs with the text: the whole file for a file that is not
+/// YAML or JSON (or a reference without a fragment to one that is not), or the string at the fragment.
+fn text_ref(
+    v: &mut Value,
+    dir: &Path,
+    current_file: Option<&Path>,
+    at: &str,
+    ctx: &mut RefCtx<'_>,
+) {
+    let Some(r) = v
+        .as_object()
+        .and_then(|m| m.get("$ref"))
+        .and_then(Value::as_str)
+    else {
+        return;
+    };
+    let r = r.to_owned();
+    let Some((file, fragment)) = ref_target(&r, dir, current_file, at, ctx) else {
+        return;
+    };
+    let structured = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"));
+    let text = if structured || !fragment.is_empty() {
+        let Some((_, target)) = fetch_target(&file, &fragment, at, ctx) else {
+            return;
+        };
+        match target {
+            Value::String(s) => s,
+            _ => {
+                ctx.problems.push(Diagnostic::error(
+                    ctx.root_file,
+                    Location::Pointer(format!("{at}/$ref")),
+                    format!("`$ref` `{r}` stands for text here, but its target is not a string"),
+                ));
+                return;
+            }
+        }
+    } else {
+        match std::fs::metadata(&file) {
+            Ok(meta) if meta.is_file() => {}
+            _ => {
+                ctx.problems.push(Diagnostic::error(
+                    ctx.root_file,
+                    Location::Pointer(format!("{at}/$ref")),
+                    format!(
+                        "referenced file `{}` is not a readable file",
+                        file.display()
+                    ),
+                ));
+                return;
+            }
+        }
+        match std::fs::read_to_string(&file) {
+            Ok(text) => text.trim_end().to_owned(),
+            Err(e) => {
+                ctx.problems.push(Diagnostic::error(
+                    ctx.root_file,
+                    Location::Pointer(format!("{at}/$ref")),
+                    format!("cannot read referenced text file `{}`: {e}", file.display()),
+                ));
+                return;
+            }
+        }
+    };
+    *v = Value::String(text);
+}
+
+/// Resolves, in the root document, `$ref`s into the root document itself that stand for a whole map or
+/// list, or for text (the external ones are resolved while walking, [`rewrite_refs`]). Chains of them are
+/// followed a bounded number of steps.
+pub(super) fn resolve_local_refs(root: &mut Value, file: &str, problems: &mut Diagnostics) {
+    let snapshot = root.clone();
+    local_walk(root, Kind::Document, "#", &snapshot, file, problems);
+}
+
+fn local_target<'v>(snapshot: &'v Value, v: &Value) -> Option<(String, Option<&'v Value>)> {
+    let r = lone_ref(v).or_else(|| {
+        v.as_object()
+            .and_then(|m| m.get("$ref"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    })?;
+    let fragment = r.strip_prefix('#')?;
+    let pointer = fragment
+        .strip_prefix('/')
+        .map(|p| format!("/{p}"))
+        .unwrap_or_default();
+    Some((r.clone(), snapshot.pointer(&pointer)))
+}
+
+fn local_walk(
+    value: &mut Value,
+    kind: Kind,
+    at: &str,
+    snapshot: &Value,
+    file: &str,
+    problems: &mut Diagnostics,
+) {
+    let Value::Object(map) = value else {
+        return;
+    };
+    for (k, v) in map.iter_mut() {
+        if k == "$ref" {
+            continue;
+        }
+        let child = crate::diag::child(at, k);
+        let slot = grammar::slot(kind, k);
+        let text = matches!(slot, Slot::One(_)) && TEXT_KEYS.contains(&k.as_str());
+        // Maps and lists of the grammar, and the objects and lists it does not name (`servers`,
+        // `info`, `security`), which bundlers also resolve.
+        let other = matches!(slot, Slot::One(Kind::Other)) && !text;
+        let container =
+            other || matches!(slot, Slot::Names(_) | Slot::Extensible(_) | Slot::List(_));
+        if (text || container) && v.is_object() {
+            let mut steps = 0;
+            while let Some((r, target)) = local_target(snapshot, v) {
+                if !text && lone_ref(v).is_none() {
+                    break;
+                }
+                steps += 1;
+                let list = matches!(slot, Slot::List(_));
+                let fits = match target {
+                    Some(Value::String(_)) => text,
+                    Some(Value::Object(_)) => container && !list,
+                    Some(Value::Array(_)) => container && (list || other),
+                    _ => false,
+                };
+                if !fits || steps > MAX_INLINE_DEPTH {
+                    problems.push(Diagnostic::error(
+                        file,
+                        Location::Pointer(format!("{child}/$ref")),
+                        match target {
+                            None => format!("`$ref` target `{r}` not found"),
+                            Some(_) if steps > MAX_INLINE_DEPTH => format!(
+                                "`$ref` `{r}` leads through more than {MAX_INLINE_DEPTH} references (a cycle?)"
+                            ),
+                            Some(_) if text => format!(
+                                "`$ref` `{r}` stands for text here, but its target is not a string"
+                            ),
+                            Some(_) => format!(
+                                "`$ref` `{r}` stands for {} here, but its target is not one",
+                                if matches!(slot, Slot::List(_)) { "a list" } else { "a map" }
+                            ),
+                        },
+                    ));
+                    break;
+                }
+                if let Some(target) = target {
+                    *v = target.clone();
+                }
+            }
+        }
+        if text {
+            continue;
+        }
+        match slot {
+            Slot::Literal => {}
+            Slot::One(inner) => local_walk(v, inner, &child, snapshot, file, problems),
+            slot @ (Slot::Names(inner) | Slot::Extensible(inner)) => {
+                if let Value::Object(names) = v {
+                    for (name, item) in names.iter_mut() {
+                        if matches!(slot, Slot::Extensible(_)) && grammar::is_extension(name) {
+                            continue;
+                        }
+                        let at = crate::diag::child(&child, name);
+                        local_walk(item, inner, &at, snapshot, file, problems);
+                    }
+                }
+            }
+            Slot::List(inner) => {
+                if let Value::Array(items) = v {
+                    for (i, item) in items.iter_mut().enumerate() {
+                        let at = format!("{child}/{i}");
+                        local_walk(item, inner, &at, snapshot, file, problems);
                     }
                 }
             }
@@ -214,11 +494,21 @@ pub(super) fn fetch_target(
         .map(|p| format!("/{p}"))
         .unwrap_or_default();
     let Some(target) = doc.pointer(&pointer).cloned() else {
+        // The closest name next to the missing one, if any is close.
+        let hint = pointer
+            .rsplit_once('/')
+            .and_then(|(parent, last)| {
+                let siblings = doc.pointer(parent)?.as_object()?;
+                let last = unescape(last);
+                crate::load::locate::closest(&last, siblings.keys().map(String::as_str))
+                    .map(|n| format!("; did you mean `{n}`?"))
+            })
+            .unwrap_or_default();
         ctx.problems.push(Diagnostic::error(
             ctx.root_file,
             Location::Pointer(format!("{at}/$ref")),
             format!(
-                "`$ref` target `#{fragment}` not found in `{}`",
+                "`$ref` target `#{fragment}` not found in `{}`{hint}",
                 target_file.display()
             ),
         ));

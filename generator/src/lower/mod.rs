@@ -260,7 +260,7 @@ impl<'a> ApiLowerer<'a> {
 
     /// Claims a type name in the API's type scope.
     fn claim_type(&mut self, wanted: &str, pointer: &str) -> String {
-        names::claim_type(
+        names::claim_type_expecting(
             &mut self.type_scope,
             wanted,
             names::Place {
@@ -268,6 +268,7 @@ impl<'a> ApiLowerer<'a> {
                 location: Location::Pointer(pointer.to_owned()),
             },
             self.diags,
+            &self.profile.expected_renames,
         )
     }
 

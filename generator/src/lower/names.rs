@@ -59,10 +59,29 @@ pub(in crate::lower) fn claim_type(
     place: Place<'_>,
     diags: &mut Diagnostics,
 ) -> String {
+    claim_type_expecting(scope, wanted, place, diags, &[])
+}
+
+/// As [`claim_type`]; a replacement `expected` lists (the profile asks for it, as
+/// [`Profile::expected_renames`](crate::profile::Profile::expected_renames)) is not reported. A further
+/// rename (the alternative is taken too) still is.
+pub(in crate::lower) fn claim_type_expecting(
+    scope: &mut Scope,
+    wanted: &str,
+    place: Place<'_>,
+    diags: &mut Diagnostics,
+    expected: &[(String, String)],
+) -> String {
     let instead = RUNTIME_TYPE_NAMES
         .iter()
         .find(|(name, _, _)| *name == wanted)
         .map(|(name, alternative, reason)| {
+            let asked = expected
+                .iter()
+                .any(|(from, to)| from == name && to == alternative);
+            if asked {
+                return *alternative;
+            }
             diags.push(
                 Diagnostic::warning(
                     place.file,
@@ -113,6 +132,24 @@ mod tests {
                 "type `Error` renamed to `ErrorBody`: `Error` is the runtime's error type; read this body from one with `body_as`"
             ]
         );
+    }
+
+    #[test]
+    fn a_rename_the_profile_asks_for_is_not_reported_and_a_further_one_is() {
+        let mut scope = Scope::new(Vec::<String>::new());
+        let mut diags = Diagnostics::new();
+        let expected = [("Error".to_owned(), "ErrorBody".to_owned())];
+        assert_eq!(
+            claim_type_expecting(&mut scope, "Error", place(), &mut diags, &expected),
+            "ErrorBody"
+        );
+        assert!(diags.is_empty(), "{diags}");
+        // The document also has `ErrorBody`: that rename was not asked for.
+        assert_eq!(
+            claim_type_expecting(&mut scope, "ErrorBody", place(), &mut diags, &expected),
+            "ErrorBody2"
+        );
+        assert_eq!(diags.len(), 1, "{diags}");
     }
 
     #[test]

@@ -189,6 +189,33 @@ impl ApiLowerer<'_> {
         let mut idempotent = false;
         // Path parameters in template order.
         let template_names = path_template_names(path);
+        // A template name that differs from its parameter's only in case style (`{petId}` and `pet_id`)
+        // means that parameter: it is read under the template's name, with a warning.
+        let fold = |s: &str| -> String {
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        };
+        for name in &template_names {
+            let declared = |p: &Parameter| matches!(p, Parameter::Path { parameter_data, .. } if &parameter_data.name == name);
+            if params.iter().any(|(_, p)| declared(p)) {
+                continue;
+            }
+            let mut alike = params.iter_mut().filter(|(_, p)| {
+                matches!(p, Parameter::Path { parameter_data, .. }
+                    if !template_names.contains(&parameter_data.name) && fold(&parameter_data.name) == fold(name))
+            });
+            if let (Some((at, p)), None) = (alike.next(), alike.next()) {
+                let data = match p {
+                    Parameter::Path { parameter_data, .. } => parameter_data,
+                    _ => continue,
+                };
+                let at = at.clone();
+                let declared_name = std::mem::replace(&mut data.name, name.clone());
+                self.warn(&at, format!("path parameter `{declared_name}` is written `{{{name}}}` in the path template; read as the template's `{name}`"));
+            }
+        }
         for name in &template_names {
             if !params.iter().any(|(_, p)| matches!(p, Parameter::Path { parameter_data, .. } if &parameter_data.name == name)) {
                 self.error(pointer, format!("path template names `{{{name}}}`, but no path parameter `{name}` is declared"));
@@ -218,17 +245,7 @@ impl ApiLowerer<'_> {
                         continue;
                     }
                 }
-                Parameter::Cookie { .. } => {
-                    self.degrade(
-                        at,
-                        Degradation::Dropped,
-                        format!(
-                            "cookie parameter `{}` is not supported; it is not generated (set it with the builder's `header(\"Cookie\", ..)`)",
-                            data.name
-                        ),
-                    );
-                    continue;
-                }
+                Parameter::Cookie { .. } => {}
                 Parameter::Path { .. } => {
                     if !template_names.contains(&data.name) {
                         self.degrade(
@@ -301,8 +318,8 @@ impl ApiLowerer<'_> {
             match p {
                 Parameter::Path { .. } => path_params.push(param),
                 Parameter::Query { .. } => query_params.push(param),
-                Parameter::Header { .. } => header_params.push(param),
-                Parameter::Cookie { .. } => {}
+                // Sent in the `Cookie` header (`ParamEncoding::Cookie`).
+                Parameter::Header { .. } | Parameter::Cookie { .. } => header_params.push(param),
             }
         }
         let body = match &op.request_body {

@@ -1,18 +1,27 @@
-//! Parameters: `$ref`s resolved, and how a value is written: scalars, enums and lists of those as text,
-//! objects as `deepObject` or exploded form members by their `style`, anything else as JSON text.
+//! Parameters: `$ref`s resolved, and how a value is written by its location, `style` and `explode`:
+//! scalars and exploded query lists as text, objects as `deepObject` or exploded form members, every other
+//! list and object by the runtime's `param_style` (path `simple`/`label`/`matrix`, query `form`,
+//! `spaceDelimited`, `pipeDelimited`, header `simple`, cookie `form`); a type no style defines as JSON
+//! text, with a warning.
 
 use super::*;
 
+/// What a parameter's type is, as styles see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    /// A scalar, an enum, or any JSON value (written as JSON text).
+    Scalar,
+    /// A list of scalars.
+    List,
+    /// An object of named members or a string-keyed map of scalars.
+    Object,
+    /// Anything else (a union, a list of objects, a map of lists): no style defines it.
+    Other,
+}
+
 impl ApiLowerer<'_> {
-    /// Parameters are sent as text: scalars, enums, lists of those. Anything else is sent as JSON text.
-    pub(super) fn param_type(
-        &mut self,
-        ty: TypeRef,
-        at: &str,
-        name: &str,
-        param: &Parameter,
-    ) -> (TypeRef, ParamEncoding) {
-        let scalar = |t: &TypeRef, types: &TypeArena| match t {
+    fn param_shape(&self, ty: &TypeRef) -> Shape {
+        let scalar = |t: &TypeRef| match t {
             TypeRef::Bool
             | TypeRef::I32
             | TypeRef::I64
@@ -20,7 +29,7 @@ impl ApiLowerer<'_> {
             | TypeRef::F64
             | TypeRef::String(_)
             | TypeRef::Json => true,
-            TypeRef::Named(n) => types.get(*n).is_some_and(|d| {
+            TypeRef::Named(n) => self.types.get(*n).is_some_and(|d| {
                 matches!(
                     &d.kind,
                     TypeKind::StringEnum { .. }
@@ -32,22 +41,95 @@ impl ApiLowerer<'_> {
             }),
             _ => false,
         };
-        if scalar(&ty, &self.types)
-            || matches!(&ty, TypeRef::List(inner) if scalar(inner, &self.types))
-        {
-            return (ty, ParamEncoding::Text);
+        match ty {
+            t if scalar(t) => Shape::Scalar,
+            TypeRef::List(inner) if scalar(inner) => Shape::List,
+            TypeRef::Map(inner) if scalar(inner) => Shape::Object,
+            TypeRef::Named(n)
+                if self
+                    .types
+                    .get(*n)
+                    .is_some_and(|d| matches!(d.kind, TypeKind::Struct { .. })) =>
+            {
+                Shape::Object
+            }
+            _ => Shape::Other,
         }
-        // Objects in the query string: deepObject flattens under the name, form+explode spreads members.
-        if let Parameter::Query { style, .. } = param {
-            let explode = param.parameter_data_ref().explode.unwrap_or(true);
-            match style {
-                openapiv3::QueryStyle::DeepObject => return (ty, ParamEncoding::DeepObject),
-                openapiv3::QueryStyle::Form if explode => return (ty, ParamEncoding::FormObject),
-                _ => {}
+    }
+
+    /// How the parameter is written, from its location, `style`, `explode` and type (OpenAPI's table of
+    /// styles per location). A style the location does not define for the type is a located warning
+    /// saying what is sent instead.
+    pub(super) fn param_type(
+        &mut self,
+        ty: TypeRef,
+        at: &str,
+        name: &str,
+        param: &Parameter,
+    ) -> (TypeRef, ParamEncoding) {
+        use openapiv3::{PathStyle, QueryStyle};
+        let shape = self.param_shape(&ty);
+        let explode_given = param.parameter_data_ref().explode;
+        let styled = |style, explode| ParamEncoding::Styled { style, explode };
+        let encoding = match (param, shape) {
+            // A union (or a nested list or object) under `deepObject` is flattened value by value, as
+            // form APIs read it (`created=5` or `created[gt]=5`).
+            (
+                Parameter::Query {
+                    style: QueryStyle::DeepObject,
+                    ..
+                },
+                Shape::Other,
+            ) => Some(ParamEncoding::DeepObject),
+            (_, Shape::Other) => None,
+            (Parameter::Path { style, .. }, shape) => {
+                let explode = explode_given.unwrap_or(false);
+                Some(match (style, shape) {
+                    (PathStyle::Simple, Shape::Scalar) => ParamEncoding::Text,
+                    (PathStyle::Simple, _) => styled(ParamStyle::Simple, explode),
+                    (PathStyle::Label, _) => styled(ParamStyle::Label, explode),
+                    (PathStyle::Matrix, _) => styled(ParamStyle::Matrix, explode),
+                })
+            }
+            (Parameter::Header { .. }, Shape::Scalar) => Some(ParamEncoding::Text),
+            (Parameter::Header { .. }, _) => {
+                Some(styled(ParamStyle::Simple, explode_given.unwrap_or(false)))
+            }
+            (Parameter::Query { style, .. }, shape) => {
+                let explode = explode_given.unwrap_or(matches!(style, QueryStyle::Form));
+                let delimited = match style {
+                    QueryStyle::SpaceDelimited => Some(ParamStyle::SpaceDelimited),
+                    QueryStyle::PipeDelimited => Some(ParamStyle::PipeDelimited),
+                    QueryStyle::Form | QueryStyle::DeepObject => None,
+                };
+                Some(match (style, shape, explode) {
+                    (QueryStyle::DeepObject, Shape::Object, _) => ParamEncoding::DeepObject,
+                    (QueryStyle::DeepObject, Shape::Scalar, _) => {
+                        self.warn(at, format!("parameter `{name}`: style `deepObject` is defined for objects only; this scalar is sent as `form` (`{name}=value`)"));
+                        ParamEncoding::Text
+                    }
+                    (QueryStyle::DeepObject, _, _) => {
+                        self.warn(at, format!("parameter `{name}`: OpenAPI defines style `deepObject` for objects only; this list is sent with indices, as form APIs read it (`{name}[0]=a&{name}[1]=b`)"));
+                        ParamEncoding::DeepObject
+                    }
+                    (_, Shape::Scalar, _) => ParamEncoding::Text,
+                    (_, Shape::List, true) => ParamEncoding::Text,
+                    // An object (`Other` was answered above).
+                    (_, _, true) => ParamEncoding::FormObject,
+                    (_, _, false) => styled(delimited.unwrap_or(ParamStyle::Form), false),
+                })
+            }
+            (Parameter::Cookie { .. }, _) => Some(ParamEncoding::Cookie {
+                explode: explode_given.unwrap_or(true),
+            }),
+        };
+        match encoding {
+            Some(encoding) => (ty, encoding),
+            None => {
+                self.warn(at, format!("parameter `{name}` has a type no parameter style defines (a union, or lists or objects nested in it); it is sent as JSON text (`serde_json::Value`)"));
+                (TypeRef::Json, ParamEncoding::Text)
             }
         }
-        self.warn(at, format!("parameter `{name}` has a structured type and a style that cannot be written as text; it is sent as JSON text (`serde_json::Value`)"));
-        (TypeRef::Json, ParamEncoding::Text)
     }
 
     pub(super) fn resolve_parameter(
@@ -110,6 +192,38 @@ mod tests {
                 "{name: q, in: query, style: form, explode: true, schema: {type: object, properties: {a: {type: string}}}}",
                 ParamEncoding::FormObject,
             ),
+            (
+                "{name: q, in: query, explode: false, schema: {type: array, items: {type: string}}}",
+                ParamEncoding::Styled {
+                    style: ParamStyle::Form,
+                    explode: false,
+                },
+            ),
+            (
+                "{name: q, in: query, style: pipeDelimited, schema: {type: array, items: {type: integer}}}",
+                ParamEncoding::Styled {
+                    style: ParamStyle::PipeDelimited,
+                    explode: false,
+                },
+            ),
+            (
+                "{name: q, in: query, style: spaceDelimited, explode: true, schema: {type: array, items: {type: integer}}}",
+                ParamEncoding::Text,
+            ),
+            (
+                "{name: q, in: query, style: spaceDelimited, schema: {type: object, additionalProperties: {type: string}}}",
+                ParamEncoding::Styled {
+                    style: ParamStyle::SpaceDelimited,
+                    explode: false,
+                },
+            ),
+            (
+                "{name: q, in: query, explode: false, schema: {type: object, properties: {a: {type: string}}}}",
+                ParamEncoding::Styled {
+                    style: ParamStyle::Form,
+                    explode: false,
+                },
+            ),
         ];
         for (param, expected) in table {
             let yaml = one_op(&format!(
@@ -120,6 +234,99 @@ mod tests {
             assert_eq!(o.query_params[0].encoding, *expected, "{param}");
             assert_eq!(o.path_params[0].name.rust, "thing_id");
         }
+    }
+
+    #[test]
+    fn path_header_and_cookie_lists_and_objects_are_styled() {
+        let yaml = one_op(concat!(
+            "      parameters:\n",
+            "        - {name: thing_id, in: path, required: true, style: matrix, explode: true, schema: {type: array, items: {type: string}}}\n",
+            "        - {name: X-Ids, in: header, schema: {type: array, items: {type: string}}}\n",
+            "        - {name: X-Obj, in: header, explode: true, schema: {type: object, properties: {a: {type: integer}}}}\n",
+            "        - {name: X-One, in: header, schema: {type: integer}}\n",
+            "        - {name: sid, in: cookie, schema: {type: string}}\n",
+            "        - {name: ids, in: cookie, explode: false, schema: {type: array, items: {type: string}}}\n",
+            "      responses:\n        '204': {description: ok}"
+        ));
+        let (api, warnings) = lower_yaml(&yaml);
+        let o = op(&api, "doThing");
+        assert_eq!(
+            o.path_params[0].encoding,
+            ParamEncoding::Styled {
+                style: ParamStyle::Matrix,
+                explode: true
+            }
+        );
+        let headers: Vec<ParamEncoding> = o.header_params.iter().map(|p| p.encoding).collect();
+        assert_eq!(
+            headers,
+            [
+                ParamEncoding::Styled {
+                    style: ParamStyle::Simple,
+                    explode: false
+                },
+                ParamEncoding::Styled {
+                    style: ParamStyle::Simple,
+                    explode: true
+                },
+                ParamEncoding::Text,
+                ParamEncoding::Cookie { explode: true },
+                ParamEncoding::Cookie { explode: false },
+            ]
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_style_the_type_does_not_have_is_a_located_warning() {
+        let yaml = one_op(concat!(
+            "      parameters:\n",
+            "        - {name: thing_id, in: path, required: true, schema: {type: string}}\n",
+            "        - {name: deep, in: query, style: deepObject, schema: {type: string}}\n",
+            "        - {name: nested, in: query, schema: {type: array, items: {type: array, items: {type: string}}}}\n",
+            "      responses:\n        '204': {description: ok}"
+        ));
+        let (api, warnings) = lower_yaml(&yaml);
+        let o = op(&api, "doThing");
+        assert_eq!(o.query_params[0].encoding, ParamEncoding::Text);
+        assert_eq!(
+            (&o.query_params[1].ty, o.query_params[1].encoding),
+            (&TypeRef::Json, ParamEncoding::Text)
+        );
+        let joined = warnings.join("\n");
+        assert!(
+            joined.contains("parameter `deep`: style `deepObject` is defined for objects only"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("parameter `nested` has a type no parameter style defines"),
+            "{joined}"
+        );
+    }
+
+    #[test]
+    fn deep_object_lists_and_unions_are_flattened() {
+        let yaml = one_op(concat!(
+            "      parameters:\n",
+            "        - {name: thing_id, in: path, required: true, schema: {type: string}}\n",
+            "        - {name: expand, in: query, style: deepObject, schema: {type: array, items: {type: string}}}\n",
+            "        - {name: created, in: query, style: deepObject, schema: {anyOf: [{type: integer}, {type: object, properties: {gt: {type: integer}}}]}}\n",
+            "      responses:\n        '204': {description: ok}"
+        ));
+        let (api, warnings) = lower_yaml(&yaml);
+        let o = op(&api, "doThing");
+        assert_eq!(o.query_params[0].encoding, ParamEncoding::DeepObject);
+        assert_eq!(o.query_params[1].encoding, ParamEncoding::DeepObject);
+        assert!(
+            matches!(o.query_params[1].ty, TypeRef::Named(_)),
+            "typed, not JSON"
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains(
+                "parameter `expand`: OpenAPI defines style `deepObject` for objects only"
+            )
+        );
     }
 
     #[test]

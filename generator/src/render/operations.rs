@@ -50,6 +50,9 @@ pub(super) struct PathView {
     pub(super) piece_lits: Vec<String>,
     /// The parameters, in template order.
     pub(super) values: Vec<PathValueView>,
+    /// A parameter is written by a style (`label`, `matrix`, or a list or object): the runtime's
+    /// `param_style::PathBuilder` builds the path.
+    pub(super) styled: bool,
 }
 
 /// One path parameter's value: the builder field, as text.
@@ -57,6 +60,11 @@ pub(super) struct PathValueView {
     pub(super) field: String,
     /// Not a plain string: formatted with `to_string()`.
     pub(super) to_string: bool,
+    /// The wire name, as a string literal (`matrix` writes it).
+    pub(super) wire_lit: String,
+    /// Written by this style: the runtime's `param_style::Style` value, and `explode`.
+    pub(super) style: Option<String>,
+    pub(super) explode: bool,
 }
 
 /// How `into_request` sends the body.
@@ -159,6 +167,26 @@ pub(super) struct ParamSend {
     pub(super) deep: bool,
     /// `form` + `explode` object: members become parameters.
     pub(super) spread: bool,
+    /// Written by this style: the runtime's `param_style::Style` value (with `explode`).
+    pub(super) style: Option<String>,
+    pub(super) explode: bool,
+    /// A cookie (in the `Cookie` header, with `explode`).
+    pub(super) cookie: bool,
+}
+
+/// The runtime's `param_style::Style` value and `explode` of a parameter written by a style.
+fn style_of(p: &Param) -> (Option<String>, bool) {
+    match p.encoding {
+        ParamEncoding::Styled { style, explode } => (
+            Some(format!(
+                "::klarna_runtime::param_style::Style::{}",
+                style.runtime_variant()
+            )),
+            explode,
+        ),
+        ParamEncoding::Cookie { explode } => (None, explode),
+        _ => (None, false),
+    }
 }
 
 pub(super) fn resource_view(api: &Api, r: &Resource) -> ResourceView {
@@ -366,14 +394,19 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
         };
         let plain_text =
             matches!(&p.ty, TypeRef::String(f) if StringRepr::of(f.as_deref()) == StringRepr::Text);
+        let (style, explode) = style_of(p);
         segments.push(PathValueView {
             field: p.name.rust.clone(),
             to_string: !plain_text,
+            wire_lit: lit(&p.name.wire),
+            style,
+            explode,
         });
     }
     let path = PathView {
         text_lit: lit(&pieces.concat()),
         piece_lits: pieces.iter().map(|p| lit(p)).collect(),
+        styled: segments.iter().any(|s| s.style.is_some()),
         values: segments,
     };
     let send = |p: &Param| ParamSend {
@@ -384,6 +417,9 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
         list: matches!(p.ty, TypeRef::List(_)) && p.encoding == ParamEncoding::Text,
         deep: p.encoding == ParamEncoding::DeepObject,
         spread: p.encoding == ParamEncoding::FormObject,
+        style: style_of(p).0,
+        explode: style_of(p).1,
+        cookie: matches!(p.encoding, ParamEncoding::Cookie { .. }),
     };
     let mut attrs = Vec::new();
     if op.deprecated {

@@ -210,7 +210,8 @@ fn operation(api: &Api, op: &Operation) -> StubOperation {
     let (pieces, names) = path_pieces(op);
     let mut when = Vec::new();
     for p in &op.path_params {
-        if let Some(position) = names.iter().position(|n| *n == p.name.wire)
+        if p.encoding == ParamEncoding::Text
+            && let Some(position) = names.iter().position(|n| *n == p.name.wire)
             && let Some(ty) = conversion(api, &p.ty, false)
         {
             when.push(WhenMethod::Path {
@@ -236,7 +237,9 @@ fn operation(api: &Api, op: &Operation) -> StubOperation {
         }
     }
     for p in &op.header_params {
-        if let Some(ty) = conversion(api, &p.ty, false) {
+        if p.encoding == ParamEncoding::Text
+            && let Some(ty) = conversion(api, &p.ty, false)
+        {
             when.push(WhenMethod::Header {
                 name: p.stub_method.clone(),
                 wire: p.name.wire.clone(),

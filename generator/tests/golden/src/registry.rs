@@ -8,7 +8,9 @@
 // Source: generator/tests/fixtures/optionality.yaml (sha256 cee3dede24d15e8f9fff452c56710db926178436ed45d2006f1c6fe1e921cd01).
 // Source: generator/tests/fixtures/recursive.yaml (sha256 4078b5513f66c8f8800412619153d624f780554c2214d0a71467a447852f4ca5).
 // Source: generator/tests/fixtures/sensitive.yaml (sha256 a057be0f74741306bfb5efd323c4075ae4b8e70d7abf16f2a0953cc3dbe143df).
+// Source: generator/tests/fixtures/styles.yaml (sha256 a0a3306bd3eccc816b1c086255868588d856139664044e20a4cca069a64a98e8).
 // Source: generator/tests/fixtures/unions.yaml (sha256 7d3beb23592d07ab666adae726dbcfc9aa92103da72c40f1767a70379d83fe84).
+// Source: generator/tests/fixtures/yaml12.yaml (sha256 ac9e7133f0d66a65bf05dc5f905853503383c3ac2add0729673778ee46a55d09).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Generated types looked up by name (cargo feature `type-registry`).
@@ -318,6 +320,20 @@ pub fn roundtrip(
         "sensitive::Holder" => through::<crate::sensitive::models::Holder>(value),
         #[cfg(feature = "sensitive")]
         "sensitive::Token" => through::<crate::sensitive::models::Token>(value),
+        #[cfg(feature = "styles")]
+        "styles::Box" => through::<crate::styles::models::Box>(value),
+        #[cfg(feature = "styles")]
+        "styles::Color" => through::<crate::styles::models::Color>(value),
+        #[cfg(feature = "styles")]
+        "styles::GetQueryStylesCreated" => {
+            through::<crate::styles::models::GetQueryStylesCreated>(value)
+        }
+        #[cfg(feature = "styles")]
+        "styles::GetQueryStylesCreatedObject2" => {
+            through::<crate::styles::models::GetQueryStylesCreatedObject2>(value)
+        }
+        #[cfg(feature = "styles")]
+        "styles::Point" => through::<crate::styles::models::Point>(value),
         #[cfg(feature = "unions")]
         "unions::Created" => through::<crate::unions::models::Created>(value),
         #[cfg(feature = "unions")]
@@ -340,6 +356,14 @@ pub fn roundtrip(
         }
         #[cfg(feature = "unions")]
         "unions::ReportOrState" => through::<crate::unions::models::ReportOrState>(value),
+        #[cfg(feature = "yaml12")]
+        "yaml12::Answer" => through::<crate::yaml12::models::Answer>(value),
+        #[cfg(feature = "yaml12")]
+        "yaml12::Code" => through::<crate::yaml12::models::Code>(value),
+        #[cfg(feature = "yaml12")]
+        "yaml12::Country" => through::<crate::yaml12::models::Country>(value),
+        #[cfg(feature = "yaml12")]
+        "yaml12::Switch" => through::<crate::yaml12::models::Switch>(value),
         _ => return ::std::option::Option::None,
     };
     ::std::option::Option::Some(result)
@@ -449,6 +473,11 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("sensitive::CredentialRequest", cfg!(feature = "sensitive")),
         ("sensitive::Holder", cfg!(feature = "sensitive")),
         ("sensitive::Token", cfg!(feature = "sensitive")),
+        ("styles::Box", cfg!(feature = "styles")),
+        ("styles::Color", cfg!(feature = "styles")),
+        ("styles::GetQueryStylesCreated", cfg!(feature = "styles")),
+        ("styles::GetQueryStylesCreatedObject2", cfg!(feature = "styles")),
+        ("styles::Point", cfg!(feature = "styles")),
         ("unions::Created", cfg!(feature = "unions")),
         ("unions::Deleted", cfg!(feature = "unions")),
         ("unions::Event", cfg!(feature = "unions")),
@@ -459,6 +488,10 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("unions::ReportHolder", cfg!(feature = "unions")),
         ("unions::ReportOrHolder", cfg!(feature = "unions")),
         ("unions::ReportOrState", cfg!(feature = "unions")),
+        ("yaml12::Answer", cfg!(feature = "yaml12")),
+        ("yaml12::Code", cfg!(feature = "yaml12")),
+        ("yaml12::Country", cfg!(feature = "yaml12")),
+        ("yaml12::Switch", cfg!(feature = "yaml12")),
     ];
     ALL.iter().filter(|(_, enabled)| *enabled).map(|(name, _)| *name).collect()
 }

@@ -1,0 +1,736 @@
+//! Tolerable invalidity: values a document gets wrong where the meaning is clear or the keyword only
+//! validates, repaired before `openapiv3` parses the document (which would refuse the whole document),
+//! each with a warning at its pointer saying what is used instead.
+//!
+//! - Validation keywords of a schema with a value of the wrong type (`minimum: "now + 7 days"`,
+//!   `maxLength: "10"`, `pattern: 5`, `uniqueItems: "yes"`): ignored. A number written as a whole float
+//!   (`maxLength: 10.0`) is that integer, without a warning; `"true"`/`"false"` for a flag are read as the
+//!   boolean.
+//! - OpenAPI 3.1's numeric `exclusiveMinimum: 5` in a 3.0 document: `minimum: 5` with
+//!   `exclusiveMinimum: true` (what it means).
+//! - `required: true` on a property (Swagger 2's spelling): the property is listed in its object's
+//!   `required`; any other `required` that is not a list of names is ignored.
+//! - A `discriminator` without a `propertyName`: ignored (the variants are told apart by shape).
+//! - Null scopes in a security requirement (`[{oauth2: null}]`) or an OAuth flow: no scopes.
+//! - A number or boolean where text belongs (`info.version: 1.0`, a `description`, a server variable's
+//!   `default` or `enum`): its text. A missing `info.title` or `info.version` (shown only in docs): the
+//!   file's name, `unversioned`.
+//!
+//! What cannot be generated honestly (a parameter without a name, an operation without responses) is
+//! still refused, by [`crate::load::validate::check_structure`].
+
+use serde_json::{Map, Value};
+
+use crate::diag::{Diagnostic, Diagnostics, Location, child};
+use crate::load::grammar::{self, Kind, Slot};
+
+/// Repairs `root` in place, pushing one warning per repair.
+pub fn tolerate(root: &mut Value, file: &str, warnings: &mut Diagnostics) {
+    let mut warn = |at: &str, message: String| {
+        warnings.push(Diagnostic::warning(
+            file,
+            Location::Pointer(at.to_owned()),
+            message,
+        ));
+    };
+    if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
+        for key in ["version", "title", "description", "summary"] {
+            text_field(info, key, &child("#/info", key), &mut warn);
+        }
+        // Metadata the generated crate only shows in its docs.
+        let stem = std::path::Path::new(file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("API")
+            .to_owned();
+        for (key, default) in [("title", stem), ("version", "unversioned".to_owned())] {
+            if !info.contains_key(key) {
+                warn(
+                    "#/info",
+                    format!("missing required field `info.{key}`; read as \"{default}\""),
+                );
+                info.insert(key.to_owned(), Value::String(default));
+            }
+        }
+    }
+    walk(root, Kind::Document, "#", &mut warn);
+}
+
+type Warn<'a> = dyn FnMut(&str, String) + 'a;
+
+fn walk(value: &mut Value, kind: Kind, at: &str, warn: &mut Warn<'_>) {
+    let Value::Object(map) = value else {
+        return;
+    };
+    repair(map, kind, at, warn);
+    for (key, v) in map.iter_mut() {
+        if key == "$ref" {
+            continue;
+        }
+        let at = child(at, key);
+        match grammar::slot(kind, key) {
+            Slot::Literal => {}
+            Slot::One(inner) => walk(v, inner, &at, warn),
+            slot @ (Slot::Names(inner) | Slot::Extensible(inner)) => {
+                if let Value::Object(entries) = v {
+                    for (name, item) in entries.iter_mut() {
+                        if matches!(slot, Slot::Extensible(_)) && grammar::is_extension(name) {
+                            continue;
+                        }
+                        walk(item, inner, &child(&at, name), warn);
+                    }
+                }
+            }
+            Slot::List(inner) => {
+                if let Value::Array(items) = v {
+                    for (i, item) in items.iter_mut().enumerate() {
+                        walk(item, inner, &format!("{at}/{i}"), warn);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn repair(map: &mut Map<String, Value>, kind: Kind, at: &str, warn: &mut Warn<'_>) {
+    if kind != Kind::Other {
+        for key in ["description", "summary"] {
+            text_field(map, key, &child(at, key), warn);
+        }
+    }
+    match kind {
+        Kind::Schema => schema(map, at, warn),
+        Kind::Parameter | Kind::Header => {
+            for key in [
+                "required",
+                "deprecated",
+                "allowEmptyValue",
+                "explode",
+                "allowReserved",
+            ] {
+                flag(map, key, at, warn);
+            }
+        }
+        Kind::Operation => flag(map, "deprecated", at, warn),
+        Kind::SecurityScheme => {
+            if let Some(flows) = map.get_mut("flows").and_then(Value::as_object_mut) {
+                for (name, flow) in flows.iter_mut() {
+                    if let Some(flow) = flow.as_object_mut()
+                        && !flow.get("scopes").is_some_and(Value::is_object)
+                    {
+                        let at = child(&child(&child(at, "flows"), name), "scopes");
+                        warn(
+                            &at,
+                            "an OAuth flow's `scopes` must be a map (empty for none); read as no scopes"
+                                .into(),
+                        );
+                        flow.insert("scopes".into(), Value::Object(Map::new()));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    if matches!(kind, Kind::Document | Kind::Operation) {
+        security(map, at, warn);
+    }
+    if matches!(kind, Kind::Document | Kind::PathItem | Kind::Operation) {
+        servers(map, at, warn);
+    }
+}
+
+/// A number or boolean where text belongs becomes its text.
+fn text_field(map: &mut Map<String, Value>, key: &str, at: &str, warn: &mut Warn<'_>) {
+    if let Some(v @ (Value::Number(_) | Value::Bool(_))) = map.get(key) {
+        let text = v.to_string();
+        warn(
+            at,
+            format!("`{key}` must be text; the value `{text}` is read as the text \"{text}\""),
+        );
+        map.insert(key.to_owned(), Value::String(text));
+    }
+}
+
+fn security(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
+    let Some(list) = map.get_mut("security").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for (i, requirement) in list.iter_mut().enumerate() {
+        let Some(requirement) = requirement.as_object_mut() else {
+            continue;
+        };
+        for (name, scopes) in requirement.iter_mut() {
+            if !scopes.is_array() {
+                warn(
+                    &child(&format!("{}/{i}", child(at, "security")), name),
+                    format!(
+                        "the scopes of security requirement `{name}` must be a list (empty for none); `{scopes}` is read as no scopes"
+                    ),
+                );
+                *scopes = Value::Array(Vec::new());
+            }
+        }
+    }
+}
+
+fn servers(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
+    let Some(list) = map.get_mut("servers").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for (i, server) in list.iter_mut().enumerate() {
+        let server_at = format!("{}/{i}", child(at, "servers"));
+        let Some(vars) = server.get_mut("variables").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (name, var) in vars.iter_mut() {
+            let var_at = child(&child(&server_at, "variables"), name);
+            let Some(var) = var.as_object_mut() else {
+                continue;
+            };
+            text_field(var, "default", &child(&var_at, "default"), warn);
+            if let Some(Value::Array(values)) = var.get_mut("enum") {
+                for (j, v) in values.iter_mut().enumerate() {
+                    if matches!(v, Value::Number(_) | Value::Bool(_)) {
+                        let text = v.to_string();
+                        warn(
+                            &format!("{}/{j}", child(&var_at, "enum")),
+                            format!(
+                                "a server variable's values are text; `{text}` is read as \"{text}\""
+                            ),
+                        );
+                        *v = Value::String(text);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A flag: a boolean; `"true"`/`"false"` are read as one, anything else is ignored.
+fn flag(map: &mut Map<String, Value>, key: &str, at: &str, warn: &mut Warn<'_>) {
+    match map.get(key) {
+        None | Some(Value::Bool(_)) => {}
+        Some(Value::String(s)) if s == "true" || s == "false" => {
+            let b = s == "true";
+            warn(
+                &child(at, key),
+                format!("`{key}` must be a boolean; the text \"{s}\" is read as `{b}`"),
+            );
+            map.insert(key.to_owned(), Value::Bool(b));
+        }
+        Some(_) => {
+            if let Some(v) = map.remove(key) {
+                warn(
+                    &child(at, key),
+                    format!("`{key}` must be a boolean; `{v}` is ignored"),
+                );
+            }
+        }
+    }
+}
+
+/// Values that must have the schema's own type: the bounds of an `integer` (whole numbers), and the
+/// `enum` values of a `string`, `integer` or `number` schema. A whole float is that integer without a
+/// warning; a number or boolean in a string enum is its text; a numeric text in a number enum is the
+/// number; anything else is left out, with a warning.
+fn typed_values(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
+    let Some(ty) = map.get("type").and_then(Value::as_str).map(str::to_owned) else {
+        return;
+    };
+    if ty == "integer" {
+        for key in NUMBERS {
+            if let Some(Value::Number(n)) = map.get(key).cloned()
+                && !n.is_i64()
+            {
+                match whole(&n) {
+                    Some(i) => {
+                        map.insert(key.to_owned(), Value::from(i));
+                    }
+                    None => ignore(map, key, "must be a whole number for an integer", at, warn),
+                }
+            }
+        }
+    }
+    let Some(Value::Array(values)) = map.get_mut("enum") else {
+        return;
+    };
+    let enum_at = child(at, "enum");
+    let mut keep = Vec::with_capacity(values.len());
+    for (i, v) in std::mem::take(values).into_iter().enumerate() {
+        let item_at = format!("{enum_at}/{i}");
+        let fixed = match (ty.as_str(), v) {
+            (_, Value::Null) => Some(Value::Null),
+            ("string", Value::String(s)) => Some(Value::String(s)),
+            ("string", v @ (Value::Number(_) | Value::Bool(_))) => {
+                let text = v.to_string();
+                warn(
+                    &item_at,
+                    format!("a string enum's values are text; `{text}` is read as \"{text}\""),
+                );
+                Some(Value::String(text))
+            }
+            ("integer", Value::Number(n)) => match n.as_i64().or_else(|| whole(&n)) {
+                Some(i) => Some(Value::from(i)),
+                None => {
+                    warn(
+                        &item_at,
+                        format!("an integer enum's value `{n}` is not a whole number; left out"),
+                    );
+                    None
+                }
+            },
+            ("integer", Value::String(s)) => match s.trim().parse::<i64>() {
+                Ok(i) => {
+                    warn(
+                        &item_at,
+                        format!("an integer enum's values are numbers; \"{s}\" is read as `{i}`"),
+                    );
+                    Some(Value::from(i))
+                }
+                Err(_) => {
+                    warn(
+                        &item_at,
+                        format!("an integer enum's value \"{s}\" is not a number; left out"),
+                    );
+                    None
+                }
+            },
+            ("number", Value::Number(n)) => Some(Value::Number(n)),
+            ("number", Value::String(s)) => match s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+            {
+                Some(n) => {
+                    warn(
+                        &item_at,
+                        format!("a number enum's values are numbers; \"{s}\" is read as `{n}`"),
+                    );
+                    Some(Value::Number(n))
+                }
+                None => {
+                    warn(
+                        &item_at,
+                        format!("a number enum's value \"{s}\" is not a number; left out"),
+                    );
+                    None
+                }
+            },
+            ("string" | "integer" | "number", v) => {
+                warn(
+                    &item_at,
+                    format!(
+                        "an enum value `{v}` of another type than the schema's `{ty}`; left out"
+                    ),
+                );
+                None
+            }
+            (_, v) => Some(v),
+        };
+        keep.extend(fixed);
+    }
+    *values = keep;
+}
+
+/// `n` as an integer if it is a whole number in range.
+fn whole(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    })
+}
+
+const NUMBERS: [&str; 3] = ["minimum", "maximum", "multipleOf"];
+const COUNTS: [&str; 6] = [
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+];
+const FLAGS: [&str; 6] = [
+    "uniqueItems",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "exclusiveMinimum",
+];
+
+/// Removes `key`, warning that its value `why` and is ignored.
+fn ignore(map: &mut Map<String, Value>, key: &str, why: &str, at: &str, warn: &mut Warn<'_>) {
+    if let Some(v) = map.remove(key) {
+        warn(
+            &child(at, key),
+            format!("`{key}` {why}; `{v}` is ignored (it only validates)"),
+        );
+    }
+}
+
+fn schema(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
+    for key in NUMBERS {
+        if map.get(key).is_some_and(|v| !v.is_number()) {
+            ignore(map, key, "must be a number", at, warn);
+        }
+    }
+    for key in COUNTS {
+        match map.get(key) {
+            None => {}
+            Some(v) if v.is_u64() => {}
+            Some(Value::Number(n))
+                if n.as_f64()
+                    .is_some_and(|f| f >= 0.0 && f.fract() == 0.0 && f <= u32::MAX as f64) =>
+            {
+                // `10.0` is the integer 10 (JSON Schema says so); usize readers want `10`.
+                let whole = n.as_f64().map_or(0, |f| f as u64);
+                map.insert(key.to_owned(), Value::from(whole));
+            }
+            Some(_) => ignore(map, key, "must be a whole number of at least 0", at, warn),
+        }
+    }
+    // OpenAPI 3.1's numeric bounds in a 3.0 document (3.1 documents were normalized before).
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(Value::Number(n)) = map.get(exclusive).cloned() {
+            if map.contains_key(bound) {
+                ignore(
+                    map,
+                    exclusive,
+                    &format!("must be a boolean in OpenAPI 3.0 and `{bound}` is also given"),
+                    at,
+                    warn,
+                );
+            } else {
+                warn(
+                    &child(at, exclusive),
+                    format!(
+                        "`{exclusive}: {n}` is OpenAPI 3.1's spelling; read as `{bound}: {n}` with `{exclusive}: true`"
+                    ),
+                );
+                map.insert(bound.to_owned(), Value::Number(n));
+                map.insert(exclusive.to_owned(), Value::Bool(true));
+            }
+        }
+    }
+    for key in FLAGS.iter().copied().chain(["exclusiveMaximum"]) {
+        flag(map, key, at, warn);
+    }
+    typed_values(map, at, warn);
+    for key in ["pattern", "format", "title"] {
+        if map.get(key).is_some_and(|v| !v.is_string()) {
+            ignore(map, key, "must be text", at, warn);
+        }
+    }
+    match map.get("discriminator") {
+        None => {}
+        Some(Value::Object(d)) if d.get("propertyName").is_some_and(Value::is_string) => {
+            if let Some(Value::Object(mapping)) = map
+                .get_mut("discriminator")
+                .and_then(|d| d.get_mut("mapping"))
+            {
+                let bad: Vec<String> = mapping
+                    .iter()
+                    .filter(|(_, v)| !v.is_string())
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                for k in bad {
+                    mapping.remove(&k);
+                    warn(
+                        &child(&child(&child(at, "discriminator"), "mapping"), &k),
+                        format!(
+                            "a discriminator mapping names a schema by its `$ref` text; the entry `{k}` is ignored"
+                        ),
+                    );
+                }
+            }
+        }
+        Some(_) => {
+            map.remove("discriminator");
+            warn(
+                &child(at, "discriminator"),
+                "a `discriminator` needs a `propertyName`; without one it is ignored and the variants are told apart by their shape".into(),
+            );
+        }
+    }
+    // `required: true` on a property: the property is required in its object.
+    let mut hoisted = Vec::new();
+    if let Some(Value::Object(props)) = map.get_mut("properties") {
+        for (name, prop) in props.iter_mut() {
+            if let Some(prop) = prop.as_object_mut()
+                && let Some(Value::Bool(b)) = prop.get("required").cloned()
+            {
+                prop.remove("required");
+                let prop_at = child(&child(at, "properties"), name);
+                warn(
+                    &child(&prop_at, "required"),
+                    format!(
+                        "`required: {b}` on a property is Swagger 2's spelling; {}",
+                        if b {
+                            format!("`{name}` is listed in its object's `required` instead")
+                        } else {
+                            "ignored (a property is optional unless listed)".to_owned()
+                        }
+                    ),
+                );
+                if b {
+                    hoisted.push(name.clone());
+                }
+            }
+        }
+    }
+    match map.get_mut("required") {
+        None => {}
+        Some(Value::Array(names)) => {
+            let before = names.len();
+            names.retain(Value::is_string);
+            if names.len() != before {
+                warn(
+                    &child(at, "required"),
+                    "`required` lists property names; entries that are not text are ignored".into(),
+                );
+            }
+        }
+        Some(_) => ignore(
+            map,
+            "required",
+            "must be a list of property names",
+            at,
+            warn,
+        ),
+    }
+    if !hoisted.is_empty() {
+        let list = map
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(names) = list {
+            for name in hoisted {
+                if !names.iter().any(|n| n.as_str() == Some(&name)) {
+                    names.push(Value::String(name));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(mut doc: Value) -> (Value, Vec<String>) {
+        let mut warnings = Diagnostics::new();
+        tolerate(&mut doc, "t.yaml", &mut warnings);
+        let shown = warnings
+            .iter()
+            .map(|d| match &d.location {
+                Location::Pointer(p) => format!("{p}: {}", d.message),
+                other => format!("{other:?}: {}", d.message),
+            })
+            .collect();
+        (doc, shown)
+    }
+
+    fn schema_doc(schema: Value) -> Value {
+        json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {},
+               "components": {"schemas": {"S": schema}}})
+    }
+
+    #[test]
+    fn validation_keywords_of_the_wrong_type_are_ignored_with_a_located_warning() {
+        let (doc, warnings) = run(schema_doc(json!({
+            "type": "string",
+            "format": "date",
+            "minimum": "now + 7 days",
+            "maxLength": "10",
+            "minLength": 2.0,
+            "pattern": 5,
+            "uniqueItems": "yes",
+            "nullable": "true",
+        })));
+        let s = &doc["components"]["schemas"]["S"];
+        assert_eq!(
+            s,
+            &json!({"type": "string", "format": "date", "minLength": 2, "nullable": true})
+        );
+        let joined = warnings.join("\n");
+        for expected in [
+            "#/components/schemas/S/minimum: `minimum` must be a number; `\"now + 7 days\"` is ignored",
+            "#/components/schemas/S/maxLength: `maxLength` must be a whole number",
+            "#/components/schemas/S/pattern: `pattern` must be text",
+            "#/components/schemas/S/uniqueItems: `uniqueItems` must be a boolean",
+            "#/components/schemas/S/nullable: `nullable` must be a boolean; the text \"true\" is read as `true`",
+        ] {
+            assert!(joined.contains(expected), "{expected}\n{joined}");
+        }
+        assert_eq!(warnings.len(), 5, "{joined}");
+    }
+
+    #[test]
+    fn a_discriminator_without_property_name_is_dropped_and_one_with_it_kept() {
+        let (doc, warnings) = run(schema_doc(json!({
+            "oneOf": [{"$ref": "#/components/schemas/A"}],
+            "discriminator": {"mapping": {"a": "#/components/schemas/A"}},
+            "properties": {"inner": {"oneOf": [], "discriminator": {"propertyName": "kind"}}}
+        })));
+        let s = &doc["components"]["schemas"]["S"];
+        assert!(s.get("discriminator").is_none());
+        assert_eq!(
+            s["properties"]["inner"]["discriminator"],
+            json!({"propertyName": "kind"})
+        );
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].starts_with(
+                "#/components/schemas/S/discriminator: a `discriminator` needs a `propertyName`"
+            ),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn swagger_2_required_flags_are_hoisted_into_the_object() {
+        let (doc, warnings) = run(schema_doc(json!({
+            "type": "object",
+            "required": ["a"],
+            "properties": {"a": {"type": "string"}, "b": {"type": "string", "required": true},
+                           "c": {"type": "string", "required": false}}
+        })));
+        let s = &doc["components"]["schemas"]["S"];
+        assert_eq!(s["required"], json!(["a", "b"]));
+        assert!(s["properties"]["b"].get("required").is_none());
+        assert!(s["properties"]["c"].get("required").is_none());
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].starts_with("#/components/schemas/S/properties/b/required:"));
+    }
+
+    #[test]
+    fn numeric_exclusive_bounds_are_read_as_3_1_means_them() {
+        let (doc, warnings) = run(schema_doc(
+            json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10, "maximum": 9}),
+        ));
+        let s = &doc["components"]["schemas"]["S"];
+        assert_eq!(
+            s,
+            &json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 9})
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+    }
+
+    #[test]
+    fn null_scopes_and_texts_written_as_numbers_are_repaired() {
+        let (doc, warnings) = run(json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": 1.0, "description": 2024},
+            "servers": [{"url": "https://{host}:{port}", "variables": {"port": {"default": 443, "enum": [443, 8443]}, "host": {"default": "a"}}}],
+            "security": [{"oauth2": null}, {"key": []}],
+            "paths": {"/x": {"get": {"security": [{"oauth2": null}], "responses": {}}}},
+            "components": {"securitySchemes": {"oauth2": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://t", "scopes": null}}}}}
+        }));
+        assert_eq!(doc["info"]["version"], json!("1.0"));
+        assert_eq!(doc["info"]["title"], json!("T"));
+        assert_eq!(doc["info"]["description"], json!("2024"));
+        assert_eq!(
+            doc["servers"][0]["variables"]["port"],
+            json!({"default": "443", "enum": ["443", "8443"]})
+        );
+        assert_eq!(doc["security"], json!([{"oauth2": []}, {"key": []}]));
+        assert_eq!(
+            doc["paths"]["/x"]["get"]["security"],
+            json!([{"oauth2": []}])
+        );
+        assert_eq!(
+            doc["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]["scopes"],
+            json!({})
+        );
+        let joined = warnings.join("\n");
+        for at in [
+            "#/info/version:",
+            "#/info/description:",
+            "#/servers/0/variables/port/default:",
+            "#/servers/0/variables/port/enum/1:",
+            "#/security/0/oauth2:",
+            "#/paths/~1x/get/security/0/oauth2:",
+            "#/components/securitySchemes/oauth2/flows/clientCredentials/scopes:",
+        ] {
+            assert!(joined.contains(at), "{at}\n{joined}");
+        }
+    }
+
+    #[test]
+    fn enum_values_and_integer_bounds_take_the_schema_type() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {},
+        "components": {"schemas": {
+            "S": {"type": "string", "enum": ["a", 1, true, null]},
+            "I": {"type": "integer", "enum": [1, 2.0, "3", "x", 1.5], "minimum": 0.0, "maximum": 9.5},
+            "N": {"type": "number", "enum": [1.5, "2.5", "x"]}
+        }}});
+        let (doc, warnings) = run(doc);
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["S"]["enum"], json!(["a", "1", "true", null]));
+        assert_eq!(schemas["I"]["enum"], json!([1, 2, 3]));
+        assert_eq!(schemas["I"]["minimum"], json!(0));
+        assert!(schemas["I"].get("maximum").is_none());
+        assert_eq!(schemas["N"]["enum"], json!([1.5, 2.5]));
+        let joined = warnings.join("\n");
+        for at in [
+            "#/components/schemas/S/enum/1:",
+            "#/components/schemas/S/enum/2:",
+            "#/components/schemas/I/enum/2:",
+            "#/components/schemas/I/enum/3:",
+            "#/components/schemas/I/enum/4:",
+            "#/components/schemas/I/maximum:",
+            "#/components/schemas/N/enum/1:",
+            "#/components/schemas/N/enum/2:",
+        ] {
+            assert!(joined.contains(at), "{at}\n{joined}");
+        }
+        assert_eq!(warnings.len(), 8, "{joined}");
+    }
+
+    #[test]
+    fn parameter_and_operation_flags_written_as_text_are_read() {
+        let (doc, warnings) = run(
+            json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+            "paths": {"/x": {"get": {"deprecated": "true", "responses": {},
+                "parameters": [{"name": "a", "in": "query", "required": "false", "explode": 1, "schema": {"type": "string"}}]}}}}),
+        );
+        let op = &doc["paths"]["/x"]["get"];
+        assert_eq!(op["deprecated"], json!(true));
+        assert_eq!(op["parameters"][0]["required"], json!(false));
+        assert!(op["parameters"][0].get("explode").is_none());
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_missing_title_or_version_is_filled_in() {
+        let (doc, warnings) = run(json!({"openapi": "3.0.3", "info": {}, "paths": {}}));
+        assert_eq!(doc["info"], json!({"title": "t", "version": "unversioned"}));
+        assert_eq!(
+            warnings,
+            [
+                "#/info: missing required field `info.title`; read as \"t\"",
+                "#/info: missing required field `info.version`; read as \"unversioned\""
+            ]
+        );
+    }
+
+    #[test]
+    fn literal_values_are_left_as_they_are() {
+        let (doc, warnings) = run(schema_doc(json!({
+            "type": "object",
+            "example": {"minimum": "x", "required": true, "description": 5},
+            "default": {"discriminator": {}},
+            "properties": {"minimum": {"type": "string", "description": "a property named minimum"}}
+        })));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["example"]["minimum"],
+            json!("x")
+        );
+    }
+}
