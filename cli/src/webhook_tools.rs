@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::Args;
 use klarna_runtime::webhooks::{self, SigningKeys, WebhookEnvelope};
 
+use crate::output::{stderr_line, stdout_line};
 use crate::{Failure, Global, WebhookTool, exit};
 
 /// The signing key: its id and the environment variable that holds its secret.
@@ -69,12 +70,11 @@ pub fn run(tool: WebhookTool, global: &Global) -> Result<(), Failure> {
         WebhookTool::Sign(a) => {
             let secret = secret(&a.key)?;
             let body = read(&a.body)?;
-            println!("Klarna-Signing-Key-Id: {}", a.key.key_id);
-            println!(
-                "Klarna-Signature: {}",
+            stdout_line(&format!(
+                "Klarna-Signing-Key-Id: {}\nKlarna-Signature: {}",
+                a.key.key_id,
                 webhooks::compute_signature(&secret, &body)
-            );
-            Ok(())
+            ))
         }
         WebhookTool::Verify(a) => {
             let secret = secret(&a.key)?;
@@ -89,11 +89,14 @@ pub fn run(tool: WebhookTool, global: &Global) -> Result<(), Failure> {
                 &keys,
             ) {
                 Ok(id) => {
-                    println!("valid: the signature matches the body for key {id}");
                     if let Err(e) = serde_json::from_slice::<WebhookEnvelope>(&body) {
-                        eprintln!("note: the body is not a webhook event envelope: {e}");
+                        stderr_line(&format!(
+                            "note: the body is not a webhook event envelope: {e}"
+                        ));
                     }
-                    Ok(())
+                    stdout_line(&format!(
+                        "valid: the signature matches the body for key {id}"
+                    ))
                 }
                 Err(e) => Err(Failure::input(format!("invalid: {e}"))),
             }
@@ -149,7 +152,9 @@ fn send(a: SendArgs, global: &Global) -> Result<(), Failure> {
     let value: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| Failure::input(format!("{shown} is not valid JSON: {e}")))?;
     if let Err(e) = serde_json::from_value::<WebhookEnvelope>(value) {
-        eprintln!("note: {shown} is not a webhook event envelope ({e}); sent as given");
+        stderr_line(&format!(
+            "note: {shown} is not a webhook event envelope ({e}); sent as given"
+        ));
     }
     let url =
         reqwest::Url::parse(&a.url).map_err(|e| Failure::input(format!("--url {}: {e}", a.url)))?;
@@ -166,7 +171,7 @@ fn send(a: SendArgs, global: &Global) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::input(format!("could not start the async runtime: {e}")))?;
     if global.verbose {
-        eprintln!("> POST {url}");
+        stderr_line(&format!("> POST {url}"));
     }
     rt.block_on(async {
         let response = client
@@ -190,11 +195,12 @@ fn send(a: SendArgs, global: &Global) -> Result<(), Failure> {
             ),
         })?;
         if status.is_success() {
-            eprintln!("delivered: the endpoint answered {status}");
-            if !text.is_empty() {
-                println!("{text}");
+            stderr_line(&format!("delivered: the endpoint answered {status}"));
+            if text.is_empty() {
+                Ok(())
+            } else {
+                stdout_line(&text)
             }
-            Ok(())
         } else {
             Err(Failure {
                 code: exit::API,
