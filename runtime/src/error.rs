@@ -476,7 +476,7 @@ impl Error {
     ///     .await;
     /// ```
     ///
-    /// With a runtime [`Request`](crate::Request):
+    /// With a runtime [`Request`](super::Request):
     /// [`RequestOptions::set_idempotency_key`](crate::RequestOptions::set_idempotency_key).
     pub fn idempotency_key(&self) -> Option<&str> {
         self.inner.idempotency_key.as_deref()

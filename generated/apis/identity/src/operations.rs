@@ -24,7 +24,7 @@ impl CustomerTokensApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/identity/customer-token/introspect` (operation `introspectCustomerToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn introspect(
         &self,
@@ -45,7 +45,7 @@ impl CustomerTokensApi {
     ///
     /// `POST /v2/identity/customer-token/introspect` (operation `introspectCustomerTokenAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn introspect_as_sub_partner(
         &self,
@@ -66,7 +66,7 @@ impl CustomerTokensApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/identity/customer-token/revoke` (operation `revokeCustomerToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn revoke(
         &self,
@@ -318,7 +318,7 @@ impl IdentitySdkTokensApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/identity/sdk-tokens` (operation `createIdentitySdkToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -339,7 +339,7 @@ impl IdentitySdkTokensApi {
     ///
     /// `POST /v2/identity/sdk-tokens` (operation `createIdentitySdkTokenAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_as_sub_partner(
         &self,

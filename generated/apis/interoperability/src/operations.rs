@@ -25,7 +25,7 @@ impl InteroperabilitySdkTokensApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/interoperability/sdk-tokens` (operation `createInteroperabilitySdkToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -46,7 +46,7 @@ impl InteroperabilitySdkTokensApi {
     ///
     /// `POST /v2/interoperability/sdk-tokens` (operation `createInteroperabilitySdkTokenAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_as_sub_partner(&self) -> CreateInteroperabilitySdkTokenAsSubPartner {
         CreateInteroperabilitySdkTokenAsSubPartner {
@@ -293,7 +293,7 @@ impl InteroperabilityTokensApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/interoperability/tokens` (operation `createInteroperabilityToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -313,7 +313,7 @@ impl InteroperabilityTokensApi {
     ///
     /// `POST /v2/interoperability/tokens` (operation `createInteroperabilityTokenAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_as_sub_partner(&self) -> CreateInteroperabilityTokenAsSubPartner {
         CreateInteroperabilityTokenAsSubPartner {
@@ -330,7 +330,7 @@ impl InteroperabilityTokensApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/interoperability/test-tokens` (operation `createInteroperabilityTestToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_interoperability_test_token(
         &self,

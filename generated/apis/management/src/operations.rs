@@ -23,7 +23,7 @@ impl ApiKeysApi {
     ///
     /// `POST /v2/account/integration/credentials/api-key` (operation `createApiKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(&self, body: super::models::CreateCredentialRequest) -> CreateApiKey {
         CreateApiKey {
@@ -38,7 +38,7 @@ impl ApiKeysApi {
     ///
     /// `DELETE /v2/account/integration/credentials/api-key/{credential_id}` (operation `disableApiKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn disable(
         &self,
@@ -56,7 +56,7 @@ impl ApiKeysApi {
     ///
     /// `GET /v2/account/integration/credentials/api-key` (operation `listApiKeys`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListApiKeys {
         ListApiKeys {
@@ -70,7 +70,7 @@ impl ApiKeysApi {
     ///
     /// `GET /v2/account/integration/credentials/api-key/{credential_id}` (operation `readApiKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -88,7 +88,7 @@ impl ApiKeysApi {
     ///
     /// `PATCH /v2/account/integration/credentials/api-key/{credential_id}` (operation `updateApiKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -377,7 +377,7 @@ impl BrandsApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/brands` (operation `createBrand`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -397,7 +397,7 @@ impl BrandsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/brands` (operation `listBrands`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -415,7 +415,7 @@ impl BrandsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/brands/{brand_id}` (operation `readBrand`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -435,7 +435,7 @@ impl BrandsApi {
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/brands/{brand_id}` (operation `updateBrand`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -688,7 +688,7 @@ impl ClientCertificatesApi {
     ///
     /// `POST /v2/account/integration/credentials/client-certificate` (operation `createClientCertificate`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -706,7 +706,7 @@ impl ClientCertificatesApi {
     ///
     /// `GET /v2/account/integration/credentials/client-certificate` (operation `listClientCertificates`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListClientCertificates {
         ListClientCertificates {
@@ -720,7 +720,7 @@ impl ClientCertificatesApi {
     ///
     /// `GET /v2/account/integration/credentials/client-certificate/{credential_id}` (operation `readClientCertificate`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -738,7 +738,7 @@ impl ClientCertificatesApi {
     ///
     /// `POST /v2/account/integration/credentials/client-certificate/{credential_id}/revoke` (operation `revokeClientCertificate`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn revoke(
         &self,
@@ -758,7 +758,7 @@ impl ClientCertificatesApi {
     ///
     /// `PATCH /v2/account/integration/credentials/client-certificate/{credential_id}` (operation `updateClientCertificate`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -1063,7 +1063,7 @@ impl ClientIdentifiersApi {
     ///
     /// `POST /v2/account/integration/credentials/client-identifier` (operation `createClientIdentifier`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -1081,7 +1081,7 @@ impl ClientIdentifiersApi {
     ///
     /// `DELETE /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `disableClientIdentifier`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn disable(
         &self,
@@ -1099,7 +1099,7 @@ impl ClientIdentifiersApi {
     ///
     /// `GET /v2/account/integration/credentials/client-identifier` (operation `listClientIdentifiers`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListClientIdentifiers {
         ListClientIdentifiers {
@@ -1113,7 +1113,7 @@ impl ClientIdentifiersApi {
     ///
     /// `GET /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `readClientIdentifier`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -1131,7 +1131,7 @@ impl ClientIdentifiersApi {
     ///
     /// `PATCH /v2/account/integration/credentials/client-identifier/{credential_id}` (operation `updateClientIdentifier`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -1426,7 +1426,7 @@ impl ComplianceDecisionsApi {
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `decisions` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -1447,7 +1447,7 @@ impl ComplianceDecisionsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/compliance/decisions/{decision_id}` (operation `readComplianceDecision`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -1684,7 +1684,7 @@ impl IpRestrictionsApi {
     ///
     /// `GET /v2/account/integration/ip-restrictions/allowed-ips` (operation `listAllowedIps`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list_allowed_ips(&self) -> ListAllowedIps {
         ListAllowedIps {
@@ -1757,7 +1757,7 @@ impl MtlsEnforcementApi {
     ///
     /// `PUT /v2/account/integration/client-certificates/enforcement` (operation `enforceMtls`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn enforce_mtls(
         &self,
@@ -1775,7 +1775,7 @@ impl MtlsEnforcementApi {
     ///
     /// `GET /v2/account/integration/client-certificates/enforcement` (operation `readMtlsEnforcement`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(&self) -> ReadMtlsEnforcement {
         ReadMtlsEnforcement {
@@ -1789,7 +1789,7 @@ impl MtlsEnforcementApi {
     ///
     /// `DELETE /v2/account/integration/client-certificates/enforcement` (operation `removeMtlsEnforcement`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn remove(&self) -> RemoveMtlsEnforcement {
         RemoveMtlsEnforcement {
@@ -1956,7 +1956,7 @@ impl OnboardingApi {
     ///
     /// `POST /v2/distribution/onboard` (operation `onboardPartnerAccount`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn onboard_partner_account(
         &self,
@@ -2043,7 +2043,7 @@ impl PartnerAccountsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}` (operation `readPartnerAccount`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -2062,7 +2062,7 @@ impl PartnerAccountsApi {
     ///
     /// `PATCH /v2/accounts/{partner_account_id}` (operation `updatePartnerAccount`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2220,7 +2220,7 @@ impl PartnerBusinessEntitiesApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/partner-business-entities` (operation `createPartnerBusinessEntity`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -2240,7 +2240,7 @@ impl PartnerBusinessEntitiesApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/partner-business-entities` (operation `listPartnerBusinessEntities`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -2258,7 +2258,7 @@ impl PartnerBusinessEntitiesApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (operation `readPartnerBusinessEntity`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -2278,7 +2278,7 @@ impl PartnerBusinessEntitiesApi {
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (operation `updatePartnerBusinessEntity`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2531,7 +2531,7 @@ impl PaymentAccountsApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts` (operation `createPaymentAccount`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -2553,7 +2553,7 @@ impl PaymentAccountsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (operation `readPaymentAccount`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -2575,7 +2575,7 @@ impl PaymentAccountsApi {
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (operation `updatePaymentAccount`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2785,7 +2785,7 @@ impl PaymentProductsApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/disable` (operation `disablePaymentProduct`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn disable(
         &self,
@@ -2807,7 +2807,7 @@ impl PaymentProductsApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/enable` (operation `enablePaymentProduct`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn enable(
         &self,
@@ -2827,7 +2827,7 @@ impl PaymentProductsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/products/payment` (operation `listPaymentProducts`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -3026,7 +3026,7 @@ impl PaymentProfilesApi {
     ///
     /// `GET /v2/distribution/products/payment/profiles` (operation `listPaymentProfiles`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListPaymentProfiles {
         ListPaymentProfiles {
@@ -3097,7 +3097,7 @@ impl PaymentProgramEnablementsApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (operation `createPaymentProgramEnablement`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -3117,7 +3117,7 @@ impl PaymentProgramEnablementsApi {
     ///
     /// `DELETE /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (operation `deletePaymentProgramEnablement`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete(
         &self,
@@ -3137,7 +3137,7 @@ impl PaymentProgramEnablementsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (operation `listPaymentProgramEnablements`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -3155,7 +3155,7 @@ impl PaymentProgramEnablementsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (operation `readPaymentProgramEnablement`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -3408,7 +3408,7 @@ impl PaymentProgramsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs` (operation `listPaymentPrograms`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -3431,7 +3431,7 @@ impl PaymentProgramsApi {
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `payment_programs` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list_for_payment_program_plan(
         &self,
@@ -3457,7 +3457,7 @@ impl PaymentProgramsApi {
     ///
     /// `GET /v2/distribution/products/payment/payment-program-plans` (operation `listPaymentProgramPlans`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list_plans(&self) -> ListPaymentProgramPlans {
         ListPaymentProgramPlans {
@@ -3471,7 +3471,7 @@ impl PaymentProgramsApi {
     ///
     /// `GET /v2/distribution/products/payment/payment-programs/{payment_program_id}` (operation `readPaymentProgram`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -3889,7 +3889,7 @@ impl PortalApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/portal/deep-links` (operation `createDeepLink`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_deep_link(
         &self,
@@ -3909,7 +3909,7 @@ impl PortalApi {
     ///
     /// `POST /v2/portal/user-access` (operation `createOrUpdateUserAccess`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_or_update_user_access(
         &self,
@@ -3927,7 +3927,7 @@ impl PortalApi {
     ///
     /// `DELETE /v2/accounts/{partner_account_id}/portal/deep-links/{deep_link_id}` (operation `deleteDeepLink`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete_deep_link(
         &self,
@@ -3947,7 +3947,7 @@ impl PortalApi {
     ///
     /// `DELETE /v2/portal/user-access` (operation `deleteUserAccess`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete_user_access(
         &self,
@@ -4219,7 +4219,7 @@ impl PricePlansApi {
     ///
     /// `GET /v2/distribution/products/payment/price-plans` (operation `listPricePlans`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListPricePlans {
         ListPricePlans {
@@ -4235,7 +4235,7 @@ impl PricePlansApi {
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `rates` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -4522,7 +4522,7 @@ impl SettlementsApi {
     ///
     /// `GET /v2/settlements/{settlement_id}/csv` (operation `downloadSettlementCsv`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn download_csv(
         &self,
@@ -4540,7 +4540,7 @@ impl SettlementsApi {
     ///
     /// `POST /v2/settlements` (operation `generateSettlementReport`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn generate_report(
         &self,
@@ -4558,7 +4558,7 @@ impl SettlementsApi {
     ///
     /// `GET /v2/settlements` (operation `listSettlements`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -4582,7 +4582,7 @@ impl SettlementsApi {
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `transactions` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list_transactions(
         &self,
@@ -4603,7 +4603,7 @@ impl SettlementsApi {
     ///
     /// `GET /v2/settlements/{settlement_id}` (operation `readSettlement`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -4621,7 +4621,7 @@ impl SettlementsApi {
     ///
     /// `GET /v2/settlements/{settlement_id}/payouts/status` (operation `readPayoutStatus`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read_payout_status(
         &self,
@@ -4639,7 +4639,7 @@ impl SettlementsApi {
     ///
     /// `POST /v2/settlements/{settlement_id}/payouts/set-status` (operation `setPayoutStatus`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn set_payout_status(
         &self,
@@ -5163,7 +5163,7 @@ impl SftpCredentialsApi {
     ///
     /// `POST /v2/account/integration/credentials/sftp` (operation `createSftpCredential`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -5181,7 +5181,7 @@ impl SftpCredentialsApi {
     ///
     /// `DELETE /v2/account/integration/credentials/sftp/{credential_id}` (operation `disableSftpCredential`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn disable(
         &self,
@@ -5199,7 +5199,7 @@ impl SftpCredentialsApi {
     ///
     /// `GET /v2/account/integration/credentials/sftp` (operation `listSftpCredentials`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListSftpCredentials {
         ListSftpCredentials {
@@ -5213,7 +5213,7 @@ impl SftpCredentialsApi {
     ///
     /// `GET /v2/account/integration/credentials/sftp/{credential_id}` (operation `readSftpCredential`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -5440,7 +5440,7 @@ impl StoreGroupsApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/store-groups` (operation `createStoreGroup`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -5462,7 +5462,7 @@ impl StoreGroupsApi {
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `store_groups` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -5483,7 +5483,7 @@ impl StoreGroupsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (operation `readStoreGroup`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -5503,7 +5503,7 @@ impl StoreGroupsApi {
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (operation `updateStoreGroup`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -5844,7 +5844,7 @@ impl StoresApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/stores` (operation `createStore`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -5866,7 +5866,7 @@ impl StoresApi {
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `stores` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -5887,7 +5887,7 @@ impl StoresApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/stores/{store_id}` (operation `readStore`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -5907,7 +5907,7 @@ impl StoresApi {
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/stores/{store_id}` (operation `updateStore`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,

@@ -24,7 +24,7 @@ impl CreditPromotionsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-auto-size` (operation `getCreditPromotionMessagingForAutoSize`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_messaging_for_auto_size(
         &self,
@@ -53,7 +53,7 @@ impl CreditPromotionsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-badge` (operation `getCreditPromotionMessagingForBadge`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_messaging_for_badge(
         &self,
@@ -377,7 +377,7 @@ impl TopStripPromotionsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-auto-size` (operation `getTopStripPromotionMessagingForAutoSize`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_messaging_for_auto_size(
         &self,
@@ -404,7 +404,7 @@ impl TopStripPromotionsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-badge` (operation `getTopStripPromotionMessagingForBadge`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_messaging_for_badge(
         &self,

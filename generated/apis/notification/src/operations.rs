@@ -24,7 +24,7 @@ impl SigningKeysApi {
     ///
     /// `POST /v2/notification/signing-keys` (operation `createSigningKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(&self) -> CreateSigningKey {
         CreateSigningKey {
@@ -39,7 +39,7 @@ impl SigningKeysApi {
     ///
     /// `DELETE /v2/notification/signing-keys/{signing_key_id}` (operation `deleteSigningKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete(
         &self,
@@ -57,7 +57,7 @@ impl SigningKeysApi {
     ///
     /// `GET /v2/notification/signing-keys/{signing_key_id}` (operation `getSigningKey`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -75,7 +75,7 @@ impl SigningKeysApi {
     ///
     /// `GET /v2/notification/signing-keys` (operation `listSigningKeys`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListSigningKeys {
         ListSigningKeys {
@@ -298,7 +298,7 @@ impl WebhooksApi {
     ///
     /// `POST /v2/notification/webhooks` (operation `createWebhook`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(&self, body: super::models::CreateWebhookRequest) -> CreateWebhook {
         CreateWebhook {
@@ -313,7 +313,7 @@ impl WebhooksApi {
     ///
     /// `DELETE /v2/notification/webhooks/{webhook_id}` (operation `deleteWebhook`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete(
         &self,
@@ -331,7 +331,7 @@ impl WebhooksApi {
     ///
     /// `GET /v2/notification/webhooks/{webhook_id}` (operation `getWebhook`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -349,7 +349,7 @@ impl WebhooksApi {
     ///
     /// `GET /v2/notification/webhooks` (operation `listWebhooks`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListWebhooks {
         ListWebhooks {
@@ -365,7 +365,7 @@ impl WebhooksApi {
     ///
     /// `POST /v2/notification/webhooks/{webhook_id}/simulate` (operation `simulateWebhook`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn simulate(
         &self,
@@ -386,7 +386,7 @@ impl WebhooksApi {
     ///
     /// `PATCH /v2/notification/webhooks/{webhook_id}` (operation `updateWebhook`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,

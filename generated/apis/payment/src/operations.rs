@@ -23,7 +23,7 @@ impl AuthorizationApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/authorize` (operation `authorizePayment`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn authorize_payment(
         &self,
@@ -206,7 +206,7 @@ impl PaymentCapturesApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}` (operation `getPaymentCapture`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -226,7 +226,7 @@ impl PaymentCapturesApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}/refund` (operation `refundPaymentCapture`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn refund(
         &self,
@@ -250,7 +250,7 @@ impl PaymentCapturesApi {
     ///
     /// **Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -456,7 +456,7 @@ impl PaymentChargebacksApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/chargebacks/{payment_chargeback_id}` (operation `getPaymentChargeback`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -538,7 +538,7 @@ impl PaymentDisputesApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/accept-loss` (operation `acceptPaymentDisputeLoss`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn accept_loss(
         &self,
@@ -561,7 +561,7 @@ impl PaymentDisputesApi {
     ///
     /// **Inferred:** Klarna's documentation lists this operation, but Klarna's public request collection does not confirm its method, path or body.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn appeal(
         &self,
@@ -583,7 +583,7 @@ impl PaymentDisputesApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments/{payment_dispute_attachment_id}/download` (operation `downloadPaymentDisputeAttachment`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn download_attachment(
         &self,
@@ -606,7 +606,7 @@ impl PaymentDisputesApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}` (operation `getPaymentDispute`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -629,7 +629,7 @@ impl PaymentDisputesApi {
     ///
     /// Paginated: `send()` returns one page; the builder's `into_stream()` yields every item of `disputes` across pages and `into_pages()` every page.
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -660,7 +660,7 @@ impl PaymentDisputesApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/respond` (operation `respondToPaymentDispute`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn respond_to(
         &self,
@@ -683,7 +683,7 @@ impl PaymentDisputesApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments` (operation `uploadPaymentDisputeAttachment`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn upload_attachment(
         &self,
@@ -1474,7 +1474,7 @@ impl PaymentPresentationApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/presentation` (operation `getPaymentPresentation`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -1502,7 +1502,7 @@ impl PaymentPresentationApi {
     ///
     /// `GET /v2/payment/presentation` (operation `getPaymentPresentationAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_as_sub_partner(
         &self,
@@ -1938,7 +1938,7 @@ impl PaymentRefundsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/refunds/{payment_refund_id}` (operation `getPaymentRefund`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -2020,7 +2020,7 @@ impl PaymentRequestsApi {
     ///
     /// `DELETE /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation `cancelPaymentRequest`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn cancel(
         &self,
@@ -2040,7 +2040,7 @@ impl PaymentRequestsApi {
     ///
     /// `DELETE /v2/payment/requests/{payment_request_id}` (operation `cancelPaymentRequestAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn cancel_as_sub_partner(
         &self,
@@ -2058,7 +2058,7 @@ impl PaymentRequestsApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/requests` (operation `createPaymentRequest`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -2079,7 +2079,7 @@ impl PaymentRequestsApi {
     ///
     /// `POST /v2/payment/requests` (operation `createPaymentRequestAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_as_sub_partner(
         &self,
@@ -2098,7 +2098,7 @@ impl PaymentRequestsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation `getPaymentRequest`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -2118,7 +2118,7 @@ impl PaymentRequestsApi {
     ///
     /// `GET /v2/payment/requests/{payment_request_id}` (operation `getPaymentRequestAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_as_sub_partner(
         &self,
@@ -2136,7 +2136,7 @@ impl PaymentRequestsApi {
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (operation `updatePaymentRequest`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2159,7 +2159,7 @@ impl PaymentRequestsApi {
     ///
     /// `PATCH /v2/payment/requests/{payment_request_id}` (operation `updatePaymentRequestAsSubPartner`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update_as_sub_partner(
         &self,
@@ -2740,7 +2740,7 @@ impl PaymentTokensApi {
     ///
     /// `DELETE /v2/accounts/{partner_account_id}/payment/tokens/{payment_token}` (operation `cancelPaymentToken`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn cancel(
         &self,
@@ -2833,7 +2833,7 @@ impl PaymentTransactionsApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture` (operation `capturePaymentTransaction`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn capture(
         &self,
@@ -2855,7 +2855,7 @@ impl PaymentTransactionsApi {
     ///
     /// `GET /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}` (operation `getPaymentTransaction`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -2875,7 +2875,7 @@ impl PaymentTransactionsApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/authorize` (operation `reauthorizePaymentTransaction`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn reauthorize(
         &self,
@@ -2897,7 +2897,7 @@ impl PaymentTransactionsApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/refund` (operation `refundPaymentTransaction`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn refund(
         &self,
@@ -2919,7 +2919,7 @@ impl PaymentTransactionsApi {
     ///
     /// `PATCH /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}` (operation `updatePaymentTransaction`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2941,7 +2941,7 @@ impl PaymentTransactionsApi {
     ///
     /// `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/void` (operation `voidPaymentTransaction`).
     ///
-    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type `ErrorBody`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn void(
         &self,
