@@ -222,9 +222,9 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-/// An HTTP client with the platform's root certificates over rustls (ring), no redirects.
+/// An HTTP client with the platform's root certificates over rustls (aws-lc-rs, as the SDK), no redirects.
 fn http_client(timeout: Duration) -> Result<reqwest::Client, Failure> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
         .map_err(|e| Failure::input(format!("cannot load the system's root certificates: {e}")))?;
     let tls = rustls::ClientConfig::builder_with_provider(provider)
