@@ -210,16 +210,26 @@ fn send(a: SendArgs, global: &Global) -> Result<(), Failure> {
     })
 }
 
-/// A reqwest error and its causes on one line.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        cause = c.source();
+/// What went wrong underneath a reqwest error, once: the innermost error of its chain (`Connection
+/// refused`, the DNS or TLS failure), after reqwest's own word for the stage when that adds something.
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(next) = cause.source() {
+        cause = next;
     }
-    s
+    let root = cause.to_string();
+    let stage = if e.is_connect() {
+        "could not connect"
+    } else if e.is_timeout() {
+        "timed out"
+    } else {
+        "the connection failed"
+    };
+    if root.contains(stage) {
+        root
+    } else {
+        format!("{stage}: {root}")
+    }
 }
 
 /// An HTTP client with the platform's root certificates over rustls (aws-lc-rs, as the SDK), no redirects.

@@ -368,3 +368,41 @@ fn a_mistyped_command_suggests_the_closest_first() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_failed_webhook_delivery_names_its_cause_once() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let event = dir.path().join("event.json");
+    std::fs::write(&event, br#"{"metadata": {}, "payload": {}}"#).expect("event written");
+    let out = Command::new(env!("CARGO_BIN_EXE_klarna"))
+        .args([
+            "webhooks",
+            "send",
+            "--url",
+            &format!("http://127.0.0.1:{port}/hook"),
+            "--key-id",
+            "k1",
+            "--secret-env",
+            "WEBHOOK_SECRET",
+            event.to_str().expect("utf-8 path"),
+        ])
+        .env("WEBHOOK_SECRET", "whsec_test")
+        .output()
+        .expect("runs");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: the delivery failed: could not connect"),
+        "{last}"
+    );
+    assert_eq!(
+        last.to_lowercase().matches("connection refused").count(),
+        1,
+        "{last}"
+    );
+}
