@@ -131,8 +131,11 @@
 
 pub use ::klarna_runtime::{
     ApiError, Base64Bytes, ClientBuilder, Date, DateTime, Decimal, Environment, Error, ErrorKind,
-    IntegrationMetadata, Multipart, Nullable, RequestOptions, Response, RetryPolicy, Uuid,
+    IntegrationMetadata, Multipart, Nullable, RequestOptions, Response, RetryPolicy,
 };
+// Not inlined: the `uuid` crate's docs link relative to its own pages.
+#[doc(no_inline)]
+pub use ::klarna_runtime::Uuid;
 /// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.
 pub use ::klarna_runtime::formats::time;
 pub use ::klarna_runtime::webhooks::{SigningKeys, WebhookError};

@@ -10,11 +10,14 @@
 //! Exit status: 0 success; 1 usage or bad input; 2 Klarna (or the webhook endpoint) answered with an
 //! error; 3 transport failure (timeout, connection, TLS); 4 a `klarna doctor` check failed.
 
+mod check;
 mod credentials;
 mod doctor;
 mod generated;
 mod guidelines;
+mod help;
 mod operation;
+mod output;
 mod portal_tools;
 mod table;
 mod webhook_tools;
@@ -40,6 +43,14 @@ impl Failure {
             message: message.into(),
         }
     }
+
+    /// Standard output was closed by its reader (`klarna ... | head`): stop quietly with status 0.
+    pub fn closed_pipe() -> Failure {
+        Failure {
+            code: 0,
+            message: String::new(),
+        }
+    }
 }
 
 /// The exit statuses.
@@ -56,8 +67,14 @@ pub mod exit {
 #[derive(Args, Debug)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
-    /// Klarna environment to call [default: test, unless --base-url is given]
-    #[arg(long, global = true, value_enum, value_name = "ENV")]
+    /// Klarna environment to call: test or live [default: test, unless --base-url is given]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "ENV",
+        hide_possible_values = true
+    )]
     pub environment: Option<Environment>,
     /// Send requests to this base URL instead (a mock server, a proxy); https, or http to loopback
     #[arg(long, global = true, value_name = "URL")]
@@ -79,13 +96,14 @@ pub struct Global {
     /// Print the request line, status, correlation id and attempts on standard error (never secrets)
     #[arg(long, short, global = true)]
     pub verbose: bool,
-    /// How to print JSON answers
+    /// How to print JSON answers: pretty (indented) or json (one line)
     #[arg(
         long,
         global = true,
         value_enum,
         default_value = "pretty",
-        value_name = "FORMAT"
+        value_name = "FORMAT",
+        hide_possible_values = true
     )]
     pub output: Output,
 }
@@ -141,17 +159,17 @@ pub fn command() -> Command {
         .arg_required_else_help(true);
     let mut has_webhooks = false;
     for resource in generated::RESOURCES {
-        let mut base = Command::new(resource.name);
+        let mut base = Command::new(resource.name).args(help::global_args(false));
         if resource.name == "webhooks" {
             has_webhooks = true;
-            base = WebhookTool::augment_subcommands(base);
+            base = webhook_tools_of(base);
         }
         base = guidelines::augment_resource(resource.name, base);
         root = root.subcommand(operation::resource_command(resource, base));
     }
     if !has_webhooks {
         root = root.subcommand(
-            WebhookTool::augment_subcommands(Command::new("webhooks"))
+            webhook_tools_of(Command::new("webhooks").args(help::global_args(false)))
                 .about("Webhook tools: sign, verify and send test deliveries")
                 .subcommand_required(true),
         );
@@ -160,6 +178,7 @@ pub fn command() -> Command {
     root.subcommand(
         Command::new("completions")
             .about("Print a shell completion script (bash, zsh, fish, elvish, powershell)")
+            .args(help::global_args(false))
             .arg(
                 clap::Arg::new("shell")
                     .value_name("SHELL")
@@ -170,12 +189,20 @@ pub fn command() -> Command {
     )
 }
 
+/// The webhook tools added to `base`; only `send`, which goes over the network, shows `--verbose`.
+fn webhook_tools_of(base: Command) -> Command {
+    WebhookTool::augment_subcommands(base)
+        .mut_subcommand("send", |send| send.args(help::global_arg("verbose")))
+}
+
 fn main() -> ExitCode {
     let matches = match command().try_get_matches() {
         Ok(m) => m,
-        Err(e) => {
+        Err(mut e) => {
+            help::rank_suggestions(&mut e);
             // Help and version go to standard output with status 0; usage errors exit 1 (clap's own
-            // default is 2, which this tool keeps for errors Klarna answers with).
+            // default is 2, which this tool keeps for errors Klarna answers with). A closed stream
+            // is not an error worth a panic: `print` reports it, and it is ignored.
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { exit::INPUT } else { 0 });
         }
@@ -184,7 +211,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if !f.message.is_empty() {
-                eprintln!("{}", f.message.trim_end());
+                output::stderr_line(f.message.trim_end());
             }
             ExitCode::from(f.code)
         }
@@ -201,8 +228,10 @@ fn run(matches: &ArgMatches) -> Result<(), Failure> {
             .get_one::<clap_complete::Shell>("shell")
             .copied()
             .ok_or_else(|| Failure::input("no shell given"))?;
-        clap_complete::generate(shell, &mut command(), "klarna", &mut std::io::stdout());
-        return Ok(());
+        // Into memory first: clap_complete panics when its writer fails (a closed pipe).
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut command(), "klarna", &mut script);
+        return output::stdout(&script);
     }
     if let Some(result) = guidelines::run(group, sub, &global) {
         return result;

@@ -1,7 +1,6 @@
 //! Operation commands: built from the generated table, run through the SDK's runtime client.
 
 use std::collections::HashSet;
-use std::io::Write as _;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use klarna_runtime::{
@@ -9,6 +8,8 @@ use klarna_runtime::{
 };
 use serde_json::Value;
 
+use crate::check::{check_value, shown};
+use crate::output::{stderr_line, stdout};
 use crate::table::{BodyEncoding, BodySpec, Operation, Param, ParamEncoding, Resource, Shape};
 use crate::{Environment, Failure, Global, Output, exit};
 
@@ -22,6 +23,7 @@ const RESERVED_FLAGS: &[&str] = &[
     "verbose",
     "output",
     "body",
+    "allow-unknown-fields",
     "part",
     "all",
     "help",
@@ -78,9 +80,23 @@ pub fn resource_command(resource: &'static Resource, base: Command) -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true);
     for op in resource.operations {
-        cmd = cmd.subcommand(operation_command(resource, op));
+        cmd = cmd.subcommand(operation_command(resource, op).about(summary(resource, op)));
     }
     cmd
+}
+
+/// An operation's one-line summary; when another operation of the resource has the same summary
+/// (`create` and `create-as-sub-partner`), followed by the method and path that tell them apart.
+fn summary(resource: &Resource, op: &Operation) -> String {
+    let shared = resource
+        .operations
+        .iter()
+        .any(|other| !std::ptr::eq(other, op) && other.summary == op.summary);
+    if shared {
+        format!("{} ({} {})", op.summary, op.method, op.path_template)
+    } else {
+        op.summary.to_owned()
+    }
 }
 
 fn first_line(s: &str) -> String {
@@ -108,7 +124,7 @@ fn operation_command(resource: &Resource, op: &'static Operation) -> Command {
     if op.deprecated {
         long.push_str("\nDeprecated.");
     }
-    let mut cmd = Command::new(op.name).about(op.summary).long_about(long);
+    let mut cmd = Command::new(op.name).long_about(long);
     let params = op
         .path_params
         .iter()
@@ -146,12 +162,15 @@ fn operation_command(resource: &Resource, op: &'static Operation) -> Command {
                             .join(", ")
                     )),
             ),
-            _ => cmd.arg(
-                Arg::new("body")
-                    .long("body")
-                    .value_name("FILE")
-                    .required(body.required)
-                    .help(body_help(body)),
+            BodyEncoding::Bytes => cmd.arg(body_arg(body)),
+            BodyEncoding::Json | BodyEncoding::Form => cmd.arg(body_arg(body)).arg(
+                Arg::new("allow-unknown-fields")
+                    .long("allow-unknown-fields")
+                    .action(ArgAction::SetTrue)
+                    .help(
+                        "Send a body with fields the SDK's type does not have, as given \
+                         (without it, such a body is refused and nothing is sent)",
+                    ),
             ),
         };
     }
@@ -163,7 +182,20 @@ fn operation_command(resource: &Resource, op: &'static Operation) -> Command {
                 .help("Follow every page and print each item as one line of JSON"),
         );
     }
-    cmd
+    // After the command's own options, under their own heading; the idempotency key only where the
+    // operation takes one.
+    cmd.args(crate::help::global_args(true).into_iter().map(|a| {
+        let hidden = a.get_id() == "idempotency_key" && !op.idempotent;
+        a.hide(hidden)
+    }))
+}
+
+fn body_arg(body: &BodySpec) -> Arg {
+    Arg::new("body")
+        .long("body")
+        .value_name("FILE")
+        .required(body.required)
+        .help(body_help(body))
 }
 
 fn body_help(body: &BodySpec) -> String {
@@ -197,7 +229,7 @@ pub fn run(op: &'static Operation, args: &ArgMatches, global: &Global) -> Result
             return run_all(&client, op, paging, &values, &body, global).await;
         }
         let request = build(op, &values, &body, None, global, client.base_url())?;
-        let raw = send(&client, op, request, global).await?;
+        let raw = send(&client, request, global).await?;
         print_response(op, raw, global)
     })
 }
@@ -292,7 +324,11 @@ fn check_param(p: &Param, value: &str) -> Result<(), Failure> {
         if !v.is_object() {
             return Err(bad("not a JSON object".into()));
         }
-        return check_value(&p.shape, &v, &name).map(|_| ()).map_err(bad);
+        return check_value(&p.shape, &v, "").map(|_| ()).map_err(|e| {
+            bad(e
+                .strip_prefix(shown(""))
+                .map_or(e.clone(), |rest| format!("the value{rest}")))
+        });
     }
     let shape = match &p.shape {
         Shape::List(inner) => inner,
@@ -392,12 +428,30 @@ fn read_body(op: &Operation, args: &ArgMatches) -> Result<BodyInput, Failure> {
     } else {
         path.as_str()
     };
-    let notes = check_value(&spec.shape, &value, "")
-        .map_err(|e| Failure::input(format!("the body in {shown} is not valid: {e}")))?;
-    for note in notes {
-        eprintln!("note: {note}; it is sent as given");
+    let unknown = check_value(&spec.shape, &value, "").map_err(|e| {
+        Failure::input(format!(
+            "the body in {shown} is not valid; nothing was sent: {e}"
+        ))
+    })?;
+    if unknown.is_empty() {
+        return Ok(BodyInput::Json(value));
     }
-    Ok(BodyInput::Json(value))
+    let list = unknown
+        .iter()
+        .map(|u| format!("{} (not a field of `{}`)", u.pointer, u.type_name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if args.get_flag_opt("allow-unknown-fields") {
+        stderr_line(&format!(
+            "note: sent as given (--allow-unknown-fields): {list}"
+        ));
+        return Ok(BodyInput::Json(value));
+    }
+    Err(Failure::input(format!(
+        "the body in {shown} has fields the SDK's type does not have, so Klarna would not read it as \
+         meant; nothing was sent: {list}. Correct the names, or pass --allow-unknown-fields to send it \
+         as given"
+    )))
 }
 
 /// A file's media type by its extension, for multipart uploads.
@@ -415,84 +469,6 @@ fn content_type_of(file_name: &str) -> &'static str {
         "json" => "application/json",
         "csv" => "text/csv",
         _ => "application/octet-stream",
-    }
-}
-
-/// Checks `value` against a shape: named types through the SDK's type registry. Returns notes on keys
-/// the SDK's type does not know (they would not survive the type); fails with where and what.
-pub fn check_value(shape: &Shape, value: &Value, at: &str) -> Result<Vec<String>, String> {
-    let here = || {
-        if at.is_empty() {
-            "the body".to_owned()
-        } else {
-            at.to_owned()
-        }
-    };
-    let kind_err = |what: &str| Err(format!("{} is not {what}", here()));
-    match shape {
-        Shape::Json | Shape::Bytes => Ok(Vec::new()),
-        Shape::Bool if !value.is_boolean() => kind_err("true or false"),
-        Shape::Integer if !(value.is_i64() || value.is_u64()) => kind_err("an integer"),
-        Shape::Number if !value.is_number() => kind_err("a number"),
-        Shape::String if !value.is_string() => kind_err("a string"),
-        Shape::Bool | Shape::Integer | Shape::Number | Shape::String => Ok(Vec::new()),
-        Shape::List(inner) => {
-            let Some(items) = value.as_array() else {
-                return kind_err("a JSON array");
-            };
-            let mut notes = Vec::new();
-            for (i, item) in items.iter().enumerate() {
-                notes.extend(check_value(inner, item, &format!("{at}[{i}]"))?);
-            }
-            Ok(notes)
-        }
-        Shape::Map(inner) => {
-            let Some(map) = value.as_object() else {
-                return kind_err("a JSON object");
-            };
-            let mut notes = Vec::new();
-            for (k, v) in map {
-                notes.extend(check_value(inner, v, &format!("{at}.{k}"))?);
-            }
-            Ok(notes)
-        }
-        Shape::Named(name) => match klarna::registry::roundtrip(name, value.clone()) {
-            None => Err(format!(
-                "the SDK has no type `{name}` to check {} against",
-                here()
-            )),
-            Some(Err(e)) => Err(format!("{} does not match `{name}`: {e}", here())),
-            Some(Ok(back)) => {
-                let mut notes = Vec::new();
-                unknown_keys(value, &back, at, &mut notes);
-                Ok(notes
-                    .into_iter()
-                    .map(|k| format!("`{k}` is not a field of `{name}`"))
-                    .collect())
-            }
-        },
-    }
-}
-
-/// Keys (with a non-null value) of `given` that the round trip through the SDK's type dropped.
-fn unknown_keys(given: &Value, back: &Value, at: &str, out: &mut Vec<String>) {
-    match (given, back) {
-        (Value::Object(g), Value::Object(b)) => {
-            for (k, v) in g {
-                let path = format!("{at}.{k}");
-                match b.get(k) {
-                    None if !v.is_null() => out.push(path.trim_start_matches('.').to_owned()),
-                    Some(bv) => unknown_keys(v, bv, &path, out),
-                    None => {}
-                }
-            }
-        }
-        (Value::Array(g), Value::Array(b)) => {
-            for (i, (gv, bv)) in g.iter().zip(b).enumerate() {
-                unknown_keys(gv, bv, &format!("{at}[{i}]"), out);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -586,7 +562,7 @@ fn build(
         options.set_idempotency_key(key.clone());
     }
     if global.verbose {
-        eprintln!("> {}", request_line(op, values, cursor, base_url));
+        stderr_line(&format!("> {}", request_line(op, values, cursor, base_url)));
     }
     Ok(request.options(options))
 }
@@ -637,39 +613,38 @@ fn request_line(op: &Operation, values: &Values, cursor: Option<&str>, base_url:
 /// Sends a request; a failure becomes the right exit status with Klarna's error body.
 async fn send(
     client: &klarna_runtime::Client,
-    op: &Operation,
     request: Request,
     global: &Global,
 ) -> Result<RawResponse, Failure> {
     match client.execute(request).await {
         Ok(raw) => {
             if global.verbose {
-                eprintln!(
+                stderr_line(&format!(
                     "< {}; correlation id {}; {} attempt{}",
                     raw.status(),
                     raw.correlation_id().unwrap_or("-"),
                     raw.attempts(),
                     if raw.attempts() == 1 { "" } else { "s" }
-                );
+                ));
             }
             Ok(raw)
         }
-        Err(e) => Err(failure(op, &e, global)),
+        Err(e) => Err(failure(&e, global)),
     }
 }
 
 /// Maps a runtime error to an exit status and message: Klarna's answers exit 2 with the error body,
 /// transport failures exit 3, a request the runtime refused exits 1.
-fn failure(op: &Operation, e: &Error, global: &Global) -> Failure {
+fn failure(e: &Error, global: &Global) -> Failure {
     if global.verbose {
-        eprintln!(
+        stderr_line(&format!(
             "< {}; correlation id {}; {} attempt{}",
             e.status()
                 .map_or_else(|| "no answer".to_owned(), |s| s.to_string()),
             e.correlation_id().unwrap_or("-"),
             e.attempts(),
             if e.attempts() == 1 { "" } else { "s" }
-        );
+        ));
     }
     let code = match e.kind() {
         ErrorKind::Api | ErrorKind::RateLimited | ErrorKind::Conflict => exit::API,
@@ -678,7 +653,8 @@ fn failure(op: &Operation, e: &Error, global: &Global) -> Failure {
         _ if e.status().is_some() => exit::API,
         _ => exit::TRANSPORT,
     };
-    let mut message = format!("error: {} ({}): {e}", op.id, e.kind());
+    // The error's Display names the kind, the cause, the operation and the call's context once each.
+    let mut message = format!("error: {e}");
     if let Some(body) = e.raw_body().filter(|b| !b.is_empty()) {
         message.push('\n');
         match serde_json::from_slice::<Value>(body) {
@@ -698,26 +674,21 @@ fn render(v: &Value, output: Output) -> String {
     text.unwrap_or_else(|_| v.to_string())
 }
 
-fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(|e| Failure::input(format!("cannot write to standard output: {e}")))
-}
-
 fn print_response(op: &Operation, raw: RawResponse, global: &Global) -> Result<(), Failure> {
     let body = raw.body();
     if let crate::table::ResponseSpec::Bytes(_) = op.response {
-        return write_stdout(body);
+        return stdout(body);
     }
     if body.trim_ascii().is_empty() {
         return Ok(());
     }
     match serde_json::from_slice::<Value>(body) {
-        Ok(v) => write_stdout(format!("{}\n", render(&v, global.output)).as_bytes()),
+        Ok(v) => stdout(format!("{}\n", render(&v, global.output)).as_bytes()),
         Err(e) => {
-            eprintln!("note: the answer is not JSON ({e}); printed as received");
-            write_stdout(body)
+            stderr_line(&format!(
+                "note: the answer is not JSON ({e}); printed as received"
+            ));
+            stdout(body)
         }
     }
 }
@@ -743,7 +714,7 @@ async fn run_all(
             global,
             client.base_url(),
         )?;
-        let raw = send(client, op, request, global).await?;
+        let raw = send(client, request, global).await?;
         let bad = |what: String| Failure {
             code: exit::API,
             message: format!("error: {}: {what}", op.id),
@@ -764,7 +735,7 @@ async fn run_all(
                 None | Some(Value::Null) => {}
                 Some(Value::Array(items)) => {
                     for item in items {
-                        write_stdout(format!("{item}\n").as_bytes())?;
+                        stdout(format!("{item}\n").as_bytes())?;
                         count += 1;
                     }
                 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::Args;
 use klarna_runtime::webhooks::{self, SigningKeys, WebhookEnvelope};
 
+use crate::output::{stderr_line, stdout_line};
 use crate::{Failure, Global, WebhookTool, exit};
 
 /// The signing key: its id and the environment variable that holds its secret.
@@ -69,12 +70,11 @@ pub fn run(tool: WebhookTool, global: &Global) -> Result<(), Failure> {
         WebhookTool::Sign(a) => {
             let secret = secret(&a.key)?;
             let body = read(&a.body)?;
-            println!("Klarna-Signing-Key-Id: {}", a.key.key_id);
-            println!(
-                "Klarna-Signature: {}",
+            stdout_line(&format!(
+                "Klarna-Signing-Key-Id: {}\nKlarna-Signature: {}",
+                a.key.key_id,
                 webhooks::compute_signature(&secret, &body)
-            );
-            Ok(())
+            ))
         }
         WebhookTool::Verify(a) => {
             let secret = secret(&a.key)?;
@@ -89,11 +89,14 @@ pub fn run(tool: WebhookTool, global: &Global) -> Result<(), Failure> {
                 &keys,
             ) {
                 Ok(id) => {
-                    println!("valid: the signature matches the body for key {id}");
                     if let Err(e) = serde_json::from_slice::<WebhookEnvelope>(&body) {
-                        eprintln!("note: the body is not a webhook event envelope: {e}");
+                        stderr_line(&format!(
+                            "note: the body is not a webhook event envelope: {e}"
+                        ));
                     }
-                    Ok(())
+                    stdout_line(&format!(
+                        "valid: the signature matches the body for key {id}"
+                    ))
                 }
                 Err(e) => Err(Failure::input(format!("invalid: {e}"))),
             }
@@ -149,7 +152,9 @@ fn send(a: SendArgs, global: &Global) -> Result<(), Failure> {
     let value: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| Failure::input(format!("{shown} is not valid JSON: {e}")))?;
     if let Err(e) = serde_json::from_value::<WebhookEnvelope>(value) {
-        eprintln!("note: {shown} is not a webhook event envelope ({e}); sent as given");
+        stderr_line(&format!(
+            "note: {shown} is not a webhook event envelope ({e}); sent as given"
+        ));
     }
     let url =
         reqwest::Url::parse(&a.url).map_err(|e| Failure::input(format!("--url {}: {e}", a.url)))?;
@@ -166,7 +171,7 @@ fn send(a: SendArgs, global: &Global) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::input(format!("could not start the async runtime: {e}")))?;
     if global.verbose {
-        eprintln!("> POST {url}");
+        stderr_line(&format!("> POST {url}"));
     }
     rt.block_on(async {
         let response = client
@@ -190,11 +195,12 @@ fn send(a: SendArgs, global: &Global) -> Result<(), Failure> {
             ),
         })?;
         if status.is_success() {
-            eprintln!("delivered: the endpoint answered {status}");
-            if !text.is_empty() {
-                println!("{text}");
+            stderr_line(&format!("delivered: the endpoint answered {status}"));
+            if text.is_empty() {
+                Ok(())
+            } else {
+                stdout_line(&text)
             }
-            Ok(())
         } else {
             Err(Failure {
                 code: exit::API,
@@ -204,21 +210,31 @@ fn send(a: SendArgs, global: &Global) -> Result<(), Failure> {
     })
 }
 
-/// A reqwest error and its causes on one line.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
-        cause = c.source();
+/// What went wrong underneath a reqwest error, once: the innermost error of its chain (`Connection
+/// refused`, the DNS or TLS failure), after reqwest's own word for the stage when that adds something.
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(next) = cause.source() {
+        cause = next;
     }
-    s
+    let root = cause.to_string();
+    let stage = if e.is_connect() {
+        "could not connect"
+    } else if e.is_timeout() {
+        "timed out"
+    } else {
+        "the connection failed"
+    };
+    if root.contains(stage) {
+        root
+    } else {
+        format!("{stage}: {root}")
+    }
 }
 
-/// An HTTP client with the platform's root certificates over rustls (ring), no redirects.
+/// An HTTP client with the platform's root certificates over rustls (aws-lc-rs, as the SDK), no redirects.
 fn http_client(timeout: Duration) -> Result<reqwest::Client, Failure> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
         .map_err(|e| Failure::input(format!("cannot load the system's root certificates: {e}")))?;
     let tls = rustls::ClientConfig::builder_with_provider(provider)

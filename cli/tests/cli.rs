@@ -292,7 +292,11 @@ async fn klarna_error_exits_2_with_its_error_body() {
     let body_start = stderr.find('{').expect("the error body is printed");
     let printed: Value = serde_json::from_str(&stderr[body_start..]).expect("the body is JSON");
     assert_eq!(printed, error);
-    assert!(stderr.starts_with("error: readStore"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: API error: Klarna returned 404"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(operation readStore"), "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -86,8 +86,9 @@ enum Command {
     /// JSON with `--json`. Exit status: 0 without drift (additions and notes allowed), 2 with drift, 1
     /// when the input cannot be checked (documents, operation, status or body file).
     Conform {
-        /// OpenAPI documents, then the body file (`-` reads standard input).
-        #[arg(required = true, num_args = 2.., value_name = "SPEC... BODY_FILE|-")]
+        /// OpenAPI documents, then the body file (`-` reads standard input). Options may come before,
+        /// between or after them.
+        #[arg(required = true, value_name = "SPEC... BODY_FILE|-")]
         paths: Vec<PathBuf>,
         /// The `operationId` whose response the body is.
         #[arg(long)]
@@ -283,8 +284,10 @@ fn run_diff(
 }
 
 fn run_conform(paths: &[PathBuf], operation: &str, status: &str, json: bool) -> ExitCode {
-    let Some((body_path, specs)) = paths.split_last() else {
-        eprintln!("error: give the documents, then the body file");
+    let Some((body_path, specs)) = paths.split_last().filter(|(_, specs)| !specs.is_empty()) else {
+        eprintln!(
+            "error: conform needs at least one document and then the body file (`-` for standard input)"
+        );
         return ExitCode::from(1);
     };
     let status = match klarna_codegen::conform::parse_status(status) {

@@ -195,3 +195,63 @@ fn the_body_can_come_from_standard_input() {
         stdout(&out)
     );
 }
+
+/// Options go anywhere: before, between and after the documents and the body file.
+#[test]
+fn options_may_come_anywhere() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("body.json");
+    std::fs::write(&file, json(&example())).expect("writes");
+    let spec = spec();
+    let spec = spec.to_str().expect("utf-8 path");
+    let body = file.to_str().expect("utf-8 path");
+    for args in [
+        vec![spec, "--operation", "getWidget", "--status", "200", body],
+        vec!["--operation", "getWidget", spec, "--status", "200", body],
+        vec![
+            "--json",
+            spec,
+            body,
+            "--operation",
+            "getWidget",
+            "--status",
+            "200",
+        ],
+        vec![spec, body, "--operation", "getWidget", "--status", "200"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_klarna-codegen"))
+            .arg("conform")
+            .args(&args)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout(&out).contains("getWidget"),
+            "{args:?}: {}",
+            stdout(&out)
+        );
+    }
+    // One path is not enough: the documents and then the body.
+    let out = Command::new(env!("CARGO_BIN_EXE_klarna-codegen"))
+        .args([
+            "conform",
+            body,
+            "--operation",
+            "getWidget",
+            "--status",
+            "200",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("at least one document"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -669,13 +669,14 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     }
 }
 
-/// Builds the rustls configuration: the `ring` crypto provider (no aws-lc), the platform's
+/// Builds the rustls configuration: the `aws-lc-rs` crypto provider (post-quantum key exchange
+/// preferred; rustls deprecated its `ring` provider for lacking it), the platform's
 /// root certificates (plus any extra roots), TLS 1.2+ and the optional client identity.
 fn tls_config(
     identity: Option<&Identity>,
     extra_roots: &[CertificateDer<'static>],
 ) -> Result<rustls::ClientConfig, Error> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let verifier = if extra_roots.is_empty() {
         rustls_platform_verifier::Verifier::new(provider.clone())
     } else {

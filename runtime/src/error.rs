@@ -476,7 +476,7 @@ impl Error {
     ///     .await;
     /// ```
     ///
-    /// With a runtime [`Request`](crate::Request):
+    /// With a runtime [`Request`](super::Request):
     /// [`RequestOptions::set_idempotency_key`](crate::RequestOptions::set_idempotency_key).
     pub fn idempotency_key(&self) -> Option<&str> {
         self.inner.idempotency_key.as_deref()
@@ -574,10 +574,51 @@ fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(format!("{}...", &s[..end]))
 }
 
+impl Error {
+    /// The innermost error of the [`source`](std::error::Error::source) chain, as text, when the
+    /// message does not already say it: what actually went wrong underneath (`Connection refused`, a
+    /// DNS failure, the TLS certificate problem, ...).
+    fn root_cause(&self) -> Option<String> {
+        let mut cause: &(dyn std::error::Error + 'static) = self.inner.source.as_deref()?;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        let mut text = cause.to_string();
+        // rustls' messages do not say they are about TLS ("received corrupt message ...").
+        if is_tls(cause) {
+            text = format!("TLS: {text}");
+        }
+        // reqwest names the URL, whose path may hold a sensitive value.
+        if let Some(at) = text.find(" for url (") {
+            text.truncate(at);
+        }
+        let said = self.inner.kind == ErrorKind::Deserialization
+            || text.trim().is_empty()
+            || self.inner.message.contains(text.as_str());
+        (!said).then_some(text)
+    }
+}
+
+/// Whether `e` is a rustls error, possibly inside I/O errors (as the HTTP stack wraps it).
+fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
+    if e.downcast_ref::<rustls::Error>().is_some() {
+        return true;
+    }
+    e.downcast_ref::<std::io::Error>()
+        .and_then(std::io::Error::get_ref)
+        .is_some_and(|inner| is_tls(inner))
+}
+
+/// One line: the kind, what failed, its root cause, then the call's context (operation, attempts,
+/// correlation id, idempotency key), each said once. The root cause is the innermost error of the
+/// [`source`](std::error::Error::source) chain, which stays available for inspection.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
         write!(f, "{}: {}", i.kind, i.message)?;
+        if let Some(cause) = self.root_cause() {
+            write!(f, ": {}", escape_control(&truncate(&cause, 300)))?;
+        }
         // The context, as "(operation X, N attempts, correlation id Y, ...)" with what is known.
         let mut sep = " (";
         let mut part = |f: &mut fmt::Formatter<'_>, args: fmt::Arguments<'_>| {

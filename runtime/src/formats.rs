@@ -25,6 +25,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// The `uuid` crate's UUID (`format: uuid`), serialized in lowercase hyphenated form.
+// Not inlined: the `uuid` crate's own docs link relative to its own pages.
+#[doc(no_inline)]
 pub use uuid::Uuid;
 
 /// The `time` crate, re-exported so callers name the same `OffsetDateTime` and `Date` without

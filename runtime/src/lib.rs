@@ -127,7 +127,8 @@
 //!
 //! # TLS
 //!
-//! rustls with the `ring` provider (no aws-lc), the platform's root certificates, TLS 1.2+,
+//! rustls with the `aws-lc-rs` provider (the post-quantum `X25519MLKEM768` key exchange preferred; it
+//! needs a C compiler to build, as most `-sys` crates do), the platform's root certificates, TLS 1.2+,
 //! HTTP/1.1, and optional mTLS ([`Identity`]).
 
 mod call;
@@ -176,7 +177,10 @@ pub use client::{
     LIVE_BASE_URL, TEST_BASE_URL,
 };
 pub use error::{ApiError, Error, ErrorDetail, ErrorKind, TimeoutKind, ValidationError};
-pub use formats::{Base64Bytes, Date, DateTime, Decimal, FormatError, Uuid};
+pub use formats::{Base64Bytes, Date, DateTime, Decimal, FormatError};
+// Not inlined: the `uuid` crate's docs link relative to its own pages.
+#[doc(no_inline)]
+pub use formats::Uuid;
 pub use metadata::{IntegrationMetadata, Integrator, Originator};
 pub use nullable::Nullable;
 pub use pagination::{paginate, paginate_pages, paginate_pages_counted};

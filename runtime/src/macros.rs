@@ -260,6 +260,7 @@ macro_rules! __struct_serde {
         }
 
         $(#[$attr])*
+        #[doc(hidden)]
         impl $crate::__private::model::Fields for $name {
             const NAME: &'static str = ::std::stringify!($name);
             const FIELDS: &'static [&'static str] = &[$($wire),*];

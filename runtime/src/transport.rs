@@ -422,7 +422,7 @@ pub(crate) fn send(
             Ok(p) => p,
             Err(e) => {
                 tracing::Span::current().record("error_kind", tracing::field::display(e.kind()));
-                tracing::debug!(error = %e, "request rejected before sending");
+                tracing::warn!(error = %e, "request rejected before sending");
                 return Err(e.with_context(operation_id, "", 0));
             }
         };
@@ -462,7 +462,16 @@ pub(crate) fn send(
                 let err = err
                     .with_context(operation_id, &prepared.correlation_id, attempts)
                     .with_idempotency_key(prepared.idempotency_key.as_deref());
-                tracing::debug!(error = %err, "Klarna request failed");
+                // A client error Klarna answered (404, 400, 409, ...) is often expected and handled by
+                // the caller: INFO. Everything else (no answer, 429, 5xx, an undecodable body, ...):
+                // WARN, so it shows at the levels services usually log at.
+                let answered_4xx = matches!(err.kind(), ErrorKind::Api | ErrorKind::Conflict)
+                    && err.status().is_some_and(|s| s.is_client_error());
+                if answered_4xx {
+                    tracing::info!(error = %err, "Klarna request failed");
+                } else {
+                    tracing::warn!(error = %err, "Klarna request failed");
+                }
                 Err(err)
             }
         }

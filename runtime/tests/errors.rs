@@ -83,6 +83,22 @@ async fn klarna_error_bodies_map_to_kinds() {
             shown.contains("0b1d9bd1-0c8b-4b3c-9a3e-000000000001"),
             "{shown}"
         );
+        // Each fact once: the kind, the cause, then the context.
+        let kind_text = kind.to_string();
+        assert!(
+            shown.starts_with(&format!("{kind_text}: Klarna returned {status}")),
+            "{shown}"
+        );
+        assert_eq!(shown.matches(kind_text.as_str()).count(), 1, "{shown}");
+        assert_eq!(
+            shown.matches(&format!("message for {status}")).count(),
+            1,
+            "{shown}"
+        );
+        assert!(
+            shown.contains("(operation readThing, 1 attempt, correlation id echoed123"),
+            "{shown}"
+        );
         assert_eq!(
             err.is_retryable(),
             matches!(status, 429 | 500 | 503),

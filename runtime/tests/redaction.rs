@@ -111,3 +111,38 @@ async fn tracing_logs_have_spans_and_no_secrets() {
     );
     assert_clean("tracing output", &logs);
 }
+
+/// A failed call is logged where services look: WARN when Klarna did not answer or failed (5xx, 429),
+/// INFO when it answered a client error the caller may well expect (404); nothing but spans at DEBUG.
+#[tokio::test]
+async fn failures_log_at_warn_and_answered_client_errors_at_info() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/down"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v2/missing"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let time = TestTime::default();
+    let c: Client = builder(&server.uri(), &time)
+        .retry_policy(klarna_runtime::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let get = |p: &str| Request::new("readThing", Method::GET, p.to_owned());
+    let (_, logs) = capture_logs(async {
+        let down = c.execute(get("/v2/down")).await;
+        let missing = c.execute(get("/v2/missing")).await;
+        assert!(down.is_err() && missing.is_err());
+    })
+    .await;
+    let failed = |status: &str| {
+        logs.lines()
+            .find(|l| l.contains("Klarna request failed") && l.contains(status))
+            .unwrap_or_else(|| panic!("no failure line for {status}:\n{logs}"))
+            .to_owned()
+    };
+    assert!(failed("503").contains(" WARN "), "{logs}");
+    assert!(failed("404").contains(" INFO "), "{logs}");
+}

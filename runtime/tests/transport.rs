@@ -88,7 +88,45 @@ async fn connection_refused_is_transport_not_sent_and_retried() {
     assert!(!err.may_have_been_sent());
     assert_eq!(err.attempts(), 3);
     assert_eq!(time.sleeps().len(), 2);
-    assert!(err.to_string().contains("could not connect"), "{err}");
+    let shown = err.to_string();
+    assert!(shown.contains("could not connect"), "{shown}");
+    // The root cause, once, with the call's context after it.
+    assert_eq!(
+        shown.to_lowercase().matches("connection refused").count(),
+        1,
+        "{shown}"
+    );
+    assert!(
+        shown.starts_with("transport error: could not connect"),
+        "{shown}"
+    );
+    assert!(shown.contains("(operation op, 3 attempts"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_tls_failure_names_its_cause() {
+    // A plain-HTTP server spoken to over TLS: the handshake fails.
+    let server = wiremock::MockServer::start().await;
+    let https = server.uri().replace("http://", "https://");
+    let time = TestTime::default();
+    let err = client(&https, &time)
+        .execute(get("/v2/x"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
+    let shown = err.to_string();
+    let cause = {
+        let mut c: &dyn std::error::Error = &err;
+        while let Some(next) = c.source() {
+            c = next;
+        }
+        c.to_string()
+    };
+    assert!(
+        shown.contains(&format!("TLS: {cause}")),
+        "{shown} does not name {cause}"
+    );
+    assert_eq!(shown.matches(&cause).count(), 1, "{shown}");
 }
 
 #[tokio::test]

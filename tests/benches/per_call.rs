@@ -162,7 +162,7 @@ fn per_call(c: &mut Criterion) {
     let sdk = sdk_client(&base, true);
     let sdk_no_retry = sdk_client(&base, false);
     // The same connection settings as the SDK's own reqwest client (TCP_NODELAY, no redirects).
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let hand = reqwest::Client::builder()
         .tcp_nodelay(true)
         .redirect(reqwest::redirect::Policy::none())

@@ -13,10 +13,12 @@ mod consistency;
 mod contract;
 mod corpus;
 mod diff;
+mod doc_links;
 mod fidelity;
 mod live_check;
 #[cfg(test)]
 mod loopback;
+mod newest_deps;
 mod notes;
 mod reference;
 mod regen;
@@ -46,6 +48,11 @@ commands:
              [--operations id,id] [--allow-writes] [--allow-live]
                    call Klarna's test environment with KLARNA_API_KEY (read operations only), record each
                    exchange in DIR (default target/live-check) and check every body against specs/
+  doc-links [--no-build]
+                   build the documentation as CI does (cargo doc, warnings and broken intra-doc links
+                   are errors), then check that every link of the rendered pages resolves
+  newest-deps      check the published crates, warnings as errors, against the newest dependency
+                   versions their Cargo.toml allows (cargo update in a scratch copy; Cargo.lock untouched)
   semver [REV]     cargo semver-checks on `klarna` against REV, compared with the spec diff's bump
   bench [--quick]  generation time/memory, compile time and per-call overhead, each against progenitor
                    or hand-written reqwest; rewrites BENCHMARKS.md (--quick: no progenitor, fewer runs)
@@ -76,6 +83,10 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::run(&workspace_root(), args.get(1).map(String::as_str)),
         Some("contract") => contract::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("live-check") => live_check::run(&workspace_root(), args.get(1..).unwrap_or_default()),
+        Some("doc-links") => doc_links::run(&workspace_root(), args.get(1..).unwrap_or_default()),
+        Some("newest-deps") => {
+            newest_deps::run(&workspace_root(), args.get(1..).unwrap_or_default())
+        }
         Some("semver") => semver::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("bench") => bench::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("help") | Some("--help") | Some("-h") | None => {

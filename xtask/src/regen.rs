@@ -157,16 +157,48 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
     Ok(trees)
 }
 
-/// `cargo xtask regen`.
+/// `cargo xtask regen`: writes every tree and says what changed, tree by tree, then in one line.
 pub fn regen(root: &Path) -> Result<()> {
-    for tree in generate_all(root)? {
+    let started = std::time::Instant::now();
+    eprintln!("regen: generating from specs/ and generator/tests/fixtures/ ...");
+    let trees = generate_all(root)?;
+    let (mut written, mut removed, mut total) = (0, 0, 0);
+    for tree in trees {
         let report = klarna_codegen::write::write_crate(&root.join(&tree.dir), &tree.files)?;
+        let dir = tree.dir.display();
+        total += tree.files.len();
+        written += report.written.len();
+        removed += report.removed.len();
+        if report.written.is_empty() && report.removed.is_empty() {
+            let n = tree.files.len();
+            eprintln!(
+                "  {dir}/: up to date ({n} file{})",
+                if n == 1 { "" } else { "s" }
+            );
+            continue;
+        }
         eprintln!(
-            "{}/: {} written, {} unchanged, {} removed",
-            tree.dir.display(),
+            "  {dir}/: {} rewritten, {} removed, {} unchanged",
             report.written.len(),
-            report.unchanged.len(),
-            report.removed.len()
+            report.removed.len(),
+            report.unchanged.len()
+        );
+        for p in &report.written {
+            eprintln!("    rewritten {dir}/{}", p.display());
+        }
+        for p in &report.removed {
+            eprintln!("    removed   {dir}/{}", p.display());
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    if written == 0 && removed == 0 {
+        eprintln!(
+            "regen: nothing changed; all {total} generated files were already current ({secs:.1} s)"
+        );
+    } else {
+        eprintln!(
+            "regen: {written} files rewritten and {removed} removed of {total} ({secs:.1} s); review them with \
+             `git diff`, then commit them with the change that caused them"
         );
     }
     Ok(())

@@ -239,7 +239,7 @@ pub(super) fn op_doc(api: &Api, op: &Operation) -> String {
             .map(|e| format!("`{}`", e.status))
             .collect();
         s.push_str(&format!(
-            "\n\nErrors: {} have a body of type `{}`; read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).",
+            "\n\nErrors: {} have a body of type `{}`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).",
             statuses.join(", "),
             short_type(api, t)
         ));

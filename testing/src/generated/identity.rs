@@ -11,11 +11,11 @@
 //! Stubs of the operations of `klarna::identity`: `StubServer::<accessor>()` mirrors `Client::<accessor>()`, each method stubs the operation of the same name.
 use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};
 impl StubServer {
-    /// Stubs of the operations of [`klarna::identity::operations::CustomerTokensApi`]: the ones `client.customer_tokens()` calls.
+    /// Stubs of the operations of `klarna::identity::operations::CustomerTokensApi`: the ones `client.customer_tokens()` calls.
     pub fn customer_tokens(&self) -> CustomerTokensStubs<'_> {
         CustomerTokensStubs(self)
     }
-    /// Stubs of the operations of [`klarna::identity::operations::IdentitySdkTokensApi`]: the ones `client.identity_sdk_tokens()` calls.
+    /// Stubs of the operations of `klarna::identity::operations::IdentitySdkTokensApi`: the ones `client.identity_sdk_tokens()` calls.
     pub fn identity_sdk_tokens(&self) -> IdentitySdkTokensStubs<'_> {
         IdentitySdkTokensStubs(self)
     }
@@ -23,7 +23,7 @@ impl StubServer {
 /// Stubs of the operations of `client.customer_tokens()`; from [`StubServer::customer_tokens`].
 pub struct CustomerTokensStubs<'s>(&'s StubServer);
 impl CustomerTokensStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/identity/customer-token/introspect` (`introspectCustomerToken`), sent by [`CustomerTokensApi::introspect`](klarna::identity::operations::CustomerTokensApi::introspect).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/identity/customer-token/introspect` (`introspectCustomerToken`), sent by `klarna::identity::operations::CustomerTokensApi::introspect`.
     pub fn introspect(
         &self,
         when: impl FnOnce(
@@ -33,7 +33,7 @@ impl CustomerTokensStubs<'_> {
     ) -> Stub {
         self.0.register(&INTROSPECT_CUSTOMER_TOKEN, when, then)
     }
-    /// Stubs `POST /v2/identity/customer-token/introspect` (`introspectCustomerTokenAsSubPartner`), sent by [`CustomerTokensApi::introspect_as_sub_partner`](klarna::identity::operations::CustomerTokensApi::introspect_as_sub_partner).
+    /// Stubs `POST /v2/identity/customer-token/introspect` (`introspectCustomerTokenAsSubPartner`), sent by `klarna::identity::operations::CustomerTokensApi::introspect_as_sub_partner`.
     pub fn introspect_as_sub_partner(
         &self,
         when: impl FnOnce(
@@ -45,7 +45,7 @@ impl CustomerTokensStubs<'_> {
     ) -> Stub {
         self.0.register(&INTROSPECT_CUSTOMER_TOKEN_AS_SUB_PARTNER, when, then)
     }
-    /// Stubs `POST /v2/accounts/{partner_account_id}/identity/customer-token/revoke` (`revokeCustomerToken`), sent by [`CustomerTokensApi::revoke`](klarna::identity::operations::CustomerTokensApi::revoke).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/identity/customer-token/revoke` (`revokeCustomerToken`), sent by `klarna::identity::operations::CustomerTokensApi::revoke`.
     pub fn revoke(
         &self,
         when: impl FnOnce(When<RevokeCustomerToken>) -> When<RevokeCustomerToken>,
@@ -57,7 +57,7 @@ impl CustomerTokensStubs<'_> {
 /// Stubs of the operations of `client.identity_sdk_tokens()`; from [`StubServer::identity_sdk_tokens`].
 pub struct IdentitySdkTokensStubs<'s>(&'s StubServer);
 impl IdentitySdkTokensStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/identity/sdk-tokens` (`createIdentitySdkToken`), sent by [`IdentitySdkTokensApi::create`](klarna::identity::operations::IdentitySdkTokensApi::create).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/identity/sdk-tokens` (`createIdentitySdkToken`), sent by `klarna::identity::operations::IdentitySdkTokensApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(When<CreateIdentitySdkToken>) -> When<CreateIdentitySdkToken>,
@@ -65,7 +65,7 @@ impl IdentitySdkTokensStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_IDENTITY_SDK_TOKEN, when, then)
     }
-    /// Stubs `POST /v2/identity/sdk-tokens` (`createIdentitySdkTokenAsSubPartner`), sent by [`IdentitySdkTokensApi::create_as_sub_partner`](klarna::identity::operations::IdentitySdkTokensApi::create_as_sub_partner).
+    /// Stubs `POST /v2/identity/sdk-tokens` (`createIdentitySdkTokenAsSubPartner`), sent by `klarna::identity::operations::IdentitySdkTokensApi::create_as_sub_partner`.
     pub fn create_as_sub_partner(
         &self,
         when: impl FnOnce(
@@ -78,7 +78,7 @@ impl IdentitySdkTokensStubs<'_> {
         self.0.register(&CREATE_IDENTITY_SDK_TOKEN_AS_SUB_PARTNER, when, then)
     }
 }
-/// The operation `introspectCustomerToken` (`POST /v2/accounts/{partner_account_id}/identity/customer-token/introspect`), naming its [`When`] and [`Then`]; sent by [`IntrospectCustomerToken`](klarna::identity::operations::IntrospectCustomerToken).
+/// The operation `introspectCustomerToken` (`POST /v2/accounts/{partner_account_id}/identity/customer-token/introspect`), naming its [`When`] and [`Then`]; sent by `klarna::identity::operations::IntrospectCustomerToken`.
 pub enum IntrospectCustomerToken {}
 impl Operation for IntrospectCustomerToken {
     const OPERATION_ID: &'static str = "introspectCustomerToken";
@@ -115,7 +115,7 @@ impl Then<IntrospectCustomerToken> {
         self.json(200, body)
     }
 }
-/// The operation `introspectCustomerTokenAsSubPartner` (`POST /v2/identity/customer-token/introspect`), naming its [`When`] and [`Then`]; sent by [`IntrospectCustomerTokenAsSubPartner`](klarna::identity::operations::IntrospectCustomerTokenAsSubPartner).
+/// The operation `introspectCustomerTokenAsSubPartner` (`POST /v2/identity/customer-token/introspect`), naming its [`When`] and [`Then`]; sent by `klarna::identity::operations::IntrospectCustomerTokenAsSubPartner`.
 pub enum IntrospectCustomerTokenAsSubPartner {}
 impl Operation for IntrospectCustomerTokenAsSubPartner {
     const OPERATION_ID: &'static str = "introspectCustomerTokenAsSubPartner";
@@ -145,7 +145,7 @@ impl Then<IntrospectCustomerTokenAsSubPartner> {
         self.json(200, body)
     }
 }
-/// The operation `revokeCustomerToken` (`POST /v2/accounts/{partner_account_id}/identity/customer-token/revoke`), naming its [`When`] and [`Then`]; sent by [`RevokeCustomerToken`](klarna::identity::operations::RevokeCustomerToken).
+/// The operation `revokeCustomerToken` (`POST /v2/accounts/{partner_account_id}/identity/customer-token/revoke`), naming its [`When`] and [`Then`]; sent by `klarna::identity::operations::RevokeCustomerToken`.
 pub enum RevokeCustomerToken {}
 impl Operation for RevokeCustomerToken {
     const OPERATION_ID: &'static str = "revokeCustomerToken";
@@ -182,7 +182,7 @@ impl Then<RevokeCustomerToken> {
         self.json(200, body)
     }
 }
-/// The operation `createIdentitySdkToken` (`POST /v2/accounts/{partner_account_id}/identity/sdk-tokens`), naming its [`When`] and [`Then`]; sent by [`CreateIdentitySdkToken`](klarna::identity::operations::CreateIdentitySdkToken).
+/// The operation `createIdentitySdkToken` (`POST /v2/accounts/{partner_account_id}/identity/sdk-tokens`), naming its [`When`] and [`Then`]; sent by `klarna::identity::operations::CreateIdentitySdkToken`.
 pub enum CreateIdentitySdkToken {}
 impl Operation for CreateIdentitySdkToken {
     const OPERATION_ID: &'static str = "createIdentitySdkToken";
@@ -219,7 +219,7 @@ impl Then<CreateIdentitySdkToken> {
         self.json(200, body)
     }
 }
-/// The operation `createIdentitySdkTokenAsSubPartner` (`POST /v2/identity/sdk-tokens`), naming its [`When`] and [`Then`]; sent by [`CreateIdentitySdkTokenAsSubPartner`](klarna::identity::operations::CreateIdentitySdkTokenAsSubPartner).
+/// The operation `createIdentitySdkTokenAsSubPartner` (`POST /v2/identity/sdk-tokens`), naming its [`When`] and [`Then`]; sent by `klarna::identity::operations::CreateIdentitySdkTokenAsSubPartner`.
 pub enum CreateIdentitySdkTokenAsSubPartner {}
 impl Operation for CreateIdentitySdkTokenAsSubPartner {
     const OPERATION_ID: &'static str = "createIdentitySdkTokenAsSubPartner";

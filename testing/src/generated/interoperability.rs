@@ -11,11 +11,11 @@
 //! Stubs of the operations of `klarna::interoperability`: `StubServer::<accessor>()` mirrors `Client::<accessor>()`, each method stubs the operation of the same name.
 use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};
 impl StubServer {
-    /// Stubs of the operations of [`klarna::interoperability::operations::InteroperabilitySdkTokensApi`]: the ones `client.interoperability_sdk_tokens()` calls.
+    /// Stubs of the operations of `klarna::interoperability::operations::InteroperabilitySdkTokensApi`: the ones `client.interoperability_sdk_tokens()` calls.
     pub fn interoperability_sdk_tokens(&self) -> InteroperabilitySdkTokensStubs<'_> {
         InteroperabilitySdkTokensStubs(self)
     }
-    /// Stubs of the operations of [`klarna::interoperability::operations::InteroperabilityTokensApi`]: the ones `client.interoperability_tokens()` calls.
+    /// Stubs of the operations of `klarna::interoperability::operations::InteroperabilityTokensApi`: the ones `client.interoperability_tokens()` calls.
     pub fn interoperability_tokens(&self) -> InteroperabilityTokensStubs<'_> {
         InteroperabilityTokensStubs(self)
     }
@@ -23,7 +23,7 @@ impl StubServer {
 /// Stubs of the operations of `client.interoperability_sdk_tokens()`; from [`StubServer::interoperability_sdk_tokens`].
 pub struct InteroperabilitySdkTokensStubs<'s>(&'s StubServer);
 impl InteroperabilitySdkTokensStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/interoperability/sdk-tokens` (`createInteroperabilitySdkToken`), sent by [`InteroperabilitySdkTokensApi::create`](klarna::interoperability::operations::InteroperabilitySdkTokensApi::create).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/interoperability/sdk-tokens` (`createInteroperabilitySdkToken`), sent by `klarna::interoperability::operations::InteroperabilitySdkTokensApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(
@@ -35,7 +35,7 @@ impl InteroperabilitySdkTokensStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_INTEROPERABILITY_SDK_TOKEN, when, then)
     }
-    /// Stubs `POST /v2/interoperability/sdk-tokens` (`createInteroperabilitySdkTokenAsSubPartner`), sent by [`InteroperabilitySdkTokensApi::create_as_sub_partner`](klarna::interoperability::operations::InteroperabilitySdkTokensApi::create_as_sub_partner).
+    /// Stubs `POST /v2/interoperability/sdk-tokens` (`createInteroperabilitySdkTokenAsSubPartner`), sent by `klarna::interoperability::operations::InteroperabilitySdkTokensApi::create_as_sub_partner`.
     pub fn create_as_sub_partner(
         &self,
         when: impl FnOnce(
@@ -51,7 +51,7 @@ impl InteroperabilitySdkTokensStubs<'_> {
 /// Stubs of the operations of `client.interoperability_tokens()`; from [`StubServer::interoperability_tokens`].
 pub struct InteroperabilityTokensStubs<'s>(&'s StubServer);
 impl InteroperabilityTokensStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/interoperability/tokens` (`createInteroperabilityToken`), sent by [`InteroperabilityTokensApi::create`](klarna::interoperability::operations::InteroperabilityTokensApi::create).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/interoperability/tokens` (`createInteroperabilityToken`), sent by `klarna::interoperability::operations::InteroperabilityTokensApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(
@@ -63,7 +63,7 @@ impl InteroperabilityTokensStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_INTEROPERABILITY_TOKEN, when, then)
     }
-    /// Stubs `POST /v2/interoperability/tokens` (`createInteroperabilityTokenAsSubPartner`), sent by [`InteroperabilityTokensApi::create_as_sub_partner`](klarna::interoperability::operations::InteroperabilityTokensApi::create_as_sub_partner).
+    /// Stubs `POST /v2/interoperability/tokens` (`createInteroperabilityTokenAsSubPartner`), sent by `klarna::interoperability::operations::InteroperabilityTokensApi::create_as_sub_partner`.
     pub fn create_as_sub_partner(
         &self,
         when: impl FnOnce(
@@ -75,7 +75,7 @@ impl InteroperabilityTokensStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_INTEROPERABILITY_TOKEN_AS_SUB_PARTNER, when, then)
     }
-    /// Stubs `POST /v2/accounts/{partner_account_id}/interoperability/test-tokens` (`createInteroperabilityTestToken`), sent by [`InteroperabilityTokensApi::create_interoperability_test_token`](klarna::interoperability::operations::InteroperabilityTokensApi::create_interoperability_test_token).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/interoperability/test-tokens` (`createInteroperabilityTestToken`), sent by `klarna::interoperability::operations::InteroperabilityTokensApi::create_interoperability_test_token`.
     pub fn create_interoperability_test_token(
         &self,
         when: impl FnOnce(
@@ -88,7 +88,7 @@ impl InteroperabilityTokensStubs<'_> {
         self.0.register(&CREATE_INTEROPERABILITY_TEST_TOKEN, when, then)
     }
 }
-/// The operation `createInteroperabilitySdkToken` (`POST /v2/accounts/{partner_account_id}/interoperability/sdk-tokens`), naming its [`When`] and [`Then`]; sent by [`CreateInteroperabilitySdkToken`](klarna::interoperability::operations::CreateInteroperabilitySdkToken).
+/// The operation `createInteroperabilitySdkToken` (`POST /v2/accounts/{partner_account_id}/interoperability/sdk-tokens`), naming its [`When`] and [`Then`]; sent by `klarna::interoperability::operations::CreateInteroperabilitySdkToken`.
 pub enum CreateInteroperabilitySdkToken {}
 impl Operation for CreateInteroperabilitySdkToken {
     const OPERATION_ID: &'static str = "createInteroperabilitySdkToken";
@@ -138,7 +138,7 @@ impl Then<CreateInteroperabilitySdkToken> {
         self.json(200, body)
     }
 }
-/// The operation `createInteroperabilitySdkTokenAsSubPartner` (`POST /v2/interoperability/sdk-tokens`), naming its [`When`] and [`Then`]; sent by [`CreateInteroperabilitySdkTokenAsSubPartner`](klarna::interoperability::operations::CreateInteroperabilitySdkTokenAsSubPartner).
+/// The operation `createInteroperabilitySdkTokenAsSubPartner` (`POST /v2/interoperability/sdk-tokens`), naming its [`When`] and [`Then`]; sent by `klarna::interoperability::operations::CreateInteroperabilitySdkTokenAsSubPartner`.
 pub enum CreateInteroperabilitySdkTokenAsSubPartner {}
 impl Operation for CreateInteroperabilitySdkTokenAsSubPartner {
     const OPERATION_ID: &'static str = "createInteroperabilitySdkTokenAsSubPartner";
@@ -181,7 +181,7 @@ impl Then<CreateInteroperabilitySdkTokenAsSubPartner> {
         self.json(200, body)
     }
 }
-/// The operation `createInteroperabilityToken` (`POST /v2/accounts/{partner_account_id}/interoperability/tokens`), naming its [`When`] and [`Then`]; sent by [`CreateInteroperabilityToken`](klarna::interoperability::operations::CreateInteroperabilityToken).
+/// The operation `createInteroperabilityToken` (`POST /v2/accounts/{partner_account_id}/interoperability/tokens`), naming its [`When`] and [`Then`]; sent by `klarna::interoperability::operations::CreateInteroperabilityToken`.
 pub enum CreateInteroperabilityToken {}
 impl Operation for CreateInteroperabilityToken {
     const OPERATION_ID: &'static str = "createInteroperabilityToken";
@@ -218,7 +218,7 @@ impl Then<CreateInteroperabilityToken> {
         self.json(200, body)
     }
 }
-/// The operation `createInteroperabilityTokenAsSubPartner` (`POST /v2/interoperability/tokens`), naming its [`When`] and [`Then`]; sent by [`CreateInteroperabilityTokenAsSubPartner`](klarna::interoperability::operations::CreateInteroperabilityTokenAsSubPartner).
+/// The operation `createInteroperabilityTokenAsSubPartner` (`POST /v2/interoperability/tokens`), naming its [`When`] and [`Then`]; sent by `klarna::interoperability::operations::CreateInteroperabilityTokenAsSubPartner`.
 pub enum CreateInteroperabilityTokenAsSubPartner {}
 impl Operation for CreateInteroperabilityTokenAsSubPartner {
     const OPERATION_ID: &'static str = "createInteroperabilityTokenAsSubPartner";
@@ -248,7 +248,7 @@ impl Then<CreateInteroperabilityTokenAsSubPartner> {
         self.json(200, body)
     }
 }
-/// The operation `createInteroperabilityTestToken` (`POST /v2/accounts/{partner_account_id}/interoperability/test-tokens`), naming its [`When`] and [`Then`]; sent by [`CreateInteroperabilityTestToken`](klarna::interoperability::operations::CreateInteroperabilityTestToken).
+/// The operation `createInteroperabilityTestToken` (`POST /v2/accounts/{partner_account_id}/interoperability/test-tokens`), naming its [`When`] and [`Then`]; sent by `klarna::interoperability::operations::CreateInteroperabilityTestToken`.
 pub enum CreateInteroperabilityTestToken {}
 impl Operation for CreateInteroperabilityTestToken {
     const OPERATION_ID: &'static str = "createInteroperabilityTestToken";

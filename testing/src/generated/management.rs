@@ -11,87 +11,87 @@
 //! Stubs of the operations of `klarna::management`: `StubServer::<accessor>()` mirrors `Client::<accessor>()`, each method stubs the operation of the same name.
 use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};
 impl StubServer {
-    /// Stubs of the operations of [`klarna::management::operations::ApiKeysApi`]: the ones `client.api_keys()` calls.
+    /// Stubs of the operations of `klarna::management::operations::ApiKeysApi`: the ones `client.api_keys()` calls.
     pub fn api_keys(&self) -> ApiKeysStubs<'_> {
         ApiKeysStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::BrandsApi`]: the ones `client.brands()` calls.
+    /// Stubs of the operations of `klarna::management::operations::BrandsApi`: the ones `client.brands()` calls.
     pub fn brands(&self) -> BrandsStubs<'_> {
         BrandsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::ClientCertificatesApi`]: the ones `client.client_certificates()` calls.
+    /// Stubs of the operations of `klarna::management::operations::ClientCertificatesApi`: the ones `client.client_certificates()` calls.
     pub fn client_certificates(&self) -> ClientCertificatesStubs<'_> {
         ClientCertificatesStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::ClientIdentifiersApi`]: the ones `client.client_identifiers()` calls.
+    /// Stubs of the operations of `klarna::management::operations::ClientIdentifiersApi`: the ones `client.client_identifiers()` calls.
     pub fn client_identifiers(&self) -> ClientIdentifiersStubs<'_> {
         ClientIdentifiersStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::ComplianceDecisionsApi`]: the ones `client.compliance_decisions()` calls.
+    /// Stubs of the operations of `klarna::management::operations::ComplianceDecisionsApi`: the ones `client.compliance_decisions()` calls.
     pub fn compliance_decisions(&self) -> ComplianceDecisionsStubs<'_> {
         ComplianceDecisionsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::IpRestrictionsApi`]: the ones `client.ip_restrictions()` calls.
+    /// Stubs of the operations of `klarna::management::operations::IpRestrictionsApi`: the ones `client.ip_restrictions()` calls.
     pub fn ip_restrictions(&self) -> IpRestrictionsStubs<'_> {
         IpRestrictionsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::MtlsEnforcementApi`]: the ones `client.mtls_enforcement()` calls.
+    /// Stubs of the operations of `klarna::management::operations::MtlsEnforcementApi`: the ones `client.mtls_enforcement()` calls.
     pub fn mtls_enforcement(&self) -> MtlsEnforcementStubs<'_> {
         MtlsEnforcementStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::OnboardingApi`]: the ones `client.onboarding()` calls.
+    /// Stubs of the operations of `klarna::management::operations::OnboardingApi`: the ones `client.onboarding()` calls.
     pub fn onboarding(&self) -> OnboardingStubs<'_> {
         OnboardingStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::PartnerAccountsApi`]: the ones `client.partner_accounts()` calls.
+    /// Stubs of the operations of `klarna::management::operations::PartnerAccountsApi`: the ones `client.partner_accounts()` calls.
     pub fn partner_accounts(&self) -> PartnerAccountsStubs<'_> {
         PartnerAccountsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::PartnerBusinessEntitiesApi`]: the ones `client.partner_business_entities()` calls.
+    /// Stubs of the operations of `klarna::management::operations::PartnerBusinessEntitiesApi`: the ones `client.partner_business_entities()` calls.
     pub fn partner_business_entities(&self) -> PartnerBusinessEntitiesStubs<'_> {
         PartnerBusinessEntitiesStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::PaymentAccountsApi`]: the ones `client.payment_accounts()` calls.
+    /// Stubs of the operations of `klarna::management::operations::PaymentAccountsApi`: the ones `client.payment_accounts()` calls.
     pub fn payment_accounts(&self) -> PaymentAccountsStubs<'_> {
         PaymentAccountsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::PaymentProductsApi`]: the ones `client.payment_products()` calls.
+    /// Stubs of the operations of `klarna::management::operations::PaymentProductsApi`: the ones `client.payment_products()` calls.
     pub fn payment_products(&self) -> PaymentProductsStubs<'_> {
         PaymentProductsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::PaymentProfilesApi`]: the ones `client.payment_profiles()` calls.
+    /// Stubs of the operations of `klarna::management::operations::PaymentProfilesApi`: the ones `client.payment_profiles()` calls.
     pub fn payment_profiles(&self) -> PaymentProfilesStubs<'_> {
         PaymentProfilesStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::PaymentProgramEnablementsApi`]: the ones `client.payment_program_enablements()` calls.
+    /// Stubs of the operations of `klarna::management::operations::PaymentProgramEnablementsApi`: the ones `client.payment_program_enablements()` calls.
     pub fn payment_program_enablements(&self) -> PaymentProgramEnablementsStubs<'_> {
         PaymentProgramEnablementsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::PaymentProgramsApi`]: the ones `client.payment_programs()` calls.
+    /// Stubs of the operations of `klarna::management::operations::PaymentProgramsApi`: the ones `client.payment_programs()` calls.
     pub fn payment_programs(&self) -> PaymentProgramsStubs<'_> {
         PaymentProgramsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::PortalApi`]: the ones `client.portal()` calls.
+    /// Stubs of the operations of `klarna::management::operations::PortalApi`: the ones `client.portal()` calls.
     pub fn portal(&self) -> PortalStubs<'_> {
         PortalStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::PricePlansApi`]: the ones `client.price_plans()` calls.
+    /// Stubs of the operations of `klarna::management::operations::PricePlansApi`: the ones `client.price_plans()` calls.
     pub fn price_plans(&self) -> PricePlansStubs<'_> {
         PricePlansStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::SettlementsApi`]: the ones `client.settlements()` calls.
+    /// Stubs of the operations of `klarna::management::operations::SettlementsApi`: the ones `client.settlements()` calls.
     pub fn settlements(&self) -> SettlementsStubs<'_> {
         SettlementsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::SftpCredentialsApi`]: the ones `client.sftp_credentials()` calls.
+    /// Stubs of the operations of `klarna::management::operations::SftpCredentialsApi`: the ones `client.sftp_credentials()` calls.
     pub fn sftp_credentials(&self) -> SftpCredentialsStubs<'_> {
         SftpCredentialsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::StoreGroupsApi`]: the ones `client.store_groups()` calls.
+    /// Stubs of the operations of `klarna::management::operations::StoreGroupsApi`: the ones `client.store_groups()` calls.
     pub fn store_groups(&self) -> StoreGroupsStubs<'_> {
         StoreGroupsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::management::operations::StoresApi`]: the ones `client.stores()` calls.
+    /// Stubs of the operations of `klarna::management::operations::StoresApi`: the ones `client.stores()` calls.
     pub fn stores(&self) -> StoresStubs<'_> {
         StoresStubs(self)
     }
@@ -99,7 +99,7 @@ impl StubServer {
 /// Stubs of the operations of `client.api_keys()`; from [`StubServer::api_keys`].
 pub struct ApiKeysStubs<'s>(&'s StubServer);
 impl ApiKeysStubs<'_> {
-    /// Stubs `POST /v2/account/integration/credentials/api-key` (`createApiKey`), sent by [`ApiKeysApi::create`](klarna::management::operations::ApiKeysApi::create).
+    /// Stubs `POST /v2/account/integration/credentials/api-key` (`createApiKey`), sent by `klarna::management::operations::ApiKeysApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(When<CreateApiKey>) -> When<CreateApiKey>,
@@ -107,7 +107,7 @@ impl ApiKeysStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_API_KEY, when, then)
     }
-    /// Stubs `DELETE /v2/account/integration/credentials/api-key/{credential_id}` (`disableApiKey`), sent by [`ApiKeysApi::disable`](klarna::management::operations::ApiKeysApi::disable).
+    /// Stubs `DELETE /v2/account/integration/credentials/api-key/{credential_id}` (`disableApiKey`), sent by `klarna::management::operations::ApiKeysApi::disable`.
     pub fn disable(
         &self,
         when: impl FnOnce(When<DisableApiKey>) -> When<DisableApiKey>,
@@ -115,7 +115,7 @@ impl ApiKeysStubs<'_> {
     ) -> Stub {
         self.0.register(&DISABLE_API_KEY, when, then)
     }
-    /// Stubs `GET /v2/account/integration/credentials/api-key` (`listApiKeys`), sent by [`ApiKeysApi::list`](klarna::management::operations::ApiKeysApi::list).
+    /// Stubs `GET /v2/account/integration/credentials/api-key` (`listApiKeys`), sent by `klarna::management::operations::ApiKeysApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListApiKeys>) -> When<ListApiKeys>,
@@ -123,7 +123,7 @@ impl ApiKeysStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_API_KEYS, when, then)
     }
-    /// Stubs `GET /v2/account/integration/credentials/api-key/{credential_id}` (`readApiKey`), sent by [`ApiKeysApi::read`](klarna::management::operations::ApiKeysApi::read).
+    /// Stubs `GET /v2/account/integration/credentials/api-key/{credential_id}` (`readApiKey`), sent by `klarna::management::operations::ApiKeysApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadApiKey>) -> When<ReadApiKey>,
@@ -131,7 +131,7 @@ impl ApiKeysStubs<'_> {
     ) -> Stub {
         self.0.register(&READ_API_KEY, when, then)
     }
-    /// Stubs `PATCH /v2/account/integration/credentials/api-key/{credential_id}` (`updateApiKey`), sent by [`ApiKeysApi::update`](klarna::management::operations::ApiKeysApi::update).
+    /// Stubs `PATCH /v2/account/integration/credentials/api-key/{credential_id}` (`updateApiKey`), sent by `klarna::management::operations::ApiKeysApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(When<UpdateApiKey>) -> When<UpdateApiKey>,
@@ -143,7 +143,7 @@ impl ApiKeysStubs<'_> {
 /// Stubs of the operations of `client.brands()`; from [`StubServer::brands`].
 pub struct BrandsStubs<'s>(&'s StubServer);
 impl BrandsStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/brands` (`createBrand`), sent by [`BrandsApi::create`](klarna::management::operations::BrandsApi::create).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/brands` (`createBrand`), sent by `klarna::management::operations::BrandsApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(When<CreateBrand>) -> When<CreateBrand>,
@@ -151,7 +151,7 @@ impl BrandsStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_BRAND, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/brands` (`listBrands`), sent by [`BrandsApi::list`](klarna::management::operations::BrandsApi::list).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/brands` (`listBrands`), sent by `klarna::management::operations::BrandsApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListBrands>) -> When<ListBrands>,
@@ -159,7 +159,7 @@ impl BrandsStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_BRANDS, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/brands/{brand_id}` (`readBrand`), sent by [`BrandsApi::read`](klarna::management::operations::BrandsApi::read).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/brands/{brand_id}` (`readBrand`), sent by `klarna::management::operations::BrandsApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadBrand>) -> When<ReadBrand>,
@@ -167,7 +167,7 @@ impl BrandsStubs<'_> {
     ) -> Stub {
         self.0.register(&READ_BRAND, when, then)
     }
-    /// Stubs `PATCH /v2/accounts/{partner_account_id}/brands/{brand_id}` (`updateBrand`), sent by [`BrandsApi::update`](klarna::management::operations::BrandsApi::update).
+    /// Stubs `PATCH /v2/accounts/{partner_account_id}/brands/{brand_id}` (`updateBrand`), sent by `klarna::management::operations::BrandsApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(When<UpdateBrand>) -> When<UpdateBrand>,
@@ -179,7 +179,7 @@ impl BrandsStubs<'_> {
 /// Stubs of the operations of `client.client_certificates()`; from [`StubServer::client_certificates`].
 pub struct ClientCertificatesStubs<'s>(&'s StubServer);
 impl ClientCertificatesStubs<'_> {
-    /// Stubs `POST /v2/account/integration/credentials/client-certificate` (`createClientCertificate`), sent by [`ClientCertificatesApi::create`](klarna::management::operations::ClientCertificatesApi::create).
+    /// Stubs `POST /v2/account/integration/credentials/client-certificate` (`createClientCertificate`), sent by `klarna::management::operations::ClientCertificatesApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(
@@ -189,7 +189,7 @@ impl ClientCertificatesStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_CLIENT_CERTIFICATE, when, then)
     }
-    /// Stubs `GET /v2/account/integration/credentials/client-certificate` (`listClientCertificates`), sent by [`ClientCertificatesApi::list`](klarna::management::operations::ClientCertificatesApi::list).
+    /// Stubs `GET /v2/account/integration/credentials/client-certificate` (`listClientCertificates`), sent by `klarna::management::operations::ClientCertificatesApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListClientCertificates>) -> When<ListClientCertificates>,
@@ -197,7 +197,7 @@ impl ClientCertificatesStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_CLIENT_CERTIFICATES, when, then)
     }
-    /// Stubs `GET /v2/account/integration/credentials/client-certificate/{credential_id}` (`readClientCertificate`), sent by [`ClientCertificatesApi::read`](klarna::management::operations::ClientCertificatesApi::read).
+    /// Stubs `GET /v2/account/integration/credentials/client-certificate/{credential_id}` (`readClientCertificate`), sent by `klarna::management::operations::ClientCertificatesApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadClientCertificate>) -> When<ReadClientCertificate>,
@@ -205,7 +205,7 @@ impl ClientCertificatesStubs<'_> {
     ) -> Stub {
         self.0.register(&READ_CLIENT_CERTIFICATE, when, then)
     }
-    /// Stubs `POST /v2/account/integration/credentials/client-certificate/{credential_id}/revoke` (`revokeClientCertificate`), sent by [`ClientCertificatesApi::revoke`](klarna::management::operations::ClientCertificatesApi::revoke).
+    /// Stubs `POST /v2/account/integration/credentials/client-certificate/{credential_id}/revoke` (`revokeClientCertificate`), sent by `klarna::management::operations::ClientCertificatesApi::revoke`.
     pub fn revoke(
         &self,
         when: impl FnOnce(
@@ -215,7 +215,7 @@ impl ClientCertificatesStubs<'_> {
     ) -> Stub {
         self.0.register(&REVOKE_CLIENT_CERTIFICATE, when, then)
     }
-    /// Stubs `PATCH /v2/account/integration/credentials/client-certificate/{credential_id}` (`updateClientCertificate`), sent by [`ClientCertificatesApi::update`](klarna::management::operations::ClientCertificatesApi::update).
+    /// Stubs `PATCH /v2/account/integration/credentials/client-certificate/{credential_id}` (`updateClientCertificate`), sent by `klarna::management::operations::ClientCertificatesApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(
@@ -229,7 +229,7 @@ impl ClientCertificatesStubs<'_> {
 /// Stubs of the operations of `client.client_identifiers()`; from [`StubServer::client_identifiers`].
 pub struct ClientIdentifiersStubs<'s>(&'s StubServer);
 impl ClientIdentifiersStubs<'_> {
-    /// Stubs `POST /v2/account/integration/credentials/client-identifier` (`createClientIdentifier`), sent by [`ClientIdentifiersApi::create`](klarna::management::operations::ClientIdentifiersApi::create).
+    /// Stubs `POST /v2/account/integration/credentials/client-identifier` (`createClientIdentifier`), sent by `klarna::management::operations::ClientIdentifiersApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(When<CreateClientIdentifier>) -> When<CreateClientIdentifier>,
@@ -237,7 +237,7 @@ impl ClientIdentifiersStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_CLIENT_IDENTIFIER, when, then)
     }
-    /// Stubs `DELETE /v2/account/integration/credentials/client-identifier/{credential_id}` (`disableClientIdentifier`), sent by [`ClientIdentifiersApi::disable`](klarna::management::operations::ClientIdentifiersApi::disable).
+    /// Stubs `DELETE /v2/account/integration/credentials/client-identifier/{credential_id}` (`disableClientIdentifier`), sent by `klarna::management::operations::ClientIdentifiersApi::disable`.
     pub fn disable(
         &self,
         when: impl FnOnce(
@@ -247,7 +247,7 @@ impl ClientIdentifiersStubs<'_> {
     ) -> Stub {
         self.0.register(&DISABLE_CLIENT_IDENTIFIER, when, then)
     }
-    /// Stubs `GET /v2/account/integration/credentials/client-identifier` (`listClientIdentifiers`), sent by [`ClientIdentifiersApi::list`](klarna::management::operations::ClientIdentifiersApi::list).
+    /// Stubs `GET /v2/account/integration/credentials/client-identifier` (`listClientIdentifiers`), sent by `klarna::management::operations::ClientIdentifiersApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListClientIdentifiers>) -> When<ListClientIdentifiers>,
@@ -255,7 +255,7 @@ impl ClientIdentifiersStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_CLIENT_IDENTIFIERS, when, then)
     }
-    /// Stubs `GET /v2/account/integration/credentials/client-identifier/{credential_id}` (`readClientIdentifier`), sent by [`ClientIdentifiersApi::read`](klarna::management::operations::ClientIdentifiersApi::read).
+    /// Stubs `GET /v2/account/integration/credentials/client-identifier/{credential_id}` (`readClientIdentifier`), sent by `klarna::management::operations::ClientIdentifiersApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadClientIdentifier>) -> When<ReadClientIdentifier>,
@@ -263,7 +263,7 @@ impl ClientIdentifiersStubs<'_> {
     ) -> Stub {
         self.0.register(&READ_CLIENT_IDENTIFIER, when, then)
     }
-    /// Stubs `PATCH /v2/account/integration/credentials/client-identifier/{credential_id}` (`updateClientIdentifier`), sent by [`ClientIdentifiersApi::update`](klarna::management::operations::ClientIdentifiersApi::update).
+    /// Stubs `PATCH /v2/account/integration/credentials/client-identifier/{credential_id}` (`updateClientIdentifier`), sent by `klarna::management::operations::ClientIdentifiersApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(When<UpdateClientIdentifier>) -> When<UpdateClientIdentifier>,
@@ -275,7 +275,7 @@ impl ClientIdentifiersStubs<'_> {
 /// Stubs of the operations of `client.compliance_decisions()`; from [`StubServer::compliance_decisions`].
 pub struct ComplianceDecisionsStubs<'s>(&'s StubServer);
 impl ComplianceDecisionsStubs<'_> {
-    /// Stubs `GET /v2/accounts/{partner_account_id}/compliance/decisions` (`listComplianceDecisions`), sent by [`ComplianceDecisionsApi::list`](klarna::management::operations::ComplianceDecisionsApi::list).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/compliance/decisions` (`listComplianceDecisions`), sent by `klarna::management::operations::ComplianceDecisionsApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(
@@ -285,7 +285,7 @@ impl ComplianceDecisionsStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_COMPLIANCE_DECISIONS, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/compliance/decisions/{decision_id}` (`readComplianceDecision`), sent by [`ComplianceDecisionsApi::read`](klarna::management::operations::ComplianceDecisionsApi::read).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/compliance/decisions/{decision_id}` (`readComplianceDecision`), sent by `klarna::management::operations::ComplianceDecisionsApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadComplianceDecision>) -> When<ReadComplianceDecision>,
@@ -297,7 +297,7 @@ impl ComplianceDecisionsStubs<'_> {
 /// Stubs of the operations of `client.ip_restrictions()`; from [`StubServer::ip_restrictions`].
 pub struct IpRestrictionsStubs<'s>(&'s StubServer);
 impl IpRestrictionsStubs<'_> {
-    /// Stubs `GET /v2/account/integration/ip-restrictions/allowed-ips` (`listAllowedIps`), sent by [`IpRestrictionsApi::list_allowed_ips`](klarna::management::operations::IpRestrictionsApi::list_allowed_ips).
+    /// Stubs `GET /v2/account/integration/ip-restrictions/allowed-ips` (`listAllowedIps`), sent by `klarna::management::operations::IpRestrictionsApi::list_allowed_ips`.
     pub fn list_allowed_ips(
         &self,
         when: impl FnOnce(When<ListAllowedIps>) -> When<ListAllowedIps>,
@@ -309,7 +309,7 @@ impl IpRestrictionsStubs<'_> {
 /// Stubs of the operations of `client.mtls_enforcement()`; from [`StubServer::mtls_enforcement`].
 pub struct MtlsEnforcementStubs<'s>(&'s StubServer);
 impl MtlsEnforcementStubs<'_> {
-    /// Stubs `PUT /v2/account/integration/client-certificates/enforcement` (`enforceMtls`), sent by [`MtlsEnforcementApi::enforce_mtls`](klarna::management::operations::MtlsEnforcementApi::enforce_mtls).
+    /// Stubs `PUT /v2/account/integration/client-certificates/enforcement` (`enforceMtls`), sent by `klarna::management::operations::MtlsEnforcementApi::enforce_mtls`.
     pub fn enforce_mtls(
         &self,
         when: impl FnOnce(When<EnforceMtls>) -> When<EnforceMtls>,
@@ -317,7 +317,7 @@ impl MtlsEnforcementStubs<'_> {
     ) -> Stub {
         self.0.register(&ENFORCE_MTLS, when, then)
     }
-    /// Stubs `GET /v2/account/integration/client-certificates/enforcement` (`readMtlsEnforcement`), sent by [`MtlsEnforcementApi::read`](klarna::management::operations::MtlsEnforcementApi::read).
+    /// Stubs `GET /v2/account/integration/client-certificates/enforcement` (`readMtlsEnforcement`), sent by `klarna::management::operations::MtlsEnforcementApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadMtlsEnforcement>) -> When<ReadMtlsEnforcement>,
@@ -325,7 +325,7 @@ impl MtlsEnforcementStubs<'_> {
     ) -> Stub {
         self.0.register(&READ_MTLS_ENFORCEMENT, when, then)
     }
-    /// Stubs `DELETE /v2/account/integration/client-certificates/enforcement` (`removeMtlsEnforcement`), sent by [`MtlsEnforcementApi::remove`](klarna::management::operations::MtlsEnforcementApi::remove).
+    /// Stubs `DELETE /v2/account/integration/client-certificates/enforcement` (`removeMtlsEnforcement`), sent by `klarna::management::operations::MtlsEnforcementApi::remove`.
     pub fn remove(
         &self,
         when: impl FnOnce(When<RemoveMtlsEnforcement>) -> When<RemoveMtlsEnforcement>,
@@ -337,7 +337,7 @@ impl MtlsEnforcementStubs<'_> {
 /// Stubs of the operations of `client.onboarding()`; from [`StubServer::onboarding`].
 pub struct OnboardingStubs<'s>(&'s StubServer);
 impl OnboardingStubs<'_> {
-    /// Stubs `POST /v2/distribution/onboard` (`onboardPartnerAccount`), sent by [`OnboardingApi::onboard_partner_account`](klarna::management::operations::OnboardingApi::onboard_partner_account).
+    /// Stubs `POST /v2/distribution/onboard` (`onboardPartnerAccount`), sent by `klarna::management::operations::OnboardingApi::onboard_partner_account`.
     pub fn onboard_partner_account(
         &self,
         when: impl FnOnce(When<OnboardPartnerAccount>) -> When<OnboardPartnerAccount>,
@@ -349,7 +349,7 @@ impl OnboardingStubs<'_> {
 /// Stubs of the operations of `client.partner_accounts()`; from [`StubServer::partner_accounts`].
 pub struct PartnerAccountsStubs<'s>(&'s StubServer);
 impl PartnerAccountsStubs<'_> {
-    /// Stubs `GET /v2/accounts/{partner_account_id}` (`readPartnerAccount`), sent by [`PartnerAccountsApi::read`](klarna::management::operations::PartnerAccountsApi::read).
+    /// Stubs `GET /v2/accounts/{partner_account_id}` (`readPartnerAccount`), sent by `klarna::management::operations::PartnerAccountsApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadPartnerAccount>) -> When<ReadPartnerAccount>,
@@ -357,7 +357,7 @@ impl PartnerAccountsStubs<'_> {
     ) -> Stub {
         self.0.register(&READ_PARTNER_ACCOUNT, when, then)
     }
-    /// Stubs `PATCH /v2/accounts/{partner_account_id}` (`updatePartnerAccount`), sent by [`PartnerAccountsApi::update`](klarna::management::operations::PartnerAccountsApi::update).
+    /// Stubs `PATCH /v2/accounts/{partner_account_id}` (`updatePartnerAccount`), sent by `klarna::management::operations::PartnerAccountsApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(When<UpdatePartnerAccount>) -> When<UpdatePartnerAccount>,
@@ -369,7 +369,7 @@ impl PartnerAccountsStubs<'_> {
 /// Stubs of the operations of `client.partner_business_entities()`; from [`StubServer::partner_business_entities`].
 pub struct PartnerBusinessEntitiesStubs<'s>(&'s StubServer);
 impl PartnerBusinessEntitiesStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/partner-business-entities` (`createPartnerBusinessEntity`), sent by [`PartnerBusinessEntitiesApi::create`](klarna::management::operations::PartnerBusinessEntitiesApi::create).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/partner-business-entities` (`createPartnerBusinessEntity`), sent by `klarna::management::operations::PartnerBusinessEntitiesApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(
@@ -381,7 +381,7 @@ impl PartnerBusinessEntitiesStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_PARTNER_BUSINESS_ENTITY, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/partner-business-entities` (`listPartnerBusinessEntities`), sent by [`PartnerBusinessEntitiesApi::list`](klarna::management::operations::PartnerBusinessEntitiesApi::list).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/partner-business-entities` (`listPartnerBusinessEntities`), sent by `klarna::management::operations::PartnerBusinessEntitiesApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(
@@ -393,7 +393,7 @@ impl PartnerBusinessEntitiesStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_PARTNER_BUSINESS_ENTITIES, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (`readPartnerBusinessEntity`), sent by [`PartnerBusinessEntitiesApi::read`](klarna::management::operations::PartnerBusinessEntitiesApi::read).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (`readPartnerBusinessEntity`), sent by `klarna::management::operations::PartnerBusinessEntitiesApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(
@@ -405,7 +405,7 @@ impl PartnerBusinessEntitiesStubs<'_> {
     ) -> Stub {
         self.0.register(&READ_PARTNER_BUSINESS_ENTITY, when, then)
     }
-    /// Stubs `PATCH /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (`updatePartnerBusinessEntity`), sent by [`PartnerBusinessEntitiesApi::update`](klarna::management::operations::PartnerBusinessEntitiesApi::update).
+    /// Stubs `PATCH /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}` (`updatePartnerBusinessEntity`), sent by `klarna::management::operations::PartnerBusinessEntitiesApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(
@@ -421,7 +421,7 @@ impl PartnerBusinessEntitiesStubs<'_> {
 /// Stubs of the operations of `client.payment_accounts()`; from [`StubServer::payment_accounts`].
 pub struct PaymentAccountsStubs<'s>(&'s StubServer);
 impl PaymentAccountsStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts` (`createPaymentAccount`), sent by [`PaymentAccountsApi::create`](klarna::management::operations::PaymentAccountsApi::create).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts` (`createPaymentAccount`), sent by `klarna::management::operations::PaymentAccountsApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(When<CreatePaymentAccount>) -> When<CreatePaymentAccount>,
@@ -429,7 +429,7 @@ impl PaymentAccountsStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_PAYMENT_ACCOUNT, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (`readPaymentAccount`), sent by [`PaymentAccountsApi::read`](klarna::management::operations::PaymentAccountsApi::read).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (`readPaymentAccount`), sent by `klarna::management::operations::PaymentAccountsApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadPaymentAccount>) -> When<ReadPaymentAccount>,
@@ -437,7 +437,7 @@ impl PaymentAccountsStubs<'_> {
     ) -> Stub {
         self.0.register(&READ_PAYMENT_ACCOUNT, when, then)
     }
-    /// Stubs `PATCH /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (`updatePaymentAccount`), sent by [`PaymentAccountsApi::update`](klarna::management::operations::PaymentAccountsApi::update).
+    /// Stubs `PATCH /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}` (`updatePaymentAccount`), sent by `klarna::management::operations::PaymentAccountsApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(When<UpdatePaymentAccount>) -> When<UpdatePaymentAccount>,
@@ -449,7 +449,7 @@ impl PaymentAccountsStubs<'_> {
 /// Stubs of the operations of `client.payment_products()`; from [`StubServer::payment_products`].
 pub struct PaymentProductsStubs<'s>(&'s StubServer);
 impl PaymentProductsStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/disable` (`disablePaymentProduct`), sent by [`PaymentProductsApi::disable`](klarna::management::operations::PaymentProductsApi::disable).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/disable` (`disablePaymentProduct`), sent by `klarna::management::operations::PaymentProductsApi::disable`.
     pub fn disable(
         &self,
         when: impl FnOnce(When<DisablePaymentProduct>) -> When<DisablePaymentProduct>,
@@ -457,7 +457,7 @@ impl PaymentProductsStubs<'_> {
     ) -> Stub {
         self.0.register(&DISABLE_PAYMENT_PRODUCT, when, then)
     }
-    /// Stubs `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/enable` (`enablePaymentProduct`), sent by [`PaymentProductsApi::enable`](klarna::management::operations::PaymentProductsApi::enable).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/enable` (`enablePaymentProduct`), sent by `klarna::management::operations::PaymentProductsApi::enable`.
     pub fn enable(
         &self,
         when: impl FnOnce(When<EnablePaymentProduct>) -> When<EnablePaymentProduct>,
@@ -465,7 +465,7 @@ impl PaymentProductsStubs<'_> {
     ) -> Stub {
         self.0.register(&ENABLE_PAYMENT_PRODUCT, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/products/payment` (`listPaymentProducts`), sent by [`PaymentProductsApi::list`](klarna::management::operations::PaymentProductsApi::list).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/products/payment` (`listPaymentProducts`), sent by `klarna::management::operations::PaymentProductsApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListPaymentProducts>) -> When<ListPaymentProducts>,
@@ -477,7 +477,7 @@ impl PaymentProductsStubs<'_> {
 /// Stubs of the operations of `client.payment_profiles()`; from [`StubServer::payment_profiles`].
 pub struct PaymentProfilesStubs<'s>(&'s StubServer);
 impl PaymentProfilesStubs<'_> {
-    /// Stubs `GET /v2/distribution/products/payment/profiles` (`listPaymentProfiles`), sent by [`PaymentProfilesApi::list`](klarna::management::operations::PaymentProfilesApi::list).
+    /// Stubs `GET /v2/distribution/products/payment/profiles` (`listPaymentProfiles`), sent by `klarna::management::operations::PaymentProfilesApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListPaymentProfiles>) -> When<ListPaymentProfiles>,
@@ -489,7 +489,7 @@ impl PaymentProfilesStubs<'_> {
 /// Stubs of the operations of `client.payment_program_enablements()`; from [`StubServer::payment_program_enablements`].
 pub struct PaymentProgramEnablementsStubs<'s>(&'s StubServer);
 impl PaymentProgramEnablementsStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (`createPaymentProgramEnablement`), sent by [`PaymentProgramEnablementsApi::create`](klarna::management::operations::PaymentProgramEnablementsApi::create).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (`createPaymentProgramEnablement`), sent by `klarna::management::operations::PaymentProgramEnablementsApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(
@@ -501,7 +501,7 @@ impl PaymentProgramEnablementsStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_PAYMENT_PROGRAM_ENABLEMENT, when, then)
     }
-    /// Stubs `DELETE /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (`deletePaymentProgramEnablement`), sent by [`PaymentProgramEnablementsApi::delete`](klarna::management::operations::PaymentProgramEnablementsApi::delete).
+    /// Stubs `DELETE /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (`deletePaymentProgramEnablement`), sent by `klarna::management::operations::PaymentProgramEnablementsApi::delete`.
     pub fn delete(
         &self,
         when: impl FnOnce(
@@ -513,7 +513,7 @@ impl PaymentProgramEnablementsStubs<'_> {
     ) -> Stub {
         self.0.register(&DELETE_PAYMENT_PROGRAM_ENABLEMENT, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (`listPaymentProgramEnablements`), sent by [`PaymentProgramEnablementsApi::list`](klarna::management::operations::PaymentProgramEnablementsApi::list).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements` (`listPaymentProgramEnablements`), sent by `klarna::management::operations::PaymentProgramEnablementsApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(
@@ -525,7 +525,7 @@ impl PaymentProgramEnablementsStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_PAYMENT_PROGRAM_ENABLEMENTS, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (`readPaymentProgramEnablement`), sent by [`PaymentProgramEnablementsApi::read`](klarna::management::operations::PaymentProgramEnablementsApi::read).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}` (`readPaymentProgramEnablement`), sent by `klarna::management::operations::PaymentProgramEnablementsApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(
@@ -541,7 +541,7 @@ impl PaymentProgramEnablementsStubs<'_> {
 /// Stubs of the operations of `client.payment_programs()`; from [`StubServer::payment_programs`].
 pub struct PaymentProgramsStubs<'s>(&'s StubServer);
 impl PaymentProgramsStubs<'_> {
-    /// Stubs `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs` (`listPaymentPrograms`), sent by [`PaymentProgramsApi::list`](klarna::management::operations::PaymentProgramsApi::list).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/products/payment/payment-programs` (`listPaymentPrograms`), sent by `klarna::management::operations::PaymentProgramsApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListPaymentPrograms>) -> When<ListPaymentPrograms>,
@@ -549,7 +549,7 @@ impl PaymentProgramsStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_PAYMENT_PROGRAMS, when, then)
     }
-    /// Stubs `GET /v2/distribution/products/payment/payment-program-plans/{payment_program_plan_id}` (`listPaymentProgramsForPaymentProgramPlan`), sent by [`PaymentProgramsApi::list_for_payment_program_plan`](klarna::management::operations::PaymentProgramsApi::list_for_payment_program_plan).
+    /// Stubs `GET /v2/distribution/products/payment/payment-program-plans/{payment_program_plan_id}` (`listPaymentProgramsForPaymentProgramPlan`), sent by `klarna::management::operations::PaymentProgramsApi::list_for_payment_program_plan`.
     pub fn list_for_payment_program_plan(
         &self,
         when: impl FnOnce(
@@ -561,7 +561,7 @@ impl PaymentProgramsStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_PAYMENT_PROGRAMS_FOR_PAYMENT_PROGRAM_PLAN, when, then)
     }
-    /// Stubs `GET /v2/distribution/products/payment/payment-program-plans` (`listPaymentProgramPlans`), sent by [`PaymentProgramsApi::list_plans`](klarna::management::operations::PaymentProgramsApi::list_plans).
+    /// Stubs `GET /v2/distribution/products/payment/payment-program-plans` (`listPaymentProgramPlans`), sent by `klarna::management::operations::PaymentProgramsApi::list_plans`.
     pub fn list_plans(
         &self,
         when: impl FnOnce(
@@ -571,7 +571,7 @@ impl PaymentProgramsStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_PAYMENT_PROGRAM_PLANS, when, then)
     }
-    /// Stubs `GET /v2/distribution/products/payment/payment-programs/{payment_program_id}` (`readPaymentProgram`), sent by [`PaymentProgramsApi::read`](klarna::management::operations::PaymentProgramsApi::read).
+    /// Stubs `GET /v2/distribution/products/payment/payment-programs/{payment_program_id}` (`readPaymentProgram`), sent by `klarna::management::operations::PaymentProgramsApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadPaymentProgram>) -> When<ReadPaymentProgram>,
@@ -583,7 +583,7 @@ impl PaymentProgramsStubs<'_> {
 /// Stubs of the operations of `client.portal()`; from [`StubServer::portal`].
 pub struct PortalStubs<'s>(&'s StubServer);
 impl PortalStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/portal/deep-links` (`createDeepLink`), sent by [`PortalApi::create_deep_link`](klarna::management::operations::PortalApi::create_deep_link).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/portal/deep-links` (`createDeepLink`), sent by `klarna::management::operations::PortalApi::create_deep_link`.
     pub fn create_deep_link(
         &self,
         when: impl FnOnce(When<CreateDeepLink>) -> When<CreateDeepLink>,
@@ -591,7 +591,7 @@ impl PortalStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_DEEP_LINK, when, then)
     }
-    /// Stubs `POST /v2/portal/user-access` (`createOrUpdateUserAccess`), sent by [`PortalApi::create_or_update_user_access`](klarna::management::operations::PortalApi::create_or_update_user_access).
+    /// Stubs `POST /v2/portal/user-access` (`createOrUpdateUserAccess`), sent by `klarna::management::operations::PortalApi::create_or_update_user_access`.
     pub fn create_or_update_user_access(
         &self,
         when: impl FnOnce(
@@ -603,7 +603,7 @@ impl PortalStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_OR_UPDATE_USER_ACCESS, when, then)
     }
-    /// Stubs `DELETE /v2/accounts/{partner_account_id}/portal/deep-links/{deep_link_id}` (`deleteDeepLink`), sent by [`PortalApi::delete_deep_link`](klarna::management::operations::PortalApi::delete_deep_link).
+    /// Stubs `DELETE /v2/accounts/{partner_account_id}/portal/deep-links/{deep_link_id}` (`deleteDeepLink`), sent by `klarna::management::operations::PortalApi::delete_deep_link`.
     pub fn delete_deep_link(
         &self,
         when: impl FnOnce(When<DeleteDeepLink>) -> When<DeleteDeepLink>,
@@ -611,7 +611,7 @@ impl PortalStubs<'_> {
     ) -> Stub {
         self.0.register(&DELETE_DEEP_LINK, when, then)
     }
-    /// Stubs `DELETE /v2/portal/user-access` (`deleteUserAccess`), sent by [`PortalApi::delete_user_access`](klarna::management::operations::PortalApi::delete_user_access).
+    /// Stubs `DELETE /v2/portal/user-access` (`deleteUserAccess`), sent by `klarna::management::operations::PortalApi::delete_user_access`.
     pub fn delete_user_access(
         &self,
         when: impl FnOnce(When<DeleteUserAccess>) -> When<DeleteUserAccess>,
@@ -623,7 +623,7 @@ impl PortalStubs<'_> {
 /// Stubs of the operations of `client.price_plans()`; from [`StubServer::price_plans`].
 pub struct PricePlansStubs<'s>(&'s StubServer);
 impl PricePlansStubs<'_> {
-    /// Stubs `GET /v2/distribution/products/payment/price-plans` (`listPricePlans`), sent by [`PricePlansApi::list`](klarna::management::operations::PricePlansApi::list).
+    /// Stubs `GET /v2/distribution/products/payment/price-plans` (`listPricePlans`), sent by `klarna::management::operations::PricePlansApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListPricePlans>) -> When<ListPricePlans>,
@@ -631,7 +631,7 @@ impl PricePlansStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_PRICE_PLANS, when, then)
     }
-    /// Stubs `GET /v2/distribution/products/payment/price-plans/{price_plan_id}` (`readPricePlan`), sent by [`PricePlansApi::read`](klarna::management::operations::PricePlansApi::read).
+    /// Stubs `GET /v2/distribution/products/payment/price-plans/{price_plan_id}` (`readPricePlan`), sent by `klarna::management::operations::PricePlansApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadPricePlan>) -> When<ReadPricePlan>,
@@ -643,7 +643,7 @@ impl PricePlansStubs<'_> {
 /// Stubs of the operations of `client.settlements()`; from [`StubServer::settlements`].
 pub struct SettlementsStubs<'s>(&'s StubServer);
 impl SettlementsStubs<'_> {
-    /// Stubs `GET /v2/settlements/{settlement_id}/csv` (`downloadSettlementCsv`), sent by [`SettlementsApi::download_csv`](klarna::management::operations::SettlementsApi::download_csv).
+    /// Stubs `GET /v2/settlements/{settlement_id}/csv` (`downloadSettlementCsv`), sent by `klarna::management::operations::SettlementsApi::download_csv`.
     pub fn download_csv(
         &self,
         when: impl FnOnce(When<DownloadSettlementCsv>) -> When<DownloadSettlementCsv>,
@@ -651,7 +651,7 @@ impl SettlementsStubs<'_> {
     ) -> Stub {
         self.0.register(&DOWNLOAD_SETTLEMENT_CSV, when, then)
     }
-    /// Stubs `POST /v2/settlements` (`generateSettlementReport`), sent by [`SettlementsApi::generate_report`](klarna::management::operations::SettlementsApi::generate_report).
+    /// Stubs `POST /v2/settlements` (`generateSettlementReport`), sent by `klarna::management::operations::SettlementsApi::generate_report`.
     pub fn generate_report(
         &self,
         when: impl FnOnce(
@@ -663,7 +663,7 @@ impl SettlementsStubs<'_> {
     ) -> Stub {
         self.0.register(&GENERATE_SETTLEMENT_REPORT, when, then)
     }
-    /// Stubs `GET /v2/settlements` (`listSettlements`), sent by [`SettlementsApi::list`](klarna::management::operations::SettlementsApi::list).
+    /// Stubs `GET /v2/settlements` (`listSettlements`), sent by `klarna::management::operations::SettlementsApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListSettlements>) -> When<ListSettlements>,
@@ -671,7 +671,7 @@ impl SettlementsStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_SETTLEMENTS, when, then)
     }
-    /// Stubs `GET /v2/settlements/{settlement_id}/transactions` (`listSettlementTransactions`), sent by [`SettlementsApi::list_transactions`](klarna::management::operations::SettlementsApi::list_transactions).
+    /// Stubs `GET /v2/settlements/{settlement_id}/transactions` (`listSettlementTransactions`), sent by `klarna::management::operations::SettlementsApi::list_transactions`.
     pub fn list_transactions(
         &self,
         when: impl FnOnce(
@@ -683,7 +683,7 @@ impl SettlementsStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_SETTLEMENT_TRANSACTIONS, when, then)
     }
-    /// Stubs `GET /v2/settlements/{settlement_id}` (`readSettlement`), sent by [`SettlementsApi::read`](klarna::management::operations::SettlementsApi::read).
+    /// Stubs `GET /v2/settlements/{settlement_id}` (`readSettlement`), sent by `klarna::management::operations::SettlementsApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadSettlement>) -> When<ReadSettlement>,
@@ -691,7 +691,7 @@ impl SettlementsStubs<'_> {
     ) -> Stub {
         self.0.register(&READ_SETTLEMENT, when, then)
     }
-    /// Stubs `GET /v2/settlements/{settlement_id}/payouts/status` (`readPayoutStatus`), sent by [`SettlementsApi::read_payout_status`](klarna::management::operations::SettlementsApi::read_payout_status).
+    /// Stubs `GET /v2/settlements/{settlement_id}/payouts/status` (`readPayoutStatus`), sent by `klarna::management::operations::SettlementsApi::read_payout_status`.
     pub fn read_payout_status(
         &self,
         when: impl FnOnce(When<ReadPayoutStatus>) -> When<ReadPayoutStatus>,
@@ -699,7 +699,7 @@ impl SettlementsStubs<'_> {
     ) -> Stub {
         self.0.register(&READ_PAYOUT_STATUS, when, then)
     }
-    /// Stubs `POST /v2/settlements/{settlement_id}/payouts/set-status` (`setPayoutStatus`), sent by [`SettlementsApi::set_payout_status`](klarna::management::operations::SettlementsApi::set_payout_status).
+    /// Stubs `POST /v2/settlements/{settlement_id}/payouts/set-status` (`setPayoutStatus`), sent by `klarna::management::operations::SettlementsApi::set_payout_status`.
     pub fn set_payout_status(
         &self,
         when: impl FnOnce(When<SetPayoutStatus>) -> When<SetPayoutStatus>,
@@ -711,7 +711,7 @@ impl SettlementsStubs<'_> {
 /// Stubs of the operations of `client.sftp_credentials()`; from [`StubServer::sftp_credentials`].
 pub struct SftpCredentialsStubs<'s>(&'s StubServer);
 impl SftpCredentialsStubs<'_> {
-    /// Stubs `POST /v2/account/integration/credentials/sftp` (`createSftpCredential`), sent by [`SftpCredentialsApi::create`](klarna::management::operations::SftpCredentialsApi::create).
+    /// Stubs `POST /v2/account/integration/credentials/sftp` (`createSftpCredential`), sent by `klarna::management::operations::SftpCredentialsApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(When<CreateSftpCredential>) -> When<CreateSftpCredential>,
@@ -719,7 +719,7 @@ impl SftpCredentialsStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_SFTP_CREDENTIAL, when, then)
     }
-    /// Stubs `DELETE /v2/account/integration/credentials/sftp/{credential_id}` (`disableSftpCredential`), sent by [`SftpCredentialsApi::disable`](klarna::management::operations::SftpCredentialsApi::disable).
+    /// Stubs `DELETE /v2/account/integration/credentials/sftp/{credential_id}` (`disableSftpCredential`), sent by `klarna::management::operations::SftpCredentialsApi::disable`.
     pub fn disable(
         &self,
         when: impl FnOnce(When<DisableSftpCredential>) -> When<DisableSftpCredential>,
@@ -727,7 +727,7 @@ impl SftpCredentialsStubs<'_> {
     ) -> Stub {
         self.0.register(&DISABLE_SFTP_CREDENTIAL, when, then)
     }
-    /// Stubs `GET /v2/account/integration/credentials/sftp` (`listSftpCredentials`), sent by [`SftpCredentialsApi::list`](klarna::management::operations::SftpCredentialsApi::list).
+    /// Stubs `GET /v2/account/integration/credentials/sftp` (`listSftpCredentials`), sent by `klarna::management::operations::SftpCredentialsApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListSftpCredentials>) -> When<ListSftpCredentials>,
@@ -735,7 +735,7 @@ impl SftpCredentialsStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_SFTP_CREDENTIALS, when, then)
     }
-    /// Stubs `GET /v2/account/integration/credentials/sftp/{credential_id}` (`readSftpCredential`), sent by [`SftpCredentialsApi::read`](klarna::management::operations::SftpCredentialsApi::read).
+    /// Stubs `GET /v2/account/integration/credentials/sftp/{credential_id}` (`readSftpCredential`), sent by `klarna::management::operations::SftpCredentialsApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadSftpCredential>) -> When<ReadSftpCredential>,
@@ -747,7 +747,7 @@ impl SftpCredentialsStubs<'_> {
 /// Stubs of the operations of `client.store_groups()`; from [`StubServer::store_groups`].
 pub struct StoreGroupsStubs<'s>(&'s StubServer);
 impl StoreGroupsStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/store-groups` (`createStoreGroup`), sent by [`StoreGroupsApi::create`](klarna::management::operations::StoreGroupsApi::create).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/store-groups` (`createStoreGroup`), sent by `klarna::management::operations::StoreGroupsApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(When<CreateStoreGroup>) -> When<CreateStoreGroup>,
@@ -755,7 +755,7 @@ impl StoreGroupsStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_STORE_GROUP, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/store-groups` (`listStoreGroups`), sent by [`StoreGroupsApi::list`](klarna::management::operations::StoreGroupsApi::list).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/store-groups` (`listStoreGroups`), sent by `klarna::management::operations::StoreGroupsApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListStoreGroups>) -> When<ListStoreGroups>,
@@ -763,7 +763,7 @@ impl StoreGroupsStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_STORE_GROUPS, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (`readStoreGroup`), sent by [`StoreGroupsApi::read`](klarna::management::operations::StoreGroupsApi::read).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (`readStoreGroup`), sent by `klarna::management::operations::StoreGroupsApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadStoreGroup>) -> When<ReadStoreGroup>,
@@ -771,7 +771,7 @@ impl StoreGroupsStubs<'_> {
     ) -> Stub {
         self.0.register(&READ_STORE_GROUP, when, then)
     }
-    /// Stubs `PATCH /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (`updateStoreGroup`), sent by [`StoreGroupsApi::update`](klarna::management::operations::StoreGroupsApi::update).
+    /// Stubs `PATCH /v2/accounts/{partner_account_id}/store-groups/{store_group_id}` (`updateStoreGroup`), sent by `klarna::management::operations::StoreGroupsApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(When<UpdateStoreGroup>) -> When<UpdateStoreGroup>,
@@ -783,7 +783,7 @@ impl StoreGroupsStubs<'_> {
 /// Stubs of the operations of `client.stores()`; from [`StubServer::stores`].
 pub struct StoresStubs<'s>(&'s StubServer);
 impl StoresStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/stores` (`createStore`), sent by [`StoresApi::create`](klarna::management::operations::StoresApi::create).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/stores` (`createStore`), sent by `klarna::management::operations::StoresApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(When<CreateStore>) -> When<CreateStore>,
@@ -791,7 +791,7 @@ impl StoresStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_STORE, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/stores` (`listStores`), sent by [`StoresApi::list`](klarna::management::operations::StoresApi::list).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/stores` (`listStores`), sent by `klarna::management::operations::StoresApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListStores>) -> When<ListStores>,
@@ -799,7 +799,7 @@ impl StoresStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_STORES, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/stores/{store_id}` (`readStore`), sent by [`StoresApi::read`](klarna::management::operations::StoresApi::read).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/stores/{store_id}` (`readStore`), sent by `klarna::management::operations::StoresApi::read`.
     pub fn read(
         &self,
         when: impl FnOnce(When<ReadStore>) -> When<ReadStore>,
@@ -807,7 +807,7 @@ impl StoresStubs<'_> {
     ) -> Stub {
         self.0.register(&READ_STORE, when, then)
     }
-    /// Stubs `PATCH /v2/accounts/{partner_account_id}/stores/{store_id}` (`updateStore`), sent by [`StoresApi::update`](klarna::management::operations::StoresApi::update).
+    /// Stubs `PATCH /v2/accounts/{partner_account_id}/stores/{store_id}` (`updateStore`), sent by `klarna::management::operations::StoresApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(When<UpdateStore>) -> When<UpdateStore>,
@@ -816,7 +816,7 @@ impl StoresStubs<'_> {
         self.0.register(&UPDATE_STORE, when, then)
     }
 }
-/// The operation `createApiKey` (`POST /v2/account/integration/credentials/api-key`), naming its [`When`] and [`Then`]; sent by [`CreateApiKey`](klarna::management::operations::CreateApiKey).
+/// The operation `createApiKey` (`POST /v2/account/integration/credentials/api-key`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::CreateApiKey`.
 pub enum CreateApiKey {}
 impl Operation for CreateApiKey {
     const OPERATION_ID: &'static str = "createApiKey";
@@ -849,7 +849,7 @@ impl Then<CreateApiKey> {
         self.json(201, body)
     }
 }
-/// The operation `disableApiKey` (`DELETE /v2/account/integration/credentials/api-key/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`DisableApiKey`](klarna::management::operations::DisableApiKey).
+/// The operation `disableApiKey` (`DELETE /v2/account/integration/credentials/api-key/{credential_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::DisableApiKey`.
 pub enum DisableApiKey {}
 impl Operation for DisableApiKey {
     const OPERATION_ID: &'static str = "disableApiKey";
@@ -876,7 +876,7 @@ impl Then<DisableApiKey> {
         self.status(204)
     }
 }
-/// The operation `listApiKeys` (`GET /v2/account/integration/credentials/api-key`), naming its [`When`] and [`Then`]; sent by [`ListApiKeys`](klarna::management::operations::ListApiKeys).
+/// The operation `listApiKeys` (`GET /v2/account/integration/credentials/api-key`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListApiKeys`.
 pub enum ListApiKeys {}
 impl Operation for ListApiKeys {
     const OPERATION_ID: &'static str = "listApiKeys";
@@ -894,7 +894,7 @@ impl Then<ListApiKeys> {
         self.json(200, body)
     }
 }
-/// The operation `readApiKey` (`GET /v2/account/integration/credentials/api-key/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`ReadApiKey`](klarna::management::operations::ReadApiKey).
+/// The operation `readApiKey` (`GET /v2/account/integration/credentials/api-key/{credential_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadApiKey`.
 pub enum ReadApiKey {}
 impl Operation for ReadApiKey {
     const OPERATION_ID: &'static str = "readApiKey";
@@ -921,7 +921,7 @@ impl Then<ReadApiKey> {
         self.json(200, body)
     }
 }
-/// The operation `updateApiKey` (`PATCH /v2/account/integration/credentials/api-key/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateApiKey`](klarna::management::operations::UpdateApiKey).
+/// The operation `updateApiKey` (`PATCH /v2/account/integration/credentials/api-key/{credential_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::UpdateApiKey`.
 pub enum UpdateApiKey {}
 impl Operation for UpdateApiKey {
     const OPERATION_ID: &'static str = "updateApiKey";
@@ -961,7 +961,7 @@ impl Then<UpdateApiKey> {
         self.json(200, body)
     }
 }
-/// The operation `createBrand` (`POST /v2/accounts/{partner_account_id}/brands`), naming its [`When`] and [`Then`]; sent by [`CreateBrand`](klarna::management::operations::CreateBrand).
+/// The operation `createBrand` (`POST /v2/accounts/{partner_account_id}/brands`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::CreateBrand`.
 pub enum CreateBrand {}
 impl Operation for CreateBrand {
     const OPERATION_ID: &'static str = "createBrand";
@@ -1001,7 +1001,7 @@ impl Then<CreateBrand> {
         self.json(201, body)
     }
 }
-/// The operation `listBrands` (`GET /v2/accounts/{partner_account_id}/brands`), naming its [`When`] and [`Then`]; sent by [`ListBrands`](klarna::management::operations::ListBrands).
+/// The operation `listBrands` (`GET /v2/accounts/{partner_account_id}/brands`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListBrands`.
 pub enum ListBrands {}
 impl Operation for ListBrands {
     const OPERATION_ID: &'static str = "listBrands";
@@ -1028,7 +1028,7 @@ impl Then<ListBrands> {
         self.json(200, body)
     }
 }
-/// The operation `readBrand` (`GET /v2/accounts/{partner_account_id}/brands/{brand_id}`), naming its [`When`] and [`Then`]; sent by [`ReadBrand`](klarna::management::operations::ReadBrand).
+/// The operation `readBrand` (`GET /v2/accounts/{partner_account_id}/brands/{brand_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadBrand`.
 pub enum ReadBrand {}
 impl Operation for ReadBrand {
     const OPERATION_ID: &'static str = "readBrand";
@@ -1062,7 +1062,7 @@ impl Then<ReadBrand> {
         self.json(200, body)
     }
 }
-/// The operation `updateBrand` (`PATCH /v2/accounts/{partner_account_id}/brands/{brand_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateBrand`](klarna::management::operations::UpdateBrand).
+/// The operation `updateBrand` (`PATCH /v2/accounts/{partner_account_id}/brands/{brand_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::UpdateBrand`.
 pub enum UpdateBrand {}
 impl Operation for UpdateBrand {
     const OPERATION_ID: &'static str = "updateBrand";
@@ -1109,7 +1109,7 @@ impl Then<UpdateBrand> {
         self.json(200, body)
     }
 }
-/// The operation `createClientCertificate` (`POST /v2/account/integration/credentials/client-certificate`), naming its [`When`] and [`Then`]; sent by [`CreateClientCertificate`](klarna::management::operations::CreateClientCertificate).
+/// The operation `createClientCertificate` (`POST /v2/account/integration/credentials/client-certificate`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::CreateClientCertificate`.
 pub enum CreateClientCertificate {}
 impl Operation for CreateClientCertificate {
     const OPERATION_ID: &'static str = "createClientCertificate";
@@ -1145,7 +1145,7 @@ impl Then<CreateClientCertificate> {
         self.json(201, body)
     }
 }
-/// The operation `listClientCertificates` (`GET /v2/account/integration/credentials/client-certificate`), naming its [`When`] and [`Then`]; sent by [`ListClientCertificates`](klarna::management::operations::ListClientCertificates).
+/// The operation `listClientCertificates` (`GET /v2/account/integration/credentials/client-certificate`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListClientCertificates`.
 pub enum ListClientCertificates {}
 impl Operation for ListClientCertificates {
     const OPERATION_ID: &'static str = "listClientCertificates";
@@ -1163,7 +1163,7 @@ impl Then<ListClientCertificates> {
         self.json(200, body)
     }
 }
-/// The operation `readClientCertificate` (`GET /v2/account/integration/credentials/client-certificate/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`ReadClientCertificate`](klarna::management::operations::ReadClientCertificate).
+/// The operation `readClientCertificate` (`GET /v2/account/integration/credentials/client-certificate/{credential_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadClientCertificate`.
 pub enum ReadClientCertificate {}
 impl Operation for ReadClientCertificate {
     const OPERATION_ID: &'static str = "readClientCertificate";
@@ -1190,7 +1190,7 @@ impl Then<ReadClientCertificate> {
         self.json(200, body)
     }
 }
-/// The operation `revokeClientCertificate` (`POST /v2/account/integration/credentials/client-certificate/{credential_id}/revoke`), naming its [`When`] and [`Then`]; sent by [`RevokeClientCertificate`](klarna::management::operations::RevokeClientCertificate).
+/// The operation `revokeClientCertificate` (`POST /v2/account/integration/credentials/client-certificate/{credential_id}/revoke`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::RevokeClientCertificate`.
 pub enum RevokeClientCertificate {}
 impl Operation for RevokeClientCertificate {
     const OPERATION_ID: &'static str = "revokeClientCertificate";
@@ -1233,7 +1233,7 @@ impl Then<RevokeClientCertificate> {
         self.json(200, body)
     }
 }
-/// The operation `updateClientCertificate` (`PATCH /v2/account/integration/credentials/client-certificate/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateClientCertificate`](klarna::management::operations::UpdateClientCertificate).
+/// The operation `updateClientCertificate` (`PATCH /v2/account/integration/credentials/client-certificate/{credential_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::UpdateClientCertificate`.
 pub enum UpdateClientCertificate {}
 impl Operation for UpdateClientCertificate {
     const OPERATION_ID: &'static str = "updateClientCertificate";
@@ -1273,7 +1273,7 @@ impl Then<UpdateClientCertificate> {
         self.json(200, body)
     }
 }
-/// The operation `createClientIdentifier` (`POST /v2/account/integration/credentials/client-identifier`), naming its [`When`] and [`Then`]; sent by [`CreateClientIdentifier`](klarna::management::operations::CreateClientIdentifier).
+/// The operation `createClientIdentifier` (`POST /v2/account/integration/credentials/client-identifier`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::CreateClientIdentifier`.
 pub enum CreateClientIdentifier {}
 impl Operation for CreateClientIdentifier {
     const OPERATION_ID: &'static str = "createClientIdentifier";
@@ -1306,7 +1306,7 @@ impl Then<CreateClientIdentifier> {
         self.json(201, body)
     }
 }
-/// The operation `disableClientIdentifier` (`DELETE /v2/account/integration/credentials/client-identifier/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`DisableClientIdentifier`](klarna::management::operations::DisableClientIdentifier).
+/// The operation `disableClientIdentifier` (`DELETE /v2/account/integration/credentials/client-identifier/{credential_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::DisableClientIdentifier`.
 pub enum DisableClientIdentifier {}
 impl Operation for DisableClientIdentifier {
     const OPERATION_ID: &'static str = "disableClientIdentifier";
@@ -1333,7 +1333,7 @@ impl Then<DisableClientIdentifier> {
         self.status(204)
     }
 }
-/// The operation `listClientIdentifiers` (`GET /v2/account/integration/credentials/client-identifier`), naming its [`When`] and [`Then`]; sent by [`ListClientIdentifiers`](klarna::management::operations::ListClientIdentifiers).
+/// The operation `listClientIdentifiers` (`GET /v2/account/integration/credentials/client-identifier`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListClientIdentifiers`.
 pub enum ListClientIdentifiers {}
 impl Operation for ListClientIdentifiers {
     const OPERATION_ID: &'static str = "listClientIdentifiers";
@@ -1351,7 +1351,7 @@ impl Then<ListClientIdentifiers> {
         self.json(200, body)
     }
 }
-/// The operation `readClientIdentifier` (`GET /v2/account/integration/credentials/client-identifier/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`ReadClientIdentifier`](klarna::management::operations::ReadClientIdentifier).
+/// The operation `readClientIdentifier` (`GET /v2/account/integration/credentials/client-identifier/{credential_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadClientIdentifier`.
 pub enum ReadClientIdentifier {}
 impl Operation for ReadClientIdentifier {
     const OPERATION_ID: &'static str = "readClientIdentifier";
@@ -1378,7 +1378,7 @@ impl Then<ReadClientIdentifier> {
         self.json(200, body)
     }
 }
-/// The operation `updateClientIdentifier` (`PATCH /v2/account/integration/credentials/client-identifier/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateClientIdentifier`](klarna::management::operations::UpdateClientIdentifier).
+/// The operation `updateClientIdentifier` (`PATCH /v2/account/integration/credentials/client-identifier/{credential_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::UpdateClientIdentifier`.
 pub enum UpdateClientIdentifier {}
 impl Operation for UpdateClientIdentifier {
     const OPERATION_ID: &'static str = "updateClientIdentifier";
@@ -1418,7 +1418,7 @@ impl Then<UpdateClientIdentifier> {
         self.json(200, body)
     }
 }
-/// The operation `listComplianceDecisions` (`GET /v2/accounts/{partner_account_id}/compliance/decisions`), naming its [`When`] and [`Then`]; sent by [`ListComplianceDecisions`](klarna::management::operations::ListComplianceDecisions).
+/// The operation `listComplianceDecisions` (`GET /v2/accounts/{partner_account_id}/compliance/decisions`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListComplianceDecisions`.
 pub enum ListComplianceDecisions {}
 impl Operation for ListComplianceDecisions {
     const OPERATION_ID: &'static str = "listComplianceDecisions";
@@ -1469,7 +1469,7 @@ impl Then<ListComplianceDecisions> {
         self.json(200, body)
     }
 }
-/// The operation `readComplianceDecision` (`GET /v2/accounts/{partner_account_id}/compliance/decisions/{decision_id}`), naming its [`When`] and [`Then`]; sent by [`ReadComplianceDecision`](klarna::management::operations::ReadComplianceDecision).
+/// The operation `readComplianceDecision` (`GET /v2/accounts/{partner_account_id}/compliance/decisions/{decision_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadComplianceDecision`.
 pub enum ReadComplianceDecision {}
 impl Operation for ReadComplianceDecision {
     const OPERATION_ID: &'static str = "readComplianceDecision";
@@ -1503,7 +1503,7 @@ impl Then<ReadComplianceDecision> {
         self.json(200, body)
     }
 }
-/// The operation `listAllowedIps` (`GET /v2/account/integration/ip-restrictions/allowed-ips`), naming its [`When`] and [`Then`]; sent by [`ListAllowedIps`](klarna::management::operations::ListAllowedIps).
+/// The operation `listAllowedIps` (`GET /v2/account/integration/ip-restrictions/allowed-ips`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListAllowedIps`.
 pub enum ListAllowedIps {}
 impl Operation for ListAllowedIps {
     const OPERATION_ID: &'static str = "listAllowedIps";
@@ -1521,7 +1521,7 @@ impl Then<ListAllowedIps> {
         self.json(200, body)
     }
 }
-/// The operation `enforceMtls` (`PUT /v2/account/integration/client-certificates/enforcement`), naming its [`When`] and [`Then`]; sent by [`EnforceMtls`](klarna::management::operations::EnforceMtls).
+/// The operation `enforceMtls` (`PUT /v2/account/integration/client-certificates/enforcement`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::EnforceMtls`.
 pub enum EnforceMtls {}
 impl Operation for EnforceMtls {
     const OPERATION_ID: &'static str = "enforceMtls";
@@ -1554,7 +1554,7 @@ impl Then<EnforceMtls> {
         self.status(204)
     }
 }
-/// The operation `readMtlsEnforcement` (`GET /v2/account/integration/client-certificates/enforcement`), naming its [`When`] and [`Then`]; sent by [`ReadMtlsEnforcement`](klarna::management::operations::ReadMtlsEnforcement).
+/// The operation `readMtlsEnforcement` (`GET /v2/account/integration/client-certificates/enforcement`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadMtlsEnforcement`.
 pub enum ReadMtlsEnforcement {}
 impl Operation for ReadMtlsEnforcement {
     const OPERATION_ID: &'static str = "readMtlsEnforcement";
@@ -1572,7 +1572,7 @@ impl Then<ReadMtlsEnforcement> {
         self.status(204)
     }
 }
-/// The operation `removeMtlsEnforcement` (`DELETE /v2/account/integration/client-certificates/enforcement`), naming its [`When`] and [`Then`]; sent by [`RemoveMtlsEnforcement`](klarna::management::operations::RemoveMtlsEnforcement).
+/// The operation `removeMtlsEnforcement` (`DELETE /v2/account/integration/client-certificates/enforcement`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::RemoveMtlsEnforcement`.
 pub enum RemoveMtlsEnforcement {}
 impl Operation for RemoveMtlsEnforcement {
     const OPERATION_ID: &'static str = "removeMtlsEnforcement";
@@ -1590,7 +1590,7 @@ impl Then<RemoveMtlsEnforcement> {
         self.status(204)
     }
 }
-/// The operation `onboardPartnerAccount` (`POST /v2/distribution/onboard`), naming its [`When`] and [`Then`]; sent by [`OnboardPartnerAccount`](klarna::management::operations::OnboardPartnerAccount).
+/// The operation `onboardPartnerAccount` (`POST /v2/distribution/onboard`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::OnboardPartnerAccount`.
 pub enum OnboardPartnerAccount {}
 impl Operation for OnboardPartnerAccount {
     const OPERATION_ID: &'static str = "onboardPartnerAccount";
@@ -1623,7 +1623,7 @@ impl Then<OnboardPartnerAccount> {
         self.json(201, body)
     }
 }
-/// The operation `readPartnerAccount` (`GET /v2/accounts/{partner_account_id}`), naming its [`When`] and [`Then`]; sent by [`ReadPartnerAccount`](klarna::management::operations::ReadPartnerAccount).
+/// The operation `readPartnerAccount` (`GET /v2/accounts/{partner_account_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadPartnerAccount`.
 pub enum ReadPartnerAccount {}
 impl Operation for ReadPartnerAccount {
     const OPERATION_ID: &'static str = "readPartnerAccount";
@@ -1664,7 +1664,7 @@ impl Then<ReadPartnerAccount> {
         self.json(200, body)
     }
 }
-/// The operation `updatePartnerAccount` (`PATCH /v2/accounts/{partner_account_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePartnerAccount`](klarna::management::operations::UpdatePartnerAccount).
+/// The operation `updatePartnerAccount` (`PATCH /v2/accounts/{partner_account_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::UpdatePartnerAccount`.
 pub enum UpdatePartnerAccount {}
 impl Operation for UpdatePartnerAccount {
     const OPERATION_ID: &'static str = "updatePartnerAccount";
@@ -1704,7 +1704,7 @@ impl Then<UpdatePartnerAccount> {
         self.json(200, body)
     }
 }
-/// The operation `createPartnerBusinessEntity` (`POST /v2/accounts/{partner_account_id}/partner-business-entities`), naming its [`When`] and [`Then`]; sent by [`CreatePartnerBusinessEntity`](klarna::management::operations::CreatePartnerBusinessEntity).
+/// The operation `createPartnerBusinessEntity` (`POST /v2/accounts/{partner_account_id}/partner-business-entities`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::CreatePartnerBusinessEntity`.
 pub enum CreatePartnerBusinessEntity {}
 impl Operation for CreatePartnerBusinessEntity {
     const OPERATION_ID: &'static str = "createPartnerBusinessEntity";
@@ -1747,7 +1747,7 @@ impl Then<CreatePartnerBusinessEntity> {
         self.json(201, body)
     }
 }
-/// The operation `listPartnerBusinessEntities` (`GET /v2/accounts/{partner_account_id}/partner-business-entities`), naming its [`When`] and [`Then`]; sent by [`ListPartnerBusinessEntities`](klarna::management::operations::ListPartnerBusinessEntities).
+/// The operation `listPartnerBusinessEntities` (`GET /v2/accounts/{partner_account_id}/partner-business-entities`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListPartnerBusinessEntities`.
 pub enum ListPartnerBusinessEntities {}
 impl Operation for ListPartnerBusinessEntities {
     const OPERATION_ID: &'static str = "listPartnerBusinessEntities";
@@ -1774,7 +1774,7 @@ impl Then<ListPartnerBusinessEntities> {
         self.json(200, body)
     }
 }
-/// The operation `readPartnerBusinessEntity` (`GET /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}`), naming its [`When`] and [`Then`]; sent by [`ReadPartnerBusinessEntity`](klarna::management::operations::ReadPartnerBusinessEntity).
+/// The operation `readPartnerBusinessEntity` (`GET /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadPartnerBusinessEntity`.
 pub enum ReadPartnerBusinessEntity {}
 impl Operation for ReadPartnerBusinessEntity {
     const OPERATION_ID: &'static str = "readPartnerBusinessEntity";
@@ -1808,7 +1808,7 @@ impl Then<ReadPartnerBusinessEntity> {
         self.json(200, body)
     }
 }
-/// The operation `updatePartnerBusinessEntity` (`PATCH /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePartnerBusinessEntity`](klarna::management::operations::UpdatePartnerBusinessEntity).
+/// The operation `updatePartnerBusinessEntity` (`PATCH /v2/accounts/{partner_account_id}/partner-business-entities/{partner_business_entity_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::UpdatePartnerBusinessEntity`.
 pub enum UpdatePartnerBusinessEntity {}
 impl Operation for UpdatePartnerBusinessEntity {
     const OPERATION_ID: &'static str = "updatePartnerBusinessEntity";
@@ -1858,7 +1858,7 @@ impl Then<UpdatePartnerBusinessEntity> {
         self.json(200, body)
     }
 }
-/// The operation `createPaymentAccount` (`POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts`), naming its [`When`] and [`Then`]; sent by [`CreatePaymentAccount`](klarna::management::operations::CreatePaymentAccount).
+/// The operation `createPaymentAccount` (`POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::CreatePaymentAccount`.
 pub enum CreatePaymentAccount {}
 impl Operation for CreatePaymentAccount {
     const OPERATION_ID: &'static str = "createPaymentAccount";
@@ -1905,7 +1905,7 @@ impl Then<CreatePaymentAccount> {
         self.json(201, body)
     }
 }
-/// The operation `readPaymentAccount` (`GET /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}`), naming its [`When`] and [`Then`]; sent by [`ReadPaymentAccount`](klarna::management::operations::ReadPaymentAccount).
+/// The operation `readPaymentAccount` (`GET /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadPaymentAccount`.
 pub enum ReadPaymentAccount {}
 impl Operation for ReadPaymentAccount {
     const OPERATION_ID: &'static str = "readPaymentAccount";
@@ -1946,7 +1946,7 @@ impl Then<ReadPaymentAccount> {
         self.json(200, body)
     }
 }
-/// The operation `updatePaymentAccount` (`PATCH /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePaymentAccount`](klarna::management::operations::UpdatePaymentAccount).
+/// The operation `updatePaymentAccount` (`PATCH /v2/accounts/{partner_account_id}/products/payment/{product_id}/payment-accounts/{payment_account_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::UpdatePaymentAccount`.
 pub enum UpdatePaymentAccount {}
 impl Operation for UpdatePaymentAccount {
     const OPERATION_ID: &'static str = "updatePaymentAccount";
@@ -2000,7 +2000,7 @@ impl Then<UpdatePaymentAccount> {
         self.json(200, body)
     }
 }
-/// The operation `disablePaymentProduct` (`POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/disable`), naming its [`When`] and [`Then`]; sent by [`DisablePaymentProduct`](klarna::management::operations::DisablePaymentProduct).
+/// The operation `disablePaymentProduct` (`POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/disable`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::DisablePaymentProduct`.
 pub enum DisablePaymentProduct {}
 impl Operation for DisablePaymentProduct {
     const OPERATION_ID: &'static str = "disablePaymentProduct";
@@ -2050,7 +2050,7 @@ impl Then<DisablePaymentProduct> {
         self.json(200, body)
     }
 }
-/// The operation `enablePaymentProduct` (`POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/enable`), naming its [`When`] and [`Then`]; sent by [`EnablePaymentProduct`](klarna::management::operations::EnablePaymentProduct).
+/// The operation `enablePaymentProduct` (`POST /v2/accounts/{partner_account_id}/products/payment/{product_id}/enable`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::EnablePaymentProduct`.
 pub enum EnablePaymentProduct {}
 impl Operation for EnablePaymentProduct {
     const OPERATION_ID: &'static str = "enablePaymentProduct";
@@ -2084,7 +2084,7 @@ impl Then<EnablePaymentProduct> {
         self.json(200, body)
     }
 }
-/// The operation `listPaymentProducts` (`GET /v2/accounts/{partner_account_id}/products/payment`), naming its [`When`] and [`Then`]; sent by [`ListPaymentProducts`](klarna::management::operations::ListPaymentProducts).
+/// The operation `listPaymentProducts` (`GET /v2/accounts/{partner_account_id}/products/payment`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListPaymentProducts`.
 pub enum ListPaymentProducts {}
 impl Operation for ListPaymentProducts {
     const OPERATION_ID: &'static str = "listPaymentProducts";
@@ -2114,7 +2114,7 @@ impl Then<ListPaymentProducts> {
         self.json(200, body)
     }
 }
-/// The operation `listPaymentProfiles` (`GET /v2/distribution/products/payment/profiles`), naming its [`When`] and [`Then`]; sent by [`ListPaymentProfiles`](klarna::management::operations::ListPaymentProfiles).
+/// The operation `listPaymentProfiles` (`GET /v2/distribution/products/payment/profiles`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListPaymentProfiles`.
 pub enum ListPaymentProfiles {}
 impl Operation for ListPaymentProfiles {
     const OPERATION_ID: &'static str = "listPaymentProfiles";
@@ -2135,7 +2135,7 @@ impl Then<ListPaymentProfiles> {
         self.json(200, body)
     }
 }
-/// The operation `createPaymentProgramEnablement` (`POST /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements`), naming its [`When`] and [`Then`]; sent by [`CreatePaymentProgramEnablement`](klarna::management::operations::CreatePaymentProgramEnablement).
+/// The operation `createPaymentProgramEnablement` (`POST /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::CreatePaymentProgramEnablement`.
 pub enum CreatePaymentProgramEnablement {}
 impl Operation for CreatePaymentProgramEnablement {
     const OPERATION_ID: &'static str = "createPaymentProgramEnablement";
@@ -2181,7 +2181,7 @@ impl Then<CreatePaymentProgramEnablement> {
         self.json(201, body)
     }
 }
-/// The operation `deletePaymentProgramEnablement` (`DELETE /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}`), naming its [`When`] and [`Then`]; sent by [`DeletePaymentProgramEnablement`](klarna::management::operations::DeletePaymentProgramEnablement).
+/// The operation `deletePaymentProgramEnablement` (`DELETE /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::DeletePaymentProgramEnablement`.
 pub enum DeletePaymentProgramEnablement {}
 impl Operation for DeletePaymentProgramEnablement {
     const OPERATION_ID: &'static str = "deletePaymentProgramEnablement";
@@ -2219,7 +2219,7 @@ impl Then<DeletePaymentProgramEnablement> {
         self.status(204)
     }
 }
-/// The operation `listPaymentProgramEnablements` (`GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements`), naming its [`When`] and [`Then`]; sent by [`ListPaymentProgramEnablements`](klarna::management::operations::ListPaymentProgramEnablements).
+/// The operation `listPaymentProgramEnablements` (`GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListPaymentProgramEnablements`.
 pub enum ListPaymentProgramEnablements {}
 impl Operation for ListPaymentProgramEnablements {
     const OPERATION_ID: &'static str = "listPaymentProgramEnablements";
@@ -2249,7 +2249,7 @@ impl Then<ListPaymentProgramEnablements> {
         self.json(200, body)
     }
 }
-/// The operation `readPaymentProgramEnablement` (`GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}`), naming its [`When`] and [`Then`]; sent by [`ReadPaymentProgramEnablement`](klarna::management::operations::ReadPaymentProgramEnablement).
+/// The operation `readPaymentProgramEnablement` (`GET /v2/accounts/{partner_account_id}/products/payment/payment-programs/payment-program-enablements/{payment_program_enablement_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadPaymentProgramEnablement`.
 pub enum ReadPaymentProgramEnablement {}
 impl Operation for ReadPaymentProgramEnablement {
     const OPERATION_ID: &'static str = "readPaymentProgramEnablement";
@@ -2287,7 +2287,7 @@ impl Then<ReadPaymentProgramEnablement> {
         self.json(200, body)
     }
 }
-/// The operation `listPaymentPrograms` (`GET /v2/accounts/{partner_account_id}/products/payment/payment-programs`), naming its [`When`] and [`Then`]; sent by [`ListPaymentPrograms`](klarna::management::operations::ListPaymentPrograms).
+/// The operation `listPaymentPrograms` (`GET /v2/accounts/{partner_account_id}/products/payment/payment-programs`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListPaymentPrograms`.
 pub enum ListPaymentPrograms {}
 impl Operation for ListPaymentPrograms {
     const OPERATION_ID: &'static str = "listPaymentPrograms";
@@ -2344,7 +2344,7 @@ impl Then<ListPaymentPrograms> {
         self.json(200, body)
     }
 }
-/// The operation `listPaymentProgramsForPaymentProgramPlan` (`GET /v2/distribution/products/payment/payment-program-plans/{payment_program_plan_id}`), naming its [`When`] and [`Then`]; sent by [`ListPaymentProgramsForPaymentProgramPlan`](klarna::management::operations::ListPaymentProgramsForPaymentProgramPlan).
+/// The operation `listPaymentProgramsForPaymentProgramPlan` (`GET /v2/distribution/products/payment/payment-program-plans/{payment_program_plan_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListPaymentProgramsForPaymentProgramPlan`.
 pub enum ListPaymentProgramsForPaymentProgramPlan {}
 impl Operation for ListPaymentProgramsForPaymentProgramPlan {
     const OPERATION_ID: &'static str = "listPaymentProgramsForPaymentProgramPlan";
@@ -2439,7 +2439,7 @@ impl Then<ListPaymentProgramsForPaymentProgramPlan> {
         self.json(200, body)
     }
 }
-/// The operation `listPaymentProgramPlans` (`GET /v2/distribution/products/payment/payment-program-plans`), naming its [`When`] and [`Then`]; sent by [`ListPaymentProgramPlans`](klarna::management::operations::ListPaymentProgramPlans).
+/// The operation `listPaymentProgramPlans` (`GET /v2/distribution/products/payment/payment-program-plans`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListPaymentProgramPlans`.
 pub enum ListPaymentProgramPlans {}
 impl Operation for ListPaymentProgramPlans {
     const OPERATION_ID: &'static str = "listPaymentProgramPlans";
@@ -2457,7 +2457,7 @@ impl Then<ListPaymentProgramPlans> {
         self.json(200, body)
     }
 }
-/// The operation `readPaymentProgram` (`GET /v2/distribution/products/payment/payment-programs/{payment_program_id}`), naming its [`When`] and [`Then`]; sent by [`ReadPaymentProgram`](klarna::management::operations::ReadPaymentProgram).
+/// The operation `readPaymentProgram` (`GET /v2/distribution/products/payment/payment-programs/{payment_program_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadPaymentProgram`.
 pub enum ReadPaymentProgram {}
 impl Operation for ReadPaymentProgram {
     const OPERATION_ID: &'static str = "readPaymentProgram";
@@ -2484,7 +2484,7 @@ impl Then<ReadPaymentProgram> {
         self.json(200, body)
     }
 }
-/// The operation `createDeepLink` (`POST /v2/accounts/{partner_account_id}/portal/deep-links`), naming its [`When`] and [`Then`]; sent by [`CreateDeepLink`](klarna::management::operations::CreateDeepLink).
+/// The operation `createDeepLink` (`POST /v2/accounts/{partner_account_id}/portal/deep-links`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::CreateDeepLink`.
 pub enum CreateDeepLink {}
 impl Operation for CreateDeepLink {
     const OPERATION_ID: &'static str = "createDeepLink";
@@ -2524,7 +2524,7 @@ impl Then<CreateDeepLink> {
         self.json(200, body)
     }
 }
-/// The operation `createOrUpdateUserAccess` (`POST /v2/portal/user-access`), naming its [`When`] and [`Then`]; sent by [`CreateOrUpdateUserAccess`](klarna::management::operations::CreateOrUpdateUserAccess).
+/// The operation `createOrUpdateUserAccess` (`POST /v2/portal/user-access`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::CreateOrUpdateUserAccess`.
 pub enum CreateOrUpdateUserAccess {}
 impl Operation for CreateOrUpdateUserAccess {
     const OPERATION_ID: &'static str = "createOrUpdateUserAccess";
@@ -2557,7 +2557,7 @@ impl Then<CreateOrUpdateUserAccess> {
         self.json(201, body)
     }
 }
-/// The operation `deleteDeepLink` (`DELETE /v2/accounts/{partner_account_id}/portal/deep-links/{deep_link_id}`), naming its [`When`] and [`Then`]; sent by [`DeleteDeepLink`](klarna::management::operations::DeleteDeepLink).
+/// The operation `deleteDeepLink` (`DELETE /v2/accounts/{partner_account_id}/portal/deep-links/{deep_link_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::DeleteDeepLink`.
 pub enum DeleteDeepLink {}
 impl Operation for DeleteDeepLink {
     const OPERATION_ID: &'static str = "deleteDeepLink";
@@ -2591,7 +2591,7 @@ impl Then<DeleteDeepLink> {
         self.status(204)
     }
 }
-/// The operation `deleteUserAccess` (`DELETE /v2/portal/user-access`), naming its [`When`] and [`Then`]; sent by [`DeleteUserAccess`](klarna::management::operations::DeleteUserAccess).
+/// The operation `deleteUserAccess` (`DELETE /v2/portal/user-access`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::DeleteUserAccess`.
 pub enum DeleteUserAccess {}
 impl Operation for DeleteUserAccess {
     const OPERATION_ID: &'static str = "deleteUserAccess";
@@ -2641,7 +2641,7 @@ impl Then<DeleteUserAccess> {
         self.status(204)
     }
 }
-/// The operation `listPricePlans` (`GET /v2/distribution/products/payment/price-plans`), naming its [`When`] and [`Then`]; sent by [`ListPricePlans`](klarna::management::operations::ListPricePlans).
+/// The operation `listPricePlans` (`GET /v2/distribution/products/payment/price-plans`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListPricePlans`.
 pub enum ListPricePlans {}
 impl Operation for ListPricePlans {
     const OPERATION_ID: &'static str = "listPricePlans";
@@ -2659,7 +2659,7 @@ impl Then<ListPricePlans> {
         self.json(200, body)
     }
 }
-/// The operation `readPricePlan` (`GET /v2/distribution/products/payment/price-plans/{price_plan_id}`), naming its [`When`] and [`Then`]; sent by [`ReadPricePlan`](klarna::management::operations::ReadPricePlan).
+/// The operation `readPricePlan` (`GET /v2/distribution/products/payment/price-plans/{price_plan_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadPricePlan`.
 pub enum ReadPricePlan {}
 impl Operation for ReadPricePlan {
     const OPERATION_ID: &'static str = "readPricePlan";
@@ -2784,7 +2784,7 @@ impl Then<ReadPricePlan> {
         self.json(200, body)
     }
 }
-/// The operation `downloadSettlementCsv` (`GET /v2/settlements/{settlement_id}/csv`), naming its [`When`] and [`Then`]; sent by [`DownloadSettlementCsv`](klarna::management::operations::DownloadSettlementCsv).
+/// The operation `downloadSettlementCsv` (`GET /v2/settlements/{settlement_id}/csv`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::DownloadSettlementCsv`.
 pub enum DownloadSettlementCsv {}
 impl Operation for DownloadSettlementCsv {
     const OPERATION_ID: &'static str = "downloadSettlementCsv";
@@ -2811,7 +2811,7 @@ impl Then<DownloadSettlementCsv> {
         self.bytes(200, "text/csv", body)
     }
 }
-/// The operation `generateSettlementReport` (`POST /v2/settlements`), naming its [`When`] and [`Then`]; sent by [`GenerateSettlementReport`](klarna::management::operations::GenerateSettlementReport).
+/// The operation `generateSettlementReport` (`POST /v2/settlements`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::GenerateSettlementReport`.
 pub enum GenerateSettlementReport {}
 impl Operation for GenerateSettlementReport {
     const OPERATION_ID: &'static str = "generateSettlementReport";
@@ -2847,7 +2847,7 @@ impl Then<GenerateSettlementReport> {
         self.json(201, body)
     }
 }
-/// The operation `listSettlements` (`GET /v2/settlements`), naming its [`When`] and [`Then`]; sent by [`ListSettlements`](klarna::management::operations::ListSettlements).
+/// The operation `listSettlements` (`GET /v2/settlements`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListSettlements`.
 pub enum ListSettlements {}
 impl Operation for ListSettlements {
     const OPERATION_ID: &'static str = "listSettlements";
@@ -2907,7 +2907,7 @@ impl Then<ListSettlements> {
         self.json(200, body)
     }
 }
-/// The operation `listSettlementTransactions` (`GET /v2/settlements/{settlement_id}/transactions`), naming its [`When`] and [`Then`]; sent by [`ListSettlementTransactions`](klarna::management::operations::ListSettlementTransactions).
+/// The operation `listSettlementTransactions` (`GET /v2/settlements/{settlement_id}/transactions`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListSettlementTransactions`.
 pub enum ListSettlementTransactions {}
 impl Operation for ListSettlementTransactions {
     const OPERATION_ID: &'static str = "listSettlementTransactions";
@@ -2958,7 +2958,7 @@ impl Then<ListSettlementTransactions> {
         self.json(200, body)
     }
 }
-/// The operation `readSettlement` (`GET /v2/settlements/{settlement_id}`), naming its [`When`] and [`Then`]; sent by [`ReadSettlement`](klarna::management::operations::ReadSettlement).
+/// The operation `readSettlement` (`GET /v2/settlements/{settlement_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadSettlement`.
 pub enum ReadSettlement {}
 impl Operation for ReadSettlement {
     const OPERATION_ID: &'static str = "readSettlement";
@@ -2985,7 +2985,7 @@ impl Then<ReadSettlement> {
         self.json(200, body)
     }
 }
-/// The operation `readPayoutStatus` (`GET /v2/settlements/{settlement_id}/payouts/status`), naming its [`When`] and [`Then`]; sent by [`ReadPayoutStatus`](klarna::management::operations::ReadPayoutStatus).
+/// The operation `readPayoutStatus` (`GET /v2/settlements/{settlement_id}/payouts/status`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadPayoutStatus`.
 pub enum ReadPayoutStatus {}
 impl Operation for ReadPayoutStatus {
     const OPERATION_ID: &'static str = "readPayoutStatus";
@@ -3012,7 +3012,7 @@ impl Then<ReadPayoutStatus> {
         self.json(200, body)
     }
 }
-/// The operation `setPayoutStatus` (`POST /v2/settlements/{settlement_id}/payouts/set-status`), naming its [`When`] and [`Then`]; sent by [`SetPayoutStatus`](klarna::management::operations::SetPayoutStatus).
+/// The operation `setPayoutStatus` (`POST /v2/settlements/{settlement_id}/payouts/set-status`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::SetPayoutStatus`.
 pub enum SetPayoutStatus {}
 impl Operation for SetPayoutStatus {
     const OPERATION_ID: &'static str = "setPayoutStatus";
@@ -3052,7 +3052,7 @@ impl Then<SetPayoutStatus> {
         self.json(200, body)
     }
 }
-/// The operation `createSftpCredential` (`POST /v2/account/integration/credentials/sftp`), naming its [`When`] and [`Then`]; sent by [`CreateSftpCredential`](klarna::management::operations::CreateSftpCredential).
+/// The operation `createSftpCredential` (`POST /v2/account/integration/credentials/sftp`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::CreateSftpCredential`.
 pub enum CreateSftpCredential {}
 impl Operation for CreateSftpCredential {
     const OPERATION_ID: &'static str = "createSftpCredential";
@@ -3085,7 +3085,7 @@ impl Then<CreateSftpCredential> {
         self.json(201, body)
     }
 }
-/// The operation `disableSftpCredential` (`DELETE /v2/account/integration/credentials/sftp/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`DisableSftpCredential`](klarna::management::operations::DisableSftpCredential).
+/// The operation `disableSftpCredential` (`DELETE /v2/account/integration/credentials/sftp/{credential_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::DisableSftpCredential`.
 pub enum DisableSftpCredential {}
 impl Operation for DisableSftpCredential {
     const OPERATION_ID: &'static str = "disableSftpCredential";
@@ -3112,7 +3112,7 @@ impl Then<DisableSftpCredential> {
         self.status(204)
     }
 }
-/// The operation `listSftpCredentials` (`GET /v2/account/integration/credentials/sftp`), naming its [`When`] and [`Then`]; sent by [`ListSftpCredentials`](klarna::management::operations::ListSftpCredentials).
+/// The operation `listSftpCredentials` (`GET /v2/account/integration/credentials/sftp`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListSftpCredentials`.
 pub enum ListSftpCredentials {}
 impl Operation for ListSftpCredentials {
     const OPERATION_ID: &'static str = "listSftpCredentials";
@@ -3130,7 +3130,7 @@ impl Then<ListSftpCredentials> {
         self.json(200, body)
     }
 }
-/// The operation `readSftpCredential` (`GET /v2/account/integration/credentials/sftp/{credential_id}`), naming its [`When`] and [`Then`]; sent by [`ReadSftpCredential`](klarna::management::operations::ReadSftpCredential).
+/// The operation `readSftpCredential` (`GET /v2/account/integration/credentials/sftp/{credential_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadSftpCredential`.
 pub enum ReadSftpCredential {}
 impl Operation for ReadSftpCredential {
     const OPERATION_ID: &'static str = "readSftpCredential";
@@ -3157,7 +3157,7 @@ impl Then<ReadSftpCredential> {
         self.json(200, body)
     }
 }
-/// The operation `createStoreGroup` (`POST /v2/accounts/{partner_account_id}/store-groups`), naming its [`When`] and [`Then`]; sent by [`CreateStoreGroup`](klarna::management::operations::CreateStoreGroup).
+/// The operation `createStoreGroup` (`POST /v2/accounts/{partner_account_id}/store-groups`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::CreateStoreGroup`.
 pub enum CreateStoreGroup {}
 impl Operation for CreateStoreGroup {
     const OPERATION_ID: &'static str = "createStoreGroup";
@@ -3197,7 +3197,7 @@ impl Then<CreateStoreGroup> {
         self.json(201, body)
     }
 }
-/// The operation `listStoreGroups` (`GET /v2/accounts/{partner_account_id}/store-groups`), naming its [`When`] and [`Then`]; sent by [`ListStoreGroups`](klarna::management::operations::ListStoreGroups).
+/// The operation `listStoreGroups` (`GET /v2/accounts/{partner_account_id}/store-groups`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListStoreGroups`.
 pub enum ListStoreGroups {}
 impl Operation for ListStoreGroups {
     const OPERATION_ID: &'static str = "listStoreGroups";
@@ -3248,7 +3248,7 @@ impl Then<ListStoreGroups> {
         self.json(200, body)
     }
 }
-/// The operation `readStoreGroup` (`GET /v2/accounts/{partner_account_id}/store-groups/{store_group_id}`), naming its [`When`] and [`Then`]; sent by [`ReadStoreGroup`](klarna::management::operations::ReadStoreGroup).
+/// The operation `readStoreGroup` (`GET /v2/accounts/{partner_account_id}/store-groups/{store_group_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadStoreGroup`.
 pub enum ReadStoreGroup {}
 impl Operation for ReadStoreGroup {
     const OPERATION_ID: &'static str = "readStoreGroup";
@@ -3282,7 +3282,7 @@ impl Then<ReadStoreGroup> {
         self.json(200, body)
     }
 }
-/// The operation `updateStoreGroup` (`PATCH /v2/accounts/{partner_account_id}/store-groups/{store_group_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateStoreGroup`](klarna::management::operations::UpdateStoreGroup).
+/// The operation `updateStoreGroup` (`PATCH /v2/accounts/{partner_account_id}/store-groups/{store_group_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::UpdateStoreGroup`.
 pub enum UpdateStoreGroup {}
 impl Operation for UpdateStoreGroup {
     const OPERATION_ID: &'static str = "updateStoreGroup";
@@ -3329,7 +3329,7 @@ impl Then<UpdateStoreGroup> {
         self.json(200, body)
     }
 }
-/// The operation `createStore` (`POST /v2/accounts/{partner_account_id}/stores`), naming its [`When`] and [`Then`]; sent by [`CreateStore`](klarna::management::operations::CreateStore).
+/// The operation `createStore` (`POST /v2/accounts/{partner_account_id}/stores`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::CreateStore`.
 pub enum CreateStore {}
 impl Operation for CreateStore {
     const OPERATION_ID: &'static str = "createStore";
@@ -3369,7 +3369,7 @@ impl Then<CreateStore> {
         self.json(201, body)
     }
 }
-/// The operation `listStores` (`GET /v2/accounts/{partner_account_id}/stores`), naming its [`When`] and [`Then`]; sent by [`ListStores`](klarna::management::operations::ListStores).
+/// The operation `listStores` (`GET /v2/accounts/{partner_account_id}/stores`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ListStores`.
 pub enum ListStores {}
 impl Operation for ListStores {
     const OPERATION_ID: &'static str = "listStores";
@@ -3420,7 +3420,7 @@ impl Then<ListStores> {
         self.json(200, body)
     }
 }
-/// The operation `readStore` (`GET /v2/accounts/{partner_account_id}/stores/{store_id}`), naming its [`When`] and [`Then`]; sent by [`ReadStore`](klarna::management::operations::ReadStore).
+/// The operation `readStore` (`GET /v2/accounts/{partner_account_id}/stores/{store_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::ReadStore`.
 pub enum ReadStore {}
 impl Operation for ReadStore {
     const OPERATION_ID: &'static str = "readStore";
@@ -3454,7 +3454,7 @@ impl Then<ReadStore> {
         self.json(200, body)
     }
 }
-/// The operation `updateStore` (`PATCH /v2/accounts/{partner_account_id}/stores/{store_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateStore`](klarna::management::operations::UpdateStore).
+/// The operation `updateStore` (`PATCH /v2/accounts/{partner_account_id}/stores/{store_id}`), naming its [`When`] and [`Then`]; sent by `klarna::management::operations::UpdateStore`.
 pub enum UpdateStore {}
 impl Operation for UpdateStore {
     const OPERATION_ID: &'static str = "updateStore";

@@ -11,11 +11,11 @@
 //! Stubs of the operations of `klarna::messaging`: `StubServer::<accessor>()` mirrors `Client::<accessor>()`, each method stubs the operation of the same name.
 use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};
 impl StubServer {
-    /// Stubs of the operations of [`klarna::messaging::operations::CreditPromotionsApi`]: the ones `client.credit_promotions()` calls.
+    /// Stubs of the operations of `klarna::messaging::operations::CreditPromotionsApi`: the ones `client.credit_promotions()` calls.
     pub fn credit_promotions(&self) -> CreditPromotionsStubs<'_> {
         CreditPromotionsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::messaging::operations::TopStripPromotionsApi`]: the ones `client.top_strip_promotions()` calls.
+    /// Stubs of the operations of `klarna::messaging::operations::TopStripPromotionsApi`: the ones `client.top_strip_promotions()` calls.
     pub fn top_strip_promotions(&self) -> TopStripPromotionsStubs<'_> {
         TopStripPromotionsStubs(self)
     }
@@ -23,7 +23,7 @@ impl StubServer {
 /// Stubs of the operations of `client.credit_promotions()`; from [`StubServer::credit_promotions`].
 pub struct CreditPromotionsStubs<'s>(&'s StubServer);
 impl CreditPromotionsStubs<'_> {
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-auto-size` (`getCreditPromotionMessagingForAutoSize`), sent by [`CreditPromotionsApi::get_messaging_for_auto_size`](klarna::messaging::operations::CreditPromotionsApi::get_messaging_for_auto_size).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-auto-size` (`getCreditPromotionMessagingForAutoSize`), sent by `klarna::messaging::operations::CreditPromotionsApi::get_messaging_for_auto_size`.
     pub fn get_messaging_for_auto_size(
         &self,
         when: impl FnOnce(
@@ -35,7 +35,7 @@ impl CreditPromotionsStubs<'_> {
     ) -> Stub {
         self.0.register(&GET_CREDIT_PROMOTION_MESSAGING_FOR_AUTO_SIZE, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-badge` (`getCreditPromotionMessagingForBadge`), sent by [`CreditPromotionsApi::get_messaging_for_badge`](klarna::messaging::operations::CreditPromotionsApi::get_messaging_for_badge).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-badge` (`getCreditPromotionMessagingForBadge`), sent by `klarna::messaging::operations::CreditPromotionsApi::get_messaging_for_badge`.
     pub fn get_messaging_for_badge(
         &self,
         when: impl FnOnce(
@@ -51,7 +51,7 @@ impl CreditPromotionsStubs<'_> {
 /// Stubs of the operations of `client.top_strip_promotions()`; from [`StubServer::top_strip_promotions`].
 pub struct TopStripPromotionsStubs<'s>(&'s StubServer);
 impl TopStripPromotionsStubs<'_> {
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-auto-size` (`getTopStripPromotionMessagingForAutoSize`), sent by [`TopStripPromotionsApi::get_messaging_for_auto_size`](klarna::messaging::operations::TopStripPromotionsApi::get_messaging_for_auto_size).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-auto-size` (`getTopStripPromotionMessagingForAutoSize`), sent by `klarna::messaging::operations::TopStripPromotionsApi::get_messaging_for_auto_size`.
     pub fn get_messaging_for_auto_size(
         &self,
         when: impl FnOnce(
@@ -63,7 +63,7 @@ impl TopStripPromotionsStubs<'_> {
     ) -> Stub {
         self.0.register(&GET_TOP_STRIP_PROMOTION_MESSAGING_FOR_AUTO_SIZE, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-badge` (`getTopStripPromotionMessagingForBadge`), sent by [`TopStripPromotionsApi::get_messaging_for_badge`](klarna::messaging::operations::TopStripPromotionsApi::get_messaging_for_badge).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-badge` (`getTopStripPromotionMessagingForBadge`), sent by `klarna::messaging::operations::TopStripPromotionsApi::get_messaging_for_badge`.
     pub fn get_messaging_for_badge(
         &self,
         when: impl FnOnce(
@@ -76,7 +76,7 @@ impl TopStripPromotionsStubs<'_> {
         self.0.register(&GET_TOP_STRIP_PROMOTION_MESSAGING_FOR_BADGE, when, then)
     }
 }
-/// The operation `getCreditPromotionMessagingForAutoSize` (`GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-auto-size`), naming its [`When`] and [`Then`]; sent by [`GetCreditPromotionMessagingForAutoSize`](klarna::messaging::operations::GetCreditPromotionMessagingForAutoSize).
+/// The operation `getCreditPromotionMessagingForAutoSize` (`GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-auto-size`), naming its [`When`] and [`Then`]; sent by `klarna::messaging::operations::GetCreditPromotionMessagingForAutoSize`.
 pub enum GetCreditPromotionMessagingForAutoSize {}
 impl Operation for GetCreditPromotionMessagingForAutoSize {
     const OPERATION_ID: &'static str = "getCreditPromotionMessagingForAutoSize";
@@ -167,7 +167,7 @@ impl Then<GetCreditPromotionMessagingForAutoSize> {
         self.json(200, body)
     }
 }
-/// The operation `getCreditPromotionMessagingForBadge` (`GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-badge`), naming its [`When`] and [`Then`]; sent by [`GetCreditPromotionMessagingForBadge`](klarna::messaging::operations::GetCreditPromotionMessagingForBadge).
+/// The operation `getCreditPromotionMessagingForBadge` (`GET /v2/accounts/{partner_account_id}/payment/messaging/credit-promotion-badge`), naming its [`When`] and [`Then`]; sent by `klarna::messaging::operations::GetCreditPromotionMessagingForBadge`.
 pub enum GetCreditPromotionMessagingForBadge {}
 impl Operation for GetCreditPromotionMessagingForBadge {
     const OPERATION_ID: &'static str = "getCreditPromotionMessagingForBadge";
@@ -258,7 +258,7 @@ impl Then<GetCreditPromotionMessagingForBadge> {
         self.json(200, body)
     }
 }
-/// The operation `getTopStripPromotionMessagingForAutoSize` (`GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-auto-size`), naming its [`When`] and [`Then`]; sent by [`GetTopStripPromotionMessagingForAutoSize`](klarna::messaging::operations::GetTopStripPromotionMessagingForAutoSize).
+/// The operation `getTopStripPromotionMessagingForAutoSize` (`GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-auto-size`), naming its [`When`] and [`Then`]; sent by `klarna::messaging::operations::GetTopStripPromotionMessagingForAutoSize`.
 pub enum GetTopStripPromotionMessagingForAutoSize {}
 impl Operation for GetTopStripPromotionMessagingForAutoSize {
     const OPERATION_ID: &'static str = "getTopStripPromotionMessagingForAutoSize";
@@ -349,7 +349,7 @@ impl Then<GetTopStripPromotionMessagingForAutoSize> {
         self.json(200, body)
     }
 }
-/// The operation `getTopStripPromotionMessagingForBadge` (`GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-badge`), naming its [`When`] and [`Then`]; sent by [`GetTopStripPromotionMessagingForBadge`](klarna::messaging::operations::GetTopStripPromotionMessagingForBadge).
+/// The operation `getTopStripPromotionMessagingForBadge` (`GET /v2/accounts/{partner_account_id}/payment/messaging/top-strip-promotion-badge`), naming its [`When`] and [`Then`]; sent by `klarna::messaging::operations::GetTopStripPromotionMessagingForBadge`.
 pub enum GetTopStripPromotionMessagingForBadge {}
 impl Operation for GetTopStripPromotionMessagingForBadge {
     const OPERATION_ID: &'static str = "getTopStripPromotionMessagingForBadge";

@@ -11,11 +11,11 @@
 //! Stubs of the operations of `klarna::notification`: `StubServer::<accessor>()` mirrors `Client::<accessor>()`, each method stubs the operation of the same name.
 use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};
 impl StubServer {
-    /// Stubs of the operations of [`klarna::notification::operations::SigningKeysApi`]: the ones `client.signing_keys()` calls.
+    /// Stubs of the operations of `klarna::notification::operations::SigningKeysApi`: the ones `client.signing_keys()` calls.
     pub fn signing_keys(&self) -> SigningKeysStubs<'_> {
         SigningKeysStubs(self)
     }
-    /// Stubs of the operations of [`klarna::notification::operations::WebhooksApi`]: the ones `client.webhooks()` calls.
+    /// Stubs of the operations of `klarna::notification::operations::WebhooksApi`: the ones `client.webhooks()` calls.
     pub fn webhooks(&self) -> WebhooksStubs<'_> {
         WebhooksStubs(self)
     }
@@ -23,7 +23,7 @@ impl StubServer {
 /// Stubs of the operations of `client.signing_keys()`; from [`StubServer::signing_keys`].
 pub struct SigningKeysStubs<'s>(&'s StubServer);
 impl SigningKeysStubs<'_> {
-    /// Stubs `POST /v2/notification/signing-keys` (`createSigningKey`), sent by [`SigningKeysApi::create`](klarna::notification::operations::SigningKeysApi::create).
+    /// Stubs `POST /v2/notification/signing-keys` (`createSigningKey`), sent by `klarna::notification::operations::SigningKeysApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(When<CreateSigningKey>) -> When<CreateSigningKey>,
@@ -31,7 +31,7 @@ impl SigningKeysStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_SIGNING_KEY, when, then)
     }
-    /// Stubs `DELETE /v2/notification/signing-keys/{signing_key_id}` (`deleteSigningKey`), sent by [`SigningKeysApi::delete`](klarna::notification::operations::SigningKeysApi::delete).
+    /// Stubs `DELETE /v2/notification/signing-keys/{signing_key_id}` (`deleteSigningKey`), sent by `klarna::notification::operations::SigningKeysApi::delete`.
     pub fn delete(
         &self,
         when: impl FnOnce(When<DeleteSigningKey>) -> When<DeleteSigningKey>,
@@ -39,7 +39,7 @@ impl SigningKeysStubs<'_> {
     ) -> Stub {
         self.0.register(&DELETE_SIGNING_KEY, when, then)
     }
-    /// Stubs `GET /v2/notification/signing-keys/{signing_key_id}` (`getSigningKey`), sent by [`SigningKeysApi::get`](klarna::notification::operations::SigningKeysApi::get).
+    /// Stubs `GET /v2/notification/signing-keys/{signing_key_id}` (`getSigningKey`), sent by `klarna::notification::operations::SigningKeysApi::get`.
     pub fn get(
         &self,
         when: impl FnOnce(When<GetSigningKey>) -> When<GetSigningKey>,
@@ -47,7 +47,7 @@ impl SigningKeysStubs<'_> {
     ) -> Stub {
         self.0.register(&GET_SIGNING_KEY, when, then)
     }
-    /// Stubs `GET /v2/notification/signing-keys` (`listSigningKeys`), sent by [`SigningKeysApi::list`](klarna::notification::operations::SigningKeysApi::list).
+    /// Stubs `GET /v2/notification/signing-keys` (`listSigningKeys`), sent by `klarna::notification::operations::SigningKeysApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListSigningKeys>) -> When<ListSigningKeys>,
@@ -59,7 +59,7 @@ impl SigningKeysStubs<'_> {
 /// Stubs of the operations of `client.webhooks()`; from [`StubServer::webhooks`].
 pub struct WebhooksStubs<'s>(&'s StubServer);
 impl WebhooksStubs<'_> {
-    /// Stubs `POST /v2/notification/webhooks` (`createWebhook`), sent by [`WebhooksApi::create`](klarna::notification::operations::WebhooksApi::create).
+    /// Stubs `POST /v2/notification/webhooks` (`createWebhook`), sent by `klarna::notification::operations::WebhooksApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(When<CreateWebhook>) -> When<CreateWebhook>,
@@ -67,7 +67,7 @@ impl WebhooksStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_WEBHOOK, when, then)
     }
-    /// Stubs `DELETE /v2/notification/webhooks/{webhook_id}` (`deleteWebhook`), sent by [`WebhooksApi::delete`](klarna::notification::operations::WebhooksApi::delete).
+    /// Stubs `DELETE /v2/notification/webhooks/{webhook_id}` (`deleteWebhook`), sent by `klarna::notification::operations::WebhooksApi::delete`.
     pub fn delete(
         &self,
         when: impl FnOnce(When<DeleteWebhook>) -> When<DeleteWebhook>,
@@ -75,7 +75,7 @@ impl WebhooksStubs<'_> {
     ) -> Stub {
         self.0.register(&DELETE_WEBHOOK, when, then)
     }
-    /// Stubs `GET /v2/notification/webhooks/{webhook_id}` (`getWebhook`), sent by [`WebhooksApi::get`](klarna::notification::operations::WebhooksApi::get).
+    /// Stubs `GET /v2/notification/webhooks/{webhook_id}` (`getWebhook`), sent by `klarna::notification::operations::WebhooksApi::get`.
     pub fn get(
         &self,
         when: impl FnOnce(When<GetWebhook>) -> When<GetWebhook>,
@@ -83,7 +83,7 @@ impl WebhooksStubs<'_> {
     ) -> Stub {
         self.0.register(&GET_WEBHOOK, when, then)
     }
-    /// Stubs `GET /v2/notification/webhooks` (`listWebhooks`), sent by [`WebhooksApi::list`](klarna::notification::operations::WebhooksApi::list).
+    /// Stubs `GET /v2/notification/webhooks` (`listWebhooks`), sent by `klarna::notification::operations::WebhooksApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListWebhooks>) -> When<ListWebhooks>,
@@ -91,7 +91,7 @@ impl WebhooksStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_WEBHOOKS, when, then)
     }
-    /// Stubs `POST /v2/notification/webhooks/{webhook_id}/simulate` (`simulateWebhook`), sent by [`WebhooksApi::simulate`](klarna::notification::operations::WebhooksApi::simulate).
+    /// Stubs `POST /v2/notification/webhooks/{webhook_id}/simulate` (`simulateWebhook`), sent by `klarna::notification::operations::WebhooksApi::simulate`.
     pub fn simulate(
         &self,
         when: impl FnOnce(When<SimulateWebhook>) -> When<SimulateWebhook>,
@@ -99,7 +99,7 @@ impl WebhooksStubs<'_> {
     ) -> Stub {
         self.0.register(&SIMULATE_WEBHOOK, when, then)
     }
-    /// Stubs `PATCH /v2/notification/webhooks/{webhook_id}` (`updateWebhook`), sent by [`WebhooksApi::update`](klarna::notification::operations::WebhooksApi::update).
+    /// Stubs `PATCH /v2/notification/webhooks/{webhook_id}` (`updateWebhook`), sent by `klarna::notification::operations::WebhooksApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(When<UpdateWebhook>) -> When<UpdateWebhook>,
@@ -108,7 +108,7 @@ impl WebhooksStubs<'_> {
         self.0.register(&UPDATE_WEBHOOK, when, then)
     }
 }
-/// The operation `createSigningKey` (`POST /v2/notification/signing-keys`), naming its [`When`] and [`Then`]; sent by [`CreateSigningKey`](klarna::notification::operations::CreateSigningKey).
+/// The operation `createSigningKey` (`POST /v2/notification/signing-keys`), naming its [`When`] and [`Then`]; sent by `klarna::notification::operations::CreateSigningKey`.
 pub enum CreateSigningKey {}
 impl Operation for CreateSigningKey {
     const OPERATION_ID: &'static str = "createSigningKey";
@@ -126,7 +126,7 @@ impl Then<CreateSigningKey> {
         self.json(201, body)
     }
 }
-/// The operation `deleteSigningKey` (`DELETE /v2/notification/signing-keys/{signing_key_id}`), naming its [`When`] and [`Then`]; sent by [`DeleteSigningKey`](klarna::notification::operations::DeleteSigningKey).
+/// The operation `deleteSigningKey` (`DELETE /v2/notification/signing-keys/{signing_key_id}`), naming its [`When`] and [`Then`]; sent by `klarna::notification::operations::DeleteSigningKey`.
 pub enum DeleteSigningKey {}
 impl Operation for DeleteSigningKey {
     const OPERATION_ID: &'static str = "deleteSigningKey";
@@ -153,7 +153,7 @@ impl Then<DeleteSigningKey> {
         self.status(204)
     }
 }
-/// The operation `getSigningKey` (`GET /v2/notification/signing-keys/{signing_key_id}`), naming its [`When`] and [`Then`]; sent by [`GetSigningKey`](klarna::notification::operations::GetSigningKey).
+/// The operation `getSigningKey` (`GET /v2/notification/signing-keys/{signing_key_id}`), naming its [`When`] and [`Then`]; sent by `klarna::notification::operations::GetSigningKey`.
 pub enum GetSigningKey {}
 impl Operation for GetSigningKey {
     const OPERATION_ID: &'static str = "getSigningKey";
@@ -180,7 +180,7 @@ impl Then<GetSigningKey> {
         self.json(200, body)
     }
 }
-/// The operation `listSigningKeys` (`GET /v2/notification/signing-keys`), naming its [`When`] and [`Then`]; sent by [`ListSigningKeys`](klarna::notification::operations::ListSigningKeys).
+/// The operation `listSigningKeys` (`GET /v2/notification/signing-keys`), naming its [`When`] and [`Then`]; sent by `klarna::notification::operations::ListSigningKeys`.
 pub enum ListSigningKeys {}
 impl Operation for ListSigningKeys {
     const OPERATION_ID: &'static str = "listSigningKeys";
@@ -198,7 +198,7 @@ impl Then<ListSigningKeys> {
         self.json(200, body)
     }
 }
-/// The operation `createWebhook` (`POST /v2/notification/webhooks`), naming its [`When`] and [`Then`]; sent by [`CreateWebhook`](klarna::notification::operations::CreateWebhook).
+/// The operation `createWebhook` (`POST /v2/notification/webhooks`), naming its [`When`] and [`Then`]; sent by `klarna::notification::operations::CreateWebhook`.
 pub enum CreateWebhook {}
 impl Operation for CreateWebhook {
     const OPERATION_ID: &'static str = "createWebhook";
@@ -231,7 +231,7 @@ impl Then<CreateWebhook> {
         self.json(201, body)
     }
 }
-/// The operation `deleteWebhook` (`DELETE /v2/notification/webhooks/{webhook_id}`), naming its [`When`] and [`Then`]; sent by [`DeleteWebhook`](klarna::notification::operations::DeleteWebhook).
+/// The operation `deleteWebhook` (`DELETE /v2/notification/webhooks/{webhook_id}`), naming its [`When`] and [`Then`]; sent by `klarna::notification::operations::DeleteWebhook`.
 pub enum DeleteWebhook {}
 impl Operation for DeleteWebhook {
     const OPERATION_ID: &'static str = "deleteWebhook";
@@ -258,7 +258,7 @@ impl Then<DeleteWebhook> {
         self.status(204)
     }
 }
-/// The operation `getWebhook` (`GET /v2/notification/webhooks/{webhook_id}`), naming its [`When`] and [`Then`]; sent by [`GetWebhook`](klarna::notification::operations::GetWebhook).
+/// The operation `getWebhook` (`GET /v2/notification/webhooks/{webhook_id}`), naming its [`When`] and [`Then`]; sent by `klarna::notification::operations::GetWebhook`.
 pub enum GetWebhook {}
 impl Operation for GetWebhook {
     const OPERATION_ID: &'static str = "getWebhook";
@@ -285,7 +285,7 @@ impl Then<GetWebhook> {
         self.json(200, body)
     }
 }
-/// The operation `listWebhooks` (`GET /v2/notification/webhooks`), naming its [`When`] and [`Then`]; sent by [`ListWebhooks`](klarna::notification::operations::ListWebhooks).
+/// The operation `listWebhooks` (`GET /v2/notification/webhooks`), naming its [`When`] and [`Then`]; sent by `klarna::notification::operations::ListWebhooks`.
 pub enum ListWebhooks {}
 impl Operation for ListWebhooks {
     const OPERATION_ID: &'static str = "listWebhooks";
@@ -303,7 +303,7 @@ impl Then<ListWebhooks> {
         self.json(200, body)
     }
 }
-/// The operation `simulateWebhook` (`POST /v2/notification/webhooks/{webhook_id}/simulate`), naming its [`When`] and [`Then`]; sent by [`SimulateWebhook`](klarna::notification::operations::SimulateWebhook).
+/// The operation `simulateWebhook` (`POST /v2/notification/webhooks/{webhook_id}/simulate`), naming its [`When`] and [`Then`]; sent by `klarna::notification::operations::SimulateWebhook`.
 pub enum SimulateWebhook {}
 impl Operation for SimulateWebhook {
     const OPERATION_ID: &'static str = "simulateWebhook";
@@ -343,7 +343,7 @@ impl Then<SimulateWebhook> {
         self.status(204)
     }
 }
-/// The operation `updateWebhook` (`PATCH /v2/notification/webhooks/{webhook_id}`), naming its [`When`] and [`Then`]; sent by [`UpdateWebhook`](klarna::notification::operations::UpdateWebhook).
+/// The operation `updateWebhook` (`PATCH /v2/notification/webhooks/{webhook_id}`), naming its [`When`] and [`Then`]; sent by `klarna::notification::operations::UpdateWebhook`.
 pub enum UpdateWebhook {}
 impl Operation for UpdateWebhook {
     const OPERATION_ID: &'static str = "updateWebhook";

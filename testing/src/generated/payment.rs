@@ -11,39 +11,39 @@
 //! Stubs of the operations of `klarna::payment`: `StubServer::<accessor>()` mirrors `Client::<accessor>()`, each method stubs the operation of the same name.
 use crate::stub_server::{Operation, Route, Stub, StubServer, Then, When};
 impl StubServer {
-    /// Stubs of the operations of [`klarna::payment::operations::AuthorizationApi`]: the ones `client.authorization()` calls.
+    /// Stubs of the operations of `klarna::payment::operations::AuthorizationApi`: the ones `client.authorization()` calls.
     pub fn authorization(&self) -> AuthorizationStubs<'_> {
         AuthorizationStubs(self)
     }
-    /// Stubs of the operations of [`klarna::payment::operations::PaymentCapturesApi`]: the ones `client.payment_captures()` calls.
+    /// Stubs of the operations of `klarna::payment::operations::PaymentCapturesApi`: the ones `client.payment_captures()` calls.
     pub fn payment_captures(&self) -> PaymentCapturesStubs<'_> {
         PaymentCapturesStubs(self)
     }
-    /// Stubs of the operations of [`klarna::payment::operations::PaymentChargebacksApi`]: the ones `client.payment_chargebacks()` calls.
+    /// Stubs of the operations of `klarna::payment::operations::PaymentChargebacksApi`: the ones `client.payment_chargebacks()` calls.
     pub fn payment_chargebacks(&self) -> PaymentChargebacksStubs<'_> {
         PaymentChargebacksStubs(self)
     }
-    /// Stubs of the operations of [`klarna::payment::operations::PaymentDisputesApi`]: the ones `client.payment_disputes()` calls.
+    /// Stubs of the operations of `klarna::payment::operations::PaymentDisputesApi`: the ones `client.payment_disputes()` calls.
     pub fn payment_disputes(&self) -> PaymentDisputesStubs<'_> {
         PaymentDisputesStubs(self)
     }
-    /// Stubs of the operations of [`klarna::payment::operations::PaymentPresentationApi`]: the ones `client.payment_presentation()` calls.
+    /// Stubs of the operations of `klarna::payment::operations::PaymentPresentationApi`: the ones `client.payment_presentation()` calls.
     pub fn payment_presentation(&self) -> PaymentPresentationStubs<'_> {
         PaymentPresentationStubs(self)
     }
-    /// Stubs of the operations of [`klarna::payment::operations::PaymentRefundsApi`]: the ones `client.payment_refunds()` calls.
+    /// Stubs of the operations of `klarna::payment::operations::PaymentRefundsApi`: the ones `client.payment_refunds()` calls.
     pub fn payment_refunds(&self) -> PaymentRefundsStubs<'_> {
         PaymentRefundsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::payment::operations::PaymentRequestsApi`]: the ones `client.payment_requests()` calls.
+    /// Stubs of the operations of `klarna::payment::operations::PaymentRequestsApi`: the ones `client.payment_requests()` calls.
     pub fn payment_requests(&self) -> PaymentRequestsStubs<'_> {
         PaymentRequestsStubs(self)
     }
-    /// Stubs of the operations of [`klarna::payment::operations::PaymentTokensApi`]: the ones `client.payment_tokens()` calls.
+    /// Stubs of the operations of `klarna::payment::operations::PaymentTokensApi`: the ones `client.payment_tokens()` calls.
     pub fn payment_tokens(&self) -> PaymentTokensStubs<'_> {
         PaymentTokensStubs(self)
     }
-    /// Stubs of the operations of [`klarna::payment::operations::PaymentTransactionsApi`]: the ones `client.payment_transactions()` calls.
+    /// Stubs of the operations of `klarna::payment::operations::PaymentTransactionsApi`: the ones `client.payment_transactions()` calls.
     pub fn payment_transactions(&self) -> PaymentTransactionsStubs<'_> {
         PaymentTransactionsStubs(self)
     }
@@ -51,7 +51,7 @@ impl StubServer {
 /// Stubs of the operations of `client.authorization()`; from [`StubServer::authorization`].
 pub struct AuthorizationStubs<'s>(&'s StubServer);
 impl AuthorizationStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/authorize` (`authorizePayment`), sent by [`AuthorizationApi::authorize_payment`](klarna::payment::operations::AuthorizationApi::authorize_payment).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/authorize` (`authorizePayment`), sent by `klarna::payment::operations::AuthorizationApi::authorize_payment`.
     pub fn authorize_payment(
         &self,
         when: impl FnOnce(When<AuthorizePayment>) -> When<AuthorizePayment>,
@@ -63,7 +63,7 @@ impl AuthorizationStubs<'_> {
 /// Stubs of the operations of `client.payment_captures()`; from [`StubServer::payment_captures`].
 pub struct PaymentCapturesStubs<'s>(&'s StubServer);
 impl PaymentCapturesStubs<'_> {
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}` (`getPaymentCapture`), sent by [`PaymentCapturesApi::get`](klarna::payment::operations::PaymentCapturesApi::get).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}` (`getPaymentCapture`), sent by `klarna::payment::operations::PaymentCapturesApi::get`.
     pub fn get(
         &self,
         when: impl FnOnce(When<GetPaymentCapture>) -> When<GetPaymentCapture>,
@@ -71,7 +71,7 @@ impl PaymentCapturesStubs<'_> {
     ) -> Stub {
         self.0.register(&GET_PAYMENT_CAPTURE, when, then)
     }
-    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}/refund` (`refundPaymentCapture`), sent by [`PaymentCapturesApi::refund`](klarna::payment::operations::PaymentCapturesApi::refund).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}/refund` (`refundPaymentCapture`), sent by `klarna::payment::operations::PaymentCapturesApi::refund`.
     pub fn refund(
         &self,
         when: impl FnOnce(When<RefundPaymentCapture>) -> When<RefundPaymentCapture>,
@@ -79,7 +79,7 @@ impl PaymentCapturesStubs<'_> {
     ) -> Stub {
         self.0.register(&REFUND_PAYMENT_CAPTURE, when, then)
     }
-    /// Stubs `PATCH /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}` (`updatePaymentCapture`), sent by [`PaymentCapturesApi::update`](klarna::payment::operations::PaymentCapturesApi::update).
+    /// Stubs `PATCH /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}` (`updatePaymentCapture`), sent by `klarna::payment::operations::PaymentCapturesApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(When<UpdatePaymentCapture>) -> When<UpdatePaymentCapture>,
@@ -91,7 +91,7 @@ impl PaymentCapturesStubs<'_> {
 /// Stubs of the operations of `client.payment_chargebacks()`; from [`StubServer::payment_chargebacks`].
 pub struct PaymentChargebacksStubs<'s>(&'s StubServer);
 impl PaymentChargebacksStubs<'_> {
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/chargebacks/{payment_chargeback_id}` (`getPaymentChargeback`), sent by [`PaymentChargebacksApi::get`](klarna::payment::operations::PaymentChargebacksApi::get).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/chargebacks/{payment_chargeback_id}` (`getPaymentChargeback`), sent by `klarna::payment::operations::PaymentChargebacksApi::get`.
     pub fn get(
         &self,
         when: impl FnOnce(When<GetPaymentChargeback>) -> When<GetPaymentChargeback>,
@@ -103,7 +103,7 @@ impl PaymentChargebacksStubs<'_> {
 /// Stubs of the operations of `client.payment_disputes()`; from [`StubServer::payment_disputes`].
 pub struct PaymentDisputesStubs<'s>(&'s StubServer);
 impl PaymentDisputesStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/accept-loss` (`acceptPaymentDisputeLoss`), sent by [`PaymentDisputesApi::accept_loss`](klarna::payment::operations::PaymentDisputesApi::accept_loss).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/accept-loss` (`acceptPaymentDisputeLoss`), sent by `klarna::payment::operations::PaymentDisputesApi::accept_loss`.
     pub fn accept_loss(
         &self,
         when: impl FnOnce(
@@ -115,7 +115,7 @@ impl PaymentDisputesStubs<'_> {
     ) -> Stub {
         self.0.register(&ACCEPT_PAYMENT_DISPUTE_LOSS, when, then)
     }
-    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/appeal` (`appealPaymentDispute`), sent by [`PaymentDisputesApi::appeal`](klarna::payment::operations::PaymentDisputesApi::appeal).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/appeal` (`appealPaymentDispute`), sent by `klarna::payment::operations::PaymentDisputesApi::appeal`.
     pub fn appeal(
         &self,
         when: impl FnOnce(When<AppealPaymentDispute>) -> When<AppealPaymentDispute>,
@@ -123,7 +123,7 @@ impl PaymentDisputesStubs<'_> {
     ) -> Stub {
         self.0.register(&APPEAL_PAYMENT_DISPUTE, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments/{payment_dispute_attachment_id}/download` (`downloadPaymentDisputeAttachment`), sent by [`PaymentDisputesApi::download_attachment`](klarna::payment::operations::PaymentDisputesApi::download_attachment).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments/{payment_dispute_attachment_id}/download` (`downloadPaymentDisputeAttachment`), sent by `klarna::payment::operations::PaymentDisputesApi::download_attachment`.
     pub fn download_attachment(
         &self,
         when: impl FnOnce(
@@ -135,7 +135,7 @@ impl PaymentDisputesStubs<'_> {
     ) -> Stub {
         self.0.register(&DOWNLOAD_PAYMENT_DISPUTE_ATTACHMENT, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}` (`getPaymentDispute`), sent by [`PaymentDisputesApi::get`](klarna::payment::operations::PaymentDisputesApi::get).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}` (`getPaymentDispute`), sent by `klarna::payment::operations::PaymentDisputesApi::get`.
     pub fn get(
         &self,
         when: impl FnOnce(When<GetPaymentDispute>) -> When<GetPaymentDispute>,
@@ -143,7 +143,7 @@ impl PaymentDisputesStubs<'_> {
     ) -> Stub {
         self.0.register(&GET_PAYMENT_DISPUTE, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/disputes` (`listPaymentDisputes`), sent by [`PaymentDisputesApi::list`](klarna::payment::operations::PaymentDisputesApi::list).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/disputes` (`listPaymentDisputes`), sent by `klarna::payment::operations::PaymentDisputesApi::list`.
     pub fn list(
         &self,
         when: impl FnOnce(When<ListPaymentDisputes>) -> When<ListPaymentDisputes>,
@@ -151,7 +151,7 @@ impl PaymentDisputesStubs<'_> {
     ) -> Stub {
         self.0.register(&LIST_PAYMENT_DISPUTES, when, then)
     }
-    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/respond` (`respondToPaymentDispute`), sent by [`PaymentDisputesApi::respond_to`](klarna::payment::operations::PaymentDisputesApi::respond_to).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/respond` (`respondToPaymentDispute`), sent by `klarna::payment::operations::PaymentDisputesApi::respond_to`.
     pub fn respond_to(
         &self,
         when: impl FnOnce(
@@ -161,7 +161,7 @@ impl PaymentDisputesStubs<'_> {
     ) -> Stub {
         self.0.register(&RESPOND_TO_PAYMENT_DISPUTE, when, then)
     }
-    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments` (`uploadPaymentDisputeAttachment`), sent by [`PaymentDisputesApi::upload_attachment`](klarna::payment::operations::PaymentDisputesApi::upload_attachment).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments` (`uploadPaymentDisputeAttachment`), sent by `klarna::payment::operations::PaymentDisputesApi::upload_attachment`.
     pub fn upload_attachment(
         &self,
         when: impl FnOnce(
@@ -177,7 +177,7 @@ impl PaymentDisputesStubs<'_> {
 /// Stubs of the operations of `client.payment_presentation()`; from [`StubServer::payment_presentation`].
 pub struct PaymentPresentationStubs<'s>(&'s StubServer);
 impl PaymentPresentationStubs<'_> {
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/presentation` (`getPaymentPresentation`), sent by [`PaymentPresentationApi::get`](klarna::payment::operations::PaymentPresentationApi::get).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/presentation` (`getPaymentPresentation`), sent by `klarna::payment::operations::PaymentPresentationApi::get`.
     pub fn get(
         &self,
         when: impl FnOnce(When<GetPaymentPresentation>) -> When<GetPaymentPresentation>,
@@ -185,7 +185,7 @@ impl PaymentPresentationStubs<'_> {
     ) -> Stub {
         self.0.register(&GET_PAYMENT_PRESENTATION, when, then)
     }
-    /// Stubs `GET /v2/payment/presentation` (`getPaymentPresentationAsSubPartner`), sent by [`PaymentPresentationApi::get_as_sub_partner`](klarna::payment::operations::PaymentPresentationApi::get_as_sub_partner).
+    /// Stubs `GET /v2/payment/presentation` (`getPaymentPresentationAsSubPartner`), sent by `klarna::payment::operations::PaymentPresentationApi::get_as_sub_partner`.
     pub fn get_as_sub_partner(
         &self,
         when: impl FnOnce(
@@ -201,7 +201,7 @@ impl PaymentPresentationStubs<'_> {
 /// Stubs of the operations of `client.payment_refunds()`; from [`StubServer::payment_refunds`].
 pub struct PaymentRefundsStubs<'s>(&'s StubServer);
 impl PaymentRefundsStubs<'_> {
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/refunds/{payment_refund_id}` (`getPaymentRefund`), sent by [`PaymentRefundsApi::get`](klarna::payment::operations::PaymentRefundsApi::get).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/refunds/{payment_refund_id}` (`getPaymentRefund`), sent by `klarna::payment::operations::PaymentRefundsApi::get`.
     pub fn get(
         &self,
         when: impl FnOnce(When<GetPaymentRefund>) -> When<GetPaymentRefund>,
@@ -213,7 +213,7 @@ impl PaymentRefundsStubs<'_> {
 /// Stubs of the operations of `client.payment_requests()`; from [`StubServer::payment_requests`].
 pub struct PaymentRequestsStubs<'s>(&'s StubServer);
 impl PaymentRequestsStubs<'_> {
-    /// Stubs `DELETE /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (`cancelPaymentRequest`), sent by [`PaymentRequestsApi::cancel`](klarna::payment::operations::PaymentRequestsApi::cancel).
+    /// Stubs `DELETE /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (`cancelPaymentRequest`), sent by `klarna::payment::operations::PaymentRequestsApi::cancel`.
     pub fn cancel(
         &self,
         when: impl FnOnce(When<CancelPaymentRequest>) -> When<CancelPaymentRequest>,
@@ -221,7 +221,7 @@ impl PaymentRequestsStubs<'_> {
     ) -> Stub {
         self.0.register(&CANCEL_PAYMENT_REQUEST, when, then)
     }
-    /// Stubs `DELETE /v2/payment/requests/{payment_request_id}` (`cancelPaymentRequestAsSubPartner`), sent by [`PaymentRequestsApi::cancel_as_sub_partner`](klarna::payment::operations::PaymentRequestsApi::cancel_as_sub_partner).
+    /// Stubs `DELETE /v2/payment/requests/{payment_request_id}` (`cancelPaymentRequestAsSubPartner`), sent by `klarna::payment::operations::PaymentRequestsApi::cancel_as_sub_partner`.
     pub fn cancel_as_sub_partner(
         &self,
         when: impl FnOnce(
@@ -233,7 +233,7 @@ impl PaymentRequestsStubs<'_> {
     ) -> Stub {
         self.0.register(&CANCEL_PAYMENT_REQUEST_AS_SUB_PARTNER, when, then)
     }
-    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/requests` (`createPaymentRequest`), sent by [`PaymentRequestsApi::create`](klarna::payment::operations::PaymentRequestsApi::create).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/requests` (`createPaymentRequest`), sent by `klarna::payment::operations::PaymentRequestsApi::create`.
     pub fn create(
         &self,
         when: impl FnOnce(When<CreatePaymentRequest>) -> When<CreatePaymentRequest>,
@@ -241,7 +241,7 @@ impl PaymentRequestsStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_PAYMENT_REQUEST, when, then)
     }
-    /// Stubs `POST /v2/payment/requests` (`createPaymentRequestAsSubPartner`), sent by [`PaymentRequestsApi::create_as_sub_partner`](klarna::payment::operations::PaymentRequestsApi::create_as_sub_partner).
+    /// Stubs `POST /v2/payment/requests` (`createPaymentRequestAsSubPartner`), sent by `klarna::payment::operations::PaymentRequestsApi::create_as_sub_partner`.
     pub fn create_as_sub_partner(
         &self,
         when: impl FnOnce(
@@ -253,7 +253,7 @@ impl PaymentRequestsStubs<'_> {
     ) -> Stub {
         self.0.register(&CREATE_PAYMENT_REQUEST_AS_SUB_PARTNER, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (`getPaymentRequest`), sent by [`PaymentRequestsApi::get`](klarna::payment::operations::PaymentRequestsApi::get).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (`getPaymentRequest`), sent by `klarna::payment::operations::PaymentRequestsApi::get`.
     pub fn get(
         &self,
         when: impl FnOnce(When<GetPaymentRequest>) -> When<GetPaymentRequest>,
@@ -261,7 +261,7 @@ impl PaymentRequestsStubs<'_> {
     ) -> Stub {
         self.0.register(&GET_PAYMENT_REQUEST, when, then)
     }
-    /// Stubs `GET /v2/payment/requests/{payment_request_id}` (`getPaymentRequestAsSubPartner`), sent by [`PaymentRequestsApi::get_as_sub_partner`](klarna::payment::operations::PaymentRequestsApi::get_as_sub_partner).
+    /// Stubs `GET /v2/payment/requests/{payment_request_id}` (`getPaymentRequestAsSubPartner`), sent by `klarna::payment::operations::PaymentRequestsApi::get_as_sub_partner`.
     pub fn get_as_sub_partner(
         &self,
         when: impl FnOnce(
@@ -273,7 +273,7 @@ impl PaymentRequestsStubs<'_> {
     ) -> Stub {
         self.0.register(&GET_PAYMENT_REQUEST_AS_SUB_PARTNER, when, then)
     }
-    /// Stubs `PATCH /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (`updatePaymentRequest`), sent by [`PaymentRequestsApi::update`](klarna::payment::operations::PaymentRequestsApi::update).
+    /// Stubs `PATCH /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}` (`updatePaymentRequest`), sent by `klarna::payment::operations::PaymentRequestsApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(When<UpdatePaymentRequest>) -> When<UpdatePaymentRequest>,
@@ -281,7 +281,7 @@ impl PaymentRequestsStubs<'_> {
     ) -> Stub {
         self.0.register(&UPDATE_PAYMENT_REQUEST, when, then)
     }
-    /// Stubs `PATCH /v2/payment/requests/{payment_request_id}` (`updatePaymentRequestAsSubPartner`), sent by [`PaymentRequestsApi::update_as_sub_partner`](klarna::payment::operations::PaymentRequestsApi::update_as_sub_partner).
+    /// Stubs `PATCH /v2/payment/requests/{payment_request_id}` (`updatePaymentRequestAsSubPartner`), sent by `klarna::payment::operations::PaymentRequestsApi::update_as_sub_partner`.
     pub fn update_as_sub_partner(
         &self,
         when: impl FnOnce(
@@ -297,7 +297,7 @@ impl PaymentRequestsStubs<'_> {
 /// Stubs of the operations of `client.payment_tokens()`; from [`StubServer::payment_tokens`].
 pub struct PaymentTokensStubs<'s>(&'s StubServer);
 impl PaymentTokensStubs<'_> {
-    /// Stubs `DELETE /v2/accounts/{partner_account_id}/payment/tokens/{payment_token}` (`cancelPaymentToken`), sent by [`PaymentTokensApi::cancel`](klarna::payment::operations::PaymentTokensApi::cancel).
+    /// Stubs `DELETE /v2/accounts/{partner_account_id}/payment/tokens/{payment_token}` (`cancelPaymentToken`), sent by `klarna::payment::operations::PaymentTokensApi::cancel`.
     pub fn cancel(
         &self,
         when: impl FnOnce(When<CancelPaymentToken>) -> When<CancelPaymentToken>,
@@ -309,7 +309,7 @@ impl PaymentTokensStubs<'_> {
 /// Stubs of the operations of `client.payment_transactions()`; from [`StubServer::payment_transactions`].
 pub struct PaymentTransactionsStubs<'s>(&'s StubServer);
 impl PaymentTransactionsStubs<'_> {
-    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture` (`capturePaymentTransaction`), sent by [`PaymentTransactionsApi::capture`](klarna::payment::operations::PaymentTransactionsApi::capture).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture` (`capturePaymentTransaction`), sent by `klarna::payment::operations::PaymentTransactionsApi::capture`.
     pub fn capture(
         &self,
         when: impl FnOnce(
@@ -321,7 +321,7 @@ impl PaymentTransactionsStubs<'_> {
     ) -> Stub {
         self.0.register(&CAPTURE_PAYMENT_TRANSACTION, when, then)
     }
-    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}` (`getPaymentTransaction`), sent by [`PaymentTransactionsApi::get`](klarna::payment::operations::PaymentTransactionsApi::get).
+    /// Stubs `GET /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}` (`getPaymentTransaction`), sent by `klarna::payment::operations::PaymentTransactionsApi::get`.
     pub fn get(
         &self,
         when: impl FnOnce(When<GetPaymentTransaction>) -> When<GetPaymentTransaction>,
@@ -329,7 +329,7 @@ impl PaymentTransactionsStubs<'_> {
     ) -> Stub {
         self.0.register(&GET_PAYMENT_TRANSACTION, when, then)
     }
-    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/authorize` (`reauthorizePaymentTransaction`), sent by [`PaymentTransactionsApi::reauthorize`](klarna::payment::operations::PaymentTransactionsApi::reauthorize).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/authorize` (`reauthorizePaymentTransaction`), sent by `klarna::payment::operations::PaymentTransactionsApi::reauthorize`.
     pub fn reauthorize(
         &self,
         when: impl FnOnce(
@@ -341,7 +341,7 @@ impl PaymentTransactionsStubs<'_> {
     ) -> Stub {
         self.0.register(&REAUTHORIZE_PAYMENT_TRANSACTION, when, then)
     }
-    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/refund` (`refundPaymentTransaction`), sent by [`PaymentTransactionsApi::refund`](klarna::payment::operations::PaymentTransactionsApi::refund).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/refund` (`refundPaymentTransaction`), sent by `klarna::payment::operations::PaymentTransactionsApi::refund`.
     pub fn refund(
         &self,
         when: impl FnOnce(
@@ -353,7 +353,7 @@ impl PaymentTransactionsStubs<'_> {
     ) -> Stub {
         self.0.register(&REFUND_PAYMENT_TRANSACTION, when, then)
     }
-    /// Stubs `PATCH /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}` (`updatePaymentTransaction`), sent by [`PaymentTransactionsApi::update`](klarna::payment::operations::PaymentTransactionsApi::update).
+    /// Stubs `PATCH /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}` (`updatePaymentTransaction`), sent by `klarna::payment::operations::PaymentTransactionsApi::update`.
     pub fn update(
         &self,
         when: impl FnOnce(
@@ -365,7 +365,7 @@ impl PaymentTransactionsStubs<'_> {
     ) -> Stub {
         self.0.register(&UPDATE_PAYMENT_TRANSACTION, when, then)
     }
-    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/void` (`voidPaymentTransaction`), sent by [`PaymentTransactionsApi::void`](klarna::payment::operations::PaymentTransactionsApi::void).
+    /// Stubs `POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/void` (`voidPaymentTransaction`), sent by `klarna::payment::operations::PaymentTransactionsApi::void`.
     pub fn void(
         &self,
         when: impl FnOnce(When<VoidPaymentTransaction>) -> When<VoidPaymentTransaction>,
@@ -374,7 +374,7 @@ impl PaymentTransactionsStubs<'_> {
         self.0.register(&VOID_PAYMENT_TRANSACTION, when, then)
     }
 }
-/// The operation `authorizePayment` (`POST /v2/accounts/{partner_account_id}/payment/authorize`), naming its [`When`] and [`Then`]; sent by [`AuthorizePayment`](klarna::payment::operations::AuthorizePayment).
+/// The operation `authorizePayment` (`POST /v2/accounts/{partner_account_id}/payment/authorize`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::AuthorizePayment`.
 pub enum AuthorizePayment {}
 impl Operation for AuthorizePayment {
     const OPERATION_ID: &'static str = "authorizePayment";
@@ -454,7 +454,7 @@ impl Then<AuthorizePayment> {
         self.json(200, body)
     }
 }
-/// The operation `getPaymentCapture` (`GET /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentCapture`](klarna::payment::operations::GetPaymentCapture).
+/// The operation `getPaymentCapture` (`GET /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::GetPaymentCapture`.
 pub enum GetPaymentCapture {}
 impl Operation for GetPaymentCapture {
     const OPERATION_ID: &'static str = "getPaymentCapture";
@@ -488,7 +488,7 @@ impl Then<GetPaymentCapture> {
         self.json(200, body)
     }
 }
-/// The operation `refundPaymentCapture` (`POST /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}/refund`), naming its [`When`] and [`Then`]; sent by [`RefundPaymentCapture`](klarna::payment::operations::RefundPaymentCapture).
+/// The operation `refundPaymentCapture` (`POST /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}/refund`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::RefundPaymentCapture`.
 pub enum RefundPaymentCapture {}
 impl Operation for RefundPaymentCapture {
     const OPERATION_ID: &'static str = "refundPaymentCapture";
@@ -535,7 +535,7 @@ impl Then<RefundPaymentCapture> {
         self.json(201, body)
     }
 }
-/// The operation `updatePaymentCapture` (`PATCH /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePaymentCapture`](klarna::payment::operations::UpdatePaymentCapture).
+/// The operation `updatePaymentCapture` (`PATCH /v2/accounts/{partner_account_id}/payment/captures/{payment_capture_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::UpdatePaymentCapture`.
 pub enum UpdatePaymentCapture {}
 impl Operation for UpdatePaymentCapture {
     const OPERATION_ID: &'static str = "updatePaymentCapture";
@@ -582,7 +582,7 @@ impl Then<UpdatePaymentCapture> {
         self.json(200, body)
     }
 }
-/// The operation `getPaymentChargeback` (`GET /v2/accounts/{partner_account_id}/payment/chargebacks/{payment_chargeback_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentChargeback`](klarna::payment::operations::GetPaymentChargeback).
+/// The operation `getPaymentChargeback` (`GET /v2/accounts/{partner_account_id}/payment/chargebacks/{payment_chargeback_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::GetPaymentChargeback`.
 pub enum GetPaymentChargeback {}
 impl Operation for GetPaymentChargeback {
     const OPERATION_ID: &'static str = "getPaymentChargeback";
@@ -616,7 +616,7 @@ impl Then<GetPaymentChargeback> {
         self.json(200, body)
     }
 }
-/// The operation `acceptPaymentDisputeLoss` (`POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/accept-loss`), naming its [`When`] and [`Then`]; sent by [`AcceptPaymentDisputeLoss`](klarna::payment::operations::AcceptPaymentDisputeLoss).
+/// The operation `acceptPaymentDisputeLoss` (`POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/accept-loss`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::AcceptPaymentDisputeLoss`.
 pub enum AcceptPaymentDisputeLoss {}
 impl Operation for AcceptPaymentDisputeLoss {
     const OPERATION_ID: &'static str = "acceptPaymentDisputeLoss";
@@ -660,7 +660,7 @@ impl Then<AcceptPaymentDisputeLoss> {
         self.json(200, body)
     }
 }
-/// The operation `appealPaymentDispute` (`POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/appeal`), naming its [`When`] and [`Then`]; sent by [`AppealPaymentDispute`](klarna::payment::operations::AppealPaymentDispute).
+/// The operation `appealPaymentDispute` (`POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/appeal`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::AppealPaymentDispute`.
 pub enum AppealPaymentDispute {}
 impl Operation for AppealPaymentDispute {
     const OPERATION_ID: &'static str = "appealPaymentDispute";
@@ -717,7 +717,7 @@ impl Then<AppealPaymentDispute> {
         self.json(200, body)
     }
 }
-/// The operation `downloadPaymentDisputeAttachment` (`GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments/{payment_dispute_attachment_id}/download`), naming its [`When`] and [`Then`]; sent by [`DownloadPaymentDisputeAttachment`](klarna::payment::operations::DownloadPaymentDisputeAttachment).
+/// The operation `downloadPaymentDisputeAttachment` (`GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments/{payment_dispute_attachment_id}/download`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::DownloadPaymentDisputeAttachment`.
 pub enum DownloadPaymentDisputeAttachment {}
 impl Operation for DownloadPaymentDisputeAttachment {
     const OPERATION_ID: &'static str = "downloadPaymentDisputeAttachment";
@@ -772,7 +772,7 @@ impl Then<DownloadPaymentDisputeAttachment> {
         self.bytes(200, "application/octet-stream", body)
     }
 }
-/// The operation `getPaymentDispute` (`GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentDispute`](klarna::payment::operations::GetPaymentDispute).
+/// The operation `getPaymentDispute` (`GET /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::GetPaymentDispute`.
 pub enum GetPaymentDispute {}
 impl Operation for GetPaymentDispute {
     const OPERATION_ID: &'static str = "getPaymentDispute";
@@ -816,7 +816,7 @@ impl Then<GetPaymentDispute> {
         self.json(200, body)
     }
 }
-/// The operation `listPaymentDisputes` (`GET /v2/accounts/{partner_account_id}/payment/disputes`), naming its [`When`] and [`Then`]; sent by [`ListPaymentDisputes`](klarna::payment::operations::ListPaymentDisputes).
+/// The operation `listPaymentDisputes` (`GET /v2/accounts/{partner_account_id}/payment/disputes`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::ListPaymentDisputes`.
 pub enum ListPaymentDisputes {}
 impl Operation for ListPaymentDisputes {
     const OPERATION_ID: &'static str = "listPaymentDisputes";
@@ -975,7 +975,7 @@ impl Then<ListPaymentDisputes> {
         self.json(200, body)
     }
 }
-/// The operation `respondToPaymentDispute` (`POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/respond`), naming its [`When`] and [`Then`]; sent by [`RespondToPaymentDispute`](klarna::payment::operations::RespondToPaymentDispute).
+/// The operation `respondToPaymentDispute` (`POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/respond`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::RespondToPaymentDispute`.
 pub enum RespondToPaymentDispute {}
 impl Operation for RespondToPaymentDispute {
     const OPERATION_ID: &'static str = "respondToPaymentDispute";
@@ -1032,7 +1032,7 @@ impl Then<RespondToPaymentDispute> {
         self.json(200, body)
     }
 }
-/// The operation `uploadPaymentDisputeAttachment` (`POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments`), naming its [`When`] and [`Then`]; sent by [`UploadPaymentDisputeAttachment`](klarna::payment::operations::UploadPaymentDisputeAttachment).
+/// The operation `uploadPaymentDisputeAttachment` (`POST /v2/accounts/{partner_account_id}/payment/disputes/{payment_dispute_id}/attachments`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::UploadPaymentDisputeAttachment`.
 pub enum UploadPaymentDisputeAttachment {}
 impl Operation for UploadPaymentDisputeAttachment {
     const OPERATION_ID: &'static str = "uploadPaymentDisputeAttachment";
@@ -1076,7 +1076,7 @@ impl Then<UploadPaymentDisputeAttachment> {
         self.json(201, body)
     }
 }
-/// The operation `getPaymentPresentation` (`GET /v2/accounts/{partner_account_id}/payment/presentation`), naming its [`When`] and [`Then`]; sent by [`GetPaymentPresentation`](klarna::payment::operations::GetPaymentPresentation).
+/// The operation `getPaymentPresentation` (`GET /v2/accounts/{partner_account_id}/payment/presentation`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::GetPaymentPresentation`.
 pub enum GetPaymentPresentation {}
 impl Operation for GetPaymentPresentation {
     const OPERATION_ID: &'static str = "getPaymentPresentation";
@@ -1191,7 +1191,7 @@ impl Then<GetPaymentPresentation> {
         self.json(200, body)
     }
 }
-/// The operation `getPaymentPresentationAsSubPartner` (`GET /v2/payment/presentation`), naming its [`When`] and [`Then`]; sent by [`GetPaymentPresentationAsSubPartner`](klarna::payment::operations::GetPaymentPresentationAsSubPartner).
+/// The operation `getPaymentPresentationAsSubPartner` (`GET /v2/payment/presentation`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::GetPaymentPresentationAsSubPartner`.
 pub enum GetPaymentPresentationAsSubPartner {}
 impl Operation for GetPaymentPresentationAsSubPartner {
     const OPERATION_ID: &'static str = "getPaymentPresentationAsSubPartner";
@@ -1299,7 +1299,7 @@ impl Then<GetPaymentPresentationAsSubPartner> {
         self.json(200, body)
     }
 }
-/// The operation `getPaymentRefund` (`GET /v2/accounts/{partner_account_id}/payment/refunds/{payment_refund_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentRefund`](klarna::payment::operations::GetPaymentRefund).
+/// The operation `getPaymentRefund` (`GET /v2/accounts/{partner_account_id}/payment/refunds/{payment_refund_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::GetPaymentRefund`.
 pub enum GetPaymentRefund {}
 impl Operation for GetPaymentRefund {
     const OPERATION_ID: &'static str = "getPaymentRefund";
@@ -1333,7 +1333,7 @@ impl Then<GetPaymentRefund> {
         self.json(200, body)
     }
 }
-/// The operation `cancelPaymentRequest` (`DELETE /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by [`CancelPaymentRequest`](klarna::payment::operations::CancelPaymentRequest).
+/// The operation `cancelPaymentRequest` (`DELETE /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::CancelPaymentRequest`.
 pub enum CancelPaymentRequest {}
 impl Operation for CancelPaymentRequest {
     const OPERATION_ID: &'static str = "cancelPaymentRequest";
@@ -1367,7 +1367,7 @@ impl Then<CancelPaymentRequest> {
         self.json(200, body)
     }
 }
-/// The operation `cancelPaymentRequestAsSubPartner` (`DELETE /v2/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by [`CancelPaymentRequestAsSubPartner`](klarna::payment::operations::CancelPaymentRequestAsSubPartner).
+/// The operation `cancelPaymentRequestAsSubPartner` (`DELETE /v2/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::CancelPaymentRequestAsSubPartner`.
 pub enum CancelPaymentRequestAsSubPartner {}
 impl Operation for CancelPaymentRequestAsSubPartner {
     const OPERATION_ID: &'static str = "cancelPaymentRequestAsSubPartner";
@@ -1394,7 +1394,7 @@ impl Then<CancelPaymentRequestAsSubPartner> {
         self.json(200, body)
     }
 }
-/// The operation `createPaymentRequest` (`POST /v2/accounts/{partner_account_id}/payment/requests`), naming its [`When`] and [`Then`]; sent by [`CreatePaymentRequest`](klarna::payment::operations::CreatePaymentRequest).
+/// The operation `createPaymentRequest` (`POST /v2/accounts/{partner_account_id}/payment/requests`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::CreatePaymentRequest`.
 pub enum CreatePaymentRequest {}
 impl Operation for CreatePaymentRequest {
     const OPERATION_ID: &'static str = "createPaymentRequest";
@@ -1444,7 +1444,7 @@ impl Then<CreatePaymentRequest> {
         self.json(201, body)
     }
 }
-/// The operation `createPaymentRequestAsSubPartner` (`POST /v2/payment/requests`), naming its [`When`] and [`Then`]; sent by [`CreatePaymentRequestAsSubPartner`](klarna::payment::operations::CreatePaymentRequestAsSubPartner).
+/// The operation `createPaymentRequestAsSubPartner` (`POST /v2/payment/requests`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::CreatePaymentRequestAsSubPartner`.
 pub enum CreatePaymentRequestAsSubPartner {}
 impl Operation for CreatePaymentRequestAsSubPartner {
     const OPERATION_ID: &'static str = "createPaymentRequestAsSubPartner";
@@ -1487,7 +1487,7 @@ impl Then<CreatePaymentRequestAsSubPartner> {
         self.json(201, body)
     }
 }
-/// The operation `getPaymentRequest` (`GET /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentRequest`](klarna::payment::operations::GetPaymentRequest).
+/// The operation `getPaymentRequest` (`GET /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::GetPaymentRequest`.
 pub enum GetPaymentRequest {}
 impl Operation for GetPaymentRequest {
     const OPERATION_ID: &'static str = "getPaymentRequest";
@@ -1521,7 +1521,7 @@ impl Then<GetPaymentRequest> {
         self.json(200, body)
     }
 }
-/// The operation `getPaymentRequestAsSubPartner` (`GET /v2/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentRequestAsSubPartner`](klarna::payment::operations::GetPaymentRequestAsSubPartner).
+/// The operation `getPaymentRequestAsSubPartner` (`GET /v2/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::GetPaymentRequestAsSubPartner`.
 pub enum GetPaymentRequestAsSubPartner {}
 impl Operation for GetPaymentRequestAsSubPartner {
     const OPERATION_ID: &'static str = "getPaymentRequestAsSubPartner";
@@ -1548,7 +1548,7 @@ impl Then<GetPaymentRequestAsSubPartner> {
         self.json(200, body)
     }
 }
-/// The operation `updatePaymentRequest` (`PATCH /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePaymentRequest`](klarna::payment::operations::UpdatePaymentRequest).
+/// The operation `updatePaymentRequest` (`PATCH /v2/accounts/{partner_account_id}/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::UpdatePaymentRequest`.
 pub enum UpdatePaymentRequest {}
 impl Operation for UpdatePaymentRequest {
     const OPERATION_ID: &'static str = "updatePaymentRequest";
@@ -1605,7 +1605,7 @@ impl Then<UpdatePaymentRequest> {
         self.json(200, body)
     }
 }
-/// The operation `updatePaymentRequestAsSubPartner` (`PATCH /v2/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePaymentRequestAsSubPartner`](klarna::payment::operations::UpdatePaymentRequestAsSubPartner).
+/// The operation `updatePaymentRequestAsSubPartner` (`PATCH /v2/payment/requests/{payment_request_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::UpdatePaymentRequestAsSubPartner`.
 pub enum UpdatePaymentRequestAsSubPartner {}
 impl Operation for UpdatePaymentRequestAsSubPartner {
     const OPERATION_ID: &'static str = "updatePaymentRequestAsSubPartner";
@@ -1655,7 +1655,7 @@ impl Then<UpdatePaymentRequestAsSubPartner> {
         self.json(200, body)
     }
 }
-/// The operation `cancelPaymentToken` (`DELETE /v2/accounts/{partner_account_id}/payment/tokens/{payment_token}`), naming its [`When`] and [`Then`]; sent by [`CancelPaymentToken`](klarna::payment::operations::CancelPaymentToken).
+/// The operation `cancelPaymentToken` (`DELETE /v2/accounts/{partner_account_id}/payment/tokens/{payment_token}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::CancelPaymentToken`.
 pub enum CancelPaymentToken {}
 impl Operation for CancelPaymentToken {
     const OPERATION_ID: &'static str = "cancelPaymentToken";
@@ -1689,7 +1689,7 @@ impl Then<CancelPaymentToken> {
         self.status(204)
     }
 }
-/// The operation `capturePaymentTransaction` (`POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture`), naming its [`When`] and [`Then`]; sent by [`CapturePaymentTransaction`](klarna::payment::operations::CapturePaymentTransaction).
+/// The operation `capturePaymentTransaction` (`POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/capture`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::CapturePaymentTransaction`.
 pub enum CapturePaymentTransaction {}
 impl Operation for CapturePaymentTransaction {
     const OPERATION_ID: &'static str = "capturePaymentTransaction";
@@ -1739,7 +1739,7 @@ impl Then<CapturePaymentTransaction> {
         self.json(201, body)
     }
 }
-/// The operation `getPaymentTransaction` (`GET /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}`), naming its [`When`] and [`Then`]; sent by [`GetPaymentTransaction`](klarna::payment::operations::GetPaymentTransaction).
+/// The operation `getPaymentTransaction` (`GET /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::GetPaymentTransaction`.
 pub enum GetPaymentTransaction {}
 impl Operation for GetPaymentTransaction {
     const OPERATION_ID: &'static str = "getPaymentTransaction";
@@ -1773,7 +1773,7 @@ impl Then<GetPaymentTransaction> {
         self.json(200, body)
     }
 }
-/// The operation `reauthorizePaymentTransaction` (`POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/authorize`), naming its [`When`] and [`Then`]; sent by [`ReauthorizePaymentTransaction`](klarna::payment::operations::ReauthorizePaymentTransaction).
+/// The operation `reauthorizePaymentTransaction` (`POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/authorize`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::ReauthorizePaymentTransaction`.
 pub enum ReauthorizePaymentTransaction {}
 impl Operation for ReauthorizePaymentTransaction {
     const OPERATION_ID: &'static str = "reauthorizePaymentTransaction";
@@ -1823,7 +1823,7 @@ impl Then<ReauthorizePaymentTransaction> {
         self.json(200, body)
     }
 }
-/// The operation `refundPaymentTransaction` (`POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/refund`), naming its [`When`] and [`Then`]; sent by [`RefundPaymentTransaction`](klarna::payment::operations::RefundPaymentTransaction).
+/// The operation `refundPaymentTransaction` (`POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/refund`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::RefundPaymentTransaction`.
 pub enum RefundPaymentTransaction {}
 impl Operation for RefundPaymentTransaction {
     const OPERATION_ID: &'static str = "refundPaymentTransaction";
@@ -1870,7 +1870,7 @@ impl Then<RefundPaymentTransaction> {
         self.json(201, body)
     }
 }
-/// The operation `updatePaymentTransaction` (`PATCH /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}`), naming its [`When`] and [`Then`]; sent by [`UpdatePaymentTransaction`](klarna::payment::operations::UpdatePaymentTransaction).
+/// The operation `updatePaymentTransaction` (`PATCH /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::UpdatePaymentTransaction`.
 pub enum UpdatePaymentTransaction {}
 impl Operation for UpdatePaymentTransaction {
     const OPERATION_ID: &'static str = "updatePaymentTransaction";
@@ -1920,7 +1920,7 @@ impl Then<UpdatePaymentTransaction> {
         self.json(200, body)
     }
 }
-/// The operation `voidPaymentTransaction` (`POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/void`), naming its [`When`] and [`Then`]; sent by [`VoidPaymentTransaction`](klarna::payment::operations::VoidPaymentTransaction).
+/// The operation `voidPaymentTransaction` (`POST /v2/accounts/{partner_account_id}/payment/transactions/{payment_transaction_id}/void`), naming its [`When`] and [`Then`]; sent by `klarna::payment::operations::VoidPaymentTransaction`.
 pub enum VoidPaymentTransaction {}
 impl Operation for VoidPaymentTransaction {
     const OPERATION_ID: &'static str = "voidPaymentTransaction";

@@ -32,7 +32,7 @@ impl CustomerTokensApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn introspect(
         &self,
@@ -57,7 +57,7 @@ impl CustomerTokensApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn introspect_as_sub_partner(
         &self,
@@ -83,7 +83,7 @@ impl CustomerTokensApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn revoke(
         &self,
@@ -359,7 +359,7 @@ impl IdentitySdkTokensApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -383,7 +383,7 @@ impl IdentitySdkTokensApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_as_sub_partner(
         &self,

@@ -33,7 +33,7 @@ impl InteroperabilitySdkTokensApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -58,7 +58,7 @@ impl InteroperabilitySdkTokensApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_as_sub_partner(&self) -> CreateInteroperabilitySdkTokenAsSubPartner {
         CreateInteroperabilitySdkTokenAsSubPartner {
@@ -327,7 +327,7 @@ impl InteroperabilityTokensApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -350,7 +350,7 @@ impl InteroperabilityTokensApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_as_sub_partner(&self) -> CreateInteroperabilityTokenAsSubPartner {
         CreateInteroperabilityTokenAsSubPartner {
@@ -372,7 +372,7 @@ impl InteroperabilityTokensApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_interoperability_test_token(
         &self,

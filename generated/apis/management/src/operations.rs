@@ -30,7 +30,7 @@ impl ApiKeysApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(&self, body: super::models::CreateCredentialRequest) -> CreateApiKey {
         CreateApiKey {
@@ -48,7 +48,7 @@ impl ApiKeysApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn disable(
         &self,
@@ -67,7 +67,7 @@ impl ApiKeysApi {
     /// `GET /v2/account/integration/credentials/api-key` (operation `listApiKeys`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListApiKeys {
         ListApiKeys {
@@ -82,7 +82,7 @@ impl ApiKeysApi {
     /// `GET /v2/account/integration/credentials/api-key/{credential_id}` (operation `readApiKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -103,7 +103,7 @@ impl ApiKeysApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -417,7 +417,7 @@ impl BrandsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -438,7 +438,7 @@ impl BrandsApi {
     /// `GET /v2/accounts/{partner_account_id}/brands` (operation `listBrands`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -457,7 +457,7 @@ impl BrandsApi {
     /// `GET /v2/accounts/{partner_account_id}/brands/{brand_id}` (operation `readBrand`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -479,7 +479,7 @@ impl BrandsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -756,7 +756,7 @@ impl ClientCertificatesApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -776,7 +776,7 @@ impl ClientCertificatesApi {
     /// `listClientCertificates`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListClientCertificates {
         ListClientCertificates {
@@ -792,7 +792,7 @@ impl ClientCertificatesApi {
     /// `readClientCertificate`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -814,7 +814,7 @@ impl ClientCertificatesApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn revoke(
         &self,
@@ -837,7 +837,7 @@ impl ClientCertificatesApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -1168,7 +1168,7 @@ impl ClientIdentifiersApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -1189,7 +1189,7 @@ impl ClientIdentifiersApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn disable(
         &self,
@@ -1209,7 +1209,7 @@ impl ClientIdentifiersApi {
     /// `listClientIdentifiers`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListClientIdentifiers {
         ListClientIdentifiers {
@@ -1225,7 +1225,7 @@ impl ClientIdentifiersApi {
     /// `readClientIdentifier`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -1246,7 +1246,7 @@ impl ClientIdentifiersApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -1570,7 +1570,7 @@ impl ComplianceDecisionsApi {
     /// `decisions` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -1594,7 +1594,7 @@ impl ComplianceDecisionsApi {
     /// `readComplianceDecision`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -1846,7 +1846,7 @@ impl IpRestrictionsApi {
     /// `GET /v2/account/integration/ip-restrictions/allowed-ips` (operation `listAllowedIps`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list_allowed_ips(&self) -> ListAllowedIps {
         ListAllowedIps {
@@ -1928,7 +1928,7 @@ impl MtlsEnforcementApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn enforce_mtls(
         &self,
@@ -1950,7 +1950,7 @@ impl MtlsEnforcementApi {
     /// `readMtlsEnforcement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(&self) -> ReadMtlsEnforcement {
         ReadMtlsEnforcement {
@@ -1972,7 +1972,7 @@ impl MtlsEnforcementApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn remove(&self) -> RemoveMtlsEnforcement {
         RemoveMtlsEnforcement {
@@ -2160,7 +2160,7 @@ impl OnboardingApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn onboard_partner_account(
         &self,
@@ -2255,7 +2255,7 @@ impl PartnerAccountsApi {
     /// `GET /v2/accounts/{partner_account_id}` (operation `readPartnerAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -2276,7 +2276,7 @@ impl PartnerAccountsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2447,7 +2447,7 @@ impl PartnerBusinessEntitiesApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -2469,7 +2469,7 @@ impl PartnerBusinessEntitiesApi {
     /// `listPartnerBusinessEntities`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -2490,7 +2490,7 @@ impl PartnerBusinessEntitiesApi {
     /// (operation `readPartnerBusinessEntity`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -2515,7 +2515,7 @@ impl PartnerBusinessEntitiesApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2790,7 +2790,7 @@ impl PaymentAccountsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -2815,7 +2815,7 @@ impl PaymentAccountsApi {
     /// (operation `readPaymentAccount`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -2841,7 +2841,7 @@ impl PaymentAccountsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -3070,7 +3070,7 @@ impl PaymentProductsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn disable(
         &self,
@@ -3096,7 +3096,7 @@ impl PaymentProductsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn enable(
         &self,
@@ -3118,7 +3118,7 @@ impl PaymentProductsApi {
     /// `GET /v2/accounts/{partner_account_id}/products/payment` (operation `listPaymentProducts`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -3334,7 +3334,7 @@ impl PaymentProfilesApi {
     /// `GET /v2/distribution/products/payment/profiles` (operation `listPaymentProfiles`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListPaymentProfiles {
         ListPaymentProfiles {
@@ -3417,7 +3417,7 @@ impl PaymentProgramEnablementsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -3442,7 +3442,7 @@ impl PaymentProgramEnablementsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete(
         &self,
@@ -3465,7 +3465,7 @@ impl PaymentProgramEnablementsApi {
     /// (operation `listPaymentProgramEnablements`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -3486,7 +3486,7 @@ impl PaymentProgramEnablementsApi {
     /// (operation `readPaymentProgramEnablement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -3760,7 +3760,7 @@ impl PaymentProgramsApi {
     /// `listPaymentPrograms`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -3787,7 +3787,7 @@ impl PaymentProgramsApi {
     /// `payment_programs` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list_for_payment_program_plan(
         &self,
@@ -3815,7 +3815,7 @@ impl PaymentProgramsApi {
     /// `listPaymentProgramPlans`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list_plans(&self) -> ListPaymentProgramPlans {
         ListPaymentProgramPlans {
@@ -3831,7 +3831,7 @@ impl PaymentProgramsApi {
     /// `readPaymentProgram`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -4274,7 +4274,7 @@ impl PortalApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_deep_link(
         &self,
@@ -4298,7 +4298,7 @@ impl PortalApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_or_update_user_access(
         &self,
@@ -4319,7 +4319,7 @@ impl PortalApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete_deep_link(
         &self,
@@ -4342,7 +4342,7 @@ impl PortalApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete_user_access(
         &self,
@@ -4633,7 +4633,7 @@ impl PricePlansApi {
     /// `GET /v2/distribution/products/payment/price-plans` (operation `listPricePlans`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListPricePlans {
         ListPricePlans {
@@ -4654,7 +4654,7 @@ impl PricePlansApi {
     /// `rates` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -4955,7 +4955,7 @@ impl SettlementsApi {
     /// `GET /v2/settlements/{settlement_id}/csv` (operation `downloadSettlementCsv`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn download_csv(
         &self,
@@ -4976,7 +4976,7 @@ impl SettlementsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn generate_report(
         &self,
@@ -4996,7 +4996,7 @@ impl SettlementsApi {
     /// `GET /v2/settlements` (operation `listSettlements`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -5023,7 +5023,7 @@ impl SettlementsApi {
     /// `transactions` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list_transactions(
         &self,
@@ -5045,7 +5045,7 @@ impl SettlementsApi {
     /// `GET /v2/settlements/{settlement_id}` (operation `readSettlement`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -5064,7 +5064,7 @@ impl SettlementsApi {
     /// `GET /v2/settlements/{settlement_id}/payouts/status` (operation `readPayoutStatus`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read_payout_status(
         &self,
@@ -5085,7 +5085,7 @@ impl SettlementsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn set_payout_status(
         &self,
@@ -5644,7 +5644,7 @@ impl SftpCredentialsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -5665,7 +5665,7 @@ impl SftpCredentialsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn disable(
         &self,
@@ -5684,7 +5684,7 @@ impl SftpCredentialsApi {
     /// `GET /v2/account/integration/credentials/sftp` (operation `listSftpCredentials`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListSftpCredentials {
         ListSftpCredentials {
@@ -5700,7 +5700,7 @@ impl SftpCredentialsApi {
     /// `readSftpCredential`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -5948,7 +5948,7 @@ impl StoreGroupsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -5972,7 +5972,7 @@ impl StoreGroupsApi {
     /// `store_groups` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -5995,7 +5995,7 @@ impl StoreGroupsApi {
     /// `readStoreGroup`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -6018,7 +6018,7 @@ impl StoreGroupsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -6381,7 +6381,7 @@ impl StoresApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -6405,7 +6405,7 @@ impl StoresApi {
     /// `stores` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -6427,7 +6427,7 @@ impl StoresApi {
     /// `GET /v2/accounts/{partner_account_id}/stores/{store_id}` (operation `readStore`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn read(
         &self,
@@ -6449,7 +6449,7 @@ impl StoresApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,

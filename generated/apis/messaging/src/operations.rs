@@ -31,7 +31,7 @@ impl CreditPromotionsApi {
     /// (operation `getCreditPromotionMessagingForAutoSize`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_messaging_for_auto_size(
         &self,
@@ -64,7 +64,7 @@ impl CreditPromotionsApi {
     /// `getCreditPromotionMessagingForBadge`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_messaging_for_badge(
         &self,
@@ -410,7 +410,7 @@ impl TopStripPromotionsApi {
     /// (operation `getTopStripPromotionMessagingForAutoSize`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_messaging_for_auto_size(
         &self,
@@ -441,7 +441,7 @@ impl TopStripPromotionsApi {
     /// (operation `getTopStripPromotionMessagingForBadge`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_messaging_for_badge(
         &self,

@@ -31,7 +31,7 @@ impl SigningKeysApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(&self) -> CreateSigningKey {
         CreateSigningKey {
@@ -49,7 +49,7 @@ impl SigningKeysApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete(
         &self,
@@ -68,7 +68,7 @@ impl SigningKeysApi {
     /// `GET /v2/notification/signing-keys/{signing_key_id}` (operation `getSigningKey`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -88,7 +88,7 @@ impl SigningKeysApi {
     /// `GET /v2/notification/signing-keys` (operation `listSigningKeys`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListSigningKeys {
         ListSigningKeys {
@@ -334,7 +334,7 @@ impl WebhooksApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(&self, body: super::models::CreateWebhookRequest) -> CreateWebhook {
         CreateWebhook {
@@ -351,7 +351,7 @@ impl WebhooksApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn delete(
         &self,
@@ -370,7 +370,7 @@ impl WebhooksApi {
     /// `GET /v2/notification/webhooks/{webhook_id}` (operation `getWebhook`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -389,7 +389,7 @@ impl WebhooksApi {
     /// `GET /v2/notification/webhooks` (operation `listWebhooks`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(&self) -> ListWebhooks {
         ListWebhooks {
@@ -409,7 +409,7 @@ impl WebhooksApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn simulate(
         &self,
@@ -432,7 +432,7 @@ impl WebhooksApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,

@@ -35,7 +35,7 @@ impl AuthorizationApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn authorize_payment(
         &self,
@@ -231,7 +231,7 @@ impl PaymentCapturesApi {
     /// `getPaymentCapture`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -254,7 +254,7 @@ impl PaymentCapturesApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn refund(
         &self,
@@ -286,7 +286,7 @@ impl PaymentCapturesApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -509,7 +509,7 @@ impl PaymentChargebacksApi {
     /// (operation `getPaymentChargeback`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -602,7 +602,7 @@ impl PaymentDisputesApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn accept_loss(
         &self,
@@ -632,7 +632,7 @@ impl PaymentDisputesApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn appeal(
         &self,
@@ -657,7 +657,7 @@ impl PaymentDisputesApi {
     /// (operation `downloadPaymentDisputeAttachment`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn download_attachment(
         &self,
@@ -683,7 +683,7 @@ impl PaymentDisputesApi {
     /// `getPaymentDispute`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -710,7 +710,7 @@ impl PaymentDisputesApi {
     /// `disputes` across pages and `into_pages()` every page.
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn list(
         &self,
@@ -746,7 +746,7 @@ impl PaymentDisputesApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn respond_to(
         &self,
@@ -774,7 +774,7 @@ impl PaymentDisputesApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn upload_attachment(
         &self,
@@ -1604,7 +1604,7 @@ impl PaymentPresentationApi {
     /// `getPaymentPresentation`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -1637,7 +1637,7 @@ impl PaymentPresentationApi {
     /// `GET /v2/payment/presentation` (operation `getPaymentPresentationAsSubPartner`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_as_sub_partner(
         &self,
@@ -2097,7 +2097,7 @@ impl PaymentRefundsApi {
     /// `getPaymentRefund`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -2189,7 +2189,7 @@ impl PaymentRequestsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn cancel(
         &self,
@@ -2215,7 +2215,7 @@ impl PaymentRequestsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn cancel_as_sub_partner(
         &self,
@@ -2239,7 +2239,7 @@ impl PaymentRequestsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create(
         &self,
@@ -2266,7 +2266,7 @@ impl PaymentRequestsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn create_as_sub_partner(
         &self,
@@ -2289,7 +2289,7 @@ impl PaymentRequestsApi {
     /// `getPaymentRequest`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -2314,7 +2314,7 @@ impl PaymentRequestsApi {
     /// `GET /v2/payment/requests/{payment_request_id}` (operation `getPaymentRequestAsSubPartner`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get_as_sub_partner(
         &self,
@@ -2336,7 +2336,7 @@ impl PaymentRequestsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -2364,7 +2364,7 @@ impl PaymentRequestsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update_as_sub_partner(
         &self,
@@ -2992,7 +2992,7 @@ impl PaymentTokensApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn cancel(
         &self,
@@ -3098,7 +3098,7 @@ impl PaymentTransactionsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn capture(
         &self,
@@ -3123,7 +3123,7 @@ impl PaymentTransactionsApi {
     /// (operation `getPaymentTransaction`).
     ///
     /// Errors: `400`, `401`, `403`, `404`, `429`, `500`, `503` have a body of type `ErrorBody`;
-    /// read it from the returned error with [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,
@@ -3149,7 +3149,7 @@ impl PaymentTransactionsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn reauthorize(
         &self,
@@ -3175,7 +3175,7 @@ impl PaymentTransactionsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn refund(
         &self,
@@ -3201,7 +3201,7 @@ impl PaymentTransactionsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn update(
         &self,
@@ -3228,7 +3228,7 @@ impl PaymentTransactionsApi {
     ///
     /// Errors: `400`, `401`, `403`, `404`, `409`, `429`, `500`, `503` have a body of type
     /// `ErrorBody`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn void(
         &self,

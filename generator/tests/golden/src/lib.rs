@@ -66,8 +66,11 @@
 pub use ::klarna_runtime::{
     ApiError, Base64Bytes, ClientBuilder, Date, DateTime, Decimal, Environment, Error,
     ErrorKind, IntegrationMetadata, Multipart, Nullable, RequestOptions, Response,
-    RetryPolicy, Uuid,
+    RetryPolicy,
 };
+
+#[doc(no_inline)]
+pub use ::klarna_runtime::Uuid;
 
 /// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.
 pub use ::klarna_runtime::formats::time;

@@ -36,7 +36,7 @@ impl PetsApi {
     /// `GET /pets/{pet_id}` (operation `getPet`).
     ///
     /// Errors: `404` have a body of type `Problem`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn get(
         &self,

@@ -621,7 +621,7 @@ impl JobsApi {
     /// `DELETE /jobs/{job_id}` (operation `cancelJob`).
     ///
     /// Errors: `400`, `404` have a body of type `Problem`; read it from the returned error with
-    /// [`Error::body_as`](::klarna_runtime::Error::body_as).
+    /// [`Error::body_as`](klarna_runtime::Error::body_as).
     #[inline]
     pub fn cancel(
         &self,
