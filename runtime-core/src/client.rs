@@ -1,82 +1,46 @@
-//! [`Client`], [`ClientBuilder`], [`Environment`], [`AuthStyle`] and the mTLS [`Identity`].
+//! Configuration: [`Client`], [`ClientBuilder`] and the mTLS [`Identity`].
+//!
+//! The builder gathers what an API's layer (generated code, or a vendor's hand-written layer)
+//! knows about it: where it lives, its security schemes and the caller's credentials, the
+//! headers it manages (user agent, defaults, correlation id, idempotency key) and how its error
+//! bodies read. The client hands requests to [`crate::headers`], which prepares them, and to
+//! [`crate::transport`], which sends them.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
-use http::HeaderValue;
+use http::{HeaderName, HeaderValue};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
-use crate::error::Error;
-use crate::metadata::IntegrationMetadata;
+use crate::auth::{Auth, Credential, SecurityScheme, Target};
+use crate::error::{Error, ErrorKind, ParseErrorBody};
+use crate::headers::{self, Managed};
 use crate::request::Request;
 use crate::response::{RawResponse, StreamingResponse};
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::telemetry::REDACTED;
 use crate::time::{Clock, SharedClock, SharedSleep, Sleep, SystemClock, TokioSleep};
-use crate::transport::{self, Mode, Outcome};
-
-/// Base URL of Klarna's live (production) environment.
-pub const LIVE_BASE_URL: &str = "https://api-global.klarna.com";
-/// Base URL of Klarna's test (playground) environment.
-pub const TEST_BASE_URL: &str = "https://api-global.test.klarna.com";
+use crate::transport::{self, Mode, Outcome, Transport};
 
 /// Default connect timeout: 10 s.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default timeout of one attempt: 65 s, a little above Klarna's 59 s idle timeout, so that
-/// Klarna's own `TIMEOUT` error (which is retryable) arrives before the client gives up.
+/// Default timeout of one attempt: 65 s, a little above the common 60 s idle timeout of API
+/// gateways, so that a server's own timeout error (which is retryable) arrives before the
+/// client gives up.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(65);
 /// Default read (idle) timeout between two reads on the connection: 65 s.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(65);
 /// Default total timeout of a call across all attempts and backoff: 150 s, enough for one
-/// attempt that hits Klarna's idle timeout plus a retry.
+/// attempt that hits a server's idle timeout plus a retry.
 pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(150);
 /// Default maximum size of a buffered response body: 16 MiB.
 pub const DEFAULT_MAX_BODY_SIZE: usize = 16 * 1024 * 1024;
 
-/// Which Klarna environment a client talks to.
-#[non_exhaustive]
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Environment {
-    /// Production: `https://api-global.klarna.com`.
-    Live,
-    /// Test / playground: `https://api-global.test.klarna.com` (the default).
-    #[default]
-    Test,
-    /// Any other base URL (a mock server, a proxy).
-    Custom(String),
-}
-
-impl Environment {
-    /// The base URL, without a trailing slash for the built-in environments.
-    pub fn base_url(&self) -> &str {
-        match self {
-            Environment::Live => LIVE_BASE_URL,
-            Environment::Test => TEST_BASE_URL,
-            Environment::Custom(url) => url,
-        }
-    }
-}
-
-/// How the API key is put into the `Authorization` header.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum AuthStyle {
-    /// `Authorization: Basic <API key>`, the key sent as-is: Klarna's documented form (default).
-    #[default]
-    Raw,
-    /// `Authorization: Basic base64(":" + API key)`: standard HTTP Basic with an empty user
-    /// name, as Klarna's own request collection sends it.
-    Base64Basic,
-}
-
-/// A client certificate and private key for mTLS.
-///
-/// Klarna requires mTLS for Acquiring Partners: an EC `prime256v1` key whose certificate
-/// Klarna issued through the client-certificate API.
+/// A client certificate and private key for mTLS (TLS client authentication).
 #[derive(Clone)]
 pub struct Identity {
     certs: Vec<CertificateDer<'static>>,
@@ -118,40 +82,19 @@ impl fmt::Debug for Identity {
     }
 }
 
-/// A Klarna API client. Cheap to clone (one `Arc`); clones share the connection pool and
-/// the retry budget. `Debug` never shows the API key.
+/// An API client. Cheap to clone (one `Arc`); clones share the connection pool and the retry
+/// budget. `Debug` never shows credentials.
 ///
 /// Generated code sends every operation through [`Client::execute`]; most users use the
-/// generated `klarna::Client`, which wraps this one.
+/// generated crate's `Client`, which wraps this one.
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<ClientInner>,
 }
 
 pub(crate) struct ClientInner {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: String,
-    /// `base_url` parsed once, so that a request only has to set its path.
-    pub(crate) base: reqwest::Url,
-    pub(crate) environment: Environment,
-    pub(crate) auth_style: AuthStyle,
-    pub(crate) authorization: HeaderValue,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) integration_metadata: Option<IntegrationMetadata>,
-    pub(crate) retry_policy: RetryPolicy,
-    pub(crate) budget: RetryBudget,
-    pub(crate) attempt_timeout: Duration,
-    pub(crate) total_timeout: Duration,
-    pub(crate) max_body_size: usize,
-    pub(crate) sleep: SharedSleep,
-    /// `true` when `sleep` is the built-in tokio sleep (no [`ClientBuilder::sleep_impl`]): the
-    /// attempt timeout then runs on tokio's timer directly, and on the same clock as the read
-    /// timeout.
-    pub(crate) tokio_sleep: bool,
-    /// The read (idle) timeout the runtime enforces itself (not set on the reqwest client, see
-    /// `transport::attempt`); `None` with a caller's own `http_client`.
-    pub(crate) read_timeout: Option<Duration>,
-    pub(crate) clock: SharedClock,
+    pub(crate) transport: Transport,
+    pub(crate) managed: Managed,
     pub(crate) mtls: bool,
 }
 
@@ -161,12 +104,14 @@ impl Client {
         ClientBuilder::new()
     }
 
-    /// Sends a request: auth, default headers, idempotency key, correlation id, retries,
+    /// Sends a request: credentials, managed headers, idempotency key, correlation id, retries,
     /// timeouts and tracing all happen here. Returns the response of the first successful
     /// (2xx) attempt with its body read, or the last error.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
         let operation_id = request.operation_id();
-        match transport::send(&self.inner, request, Mode::Buffered).await? {
+        let inner = &*self.inner;
+        let prepare = |r| headers::prepare(&inner.managed, &inner.transport, r);
+        match transport::send(&inner.transport, request, prepare, Mode::Buffered).await? {
             Outcome::Buffered(raw) => Ok(raw),
             Outcome::Streaming(s) => {
                 let (status, headers, correlation_id) =
@@ -189,10 +134,12 @@ impl Client {
     /// reports). Error responses are still read and parsed. The attempt timeout covers the
     /// time to the headers; afterwards only the read (idle) timeout applies.
     pub async fn execute_streaming(&self, request: Request) -> Result<StreamingResponse, Error> {
-        match transport::send(&self.inner, request, Mode::Streaming).await? {
+        let inner = &*self.inner;
+        let prepare = |r| headers::prepare(&inner.managed, &inner.transport, r);
+        match transport::send(&inner.transport, request, prepare, Mode::Streaming).await? {
             Outcome::Streaming(s) => Ok(s),
             Outcome::Buffered(raw) => Err(Error::new(
-                crate::ErrorKind::UnexpectedResponse,
+                ErrorKind::UnexpectedResponse,
                 format!("expected a streaming response, got {}", raw.status),
             )),
         }
@@ -200,53 +147,49 @@ impl Client {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
-    }
-
-    /// The environment the client was built for.
-    pub fn environment(&self) -> &Environment {
-        &self.inner.environment
+        &self.inner.transport.base_url
     }
 
     /// The client's default retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry_policy
+        &self.inner.transport.retry_policy
     }
 
     /// The retry budget shared by this client and its clones.
     pub fn retry_budget(&self) -> &RetryBudget {
-        &self.inner.budget
+        &self.inner.transport.budget
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let i = &self.inner;
+        let t = &self.inner.transport;
+        let m = &self.inner.managed;
         f.debug_struct("Client")
-            .field("base_url", &i.base_url)
-            .field("api_key", &REDACTED)
-            .field("auth_style", &i.auth_style)
-            .field("user_agent", &i.user_agent)
-            .field("retry_policy", &i.retry_policy)
-            .field("retry_budget_available", &i.budget.available())
-            .field("attempt_timeout", &i.attempt_timeout)
-            .field("total_timeout", &i.total_timeout)
-            .field("max_body_size", &i.max_body_size)
-            .field("mtls", &i.mtls)
+            .field("base_url", &t.base_url)
+            .field("credentials", &m.auth.scheme_names())
+            .field("user_agent", &m.user_agent)
+            .field("retry_policy", &t.retry_policy)
+            .field("retry_budget_available", &t.budget.available())
+            .field("attempt_timeout", &t.attempt_timeout)
+            .field("total_timeout", &t.total_timeout)
+            .field("max_body_size", &t.max_body_size)
+            .field("mtls", &self.inner.mtls)
             .finish()
     }
 }
 
-/// Configures a [`Client`] (or, through `C`, a wrapper such as the generated
-/// `klarna::Client`, which implements `From<Client>`).
+/// Configures a [`Client`] (or, through `C`, a wrapper such as a generated crate's `Client`,
+/// which implements `From<Client>`).
 ///
 /// ```no_run
-/// # fn main() -> Result<(), klarna_runtime::Error> {
+/// # fn main() -> Result<(), oapi_runtime::Error> {
 /// use std::time::Duration;
-/// use klarna_runtime::{Client, Environment, RetryPolicy};
+/// use oapi_runtime::{Client, RetryPolicy, SecurityScheme};
 /// let client = Client::builder()
-///     .api_key("klarna_test_api_...")
-///     .environment(Environment::Test)
+///     .base_url("https://api.example.com/v1")
+///     .security_schemes(&[SecurityScheme::bearer("bearerAuth")])
+///     .bearer_token("...")
 ///     .retry_policy(RetryPolicy::new().with_max_attempts(4))
 ///     .total_timeout(Duration::from_secs(90))
 ///     .user_agent_suffix("acme-shop/2.1")
@@ -254,14 +197,17 @@ impl fmt::Debug for Client {
 /// # let _ = client; Ok(()) }
 /// ```
 pub struct ClientBuilder<C = Client> {
-    api_key: Option<String>,
-    environment: Environment,
-    /// `true` once [`ClientBuilder::environment`] was called.
-    environment_set: bool,
     base_url: Option<String>,
     allow_insecure_http: bool,
-    auth_style: AuthStyle,
+    product: Option<Cow<'static, str>>,
     user_agent_suffix: Option<String>,
+    schemes: Vec<SecurityScheme>,
+    credentials: Vec<(Target, Credential)>,
+    default_headers: Vec<(Cow<'static, str>, String)>,
+    correlation_header: Option<&'static str>,
+    idempotency_header: Option<&'static str>,
+    error_body: Option<ParseErrorBody>,
+    server_name: Cow<'static, str>,
     retry_policy: RetryPolicy,
     budget: Option<RetryBudget>,
     connect_timeout: Duration,
@@ -270,7 +216,6 @@ pub struct ClientBuilder<C = Client> {
     total_timeout: Duration,
     pool_idle_timeout: Duration,
     max_body_size: usize,
-    integration_metadata: Option<IntegrationMetadata>,
     identity: Option<Result<Identity, Error>>,
     extra_roots: Vec<CertificateDer<'static>>,
     http_client: Option<reqwest::Client>,
@@ -286,18 +231,22 @@ impl<C: From<Client>> Default for ClientBuilder<C> {
 }
 
 impl<C: From<Client>> ClientBuilder<C> {
-    /// A builder with the defaults: test environment, raw auth, [`RetryPolicy::default`],
-    /// [`RetryBudget::default`], the `DEFAULT_*` timeouts and body limit, tokio sleep,
-    /// system clock.
+    /// A builder with the defaults: no base URL, no security schemes, no `User-Agent`, no
+    /// correlation or idempotency header, [`RetryPolicy::default`], [`RetryBudget::default`],
+    /// the `DEFAULT_*` timeouts and body limit, tokio sleep, system clock.
     pub fn new() -> Self {
         ClientBuilder {
-            api_key: None,
-            environment: Environment::Test,
-            environment_set: false,
             base_url: None,
             allow_insecure_http: false,
-            auth_style: AuthStyle::Raw,
+            product: None,
             user_agent_suffix: None,
+            schemes: Vec::new(),
+            credentials: Vec::new(),
+            default_headers: Vec::new(),
+            correlation_header: None,
+            idempotency_header: None,
+            error_body: None,
+            server_name: Cow::Borrowed("the server"),
             retry_policy: RetryPolicy::default(),
             budget: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -306,7 +255,6 @@ impl<C: From<Client>> ClientBuilder<C> {
             total_timeout: DEFAULT_TOTAL_TIMEOUT,
             pool_idle_timeout: Duration::from_secs(50),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
-            integration_metadata: None,
             identity: None,
             extra_roots: Vec::new(),
             http_client: None,
@@ -316,30 +264,15 @@ impl<C: From<Client>> ClientBuilder<C> {
         }
     }
 
-    /// The API key (`klarna_live_api_...` / `klarna_test_api_...`). Required.
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
-        self
-    }
-
-    /// The environment (default [`Environment::Test`]). A built-in environment set here is
-    /// checked against the API key even when a [`base_url`](Self::base_url) overrides where
-    /// requests go.
-    pub fn environment(mut self, env: Environment) -> Self {
-        self.environment = env;
-        self.environment_set = true;
-        self
-    }
-
-    /// A custom base URL (e.g. a local mock server or a proxy); overrides the environment's
-    /// URL. It must be `https://`, or `http://` to a loopback host (`localhost`, `127.0.0.0/8`,
-    /// `::1`), unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    /// The base URL requests go to (required). It must be `https://`, or `http://` to a
+    /// loopback host (`localhost`, `127.0.0.0/8`, `::1`), unless
+    /// [`allow_insecure_http`](Self::allow_insecure_http) is set.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
-    /// Allows an `http://` base URL to a host other than loopback. Without TLS the API key
+    /// Allows an `http://` base URL to a host other than loopback. Without TLS the credentials
     /// and every request and response travel in plain text: use it only for a trusted network
     /// (e.g. a TLS-terminating sidecar).
     pub fn allow_insecure_http(mut self) -> Self {
@@ -347,23 +280,108 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// How the key is sent (default [`AuthStyle::Raw`]).
-    pub fn auth_style(mut self, style: AuthStyle) -> Self {
-        self.auth_style = style;
+    /// The product token the `User-Agent` starts with (e.g. `acme-sdk/1.2`), set by the API's
+    /// layer; without one (and without a suffix) no `User-Agent` is sent.
+    pub fn user_agent_product(mut self, product: impl Into<Cow<'static, str>>) -> Self {
+        self.product = Some(product.into());
         self
     }
 
-    /// Appends an application identifier to the `User-Agent`, which always starts with
-    /// `klarna-rust/<version>`.
+    /// Appends an application identifier to the `User-Agent`, after the product token.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
         self
     }
 
-    /// Same as [`user_agent_suffix`](Self::user_agent_suffix): the SDK's own product token is
-    /// always kept first.
+    /// Same as [`user_agent_suffix`](Self::user_agent_suffix): the product token is always
+    /// kept first.
     pub fn user_agent(self, application: impl Into<String>) -> Self {
         self.user_agent_suffix(application)
+    }
+
+    /// The API's security schemes (its document's `securitySchemes`), declared by generated
+    /// code; credentials are matched against them.
+    pub fn security_schemes(mut self, schemes: &[SecurityScheme]) -> Self {
+        self.schemes = schemes.to_vec();
+        self
+    }
+
+    /// The token of the API's HTTP `bearer` scheme(s): sent as `Authorization: Bearer <token>`
+    /// where an operation asks for it.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials
+            .push((Target::OfKind, Credential::Bearer(token.into())));
+        self
+    }
+
+    /// The user and password of the API's HTTP `basic` scheme(s): sent as
+    /// `Authorization: Basic base64(user:password)` where an operation asks for it.
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials.push((
+            Target::OfKind,
+            Credential::Basic {
+                user: user.into(),
+                password: password.into(),
+            },
+        ));
+        self
+    }
+
+    /// The key of the API's one `apiKey` scheme, sent in the header, query parameter or cookie
+    /// it names. With several `apiKey` schemes, set each with [`credential`](Self::credential)
+    /// (generated crates name a setter after each).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.credentials
+            .push((Target::OfKind, Credential::ApiKey(key.into())));
+        self
+    }
+
+    /// The credential for the security scheme named `scheme` in the API document.
+    pub fn credential(mut self, scheme: impl Into<Cow<'static, str>>, credential: Credential) -> Self {
+        self.credentials
+            .push((Target::Named(scheme.into()), credential));
+        self
+    }
+
+    /// A header sent on every call (a request's own header of the same name replaces it).
+    pub fn default_header(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Self {
+        let name = name.into();
+        self.default_headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        self.default_headers.push((name, value.into()));
+        self
+    }
+
+    /// The header a correlation id is sent under on every call (a fresh one per call unless
+    /// the caller sets it), and read back from responses. None by default.
+    pub fn correlation_id_header(mut self, name: &'static str) -> Self {
+        self.correlation_header = Some(name);
+        self
+    }
+
+    /// The header an idempotent operation's key is sent under (see
+    /// [`Request::idempotent`]). None by default: then no key is sent, and a `POST` or
+    /// `PATCH` is not retried once it may have reached the server.
+    pub fn idempotency_key_header(mut self, name: &'static str) -> Self {
+        self.idempotency_header = Some(name);
+        self
+    }
+
+    /// How the API's error bodies read: errors then carry the parsed body
+    /// ([`Error::error_body`]) and its summary.
+    pub fn error_body(mut self, parse: ParseErrorBody) -> Self {
+        self.error_body = Some(parse);
+        self
+    }
+
+    /// How error messages name the server (default "the server").
+    pub fn server_name(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.server_name = name.into();
+        self
     }
 
     /// Default retry policy for all calls.
@@ -409,15 +427,9 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 
     /// Largest response body read into memory (default 16 MiB). Larger bodies fail with
-    /// [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge).
+    /// [`ErrorKind::BodyTooLarge`].
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.max_body_size = bytes;
-        self
-    }
-
-    /// Default `Klarna-Integration-Metadata` for every call.
-    pub fn integration_metadata(mut self, metadata: IntegrationMetadata) -> Self {
-        self.integration_metadata = Some(metadata);
         self
     }
 
@@ -473,46 +485,16 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// Validates the configuration and builds the client.
     ///
-    /// Fails with [`ErrorKind::Config`](crate::ErrorKind::Config) when the API key is
-    /// missing or not a valid header value, when a `klarna_live_`/`klarna_test_` key is
-    /// used with the other built-in environment (set with [`environment`](Self::environment),
-    /// or reached through a base URL on that environment's host), when the base URL is not an
-    /// absolute http(s) URL, when it is `http://` to a host other than loopback without
-    /// [`allow_insecure_http`](Self::allow_insecure_http), or when the mTLS identity or TLS
-    /// setup is invalid.
+    /// Fails with [`ErrorKind::Config`] when the base URL is missing or not an absolute
+    /// http(s) URL, when it is `http://` to a host other than loopback without
+    /// [`allow_insecure_http`](Self::allow_insecure_http), when a credential fits no declared
+    /// security scheme (or an API key fits several) or is not a valid header value, when a
+    /// header name or value is invalid, or when the mTLS identity or TLS setup is invalid.
     pub fn build(self) -> Result<C, Error> {
-        let api_key = self
-            .api_key
-            .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| Error::config("an API key is required (ClientBuilder::api_key)"))?;
-        let api_key = api_key.trim().to_owned();
-        // The environment the key is checked against: the built-in one the caller chose (or
-        // the default, when no base URL replaces it).
-        let declared = match &self.environment {
-            Environment::Live | Environment::Test
-                if self.environment_set || self.base_url.is_none() =>
-            {
-                Some(self.environment.clone())
-            }
-            _ => None,
-        };
-        check_key_environment(&api_key, declared.as_ref(), "")?;
-        let credentials = match self.auth_style {
-            AuthStyle::Raw => format!("Basic {api_key}"),
-            AuthStyle::Base64Basic => format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(format!(":{api_key}"))
-            ),
-        };
-        let mut authorization = HeaderValue::from_str(&credentials).map_err(|_| {
-            Error::config("the API key contains characters not allowed in an HTTP header")
-        })?;
-        authorization.set_sensitive(true);
-
         let base_url = self
             .base_url
-            .unwrap_or_else(|| self.environment.base_url().to_owned());
-        let base_url = base_url.trim_end_matches('/').to_owned();
+            .ok_or_else(|| Error::config("a base URL is required (ClientBuilder::base_url)"))?;
+        let base_url = base_url.trim().trim_end_matches('/').to_owned();
         let parsed = reqwest::Url::parse(&base_url)
             .map_err(|e| Error::config(format!("invalid base URL '{base_url}'")).with_source(e))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
@@ -525,38 +507,43 @@ impl<C: From<Client>> ClientBuilder<C> {
         }
         if parsed.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&parsed) {
             return Err(Error::config(format!(
-                "base URL '{base_url}' is plain http to a host that is not loopback: the API key would travel unencrypted; use https, or ClientBuilder::allow_insecure_http() for a trusted network"
+                "base URL '{base_url}' is plain http to a host that is not loopback: credentials would travel unencrypted; use https, or ClientBuilder::allow_insecure_http() for a trusted network"
             )));
         }
-        // A base URL on a built-in environment's host is that environment, whatever was declared.
-        let by_host = parsed.host_str().and_then(|h| {
-            let host = |url: &str| {
-                reqwest::Url::parse(url)
-                    .ok()
-                    .and_then(|u| u.host_str().map(str::to_owned))
-            };
-            if host(LIVE_BASE_URL).is_some_and(|l| l.eq_ignore_ascii_case(h)) {
-                Some(Environment::Live)
-            } else if host(TEST_BASE_URL).is_some_and(|t| t.eq_ignore_ascii_case(h)) {
-                Some(Environment::Test)
-            } else {
-                None
-            }
-        });
-        check_key_environment(&api_key, by_host.as_ref(), " (from the base URL's host)")?;
 
-        let mut ua = crate::USER_AGENT.to_owned();
-        if let Some(s) = self
+        let auth = Auth::new(&self.schemes, self.credentials)?;
+
+        let suffix = self
             .user_agent_suffix
             .as_deref()
             .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            ua.push(' ');
-            ua.push_str(s);
+            .filter(|s| !s.is_empty());
+        let ua = match (self.product.as_deref(), suffix) {
+            (Some(p), Some(s)) => Some(format!("{p} {s}")),
+            (Some(p), None) => Some(p.to_owned()),
+            (None, Some(s)) => Some(s.to_owned()),
+            (None, None) => None,
+        };
+        let user_agent = ua
+            .map(|ua| {
+                HeaderValue::from_str(&ua)
+                    .map_err(|_| Error::config("user agent suffix is not a valid header value"))
+            })
+            .transpose()?;
+
+        let header_name = |name: &str| {
+            HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::config(format!("invalid header name '{name}'")))
+        };
+        let mut default_headers = Vec::with_capacity(self.default_headers.len());
+        for (name, value) in &self.default_headers {
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Error::config(format!("invalid value for the default header '{name}'"))
+            })?;
+            default_headers.push((header_name(name)?, value));
         }
-        let user_agent = HeaderValue::from_str(&ua)
-            .map_err(|_| Error::config("user agent suffix is not a valid header value"))?;
+        let correlation_header = self.correlation_header.map(header_name).transpose()?;
+        let idempotency_header = self.idempotency_header.map(header_name).transpose()?;
 
         let identity = self.identity.transpose()?;
         let mtls = identity.is_some();
@@ -585,45 +572,38 @@ impl<C: From<Client>> ClientBuilder<C> {
 
         let client = Client {
             inner: Arc::new(ClientInner {
-                http,
-                base_url,
-                base: parsed,
-                environment: self.environment,
-                auth_style: self.auth_style,
-                authorization,
-                user_agent,
-                integration_metadata: self.integration_metadata,
-                retry_policy: self.retry_policy,
-                budget: self.budget.unwrap_or_default(),
-                attempt_timeout: self.attempt_timeout,
-                total_timeout: self.total_timeout,
-                max_body_size: self.max_body_size,
-                tokio_sleep: self.sleep.is_none(),
-                sleep: self
-                    .sleep
-                    .unwrap_or_else(|| SharedSleep(Arc::new(TokioSleep))),
-                read_timeout,
-                clock: self
-                    .clock
-                    .unwrap_or_else(|| SharedClock(Arc::new(SystemClock))),
+                transport: Transport {
+                    http,
+                    base_url,
+                    base: parsed,
+                    retry_policy: self.retry_policy,
+                    budget: self.budget.unwrap_or_default(),
+                    attempt_timeout: self.attempt_timeout,
+                    total_timeout: self.total_timeout,
+                    max_body_size: self.max_body_size,
+                    tokio_sleep: self.sleep.is_none(),
+                    sleep: self
+                        .sleep
+                        .unwrap_or_else(|| SharedSleep(Arc::new(TokioSleep))),
+                    read_timeout,
+                    clock: self
+                        .clock
+                        .unwrap_or_else(|| SharedClock(Arc::new(SystemClock))),
+                    correlation_header: correlation_header.clone(),
+                    error_body: self.error_body,
+                    server_name: self.server_name,
+                },
+                managed: Managed {
+                    user_agent,
+                    default_headers,
+                    correlation_header,
+                    idempotency_header,
+                    auth,
+                },
                 mtls,
             }),
         };
         Ok(C::from(client))
-    }
-}
-
-/// Refuses a `klarna_live_` key with the test environment and a `klarna_test_` key with the
-/// live one.
-fn check_key_environment(api_key: &str, env: Option<&Environment>, how: &str) -> Result<(), Error> {
-    match env {
-        Some(Environment::Test) if api_key.starts_with("klarna_live_") => Err(Error::config(
-            format!("a live API key (klarna_live_...) cannot be used with Environment::Test{how}"),
-        )),
-        Some(Environment::Live) if api_key.starts_with("klarna_test_") => Err(Error::config(
-            format!("a test API key (klarna_test_...) cannot be used with Environment::Live{how}"),
-        )),
-        _ => Ok(()),
     }
 }
 
@@ -647,19 +627,18 @@ fn is_loopback(url: &reqwest::Url) -> bool {
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
-            .field("environment", &self.environment)
             .field("base_url", &self.base_url)
             .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("auth_style", &self.auth_style)
+            .field("user_agent_product", &self.product)
             .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("security_schemes", &self.schemes)
+            .field("credentials", &self.credentials)
             .field("retry_policy", &self.retry_policy)
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("read_timeout", &self.read_timeout)
             .field("total_timeout", &self.total_timeout)
             .field("max_body_size", &self.max_body_size)
-            .field("integration_metadata", &self.integration_metadata)
             .field(
                 "identity",
                 &self.identity.as_ref().map(|i| i.as_ref().map(|_| REDACTED)),

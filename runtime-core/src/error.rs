@@ -1,20 +1,29 @@
-//! The single error type returned by every call, and Klarna's error body.
+//! The single error type returned by every call.
 //!
 //! Every failure is an [`Error`]; [`Error::kind`] says which family it belongs to. Errors
-//! that came from an HTTP response keep the status, the headers and Klarna's parsed error
-//! body ([`ApiError`]), so callers can branch on [`ApiError::error_code`] (Klarna asks
-//! integrators to use the code, not the message, for program logic).
+//! that came from an HTTP response keep the status, the headers, the raw body and, when the
+//! client knows the API's error format, its parsed error body ([`ErrorBody`]), so callers can
+//! branch on [`Error::error_code`].
 
 use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
-use serde::{Deserialize, Serialize};
 
-use crate::telemetry::RedactedHeaders;
+use crate::telemetry::{RedactedHeaders, escape_control, truncate};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What [`Error::deserialization`] keeps of a success response whose body did not decode.
+pub(crate) struct ResponseParts {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) correlation_id: Option<String>,
+    pub(crate) operation_id: &'static str,
+    pub(crate) attempts: u32,
+}
 
 /// What kind of failure an [`Error`] is.
 ///
@@ -26,12 +35,12 @@ pub enum ErrorKind {
     Transport,
     /// A timeout fired; [`Error::timeout_kind`] says which one.
     Timeout,
-    /// Klarna answered `429 Too Many Requests` (`ACCESS_ERROR` / `RATE_LIMITED`).
+    /// The server answered `429 Too Many Requests`.
     RateLimited,
-    /// Klarna answered with a non-success status (other than 409 and 429).
+    /// The server answered with a non-success status (other than 409 and 429).
     Api,
-    /// Klarna answered `409 Conflict` (`RESOURCE_CONFLICT`): an idempotency key still in
-    /// flight, a concurrent update, or a state conflict.
+    /// The server answered `409 Conflict`: e.g. an idempotency key still in flight, a
+    /// concurrent update, or a state conflict.
     Conflict,
     /// A success response's body could not be decoded into the expected type.
     Deserialization,
@@ -89,113 +98,48 @@ impl fmt::Display for TimeoutKind {
     }
 }
 
-/// Klarna's JSON error body (`error_id`, `error_type`, `error_code`, `error_message`, ...).
+/// A vendor's parsed error body, plugged into [`Error`] by the layer that knows the API's error
+/// format (see [`ClientBuilder::error_body`](crate::ClientBuilder::error_body)).
 ///
-/// Both documented shapes of field-level details are accepted: `validation_errors[]`
-/// (`parameter`, `reason`, `doc_url`) and `errors[]` (`parameter`, `error_message`,
-/// `doc_url`). Keys this version does not know are kept in [`ApiError::extra`].
-#[non_exhaustive]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ApiError {
-    /// Unique id of this error occurrence; quote it to Klarna support.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_id: Option<String>,
-    /// Category such as `ACCESS_ERROR`, `TECHNICAL_ERROR`, `RESOURCE_ERROR`, `INPUT_ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_type: Option<String>,
-    /// Machine-readable code such as `VALIDATION_ERROR`, `RESOURCE_CONFLICT`, `TIMEOUT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    /// Human-readable message, meant for developers, not for customers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
-    /// Link to documentation about this error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub doc_url: Option<String>,
-    /// Field-level validation problems (`validation_errors[]` shape).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub validation_errors: Vec<ValidationError>,
-    /// Field-level problems (`errors[]` shape).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<ErrorDetail>,
-    /// Any other keys of the error body.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ApiError {
-    /// The error code, e.g. `"VALIDATION_ERROR"`.
-    pub fn error_code(&self) -> Option<&str> {
-        self.error_code.as_deref()
+/// The core assumes no shape: it asks the body for a machine-readable code, a one-line summary for
+/// `Display`, and whether the code marks a failure worth retrying. Read the concrete type back with
+/// [`Error::error_body`].
+pub trait ErrorBody: std::any::Any + fmt::Debug + Send + Sync {
+    /// The machine-readable error code, when the body carries one.
+    fn code(&self) -> Option<&str> {
+        None
     }
 
-    /// The error type, e.g. `"INPUT_ERROR"`.
-    pub fn error_type(&self) -> Option<&str> {
-        self.error_type.as_deref()
+    /// Appends a one-line summary to an error message (e.g. `" (TYPE/CODE): message"`); text taken
+    /// from the server should be passed through [`escape_control`](crate::telemetry::escape_control).
+    fn summarize(&self, message: &mut String) {
+        let _ = message;
     }
 
-    /// The error id to quote to Klarna support.
-    pub fn error_id(&self) -> Option<&str> {
-        self.error_id.as_deref()
+    /// Whether the body says the failure is transient (a retry may succeed), beyond the statuses
+    /// the core already retries.
+    fn is_retryable(&self) -> bool {
+        false
     }
 
-    /// The developer-facing message.
-    pub fn error_message(&self) -> Option<&str> {
-        self.error_message.as_deref()
-    }
-
-    /// Parses an error body; `None` when it is not a JSON object carrying at least one of
-    /// Klarna's error fields.
-    pub(crate) fn parse(body: &[u8]) -> Option<ApiError> {
-        let trimmed = body.trim_ascii();
-        if !trimmed.starts_with(b"{") {
-            return None;
-        }
-        let parsed: ApiError = serde_json::from_slice(trimmed).ok()?;
-        let known = parsed.error_id.is_some()
-            || parsed.error_type.is_some()
-            || parsed.error_code.is_some()
-            || parsed.error_message.is_some()
-            || !parsed.validation_errors.is_empty()
-            || !parsed.errors.is_empty();
-        known.then_some(parsed)
+    /// `Debug` of the body inside [`Error`]'s `Debug`; the default is the type's own `Debug`. A body
+    /// that may echo request data should show less.
+    fn fmt_debug(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
     }
 }
 
-/// One entry of `validation_errors[]`.
-#[non_exhaustive]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ValidationError {
-    /// The offending parameter, in JSON dot notation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<String>,
-    /// Why it was rejected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Link to documentation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub doc_url: Option<String>,
-    /// Any other keys.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// Parses a non-success response's body into the vendor's error body; `None` when the body is not
+/// of that shape.
+pub type ParseErrorBody = fn(&[u8]) -> Option<Box<dyn ErrorBody>>;
 
-/// One entry of `errors[]`.
-#[non_exhaustive]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ErrorDetail {
-    /// The offending parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<String>,
-    /// What is wrong with it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
-    /// Link to documentation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub doc_url: Option<String>,
-    /// Any other keys.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+/// `Debug` of an [`ErrorBody`] through [`ErrorBody::fmt_debug`].
+struct BodyDebug<'a>(&'a dyn ErrorBody);
+
+impl fmt::Debug for BodyDebug<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt_debug(f)
+    }
 }
 
 /// The error returned by every fallible operation of the SDK.
@@ -212,7 +156,7 @@ struct Inner {
     timeout_kind: Option<TimeoutKind>,
     status: Option<StatusCode>,
     headers: Option<HeaderMap>,
-    api_error: Option<ApiError>,
+    body: Option<Box<dyn ErrorBody>>,
     raw_body: Option<Bytes>,
     correlation_id: Option<String>,
     operation_id: Option<&'static str>,
@@ -231,7 +175,7 @@ impl Error {
                 timeout_kind: None,
                 status: None,
                 headers: None,
-                api_error: None,
+                body: None,
                 raw_body: None,
                 correlation_id: None,
                 operation_id: None,
@@ -259,53 +203,44 @@ impl Error {
     }
 
     /// Builds the error for a non-success HTTP response. `dropped_over` is the body size limit
-    /// when the body was dropped for exceeding it (`body` is then empty).
+    /// when the body was dropped for exceeding it (`body` is then empty). `parse` reads the API's
+    /// error body, when the client knows its format; `server` names the server in the message
+    /// ("the server", or a vendor's name given by its layer).
     pub(crate) fn from_response(
         status: StatusCode,
         headers: HeaderMap,
         body: Bytes,
         dropped_over: Option<usize>,
+        parse: Option<ParseErrorBody>,
+        server: &str,
     ) -> Error {
-        let api_error = ApiError::parse(&body);
+        let parsed = parse.and_then(|parse| parse(&body));
         let kind = match status.as_u16() {
             409 => ErrorKind::Conflict,
             429 => ErrorKind::RateLimited,
             300..=399 => ErrorKind::UnexpectedResponse,
             _ => ErrorKind::Api,
         };
-        let message = match &api_error {
-            Some(api) => {
-                let mut m = format!("Klarna returned {status}");
-                let (t, c) = (
-                    api.error_type().map(escape_control),
-                    api.error_code().map(escape_control),
-                );
-                match (t, c) {
-                    (Some(t), Some(c)) => m.push_str(&format!(" ({t}/{c})")),
-                    (None, Some(c)) => m.push_str(&format!(" ({c})")),
-                    (Some(t), None) => m.push_str(&format!(" ({t})")),
-                    (None, None) => {}
-                }
-                if let Some(msg) = api.error_message() {
-                    m.push_str(": ");
-                    m.push_str(&escape_control(&truncate(msg, 300)));
-                }
-                if let Some(id) = api.error_id() {
-                    m.push_str(&format!(" [error_id {}]", escape_control(id)));
-                }
+        let message = match &parsed {
+            Some(b) => {
+                let mut m = format!("{server} returned {status}");
+                b.summarize(&mut m);
                 m
             }
             None if dropped_over.is_some() => format!(
-                "Klarna returned {status}; its body was dropped because it is larger than the limit of {} bytes",
+                "{server} returned {status}; its body was dropped because it is larger than the limit of {} bytes",
                 dropped_over.unwrap_or_default()
             ),
-            None if body.is_empty() => format!("Klarna returned {status} with no body"),
-            None => format!("Klarna returned {status} without a Klarna error object"),
+            None if body.is_empty() => format!("{server} returned {status} with no body"),
+            None if parse.is_some() => {
+                format!("{server} returned {status} with a body that is not its error format")
+            }
+            None => format!("{server} returned {status}"),
         };
         let mut e = Error::new(kind, message);
         e.inner.status = Some(status);
         e.inner.headers = Some(headers);
-        e.inner.api_error = api_error;
+        e.inner.body = parsed;
         e.inner.raw_body = Some(body);
         e.inner.may_have_been_sent = true;
         e
@@ -315,9 +250,9 @@ impl Error {
     /// is the decoding error, or `None` when the declared content type is not JSON.
     pub(crate) fn deserialization(
         source: Option<serde_json::Error>,
-        response: crate::response::RawResponse,
+        response: ResponseParts,
     ) -> Error {
-        let crate::response::RawResponse {
+        let ResponseParts {
             status,
             headers,
             body,
@@ -373,16 +308,19 @@ impl Error {
         self
     }
 
-    /// Records the `Klarna-Idempotency-Key` the failed call was sent with.
+    /// Records the idempotency key the failed call was sent with.
     pub(crate) fn with_idempotency_key(mut self, key: Option<&str>) -> Error {
         self.inner.idempotency_key = key.map(str::to_owned);
         self
     }
 
+    /// Adds what is known about the call: its operation id, the correlation id it was sent with
+    /// (empty when none) and the header the server echoes it in, and the attempts made.
     pub(crate) fn with_context(
         mut self,
         operation_id: &'static str,
         correlation_id: &str,
+        correlation_header: Option<&http::HeaderName>,
         attempts: u32,
     ) -> Error {
         self.inner.operation_id = Some(operation_id);
@@ -391,7 +329,8 @@ impl Error {
                 .inner
                 .headers
                 .as_ref()
-                .and_then(|h| h.get(crate::CORRELATION_ID_HEADER))
+                .zip(correlation_header)
+                .and_then(|(h, name)| h.get(name))
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
             self.inner.correlation_id =
@@ -416,15 +355,21 @@ impl Error {
         self.inner.status
     }
 
-    /// Klarna's parsed error body, when the response carried one. `None` for e.g. the
-    /// bodiless 403 that Klarna's DDoS protection returns.
-    pub fn api_error(&self) -> Option<&ApiError> {
-        self.inner.api_error.as_ref()
+    /// The API's parsed error body as `T`, the type its layer plugged in (see [`ErrorBody`]);
+    /// `None` when the response carried none, it did not parse, or it is of another type.
+    pub fn error_body<T: ErrorBody>(&self) -> Option<&T> {
+        let body: &dyn std::any::Any = self.inner.body.as_deref()?;
+        body.downcast_ref::<T>()
     }
 
-    /// Shortcut for `api_error().and_then(|e| e.error_code())`.
+    /// The parsed error body, whatever its type.
+    pub fn error_body_dyn(&self) -> Option<&dyn ErrorBody> {
+        self.inner.body.as_deref()
+    }
+
+    /// The error code of the parsed error body ([`ErrorBody::code`]), e.g. `"VALIDATION_ERROR"`.
     pub fn error_code(&self) -> Option<&str> {
-        self.inner.api_error.as_ref().and_then(ApiError::error_code)
+        self.inner.body.as_deref().and_then(ErrorBody::code)
     }
 
     /// The response headers, when the error came from a response.
@@ -440,12 +385,14 @@ impl Error {
 
     /// The response body parsed as `T`: the typed body of a documented error response. `None`
     /// when the error did not come from a response, or the body is not JSON of that shape.
-    /// (Klarna's own error format is already parsed: see [`Error::api_error`].)
+    /// (The API's common error format, when its layer knows it, is already parsed: see
+    /// [`Error::error_body`].)
     pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
         serde_json::from_slice(self.raw_body()?).ok()
     }
 
-    /// The `Partner-Correlation-Id` of the call: the one Klarna echoed, or the one sent.
+    /// The correlation id of the call, when the API has a correlation header: the one the server
+    /// echoed, or the one sent.
     pub fn correlation_id(&self) -> Option<&str> {
         self.inner.correlation_id.as_deref()
     }
@@ -460,14 +407,13 @@ impl Error {
         self.inner.attempts
     }
 
-    /// The `Klarna-Idempotency-Key` the failed call was sent with: the one the SDK generated
-    /// for a `POST`/`PATCH`, or the caller's own. `None` when the call carried none (or was
-    /// rejected before a key was chosen).
+    /// The idempotency key the failed call was sent with: the one the runtime generated for an
+    /// idempotent operation, or the caller's own. `None` when the call carried none (the API
+    /// names no idempotency header, or the call was rejected before a key was chosen).
     ///
-    /// When [`may_have_been_sent`](Self::may_have_been_sent) is `true`, Klarna may have
-    /// acted on the call. Retry it by hand with this same key, so that Klarna returns the
-    /// first call's result instead of acting twice (keys are honoured for 24 hours). With a
-    /// generated request builder:
+    /// When [`may_have_been_sent`](Self::may_have_been_sent) is `true`, the server may have
+    /// acted on the call. Retry it by hand with this same key, so that the server returns the
+    /// first call's result instead of acting twice. With a generated request builder:
     ///
     /// ```text
     /// let retried = client.webhooks().create(request.clone())
@@ -482,7 +428,7 @@ impl Error {
         self.inner.idempotency_key.as_deref()
     }
 
-    /// `true` once bytes of the request may have reached Klarna: any response, a timeout,
+    /// `true` once bytes of the request may have reached the server: any response, a timeout,
     /// or a connection that broke after it was established. `false` only when the SDK
     /// knows nothing was sent (invalid request, configuration, connection refused, ...).
     /// When `true` for a POST/PATCH, retry only with the same idempotency key.
@@ -490,8 +436,9 @@ impl Error {
         self.inner.may_have_been_sent
     }
 
-    /// Whether the SDK's default policy considers this failure retryable (connection
-    /// errors, timeouts, 429, 500, 502, 503, 504 and Klarna's `TIMEOUT` code).
+    /// Whether the default policy considers this failure retryable (connection errors,
+    /// timeouts, 429, 500, 502, 503, 504, and an error body that says so, see
+    /// [`ErrorBody::is_retryable`]).
     pub fn is_retryable(&self) -> bool {
         match self.inner.kind {
             ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::RateLimited => true,
@@ -499,79 +446,11 @@ impl Error {
                 matches!(
                     self.inner.status.map(|s| s.as_u16()),
                     Some(500 | 502 | 503 | 504)
-                ) || self.error_code() == Some("TIMEOUT")
+                ) || self.inner.body.as_deref().is_some_and(ErrorBody::is_retryable)
             }
             _ => false,
         }
     }
-}
-
-/// `Debug` of an [`ApiError`] inside [`Error`]'s `Debug`: the documented fields, but only the
-/// names of unknown keys (their values could echo request data).
-struct ApiErrorSummary<'a>(&'a ApiError);
-
-impl fmt::Debug for ApiErrorSummary<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let a = self.0;
-        let mut d = f.debug_struct("ApiError");
-        d.field("error_id", &a.error_id)
-            .field("error_type", &a.error_type)
-            .field("error_code", &a.error_code)
-            .field("error_message", &a.error_message);
-        if a.doc_url.is_some() {
-            d.field("doc_url", &a.doc_url);
-        }
-        if !a.validation_errors.is_empty() {
-            let params: Vec<_> = a
-                .validation_errors
-                .iter()
-                .map(|v| (&v.parameter, &v.reason))
-                .collect();
-            d.field("validation_errors", &params);
-        }
-        if !a.errors.is_empty() {
-            let params: Vec<_> = a
-                .errors
-                .iter()
-                .map(|v| (&v.parameter, &v.error_message))
-                .collect();
-            d.field("errors", &params);
-        }
-        if !a.extra.is_empty() {
-            d.field("extra_keys", &a.extra.keys().collect::<Vec<_>>());
-        }
-        d.finish()
-    }
-}
-
-/// `s` with every control character (and the Unicode line and paragraph separators) escaped
-/// as Rust does in `Debug` (`\n`, `\u{1b}`), so text taken from a server response cannot start a
-/// new line or move the cursor in a log.
-pub(crate) fn escape_control(s: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}';
-    if !s.chars().any(unsafe_char) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if unsafe_char(c) {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-fn truncate(s: &str, max: usize) -> Cow<'_, str> {
-    if s.len() <= max {
-        return Cow::Borrowed(s);
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    Cow::Owned(format!("{}...", &s[..end]))
 }
 
 impl fmt::Display for Error {
@@ -625,8 +504,8 @@ impl fmt::Debug for Error {
         if let Some(s) = i.status {
             d.field("status", &s);
         }
-        if let Some(a) = &i.api_error {
-            d.field("api_error", &ApiErrorSummary(a));
+        if let Some(b) = &i.body {
+            d.field("error_body", &BodyDebug(b.as_ref()));
         }
         if let Some(h) = &i.headers {
             d.field("headers", &RedactedHeaders(h));
@@ -644,6 +523,44 @@ impl fmt::Debug for Error {
         }
         d.finish()
     }
+}
+
+/// The error of a read (idle) timeout: nothing arrived on the connection for that long.
+pub(crate) fn read_timeout_error() -> Error {
+    Error::new(
+        ErrorKind::Transport,
+        "no data received within the read timeout",
+    )
+    .with_timeout_kind(TimeoutKind::Read)
+    .with_sent(true)
+}
+
+/// Maps a reqwest error to ours, deciding whether the request may have been sent. The URL is
+/// dropped from the source: it may carry a credential in its query.
+pub(crate) fn map_reqwest_error(e: reqwest::Error) -> Error {
+    let e = e.without_url();
+    if e.is_builder() {
+        return Error::invalid_request("the HTTP request could not be built").with_source(e);
+    }
+    if e.is_connect() {
+        let err = if e.is_timeout() {
+            Error::timeout(TimeoutKind::Connect, false)
+        } else {
+            Error::new(ErrorKind::Transport, "could not connect to the server").with_sent(false)
+        };
+        return err.with_source(e);
+    }
+    if e.is_timeout() {
+        return read_timeout_error().with_source(e);
+    }
+    let msg = if e.is_body() || e.is_decode() {
+        "the connection broke while reading the response"
+    } else {
+        "the connection failed while the request was in flight"
+    };
+    Error::new(ErrorKind::Transport, msg)
+        .with_sent(true)
+        .with_source(e)
 }
 
 impl std::error::Error for Error {
