@@ -167,7 +167,9 @@ struct Inner {
 }
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Error {
+    /// An error of `kind` with `message` (for layers on top of the core, and hand-written code
+    /// that reports through the same type).
+    pub fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Error {
         Error {
             inner: Box::new(Inner {
                 kind,
@@ -187,11 +189,13 @@ impl Error {
         }
     }
 
-    pub(crate) fn config(message: impl Into<Cow<'static, str>>) -> Error {
+    /// A [`ErrorKind::Config`] error.
+    pub fn config(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::Config, message)
     }
 
-    pub(crate) fn invalid_request(message: impl Into<Cow<'static, str>>) -> Error {
+    /// An [`ErrorKind::InvalidRequest`] error.
+    pub fn invalid_request(message: impl Into<Cow<'static, str>>) -> Error {
         Error::new(ErrorKind::InvalidRequest, message)
     }
 
@@ -292,7 +296,8 @@ impl Error {
         e
     }
 
-    pub(crate) fn with_source(mut self, source: impl Into<BoxError>) -> Error {
+    /// Sets the underlying cause ([`std::error::Error::source`]).
+    pub fn with_source(mut self, source: impl Into<BoxError>) -> Error {
         self.inner.source = Some(source.into());
         self
     }

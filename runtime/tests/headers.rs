@@ -4,6 +4,7 @@
 mod common;
 
 use common::{API_KEY, TestTime, builder, client};
+use klarna_runtime::{RequestOptionsExt as _, ResponseExt as _};
 use klarna_runtime::{
     AuthStyle, ErrorKind, IntegrationMetadata, Integrator, Method, Request, RequestOptions,
     encode_path_segment,
