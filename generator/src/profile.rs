@@ -28,6 +28,15 @@ pub struct Profile {
     pub pagination: Option<CursorConvention>,
     /// The extensions that carry meaning.
     pub extensions: ExtensionKeys,
+    /// The idempotency header as the docs spell it (`Klarna-Idempotency-Key`).
+    pub idempotency_header_display: Option<String>,
+    /// How long the server honours a repeated idempotency key (`24 hours`), when the docs say.
+    pub idempotency_window: Option<String>,
+    /// The runtime crate generated code depends on (`oapi-runtime`, `klarna-runtime`).
+    pub runtime_package: String,
+    /// Credentials come from the document's `securitySchemes` (`false`: the vendor's runtime layer
+    /// authenticates every call itself).
+    pub auth_from_document: bool,
 }
 
 /// How a cursor-paginated list looks: a query parameter takes the cursor, and the response holds a list
@@ -72,6 +81,10 @@ impl Profile {
             guide: true,
             managed_headers: managed,
             idempotency_header: Some("klarna-idempotency-key".into()),
+            idempotency_header_display: Some("Klarna-Idempotency-Key".into()),
+            idempotency_window: Some("24 hours".into()),
+            runtime_package: "klarna-runtime".into(),
+            auth_from_document: false,
             pagination: Some(CursorConvention {
                 cursor_param: "starting_after".into(),
                 pagination_field: "pagination".into(),
@@ -94,6 +107,10 @@ impl Profile {
             guide: false,
             managed_headers: HTTP_MANAGED.iter().map(|h| (*h).to_owned()).collect(),
             idempotency_header: None,
+            idempotency_header_display: None,
+            idempotency_window: None,
+            runtime_package: "oapi-runtime".into(),
+            auth_from_document: true,
             pagination: None,
             extensions: ExtensionKeys::default(),
         }

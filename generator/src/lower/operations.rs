@@ -310,6 +310,10 @@ impl ApiLowerer<'_> {
                 names
             })
             .unwrap_or_default();
+        let security_requirements = self
+            .profile
+            .auth_from_document
+            .then(|| self.security_requirements(op, pointer));
         let pagination = self.detect_pagination(op, &query_params, &response, pointer);
         let Some(http_method) = HttpMethod::from_key(method) else {
             self.warn(
@@ -345,6 +349,7 @@ impl ApiLowerer<'_> {
             errors_enum: None,
             idempotent,
             security,
+            security_requirements,
             pagination,
         })
     }

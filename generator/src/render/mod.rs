@@ -42,7 +42,8 @@ use self::responses::*;
 use self::spell::*;
 use self::text::*;
 
-/// What the generated crate depends on `klarna-runtime` through.
+/// What the generated crate depends on its runtime (the profile's: `klarna-runtime`, `oapi-runtime`)
+/// through.
 #[derive(Clone, Debug)]
 pub enum RuntimeDependency {
     /// `{ path = "...", version = "..." }` (inside this workspace, publishable).
@@ -61,7 +62,7 @@ pub enum RuntimeDependency {
 /// Everything render needs beyond the IR.
 #[derive(Clone, Debug)]
 pub struct RenderOptions {
-    /// How to reach `klarna-runtime`.
+    /// How to reach the runtime crate.
     pub runtime: RuntimeDependency,
     /// Add an empty `[workspace]` so the crate builds on its own wherever it is written.
     pub standalone: bool,
@@ -119,14 +120,18 @@ pub fn render(
                 }
             })
             .collect(),
-        runtime_dep: runtime_dep(&options.runtime, ""),
+        runtime_dep: runtime_dep(&options.runtime, &krate.conventions.runtime.wire, ""),
         standalone: options.standalone,
         klarna_guide: krate.conventions.guide,
         vendor: krate.conventions.vendor.clone(),
     };
     push_text(&mut files, &mut problems, "Cargo.toml", cargo.render());
+    let (builder_example, builder_import) = builder_example(krate, "unwrap_or_default()");
     let readme = ReadmeTemplate {
         vendor: krate.conventions.vendor.clone(),
+        servers_and_auth: servers_and_auth(krate),
+        builder_example,
+        builder_import,
         name: krate.name.clone(),
         crate_ident: krate.ident.clone(),
         apis: krate
@@ -143,8 +148,22 @@ pub fn render(
     };
     push_text(&mut files, &mut problems, "README.md", readme.render());
 
+    let schemes = scheme_views(krate);
+    let api_keys: Vec<SchemeView> = schemes
+        .iter()
+        .filter(|s| s.kind.starts_with("api_key"))
+        .cloned()
+        .collect();
     let lib = LibTemplate {
         vendor: krate.conventions.vendor.clone(),
+        rt: krate.conventions.runtime.rust.clone(),
+        default_base_url: krate
+            .apis
+            .iter()
+            .find_map(|a| a.servers.first())
+            .map(|s| lit(&s.url)),
+        key_setters: if api_keys.len() > 1 { api_keys } else { Vec::new() },
+        schemes,
         crate_doc: inner_doc(&crate_doc(krate, krate.conventions.guide)),
         features_doc: inner_doc(&features_doc(krate)),
         klarna_guide: krate.conventions.guide,
@@ -226,7 +245,11 @@ pub fn render(
                 unraw(&api.module.rust)
             )
             .replace('"', "'"),
-            runtime_dep: runtime_dep(&options.runtime, "../../"),
+            runtime_dep: runtime_dep(
+                &options.runtime,
+                &krate.conventions.runtime.wire,
+                "../../",
+            ),
         };
         push_text(
             &mut files,
@@ -263,6 +286,7 @@ pub fn render(
         if let Some(events) = &api.events {
             let webhooks = WebhooksTemplate {
                 module_path: api.package.rust.clone(),
+                rt: api.runtime.clone(),
                 allow_deprecated: events.allow_deprecated,
                 events: events
                     .events
@@ -286,6 +310,7 @@ pub fn render(
         if api.types.len() <= options.models_per_file.max(1) {
             let models = ModelsTemplate {
                 doc: "Request and response models.".into(),
+                rt: api.runtime.clone(),
                 part: false,
                 types: api.types.iter().map(|t| type_view(api, t)).collect(),
             };
@@ -314,6 +339,7 @@ pub fn render(
             for (name, types) in names.iter().zip(parts) {
                 let models = ModelsTemplate {
                     doc: format!("Request and response models, {name}."),
+                    rt: api.runtime.clone(),
                     part: true,
                     types: types.iter().map(|t| type_view(api, t)).collect(),
                 };
@@ -339,6 +365,14 @@ pub fn render(
                 .collect(),
             server_possessive: format!("{server}'s"),
             server,
+            rt: krate.conventions.runtime.rust.clone(),
+            idempotency_header: krate
+                .conventions
+                .idempotency_header_display
+                .clone()
+                .or_else(|| krate.conventions.idempotency_header.clone())
+                .unwrap_or_else(|| "idempotency key".to_owned()),
+            idempotency_window: krate.conventions.idempotency_window.clone(),
         };
         push_rust(
             &mut jobs,

@@ -61,6 +61,11 @@ fn named_path(api: &Api, id: TypeId, models: Models) -> TokenStream {
     }
 }
 
+/// The runtime crate's name as an identifier (`klarna_runtime`, `oapi_runtime`).
+fn runtime_ident(api: &Api) -> proc_macro2::Ident {
+    proc_macro2::Ident::new(&api.runtime, proc_macro2::Span::call_site())
+}
+
 /// The tokens of a type of `api`.
 pub(super) fn type_tokens(api: &Api, t: &TypeRef, models: Models) -> TokenStream {
     match t {
@@ -71,11 +76,11 @@ pub(super) fn type_tokens(api: &Api, t: &TypeRef, models: Models) -> TokenStream
         TypeRef::F64 => quote!(f64),
         TypeRef::String(format) => match StringRepr::of(format.as_deref()) {
             StringRepr::Text => quote!(::std::string::String),
-            StringRepr::DateTime => quote!(::klarna_runtime::DateTime),
-            StringRepr::Date => quote!(::klarna_runtime::Date),
-            StringRepr::Uuid => quote!(::klarna_runtime::Uuid),
-            StringRepr::Base64 => quote!(::klarna_runtime::Base64Bytes),
-            StringRepr::Decimal => quote!(::klarna_runtime::Decimal),
+            StringRepr::DateTime => { let rt = runtime_ident(api); quote!(::#rt::DateTime) },
+            StringRepr::Date => { let rt = runtime_ident(api); quote!(::#rt::Date) },
+            StringRepr::Uuid => { let rt = runtime_ident(api); quote!(::#rt::Uuid) },
+            StringRepr::Base64 => { let rt = runtime_ident(api); quote!(::#rt::Base64Bytes) },
+            StringRepr::Decimal => { let rt = runtime_ident(api); quote!(::#rt::Decimal) },
         },
         // Binary data inside JSON can only be a string.
         TypeRef::Bytes => quote!(::std::string::String),
@@ -155,7 +160,10 @@ pub(super) fn field_type(api: &Api, f: &Field) -> String {
     match f.presence {
         Presence::Required => inner,
         Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#inner>),
-        Presence::OptionalNullable => quote!(::klarna_runtime::Nullable<#inner>),
+        Presence::OptionalNullable => {
+            let rt = runtime_ident(api);
+            quote!(::#rt::Nullable<#inner>)
+        }
     }
     .to_string()
 }
