@@ -180,7 +180,7 @@ impl Client {
     {%- else -%}
     /// Starts configuring a client: {% if default_base_url.is_some() %}the base URL (default: the document's first
     /// server), {% else %}the base URL (required: the document declares no server), {% endif %}credentials
-    /// {%- for s in schemes %} ({{ s.setter_doc }}){% endfor %}, timeouts, retries.
+    /// {%- if !schemes.is_empty() %} ({% for s in schemes %}{{ s.setter_doc }}{% if !loop.last %}, {% endif %}{% endfor %}){% endif %}, timeouts, retries.
     pub fn builder() -> ::{{ rt }}::ClientBuilder<Client> {
         ::{{ rt }}::ClientBuilder::new()
             .user_agent_product(::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")))

@@ -226,7 +226,7 @@ fn client(global: &Global) -> Result<klarna_runtime::Client, Failure> {
             }
         })
     })?;
-    let mut builder = klarna_runtime::Client::builder()
+    let mut builder = klarna_runtime::builder()
         .api_key(key)
         .user_agent_suffix(concat!("klarna-cli/", env!("CARGO_PKG_VERSION")));
     match (global.environment, &global.base_url) {

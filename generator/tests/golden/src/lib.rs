@@ -16,13 +16,13 @@
 //!
 //! # Getting started
 //!
-//! Build a [`Client`] with the server's base URL and your credentials, then call an operation through its resource accessor and `.send().await` it. Every failure is an [`Error`]; [`Error::kind`] says which kind ([`ErrorKind`]).
+//! Servers: `https://api.example.com` (Live), `https://api.test.example.com` (Test). The first is the client's default base URL (`ClientBuilder::base_url` changes it).
+//!
+//! Build a [`Client`], then call an operation through its resource accessor and `.send().await` it. Every failure is an [`Error`]; [`Error::kind`] says which kind ([`ErrorKind`]).
 //!
 //! ```no_run
 //! # fn main() -> Result<(), klarna_golden::Error> {
 //! let client = klarna_golden::Client::builder()
-//!     .base_url("https://api.example.com")
-//!     .api_key(std::env::var("API_KEY").unwrap_or_default())
 //!     .build()?;
 //! # let _ = client;
 //! # Ok(())
@@ -48,9 +48,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 pub use ::klarna_runtime::{
-    ApiError, Base64Bytes, ClientBuilder, Date, DateTime, Decimal, Environment, Error,
-    ErrorKind, IntegrationMetadata, Multipart, Nullable, RequestOptions, Response,
-    RetryPolicy, Uuid,
+    ApiError, ApiErrorExt, Base64Bytes, ClientBuilder, Date, DateTime, Decimal,
+    Environment, Error, ErrorKind, IntegrationMetadata, Multipart, Nullable,
+    RequestOptions, Response, RetryPolicy, Uuid,
 };
 /// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.
 pub use ::klarna_runtime::formats::time;
