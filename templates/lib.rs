@@ -161,6 +161,11 @@ pub use ::{{ api.krate }} as {{ api.module }};
 
 #[cfg(feature = "type-registry")]
 pub mod registry;
+{% for (feature, module, doc) in runtime_features %}
+{{ doc }}
+#[cfg(feature = {{ feature }})]
+pub use ::{{ rt }}::{{ module }};
+{% endfor %}
 
 /// {% if let Some(vendor) = vendor %}A {{ vendor }} API client{% else %}An API client{% endif %}: build one with [`Client::builder`], then call operations through its resource
 /// accessors (one per resource of each enabled API).

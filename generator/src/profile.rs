@@ -37,6 +37,9 @@ pub struct Profile {
     /// Credentials come from the document's `securitySchemes` (`false`: the vendor's runtime layer
     /// authenticates every call itself).
     pub auth_from_document: bool,
+    /// Optional modules of the runtime (feature and module name, what it brings) the facade offers
+    /// behind a cargo feature of the same name.
+    pub runtime_features: Vec<(String, String)>,
 }
 
 /// How a cursor-paginated list looks: a query parameter takes the cursor, and the response holds a list
@@ -85,6 +88,12 @@ impl Profile {
             idempotency_window: Some("24 hours".into()),
             runtime_package: "klarna-runtime".into(),
             auth_from_document: false,
+            runtime_features: vec![(
+                "onboarding".into(),
+                "Klarna's partner onboarding helpers: bank-account hashing (Argon2id), legal registration \
+                 numbers, merchant category codes."
+                    .into(),
+            )],
             pagination: Some(CursorConvention {
                 cursor_param: "starting_after".into(),
                 pagination_field: "pagination".into(),
@@ -111,6 +120,7 @@ impl Profile {
             idempotency_window: None,
             runtime_package: "oapi-runtime".into(),
             auth_from_document: true,
+            runtime_features: Vec::new(),
             pagination: None,
             extensions: ExtensionKeys::default(),
         }

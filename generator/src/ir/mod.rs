@@ -108,6 +108,18 @@ pub struct Conventions {
     /// operation sends what its `security` asks for. `false` when the vendor's runtime layer
     /// authenticates every call itself (Klarna's API key).
     pub auth_from_document: bool,
+    /// Optional modules of the runtime the facade re-exports behind a cargo feature of the same name.
+    pub runtime_features: Vec<RuntimeFeature>,
+}
+
+/// An optional module of the runtime crate, behind a cargo feature of the same name (Klarna's
+/// `onboarding` helpers and their Argon2 dependency).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuntimeFeature {
+    /// The feature and module name.
+    pub name: String,
+    /// What it brings, for the manifest and docs.
+    pub doc: String,
 }
 
 /// One input document: a module and a cargo feature of the generated crate.

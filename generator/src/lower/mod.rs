@@ -155,6 +155,14 @@ pub fn lower_until(
                     rust: profile.runtime_package.replace('-', "_"),
                 },
                 auth_from_document: profile.auth_from_document,
+                runtime_features: profile
+                    .runtime_features
+                    .iter()
+                    .map(|(name, doc)| RuntimeFeature {
+                        name: name.clone(),
+                        doc: doc.clone(),
+                    })
+                    .collect(),
             },
             apis,
         },

@@ -215,6 +215,8 @@ pub(super) struct CargoTemplate {
     pub(super) default_features: String,
     pub(super) features: Vec<FeatureView>,
     pub(super) runtime_dep: String,
+    /// Optional runtime modules: `(feature, "# doc", "<runtime package>/<feature>")`.
+    pub(super) runtime_features: Vec<(String, String, String)>,
     pub(super) standalone: bool,
     pub(super) klarna_guide: bool,
     /// The vendor the description names; none for a neutral crate.
@@ -295,6 +297,8 @@ pub(super) struct LibTemplate {
     pub(super) vendor: Option<String>,
     /// The runtime crate's Rust name, as paths spell it.
     pub(super) rt: String,
+    /// Optional runtime modules re-exported behind a feature: `(feature literal, module, doc)`.
+    pub(super) runtime_features: Vec<(String, String, String)>,
     /// The document's security schemes (all APIs', by name), declared on the client builder; empty
     /// when the vendor's runtime layer authenticates itself.
     pub(super) schemes: Vec<SchemeView>,

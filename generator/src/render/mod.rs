@@ -121,6 +121,18 @@ pub fn render(
             })
             .collect(),
         runtime_dep: runtime_dep(&options.runtime, &krate.conventions.runtime.wire, ""),
+        runtime_features: krate
+            .conventions
+            .runtime_features
+            .iter()
+            .map(|f| {
+                (
+                    f.name.clone(),
+                    format!("# {}", f.doc),
+                    format!("{}/{}", krate.conventions.runtime.wire, f.name),
+                )
+            })
+            .collect(),
         standalone: options.standalone,
         klarna_guide: krate.conventions.guide,
         vendor: krate.conventions.vendor.clone(),
@@ -157,6 +169,12 @@ pub fn render(
     let lib = LibTemplate {
         vendor: krate.conventions.vendor.clone(),
         rt: krate.conventions.runtime.rust.clone(),
+        runtime_features: krate
+            .conventions
+            .runtime_features
+            .iter()
+            .map(|f| (lit(&f.name), f.name.clone(), outer_doc(&f.doc)))
+            .collect(),
         default_base_url: krate
             .apis
             .iter()

@@ -84,6 +84,9 @@ pub use ::klarna_golden_sensitive as sensitive;
 pub use ::klarna_golden_unions as unions;
 #[cfg(feature = "type-registry")]
 pub mod registry;
+/// Klarna's partner onboarding helpers: bank-account hashing (Argon2id), legal registration numbers, merchant category codes.
+#[cfg(feature = "onboarding")]
+pub use ::klarna_runtime::onboarding;
 /// A Klarna API client: build one with [`Client::builder`], then call operations through its resource
 /// accessors (one per resource of each enabled API).
 ///
