@@ -242,7 +242,7 @@ impl Auth {
         let find = |name: &str| self.applied.iter().find(|(n, _)| *n == name);
         let chosen: Vec<&(&'static str, Applied)> = match security {
             None => self.applied.iter().collect(),
-            Some(alternatives) if alternatives.is_empty() => Vec::new(),
+            Some([]) => Vec::new(),
             Some(alternatives) => {
                 let satisfied = alternatives
                     .iter()
@@ -323,7 +323,13 @@ fn encode(scheme: &SecurityScheme, credential: &Credential) -> Result<Applied, E
                 sensitive_value(name, &format!("Bearer {}", token.trim()))?,
             )
         }
-        (Credential::ApiKey(key), SchemeKind::ApiKey { location, name: param }) => {
+        (
+            Credential::ApiKey(key),
+            SchemeKind::ApiKey {
+                location,
+                name: param,
+            },
+        ) => {
             if blank(key) {
                 return Err(Error::config(format!(
                     "the API key for the security scheme `{name}` is empty"
@@ -392,9 +398,18 @@ mod tests {
                         password: "p".into(),
                     },
                 ),
-                (Target::Named("headerKey".into()), Credential::ApiKey("hk".into())),
-                (Target::Named("queryKey".into()), Credential::ApiKey("qk".into())),
-                (Target::Named("cookieKey".into()), Credential::ApiKey("ck".into())),
+                (
+                    Target::Named("headerKey".into()),
+                    Credential::ApiKey("hk".into()),
+                ),
+                (
+                    Target::Named("queryKey".into()),
+                    Credential::ApiKey("qk".into()),
+                ),
+                (
+                    Target::Named("cookieKey".into()),
+                    Credential::ApiKey("ck".into()),
+                ),
             ],
         )
         .unwrap();
@@ -460,7 +475,10 @@ mod tests {
         assert!(err.to_string().contains("`nope`"), "{err}");
         let err = Auth::new(
             SCHEMES,
-            vec![(Target::Named("basicAuth".into()), Credential::Bearer("t".into()))],
+            vec![(
+                Target::Named("basicAuth".into()),
+                Credential::Bearer("t".into()),
+            )],
         )
         .err()
         .unwrap();

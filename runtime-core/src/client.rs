@@ -337,7 +337,11 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 
     /// The credential for the security scheme named `scheme` in the API document.
-    pub fn credential(mut self, scheme: impl Into<Cow<'static, str>>, credential: Credential) -> Self {
+    pub fn credential(
+        mut self,
+        scheme: impl Into<Cow<'static, str>>,
+        credential: Credential,
+    ) -> Self {
         self.credentials
             .push((Target::Named(scheme.into()), credential));
         self

@@ -451,7 +451,11 @@ impl Error {
                 matches!(
                     self.inner.status.map(|s| s.as_u16()),
                     Some(500 | 502 | 503 | 504)
-                ) || self.inner.body.as_deref().is_some_and(ErrorBody::is_retryable)
+                ) || self
+                    .inner
+                    .body
+                    .as_deref()
+                    .is_some_and(ErrorBody::is_retryable)
             }
             _ => false,
         }

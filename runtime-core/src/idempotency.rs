@@ -51,7 +51,10 @@ mod tests {
         assert_eq!(choose(None, true, false).unwrap(), None);
         assert_eq!(choose(None, false, true).unwrap(), None);
         assert!(choose(None, true, true).unwrap().is_some());
-        assert_eq!(choose(Some("k1"), false, true).unwrap().as_deref(), Some("k1"));
+        assert_eq!(
+            choose(Some("k1"), false, true).unwrap().as_deref(),
+            Some("k1")
+        );
         assert!(choose(Some("k1"), true, false).is_err());
         assert!(choose(Some(""), true, true).is_err());
         assert!(choose(Some(&"x".repeat(256)), true, true).is_err());

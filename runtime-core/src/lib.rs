@@ -120,8 +120,8 @@ pub use http::Method;
 
 pub use auth::{ApiKeyLocation, Credential, SchemeKind, SecurityScheme};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_SIZE, DEFAULT_READ_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Identity,
+    Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_READ_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Identity,
 };
 pub use error::{Error, ErrorBody, ErrorKind, ParseErrorBody, TimeoutKind};
 pub use formats::{Base64Bytes, Date, DateTime, Decimal, FormatError, Uuid};

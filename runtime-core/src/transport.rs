@@ -12,7 +12,9 @@ use std::borrow::Cow;
 use http::{HeaderMap, HeaderName, Method};
 use tracing::Instrument as _;
 
-use crate::error::{Error, ErrorKind, ParseErrorBody, TimeoutKind, map_reqwest_error, read_timeout_error};
+use crate::error::{
+    Error, ErrorKind, ParseErrorBody, TimeoutKind, map_reqwest_error, read_timeout_error,
+};
 use crate::request::{Body, Request};
 use crate::response::{RawResponse, StreamingResponse, read_bounded};
 use crate::retry::{RetryBudget, RetryPolicy, parse_retry_after};
@@ -247,11 +249,7 @@ pub(crate) fn send<'a>(
                     Outcome::Streaming(s) => s.status,
                 };
                 span.record("status", status.as_u16());
-                tracing::debug!(
-                    status = status.as_u16(),
-                    attempts,
-                    "request succeeded"
-                );
+                tracing::debug!(status = status.as_u16(), attempts, "request succeeded");
                 Ok(outcome)
             }
             Err((err, attempts)) => {

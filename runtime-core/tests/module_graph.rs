@@ -103,7 +103,10 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 fn modules_import_in_one_direction() {
     let graph = module_graph();
     if let Some(cycle) = find_cycle(&graph) {
-        panic!("import cycle between the core's modules: {}", cycle.join(" -> "));
+        panic!(
+            "import cycle between the core's modules: {}",
+            cycle.join(" -> ")
+        );
     }
     // The layering the design names: configuration -> auth/headers -> transport -> response -> error.
     let order = ["client", "headers", "transport", "response", "error"];
@@ -165,5 +168,9 @@ fn the_core_names_no_vendor() {
     if manifest.to_ascii_lowercase().contains("klarna") {
         offenders.push("Cargo.toml".to_owned());
     }
-    assert!(offenders.is_empty(), "vendor names in the core:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "vendor names in the core:\n{}",
+        offenders.join("\n")
+    );
 }

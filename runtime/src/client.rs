@@ -10,8 +10,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use oapi_runtime::telemetry::REDACTED;
 use oapi_runtime::{
-    ApiKeyLocation, Client, Clock, Error, Identity, RetryBudget, RetryPolicy, SecurityScheme,
-    Sleep,
+    ApiKeyLocation, Client, Clock, Error, Identity, RetryBudget, RetryPolicy, SecurityScheme, Sleep,
 };
 
 use crate::metadata::IntegrationMetadata;

@@ -210,4 +210,3 @@ impl fmt::Debug for ApiErrorSummary<'_> {
         d.finish()
     }
 }
-

@@ -3,7 +3,9 @@
 use oapi_runtime::{RequestOptions, Response};
 
 use crate::metadata::IntegrationMetadata;
-use crate::{INTEGRATION_METADATA_HEADER, IP_VALIDATION_STATUS_HEADER, MTLS_VERIFICATION_STATUS_HEADER};
+use crate::{
+    INTEGRATION_METADATA_HEADER, IP_VALIDATION_STATUS_HEADER, MTLS_VERIFICATION_STATUS_HEADER,
+};
 
 /// Klarna's per-request options.
 pub trait RequestOptionsExt {

@@ -181,7 +181,11 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for SigningKeys {
 impl fmt::Debug for SigningKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.keys.keys().map(|k| (k, oapi_runtime::telemetry::REDACTED)))
+            .entries(
+                self.keys
+                    .keys()
+                    .map(|k| (k, oapi_runtime::telemetry::REDACTED)),
+            )
             .finish()
     }
 }

@@ -247,7 +247,10 @@ async fn config_errors() {
         .build()
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
-    let e = klarna_runtime::builder().api_key("bad\nkey").build().unwrap_err();
+    let e = klarna_runtime::builder()
+        .api_key("bad\nkey")
+        .build()
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
     assert!(!e.to_string().contains("bad\nkey"));
     let e = klarna_runtime::builder()
@@ -283,7 +286,11 @@ async fn mtls_identity_from_pem() {
     let id = klarna_runtime::Identity::from_pem(cert, key).unwrap();
     assert_eq!(id.chain_len(), 1);
     assert!(!format!("{id:?}").contains("BEGIN"));
-    let c = klarna_runtime::builder().api_key("k").identity(id).build().unwrap();
+    let c = klarna_runtime::builder()
+        .api_key("k")
+        .identity(id)
+        .build()
+        .unwrap();
     assert!(format!("{c:?}").contains("mtls: true"));
     let e = klarna_runtime::builder()
         .api_key("k")

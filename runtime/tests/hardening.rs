@@ -15,8 +15,8 @@ use klarna_runtime::ApiErrorExt as _;
 use klarna_runtime::pagination::MAX_CONSECUTIVE_EMPTY_PAGES;
 use klarna_runtime::webhooks::{self, SigningKeys, WebhookError};
 use klarna_runtime::{
-    Client, Environment, ErrorKind, Method, Request, RequestOptions, RetryPolicy, TimeoutKind,
-    paginate, paginate_pages_counted,
+    Environment, ErrorKind, Method, Request, RequestOptions, RetryPolicy, TimeoutKind, paginate,
+    paginate_pages_counted,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};

@@ -4,11 +4,11 @@
 mod common;
 
 use common::{API_KEY, TestTime, builder, client};
-use klarna_runtime::{RequestOptionsExt as _, ResponseExt as _};
 use klarna_runtime::{
     AuthStyle, ErrorKind, IntegrationMetadata, Integrator, Method, Request, RequestOptions,
     encode_path_segment,
 };
+use klarna_runtime::{RequestOptionsExt as _, ResponseExt as _};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -55,7 +55,8 @@ async fn bearer_document_sends_its_token_where_security_asks_and_nothing_of_klar
     Mock::given(method("GET"))
         .and(path("/notes"))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!([{"id": "n1", "text": "hi"}])),
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!([{"id": "n1", "text": "hi"}])),
         )
         .mount(&server)
         .await;
@@ -95,7 +96,10 @@ async fn bearer_document_sends_its_token_where_security_asks_and_nothing_of_klar
         assert!(ua.starts_with("tiny-notes-api/"), "user agent {ua}");
     }
     let list = &requests[0];
-    assert_eq!(credentials(list), (Some("Bearer tok-123"), None, None, None));
+    assert_eq!(
+        credentials(list),
+        (Some("Bearer tok-123"), None, None, None)
+    );
     // `security: []`: no credentials at all.
     let health = &requests[1];
     assert_eq!(credentials(health), (None, None, None, None));
@@ -103,7 +107,9 @@ async fn bearer_document_sends_its_token_where_security_asks_and_nothing_of_klar
     assert_eq!(credentials(create).0, Some("Bearer tok-123"));
     // No idempotency header: the document names none.
     assert!(
-        !lower_names(create).iter().any(|n| n.contains("idempotency")),
+        !lower_names(create)
+            .iter()
+            .any(|n| n.contains("idempotency")),
         "{:?}",
         lower_names(create)
     );
@@ -111,9 +117,17 @@ async fn bearer_document_sends_its_token_where_security_asks_and_nothing_of_klar
     // The error names no vendor, and its typed body reads back.
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
     let message = err.to_string();
-    assert!(!message.to_ascii_lowercase().contains("klarna"), "{message}");
+    assert!(
+        !message.to_ascii_lowercase().contains("klarna"),
+        "{message}"
+    );
     assert!(message.contains("the server returned 422"), "{message}");
-    assert!(format!("{err:?}").to_ascii_lowercase().find("klarna").is_none());
+    assert!(
+        format!("{err:?}")
+            .to_ascii_lowercase()
+            .find("klarna")
+            .is_none()
+    );
     let problem: tiny_notes_api::notes::Problem = err.body_as().unwrap();
     assert_eq!(problem.detail.as_deref(), Some("text is empty"));
 }
@@ -188,7 +202,10 @@ async fn api_key_and_basic_document_sends_each_scheme_as_declared() {
     let err = none.items().get("a").send().await.unwrap_err();
     assert_eq!(err.kind(), key_vault_api::ErrorKind::InvalidRequest);
     assert!(err.to_string().contains("queryKey"), "{err}");
-    assert!(!err.to_string().to_ascii_lowercase().contains("klarna"), "{err}");
+    assert!(
+        !err.to_string().to_ascii_lowercase().contains("klarna"),
+        "{err}"
+    );
     assert!(!err.may_have_been_sent());
     assert_eq!(server.received_requests().await.unwrap().len(), 4);
 
@@ -199,13 +216,19 @@ async fn api_key_and_basic_document_sends_each_scheme_as_declared() {
         .api_key("k")
         .build()
         .unwrap_err();
-    assert!(ambiguous.to_string().contains("several apiKey schemes"), "{ambiguous}");
+    assert!(
+        ambiguous.to_string().contains("several apiKey schemes"),
+        "{ambiguous}"
+    );
     let stray = key_vault_api::Client::builder()
         .base_url(server.uri())
         .bearer_token("t")
         .build()
         .unwrap_err();
-    assert!(stray.to_string().contains("no HTTP bearer security scheme"), "{stray}");
+    assert!(
+        stray.to_string().contains("no HTTP bearer security scheme"),
+        "{stray}"
+    );
 }
 
 /// The document declares no server: the base URL is required, and the error says so without

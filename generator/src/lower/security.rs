@@ -52,7 +52,9 @@ impl ApiLowerer<'_> {
                     description,
                 ),
                 SecurityScheme::HTTP {
-                    scheme, description, ..
+                    scheme,
+                    description,
+                    ..
                 } => match scheme.to_ascii_lowercase().as_str() {
                     "basic" => (SecurityKind::Basic, description),
                     "bearer" => (SecurityKind::Bearer, description),

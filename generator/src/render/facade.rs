@@ -56,8 +56,11 @@ pub(super) fn servers_and_auth(krate: &Crate) -> String {
         })
         .collect();
     let mut out = match servers.as_slice() {
-        [] => "The documents declare no server: give the base URL with `ClientBuilder::base_url`.".to_owned(),
-        [one] => format!("Server: {one}, the client's default base URL (`ClientBuilder::base_url` changes it)."),
+        [] => "The documents declare no server: give the base URL with `ClientBuilder::base_url`."
+            .to_owned(),
+        [one] => format!(
+            "Server: {one}, the client's default base URL (`ClientBuilder::base_url` changes it)."
+        ),
         _ => format!(
             "Servers: {}. The first is the client's default base URL (`ClientBuilder::base_url` changes it).",
             servers.join(", ")
@@ -66,7 +69,9 @@ pub(super) fn servers_and_auth(krate: &Crate) -> String {
     let schemes = scheme_views(krate);
     if krate.conventions.auth_from_document {
         if schemes.is_empty() {
-            out.push_str(" The documents declare no security scheme: the client sends no credentials.");
+            out.push_str(
+                " The documents declare no security scheme: the client sends no credentials.",
+            );
         } else {
             let described: Vec<String> = schemes
                 .iter()
@@ -92,7 +97,11 @@ pub(super) fn builder_example(krate: &Crate, fallback: &str) -> (String, Option<
         lines.push("    .base_url(\"https://api.example.com\")".to_owned());
     }
     let schemes = scheme_views(krate);
-    let several_keys = schemes.iter().filter(|s| s.kind.starts_with("api_key")).count() > 1;
+    let several_keys = schemes
+        .iter()
+        .filter(|s| s.kind.starts_with("api_key"))
+        .count()
+        > 1;
     let mut import = None;
     let env = |var: &str| format!("std::env::var(\"{var}\").{fallback}");
     let mut basic_done = false;
@@ -102,7 +111,11 @@ pub(super) fn builder_example(krate: &Crate, fallback: &str) -> (String, Option<
         match s.kind.as_str() {
             "basic" if !basic_done => {
                 basic_done = true;
-                lines.push(format!("    .basic_auth({}, {})", env("API_USER"), env("API_PASSWORD")));
+                lines.push(format!(
+                    "    .basic_auth({}, {})",
+                    env("API_USER"),
+                    env("API_PASSWORD")
+                ));
             }
             "bearer" if !bearer_done => {
                 bearer_done = true;
@@ -175,10 +188,7 @@ pub(super) fn runtime_dep(runtime: &RuntimeDependency, package: &str, up: &str) 
             toml_str(version)
         ),
         RuntimeDependency::Path(path) => {
-            format!(
-                "{package} = {{ path = {} }}",
-                toml_str(&relative(path))
-            )
+            format!("{package} = {{ path = {} }}", toml_str(&relative(path)))
         }
         RuntimeDependency::Version(version) => format!("{package} = {}", toml_str(version)),
     }
@@ -413,12 +423,38 @@ pub(super) struct SchemeView {
 
 /// Methods of the runtime's client builder a per-scheme setter must not shadow.
 const BUILDER_METHODS: &[&str] = &[
-    "new", "default", "base_url", "allow_insecure_http", "user_agent_product", "user_agent_suffix",
-    "user_agent", "security_schemes", "bearer_token", "basic_auth", "api_key", "credential",
-    "default_header", "correlation_id_header", "idempotency_key_header", "error_body", "server_name",
-    "retry_policy", "retry_budget", "connect_timeout", "attempt_timeout", "read_timeout", "total_timeout",
-    "pool_idle_timeout", "max_body_size", "identity", "identity_pem", "add_root_certificates_pem",
-    "http_client", "sleep_impl", "clock", "build",
+    "new",
+    "default",
+    "base_url",
+    "allow_insecure_http",
+    "user_agent_product",
+    "user_agent_suffix",
+    "user_agent",
+    "security_schemes",
+    "bearer_token",
+    "basic_auth",
+    "api_key",
+    "credential",
+    "default_header",
+    "correlation_id_header",
+    "idempotency_key_header",
+    "error_body",
+    "server_name",
+    "retry_policy",
+    "retry_budget",
+    "connect_timeout",
+    "attempt_timeout",
+    "read_timeout",
+    "total_timeout",
+    "pool_idle_timeout",
+    "max_body_size",
+    "identity",
+    "identity_pem",
+    "add_root_certificates_pem",
+    "http_client",
+    "sleep_impl",
+    "clock",
+    "build",
 ];
 
 /// The security schemes of every API of the crate (by name, the first declaration winning), when

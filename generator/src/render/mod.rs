@@ -180,7 +180,11 @@ pub fn render(
             .iter()
             .find_map(|a| a.servers.first())
             .map(|s| lit(&s.url)),
-        key_setters: if api_keys.len() > 1 { api_keys } else { Vec::new() },
+        key_setters: if api_keys.len() > 1 {
+            api_keys
+        } else {
+            Vec::new()
+        },
         schemes,
         crate_doc: inner_doc(&crate_doc(krate, krate.conventions.guide)),
         features_doc: inner_doc(&features_doc(krate)),
@@ -263,11 +267,7 @@ pub fn render(
                 unraw(&api.module.rust)
             )
             .replace('"', "'"),
-            runtime_dep: runtime_dep(
-                &options.runtime,
-                &krate.conventions.runtime.wire,
-                "../../",
-            ),
+            runtime_dep: runtime_dep(&options.runtime, &krate.conventions.runtime.wire, "../../"),
         };
         push_text(
             &mut files,

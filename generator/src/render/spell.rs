@@ -76,11 +76,26 @@ pub(super) fn type_tokens(api: &Api, t: &TypeRef, models: Models) -> TokenStream
         TypeRef::F64 => quote!(f64),
         TypeRef::String(format) => match StringRepr::of(format.as_deref()) {
             StringRepr::Text => quote!(::std::string::String),
-            StringRepr::DateTime => { let rt = runtime_ident(api); quote!(::#rt::DateTime) },
-            StringRepr::Date => { let rt = runtime_ident(api); quote!(::#rt::Date) },
-            StringRepr::Uuid => { let rt = runtime_ident(api); quote!(::#rt::Uuid) },
-            StringRepr::Base64 => { let rt = runtime_ident(api); quote!(::#rt::Base64Bytes) },
-            StringRepr::Decimal => { let rt = runtime_ident(api); quote!(::#rt::Decimal) },
+            StringRepr::DateTime => {
+                let rt = runtime_ident(api);
+                quote!(::#rt::DateTime)
+            }
+            StringRepr::Date => {
+                let rt = runtime_ident(api);
+                quote!(::#rt::Date)
+            }
+            StringRepr::Uuid => {
+                let rt = runtime_ident(api);
+                quote!(::#rt::Uuid)
+            }
+            StringRepr::Base64 => {
+                let rt = runtime_ident(api);
+                quote!(::#rt::Base64Bytes)
+            }
+            StringRepr::Decimal => {
+                let rt = runtime_ident(api);
+                quote!(::#rt::Decimal)
+            }
         },
         // Binary data inside JSON can only be a string.
         TypeRef::Bytes => quote!(::std::string::String),
