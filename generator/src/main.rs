@@ -312,49 +312,6 @@ fn kebab(text: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn crate_names_come_from_the_document() {
-        assert_eq!(
-            kebab("Swagger Petstore - OpenAPI 3.0"),
-            "swagger-petstore-openapi-3-0"
-        );
-        assert_eq!(kebab("  Ünïcode API!! "), "n-code-api");
-        let dir = tempfile::tempdir().unwrap();
-        let titled = dir.path().join("doc.yaml");
-        std::fs::write(
-            &titled,
-            "openapi: 3.0.3\ninfo: {title: Acme Billing, version: '1'}\npaths: {}\n",
-        )
-        .unwrap();
-        assert_eq!(default_crate_name(&titled), "acme-billing");
-        let untitled = dir.path().join("Weather_API.json");
-        std::fs::write(
-            &untitled,
-            r#"{"openapi":"3.0.3","info":{"title":"","version":"1"},"paths":{}}"#,
-        )
-        .unwrap();
-        assert_eq!(default_crate_name(&untitled), "weather-api");
-    }
-
-    #[test]
-    fn runtime_paths_are_relative() {
-        let p = |s: &str| PathBuf::from(s);
-        assert_eq!(
-            relative_path(&p("/w/out/api"), &p("/w/runtime-core")),
-            "../../runtime-core"
-        );
-        assert_eq!(
-            relative_path(&p("/w"), &p("/w/runtime-core")),
-            "runtime-core"
-        );
-        assert_eq!(normalize(&p("/w/generator/../runtime")), p("/w/runtime"));
-    }
-}
-
 fn run_diff(
     old: &std::path::Path,
     new: &std::path::Path,
@@ -460,5 +417,48 @@ fn profile_name(name: &str) -> Result<String, String> {
             "no profile is called `{name}`; one of: {}",
             Profile::NAMES.join(", ")
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_come_from_the_document() {
+        assert_eq!(
+            kebab("Swagger Petstore - OpenAPI 3.0"),
+            "swagger-petstore-openapi-3-0"
+        );
+        assert_eq!(kebab("  Ünïcode API!! "), "n-code-api");
+        let dir = tempfile::tempdir().unwrap();
+        let titled = dir.path().join("doc.yaml");
+        std::fs::write(
+            &titled,
+            "openapi: 3.0.3\ninfo: {title: Acme Billing, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        assert_eq!(default_crate_name(&titled), "acme-billing");
+        let untitled = dir.path().join("Weather_API.json");
+        std::fs::write(
+            &untitled,
+            r#"{"openapi":"3.0.3","info":{"title":"","version":"1"},"paths":{}}"#,
+        )
+        .unwrap();
+        assert_eq!(default_crate_name(&untitled), "weather-api");
+    }
+
+    #[test]
+    fn runtime_paths_are_relative() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            relative_path(&p("/w/out/api"), &p("/w/runtime-core")),
+            "../../runtime-core"
+        );
+        assert_eq!(
+            relative_path(&p("/w"), &p("/w/runtime-core")),
+            "runtime-core"
+        );
+        assert_eq!(normalize(&p("/w/generator/../runtime")), p("/w/runtime"));
     }
 }
