@@ -40,6 +40,10 @@ pub struct Profile {
     /// Optional modules of the runtime (feature and module name, what it brings) the facade offers
     /// behind a cargo feature of the same name.
     pub runtime_features: Vec<(String, String)>,
+    /// The repository the generated manifests name, if any.
+    pub repository: Option<String>,
+    /// Keywords the generated manifests list before the generic ones.
+    pub keywords: Vec<String>,
 }
 
 /// How a cursor-paginated list looks: a query parameter takes the cursor, and the response holds a list
@@ -88,6 +92,8 @@ impl Profile {
             idempotency_window: Some("24 hours".into()),
             runtime_package: "klarna-runtime".into(),
             auth_from_document: false,
+            repository: Some("https://github.com/klarna-rust-sdk/klarna-rust".into()),
+            keywords: vec!["klarna".into(), "payments".into()],
             runtime_features: vec![(
                 "onboarding".into(),
                 "Klarna's partner onboarding helpers: bank-account hashing (Argon2id), legal registration \
@@ -121,6 +127,8 @@ impl Profile {
             runtime_package: "oapi-runtime".into(),
             auth_from_document: true,
             runtime_features: Vec::new(),
+            repository: None,
+            keywords: Vec::new(),
             pagination: None,
             extensions: ExtensionKeys::default(),
         }

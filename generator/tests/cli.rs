@@ -115,7 +115,10 @@ fn petstore_generates_a_crate_and_prints_its_ir() {
     assert!(facade.contains("oapi-runtime = \"0.1.0\""), "{facade}");
     let api_manifest =
         std::fs::read_to_string(out.join("apis/petstore/Cargo.toml")).expect("API manifest");
-    assert!(api_manifest.contains("oapi-runtime = \"0.1.0\""), "{api_manifest}");
+    assert!(
+        api_manifest.contains("oapi-runtime = \"0.1.0\""),
+        "{api_manifest}"
+    );
     for manifest in [&facade, &api_manifest] {
         assert!(!manifest.contains("klarna-runtime"), "{manifest}");
         assert!(!manifest.contains("path = \"/"), "{manifest}");

@@ -110,6 +110,10 @@ pub struct Conventions {
     pub auth_from_document: bool,
     /// Optional modules of the runtime the facade re-exports behind a cargo feature of the same name.
     pub runtime_features: Vec<RuntimeFeature>,
+    /// The repository the manifests name; none for a neutral crate.
+    pub repository: Option<String>,
+    /// Keywords the manifests list before the generic ones.
+    pub keywords: Vec<String>,
 }
 
 /// An optional module of the runtime crate, behind a cargo feature of the same name (Klarna's

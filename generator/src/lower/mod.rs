@@ -155,6 +155,8 @@ pub fn lower_until(
                     rust: profile.runtime_package.replace('-', "_"),
                 },
                 auth_from_document: profile.auth_from_document,
+                repository: profile.repository.clone(),
+                keywords: profile.keywords.clone(),
                 runtime_features: profile
                     .runtime_features
                     .iter()

@@ -227,6 +227,10 @@ pub(super) struct CargoTemplate {
     pub(super) runtime_dep: String,
     /// Optional runtime modules: `(feature, "# doc", "<runtime package>/<feature>")`.
     pub(super) runtime_features: Vec<(String, String, String)>,
+    /// The vendor's repository, from the profile; none for a neutral crate.
+    pub(super) repository: Option<String>,
+    /// The vendor's keywords, before the generic ones.
+    pub(super) keywords: Vec<String>,
     pub(super) standalone: bool,
     pub(super) klarna_guide: bool,
     /// The vendor the description names; none for a neutral crate.
@@ -291,8 +295,10 @@ pub(super) struct AccessorView {
 #[derive(Template)]
 #[template(path = "api_Cargo.toml", escape = "none")]
 pub(super) struct ApiCargoTemplate {
-    /// The vendor (repository and keywords); none for a neutral crate.
-    pub(super) vendor: Option<String>,
+    /// The vendor's repository, from the profile; none for a neutral crate.
+    pub(super) repository: Option<String>,
+    /// The vendor's keywords, before the generic ones.
+    pub(super) keywords: Vec<String>,
     pub(super) header: String,
     pub(super) name: String,
     pub(super) version: String,

@@ -121,6 +121,8 @@ pub fn render(
             })
             .collect(),
         runtime_dep: runtime_dep(&options.runtime, &krate.conventions.runtime.wire, ""),
+        repository: krate.conventions.repository.clone(),
+        keywords: krate.conventions.keywords.clone(),
         runtime_features: krate
             .conventions
             .runtime_features
@@ -250,7 +252,8 @@ pub fn render(
         let api_name = api.package.wire.clone();
         let root = api_dir(api);
         let api_cargo = ApiCargoTemplate {
-            vendor: krate.conventions.vendor.clone(),
+            repository: krate.conventions.repository.clone(),
+            keywords: krate.conventions.keywords.clone(),
             header: header("#", &[&api.source], &options.regen_command),
             name: api_name.clone(),
             version: krate.version.clone(),
