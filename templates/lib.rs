@@ -54,14 +54,14 @@
 //! # Errors
 //!
 //! Every failure is an [`Error`]. [`Error::kind`] says what happened ([`ErrorKind`]); when Klarna answered,
-//! [`Error::status`] and [`Error::api_error`] hold its status and its parsed error body (`error_code`,
+//! [`Error::status`] and [`ApiErrorExt::api_error`] hold its status and its parsed error body (`error_code`,
 //! `error_message`, `error_id` to quote to Klarna support). The client has already retried what is safe to
 //! retry; [`Error::may_have_been_sent`] tells whether a failed call may still have reached Klarna.
 //!
 //! ```no_run
 //! # #[cfg(feature = "payment")]
 //! # async fn read(client: &klarna::Client, account: &str, id: &str) {
-//! use klarna::ErrorKind;
+//! use klarna::{ApiErrorExt as _, ErrorKind};
 //!
 //! match client.payment_requests().get(account, id).send().await {
 //!     Ok(request) => println!("state: {}", request.state),
@@ -107,7 +107,7 @@
 //!
 //! ```no_run
 //! # #[cfg(feature = "notification")]
-//! # fn receive(raw_body: &[u8], headers: &::klarna_runtime::http::HeaderMap) -> u16 {
+//! # fn receive(raw_body: &[u8], headers: &::{{ rt }}::http::HeaderMap) -> u16 {
 //! use klarna::SigningKeys;
 //! use klarna::notification::webhooks::{self, Event};
 //!
@@ -129,16 +129,35 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub use ::klarna_runtime::{
-    ApiError, Base64Bytes, ClientBuilder, Date, DateTime, Decimal, Environment, Error, ErrorKind,
+{% if vendor.is_some() -%}
+pub use ::{{ rt }}::{
+    ApiError, ApiErrorExt, Base64Bytes, ClientBuilder, Date, DateTime, Decimal, Environment, Error, ErrorKind,
     IntegrationMetadata, Multipart, Nullable, RequestOptions, Response, RetryPolicy,
 };
 // Not inlined: the `uuid` crate's docs link relative to its own pages.
 #[doc(no_inline)]
-pub use ::klarna_runtime::Uuid;
+pub use ::{{ rt }}::Uuid;
 /// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.
-pub use ::klarna_runtime::formats::time;
-pub use ::klarna_runtime::webhooks::{SigningKeys, WebhookError};
+pub use ::{{ rt }}::formats::time;
+pub use ::{{ rt }}::webhooks::{SigningKeys, WebhookError};
+{%- else -%}
+pub use ::{{ rt }}::{
+    Base64Bytes, ClientBuilder, Credential, Date, DateTime, Decimal, Error, ErrorKind, Multipart, Nullable,
+    RequestOptions, Response, RetryPolicy,
+};
+// Not inlined: the `uuid` crate's docs link relative to its own pages.
+#[doc(no_inline)]
+pub use ::{{ rt }}::Uuid;
+/// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.
+pub use ::{{ rt }}::formats::time;
+
+/// The security schemes of the API documents, declared on every client [`Client::builder`] makes: an
+/// operation sends the credentials its `security` asks for.
+pub const SECURITY_SCHEMES: &[::{{ rt }}::SecurityScheme] = &[
+    {% for s in schemes %}{{ s.expr }},
+    {% endfor %}
+];
+{%- endif %}
 
 {% for api in apis %}
 #[cfg(feature = {{ api.feature_lit }})]
@@ -148,6 +167,11 @@ pub use ::{{ api.krate }} as {{ api.module }};
 
 #[cfg(feature = "type-registry")]
 pub mod registry;
+{% for (feature, module, doc) in runtime_features %}
+{{ doc }}
+#[cfg(feature = {{ feature }})]
+pub use ::{{ rt }}::{{ module }};
+{% endfor %}
 
 /// {% if let Some(vendor) = vendor %}A {{ vendor }} API client{% else %}An API client{% endif %}: build one with [`Client::builder`], then call operations through its resource
 /// accessors (one per resource of each enabled API).
@@ -155,23 +179,35 @@ pub mod registry;
 /// Cloning is cheap and shares the connection pool, retry budget and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
-    inner: ::klarna_runtime::Client,
+    inner: ::{{ rt }}::Client,
 }
 
 impl Client {
+    {% if vendor.is_some() -%}
     /// Starts configuring a client: API key, environment (test or live), timeouts, retries.
-    pub fn builder() -> ::klarna_runtime::ClientBuilder<Client> {
-        ::klarna_runtime::ClientBuilder::new()
+    pub fn builder() -> ::{{ rt }}::ClientBuilder<Client> {
+        ::{{ rt }}::ClientBuilder::new()
     }
+    {%- else -%}
+    /// Starts configuring a client: {% if default_base_url.is_some() %}the base URL (default: the document's first
+    /// server), {% else %}the base URL (required: the document declares no server), {% endif %}credentials
+    /// {%- if !schemes.is_empty() %} ({% for s in schemes %}{{ s.setter_doc }}{% if !loop.last %}, {% endif %}{% endfor %}){% endif %}, timeouts, retries.
+    pub fn builder() -> ::{{ rt }}::ClientBuilder<Client> {
+        ::{{ rt }}::ClientBuilder::new()
+            .user_agent_product(::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")))
+            .security_schemes(SECURITY_SCHEMES)
+            {% if let Some(url) = default_base_url %}.base_url({{ url }}){% endif %}
+    }
+    {%- endif %}
 
     /// The runtime client underneath, for sending hand-built requests.
-    pub fn runtime(&self) -> &::klarna_runtime::Client {
+    pub fn runtime(&self) -> &::{{ rt }}::Client {
         &self.inner
     }
 }
 
-impl ::std::convert::From<::klarna_runtime::Client> for Client {
-    fn from(inner: ::klarna_runtime::Client) -> Self {
+impl ::std::convert::From<::{{ rt }}::Client> for Client {
+    fn from(inner: ::{{ rt }}::Client) -> Self {
         Self { inner }
     }
 }
@@ -189,3 +225,21 @@ impl Client {
     {% endfor %}
 }
 {% endfor %}
+{% if !key_setters.is_empty() %}
+
+/// One setter per `apiKey` security scheme of the API documents, named after it, on the client builder.
+pub trait ApiKeys: ::std::marker::Sized {
+    {% for s in key_setters %}
+    /// The key of the `{{ s.wire }}` scheme ({{ s.kind_doc }}).
+    fn {{ s.setter }}(self, key: impl ::std::convert::Into<::std::string::String>) -> Self;
+    {% endfor %}
+}
+
+impl ApiKeys for ::{{ rt }}::ClientBuilder<Client> {
+    {% for s in key_setters %}
+    fn {{ s.setter }}(self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.credential({{ s.name_lit }}, ::{{ rt }}::Credential::ApiKey(key.into()))
+    }
+    {% endfor %}
+}
+{% endif %}

@@ -29,7 +29,7 @@ pub struct {{ s.name }} {
     {% when Presence::Required %}{% if let Some(rename) = rename %}#[serde(rename = {{ rename }})]{% endif %}
     {% when Presence::RequiredNullable %}#[serde({% if let Some(rename) = rename %}rename = {{ rename }}, {% endif %}default)]
     {% when Presence::Optional %}#[serde({% if let Some(rename) = rename %}rename = {{ rename }}, {% endif %}default, skip_serializing_if = "::std::option::Option::is_none")]
-    {% when Presence::OptionalNullable %}#[serde({% if let Some(rename) = rename %}rename = {{ rename }}, {% endif %}default, skip_serializing_if = "::klarna_runtime::Nullable::is_absent")]
+    {% when Presence::OptionalNullable %}#[serde({% if let Some(rename) = rename %}rename = {{ rename }}, {% endif %}default, skip_serializing_if = "::{{ rt }}::Nullable::is_absent")]
     {% endmatch %}
     {% endmatch %}
     {% endif %}
@@ -38,7 +38,7 @@ pub struct {{ s.name }} {
     {% endfor %}
 }
 {% if !s.derive_serde() %}
-::klarna_runtime::__struct_serde! {
+::{{ rt }}::__struct_serde! {
     struct {{ s.name }} {
         {% for f in s.fields %}{{ f.name }}: {% match f.serde %}{% when FieldSerde::Property with (_, presence) %}{% match presence %}{% when Presence::Required %}required{% when Presence::RequiredNullable %}required_nullable{% when Presence::Optional %}optional{% when Presence::OptionalNullable %}optional_nullable{% endmatch %}{% when FieldSerde::Flatten %}{% endmatch %} {{ f.wire_lit() }},
         {% endfor %}
@@ -55,7 +55,7 @@ impl {{ s.name }} {
     #[inline]
     pub fn new({% for p in ctor.params %}{{ p.name }}: {{ p.ty }}, {% endfor %}) -> Self {
         Self {
-            {% for i in ctor.inits %}{{ i.name }}{% match i.value %}{% when CtorValue::Arg %}{% when CtorValue::None %}: ::std::option::Option::None{% when CtorValue::Absent %}: ::klarna_runtime::Nullable::Absent{% when CtorValue::EmptyMap %}: ::std::collections::BTreeMap::new(){% endmatch %}, {% endfor %}
+            {% for i in ctor.inits %}{{ i.name }}{% match i.value %}{% when CtorValue::Arg %}{% when CtorValue::None %}: ::std::option::Option::None{% when CtorValue::Absent %}: ::{{ rt }}::Nullable::Absent{% when CtorValue::EmptyMap %}: ::std::collections::BTreeMap::new(){% endmatch %}, {% endfor %}
         }
     }
 }
@@ -74,7 +74,7 @@ pub enum {{ e.name }} {
     Unknown(::std::string::String),
 }
 
-::klarna_runtime::__string_enum!({{ e.name }} {
+::{{ rt }}::__string_enum!({{ e.name }} {
     {% for v in e.variants %}{{ v.name }} => {{ v.wire_lit }},
     {% endfor %}
 });
@@ -92,7 +92,7 @@ pub enum {{ e.name }} {
     Unknown(i64),
 }
 
-::klarna_runtime::__int_enum!({{ e.name }} {
+::{{ rt }}::__int_enum!({{ e.name }} {
     {% for v in e.variants %}{{ v.name }} => {{ v.value }},
     {% endfor %}
 });

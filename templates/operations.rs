@@ -57,14 +57,14 @@
 {{ r.doc }}
 #[derive(Clone, Debug)]
 pub struct {{ r.name }} {
-    client: ::klarna_runtime::Client,
+    client: ::{{ rt }}::Client,
 }
 
 impl {{ r.name }} {
     /// This resource's operations, sent through `client` (usually reached through an accessor of the
     /// facade crate's `Client` instead).
     #[inline]
-    pub fn new(client: ::klarna_runtime::Client) -> Self {
+    pub fn new(client: ::{{ rt }}::Client) -> Self {
         Self { client }
     }
 
@@ -76,7 +76,7 @@ impl {{ r.name }} {
         {{ op.builder }} {
             client: self.client.clone(),
             {% for f in op.fields %}{{ f.name }}{% match f.init %}{% when FieldInit::Arg %}{% when FieldInit::ArgInto %}: {{ f.name }}.into(){% when FieldInit::Unset %}: ::std::option::Option::None{% endmatch %},
-            {% endfor %}options: ::klarna_runtime::RequestOptions::default(),
+            {% endfor %}options: ::{{ rt }}::RequestOptions::default(),
         }
     }
     {% endfor %}
@@ -99,7 +99,7 @@ impl {{ e.name }} {
     /// The documented error body of a failed call: `None` when the error did not come from an error
     /// response, when its status has no documented body, or when the body does not parse as that type.
     #[inline]
-    pub fn from_error(error: &::klarna_runtime::Error) -> ::std::option::Option<Self> {
+    pub fn from_error(error: &::{{ rt }}::Error) -> ::std::option::Option<Self> {
         let status = error.status()?.as_u16();
         if status < 400 {
             return ::std::option::Option::None;
@@ -120,9 +120,9 @@ impl {{ e.name }} {
 #[derive(Clone{% if op.redacted_debug.is_none() %}, Debug{% endif %})]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct {{ op.builder }} {
-    client: ::klarna_runtime::Client,
+    client: ::{{ rt }}::Client,
     {% for f in op.fields %}{{ f.name }}: {{ f.ty }},
-    {% endfor %}options: ::klarna_runtime::RequestOptions,
+    {% endfor %}options: ::{{ rt }}::RequestOptions,
 }
 {% if let Some(d) = op.redacted_debug %}
 {% include "debug_impl.rs" %}
@@ -138,8 +138,8 @@ impl {{ op.builder }} {
     }
     {% endfor %}
     {% if op.idempotent %}
-    /// Sets the `Klarna-Idempotency-Key` for this call instead of the generated one (1 to 255 characters).
-    /// Klarna returns the original result for a repeated key within 24 hours.
+    /// Sets the `{{ idempotency_header }}` for this call instead of the generated one (1 to 255 characters).
+    /// {{ server }} returns the original result for a repeated key{% if let Some(window) = idempotency_window %} within {{ window }}{% endif %}.
     #[inline]
     pub fn idempotency_key(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.options.set_idempotency_key(key);
@@ -152,12 +152,12 @@ impl {{ op.builder }} {
     ///
     /// # Errors
     ///
-    /// A [`klarna_runtime::Error`] for a transport failure, a timeout, an error status with {{ server_possessive }} error
+    /// A [`{{ rt }}::Error`] for a transport failure, a timeout, an error status with {{ server_possessive }} error
     /// body, or a response body that does not match the expected type.
     #[inline]
-    pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<::klarna_runtime::Response<{{ op.response_ty }}>, ::klarna_runtime::Error>> {
+    pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<::{{ rt }}::Response<{{ op.response_ty }}>, ::{{ rt }}::Error>> {
         let client = self.client.clone();
-        ::klarna_runtime::__private::send(client, self, Self::into_request, |response| {% match op.finish %}
+        ::{{ rt }}::__private::send(client, self, Self::into_request, |response| {% match op.finish %}
             {% when FinishView::Json with (ty) %}response.json::<{{ ty }}>()
             {% when FinishView::Empty %}Ok(response.empty())
             {% when FinishView::Bytes %}Ok(response.bytes())
@@ -174,7 +174,7 @@ impl {{ op.builder }} {
     /// # Errors
     ///
     /// As for [`send`](Self::send); errors while streaming come from the stream.
-    pub async fn send_streaming(self) -> ::std::result::Result<::klarna_runtime::StreamingResponse, ::klarna_runtime::Error> {
+    pub async fn send_streaming(self) -> ::std::result::Result<::{{ rt }}::StreamingResponse, ::{{ rt }}::Error> {
         let client = self.client.clone();
         client.execute_streaming(self.into_request()).await
     }
@@ -184,9 +184,9 @@ impl {{ op.builder }} {
     /// `.limit(n)`. An error is yielded after the items already received. A cursor {{ server }} already returned,
     /// or a run of empty pages that still point further, ends the stream with an error.
     #[inline]
-    pub fn into_stream(self) -> ::klarna_runtime::pagination::Paginated<{{ paging.item_ty }}> {
+    pub fn into_stream(self) -> ::{{ rt }}::pagination::Paginated<{{ paging.item_ty }}> {
         let client = self.client.clone();
-        ::klarna_runtime::paginate(
+        ::{{ rt }}::paginate(
             client,
             move |cursor| self.page_request(cursor),
             |page: {{ paging.page_ty }}| {
@@ -200,9 +200,9 @@ impl {{ op.builder }} {
     /// {{ server }} already returned, or a run of empty pages that still point further, ends the stream with an
     /// error.
     #[inline]
-    pub fn into_pages(self) -> ::klarna_runtime::pagination::Paginated<{{ paging.page_ty }}> {
+    pub fn into_pages(self) -> ::{{ rt }}::pagination::Paginated<{{ paging.page_ty }}> {
         let client = self.client.clone();
-        ::klarna_runtime::paginate_pages_counted(
+        ::{{ rt }}::paginate_pages_counted(
             client,
             move |cursor| self.page_request(cursor),
             |page: &{{ paging.page_ty }}| {% call next_cursor(paging) %}{% endcall %},
@@ -214,7 +214,7 @@ impl {{ op.builder }} {
 {% if let Some(paging) = op.paging %}
     /// The request for the page after `cursor` (the first page when `None`).
     #[inline]
-    fn page_request(&self, cursor: ::std::option::Option<::std::string::String>) -> ::klarna_runtime::Request {
+    fn page_request(&self, cursor: ::std::option::Option<::std::string::String>) -> ::{{ rt }}::Request {
         let mut page = self.clone();
         if cursor.is_some() {
             page.{{ paging.cursor_field }} = cursor;
@@ -224,30 +224,31 @@ impl {{ op.builder }} {
 {% endif %}
 
     #[inline]
-    fn into_request(self) -> ::klarna_runtime::Request {
+    fn into_request(self) -> ::{{ rt }}::Request {
         {% if op.path.styled %}
-        let request = ::klarna_runtime::param_style::PathBuilder::new(&[{% for piece in op.path.piece_lits %}{{ piece }}{% if !loop.last %}, {% endif %}{% endfor %}])
+        let request = ::{{ rt }}::param_style::PathBuilder::new(&[{% for piece in op.path.piece_lits %}{{ piece }}{% if !loop.last %}, {% endif %}{% endfor %}])
             {% for v in op.path.values %}{% if let Some(style) = v.style %}.styled({{ v.wire_lit }}, &self.{{ v.field }}, {{ style }}, {{ v.explode }}){% else %}.plain(&self.{{ v.field }}{% if v.to_string %}.to_string(){% endif %}){% endif %}
-            {% endfor %}.request({{ op.id_lit }}, ::klarna_runtime::Method::{{ op.http_method }});
+            {% endfor %}.request({{ op.id_lit }}, ::{{ rt }}::Method::{{ op.http_method }});
         {% else %}
-        let request = ::klarna_runtime::Request::new(
+        let request = ::{{ rt }}::Request::new(
             {{ op.id_lit }},
-            ::klarna_runtime::Method::{{ op.http_method }},
-            {% if op.path.values.is_empty() %}::std::string::String::from({{ op.path.text_lit }}){% else %}::klarna_runtime::expand_path(
+            ::{{ rt }}::Method::{{ op.http_method }},
+            {% if op.path.values.is_empty() %}::std::string::String::from({{ op.path.text_lit }}){% else %}::{{ rt }}::expand_path(
                 &[{% for piece in op.path.piece_lits %}{{ piece }}{% if !loop.last %}, {% endif %}{% endfor %}],
                 &[{% for v in op.path.values %}&self.{{ v.field }}{% if v.to_string %}.to_string(){% endif %}{% if !loop.last %}, {% endif %}{% endfor %}],
             ){% endif %},
         );
         {% endif %}
-        {% if !op.sensitive_segments.is_empty() %}let request = request.sensitive_path_segments(&[{% for s in op.sensitive_segments %}{{ s }}{% if !loop.last %}, {% endif %}{% endfor %}]);
+        {% if let Some(security) = op.security_lit %}let request = request.security({{ security }});
+        {% endif %}{% if !op.sensitive_segments.is_empty() %}let request = request.sensitive_path_segments(&[{% for s in op.sensitive_segments %}{{ s }}{% if !loop.last %}, {% endif %}{% endfor %}]);
         {% endif %}
         {% for q in op.query %}
         {% if let Some(style) = q.style %}
         {% if q.required %}
-        let request = ::klarna_runtime::param_style::query(request, {{ q.wire_lit }}, &self.{{ q.field }}, {{ style }}, {{ q.explode }});
+        let request = ::{{ rt }}::param_style::query(request, {{ q.wire_lit }}, &self.{{ q.field }}, {{ style }}, {{ q.explode }});
         {% else %}
         let request = match &self.{{ q.field }} {
-            Some(value) => ::klarna_runtime::param_style::query(request, {{ q.wire_lit }}, value, {{ style }}, {{ q.explode }}),
+            Some(value) => ::{{ rt }}::param_style::query(request, {{ q.wire_lit }}, value, {{ style }}, {{ q.explode }}),
             None => request,
         };
         {% endif %}
@@ -274,19 +275,19 @@ impl {{ op.builder }} {
         {% for h in op.headers %}
         {% if h.cookie %}
         {% if h.required %}
-        let request = ::klarna_runtime::param_style::cookie(request, {{ h.wire_lit }}, &self.{{ h.field }}, {{ h.explode }}, {{ h.sensitive }});
+        let request = ::{{ rt }}::param_style::cookie(request, {{ h.wire_lit }}, &self.{{ h.field }}, {{ h.explode }}, {{ h.sensitive }});
         {% else %}
         let request = match &self.{{ h.field }} {
-            Some(value) => ::klarna_runtime::param_style::cookie(request, {{ h.wire_lit }}, value, {{ h.explode }}, {{ h.sensitive }}),
+            Some(value) => ::{{ rt }}::param_style::cookie(request, {{ h.wire_lit }}, value, {{ h.explode }}, {{ h.sensitive }}),
             None => request,
         };
         {% endif %}
         {% else if h.style.is_some() %}
         {% if h.required %}
-        let request = ::klarna_runtime::param_style::header(request, {{ h.wire_lit }}, &self.{{ h.field }}, {{ h.explode }}, {{ h.sensitive }});
+        let request = ::{{ rt }}::param_style::header(request, {{ h.wire_lit }}, &self.{{ h.field }}, {{ h.explode }}, {{ h.sensitive }});
         {% else %}
         let request = match &self.{{ h.field }} {
-            Some(value) => ::klarna_runtime::param_style::header(request, {{ h.wire_lit }}, value, {{ h.explode }}, {{ h.sensitive }}),
+            Some(value) => ::{{ rt }}::param_style::header(request, {{ h.wire_lit }}, value, {{ h.explode }}, {{ h.sensitive }}),
             None => request,
         };
         {% endif %}
@@ -314,7 +315,7 @@ impl {{ op.builder }} {
     }
 }
 
-{#- timeout, attempt_timeout, retry_policy, correlation_id, header, integration_metadata, options #}
-::klarna_runtime::__request_options!({{ op.builder }});
+{#- timeout, attempt_timeout, retry_policy, and whatever the API's layer adds (Klarna's correlation_id, integration_metadata) #}
+::{{ rt }}::__request_options!({{ op.builder }});
 {% endfor %}
 {% endfor %}

@@ -2,7 +2,7 @@
 //! event. Klarna adds event types without notice; those arrive as [`Event::Unknown`] with the payload kept.
 //!
 //! ```no_run
-//! # fn handle(body: &[u8], headers: &::klarna_runtime::http::HeaderMap, keys: &::klarna_runtime::webhooks::SigningKeys) {
+//! # fn handle(body: &[u8], headers: &::{{ rt }}::http::HeaderMap, keys: &::{{ rt }}::webhooks::SigningKeys) {
 //! match {{ module_path }}::webhooks::verify(body, headers, keys) {
 //!     Ok(delivery) => println!("{} {:?}", delivery.metadata.event_id, delivery.event),
 //!     Err(_) => { /* answer 400: Klarna retries, and a forged delivery is dropped */ }
@@ -42,7 +42,7 @@ impl Event {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Delivery {
     /// `event_type`, `event_id` (deduplicate on it), `occurred_at`, accounts, ...
-    pub metadata: ::klarna_runtime::webhooks::EventMetadata,
+    pub metadata: ::{{ rt }}::webhooks::EventMetadata,
     /// The typed payload.
     pub event: Event,
 }
@@ -57,11 +57,11 @@ pub struct Delivery {
 #[inline]
 pub fn verify(
     body: &[u8],
-    headers: &::klarna_runtime::http::HeaderMap,
-    keys: &::klarna_runtime::webhooks::SigningKeys,
-) -> ::std::result::Result<Delivery, ::klarna_runtime::webhooks::WebhookError> {
-    let envelope = ::klarna_runtime::webhooks::verify(body, headers, keys)?;
+    headers: &::{{ rt }}::http::HeaderMap,
+    keys: &::{{ rt }}::webhooks::SigningKeys,
+) -> ::std::result::Result<Delivery, ::{{ rt }}::webhooks::WebhookError> {
+    let envelope = ::{{ rt }}::webhooks::verify(body, headers, keys)?;
     let event = Event::from_parts(&envelope.metadata.event_type, envelope.payload)
-        .map_err(::klarna_runtime::webhooks::WebhookError::MalformedBody)?;
+        .map_err(::{{ rt }}::webhooks::WebhookError::MalformedBody)?;
     Ok(Delivery { metadata: envelope.metadata, event })
 }

@@ -267,7 +267,7 @@ pub fn client_builder(
             }
         })
     })?;
-    let mut builder = klarna_runtime::Client::builder()
+    let mut builder = klarna_runtime::builder()
         .api_key(key)
         .user_agent_suffix(concat!("klarna-cli/", env!("CARGO_PKG_VERSION")));
     match (global.environment, &global.base_url) {

@@ -81,14 +81,14 @@
 //! # Errors
 //!
 //! Every failure is an [`Error`]. [`Error::kind`] says what happened ([`ErrorKind`]); when Klarna answered,
-//! [`Error::status`] and [`Error::api_error`] hold its status and its parsed error body (`error_code`,
+//! [`Error::status`] and [`ApiErrorExt::api_error`] hold its status and its parsed error body (`error_code`,
 //! `error_message`, `error_id` to quote to Klarna support). The client has already retried what is safe to
 //! retry; [`Error::may_have_been_sent`] tells whether a failed call may still have reached Klarna.
 //!
 //! ```no_run
 //! # #[cfg(feature = "payment")]
 //! # async fn read(client: &klarna::Client, account: &str, id: &str) {
-//! use klarna::ErrorKind;
+//! use klarna::{ApiErrorExt as _, ErrorKind};
 //!
 //! match client.payment_requests().get(account, id).send().await {
 //!     Ok(request) => println!("state: {}", request.state),
@@ -156,9 +156,9 @@
 #![deny(missing_docs)]
 
 pub use ::klarna_runtime::{
-    ApiError, Base64Bytes, ClientBuilder, Date, DateTime, Decimal, Environment, Error,
-    ErrorKind, IntegrationMetadata, Multipart, Nullable, RequestOptions, Response,
-    RetryPolicy,
+    ApiError, ApiErrorExt, Base64Bytes, ClientBuilder, Date, DateTime, Decimal,
+    Environment, Error, ErrorKind, IntegrationMetadata, Multipart, Nullable,
+    RequestOptions, Response, RetryPolicy,
 };
 
 #[doc(no_inline)]
@@ -195,6 +195,11 @@ pub use ::klarna_payment as payment;
 
 #[cfg(feature = "type-registry")]
 pub mod registry;
+
+/// Klarna's partner onboarding helpers: bank-account hashing (Argon2id), legal registration
+/// numbers, merchant category codes.
+#[cfg(feature = "onboarding")]
+pub use ::klarna_runtime::onboarding;
 
 /// A Klarna API client: build one with [`Client::builder`], then call operations through its resource
 /// accessors (one per resource of each enabled API).

@@ -24,14 +24,17 @@ enum Command {
         /// Directory to write the crate into (created or updated in place).
         #[arg(long)]
         out: PathBuf,
-        /// The generated package's name.
-        #[arg(long, default_value = "klarna")]
-        crate_name: String,
+        /// The generated package's name (default: from the first document's `info.title`, else its file
+        /// name).
+        #[arg(long)]
+        crate_name: Option<String>,
         /// The generated package's version.
         #[arg(long, default_value = "0.1.0")]
         crate_version: String,
-        /// Path of the `klarna-runtime` crate (default: the one this generator was built from, when it is
-        /// still there; else `klarna-runtime` from crates.io at this generator's version).
+        /// Path of the runtime crate the profile names (`oapi-runtime`, or `klarna-runtime` with
+        /// `--profile klarna`). Default: the one in the workspace this generator was built from, when the
+        /// output lies inside that workspace; else the runtime from crates.io at this generator's version.
+        /// Written into the generated manifest as a path relative to the output, never an absolute one.
         #[arg(long)]
         runtime_path: Option<PathBuf>,
         /// The service conventions: `neutral` for any document (no vendor headers, extensions,
@@ -117,13 +120,16 @@ fn main() -> ExitCode {
         } => {
             let profile = Profile::by_name(&profile).unwrap_or_else(Profile::neutral);
             let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
-            let runtime = match runtime_path.or_else(default_runtime_path) {
-                Some(path) => RuntimeDependency::Path(
-                    std::path::absolute(&path)
-                        .unwrap_or(path)
-                        .display()
-                        .to_string(),
-                ),
+            let crate_name = crate_name.unwrap_or_else(|| default_crate_name(&specs[0]));
+            let out_abs = normalize(&std::path::absolute(&out).unwrap_or_else(|_| out.clone()));
+            let runtime_dir = match runtime_path {
+                Some(path) => Some(normalize(&std::path::absolute(&path).unwrap_or(path))),
+                None => workspace_runtime(&profile.runtime_package)
+                    .filter(|(root, _)| out_abs.starts_with(root))
+                    .map(|(_, dir)| dir),
+            };
+            let runtime = match runtime_dir {
+                Some(dir) => RuntimeDependency::Path(relative_path(&out_abs, &dir)),
                 None => RuntimeDependency::Version(env!("CARGO_PKG_VERSION").to_owned()),
             };
             let mut command = String::from("klarna-codegen generate");
@@ -237,11 +243,89 @@ fn main() -> ExitCode {
     }
 }
 
-/// The runtime this generator was built beside, if it is still there (a checkout of the workspace); an
-/// installed generator's build directory is gone, and the generated crate takes the runtime from crates.io.
-fn default_runtime_path() -> Option<PathBuf> {
-    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime"));
-    path.join("Cargo.toml").is_file().then_some(path)
+/// The workspace this generator was built in and its directory holding the runtime package `package`,
+/// if they are still there (a checkout of the workspace); an installed generator's build directory is
+/// gone, and the generated crate takes the runtime from crates.io.
+fn workspace_runtime(package: &str) -> Option<(PathBuf, PathBuf)> {
+    let root = normalize(&PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")));
+    let wanted = format!("name = \"{package}\"");
+    ["runtime-core", "runtime"].iter().find_map(|dir| {
+        let dir = root.join(dir);
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+        manifest
+            .lines()
+            .any(|l| l.trim() == wanted)
+            .then(|| (root.clone(), dir))
+    })
+}
+
+/// `path` with `.` and `..` components resolved lexically.
+fn normalize(path: &std::path::Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The path of `to` as seen from the directory `from` (both absolute and normalized), with `/`
+/// separators, as a Cargo manifest writes it.
+fn relative_path(from: &std::path::Path, to: &std::path::Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The default package name of a crate generated from `spec`: its `info.title` in kebab case (ASCII
+/// letters and digits), else its file name's stem the same way, else `api-client`.
+fn default_crate_name(spec: &std::path::Path) -> String {
+    let title = std::fs::read_to_string(spec).ok().and_then(|text| {
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .ok()
+            .or_else(|| serde_saphyr::from_str(&text).ok())?;
+        value.get("info")?.get("title")?.as_str().map(str::to_owned)
+    });
+    let stem = spec
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    [title.unwrap_or_default(), stem]
+        .iter()
+        .map(|t| kebab(t))
+        .find(|k| k.starts_with(|c: char| c.is_ascii_lowercase()))
+        .unwrap_or_else(|| "api-client".to_owned())
+}
+
+/// `text` as a Cargo package name: ASCII letters and digits in lower case, every other run of
+/// characters one `-`.
+fn kebab(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
 }
 
 fn run_diff(
@@ -351,5 +435,48 @@ fn profile_name(name: &str) -> Result<String, String> {
             "no profile is called `{name}`; one of: {}",
             Profile::NAMES.join(", ")
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_come_from_the_document() {
+        assert_eq!(
+            kebab("Swagger Petstore - OpenAPI 3.0"),
+            "swagger-petstore-openapi-3-0"
+        );
+        assert_eq!(kebab("  Ünïcode API!! "), "n-code-api");
+        let dir = tempfile::tempdir().unwrap();
+        let titled = dir.path().join("doc.yaml");
+        std::fs::write(
+            &titled,
+            "openapi: 3.0.3\ninfo: {title: Acme Billing, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        assert_eq!(default_crate_name(&titled), "acme-billing");
+        let untitled = dir.path().join("Weather_API.json");
+        std::fs::write(
+            &untitled,
+            r#"{"openapi":"3.0.3","info":{"title":"","version":"1"},"paths":{}}"#,
+        )
+        .unwrap();
+        assert_eq!(default_crate_name(&untitled), "weather-api");
+    }
+
+    #[test]
+    fn runtime_paths_are_relative() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            relative_path(&p("/w/out/api"), &p("/w/runtime-core")),
+            "../../runtime-core"
+        );
+        assert_eq!(
+            relative_path(&p("/w"), &p("/w/runtime-core")),
+            "runtime-core"
+        );
+        assert_eq!(normalize(&p("/w/generator/../runtime")), p("/w/runtime"));
     }
 }

@@ -31,6 +31,22 @@ pub struct Profile {
     /// Renames this service's documents are known to need and the profile asks for, as (name in the
     /// document, name generated): expected, so not reported as warnings. Every other rename is.
     pub expected_renames: Vec<(String, String)>,
+    /// The idempotency header as the docs spell it (`Klarna-Idempotency-Key`).
+    pub idempotency_header_display: Option<String>,
+    /// How long the server honours a repeated idempotency key (`24 hours`), when the docs say.
+    pub idempotency_window: Option<String>,
+    /// The runtime crate generated code depends on (`oapi-runtime`, `klarna-runtime`).
+    pub runtime_package: String,
+    /// Credentials come from the document's `securitySchemes` (`false`: the vendor's runtime layer
+    /// authenticates every call itself).
+    pub auth_from_document: bool,
+    /// Optional modules of the runtime (feature and module name, what it brings) the facade offers
+    /// behind a cargo feature of the same name.
+    pub runtime_features: Vec<(String, String)>,
+    /// The repository the generated manifests name, if any.
+    pub repository: Option<String>,
+    /// Keywords the generated manifests list before the generic ones.
+    pub keywords: Vec<String>,
 }
 
 /// How a cursor-paginated list looks: a query parameter takes the cursor, and the response holds a list
@@ -75,6 +91,18 @@ impl Profile {
             guide: true,
             managed_headers: managed,
             idempotency_header: Some("klarna-idempotency-key".into()),
+            idempotency_header_display: Some("Klarna-Idempotency-Key".into()),
+            idempotency_window: Some("24 hours".into()),
+            runtime_package: "klarna-runtime".into(),
+            auth_from_document: false,
+            repository: Some("https://github.com/klarna-rust-sdk/klarna-rust".into()),
+            keywords: vec!["klarna".into(), "payments".into()],
+            runtime_features: vec![(
+                "onboarding".into(),
+                "Klarna's partner onboarding helpers: bank-account hashing (Argon2id), legal registration \
+                 numbers, merchant category codes."
+                    .into(),
+            )],
             pagination: Some(CursorConvention {
                 cursor_param: "starting_after".into(),
                 pagination_field: "pagination".into(),
@@ -99,6 +127,13 @@ impl Profile {
             guide: false,
             managed_headers: HTTP_MANAGED.iter().map(|h| (*h).to_owned()).collect(),
             idempotency_header: None,
+            idempotency_header_display: None,
+            idempotency_window: None,
+            runtime_package: "oapi-runtime".into(),
+            auth_from_document: true,
+            runtime_features: Vec::new(),
+            repository: None,
+            keywords: Vec::new(),
             pagination: None,
             extensions: ExtensionKeys::default(),
             expected_renames: Vec::new(),

@@ -102,12 +102,27 @@ fn petstore_generates_a_crate_and_prints_its_ir() {
             .expect("manifest")
             .contains("[workspace]")
     );
-    // The API crate joins the facade's workspace as its path dependency.
+    // Named from the document's `info.title`, never `klarna`; the API crate joins the facade's workspace
+    // as its path dependency.
     let facade = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
+    assert!(facade.contains("name = \"pet-shelter\""), "{facade}");
     assert!(
-        facade.contains(r#"klarna-petstore = { path = "apis/petstore", optional = true }"#),
+        facade.contains(r#"pet-shelter-petstore = { path = "apis/petstore", optional = true }"#),
         "{facade}"
     );
+    // Written outside the generator's workspace: the neutral core from crates.io, not a path of this
+    // machine, and nothing of Klarna's.
+    assert!(facade.contains("oapi-runtime = \"0.1.0\""), "{facade}");
+    let api_manifest =
+        std::fs::read_to_string(out.join("apis/petstore/Cargo.toml")).expect("API manifest");
+    assert!(
+        api_manifest.contains("oapi-runtime = \"0.1.0\""),
+        "{api_manifest}"
+    );
+    for manifest in [&facade, &api_manifest] {
+        assert!(!manifest.contains("klarna-runtime"), "{manifest}");
+        assert!(!manifest.contains("path = \"/"), "{manifest}");
+    }
     assert!(
         !std::fs::read_to_string(out.join("apis/petstore/Cargo.toml"))
             .expect("API manifest")

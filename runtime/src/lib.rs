@@ -1,19 +1,23 @@
-//! Runtime of the Klarna Network (v2) Rust SDK.
+//! Runtime of the Klarna Network (v2) Rust SDK: Klarna's layer on the neutral core
+//! [`oapi_runtime`].
 //!
-//! This crate is hand-written and knows nothing about individual operations. The
-//! generated crate `klarna` builds a [`Request`] per operation and sends it through
-//! [`Client::execute`], the one place where authentication, default headers, idempotency
-//! keys, correlation ids, retries, timeouts and tracing happen. Most applications use the
-//! generated crate; this one is useful on its own for webhook verification
-//! ([`webhooks`]) and for calling operations the generated crate does not cover yet.
+//! The core (transport, retries, timeouts, idempotency, pagination, errors, telemetry) knows no
+//! vendor; this crate adds what is Klarna's: [`Environment`] and its base URLs, the test/live
+//! key checks, Klarna's managed headers (`Partner-Correlation-Id`, `Klarna-Idempotency-Key`,
+//! `Klarna-Integration-Metadata`), Klarna's error body ([`ApiError`]), webhook signatures
+//! ([`webhooks`]), and, behind the `onboarding` feature, the onboarding helpers. It re-exports
+//! the core's types, so [`Client`], [`Request`], [`Error`] and the rest are named from here as
+//! before. The generated crate `klarna` builds a [`Request`] per operation and sends it through
+//! [`Client::execute`]; this crate is useful on its own for webhook verification and for
+//! calling operations the generated crate does not cover yet.
 //!
 //! # Sending a request
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), klarna_runtime::Error> {
-//! use klarna_runtime::{Client, Environment, Method, Request, RequestOptions};
+//! use klarna_runtime::{Environment, Method, Request, RequestOptions};
 //!
-//! let client = Client::builder()
+//! let client = klarna_runtime::builder()
 //!     .api_key(std::env::var("KLARNA_API_KEY").unwrap_or_default())
 //!     .environment(Environment::Test)
 //!     .build()?;
@@ -38,7 +42,7 @@
 //!
 //! ```no_run
 //! # async fn demo(client: klarna_runtime::Client, request: klarna_runtime::Request) {
-//! use klarna_runtime::ErrorKind;
+//! use klarna_runtime::{ApiErrorExt as _, ErrorKind};
 //! match client.execute(request).await {
 //!     Ok(resp) => println!("status {}", resp.status()),
 //!     Err(e) if e.kind() == ErrorKind::Conflict => println!("conflict: {e}"),
@@ -71,6 +75,7 @@
 //! |---|---|
 //! | environment | [`Environment::Test`] |
 //! | `Authorization` | `Basic <API key>` ([`AuthStyle::Raw`]) |
+//! | `Partner-Correlation-Id` | a fresh id per call, unless set ([`RequestOptions::set_correlation_id`]) |
 //! | attempts | 3 (1 + 2 retries), full-jitter backoff from 0.5 s, capped at 8 s |
 //! | `Retry-After` | honoured, capped at 60 s |
 //! | retry budget | 500 tokens, retry costs 5 (10 after a timeout), success refunds 1 |
@@ -123,7 +128,7 @@
 //!
 //! Server text in errors (`error_message`, codes, ids) is shown with control characters
 //! escaped; sensitive path segments and headers ([`Request::sensitive_path_segments`],
-//! [`Request::sensitive_header`]) never reach `Debug` output or the `klarna.request` span.
+//! [`Request::sensitive_header`]) never reach `Debug` output or the `api.request` span.
 //!
 //! # TLS
 //!
@@ -131,66 +136,52 @@
 //! needs a C compiler to build, as most `-sys` crates do), the platform's root certificates, TLS 1.2+,
 //! HTTP/1.1, and optional mTLS ([`Identity`]).
 
-mod call;
 mod client;
 mod error;
-pub mod form;
-pub mod formats;
-mod macros;
+mod ext;
 mod metadata;
-mod model;
 pub mod mtls;
-mod nullable;
+#[cfg(feature = "onboarding")]
 pub mod onboarding;
-pub mod pagination;
 #[cfg(feature = "credentials")]
 pub mod portal;
-pub mod param_style;
-mod request;
-mod response;
-pub mod retry;
-mod telemetry;
-pub mod time;
-mod transport;
 pub mod webhook_rules;
 pub mod webhooks;
 
 /// Re-exports the generated crate's macros expand to, and the body of its `send()`; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::call::send;
-    /// What the generated models' serde impls call.
-    pub mod model {
-        pub use crate::model::*;
-    }
-    pub use crate::telemetry::Redacted;
-    pub use serde;
+    pub use oapi_runtime::__private::*;
 }
 
-/// The `http` crate, re-exported so callers and generated code name the same `HeaderMap`.
-pub use http;
-pub use http::Method;
-
-pub use client::{
-    AuthStyle, Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_SIZE, DEFAULT_READ_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Environment, Identity,
-    LIVE_BASE_URL, TEST_BASE_URL,
+#[doc(hidden)]
+pub use oapi_runtime::{
+    __int_enum, __ok, __request_options as __core_request_options, __string_enum, __struct_serde,
 };
-pub use error::{ApiError, Error, ErrorDetail, ErrorKind, TimeoutKind, ValidationError};
-pub use formats::{Base64Bytes, Date, DateTime, Decimal, FormatError};
+
+/// The neutral core this crate is built on.
+pub use oapi_runtime;
+
+/// The `http` crate, re-exported so callers and generated code name the same `HeaderMap`.
+pub use oapi_runtime::http;
+pub use oapi_runtime::http::Method;
+pub use oapi_runtime::{form, formats, pagination, param_style, retry, time};
+
+pub use client::{AuthStyle, ClientBuilder, Environment, LIVE_BASE_URL, TEST_BASE_URL, builder};
+pub use error::{ApiError, ApiErrorExt, ErrorDetail, ValidationError};
+pub use ext::{RequestOptionsExt, ResponseExt};
+pub use metadata::{IntegrationMetadata, Integrator, Originator};
 // Not inlined: the `uuid` crate's docs link relative to its own pages.
 #[doc(no_inline)]
-pub use formats::Uuid;
-pub use metadata::{IntegrationMetadata, Integrator, Originator};
-pub use nullable::Nullable;
-pub use pagination::{paginate, paginate_pages, paginate_pages_counted};
-pub use request::{Multipart, Request, RequestOptions, encode_path_segment, expand_path};
-pub use response::{
-    ByteStream, IP_VALIDATION_STATUS_HEADER, MTLS_VERIFICATION_STATUS_HEADER, RawResponse,
-    Response, StreamingResponse,
+pub use oapi_runtime::Uuid;
+pub use oapi_runtime::{
+    Base64Bytes, ByteStream, Client, Clock, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_BODY_SIZE, DEFAULT_READ_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Date, DateTime, Decimal,
+    Error, ErrorKind, FormatError, Identity, Multipart, Nullable, RawResponse, Request,
+    RequestOptions, Response, RetryBudget, RetryPolicy, Sleep, SleepFuture, StreamingResponse,
+    SystemClock, TimeoutKind, TokioSleep, encode_path_segment, expand_path, paginate,
+    paginate_pages, paginate_pages_counted,
 };
-pub use retry::{RetryBudget, RetryPolicy};
-pub use time::{Clock, Sleep, SleepFuture, SystemClock, TokioSleep};
 
 /// `Partner-Correlation-Id` (lowercase, as `http` stores header names).
 pub const CORRELATION_ID_HEADER: &str = "partner-correlation-id";
@@ -198,6 +189,38 @@ pub const CORRELATION_ID_HEADER: &str = "partner-correlation-id";
 pub const IDEMPOTENCY_KEY_HEADER: &str = "klarna-idempotency-key";
 /// `Klarna-Integration-Metadata`.
 pub const INTEGRATION_METADATA_HEADER: &str = "klarna-integration-metadata";
+/// Header with the mTLS verification result (`NOT_PRESENT`, `VALID`, `INVALID`).
+pub const MTLS_VERIFICATION_STATUS_HEADER: &str = "klarna-mtls-verification-status";
+/// Header with the IP allow-list result (`ALLOWED`, `DENIED`, `INVALID`).
+pub const IP_VALIDATION_STATUS_HEADER: &str = "klarna-ip-validation-status";
 
 /// The SDK's `User-Agent` product token, `klarna-rust/<version>`.
 pub const USER_AGENT: &str = concat!("klarna-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Implements the per-request option setters of a generated Klarna request builder: the core's
+/// (`timeout`, `attempt_timeout`, `retry_policy`, `header`, `options`) and Klarna's
+/// (`correlation_id`, `integration_metadata`). Leading attributes go on the impls.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __request_options {
+    ($(#[$attr:meta])* $builder:ident) => {
+        $crate::__core_request_options!($(#[$attr])* $builder);
+
+        $(#[$attr])*
+        impl $builder {
+            /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
+            #[inline]
+            pub fn correlation_id(mut self, id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.options.set_correlation_id(id);
+                self
+            }
+
+            /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
+            #[inline]
+            pub fn integration_metadata(mut self, metadata: $crate::IntegrationMetadata) -> Self {
+                <$crate::RequestOptions as $crate::RequestOptionsExt>::set_integration_metadata(&mut self.options, metadata);
+                self
+            }
+        }
+    };
+}

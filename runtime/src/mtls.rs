@@ -310,7 +310,7 @@ mod keys {
     use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
     use super::{MtlsError, check_common_name, common_name_for_account};
-    use crate::client::Identity;
+    use crate::Identity;
 
     /// An elliptic curve `prime256v1` (P-256) private key, as Klarna's guide requires for client
     /// certificates. `Debug` never shows it; [`to_pem`](Self::to_pem) is the only way out.
@@ -413,7 +413,7 @@ mod keys {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.debug_struct("PrivateKey")
                 .field("curve", &"prime256v1")
-                .field("key", &crate::telemetry::REDACTED)
+                .field("key", &oapi_runtime::telemetry::REDACTED)
                 .finish()
         }
     }

@@ -339,7 +339,7 @@ impl SignedJwt {
 impl fmt::Debug for SignedJwt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SignedJwt(")?;
-        f.write_str(crate::telemetry::REDACTED)?;
+        f.write_str(oapi_runtime::telemetry::REDACTED)?;
         f.write_str(")")
     }
 }

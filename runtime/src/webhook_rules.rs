@@ -25,7 +25,7 @@
 
 use std::fmt;
 
-use crate::error::Error;
+use crate::Error;
 
 /// The ports Klarna delivers webhooks to.
 pub const ALLOWED_PORTS: [u16; 2] = [443, 8443];

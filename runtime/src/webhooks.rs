@@ -72,7 +72,7 @@ impl fmt::Display for BlankSigningKey {
         write!(
             f,
             "the webhook signing key for '{}' is empty or whitespace only",
-            crate::error::escape_control(&self.signing_key_id)
+            oapi_runtime::telemetry::escape_control(&self.signing_key_id)
         )
     }
 }
@@ -181,7 +181,11 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for SigningKeys {
 impl fmt::Debug for SigningKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.keys.keys().map(|k| (k, crate::telemetry::REDACTED)))
+            .entries(
+                self.keys
+                    .keys()
+                    .map(|k| (k, oapi_runtime::telemetry::REDACTED)),
+            )
             .finish()
     }
 }
@@ -218,12 +222,12 @@ impl fmt::Display for WebhookError {
             WebhookError::BlankSigningKey(id) => write!(
                 f,
                 "the signing key for id '{}' was refused as blank when the key set was built",
-                crate::error::escape_control(id)
+                oapi_runtime::telemetry::escape_control(id)
             ),
             WebhookError::UnknownKeyId(id) => write!(
                 f,
                 "unknown webhook signing key id '{}'",
-                crate::error::escape_control(id)
+                oapi_runtime::telemetry::escape_control(id)
             ),
             WebhookError::SignatureMismatch => {
                 f.write_str("webhook signature does not match the body")

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{TestTime, builder};
+use klarna_runtime::ApiErrorExt as _;
 use klarna_runtime::{Client, ErrorKind, Method, Request, RetryPolicy};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -248,43 +249,46 @@ async fn redirects_are_not_followed() {
 
 #[tokio::test]
 async fn config_errors() {
-    let e = Client::builder().build().unwrap_err();
+    let e = klarna_runtime::builder().build().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
-    let e = Client::builder()
+    let e = klarna_runtime::builder()
         .api_key("k")
         .base_url("not a url")
         .build()
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
-    let e = Client::builder()
+    let e = klarna_runtime::builder()
         .api_key("k")
         .base_url("ftp://x")
         .build()
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
-    let e = Client::builder().api_key("bad\nkey").build().unwrap_err();
+    let e = klarna_runtime::builder()
+        .api_key("bad\nkey")
+        .build()
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
     assert!(!e.to_string().contains("bad\nkey"));
-    let e = Client::builder()
+    let e = klarna_runtime::builder()
         .api_key("klarna_live_api_abc")
         .environment(klarna_runtime::Environment::Test)
         .build()
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
     assert!(!e.to_string().contains("klarna_live_api_abc"));
-    let e = Client::builder()
+    let e = klarna_runtime::builder()
         .api_key("klarna_test_api_abc")
         .environment(klarna_runtime::Environment::Live)
         .build()
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
-    let ok = Client::builder()
+    let ok = klarna_runtime::builder()
         .api_key("klarna_live_api_abc")
         .environment(klarna_runtime::Environment::Live)
         .build()
         .unwrap();
     assert_eq!(ok.base_url(), "https://api-global.klarna.com");
-    let ok = Client::builder()
+    let ok = klarna_runtime::builder()
         .api_key("klarna_test_api_abc")
         .build()
         .unwrap();
@@ -298,9 +302,13 @@ async fn mtls_identity_from_pem() {
     let id = klarna_runtime::Identity::from_pem(cert, key).unwrap();
     assert_eq!(id.chain_len(), 1);
     assert!(!format!("{id:?}").contains("BEGIN"));
-    let c = Client::builder().api_key("k").identity(id).build().unwrap();
+    let c = klarna_runtime::builder()
+        .api_key("k")
+        .identity(id)
+        .build()
+        .unwrap();
     assert!(format!("{c:?}").contains("mtls: true"));
-    let e = Client::builder()
+    let e = klarna_runtime::builder()
         .api_key("k")
         .identity_pem(
             cert,
@@ -309,14 +317,14 @@ async fn mtls_identity_from_pem() {
         .build()
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
-    let e = Client::builder()
+    let e = klarna_runtime::builder()
         .api_key("k")
         .identity_pem(b"", key)
         .build()
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
     // a key block whose contents are not a usable key is rejected at build time
-    let e = Client::builder()
+    let e = klarna_runtime::builder()
         .api_key("k")
         .identity_pem(
             cert,

@@ -11,11 +11,12 @@ use std::time::Duration;
 
 use common::{API_KEY, TRACING_LOCK, TestTime, builder, capture_logs, client};
 use http::HeaderMap;
+use klarna_runtime::ApiErrorExt as _;
 use klarna_runtime::pagination::MAX_CONSECUTIVE_EMPTY_PAGES;
 use klarna_runtime::webhooks::{self, SigningKeys, WebhookError};
 use klarna_runtime::{
-    Client, Environment, ErrorKind, Method, Request, RequestOptions, RetryPolicy, TimeoutKind,
-    paginate, paginate_pages_counted,
+    Environment, ErrorKind, Method, Request, RequestOptions, RetryPolicy, TimeoutKind, paginate,
+    paginate_pages_counted,
 };
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
@@ -61,7 +62,7 @@ async fn a_timed_out_post_is_retried_by_hand_with_the_same_key() {
         .mount(&server)
         .await;
     // Real time (tokio's sleep): the attempt times out while the server holds the request.
-    let c = Client::builder()
+    let c = klarna_runtime::builder()
         .api_key(API_KEY)
         .base_url(server.uri())
         .retry_policy(RetryPolicy::disabled())
@@ -360,12 +361,12 @@ async fn a_trace_of_a_call_with_a_token_in_its_path_shows_no_token() {
     assert_eq!(ok.unwrap().attempts(), 2);
     let bad = bad.unwrap_err();
     assert!(!bad.to_string().contains("PATHSECRET31"), "{bad}");
-    assert!(logs.contains("klarna.request"), "{logs}");
+    assert!(logs.contains("api.request"), "{logs}");
     assert!(
         logs.contains("/v2/payment/tokens/<redacted>/status"),
         "{logs}"
     );
-    assert!(logs.contains("retrying Klarna request"), "{logs}");
+    assert!(logs.contains("retrying request"), "{logs}");
     for secret in ["PATHSECRET31", "HEADERSECRET53"] {
         assert!(!logs.contains(secret), "the trace leaks {secret}:\n{logs}");
     }
@@ -376,7 +377,7 @@ async fn a_trace_of_a_call_with_a_token_in_its_path_shows_no_token() {
 #[tokio::test]
 async fn plain_http_only_to_loopback_or_when_allowed() {
     let build = |url: &str| {
-        Client::builder()
+        klarna_runtime::builder()
             .api_key("klarna_test_api_abc")
             .base_url(url)
             .build()
@@ -403,7 +404,7 @@ async fn plain_http_only_to_loopback_or_when_allowed() {
     ] {
         assert!(build(loopback).is_ok(), "{loopback}");
     }
-    let ok = Client::builder()
+    let ok = klarna_runtime::builder()
         .api_key("klarna_test_api_abc")
         .base_url("http://sidecar.internal:8080")
         .allow_insecure_http()
@@ -415,7 +416,7 @@ async fn plain_http_only_to_loopback_or_when_allowed() {
 #[tokio::test]
 async fn the_key_environment_check_applies_with_a_custom_base_url() {
     let build = |key: &str, env: Option<Environment>, url: &str| {
-        let b = Client::builder().api_key(key).base_url(url);
+        let b = klarna_runtime::builder().api_key(key).base_url(url);
         match env {
             Some(e) => b.environment(e),
             None => b,

@@ -8,6 +8,7 @@ use klarna_runtime::{
     AuthStyle, ErrorKind, IntegrationMetadata, Integrator, Method, Request, RequestOptions,
     encode_path_segment,
 };
+use klarna_runtime::{RequestOptionsExt as _, ResponseExt as _};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -94,14 +94,14 @@ async fn tracing_logs_have_spans_and_no_secrets() {
     let (ok, err) = result;
     assert_eq!(ok.unwrap().status(), 201);
     assert!(err.is_err());
-    assert!(logs.contains("klarna.request"), "{logs}");
-    assert!(logs.contains("klarna.attempt"), "{logs}");
+    assert!(logs.contains("api.request"), "{logs}");
+    assert!(logs.contains("api.attempt"), "{logs}");
     assert!(
         logs.contains("operation=\"authorizePayment\"")
             || logs.contains("operation=authorizePayment"),
         "{logs}"
     );
-    assert!(logs.contains("retrying Klarna request"), "{logs}");
+    assert!(logs.contains("retrying request"), "{logs}");
     assert!(logs.contains("attempts=2"), "{logs}");
     assert!(logs.contains("status=201"), "{logs}");
     assert!(logs.contains("latency_ms="), "{logs}");

@@ -385,7 +385,7 @@ async fn stalling_server(reply: &'static [u8]) -> String {
 /// Tokio's own sleep (no injected time): the read timeout and the attempt timeout race on one
 /// clock.
 fn real_time_client(url: &str, read: Duration, attempt: Duration) -> klarna_runtime::Client {
-    klarna_runtime::Client::builder()
+    klarna_runtime::builder()
         .api_key(common::API_KEY)
         .base_url(url)
         .retry_policy(klarna_runtime::RetryPolicy::disabled())

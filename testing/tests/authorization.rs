@@ -5,6 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::{authorize_body, fake_with_webhook, payment_request, refusal};
+use klarna::ApiErrorExt as _;
 use klarna::payment::{
     AuthorizationResult, PaymentRequestState, PaymentTransactionState, StepUpConfig,
 };

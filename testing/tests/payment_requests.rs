@@ -5,6 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::{payment_request, refusal};
+use klarna::ApiErrorExt as _;
 use klarna::payment::{PaymentRequestState, UpdatePaymentRequestRequest};
 use klarna_testing::FakeKlarna;
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use common::{fake_with_webhook, refusal};
 use futures_util::TryStreamExt;
+use klarna::ApiErrorExt as _;
 use klarna::payment::CreatePaymentRequestRequest;
 use klarna_testing::{ControlError, FakeKlarna, stubs};
 

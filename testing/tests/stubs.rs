@@ -2,6 +2,7 @@
 //! header and body, typed answers decoded by the SDK, Klarna errors seen as `klarna::Error`, call counts
 //! and their failing assertions.
 
+use klarna::ApiErrorExt as _;
 use klarna::identity::IdentitySdkToken;
 use klarna::interoperability::InteroperabilityToken;
 use klarna::management::{Brand, CreateBrandRequest};

@@ -1,6 +1,7 @@
 //! Generated operations against a local mock server: what goes on the wire (method, path, query,
 //! headers, body) and what comes back (typed success bodies, Klarna error bodies).
 
+use klarna::ApiErrorExt as _;
 use klarna::notification::{CreateWebhookRequest, WebhookEventVersion, WebhookStatus};
 use klarna::{Client, Environment, ErrorKind, RetryPolicy};
 use serde_json::json;

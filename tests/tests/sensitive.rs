@@ -299,7 +299,7 @@ async fn a_trace_of_generated_calls_shows_no_token() {
             assert!(!text.contains(secret), "{what} shows {secret}:\n{text}");
         }
     }
-    assert!(logs.contains("klarna.request"), "{logs}");
+    assert!(logs.contains("api.request"), "{logs}");
     assert!(logs.contains("/v2/accounts/A1/tokens/<redacted>"), "{logs}");
     assert!(logs.contains("createCredential"), "{logs}");
 }

@@ -9,6 +9,9 @@
 //! - `generator/tests/golden/`: the `klarna-golden` crate, from the one-feature fixture specs in
 //!   `generator/tests/fixtures/` (a workspace member, so `cargo build`, `cargo test` and clippy compile
 //!   the expected output);
+//! - `generator/tests/golden-notes/` and `generator/tests/golden-vault/`: neutral crates (no Klarna
+//!   profile) from the foreign documents in `generator/tests/fixtures/foreign/`, on the `oapi-runtime`
+//!   core only; `tests/tests/foreign_auth.rs` drives them against a recording server;
 //! - `generator/tests/snapshots/`: the IR of each fixture as JSON.
 
 use std::collections::BTreeMap;
@@ -134,6 +137,31 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
         dir: PathBuf::from("generator/tests/golden"),
         files: golden_files,
     });
+
+    // Crates from documents that are not Klarna's, with the neutral profile: what `klarna-codegen
+    // generate` writes for any other API (named from `info.title`, on the neutral core).
+    let core_version = package_version(&root.join("runtime-core/Cargo.toml"))?;
+    for (stem, name) in [("notes", "tiny-notes-api"), ("vault", "key-vault-api")] {
+        let doc = root.join(format!("generator/tests/fixtures/foreign/{stem}.yaml"));
+        let foreign = klarna_codegen::generate(
+            &inputs(root, &[doc]),
+            name,
+            "0.0.0",
+            &Profile::neutral(),
+            &options("../../../runtime-core", core_version.clone(), 8),
+        )
+        .map_err(|d| anyhow::anyhow!("generation from the foreign fixture {stem} failed:\n{d}"))?;
+        let mut files = foreign.files;
+        for (path, manifest) in files.iter_mut() {
+            if path.ends_with("Cargo.toml") {
+                *manifest = manifest.replacen("[package]\n", "[package]\npublish = false\n", 1);
+            }
+        }
+        trees.push(Tree {
+            dir: PathBuf::from(format!("generator/tests/golden-{stem}")),
+            files,
+        });
+    }
 
     let mut snapshots = BTreeMap::new();
     for fixture in &fixtures {

@@ -97,6 +97,33 @@ pub struct Conventions {
     /// The idempotency header (lower case), when the profile has one: idempotent operations' builders
     /// offer `idempotency_key`.
     pub idempotency_header: Option<String>,
+    /// The idempotency header as the vendor spells it in docs (`Klarna-Idempotency-Key`).
+    pub idempotency_header_display: Option<String>,
+    /// How long the server honours a repeated idempotency key, in docs (`24 hours`), when known.
+    pub idempotency_window: Option<String>,
+    /// The runtime crate generated code depends on. Wire: the package (`oapi-runtime`,
+    /// `klarna-runtime`); Rust: the name code spells its paths with.
+    pub runtime: Name,
+    /// Credentials come from the documents' `securitySchemes`: the client declares them and each
+    /// operation sends what its `security` asks for. `false` when the vendor's runtime layer
+    /// authenticates every call itself (Klarna's API key).
+    pub auth_from_document: bool,
+    /// Optional modules of the runtime the facade re-exports behind a cargo feature of the same name.
+    pub runtime_features: Vec<RuntimeFeature>,
+    /// The repository the manifests name; none for a neutral crate.
+    pub repository: Option<String>,
+    /// Keywords the manifests list before the generic ones.
+    pub keywords: Vec<String>,
+}
+
+/// An optional module of the runtime crate, behind a cargo feature of the same name (Klarna's
+/// `onboarding` helpers and their Argon2 dependency).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuntimeFeature {
+    /// The feature and module name.
+    pub name: String,
+    /// What it brings, for the manifest and docs.
+    pub doc: String,
 }
 
 /// One input document: a module and a cargo feature of the generated crate.
@@ -117,6 +144,11 @@ pub struct Api {
     pub source: Source,
     /// Declared servers.
     pub servers: Vec<Server>,
+    /// The runtime crate's Rust name (copied from [`Conventions::runtime`]), as generated code spells
+    /// its paths.
+    pub runtime: String,
+    /// The document's `securitySchemes` the client can send, ordered by name.
+    pub security_schemes: Vec<SecuritySchemeDef>,
     /// Named types (component schemas and named inline schemas), ordered by Rust name; a [`TypeId`] is an
     /// index into this list.
     pub types: Vec<TypeDef>,
@@ -156,6 +188,45 @@ pub struct Source {
     pub sha256: String,
     /// The declared `openapi` version.
     pub openapi_version: String,
+}
+
+/// One entry of `components.securitySchemes`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SecuritySchemeDef {
+    /// Wire: the scheme's name in the document; Rust: the snake-case name of its builder setter when
+    /// the document has several `apiKey` schemes.
+    pub name: Name,
+    /// What the scheme sends.
+    pub kind: SecurityKind,
+    /// Its description.
+    pub doc: Option<String>,
+}
+
+/// What a security scheme sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum SecurityKind {
+    /// HTTP `basic`.
+    Basic,
+    /// HTTP `bearer`, and OAuth 2 / OpenID Connect access tokens (sent as bearer tokens).
+    Bearer,
+    /// An API key in a header, query parameter or cookie of this name.
+    ApiKey {
+        /// Where the key goes.
+        location: ApiKeyIn,
+        /// The header, query parameter or cookie name.
+        name: String,
+    },
+}
+
+/// Where an `apiKey` scheme's key goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ApiKeyIn {
+    /// A header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
 }
 
 /// A server URL.

@@ -73,6 +73,10 @@ pub struct Operation {
     pub idempotent: bool,
     /// Security requirement names.
     pub security: Vec<String>,
+    /// The effective security requirements (the operation's own `security`, else the document's):
+    /// alternatives, each the sorted names of the schemes sent together; empty: no credentials.
+    /// `None` when the profile's runtime layer authenticates every call itself.
+    pub security_requirements: Option<Vec<Vec<String>>>,
     /// Cursor pagination, if the operation is a paginated list.
     pub pagination: Option<Pagination>,
 }

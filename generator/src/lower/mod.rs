@@ -16,6 +16,7 @@ mod parameters;
 pub mod passes;
 mod responses;
 mod schemas;
+mod security;
 mod servers;
 mod structs;
 mod unions;
@@ -147,6 +148,23 @@ pub fn lower_until(
                 vendor: profile.vendor.clone(),
                 guide: profile.guide,
                 idempotency_header: profile.idempotency_header.clone(),
+                idempotency_header_display: profile.idempotency_header_display.clone(),
+                idempotency_window: profile.idempotency_window.clone(),
+                runtime: Name {
+                    wire: profile.runtime_package.clone(),
+                    rust: profile.runtime_package.replace('-', "_"),
+                },
+                auth_from_document: profile.auth_from_document,
+                repository: profile.repository.clone(),
+                keywords: profile.keywords.clone(),
+                runtime_features: profile
+                    .runtime_features
+                    .iter()
+                    .map(|(name, doc)| RuntimeFeature {
+                        name: name.clone(),
+                        doc: doc.clone(),
+                    })
+                    .collect(),
             },
             apis,
         },
@@ -310,6 +328,8 @@ impl<'a> ApiLowerer<'a> {
                 openapi_version: self.spec.declared_version.clone(),
             },
             servers: self.lower_servers(),
+            runtime: self.profile.runtime_package.replace('-', "_"),
+            security_schemes: self.lower_security_schemes(),
             types: Vec::new(),
             resources,
             events,

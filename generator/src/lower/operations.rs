@@ -351,6 +351,10 @@ impl ApiLowerer<'_> {
                 names
             })
             .unwrap_or_default();
+        let security_requirements = self
+            .profile
+            .auth_from_document
+            .then(|| self.security_requirements(op, pointer));
         let pagination = self.detect_pagination(op, &query_params, &response, pointer);
         let Some(http_method) = HttpMethod::from_key(method) else {
             self.degrade(
@@ -389,6 +393,7 @@ impl ApiLowerer<'_> {
             errors_enum: None,
             idempotent,
             security,
+            security_requirements,
             pagination,
         })
     }

@@ -119,9 +119,10 @@ impl<'a> ApiLowerer<'a> {
             if let Some(&id) = self.components.get(&name) {
                 return TypeRef::Named(id);
             }
-            let hint = crate::load::locate::closest(&name, self.components.keys().map(String::as_str))
-                .map(|n| format!("; did you mean `{n}`?"))
-                .unwrap_or_default();
+            let hint =
+                crate::load::locate::closest(&name, self.components.keys().map(String::as_str))
+                    .map(|n| format!("; did you mean `{n}`?"))
+                    .unwrap_or_default();
             self.error(
                 pointer,
                 format!("`$ref` to `{reference}`, which does not exist{hint}"),

@@ -48,7 +48,8 @@ use self::responses::*;
 use self::spell::*;
 use self::text::*;
 
-/// What the generated crate depends on `klarna-runtime` through.
+/// What the generated crate depends on its runtime (the profile's: `klarna-runtime`, `oapi-runtime`)
+/// through.
 #[derive(Clone, Debug)]
 pub enum RuntimeDependency {
     /// `{ path = "...", version = "..." }` (inside this workspace, publishable).
@@ -67,7 +68,7 @@ pub enum RuntimeDependency {
 /// Everything render needs beyond the IR.
 #[derive(Clone, Debug)]
 pub struct RenderOptions {
-    /// How to reach `klarna-runtime`.
+    /// How to reach the runtime crate.
     pub runtime: RuntimeDependency,
     /// Add an empty `[workspace]` so the crate builds on its own wherever it is written.
     pub standalone: bool,
@@ -146,6 +147,7 @@ pub fn render(
         if api.types.len() <= options.models_per_file.max(1) {
             let models = ModelsTemplate {
                 doc: "Request and response models.".into(),
+                rt: api.runtime.clone(),
                 part: false,
                 types: api.types.iter().map(|t| type_view(api, t)).collect(),
             };
@@ -174,6 +176,7 @@ pub fn render(
             for (name, types) in names.iter().zip(parts) {
                 let models = ModelsTemplate {
                     doc: format!("Request and response models, {name}."),
+                    rt: api.runtime.clone(),
                     part: true,
                     types: types.iter().map(|t| type_view(api, t)).collect(),
                 };
@@ -199,6 +202,14 @@ pub fn render(
                 .collect(),
             server_possessive: format!("{server}'s"),
             server,
+            rt: krate.conventions.runtime.rust.clone(),
+            idempotency_header: krate
+                .conventions
+                .idempotency_header_display
+                .clone()
+                .or_else(|| krate.conventions.idempotency_header.clone())
+                .unwrap_or_else(|| "idempotency key".to_owned()),
+            idempotency_window: krate.conventions.idempotency_window.clone(),
         };
         push_rust(
             &mut jobs,

@@ -398,6 +398,8 @@ pub(super) fn field_view(api: &Api, f: &Field) -> FieldView {
 #[template(path = "models.rs", escape = "none")]
 pub(super) struct ModelsTemplate {
     pub(super) doc: String,
+    /// The runtime crate's Rust name, as paths spell it.
+    pub(super) rt: String,
     /// A part of a split `models` module: it imports its siblings.
     pub(super) part: bool,
     pub(super) types: Vec<TypeView>,

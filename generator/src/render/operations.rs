@@ -36,6 +36,9 @@ pub(super) struct OpView {
     pub(super) streaming: bool,
     /// `Accept` for a non-JSON response.
     pub(super) accept_lit: Option<String>,
+    /// The operation's security requirements as a `&[&[&str]]` expression, when the client sends
+    /// credentials as the document declares them.
+    pub(super) security_lit: Option<String>,
     /// Enums with one variant per status: the success responses', the error bodies'.
     pub(super) status_enums: Vec<ResponsesEnumView>,
     pub(super) errors_impl: Option<ErrorsImplView>,
@@ -239,9 +242,10 @@ pub(super) fn op_doc(api: &Api, op: &Operation) -> String {
             .map(|e| format!("`{}`", e.status))
             .collect();
         s.push_str(&format!(
-            "\n\nErrors: {} have a body of type `{}`; read it from the returned error with [`Error::body_as`](klarna_runtime::Error::body_as).",
+            "\n\nErrors: {} have a body of type `{}`; read it from the returned error with [`Error::body_as`]({}::Error::body_as).",
             statuses.join(", "),
-            short_type(api, t)
+            short_type(api, t),
+            api.runtime,
         ));
     }
     s
@@ -292,7 +296,7 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
         Some(b) => {
             let ty = match b.encoding {
                 BodyEncoding::Json | BodyEncoding::Form => rust_type(api, &b.ty, MODELS),
-                BodyEncoding::Multipart => "::klarna_runtime::Multipart".into(),
+                BodyEncoding::Multipart => format!("::{}::Multipart", api.runtime),
                 BodyEncoding::Bytes => "::bytes::Bytes".into(),
             };
             let by_value = matches!(b.encoding, BodyEncoding::Multipart | BodyEncoding::Bytes);
@@ -464,6 +468,16 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
             ResponseBody::Bytes(media) => Some(lit(media)),
             _ => None,
         },
+        security_lit: op.security_requirements.as_ref().map(|alternatives| {
+            let alts: Vec<String> = alternatives
+                .iter()
+                .map(|names| {
+                    let names: Vec<String> = names.iter().map(|n| lit(n)).collect();
+                    format!("&[{}]", names.join(", "))
+                })
+                .collect();
+            format!("&[{}]", alts.join(", "))
+        }),
     }
 }
 
@@ -475,4 +489,10 @@ pub(super) struct OperationsTemplate {
     pub(super) server: String,
     /// The same, possessive (`Klarna's`, `the server's`).
     pub(super) server_possessive: String,
+    /// The runtime crate's Rust name, as paths spell it (`klarna_runtime`, `oapi_runtime`).
+    pub(super) rt: String,
+    /// The idempotency header, as docs spell it.
+    pub(super) idempotency_header: String,
+    /// How long a repeated idempotency key is honoured, when known.
+    pub(super) idempotency_window: Option<String>,
 }

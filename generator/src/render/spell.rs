@@ -72,10 +72,18 @@ fn named_path(api: &Api, id: TypeId, models: Models) -> TokenStream {
     }
 }
 
+/// The runtime crate's name as an identifier (`klarna_runtime`, `oapi_runtime`).
+fn runtime_ident(api: &Api) -> proc_macro2::Ident {
+    proc_macro2::Ident::new(&api.runtime, proc_macro2::Span::call_site())
+}
+
 /// The tokens of a type of `api`.
 pub(crate) fn type_tokens(api: &Api, t: &TypeRef, models: Models) -> TokenStream {
     let runtime = match models {
-        Models::Here | Models::Sibling => quote!(::klarna_runtime),
+        Models::Here | Models::Sibling => {
+            let rt = runtime_ident(api);
+            quote!(::#rt)
+        }
         Models::Facade => quote!(::klarna),
     };
     match t {
@@ -170,7 +178,10 @@ pub(super) fn field_type(api: &Api, f: &Field) -> String {
     match f.presence {
         Presence::Required => inner,
         Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#inner>),
-        Presence::OptionalNullable => quote!(::klarna_runtime::Nullable<#inner>),
+        Presence::OptionalNullable => {
+            let rt = runtime_ident(api);
+            quote!(::#rt::Nullable<#inner>)
+        }
     }
     .to_string()
 }

@@ -67,7 +67,7 @@ impl Clock for TestTime {
 
 /// A builder pointed at `base_url` with the test key and injected time.
 pub fn builder(base_url: &str, time: &TestTime) -> ClientBuilder<Client> {
-    Client::builder()
+    klarna_runtime::builder()
         .api_key(API_KEY)
         .base_url(base_url)
         .sleep_impl(time.clone())

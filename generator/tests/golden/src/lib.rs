@@ -24,15 +24,15 @@
 //!
 //! # Getting started
 //!
-//! Build a [`Client`] with the server's base URL and your credentials, then call an operation
-//! through its resource accessor and `.send().await` it. Every failure is an [`Error`];
-//! [`Error::kind`] says which kind ([`ErrorKind`]).
+//! Servers: `https://api.example.com` (Live), `https://api.test.example.com` (Test). The first
+//! is the client's default base URL (`ClientBuilder::base_url` changes it).
+//!
+//! Build a [`Client`], then call an operation through its resource accessor and `.send().await`
+//! it. Every failure is an [`Error`]; [`Error::kind`] says which kind ([`ErrorKind`]).
 //!
 //! ```no_run
 //! # fn main() -> Result<(), klarna_golden::Error> {
 //! let client = klarna_golden::Client::builder()
-//!     .base_url("https://api.example.com")
-//!     .api_key(std::env::var("API_KEY").unwrap_or_default())
 //!     .build()?;
 //! # let _ = client;
 //! # Ok(())
@@ -64,9 +64,9 @@
 #![deny(missing_docs)]
 
 pub use ::klarna_runtime::{
-    ApiError, Base64Bytes, ClientBuilder, Date, DateTime, Decimal, Environment, Error,
-    ErrorKind, IntegrationMetadata, Multipart, Nullable, RequestOptions, Response,
-    RetryPolicy,
+    ApiError, ApiErrorExt, Base64Bytes, ClientBuilder, Date, DateTime, Decimal,
+    Environment, Error, ErrorKind, IntegrationMetadata, Multipart, Nullable,
+    RequestOptions, Response, RetryPolicy,
 };
 
 #[doc(no_inline)]
@@ -127,6 +127,11 @@ pub use ::klarna_golden_yaml12 as yaml12;
 
 #[cfg(feature = "type-registry")]
 pub mod registry;
+
+/// Klarna's partner onboarding helpers: bank-account hashing (Argon2id), legal registration
+/// numbers, merchant category codes.
+#[cfg(feature = "onboarding")]
+pub use ::klarna_runtime::onboarding;
 
 /// A Klarna API client: build one with [`Client::builder`], then call operations through its resource
 /// accessors (one per resource of each enabled API).

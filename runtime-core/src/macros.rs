@@ -149,9 +149,9 @@ macro_rules! __int_enum {
 }
 
 /// Implements the per-request option setters of a generated request builder: `timeout`,
-/// `attempt_timeout`, `retry_policy`, `correlation_id`, `header`, `integration_metadata` and `options`.
+/// `attempt_timeout`, `retry_policy`, `header` and `options` (a vendor layer may add its own).
 ///
-/// Every builder has the same seven, over its `options: RequestOptions` field; writing them once here
+/// Every builder has the same five, over its `options: RequestOptions` field; writing them once here
 /// keeps a third of every generated `operations.rs` out of the source, and users call them as inherent
 /// methods, without an import. Leading attributes go on the impl.
 #[doc(hidden)]
@@ -181,13 +181,6 @@ macro_rules! __request_options {
                 self
             }
 
-            /// Sets the `Partner-Correlation-Id` (letters and digits, at most 255) instead of a generated one.
-            #[inline]
-            pub fn correlation_id(mut self, id: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.options.set_correlation_id(id);
-                self
-            }
-
             /// Adds an extra header to this call.
             #[inline]
             pub fn header(
@@ -196,13 +189,6 @@ macro_rules! __request_options {
                 value: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
                 self.options.set_header(name, value);
-                self
-            }
-
-            /// Sets the `Klarna-Integration-Metadata` for this call instead of the client's.
-            #[inline]
-            pub fn integration_metadata(mut self, metadata: $crate::IntegrationMetadata) -> Self {
-                self.options.set_integration_metadata(metadata);
                 self
             }
 

@@ -1,10 +1,10 @@
-//! Cursor pagination over Klarna's list operations.
+//! Cursor pagination over list operations.
 //!
-//! Klarna's list responses carry the items in a top-level array named after the resource
-//! plus a `pagination` object whose `last_item` is the cursor for the next page (passed
-//! back as `starting_after`) and is `null` on the last page. Generated code supplies two
-//! small functions: one that builds the request for a cursor, and one that splits a
-//! decoded page into its items and next cursor.
+//! A cursor-paginated list response carries the items of one page and a cursor for the next
+//! page (e.g. a `pagination.last_item` passed back as `starting_after`), absent or `null` on
+//! the last page. Which fields and parameters those are is the API's convention, told to the
+//! generator by its profile; generated code supplies two small functions: one that builds the
+//! request for a cursor, and one that splits a decoded page into its items and next cursor.
 //!
 //! Streams stop after the last page, or after yielding an error (items yielded before it
 //! are not lost). Every stream ends: a cursor the server already returned in the same stream
@@ -13,8 +13,8 @@
 //! instead of fetching pages forever.
 //!
 //! ```no_run
-//! # async fn demo(client: klarna_runtime::Client) -> Result<(), klarna_runtime::Error> {
-//! use klarna_runtime::{paginate, Method, Request};
+//! # async fn demo(client: oapi_runtime::Client) -> Result<(), oapi_runtime::Error> {
+//! use oapi_runtime::{paginate, Method, Request};
 //! #[derive(serde::Deserialize)]
 //! struct Pagination { last_item: Option<String> }
 //! #[derive(serde::Deserialize)]
@@ -202,7 +202,7 @@ where
                     operation_id,
                     format!(
                         "the server returned the pagination cursor '{}' a second time (a cycle)",
-                        crate::error::escape_control(&n)
+                        crate::telemetry::escape_control(&n)
                     ),
                 )),
                 Some(_) if walk.empty_run > MAX_CONSECUTIVE_EMPTY_PAGES => State::Fail(stuck(
@@ -226,8 +226,8 @@ where
 /// Streams every item of a cursor-paginated list, fetching pages lazily.
 ///
 /// `make_request` builds the request for a cursor (`None` for the first page; otherwise
-/// add it as `starting_after`). `split` turns a decoded page into its items and the next
-/// cursor (`pagination.last_item`; `None` or empty ends the stream).
+/// add it as the API's cursor parameter). `split` turns a decoded page into its items and the
+/// next cursor (`None` or empty ends the stream).
 pub fn paginate<Page, Item>(
     client: Client,
     make_request: impl Fn(Option<String>) -> Request + Send + Sync + 'static,
@@ -249,7 +249,7 @@ where
 }
 
 /// Streams whole pages of a cursor-paginated list. `next_cursor` reads the next cursor
-/// from a page (`pagination.last_item`). A repeated cursor ends the stream with an error;
+/// from a page. A repeated cursor ends the stream with an error;
 /// to also bound runs of empty pages, use [`paginate_pages_counted`].
 pub fn paginate_pages<Page>(
     client: Client,

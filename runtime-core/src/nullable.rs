@@ -5,13 +5,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A field that can be absent (not sent), explicitly `null`, or a value.
 ///
 /// Put it on an optional field with
-/// `#[serde(default, skip_serializing_if = "klarna_runtime::Nullable::is_absent")]`:
+/// `#[serde(default, skip_serializing_if = "oapi_runtime::Nullable::is_absent")]`:
 /// `Absent` is then left out of the JSON, `Null` is written as `null` and `Value(v)` as `v`.
 /// When deserializing, a missing field becomes `Absent` (through `default`), `null` becomes
 /// `Null` and anything else `Value`.
 ///
 /// ```
-/// use klarna_runtime::Nullable;
+/// use oapi_runtime::Nullable;
 /// #[derive(serde::Serialize, serde::Deserialize, Default)]
 /// struct Patch {
 ///     #[serde(default, skip_serializing_if = "Nullable::is_absent")]

@@ -112,7 +112,7 @@ where
 /// instant: `12:00:00Z` and `13:00:00+01:00` are equal.
 ///
 /// ```
-/// use klarna_runtime::DateTime;
+/// use oapi_runtime::DateTime;
 /// let t: DateTime = "2025-01-31T12:00:00.000Z".parse().unwrap();
 /// assert_eq!(t.unix_timestamp(), 1_738_324_800);
 /// assert_eq!(t.to_string(), "2025-01-31T12:00:00.000Z");
@@ -264,9 +264,9 @@ impl<'de> Deserialize<'de> for DateTime {
 /// A calendar date (`format: date`, RFC 3339 `full-date`), such as `2025-01-31`.
 ///
 /// ```
-/// use klarna_runtime::Date;
+/// use oapi_runtime::Date;
 /// let d: Date = "2024-02-29".parse().unwrap();
-/// assert_eq!(d.to_date().month(), klarna_runtime::formats::time::Month::February);
+/// assert_eq!(d.to_date().month(), oapi_runtime::formats::time::Month::February);
 /// assert_eq!(d.to_string(), "2024-02-29");
 /// assert!("2023-02-29".parse::<Date>().is_err());
 /// assert!("2024-2-9".parse::<Date>().is_err());
@@ -379,7 +379,7 @@ impl<'de> Deserialize<'de> for Date {
 /// the standard alphabet with padding.
 ///
 /// ```
-/// use klarna_runtime::Base64Bytes;
+/// use oapi_runtime::Base64Bytes;
 /// let b: Base64Bytes = serde_json::from_str("\"aGVsbG8\"").unwrap();
 /// assert_eq!(b.as_slice(), b"hello");
 /// assert_eq!(serde_json::to_string(&b).unwrap(), "\"aGVsbG8=\"");
@@ -469,7 +469,7 @@ impl<'de> Deserialize<'de> for Base64Bytes {
 /// [`Decimal::as_str`] with an arbitrary-precision decimal crate for arithmetic.
 ///
 /// ```
-/// use klarna_runtime::Decimal;
+/// use oapi_runtime::Decimal;
 /// let d: Decimal = "-0.0125".parse().unwrap();
 /// assert_eq!(d.as_str(), "-0.0125");
 /// assert!("1,5".parse::<Decimal>().is_err());

@@ -9,7 +9,6 @@ use http::Method;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::metadata::IntegrationMetadata;
 use crate::retry::RetryPolicy;
 use crate::telemetry::{RedactedPairs, RedactedPath};
 
@@ -21,15 +20,15 @@ use crate::telemetry::{RedactedPairs, RedactedPath};
 /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) error; building never panics.
 ///
 /// ```
-/// use klarna_runtime::{encode_path_segment, Method, Request};
-/// let account = "krn:partner:global:account:test:ABC123";
+/// use oapi_runtime::{encode_path_segment, Method, Request};
+/// let account = "acct:test:ABC123";
 /// let req = Request::new(
 ///     "listStores",
 ///     Method::GET,
 ///     format!("/v2/accounts/{}/stores", encode_path_segment(account)),
 /// )
 /// .query("size", "50".to_owned());
-/// assert_eq!(req.path(), "/v2/accounts/krn:partner:global:account:test:ABC123/stores");
+/// assert_eq!(req.path(), "/v2/accounts/acct:test:ABC123/stores");
 /// ```
 pub struct Request {
     pub(crate) operation_id: &'static str,
@@ -42,6 +41,9 @@ pub struct Request {
     pub(crate) headers: Vec<(&'static str, String, bool)>,
     pub(crate) body: Body,
     pub(crate) idempotent: bool,
+    /// The operation's security requirements (see [`Request::security`]); `None` sends every
+    /// credential the client has.
+    pub(crate) security: Option<&'static [&'static [&'static str]]>,
     pub(crate) options: RequestOptions,
     pub(crate) build_error: Option<Error>,
 }
@@ -78,6 +80,7 @@ impl Request {
             headers: Vec::new(),
             body: Body::Empty,
             idempotent: false,
+            security: None,
             options: RequestOptions::default(),
             build_error: None,
         }
@@ -90,7 +93,7 @@ impl Request {
         self
     }
 
-    /// Adds a header parameter (e.g. `Klarna-Customer-Token`). An invalid name or value
+    /// Adds a header parameter (e.g. `X-Customer-Token`). An invalid name or value
     /// makes `execute` fail with an invalid-request error. Values of token headers are
     /// marked sensitive and never logged.
     pub fn header(mut self, name: &'static str, value: String) -> Self {
@@ -100,21 +103,21 @@ impl Request {
 
     /// Adds a header parameter whose value is sensitive (a token, a secret), whatever its
     /// name: its value is marked sensitive on the wire request and never shown by `Debug`.
-    /// Generated code uses it for headers the API document marks `x-klarna-sensitive`.
+    /// Generated code uses it for headers the API document marks sensitive.
     pub fn sensitive_header(mut self, name: &'static str, value: String) -> Self {
         self.headers.push((name, value, true));
         self
     }
 
     /// Marks segments of the path as sensitive (a token or secret as a path parameter): the
-    /// `klarna.request` span, `Debug` and error messages show them as `<redacted>`. Each entry
+    /// `api.request` span, `Debug` and error messages show them as `<redacted>`. Each entry
     /// is an index into `path.split('/')` (`0` is the empty text before the leading `/`);
     /// parameters encoded with [`encode_path_segment`] never contain a `/`, so the index of a
     /// parameter's segment is known from the path template. Generated code sets this for path
-    /// parameters the API document marks `x-klarna-sensitive`.
+    /// parameters the API document marks sensitive.
     ///
     /// ```
-    /// use klarna_runtime::{Method, Request};
+    /// use oapi_runtime::{Method, Request};
     /// let req = Request::new("readToken", Method::GET, "/v2/tokens/tok_SECRET/status".to_owned())
     ///     .sensitive_path_segments(&[3]);
     /// assert!(!format!("{req:?}").contains("tok_SECRET"));
@@ -212,12 +215,31 @@ impl Request {
         self
     }
 
-    /// Marks an operation that takes `Klarna-Idempotency-Key` (Klarna: every POST and
-    /// PATCH). The runtime then sends one key per logical call, the same on every retry
-    /// (the caller's own key from [`RequestOptions::set_idempotency_key`] if set, else a
-    /// fresh UUID), and the request becomes retryable.
+    /// Marks an operation that takes an idempotency key. When the client names an idempotency
+    /// header ([`ClientBuilder::idempotency_key_header`](crate::ClientBuilder::idempotency_key_header)),
+    /// the runtime sends one key per logical call under it, the same on every retry (the
+    /// caller's own key from [`RequestOptions::set_idempotency_key`] if set, else a fresh
+    /// UUID), and the request becomes retryable. Without such a header nothing is sent.
     pub fn idempotent(mut self) -> Self {
         self.idempotent = true;
+        self
+    }
+
+    /// The operation's security requirements, as the API document gives them (the operation's
+    /// own `security`, else the document's): alternatives, each the names of the schemes sent
+    /// together. The first alternative the client has every credential for is sent; an empty
+    /// list sends no credentials; when no alternative can be met the call fails before it is
+    /// sent. Without this call the request carries every credential the client has.
+    ///
+    /// ```
+    /// use oapi_runtime::{Method, Request};
+    /// // `bearerAuth`, or else both `appId` and `appKey`.
+    /// let req = Request::new("listPets", Method::GET, "/pets".to_owned())
+    ///     .security(&[&["bearerAuth"], &["appId", "appKey"]]);
+    /// # let _ = req;
+    /// ```
+    pub fn security(mut self, requirements: &'static [&'static [&'static str]]) -> Self {
+        self.security = Some(requirements);
         self
     }
 
@@ -263,6 +285,7 @@ impl fmt::Debug for Request {
             .field("headers", &RedactedHeaderParams(&self.headers))
             .field("body", &self.body.describe())
             .field("idempotent", &self.idempotent)
+            .field("security", &self.security)
             .field("options", &self.options)
             .field(
                 "build_error",
@@ -301,7 +324,6 @@ pub struct RequestOptions {
     retry_policy: Option<RetryPolicy>,
     correlation_id: Option<String>,
     headers: Vec<(String, String)>,
-    integration_metadata: Option<IntegrationMetadata>,
 }
 
 impl RequestOptions {
@@ -310,9 +332,9 @@ impl RequestOptions {
         Self::default()
     }
 
-    /// Uses this `Klarna-Idempotency-Key` (1 to 255 characters) instead of a generated
-    /// one. Reuse the same key to safely repeat a call within Klarna's 24 h window. Setting
-    /// a key also makes a POST/PATCH retryable.
+    /// Uses this idempotency key (1 to 255 characters) instead of a generated one. Reuse the
+    /// same key to safely repeat a call. Setting a key also makes a POST/PATCH retryable. A
+    /// client without an idempotency header refuses a call that sets one.
     pub fn set_idempotency_key(&mut self, key: impl Into<String>) -> &mut Self {
         self.idempotency_key = Some(key.into());
         self
@@ -336,7 +358,8 @@ impl RequestOptions {
         self
     }
 
-    /// `Partner-Correlation-Id` for this call: 1 to 255 ASCII letters and digits.
+    /// The correlation id for this call (1 to 255 ASCII letters and digits), sent under the
+    /// client's correlation header. A client without one refuses a call that sets it.
     pub fn set_correlation_id(&mut self, id: impl Into<String>) -> &mut Self {
         self.correlation_id = Some(id.into());
         self
@@ -346,12 +369,6 @@ impl RequestOptions {
     /// by generated code.
     pub fn set_header(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
         self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// `Klarna-Integration-Metadata` for this call (replaces the client's default).
-    pub fn set_integration_metadata(&mut self, metadata: IntegrationMetadata) -> &mut Self {
-        self.integration_metadata = Some(metadata);
         self
     }
 
@@ -384,11 +401,6 @@ impl RequestOptions {
     pub fn headers(&self) -> &[(String, String)] {
         &self.headers
     }
-
-    /// The integration metadata override.
-    pub fn integration_metadata(&self) -> Option<&IntegrationMetadata> {
-        self.integration_metadata.as_ref()
-    }
 }
 
 impl fmt::Debug for RequestOptions {
@@ -400,7 +412,6 @@ impl fmt::Debug for RequestOptions {
             .field("retry_policy", &self.retry_policy)
             .field("correlation_id", &self.correlation_id)
             .field("headers", &RedactedPairs(&self.headers))
-            .field("integration_metadata", &self.integration_metadata)
             .finish()
     }
 }
@@ -410,7 +421,7 @@ impl fmt::Debug for RequestOptions {
 /// Parts are kept as [`Bytes`], so a retried request resends the same data without copying.
 ///
 /// ```
-/// use klarna_runtime::Multipart;
+/// use oapi_runtime::Multipart;
 /// let form = Multipart::new()
 ///     .text("description", "evidence")
 ///     .file("file", "receipt.pdf", "application/pdf", b"%PDF-1.7 ...".to_vec());
@@ -513,13 +524,13 @@ impl Multipart {
 /// Percent-encodes one path segment.
 ///
 /// Everything is encoded except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`),
-/// sub-delims (`! $ & ' ( ) * + , ; =`), `:` and `@`, so Klarna's KRNs stay readable. The
+/// sub-delims (`! $ & ' ( ) * + , ; =`), `:` and `@`, so ids such as URNs stay readable. The
 /// dot segments `.` and `..` are encoded too (and `execute` refuses paths that still
 /// contain a dot segment), so an id can never move the request to another endpoint.
 ///
 /// ```
-/// use klarna_runtime::encode_path_segment;
-/// assert_eq!(encode_path_segment("krn:partner:global:account:test:X"), "krn:partner:global:account:test:X");
+/// use oapi_runtime::encode_path_segment;
+/// assert_eq!(encode_path_segment("urn:example:account:X"), "urn:example:account:X");
 /// assert_eq!(encode_path_segment("a/b?c#d e%"), "a%2Fb%3Fc%23d%20e%25");
 /// assert_eq!(encode_path_segment(".."), "%2E%2E");
 /// ```
@@ -535,10 +546,10 @@ pub fn encode_path_segment(value: &str) -> String {
 /// calls this for every operation with path parameters.
 ///
 /// ```
-/// use klarna_runtime::expand_path;
+/// use oapi_runtime::expand_path;
 /// assert_eq!(
-///     expand_path(&["/v2/accounts/", "/stores/", ""], &["krn:a:b", "s 1"]),
-///     "/v2/accounts/krn:a:b/stores/s%201"
+///     expand_path(&["/v2/accounts/", "/stores/", ""], &["urn:a:b", "s 1"]),
+///     "/v2/accounts/urn:a:b/stores/s%201"
 /// );
 /// ```
 pub fn expand_path(pieces: &[&str], segments: &[&str]) -> String {
@@ -561,7 +572,7 @@ fn push_path_segment(out: &mut String, value: &str) {
         out.push_str(if value == "." { "%2E" } else { "%2E%2E" });
         return;
     }
-    // Usually (KRNs, plain ids) nothing needs encoding: one scan and one copy.
+    // Usually (URNs, plain ids) nothing needs encoding: one scan and one copy.
     let Some(first) = value.bytes().position(|b| !keep_in_path_segment(b)) else {
         out.push_str(value);
         return;
@@ -704,7 +715,7 @@ mod tests {
                 assert_eq!(encode_path_segment(&v), reference(&v), "{v:?}");
             }
         }
-        assert_eq!(encode_path_segment("krn:a/é b"), reference("krn:a/é b"));
+        assert_eq!(encode_path_segment("urn:a/é b"), reference("urn:a/é b"));
     }
 
     #[test]
@@ -718,14 +729,14 @@ mod tests {
     #[test]
     fn debug_redacts_token_headers() {
         let mut o = RequestOptions::new();
-        o.set_header("Klarna-Network-Session-Token", "sekrit-session");
+        o.set_header("X-Network-Session-Token", "sekrit-session");
         let r = Request::new("op", Method::GET, "/v2/x".into())
-            .header("Klarna-Customer-Token", "sekrit-customer".into())
+            .header("X-Customer-Token", "sekrit-customer".into())
             .json(&serde_json::json!({"card": "sekrit-body"}))
             .options(o);
         let d = format!("{r:?}");
         assert!(!d.contains("sekrit"), "{d}");
-        assert!(d.contains("Klarna-Customer-Token"));
+        assert!(d.contains("X-Customer-Token"));
     }
 
     #[test]

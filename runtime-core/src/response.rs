@@ -12,17 +12,8 @@ use futures_core::Stream;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, ResponseParts, map_reqwest_error, read_timeout_error};
 use crate::telemetry::RedactedHeaders;
-
-/// Header with the mTLS verification result (`NOT_PRESENT`, `VALID`, `INVALID`).
-pub const MTLS_VERIFICATION_STATUS_HEADER: &str = "klarna-mtls-verification-status";
-/// Header with the IP allow-list result (`ALLOWED`, `DENIED`, `INVALID`).
-pub const IP_VALIDATION_STATUS_HEADER: &str = "klarna-ip-validation-status";
-
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
 
 /// A successful (2xx) response whose body has been read (up to the client's size limit).
 pub struct RawResponse {
@@ -64,7 +55,8 @@ impl RawResponse {
         &self.body
     }
 
-    /// The `Partner-Correlation-Id` Klarna echoed, or the one that was sent.
+    /// The correlation id the server echoed, or the one that was sent (when the API has a
+    /// correlation header).
     pub fn correlation_id(&self) -> Option<&str> {
         self.correlation_id.as_deref()
     }
@@ -97,7 +89,7 @@ impl RawResponse {
         if let Some(ct) = self.headers.get(http::header::CONTENT_TYPE)
             && !is_json_content_type(ct.as_bytes())
         {
-            return Err(Error::deserialization(None, self));
+            return Err(Error::deserialization(None, self.into_parts()));
         }
         match serde_json::from_slice::<T>(&self.body) {
             Ok(body) => Ok(Response {
@@ -107,7 +99,18 @@ impl RawResponse {
                 correlation_id: self.correlation_id,
                 attempts: self.attempts,
             }),
-            Err(e) => Err(Error::deserialization(Some(e), self)),
+            Err(e) => Err(Error::deserialization(Some(e), self.into_parts())),
+        }
+    }
+
+    fn into_parts(self) -> ResponseParts {
+        ResponseParts {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            correlation_id: self.correlation_id,
+            operation_id: self.operation_id,
+            attempts: self.attempts,
         }
     }
 
@@ -193,21 +196,10 @@ impl<T> Response<T> {
         }
     }
 
-    /// The `Partner-Correlation-Id` Klarna echoed back, or the one that was sent.
+    /// The correlation id the server echoed back, or the one that was sent (when the API has
+    /// a correlation header).
     pub fn correlation_id(&self) -> Option<&str> {
         self.correlation_id.as_deref()
-    }
-
-    /// `Klarna-Mtls-Verification-Status` (`NOT_PRESENT`, `VALID`, `INVALID`), present
-    /// while mTLS is enabled on the account.
-    pub fn mtls_verification_status(&self) -> Option<&str> {
-        header_str(&self.headers, MTLS_VERIFICATION_STATUS_HEADER)
-    }
-
-    /// `Klarna-Ip-Validation-Status` (`ALLOWED`, `DENIED`, `INVALID`), present while the
-    /// IP allow-list is in reporting mode.
-    pub fn ip_validation_status(&self) -> Option<&str> {
-        header_str(&self.headers, IP_VALIDATION_STATUS_HEADER)
     }
 
     /// How many attempts the call took.
@@ -259,7 +251,8 @@ impl StreamingResponse {
         &self.headers
     }
 
-    /// The `Partner-Correlation-Id` Klarna echoed, or the one that was sent.
+    /// The correlation id the server echoed, or the one that was sent (when the API has a
+    /// correlation header).
     pub fn correlation_id(&self) -> Option<&str> {
         self.correlation_id.as_deref()
     }
@@ -321,7 +314,7 @@ impl Stream for ByteStream {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         if self.timed_out {
-            return Poll::Ready(Some(Err(crate::transport::read_timeout_error())));
+            return Poll::Ready(Some(Err(read_timeout_error())));
         }
         let item = match self.inner.as_mut().poll_next(cx) {
             Poll::Ready(item) => item,
@@ -333,7 +326,7 @@ impl Stream for ByteStream {
                         .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
                     if sleep.as_mut().poll(cx).is_ready() {
                         self.timed_out = true;
-                        return Poll::Ready(Some(Err(crate::transport::read_timeout_error())));
+                        return Poll::Ready(Some(Err(read_timeout_error())));
                     }
                 }
                 return Poll::Pending;
@@ -347,7 +340,7 @@ impl Stream for ByteStream {
             let deadline = tokio::time::Instant::now() + *limit;
             sleep.as_mut().reset(deadline);
         }
-        Poll::Ready(item.map(|r| r.map_err(crate::transport::map_reqwest_error)))
+        Poll::Ready(item.map(|r| r.map_err(map_reqwest_error)))
     }
 }
 
@@ -385,9 +378,9 @@ pub(crate) async fn read_bounded(
             None => response.chunk().await,
             Some(limit) => tokio::time::timeout(limit, response.chunk())
                 .await
-                .map_err(|e| crate::transport::read_timeout_error().with_source(e))?,
+                .map_err(|e| read_timeout_error().with_source(e))?,
         };
-        let Some(chunk) = next.map_err(crate::transport::map_reqwest_error)? else {
+        let Some(chunk) = next.map_err(map_reqwest_error)? else {
             break;
         };
         if buf.len() + chunk.len() > max {
@@ -410,7 +403,7 @@ mod tests {
             "Application/JSON;charset=UTF-8",
             " application/json ",
             "application/problem+json",
-            "application/vnd.klarna+JSON; v=2",
+            "application/vnd.example+JSON; v=2",
         ] {
             assert!(is_json_content_type(ok.as_bytes()), "{ok}");
         }

@@ -3,8 +3,9 @@
 //! What is retried (when attempts and budget remain):
 //! - connection failures before anything was sent, for every method;
 //! - timeouts, broken connections, `429`, `500`, `502`, `503`, `504` and any response whose
-//!   Klarna `error_code` is `TIMEOUT`, when the request is safe to repeat: `GET`, `HEAD`,
-//!   `OPTIONS`, `PUT`, `DELETE`, or a `POST`/`PATCH` that carries a `Klarna-Idempotency-Key`.
+//!   error body says the failure is transient ([`ErrorBody::is_retryable`](crate::ErrorBody::is_retryable)),
+//!   when the request is safe to repeat: `GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE`, or a
+//!   `POST`/`PATCH` that carries an idempotency key.
 //!
 //! The delay before retry *n* (1-based) is a uniformly random duration in
 //! `[0, min(max_backoff, initial_backoff * 2^(n-1))]` ("full jitter"). When the response
@@ -130,7 +131,7 @@ pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<
 }
 
 /// A token bucket that bounds retries across all calls of one client (shared by its
-/// clones), so that a failing Klarna cannot trigger a retry storm.
+/// clones), so that a failing server cannot trigger a retry storm.
 ///
 /// Every retry takes tokens (`retry_cost`, or `timeout_retry_cost` after a timeout or a
 /// broken connection); when not enough are left, the call fails with its last error instead

@@ -1,28 +1,26 @@
 //! Redaction helpers shared by `Debug` impls and tracing.
 //!
-//! The rule: the API key, `Authorization`, cookies and any header carrying a token, secret,
-//! signature or key (e.g. `Klarna-Customer-Token`, `Klarna-Network-Session-Token`) never
-//! appear in logs or `Debug` output. Bodies never appear either (only their length).
+//! The rule: credentials, `Authorization`, cookies and any header carrying a token, secret,
+//! signature, password or API key (e.g. `X-Customer-Token`, `X-Api-Key`) never appear in logs
+//! or `Debug` output. Bodies never appear either (only their length).
 //!
 //! Spans emitted by [`Client::execute`](crate::Client::execute):
-//! - `klarna.request` (INFO): `operation`, `method`, `path` (with the segments of sensitive path
+//! - `api.request` (INFO): `operation`, `method`, `path` (with the segments of sensitive path
 //!   parameters shown as `<redacted>`), `correlation_id`, and once done `status`, `attempts`,
 //!   `latency_ms`, `error_kind`;
-//! - `klarna.attempt` (DEBUG), one per attempt: `attempt`, `status`.
+//! - `api.attempt` (DEBUG), one per attempt: `attempt`, `status`.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use http::HeaderMap;
 
 /// Placeholder shown instead of secret values.
-pub(crate) const REDACTED: &str = "<redacted>";
+pub const REDACTED: &str = "<redacted>";
 
-/// Whether a header's value must never be shown.
-pub(crate) fn is_sensitive_header(name: &str) -> bool {
+/// Whether a header's value must never be shown, judged by its name.
+pub fn is_sensitive_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    if n == crate::IDEMPOTENCY_KEY_HEADER.to_ascii_lowercase() {
-        return false;
-    }
     n == "authorization"
         || n == "proxy-authorization"
         || n == "cookie"
@@ -75,7 +73,7 @@ impl fmt::Debug for RedactedPath<'_> {
 }
 
 /// Shows `<redacted>` whatever the value: generated `Debug` impls print sensitive fields
-/// (properties and parameters the API document marks `x-klarna-sensitive` or
+/// (properties and parameters the API document marks sensitive, or
 /// `format: password`) with it. Not a public API.
 #[doc(hidden)]
 #[derive(Clone, Copy)]
@@ -122,6 +120,37 @@ impl<N: AsRef<str>> fmt::Debug for RedactedPairs<'_, N> {
     }
 }
 
+/// Server text (or any text) for a log line or message: `s` with every control character (and the Unicode line and paragraph separators) escaped
+/// as Rust does in `Debug` (`\n`, `\u{1b}`), so text taken from a server response cannot start a
+/// new line or move the cursor in a log.
+pub fn escape_control(s: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}';
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `s` cut to at most `max` bytes (on a character boundary), with `...` when cut.
+pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+    if s.len() <= max {
+        return Cow::Borrowed(s);
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}...", &s[..end]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,21 +159,21 @@ mod tests {
     fn sensitive_names() {
         for n in [
             "Authorization",
-            "klarna-customer-token",
-            "Klarna-Network-Session-Token",
-            "Klarna-Payment-Token",
-            "Klarna-Interoperability-Token",
-            "Klarna-Signature",
+            "x-customer-token",
+            "X-Network-Session-Token",
+            "Payment-Token",
+            "X-Hub-Signature",
+            "Client-Secret",
             "cookie",
             "X-Api-Key",
         ] {
             assert!(is_sensitive_header(n), "{n}");
         }
         for n in [
-            "Klarna-Idempotency-Key",
-            "Partner-Correlation-Id",
+            "Idempotency-Key",
+            "X-Correlation-Id",
             "User-Agent",
-            "Klarna-Integration-Metadata",
+            "X-Integration-Metadata",
         ] {
             assert!(!is_sensitive_header(n), "{n}");
         }
