@@ -267,7 +267,8 @@ fn an_untyped_fallback_is_a_located_warning_and_deny_untyped_refuses_it() {
     assert_eq!(output.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains(&format!("untyped.yaml at {pointer}: warning:"))
+        stderr.contains("untyped.yaml:")
+            && stderr.contains(&format!(" at {pointer}: warning:"))
             && stderr.contains("generated as `serde_json::Value`"),
         "{stderr}"
     );
@@ -289,7 +290,8 @@ fn an_untyped_fallback_is_a_located_warning_and_deny_untyped_refuses_it() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains(&format!("untyped.yaml at {pointer}: error:"))
+        stderr.contains("untyped.yaml:")
+            && stderr.contains(&format!(" at {pointer}: error:"))
             && stderr.contains("(refused by --deny-untyped)"),
         "{stderr}"
     );

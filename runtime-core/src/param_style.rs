@@ -125,8 +125,8 @@ fn members(members: &[(String, String)], explode: bool, sep: &str) -> String {
 /// makes `execute` fail with an invalid-request error.
 ///
 /// ```
-/// use klarna_runtime::param_style::{Style, query};
-/// use klarna_runtime::{Method, Request};
+/// use oapi_runtime::param_style::{Style, query};
+/// use oapi_runtime::{Method, Request};
 /// let request = Request::new("list", Method::GET, "/things".to_owned());
 /// let request = query(request, "ids", &[3, 4], Style::PipeDelimited, false);
 /// # let _ = request;
@@ -260,8 +260,8 @@ pub fn cookie<T: Serialize + ?Sized>(
 /// template order, each parameter percent-encoded (see the [module docs](self)).
 ///
 /// ```
-/// use klarna_runtime::Method;
-/// use klarna_runtime::param_style::{PathBuilder, Style};
+/// use oapi_runtime::Method;
+/// use oapi_runtime::param_style::{PathBuilder, Style};
 /// let request = PathBuilder::new(&["/things/", "/parts/", ""])
 ///     .plain("t 1")
 ///     .styled("ids", &["a,b", "c"], Style::Matrix, true)

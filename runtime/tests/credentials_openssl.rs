@@ -209,7 +209,7 @@ fn identity_comes_from_the_issued_certificate_and_its_key_only() {
     assert!(err.contains("not issued for this private key"), "{err}");
     assert!(mtls::identity("no certificate", &key).is_err());
     // A client builds with it.
-    klarna_runtime::Client::builder()
+    klarna_runtime::builder()
         .api_key("klarna_test_api_x")
         .identity(identity)
         .build()

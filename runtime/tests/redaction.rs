@@ -139,7 +139,7 @@ async fn failures_log_at_warn_and_answered_client_errors_at_info() {
     .await;
     let failed = |status: &str| {
         logs.lines()
-            .find(|l| l.contains("Klarna request failed") && l.contains(status))
+            .find(|l| l.contains("request failed") && l.contains(status))
             .unwrap_or_else(|| panic!("no failure line for {status}:\n{logs}"))
             .to_owned()
     };

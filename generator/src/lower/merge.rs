@@ -402,7 +402,8 @@ mod tests {
                 "#/components/schemas/Clash",
                 "`properties` next to `type: string`",
             ),
-            ("#/components/schemas/Clash/enum", "enum values 1"),
+            // `enum: [a, 1]` of a string: the loader reads the `1` as the text "1" (load/tolerate.rs,
+            // with its own warning), so no value is dropped here.
         ] {
             assert!(
                 dropped
@@ -417,12 +418,12 @@ mod tests {
             untyped[0].contains("#/components/schemas/Odd")
                 && untyped[0].contains("serde_json::Value")
         );
-        // Typed despite the foreign keywords: a string enum with the string value.
+        // Typed despite the foreign keywords: a string enum of `a` and the `1` read as text.
         let TypeKind::StringEnum { variants } = &crate::lower::test_support::ty(&api, "Clash").kind
         else {
             panic!("Clash is a string enum")
         };
-        assert_eq!(variants.len(), 1);
+        assert_eq!(variants.len(), 2);
         // Strictness turns the untyped fallback into an error naming the option.
         let mut strict = diags.clone();
         crate::Strictness {
