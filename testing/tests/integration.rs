@@ -34,7 +34,7 @@ fn json_of(raw: &RawResponse) -> Value {
 /// Creates a certificate for a fresh key; returns (credential id, certificate PEM, key).
 async fn certificate(fake: &FakeKlarna, usage: &str) -> (String, String, PrivateKey) {
     let key = PrivateKey::generate().unwrap();
-    let csr = CertificateRequest::for_account(&fake.account_id())
+    let csr = CertificateRequest::for_account(fake.account_id())
         .unwrap()
         .to_pem(&key)
         .unwrap();
