@@ -165,6 +165,9 @@ pub use oapi_runtime;
 /// The `http` crate, re-exported so callers and generated code name the same `HeaderMap`.
 pub use oapi_runtime::http;
 pub use oapi_runtime::http::Method;
+// Not inlined: the core documents these modules (inlining them here copies the `uuid` and `time` crates'
+// docs, whose relative links then point nowhere).
+#[doc(no_inline)]
 pub use oapi_runtime::{form, formats, pagination, param_style, retry, time};
 
 pub use client::{AuthStyle, ClientBuilder, Environment, LIVE_BASE_URL, TEST_BASE_URL, builder};
