@@ -72,7 +72,8 @@ pub fn run(root: &Path, dir: Option<&str>) -> Result<()> {
     }
     let scratch = root.join("target/corpus");
     let crates_dir = scratch.join("crates");
-    let runtime = std::path::absolute(root.join("runtime"))?;
+    // Neutral crates depend on the core runtime only (oapi-runtime, runtime-core/).
+    let runtime = std::path::absolute(root.join("runtime-core"))?;
     let mut rows = Vec::new();
     for doc in &docs {
         rows.push(generate_one(doc, &crates_dir, &runtime));
