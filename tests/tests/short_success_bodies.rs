@@ -210,7 +210,10 @@ async fn cancel_payment_request_decodes_an_empty_or_short_body() {
             .await
             .unwrap_or_else(|e| panic!("as sub-partner, {what}: {e}"));
         let expected = (what == "short").then(|| REQUEST.to_owned());
-        assert_eq!(canceled.payment_request_id, expected, "as sub-partner, {what}");
+        assert_eq!(
+            canceled.payment_request_id, expected,
+            "as sub-partner, {what}"
+        );
         assert!(canceled.state.is_none(), "as sub-partner, {what}");
     }
 }
@@ -231,7 +234,10 @@ async fn update_reauthorize_and_void_payment_transaction_decode_an_empty_or_shor
             .await
             .unwrap_or_else(|e| panic!("update, {what}: {e}"));
         let expected = (what == "short").then(|| "ref-2".to_owned());
-        assert_eq!(updated.payment_transaction_reference, expected, "update, {what}");
+        assert_eq!(
+            updated.payment_transaction_reference, expected,
+            "update, {what}"
+        );
         assert!(updated.payment_transaction_id.is_none(), "update, {what}");
     }
     for (what, template) in bodies(200, json!({"state": "AUTHORIZED"})) {
