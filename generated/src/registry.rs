@@ -4,7 +4,7 @@
 // Source: specs/management.yaml (sha256 bb7b30569701ee40822df55107f6cdbdb3c7b2b850cda27ce93656c5370f19ee).
 // Source: specs/messaging.yaml (sha256 db7244dfb20c13cb179fd583bb1b4b14a0b1488c7c6c5af9e996360c50c4aa82).
 // Source: specs/notification.yaml (sha256 9ff5a9b5cb0fc21f2fc89ec3d6f74057e22fdde7029abcd15209f4cbb14d9ae3).
-// Source: specs/payment.yaml (sha256 f09e17d63cbacef0e04fc666fb4effc4f5576113d8dfac17601c09909d349f45).
+// Source: specs/payment.yaml (sha256 425034ad3f1b8cb29b19be728263f70cc81a693b74630e2477fee7c8cfb0b497).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Generated types looked up by name (cargo feature `type-registry`).
@@ -1101,6 +1101,10 @@ pub fn roundtrip(
             through::<crate::payment::models::PaymentRequest>(value)
         }
         #[cfg(feature = "payment")]
+        "payment::PaymentRequestChange" => {
+            through::<crate::payment::models::PaymentRequestChange>(value)
+        }
+        #[cfg(feature = "payment")]
         "payment::PaymentRequestState" => {
             through::<crate::payment::models::PaymentRequestState>(value)
         }
@@ -1111,6 +1115,10 @@ pub fn roundtrip(
         #[cfg(feature = "payment")]
         "payment::PaymentTransaction" => {
             through::<crate::payment::models::PaymentTransaction>(value)
+        }
+        #[cfg(feature = "payment")]
+        "payment::PaymentTransactionChange" => {
+            through::<crate::payment::models::PaymentTransactionChange>(value)
         }
         #[cfg(feature = "payment")]
         "payment::PaymentTransactionResponse" => {
@@ -1611,9 +1619,11 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("payment::PaymentPresentationPaymentStatus", cfg!(feature = "payment")),
         ("payment::PaymentRefund", cfg!(feature = "payment")),
         ("payment::PaymentRequest", cfg!(feature = "payment")),
+        ("payment::PaymentRequestChange", cfg!(feature = "payment")),
         ("payment::PaymentRequestState", cfg!(feature = "payment")),
         ("payment::PaymentRequestStateContext", cfg!(feature = "payment")),
         ("payment::PaymentTransaction", cfg!(feature = "payment")),
+        ("payment::PaymentTransactionChange", cfg!(feature = "payment")),
         ("payment::PaymentTransactionResponse", cfg!(feature = "payment")),
         ("payment::PaymentTransactionState", cfg!(feature = "payment")),
         ("payment::Person", cfg!(feature = "payment")),

@@ -64,7 +64,7 @@ async fn submitted_can_be_updated_opened_and_canceled() {
         .send()
         .await
         .unwrap();
-    assert_eq!(canceled.state, PaymentRequestState::Canceled);
+    assert_eq!(canceled.state, Some(PaymentRequestState::Canceled));
     assert_eq!(canceled.state_reason.as_deref(), Some("PARTNER_CANCELED"));
     // CANCELED is final.
     assert_eq!(

@@ -7,6 +7,10 @@ use klarna::management::{
     DisablePaymentProductRequest, PaymentProductState, PayoutStatusValue,
     RevokeClientCertificateRequest, SetPayoutStatusRequest, UserAccessRequest,
 };
+use klarna::payment::{
+    PaymentRequestState, PaymentTransactionState, ReauthorizePaymentTransactionRequest,
+    UpdatePaymentTransactionRequest,
+};
 use klarna::{Client, Environment, ErrorKind, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -175,6 +179,94 @@ async fn accept_payment_dispute_loss_decodes_an_empty_or_short_body() {
         let expected = (what == "short").then_some(klarna::payment::PaymentDisputeState::Closed);
         assert_eq!(changed.state, expected, "{what}");
         assert!(changed.payment_dispute_id.is_none(), "{what}");
+    }
+}
+
+const REQUEST: &str = "krn:payment:eu1:request:4c2d1b3e-8f7a-4d2b-9c1e-2a3b4c5d6e7f";
+const TRANSACTION: &str = "krn:payment:eu1:transaction:7f3e2d1c-0b9a-4e8d-8c7b-6a5f4e3d2c1b";
+
+#[tokio::test]
+async fn cancel_payment_request_decodes_an_empty_or_short_body() {
+    let at = format!("/v2/accounts/{ACCOUNT}/payment/requests/{REQUEST}");
+    for (what, template) in bodies(200, json!({"state": "CANCELED"})) {
+        let server = serve("DELETE", &at, template).await;
+        let canceled = client(&server)
+            .payment_requests()
+            .cancel(ACCOUNT, REQUEST)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let expected = (what == "short").then_some(PaymentRequestState::Canceled);
+        assert_eq!(canceled.state, expected, "{what}");
+        assert!(canceled.payment_request_id.is_none(), "{what}");
+    }
+    let at = format!("/v2/payment/requests/{REQUEST}");
+    for (what, template) in bodies(200, json!({"payment_request_id": REQUEST})) {
+        let server = serve("DELETE", &at, template).await;
+        let canceled = client(&server)
+            .payment_requests()
+            .cancel_as_sub_partner(REQUEST)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("as sub-partner, {what}: {e}"));
+        let expected = (what == "short").then(|| REQUEST.to_owned());
+        assert_eq!(
+            canceled.payment_request_id, expected,
+            "as sub-partner, {what}"
+        );
+        assert!(canceled.state.is_none(), "as sub-partner, {what}");
+    }
+}
+
+#[tokio::test]
+async fn update_reauthorize_and_void_payment_transaction_decode_an_empty_or_short_body() {
+    let base = format!("/v2/accounts/{ACCOUNT}/payment/transactions/{TRANSACTION}");
+    for (what, template) in bodies(200, json!({"payment_transaction_reference": "ref-2"})) {
+        let server = serve("PATCH", &base, template).await;
+        let update = UpdatePaymentTransactionRequest {
+            payment_transaction_reference: Some("ref-2".into()),
+            ..Default::default()
+        };
+        let updated = client(&server)
+            .payment_transactions()
+            .update(ACCOUNT, TRANSACTION, update)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("update, {what}: {e}"));
+        let expected = (what == "short").then(|| "ref-2".to_owned());
+        assert_eq!(
+            updated.payment_transaction_reference, expected,
+            "update, {what}"
+        );
+        assert!(updated.payment_transaction_id.is_none(), "update, {what}");
+    }
+    for (what, template) in bodies(200, json!({"state": "AUTHORIZED"})) {
+        let server = serve("POST", &format!("{base}/authorize"), template).await;
+        let reauthorize = ReauthorizePaymentTransactionRequest {
+            extension_days: Some(10),
+            ..Default::default()
+        };
+        let again = client(&server)
+            .payment_transactions()
+            .reauthorize(ACCOUNT, TRANSACTION, reauthorize)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("reauthorize, {what}: {e}"));
+        let expected = (what == "short").then_some(PaymentTransactionState::Authorized);
+        assert_eq!(again.state, expected, "reauthorize, {what}");
+        assert!(again.amount.is_none(), "reauthorize, {what}");
+    }
+    for (what, template) in bodies(200, json!({"state": "COMPLETED"})) {
+        let server = serve("POST", &format!("{base}/void"), template).await;
+        let voided = client(&server)
+            .payment_transactions()
+            .void(ACCOUNT, TRANSACTION)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("void, {what}: {e}"));
+        let expected = (what == "short").then_some(PaymentTransactionState::Completed);
+        assert_eq!(voided.state, expected, "void, {what}");
+        assert!(voided.payment_transaction_id.is_none(), "void, {what}");
     }
 }
 

@@ -4,7 +4,7 @@
 // Source: specs/management.yaml (sha256 bb7b30569701ee40822df55107f6cdbdb3c7b2b850cda27ce93656c5370f19ee).
 // Source: specs/messaging.yaml (sha256 db7244dfb20c13cb179fd583bb1b4b14a0b1488c7c6c5af9e996360c50c4aa82).
 // Source: specs/notification.yaml (sha256 9ff5a9b5cb0fc21f2fc89ec3d6f74057e22fdde7029abcd15209f4cbb14d9ae3).
-// Source: specs/payment.yaml (sha256 f09e17d63cbacef0e04fc666fb4effc4f5576113d8dfac17601c09909d349f45).
+// Source: specs/payment.yaml (sha256 425034ad3f1b8cb29b19be728263f70cc81a693b74630e2477fee7c8cfb0b497).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #![allow(deprecated)]
