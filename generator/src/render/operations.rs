@@ -177,12 +177,12 @@ pub(super) struct ParamSend {
     pub(super) cookie: bool,
 }
 
-/// The runtime's `param_style::Style` value and `explode` of a parameter written by a style.
-fn style_of(p: &Param) -> (Option<String>, bool) {
+/// The runtime's (`rt`) `param_style::Style` value and `explode` of a parameter written by a style.
+fn style_of(rt: &str, p: &Param) -> (Option<String>, bool) {
     match p.encoding {
         ParamEncoding::Styled { style, explode } => (
             Some(format!(
-                "::klarna_runtime::param_style::Style::{}",
+                "::{rt}::param_style::Style::{}",
                 style.runtime_variant()
             )),
             explode,
@@ -398,7 +398,7 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
         };
         let plain_text =
             matches!(&p.ty, TypeRef::String(f) if StringRepr::of(f.as_deref()) == StringRepr::Text);
-        let (style, explode) = style_of(p);
+        let (style, explode) = style_of(&api.runtime, p);
         segments.push(PathValueView {
             field: p.name.rust.clone(),
             to_string: !plain_text,
@@ -421,8 +421,8 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
         list: matches!(p.ty, TypeRef::List(_)) && p.encoding == ParamEncoding::Text,
         deep: p.encoding == ParamEncoding::DeepObject,
         spread: p.encoding == ParamEncoding::FormObject,
-        style: style_of(p).0,
-        explode: style_of(p).1,
+        style: style_of(&api.runtime, p).0,
+        explode: style_of(&api.runtime, p).1,
         cookie: matches!(p.encoding, ParamEncoding::Cookie { .. }),
     };
     let mut attrs = Vec::new();
