@@ -99,9 +99,8 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
-/// The workspace's packages grouped by depth in their own dependency graph (normal dependencies on other
-/// members): every package comes after the members it depends on.
-fn doc_levels(root: &Path) -> Result<Vec<Vec<String>>> {
+/// `cargo metadata --no-deps` of the workspace at `root`, as JSON.
+pub(crate) fn workspace_metadata(root: &Path) -> Result<serde_json::Value> {
     let out = Command::new(cargo())
         .current_dir(root)
         .args(["metadata", "--no-deps", "--format-version", "1"])
@@ -113,8 +112,13 @@ fn doc_levels(root: &Path) -> Result<Vec<Vec<String>>> {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let meta: serde_json::Value =
-        serde_json::from_slice(&out.stdout).context("reading cargo metadata's output")?;
+    serde_json::from_slice(&out.stdout).context("reading cargo metadata's output")
+}
+
+/// The workspace's packages grouped by depth in their own dependency graph (normal dependencies on other
+/// members): every package comes after the members it depends on.
+fn doc_levels(root: &Path) -> Result<Vec<Vec<String>>> {
+    let meta = workspace_metadata(root)?;
     let packages = meta["packages"].as_array().cloned().unwrap_or_default();
     let names: HashSet<String> = packages
         .iter()

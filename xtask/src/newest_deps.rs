@@ -105,19 +105,7 @@ fn target_dir(root: &Path) -> PathBuf {
 /// The packages this workspace publishes: every member without `publish = false`, as `cargo metadata`
 /// reports them.
 fn published_packages(root: &Path) -> Result<Vec<String>> {
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(root)
-        .args(["metadata", "--no-deps", "--format-version", "1"])
-        .output()
-        .context("running cargo metadata")?;
-    if !out.status.success() {
-        bail!(
-            "cargo metadata failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let meta: serde_json::Value =
-        serde_json::from_slice(&out.stdout).context("reading cargo metadata's output")?;
+    let meta = crate::doc_links::workspace_metadata(root)?;
     let mut names: Vec<String> = meta["packages"]
         .as_array()
         .map(|packages| {

@@ -413,17 +413,20 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
         styled: segments.iter().any(|s| s.style.is_some()),
         values: segments,
     };
-    let send = |p: &Param| ParamSend {
-        field: p.name.rust.clone(),
-        wire_lit: lit(&p.name.wire),
-        required: p.required,
-        sensitive: p.sensitive,
-        list: matches!(p.ty, TypeRef::List(_)) && p.encoding == ParamEncoding::Text,
-        deep: p.encoding == ParamEncoding::DeepObject,
-        spread: p.encoding == ParamEncoding::FormObject,
-        style: style_of(&api.runtime, p).0,
-        explode: style_of(&api.runtime, p).1,
-        cookie: matches!(p.encoding, ParamEncoding::Cookie { .. }),
+    let send = |p: &Param| {
+        let (style, explode) = style_of(&api.runtime, p);
+        ParamSend {
+            field: p.name.rust.clone(),
+            wire_lit: lit(&p.name.wire),
+            required: p.required,
+            sensitive: p.sensitive,
+            list: matches!(p.ty, TypeRef::List(_)) && p.encoding == ParamEncoding::Text,
+            deep: p.encoding == ParamEncoding::DeepObject,
+            spread: p.encoding == ParamEncoding::FormObject,
+            style,
+            explode,
+            cookie: matches!(p.encoding, ParamEncoding::Cookie { .. }),
+        }
     };
     let mut attrs = Vec::new();
     if op.deprecated {
