@@ -222,3 +222,43 @@ fn repairs_that_keep_the_meaning_are_untagged_and_no_option_refuses_them() {
     };
     generate("kept.yaml", all).unwrap_or_else(|d| panic!("refused:\n{d}"));
 }
+
+#[test]
+fn boolean_items_of_openapi_3_1_are_tagged_only_when_the_list_loses_its_rule() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("items.yaml");
+    std::fs::write(
+        &path,
+        "openapi: 3.1.0
+info: {title: Items, version: '1'}
+paths: {}
+components:
+  schemas:
+    Anything: {type: array, items: true}
+    Nothing: {type: array, items: false}
+",
+    )
+    .expect("write spec");
+    let (_, warnings) = klarna_codegen::build_ir_with(
+        &[SpecInput {
+            path,
+            display: "items.yaml".into(),
+        }],
+        "t",
+        "0.0.0",
+        &Profile::neutral(),
+        None,
+    )
+    .unwrap_or_else(|d| panic!("refused:\n{d}"));
+    assert_eq!(
+        tags(&warnings),
+        [
+            ("#/components/schemas/Anything/items".to_owned(), None),
+            (
+                "#/components/schemas/Nothing/items".to_owned(),
+                Some(Degradation::Dropped)
+            ),
+        ],
+        "{warnings}"
+    );
+}
