@@ -192,7 +192,7 @@ fn repairs_that_keep_the_meaning_are_untagged_and_no_option_refuses_them() {
     let warnings = warnings("kept.yaml");
     let shown = warnings.to_string();
     for expected in [
-        "at #/components/schemas/Pet/properties/color: warning: enum value `red` is listed twice",
+        "at #/components/schemas/Pet/properties/color: warning: duplicate enum value `red` listed once",
         "at #/components/schemas/Pet/properties/name/required: warning: `required: true` on a property",
         "at #/components/schemas/Pet/properties/nickname/required: warning: `required: false` on a property",
         "at #/components/schemas/Size/enum/1: warning: an integer enum's values are numbers",

@@ -782,10 +782,7 @@ impl<'a> ApiLowerer<'a> {
         }
         for v in values {
             if !seen.insert(v.clone()) {
-                self.warn(
-                    pointer,
-                    format!("enum value `{v}` is listed twice; generated once"),
-                );
+                self.warn(pointer, format!("duplicate enum value `{v}` listed once"));
                 continue;
             }
             let mut wanted = sanitize(&spell_symbols(v), Case::Pascal);
