@@ -1,4 +1,4 @@
-{# `Debug` written out for a struct or request builder with sensitive fields: those show as `<redacted>`. #}
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for {{ d.type_name }} {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct({{ d.name_lit }})

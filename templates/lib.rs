@@ -134,7 +134,7 @@ pub use ::{{ rt }}::{
     ApiError, ApiErrorExt, Base64Bytes, ClientBuilder, Date, DateTime, Decimal, Environment, Error, ErrorKind,
     IntegrationMetadata, Multipart, Nullable, RequestOptions, Response, RetryPolicy,
 };
-// Not inlined: the `uuid` crate's docs link relative to its own pages.
+{# Not inlined: the `uuid` crate's docs link relative to its own pages. #}
 #[doc(no_inline)]
 pub use ::{{ rt }}::Uuid;
 /// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.
@@ -145,7 +145,7 @@ pub use ::{{ rt }}::{
     Base64Bytes, ClientBuilder, Credential, Date, DateTime, Decimal, Error, ErrorKind, Multipart, Nullable,
     RequestOptions, Response, RetryPolicy,
 };
-// Not inlined: the `uuid` crate's docs link relative to its own pages.
+{# Not inlined: the `uuid` crate's docs link relative to its own pages. #}
 #[doc(no_inline)]
 pub use ::{{ rt }}::Uuid;
 /// The `time` crate the [`DateTime`] and [`Date`] types convert to and from.

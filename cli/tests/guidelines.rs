@@ -3,7 +3,7 @@
 //! certificates from CSRs, validates mTLS enforcement, reports `Klarna-Mtls-Verification-Status`, verifies
 //! signed deep-link JWTs and keeps webhooks, signing keys and the IP allow-list.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use klarna::notification::{CreateWebhookRequest, WebhookEventVersion};
@@ -39,6 +39,54 @@ async fn klarna(
     .expect("the blocking task finishes")
 }
 
+/// What every test starts from: a fresh fake Klarna and a temporary directory for the files the commands
+/// write.
+struct World {
+    fake: FakeKlarna,
+    dir: tempfile::TempDir,
+}
+
+impl World {
+    async fn start() -> Self {
+        Self {
+            fake: FakeKlarna::start().await.unwrap(),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// The fake's partner account id.
+    fn account(&self) -> &str {
+        self.fake.account_id()
+    }
+
+    /// `name` in the temporary directory.
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Runs the binary with `args` against the fake, with its API key.
+    async fn run(&self, args: &[&str]) -> Output {
+        klarna(&self.fake, args, None, &[]).await
+    }
+
+    /// `klarna credentials setup --account-id <account> --dir <name> <extra...>`: creates a key, a CSR
+    /// and a certificate in the directory `name` of the temporary directory, which it returns.
+    async fn credentials_setup(&self, name: &str, extra: &[&str]) -> (Output, PathBuf) {
+        let dir = self.path(name);
+        let dir_arg = dir.to_str().unwrap();
+        let mut args = vec![
+            "credentials",
+            "setup",
+            "--account-id",
+            self.account(),
+            "--dir",
+            dir_arg,
+        ];
+        args.extend_from_slice(extra);
+        (self.run(&args).await, dir)
+    }
+}
+
 fn text(out: &Output) -> String {
     format!(
         "{}{}",
@@ -65,29 +113,13 @@ fn no_secret(out: &Output, dir: &Path) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn setup_enforces_only_after_a_valid_call_with_a_checked_time() {
-    let fake = FakeKlarna::start().await.unwrap();
-    let account = fake.account_id();
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().join("mtls");
-    let d_str = d.to_str().unwrap();
+    let world = World::start().await;
+    let fake = &world.fake;
 
     // The fake sees no client certificate yet: the guided flow creates and saves, then refuses to enforce.
-    let out = klarna(
-        &fake,
-        &[
-            "credentials",
-            "setup",
-            "--account-id",
-            account,
-            "--dir",
-            d_str,
-            "--enforce-from",
-            "NOW",
-        ],
-        None,
-        &[],
-    )
-    .await;
+    let (out, d) = world
+        .credentials_setup("mtls", &["--enforce-from", "NOW"])
+        .await;
     let all = text(&out);
     assert_eq!(out.status.code(), Some(2), "{all}");
     assert!(all.contains("CN=FAKEKLARNA"), "{all}");
@@ -111,20 +143,7 @@ async fn setup_enforces_only_after_a_valid_call_with_a_checked_time() {
         assert_eq!(mode & 0o077, 0, "the key is readable by others: {mode:o}");
     }
     // Running it again never overwrites the key.
-    let again = klarna(
-        &fake,
-        &[
-            "credentials",
-            "setup",
-            "--account-id",
-            account,
-            "--dir",
-            d_str,
-        ],
-        None,
-        &[],
-    )
-    .await;
+    let (again, _) = world.credentials_setup("mtls", &[]).await;
     assert_eq!(again.status.code(), Some(1), "{}", text(&again));
     assert!(text(&again).contains("exists already"));
 
@@ -133,9 +152,8 @@ async fn setup_enforces_only_after_a_valid_call_with_a_checked_time() {
     let (cert_s, key_s) = (cert.to_str().unwrap(), key.to_str().unwrap());
     // A past time is refused before anything is sent, whatever the certificate.
     fake.present_client_certificate(Some(&read(&cert))).unwrap();
-    let past = klarna(
-        &fake,
-        &[
+    let past = world
+        .run(&[
             "credentials",
             "enforce",
             "--from",
@@ -144,16 +162,12 @@ async fn setup_enforces_only_after_a_valid_call_with_a_checked_time() {
             cert_s,
             "--key",
             key_s,
-        ],
-        None,
-        &[],
-    )
-    .await;
+        ])
+        .await;
     assert_eq!(past.status.code(), Some(1), "{}", text(&past));
     assert!(text(&past).contains("not in the future"), "{}", text(&past));
-    let far = klarna(
-        &fake,
-        &[
+    let far = world
+        .run(&[
             "credentials",
             "enforce",
             "--from",
@@ -162,18 +176,15 @@ async fn setup_enforces_only_after_a_valid_call_with_a_checked_time() {
             cert_s,
             "--key",
             key_s,
-        ],
-        None,
-        &[],
-    )
-    .await;
+        ])
+        .await;
     assert_eq!(far.status.code(), Some(1), "{}", text(&far));
     assert!(text(&far).contains("three months"), "{}", text(&far));
     assert_eq!(fake.mtls_enforced_from(), None);
 
     // With the certificate presented, Klarna answers VALID and enforcement goes through.
     let check = klarna(
-        &fake,
+        fake,
         &[
             "credentials",
             "check",
@@ -188,9 +199,8 @@ async fn setup_enforces_only_after_a_valid_call_with_a_checked_time() {
     .await;
     assert_eq!(check.status.code(), Some(0), "{}", text(&check));
     assert!(text(&check).contains("VALID"));
-    let enforce = klarna(
-        &fake,
-        &[
+    let enforce = world
+        .run(&[
             "credentials",
             "enforce",
             "--from",
@@ -199,50 +209,29 @@ async fn setup_enforces_only_after_a_valid_call_with_a_checked_time() {
             cert_s,
             "--key",
             key_s,
-        ],
-        None,
-        &[],
-    )
-    .await;
+        ])
+        .await;
     assert_eq!(enforce.status.code(), Some(0), "{}", text(&enforce));
     assert_eq!(fake.mtls_enforced_from().as_deref(), Some("NOW"));
     no_secret(&enforce, &d);
 
     // Another certificate is INVALID.
-    let other = dir.path().join("other");
-    let out = klarna(
-        &fake,
-        &[
-            "credentials",
-            "setup",
-            "--account-id",
-            account,
-            "--usage",
-            "jwt-signing",
-            "--dir",
-            other.to_str().unwrap(),
-        ],
-        None,
-        &[],
-    )
-    .await;
+    let (out, other) = world
+        .credentials_setup("other", &["--usage", "jwt-signing"])
+        .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     fake.present_client_certificate(Some(&read(&other.join("certificate.pem"))))
         .unwrap();
-    let invalid = klarna(
-        &fake,
-        &[
+    let invalid = world
+        .run(&[
             "credentials",
             "check",
             "--cert",
             other.join("certificate.pem").to_str().unwrap(),
             "--key",
             other.join("key.pem").to_str().unwrap(),
-        ],
-        None,
-        &[],
-    )
-    .await;
+        ])
+        .await;
     assert_eq!(invalid.status.code(), Some(2), "{}", text(&invalid));
     assert!(text(&invalid).contains("INVALID"), "{}", text(&invalid));
 }
@@ -296,31 +285,16 @@ async fn keygen_writes_a_key_and_request_offline() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deep_link_is_signed_with_the_jwt_signing_certificate_and_prints_the_url() {
-    let fake = FakeKlarna::start().await.unwrap();
-    let account = fake.account_id();
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().join("jwt");
-    let out = klarna(
-        &fake,
-        &[
-            "credentials",
-            "setup",
-            "--account-id",
-            account,
-            "--usage",
-            "JWT_SIGNING",
-            "--dir",
-            d.to_str().unwrap(),
-        ],
-        None,
-        &[],
-    )
-    .await;
+    let world = World::start().await;
+    let account = world.account();
+    let (out, d) = world
+        .credentials_setup("jwt", &["--usage", "JWT_SIGNING"])
+        .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let cert = d.join("certificate.pem");
     let partner = "krn:partner:global:account:test:MB6KIE1P";
     let link = klarna(
-        &fake,
+        &world.fake,
         &[
             "portal",
             "deep-link",
@@ -352,25 +326,10 @@ async fn deep_link_is_signed_with_the_jwt_signing_certificate_and_prints_the_url
     no_secret(&link, &d);
 
     // An MTLS certificate does not sign Portal JWTs: the fake refuses it as Klarna would.
-    let m = dir.path().join("mtls");
-    let out = klarna(
-        &fake,
-        &[
-            "credentials",
-            "setup",
-            "--account-id",
-            account,
-            "--dir",
-            m.to_str().unwrap(),
-        ],
-        None,
-        &[],
-    )
-    .await;
+    let (out, m) = world.credentials_setup("mtls", &[]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let refused = klarna(
-        &fake,
-        &[
+    let refused = world
+        .run(&[
             "portal",
             "deep-link",
             partner,
@@ -384,17 +343,13 @@ async fn deep_link_is_signed_with_the_jwt_signing_certificate_and_prints_the_url
             m.join("certificate.pem").to_str().unwrap(),
             "--key",
             m.join("key.pem").to_str().unwrap(),
-        ],
-        None,
-        &[],
-    )
-    .await;
+        ])
+        .await;
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     assert!(text(&refused).contains("JWT_SIGNING"), "{}", text(&refused));
     // A key that is not the certificate's is refused before anything is sent.
-    let mixed = klarna(
-        &fake,
-        &[
+    let mixed = world
+        .run(&[
             "portal",
             "deep-link",
             partner,
@@ -408,11 +363,8 @@ async fn deep_link_is_signed_with_the_jwt_signing_certificate_and_prints_the_url
             cert.to_str().unwrap(),
             "--key",
             m.join("key.pem").to_str().unwrap(),
-        ],
-        None,
-        &[],
-    )
-    .await;
+        ])
+        .await;
     assert_eq!(mixed.status.code(), Some(1), "{}", text(&mixed));
     assert!(
         text(&mixed).contains("not issued for this private key"),
@@ -429,11 +381,11 @@ fn line<'a>(out: &'a str, title: &str) -> &'a str {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn doctor_reports_a_fresh_account_and_a_ready_one() {
-    let fake = FakeKlarna::start().await.unwrap();
-    let account = fake.account_id();
+    let world = World::start().await;
+    let fake = &world.fake;
 
     // A fresh account: no webhooks, no mTLS.
-    let out = klarna(&fake, &["doctor"], None, &[]).await;
+    let out = world.run(&["doctor"]).await;
     let all = text(&out);
     assert_eq!(out.status.code(), Some(4), "{all}");
     assert!(line(&all, "API key matches the environment").starts_with("[PASS]"));
@@ -464,40 +416,21 @@ async fn doctor_reports_a_fresh_account_and_a_ready_one() {
         .send()
         .await
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().join("mtls");
-    let setup = klarna(
-        &fake,
-        &[
-            "credentials",
-            "setup",
-            "--account-id",
-            account,
-            "--dir",
-            d.to_str().unwrap(),
-        ],
-        None,
-        &[],
-    )
-    .await;
+    let (setup, d) = world.credentials_setup("mtls", &[]).await;
     assert_eq!(setup.status.code(), Some(0), "{}", text(&setup));
     let (cert, pem_key) = (d.join("certificate.pem"), d.join("key.pem"));
     fake.present_client_certificate(Some(&read(&cert))).unwrap();
     fake.set_allowed_ips("ENFORCED", &["203.0.113.0/24", "2001:db8::/32"]);
 
-    let out = klarna(
-        &fake,
-        &[
+    let out = world
+        .run(&[
             "doctor",
             "--mtls-cert",
             cert.to_str().unwrap(),
             "--mtls-key",
             pem_key.to_str().unwrap(),
-        ],
-        None,
-        &[],
-    )
-    .await;
+        ])
+        .await;
     let all = text(&out);
     assert_eq!(out.status.code(), Some(0), "{all}");
     assert!(line(&all, "mTLS is enabled").starts_with("[PASS]"), "{all}");
@@ -520,7 +453,7 @@ async fn doctor_reports_a_fresh_account_and_a_ready_one() {
 
     // Without the certificate the call presents none: a warning, not a failure.
     fake.present_client_certificate(None).unwrap();
-    let out2 = klarna(&fake, &["doctor"], None, &[]).await;
+    let out2 = world.run(&["doctor"]).await;
     assert_eq!(out2.status.code(), Some(0), "{}", text(&out2));
     assert!(
         line(&text(&out2), "mTLS is enabled").starts_with("[WARN]"),
@@ -530,7 +463,7 @@ async fn doctor_reports_a_fresh_account_and_a_ready_one() {
     assert!(line(&text(&out2), "mTLS is enabled").contains("NOT_PRESENT"));
 
     // A wrong key: the key check fails and the rest is skipped; a live key against test fails at once.
-    let wrong = klarna(&fake, &["doctor"], Some("klarna_test_api_wrong"), &[]).await;
+    let wrong = klarna(fake, &["doctor"], Some("klarna_test_api_wrong"), &[]).await;
     let all = text(&wrong);
     assert_eq!(wrong.status.code(), Some(4), "{all}");
     assert!(
@@ -539,7 +472,7 @@ async fn doctor_reports_a_fresh_account_and_a_ready_one() {
     );
     assert!(line(&all, "API key is accepted").contains("401"), "{all}");
     assert!(all.contains("[SKIP] webhooks"), "{all}");
-    let live = klarna(&fake, &["doctor"], Some("klarna_live_api_x"), &[]).await;
+    let live = klarna(fake, &["doctor"], Some("klarna_live_api_x"), &[]).await;
     let all = text(&live);
     assert_eq!(live.status.code(), Some(4), "{all}");
     assert!(
@@ -550,10 +483,10 @@ async fn doctor_reports_a_fresh_account_and_a_ready_one() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn webhook_urls_are_checked_before_anything_is_sent() {
-    let fake = FakeKlarna::start().await.unwrap();
+    let world = World::start().await;
+    let fake = &world.fake;
     let key = fake.client().signing_keys().create().send().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let body = dir.path().join("hook.json");
+    let body = world.path("hook.json");
     let hook = |url: &str| {
         serde_json::json!({
             "url": url,
@@ -564,13 +497,9 @@ async fn webhook_urls_are_checked_before_anything_is_sent() {
         .to_string()
     };
     std::fs::write(&body, hook("https://partner.example.com:8080/klarna")).unwrap();
-    let out = klarna(
-        &fake,
-        &["webhooks", "create", "--body", body.to_str().unwrap()],
-        None,
-        &[],
-    )
-    .await;
+    let out = world
+        .run(&["webhooks", "create", "--body", body.to_str().unwrap()])
+        .await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("port 8080"), "{}", text(&out));
     assert!(
@@ -584,13 +513,9 @@ async fn webhook_urls_are_checked_before_anything_is_sent() {
             .is_empty()
     );
     std::fs::write(&body, hook("https://partner.example.com:8443/klarna")).unwrap();
-    let out = klarna(
-        &fake,
-        &["webhooks", "create", "--body", body.to_str().unwrap()],
-        None,
-        &[],
-    )
-    .await;
+    let out = world
+        .run(&["webhooks", "create", "--body", body.to_str().unwrap()])
+        .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(
         fake.client()
@@ -607,27 +532,12 @@ async fn webhook_urls_are_checked_before_anything_is_sent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn setup_enforces_in_one_run_when_the_new_certificate_is_valid() {
-    let fake = FakeKlarna::start().await.unwrap();
+    let world = World::start().await;
+    let fake = &world.fake;
     fake.present_next_issued_certificate();
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().join("mtls");
-    let account = fake.account_id();
-    let out = klarna(
-        &fake,
-        &[
-            "credentials",
-            "setup",
-            "--account-id",
-            account,
-            "--dir",
-            d.to_str().unwrap(),
-            "--enforce-from",
-            "NOW",
-        ],
-        None,
-        &[],
-    )
-    .await;
+    let (out, d) = world
+        .credentials_setup("mtls", &["--enforce-from", "NOW"])
+        .await;
     let all = text(&out);
     assert_eq!(out.status.code(), Some(0), "{all}");
     assert!(
@@ -638,23 +548,9 @@ async fn setup_enforces_in_one_run_when_the_new_certificate_is_valid() {
     assert_eq!(fake.mtls_enforced_from().as_deref(), Some("NOW"));
     no_secret(&out, &d);
     // An enforcement time is checked before anything is created.
-    let e = dir.path().join("early");
-    let out = klarna(
-        &fake,
-        &[
-            "credentials",
-            "setup",
-            "--account-id",
-            account,
-            "--dir",
-            e.to_str().unwrap(),
-            "--enforce-from",
-            "2001-01-01T00:00:00Z",
-        ],
-        None,
-        &[],
-    )
-    .await;
+    let (out, e) = world
+        .credentials_setup("early", &["--enforce-from", "2001-01-01T00:00:00Z"])
+        .await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(!e.join("key.pem").exists());
 }

@@ -320,7 +320,7 @@ fn help_shows_the_commands_own_options_first_and_globals_only_where_they_apply()
     // A short help fits a screen.
     let short = text(&klarna(&["stores", "list", "-h"], None).stdout);
     assert!(short.lines().count() < 40, "{short}");
-    // Still accepted anywhere, as before.
+    // A global option is accepted before the command too.
     let out = klarna(&["--output", "json", "stores", "list", "--help"], None);
     assert_eq!(out.status.code(), Some(0));
 }

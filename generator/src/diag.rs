@@ -4,6 +4,10 @@
 //! where they can, so a user sees every problem of a document at once. A location is either a line and
 //! column (syntax errors, known from the YAML or JSON parser) or a JSON pointer into the document
 //! (structural and semantic problems found after parsing).
+//!
+//! A warning carries a [`Degradation`] exactly when the generated crate differs from what the document says
+//! (something untyped, dropped, ignored, left out or renamed, in the loader's repairs as in lowering); a
+//! warning whose repair keeps the meaning (`version: 1.0` read as the text "1.0") is untagged.
 
 use std::fmt;
 
@@ -57,13 +61,14 @@ impl Location {
 }
 
 /// What a warning says the generated crate lost, so tools can count it (`cargo xtask corpus`) and
-/// `--deny-untyped` can refuse it.
+/// `--deny-untyped`, `--deny-dropped` or `--deny-renamed` can refuse it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Degradation {
     /// A schema the document describes became `serde_json::Value` (or a map or list of it).
     Untyped,
-    /// A keyword or a part of a schema was not generated (its fields, variants or constraint are missing).
+    /// A keyword or a part of the document was not generated or was ignored (a schema's fields, variants
+    /// or constraint, an enum value, a security scheme, a parameter's style).
     Dropped,
     /// A name was changed from the one the document gives.
     Renamed,
@@ -211,7 +216,7 @@ impl Diagnostics {
             .count()
     }
 
-    /// Turns every warning that reports `degradation` into an error (`--deny-untyped`); the message
+    /// Turns every warning that reports `degradation` into an error (`--deny-untyped`, ...); the message
     /// says which option refused it.
     pub fn deny(&mut self, degradation: Degradation, option: &str) {
         for d in &mut self.items {

@@ -143,13 +143,16 @@ pub struct Generated {
 }
 
 /// Which degradations generation refuses (they are warnings by default): `klarna-codegen generate
-/// --deny-untyped` / `--deny-dropped`.
+/// --deny-untyped` / `--deny-dropped` / `--deny-renamed`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Strictness {
     /// A schema generated as `serde_json::Value` ([`diag::Degradation::Untyped`]) is an error.
     pub deny_untyped: bool,
     /// A keyword or part of a schema not generated ([`diag::Degradation::Dropped`]) is an error.
     pub deny_dropped: bool,
+    /// A name changed from the one the document gives ([`diag::Degradation::Renamed`]; not the renames
+    /// the profile asks for, which are no warnings) is an error.
+    pub deny_renamed: bool,
 }
 
 impl Strictness {
@@ -160,6 +163,9 @@ impl Strictness {
         }
         if self.deny_dropped {
             diags.deny(diag::Degradation::Dropped, "--deny-dropped");
+        }
+        if self.deny_renamed {
+            diags.deny(diag::Degradation::Renamed, "--deny-renamed");
         }
     }
 }

@@ -49,6 +49,10 @@ enum Command {
         /// variants missing from a type).
         #[arg(long)]
         deny_dropped: bool,
+        /// Refuse to generate when a name would be changed from the one the document gives (a type,
+        /// field, variant or method renamed to be a valid or unique Rust name).
+        #[arg(long)]
+        deny_renamed: bool,
     },
     /// Prints the intermediate representation of the documents as JSON.
     Ir {
@@ -117,6 +121,7 @@ fn main() -> ExitCode {
             profile,
             deny_untyped,
             deny_dropped,
+            deny_renamed,
         } => {
             let profile = Profile::by_name(&profile).unwrap_or_else(Profile::neutral);
             let inputs: Vec<SpecInput> = specs.iter().map(SpecInput::new).collect();
@@ -146,6 +151,7 @@ fn main() -> ExitCode {
             let strictness = klarna_codegen::Strictness {
                 deny_untyped,
                 deny_dropped,
+                deny_renamed,
             };
             let generated = match klarna_codegen::generate_strict(
                 &inputs,

@@ -1,10 +1,10 @@
 //! The body of every generated operation's `send()`, written once.
 //!
-//! A generated `send()` used to be an `async fn` of its own: one coroutine per operation for the compiler
-//! to type-check, borrow-check and lay out in the generated crate, all alike but for the builder and the
-//! response type. Each one now hands its builder and two plain functions to [`send`], whose one generic
-//! body does the same work, so the generated crate compiles faster and the code is instantiated only for
-//! the operations a program actually awaits.
+//! A generated `send()` is not an `async fn` of its own (that would be one coroutine per operation for the
+//! compiler to type-check, borrow-check and lay out in the generated crate, all alike but for the builder
+//! and the response type): it hands its builder and two plain functions to [`send`], whose one generic body
+//! does the work, so the generated crate compiles faster and the code is instantiated only for the
+//! operations a program actually awaits.
 
 use crate::client::Client;
 use crate::error::Error;

@@ -3,16 +3,22 @@
 //!
 //! Each writes once what every generated type or builder would otherwise repeat, which keeps the generated
 //! source small (Stripe's document has over 3,000 enums) and its compile fast; generation and compile time
-//! are proportional to the source:
+//! are proportional to the source. The file holds five macros, all `#[doc(hidden)]` and exported at the
+//! crate root:
 //!
 //! - [`__string_enum!`](crate::__string_enum) and [`__int_enum!`](crate::__int_enum): the wire
 //!   conversions of an enum with an `Unknown(..)` variant that keeps values this version does not know
 //!   (`as_str`/`value`, `From`, `Display`, `Serialize`, `Deserialize`);
 //! - [`__struct_serde!`](crate::__struct_serde): `Serialize` and `Deserialize` of a struct, as the derive
-//!   with the generator's field attributes would write them, over the shared code of `crate::model`;
-//! - [`__request_options!`](crate::__request_options): the per-request option setters every request
-//!   builder has;
-//! - [`__ok!`](crate::__ok): `?` without its `From` conversion, for the expansions above.
+//!   with the generator's field attributes would write them, through a hidden `Fields` impl (the struct's
+//!   name, its wire names and a map visitor) over the shared code of `crate::model`;
+//! - [`__request_options!`](crate::__request_options): the per-request option setters (`timeout`,
+//!   `attempt_timeout`, `retry_policy`, `header`, `options`) every request builder has;
+//! - [`__ok!`](crate::__ok): `?` without its `From` conversion, used by `__struct_serde!`'s expansion.
+//!
+//! Every macro takes leading attributes (`#[allow(deprecated)]` for a deprecated type) and puts them on each
+//! impl it writes. Expansions name serde and the model code by absolute paths through `$crate::__private`,
+//! so they mean the runtime's serde and model code whatever the generated file imports.
 //!
 //! The non-generic impls are `#[inline]`, like the generated builders' methods: a library crate does not
 //! codegen `#[inline]` functions (nor the drop glue they need) until a crate that uses them does, so a

@@ -1,5 +1,6 @@
 //! `cargo xtask regen` and `cargo xtask check`: one function builds every generated tree in memory; regen
 //! writes them, check compares them with what is on disk and names the command to run when they differ.
+//! In the trees from the test fixtures both name the fixture each file is the expected output of.
 //!
 //! Generated trees:
 //! - `generated/`: the `klarna` crate, from `specs/`;
@@ -8,7 +9,8 @@
 //!   with, from the same IR and the documents of specs/;
 //! - `generator/tests/golden/`: the `klarna-golden` crate, from the one-feature fixture specs in
 //!   `generator/tests/fixtures/` (a workspace member, so `cargo build`, `cargo test` and clippy compile
-//!   the expected output);
+//!   the expected output): one API crate per fixture under `apis/`, the facade shared by all; its
+//!   README (from `golden_readme.md` here) documents the layout;
 //! - `generator/tests/golden-notes/` and `generator/tests/golden-vault/`: neutral crates (no Klarna
 //!   profile) from the foreign documents in `generator/tests/fixtures/foreign/`, on the `oapi-runtime`
 //!   core only; `tests/tests/foreign_auth.rs` drives them against a recording server;
@@ -23,12 +25,48 @@ use klarna_codegen::{Profile, RenderOptions, RuntimeDependency, SpecInput};
 /// The command that regenerates every tree, named in headers and in check failures.
 pub const REGEN_COMMAND: &str = "cargo xtask regen";
 
+/// The layout of `generator/tests/golden/`, written above the README the generator writes for it.
+const GOLDEN_README: &str = include_str!("golden_readme.md");
+
 /// One generated directory and its files.
 pub struct Tree {
     /// Directory relative to the workspace root.
     pub dir: PathBuf,
     /// File contents by path relative to `dir`.
     pub files: BTreeMap<PathBuf, String>,
+    /// For a tree generated from test fixtures: the part of it each fixture owns (a path relative to
+    /// `dir`, a file or a directory; empty for the whole tree) and the fixture's path relative to
+    /// `generator/tests/fixtures/`, so regen and check name the fixture a difference belongs to. A file
+    /// no fixture owns is shared by all of them (the golden facade). Empty for trees from specs/.
+    pub owners: Vec<(PathBuf, String)>,
+}
+
+impl Tree {
+    /// Which fixture `rel` (a path relative to [`Tree::dir`]) is the expected output of: `fixture
+    /// enums.yaml`, or `every fixture` for a file the fixtures share; `None` for a tree from specs/.
+    pub fn owner(&self, rel: &Path) -> Option<String> {
+        if self.owners.is_empty() {
+            return None;
+        }
+        Some(
+            self.owners
+                .iter()
+                .find(|(part, _)| rel.starts_with(part))
+                .map_or_else(
+                    || "every fixture".to_owned(),
+                    |(_, fixture)| format!("fixture {fixture}"),
+                ),
+        )
+    }
+}
+
+/// A fixture's path relative to `generator/tests/fixtures/`, as reports name it.
+fn fixture_name(root: &Path, fixture: &Path) -> String {
+    fixture
+        .strip_prefix(root.join("generator/tests/fixtures"))
+        .unwrap_or(fixture)
+        .display()
+        .to_string()
 }
 
 fn inputs(root: &Path, specs: &[PathBuf]) -> Vec<SpecInput> {
@@ -93,14 +131,17 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
         Tree {
             dir: PathBuf::from("generated"),
             files: sdk.files,
+            owners: Vec::new(),
         },
         Tree {
             dir: PathBuf::from("cli/src/generated"),
             files: BTreeMap::from([(PathBuf::from("mod.rs"), cli_table)]),
+            owners: Vec::new(),
         },
         Tree {
             dir: PathBuf::from("testing/src/generated"),
             files: testing,
+            owners: Vec::new(),
         },
     ];
 
@@ -133,9 +174,26 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
             *manifest = manifest.replacen("[package]\n", "[package]\npublish = false\n", 1);
         }
     }
+    // Its README says first what the crate is the expected output of, fixture by fixture.
+    if let Some(readme) = golden_files.get_mut(Path::new("README.md")) {
+        readme.insert_str(0, GOLDEN_README);
+    }
+    // Each fixture is one API crate of the facade, `apis/<module>/`; the facade's own files (src/lib.rs,
+    // src/registry.rs, Cargo.toml, README.md) name every fixture, one line or entry each.
+    let owners = golden
+        .ir
+        .apis
+        .iter()
+        .map(|api| {
+            let module = api.module.rust.trim_start_matches("r#");
+            let fixture = fixture_name(root, &root.join(&api.source.file));
+            (PathBuf::from(format!("apis/{module}")), fixture)
+        })
+        .collect();
     trees.push(Tree {
         dir: PathBuf::from("generator/tests/golden"),
         files: golden_files,
+        owners,
     });
 
     // Crates from documents that are not Klarna's, with the neutral profile: what `klarna-codegen
@@ -144,7 +202,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
     for (stem, name) in [("notes", "tiny-notes-api"), ("vault", "key-vault-api")] {
         let doc = root.join(format!("generator/tests/fixtures/foreign/{stem}.yaml"));
         let foreign = klarna_codegen::generate(
-            &inputs(root, &[doc]),
+            &inputs(root, std::slice::from_ref(&doc)),
             name,
             "0.0.0",
             &Profile::neutral(),
@@ -160,10 +218,12 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
         trees.push(Tree {
             dir: PathBuf::from(format!("generator/tests/golden-{stem}")),
             files,
+            owners: vec![(PathBuf::new(), fixture_name(root, &doc))],
         });
     }
 
     let mut snapshots = BTreeMap::new();
+    let mut snapshot_owners = Vec::new();
     for fixture in &fixtures {
         let one = inputs(root, std::slice::from_ref(fixture));
         let (ir, warnings) = klarna_codegen::build_ir(&one, "klarna-golden", "0.0.0")
@@ -177,10 +237,15 @@ pub fn generate_all(root: &Path) -> Result<Vec<Tree>> {
             PathBuf::from(format!("{stem}.json")),
             format!("{}\n", serde_json::to_string_pretty(&snapshot)?),
         );
+        snapshot_owners.push((
+            PathBuf::from(format!("{stem}.json")),
+            fixture_name(root, fixture),
+        ));
     }
     trees.push(Tree {
         dir: PathBuf::from("generator/tests/snapshots"),
         files: snapshots,
+        owners: snapshot_owners,
     });
     Ok(trees)
 }
@@ -191,7 +256,7 @@ pub fn regen(root: &Path) -> Result<()> {
     eprintln!("regen: generating from specs/ and generator/tests/fixtures/ ...");
     let trees = generate_all(root)?;
     let (mut written, mut removed, mut total) = (0, 0, 0);
-    for tree in trees {
+    for tree in &trees {
         let report = klarna_codegen::write::write_crate(&root.join(&tree.dir), &tree.files)?;
         let dir = tree.dir.display();
         total += tree.files.len();
@@ -211,11 +276,12 @@ pub fn regen(root: &Path) -> Result<()> {
             report.removed.len(),
             report.unchanged.len()
         );
+        let of = |p: &Path| tree.owner(p).map(|o| format!(" ({o})")).unwrap_or_default();
         for p in &report.written {
-            eprintln!("    rewritten {dir}/{}", p.display());
+            eprintln!("    rewritten {dir}/{}{}", p.display(), of(p));
         }
         for p in &report.removed {
-            eprintln!("    removed   {dir}/{}", p.display());
+            eprintln!("    removed   {dir}/{}{}", p.display(), of(p));
         }
     }
     let secs = started.elapsed().as_secs_f64();
@@ -232,23 +298,20 @@ pub fn regen(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask check`.
+/// `cargo xtask check`: every file that differs, one line each; in a tree from the test fixtures, grouped
+/// by the fixture whose expected output it is (`fixture enums.yaml: generator/tests/golden/apis/enums/src/
+/// models.rs differs`), so a reviewer sees which case changed.
 pub fn check(root: &Path) -> Result<()> {
     let mut msg = String::new();
     for tree in generate_all(root)? {
         let report = klarna_codegen::write::check_crate(&root.join(&tree.dir), &tree.files)?;
-        let dir = tree.dir.display();
-        for p in &report.changed {
-            msg.push_str(&format!("  changed: {dir}/{}\n", p.display()));
-        }
-        for p in &report.missing {
-            msg.push_str(&format!("  missing: {dir}/{}\n", p.display()));
-        }
-        for p in &report.stale {
-            msg.push_str(&format!("  stale:   {dir}/{}\n", p.display()));
-        }
+        msg.push_str(&differences(&tree, &report));
         if report.is_clean() {
-            eprintln!("{dir}/ is up to date ({} files)", tree.files.len());
+            eprintln!(
+                "{}/ is up to date ({} files)",
+                tree.dir.display(),
+                tree.files.len()
+            );
         }
     }
     if msg.is_empty() {
@@ -257,6 +320,34 @@ pub fn check(root: &Path) -> Result<()> {
     bail!(
         "generated files are out of date with specs/, templates/ or the generator:\n{msg}run `{REGEN_COMMAND}` and commit the result"
     )
+}
+
+/// The lines of `check`'s report for one tree: `  changed: <path>` for a tree from specs/; `  fixture
+/// <name>: <path> differs` (or `is missing`, `is stale`) for a tree from the fixtures, ordered by fixture,
+/// the files every fixture shares last.
+fn differences(tree: &Tree, report: &klarna_codegen::write::CheckReport) -> String {
+    let dir = tree.dir.display();
+    let kinds = [
+        ("changed", "differs", &report.changed),
+        ("missing", "is missing", &report.missing),
+        ("stale", "is stale (not generated)", &report.stale),
+    ];
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for (kind, says, paths) in kinds {
+        for p in paths {
+            let path = format!("{dir}/{}", p.display());
+            lines.push(match tree.owner(p) {
+                Some(owner) => (owner.clone(), format!("  {owner}: {path} {says}\n")),
+                None => (
+                    String::new(),
+                    format!("  {kind}: {}{path}\n", " ".repeat(7 - kind.len())),
+                ),
+            });
+        }
+    }
+    // Stable: a fixture's lines keep their order; the shared files (`every fixture`) come last.
+    lines.sort_by_key(|(owner, _)| (owner.starts_with("every"), owner.clone()));
+    lines.into_iter().map(|(_, line)| line).collect()
 }
 
 /// The generated crate keeps the version it has (bumped by the release process), 0.1.0 when new.

@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Degradation, Diagnostic, Diagnostics, Location};
 
 /// Rewrites a 3.1 document in place into the 3.0 shape.
 pub fn normalize_31(root: &mut Value, file: &str, warnings: &mut Diagnostics) {
@@ -151,13 +151,21 @@ fn schema(value: &mut Value, at: &str, ctx: &mut Ctx<'_>) {
             map.insert(bound.into(), Value::Bool(true));
         }
     }
-    if map.get("items").is_some_and(Value::is_boolean) {
+    if let Some(Value::Bool(allowed)) = map.get("items").cloned() {
         map.remove("items");
-        ctx.warnings.push(Diagnostic::warning(
-            ctx.file,
-            Location::Pointer(crate::diag::child(at, "items")),
-            "boolean `items` is not supported; treated as any value",
-        ));
+        let at = Location::Pointer(crate::diag::child(at, "items"));
+        // `items: true` allows any item, which is what the list of any value says; `items: false`
+        // allows none, a constraint the list does not keep.
+        ctx.warnings.push(if allowed {
+            Diagnostic::warning(ctx.file, at, "`items: true` is read as a list of any value")
+        } else {
+            Diagnostic::warning(
+                ctx.file,
+                at,
+                "`items: false` (no items allowed) is not supported; generated as a list of any value",
+            )
+            .degrades(Degradation::Dropped)
+        });
     }
     for key in [
         "properties",

@@ -16,26 +16,25 @@
 //!   `default` or `enum`): its text. A missing `info.title` or `info.version` (shown only in docs): the
 //!   file's name, `unversioned`.
 //!
+//! A repair that loses what the document says (a value ignored or left out: a validation keyword, an enum
+//! value, a discriminator or a mapping entry, scopes that are not `null`) is tagged
+//! [`Degradation::Dropped`], so `cargo xtask corpus` counts it and `--deny-dropped` refuses it; a repair
+//! that keeps the meaning (`1.0` read as the text "1.0") is an untagged warning.
+//!
 //! What cannot be generated honestly (a parameter without a name, an operation without responses) is
 //! still refused, by [`crate::load::validate::check_structure`].
 
 use serde_json::{Map, Value};
 
-use crate::diag::{Diagnostic, Diagnostics, Location, child};
+use crate::diag::{Degradation, Diagnostic, Diagnostics, Location, child};
 use crate::load::grammar::{self, Kind, Slot};
 
 /// Repairs `root` in place, pushing one warning per repair.
 pub fn tolerate(root: &mut Value, file: &str, warnings: &mut Diagnostics) {
-    let mut warn = |at: &str, message: String| {
-        warnings.push(Diagnostic::warning(
-            file,
-            Location::Pointer(at.to_owned()),
-            message,
-        ));
-    };
+    let report = &mut Report { file, warnings };
     if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
         for key in ["version", "title", "description", "summary"] {
-            text_field(info, key, &child("#/info", key), &mut warn);
+            text_field(info, key, &child("#/info", key), report);
         }
         // Metadata the generated crate only shows in its docs.
         let stem = std::path::Path::new(file)
@@ -45,7 +44,7 @@ pub fn tolerate(root: &mut Value, file: &str, warnings: &mut Diagnostics) {
             .to_owned();
         for (key, default) in [("title", stem), ("version", "unversioned".to_owned())] {
             if !info.contains_key(key) {
-                warn(
+                report.warn(
                     "#/info",
                     format!("missing required field `info.{key}`; read as \"{default}\""),
                 );
@@ -53,16 +52,50 @@ pub fn tolerate(root: &mut Value, file: &str, warnings: &mut Diagnostics) {
             }
         }
     }
-    walk(root, Kind::Document, "#", &mut warn);
+    walk(root, Kind::Document, "#", report);
 }
 
-type Warn<'a> = dyn FnMut(&str, String) + 'a;
+/// Where the repairs of one document are reported.
+struct Report<'a> {
+    file: &'a str,
+    warnings: &'a mut Diagnostics,
+}
 
-fn walk(value: &mut Value, kind: Kind, at: &str, warn: &mut Warn<'_>) {
+impl Report<'_> {
+    /// A repair that keeps what the document means (`1.0` read as the text "1.0").
+    fn warn(&mut self, at: &str, message: impl Into<String>) {
+        self.warnings.push(Diagnostic::warning(
+            self.file,
+            Location::Pointer(at.to_owned()),
+            message,
+        ));
+    }
+
+    /// A repair that loses something the document says (a value left out or ignored), tagged with
+    /// `degradation` so it is counted and `--deny-dropped` refuses it.
+    fn degrade(&mut self, at: &str, degradation: Degradation, message: impl Into<String>) {
+        self.warnings.push(
+            Diagnostic::warning(self.file, Location::Pointer(at.to_owned()), message)
+                .degrades(degradation),
+        );
+    }
+
+    /// A value read as "none" (no scopes): nothing is lost when it was `null`, else what it listed is
+    /// dropped.
+    fn emptied(&mut self, at: &str, given: &Value, message: String) {
+        if given.is_null() {
+            self.warn(at, message);
+        } else {
+            self.degrade(at, Degradation::Dropped, message);
+        }
+    }
+}
+
+fn walk(value: &mut Value, kind: Kind, at: &str, report: &mut Report<'_>) {
     let Value::Object(map) = value else {
         return;
     };
-    repair(map, kind, at, warn);
+    repair(map, kind, at, report);
     for (key, v) in map.iter_mut() {
         if key == "$ref" {
             continue;
@@ -70,21 +103,21 @@ fn walk(value: &mut Value, kind: Kind, at: &str, warn: &mut Warn<'_>) {
         let at = child(at, key);
         match grammar::slot(kind, key) {
             Slot::Literal => {}
-            Slot::One(inner) => walk(v, inner, &at, warn),
+            Slot::One(inner) => walk(v, inner, &at, report),
             slot @ (Slot::Names(inner) | Slot::Extensible(inner)) => {
                 if let Value::Object(entries) = v {
                     for (name, item) in entries.iter_mut() {
                         if matches!(slot, Slot::Extensible(_)) && grammar::is_extension(name) {
                             continue;
                         }
-                        walk(item, inner, &child(&at, name), warn);
+                        walk(item, inner, &child(&at, name), report);
                     }
                 }
             }
             Slot::List(inner) => {
                 if let Value::Array(items) = v {
                     for (i, item) in items.iter_mut().enumerate() {
-                        walk(item, inner, &format!("{at}/{i}"), warn);
+                        walk(item, inner, &format!("{at}/{i}"), report);
                     }
                 }
             }
@@ -92,14 +125,14 @@ fn walk(value: &mut Value, kind: Kind, at: &str, warn: &mut Warn<'_>) {
     }
 }
 
-fn repair(map: &mut Map<String, Value>, kind: Kind, at: &str, warn: &mut Warn<'_>) {
+fn repair(map: &mut Map<String, Value>, kind: Kind, at: &str, report: &mut Report<'_>) {
     if kind != Kind::Other {
         for key in ["description", "summary"] {
-            text_field(map, key, &child(at, key), warn);
+            text_field(map, key, &child(at, key), report);
         }
     }
     match kind {
-        Kind::Schema => schema(map, at, warn),
+        Kind::Schema => schema(map, at, report),
         Kind::Parameter | Kind::Header => {
             for key in [
                 "required",
@@ -108,10 +141,10 @@ fn repair(map: &mut Map<String, Value>, kind: Kind, at: &str, warn: &mut Warn<'_
                 "explode",
                 "allowReserved",
             ] {
-                flag(map, key, at, warn);
+                flag(map, key, at, report);
             }
         }
-        Kind::Operation => flag(map, "deprecated", at, warn),
+        Kind::Operation => flag(map, "deprecated", at, report),
         Kind::SecurityScheme => {
             if let Some(flows) = map.get_mut("flows").and_then(Value::as_object_mut) {
                 for (name, flow) in flows.iter_mut() {
@@ -119,10 +152,17 @@ fn repair(map: &mut Map<String, Value>, kind: Kind, at: &str, warn: &mut Warn<'_
                         && !flow.get("scopes").is_some_and(Value::is_object)
                     {
                         let at = child(&child(&child(at, "flows"), name), "scopes");
-                        warn(
+                        let given = flow.get("scopes").cloned().unwrap_or(Value::Null);
+                        let read = match flow.get("scopes") {
+                            None => "none given is read as no scopes".to_owned(),
+                            Some(v) => format!("`{v}` is read as no scopes"),
+                        };
+                        report.emptied(
                             &at,
-                            "an OAuth flow's `scopes` must be a map (empty for none); read as no scopes"
-                                .into(),
+                            &given,
+                            format!(
+                                "an OAuth flow's `scopes` must be a map (empty for none); {read}"
+                            ),
                         );
                         flow.insert("scopes".into(), Value::Object(Map::new()));
                     }
@@ -132,18 +172,18 @@ fn repair(map: &mut Map<String, Value>, kind: Kind, at: &str, warn: &mut Warn<'_
         _ => {}
     }
     if matches!(kind, Kind::Document | Kind::Operation) {
-        security(map, at, warn);
+        security(map, at, report);
     }
     if matches!(kind, Kind::Document | Kind::PathItem | Kind::Operation) {
-        servers(map, at, warn);
+        servers(map, at, report);
     }
 }
 
 /// A number or boolean where text belongs becomes its text.
-fn text_field(map: &mut Map<String, Value>, key: &str, at: &str, warn: &mut Warn<'_>) {
+fn text_field(map: &mut Map<String, Value>, key: &str, at: &str, report: &mut Report<'_>) {
     if let Some(v @ (Value::Number(_) | Value::Bool(_))) = map.get(key) {
         let text = v.to_string();
-        warn(
+        report.warn(
             at,
             format!("`{key}` must be text; the value `{text}` is read as the text \"{text}\""),
         );
@@ -151,7 +191,7 @@ fn text_field(map: &mut Map<String, Value>, key: &str, at: &str, warn: &mut Warn
     }
 }
 
-fn security(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
+fn security(map: &mut Map<String, Value>, at: &str, report: &mut Report<'_>) {
     let Some(list) = map.get_mut("security").and_then(Value::as_array_mut) else {
         return;
     };
@@ -161,8 +201,9 @@ fn security(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
         };
         for (name, scopes) in requirement.iter_mut() {
             if !scopes.is_array() {
-                warn(
+                report.emptied(
                     &child(&format!("{}/{i}", child(at, "security")), name),
+                    scopes,
                     format!(
                         "the scopes of security requirement `{name}` must be a list (empty for none); `{scopes}` is read as no scopes"
                     ),
@@ -173,7 +214,7 @@ fn security(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
     }
 }
 
-fn servers(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
+fn servers(map: &mut Map<String, Value>, at: &str, report: &mut Report<'_>) {
     let Some(list) = map.get_mut("servers").and_then(Value::as_array_mut) else {
         return;
     };
@@ -187,12 +228,12 @@ fn servers(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
             let Some(var) = var.as_object_mut() else {
                 continue;
             };
-            text_field(var, "default", &child(&var_at, "default"), warn);
+            text_field(var, "default", &child(&var_at, "default"), report);
             if let Some(Value::Array(values)) = var.get_mut("enum") {
                 for (j, v) in values.iter_mut().enumerate() {
                     if matches!(v, Value::Number(_) | Value::Bool(_)) {
                         let text = v.to_string();
-                        warn(
+                        report.warn(
                             &format!("{}/{j}", child(&var_at, "enum")),
                             format!(
                                 "a server variable's values are text; `{text}` is read as \"{text}\""
@@ -207,12 +248,12 @@ fn servers(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
 }
 
 /// A flag: a boolean; `"true"`/`"false"` are read as one, anything else is ignored.
-fn flag(map: &mut Map<String, Value>, key: &str, at: &str, warn: &mut Warn<'_>) {
+fn flag(map: &mut Map<String, Value>, key: &str, at: &str, report: &mut Report<'_>) {
     match map.get(key) {
         None | Some(Value::Bool(_)) => {}
         Some(Value::String(s)) if s == "true" || s == "false" => {
             let b = s == "true";
-            warn(
+            report.warn(
                 &child(at, key),
                 format!("`{key}` must be a boolean; the text \"{s}\" is read as `{b}`"),
             );
@@ -220,8 +261,9 @@ fn flag(map: &mut Map<String, Value>, key: &str, at: &str, warn: &mut Warn<'_>) 
         }
         Some(_) => {
             if let Some(v) = map.remove(key) {
-                warn(
+                report.degrade(
                     &child(at, key),
+                    Degradation::Dropped,
                     format!("`{key}` must be a boolean; `{v}` is ignored"),
                 );
             }
@@ -233,7 +275,7 @@ fn flag(map: &mut Map<String, Value>, key: &str, at: &str, warn: &mut Warn<'_>) 
 /// `enum` values of a `string`, `integer` or `number` schema. A whole float is that integer without a
 /// warning; a number or boolean in a string enum is its text; a numeric text in a number enum is the
 /// number; anything else is left out, with a warning.
-fn typed_values(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
+fn typed_values(map: &mut Map<String, Value>, at: &str, report: &mut Report<'_>) {
     let Some(ty) = map.get("type").and_then(Value::as_str).map(str::to_owned) else {
         return;
     };
@@ -246,7 +288,13 @@ fn typed_values(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
                     Some(i) => {
                         map.insert(key.to_owned(), Value::from(i));
                     }
-                    None => ignore(map, key, "must be a whole number for an integer", at, warn),
+                    None => ignore(
+                        map,
+                        key,
+                        "must be a whole number for an integer",
+                        at,
+                        report,
+                    ),
                 }
             }
         }
@@ -263,7 +311,7 @@ fn typed_values(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
             ("string", Value::String(s)) => Some(Value::String(s)),
             ("string", v @ (Value::Number(_) | Value::Bool(_))) => {
                 let text = v.to_string();
-                warn(
+                report.warn(
                     &item_at,
                     format!("a string enum's values are text; `{text}` is read as \"{text}\""),
                 );
@@ -272,8 +320,9 @@ fn typed_values(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
             ("integer", Value::Number(n)) => match n.as_i64().or_else(|| whole(&n)) {
                 Some(i) => Some(Value::from(i)),
                 None => {
-                    warn(
+                    report.degrade(
                         &item_at,
+                        Degradation::Dropped,
                         format!("an integer enum's value `{n}` is not a whole number; left out"),
                     );
                     None
@@ -281,15 +330,16 @@ fn typed_values(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
             },
             ("integer", Value::String(s)) => match s.trim().parse::<i64>() {
                 Ok(i) => {
-                    warn(
+                    report.warn(
                         &item_at,
                         format!("an integer enum's values are numbers; \"{s}\" is read as `{i}`"),
                     );
                     Some(Value::from(i))
                 }
                 Err(_) => {
-                    warn(
+                    report.degrade(
                         &item_at,
+                        Degradation::Dropped,
                         format!("an integer enum's value \"{s}\" is not a number; left out"),
                     );
                     None
@@ -303,23 +353,25 @@ fn typed_values(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
                 .and_then(serde_json::Number::from_f64)
             {
                 Some(n) => {
-                    warn(
+                    report.warn(
                         &item_at,
                         format!("a number enum's values are numbers; \"{s}\" is read as `{n}`"),
                     );
                     Some(Value::Number(n))
                 }
                 None => {
-                    warn(
+                    report.degrade(
                         &item_at,
+                        Degradation::Dropped,
                         format!("a number enum's value \"{s}\" is not a number; left out"),
                     );
                     None
                 }
             },
             ("string" | "integer" | "number", v) => {
-                warn(
+                report.degrade(
                     &item_at,
+                    Degradation::Dropped,
                     format!(
                         "an enum value `{v}` of another type than the schema's `{ty}`; left out"
                     ),
@@ -361,19 +413,20 @@ const FLAGS: [&str; 6] = [
 ];
 
 /// Removes `key`, warning that its value `why` and is ignored.
-fn ignore(map: &mut Map<String, Value>, key: &str, why: &str, at: &str, warn: &mut Warn<'_>) {
+fn ignore(map: &mut Map<String, Value>, key: &str, why: &str, at: &str, report: &mut Report<'_>) {
     if let Some(v) = map.remove(key) {
-        warn(
+        report.degrade(
             &child(at, key),
+            Degradation::Dropped,
             format!("`{key}` {why}; `{v}` is ignored (it only validates)"),
         );
     }
 }
 
-fn schema(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
+fn schema(map: &mut Map<String, Value>, at: &str, report: &mut Report<'_>) {
     for key in NUMBERS {
         if map.get(key).is_some_and(|v| !v.is_number()) {
-            ignore(map, key, "must be a number", at, warn);
+            ignore(map, key, "must be a number", at, report);
         }
     }
     for key in COUNTS {
@@ -388,7 +441,7 @@ fn schema(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
                 let whole = n.as_f64().map_or(0, |f| f as u64);
                 map.insert(key.to_owned(), Value::from(whole));
             }
-            Some(_) => ignore(map, key, "must be a whole number of at least 0", at, warn),
+            Some(_) => ignore(map, key, "must be a whole number of at least 0", at, report),
         }
     }
     // OpenAPI 3.1's numeric bounds in a 3.0 document (3.1 documents were normalized before).
@@ -403,10 +456,10 @@ fn schema(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
                     exclusive,
                     &format!("must be a boolean in OpenAPI 3.0 and `{bound}` is also given"),
                     at,
-                    warn,
+                    report,
                 );
             } else {
-                warn(
+                report.warn(
                     &child(at, exclusive),
                     format!(
                         "`{exclusive}: {n}` is OpenAPI 3.1's spelling; read as `{bound}: {n}` with `{exclusive}: true`"
@@ -418,12 +471,12 @@ fn schema(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
         }
     }
     for key in FLAGS.iter().copied().chain(["exclusiveMaximum"]) {
-        flag(map, key, at, warn);
+        flag(map, key, at, report);
     }
-    typed_values(map, at, warn);
+    typed_values(map, at, report);
     for key in ["pattern", "format", "title"] {
         if map.get(key).is_some_and(|v| !v.is_string()) {
-            ignore(map, key, "must be text", at, warn);
+            ignore(map, key, "must be text", at, report);
         }
     }
     match map.get("discriminator") {
@@ -440,8 +493,9 @@ fn schema(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
                     .collect();
                 for k in bad {
                     mapping.remove(&k);
-                    warn(
+                    report.degrade(
                         &child(&child(&child(at, "discriminator"), "mapping"), &k),
+                        Degradation::Dropped,
                         format!(
                             "a discriminator mapping names a schema by its `$ref` text; the entry `{k}` is ignored"
                         ),
@@ -451,9 +505,10 @@ fn schema(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
         }
         Some(_) => {
             map.remove("discriminator");
-            warn(
+            report.degrade(
                 &child(at, "discriminator"),
-                "a `discriminator` needs a `propertyName`; without one it is ignored and the variants are told apart by their shape".into(),
+                Degradation::Dropped,
+                "a `discriminator` needs a `propertyName`; without one it is ignored and the variants are told apart by their shape",
             );
         }
     }
@@ -466,14 +521,15 @@ fn schema(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
             {
                 prop.remove("required");
                 let prop_at = child(&child(at, "properties"), name);
-                warn(
+                report.warn(
                     &child(&prop_at, "required"),
                     format!(
                         "`required: {b}` on a property is Swagger 2's spelling; {}",
                         if b {
                             format!("`{name}` is listed in its object's `required` instead")
                         } else {
-                            "ignored (a property is optional unless listed)".to_owned()
+                            "the property stays optional (a property is optional unless listed)"
+                                .to_owned()
                         }
                     ),
                 );
@@ -489,9 +545,10 @@ fn schema(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
             let before = names.len();
             names.retain(Value::is_string);
             if names.len() != before {
-                warn(
+                report.degrade(
                     &child(at, "required"),
-                    "`required` lists property names; entries that are not text are ignored".into(),
+                    Degradation::Dropped,
+                    "`required` lists property names; entries that are not text are ignored",
                 );
             }
         }
@@ -500,7 +557,7 @@ fn schema(map: &mut Map<String, Value>, at: &str, warn: &mut Warn<'_>) {
             "required",
             "must be a list of property names",
             at,
-            warn,
+            report,
         ),
     }
     if !hoisted.is_empty() {

@@ -247,8 +247,9 @@ impl ApiLowerer<'_> {
                         .insert(k.clone(), child(&child(at, "properties"), k));
                     continue;
                 }
-                self.warn(
+                self.degrade(
                     &child(&child(at, "properties"), k),
+                    Degradation::Dropped,
                     format!(
                         "`allOf` parts define property `{k}` differently; the later definition wins"
                     ),
@@ -429,6 +430,7 @@ mod tests {
         crate::Strictness {
             deny_untyped: true,
             deny_dropped: false,
+            deny_renamed: false,
         }
         .apply(&mut strict);
         let errors: Vec<String> = strict.errors().map(ToString::to_string).collect();

@@ -244,7 +244,7 @@ impl<'a> ApiLowerer<'a> {
     }
 
     /// A warning that reports what the generated crate lost (`degradation`), so it is counted and
-    /// `--deny-untyped` can refuse it.
+    /// `--deny-untyped`, `--deny-dropped` or `--deny-renamed` can refuse it.
     fn degrade(&mut self, pointer: &str, degradation: Degradation, message: impl Into<String>) {
         let f = self.file();
         self.diags.push(

@@ -213,7 +213,7 @@ impl ApiLowerer<'_> {
                 };
                 let at = at.clone();
                 let declared_name = std::mem::replace(&mut data.name, name.clone());
-                self.warn(&at, format!("path parameter `{declared_name}` is written `{{{name}}}` in the path template; read as the template's `{name}`"));
+                self.degrade(&at, Degradation::Renamed, format!("path parameter `{declared_name}` is written `{{{name}}}` in the path template; read as the template's `{name}`"));
             }
         }
         for name in &template_names {

@@ -31,8 +31,9 @@ impl ApiLowerer<'_> {
             _ => {
                 if declared.is_some() {
                     let key = extension.unwrap_or_default();
-                    self.warn(
+                    self.degrade(
                         pointer,
+                        Degradation::Dropped,
                         format!(
                             "`{key}` on an operation whose response is not a page object; ignored"
                         ),

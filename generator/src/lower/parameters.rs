@@ -126,7 +126,7 @@ impl ApiLowerer<'_> {
         match encoding {
             Some(encoding) => (ty, encoding),
             None => {
-                self.warn(at, format!("parameter `{name}` has a type no parameter style defines (a union, or lists or objects nested in it); it is sent as JSON text (`serde_json::Value`)"));
+                self.degrade(at, Degradation::Untyped, format!("parameter `{name}` has a type no parameter style defines (a union, or lists or objects nested in it); it is sent as JSON text (`serde_json::Value`)"));
                 (TypeRef::Json, ParamEncoding::Text)
             }
         }

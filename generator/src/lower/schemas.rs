@@ -272,8 +272,9 @@ impl<'a> ApiLowerer<'a> {
                     && i.enumeration.iter().all(Option::is_none)
                     && !i.enumeration.is_empty()
                 {
-                    self.warn(
+                    self.degrade(
                         pointer,
+                        Degradation::Dropped,
                         "integer enum whose only value is null: generated as a nullable integer",
                     );
                 }
@@ -395,8 +396,9 @@ impl<'a> ApiLowerer<'a> {
                 }
             }
             if any.typ.as_deref().is_some_and(|t| t != "object") && !any.properties.is_empty() {
-                self.warn(
+                self.degrade(
                     pointer,
+                    Degradation::Dropped,
                     format!(
                         "`type: {}` next to `allOf` and `properties`; generated as an object",
                         any.typ.as_deref().unwrap_or_default()
@@ -780,7 +782,7 @@ impl<'a> ApiLowerer<'a> {
         }
         for v in values {
             if !seen.insert(v.clone()) {
-                self.warn(pointer, format!("duplicate enum value `{v}` ignored"));
+                self.warn(pointer, format!("duplicate enum value `{v}` listed once"));
                 continue;
             }
             let mut wanted = sanitize(&spell_symbols(v), Case::Pascal);

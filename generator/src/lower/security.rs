@@ -25,8 +25,9 @@ impl ApiLowerer<'_> {
             let scheme = match scheme {
                 ReferenceOr::Item(s) => s,
                 ReferenceOr::Reference { reference } => {
-                    self.warn(
+                    self.degrade(
                         &pointer,
+                        Degradation::Dropped,
                         format!(
                             "security scheme `{name}` is a reference ({reference}), which is not followed: the client cannot send it"
                         ),
@@ -59,8 +60,9 @@ impl ApiLowerer<'_> {
                     "basic" => (SecurityKind::Basic, description),
                     "bearer" => (SecurityKind::Bearer, description),
                     other => {
-                        self.warn(
+                        self.degrade(
                             &pointer,
+                            Degradation::Dropped,
                             format!(
                                 "security scheme `{name}` uses the HTTP scheme `{other}`, which the runtime does not send (it sends basic and bearer): set its header with a request's `header` option"
                             ),
@@ -70,8 +72,9 @@ impl ApiLowerer<'_> {
                 },
                 SecurityScheme::OAuth2 { description, .. }
                 | SecurityScheme::OpenIDConnect { description, .. } => {
-                    self.warn(
+                    self.degrade(
                         &pointer,
+                        Degradation::Dropped,
                         format!(
                             "security scheme `{name}` is OAuth 2 / OpenID Connect: the client sends an access token obtained elsewhere as a bearer token (`bearer_token`); the flows are not implemented"
                         ),

@@ -15,8 +15,9 @@ impl ApiLowerer<'_> {
             let wanted = wanted_constant(s.description.as_deref()).unwrap_or(&numbered);
             let constant = if taken.contains(wanted) {
                 let pointer = crate::diag::pointer(["servers", &i.to_string()]);
-                self.warn(
+                self.degrade(
                     &pointer,
+                    Degradation::Renamed,
                     names::rename_message(
                         "server constant",
                         &Collision {

@@ -88,8 +88,9 @@ impl ApiLowerer<'_> {
         }
         for r in required {
             if !properties.contains_key(r) {
-                self.warn(
+                self.degrade(
                     pointer,
+                    Degradation::Dropped,
                     format!("`required` names `{r}`, which is not a property; ignored"),
                 );
             }

@@ -20,8 +20,9 @@ impl ApiLowerer<'_> {
             };
             let pointer = child(&crate::diag::pointer(["components", "schemas", name]), &key);
             let Some(map) = map.as_object() else {
-                self.warn(
+                self.degrade(
                     &pointer,
+                    Degradation::Dropped,
                     format!("`{key}` must map event types to schema names; ignored"),
                 );
                 continue;
@@ -38,8 +39,9 @@ impl ApiLowerer<'_> {
                 })
                 .unwrap_or_default();
             if variants.is_empty() {
-                self.warn(
+                self.degrade(
                     &pointer,
+                    Degradation::Dropped,
                     format!("`{key}` is only read on a string enum; ignored"),
                 );
                 continue;

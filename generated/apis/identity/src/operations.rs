@@ -111,6 +111,7 @@ pub struct IntrospectCustomerToken {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for IntrospectCustomerToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IntrospectCustomerToken")
@@ -189,6 +190,7 @@ pub struct IntrospectCustomerTokenAsSubPartner {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for IntrospectCustomerTokenAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IntrospectCustomerTokenAsSubPartner")
@@ -264,6 +266,7 @@ pub struct RevokeCustomerToken {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for RevokeCustomerToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("RevokeCustomerToken")
@@ -409,6 +412,7 @@ pub struct CreateIdentitySdkToken {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CreateIdentitySdkToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateIdentitySdkToken")
@@ -487,6 +491,7 @@ pub struct CreateIdentitySdkTokenAsSubPartner {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CreateIdentitySdkTokenAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateIdentitySdkTokenAsSubPartner")

@@ -147,6 +147,7 @@ pub struct InteroperabilitySdkToken {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for InteroperabilitySdkToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("InteroperabilitySdkToken")
@@ -180,6 +181,7 @@ pub struct InteroperabilityToken {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for InteroperabilityToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("InteroperabilityToken")

@@ -83,6 +83,7 @@ pub struct CreateInteroperabilitySdkToken {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CreateInteroperabilitySdkToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateInteroperabilitySdkToken")
@@ -199,6 +200,7 @@ pub struct CreateInteroperabilitySdkTokenAsSubPartner {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CreateInteroperabilitySdkTokenAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateInteroperabilitySdkTokenAsSubPartner")
@@ -402,6 +404,7 @@ pub struct CreateInteroperabilityToken {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CreateInteroperabilityToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateInteroperabilityToken")
@@ -491,6 +494,7 @@ pub struct CreateInteroperabilityTokenAsSubPartner {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CreateInteroperabilityTokenAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateInteroperabilityTokenAsSubPartner")
@@ -579,6 +583,7 @@ pub struct CreateInteroperabilityTestToken {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CreateInteroperabilityTestToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateInteroperabilityTestToken")

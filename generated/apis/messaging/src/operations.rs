@@ -106,6 +106,7 @@ pub struct GetCreditPromotionMessagingForAutoSize {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for GetCreditPromotionMessagingForAutoSize {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetCreditPromotionMessagingForAutoSize")
@@ -255,6 +256,7 @@ pub struct GetCreditPromotionMessagingForBadge {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for GetCreditPromotionMessagingForBadge {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetCreditPromotionMessagingForBadge")
@@ -481,6 +483,7 @@ pub struct GetTopStripPromotionMessagingForAutoSize {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for GetTopStripPromotionMessagingForAutoSize {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetTopStripPromotionMessagingForAutoSize")
@@ -651,6 +654,7 @@ pub struct GetTopStripPromotionMessagingForBadge {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for GetTopStripPromotionMessagingForBadge {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetTopStripPromotionMessagingForBadge")

@@ -91,6 +91,7 @@ pub struct CreateSigningKeyResponse {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CreateSigningKeyResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateSigningKeyResponse")
@@ -258,6 +259,7 @@ pub struct CustomerTokenRevokedEventPayload {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CustomerTokenRevokedEventPayload {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CustomerTokenRevokedEventPayload")
@@ -526,6 +528,7 @@ pub struct KlarnaCustomer {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for KlarnaCustomer {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("KlarnaCustomer")
@@ -1140,6 +1143,7 @@ pub struct PaymentRequestStateChangeEventPayload {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for PaymentRequestStateChangeEventPayload {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PaymentRequestStateChangeEventPayload")

@@ -749,6 +749,7 @@ pub struct CustomerTokenResponse {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CustomerTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CustomerTokenResponse")
@@ -1103,6 +1104,7 @@ pub struct KlarnaCustomer {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for KlarnaCustomer {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("KlarnaCustomer")
@@ -2949,6 +2951,7 @@ pub struct PaymentRequestStateContext {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for PaymentRequestStateContext {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PaymentRequestStateContext")

@@ -71,6 +71,7 @@ pub struct AuthorizePayment {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for AuthorizePayment {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthorizePayment")
@@ -1679,6 +1680,7 @@ pub struct GetPaymentPresentation {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for GetPaymentPresentation {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetPaymentPresentation")
@@ -1889,6 +1891,7 @@ pub struct GetPaymentPresentationAsSubPartner {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for GetPaymentPresentationAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetPaymentPresentationAsSubPartner")
@@ -2499,6 +2502,7 @@ pub struct CreatePaymentRequest {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CreatePaymentRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreatePaymentRequest")
@@ -2591,6 +2595,7 @@ pub struct CreatePaymentRequestAsSubPartner {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CreatePaymentRequestAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreatePaymentRequestAsSubPartner")
@@ -2786,6 +2791,7 @@ pub struct UpdatePaymentRequest {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for UpdatePaymentRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdatePaymentRequest")
@@ -2884,6 +2890,7 @@ pub struct UpdatePaymentRequestAsSubPartner {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for UpdatePaymentRequestAsSubPartner {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdatePaymentRequestAsSubPartner")
@@ -3020,6 +3027,7 @@ pub struct CancelPaymentToken {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CancelPaymentToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CancelPaymentToken")

@@ -12,7 +12,7 @@ pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
 }
 
 /// Structs only ever decoded from responses become `#[non_exhaustive]`: the service adding a field to
-/// one is then not a breaking change for users. Since users can no longer write a struct literal, every
+/// one is then not a breaking change for users. As users cannot write a literal of such a struct, every
 /// such struct with required fields gets `new`, however many fields it requires. Types no operation
 /// reaches (webhook payloads, unused components) count as both directions and stay open.
 pub(in crate::lower) fn mark_response_only(api: &mut Api) {

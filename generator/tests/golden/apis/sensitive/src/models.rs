@@ -27,6 +27,7 @@ pub struct Credential {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for Credential {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credential")
@@ -76,6 +77,7 @@ pub struct CredentialRequest {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for CredentialRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialRequest")
@@ -142,6 +144,7 @@ pub struct Token {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for Token {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Token")

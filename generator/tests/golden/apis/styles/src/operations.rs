@@ -244,6 +244,7 @@ pub struct GetHeaderStyles {
     options: ::klarna_runtime::RequestOptions,
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for GetHeaderStyles {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GetHeaderStyles")

@@ -197,6 +197,7 @@ pub struct LegacyGadget {
     }
 }
 
+/// Shows every field, the sensitive ones as `<redacted>`.
 impl ::std::fmt::Debug for LegacyGadget {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LegacyGadget")
