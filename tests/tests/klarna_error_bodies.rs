@@ -47,7 +47,11 @@ fn decodes_all<T: serde::de::DeserializeOwned + serde::Serialize>(api: &str) {
         let decoded: T = serde_json::from_value(body.clone())
             .unwrap_or_else(|e| panic!("{api}: {what} does not decode: {e}"));
         // Nothing documented is lost on the way back.
-        assert_eq!(serde_json::to_value(&decoded).unwrap(), body, "{api}: {what}");
+        assert_eq!(
+            serde_json::to_value(&decoded).unwrap(),
+            body,
+            "{api}: {what}"
+        );
     }
 }
 
