@@ -194,9 +194,9 @@ pub struct Request {
     /// The `headers` block, disabled entries included: a disabled header is an alternative the request
     /// offers (e.g. one of the token headers of an authorization scenario).
     pub headers: Vec<Entry>,
-    /// Query parameter names: the `params:query` keys (disabled ones included) and the keys of the URL's
-    /// query string, in that order, without duplicates.
-    pub query: Vec<String>,
+    /// Query parameters: the `params:query` entries (disabled ones included) and the pairs of the URL's
+    /// query string (enabled), in that order; a URL key already in the block is not repeated.
+    pub query: Vec<Entry>,
     /// The statuses the `tests` block asserts, `expect(res.getStatus()).to.equal(N)` (or `res.status`).
     pub expected_statuses: Vec<u16>,
 }
@@ -288,7 +288,7 @@ pub fn parse_request(text: &str) -> Result<Request, ParseError> {
         .collect();
     let mut after_response = Vec::new();
     let mut headers = Vec::new();
-    let mut query: Vec<String> = Vec::new();
+    let mut query: Vec<Entry> = Vec::new();
     let mut expected_statuses = Vec::new();
     for b in &blocks {
         match b.name.as_str() {
@@ -299,16 +299,20 @@ pub fn parse_request(text: &str) -> Result<Request, ParseError> {
             }
             "vars:post-response" => after_response.extend(entries(b)?.into_iter().map(|e| e.value)),
             "headers" => headers.extend(entries(b)?),
-            "params:query" => query.extend(entries(b)?.into_iter().map(|e| e.key)),
+            "params:query" => query.extend(entries(b)?),
             _ => {}
         }
     }
     if let Some((_, q)) = url.split_once('?') {
         let q = q.split('#').next().unwrap_or(q);
         for pair in q.split('&').filter(|p| !p.is_empty()) {
-            let key = pair.split_once('=').map_or(pair, |(k, _)| k);
-            if !query.iter().any(|k| k == key) {
-                query.push(key.to_string());
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            if !query.iter().any(|e| e.key == key) {
+                query.push(Entry {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                    enabled: true,
+                });
             }
         }
     }
@@ -635,7 +639,19 @@ docs {
     fn headers_query_and_asserted_statuses_are_read() {
         let text = "get {\n  url: {{base_url}}/v2/x?size=5&starting_after={{c}}\n}\n\nparams:query {\n  size: 5\n  ~ending_before: b\n}\n\nheaders {\n  Klarna-Customer-Token: t\n  ~Klarna-Payment-Token: p\n}\n\ntests {\n  expect(res.getStatus()).to.equal(204);\n  expect(res.status).to.equal(200);\n}\n";
         let req = parse_request(text).unwrap();
-        assert_eq!(req.query, ["size", "ending_before", "starting_after"]);
+        let query: Vec<_> = req
+            .query
+            .iter()
+            .map(|e| (e.key.as_str(), e.enabled))
+            .collect();
+        assert_eq!(
+            query,
+            [
+                ("size", true),
+                ("ending_before", false),
+                ("starting_after", true)
+            ]
+        );
         let headers: Vec<_> = req
             .headers
             .iter()

@@ -490,7 +490,7 @@ fn declared_params(
     raw: &Value,
     pointer: &str,
     op_raw: &Value,
-) -> BTreeSet<(String, String)> {
+) -> BTreeMap<(String, String), bool> {
     let item = pointer
         .rsplit_once('/')
         .and_then(|(item, _)| raw.pointer(item));
@@ -498,7 +498,7 @@ fn declared_params(
         item.and_then(|i| i.get("parameters")),
         op_raw.get("parameters"),
     ];
-    let mut out = BTreeSet::new();
+    let mut out = BTreeMap::new();
     for p in lists
         .into_iter()
         .flatten()
@@ -517,14 +517,16 @@ fn declared_params(
         } else {
             name.to_string()
         };
-        out.insert((loc.to_string(), name));
+        let required = p.get("required").and_then(Value::as_bool) == Some(true);
+        out.insert((loc.to_string(), name), required);
     }
     out
 }
 
 /// Every query parameter and header the request sends (or offers disabled) must be a declared parameter of
-/// the operation. A query key written `name[...]` (deepObject) or `name[]` (a repeated list) is declared when
-/// the operation declares it as written or as `name`.
+/// the operation, and every required query parameter and header of the operation must be sent. A query key
+/// written `name[...]` (deepObject) or `name[]` (a repeated list) is declared when the operation declares it
+/// as written or as `name`.
 fn check_params(
     req: &bru::Request,
     doc: &Doc<'_>,
@@ -534,10 +536,17 @@ fn check_params(
     result: &mut FileResult,
 ) {
     let declared = declared_params(doc, raw, pointer, op_raw);
-    for key in &req.query {
+    let mut sent = BTreeSet::new();
+    for e in &req.query {
+        let key = &e.key;
         let base = key.split('[').next().unwrap_or(key);
-        let is_declared = |name: &str| declared.contains(&("query".to_string(), name.to_string()));
-        if is_declared(key) || is_declared(base) {
+        let name = [key.as_str(), base]
+            .into_iter()
+            .find(|n| declared.contains_key(&("query".to_string(), n.to_string())));
+        if let Some(name) = name {
+            if e.enabled {
+                sent.insert(("query".to_string(), name.to_string()));
+            }
             result.params_ok += 1;
         } else {
             result.params_missing += 1;
@@ -551,7 +560,11 @@ fn check_params(
         if TRANSPORT_HEADERS.contains(&lower.as_str()) {
             continue;
         }
-        if declared.contains(&("header".to_string(), lower)) {
+        let key = ("header".to_string(), lower);
+        if declared.contains_key(&key) {
+            if h.enabled {
+                sent.insert(key);
+            }
             result.params_ok += 1;
         } else {
             result.params_missing += 1;
@@ -563,6 +576,13 @@ fn check_params(
                 } else {
                     " (disabled in the request)"
                 }
+            ));
+        }
+    }
+    for ((loc, name), required) in &declared {
+        if *required && loc != "path" && !sent.contains(&(loc.clone(), name.clone())) {
+            result.failures.push(format!(
+                "required {loc} parameter `{name}` of the operation is not sent"
             ));
         }
     }
@@ -858,6 +878,16 @@ mod tests {
         assert!(
             text.contains("the tests assert status 201, but the operation's success status is 200 and it declares no such response"),
             "{text}"
+        );
+
+        // listSettlements requires `interval_start` and `interval_end`; a disabled entry is not sent.
+        let missing = run(
+            "get {\n  url: {{base_url}}/v2/settlements?interval_end=2025-01-31T00:00:00Z\n}\n\n\
+             params:query {\n  ~interval_start: 2025-01-01T00:00:00Z\n}\n",
+        );
+        assert_eq!(
+            missing.failures,
+            ["required query parameter `interval_start` of the operation is not sent"]
         );
     }
 }
