@@ -115,6 +115,22 @@
 //! # let _ = created; Ok(()) }
 //! ```
 //!
+//! # Klarna's rules behind the defaults
+//!
+//! Each row names the Klarna page it comes from (docs.klarna.com, Klarna Network Distribution,
+//! "Integration resilience" unless said otherwise).
+//!
+//! | rule | what the runtime does | source |
+//! |---|---|---|
+//! | `Klarna-Idempotency-Key` on every `POST` and `PATCH`, a UUIDv5, honoured for 24 hours; a repeat returns the first result | one v5 key per call, reused on every retry of that call | [Idempotency](https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/idempotency) |
+//! | every API has a 59 s idle timeout (some operations less); on it Klarna answers `500` `TECHNICAL_ERROR`/`TIMEOUT`, safe to retry | attempt and read timeouts of 65 s; `TIMEOUT` is retried | [Request timeout](https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/request-timeout) |
+//! | errors are 4xx/5xx with `error_id`, `error_type`, `error_code`, `error_message`, `doc_url`; branch on `error_code` | [`ApiError`], every field optional | [Error handling](https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/error-handling) |
+//! | a rate-limited call gets `429` `ACCESS_ERROR`/`RATE_LIMITED`; quotas are per data centre, at the Acquiring Partner and the Partner level; no rate-limit response header is documented for Klarna Network | `429` is retried with backoff, `Retry-After` honoured when present | [Rate limiting](https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/rate-limiting) |
+//! | a request body over 1 MB is refused with `413`; one header (name and value) may be at most 6 KB, all headers together 20 KB; send no headers the API does not specify beyond the standard ones (e.g. tracing headers of observability agents) | sends `Authorization`, `Accept`, `Content-Type`, `User-Agent`, the operation's documented headers and what the caller sets, nothing else; a `413` is not retried | [Request limits](https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/request-limits) |
+//! | a DDoS protection rule answers `403` without an error body | the error has no [`ApiError`] | [Security](https://docs.klarna.com/api/kn/security) |
+//! | `Authorization: Basic <API key>`; keys are `klarna_live_api_…` / `klarna_test_api_…`, each environment has its own base URL and keys | [`AuthStyle::Raw`]; a key of the other environment is refused | [Manage your API credentials](https://docs.klarna.com/klarna-network-distribution/setup-your-integration/account-configuration/manage-your-api-credentials) |
+//! | webhooks: `Klarna-Signature` is the HMAC-SHA256 of the raw body under the key named by `Klarna-Signing-Key-Id`; answer `400` on a mismatch and `200`/`201`/`202`/`204` at once otherwise; retries after 10 s, 2 min, 15 min, 3 h, 6 h, 12 h; no timestamp is signed | [`webhooks::verify`]; deduplicate on `metadata.event_id` | [Set up your webhooks](https://docs.klarna.com/klarna-network-distribution/setup-your-integration/connection-configuration/setup-your-webhooks) |
+//!
 //! # What the runtime refuses
 //!
 //! - an `http://` base URL to a host other than loopback, unless

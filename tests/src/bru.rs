@@ -191,6 +191,14 @@ pub struct Request {
     pub inactive_bodies: Vec<String>,
     /// Text that runs after the response: `script:post-response`, `tests` and `vars:post-response` values.
     pub after_response: Vec<String>,
+    /// The `headers` block, disabled entries included: a disabled header is an alternative the request
+    /// offers (e.g. one of the token headers of an authorization scenario).
+    pub headers: Vec<Entry>,
+    /// Query parameters: the `params:query` entries (disabled ones included) and the pairs of the URL's
+    /// query string (enabled), in that order; a URL key already in the block is not repeated.
+    pub query: Vec<Entry>,
+    /// The statuses the `tests` block asserts, `expect(res.getStatus()).to.equal(N)` (or `res.status`).
+    pub expected_statuses: Vec<u16>,
 }
 
 /// Parses a request file.
@@ -279,11 +287,33 @@ pub fn parse_request(text: &str) -> Result<Request, ParseError> {
         .map(|b| b.name.clone())
         .collect();
     let mut after_response = Vec::new();
+    let mut headers = Vec::new();
+    let mut query: Vec<Entry> = Vec::new();
+    let mut expected_statuses = Vec::new();
     for b in &blocks {
         match b.name.as_str() {
-            "script:post-response" | "tests" => after_response.push(b.content.clone()),
+            "script:post-response" => after_response.push(b.content.clone()),
+            "tests" => {
+                expected_statuses.extend(asserted_statuses(&b.content));
+                after_response.push(b.content.clone());
+            }
             "vars:post-response" => after_response.extend(entries(b)?.into_iter().map(|e| e.value)),
+            "headers" => headers.extend(entries(b)?),
+            "params:query" => query.extend(entries(b)?),
             _ => {}
+        }
+    }
+    if let Some((_, q)) = url.split_once('?') {
+        let q = q.split('#').next().unwrap_or(q);
+        for pair in q.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            if !query.iter().any(|e| e.key == key) {
+                query.push(Entry {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                    enabled: true,
+                });
+            }
         }
     }
     Ok(Request {
@@ -293,7 +323,27 @@ pub fn parse_request(text: &str) -> Result<Request, ParseError> {
         body,
         inactive_bodies,
         after_response,
+        headers,
+        query,
+        expected_statuses,
     })
+}
+
+/// The statuses a `tests` block asserts: the `N` of every `getStatus()).to.equal(N)` and
+/// `res.status).to.equal(N)`. Other assertions on the status (ranges, `oneOf`) are not read.
+pub fn asserted_statuses(tests: &str) -> Vec<u16> {
+    let mut out = Vec::new();
+    for marker in ["getStatus()).to.equal(", "res.status).to.equal("] {
+        let mut rest = tests;
+        while let Some(at) = rest.find(marker) {
+            rest = &rest[at + marker.len()..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(status) = digits.parse() {
+                out.push(status);
+            }
+        }
+    }
+    out
 }
 
 /// Puts quotes around every `{{placeholder}}` that stands outside a JSON string, so that the text parses
@@ -583,6 +633,40 @@ docs {
                 "docs"
             ]
         );
+    }
+
+    #[test]
+    fn headers_query_and_asserted_statuses_are_read() {
+        let text = "get {\n  url: {{base_url}}/v2/x?size=5&starting_after={{c}}\n}\n\nparams:query {\n  size: 5\n  ~ending_before: b\n}\n\nheaders {\n  Klarna-Customer-Token: t\n  ~Klarna-Payment-Token: p\n}\n\ntests {\n  expect(res.getStatus()).to.equal(204);\n  expect(res.status).to.equal(200);\n}\n";
+        let req = parse_request(text).unwrap();
+        let query: Vec<_> = req
+            .query
+            .iter()
+            .map(|e| (e.key.as_str(), e.enabled))
+            .collect();
+        assert_eq!(
+            query,
+            [
+                ("size", true),
+                ("ending_before", false),
+                ("starting_after", true)
+            ]
+        );
+        let headers: Vec<_> = req
+            .headers
+            .iter()
+            .map(|e| (e.key.as_str(), e.enabled))
+            .collect();
+        assert_eq!(
+            headers,
+            [
+                ("Klarna-Customer-Token", true),
+                ("Klarna-Payment-Token", false)
+            ]
+        );
+        assert_eq!(req.expected_statuses, [204, 200]);
+        assert!(parse_request(SAMPLE).unwrap().headers.is_empty());
+        assert_eq!(parse_request(SAMPLE).unwrap().expected_statuses, [201]);
     }
 
     #[test]

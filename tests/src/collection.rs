@@ -53,6 +53,18 @@ const EXCUSED_READS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Asserted statuses that are known to be wrong in the collection itself: `(operationId, status, why)`.
+/// Printed as "excused" with the reason, never hidden.
+const EXCUSED_STATUSES: &[(&str, u16, &str)] = &[(
+    "createPaymentRequestAsSubPartner",
+    200,
+    "tests block copied from the Authorize API request of the same name (expects 200 and the authorize response)",
+)];
+
+/// Headers the collection sends that no operation declares: the transport's own. `Authorization` comes
+/// from the security scheme, `Content-Type` from the request body.
+const TRANSPORT_HEADERS: &[&str] = &["authorization", "content-type"];
+
 /// One operation of the specs, with what the checker needs from its document.
 pub struct Op<'a> {
     /// The API (document) it belongs to.
@@ -222,6 +234,10 @@ pub struct FileResult {
     pub reads_missing: usize,
     /// Response reads excused by the list of known collection slips (`EXCUSED_READS`).
     pub reads_excused: usize,
+    /// Query parameters and headers the request sends that the operation declares.
+    pub params_ok: usize,
+    /// Query parameters and headers the request sends that the operation does not declare.
+    pub params_missing: usize,
     /// Failure details (each makes the run fail).
     pub failures: Vec<String>,
     /// Notes that do not fail the run.
@@ -256,11 +272,13 @@ impl Report {
         let (matched, total) = self.pairs();
         let sum = |f: fn(&FileResult) -> usize| self.files.iter().map(f).sum::<usize>();
         format!(
-            "bruno: {matched} of {total} requests matched ({} files), {} invalid examples, {} lossy examples, {} missing response fields",
+            "bruno: {matched} of {total} requests matched ({} files), {} invalid examples, {} lossy examples, {} missing response fields, {} of {} query parameters and headers declared",
             self.files.len(),
             sum(|f| f.examples_invalid),
             sum(|f| f.examples_lossy),
             sum(|f| f.reads_missing),
+            sum(|f| f.params_ok),
+            sum(|f| f.params_ok + f.params_missing),
         )
     }
 
@@ -460,7 +478,145 @@ fn check_file(text: &str, ops: &[Op<'_>], specs: &Specs, result: &mut FileResult
         ));
     }
     check_body(&req.body, op, &doc, op_raw, result);
+    check_params(&req, &doc, raw, pointer, op_raw, result);
+    check_statuses(&req.expected_statuses, op, op_raw, result);
     check_reads(&req.after_response, op, &doc, op_raw, result);
+}
+
+/// The declared parameters of an operation, path-item level ones included, as (location, name) with the
+/// name lower-cased for headers (header names are case-insensitive).
+fn declared_params(
+    doc: &Doc<'_>,
+    raw: &Value,
+    pointer: &str,
+    op_raw: &Value,
+) -> BTreeMap<(String, String), bool> {
+    let item = pointer
+        .rsplit_once('/')
+        .and_then(|(item, _)| raw.pointer(item));
+    let lists = [
+        item.and_then(|i| i.get("parameters")),
+        op_raw.get("parameters"),
+    ];
+    let mut out = BTreeMap::new();
+    for p in lists
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+    {
+        let Some(p) = doc.resolve(p) else { continue };
+        let (Some(loc), Some(name)) = (
+            p.get("in").and_then(Value::as_str),
+            p.get("name").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let name = if loc == "header" {
+            name.to_ascii_lowercase()
+        } else {
+            name.to_string()
+        };
+        let required = p.get("required").and_then(Value::as_bool) == Some(true);
+        out.insert((loc.to_string(), name), required);
+    }
+    out
+}
+
+/// Every query parameter and header the request sends (or offers disabled) must be a declared parameter of
+/// the operation, and every required query parameter and header of the operation must be sent. A query key
+/// written `name[...]` (deepObject) or `name[]` (a repeated list) is declared when the operation declares it
+/// as written or as `name`.
+fn check_params(
+    req: &bru::Request,
+    doc: &Doc<'_>,
+    raw: &Value,
+    pointer: &str,
+    op_raw: &Value,
+    result: &mut FileResult,
+) {
+    let declared = declared_params(doc, raw, pointer, op_raw);
+    let mut sent = BTreeSet::new();
+    for e in &req.query {
+        let key = &e.key;
+        let base = key.split('[').next().unwrap_or(key);
+        let name = [key.as_str(), base]
+            .into_iter()
+            .find(|n| declared.contains_key(&("query".to_string(), n.to_string())));
+        if let Some(name) = name {
+            if e.enabled {
+                sent.insert(("query".to_string(), name.to_string()));
+            }
+            result.params_ok += 1;
+        } else {
+            result.params_missing += 1;
+            result.failures.push(format!(
+                "query parameter `{key}` is not declared by the operation"
+            ));
+        }
+    }
+    for h in &req.headers {
+        let lower = h.key.to_ascii_lowercase();
+        if TRANSPORT_HEADERS.contains(&lower.as_str()) {
+            continue;
+        }
+        let key = ("header".to_string(), lower);
+        if declared.contains_key(&key) {
+            if h.enabled {
+                sent.insert(key);
+            }
+            result.params_ok += 1;
+        } else {
+            result.params_missing += 1;
+            result.failures.push(format!(
+                "header `{}`{} is not declared by the operation",
+                h.key,
+                if h.enabled {
+                    ""
+                } else {
+                    " (disabled in the request)"
+                }
+            ));
+        }
+    }
+    for ((loc, name), required) in &declared {
+        if *required && loc != "path" && !sent.contains(&(loc.clone(), name.clone())) {
+            result.failures.push(format!(
+                "required {loc} parameter `{name}` of the operation is not sent"
+            ));
+        }
+    }
+}
+
+/// Every status the request's tests assert must be the operation's success status.
+fn check_statuses(statuses: &[u16], op: &Op<'_>, op_raw: &Value, result: &mut FileResult) {
+    for &status in statuses {
+        if let Some((_, _, why)) = EXCUSED_STATUSES
+            .iter()
+            .find(|(id, s, _)| *id == op.op.id.wire && *s == status)
+        {
+            result
+                .notes
+                .push(format!("excused asserted status {status}: {why}"));
+            continue;
+        }
+        if matches!(op.op.response.status, ir::StatusMatch::Code(c) if c == status) {
+            continue;
+        }
+        let declared = op_raw
+            .get("responses")
+            .and_then(Value::as_object)
+            .is_some_and(|r| r.contains_key(&status.to_string()));
+        result.failures.push(format!(
+            "the tests assert status {status}, but the operation's success status is {}{}",
+            op.op.response.status,
+            if declared {
+                ""
+            } else {
+                " and it declares no such response"
+            }
+        ));
+    }
 }
 
 /// The request body schema of an operation for a media type.
@@ -684,5 +840,54 @@ mod tests {
             Some("/v2/accounts/{partner_account_id}/brands")
         );
         assert_eq!(normalize_url("https://example.com/v2/x"), None);
+    }
+
+    /// A request's query parameters, headers and asserted statuses are checked against the operation.
+    #[test]
+    fn undeclared_parameters_and_wrong_statuses_fail() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let specs = Specs::load(root).unwrap();
+        let ops = specs.operations();
+        let run = |text: &str| {
+            let mut result = FileResult::default();
+            check_file(text, &ops, &specs, &mut result);
+            result
+        };
+        let good = run(
+            "get {\n  url: {{base_url}}/v2/accounts/:partner_account_id/payment/disputes?size=20\n}\n\n\
+             params:query {\n  ~starting_after: x\n}\n\nheaders {\n  Partner-Correlation-Id: abc\n  \
+             Content-Type: application/json\n}\n\ntests {\n  expect(res.getStatus()).to.equal(200);\n}\n",
+        );
+        assert!(good.failures.is_empty(), "{:?}", good.failures);
+        assert_eq!((good.params_ok, good.params_missing), (3, 0));
+
+        let bad = run(
+            "get {\n  url: {{base_url}}/v2/accounts/:partner_account_id/payment/disputes?page=2\n}\n\n\
+             headers {\n  ~X-Trace: 1\n}\n\ntests {\n  expect(res.getStatus()).to.equal(201);\n}\n",
+        );
+        assert_eq!((bad.params_ok, bad.params_missing), (0, 2));
+        let text = bad.failures.join("\n");
+        assert!(
+            text.contains("query parameter `page` is not declared"),
+            "{text}"
+        );
+        assert!(
+            text.contains("header `X-Trace` (disabled in the request) is not declared"),
+            "{text}"
+        );
+        assert!(
+            text.contains("the tests assert status 201, but the operation's success status is 200 and it declares no such response"),
+            "{text}"
+        );
+
+        // listSettlements requires `interval_start` and `interval_end`; a disabled entry is not sent.
+        let missing = run(
+            "get {\n  url: {{base_url}}/v2/settlements?interval_end=2025-01-31T00:00:00Z\n}\n\n\
+             params:query {\n  ~interval_start: 2025-01-01T00:00:00Z\n}\n",
+        );
+        assert_eq!(
+            missing.failures,
+            ["required query parameter `interval_start` of the operation is not sent"]
+        );
     }
 }

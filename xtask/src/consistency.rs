@@ -11,6 +11,12 @@
 //!   the named schema that the value grants. Every value must be mapped, and every mapped property must exist
 //!   in every document's schema of that name, so a customer profile carries a field for every scope that
 //!   grants one.
+//! - **Klarna's rules, stated once per document**: every document names the live and test base URLs
+//!   (`https://api-global.klarna.com`, `https://api-global.test.klarna.com`) as its servers and the API key
+//!   in `Authorization` as its security; every operation declares `Partner-Correlation-Id` and
+//!   `Klarna-Integration-Metadata`, and `Klarna-Idempotency-Key` exactly when it is a `POST` or `PATCH`
+//!   (Klarna's idempotency guide: the key goes on all POST and PATCH requests;
+//!   <https://docs.klarna.com/klarna-network-distribution/setup-your-integration/integration-resilience/idempotency>).
 
 use std::collections::BTreeMap;
 
@@ -37,6 +43,97 @@ const NOT_SHAPE: [&str; 11] = [
 pub fn check(documents: &[(String, Value)]) -> Vec<String> {
     let mut problems = same_named_schemas(documents);
     problems.extend(scope_grants(documents));
+    problems
+}
+
+/// Klarna's base URLs, live then test.
+const BASE_URLS: [&str; 2] = [
+    "https://api-global.klarna.com",
+    "https://api-global.test.klarna.com",
+];
+
+/// Headers every operation declares.
+const EVERY_OPERATION: [&str; 2] = ["Partner-Correlation-Id", "Klarna-Integration-Metadata"];
+
+/// The idempotency header, declared by exactly the `POST` and `PATCH` operations.
+const IDEMPOTENCY_HEADER: &str = "Klarna-Idempotency-Key";
+
+/// A parameter, its `$ref` into `components.parameters` followed.
+fn resolve_param<'a>(doc: &'a Value, param: &'a Value) -> &'a Value {
+    match param.get("$ref").and_then(Value::as_str) {
+        Some(r) => r
+            .strip_prefix('#')
+            .and_then(|p| doc.pointer(p))
+            .unwrap_or(param),
+        None => param,
+    }
+}
+
+/// The problems of `documents` with Klarna's rules stated in every document (servers, authentication, the
+/// shared headers); `cargo xtask fidelity` runs it on `specs/` beside [`check`].
+pub fn klarna_rules(documents: &[(String, Value)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (name, doc) in documents {
+        let servers: Vec<&str> = doc
+            .get("servers")
+            .and_then(Value::as_array)
+            .map(|s| {
+                s.iter()
+                    .filter_map(|s| s.get("url").and_then(Value::as_str))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if servers != BASE_URLS {
+            problems.push(format!(
+                "{name}: #/servers: {servers:?}, but Klarna's base URLs are {BASE_URLS:?} (live, then test)"
+            ));
+        }
+        let scheme = doc.pointer("/components/securitySchemes/klarna_api_key");
+        let in_authorization = scheme.is_some_and(|s| {
+            s.get("type").and_then(Value::as_str) == Some("apiKey")
+                && s.get("in").and_then(Value::as_str) == Some("header")
+                && s.get("name").and_then(Value::as_str) == Some("Authorization")
+        });
+        let required = doc.pointer("/security/0/klarna_api_key").is_some();
+        if !in_authorization || !required {
+            problems.push(format!(
+                "{name}: #/components/securitySchemes/klarna_api_key: the API key must be an `apiKey` in the \
+                 `Authorization` header, required by the document's `security`"
+            ));
+        }
+        let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+            continue;
+        };
+        for (path, item) in paths {
+            let common = item.get("parameters").and_then(Value::as_array);
+            for method in ["get", "put", "post", "delete", "patch"] {
+                let Some(op) = item.get(method) else { continue };
+                let headers: Vec<String> = common
+                    .into_iter()
+                    .chain(op.get("parameters").and_then(Value::as_array))
+                    .flatten()
+                    .map(|p| resolve_param(doc, p))
+                    .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
+                    .filter_map(|p| p.get("name").and_then(Value::as_str))
+                    .map(str::to_ascii_lowercase)
+                    .collect();
+                let has = |h: &str| headers.iter().any(|x| x.eq_ignore_ascii_case(h));
+                let at = format!("{name}: #/paths/{}/{method}", escape(path));
+                for h in EVERY_OPERATION {
+                    if !has(h) {
+                        problems.push(format!("{at}: does not declare the `{h}` header"));
+                    }
+                }
+                let wants = matches!(method, "post" | "patch");
+                if has(IDEMPOTENCY_HEADER) != wants {
+                    problems.push(format!(
+                        "{at}: {} `{IDEMPOTENCY_HEADER}`, but Klarna takes it on exactly the POST and PATCH requests",
+                        if wants { "does not declare" } else { "declares" }
+                    ));
+                }
+            }
+        }
+    }
     problems
 }
 
@@ -321,6 +418,54 @@ mod tests {
         );
         let docs = vec![("a".to_owned(), a), ("b".to_owned(), b)];
         assert!(check(&docs).is_empty());
+    }
+
+    fn klarna_doc(paths: Value) -> Value {
+        json!({
+            "servers": [{"url": BASE_URLS[0]}, {"url": BASE_URLS[1]}],
+            "security": [{"klarna_api_key": []}],
+            "components": {
+                "securitySchemes": {"klarna_api_key": {"type": "apiKey", "in": "header", "name": "Authorization"}},
+                "parameters": {
+                    "Corr": {"name": "Partner-Correlation-Id", "in": "header"},
+                    "Meta": {"name": "Klarna-Integration-Metadata", "in": "header"},
+                    "Idem": {"name": "Klarna-Idempotency-Key", "in": "header"}
+                }
+            },
+            "paths": paths
+        })
+    }
+
+    #[test]
+    fn klarnas_headers_servers_and_auth_are_checked() {
+        let r = |n: &str| json!({"$ref": format!("#/components/parameters/{n}")});
+        let good = klarna_doc(json!({
+            "/v2/x": {
+                "parameters": [r("Corr"), r("Meta")],
+                "get": {},
+                "post": {"parameters": [r("Idem")]}
+            }
+        }));
+        assert!(klarna_rules(&[("a".to_owned(), good)]).is_empty());
+
+        let mut bad = klarna_doc(json!({
+            "/v2/x": {
+                "get": {"parameters": [r("Corr"), r("Meta"), r("Idem")]},
+                "patch": {"parameters": [r("Corr")]}
+            }
+        }));
+        bad["servers"] = json!([{"url": "https://api.klarna.com"}]);
+        bad["components"]["securitySchemes"]["klarna_api_key"]["name"] = json!("X-Api-Key");
+        let text = klarna_rules(&[("b".to_owned(), bad)]).join("\n");
+        for expected in [
+            "b: #/servers: [\"https://api.klarna.com\"], but Klarna's base URLs are",
+            "b: #/components/securitySchemes/klarna_api_key: the API key must be an `apiKey` in the `Authorization` header",
+            "b: #/paths/~1v2~1x/get: declares `Klarna-Idempotency-Key`, but Klarna takes it on exactly the POST and PATCH requests",
+            "b: #/paths/~1v2~1x/patch: does not declare the `Klarna-Integration-Metadata` header",
+            "b: #/paths/~1v2~1x/patch: does not declare `Klarna-Idempotency-Key`",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+        }
     }
 
     #[test]

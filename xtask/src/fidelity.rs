@@ -162,6 +162,7 @@ fn report(root: &Path) -> Result<Report> {
         documents.push((display, loaded.raw));
     }
     problems.extend(crate::consistency::check(&documents));
+    problems.extend(crate::consistency::klarna_rules(&documents));
     if !problems.is_empty() {
         bail!(
             "{} evidence or consistency problem(s) (see specs/CONVENTIONS.md, \"Evidence\" and \"Consistency\"):\n  {}",
