@@ -5,6 +5,8 @@
 //! something about the type, and nothing beside it, is that part. A part that cannot be merged (a `oneOf`, a
 //! string) is a located warning saying what the struct lacks.
 
+use std::borrow::Cow;
+
 use openapiv3::AnySchema;
 
 use super::*;
@@ -240,11 +242,16 @@ impl ApiLowerer<'_> {
                 // The same type with other annotations (`description`, `default`): the later one, silently.
                 let same_type = matches!((existing, v), (ReferenceOr::Item(a), ReferenceOr::Item(b))
                     if a.schema_kind == b.schema_kind && a.schema_data.nullable == b.schema_data.nullable);
-                if same_type {
+                if same_type || self.refines(v, existing) {
                     merged.properties.insert(k.clone(), v.clone());
                     merged
                         .origins
                         .insert(k.clone(), child(&child(at, "properties"), k));
+                    continue;
+                }
+                // The earlier definition is the narrower one: every value the later admits is not
+                // valid anyway (`allOf` means both hold), so the earlier type stays.
+                if self.refines(existing, v) {
                     continue;
                 }
                 self.degrade(
@@ -263,6 +270,74 @@ impl ApiLowerer<'_> {
         merged.required.extend(required.iter().cloned());
         if let Some(add) = additional {
             merged.additional = Some(add.clone());
+        }
+    }
+}
+
+impl ApiLowerer<'_> {
+    /// Whether every value `narrow` admits is admitted by `wide`, as far as the generated type goes, so
+    /// that typing a property by `narrow` loses nothing `wide` says: `wide` is a bare type (`type: string`
+    /// with no format, enum or other keyword that changes the Rust type) and `narrow` has that type, or
+    /// `wide` is a `$ref` that `narrow` extends through `allOf` (a subtype, `$ref`s followed).
+    fn refines(&self, narrow: &ReferenceOr<Schema>, wide: &ReferenceOr<Schema>) -> bool {
+        match wide {
+            ReferenceOr::Reference { reference } => self.extends(narrow, reference, 0),
+            ReferenceOr::Item(w) => {
+                let Some(n) = (match narrow {
+                    ReferenceOr::Item(n) => Some(Cow::Borrowed(n)),
+                    ReferenceOr::Reference { reference } => self.resolve_schema(reference),
+                }) else {
+                    return false;
+                };
+                if n.schema_data.nullable != w.schema_data.nullable && w.schema_data.nullable {
+                    return false;
+                }
+                match (&w.schema_kind, &n.schema_kind) {
+                    (SchemaKind::Type(Type::String(ws)), SchemaKind::Type(Type::String(_))) => {
+                        ws.enumeration.is_empty() && string_format_text(&ws.format).is_empty()
+                    }
+                    (SchemaKind::Type(Type::Integer(wi)), SchemaKind::Type(Type::Integer(ni))) => {
+                        wi.enumeration.is_empty() && wi.format == ni.format
+                    }
+                    (SchemaKind::Type(Type::Number(wn)), SchemaKind::Type(Type::Number(nn))) => {
+                        wn.enumeration.is_empty() && wn.format == nn.format
+                    }
+                    (SchemaKind::Type(Type::Boolean(_)), SchemaKind::Type(Type::Boolean(_))) => {
+                        true
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
+
+    /// Whether `schema` is, or extends through `allOf` parts, the schema `reference` names.
+    fn extends(&self, schema: &ReferenceOr<Schema>, reference: &str, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        let resolved = match schema {
+            ReferenceOr::Reference { reference: r } => {
+                if r == reference {
+                    return true;
+                }
+                let (Some((a, at_a)), Some((_, at_b))) =
+                    (self.resolve_schema_at(r), self.resolve_schema_at(reference))
+                else {
+                    return false;
+                };
+                if at_a == at_b {
+                    return true;
+                }
+                a
+            }
+            ReferenceOr::Item(s) => Cow::Borrowed(s),
+        };
+        match &resolved.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of
+                .iter()
+                .any(|part| self.extends(part, reference, depth + 1)),
+            _ => false,
         }
     }
 }
@@ -324,6 +399,37 @@ mod tests {
                 .iter()
                 .any(|w| w.contains("define property `id` differently")),
             "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn a_narrower_definition_of_a_property_is_kept_without_a_warning() {
+        // `allOf` means every part holds, so the narrower definition of a property is the one that
+        // describes the values, whichever part says it: a subtype of the `$ref`, an enum or a format of the
+        // bare type.
+        let yaml = doc(
+            "",
+            "  Customer: {type: object, properties: {id: {type: string}}}\n  WalletCustomer:\n    allOf:\n      - $ref: '#/components/schemas/Customer'\n      - {type: object, properties: {wallet: {type: string}}}\n  Base: {type: object, properties: {customer: {$ref: '#/components/schemas/Customer'}, status: {type: string}, when: {type: string, format: date-time}}}\n  Wallet:\n    allOf:\n      - $ref: '#/components/schemas/Base'\n      - type: object\n        properties:\n          customer: {$ref: '#/components/schemas/WalletCustomer'}\n          status: {type: string, enum: [open, closed]}\n          when: {type: string}",
+        );
+        let (api, warnings) = lower_yaml(&yaml);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let wallet = fields(&api, "Wallet");
+        let ty_of = |wire: &str| {
+            wallet
+                .iter()
+                .find(|f| f.name.wire == wire)
+                .map(|f| f.ty.clone())
+                .expect("field")
+        };
+        assert_eq!(ty_of("customer"), named(&api, "WalletCustomer"));
+        assert!(
+            matches!(ty_of("status"), TypeRef::Named(_)),
+            "the enum, not a string"
+        );
+        assert_eq!(
+            ty_of("when"),
+            TypeRef::String(Some("date-time".into())),
+            "the earlier, narrower definition stays"
         );
     }
 

@@ -243,7 +243,12 @@ impl<'a> ApiLowerer<'a> {
                     let (id, _) = self.name_for(&naming, pointer);
                     let mut scope = Scope::new(["Unknown"]);
                     let mut variants = Vec::new();
+                    let mut seen = BTreeSet::new();
                     for v in &values {
+                        if !seen.insert(*v) {
+                            self.warn(pointer, format!("duplicate enum value `{v}` listed once"));
+                            continue;
+                        }
                         let wanted = sanitize(
                             &format!("V{}", v.to_string().replace('-', "Minus")),
                             Case::Pascal,
@@ -981,6 +986,26 @@ mod tests {
             TypeKind::Alias {
                 target: named(&api, "Color")
             }
+        );
+    }
+
+    #[test]
+    fn a_repeated_integer_enum_value_is_one_variant() {
+        let yaml = doc("", "  Code: {type: integer, enum: [1, 2, 3, 3]}");
+        let (api, warnings) = lower_yaml(&yaml);
+        let TypeKind::IntEnum { variants } = &ty(&api, "Code").kind else {
+            panic!("int enum")
+        };
+        let names: Vec<(i64, &str)> = variants
+            .iter()
+            .map(|v| (v.value, v.rust.as_str()))
+            .collect();
+        assert_eq!(names, [(1, "V1"), (2, "V2"), (3, "V3")]);
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("duplicate enum value `3` listed once")),
+            "{warnings:?}"
         );
     }
 
