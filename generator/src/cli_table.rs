@@ -214,7 +214,7 @@ fn operation(api: &Api, op: &Operation) -> Result<OperationRow, Diagnostic> {
             params("header_params", &op.header_params),
         ],
         body,
-        response: match &op.response.body {
+        response: match op.response.body() {
             ResponseBody::Empty => ResponseRow::Empty,
             ResponseBody::Json(t) => ResponseRow::Json(shape(api, t).to_string()),
             ResponseBody::Bytes(media) => ResponseRow::Bytes(lit(media)),

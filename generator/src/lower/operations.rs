@@ -327,19 +327,18 @@ impl ApiLowerer<'_> {
             None => None,
         };
         let response = self.lower_response(op, &builder, pointer);
-        let mut error_statuses: Vec<StatusMatch> = op
+        let errors = self.lower_errors(op, &builder, pointer);
+        let mut other_statuses: Vec<StatusMatch> = op
             .responses
             .responses
             .keys()
             .map(status_match)
             .filter(|s| !s.is_success())
+            .chain(op.responses.default.as_ref().map(|_| StatusMatch::Default))
+            .filter(|s| !errors.iter().any(|e| e.status == *s))
             .collect();
-        if op.responses.default.is_some() {
-            error_statuses.push(StatusMatch::Default);
-        }
         // As the document's keys sort (`400`, `4XX`, `500`, `default`).
-        error_statuses.sort_by_key(StatusMatch::to_string);
-        let errors = self.lower_errors(op, &builder, pointer);
+        other_statuses.sort_by_key(StatusMatch::to_string);
         let security = op
             .security
             .as_ref()
@@ -388,8 +387,8 @@ impl ApiLowerer<'_> {
             header_params,
             body,
             response,
-            error_statuses,
             errors,
+            other_statuses,
             errors_enum: None,
             idempotent,
             security,

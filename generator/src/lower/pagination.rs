@@ -22,7 +22,7 @@ impl ApiLowerer<'_> {
             .iter()
             .find(|p| p.name.wire == convention.cursor_param)?;
         // A page, or a list of pages (Klarna's compliance decisions answer `[ {decisions, pagination} ]`).
-        let (resp, page_list) = match &response.body {
+        let (resp, page_list) = match response.body() {
             ResponseBody::Json(TypeRef::Named(resp)) => (*resp, false),
             ResponseBody::Json(TypeRef::List(inner)) => match &**inner {
                 TypeRef::Named(resp) => (*resp, true),

@@ -255,12 +255,12 @@ fn operation(api: &Api, op: &Operation) -> StubOperation {
         when.push(WhenMethod::Body(ty));
     }
     let mut then = Vec::new();
-    let status = status_code(&op.response.status.to_string());
-    if let Some(answer) = answer(api, "ok".to_owned(), status, &op.response.body) {
-        then.push(answer);
-    }
-    for alt in op.response.alternatives.iter().skip(1) {
-        let name = format!("ok_{}", alt.variant.to_snake_case());
+    for (i, alt) in op.response.alternatives.iter().enumerate() {
+        let name = if i == 0 {
+            "ok".to_owned()
+        } else {
+            format!("ok_{}", alt.variant.to_snake_case())
+        };
         let status = status_code(&alt.status.to_string());
         if let Some(answer) = answer(api, name, status, &alt.body) {
             then.push(answer);
