@@ -15,6 +15,9 @@ pub struct Resource {
     /// The type of `klarna-testing`'s stubs for it, reached through the same accessor on `StubServer`
     /// (`PaymentRequestsStubs`); set by the `kit_names` pass.
     pub stubs: String,
+    /// The command of the `klarna` command line that groups its operations (`payment-requests`); set
+    /// by the `cli_names` pass.
+    pub command: String,
     /// The tag's description.
     pub doc: Option<String>,
     /// Operations, ordered by method name.
@@ -31,6 +34,9 @@ pub struct Operation {
     /// The static of `klarna-testing`'s stubs holding the operation's route (`GET_PAYMENT_CAPTURE`); set
     /// by the `kit_names` pass.
     pub route: String,
+    /// Its command under the resource's in the `klarna` command line (`get-payment-request`); set by
+    /// the `cli_names` pass.
+    pub command: String,
     /// The success-response enum's type name, when the operation has several differing success bodies.
     pub responses_enum: Option<String>,
     /// Where the operation is.
@@ -397,6 +403,7 @@ static NO_RESPONSE: AltResponse = AltResponse {
     variant: String::new(),
     body: ResponseBody::Empty,
     boxed: false,
+    stub_answer: String::new(),
 };
 
 impl SuccessResponse {
@@ -436,6 +443,11 @@ pub struct AltResponse {
     /// the JSON dump when set.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub boxed: bool,
+    /// A success response's method on `klarna-testing`'s `Then`, which answers a stubbed call with it
+    /// (`ok` for the primary response, `ok_status201`); set by the `kit_names` pass. Empty for an error
+    /// response, and then not written to the JSON dump.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub stub_answer: String,
 }
 
 /// Kinds of success bodies.

@@ -132,6 +132,7 @@ impl ApiLowerer<'_> {
                 },
                 accessor,
                 stubs: String::new(),
+                command: String::new(),
                 doc: tag_docs.get(&tag).cloned().flatten(),
                 operations,
             });
@@ -374,6 +375,7 @@ impl ApiLowerer<'_> {
             },
             builder,
             route: String::new(),
+            command: String::new(),
             pointer: pointer.to_owned(),
             method: http_method,
             path_template,

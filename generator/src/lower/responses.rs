@@ -47,6 +47,7 @@ impl ApiLowerer<'_> {
                 status,
                 body,
                 boxed: false,
+                stub_answer: String::new(),
             })
             .collect();
         // Exact statuses match first; a range (`2XX`) or else the first documented status takes the rest.
@@ -92,6 +93,7 @@ impl ApiLowerer<'_> {
                     variant,
                     body,
                     boxed: false,
+                    stub_answer: String::new(),
                 });
             }
         }
