@@ -8,6 +8,7 @@
 
 mod bodies;
 mod docs;
+mod document;
 mod merge;
 mod names;
 mod operations;
@@ -39,6 +40,7 @@ use crate::profile::{ExtensionKeys, Profile};
 
 use self::bodies::{is_json, pick_media};
 pub use self::docs::doc_text;
+use self::document::Document;
 use self::parameters::location_of;
 use self::responses::status_match;
 use self::schemas::string_format_text;
@@ -124,7 +126,7 @@ pub fn lower_until(
             &mut diags,
         );
         let package = api_package(crate_name, &module);
-        let mut lowerer = ApiLowerer::new(spec, &mut diags, profile, after);
+        let mut lowerer = ApiLowerer::new(Document::new(spec, profile, after), &mut diags);
         let api = lowerer.lower_api(
             Name {
                 wire: spec.stem.clone(),
@@ -190,8 +192,8 @@ impl Naming {
 }
 
 struct ApiLowerer<'a> {
-    spec: &'a LoadedSpec,
-    api: &'a OpenAPI,
+    /// The read-only input.
+    doc: Document<'a>,
     diags: &'a mut Diagnostics,
     type_scope: Scope,
     /// Component schema name → its type.
@@ -203,35 +205,23 @@ struct ApiLowerer<'a> {
     /// Components already lowered, by wire name. Not looked up among `types`: an inline schema whose
     /// context name equals a component's wire name (`Pet.owner` → `PetOwner`) carries that wire name too.
     lowered: BTreeSet<String>,
-    /// The service conventions.
-    profile: &'a Profile,
-    /// The last pass to run (`None`: all of them).
-    after: Option<&'a str>,
 }
 
 impl<'a> ApiLowerer<'a> {
-    fn new(
-        spec: &'a LoadedSpec,
-        diags: &'a mut Diagnostics,
-        profile: &'a Profile,
-        after: Option<&'a str>,
-    ) -> Self {
+    fn new(doc: Document<'a>, diags: &'a mut Diagnostics) -> Self {
         Self {
-            spec,
-            api: &spec.openapi,
+            doc,
             diags,
             type_scope: Scope::new(Vec::<String>::new()),
             components: BTreeMap::new(),
             types: TypeArena::default(),
             in_progress: BTreeSet::new(),
             lowered: BTreeSet::new(),
-            profile,
-            after,
         }
     }
 
     fn file(&self) -> String {
-        self.spec.display_path.clone()
+        self.doc.file().to_owned()
     }
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
@@ -269,7 +259,7 @@ impl<'a> ApiLowerer<'a> {
             wanted,
             what,
             names::Place {
-                file: &self.spec.display_path,
+                file: &self.doc.spec.display_path,
                 location: Location::Pointer(pointer.to_owned()),
             },
             self.diags,
@@ -282,18 +272,18 @@ impl<'a> ApiLowerer<'a> {
             &mut self.type_scope,
             wanted,
             names::Place {
-                file: &self.spec.display_path,
+                file: &self.doc.spec.display_path,
                 location: Location::Pointer(pointer.to_owned()),
             },
             self.diags,
-            &self.profile.expected_renames,
+            &self.doc.profile.expected_renames,
         )
     }
 
     fn lower_api(&mut self, module: Name, package: Name, accessor_scope: &mut Scope) -> Api {
-        let info = &self.api.info;
+        let info = &self.doc.api.info;
         // Claim component names first, sorted by wire name, so they win over inline names.
-        let schemas: Vec<(String, ReferenceOr<Schema>)> = match &self.api.components {
+        let schemas: Vec<(String, ReferenceOr<Schema>)> = match &self.doc.api.components {
             Some(c) => {
                 let mut v: Vec<_> = c
                     .schemas
@@ -323,19 +313,19 @@ impl<'a> ApiLowerer<'a> {
             version: info.version.clone(),
             doc: info.description.clone().map(|d| doc_text(&d)),
             source: Source {
-                file: self.spec.display_path.clone(),
-                sha256: self.spec.sha256.clone(),
-                openapi_version: self.spec.declared_version.clone(),
+                file: self.doc.spec.display_path.clone(),
+                sha256: self.doc.spec.sha256.clone(),
+                openapi_version: self.doc.spec.declared_version.clone(),
             },
             servers: self.lower_servers(),
-            runtime: self.profile.runtime_package.replace('-', "_"),
+            runtime: self.doc.profile.runtime_package.replace('-', "_"),
             security_schemes: self.lower_security_schemes(),
             types: Vec::new(),
             resources,
             events,
         };
         std::mem::take(&mut self.types).finish(&mut api, self.diags);
-        passes::run(&mut api, self.diags, self.after);
+        passes::run(&mut api, self.diags, self.doc.after);
         api
     }
 }

@@ -6,7 +6,7 @@ use super::*;
 
 impl ApiLowerer<'_> {
     pub(super) fn lower_operations(&mut self, accessor_scope: &mut Scope) -> Vec<Resource> {
-        let api = self.api;
+        let api = self.doc.api;
         let mut builder_scope = Scope::new(["Client"]);
         // tag → (doc, operations)
         let mut groups: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
@@ -35,7 +35,7 @@ impl ApiLowerer<'_> {
         // Webhooks (3.1 `webhooks`, normalized to `x-webhooks`) and callbacks describe requests the
         // server sends: their body schemas become types; they are not client operations.
         // Pointers name the key the document has: a 3.1 document's `webhooks`, a 3.0 one's extension.
-        let hooks_at = if self.spec.declared_version.starts_with("3.1") {
+        let hooks_at = if self.doc.spec.declared_version.starts_with("3.1") {
             "#/webhooks"
         } else {
             "#/x-webhooks"
@@ -155,7 +155,7 @@ impl ApiLowerer<'_> {
         // `idempotency_key` is the builder's own method only where the profile names an idempotency
         // header; elsewhere a document's own `Idempotency-Key` header takes the name.
         let mut scope = Scope::new(BUILDER_RESERVED.iter().copied().filter(|name| {
-            *name != "idempotency_key" || self.profile.idempotency_header.is_some()
+            *name != "idempotency_key" || self.doc.profile.idempotency_header.is_some()
         }));
         // Merge path-level and operation-level parameters; the operation's win.
         let mut params: Vec<(String, Parameter)> = Vec::new();
@@ -238,11 +238,11 @@ impl ApiLowerer<'_> {
             let data = p.parameter_data_ref();
             match p {
                 Parameter::Header { .. } => {
-                    if self.profile.is_idempotency_header(&data.name) {
+                    if self.doc.profile.is_idempotency_header(&data.name) {
                         idempotent = true;
                         continue;
                     }
-                    if self.profile.manages(&data.name) {
+                    if self.doc.profile.manages(&data.name) {
                         continue;
                     }
                 }
@@ -312,8 +312,8 @@ impl ApiLowerer<'_> {
                 encoding,
                 doc: data.description.as_deref().map(doc_text),
                 deprecated: data.deprecated.unwrap_or(false),
-                sensitive: Profile::flag(&self.profile.extensions.sensitive, &data.extensions)
-                    || matches!(&data.format, ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) if is_sensitive_schema(&self.profile.extensions, s)),
+                sensitive: Profile::flag(&self.doc.profile.extensions.sensitive, &data.extensions)
+                    || matches!(&data.format, ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) if is_sensitive_schema(&self.doc.profile.extensions, s)),
                 stub_method: String::new(),
             };
             match p {
@@ -343,7 +343,7 @@ impl ApiLowerer<'_> {
         let security = op
             .security
             .as_ref()
-            .or(self.api.security.as_ref())
+            .or(self.doc.api.security.as_ref())
             .map(|reqs| {
                 let mut names: Vec<String> = reqs.iter().flat_map(|r| r.keys().cloned()).collect();
                 names.sort();
@@ -352,6 +352,7 @@ impl ApiLowerer<'_> {
             })
             .unwrap_or_default();
         let security_requirements = self
+            .doc
             .profile
             .auth_from_document
             .then(|| self.security_requirements(op, pointer));
@@ -383,7 +384,7 @@ impl ApiLowerer<'_> {
             summary: op.summary.as_deref().map(doc_text),
             doc: op.description.as_deref().map(doc_text),
             deprecated: op.deprecated,
-            inferred: Profile::flag(&self.profile.extensions.inferred, &op.extensions),
+            inferred: Profile::flag(&self.doc.profile.extensions.inferred, &op.extensions),
             path_params,
             query_params,
             header_params,

@@ -11,8 +11,8 @@ impl ApiLowerer<'_> {
         response: &SuccessResponse,
         pointer: &str,
     ) -> Option<Pagination> {
-        let convention = self.profile.pagination.as_ref()?;
-        let extension = self.profile.extensions.pagination.as_deref();
+        let convention = self.doc.profile.pagination.as_ref()?;
+        let extension = self.doc.profile.extensions.pagination.as_deref();
         let declared = extension
             .and_then(|key| op.extensions.get(key))
             .and_then(|v| v.get("items"))

@@ -142,7 +142,8 @@ impl ApiLowerer<'_> {
             ReferenceOr::Reference { reference } => {
                 let name = crate::diag::component_ref_name(reference, "parameters");
                 let found = name.and_then(|n| {
-                    self.api
+                    self.doc
+                        .api
                         .components
                         .as_ref()
                         .and_then(|c| c.parameters.get(&n))

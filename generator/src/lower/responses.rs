@@ -110,7 +110,8 @@ impl ApiLowerer<'_> {
             ReferenceOr::Item(r) => r.clone(),
             ReferenceOr::Reference { reference } => {
                 let found = crate::diag::component_ref_name(reference, "responses").and_then(|n| {
-                    self.api
+                    self.doc
+                        .api
                         .components
                         .as_ref()
                         .and_then(|c| c.responses.get(&n))

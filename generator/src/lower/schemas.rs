@@ -49,7 +49,7 @@ impl<'a> ApiLowerer<'a> {
     /// The component schema a `#/components/schemas/NAME` reference names, following components that are
     /// only a `$ref` to another component (alias chains); `None` when it does not exist or loops.
     pub(super) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
-        let api: &'a OpenAPI = self.api;
+        let api: &'a OpenAPI = self.doc.api;
         let mut name = crate::diag::component_ref_name(reference, "schemas")?;
         for _ in 0..64 {
             match api.components.as_ref()?.schemas.get(&name)? {
@@ -70,8 +70,8 @@ impl<'a> ApiLowerer<'a> {
 
     /// As [`Self::resolve_schema`], with the pointer of the schema reached (`#/...`).
     pub(super) fn resolve_schema_at(&self, reference: &str) -> Option<(Cow<'a, Schema>, String)> {
-        let api: &'a OpenAPI = self.api;
-        let spec: &'a LoadedSpec = self.spec;
+        let api: &'a OpenAPI = self.doc.api;
+        let spec: &'a LoadedSpec = self.doc.spec;
         let mut reference = reference.to_owned();
         for _ in 0..64 {
             if let Some(name) = crate::diag::component_ref_name(&reference, "schemas") {
@@ -106,7 +106,7 @@ impl<'a> ApiLowerer<'a> {
             let next = reference
                 .strip_prefix('#')
                 .filter(|_| crate::diag::component_ref_name(&reference, "schemas").is_none())
-                .and_then(|ptr| self.spec.raw.pointer(ptr))
+                .and_then(|ptr| self.doc.spec.raw.pointer(ptr))
                 .and_then(|target| target.get("$ref"))
                 .and_then(Value::as_str);
             match next {
@@ -131,7 +131,7 @@ impl<'a> ApiLowerer<'a> {
         }
         // A reference elsewhere into the document: resolve it by pointer and lower it inline.
         if let Some(ptr) = reference.strip_prefix('#')
-            && let Some(target) = self.spec.raw.pointer(ptr).cloned()
+            && let Some(target) = self.doc.spec.raw.pointer(ptr).cloned()
             && let Ok(schema) = serde_json::from_value::<Schema>(target)
         {
             let hint = reference.rsplit('/').next().unwrap_or("Ref").to_owned();
@@ -624,7 +624,7 @@ impl<'a> ApiLowerer<'a> {
         let mut targets: Vec<String> = Vec::new();
         if d.mapping.is_empty() {
             let me_ref = crate::diag::pointer(["components", "schemas", me.as_deref()?]);
-            let api: &OpenAPI = self.api;
+            let api: &OpenAPI = self.doc.api;
             for (name, candidate) in api.components.iter().flat_map(|c| &c.schemas) {
                 let parts: &[ReferenceOr<Schema>] = match candidate {
                     ReferenceOr::Item(Schema {

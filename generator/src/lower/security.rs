@@ -46,7 +46,7 @@ impl ApiLowerer<'_> {
     /// bearer schemes (the client sends an access token obtained elsewhere), with a warning; an HTTP
     /// scheme other than `basic` and `bearer`, and a `$ref` to a scheme, are left out with a warning.
     pub(super) fn lower_security_schemes(&mut self) -> Vec<SecuritySchemeDef> {
-        let Some(components) = &self.api.components else {
+        let Some(components) = &self.doc.api.components else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -140,11 +140,12 @@ impl ApiLowerer<'_> {
         let (requirements, at) = match &op.security {
             Some(own) => (own.clone(), child(pointer, "security")),
             None => (
-                self.api.security.clone().unwrap_or_default(),
+                self.doc.api.security.clone().unwrap_or_default(),
                 "/security".to_owned(),
             ),
         };
         let declared: BTreeSet<String> = self
+            .doc
             .api
             .components
             .as_ref()

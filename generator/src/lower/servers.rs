@@ -10,7 +10,7 @@ impl ApiLowerer<'_> {
     pub(super) fn lower_servers(&mut self) -> Vec<Server> {
         let mut taken = BTreeSet::new();
         let mut out = Vec::new();
-        for (i, s) in self.api.servers.iter().enumerate() {
+        for (i, s) in self.doc.api.servers.iter().enumerate() {
             let numbered = format!("SERVER_{}_URL", i + 1);
             let wanted = wanted_constant(s.description.as_deref()).unwrap_or(&numbered);
             let constant = if taken.contains(wanted) {

@@ -10,7 +10,7 @@ impl ApiLowerer<'_> {
         &mut self,
         schemas: &[(String, ReferenceOr<Schema>)],
     ) -> Option<EventSet> {
-        let key = self.profile.extensions.event_payloads.clone()?;
+        let key = self.doc.profile.extensions.event_payloads.clone()?;
         for (name, schema) in schemas {
             let ReferenceOr::Item(schema) = schema else {
                 continue;
