@@ -20,6 +20,7 @@ mod schemas;
 mod security;
 mod servers;
 mod structs;
+mod types;
 mod unions;
 mod webhooks;
 
@@ -45,6 +46,7 @@ use self::parameters::location_of;
 use self::responses::status_match;
 use self::schemas::string_format_text;
 use self::structs::{construct_for, is_sensitive_schema};
+use self::types::TypeTable;
 
 /// Names an operation builder already uses for its own methods and fields.
 const BUILDER_RESERVED: &[&str] = &[
@@ -195,16 +197,8 @@ struct ApiLowerer<'a> {
     /// The read-only input.
     doc: Document<'a>,
     diags: &'a mut Diagnostics,
-    type_scope: Scope,
-    /// Component schema name → its type.
-    components: BTreeMap<String, TypeId>,
-    /// The API's types, by id.
-    types: TypeArena,
-    /// Components being lowered (to cut reference cycles during lowering).
-    in_progress: BTreeSet<String>,
-    /// Components already lowered, by wire name. Not looked up among `types`: an inline schema whose
-    /// context name equals a component's wire name (`Pet.owner` → `PetOwner`) carries that wire name too.
-    lowered: BTreeSet<String>,
+    /// The API's types.
+    types: TypeTable,
 }
 
 impl<'a> ApiLowerer<'a> {
@@ -212,11 +206,7 @@ impl<'a> ApiLowerer<'a> {
         Self {
             doc,
             diags,
-            type_scope: Scope::new(Vec::<String>::new()),
-            components: BTreeMap::new(),
-            types: TypeArena::default(),
-            in_progress: BTreeSet::new(),
-            lowered: BTreeSet::new(),
+            types: TypeTable::new(),
         }
     }
 
@@ -268,11 +258,10 @@ impl<'a> ApiLowerer<'a> {
 
     /// Claims a type name in the API's type scope.
     fn claim_type(&mut self, wanted: &str, pointer: &str) -> String {
-        names::claim_type_expecting(
-            &mut self.type_scope,
+        self.types.claim(
             wanted,
             names::Place {
-                file: &self.doc.spec.display_path,
+                file: self.doc.file(),
                 location: Location::Pointer(pointer.to_owned()),
             },
             self.diags,
@@ -298,8 +287,7 @@ impl<'a> ApiLowerer<'a> {
         for (name, _) in &schemas {
             let pointer = crate::diag::pointer(["components", "schemas", name]);
             let rust = self.claim_type(&sanitize(name, Case::Pascal), &pointer);
-            let id = self.types.reserve(&rust);
-            self.components.insert(name.clone(), id);
+            self.types.reserve_component(name, &rust);
         }
         for (name, schema) in &schemas {
             self.lower_component(name, schema);
@@ -324,86 +312,9 @@ impl<'a> ApiLowerer<'a> {
             resources,
             events,
         };
-        std::mem::take(&mut self.types).finish(&mut api, self.diags);
+        std::mem::replace(&mut self.types, TypeTable::new()).finish(&mut api, self.diags);
         passes::run(&mut api, self.diags, self.doc.after);
         api
-    }
-}
-
-/// The types of the API being lowered. A type gets its id when its name is claimed (a component's before
-/// any schema is lowered, so that references to it, its own included, can be made while it is lowered)
-/// and its definition when lowering it ends. [`TypeArena::finish`] orders the types by Rust name and
-/// renumbers every reference once.
-#[derive(Default)]
-struct TypeArena {
-    /// Rust names, by id.
-    names: Vec<String>,
-    /// Definitions, by id; `None` until defined.
-    defs: Vec<Option<TypeDef>>,
-}
-
-impl TypeArena {
-    /// A new id for the type named `rust` (a name claimed in the API's type scope).
-    fn reserve(&mut self, rust: &str) -> TypeId {
-        self.names.push(rust.to_owned());
-        self.defs.push(None);
-        TypeId(self.names.len() - 1)
-    }
-
-    /// The Rust name of `id`.
-    fn name(&self, id: TypeId) -> &str {
-        &self.names[id.0]
-    }
-
-    /// Defines `id`.
-    fn define(&mut self, id: TypeId, def: TypeDef) {
-        self.defs[id.0] = Some(def);
-    }
-
-    /// The definition of `id`, once lowered.
-    fn get(&self, id: TypeId) -> Option<&TypeDef> {
-        self.defs.get(id.0).and_then(Option::as_ref)
-    }
-
-    /// Moves the defined types into `api`, ordered by Rust name, and renumbers every reference in it.
-    /// A name claimed for a type that was never defined (lowering gave up on it) is dropped; a reference
-    /// to one would name a type the crate does not have, so it is an error that names the type, and the
-    /// reference becomes `serde_json::Value`.
-    fn finish(self, api: &mut Api, diags: &mut Diagnostics) {
-        let mut defined: Vec<(usize, TypeDef)> = self
-            .defs
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, d)| d.map(|d| (i, d)))
-            .collect();
-        defined.sort_by(|a, b| a.1.name.rust.cmp(&b.1.name.rust));
-        let mut renumber: Vec<Option<TypeId>> = vec![None; self.names.len()];
-        for (new, (old, _)) in defined.iter().enumerate() {
-            renumber[*old] = Some(TypeId(new));
-        }
-        api.types = defined.into_iter().map(|(_, d)| d).collect();
-        let mut dangling = BTreeSet::new();
-        api.for_each_type_ref_mut(&mut |t| {
-            if let TypeRef::Named(id) = t {
-                match renumber[id.0] {
-                    Some(new) => *id = new,
-                    None => {
-                        dangling.insert(id.0);
-                        *t = TypeRef::Json;
-                    }
-                }
-            }
-        });
-        for old in dangling {
-            diags.push(Diagnostic::error(
-                api.source.file.clone(),
-                Location::File,
-                format!(
-                    "internal: type `{}` is referenced but was never generated; please report this document",
-                    self.names[old]
-                ),
-            ));
-        }
     }
 }
 
@@ -538,59 +449,5 @@ pub(crate) mod test_support {
             .flat_map(|r| &r.operations)
             .find(|o| o.id.wire == wire)
             .unwrap_or_else(|| panic!("no operation {wire}"))
-    }
-}
-
-#[cfg(test)]
-mod arena_tests {
-    use super::test_support::{doc, lower_yaml};
-    use super::*;
-
-    fn alias(rust: &str, target: TypeRef) -> TypeDef {
-        TypeDef {
-            name: Name {
-                wire: rust.to_owned(),
-                rust: rust.to_owned(),
-            },
-            pointer: format!("#/components/schemas/{rust}"),
-            doc: None,
-            deprecated: false,
-            kind: TypeKind::Alias { target },
-        }
-    }
-
-    #[test]
-    fn finish_orders_by_name_renumbers_references_and_reports_a_dangling_one() {
-        let (mut api, _) = lower_yaml(&doc("", ""));
-        let mut arena = TypeArena::default();
-        let zeta = arena.reserve("Zeta");
-        let alpha = arena.reserve("Alpha");
-        let lost = arena.reserve("Lost");
-        arena.define(
-            zeta,
-            alias("Zeta", TypeRef::List(Box::new(TypeRef::Named(alpha)))),
-        );
-        arena.define(alpha, alias("Alpha", TypeRef::Named(lost)));
-        let mut diags = Diagnostics::new();
-        arena.finish(&mut api, &mut diags);
-        let names: Vec<&str> = api.types.iter().map(|t| t.name.rust.as_str()).collect();
-        assert_eq!(names, ["Alpha", "Zeta"]);
-        assert_eq!(
-            api.ty(TypeId(1)).kind,
-            TypeKind::Alias {
-                target: TypeRef::List(Box::new(TypeRef::Named(TypeId(0))))
-            }
-        );
-        // `Lost` was named but never defined: the reference to it cannot stand.
-        assert_eq!(
-            api.ty(TypeId(0)).kind,
-            TypeKind::Alias {
-                target: TypeRef::Json
-            }
-        );
-        let errors: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].contains("`Lost`"), "{errors:?}");
-        assert!(diags.has_errors());
     }
 }

@@ -11,22 +11,20 @@ use super::*;
 
 impl<'a> ApiLowerer<'a> {
     pub(super) fn lower_component(&mut self, name: &str, schema: &ReferenceOr<Schema>) {
-        if !self.lowered.insert(name.to_owned()) {
+        if !self.types.begin_component(name) {
             return;
         }
-        let Some(&id) = self.components.get(name) else {
+        let Some(id) = self.types.component(name) else {
             return;
         };
         let rust = self.types.name(id).to_owned();
         let pointer = crate::diag::pointer(["components", "schemas", name]);
-        self.in_progress.insert(name.to_owned());
         let ty = match schema {
             ReferenceOr::Reference { reference } => self.resolve_ref(reference, &pointer),
             ReferenceOr::Item(s) => {
                 self.lower_schema(s, Naming::Fixed(id, rust.clone()), &pointer, name)
             }
         };
-        self.in_progress.remove(name);
         if ty != TypeRef::Named(id) {
             let (doc, deprecated) = match schema {
                 ReferenceOr::Item(s) => (
@@ -116,13 +114,12 @@ impl<'a> ApiLowerer<'a> {
         }
         let reference = reference.as_str();
         if let Some(name) = crate::diag::component_ref_name(reference, "schemas") {
-            if let Some(&id) = self.components.get(&name) {
+            if let Some(id) = self.types.component(&name) {
                 return TypeRef::Named(id);
             }
-            let hint =
-                crate::load::locate::closest(&name, self.components.keys().map(String::as_str))
-                    .map(|n| format!("; did you mean `{n}`?"))
-                    .unwrap_or_default();
+            let hint = crate::load::locate::closest(&name, self.types.component_names())
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
             self.error(
                 pointer,
                 format!("`$ref` to `{reference}`, which does not exist{hint}"),
@@ -658,7 +655,7 @@ impl<'a> ApiLowerer<'a> {
                 && name != me
                 && name
                     .as_ref()
-                    .is_some_and(|n| self.components.contains_key(n))
+                    .is_some_and(|n| self.types.component(n).is_some())
         });
         if targets.is_empty() {
             return None;

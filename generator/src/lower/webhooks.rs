@@ -26,7 +26,7 @@ impl ApiLowerer<'_> {
                 );
                 continue;
             };
-            let Some(&enum_ty) = self.components.get(name) else {
+            let Some(enum_ty) = self.types.component(name) else {
                 continue;
             };
             let variants: Vec<Variant> = self
@@ -47,8 +47,8 @@ impl ApiLowerer<'_> {
             let mut events = Vec::new();
             for v in &variants {
                 let payload = match map.get(&v.name.wire).and_then(Value::as_str) {
-                    Some(schema_name) => match self.components.get(schema_name) {
-                        Some(&id) => TypeRef::Named(id),
+                    Some(schema_name) => match self.types.component(schema_name) {
+                        Some(id) => TypeRef::Named(id),
                         None => {
                             self.degrade(&child(&pointer, &v.name.wire), Degradation::Untyped, format!("payload schema `{schema_name}` does not exist; the payload stays JSON"));
                             TypeRef::Json
