@@ -19,6 +19,7 @@ mod responses;
 mod schemas;
 mod security;
 mod servers;
+mod sink;
 mod structs;
 mod types;
 mod unions;
@@ -45,6 +46,7 @@ use self::document::Document;
 use self::parameters::location_of;
 use self::responses::status_match;
 use self::schemas::string_format_text;
+use self::sink::Sink;
 use self::structs::{construct_for, is_sensitive_schema};
 use self::types::TypeTable;
 
@@ -196,7 +198,8 @@ impl Naming {
 struct ApiLowerer<'a> {
     /// The read-only input.
     doc: Document<'a>,
-    diags: &'a mut Diagnostics,
+    /// Where diagnostics go.
+    sink: Sink<'a>,
     /// The API's types.
     types: TypeTable,
 }
@@ -205,66 +208,36 @@ impl<'a> ApiLowerer<'a> {
     fn new(doc: Document<'a>, diags: &'a mut Diagnostics) -> Self {
         Self {
             doc,
-            diags,
+            sink: Sink::new(doc.file(), diags),
             types: TypeTable::new(),
         }
     }
 
-    fn file(&self) -> String {
-        self.doc.file().to_owned()
-    }
-
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        let f = self.file();
-        self.diags.push(Diagnostic::warning(
-            f,
-            Location::Pointer(pointer.to_owned()),
-            message,
-        ));
+        self.sink.warn(pointer, message);
     }
 
-    /// A warning that reports what the generated crate lost (`degradation`), so it is counted and
-    /// `--deny-untyped` can refuse it.
+    /// A warning that reports what the generated crate lost (see [`Sink::degrade`]).
     fn degrade(&mut self, pointer: &str, degradation: Degradation, message: impl Into<String>) {
-        let f = self.file();
-        self.diags.push(
-            Diagnostic::warning(f, Location::Pointer(pointer.to_owned()), message)
-                .degrades(degradation),
-        );
+        self.sink.degrade(pointer, degradation, message);
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        let f = self.file();
-        self.diags.push(Diagnostic::error(
-            f,
-            Location::Pointer(pointer.to_owned()),
-            message,
-        ));
+        self.sink.error(pointer, message);
     }
 
     /// Claims `wanted` in `scope` for a `what` at `pointer`, reporting a rename (see [`names::claim`]).
     fn claim(&mut self, scope: &mut Scope, wanted: &str, what: &str, pointer: &str) -> String {
-        names::claim(
-            scope,
-            wanted,
-            what,
-            names::Place {
-                file: &self.doc.spec.display_path,
-                location: Location::Pointer(pointer.to_owned()),
-            },
-            self.diags,
-        )
+        self.sink.claim(scope, wanted, what, pointer)
     }
 
     /// Claims a type name in the API's type scope.
     fn claim_type(&mut self, wanted: &str, pointer: &str) -> String {
+        let place = self.sink.place(pointer);
         self.types.claim(
             wanted,
-            names::Place {
-                file: self.doc.file(),
-                location: Location::Pointer(pointer.to_owned()),
-            },
-            self.diags,
+            place,
+            self.sink.diags(),
             &self.doc.profile.expected_renames,
         )
     }
@@ -305,15 +278,15 @@ impl<'a> ApiLowerer<'a> {
                 sha256: self.doc.spec.sha256.clone(),
                 openapi_version: self.doc.spec.declared_version.clone(),
             },
-            servers: self.lower_servers(),
+            servers: servers::lower_servers(self.doc, &mut self.sink),
             runtime: self.doc.profile.runtime_package.replace('-', "_"),
-            security_schemes: self.lower_security_schemes(),
+            security_schemes: security::lower_security_schemes(self.doc, &mut self.sink),
             types: Vec::new(),
             resources,
             events,
         };
-        std::mem::replace(&mut self.types, TypeTable::new()).finish(&mut api, self.diags);
-        passes::run(&mut api, self.diags, self.doc.after);
+        std::mem::replace(&mut self.types, TypeTable::new()).finish(&mut api, self.sink.diags());
+        passes::run(&mut api, self.sink.diags(), self.doc.after);
         api
     }
 }

@@ -355,7 +355,7 @@ impl ApiLowerer<'_> {
             .doc
             .profile
             .auth_from_document
-            .then(|| self.security_requirements(op, pointer));
+            .then(|| security::security_requirements(self.doc, &mut self.sink, op, pointer));
         let pagination = self.detect_pagination(op, &query_params, &response, pointer);
         let Some(http_method) = HttpMethod::from_key(method) else {
             self.degrade(
