@@ -5,6 +5,20 @@
 //! mapping, optionality, which headers the runtime manages, recursion boxing, the success response,
 //! pagination. Problems become located diagnostics; a construct that cannot be expressed yet degrades to
 //! `serde_json::Value` with a warning that says what was not generated.
+//!
+//! Each piece of state has one owner, and `lower_api` shows how data flows for one document:
+//! - `Document` (`document.rs`): the read-only input (the loaded document, its OpenAPI, the profile,
+//!   the last pass to run); `Copy`, every step holds its own copy;
+//! - `Sink` (`sink.rs`): the one place diagnostics are written (`warn`, `degrade`, `error`, and `claim`
+//!   for a name that reports its rename);
+//! - `TypeTable` (`types.rs`): the type scope, the component schemas' ids, which components are lowered
+//!   and the arena of definitions, reached through a small API (claim, reserve, define, look up, finish);
+//! - `SchemaLowerer` (`schemas`, `structs`, `unions`, `merge`, `webhooks`) owns the type table and the
+//!   sink: it lowers the component schemas, then every schema the rest names;
+//! - `OperationLowerer` (`operations`, `parameters`, `bodies`, `responses`, `pagination`) holds no state:
+//!   it borrows the schema lowerer to lower the schemas an operation names, read types and report;
+//! - `servers` and `security` are functions of the document and the sink;
+//! - then the table is finished into the [`Api`] and the [`passes`] rewrite it.
 
 mod bodies;
 mod docs;
@@ -130,8 +144,9 @@ pub fn lower_until(
             &mut diags,
         );
         let package = api_package(crate_name, &module);
-        let mut lowerer = ApiLowerer::new(Document::new(spec, profile, after), &mut diags);
-        let api = lowerer.lower_api(
+        let api = lower_api(
+            Document::new(spec, profile, after),
+            &mut diags,
             Name {
                 wire: spec.stem.clone(),
                 rust: module,
@@ -195,7 +210,76 @@ impl Naming {
     }
 }
 
-struct ApiLowerer<'a> {
+/// Lowers one document into an [`Api`]: its component schemas first (their names claimed before any
+/// schema is lowered, so they win over inline names), then its operations, events, servers and security
+/// schemes; then the type table is finished into the API and the passes run.
+fn lower_api(
+    doc: Document<'_>,
+    diags: &mut Diagnostics,
+    module: Name,
+    package: Name,
+    accessor_scope: &mut Scope,
+) -> Api {
+    let mut schemas = SchemaLowerer::new(doc, diags);
+    let info = &doc.api.info;
+    // Sorted by wire name.
+    let components: Vec<(String, ReferenceOr<Schema>)> = match &doc.api.components {
+        Some(c) => {
+            let mut v: Vec<_> = c
+                .schemas
+                .iter()
+                .map(|(k, s)| (k.clone(), s.clone()))
+                .collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        }
+        None => Vec::new(),
+    };
+    for (name, _) in &components {
+        let pointer = crate::diag::pointer(["components", "schemas", name]);
+        let rust = schemas.claim_type(&sanitize(name, Case::Pascal), &pointer);
+        schemas.types.reserve_component(name, &rust);
+    }
+    for (name, schema) in &components {
+        schemas.lower_component(name, schema);
+    }
+    let resources = OperationLowerer {
+        doc,
+        schemas: &mut schemas,
+    }
+    .lower_operations(accessor_scope);
+    let events = schemas.lower_events(&components);
+    let servers = servers::lower_servers(doc, &mut schemas.sink);
+    let security_schemes = security::lower_security_schemes(doc, &mut schemas.sink);
+    let mut api = Api {
+        module,
+        package,
+        title: info.title.clone(),
+        version: info.version.clone(),
+        doc: info.description.clone().map(|d| doc_text(&d)),
+        source: Source {
+            file: doc.spec.display_path.clone(),
+            sha256: doc.spec.sha256.clone(),
+            openapi_version: doc.spec.declared_version.clone(),
+        },
+        servers,
+        runtime: doc.profile.runtime_package.replace('-', "_"),
+        security_schemes,
+        types: Vec::new(),
+        resources,
+        events,
+    };
+    let SchemaLowerer {
+        types, mut sink, ..
+    } = schemas;
+    types.finish(&mut api, sink.diags());
+    passes::run(&mut api, sink.diags(), doc.after);
+    api
+}
+
+/// Schema lowering (`schemas`, `structs`, `unions`, `merge`, `webhooks`): owns the API's [`TypeTable`]
+/// and its diagnostics [`Sink`]; the one place types are named, reserved and defined.
+struct SchemaLowerer<'a> {
     /// The read-only input.
     doc: Document<'a>,
     /// Where diagnostics go.
@@ -204,7 +288,7 @@ struct ApiLowerer<'a> {
     types: TypeTable,
 }
 
-impl<'a> ApiLowerer<'a> {
+impl<'a> SchemaLowerer<'a> {
     fn new(doc: Document<'a>, diags: &'a mut Diagnostics) -> Self {
         Self {
             doc,
@@ -241,53 +325,45 @@ impl<'a> ApiLowerer<'a> {
             &self.doc.profile.expected_renames,
         )
     }
+}
 
-    fn lower_api(&mut self, module: Name, package: Name, accessor_scope: &mut Scope) -> Api {
-        let info = &self.doc.api.info;
-        // Claim component names first, sorted by wire name, so they win over inline names.
-        let schemas: Vec<(String, ReferenceOr<Schema>)> = match &self.doc.api.components {
-            Some(c) => {
-                let mut v: Vec<_> = c
-                    .schemas
-                    .iter()
-                    .map(|(k, s)| (k.clone(), s.clone()))
-                    .collect();
-                v.sort_by(|a, b| a.0.cmp(&b.0));
-                v
-            }
-            None => Vec::new(),
-        };
-        for (name, _) in &schemas {
-            let pointer = crate::diag::pointer(["components", "schemas", name]);
-            let rust = self.claim_type(&sanitize(name, Case::Pascal), &pointer);
-            self.types.reserve_component(name, &rust);
-        }
-        for (name, schema) in &schemas {
-            self.lower_component(name, schema);
-        }
-        let resources = self.lower_operations(accessor_scope);
-        let events = self.lower_events(&schemas);
-        let mut api = Api {
-            module,
-            package,
-            title: info.title.clone(),
-            version: info.version.clone(),
-            doc: info.description.clone().map(|d| doc_text(&d)),
-            source: Source {
-                file: self.doc.spec.display_path.clone(),
-                sha256: self.doc.spec.sha256.clone(),
-                openapi_version: self.doc.spec.declared_version.clone(),
-            },
-            servers: servers::lower_servers(self.doc, &mut self.sink),
-            runtime: self.doc.profile.runtime_package.replace('-', "_"),
-            security_schemes: security::lower_security_schemes(self.doc, &mut self.sink),
-            types: Vec::new(),
-            resources,
-            events,
-        };
-        std::mem::replace(&mut self.types, TypeTable::new()).finish(&mut api, self.sink.diags());
-        passes::run(&mut api, self.sink.diags(), self.doc.after);
-        api
+/// Operation lowering (`operations`, `parameters`, `bodies`, `responses`, `pagination`): holds no state
+/// of its own; it borrows the [`SchemaLowerer`] to lower the schemas operations name, read their types
+/// and report diagnostics.
+struct OperationLowerer<'s, 'a> {
+    /// The read-only input.
+    doc: Document<'a>,
+    /// Schema lowering, with the type table and the sink.
+    schemas: &'s mut SchemaLowerer<'a>,
+}
+
+impl OperationLowerer<'_, '_> {
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.schemas.sink.warn(pointer, message);
+    }
+
+    /// A warning that reports what the generated crate lost (see [`Sink::degrade`]).
+    fn degrade(&mut self, pointer: &str, degradation: Degradation, message: impl Into<String>) {
+        self.schemas.sink.degrade(pointer, degradation, message);
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.schemas.sink.error(pointer, message);
+    }
+
+    /// Claims `wanted` in `scope` for a `what` at `pointer`, reporting a rename (see [`names::claim`]).
+    fn claim(&mut self, scope: &mut Scope, wanted: &str, what: &str, pointer: &str) -> String {
+        self.schemas.sink.claim(scope, wanted, what, pointer)
+    }
+
+    /// Lowers a schema an operation names (see [`SchemaLowerer::schema_or_ref`]).
+    fn schema_or_ref(&mut self, s: &ReferenceOr<Schema>, naming: Naming, pointer: &str) -> TypeRef {
+        self.schemas.schema_or_ref(s, naming, pointer)
+    }
+
+    /// The API's types, to read.
+    fn types(&self) -> &TypeTable {
+        &self.schemas.types
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl OperationLowerer<'_, '_> {
     pub(super) fn lower_operations(&mut self, accessor_scope: &mut Scope) -> Vec<Resource> {
         let api = self.doc.api;
         let mut builder_scope = Scope::new(["Client"]);
@@ -44,7 +44,7 @@ impl ApiLowerer<'_> {
             for (name, item) in hooks {
                 let at = child(hooks_at, name);
                 match serde_json::from_value::<openapiv3::PathItem>(item.clone()) {
-                    Ok(item) => self.lower_inbound(
+                    Ok(item) => self.schemas.lower_inbound(
                         &item,
                         &at,
                         &format!("{}Event", sanitize(name, Case::Pascal)),
@@ -69,7 +69,7 @@ impl ApiLowerer<'_> {
                         sanitize(op.operation_id.as_deref().unwrap_or(method), Case::Pascal),
                         sanitize(name, Case::Pascal)
                     );
-                    self.lower_inbound(item, &at, &hint);
+                    self.schemas.lower_inbound(item, &at, &hint);
                 }
             }
         }
@@ -351,11 +351,9 @@ impl ApiLowerer<'_> {
                 names
             })
             .unwrap_or_default();
-        let security_requirements = self
-            .doc
-            .profile
-            .auth_from_document
-            .then(|| security::security_requirements(self.doc, &mut self.sink, op, pointer));
+        let security_requirements = self.doc.profile.auth_from_document.then(|| {
+            security::security_requirements(self.doc, &mut self.schemas.sink, op, pointer)
+        });
         let pagination = self.detect_pagination(op, &query_params, &response, pointer);
         let Some(http_method) = HttpMethod::from_key(method) else {
             self.degrade(

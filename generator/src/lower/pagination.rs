@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl OperationLowerer<'_, '_> {
     pub(super) fn detect_pagination(
         &mut self,
         op: &OaOperation,
@@ -41,7 +41,7 @@ impl ApiLowerer<'_> {
                 return None;
             }
         };
-        let def = self.types.get(resp)?;
+        let def = self.types().get(resp)?;
         let TypeKind::Struct { fields, .. } = &def.kind else {
             return None;
         };
@@ -58,7 +58,7 @@ impl ApiLowerer<'_> {
         let TypeRef::Named(pag_ty) = &pagination_field.ty else {
             return None;
         };
-        let pag_def = self.types.get(*pag_ty)?;
+        let pag_def = self.types().get(*pag_ty)?;
         let TypeKind::Struct {
             fields: pag_fields, ..
         } = &pag_def.kind

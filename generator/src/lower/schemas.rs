@@ -9,7 +9,7 @@ use openapiv3::AnySchema;
 use super::merge::OwnObject;
 use super::*;
 
-impl<'a> ApiLowerer<'a> {
+impl<'a> SchemaLowerer<'a> {
     pub(super) fn lower_component(&mut self, name: &str, schema: &ReferenceOr<Schema>) {
         if !self.types.begin_component(name) {
             return;

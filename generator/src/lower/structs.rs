@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl SchemaLowerer<'_> {
     pub(super) fn lower_struct(
         &mut self,
         parent: &str,

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl SchemaLowerer<'_> {
     pub(super) fn lower_union(
         &mut self,
         alternatives: &[ReferenceOr<Schema>],
@@ -168,7 +168,7 @@ pub(in crate::lower) fn is_null_only(alt: &ReferenceOr<Schema>) -> bool {
     }
 }
 
-impl ApiLowerer<'_> {
+impl SchemaLowerer<'_> {
     /// Whether a schema allows `null`: `nullable: true`, a `null` enum value, or a `null`-only
     /// alternative of its `oneOf`/`anyOf`.
     pub(super) fn schema_nullable(&self, s: &Schema) -> bool {

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl SchemaLowerer<'_> {
     /// Reads the profile's event-payloads extension (`x-klarna-event-payloads`: event type → payload
     /// schema) from a string enum component.
     pub(super) fn lower_events(
