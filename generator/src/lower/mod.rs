@@ -13,7 +13,7 @@
 //!   for a name that reports its rename);
 //! - `TypeTable` (`types.rs`): the type scope, the component schemas' ids, which components are lowered
 //!   and the arena of definitions, reached through a small API (claim, reserve, define, look up, finish);
-//! - `SchemaLowerer` (`schemas`, `structs`, `unions`, `merge`, `webhooks`) owns the type table and the
+//! - `SchemaLowerer` (`schemas`, `refs`, `enums`, `structs`, `unions`, `merge`, `webhooks`) owns the type table and the
 //!   sink: it lowers the component schemas, then every schema the rest names;
 //! - `OperationLowerer` (`operations`, `parameters`, `bodies`, `responses`, `pagination`) holds no state:
 //!   it borrows the schema lowerer to lower the schemas an operation names, read types and report;
@@ -23,12 +23,14 @@
 mod bodies;
 mod docs;
 mod document;
+mod enums;
 mod merge;
 mod names;
 mod operations;
 mod pagination;
 mod parameters;
 pub mod passes;
+mod refs;
 mod responses;
 mod schemas;
 mod security;
@@ -57,9 +59,9 @@ use crate::profile::{ExtensionKeys, Profile};
 use self::bodies::{is_json, pick_media};
 pub use self::docs::doc_text;
 use self::document::Document;
+use self::enums::string_format_text;
 use self::parameters::location_of;
 use self::responses::status_match;
-use self::schemas::string_format_text;
 use self::sink::Sink;
 use self::structs::{construct_for, is_sensitive_schema};
 use self::types::TypeTable;
@@ -277,7 +279,7 @@ fn lower_api(
     api
 }
 
-/// Schema lowering (`schemas`, `structs`, `unions`, `merge`, `webhooks`): owns the API's [`TypeTable`]
+/// Schema lowering (`schemas`, `refs`, `enums`, `structs`, `unions`, `merge`, `webhooks`): owns the API's [`TypeTable`]
 /// and its diagnostics [`Sink`]; the one place types are named, reserved and defined.
 struct SchemaLowerer<'a> {
     /// The read-only input.
