@@ -188,7 +188,8 @@ impl<'a> Places<'a> {
                     media.insert(
                         format!(
                             "{}/responses/{}/content/application~1json",
-                            op.pointer, op.response.status()
+                            op.pointer,
+                            op.response.status()
                         ),
                         ty.clone(),
                     );
