@@ -1,45 +1,7 @@
-//! String enums: a variant per distinct value, named from the value with its meaningful symbols
-//! spelled as words; and the text of a string schema's `format`.
+//! Enum values spelled for naming (their meaningful symbols and signs as words), and the text of a
+//! string schema's `format`.
 
 use super::*;
-
-impl SchemaLowerer<'_> {
-    pub(super) fn enum_variants(&mut self, values: &[String], pointer: &str) -> Vec<Variant> {
-        let mut scope = Scope::new(["Unknown"]);
-        let mut out = Vec::new();
-        let mut seen = BTreeSet::new();
-        // Values whose names would collide only because of a sign (`Etc/GMT-1`, `Etc/GMT+1`) spell it.
-        let mut plain: BTreeMap<String, usize> = BTreeMap::new();
-        for v in values.iter().collect::<BTreeSet<_>>() {
-            *plain
-                .entry(sanitize(&spell_symbols(v), Case::Pascal))
-                .or_default() += 1;
-        }
-        for v in values {
-            if !seen.insert(v.clone()) {
-                self.warn(pointer, format!("duplicate enum value `{v}` ignored"));
-                continue;
-            }
-            let mut wanted = sanitize(&spell_symbols(v), Case::Pascal);
-            if plain.get(&wanted).is_some_and(|n| *n > 1) {
-                wanted = sanitize(&spell_signs(v), Case::Pascal);
-            }
-            let rust = self.claim(
-                &mut scope,
-                &wanted,
-                &format!("enum value `{v}`: variant"),
-                pointer,
-            );
-            out.push(Variant {
-                name: Name {
-                    wire: v.clone(),
-                    rust,
-                },
-            });
-        }
-        out
-    }
-}
 
 /// An enum value with its meaningful symbols spelled as words, so `x`, `+x` and `-x` (sort orders) name
 /// `X`, `PlusX` and `MinusX` instead of one name and two renames: a leading sign, and every symbol of a

@@ -17,7 +17,7 @@
 //!   sink: it lowers the component schemas, then every schema the rest names;
 //! - `OperationLowerer` (`operations`, `parameters`, `bodies`, `responses`, `pagination`) holds no state:
 //!   it borrows the schema lowerer to lower the schemas an operation names, read types and report;
-//! - `servers` and `security` are functions of the document and the sink;
+//! - `DocumentLowerer` (`servers`, `security`) holds the document and borrows the sink;
 //! - then the table is finished into the [`Api`] and the [`passes`] rewrite it.
 
 mod bodies;
@@ -251,8 +251,12 @@ fn lower_api(
     }
     .lower_operations(accessor_scope);
     let events = schemas.lower_events(&components);
-    let servers = servers::lower_servers(doc, &mut schemas.sink);
-    let security_schemes = security::lower_security_schemes(doc, &mut schemas.sink);
+    let mut document = DocumentLowerer {
+        doc,
+        sink: &mut schemas.sink,
+    };
+    let servers = document.lower_servers();
+    let security_schemes = document.lower_security_schemes();
     let mut api = Api {
         module,
         package,
@@ -329,6 +333,29 @@ impl<'a> SchemaLowerer<'a> {
     }
 }
 
+/// Document-level lowering (`servers`, `security`): functions of the read-only document that report
+/// through the sink, whose `warn`, `degrade` and `error` they reach through `Deref`.
+struct DocumentLowerer<'s, 'a> {
+    /// The read-only input.
+    doc: Document<'a>,
+    /// Where diagnostics go.
+    sink: &'s mut Sink<'a>,
+}
+
+impl<'a> std::ops::Deref for DocumentLowerer<'_, 'a> {
+    type Target = Sink<'a>;
+
+    fn deref(&self) -> &Sink<'a> {
+        self.sink
+    }
+}
+
+impl<'a> std::ops::DerefMut for DocumentLowerer<'_, 'a> {
+    fn deref_mut(&mut self) -> &mut Sink<'a> {
+        self.sink
+    }
+}
+
 /// Operation lowering (`operations`, `parameters`, `bodies`, `responses`, `pagination`): holds no state
 /// of its own; it borrows the [`SchemaLowerer`] to lower the schemas operations name, read their types
 /// and report diagnostics.
@@ -339,7 +366,7 @@ struct OperationLowerer<'s, 'a> {
     schemas: &'s mut SchemaLowerer<'a>,
 }
 
-impl OperationLowerer<'_, '_> {
+impl<'a> OperationLowerer<'_, 'a> {
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
         self.schemas.sink.warn(pointer, message);
     }
@@ -366,6 +393,14 @@ impl OperationLowerer<'_, '_> {
     /// The API's types, to read.
     fn types(&self) -> &TypeTable {
         &self.schemas.types
+    }
+
+    /// Document-level lowering, for an operation's security requirements.
+    fn document(&mut self) -> DocumentLowerer<'_, 'a> {
+        DocumentLowerer {
+            doc: self.doc,
+            sink: &mut self.schemas.sink,
+        }
     }
 }
 

@@ -351,9 +351,11 @@ impl OperationLowerer<'_, '_> {
                 names
             })
             .unwrap_or_default();
-        let security_requirements = self.doc.profile.auth_from_document.then(|| {
-            security::security_requirements(self.doc, &mut self.schemas.sink, op, pointer)
-        });
+        let security_requirements = self
+            .doc
+            .profile
+            .auth_from_document
+            .then(|| self.document().security_requirements(op, pointer));
         let pagination = self.detect_pagination(op, &query_params, &response, pointer);
         let Some(http_method) = HttpMethod::from_key(method) else {
             self.degrade(

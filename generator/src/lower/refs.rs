@@ -207,6 +207,41 @@ impl<'a> SchemaLowerer<'a> {
             },
         );
     }
+
+    /// The property names an object schema defines (through `$ref`s and `allOf`s), `None` when it is not
+    /// an object schema.
+    pub(super) fn property_names(
+        &self,
+        schema: &ReferenceOr<Schema>,
+        depth: usize,
+    ) -> Option<BTreeSet<String>> {
+        if depth > 32 {
+            return None;
+        }
+        let schema = match schema {
+            ReferenceOr::Item(s) => Cow::Borrowed(s),
+            ReferenceOr::Reference { reference } => self.resolve_schema(reference)?,
+        };
+        let mut names = BTreeSet::new();
+        let parts: &[ReferenceOr<Schema>] = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                names.extend(o.properties.keys().cloned());
+                &[]
+            }
+            SchemaKind::AllOf { all_of } => all_of,
+            SchemaKind::Any(a) => {
+                names.extend(a.properties.keys().cloned());
+                &a.all_of
+            }
+            _ => return None,
+        };
+        for part in parts {
+            if let Some(more) = self.property_names(part, depth + 1) {
+                names.extend(more);
+            }
+        }
+        Some(names)
+    }
 }
 
 #[cfg(test)]

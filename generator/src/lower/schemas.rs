@@ -2,10 +2,9 @@
 //! named type dispatched to structs, unions and merge (components and `$ref`s: `refs.rs`; enum variant
 //! names: `enums.rs`).
 
-use std::borrow::Cow;
-
 use openapiv3::AnySchema;
 
+use super::enums::{spell_signs, spell_symbols};
 use super::merge::OwnObject;
 use super::*;
 
@@ -410,39 +409,40 @@ impl<'a> SchemaLowerer<'a> {
         }
     }
 
-    /// The property names an object schema defines (through `$ref`s and `allOf`s), `None` when it is not
-    /// an object schema.
-    pub(super) fn property_names(
-        &self,
-        schema: &ReferenceOr<Schema>,
-        depth: usize,
-    ) -> Option<BTreeSet<String>> {
-        if depth > 32 {
-            return None;
+    pub(super) fn enum_variants(&mut self, values: &[String], pointer: &str) -> Vec<Variant> {
+        let mut scope = Scope::new(["Unknown"]);
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        // Values whose names would collide only because of a sign (`Etc/GMT-1`, `Etc/GMT+1`) spell it.
+        let mut plain: BTreeMap<String, usize> = BTreeMap::new();
+        for v in values.iter().collect::<BTreeSet<_>>() {
+            *plain
+                .entry(sanitize(&spell_symbols(v), Case::Pascal))
+                .or_default() += 1;
         }
-        let schema = match schema {
-            ReferenceOr::Item(s) => Cow::Borrowed(s),
-            ReferenceOr::Reference { reference } => self.resolve_schema(reference)?,
-        };
-        let mut names = BTreeSet::new();
-        let parts: &[ReferenceOr<Schema>] = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => {
-                names.extend(o.properties.keys().cloned());
-                &[]
+        for v in values {
+            if !seen.insert(v.clone()) {
+                self.warn(pointer, format!("duplicate enum value `{v}` ignored"));
+                continue;
             }
-            SchemaKind::AllOf { all_of } => all_of,
-            SchemaKind::Any(a) => {
-                names.extend(a.properties.keys().cloned());
-                &a.all_of
+            let mut wanted = sanitize(&spell_symbols(v), Case::Pascal);
+            if plain.get(&wanted).is_some_and(|n| *n > 1) {
+                wanted = sanitize(&spell_signs(v), Case::Pascal);
             }
-            _ => return None,
-        };
-        for part in parts {
-            if let Some(more) = self.property_names(part, depth + 1) {
-                names.extend(more);
-            }
+            let rust = self.claim(
+                &mut scope,
+                &wanted,
+                &format!("enum value `{v}`: variant"),
+                pointer,
+            );
+            out.push(Variant {
+                name: Name {
+                    wire: v.clone(),
+                    rust,
+                },
+            });
         }
-        Some(names)
+        out
     }
 }
 

@@ -3,40 +3,42 @@
 
 use super::*;
 
-/// The document's servers with their constants' names: `LIVE_BASE_URL` / `TEST_BASE_URL` where the
-/// description says so, `SERVER_<n>_URL` otherwise. A server whose name another one already took gets
-/// `SERVER_<n>_URL` too, reported as a rename.
-pub(super) fn lower_servers(doc: Document<'_>, sink: &mut Sink<'_>) -> Vec<Server> {
-    let mut taken = BTreeSet::new();
-    let mut out = Vec::new();
-    for (i, s) in doc.api.servers.iter().enumerate() {
-        let numbered = format!("SERVER_{}_URL", i + 1);
-        let wanted = wanted_constant(s.description.as_deref()).unwrap_or(&numbered);
-        let constant = if taken.contains(wanted) {
-            let pointer = crate::diag::pointer(["servers", &i.to_string()]);
-            sink.warn(
-                &pointer,
-                names::rename_message(
-                    "server constant",
-                    &Collision {
-                        wanted: wanted.to_owned(),
-                        given: numbered.clone(),
-                        reason: "an earlier server is described the same way".to_owned(),
-                    },
-                ),
-            );
-            numbered
-        } else {
-            wanted.to_owned()
-        };
-        taken.insert(constant.clone());
-        out.push(Server {
-            url: s.url.clone(),
-            description: s.description.clone(),
-            constant,
-        });
+impl DocumentLowerer<'_, '_> {
+    /// The document's servers with their constants' names: `LIVE_BASE_URL` / `TEST_BASE_URL` where the
+    /// description says so, `SERVER_<n>_URL` otherwise. A server whose name another one already took gets
+    /// `SERVER_<n>_URL` too, reported as a rename.
+    pub(super) fn lower_servers(&mut self) -> Vec<Server> {
+        let mut taken = BTreeSet::new();
+        let mut out = Vec::new();
+        for (i, s) in self.doc.api.servers.iter().enumerate() {
+            let numbered = format!("SERVER_{}_URL", i + 1);
+            let wanted = wanted_constant(s.description.as_deref()).unwrap_or(&numbered);
+            let constant = if taken.contains(wanted) {
+                let pointer = crate::diag::pointer(["servers", &i.to_string()]);
+                self.warn(
+                    &pointer,
+                    names::rename_message(
+                        "server constant",
+                        &Collision {
+                            wanted: wanted.to_owned(),
+                            given: numbered.clone(),
+                            reason: "an earlier server is described the same way".to_owned(),
+                        },
+                    ),
+                );
+                numbered
+            } else {
+                wanted.to_owned()
+            };
+            taken.insert(constant.clone());
+            out.push(Server {
+                url: s.url.clone(),
+                description: s.description.clone(),
+                constant,
+            });
+        }
+        out
     }
-    out
 }
 
 /// The constant a server's description asks for, if it says live or test.
