@@ -1,6 +1,6 @@
 //! Schemas: scalars, formats, enums, arrays and maps mapped to [`TypeRef`]s, and the schemas that need a
-//! named type dispatched to structs, unions and merge (components and `$ref`s: `refs.rs`; enum variant
-//! names: `enums.rs`).
+//! named type dispatched to structs, unions and merge; a discriminated base becomes the tagged enum of
+//! its subtypes (components and `$ref`s: `refs.rs`; spelling enum values for names: `enums.rs`).
 
 use openapiv3::AnySchema;
 
@@ -407,6 +407,124 @@ impl<'a> SchemaLowerer<'a> {
                 TypeRef::Json
             }
         }
+    }
+
+    /// An object schema with a `discriminator` and no `oneOf`/`anyOf`: the base of subtypes that name it in
+    /// their `allOf` (the mapping's targets, or without a mapping every component whose `allOf` names this
+    /// one). A value of it is one of them, so it is a tagged enum of them (a tag no subtype has is kept as
+    /// JSON in `Unknown`). `None` (and the caller reports the discriminator dropped) when it has no subtype
+    /// other than itself.
+    fn lower_discriminated_base(
+        &mut self,
+        schema: &Schema,
+        naming: &Naming,
+        pointer: &str,
+        wire: &str,
+    ) -> Option<TypeRef> {
+        let d = schema.schema_data.discriminator.as_ref()?;
+        let own: Vec<String> = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => o.properties.keys().cloned().collect(),
+            SchemaKind::Any(a)
+                if a.all_of.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() =>
+            {
+                a.properties.keys().cloned().collect()
+            }
+            _ => return None,
+        };
+        let me = pointer
+            .strip_prefix("#/components/schemas/")
+            .filter(|n| !n.contains('/'))
+            .map(crate::diag::decode_pointer_token);
+        let as_ref = |target: &str| {
+            if target.starts_with('#') {
+                target.to_owned()
+            } else {
+                crate::diag::pointer(["components", "schemas", target])
+            }
+        };
+        let mut targets: Vec<String> = Vec::new();
+        if d.mapping.is_empty() {
+            let me_ref = crate::diag::pointer(["components", "schemas", me.as_deref()?]);
+            let api: &OpenAPI = self.doc.api;
+            for (name, candidate) in api.components.iter().flat_map(|c| &c.schemas) {
+                let parts: &[ReferenceOr<Schema>] = match candidate {
+                    ReferenceOr::Item(Schema {
+                        schema_kind: SchemaKind::AllOf { all_of },
+                        ..
+                    }) => all_of,
+                    ReferenceOr::Item(Schema {
+                        schema_kind: SchemaKind::Any(a),
+                        ..
+                    }) => &a.all_of,
+                    _ => &[],
+                };
+                if parts.iter().any(
+                    |p| matches!(p, ReferenceOr::Reference { reference } if *reference == me_ref),
+                ) {
+                    targets.push(crate::diag::pointer(["components", "schemas", name]));
+                }
+            }
+        } else {
+            for target in d.mapping.values().map(|t| as_ref(t)) {
+                if !targets.contains(&target) {
+                    targets.push(target);
+                }
+            }
+        }
+        // Only other components can be variants: this schema itself, or a target that is not a component,
+        // cannot.
+        targets.retain(|t| {
+            let name = crate::diag::component_ref_name(t, "schemas");
+            name.is_some()
+                && name != me
+                && name
+                    .as_ref()
+                    .is_some_and(|n| self.types.component(n).is_some())
+        });
+        if targets.is_empty() {
+            return None;
+        }
+        let alternatives: Vec<ReferenceOr<Schema>> = targets
+            .iter()
+            .map(|t| ReferenceOr::Reference {
+                reference: t.clone(),
+            })
+            .collect();
+        for alt in &alternatives {
+            let names = self.property_names(alt, 0).unwrap_or_default();
+            let missing: Vec<String> = own
+                .iter()
+                .filter(|p| !names.contains(*p))
+                .map(|p| format!("`{p}`"))
+                .collect();
+            if let (false, ReferenceOr::Reference { reference }) = (missing.is_empty(), alt) {
+                self.degrade(
+                    &child(pointer, "discriminator"),
+                    Degradation::Dropped,
+                    format!("subtype `{reference}` of this discriminated base does not include its properties {}; that variant lacks them", missing.join(", ")),
+                );
+            }
+        }
+        let mut data = schema.schema_data.clone();
+        if d.mapping.is_empty() {
+            // Implicit mapping: each subtype is selected by its component name.
+            if let Some(disc) = data.discriminator.as_mut() {
+                disc.mapping = targets
+                    .iter()
+                    .filter_map(|t| {
+                        Some((crate::diag::component_ref_name(t, "schemas")?, t.clone()))
+                    })
+                    .collect();
+            }
+        }
+        Some(self.lower_union(
+            &alternatives,
+            &data,
+            naming.clone(),
+            pointer,
+            wire,
+            "discriminator",
+        ))
     }
 
     pub(super) fn enum_variants(&mut self, values: &[String], pointer: &str) -> Vec<Variant> {
