@@ -307,7 +307,8 @@ impl<'a> SchemaLowerer<'a> {
         self.sink.warn(pointer, message);
     }
 
-    /// A warning that reports what the generated crate lost (see [`Sink::degrade`]).
+    /// A warning that reports what the generated crate lost (`degradation`), so it is counted and
+    /// `--deny-untyped` can refuse it.
     fn degrade(&mut self, pointer: &str, degradation: Degradation, message: impl Into<String>) {
         self.sink.degrade(pointer, degradation, message);
     }

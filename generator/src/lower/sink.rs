@@ -42,8 +42,8 @@ impl<'a> Sink<'a> {
         ));
     }
 
-    /// A warning that reports what the generated crate lost (`degradation`), so it is counted and
-    /// `--deny-untyped` can refuse it.
+    /// A warning that reports what the generated crate lost (`degradation`), so it is counted and the
+    /// `--deny-*` option of its kind can refuse it.
     pub(super) fn degrade(
         &mut self,
         pointer: &str,
