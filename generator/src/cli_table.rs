@@ -1,8 +1,9 @@
 //! The operation table of the `klarna` command line (crate `klarna-cli`), rendered from the IR.
 //!
-//! One entry per operation of every API: the names the SDK gives it (resource accessor, method), its method
-//! and path pieces, its parameters with requiredness and description, its body and response types (as
-//! names the facade's type registry knows) and its pagination in wire names. The CLI's hand-written code
+//! One entry per operation of every API: the names the SDK and the command line give it (resource
+//! accessor and command, method and command, all decided in `lower/`), its method and path pieces, its
+//! parameters with requiredness and description, its body and response types (as names the facade's
+//! type registry knows) and its pagination in wire names. The CLI's hand-written code
 //! (`cli/src/table.rs` declares these types) interprets the table at run time, so this module only writes
 //! data: a view of literals and `Shape` expressions that `templates/cli_table.rs` lays out, as `render/`
 //! does for the SDK. It reads the IR and nothing else of the generator.
@@ -95,22 +96,18 @@ struct PagingRow {
 /// Renders the table as one Rust file (`cli/src/generated/mod.rs`) from `templates/cli_table.rs`,
 /// formatted by `prettyplease`, with the generated-file header naming `regen_command`.
 pub fn render_table(krate: &Crate, regen_command: &str) -> Result<String, Diagnostic> {
-    let mut resources: Vec<(String, &Api, &crate::ir::Resource)> = krate
+    let mut resources: Vec<(&Api, &crate::ir::Resource)> = krate
         .apis
         .iter()
-        .flat_map(|api| {
-            api.resources
-                .iter()
-                .map(move |r| (kebab(&r.accessor), api, r))
-        })
+        .flat_map(|api| api.resources.iter().map(move |r| (api, r)))
         .collect();
-    resources.sort_by(|a, b| a.0.cmp(&b.0));
+    resources.sort_by(|a, b| a.1.command.cmp(&b.1.command));
     let mut rows = Vec::with_capacity(resources.len());
-    for (name, api, r) in &resources {
+    for (api, r) in &resources {
         let mut ops: Vec<&Operation> = r.operations.iter().collect();
-        ops.sort_by_key(|op| kebab(&op.id.rust));
+        ops.sort_by(|a, b| a.command.cmp(&b.command));
         rows.push(ResourceRow {
-            name: lit(name),
+            name: lit(&r.command),
             accessor: lit(&r.accessor),
             api: lit(&api.module.rust),
             doc: lit(r.doc.as_deref().unwrap_or_default()),
@@ -199,7 +196,7 @@ fn operation(api: &Api, op: &Operation) -> Result<OperationRow, Diagnostic> {
         },
     });
     Ok(OperationRow {
-        name: lit(&kebab(&op.id.rust)),
+        name: lit(&op.command),
         id: lit(&op.id.wire),
         method: lit(op.method.as_str()),
         path_template: lit(&op.path()),
@@ -214,7 +211,7 @@ fn operation(api: &Api, op: &Operation) -> Result<OperationRow, Diagnostic> {
             params("header_params", &op.header_params),
         ],
         body,
-        response: match &op.response.body {
+        response: match op.response.body() {
             ResponseBody::Empty => ResponseRow::Empty,
             ResponseBody::Json(t) => ResponseRow::Json(shape(api, t).to_string()),
             ResponseBody::Bytes(media) => ResponseRow::Bytes(lit(media)),
@@ -266,21 +263,5 @@ fn shape(api: &Api, ty: &TypeRef) -> TokenStream {
             let inner = shape(api, inner);
             quote!(Shape::Map(&#inner))
         }
-    }
-}
-
-/// `payment_requests` → `payment-requests`; a raw identifier loses its `r#`.
-fn kebab(rust: &str) -> String {
-    unraw(rust).replace('_', "-")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::kebab;
-
-    #[test]
-    fn command_names_are_kebab_case_without_raw_prefixes() {
-        assert_eq!(kebab("r#type_list"), "type-list");
-        assert_eq!(kebab("payment_requests"), "payment-requests");
     }
 }

@@ -54,14 +54,13 @@ pub fn conform(
         what,
     };
     let Some((key, expected)) = documented(op, status) else {
-        let mut known: Vec<String> = vec![op.response.status.to_string()];
-        known.extend(
-            op.response
-                .alternatives
-                .iter()
-                .map(|a| a.status.to_string()),
-        );
-        known.extend(op.error_statuses.iter().map(StatusMatch::to_string));
+        let mut known: Vec<String> = op
+            .response
+            .alternatives
+            .iter()
+            .map(|a| a.status.to_string())
+            .collect();
+        known.extend(op.error_statuses().iter().map(StatusMatch::to_string));
         known.sort_unstable();
         known.dedup();
         report.findings.push(drift(format!(

@@ -11,11 +11,13 @@
 //!   the [`load::grammar`] of OpenAPI object kinds that [`load::locate`] also follows to point at what
 //!   `openapiv3` refuses);
 //! - [`lower`] (with a [`profile`]: Klarna's conventions, or none): every decision into the [`ir`], one
-//!   module per concern (schemas, structs, unions, merge, parameters, bodies, responses, operations,
-//!   pagination, webhooks, docs; every Rust name claimed through one helper that reports renames, with
-//!   [`naming`]'s sanitizer), then the IR rewrites of [`lower::passes`] in order (method names, status
-//!   enums, cycles, complex types, variant sizes, directions, the testing kit's names), each dumpable with
-//!   `klarna-codegen ir --after <pass>`;
+//!   module per concern (schemas, refs, enums, structs, unions, merge, parameters, bodies, responses,
+//!   operations, pagination, webhooks, servers, security, docs; every Rust name claimed through one
+//!   helper that reports renames, with [`naming`]'s sanitizer; state owned once: a read-only document,
+//!   one diagnostics sink, a type table owned by schema lowering, which operation lowering borrows),
+//!   then the IR rewrites of [`lower::passes`] in order (method names, status enums, cycles, complex
+//!   types, variant sizes, directions, the testing kit's names, the command line's names), each dumpable
+//!   with `klarna-codegen ir --after <pass>`;
 //! - [`ir`]: plain typed data (types referenced by [`ir::TypeId`], HTTP methods, parsed path templates,
 //!   status matches), serializable;
 //! - [`render`]: askama templates fed with view structs built from the IR (types spelled as `quote!` token

@@ -188,7 +188,7 @@ fn ir_after_a_pass_prints_the_ir_at_that_point_and_an_unknown_pass_is_named() {
         .output()
         .expect("runs");
     let after_last = codegen()
-        .args(["ir", "--after", "kit_names"])
+        .args(["ir", "--after", "cli_names"])
         .arg(&optionality)
         .output()
         .expect("runs");

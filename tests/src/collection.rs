@@ -784,11 +784,11 @@ fn check_reads(
             result.notes.push(format!("excused read `{shown}`: {why}"));
             continue;
         }
-        let outcome = match &op.op.response.body {
+        let outcome = match op.op.response.body() {
             ResponseBody::Json(_) => {
                 let schema = op_raw
                     .get("responses")
-                    .and_then(|r| r.get(op.op.response.status.to_string()))
+                    .and_then(|r| r.get(op.op.response.status().to_string()))
                     .and_then(|r| doc.resolve(r))
                     .and_then(|r| r.get("content"))
                     .and_then(|c| c.get("application/json"))
@@ -797,17 +797,17 @@ fn check_reads(
                     Some(s) => doc.has_path(s, &read),
                     None => Err(format!(
                         "no application/json schema for response {}",
-                        op.op.response.status
+                        op.op.response.status()
                     )),
                 }
             }
             ResponseBody::Empty => Err(format!(
                 "the {} response has no body",
-                op.op.response.status
+                op.op.response.status()
             )),
             ResponseBody::Bytes(media) => Err(format!(
                 "the {} response is {media}, not JSON",
-                op.op.response.status
+                op.op.response.status()
             )),
         };
         match outcome {

@@ -184,11 +184,12 @@ impl<'a> Places<'a> {
                         body.ty.clone(),
                     );
                 }
-                if let ResponseBody::Json(ty) = &op.response.body {
+                if let ResponseBody::Json(ty) = op.response.body() {
                     media.insert(
                         format!(
                             "{}/responses/{}/content/application~1json",
-                            op.pointer, op.response.status
+                            op.pointer,
+                            op.response.status()
                         ),
                         ty.clone(),
                     );

@@ -510,7 +510,7 @@ fn call(
     match serde_json::from_str::<Value>(&text) {
         Ok(mut body) => {
             if (200..300).contains(&status)
-                && matches!(op.response.body, ResponseBody::Json(_))
+                && matches!(op.response.body(), ResponseBody::Json(_))
                 && let Some(first) = list_items(op, &body).and_then(|items| items.first())
             {
                 lists.insert(op.path(), first.clone());

@@ -52,20 +52,11 @@ pub fn find_operation<'a>(
 /// error statuses (its body is not checked). `None` overall when the status is not documented.
 pub fn documented(op: &Operation, status: u16) -> Option<(String, Option<&ResponseBody>)> {
     let mut declared: Vec<(StatusMatch, Option<&ResponseBody>)> = Vec::new();
-    if op.response.alternatives.is_empty() {
-        declared.push((op.response.status, Some(&op.response.body)));
-    } else {
-        for alt in &op.response.alternatives {
-            declared.push((alt.status, Some(&alt.body)));
-        }
+    for r in op.response.alternatives.iter().chain(&op.errors) {
+        declared.push((r.status, Some(&r.body)));
     }
-    for e in &op.errors {
-        declared.push((e.status, Some(&e.body)));
-    }
-    for s in &op.error_statuses {
-        if !declared.iter().any(|(d, _)| d == s) {
-            declared.push((*s, None));
-        }
+    for s in &op.other_statuses {
+        declared.push((*s, None));
     }
     [
         StatusMatch::Code(status),

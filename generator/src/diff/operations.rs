@@ -268,10 +268,11 @@ pub(super) fn diff_body(o: &Operation, n: &Operation, op: &str, d: &mut ApiDiff<
 }
 
 pub(super) fn diff_response(o: &Operation, n: &Operation, op: &str, d: &mut ApiDiff<'_>) {
-    if o.response.status != n.response.status {
+    if o.response.status() != n.response.status() {
         let msg = format!(
             "success status changed from {} to {}",
-            o.response.status, n.response.status
+            o.response.status(),
+            n.response.status()
         );
         d.push(
             ChangeKind::ResponseStatusChanged,
@@ -283,17 +284,17 @@ pub(super) fn diff_response(o: &Operation, n: &Operation, op: &str, d: &mut ApiD
             msg,
         );
     }
-    if response_text(d.old, &o.response.body) != response_text(d.new, &n.response.body) {
+    if response_text(d.old, o.response.body()) != response_text(d.new, n.response.body()) {
         // Gaining a body is absorbed by old clients (they ignore it); anything else changes what they parse.
-        let (class, rust) = match (&o.response.body, &n.response.body) {
+        let (class, rust) = match (o.response.body(), n.response.body()) {
             (ResponseBody::Empty, _) => (Class::NonBreaking, true),
             (ResponseBody::Bytes(_), ResponseBody::Bytes(_)) => (Class::NonBreaking, false),
             _ => (Class::Breaking, true),
         };
         let msg = format!(
             "success body changed from {} to {}",
-            response_text(d.old, &o.response.body),
-            response_text(d.new, &n.response.body)
+            response_text(d.old, o.response.body()),
+            response_text(d.new, n.response.body())
         );
         d.push(
             ChangeKind::ResponseBodyChanged,
@@ -306,8 +307,8 @@ pub(super) fn diff_response(o: &Operation, n: &Operation, op: &str, d: &mut ApiD
         );
     }
     // Compared and listed as the document writes them.
-    let oe: BTreeSet<String> = o.error_statuses.iter().map(ToString::to_string).collect();
-    let ne: BTreeSet<String> = n.error_statuses.iter().map(ToString::to_string).collect();
+    let oe: BTreeSet<String> = o.error_statuses().iter().map(ToString::to_string).collect();
+    let ne: BTreeSet<String> = n.error_statuses().iter().map(ToString::to_string).collect();
     for s in ne.difference(&oe) {
         let msg = format!("error status {s} declared (the error type carries any status)");
         d.push(

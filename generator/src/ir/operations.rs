@@ -15,6 +15,9 @@ pub struct Resource {
     /// The type of `klarna-testing`'s stubs for it, reached through the same accessor on `StubServer`
     /// (`PaymentRequestsStubs`); set by the `kit_names` pass.
     pub stubs: String,
+    /// The command of the `klarna` command line that groups its operations (`payment-requests`); set
+    /// by the `cli_names` pass.
+    pub command: String,
     /// The tag's description.
     pub doc: Option<String>,
     /// Operations, ordered by method name.
@@ -31,6 +34,9 @@ pub struct Operation {
     /// The static of `klarna-testing`'s stubs holding the operation's route (`GET_PAYMENT_CAPTURE`); set
     /// by the `kit_names` pass.
     pub route: String,
+    /// Its command under the resource's in the `klarna` command line (`get-payment-request`); set by
+    /// the `cli_names` pass.
+    pub command: String,
     /// The success-response enum's type name, when the operation has several differing success bodies.
     pub responses_enum: Option<String>,
     /// Where the operation is.
@@ -62,11 +68,13 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The success response.
     pub response: SuccessResponse,
-    /// Other declared responses (status codes, for documentation and diffing).
-    pub error_statuses: Vec<StatusMatch>,
     /// The declared error responses that have a JSON body, ordered by status (`4XX` ranges and
     /// `default` after exact codes); variant names are set when `errors_enum` is.
     pub errors: Vec<AltResponse>,
+    /// The other declared statuses that are not successes (error responses without a JSON body,
+    /// `1XX` and `3XX`), as the document's keys sort; [`Operation::error_statuses`] lists them with
+    /// the statuses of `errors`.
+    pub other_statuses: Vec<StatusMatch>,
     /// The error enum's type name, when the error bodies are of more than one type.
     pub errors_enum: Option<String>,
     /// The operation takes `Klarna-Idempotency-Key`: the runtime generates one per call and may retry.
@@ -175,6 +183,21 @@ impl Operation {
             text.push_str(piece);
         }
         text
+    }
+}
+
+impl Operation {
+    /// Every declared status that is not a success (`errors`' and `other_statuses`), as the document's
+    /// keys sort (`400`, `4XX`, `500`, `default`): for documentation, diffing and conformance.
+    pub fn error_statuses(&self) -> Vec<StatusMatch> {
+        let mut statuses: Vec<StatusMatch> = self
+            .errors
+            .iter()
+            .map(|e| e.status)
+            .chain(self.other_statuses.iter().copied())
+            .collect();
+        statuses.sort_by_key(StatusMatch::to_string);
+        statuses
     }
 }
 
@@ -364,24 +387,55 @@ pub enum BodyEncoding {
 /// The success response of an operation.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SuccessResponse {
-    /// The status code (e.g. `200`).
-    pub status: StatusMatch,
-    /// What the body is.
-    pub body: ResponseBody,
-    /// When several success statuses have different bodies: all of them, and the operation returns an
-    /// enum with one variant per status (the first entry is `status`/`body`).
+    /// The success responses, as the document's keys sort (`200`, `201`, `2XX`). One entry, the first
+    /// documented success status (`200` without a body when the operation declares none), unless
+    /// several success statuses have different bodies: then all of them, and the operation returns an
+    /// enum with one variant per entry ([`SuccessResponse::is_enum`]). Never empty.
     pub alternatives: Vec<AltResponse>,
     /// The index in `alternatives` of the one that takes the success statuses no exact code matches: a
-    /// range (`2XX`), else the first documented status. 0 without alternatives.
+    /// range (`2XX`), else the first documented status.
     pub fallback: usize,
 }
 
-/// One of several success responses.
+/// What [`SuccessResponse::primary`] answers should `alternatives` ever be empty: `200` without a body.
+static NO_RESPONSE: AltResponse = AltResponse {
+    status: StatusMatch::Code(200),
+    variant: String::new(),
+    body: ResponseBody::Empty,
+    boxed: false,
+    stub_answer: String::new(),
+};
+
+impl SuccessResponse {
+    /// The first documented success response: the one the operation returns when it has one success
+    /// body.
+    pub fn primary(&self) -> &AltResponse {
+        self.alternatives.first().unwrap_or(&NO_RESPONSE)
+    }
+
+    /// The status of [`SuccessResponse::primary`] (e.g. `200`).
+    pub fn status(&self) -> StatusMatch {
+        self.primary().status
+    }
+
+    /// The body of [`SuccessResponse::primary`].
+    pub fn body(&self) -> &ResponseBody {
+        &self.primary().body
+    }
+
+    /// Several success statuses have different bodies: the operation returns an enum with one variant
+    /// per entry of `alternatives`.
+    pub fn is_enum(&self) -> bool {
+        self.alternatives.len() > 1
+    }
+}
+
+/// A response of one status: a success response, or an error response with a JSON body.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AltResponse {
     /// The status code (`200`, `2XX`, `default`).
     pub status: StatusMatch,
-    /// The enum variant's name.
+    /// The name of its variant in the operation's success or error enum (`Status201`, `Default`).
     pub variant: String,
     /// What the body is.
     pub body: ResponseBody,
@@ -389,6 +443,11 @@ pub struct AltResponse {
     /// the JSON dump when set.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub boxed: bool,
+    /// A success response's method on `klarna-testing`'s `Then`, which answers a stubbed call with it
+    /// (`ok` for the primary response, `ok_status201`); set by the `kit_names` pass. Empty for an error
+    /// response, and then not written to the JSON dump.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub stub_answer: String,
 }
 
 /// Kinds of success bodies.

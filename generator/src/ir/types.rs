@@ -324,9 +324,6 @@ impl Api {
             if let Some(b) = &op.body {
                 push_named(&b.ty, true, &mut stack);
             }
-            if let ResponseBody::Json(t) = &op.response.body {
-                push_named(t, false, &mut stack);
-            }
             for alt in &op.response.alternatives {
                 if let ResponseBody::Json(t) = &alt.body {
                     push_named(t, false, &mut stack);
@@ -416,11 +413,8 @@ impl Api {
             if let Some(b) = &mut op.body {
                 walk(&mut b.ty, f);
             }
-            let alternatives = op.response.alternatives.iter_mut().chain(&mut op.errors);
-            for body in
-                std::iter::once(&mut op.response.body).chain(alternatives.map(|a| &mut a.body))
-            {
-                if let ResponseBody::Json(t) = body {
+            for alt in op.response.alternatives.iter_mut().chain(&mut op.errors) {
+                if let ResponseBody::Json(t) = &mut alt.body {
                     walk(t, f);
                 }
             }

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl OperationLowerer<'_, '_> {
     pub(super) fn lower_body(
         &mut self,
         body: &ReferenceOr<RequestBody>,
@@ -15,7 +15,8 @@ impl ApiLowerer<'_> {
             ReferenceOr::Reference { reference } => {
                 let found =
                     crate::diag::component_ref_name(reference, "requestBodies").and_then(|n| {
-                        self.api
+                        self.doc
+                            .api
                             .components
                             .as_ref()
                             .and_then(|c| c.request_bodies.get(&n))

@@ -47,7 +47,7 @@ struct Merged {
     following: Vec<String>,
 }
 
-impl ApiLowerer<'_> {
+impl SchemaLowerer<'_> {
     /// `allOf` (with the object keywords written next to it, if any): one part that is not merely an
     /// annotation is that part; otherwise one struct with the fields of every part, through `$ref`s
     /// (alias chains included), nested `allOf`s and the object keywords beside them, `required` lists

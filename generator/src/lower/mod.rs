@@ -5,20 +5,39 @@
 //! mapping, optionality, which headers the runtime manages, recursion boxing, the success response,
 //! pagination. Problems become located diagnostics; a construct that cannot be expressed yet degrades to
 //! `serde_json::Value` with a warning that says what was not generated.
+//!
+//! Each piece of state has one owner, and `lower_api` shows how data flows for one document:
+//! - `Document` (`document.rs`): the read-only input (the loaded document, its OpenAPI, the profile,
+//!   the last pass to run); `Copy`, every step holds its own copy;
+//! - `Sink` (`sink.rs`): the one place diagnostics are written (`warn`, `degrade`, `error`, and `claim`
+//!   for a name that reports its rename);
+//! - `TypeTable` (`types.rs`): the type scope, the component schemas' ids, which components are lowered
+//!   and the arena of definitions, reached through a small API (claim, reserve, define, look up, finish);
+//! - `SchemaLowerer` (`schemas`, `refs`, `enums`, `structs`, `unions`, `merge`, `webhooks`) owns the type table and the
+//!   sink: it lowers the component schemas, then every schema the rest names;
+//! - `OperationLowerer` (`operations`, `parameters`, `bodies`, `responses`, `pagination`) holds no state:
+//!   it borrows the schema lowerer to lower the schemas an operation names, read types and report;
+//! - `DocumentLowerer` (`servers`, `security`) holds the document and borrows the sink;
+//! - then the table is finished into the [`Api`] and the [`passes`] rewrite it.
 
 mod bodies;
 mod docs;
+mod document;
+mod enums;
 mod merge;
 mod names;
 mod operations;
 mod pagination;
 mod parameters;
 pub mod passes;
+mod refs;
 mod responses;
 mod schemas;
 mod security;
 mod servers;
+mod sink;
 mod structs;
+mod types;
 mod unions;
 mod webhooks;
 
@@ -39,10 +58,13 @@ use crate::profile::{ExtensionKeys, Profile};
 
 use self::bodies::{is_json, pick_media};
 pub use self::docs::doc_text;
+use self::document::Document;
+use self::enums::string_format_text;
 use self::parameters::location_of;
 use self::responses::status_match;
-use self::schemas::string_format_text;
+use self::sink::Sink;
 use self::structs::{construct_for, is_sensitive_schema};
+use self::types::TypeTable;
 
 /// Names an operation builder already uses for its own methods and fields.
 const BUILDER_RESERVED: &[&str] = &[
@@ -124,8 +146,9 @@ pub fn lower_until(
             &mut diags,
         );
         let package = api_package(crate_name, &module);
-        let mut lowerer = ApiLowerer::new(spec, &mut diags, profile, after);
-        let api = lowerer.lower_api(
+        let api = lower_api(
+            Document::new(spec, profile, after),
+            &mut diags,
             Name {
                 wire: spec.stem.clone(),
                 rust: module,
@@ -189,230 +212,195 @@ impl Naming {
     }
 }
 
-struct ApiLowerer<'a> {
-    spec: &'a LoadedSpec,
-    api: &'a OpenAPI,
-    diags: &'a mut Diagnostics,
-    type_scope: Scope,
-    /// Component schema name → its type.
-    components: BTreeMap<String, TypeId>,
-    /// The API's types, by id.
-    types: TypeArena,
-    /// Components being lowered (to cut reference cycles during lowering).
-    in_progress: BTreeSet<String>,
-    /// Components already lowered, by wire name. Not looked up among `types`: an inline schema whose
-    /// context name equals a component's wire name (`Pet.owner` → `PetOwner`) carries that wire name too.
-    lowered: BTreeSet<String>,
-    /// The service conventions.
-    profile: &'a Profile,
-    /// The last pass to run (`None`: all of them).
-    after: Option<&'a str>,
+/// Lowers one document into an [`Api`]: its component schemas first (their names claimed before any
+/// schema is lowered, so they win over inline names), then its operations, events, servers and security
+/// schemes; then the type table is finished into the API and the passes run.
+fn lower_api(
+    doc: Document<'_>,
+    diags: &mut Diagnostics,
+    module: Name,
+    package: Name,
+    accessor_scope: &mut Scope,
+) -> Api {
+    let mut schemas = SchemaLowerer::new(doc, diags);
+    let info = &doc.api.info;
+    // Sorted by wire name.
+    let components: Vec<(String, ReferenceOr<Schema>)> = match &doc.api.components {
+        Some(c) => {
+            let mut v: Vec<_> = c
+                .schemas
+                .iter()
+                .map(|(k, s)| (k.clone(), s.clone()))
+                .collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        }
+        None => Vec::new(),
+    };
+    for (name, _) in &components {
+        let pointer = crate::diag::pointer(["components", "schemas", name]);
+        let rust = schemas.claim_type(&sanitize(name, Case::Pascal), &pointer);
+        schemas.types.reserve_component(name, &rust);
+    }
+    for (name, schema) in &components {
+        schemas.lower_component(name, schema);
+    }
+    let resources = OperationLowerer {
+        doc,
+        schemas: &mut schemas,
+    }
+    .lower_operations(accessor_scope);
+    let events = schemas.lower_events(&components);
+    let mut document = DocumentLowerer {
+        doc,
+        sink: &mut schemas.sink,
+    };
+    let servers = document.lower_servers();
+    let security_schemes = document.lower_security_schemes();
+    let mut api = Api {
+        module,
+        package,
+        title: info.title.clone(),
+        version: info.version.clone(),
+        doc: info.description.clone().map(|d| doc_text(&d)),
+        source: Source {
+            file: doc.spec.display_path.clone(),
+            sha256: doc.spec.sha256.clone(),
+            openapi_version: doc.spec.declared_version.clone(),
+        },
+        servers,
+        runtime: doc.profile.runtime_package.replace('-', "_"),
+        security_schemes,
+        types: Vec::new(),
+        resources,
+        events,
+    };
+    let SchemaLowerer {
+        types, mut sink, ..
+    } = schemas;
+    types.finish(&mut api, sink.diags());
+    passes::run(&mut api, sink.diags(), doc.after);
+    api
 }
 
-impl<'a> ApiLowerer<'a> {
-    fn new(
-        spec: &'a LoadedSpec,
-        diags: &'a mut Diagnostics,
-        profile: &'a Profile,
-        after: Option<&'a str>,
-    ) -> Self {
+/// Schema lowering (`schemas`, `refs`, `enums`, `structs`, `unions`, `merge`, `webhooks`): owns the API's [`TypeTable`]
+/// and its diagnostics [`Sink`]; the one place types are named, reserved and defined.
+struct SchemaLowerer<'a> {
+    /// The read-only input.
+    doc: Document<'a>,
+    /// Where diagnostics go.
+    sink: Sink<'a>,
+    /// The API's types.
+    types: TypeTable,
+}
+
+impl<'a> SchemaLowerer<'a> {
+    fn new(doc: Document<'a>, diags: &'a mut Diagnostics) -> Self {
         Self {
-            spec,
-            api: &spec.openapi,
-            diags,
-            type_scope: Scope::new(Vec::<String>::new()),
-            components: BTreeMap::new(),
-            types: TypeArena::default(),
-            in_progress: BTreeSet::new(),
-            lowered: BTreeSet::new(),
-            profile,
-            after,
+            doc,
+            sink: Sink::new(doc.file(), diags),
+            types: TypeTable::new(),
         }
     }
 
-    fn file(&self) -> String {
-        self.spec.display_path.clone()
-    }
-
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        let f = self.file();
-        self.diags.push(Diagnostic::warning(
-            f,
-            Location::Pointer(pointer.to_owned()),
-            message,
-        ));
+        self.sink.warn(pointer, message);
     }
 
     /// A warning that reports what the generated crate lost (`degradation`), so it is counted and
     /// `--deny-untyped`, `--deny-dropped` or `--deny-renamed` can refuse it.
     fn degrade(&mut self, pointer: &str, degradation: Degradation, message: impl Into<String>) {
-        let f = self.file();
-        self.diags.push(
-            Diagnostic::warning(f, Location::Pointer(pointer.to_owned()), message)
-                .degrades(degradation),
-        );
+        self.sink.degrade(pointer, degradation, message);
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        let f = self.file();
-        self.diags.push(Diagnostic::error(
-            f,
-            Location::Pointer(pointer.to_owned()),
-            message,
-        ));
+        self.sink.error(pointer, message);
     }
 
     /// Claims `wanted` in `scope` for a `what` at `pointer`, reporting a rename (see [`names::claim`]).
     fn claim(&mut self, scope: &mut Scope, wanted: &str, what: &str, pointer: &str) -> String {
-        names::claim(
-            scope,
-            wanted,
-            what,
-            names::Place {
-                file: &self.spec.display_path,
-                location: Location::Pointer(pointer.to_owned()),
-            },
-            self.diags,
-        )
+        self.sink.claim(scope, wanted, what, pointer)
     }
 
     /// Claims a type name in the API's type scope.
     fn claim_type(&mut self, wanted: &str, pointer: &str) -> String {
-        names::claim_type_expecting(
-            &mut self.type_scope,
+        let place = self.sink.place(pointer);
+        self.types.claim(
             wanted,
-            names::Place {
-                file: &self.spec.display_path,
-                location: Location::Pointer(pointer.to_owned()),
-            },
-            self.diags,
-            &self.profile.expected_renames,
+            place,
+            self.sink.diags(),
+            &self.doc.profile.expected_renames,
         )
     }
+}
 
-    fn lower_api(&mut self, module: Name, package: Name, accessor_scope: &mut Scope) -> Api {
-        let info = &self.api.info;
-        // Claim component names first, sorted by wire name, so they win over inline names.
-        let schemas: Vec<(String, ReferenceOr<Schema>)> = match &self.api.components {
-            Some(c) => {
-                let mut v: Vec<_> = c
-                    .schemas
-                    .iter()
-                    .map(|(k, s)| (k.clone(), s.clone()))
-                    .collect();
-                v.sort_by(|a, b| a.0.cmp(&b.0));
-                v
-            }
-            None => Vec::new(),
-        };
-        for (name, _) in &schemas {
-            let pointer = crate::diag::pointer(["components", "schemas", name]);
-            let rust = self.claim_type(&sanitize(name, Case::Pascal), &pointer);
-            let id = self.types.reserve(&rust);
-            self.components.insert(name.clone(), id);
-        }
-        for (name, schema) in &schemas {
-            self.lower_component(name, schema);
-        }
-        let resources = self.lower_operations(accessor_scope);
-        let events = self.lower_events(&schemas);
-        let mut api = Api {
-            module,
-            package,
-            title: info.title.clone(),
-            version: info.version.clone(),
-            doc: info.description.clone().map(|d| doc_text(&d)),
-            source: Source {
-                file: self.spec.display_path.clone(),
-                sha256: self.spec.sha256.clone(),
-                openapi_version: self.spec.declared_version.clone(),
-            },
-            servers: self.lower_servers(),
-            runtime: self.profile.runtime_package.replace('-', "_"),
-            security_schemes: self.lower_security_schemes(),
-            types: Vec::new(),
-            resources,
-            events,
-        };
-        std::mem::take(&mut self.types).finish(&mut api, self.diags);
-        passes::run(&mut api, self.diags, self.after);
-        api
+/// Document-level lowering (`servers`, `security`): functions of the read-only document that report
+/// through the sink, whose `warn`, `degrade` and `error` they reach through `Deref`.
+struct DocumentLowerer<'s, 'a> {
+    /// The read-only input.
+    doc: Document<'a>,
+    /// Where diagnostics go.
+    sink: &'s mut Sink<'a>,
+}
+
+impl<'a> std::ops::Deref for DocumentLowerer<'_, 'a> {
+    type Target = Sink<'a>;
+
+    fn deref(&self) -> &Sink<'a> {
+        self.sink
     }
 }
 
-/// The types of the API being lowered. A type gets its id when its name is claimed (a component's before
-/// any schema is lowered, so that references to it, its own included, can be made while it is lowered)
-/// and its definition when lowering it ends. [`TypeArena::finish`] orders the types by Rust name and
-/// renumbers every reference once.
-#[derive(Default)]
-struct TypeArena {
-    /// Rust names, by id.
-    names: Vec<String>,
-    /// Definitions, by id; `None` until defined.
-    defs: Vec<Option<TypeDef>>,
+impl<'a> std::ops::DerefMut for DocumentLowerer<'_, 'a> {
+    fn deref_mut(&mut self) -> &mut Sink<'a> {
+        self.sink
+    }
 }
 
-impl TypeArena {
-    /// A new id for the type named `rust` (a name claimed in the API's type scope).
-    fn reserve(&mut self, rust: &str) -> TypeId {
-        self.names.push(rust.to_owned());
-        self.defs.push(None);
-        TypeId(self.names.len() - 1)
+/// Operation lowering (`operations`, `parameters`, `bodies`, `responses`, `pagination`): holds no state
+/// of its own; it borrows the [`SchemaLowerer`] to lower the schemas operations name, read their types
+/// and report diagnostics.
+struct OperationLowerer<'s, 'a> {
+    /// The read-only input.
+    doc: Document<'a>,
+    /// Schema lowering, with the type table and the sink.
+    schemas: &'s mut SchemaLowerer<'a>,
+}
+
+impl<'a> OperationLowerer<'_, 'a> {
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.schemas.sink.warn(pointer, message);
     }
 
-    /// The Rust name of `id`.
-    fn name(&self, id: TypeId) -> &str {
-        &self.names[id.0]
+    /// A warning that reports what the generated crate lost (see [`Sink::degrade`]).
+    fn degrade(&mut self, pointer: &str, degradation: Degradation, message: impl Into<String>) {
+        self.schemas.sink.degrade(pointer, degradation, message);
     }
 
-    /// Defines `id`.
-    fn define(&mut self, id: TypeId, def: TypeDef) {
-        self.defs[id.0] = Some(def);
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.schemas.sink.error(pointer, message);
     }
 
-    /// The definition of `id`, once lowered.
-    fn get(&self, id: TypeId) -> Option<&TypeDef> {
-        self.defs.get(id.0).and_then(Option::as_ref)
+    /// Claims `wanted` in `scope` for a `what` at `pointer`, reporting a rename (see [`names::claim`]).
+    fn claim(&mut self, scope: &mut Scope, wanted: &str, what: &str, pointer: &str) -> String {
+        self.schemas.sink.claim(scope, wanted, what, pointer)
     }
 
-    /// Moves the defined types into `api`, ordered by Rust name, and renumbers every reference in it.
-    /// A name claimed for a type that was never defined (lowering gave up on it) is dropped; a reference
-    /// to one would name a type the crate does not have, so it is an error that names the type, and the
-    /// reference becomes `serde_json::Value`.
-    fn finish(self, api: &mut Api, diags: &mut Diagnostics) {
-        let mut defined: Vec<(usize, TypeDef)> = self
-            .defs
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, d)| d.map(|d| (i, d)))
-            .collect();
-        defined.sort_by(|a, b| a.1.name.rust.cmp(&b.1.name.rust));
-        let mut renumber: Vec<Option<TypeId>> = vec![None; self.names.len()];
-        for (new, (old, _)) in defined.iter().enumerate() {
-            renumber[*old] = Some(TypeId(new));
-        }
-        api.types = defined.into_iter().map(|(_, d)| d).collect();
-        let mut dangling = BTreeSet::new();
-        api.for_each_type_ref_mut(&mut |t| {
-            if let TypeRef::Named(id) = t {
-                match renumber[id.0] {
-                    Some(new) => *id = new,
-                    None => {
-                        dangling.insert(id.0);
-                        *t = TypeRef::Json;
-                    }
-                }
-            }
-        });
-        for old in dangling {
-            diags.push(Diagnostic::error(
-                api.source.file.clone(),
-                Location::File,
-                format!(
-                    "internal: type `{}` is referenced but was never generated; please report this document",
-                    self.names[old]
-                ),
-            ));
+    /// Lowers a schema an operation names (see [`SchemaLowerer::schema_or_ref`]).
+    fn schema_or_ref(&mut self, s: &ReferenceOr<Schema>, naming: Naming, pointer: &str) -> TypeRef {
+        self.schemas.schema_or_ref(s, naming, pointer)
+    }
+
+    /// The API's types, to read.
+    fn types(&self) -> &TypeTable {
+        &self.schemas.types
+    }
+
+    /// Document-level lowering, for an operation's security requirements.
+    fn document(&mut self) -> DocumentLowerer<'_, 'a> {
+        DocumentLowerer {
+            doc: self.doc,
+            sink: &mut self.schemas.sink,
         }
     }
 }
@@ -548,59 +536,5 @@ pub(crate) mod test_support {
             .flat_map(|r| &r.operations)
             .find(|o| o.id.wire == wire)
             .unwrap_or_else(|| panic!("no operation {wire}"))
-    }
-}
-
-#[cfg(test)]
-mod arena_tests {
-    use super::test_support::{doc, lower_yaml};
-    use super::*;
-
-    fn alias(rust: &str, target: TypeRef) -> TypeDef {
-        TypeDef {
-            name: Name {
-                wire: rust.to_owned(),
-                rust: rust.to_owned(),
-            },
-            pointer: format!("#/components/schemas/{rust}"),
-            doc: None,
-            deprecated: false,
-            kind: TypeKind::Alias { target },
-        }
-    }
-
-    #[test]
-    fn finish_orders_by_name_renumbers_references_and_reports_a_dangling_one() {
-        let (mut api, _) = lower_yaml(&doc("", ""));
-        let mut arena = TypeArena::default();
-        let zeta = arena.reserve("Zeta");
-        let alpha = arena.reserve("Alpha");
-        let lost = arena.reserve("Lost");
-        arena.define(
-            zeta,
-            alias("Zeta", TypeRef::List(Box::new(TypeRef::Named(alpha)))),
-        );
-        arena.define(alpha, alias("Alpha", TypeRef::Named(lost)));
-        let mut diags = Diagnostics::new();
-        arena.finish(&mut api, &mut diags);
-        let names: Vec<&str> = api.types.iter().map(|t| t.name.rust.as_str()).collect();
-        assert_eq!(names, ["Alpha", "Zeta"]);
-        assert_eq!(
-            api.ty(TypeId(1)).kind,
-            TypeKind::Alias {
-                target: TypeRef::List(Box::new(TypeRef::Named(TypeId(0))))
-            }
-        );
-        // `Lost` was named but never defined: the reference to it cannot stand.
-        assert_eq!(
-            api.ty(TypeId(0)).kind,
-            TypeKind::Alias {
-                target: TypeRef::Json
-            }
-        );
-        let errors: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].contains("`Lost`"), "{errors:?}");
-        assert!(diags.has_errors());
     }
 }

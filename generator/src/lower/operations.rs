@@ -4,9 +4,9 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl OperationLowerer<'_, '_> {
     pub(super) fn lower_operations(&mut self, accessor_scope: &mut Scope) -> Vec<Resource> {
-        let api = self.api;
+        let api = self.doc.api;
         let mut builder_scope = Scope::new(["Client"]);
         // tag → (doc, operations)
         let mut groups: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
@@ -35,7 +35,7 @@ impl ApiLowerer<'_> {
         // Webhooks (3.1 `webhooks`, normalized to `x-webhooks`) and callbacks describe requests the
         // server sends: their body schemas become types; they are not client operations.
         // Pointers name the key the document has: a 3.1 document's `webhooks`, a 3.0 one's extension.
-        let hooks_at = if self.spec.declared_version.starts_with("3.1") {
+        let hooks_at = if self.doc.spec.declared_version.starts_with("3.1") {
             "#/webhooks"
         } else {
             "#/x-webhooks"
@@ -44,7 +44,7 @@ impl ApiLowerer<'_> {
             for (name, item) in hooks {
                 let at = child(hooks_at, name);
                 match serde_json::from_value::<openapiv3::PathItem>(item.clone()) {
-                    Ok(item) => self.lower_inbound(
+                    Ok(item) => self.schemas.lower_inbound(
                         &item,
                         &at,
                         &format!("{}Event", sanitize(name, Case::Pascal)),
@@ -69,7 +69,7 @@ impl ApiLowerer<'_> {
                         sanitize(op.operation_id.as_deref().unwrap_or(method), Case::Pascal),
                         sanitize(name, Case::Pascal)
                     );
-                    self.lower_inbound(item, &at, &hint);
+                    self.schemas.lower_inbound(item, &at, &hint);
                 }
             }
         }
@@ -132,6 +132,7 @@ impl ApiLowerer<'_> {
                 },
                 accessor,
                 stubs: String::new(),
+                command: String::new(),
                 doc: tag_docs.get(&tag).cloned().flatten(),
                 operations,
             });
@@ -154,7 +155,7 @@ impl ApiLowerer<'_> {
         // `idempotency_key` is the builder's own method only where the profile names an idempotency
         // header; elsewhere a document's own `Idempotency-Key` header takes the name.
         let mut scope = Scope::new(BUILDER_RESERVED.iter().copied().filter(|name| {
-            *name != "idempotency_key" || self.profile.idempotency_header.is_some()
+            *name != "idempotency_key" || self.doc.profile.idempotency_header.is_some()
         }));
         // Merge path-level and operation-level parameters; the operation's win.
         let mut params: Vec<(String, Parameter)> = Vec::new();
@@ -237,11 +238,11 @@ impl ApiLowerer<'_> {
             let data = p.parameter_data_ref();
             match p {
                 Parameter::Header { .. } => {
-                    if self.profile.is_idempotency_header(&data.name) {
+                    if self.doc.profile.is_idempotency_header(&data.name) {
                         idempotent = true;
                         continue;
                     }
-                    if self.profile.manages(&data.name) {
+                    if self.doc.profile.manages(&data.name) {
                         continue;
                     }
                 }
@@ -311,8 +312,8 @@ impl ApiLowerer<'_> {
                 encoding,
                 doc: data.description.as_deref().map(doc_text),
                 deprecated: data.deprecated.unwrap_or(false),
-                sensitive: Profile::flag(&self.profile.extensions.sensitive, &data.extensions)
-                    || matches!(&data.format, ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) if is_sensitive_schema(&self.profile.extensions, s)),
+                sensitive: Profile::flag(&self.doc.profile.extensions.sensitive, &data.extensions)
+                    || matches!(&data.format, ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) if is_sensitive_schema(&self.doc.profile.extensions, s)),
                 stub_method: String::new(),
             };
             match p {
@@ -327,23 +328,22 @@ impl ApiLowerer<'_> {
             None => None,
         };
         let response = self.lower_response(op, &builder, pointer);
-        let mut error_statuses: Vec<StatusMatch> = op
+        let errors = self.lower_errors(op, &builder, pointer);
+        let mut other_statuses: Vec<StatusMatch> = op
             .responses
             .responses
             .keys()
             .map(status_match)
             .filter(|s| !s.is_success())
+            .chain(op.responses.default.as_ref().map(|_| StatusMatch::Default))
+            .filter(|s| !errors.iter().any(|e| e.status == *s))
             .collect();
-        if op.responses.default.is_some() {
-            error_statuses.push(StatusMatch::Default);
-        }
         // As the document's keys sort (`400`, `4XX`, `500`, `default`).
-        error_statuses.sort_by_key(StatusMatch::to_string);
-        let errors = self.lower_errors(op, &builder, pointer);
+        other_statuses.sort_by_key(StatusMatch::to_string);
         let security = op
             .security
             .as_ref()
-            .or(self.api.security.as_ref())
+            .or(self.doc.api.security.as_ref())
             .map(|reqs| {
                 let mut names: Vec<String> = reqs.iter().flat_map(|r| r.keys().cloned()).collect();
                 names.sort();
@@ -352,9 +352,10 @@ impl ApiLowerer<'_> {
             })
             .unwrap_or_default();
         let security_requirements = self
+            .doc
             .profile
             .auth_from_document
-            .then(|| self.security_requirements(op, pointer));
+            .then(|| self.document().security_requirements(op, pointer));
         let pagination = self.detect_pagination(op, &query_params, &response, pointer);
         let Some(http_method) = HttpMethod::from_key(method) else {
             self.degrade(
@@ -375,6 +376,7 @@ impl ApiLowerer<'_> {
             },
             builder,
             route: String::new(),
+            command: String::new(),
             pointer: pointer.to_owned(),
             method: http_method,
             path_template,
@@ -382,14 +384,14 @@ impl ApiLowerer<'_> {
             summary: op.summary.as_deref().map(doc_text),
             doc: op.description.as_deref().map(doc_text),
             deprecated: op.deprecated,
-            inferred: Profile::flag(&self.profile.extensions.inferred, &op.extensions),
+            inferred: Profile::flag(&self.doc.profile.extensions.inferred, &op.extensions),
             path_params,
             query_params,
             header_params,
             body,
             response,
-            error_statuses,
             errors,
+            other_statuses,
             errors_enum: None,
             idempotent,
             security,

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl OperationLowerer<'_, '_> {
     pub(super) fn detect_pagination(
         &mut self,
         op: &OaOperation,
@@ -11,8 +11,8 @@ impl ApiLowerer<'_> {
         response: &SuccessResponse,
         pointer: &str,
     ) -> Option<Pagination> {
-        let convention = self.profile.pagination.as_ref()?;
-        let extension = self.profile.extensions.pagination.as_deref();
+        let convention = self.doc.profile.pagination.as_ref()?;
+        let extension = self.doc.profile.extensions.pagination.as_deref();
         let declared = extension
             .and_then(|key| op.extensions.get(key))
             .and_then(|v| v.get("items"))
@@ -22,7 +22,7 @@ impl ApiLowerer<'_> {
             .iter()
             .find(|p| p.name.wire == convention.cursor_param)?;
         // A page, or a list of pages (Klarna's compliance decisions answer `[ {decisions, pagination} ]`).
-        let (resp, page_list) = match &response.body {
+        let (resp, page_list) = match response.body() {
             ResponseBody::Json(TypeRef::Named(resp)) => (*resp, false),
             ResponseBody::Json(TypeRef::List(inner)) => match &**inner {
                 TypeRef::Named(resp) => (*resp, true),
@@ -42,7 +42,7 @@ impl ApiLowerer<'_> {
                 return None;
             }
         };
-        let def = self.types.get(resp)?;
+        let def = self.types().get(resp)?;
         let TypeKind::Struct { fields, .. } = &def.kind else {
             return None;
         };
@@ -59,7 +59,7 @@ impl ApiLowerer<'_> {
         let TypeRef::Named(pag_ty) = &pagination_field.ty else {
             return None;
         };
-        let pag_def = self.types.get(*pag_ty)?;
+        let pag_def = self.types().get(*pag_ty)?;
         let TypeKind::Struct {
             fields: pag_fields, ..
         } = &pag_def.kind

@@ -19,7 +19,7 @@ enum Shape {
     Other,
 }
 
-impl ApiLowerer<'_> {
+impl OperationLowerer<'_, '_> {
     fn param_shape(&self, ty: &TypeRef) -> Shape {
         let scalar = |t: &TypeRef| match t {
             TypeRef::Bool
@@ -29,7 +29,7 @@ impl ApiLowerer<'_> {
             | TypeRef::F64
             | TypeRef::String(_)
             | TypeRef::Json => true,
-            TypeRef::Named(n) => self.types.get(*n).is_some_and(|d| {
+            TypeRef::Named(n) => self.types().get(*n).is_some_and(|d| {
                 matches!(
                     &d.kind,
                     TypeKind::StringEnum { .. }
@@ -47,7 +47,7 @@ impl ApiLowerer<'_> {
             TypeRef::Map(inner) if scalar(inner) => Shape::Object,
             TypeRef::Named(n)
                 if self
-                    .types
+                    .types()
                     .get(*n)
                     .is_some_and(|d| matches!(d.kind, TypeKind::Struct { .. })) =>
             {
@@ -142,7 +142,8 @@ impl ApiLowerer<'_> {
             ReferenceOr::Reference { reference } => {
                 let name = crate::diag::component_ref_name(reference, "parameters");
                 let found = name.and_then(|n| {
-                    self.api
+                    self.doc
+                        .api
                         .components
                         .as_ref()
                         .and_then(|c| c.parameters.get(&n))

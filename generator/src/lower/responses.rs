@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl OperationLowerer<'_, '_> {
     pub(super) fn lower_response(
         &mut self,
         op: &OaOperation,
@@ -30,36 +30,32 @@ impl ApiLowerer<'_> {
             let body = self.response_body(response, &at, context);
             bodies.push((*status, body));
         }
-        let Some((status, body)) = bodies.first().cloned() else {
-            return SuccessResponse {
-                status: StatusMatch::Code(200),
-                body: ResponseBody::Empty,
-                alternatives: Vec::new(),
-                fallback: 0,
-            };
-        };
-        let distinct = bodies.iter().any(|(_, b)| *b != body);
-        let alternatives = if distinct {
-            bodies
-                .into_iter()
-                .map(|(status, body)| AltResponse {
-                    variant: status_variant(status),
-                    status,
-                    body,
-                    boxed: false,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // One entry unless the bodies differ; `200` without a body when no success status is declared.
+        let distinct = bodies
+            .iter()
+            .any(|(_, b)| Some(b) != bodies.first().map(|(_, b)| b));
+        if !distinct {
+            bodies.truncate(1);
+        }
+        if bodies.is_empty() {
+            bodies.push((StatusMatch::Code(200), ResponseBody::Empty));
+        }
+        let alternatives: Vec<AltResponse> = bodies
+            .into_iter()
+            .map(|(status, body)| AltResponse {
+                variant: status_variant(status),
+                status,
+                body,
+                boxed: false,
+                stub_answer: String::new(),
+            })
+            .collect();
         // Exact statuses match first; a range (`2XX`) or else the first documented status takes the rest.
         let fallback = alternatives
             .iter()
             .position(|alt| matches!(alt.status, StatusMatch::Range(_)))
             .unwrap_or(0);
         SuccessResponse {
-            status,
-            body,
             alternatives,
             fallback,
         }
@@ -97,6 +93,7 @@ impl ApiLowerer<'_> {
                     variant,
                     body,
                     boxed: false,
+                    stub_answer: String::new(),
                 });
             }
         }
@@ -113,7 +110,8 @@ impl ApiLowerer<'_> {
             ReferenceOr::Item(r) => r.clone(),
             ReferenceOr::Reference { reference } => {
                 let found = crate::diag::component_ref_name(reference, "responses").and_then(|n| {
-                    self.api
+                    self.doc
+                        .api
                         .components
                         .as_ref()
                         .and_then(|c| c.responses.get(&n))
@@ -197,8 +195,8 @@ mod tests {
                 "{PATH}      responses:\n        {response}"
             )));
             assert_eq!(
-                op(&api, "doThing").response.body,
-                expected(&api),
+                op(&api, "doThing").response.body(),
+                &expected(&api),
                 "{response}"
             );
         }
@@ -228,5 +226,62 @@ mod tests {
                 StatusMatch::Default
             ]
         );
+    }
+
+    #[test]
+    fn each_status_is_held_once() {
+        let json = |status: &str, schema: &str| {
+            format!(
+                "        '{status}':\n          description: r\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/{schema}'}}\n"
+            )
+        };
+        // Equal success bodies: one response, no enum.
+        let yaml = one_op(&format!(
+            "{PATH}      responses:\n{}{}",
+            json("200", "Thing"),
+            json("201", "Thing")
+        ));
+        let (api, _) = lower_yaml(&yaml);
+        let o = op(&api, "doThing");
+        assert_eq!(o.response.alternatives.len(), 1);
+        assert!(!o.response.is_enum());
+        assert_eq!(o.response.status(), StatusMatch::Code(200));
+        // Differing success bodies: one entry per status, the first is the primary response.
+        let yaml = one_op(&format!(
+            "{PATH}      responses:\n{}{}        '302': {{description: moved}}\n{}        '404': {{description: gone}}\n{}",
+            json("200", "Thing"),
+            json("201", "Other"),
+            json("400", "Problem"),
+            json("default", "Problem"),
+        ));
+        let (api, _) = lower_yaml(&yaml);
+        let o = op(&api, "doThing");
+        assert!(o.response.is_enum());
+        let statuses: Vec<String> = o
+            .response
+            .alternatives
+            .iter()
+            .map(|a| a.status.to_string())
+            .collect();
+        assert_eq!(statuses, ["200", "201"]);
+        assert_eq!(o.response.body(), &o.response.alternatives[0].body);
+        // Typed errors and the other statuses are disjoint; together they are the error statuses.
+        let typed: Vec<String> = o.errors.iter().map(|e| e.status.to_string()).collect();
+        assert_eq!(typed, ["400", "default"]);
+        let other: Vec<String> = o.other_statuses.iter().map(ToString::to_string).collect();
+        assert_eq!(other, ["302", "404"]);
+        let all: Vec<String> = o.error_statuses().iter().map(ToString::to_string).collect();
+        assert_eq!(all, ["302", "400", "404", "default"]);
+    }
+
+    #[test]
+    fn an_operation_without_a_success_status_answers_200_without_a_body() {
+        let (api, _) = lower_yaml(&one_op(&format!(
+            "{PATH}      responses:\n        '404': {{description: gone}}"
+        )));
+        let o = op(&api, "doThing");
+        assert_eq!(o.response.alternatives.len(), 1);
+        assert_eq!(o.response.status(), StatusMatch::Code(200));
+        assert_eq!(o.response.body(), &ResponseBody::Empty);
     }
 }

@@ -1,193 +1,14 @@
-//! Schemas: component schemas claimed by name and lowered once; `$ref`s resolved to the component's type (or,
-//! for a pointer elsewhere into the document, lowered inline); scalars, formats, enums, arrays and maps
-//! mapped to [`TypeRef`]s, and the schemas that need a named type dispatched to structs, unions and merge.
-
-use std::borrow::Cow;
+//! Schemas: scalars, formats, enums, arrays and maps mapped to [`TypeRef`]s, and the schemas that need a
+//! named type dispatched to structs, unions and merge; a discriminated base becomes the tagged enum of
+//! its subtypes (components and `$ref`s: `refs.rs`; spelling enum values for names: `enums.rs`).
 
 use openapiv3::AnySchema;
 
+use super::enums::{spell_signs, spell_symbols};
 use super::merge::OwnObject;
 use super::*;
 
-impl<'a> ApiLowerer<'a> {
-    pub(super) fn lower_component(&mut self, name: &str, schema: &ReferenceOr<Schema>) {
-        if !self.lowered.insert(name.to_owned()) {
-            return;
-        }
-        let Some(&id) = self.components.get(name) else {
-            return;
-        };
-        let rust = self.types.name(id).to_owned();
-        let pointer = crate::diag::pointer(["components", "schemas", name]);
-        self.in_progress.insert(name.to_owned());
-        let ty = match schema {
-            ReferenceOr::Reference { reference } => self.resolve_ref(reference, &pointer),
-            ReferenceOr::Item(s) => {
-                self.lower_schema(s, Naming::Fixed(id, rust.clone()), &pointer, name)
-            }
-        };
-        self.in_progress.remove(name);
-        if ty != TypeRef::Named(id) {
-            let (doc, deprecated) = match schema {
-                ReferenceOr::Item(s) => (
-                    s.schema_data.description.as_deref().map(doc_text),
-                    s.schema_data.deprecated,
-                ),
-                ReferenceOr::Reference { .. } => (None, false),
-            };
-            self.push_type(
-                name,
-                id,
-                &pointer,
-                doc,
-                deprecated,
-                TypeKind::Alias { target: ty },
-            );
-        }
-    }
-
-    /// The component schema a `#/components/schemas/NAME` reference names, following components that are
-    /// only a `$ref` to another component (alias chains); `None` when it does not exist or loops.
-    pub(super) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
-        let api: &'a OpenAPI = self.api;
-        let mut name = crate::diag::component_ref_name(reference, "schemas")?;
-        for _ in 0..64 {
-            match api.components.as_ref()?.schemas.get(&name)? {
-                ReferenceOr::Item(s) => return Some(s),
-                ReferenceOr::Reference { reference } => {
-                    name = crate::diag::component_ref_name(reference, "schemas")?;
-                }
-            }
-        }
-        None
-    }
-
-    /// The schema a `$ref` names, following references that only name another schema (alias chains,
-    /// components or pointers elsewhere into the document); `None` when the chain ends nowhere or loops.
-    pub(super) fn resolve_schema(&self, reference: &str) -> Option<Cow<'a, Schema>> {
-        self.resolve_schema_at(reference).map(|(schema, _)| schema)
-    }
-
-    /// As [`Self::resolve_schema`], with the pointer of the schema reached (`#/...`).
-    pub(super) fn resolve_schema_at(&self, reference: &str) -> Option<(Cow<'a, Schema>, String)> {
-        let api: &'a OpenAPI = self.api;
-        let spec: &'a LoadedSpec = self.spec;
-        let mut reference = reference.to_owned();
-        for _ in 0..64 {
-            if let Some(name) = crate::diag::component_ref_name(&reference, "schemas") {
-                match api.components.as_ref()?.schemas.get(&name)? {
-                    ReferenceOr::Item(s) => {
-                        let at = crate::diag::pointer(["components", "schemas", &name]);
-                        return Some((Cow::Borrowed(s), at));
-                    }
-                    ReferenceOr::Reference { reference: next } => {
-                        reference = next.clone();
-                        continue;
-                    }
-                }
-            }
-            let target = spec.raw.pointer(reference.strip_prefix('#')?)?;
-            if let Some(next) = target.get("$ref").and_then(Value::as_str) {
-                reference = next.to_owned();
-                continue;
-            }
-            return serde_json::from_value::<Schema>(target.clone())
-                .ok()
-                .map(|s| (Cow::Owned(s), reference));
-        }
-        None
-    }
-
-    pub(super) fn resolve_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
-        // A pointer elsewhere into the document that is itself only a `$ref` is that reference (chains
-        // followed to their end).
-        let mut reference = reference.to_owned();
-        for _ in 0..64 {
-            let next = reference
-                .strip_prefix('#')
-                .filter(|_| crate::diag::component_ref_name(&reference, "schemas").is_none())
-                .and_then(|ptr| self.spec.raw.pointer(ptr))
-                .and_then(|target| target.get("$ref"))
-                .and_then(Value::as_str);
-            match next {
-                Some(next) => reference = next.to_owned(),
-                None => break,
-            }
-        }
-        let reference = reference.as_str();
-        if let Some(name) = crate::diag::component_ref_name(reference, "schemas") {
-            if let Some(&id) = self.components.get(&name) {
-                return TypeRef::Named(id);
-            }
-            let hint =
-                crate::load::locate::closest(&name, self.components.keys().map(String::as_str))
-                    .map(|n| format!("; did you mean `{n}`?"))
-                    .unwrap_or_default();
-            self.error(
-                pointer,
-                format!("`$ref` to `{reference}`, which does not exist{hint}"),
-            );
-            return TypeRef::Json;
-        }
-        // A reference elsewhere into the document: resolve it by pointer and lower it inline.
-        if let Some(ptr) = reference.strip_prefix('#')
-            && let Some(target) = self.spec.raw.pointer(ptr).cloned()
-            && let Ok(schema) = serde_json::from_value::<Schema>(target)
-        {
-            let hint = reference.rsplit('/').next().unwrap_or("Ref").to_owned();
-            return self.lower_schema(
-                &schema,
-                Naming::Context(sanitize(&hint, Case::Pascal)),
-                pointer,
-                &hint,
-            );
-        }
-        self.error(pointer, format!("cannot resolve `$ref` `{reference}`"));
-        TypeRef::Json
-    }
-
-    pub(super) fn schema_or_ref(
-        &mut self,
-        s: &ReferenceOr<Schema>,
-        naming: Naming,
-        pointer: &str,
-    ) -> TypeRef {
-        match s {
-            ReferenceOr::Reference { reference } => self.resolve_ref(reference, pointer),
-            ReferenceOr::Item(schema) => {
-                let wire = naming.hint().to_owned();
-                self.lower_schema(schema, naming, pointer, &wire)
-            }
-        }
-    }
-
-    pub(super) fn boxed_schema_or_ref(
-        &mut self,
-        s: &ReferenceOr<Box<Schema>>,
-        naming: Naming,
-        pointer: &str,
-    ) -> TypeRef {
-        match s {
-            ReferenceOr::Reference { reference } => self.resolve_ref(reference, pointer),
-            ReferenceOr::Item(schema) => {
-                let wire = naming.hint().to_owned();
-                self.lower_schema(schema, naming, pointer, &wire)
-            }
-        }
-    }
-
-    /// The id and Rust name of the type `naming` names: a component's (claimed up front), or a context
-    /// name claimed now.
-    pub(super) fn name_for(&mut self, naming: &Naming, pointer: &str) -> (TypeId, String) {
-        match naming {
-            Naming::Fixed(id, rust) => (*id, rust.clone()),
-            Naming::Context(wanted) => {
-                let rust = self.claim_type(wanted, pointer);
-                (self.types.reserve(&rust), rust)
-            }
-        }
-    }
-
+impl<'a> SchemaLowerer<'a> {
     /// Lowers a schema; defines a named type when the schema needs one.
     pub(super) fn lower_schema(
         &mut self,
@@ -631,7 +452,7 @@ impl<'a> ApiLowerer<'a> {
         let mut targets: Vec<String> = Vec::new();
         if d.mapping.is_empty() {
             let me_ref = crate::diag::pointer(["components", "schemas", me.as_deref()?]);
-            let api: &OpenAPI = self.api;
+            let api: &OpenAPI = self.doc.api;
             for (name, candidate) in api.components.iter().flat_map(|c| &c.schemas) {
                 let parts: &[ReferenceOr<Schema>] = match candidate {
                     ReferenceOr::Item(Schema {
@@ -665,7 +486,7 @@ impl<'a> ApiLowerer<'a> {
                 && name != me
                 && name
                     .as_ref()
-                    .is_some_and(|n| self.components.contains_key(n))
+                    .is_some_and(|n| self.types.component(n).is_some())
         });
         if targets.is_empty() {
             return None;
@@ -711,67 +532,6 @@ impl<'a> ApiLowerer<'a> {
             wire,
             "discriminator",
         ))
-    }
-
-    /// The property names an object schema defines (through `$ref`s and `allOf`s), `None` when it is not
-    /// an object schema.
-    pub(super) fn property_names(
-        &self,
-        schema: &ReferenceOr<Schema>,
-        depth: usize,
-    ) -> Option<BTreeSet<String>> {
-        if depth > 32 {
-            return None;
-        }
-        let schema = match schema {
-            ReferenceOr::Item(s) => Cow::Borrowed(s),
-            ReferenceOr::Reference { reference } => self.resolve_schema(reference)?,
-        };
-        let mut names = BTreeSet::new();
-        let parts: &[ReferenceOr<Schema>] = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => {
-                names.extend(o.properties.keys().cloned());
-                &[]
-            }
-            SchemaKind::AllOf { all_of } => all_of,
-            SchemaKind::Any(a) => {
-                names.extend(a.properties.keys().cloned());
-                &a.all_of
-            }
-            _ => return None,
-        };
-        for part in parts {
-            if let Some(more) = self.property_names(part, depth + 1) {
-                names.extend(more);
-            }
-        }
-        Some(names)
-    }
-
-    /// Defines the type `id` (named by [`Self::name_for`]).
-    pub(super) fn push_type(
-        &mut self,
-        wire: &str,
-        id: TypeId,
-        pointer: &str,
-        doc: Option<String>,
-        deprecated: bool,
-        kind: TypeKind,
-    ) {
-        let rust = self.types.name(id).to_owned();
-        self.types.define(
-            id,
-            TypeDef {
-                name: Name {
-                    wire: wire.to_owned(),
-                    rust,
-                },
-                pointer: pointer.to_owned(),
-                doc,
-                deprecated,
-                kind,
-            },
-        );
     }
 
     pub(super) fn enum_variants(&mut self, values: &[String], pointer: &str) -> Vec<Variant> {
@@ -824,90 +584,6 @@ pub(in crate::lower) fn is_constraint_only(s: &Schema) -> bool {
             && a.one_of.is_empty()
             && a.all_of.is_empty()
             && a.any_of.is_empty())
-}
-
-/// An enum value with its meaningful symbols spelled as words, so `x`, `+x` and `-x` (sort orders) name
-/// `X`, `PlusX` and `MinusX` instead of one name and two renames: a leading sign, and every symbol of a
-/// value that has no letters or digits (`<=` → `LtEq`). Symbols between words stay separators
-/// (`dark-red` → `DarkRed`).
-pub(in crate::lower) fn spell_symbols(value: &str) -> String {
-    fn word(c: char) -> Option<&'static str> {
-        Some(match c {
-            '+' => "plus",
-            '-' => "minus",
-            '*' => "star",
-            '<' => "lt",
-            '>' => "gt",
-            '=' => "eq",
-            '!' => "not",
-            '.' => "dot",
-            '/' => "slash",
-            '%' => "percent",
-            '&' => "and",
-            '|' => "or",
-            '@' => "at",
-            '#' => "hash",
-            '$' => "dollar",
-            '~' => "tilde",
-            '^' => "caret",
-            '?' => "question",
-            ':' => "colon",
-            ',' => "comma",
-            _ => return None,
-        })
-    }
-    let symbols_only = !value.chars().any(char::is_alphanumeric);
-    let mut out = String::new();
-    let mut leading = true;
-    for c in value.chars() {
-        match word(c) {
-            Some(w) if leading || symbols_only => {
-                out.push_str(w);
-                out.push(' ');
-            }
-            _ => {
-                leading = false;
-                out.push(c);
-            }
-        }
-    }
-    out
-}
-
-/// Every sign of a number in a value spelled as a word (`Etc/GMT-1` → `Etc/GMT minus 1`), for values that
-/// would otherwise name the same variant; a `-` between words stays a separator.
-pub(in crate::lower) fn spell_signs(value: &str) -> String {
-    let spelled = spell_symbols(value);
-    let chars: Vec<char> = spelled.chars().collect();
-    let mut out = String::new();
-    for (i, c) in chars.iter().enumerate() {
-        let before_digit = chars.get(i + 1).is_some_and(char::is_ascii_digit);
-        match c {
-            '+' if before_digit => out.push_str(" plus "),
-            '-' if before_digit => out.push_str(" minus "),
-            _ => out.push(*c),
-        }
-    }
-    out
-}
-
-pub(in crate::lower) fn string_format_name(f: &StringFormat) -> &'static str {
-    match f {
-        StringFormat::Date => "date",
-        StringFormat::DateTime => "date-time",
-        StringFormat::Password => "password",
-        StringFormat::Byte => "byte",
-        StringFormat::Binary => "binary",
-    }
-}
-
-/// The `format` of a string schema as written, `""` when there is none.
-pub(in crate::lower) fn string_format_text(f: &VariantOrUnknownOrEmpty<StringFormat>) -> &str {
-    match f {
-        VariantOrUnknownOrEmpty::Item(f) => string_format_name(f),
-        VariantOrUnknownOrEmpty::Unknown(f) => f,
-        VariantOrUnknownOrEmpty::Empty => "",
-    }
 }
 
 #[cfg(test)]
@@ -1010,30 +686,6 @@ mod tests {
     }
 
     #[test]
-    fn enum_values_with_signs_are_named_from_them() {
-        let yaml = doc(
-            "",
-            "  Sort: {type: string, enum: [description, +description, -description]}\n  Zone: {type: string, enum: [Etc/GMT-1, Etc/GMT+1, Etc/GMT]}\n  Op: {type: string, enum: ['<', '<=', in-progress, IN_PROGRESS]}",
-        );
-        let (api, warnings) = lower_yaml(&yaml);
-        let names = |name: &str| -> Vec<String> {
-            let TypeKind::StringEnum { variants } = &ty(&api, name).kind else {
-                panic!("{name} is a string enum")
-            };
-            variants.iter().map(|v| v.name.rust.clone()).collect()
-        };
-        assert_eq!(
-            names("Sort"),
-            ["Description", "PlusDescription", "MinusDescription"]
-        );
-        assert_eq!(names("Zone"), ["EtcGmtMinus1", "EtcGmtPlus1", "EtcGmt"]);
-        // A `-` between words stays a separator: those two still collide, and the rename says so.
-        assert_eq!(names("Op"), ["Lt", "LtEq", "InProgress", "InProgress2"]);
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].contains("`InProgress2`"), "{warnings:?}");
-    }
-
-    #[test]
     fn string_alternatives_are_named_by_their_value_or_format() {
         let yaml = doc(
             "",
@@ -1051,26 +703,5 @@ mod tests {
         };
         assert_eq!(names("Url"), ["Empty", "String"]);
         assert_eq!(names("When"), ["Date", "String"]);
-    }
-
-    #[test]
-    fn an_unresolvable_ref_is_a_located_error() {
-        let yaml = doc(
-            "",
-            "  Holder:\n    type: object\n    properties:\n      p: {$ref: '#/components/schemas/Missing'}",
-        );
-        let spec =
-            crate::load::load_bytes(yaml.as_bytes(), std::path::Path::new("t.yaml"), "t.yaml");
-        // The loader or lowering refuses it, naming the place and the target.
-        let text = match spec {
-            Err(d) => d.to_string(),
-            Ok(spec) => crate::lower::lower(std::slice::from_ref(&spec), "t", "0")
-                .1
-                .to_string(),
-        };
-        assert!(
-            text.contains("Missing") && text.contains("t.yaml"),
-            "{text}"
-        );
     }
 }

@@ -5,12 +5,48 @@ use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme};
 
 use super::*;
 
-impl ApiLowerer<'_> {
+/// Methods of the runtime's client builder a per-scheme setter must not shadow.
+const CLIENT_BUILDER_METHODS: &[&str] = &[
+    "new",
+    "default",
+    "base_url",
+    "allow_insecure_http",
+    "user_agent_product",
+    "user_agent_suffix",
+    "user_agent",
+    "security_schemes",
+    "bearer_token",
+    "basic_auth",
+    "api_key",
+    "credential",
+    "default_header",
+    "correlation_id_header",
+    "idempotency_key_header",
+    "error_body",
+    "server_name",
+    "retry_policy",
+    "retry_budget",
+    "connect_timeout",
+    "attempt_timeout",
+    "read_timeout",
+    "total_timeout",
+    "pool_idle_timeout",
+    "max_body_size",
+    "identity",
+    "identity_pem",
+    "add_root_certificates_pem",
+    "http_client",
+    "sleep_impl",
+    "clock",
+    "build",
+];
+
+impl DocumentLowerer<'_, '_> {
     /// The document's security schemes, ordered by name. OAuth 2 and OpenID Connect schemes become
     /// bearer schemes (the client sends an access token obtained elsewhere), with a warning; an HTTP
     /// scheme other than `basic` and `bearer`, and a `$ref` to a scheme, are left out with a warning.
     pub(super) fn lower_security_schemes(&mut self) -> Vec<SecuritySchemeDef> {
-        let Some(components) = &self.api.components else {
+        let Some(components) = &self.doc.api.components else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -82,7 +118,7 @@ impl ApiLowerer<'_> {
                     (SecurityKind::Bearer, description)
                 }
             };
-            let (setter, _) = setters.claim(&sanitize(&name, Case::Snake));
+            let (setter, _) = setters.claim(&setter_name(&name));
             out.push(SecuritySchemeDef {
                 name: Name {
                     wire: name,
@@ -107,11 +143,12 @@ impl ApiLowerer<'_> {
         let (requirements, at) = match &op.security {
             Some(own) => (own.clone(), child(pointer, "security")),
             None => (
-                self.api.security.clone().unwrap_or_default(),
+                self.doc.api.security.clone().unwrap_or_default(),
                 "/security".to_owned(),
             ),
         };
         let declared: BTreeSet<String> = self
+            .doc
             .api
             .components
             .as_ref()
@@ -136,5 +173,30 @@ impl ApiLowerer<'_> {
             }
         }
         out
+    }
+}
+
+/// The snake-case name of the builder setter for the scheme `wire` (with several `apiKey` schemes):
+/// the scheme's name, `<name>_key` where the runtime's client builder has a method of that name.
+fn setter_name(wire: &str) -> String {
+    let wanted = sanitize(wire, Case::Snake);
+    let base = unraw(&wanted);
+    if CLIENT_BUILDER_METHODS.contains(&base) {
+        format!("{base}_key")
+    } else {
+        wanted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::setter_name;
+
+    #[test]
+    fn a_setter_does_not_shadow_a_builder_method() {
+        assert_eq!(setter_name("PartnerKey"), "partner_key");
+        assert_eq!(setter_name("api_key"), "api_key_key");
+        assert_eq!(setter_name("timeout"), "timeout");
+        assert_eq!(setter_name("build"), "build_key");
     }
 }

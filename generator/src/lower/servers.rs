@@ -3,14 +3,14 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl DocumentLowerer<'_, '_> {
     /// The document's servers with their constants' names: `LIVE_BASE_URL` / `TEST_BASE_URL` where the
     /// description says so, `SERVER_<n>_URL` otherwise. A server whose name another one already took gets
     /// `SERVER_<n>_URL` too, reported as a rename.
     pub(super) fn lower_servers(&mut self) -> Vec<Server> {
         let mut taken = BTreeSet::new();
         let mut out = Vec::new();
-        for (i, s) in self.api.servers.iter().enumerate() {
+        for (i, s) in self.doc.api.servers.iter().enumerate() {
             let numbered = format!("SERVER_{}_URL", i + 1);
             let wanted = wanted_constant(s.description.as_deref()).unwrap_or(&numbered);
             let constant = if taken.contains(wanted) {

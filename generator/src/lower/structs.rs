@@ -4,7 +4,7 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl SchemaLowerer<'_> {
     pub(super) fn lower_struct(
         &mut self,
         parent: &str,
@@ -59,7 +59,7 @@ impl ApiLowerer<'_> {
                 }
                 ReferenceOr::Reference { .. } => None,
             };
-            let inferred = is_inferred(&self.profile.extensions, prop);
+            let inferred = is_inferred(&self.doc.profile.extensions, prop);
             let is_required = required.iter().any(|r| r == wire);
             let presence = match (is_required, nullable) {
                 (true, false) => Presence::Required,
@@ -82,7 +82,7 @@ impl ApiLowerer<'_> {
                 write_only,
                 inferred,
                 relaxed: false,
-                sensitive: matches!(prop, ReferenceOr::Item(s) if is_sensitive_schema(&self.profile.extensions, s)),
+                sensitive: matches!(prop, ReferenceOr::Item(s) if is_sensitive_schema(&self.doc.profile.extensions, s)),
                 default,
             });
         }

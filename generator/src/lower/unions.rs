@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl SchemaLowerer<'_> {
     pub(super) fn lower_union(
         &mut self,
         alternatives: &[ReferenceOr<Schema>],
@@ -168,7 +168,7 @@ pub(in crate::lower) fn is_null_only(alt: &ReferenceOr<Schema>) -> bool {
     }
 }
 
-impl ApiLowerer<'_> {
+impl SchemaLowerer<'_> {
     /// Whether a schema allows `null`: `nullable: true`, a `null` enum value, or a `null`-only
     /// alternative of its `oneOf`/`anyOf`.
     pub(super) fn schema_nullable(&self, s: &Schema) -> bool {
@@ -201,7 +201,7 @@ pub(in crate::lower) fn variant_hint(s: &Schema, index: usize) -> String {
         SchemaKind::Type(Type::String(st)) if st.enumeration.len() == 1 => {
             match st.enumeration[0].as_deref() {
                 Some("") => "Empty".into(),
-                Some(v) => sanitize(&super::schemas::spell_symbols(v), Case::Pascal),
+                Some(v) => sanitize(&super::enums::spell_symbols(v), Case::Pascal),
                 None => "Null".into(),
             }
         }

@@ -3,14 +3,14 @@
 
 use super::*;
 
-impl ApiLowerer<'_> {
+impl SchemaLowerer<'_> {
     /// Reads the profile's event-payloads extension (`x-klarna-event-payloads`: event type → payload
     /// schema) from a string enum component.
     pub(super) fn lower_events(
         &mut self,
         schemas: &[(String, ReferenceOr<Schema>)],
     ) -> Option<EventSet> {
-        let key = self.profile.extensions.event_payloads.clone()?;
+        let key = self.doc.profile.extensions.event_payloads.clone()?;
         for (name, schema) in schemas {
             let ReferenceOr::Item(schema) = schema else {
                 continue;
@@ -27,7 +27,7 @@ impl ApiLowerer<'_> {
                 );
                 continue;
             };
-            let Some(&enum_ty) = self.components.get(name) else {
+            let Some(enum_ty) = self.types.component(name) else {
                 continue;
             };
             let variants: Vec<Variant> = self
@@ -49,8 +49,8 @@ impl ApiLowerer<'_> {
             let mut events = Vec::new();
             for v in &variants {
                 let payload = match map.get(&v.name.wire).and_then(Value::as_str) {
-                    Some(schema_name) => match self.components.get(schema_name) {
-                        Some(&id) => TypeRef::Named(id),
+                    Some(schema_name) => match self.types.component(schema_name) {
+                        Some(id) => TypeRef::Named(id),
                         None => {
                             self.degrade(&child(&pointer, &v.name.wire), Degradation::Untyped, format!("payload schema `{schema_name}` does not exist; the payload stays JSON"));
                             TypeRef::Json

@@ -666,42 +666,6 @@ pub(super) struct SchemeView {
     pub(super) setter: String,
 }
 
-/// Methods of the runtime's client builder a per-scheme setter must not shadow.
-const BUILDER_METHODS: &[&str] = &[
-    "new",
-    "default",
-    "base_url",
-    "allow_insecure_http",
-    "user_agent_product",
-    "user_agent_suffix",
-    "user_agent",
-    "security_schemes",
-    "bearer_token",
-    "basic_auth",
-    "api_key",
-    "credential",
-    "default_header",
-    "correlation_id_header",
-    "idempotency_key_header",
-    "error_body",
-    "server_name",
-    "retry_policy",
-    "retry_budget",
-    "connect_timeout",
-    "attempt_timeout",
-    "read_timeout",
-    "total_timeout",
-    "pool_idle_timeout",
-    "max_body_size",
-    "identity",
-    "identity_pem",
-    "add_root_certificates_pem",
-    "http_client",
-    "sleep_impl",
-    "clock",
-    "build",
-];
-
 /// The security schemes of every API of the crate (by name, the first declaration winning), when
 /// the client sends credentials as the documents declare them; empty otherwise.
 pub(super) fn scheme_views(krate: &Crate) -> Vec<SchemeView> {
@@ -746,12 +710,7 @@ pub(super) fn scheme_views(krate: &Crate) -> Vec<SchemeView> {
                 )
             }
         };
-        let base = unraw(&scheme.name.rust).to_owned();
-        let setter = if BUILDER_METHODS.contains(&base.as_str()) {
-            format!("{base}_key")
-        } else {
-            scheme.name.rust.clone()
-        };
+        let setter = scheme.name.rust.clone();
         out.push(SchemeView {
             expr,
             kind,

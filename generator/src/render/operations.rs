@@ -359,7 +359,7 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
                 format!("success response as [`{name}`], one variant per documented status"),
             )
         }
-        _ => single_finish(api, op, &op.response.body),
+        _ => single_finish(api, op, op.response.body()),
     };
     let responses_enum = op.responses_enum.as_ref().map(|name| ResponsesEnumView {
         name: name.clone(),
@@ -464,10 +464,10 @@ pub(super) fn op_view(api: &Api, r: &Resource, op: &Operation) -> OpView {
         response_ty,
         returns_doc,
         paging: op.pagination.as_ref().map(|p| paging_view(api, p)),
-        streaming: matches!(op.response.body, ResponseBody::Bytes(_)),
+        streaming: matches!(op.response.body(), ResponseBody::Bytes(_)),
         status_enums,
         errors_impl,
-        accept_lit: match &op.response.body {
+        accept_lit: match op.response.body() {
             ResponseBody::Bytes(media) => Some(lit(media)),
             _ => None,
         },

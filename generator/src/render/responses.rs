@@ -117,20 +117,20 @@ pub(super) fn single_finish(
             (
                 ty.clone(),
                 FinishView::Json(ty),
-                format!("parsed `{}` response body", op.response.status),
+                format!("parsed `{}` response body", op.response.status()),
             )
         }
         ResponseBody::Empty => (
             "()".into(),
             FinishView::Empty,
-            format!("`{}` response (no body)", op.response.status),
+            format!("`{}` response (no body)", op.response.status()),
         ),
         ResponseBody::Bytes(media) => (
             "::bytes::Bytes".into(),
             FinishView::Bytes,
             format!(
                 "`{}` response body as bytes (`{media}`)",
-                op.response.status
+                op.response.status()
             ),
         ),
     }

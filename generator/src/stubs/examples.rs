@@ -83,9 +83,9 @@ fn operation(api: &Api, doc: &Value, op: &Operation) -> Result<Value, Diagnostic
         })?;
     // The response's key in the document is the status as written (`201`, `2XX`); a range is answered
     // with 200.
-    let key = op.response.status.to_string();
+    let key = op.response.status().to_string();
     let status: u16 = key.parse().unwrap_or(200);
-    let (body, schema) = match &op.response.body {
+    let (body, schema) = match op.response.body() {
         ResponseBody::Json(ty) => {
             let response = node
                 .pointer(&format!("/responses/{key}"))

@@ -21,7 +21,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use askama::Template;
-use heck::ToSnakeCase;
 
 use crate::diag::{Diagnostic, Location};
 use crate::ir::{
@@ -255,12 +254,8 @@ fn operation(api: &Api, op: &Operation) -> StubOperation {
         when.push(WhenMethod::Body(ty));
     }
     let mut then = Vec::new();
-    let status = status_code(&op.response.status.to_string());
-    if let Some(answer) = answer(api, "ok".to_owned(), status, &op.response.body) {
-        then.push(answer);
-    }
-    for alt in op.response.alternatives.iter().skip(1) {
-        let name = format!("ok_{}", alt.variant.to_snake_case());
+    for alt in &op.response.alternatives {
+        let name = alt.stub_answer.clone();
         let status = status_code(&alt.status.to_string());
         if let Some(answer) = answer(api, name, status, &alt.body) {
             then.push(answer);

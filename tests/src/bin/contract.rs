@@ -282,7 +282,7 @@ async fn run(root: &Path, base_url: &str, api: &str) -> Result<bool, String> {
     let mut passed = 0;
     let mut called = BTreeSet::new();
     for o in &outcomes {
-        let expected = ops.get(o.id).map(|op| op.response.status.to_string());
+        let expected = ops.get(o.id).map(|op| op.response.status().to_string());
         let verdict = match (&o.result, expected) {
             (_, None) => Err("not an operation of this API".to_string()),
             (Ok(status), Some(want)) if status.to_string() == want => Ok(()),

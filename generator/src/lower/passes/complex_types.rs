@@ -76,11 +76,19 @@ pub(in crate::lower) fn run(api: &mut Api, diags: &mut Diagnostics) {
             let nest = if b.required { 1 } else { 2 };
             hoist(&mut b.ty, nest, format!("{owner}Body"), &op.pointer, diags);
         }
-        if let ResponseBody::Json(t) = &mut op.response.body {
+        if op.response.is_enum() {
+            for a in &mut op.response.alternatives {
+                if let ResponseBody::Json(t) = &mut a.body {
+                    hoist(t, 1, format!("{owner}{}", a.variant), &op.pointer, diags);
+                }
+            }
+        } else if let Some(ResponseBody::Json(t)) =
+            op.response.alternatives.first_mut().map(|a| &mut a.body)
+        {
             // Inside `Response<...>`.
             hoist(t, 2, format!("{owner}Response"), &op.pointer, diags);
         }
-        for a in op.response.alternatives.iter_mut().chain(&mut op.errors) {
+        for a in &mut op.errors {
             if let ResponseBody::Json(t) = &mut a.body {
                 hoist(t, 1, format!("{owner}{}", a.variant), &op.pointer, diags);
             }
@@ -160,7 +168,7 @@ mod tests {
             named(&op.body.as_ref().expect("a body").ty).as_deref(),
             Some("DeepOpBody")
         );
-        match &op.response.body {
+        match op.response.body() {
             ResponseBody::Json(t) => assert_eq!(named(t).as_deref(), Some("DeepOpResponse")),
             other => panic!("not JSON: {other:?}"),
         }

@@ -1,8 +1,8 @@
 //! Pass: the names `klarna-testing`'s generated stubs give what they stub, decided here with every other
 //! name so the stubs emitter only reads them: per resource its stubs type, per operation the static
-//! holding its route, per parameter its `When` method.
+//! holding its route, per parameter its `When` method, per success response its `Then` method.
 
-use heck::{ToShoutySnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::lower::*;
 
@@ -35,6 +35,9 @@ pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
             {
                 p.stub_method = when_method(&p.name.rust);
             }
+            for (i, alt) in op.response.alternatives.iter_mut().enumerate() {
+                alt.stub_answer = then_method(i, &alt.variant);
+            }
         }
     }
 }
@@ -54,9 +57,19 @@ fn when_method(rust: &str) -> String {
     }
 }
 
+/// The `Then` method answering with the `index`th success response, whose enum variant is `variant`:
+/// `ok` for the primary response, `ok_<variant>` for the others (`ok_status201`).
+fn then_method(index: usize, variant: &str) -> String {
+    if index == 0 {
+        "ok".to_owned()
+    } else {
+        format!("ok_{}", variant.to_snake_case())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{stubs_name, when_method};
+    use super::{stubs_name, then_method, when_method};
 
     #[test]
     fn stub_names_follow_the_sdk_names() {
@@ -66,5 +79,8 @@ mod tests {
         assert_eq!(when_method("r#query"), "query_param");
         assert_eq!(when_method("r#type"), "r#type");
         assert_eq!(when_method("size"), "size");
+        assert_eq!(then_method(0, "Status200"), "ok");
+        assert_eq!(then_method(1, "Status201"), "ok_status201");
+        assert_eq!(then_method(2, "Status2xx"), "ok_status2xx");
     }
 }

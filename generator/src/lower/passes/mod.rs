@@ -5,11 +5,12 @@
 //! In order ([`PASSES`]): [`method_names`] (shortened method names, operations sorted by them),
 //! [`status_enums`] (the per-operation success and error enums, named), [`cycles`] (box what closes a
 //! containment cycle), [`complex_types`] (deeply nested lists and maps named), [`variant_sizes`] (box enum variants much larger than the others), [`directions`] (requiredness by direction, then pagination presence), [`kit_names`] (the testing kit's
-//! names for what it stubs).
+//! names for what it stubs), [`cli_names`] (the `klarna` command line's command names).
 
 use crate::diag::Diagnostics;
 use crate::ir::Api;
 
+pub mod cli_names;
 pub mod complex_types;
 pub mod cycles;
 pub mod directions;
@@ -67,6 +68,11 @@ pub const PASSES: &[Pass] = &[
         name: "kit_names",
         summary: "the testing kit's stubs types, route statics and parameter methods are named",
         run: kit_names::run,
+    },
+    Pass {
+        name: "cli_names",
+        summary: "the `klarna` command line's resource and operation commands are named",
+        run: cli_names::run,
     },
 ];
 

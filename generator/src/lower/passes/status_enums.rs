@@ -24,7 +24,7 @@ pub(in crate::lower) fn run(api: &mut Api, diags: &mut Diagnostics) {
             file: &file,
             location: Location::Pointer(pointer.clone()),
         };
-        if !op.response.alternatives.is_empty() {
+        if op.response.is_enum() {
             let wanted = format!("{}Responses", op.builder);
             let name = names::claim(&mut scope, &wanted, "response enum", place(), diags);
             op.responses_enum = Some(name);
