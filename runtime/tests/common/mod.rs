@@ -65,6 +65,20 @@ impl Clock for TestTime {
     }
 }
 
+/// Runs a test body with tokio's cooperative budget switched off.
+///
+/// `wiremock`'s `MockServer` checks its expectations when dropped, with a nested
+/// `futures::executor::block_on` that takes a tokio lock. A tokio lock is only granted while
+/// the polling task has budget left (128 operations per poll); when the body spent it without
+/// yielding (awaiting hundreds of finished `JoinHandle`s in a row does), the lock answers
+/// "pending" and wakes the nested executor at once, which polls again: the drop spins forever
+/// at 100 % CPU. Whether the budget is spent at that moment depends on how many tasks had
+/// already finished, i.e. on the machine's load. A body that awaits many tokio resources in a
+/// row, and so also drops its `MockServer` inside this wrapper, cannot hit that.
+pub async fn without_coop_budget<F: Future>(body: F) -> F::Output {
+    tokio::task::coop::unconstrained(body).await
+}
+
 /// A builder pointed at `base_url` with the test key and injected time.
 pub fn builder(base_url: &str, time: &TestTime) -> ClientBuilder<Client> {
     klarna_runtime::builder()
