@@ -36,6 +36,11 @@ impl Default for TestTime {
 }
 
 impl TestTime {
+    /// Sleeps shorter than `limit` complete at once, longer ones never.
+    pub fn with_instant_below(mut self, limit: Duration) -> Self {
+        self.instant_below = limit;
+        self
+    }
     pub fn sleeps(&self) -> Vec<Duration> {
         self.sleeps.lock().unwrap().clone()
     }
