@@ -497,6 +497,32 @@ async fn a_non_json_error_body_keeps_status_correlation_id_and_says_what_it_is()
     assert_eq!(err.raw_body().map(<[u8]>::len), Some(100_000 + 35));
 }
 
+#[tokio::test]
+async fn huge_error_fields_are_cut_in_the_message() {
+    let (url, _) = raw_server(|_, mut s| async move {
+        let big = "Z".repeat(100_000);
+        let body = serde_json::json!({
+            "error_id": big, "error_type": big, "error_code": big, "error_message": big,
+        })
+        .to_string();
+        let head = format!(
+            "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        let _ = s.write_all(head.as_bytes()).await;
+        let _ = s.write_all(body.as_bytes()).await;
+    })
+    .await;
+    let c = real_client(&url, 5 * S, 5 * S, 10 * S);
+    let err = bounded("huge error body", 20 * S, c.execute(get("/v2/x")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.error_code().map(str::len), Some(100_000), "kept whole");
+    let text = err.to_string();
+    assert!(text.len() < 2000, "{} bytes", text.len());
+    assert!(text.contains("400 Bad Request (ZZZ"), "{}", &text[..200]);
+}
+
 // ---- Retry-After ----
 
 #[tokio::test]
