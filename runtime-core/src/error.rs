@@ -51,8 +51,8 @@ pub enum ErrorKind {
     Config,
     /// The response body exceeded the configured maximum size.
     BodyTooLarge,
-    /// The server's answer broke the protocol the SDK expects (an unexpected redirect, a
-    /// pagination cursor that does not advance, ...).
+    /// The server's answer broke the protocol the SDK expects (an unexpected redirect, a final
+    /// status that is neither success nor error, a pagination cursor that does not advance, ...).
     UnexpectedResponse,
 }
 
@@ -222,8 +222,10 @@ impl Error {
         let kind = match status.as_u16() {
             409 => ErrorKind::Conflict,
             429 => ErrorKind::RateLimited,
-            300..=399 => ErrorKind::UnexpectedResponse,
-            _ => ErrorKind::Api,
+            400..=599 => ErrorKind::Api,
+            // A redirect (never followed), an informational status as the final answer (a
+            // `101` nobody asked for), or a status outside HTTP's classes (`600`-`999`).
+            _ => ErrorKind::UnexpectedResponse,
         };
         let message = match &parsed {
             Some(b) => {

@@ -411,6 +411,58 @@ async fn informational_responses_before_the_answer_are_skipped() {
 }
 
 #[tokio::test]
+async fn a_final_status_outside_success_and_error_is_an_unexpected_response() {
+    for (reply, status) in [
+        (
+            &b"HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n"[..],
+            101,
+        ),
+        (b"HTTP/1.1 999 Whatever\r\ncontent-length: 0\r\n\r\n", 999),
+        (b"HTTP/1.1 600 Nope\r\ncontent-length: 2\r\n\r\n{}", 600),
+    ] {
+        let (url, seen) = replying(reply).await;
+        let c = real_client(&url, 2 * S, 2 * S, 10 * S);
+        let err = bounded("odd status", 20 * S, c.execute(get("/v2/x")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::UnexpectedResponse, "{err}");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert!(!err.is_retryable(), "{err}");
+        assert_eq!(err.attempts(), 1);
+        assert_eq!(seen.lock().unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn broken_chunking_is_a_transport_error_and_transfer_codings_are_not_inflated() {
+    for reply in [
+        &b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"[..],
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nffffffffffffffffff\r\nhello",
+    ] {
+        let (url, seen) = replying(reply).await;
+        let c = real_client(&url, 2 * S, 2 * S, 10 * S);
+        let shown = String::from_utf8_lossy(reply);
+        let err = bounded(&shown, 20 * S, c.execute(post_without_key()))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Transport, "{shown}: {err}");
+        assert!(err.may_have_been_sent());
+        assert_eq!(err.attempts(), 1, "{shown}: {err}");
+        assert_eq!(seen.lock().unwrap().len(), 1, "{shown}");
+    }
+    // chunked wins over Content-Length; the gzip coding is left as it is
+    let (url, _) = replying(
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\ncontent-length: 2\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    )
+    .await;
+    let c = real_client(&url, 2 * S, 2 * S, 10 * S);
+    let r = bounded("te", 20 * S, c.execute(get("/v2/x")))
+        .await
+        .unwrap();
+    assert_eq!(r.body(), b"hello");
+}
+
+#[tokio::test]
 async fn a_huge_header_value_is_bounded_in_the_error() {
     // an echoed correlation id of 64 KiB on an error answer
     let (url, _) = raw_server(|_, mut s| async move {
