@@ -749,3 +749,54 @@ async fn compressed_bodies_are_not_inflated() {
     let req = String::from_utf8_lossy(&seen.lock().unwrap()[0]).to_ascii_lowercase();
     assert!(!req.contains("accept-encoding: gzip"), "{req}");
 }
+
+// ---- pagination ----
+
+/// The same huge cursor on every page: the stream ends with a cycle error whose message quotes
+/// only the cursor's start.
+#[tokio::test]
+async fn a_huge_repeated_cursor_ends_the_stream_with_a_bounded_message() {
+    let server = MockServer::start().await;
+    let cursor = "k".repeat(20_000);
+    Mock::given(path("/v2/stores"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"stores": [{"id": "a"}], "pagination": {"last_item": cursor}}),
+        ))
+        .mount(&server)
+        .await;
+    let time = TestTime::default();
+    let c = builder(&server.uri(), &time).build().unwrap();
+    let list = |cursor: Option<String>| {
+        let r = Request::new("listStores", Method::GET, "/v2/stores".to_owned());
+        match cursor {
+            Some(c) => r.query("starting_after", c),
+            None => r,
+        }
+    };
+    let split = |p: serde_json::Value| {
+        let items = p["stores"].as_array().cloned().unwrap_or_default();
+        let next = p["pagination"]["last_item"].as_str().map(str::to_owned);
+        (items, next)
+    };
+    let mut stream = klarna_runtime::paginate(c, list, split);
+    let mut items = 0;
+    let err = bounded("cycle", 20 * S, async {
+        loop {
+            match stream.next().await {
+                Some(Ok(_)) => items += 1,
+                Some(Err(e)) => break e,
+                None => panic!("the stream ended without reporting the cycle"),
+            }
+        }
+    })
+    .await;
+    assert_eq!(
+        items, 2,
+        "two pages, the second pointing to the first's cursor again"
+    );
+    assert_eq!(err.kind(), ErrorKind::UnexpectedResponse);
+    let text = err.to_string();
+    assert!(text.contains("a second time (a cycle)"), "{}", &text[..200]);
+    assert!(text.len() < 1000, "{} bytes", text.len());
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
