@@ -220,6 +220,61 @@ async fn collecting_a_streamed_body_that_trickles_forever_ends_at_the_total_time
     assert!(started.elapsed() < 5 * S, "{:?}", started.elapsed());
 }
 
+/// Sends `status` with a chunked body of 64 KiB chunks, as fast as the client reads, forever.
+async fn endless(status: &'static str) -> (String, Seen) {
+    raw_server(move |_, mut s| async move {
+        let head = format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+        );
+        if s.write_all(head.as_bytes()).await.is_err() {
+            return;
+        }
+        let chunk = format!("10000\r\n{}\r\n", "[".repeat(0x10000));
+        while s.write_all(chunk.as_bytes()).await.is_ok() {}
+    })
+    .await
+}
+
+#[tokio::test]
+async fn an_endless_body_without_a_length_stops_at_the_size_limit() {
+    let limit = 1 << 20;
+    let client = |url: &str| {
+        klarna_runtime::builder()
+            .api_key(common::API_KEY)
+            .base_url(url)
+            .retry_policy(RetryPolicy::disabled())
+            .max_body_size(limit)
+            .build()
+            .unwrap()
+    };
+    // a success body: refused past the limit
+    let (url, _) = endless("200 OK").await;
+    let c = client(&url);
+    let err = bounded("endless 200", 20 * S, c.execute(get("/v2/x")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BodyTooLarge, "{err}");
+    assert!(err.to_string().contains("limit of 1048576 bytes"), "{err}");
+    // collected from a stream: the same
+    let resp = c.execute_streaming(get("/v2/x")).await.unwrap();
+    let err = bounded("endless collect", 20 * S, resp.collect())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BodyTooLarge, "{err}");
+    // an error body: dropped, and the error says so while keeping the status
+    let (url, _) = endless("500 Internal Server Error").await;
+    let err = bounded("endless 500", 20 * S, client(&url).execute(get("/v2/x")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    assert!(
+        err.to_string()
+            .contains("its body was dropped because it is larger than the limit of 1048576 bytes"),
+        "{err}"
+    );
+    assert_eq!(err.raw_body(), Some(&b""[..]));
+}
+
 #[tokio::test]
 async fn a_head_that_never_ends_is_an_error_not_a_hang() {
     // fast: header lines without end, more than any head limit
