@@ -192,7 +192,7 @@ async fn a_body_that_trickles_forever_is_cut_by_the_attempt_and_total_timeouts()
     .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Attempt), "{err}");
-    assert!(started.elapsed() < 5 * S, "{:?}", started.elapsed());
+    assert!(started.elapsed() < 10 * S, "{:?}", started.elapsed());
     // with retries, the total timeout bounds the whole call
     let c = real_client(&url, 10 * S, 300 * MS, 1200 * MS);
     let started = Instant::now();
@@ -201,7 +201,7 @@ async fn a_body_that_trickles_forever_is_cut_by_the_attempt_and_total_timeouts()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Total), "{err}");
-    assert!(started.elapsed() < 5 * S, "{:?}", started.elapsed());
+    assert!(started.elapsed() < 10 * S, "{:?}", started.elapsed());
     assert_eq!(seen.lock().unwrap().len(), 2);
 }
 
@@ -217,7 +217,7 @@ async fn collecting_a_streamed_body_that_trickles_forever_ends_at_the_total_time
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Total), "{err}");
     assert!(err.to_string().contains("total timeout"), "{err}");
-    assert!(started.elapsed() < 5 * S, "{:?}", started.elapsed());
+    assert!(started.elapsed() < 10 * S, "{:?}", started.elapsed());
 }
 
 /// Sends `status` with a chunked body of 64 KiB chunks, as fast as the client reads, forever.
@@ -312,7 +312,7 @@ async fn a_head_that_never_ends_is_an_error_not_a_hang() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert_eq!(err.attempts(), 1, "a POST without a key is not resent");
-    assert!(started.elapsed() < 5 * S);
+    assert!(started.elapsed() < 10 * S);
 }
 
 // ---- answers that are not HTTP ----
