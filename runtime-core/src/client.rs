@@ -132,7 +132,8 @@ impl Client {
     /// Like [`execute`](Self::execute), but returns as soon as the response headers of a
     /// successful attempt arrive; the body is read by the caller as a stream (downloads,
     /// reports). Error responses are still read and parsed. The attempt timeout covers the
-    /// time to the headers; afterwards only the read (idle) timeout applies.
+    /// time to the headers; afterwards the read (idle) timeout applies, and
+    /// [`collect`](StreamingResponse::collect) also keeps to the call's total timeout.
     pub async fn execute_streaming(&self, request: Request) -> Result<StreamingResponse, Error> {
         let inner = &*self.inner;
         let prepare = |r| headers::prepare(&inner.managed, &inner.transport, r);

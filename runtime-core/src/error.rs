@@ -51,8 +51,8 @@ pub enum ErrorKind {
     Config,
     /// The response body exceeded the configured maximum size.
     BodyTooLarge,
-    /// The server's answer broke the protocol the SDK expects (an unexpected redirect, a
-    /// pagination cursor that does not advance, ...).
+    /// The server's answer broke the protocol the SDK expects (an unexpected redirect, a final
+    /// status that is neither success nor error, a pagination cursor that does not advance, ...).
     UnexpectedResponse,
 }
 
@@ -222,8 +222,10 @@ impl Error {
         let kind = match status.as_u16() {
             409 => ErrorKind::Conflict,
             429 => ErrorKind::RateLimited,
-            300..=399 => ErrorKind::UnexpectedResponse,
-            _ => ErrorKind::Api,
+            400..=599 => ErrorKind::Api,
+            // A redirect (never followed), an informational status as the final answer (a
+            // `101` nobody asked for), or a status outside HTTP's classes (`600`-`999`).
+            _ => ErrorKind::UnexpectedResponse,
         };
         let message = match &parsed {
             Some(b) => {
@@ -236,10 +238,14 @@ impl Error {
                 dropped_over.unwrap_or_default()
             ),
             None if body.is_empty() => format!("{server} returned {status} with no body"),
-            None if parse.is_some() => {
-                format!("{server} returned {status} with a body that is not its error format")
-            }
-            None => format!("{server} returned {status}"),
+            None if parse.is_some() => format!(
+                "{server} returned {status} with a body that is not its error format {}",
+                body_summary(&headers, &body)
+            ),
+            None => format!(
+                "{server} returned {status} {}",
+                body_summary(&headers, &body)
+            ),
         };
         let mut e = Error::new(kind, message);
         e.inner.status = Some(status);
@@ -487,6 +493,33 @@ impl Error {
     }
 }
 
+/// What an error message says of a body the client could not read as the API's error format
+/// (an HTML page of a proxy, plain text, bytes that are not UTF-8): its declared content type,
+/// its size, and whether it is text, never its content (bodies stay out of errors and logs; the
+/// whole body is available through [`Error::raw_body`]).
+fn body_summary(headers: &HeaderMap, body: &[u8]) -> String {
+    let content_type = headers
+        .get(http::header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let mut out = String::from("(");
+    if let Some(ct) = content_type {
+        out.push_str(&format!(
+            "Content-Type '{}', ",
+            escape_control(&truncate(&ct, 100))
+        ));
+    }
+    out.push_str(&format!("{} bytes", body.len()));
+    if std::str::from_utf8(body).is_err() {
+        out.push_str(", not UTF-8");
+    }
+    out.push(')');
+    out
+}
+
+/// The longest correlation id an error message shows, in bytes: ids are short, but a server
+/// may echo anything (the whole id stays available through [`Error::correlation_id`]).
+const CORRELATION_ID_SHOWN: usize = 255;
+
 /// Whether `e` is a rustls error, possibly inside I/O errors (as the HTTP stack wraps it).
 fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
     if e.downcast_ref::<rustls::Error>().is_some() {
@@ -523,7 +556,13 @@ impl fmt::Display for Error {
             n => part(f, format_args!("{n} attempts"))?,
         }
         if let Some(c) = &i.correlation_id {
-            part(f, format_args!("correlation id {}", escape_control(c)))?;
+            part(
+                f,
+                format_args!(
+                    "correlation id {}",
+                    escape_control(&truncate(c, CORRELATION_ID_SHOWN))
+                ),
+            )?;
         }
         if let Some(k) = &i.idempotency_key
             && i.may_have_been_sent

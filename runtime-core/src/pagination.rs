@@ -42,6 +42,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::hash::{BuildHasher as _, RandomState};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -134,11 +135,24 @@ pub const MAX_CONSECUTIVE_EMPTY_PAGES: usize = 3;
 /// Where a stream is: the cursor of the next page and what the stream has seen so far.
 struct Walk {
     cursor: Option<String>,
-    /// Every cursor the server returned in this stream.
-    seen: HashSet<String>,
+    /// A 128-bit keyed hash of every cursor the server returned in this stream: 16 bytes a page
+    /// whatever the cursors' size, so that a server sending huge cursors cannot make a stream
+    /// hold them all.
+    seen: HashSet<u128>,
+    /// The hash's keys, random per stream.
+    keys: (RandomState, RandomState),
     /// Empty pages in a row.
     empty_run: usize,
 }
+
+impl Walk {
+    fn fingerprint(&self, cursor: &str) -> u128 {
+        (u128::from(self.keys.0.hash_one(cursor)) << 64) | u128::from(self.keys.1.hash_one(cursor))
+    }
+}
+
+/// The longest cursor an error message quotes, in bytes.
+const CURSOR_SHOWN: usize = 100;
 
 enum State {
     Next(Walk),
@@ -172,6 +186,7 @@ where
     let start = Walk {
         cursor: None,
         seen: HashSet::new(),
+        keys: (RandomState::new(), RandomState::new()),
         empty_run: 0,
     };
     futures_util::stream::unfold(State::Next(start), move |state| {
@@ -196,15 +211,22 @@ where
             } else {
                 0
             };
-            let next_state = match next.filter(|c| !c.is_empty()) {
+            let next = next.filter(|c| !c.is_empty());
+            let fingerprint = next.as_deref().map(|n| walk.fingerprint(n));
+            let next_state = match next {
                 None => State::Done,
-                Some(n) if walk.seen.contains(&n) => State::Fail(stuck(
-                    operation_id,
-                    format!(
-                        "the server returned the pagination cursor '{}' a second time (a cycle)",
-                        crate::telemetry::escape_control(&n)
-                    ),
-                )),
+                Some(n) if fingerprint.is_some_and(|f| walk.seen.contains(&f)) => {
+                    State::Fail(stuck(
+                        operation_id,
+                        format!(
+                            "the server returned the pagination cursor '{}' a second time (a cycle)",
+                            crate::telemetry::escape_control(&crate::telemetry::truncate(
+                                &n,
+                                CURSOR_SHOWN
+                            ))
+                        ),
+                    ))
+                }
                 Some(_) if walk.empty_run > MAX_CONSECUTIVE_EMPTY_PAGES => State::Fail(stuck(
                     operation_id,
                     format!(
@@ -213,7 +235,7 @@ where
                     ),
                 )),
                 Some(n) => {
-                    walk.seen.insert(n.clone());
+                    walk.seen.extend(fingerprint);
                     walk.cursor = Some(n);
                     State::Next(walk)
                 }

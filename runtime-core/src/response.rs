@@ -14,6 +14,8 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, ErrorKind, ResponseParts, map_reqwest_error, read_timeout_error};
 use crate::telemetry::RedactedHeaders;
+use crate::time::{SharedClock, SharedSleep};
+use futures_util::future::{Either, select};
 
 /// A successful (2xx) response whose body has been read (up to the client's size limit).
 pub struct RawResponse {
@@ -237,7 +239,17 @@ pub struct StreamingResponse {
     pub(crate) max_body_size: usize,
     /// The read (idle) timeout between two chunks of the body.
     pub(crate) read_timeout: Option<Duration>,
+    /// The call's total deadline, which [`collect`](Self::collect) keeps to.
+    pub(crate) total: Option<TotalDeadline>,
     pub(crate) inner: reqwest::Response,
+}
+
+/// The total deadline of the call a [`StreamingResponse`] belongs to, on the client's clock and
+/// waited for with the client's sleep.
+pub(crate) struct TotalDeadline {
+    pub(crate) at: std::time::Instant,
+    pub(crate) clock: SharedClock,
+    pub(crate) sleep: SharedSleep,
 }
 
 impl StreamingResponse {
@@ -276,9 +288,24 @@ impl StreamingResponse {
     }
 
     /// Reads the whole body into memory, failing with [`ErrorKind::BodyTooLarge`] past the
-    /// client's maximum body size.
+    /// client's maximum body size, with a read timeout when no data arrives for the read
+    /// (idle) timeout, and with a total timeout ([`ErrorKind::Timeout`],
+    /// [`TimeoutKind::Total`](crate::TimeoutKind::Total)) when the call's total timeout passes
+    /// first: a body that trickles in forever ends there.
     pub async fn collect(self) -> Result<Bytes, Error> {
-        read_bounded(self.inner, self.max_body_size, self.read_timeout).await
+        let read = read_bounded(self.inner, self.max_body_size, self.read_timeout);
+        let Some(total) = self.total else {
+            return read.await;
+        };
+        let left = total.at.saturating_duration_since(total.clock.0.now());
+        let expired = || Error::timeout(crate::TimeoutKind::Total, true);
+        if left.is_zero() {
+            return Err(expired());
+        }
+        match select(std::pin::pin!(read), total.sleep.0.sleep(left)).await {
+            Either::Left((out, _)) => out,
+            Either::Right(((), _)) => Err(expired()),
+        }
     }
 }
 
@@ -337,8 +364,11 @@ impl Stream for ByteStream {
             sleep: Some(sleep),
         }) = &mut self.idle
         {
-            let deadline = tokio::time::Instant::now() + *limit;
-            sleep.as_mut().reset(deadline);
+            // A limit past the clock's range (e.g. `Duration::MAX`) never fires: the timer,
+            // started with that limit, is then left as it is.
+            if let Some(deadline) = tokio::time::Instant::now().checked_add(*limit) {
+                sleep.as_mut().reset(deadline);
+            }
         }
         Poll::Ready(item.map(|r| r.map_err(map_reqwest_error)))
     }

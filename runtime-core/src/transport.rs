@@ -16,7 +16,7 @@ use crate::error::{
     Error, ErrorKind, ParseErrorBody, TimeoutKind, map_reqwest_error, read_timeout_error,
 };
 use crate::request::{Body, Request};
-use crate::response::{RawResponse, StreamingResponse, read_bounded};
+use crate::response::{RawResponse, StreamingResponse, TotalDeadline, read_bounded};
 use crate::retry::{RetryBudget, RetryPolicy, parse_retry_after};
 use crate::telemetry::RedactedPath;
 use crate::time::{SharedClock, SharedSleep};
@@ -82,12 +82,16 @@ pub(crate) struct Prepared {
 /// The runtime enforces the read timeout itself rather than setting it on the reqwest client:
 /// reqwest would start two more timers on every request (one to the response headers, one
 /// reset on every body chunk), where usually the attempt timeout alone already bounds the wait.
+///
+/// `deadline` is the call's total deadline (`None`: none), which a streamed body's
+/// [`collect`](StreamingResponse::collect) keeps to.
 async fn attempt(
     client: &Transport,
     p: &Prepared,
     mode: &Mode,
     read_timeout: Option<Duration>,
     headers_arrived: &AtomicBool,
+    deadline: Option<std::time::Instant>,
 ) -> Result<Outcome, Error> {
     // Built directly rather than through `RequestBuilder`, which would re-insert every prepared
     // header one by one; the prepared headers are only cloned (cheap: shared bytes).
@@ -143,8 +147,14 @@ async fn attempt(
                 headers,
                 correlation_id,
                 max_body_size: client.max_body_size,
-                // After the headers only the read timeout bounds a streamed body.
+                // After the headers the read timeout bounds a streamed body, and collecting it
+                // the call's total timeout too.
                 read_timeout: client.read_timeout,
+                total: deadline.map(|at| TotalDeadline {
+                    at,
+                    clock: client.clock.clone(),
+                    sleep: client.sleep.clone(),
+                }),
                 inner: response,
             }),
         });
@@ -289,11 +299,14 @@ async fn run(
     mode: &Mode,
     start: std::time::Instant,
 ) -> Result<(Outcome, u32), (Error, u32)> {
-    let deadline = start + p.total_timeout;
+    // A total timeout past the clock's range (e.g. `Duration::MAX`) is no deadline at all.
+    let deadline = start.checked_add(p.total_timeout);
     let mut attempt_no: u32 = 0;
     loop {
         attempt_no += 1;
-        let remaining = deadline.saturating_duration_since(client.clock.0.now());
+        let remaining = deadline.map_or(Duration::MAX, |d| {
+            d.saturating_duration_since(client.clock.0.now())
+        });
         if remaining.is_zero() {
             return Err((
                 Error::timeout(TimeoutKind::Total, attempt_no > 1),
@@ -319,7 +332,8 @@ async fn run(
         let read_timeout = client.read_timeout.filter(|_| !elide_read);
         let headers_arrived = AtomicBool::new(false);
         let fut = std::pin::pin!(
-            attempt(client, p, mode, read_timeout, &headers_arrived).instrument(attempt_span)
+            attempt(client, p, mode, read_timeout, &headers_arrived, deadline)
+                .instrument(attempt_span)
         );
         let result = match with_timeout(client, limit, fut).await {
             Some(r) => r,
@@ -358,7 +372,10 @@ async fn run(
             None => p.policy.backoff(attempt_no),
         };
         let now = client.clock.0.now();
-        if now + delay >= deadline {
+        // A delay past the clock's range passes every deadline.
+        let passes_deadline =
+            deadline.is_some_and(|d| now.checked_add(delay).is_none_or(|at| at >= d));
+        if passes_deadline {
             tracing::debug!(
                 delay_ms = delay.as_millis() as u64,
                 "not retrying: the delay would pass the total timeout"

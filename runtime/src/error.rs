@@ -125,10 +125,13 @@ impl ErrorBody for ApiError {
     }
 
     /// `" (TYPE/CODE): message [error_id ID]"`, with what the body has.
+    /// Every value is the server's text: escaped, and cut so that no answer can make the
+    /// message long (codes and ids are short; the fields keep the whole values).
     fn summarize(&self, m: &mut String) {
+        let shown = |v: &str, max: usize| escape_control(&truncate(v, max)).into_owned();
         let (t, c) = (
-            self.error_type().map(escape_control),
-            self.error_code().map(escape_control),
+            self.error_type().map(|t| shown(t, 100)),
+            self.error_code().map(|c| shown(c, 100)),
         );
         match (t, c) {
             (Some(t), Some(c)) => m.push_str(&format!(" ({t}/{c})")),
@@ -141,7 +144,7 @@ impl ErrorBody for ApiError {
             m.push_str(&escape_control(&truncate(msg, 300)));
         }
         if let Some(id) = self.error_id() {
-            m.push_str(&format!(" [error_id {}]", escape_control(id)));
+            m.push_str(&format!(" [error_id {}]", shown(id, 100)));
         }
     }
 

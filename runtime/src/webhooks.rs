@@ -224,10 +224,14 @@ impl fmt::Display for WebhookError {
                 "the signing key for id '{}' was refused as blank when the key set was built",
                 oapi_runtime::telemetry::escape_control(id)
             ),
+            // The id is the sender's header value, of any length: cut for the message.
             WebhookError::UnknownKeyId(id) => write!(
                 f,
                 "unknown webhook signing key id '{}'",
-                oapi_runtime::telemetry::escape_control(id)
+                oapi_runtime::telemetry::escape_control(&oapi_runtime::telemetry::truncate(
+                    id,
+                    KEY_ID_SHOWN
+                ))
             ),
             WebhookError::SignatureMismatch => {
                 f.write_str("webhook signature does not match the body")
@@ -238,6 +242,10 @@ impl fmt::Display for WebhookError {
         }
     }
 }
+
+/// The longest signing key id a [`WebhookError`] message shows, in bytes (Klarna's ids are KRNs
+/// of about 80 characters; the error's field keeps the whole value).
+const KEY_ID_SHOWN: usize = 200;
 
 impl std::error::Error for WebhookError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {

@@ -5,7 +5,7 @@
 //!   openssl dgst -sha256 -hmac 'rotated-key-2'      tests/fixtures/webhook_operational.json
 //!   openssl dgst -sha256 -hmac 'whsec_test_key_one' tests/fixtures/webhook_not_json.txt
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderValue};
 use klarna_runtime::webhooks::{self, SigningKeys, WebhookEnvelope, WebhookError};
 
 const COMPLETED: &[u8] = include_bytes!("fixtures/webhook_completed.json");
@@ -236,4 +236,153 @@ fn parts_api_and_collect() {
         KEY1_ID
     );
     assert!(!format!("{k:?}").contains(KEY1));
+}
+
+fn verify_with(body: &[u8], sig: HeaderValue, key_id: HeaderValue) -> Result<(), WebhookError> {
+    let mut h = HeaderMap::new();
+    h.insert("klarna-signature", sig);
+    h.insert("klarna-signing-key-id", key_id);
+    webhooks::verify(body, &h, &keys()).map(|_| ())
+}
+
+fn value(s: &str) -> HeaderValue {
+    HeaderValue::from_str(s).unwrap()
+}
+
+#[test]
+fn malformed_signatures_are_rejected_by_name() {
+    let key = value(KEY1_ID);
+    let long = "0".repeat(100_000);
+    // not hex, odd length, a prefix the scheme does not use
+    for sig in [
+        "zz",
+        "5fa",
+        "sha256=5fa2a32e9a9726b5b4234e522b8d5ac47f4bda96bb770768845150d24cb0f8b2",
+        "5fa2a32e 9a9726b5b4234e522b8d5ac47f4bda96bb770768845150d24cb0f8b2",
+    ] {
+        let err = verify_with(COMPLETED, value(sig), key.clone()).unwrap_err();
+        assert!(
+            matches!(err, WebhookError::InvalidHeader("Klarna-Signature")),
+            "{sig}: {err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "webhook header Klarna-Signature is malformed"
+        );
+    }
+    // hex of the wrong length (empty, short, far too long), or the right one for another body
+    for sig in ["00", &SIG_COMPLETED_KEY1[..62], &long, SIG_NOT_JSON_KEY1] {
+        let err = verify_with(COMPLETED, value(sig), key.clone()).unwrap_err();
+        assert!(matches!(err, WebhookError::SignatureMismatch), "{err:?}");
+    }
+    // the right MAC in upper case is the same bytes
+    verify_with(
+        COMPLETED,
+        value(&SIG_COMPLETED_KEY1.to_ascii_uppercase()),
+        key.clone(),
+    )
+    .unwrap();
+    // header values that are not text
+    let not_text = HeaderValue::from_bytes(b"5fa2\xff\xfe").unwrap();
+    let err = verify_with(COMPLETED, not_text.clone(), key.clone()).unwrap_err();
+    assert!(matches!(
+        err,
+        WebhookError::InvalidHeader("Klarna-Signature")
+    ));
+    let err = verify_with(COMPLETED, value(SIG_COMPLETED_KEY1), not_text).unwrap_err();
+    assert!(matches!(
+        err,
+        WebhookError::InvalidHeader("Klarna-Signing-Key-Id")
+    ));
+}
+
+#[test]
+fn an_unknown_key_id_of_any_size_gives_a_bounded_escaped_message() {
+    let huge = format!("krn:{}", "x".repeat(64 * 1024));
+    let err = verify_with(COMPLETED, value(SIG_COMPLETED_KEY1), value(&huge)).unwrap_err();
+    match &err {
+        WebhookError::UnknownKeyId(id) => assert_eq!(id, &huge, "the error keeps the whole id"),
+        other => panic!("{other:?}"),
+    }
+    let text = err.to_string();
+    assert!(text.len() < 400, "{} bytes", text.len());
+    assert!(
+        text.starts_with("unknown webhook signing key id 'krn:xxx"),
+        "{text}"
+    );
+    // a tab is a valid header byte; it is escaped in the message
+    let err = verify_with(COMPLETED, value(SIG_COMPLETED_KEY1), value("krn:a\tb")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unknown webhook signing key id 'krn:a\\tb'"
+    );
+}
+
+#[test]
+fn truncated_and_oversized_bodies() {
+    let key = value(KEY1_ID);
+    // every cut of a signed body fails the signature, before any parsing
+    for cut in [0, 1, COMPLETED.len() / 2, COMPLETED.len() - 1] {
+        let err =
+            verify_with(&COMPLETED[..cut], value(SIG_COMPLETED_KEY1), key.clone()).unwrap_err();
+        assert!(
+            matches!(err, WebhookError::SignatureMismatch),
+            "{cut}: {err:?}"
+        );
+    }
+    // 8 MiB: unsigned, a signature mismatch; signed but not an envelope, a parse error that
+    // names the problem; signed and an envelope (a large payload), accepted
+    let big = vec![b'{'; 8 << 20];
+    let err = verify_with(&big, value(SIG_COMPLETED_KEY1), key.clone()).unwrap_err();
+    assert!(matches!(err, WebhookError::SignatureMismatch));
+    let err = verify_with(
+        &big,
+        value(&webhooks::compute_signature(KEY1, &big)),
+        key.clone(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, WebhookError::MalformedBody(_)));
+    assert!(
+        err.to_string()
+            .starts_with("webhook body is not a valid event envelope")
+    );
+    let mut envelope: serde_json::Value = serde_json::from_slice(COMPLETED).unwrap();
+    envelope["payload"]["blob"] = "a".repeat(8 << 20).into();
+    let body = serde_json::to_vec(&envelope).unwrap();
+    verify_with(&body, value(&webhooks::compute_signature(KEY1, &body)), key).unwrap();
+}
+
+/// The signature covers no timestamp, and Klarna redelivers for about a day: `occurred_at` is
+/// kept as sent, whatever it says; deduplicate on `metadata.event_id`.
+#[test]
+fn occurred_at_far_in_the_past_or_future_or_garbage_is_kept_as_sent() {
+    for at in [
+        "1970-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "not a date",
+        "",
+    ] {
+        let mut envelope: serde_json::Value = serde_json::from_slice(COMPLETED).unwrap();
+        envelope["metadata"]["occurred_at"] = at.into();
+        let body = serde_json::to_vec(&envelope).unwrap();
+        let mut h = HeaderMap::new();
+        h.insert(
+            "klarna-signature",
+            value(&webhooks::compute_signature(KEY1, &body)),
+        );
+        h.insert("klarna-signing-key-id", value(KEY1_ID));
+        let event = webhooks::verify(&body, &h, &keys()).unwrap();
+        assert_eq!(event.metadata.occurred_at, at);
+    }
+    // a timestamp of the wrong type is a parse error that names the field
+    let mut envelope: serde_json::Value = serde_json::from_slice(COMPLETED).unwrap();
+    envelope["metadata"]["occurred_at"] = 1_700_000_000.into();
+    let body = serde_json::to_vec(&envelope).unwrap();
+    let err = verify_with(
+        &body,
+        value(&webhooks::compute_signature(KEY1, &body)),
+        value(KEY1_ID),
+    )
+    .unwrap_err();
+    assert!(matches!(err, WebhookError::MalformedBody(_)), "{err:?}");
 }

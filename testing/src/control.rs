@@ -290,7 +290,7 @@ fn seconds(
 
 /// A [`FaultRule`] from the flat JSON of `POST /__control/faults`.
 fn fault_rule(input: &serde_json::Map<String, Value>) -> Result<FaultRule, ControlError> {
-    const KINDS: &str = "RATE_LIMITED, INTERNAL_ERROR, BAD_GATEWAY, SERVICE_UNAVAILABLE, GATEWAY_TIMEOUT, TIMEOUT, SLOW, DROP_CONNECTION";
+    const KINDS: &str = "RATE_LIMITED, INTERNAL_ERROR, BAD_GATEWAY, SERVICE_UNAVAILABLE, GATEWAY_TIMEOUT, TIMEOUT, SLOW, DROP_CONNECTION, CUT_BODY";
     let kind = input
         .get("fault")
         .and_then(Value::as_str)
@@ -308,6 +308,7 @@ fn fault_rule(input: &serde_json::Map<String, Value>) -> Result<FaultRule, Contr
             delay: seconds(input, "delay", None)?,
         },
         "DROP_CONNECTION" => Fault::DropConnection,
+        "CUT_BODY" => Fault::CutBody,
         other => {
             return Err(ControlError::invalid(format!(
                 "fault: '{other}' is not one of {KINDS}"

@@ -40,6 +40,10 @@ pub enum Fault {
     },
     /// The connection is closed without an answer.
     DropConnection,
+    /// The answer's head (with the full `Content-Length`) and the first half of its body are sent,
+    /// then the connection is closed: the fake's own answer after processing, a `500`
+    /// `INTERNAL_ERROR` before it.
+    CutBody,
 }
 
 fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -47,8 +51,8 @@ fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> 
 }
 
 impl Fault {
-    /// The error answer of this fault; `None` for [`Fault::Slow`] and [`Fault::DropConnection`], which
-    /// change how the fake's own answer is sent.
+    /// The error answer of this fault; `None` for [`Fault::Slow`], [`Fault::DropConnection`] and
+    /// [`Fault::CutBody`], which change how the fake's own answer is sent.
     pub(crate) fn reply(self) -> Option<Reply> {
         let technical =
             |status, code, message: &str| Reply::error(status, "TECHNICAL_ERROR", code, message);
@@ -88,7 +92,7 @@ impl Fault {
                 "TIMEOUT",
                 "Request processing timeout.",
             ),
-            Fault::Slow { .. } | Fault::DropConnection => return None,
+            Fault::Slow { .. } | Fault::DropConnection | Fault::CutBody => return None,
         })
     }
 }

@@ -1,5 +1,5 @@
 //! Faults on demand: the SDK retries what is safe (429 after `Retry-After`, 5xx, Klarna's `TIMEOUT`, a
-//! slow or dropped answer, all with the same idempotency key) and the money moves once.
+//! slow, dropped or cut answer, all with the same idempotency key) and the money moves once.
 
 mod common;
 
@@ -51,6 +51,7 @@ async fn errors_before_processing_are_retried_and_the_capture_happens_once() {
         Fault::GatewayTimeout,
         Fault::Timeout,
         Fault::DropConnection,
+        Fault::CutBody,
     ] {
         let fake = FakeKlarna::start().await.unwrap();
         let tx = common::transaction(&fake, 10_000).await;
@@ -77,6 +78,7 @@ async fn an_answer_lost_after_the_capture_is_replayed_not_captured_twice() {
         Fault::Timeout,
         Fault::ServiceUnavailable,
         Fault::DropConnection,
+        Fault::CutBody,
     ] {
         let fake = FakeKlarna::start().await.unwrap();
         let tx = common::transaction(&fake, 10_000).await;
@@ -241,4 +243,54 @@ async fn bad_rules_are_refused_precisely() {
         Err(ControlError::UnknownOperation { .. })
     ));
     assert!(fake.faults().is_empty());
+}
+
+/// An answer cut in the middle of its body after the capture: the client sees a broken
+/// connection that may have been sent, and a retry by hand with the error's idempotency key is
+/// replayed, not captured again.
+#[tokio::test]
+async fn a_cut_answer_is_a_transport_error_and_a_retry_with_its_key_is_replayed() {
+    let fake = FakeKlarna::start().await.unwrap();
+    let tx = common::transaction(&fake, 10_000).await;
+    fake.inject(
+        FaultRule::new(Fault::CutBody)
+            .on::<Capture>()
+            .after_processing(),
+    )
+    .unwrap();
+    let once = fake
+        .client_builder()
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = capture(&once, &fake, &tx, 3_000).await.unwrap_err();
+    assert_eq!(err.kind(), klarna::ErrorKind::Transport, "{err}");
+    assert!(err.may_have_been_sent(), "{err}");
+    assert!(
+        err.to_string()
+            .contains("the connection broke while reading the response"),
+        "{err}"
+    );
+    let key = err
+        .idempotency_key()
+        .expect("a capture carries a key")
+        .to_owned();
+    assert_eq!(fake.transaction(&tx).unwrap().captures.len(), 1);
+    once.payment_transactions()
+        .capture(
+            fake.account_id(),
+            &tx,
+            CapturePaymentTransactionRequest::new(3_000),
+        )
+        .idempotency_key(key)
+        .send()
+        .await
+        .unwrap();
+    let view = fake.transaction(&tx).unwrap();
+    assert_eq!(
+        (view.captured, view.captures.len()),
+        (3_000, 1),
+        "{}",
+        view.summary()
+    );
 }

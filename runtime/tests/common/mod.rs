@@ -36,6 +36,11 @@ impl Default for TestTime {
 }
 
 impl TestTime {
+    /// Sleeps shorter than `limit` complete at once, longer ones never.
+    pub fn with_instant_below(mut self, limit: Duration) -> Self {
+        self.instant_below = limit;
+        self
+    }
     pub fn sleeps(&self) -> Vec<Duration> {
         self.sleeps.lock().unwrap().clone()
     }
@@ -63,6 +68,20 @@ impl Clock for TestTime {
     fn system_time(&self) -> SystemTime {
         self.system_now()
     }
+}
+
+/// Runs a test body with tokio's cooperative budget switched off.
+///
+/// `wiremock`'s `MockServer` checks its expectations when dropped, with a nested
+/// `futures::executor::block_on` that takes a tokio lock. A tokio lock is only granted while
+/// the polling task has budget left (128 operations per poll); when the body spent it without
+/// yielding (awaiting hundreds of finished `JoinHandle`s in a row does), the lock answers
+/// "pending" and wakes the nested executor at once, which polls again: the drop spins forever
+/// at 100 % CPU. Whether the budget is spent at that moment depends on how many tasks had
+/// already finished, i.e. on the machine's load. A body that awaits many tokio resources in a
+/// row, and so also drops its `MockServer` inside this wrapper, cannot hit that.
+pub async fn without_coop_budget<F: Future>(body: F) -> F::Output {
+    tokio::task::coop::unconstrained(body).await
 }
 
 /// A builder pointed at `base_url` with the test key and injected time.

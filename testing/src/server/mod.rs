@@ -54,9 +54,54 @@ pub(crate) async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>
     }
 }
 
-/// Why a connection is closed without an answer: a [`Fault::DropConnection`].
+/// Why a connection is closed without an answer, or in the middle of one: a
+/// [`Fault::DropConnection`] or [`Fault::CutBody`].
 #[derive(Debug)]
 pub(crate) struct Dropped;
+
+/// How an answer is lost on the way back.
+pub(crate) enum Lost {
+    /// No answer at all ([`Fault::DropConnection`]).
+    Dropped,
+    /// This answer, cut in the middle of its body ([`Fault::CutBody`]).
+    Cut(Reply),
+}
+
+/// The body of an answer cut by [`Fault::CutBody`]: its first half, then (after a pause, so that
+/// hyper flushes the head and that half) an error, on which hyper closes the connection; the head
+/// announced the whole length.
+pub(crate) struct CutBody {
+    half: Option<Bytes>,
+    pause: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl CutBody {
+    fn new(half: Bytes) -> CutBody {
+        CutBody {
+            half: Some(half),
+            pause: Box::pin(tokio::time::sleep(std::time::Duration::from_millis(50))),
+        }
+    }
+}
+
+impl hyper::body::Body for CutBody {
+    type Data = Bytes;
+    type Error = Dropped;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Dropped>>> {
+        use std::future::Future as _;
+        if let Some(half) = self.half.take() {
+            return std::task::Poll::Ready(Some(Ok(hyper::body::Frame::data(half))));
+        }
+        self.pause.as_mut().poll(cx).map(|()| Some(Err(Dropped)))
+    }
+}
+
+/// The body of an answer: whole, or cut.
+type AnswerBody = http_body_util::Either<Full<Bytes>, CutBody>;
 
 impl std::fmt::Display for Dropped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -70,7 +115,7 @@ impl std::error::Error for Dropped {}
 async fn handle(
     shared: Arc<Shared>,
     request: Request<hyper::body::Incoming>,
-) -> Result<Response<Full<Bytes>>, Dropped> {
+) -> Result<Response<AnswerBody>, Dropped> {
     let (parts, body) = request.into_parts();
     let correlation = parts.headers.get("partner-correlation-id").cloned();
     let reply = match read_body(&parts.headers, body).await {
@@ -83,8 +128,33 @@ async fn handle(
             }
         }
     };
-    let reply = reply?;
-    Ok(respond(reply, correlation))
+    match reply {
+        Ok(reply) => Ok(respond(reply, correlation).map(http_body_util::Either::Left)),
+        Err(Lost::Dropped) => Err(Dropped),
+        Err(Lost::Cut(reply)) => {
+            let (mut parts, body) = respond(reply, correlation).into_parts();
+            let whole = body_bytes(body);
+            parts
+                .headers
+                .insert(http::header::CONTENT_LENGTH, HeaderValue::from(whole.len()));
+            let half = whole.slice(..whole.len() / 2);
+            Ok(Response::from_parts(
+                parts,
+                http_body_util::Either::Right(CutBody::new(half)),
+            ))
+        }
+    }
+}
+
+/// The bytes of a whole answer's body.
+fn body_bytes(body: Full<Bytes>) -> Bytes {
+    use hyper::body::Body as _;
+    let mut body = std::pin::pin!(body);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match body.as_mut().poll_frame(&mut cx) {
+        std::task::Poll::Ready(Some(Ok(frame))) => frame.into_data().unwrap_or_default(),
+        _ => Bytes::new(),
+    }
 }
 
 /// Reads the body up to [`MAX_REQUEST_BODY_BYTES`]; a larger one is refused before it is read to the end.
@@ -144,7 +214,7 @@ async fn api(
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<Reply, Dropped> {
+) -> Result<Reply, Lost> {
     if !authorized(shared, headers) {
         return Ok(Reply::unauthorized());
     }
@@ -165,7 +235,14 @@ async fn api(
         && strike.timing == Timing::Before
     {
         match strike.fault {
-            Fault::DropConnection => return Err(Dropped),
+            Fault::DropConnection => return Err(Lost::Dropped),
+            Fault::CutBody => {
+                return Err(Lost::Cut(
+                    Fault::InternalError
+                        .reply()
+                        .unwrap_or_else(Reply::no_content),
+                ));
+            }
             Fault::Slow { delay } => tokio::time::sleep(delay).await,
             fault => {
                 if let Some(reply) = fault.reply() {
@@ -189,7 +266,8 @@ async fn api(
     };
     match strike {
         Some(strike) if strike.timing == Timing::After => match strike.fault {
-            Fault::DropConnection => Err(Dropped),
+            Fault::DropConnection => Err(Lost::Dropped),
+            Fault::CutBody => Err(Lost::Cut(reply)),
             Fault::Slow { delay } => {
                 tokio::time::sleep(delay).await;
                 Ok(reply)
@@ -210,13 +288,15 @@ pub(crate) async fn call(
 ) -> Reply {
     api(shared, method, uri, headers, body)
         .await
-        .unwrap_or_else(|Dropped| {
-            Reply::error(
+        .unwrap_or_else(|lost| match lost {
+            // The fake's own answer, which a real connection would have lost half of.
+            Lost::Cut(reply) => reply,
+            Lost::Dropped => Reply::error(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "TECHNICAL_ERROR",
                 "CONNECTION_DROPPED",
                 "an injected fault dropped the connection",
-            )
+            ),
         })
 }
 
