@@ -1,7 +1,5 @@
 //! Operation commands: built from the generated table, run through the SDK's runtime client.
 
-use std::collections::HashSet;
-
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use klarna_runtime::{
     Error, ErrorKind, Method, Multipart, RawResponse, Request, RequestOptions, expand_path,
@@ -703,7 +701,7 @@ async fn run_all(
     global: &Global,
 ) -> Result<(), Failure> {
     let mut cursor: Option<String> = None;
-    let mut seen = HashSet::new();
+    let mut seen = klarna_runtime::pagination::SeenCursors::new();
     let mut empty_run = 0;
     loop {
         let request = build(
@@ -760,9 +758,10 @@ async fn run_all(
                 "{empty_run} empty pages in a row still point to a next page; stopped"
             )));
         }
-        if !seen.insert(next.clone()) {
+        if !seen.first_time(&next) {
             return Err(bad(format!(
-                "the cursor `{next}` came back a second time; stopped instead of looping"
+                "the cursor `{}` came back a second time; stopped instead of looping",
+                klarna_runtime::pagination::quote_cursor(&next)
             )));
         }
         cursor = Some(next);

@@ -132,27 +132,53 @@ impl<T> fmt::Debug for Paginated<T> {
 /// stream gives up with an [`ErrorKind::UnexpectedResponse`] error.
 pub const MAX_CONSECUTIVE_EMPTY_PAGES: usize = 3;
 
-/// Where a stream is: the cursor of the next page and what the stream has seen so far.
-struct Walk {
-    cursor: Option<String>,
-    /// A 128-bit keyed hash of every cursor the server returned in this stream: 16 bytes a page
-    /// whatever the cursors' size, so that a server sending huge cursors cannot make a stream
-    /// hold them all.
+/// The cursors a walk over pages has been given, each kept as a 128-bit keyed hash: 16 bytes a page
+/// whatever the cursors' size, so that a server sending huge cursors cannot make a walk hold them all.
+/// A cursor given a second time means the server's pages form a cycle.
+#[derive(Default)]
+pub struct SeenCursors {
     seen: HashSet<u128>,
-    /// The hash's keys, random per stream.
+    /// The hash's keys, random per walk.
     keys: (RandomState, RandomState),
-    /// Empty pages in a row.
-    empty_run: usize,
 }
 
-impl Walk {
-    fn fingerprint(&self, cursor: &str) -> u128 {
-        (u128::from(self.keys.0.hash_one(cursor)) << 64) | u128::from(self.keys.1.hash_one(cursor))
+impl SeenCursors {
+    /// No cursor seen yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records `cursor`; `false` when it was recorded before (a cycle).
+    pub fn first_time(&mut self, cursor: &str) -> bool {
+        let hash = (u128::from(self.keys.0.hash_one(cursor)) << 64)
+            | u128::from(self.keys.1.hash_one(cursor));
+        self.seen.insert(hash)
+    }
+}
+
+impl fmt::Debug for SeenCursors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SeenCursors")
+            .field("seen", &self.seen.len())
+            .finish()
     }
 }
 
 /// The longest cursor an error message quotes, in bytes.
 const CURSOR_SHOWN: usize = 100;
+
+/// A server's cursor as an error message quotes it: at most 100 bytes, control characters escaped.
+pub fn quote_cursor(cursor: &str) -> String {
+    crate::telemetry::escape_control(&crate::telemetry::truncate(cursor, CURSOR_SHOWN)).into_owned()
+}
+
+/// Where a stream is: the cursor of the next page and what the stream has seen so far.
+struct Walk {
+    cursor: Option<String>,
+    cursors: SeenCursors,
+    /// Empty pages in a row.
+    empty_run: usize,
+}
 
 enum State {
     Next(Walk),
@@ -185,8 +211,7 @@ where
     let split = Arc::new(split);
     let start = Walk {
         cursor: None,
-        seen: HashSet::new(),
-        keys: (RandomState::new(), RandomState::new()),
+        cursors: SeenCursors::new(),
         empty_run: 0,
     };
     futures_util::stream::unfold(State::Next(start), move |state| {
@@ -212,21 +237,15 @@ where
                 0
             };
             let next = next.filter(|c| !c.is_empty());
-            let fingerprint = next.as_deref().map(|n| walk.fingerprint(n));
             let next_state = match next {
                 None => State::Done,
-                Some(n) if fingerprint.is_some_and(|f| walk.seen.contains(&f)) => {
-                    State::Fail(stuck(
-                        operation_id,
-                        format!(
-                            "the server returned the pagination cursor '{}' a second time (a cycle)",
-                            crate::telemetry::escape_control(&crate::telemetry::truncate(
-                                &n,
-                                CURSOR_SHOWN
-                            ))
-                        ),
-                    ))
-                }
+                Some(n) if !walk.cursors.first_time(&n) => State::Fail(stuck(
+                    operation_id,
+                    format!(
+                        "the server returned the pagination cursor '{}' a second time (a cycle)",
+                        quote_cursor(&n)
+                    ),
+                )),
                 Some(_) if walk.empty_run > MAX_CONSECUTIVE_EMPTY_PAGES => State::Fail(stuck(
                     operation_id,
                     format!(
@@ -235,7 +254,6 @@ where
                     ),
                 )),
                 Some(n) => {
-                    walk.seen.extend(fingerprint);
                     walk.cursor = Some(n);
                     State::Next(walk)
                 }

@@ -274,22 +274,26 @@ impl SchemaLowerer<'_> {
     }
 }
 
-impl ApiLowerer<'_> {
+impl SchemaLowerer<'_> {
     /// Whether every value `narrow` admits is admitted by `wide`, as far as the generated type goes, so
     /// that typing a property by `narrow` loses nothing `wide` says: `wide` is a bare type (`type: string`
     /// with no format, enum or other keyword that changes the Rust type) and `narrow` has that type, or
     /// `wide` is a `$ref` that `narrow` extends through `allOf` (a subtype, `$ref`s followed).
-    fn refines(&self, narrow: &ReferenceOr<Schema>, wide: &ReferenceOr<Schema>) -> bool {
+    fn refines(&self, narrow: &ReferenceOr<Box<Schema>>, wide: &ReferenceOr<Box<Schema>>) -> bool {
+        let narrow_schema = || match narrow {
+            ReferenceOr::Item(n) => Some(Cow::Borrowed(&**n)),
+            ReferenceOr::Reference { reference } => self.resolve_schema(reference),
+        };
         match wide {
-            ReferenceOr::Reference { reference } => self.extends(narrow, reference, 0),
+            ReferenceOr::Reference { reference } => match narrow {
+                ReferenceOr::Reference { reference: r } => self.extends_ref(r, reference, 0),
+                ReferenceOr::Item(n) => self.extends(n, reference, 0),
+            },
             ReferenceOr::Item(w) => {
-                let Some(n) = (match narrow {
-                    ReferenceOr::Item(n) => Some(Cow::Borrowed(n)),
-                    ReferenceOr::Reference { reference } => self.resolve_schema(reference),
-                }) else {
+                let Some(n) = narrow_schema() else {
                     return false;
                 };
-                if n.schema_data.nullable != w.schema_data.nullable && w.schema_data.nullable {
+                if w.schema_data.nullable && !n.schema_data.nullable {
                     return false;
                 }
                 match (&w.schema_kind, &n.schema_kind) {
@@ -311,32 +315,33 @@ impl ApiLowerer<'_> {
         }
     }
 
-    /// Whether `schema` is, or extends through `allOf` parts, the schema `reference` names.
-    fn extends(&self, schema: &ReferenceOr<Schema>, reference: &str, depth: usize) -> bool {
+    /// Whether the schema `from` names is the one `reference` names, or extends it through `allOf`.
+    fn extends_ref(&self, from: &str, reference: &str, depth: usize) -> bool {
+        if from == reference {
+            return true;
+        }
+        let (Some((a, at_a)), Some((_, at_b))) = (
+            self.resolve_schema_at(from),
+            self.resolve_schema_at(reference),
+        ) else {
+            return false;
+        };
+        at_a == at_b || self.extends(&a, reference, depth)
+    }
+
+    /// Whether `schema` extends, through its `allOf` parts (`$ref`s followed), the schema `reference`
+    /// names.
+    fn extends(&self, schema: &Schema, reference: &str, depth: usize) -> bool {
         if depth > 16 {
             return false;
         }
-        let resolved = match schema {
-            ReferenceOr::Reference { reference: r } => {
-                if r == reference {
-                    return true;
+        match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of.iter().any(|part| match part {
+                ReferenceOr::Reference { reference: r } => {
+                    self.extends_ref(r, reference, depth + 1)
                 }
-                let (Some((a, at_a)), Some((_, at_b))) =
-                    (self.resolve_schema_at(r), self.resolve_schema_at(reference))
-                else {
-                    return false;
-                };
-                if at_a == at_b {
-                    return true;
-                }
-                a
-            }
-            ReferenceOr::Item(s) => Cow::Borrowed(s),
-        };
-        match &resolved.schema_kind {
-            SchemaKind::AllOf { all_of } => all_of
-                .iter()
-                .any(|part| self.extends(part, reference, depth + 1)),
+                ReferenceOr::Item(s) => self.extends(s, reference, depth + 1),
+            }),
             _ => false,
         }
     }

@@ -14,9 +14,15 @@ pub(in crate::lower) fn run(api: &mut Api, _diags: &mut Diagnostics) {
     }
 }
 
-/// `payment_requests` → `payment-requests`; a raw identifier loses its `r#`.
+/// `payment_requests` → `payment-requests`; a raw identifier loses its `r#`, and a keyword that no raw
+/// identifier can spell (`self_`, `super_`) its trailing underscore: a command line has no keywords.
 fn command_name(rust: &str) -> String {
-    unraw(rust).replace('_', "-")
+    let bare = unraw(rust);
+    let bare = match bare.trim_end_matches('_') {
+        "" => bare,
+        trimmed => trimmed,
+    };
+    bare.replace('_', "-")
 }
 
 #[cfg(test)]
@@ -29,6 +35,8 @@ mod tests {
         assert_eq!(command_name("r#type_list"), "type-list");
         assert_eq!(command_name("payment_requests"), "payment-requests");
         assert_eq!(command_name("r#type"), "type");
+        assert_eq!(command_name("self_"), "self");
+        assert_eq!(command_name("super_"), "super");
     }
 
     #[test]
