@@ -600,7 +600,7 @@ fn check_statuses(statuses: &[u16], op: &Op<'_>, op_raw: &Value, result: &mut Fi
                 .push(format!("excused asserted status {status}: {why}"));
             continue;
         }
-        if matches!(op.op.response.status, ir::StatusMatch::Code(c) if c == status) {
+        if matches!(op.op.response.status(), ir::StatusMatch::Code(c) if c == status) {
             continue;
         }
         let declared = op_raw
@@ -609,7 +609,7 @@ fn check_statuses(statuses: &[u16], op: &Op<'_>, op_raw: &Value, result: &mut Fi
             .is_some_and(|r| r.contains_key(&status.to_string()));
         result.failures.push(format!(
             "the tests assert status {status}, but the operation's success status is {}{}",
-            op.op.response.status,
+            op.op.response.status(),
             if declared {
                 ""
             } else {
