@@ -34,3 +34,45 @@ fn comparison_filter_parameters_keep_apart_without_renames() {
         ]
     );
 }
+
+#[test]
+fn an_all_of_of_one_scalar_type_is_that_type_not_an_empty_struct() {
+    use klarna_codegen::ir::{TypeKind, TypeRef};
+    let (krate, warnings) = lower("scalar-all-of.yaml");
+    assert!(warnings.is_empty(), "{warnings}");
+    let api = &krate.apis[0];
+    let request = api
+        .types
+        .iter()
+        .find(|t| t.name.rust == "SessionRequest")
+        .expect("SessionRequest");
+    let TypeKind::Struct { fields, .. } = &request.kind else {
+        panic!("not a struct: {:?}", request.kind);
+    };
+    let ty = |name: &str| {
+        &fields
+            .iter()
+            .find(|f| f.name.wire == name)
+            .unwrap_or_else(|| panic!("no field {name}"))
+            .ty
+    };
+    let named = |r: &TypeRef| match r {
+        TypeRef::Named(id) => api.types[id.0].name.rust.clone(),
+        other => panic!("not a named type: {other:?}"),
+    };
+    assert_eq!(named(ty("user_id")), "UserId");
+    assert_eq!(named(ty("scope")), "Scope");
+    assert!(
+        matches!(ty("created"), TypeRef::String(Some(f)) if f == "date-time"),
+        "{:?}",
+        ty("created")
+    );
+    assert!(matches!(ty("retries"), TypeRef::I64), "{:?}", ty("retries"));
+    // No struct was made of the parts.
+    assert!(
+        api.types
+            .iter()
+            .all(|t| !matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.is_empty())),
+        "an empty struct was generated"
+    );
+}

@@ -95,6 +95,13 @@ impl ApiLowerer<'_> {
                 }
                 _ => {}
             }
+            if let Some(chosen) = self.scalar_all_of(parts, &typed, pointer) {
+                return self.schema_or_ref(
+                    &parts[chosen],
+                    naming,
+                    &format!("{}/{chosen}", child(pointer, "allOf")),
+                );
+            }
         }
         let mut merged = Merged::default();
         for (i, part) in parts.iter().enumerate() {
@@ -123,6 +130,67 @@ impl ApiLowerer<'_> {
         );
         self.push_type(wire, id, pointer, doc, deprecated, kind);
         TypeRef::Named(id)
+    }
+
+    /// The part that types an `allOf` whose typed parts are all the same scalar type (`allOf: [{$ref:
+    /// UserId}, {type: string, description: ...}]`, a reference restated with its own documentation):
+    /// the one that says more than the type (a reference, an `enum`, a `format`), else the first. `None`
+    /// when a part is an object, a list or a composition, or the scalar types differ. A second part
+    /// that says more is not generated, and reported.
+    fn scalar_all_of(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        typed: &[usize],
+        pointer: &str,
+    ) -> Option<usize> {
+        let mut kind = None;
+        let mut specific = Vec::new();
+        for &i in typed {
+            let (schema, by_ref) = match &parts[i] {
+                ReferenceOr::Item(s) => (s.clone(), false),
+                ReferenceOr::Reference { reference } => {
+                    (self.resolve_schema(reference)?.into_owned(), true)
+                }
+            };
+            let SchemaKind::Type(t) = &schema.schema_kind else {
+                return None;
+            };
+            let (this, says_more) = match t {
+                Type::String(st) => (
+                    "string",
+                    !st.enumeration.is_empty()
+                        || !matches!(st.format, VariantOrUnknownOrEmpty::Empty),
+                ),
+                Type::Integer(it) => (
+                    "integer",
+                    !it.enumeration.is_empty()
+                        || !matches!(it.format, VariantOrUnknownOrEmpty::Empty),
+                ),
+                Type::Number(nt) => (
+                    "number",
+                    !nt.enumeration.is_empty()
+                        || !matches!(nt.format, VariantOrUnknownOrEmpty::Empty),
+                ),
+                Type::Boolean(_) => ("boolean", false),
+                Type::Object(_) | Type::Array(_) => return None,
+            };
+            if kind.is_some_and(|k| k != this) {
+                return None;
+            }
+            kind = Some(this);
+            if by_ref || says_more {
+                specific.push(i);
+            }
+        }
+        let chosen = specific.first().copied().unwrap_or(typed[0]);
+        for &other in specific.iter().skip(1) {
+            self.degrade(
+                &format!("{}/{other}", child(pointer, "allOf")),
+                Degradation::Dropped,
+                format!("`allOf` part restricts the {} of part {chosen} further; the type is that part's, without this one's values or format", kind.unwrap_or_default()),
+            );
+        }
+        Some(chosen)
     }
 
     /// Merges one `allOf` part (written at `at`) into `merged`; a referenced part is read where its
