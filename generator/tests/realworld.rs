@@ -76,3 +76,40 @@ fn an_all_of_of_one_scalar_type_is_that_type_not_an_empty_struct() {
         "an empty struct was generated"
     );
 }
+
+#[test]
+fn a_ref_with_siblings_to_a_discriminated_union_is_that_union_not_an_empty_struct() {
+    use klarna_codegen::ir::{TypeKind, TypeRef};
+    let (krate, warnings) = lower("ref-to-union-with-siblings.yaml");
+    assert!(
+        !warnings.to_string().contains("cannot be merged"),
+        "{warnings}"
+    );
+    let api = &krate.apis[0];
+    assert!(
+        api.types
+            .iter()
+            .all(|t| !matches!(&t.kind, TypeKind::Struct { fields, .. } if fields.is_empty())),
+        "an empty struct was generated: {:?}",
+        api.types.iter().map(|t| &t.name.rust).collect::<Vec<_>>()
+    );
+    let input = api
+        .types
+        .iter()
+        .find(|t| t.name.rust == "Input")
+        .expect("Input");
+    let TypeKind::Union { variants, .. } = &input.kind else {
+        panic!("Input is not a union: {:?}", input.kind);
+    };
+    let item = api
+        .types
+        .iter()
+        .position(|t| t.name.rust == "Item")
+        .expect("Item");
+    assert!(
+        variants
+            .iter()
+            .any(|v| matches!(&v.ty, TypeRef::Named(id) if id.0 == item)),
+        "no variant holds Item: {variants:?}"
+    );
+}

@@ -70,11 +70,29 @@ impl ApiLowerer<'_> {
             .map(|(i, _)| i)
             .collect();
         // A subtype that only extends a discriminated base (`allOf: [Base]`) is a struct of the base's
-        // fields, not the base: the base is an enum of its subtypes, this one among them.
+        // fields, not the base: the base is an enum of its subtypes, this one among them. A base that is
+        // a union of other schemas (`oneOf` beside its discriminator) that do not include this one is
+        // no such base: `allOf: [Union]` is that union.
+        let component = pointer.strip_prefix("#/components/schemas/").map(|rest| {
+            format!(
+                "#/components/schemas/{}",
+                rest.split('/').next().unwrap_or(rest)
+            )
+        });
         let extends_base = |p: &ReferenceOr<Schema>| match p {
             ReferenceOr::Reference { reference } => {
                 self.resolve_schema(reference).is_some_and(|s| {
+                    let union_of_others = match &s.schema_kind {
+                        SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty() => {
+                            !a.one_of.iter().chain(&a.any_of).any(|alt| {
+                                matches!(alt, ReferenceOr::Reference { reference }
+                                    if Some(reference) == component.as_ref())
+                            })
+                        }
+                        _ => false,
+                    };
                     s.schema_data.discriminator.is_some()
+                        && !union_of_others
                         && matches!(
                             &s.schema_kind,
                             SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_)
