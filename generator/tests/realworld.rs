@@ -113,3 +113,48 @@ fn a_ref_with_siblings_to_a_discriminated_union_is_that_union_not_an_empty_struc
         "no variant holds Item: {variants:?}"
     );
 }
+
+#[test]
+fn a_one_of_of_objects_inside_an_all_of_adds_its_fields() {
+    use klarna_codegen::diag::Degradation;
+    use klarna_codegen::ir::{Presence, TypeKind};
+    let (krate, warnings) = lower("all-of-with-one-of-objects.yaml");
+    let api = &krate.apis[0];
+    let fields = |name: &str| -> Vec<(String, bool)> {
+        let t = api
+            .types
+            .iter()
+            .find(|t| t.name.rust == name)
+            .unwrap_or_else(|| panic!("no type {name}"));
+        let TypeKind::Struct { fields, .. } = &t.kind else {
+            panic!("{name} is not a struct: {:?}", t.kind);
+        };
+        fields
+            .iter()
+            .map(|f| (f.name.wire.clone(), f.presence == Presence::Required))
+            .collect()
+    };
+    let mut assign = fields("AssignRole");
+    assign.sort();
+    assert_eq!(
+        assign,
+        [
+            ("resource_external_id".to_owned(), false),
+            ("resource_id".to_owned(), false),
+            ("resource_type".to_owned(), true),
+            ("role_slug".to_owned(), true),
+        ]
+    );
+    let text = warnings.to_string();
+    assert!(
+        text.contains("AssignRole/allOf/1: warning: `oneOf` of objects inside an `allOf`"),
+        "{text}"
+    );
+    // Alternatives with a `kind` of their own each: not merged, and the loss is a tagged warning.
+    assert_eq!(fields("Pet"), [("name".to_owned(), false)]);
+    assert_eq!(warnings.count(Degradation::Dropped), 1, "{text}");
+    assert!(
+        text.contains("Pet/allOf/1: warning: `allOf` part is a `oneOf`"),
+        "{text}"
+    );
+}

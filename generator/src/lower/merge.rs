@@ -255,7 +255,9 @@ impl ApiLowerer<'_> {
                     self.merge_part(inner, &format!("{}/{i}", child(at, "allOf")), merged);
                 }
                 for (keyword, alternatives) in [("oneOf", &a.one_of), ("anyOf", &a.any_of)] {
-                    if !alternatives.is_empty() {
+                    if !alternatives.is_empty()
+                        && !self.merge_alternatives(keyword, alternatives, at, merged)
+                    {
                         self.degrade(
                             at,
                             Degradation::Dropped,
@@ -280,12 +282,20 @@ impl ApiLowerer<'_> {
                     );
                 }
             }
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+            SchemaKind::OneOf {
+                one_of: alternatives,
+            }
+            | SchemaKind::AnyOf {
+                any_of: alternatives,
+            } => {
                 let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
                     "oneOf"
                 } else {
                     "anyOf"
                 };
+                if self.merge_alternatives(keyword, alternatives, at, merged) {
+                    return;
+                }
                 self.degrade(
                     at,
                     Degradation::Dropped,
@@ -308,6 +318,89 @@ impl ApiLowerer<'_> {
     /// Adds properties, `required` and `additionalProperties` (from the part at `at`) to `merged`. A
     /// property defined again differently replaces the earlier definition (reported), except a definition
     /// that only annotates (`description`, `example`, ...), which keeps the earlier type.
+    /// Merges the alternatives of a `oneOf`/`anyOf` that is (or is inside) an `allOf` part, when every
+    /// one is an object: their properties become fields, optional unless every alternative requires
+    /// them (`allOf: [{properties: {role}}, {oneOf: [{required: [id]}, {required: [external_id]}]}]`
+    /// is a struct with `role`, `id` and `external_id`). Which alternative a value matches is not
+    /// checked, which is reported. `false`, with nothing merged, when an alternative is not an object.
+    fn merge_alternatives(
+        &mut self,
+        keyword: &str,
+        alternatives: &[ReferenceOr<Schema>],
+        at: &str,
+        merged: &mut Merged,
+    ) -> bool {
+        let object = |s: &Schema| match &s.schema_kind {
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
+            SchemaKind::Any(a) => {
+                a.typ.as_deref().is_none_or(|t| t == "object")
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty()
+            }
+            _ => false,
+        };
+        let all_objects = alternatives.iter().all(|alt| match alt {
+            ReferenceOr::Item(s) => object(s),
+            ReferenceOr::Reference { reference } => {
+                self.resolve_schema(reference).is_some_and(|s| object(&s))
+            }
+        });
+        if alternatives.is_empty() || !all_objects {
+            return false;
+        }
+        let mut each = Vec::new();
+        for (i, alt) in alternatives.iter().enumerate() {
+            let mut one = Merged {
+                following: merged.following.clone(),
+                ..Merged::default()
+            };
+            self.merge_part(alt, &format!("{}/{i}", child(at, keyword)), &mut one);
+            each.push(one);
+        }
+        // Alternatives that define one property differently (a `type` tag of its own each) are told
+        // apart by it: one struct cannot hold them.
+        let mut seen: BTreeMap<&String, &ReferenceOr<Box<Schema>>> = BTreeMap::new();
+        for one in &each {
+            for (k, v) in &one.properties {
+                if let Some(first) = seen.insert(k, v)
+                    && first != v
+                    && !matches!((first, v), (ReferenceOr::Item(a), ReferenceOr::Item(b))
+                        if a.schema_kind == b.schema_kind && a.schema_data.nullable == b.schema_data.nullable)
+                {
+                    return false;
+                }
+            }
+        }
+        let required: Vec<String> = each[0]
+            .required
+            .iter()
+            .filter(|name| {
+                each.iter()
+                    .all(|one| one.required.contains(name) && one.properties.contains_key(*name))
+            })
+            .cloned()
+            .collect();
+        for one in each {
+            for (k, v) in &one.properties {
+                let origin = one.origins.get(k).cloned().unwrap_or_else(|| at.to_owned());
+                let mut single = indexmap_like::Props::default();
+                single.insert(k.clone(), v.clone());
+                let part_at = origin
+                    .strip_suffix(&format!("/{}", crate::diag::escape_pointer_token(k)))
+                    .and_then(|p| p.strip_suffix("/properties"))
+                    .unwrap_or(at)
+                    .to_owned();
+                self.merge_fields(&single, &[], None, &part_at, merged);
+            }
+        }
+        merged.required.extend(required);
+        self.warn(
+            at,
+            format!("`{keyword}` of objects inside an `allOf`: the merged struct has the fields of every alternative, optional unless each requires them; which alternative a value matches is not checked"),
+        );
+        true
+    }
+
     fn merge_fields(
         &mut self,
         properties: &indexmap_like::Props,
@@ -472,7 +565,7 @@ mod tests {
     fn what_cannot_be_merged_or_typed_is_a_tagged_located_warning() {
         let yaml = doc(
             "",
-            "  Cat: {type: object, properties: {meows: {type: boolean}}}\n  Dog: {type: object, properties: {barks: {type: boolean}}}\n  Mixed:\n    allOf:\n      - oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]\n      - {$ref: '#/components/schemas/Missing'}\n    properties: {name: {type: string}}\n  Odd: {type: file}\n  Wide: {type: object, properties: {name: {type: string}}, oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]}\n  Clash: {type: string, properties: {a: {type: string}}, enum: [a, 1]}",
+            "  Cat: {type: object, properties: {meows: {type: boolean}}}\n  Dog: {type: object, properties: {barks: {type: boolean}}}\n  Mixed:\n    allOf:\n      - oneOf: [{type: string}, {$ref: '#/components/schemas/Dog'}]\n      - {$ref: '#/components/schemas/Missing'}\n    properties: {name: {type: string}}\n  Odd: {type: file}\n  Wide: {type: object, properties: {name: {type: string}}, oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]}\n  Clash: {type: string, properties: {a: {type: string}}, enum: [a, 1]}",
         );
         let (api, diags) = lower_diags(&yaml, &Profile::neutral());
         assert_eq!(rows(&api, "Mixed"), [("name".into(), Presence::Optional)]);
