@@ -158,3 +158,55 @@ fn a_one_of_of_objects_inside_an_all_of_adds_its_fields() {
         "{text}"
     );
 }
+
+#[test]
+fn a_discriminator_without_mapping_uses_the_values_its_alternatives_pin() {
+    use klarna_codegen::ir::TypeKind;
+    let (krate, warnings) = lower("discriminator-pinned-values.yaml");
+    // The subtypes narrow the base's `pet_type`, which is reported; nothing is lost.
+    for d in warnings.iter() {
+        assert!(
+            d.degradation.is_none() && d.message.contains("define property `pet_type`"),
+            "{d}"
+        );
+    }
+    let api = &krate.apis[0];
+    let tags = |name: &str, property: &str| -> Vec<(String, Vec<String>)> {
+        let union = api
+            .types
+            .iter()
+            .find(|t| t.name.rust == name)
+            .unwrap_or_else(|| panic!("no type {name}"));
+        let TypeKind::Union {
+            discriminator,
+            variants,
+        } = &union.kind
+        else {
+            panic!("{name} is not a union: {:?}", union.kind)
+        };
+        assert_eq!(discriminator.as_deref(), Some(property));
+        variants
+            .iter()
+            .map(|v| (v.name.rust.clone(), v.tags.clone()))
+            .collect()
+    };
+    let owned = |pairs: &[(&str, &str)]| -> Vec<(String, Vec<String>)> {
+        pairs
+            .iter()
+            .map(|(v, t)| ((*v).to_owned(), vec![(*t).to_owned()]))
+            .collect()
+    };
+    assert_eq!(
+        tags("ToolCallsItem", "type"),
+        owned(&[
+            ("FunctionCall", "function"),
+            ("CustomCall", "custom"),
+            ("WebSearch", "web_search"),
+        ])
+    );
+    // A base whose subtypes extend it with `allOf` and pin the tag there.
+    assert_eq!(
+        tags("Pet", "pet_type"),
+        owned(&[("CatPet", "cat"), ("DogPet", "dog")])
+    );
+}
