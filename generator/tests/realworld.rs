@@ -210,3 +210,47 @@ fn a_discriminator_without_mapping_uses_the_values_its_alternatives_pin() {
         owned(&[("CatPet", "cat"), ("DogPet", "dog")])
     );
 }
+
+#[test]
+fn union_and_any_parameters_are_written_by_their_style_not_as_json_text() {
+    use klarna_codegen::ir::{ParamEncoding, ParamStyle, TypeRef};
+    let (krate, warnings) = lower("union-parameters.yaml");
+    let op = &krate.apis[0].resources[0].operations[0];
+    let path = &op.path_params[0];
+    // Typed (a union), and written by `simple`: the runtime writes a string as its text, where
+    // `serde_json::Value::to_string()` wrote `"ab:cd"` with its quotes into the path.
+    assert!(matches!(path.ty, TypeRef::Named(_)), "{:?}", path.ty);
+    assert_eq!(
+        path.encoding,
+        ParamEncoding::Styled {
+            style: ParamStyle::Simple,
+            explode: false
+        }
+    );
+    let query = &op.query_params[0];
+    assert!(matches!(query.ty, TypeRef::Named(_)), "{:?}", query.ty);
+    assert_eq!(
+        query.encoding,
+        ParamEncoding::Styled {
+            style: ParamStyle::Form,
+            explode: true
+        }
+    );
+    let header = &op.header_params[0];
+    assert_eq!(header.ty, TypeRef::Json);
+    assert_eq!(
+        header.encoding,
+        ParamEncoding::Styled {
+            style: ParamStyle::Simple,
+            explode: false
+        }
+    );
+    let text = warnings.to_string();
+    assert_eq!(
+        text.matches("written by its style from the value it holds")
+            .count(),
+        2,
+        "{text}"
+    );
+    assert!(!text.contains("sent as JSON text"), "{text}");
+}
