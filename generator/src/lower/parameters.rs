@@ -68,7 +68,16 @@ impl ApiLowerer<'_> {
         param: &Parameter,
     ) -> (TypeRef, ParamEncoding) {
         use openapiv3::{PathStyle, QueryStyle};
-        let shape = self.param_shape(&ty);
+        // A value described by `content` is serialized as its media type says: JSON text. Any other
+        // value without a type is written by the style from what it holds.
+        let content = matches!(
+            param.parameter_data_ref().format,
+            openapiv3::ParameterSchemaOrContent::Content(_)
+        );
+        let shape = match self.param_shape(&ty) {
+            Shape::Other if content && ty == TypeRef::Json => Shape::Scalar,
+            shape => shape,
+        };
         let explode_given = param.parameter_data_ref().explode;
         let styled = |style, explode| ParamEncoding::Styled { style, explode };
         if shape == Shape::Other
