@@ -260,3 +260,38 @@ fn union_and_any_parameters_are_written_by_their_style_not_as_json_text() {
     );
     assert_eq!(text.matches("sent as JSON text").count(), 1, "{text}");
 }
+
+#[test]
+fn an_api_named_by_a_keyword_has_a_cargo_feature_of_its_plain_name() {
+    use klarna_codegen::{RenderOptions, RuntimeDependency};
+    let options = RenderOptions {
+        runtime: RuntimeDependency::Path("../runtime-core".into()),
+        standalone: true,
+        regen_command: "cargo test".into(),
+        models_per_file: klarna_codegen::render::MODELS_PER_FILE,
+    };
+    let generated = klarna_codegen::generate(
+        &[SpecInput::new(fixture("box.yaml"))],
+        "keyword-api",
+        "0.0.0",
+        &klarna_codegen::profile::Profile::neutral(),
+        &options,
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let file = |name: &str| {
+        generated
+            .files
+            .iter()
+            .find(|(p, _)| p.as_path() == std::path::Path::new(name))
+            .map(|(_, text)| text.as_str())
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    let manifest = file("Cargo.toml");
+    // `r#box = [...]` is not TOML: cargo refused the whole workspace.
+    assert!(!manifest.contains("r#"), "{manifest}");
+    assert!(manifest.contains("default = [\"box\"]"), "{manifest}");
+    assert!(manifest.contains("\nbox = [\"dep:"), "{manifest}");
+    let lib = file("src/lib.rs");
+    assert!(lib.contains("#[cfg(feature = \"box\")]"), "{lib}");
+    assert!(!lib.contains("feature = \"r#"), "{lib}");
+}
