@@ -2,8 +2,10 @@
 //! only a `$ref` included), nested `allOf`s and the object keywords beside the `allOf` (`properties`,
 //! `required`, `additionalProperties`); `required` lists united; a conflicting property definition reported
 //! (the later one wins; one that only annotates keeps the earlier type). An `allOf` with one part that says
-//! something about the type, and nothing beside it, is that part. A part that cannot be merged (a `oneOf`, a
-//! string) is a located warning saying what the struct lacks.
+//! something about the type, and nothing beside it, is that part; one whose parts are all the same scalar
+//! type is the part that says most about it. A `oneOf`/`anyOf` of objects in a part adds the fields of its
+//! alternatives (optional unless each requires them). A part that cannot be merged (a union of other
+//! shapes, a string beside objects) is a located warning saying what the struct lacks.
 
 use openapiv3::AnySchema;
 
