@@ -295,3 +295,21 @@ fn an_api_named_by_a_keyword_has_a_cargo_feature_of_its_plain_name() {
     assert!(lib.contains("#[cfg(feature = \"box\")]"), "{lib}");
     assert!(!lib.contains("feature = \"r#"), "{lib}");
 }
+
+#[test]
+fn inline_types_under_a_keyword_property_are_camel_case() {
+    let (krate, _) = lower("keyword-property-context.yaml");
+    let names: Vec<&str> = krate.apis[0]
+        .types
+        .iter()
+        .map(|t| t.name.rust.as_str())
+        .collect();
+    // `EnrollmentLinksSelf_Hints` failed rustc's `non_camel_case_types` under `-D warnings`.
+    for name in &names {
+        assert!(
+            !name.trim_end_matches('_').contains('_'),
+            "{name} is not camel case: {names:?}"
+        );
+    }
+    assert!(names.contains(&"EnrollmentLinksSelfHints"), "{names:?}");
+}
