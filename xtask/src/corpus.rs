@@ -234,6 +234,32 @@ mod tests {
     }
 
     #[test]
+    fn paths_name_documents_or_directories_of_them() {
+        let dir = std::env::temp_dir().join(format!("xtask-corpus-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("nested")).expect("mkdir");
+        for name in ["a.yaml", "b.json", "c.yml", "notes.md", "nested/d.yaml"] {
+            std::fs::write(dir.join(name), "openapi: 3.0.3\n").expect("write");
+        }
+        let mut found = documents(&dir).expect("a directory of documents");
+        found.sort();
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["a.yaml", "b.json", "c.yml"]);
+        // A document is itself, whatever directory it is in.
+        let one = dir.join("nested/d.yaml");
+        assert_eq!(documents(&one).expect("a document"), [one.clone()]);
+        assert!(documents(&dir.join("nested/missing.yaml")).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn the_committed_baseline_parses() {
         let baseline = parse_baseline(include_str!("../corpus-baseline.tsv")).expect("parses");
         assert!(baseline.contains_key("stripe-api.yaml"), "{baseline:?}");
