@@ -254,7 +254,10 @@ mod tests {
         assert_eq!(names, ["a.yaml", "b.json", "c.yml"]);
         // A document is itself, whatever directory it is in.
         let one = dir.join("nested/d.yaml");
-        assert_eq!(documents(&one).expect("a document"), [one.clone()]);
+        assert_eq!(
+            documents(&one).expect("a document"),
+            std::slice::from_ref(&one)
+        );
         assert!(documents(&dir.join("nested/missing.yaml")).is_err());
         let _ = std::fs::remove_dir_all(&dir);
     }
