@@ -4,7 +4,8 @@
 //! - words are split on case changes, digits-to-letters boundaries and every non-alphanumeric character
 //!   (so `Parameter1.Name`, `No such order error message`, `checkbox-v2` and `payment_request_id` all work);
 //!   non-ASCII characters are dropped, and a name with no letters or digits left is spelled out from its
-//!   symbols (`+` → `Plus`, `""` → `Empty`);
+//!   symbols (`+` → `Plus`, `""` → `Empty`); comparison operators beside letters are words too
+//!   (`StartTime<` → `start_time_lt`, `amount>=` → `amount_gte`), so filter variants of one name stay apart;
 //! - a leading digit gets a prefix: `_` for snake_case names, `N` for PascalCase names (`400` → `N400`);
 //! - Rust keywords become raw identifiers (`type` → `r#type`), except those that cannot be raw
 //!   (`self`, `super`, `crate`, `Self`, `_`), which get a `_` suffix (`self_`, `Self_`);
@@ -64,8 +65,30 @@ fn symbol_word(c: char) -> Option<&'static str> {
     })
 }
 
+/// Comparison operators that filter parameters append to a name (Twilio's `StartTime<` and
+/// `StartTime>` beside `StartTime`), spelled as words so the three stay apart (`start_time_lt`).
+const COMPARISONS: &[(&str, &str)] = &[
+    ("<=", " lte "),
+    (">=", " gte "),
+    ("!=", " ne "),
+    ("<", " lt "),
+    (">", " gt "),
+];
+
 /// Splits `raw` into ASCII words ready for casing.
 fn words(raw: &str) -> String {
+    let spelled;
+    // A name of symbols only is spelled out below, symbol by symbol.
+    let raw = if (raw.contains(['<', '>']) || raw.contains("!="))
+        && raw.chars().any(|c| c.is_ascii_alphanumeric())
+    {
+        spelled = COMPARISONS
+            .iter()
+            .fold(raw.to_owned(), |s, (op, word)| s.replace(op, word));
+        spelled.as_str()
+    } else {
+        raw
+    };
     let cleaned: String = raw
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
@@ -244,6 +267,12 @@ mod tests {
             ("-", Case::Snake, "minus"),
             ("_", Case::Snake, "underscore"),
             ("café", Case::Snake, "caf"),
+            ("StartTime<", Case::Snake, "start_time_lt"),
+            ("StartTime>", Case::Snake, "start_time_gt"),
+            ("amount>=", Case::Snake, "amount_gte"),
+            ("created_at<=", Case::Snake, "created_at_lte"),
+            ("status!=", Case::Pascal, "StatusNe"),
+            ("<=", Case::Pascal, "LtEq"),
             (
                 "CapabilityProblemEntity-recursive",
                 Case::Pascal,

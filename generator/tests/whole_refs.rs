@@ -176,3 +176,33 @@ fn a_whole_map_ref_to_the_wrong_thing_is_a_located_error() {
         "{err}"
     );
 }
+
+/// Text `$ref`s inside lists the grammar does not name (a tag's or a server's `description`), as
+/// DigitalOcean's multi-file document writes its tag introductions.
+#[test]
+fn text_refs_in_tags_and_servers_are_resolved() {
+    let root = r##"
+openapi: 3.0.3
+info: {title: Tagged, version: "1"}
+servers:
+  - url: https://api.example.com
+    description: {$ref: '#/x-texts/server'}
+tags:
+  - name: Introduction
+    description: {$ref: 'docs/texts.yaml#/introduction'}
+  - name: Pets
+    description: {$ref: 'docs/pets.md'}
+paths: {}
+x-texts:
+  server: Production.
+"##;
+    let spec = load(&[
+        ("root.yaml", root),
+        ("docs/texts.yaml", "introduction: Welcome.\n"),
+        ("docs/pets.md", "All about pets.\n"),
+    ])
+    .unwrap_or_else(|e| panic!("refused:\n{e}"));
+    assert_eq!(spec.raw["tags"][0]["description"], "Welcome.");
+    assert_eq!(spec.raw["tags"][1]["description"], "All about pets.");
+    assert_eq!(spec.raw["servers"][0]["description"], "Production.");
+}

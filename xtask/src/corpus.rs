@@ -1,7 +1,8 @@
-//! `cargo xtask corpus [DIR]`: the generator against real OpenAPI documents nobody here wrote.
+//! `cargo xtask corpus [PATH...]`: the generator against real OpenAPI documents nobody here wrote.
 //!
-//! Every document in DIR (default: `corpus/` of the reference data, `reference/corpus` else
-//! `../shared/corpus`, see `cargo xtask reference`) is generated in-process (a panic is caught and
+//! Every document the PATHs name (a document, or a directory and the `.yaml`/`.yml`/`.json` files directly
+//! in it; default: `corpus/` of the reference data, `reference/corpus` else `../shared/corpus`, see
+//! `cargo xtask reference`) is generated in-process (a panic is caught and
 //! counted as a failure); every generated crate is written into one scratch workspace under
 //! `target/corpus/` and linted with a single `cargo clippy --workspace --keep-going -- -D warnings`, so
 //! the dependencies compile once and a generated crate is held to the bar its users hold their own code
@@ -50,25 +51,27 @@ enum Outcome {
     Panicked,
 }
 
-/// Runs the corpus check.
-pub fn run(root: &Path, dir: Option<&str>) -> Result<()> {
-    let dir = match dir {
-        Some(d) => PathBuf::from(d),
-        None => crate::reference::locate(root, "corpus", "The real-world OpenAPI corpus")?,
+/// Runs the corpus check on `paths` (documents, and directories whose `.yaml`/`.yml`/`.json` files are
+/// documents), or on the reference data's corpus when there are none.
+pub fn run(root: &Path, paths: &[String]) -> Result<()> {
+    let dirs_or_docs = if paths.is_empty() {
+        vec![crate::reference::locate(
+            root,
+            "corpus",
+            "The real-world OpenAPI corpus",
+        )?]
+    } else {
+        paths.iter().map(PathBuf::from).collect()
     };
-    let mut docs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            )
-        })
-        .collect();
+    let mut docs = Vec::new();
+    for path in &dirs_or_docs {
+        docs.extend(documents(path)?);
+    }
     docs.sort();
-    if docs.is_empty() {
-        bail!("no OpenAPI documents in {}", dir.display());
+    docs.dedup();
+    let names: BTreeSet<String> = docs.iter().map(|d| crate_name(d)).collect();
+    if names.len() < docs.len() {
+        bail!("two documents have the same file name; give documents with distinct names");
     }
     let scratch = root.join("target/corpus");
     let crates_dir = scratch.join("crates");
@@ -231,10 +234,60 @@ mod tests {
     }
 
     #[test]
+    fn paths_name_documents_or_directories_of_them() {
+        let dir = std::env::temp_dir().join(format!("xtask-corpus-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("nested")).expect("mkdir");
+        for name in ["a.yaml", "b.json", "c.yml", "notes.md", "nested/d.yaml"] {
+            std::fs::write(dir.join(name), "openapi: 3.0.3\n").expect("write");
+        }
+        let mut found = documents(&dir).expect("a directory of documents");
+        found.sort();
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["a.yaml", "b.json", "c.yml"]);
+        // A document is itself, whatever directory it is in.
+        let one = dir.join("nested/d.yaml");
+        assert_eq!(
+            documents(&one).expect("a document"),
+            std::slice::from_ref(&one)
+        );
+        assert!(documents(&dir.join("nested/missing.yaml")).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn the_committed_baseline_parses() {
         let baseline = parse_baseline(include_str!("../corpus-baseline.tsv")).expect("parses");
         assert!(baseline.contains_key("stripe-api.yaml"), "{baseline:?}");
     }
+}
+
+/// `path` itself when it is a file, else the OpenAPI documents (`.yaml`, `.yml`, `.json`) directly in it.
+fn documents(path: &Path) -> Result<Vec<PathBuf>> {
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let docs: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
+        .collect();
+    if docs.is_empty() {
+        bail!("no OpenAPI documents in {}", path.display());
+    }
+    Ok(docs)
 }
 
 fn crate_name(doc: &Path) -> String {

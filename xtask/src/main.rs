@@ -36,8 +36,9 @@ commands:
                    ENDPOINTS.md of the reference data) against specs/ and the generated types
   diff [REV]       spec diff (breaking or not) and generated/ diffstat, REV (default: merge-base with
                    origin/main unless that is HEAD, else HEAD~1) against the working tree; --fail-on-breaking for CI
-  corpus [DIR]     generate a crate from every document in DIR (default: corpus/ of the reference data)
-                   and lint them all with `cargo clippy -- -D warnings` (no error, warning or finding)
+  corpus [PATH...] generate a crate from every document PATH names (a document, or a directory: its
+                   .yaml/.yml/.json files; default: corpus/ of the reference data) and lint them all with
+                   `cargo clippy -- -D warnings` (no error, warning or finding); run it on your own documents
   contract [--dynamic] [API...]
                    call every operation through the SDK against a Prism mock of its spec
   fidelity         how much of specs/ a source confirms (confirmed / partly / inferred fields per API);
@@ -80,7 +81,7 @@ fn main() -> ExitCode {
         Some("notes") => notes::run(&workspace_root()),
         Some("reference") => reference::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("diff") => diff::run(&workspace_root(), args.get(1..).unwrap_or_default()),
-        Some("corpus") => corpus::run(&workspace_root(), args.get(1).map(String::as_str)),
+        Some("corpus") => corpus::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("contract") => contract::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("live-check") => live_check::run(&workspace_root(), args.get(1..).unwrap_or_default()),
         Some("doc-links") => doc_links::run(&workspace_root(), args.get(1..).unwrap_or_default()),

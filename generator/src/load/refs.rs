@@ -96,6 +96,21 @@ pub(super) fn rewrite_refs(
     at: &str,
     ctx: &mut RefCtx<'_>,
 ) {
+    // A list the grammar does not name (`tags`, `servers`): its objects may hold text `$ref`s
+    // (`tags: [{description: {$ref: intro.md}}]`, as bundlers resolve them).
+    if let (Kind::Other, Value::Array(items)) = (kind, &mut *value) {
+        for (i, item) in items.iter_mut().enumerate() {
+            rewrite_refs(
+                item,
+                Kind::Other,
+                dir,
+                current_file,
+                &format!("{at}/{i}"),
+                ctx,
+            );
+        }
+        return;
+    }
     let Value::Object(map) = value else {
         return;
     };
@@ -361,6 +376,19 @@ fn local_walk(
     file: &str,
     problems: &mut Diagnostics,
 ) {
+    if let (Kind::Other, Value::Array(items)) = (kind, &mut *value) {
+        for (i, item) in items.iter_mut().enumerate() {
+            local_walk(
+                item,
+                Kind::Other,
+                &format!("{at}/{i}"),
+                snapshot,
+                file,
+                problems,
+            );
+        }
+        return;
+    }
     let Value::Object(map) = value else {
         return;
     };

@@ -2,8 +2,10 @@
 //! only a `$ref` included), nested `allOf`s and the object keywords beside the `allOf` (`properties`,
 //! `required`, `additionalProperties`); `required` lists united; a conflicting property definition reported
 //! (the later one wins; one that only annotates keeps the earlier type). An `allOf` with one part that says
-//! something about the type, and nothing beside it, is that part. A part that cannot be merged (a `oneOf`, a
-//! string) is a located warning saying what the struct lacks.
+//! something about the type, and nothing beside it, is that part; one whose parts are all the same scalar
+//! type is the part that says most about it. A `oneOf`/`anyOf` of objects in a part adds the fields of its
+//! alternatives (optional unless each requires them). A part that cannot be merged (a union of other
+//! shapes, a string beside objects) is a located warning saying what the struct lacks.
 
 use std::borrow::Cow;
 
@@ -72,11 +74,29 @@ impl SchemaLowerer<'_> {
             .map(|(i, _)| i)
             .collect();
         // A subtype that only extends a discriminated base (`allOf: [Base]`) is a struct of the base's
-        // fields, not the base: the base is an enum of its subtypes, this one among them.
+        // fields, not the base: the base is an enum of its subtypes, this one among them. A base that is
+        // a union of other schemas (`oneOf` beside its discriminator) that do not include this one is
+        // no such base: `allOf: [Union]` is that union.
+        let component = pointer.strip_prefix("#/components/schemas/").map(|rest| {
+            format!(
+                "#/components/schemas/{}",
+                rest.split('/').next().unwrap_or(rest)
+            )
+        });
         let extends_base = |p: &ReferenceOr<Schema>| match p {
             ReferenceOr::Reference { reference } => {
                 self.resolve_schema(reference).is_some_and(|s| {
+                    let union_of_others = match &s.schema_kind {
+                        SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty() => {
+                            !a.one_of.iter().chain(&a.any_of).any(|alt| {
+                                matches!(alt, ReferenceOr::Reference { reference }
+                                    if Some(reference) == component.as_ref())
+                            })
+                        }
+                        _ => false,
+                    };
                     s.schema_data.discriminator.is_some()
+                        && !union_of_others
                         && matches!(
                             &s.schema_kind,
                             SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_)
@@ -96,6 +116,13 @@ impl SchemaLowerer<'_> {
                     );
                 }
                 _ => {}
+            }
+            if let Some(chosen) = self.scalar_all_of(parts, &typed, pointer) {
+                return self.schema_or_ref(
+                    &parts[chosen],
+                    naming,
+                    &format!("{}/{chosen}", child(pointer, "allOf")),
+                );
             }
         }
         let mut merged = Merged::default();
@@ -125,6 +152,67 @@ impl SchemaLowerer<'_> {
         );
         self.push_type(wire, id, pointer, doc, deprecated, kind);
         TypeRef::Named(id)
+    }
+
+    /// The part that types an `allOf` whose typed parts are all the same scalar type (`allOf: [{$ref:
+    /// UserId}, {type: string, description: ...}]`, a reference restated with its own documentation):
+    /// the one that says more than the type (a reference, an `enum`, a `format`), else the first. `None`
+    /// when a part is an object, a list or a composition, or the scalar types differ. A second part
+    /// that says more is not generated, and reported.
+    fn scalar_all_of(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        typed: &[usize],
+        pointer: &str,
+    ) -> Option<usize> {
+        let mut kind = None;
+        let mut specific = Vec::new();
+        for &i in typed {
+            let (schema, by_ref) = match &parts[i] {
+                ReferenceOr::Item(s) => (s.clone(), false),
+                ReferenceOr::Reference { reference } => {
+                    (self.resolve_schema(reference)?.into_owned(), true)
+                }
+            };
+            let SchemaKind::Type(t) = &schema.schema_kind else {
+                return None;
+            };
+            let (this, says_more) = match t {
+                Type::String(st) => (
+                    "string",
+                    !st.enumeration.is_empty()
+                        || !matches!(st.format, VariantOrUnknownOrEmpty::Empty),
+                ),
+                Type::Integer(it) => (
+                    "integer",
+                    !it.enumeration.is_empty()
+                        || !matches!(it.format, VariantOrUnknownOrEmpty::Empty),
+                ),
+                Type::Number(nt) => (
+                    "number",
+                    !nt.enumeration.is_empty()
+                        || !matches!(nt.format, VariantOrUnknownOrEmpty::Empty),
+                ),
+                Type::Boolean(_) => ("boolean", false),
+                Type::Object(_) | Type::Array(_) => return None,
+            };
+            if kind.is_some_and(|k| k != this) {
+                return None;
+            }
+            kind = Some(this);
+            if by_ref || says_more {
+                specific.push(i);
+            }
+        }
+        let chosen = specific.first().copied().unwrap_or(typed[0]);
+        for &other in specific.iter().skip(1) {
+            self.degrade(
+                &format!("{}/{other}", child(pointer, "allOf")),
+                Degradation::Dropped,
+                format!("`allOf` part restricts the {} of part {chosen} further; the type is that part's, without this one's values or format", kind.unwrap_or_default()),
+            );
+        }
+        Some(chosen)
     }
 
     /// Merges one `allOf` part (written at `at`) into `merged`; a referenced part is read where its
@@ -171,7 +259,9 @@ impl SchemaLowerer<'_> {
                     self.merge_part(inner, &format!("{}/{i}", child(at, "allOf")), merged);
                 }
                 for (keyword, alternatives) in [("oneOf", &a.one_of), ("anyOf", &a.any_of)] {
-                    if !alternatives.is_empty() {
+                    if !alternatives.is_empty()
+                        && !self.merge_alternatives(keyword, alternatives, at, merged)
+                    {
                         self.degrade(
                             at,
                             Degradation::Dropped,
@@ -196,12 +286,20 @@ impl SchemaLowerer<'_> {
                     );
                 }
             }
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+            SchemaKind::OneOf {
+                one_of: alternatives,
+            }
+            | SchemaKind::AnyOf {
+                any_of: alternatives,
+            } => {
                 let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
                     "oneOf"
                 } else {
                     "anyOf"
                 };
+                if self.merge_alternatives(keyword, alternatives, at, merged) {
+                    return;
+                }
                 self.degrade(
                     at,
                     Degradation::Dropped,
@@ -224,6 +322,89 @@ impl SchemaLowerer<'_> {
     /// Adds properties, `required` and `additionalProperties` (from the part at `at`) to `merged`. A
     /// property defined again differently replaces the earlier definition (reported), except a definition
     /// that only annotates (`description`, `example`, ...), which keeps the earlier type.
+    /// Merges the alternatives of a `oneOf`/`anyOf` that is (or is inside) an `allOf` part, when every
+    /// one is an object: their properties become fields, optional unless every alternative requires
+    /// them (`allOf: [{properties: {role}}, {oneOf: [{required: [id]}, {required: [external_id]}]}]`
+    /// is a struct with `role`, `id` and `external_id`). Which alternative a value matches is not
+    /// checked, which is reported. `false`, with nothing merged, when an alternative is not an object.
+    fn merge_alternatives(
+        &mut self,
+        keyword: &str,
+        alternatives: &[ReferenceOr<Schema>],
+        at: &str,
+        merged: &mut Merged,
+    ) -> bool {
+        let object = |s: &Schema| match &s.schema_kind {
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
+            SchemaKind::Any(a) => {
+                a.typ.as_deref().is_none_or(|t| t == "object")
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty()
+            }
+            _ => false,
+        };
+        let all_objects = alternatives.iter().all(|alt| match alt {
+            ReferenceOr::Item(s) => object(s),
+            ReferenceOr::Reference { reference } => {
+                self.resolve_schema(reference).is_some_and(|s| object(&s))
+            }
+        });
+        if alternatives.is_empty() || !all_objects {
+            return false;
+        }
+        let mut each = Vec::new();
+        for (i, alt) in alternatives.iter().enumerate() {
+            let mut one = Merged {
+                following: merged.following.clone(),
+                ..Merged::default()
+            };
+            self.merge_part(alt, &format!("{}/{i}", child(at, keyword)), &mut one);
+            each.push(one);
+        }
+        // Alternatives that define one property differently (a `type` tag of its own each) are told
+        // apart by it: one struct cannot hold them.
+        let mut seen: BTreeMap<&String, &ReferenceOr<Box<Schema>>> = BTreeMap::new();
+        for one in &each {
+            for (k, v) in &one.properties {
+                if let Some(first) = seen.insert(k, v)
+                    && first != v
+                    && !matches!((first, v), (ReferenceOr::Item(a), ReferenceOr::Item(b))
+                        if a.schema_kind == b.schema_kind && a.schema_data.nullable == b.schema_data.nullable)
+                {
+                    return false;
+                }
+            }
+        }
+        let required: Vec<String> = each[0]
+            .required
+            .iter()
+            .filter(|name| {
+                each.iter()
+                    .all(|one| one.required.contains(name) && one.properties.contains_key(*name))
+            })
+            .cloned()
+            .collect();
+        for one in each {
+            for (k, v) in &one.properties {
+                let origin = one.origins.get(k).cloned().unwrap_or_else(|| at.to_owned());
+                let mut single = indexmap_like::Props::default();
+                single.insert(k.clone(), v.clone());
+                let part_at = origin
+                    .strip_suffix(&format!("/{}", crate::diag::escape_pointer_token(k)))
+                    .and_then(|p| p.strip_suffix("/properties"))
+                    .unwrap_or(at)
+                    .to_owned();
+                self.merge_fields(&single, &[], None, &part_at, merged);
+            }
+        }
+        merged.required.extend(required);
+        self.warn(
+            at,
+            format!("`{keyword}` of objects inside an `allOf`: the merged struct has the fields of every alternative, optional unless each requires them; which alternative a value matches is not checked"),
+        );
+        true
+    }
+
     fn merge_fields(
         &mut self,
         properties: &indexmap_like::Props,
@@ -278,7 +459,8 @@ impl SchemaLowerer<'_> {
     /// Whether every value `narrow` admits is admitted by `wide`, as far as the generated type goes, so
     /// that typing a property by `narrow` loses nothing `wide` says: `wide` is a bare type (`type: string`
     /// with no format, enum or other keyword that changes the Rust type) and `narrow` has that type, or
-    /// `wide` is a `$ref` that `narrow` extends through `allOf` (a subtype, `$ref`s followed).
+    /// both are enums and `narrow` lists some of `wide`'s values, or `wide` is a `$ref` that `narrow`
+    /// extends through `allOf` (a subtype, `$ref`s followed).
     fn refines(&self, narrow: &ReferenceOr<Box<Schema>>, wide: &ReferenceOr<Box<Schema>>) -> bool {
         let narrow_schema = || match narrow {
             ReferenceOr::Item(n) => Some(Cow::Borrowed(&**n)),
@@ -297,11 +479,18 @@ impl SchemaLowerer<'_> {
                     return false;
                 }
                 match (&w.schema_kind, &n.schema_kind) {
-                    (SchemaKind::Type(Type::String(ws)), SchemaKind::Type(Type::String(_))) => {
-                        ws.enumeration.is_empty() && string_format_text(&ws.format).is_empty()
+                    (SchemaKind::Type(Type::String(ws)), SchemaKind::Type(Type::String(ns))) => {
+                        // A bare string, or an enum the narrower one picks values of.
+                        (ws.enumeration.is_empty() && string_format_text(&ws.format).is_empty())
+                            || (!ns.enumeration.is_empty()
+                                && ns.format == ws.format
+                                && ns.enumeration.iter().all(|v| ws.enumeration.contains(v)))
                     }
                     (SchemaKind::Type(Type::Integer(wi)), SchemaKind::Type(Type::Integer(ni))) => {
-                        wi.enumeration.is_empty() && wi.format == ni.format
+                        wi.format == ni.format
+                            && (wi.enumeration.is_empty()
+                                || (!ni.enumeration.is_empty()
+                                    && ni.enumeration.iter().all(|v| wi.enumeration.contains(v))))
                     }
                     (SchemaKind::Type(Type::Number(wn)), SchemaKind::Type(Type::Number(nn))) => {
                         wn.enumeration.is_empty() && wn.format == nn.format
@@ -498,7 +687,7 @@ mod tests {
     fn what_cannot_be_merged_or_typed_is_a_tagged_located_warning() {
         let yaml = doc(
             "",
-            "  Cat: {type: object, properties: {meows: {type: boolean}}}\n  Dog: {type: object, properties: {barks: {type: boolean}}}\n  Mixed:\n    allOf:\n      - oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]\n      - {$ref: '#/components/schemas/Missing'}\n    properties: {name: {type: string}}\n  Odd: {type: file}\n  Wide: {type: object, properties: {name: {type: string}}, oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]}\n  Clash: {type: string, properties: {a: {type: string}}, enum: [a, 1]}",
+            "  Cat: {type: object, properties: {meows: {type: boolean}}}\n  Dog: {type: object, properties: {barks: {type: boolean}}}\n  Mixed:\n    allOf:\n      - oneOf: [{type: string}, {$ref: '#/components/schemas/Dog'}]\n      - {$ref: '#/components/schemas/Missing'}\n    properties: {name: {type: string}}\n  Odd: {type: file}\n  Wide: {type: object, properties: {name: {type: string}}, oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]}\n  Clash: {type: string, properties: {a: {type: string}}, enum: [a, 1]}",
         );
         let (api, diags) = lower_diags(&yaml, &Profile::neutral());
         assert_eq!(rows(&api, "Mixed"), [("name".into(), Presence::Optional)]);

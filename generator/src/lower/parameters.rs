@@ -9,13 +9,14 @@ use super::*;
 /// What a parameter's type is, as styles see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Shape {
-    /// A scalar, an enum, or any JSON value (written as JSON text).
+    /// A scalar or an enum.
     Scalar,
     /// A list of scalars.
     List,
     /// An object of named members or a string-keyed map of scalars.
     Object,
-    /// Anything else (a union, a list of objects, a map of lists): no style defines it.
+    /// Anything else (a union, any JSON value, a list of objects, a map of lists): no style defines it
+    /// fully; the runtime writes it by the value it holds (a string as its text, not JSON text).
     Other,
 }
 
@@ -27,8 +28,7 @@ impl OperationLowerer<'_, '_> {
             | TypeRef::I64
             | TypeRef::F32
             | TypeRef::F64
-            | TypeRef::String(_)
-            | TypeRef::Json => true,
+            | TypeRef::String(_) => true,
             TypeRef::Named(n) => self.types().get(*n).is_some_and(|d| {
                 matches!(
                     &d.kind,
@@ -68,9 +68,30 @@ impl OperationLowerer<'_, '_> {
         param: &Parameter,
     ) -> (TypeRef, ParamEncoding) {
         use openapiv3::{PathStyle, QueryStyle};
-        let shape = self.param_shape(&ty);
+        // A value described by `content` is serialized as its media type says: JSON text. Any other
+        // value without a type is written by the style from what it holds.
+        let content = matches!(
+            param.parameter_data_ref().format,
+            openapiv3::ParameterSchemaOrContent::Content(_)
+        );
+        let shape = match self.param_shape(&ty) {
+            Shape::Other if content && ty == TypeRef::Json => Shape::Scalar,
+            shape => shape,
+        };
         let explode_given = param.parameter_data_ref().explode;
         let styled = |style, explode| ParamEncoding::Styled { style, explode };
+        if shape == Shape::Other
+            && ty != TypeRef::Json
+            && !matches!(
+                param,
+                Parameter::Query {
+                    style: QueryStyle::DeepObject,
+                    ..
+                }
+            )
+        {
+            self.degrade(at, Degradation::Untyped, format!("parameter `{name}` has a type no parameter style defines fully (a union, or lists or objects nested in it): it is written by its style from the value it holds, nested lists and objects as JSON text"));
+        }
         let encoding = match (param, shape) {
             // A union (or a nested list or object) under `deepObject` is flattened value by value, as
             // form APIs read it (`created=5` or `created[gt]=5`).
@@ -81,7 +102,6 @@ impl OperationLowerer<'_, '_> {
                 },
                 Shape::Other,
             ) => Some(ParamEncoding::DeepObject),
-            (_, Shape::Other) => None,
             (Parameter::Path { style, .. }, shape) => {
                 let explode = explode_given.unwrap_or(false);
                 Some(match (style, shape) {
@@ -114,6 +134,8 @@ impl OperationLowerer<'_, '_> {
                     }
                     (_, Shape::Scalar, _) => ParamEncoding::Text,
                     (_, Shape::List, true) => ParamEncoding::Text,
+                    // A union: written by the style from the value it holds.
+                    (_, Shape::Other, _) => styled(delimited.unwrap_or(ParamStyle::Form), explode),
                     // An object (`Other` was answered above).
                     (_, _, true) => ParamEncoding::FormObject,
                     (_, _, false) => styled(delimited.unwrap_or(ParamStyle::Form), false),
@@ -290,9 +312,16 @@ mod tests {
         let (api, warnings) = lower_yaml(&yaml);
         let o = op(&api, "doThing");
         assert_eq!(o.query_params[0].encoding, ParamEncoding::Text);
+        // Typed, and written by `form` from the value: the inner lists as JSON text.
         assert_eq!(
             (&o.query_params[1].ty, o.query_params[1].encoding),
-            (&TypeRef::Json, ParamEncoding::Text)
+            (
+                &TypeRef::List(Box::new(TypeRef::List(Box::new(TypeRef::String(None))))),
+                ParamEncoding::Styled {
+                    style: ParamStyle::Form,
+                    explode: true
+                }
+            )
         );
         let joined = warnings.join("\n");
         assert!(
@@ -300,7 +329,7 @@ mod tests {
             "{joined}"
         );
         assert!(
-            joined.contains("parameter `nested` has a type no parameter style defines"),
+            joined.contains("parameter `nested` has a type no parameter style defines fully"),
             "{joined}"
         );
     }

@@ -176,7 +176,10 @@ impl<'a> SchemaLowerer<'a> {
         match naming {
             Naming::Fixed(id, rust) => (*id, rust.clone()),
             Naming::Context(wanted) => {
-                let rust = self.claim_type(wanted, pointer);
+                // A context name is PascalCase pieces joined; a piece escaped from a keyword (`self`
+                // -> `Self_`) inside it would make `LinksSelf_Hints`, which is not camel case.
+                let joined = camel_joined(wanted);
+                let rust = self.claim_type(&joined, pointer);
                 (self.types.reserve(&rust), rust)
             }
         }
@@ -242,6 +245,20 @@ impl<'a> SchemaLowerer<'a> {
         }
         Some(names)
     }
+}
+
+/// `wanted` without the underscores inside it (`LinksSelf_Hints` -> `LinksSelfHints`); one at its end
+/// (`LinksSelf_`, `Self_`) stays.
+fn camel_joined(wanted: &str) -> String {
+    let mut out = String::with_capacity(wanted.len());
+    let mut chars = wanted.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '_' && chars.peek().is_some_and(char::is_ascii_alphanumeric) && !out.is_empty() {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -514,14 +514,24 @@ impl<'a> SchemaLowerer<'a> {
         }
         let mut data = schema.schema_data.clone();
         if d.mapping.is_empty() {
-            // Implicit mapping: each subtype is selected by its component name.
+            // Implicit mapping: each subtype is selected by its component name, or by the values it
+            // pins the property to when its name is not among them.
+            let mut mapping = indexmap::IndexMap::new();
+            for (t, alt) in targets.iter().zip(&alternatives) {
+                let Some(name) = crate::diag::component_ref_name(t, "schemas") else {
+                    continue;
+                };
+                let pinned = self.pinned_values(alt, &d.property_name, 0);
+                if pinned.is_empty() || pinned.contains(&name) {
+                    mapping.insert(name, t.clone());
+                } else {
+                    for value in pinned {
+                        mapping.insert(value, t.clone());
+                    }
+                }
+            }
             if let Some(disc) = data.discriminator.as_mut() {
-                disc.mapping = targets
-                    .iter()
-                    .filter_map(|t| {
-                        Some((crate::diag::component_ref_name(t, "schemas")?, t.clone()))
-                    })
-                    .collect();
+                disc.mapping = mapping;
             }
         }
         Some(self.lower_union(

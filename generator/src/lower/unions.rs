@@ -50,6 +50,9 @@ impl SchemaLowerer<'_> {
                 Naming::Context(format!("{rust}{}", sanitize(&hint, Case::Pascal))),
                 &alt_pointer,
             );
+            // Without a mapping entry, the tag is the schema's name, unless the alternative pins the
+            // discriminator property to values of its own (`type: {enum: [function]}`), which are then
+            // the only values it accepts; an inline alternative is selected by those values too.
             let tags: Vec<String> = match (discriminator, &ref_name) {
                 (Some(d), Some(n)) => {
                     let explicit: Vec<String> = d
@@ -58,12 +61,18 @@ impl SchemaLowerer<'_> {
                         .filter(|(_, target)| target.rsplit('/').next() == Some(n.as_str()))
                         .map(|(k, _)| k.clone())
                         .collect();
-                    if explicit.is_empty() {
-                        vec![n.clone()]
-                    } else {
+                    if !explicit.is_empty() {
                         explicit
+                    } else {
+                        let pinned = self.pinned_values(alt, &d.property_name, 0);
+                        if pinned.is_empty() || pinned.contains(n) {
+                            vec![n.clone()]
+                        } else {
+                            pinned
+                        }
                     }
                 }
+                (Some(d), None) => self.pinned_values(alt, &d.property_name, 0),
                 _ => Vec::new(),
             };
             let variant = self.claim(
@@ -82,7 +91,18 @@ impl SchemaLowerer<'_> {
                 boxed: false,
             });
         }
-        if discriminator.is_some() && variants.iter().any(|v| v.tags.is_empty()) {
+        let mut tags_seen = BTreeSet::new();
+        if discriminator.is_some()
+            && !variants
+                .iter()
+                .flat_map(|v| &v.tags)
+                .all(|t| tags_seen.insert(t.clone()))
+        {
+            self.degrade(pointer, Degradation::Dropped, format!("`{keyword}` alternatives share discriminator values; generated as an untagged union"));
+            for v in &mut variants {
+                v.tags.clear();
+            }
+        } else if discriminator.is_some() && variants.iter().any(|v| v.tags.is_empty()) {
             self.degrade(pointer, Degradation::Dropped, format!("`{keyword}` with a discriminator has inline alternatives; generated as an untagged union"));
         }
         let disc = discriminator
@@ -107,6 +127,53 @@ impl SchemaLowerer<'_> {
             },
         );
         TypeRef::Named(id)
+    }
+
+    /// The string values an object schema pins `property` to (`enum: [a]`, a 3.1 `const`), through
+    /// `$ref`s and `allOf` parts; empty when it does not pin it.
+    pub(super) fn pinned_values(
+        &self,
+        schema: &ReferenceOr<Schema>,
+        property: &str,
+        depth: usize,
+    ) -> Vec<String> {
+        if depth > 16 {
+            return Vec::new();
+        }
+        let schema = match schema {
+            ReferenceOr::Item(s) => std::borrow::Cow::Borrowed(s),
+            ReferenceOr::Reference { reference } => match self.resolve_schema(reference) {
+                Some(s) => s,
+                None => return Vec::new(),
+            },
+        };
+        let (properties, parts): (Option<&indexmap_like::Props>, &[ReferenceOr<Schema>]) =
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &[]),
+                SchemaKind::AllOf { all_of } => (None, all_of.as_slice()),
+                SchemaKind::Any(a) => (Some(&a.properties), a.all_of.as_slice()),
+                _ => return Vec::new(),
+            };
+        // Every place that defines the property restricts it (`allOf` is all of them): the fewest
+        // values win, so a subtype's `enum: [cat]` beats its base's `enum: [cat, dog]`.
+        let mut found: Vec<Vec<String>> = Vec::new();
+        if let Some(p) = properties.and_then(|props| props.get(property)) {
+            let p = match p {
+                ReferenceOr::Item(s) => Some(std::borrow::Cow::Borrowed(s.as_ref())),
+                ReferenceOr::Reference { reference } => self.resolve_schema(reference),
+            };
+            if let Some(SchemaKind::Type(Type::String(st))) = p.as_ref().map(|p| &p.schema_kind) {
+                found.push(st.enumeration.iter().flatten().cloned().collect());
+            }
+        }
+        for part in parts {
+            found.push(self.pinned_values(part, property, depth + 1));
+        }
+        found
+            .into_iter()
+            .filter(|values| !values.is_empty())
+            .min_by_key(Vec::len)
+            .unwrap_or_default()
     }
 
     /// How specific an alternative is, for ordering untagged unions: objects with more required

@@ -394,7 +394,7 @@ pub(super) fn cargo_view(krate: &Crate, options: &RenderOptions, header: String)
         default_features: krate
             .apis
             .iter()
-            .map(|a| format!("{:?}", a.module.rust))
+            .map(|a| format!("{:?}", unraw(&a.module.rust)))
             .collect::<Vec<_>>()
             .join(", "),
         features: krate
@@ -411,7 +411,7 @@ pub(super) fn cargo_view(krate: &Crate, options: &RenderOptions, header: String)
                     RuntimeDependency::Path(_) | RuntimeDependency::Version(_) => String::new(),
                 };
                 FeatureView {
-                    name: a.module.rust.clone(),
+                    name: unraw(&a.module.rust).to_owned(),
                     doc: format!("# {} ({})", a.title, a.source.file),
                     dep: format!(
                         "{name} = {{ path = {}{version}, optional = true }}",
@@ -456,7 +456,7 @@ pub(super) fn readme_view(krate: &Crate) -> ReadmeTemplate {
             .apis
             .iter()
             .map(|a| ReadmeApiView {
-                feature: a.module.rust.clone(),
+                feature: unraw(&a.module.rust).to_owned(),
                 krate: a.package.wire.clone(),
                 title: a.title.clone(),
                 version: a.version.clone(),
@@ -506,7 +506,7 @@ pub(super) fn lib_view(krate: &Crate) -> LibTemplate {
                 module: a.module.rust.clone(),
                 krate: a.package.rust.clone(),
                 title: a.title.clone(),
-                feature_lit: lit(&a.module.rust),
+                feature_lit: lit(unraw(&a.module.rust)),
                 resources: a.resources.iter().map(accessor_view).collect(),
             })
             .collect(),
@@ -531,7 +531,7 @@ pub(super) fn registry_view(krate: &Crate, problems: &mut Diagnostics) -> Regist
                 continue;
             };
             registry_types.push(RegistryEntry {
-                feature_lit: lit(&a.module.rust),
+                feature_lit: lit(unraw(&a.module.rust)),
                 name_lit: lit(&a.registry_name(TypeId(i))),
                 path: quote::quote!(#module::models::#ty),
             });

@@ -43,17 +43,39 @@ const DOC_WIDTH: usize = 92;
 
 /// The lines of the Markdown `text`, prose wrapped at `width` columns (a word longer than that keeps its
 /// own line). Code blocks, tables, headings and link definitions are kept as they are; a list item's
-/// continuation lines are indented under its text. A line is never broken before a word that would start
+/// continuation lines, wrapped or written without indentation, are indented under its text. A line is never broken before a word that would start
 /// a list, quote or heading at the beginning of a line.
 pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut fenced = false;
+    // The indentation of the text of the list item being read: a line that continues the item without
+    // it (Markdown's lazy continuation, which clippy's `doc_lazy_continuation` refuses) gets it.
+    let mut item: Option<usize> = None;
     for line in text.lines() {
-        let trimmed = line.trim_start();
+        let mut trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             fenced = !fenced;
+            item = None;
             out.push(line.to_owned());
             continue;
+        }
+        let continued;
+        let mut line = line;
+        if !fenced {
+            let indent = line.len() - trimmed.len();
+            if trimmed.is_empty() {
+                item = None;
+            } else if let Some(marker) = list_marker(trimmed) {
+                let list = matches!(marker, "-" | "*" | "+") || marker.ends_with(['.', ')']);
+                item = list.then_some(indent + marker.len() + 1);
+            } else if let Some(hang) = item
+                && indent < hang
+                && !trimmed.starts_with(['#', '|', '>'])
+            {
+                continued = format!("{}{trimmed}", " ".repeat(hang));
+                line = &continued;
+                trimmed = line.trim_start();
+            }
         }
         let verbatim = fenced
             || line.chars().count() <= width
@@ -156,5 +178,32 @@ mod tests {
             ["a-very-long-word", "next"]
         );
         assert_eq!(wrap("word - word", 6), ["word -", "word"]);
+    }
+
+    #[test]
+    fn a_list_item_continued_without_indentation_is_indented() {
+        // DigitalOcean's enum descriptions: an item's second line at the margin (clippy's
+        // `doc_lazy_continuation`), then the next item, then a paragraph after a blank line.
+        let text = "Sections:
+- CANDIDATE: the model (`uuid`,
+`name`) and params.
+1. second
+still second
+
+After the list.
+# Heading";
+        assert_eq!(
+            wrap(text, 92),
+            [
+                "Sections:",
+                "- CANDIDATE: the model (`uuid`,",
+                "  `name`) and params.",
+                "1. second",
+                "   still second",
+                "",
+                "After the list.",
+                "# Heading",
+            ]
+        );
     }
 }
