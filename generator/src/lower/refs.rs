@@ -140,9 +140,11 @@ impl<'a> SchemaLowerer<'a> {
         TypeRef::Json
     }
 
-    pub(super) fn schema_or_ref(
+    /// The type of a schema written in place (lowered with `naming`) or named by a `$ref`; the schema
+    /// as the document holds it, boxed or not.
+    pub(super) fn schema_or_ref<S: std::borrow::Borrow<Schema>>(
         &mut self,
-        s: &ReferenceOr<Schema>,
+        s: &ReferenceOr<S>,
         naming: Naming,
         pointer: &str,
     ) -> TypeRef {
@@ -150,22 +152,7 @@ impl<'a> SchemaLowerer<'a> {
             ReferenceOr::Reference { reference } => self.resolve_ref(reference, pointer),
             ReferenceOr::Item(schema) => {
                 let wire = naming.hint().to_owned();
-                self.lower_schema(schema, naming, pointer, &wire)
-            }
-        }
-    }
-
-    pub(super) fn boxed_schema_or_ref(
-        &mut self,
-        s: &ReferenceOr<Box<Schema>>,
-        naming: Naming,
-        pointer: &str,
-    ) -> TypeRef {
-        match s {
-            ReferenceOr::Reference { reference } => self.resolve_ref(reference, pointer),
-            ReferenceOr::Item(schema) => {
-                let wire = naming.hint().to_owned();
-                self.lower_schema(schema, naming, pointer, &wire)
+                self.lower_schema(schema.borrow(), naming, pointer, &wire)
             }
         }
     }

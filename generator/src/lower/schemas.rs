@@ -128,7 +128,7 @@ impl<'a> SchemaLowerer<'a> {
                 let item = match &a.items {
                     Some(items) => {
                         let at = child(pointer, "items");
-                        let ty = self.boxed_schema_or_ref(items, item_naming, &at);
+                        let ty = self.schema_or_ref(items, item_naming, &at);
                         let nullable = match items {
                             ReferenceOr::Item(s) => self.schema_nullable(s),
                             ReferenceOr::Reference { reference } => self

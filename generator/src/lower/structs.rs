@@ -51,7 +51,7 @@ impl SchemaLowerer<'_> {
                 "{parent}{}",
                 sanitize(wire, Case::Pascal).trim_start_matches("r#")
             );
-            let ty = self.boxed_schema_or_ref(prop, Naming::Context(context), &field_pointer);
+            let ty = self.schema_or_ref(prop, Naming::Context(context), &field_pointer);
             let (nullable, doc, deprecated, read_only, write_only) = self.property_meta(prop);
             let default = match prop {
                 ReferenceOr::Item(schema) => {
