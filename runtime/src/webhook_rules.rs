@@ -172,17 +172,23 @@ pub(crate) fn check_request(
     let Some(body) = json_body else {
         return Ok(());
     };
-    // A body that is not JSON, or whose url is not a string, is left to Klarna's validation.
-    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+    // A body that is not a JSON object, or whose url is not a string, is left to Klarna's validation.
+    // Only `url` is read: the other fields are skipped without building values, so the check costs a
+    // scan of the body, not a second decode of it.
+    let Ok(UrlField { url: Some(url) }) = serde_json::from_slice::<UrlField<'_>>(body) else {
         return Ok(());
     };
-    match fields.get("url") {
-        Some(serde_json::Value::String(url)) if is_loopback(base_url) && is_loopback(url) => Ok(()),
-        Some(serde_json::Value::String(url)) => {
-            check_url(url).map_err(|e| Error::invalid_request(format!("{operation_id}: {e}")))
-        }
-        _ => Ok(()),
+    if is_loopback(base_url) && is_loopback(&url) {
+        return Ok(());
     }
+    check_url(&url).map_err(|e| Error::invalid_request(format!("{operation_id}: {e}")))
+}
+
+/// The one field of a webhook request body [`check_request`] reads.
+#[derive(serde::Deserialize)]
+struct UrlField<'a> {
+    #[serde(borrow, default)]
+    url: Option<std::borrow::Cow<'a, str>>,
 }
 
 #[cfg(test)]
@@ -277,5 +283,18 @@ mod tests {
         assert!(check_request(KLARNA, "createWebhook", Some(local)).is_err());
         let remote = br#"{"url":"http://partner.example/hook"}"#;
         assert!(check_request("http://127.0.0.1:9000", "createWebhook", Some(remote)).is_err());
+        // The url is read wherever it stands and however it is escaped; a url that is not text, or a
+        // body that is not an object, is left to Klarna's validation.
+        let escaped = br#"{"event_types":["payment.*"],"url":"https:\/\/h.example:9000\/"}"#;
+        assert!(check_request(KLARNA, "createWebhook", Some(escaped)).is_err());
+        assert!(check_request(KLARNA, "createWebhook", Some(br#"{"url":9000}"#)).is_ok());
+        assert!(
+            check_request(
+                KLARNA,
+                "createWebhook",
+                Some(br#"["https://h.example:9000/"]"#)
+            )
+            .is_ok()
+        );
     }
 }
