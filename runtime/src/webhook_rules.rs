@@ -175,6 +175,9 @@ pub(crate) fn check_request(
     // A body that is not a JSON object, or whose url is not a string, is left to Klarna's validation.
     // Only `url` is read: the other fields are skipped without building values, so the check costs a
     // scan of the body, not a second decode of it.
+    if body.trim_ascii_start().first() != Some(&b'{') {
+        return Ok(());
+    }
     let Ok(UrlField { url: Some(url) }) = serde_json::from_slice::<UrlField<'_>>(body) else {
         return Ok(());
     };
