@@ -3,6 +3,17 @@
 use crate::ir::*;
 use crate::lower::test_support::{doc, fields, lower_yaml, named, ty};
 
+/// The value and Rust name of every variant of the integer enum `name`.
+fn int_variants<'a>(api: &'a Api, name: &str) -> Vec<(i64, &'a str)> {
+    let TypeKind::IntEnum { variants } = &ty(api, name).kind else {
+        panic!("{name} is an int enum")
+    };
+    variants
+        .iter()
+        .map(|v| (v.value, v.rust.as_str()))
+        .collect()
+}
+
 #[test]
 fn property_schemas_map_to_type_refs() {
     let table: &[(&str, TypeRef)] = &[
@@ -61,13 +72,7 @@ fn enums_get_variants_and_a_component_ref_is_an_alias() {
         .map(|v| (v.name.wire.as_str(), v.name.rust.as_str()))
         .collect();
     assert_eq!(names, [("dark-red", "DarkRed"), ("blue", "Blue")]);
-    let TypeKind::IntEnum { variants } = &ty(&api, "Code").kind else {
-        panic!("int enum")
-    };
-    let names: Vec<(i64, &str)> = variants
-        .iter()
-        .map(|v| (v.value, v.rust.as_str()))
-        .collect();
+    let names = int_variants(&api, "Code");
     assert_eq!(names, [(1, "V1"), (-1, "VMinus1")]);
     assert_eq!(
         ty(&api, "Shade").kind,
@@ -81,13 +86,7 @@ fn enums_get_variants_and_a_component_ref_is_an_alias() {
 fn a_repeated_integer_enum_value_is_one_variant() {
     let yaml = doc("", "  Code: {type: integer, enum: [1, 2, 3, 3]}");
     let (api, warnings) = lower_yaml(&yaml);
-    let TypeKind::IntEnum { variants } = &ty(&api, "Code").kind else {
-        panic!("int enum")
-    };
-    let names: Vec<(i64, &str)> = variants
-        .iter()
-        .map(|v| (v.value, v.rust.as_str()))
-        .collect();
+    let names = int_variants(&api, "Code");
     assert_eq!(names, [(1, "V1"), (2, "V2"), (3, "V3")]);
     assert!(
         warnings
