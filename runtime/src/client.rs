@@ -337,6 +337,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         };
         check_key_environment(&api_key, by_host.as_ref(), " (from the base URL's host)")?;
 
+        let webhook_check = crate::webhook_rules::RequestCheck::new(&base_url);
         let mut core = self
             .core
             .base_url(base_url)
@@ -351,9 +352,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             .idempotency_key_header(IDEMPOTENCY_KEY_HEADER)
             .error_body(crate::error::parse_error_body)
             // Klarna's webhook-URL rules, before anything is sent (webhook_rules.rs).
-            .request_check(|r| {
-                crate::webhook_rules::check_request(r.base_url, r.operation_id, r.json_body)
-            });
+            .request_check(move |r| webhook_check.check(r.operation_id, r.json_body));
         if let Some(meta) = &self.integration_metadata {
             core = core.default_header(INTEGRATION_METADATA_HEADER, meta.to_header_value());
         }

@@ -78,22 +78,22 @@ impl std::error::Error for WebhookUrlError {}
 ///
 /// The rule the URL breaks.
 pub fn check_url(url: &str) -> Result<(), WebhookUrlError> {
-    // A query may carry a receiver's token: it is not repeated in the message.
-    let shown: String = match url.split_once('?') {
-        Some((before, _)) => format!("{before}?<query>"),
-        None => url.to_owned(),
-    }
-    .chars()
-    .flat_map(char::escape_default)
-    .collect();
+    check_parsed(url, url.parse().ok())
+}
+
+/// [`check_url`] of `url` whose parse (`None` when it is not a valid URL) the caller already has.
+fn check_parsed(url: &str, uri: Option<http::Uri>) -> Result<(), WebhookUrlError> {
+    // The message's copy of the URL is only made for a failure: a check that passes allocates nothing.
     let fail = |reason: &str| WebhookUrlError {
-        url: shown.clone(),
+        url: shown(url),
         reason: reason.to_owned(),
     };
     if url.trim() != url || url.is_empty() {
         return Err(fail("is empty or has surrounding whitespace"));
     }
-    let uri: http::Uri = url.parse().map_err(|_| fail("is not a valid URL"))?;
+    let Some(uri) = uri else {
+        return Err(fail("is not a valid URL"));
+    };
     match uri.scheme_str() {
         Some(s) if s.eq_ignore_ascii_case("https") => {}
         Some(s) if s.eq_ignore_ascii_case("http") => {
@@ -127,6 +127,18 @@ pub fn check_url(url: &str) -> Result<(), WebhookUrlError> {
     Ok(())
 }
 
+/// `url` as an error message shows it: a query may carry a receiver's token, so it is not repeated,
+/// and control characters are escaped.
+fn shown(url: &str) -> String {
+    match url.split_once('?') {
+        Some((before, _)) => format!("{before}?<query>"),
+        None => url.to_owned(),
+    }
+    .chars()
+    .flat_map(char::escape_default)
+    .collect()
+}
+
 /// Whether the subscription pattern `pattern` (an event type, or a prefix ending in `*` such as
 /// `payment.*` or `*`) covers `event_type`.
 pub fn pattern_covers(pattern: &str, event_type: &str) -> bool {
@@ -145,11 +157,8 @@ pub fn missing_payment_events<S: AsRef<str>>(event_types: &[S]) -> Vec<&'static 
         .collect()
 }
 
-/// Whether `url` names a loopback host (`localhost`, `127.0.0.0/8`, `::1`).
-fn is_loopback(url: &str) -> bool {
-    let Ok(uri) = url.parse::<http::Uri>() else {
-        return false;
-    };
+/// Whether `uri` names a loopback host (`localhost`, `127.0.0.0/8`, `::1`).
+fn is_loopback(uri: &http::Uri) -> bool {
     let host = uri.host().unwrap_or_default();
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
@@ -158,36 +167,51 @@ fn is_loopback(url: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The check the runtime runs on every request before sending it: for [`WEBHOOK_OPERATIONS`] with a
-/// JSON body, the `url` field (when present) must pass [`check_url`], unless both `base_url` (where
-/// the request goes) and the webhook URL are loopback addresses.
-pub(crate) fn check_request(
-    base_url: &str,
-    operation_id: &str,
-    json_body: Option<&[u8]>,
-) -> Result<(), Error> {
-    if !WEBHOOK_OPERATIONS.contains(&operation_id) {
-        return Ok(());
-    }
-    let Some(body) = json_body else {
-        return Ok(());
-    };
-    // A body that is not a JSON object, or whose url is not a string, is left to Klarna's validation.
-    // Only `url` is read: the other fields are skipped without building values, so the check costs a
-    // scan of the body, not a second decode of it.
-    if body.trim_ascii_start().first() != Some(&b'{') {
-        return Ok(());
-    }
-    let Ok(UrlField { url: Some(url) }) = serde_json::from_slice::<UrlField<'_>>(body) else {
-        return Ok(());
-    };
-    if is_loopback(base_url) && is_loopback(&url) {
-        return Ok(());
-    }
-    check_url(&url).map_err(|e| Error::invalid_request(format!("{operation_id}: {e}")))
+/// The check the runtime runs on every request before sending it (set as the client's request check):
+/// for [`WEBHOOK_OPERATIONS`] with a JSON body, the `url` field (when present) must pass [`check_url`],
+/// unless both the client's base URL (where the request goes) and the webhook URL are loopback
+/// addresses.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RequestCheck {
+    /// Whether the client's base URL is a loopback address, decided once when the client is built.
+    local_base: bool,
 }
 
-/// The one field of a webhook request body [`check_request`] reads.
+impl RequestCheck {
+    /// The check for a client whose requests go to `base_url`.
+    pub(crate) fn new(base_url: &str) -> RequestCheck {
+        RequestCheck {
+            local_base: base_url.parse::<http::Uri>().is_ok_and(|u| is_loopback(&u)),
+        }
+    }
+
+    /// Checks one request, by its operation id and JSON body.
+    pub(crate) fn check(&self, operation_id: &str, json_body: Option<&[u8]>) -> Result<(), Error> {
+        if !WEBHOOK_OPERATIONS.contains(&operation_id) {
+            return Ok(());
+        }
+        let Some(body) = json_body else {
+            return Ok(());
+        };
+        // A body that is not a JSON object, or whose url is not a string, is left to Klarna's
+        // validation. Only `url` is read: the other fields are skipped without building values, so
+        // the check costs a scan of the body, not a second decode of it.
+        if body.trim_ascii_start().first() != Some(&b'{') {
+            return Ok(());
+        }
+        let Ok(UrlField { url: Some(url) }) = serde_json::from_slice::<UrlField<'_>>(body) else {
+            return Ok(());
+        };
+        // Parsed once, for the loopback exception and for the rules.
+        let uri = url.parse::<http::Uri>().ok();
+        if self.local_base && uri.as_ref().is_some_and(is_loopback) {
+            return Ok(());
+        }
+        check_parsed(&url, uri).map_err(|e| Error::invalid_request(format!("{operation_id}: {e}")))
+    }
+}
+
+/// The one field of a webhook request body [`RequestCheck::check`] reads.
 #[derive(serde::Deserialize)]
 struct UrlField<'a> {
     #[serde(borrow, default)]
@@ -271,6 +295,9 @@ mod tests {
     #[test]
     fn only_webhook_operations_are_checked() {
         let bad = br#"{"url":"https://h.example:9000/","event_types":["payment.*"]}"#;
+        let check_request = |base: &str, operation_id: &str, body: Option<&[u8]>| {
+            RequestCheck::new(base).check(operation_id, body)
+        };
         const KLARNA: &str = "https://api-global.test.klarna.com";
         let err = check_request(KLARNA, "createWebhook", Some(bad)).unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::InvalidRequest);
