@@ -3,7 +3,7 @@
 //!
 //! Each writes once what every generated type or builder would otherwise repeat, which keeps the generated
 //! source small (Stripe's document has over 3,000 enums) and its compile fast; generation and compile time
-//! are proportional to the source. The file holds five macros, all `#[doc(hidden)]` and exported at the
+//! are proportional to the source. The file holds six macros, all `#[doc(hidden)]` and exported at the
 //! crate root:
 //!
 //! - [`__string_enum!`](crate::__string_enum) and [`__int_enum!`](crate::__int_enum): the wire
@@ -14,7 +14,8 @@
 //!   name, its wire names and a map visitor) over the shared code of `crate::model`;
 //! - [`__request_options!`](crate::__request_options): the per-request option setters (`timeout`,
 //!   `attempt_timeout`, `retry_policy`, `header`, `options`) every request builder has;
-//! - [`__ok!`](crate::__ok): `?` without its `From` conversion, used by `__struct_serde!`'s expansion.
+//! - [`__take!`](crate::__take) and [`__ok!`](crate::__ok), used by `__struct_serde!`'s expansion: a
+//!   field's value from its slot, and `?` without its `From` conversion.
 //!
 //! Every macro takes leading attributes (`#[allow(deprecated)]` for a deprecated type) and puts them on each
 //! impl it writes. Expansions name serde and the model code by absolute paths through `$crate::__private`,
@@ -227,9 +228,11 @@ macro_rules! __request_options {
 /// [`Nullable`](crate::Nullable) field, left out when absent). Leading attributes go on every impl.
 ///
 /// The expansion is what the type checker spends its time on in a generated crate, so it is kept small:
-/// the visitor and `deserialize_struct` are the runtime's, generic over the `Fields` impl written here,
-/// and errors are returned with `match` (through `__ok!`) rather than `?`, whose `From` conversion costs
-/// more to check.
+/// the visitor and `deserialize_struct` are the runtime's, generic over the `Fields` impl written here;
+/// a field's write returns nothing (the runtime's `Writer` keeps the first error and `end` returns it),
+/// and only a required field's read can fail (`__take!`), because every early return is a branch the
+/// borrow checker walks once per field. Where an error is returned, it is with `match` (through
+/// `__ok!`) rather than `?`, whose `From` conversion costs more to check.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __struct_serde {
@@ -241,13 +244,13 @@ macro_rules! __struct_serde {
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)] // a struct without fields
-                let mut state = $crate::__ok!($crate::__private::serde::Serializer::serialize_struct(
+                let mut state = $crate::__private::model::Writer::new(
                     serializer,
                     ::std::stringify!($name),
                     0 $(+ $crate::__private::model::$presence::len(&self.$field))*,
-                ));
-                $($crate::__ok!($crate::__private::model::$presence::put(&mut state, $wire, &self.$field));)*
-                $crate::__private::serde::ser::SerializeStruct::end(state)
+                );
+                $($crate::__private::model::$presence::put(&mut state, $wire, &self.$field);)*
+                state.end()
             }
         }
 
@@ -271,7 +274,7 @@ macro_rules! __struct_serde {
                     });
                 }
                 ::std::result::Result::Ok($name {
-                    $($field: $crate::__ok!($crate::__private::model::$presence::take($field, $wire)),)*
+                    $($field: $crate::__take!($presence $field $wire),)*
                 })
             }
         }
@@ -285,6 +288,20 @@ macro_rules! __struct_serde {
                 $crate::__private::model::deserialize(deserializer)
             }
         }
+    };
+}
+
+/// The value of one field of a `__struct_serde!` struct from its slot: a required field's value or the
+/// `missing field` error (returned through `__ok!`); any other field's value, or its default when it was
+/// missing, which cannot fail.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __take {
+    (required $field:ident $wire:literal) => {
+        $crate::__ok!($crate::__private::model::required::take($field, $wire))
+    };
+    ($presence:ident $field:ident $wire:literal) => {
+        $crate::__private::model::$presence::take($field)
     };
 }
 

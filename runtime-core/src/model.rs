@@ -123,6 +123,52 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
 }
 
+/// A struct being written by a generated `Serialize` impl: the serializer's struct state, or the first
+/// error. A field's write returns nothing (a later field is not written after an error) and
+/// [`end`](Self::end) returns the error, so the generated code has one way out instead of one per field.
+pub struct Writer<S: serde::Serializer> {
+    state: Result<S::SerializeStruct, S::Error>,
+}
+
+impl<S: serde::Serializer> Writer<S> {
+    /// Starts the struct `name` with `len` fields to write.
+    #[inline]
+    pub fn new(serializer: S, name: &'static str, len: usize) -> Self {
+        Writer {
+            state: serializer.serialize_struct(name, len),
+        }
+    }
+
+    /// Writes one field, unless an earlier write failed.
+    #[inline]
+    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Ok(state) = &mut self.state
+            && let Err(error) = state.serialize_field(name, value)
+        {
+            self.state = Err(error);
+        }
+    }
+
+    /// Skips an absent field, unless an earlier write failed.
+    #[inline]
+    fn skip(&mut self, name: &'static str) {
+        if let Ok(state) = &mut self.state
+            && let Err(error) = state.skip_field(name)
+        {
+            self.state = Err(error);
+        }
+    }
+
+    /// Ends the struct: the serializer's result, or the first error of a write.
+    #[inline]
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        match self.state {
+            Ok(state) => state.end(),
+            Err(error) => Err(error),
+        }
+    }
+}
+
 /// A value that is left out of the JSON when absent: `None`, or [`Nullable::Absent`].
 pub trait Absent {
     /// `true` when the field is not sent.
@@ -188,12 +234,12 @@ pub mod required {
 
     /// Writes the field.
     #[inline]
-    pub fn put<S: SerializeStruct, T: Serialize>(
-        state: &mut S,
+    pub fn put<S: serde::Serializer, T: Serialize>(
+        writer: &mut Writer<S>,
         name: &'static str,
         value: &T,
-    ) -> Result<(), S::Error> {
-        state.serialize_field(name, value)
+    ) {
+        writer.field(name, value);
     }
 }
 
@@ -202,8 +248,8 @@ pub mod required_nullable {
 
     /// The field's value, or its default (`None`) when missing.
     #[inline]
-    pub fn take<T: Default, E>(slot: Option<T>, _name: &'static str) -> Result<T, E> {
-        Ok(slot.unwrap_or_default())
+    pub fn take<T: Default>(slot: Option<T>) -> T {
+        slot.unwrap_or_default()
     }
 
     pub use super::required::{len, put};
@@ -224,15 +270,15 @@ pub mod optional {
 
     /// Writes the field, or skips it when absent.
     #[inline]
-    pub fn put<S: SerializeStruct, T: Serialize + Absent>(
-        state: &mut S,
+    pub fn put<S: serde::Serializer, T: Serialize + Absent>(
+        writer: &mut Writer<S>,
         name: &'static str,
         value: &T,
-    ) -> Result<(), S::Error> {
+    ) {
         if value.is_absent() {
-            state.skip_field(name)
+            writer.skip(name);
         } else {
-            state.serialize_field(name, value)
+            writer.field(name, value);
         }
     }
 }
@@ -340,6 +386,46 @@ mod tests {
         assert_eq!(serde_json::from_str::<Model>(&json).unwrap(), model);
         let value = serde_json::to_value(&model).unwrap();
         assert_eq!(serde_json::from_value::<Model>(value).unwrap(), model);
+    }
+
+    /// A write that fails ends the struct with that error: the fields after it are not written, and
+    /// the first error is the one returned.
+    #[test]
+    fn the_first_failed_write_is_the_error() {
+        struct Fails(&'static str);
+        impl serde::Serialize for Fails {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom(self.0))
+            }
+        }
+        // The macro writes `Deserialize` too; this type is only ever written.
+        impl<'de> serde::Deserialize<'de> for Fails {
+            fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+                Err(serde::de::Error::custom("not read in this test"))
+            }
+        }
+        struct Two {
+            first: Option<Fails>,
+            second: Fails,
+        }
+        crate::__struct_serde! {
+            struct Two {
+                first: optional "first",
+                second: required "second",
+            }
+        }
+        let both = Two {
+            first: Some(Fails("first failed")),
+            second: Fails("second failed"),
+        };
+        let error = serde_json::to_string(&both).unwrap_err();
+        assert_eq!(error.to_string(), "first failed");
+        let one = Two {
+            first: None,
+            second: Fails("second failed"),
+        };
+        let error = serde_json::to_vec(&one).unwrap_err();
+        assert_eq!(error.to_string(), "second failed");
     }
 
     #[test]
