@@ -263,5 +263,9 @@ fn shape(api: &Api, ty: &TypeRef) -> TokenStream {
             let inner = shape(api, inner);
             quote!(Shape::Map(&#inner))
         }
+        TypeRef::OrNull(inner) => {
+            let inner = shape(api, inner);
+            quote!(Shape::OrNull(&#inner))
+        }
     }
 }

@@ -308,3 +308,62 @@ fn inline_types_under_a_keyword_property_are_camel_case() {
     }
     assert!(names.contains(&"EnrollmentLinksSelfHints"), "{names:?}");
 }
+
+#[test]
+fn nullable_list_items_and_map_values_are_options_not_a_dropped_nullable() {
+    use klarna_codegen::ir::{TypeKind, TypeRef};
+    let string = || TypeRef::String(None);
+    let or_null = |t: TypeRef| TypeRef::OrNull(Box::new(t));
+    let list = |t: TypeRef| TypeRef::List(Box::new(t));
+    let map = |t: TypeRef| TypeRef::Map(Box::new(t));
+    for (fixture, expected_scores) in [
+        ("nullable-elements.yaml", TypeRef::I64),
+        ("nullable-elements-3-1.yaml", TypeRef::F64),
+    ] {
+        let (krate, warnings) = lower(fixture);
+        // Modelled, so nothing is dropped and nothing to report.
+        assert_eq!(warnings.iter().count(), 0, "{fixture}: {warnings}");
+        let api = &krate.apis[0];
+        let id = |name: &str| {
+            TypeRef::Named(klarna_codegen::ir::TypeId(
+                api.types
+                    .iter()
+                    .position(|t| t.name.rust == name)
+                    .unwrap_or_else(|| panic!("{fixture}: no type {name}")),
+            ))
+        };
+        let rule = api.types.iter().find(|t| t.name.rust == "Rule").unwrap();
+        let TypeKind::Struct { fields, .. } = &rule.kind else {
+            panic!("{fixture}: Rule is not a struct: {:?}", rule.kind);
+        };
+        let ty = |name: &str| {
+            fields
+                .iter()
+                .find(|f| f.name.wire == name)
+                .unwrap_or_else(|| panic!("{fixture}: no field {name}"))
+                .ty
+                .clone()
+        };
+        assert_eq!(ty("labels"), list(or_null(string())), "{fixture}");
+        assert_eq!(ty("owners"), list(or_null(id("Owner"))), "{fixture}");
+        assert_eq!(ty("scores"), map(or_null(expected_scores)), "{fixture}");
+        if fixture == "nullable-elements.yaml" {
+            // A `$ref` to a component that is nullable itself.
+            assert_eq!(ty("codes"), list(or_null(id("MaybeCode"))));
+            // A string enum whose values include `null` (its `Unknown` variant does not take `null`).
+            assert_eq!(ty("subtypes"), list(or_null(id("Subtype"))));
+            let extra = api
+                .types
+                .iter()
+                .find(|t| t.name.rust == "RuleExtra")
+                .unwrap();
+            let TypeKind::Struct { additional, .. } = &extra.kind else {
+                panic!("RuleExtra is not a struct: {:?}", extra.kind);
+            };
+            assert_eq!(
+                additional.as_ref().map(|a| a.ty.clone()),
+                Some(or_null(string()))
+            );
+        }
+    }
+}

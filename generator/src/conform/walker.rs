@@ -69,7 +69,7 @@ impl<'a> Walker<'a> {
     /// Checks `v` against `ty`; `nullable` says whether `null` is allowed here.
     pub(super) fn value(&mut self, ty: &TypeRef, v: &Value, pointer: &str, nullable: bool) {
         if v.is_null() {
-            if !nullable && *ty != TypeRef::Json {
+            if !nullable && !matches!(ty, TypeRef::Json | TypeRef::OrNull(_)) {
                 self.push(
                     Kind::Drift,
                     pointer,
@@ -116,6 +116,8 @@ impl<'a> Walker<'a> {
                     }
                 }
             },
+            // Not null (checked above): the value must be the element type.
+            TypeRef::OrNull(inner) => self.value(inner, v, pointer, true),
             TypeRef::Named(id) => self.named(*id, v, pointer, None),
         }
     }

@@ -189,6 +189,9 @@ pub enum TypeRef {
     List(Box<TypeRef>),
     /// A string-keyed map.
     Map(Box<TypeRef>),
+    /// An element that may be `null`: a list item or map value the document marks nullable
+    /// (`Option<T>`; `None` is written as `null`). Fields say the same through [`Presence`].
+    OrNull(Box<TypeRef>),
 }
 
 /// A named type of an API: its index in [`Api::types`]. Lowering hands out ids and makes every reference
@@ -200,11 +203,11 @@ pub enum TypeRef {
 pub struct TypeId(pub usize);
 
 impl TypeRef {
-    /// The named type this reference reaches, through lists and maps.
+    /// The named type this reference reaches, through lists, maps and nullable elements.
     pub fn named(&self) -> Option<TypeId> {
         match self {
             TypeRef::Named(id) => Some(*id),
-            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => inner.named(),
             _ => None,
         }
     }
@@ -372,7 +375,7 @@ impl Api {
     pub fn for_each_type_ref_mut(&mut self, f: &mut impl FnMut(&mut TypeRef)) {
         fn walk(t: &mut TypeRef, f: &mut impl FnMut(&mut TypeRef)) {
             f(t);
-            if let TypeRef::List(inner) | TypeRef::Map(inner) = t {
+            if let TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) = t {
                 walk(inner, f);
             }
         }

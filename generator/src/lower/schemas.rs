@@ -9,6 +9,29 @@ use super::merge::OwnObject;
 use super::*;
 
 impl<'a> SchemaLowerer<'a> {
+    /// Lowers the schema of a list's items or a map's values: [`TypeRef::OrNull`] of its type when the
+    /// schema (or the component it names) allows `null`, since a `Vec<T>` or a map of `T` would refuse
+    /// `[null, ..]`. `Value` takes `null` as it is.
+    pub(super) fn element<S: std::borrow::Borrow<Schema>>(
+        &mut self,
+        s: &ReferenceOr<S>,
+        naming: Naming,
+        pointer: &str,
+    ) -> TypeRef {
+        let ty = self.schema_or_ref(s, naming, pointer);
+        let nullable = match s {
+            ReferenceOr::Item(s) => self.schema_nullable(s.borrow()),
+            ReferenceOr::Reference { reference } => self
+                .component_schema(reference)
+                .is_some_and(|s| self.schema_nullable(s)),
+        };
+        if nullable && ty != TypeRef::Json {
+            TypeRef::OrNull(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
     /// Lowers a schema; defines a named type when the schema needs one.
     pub(super) fn lower_schema(
         &mut self,
@@ -126,24 +149,7 @@ impl<'a> SchemaLowerer<'a> {
             SchemaKind::Type(Type::Array(a)) => {
                 let item_naming = Naming::Context(format!("{}Item", naming.hint()));
                 let item = match &a.items {
-                    Some(items) => {
-                        let at = child(pointer, "items");
-                        let ty = self.schema_or_ref(items, item_naming, &at);
-                        let nullable = match items {
-                            ReferenceOr::Item(s) => self.schema_nullable(s),
-                            ReferenceOr::Reference { reference } => self
-                                .component_schema(reference)
-                                .is_some_and(|s| self.schema_nullable(s)),
-                        };
-                        if nullable && ty != TypeRef::Json {
-                            self.degrade(
-                                &at,
-                                Degradation::Dropped,
-                                "list items may be null, which the generated list (`Vec` of the item type) does not accept",
-                            );
-                        }
-                        ty
-                    }
+                    Some(items) => self.element(items, item_naming, &child(pointer, "items")),
                     // No `items`: any value is allowed, which is what `Value` says.
                     None => TypeRef::Json,
                 };
@@ -154,7 +160,7 @@ impl<'a> SchemaLowerer<'a> {
                     return match &o.additional_properties {
                         Some(AdditionalProperties::Schema(s)) => {
                             let value_naming = Naming::Context(format!("{}Value", naming.hint()));
-                            TypeRef::Map(Box::new(self.schema_or_ref(
+                            TypeRef::Map(Box::new(self.element(
                                 s,
                                 value_naming,
                                 &child(pointer, "additionalProperties"),

@@ -112,6 +112,10 @@ pub(crate) fn type_tokens(api: &Api, t: &TypeRef, models: Models) -> TokenStream
             let inner = type_tokens(api, inner, models);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
+        TypeRef::OrNull(inner) => {
+            let inner = type_tokens(api, inner, models);
+            quote!(::std::option::Option<#inner>)
+        }
     }
 }
 
@@ -169,6 +173,7 @@ pub(super) fn short_type(api: &Api, t: &TypeRef) -> String {
         TypeRef::Named(id) => api.type_name(*id).to_owned(),
         TypeRef::List(inner) => format!("Vec<{}>", short_type(api, inner)),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", short_type(api, inner)),
+        TypeRef::OrNull(inner) => format!("Option<{}>", short_type(api, inner)),
     }
 }
 

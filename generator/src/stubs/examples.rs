@@ -151,6 +151,11 @@ fn schema_of(ty: &TypeRef) -> Value {
         TypeRef::Json | TypeRef::Named(_) => json!({"type": "object"}),
         TypeRef::List(inner) => json!({"type": "array", "items": schema_of(inner)}),
         TypeRef::Map(_) => json!({"type": "object"}),
+        TypeRef::OrNull(inner) => {
+            let mut schema = schema_of(inner);
+            schema["nullable"] = json!(true);
+            schema
+        }
     }
 }
 

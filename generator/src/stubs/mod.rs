@@ -324,7 +324,7 @@ fn rust_type(api: &Api, ty: &TypeRef) -> Option<String> {
     fn has_bytes(ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Bytes => true,
-            TypeRef::List(inner) | TypeRef::Map(inner) => has_bytes(inner),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => has_bytes(inner),
             _ => false,
         }
     }

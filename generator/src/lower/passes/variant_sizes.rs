@@ -125,6 +125,8 @@ impl Sizes<'_> {
             TypeRef::Bytes | TypeRef::List(_) | TypeRef::Map(_) => 24,
             TypeRef::Json => 32,
             TypeRef::Named(id) => self.named(*id),
+            // `Option<T>`: no bigger than `T` plus a word for the tag (often nothing, a niche).
+            TypeRef::OrNull(inner) => self.of(inner) + 8,
         }
     }
 
