@@ -367,3 +367,83 @@ fn nullable_list_items_and_map_values_are_options_not_a_dropped_nullable() {
         }
     }
 }
+
+/// A union variant as the tests compare it: Rust name, tags, the value the union writes.
+type VariantRow = (String, Vec<String>, Option<String>);
+
+/// The discriminator of union `name` and its variants.
+fn union_variants(api: &klarna_codegen::ir::Api, name: &str) -> (Option<String>, Vec<VariantRow>) {
+    use klarna_codegen::ir::TypeKind;
+    let union = api
+        .types
+        .iter()
+        .find(|t| t.name.rust == name)
+        .unwrap_or_else(|| panic!("no type {name}"));
+    let TypeKind::Union {
+        discriminator,
+        variants,
+    } = &union.kind
+    else {
+        panic!("{name} is not a union: {:?}", union.kind)
+    };
+    (
+        discriminator.clone(),
+        variants
+            .iter()
+            .map(|v| (v.name.rust.clone(), v.tags.clone(), v.writes_tag.clone()))
+            .collect(),
+    )
+}
+
+#[test]
+fn several_mapping_values_for_one_schema_stay_tagged_and_write_back_the_value_read() {
+    let (krate, warnings) = lower("discriminator-several-values.yaml");
+    assert_eq!(warnings.iter().count(), 0, "{warnings}");
+    let api = &krate.apis[0];
+    let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    // `Deleted` has `kind`: it keeps the value it was read with, so one variant takes both values.
+    assert_eq!(
+        union_variants(api, "Event"),
+        (
+            Some("kind".to_owned()),
+            vec![
+                ("Deleted".to_owned(), owned(&["deleted", "removed"]), None),
+                ("Created".to_owned(), owned(&["created"]), None),
+            ]
+        )
+    );
+    // `Card` has no `method`: one variant per value, each writing its own (and `Iban` its one).
+    assert_eq!(
+        union_variants(api, "Funding"),
+        (
+            Some("method".to_owned()),
+            vec![
+                ("Card".to_owned(), owned(&["card"]), Some("card".to_owned())),
+                (
+                    "CreditCard".to_owned(),
+                    owned(&["credit_card"]),
+                    Some("credit_card".to_owned())
+                ),
+                ("Iban".to_owned(), owned(&["iban"]), Some("iban".to_owned())),
+            ]
+        )
+    );
+}
+
+#[test]
+fn alternatives_claiming_the_same_discriminator_value_are_untagged_with_a_warning_naming_them() {
+    use klarna_codegen::diag::Degradation;
+    let (krate, warnings) = lower("discriminator-shared-values.yaml");
+    let api = &krate.apis[0];
+    let (discriminator, variants) = union_variants(api, "Item");
+    assert_eq!(discriminator, None);
+    assert!(variants.iter().all(|v| v.1.is_empty()), "{variants:?}");
+    assert_eq!(warnings.count(Degradation::Dropped), 1, "{warnings}");
+    let text = warnings.to_string();
+    assert!(
+        text.contains(
+            "at #/components/schemas/Item: warning: `oneOf` alternatives share discriminator values (`message` by alternatives 0 (`InputMessage`) and 1 (`OutputMessage`)); generated as an untagged union"
+        ),
+        "{text}"
+    );
+}

@@ -161,6 +161,11 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// The payload needs a `Box` to break a cycle.
     pub boxed: bool,
+    /// The discriminator value the union writes into the payload's JSON when serializing: set on the
+    /// variants of a tagged union whose payload has no discriminator property (it would lose the value,
+    /// and the union could not be read back). Only written to the JSON dump when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writes_tag: Option<String>,
 }
 
 /// A reference to a type.

@@ -9,7 +9,7 @@
 // Source: generator/tests/fixtures/recursive.yaml (sha256 4078b5513f66c8f8800412619153d624f780554c2214d0a71467a447852f4ca5).
 // Source: generator/tests/fixtures/sensitive.yaml (sha256 a057be0f74741306bfb5efd323c4075ae4b8e70d7abf16f2a0953cc3dbe143df).
 // Source: generator/tests/fixtures/styles.yaml (sha256 a0a3306bd3eccc816b1c086255868588d856139664044e20a4cca069a64a98e8).
-// Source: generator/tests/fixtures/unions.yaml (sha256 7d3beb23592d07ab666adae726dbcfc9aa92103da72c40f1767a70379d83fe84).
+// Source: generator/tests/fixtures/unions.yaml (sha256 f1d26f15652a1c9565bf573f7298bca2055ea8ccbd7cef78536bcc9e93e9cc01).
 // Source: generator/tests/fixtures/yaml12.yaml (sha256 ac9e7133f0d66a65bf05dc5f905853503383c3ac2add0729673778ee46a55d09).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -335,11 +335,17 @@ pub fn roundtrip(
         #[cfg(feature = "styles")]
         "styles::Point" => through::<crate::styles::models::Point>(value),
         #[cfg(feature = "unions")]
+        "unions::Card" => through::<crate::unions::models::Card>(value),
+        #[cfg(feature = "unions")]
         "unions::Created" => through::<crate::unions::models::Created>(value),
         #[cfg(feature = "unions")]
         "unions::Deleted" => through::<crate::unions::models::Deleted>(value),
         #[cfg(feature = "unions")]
         "unions::Event" => through::<crate::unions::models::Event>(value),
+        #[cfg(feature = "unions")]
+        "unions::Funding" => through::<crate::unions::models::Funding>(value),
+        #[cfg(feature = "unions")]
+        "unions::Iban" => through::<crate::unions::models::Iban>(value),
         #[cfg(feature = "unions")]
         "unions::IdOrNumber" => through::<crate::unions::models::IdOrNumber>(value),
         #[cfg(feature = "unions")]
@@ -478,9 +484,12 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         ("styles::GetQueryStylesCreated", cfg!(feature = "styles")),
         ("styles::GetQueryStylesCreatedObject2", cfg!(feature = "styles")),
         ("styles::Point", cfg!(feature = "styles")),
+        ("unions::Card", cfg!(feature = "unions")),
         ("unions::Created", cfg!(feature = "unions")),
         ("unions::Deleted", cfg!(feature = "unions")),
         ("unions::Event", cfg!(feature = "unions")),
+        ("unions::Funding", cfg!(feature = "unions")),
+        ("unions::Iban", cfg!(feature = "unions")),
         ("unions::IdOrNumber", cfg!(feature = "unions")),
         ("unions::Merged", cfg!(feature = "unions")),
         ("unions::OnlyReport", cfg!(feature = "unions")),
