@@ -447,3 +447,40 @@ fn alternatives_claiming_the_same_discriminator_value_are_untagged_with_a_warnin
         "{text}"
     );
 }
+
+#[test]
+fn a_discriminator_beside_an_array_describes_its_items() {
+    use klarna_codegen::ir::{Presence, TypeKind, TypeRef};
+    let (krate, warnings) = lower("discriminator-beside-array.yaml");
+    assert_eq!(warnings.iter().count(), 0, "{warnings}");
+    let api = &krate.apis[0];
+    let call = api.types.iter().find(|t| t.name.rust == "Call").unwrap();
+    let TypeKind::Struct { fields, .. } = &call.kind else {
+        panic!("Call is not a struct: {:?}", call.kind);
+    };
+    for (name, presence) in [
+        ("outputs", Presence::OptionalNullable),
+        ("tagged", Presence::Optional),
+    ] {
+        let field = fields.iter().find(|f| f.name.wire == name).unwrap();
+        assert_eq!(field.presence, presence, "{name}");
+        let TypeRef::List(item) = &field.ty else {
+            panic!("{name} is not a list: {:?}", field.ty);
+        };
+        let TypeRef::Named(id) = **item else {
+            panic!("{name}: items are not a named union: {item:?}");
+        };
+        let union = &api.types[id.0];
+        let (discriminator, variants) = union_variants(api, &union.name.rust);
+        assert_eq!(discriminator.as_deref(), Some("type"), "{name}");
+        let tags: Vec<(String, Vec<String>)> = variants.into_iter().map(|v| (v.0, v.1)).collect();
+        assert_eq!(
+            tags,
+            [
+                ("Logs".to_owned(), vec!["logs".to_owned()]),
+                ("Image".to_owned(), vec!["image".to_owned()]),
+            ],
+            "{name}"
+        );
+    }
+}

@@ -32,6 +32,57 @@ impl<'a> SchemaLowerer<'a> {
         }
     }
 
+    /// A `discriminator` beside `type: array` (OpenAI's `outputs: {type: array, items: {oneOf: [..],
+    /// discriminator: ..}, discriminator: ..}`) describes the items, never a list: it is nothing lost
+    /// when the items carry a discriminator of their own, and it tags an items union that has none.
+    /// Items of another shape cannot use it: that is reported.
+    fn lower_array_discriminator(
+        &mut self,
+        schema: &Schema,
+        array: &openapiv3::ArrayType,
+        d: &openapiv3::Discriminator,
+        naming: Naming,
+        pointer: &str,
+        wire: &str,
+    ) -> TypeRef {
+        let mut list = schema.clone();
+        list.schema_data.discriminator = None;
+        let items = match &array.items {
+            Some(ReferenceOr::Item(s)) => Some(std::borrow::Cow::Borrowed(s.as_ref())),
+            Some(ReferenceOr::Reference { reference }) => self.resolve_schema(reference),
+            None => None,
+        };
+        let items_union = items.as_ref().is_some_and(|s| {
+            matches!(s.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. })
+                || matches!(&s.schema_kind, SchemaKind::Any(a) if a.all_of.is_empty() && !(a.one_of.is_empty() && a.any_of.is_empty()))
+        });
+        let items_tagged = items
+            .as_ref()
+            .is_some_and(|s| s.schema_data.discriminator.is_some());
+        if items_union && !items_tagged {
+            if let (SchemaKind::Type(Type::Array(a)), Some(ReferenceOr::Item(inline))) =
+                (&mut list.schema_kind, &array.items)
+            {
+                let mut tagged = inline.clone();
+                tagged.schema_data.discriminator = Some(d.clone());
+                a.items = Some(ReferenceOr::Item(tagged));
+            } else {
+                self.degrade(
+                    &child(pointer, "discriminator"),
+                    Degradation::Dropped,
+                    "`discriminator` beside `type: array` whose items are a `$ref` to a union without one: not applied to the items, which are an untagged union",
+                );
+            }
+        } else if !items_tagged {
+            self.degrade(
+                &child(pointer, "discriminator"),
+                Degradation::Dropped,
+                "`discriminator` beside `type: array` whose items are not a `oneOf`/`anyOf`: ignored",
+            );
+        }
+        self.lower_schema(&list, naming, pointer, wire)
+    }
+
     /// Lowers a schema; defines a named type when the schema needs one.
     pub(super) fn lower_schema(
         &mut self,
@@ -49,6 +100,11 @@ impl<'a> SchemaLowerer<'a> {
             }
             _ => false,
         };
+        if let (Some(d), SchemaKind::Type(Type::Array(a))) =
+            (&data.discriminator, &schema.schema_kind)
+        {
+            return self.lower_array_discriminator(schema, a, d, naming, pointer, wire);
+        }
         if data.discriminator.is_some() && !union {
             if let Some(ty) = self.lower_discriminated_base(schema, &naming, pointer, wire) {
                 return ty;
