@@ -484,3 +484,56 @@ fn a_discriminator_beside_an_array_describes_its_items() {
         );
     }
 }
+
+#[test]
+fn a_recursive_ref_to_the_document_root_is_the_enclosing_component() {
+    use klarna_codegen::diag::Degradation;
+    use klarna_codegen::ir::{TypeKind, TypeRef};
+    let (krate, warnings) = lower("recursive-ref.yaml");
+    let text = warnings.to_string();
+    // Said, not a degradation: the recursion has no other meaning.
+    assert_eq!(warnings.iter().count(), 1, "{text}");
+    assert!(
+        text.contains("at #/components/schemas/CompoundFilter/properties/filters/items/oneOf/1/$recursiveRef: warning: `$recursiveRef: \"#\"` is read as `$ref: '#/components/schemas/CompoundFilter'`"),
+        "{text}"
+    );
+    for tag in [
+        Degradation::Untyped,
+        Degradation::Dropped,
+        Degradation::Renamed,
+    ] {
+        assert_eq!(warnings.count(tag), 0, "{text}");
+    }
+    let api = &krate.apis[0];
+    let compound = api
+        .types
+        .iter()
+        .position(|t| t.name.rust == "CompoundFilter")
+        .unwrap();
+    let TypeKind::Struct { fields, .. } = &api.types[compound].kind else {
+        panic!("not a struct");
+    };
+    let filters = fields.iter().find(|f| f.name.wire == "filters").unwrap();
+    let TypeRef::List(item) = &filters.ty else {
+        panic!("filters: {:?}", filters.ty);
+    };
+    let TypeRef::Named(item) = **item else {
+        panic!("items: {item:?}");
+    };
+    let (discriminator, variants) = union_variants(api, &api.types[item.0].name.rust);
+    assert_eq!(discriminator.as_deref(), Some("type"));
+    let tags: Vec<(String, Vec<String>)> = variants.into_iter().map(|v| (v.0, v.1)).collect();
+    assert_eq!(
+        tags,
+        [
+            (
+                "ComparisonFilter".to_owned(),
+                vec!["eq".to_owned(), "ne".to_owned()]
+            ),
+            (
+                "CompoundFilter".to_owned(),
+                vec!["and".to_owned(), "or".to_owned()]
+            ),
+        ]
+    );
+}
