@@ -1,7 +1,7 @@
 //! Tagged unions whose `mapping` sends several discriminator values to one schema, through the golden
 //! fixture crate (`generator/tests/fixtures/unions.yaml`): every value is read, and written back as read.
 
-use klarna_golden::unions::{Event, Funding};
+use klarna_golden::unions::{Event, Funding, OnlyReport, Report};
 use serde_json::json;
 
 #[test]
@@ -38,4 +38,18 @@ fn a_payload_without_the_discriminator_property_gets_one_variant_per_value_that_
 
 fn card() -> klarna_golden::unions::Card {
     serde_json::from_value(json!({"last4": "4242"})).expect("a card")
+}
+
+#[test]
+fn a_payload_that_may_leave_its_discriminator_out_has_the_union_write_it() {
+    // `Report.a` is optional: a report built without it was written as `{}`, which reads back as
+    // `Unknown`. The union writes the value that selects `Report`; a value read is kept.
+    let built = OnlyReport::Report(Box::<Report>::default());
+    let wire = serde_json::to_value(&built).expect("serializes");
+    assert_eq!(wire, json!({"a": "Report"}));
+    let back: OnlyReport = serde_json::from_value(wire).expect("reads back");
+    assert!(matches!(back, OnlyReport::Report(_)), "{back:?}");
+    let read = json!({"a": "Report", "b": "x"});
+    let report: OnlyReport = serde_json::from_value(read.clone()).expect("a report");
+    assert_eq!(serde_json::to_value(&report).expect("serializes"), read);
 }

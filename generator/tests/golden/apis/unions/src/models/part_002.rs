@@ -24,7 +24,16 @@ impl ::serde::Serialize for OnlyReport {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
-            Self::Report(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Report(value) => {
+                let mut json = ::serde_json::to_value(value)
+                    .map_err(::serde::ser::Error::custom)?;
+                if let ::std::option::Option::Some(object) = json.as_object_mut() {
+                    object
+                        .entry("a")
+                        .or_insert_with(|| ::serde_json::Value::from("Report"));
+                }
+                ::serde::Serialize::serialize(&json, serializer)
+            }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
