@@ -288,6 +288,20 @@ fn typed_values(map: &mut Map<String, Value>, at: &str, report: &mut Report<'_>)
                     Some(i) => {
                         map.insert(key.to_owned(), Value::from(i));
                     }
+                    // `9223372036854776000`: the largest 64-bit integer as a double prints (2^63, what
+                    // JSON written from JavaScript holds); the bound meant is the integer's own limit.
+                    None if n.as_f64().is_some_and(|f| f.abs() == 2f64.powi(63)) => {
+                        let limit = if n.as_f64().is_some_and(|f| f > 0.0) {
+                            i64::MAX
+                        } else {
+                            i64::MIN
+                        };
+                        report.warn(
+                            &child(at, key),
+                            format!("`{key}: {n}` is 2^63, past the 64-bit range by rounding; read as {limit}"),
+                        );
+                        map.insert(key.to_owned(), Value::from(limit));
+                    }
                     None => ignore(
                         map,
                         key,

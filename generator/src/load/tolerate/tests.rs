@@ -214,3 +214,32 @@ fn literal_values_are_left_as_they_are() {
         json!("x")
     );
 }
+
+#[test]
+fn an_integer_bound_of_two_to_the_63_is_the_64_bit_limit() {
+    // DigitalOcean's kafka_advanced_config and OpenAI's `seed`: i64::MAX / i64::MIN as a double prints.
+    let (doc, warnings) = run(schema_doc(json!({
+        "type": "integer",
+        "minimum": -9.223372036854776e18,
+        "maximum": 9.223372036854776e18,
+    })));
+    let s = &doc["components"]["schemas"]["S"];
+    assert_eq!(
+        s,
+        &json!({"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX})
+    );
+    assert_eq!(
+        warnings,
+        [
+            "#/components/schemas/S/minimum: `minimum: -9.223372036854776e+18` is 2^63, past the 64-bit range by rounding; read as -9223372036854775808",
+            "#/components/schemas/S/maximum: `maximum: 9.223372036854776e+18` is 2^63, past the 64-bit range by rounding; read as 9223372036854775807",
+        ]
+    );
+    // Past it by more than rounding: still not an integer bound.
+    let (doc, warnings) = run(schema_doc(json!({"type": "integer", "maximum": 1.0e19})));
+    assert!(doc["components"]["schemas"]["S"].get("maximum").is_none());
+    assert!(
+        warnings[0].contains("must be a whole number for an integer"),
+        "{warnings:?}"
+    );
+}
