@@ -537,3 +537,40 @@ fn a_recursive_ref_to_the_document_root_is_the_enclosing_component() {
         ]
     );
 }
+
+#[test]
+fn an_integer_reaching_past_i64_is_a_u64() {
+    use klarna_codegen::diag::Degradation;
+    use klarna_codegen::ir::{TypeKind, TypeRef};
+    let (krate, warnings) = lower("unsigned-64-bit-bounds.yaml");
+    assert_eq!(warnings.iter().count(), 2, "{warnings}");
+    for tag in [
+        Degradation::Untyped,
+        Degradation::Dropped,
+        Degradation::Renamed,
+    ] {
+        assert_eq!(warnings.count(tag), 0, "{warnings}");
+    }
+    let api = &krate.apis[0];
+    let config = api
+        .types
+        .iter()
+        .find(|t| t.name.rust == "MysqlConfig")
+        .unwrap();
+    let TypeKind::Struct { fields, .. } = &config.kind else {
+        panic!("not a struct");
+    };
+    let types: Vec<(&str, &TypeRef)> = fields
+        .iter()
+        .map(|f| (f.name.wire.as_str(), &f.ty))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("max_seeks_for_key", &TypeRef::U64),
+            ("group_concat_max_len", &TypeRef::U64),
+            ("declared", &TypeRef::U64),
+            ("signed", &TypeRef::I64),
+        ]
+    );
+}

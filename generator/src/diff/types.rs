@@ -401,6 +401,7 @@ pub(super) fn type_text(api: &Api, t: &TypeRef) -> String {
         TypeRef::Bool => "bool".into(),
         TypeRef::I32 => "i32".into(),
         TypeRef::I64 => "i64".into(),
+        TypeRef::U64 => "u64".into(),
         TypeRef::F32 => "f32".into(),
         TypeRef::F64 => "f64".into(),
         TypeRef::String(None) => "string".into(),

@@ -178,6 +178,9 @@ pub enum TypeRef {
     I32,
     /// `i64`.
     I64,
+    /// `u64`: an integer whose bounds reach past `i64` (`maximum: 18446744073709551615`, or `format:
+    /// uint64`).
+    U64,
     /// `f32`.
     F32,
     /// `f64`.

@@ -185,6 +185,8 @@ impl<'a> SchemaLowerer<'a> {
                 }
                 match &i.format {
                     VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
+                    // Written by the loader for bounds past `i64` (see `tolerate.rs`), or by the document.
+                    VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" => TypeRef::U64,
                     _ => TypeRef::I64,
                 }
             }

@@ -144,7 +144,7 @@ fn operation(api: &Api, doc: &Value, op: &Operation) -> Result<Value, Diagnostic
 fn schema_of(ty: &TypeRef) -> Value {
     match ty {
         TypeRef::Bool => json!({"type": "boolean"}),
-        TypeRef::I32 | TypeRef::I64 => json!({"type": "integer"}),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => json!({"type": "integer"}),
         TypeRef::F32 | TypeRef::F64 => json!({"type": "number"}),
         TypeRef::String(format) => json!({"type": "string", "format": format}),
         TypeRef::Bytes => json!({"type": "string", "format": "binary"}),

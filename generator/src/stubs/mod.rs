@@ -305,6 +305,7 @@ fn conversion(api: &Api, ty: &TypeRef, list_allowed: bool) -> Option<String> {
             TypeRef::Bool
                 | TypeRef::I32
                 | TypeRef::I64
+                | TypeRef::U64
                 | TypeRef::F32
                 | TypeRef::F64
                 | TypeRef::String(_)

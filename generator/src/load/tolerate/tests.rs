@@ -243,3 +243,38 @@ fn an_integer_bound_of_two_to_the_63_is_the_64_bit_limit() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn an_integer_maximum_past_i64_without_a_negative_minimum_is_unsigned() {
+    // DigitalOcean's mysql_advanced_config: `max_seeks_for_key` (u64::MAX) and `group_concat_max_len`
+    // (2^64 as a double prints it).
+    for maximum in [json!(18446744073709551615u64), json!(1.8446744073709552e19)] {
+        let (doc, warnings) = run(schema_doc(
+            json!({"type": "integer", "minimum": 4, "maximum": maximum}),
+        ));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"type": "integer", "minimum": 4, "format": "uint64"})
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("#/components/schemas/S/maximum: `maximum: ")
+                && warnings[0].ends_with(
+                    "is past the signed 64-bit range: generated as an unsigned 64-bit integer (`u64`)"
+                ),
+            "{warnings:?}"
+        );
+    }
+    // A negative minimum: no Rust integer holds the range; the bound is ignored, as before.
+    let (doc, warnings) = run(schema_doc(
+        json!({"type": "integer", "minimum": -1, "maximum": 18446744073709551615u64}),
+    ));
+    assert_eq!(
+        doc["components"]["schemas"]["S"],
+        json!({"type": "integer", "minimum": -1})
+    );
+    assert!(
+        warnings[0].contains("must be a whole number for an integer"),
+        "{warnings:?}"
+    );
+}

@@ -115,7 +115,7 @@ impl Sizes<'_> {
         match t {
             TypeRef::Bool => 1,
             TypeRef::I32 | TypeRef::F32 => 4,
-            TypeRef::I64 | TypeRef::F64 => 8,
+            TypeRef::I64 | TypeRef::U64 | TypeRef::F64 => 8,
             TypeRef::String(format) => match StringRepr::of(format.as_deref()) {
                 StringRepr::DateTime => 32,
                 StringRepr::Text | StringRepr::Base64 => 24,
