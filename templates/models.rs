@@ -113,8 +113,16 @@ pub enum {{ u.name }} {
 impl ::serde::Serialize for {{ u.name }} {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
-            {% for v in u.variants %}Self::{{ v.name }}(value) => ::serde::Serialize::serialize(value, serializer),
-            {% endfor %}Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            {% for v in u.variants %}{% if let Some(tag) = v.writes_tag %}Self::{{ v.name }}(value) => {
+                // The payload has no discriminator property: the value that selects this variant is added.
+                let mut json = ::serde_json::to_value(value).map_err(::serde::ser::Error::custom)?;
+                if let ::std::option::Option::Some(object) = json.as_object_mut() {
+                    object.entry({{ tag.key }}).or_insert_with(|| ::serde_json::Value::from({{ tag.value }}));
+                }
+                ::serde::Serialize::serialize(&json, serializer)
+            }
+            {% else %}Self::{{ v.name }}(value) => ::serde::Serialize::serialize(value, serializer),
+            {% endif %}{% endfor %}Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
 }

@@ -82,6 +82,8 @@ pub fn check_value(shape: &Shape, value: &Value, at: &str) -> Result<Vec<Unknown
             }
             Ok(unknown)
         }
+        Shape::OrNull(_) if value.is_null() => Ok(Vec::new()),
+        Shape::OrNull(inner) => check_value(inner, value, at),
         Shape::Named(name) => check_named(name, value, at),
     }
 }

@@ -116,6 +116,8 @@ pub enum Shape {
     List(&'static Shape),
     /// A string-keyed map.
     Map(&'static Shape),
+    /// A list item or map value that may also be `null`.
+    OrNull(&'static Shape),
 }
 
 /// A request body.

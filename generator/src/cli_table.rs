@@ -246,7 +246,7 @@ fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [crate::ir::Field
 fn shape(api: &Api, ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::Bool => quote!(Shape::Bool),
-        TypeRef::I32 | TypeRef::I64 => quote!(Shape::Integer),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => quote!(Shape::Integer),
         TypeRef::F32 | TypeRef::F64 => quote!(Shape::Number),
         TypeRef::String(_) => quote!(Shape::String),
         TypeRef::Bytes => quote!(Shape::Bytes),
@@ -262,6 +262,10 @@ fn shape(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::Map(inner) => {
             let inner = shape(api, inner);
             quote!(Shape::Map(&#inner))
+        }
+        TypeRef::OrNull(inner) => {
+            let inner = shape(api, inner);
+            quote!(Shape::OrNull(&#inner))
         }
     }
 }

@@ -64,7 +64,7 @@ enum Command {
         profile: String,
         /// Print the IR as it stands after this lowering pass (`lower`: before the first pass; passes,
         /// in order: method_names, status_enums, cycles, complex_types, variant_sizes, directions,
-        /// kit_names, cli_names). Default: after all.
+        /// union_tags, kit_names, cli_names). Default: after all.
         #[arg(long, value_name = "PASS")]
         after: Option<String>,
     },

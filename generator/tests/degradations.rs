@@ -262,3 +262,54 @@ components:
         "{warnings}"
     );
 }
+
+#[test]
+fn a_dynamic_reference_that_is_not_the_enclosing_component_is_tagged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("dynamic.yaml");
+    std::fs::write(
+        &path,
+        "openapi: 3.1.0
+info: {title: Dynamic, version: '1'}
+paths: {}
+components:
+  schemas:
+    Tree:
+      type: object
+      properties:
+        anchored: {$dynamicRef: '#node'}
+        typed: {type: object, properties: {a: {type: string}}, $recursiveRef: '#/x'}
+        itself: {$recursiveRef: '#'}
+",
+    )
+    .expect("write spec");
+    let (_, warnings) = klarna_codegen::build_ir_with(
+        &[SpecInput {
+            path,
+            display: "dynamic.yaml".into(),
+        }],
+        "t",
+        "0.0.0",
+        &Profile::neutral(),
+        None,
+    )
+    .unwrap_or_else(|d| panic!("refused:\n{d}"));
+    assert_eq!(
+        tags(&warnings),
+        [
+            (
+                "#/components/schemas/Tree/properties/anchored/$dynamicRef".to_owned(),
+                Some(Degradation::Untyped)
+            ),
+            (
+                "#/components/schemas/Tree/properties/itself/$recursiveRef".to_owned(),
+                None
+            ),
+            (
+                "#/components/schemas/Tree/properties/typed/$recursiveRef".to_owned(),
+                Some(Degradation::Dropped)
+            ),
+        ],
+        "{warnings}"
+    );
+}

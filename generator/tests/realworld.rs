@@ -308,3 +308,269 @@ fn inline_types_under_a_keyword_property_are_camel_case() {
     }
     assert!(names.contains(&"EnrollmentLinksSelfHints"), "{names:?}");
 }
+
+#[test]
+fn nullable_list_items_and_map_values_are_options_not_a_dropped_nullable() {
+    use klarna_codegen::ir::{TypeKind, TypeRef};
+    let string = || TypeRef::String(None);
+    let or_null = |t: TypeRef| TypeRef::OrNull(Box::new(t));
+    let list = |t: TypeRef| TypeRef::List(Box::new(t));
+    let map = |t: TypeRef| TypeRef::Map(Box::new(t));
+    for (fixture, expected_scores) in [
+        ("nullable-elements.yaml", TypeRef::I64),
+        ("nullable-elements-3-1.yaml", TypeRef::F64),
+    ] {
+        let (krate, warnings) = lower(fixture);
+        // Modelled, so nothing is dropped and nothing to report.
+        assert_eq!(warnings.iter().count(), 0, "{fixture}: {warnings}");
+        let api = &krate.apis[0];
+        let id = |name: &str| {
+            TypeRef::Named(klarna_codegen::ir::TypeId(
+                api.types
+                    .iter()
+                    .position(|t| t.name.rust == name)
+                    .unwrap_or_else(|| panic!("{fixture}: no type {name}")),
+            ))
+        };
+        let rule = api.types.iter().find(|t| t.name.rust == "Rule").unwrap();
+        let TypeKind::Struct { fields, .. } = &rule.kind else {
+            panic!("{fixture}: Rule is not a struct: {:?}", rule.kind);
+        };
+        let ty = |name: &str| {
+            fields
+                .iter()
+                .find(|f| f.name.wire == name)
+                .unwrap_or_else(|| panic!("{fixture}: no field {name}"))
+                .ty
+                .clone()
+        };
+        assert_eq!(ty("labels"), list(or_null(string())), "{fixture}");
+        assert_eq!(ty("owners"), list(or_null(id("Owner"))), "{fixture}");
+        assert_eq!(ty("scores"), map(or_null(expected_scores)), "{fixture}");
+        if fixture == "nullable-elements.yaml" {
+            // A `$ref` to a component that is nullable itself.
+            assert_eq!(ty("codes"), list(or_null(id("MaybeCode"))));
+            // A string enum whose values include `null` (its `Unknown` variant does not take `null`).
+            assert_eq!(ty("subtypes"), list(or_null(id("Subtype"))));
+            let extra = api
+                .types
+                .iter()
+                .find(|t| t.name.rust == "RuleExtra")
+                .unwrap();
+            let TypeKind::Struct { additional, .. } = &extra.kind else {
+                panic!("RuleExtra is not a struct: {:?}", extra.kind);
+            };
+            assert_eq!(
+                additional.as_ref().map(|a| a.ty.clone()),
+                Some(or_null(string()))
+            );
+        }
+    }
+}
+
+/// A union variant as the tests compare it: Rust name, tags, the value the union writes.
+type VariantRow = (String, Vec<String>, Option<String>);
+
+/// The discriminator of union `name` and its variants.
+fn union_variants(api: &klarna_codegen::ir::Api, name: &str) -> (Option<String>, Vec<VariantRow>) {
+    use klarna_codegen::ir::TypeKind;
+    let union = api
+        .types
+        .iter()
+        .find(|t| t.name.rust == name)
+        .unwrap_or_else(|| panic!("no type {name}"));
+    let TypeKind::Union {
+        discriminator,
+        variants,
+    } = &union.kind
+    else {
+        panic!("{name} is not a union: {:?}", union.kind)
+    };
+    (
+        discriminator.clone(),
+        variants
+            .iter()
+            .map(|v| (v.name.rust.clone(), v.tags.clone(), v.writes_tag.clone()))
+            .collect(),
+    )
+}
+
+#[test]
+fn several_mapping_values_for_one_schema_stay_tagged_and_write_back_the_value_read() {
+    let (krate, warnings) = lower("discriminator-several-values.yaml");
+    assert_eq!(warnings.iter().count(), 0, "{warnings}");
+    let api = &krate.apis[0];
+    let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    // `Deleted` has `kind`: it keeps the value it was read with, so one variant takes both values.
+    assert_eq!(
+        union_variants(api, "Event"),
+        (
+            Some("kind".to_owned()),
+            vec![
+                ("Deleted".to_owned(), owned(&["deleted", "removed"]), None),
+                ("Created".to_owned(), owned(&["created"]), None),
+            ]
+        )
+    );
+    // `Card` has no `method`: one variant per value, each writing its own (and `Iban` its one).
+    assert_eq!(
+        union_variants(api, "Funding"),
+        (
+            Some("method".to_owned()),
+            vec![
+                ("Card".to_owned(), owned(&["card"]), Some("card".to_owned())),
+                (
+                    "CreditCard".to_owned(),
+                    owned(&["credit_card"]),
+                    Some("credit_card".to_owned())
+                ),
+                ("Iban".to_owned(), owned(&["iban"]), Some("iban".to_owned())),
+            ]
+        )
+    );
+}
+
+#[test]
+fn alternatives_claiming_the_same_discriminator_value_are_untagged_with_a_warning_naming_them() {
+    use klarna_codegen::diag::Degradation;
+    let (krate, warnings) = lower("discriminator-shared-values.yaml");
+    let api = &krate.apis[0];
+    let (discriminator, variants) = union_variants(api, "Item");
+    assert_eq!(discriminator, None);
+    assert!(variants.iter().all(|v| v.1.is_empty()), "{variants:?}");
+    assert_eq!(warnings.count(Degradation::Dropped), 1, "{warnings}");
+    let text = warnings.to_string();
+    assert!(
+        text.contains(
+            "at #/components/schemas/Item: warning: `oneOf` alternatives share discriminator values (`message` by alternatives 0 (`InputMessage`) and 1 (`OutputMessage`)); generated as an untagged union"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_discriminator_beside_an_array_describes_its_items() {
+    use klarna_codegen::ir::{Presence, TypeKind, TypeRef};
+    let (krate, warnings) = lower("discriminator-beside-array.yaml");
+    assert_eq!(warnings.iter().count(), 0, "{warnings}");
+    let api = &krate.apis[0];
+    let call = api.types.iter().find(|t| t.name.rust == "Call").unwrap();
+    let TypeKind::Struct { fields, .. } = &call.kind else {
+        panic!("Call is not a struct: {:?}", call.kind);
+    };
+    for (name, presence) in [
+        ("outputs", Presence::OptionalNullable),
+        ("tagged", Presence::Optional),
+    ] {
+        let field = fields.iter().find(|f| f.name.wire == name).unwrap();
+        assert_eq!(field.presence, presence, "{name}");
+        let TypeRef::List(item) = &field.ty else {
+            panic!("{name} is not a list: {:?}", field.ty);
+        };
+        let TypeRef::Named(id) = **item else {
+            panic!("{name}: items are not a named union: {item:?}");
+        };
+        let union = &api.types[id.0];
+        let (discriminator, variants) = union_variants(api, &union.name.rust);
+        assert_eq!(discriminator.as_deref(), Some("type"), "{name}");
+        let tags: Vec<(String, Vec<String>)> = variants.into_iter().map(|v| (v.0, v.1)).collect();
+        assert_eq!(
+            tags,
+            [
+                ("Logs".to_owned(), vec!["logs".to_owned()]),
+                ("Image".to_owned(), vec!["image".to_owned()]),
+            ],
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_recursive_ref_to_the_document_root_is_the_enclosing_component() {
+    use klarna_codegen::diag::Degradation;
+    use klarna_codegen::ir::{TypeKind, TypeRef};
+    let (krate, warnings) = lower("recursive-ref.yaml");
+    let text = warnings.to_string();
+    // Said, not a degradation: the recursion has no other meaning.
+    assert_eq!(warnings.iter().count(), 1, "{text}");
+    assert!(
+        text.contains("at #/components/schemas/CompoundFilter/properties/filters/items/oneOf/1/$recursiveRef: warning: `$recursiveRef: \"#\"` is read as `$ref: '#/components/schemas/CompoundFilter'`"),
+        "{text}"
+    );
+    for tag in [
+        Degradation::Untyped,
+        Degradation::Dropped,
+        Degradation::Renamed,
+    ] {
+        assert_eq!(warnings.count(tag), 0, "{text}");
+    }
+    let api = &krate.apis[0];
+    let compound = api
+        .types
+        .iter()
+        .position(|t| t.name.rust == "CompoundFilter")
+        .unwrap();
+    let TypeKind::Struct { fields, .. } = &api.types[compound].kind else {
+        panic!("not a struct");
+    };
+    let filters = fields.iter().find(|f| f.name.wire == "filters").unwrap();
+    let TypeRef::List(item) = &filters.ty else {
+        panic!("filters: {:?}", filters.ty);
+    };
+    let TypeRef::Named(item) = **item else {
+        panic!("items: {item:?}");
+    };
+    let (discriminator, variants) = union_variants(api, &api.types[item.0].name.rust);
+    assert_eq!(discriminator.as_deref(), Some("type"));
+    let tags: Vec<(String, Vec<String>)> = variants.into_iter().map(|v| (v.0, v.1)).collect();
+    assert_eq!(
+        tags,
+        [
+            (
+                "ComparisonFilter".to_owned(),
+                vec!["eq".to_owned(), "ne".to_owned()]
+            ),
+            (
+                "CompoundFilter".to_owned(),
+                vec!["and".to_owned(), "or".to_owned()]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_integer_reaching_past_i64_is_a_u64() {
+    use klarna_codegen::diag::Degradation;
+    use klarna_codegen::ir::{TypeKind, TypeRef};
+    let (krate, warnings) = lower("unsigned-64-bit-bounds.yaml");
+    assert_eq!(warnings.iter().count(), 2, "{warnings}");
+    for tag in [
+        Degradation::Untyped,
+        Degradation::Dropped,
+        Degradation::Renamed,
+    ] {
+        assert_eq!(warnings.count(tag), 0, "{warnings}");
+    }
+    let api = &krate.apis[0];
+    let config = api
+        .types
+        .iter()
+        .find(|t| t.name.rust == "MysqlConfig")
+        .unwrap();
+    let TypeKind::Struct { fields, .. } = &config.kind else {
+        panic!("not a struct");
+    };
+    let types: Vec<(&str, &TypeRef)> = fields
+        .iter()
+        .map(|f| (f.name.wire.as_str(), &f.ty))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("max_seeks_for_key", &TypeRef::U64),
+            ("group_concat_max_len", &TypeRef::U64),
+            ("declared", &TypeRef::U64),
+            ("signed", &TypeRef::I64),
+        ]
+    );
+}

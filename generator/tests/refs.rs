@@ -227,3 +227,79 @@ fn a_component_keeps_its_name_when_an_inline_schema_wants_it() {
         .expect("the inline owner type is emitted");
     assert_ne!(inline.name.rust, "PetOwner");
 }
+
+#[test]
+fn discriminator_mapping_values_naming_other_files_follow_their_refs() {
+    // DigitalOcean (digitalocean/openapi specification/resources/volumes/volumeActions_post.yml): the
+    // alternatives and the mapping name the same files; every alternative extends a base whose `type`
+    // lists all three values, so without the mapping no value could pick one (an untagged union).
+    let root = r#"
+openapi: 3.0.3
+info: {title: Actions, version: "1"}
+paths:
+  /volumes/actions:
+    $ref: 'resources/volumes/actions.yml'
+"#;
+    let actions = r#"
+post:
+  operationId: postVolumeAction
+  requestBody:
+    required: true
+    content:
+      application/json:
+        schema:
+          anyOf:
+            - $ref: 'models/attach.yml'
+            - $ref: 'models/detach.yml#/Detach'
+          discriminator:
+            propertyName: type
+            mapping:
+              attach_volume: 'models/attach.yml'
+              detach_volume: 'models/detach.yml#/Detach'
+  responses:
+    '204': {description: ok}
+"#;
+    let base = "type: object\nrequired: [type]\nproperties:\n  type: {type: string, enum: [attach_volume, detach_volume]}\n";
+    let attach = "allOf:\n  - $ref: 'base.yml'\n  - properties: {droplet_id: {type: integer}}\n";
+    let detach =
+        "Detach:\n  allOf:\n    - $ref: 'base.yml'\n    - properties: {region: {type: string}}\n";
+    let (krate, warnings) = lower_files(&[
+        ("root.yaml", root),
+        ("resources/volumes/actions.yml", actions),
+        ("resources/volumes/models/base.yml", base),
+        ("resources/volumes/models/attach.yml", attach),
+        ("resources/volumes/models/detach.yml", detach),
+    ])
+    .unwrap_or_else(|d| panic!("refused:\n{d}"));
+    assert!(warnings.is_empty(), "{warnings}");
+    let api = &krate.apis[0];
+    let union = api
+        .types
+        .iter()
+        .find(|t| matches!(t.kind, TypeKind::Union { .. }))
+        .expect("a union");
+    let TypeKind::Union {
+        discriminator,
+        variants,
+    } = &union.kind
+    else {
+        unreachable!()
+    };
+    assert_eq!(discriminator.as_deref(), Some("type"));
+    let tags: Vec<(&str, Vec<&str>)> = variants
+        .iter()
+        .map(|v| {
+            (
+                v.name.rust.as_str(),
+                v.tags.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("Attach", vec!["attach_volume"]),
+            ("Detach", vec!["detach_volume"])
+        ]
+    );
+}

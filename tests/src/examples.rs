@@ -55,9 +55,12 @@ pub fn check_type(
             }
             None => false,
         },
+        TypeRef::OrNull(_) if value.is_null() => true,
+        TypeRef::OrNull(inner) => return check_type(api, inner, value, path, problems),
         TypeRef::Bool => value.is_boolean(),
         TypeRef::I32 => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
         TypeRef::I64 => value.is_i64() || value.is_u64() && value.as_i64().is_some(),
+        TypeRef::U64 => value.is_u64(),
         TypeRef::F32 | TypeRef::F64 => value.is_number(),
         TypeRef::String(_) | TypeRef::Bytes => value.is_string(),
         TypeRef::Json => true,

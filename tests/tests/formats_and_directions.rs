@@ -171,3 +171,31 @@ fn klarna_timestamps_are_typed() {
     assert!(end < start);
     assert_eq!(end.to_string(), "1970-01-01T00:00:00Z");
 }
+
+#[test]
+fn null_list_items_and_map_values_decode_and_serialize_back() {
+    // `items: {nullable: true}` (also through an `allOf` of one `$ref`) and nullable map values: a
+    // `Vec<String>` refused `[null, "a"]`.
+    let wire = json!({
+        "id": "c1",
+        "amount": 1,
+        "expires_at": null,
+        "tags": [null, "a"],
+        "owners": [{"name": "Ada"}, null],
+        "counts": {"x": null, "y": 2}
+    });
+    let cart: Cart = serde_json::from_value(wire.clone()).expect("a cart with null elements");
+    assert_eq!(cart.tags, Some(vec![None, Some("a".to_owned())]));
+    let owners = cart.owners.as_ref().expect("owners");
+    assert_eq!(owners.len(), 2);
+    assert_eq!(owners[0].as_ref().map(|o| o.name.as_str()), Some("Ada"));
+    assert!(owners[1].is_none());
+    let counts = cart.counts.as_ref().expect("counts");
+    assert_eq!(counts.get("x"), Some(&None));
+    assert_eq!(counts.get("y"), Some(&Some(2)));
+    // `None` elements are written as `null`, not left out: the JSON comes back as it was.
+    let back = serde_json::to_value(&cart).expect("serializes");
+    for key in ["tags", "owners", "counts"] {
+        assert_eq!(back[key], wire[key], "{key}");
+    }
+}

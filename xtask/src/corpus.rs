@@ -6,7 +6,9 @@
 //! counted as a failure); every generated crate is written into one scratch workspace under
 //! `target/corpus/` and linted with a single `cargo clippy --workspace --keep-going -- -D warnings`, so
 //! the dependencies compile once and a generated crate is held to the bar its users hold their own code
-//! to: no compile error, no rustc warning, no clippy finding. A document refused at load time
+//! to: no compile error, no rustc warning, no clippy finding; a generated crate whose manifest cargo
+//! refuses (which stops cargo loading the whole workspace) fails by name, and the others are linted
+//! without it. A document refused at load time
 //! (unsupported version, bytes that are not UTF-8 or not YAML/JSON, missing structure) must come with a
 //! located diagnostic. The table lists document, version, operations, types, generation time, warnings,
 //! the untyped fallbacks, dropped parts and renames the generator reported (its tagged warnings), result and
@@ -81,14 +83,31 @@ pub fn run(root: &Path, paths: &[String]) -> Result<()> {
     for doc in &docs {
         rows.push(generate_one(doc, &crates_dir, &runtime));
     }
-    let members: Vec<String> = rows.iter().filter_map(|r| r.krate.clone()).collect();
+    let mut members: Vec<String> = rows.iter().filter_map(|r| r.krate.clone()).collect();
     write_workspace(&scratch, &crates_dir, &rows)?;
-    let lints = if members.is_empty() {
-        Lints::default()
-    } else {
-        lint_workspace(&scratch, root, &members)?
+    // A manifest cargo refuses stops the whole workspace: that crate is failed by name and the others
+    // are linted without it.
+    let mut refused: BTreeMap<String, String> = BTreeMap::new();
+    let lints = loop {
+        if members.is_empty() {
+            break Lints::default();
+        }
+        write_manifest(&scratch, &members)?;
+        match lint_workspace(&scratch, root, &members)? {
+            Linted::Lints(lints) => break lints,
+            Linted::Refused { member, error } => {
+                members.retain(|m| *m != member);
+                refused.insert(member, error);
+            }
+        }
     };
     for row in &mut rows {
+        if let Some(krate) = &row.krate
+            && let Some(error) = refused.get(krate)
+        {
+            row.result = Outcome::Failed;
+            row.first = format!("cargo refused the generated crate {krate}: {error}");
+        }
         if let Some(krate) = &row.krate
             && let Some(findings) = lints.by_crate.get(krate)
         {
@@ -263,6 +282,29 @@ mod tests {
     }
 
     #[test]
+    fn a_manifest_cargo_refuses_is_put_on_its_generated_crate() {
+        let members = ["corpus-a".to_owned(), "corpus-ab".to_owned()];
+        // As cargo 1.95 writes them: the cause relative to the workspace, then the member absolute.
+        let api = "error: unclosed table, expected `]`\n --> crates/corpus-ab/apis/x/Cargo.toml:1:9\n  |\n1 | [package\n  |         ^\nerror: failed to load manifest for workspace member `/w/target/corpus/crates/corpus-ab`\nreferenced by workspace at `/w/target/corpus/Cargo.toml`\n\nCaused by:\n  failed to load manifest for dependency `x`\n";
+        let (member, error) = refused_member(api, &members).expect("named");
+        // Not `corpus-a`, whose name is a prefix of the one cargo names.
+        assert_eq!(member, "corpus-ab");
+        assert!(
+            error.starts_with(
+                "error: unclosed table, expected `]` --> crates/corpus-ab/apis/x/Cargo.toml:1:9"
+            ) && error.contains("Caused by: failed to load manifest for dependency `x`")
+                && !error.contains('\n'),
+            "{error}"
+        );
+        let facade = "error: failed to load manifest for workspace member `/w/target/corpus/crates/corpus-a`\n";
+        assert_eq!(
+            refused_member(facade, &members).map(|(m, _)| m).as_deref(),
+            Some("corpus-a")
+        );
+        assert!(refused_member("error: could not compile `serde`", &members).is_none());
+    }
+
+    #[test]
     fn the_committed_baseline_parses() {
         let baseline = parse_baseline(include_str!("../corpus-baseline.tsv")).expect("parses");
         assert!(baseline.contains_key("stripe-api.yaml"), "{baseline:?}");
@@ -431,15 +473,45 @@ fn write_workspace(scratch: &Path, crates_dir: &Path, rows: &[Row]) -> Result<()
             }
         }
     }
+    Ok(())
+}
+
+/// Writes the scratch workspace's manifest with `members` (crates under `crates/`).
+fn write_manifest(scratch: &Path, members: &[String]) -> Result<()> {
     let mut manifest = String::from(
         "# Scratch workspace of `cargo xtask corpus`; regenerated on every run.\n[workspace]\nresolver = \"3\"\nmembers = [\n",
     );
-    for m in &members {
+    for m in members {
         let _ = writeln!(manifest, "    \"crates/{m}\",");
     }
     manifest.push_str("]\n");
     std::fs::write(scratch.join("Cargo.toml"), manifest)?;
     Ok(())
+}
+
+/// What one clippy run over the scratch workspace gave.
+enum Linted {
+    /// Clippy ran: its findings.
+    Lints(Lints),
+    /// Cargo refused to load the workspace because of this member's manifests (the error as cargo wrote
+    /// it, on one line).
+    Refused { member: String, error: String },
+}
+
+/// The member whose crate directory (`crates/<member>`, absolute or relative to the scratch workspace)
+/// cargo's `stderr` names, and cargo's error on one line: which generated crate stopped cargo from
+/// loading the workspace.
+fn refused_member(stderr: &str, members: &[String]) -> Option<(String, String)> {
+    let member = members.iter().find(|m| {
+        stderr.contains(&format!("crates/{m}/")) || stderr.contains(&format!("crates/{m}`"))
+    })?;
+    let error = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some((member.clone(), error))
 }
 
 /// What clippy reported for one generated crate (its facade and API crates).
@@ -461,7 +533,7 @@ struct Lints {
 /// so a compile error, a rustc warning and a clippy finding all fail the document. Clippy's own check is
 /// the compile check (it costs about what `cargo check` does). Findings are read from cargo's JSON messages
 /// and attributed to the generated crate whose directory holds the package (`crates/<member>/...`).
-fn lint_workspace(scratch: &Path, root: &Path, members: &[String]) -> Result<Lints> {
+fn lint_workspace(scratch: &Path, root: &Path, members: &[String]) -> Result<Linted> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([
             "clippy",
@@ -544,12 +616,16 @@ fn lint_workspace(scratch: &Path, root: &Path, members: &[String]) -> Result<Lin
         );
     }
     if !output.status.success() && lints.by_crate.is_empty() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if let Some((member, error)) = refused_member(&stderr, members) {
+            return Ok(Linted::Refused { member, error });
+        }
         bail!(
             "cargo clippy failed without a finding in a generated crate:\n{}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    Ok(lints)
+    Ok(Linted::Lints(lints))
 }
 
 fn print_classes(lints: &Lints) {

@@ -69,7 +69,7 @@ impl<'a> Walker<'a> {
     /// Checks `v` against `ty`; `nullable` says whether `null` is allowed here.
     pub(super) fn value(&mut self, ty: &TypeRef, v: &Value, pointer: &str, nullable: bool) {
         if v.is_null() {
-            if !nullable && *ty != TypeRef::Json {
+            if !nullable && !matches!(ty, TypeRef::Json | TypeRef::OrNull(_)) {
                 self.push(
                     Kind::Drift,
                     pointer,
@@ -82,7 +82,7 @@ impl<'a> Walker<'a> {
             TypeRef::Json => {}
             TypeRef::Bool if v.is_boolean() => {}
             TypeRef::Bool => self.wrong_type(pointer, "a boolean", v),
-            TypeRef::I32 | TypeRef::I64 => self.integer(ty, v, pointer),
+            TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => self.integer(ty, v, pointer),
             TypeRef::F32 | TypeRef::F64 if v.is_number() => {}
             TypeRef::F32 | TypeRef::F64 => self.wrong_type(pointer, "a number", v),
             TypeRef::String(format) => match v.as_str() {
@@ -116,11 +116,25 @@ impl<'a> Walker<'a> {
                     }
                 }
             },
+            // Not null (checked above): the value must be the element type.
+            TypeRef::OrNull(inner) => self.value(inner, v, pointer, true),
             TypeRef::Named(id) => self.named(*id, v, pointer, None),
         }
     }
 
     fn integer(&mut self, ty: &TypeRef, v: &Value, pointer: &str) {
+        if *ty == TypeRef::U64 {
+            match v.as_u64() {
+                Some(_) => {}
+                None if v.is_i64() => self.push(
+                    Kind::Drift,
+                    pointer,
+                    format!("{} is out of the uint64 range", kind_of(v)),
+                ),
+                None => self.wrong_type(pointer, "an integer", v),
+            }
+            return;
+        }
         let (bits, min, max) = match ty {
             TypeRef::I32 => (32, i64::from(i32::MIN), i64::from(i32::MAX)),
             _ => (64, i64::MIN, i64::MAX),

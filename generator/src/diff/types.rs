@@ -387,9 +387,9 @@ pub(super) fn format_only_change(old: &TypeRef, new: &TypeRef) -> bool {
         (TypeRef::String(a), TypeRef::String(b)) => {
             StringRepr::of(a.as_deref()) == StringRepr::of(b.as_deref())
         }
-        (TypeRef::List(a), TypeRef::List(b)) | (TypeRef::Map(a), TypeRef::Map(b)) => {
-            format_only_change(a, b)
-        }
+        (TypeRef::List(a), TypeRef::List(b))
+        | (TypeRef::Map(a), TypeRef::Map(b))
+        | (TypeRef::OrNull(a), TypeRef::OrNull(b)) => format_only_change(a, b),
         _ => false,
     }
 }
@@ -401,6 +401,7 @@ pub(super) fn type_text(api: &Api, t: &TypeRef) -> String {
         TypeRef::Bool => "bool".into(),
         TypeRef::I32 => "i32".into(),
         TypeRef::I64 => "i64".into(),
+        TypeRef::U64 => "u64".into(),
         TypeRef::F32 => "f32".into(),
         TypeRef::F64 => "f64".into(),
         TypeRef::String(None) => "string".into(),
@@ -410,6 +411,7 @@ pub(super) fn type_text(api: &Api, t: &TypeRef) -> String {
         TypeRef::Named(n) => format!("`{}`", api.type_name(*n)),
         TypeRef::List(i) => format!("list of {}", type_text(api, i)),
         TypeRef::Map(i) => format!("map of {}", type_text(api, i)),
+        TypeRef::OrNull(i) => format!("{} or null", type_text(api, i)),
     }
 }
 

@@ -161,6 +161,11 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// The payload needs a `Box` to break a cycle.
     pub boxed: bool,
+    /// The discriminator value the union writes into the payload's JSON when serializing: set on the
+    /// variants of a tagged union whose payload has no discriminator property (it would lose the value,
+    /// and the union could not be read back). Only written to the JSON dump when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writes_tag: Option<String>,
 }
 
 /// A reference to a type.
@@ -173,6 +178,9 @@ pub enum TypeRef {
     I32,
     /// `i64`.
     I64,
+    /// `u64`: an integer whose bounds reach past `i64` (`maximum: 18446744073709551615`, or `format:
+    /// uint64`).
+    U64,
     /// `f32`.
     F32,
     /// `f64`.
@@ -189,6 +197,9 @@ pub enum TypeRef {
     List(Box<TypeRef>),
     /// A string-keyed map.
     Map(Box<TypeRef>),
+    /// An element that may be `null`: a list item or map value the document marks nullable
+    /// (`Option<T>`; `None` is written as `null`). Fields say the same through [`Presence`].
+    OrNull(Box<TypeRef>),
 }
 
 /// A named type of an API: its index in [`Api::types`]. Lowering hands out ids and makes every reference
@@ -200,11 +211,11 @@ pub enum TypeRef {
 pub struct TypeId(pub usize);
 
 impl TypeRef {
-    /// The named type this reference reaches, through lists and maps.
+    /// The named type this reference reaches, through lists, maps and nullable elements.
     pub fn named(&self) -> Option<TypeId> {
         match self {
             TypeRef::Named(id) => Some(*id),
-            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => inner.named(),
             _ => None,
         }
     }
@@ -372,7 +383,7 @@ impl Api {
     pub fn for_each_type_ref_mut(&mut self, f: &mut impl FnMut(&mut TypeRef)) {
         fn walk(t: &mut TypeRef, f: &mut impl FnMut(&mut TypeRef)) {
             f(t);
-            if let TypeRef::List(inner) | TypeRef::Map(inner) = t {
+            if let TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) = t {
                 walk(inner, f);
             }
         }

@@ -4,7 +4,8 @@
 //! `type: [T, "null"]` → `type: T` + `nullable: true` (several non-null types become a `oneOf`);
 //! `type: "null"` → `nullable: true`; `const: v` → `enum: [v]`; `examples: [..]` → `example`;
 //! numeric `exclusiveMinimum`/`exclusiveMaximum` → the 3.0 boolean form; `$ref` with sibling keywords →
-//! `allOf: [{$ref}]` plus the siblings (3.0 ignores siblings of `$ref`). At the top level: a missing `paths`
+//! `allOf: [{$ref}]` plus the siblings (3.0 ignores siblings of `$ref`); `$recursiveRef`/`$dynamicRef: "#"`
+//! inside a component → `$ref` to that component (another target is reported). At the top level: a missing `paths`
 //! becomes empty and `webhooks` moves to `x-webhooks`, which lowering reads like `paths`.
 
 use serde_json::{Map, Value, json};
@@ -65,9 +66,69 @@ fn walk_document(value: &mut Value, at: &str, key: &str, ctx: &mut Ctx<'_>) {
     }
 }
 
+/// `$recursiveRef: "#"` (or `$dynamicRef: "#"`) inside a component schema, as OpenAI's `CompoundFilter`
+/// writes it for "a filter of this kind again": without `$id`s and anchors, the recursion can only mean
+/// the enclosing component, so it becomes a `$ref` to it (a plain warning says so). Any other target
+/// names an anchor or resource we do not resolve: the schema is left untyped, and that is reported.
+fn dynamic_ref(
+    map: &mut Map<String, Value>,
+    key: &str,
+    target: &Value,
+    at: &str,
+    ctx: &mut Ctx<'_>,
+) {
+    let pointer = Location::Pointer(crate::diag::child(at, key));
+    let component = at
+        .strip_prefix("#/components/schemas/")
+        .and_then(|rest| rest.split('/').next());
+    match (target.as_str(), component) {
+        (Some("#"), Some(component)) if !map.contains_key("$ref") => {
+            let reference = format!("#/components/schemas/{component}");
+            ctx.warnings.push(Diagnostic::warning(
+                ctx.file,
+                pointer,
+                format!("`{key}: \"#\"` is read as `$ref: '{reference}'`, the enclosing component it recurses into"),
+            ));
+            map.insert("$ref".into(), Value::String(reference));
+        }
+        _ => {
+            // Nothing else beside it: the schema allows anything, which is `Value`.
+            let (tag, what) = if map.keys().all(|k| ANNOTATIONS.contains(&k.as_str())) {
+                (Degradation::Untyped, "generated as `serde_json::Value`")
+            } else {
+                (Degradation::Dropped, "ignored")
+            };
+            ctx.warnings.push(
+                Diagnostic::warning(
+                    ctx.file,
+                    pointer,
+                    format!("`{key}: {target}` is not resolved (only `\"#\"` inside a component schema is, as that component); {what}"),
+                )
+                .degrades(tag),
+            );
+        }
+    }
+}
+
+/// Keywords that only describe a schema: a schema of these alone allows any value.
+const ANNOTATIONS: [&str; 6] = [
+    "description",
+    "title",
+    "example",
+    "examples",
+    "$comment",
+    "deprecated",
+];
+
 /// Normalizes one schema and its subschemas.
 fn schema(value: &mut Value, at: &str, ctx: &mut Ctx<'_>) {
     let Value::Object(map) = value else { return };
+    // JSON Schema 2019-09's `$recursiveRef` and 2020-12's `$dynamicRef`.
+    for key in ["$recursiveRef", "$dynamicRef"] {
+        if let Some(target) = map.remove(key) {
+            dynamic_ref(map, key, &target, at, ctx);
+        }
+    }
     // $ref with siblings.
     if map.contains_key("$ref") && map.len() > 1 {
         let meaningful: Vec<String> = map

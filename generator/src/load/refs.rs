@@ -149,6 +149,13 @@ pub(super) fn rewrite_refs(
             }
         }
     }
+    if kind == Kind::Schema
+        && let Some(Value::Object(mapping)) = map
+            .get_mut("discriminator")
+            .and_then(|d| d.get_mut("mapping"))
+    {
+        mapping_refs(mapping, dir, current_file, at, ctx);
+    }
     for (k, v) in map.iter_mut() {
         if k == "$ref" {
             continue;
@@ -202,6 +209,42 @@ pub(super) fn rewrite_refs(
                     }
                 }
             }
+        }
+    }
+}
+
+/// A discriminator `mapping` value is a schema name or a reference; one to another file
+/// (`attach: models/volume_action_post_attach.yml`, as DigitalOcean writes them beside `$ref`s to the same
+/// files) becomes the local reference the same file's `$ref` becomes, so the mapping still names the
+/// alternative. A bare name (no file extension) and a reference into the root document stay as written.
+fn mapping_refs(
+    mapping: &mut serde_json::Map<String, Value>,
+    dir: &Path,
+    current_file: Option<&Path>,
+    at: &str,
+    ctx: &mut RefCtx<'_>,
+) {
+    for (value, target) in mapping.iter_mut() {
+        let Value::String(r) = target else { continue };
+        let (file_part, fragment) = match r.split_once('#') {
+            Some((f, frag)) => (f.to_owned(), frag.to_owned()),
+            None => (r.clone(), String::new()),
+        };
+        let is_file = [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|ext| file_part.ends_with(ext));
+        let target_file = match current_file {
+            _ if is_file => dir.join(&file_part),
+            // `#/...` inside another file means that file.
+            Some(file) if file_part.is_empty() => file.to_path_buf(),
+            _ => continue,
+        };
+        let at = crate::diag::child(
+            &crate::diag::child(&crate::diag::child(at, "discriminator"), "mapping"),
+            value,
+        );
+        if let Some(local) = import(&target_file, &fragment, "schemas", Kind::Schema, &at, ctx) {
+            *target = Value::String(local);
         }
     }
 }

@@ -288,6 +288,37 @@ fn typed_values(map: &mut Map<String, Value>, at: &str, report: &mut Report<'_>)
                     Some(i) => {
                         map.insert(key.to_owned(), Value::from(i));
                     }
+                    // `9223372036854776000`: the largest 64-bit integer as a double prints (2^63, what
+                    // JSON written from JavaScript holds); the bound meant is the integer's own limit.
+                    // `maximum: 18446744073709551615` (u64::MAX; DigitalOcean's MySQL settings) with no
+                    // negative minimum: the values reach past `i64`, so the integer is a `u64`
+                    // (`format: uint64`, which lowering reads). The bound itself is the type's own.
+                    None if key == "maximum"
+                        && (n.is_u64() || n.as_f64().is_some_and(|f| f == 2f64.powi(64)))
+                        && map
+                            .get("minimum")
+                            .and_then(Value::as_f64)
+                            .is_none_or(|min| min >= 0.0) =>
+                    {
+                        report.warn(
+                            &child(at, key),
+                            format!("`{key}: {n}` is past the signed 64-bit range: generated as an unsigned 64-bit integer (`u64`)"),
+                        );
+                        map.remove(key);
+                        map.insert("format".to_owned(), Value::from("uint64"));
+                    }
+                    None if n.as_f64().is_some_and(|f| f.abs() == 2f64.powi(63)) => {
+                        let limit = if n.as_f64().is_some_and(|f| f > 0.0) {
+                            i64::MAX
+                        } else {
+                            i64::MIN
+                        };
+                        report.warn(
+                            &child(at, key),
+                            format!("`{key}: {n}` is 2^63, past the 64-bit range by rounding; read as {limit}"),
+                        );
+                        map.insert(key.to_owned(), Value::from(limit));
+                    }
                     None => ignore(
                         map,
                         key,

@@ -26,6 +26,7 @@ impl OperationLowerer<'_, '_> {
             TypeRef::Bool
             | TypeRef::I32
             | TypeRef::I64
+            | TypeRef::U64
             | TypeRef::F32
             | TypeRef::F64
             | TypeRef::String(_) => true,

@@ -9,6 +9,80 @@ use super::merge::OwnObject;
 use super::*;
 
 impl<'a> SchemaLowerer<'a> {
+    /// Lowers the schema of a list's items or a map's values: [`TypeRef::OrNull`] of its type when the
+    /// schema (or the component it names) allows `null`, since a `Vec<T>` or a map of `T` would refuse
+    /// `[null, ..]`. `Value` takes `null` as it is.
+    pub(super) fn element<S: std::borrow::Borrow<Schema>>(
+        &mut self,
+        s: &ReferenceOr<S>,
+        naming: Naming,
+        pointer: &str,
+    ) -> TypeRef {
+        let ty = self.schema_or_ref(s, naming, pointer);
+        let nullable = match s {
+            ReferenceOr::Item(s) => self.schema_nullable(s.borrow()),
+            ReferenceOr::Reference { reference } => self
+                .component_schema(reference)
+                .is_some_and(|s| self.schema_nullable(s)),
+        };
+        if nullable && ty != TypeRef::Json {
+            TypeRef::OrNull(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
+    /// A `discriminator` beside `type: array` (OpenAI's `outputs: {type: array, items: {oneOf: [..],
+    /// discriminator: ..}, discriminator: ..}`) describes the items, never a list: it is nothing lost
+    /// when the items carry a discriminator of their own, and it tags an items union that has none.
+    /// Items of another shape cannot use it: that is reported.
+    fn lower_array_discriminator(
+        &mut self,
+        schema: &Schema,
+        array: &openapiv3::ArrayType,
+        d: &openapiv3::Discriminator,
+        naming: Naming,
+        pointer: &str,
+        wire: &str,
+    ) -> TypeRef {
+        let mut list = schema.clone();
+        list.schema_data.discriminator = None;
+        let items = match &array.items {
+            Some(ReferenceOr::Item(s)) => Some(std::borrow::Cow::Borrowed(s.as_ref())),
+            Some(ReferenceOr::Reference { reference }) => self.resolve_schema(reference),
+            None => None,
+        };
+        let items_union = items.as_ref().is_some_and(|s| {
+            matches!(s.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. })
+                || matches!(&s.schema_kind, SchemaKind::Any(a) if a.all_of.is_empty() && !(a.one_of.is_empty() && a.any_of.is_empty()))
+        });
+        let items_tagged = items
+            .as_ref()
+            .is_some_and(|s| s.schema_data.discriminator.is_some());
+        if items_union && !items_tagged {
+            if let (SchemaKind::Type(Type::Array(a)), Some(ReferenceOr::Item(inline))) =
+                (&mut list.schema_kind, &array.items)
+            {
+                let mut tagged = inline.clone();
+                tagged.schema_data.discriminator = Some(d.clone());
+                a.items = Some(ReferenceOr::Item(tagged));
+            } else {
+                self.degrade(
+                    &child(pointer, "discriminator"),
+                    Degradation::Dropped,
+                    "`discriminator` beside `type: array` whose items are a `$ref` to a union without one: not applied to the items, which are an untagged union",
+                );
+            }
+        } else if !items_tagged {
+            self.degrade(
+                &child(pointer, "discriminator"),
+                Degradation::Dropped,
+                "`discriminator` beside `type: array` whose items are not a `oneOf`/`anyOf`: ignored",
+            );
+        }
+        self.lower_schema(&list, naming, pointer, wire)
+    }
+
     /// Lowers a schema; defines a named type when the schema needs one.
     pub(super) fn lower_schema(
         &mut self,
@@ -26,6 +100,11 @@ impl<'a> SchemaLowerer<'a> {
             }
             _ => false,
         };
+        if let (Some(d), SchemaKind::Type(Type::Array(a))) =
+            (&data.discriminator, &schema.schema_kind)
+        {
+            return self.lower_array_discriminator(schema, a, d, naming, pointer, wire);
+        }
         if data.discriminator.is_some() && !union {
             if let Some(ty) = self.lower_discriminated_base(schema, &naming, pointer, wire) {
                 return ty;
@@ -106,6 +185,8 @@ impl<'a> SchemaLowerer<'a> {
                 }
                 match &i.format {
                     VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
+                    // Written by the loader for bounds past `i64` (see `tolerate.rs`), or by the document.
+                    VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" => TypeRef::U64,
                     _ => TypeRef::I64,
                 }
             }
@@ -126,24 +207,7 @@ impl<'a> SchemaLowerer<'a> {
             SchemaKind::Type(Type::Array(a)) => {
                 let item_naming = Naming::Context(format!("{}Item", naming.hint()));
                 let item = match &a.items {
-                    Some(items) => {
-                        let at = child(pointer, "items");
-                        let ty = self.schema_or_ref(items, item_naming, &at);
-                        let nullable = match items {
-                            ReferenceOr::Item(s) => self.schema_nullable(s),
-                            ReferenceOr::Reference { reference } => self
-                                .component_schema(reference)
-                                .is_some_and(|s| self.schema_nullable(s)),
-                        };
-                        if nullable && ty != TypeRef::Json {
-                            self.degrade(
-                                &at,
-                                Degradation::Dropped,
-                                "list items may be null, which the generated list (`Vec` of the item type) does not accept",
-                            );
-                        }
-                        ty
-                    }
+                    Some(items) => self.element(items, item_naming, &child(pointer, "items")),
                     // No `items`: any value is allowed, which is what `Value` says.
                     None => TypeRef::Json,
                 };
@@ -154,7 +218,7 @@ impl<'a> SchemaLowerer<'a> {
                     return match &o.additional_properties {
                         Some(AdditionalProperties::Schema(s)) => {
                             let value_naming = Naming::Context(format!("{}Value", naming.hint()));
-                            TypeRef::Map(Box::new(self.schema_or_ref(
+                            TypeRef::Map(Box::new(self.element(
                                 s,
                                 value_naming,
                                 &child(pointer, "additionalProperties"),

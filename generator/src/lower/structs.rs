@@ -96,7 +96,7 @@ impl SchemaLowerer<'_> {
             }
         }
         let additional_ty = match additional {
-            Some(AdditionalProperties::Schema(s)) => Some(self.schema_or_ref(
+            Some(AdditionalProperties::Schema(s)) => Some(self.element(
                 s,
                 Naming::Context(format!("{parent}Value")),
                 &child(pointer, "additionalProperties"),

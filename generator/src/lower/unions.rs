@@ -1,6 +1,7 @@
 //! `oneOf`/`anyOf` become enums with an `Unknown` variant: tagged by a discriminator (mapping or component
 //! names), or untagged with the alternatives ordered from the most specific to the least.
 
+use super::enums::spell_symbols;
 use super::*;
 
 impl SchemaLowerer<'_> {
@@ -35,70 +36,92 @@ impl SchemaLowerer<'_> {
         let mut variants = Vec::new();
         let mut specificity = Vec::new();
         let discriminator = data.discriminator.as_ref();
-        for (i, alt) in non_null {
-            specificity.push(self.specificity(alt));
+        // The values that select each alternative, decided before any is lowered: whether the union is
+        // tagged at all decides how its variants are made.
+        let tags: Vec<Vec<String>> = non_null
+            .iter()
+            .map(|(_, alt)| match discriminator {
+                Some(d) => self.alternative_tags(alt, d),
+                None => Vec::new(),
+            })
+            .collect();
+        let mut claimants: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (k, values) in tags.iter().enumerate() {
+            for v in values {
+                claimants.entry(v.as_str()).or_default().push(k);
+            }
+        }
+        let shared: Vec<(&str, &Vec<usize>)> = claimants
+            .iter()
+            .filter(|(_, alts)| alts.len() > 1)
+            .map(|(v, alts)| (*v, alts))
+            .collect();
+        let tagged =
+            discriminator.is_some() && shared.is_empty() && tags.iter().all(|t| !t.is_empty());
+        for (k, (i, alt)) in non_null.iter().enumerate() {
+            let (i, alt) = (*i, *alt);
+            let spec = self.specificity(alt);
             let alt_pointer = format!("{}/{i}", child(pointer, keyword));
-            let (hint, ref_name) = match alt {
-                ReferenceOr::Reference { reference } => {
-                    let n = reference.rsplit('/').next().unwrap_or("Variant").to_owned();
-                    (n.clone(), Some(n))
-                }
-                ReferenceOr::Item(s) => (variant_hint(s, i), None),
-            };
+            let hint = alternative_name(alt, i);
             let ty = self.schema_or_ref(
                 alt,
                 Naming::Context(format!("{rust}{}", sanitize(&hint, Case::Pascal))),
                 &alt_pointer,
             );
-            // Without a mapping entry, the tag is the schema's name, unless the alternative pins the
-            // discriminator property to values of its own (`type: {enum: [function]}`), which are then
-            // the only values it accepts; an inline alternative is selected by those values too.
-            let tags: Vec<String> = match (discriminator, &ref_name) {
-                (Some(d), Some(n)) => {
-                    let explicit: Vec<String> = d
-                        .mapping
-                        .iter()
-                        .filter(|(_, target)| target.rsplit('/').next() == Some(n.as_str()))
-                        .map(|(k, _)| k.clone())
-                        .collect();
-                    if !explicit.is_empty() {
-                        explicit
-                    } else {
-                        let pinned = self.pinned_values(alt, &d.property_name, 0);
-                        if pinned.is_empty() || pinned.contains(n) {
-                            vec![n.clone()]
-                        } else {
-                            pinned
-                        }
-                    }
-                }
-                (Some(d), None) => self.pinned_values(alt, &d.property_name, 0),
-                _ => Vec::new(),
-            };
-            let variant = self.claim(
-                &mut scope,
-                &sanitize(&hint, Case::Pascal),
-                &format!("`{keyword}` alternative: variant"),
-                &alt_pointer,
-            );
-            variants.push(UnionVariant {
-                name: Name {
-                    wire: hint,
-                    rust: variant,
-                },
-                tags,
-                ty,
-                boxed: false,
+            // A payload that has the discriminator property keeps the value it was read with, so one
+            // variant selected by several values writes back the one it read. A payload without it
+            // loses the value: the union writes it, one variant per value so each writes its own.
+            let holds_tag = discriminator.is_none_or(|d| {
+                self.property_names(alt, 0)
+                    .is_some_and(|names| names.contains(&d.property_name))
             });
+            let values = if tagged && !holds_tag {
+                tags[k].iter().map(|t| vec![t.clone()]).collect()
+            } else {
+                vec![tags[k].clone()]
+            };
+            let split = values.len() > 1;
+            for selected in values {
+                let (wire, wanted) = if split {
+                    let value = selected[0].clone();
+                    let wanted = sanitize(&spell_symbols(&value), Case::Pascal);
+                    (value, wanted)
+                } else {
+                    (hint.clone(), sanitize(&hint, Case::Pascal))
+                };
+                let variant = self.claim(
+                    &mut scope,
+                    &wanted,
+                    &format!("`{keyword}` alternative: variant"),
+                    &alt_pointer,
+                );
+                let writes_tag = (tagged && !holds_tag).then(|| selected[0].clone());
+                variants.push(UnionVariant {
+                    name: Name {
+                        wire,
+                        rust: variant,
+                    },
+                    tags: selected,
+                    ty: ty.clone(),
+                    boxed: false,
+                    writes_tag,
+                });
+                specificity.push(spec);
+            }
         }
-        let mut tags_seen = BTreeSet::new();
-        if discriminator.is_some()
-            && !variants
+        if discriminator.is_some() && !shared.is_empty() {
+            let alternative = |k: usize| {
+                let (i, _) = non_null[k];
+                format!("{i} (`{}`)", alternative_name(non_null[k].1, i))
+            };
+            let list: Vec<String> = shared
                 .iter()
-                .flat_map(|v| &v.tags)
-                .all(|t| tags_seen.insert(t.clone()))
-        {
-            self.degrade(pointer, Degradation::Dropped, format!("`{keyword}` alternatives share discriminator values; generated as an untagged union"));
+                .map(|(value, alts)| {
+                    let names: Vec<String> = alts.iter().map(|k| alternative(*k)).collect();
+                    format!("`{value}` by alternatives {}", names.join(" and "))
+                })
+                .collect();
+            self.degrade(pointer, Degradation::Dropped, format!("`{keyword}` alternatives share discriminator values ({}); generated as an untagged union, the alternatives tried most specific first", list.join("; ")));
             for v in &mut variants {
                 v.tags.clear();
             }
@@ -127,6 +150,36 @@ impl SchemaLowerer<'_> {
             },
         );
         TypeRef::Named(id)
+    }
+
+    /// The discriminator values that select an alternative: its `mapping` entries; without one, the
+    /// schema's name, unless the alternative pins the discriminator property to values of its own
+    /// (`type: {enum: [function]}`), which are then the only values it accepts; an inline alternative is
+    /// selected by those values too (none: it cannot be selected).
+    fn alternative_tags(
+        &self,
+        alt: &ReferenceOr<Schema>,
+        d: &openapiv3::Discriminator,
+    ) -> Vec<String> {
+        let ReferenceOr::Reference { reference } = alt else {
+            return self.pinned_values(alt, &d.property_name, 0);
+        };
+        let n = reference.rsplit('/').next().unwrap_or("Variant");
+        let explicit: Vec<String> = d
+            .mapping
+            .iter()
+            .filter(|(_, target)| target.rsplit('/').next() == Some(n))
+            .map(|(k, _)| k.clone())
+            .collect();
+        if !explicit.is_empty() {
+            return explicit;
+        }
+        let pinned = self.pinned_values(alt, &d.property_name, 0);
+        if pinned.is_empty() || pinned.iter().any(|p| p == n) {
+            vec![n.to_owned()]
+        } else {
+            pinned
+        }
     }
 
     /// The string values an object schema pins `property` to (`enum: [a]`, a 3.1 `const`), through
@@ -256,6 +309,16 @@ impl SchemaLowerer<'_> {
             }
             _ => false,
         }
+    }
+}
+
+/// What an alternative is called: the component a `$ref` names, else [`variant_hint`].
+fn alternative_name(alt: &ReferenceOr<Schema>, index: usize) -> String {
+    match alt {
+        ReferenceOr::Reference { reference } => {
+            reference.rsplit('/').next().unwrap_or("Variant").to_owned()
+        }
+        ReferenceOr::Item(s) => variant_hint(s, index),
     }
 }
 

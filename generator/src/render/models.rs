@@ -157,6 +157,15 @@ pub(super) struct UnionVariantView {
     pub(super) tags: String,
     /// The variant holds its value boxed: parsed values are wrapped in `Box::new` first.
     pub(super) boxed: bool,
+    /// The discriminator property and value to write into the payload's JSON, for a payload without the
+    /// property.
+    pub(super) writes_tag: Option<TagWrite>,
+}
+
+/// A discriminator member the union's serializer adds: both as string literals.
+pub(super) struct TagWrite {
+    pub(super) key: String,
+    pub(super) value: String,
 }
 
 pub(super) struct AliasView {
@@ -325,6 +334,12 @@ pub(super) fn type_view(api: &Api, t: &TypeDef) -> TypeView {
                         .collect::<Vec<_>>()
                         .join(" | "),
                     boxed: v.boxed,
+                    writes_tag: discriminator.as_deref().zip(v.writes_tag.as_deref()).map(
+                        |(key, value)| TagWrite {
+                            key: lit(key),
+                            value: lit(value),
+                        },
+                    ),
                 })
                 .collect(),
         }),

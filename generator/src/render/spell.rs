@@ -90,6 +90,7 @@ pub(crate) fn type_tokens(api: &Api, t: &TypeRef, models: Models) -> TokenStream
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
+        TypeRef::U64 => quote!(u64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::String(format) => match StringRepr::of(format.as_deref()) {
@@ -111,6 +112,10 @@ pub(crate) fn type_tokens(api: &Api, t: &TypeRef, models: Models) -> TokenStream
         TypeRef::Map(inner) => {
             let inner = type_tokens(api, inner, models);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        TypeRef::OrNull(inner) => {
+            let inner = type_tokens(api, inner, models);
+            quote!(::std::option::Option<#inner>)
         }
     }
 }
@@ -153,6 +158,7 @@ pub(super) fn short_type(api: &Api, t: &TypeRef) -> String {
         TypeRef::Bool => "bool".into(),
         TypeRef::I32 => "i32".into(),
         TypeRef::I64 => "i64".into(),
+        TypeRef::U64 => "u64".into(),
         TypeRef::F32 => "f32".into(),
         TypeRef::F64 => "f64".into(),
         TypeRef::String(format) => match StringRepr::of(format.as_deref()) {
@@ -169,6 +175,7 @@ pub(super) fn short_type(api: &Api, t: &TypeRef) -> String {
         TypeRef::Named(id) => api.type_name(*id).to_owned(),
         TypeRef::List(inner) => format!("Vec<{}>", short_type(api, inner)),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", short_type(api, inner)),
+        TypeRef::OrNull(inner) => format!("Option<{}>", short_type(api, inner)),
     }
 }
 

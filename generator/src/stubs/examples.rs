@@ -144,13 +144,18 @@ fn operation(api: &Api, doc: &Value, op: &Operation) -> Result<Value, Diagnostic
 fn schema_of(ty: &TypeRef) -> Value {
     match ty {
         TypeRef::Bool => json!({"type": "boolean"}),
-        TypeRef::I32 | TypeRef::I64 => json!({"type": "integer"}),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => json!({"type": "integer"}),
         TypeRef::F32 | TypeRef::F64 => json!({"type": "number"}),
         TypeRef::String(format) => json!({"type": "string", "format": format}),
         TypeRef::Bytes => json!({"type": "string", "format": "binary"}),
         TypeRef::Json | TypeRef::Named(_) => json!({"type": "object"}),
         TypeRef::List(inner) => json!({"type": "array", "items": schema_of(inner)}),
         TypeRef::Map(_) => json!({"type": "object"}),
+        TypeRef::OrNull(inner) => {
+            let mut schema = schema_of(inner);
+            schema["nullable"] = json!(true);
+            schema
+        }
     }
 }
 

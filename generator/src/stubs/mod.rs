@@ -305,6 +305,7 @@ fn conversion(api: &Api, ty: &TypeRef, list_allowed: bool) -> Option<String> {
             TypeRef::Bool
                 | TypeRef::I32
                 | TypeRef::I64
+                | TypeRef::U64
                 | TypeRef::F32
                 | TypeRef::F64
                 | TypeRef::String(_)
@@ -324,7 +325,7 @@ fn rust_type(api: &Api, ty: &TypeRef) -> Option<String> {
     fn has_bytes(ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Bytes => true,
-            TypeRef::List(inner) | TypeRef::Map(inner) => has_bytes(inner),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => has_bytes(inner),
             _ => false,
         }
     }

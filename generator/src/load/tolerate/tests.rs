@@ -214,3 +214,67 @@ fn literal_values_are_left_as_they_are() {
         json!("x")
     );
 }
+
+#[test]
+fn an_integer_bound_of_two_to_the_63_is_the_64_bit_limit() {
+    // DigitalOcean's kafka_advanced_config and OpenAI's `seed`: i64::MAX / i64::MIN as a double prints.
+    let (doc, warnings) = run(schema_doc(json!({
+        "type": "integer",
+        "minimum": -9.223372036854776e18,
+        "maximum": 9.223372036854776e18,
+    })));
+    let s = &doc["components"]["schemas"]["S"];
+    assert_eq!(
+        s,
+        &json!({"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX})
+    );
+    assert_eq!(
+        warnings,
+        [
+            "#/components/schemas/S/minimum: `minimum: -9.223372036854776e+18` is 2^63, past the 64-bit range by rounding; read as -9223372036854775808",
+            "#/components/schemas/S/maximum: `maximum: 9.223372036854776e+18` is 2^63, past the 64-bit range by rounding; read as 9223372036854775807",
+        ]
+    );
+    // Past it by more than rounding: still not an integer bound.
+    let (doc, warnings) = run(schema_doc(json!({"type": "integer", "maximum": 1.0e19})));
+    assert!(doc["components"]["schemas"]["S"].get("maximum").is_none());
+    assert!(
+        warnings[0].contains("must be a whole number for an integer"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn an_integer_maximum_past_i64_without_a_negative_minimum_is_unsigned() {
+    // DigitalOcean's mysql_advanced_config: `max_seeks_for_key` (u64::MAX) and `group_concat_max_len`
+    // (2^64 as a double prints it).
+    for maximum in [json!(18446744073709551615u64), json!(1.8446744073709552e19)] {
+        let (doc, warnings) = run(schema_doc(
+            json!({"type": "integer", "minimum": 4, "maximum": maximum}),
+        ));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"type": "integer", "minimum": 4, "format": "uint64"})
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("#/components/schemas/S/maximum: `maximum: ")
+                && warnings[0].ends_with(
+                    "is past the signed 64-bit range: generated as an unsigned 64-bit integer (`u64`)"
+                ),
+            "{warnings:?}"
+        );
+    }
+    // A negative minimum: no Rust integer holds the range; the bound is ignored, as before.
+    let (doc, warnings) = run(schema_doc(
+        json!({"type": "integer", "minimum": -1, "maximum": 18446744073709551615u64}),
+    ));
+    assert_eq!(
+        doc["components"]["schemas"]["S"],
+        json!({"type": "integer", "minimum": -1})
+    );
+    assert!(
+        warnings[0].contains("must be a whole number for an integer"),
+        "{warnings:?}"
+    );
+}

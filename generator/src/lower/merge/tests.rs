@@ -125,8 +125,12 @@ fn keywords_beside_compositions_type_in_full_in_every_position() {
         .map(|r| r.0)
         .collect();
     assert_eq!(wires, ["id", "deep", "top"]);
+    // The `nullable` beside the value's `allOf` is kept: a map of `Option`s, which reads `{"k": null}`.
     let map = &fields(&api, "Holder")[1];
-    assert_eq!(map.ty, TypeRef::Map(Box::new(named(&api, "A3"))));
+    assert_eq!(
+        map.ty,
+        TypeRef::Map(Box::new(TypeRef::OrNull(Box::new(named(&api, "A3")))))
+    );
 }
 
 #[test]

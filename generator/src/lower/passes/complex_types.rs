@@ -108,7 +108,7 @@ pub(in crate::lower) fn score_at(ty: &TypeRef, nest: usize) -> usize {
 pub(in crate::lower) fn score(ty: &TypeRef, nest: usize) -> usize {
     10 * nest
         + match ty {
-            TypeRef::List(inner) => score(inner, nest + 1),
+            TypeRef::List(inner) | TypeRef::OrNull(inner) => score(inner, nest + 1),
             TypeRef::Map(inner) => 10 * (nest + 1) + score(inner, nest + 1),
             _ => 0,
         }

@@ -25,7 +25,9 @@ pub(in crate::lower) fn untie_alias_cycles(types: &mut [TypeDef]) -> Vec<String>
     fn untie(ty: &mut TypeRef, in_group: &dyn Fn(usize) -> bool) {
         match ty {
             TypeRef::Named(n) if in_group(n.0) => *ty = TypeRef::Json,
-            TypeRef::List(inner) | TypeRef::Map(inner) => untie(inner, in_group),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => {
+                untie(inner, in_group)
+            }
             _ => {}
         }
     }

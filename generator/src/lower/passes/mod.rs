@@ -4,7 +4,8 @@
 //!
 //! In order ([`PASSES`]): [`method_names`] (shortened method names, operations sorted by them),
 //! [`status_enums`] (the per-operation success and error enums, named), [`cycles`] (box what closes a
-//! containment cycle), [`complex_types`] (deeply nested lists and maps named), [`variant_sizes`] (box enum variants much larger than the others), [`directions`] (requiredness by direction, then pagination presence), [`kit_names`] (the testing kit's
+//! containment cycle), [`complex_types`] (deeply nested lists and maps named), [`variant_sizes`] (box enum variants much larger than the others), [`directions`] (requiredness by direction, then pagination presence), [`union_tags`] (the discriminator
+//! value a union writes for a payload that may leave it out), [`kit_names`] (the testing kit's
 //! names for what it stubs), [`cli_names`] (the `klarna` command line's command names).
 
 use crate::diag::Diagnostics;
@@ -17,6 +18,7 @@ pub mod directions;
 pub mod kit_names;
 pub mod method_names;
 pub mod status_enums;
+pub mod union_tags;
 pub mod variant_sizes;
 
 /// One IR rewrite.
@@ -63,6 +65,11 @@ pub const PASSES: &[Pass] = &[
         name: "directions",
         summary: "required fields relaxed where their direction may omit them; pagination presence follows",
         run: directions::run,
+    },
+    Pass {
+        name: "union_tags",
+        summary: "tagged unions write the discriminator value of a payload that may leave it out",
+        run: union_tags::run,
     },
     Pass {
         name: "kit_names",

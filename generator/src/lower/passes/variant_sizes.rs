@@ -115,7 +115,7 @@ impl Sizes<'_> {
         match t {
             TypeRef::Bool => 1,
             TypeRef::I32 | TypeRef::F32 => 4,
-            TypeRef::I64 | TypeRef::F64 => 8,
+            TypeRef::I64 | TypeRef::U64 | TypeRef::F64 => 8,
             TypeRef::String(format) => match StringRepr::of(format.as_deref()) {
                 StringRepr::DateTime => 32,
                 StringRepr::Text | StringRepr::Base64 => 24,
@@ -125,6 +125,8 @@ impl Sizes<'_> {
             TypeRef::Bytes | TypeRef::List(_) | TypeRef::Map(_) => 24,
             TypeRef::Json => 32,
             TypeRef::Named(id) => self.named(*id),
+            // `Option<T>`: no bigger than `T` plus a word for the tag (often nothing, a niche).
+            TypeRef::OrNull(inner) => self.of(inner) + 8,
         }
     }
 

@@ -5,11 +5,11 @@
 // Source: generator/tests/fixtures/multifile.yaml (sha256 c3ccfff593670145c1130b01396c33496e4ad1005b93c5892d40f62f7d019d2b).
 // Source: generator/tests/fixtures/naming.yaml (sha256 36c0952dddccce443d09ffd851fe64b998da718837daaf74ed9a1d07b024288e).
 // Source: generator/tests/fixtures/operations.yaml (sha256 2b9ee2d14b9d1dec7527d3a725dce5a0e25988a9858192d54aab8f45e640dbf5).
-// Source: generator/tests/fixtures/optionality.yaml (sha256 cee3dede24d15e8f9fff452c56710db926178436ed45d2006f1c6fe1e921cd01).
+// Source: generator/tests/fixtures/optionality.yaml (sha256 0e34159f28adb9d14acddeb54e7058e0fba76f0229e17a4b9a2bfe7a8d67a757).
 // Source: generator/tests/fixtures/recursive.yaml (sha256 4078b5513f66c8f8800412619153d624f780554c2214d0a71467a447852f4ca5).
 // Source: generator/tests/fixtures/sensitive.yaml (sha256 a057be0f74741306bfb5efd323c4075ae4b8e70d7abf16f2a0953cc3dbe143df).
 // Source: generator/tests/fixtures/styles.yaml (sha256 a0a3306bd3eccc816b1c086255868588d856139664044e20a4cca069a64a98e8).
-// Source: generator/tests/fixtures/unions.yaml (sha256 7d3beb23592d07ab666adae726dbcfc9aa92103da72c40f1767a70379d83fe84).
+// Source: generator/tests/fixtures/unions.yaml (sha256 f1d26f15652a1c9565bf573f7298bca2055ea8ccbd7cef78536bcc9e93e9cc01).
 // Source: generator/tests/fixtures/yaml12.yaml (sha256 ac9e7133f0d66a65bf05dc5f905853503383c3ac2add0729673778ee46a55d09).
 // Regenerate with `cargo xtask regen`.
 #![cfg_attr(rustfmt, rustfmt::skip)]
