@@ -14,6 +14,34 @@ fn lower(name: &str) -> (klarna_codegen::ir::Crate, klarna_codegen::Diagnostics)
         .unwrap_or_else(|d| panic!("{name} refused:\n{d}"))
 }
 
+/// The fields of the struct `name` in `api`; panics when there is no such type or it is not a struct.
+fn struct_fields<'a>(
+    api: &'a klarna_codegen::ir::Api,
+    name: &str,
+) -> &'a [klarna_codegen::ir::Field] {
+    let ty = api
+        .types
+        .iter()
+        .find(|t| t.name.rust == name)
+        .unwrap_or_else(|| panic!("no type {name}"));
+    let klarna_codegen::ir::TypeKind::Struct { fields, .. } = &ty.kind else {
+        panic!("{name} is not a struct: {:?}", ty.kind);
+    };
+    fields
+}
+
+/// Asserts that no warning is tagged as a degradation (untyped, dropped or renamed).
+fn assert_no_degradation(warnings: &klarna_codegen::Diagnostics) {
+    use klarna_codegen::diag::Degradation;
+    for tag in [
+        Degradation::Untyped,
+        Degradation::Dropped,
+        Degradation::Renamed,
+    ] {
+        assert_eq!(warnings.count(tag), 0, "{tag:?}: {warnings}");
+    }
+}
+
 #[test]
 fn comparison_filter_parameters_keep_apart_without_renames() {
     let (krate, warnings) = lower("comparison-filters.yaml");
@@ -41,14 +69,7 @@ fn an_all_of_of_one_scalar_type_is_that_type_not_an_empty_struct() {
     let (krate, warnings) = lower("scalar-all-of.yaml");
     assert!(warnings.is_empty(), "{warnings}");
     let api = &krate.apis[0];
-    let request = api
-        .types
-        .iter()
-        .find(|t| t.name.rust == "SessionRequest")
-        .expect("SessionRequest");
-    let TypeKind::Struct { fields, .. } = &request.kind else {
-        panic!("not a struct: {:?}", request.kind);
-    };
+    let fields = struct_fields(api, "SessionRequest");
     let ty = |name: &str| {
         &fields
             .iter()
@@ -450,14 +471,11 @@ fn alternatives_claiming_the_same_discriminator_value_are_untagged_with_a_warnin
 
 #[test]
 fn a_discriminator_beside_an_array_describes_its_items() {
-    use klarna_codegen::ir::{Presence, TypeKind, TypeRef};
+    use klarna_codegen::ir::{Presence, TypeRef};
     let (krate, warnings) = lower("discriminator-beside-array.yaml");
     assert_eq!(warnings.iter().count(), 0, "{warnings}");
     let api = &krate.apis[0];
-    let call = api.types.iter().find(|t| t.name.rust == "Call").unwrap();
-    let TypeKind::Struct { fields, .. } = &call.kind else {
-        panic!("Call is not a struct: {:?}", call.kind);
-    };
+    let fields = struct_fields(api, "Call");
     for (name, presence) in [
         ("outputs", Presence::OptionalNullable),
         ("tagged", Presence::Optional),
@@ -487,8 +505,7 @@ fn a_discriminator_beside_an_array_describes_its_items() {
 
 #[test]
 fn a_recursive_ref_to_the_document_root_is_the_enclosing_component() {
-    use klarna_codegen::diag::Degradation;
-    use klarna_codegen::ir::{TypeKind, TypeRef};
+    use klarna_codegen::ir::TypeRef;
     let (krate, warnings) = lower("recursive-ref.yaml");
     let text = warnings.to_string();
     // Said, not a degradation: the recursion has no other meaning.
@@ -497,22 +514,9 @@ fn a_recursive_ref_to_the_document_root_is_the_enclosing_component() {
         text.contains("at #/components/schemas/CompoundFilter/properties/filters/items/oneOf/1/$recursiveRef: warning: `$recursiveRef: \"#\"` is read as `$ref: '#/components/schemas/CompoundFilter'`"),
         "{text}"
     );
-    for tag in [
-        Degradation::Untyped,
-        Degradation::Dropped,
-        Degradation::Renamed,
-    ] {
-        assert_eq!(warnings.count(tag), 0, "{text}");
-    }
+    assert_no_degradation(&warnings);
     let api = &krate.apis[0];
-    let compound = api
-        .types
-        .iter()
-        .position(|t| t.name.rust == "CompoundFilter")
-        .unwrap();
-    let TypeKind::Struct { fields, .. } = &api.types[compound].kind else {
-        panic!("not a struct");
-    };
+    let fields = struct_fields(api, "CompoundFilter");
     let filters = fields.iter().find(|f| f.name.wire == "filters").unwrap();
     let TypeRef::List(item) = &filters.ty else {
         panic!("filters: {:?}", filters.ty);
@@ -540,26 +544,11 @@ fn a_recursive_ref_to_the_document_root_is_the_enclosing_component() {
 
 #[test]
 fn an_integer_reaching_past_i64_is_a_u64() {
-    use klarna_codegen::diag::Degradation;
-    use klarna_codegen::ir::{TypeKind, TypeRef};
+    use klarna_codegen::ir::TypeRef;
     let (krate, warnings) = lower("unsigned-64-bit-bounds.yaml");
     assert_eq!(warnings.iter().count(), 2, "{warnings}");
-    for tag in [
-        Degradation::Untyped,
-        Degradation::Dropped,
-        Degradation::Renamed,
-    ] {
-        assert_eq!(warnings.count(tag), 0, "{warnings}");
-    }
-    let api = &krate.apis[0];
-    let config = api
-        .types
-        .iter()
-        .find(|t| t.name.rust == "MysqlConfig")
-        .unwrap();
-    let TypeKind::Struct { fields, .. } = &config.kind else {
-        panic!("not a struct");
-    };
+    assert_no_degradation(&warnings);
+    let fields = struct_fields(&krate.apis[0], "MysqlConfig");
     let types: Vec<(&str, &TypeRef)> = fields
         .iter()
         .map(|f| (f.name.wire.as_str(), &f.ty))
