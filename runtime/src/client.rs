@@ -281,7 +281,8 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Validates the configuration and builds the client.
     ///
     /// Fails with [`ErrorKind::Config`](crate::ErrorKind::Config) when the API key is
-    /// missing or not a valid header value, when a `klarna_live_`/`klarna_test_` key is
+    /// missing or not a valid header value, or a client identifier (`klarna_<live|test>_client_...`,
+    /// for the client-side Web SDK only) rather than an API key, when a `klarna_live_`/`klarna_test_` key is
     /// used with the other built-in environment (set with [`environment`](Self::environment),
     /// or reached through a base URL on that environment's host), when the base URL is not an
     /// absolute http(s) URL, when it is `http://` to a host other than loopback without
@@ -293,6 +294,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             .filter(|k| !k.trim().is_empty())
             .ok_or_else(|| config("an API key is required (ClientBuilder::api_key)"))?;
         let api_key = api_key.trim().to_owned();
+        check_not_client_identifier(&api_key)?;
         // The environment the key is checked against: the built-in one the caller chose (or
         // the default, when no base URL replaces it).
         let declared = match &self.environment {
@@ -362,6 +364,21 @@ impl<C: From<Client>> ClientBuilder<C> {
 
 fn config(message: impl Into<Cow<'static, str>>) -> Error {
     Error::config(message)
+}
+
+/// Refuses a client identifier (`klarna_live_client_...`, `klarna_test_client_...`) given as the API key:
+/// it belongs to the client-side Web SDK, and server-side calls with it fail authentication ("Manage your
+/// API credentials": API keys are `klarna_<live|test>_api_...`).
+fn check_not_client_identifier(api_key: &str) -> Result<(), Error> {
+    for env in ["live", "test"] {
+        if api_key.starts_with(&format!("klarna_{env}_client_")) {
+            return Err(config(format!(
+                "the API key is a client identifier (klarna_{env}_client_...), which is for Klarna's \
+                 client-side Web SDK; server-side calls need an API key (klarna_{env}_api_...)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a `klarna_live_` key with the test environment and a `klarna_test_` key with the

@@ -458,6 +458,40 @@ async fn the_key_environment_check_applies_with_a_custom_base_url() {
     assert!(build("klarna_test_api_abc", None, mock).is_ok());
 }
 
+/// A client identifier is for the Web SDK: given as the API key it is refused at build time, by name,
+/// without repeating it, whatever the environment.
+#[test]
+fn a_client_identifier_is_not_an_api_key() {
+    for (key, env, words) in [
+        (
+            "klarna_test_client_abc",
+            Environment::Test,
+            "klarna_test_api_",
+        ),
+        (
+            " klarna_live_client_abc",
+            Environment::Live,
+            "klarna_live_api_",
+        ),
+        (
+            "klarna_test_client_abc",
+            Environment::Live,
+            "klarna_test_api_",
+        ),
+    ] {
+        let e = klarna_runtime::builder()
+            .api_key(key)
+            .environment(env)
+            .build()
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Config, "{key}");
+        let text = e.to_string();
+        assert!(text.contains("client identifier"), "{text}");
+        assert!(text.contains(words), "{text}");
+        assert!(!text.contains("abc"), "{text}");
+    }
+}
+
 // 5. Webhook keys are real keys -----------------------------------------------------------
 
 const BODY: &[u8] = br#"{"metadata":{"event_type":"payment.transaction.captured","event_id":"e1","event_version":"v2","occurred_at":"2025-05-01T10:00:00Z"},"payload":{}}"#;
