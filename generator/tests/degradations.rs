@@ -52,6 +52,26 @@ fn tags(warnings: &Diagnostics) -> Vec<(String, Option<Degradation>)> {
         .collect()
 }
 
+/// The warnings of lowering the document `text` (written to a temporary file named `name`) with the
+/// neutral profile.
+fn warnings_of_text(name: &str, text: &str) -> Diagnostics {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write spec");
+    let (_, warnings) = klarna_codegen::build_ir_with(
+        &[SpecInput {
+            path,
+            display: name.into(),
+        }],
+        "t",
+        "0.0.0",
+        &Profile::neutral(),
+        None,
+    )
+    .unwrap_or_else(|d| panic!("{name} refused:\n{d}"));
+    warnings
+}
+
 fn generate(name: &str, strictness: Strictness) -> Result<(), Diagnostics> {
     klarna_codegen::generate_strict(
         &[input(name)],
@@ -225,10 +245,8 @@ fn repairs_that_keep_the_meaning_are_untagged_and_no_option_refuses_them() {
 
 #[test]
 fn boolean_items_of_openapi_3_1_are_tagged_only_when_the_list_loses_its_rule() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("items.yaml");
-    std::fs::write(
-        &path,
+    let warnings = warnings_of_text(
+        "items.yaml",
         "openapi: 3.1.0
 info: {title: Items, version: '1'}
 paths: {}
@@ -237,19 +255,7 @@ components:
     Anything: {type: array, items: true}
     Nothing: {type: array, items: false}
 ",
-    )
-    .expect("write spec");
-    let (_, warnings) = klarna_codegen::build_ir_with(
-        &[SpecInput {
-            path,
-            display: "items.yaml".into(),
-        }],
-        "t",
-        "0.0.0",
-        &Profile::neutral(),
-        None,
-    )
-    .unwrap_or_else(|d| panic!("refused:\n{d}"));
+    );
     assert_eq!(
         tags(&warnings),
         [
@@ -265,10 +271,8 @@ components:
 
 #[test]
 fn a_dynamic_reference_that_is_not_the_enclosing_component_is_tagged() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("dynamic.yaml");
-    std::fs::write(
-        &path,
+    let warnings = warnings_of_text(
+        "dynamic.yaml",
         "openapi: 3.1.0
 info: {title: Dynamic, version: '1'}
 paths: {}
@@ -281,19 +285,7 @@ components:
         typed: {type: object, properties: {a: {type: string}}, $recursiveRef: '#/x'}
         itself: {$recursiveRef: '#'}
 ",
-    )
-    .expect("write spec");
-    let (_, warnings) = klarna_codegen::build_ir_with(
-        &[SpecInput {
-            path,
-            display: "dynamic.yaml".into(),
-        }],
-        "t",
-        "0.0.0",
-        &Profile::neutral(),
-        None,
-    )
-    .unwrap_or_else(|d| panic!("refused:\n{d}"));
+    );
     assert_eq!(
         tags(&warnings),
         [
