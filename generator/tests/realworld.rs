@@ -182,29 +182,14 @@ fn a_one_of_of_objects_inside_an_all_of_adds_its_fields() {
 
 #[test]
 fn a_discriminator_without_mapping_uses_the_values_its_alternatives_pin() {
-    use klarna_codegen::ir::TypeKind;
     let (krate, warnings) = lower("discriminator-pinned-values.yaml");
     // The subtypes narrow the base's `pet_type` to one of its values: nothing is lost, nothing to report.
     assert_eq!(warnings.iter().count(), 0, "{warnings}");
     let api = &krate.apis[0];
     let tags = |name: &str, property: &str| -> Vec<(String, Vec<String>)> {
-        let union = api
-            .types
-            .iter()
-            .find(|t| t.name.rust == name)
-            .unwrap_or_else(|| panic!("no type {name}"));
-        let TypeKind::Union {
-            discriminator,
-            variants,
-        } = &union.kind
-        else {
-            panic!("{name} is not a union: {:?}", union.kind)
-        };
+        let (discriminator, variants) = union_variants(api, name);
         assert_eq!(discriminator.as_deref(), Some(property));
-        variants
-            .iter()
-            .map(|v| (v.name.rust.clone(), v.tags.clone()))
-            .collect()
+        variants.into_iter().map(|(v, t, _)| (v, t)).collect()
     };
     let owned = |pairs: &[(&str, &str)]| -> Vec<(String, Vec<String>)> {
         pairs
